@@ -1,0 +1,60 @@
+// Catalog: the replicated tables, their kinds and their replicated columns. Table identities
+// (name, stable code, kind, how a row belongs to a customer) are fixed here; the columns are read
+// from the database itself (PRAGMA table_info), so schema/sql stays the single source of truth.
+//
+// Replicated columns are every column except `id` and the `_`-prefixed bookkeeping columns, in
+// schema order. Column i of a table is bit i of a capture mask and entry i of its versions.
+//
+// Thread safety: immutable after Load(); safe to share between threads.
+#ifndef FIELDBOOK_CATALOG_H_
+#define FIELDBOOK_CATALOG_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fieldbook/status.h"
+
+namespace fieldbook {
+
+class Db;
+
+enum class TableKind {
+  kMutable,  // merged per column; deleted via the `deleted` tombstone column
+  kFact,     // insert-only; corrected by a new row with voids_id
+};
+
+struct TableInfo {
+  int code = 0;  // stable small integer used in the outbox
+  std::string name;
+  TableKind kind = TableKind::kMutable;
+  // The column naming the customer a row belongs to ("id" for customers itself); empty for tables
+  // that belong to no customer (reps, territories).
+  std::string customer_column;
+  std::vector<std::string> columns;       // replicated columns, schema order, without id
+  std::vector<std::string> column_types;  // declared SQL types, same order
+  int deleted_column = -1;                // index of `deleted` for mutable tables
+  int customer_column_index = -1;         // index of customer_column in columns; -1 for id/none
+
+  int ColumnIndex(std::string_view column) const;
+  bool is_fact() const { return kind == TableKind::kFact; }
+};
+
+class Catalog {
+ public:
+  static constexpr int kMaxColumns = 62;  // columns fit a 63-bit capture mask
+
+  static Result<Catalog> Load(Db& db);
+
+  const TableInfo* Find(std::string_view name) const;
+  const TableInfo* ByCode(int code) const;
+  // Tables in a fixed order (parents before children).
+  const std::vector<TableInfo>& tables() const { return tables_; }
+
+ private:
+  std::vector<TableInfo> tables_;
+};
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_CATALOG_H_

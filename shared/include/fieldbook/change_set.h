@@ -1,0 +1,112 @@
+// The in-memory form of what replicas and the hub exchange: change sets (a batch of row changes
+// with per-column versions) and the sync request/response that carry them. The wire form is the
+// Cap'n Proto schema in schema/sync.capnp; change_set_codec.h converts between the two.
+//
+// A column change carries its Version: the Hlc of the write and the replica that made it
+// (`origin`, an index into ChangeSet::origins so that replica ids are sent once per set). The
+// total order used by every merge is (hlc, origin replica id): greater wins.
+//
+// Thread safety: value types.
+#ifndef FIELDBOOK_CHANGE_SET_H_
+#define FIELDBOOK_CHANGE_SET_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "fieldbook/hlc.h"
+#include "fieldbook/value.h"
+
+namespace fieldbook {
+
+// Version of the wire protocol. Evolution is by adding fields only; a receiver accepts every
+// version up to its own and reads absent fields as their defaults.
+inline constexpr uint32_t kWireSchemaVersion = 1;
+
+struct ColumnChange {
+  std::string column;  // column name in the replicated table
+  Value value;
+  Hlc hlc;
+  uint32_t origin = 0;  // index into ChangeSet::origins
+
+  friend bool operator==(const ColumnChange&, const ColumnChange&) = default;
+};
+
+struct RowChange {
+  std::string table;
+  std::string row_id;
+  std::vector<ColumnChange> columns;
+
+  friend bool operator==(const RowChange&, const RowChange&) = default;
+};
+
+struct ChangeSet {
+  uint32_t schema_version = kWireSchemaVersion;
+  std::string set_id;      // unique per set; a retried push reuses it
+  std::string replica_id;  // the sender
+  uint64_t cursor = 0;     // the sender's hub cursor (pushes) or the page's end cursor (pulls)
+  std::vector<std::string> origins;  // replica ids referenced by ColumnChange::origin
+  std::vector<RowChange> rows;
+
+  // Index of `replica_id` in origins, appending it when new.
+  uint32_t OriginIndex(const std::string& replica_id);
+  size_t ColumnCount() const;
+
+  friend bool operator==(const ChangeSet&, const ChangeSet&) = default;
+};
+
+// Why the hub refused a row of a pushed set. The rest of the set is applied.
+struct RowRejection {
+  std::string table;
+  std::string row_id;
+  std::string code;    // stable machine code: "out_of_scope", "immutable_fact", "constraint", ...
+  std::string reason;  // a sentence for the rep
+
+  friend bool operator==(const RowRejection&, const RowRejection&) = default;
+};
+
+// The hub re-stamped the far-future columns of a row to `hlc` (docs/sync.md, clock skew).
+struct RowRestamp {
+  std::string table;
+  std::string row_id;
+  Hlc hlc;
+
+  friend bool operator==(const RowRestamp&, const RowRestamp&) = default;
+};
+
+// The hub's answer to a push. Identical for every retry of the same set id.
+struct PushResult {
+  std::string set_id;
+  uint32_t rows_accepted = 0;
+  std::vector<RowRejection> rejections;
+  std::vector<RowRestamp> restamps;
+
+  friend bool operator==(const PushResult&, const PushResult&) = default;
+};
+
+struct SyncRequest {
+  uint32_t schema_version = kWireSchemaVersion;
+  std::string replica_id;
+  bool has_push = false;
+  ChangeSet push;            // valid when has_push
+  uint64_t pull_cursor = 0;  // pull everything after this hub sequence number
+  uint32_t page_limit = 0;   // rows per pull page; 0 = the hub's default
+
+  friend bool operator==(const SyncRequest&, const SyncRequest&) = default;
+};
+
+struct SyncResponse {
+  uint32_t schema_version = kWireSchemaVersion;
+  bool has_push_result = false;
+  PushResult push_result;    // valid when has_push_result
+  ChangeSet pull;            // pull.cursor is the cursor to send next time
+  bool more = false;         // another page is waiting
+  bool rebuild = false;      // the cursor is older than retained history: rebuild from a snapshot
+  uint64_t hub_time_ms = 0;  // the hub's wall clock, so a replica can warn about a wrong clock
+
+  friend bool operator==(const SyncResponse&, const SyncResponse&) = default;
+};
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_CHANGE_SET_H_

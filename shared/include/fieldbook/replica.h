@@ -1,0 +1,100 @@
+// Replica: the sync core of one rep's device — a SQLite file holding the rep's slice of the
+// data, the capture of every local write (change_capture), and the three steps of a sync:
+//   1. PreparePush()       packs the outbox into a change set (or returns the unacknowledged one,
+//                          byte for byte, so a retry is recognised by the hub);
+//   2. AcknowledgePush()   records the hub's answer: accepted writes leave the outbox, refused rows
+//                          go to the review list with the hub's reason;
+//   3. ApplyPull()         merges a page of hub changes and advances the cursor (never backwards).
+// Local writes are plain SQL on db(); the triggers stamp and record them.
+//
+// Thread safety: not thread-safe. One Replica per file per process, used from one thread; the
+// desktop app gives it its own worker thread and talks to it through a queue.
+#ifndef FIELDBOOK_REPLICA_H_
+#define FIELDBOOK_REPLICA_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fieldbook/catalog.h"
+#include "fieldbook/change_set.h"
+#include "fieldbook/hlc.h"
+#include "fieldbook/row_id.h"
+#include "fieldbook/sqlite_db.h"
+#include "fieldbook/status.h"
+
+namespace fieldbook {
+
+struct ReplicaOptions {
+  // The replica's id when the file is created; empty makes a random one. Ignored on reopen.
+  std::string replica_id;
+  // Upper bound of rows in one push, so one set stays small enough to send and apply.
+  size_t max_push_rows = 2000;
+  // Seeds the generator of row and set ids (tests, simulations); empty = random.
+  std::optional<uint64_t> id_seed;
+};
+
+struct PullStats {
+  size_t rows_received = 0;
+  size_t rows_changed = 0;
+  size_t rows_failed = 0;  // rows the replica could not store (should not happen; logged)
+  uint64_t cursor = 0;
+};
+
+struct ReviewItem {
+  int64_t id = 0;
+  std::string set_id;
+  std::string table;
+  std::string row_id;
+  std::string code;
+  std::string reason;
+  std::string payload_json;
+};
+
+class Replica {
+ public:
+  static Result<std::unique_ptr<Replica>> Open(const std::string& path, WallClock& wall,
+                                               const ReplicaOptions& options = {});
+  ~Replica();
+  Replica(const Replica&) = delete;
+  Replica& operator=(const Replica&) = delete;
+
+  Db& db() { return *db_; }
+  const Catalog& catalog() const { return catalog_; }
+  const std::string& replica_id() const { return replica_id_; }
+  HybridClock& clock() { return *clock_; }
+  RowIdGenerator& ids() { return *ids_; }
+  uint64_t cursor() const { return cursor_; }
+
+  // The next push, or nullopt when there is nothing to send.
+  Result<std::optional<ChangeSet>> PreparePush();
+  // Records the hub's answer to the pending push with the same set id.
+  Status AcknowledgePush(const PushResult& result);
+  // Merges one pulled page; page.cursor becomes the cursor when it is ahead of the current one.
+  Result<PullStats> ApplyPull(const ChangeSet& page);
+
+  // Local writes not yet acknowledged by the hub.
+  Result<int64_t> PendingWriteCount();
+  // Rows the hub refused, unresolved first.
+  Result<std::vector<ReviewItem>> ReviewList();
+
+ private:
+  Replica() = default;
+  Status PersistClock();
+
+  struct Internals;
+  std::unique_ptr<Db> db_;
+  Catalog catalog_;
+  std::string replica_id_;
+  std::unique_ptr<HybridClock> clock_;
+  std::unique_ptr<RowIdGenerator> ids_;
+  std::unique_ptr<Internals> in_;
+  uint64_t cursor_ = 0;
+  ReplicaOptions options_;
+};
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_REPLICA_H_

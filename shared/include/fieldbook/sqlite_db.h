@@ -1,0 +1,118 @@
+// Db, Statement and Transaction: a thin RAII layer over one SQLite connection. Every statement is
+// prepared and parameters are bound, never spliced into SQL text; identifiers spliced into
+// generated SQL come only from the schema catalog, never from input.
+//
+// Thread safety: a Db and its Statements belong to one thread (or one strand) at a time.
+// Distinct Db objects on the same file may be used concurrently (SQLite WAL handles it).
+#ifndef FIELDBOOK_SQLITE_DB_H_
+#define FIELDBOOK_SQLITE_DB_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "fieldbook/status.h"
+#include "fieldbook/value.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace fieldbook {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement();
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Parameters are 1-based, as in SQLite.
+  Statement& Bind(int index, int64_t v);
+  Statement& Bind(int index, int v) { return Bind(index, static_cast<int64_t>(v)); }
+  Statement& Bind(int index, double v);
+  Statement& Bind(int index, std::string_view text);
+  Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
+  Statement& Bind(int index, const std::string& text) {
+    return Bind(index, std::string_view(text));
+  }
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  Statement& Bind(int index, const Value& v);
+
+  // Advances to the next row: true when a row is ready, false when done.
+  Result<bool> Step();
+  // Steps until done (for statements that return no rows).
+  Status Run();
+
+  // Columns are 0-based, as in SQLite.
+  int ColumnCount() const;
+  bool IsNull(int col) const;
+  int64_t Int(int col) const;
+  double Real(int col) const;
+  std::string Text(int col) const;
+  std::string Blob(int col) const;
+  Value Get(int col) const;
+
+  // Clears bindings and rewinds, ready to run again.
+  void Reset();
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  Status bind_error_;
+};
+
+struct DbOptions {
+  bool read_only = false;
+  bool create = true;
+  // WAL + synchronous=FULL: a committed transaction survives power loss and kill -9.
+  bool wal = true;
+  int busy_timeout_ms = 5000;
+};
+
+class Db {
+ public:
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, const DbOptions& options = {});
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  // Runs a parameterless script (migrations, PRAGMAs, generated trigger DDL).
+  Status ExecScript(std::string_view sql);
+
+  // A prepared statement from this connection's cache, reset and with bindings cleared. The
+  // pointer stays valid until the Db is destroyed. Do not hold two uses of the same SQL text.
+  Result<Statement*> Prepare(std::string_view sql);
+
+  int64_t LastChanges() const;
+  std::string LastError() const;
+  bool InTransaction() const;
+  const std::string& path() const { return path_; }
+  sqlite3* raw() { return db_; }
+
+ private:
+  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+
+  sqlite3* db_;
+  std::string path_;
+  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit() succeeded.
+class Transaction {
+ public:
+  static Result<std::unique_ptr<Transaction>> Begin(Db& db);
+  ~Transaction();
+  Status Commit();
+
+ private:
+  explicit Transaction(Db& db) : db_(db) {}
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_SQLITE_DB_H_

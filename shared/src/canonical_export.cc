@@ -1,0 +1,59 @@
+#include "fieldbook/canonical_export.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "fieldbook/sqlite_db.h"
+#include "json_text.h"
+
+namespace fieldbook {
+
+Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
+                            const ExportFilter* filter) {
+  std::vector<const TableInfo*> tables;
+  for (const TableInfo& t : catalog.tables()) tables.push_back(&t);
+  std::sort(tables.begin(), tables.end(),
+            [](const TableInfo* a, const TableInfo* b) { return a->name < b->name; });
+
+  std::string line;
+  std::vector<Value> values;
+  for (const TableInfo* t : tables) {
+    std::string sql = "SELECT id";
+    for (const std::string& c : t->columns) sql += ", \"" + c + "\"";
+    // BINARY collation on ids: byte order, identical everywhere.
+    sql += " FROM \"" + t->name + "\" ORDER BY id";
+    FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(sql));
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      const std::string id = stmt->Text(0);
+      values.clear();
+      for (size_t i = 0; i < t->columns.size(); ++i) {
+        values.push_back(stmt->Get(static_cast<int>(i + 1)));
+      }
+      if (filter != nullptr && *filter && !(*filter)(*t, id, values)) continue;
+      line = "{\"table\":";
+      AppendJsonString(line, t->name);
+      line += ",\"id\":";
+      AppendJsonString(line, id);
+      for (size_t i = 0; i < t->columns.size(); ++i) {
+        line.push_back(',');
+        AppendJsonString(line, t->columns[i]);
+        line.push_back(':');
+        AppendJsonValue(line, values[i]);
+      }
+      line += "}\n";
+      out << line;
+    }
+    if (!out) return Status::Io("writing the export failed");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> CanonicalExport(Db& db, const Catalog& catalog, const ExportFilter* filter) {
+  std::ostringstream out;
+  FB_RETURN_IF_ERROR(WriteCanonicalExport(db, catalog, out, filter));
+  return out.str();
+}
+
+}  // namespace fieldbook

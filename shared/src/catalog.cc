@@ -1,0 +1,96 @@
+#include "fieldbook/catalog.h"
+
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook {
+
+namespace {
+
+struct TableDef {
+  int code;
+  const char* name;
+  TableKind kind;
+  const char* customer_column;
+};
+
+// Codes are persisted in outboxes: never renumber, only append.
+constexpr TableDef kTables[] = {
+    {1, "reps", TableKind::kMutable, ""},
+    {2, "territories", TableKind::kMutable, ""},
+    {3, "customers", TableKind::kMutable, "id"},
+    {4, "contacts", TableKind::kMutable, "customer_id"},
+    {5, "tasks", TableKind::kMutable, "customer_id"},
+    {6, "visits", TableKind::kFact, "customer_id"},
+    {7, "orders", TableKind::kFact, "customer_id"},
+    {8, "order_lines", TableKind::kFact, "customer_id"},
+    {9, "feedback", TableKind::kFact, "customer_id"},
+};
+
+}  // namespace
+
+int TableInfo::ColumnIndex(std::string_view column) const {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i] == column) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Result<Catalog> Catalog::Load(Db& db) {
+  Catalog catalog;
+  for (const TableDef& def : kTables) {
+    TableInfo info;
+    info.code = def.code;
+    info.name = def.name;
+    info.kind = def.kind;
+    info.customer_column = def.customer_column;
+    // The table name comes from the compiled-in list above, never from input.
+    FB_ASSIGN_OR_RETURN(
+        Statement * stmt,
+        db.Prepare(std::string("SELECT name, type FROM pragma_table_info('") + def.name + "')"));
+    bool has_id = false;
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      std::string name = stmt->Text(0);
+      if (name == "id") {
+        has_id = true;
+        continue;
+      }
+      if (!name.empty() && name[0] == '_') continue;
+      info.columns.push_back(name);
+      info.column_types.push_back(stmt->Text(1));
+    }
+    if (!has_id) {
+      return Status::Corrupt(std::string("table ") + def.name + " is missing or has no id column");
+    }
+    if (info.columns.size() > static_cast<size_t>(kMaxColumns)) {
+      return Status::Internal(std::string("table ") + def.name + " has more than " +
+                              std::to_string(kMaxColumns) + " replicated columns");
+    }
+    info.deleted_column = info.ColumnIndex("deleted");
+    if (info.kind == TableKind::kMutable && info.deleted_column < 0) {
+      return Status::Internal(std::string("mutable table ") + def.name + " has no deleted column");
+    }
+    if (!info.customer_column.empty() && info.customer_column != "id") {
+      info.customer_column_index = info.ColumnIndex(info.customer_column);
+    }
+    catalog.tables_.push_back(std::move(info));
+  }
+  return catalog;
+}
+
+const TableInfo* Catalog::Find(std::string_view name) const {
+  for (const TableInfo& t : tables_) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+const TableInfo* Catalog::ByCode(int code) const {
+  for (const TableInfo& t : tables_) {
+    if (t.code == code) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace fieldbook

@@ -1,0 +1,104 @@
+#include "change_capture.h"
+
+#include <sqlite3.h>
+
+#include <string>
+
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook {
+
+namespace {
+
+void CaptureEnabledFn(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* context = static_cast<CaptureContext*>(sqlite3_user_data(ctx));
+  sqlite3_result_int(ctx, context->enabled ? 1 : 0);
+}
+
+void HlcNextFn(sqlite3_context* ctx, int, sqlite3_value**) {
+  auto* context = static_cast<CaptureContext*>(sqlite3_user_data(ctx));
+  if (context->clock == nullptr) {
+    sqlite3_result_error(ctx, "fieldbook: no clock attached to this replica", -1);
+    return;
+  }
+  sqlite3_result_int64(ctx, static_cast<sqlite3_int64>(context->clock->Now().packed()));
+}
+
+std::string Quote(const std::string& ident) { return "\"" + ident + "\""; }
+
+std::string TriggersFor(const TableInfo& t) {
+  const std::string table = Quote(t.name);
+  const std::string code = std::to_string(t.code);
+  const std::string prefix = "fb_" + t.name;
+  std::string insert_mask;
+  std::string update_mask;
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const std::string col = Quote(t.columns[i]);
+    const std::string shift = std::to_string(i);
+    if (i) {
+      insert_mask += " | ";
+      update_mask += " | ";
+    }
+    insert_mask += "((NEW." + col + " IS NOT NULL) << " + shift + ")";
+    update_mask += "((OLD." + col + " IS NOT NEW." + col + ") << " + shift + ")";
+  }
+
+  std::string sql;
+  sql += "DROP TRIGGER IF EXISTS " + prefix + "_capture_insert;\n";
+  sql += "DROP TRIGGER IF EXISTS " + prefix + "_capture_update;\n";
+  sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_delete;\n";
+  sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_update;\n";
+
+  sql +=
+      "CREATE TRIGGER " + prefix + "_capture_insert AFTER INSERT ON " + table +
+      " WHEN fb_capture_enabled() BEGIN INSERT INTO fb_outbox (tbl, row_id, cols, hlc) VALUES (" +
+      code + ", NEW.id, " + insert_mask + ", fb_hlc_next()); END;\n";
+
+  if (t.is_fact()) {
+    sql += "CREATE TRIGGER " + prefix + "_guard_update BEFORE UPDATE ON " + table +
+           " WHEN fb_capture_enabled() BEGIN SELECT RAISE(ABORT, '" + t.name +
+           " are insert-only facts: record a correction with voids_id instead of editing'); END;\n";
+  } else {
+    sql += "CREATE TRIGGER " + prefix + "_guard_update BEFORE UPDATE OF id ON " + table +
+           " WHEN OLD.id IS NOT NEW.id BEGIN SELECT RAISE(ABORT, '" + t.name +
+           ".id never changes'); END;\n";
+    sql += "CREATE TRIGGER " + prefix + "_capture_update AFTER UPDATE ON " + table +
+           " WHEN fb_capture_enabled() BEGIN INSERT INTO fb_outbox (tbl, row_id, cols, hlc)"
+           " SELECT " +
+           code + ", NEW.id, m, fb_hlc_next() FROM (SELECT " + update_mask +
+           " AS m) WHERE m <> 0; END;\n";
+  }
+  sql += "CREATE TRIGGER " + prefix + "_guard_delete BEFORE DELETE ON " + table +
+         " WHEN fb_capture_enabled() BEGIN SELECT RAISE(ABORT, '" + t.name + " rows are never " +
+         (t.is_fact() ? std::string("deleted: record a correction with voids_id")
+                      : std::string("deleted by SQL: set deleted = 1")) +
+         "'); END;\n";
+  return sql;
+}
+
+}  // namespace
+
+Status RegisterCaptureFunctions(Db& db, CaptureContext* context) {
+  int rc = sqlite3_create_function_v2(db.raw(), "fb_capture_enabled", 0, SQLITE_UTF8, context,
+                                      CaptureEnabledFn, nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_create_function_v2(db.raw(), "fb_hlc_next", 0, SQLITE_UTF8, context, HlcNextFn,
+                                    nullptr, nullptr, nullptr);
+  }
+  if (rc != SQLITE_OK) return Status::Io("registering capture functions: " + db.LastError());
+  return Status::Ok();
+}
+
+Status InstallCaptureTriggers(Db& db, const Catalog& catalog) {
+  std::string sql = "BEGIN IMMEDIATE;\n";
+  for (const TableInfo& t : catalog.tables()) sql += TriggersFor(t);
+  sql += "COMMIT;\n";
+  Status s = db.ExecScript(sql);
+  if (!s.ok()) {
+    (void)db.ExecScript("ROLLBACK");
+    return Status(s.code(), "installing capture triggers: " + s.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace fieldbook

@@ -1,0 +1,57 @@
+// Change capture on a replica: triggers that record every local write to a replicated table in
+// the outbox (fb_outbox) inside the same SQLite transaction, at column granularity.
+//
+// Why triggers rather than the session extension: a trigger runs inside the writing statement, so
+// the change record and the write commit or roll back together no matter who writes. The
+// triggers call two functions that only Fieldbook registers on its connections
+// (fb_capture_enabled, fb_hlc_next); a write from any other connection (the sqlite3 shell, a
+// script) fails with "no such function" instead of slipping past capture. One outbox row per
+// write (table, row id, bitmask of changed columns, Hlc) keeps capture cheap: values are read from
+// the row itself when a push is built.
+//
+// Replicated rows are never deleted by SQL while capture is enabled (set deleted = 1; facts are
+// voided by a correction), ids never change, and facts are never updated; the triggers refuse it.
+// The sync engine suspends capture while it applies changes that came from the hub.
+//
+// Thread safety: a CaptureContext belongs to its Db's thread.
+#ifndef FIELDBOOK_SRC_CHANGE_CAPTURE_H_
+#define FIELDBOOK_SRC_CHANGE_CAPTURE_H_
+
+#include "fieldbook/catalog.h"
+#include "fieldbook/hlc.h"
+#include "fieldbook/status.h"
+
+namespace fieldbook {
+
+class Db;
+
+struct CaptureContext {
+  HybridClock* clock = nullptr;
+  bool enabled = true;
+};
+
+// Registers fb_capture_enabled() and fb_hlc_next() on `db`. `context` must outlive `db`.
+Status RegisterCaptureFunctions(Db& db, CaptureContext* context);
+
+// (Re)creates the capture and guard triggers of every replicated table from its current columns.
+// Idempotent; run after migrations on every open.
+Status InstallCaptureTriggers(Db& db, const Catalog& catalog);
+
+// Suspends capture for its lifetime (applying hub changes, purging rows).
+class CaptureSuspension {
+ public:
+  explicit CaptureSuspension(CaptureContext& context) : context_(context), was_(context.enabled) {
+    context_.enabled = false;
+  }
+  ~CaptureSuspension() { context_.enabled = was_; }
+  CaptureSuspension(const CaptureSuspension&) = delete;
+  CaptureSuspension& operator=(const CaptureSuspension&) = delete;
+
+ private:
+  CaptureContext& context_;
+  bool was_;
+};
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_SRC_CHANGE_CAPTURE_H_

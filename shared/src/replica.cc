@@ -1,0 +1,332 @@
+#include "fieldbook/replica.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "change_capture.h"
+#include "column_versions.h"
+#include "fieldbook/change_set_codec.h"
+#include "fieldbook/migrations.h"
+#include "json_text.h"
+#include "merge_engine.h"
+#include "meta_store.h"
+
+namespace fieldbook {
+
+struct Replica::Internals {
+  explicit Internals(Db& db) : origins(db) {}
+  CaptureContext capture;
+  OriginRegistry origins;
+  std::unique_ptr<MergeEngine> merge;
+};
+
+namespace {
+
+using RowKey = std::pair<int, std::string>;  // (table code, row id)
+
+struct PendingRow {
+  uint64_t mask = 0;
+  std::vector<Hlc> hlc;  // per column, the newest pending write
+};
+
+// The outbox folded per row: which columns have unpushed writes, and their newest Hlc.
+Result<std::map<RowKey, PendingRow>> LoadPending(Db& db, const Catalog& catalog,
+                                                 bool unassigned_only) {
+  std::map<RowKey, PendingRow> out;
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      db.Prepare(unassigned_only ? "SELECT tbl, row_id, cols, hlc FROM fb_outbox "
+                                   "WHERE set_id IS NULL ORDER BY seq"
+                                 : "SELECT tbl, row_id, cols, hlc FROM fb_outbox ORDER BY seq"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    const int code = static_cast<int>(stmt->Int(0));
+    const TableInfo* t = catalog.ByCode(code);
+    if (t == nullptr)
+      return Status::Corrupt("outbox names unknown table code " + std::to_string(code));
+    PendingRow& p = out[{code, stmt->Text(1)}];
+    if (p.hlc.empty()) p.hlc.resize(t->columns.size());
+    const auto mask = static_cast<uint64_t>(stmt->Int(2));
+    const Hlc hlc(static_cast<uint64_t>(stmt->Int(3)));
+    p.mask |= mask;
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+      if ((mask >> i) & 1) p.hlc[i] = std::max(p.hlc[i], hlc);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Replica::~Replica() {
+  // The triggers' functions point at in_->capture; the connection must close first.
+  db_.reset();
+}
+
+Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path, WallClock& wall,
+                                               const ReplicaOptions& options) {
+  std::unique_ptr<Replica> r(new Replica());
+  r->options_ = options;
+  FB_ASSIGN_OR_RETURN(r->db_, Db::Open(path));
+  Db& db = *r->db_;
+  r->in_ = std::make_unique<Internals>(db);
+  r->ids_ = options.id_seed ? std::make_unique<RowIdGenerator>(wall, *options.id_seed)
+                            : std::make_unique<RowIdGenerator>(wall);
+  // Functions first: a half-migrated file still refuses uncaptured writes.
+  FB_RETURN_IF_ERROR(RegisterCaptureFunctions(db, &r->in_->capture));
+  FB_ASSIGN_OR_RETURN(int version, ApplyMigrations(db, ReplicaMigrations()));
+  (void)version;
+  FB_ASSIGN_OR_RETURN(r->catalog_, Catalog::Load(db));
+  FB_RETURN_IF_ERROR(InstallCaptureTriggers(db, r->catalog_));
+  FB_RETURN_IF_ERROR(r->in_->origins.Load());
+
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(std::optional<Value> id, ReadMeta(db, "replica_id"));
+  if (id && std::holds_alternative<std::string>(*id)) {
+    r->replica_id_ = std::get<std::string>(*id);
+  } else {
+    r->replica_id_ = options.replica_id.empty() ? r->ids_->Next() : options.replica_id;
+    FB_RETURN_IF_ERROR(WriteMeta(db, "replica_id", Value(r->replica_id_)));
+  }
+  FB_ASSIGN_OR_RETURN(r->cursor_, ReadMetaInt(db, "cursor", 0));
+  // The clock resumes above everything it issued: the persisted value and the outbox.
+  FB_ASSIGN_OR_RETURN(uint64_t floor, ReadMetaInt(db, "hlc", 0));
+  FB_ASSIGN_OR_RETURN(Statement * max_hlc, db.Prepare("SELECT max(hlc) FROM fb_outbox"));
+  FB_ASSIGN_OR_RETURN(bool has, max_hlc->Step());
+  if (has && !max_hlc->IsNull(0)) floor = std::max(floor, static_cast<uint64_t>(max_hlc->Int(0)));
+  max_hlc->Reset();
+  FB_RETURN_IF_ERROR(txn->Commit());
+
+  r->clock_ = std::make_unique<HybridClock>(wall, Hlc(floor));
+  r->in_->capture.clock = r->clock_.get();
+  r->in_->merge = std::make_unique<MergeEngine>(db, r->in_->origins, MergeOptions{});
+  return r;
+}
+
+Status Replica::PersistClock() { return WriteMetaInt(*db_, "hlc", clock_->Last().packed()); }
+
+Result<std::optional<ChangeSet>> Replica::PreparePush() {
+  Db& db = *db_;
+  FB_ASSIGN_OR_RETURN(Statement * pending,
+                      db.Prepare("SELECT body FROM fb_pending_push ORDER BY created_ms LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(bool has_pending, pending->Step());
+  if (has_pending) {
+    std::string body = pending->Blob(0);
+    pending->Reset();
+    FB_ASSIGN_OR_RETURN(ChangeSet set, DecodeChangeSet(body));
+    set.cursor = cursor_;
+    return std::optional<ChangeSet>(std::move(set));
+  }
+
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  CaptureSuspension quiet(in_->capture);
+  FB_ASSIGN_OR_RETURN(auto rows, LoadPending(db, catalog_, /*unassigned_only=*/true));
+  if (rows.empty()) return std::optional<ChangeSet>();
+
+  ChangeSet set;
+  set.set_id = ids_->Next();
+  set.replica_id = replica_id_;
+  set.cursor = cursor_;
+  const uint32_t self = set.OriginIndex(replica_id_);
+  std::vector<RowKey> packed;
+  for (const auto& [key, p] : rows) {
+    if (packed.size() >= options_.max_push_rows) break;
+    packed.push_back(key);
+    const TableInfo& t = *catalog_.ByCode(key.first);
+    FB_ASSIGN_OR_RETURN(StoredRow stored, in_->merge->ReadRow(t, key.second));
+    if (!stored.exists) continue;  // written and rolled back by nothing we can see: skip
+    RowChange rc{t.name, key.second, {}};
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (((p.mask >> i) & 1) == 0) continue;
+      const ColumnVersion& v = stored.versions[i];
+      // A hub change that arrived after this write and won against it is already stored.
+      if (!v.empty() && VersionGreater(v.hlc, in_->origins.IdOf(v.origin), p.hlc[i], replica_id_)) {
+        continue;
+      }
+      rc.columns.push_back(ColumnChange{t.columns[i], stored.values[i], p.hlc[i], self});
+    }
+    if (!rc.columns.empty()) set.rows.push_back(std::move(rc));
+  }
+
+  // Tie the packed outbox rows to this set, or retire them when nothing is left to send.
+  FB_ASSIGN_OR_RETURN(
+      Statement * assign,
+      db.Prepare(set.rows.empty()
+                     ? "DELETE FROM fb_outbox WHERE tbl = ? AND row_id = ? AND set_id IS NULL"
+                     : "UPDATE fb_outbox SET set_id = ? WHERE tbl = ? AND row_id = ? "
+                       "AND set_id IS NULL"));
+  for (const RowKey& key : packed) {
+    assign->Reset();
+    const int first = set.rows.empty() ? 1 : 2;
+    if (!set.rows.empty()) assign->Bind(1, set.set_id);
+    assign->Bind(first, static_cast<int64_t>(key.first));
+    assign->Bind(first + 1, key.second);
+    FB_RETURN_IF_ERROR(assign->Run());
+  }
+  if (set.rows.empty()) {
+    FB_RETURN_IF_ERROR(txn->Commit());
+    return PreparePush();  // the next rows of the outbox, if any
+  }
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      db.Prepare("INSERT INTO fb_pending_push (set_id, body, created_ms) "
+                                 "VALUES (?, ?, ?)"));
+  save->Bind(1, set.set_id)
+      .BindBlob(2, EncodeChangeSet(set))
+      .Bind(3, static_cast<int64_t>(clock_->WallNowMs()));
+  FB_RETURN_IF_ERROR(save->Run());
+  FB_RETURN_IF_ERROR(PersistClock());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return std::optional<ChangeSet>(std::move(set));
+}
+
+Status Replica::AcknowledgePush(const PushResult& result) {
+  Db& db = *db_;
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  CaptureSuspension quiet(in_->capture);
+  FB_ASSIGN_OR_RETURN(Statement * pending,
+                      db.Prepare("SELECT body FROM fb_pending_push WHERE set_id = ?"));
+  pending->Bind(1, result.set_id);
+  FB_ASSIGN_OR_RETURN(bool found, pending->Step());
+  if (!found) {
+    return Status::NotFound("no pending push with set id " + result.set_id +
+                            " (already acknowledged?)");
+  }
+  std::string body = pending->Blob(0);
+  pending->Reset();
+  FB_ASSIGN_OR_RETURN(ChangeSet set, DecodeChangeSet(body));
+
+  std::map<std::pair<std::string, std::string>, const RowRejection*> rejected;
+  for (const RowRejection& r : result.rejections) rejected[{r.table, r.row_id}] = &r;
+  std::map<std::pair<std::string, std::string>, Hlc> restamped;
+  for (const RowRestamp& r : result.restamps) restamped[{r.table, r.row_id}] = r.hlc;
+
+  FB_ASSIGN_OR_RETURN(uint32_t self, in_->origins.Intern(replica_id_));
+  FB_ASSIGN_OR_RETURN(Statement * review,
+                      db.Prepare("INSERT INTO fb_rejections (set_id, tbl, row_id, code, reason, "
+                                 "payload, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  for (const RowChange& rc : set.rows) {
+    const TableInfo* t = catalog_.Find(rc.table);
+    if (t == nullptr) return Status::Corrupt("pending push names unknown table " + rc.table);
+    auto rej = rejected.find({rc.table, rc.row_id});
+    if (rej != rejected.end()) {
+      std::vector<std::pair<std::string, Value>> cols;
+      for (const ColumnChange& c : rc.columns) cols.emplace_back(c.column, c.value);
+      review->Reset();
+      review->Bind(1, set.set_id)
+          .Bind(2, rc.table)
+          .Bind(3, rc.row_id)
+          .Bind(4, rej->second->code)
+          .Bind(5, rej->second->reason)
+          .Bind(6, ColumnsToJson(cols))
+          .Bind(7, static_cast<int64_t>(clock_->WallNowMs()));
+      FB_RETURN_IF_ERROR(review->Run());
+      continue;
+    }
+    // Accepted: the write's version becomes the row's stored version (unless a newer one is
+    // already there), so a later pull of an older change cannot undo it.
+    FB_ASSIGN_OR_RETURN(StoredRow stored, in_->merge->ReadRow(*t, rc.row_id));
+    if (!stored.exists) continue;
+    auto stamp = restamped.find({rc.table, rc.row_id});
+    bool changed = false;
+    for (const ColumnChange& c : rc.columns) {
+      const int idx = t->ColumnIndex(c.column);
+      if (idx < 0) continue;
+      const Hlc hlc = stamp != restamped.end() ? stamp->second : c.hlc;
+      ColumnVersion& v = stored.versions[idx];
+      if (!v.empty() && !VersionGreater(hlc, replica_id_, v.hlc, in_->origins.IdOf(v.origin))) {
+        continue;
+      }
+      v = ColumnVersion{hlc, self, 0};
+      changed = true;
+    }
+    if (stamp != restamped.end()) clock_->ObserveTrusted(stamp->second);
+    if (changed) FB_RETURN_IF_ERROR(in_->merge->WriteRow(*t, rc.row_id, stored));
+  }
+
+  FB_ASSIGN_OR_RETURN(Statement * clear, db.Prepare("DELETE FROM fb_outbox WHERE set_id = ?"));
+  clear->Bind(1, set.set_id);
+  FB_RETURN_IF_ERROR(clear->Run());
+  FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM fb_pending_push WHERE set_id = ?"));
+  drop->Bind(1, set.set_id);
+  FB_RETURN_IF_ERROR(drop->Run());
+  FB_RETURN_IF_ERROR(PersistClock());
+  Status s = txn->Commit();
+  if (!s.ok()) {
+    (void)in_->origins.Load();
+    return s;
+  }
+  return Status::Ok();
+}
+
+Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
+  Db& db = *db_;
+  PullStats stats;
+  Status failure;
+  {
+    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    CaptureSuspension quiet(in_->capture);
+    FB_ASSIGN_OR_RETURN(auto pending, LoadPending(db, catalog_, /*unassigned_only=*/false));
+    for (const RowChange& rc : page.rows) {
+      ++stats.rows_received;
+      const TableInfo* t = catalog_.Find(rc.table);
+      if (t == nullptr) {
+        ++stats.rows_failed;  // a table from a newer schema: nothing here can hold it
+        continue;
+      }
+      const PendingVersions* local = nullptr;
+      auto it = pending.find({t->code, rc.row_id});
+      if (it != pending.end()) local = &it->second.hlc;
+      for (const ColumnChange& c : rc.columns) clock_->ObserveTrusted(c.hlc);
+      auto outcome = in_->merge->Apply(*t, rc, page.origins, 0, local, replica_id_);
+      if (!outcome.ok()) {
+        if (outcome.status().code() == StatusCode::kInvalidArgument ||
+            outcome.status().code() == StatusCode::kRejected) {
+          ++stats.rows_failed;
+          continue;
+        }
+        failure = outcome.status();
+        break;
+      }
+      if (outcome->changed) ++stats.rows_changed;
+    }
+    if (failure.ok()) {
+      const uint64_t next = std::max(cursor_, page.cursor);
+      failure = WriteMetaInt(db, "cursor", next);
+      if (failure.ok()) failure = PersistClock();
+      if (failure.ok()) failure = txn->Commit();
+      if (failure.ok()) cursor_ = next;
+    }
+  }
+  if (!failure.ok()) {
+    (void)in_->origins.Load();  // forget origins registered by the rolled-back transaction
+    return failure;
+  }
+  stats.cursor = cursor_;
+  return stats;
+}
+
+Result<int64_t> Replica::PendingWriteCount() {
+  FB_ASSIGN_OR_RETURN(Statement * stmt, db_->Prepare("SELECT count(*) FROM fb_outbox"));
+  FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  const int64_t n = row ? stmt->Int(0) : 0;
+  stmt->Reset();
+  return n;
+}
+
+Result<std::vector<ReviewItem>> Replica::ReviewList() {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db_->Prepare("SELECT id, set_id, tbl, row_id, code, reason, payload "
+                                   "FROM fb_rejections ORDER BY resolved, id"));
+  std::vector<ReviewItem> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(ReviewItem{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
+                             stmt->Text(4), stmt->Text(5), stmt->Text(6)});
+  }
+  return out;
+}
+
+}  // namespace fieldbook

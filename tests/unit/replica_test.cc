@@ -1,0 +1,122 @@
+#include "fieldbook/replica.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/fake_clock.h"
+#include "support/sync_fixture.h"
+#include "support/temp_dir.h"
+
+namespace fieldbook {
+namespace {
+
+using testing::Exec;
+using testing::FakeWallClock;
+using testing::S;
+
+TEST(Replica, KeepsItsIdentityAndCursorAcrossReopen) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  std::string id;
+  {
+    auto r = Replica::Open(dir.File("r.db"), wall);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    id = (*r)->replica_id();
+    EXPECT_EQ(id.size(), 32u);
+    ChangeSet page;
+    page.cursor = 17;
+    ASSERT_TRUE((*r)->ApplyPull(page).ok());
+  }
+  ReplicaOptions other;
+  other.replica_id = "ignored-on-reopen";
+  auto r = Replica::Open(dir.File("r.db"), wall, other);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ((*r)->replica_id(), id);
+  EXPECT_EQ((*r)->cursor(), 17u);
+}
+
+TEST(Replica, NothingToPushIsNoPush) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok());
+  auto push = (*r)->PreparePush();
+  ASSERT_TRUE(push.ok());
+  EXPECT_FALSE(push->has_value());
+}
+
+TEST(Replica, APushCarriesTheCurrentValuesWithEachColumnsNewestTimestamp) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok());
+  Replica& rep = **r;
+  ASSERT_TRUE(
+      Exec(rep.db(), "INSERT INTO customers (id, name, city) VALUES ('c1', 'A', 'X')").ok());
+  wall.Advance(500);
+  ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET name = 'B' WHERE id = 'c1'").ok());
+  auto push = rep.PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value());
+  const ChangeSet& set = **push;
+  ASSERT_EQ(set.rows.size(), 1u);
+  EXPECT_EQ(set.replica_id, rep.replica_id());
+  EXPECT_EQ(set.origins, std::vector<std::string>{rep.replica_id()});
+  const RowChange& row = set.rows[0];
+  Hlc name_hlc, city_hlc;
+  for (const ColumnChange& c : row.columns) {
+    if (c.column == "name") {
+      EXPECT_EQ(c.value, S("B"));
+      name_hlc = c.hlc;
+    }
+    if (c.column == "city") city_hlc = c.hlc;
+  }
+  EXPECT_EQ(city_hlc.physical_ms() + 500, name_hlc.physical_ms());
+}
+
+TEST(Replica, LongOutboxesAreSentInBoundedSets) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  ReplicaOptions o;
+  o.max_push_rows = 10;
+  auto r = Replica::Open(dir.File("r.db"), wall, o);
+  ASSERT_TRUE(r.ok());
+  Replica& rep = **r;
+  for (int i = 0; i < 25; ++i) {
+    ASSERT_TRUE(Exec(rep.db(), "INSERT INTO customers (id, name) VALUES (?, 'x')",
+                     {S(("c" + std::to_string(i)).c_str())})
+                    .ok());
+  }
+  size_t sets = 0, rows = 0;
+  while (true) {
+    auto push = rep.PreparePush();
+    ASSERT_TRUE(push.ok());
+    if (!push->has_value()) break;
+    ++sets;
+    rows += (*push)->rows.size();
+    EXPECT_LE((*push)->rows.size(), 10u);
+    PushResult ack;
+    ack.set_id = (*push)->set_id;
+    ack.rows_accepted = static_cast<uint32_t>((*push)->rows.size());
+    ASSERT_TRUE(rep.AcknowledgePush(ack).ok());
+  }
+  EXPECT_EQ(sets, 3u);
+  EXPECT_EQ(rows, 25u);
+  EXPECT_EQ(*rep.PendingWriteCount(), 0);
+}
+
+TEST(Replica, ACorruptReplicaFileIsAClearErrorAndIsLeftAlone) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  const std::string path = dir.File("r.db");
+  std::ofstream(path) << "this is not a database, and it must not be overwritten";
+  auto r = Replica::Open(path, wall);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), StatusCode::kCorrupt) << r.status().ToString();
+  std::ifstream in(path);
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "this is not a database, and it must not be overwritten");
+}
+
+}  // namespace
+}  // namespace fieldbook

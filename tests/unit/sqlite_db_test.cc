@@ -1,0 +1,82 @@
+#include "fieldbook/sqlite_db.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "support/temp_dir.h"
+
+namespace fieldbook {
+namespace {
+
+TEST(Db, BindsEveryValueKindAndReadsItBack) {
+  auto db = Db::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ASSERT_TRUE((*db)->ExecScript("CREATE TABLE t (a, b, c, d)").ok());
+  auto ins = (*db)->Prepare("INSERT INTO t VALUES (?, ?, ?, ?)");
+  ASSERT_TRUE(ins.ok());
+  (*ins)->Bind(1, int64_t{-42}).Bind(2, 2.5).Bind(3, "鑫达汽修").BindNull(4);
+  ASSERT_TRUE((*ins)->Run().ok());
+  auto sel = (*db)->Prepare("SELECT a, b, c, d FROM t");
+  ASSERT_TRUE(sel.ok());
+  auto row = (*sel)->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_EQ((*sel)->Get(0), Value(int64_t{-42}));
+  EXPECT_EQ((*sel)->Get(1), Value(2.5));
+  EXPECT_EQ((*sel)->Get(2), Value(std::string("鑫达汽修")));
+  EXPECT_TRUE(IsNull((*sel)->Get(3)));
+}
+
+TEST(Db, ConstraintViolationIsARejectedStatus) {
+  auto db = Db::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->ExecScript("CREATE TABLE t (x INTEGER CHECK (x > 0))").ok());
+  auto ins = (*db)->Prepare("INSERT INTO t VALUES (?)");
+  ASSERT_TRUE(ins.ok());
+  (*ins)->Bind(1, int64_t{-1});
+  Status s = (*ins)->Run();
+  EXPECT_EQ(s.code(), StatusCode::kRejected) << s.ToString();
+}
+
+TEST(Db, TransactionRollsBackUnlessCommitted) {
+  auto db = Db::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->ExecScript("CREATE TABLE t (x)").ok());
+  {
+    auto txn = Transaction::Begin(**db);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*db)->ExecScript("INSERT INTO t VALUES (1)").ok());
+  }
+  {
+    auto txn = Transaction::Begin(**db);
+    ASSERT_TRUE(txn.ok());
+    ASSERT_TRUE((*db)->ExecScript("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  auto sel = (*db)->Prepare("SELECT group_concat(x) FROM t");
+  ASSERT_TRUE(sel.ok());
+  ASSERT_TRUE(*(*sel)->Step());
+  EXPECT_EQ((*sel)->Text(0), "2");
+}
+
+TEST(Db, AFileThatIsNotADatabaseIsReportedAsCorrupt) {
+  testing::TempDir dir;
+  const std::string path = dir.File("garbage.db");
+  std::ofstream(path) << std::string(4096, 'x');
+  auto db = Db::Open(path);
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kCorrupt) << db.status().ToString();
+}
+
+TEST(Db, UsesWriteAheadLoggingForFiles) {
+  testing::TempDir dir;
+  auto db = Db::Open(dir.File("wal.db"));
+  ASSERT_TRUE(db.ok());
+  auto mode = (*db)->Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok());
+  ASSERT_TRUE(*(*mode)->Step());
+  EXPECT_EQ((*mode)->Text(0), "wal");
+}
+
+}  // namespace
+}  // namespace fieldbook
