@@ -10,8 +10,8 @@
 #     ChangeSet carries its own too. 0 means the field is missing, and is rejected.
 #   * Evolution is by ADDING fields only, each with the next free ordinal. Never renumber, retype,
 #     rename-with-new-meaning or remove a field; a field that stops being used stays, documented
-#     as obsolete. New union members are additions too, but an old reader rejects a Value of a
-#     kind it does not know.
+#     as obsolete. New union members are additions too, but an old reader rejects a column value
+#     of a kind it does not know.
 #   * So a receiver reads any version >= 1: fields it does not know are skipped, and fields the
 #     sender did not know read as their defaults (0, false, empty). A greater version than the
 #     receiver's own is therefore still readable; it only means the sender may have said more.
@@ -20,48 +20,79 @@
 # Version history:
 #   1  Initial contract.
 #
-# Identifiers (set ids, replica ids, table names, row ids, column names) are non-empty UTF-8 of
-# bounded length; text values are UTF-8. Limits are enforced by the decoder (DecodeLimits in
-# change_set_codec.h), not by this schema.
+# Identifiers (set ids, replica ids, table names, row ids, column names, customer ids) are
+# non-empty UTF-8 of bounded length; text values are UTF-8. Limits are enforced by the decoder
+# (DecodeLimits in change_set_codec.h), not by this schema.
+#
+# Compactness. A change set is mostly column changes, so they are kept small; in the packed
+# encoding a zero byte costs (almost) nothing, so the aim is fields that are usually 0:
+#   * Names are sent once per set: ChangeSet.tableNames and ChangeSet.columnNames are
+#     dictionaries, and rows and columns carry an index into them. Replica ids likewise
+#     (ChangeSet.origins). The receiver maps indices back to names; an index out of range is
+#     rejected.
+#   * So are short text values that occur more than once in the set (enumerations, foreign keys,
+#     rep ids, dates): ChangeSet.sharedTexts holds each once, at most 64 bytes long
+#     (kMaxSharedTextBytes in change_set_codec.cc), and a column refers to one with the
+#     `sharedText` union member.
+#   * A row carries a default version (RowChange.hlc and .origin). A column whose `hlc` is 0 has
+#     the row's version, and its `origin` must be 0 too; a column with hlc 0 in a row with hlc 0
+#     has no timestamp and is rejected. So a column's version is (hlc, origin) when hlc != 0, and
+#     (row.hlc, row.origin) otherwise. The sender picks the row's most common version.
+#   * The value is an inline union, not a pointer to a separate struct.
 
 @0xb3d6e3c74ebc3c15;
 
 using Cxx = import "/capnp/c++.capnp";
 $Cxx.namespace("fieldbook::wire");
 
-# One SQLite cell. Replicated tables hold no blobs. A float is never NaN.
-struct Value {
-  union {
-    null @0 :Void;      # SQL NULL (the default: an absent Value reads as NULL)
-    int @1 :Int64;      # SQLite INTEGER
-    real @2 :Float64;   # SQLite REAL
-    text @3 :Text;      # SQLite TEXT, UTF-8
-  }
-}
-
 # The new value of one column of one row, with the version that orders it against other writes.
+# 32 data bytes and one pointer; for a typical column only `column`, the union tag and the value
+# are non-zero.
 struct ColumnChange {
-  column @0 :Text;      # column name in the replicated table
-  value @1 :Value;
-  hlc @2 :UInt64;       # packed hybrid logical clock of the write (hlc.h: 48-bit ms, 16-bit counter)
-  origin @3 :UInt32;    # the replica that wrote it: index into ChangeSet.origins
+  column @0 :UInt32;    # column name: index into ChangeSet.columnNames
+
+  # One SQLite cell. Replicated tables hold no blobs. A float is never NaN.
+  union {
+    null @1 :Void;      # SQL NULL (the default: an absent value reads as NULL)
+    int @2 :Int64;      # SQLite INTEGER
+    real @3 :Float64;   # SQLite REAL
+    text @4 :Text;      # SQLite TEXT, UTF-8
+    sharedText @5 :UInt32;
+                        # SQLite TEXT, UTF-8: index into ChangeSet.sharedTexts
+  }
+
+  hlc @6 :UInt64;       # packed hybrid logical clock of the write (hlc.h: 48-bit ms, 16-bit
+                        # counter); 0 = the row's version (RowChange.hlc and .origin)
+  origin @7 :UInt32;    # the replica that wrote it: index into ChangeSet.origins; 0 when hlc is 0
 }
 
 # The changed columns of one row. Columns not listed are unchanged.
 struct RowChange {
-  table @0 :Text;       # replicated table name
-  rowId @1 :Text;       # the row's primary key
-  columns @2 :List(ColumnChange);
+  table @0 :UInt32;     # replicated table name: index into ChangeSet.tableNames
+  origin @1 :UInt32;    # the default version's replica: index into ChangeSet.origins; 0 when hlc
+                        # is 0
+  hlc @2 :UInt64;       # the default version's clock, for columns with hlc 0; 0 = no default
+  rowId @3 :Text;       # the row's primary key
+  columns @4 :List(ColumnChange);
 }
 
 # A batch of row changes: a replica's push, or one page of the hub's pull.
 struct ChangeSet {
-  schemaVersion @0 :UInt32;   # sender's wire schema version; >= 1
-  setId @1 :Text;             # unique per set; a retried push reuses it (the hub dedups on it)
-  replicaId @2 :Text;         # the sender
-  cursor @3 :UInt64;          # push: the sender's hub cursor; pull: the hub sequence at page end
-  origins @4 :List(Text);     # replica ids referenced by ColumnChange.origin, each sent once
-  rows @5 :List(RowChange);
+  schemaVersion @0 :UInt32;       # sender's wire schema version; >= 1
+  setId @1 :Text;                 # unique per set; a retried push reuses it (the hub dedups on it)
+  replicaId @2 :Text;             # the sender
+  cursor @3 :UInt64;              # push: the sender's hub cursor; pull: the hub sequence at page end
+  origins @4 :List(Text);         # replica ids referenced by the origin fields, each sent once
+  tableNames @5 :List(Text);      # table names referenced by RowChange.table, each sent once
+  columnNames @6 :List(Text);     # column names referenced by ColumnChange.column, each sent once
+  sharedTexts @7 :List(Text);     # text values referenced by ColumnChange.sharedText, each sent
+                                  # once; each at most 64 bytes
+  rows @8 :List(RowChange);
+
+  # Pull pages: ids of customers that left the receiver's scope (reassignment). The replica purges
+  # each, with its contacts, tasks, visits, orders, lines and feedback, once no local write of it
+  # is pending. Empty in pushes.
+  evictedCustomers @9 :List(Text);
 }
 
 # The hub refused one row of a pushed set; the rest of the set was applied.
@@ -78,7 +109,6 @@ struct RowRestamp {
   rowId @1 :Text;
   hlc @2 :UInt64;
 }
-
 # The hub's answer to a push; identical for every retry of the same set id.
 struct PushResult {
   setId @0 :Text;             # the pushed set this answers

@@ -23,6 +23,34 @@
 // The encoder writes one segment when its size estimate holds (it is generous), so messages are
 // normally single-segment; the decoder accepts up to kMaxSegments segments.
 //
+// What a ChangeSet says, in terms of the in-memory ChangeSet (the "Compactness" section of
+// schema/sync.capnp explains why):
+//
+//   ChangeSet    := schemaVersion setId replicaId cursor origins:List(Text)
+//                   tableNames:List(Text) columnNames:List(Text) sharedTexts:List(Text)
+//                   rows:List(RowChange) evictedCustomers:List(Text)
+//   RowChange    := table:UInt32 origin:UInt32 hlc:UInt64 rowId:Text columns:List(ColumnChange)
+//                                        -- model table = tableNames[table]; (hlc, origin) is
+//                                           the row's default version, hlc 0 for none
+//   ColumnChange := column:UInt32
+//                   (null | int:Int64 | real:Float64 | text:Text | sharedText:UInt32)
+//                   hlc:UInt64 origin:UInt32
+//                                        -- model column = columnNames[column]; a sharedText
+//                                           value is the text sharedTexts[sharedText]; model
+//                                           version = (hlc, origin) when hlc != 0, else the
+//                                           row's (origin must then be 0, and the row's hlc must
+//                                           not be)
+//   sharedTexts entries are at most kMaxSharedTextBytes bytes.
+//
+// The encoder fills tableNames and columnNames with each distinct name once, in order of first
+// use; sharedTexts likewise with each text value of at most kMaxSharedTextBytes bytes that occurs
+// in two or more columns of the set, which all refer to it (other texts are sent inline as
+// `text`). It gives each row the version most common among its columns (the smallest of equally
+// common ones) as its default; columns with that version are written with hlc 0 and origin 0. A
+// row with no columns, or with a column whose hlc is 0 (invalid), gets no default, so such a
+// column reaches the wire as hlc 0 in a row with hlc 0, which decoding rejects. Encoding is thus
+// a function of the value: equal values encode to equal bytes.
+//
 // Invariants the decoder enforces, in this order, before anything reaches the caller:
 //   1. 0 < input bytes <= DecodeLimits::max_message_bytes.
 //   2. The packing is well formed: no packed_word is cut short. The unpacked message is counted
@@ -33,21 +61,41 @@
 //      the message's own segment words}: pointers stay inside their segment, lists have the
 //      element sizes the schema needs, texts are NUL-terminated. The decoder reads every object
 //      once, so the budget admits any honest message but refuses pointers that share objects, or
-//      lists of zero-sized structs, that make a small message decode into a huge value. A Value
-//      union member this build does not know is rejected.
-//   5. Counts and lengths are checked against DecodeLimits before the elements are copied.
+//      lists of zero-sized structs, that make a small message decode into a huge value. A column
+//      value union member this build does not know is rejected.
+//   5. Counts and lengths are checked against DecodeLimits before the elements are copied:
+//      origins <= max_origins, tableNames and rows and evictedCustomers <= max_rows, columnNames
+//      <= max_rows * max_columns_per_row, columns <= max_columns_per_row, every text <=
+//      max_id_bytes (ids, names) or max_text_bytes (values, reasons). Every table and column
+//      index is in range of its dictionary, sharedTexts entries are at most kMaxSharedTextBytes,
+//      every column has a version as described above, and the names and shared texts copied out
+//      of the dictionaries total at most (max_id_bytes + kMaxSharedTextBytes) / 4 + 1 bytes per
+//      message word (an honest column change is 5 words with a name of at most max_id_bytes and
+//      a shared text of at most kMaxSharedTextBytes), so that a few words cannot copy a long name
+//      or text many times over. Dictionary entries no row or
+//      column uses, and the default origin of a row whose columns all carry their own version, are
+//      read but not otherwise checked; they do not reach the decoded value.
 //   6. The decoded value passes Validate* (change_set_codec.h): schema versions >= 1, ids
-//      non-empty, bounded, UTF-8 without NUL, origin indices in range, text values UTF-8, no NaN.
+//      non-empty, bounded, UTF-8 without NUL, origin indices in range, hlcs non-zero, text values
+//      UTF-8, no NaN.
 // Any failure is a Status (kResourceExhausted for limits, kCorrupt otherwise); Cap'n Proto's
 // kj::Exception and std::exception are caught at the boundary and converted.
 #include "fieldbook/change_set_codec.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
+#include <compare>
 #include <cstring>
 #include <exception>
+#include <limits>
 #include <new>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include <capnp/message.h>
 #include <capnp/serialize-packed.h>
@@ -63,6 +111,11 @@ namespace {
 
 // The same bound Cap'n Proto's stream reader uses; the encoder never comes close.
 constexpr uint64_t kMaxSegments = 512;
+
+// The longest entry of ChangeSet.sharedTexts. Short, so that the decoder can bound what copying
+// a shared text into many columns costs (NameBudget); repeated short values are what sharing is
+// for.
+constexpr size_t kMaxSharedTextBytes = 64;
 
 // ---------------------------------------------------------------------------------------------
 // Error messages
@@ -203,12 +256,20 @@ Status ValidateChangeSetAt(const ChangeSet& set, const DecodeLimits& limits, std
       auto at_column = [&] { return at_row() + " column " + std::to_string(c); };
       FB_RETURN_IF_ERROR(
           CheckId(column.column, "column name", IdRule::kRequired, limits, at_column));
+      if (column.hlc.is_zero()) return CorruptAt(at_column, "no timestamp (hlc 0)");
       if (column.origin >= set.origins.size()) {
         return CorruptAt(at_column, "origin " + std::to_string(column.origin) + " out of range (" +
                                         std::to_string(set.origins.size()) + " origins)");
       }
       FB_RETURN_IF_ERROR(CheckValue(column.value, limits, at_column));
     }
+  }
+  FB_RETURN_IF_ERROR(
+      CheckCount(set.evicted_customers.size(), limits.max_rows, "evicted customers", at_set));
+  for (size_t e = 0; e < set.evicted_customers.size(); ++e) {
+    auto at_eviction = [&] { return std::string(name) + " evicted customer " + std::to_string(e); };
+    FB_RETURN_IF_ERROR(
+        CheckId(set.evicted_customers[e], "customer id", IdRule::kRequired, limits, at_eviction));
   }
   return Status::Ok();
 }
@@ -247,20 +308,126 @@ capnp::Text::Reader AsText(const std::string& s) {
 // Words a text of `bytes` bytes occupies, with its pointer and NUL terminator.
 size_t TextWords(size_t bytes) { return 1 + (bytes + 8) / 8; }
 
-// A generous estimate of a change set's size in words, so the encoder can allocate one segment.
-size_t EstimateWords(const ChangeSet& set) {
+// A column's version, as written on the wire.
+struct WireVersion {
+  uint64_t hlc = 0;
+  uint32_t origin = 0;
+
+  friend auto operator<=>(const WireVersion&, const WireVersion&) = default;
+};
+
+WireVersion VersionOf(const ColumnChange& column) { return {column.hlc.packed(), column.origin}; }
+
+// The row's default version (see the file comment): its columns' most common version, the
+// smallest of equally common ones; none (hlc 0) for a row without columns or with a column whose
+// hlc is 0. `scratch` is reused between rows.
+WireVersion DefaultVersion(const RowChange& row, std::vector<WireVersion>& scratch) {
+  if (row.columns.empty()) return {};
+  const WireVersion first = VersionOf(row.columns.front());
+  bool all_equal = true;
+  for (const ColumnChange& column : row.columns) {
+    if (column.hlc.is_zero()) return {};
+    all_equal = all_equal && VersionOf(column) == first;
+  }
+  if (all_equal) return first;  // the usual case
+  scratch.clear();
+  for (const ColumnChange& column : row.columns) scratch.push_back(VersionOf(column));
+  std::sort(scratch.begin(), scratch.end());
+  WireVersion best = scratch.front();
+  size_t best_count = 0;
+  for (size_t begin = 0; begin < scratch.size();) {
+    size_t end = begin + 1;
+    while (end < scratch.size() && scratch[end] == scratch[begin]) ++end;
+    if (end - begin > best_count) {
+      best = scratch[begin];
+      best_count = end - begin;
+    }
+    begin = end;
+  }
+  return best;
+}
+
+// Assigns each distinct name an index, in order of first use.
+class Dictionary {
+ public:
+  uint32_t IndexOf(const std::string& name) {
+    const auto [it, inserted] = index_.try_emplace(name, static_cast<uint32_t>(names_.size()));
+    if (inserted) names_.push_back(&name);
+    return it->second;
+  }
+  const std::vector<const std::string*>& names() const { return names_; }
+
+ private:
+  std::unordered_map<std::string_view, uint32_t> index_;
+  std::vector<const std::string*> names_;
+};
+
+constexpr uint32_t kNotShared = std::numeric_limits<uint32_t>::max();
+
+// Everything about a change set's wire form that is not simply copied from it: its dictionaries,
+// each row's table index and default version, and each column's name index and shared text
+// index. Refers to the set's strings, so the set must outlive it.
+struct WirePlan {
+  Dictionary tables;
+  Dictionary columns;
+  Dictionary texts;                       // ChangeSet.sharedTexts
+  std::vector<uint32_t> row_tables;       // per row
+  std::vector<WireVersion> row_defaults;  // per row
+  std::vector<uint32_t> column_indices;   // per column change, rows in order
+  std::vector<uint32_t> shared_texts;     // per column change: index in texts, or kNotShared
+  size_t words = 0;                       // a generous estimate of the encoded size in words
+};
+
+// The text value of a column that may be shared (kMaxSharedTextBytes), or nullptr.
+const std::string* ShareableText(const ColumnChange& column) {
+  const auto* text = std::get_if<std::string>(&column.value);
+  return text != nullptr && text->size() <= kMaxSharedTextBytes ? text : nullptr;
+}
+
+WirePlan PlanChangeSet(const ChangeSet& set) {
+  WirePlan plan;
+  plan.row_tables.reserve(set.rows.size());
+  plan.row_defaults.reserve(set.rows.size());
+  plan.column_indices.reserve(set.ColumnCount());
+  plan.shared_texts.reserve(set.ColumnCount());
+  // Which short texts occur more than once.
+  std::unordered_map<std::string_view, uint32_t> text_counts;
+  for (const RowChange& row : set.rows) {
+    for (const ColumnChange& column : row.columns) {
+      if (const std::string* text = ShareableText(column)) ++text_counts[*text];
+    }
+  }
+  // The ChangeSet struct and its own texts.
   size_t words = 16 + TextWords(set.set_id.size()) + TextWords(set.replica_id.size());
   for (const std::string& origin : set.origins) words += TextWords(origin.size());
+  for (const std::string& customer : set.evicted_customers) words += TextWords(customer.size());
+  std::vector<WireVersion> scratch;
   for (const RowChange& row : set.rows) {
-    words += 4 + TextWords(row.table.size()) + TextWords(row.row_id.size());
+    const size_t tables_before = plan.tables.names().size();
+    plan.row_tables.push_back(plan.tables.IndexOf(row.table));
+    if (plan.tables.names().size() != tables_before) words += TextWords(row.table.size());
+    plan.row_defaults.push_back(DefaultVersion(row, scratch));
+    words += 5 + TextWords(row.row_id.size());  // struct, list tag, row id
     for (const ColumnChange& column : row.columns) {
-      words += 8 + TextWords(column.column.size());
-      if (const auto* text = std::get_if<std::string>(&column.value)) {
-        words += TextWords(text->size());
+      const size_t columns_before = plan.columns.names().size();
+      plan.column_indices.push_back(plan.columns.IndexOf(column.column));
+      if (plan.columns.names().size() != columns_before) words += TextWords(column.column.size());
+      words += 5;
+      const std::string* text = ShareableText(column);
+      if (text != nullptr && text_counts.find(*text)->second > 1) {
+        const size_t texts_before = plan.texts.names().size();
+        plan.shared_texts.push_back(plan.texts.IndexOf(*text));
+        if (plan.texts.names().size() != texts_before) words += TextWords(text->size());
+        continue;
+      }
+      plan.shared_texts.push_back(kNotShared);
+      if (const auto* any_text = std::get_if<std::string>(&column.value)) {
+        words += TextWords(any_text->size());
       }
     }
   }
-  return words;
+  plan.words = words;
+  return plan;
 }
 
 size_t EstimateWords(const PushResult& result) {
@@ -275,7 +442,7 @@ size_t EstimateWords(const PushResult& result) {
   return words;
 }
 
-void WriteValue(const Value& value, wire::Value::Builder out) {
+void WriteValue(const Value& value, wire::ColumnChange::Builder out) {
   if (const auto* i = std::get_if<int64_t>(&value)) {
     out.setInt(*i);
   } else if (const auto* real = std::get_if<double>(&value)) {
@@ -287,29 +454,53 @@ void WriteValue(const Value& value, wire::Value::Builder out) {
   }
 }
 
-void WriteChangeSet(const ChangeSet& set, wire::ChangeSet::Builder out) {
+void WriteNames(const std::vector<const std::string*>& names,
+                capnp::List<capnp::Text>::Builder out) {
+  for (unsigned i = 0; i < out.size(); ++i) out.set(i, AsText(*names[i]));
+}
+
+void WriteChangeSet(const ChangeSet& set, const WirePlan& plan, wire::ChangeSet::Builder out) {
   out.setSchemaVersion(set.schema_version);
   out.setSetId(AsText(set.set_id));
   out.setReplicaId(AsText(set.replica_id));
   out.setCursor(set.cursor);
   auto origins = out.initOrigins(static_cast<unsigned>(set.origins.size()));
   for (unsigned i = 0; i < origins.size(); ++i) origins.set(i, AsText(set.origins[i]));
+  WriteNames(plan.tables.names(),
+             out.initTableNames(static_cast<unsigned>(plan.tables.names().size())));
+  WriteNames(plan.columns.names(),
+             out.initColumnNames(static_cast<unsigned>(plan.columns.names().size())));
+  WriteNames(plan.texts.names(),
+             out.initSharedTexts(static_cast<unsigned>(plan.texts.names().size())));
   auto rows = out.initRows(static_cast<unsigned>(set.rows.size()));
+  size_t column_number = 0;  // index into plan.column_indices
   for (unsigned r = 0; r < rows.size(); ++r) {
     const RowChange& row = set.rows[r];
+    const WireVersion row_default = plan.row_defaults[r];
     auto row_out = rows[r];
-    row_out.setTable(AsText(row.table));
+    row_out.setTable(plan.row_tables[r]);
+    row_out.setHlc(row_default.hlc);
+    row_out.setOrigin(row_default.origin);
     row_out.setRowId(AsText(row.row_id));
     auto columns = row_out.initColumns(static_cast<unsigned>(row.columns.size()));
     for (unsigned c = 0; c < columns.size(); ++c) {
       const ColumnChange& column = row.columns[c];
       auto column_out = columns[c];
-      column_out.setColumn(AsText(column.column));
-      WriteValue(column.value, column_out.initValue());
-      column_out.setHlc(column.hlc.packed());
-      column_out.setOrigin(column.origin);
+      column_out.setColumn(plan.column_indices[column_number]);
+      if (const uint32_t shared = plan.shared_texts[column_number]; shared != kNotShared) {
+        column_out.setSharedText(shared);
+      } else {
+        WriteValue(column.value, column_out);
+      }
+      ++column_number;
+      if (row_default.hlc == 0 || VersionOf(column) != row_default) {
+        column_out.setHlc(column.hlc.packed());
+        column_out.setOrigin(column.origin);
+      }  // else hlc 0 and origin 0: the row's version
     }
   }
+  auto evicted = out.initEvictedCustomers(static_cast<unsigned>(set.evicted_customers.size()));
+  for (unsigned i = 0; i < evicted.size(); ++i) evicted.set(i, AsText(set.evicted_customers[i]));
 }
 
 void WritePushResult(const PushResult& result, wire::PushResult::Builder out) {
@@ -462,22 +653,80 @@ Status CopyText(capnp::Text::Reader text, size_t limit, std::string_view field, 
   return Status::Ok();
 }
 
+// How many bytes of names and shared texts one decode may still copy out of the dictionaries into
+// the value (invariant 5).
+class NameBudget {
+ public:
+  NameBudget(uint64_t segment_words, const DecodeLimits& limits) {
+    const uint64_t max_id_bytes = std::min<uint64_t>(limits.max_id_bytes, uint64_t{1} << 40);
+    const uint64_t per_word = (max_id_bytes + kMaxSharedTextBytes) / 4 + 1;
+    total_ = segment_words > std::numeric_limits<uint64_t>::max() / per_word
+                 ? std::numeric_limits<uint64_t>::max()
+                 : segment_words * per_word;
+    left_ = total_;
+  }
+
+  template <typename Where>
+  Status Spend(size_t bytes, const Where& where) {
+    if (bytes <= left_) {
+      left_ -= bytes;
+      return Status::Ok();
+    }
+    return Status::ResourceExhausted(
+        std::string(where()) + ": names and texts copied from the dictionaries exceed " +
+        std::to_string(total_) + " bytes ((max_id_bytes + " + std::to_string(kMaxSharedTextBytes) +
+        ") / 4 + 1 per message word)");
+  }
+
+ private:
+  uint64_t total_ = 0;
+  uint64_t left_ = 0;
+};
+
+// What decoding one message needs besides the wire structs.
+struct ReadContext {
+  const DecodeLimits& limits;
+  NameBudget& names;
+};
+
+// names[index] into *out, charged to the name budget; `field` is "table name", "column name" or
+// "shared text".
 template <typename Where>
-Status ReadValue(wire::Value::Reader in, const DecodeLimits& limits, const Where& where,
-                 Value* out) {
+Status CopyName(uint32_t index, const std::vector<std::string>& names, std::string_view field,
+                NameBudget& budget, const Where& where, std::string* out) {
+  if (index >= names.size()) {
+    return CorruptAt(where, std::string(field) + " " + std::to_string(index) + " out of range (" +
+                                std::to_string(names.size()) + " " + std::string(field) + "s)");
+  }
+  FB_RETURN_IF_ERROR(budget.Spend(names[index].size(), where));
+  *out = names[index];
+  return Status::Ok();
+}
+
+template <typename Where>
+Status ReadValue(wire::ColumnChange::Reader in, const std::vector<std::string>& shared_texts,
+                 const ReadContext& context, const Where& where, Value* out) {
+  const DecodeLimits& limits = context.limits;
   switch (in.which()) {
-    case wire::Value::NULL_:
+    case wire::ColumnChange::NULL_:
       *out = std::monostate{};
       return Status::Ok();
-    case wire::Value::INT:
+    case wire::ColumnChange::INT:
       *out = in.getInt();
       return Status::Ok();
-    case wire::Value::REAL:
+    case wire::ColumnChange::REAL:
       *out = in.getReal();
       return Status::Ok();
-    case wire::Value::TEXT: {
+    case wire::ColumnChange::TEXT: {
       std::string text;
       FB_RETURN_IF_ERROR(CopyText(in.getText(), limits.max_text_bytes, "text value", where, &text));
+      *out = std::move(text);
+      return Status::Ok();
+    }
+    case wire::ColumnChange::SHARED_TEXT: {
+      std::string text;
+      FB_RETURN_IF_ERROR(
+          CopyName(in.getSharedText(), shared_texts, "shared text", context.names, where, &text));
       *out = std::move(text);
       return Status::Ok();
     }
@@ -485,8 +734,24 @@ Status ReadValue(wire::Value::Reader in, const DecodeLimits& limits, const Where
   return CorruptAt(where, "unknown value kind " + std::to_string(static_cast<int>(in.which())));
 }
 
-Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const DecodeLimits& limits,
+// Copies a list of ids (origins, dictionaries, evicted customers) after checking its count, with
+// `noun` naming the list in the count error and `item` naming one entry ("origin 3").
+Status CopyIds(capnp::List<capnp::Text>::Reader in, size_t max_count, std::string_view noun,
+               std::string_view item, std::string_view field, const DecodeLimits& limits,
+               std::string_view name, std::vector<std::string>* out) {
+  auto at_set = [&] { return std::string(name); };
+  FB_RETURN_IF_ERROR(CheckCount(in.size(), max_count, noun, at_set));
+  out->resize(in.size());
+  for (unsigned i = 0; i < in.size(); ++i) {
+    auto at = [&] { return std::string(name) + " " + std::string(item) + " " + std::to_string(i); };
+    FB_RETURN_IF_ERROR(CopyText(in[i], limits.max_id_bytes, field, at, &(*out)[i]));
+  }
+  return Status::Ok();
+}
+
+Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const ReadContext& context,
                                 std::string_view name) {
+  const DecodeLimits& limits = context.limits;
   auto at_set = [&] { return std::string(name); };
   ChangeSet set;
   set.schema_version = in.getSchemaVersion();
@@ -494,14 +759,33 @@ Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const DecodeLimits& 
   FB_RETURN_IF_ERROR(
       CopyText(in.getReplicaId(), limits.max_id_bytes, "replica id", at_set, &set.replica_id));
   set.cursor = in.getCursor();
+  FB_RETURN_IF_ERROR(CopyIds(in.getOrigins(), limits.max_origins, "origins", "origin", "replica id",
+                             limits, name, &set.origins));
 
-  const auto origins = in.getOrigins();
-  FB_RETURN_IF_ERROR(CheckCount(origins.size(), limits.max_origins, "origins", at_set));
-  set.origins.resize(origins.size());
-  for (unsigned o = 0; o < origins.size(); ++o) {
-    auto at_origin = [&] { return std::string(name) + " origin " + std::to_string(o); };
-    FB_RETURN_IF_ERROR(
-        CopyText(origins[o], limits.max_id_bytes, "replica id", at_origin, &set.origins[o]));
+  // The dictionaries hold distinct names and texts, so no more than there are rows or column
+  // changes.
+  std::vector<std::string> table_names;
+  FB_RETURN_IF_ERROR(CopyIds(in.getTableNames(), limits.max_rows, "table names", "table name",
+                             "table name", limits, name, &table_names));
+  const size_t max_column_names =
+      limits.max_rows >
+              std::numeric_limits<size_t>::max() / std::max<size_t>(limits.max_columns_per_row, 1)
+          ? std::numeric_limits<size_t>::max()
+          : limits.max_rows * limits.max_columns_per_row;
+  std::vector<std::string> column_names;
+  FB_RETURN_IF_ERROR(CopyIds(in.getColumnNames(), max_column_names, "column names", "column name",
+                             "column name", limits, name, &column_names));
+  const auto shared_texts_in = in.getSharedTexts();
+  FB_RETURN_IF_ERROR(CheckCount(shared_texts_in.size(), max_column_names, "shared texts", at_set));
+  std::vector<std::string> shared_texts(shared_texts_in.size());
+  for (unsigned i = 0; i < shared_texts_in.size(); ++i) {
+    const capnp::Text::Reader text = shared_texts_in[i];
+    if (text.size() > kMaxSharedTextBytes) {
+      return CorruptAt([&] { return std::string(name) + " shared text " + std::to_string(i); },
+                       std::to_string(text.size()) + " bytes (at most " +
+                           std::to_string(kMaxSharedTextBytes) + " may be shared)");
+    }
+    shared_texts[i].assign(text.cStr(), text.size());
   }
 
   const auto rows = in.getRows();
@@ -512,9 +796,14 @@ Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const DecodeLimits& 
     RowChange& row = set.rows[r];
     auto at_row = [&] { return std::string(name) + " row " + std::to_string(r); };
     FB_RETURN_IF_ERROR(
-        CopyText(row_in.getTable(), limits.max_id_bytes, "table", at_row, &row.table));
+        CopyName(row_in.getTable(), table_names, "table name", context.names, at_row, &row.table));
     FB_RETURN_IF_ERROR(
         CopyText(row_in.getRowId(), limits.max_id_bytes, "row id", at_row, &row.row_id));
+    const Hlc row_hlc(row_in.getHlc());
+    const uint32_t row_origin = row_in.getOrigin();
+    if (row_hlc.is_zero() && row_origin != 0) {
+      return CorruptAt(at_row, "origin " + std::to_string(row_origin) + " without a timestamp");
+    }
     const auto columns = row_in.getColumns();
     FB_RETURN_IF_ERROR(CheckCount(columns.size(), limits.max_columns_per_row, "columns", at_row));
     row.columns.resize(columns.size());
@@ -522,13 +811,28 @@ Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const DecodeLimits& 
       const auto column_in = columns[c];
       ColumnChange& column = row.columns[c];
       auto at_column = [&] { return at_row() + " column " + std::to_string(c); };
-      FB_RETURN_IF_ERROR(CopyText(column_in.getColumn(), limits.max_id_bytes, "column name",
+      FB_RETURN_IF_ERROR(CopyName(column_in.getColumn(), column_names, "column name", context.names,
                                   at_column, &column.column));
-      FB_RETURN_IF_ERROR(ReadValue(column_in.getValue(), limits, at_column, &column.value));
+      FB_RETURN_IF_ERROR(ReadValue(column_in, shared_texts, context, at_column, &column.value));
       column.hlc = Hlc(column_in.getHlc());
       column.origin = column_in.getOrigin();
+      if (column.hlc.is_zero()) {  // the row's version
+        if (column.origin != 0) {
+          return CorruptAt(at_column,
+                           "origin " + std::to_string(column.origin) + " without a timestamp");
+        }
+        if (row_hlc.is_zero()) {
+          return CorruptAt(at_column, "no timestamp (hlc 0, and the row's hlc is 0)");
+        }
+        column.hlc = row_hlc;
+        column.origin = row_origin;
+      }
     }
   }
+
+  FB_RETURN_IF_ERROR(CopyIds(in.getEvictedCustomers(), limits.max_rows, "evicted customers",
+                             "evicted customer", "customer id", limits, name,
+                             &set.evicted_customers));
   return set;
 }
 
@@ -580,11 +884,12 @@ constexpr std::string_view kResponseName = "sync response";
 constexpr std::string_view kResponsePushResultName = "sync response push result";
 constexpr std::string_view kResponsePullName = "sync response pull";
 
-Result<ChangeSet> ReadRoot(wire::ChangeSet::Reader in, const DecodeLimits& limits) {
-  return ReadChangeSet(in, limits, kChangeSetName);
+Result<ChangeSet> ReadRoot(wire::ChangeSet::Reader in, const ReadContext& context) {
+  return ReadChangeSet(in, context, kChangeSetName);
 }
 
-Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const DecodeLimits& limits) {
+Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const ReadContext& context) {
+  const DecodeLimits& limits = context.limits;
   auto at_request = [] { return std::string(kRequestName); };
   SyncRequest request;
   request.schema_version = in.getSchemaVersion();
@@ -592,14 +897,15 @@ Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const DecodeLimits& l
                               &request.replica_id));
   request.has_push = in.getHasPush();
   if (request.has_push) {
-    FB_ASSIGN_OR_RETURN(request.push, ReadChangeSet(in.getPush(), limits, kRequestPushName));
+    FB_ASSIGN_OR_RETURN(request.push, ReadChangeSet(in.getPush(), context, kRequestPushName));
   }
   request.pull_cursor = in.getPullCursor();
   request.page_limit = in.getPageLimit();
   return request;
 }
 
-Result<SyncResponse> ReadRoot(wire::SyncResponse::Reader in, const DecodeLimits& limits) {
+Result<SyncResponse> ReadRoot(wire::SyncResponse::Reader in, const ReadContext& context) {
+  const DecodeLimits& limits = context.limits;
   SyncResponse response;
   response.schema_version = in.getSchemaVersion();
   response.has_push_result = in.getHasPushResult();
@@ -607,7 +913,7 @@ Result<SyncResponse> ReadRoot(wire::SyncResponse::Reader in, const DecodeLimits&
     FB_ASSIGN_OR_RETURN(response.push_result,
                         ReadPushResult(in.getPushResult(), limits, kResponsePushResultName));
   }
-  FB_ASSIGN_OR_RETURN(response.pull, ReadChangeSet(in.getPull(), limits, kResponsePullName));
+  FB_ASSIGN_OR_RETURN(response.pull, ReadChangeSet(in.getPull(), context, kResponsePullName));
   response.more = in.getMore();
   response.rebuild = in.getRebuild();
   response.hub_time_ms = in.getHubTimeMs();
@@ -644,7 +950,9 @@ Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::st
     options.traversalLimitInWords = segment_words + 1;
     options.nestingLimit = limits.nesting_limit;
     capnp::FlatArrayMessageReader message(words.asPtr(), options);
-    FB_ASSIGN_OR_RETURN(Model model, ReadRoot(message.getRoot<WireRoot>(), limits));
+    NameBudget names(segment_words, limits);
+    FB_ASSIGN_OR_RETURN(Model model,
+                        ReadRoot(message.getRoot<WireRoot>(), ReadContext{limits, names}));
     FB_RETURN_IF_ERROR(ValidateRoot(model, limits));
     return model;
   } catch (const kj::Exception& e) {
@@ -663,34 +971,35 @@ Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::st
 // Public API
 
 std::string EncodeChangeSet(const ChangeSet& change_set) {
-  capnp::MallocMessageBuilder message = MakeBuilder(EstimateWords(change_set));
-  WriteChangeSet(change_set, message.initRoot<wire::ChangeSet>());
+  const WirePlan plan = PlanChangeSet(change_set);
+  capnp::MallocMessageBuilder message = MakeBuilder(plan.words);
+  WriteChangeSet(change_set, plan, message.initRoot<wire::ChangeSet>());
   return Pack(message);
 }
 
 std::string EncodeSyncRequest(const SyncRequest& request) {
+  const WirePlan plan = request.has_push ? PlanChangeSet(request.push) : WirePlan();
   capnp::MallocMessageBuilder message =
-      MakeBuilder(16 + TextWords(request.replica_id.size()) +
-                  (request.has_push ? EstimateWords(request.push) : 0));
+      MakeBuilder(16 + TextWords(request.replica_id.size()) + plan.words);
   auto out = message.initRoot<wire::SyncRequest>();
   out.setSchemaVersion(request.schema_version);
   out.setReplicaId(AsText(request.replica_id));
   out.setHasPush(request.has_push);
-  if (request.has_push) WriteChangeSet(request.push, out.initPush());
+  if (request.has_push) WriteChangeSet(request.push, plan, out.initPush());
   out.setPullCursor(request.pull_cursor);
   out.setPageLimit(request.page_limit);
   return Pack(message);
 }
 
 std::string EncodeSyncResponse(const SyncResponse& response) {
-  capnp::MallocMessageBuilder message =
-      MakeBuilder(16 + EstimateWords(response.pull) +
-                  (response.has_push_result ? EstimateWords(response.push_result) : 0));
+  const WirePlan plan = PlanChangeSet(response.pull);
+  capnp::MallocMessageBuilder message = MakeBuilder(
+      16 + plan.words + (response.has_push_result ? EstimateWords(response.push_result) : 0));
   auto out = message.initRoot<wire::SyncResponse>();
   out.setSchemaVersion(response.schema_version);
   out.setHasPushResult(response.has_push_result);
   if (response.has_push_result) WritePushResult(response.push_result, out.initPushResult());
-  WriteChangeSet(response.pull, out.initPull());
+  WriteChangeSet(response.pull, plan, out.initPull());
   out.setMore(response.more);
   out.setRebuild(response.rebuild);
   out.setHubTimeMs(response.hub_time_ms);

@@ -52,7 +52,12 @@ ChangeSet SeedChangeSet() {
                                 {"credit_limit", int64_t{-5}, hlc, hub},
                                 {"balance", 12.5, hlc, a},
                                 {"notes", std::monostate{}, hlc, hub}}});
+  // "ok" twice: a shared text. The second visit's versions differ: one is the row's, one not.
   set.rows.push_back(RowChange{"visits", "v-1", {{"outcome", std::string("ok"), hlc, a}}});
+  set.rows.push_back(RowChange{"visits",
+                               "v-2",
+                               {{"outcome", std::string("ok"), Hlc(hlc.packed() + 1), hub},
+                                {"customer_id", std::string("c-1"), hlc, a}}});
   return set;
 }
 
@@ -71,6 +76,7 @@ std::vector<std::string> Seeds() {
   response.push_result.rejections.push_back({"visits", "v-1", "immutable_fact", "已锁定"});
   response.push_result.restamps.push_back({"customers", "c-1", Hlc(42)});
   response.pull = SeedChangeSet();
+  response.pull.evicted_customers = {"c-9", "c-10"};
   response.more = true;
   response.hub_time_ms = 1'795'000'000'000;
   return {EncodeChangeSet(SeedChangeSet()), EncodeSyncRequest(pull_only), EncodeSyncRequest(push),

@@ -47,6 +47,9 @@ struct ChangeSet {
   uint64_t cursor = 0;     // the sender's hub cursor (pushes) or the page's end cursor (pulls)
   std::vector<std::string> origins;  // replica ids referenced by ColumnChange::origin
   std::vector<RowChange> rows;
+  // Pull pages: customers that left the receiver's scope; the replica purges each (with its
+  // contacts, tasks, visits, orders, lines, feedback) once no local write of it is pending.
+  std::vector<std::string> evicted_customers;
 
   // Index of `replica_id` in origins, appending it when new.
   uint32_t OriginIndex(const std::string& replica_id);

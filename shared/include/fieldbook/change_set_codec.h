@@ -2,9 +2,13 @@
 // from the bytes that travel between replicas and the hub: Cap'n Proto messages of the schema in
 // schema/sync.capnp, in the packed encoding. change_set_codec.cc describes the byte format.
 //
-// Encoding is faithful: every field of the in-memory value is written as it is, including
-// schema_version, and nothing is validated (an invalid value encodes to bytes that decoding
-// rejects; call the Validate* functions first when the value came from somewhere untrusted).
+// Encoding is faithful: every field of the in-memory value, including schema_version, is written
+// so that decoding restores it exactly, and nothing is validated (an invalid value encodes to
+// bytes that decoding rejects; call the Validate* functions first when the value came from
+// somewhere untrusted). For compactness a change set sends each table name, column name and
+// repeated short text value once, in per-set dictionaries that rows and columns index, and each
+// row carries a default version that its columns share unless they say otherwise
+// (schema/sync.capnp, "Compactness"); equal values encode to equal bytes.
 // SyncRequest::push and SyncResponse::push_result are written only when has_push / has_push_result
 // is set, and decode as default-constructed values when it is not.
 //
@@ -25,8 +29,12 @@
 // Memory: a decode allocates the unpacked message (at most 8 * traversal_limit_words bytes) and
 // the decoded value. Every object is read once, under a Cap'n Proto traversal budget equal to the
 // message's own size, so objects shared by several pointers and lists of empty structs cannot
-// inflate a small message: the value takes at most about 11 bytes per unpacked byte (less for
-// real data), and holds at most max_rows * max_columns_per_row column changes.
+// inflate a small message: the value's structs take at most about 11 bytes per unpacked byte
+// (less for real data). The names and shared texts a decode copies out of a change set's
+// dictionaries into its rows and columns are capped at (max_id_bytes + 64) / 4 + 1 bytes per
+// unpacked word (about 6 bytes per unpacked byte with the defaults; an honest message needs
+// less), so the value takes at most about 17 bytes per unpacked byte, and holds at most max_rows *
+// max_columns_per_row column changes.
 //
 // Thread safety: every function here is a pure function of its arguments with no shared state;
 // all may be called concurrently from any number of threads.
@@ -62,11 +70,15 @@ struct DecodeLimits {
   // Cap'n Proto traversal budget (ReaderOptions::traversalLimitInWords) is the message's own
   // size, so it never exceeds this.
   uint64_t traversal_limit_words = DefaultTraversalLimitWords(max_message_bytes);
-  int nesting_limit = 16;    // Cap'n Proto ReaderOptions::nestingLimit; the schema needs 7
-  size_t max_rows = 200000;  // rows per change set; also rejections and restamps per result
+  int nesting_limit = 16;  // Cap'n Proto ReaderOptions::nestingLimit; the schema needs 6
+  // Rows per change set; also table names and evicted customers per set, and rejections and
+  // restamps per result. A set's column names, and its shared texts, may each number max_rows *
+  // max_columns_per_row.
+  size_t max_rows = 200000;
   size_t max_columns_per_row = 64;
   size_t max_origins = 4096;  // entries in ChangeSet::origins
-  size_t max_id_bytes = 128;  // set id, replica id, table, row id, column name, origin, code
+  size_t max_id_bytes = 128;  // set id, replica id, table, row id, column name, origin, code,
+                              // evicted customer id
   size_t max_text_bytes = size_t{1} << 20;  // one text value, or a rejection's reason
 };
 
@@ -86,9 +98,10 @@ Result<SyncResponse> DecodeSyncResponse(std::string_view bytes, const DecodeLimi
 //
 // A change set: schema_version >= 1; set_id and replica_id are ids; at most max_origins origins,
 // each an id; at most max_rows rows, each with an id table and row_id and at most
-// max_columns_per_row columns; each column has an id name, origin < origins.size(), and a value
-// that is NULL, an integer, a double other than NaN, or valid UTF-8 text of at most
-// max_text_bytes. An "id" is non-empty valid UTF-8 of at most max_id_bytes with no NUL byte.
+// max_columns_per_row columns; each column has an id name, a non-zero hlc, origin <
+// origins.size(), and a value that is NULL, an integer, a double other than NaN, or valid UTF-8
+// text of at most max_text_bytes; at most max_rows evicted customers, each an id. An "id" is
+// non-empty valid UTF-8 of at most max_id_bytes with no NUL byte.
 Status ValidateChangeSet(const ChangeSet& change_set, const DecodeLimits& limits = {});
 // A request: schema_version >= 1, replica_id an id, and when has_push, push a valid change set.
 Status ValidateSyncRequest(const SyncRequest& request, const DecodeLimits& limits = {});
