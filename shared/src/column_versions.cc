@@ -118,19 +118,48 @@ Status OriginRegistry::Load() {
 Result<uint32_t> OriginRegistry::Intern(const std::string& replica_id) {
   auto it = by_id_.find(replica_id);
   if (it != by_id_.end()) return it->second;
-  const auto idx = static_cast<uint32_t>(by_index_.size());
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      db_.Prepare("INSERT INTO fb_origins (idx, replica_id) VALUES (?, ?)"));
-  stmt->Bind(1, static_cast<int64_t>(idx)).Bind(2, replica_id);
-  FB_RETURN_IF_ERROR(stmt->Run());
-  by_index_.push_back(replica_id);
-  by_id_[replica_id] = idx;
-  return idx;
+  // Another connection may have registered it already; otherwise SQLite picks the next index.
+  FB_ASSIGN_OR_RETURN(Statement * find,
+                      db_.Prepare("SELECT idx FROM fb_origins WHERE replica_id = ?"));
+  find->Bind(1, replica_id);
+  FB_ASSIGN_OR_RETURN(bool found, find->Step());
+  int64_t idx = 0;
+  if (found) {
+    idx = find->Int(0);
+    find->Reset();
+  } else {
+    FB_ASSIGN_OR_RETURN(
+        Statement * insert,
+        db_.Prepare("INSERT INTO fb_origins (replica_id) VALUES (?) RETURNING idx"));
+    insert->Bind(1, replica_id);
+    FB_ASSIGN_OR_RETURN(bool row, insert->Step());
+    if (!row) return Status::Internal("fb_origins insert returned no index");
+    idx = insert->Int(0);
+    insert->Reset();
+  }
+  if (idx <= 0 || idx > UINT32_MAX) return Status::Corrupt("fb_origins index out of range");
+  const auto u = static_cast<uint32_t>(idx);
+  if (by_index_.size() <= u) by_index_.resize(u + 1);
+  by_index_[u] = replica_id;
+  by_id_[replica_id] = u;
+  return u;
 }
 
-const std::string& OriginRegistry::IdOf(uint32_t index) const {
+const std::string& OriginRegistry::IdOf(uint32_t index) {
   static const std::string kNone;
-  return index < by_index_.size() ? by_index_[index] : kNone;
+  if (index == 0) return kNone;
+  if (index < by_index_.size() && !by_index_[index].empty()) return by_index_[index];
+  auto find = db_.Prepare("SELECT replica_id FROM fb_origins WHERE idx = ?");
+  if (!find.ok()) return kNone;
+  (*find)->Bind(1, static_cast<int64_t>(index));
+  auto row = (*find)->Step();
+  if (!row.ok() || !*row) return kNone;
+  std::string id = (*find)->Text(0);
+  (*find)->Reset();
+  if (by_index_.size() <= index) by_index_.resize(index + 1);
+  by_index_[index] = id;
+  by_id_[id] = index;
+  return by_index_[index];
 }
 
 }  // namespace fieldbook

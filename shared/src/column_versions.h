@@ -60,8 +60,9 @@ class OriginRegistry {
   Status Load();
   // The index of `replica_id`, registering it (inside the caller's transaction) when new.
   Result<uint32_t> Intern(const std::string& replica_id);
-  // The replica id of `index`; empty for 0 or unknown.
-  const std::string& IdOf(uint32_t index) const;
+  // The replica id of `index`; empty for 0 or unknown. Reads through to the database for an
+  // index registered by another connection.
+  const std::string& IdOf(uint32_t index);
 
  private:
   Db& db_;

@@ -58,33 +58,70 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, WallClock& wall,
 
 Result<uint64_t> Hub::LatestSeq() { return ReadMetaInt(*db_, "seq", 0); }
 
-Result<PushResult> Hub::ApplyPush(const ChangeSet& set, const RowGate* gate) {
+// Another process (a `fieldbook-server` command beside a running server) may have written since
+// this Hub last looked: resume from the stored sequence and clock inside the write transaction.
+Status Hub::CatchUpWithDisk() {
+  FB_ASSIGN_OR_RETURN(uint64_t seq, ReadMetaInt(*db_, "seq", 0));
+  in_->seq = std::max(in_->seq, seq);
+  FB_ASSIGN_OR_RETURN(uint64_t hlc, ReadMetaInt(*db_, "hlc", 0));
+  clock_->ObserveTrusted(Hlc(hlc));
+  return Status::Ok();
+}
+
+Result<uint64_t> Hub::AllocateSeq() {
+  if (!db_->InTransaction()) return Status::Internal("AllocateSeq outside a transaction");
+  FB_RETURN_IF_ERROR(CatchUpWithDisk());
+  // The in-memory counter only moves forward: a rolled-back transaction leaves a gap, never a
+  // reused number.
+  const uint64_t seq = ++in_->seq;
+  FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "seq", seq));
+  return seq;
+}
+
+Result<std::optional<std::vector<Value>>> Hub::ReadValues(const TableInfo& table,
+                                                          const std::string& row_id) {
+  FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(table, row_id));
+  if (!row.exists) return std::optional<std::vector<Value>>();
+  return std::optional<std::vector<Value>>(std::move(row.values));
+}
+
+Result<PushResult> Hub::ApplyPush(const ChangeSet& set, const PushOptions& options) {
   if (set.set_id.empty()) return Status::InvalidArgument("change set has no set id");
   if (set.replica_id.empty()) return Status::InvalidArgument("change set has no replica id");
   if (set.replica_id == options_.hub_id) {
     return Status::InvalidArgument("a replica may not push as the hub");
   }
-  return ApplyRows(set, gate, /*check_origin=*/true);
+  return ApplyRows(set, options, /*from_replica=*/true);
 }
 
 Result<PushResult> Hub::Write(const std::string& table, const std::string& row_id,
-                              const std::vector<std::pair<std::string, Value>>& columns) {
+                              const std::vector<std::pair<std::string, Value>>& columns,
+                              const ApplyObserver* observer) {
+  return Write(std::vector<RowWrite>{RowWrite{table, row_id, columns}}, observer);
+}
+
+Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const ApplyObserver* observer) {
   ChangeSet set;
   set.replica_id = options_.hub_id;
   const uint32_t self = set.OriginIndex(options_.hub_id);
-  RowChange rc{table, row_id, {}};
-  const Hlc now = clock_->Now();
-  for (const auto& [name, value] : columns) rc.columns.push_back({name, value, now, self});
-  set.rows.push_back(std::move(rc));
-  return ApplyRows(set, nullptr, /*check_origin=*/false);
+  for (const RowWrite& w : rows) {
+    RowChange rc{w.table, w.row_id, {}};
+    const Hlc now = clock_->Now();
+    for (const auto& [name, value] : w.columns) rc.columns.push_back({name, value, now, self});
+    set.rows.push_back(std::move(rc));
+  }
+  PushOptions options;
+  options.observer = observer;
+  return ApplyRows(set, options, /*from_replica=*/false);
 }
 
-Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const RowGate* gate, bool check_origin) {
+Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& options,
+                                  bool from_replica) {
   Db& db = *db_;
-  const bool recorded = check_origin;  // hub-authored writes have no set id to replay
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_RETURN_IF_ERROR(CatchUpWithDisk());
 
-  if (recorded) {
+  if (from_replica) {
     FB_ASSIGN_OR_RETURN(
         Statement * seen,
         db.Prepare("SELECT replica_id, result FROM fb_applied_sets WHERE set_id = ?"));
@@ -104,8 +141,11 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const RowGate* gate, boo
 
   PushResult result;
   result.set_id = set.set_id;
-  const uint64_t seq_before = in_->seq;
   std::vector<std::string> duplicate_candidates;
+  auto fail = [&](Status s) -> Status {
+    (void)in_->origins.Load();  // forget origins registered by the rolled-back transaction
+    return s;
+  };
 
   for (const RowChange& original : set.rows) {
     auto reject = [&](std::string code, std::string reason) {
@@ -121,7 +161,7 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const RowGate* gate, boo
       reject("invalid", "row without an id");
       continue;
     }
-    if (check_origin) {
+    if (from_replica) {
       bool foreign = false;
       for (const ColumnChange& c : original.columns) {
         if (c.origin >= set.origins.size() || set.origins[c.origin] != set.replica_id)
@@ -132,65 +172,59 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const RowGate* gate, boo
         continue;
       }
     }
-    if (gate != nullptr && *gate) {
-      if (std::optional<RowRejection> no = (*gate)(*t, original)) {
-        result.rejections.push_back(std::move(*no));
-        continue;
-      }
+
+    RowChange change = original;
+    if (options.gate != nullptr && *options.gate) {
+      GateDecision decision = (*options.gate)(*t, change);
+      if (decision.report) result.rejections.push_back(std::move(*decision.report));
+      if (!decision.apply || change.columns.empty()) continue;
     }
 
     // Re-stamp far-future writes with the hub's clock; fold sane ones into it.
-    const RowChange* change = &original;
-    RowChange restamped;
     bool too_far = false;
-    for (const ColumnChange& c : original.columns) {
+    for (const ColumnChange& c : change.columns) {
       if (clock_->IsTooFarAhead(c.hlc)) too_far = true;
     }
     if (too_far) {
-      restamped = original;
       const Hlc now = clock_->Now();
-      for (ColumnChange& c : restamped.columns) c.hlc = now;
-      change = &restamped;
+      for (ColumnChange& c : change.columns) c.hlc = now;
       result.restamps.push_back(RowRestamp{original.table, original.row_id, now});
     } else {
-      for (const ColumnChange& c : original.columns) clock_->Observe(c.hlc);
+      for (const ColumnChange& c : change.columns) clock_->Observe(c.hlc);
     }
 
     const uint64_t seq = in_->seq + 1;
-    auto outcome = in_->merge->Apply(*t, *change, set.origins, seq, nullptr, options_.hub_id);
+    auto outcome = in_->merge->Apply(*t, change, set.origins, seq, nullptr, options_.hub_id);
     if (!outcome.ok()) {
       const StatusCode code = outcome.status().code();
       if (code == StatusCode::kRejected || code == StatusCode::kInvalidArgument) {
         if (too_far) result.restamps.pop_back();
-        reject(code == StatusCode::kRejected &&
-                       outcome.status().message().find("insert-only") != std::string::npos
-                   ? "immutable_fact"
-                   : (code == StatusCode::kRejected ? "constraint" : "invalid"),
+        const bool fact = outcome.status().message().find("insert-only") != std::string::npos;
+        reject(code == StatusCode::kRejected ? (fact ? "immutable_fact" : "constraint") : "invalid",
                outcome.status().message());
         continue;
       }
-      (void)in_->origins.Load();
-      in_->seq = seq_before;
-      return outcome.status();
+      return fail(outcome.status());
     }
     ++result.rows_accepted;
-    if (outcome->changed) in_->seq = seq;
-    if (outcome->changed && TouchesDuplicateKeys(*t, *outcome)) {
-      duplicate_candidates.push_back(original.row_id);
+    if (!outcome->changed) continue;
+    in_->seq = seq;
+    if (TouchesDuplicateKeys(*t, *outcome)) duplicate_candidates.push_back(original.row_id);
+    if (options.observer != nullptr && *options.observer) {
+      AppliedRow applied{t, original.row_id, outcome->created, {}, seq};
+      for (int idx : outcome->changed_columns) applied.changed_columns.push_back(t->columns[idx]);
+      Status s = (*options.observer)(applied);
+      if (!s.ok()) return fail(s);
     }
   }
 
-  Status s;
   for (const std::string& id : duplicate_candidates) {
     Result<int> flagged = FlagPossibleDuplicates(db, id, wall_->NowMs());
-    if (!flagged.ok()) {
-      s = flagged.status();
-      break;
-    }
+    if (!flagged.ok()) return fail(flagged.status());
   }
-  if (s.ok()) s = WriteMetaInt(db, "seq", in_->seq);
+  Status s = WriteMetaInt(db, "seq", in_->seq);
   if (s.ok()) s = WriteMetaInt(db, "hlc", clock_->Last().packed());
-  if (s.ok() && recorded) {
+  if (s.ok() && from_replica) {
     SyncResponse envelope;
     envelope.has_push_result = true;
     envelope.push_result = result;
@@ -205,70 +239,132 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const RowGate* gate, boo
   }
   // Durable before acknowledged: COMMIT with synchronous=FULL returns after the WAL is synced.
   if (s.ok()) s = txn->Commit();
-  if (!s.ok()) {
-    (void)in_->origins.Load();
-    in_->seq = seq_before;
-    return s;
-  }
+  if (!s.ok()) return fail(s);
   return result;
 }
 
-Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, const RowFilter* filter) {
+Status Hub::AppendRow(const TableInfo& t, const std::string& row_id, ChangeSet& out,
+                      std::vector<int64_t>& origin_map) {
+  FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(t, row_id));
+  if (!row.exists) return Status::Ok();
+  RowChange rc{t.name, row_id, {}};
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const ColumnVersion& v = row.versions[i];
+    // The whole written row, not just the columns changed after the cursor: a column changed
+    // within an earlier page's range may have been cut from it because its row changed again
+    // later; resending known columns is harmless, the merge ignores them.
+    if (v.empty()) continue;
+    if (origin_map.size() <= v.origin) origin_map.resize(v.origin + 1, 0);
+    if (origin_map[v.origin] == 0) {
+      out.origins.push_back(in_->origins.IdOf(v.origin));
+      origin_map[v.origin] = static_cast<int64_t>(out.origins.size());
+    }
+    rc.columns.push_back(ColumnChange{t.columns[i], row.values[i], v.hlc,
+                                      static_cast<uint32_t>(origin_map[v.origin] - 1)});
+  }
+  if (!rc.columns.empty()) out.rows.push_back(std::move(rc));
+  return Status::Ok();
+}
+
+Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   Db& db = *db_;
   if (limit == 0) limit = options_.default_page_rows;
   limit = std::min(limit, options_.max_page_rows);
 
   // A read transaction gives one consistent snapshot across the tables.
-  FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
-  struct ScopeExit {
+  const bool own_snapshot = !db.InTransaction();
+  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
+  struct EndSnapshot {
     Db& db;
-    ~ScopeExit() { (void)db.ExecScript("COMMIT"); }
-  } end_read{db};
+    bool active;
+    ~EndSnapshot() {
+      if (active) (void)db.ExecScript("COMMIT");
+    }
+  } end_snapshot{db, own_snapshot};
 
-  // The next `limit` changed rows across all tables, in hub sequence order.
-  std::vector<std::tuple<uint64_t, const TableInfo*, std::string>> candidates;
+  // Items after the cursor from every source, merged in sequence order. Each source is read
+  // `limit + 1` deep, so the first `limit` merged items are exactly the next ones overall.
+  struct Item {
+    uint64_t seq;
+    const TableInfo* table;  // null for a scope event
+    std::string id;          // row id, or the event's customer id
+    bool added;
+  };
+  std::vector<Item> items;
+  bool truncated = false;
   for (const TableInfo& t : catalog_.tables()) {
     FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare("SELECT _seq, id FROM \"" + t.name +
                                                      "\" WHERE _seq > ? ORDER BY _seq LIMIT ?"));
     stmt->Bind(1, static_cast<int64_t>(cursor)).Bind(2, static_cast<int64_t>(limit + 1));
+    size_t n = 0;
     while (true) {
       FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
       if (!row) break;
-      candidates.emplace_back(static_cast<uint64_t>(stmt->Int(0)), &t, stmt->Text(1));
+      items.push_back({static_cast<uint64_t>(stmt->Int(0)), &t, stmt->Text(1), false});
+      ++n;
     }
+    truncated |= n > limit;
   }
-  std::sort(candidates.begin(), candidates.end(),
-            [](const auto& a, const auto& b) { return std::get<0>(a) < std::get<0>(b); });
-  PullPage page;
-  page.more = candidates.size() > limit;
-  if (page.more) candidates.resize(limit);
+  if (scope != nullptr) {
+    FB_ASSIGN_OR_RETURN(std::vector<ScopeEvent> events, scope->EventsAfter(cursor, limit + 1));
+    truncated |= events.size() > limit;
+    for (ScopeEvent& e : events)
+      items.push_back({e.seq, nullptr, std::move(e.customer_id), e.added});
+  }
+  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.seq < b.seq; });
 
+  PullPage page;
   ChangeSet& out = page.changes;
   out.replica_id = options_.hub_id;
-  out.cursor = candidates.empty() ? cursor : std::get<0>(candidates.back());
-  out.set_id = "pull-" + std::to_string(cursor) + "-" + std::to_string(out.cursor);
   std::vector<int64_t> origin_map;  // registry index -> index in out.origins (+1), 0 = unmapped
-  for (const auto& [seq, t, row_id] : candidates) {
-    FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(*t, row_id));
-    if (!row.exists) continue;
-    if (filter != nullptr && *filter && !(*filter)(*t, row_id, row.values)) continue;
-    RowChange rc{t->name, row_id, {}};
-    for (size_t i = 0; i < t->columns.size(); ++i) {
-      const ColumnVersion& v = row.versions[i];
-      // The whole written row, not just the columns changed after `cursor`: a column changed
-      // within an earlier page's range may have been cut from it because its row changed again
-      // later; resending known columns is harmless, the merge ignores them.
-      if (v.empty()) continue;
-      if (origin_map.size() <= v.origin) origin_map.resize(v.origin + 1, 0);
-      if (origin_map[v.origin] == 0) {
-        out.origins.push_back(in_->origins.IdOf(v.origin));
-        origin_map[v.origin] = static_cast<int64_t>(out.origins.size());
+  uint64_t last = cursor;
+  size_t taken = 0;
+  for (const Item& item : items) {
+    if (taken >= limit || out.rows.size() >= limit) break;
+    ++taken;
+    last = item.seq;
+    if (item.table == nullptr) {
+      if (item.added && scope->IncludesCustomer(item.id)) {
+        // What the customer had before the puller's cursor never reached it: send it now. Its
+        // rows changed after the cursor come in sequence order anyway.
+        for (const TableInfo& t : catalog_.tables()) {
+          if (t.customer_column.empty()) continue;
+          FB_ASSIGN_OR_RETURN(Statement * ids,
+                              db.Prepare("SELECT id FROM \"" + t.name + "\" WHERE \"" +
+                                         t.customer_column + "\" = ? AND _seq <= ? ORDER BY id"));
+          ids->Bind(1, item.id).Bind(2, static_cast<int64_t>(cursor));
+          std::vector<std::string> row_ids;
+          while (true) {
+            FB_ASSIGN_OR_RETURN(bool row, ids->Step());
+            if (!row) break;
+            row_ids.push_back(ids->Text(0));
+          }
+          for (const std::string& id : row_ids)
+            FB_RETURN_IF_ERROR(AppendRow(t, id, out, origin_map));
+        }
+      } else if (!item.added && !scope->IncludesCustomer(item.id) &&
+                 std::find(out.evicted_customers.begin(), out.evicted_customers.end(), item.id) ==
+                     out.evicted_customers.end()) {
+        out.evicted_customers.push_back(item.id);
       }
-      rc.columns.push_back(ColumnChange{t->columns[i], row.values[i], v.hlc,
-                                        static_cast<uint32_t>(origin_map[v.origin] - 1)});
+      continue;
     }
-    if (!rc.columns.empty()) out.rows.push_back(std::move(rc));
+    if (scope != nullptr && !item.table->customer_column.empty()) {
+      std::string customer = item.id;
+      if (item.table->customer_column_index >= 0) {
+        FB_ASSIGN_OR_RETURN(std::optional<std::vector<Value>> values,
+                            ReadValues(*item.table, item.id));
+        if (!values) continue;
+        const auto* cid = std::get_if<std::string>(&(*values)[item.table->customer_column_index]);
+        customer = cid != nullptr ? *cid : std::string();
+      }
+      if (!scope->IncludesCustomer(customer)) continue;
+    }
+    FB_RETURN_IF_ERROR(AppendRow(*item.table, item.id, out, origin_map));
   }
+  page.more = taken < items.size() || truncated;
+  out.cursor = last;
+  out.set_id = "pull-" + std::to_string(cursor) + "-" + std::to_string(out.cursor);
   return page;
 }
 

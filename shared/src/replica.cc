@@ -251,6 +251,8 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM fb_pending_push WHERE set_id = ?"));
   drop->Bind(1, set.set_id);
   FB_RETURN_IF_ERROR(drop->Run());
+  FB_ASSIGN_OR_RETURN(size_t purged, RetryDeferredEvictions());
+  (void)purged;
   FB_RETURN_IF_ERROR(PersistClock());
   Status s = txn->Commit();
   if (!s.ok()) {
@@ -291,6 +293,25 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
       }
       if (outcome->changed) ++stats.rows_changed;
     }
+    for (const std::string& customer : page.evicted_customers) {
+      if (!failure.ok()) break;
+      auto pending_writes = HasPendingWritesFor(customer);
+      if (!pending_writes.ok()) {
+        failure = pending_writes.status();
+        break;
+      }
+      if (*pending_writes) {
+        FB_ASSIGN_OR_RETURN(Statement * defer,
+                            db.Prepare("INSERT OR IGNORE INTO fb_deferred_evictions "
+                                       "(customer_id, since_ms) VALUES (?, ?)"));
+        defer->Bind(1, customer).Bind(2, static_cast<int64_t>(clock_->WallNowMs()));
+        failure = defer->Run();
+        ++stats.evictions_deferred;
+      } else {
+        failure = PurgeCustomer(customer);
+        ++stats.customers_evicted;
+      }
+    }
     if (failure.ok()) {
       const uint64_t next = std::max(cursor_, page.cursor);
       failure = WriteMetaInt(db, "cursor", next);
@@ -305,6 +326,82 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
   }
   stats.cursor = cursor_;
   return stats;
+}
+
+Result<bool> Replica::HasPendingWritesFor(const std::string& customer_id) {
+  for (const TableInfo& t : catalog_.tables()) {
+    if (t.customer_column.empty()) continue;
+    // Catalog identifiers only; values are bound.
+    const std::string sql = t.customer_column == "id"
+                                ? "SELECT 1 FROM fb_outbox WHERE tbl = ? AND row_id = ? LIMIT 1"
+                                : "SELECT 1 FROM fb_outbox o JOIN \"" + t.name +
+                                      "\" r ON r.id = o.row_id "
+                                      "WHERE o.tbl = ? AND r.\"" +
+                                      t.customer_column + "\" = ? LIMIT 1";
+    FB_ASSIGN_OR_RETURN(Statement * stmt, db_->Prepare(sql));
+    stmt->Bind(1, static_cast<int64_t>(t.code)).Bind(2, customer_id);
+    FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+    stmt->Reset();
+    if (found) return true;
+  }
+  return false;
+}
+
+Status Replica::PurgeCustomer(const std::string& customer_id) {
+  CaptureSuspension quiet(in_->capture);
+  for (const TableInfo& t : catalog_.tables()) {
+    if (t.customer_column.empty()) continue;
+    FB_ASSIGN_OR_RETURN(Statement * del, db_->Prepare("DELETE FROM \"" + t.name + "\" WHERE \"" +
+                                                      t.customer_column + "\" = ?"));
+    del->Bind(1, customer_id);
+    FB_RETURN_IF_ERROR(del->Run());
+  }
+  FB_ASSIGN_OR_RETURN(Statement * done,
+                      db_->Prepare("DELETE FROM fb_deferred_evictions WHERE customer_id = ?"));
+  done->Bind(1, customer_id);
+  return done->Run();
+}
+
+Result<size_t> Replica::RetryDeferredEvictions() {
+  FB_ASSIGN_OR_RETURN(std::vector<std::string> deferred, DeferredEvictions());
+  size_t purged = 0;
+  for (const std::string& customer : deferred) {
+    FB_ASSIGN_OR_RETURN(bool pending, HasPendingWritesFor(customer));
+    if (pending) continue;
+    FB_RETURN_IF_ERROR(PurgeCustomer(customer));
+    ++purged;
+  }
+  return purged;
+}
+
+Result<std::vector<std::string>> Replica::DeferredEvictions() {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db_->Prepare("SELECT customer_id FROM fb_deferred_evictions ORDER BY 1"));
+  std::vector<std::string> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(stmt->Text(0));
+  }
+  return out;
+}
+
+Status Replica::ResetForRebuild() {
+  FB_ASSIGN_OR_RETURN(int64_t pending, PendingWriteCount());
+  if (pending != 0) {
+    return Status::Conflict(std::to_string(pending) +
+                            " local writes are not pushed yet; push them before rebuilding");
+  }
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db_));
+  CaptureSuspension quiet(in_->capture);
+  for (const TableInfo& t : catalog_.tables()) {
+    FB_RETURN_IF_ERROR(db_->ExecScript("DELETE FROM \"" + t.name + "\""));
+  }
+  FB_RETURN_IF_ERROR(db_->ExecScript("DELETE FROM fb_deferred_evictions"));
+  FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "cursor", 0));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  cursor_ = 0;
+  return Status::Ok();
 }
 
 Result<int64_t> Replica::PendingWriteCount() {

@@ -193,17 +193,35 @@ std::string Db::LastError() const { return sqlite3_errmsg(db_); }
 bool Db::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
 Result<std::unique_ptr<Transaction>> Transaction::Begin(Db& db) {
+  if (db.InTransaction()) {
+    std::string name = "fb_sp" + std::to_string(++db.savepoint_depth_);
+    Status s = db.ExecScript("SAVEPOINT " + name);
+    if (!s.ok()) {
+      --db.savepoint_depth_;
+      return s;
+    }
+    return std::unique_ptr<Transaction>(new Transaction(db, std::move(name)));
+  }
   FB_RETURN_IF_ERROR(db.ExecScript("BEGIN IMMEDIATE"));
-  return std::unique_ptr<Transaction>(new Transaction(db));
+  return std::unique_ptr<Transaction>(new Transaction(db, ""));
 }
 
 Transaction::~Transaction() {
-  if (!done_) (void)db_.ExecScript("ROLLBACK");
+  if (done_) return;
+  if (savepoint_.empty()) {
+    (void)db_.ExecScript("ROLLBACK");
+  } else {
+    (void)db_.ExecScript("ROLLBACK TO " + savepoint_ + "; RELEASE " + savepoint_);
+    --db_.savepoint_depth_;
+  }
 }
 
 Status Transaction::Commit() {
-  Status s = db_.ExecScript("COMMIT");
-  if (s.ok()) done_ = true;
+  Status s = db_.ExecScript(savepoint_.empty() ? "COMMIT" : "RELEASE " + savepoint_);
+  if (s.ok()) {
+    done_ = true;
+    if (!savepoint_.empty()) --db_.savepoint_depth_;
+  }
   return s;
 }
 

@@ -222,14 +222,18 @@ TEST_F(HubTest, RefusedRowsAreReportedWhileTheRestOfTheSetIsApplied) {
 TEST_F(HubTest, ARejectedRowGoesToTheRepsReviewListWithTheReason) {
   ASSERT_TRUE(Exec(a_->db(), "INSERT INTO customers (id, name) VALUES ('c1', 'A')").ok());
   ASSERT_TRUE(Exec(a_->db(), "INSERT INTO customers (id, name) VALUES ('c2', 'B')").ok());
-  RowGate gate = [](const TableInfo&, const RowChange& rc) -> std::optional<RowRejection> {
-    if (rc.row_id == "c2")
-      return RowRejection{"customers", "c2", "out_of_scope", "c2 is not yours"};
-    return std::nullopt;
+  RowGate gate = [](const TableInfo&, RowChange& rc) -> GateDecision {
+    if (rc.row_id == "c2") {
+      return GateDecision{false,
+                          RowRejection{"customers", "c2", "out_of_scope", "c2 is not yours"}};
+    }
+    return GateDecision{};
   };
   auto push = a_->PreparePush();
   ASSERT_TRUE(push.ok() && push->has_value());
-  auto result = hub_->ApplyPush(**push, &gate);
+  PushOptions options;
+  options.gate = &gate;
+  auto result = hub_->ApplyPush(**push, options);
   ASSERT_TRUE(result.ok());
   ASSERT_TRUE(a_->AcknowledgePush(*result).ok());
   auto review = a_->ReviewList();

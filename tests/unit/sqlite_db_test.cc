@@ -80,3 +80,35 @@ TEST(Db, UsesWriteAheadLoggingForFiles) {
 
 }  // namespace
 }  // namespace fieldbook
+
+namespace fieldbook {
+namespace {
+
+TEST(Db, NestedTransactionsAreSavepointsThatRollBackAlone) {
+  auto db = Db::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->ExecScript("CREATE TABLE t (x)").ok());
+  auto outer = Transaction::Begin(**db);
+  ASSERT_TRUE(outer.ok());
+  ASSERT_TRUE((*db)->ExecScript("INSERT INTO t VALUES (1)").ok());
+  {
+    auto inner = Transaction::Begin(**db);
+    ASSERT_TRUE(inner.ok());
+    ASSERT_TRUE((*db)->ExecScript("INSERT INTO t VALUES (2)").ok());
+  }  // inner rolled back
+  {
+    auto inner = Transaction::Begin(**db);
+    ASSERT_TRUE(inner.ok());
+    ASSERT_TRUE((*db)->ExecScript("INSERT INTO t VALUES (3)").ok());
+    ASSERT_TRUE((*inner)->Commit().ok());
+  }
+  ASSERT_TRUE((*outer)->Commit().ok());
+  EXPECT_FALSE((*db)->InTransaction());
+  auto sel = (*db)->Prepare("SELECT group_concat(x) FROM (SELECT x FROM t ORDER BY x)");
+  ASSERT_TRUE(sel.ok());
+  ASSERT_TRUE(*(*sel)->Step());
+  EXPECT_EQ((*sel)->Text(0), "1,3");
+}
+
+}  // namespace
+}  // namespace fieldbook

@@ -35,6 +35,7 @@ CREATE TABLE territories (
   region      TEXT,
   city        TEXT,
   description TEXT,
+  rep_id      TEXT,  -- the rep serving the territory's customers that have no owner of their own
   deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
   _v          BLOB,
   _seq        INTEGER

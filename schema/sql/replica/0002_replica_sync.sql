@@ -43,3 +43,10 @@ CREATE TABLE fb_rejections (
   created_ms  INTEGER NOT NULL,
   resolved    INTEGER NOT NULL DEFAULT 0
 );
+
+-- Customers that left this rep's scope while a local write of theirs was still unpushed. They
+-- are purged once those writes are acknowledged, so nothing the rep did offline is lost.
+CREATE TABLE fb_deferred_evictions (
+  customer_id TEXT PRIMARY KEY NOT NULL,
+  since_ms    INTEGER NOT NULL
+) WITHOUT ROWID;

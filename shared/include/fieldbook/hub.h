@@ -6,15 +6,17 @@
 //    a retried set id changes nothing and gets the same answer.
 //  * A pushed row is refused, with a reason, when its columns claim another replica's origin, when
 //    it edits a recorded fact, when it breaks a CHECK rule, or when the caller's RowGate (scopes,
-//    added by the server) says so. The rest of the set is applied.
+//    added by the server) says so. The rest of the set is applied. An ApplyObserver sees every
+//    changed row inside the same transaction (the server keeps its scopes in step that way).
 //  * A column stamped more than max_drift_ms ahead of the hub's wall clock is re-stamped with the
 //    hub's clock on receipt (RowRestamp tells the sender), so a wrong laptop date cannot win every
 //    later conflict.
 //  * A new or renamed customer that matches another by phone, or by name and city, is flagged in
 //    fb_possible_duplicates for review; the rows are never merged silently.
 //
-// Thread safety: not thread-safe; the server serialises writes to one Hub (SQLite has one writer
-// anyway) and may open further Hubs on the same file for concurrent pulls.
+// Thread safety: not thread-safe; the server serialises its use of one Hub. Other processes may
+// write the same file (server commands beside a running server): every write transaction
+// resumes from the stored sequence number, clock and origins.
 #ifndef FIELDBOOK_HUB_H_
 #define FIELDBOOK_HUB_H_
 
@@ -41,15 +43,57 @@ struct HubOptions {
   size_t max_page_rows = 5000;
 };
 
-// Decides whether a pushed row may be applied; nullopt accepts it.
-using RowGate = std::function<std::optional<RowRejection>(const TableInfo&, const RowChange&)>;
-// Decides whether a row goes into a pull; `values` are its replicated columns in schema order.
-using RowFilter = std::function<bool(const TableInfo&, const std::string& row_id,
-                                     const std::vector<Value>& values)>;
+// What a gate decides for one pushed row. The gate may also edit the row (drop columns that must
+// not be applied); `report` is sent back to the replica as a rejection of that row.
+struct GateDecision {
+  bool apply = true;
+  std::optional<RowRejection> report;
+};
+using RowGate = std::function<GateDecision(const TableInfo&, RowChange& change)>;
+
+// A row the hub changed, reported inside the applying transaction.
+struct AppliedRow {
+  const TableInfo* table = nullptr;
+  std::string row_id;
+  bool created = false;
+  std::vector<std::string> changed_columns;
+  uint64_t seq = 0;
+};
+// Runs inside the applying transaction; an error aborts the whole push or write.
+using ApplyObserver = std::function<Status(const AppliedRow&)>;
+
+struct PushOptions {
+  const RowGate* gate = nullptr;
+  const ApplyObserver* observer = nullptr;
+};
+
+// A customer entering or leaving a puller's scope at hub sequence `seq`.
+struct ScopeEvent {
+  uint64_t seq = 0;
+  std::string customer_id;
+  bool added = false;
+};
+
+// Restricts a pull to one puller's rows (the server's per-rep scopes).
+class PullScope {
+ public:
+  virtual ~PullScope() = default;
+  // Whether rows of `customer_id` go to the puller now. Rows of no customer always go.
+  virtual bool IncludesCustomer(const std::string& customer_id) = 0;
+  // The puller's scope changes after `cursor`, in sequence order, at most `limit`.
+  virtual Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) = 0;
+};
 
 struct PullPage {
   ChangeSet changes;  // changes.cursor: where the next pull starts
   bool more = false;
+};
+
+// One row of a hub-authored write.
+struct RowWrite {
+  std::string table;
+  std::string row_id;
+  std::vector<std::pair<std::string, Value>> columns;
 };
 
 class Hub {
@@ -60,15 +104,31 @@ class Hub {
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
-  Result<PushResult> ApplyPush(const ChangeSet& set, const RowGate* gate = nullptr);
-  Result<PullPage> Pull(uint64_t cursor, size_t limit, const RowFilter* filter = nullptr);
+  Result<PushResult> ApplyPush(const ChangeSet& set, const PushOptions& options = {});
 
-  // A change authored by the hub itself (a manager's command, the grading job): stamped with the
-  // hub clock and applied like any other.
+  // The next page after `cursor`: rows changed after it, in hub sequence order, at most `limit`
+  // rows scanned. With a scope, rows of customers outside it are skipped, a customer that entered
+  // the scope after `cursor` comes with the rows it had before (a snapshot), and one that left it
+  // is listed in changes.evicted_customers.
+  Result<PullPage> Pull(uint64_t cursor, size_t limit, PullScope* scope = nullptr);
+
+  // Changes authored by the hub itself (a manager's command, the grading job, demo data): stamped
+  // with the hub clock and applied like any other, in one transaction.
+  Result<PushResult> Write(const std::vector<RowWrite>& rows,
+                           const ApplyObserver* observer = nullptr);
   Result<PushResult> Write(const std::string& table, const std::string& row_id,
-                           const std::vector<std::pair<std::string, Value>>& columns);
+                           const std::vector<std::pair<std::string, Value>>& columns,
+                           const ApplyObserver* observer = nullptr);
 
+  // A row's replicated values (schema order), or nullopt when it does not exist.
+  Result<std::optional<std::vector<Value>>> ReadValues(const TableInfo& table,
+                                                       const std::string& row_id);
+
+  // The next hub sequence number, for records the server keeps in step with the hub's changes
+  // (scope events). Call inside a transaction on db().
+  Result<uint64_t> AllocateSeq();
   Result<uint64_t> LatestSeq();
+
   Db& db() { return *db_; }
   const Catalog& catalog() const { return catalog_; }
   HybridClock& clock() { return *clock_; }
@@ -76,7 +136,10 @@ class Hub {
 
  private:
   Hub() = default;
-  Result<PushResult> ApplyRows(const ChangeSet& set, const RowGate* gate, bool check_origin);
+  Result<PushResult> ApplyRows(const ChangeSet& set, const PushOptions& options, bool from_replica);
+  Status CatchUpWithDisk();
+  Status AppendRow(const TableInfo& table, const std::string& row_id, ChangeSet& out,
+                   std::vector<int64_t>& origin_map);
 
   struct Internals;
   std::unique_ptr<Db> db_;

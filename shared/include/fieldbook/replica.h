@@ -4,7 +4,9 @@
 //                          byte for byte, so a retry is recognised by the hub);
 //   2. AcknowledgePush()   records the hub's answer: accepted writes leave the outbox, refused rows
 //                          go to the review list with the hub's reason;
-//   3. ApplyPull()         merges a page of hub changes and advances the cursor (never backwards).
+//   3. ApplyPull()         merges a page of hub changes and advances the cursor (never backwards);
+//                          customers that left the rep's scope are purged, but only once none of
+//                          their local writes is still waiting to be pushed.
 // Local writes are plain SQL on db(); the triggers stamp and record them.
 //
 // Thread safety: not thread-safe. One Replica per file per process, used from one thread; the
@@ -40,6 +42,8 @@ struct PullStats {
   size_t rows_received = 0;
   size_t rows_changed = 0;
   size_t rows_failed = 0;  // rows the replica could not store (should not happen; logged)
+  size_t customers_evicted = 0;
+  size_t evictions_deferred = 0;
   uint64_t cursor = 0;
 };
 
@@ -77,12 +81,24 @@ class Replica {
 
   // Local writes not yet acknowledged by the hub.
   Result<int64_t> PendingWriteCount();
+  // Customers that left this rep's scope but wait for pending local writes before the purge.
+  Result<std::vector<std::string>> DeferredEvictions();
+
+  // Empties the replica for a rebuild from a fresh snapshot (the hub's history no longer reaches
+  // back to this replica's cursor): replicated rows are removed and the cursor returns to 0. The
+  // replica id, clock and review list stay. Refused with kConflict while writes are unpushed, so
+  // that they land first.
+  Status ResetForRebuild();
   // Rows the hub refused, unresolved first.
   Result<std::vector<ReviewItem>> ReviewList();
 
  private:
   Replica() = default;
   Status PersistClock();
+  Result<bool> HasPendingWritesFor(const std::string& customer_id);
+  Status PurgeCustomer(const std::string& customer_id);
+  // Purges deferred evictions whose pending writes have been acknowledged. Returns how many.
+  Result<size_t> RetryDeferredEvictions();
 
   struct Internals;
   std::unique_ptr<Db> db_;

@@ -95,12 +95,16 @@ class Db {
  private:
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
 
+  friend class Transaction;
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  int savepoint_depth_ = 0;
 };
 
-// BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit() succeeded.
+// BEGIN IMMEDIATE on construction; rolls back on destruction unless Commit() succeeded. Inside
+// another transaction it is a SAVEPOINT instead, so operations that are atomic on their own
+// (a hub apply) can also be composed into a larger atomic operation (a reassignment).
 class Transaction {
  public:
   static Result<std::unique_ptr<Transaction>> Begin(Db& db);
@@ -108,8 +112,9 @@ class Transaction {
   Status Commit();
 
  private:
-  explicit Transaction(Db& db) : db_(db) {}
+  Transaction(Db& db, std::string savepoint) : db_(db), savepoint_(std::move(savepoint)) {}
   Db& db_;
+  std::string savepoint_;  // empty for a top-level transaction
   bool done_ = false;
 };
 
