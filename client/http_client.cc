@@ -1,0 +1,464 @@
+#include "http_client.h"
+
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+#include <openssl/x509_vfy.h>
+
+#include <algorithm>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cctype>
+#include <filesystem>
+#include <optional>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace fieldbook::client {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// How long past an operation's own deadline (enforced by beast::tcp_stream) the io_context is
+// run before the operation is cancelled by force; a backstop that should never be needed.
+constexpr std::chrono::milliseconds kDeadlineGrace{1000};
+constexpr uint32_t kResponseHeaderLimit = 64u << 10;
+
+struct ParsedUrl {
+  bool tls = false;
+  std::string host;         // without brackets
+  std::string port;         // digits
+  std::string host_header;  // the authority as given: host[:port]
+  std::string prefix;       // "" or "/something", no trailing '/'
+  std::string origin;       // scheme://authority, for messages
+  bool host_is_ip = false;
+};
+
+bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && beast::iequals(s.substr(0, prefix.size()), prefix);
+}
+
+Result<ParsedUrl> ParseBaseUrl(const std::string& url) {
+  const auto bad = [&url](const std::string& why) {
+    return Status::InvalidArgument("bad server URL \"" + url + "\": " + why +
+                                   " (expected http://host:port or https://host:port)");
+  };
+  ParsedUrl out;
+  std::string_view rest = url;
+  if (StartsWithNoCase(rest, "http://")) {
+    rest.remove_prefix(7);
+  } else if (StartsWithNoCase(rest, "https://")) {
+    out.tls = true;
+    rest.remove_prefix(8);
+  } else {
+    return bad("the scheme must be http or https");
+  }
+  for (char c : rest) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return bad("it contains spaces");
+  }
+  const size_t slash = rest.find('/');
+  const std::string_view authority = rest.substr(0, slash);
+  std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
+  if (authority.find_first_of("@?#") != std::string_view::npos) {
+    return bad("user names, queries and fragments are not supported");
+  }
+  if (path.find_first_of("?#") != std::string_view::npos) {
+    return bad("queries and fragments are not supported");
+  }
+  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
+
+  std::string_view host;
+  std::string_view port;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return bad("unterminated [IPv6 address]");
+    host = authority.substr(1, close - 1);
+    std::string_view after = authority.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad("junk after the [IPv6 address]");
+      port = after.substr(1);
+      if (port.empty()) return bad("empty port");
+    }
+  } else {
+    const size_t colon = authority.find(':');
+    host = authority.substr(0, colon);
+    if (colon != std::string_view::npos) {
+      port = authority.substr(colon + 1);
+      if (port.empty()) return bad("empty port");
+    }
+  }
+  if (host.empty()) return bad("no host");
+  if (!port.empty()) {
+    if (port.size() > 5 ||
+        !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return bad("the port must be a number");
+    }
+    const int number = std::stoi(std::string(port));
+    if (number < 1 || number > 65535) return bad("the port must be between 1 and 65535");
+  }
+  out.host = std::string(host);
+  out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
+  out.host_header = std::string(authority);
+  out.prefix = std::string(path);
+  out.origin = std::string(out.tls ? "https://" : "http://") + std::string(authority);
+  beast::error_code ec;
+  net::ip::make_address(out.host, ec);
+  out.host_is_ip = !ec;
+  return out;
+}
+
+// A short lower-case description of a network error for a rep to read.
+std::string Describe(const beast::error_code& ec) {
+  if (ec == net::error::connection_refused) return "connection refused";
+  if (ec == net::error::host_not_found || ec == net::error::host_not_found_try_again) {
+    return "host not found";
+  }
+  if (ec == net::error::network_unreachable) return "network unreachable";
+  if (ec == net::error::host_unreachable) return "host unreachable";
+  if (ec == net::error::connection_reset) return "connection reset by the server";
+  if (ec == net::error::eof || ec == http::error::end_of_stream ||
+      ec == http::error::partial_message || ec == ssl::error::stream_truncated) {
+    return "the server closed the connection";
+  }
+  std::string text = ec.message();
+  if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  return text;
+}
+
+bool HasControlCharacters(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return (u < 0x20 && c != '\t') || u == 0x7f;
+  });
+}
+
+struct ResolveState {
+  bool done = false;
+  beast::error_code ec;
+  tcp::resolver::results_type results;
+};
+
+}  // namespace
+
+struct HttpClient::Impl {
+  Impl(ParsedUrl u, HttpClientOptions o, std::string base)
+      : url(std::move(u)), options(std::move(o)), base_url(std::move(base)), resolver(ioc) {}
+
+  ParsedUrl url;
+  HttpClientOptions options;
+  std::string base_url;
+  net::io_context ioc;
+  tcp::resolver resolver;
+  std::optional<ssl::context> tls_context;
+  // At most one of them is engaged, and only while connected.
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::flat_buffer buffer;
+
+  bool connected() const { return plain.has_value() || secure.has_value(); }
+
+  beast::tcp_stream& Tcp() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
+
+  template <class F>
+  void WithStream(F&& f) {
+    if (secure) {
+      f(*secure);
+    } else {
+      f(*plain);
+    }
+  }
+
+  void Disconnect() {
+    if (!connected()) return;
+    beast::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Tcp().close();
+    // Run the handlers of anything the close cancelled (they refer to locals of a caller that
+    // is still waiting for them) before the streams go.
+    ioc.restart();
+    ioc.poll();
+    secure.reset();
+    plain.reset();
+    buffer.clear();
+  }
+
+  // Runs the io_context until `done` or `deadline`; false when the deadline came first.
+  bool RunUntil(const bool& done, Clock::time_point deadline) {
+    while (!done) {
+      ioc.restart();
+      if (ioc.run_one_until(deadline) == 0) {
+        if (done) break;
+        return false;  // the deadline passed (or, impossibly, nothing is pending)
+      }
+    }
+    return true;
+  }
+
+  // Waits for an operation on the stream that completes by setting `done`. The stream's own
+  // expiry enforces `deadline`; past it (plus a grace) the stream is closed and the operation
+  // finishes with operation_aborted. Sets `ec` to timeout if the operation never finished.
+  void Await(const bool& done, Clock::time_point deadline, beast::error_code& ec) {
+    if (RunUntil(done, deadline + kDeadlineGrace)) return;
+    beast::error_code ignored;
+    Tcp().socket().close(ignored);
+    while (!done) {
+      ioc.restart();
+      if (ioc.run_one() == 0) break;
+    }
+    if (!done) ec = beast::error::timeout;
+  }
+
+  Status Unreachable(const std::string& why) const {
+    return Status::Unavailable("cannot reach " + url.origin + ": " + why);
+  }
+
+  Status Connect() {
+    const Clock::time_point deadline = Clock::now() + options.connect_timeout;
+    const std::string timeout_text =
+        "no connection within " + std::to_string(options.connect_timeout.count()) + " ms";
+
+    std::vector<tcp::endpoint> endpoints;
+    beast::error_code ec;
+    const net::ip::address ip = net::ip::make_address(url.host, ec);
+    if (!ec) {
+      endpoints.emplace_back(ip, static_cast<uint16_t>(std::stoi(url.port)));
+    } else {
+      // The handler owns its state: a resolution that outlives its deadline (getaddrinfo cannot
+      // be interrupted) is abandoned and completes harmlessly later.
+      auto state = std::make_shared<ResolveState>();
+      resolver.async_resolve(url.host, url.port,
+                             [state](beast::error_code e, tcp::resolver::results_type r) {
+                               state->done = true;
+                               state->ec = e;
+                               state->results = std::move(r);
+                             });
+      if (!RunUntil(state->done, deadline)) {
+        resolver.cancel();
+        return Unreachable("name resolution timed out");
+      }
+      if (state->ec) return Unreachable(Describe(state->ec));
+      for (const auto& entry : state->results) endpoints.push_back(entry.endpoint());
+      if (endpoints.empty()) return Unreachable("host not found");
+    }
+
+    if (url.tls) {
+      secure.emplace(ioc, *tls_context);
+    } else {
+      plain.emplace(ioc);
+    }
+    buffer.clear();
+    Tcp().expires_at(deadline);
+    bool done = false;
+    Tcp().async_connect(endpoints, [&](beast::error_code e, const tcp::endpoint&) {
+      done = true;
+      ec = e;
+    });
+    Await(done, deadline, ec);
+    if (ec) {
+      Disconnect();
+      return Unreachable(ec == beast::error::timeout ? timeout_text : Describe(ec));
+    }
+    if (!url.tls) return Status::Ok();
+
+    SSL* ssl_handle = secure->native_handle();
+    if (!url.host_is_ip) SSL_set_tlsext_host_name(ssl_handle, url.host.c_str());  // SNI
+    if (options.verify_tls) {
+      const int set = url.host_is_ip ? X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl_handle),
+                                                                     url.host.c_str())
+                                     : SSL_set1_host(ssl_handle, url.host.c_str());
+      if (set != 1) {
+        Disconnect();
+        return Status::Internal("cannot set the TLS host name to verify");
+      }
+    }
+    done = false;
+    secure->async_handshake(ssl::stream_base::client, [&](beast::error_code e) {
+      done = true;
+      ec = e;
+    });
+    Await(done, deadline, ec);
+    if (ec) {
+      const long verify = SSL_get_verify_result(ssl_handle);
+      Disconnect();
+      if (ec == beast::error::timeout) return Unreachable(timeout_text);
+      if (verify != X509_V_OK) {
+        return Unreachable(std::string("the server's TLS certificate is not trusted: ") +
+                           X509_verify_cert_error_string(verify));
+      }
+      return Unreachable("TLS handshake failed: " + Describe(ec));
+    }
+    return Status::Ok();
+  }
+
+  // One request on the current connection. `stale` is set when the connection turned out to be
+  // closed by the server before it answered anything (the caller may reconnect and resend).
+  Result<HttpReply> Exchange(http::request<http::string_body>& request, bool& stale) {
+    stale = false;
+    const Clock::time_point deadline = Clock::now() + options.request_timeout;
+    Tcp().expires_at(deadline);
+    bool done = false;
+    beast::error_code ec;
+    WithStream([&](auto& stream) {
+      http::async_write(stream, request, [&](beast::error_code e, size_t) {
+        done = true;
+        ec = e;
+      });
+    });
+    Await(done, deadline, ec);
+    if (ec) {
+      stale = ec != beast::error::timeout;
+      Disconnect();
+      return Failure(ec);
+    }
+
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(options.response_body_limit);
+    parser.header_limit(kResponseHeaderLimit);
+    done = false;
+    WithStream([&](auto& stream) {
+      http::async_read(stream, buffer, parser, [&](beast::error_code e, size_t) {
+        done = true;
+        ec = e;
+      });
+    });
+    Await(done, deadline, ec);
+    if (ec) {
+      stale = !parser.got_some() &&
+              (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+               ec == net::error::eof || ec == ssl::error::stream_truncated);
+      Disconnect();
+      if (ec == http::error::body_limit) {
+        return Status::ResourceExhausted("the response from " + url.origin +
+                                         " is larger than the limit of " +
+                                         std::to_string(options.response_body_limit) + " bytes");
+      }
+      return Failure(ec);
+    }
+    http::response<http::string_body> response = parser.release();
+    HttpReply reply;
+    reply.status = static_cast<int>(response.result_int());
+    reply.content_type = std::string(response[http::field::content_type]);
+    reply.body = std::move(response.body());
+    if (!response.keep_alive()) Disconnect();
+    return reply;
+  }
+
+  Status Failure(const beast::error_code& ec) const {
+    if (ec == beast::error::timeout) {
+      return Status::Unavailable("no answer from " + url.origin + " within " +
+                                 std::to_string(options.request_timeout.count()) + " ms");
+    }
+    if (ec.category() == http::make_error_code(http::error::bad_version).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      return Status::Unavailable("bad answer from " + url.origin + ": " + Describe(ec));
+    }
+    return Status::Unavailable("lost the connection to " + url.origin + ": " + Describe(ec));
+  }
+
+  Result<HttpReply> Request(http::verb method, const std::string& target, const std::string& body,
+                            const std::string& content_type, const std::string& bearer_token) {
+    if (target.empty() || target.front() != '/' || HasControlCharacters(target) ||
+        target.find(' ') != std::string::npos) {
+      return Status::InvalidArgument("bad request target \"" + target +
+                                     "\": it must start with '/' and contain no spaces");
+    }
+    if (HasControlCharacters(content_type) || HasControlCharacters(bearer_token)) {
+      return Status::InvalidArgument("control characters in a request header");
+    }
+    try {
+      http::request<http::string_body> request{method, url.prefix + target, 11};
+      request.set(http::field::host, url.host_header);
+      request.set(http::field::user_agent, "fieldbook-client");
+      if (!content_type.empty()) request.set(http::field::content_type, content_type);
+      if (!bearer_token.empty()) request.set(http::field::authorization, "Bearer " + bearer_token);
+      request.body() = body;
+      request.keep_alive(true);
+      request.prepare_payload();
+
+      for (int attempt = 0;; ++attempt) {
+        const bool reused = connected();
+        if (!reused) FB_RETURN_IF_ERROR(Connect());
+        bool stale = false;
+        Result<HttpReply> reply = Exchange(request, stale);
+        // A kept-alive connection the server closed meanwhile: send again on a new one.
+        if (!reply.ok() && stale && reused && attempt == 0) continue;
+        return reply;
+      }
+    } catch (const std::exception& e) {
+      Disconnect();
+      return Status::Internal(std::string("HTTP client: ") + e.what());
+    }
+  }
+};
+
+HttpClient::HttpClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+HttpClient::~HttpClient() {
+  if (impl_) impl_->Disconnect();
+}
+
+Result<std::unique_ptr<HttpClient>> HttpClient::Create(const std::string& base_url,
+                                                       HttpClientOptions options) {
+  FB_ASSIGN_OR_RETURN(ParsedUrl url, ParseBaseUrl(base_url));
+  if (options.connect_timeout.count() <= 0 || options.request_timeout.count() <= 0) {
+    return Status::InvalidArgument("connect_timeout and request_timeout must be positive");
+  }
+  std::string base = base_url;
+  while (!base.empty() && base.back() == '/') base.pop_back();
+  const bool tls = url.tls;
+  auto impl = std::make_unique<Impl>(std::move(url), std::move(options), std::move(base));
+  if (tls) {
+    const HttpClientOptions& o = impl->options;
+    ssl::context context(ssl::context::tls_client);
+    context.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    if (o.verify_tls) {
+      if (!o.ca_file.empty()) {
+        std::error_code fs_ec;
+        if (!std::filesystem::is_regular_file(o.ca_file, fs_ec)) {
+          return Status::InvalidArgument("CA file " + o.ca_file + " does not exist");
+        }
+        context.load_verify_file(o.ca_file, ec);
+        if (ec) {
+          return Status::InvalidArgument("cannot load CA certificates from " + o.ca_file +
+                                         " (PEM expected): " + ec.message());
+        }
+      } else {
+        context.set_default_verify_paths(ec);
+        if (ec) {
+          return Status::Io("cannot load the system's CA certificates: " + ec.message());
+        }
+      }
+      context.set_verify_mode(ssl::verify_peer);
+    } else {
+      context.set_verify_mode(ssl::verify_none);
+    }
+    impl->tls_context.emplace(std::move(context));
+  }
+  return std::unique_ptr<HttpClient>(new HttpClient(std::move(impl)));
+}
+
+Result<HttpReply> HttpClient::Post(const std::string& target, const std::string& body,
+                                   const std::string& content_type,
+                                   const std::string& bearer_token) {
+  return impl_->Request(http::verb::post, target, body, content_type, bearer_token);
+}
+
+Result<HttpReply> HttpClient::Get(const std::string& target, const std::string& bearer_token) {
+  return impl_->Request(http::verb::get, target, "", "", bearer_token);
+}
+
+const std::string& HttpClient::base_url() const { return impl_->base_url; }
+
+}  // namespace fieldbook::client

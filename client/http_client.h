@@ -1,0 +1,73 @@
+// HttpClient: a small blocking HTTP/1.1 client (plain or HTTPS) for the rep's sync engine and the
+// integration tests. It talks to one server (the base URL given to Create), keeps one keep-alive
+// connection open and opens a new one when the server has closed it.
+//
+//  * Every call has deadlines that really apply: connect_timeout for resolving, connecting and
+//    the TLS handshake, request_timeout for sending the request and receiving the whole response.
+//    A server that accepts but never answers times out.
+//  * Failures are Status values, never exceptions: kUnavailable when the server cannot be reached
+//    or does not answer in time, with a sentence a rep can read ("cannot reach
+//    http://10.0.0.5:8443: connection refused"); kInvalidArgument for a bad URL or request;
+//    kResourceExhausted for a response body over response_body_limit. An HTTP error status
+//    (4xx, 5xx) is not a failure: it is an HttpReply with that status.
+//  * HTTPS verifies the server's certificate and host name (against ca_file when given, else the
+//    system's trust store) and sends SNI. verify_tls = false is for tests only.
+//
+// Thread safety: not thread-safe; use one HttpClient per thread. Distinct clients are
+// independent.
+#ifndef FIELDBOOK_CLIENT_HTTP_CLIENT_H_
+#define FIELDBOOK_CLIENT_HTTP_CLIENT_H_
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "fieldbook/status.h"
+
+namespace fieldbook::client {
+
+struct HttpClientOptions {
+  std::chrono::milliseconds connect_timeout{5000};   // resolve + connect + TLS handshake
+  std::chrono::milliseconds request_timeout{30000};  // send the request + read the response
+  size_t response_body_limit = 64u << 20;            // larger responses: kResourceExhausted
+  std::string ca_file;     // PEM file of trusted certificates for HTTPS; "" = the system's
+  bool verify_tls = true;  // false: accept any certificate (tests only)
+};
+
+struct HttpReply {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+class HttpClient {
+ public:
+  // base_url: "http://host[:port][/prefix]" or "https://host[:port][/prefix]"; targets passed
+  // to Post/Get are appended to the prefix. Does not connect yet. kInvalidArgument for a bad URL
+  // or an unreadable ca_file.
+  static Result<std::unique_ptr<HttpClient>> Create(const std::string& base_url,
+                                                    HttpClientOptions options = {});
+
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  ~HttpClient();
+
+  // target: path and query starting with '/', e.g. "/v1/sync". bearer_token, when not empty, is
+  // sent as "Authorization: Bearer <token>".
+  Result<HttpReply> Post(const std::string& target, const std::string& body,
+                         const std::string& content_type, const std::string& bearer_token = "");
+  Result<HttpReply> Get(const std::string& target, const std::string& bearer_token = "");
+
+  // The base URL as given to Create, without a trailing '/'.
+  const std::string& base_url() const;
+
+ private:
+  struct Impl;
+  explicit HttpClient(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace fieldbook::client
+
+#endif  // FIELDBOOK_CLIENT_HTTP_CLIENT_H_

@@ -1,0 +1,25 @@
+// AdminApi: the managers' JSON API, mirroring the server's commands.
+//   GET  /v1/admin/reps                     reps with their customer counts
+//   GET  /v1/admin/territories              territories with their rep and customer counts
+//   POST /v1/admin/territories/assign       {"territory": T, "rep": R}
+//   POST /v1/admin/customers/reassign       {"customer": C, "to": R}
+//   GET  /v1/admin/conflicts[?all=1]        edits made after reassignments, open ones by default
+//   POST /v1/admin/conflicts/resolve        {"id": N, "action": "apply" | "dismiss"}
+//   GET  /v1/admin/export?rep=R             the canonical export of R's replica (JSON lines)
+//   GET  /v1/conflicts                      (any rep) open conflicts on the caller's customers
+//
+// Thread safety: call with the store's mutex held (SyncService does).
+#ifndef FIELDBOOK_SERVER_ADMIN_API_H_
+#define FIELDBOOK_SERVER_ADMIN_API_H_
+
+#include "http_types.h"
+#include "server_store.h"
+
+namespace fieldbook::server {
+
+HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
+                                const Principal& caller);
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_ADMIN_API_H_

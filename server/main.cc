@@ -1,0 +1,183 @@
+// fieldbook-server: the central sync server and the managers' command line.
+// main() parses the command line and wires the object graph; the commands live in
+// server_commands.cc.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "server_commands.h"
+
+int main(int argc, char** argv) {
+  using namespace fieldbook::server;
+  CLI::App app{"fieldbook-server: the Fieldbook sync server and its manager commands"};
+  app.require_subcommand(1);
+  app.set_config("--config", "", "read options from a TOML/INI file (flags override it)");
+  std::string db;
+  auto add_db = [&db](CLI::App* cmd) {
+    cmd->add_option("--db", db, "the server database file")->required();
+  };
+  bool json = false;
+  int rc = 0;
+
+  CLI::App* init = app.add_subcommand("init", "create (or upgrade) a server database");
+  add_db(init);
+  init->callback([&] { rc = RunInit(db); });
+
+  ServeOptions serve_options;
+  CLI::App* serve =
+      app.add_subcommand("serve", "serve /v1/sync, the admin API, /healthz, /metrics");
+  add_db(serve);
+  serve->add_option("--listen", serve_options.http.address, "address to listen on")
+      ->capture_default_str();
+  serve->add_option("--port", serve_options.http.port, "port (0 = any free port)")
+      ->capture_default_str();
+  serve->add_option("--threads", serve_options.http.threads, "worker threads")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve->add_option("--tls-cert", serve_options.http.tls_cert_file,
+                    "PEM certificate chain (HTTPS)");
+  serve->add_option("--tls-key", serve_options.http.tls_key_file, "PEM private key (HTTPS)");
+  size_t body_limit_mb = 32;
+  serve->add_option("--body-limit-mb", body_limit_mb, "largest request body accepted")
+      ->check(CLI::Range(1, 512))
+      ->capture_default_str();
+  int64_t read_timeout_ms = 30000;
+  serve->add_option("--read-timeout-ms", read_timeout_ms, "a request must arrive within this")
+      ->check(CLI::Range(100, 600000))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-connections", serve_options.http.max_connections,
+                   "connections beyond this are refused with 503")
+      ->capture_default_str();
+  serve->add_option("--page-rows", serve_options.page_rows, "rows per pull page by default")
+      ->check(CLI::Range(1, 5000))
+      ->capture_default_str();
+  serve->add_option("--port-file", serve_options.port_file, "write the bound port here");
+  serve->callback([&] {
+    serve_options.db = db;
+    serve_options.http.body_limit = body_limit_mb << 20;
+    serve_options.http.read_timeout = std::chrono::milliseconds(read_timeout_ms);
+    if (serve_options.http.tls_cert_file.empty() != serve_options.http.tls_key_file.empty()) {
+      throw CLI::ValidationError("--tls-cert and --tls-key go together");
+    }
+    rc = RunServe(serve_options);
+  });
+
+  CLI::App* rep = app.add_subcommand("rep", "manage reps and managers");
+  rep->require_subcommand(1);
+  NewRep new_rep;
+  CLI::App* rep_add = rep->add_subcommand("add", "add a rep or manager and print a device token");
+  add_db(rep_add);
+  rep_add->add_option("--name", new_rep.name, "display name")->required();
+  rep_add->add_option("--role", new_rep.role, "rep or manager")
+      ->check(CLI::IsMember({"rep", "manager"}))
+      ->capture_default_str();
+  rep_add->add_option("--id", new_rep.id, "id (default: generated)");
+  rep_add->add_option("--phone", new_rep.phone, "phone");
+  rep_add->add_option("--email", new_rep.email, "email");
+  rep_add->add_option("--regions", new_rep.regions, "comma-separated region codes");
+  rep_add->add_flag("--json", json, "print JSON");
+  rep_add->callback([&] { rc = RunRepAdd(db, new_rep, json); });
+  CLI::App* rep_list = rep->add_subcommand("list", "list reps and managers");
+  add_db(rep_list);
+  rep_list->add_flag("--json", json, "print JSON");
+  rep_list->callback([&] { rc = RunRepList(db, json); });
+  std::string rep_id;
+  CLI::App* rep_disable = rep->add_subcommand("disable", "disable a rep and revoke their tokens");
+  add_db(rep_disable);
+  rep_disable->add_option("--rep", rep_id, "rep id")->required();
+  rep_disable->callback([&] { rc = RunRepDisable(db, rep_id); });
+  std::string label = "device";
+  CLI::App* rep_token = rep->add_subcommand("token", "issue another device token for a rep");
+  add_db(rep_token);
+  rep_token->add_option("--rep", rep_id, "rep id")->required();
+  rep_token->add_option("--label", label, "what the device is")->capture_default_str();
+  rep_token->callback([&] { rc = RunRepToken(db, rep_id, label); });
+
+  CLI::App* territory = app.add_subcommand("territory", "manage territories");
+  territory->require_subcommand(1);
+  std::string name, region, city, territory_id;
+  CLI::App* t_add = territory->add_subcommand("add", "add a territory and print its id");
+  add_db(t_add);
+  t_add->add_option("--name", name, "name")->required();
+  t_add->add_option("--region", region, "region code");
+  t_add->add_option("--city", city, "city");
+  t_add->callback([&] { rc = RunTerritoryAdd(db, name, region, city); });
+  CLI::App* t_list = territory->add_subcommand("list", "list territories");
+  add_db(t_list);
+  t_list->add_flag("--json", json, "print JSON");
+  t_list->callback([&] { rc = RunTerritoryList(db, json); });
+  CLI::App* t_assign =
+      territory->add_subcommand("assign", "move a territory (and its rep's customers) to a rep");
+  add_db(t_assign);
+  t_assign->add_option("--territory", territory_id, "territory id")->required();
+  t_assign->add_option("--rep", rep_id, "rep id")->required();
+  t_assign->callback([&] { rc = RunTerritoryAssign(db, territory_id, rep_id); });
+
+  CLI::App* customer = app.add_subcommand("customer", "manage customers");
+  customer->require_subcommand(1);
+  std::string customer_id, to;
+  CLI::App* reassign = customer->add_subcommand("reassign", "move one customer to another rep");
+  add_db(reassign);
+  reassign->add_option("--customer", customer_id, "customer id")->required();
+  reassign->add_option("--to", to, "rep id")->required();
+  reassign->callback([&] { rc = RunCustomerReassign(db, customer_id, to); });
+
+  CLI::App* conflicts = app.add_subcommand("conflicts", "edits made after a reassignment");
+  conflicts->require_subcommand(1);
+  std::string owner;
+  bool all = false;
+  CLI::App* c_list = conflicts->add_subcommand("list", "list conflicts (open ones by default)");
+  add_db(c_list);
+  c_list->add_option("--owner", owner, "only customers now owned by this rep");
+  c_list->add_flag("--all", all, "include applied and dismissed ones");
+  c_list->add_flag("--json", json, "print JSON");
+  c_list->callback([&] { rc = RunConflictsList(db, owner, all, json); });
+  int64_t conflict_id = 0;
+  std::string action;
+  CLI::App* c_resolve = conflicts->add_subcommand("resolve", "apply or dismiss a conflict");
+  add_db(c_resolve);
+  c_resolve->add_option("--id", conflict_id, "conflict id")->required();
+  c_resolve->add_option("--action", action, "apply or dismiss")
+      ->required()
+      ->check(CLI::IsMember({"apply", "dismiss"}));
+  c_resolve->callback([&] { rc = RunConflictResolve(db, conflict_id, action); });
+
+  std::string out_path;
+  CLI::App* exp = app.add_subcommand("export", "canonical export of what a rep's replica holds");
+  add_db(exp);
+  exp->add_option("--rep", rep_id, "rep id")->required();
+  exp->add_option("--out", out_path, "file (default: standard output)");
+  exp->callback([&] { rc = RunExport(db, rep_id, out_path); });
+
+  DemoSeedOptions seed_options;
+  CLI::App* seed = app.add_subcommand("seed-demo", "fill a database with deterministic demo data");
+  add_db(seed);
+  seed->add_option("--customers", seed_options.customers, "number of garages")
+      ->check(CLI::Range(1, 200000))
+      ->capture_default_str();
+  seed->add_option("--seed", seed_options.seed, "random seed")->capture_default_str();
+  seed->add_option("--today", seed_options.today, "anchor date YYYY-MM-DD (default: today)");
+  seed->add_flag("--json", json, "print JSON");
+  seed->callback([&] { rc = RunSeedDemo(db, seed_options, json); });
+
+  CLI::App* history = app.add_subcommand("history", "sync history kept for devices");
+  history->require_subcommand(1);
+  uint64_t before_seq = 0;
+  CLI::App* trim = history->add_subcommand(
+      "trim", "forget scope history before a sequence; older devices rebuild from a snapshot");
+  add_db(trim);
+  trim->add_option("--before-seq", before_seq, "hub sequence number")->required();
+  trim->callback([&] { rc = RunHistoryTrim(db, before_seq); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "fieldbook-server: " << e.what() << " (see --help)\n";
+    return 2;
+  }
+  return rc;
+}

@@ -1,0 +1,299 @@
+#include "server_commands.h"
+
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "log.h"
+#include "metrics.h"
+#include "sync_service.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+int Fail(const std::string& what, const Status& s) {
+  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
+  return 1;
+}
+
+struct Opened {
+  SystemWallClock wall;
+  std::unique_ptr<ServerStore> store;
+};
+
+// Opens an existing database; a missing one is an error (`init` creates it).
+Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false) {
+  if (db.empty()) return Status::InvalidArgument("--db is required");
+  if (!create) {
+    std::ifstream probe(db);
+    if (!probe) {
+      return Status::NotFound("no database at " + db +
+                              " (create it with: fieldbook-server init --db " + db + ")");
+    }
+  }
+  auto opened = std::make_unique<Opened>();
+  FB_ASSIGN_OR_RETURN(opened->store, ServerStore::Open(db, opened->wall));
+  return opened;
+}
+
+}  // namespace
+
+int RunInit(const std::string& db) {
+  auto opened = OpenStore(db, /*create=*/true);
+  if (!opened.ok()) return Fail("init", opened.status());
+  std::cout << "initialised " << db << "\n";
+  return 0;
+}
+
+int RunServe(const ServeOptions& options) {
+  auto opened = OpenStore(options.db);
+  if (!opened.ok()) return Fail("serve", opened.status());
+  Metrics metrics;
+  SyncServiceOptions sync_options;
+  sync_options.default_page_rows = options.page_rows;
+  sync_options.limits.max_message_bytes = options.http.body_limit;
+  SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
+
+  // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = HttpServer::Start(options.http, service, metrics);
+  if (!server.ok()) return Fail("serve", server.status());
+  const uint16_t port = (*server)->port();
+  if (!options.port_file.empty()) {
+    const std::string tmp = options.port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::rename(tmp.c_str(), options.port_file.c_str());  // appears complete or not at all
+  }
+  LogEvent("info", "listening",
+           {{"address", options.http.address},
+            {"port", std::to_string(port)},
+            {"tls", options.http.tls_cert_file.empty() ? "off" : "on"},
+            {"threads", std::to_string(options.http.threads)},
+            {"db", options.db}});
+  std::cout << "listening on " << options.http.address << ":" << port << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LogEvent("info", "shutting_down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  (*server)->Shutdown();
+  (*server)->Wait();
+  LogEvent("info", "stopped");
+  return 0;
+}
+
+int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("rep add", opened.status());
+  auto added = (*opened)->store->AddRep(rep);
+  if (!added.ok()) return Fail("rep add", added.status());
+  if (json) {
+    std::cout << boost::json::serialize(boost::json::object{
+                     {"id", added->first}, {"role", rep.role}, {"token", added->second}})
+              << "\n";
+  } else {
+    std::cout << rep.role << " " << added->first << " added\n"
+              << "device token (shown once, keep it safe): " << added->second << "\n";
+  }
+  return 0;
+}
+
+int RunRepList(const std::string& db, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("rep list", opened.status());
+  auto reps = (*opened)->store->ListReps();
+  if (!reps.ok()) return Fail("rep list", reps.status());
+  boost::json::array out;
+  for (const RepInfo& r : *reps) {
+    if (json) {
+      out.push_back(boost::json::object{{"id", r.id},
+                                        {"name", r.name},
+                                        {"role", r.role},
+                                        {"active", r.active},
+                                        {"customers", r.customers}});
+    } else {
+      std::printf("%-20s %-8s %-9s %6lld customers  %s\n", r.id.c_str(), r.role.c_str(),
+                  r.active ? "active" : "disabled", static_cast<long long>(r.customers),
+                  r.name.c_str());
+    }
+  }
+  if (json) std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
+
+int RunRepDisable(const std::string& db, const std::string& rep) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("rep disable", opened.status());
+  Status s = (*opened)->store->DisableRep(rep);
+  if (!s.ok()) return Fail("rep disable", s);
+  std::cout << "rep " << rep << " disabled; their device tokens no longer work\n";
+  return 0;
+}
+
+int RunRepToken(const std::string& db, const std::string& rep, const std::string& label) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("rep token", opened.status());
+  auto token = (*opened)->store->IssueToken(rep, label);
+  if (!token.ok()) return Fail("rep token", token.status());
+  std::cout << "device token for " << rep << " (shown once): " << *token << "\n";
+  return 0;
+}
+
+int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
+                    const std::string& city) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("territory add", opened.status());
+  auto id = (*opened)->store->AddTerritory(name, region, city);
+  if (!id.ok()) return Fail("territory add", id.status());
+  std::cout << *id << "\n";
+  return 0;
+}
+
+int RunTerritoryList(const std::string& db, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("territory list", opened.status());
+  auto list = (*opened)->store->ListTerritories();
+  if (!list.ok()) return Fail("territory list", list.status());
+  boost::json::array out;
+  for (const TerritoryInfo& t : *list) {
+    if (json) {
+      out.push_back(boost::json::object{{"id", t.id},
+                                        {"name", t.name},
+                                        {"region", t.region},
+                                        {"city", t.city},
+                                        {"rep", t.rep_id},
+                                        {"customers", t.customers}});
+    } else {
+      std::printf("%-20s %-16s %6lld customers  %s\n", t.id.c_str(),
+                  t.rep_id.empty() ? "(no rep)" : t.rep_id.c_str(),
+                  static_cast<long long>(t.customers), t.name.c_str());
+    }
+  }
+  if (json) std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
+
+int RunTerritoryAssign(const std::string& db, const std::string& territory,
+                       const std::string& rep) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("territory assign", opened.status());
+  Status s = (*opened)->store->AssignTerritory(territory, rep, "cli");
+  if (!s.ok()) return Fail("territory assign", s);
+  std::cout << "territory " << territory << " assigned to " << rep
+            << "; devices pick the change up at their next sync\n";
+  return 0;
+}
+
+int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("customer reassign", opened.status());
+  Status s = (*opened)->store->ReassignCustomer(customer, to, "cli");
+  if (!s.ok()) return Fail("customer reassign", s);
+  std::cout << "customer " << customer << " reassigned to " << to << "\n";
+  return 0;
+}
+
+int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("conflicts list", opened.status());
+  auto list = (*opened)->store->ListConflicts(owner, !all);
+  if (!list.ok()) return Fail("conflicts list", list.status());
+  boost::json::array out;
+  for (const Conflict& c : *list) {
+    if (json) {
+      out.push_back(boost::json::object{{"id", c.id},
+                                        {"customer", c.customer_id},
+                                        {"table", c.table},
+                                        {"row", c.row_id},
+                                        {"column", c.column},
+                                        {"value", c.value_json},
+                                        {"from_rep", c.from_rep},
+                                        {"owner_rep", c.owner_rep},
+                                        {"status", c.status}});
+    } else {
+      std::printf("#%lld %s %s.%s of %s = %s (by %s at %s; owner now %s)\n",
+                  static_cast<long long>(c.id), c.status.c_str(), c.table.c_str(), c.column.c_str(),
+                  c.customer_id.c_str(), c.value_json.c_str(), c.from_rep.c_str(),
+                  c.hlc.ToString().c_str(), c.owner_rep.c_str());
+    }
+  }
+  if (json) std::cout << boost::json::serialize(out) << "\n";
+  return 0;
+}
+
+int RunConflictResolve(const std::string& db, int64_t id, const std::string& action) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("conflicts resolve", opened.status());
+  Status s = (*opened)->store->ResolveConflict(id, action, "cli");
+  if (!s.ok()) return Fail("conflicts resolve", s);
+  std::cout << "conflict " << id << (action == "apply" ? " applied" : " dismissed") << "\n";
+  return 0;
+}
+
+int RunExport(const std::string& db, const std::string& rep, const std::string& out_path) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("export", opened.status());
+  if (out_path.empty() || out_path == "-") {
+    Status s = (*opened)->store->ExportForRep(rep, std::cout);
+    return s.ok() ? 0 : Fail("export", s);
+  }
+  std::ofstream out(out_path);
+  if (!out) return Fail("export", Status::Io("cannot write " + out_path));
+  Status s = (*opened)->store->ExportForRep(rep, out);
+  return s.ok() ? 0 : Fail("export", s);
+}
+
+int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json) {
+  auto opened = OpenStore(db, /*create=*/true);
+  if (!opened.ok()) return Fail("seed-demo", opened.status());
+  auto report = SeedDemo(*(*opened)->store, (*opened)->wall, options);
+  if (!report.ok()) return Fail("seed-demo", report.status());
+  if (json) {
+    boost::json::array reps;
+    for (const DemoRep& r : report->reps) {
+      reps.push_back(boost::json::object{{"id", r.id},
+                                         {"name", r.name},
+                                         {"role", r.role},
+                                         {"token", r.token},
+                                         {"customers", r.customers}});
+    }
+    std::cout << boost::json::serialize(boost::json::object{{"reps", reps},
+                                                            {"customers", report->customers},
+                                                            {"visits", report->visits},
+                                                            {"orders", report->orders},
+                                                            {"order_lines", report->order_lines}})
+              << "\n";
+    return 0;
+  }
+  std::printf(
+      "demo data: %d customers, %d contacts, %d visits, %d orders (%d lines), %d tasks, "
+      "%d feedback\n",
+      report->customers, report->contacts, report->visits, report->orders, report->order_lines,
+      report->tasks, report->feedback);
+  std::printf("device tokens (shown once):\n");
+  for (const DemoRep& r : report->reps) {
+    std::printf("  %-16s %-8s %5d customers  %s  %s\n", r.id.c_str(), r.role.c_str(), r.customers,
+                r.token.c_str(), r.name.c_str());
+  }
+  return 0;
+}
+
+int RunHistoryTrim(const std::string& db, uint64_t before_seq) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("history trim", opened.status());
+  auto floor = (*opened)->store->TrimHistory(before_seq, /*applied_before_ms=*/0);
+  if (!floor.ok()) return Fail("history trim", floor.status());
+  std::cout << "history before sequence " << *floor
+            << " forgotten; devices with an older cursor will rebuild from a snapshot\n";
+  return 0;
+}
+
+}  // namespace fieldbook::server

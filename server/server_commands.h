@@ -1,0 +1,44 @@
+// The fieldbook-server subcommands, each a function from parsed options to an exit code
+// (0 success, 1 failure with a one-line reason on stderr). main.cc parses the command line
+// (CLI11) and calls them.
+//
+// Thread safety: each command runs on the main thread; `serve` starts the worker threads.
+#ifndef FIELDBOOK_SERVER_SERVER_COMMANDS_H_
+#define FIELDBOOK_SERVER_SERVER_COMMANDS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "demo_seed.h"
+#include "http_server.h"
+#include "server_store.h"
+
+namespace fieldbook::server {
+
+struct ServeOptions {
+  std::string db;
+  HttpServerOptions http;
+  size_t page_rows = 1000;
+  std::string port_file;  // written with the bound port once listening (tests, scripts)
+};
+
+int RunInit(const std::string& db);
+int RunServe(const ServeOptions& options);
+int RunRepAdd(const std::string& db, const NewRep& rep, bool json);
+int RunRepList(const std::string& db, bool json);
+int RunRepDisable(const std::string& db, const std::string& rep);
+int RunRepToken(const std::string& db, const std::string& rep, const std::string& label);
+int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
+                    const std::string& city);
+int RunTerritoryList(const std::string& db, bool json);
+int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep);
+int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to);
+int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json);
+int RunConflictResolve(const std::string& db, int64_t id, const std::string& action);
+int RunExport(const std::string& db, const std::string& rep, const std::string& out_path);
+int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json);
+int RunHistoryTrim(const std::string& db, uint64_t before_seq);
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_SERVER_COMMANDS_H_

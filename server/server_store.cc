@@ -1,0 +1,620 @@
+#include "server_store.h"
+
+#include <boost/json.hpp>
+
+#include "auth.h"
+#include "fieldbook/canonical_export.h"
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+std::string ValueJson(const Value& v) {
+  boost::json::value j;
+  if (const auto* i = std::get_if<int64_t>(&v)) j = *i;
+  if (const auto* d = std::get_if<double>(&v)) j = *d;
+  if (const auto* s = std::get_if<std::string>(&v)) j = boost::json::string(*s);
+  return boost::json::serialize(j);
+}
+
+Value JsonValue(const std::string& text) {
+  boost::system::error_code ec;
+  boost::json::value j = boost::json::parse(text, ec);
+  if (ec) return std::monostate{};
+  if (j.is_int64()) return j.as_int64();
+  if (j.is_uint64()) return static_cast<int64_t>(j.as_uint64());
+  if (j.is_double()) return j.as_double();
+  if (j.is_string()) return std::string(j.as_string());
+  return std::monostate{};
+}
+
+bool IsServerOwnedCustomerColumn(const std::string& column) {
+  return column.rfind("grade_", 0) == 0;
+}
+
+std::string TextOr(const Value& v, std::string fallback = {}) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s != nullptr ? *s : fallback;
+}
+
+class RepScope final : public PullScope {
+ public:
+  RepScope(ServerStore& store, std::string rep, std::unordered_set<std::string> customers)
+      : store_(store), rep_(std::move(rep)), customers_(std::move(customers)) {}
+  bool IncludesCustomer(const std::string& customer_id) override {
+    return customers_.count(customer_id) > 0;
+  }
+  Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) override {
+    return store_.ScopeEventsAfter(rep_, cursor, limit);
+  }
+
+ private:
+  ServerStore& store_;
+  std::string rep_;
+  std::unordered_set<std::string> customers_;
+};
+
+}  // namespace
+
+ServerStore::~ServerStore() = default;
+
+Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, WallClock& wall,
+                                                       const HubOptions& options) {
+  std::unique_ptr<ServerStore> store(new ServerStore());
+  FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(path, wall, options));
+  store->ids_ = std::make_unique<RowIdGenerator>(wall);
+  store->wall_ = &wall;
+  return store;
+}
+
+bool ServerStore::RepExists(const std::string& rep_id) {
+  auto stmt = hub_->db().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
+  if (!stmt.ok()) return false;
+  (*stmt)->Bind(1, rep_id);
+  auto row = (*stmt)->Step();
+  const bool found = row.ok() && *row;
+  (*stmt)->Reset();
+  return found;
+}
+
+Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep) {
+  if (rep.name.empty()) return Status::InvalidArgument("a rep needs a name");
+  if (rep.role != "rep" && rep.role != "manager") {
+    return Status::InvalidArgument("role must be rep or manager, not '" + rep.role + "'");
+  }
+  const std::string id = rep.id.empty() ? ids_->Next() : rep.id;
+  if (RepExists(id)) return Status::Conflict("rep " + id + " already exists");
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  std::vector<std::pair<std::string, Value>> cols = {
+      {"name", rep.name}, {"role", rep.role}, {"active", int64_t{1}}};
+  if (!rep.phone.empty()) cols.emplace_back("phone", rep.phone);
+  if (!rep.email.empty()) cols.emplace_back("email", rep.email);
+  if (!rep.regions.empty()) cols.emplace_back("regions", rep.regions);
+  FB_ASSIGN_OR_RETURN(PushResult written, Write({RowWrite{"reps", id, cols}}));
+  if (!written.rejections.empty()) return Status::InvalidArgument(written.rejections[0].reason);
+  FB_ASSIGN_OR_RETURN(std::string token, IssueToken(id, "first device"));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return std::make_pair(id, token);
+}
+
+Result<std::string> ServerStore::IssueToken(const std::string& rep_id, const std::string& label) {
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(std::string token, NewDeviceToken());
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("INSERT INTO srv_credentials (token_hash, rep_id, label, "
+                                         "created_ms) VALUES (?, ?, ?, ?)"));
+  stmt->Bind(1, HashToken(token))
+      .Bind(2, rep_id)
+      .Bind(3, label)
+      .Bind(4, static_cast<int64_t>(wall_->NowMs()));
+  FB_RETURN_IF_ERROR(stmt->Run());
+  return token;
+}
+
+Status ServerStore::DisableRep(const std::string& rep_id) {
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(PushResult written,
+                      Write({RowWrite{"reps", rep_id, {{"active", int64_t{0}}}}}));
+  (void)written;
+  FB_ASSIGN_OR_RETURN(Statement * revoke,
+                      db.Prepare("UPDATE srv_credentials SET revoked = 1 WHERE rep_id = ?"));
+  revoke->Bind(1, rep_id);
+  FB_RETURN_IF_ERROR(revoke->Run());
+  return txn->Commit();
+}
+
+Result<std::vector<RepInfo>> ServerStore::ListReps() {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare(
+          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
+          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name, id"));
+  std::vector<RepInfo> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(
+        RepInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Int(3) != 0, stmt->Int(4)});
+  }
+  return out;
+}
+
+Result<std::optional<Principal>> ServerStore::Authenticate(const std::string& token) {
+  if (token.empty()) return std::optional<Principal>();
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT r.id, r.name, r.role FROM srv_credentials c "
+                                         "JOIN reps r ON r.id = c.rep_id WHERE c.token_hash = ? "
+                                         "AND c.revoked = 0 AND r.active = 1 AND r.deleted = 0"));
+  stmt->Bind(1, HashToken(token));
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return std::optional<Principal>();
+  Principal p{stmt->Text(0), stmt->Text(1), stmt->Text(2)};
+  stmt->Reset();
+  return std::optional<Principal>(std::move(p));
+}
+
+Result<std::string> ServerStore::AddTerritory(const std::string& name, const std::string& region,
+                                              const std::string& city) {
+  if (name.empty()) return Status::InvalidArgument("a territory needs a name");
+  const std::string id = ids_->Next();
+  std::vector<std::pair<std::string, Value>> cols = {{"name", name}};
+  if (!region.empty()) cols.emplace_back("region", region);
+  if (!city.empty()) cols.emplace_back("city", city);
+  FB_ASSIGN_OR_RETURN(PushResult written, Write({RowWrite{"territories", id, cols}}));
+  (void)written;
+  return id;
+}
+
+Result<std::vector<TerritoryInfo>> ServerStore::ListTerritories() {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare("SELECT id, name, region, city, rep_id, (SELECT count(*) FROM customers c "
+                         "WHERE c.territory_id = t.id AND c.deleted = 0) FROM territories t "
+                         "WHERE deleted = 0 ORDER BY name, id"));
+  std::vector<TerritoryInfo> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(TerritoryInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
+                                stmt->Text(4), stmt->Int(5)});
+  }
+  return out;
+}
+
+Status ServerStore::AssignTerritory(const std::string& territory_id, const std::string& rep_id,
+                                    const std::string& actor) {
+  const TableInfo& territories = *hub_->catalog().Find("territories");
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(territories, territory_id));
+  if (!values) return Status::NotFound("no territory " + territory_id);
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  const std::string previous = TextOr((*values)[territories.ColumnIndex("rep_id")]);
+
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  scope_reason_ = "territory " + territory_id + " assigned to " + rep_id + " by " + actor;
+  std::vector<RowWrite> writes = {RowWrite{"territories", territory_id, {{"rep_id", rep_id}}}};
+  // The previous rep's customers in the territory move with it.
+  if (!previous.empty() && previous != rep_id) {
+    FB_ASSIGN_OR_RETURN(Statement * owned,
+                        db.Prepare("SELECT id FROM customers WHERE territory_id = ? AND "
+                                   "owner_rep_id = ? ORDER BY id"));
+    owned->Bind(1, territory_id).Bind(2, previous);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, owned->Step());
+      if (!row) break;
+      writes.push_back(RowWrite{"customers", owned->Text(0), {{"owner_rep_id", rep_id}}});
+    }
+  }
+  FB_ASSIGN_OR_RETURN(PushResult written, Write(writes));
+  (void)written;
+  scope_reason_.clear();
+  return txn->Commit();
+}
+
+Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
+                                     const std::string& actor) {
+  const TableInfo& customers = *hub_->catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
+  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  scope_reason_ = "customer reassigned to " + rep_id + " by " + actor;
+  auto written = Write({RowWrite{"customers", customer_id, {{"owner_rep_id", rep_id}}}});
+  scope_reason_.clear();
+  return written.ok() ? Status::Ok() : written.status();
+}
+
+Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows) {
+  ApplyObserver observer = MakeScopeObserver();
+  return hub_->Write(rows, &observer);
+}
+
+ApplyObserver ServerStore::MakeScopeObserver() {
+  return [this](const AppliedRow& row) -> Status {
+    auto touched = [&](const char* column) {
+      for (const std::string& c : row.changed_columns) {
+        if (c == column) return true;
+      }
+      return false;
+    };
+    if (row.table->name == "customers" &&
+        (row.created || touched("owner_rep_id") || touched("territory_id"))) {
+      return RecomputeScope(row.row_id, scope_reason_.empty() ? "customer created" : scope_reason_);
+    }
+    if (row.table->name == "territories" && (row.created || touched("rep_id"))) {
+      FB_ASSIGN_OR_RETURN(Statement * unowned,
+                          hub_->db().Prepare("SELECT id FROM customers WHERE territory_id = ? "
+                                             "AND (owner_rep_id IS NULL OR owner_rep_id = '')"));
+      unowned->Bind(1, row.row_id);
+      std::vector<std::string> ids;
+      while (true) {
+        FB_ASSIGN_OR_RETURN(bool r, unowned->Step());
+        if (!r) break;
+        ids.push_back(unowned->Text(0));
+      }
+      for (const std::string& id : ids) {
+        FB_RETURN_IF_ERROR(
+            RecomputeScope(id, scope_reason_.empty() ? "territory changed" : scope_reason_));
+      }
+    }
+    return Status::Ok();
+  };
+}
+
+Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(Statement * who,
+                      db.Prepare("SELECT CASE WHEN c.owner_rep_id IS NOT NULL AND c.owner_rep_id "
+                                 "<> '' THEN c.owner_rep_id ELSE (SELECT t.rep_id FROM territories "
+                                 "t WHERE t.id = c.territory_id AND t.deleted = 0) END "
+                                 "FROM customers c WHERE c.id = ?"));
+  who->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, who->Step());
+  std::string effective = found ? who->Text(0) : std::string();
+  who->Reset();
+
+  FB_ASSIGN_OR_RETURN(Statement * current,
+                      db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  current->Bind(1, customer_id);
+  std::vector<std::string> holders;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, current->Step());
+    if (!row) break;
+    holders.push_back(current->Text(0));
+  }
+
+  auto event = [&](const std::string& rep, const char* kind) -> Status {
+    FB_ASSIGN_OR_RETURN(uint64_t seq, hub_->AllocateSeq());
+    FB_ASSIGN_OR_RETURN(Statement * log,
+                        db.Prepare("INSERT INTO srv_scope_events (seq, rep_id, customer_id, kind, "
+                                   "hlc, reason) VALUES (?, ?, ?, ?, ?, ?)"));
+    log->Bind(1, static_cast<int64_t>(seq))
+        .Bind(2, rep)
+        .Bind(3, customer_id)
+        .Bind(4, kind)
+        .Bind(5, static_cast<int64_t>(hub_->clock().Now().packed()))
+        .Bind(6, reason);
+    return log->Run();
+  };
+  bool kept = false;
+  for (const std::string& rep : holders) {
+    if (rep == effective) {
+      kept = true;
+      continue;
+    }
+    FB_ASSIGN_OR_RETURN(Statement * drop,
+                        db.Prepare("DELETE FROM srv_scope WHERE rep_id = ? AND customer_id = ?"));
+    drop->Bind(1, rep).Bind(2, customer_id);
+    FB_RETURN_IF_ERROR(drop->Run());
+    FB_RETURN_IF_ERROR(event(rep, "removed"));
+  }
+  if (!effective.empty() && !kept) {
+    FB_ASSIGN_OR_RETURN(Statement * add,
+                        db.Prepare("INSERT INTO srv_scope (rep_id, customer_id) VALUES (?, ?)"));
+    add->Bind(1, effective).Bind(2, customer_id);
+    FB_RETURN_IF_ERROR(add->Run());
+    FB_RETURN_IF_ERROR(event(effective, "added"));
+  }
+  return Status::Ok();
+}
+
+Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& rep_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT customer_id FROM srv_scope WHERE rep_id = ?"));
+  stmt->Bind(1, rep_id);
+  std::unordered_set<std::string> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.insert(stmt->Text(0));
+  }
+  return out;
+}
+
+Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string& rep_id,
+                                                              uint64_t cursor, size_t limit) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT seq, customer_id, kind FROM srv_scope_events "
+                                         "WHERE rep_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+  stmt->Bind(1, rep_id).Bind(2, static_cast<int64_t>(cursor)).Bind(3, static_cast<int64_t>(limit));
+  std::vector<ScopeEvent> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(
+        ScopeEvent{static_cast<uint64_t>(stmt->Int(0)), stmt->Text(1), stmt->Text(2) == "added"});
+  }
+  return out;
+}
+
+Result<std::optional<Hlc>> ServerStore::LastRemoval(const std::string& rep_id,
+                                                    const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT hlc FROM srv_scope_events WHERE customer_id = ? "
+                                         "AND rep_id = ? AND kind = 'removed' ORDER BY seq DESC "
+                                         "LIMIT 1"));
+  stmt->Bind(1, customer_id).Bind(2, rep_id);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return std::optional<Hlc>();
+  const Hlc hlc(static_cast<uint64_t>(stmt->Int(0)));
+  stmt->Reset();
+  return std::optional<Hlc>(hlc);
+}
+
+Result<std::string> ServerStore::CustomerOfRow(const TableInfo& t, const RowChange& change,
+                                               bool* exists, bool* moves) {
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(t, change.row_id));
+  *exists = values.has_value();
+  *moves = false;
+  if (t.customer_column == "id") return change.row_id;
+  std::string stored = values ? TextOr((*values)[t.customer_column_index]) : std::string();
+  for (const ColumnChange& c : change.columns) {
+    if (c.column != t.customer_column) continue;
+    const std::string pushed = TextOr(c.value);
+    if (*exists && pushed != stored) *moves = true;
+    return pushed;
+  }
+  return stored;
+}
+
+Status ServerStore::RecordConflict(const Conflict& c) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("INSERT INTO srv_conflicts (customer_id, tbl, row_id, "
+                                         "column_name, value_json, hlc, from_rep, owner_rep, "
+                                         "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  stmt->Bind(1, c.customer_id)
+      .Bind(2, c.table)
+      .Bind(3, c.row_id)
+      .Bind(4, c.column)
+      .Bind(5, c.value_json)
+      .Bind(6, static_cast<int64_t>(c.hlc.packed()))
+      .Bind(7, c.from_rep)
+      .Bind(8, c.owner_rep)
+      .Bind(9, c.created_ms);
+  return stmt->Run();
+}
+
+Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeSet& set) {
+  Status gate_error;
+  RowGate gate = [&](const TableInfo& t, RowChange& change) -> GateDecision {
+    auto reject = [&](const char* code, std::string reason) {
+      return GateDecision{false, RowRejection{t.name, change.row_id, code, std::move(reason)}};
+    };
+    if (t.customer_column.empty()) {
+      return reject("read_only_table", t.name + " are managed on the server");
+    }
+    bool exists = false, moves = false;
+    auto customer = CustomerOfRow(t, change, &exists, &moves);
+    if (!customer.ok()) {
+      gate_error = customer.status();
+      return GateDecision{false, std::nullopt};
+    }
+    if (moves) return reject("invalid", "a " + t.name + " record cannot move to another customer");
+    if (customer->empty()) return reject("invalid", t.name + " row names no customer");
+
+    if (t.name == "customers") {
+      for (const ColumnChange& c : change.columns) {
+        const bool assignment = c.column == "owner_rep_id" || c.column == "territory_id";
+        if (IsServerOwnedCustomerColumn(c.column) || (assignment && exists)) {
+          return reject("read_only_column", c.column + " is set by managers on the server");
+        }
+      }
+      if (!exists) {
+        for (const ColumnChange& c : change.columns) {
+          if (c.column == "owner_rep_id" && TextOr(c.value) == rep.rep_id) {
+            return GateDecision{};
+          }
+        }
+        return reject("invalid",
+                      "a new customer must be owned by the rep who creates it "
+                      "(owner_rep_id = " +
+                          rep.rep_id + ")");
+      }
+    }
+
+    auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
+    if (!scope.ok()) {
+      gate_error = scope.status();
+      return GateDecision{false, std::nullopt};
+    }
+    (*scope)->Bind(1, rep.rep_id).Bind(2, *customer);
+    auto in_scope = (*scope)->Step();
+    if (!in_scope.ok()) {
+      gate_error = in_scope.status();
+      return GateDecision{false, std::nullopt};
+    }
+    (*scope)->Reset();
+    if (*in_scope) return GateDecision{};
+
+    auto removal = LastRemoval(rep.rep_id, *customer);
+    if (!removal.ok()) {
+      gate_error = removal.status();
+      return GateDecision{false, std::nullopt};
+    }
+    if (!*removal)
+      return reject("out_of_scope", "customer " + *customer + " is not assigned to you");
+    // Work recorded before the rep learned of the move is kept: facts always, attributed to them.
+    if (t.is_fact()) return GateDecision{};
+    std::vector<ColumnChange> kept;
+    size_t diverted = 0;
+    for (ColumnChange& c : change.columns) {
+      if (c.hlc < **removal) {
+        kept.push_back(std::move(c));
+        continue;
+      }
+      Conflict conflict;
+      conflict.customer_id = *customer;
+      conflict.table = t.name;
+      conflict.row_id = change.row_id;
+      conflict.column = c.column;
+      conflict.value_json = ValueJson(c.value);
+      conflict.hlc = c.hlc;
+      conflict.from_rep = rep.rep_id;
+      auto owner = hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?");
+      if (owner.ok()) {
+        (*owner)->Bind(1, *customer);
+        auto row = (*owner)->Step();
+        if (row.ok() && *row) conflict.owner_rep = (*owner)->Text(0);
+        (*owner)->Reset();
+      }
+      conflict.created_ms = static_cast<int64_t>(wall_->NowMs());
+      Status s = RecordConflict(conflict);
+      if (!s.ok()) {
+        gate_error = s;
+        return GateDecision{false, std::nullopt};
+      }
+      ++diverted;
+    }
+    change.columns = std::move(kept);
+    GateDecision decision;
+    decision.apply = !change.columns.empty();
+    if (diverted > 0) {
+      decision.report =
+          RowRejection{t.name, change.row_id, "reassigned",
+                       "customer " + *customer + " was reassigned to another rep at " +
+                           (**removal).ToString() + "; " + std::to_string(diverted) +
+                           " field edit(s) made after that wait for the new owner's review"};
+    }
+    return decision;
+  };
+  ApplyObserver observer = MakeScopeObserver();
+  PushOptions options;
+  options.gate = &gate;
+  options.observer = &observer;
+  // The hub's transaction nests in this one, so a failing gate undoes the whole push: a set is
+  // never half applied, and its stored answer never hides a row that was skipped by an error.
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  scope_reason_ = "created by " + rep.rep_id;
+  auto result = hub_->ApplyPush(set, options);
+  scope_reason_.clear();
+  if (!gate_error.ok()) return gate_error;
+  if (!result.ok()) return result.status();
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return result;
+}
+
+Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
+  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
+  RepScope scope(*this, rep_id, std::move(customers));
+  return hub_->Pull(cursor, limit, &scope);
+}
+
+Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owner, bool open_only) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare("SELECT id, customer_id, tbl, row_id, column_name, value_json, hlc, "
+                         "from_rep, owner_rep, created_ms, status FROM srv_conflicts "
+                         "WHERE (?1 = '' OR owner_rep = ?1) AND (?2 = 0 OR status = 'open') "
+                         "ORDER BY id"));
+  stmt->Bind(1, owner).Bind(2, int64_t{open_only ? 1 : 0});
+  std::vector<Conflict> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(Conflict{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                           stmt->Text(5), Hlc(static_cast<uint64_t>(stmt->Int(6))), stmt->Text(7),
+                           stmt->Text(8), stmt->Int(9), stmt->Text(10)});
+  }
+  return out;
+}
+
+Status ServerStore::ResolveConflict(int64_t id, const std::string& action,
+                                    const std::string& actor) {
+  if (action != "apply" && action != "dismiss") {
+    return Status::InvalidArgument("action must be apply or dismiss, not '" + action + "'");
+  }
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(Statement * load,
+                      db.Prepare("SELECT tbl, row_id, column_name, value_json, status FROM "
+                                 "srv_conflicts WHERE id = ?"));
+  load->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, load->Step());
+  if (!found) return Status::NotFound("no conflict " + std::to_string(id));
+  const std::string table = load->Text(0), row_id = load->Text(1), column = load->Text(2);
+  const std::string value = load->Text(3), status = load->Text(4);
+  load->Reset();
+  if (status != "open")
+    return Status::Conflict("conflict " + std::to_string(id) + " is already " + status);
+  if (action == "apply") {
+    FB_ASSIGN_OR_RETURN(PushResult written,
+                        Write({RowWrite{table, row_id, {{column, JsonValue(value)}}}}));
+    if (!written.rejections.empty()) return Status::Rejected(written.rejections[0].reason);
+  }
+  FB_ASSIGN_OR_RETURN(Statement * mark,
+                      db.Prepare("UPDATE srv_conflicts SET status = ?, resolved_by = ?, "
+                                 "resolved_ms = ? WHERE id = ?"));
+  mark->Bind(1, action == "apply" ? "applied" : "dismissed")
+      .Bind(2, actor)
+      .Bind(3, static_cast<int64_t>(wall_->NowMs()))
+      .Bind(4, id);
+  FB_RETURN_IF_ERROR(mark->Run());
+  return txn->Commit();
+}
+
+Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
+  ExportFilter filter = [&](const TableInfo& t, const std::string& id,
+                            const std::vector<Value>& values) {
+    if (t.customer_column.empty()) return true;
+    if (t.customer_column == "id") return customers.count(id) > 0;
+    return customers.count(TextOr(values[t.customer_column_index])) > 0;
+  };
+  return WriteCanonicalExport(hub_->db(), hub_->catalog(), out, &filter);
+}
+
+Result<uint64_t> ServerStore::HistoryFloor() {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT value FROM fb_meta WHERE key = 'history_floor'"));
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  const uint64_t floor = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
+  stmt->Reset();
+  return floor;
+}
+
+Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_before_ms) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(uint64_t floor, HistoryFloor());
+  FB_ASSIGN_OR_RETURN(Statement * events, db.Prepare("DELETE FROM srv_scope_events WHERE seq < ?"));
+  events->Bind(1, static_cast<int64_t>(before_seq));
+  FB_RETURN_IF_ERROR(events->Run());
+  FB_ASSIGN_OR_RETURN(Statement * sets,
+                      db.Prepare("DELETE FROM fb_applied_sets WHERE applied_ms < ?"));
+  sets->Bind(1, static_cast<int64_t>(applied_before_ms));
+  FB_RETURN_IF_ERROR(sets->Run());
+  floor = std::max(floor, before_seq);
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      db.Prepare("INSERT INTO fb_meta (key, value) VALUES ('history_floor', ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  save->Bind(1, static_cast<int64_t>(floor));
+  FB_RETURN_IF_ERROR(save->Run());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return floor;
+}
+
+}  // namespace fieldbook::server

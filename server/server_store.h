@@ -1,0 +1,153 @@
+// ServerStore: the server's database — the Hub (everyone's data and its sync bookkeeping) plus the
+// server's own tables: device credentials, per-rep scopes and their history, and the conflict list
+// of edits made after a reassignment. All of the server's SQL lives here and in the Hub.
+//
+// Scopes. A customer belongs to its owner_rep_id, or, when it has none, to the rep of its
+// territory. Every change of that (a new customer, a reassignment, a territory moving to another
+// rep) is recorded as scope events numbered in step with the hub's changes, inside the same
+// transaction; pulls use them to bring a newly assigned customer's history and to purge a customer
+// that moved away.
+//
+// Reassignment. Edits a rep pushes for a customer no longer theirs are handled by
+// GateForRep: facts (visits, orders, order lines, feedback) are kept and attributed to the rep who
+// recorded them; field edits stamped before the move merge normally; later field edits go to the
+// conflict list for the new owner and managers, and the rep is told.
+//
+// Thread safety: not thread-safe. The server serialises access (SyncService holds a mutex);
+// other processes may use the same file concurrently (SQLite WAL).
+#ifndef FIELDBOOK_SERVER_SERVER_STORE_H_
+#define FIELDBOOK_SERVER_SERVER_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "fieldbook/hlc.h"
+#include "fieldbook/hub.h"
+#include "fieldbook/row_id.h"
+#include "fieldbook/status.h"
+
+namespace fieldbook::server {
+
+struct Principal {
+  std::string rep_id;
+  std::string name;
+  std::string role;  // "rep" or "manager"
+  bool is_manager() const { return role == "manager"; }
+};
+
+struct NewRep {
+  std::string id;  // empty: generated
+  std::string name;
+  std::string role = "rep";
+  std::string phone;
+  std::string email;
+  std::string regions;
+};
+
+struct RepInfo {
+  std::string id;
+  std::string name;
+  std::string role;
+  bool active = true;
+  int64_t customers = 0;  // in scope now
+};
+
+struct TerritoryInfo {
+  std::string id;
+  std::string name;
+  std::string region;
+  std::string city;
+  std::string rep_id;
+  int64_t customers = 0;
+};
+
+struct Conflict {
+  int64_t id = 0;
+  std::string customer_id;
+  std::string table;
+  std::string row_id;
+  std::string column;
+  std::string value_json;
+  Hlc hlc;
+  std::string from_rep;
+  std::string owner_rep;
+  int64_t created_ms = 0;
+  std::string status;
+};
+
+class ServerStore {
+ public:
+  static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
+                                                   const HubOptions& options = {});
+  ~ServerStore();
+
+  Hub& hub() { return *hub_; }
+
+  // Reps and credentials.
+  // Creates the rep and its first device token, returned once (only its hash is stored).
+  Result<std::pair<std::string, std::string>> AddRep(const NewRep& rep);  // (rep id, token)
+  Result<std::string> IssueToken(const std::string& rep_id, const std::string& label);
+  Status DisableRep(const std::string& rep_id);
+  Result<std::vector<RepInfo>> ListReps();
+  // The active rep a token belongs to; nullopt for unknown, revoked or disabled.
+  Result<std::optional<Principal>> Authenticate(const std::string& token);
+
+  // Territories and assignment. `actor` is recorded in the scope history.
+  Result<std::string> AddTerritory(const std::string& name, const std::string& region,
+                                   const std::string& city);
+  Result<std::vector<TerritoryInfo>> ListTerritories();
+  Status AssignTerritory(const std::string& territory_id, const std::string& rep_id,
+                         const std::string& actor);
+  Status ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
+                          const std::string& actor);
+
+  // Scopes.
+  Result<std::unordered_set<std::string>> ScopeOf(const std::string& rep_id);
+  Result<std::vector<ScopeEvent>> ScopeEventsAfter(const std::string& rep_id, uint64_t cursor,
+                                                   size_t limit);
+  // Applies a rep's push with scope and read-only-column checks.
+  Result<PushResult> ApplyRepPush(const Principal& rep, const ChangeSet& set);
+  // One page for a rep's replica: their customers and the shared reps and territories.
+  Result<PullPage> PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit);
+  // Hub-authored writes that keep scopes in step (demo data, manager edits).
+  Result<PushResult> Write(const std::vector<RowWrite>& rows);
+
+  // Conflicts left by reassignments.
+  Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);
+  // "apply" writes the value as a new hub edit; "dismiss" drops it. Both are recorded.
+  Status ResolveConflict(int64_t id, const std::string& action, const std::string& actor);
+
+  // The canonical export of exactly what `rep_id`'s replica should hold.
+  Status ExportForRep(const std::string& rep_id, std::ostream& out);
+
+  // History: pulls from a cursor below the floor must rebuild from a fresh snapshot.
+  Result<uint64_t> HistoryFloor();
+  // Forgets scope events and applied-set answers older than `before_seq` / `before_ms` and
+  // raises the floor accordingly (the nightly compaction extends this, issue #8).
+  Result<uint64_t> TrimHistory(uint64_t before_seq, uint64_t applied_before_ms);
+
+  bool RepExists(const std::string& rep_id);
+
+ private:
+  ServerStore() = default;
+  ApplyObserver MakeScopeObserver();
+  Status RecomputeScope(const std::string& customer_id, const std::string& reason);
+  Status RecordConflict(const Conflict& c);
+  Result<std::optional<Hlc>> LastRemoval(const std::string& rep_id, const std::string& customer_id);
+  Result<std::string> CustomerOfRow(const TableInfo& table, const RowChange& change, bool* exists,
+                                    bool* moves);
+
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<RowIdGenerator> ids_;
+  WallClock* wall_ = nullptr;
+  std::string scope_reason_;  // why the current write changes scopes (for the event log)
+};
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_SERVER_STORE_H_

@@ -1,0 +1,139 @@
+#include "sync_service.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "admin_api.h"
+#include "auth.h"
+#include "log.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+int StatusToHttp(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kCorrupt:
+      return 400;
+    case StatusCode::kNotFound:
+      return 404;
+    case StatusCode::kConflict:
+      return 409;
+    case StatusCode::kResourceExhausted:
+      return 413;
+    case StatusCode::kRejected:
+      return 403;
+    case StatusCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+}  // namespace
+
+SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
+                         SyncServiceOptions options)
+    : store_(store), metrics_(metrics), wall_(wall), options_(options) {}
+
+Result<std::optional<Principal>> SyncService::Authenticate(const HttpRequest& request) {
+  const std::string token = BearerToken(request.authorization);
+  if (token.empty()) return std::optional<Principal>();
+  return store_.Authenticate(token);
+}
+
+HttpResponse SyncService::Handle(const HttpRequest& request) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  if (path == "/healthz") {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto seq = store_.hub().LatestSeq();
+    if (!seq.ok()) return JsonError(503, "unhealthy", seq.status().ToString());
+    boost::json::object body{{"status", "ok"}, {"seq", *seq}};
+    return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
+  }
+  if (path == "/metrics") {
+    return HttpResponse{200, "text/plain; version=0.0.4", metrics_.RenderPrometheus(), {}};
+  }
+  const bool sync = path == "/v1/sync";
+  const bool admin = path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts";
+  if (!sync && !admin) return JsonError(404, "not_found", "no route " + path);
+
+  std::unique_lock<std::mutex> lock(mu_);
+  auto principal = Authenticate(request);
+  if (!principal.ok()) {
+    LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
+    return JsonError(500, "internal", "authentication failed on the server");
+  }
+  if (!*principal) {
+    return JsonError(401, "unauthorized", "missing, unknown or disabled device token");
+  }
+  if (admin) return HandleAdminRequest(store_, request, **principal);
+  lock.unlock();
+  return HandleSync(request, **principal);
+}
+
+HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal& rep) {
+  const auto start = std::chrono::steady_clock::now();
+  auto fail = [&](int status, const std::string& code, const std::string& message) {
+    metrics_.SyncCompleted(std::chrono::duration_cast<std::chrono::microseconds>(
+                               std::chrono::steady_clock::now() - start),
+                           0, 0, false);
+    if (status >= 500) LogEvent("error", "sync_failed", {{"rep", rep.rep_id}, {"error", message}});
+    return JsonError(status, code, message);
+  };
+  if (request.method != "POST") return fail(405, "method_not_allowed", "use POST for /v1/sync");
+  if (rep.is_manager()) {
+    return fail(403, "forbidden",
+                "managers steer through /v1/admin; /v1/sync is for reps' devices");
+  }
+  auto decoded = DecodeSyncRequest(request.body, options_.limits);
+  if (!decoded.ok()) {
+    const bool too_big = decoded.status().code() == StatusCode::kResourceExhausted;
+    return fail(too_big ? 413 : 400, too_big ? "too_large" : "malformed",
+                decoded.status().message());
+  }
+  const SyncRequest& req = *decoded;
+  if (req.replica_id.empty()) return fail(400, "malformed", "sync request has no replica id");
+  if (req.has_push && req.push.replica_id != req.replica_id) {
+    return fail(400, "malformed", "the pushed set names another replica than the request");
+  }
+
+  SyncResponse response;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (req.has_push) {
+      auto pushed = store_.ApplyRepPush(rep, req.push);
+      if (!pushed.ok())
+        return fail(StatusToHttp(pushed.status()), "push_refused", pushed.status().message());
+      response.has_push_result = true;
+      response.push_result = std::move(*pushed);
+    }
+    auto floor = store_.HistoryFloor();
+    if (!floor.ok()) return fail(500, "internal", floor.status().ToString());
+    if (req.pull_cursor != 0 && req.pull_cursor < *floor) {
+      // The scope history this cursor needs is gone: the device rebuilds from a snapshot. Its push
+      // (above) has landed first, so nothing unsynced is lost.
+      response.rebuild = true;
+      response.pull.replica_id = store_.hub().hub_id();
+      response.pull.set_id = "rebuild";
+      response.pull.cursor = req.pull_cursor;
+    } else {
+      size_t limit = req.page_limit == 0 ? options_.default_page_rows : req.page_limit;
+      limit = std::min(limit, options_.max_page_rows);
+      auto page = store_.PullForRep(rep.rep_id, req.pull_cursor, limit);
+      if (!page.ok()) return fail(500, "internal", page.status().ToString());
+      response.pull = std::move(page->changes);
+      response.more = page->more;
+    }
+  }
+  response.hub_time_ms = wall_.NowMs();
+  std::string body = EncodeSyncResponse(response);
+  metrics_.SyncCompleted(std::chrono::duration_cast<std::chrono::microseconds>(
+                             std::chrono::steady_clock::now() - start),
+                         response.push_result.rows_accepted, response.push_result.rejections.size(),
+                         true);
+  return HttpResponse{200, kSyncContentType, std::move(body), {}};
+}
+
+}  // namespace fieldbook::server

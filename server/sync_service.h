@@ -1,0 +1,52 @@
+// SyncService: what the server does with each HTTP request. Routes:
+//   POST /v1/sync     a rep's device pushes one change set and pulls the next page (Cap'n Proto
+//                     SyncRequest -> SyncResponse, Content-Type application/x-fieldbook-sync)
+//   GET  /healthz     liveness and the hub's sequence number
+//   GET  /metrics     Prometheus text
+//   /v1/admin/...     the managers' JSON API (admin_api.h); GET /v1/conflicts for reps
+// Errors are JSON bodies: 401 missing, unknown or disabled token; 403 wrong role; 400 malformed
+// input; 409 a set id reused by another device; 413 over a size limit; 500 a bug (logged).
+//
+// Thread safety: Handle is called from many worker threads; the store is used under one mutex
+// (SQLite has one writer anyway, and a sync is a few milliseconds).
+#ifndef FIELDBOOK_SERVER_SYNC_SERVICE_H_
+#define FIELDBOOK_SERVER_SYNC_SERVICE_H_
+
+#include <mutex>
+#include <optional>
+
+#include "fieldbook/change_set_codec.h"
+#include "http_types.h"
+#include "metrics.h"
+#include "server_store.h"
+
+namespace fieldbook::server {
+
+inline constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
+
+struct SyncServiceOptions {
+  size_t default_page_rows = 1000;
+  size_t max_page_rows = 5000;
+  DecodeLimits limits;  // on what a device may send
+};
+
+class SyncService final : public RequestHandler {
+ public:
+  SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
+              SyncServiceOptions options = {});
+  HttpResponse Handle(const HttpRequest& request) override;
+
+ private:
+  HttpResponse HandleSync(const HttpRequest& request, const Principal& rep);
+  Result<std::optional<Principal>> Authenticate(const HttpRequest& request);
+
+  ServerStore& store_;
+  Metrics& metrics_;
+  WallClock& wall_;
+  SyncServiceOptions options_;
+  std::mutex mu_;  // guards store_
+};
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_SYNC_SERVICE_H_
