@@ -56,8 +56,9 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     return HttpResponse{200, "text/plain; version=0.0.4", metrics_.RenderPrometheus(), {}};
   }
   const bool sync = path == "/v1/sync";
+  const bool whoami = path == "/v1/whoami";
   const bool admin = path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts";
-  if (!sync && !admin) return JsonError(404, "not_found", "no route " + path);
+  if (!sync && !admin && !whoami) return JsonError(404, "not_found", "no route " + path);
 
   std::unique_lock<std::mutex> lock(mu_);
   auto principal = Authenticate(request);
@@ -69,6 +70,11 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     return JsonError(401, "unauthorized", "missing, unknown or disabled device token");
   }
   if (admin) return HandleAdminRequest(store_, request, **principal);
+  if (whoami) {
+    boost::json::object body{
+        {"rep", (*principal)->rep_id}, {"name", (*principal)->name}, {"role", (*principal)->role}};
+    return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
+  }
   lock.unlock();
   return HandleSync(request, **principal);
 }

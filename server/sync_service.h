@@ -1,6 +1,7 @@
 // SyncService: what the server does with each HTTP request. Routes:
 //   POST /v1/sync     a rep's device pushes one change set and pulls the next page (Cap'n Proto
 //                     SyncRequest -> SyncResponse, Content-Type application/x-fieldbook-sync)
+//   GET  /v1/whoami   the rep (or manager) a token belongs to: {"rep","name","role"}
 //   GET  /healthz     liveness and the hub's sequence number
 //   GET  /metrics     Prometheus text
 //   /v1/admin/...     the managers' JSON API (admin_api.h); GET /v1/conflicts for reps

@@ -134,6 +134,11 @@ TEST_F(ServerIntegrationTest, HealthMetricsAndClearErrors) {
   auto rep_admin = Get("/v1/admin/reps", token_a_);
   ASSERT_TRUE(rep_admin.ok());
   EXPECT_EQ(rep_admin->status, 403);
+  auto who = Get("/v1/whoami", token_a_);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->status, 200);
+  EXPECT_EQ(JsonField(who->body, "rep"), "rep-a");
+  EXPECT_EQ(JsonField(who->body, "role"), "rep");
   auto manager_admin = Get("/v1/admin/reps", manager_token_);
   ASSERT_TRUE(manager_admin.ok());
   EXPECT_EQ(manager_admin->status, 200);
