@@ -10,7 +10,10 @@ int main(int argc, char** argv) {
   using namespace fieldbook::server;
   CLI::App app{"fieldbook-server: the Fieldbook sync server and its manager commands"};
   app.require_subcommand(1);
-  app.set_config("--config", "", "read options from a TOML/INI file (flags override it)");
+  app.fallthrough();  // --config may follow the subcommand too
+  app.set_config("--config", "",
+                 "read options from a TOML/INI file, one [section] per command, e.g. [serve] "
+                 "port = 8470 (flags override it)");
   std::string db;
   auto add_db = [&db](CLI::App* cmd) {
     cmd->add_option("--db", db, "the server database file")->required();

@@ -73,12 +73,8 @@ int RunServe(const ServeOptions& options) {
     std::ofstream(tmp) << port << "\n";
     std::rename(tmp.c_str(), options.port_file.c_str());  // appears complete or not at all
   }
-  LogEvent("info", "listening",
-           {{"address", options.http.address},
-            {"port", std::to_string(port)},
-            {"tls", options.http.tls_cert_file.empty() ? "off" : "on"},
-            {"threads", std::to_string(options.http.threads)},
-            {"db", options.db}});
+  LogEvent("info", "serving",
+           {{"db", options.db}, {"page_rows", std::to_string(options.page_rows)}});
   std::cout << "listening on " << options.http.address << ":" << port << std::endl;
 
   int sig = 0;

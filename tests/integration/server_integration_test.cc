@@ -6,6 +6,7 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <chrono>
+#include <fstream>
 #include <random>
 #include <set>
 #include <thread>
@@ -407,6 +408,49 @@ TEST_F(ServerIntegrationTest, SigtermLetsInFlightSyncsFinishAndExitsCleanly) {
   ASSERT_TRUE(server_->Start());
   ASSERT_TRUE(Sync(*a, token_a_).ok());
   EXPECT_EQ(ReplicaExport(*a), ServerExport("rep-a"));
+}
+
+TEST_F(ServerIntegrationTest, ServeTakesItsOptionsFromAConfigFile) {
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  const std::string config = dir_.File("fieldbook.toml");
+  std::ofstream(config) << "[serve]\nbody-limit-mb = 1\npage-rows = 7\n";
+  ASSERT_TRUE(server_->Start({"--config", config})) << server_->Log();
+  auto big = Post("/v1/sync", std::string(2 << 20, 'x'), token_a_, "application/x-fieldbook-sync");
+  if (big.ok()) EXPECT_EQ(big->status, 413);
+  auto a = OpenReplica("a");
+  for (int i = 0; i < 20; ++i) AddCustomer(*a, "c" + std::to_string(i), "garage", "rep-a");
+  ASSERT_TRUE(Sync(*a, token_a_).ok());
+  auto fresh = OpenReplica("a2");
+  SyncRequest request;
+  request.replica_id = fresh->replica_id();
+  auto transport = HttpSyncTransport::Create(server_->url(), token_a_);
+  ASSERT_TRUE(transport.ok());
+  auto page = (*transport)->Exchange(request);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  EXPECT_LE(page->pull.rows.size(), 7u);  // the configured page size
+  EXPECT_TRUE(page->more);
+}
+
+TEST(ServerCommands, SeedDemoIsDeterministicForASeedAndDate) {
+  TempDir dir;
+  std::string exports[2];
+  for (int i = 0; i < 2; ++i) {
+    const std::string db = dir.File("demo" + std::to_string(i) + ".db");
+    CommandResult seeded = RunServerCommand(
+        {"seed-demo", "--db", db, "--customers", "40", "--today", "2026-11-23", "--json"});
+    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+    EXPECT_NE(seeded.out.find("fbt_"), std::string::npos);  // tokens are printed once
+    CommandResult exported = RunServerCommand({"export", "--db", db, "--rep", "rep-zhang-wei"});
+    ASSERT_EQ(exported.exit_code, 0) << exported.err;
+    exports[i] = exported.out;
+  }
+  EXPECT_EQ(exports[0], exports[1]);
+  EXPECT_NE(exports[0].find("\"table\":\"visits\""), std::string::npos);
+  EXPECT_NE(exports[0].find("\"table\":\"orders\""), std::string::npos);
+  // Seeding twice into one database is refused rather than duplicated.
+  CommandResult again = RunServerCommand(
+      {"seed-demo", "--db", dir.File("demo0.db"), "--customers", "40", "--today", "2026-11-23"});
+  EXPECT_EQ(again.exit_code, 1);
 }
 
 TEST(ServerCommands, MisuseExitsNonZeroWithAOneLineReason) {
