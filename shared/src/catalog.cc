@@ -29,10 +29,8 @@ constexpr TableDef kTables[] = {
 }  // namespace
 
 int TableInfo::ColumnIndex(std::string_view column) const {
-  for (size_t i = 0; i < columns.size(); ++i) {
-    if (columns[i] == column) return static_cast<int>(i);
-  }
-  return -1;
+  auto it = index_.find(column);
+  return it == index_.end() ? -1 : it->second;
 }
 
 Result<Catalog> Catalog::Load(Db& db) {
@@ -66,6 +64,9 @@ Result<Catalog> Catalog::Load(Db& db) {
     if (info.columns.size() > static_cast<size_t>(kMaxColumns)) {
       return Status::Internal(std::string("table ") + def.name + " has more than " +
                               std::to_string(kMaxColumns) + " replicated columns");
+    }
+    for (size_t i = 0; i < info.columns.size(); ++i) {
+      info.index_.emplace(info.columns[i], static_cast<int>(i));
     }
     info.deleted_column = info.ColumnIndex("deleted");
     if (info.kind == TableKind::kMutable && info.deleted_column < 0) {

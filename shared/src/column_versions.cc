@@ -1,7 +1,6 @@
 #include "column_versions.h"
 
 #include <algorithm>
-#include <map>
 #include <tuple>
 
 #include "fieldbook/sqlite_db.h"
@@ -79,18 +78,22 @@ std::string ColumnVersions::Encode() const {
   std::string out;
   if (count == 0) return out;
 
-  std::map<std::tuple<uint64_t, uint32_t, uint64_t>, size_t> freq;
-  for (size_t i = 0; i < count; ++i) ++freq[Key(v_[i])];
-  auto best = freq.begin();
-  for (auto it = freq.begin(); it != freq.end(); ++it) {
-    if (it->second > best->second) best = it;  // map order breaks ties by the smallest key
+  // The base is the most common version; ties go to the smallest (hlc, origin, seq). Rows have
+  // a few dozen columns at most, so counting by linear scan beats a map.
+  size_t best = 0, best_count = 0;
+  for (size_t i = 0; i < count; ++i) {
+    size_t n = 0;
+    for (size_t j = 0; j < count; ++j) n += v_[j] == v_[i];
+    if (n > best_count || (n == best_count && Key(v_[i]) < Key(v_[best]))) {
+      best = i;
+      best_count = n;
+    }
   }
-  const ColumnVersion base{Hlc(std::get<0>(best->first)), std::get<1>(best->first),
-                           std::get<2>(best->first)};
-  size_t n_except = count - best->second;
+  const ColumnVersion base = v_[best];
+  out.reserve(16 + 12 * (count - best_count));
   PutVarint(out, count);
   PutVersion(out, base);
-  PutVarint(out, n_except);
+  PutVarint(out, count - best_count);
   for (size_t i = 0; i < count; ++i) {
     if (v_[i] == base) continue;
     PutVarint(out, i);

@@ -145,6 +145,9 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, const DbOptions& o
   // Reading the schema touches the file header: a file that is not a database fails here.
   FB_RETURN_IF_ERROR(
       db->ExecScript("PRAGMA foreign_keys = OFF; SELECT count(*) FROM sqlite_schema;"));
+  // A 64 MiB page cache keeps a first sync (a few hundred thousand rows in one transaction) from
+  // spilling pages to the WAL mid-transaction; SQLite allocates it only as pages are used.
+  FB_RETURN_IF_ERROR(db->ExecScript("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"));
   if (!options.read_only && options.wal && path != ":memory:" && !path.empty()) {
     FB_RETURN_IF_ERROR(db->ExecScript("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"));
   }

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "fieldbook/status.h"
@@ -36,8 +37,17 @@ struct TableInfo {
   int deleted_column = -1;                // index of `deleted` for mutable tables
   int customer_column_index = -1;         // index of customer_column in columns; -1 for id/none
 
+  // Index of `column` in `columns`, or -1. Constant time: it runs for every merged column.
   int ColumnIndex(std::string_view column) const;
   bool is_fact() const { return kind == TableKind::kFact; }
+
+ private:
+  friend class Catalog;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, int, NameHash, std::equal_to<>> index_;
 };
 
 class Catalog {
