@@ -1,0 +1,126 @@
+// Customer grading: rules as data (GradingRules, parsed from a documented JSON form and validated
+// with errors that name the bad field) and the engine that applies them (GradeCustomers).
+//
+// For each customer, from its orders, visits and feedback, the engine computes:
+//   * recency, frequency and monetary scores (1..5; 0 = no orders in the window), each by fixed
+//     thresholds or by quintiles of the graded population;
+//   * a value tier: VIP (by spend or relationship), else the first tier whose minimum R+F+M score
+//     the customer reaches (default A/B/C/D);
+//   * the average-ticket class (high / low 客单) against a threshold;
+//   * interaction frequency (visits per 30 days in the window);
+//   * a lifecycle stage — new, active, at_risk, churned, won_back — where "at risk" and "churned"
+//     are measured against the customer's OWN ordering rhythm (median days between orders), so a
+//     monthly buyer is not at risk after ten quiet days while a weekly buyer is;
+//   * a churn-risk score in [0, 1];
+//   * the purchase stage and relationship where the data decide them (a first order makes a
+//     prospect a customer).
+// Every result carries its explanation: which rule, which values.
+//
+// Orders voided by a correction (another order whose voids_id names them) do not count; the
+// correcting order counts with its own amount.
+//
+// Thread safety: GradingRules is a value type; GradeCustomers is a pure function (thread-safe).
+#ifndef FIELDBOOK_GRADING_H_
+#define FIELDBOOK_GRADING_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fieldbook/status.h"
+
+namespace fieldbook {
+
+// Days since 1970-01-01 (UTC). Parses "YYYY-MM-DD" and ISO-8601 timestamps ("2026-11-23T08:00Z").
+std::optional<int32_t> ParseDay(std::string_view text);
+std::string FormatDay(int32_t day);
+
+struct ScoreRule {
+  enum class Method { kThresholds, kQuantiles } method = Method::kThresholds;
+  // kThresholds: four ascending cut points. Recency (days since the last order, lower is better):
+  // <= t[0] scores 5, <= t[1] 4, <= t[2] 3, <= t[3] 2, else 1. Frequency (orders in the window)
+  // and monetary (yuan in the window), higher is better: >= t[3] scores 5, >= t[2] 4, >= t[1] 3,
+  // >= t[0] 2, else 1.
+  std::vector<double> thresholds;
+};
+
+struct TierRule {
+  std::string name;
+  int min_score = 0;  // minimum R+F+M (3..15)
+};
+
+struct GradingRules {
+  int version = 1;
+  int window_days = 365;
+  ScoreRule recency{ScoreRule::Method::kThresholds, {30, 60, 120, 240}};
+  ScoreRule frequency{ScoreRule::Method::kQuantiles, {}};
+  ScoreRule monetary{ScoreRule::Method::kThresholds, {5000, 20000, 60000, 150000}};
+  std::vector<TierRule> tiers = {{"A", 12}, {"B", 9}, {"C", 6}, {"D", 0}};
+  std::string vip_tier = "VIP";
+  double vip_min_monetary_yuan = 300000;  // spend in the window that makes a customer VIP
+  bool vip_by_relationship = true;        // relationship 'vip' makes the tier VIP too
+  double high_ticket_yuan = 3000;         // average order at or above: "high" 客单
+  int new_customer_days = 90;             // first order (or creation) this recent: "new"
+  double at_risk_factor = 2.0;            // quiet for more than this many rhythms: at risk
+  double churned_factor = 4.0;            // ... this many: churned
+  int min_rhythm_days = 7;                // a rhythm is never taken as shorter than this
+  int default_rhythm_days = 30;           // rhythm of a customer with one order
+  int won_back_days = 90;                 // an order after a churned gap, this recent: won back
+};
+
+// Parses and validates rules. Missing fields take the defaults above; unknown fields and bad
+// values are errors that name the field ("monetary.thresholds: must be 4 ascending numbers").
+Result<GradingRules> ParseGradingRules(std::string_view json);
+std::string GradingRulesToJson(const GradingRules& rules);
+// The default rules as documented JSON, for `grading show` on a fresh server.
+std::string DefaultGradingRulesJson();
+
+struct OrderFact {
+  std::string id;
+  int32_t day = 0;
+  int64_t amount_cents = 0;
+  std::string voids_id;  // this order corrects (replaces) that one
+};
+
+struct CustomerHistory {
+  std::string customer_id;
+  int32_t created_day = 0;
+  std::string relationship;    // potential / existing / vip (may be empty)
+  std::string purchase_stage;  // aware / interested / deciding / customer (may be empty)
+  std::vector<OrderFact> orders;
+  std::vector<int32_t> visit_days;
+  std::vector<int> satisfaction;  // feedback scores 1..5
+};
+
+struct GradeReason {
+  std::string rule;    // "recency", "tier", "lifecycle", ...
+  std::string detail;  // "last order 12 days ago (<= 30 days scores 5)"
+};
+
+struct Grade {
+  std::string customer_id;
+  std::string tier;
+  int recency = 0, frequency = 0, monetary = 0;  // 0 = no orders in the window
+  std::string ticket_class;                      // "high", "low", or "" without orders
+  double visits_per_30_days = 0;
+  std::string lifecycle;  // new, active, at_risk, churned, won_back
+  double churn_risk = 0;  // 0..1
+  std::string purchase_stage;
+  std::string relationship;
+  int32_t last_order_day = -1;
+  double rhythm_days = 0;
+  std::vector<GradeReason> reasons;
+
+  // The explanation as JSON: {"rules_version":1,"reasons":[{"rule":..,"detail":..},...]}.
+  std::string ReasonsJson(int rules_version) const;
+};
+
+// Grades every customer as of `today`. Quantile methods rank each customer among `customers`.
+std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,
+                                  const GradingRules& rules, int32_t today);
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_GRADING_H_

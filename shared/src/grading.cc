@@ -1,0 +1,595 @@
+#include "fieldbook/grading.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
+#include <set>
+#include <unordered_set>
+
+namespace fieldbook {
+
+namespace {
+
+// Howard Hinnant's days_from_civil.
+int32_t DaysFromCivil(int y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int32_t>(doe) - 719468;
+}
+
+std::string Fmt(const char* format, double a) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, a);
+  return buf;
+}
+
+std::string Num(double v) {
+  if (std::fabs(v - std::round(v)) < 1e-9) return Fmt("%.0f", v);
+  return Fmt("%.2f", v);
+}
+
+// --- rules JSON ---------------------------------------------------------------------------
+
+class RulesReader {
+ public:
+  Status error;
+
+  void Fail(const std::string& field, const std::string& message) {
+    if (error.ok()) error = Status::InvalidArgument(field + ": " + message);
+  }
+
+  void OnlyKeys(const boost::json::object& o, const std::string& where,
+                std::initializer_list<const char*> allowed) {
+    for (const auto& kv : o) {
+      bool known = false;
+      for (const char* a : allowed) known |= kv.key() == a;
+      if (!known) {
+        Fail(where.empty() ? std::string(kv.key()) : where + "." + std::string(kv.key()),
+             "unknown field");
+      }
+    }
+  }
+
+  const boost::json::object* Object(const boost::json::object& o, const char* key,
+                                    const std::string& where) {
+    const boost::json::value* v = o.if_contains(key);
+    if (v == nullptr) return nullptr;
+    if (!v->is_object()) {
+      Fail(where, "must be an object");
+      return nullptr;
+    }
+    return &v->as_object();
+  }
+
+  void Number(const boost::json::object& o, const char* key, const std::string& where, double lo,
+              double hi, double& out) {
+    const boost::json::value* v = o.if_contains(key);
+    if (v == nullptr) return;
+    double d;
+    if (v->is_int64()) {
+      d = static_cast<double>(v->as_int64());
+    } else if (v->is_uint64()) {
+      d = static_cast<double>(v->as_uint64());
+    } else if (v->is_double()) {
+      d = v->as_double();
+    } else {
+      Fail(where, "must be a number");
+      return;
+    }
+    if (!(d >= lo && d <= hi)) {
+      Fail(where, "must be between " + Num(lo) + " and " + Num(hi) + ", not " + Num(d));
+      return;
+    }
+    out = d;
+  }
+
+  void Integer(const boost::json::object& o, const char* key, const std::string& where, int lo,
+               int hi, int& out) {
+    double d = out;
+    Number(o, key, where, lo, hi, d);
+    if (d != std::floor(d)) {
+      Fail(where, "must be a whole number");
+      return;
+    }
+    out = static_cast<int>(d);
+  }
+
+  void Bool(const boost::json::object& o, const char* key, const std::string& where, bool& out) {
+    const boost::json::value* v = o.if_contains(key);
+    if (v == nullptr) return;
+    if (!v->is_bool()) {
+      Fail(where, "must be true or false");
+      return;
+    }
+    out = v->as_bool();
+  }
+
+  void Text(const boost::json::object& o, const char* key, const std::string& where,
+            std::string& out) {
+    const boost::json::value* v = o.if_contains(key);
+    if (v == nullptr) return;
+    if (!v->is_string() || v->as_string().empty() || v->as_string().size() > 32) {
+      Fail(where, "must be a non-empty text of at most 32 bytes");
+      return;
+    }
+    out = std::string(v->as_string());
+  }
+
+  void Score(const boost::json::object& root, const char* key, double max_threshold,
+             ScoreRule& rule) {
+    const std::string where(key);
+    const boost::json::object* o = Object(root, key, where);
+    if (o == nullptr) return;
+    OnlyKeys(*o, where, {"method", "thresholds"});
+    std::string method = rule.method == ScoreRule::Method::kQuantiles ? "quantiles" : "thresholds";
+    Text(*o, "method", where + ".method", method);
+    if (method == "quantiles") {
+      rule.method = ScoreRule::Method::kQuantiles;
+    } else if (method == "thresholds") {
+      rule.method = ScoreRule::Method::kThresholds;
+    } else {
+      Fail(where + ".method", "must be \"thresholds\" or \"quantiles\", not \"" + method + "\"");
+      return;
+    }
+    if (const boost::json::value* t = o->if_contains("thresholds")) {
+      if (!t->is_array() || t->as_array().size() != 4) {
+        Fail(where + ".thresholds", "must be 4 ascending numbers");
+        return;
+      }
+      std::vector<double> values;
+      for (const boost::json::value& x : t->as_array()) {
+        if (!x.is_number()) {
+          Fail(where + ".thresholds", "must be 4 ascending numbers");
+          return;
+        }
+        values.push_back(x.to_number<double>());
+      }
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (values[i] < 0 || values[i] > max_threshold || (i > 0 && values[i] <= values[i - 1])) {
+          Fail(where + ".thresholds",
+               "must be 4 ascending numbers between 0 and " + Num(max_threshold));
+          return;
+        }
+      }
+      rule.thresholds = values;
+    }
+    if (rule.method == ScoreRule::Method::kThresholds && rule.thresholds.size() != 4) {
+      Fail(where + ".thresholds", "are required with method \"thresholds\"");
+    }
+  }
+};
+
+// --- scoring --------------------------------------------------------------------------------
+
+int ThresholdScoreLowerBetter(double value, const std::vector<double>& t) {
+  for (int i = 0; i < 4; ++i) {
+    if (value <= t[i]) return 5 - i;
+  }
+  return 1;
+}
+
+int ThresholdScoreHigherBetter(double value, const std::vector<double>& t) {
+  for (int i = 3; i >= 0; --i) {
+    if (value >= t[i]) return i + 2;
+  }
+  return 1;
+}
+
+// Rank-based quintile: the share of the population strictly worse than `value`, in fifths. Tied
+// values share a score, and one value alone in the population scores 1.
+int QuantileScore(double value, const std::vector<double>& sorted_ascending, bool higher_better) {
+  const size_t n = sorted_ascending.size();
+  if (n == 0) return 1;
+  size_t worse;
+  if (higher_better) {
+    worse = static_cast<size_t>(
+        std::lower_bound(sorted_ascending.begin(), sorted_ascending.end(), value) -
+        sorted_ascending.begin());
+  } else {
+    worse = static_cast<size_t>(sorted_ascending.end() - std::upper_bound(sorted_ascending.begin(),
+                                                                          sorted_ascending.end(),
+                                                                          value));
+  }
+  const int score = 1 + static_cast<int>(5 * worse / n);
+  return std::min(score, 5);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+struct Facts {
+  std::vector<int32_t> order_days;  // effective orders, ascending, distinct days
+  int orders_in_window = 0;
+  int64_t cents_in_window = 0;
+  int orders_first_half = 0, orders_second_half = 0;
+  int32_t first_order_day = -1, last_order_day = -1;
+};
+
+Facts Summarise(const CustomerHistory& c, const GradingRules& rules, int32_t today) {
+  Facts f;
+  std::unordered_set<std::string> voided;
+  for (const OrderFact& o : c.orders) {
+    if (!o.voids_id.empty()) voided.insert(o.voids_id);
+  }
+  const int32_t window_start = today - rules.window_days;  // exclusive
+  const int32_t half = today - rules.window_days / 2;
+  std::vector<int32_t> days;
+  for (const OrderFact& o : c.orders) {
+    if (voided.count(o.id) > 0 || o.day > today) continue;
+    days.push_back(o.day);
+    if (o.day > window_start) {
+      ++f.orders_in_window;
+      f.cents_in_window += o.amount_cents;
+      (o.day > half ? f.orders_second_half : f.orders_first_half)++;
+    }
+  }
+  std::sort(days.begin(), days.end());
+  days.erase(std::unique(days.begin(), days.end()), days.end());
+  f.order_days = std::move(days);
+  if (!f.order_days.empty()) {
+    f.first_order_day = f.order_days.front();
+    f.last_order_day = f.order_days.back();
+  }
+  return f;
+}
+
+}  // namespace
+
+std::optional<int32_t> ParseDay(std::string_view text) {
+  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  auto digits = [&](size_t from, size_t n, int& out) {
+    out = 0;
+    for (size_t i = from; i < from + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      out = out * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  int y, m, d;
+  if (!digits(0, 4, y) || !digits(5, 2, m) || !digits(8, 2, d)) return std::nullopt;
+  if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
+  return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+}
+
+std::string FormatDay(int32_t day) {
+  // Hinnant's civil_from_days.
+  const int32_t z = day + 719468;
+  const int32_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const int y = static_cast<int>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y + (m <= 2), m, d);
+  return buf;
+}
+
+Result<GradingRules> ParseGradingRules(std::string_view json) {
+  boost::system::error_code ec;
+  boost::json::value root = boost::json::parse(json, ec);
+  if (ec) return Status::InvalidArgument("grading rules are not valid JSON: " + ec.message());
+  if (!root.is_object()) return Status::InvalidArgument("grading rules must be a JSON object");
+  const boost::json::object& o = root.as_object();
+  GradingRules r;
+  RulesReader in;
+  in.OnlyKeys(o, "",
+              {"version", "window_days", "recency", "frequency", "monetary", "tiers", "vip",
+               "ticket", "lifecycle", "comment"});
+  in.Integer(o, "version", "version", 1, 1000000, r.version);
+  in.Integer(o, "window_days", "window_days", 7, 3650, r.window_days);
+  in.Score(o, "recency", 3650, r.recency);
+  in.Score(o, "frequency", 100000, r.frequency);
+  in.Score(o, "monetary", 1e12, r.monetary);
+  if (const boost::json::value* t = o.if_contains("tiers")) {
+    if (!t->is_array() || t->as_array().empty() || t->as_array().size() > 10) {
+      in.Fail("tiers", "must be a list of 1 to 10 tiers");
+    } else {
+      r.tiers.clear();
+      std::set<std::string> names;
+      for (size_t i = 0; i < t->as_array().size(); ++i) {
+        const std::string where = "tiers[" + std::to_string(i) + "]";
+        const boost::json::value& tv = t->as_array()[i];
+        if (!tv.is_object()) {
+          in.Fail(where, "must be an object");
+          break;
+        }
+        in.OnlyKeys(tv.as_object(), where, {"name", "min_score"});
+        TierRule tier;
+        in.Text(tv.as_object(), "name", where + ".name", tier.name);
+        tier.min_score = -1;
+        in.Integer(tv.as_object(), "min_score", where + ".min_score", 0, 15, tier.min_score);
+        if (tier.name.empty()) in.Fail(where + ".name", "is required");
+        if (tier.min_score < 0) in.Fail(where + ".min_score", "is required");
+        if (!names.insert(tier.name).second) in.Fail(where + ".name", "repeats " + tier.name);
+        if (!r.tiers.empty() && tier.min_score >= r.tiers.back().min_score) {
+          in.Fail(where + ".min_score", "must be lower than the tier before it");
+        }
+        r.tiers.push_back(tier);
+      }
+      if (in.error.ok() && r.tiers.back().min_score != 0) {
+        in.Fail("tiers", "the last tier must have min_score 0 so that every customer gets one");
+      }
+    }
+  }
+  if (const boost::json::object* v = in.Object(o, "vip", "vip")) {
+    in.OnlyKeys(*v, "vip", {"tier", "min_monetary_yuan", "by_relationship"});
+    in.Text(*v, "tier", "vip.tier", r.vip_tier);
+    in.Number(*v, "min_monetary_yuan", "vip.min_monetary_yuan", 0, 1e12, r.vip_min_monetary_yuan);
+    in.Bool(*v, "by_relationship", "vip.by_relationship", r.vip_by_relationship);
+  }
+  if (const boost::json::object* v = in.Object(o, "ticket", "ticket")) {
+    in.OnlyKeys(*v, "ticket", {"high_average_yuan"});
+    in.Number(*v, "high_average_yuan", "ticket.high_average_yuan", 0.01, 1e9, r.high_ticket_yuan);
+  }
+  if (const boost::json::object* v = in.Object(o, "lifecycle", "lifecycle")) {
+    in.OnlyKeys(*v, "lifecycle",
+                {"new_customer_days", "at_risk_factor", "churned_factor", "min_rhythm_days",
+                 "default_rhythm_days", "won_back_days"});
+    in.Integer(*v, "new_customer_days", "lifecycle.new_customer_days", 1, 3650,
+               r.new_customer_days);
+    in.Number(*v, "at_risk_factor", "lifecycle.at_risk_factor", 1.0, 100, r.at_risk_factor);
+    in.Number(*v, "churned_factor", "lifecycle.churned_factor", 1.0, 1000, r.churned_factor);
+    in.Integer(*v, "min_rhythm_days", "lifecycle.min_rhythm_days", 1, 365, r.min_rhythm_days);
+    in.Integer(*v, "default_rhythm_days", "lifecycle.default_rhythm_days", 1, 3650,
+               r.default_rhythm_days);
+    in.Integer(*v, "won_back_days", "lifecycle.won_back_days", 1, 3650, r.won_back_days);
+    if (in.error.ok() && r.churned_factor <= r.at_risk_factor) {
+      in.Fail("lifecycle.churned_factor", "must be greater than lifecycle.at_risk_factor");
+    }
+  }
+  if (!in.error.ok()) return in.error;
+  return r;
+}
+
+std::string GradingRulesToJson(const GradingRules& r) {
+  auto score = [](const ScoreRule& s) {
+    boost::json::object o{
+        {"method", s.method == ScoreRule::Method::kQuantiles ? "quantiles" : "thresholds"}};
+    if (s.method == ScoreRule::Method::kThresholds) {
+      boost::json::array t;
+      for (double d : s.thresholds) t.push_back(d);
+      o["thresholds"] = t;
+    }
+    return o;
+  };
+  boost::json::array tiers;
+  for (const TierRule& t : r.tiers) {
+    tiers.push_back(boost::json::object{{"name", t.name}, {"min_score", t.min_score}});
+  }
+  boost::json::object o{
+      {"version", r.version},
+      {"window_days", r.window_days},
+      {"recency", score(r.recency)},
+      {"frequency", score(r.frequency)},
+      {"monetary", score(r.monetary)},
+      {"tiers", tiers},
+      {"vip", boost::json::object{{"tier", r.vip_tier},
+                                  {"min_monetary_yuan", r.vip_min_monetary_yuan},
+                                  {"by_relationship", r.vip_by_relationship}}},
+      {"ticket", boost::json::object{{"high_average_yuan", r.high_ticket_yuan}}},
+      {"lifecycle", boost::json::object{{"new_customer_days", r.new_customer_days},
+                                        {"at_risk_factor", r.at_risk_factor},
+                                        {"churned_factor", r.churned_factor},
+                                        {"min_rhythm_days", r.min_rhythm_days},
+                                        {"default_rhythm_days", r.default_rhythm_days},
+                                        {"won_back_days", r.won_back_days}}}};
+  return boost::json::serialize(o);
+}
+
+std::string DefaultGradingRulesJson() { return GradingRulesToJson(GradingRules{}); }
+
+std::string Grade::ReasonsJson(int rules_version) const {
+  boost::json::array out;
+  for (const GradeReason& r : reasons) {
+    out.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
+  }
+  return boost::json::serialize(
+      boost::json::object{{"rules_version", rules_version}, {"reasons", out}});
+}
+
+std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,
+                                  const GradingRules& rules, int32_t today) {
+  std::vector<Facts> facts;
+  facts.reserve(customers.size());
+  for (const CustomerHistory& c : customers) facts.push_back(Summarise(c, rules, today));
+
+  // Populations for the quantile methods: customers with orders (in the window, for F and M).
+  std::vector<double> recency_pop, frequency_pop, monetary_pop;
+  for (const Facts& f : facts) {
+    if (f.last_order_day >= 0) recency_pop.push_back(today - f.last_order_day);
+    if (f.orders_in_window > 0) {
+      frequency_pop.push_back(f.orders_in_window);
+      monetary_pop.push_back(static_cast<double>(f.cents_in_window) / 100.0);
+    }
+  }
+  std::sort(recency_pop.begin(), recency_pop.end());
+  std::sort(frequency_pop.begin(), frequency_pop.end());
+  std::sort(monetary_pop.begin(), monetary_pop.end());
+
+  std::vector<Grade> out;
+  out.reserve(customers.size());
+  for (size_t i = 0; i < customers.size(); ++i) {
+    const CustomerHistory& c = customers[i];
+    const Facts& f = facts[i];
+    Grade g;
+    g.customer_id = c.customer_id;
+    g.relationship = c.relationship;
+    g.purchase_stage = c.purchase_stage;
+    g.last_order_day = f.last_order_day;
+    auto reason = [&g](std::string rule, std::string detail) {
+      g.reasons.push_back(GradeReason{std::move(rule), std::move(detail)});
+    };
+    const bool ordered = f.last_order_day >= 0;
+    const double spend = static_cast<double>(f.cents_in_window) / 100.0;
+
+    // R, F, M.
+    if (ordered) {
+      const int days = today - f.last_order_day;
+      g.recency = rules.recency.method == ScoreRule::Method::kQuantiles
+                      ? QuantileScore(days, recency_pop, /*higher_better=*/false)
+                      : ThresholdScoreLowerBetter(days, rules.recency.thresholds);
+      reason("recency", "last order " + std::to_string(days) + " days ago, scores " +
+                            std::to_string(g.recency) +
+                            (rules.recency.method == ScoreRule::Method::kQuantiles
+                                 ? " (quintile among customers with orders)"
+                                 : ""));
+    } else {
+      reason("recency", "no order yet, scores 0");
+    }
+    if (f.orders_in_window > 0) {
+      g.frequency =
+          rules.frequency.method == ScoreRule::Method::kQuantiles
+              ? QuantileScore(f.orders_in_window, frequency_pop, true)
+              : ThresholdScoreHigherBetter(f.orders_in_window, rules.frequency.thresholds);
+      g.monetary = rules.monetary.method == ScoreRule::Method::kQuantiles
+                       ? QuantileScore(spend, monetary_pop, true)
+                       : ThresholdScoreHigherBetter(spend, rules.monetary.thresholds);
+      reason("frequency", std::to_string(f.orders_in_window) + " orders in the last " +
+                              std::to_string(rules.window_days) + " days, scores " +
+                              std::to_string(g.frequency));
+      reason("monetary", "¥" + Num(spend) + " in the last " + std::to_string(rules.window_days) +
+                             " days, scores " + std::to_string(g.monetary));
+    } else {
+      reason("frequency", "no order in the last " + std::to_string(rules.window_days) +
+                              " days, frequency and monetary score 0");
+    }
+
+    // Tier.
+    const int total = g.recency + g.frequency + g.monetary;
+    const bool vip_spend = f.orders_in_window > 0 && spend >= rules.vip_min_monetary_yuan;
+    const bool vip_relation = rules.vip_by_relationship && c.relationship == "vip";
+    if (vip_spend || vip_relation) {
+      g.tier = rules.vip_tier;
+      reason("tier", vip_spend ? rules.vip_tier + ": spent ¥" + Num(spend) + " >= ¥" +
+                                     Num(rules.vip_min_monetary_yuan)
+                               : rules.vip_tier + ": relationship is vip");
+    } else {
+      for (const TierRule& t : rules.tiers) {
+        if (total >= t.min_score) {
+          g.tier = t.name;
+          reason("tier", t.name + ": R+F+M = " + std::to_string(total) +
+                             " >= " + std::to_string(t.min_score));
+          break;
+        }
+      }
+    }
+
+    // Average ticket.
+    if (f.orders_in_window > 0) {
+      const double average = spend / f.orders_in_window;
+      g.ticket_class = average >= rules.high_ticket_yuan ? "high" : "low";
+      reason("ticket", "average order ¥" + Num(average) +
+                           (g.ticket_class == "high" ? " >= " : " < ") + "¥" +
+                           Num(rules.high_ticket_yuan) + ": " + g.ticket_class + " 客单");
+    }
+
+    // Interaction frequency.
+    int visits = 0;
+    for (int32_t d : c.visit_days) visits += d > today - rules.window_days && d <= today;
+    g.visits_per_30_days = std::round(visits * 30.0 / rules.window_days * 100.0) / 100.0;
+
+    // Rhythm and lifecycle.
+    std::vector<double> gaps;
+    for (size_t k = 1; k < f.order_days.size(); ++k) {
+      gaps.push_back(f.order_days[k] - f.order_days[k - 1]);
+    }
+    auto rhythm_of = [&](const std::vector<double>& v) {
+      const double r = v.empty() ? rules.default_rhythm_days : Median(v);
+      return std::max(r, static_cast<double>(rules.min_rhythm_days));
+    };
+    g.rhythm_days = rhythm_of(gaps);
+    if (!ordered) {
+      const bool young = today - c.created_day <= rules.new_customer_days;
+      g.lifecycle = "new";
+      reason("lifecycle", std::string("new: no order yet") +
+                              (young ? ""
+                                     : " (prospect for more than " +
+                                           std::to_string(rules.new_customer_days) + " days)"));
+    } else {
+      const double quiet = today - f.last_order_day;
+      const double factor = quiet / g.rhythm_days;
+      std::vector<double> before_last(gaps.begin(), gaps.empty() ? gaps.end() : gaps.end() - 1);
+      const double rhythm_before = rhythm_of(before_last);
+      const bool comeback = gaps.size() >= 2 &&
+                            gaps.back() > rules.churned_factor * rhythm_before &&
+                            quiet <= rules.won_back_days;
+      const std::string rhythm_text = "orders every " + Num(g.rhythm_days) + " days (median gap)";
+      if (factor > rules.churned_factor) {
+        g.lifecycle = "churned";
+        reason("lifecycle", "churned: no order for " + Num(quiet) + " days, " + Num(factor) +
+                                "x its rhythm > " + Num(rules.churned_factor) + "x; " +
+                                rhythm_text);
+      } else if (factor > rules.at_risk_factor) {
+        g.lifecycle = "at_risk";
+        reason("lifecycle", "at risk: no order for " + Num(quiet) + " days, " + Num(factor) +
+                                "x its rhythm > " + Num(rules.at_risk_factor) + "x; " +
+                                rhythm_text);
+      } else if (comeback) {
+        g.lifecycle = "won_back";
+        reason("lifecycle", "won back: ordered again after " + Num(gaps.back()) +
+                                " quiet days (> " + Num(rules.churned_factor) + "x its rhythm of " +
+                                Num(rhythm_before) + " days)");
+      } else if (today - f.first_order_day <= rules.new_customer_days) {
+        g.lifecycle = "new";
+        reason("lifecycle",
+               "new: first order " + std::to_string(today - f.first_order_day) + " days ago");
+      } else {
+        g.lifecycle = "active";
+        reason("lifecycle", "active: last order " + Num(quiet) + " days ago; " + rhythm_text);
+      }
+
+      // Churn risk: how far past its own rhythm, adjusted by satisfaction and trend.
+      double risk = 1.0 / (1.0 + std::exp(-2.0 * (factor - rules.at_risk_factor)));
+      std::string detail = Num(factor) + "x its rhythm since the last order";
+      double satisfaction = 0;
+      for (int s : c.satisfaction) satisfaction += s;
+      if (!c.satisfaction.empty()) {
+        satisfaction /= static_cast<double>(c.satisfaction.size());
+        if (satisfaction <= 2.0) {
+          risk += 0.15;
+          detail += "; low satisfaction " + Num(satisfaction) + "/5 (+0.15)";
+        } else if (satisfaction >= 4.0) {
+          risk -= 0.05;
+          detail += "; satisfied " + Num(satisfaction) + "/5 (-0.05)";
+        }
+      }
+      if (f.orders_first_half >= 4 && f.orders_second_half * 2 < f.orders_first_half) {
+        risk += 0.1;
+        detail += "; orders halved (" + std::to_string(f.orders_first_half) + " -> " +
+                  std::to_string(f.orders_second_half) + ") (+0.10)";
+      }
+      g.churn_risk = std::round(std::clamp(risk, 0.0, 1.0) * 100.0) / 100.0;
+      reason("churn_risk", Num(g.churn_risk) + ": " + detail);
+
+      // What the data decide about the relationship.
+      if (g.purchase_stage != "customer") {
+        reason("purchase_stage",
+               "customer: has ordered (was " +
+                   (g.purchase_stage.empty() ? std::string("unset") : g.purchase_stage) + ")");
+        g.purchase_stage = "customer";
+      }
+      if (g.relationship.empty() || g.relationship == "potential") {
+        reason("relationship", "existing: has ordered");
+        g.relationship = "existing";
+      }
+      if (vip_spend && g.relationship != "vip") {
+        reason("relationship", "vip: spend reached the VIP threshold");
+        g.relationship = "vip";
+      }
+    }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+}  // namespace fieldbook
