@@ -1,7 +1,10 @@
 #include "admin_api.h"
 
 #include <boost/json.hpp>
+#include <ctime>
 #include <sstream>
+
+#include "grading_store.h"
 
 namespace fieldbook::server {
 
@@ -162,6 +165,59 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     Status s = store.ResolveConflict(n, action, actor);
     if (!s.ok()) return FromStatus(s);
     return Json(boost::json::object{{"ok", true}, {"id", n}, {"action", action}});
+  }
+  if (path == "/v1/admin/grading" && get) {
+    GradingStore grading(store);
+    auto rules = grading.CurrentRules();
+    if (!rules.ok()) return FromStatus(rules.status());
+    GradingRules shown = rules->first;
+    shown.version = rules->second;
+    return HttpResponse{200, "application/json", GradingRulesToJson(shown), {}};
+  }
+  if (path == "/v1/admin/grading" && (post || request.method == "PUT")) {
+    GradingStore grading(store);
+    auto version = grading.SetRules(request.body, actor);
+    if (!version.ok()) return FromStatus(version.status());
+    return Json(boost::json::object{{"ok", true}, {"version", *version}});
+  }
+  if (path == "/v1/admin/grade" && post) {
+    GradingStore grading(store);
+    const std::string today = QueryParam(request.target, "today");
+    std::optional<int32_t> day =
+        today.empty() ? std::optional<int32_t>(static_cast<int32_t>(std::time(nullptr) / 86400))
+                      : ParseDay(today);
+    if (!day) return JsonError(400, "invalid_field", "today must be YYYY-MM-DD");
+    auto run = grading.GradeAll(*day);
+    if (!run.ok()) return FromStatus(run.status());
+    return Json(boost::json::object{{"run", run->run_id},
+                                    {"customers", run->customers},
+                                    {"changed", run->changed},
+                                    {"today", run->today},
+                                    {"rules_version", run->rules_version}});
+  }
+  if (path == "/v1/admin/reports/tiers" && get) {
+    GradingStore grading(store);
+    auto tiers = grading.Tiers(QueryParam(request.target, "rep"));
+    if (!tiers.ok()) return FromStatus(tiers.status());
+    boost::json::object out;
+    for (const TierCount& t : *tiers) out[t.tier] = t.customers;
+    return Json(boost::json::object{{"tiers", out}});
+  }
+  if (path == "/v1/admin/reports/at-risk" && get) {
+    GradingStore grading(store);
+    auto list = grading.AtRisk(QueryParam(request.target, "rep"), 200);
+    if (!list.ok()) return FromStatus(list.status());
+    boost::json::array out;
+    for (const AtRiskCustomer& a : *list) {
+      out.push_back(boost::json::object{{"id", a.id},
+                                        {"name", a.name},
+                                        {"rep", a.owner_rep},
+                                        {"tier", a.tier},
+                                        {"lifecycle", a.lifecycle},
+                                        {"churn_risk", a.churn_risk},
+                                        {"reasons", a.reasons}});
+    }
+    return Json(boost::json::object{{"customers", out}});
   }
   if (path == "/v1/admin/export" && get) {
     const std::string rep = QueryParam(request.target, "rep");

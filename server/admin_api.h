@@ -6,6 +6,11 @@
 //   GET  /v1/admin/conflicts[?all=1]        edits made after reassignments, open ones by default
 //   POST /v1/admin/conflicts/resolve        {"id": N, "action": "apply" | "dismiss"}
 //   GET  /v1/admin/export?rep=R             the canonical export of R's replica (JSON lines)
+//   GET  /v1/admin/grading                  the grading rules in force (JSON)
+//   PUT  /v1/admin/grading                  new rules (the JSON of `grading show`), validated
+//   POST /v1/admin/grade[?today=YYYY-MM-DD] grade every customer now
+//   GET  /v1/admin/reports/tiers[?rep=R]    customers per tier
+//   GET  /v1/admin/reports/at-risk[?rep=R]  at-risk and churned customers with reasons
 //   GET  /v1/conflicts                      (any rep) open conflicts on the caller's customers
 //
 // Thread safety: call with the store's mutex held (SyncService does).

@@ -172,6 +172,36 @@ int main(int argc, char** argv) {
   trim->add_option("--before-seq", before_seq, "hub sequence number")->required();
   trim->callback([&] { rc = RunHistoryTrim(db, before_seq); });
 
+  CLI::App* grading = app.add_subcommand("grading", "the grading rules (issue #6)");
+  grading->require_subcommand(1);
+  CLI::App* g_show = grading->add_subcommand("show", "print the rules in force as JSON");
+  add_db(g_show);
+  g_show->callback([&] { rc = RunGradingShow(db); });
+  std::string rules_file;
+  CLI::App* g_set = grading->add_subcommand("set", "validate and put new rules in force");
+  add_db(g_set);
+  g_set->add_option("file", rules_file, "rules JSON file (see `grading show`)")->required();
+  g_set->callback([&] { rc = RunGradingSet(db, rules_file); });
+
+  std::string today;
+  CLI::App* grade = app.add_subcommand("grade", "grade every customer now");
+  add_db(grade);
+  grade->add_option("--today", today, "grade as of YYYY-MM-DD (default: today)");
+  grade->callback([&] { rc = RunGrade(db, today); });
+
+  std::string report_kind;
+  bool csv = false;
+  std::string report_rep;
+  CLI::App* report = app.add_subcommand("report", "grading reports");
+  add_db(report);
+  report->add_option("kind", report_kind, "tiers, movement, at-risk or portfolio")
+      ->required()
+      ->check(CLI::IsMember({"tiers", "movement", "at-risk", "portfolio"}));
+  report->add_option("--rep", report_rep, "only this rep's customers");
+  report->add_flag("--csv", csv, "comma-separated output");
+  report->add_option("--today", today, "as of YYYY-MM-DD (portfolio; default: today)");
+  report->callback([&] { rc = RunReport(db, report_kind, report_rep, csv, today); });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

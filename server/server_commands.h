@@ -38,6 +38,12 @@ int RunConflictResolve(const std::string& db, int64_t id, const std::string& act
 int RunExport(const std::string& db, const std::string& rep, const std::string& out_path);
 int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json);
 int RunHistoryTrim(const std::string& db, uint64_t before_seq);
+int RunGradingShow(const std::string& db);
+int RunGradingSet(const std::string& db, const std::string& file);
+int RunGrade(const std::string& db, const std::string& today);
+// kind: tiers, movement, at-risk, portfolio.
+int RunReport(const std::string& db, const std::string& kind, const std::string& rep, bool csv,
+              const std::string& today);
 
 }  // namespace fieldbook::server
 

@@ -24,6 +24,7 @@ constexpr TableDef kTables[] = {
     {7, "orders", TableKind::kFact, "customer_id"},
     {8, "order_lines", TableKind::kFact, "customer_id"},
     {9, "feedback", TableKind::kFact, "customer_id"},
+    {10, "grading_rules", TableKind::kMutable, ""},
 };
 
 }  // namespace

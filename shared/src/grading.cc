@@ -285,7 +285,8 @@ Result<GradingRules> ParseGradingRules(std::string_view json) {
   in.OnlyKeys(o, "",
               {"version", "window_days", "recency", "frequency", "monetary", "tiers", "vip",
                "ticket", "lifecycle", "comment"});
-  in.Integer(o, "version", "version", 1, 1000000, r.version);
+  // The server numbers the versions it stores; a version in the text is informational.
+  in.Integer(o, "version", "version", 0, 1000000, r.version);
   in.Integer(o, "window_days", "window_days", 7, 3650, r.window_days);
   in.Score(o, "recency", 3650, r.recency);
   in.Score(o, "frequency", 100000, r.frequency);
@@ -351,13 +352,19 @@ Result<GradingRules> ParseGradingRules(std::string_view json) {
   return r;
 }
 
+// Whole numbers print as integers ("30", not "3E1"): the rules are edited by people.
+boost::json::value JsonNumber(double d) {
+  if (d == std::floor(d) && std::fabs(d) < 9e15) return static_cast<int64_t>(d);
+  return d;
+}
+
 std::string GradingRulesToJson(const GradingRules& r) {
   auto score = [](const ScoreRule& s) {
     boost::json::object o{
         {"method", s.method == ScoreRule::Method::kQuantiles ? "quantiles" : "thresholds"}};
     if (s.method == ScoreRule::Method::kThresholds) {
       boost::json::array t;
-      for (double d : s.thresholds) t.push_back(d);
+      for (double d : s.thresholds) t.push_back(JsonNumber(d));
       o["thresholds"] = t;
     }
     return o;
@@ -374,12 +381,12 @@ std::string GradingRulesToJson(const GradingRules& r) {
       {"monetary", score(r.monetary)},
       {"tiers", tiers},
       {"vip", boost::json::object{{"tier", r.vip_tier},
-                                  {"min_monetary_yuan", r.vip_min_monetary_yuan},
+                                  {"min_monetary_yuan", JsonNumber(r.vip_min_monetary_yuan)},
                                   {"by_relationship", r.vip_by_relationship}}},
-      {"ticket", boost::json::object{{"high_average_yuan", r.high_ticket_yuan}}},
+      {"ticket", boost::json::object{{"high_average_yuan", JsonNumber(r.high_ticket_yuan)}}},
       {"lifecycle", boost::json::object{{"new_customer_days", r.new_customer_days},
-                                        {"at_risk_factor", r.at_risk_factor},
-                                        {"churned_factor", r.churned_factor},
+                                        {"at_risk_factor", JsonNumber(r.at_risk_factor)},
+                                        {"churned_factor", JsonNumber(r.churned_factor)},
                                         {"min_rhythm_days", r.min_rhythm_days},
                                         {"default_rhythm_days", r.default_rhythm_days},
                                         {"won_back_days", r.won_back_days}}}};
@@ -569,7 +576,7 @@ std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,
                   std::to_string(f.orders_second_half) + ") (+0.10)";
       }
       g.churn_risk = std::round(std::clamp(risk, 0.0, 1.0) * 100.0) / 100.0;
-      reason("churn_risk", Num(g.churn_risk) + ": " + detail);
+      reason("churn_risk", "churn risk " + Fmt("%.2f", g.churn_risk) + " from " + detail);
 
       // What the data decide about the relationship.
       if (g.purchase_stage != "customer") {

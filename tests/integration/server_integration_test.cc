@@ -473,3 +473,64 @@ TEST(ServerCommands, MisuseExitsNonZeroWithAOneLineReason) {
 
 }  // namespace
 }  // namespace fieldbook::testing
+
+namespace fieldbook::testing {
+namespace {
+
+TEST_F(ServerIntegrationTest, GradesAndRulesReachTheRepsDeviceAndManagersSeeThemMove) {
+  auto a = OpenReplica("a");
+  AddCustomer(*a, "c1", "鑫达汽修", "rep-a");
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_TRUE(Exec(a->db(),
+                     "INSERT INTO orders (id, customer_id, rep_id, order_date, amount_cents, "
+                     "currency) VALUES (?, 'c1', 'rep-a', ?, 4000000, 'CNY')",
+                     {S(("o" + std::to_string(i)).c_str()),
+                      S(("2026-1" + std::to_string(i % 2) + "-0" + std::to_string(i + 1)).c_str())})
+                    .ok());
+  }
+  ASSERT_TRUE(Sync(*a, token_a_).ok());
+
+  CommandResult graded = RunServerCommand({"grade", "--db", db_, "--today", "2026-11-23"});
+  ASSERT_EQ(graded.exit_code, 0) << graded.err;
+  EXPECT_NE(graded.out.find("graded 1 customers"), std::string::npos) << graded.out;
+  ASSERT_TRUE(Sync(*a, token_a_).ok());
+  // ¥240,000 in the window: tier by R+F+M with the default rules, and the reasons come along.
+  const Value tier = QueryValue(a->db(), "SELECT grade_tier FROM customers WHERE id = 'c1'");
+  ASSERT_TRUE(std::holds_alternative<std::string>(tier));
+  const Value reasons = QueryValue(a->db(), "SELECT grade_reasons FROM customers WHERE id = 'c1'");
+  EXPECT_NE(std::get<std::string>(reasons).find("monetary"), std::string::npos);
+
+  // A manager lowers the VIP threshold: the rules reach the device, the grade moves.
+  const std::string rules = dir_.File("rules.json");
+  std::ofstream(rules) << R"({"vip": {"min_monetary_yuan": 100000}})";
+  CommandResult set = RunServerCommand({"grading", "set", "--db", db_, rules});
+  ASSERT_EQ(set.exit_code, 0) << set.err;
+  ASSERT_EQ(RunServerCommand({"grade", "--db", db_, "--today", "2026-11-23"}).exit_code, 0);
+  ASSERT_TRUE(Sync(*a, token_a_).ok());
+  EXPECT_EQ(QueryValue(a->db(), "SELECT grade_tier FROM customers WHERE id = 'c1'"), S("VIP"));
+  EXPECT_EQ(QueryValue(a->db(), "SELECT version FROM grading_rules WHERE id = 'current'"), I(1));
+  CommandResult movement = RunServerCommand({"report", "movement", "--db", db_, "--csv"});
+  ASSERT_EQ(movement.exit_code, 0) << movement.err;
+  EXPECT_NE(movement.out.find("VIP"), std::string::npos) << movement.out;
+
+  // The rules are read-only on devices; bad rules are refused with the field named.
+  ASSERT_TRUE(
+      Exec(a->db(), "UPDATE grading_rules SET rules_json = '{}' WHERE id = 'current'").ok());
+  auto pushed = Sync(*a, token_a_);
+  ASSERT_TRUE(pushed.ok());
+  EXPECT_EQ(pushed->rows_rejected, 1u);
+  std::ofstream(rules) << R"({"monetary": {"method": "thresholds", "thresholds": [3, 2, 1, 0]}})";
+  CommandResult bad = RunServerCommand({"grading", "set", "--db", db_, rules});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.err.find("monetary.thresholds"), std::string::npos) << bad.err;
+  auto via_api = Post("/v1/admin/grading", R"({"window_days": 2})", manager_token_);
+  ASSERT_TRUE(via_api.ok());
+  EXPECT_EQ(via_api->status, 400);
+  EXPECT_NE(via_api->body.find("window_days"), std::string::npos);
+  auto report = Get("/v1/admin/reports/tiers", manager_token_);
+  ASSERT_TRUE(report.ok());
+  EXPECT_NE(report->body.find("\"VIP\":1"), std::string::npos) << report->body;
+}
+
+}  // namespace
+}  // namespace fieldbook::testing

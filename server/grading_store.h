@@ -1,0 +1,85 @@
+// GradingStore: grading on the server — versions of the rules, grading runs that write every
+// customer's grade as ordinary hub changes (so grades reach devices at their next sync), each
+// customer's grade history, and the reports built on them. Together with ServerStore it forms the
+// server's repository layer; all grading SQL lives here.
+//
+// A run grades every live customer in one transaction (a run killed halfway leaves nothing
+// half-written; running it again completes it). History gets a row only when a customer's grade
+// (tier, R, F, M, ticket class or lifecycle) differs from the last one, and is kept for as long
+// as the customer exists, so movement can be shown between any two runs.
+//
+// Thread safety: not thread-safe; use under the same lock as the ServerStore it wraps.
+#ifndef FIELDBOOK_SERVER_GRADING_STORE_H_
+#define FIELDBOOK_SERVER_GRADING_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "fieldbook/grading.h"
+#include "server_store.h"
+
+namespace fieldbook::server {
+
+struct GradeRun {
+  int64_t run_id = 0;
+  std::string today;
+  int rules_version = 0;
+  int customers = 0;
+  int changed = 0;  // customers whose grade moved
+  double seconds = 0;
+};
+
+struct TierCount {
+  std::string tier;
+  int64_t customers = 0;
+};
+
+struct TierMovement {
+  int64_t from_run = 0, to_run = 0;
+  // (tier before, tier after) -> customers; "-" before = not graded in the earlier run.
+  std::map<std::pair<std::string, std::string>, int64_t> cells;
+};
+
+struct AtRiskCustomer {
+  std::string id, name, owner_rep, tier, lifecycle;
+  double churn_risk = 0;
+  std::string reasons;  // the lifecycle and churn-risk explanations
+};
+
+struct PortfolioRow {
+  std::string rep_id, rep_name;
+  std::map<std::string, int64_t> customers_by_tier;
+  int64_t customers = 0, follow_ups_due = 0, follow_ups_overdue = 0;
+  int64_t revenue_cents = 0;  // orders in the window, voided ones excluded
+};
+
+class GradingStore {
+ public:
+  explicit GradingStore(ServerStore& store) : store_(store) {}
+
+  // The rules in force and their version (version 0: the built-in defaults, never set).
+  Result<std::pair<GradingRules, int>> CurrentRules();
+  // Validates, stores a new version and replicates it to every device. Returns the new version.
+  Result<int> SetRules(const std::string& json, const std::string& actor);
+
+  Result<GradeRun> GradeAll(int32_t today);
+  Result<std::vector<GradeRun>> Runs(size_t last);
+
+  // Reports; `rep` empty = everyone.
+  Result<std::vector<TierCount>> Tiers(const std::string& rep);
+  // Between run `from` and run `to` (0, 0 = the two latest runs).
+  Result<TierMovement> Movement(const std::string& rep, int64_t from, int64_t to);
+  Result<std::vector<AtRiskCustomer>> AtRisk(const std::string& rep, size_t limit);
+  Result<std::vector<PortfolioRow>> Portfolio(const std::string& rep, int32_t today,
+                                              int window_days);
+
+ private:
+  ServerStore& store_;
+};
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_GRADING_STORE_H_
