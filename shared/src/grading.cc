@@ -214,15 +214,17 @@ struct Facts {
 
 Facts Summarise(const CustomerHistory& c, const GradingRules& rules, int32_t today) {
   Facts f;
+  // Corrections are rare: only build the set of voided ids when some order voids another.
   std::unordered_set<std::string> voided;
   for (const OrderFact& o : c.orders) {
     if (!o.voids_id.empty()) voided.insert(o.voids_id);
   }
+  const bool any_voided = !voided.empty();
   const int32_t window_start = today - rules.window_days;  // exclusive
   const int32_t half = today - rules.window_days / 2;
   std::vector<int32_t> days;
   for (const OrderFact& o : c.orders) {
-    if (voided.count(o.id) > 0 || o.day > today) continue;
+    if ((any_voided && voided.count(o.id) > 0) || o.day > today) continue;
     days.push_back(o.day);
     if (o.day > window_start) {
       ++f.orders_in_window;
@@ -269,7 +271,7 @@ std::string FormatDay(int32_t day) {
   const unsigned mp = (5 * doy + 2) / 153;
   const unsigned d = doy - (153 * mp + 2) / 5 + 1;
   const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  char buf[16];
+  char buf[32];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y + (m <= 2), m, d);
   return buf;
 }

@@ -162,7 +162,9 @@ TEST_F(ServerIntegrationTest, ABodyOverTheLimitIs413AndTheServerKeepsServing) {
   ASSERT_EQ(server_->Stop(SIGTERM), 0);
   ASSERT_TRUE(server_->Start({"--body-limit-mb", "1"})) << server_->Log();
   auto big = Post("/v1/sync", std::string(2 << 20, 'x'), token_a_, "application/x-fieldbook-sync");
-  if (big.ok()) EXPECT_EQ(big->status, 413);  // or the server closed the connection mid-body
+  if (big.ok()) {
+    EXPECT_EQ(big->status, 413);  // or the server closed the connection mid-body
+  }
   auto health = Get("/healthz");
   ASSERT_TRUE(health.ok()) << health.status().ToString();
   EXPECT_EQ(health->status, 200);
@@ -416,7 +418,9 @@ TEST_F(ServerIntegrationTest, ServeTakesItsOptionsFromAConfigFile) {
   std::ofstream(config) << "[serve]\nbody-limit-mb = 1\npage-rows = 7\n";
   ASSERT_TRUE(server_->Start({"--config", config})) << server_->Log();
   auto big = Post("/v1/sync", std::string(2 << 20, 'x'), token_a_, "application/x-fieldbook-sync");
-  if (big.ok()) EXPECT_EQ(big->status, 413);
+  if (big.ok()) {
+    EXPECT_EQ(big->status, 413);
+  }
   auto a = OpenReplica("a");
   for (int i = 0; i < 20; ++i) AddCustomer(*a, "c" + std::to_string(i), "garage", "rep-a");
   ASSERT_TRUE(Sync(*a, token_a_).ok());
