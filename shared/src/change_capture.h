@@ -33,7 +33,8 @@ struct CaptureContext {
 // Registers fb_capture_enabled() and fb_hlc_next() on `db`. `context` must outlive `db`.
 Status RegisterCaptureFunctions(Db& db, CaptureContext* context);
 
-// (Re)creates the capture and guard triggers of every replicated table from its current columns.
+// (Re)creates the capture and guard triggers of every replicated table from its current columns,
+// unless the installed ones were generated from the same SQL (a fingerprint kept in fb_meta).
 // Idempotent; run after migrations on every open.
 Status InstallCaptureTriggers(Db& db, const Catalog& catalog);
 

@@ -100,6 +100,21 @@ TEST_F(CaptureTest, AConnectionWithoutFieldbookCannotWriteUncaptured) {
   sqlite3_close(raw);
 }
 
+TEST_F(CaptureTest, ATriggerDroppedBehindTheAppsBackIsBackAtTheNextOpen) {
+  replica_.reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(dir_.File("replica.db").c_str(), &raw), SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(raw, "DROP TRIGGER fb_customers_capture_insert", nullptr, nullptr, nullptr),
+      SQLITE_OK);
+  sqlite3_close(raw);
+  auto r = Replica::Open(dir_.File("replica.db"), wall_);
+  ASSERT_TRUE(r.ok());
+  replica_ = std::move(*r);
+  ASSERT_TRUE(Exec(db(), "INSERT INTO customers (id, name) VALUES ('c1', 'A')").ok());
+  EXPECT_EQ(OutboxRows(), 1);
+}
+
 TEST_F(CaptureTest, TimestampsStayMonotonicAcrossReopenWithTheClockBehind) {
   ASSERT_TRUE(Exec(db(), "INSERT INTO customers (id, name) VALUES ('c1', 'A')").ok());
   const int64_t first = std::get<int64_t>(QueryValue(db(), "SELECT max(hlc) FROM fb_outbox"));
