@@ -1,0 +1,278 @@
+// fieldbook: the rep's desktop app (Dear ImGui over SDL2). It opens the rep's replica (the same
+// file fieldbook-cli uses) on a worker thread and works offline; the Sync button exchanges changes
+// with the server set up by `fieldbook-cli init`.
+//
+// Without a display, `--headless --screenshot-dir DIR` renders the main screens with SDL's
+// software renderer and saves them as PNGs (scripts/demo uses this).
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "app_ui.h"
+#include "fieldbook/hlc.h"
+#include "fonts.h"
+#include "frame.h"
+#include "headless.h"
+#include "store_data_source.h"
+#include "ui_strings.h"
+#include "view_model.h"
+
+namespace {
+
+using namespace fieldbook;
+using namespace fieldbook::app;
+
+struct Options {
+  std::string replica;
+  std::string lang;
+  bool headless = false;
+  std::string screenshot_dir;
+  int frames = 3;
+  std::string search;
+  int width = 1280;
+  int height = 800;
+  std::string font = kDefaultFontPath;
+};
+
+// As fieldbook-cli: --replica, else $FIELDBOOK_REPLICA, else ~/.local/share/fieldbook/replica.db
+// (its folder is created private: the replica holds the device token).
+std::string ReplicaPath(const Options& o, std::string* error) {
+  std::string path = o.replica;
+  if (path.empty()) {
+    if (const char* env = std::getenv("FIELDBOOK_REPLICA"); env != nullptr && *env != '\0') {
+      path = env;
+    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+      path = std::string(home) + "/.local/share/fieldbook/replica.db";
+    }
+  }
+  if (path.empty()) {
+    *error = "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)";
+    return {};
+  }
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      *error = "cannot create " + dir.string() + ": " + ec.message();
+      return {};
+    }
+    ::chmod(dir.c_str(), 0700);
+  }
+  return path;
+}
+
+Lang ChooseLang(const std::string& flag) {
+  if (!flag.empty()) return ParseLang(flag).value_or(Lang::kEnglish);
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
+      return ParseLang(v).value_or(Lang::kEnglish);
+    }
+  }
+  return Lang::kEnglish;
+}
+
+// The screenshot tour: the customer list, a customer's page and visits, the log-visit form
+// (cancelled: the tour writes nothing), the plan and the review list.
+int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
+  std::error_code ec;
+  std::filesystem::create_directories(o.screenshot_dir, ec);
+  if (ec) {
+    std::fprintf(stderr, "fieldbook: cannot create %s: %s\n", o.screenshot_dir.c_str(),
+                 ec.message().c_str());
+    return 1;
+  }
+  HeadlessOptions ho;
+  ho.width = o.width;
+  ho.height = o.height;
+  ho.lang = lang;
+  ho.font_path = o.font;
+  auto created = HeadlessApp::Create(vm, clock, ho);
+  if (!created.ok()) {
+    std::fprintf(stderr, "fieldbook: %s\n", created.status().message().c_str());
+    return 1;
+  }
+  HeadlessApp& app = **created;
+  app.Frame();
+  if (!app.Settle()) {
+    std::fprintf(stderr, "fieldbook: the replica did not open in time\n");
+    return 1;
+  }
+  if (!vm.snapshot()->ready) {
+    std::fprintf(stderr, "fieldbook: %s\n", vm.snapshot()->error.c_str());
+    return 1;
+  }
+
+  int failures = 0;
+  auto step = [&failures](bool ok, const char* what) {
+    if (!ok) {
+      std::fprintf(stderr, "fieldbook: tour step failed: %s\n", what);
+      ++failures;
+    }
+  };
+  auto shot = [&app, &o, &failures](const char* name) {
+    for (int i = 0; i < o.frames; ++i) app.Frame();
+    const std::string path = (std::filesystem::path(o.screenshot_dir) / name).string();
+    Status s = app.SavePng(path);
+    if (s.ok()) {
+      std::printf("%s\n", path.c_str());
+    } else {
+      std::fprintf(stderr, "fieldbook: %s\n", s.message().c_str());
+      ++failures;
+    }
+  };
+
+  if (!o.search.empty()) {
+    step(app.Click("list.search"), "click the search box");
+    app.Type(o.search);
+  }
+  shot("01-customers.png");
+  const std::shared_ptr<const Snapshot> snap = vm.snapshot();
+  if (!snap->customers->rows.empty()) {
+    step(app.Click("list.row:" + snap->customers->rows.front().id), "open the first customer");
+    shot("02-customer.png");
+    step(app.Click("customer.tab.visits"), "open the visits tab");
+    shot("03-visits.png");
+    step(app.Click("customer.tab.profile"), "back to the profile tab");
+    step(app.Click("customer.log_visit"), "open the log-visit form");
+    shot("04-log-visit.png");
+    step(app.Click("visit.cancel"), "cancel the form");
+  } else {
+    std::fprintf(stderr, "fieldbook: no customers on this device: no customer screenshots\n");
+  }
+  step(app.Click("tab.plan"), "open the plan");
+  shot("05-plan.png");
+  step(app.Click("tab.review"), "open the review list");
+  shot("06-review.png");
+  return failures == 0 ? 0 : 1;
+}
+
+int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
+  SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");  // Chinese input methods show their candidate window
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
+    std::fprintf(stderr,
+                 "fieldbook: cannot open a window (%s); without a display use --headless "
+                 "--screenshot-dir DIR\n",
+                 SDL_GetError());
+    return 1;
+  }
+  SDL_Window* window =
+      SDL_CreateWindow(StringsFor(lang).app_title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                       o.width, o.height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+  if (window == nullptr) {
+    std::fprintf(stderr, "fieldbook: cannot open a window: %s\n", SDL_GetError());
+    SDL_Quit();
+    return 1;
+  }
+  SDL_Renderer* renderer =
+      SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
+  if (renderer == nullptr) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+  if (renderer == nullptr) {
+    std::fprintf(stderr, "fieldbook: cannot draw in the window: %s\n", SDL_GetError());
+    SDL_DestroyWindow(window);
+    SDL_Quit();
+    return 1;
+  }
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ConfigureImGui();
+  ImGui_ImplSDL2_InitForSDLRenderer(window);
+  ImGui_ImplSDLRenderer_Init(renderer);
+  FontSet fonts(o.font, 18.0f, lang);
+  AppUi ui(lang, clock);
+
+  // Render while something happens (input, a new snapshot); otherwise sleep until input arrives
+  // or the next check for a new snapshot, so an idle app does not drain a laptop's battery.
+  bool done = false;
+  int busy_frames = 0;
+  uint64_t seen_version = 0;
+  while (!done) {
+    SDL_Event event;
+    const bool got =
+        busy_frames > 0 ? SDL_PollEvent(&event) != 0 : SDL_WaitEventTimeout(&event, 100) != 0;
+    if (got) {
+      busy_frames = 8;
+      do {
+        ImGui_ImplSDL2_ProcessEvent(&event);
+        if (event.type == SDL_QUIT) done = true;
+        if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
+            event.window.windowID == SDL_GetWindowID(window)) {
+          done = true;
+        }
+      } while (SDL_PollEvent(&event) != 0);
+    }
+    const std::shared_ptr<const Snapshot> snap = vm.snapshot();
+    if (snap->version != seen_version) {
+      seen_version = snap->version;
+      busy_frames = 8;
+    }
+    if (busy_frames > 0) {
+      --busy_frames;
+      RenderAppFrame(renderer, fonts, ui, *snap, vm.intents(), [] { ImGui_ImplSDL2_NewFrame(); });
+    }
+  }
+
+  ImGui_ImplSDLRenderer_Shutdown();
+  ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+  SDL_DestroyRenderer(renderer);
+  SDL_DestroyWindow(window);
+  SDL_Quit();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{
+      "fieldbook: your customers, visits and follow-ups, offline. Sync with the server set up by "
+      "`fieldbook-cli init`."};
+  Options o;
+  cli.add_option("--replica", o.replica,
+                 "replica file (default: $FIELDBOOK_REPLICA, else "
+                 "~/.local/share/fieldbook/replica.db)");
+  cli.add_option("--lang", o.lang, "UI language: en or zh (default: from LANG)")
+      ->check(CLI::IsMember({"en", "zh"}));
+  cli.add_flag("--headless", o.headless,
+               "no window: render the main screens with the software renderer, save them as PNGs "
+               "in --screenshot-dir and exit");
+  cli.add_option("--screenshot-dir", o.screenshot_dir, "where --headless saves its PNGs");
+  cli.add_option("--frames", o.frames, "frames rendered per screen before a screenshot")
+      ->check(CLI::Range(1, 100));
+  cli.add_option("--search", o.search, "with --headless: type this into the search box first");
+  cli.add_option("--width", o.width, "window or screenshot width")->check(CLI::Range(320, 8192));
+  cli.add_option("--height", o.height, "window or screenshot height")->check(CLI::Range(240, 8192));
+  cli.add_option("--font", o.font, "TrueType font with Chinese glyphs");
+  CLI11_PARSE(cli, argc, argv);
+  if (o.headless && o.screenshot_dir.empty()) {
+    std::fprintf(stderr, "fieldbook: --headless needs --screenshot-dir DIR\n");
+    return 2;
+  }
+
+  std::string error;
+  const std::string path = ReplicaPath(o, &error);
+  if (path.empty()) {
+    std::fprintf(stderr, "fieldbook: %s\n", error.c_str());
+    return 2;
+  }
+  const Lang lang = ChooseLang(o.lang);
+  SystemWallClock clock;
+  ViewModel vm(
+      [&path, &clock]() -> Result<std::unique_ptr<DataSource>> {
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<StoreDataSource> ds,
+                            StoreDataSource::Open(path, clock, HttpTransports()));
+        return std::unique_ptr<DataSource>(std::move(ds));
+      },
+      clock);
+  return o.headless ? RunHeadless(vm, clock, o, lang) : RunWindow(vm, clock, o, lang);
+}

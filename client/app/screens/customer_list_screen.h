@@ -1,0 +1,37 @@
+// CustomerListScreen: the rep's customers, with an instant search box (name, pinyin, city, phone,
+// contacts, visit notes; Chinese or Latin) and filters (tier, stage, type, region, overdue).
+// Every change of the search or a filter posts SetFilter; the rows shown are the snapshot's, which
+// follow a moment later. Only the rows in view are submitted (ImGuiListClipper), so 50,000
+// customers scroll smoothly. Clicking a row posts SelectCustomer.
+//
+// Thread safety: UI thread only.
+#ifndef FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_LIST_SCREEN_H_
+#define FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_LIST_SCREEN_H_
+
+#include <cstddef>
+#include <string>
+
+#include "../data_source.h"
+#include "../intents.h"
+#include "../snapshot.h"
+#include "../ui_strings.h"
+#include "widgets.h"
+
+namespace fieldbook::app {
+
+struct CustomerListScreen {
+  explicit CustomerListScreen(const Strings& strings) : s(strings) {}
+
+  void Draw(const Snapshot& snap, Intents& intents);
+
+  const Strings& s;
+  CustomerFilter filter;  // as the rep set it (the snapshot's list may lag a moment behind)
+  std::string search;     // the search box's text
+  ui::Outbox filter_outbox;
+  ui::Outbox select_outbox;
+  size_t rows_submitted = 0;  // rows drawn in the last frame (the clipper keeps it to the view)
+};
+
+}  // namespace fieldbook::app
+
+#endif  // FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_LIST_SCREEN_H_

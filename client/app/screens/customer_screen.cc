@@ -1,0 +1,284 @@
+#include "customer_screen.h"
+
+#include <imgui.h>
+
+#include "../ui_probe.h"
+
+namespace fieldbook::app {
+
+namespace {
+
+constexpr ImGuiTableFlags kListTable = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                       ImGuiTableFlags_SizingStretchProp |
+                                       ImGuiTableFlags_Resizable;
+
+// RFM scores are 1 to 5; 0 means no orders in the grading window.
+std::string Score(const std::optional<int64_t>& v) {
+  return v ? std::to_string(*v) + " / 5" : std::string();
+}
+
+void Profile(const Strings& s, const CustomerDetail& d) {
+  if (ImGui::BeginTable("profile", 2, ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 140.0f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    ui::FieldRow(s.field_type, CodeLabel(s.lang, d.type));
+    ui::FieldRow(s.field_relationship, CodeLabel(s.lang, d.relationship));
+    ui::FieldRow(s.field_stage, CodeLabel(s.lang, d.stage));
+    ui::FieldRow(s.field_region, CodeLabel(s.lang, d.region));
+    std::string address = d.address;
+    for (const std::string* part : {&d.city, &d.province}) {
+      if (part->empty() || address.find(*part) != std::string::npos) continue;
+      address += (address.empty() ? "" : ", ") + *part;
+    }
+    ui::FieldRow(s.field_address, address);
+    ui::FieldRow(s.field_phone, d.phone);
+    ui::FieldRow(s.field_contact, d.primary_contact);
+    ui::FieldRow(s.field_owner, d.owner_name.empty() ? s.public_pool : d.owner_name);
+    ui::FieldRow(s.field_territory, d.territory_name);
+    ui::FieldRow(s.field_tags, d.tags);
+    ui::FieldRow(s.field_notes, d.notes);
+    ui::FieldRow(s.field_location,
+                 d.lat && d.lon ? ui::Format("%.5f, %.5f", *d.lat, *d.lon) : std::string());
+    ImGui::EndTable();
+  }
+
+  ImGui::Spacing();
+  ImGui::Separator();
+  ui::Text(s.grade);
+  if (d.graded_at.empty() && d.tier.empty()) {
+    ui::TextMuted(s.not_graded);
+    return;
+  }
+  if (ImGui::BeginTable("grade", 2, ImGuiTableFlags_SizingStretchProp)) {
+    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 140.0f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+    ui::FieldRow(s.grade_tier, d.tier);
+    ui::FieldRow(s.grade_recency, Score(d.recency));
+    ui::FieldRow(s.grade_frequency, Score(d.frequency));
+    ui::FieldRow(s.grade_monetary, Score(d.monetary));
+    ui::FieldRow(s.grade_ticket, d.ticket_class);
+    ui::FieldRow(s.grade_lifecycle, d.lifecycle);
+    ui::FieldRow(s.grade_churn,
+                 d.churn_risk ? ui::Format("%.0f%%", *d.churn_risk * 100) : std::string());
+    ui::FieldRow(s.graded_at, ui::LocalTime(d.graded_at));
+    ImGui::EndTable();
+  }
+  if (!d.grade_reasons.empty()) {
+    ui::TextMuted(s.grade_reasons);
+    for (const std::string& reason : d.grade_reasons) {
+      ImGui::Bullet();
+      ui::TextWrapped(reason);
+    }
+  }
+}
+
+void Contacts(const Strings& s, const CustomerDetail& d) {
+  if (d.contacts.empty()) return ui::TextMuted(s.none);
+  if (!ImGui::BeginTable("contacts", 4, kListTable)) return;
+  ImGui::TableSetupColumn(s.col_name);
+  ImGui::TableSetupColumn(s.col_title);
+  ImGui::TableSetupColumn(s.field_phone);
+  ImGui::TableSetupColumn(s.col_wechat);
+  ImGui::TableHeadersRow();
+  for (const ContactRow& c : d.contacts) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ui::Text(c.name);
+    if (c.primary) {
+      ImGui::SameLine();
+      ui::TextMuted(s.primary);
+    }
+    ImGui::TableNextColumn();
+    ui::Text(c.title);
+    ImGui::TableNextColumn();
+    ui::Text(c.phone);
+    ImGui::TableNextColumn();
+    ui::Text(c.wechat);
+  }
+  ImGui::EndTable();
+}
+
+void Visits(const Strings& s, const CustomerDetail& d) {
+  if (d.visits.empty()) return ui::TextMuted(s.none);
+  if (!ImGui::BeginTable("visits", 5, kListTable)) return;
+  ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.4f);
+  ImGui::TableSetupColumn(s.col_purpose, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.col_outcome, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.col_notes, ImGuiTableColumnFlags_WidthStretch, 3.0f);
+  ImGui::TableSetupColumn(s.col_follow_up, ImGuiTableColumnFlags_WidthStretch, 1.1f);
+  ImGui::TableHeadersRow();
+  for (const VisitRow& v : d.visits) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ui::Text(ui::LocalTime(v.check_in));
+    ImGui::TableNextColumn();
+    ui::Text(CodeLabel(s.lang, v.purpose));
+    ImGui::TableNextColumn();
+    ui::Text(CodeLabel(s.lang, v.outcome));
+    ImGui::TableNextColumn();
+    ui::TextWrapped(v.notes);
+    ImGui::TableNextColumn();
+    ui::Text(v.next_follow_up);
+  }
+  ImGui::EndTable();
+}
+
+void Orders(const Strings& s, const CustomerDetail& d) {
+  if (d.orders.empty()) return ui::TextMuted(s.none);
+  if (!ImGui::BeginTable("orders", 4, kListTable)) return;
+  ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.col_amount, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.col_lines, ImGuiTableColumnFlags_WidthStretch, 0.5f);
+  ImGui::TableSetupColumn(s.col_notes, ImGuiTableColumnFlags_WidthStretch, 2.5f);
+  ImGui::TableHeadersRow();
+  for (const OrderRow& o : d.orders) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ui::Text(o.date);
+    ImGui::TableNextColumn();
+    ui::Text(ui::Money(o.amount_cents, o.currency));
+    ImGui::TableNextColumn();
+    ImGui::Text("%d", o.line_count);
+    ImGui::TableNextColumn();
+    ui::TextWrapped(o.notes);
+  }
+  ImGui::EndTable();
+}
+
+void Tasks(const Strings& s, const CustomerDetail& d, ui::Outbox& outbox) {
+  if (d.tasks.empty()) return ui::TextMuted(s.none);
+  if (!ImGui::BeginTable("tasks", 5, kListTable)) return;
+  ImGui::TableSetupColumn(s.col_due, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.col_kind, ImGuiTableColumnFlags_WidthStretch, 0.7f);
+  ImGui::TableSetupColumn(s.col_task, ImGuiTableColumnFlags_WidthStretch, 3.0f);
+  ImGui::TableSetupColumn(s.col_status, ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableSetupColumn("##done", ImGuiTableColumnFlags_WidthFixed, 70.0f);
+  ImGui::TableHeadersRow();
+  for (const TaskRow& t : d.tasks) {
+    ImGui::TableNextRow();
+    ImGui::PushID(t.id.c_str());
+    ImGui::TableNextColumn();
+    if (t.overdue) {
+      ui::TextColored(ui::kOverdue, t.due_date);
+    } else {
+      ui::Text(t.due_date);
+    }
+    ImGui::TableNextColumn();
+    ui::Text(CodeLabel(s.lang, t.kind));
+    ImGui::TableNextColumn();
+    ui::TextWrapped(t.title);
+    if (!t.notes.empty()) ui::TextMuted(t.notes);
+    ImGui::TableNextColumn();
+    ui::Text(CodeLabel(s.lang, t.status));
+    ImGui::TableNextColumn();
+    if (t.status == "open") {
+      if (ImGui::SmallButton(s.mark_done)) outbox.Set(CompleteTask{t.id});
+      Anchor("task.done:", t.id);
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
+void Feedback(const Strings& s, const CustomerDetail& d) {
+  if (d.feedback.empty()) return ui::TextMuted(s.none);
+  if (!ImGui::BeginTable("feedback", 3, kListTable)) return;
+  ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.col_satisfaction, ImGuiTableColumnFlags_WidthStretch, 0.8f);
+  ImGui::TableSetupColumn(s.col_complaint, ImGuiTableColumnFlags_WidthStretch, 3.0f);
+  ImGui::TableHeadersRow();
+  for (const FeedbackRow& f : d.feedback) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ui::Text(ui::LocalTime(f.created_at));
+    ImGui::TableNextColumn();
+    ui::Text(f.satisfaction > 0 ? ui::Format("%d / 5", f.satisfaction) : std::string());
+    ImGui::TableNextColumn();
+    ui::TextWrapped(f.complaint);
+  }
+  ImGui::EndTable();
+}
+
+// A tab whose label carries a count; the ### part keeps its id stable as the count changes.
+bool CountedTab(const char* title, size_t count, const char* id) {
+  const std::string label = ui::Format("%s (%zu)###%s", title, count, id);
+  const bool open = ImGui::BeginTabItem(label.c_str());
+  Anchor(std::string("customer.tab.") + id);
+  return open;
+}
+
+}  // namespace
+
+void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
+  log_visit_requested = false;
+  if (snap.selected_id.empty()) {
+    ui::TextMuted(s.no_selection);
+    return;
+  }
+  const CustomerDetail& d = *snap.customer;
+  if (d.id.empty()) {
+    ui::TextMuted(s.customer_gone);
+    return;
+  }
+
+  // Header: name, then what kind of customer this is; "Log visit" on the right.
+  ImGui::SetWindowFontScale(1.3f);
+  ui::Text(d.name.empty() ? d.name_latin : d.name);
+  ImGui::SetWindowFontScale(1.0f);
+  Anchor("customer.name");
+  const float button_width =
+      ImGui::CalcTextSize(s.log_visit).x + 2 * ImGui::GetStyle().FramePadding.x;
+  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_width);
+  if (ImGui::Button(s.log_visit)) log_visit_requested = true;
+  Anchor("customer.log_visit");
+
+  std::string line = d.name_latin;
+  for (std::string_view part : {std::string_view(d.city), CodeLabel(s.lang, d.type)}) {
+    if (part.empty()) continue;
+    if (!line.empty()) line += " \xC2\xB7 ";  // middle dot
+    line += part;
+  }
+  if (!d.tier.empty())
+    line += (line.empty() ? "" : " \xC2\xB7 ") + std::string(s.grade_tier) + " " + d.tier;
+  ui::TextMuted(line);
+  ImGui::Spacing();
+
+  if (ImGui::BeginTabBar("customer_tabs")) {
+    const bool profile = ImGui::BeginTabItem(s.tab_profile);
+    Anchor("customer.tab.profile");
+    if (profile) {
+      ImGui::BeginChild("profile_scroll");
+      Profile(s, d);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (CountedTab(s.tab_contacts, d.contacts.size(), "contacts")) {
+      Contacts(s, d);
+      ImGui::EndTabItem();
+    }
+    if (CountedTab(s.tab_visits, d.visits.size(), "visits")) {
+      ImGui::BeginChild("visits_scroll");
+      Visits(s, d);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (CountedTab(s.tab_orders, d.orders.size(), "orders")) {
+      ImGui::BeginChild("orders_scroll");
+      Orders(s, d);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+    if (CountedTab(s.tab_tasks, d.tasks.size(), "tasks")) {
+      Tasks(s, d, outbox);
+      ImGui::EndTabItem();
+    }
+    if (CountedTab(s.tab_feedback, d.feedback.size(), "feedback")) {
+      Feedback(s, d);
+      ImGui::EndTabItem();
+    }
+    ImGui::EndTabBar();
+  }
+  outbox.Flush(intents);
+}
+
+}  // namespace fieldbook::app

@@ -1,0 +1,82 @@
+#include "plan_screen.h"
+
+#include <imgui.h>
+
+#include "../ui_probe.h"
+
+namespace fieldbook::app {
+
+namespace {
+
+struct Section {
+  PlanItem::Kind kind;
+  const char* title;
+  ImVec4 color;
+};
+
+}  // namespace
+
+void PlanScreen::Draw(const Snapshot& snap, Intents& intents) {
+  open_customer_requested = false;
+  const Plan& plan = *snap.plan;
+  ImGui::SetWindowFontScale(1.2f);
+  ui::Text(ui::Format(s.plan_title_fmt, snap.today.c_str()));
+  ImGui::SetWindowFontScale(1.0f);
+  if (plan.items.empty()) {
+    ui::TextMuted(s.plan_empty);
+    return;
+  }
+
+  const Section sections[] = {{PlanItem::Kind::kOverdue, s.plan_overdue, ui::kOverdue},
+                              {PlanItem::Kind::kDue, s.plan_due, ui::kDue},
+                              {PlanItem::Kind::kSuggested, s.plan_suggested, ui::kGood}};
+  for (const Section& section : sections) {
+    size_t count = 0;
+    for (const PlanItem& item : plan.items) count += item.kind == section.kind ? 1 : 0;
+    if (count == 0) continue;
+    ImGui::Spacing();
+    ui::TextColored(section.color, ui::Format("%s (%zu)", section.title, count));
+    ImGui::PushID(static_cast<int>(section.kind));
+    const ImGuiTableFlags flags =
+        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+    if (ImGui::BeginTable("plan", 5, flags)) {
+      ImGui::TableSetupColumn(s.col_name, ImGuiTableColumnFlags_WidthStretch, 2.0f);
+      ImGui::TableSetupColumn(s.col_tier, ImGuiTableColumnFlags_WidthStretch, 0.4f);
+      ImGui::TableSetupColumn(s.col_due, ImGuiTableColumnFlags_WidthStretch, 0.9f);
+      ImGui::TableSetupColumn(s.col_reason, ImGuiTableColumnFlags_WidthStretch, 4.0f);
+      ImGui::TableSetupColumn("##action", ImGuiTableColumnFlags_WidthFixed, 70.0f);
+      for (const PlanItem& item : plan.items) {
+        if (item.kind != section.kind) continue;
+        ImGui::TableNextRow();
+        ImGui::PushID(item.task_id.empty() ? item.customer_id.c_str() : item.task_id.c_str());
+        ImGui::TableNextColumn();
+        if (ImGui::Selectable(item.customer_name.c_str(), item.customer_id == snap.selected_id)) {
+          outbox.Set(SelectCustomer{item.customer_id});
+          open_customer_requested = true;
+        }
+        Anchor("plan.open:", item.customer_id);
+        ImGui::TableNextColumn();
+        ui::Text(item.tier);
+        ImGui::TableNextColumn();
+        if (item.kind == PlanItem::Kind::kOverdue) {
+          ui::TextColored(ui::kOverdue, item.due_date);
+        } else {
+          ui::Text(item.due_date);
+        }
+        ImGui::TableNextColumn();
+        ui::TextWrapped(item.reason);
+        ImGui::TableNextColumn();
+        if (!item.task_id.empty()) {
+          if (ImGui::SmallButton(s.mark_done)) outbox.Set(CompleteTask{item.task_id});
+          Anchor("plan.done:", item.task_id);
+        }
+        ImGui::PopID();
+      }
+      ImGui::EndTable();
+    }
+    ImGui::PopID();
+  }
+  outbox.Flush(intents);
+}
+
+}  // namespace fieldbook::app

@@ -1,0 +1,70 @@
+// Small drawing helpers shared by the screens: text from string_views, translated codes, printf
+// formatting of translated formats, colours, dates and money. Everything here only draws or
+// formats; none of it reads data.
+//
+// Thread safety: UI thread only (they call ImGui).
+#ifndef FIELDBOOK_CLIENT_APP_SCREENS_WIDGETS_H_
+#define FIELDBOOK_CLIENT_APP_SCREENS_WIDGETS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <imgui.h>
+
+#include "../intents.h"
+#include "../ui_strings.h"
+
+namespace fieldbook::app::ui {
+
+inline const ImVec4 kOverdue{0.93f, 0.33f, 0.31f, 1.0f};
+inline const ImVec4 kDue{0.95f, 0.70f, 0.25f, 1.0f};
+inline const ImVec4 kGood{0.36f, 0.78f, 0.42f, 1.0f};
+inline const ImVec4 kMuted{0.60f, 0.62f, 0.66f, 1.0f};
+
+void Text(std::string_view text);
+void TextColored(const ImVec4& color, std::string_view text);
+void TextWrapped(std::string_view text);
+void TextMuted(std::string_view text);
+// "—" for an empty value.
+void Value(std::string_view text);
+
+// printf into a std::string (translated formats carry their own arguments).
+std::string Format(const char* fmt, ...) IM_FMTARGS(1);
+
+// A combo over an enumeration's codes showing translated labels. `any` (may be null) is the label
+// of the "no value" entry; `title` (may be null) prefixes the shown value ("Tier: A"). True when
+// the rep changed `value`. While open, its entries are anchored as "option:<code>" ("option:" for
+// `any`).
+bool CodeCombo(const char* id, Lang lang, const std::vector<std::string>& codes, std::string& value,
+               const char* any, const char* title = nullptr);
+
+// YYYY-MM-DD plus `days`; "" when `date` cannot be read.
+std::string AddDays(const std::string& date, int days);
+bool IsDate(const std::string& date);
+// "¥1,234.50" (CNY) or "1,234.50 USD".
+std::string Money(int64_t cents, const std::string& currency);
+// "2026-11-23T01:15:00Z" -> "2026-11-23 09:15" in local time; other text unchanged.
+std::string LocalTime(const std::string& iso_utc);
+
+// A table row of a label and a value (inside a two-column table).
+void FieldRow(const char* label, std::string_view value);
+
+// One intent waiting to be posted: screens keep what the rep asked for until the queue takes it
+// (the queue refuses when full), retrying every frame.
+class Outbox {
+ public:
+  void Set(Intent intent) { pending_ = std::move(intent); }
+  // Posts the pending intent, if any; false while one is still waiting.
+  bool Flush(Intents& intents);
+  bool waiting() const { return pending_.has_value(); }
+
+ private:
+  std::optional<Intent> pending_;
+};
+
+}  // namespace fieldbook::app::ui
+
+#endif  // FIELDBOOK_CLIENT_APP_SCREENS_WIDGETS_H_

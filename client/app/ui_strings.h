@@ -1,0 +1,167 @@
+// Strings: the desktop app's UI text in English and Chinese, chosen once at start-up (--lang).
+// (The file is ui_strings.h: a strings.h on the include path would shadow the C library's.)
+// Each entry is written once with both languages side by side (FIELDBOOK_UI_STRINGS), so a
+// missing translation is a compile error. Entries ending in _fmt are printf formats; both
+// languages take the same arguments in the same order.
+//
+// CodeLabel() translates the schema's enumeration codes (purpose "delivery", stage "deciding",
+// ...) for display; unknown codes are shown as they are.
+//
+// Thread safety: immutable static data; safe from any thread.
+#ifndef FIELDBOOK_CLIENT_APP_UI_STRINGS_H_
+#define FIELDBOOK_CLIENT_APP_UI_STRINGS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fieldbook::app {
+
+enum class Lang { kEnglish, kChinese };
+
+// X(name, English, Chinese)
+#define FIELDBOOK_UI_STRINGS(X)                                                                    \
+  X(app_title, "Fieldbook", "Fieldbook 外勤手册")                                                  \
+  X(loading, "Opening the replica...", "正在打开本地数据...")                                      \
+  X(tab_customers, "Customers", "客户")                                                            \
+  X(tab_plan, "Today's plan", "今日计划")                                                          \
+  X(tab_review_fmt, "Review (%d)", "待处理 (%d)")                                                  \
+  X(search_hint, "Search name, city, phone, contact, notes", "搜索名称、城市、电话、联系人、备注") \
+  X(filter_tier, "Tier", "等级")                                                                   \
+  X(filter_stage, "Stage", "阶段")                                                                 \
+  X(filter_type, "Type", "类型")                                                                   \
+  X(filter_region, "Region", "区域")                                                               \
+  X(filter_any, "Any", "全部")                                                                     \
+  X(filter_overdue, "Overdue only", "仅逾期")                                                      \
+  X(list_count_fmt, "%d customers", "共 %d 家客户")                                                \
+  X(col_name, "Name", "名称")                                                                      \
+  X(col_city, "City", "城市")                                                                      \
+  X(col_tier, "Tier", "等级")                                                                      \
+  X(col_stage, "Stage", "阶段")                                                                    \
+  X(col_last_visit, "Last visit", "上次拜访")                                                      \
+  X(overdue, "overdue", "逾期")                                                                    \
+  X(no_selection, "Select a customer on the left.", "请在左侧选择客户。")                          \
+  X(customer_gone, "This customer is no longer on this device.", "该客户已不在本设备上。")         \
+  X(log_visit, "Log visit", "记录拜访")                                                            \
+  X(tab_profile, "Profile & grade", "资料与评级")                                                  \
+  X(tab_contacts, "Contacts", "联系人")                                                            \
+  X(tab_visits, "Visits", "拜访")                                                                  \
+  X(tab_orders, "Orders", "订单")                                                                  \
+  X(tab_tasks, "Tasks", "任务")                                                                    \
+  X(tab_feedback, "Feedback", "反馈")                                                              \
+  X(field_type, "Type", "类型")                                                                    \
+  X(field_relationship, "Relationship", "关系")                                                    \
+  X(field_stage, "Purchase stage", "采购阶段")                                                     \
+  X(field_region, "Region", "区域")                                                                \
+  X(field_address, "Address", "地址")                                                              \
+  X(field_phone, "Phone", "电话")                                                                  \
+  X(field_contact, "Contact", "联系人")                                                            \
+  X(field_owner, "Owner", "负责人")                                                                \
+  X(field_territory, "Territory", "片区")                                                          \
+  X(field_tags, "Tags", "标签")                                                                    \
+  X(field_notes, "Notes", "备注")                                                                  \
+  X(field_location, "Location", "位置")                                                            \
+  X(public_pool, "public pool", "公海")                                                            \
+  X(grade, "Grade", "评级")                                                                        \
+  X(not_graded, "Not graded yet.", "尚未评级。")                                                   \
+  X(grade_tier, "Tier", "等级")                                                                    \
+  X(grade_recency, "Recency score", "最近购买得分")                                                \
+  X(grade_frequency, "Frequency score", "购买频次得分")                                            \
+  X(grade_monetary, "Monetary score", "消费金额得分")                                              \
+  X(grade_churn, "Churn risk", "流失风险")                                                         \
+  X(grade_lifecycle, "Lifecycle", "生命周期")                                                      \
+  X(grade_ticket, "Ticket size", "客单价")                                                         \
+  X(graded_at, "Graded at", "评级时间")                                                            \
+  X(grade_reasons, "Why", "依据")                                                                  \
+  X(none, "None yet.", "暂无。")                                                                   \
+  X(col_title, "Title", "职务")                                                                    \
+  X(col_wechat, "WeChat", "微信")                                                                  \
+  X(primary, "primary", "主要")                                                                    \
+  X(col_date, "Date", "日期")                                                                      \
+  X(col_purpose, "Purpose", "目的")                                                                \
+  X(col_outcome, "Outcome", "结果")                                                                \
+  X(col_notes, "Notes", "备注")                                                                    \
+  X(col_follow_up, "Follow-up", "跟进日期")                                                        \
+  X(col_amount, "Amount", "金额")                                                                  \
+  X(col_lines, "Lines", "明细")                                                                    \
+  X(col_due, "Due", "到期")                                                                        \
+  X(col_kind, "Kind", "类型")                                                                      \
+  X(col_task, "Task", "任务")                                                                      \
+  X(col_status, "Status", "状态")                                                                  \
+  X(col_satisfaction, "Satisfaction", "满意度")                                                    \
+  X(col_complaint, "Complaint", "投诉")                                                            \
+  X(mark_done, "Done", "完成")                                                                     \
+  X(visit_title_fmt, "Log visit: %s", "记录拜访：%s")                                              \
+  X(visit_purpose, "Purpose", "拜访目的")                                                          \
+  X(visit_outcome, "Outcome", "拜访结果")                                                          \
+  X(visit_notes, "Notes", "备注")                                                                  \
+  X(visit_follow_up, "Next follow-up (YYYY-MM-DD)", "下次跟进 (YYYY-MM-DD)")                       \
+  X(in_1_day, "Tomorrow", "明天")                                                                  \
+  X(in_7_days, "In a week", "一周后")                                                              \
+  X(in_14_days, "In 2 weeks", "两周后")                                                            \
+  X(check_in_now, "Check in now", "现在签到")                                                      \
+  X(check_out_now, "Check out now", "现在签退")                                                    \
+  X(checked_in_fmt, "In: %s", "签到：%s")                                                          \
+  X(checked_out_fmt, "Out: %s", "签退：%s")                                                        \
+  X(with_location, "Record location", "记录位置")                                                  \
+  X(latitude, "Latitude", "纬度")                                                                  \
+  X(longitude, "Longitude", "经度")                                                                \
+  X(save_visit, "Save visit", "保存拜访")                                                          \
+  X(cancel, "Cancel", "取消")                                                                      \
+  X(saving, "Saving...", "正在保存...")                                                            \
+  X(busy, "Busy, try again.", "正忙，请重试。")                                                    \
+  X(bad_date, "The follow-up date must be YYYY-MM-DD.", "跟进日期格式应为 YYYY-MM-DD。")           \
+  X(visit_saved, "Visit saved.", "拜访已保存。")                                                   \
+  X(plan_title_fmt, "Today, %s", "今天 %s")                                                        \
+  X(plan_overdue, "Overdue follow-ups", "逾期跟进")                                                \
+  X(plan_due, "Due today", "今日到期")                                                             \
+  X(plan_suggested, "Suggested visits", "建议拜访")                                                \
+  X(plan_empty, "Nothing planned for today.", "今天没有安排。")                                    \
+  X(open, "Open", "打开")                                                                          \
+  X(online, "Online", "在线")                                                                      \
+  X(offline, "Offline", "离线")                                                                    \
+  X(not_connected, "Connection not checked", "尚未连接服务器")                                     \
+  X(no_server, "No server configured", "未配置服务器")                                             \
+  X(pending_one, "1 change waiting", "1 条改动待上传")                                             \
+  X(pending_fmt, "%lld changes waiting", "%lld 条改动待上传")                                      \
+  X(all_synced, "All changes sent", "改动已全部上传")                                              \
+  X(last_sync_fmt, "Last sync: %s", "上次同步：%s")                                                \
+  X(never_synced, "Never synced", "从未同步")                                                      \
+  X(sync_summary_fmt, "Sent %zu, received %zu", "上传 %zu 条，下载 %zu 条")                        \
+  X(sync_refused_fmt, ", refused %zu (see Review)", "，被拒 %zu 条 (见待处理)")                    \
+  X(sync, "Sync", "同步")                                                                          \
+  X(syncing, "Syncing...", "正在同步...")                                                          \
+  X(review_title, "Changes the server refused", "服务器拒绝的改动")                                \
+  X(review_empty, "Nothing to review: the server accepted every change.",                          \
+    "没有待处理项：服务器已接受所有改动。")                                                        \
+  X(col_code, "Code", "代码")                                                                      \
+  X(col_record, "Record", "记录")                                                                  \
+  X(col_reason, "Reason", "原因")                                                                  \
+  X(col_values, "Refused values", "被拒绝的内容")
+
+struct Strings {
+#define FIELDBOOK_UI_STRING_FIELD(name, en, zh) const char* name;
+  FIELDBOOK_UI_STRINGS(FIELDBOOK_UI_STRING_FIELD)
+#undef FIELDBOOK_UI_STRING_FIELD
+  Lang lang;
+};
+
+const Strings& StringsFor(Lang lang);
+
+// "en" or "zh" (also "zh-CN", "zh_CN.UTF-8"...); nullopt for anything else.
+std::optional<Lang> ParseLang(std::string_view text);
+
+// A schema code's label ("deciding" -> "Deciding" / "决策中"); the code itself when unknown.
+std::string_view CodeLabel(Lang lang, std::string_view code);
+
+// Known codes of one enumeration, in display order: "tier", "purpose", "outcome", "stage", "type",
+// "region", "relationship", "task_kind", "task_status".
+const std::vector<std::string>& CodesOf(std::string_view enumeration);
+
+// Every text the UI may show in `lang` (strings and code labels), for the font atlas.
+std::string AllText(Lang lang);
+
+}  // namespace fieldbook::app
+
+#endif  // FIELDBOOK_CLIENT_APP_UI_STRINGS_H_

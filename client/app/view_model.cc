@@ -1,0 +1,344 @@
+#include "view_model.h"
+
+#include <ctime>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "utf8.h"
+
+namespace fieldbook::app {
+
+namespace {
+
+std::string LocalDay(uint64_t ms) {
+  const auto t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  localtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  return buf;
+}
+
+// Adds every non-ASCII code point of a UTF-8 string.
+void AddGlyphs(std::string_view s, std::set<uint32_t>& out) {
+  ForEachCodePoint(s, [&out](uint32_t cp) {
+    if (cp >= 0x80) out.insert(cp);
+  });
+}
+
+void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
+  for (const std::string* s :
+       {&d.name, &d.name_latin, &d.address, &d.city, &d.province, &d.primary_contact, &d.tags,
+        &d.notes, &d.owner_name, &d.territory_name, &d.lifecycle, &d.ticket_class}) {
+    AddGlyphs(*s, out);
+  }
+  for (const std::string& r : d.grade_reasons) AddGlyphs(r, out);
+  for (const ContactRow& c : d.contacts) {
+    AddGlyphs(c.name, out);
+    AddGlyphs(c.title, out);
+    AddGlyphs(c.wechat, out);
+  }
+  for (const VisitRow& v : d.visits) {
+    AddGlyphs(v.notes, out);
+    AddGlyphs(v.purpose, out);
+    AddGlyphs(v.outcome, out);
+  }
+  for (const OrderRow& o : d.orders) AddGlyphs(o.notes, out);
+  for (const TaskRow& t : d.tasks) {
+    AddGlyphs(t.title, out);
+    AddGlyphs(t.notes, out);
+  }
+  for (const FeedbackRow& f : d.feedback) AddGlyphs(f.complaint, out);
+}
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+// Which parts of the snapshot an intent made stale.
+struct Dirty {
+  bool list = false;
+  bool customer = false;
+  bool plan = false;
+  bool sync_state = false;
+
+  void All() { list = customer = plan = sync_state = true; }
+  bool Any() const { return list || customer || plan || sync_state; }
+};
+
+}  // namespace
+
+Snapshot Snapshot::Empty() {
+  Snapshot s;
+  s.customers = std::make_shared<const CustomerList>();
+  s.customer = std::make_shared<const CustomerDetail>();
+  s.plan = std::make_shared<const Plan>();
+  s.review = std::make_shared<const std::vector<ReviewItem>>();
+  s.glyphs = std::make_shared<const std::vector<uint32_t>>();
+  return s;
+}
+
+// The worker's state: the data source, the snapshot being built and the glyphs seen so far.
+// Lives on the worker thread only.
+class ViewModel::Worker {
+ public:
+  Worker(ViewModel& vm, DataSourceFactory open, WallClock& clock,
+         std::chrono::milliseconds refresh_every)
+      : vm_(vm),
+        open_(std::move(open)),
+        clock_(clock),
+        refresh_every_(refresh_every),
+        state_(Snapshot::Empty()) {}
+
+  void Run();
+
+ private:
+  void Handle(const Intent& intent, Dirty& dirty);
+  void RunSync(Dirty& dirty);
+  void Reload(const Dirty& dirty);
+  void Fail(const Status& status, const char* what);
+  void Publish();
+
+  ViewModel& vm_;
+  DataSourceFactory open_;
+  WallClock& clock_;
+  std::chrono::milliseconds refresh_every_;
+  std::unique_ptr<DataSource> ds_;
+  Snapshot state_;
+  std::set<uint32_t> glyphs_;
+  size_t published_glyphs_ = 0;
+  uint64_t data_version_ = 0;  // DataSource::DataVersion at the last full load
+  bool failed_ = false;        // a failure happened while carrying out the current batch
+};
+
+void ViewModel::Worker::Run() {
+  auto opened = open_();
+  open_ = nullptr;
+  if (!opened.ok()) {
+    state_.error = "cannot open the replica: " + opened.status().message();
+    Publish();
+    // Stay responsive: settle intents (nothing can be done) until the view model closes.
+    while (!vm_.queue_.closed()) {
+      IntentQueue::Batch batch =
+          vm_.queue_.TakeAll(std::chrono::steady_clock::now() + std::chrono::hours(1));
+      if (vm_.queue_.closed()) break;
+      state_.intents_done = batch.accepted;
+      Publish();
+    }
+    return;
+  }
+  ds_ = std::move(opened).value();
+  if (auto version = ds_->DataVersion(); version.ok()) data_version_ = *version;
+
+  state_.today = LocalDay(clock_.NowMs());
+  Dirty all;
+  all.All();
+  Reload(all);
+  state_.ready = true;
+  Publish();
+
+  auto next_refresh = std::chrono::steady_clock::now() + refresh_every_;
+  while (true) {
+    IntentQueue::Batch batch = vm_.queue_.TakeAll(next_refresh);
+    if (vm_.queue_.closed()) break;
+    failed_ = false;
+    Dirty dirty;
+    for (const Intent& intent : batch.intents) Handle(intent, dirty);
+
+    const std::string today = LocalDay(clock_.NowMs());
+    if (today != state_.today) {
+      state_.today = today;
+      dirty.All();
+    }
+    if (std::chrono::steady_clock::now() >= next_refresh) {
+      // Another program (fieldbook-cli sync, say) may have written the replica meanwhile.
+      auto version = ds_->DataVersion();
+      if (version.ok() && *version != data_version_) {
+        data_version_ = *version;
+        dirty.All();
+      }
+      dirty.sync_state = true;
+      next_refresh = std::chrono::steady_clock::now() + refresh_every_;
+    }
+    Reload(dirty);
+    if (!failed_ && !batch.intents.empty()) state_.error.clear();
+    const bool settled = state_.intents_done != batch.accepted;
+    state_.intents_done = batch.accepted;
+    if (dirty.Any() || settled) Publish();
+  }
+  ds_.reset();  // close the replica on the thread that used it
+}
+
+void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
+  std::visit(Overloaded{
+                 [this, &dirty](const SetFilter& i) {
+                   if (i.filter == state_.filter) return;
+                   state_.filter = i.filter;
+                   dirty.list = true;
+                 },
+                 [this, &dirty](const SelectCustomer& i) {
+                   state_.selected_id = i.customer_id;
+                   dirty.customer = true;
+                 },
+                 [this, &dirty](const SubmitVisit& i) {
+                   auto id = ds_->LogVisit(i.draft);
+                   state_.last_visit.request_id = i.request_id;
+                   state_.last_visit.ok = id.ok();
+                   state_.last_visit.message = id.ok() ? "" : id.status().message();
+                   state_.last_visit.visit_id = id.ok() ? *id : "";
+                   if (!id.ok()) return;
+                   dirty.list = dirty.plan = dirty.sync_state = true;
+                   if (i.draft.customer_id == state_.selected_id) dirty.customer = true;
+                 },
+                 [this, &dirty](const CompleteTask& i) {
+                   Status s = ds_->CompleteTask(i.task_id);
+                   if (!s.ok()) return Fail(s, "cannot complete the task");
+                   dirty.list = dirty.customer = dirty.plan = dirty.sync_state = true;
+                 },
+                 [this, &dirty](const SyncNow&) { RunSync(dirty); },
+             },
+             intent);
+}
+
+void ViewModel::Worker::RunSync(Dirty& dirty) {
+  // Show what is done so far and that a sync is running; it may take a while.
+  Reload(dirty);
+  dirty = Dirty{};
+  state_.status.syncing = true;
+  Publish();
+
+  auto result = ds_->Sync();
+  state_.status.syncing = false;
+  if (result.ok()) {
+    state_.status.connectivity = Connectivity::kOnline;
+    state_.status.synced = true;
+    state_.status.last_summary = *result;
+    state_.status.sync_failed = false;
+    state_.status.sync_message.clear();
+  } else {
+    const StatusCode code = result.status().code();
+    // The server answered (a refused token, a bad request): we are online, the sync failed.
+    state_.status.connectivity = code == StatusCode::kUnavailable       ? Connectivity::kOffline
+                                 : code == StatusCode::kInvalidArgument ? state_.status.connectivity
+                                                                        : Connectivity::kOnline;
+    state_.status.synced = false;
+    state_.status.sync_failed = true;
+    state_.status.sync_message = result.status().message();
+  }
+  dirty.All();
+}
+
+void ViewModel::Worker::Reload(const Dirty& dirty) {
+  const std::string& today = state_.today;
+  if (dirty.list) {
+    auto list = ds_->ListCustomers(state_.filter, today);
+    if (list.ok()) {
+      for (const CustomerRow& r : list->rows) {
+        AddGlyphs(r.name, glyphs_);
+        AddGlyphs(r.city, glyphs_);
+      }
+      state_.customers = std::make_shared<const CustomerList>(std::move(list).value());
+    } else {
+      Fail(list.status(), "cannot list customers");
+    }
+  }
+  if (dirty.customer) {
+    if (state_.selected_id.empty()) {
+      state_.customer = std::make_shared<const CustomerDetail>();
+    } else {
+      auto detail = ds_->LoadCustomer(state_.selected_id, today);
+      if (detail.ok()) {
+        AddGlyphs(*detail, glyphs_);
+        state_.customer = std::make_shared<const CustomerDetail>(std::move(detail).value());
+      } else {
+        state_.customer = std::make_shared<const CustomerDetail>();
+        if (detail.status().code() != StatusCode::kNotFound) {
+          Fail(detail.status(), "cannot load the customer");
+        }
+      }
+    }
+  }
+  if (dirty.plan) {
+    auto plan = ds_->LoadPlan(today);
+    if (plan.ok()) {
+      for (const PlanItem& item : plan->items) {
+        AddGlyphs(item.customer_name, glyphs_);
+        AddGlyphs(item.reason, glyphs_);
+      }
+      state_.plan = std::make_shared<const Plan>(std::move(plan).value());
+    } else {
+      Fail(plan.status(), "cannot build today's plan");
+    }
+  }
+  if (dirty.sync_state) {
+    auto sync = ds_->LoadSyncState();
+    if (sync.ok()) {
+      state_.status.pending_changes = sync->pending_changes;
+      state_.status.last_sync = sync->last_sync;
+      state_.status.server_configured = sync->server_configured;
+      for (const ReviewItem& r : sync->review) {
+        AddGlyphs(r.reason, glyphs_);
+        AddGlyphs(r.payload_json, glyphs_);
+      }
+      state_.review = std::make_shared<const std::vector<ReviewItem>>(std::move(sync->review));
+    } else {
+      Fail(sync.status(), "cannot read the sync state");
+    }
+  }
+  AddGlyphs(state_.error, glyphs_);
+  AddGlyphs(state_.status.sync_message, glyphs_);
+  AddGlyphs(state_.last_visit.message, glyphs_);
+  if (glyphs_.size() != published_glyphs_) {
+    state_.glyphs = std::make_shared<const std::vector<uint32_t>>(glyphs_.begin(), glyphs_.end());
+    published_glyphs_ = glyphs_.size();
+  }
+}
+
+void ViewModel::Worker::Fail(const Status& status, const char* what) {
+  failed_ = true;
+  state_.error = std::string(what) + ": " + status.message();
+}
+
+void ViewModel::Worker::Publish() {
+  ++state_.version;
+  vm_.Publish(std::make_shared<const Snapshot>(state_));
+}
+
+ViewModel::ViewModel(DataSourceFactory open, WallClock& clock, ViewModelOptions options)
+    : queue_(options.queue_capacity),
+      current_(std::make_shared<const Snapshot>(Snapshot::Empty())),
+      worker_(std::make_unique<Worker>(*this, std::move(open), clock, options.refresh_every)) {
+  thread_ = std::thread(&Worker::Run, worker_.get());
+}
+
+ViewModel::~ViewModel() {
+  queue_.Close();
+  thread_.join();
+}
+
+std::shared_ptr<const Snapshot> ViewModel::snapshot() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return current_;
+}
+
+bool ViewModel::WaitIdle(std::chrono::milliseconds timeout) {
+  const uint64_t target = queue_.accepted();
+  std::unique_lock<std::mutex> lock(mu_);
+  return published_.wait_for(lock, timeout, [this, target] {
+    return (current_->ready || !current_->error.empty()) && current_->intents_done >= target;
+  });
+}
+
+void ViewModel::Publish(std::shared_ptr<const Snapshot> next) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    current_ = std::move(next);
+  }
+  published_.notify_all();
+}
+
+}  // namespace fieldbook::app

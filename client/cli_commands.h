@@ -1,0 +1,72 @@
+// The fieldbook-cli commands, each a function from parsed options to an exit code. main()
+// (cli_main.cc) parses the command line with CLI11 and calls them.
+//
+// Exit codes: 0 success; 1 failure (a one-line reason on stderr); 2 usage (bad options or values,
+// device not set up); 3 the server could not be reached; 4 the server refused the token or the
+// request. With --json, results are printed as one JSON document on stdout (errors as
+// {"error":{"code","message"}}); the one-line reason still goes to stderr.
+//
+// Thread safety: each command runs on the main thread.
+#ifndef FIELDBOOK_CLIENT_CLI_COMMANDS_H_
+#define FIELDBOOK_CLIENT_CLI_COMMANDS_H_
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "client_store.h"
+
+namespace fieldbook::client::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUnreachable = 3;
+inline constexpr int kExitRefused = 4;
+
+// Options every command takes.
+struct CliContext {
+  std::string replica;  // "" = FIELDBOOK_REPLICA, else ~/.local/share/fieldbook/replica.db
+  bool json = false;
+};
+
+struct InitOptions {
+  std::string server;
+  std::string token;
+  std::string rep;   // required when the server cannot be reached
+  std::string name;  // the rep's display name when set up offline
+};
+
+// The replica path from the environment: FIELDBOOK_REPLICA, else
+// $HOME/.local/share/fieldbook/replica.db; "" when neither is set.
+std::string DefaultReplicaPath();
+
+// "BP-1024:4:128.50" -> part BP-1024, quantity 4, unit price 12850 fen. The part number may itself
+// contain ':' (the last two fields are quantity and price).
+Result<NewOrderLine> ParseOrderLine(const std::string& spec);
+
+int RunInit(const CliContext& ctx, const InitOptions& options);
+int RunSync(const CliContext& ctx);
+int RunStatus(const CliContext& ctx);
+int RunCustomerAdd(const CliContext& ctx, const std::vector<FieldValue>& fields);
+int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
+                    const std::vector<FieldValue>& edits);
+int RunCustomerShow(const CliContext& ctx, const std::string& customer);
+// An empty filter.today means today.
+int RunCustomerList(const CliContext& ctx, CustomerFilter filter);
+int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t limit);
+int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact);
+int RunVisitLog(const CliContext& ctx, const NewVisit& visit);
+int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::string>& lines);
+int RunTaskAdd(const CliContext& ctx, const NewTask& task);
+int RunTaskDone(const CliContext& ctx, const std::string& task);
+int RunTaskList(const CliContext& ctx, const TaskFilter& filter);
+int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback);
+int RunReviewList(const CliContext& ctx);
+int RunExport(const CliContext& ctx, const std::string& out_path);
+// An empty date means today.
+int RunPlan(const CliContext& ctx, const std::string& date, size_t limit);
+
+}  // namespace fieldbook::client::cli
+
+#endif  // FIELDBOOK_CLIENT_CLI_COMMANDS_H_
