@@ -247,6 +247,12 @@ Status Hub::AppendRow(const TableInfo& t, const std::string& row_id, ChangeSet& 
                       std::vector<int64_t>& origin_map) {
   FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(t, row_id));
   if (!row.exists) return Status::Ok();
+  AppendStoredRow(t, row_id, row, out, origin_map);
+  return Status::Ok();
+}
+
+void Hub::AppendStoredRow(const TableInfo& t, const std::string& row_id, const StoredRow& row,
+                          ChangeSet& out, std::vector<int64_t>& origin_map) {
   RowChange rc{t.name, row_id, {}};
   for (size_t i = 0; i < t.columns.size(); ++i) {
     const ColumnVersion& v = row.versions[i];
@@ -263,7 +269,6 @@ Status Hub::AppendRow(const TableInfo& t, const std::string& row_id, ChangeSet& 
                                       static_cast<uint32_t>(origin_map[v.origin] - 1)});
   }
   if (!rc.columns.empty()) out.rows.push_back(std::move(rc));
-  return Status::Ok();
 }
 
 Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
@@ -349,18 +354,18 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
       }
       continue;
     }
+    // One read per row serves both the scope check and the page.
+    FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(*item.table, item.id));
+    if (!row.exists) continue;
     if (scope != nullptr && !item.table->customer_column.empty()) {
       std::string customer = item.id;
       if (item.table->customer_column_index >= 0) {
-        FB_ASSIGN_OR_RETURN(std::optional<std::vector<Value>> values,
-                            ReadValues(*item.table, item.id));
-        if (!values) continue;
-        const auto* cid = std::get_if<std::string>(&(*values)[item.table->customer_column_index]);
+        const auto* cid = std::get_if<std::string>(&row.values[item.table->customer_column_index]);
         customer = cid != nullptr ? *cid : std::string();
       }
       if (!scope->IncludesCustomer(customer)) continue;
     }
-    FB_RETURN_IF_ERROR(AppendRow(*item.table, item.id, out, origin_map));
+    AppendStoredRow(*item.table, item.id, row, out, origin_map);
   }
   page.more = taken < items.size() || truncated;
   out.cursor = last;

@@ -36,6 +36,8 @@
 
 namespace fieldbook {
 
+struct StoredRow;  // internal: a row with its versions (merge_engine.h)
+
 struct HubOptions {
   std::string hub_id = "hub";
   uint64_t max_drift_ms = HybridClock::kDefaultMaxDriftMs;
@@ -140,6 +142,8 @@ class Hub {
   Status CatchUpWithDisk();
   Status AppendRow(const TableInfo& table, const std::string& row_id, ChangeSet& out,
                    std::vector<int64_t>& origin_map);
+  void AppendStoredRow(const TableInfo& table, const std::string& row_id, const StoredRow& row,
+                       ChangeSet& out, std::vector<int64_t>& origin_map);
 
   struct Internals;
   std::unique_ptr<Db> db_;
