@@ -98,7 +98,11 @@ Result<SyncReport> SyncEngine::SyncOnce() {
     report.rows_received += stats.rows_received;
     report.customers_evicted += stats.customers_evicted;
     report.evictions_deferred += stats.evictions_deferred;
-    if (!request.has_push && !response.more) break;
+    if (response.more) continue;
+    // Nothing more to pull: done, unless writes are still waiting (more than one set's worth, or
+    // made while this sync ran). A small sync is thus a single round trip.
+    FB_ASSIGN_OR_RETURN(int64_t still_pending, replica_.PendingWriteCount());
+    if (still_pending == 0) break;
   }
   report.cursor = replica_.cursor();
   return report;

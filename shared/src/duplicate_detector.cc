@@ -61,18 +61,27 @@ Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint6
   if (!found) return 0;
   const std::string name = NormalizeName(self->Text(0));
   const std::string city = NormalizeName(self->Text(1));
-  const std::string raw_city = self->Text(1);
-  const std::string raw_phone = self->Text(2);
-  const std::string phone = NormalizePhone(raw_phone);
+  const std::string phone = NormalizePhone(self->Text(2));
   const bool deleted = self->Int(3) != 0;
   self->Reset();
+
+  // Keep this customer's keys current (a deleted customer has none), then look its keys up.
+  const Value phone_key = phone.empty() || deleted ? Value() : Value(phone);
+  const Value name_key = name.empty() || deleted ? Value() : Value(name + "|" + city);
+  FB_ASSIGN_OR_RETURN(Statement * keys,
+                      db.Prepare("INSERT INTO fb_customer_keys (customer_id, phone_key, "
+                                 "name_city_key) VALUES (?, ?, ?) ON CONFLICT (customer_id) DO "
+                                 "UPDATE SET phone_key = excluded.phone_key, "
+                                 "name_city_key = excluded.name_city_key"));
+  keys->Bind(1, customer_id).Bind(2, phone_key).Bind(3, name_key);
+  FB_RETURN_IF_ERROR(keys->Run());
   if (deleted) return 0;
 
   FB_ASSIGN_OR_RETURN(
       Statement * candidates,
-      db.Prepare("SELECT id, name, city, phone FROM customers "
-                 "WHERE (phone = ?1 OR city = ?2 COLLATE NOCASE) AND id <> ?3 AND deleted = 0"));
-  candidates->Bind(1, raw_phone).Bind(2, raw_city).Bind(3, customer_id);
+      db.Prepare("SELECT customer_id, phone_key = ?1 FROM fb_customer_keys "
+                 "WHERE (phone_key = ?1 OR name_city_key = ?2) AND customer_id <> ?3"));
+  candidates->Bind(1, phone_key).Bind(2, name_key).Bind(3, customer_id);
   struct Hit {
     std::string other;
     std::string reason;
@@ -81,14 +90,9 @@ Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint6
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, candidates->Step());
     if (!row) break;
-    std::string reason;
-    if (!phone.empty() && NormalizePhone(candidates->Text(3)) == phone) {
-      reason = "same phone " + phone;
-    } else if (!name.empty() && NormalizeName(candidates->Text(1)) == name &&
-               NormalizeName(candidates->Text(2)) == city) {
-      reason = "same name and city";
-    }
-    if (!reason.empty()) hits.push_back({candidates->Text(0), std::move(reason)});
+    const bool same_phone = !candidates->IsNull(1) && candidates->Int(1) != 0;
+    hits.push_back(
+        {candidates->Text(0), same_phone ? "same phone " + phone : "same name and city"});
   }
 
   FB_ASSIGN_OR_RETURN(

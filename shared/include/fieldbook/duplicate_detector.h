@@ -5,8 +5,8 @@
 // Two live customers are a possible duplicate when their phone numbers are equal after
 // normalisation (digits only, China's +86/0086 prefix removed, at least 7 digits), or when their
 // names and cities are equal after normalisation (case-folded ASCII, whitespace and punctuation —
-// ASCII and CJK full-width — removed). Candidates are searched by exact phone and by city (ignoring
-// ASCII case).
+// ASCII and CJK full-width — removed). The normalised keys of live customers are kept in the hub's
+// fb_customer_keys table, so a check is two index lookups rather than a scan.
 //
 // Thread safety: operates on the Db it is given, inside the caller's transaction.
 #ifndef FIELDBOOK_DUPLICATE_DETECTOR_H_
