@@ -8,13 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace fieldbook::testing {
+#include "support/subprocess.h"
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;  // standard output
-  std::string err;  // standard error
-};
+namespace fieldbook::testing {
 
 // Runs `fieldbook-server args...` to completion.
 CommandResult RunServerCommand(const std::vector<std::string>& args);

@@ -1,0 +1,31 @@
+// Starting the project's own programs from tests and benchmarks: spawn with standard output and
+// error redirected to files, wait for the exit code, run a command to completion.
+#ifndef FIELDBOOK_TESTS_SUPPORT_SUBPROCESS_H_
+#define FIELDBOOK_TESTS_SUPPORT_SUBPROCESS_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace fieldbook::testing {
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;  // standard output
+  std::string err;  // standard error
+};
+
+// Starts `binary args...` with standard input from /dev/null, standard output truncated into
+// `out_path` and standard error appended to `err_path`. Returns the pid, or -1.
+pid_t SpawnProcess(const std::string& binary, const std::vector<std::string>& args,
+                   const std::string& out_path, const std::string& err_path);
+// The exit code of `pid`, or -signal when a signal ended it.
+int WaitForExit(pid_t pid);
+// Runs `binary args...` to completion and collects its output.
+CommandResult RunCommand(const std::string& binary, const std::vector<std::string>& args);
+std::string ReadWholeFile(const std::string& path);
+
+}  // namespace fieldbook::testing
+
+#endif  // FIELDBOOK_TESTS_SUPPORT_SUBPROCESS_H_
