@@ -60,7 +60,7 @@ class CliIntegrationTest : public ::testing::Test {
     ASSERT_EQ(RunServerCommand({"init", "--db", db_}).exit_code, 0);
     token_a_ = AddRep("rep-a", "张伟 Zhang Wei");
     token_b_ = AddRep("rep-b", "李娜 Li Na");
-    server_ = std::make_unique<FixedPortServer>(db_, dir_.path().string());
+    server_ = std::make_unique<ServerProcess>(db_, dir_.path().string(), /*keep_port=*/true);
     ASSERT_TRUE(server_->Start()) << server_->Log();
   }
 
@@ -118,7 +118,7 @@ class CliIntegrationTest : public ::testing::Test {
 
   TempDir dir_;
   std::string db_, token_a_, token_b_;
-  std::unique_ptr<FixedPortServer> server_;
+  std::unique_ptr<ServerProcess> server_;
 };
 
 // (a) A day in the field: set up, sync, lose the signal, keep working, sync again, plan.

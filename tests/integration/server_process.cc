@@ -25,7 +25,8 @@ ServerProcess::~ServerProcess() {
 
 bool ServerProcess::Start(const std::vector<std::string>& extra) {
   const std::string port_file = dir_ + "/port-" + std::to_string(++starts_);
-  std::vector<std::string> args = {"serve",       "--db",    db_,         "--port", "0",
+  const std::string port = std::to_string(keep_port_ ? port_ : 0);
+  std::vector<std::string> args = {"serve",       "--db",    db_,         "--port", port,
                                    "--port-file", port_file, "--threads", "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = SpawnProcess(FIELDBOOK_SERVER_BINARY, args, dir_ + "/server.out", dir_ + "/server.log");

@@ -17,8 +17,10 @@ CommandResult RunServerCommand(const std::vector<std::string>& args);
 
 class ServerProcess {
  public:
-  ServerProcess(std::string db, std::string work_dir)
-      : db_(std::move(db)), dir_(std::move(work_dir)) {}
+  // With `keep_port`, restarts listen on the port the first start picked, so that devices with a
+  // saved server URL find the server again.
+  ServerProcess(std::string db, std::string work_dir, bool keep_port = false)
+      : db_(std::move(db)), dir_(std::move(work_dir)), keep_port_(keep_port) {}
   ~ServerProcess();
 
   // Starts `serve` and waits until it listens. Extra flags are appended.
@@ -33,6 +35,7 @@ class ServerProcess {
  private:
   std::string db_;
   std::string dir_;
+  bool keep_port_ = false;
   pid_t pid_ = -1;
   int port_ = 0;
   int starts_ = 0;
