@@ -354,7 +354,12 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
       }
       continue;
     }
-    // One read per row serves both the scope check and the page.
+    // A customer row's scope is its id: skip other reps' customers without reading them. Rows
+    // of other tables are read once, for both the scope check and the page.
+    if (scope != nullptr && item.table->customer_column == "id" &&
+        !scope->IncludesCustomer(item.id)) {
+      continue;
+    }
     FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(*item.table, item.id));
     if (!row.exists) continue;
     if (scope != nullptr && !item.table->customer_column.empty()) {
