@@ -170,9 +170,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     GradingStore grading(store);
     auto rules = grading.CurrentRules();
     if (!rules.ok()) return FromStatus(rules.status());
-    GradingRules shown = rules->first;
-    shown.version = rules->second;
-    return HttpResponse{200, "application/json", GradingRulesToJson(shown), {}};
+    return HttpResponse{200, "application/json", GradingStore::RulesJson(*rules), {}};
   }
   if (path == "/v1/admin/grading" && (post || request.method == "PUT")) {
     GradingStore grading(store);

@@ -37,6 +37,12 @@ Result<std::pair<GradingRules, int>> GradingStore::CurrentRules() {
   return std::make_pair(rules, version);
 }
 
+std::string GradingStore::RulesJson(const std::pair<GradingRules, int>& rules_and_version) {
+  GradingRules shown = rules_and_version.first;
+  shown.version = rules_and_version.second;
+  return GradingRulesToJson(shown);
+}
+
 Result<int> GradingStore::SetRules(const std::string& json, const std::string& actor) {
   FB_ASSIGN_OR_RETURN(GradingRules parsed, ParseGradingRules(json));
   Db& db = store_.hub().db();

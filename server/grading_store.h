@@ -62,6 +62,8 @@ class GradingStore {
 
   // The rules in force and their version (version 0: the built-in defaults, never set).
   Result<std::pair<GradingRules, int>> CurrentRules();
+  // Rules as JSON with their version in "version" (0: the built-in defaults), as shown to managers.
+  static std::string RulesJson(const std::pair<GradingRules, int>& rules_and_version);
   // Validates, stores a new version and replicates it to every device. Returns the new version.
   Result<int> SetRules(const std::string& json, const std::string& actor);
 

@@ -321,9 +321,7 @@ int RunGradingShow(const std::string& db) {
   GradingStore grading(*(*opened)->store);
   auto rules = grading.CurrentRules();
   if (!rules.ok()) return Fail("grading show", rules.status());
-  GradingRules shown = rules->first;
-  shown.version = rules->second;
-  std::cout << GradingRulesToJson(shown) << "\n";
+  std::cout << GradingStore::RulesJson(*rules) << "\n";
   if (rules->second == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
   return 0;
 }
