@@ -11,6 +11,7 @@
 
 #include "fieldbook/canonical_export.h"
 #include "http_client.h"
+#include "pool_sync.h"
 #include "sync_engine.h"
 
 namespace fieldbook::client::cli {
@@ -82,6 +83,64 @@ json::object ToJson(const Customer& c) {
                       {"grade_churn_risk", OptOrNull(c.grade_churn_risk)},
                       {"graded_at", TextOrNull(c.graded_at)},
                       {"last_visit", TextOrNull(c.last_visit)}};
+}
+
+// A grade (the server's or the device's provisional one) with its reasons.
+json::object ToJson(const CustomerGrade& g) {
+  json::array reasons;
+  for (const GradeReason& r : g.reasons) {
+    reasons.push_back(json::object{{"rule", r.rule}, {"detail", r.detail}});
+  }
+  json::object out{
+      {"provisional", g.provisional},         {"tier", TextOrNull(g.tier)},
+      {"recency", OptOrNull(g.recency)},      {"frequency", OptOrNull(g.frequency)},
+      {"monetary", OptOrNull(g.monetary)},    {"ticket_class", TextOrNull(g.ticket_class)},
+      {"lifecycle", TextOrNull(g.lifecycle)}, {"churn_risk", OptOrNull(g.churn_risk)},
+      {"rules_version", g.rules_version},     {"reasons", std::move(reasons)}};
+  if (g.provisional) {
+    out["computed_at"] = g.computed_at;
+    out["based_on_graded_at"] = TextOrNull(g.graded_at);
+    out["visits_per_30_days"] = OptOrNull(g.visits_per_30_days);
+    out["purchase_stage"] = TextOrNull(g.purchase_stage);
+    out["relationship"] = TextOrNull(g.relationship);
+    out["local_facts"] = g.local_facts;
+  } else {
+    out["graded_at"] = TextOrNull(g.graded_at);
+  }
+  return out;
+}
+
+// "grade C · R5 F1 M1 · low 客单 · new · churn risk 0.02" and a line per reason.
+void PrintGrade(const GradeView& view) {
+  const CustomerGrade& g = view.shown();
+  if (g.tier.empty() && g.graded_at.empty() && !g.provisional) {
+    std::cout << "  grade: not graded yet\n";
+    return;
+  }
+  std::string line = "  grade " + (g.tier.empty() ? std::string("-") : g.tier);
+  if (g.provisional) {
+    line += " [PROVISIONAL: computed on this device " + g.computed_at.substr(0, 10) +
+            "; the server's next grade replaces it]";
+  } else {
+    line += " (graded " + g.graded_at + ", rules v" + std::to_string(g.rules_version) + ")";
+  }
+  if (g.recency || g.frequency || g.monetary) {
+    line += " · R" + std::to_string(g.recency.value_or(0)) + " F" +
+            std::to_string(g.frequency.value_or(0)) + " M" + std::to_string(g.monetary.value_or(0));
+  }
+  if (!g.ticket_class.empty()) line += " · " + g.ticket_class + " 客单";
+  if (!g.lifecycle.empty()) line += " · " + g.lifecycle;
+  if (g.churn_risk) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", *g.churn_risk);
+    line += std::string(" · churn risk ") + buf;
+  }
+  std::cout << line << "\n";
+  for (const GradeReason& r : g.reasons) std::cout << "    " << r.rule << ": " << r.detail << "\n";
+  if (g.provisional && !view.server.tier.empty()) {
+    std::cout << "  server grade " << view.server.tier << " (graded " << view.server.graded_at
+              << ")\n";
+  }
 }
 
 json::object ToJson(const Contact& c) {
@@ -233,6 +292,108 @@ std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, 
 
 std::string Plural(int64_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The public pool (issue #7).
+
+const char* StateName(PoolRequest::State s) {
+  switch (s) {
+    case PoolRequest::State::kGranted:
+      return "granted";
+    case PoolRequest::State::kRefused:
+      return "refused";
+    case PoolRequest::State::kPending:
+      break;
+  }
+  return "pending";
+}
+
+const char* KindName(PoolRequest::Kind k) {
+  return k == PoolRequest::Kind::kClaim ? "claim" : "release";
+}
+
+json::object ToJson(const PoolRequest& r) {
+  return json::object{{"request_id", r.request_id},
+                      {"kind", KindName(r.kind)},
+                      {"customer_id", r.customer_id},
+                      {"customer_name", TextOrNull(r.customer_name)},
+                      {"note", TextOrNull(r.note)},
+                      {"requested_at", r.requested_at},
+                      {"status", StateName(r.state)},
+                      {"reason", TextOrNull(r.reason)},
+                      {"answered_at", TextOrNull(r.answered_at)}};
+}
+
+json::object ToJson(const ReclaimWarning& w) {
+  return json::object{{"customer_id", w.customer_id},
+                      {"name", TextOrNull(w.name)},
+                      {"tier", TextOrNull(w.tier)},
+                      {"reclaim_days", w.reclaim_days},
+                      {"last_activity", TextOrNull(w.last_activity)},
+                      {"deadline", w.deadline},
+                      {"days_until", w.days_until},
+                      {"message", w.message}};
+}
+
+// "2026-11-23T08:00:00Z" -> "2026-11-23 08:00 UTC".
+std::string UtcMinute(const std::string& iso) {
+  if (iso.size() < 16 || iso[10] != 'T') return iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+std::string RequestWho(const PoolRequest& r) {
+  return (r.customer_name.empty() ? r.customer_id : r.customer_name + " (" + r.customer_id + ")");
+}
+
+json::object PoolSyncJson(const SyncReport& r, const PoolSync* pool) {
+  json::array answered;
+  if (pool != nullptr) {
+    for (const PoolRequest& a : pool->answered()) answered.push_back(ToJson(a));
+  }
+  return json::object{{"granted", r.pool_granted},
+                      {"refused", r.pool_refused},
+                      {"refreshed", r.pool_refreshed},
+                      {"error", TextOrNull(r.pool_error)},
+                      {"answered", std::move(answered)}};
+}
+
+std::string RequestLine(const PoolRequest& r);
+
+json::object PoolSummaryJson(const PoolRequestCounts& c) {
+  json::array refused;
+  for (const PoolRequest& r : c.recent_refusals) refused.push_back(ToJson(r));
+  return json::object{{"pending", c.pending}, {"recent_refusals", std::move(refused)}};
+}
+
+// The pool's part of `sync`: each answer, and whether the pool could be refreshed.
+void PrintPoolSync(const SyncReport& r, const PoolSync* pool) {
+  if (pool != nullptr) {
+    for (const PoolRequest& a : pool->answered()) {
+      std::cout << "  pool:     " << RequestLine(a) << "\n";
+    }
+  }
+  if (!r.pool_error.empty()) {
+    std::cout << "  pool:     not exchanged (" << r.pool_error
+              << "); your pool requests wait for the next sync\n";
+  }
+}
+
+// "claim of 鑫达汽修 (c1...): refused: already claimed by ..."
+std::string RequestLine(const PoolRequest& r) {
+  std::string line = std::string(KindName(r.kind)) + " of " + RequestWho(r) + ": ";
+  switch (r.state) {
+    case PoolRequest::State::kPending:
+      line += "waiting for the next sync";
+      break;
+    case PoolRequest::State::kGranted:
+      line += r.kind == PoolRequest::Kind::kClaim ? "granted" : "done (released to the pool)";
+      break;
+    case PoolRequest::State::kRefused:
+      line += "refused: " + (r.reason.empty() ? std::string("no reason given") : r.reason);
+      break;
+  }
+  return line;
 }
 
 }  // namespace
@@ -394,13 +555,20 @@ int RunSync(const CliContext& ctx) {
                     " is not usable: " + transport.status().message(),
                 kExitUsage);
   }
-  auto report = store->Sync(**transport);
+  // The public pool's claims and releases ride along (pool_sync.h).
+  auto pool_transport = HttpPoolTransport::Create(settings->server_url, settings->device_token);
+  std::unique_ptr<PoolSync> pool;
+  if (pool_transport.ok()) pool = std::make_unique<PoolSync>(*store, **pool_transport);
+  auto report = store->Sync(**transport, {}, pool.get());
   if (!report.ok()) {
     const Status& s = report.status();
     auto pending = store->replica().PendingWriteCount();
     const int64_t queued = pending.ok() ? *pending : 0;
-    const std::string kept = "nothing was lost: " + Plural(queued, "change stays", "changes stay") +
-                             " queued on this device for the next sync";
+    std::string kept = "nothing was lost: " + Plural(queued, "change stays", "changes stay") +
+                       " queued on this device for the next sync";
+    if (auto waiting = store->PoolRequestSummary(); waiting.ok() && waiting->pending > 0) {
+      kept += ", and " + Plural(waiting->pending, "pool request waits", "pool requests wait");
+    }
     switch (s.code()) {
       case StatusCode::kUnavailable:
         return Fail(ctx, what, "unavailable",
@@ -430,7 +598,8 @@ int RunSync(const CliContext& ctx) {
                            {"cursor", r.cursor},
                            {"round_trips", r.round_trips},
                            {"clock_skew_ms", r.hub_clock_skew_ms},
-                           {"pending", left}});
+                           {"pending", left},
+                           {"pool", PoolSyncJson(r, pool.get())}});
     return kExitOk;
   }
   std::cout << "synced with " << settings->server_url << "\n";
@@ -448,6 +617,7 @@ int RunSync(const CliContext& ctx) {
   }
   std::cout << "\n";
   if (r.rebuilt) std::cout << "  rebuilt:  the replica was downloaded afresh\n";
+  PrintPoolSync(r, pool.get());
   if (left > 0) std::cout << "  queued:   " << Plural(left, "change", "changes") << "\n";
   const int64_t skew = r.hub_clock_skew_ms;
   if (skew > 5 * 60 * 1000 || skew < -5 * 60 * 1000) {
@@ -462,6 +632,8 @@ int RunStatus(const CliContext& ctx) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto st = store->GetStatus();
   if (!st.ok()) return Fail(ctx, what, st.status());
+  auto pool = store->PoolRequestSummary();
+  if (!pool.ok()) return Fail(ctx, what, pool.status());
   if (ctx.json) {
     json::array review;
     for (const ReviewItem& r : st->review) review.push_back(ToJson(r));
@@ -483,7 +655,8 @@ int RunStatus(const CliContext& ctx) {
                      {"cursor", st->cursor},
                      {"review_count", st->review.size()},
                      {"review", std::move(review)},
-                     {"deferred_evictions", std::move(deferred)}});
+                     {"deferred_evictions", std::move(deferred)},
+                     {"pool_requests", PoolSummaryJson(*pool)}});
     return kExitOk;
   }
   std::cout << "rep:            "
@@ -517,6 +690,12 @@ int RunStatus(const CliContext& ctx) {
   for (const std::string& c : st->deferred_evictions) {
     std::cout << "  customer " << c << " leaves once your changes to it land\n";
   }
+  std::cout << "pool requests:  " << pool->pending << " waiting for the next sync";
+  if (pool->pending > 0 || !pool->recent_refusals.empty()) {
+    std::cout << " (fieldbook-cli pool requests)";
+  }
+  std::cout << "\n";
+  for (const PoolRequest& r : pool->recent_refusals) std::cout << "  " << RequestLine(r) << "\n";
   return kExitOk;
 }
 
@@ -579,7 +758,9 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
                            {"recent_orders", std::move(orders)},
                            {"order_count", p->order_count},
                            {"open_tasks", std::move(tasks)},
-                           {"feedback", std::move(feedback)}});
+                           {"feedback", std::move(feedback)},
+                           {"grade", ToJson(p->grade.shown())},
+                           {"server_grade", ToJson(p->grade.server)}});
     return kExitOk;
   }
   const Customer& c = p->customer;
@@ -597,13 +778,7 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
         {"stage ", c.purchase_stage},
         {"relationship ", c.relationship},
         {"region ", c.region_class}});
-  std::string churn;
-  if (c.grade_churn_risk) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.2f", *c.grade_churn_risk);
-    churn = buf;
-  }
-  line({{"tier ", c.grade_tier}, {"churn risk ", churn}, {"lifecycle ", c.grade_lifecycle}});
+  PrintGrade(p->grade);
   std::string location;
   if (c.lat && c.lon) {
     char buf[64];
@@ -857,6 +1032,9 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
   const std::string today = date.empty() ? store->Today() : date;
   auto plan = store->Plan(today, limit);
   if (!plan.ok()) return Fail(ctx, what, plan.status());
+  // Computed on this device: a visit or an order logged offline counts at once.
+  auto warnings = store->ReclaimWarnings(today);
+  if (!warnings.ok()) return Fail(ctx, what, warnings.status());
   if (ctx.json) {
     json::array items;
     for (const PlanItem& p : *plan) {
@@ -873,8 +1051,19 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
                                    {"churn_risk", OptOrNull(p.churn_risk)},
                                    {"reason", p.reason}});
     }
-    PrintJson(json::object{{"date", today}, {"items", std::move(items)}});
+    json::array reclaim;
+    for (const ReclaimWarning& w : *warnings) reclaim.push_back(ToJson(w));
+    PrintJson(json::object{
+        {"date", today}, {"items", std::move(items)}, {"reclaim_warnings", std::move(reclaim)}});
     return kExitOk;
+  }
+  // First: losing a customer to the pool is what a visit today can still prevent.
+  if (!warnings->empty()) {
+    std::cout << "Public pool (公海) warnings:\n";
+    for (const ReclaimWarning& w : *warnings) {
+      std::cout << "  ! " << w.message << "\n"
+                << "    " << w.customer_id << "\n";
+    }
   }
   std::cout << "Plan for " << today << ":\n";
   if (plan->empty()) std::cout << "  nothing due and no customers to suggest\n";
@@ -884,6 +1073,144 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
               << (p.kind == PlanItem::Kind::kFollowUp ? "[follow-up] " : "[visit]     ")
               << p.customer_name << " — " << p.reason << "\n"
               << "               " << p.customer_id << "\n";
+  }
+  return kExitOk;
+}
+
+// -----------------------------------------------------------------------------------------------
+// The public pool (issue #7): read from the device's copy; claims and releases wait for a sync.
+
+int RunPoolList(const CliContext& ctx) {
+  const char* what = "pool list";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto cached = store->CachedPool();
+  if (!cached.ok()) return Fail(ctx, what, cached.status());
+  if (!cached->has_value()) {
+    if (ctx.json) {
+      PrintJson(json::object{{"as_of", nullptr}, {"pool", json::array()}});
+    } else {
+      std::cout << "this device has no copy of the public pool yet: run fieldbook-cli sync\n";
+    }
+    return kExitOk;
+  }
+  const PoolListing& l = **cached;
+  const PoolPolicy& p = l.policy;
+  std::string regions;
+  for (const std::string& r : p.regions) regions += (regions.empty() ? "" : ", ") + r;
+  if (ctx.json) {
+    json::array pool;
+    for (const PoolCustomer& c : l.pool) {
+      pool.push_back(json::object{{"id", c.id},
+                                  {"name", TextOrNull(c.name)},
+                                  {"city", TextOrNull(c.city)},
+                                  {"region", TextOrNull(c.region)},
+                                  {"tier", TextOrNull(c.tier)},
+                                  {"type", TextOrNull(c.customer_type)},
+                                  {"since", TextOrNull(c.since)},
+                                  {"kind", TextOrNull(c.kind)},
+                                  {"reason", TextOrNull(c.reason)},
+                                  {"claimable", c.claimable},
+                                  {"refusal", TextOrNull(c.refusal)},
+                                  {"claim_pending", c.claim_pending}});
+    }
+    json::array region_list;
+    for (const std::string& r : p.regions) region_list.push_back(json::value(r));
+    PrintJson(json::object{{"as_of", l.as_of},
+                           {"fetched_at", FormatUtc(l.fetched_ms)},
+                           {"regions", std::move(region_list)},
+                           {"claims_today", p.claims_today},
+                           {"daily_claims", p.daily_claims},
+                           {"holding", p.holding},
+                           {"holding_cap", p.holding_cap},
+                           {"truncated", l.truncated},
+                           {"pool", std::move(pool)}});
+    return kExitOk;
+  }
+  std::cout << "Public pool (公海) as of " << UtcMinute(l.as_of) << " — "
+            << (regions.empty() ? std::string("every region") : "your regions: " + regions)
+            << "; claims today " << p.claims_today << " of " << p.daily_claims << "; holding "
+            << p.holding << " of " << p.holding_cap << "\n";
+  for (const PoolCustomer& c : l.pool) {
+    std::cout << "  " << c.id << "  " << Or(c.tier, "-") << "  " << Or(c.name, "(no name)");
+    if (!c.city.empty()) std::cout << "  " << c.city;
+    if (!c.region.empty()) std::cout << "  " << c.region;
+    std::cout << "  in the pool since " << c.since.substr(0, 10);
+    if (c.claim_pending) std::cout << "  [your claim waits for the next sync]";
+    std::cout << "\n";
+    if (!c.reason.empty()) std::cout << "      why: " << c.reason << "\n";
+    if (!c.claimable && !c.refusal.empty()) {
+      std::cout << "      the server would refuse a claim now: " << c.refusal << "\n";
+    }
+  }
+  if (l.pool.empty()) {
+    std::cout << "no customers in the pool for you\n";
+  } else {
+    std::cout << Plural(static_cast<int64_t>(l.pool.size()), "customer", "customers")
+              << (l.truncated ? " (the server listed only the first ones)" : "")
+              << "; claim one with fieldbook-cli pool claim ID\n";
+  }
+  return kExitOk;
+}
+
+int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
+  const char* what = "pool claim";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto r = store->RequestClaim(customer);
+  if (!r.ok()) return Fail(ctx, what, r.status());
+  if (ctx.json) {
+    PrintJson(ToJson(*r));
+    return kExitOk;
+  }
+  std::cout << "claim of " << RequestWho(*r)
+            << " recorded; it is sent at the next sync (fieldbook-cli sync), where the server "
+               "grants or refuses it\n";
+  // What the server said when the pool was listed (caps reset daily, so it may still be granted).
+  if (auto cached = store->CachedPool(); cached.ok() && cached->has_value()) {
+    for (const PoolCustomer& c : (*cached)->pool) {
+      if (c.id == r->customer_id && !c.claimable && !c.refusal.empty()) {
+        std::cout << "note: as of " << UtcMinute((*cached)->as_of)
+                  << " the server would have refused it: " << c.refusal << "\n";
+      }
+    }
+  }
+  return kExitOk;
+}
+
+int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std::string& reason) {
+  const char* what = "pool release";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto r = store->RequestRelease(customer, reason);
+  if (!r.ok()) return Fail(ctx, what, r.status());
+  if (ctx.json) {
+    PrintJson(ToJson(*r));
+    return kExitOk;
+  }
+  std::cout << "release of " << RequestWho(*r)
+            << " recorded; it is sent at the next sync, and the customer leaves this device once "
+               "the server has put it in the pool\n";
+  return kExitOk;
+}
+
+int RunPoolRequests(const CliContext& ctx) {
+  const char* what = "pool requests";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto requests = store->PoolRequests(/*pending_only=*/false);
+  if (!requests.ok()) return Fail(ctx, what, requests.status());
+  if (ctx.json) {
+    json::array out;
+    for (const PoolRequest& r : *requests) out.push_back(ToJson(r));
+    PrintJson(out);
+    return kExitOk;
+  }
+  if (requests->empty()) {
+    std::cout << "no pool requests: claim with fieldbook-cli pool claim ID\n";
+    return kExitOk;
+  }
+  for (const PoolRequest& r : *requests) {
+    std::cout << UtcMinute(r.requested_at) << "  " << RequestLine(r);
+    if (!r.answered_at.empty()) std::cout << "  (answered " << UtcMinute(r.answered_at) << ")";
+    std::cout << "\n";
+    if (!r.note.empty()) std::cout << "    your reason: " << r.note << "\n";
   }
   return kExitOk;
 }

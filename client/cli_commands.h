@@ -64,8 +64,16 @@ int RunTaskList(const CliContext& ctx, const TaskFilter& filter);
 int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback);
 int RunReviewList(const CliContext& ctx);
 int RunExport(const CliContext& ctx, const std::string& out_path);
-// An empty date means today.
+// An empty date means today. Lists the public pool's reclaim warnings after the plan.
 int RunPlan(const CliContext& ctx, const std::string& date, size_t limit);
+
+// The public pool (公海, issue #7): `pool list` shows the device's copy (as of its last sync),
+// `claim` and `release` record requests that the next sync sends (the server grants or refuses
+// them), `requests` shows them with the server's answers.
+int RunPoolList(const CliContext& ctx);
+int RunPoolClaim(const CliContext& ctx, const std::string& customer);
+int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std::string& reason);
+int RunPoolRequests(const CliContext& ctx);
 
 }  // namespace fieldbook::client::cli
 

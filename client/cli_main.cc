@@ -260,6 +260,29 @@ int main(int argc, char** argv) {
   plan->add_option("--limit", plan_limit, "at most this many items")->capture_default_str();
   plan->callback([&] { action = [&] { return RunPlan(ctx, plan_date, plan_limit); }; });
 
+  // pool (公海)
+  CLI::App* pool_group =
+      group("pool", "the public pool (公海): customers no rep holds, claims and releases");
+  CLI::App* p_list =
+      leaf(pool_group, "list", "the pool in your regions, as of the last sync (works offline)");
+  p_list->callback([&] { action = [&] { return RunPoolList(ctx); }; });
+  std::string pool_customer, pool_reason;
+  CLI::App* p_claim = leaf(pool_group, "claim",
+                           "ask for a pooled customer; the next sync sends it and the server "
+                           "grants or refuses it");
+  p_claim->add_option("customer", pool_customer, "customer id (or a unique prefix, or its name)")
+      ->required();
+  p_claim->callback([&] { action = [&] { return RunPoolClaim(ctx, pool_customer); }; });
+  CLI::App* p_release =
+      leaf(pool_group, "release", "give one of your customers back to the pool (at the next sync)");
+  p_release->add_option("customer", pool_customer, "customer id (or a unique prefix)")->required();
+  p_release->add_option("--reason", pool_reason, "why (recorded by the server)")->required();
+  p_release->callback(
+      [&] { action = [&] { return RunPoolRelease(ctx, pool_customer, pool_reason); }; });
+  CLI::App* p_requests =
+      leaf(pool_group, "requests", "your claims and releases with the server's answers");
+  p_requests->callback([&] { action = [&] { return RunPoolRequests(ctx); }; });
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -16,6 +16,7 @@
 #include <set>
 #include <utility>
 
+#include "client_store_internal.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::client {
@@ -25,29 +26,10 @@ namespace {
 // ---------------------------------------------------------------------------------------------
 // Small helpers.
 
-// Resets a cached statement when it goes out of scope, so no read stays open by accident.
-class Stmt {
- public:
-  explicit Stmt(Statement* s) : s_(s) {}
-  ~Stmt() { s_->Reset(); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-  Statement* operator->() { return s_; }
-  Statement& operator*() { return *s_; }
-
- private:
-  Statement* s_;
-};
-
-std::optional<double> RealOpt(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return s.Real(col);
-}
-
-std::optional<int64_t> IntOpt(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return s.Int(col);
-}
+using internal::IntOpt;
+using internal::RealOpt;
+using internal::Stmt;
+using internal::Trim;
 
 // Binds text, or NULL for "".
 void BindText(Statement& s, int index, const std::string& text) {
@@ -64,14 +46,6 @@ void BindReal(Statement& s, int index, const std::optional<double>& v) {
   } else {
     s.BindNull(index);
   }
-}
-
-std::string Trim(const std::string& s) {
-  const char* ws = " \t\r\n";
-  const size_t b = s.find_first_not_of(ws);
-  if (b == std::string::npos) return {};
-  const size_t e = s.find_last_not_of(ws);
-  return s.substr(b, e - b + 1);
 }
 
 // Unicode code points in UTF-8 text.
@@ -853,6 +827,7 @@ Result<CustomerProfile> ClientStore::ShowCustomer(const std::string& ref, size_t
           Feedback{s->Text(0), s->Text(1), s->Text(2), s->Text(3), IntOpt(*s, 4), s->Text(5)});
     }
   }
+  FB_ASSIGN_OR_RETURN(p.grade, CustomerGrades(id));
   return p;
 }
 
@@ -919,6 +894,7 @@ Result<std::vector<SearchHit>> ClientStore::SearchCustomers(const std::string& q
   }
   if (terms.likes.size() > kMaxShortWords) terms.likes.resize(kMaxShortWords);
   const bool indexed = !terms.match.empty();
+  FB_RETURN_IF_ERROR(UpdateSearchIndex());  // local writes since the last search
   // With the index: bm25 (names weigh more than the rest), best document per customer. Without
   // (every word shorter than three characters): LIKE over the indexed text, customers' own
   // documents before contacts' before visits'.
@@ -1033,6 +1009,7 @@ Result<std::string> ClientStore::LogVisit(const NewVisit& v) {
     }
   }
   const std::string id = replica_->ids().Next();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));  // with its provisional grade
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       replica_->db().Prepare(
                           "INSERT INTO visits (id, customer_id, rep_id, check_in, check_out, lat, "
@@ -1048,6 +1025,8 @@ Result<std::string> ClientStore::LogVisit(const NewVisit& v) {
   BindText(*s, 10, v.notes);
   BindText(*s, 11, v.next_follow_up);
   FB_RETURN_IF_ERROR(s->Run());
+  FB_RETURN_IF_ERROR(RegradeProvisionally(customer_id, {"visits", id}));
+  FB_RETURN_IF_ERROR(txn->Commit());
   return id;
 }
 
@@ -1116,6 +1095,7 @@ Result<Order> ClientStore::AddOrder(const NewOrder& in) {
     s->Bind(6, l.quantity).Bind(7, l.unit_price_cents);
     FB_RETURN_IF_ERROR(s->Run());
   }
+  FB_RETURN_IF_ERROR(RegradeProvisionally(o.customer_id, {"orders", o.id}));
   FB_RETURN_IF_ERROR(txn->Commit());
   return o;
 }
@@ -1131,6 +1111,7 @@ Result<std::string> ClientStore::AddFeedback(const NewFeedback& f) {
   }
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomer(f.customer_id));
   const std::string id = replica_->ids().Next();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));  // with its provisional grade
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       replica_->db().Prepare("INSERT INTO feedback (id, customer_id, rep_id, "
                                              "created_at, satisfaction, complaint) VALUES (?, ?, "
@@ -1144,6 +1125,8 @@ Result<std::string> ClientStore::AddFeedback(const NewFeedback& f) {
   }
   BindText(*s, 6, complaint);
   FB_RETURN_IF_ERROR(s->Run());
+  FB_RETURN_IF_ERROR(RegradeProvisionally(customer_id, {"feedback", id}));
+  FB_RETURN_IF_ERROR(txn->Commit());
   return id;
 }
 
@@ -1260,9 +1243,28 @@ Result<StoreStatus> ClientStore::GetStatus() {
   return st;
 }
 
-Result<SyncReport> ClientStore::Sync(SyncTransport& transport, const SyncOptions& options) {
-  SyncEngine engine(*replica_, transport, options);
+namespace {
+
+// Indexes each pulled page for search once it is stored: the index never lags a sync by more
+// than a page, and the queue stays as small as a page.
+class SearchIndexUpdater final : public PullObserver {
+ public:
+  explicit SearchIndexUpdater(ClientStore& store) : store_(store) {}
+  Status PageStored(const PullStats& /*stats*/) override { return store_.UpdateSearchIndex(); }
+
+ private:
+  ClientStore& store_;
+};
+
+}  // namespace
+
+Result<SyncReport> ClientStore::Sync(SyncTransport& transport, const SyncOptions& options,
+                                     SyncExtension* extension) {
+  SearchIndexUpdater indexer(*this);
+  SyncEngine engine(*replica_, transport, options, &indexer, extension);
   FB_ASSIGN_OR_RETURN(SyncReport report, engine.SyncOnce());
+  // A push alone can purge rows too (a deferred eviction whose writes were just acknowledged).
+  FB_RETURN_IF_ERROR(UpdateSearchIndex());
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));
   FB_RETURN_IF_ERROR(PutSetting("last_sync_ms", std::to_string(wall_.NowMs())));
   FB_RETURN_IF_ERROR(PutSetting("last_sync_skew_ms", std::to_string(report.hub_clock_skew_ms)));
@@ -1396,28 +1398,36 @@ Result<std::vector<PlanItem>> ClientStore::Plan(const std::string& today, size_t
   return plan;
 }
 
+// The search documents (schema/sql/replica/0003_client.sql): one per customer, contact (not
+// deleted) and visit, with rowid = source rowid * 4 + kind. Phones are indexed as written and as
+// digits only. `c` is the source table; the flush joins it to the queue `q`.
+#define FB_DIGITS(column)                                            \
+  "replace(replace(replace(replace(replace(replace(coalesce(" column \
+  ", ''), ' ', ''), '-', ''), '+', ''), '(', ''), ')', ''), '.', '')"
+#define FB_INSERT_SEARCH "INSERT INTO fb_search (rowid, customer_id, kind, title, body) SELECT "
+#define FB_CUSTOMER_DOC                                                                           \
+  "c.rowid * 4 + 1, c.id, 'customer', coalesce(c.name, '') || ' ' || coalesce(c.name_latin, '')," \
+  " coalesce(c.city, '') || ' ' || coalesce(c.phone, '') || ' ' || " FB_DIGITS(                   \
+      "c.phone") " || ' ' || coalesce(c.primary_contact, '')"
+#define FB_CONTACT_DOC                                               \
+  "c.rowid * 4 + 2, c.customer_id, 'contact', coalesce(c.name, '')," \
+  " coalesce(c.phone, '') || ' ' || " FB_DIGITS("c.phone")
+#define FB_VISIT_DOC                                                               \
+  "c.rowid * 4 + 3, c.customer_id, 'visit', '', coalesce(c.purpose, '') || ' ' ||" \
+  " coalesce(c.outcome, '') || ' ' || coalesce(c.notes, '')"
+// Queued documents of one kind, the queue driving the join (one rowid lookup per document).
+#define FB_QUEUED(table, kind) \
+  " FROM fb_search_queue q CROSS JOIN " table " c ON c.rowid = q.doc >> 2 WHERE q.doc & 3 = " kind
+
 Status ClientStore::RebuildSearchIndex() {
   Db& db = replica_->db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  // The same documents the triggers in schema/sql/replica/0003_client.sql write.
   for (const char* sql : {
            "DELETE FROM fb_search",
-           "INSERT INTO fb_search (rowid, customer_id, kind, title, body)"
-           " SELECT rowid * 4 + 1, id, 'customer',"
-           " coalesce(name, '') || ' ' || coalesce(name_latin, ''),"
-           " coalesce(city, '') || ' ' || coalesce(phone, '') || ' ' ||"
-           " replace(replace(replace(replace(replace(replace(coalesce(phone, ''), ' ', ''), '-',"
-           " ''), '+', ''), '(', ''), ')', ''), '.', '') || ' ' || coalesce(primary_contact, '')"
-           " FROM customers",
-           "INSERT INTO fb_search (rowid, customer_id, kind, title, body)"
-           " SELECT rowid * 4 + 2, customer_id, 'contact', coalesce(name, ''),"
-           " coalesce(phone, '') || ' ' ||"
-           " replace(replace(replace(replace(replace(replace(coalesce(phone, ''), ' ', ''), '-',"
-           " ''), '+', ''), '(', ''), ')', ''), '.', '')"
-           " FROM contacts WHERE deleted = 0",
-           "INSERT INTO fb_search (rowid, customer_id, kind, title, body)"
-           " SELECT rowid * 4 + 3, customer_id, 'visit', '', coalesce(purpose, '') || ' ' ||"
-           " coalesce(outcome, '') || ' ' || coalesce(notes, '') FROM visits",
+           "DELETE FROM fb_search_queue",
+           FB_INSERT_SEARCH FB_CUSTOMER_DOC " FROM customers c",
+           FB_INSERT_SEARCH FB_CONTACT_DOC " FROM contacts c WHERE c.deleted = 0",
+           FB_INSERT_SEARCH FB_VISIT_DOC " FROM visits c",
        }) {
     FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
     Stmt s(raw);
@@ -1425,5 +1435,39 @@ Status ClientStore::RebuildSearchIndex() {
   }
   return txn->Commit();
 }
+
+Status ClientStore::UpdateSearchIndex() {
+  Db& db = replica_->db();
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT EXISTS (SELECT 1 FROM fb_search_queue)"));
+    Stmt s(raw);
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row || s->Int(0) == 0) return Status::Ok();
+  }
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  // Each statement writes the index once, so FTS5 flushes its pending terms once per kind rather
+  // than once per row. A document whose row is gone (deleted, evicted, a deleted contact) is
+  // removed and not written again.
+  for (const char* sql : {
+           "DELETE FROM fb_search WHERE rowid IN (SELECT doc FROM fb_search_queue)",
+           FB_INSERT_SEARCH FB_CUSTOMER_DOC FB_QUEUED("customers", "1"),
+           FB_INSERT_SEARCH FB_CONTACT_DOC FB_QUEUED("contacts", "2") " AND c.deleted = 0",
+           FB_INSERT_SEARCH FB_VISIT_DOC FB_QUEUED("visits", "3"),
+           "DELETE FROM fb_search_queue",
+       }) {
+    FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
+    Stmt s(raw);
+    FB_RETURN_IF_ERROR(s->Run());
+  }
+  return txn->Commit();
+}
+
+#undef FB_QUEUED
+#undef FB_VISIT_DOC
+#undef FB_CONTACT_DOC
+#undef FB_CUSTOMER_DOC
+#undef FB_INSERT_SEARCH
+#undef FB_DIGITS
 
 }  // namespace fieldbook::client

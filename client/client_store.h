@@ -19,8 +19,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "fieldbook/grading.h"
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
@@ -149,6 +151,67 @@ struct Feedback {
   std::string complaint;
 };
 
+// ---- Grades (issue #6) -------------------------------------------------------------------------
+// A customer's grade as the device knows it. The server's grade (customers.grade_*) is replicated
+// and read-only here. When the rep records an order, a visit or feedback on the device, the
+// customer is graded again on the device (the shared grading engine, the replicated rules) and
+// that provisional grade is shown instead, marked provisional, until the server's next grade for
+// the customer arrives (a pulled graded_at for a later day than the one the rep recorded on).
+//
+// A provisional grade changes only what the recorded facts change: each part (recency, frequency
+// and monetary scores, tier, ticket class, lifecycle, churn risk, stage, relationship) is graded
+// on the device with and without the facts recorded here, and only a part that differs takes the
+// device's value; the rest stay the server's. So a quintile computed among the device's customers
+// instead of everyone's, or days passing, never moves a grade by themselves. A customer the server
+// never graded takes the device's grade whole.
+struct CustomerGrade {
+  bool provisional = false;
+  std::string tier;                                     // "" = not graded
+  std::optional<int64_t> recency, frequency, monetary;  // 1..5; 0 = no order in the window
+  std::string ticket_class;                             // high / low / ""
+  std::string lifecycle;                                // new, active, at_risk, churned, won_back
+  std::optional<double> churn_risk;                     // 0..1
+  std::optional<double> visits_per_30_days;             // provisional grades only
+  std::string purchase_stage;                           // provisional grades: what the data decide
+  std::string relationship;
+  std::vector<GradeReason> reasons;  // the explanation, one rule each
+  int64_t rules_version = 0;
+  // Server grade: its date. Provisional: the server grade it was based on ("" = never graded).
+  std::string graded_at;
+  std::string computed_at;  // provisional: when it was computed (ISO-8601 UTC)
+  int64_t local_facts = 0;  // provisional: orders, visits and feedback recorded here since
+};
+
+struct GradeView {
+  CustomerGrade server;                      // tier "" when the server has not graded it yet
+  std::optional<CustomerGrade> provisional;  // while one is pending
+  // What to show: the provisional grade when there is one, else the server's.
+  const CustomerGrade& shown() const { return provisional ? *provisional : server; }
+};
+
+// Reports over the replica (they work offline). Tiers count the grade shown (provisional first).
+struct TierShare {
+  std::string tier;  // "" = not graded
+  int64_t customers = 0;
+  int64_t provisional = 0;  // of which with a provisional grade
+};
+
+struct AtRiskEntry {
+  std::string customer_id;
+  std::string name;
+  std::string tier;
+  std::string lifecycle;  // at_risk or churned
+  double churn_risk = 0;
+  std::string reasons;  // the lifecycle and churn-risk explanations
+  bool provisional = false;
+};
+
+// The server's reports for this rep (/v1/reports/...), as last fetched and kept on the device.
+struct CachedServerReports {
+  std::string json;  // as FetchServerReports returned it (rep_reports.h)
+  int64_t fetched_ms = 0;
+};
+
 struct CustomerProfile {
   Customer customer;
   std::vector<Contact> contacts;
@@ -158,6 +221,7 @@ struct CustomerProfile {
   std::vector<Feedback> feedback;    // newest first
   int64_t visit_count = 0;
   int64_t order_count = 0;
+  GradeView grade;  // the server's grade and a pending provisional one
 };
 
 struct CustomerFilter {
@@ -252,6 +316,108 @@ struct PlanItem {
   std::string reason;
 };
 
+// ---- The public pool (公海, issue #7); implemented in client_store_pool.cc. ----------------
+// The pool as the server last listed it for this device's rep (GET /v1/pool, kept on the device so
+// it can be read offline), the rep's claim and release requests (recorded offline, sent at the
+// next sync, answered by the server), and the reclaim warnings for the rep's own customers.
+//
+// Warnings are computed on the device, so work logged offline counts at once. A customer's clock
+// counts from the latest of: its last visit or order on this device (by the activity's own date;
+// dates after tomorrow do not count), its creation, the server's counting_from when the server
+// listed its clock (which includes the day the customer came to the rep), and the day a claim of
+// it was granted. Its deadline is that day plus its tier's reclaim days (0: never); it returns to
+// the pool from the day after. A customer the server did not list had, when the listing was made,
+// a deadline beyond server_day + warn_days + upcoming_days, so its deadline is at least the day
+// after that. It is warned about when it returns within warn_days.
+struct PoolPolicy {
+  std::vector<std::pair<std::string, int64_t>> reclaim_days;  // per tier; 0 = never
+  int64_t default_reclaim_days = 60;                          // tiers not listed, ungraded
+  int64_t warn_days = 7;
+  int64_t upcoming_days = 14;
+  int64_t max_wait_days = 14;
+  int64_t daily_claims = 0;
+  int64_t claims_today = 0;
+  int64_t holding_cap = 0;
+  int64_t holding = 0;
+  std::optional<int64_t> tier_a_cap;  // nullopt: no limit
+  int64_t tier_a_holding = 0;
+  std::vector<std::string> regions;  // empty: every region
+  int64_t rules_version = 0;
+
+  int64_t ReclaimDays(const std::string& tier) const;
+};
+
+struct PoolCustomer {
+  std::string id;
+  std::string name;
+  std::string city;
+  std::string region;
+  std::string tier;
+  std::string customer_type;
+  std::string since;   // in the pool since, ISO-8601 UTC
+  std::string kind;    // reclaim or release
+  std::string reason;  // why it is in the pool
+  bool claimable = true;
+  std::string refusal;         // why the server would have refused a claim at as_of
+  bool claim_pending = false;  // filled in by CachedPool: a claim of it waits for the next sync
+};
+
+// The server's reclaim clock for one of the rep's customers.
+struct ServerReclaimClock {
+  std::string customer_id;
+  std::string name;
+  std::string tier;
+  int64_t reclaim_days = 0;
+  std::string counting_from;  // YYYY-MM-DD
+  std::string last_activity;  // YYYY-MM-DD; "" = none on record
+  std::string deadline;       // YYYY-MM-DD
+  bool waiting_for_sync = false;
+  std::string reason;
+};
+
+// GET /v1/pool's answer (pool_sync.h parses it).
+struct PoolListing {
+  std::string rep_id;
+  std::string as_of;       // the server's time, ISO-8601 UTC
+  std::string server_day;  // the server's day then, YYYY-MM-DD (UTC)
+  PoolPolicy policy;
+  std::vector<PoolCustomer> pool;
+  bool truncated = false;                  // the server listed only part of the pool
+  std::vector<ServerReclaimClock> clocks;  // its warnings and upcoming deadlines
+  int64_t fetched_ms = 0;                  // device clock, set by SavePool
+};
+
+struct PoolRequest {
+  enum class Kind { kClaim, kRelease };
+  enum class State { kPending, kGranted, kRefused };
+  std::string request_id;
+  Kind kind = Kind::kClaim;
+  std::string customer_id;
+  std::string customer_name;
+  std::string note;          // a release's reason, as the rep wrote it
+  std::string requested_at;  // ISO-8601 UTC (device clock)
+  int64_t requested_ms = 0;  // the same, in milliseconds
+  State state = State::kPending;
+  std::string reason;       // the server's answer
+  std::string answered_at;  // ISO-8601 UTC (the server's decision)
+};
+
+struct PoolRequestCounts {
+  int64_t pending = 0;
+  std::vector<PoolRequest> recent_refusals;  // answered in the last 7 days, newest first
+};
+
+struct ReclaimWarning {
+  std::string customer_id;
+  std::string name;
+  std::string tier;
+  int64_t reclaim_days = 0;
+  std::string last_activity;  // YYYY-MM-DD; "" = none on record
+  std::string deadline;       // YYYY-MM-DD: the last day it is safe
+  int64_t days_until = 0;     // until it returns to the pool (deadline + 1 - today); <= 0: due
+  std::string message;        // "鑫达汽修: will return to the public pool in 3 days unless ..."
+};
+
 class ClientStore {
  public:
   // Opens (creating if needed) the replica at `path`; a new file is created with mode 0600 and
@@ -300,7 +466,9 @@ class ClientStore {
   Result<StoreStatus> GetStatus();
   Result<std::vector<ReviewItem>> ReviewList() { return replica_->ReviewList(); }
   // One sync over `transport`; on success records the time and the clock skew in the settings.
-  Result<SyncReport> Sync(SyncTransport& transport, const SyncOptions& options = {});
+  // `extension` (may be null) rides along, e.g. the public pool's requests (pool_sync.h).
+  Result<SyncReport> Sync(SyncTransport& transport, const SyncOptions& options = {},
+                          SyncExtension* extension = nullptr);
 
   // The day's plan: overdue and due follow-ups first (open tasks due by `today`, follow-ups
   // promised at a customer's latest visit due by `today`), then suggested visits by tier
@@ -310,10 +478,68 @@ class ClientStore {
 
   // Rebuilds the search index from the replicated tables (after a VACUUM, or if in doubt).
   Status RebuildSearchIndex();
+  // Brings the search index up to date with every stored row: the triggers of
+  // schema/sql/replica/0006_search_queue.sql only note which documents changed, and this rewrites
+  // them in a few set-based statements, in one transaction. Sync calls it after every pulled page
+  // and SearchCustomers before every search; it costs one empty read when nothing is noted.
+  Status UpdateSearchIndex();
 
   // Now, as ISO-8601 UTC, and today's date in the local time zone.
   std::string NowIso();
   std::string Today();
+
+  // ---- Grades and reports (issue #6); implemented in client_store_grades.cc. ----
+  // A customer's server grade and its provisional grade, if one is pending.
+  Result<GradeView> CustomerGrades(const std::string& customer);
+  // Customers (not deleted) per tier of the grade shown, in the rules' order (VIP, A, B, C, D,
+  // other tiers, then not graded).
+  Result<std::vector<TierShare>> TierDistribution();
+  // At-risk and churned customers by the grade shown, riskiest first, at most `limit`.
+  Result<std::vector<AtRiskEntry>> AtRiskCustomers(size_t limit = 50);
+  // The server's reports as last fetched for this device's rep (nullopt: never, or fetched for
+  // another rep), and storing a new copy.
+  Result<std::optional<CachedServerReports>> ServerReports();
+  Status SaveServerReports(const std::string& json);
+
+ private:
+  struct LocalFact {
+    const char* table;  // "orders", "visits" or "feedback"
+    std::string id;
+  };
+  // Grades `customer_id` provisionally after `fact` was recorded; called by LogVisit, AddOrder and
+  // AddFeedback inside their transaction, so the fact and its grade land together.
+  Status RegradeProvisionally(const std::string& customer_id, const LocalFact& fact);
+  // ---- end of grades and reports ----
+
+ public:
+  // ---- The public pool (issue #7); implemented in client_store_pool.cc. ----
+  // Most requests that may wait for a sync at once.
+  static constexpr size_t kMaxPendingPoolRequests = 100;
+  // Answered requests kept for `pool requests` (the oldest beyond this are forgotten).
+  static constexpr size_t kKeptAnsweredPoolRequests = 200;
+  // The pool as last fetched for this device's rep (nullopt: never, or for another rep), with the
+  // customers that have a claim waiting marked. Replacing it keeps nothing of the old listing.
+  Result<std::optional<PoolListing>> CachedPool();
+  Status SavePool(const PoolListing& listing);
+  // Records a claim of a customer of the cached pool (its full id or a unique prefix of at least
+  // 6 characters), to be sent at the next sync. kNotFound when it is not in the cached pool,
+  // kConflict when a claim of it is already waiting, kResourceExhausted when too many requests
+  // wait, kInvalidArgument when the device is not set up.
+  Result<PoolRequest> RequestClaim(const std::string& customer);
+  // Records the release of one of this device's customers back to the pool, with the rep's
+  // reason (1 to 500 bytes). kNotFound, kConflict (a release already waits), kResourceExhausted.
+  Result<PoolRequest> RequestRelease(const std::string& customer, const std::string& reason);
+  // Requests, newest first: waiting ones only, or all that are kept.
+  Result<std::vector<PoolRequest>> PoolRequests(bool pending_only, size_t limit = 100);
+  Result<PoolRequestCounts> PoolRequestSummary();
+  // The server's answer to a waiting request (kNotFound when no such request waits). Granted
+  // claims also record the day the customer came (for the warnings).
+  Status RecordPoolAnswer(const std::string& request_id, PoolRequest::State state,
+                          const std::string& reason, const std::string& answered_at);
+  // The rep's customers due to return to the pool within warn_days of `today` (YYYY-MM-DD),
+  // soonest first (see PoolPolicy above for the rule); none before the pool was ever fetched.
+  Result<std::vector<ReclaimWarning>> ReclaimWarnings(const std::string& today);
+  // ---- end of the public pool ----
 
  private:
   ClientStore(WallClock& wall, std::unique_ptr<Replica> replica)

@@ -11,6 +11,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/json.hpp>
 #include <cctype>
 #include <filesystem>
 #include <optional>
@@ -460,5 +461,18 @@ Result<HttpReply> HttpClient::Get(const std::string& target, const std::string& 
 }
 
 const std::string& HttpClient::base_url() const { return impl_->base_url; }
+
+std::string ServerErrorMessage(const HttpReply& reply, size_t max_bytes) {
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(reply.body, ec);
+  if (!ec && v.is_object()) {
+    if (const auto* e = v.as_object().if_contains("error"); e != nullptr && e->is_object()) {
+      if (const auto* m = e->as_object().if_contains("message"); m != nullptr && m->is_string()) {
+        return std::string(m->as_string()).substr(0, max_bytes);
+      }
+    }
+  }
+  return reply.body.substr(0, 200);
+}
 
 }  // namespace fieldbook::client

@@ -41,6 +41,10 @@ struct HttpReply {
   std::string body;
 };
 
+// What a server's error reply says: the message of its JSON error ({"error":{"message":...}}), at
+// most `max_bytes` of it; else the first 200 bytes of the body.
+std::string ServerErrorMessage(const HttpReply& reply, size_t max_bytes = 2000);
+
 class HttpClient {
  public:
   // base_url: "http://host[:port][/prefix]" or "https://host[:port][/prefix]"; targets passed

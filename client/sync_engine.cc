@@ -1,5 +1,11 @@
 #include "sync_engine.h"
 
+#include <algorithm>
+#include <chrono>
+#include <future>
+#include <optional>
+#include <utility>
+
 #include <boost/json.hpp>
 
 #include "fieldbook/change_set_codec.h"
@@ -61,21 +67,106 @@ Result<SyncResponse> HttpSyncTransport::Exchange(const SyncRequest& request) {
   }
 }
 
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// An answer, and when its request went out and it came back.
+struct Timed {
+  Result<SyncResponse> answer;
+  SteadyClock::time_point sent;
+  SteadyClock::time_point arrived;
+};
+
+// A pull requested while the previous page was being stored.
+struct Prefetched {
+  uint64_t cursor = 0;
+  std::future<Timed> answer;
+};
+
+// Pages grow while round trips are quick, up to the most the server sends at once, so that a
+// long pull (a first sync) costs few round trips and commits; a slow link keeps them small, so
+// that one round trip stays well inside the HTTP timeout.
+uint32_t NextPageLimit(uint32_t limit, SteadyClock::duration round_trip,
+                       const SyncOptions& options) {
+  if (limit == 0) return 0;  // the server's default size, as asked
+  const uint32_t floor = std::max<uint32_t>(options.page_rows, 1);
+  const uint32_t ceiling = std::max(options.max_page_rows, floor);
+  if (round_trip < options.grow_below) {
+    return static_cast<uint32_t>(std::min<uint64_t>(ceiling, uint64_t{limit} * 2));
+  }
+  if (round_trip > options.shrink_above) return std::max(floor, limit / 2);
+  return std::min(std::max(limit, floor), ceiling);
+}
+
+}  // namespace
+
 Result<SyncReport> SyncEngine::SyncOnce() {
   SyncReport report;
+  FB_RETURN_IF_ERROR(Rounds(report));
+  if (extension_ != nullptr) {
+    FB_RETURN_IF_ERROR(extension_->AfterRounds(report, [this, &report] { return Rounds(report); }));
+  }
+  report.cursor = replica_.cursor();
+  return report;
+}
+
+Status SyncEngine::Rounds(SyncReport& report) {
+  // Declared first so that every return below waits for a round trip still in flight before the
+  // engine (and the transport it uses) can go away.
+  Prefetched prefetched;
+  // Verification: digests go with a request that carries no push, once caught up (the server
+  // compares them only when the page it answers with is empty). The replica may want a check
+  // itself (its digest triggers had been tampered with), or the server asks (response.verify).
+  FB_ASSIGN_OR_RETURN(bool replica_wants_check, replica_.VerificationWanted());
+  bool send_digests = replica_wants_check;
+  bool deep = false;
+  bool caught_up = true;  // as far as we know before the first answer
+  int digest_requests = 0;
+  // A large repair comes in several answers; a bound per sync, and no more asking once an answer
+  // changed nothing (a repair that does not converge waits for the next sync).
+  constexpr int kMaxDigestRequests = 16;
+  uint32_t page_limit = options_.page_rows;
   while (report.round_trips < options_.max_round_trips) {
     FB_ASSIGN_OR_RETURN(std::optional<ChangeSet> push, replica_.PreparePush());
     SyncRequest request;
     request.replica_id = replica_.replica_id();
     request.pull_cursor = replica_.cursor();
-    request.page_limit = options_.page_rows;
+    request.page_limit = page_limit;
     if (push) {
       request.has_push = true;
       request.push = std::move(*push);
+    } else if (send_digests && caught_up && digest_requests < kMaxDigestRequests) {
+      FB_ASSIGN_OR_RETURN(ReplicaDigests digests, replica_.Digests(deep));
+      request.has_digests = true;
+      request.digest_buckets = digests.buckets;
+      request.digest_schema = digests.schema;
+      request.digests = std::move(digests.digests);
+      send_digests = false;
+      ++digest_requests;
     }
-    FB_ASSIGN_OR_RETURN(SyncResponse response, transport_.Exchange(request));
+    std::optional<Timed> answer;
+    if (prefetched.answer.valid()) {
+      Timed early = prefetched.answer.get();
+      // Only the very request this round trip would send: no push, the same cursor.
+      if (!request.has_push && !request.has_digests && prefetched.cursor == request.pull_cursor) {
+        answer.emplace(std::move(early));
+      }
+    }
+    if (!answer) {
+      const SteadyClock::time_point sent = SteadyClock::now();
+      Result<SyncResponse> r = transport_.Exchange(request);
+      answer.emplace(Timed{std::move(r), sent, SteadyClock::now()});
+    }
+    // How long a prefetched answer waited for the previous page to be stored.
+    const int64_t waited_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - answer->arrived)
+            .count();
+    const SteadyClock::duration round_trip = answer->arrived - answer->sent;
+    FB_ASSIGN_OR_RETURN(SyncResponse response, std::move(answer->answer));
     ++report.round_trips;
-    report.hub_clock_skew_ms = static_cast<int64_t>(replica_.clock().WallNowMs()) -
+    // The skew as of the answer's arrival.
+    report.hub_clock_skew_ms = static_cast<int64_t>(replica_.clock().WallNowMs()) - waited_ms -
                                static_cast<int64_t>(response.hub_time_ms);
 
     if (request.has_push) {
@@ -93,19 +184,67 @@ Result<SyncReport> SyncEngine::SyncOnce() {
       report.rebuilt = true;
       continue;
     }
+    if (response.more) page_limit = NextPageLimit(page_limit, round_trip, options_);
+    // More to pull and no local write waiting (storing a page captures nothing): ask for the
+    // next page now, so the server and the network work while this page is stored. The request
+    // is the one the next round trip would make; the cursor itself still only moves once the
+    // page is stored. A pull changes nothing on the server, so an answer that goes unused (the
+    // page failed to store) costs nothing but the transfer.
+    if (options_.prefetch && response.more && !request.has_push &&
+        report.round_trips < options_.max_round_trips) {
+      SyncRequest next;
+      next.replica_id = request.replica_id;
+      next.pull_cursor = std::max(request.pull_cursor, response.pull.cursor);
+      next.page_limit = page_limit;
+      prefetched.cursor = next.pull_cursor;
+      prefetched.answer = std::async(std::launch::async, [this, next = std::move(next)] {
+        const SteadyClock::time_point sent = SteadyClock::now();
+        Result<SyncResponse> r = transport_.Exchange(next);
+        return Timed{std::move(r), sent, SteadyClock::now()};
+      });
+    }
     FB_ASSIGN_OR_RETURN(PullStats stats, replica_.ApplyPull(response.pull));
     ++report.pages;
     report.rows_received += stats.rows_received;
     report.customers_evicted += stats.customers_evicted;
     report.evictions_deferred += stats.evictions_deferred;
+    if (observer_ != nullptr) FB_RETURN_IF_ERROR(observer_->PageStored(stats));
+    caught_up = !response.more;
+    if (request.has_digests && response.digests_checked) {
+      FB_ASSIGN_OR_RETURN(RepairStats repair,
+                          replica_.ApplyRepair(response.repair_buckets, response.repair));
+      report.verified = true;
+      report.buckets_repaired += repair.buckets;
+      report.rows_repaired += repair.rows_written;
+      report.rows_removed += repair.rows_removed;
+      if (repair.buckets > 0 && repair.buckets_still_different == repair.buckets) {
+        digest_requests = kMaxDigestRequests;  // no progress: stop asking in this sync
+      }
+    }
+    if (request.has_digests && !response.digests_checked) {
+      // The server compares digests only against an empty, complete page (the same state on
+      // both sides); against such a page, not comparing means it declined (this device was
+      // checked a moment ago, or runs another version): do not insist.
+      const bool comparable =
+          !response.more && response.pull.rows.empty() && response.pull.evicted_customers.empty();
+      if (!comparable) send_digests = true;
+    }
+    if (request.has_digests && replica_wants_check && !send_digests) {
+      FB_RETURN_IF_ERROR(replica_.SetVerificationWanted(false));
+      replica_wants_check = false;
+    }
+    if (response.verify) {
+      send_digests = true;
+      deep = response.verify_deep;
+    }
     if (response.more) continue;
+    if (send_digests && digest_requests < kMaxDigestRequests) continue;
     // Nothing more to pull: done, unless writes are still waiting (more than one set's worth, or
     // made while this sync ran). A small sync is thus a single round trip.
     FB_ASSIGN_OR_RETURN(int64_t still_pending, replica_.PendingWriteCount());
     if (still_pending == 0) break;
   }
-  report.cursor = replica_.cursor();
-  return report;
+  return Status::Ok();
 }
 
 }  // namespace fieldbook::client

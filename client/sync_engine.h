@@ -8,11 +8,18 @@
 // device's pending writes for it are acknowledged; when the server says the cursor is too old, the
 // device pushes everything it has, then rebuilds from a fresh snapshot.
 //
-// Thread safety: not thread-safe; runs on the thread that owns the Replica.
+// While a pulled page is being stored, the engine already asks for the next one (the same
+// request the next round trip would send: no push, the cursor the page leads to), so a long pull
+// costs about the larger of the network's and the device's time rather than their sum.
+//
+// Thread safety: not thread-safe; runs on the thread that owns the Replica. The transport is
+// called one request at a time, but that prefetch runs on a helper thread of its own.
 #ifndef FIELDBOOK_CLIENT_SYNC_ENGINE_H_
 #define FIELDBOOK_CLIENT_SYNC_ENGINE_H_
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -23,6 +30,7 @@
 
 namespace fieldbook::client {
 
+// One request at a time, possibly from a thread other than the engine's (see above).
 class SyncTransport {
  public:
   virtual ~SyncTransport() = default;
@@ -47,8 +55,17 @@ class HttpSyncTransport final : public SyncTransport {
 };
 
 struct SyncOptions {
+  // Rows asked for per page: page_rows at first; while the server says there is more and round
+  // trips take under grow_below, each page asks for twice as many, up to max_page_rows (the
+  // server's own cap is 5,000); a round trip over shrink_above halves it again, down to
+  // page_rows, so that a slow link stays well inside the HTTP timeout.
   uint32_t page_rows = 1000;
   int max_round_trips = 100000;  // a bound, so a misbehaving server cannot loop us forever
+  // Request the next page while storing this one (at most one request in flight).
+  bool prefetch = true;
+  uint32_t max_page_rows = 5000;
+  std::chrono::milliseconds grow_below{2000};
+  std::chrono::milliseconds shrink_above{8000};
 };
 
 struct SyncReport {
@@ -62,19 +79,63 @@ struct SyncReport {
   bool rebuilt = false;
   uint64_t cursor = 0;
   int64_t hub_clock_skew_ms = 0;  // local wall clock minus the hub's, at the last round trip
+  // Verification (docs/sync.md, "Verification and repair"): the server compared this device's
+  // digests with its own, and re-sent the buckets that differed.
+  bool verified = false;
+  size_t buckets_repaired = 0;
+  size_t rows_repaired = 0;  // rows rewritten with the server's values (missing or edited here)
+  size_t rows_removed = 0;   // rows the server does not have
+  // The public pool (issue #7), when a PoolSync (pool_sync.h) rode along: requests answered by
+  // the server this time, and whether the device's copy of the pool was refreshed. pool_error
+  // says why part of it could not be done (the requests wait for the next sync); it does not fail
+  // the sync.
+  size_t pool_granted = 0;
+  size_t pool_refused = 0;
+  bool pool_refreshed = false;
+  std::string pool_error;
+};
+
+// Told about every pulled page once it is stored (its transaction committed), on the engine's
+// thread, so derived local state (the client's search index) can catch up page by page. An error
+// ends the sync with that error; the page itself stays stored.
+class PullObserver {
+ public:
+  virtual ~PullObserver() = default;
+  virtual Status PageStored(const PullStats& stats) = 0;
+};
+
+// Work that rides along a sync without being a change set (the public pool's claims and
+// releases, pool_sync.h). AfterRounds runs on the engine's thread once every local write is pushed
+// and every page pulled; `rounds` runs the push/pull rounds again, for when the extension changed
+// what the server lets this device hold. An error from it ends the sync with that error.
+class SyncExtension {
+ public:
+  virtual ~SyncExtension() = default;
+  virtual Status AfterRounds(SyncReport& report, const std::function<Status()>& rounds) = 0;
 };
 
 class SyncEngine {
  public:
-  SyncEngine(Replica& replica, SyncTransport& transport, SyncOptions options = {})
-      : replica_(replica), transport_(transport), options_(options) {}
+  // `observer` and `extension` may be null; they must outlive the engine.
+  SyncEngine(Replica& replica, SyncTransport& transport, SyncOptions options = {},
+             PullObserver* observer = nullptr, SyncExtension* extension = nullptr)
+      : replica_(replica),
+        transport_(transport),
+        options_(options),
+        observer_(observer),
+        extension_(extension) {}
 
   Result<SyncReport> SyncOnce();
 
  private:
+  // Push and pull round trips until the outbox is empty and the pull is complete.
+  Status Rounds(SyncReport& report);
+
   Replica& replica_;
   SyncTransport& transport_;
   SyncOptions options_;
+  PullObserver* observer_;
+  SyncExtension* extension_;
 };
 
 }  // namespace fieldbook::client

@@ -19,6 +19,9 @@
 #
 # Version history:
 #   1  Initial contract.
+#   2  Replica verification: BucketDigest; SyncRequest.hasDigests, .digestBuckets, .digestSchema,
+#      .digests; SyncResponse.verify, .verifyDeep, .digestsChecked, .repairBuckets, .repair
+#      (docs/sync.md, "Verification and repair").
 #
 # Identifiers (set ids, replica ids, table names, row ids, column names, customer ids) are
 # non-empty UTF-8 of bounded length; text values are UTF-8. Limits are enforced by the decoder
@@ -117,6 +120,17 @@ struct PushResult {
   restamps @3 :List(RowRestamp);
 }
 
+# Replica verification: the additive digest of the live rows (tombstones excluded) of one table
+# that fall in one bucket. A row's bucket is hash(key) mod the bucket count, where key is its
+# customer (its id for customers) or, for tables of no customer, its own id; `sum` adds the rows'
+# 64-bit digests modulo 2^64 (shared/include/fieldbook/row_digest.h). 3 data words.
+struct BucketDigest {
+  table @0 :UInt32;     # table code (shared/src/catalog.cc; stable)
+  bucket @1 :UInt32;    # < the bucket count the digests were computed with
+  rows @2 :UInt64;      # live rows in the bucket
+  sum @3 :UInt64;       # sum of their row digests modulo 2^64
+}
+
 # Replica -> hub: optionally push one change set, and pull the next page after `pullCursor`.
 struct SyncRequest {
   schemaVersion @0 :UInt32;   # sender's wire schema version; >= 1
@@ -125,6 +139,15 @@ struct SyncRequest {
   push @3 :ChangeSet;         # the pushed set, when hasPush
   pullCursor @4 :UInt64;      # pull everything after this hub sequence number
   pageLimit @5 :UInt32;       # rows per pull page; 0 = the hub's default
+
+  # Verification (version 2). The replica's digests as of pullCursor, sent with no push and no
+  # local write pending, when the hub asked (SyncResponse.verify) or the replica wants a check.
+  hasDigests @6 :Bool;        # whether the three fields below are present
+  digestBuckets @7 :UInt32;   # buckets per table, 1..4096
+  digestSchema @8 :UInt64;    # fingerprint of what digests cover (tables, columns, algorithm);
+                              # the hub compares only when it has the same
+  digests @9 :List(BucketDigest);
+                              # every non-empty (table, bucket), each once; absent = empty
 }
 
 # Hub -> replica: the outcome of the push (if any) and one page of changes to apply.
@@ -137,4 +160,15 @@ struct SyncResponse {
   more @4 :Bool;              # another page is waiting
   rebuild @5 :Bool;           # the cursor is older than retained history: rebuild from a snapshot
   hubTimeMs @6 :UInt64;       # hub wall clock (ms since the Unix epoch), to warn about wrong clocks
+
+  # Verification (version 2).
+  verify @7 :Bool;            # send your digests with the next request (sent when caught up)
+  verifyDeep @8 :Bool;        # ... recomputed from your rows first
+  digestsChecked @9 :Bool;    # the hub compared the request's digests; the two fields below are
+                              # present only then
+  repairBuckets @10 :List(BucketDigest);
+                              # buckets whose whole content `repair` replaces, with the hub's
+                              # digest of each; each (table, bucket) once
+  repair @11 :ChangeSet;      # every row of those buckets in the replica's scope, tombstones
+                              # included, whole (like pull rows); setId and replicaId may be empty
 }

@@ -9,21 +9,23 @@
 //   GET  /v1/admin/grading                  the grading rules in force (JSON)
 //   PUT  /v1/admin/grading                  new rules (the JSON of `grading show`), validated
 //   POST /v1/admin/grade[?today=YYYY-MM-DD] grade every customer now
-//   GET  /v1/admin/reports/tiers[?rep=R]    customers per tier
-//   GET  /v1/admin/reports/at-risk[?rep=R]  at-risk and churned customers with reasons
+//   GET  /v1/admin/reports/{tiers,movement,at-risk,portfolio}   grading reports (report_api.h)
+//   GET  /v1/admin/nightly/runs[?last=N]    the nightly job's run reports (nightly_api.h)
 //   GET  /v1/conflicts                      (any rep) open conflicts on the caller's customers
 //
 // Thread safety: call with the store's mutex held (SyncService does).
 #ifndef FIELDBOOK_SERVER_ADMIN_API_H_
 #define FIELDBOOK_SERVER_ADMIN_API_H_
 
+#include "fieldbook/hlc.h"
 #include "http_types.h"
 #include "server_store.h"
 
 namespace fieldbook::server {
 
+// `wall` gives "today" for grading and reports when the request does not name a day.
 HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
-                                const Principal& caller);
+                                const Principal& caller, WallClock& wall);
 
 }  // namespace fieldbook::server
 

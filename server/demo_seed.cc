@@ -1,9 +1,12 @@
 #include "demo_seed.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <ctime>
 #include <random>
+
+#include "assignment_store.h"
 
 namespace fieldbook::server {
 
@@ -41,6 +44,28 @@ constexpr RepDef kReps[] = {
     {"rep-zhao-min", "赵敏 Zhao Min", "rep", 2},
     {"rep-huang-yong", "黄勇 Huang Yong", "rep", 2},
     {"mgr-zhou", "周经理 Manager Zhou", "manager", -1},
+};
+
+// Assignment profiles (docs/assignment.md): capacity as a share of the demo's customers, tier-A
+// capacity as a share of that; one key-account rep per territory.
+struct ProfileDef {
+  const char* rep;
+  Skill skill;
+  const char* also_serves;  // a second region, or ""
+  int capacity_percent;
+  int tier_a_percent;
+  bool closer;
+};
+
+constexpr ProfileDef kProfiles[] = {
+    {"rep-zhang-wei", Skill::kKeyAccount, "", 20, 60, true},
+    {"rep-li-na", Skill::kSenior, "", 15, 30, false},
+    {"rep-wang-qiang", Skill::kJunior, "GD-FS", 12, 10, true},
+    {"rep-liu-yang", Skill::kSenior, "", 15, 30, true},
+    {"rep-chen-jing", Skill::kKeyAccount, "", 20, 60, false},
+    {"rep-yang-lei", Skill::kJunior, "", 12, 10, false},
+    {"rep-zhao-min", Skill::kKeyAccount, "", 25, 60, true},
+    {"rep-huang-yong", Skill::kSenior, "", 20, 30, false},
 };
 
 constexpr const char* kPrefixes[] = {"鑫达", "顺通", "华信", "永安", "金轮", "东风",
@@ -146,6 +171,22 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     if (r.territory >= 0) rep.regions = kTerritories[r.territory].region;
     FB_ASSIGN_OR_RETURN(auto added, store.AddRep(rep));
     report.reps.push_back(DemoRep{added.first, r.name, r.role, added.second, 0});
+  }
+  AssignmentStore assignment(store, wall);
+  for (const ProfileDef& p : kProfiles) {
+    std::vector<std::string> regions;
+    for (const RepDef& r : kReps) {
+      if (std::string(r.id) == p.rep) regions.push_back(kTerritories[r.territory].region);
+    }
+    if (*p.also_serves != '\0') regions.push_back(p.also_serves);
+    ProfileUpdate u;
+    u.regions = regions;
+    u.skill = p.skill;
+    const int capacity = std::max(5, options.customers * p.capacity_percent / 100);
+    u.capacity = capacity;
+    u.capacity_a = std::max(1, capacity * p.tier_a_percent / 100);
+    u.closer = p.closer;
+    FB_RETURN_IF_ERROR(assignment.SetProfile(p.rep, u, "seed-demo"));
   }
   for (size_t t = 0; t < std::size(kTerritories); ++t) {
     for (const RepDef& r : kReps) {

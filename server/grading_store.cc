@@ -22,7 +22,30 @@ int64_t NowMs() {
 constexpr const char* kScopeFilter =
     "(?1 = '' OR c.id IN (SELECT customer_id FROM srv_scope WHERE rep_id = ?1))";
 
+// The "as of" day of run `id`, or kNotFound.
+Result<std::string> RunDay(Db& db, int64_t id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db.Prepare("SELECT today FROM srv_grade_runs WHERE id = ?"));
+  stmt->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return Status::NotFound("no grading run " + std::to_string(id));
+  std::string day = stmt->Text(0);
+  stmt->Reset();
+  return day;
+}
+
 }  // namespace
+
+Result<int32_t> DayOrToday(std::string_view text, WallClock& wall) {
+  if (text.empty()) return static_cast<int32_t>(wall.NowMs() / 86400000);
+  std::optional<int32_t> day = ParseDay(text);
+  // ParseDay also reads timestamps and lets 2026-02-31 through; a day must be exactly a date.
+  if (!day || FormatDay(*day) != text) {
+    return Status::InvalidArgument("today must be a date YYYY-MM-DD, not '" + std::string(text) +
+                                   "'");
+  }
+  return *day;
+}
 
 Result<std::pair<GradingRules, int>> GradingStore::CurrentRules() {
   FB_ASSIGN_OR_RETURN(Statement * stmt,
@@ -269,6 +292,11 @@ Result<TierMovement> GradingStore::Movement(const std::string& rep, int64_t from
     m.from_run = from;
     m.to_run = to;
   }
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(m.to_today, RunDay(db, m.to_run));
+  if (m.from_run != 0) {
+    FB_ASSIGN_OR_RETURN(m.from_today, RunDay(db, m.from_run));
+  }
   // A customer's tier at run R is its latest history row at or before R.
   FB_ASSIGN_OR_RETURN(
       Statement * stmt,
@@ -338,7 +366,10 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, reps->Step());
     if (!row) break;
-    out.push_back(PortfolioRow{reps->Text(0), Text(*reps, 1), {}, 0, 0, 0, 0});
+    PortfolioRow p;
+    p.rep_id = reps->Text(0);
+    p.rep_name = Text(*reps, 1);
+    out.push_back(std::move(p));
   }
   const std::string today_text = FormatDay(today);
   const std::string since = FormatDay(today - window_days);
@@ -365,6 +396,27 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
       p.follow_ups_overdue = tasks->IsNull(1) ? 0 : tasks->Int(1);
     }
     tasks->Reset();
+    // Follow-ups promised at each customer's latest visit (corrected visits do not count).
+    FB_ASSIGN_OR_RETURN(
+        Statement * promised,
+        db.Prepare("WITH live AS (SELECT v.customer_id, v.check_in, v.next_follow_up FROM visits v "
+                   "JOIN srv_scope s ON s.customer_id = v.customer_id WHERE s.rep_id = ?1 AND "
+                   "v.id NOT IN (SELECT voids_id FROM visits WHERE voids_id IS NOT NULL)), "
+                   "latest AS (SELECT customer_id, max(check_in) AS last_in FROM live "
+                   "GROUP BY customer_id), "
+                   "due AS (SELECT v.customer_id, max(v.next_follow_up) AS f FROM live v "
+                   "JOIN latest l ON l.customer_id = v.customer_id AND v.check_in = l.last_in "
+                   "JOIN customers c ON c.id = v.customer_id AND c.deleted = 0 "
+                   "WHERE v.next_follow_up IS NOT NULL AND v.next_follow_up <> '' "
+                   "GROUP BY v.customer_id) "
+                   "SELECT sum(f = ?2), sum(f < ?2) FROM due"));
+    promised->Bind(1, p.rep_id).Bind(2, today_text);
+    FB_ASSIGN_OR_RETURN(bool has_promised, promised->Step());
+    if (has_promised) {
+      p.visits_due = promised->IsNull(0) ? 0 : promised->Int(0);
+      p.visits_overdue = promised->IsNull(1) ? 0 : promised->Int(1);
+    }
+    promised->Reset();
     FB_ASSIGN_OR_RETURN(
         Statement * revenue,
         db.Prepare("SELECT coalesce(sum(o.amount_cents), 0) FROM orders o JOIN srv_scope s ON "

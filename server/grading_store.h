@@ -15,13 +15,20 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "fieldbook/grading.h"
+#include "fieldbook/hlc.h"
 #include "server_store.h"
 
 namespace fieldbook::server {
+
+// The day a grading run or a report is "as of": `text` (YYYY-MM-DD) when given, else today (UTC)
+// by `wall`. kInvalidArgument naming the bad text otherwise. The one place the server turns a
+// clock into a grading day (commands, admin API and report API all use it).
+Result<int32_t> DayOrToday(std::string_view text, WallClock& wall);
 
 struct GradeRun {
   int64_t run_id = 0;
@@ -38,7 +45,8 @@ struct TierCount {
 };
 
 struct TierMovement {
-  int64_t from_run = 0, to_run = 0;
+  int64_t from_run = 0, to_run = 0;  // from_run 0: there is only one run (everyone comes from "-")
+  std::string from_today, to_today;  // the runs' "as of" days
   // (tier before, tier after) -> customers; "-" before = not graded in the earlier run.
   std::map<std::pair<std::string, std::string>, int64_t> cells;
 };
@@ -52,7 +60,11 @@ struct AtRiskCustomer {
 struct PortfolioRow {
   std::string rep_id, rep_name;
   std::map<std::string, int64_t> customers_by_tier;
-  int64_t customers = 0, follow_ups_due = 0, follow_ups_overdue = 0;
+  int64_t customers = 0;
+  int64_t follow_ups_due = 0, follow_ups_overdue = 0;  // open tasks due today / before today
+  // Customers whose latest visit promised a follow-up for today / before today (a later visit
+  // settles it), as in the rep's plan.
+  int64_t visits_due = 0, visits_overdue = 0;
   int64_t revenue_cents = 0;  // orders in the window, voided ones excluded
 };
 
@@ -72,9 +84,12 @@ class GradingStore {
 
   // Reports; `rep` empty = everyone.
   Result<std::vector<TierCount>> Tiers(const std::string& rep);
-  // Between run `from` and run `to` (0, 0 = the two latest runs).
+  // Between run `from` and run `to` (0, 0 = the two latest runs). kNotFound when there is no run
+  // yet or a named run does not exist.
   Result<TierMovement> Movement(const std::string& rep, int64_t from, int64_t to);
   Result<std::vector<AtRiskCustomer>> AtRisk(const std::string& rep, size_t limit);
+  // Reps (role 'rep') with their customers by tier, follow-ups and revenue in the `window_days`
+  // days up to `today`.
   Result<std::vector<PortfolioRow>> Portfolio(const std::string& rep, int32_t today,
                                               int window_days);
 

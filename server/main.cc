@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "assignment_commands.h"
+#include "nightly_scheduler.h"
 #include "server_commands.h"
 
 int main(int argc, char** argv) {
@@ -55,6 +57,35 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 5000))
       ->capture_default_str();
   serve->add_option("--port-file", serve_options.port_file, "write the bound port here");
+  // The nightly job (nightly_commands.h); the same options as `nightly`.
+  auto add_nightly_options = [](CLI::App* cmd, fieldbook::server::NightlySettings& s) {
+    cmd->add_option("--retention-days", s.retention_days,
+                    "history older than this is compacted; devices offline longer rebuild")
+        ->check(CLI::Range(0, 36500))
+        ->capture_default_str();
+    cmd->add_option("--push-answers-days", s.push_answers_days,
+                    "stored push answers (for retried pushes) are kept this long")
+        ->check(CLI::Range(0, 36500))
+        ->capture_default_str();
+    cmd->add_option("--backup-dir", s.backup_dir,
+                    "where backups go (default: backups/ beside the database)");
+    cmd->add_option("--backup-keep", s.backup_keep, "newest backups kept")
+        ->check(CLI::Range(1, 10000))
+        ->capture_default_str();
+    cmd->add_option("--lease-seconds", s.lease_seconds,
+                    "a crashed run's lease is taken over after this")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
+  };
+  serve
+      ->add_option("--nightly-at", serve_options.nightly.at,
+                   "local time of the nightly job, HH:MM, or off")
+      ->check([](const std::string& v) {
+        return v == "off" || ParseTimeOfDay(v).ok() ? std::string()
+                                                    : ParseTimeOfDay(v).status().message();
+      })
+      ->capture_default_str();
+  add_nightly_options(serve, serve_options.nightly);
   serve->callback([&] {
     serve_options.db = db;
     serve_options.http.body_limit = body_limit_mb << 20;
@@ -83,7 +114,7 @@ int main(int argc, char** argv) {
   CLI::App* rep_list = rep->add_subcommand("list", "list reps and managers");
   add_db(rep_list);
   rep_list->add_flag("--json", json, "print JSON");
-  rep_list->callback([&] { rc = RunRepList(db, json); });
+  rep_list->callback([&] { rc = RunRepProfiles(db, json); });
   std::string rep_id;
   CLI::App* rep_disable = rep->add_subcommand("disable", "disable a rep and revoke their tokens");
   add_db(rep_disable);
@@ -95,6 +126,34 @@ int main(int argc, char** argv) {
   rep_token->add_option("--rep", rep_id, "rep id")->required();
   rep_token->add_option("--label", label, "what the device is")->capture_default_str();
   rep_token->callback([&] { rc = RunRepToken(db, rep_id, label); });
+  ProfileArgs profile;
+  std::string regions_arg, skill_arg, capacity_arg, capacity_a_arg;
+  bool closer_flag = false, not_closer_flag = false;
+  CLI::App* rep_profile =
+      rep->add_subcommand("profile", "set a rep's regions, skill, capacities and closer flag");
+  add_db(rep_profile);
+  rep_profile->add_option("rep", rep_id, "rep id")->required();
+  CLI::Option* regions_opt =
+      rep_profile->add_option("--regions", regions_arg, "comma-separated region codes");
+  CLI::Option* skill_opt =
+      rep_profile->add_option("--skill", skill_arg, "junior, senior or key_account");
+  CLI::Option* capacity_opt =
+      rep_profile->add_option("--capacity", capacity_arg, "most customers held, or unlimited");
+  CLI::Option* capacity_a_opt = rep_profile->add_option("--capacity-a", capacity_a_arg,
+                                                        "most tier-A customers held, or unlimited");
+  rep_profile->add_flag("--closer", closer_flag, "good at closing deals");
+  rep_profile->add_flag("--not-closer", not_closer_flag, "not a closer");
+  rep_profile->callback([&] {
+    if (closer_flag && not_closer_flag) {
+      throw CLI::ValidationError("--closer and --not-closer exclude each other");
+    }
+    if (regions_opt->count() > 0) profile.regions = regions_arg;
+    if (skill_opt->count() > 0) profile.skill = skill_arg;
+    if (capacity_opt->count() > 0) profile.capacity = capacity_arg;
+    if (capacity_a_opt->count() > 0) profile.capacity_a = capacity_a_arg;
+    if (closer_flag || not_closer_flag) profile.closer = closer_flag;
+    rc = RunRepProfile(db, rep_id, profile);
+  });
 
   CLI::App* territory = app.add_subcommand("territory", "manage territories");
   territory->require_subcommand(1);
@@ -201,6 +260,112 @@ int main(int argc, char** argv) {
   report->add_flag("--csv", csv, "comma-separated output");
   report->add_option("--today", today, "as of YYYY-MM-DD (portfolio; default: today)");
   report->callback([&] { rc = RunReport(db, report_kind, report_rep, csv, today); });
+
+  CLI::App* assignment = app.add_subcommand("assignment", "the assignment rules (issue #7)");
+  assignment->require_subcommand(1);
+  CLI::App* a_show = assignment->add_subcommand("show", "print the rules in force as JSON");
+  add_db(a_show);
+  a_show->callback([&] { rc = RunAssignmentShow(db); });
+  std::string assignment_file;
+  CLI::App* a_set = assignment->add_subcommand("set", "validate and put new rules in force");
+  add_db(a_set);
+  a_set->add_option("file", assignment_file, "rules JSON file (see `assignment show`)")->required();
+  a_set->callback([&] { rc = RunAssignmentSet(db, assignment_file); });
+
+  bool dry_run = false;
+  std::string assign_territory;
+  CLI::App* assign =
+      app.add_subcommand("assign", "move customers to the reps the assignment rules call for");
+  add_db(assign);
+  assign->add_flag("--dry-run", dry_run, "only print the moves and their reasons");
+  assign->add_option("--territory", assign_territory, "only this territory's customers");
+  assign->add_flag("--json", json, "print JSON");
+  assign->callback([&] { rc = RunAssign(db, assign_territory, dry_run, json); });
+
+  CLI::App* pool = app.add_subcommand("pool", "the public pool of customers (公海)");
+  pool->require_subcommand(1);
+  std::string pool_today;
+  CLI::App* p_reclaim =
+      pool->add_subcommand("reclaim", "move neglected customers into the pool (nightly job)");
+  add_db(p_reclaim);
+  p_reclaim->add_flag("--dry-run", dry_run, "only print what is due and what waits");
+  p_reclaim->add_option("--today", pool_today, "as of YYYY-MM-DD (default: today)");
+  p_reclaim->add_flag("--json", json, "print JSON");
+  p_reclaim->callback([&] { rc = RunPoolReclaim(db, dry_run, pool_today, json); });
+  std::string pool_region;
+  CLI::App* p_list = pool->add_subcommand("list", "list the customers in the pool");
+  add_db(p_list);
+  p_list->add_option("--region", pool_region, "only this region (and customers without one)");
+  p_list->add_flag("--json", json, "print JSON");
+  p_list->callback([&] { rc = RunPoolList(db, pool_region, json); });
+  std::string pool_customer, pool_rep, pool_reason;
+  CLI::App* p_assign = pool->add_subcommand("assign", "give a pooled customer to a rep");
+  add_db(p_assign);
+  p_assign->add_option("customer", pool_customer, "customer id")->required();
+  p_assign->add_option("rep", pool_rep, "rep id")->required();
+  p_assign->callback([&] { rc = RunPoolAssign(db, pool_customer, pool_rep); });
+  CLI::App* p_release = pool->add_subcommand("release", "put a customer into the pool");
+  add_db(p_release);
+  p_release->add_option("customer", pool_customer, "customer id")->required();
+  p_release->add_option("--reason", pool_reason, "why (recorded in the audit)")->required();
+  p_release->callback([&] { rc = RunPoolRelease(db, pool_customer, pool_reason); });
+  size_t audit_limit = 100;
+  CLI::App* p_audit =
+      pool->add_subcommand("audit", "claims, refusals, reclaims, releases and assignments");
+  add_db(p_audit);
+  p_audit->add_option("--customer", pool_customer, "only this customer");
+  p_audit->add_option("--limit", audit_limit, "newest entries shown")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  p_audit->add_flag("--json", json, "print JSON");
+  p_audit->callback([&] { rc = RunPoolAudit(db, pool_customer, audit_limit, json); });
+
+  NightlySettings nightly_settings;
+  std::string nightly_db;
+  int nightly_last = 5;
+  CLI::App* nightly = app.add_subcommand(
+      "nightly", "run the nightly job now: grade, reclaim, verify, compact history, back up");
+  nightly->add_option("--db", nightly_db, "the server database file");
+  add_nightly_options(nightly, nightly_settings);
+  bool nightly_now = false;
+  nightly->add_flag("--now", nightly_now, "run now (the default; `serve` runs it on a schedule)");
+  nightly->add_flag("--json", json, "print the run's report as JSON");
+  CLI::App* nightly_report = nightly->add_subcommand("report", "the reports of the last runs");
+  nightly_report->add_option("--db", nightly_db, "the server database file");
+  nightly_report->add_option("--last", nightly_last, "how many runs")
+      ->check(CLI::Range(1, 100))
+      ->capture_default_str();
+  nightly_report->add_flag("--json", json, "print JSON");
+  nightly_report->callback([&] {
+    if (nightly_db.empty()) throw CLI::RequiredError("--db");
+    rc = RunNightlyReport(nightly_db, nightly_last, json);
+  });
+  nightly->callback([&] {
+    if (nightly_report->parsed()) return;
+    if (nightly_db.empty()) throw CLI::RequiredError("--db");
+    rc = RunNightly(nightly_db, nightly_settings, json);
+  });
+
+  CLI::App* backup = app.add_subcommand("backup", "an online backup of the database now");
+  add_db(backup);
+  backup->add_option("--backup-dir", nightly_settings.backup_dir,
+                     "where backups go (default: backups/ beside the database)");
+  backup->add_option("--backup-keep", nightly_settings.backup_keep, "newest backups kept")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  backup->add_flag("--json", json, "print JSON");
+  backup->callback([&] { rc = RunBackup(db, nightly_settings, json); });
+
+  std::string backup_file;
+  bool force = false;
+  CLI::App* restore = app.add_subcommand(
+      "restore", "replace the database with a checked backup (stop the server first)");
+  restore->add_option("backup", backup_file, "the backup file")->required();
+  add_db(restore);
+  restore->add_flag("--force", force,
+                    "replace an existing database (its files are kept as "
+                    "<db>.before-restore-<time>)");
+  restore->callback([&] { rc = RunRestore(backup_file, db, force); });
 
   try {
     app.parse(argc, argv);

@@ -9,6 +9,7 @@
 #include <set>
 #include <sstream>
 
+#include "backup.h"
 #include "grading_store.h"
 #include "log.h"
 #include "metrics.h"
@@ -23,13 +24,9 @@ int Fail(const std::string& what, const Status& s) {
   return 1;
 }
 
-struct Opened {
-  SystemWallClock wall;
-  std::unique_ptr<ServerStore> store;
-};
+}  // namespace
 
-// Opens an existing database; a missing one is an error (`init` creates it).
-Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false) {
+Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
   if (!create) {
     std::ifstream probe(db);
@@ -43,8 +40,6 @@ Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = f
   return opened;
 }
 
-}  // namespace
-
 int RunInit(const std::string& db) {
   auto opened = OpenStore(db, /*create=*/true);
   if (!opened.ok()) return Fail("init", opened.status());
@@ -55,6 +50,8 @@ int RunInit(const std::string& db) {
 int RunServe(const ServeOptions& options) {
   auto opened = OpenStore(options.db);
   if (!opened.ok()) return Fail("serve", opened.status());
+  auto serve_lock = ServeLock::AcquireShared(options.db);  // `restore` refuses while held
+  if (!serve_lock.ok()) return Fail("serve", serve_lock.status());
   Metrics metrics;
   SyncServiceOptions sync_options;
   sync_options.default_page_rows = options.page_rows;
@@ -76,6 +73,8 @@ int RunServe(const ServeOptions& options) {
     std::ofstream(tmp) << port << "\n";
     std::rename(tmp.c_str(), options.port_file.c_str());  // appears complete or not at all
   }
+  auto nightly = ServeNightly::Start(options.db, options.nightly);  // after the signal mask
+  if (!nightly.ok()) return Fail("serve", nightly.status());
   LogEvent("info", "serving",
            {{"db", options.db}, {"page_rows", std::to_string(options.page_rows)}});
   std::cout << "listening on " << options.http.address << ":" << port << std::endl;
@@ -83,6 +82,7 @@ int RunServe(const ServeOptions& options) {
   int sig = 0;
   sigwait(&signals, &sig);
   LogEvent("info", "shutting_down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  if (*nightly) (*nightly)->Stop();  // a run in progress stops at its next checkpoint
   (*server)->Shutdown();
   (*server)->Wait();
   LogEvent("info", "stopped");
@@ -102,29 +102,6 @@ int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
     std::cout << rep.role << " " << added->first << " added\n"
               << "device token (shown once, keep it safe): " << added->second << "\n";
   }
-  return 0;
-}
-
-int RunRepList(const std::string& db, bool json) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep list", opened.status());
-  auto reps = (*opened)->store->ListReps();
-  if (!reps.ok()) return Fail("rep list", reps.status());
-  boost::json::array out;
-  for (const RepInfo& r : *reps) {
-    if (json) {
-      out.push_back(boost::json::object{{"id", r.id},
-                                        {"name", r.name},
-                                        {"role", r.role},
-                                        {"active", r.active},
-                                        {"customers", r.customers}});
-    } else {
-      std::printf("%-20s %-8s %-9s %6lld customers  %s\n", r.id.c_str(), r.role.c_str(),
-                  r.active ? "active" : "disabled", static_cast<long long>(r.customers),
-                  r.name.c_str());
-    }
-  }
-  if (json) std::cout << boost::json::serialize(out) << "\n";
   return 0;
 }
 
@@ -298,13 +275,8 @@ int RunHistoryTrim(const std::string& db, uint64_t before_seq) {
 namespace {
 
 Result<int32_t> TodayOr(const std::string& today) {
-  if (today.empty()) {
-    SystemWallClock wall;
-    return static_cast<int32_t>(wall.NowMs() / 86400000);
-  }
-  auto day = ParseDay(today);
-  if (!day) return Status::InvalidArgument("--today must be YYYY-MM-DD, not '" + today + "'");
-  return *day;
+  SystemWallClock wall;
+  return DayOrToday(today, wall);
 }
 
 std::string Yuan(int64_t cents) {

@@ -7,10 +7,12 @@
 #define FIELDBOOK_SERVER_SERVER_COMMANDS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "demo_seed.h"
 #include "http_server.h"
+#include "nightly_commands.h"
 #include "server_store.h"
 
 namespace fieldbook::server {
@@ -19,13 +21,22 @@ struct ServeOptions {
   std::string db;
   HttpServerOptions http;
   size_t page_rows = 1000;
-  std::string port_file;  // written with the bound port once listening (tests, scripts)
+  std::string port_file;    // written with the bound port once listening (tests, scripts)
+  NightlySettings nightly;  // the scheduled nightly job (nightly_commands.h)
 };
+
+// A server database opened by a command, with the system clock it uses.
+struct Opened {
+  SystemWallClock wall;
+  std::unique_ptr<ServerStore> store;
+};
+// Opens an existing database; a missing one is an error unless `create` (`init` creates it).
+Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false);
 
 int RunInit(const std::string& db);
 int RunServe(const ServeOptions& options);
 int RunRepAdd(const std::string& db, const NewRep& rep, bool json);
-int RunRepList(const std::string& db, bool json);
+// `rep list` is RunRepProfiles (assignment_commands.h): reps with their profiles.
 int RunRepDisable(const std::string& db, const std::string& rep);
 int RunRepToken(const std::string& db, const std::string& rep, const std::string& label);
 int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,

@@ -222,10 +222,38 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
   if (!values) return Status::NotFound("no customer " + customer_id);
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(Statement * pooled,
+                      hub_->db().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
+  pooled->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool in_pool, pooled->Step());
+  pooled->Reset();
+  if (in_pool) {
+    return Status::Conflict("customer " + customer_id +
+                            " is in the public pool: assign it with `fieldbook-server pool "
+                            "assign` (or let a rep claim it)");
+  }
   scope_reason_ = "customer reassigned to " + rep_id + " by " + actor;
   auto written = Write({RowWrite{"customers", customer_id, {{"owner_rep_id", rep_id}}}});
   scope_reason_.clear();
   return written.ok() ? Status::Ok() : written.status();
+}
+
+Status ServerStore::SetCustomerOwner(const std::string& customer_id, const std::string& rep_id,
+                                     const std::string& reason) {
+  const TableInfo& customers = *hub_->catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
+  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!rep_id.empty() && !RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  scope_reason_ = reason;
+  auto written = Write({RowWrite{
+      "customers", customer_id, {{"owner_rep_id", rep_id.empty() ? Value() : Value(rep_id)}}}});
+  scope_reason_.clear();
+  if (!written.ok()) return written.status();
+  // The write may not have changed the owner (a territory's customer going to the pool), while
+  // srv_pool did change: recompute either way.
+  FB_RETURN_IF_ERROR(RecomputeScope(customer_id, reason));
+  return txn->Commit();
 }
 
 Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows) {
@@ -268,10 +296,11 @@ ApplyObserver ServerStore::MakeScopeObserver() {
 Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason) {
   Db& db = hub_->db();
   FB_ASSIGN_OR_RETURN(Statement * who,
-                      db.Prepare("SELECT CASE WHEN c.owner_rep_id IS NOT NULL AND c.owner_rep_id "
-                                 "<> '' THEN c.owner_rep_id ELSE (SELECT t.rep_id FROM territories "
-                                 "t WHERE t.id = c.territory_id AND t.deleted = 0) END "
-                                 "FROM customers c WHERE c.id = ?"));
+                      db.Prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM srv_pool p WHERE "
+                                 "p.customer_id = c.id) THEN NULL WHEN c.owner_rep_id IS NOT NULL "
+                                 "AND c.owner_rep_id <> '' THEN c.owner_rep_id ELSE (SELECT "
+                                 "t.rep_id FROM territories t WHERE t.id = c.territory_id AND "
+                                 "t.deleted = 0) END FROM customers c WHERE c.id = ?"));
   who->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(bool found, who->Step());
   std::string effective = found ? who->Text(0) : std::string();
@@ -518,9 +547,33 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
 }
 
 Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
+  FB_ASSIGN_OR_RETURN(Statement * synced,
+                      hub_->db().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
+                                         "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
+                                         "last_sync_ms = excluded.last_sync_ms WHERE "
+                                         "excluded.last_sync_ms > srv_rep_sync.last_sync_ms"));
+  synced->Bind(1, rep_id).Bind(2, static_cast<int64_t>(wall_->NowMs()));
+  FB_RETURN_IF_ERROR(synced->Run());
+  // One read snapshot for the scope, the page and the latest sequence. A final page moves the
+  // cursor up to the latest sequence (everything up to it has been looked at), so a device that
+  // holds everything is never left below the history floor -- otherwise a device rebuilt after
+  // compaction (issue #8) would rebuild again at every sync.
+  Db& db = hub_->db();
+  const bool own_snapshot = !db.InTransaction();
+  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
+  struct EndSnapshot {
+    Db& db;
+    bool active;
+    ~EndSnapshot() {
+      if (active) (void)db.ExecScript("COMMIT");
+    }
+  } end_snapshot{db, own_snapshot};
+  FB_ASSIGN_OR_RETURN(uint64_t latest, hub_->LatestSeq());
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   RepScope scope(*this, rep_id, std::move(customers));
-  return hub_->Pull(cursor, limit, &scope);
+  FB_ASSIGN_OR_RETURN(PullPage page, hub_->Pull(cursor, limit, &scope));
+  if (!page.more) page.changes.cursor = std::max(page.changes.cursor, latest);
+  return page;
 }
 
 Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owner, bool open_only) {
@@ -598,17 +651,24 @@ Result<uint64_t> ServerStore::HistoryFloor() {
 }
 
 Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_before_ms) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(uint64_t floor, RaiseHistoryFloor(before_seq));
+  for (ScopeTrim trim; !trim.done;) {
+    FB_ASSIGN_OR_RETURN(trim, TrimScopeEvents(trim.scanned_to, before_seq, 10000));
+  }
+  while (true) {
+    FB_ASSIGN_OR_RETURN(size_t n, TrimAppliedSets(applied_before_ms, 10000));
+    if (n == 0) break;
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return floor;
+}
+
+Result<uint64_t> ServerStore::RaiseHistoryFloor(uint64_t floor) {
   Db& db = hub_->db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(uint64_t floor, HistoryFloor());
-  FB_ASSIGN_OR_RETURN(Statement * events, db.Prepare("DELETE FROM srv_scope_events WHERE seq < ?"));
-  events->Bind(1, static_cast<int64_t>(before_seq));
-  FB_RETURN_IF_ERROR(events->Run());
-  FB_ASSIGN_OR_RETURN(Statement * sets,
-                      db.Prepare("DELETE FROM fb_applied_sets WHERE applied_ms < ?"));
-  sets->Bind(1, static_cast<int64_t>(applied_before_ms));
-  FB_RETURN_IF_ERROR(sets->Run());
-  floor = std::max(floor, before_seq);
+  FB_ASSIGN_OR_RETURN(uint64_t current, HistoryFloor());
+  if (floor <= current) return current;
   FB_ASSIGN_OR_RETURN(Statement * save,
                       db.Prepare("INSERT INTO fb_meta (key, value) VALUES ('history_floor', ?) "
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
@@ -616,6 +676,59 @@ Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_
   FB_RETURN_IF_ERROR(save->Run());
   FB_RETURN_IF_ERROR(txn->Commit());
   return floor;
+}
+
+Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t before_seq,
+                                               size_t limit) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  // The next `limit` events in sequence order, each with whether it must stay: the latest removal
+  // of a customer its rep no longer holds.
+  FB_ASSIGN_OR_RETURN(
+      Statement * scan,
+      db.Prepare("SELECT e.seq, e.kind = 'removed' AND NOT EXISTS (SELECT 1 FROM srv_scope s "
+                 "WHERE s.rep_id = e.rep_id AND s.customer_id = e.customer_id) AND e.seq = "
+                 "(SELECT max(x.seq) FROM srv_scope_events x WHERE x.customer_id = e.customer_id "
+                 "AND x.rep_id = e.rep_id AND x.kind = 'removed') FROM srv_scope_events e "
+                 "WHERE e.seq > ?1 AND e.seq < ?2 ORDER BY e.seq LIMIT ?3"));
+  scan->Bind(1, static_cast<int64_t>(after_seq))
+      .Bind(2, static_cast<int64_t>(before_seq))
+      .Bind(3, static_cast<int64_t>(limit));
+  ScopeTrim out;
+  out.scanned_to = after_seq;
+  std::vector<int64_t> forget;
+  size_t scanned = 0;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, scan->Step());
+    if (!row) break;
+    ++scanned;
+    out.scanned_to = static_cast<uint64_t>(scan->Int(0));
+    if (scan->Int(1) == 0) {
+      forget.push_back(scan->Int(0));
+    } else {
+      ++out.kept;
+    }
+  }
+  FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM srv_scope_events WHERE seq = ?"));
+  for (int64_t seq : forget) {
+    drop->Reset();
+    drop->Bind(1, seq);
+    FB_RETURN_IF_ERROR(drop->Run());
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  out.forgotten = forget.size();
+  out.done = scanned < limit;
+  return out;
+}
+
+Result<size_t> ServerStore::TrimAppliedSets(uint64_t before_ms, size_t limit) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * drop,
+      hub_->db().Prepare("DELETE FROM fb_applied_sets WHERE rowid IN (SELECT "
+                         "rowid FROM fb_applied_sets WHERE applied_ms < ? LIMIT ?)"));
+  drop->Bind(1, static_cast<int64_t>(before_ms)).Bind(2, static_cast<int64_t>(limit));
+  FB_RETURN_IF_ERROR(drop->Run());
+  return static_cast<size_t>(hub_->db().LastChanges());
 }
 
 }  // namespace fieldbook::server

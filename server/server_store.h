@@ -80,6 +80,13 @@ struct Conflict {
   std::string status;
 };
 
+struct ScopeTrim {
+  size_t forgotten = 0;
+  size_t kept = 0;          // latest removals kept for the push gate
+  uint64_t scanned_to = 0;  // the last event looked at
+  bool done = false;        // nothing left before the bound
+};
+
 class ServerStore {
  public:
   static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
@@ -103,8 +110,14 @@ class ServerStore {
   Result<std::vector<TerritoryInfo>> ListTerritories();
   Status AssignTerritory(const std::string& territory_id, const std::string& rep_id,
                          const std::string& actor);
+  // Refused (kConflict) for a customer in the public pool: pool_store.h assigns those.
   Status ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
                           const std::string& actor);
+  // Sets a customer's owner_rep_id (empty: none) and recomputes who holds it, with `reason` in the
+  // scope history. For the pool (pool_store.h), which maintains srv_pool itself: a customer listed
+  // there is held by nobody, whatever its owner or territory.
+  Status SetCustomerOwner(const std::string& customer_id, const std::string& rep_id,
+                          const std::string& reason);
 
   // Scopes.
   Result<std::unordered_set<std::string>> ScopeOf(const std::string& rep_id);
@@ -112,7 +125,10 @@ class ServerStore {
                                                    size_t limit);
   // Applies a rep's push with scope and read-only-column checks.
   Result<PushResult> ApplyRepPush(const Principal& rep, const ChangeSet& set);
-  // One page for a rep's replica: their customers and the shared reps and territories.
+  // One page for a rep's replica: their customers and the shared reps and territories. Records
+  // the time in srv_rep_sync: a pull follows the request's push, so everything the device had
+  // logged before then has reached the server (the pool's offline-work rule, docs/assignment.md).
+  // A final page (more = false) carries the hub's latest sequence as its cursor.
   Result<PullPage> PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit);
   // Hub-authored writes that keep scopes in step (demo data, manager edits).
   Result<PushResult> Write(const std::vector<RowWrite>& rows);
@@ -127,9 +143,22 @@ class ServerStore {
 
   // History: pulls from a cursor below the floor must rebuild from a fresh snapshot.
   Result<uint64_t> HistoryFloor();
-  // Forgets scope events and applied-set answers older than `before_seq` / `before_ms` and
-  // raises the floor accordingly (the nightly compaction extends this, issue #8).
+  // Raises the floor first, then forgets scope events before `before_seq` (see TrimScopeEvents)
+  // and applied-set answers older than `applied_before_ms`, in one transaction. Returns the floor.
   Result<uint64_t> TrimHistory(uint64_t before_seq, uint64_t applied_before_ms);
+
+  // Compaction in bounded steps (the nightly job, issue #8); each call is one transaction.
+  // Raises the history floor to `floor` (never lowers it); returns the floor in force. Raise it
+  // before forgetting anything below it, so no pull can miss what is being forgotten.
+  Result<uint64_t> RaiseHistoryFloor(uint64_t floor);
+  // Looks at the next `limit` scope events after `after_seq` and before `before_seq` and forgets
+  // them, except, for each rep and customer the rep no longer holds, the latest removal: the push
+  // gate needs its time to keep a long-offline rep's work on a customer that moved away. Call
+  // again from `scanned_to` until `done`.
+  Result<ScopeTrim> TrimScopeEvents(uint64_t after_seq, uint64_t before_seq, size_t limit);
+  // Forgets up to `limit` stored push answers applied before `before_ms` (a set retried after
+  // that is applied again, which the merge makes harmless). Returns how many were forgotten.
+  Result<size_t> TrimAppliedSets(uint64_t before_ms, size_t limit);
 
   bool RepExists(const std::string& rep_id);
 

@@ -4,8 +4,11 @@
 #include <chrono>
 
 #include "admin_api.h"
+#include "assignment_api.h"
 #include "auth.h"
 #include "log.h"
+#include "report_api.h"
+#include "verification_store.h"
 
 namespace fieldbook::server {
 
@@ -57,8 +60,12 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   }
   const bool sync = path == "/v1/sync";
   const bool whoami = path == "/v1/whoami";
-  const bool admin = path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts";
-  if (!sync && !admin && !whoami) return JsonError(404, "not_found", "no route " + path);
+  const bool pool = IsAssignmentRoute(path);  // assignment and the pool (assignment_api.h)
+  const bool admin = !pool && (path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts");
+  const bool reports = path.rfind("/v1/reports/", 0) == 0;
+  if (!sync && !admin && !whoami && !reports && !pool) {
+    return JsonError(404, "not_found", "no route " + path);
+  }
 
   std::unique_lock<std::mutex> lock(mu_);
   auto principal = Authenticate(request);
@@ -69,7 +76,9 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   if (!*principal) {
     return JsonError(401, "unauthorized", "missing, unknown or disabled device token");
   }
-  if (admin) return HandleAdminRequest(store_, request, **principal);
+  if (pool) return HandleAssignmentRequest(store_, wall_, request, **principal);
+  if (admin) return HandleAdminRequest(store_, request, **principal, wall_);
+  if (reports) return HandleReportRequest(store_, request, **principal, wall_);
   if (whoami) {
     boost::json::object body{
         {"rep", (*principal)->rep_id}, {"name", (*principal)->name}, {"role", (*principal)->role}};
@@ -131,6 +140,38 @@ HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal
       if (!page.ok()) return fail(500, "internal", page.status().ToString());
       response.pull = std::move(page->changes);
       response.more = page->more;
+      // Verification (docs/sync.md, "Verification and repair"), once the device is caught up.
+      if (!response.more) {
+        VerificationStore verification(store_, wall_, options_.verification);
+        // The digests describe the device as of its cursor: they are comparable with the hub's
+        // only when this page brought it nothing.
+        bool partial = false;
+        if (req.has_digests && response.pull.rows.empty() &&
+            response.pull.evicted_customers.empty()) {
+          auto check = verification.Check(DigestReport{
+              rep.rep_id, req.replica_id, req.digest_buckets, req.digest_schema, req.digests});
+          if (!check.ok()) return fail(500, "internal", check.status().ToString());
+          response.digests_checked = check->compared;
+          partial = check->more;
+          if (check->compared) {
+            response.repair_buckets = std::move(check->repair_buckets);
+            response.repair = std::move(check->repair);
+          }
+          LogEvent(check->buckets_mismatched > 0 ? "warn" : "info", "replica_verified",
+                   {{"rep", rep.rep_id},
+                    {"replica", req.replica_id},
+                    {"outcome", check->outcome},
+                    {"buckets_compared", std::to_string(check->buckets_compared)},
+                    {"buckets_resent", std::to_string(response.repair_buckets.size())},
+                    {"rows_resent", std::to_string(response.repair.rows.size())}});
+        }
+        auto ask = verification.Wanted(rep.rep_id, req.replica_id);
+        if (!ask.ok()) return fail(500, "internal", ask.status().ToString());
+        // A repair cut short by its size continues with the next request's digests, whether or
+        // not the check had been asked for.
+        response.verify = ask->verify || partial;
+        response.verify_deep = ask->deep;
+      }
     }
   }
   response.hub_time_ms = wall_.NowMs();

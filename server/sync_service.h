@@ -5,6 +5,8 @@
 //   GET  /healthz     liveness and the hub's sequence number
 //   GET  /metrics     Prometheus text
 //   /v1/admin/...     the managers' JSON API (admin_api.h); GET /v1/conflicts for reps
+//   /v1/pool...       the public pool for reps; /v1/admin/{assignment,pool}... (assignment_api.h)
+//   GET /v1/reports/  grading reports for a rep's device, scoped to that rep (report_api.h)
 // Errors are JSON bodies: 401 missing, unknown or disabled token; 403 wrong role; 400 malformed
 // input; 409 a set id reused by another device; 413 over a size limit; 500 a bug (logged).
 //
@@ -20,6 +22,7 @@
 #include "http_types.h"
 #include "metrics.h"
 #include "server_store.h"
+#include "verification_store.h"
 
 namespace fieldbook::server {
 
@@ -28,7 +31,8 @@ inline constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
 struct SyncServiceOptions {
   size_t default_page_rows = 1000;
   size_t max_page_rows = 5000;
-  DecodeLimits limits;  // on what a device may send
+  DecodeLimits limits;               // on what a device may send
+  VerificationOptions verification;  // replica verification (verification_store.h)
 };
 
 class SyncService final : public RequestHandler {

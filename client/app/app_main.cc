@@ -82,7 +82,7 @@ Lang ChooseLang(const std::string& flag) {
 }
 
 // The screenshot tour: the customer list, a customer's page and visits, the log-visit form
-// (cancelled: the tour writes nothing), the plan and the review list.
+// (cancelled: the tour writes nothing), the plan, the review list and the reports.
 int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   std::error_code ec;
   std::filesystem::create_directories(o.screenshot_dir, ec);
@@ -153,7 +153,17 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   shot("05-plan.png");
   step(app.Click("tab.review"), "open the review list");
   shot("06-review.png");
+  step(app.Click("tab.reports"), "open the reports");
+  shot("07-reports.png");
+  step(app.Click("tab.pool"), "open the public pool");
+  shot("08-pool.png");
   return failures == 0 ? 0 : 1;
+}
+
+StoreDataSourceOptions DataOptions() {
+  StoreDataSourceOptions options;
+  options.pool_transports = HttpPoolTransports();  // syncs carry the public pool's requests
+  return options;
 }
 
 int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
@@ -269,8 +279,9 @@ int main(int argc, char** argv) {
   SystemWallClock clock;
   ViewModel vm(
       [&path, &clock]() -> Result<std::unique_ptr<DataSource>> {
-        FB_ASSIGN_OR_RETURN(std::unique_ptr<StoreDataSource> ds,
-                            StoreDataSource::Open(path, clock, HttpTransports()));
+        FB_ASSIGN_OR_RETURN(
+            std::unique_ptr<StoreDataSource> ds,
+            StoreDataSource::Open(path, clock, HttpTransports(), DataOptions(), HttpReports()));
         return std::unique_ptr<DataSource>(std::move(ds));
       },
       clock);

@@ -13,6 +13,8 @@ AppUi::AppUi(Lang lang, WallClock& clock)
       customer_(s_),
       visit_(s_, clock),
       plan_(s_),
+      reports_(s_),
+      pool_(s_),
       status_(s_),
       review_(s_) {}
 
@@ -67,6 +69,26 @@ void AppUi::Draw(const Snapshot& snap, Intents& intents) {
       ImGui::EndTabItem();
     }
 
+    const bool reports_open = ImGui::BeginTabItem(s_.tab_reports);
+    Anchor("tab.reports");
+    if (reports_open) {
+      tab_ = Tab::kReports;
+      ImGui::BeginChild("reports");
+      reports_.Draw(snap, intents);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+
+    const bool pool_open = ImGui::BeginTabItem(s_.tab_pool);
+    Anchor("tab.pool");
+    if (pool_open) {
+      tab_ = Tab::kPool;
+      ImGui::BeginChild("pool");
+      pool_.Draw(snap, intents);
+      ImGui::EndChild();
+      ImGui::EndTabItem();
+    }
+
     const std::string review_label =
         ui::Format(s_.tab_review_fmt, static_cast<int>(snap.review->size())) + "###review";
     const bool review_open = ImGui::BeginTabItem(review_label.c_str());
@@ -83,7 +105,9 @@ void AppUi::Draw(const Snapshot& snap, Intents& intents) {
   status_.Draw(snap, intents);
 
   // Routing between screens, for the next frame.
-  if (plan_.open_customer_requested) switch_to_customers_ = true;
+  if (plan_.open_customer_requested || reports_.open_customer_requested) {
+    switch_to_customers_ = true;
+  }
   if (customer_.log_visit_requested) {
     const CustomerDetail& d = *snap.customer;
     visit_.Open(d.id, d.name.empty() ? d.name_latin : d.name);

@@ -1,7 +1,7 @@
 // AppUi: the desktop app's window content — tabs for the customers (list beside the customer
-// page), today's plan and the review list, the status bar, and the log-visit modal. It composes
-// the screens and routes between them (a plan line opens the customer page; "Log visit" opens the
-// form); the screens hold their own state.
+// page), today's plan, the reports and the review list, the status bar, and the log-visit modal. It
+// composes the screens and routes between them (a plan line opens the customer page; "Log visit"
+// opens the form); the screens hold their own state.
 //
 // Draw reads only the snapshot and posts only intents: no SQL, no network, never blocks.
 //
@@ -17,6 +17,8 @@
 #include "screens/customer_screen.h"
 #include "screens/log_visit_form.h"
 #include "screens/plan_screen.h"
+#include "screens/pool_screen.h"
+#include "screens/reports_screen.h"
 #include "screens/review_panel.h"
 #include "screens/status_bar.h"
 #include "snapshot.h"
@@ -26,7 +28,7 @@ namespace fieldbook::app {
 
 class AppUi {
  public:
-  enum class Tab { kCustomers, kPlan, kReview };
+  enum class Tab { kCustomers, kPlan, kReports, kPool, kReview };
 
   // `clock` is read on the UI thread (check-in/out buttons) and must outlive the AppUi.
   AppUi(Lang lang, WallClock& clock);
@@ -48,6 +50,8 @@ class AppUi {
   CustomerScreen customer_;
   LogVisitForm visit_;
   PlanScreen plan_;
+  ReportsScreen reports_;
+  PoolScreen pool_;
   StatusBar status_;
   ReviewPanel review_;
   Tab tab_ = Tab::kCustomers;

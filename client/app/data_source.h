@@ -19,6 +19,7 @@
 
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
+#include "rep_reports.h"
 
 namespace fieldbook::app {
 
@@ -127,6 +128,12 @@ struct CustomerDetail {
   std::optional<int64_t> monetary;
   std::optional<double> churn_risk;
   std::vector<std::string> grade_reasons;  // one sentence each, from grade_reasons (JSON)
+  // The grade above is provisional: computed on this device from what the rep recorded since the
+  // server's grade (graded_at is then the server grade it was based on, "" if none), until the
+  // server's next grade arrives. server_tier is the server's tier meanwhile.
+  bool grade_provisional = false;
+  std::string grade_computed_at;  // ISO-8601, provisional grades
+  std::string server_tier;
 
   std::vector<ContactRow> contacts;
   std::vector<VisitRow> visits;  // newest first
@@ -148,9 +155,21 @@ struct PlanItem {
   std::string task_id;  // set when the line is an open task (it can be marked done)
 };
 
+// One of the rep's customers due to return to the public pool (公海) soon, computed on the device
+// (client::ClientStore::ReclaimWarnings): a visit or an order logged here clears it at once.
+struct ReclaimWarningRow {
+  std::string customer_id;
+  std::string name;
+  std::string tier;
+  std::string last_activity;  // YYYY-MM-DD; "" = no visit or order on record
+  std::string deadline;       // YYYY-MM-DD: the last safe day
+  int64_t days_until = 0;     // until it returns to the pool; <= 0: due now
+};
+
 struct Plan {
-  std::string today;            // YYYY-MM-DD
-  std::vector<PlanItem> items;  // overdue, then due today, then suggested
+  std::string today;                                // YYYY-MM-DD
+  std::vector<PlanItem> items;                      // overdue, then due today, then suggested
+  std::vector<ReclaimWarningRow> reclaim_warnings;  // soonest first
 };
 
 // Local sync bookkeeping: what waits to be pushed and what the hub refused.
@@ -173,6 +192,72 @@ struct VisitDraft {
   std::string check_out;       // ISO-8601 UTC or ""
   std::optional<double> lat;
   std::optional<double> lon;
+};
+
+// The reports view (issue #6). Tiers and at-risk customers come from the replica (they work
+// offline); the tier migration and the portfolio are the server's reports for this rep, as last
+// fetched (server_as_of says when).
+struct TierBar {
+  std::string tier;  // "" = not graded
+  int64_t customers = 0;
+  int64_t provisional = 0;  // of which graded provisionally on this device
+};
+
+struct AtRiskRow {
+  std::string customer_id;
+  std::string name;
+  std::string tier;
+  std::string lifecycle;
+  double churn_risk = 0;
+  std::string reasons;
+  bool provisional = false;
+};
+
+struct Reports {
+  std::vector<TierBar> tiers;      // in the rules' order, not graded last
+  std::vector<AtRiskRow> at_risk;  // riskiest first
+  bool server_fetched = false;     // a copy of the server's reports is on the device
+  std::string server_as_of;        // local "YYYY-MM-DD HH:MM" of that copy
+  std::optional<client::TierMigration> migration;  // nullopt: no grading run (or no copy) yet
+  std::optional<client::RepPortfolio> portfolio;
+  std::string server_error;  // why the last fetch failed ("" when it did not)
+};
+
+// The public pool view (issue #7): the pool in the rep's regions as of the last sync, and the
+// rep's claim and release requests with the server's answers.
+struct PoolRow {
+  std::string id;
+  std::string name;
+  std::string city;
+  std::string region;
+  std::string tier;
+  std::string since;   // YYYY-MM-DD
+  std::string reason;  // why it is in the pool
+  bool claimable = true;
+  std::string refusal;  // why the server would refuse a claim (as of the listing)
+  bool claim_pending = false;
+};
+
+struct PoolRequestRow {
+  std::string request_id;
+  bool claim = true;  // false: a release
+  std::string customer_id;
+  std::string customer_name;
+  std::string status;  // pending, granted, refused
+  std::string reason;  // the server's answer
+  std::string requested_at;
+  std::string answered_at;
+};
+
+struct PoolView {
+  bool fetched = false;  // the device has a copy of the pool
+  std::string as_of;     // when the server made the listing, ISO-8601 UTC
+  int64_t claims_today = 0, daily_claims = 0;
+  int64_t holding = 0, holding_cap = 0;
+  std::vector<std::string> regions;  // empty: every region
+  std::vector<PoolRow> rows;
+  std::vector<PoolRequestRow> requests;  // newest first
+  std::string error;  // why the last sync could not exchange the pool ("" when it could)
 };
 
 struct SyncSummary {
@@ -204,6 +289,27 @@ class DataSource {
   // One full sync with the server. kUnavailable when it cannot be reached (the device is
   // offline), kInvalidArgument when no server is configured.
   virtual Result<SyncSummary> Sync() = 0;
+
+  // The reports view. The defaults (no reports) suit data sources without them.
+  virtual Result<Reports> LoadReports(const std::string& today) {
+    (void)today;
+    return Reports{};
+  }
+  // Fetches the server's reports for this rep and keeps them on the device; a failure leaves the
+  // last copy in place (LoadReports then says why in server_error).
+  virtual Status RefreshServerReports(const std::string& today) {
+    (void)today;
+    return Status::Ok();
+  }
+
+  // The public pool view. The defaults (no pool) suit data sources without one.
+  virtual Result<PoolView> LoadPool() { return PoolView{}; }
+  // Records a claim of a pooled customer, sent at the next sync; a Status with a sentence for
+  // the rep when it cannot be recorded (not in the pool, already claimed).
+  virtual Status ClaimFromPool(const std::string& customer_id) {
+    (void)customer_id;
+    return Status::Rejected("this device has no public pool");
+  }
 };
 
 // Opens a DataSource; called once, on the worker thread.

@@ -8,7 +8,8 @@ namespace {
 
 bool LatestWins(const Intent& intent) {
   return std::holds_alternative<SetFilter>(intent) ||
-         std::holds_alternative<SelectCustomer>(intent);
+         std::holds_alternative<SelectCustomer>(intent) ||
+         std::holds_alternative<RefreshReports>(intent);
 }
 
 }  // namespace

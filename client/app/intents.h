@@ -40,8 +40,14 @@ struct CompleteTask {
   std::string task_id;
 };
 struct SyncNow {};
+struct RefreshReports {};   // latest wins; fetch the server's reports for this rep again
+struct ClaimFromPool {      // record a claim of a pooled customer, sent at the next sync
+  uint64_t request_id = 0;  // echoed in Snapshot::last_claim
+  std::string customer_id;
+};
 
-using Intent = std::variant<SetFilter, SelectCustomer, SubmitVisit, CompleteTask, SyncNow>;
+using Intent = std::variant<SetFilter, SelectCustomer, SubmitVisit, CompleteTask, SyncNow,
+                            RefreshReports, ClaimFromPool>;
 
 // What a screen posts to. False: not accepted (the queue is full); nothing was posted.
 class Intents {

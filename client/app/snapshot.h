@@ -1,6 +1,6 @@
 // Snapshot: everything the screens draw, as one immutable value published by the view model's
 // worker. Parts that are expensive to copy (the customer list, the customer page, the plan, the
-// review list) are shared between successive snapshots and replaced, never changed, so
+// reports, the review list) are shared between successive snapshots and replaced, never changed, so
 // publishing a new status line does not copy 50,000 list rows.
 //
 // Every shared_ptr member is non-null (empty values until loaded), so screens need no checks.
@@ -45,6 +45,14 @@ struct VisitResult {
   std::string visit_id;
 };
 
+// The outcome of the last ClaimFromPool, for the pool screen.
+struct ClaimResult {
+  uint64_t request_id = 0;  // 0: none yet
+  bool ok = false;
+  std::string customer_id;
+  std::string message;  // why it was not recorded
+};
+
 struct Snapshot {
   uint64_t version = 0;       // increases with every publish
   uint64_t intents_done = 0;  // accepted intents carried out (see IntentQueue::accepted)
@@ -59,9 +67,12 @@ struct Snapshot {
   std::shared_ptr<const CustomerDetail> customer;  // empty id when none is loaded
 
   std::shared_ptr<const Plan> plan;
+  std::shared_ptr<const Reports> reports;
+  std::shared_ptr<const PoolView> pool;
   std::shared_ptr<const std::vector<ReviewItem>> review;
   StatusInfo status;
   VisitResult last_visit;
+  ClaimResult last_claim;
 
   // Every non-ASCII code point in the text above, sorted: the font atlas must hold these glyphs.
   std::shared_ptr<const std::vector<uint32_t>> glyphs;

@@ -2,10 +2,11 @@
 
 #include <algorithm>
 #include <ctime>
+#include <optional>
 #include <unordered_set>
 #include <utility>
 
-#include <boost/json.hpp>
+#include "rep_reports.h"
 
 namespace fieldbook::app {
 
@@ -47,26 +48,11 @@ bool Matches(const CustomerFilter& f, const client::Customer& c, bool overdue) {
          (f.region.empty() || f.region == c.region_class) && (!f.overdue_only || overdue);
 }
 
-// {"rules_version":1,"reasons":[{"rule":"recency","detail":"..."}]} -> "recency: ..." lines.
-std::vector<std::string> ReasonLines(const std::string& json) {
+// A grade's reasons as "recency: ..." lines.
+std::vector<std::string> ReasonLines(const std::vector<GradeReason>& reasons) {
   std::vector<std::string> out;
-  if (json.empty()) return out;
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(json, ec);
-  if (ec || !v.is_object()) return {json};
-  const auto* reasons = v.as_object().if_contains("reasons");
-  if (reasons == nullptr || !reasons->is_array()) return out;
-  for (const boost::json::value& r : reasons->as_array()) {
-    if (!r.is_object()) continue;
-    std::string line;
-    if (const auto* rule = r.as_object().if_contains("rule"); rule && rule->is_string()) {
-      line = std::string(rule->as_string()) + ": ";
-    }
-    if (const auto* detail = r.as_object().if_contains("detail"); detail && detail->is_string()) {
-      line += std::string(detail->as_string());
-    }
-    out.push_back(std::move(line));
-  }
+  out.reserve(reasons.size());
+  for (const GradeReason& r : reasons) out.push_back(r.rule + ": " + r.detail);
   return out;
 }
 
@@ -82,18 +68,45 @@ TransportFactory HttpTransports() {
       };
 }
 
+PoolTransportFactory HttpPoolTransports() {
+  return
+      [](const client::ClientSettings& settings) -> Result<std::unique_ptr<client::PoolTransport>> {
+        FB_ASSIGN_OR_RETURN(
+            std::unique_ptr<client::HttpPoolTransport> http,
+            client::HttpPoolTransport::Create(settings.server_url, settings.device_token));
+        return std::unique_ptr<client::PoolTransport>(std::move(http));
+      };
+}
+
+ReportsFetcher HttpReports() {
+  return
+      [](const client::ClientSettings& settings, const std::string& today) -> Result<std::string> {
+        client::HttpClientOptions options;
+        options.response_body_limit = 4u << 20;  // a report is a few kilobytes
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpClient> http,
+                            client::HttpClient::Create(settings.server_url, options));
+        return client::FetchServerReports(*http, settings.device_token, today);
+      };
+}
+
 Result<std::unique_ptr<StoreDataSource>> StoreDataSource::Open(const std::string& path,
                                                                WallClock& wall,
                                                                TransportFactory transports,
-                                                               StoreDataSourceOptions options) {
+                                                               StoreDataSourceOptions options,
+                                                               ReportsFetcher reports) {
   FB_ASSIGN_OR_RETURN(std::unique_ptr<client::ClientStore> store,
                       client::ClientStore::Open(path, wall));
-  return std::make_unique<StoreDataSource>(std::move(store), std::move(transports), options);
+  return std::make_unique<StoreDataSource>(std::move(store), std::move(transports), options,
+                                           std::move(reports));
 }
 
 StoreDataSource::StoreDataSource(std::unique_ptr<client::ClientStore> store,
-                                 TransportFactory transports, StoreDataSourceOptions options)
-    : store_(std::move(store)), transports_(std::move(transports)), options_(options) {}
+                                 TransportFactory transports, StoreDataSourceOptions options,
+                                 ReportsFetcher reports)
+    : store_(std::move(store)),
+      transports_(std::move(transports)),
+      options_(options),
+      reports_(std::move(reports)) {}
 
 Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter,
                                                     const std::string& today) {
@@ -157,10 +170,20 @@ Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
   d.notes = c.notes;
   d.lat = c.lat;
   d.lon = c.lon;
-  d.tier = c.grade_tier;
-  d.graded_at = c.graded_at;
-  d.lifecycle = c.grade_lifecycle;
-  d.churn_risk = c.grade_churn_risk;
+  // The grade shown: the provisional one while it is pending, else the server's.
+  const client::CustomerGrade& g = p.grade.shown();
+  d.tier = g.tier;
+  d.graded_at = g.graded_at;
+  d.lifecycle = g.lifecycle;
+  d.ticket_class = g.ticket_class;
+  d.recency = g.recency;
+  d.frequency = g.frequency;
+  d.monetary = g.monetary;
+  d.churn_risk = g.churn_risk;
+  d.grade_reasons = ReasonLines(g.reasons);
+  d.grade_provisional = g.provisional;
+  d.grade_computed_at = g.computed_at;
+  d.server_tier = p.grade.server.tier;
   FB_RETURN_IF_ERROR(ReadExtras(d));
 
   for (const client::Contact& k : p.contacts) {
@@ -189,21 +212,14 @@ Status StoreDataSource::ReadExtras(CustomerDetail& d) {
   // Read-only; belongs in ClientStore::ShowCustomer.
   FB_ASSIGN_OR_RETURN(
       Statement * stmt,
-      store_->replica().db().Prepare(
-          "SELECT c.grade_recency, c.grade_frequency, c.grade_monetary, c.grade_ticket_class, "
-          "c.grade_reasons, (SELECT name FROM reps WHERE id = c.owner_rep_id), "
-          "(SELECT name FROM territories WHERE id = c.territory_id) "
-          "FROM customers c WHERE c.id = ?1"));
+      store_->replica().db().Prepare("SELECT (SELECT name FROM reps WHERE id = c.owner_rep_id), "
+                                     "(SELECT name FROM territories WHERE id = c.territory_id) "
+                                     "FROM customers c WHERE c.id = ?1"));
   stmt->Bind(1, d.id);
   FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
   if (row) {
-    if (!stmt->IsNull(0)) d.recency = stmt->Int(0);
-    if (!stmt->IsNull(1)) d.frequency = stmt->Int(1);
-    if (!stmt->IsNull(2)) d.monetary = stmt->Int(2);
-    d.ticket_class = stmt->Text(3);
-    d.grade_reasons = ReasonLines(stmt->Text(4));
-    d.owner_name = stmt->Text(5);
-    d.territory_name = stmt->Text(6);
+    d.owner_name = stmt->Text(0);
+    d.territory_name = stmt->Text(1);
   }
   stmt->Reset();
   return Status::Ok();
@@ -231,6 +247,12 @@ Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
   std::stable_sort(plan.items.begin(), plan.items.end(), [](const PlanItem& a, const PlanItem& b) {
     return static_cast<int>(a.kind) < static_cast<int>(b.kind);
   });
+  FB_ASSIGN_OR_RETURN(std::vector<client::ReclaimWarning> warnings, store_->ReclaimWarnings(today));
+  for (client::ReclaimWarning& w : warnings) {
+    plan.reclaim_warnings.push_back(ReclaimWarningRow{std::move(w.customer_id), std::move(w.name),
+                                                      std::move(w.tier), std::move(w.last_activity),
+                                                      std::move(w.deadline), w.days_until});
+  }
   return plan;
 }
 
@@ -281,10 +303,103 @@ Result<SyncSummary> StoreDataSource::Sync() {
   if (transport_ == nullptr || transport_for_ != key) {
     if (!transports_) return Status::InvalidArgument("this app cannot reach a server");
     FB_ASSIGN_OR_RETURN(transport_, transports_(settings));
+    pool_transport_.reset();
+    if (options_.pool_transports) {
+      FB_ASSIGN_OR_RETURN(pool_transport_, options_.pool_transports(settings));
+    }
     transport_for_ = key;
   }
-  FB_ASSIGN_OR_RETURN(client::SyncReport report, store_->Sync(*transport_));
+  // The public pool's claims and releases ride along (their failure does not fail the sync).
+  std::optional<client::PoolSync> pool;
+  if (pool_transport_ != nullptr) pool.emplace(*store_, *pool_transport_);
+  FB_ASSIGN_OR_RETURN(client::SyncReport report,
+                      store_->Sync(*transport_, {}, pool ? &*pool : nullptr));
+  pool_error_ = report.pool_error;
+  (void)RefreshServerReports(store_->Today());  // its failure is the reports view's to show
   return SyncSummary{report.rows_pushed, report.rows_rejected, report.rows_received};
+}
+
+Result<Reports> StoreDataSource::LoadReports(const std::string& today) {
+  (void)today;  // the replica's reports are as of the grades stored; the server's as fetched
+  Reports r;
+  FB_ASSIGN_OR_RETURN(std::vector<client::TierShare> tiers, store_->TierDistribution());
+  for (const client::TierShare& t : tiers)
+    r.tiers.push_back(TierBar{t.tier, t.customers, t.provisional});
+  FB_ASSIGN_OR_RETURN(std::vector<client::AtRiskEntry> risk, store_->AtRiskCustomers(50));
+  for (client::AtRiskEntry& a : risk) {
+    r.at_risk.push_back(AtRiskRow{std::move(a.customer_id), std::move(a.name), std::move(a.tier),
+                                  std::move(a.lifecycle), a.churn_risk, std::move(a.reasons),
+                                  a.provisional});
+  }
+  r.server_error = reports_error_;
+  FB_ASSIGN_OR_RETURN(std::optional<client::CachedServerReports> kept, store_->ServerReports());
+  if (kept) {
+    auto parsed = client::ParseServerReports(kept->json);
+    if (parsed.ok()) {
+      r.server_fetched = true;
+      r.server_as_of = LocalMinute(kept->fetched_ms);
+      r.migration = std::move(parsed->movement);
+      r.portfolio = std::move(parsed->portfolio);
+    } else if (r.server_error.empty()) {
+      r.server_error =
+          "the copy of the server's reports cannot be read: " + parsed.status().message();
+    }
+  }
+  return r;
+}
+
+Status StoreDataSource::RefreshServerReports(const std::string& today) {
+  if (!reports_) return Status::Ok();
+  FB_ASSIGN_OR_RETURN(client::ClientSettings settings, store_->Settings());
+  if (settings.server_url.empty() || settings.device_token.empty()) {
+    reports_error_ = "no server is set up on this device";
+    return Status::InvalidArgument(reports_error_);
+  }
+  auto fetched = reports_(settings, today);
+  if (!fetched.ok()) {
+    reports_error_ = fetched.status().message();
+    return fetched.status();
+  }
+  FB_RETURN_IF_ERROR(store_->SaveServerReports(*fetched));
+  reports_error_.clear();
+  return Status::Ok();
+}
+
+Result<PoolView> StoreDataSource::LoadPool() {
+  PoolView v;
+  v.error = pool_error_;
+  FB_ASSIGN_OR_RETURN(std::optional<client::PoolListing> listing, store_->CachedPool());
+  if (listing) {
+    v.fetched = true;
+    v.as_of = listing->as_of;
+    v.claims_today = listing->policy.claims_today;
+    v.daily_claims = listing->policy.daily_claims;
+    v.holding = listing->policy.holding;
+    v.holding_cap = listing->policy.holding_cap;
+    v.regions = listing->policy.regions;
+    for (client::PoolCustomer& c : listing->pool) {
+      v.rows.push_back(PoolRow{std::move(c.id), std::move(c.name), std::move(c.city),
+                               std::move(c.region), std::move(c.tier), c.since.substr(0, 10),
+                               std::move(c.reason), c.claimable, std::move(c.refusal),
+                               c.claim_pending});
+    }
+  }
+  FB_ASSIGN_OR_RETURN(std::vector<client::PoolRequest> requests,
+                      store_->PoolRequests(/*pending_only=*/false, 50));
+  for (client::PoolRequest& r : requests) {
+    const char* status = r.state == client::PoolRequest::State::kGranted   ? "granted"
+                         : r.state == client::PoolRequest::State::kRefused ? "refused"
+                                                                           : "pending";
+    v.requests.push_back(
+        PoolRequestRow{std::move(r.request_id), r.kind == client::PoolRequest::Kind::kClaim,
+                       std::move(r.customer_id), std::move(r.customer_name), status,
+                       std::move(r.reason), std::move(r.requested_at), std::move(r.answered_at)});
+  }
+  return v;
+}
+
+Status StoreDataSource::ClaimFromPool(const std::string& customer_id) {
+  return store_->RequestClaim(customer_id).status();
 }
 
 }  // namespace fieldbook::app

@@ -2,8 +2,8 @@
 // plus the sync transport to the server configured in the store's settings.
 //
 // It maps ClientStore's records to the screens' rows. A few reads ClientStore does not offer
-// yet (the grade's scores and reasons, the owner's and territory's names) are read-only SQL on
-// the store's replica here, marked as such; writes go through ClientStore only.
+// yet (the owner's and territory's names) are read-only SQL on the store's replica here, marked
+// as such; writes go through ClientStore only.
 //
 // Thread safety: not thread-safe, like ClientStore; created and used on the view model's worker.
 #ifndef FIELDBOOK_CLIENT_APP_STORE_DATA_SOURCE_H_
@@ -16,6 +16,7 @@
 #include "client_store.h"
 #include "data_source.h"
 #include "fieldbook/hlc.h"
+#include "pool_sync.h"
 #include "sync_engine.h"
 
 namespace fieldbook::app {
@@ -27,20 +28,38 @@ using TransportFactory = std::function<Result<std::unique_ptr<client::SyncTransp
 // HTTP(S) to settings.server_url with settings.device_token as the bearer token.
 TransportFactory HttpTransports();
 
+// Makes the transport for the public pool's routes (client/pool_sync.h) on the server named in
+// the settings; HttpPoolTransports: HTTP(S) with the device token, like HttpTransports.
+using PoolTransportFactory = std::function<Result<std::unique_ptr<client::PoolTransport>>(
+    const client::ClientSettings& settings)>;
+PoolTransportFactory HttpPoolTransports();
+
+// Fetches the server's reports for the rep in the settings, as of `today` (the rep's local date),
+// in the form ClientStore::SaveServerReports keeps (client::FetchServerReports).
+using ReportsFetcher = std::function<Result<std::string>(const client::ClientSettings& settings,
+                                                         const std::string& today)>;
+
+// GET /v1/reports/... on settings.server_url with the device token.
+ReportsFetcher HttpReports();
+
 struct StoreDataSourceOptions {
   size_t search_limit = 2000;  // most rows a search shows (the list says when there are more)
   size_t recent = 50;          // visits and orders shown on a customer page
   size_t plan_items = 60;      // follow-ups first, then suggestions, up to this many in all
+  // How a sync reaches the public pool's routes; empty: syncs do not carry the pool's requests.
+  PoolTransportFactory pool_transports;
 };
 
 class StoreDataSource final : public DataSource {
  public:
   // Opens (creating if needed) the replica at `path`. `wall` must outlive the data source.
+  // Without `reports` the server's reports are never fetched (the view shows the replica's).
   static Result<std::unique_ptr<StoreDataSource>> Open(const std::string& path, WallClock& wall,
                                                        TransportFactory transports,
-                                                       StoreDataSourceOptions options = {});
+                                                       StoreDataSourceOptions options = {},
+                                                       ReportsFetcher reports = nullptr);
   StoreDataSource(std::unique_ptr<client::ClientStore> store, TransportFactory transports,
-                  StoreDataSourceOptions options);
+                  StoreDataSourceOptions options, ReportsFetcher reports = nullptr);
 
   Result<CustomerList> ListCustomers(const CustomerFilter& filter,
                                      const std::string& today) override;
@@ -50,13 +69,18 @@ class StoreDataSource final : public DataSource {
   Result<std::string> LogVisit(const VisitDraft& draft) override;
   Status CompleteTask(const std::string& task_id) override;
   Result<uint64_t> DataVersion() override;
+  // After a successful sync, also fetches the server's reports (a failure there does not fail
+  // the sync; the reports view says why).
   Result<SyncSummary> Sync() override;
+  Result<Reports> LoadReports(const std::string& today) override;
+  Status RefreshServerReports(const std::string& today) override;
+  Result<PoolView> LoadPool() override;
+  Status ClaimFromPool(const std::string& customer_id) override;
 
   client::ClientStore& store() { return *store_; }
 
  private:
-  // Grade scores and reasons, owner and territory names: read-only SQL until ClientStore
-  // offers them.
+  // Owner and territory names: read-only SQL until ClientStore offers them.
   Status ReadExtras(CustomerDetail& detail);
 
   std::unique_ptr<client::ClientStore> store_;
@@ -65,6 +89,10 @@ class StoreDataSource final : public DataSource {
   // Kept between syncs so the connection is reused; remade when the settings change.
   std::unique_ptr<client::SyncTransport> transport_;
   std::string transport_for_;  // server_url + '\n' + token the transport was made for
+  std::unique_ptr<client::PoolTransport> pool_transport_;  // made with transport_
+  std::string pool_error_;  // SyncReport::pool_error of the last sync
+  ReportsFetcher reports_;
+  std::string reports_error_;  // why the last fetch of the server's reports failed
 };
 
 }  // namespace fieldbook::app

@@ -67,6 +67,11 @@ constexpr CodeText kCodes[] = {
     {"task_status", "open", "Open", "待办"},
     {"task_status", "done", "Done", "已完成"},
     {"task_status", "cancelled", "Cancelled", "已取消"},
+    {"lifecycle", "new", "New", "新客户"},
+    {"lifecycle", "active", "Active", "活跃"},
+    {"lifecycle", "at_risk", "At risk", "有流失风险"},
+    {"lifecycle", "churned", "Churned", "已流失"},
+    {"lifecycle", "won_back", "Won back", "已挽回"},
 };
 
 }  // namespace

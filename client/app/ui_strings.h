@@ -74,6 +74,41 @@ enum class Lang { kEnglish, kChinese };
   X(grade_ticket, "Ticket size", "客单价")                                                         \
   X(graded_at, "Graded at", "评级时间")                                                            \
   X(grade_reasons, "Why", "依据")                                                                  \
+  X(provisional, "Provisional", "暂定")                                                            \
+  X(provisional_note,                                                                              \
+    "Computed on this device from what you recorded; the server's next grade "                     \
+    "replaces it.",                                                                                \
+    "根据您在本设备上的记录计算，服务器下次评级后将被替换。")                                      \
+  X(grade_computed_at, "Computed at", "计算时间")                                                  \
+  X(server_grade, "Server grade", "服务器评级")                                                    \
+  X(tab_reports, "Reports", "报表")                                                                \
+  X(reports_title, "Reports", "报表")                                                              \
+  X(reports_refresh, "Update from server", "从服务器更新")                                         \
+  X(reports_as_of_fmt, "Server reports as of %s", "服务器报表更新于 %s")                           \
+  X(reports_never, "The server's reports are not on this device yet: sync to get them.",           \
+    "本设备上还没有服务器报表：同步后即可查看。")                                                  \
+  X(reports_failed_fmt, "Could not update from the server: %s", "无法从服务器更新：%s")            \
+  X(reports_tiers, "Customers by tier (this device, works offline)",                               \
+    "各等级客户数 (本设备数据，离线可用)")                                                         \
+  X(reports_provisional_fmt, "%lld graded provisionally", "其中 %lld 个为暂定评级")                \
+  X(not_graded_short, "Not graded", "未评级")                                                      \
+  X(reports_migration, "Tier migration between the last two grading runs",                         \
+    "最近两次评级之间的等级迁移")                                                                  \
+  X(reports_runs_fmt, "Run %lld (%s) \xE2\x86\x92 run %lld (%s); rows: before, columns: after",    \
+    "第 %lld 次 (%s) \xE2\x86\x92 第 %lld 次 (%s)；行：之前，列：之后")                            \
+  X(reports_no_runs, "No grading run yet.", "尚无评级记录。")                                      \
+  X(reports_new_tier, "new", "新")                                                                 \
+  X(reports_at_risk, "At-risk customers", "流失风险客户")                                          \
+  X(reports_no_risk, "No customer at risk.", "暂无流失风险客户。")                                 \
+  X(reports_portfolio, "My portfolio", "我的客户组合")                                             \
+  X(reports_portfolio_fmt, "As of %s", "截至 %s")                                                  \
+  X(reports_customers, "Customers", "客户数")                                                      \
+  X(reports_by_tier, "By tier", "按等级")                                                          \
+  X(reports_follow_ups, "Follow-up tasks", "跟进任务")                                             \
+  X(reports_visits, "Promised visits", "承诺的拜访")                                               \
+  X(reports_due_fmt, "%lld due today, %lld overdue", "今日到期 %lld，逾期 %lld")                   \
+  X(reports_revenue_fmt, "Revenue, last %d days", "近 %d 天营业额")                                \
+  X(reports_no_portfolio, "No portfolio from the server yet.", "暂无服务器的客户组合数据。")       \
   X(none, "None yet.", "暂无。")                                                                   \
   X(col_title, "Title", "职务")                                                                    \
   X(col_wechat, "WeChat", "微信")                                                                  \
@@ -138,7 +173,46 @@ enum class Lang { kEnglish, kChinese };
   X(col_code, "Code", "代码")                                                                      \
   X(col_record, "Record", "记录")                                                                  \
   X(col_reason, "Reason", "原因")                                                                  \
-  X(col_values, "Refused values", "被拒绝的内容")
+  X(col_values, "Refused values", "被拒绝的内容")                                                  \
+  X(tab_pool, "Public pool", "公海")                                                               \
+  X(pool_title_fmt, "Public pool (公海) as of %s", "公海客户 (更新于 %s)")                         \
+  X(pool_never, "This device has no copy of the public pool yet: sync to get it.",                 \
+    "本设备上还没有公海数据：同步后即可查看。")                                                    \
+  X(pool_caps_fmt, "Claims today %lld of %lld, holding %lld of %lld",                              \
+    "今日已认领 %lld/%lld，持有客户 %lld/%lld")                                                    \
+  X(pool_regions_fmt, "Your regions: %s", "您的区域：%s")                                          \
+  X(pool_all_regions, "Your regions: all", "您的区域：全部")                                       \
+  X(pool_empty, "No customers in the pool for you.", "公海中暂无您可认领的客户。")                 \
+  X(pool_error_fmt, "The last sync could not exchange the pool: %s (requests wait)",               \
+    "上次同步未能更新公海：%s (申请将等待下次同步)")                                               \
+  X(col_since, "In pool since", "进入公海")                                                        \
+  X(col_why, "Why", "原因")                                                                        \
+  X(pool_claim, "Claim", "认领")                                                                   \
+  X(pool_claim_waiting, "Claim waits for sync", "认领待同步")                                      \
+  X(pool_would_refuse_fmt, "The server would refuse now: %s", "服务器目前会拒绝：%s")              \
+  X(pool_claim_recorded,                                                                           \
+    "Claim recorded: it is sent at the next sync, where the server grants or refuses it.",         \
+    "认领已记录：将在下次同步时发送，由服务器批准或拒绝。")                                        \
+  X(pool_claim_failed_fmt, "Claim not recorded: %s", "认领未记录：%s")                             \
+  X(pool_requests, "Your claims and releases", "您的认领与退回申请")                               \
+  X(pool_no_requests, "No requests yet.", "暂无申请。")                                            \
+  X(req_claim, "Claim", "认领")                                                                    \
+  X(req_release, "Release", "退回公海")                                                            \
+  X(req_pending, "Waiting for sync", "待同步")                                                     \
+  X(req_granted, "Granted", "已批准")                                                              \
+  X(req_released, "Released", "已退回")                                                            \
+  X(req_refused, "Refused", "被拒绝")                                                              \
+  X(col_requested, "Asked", "申请时间")                                                            \
+  X(col_answer, "Server's answer", "服务器答复")                                                   \
+  X(plan_reclaim, "Returning to the public pool", "即将退回公海")                                  \
+  X(reclaim_in_fmt, "Returns to the pool in %lld days unless visited or ordered",                  \
+    "%lld 天后退回公海，除非拜访或下单")                                                           \
+  X(reclaim_tomorrow, "Returns to the pool tomorrow unless visited or ordered",                    \
+    "明天退回公海，除非拜访或下单")                                                                \
+  X(reclaim_due, "Due to return to the pool: visit or order now, then sync",                       \
+    "已到期退回公海：请尽快拜访或下单并同步")                                                      \
+  X(reclaim_last_fmt, "last visit or order %s", "上次拜访或下单 %s")                               \
+  X(reclaim_no_activity, "no visit or order on record", "无拜访或订单记录")
 
 struct Strings {
 #define FIELDBOOK_UI_STRING_FIELD(name, en, zh) const char* name;
@@ -156,7 +230,7 @@ std::optional<Lang> ParseLang(std::string_view text);
 std::string_view CodeLabel(Lang lang, std::string_view code);
 
 // Known codes of one enumeration, in display order: "tier", "purpose", "outcome", "stage", "type",
-// "region", "relationship", "task_kind", "task_status".
+// "region", "relationship", "task_kind", "task_status", "lifecycle".
 const std::vector<std::string>& CodesOf(std::string_view enumeration);
 
 // Every text the UI may show in `lang` (strings and code labels), for the font atlas.

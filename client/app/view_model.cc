@@ -52,6 +52,26 @@ void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
   for (const FeedbackRow& f : d.feedback) AddGlyphs(f.complaint, out);
 }
 
+void AddGlyphs(const Reports& r, std::set<uint32_t>& out) {
+  for (const AtRiskRow& a : r.at_risk) {
+    AddGlyphs(a.name, out);
+    AddGlyphs(a.reasons, out);
+  }
+  if (r.portfolio) AddGlyphs(r.portfolio->rep_name, out);
+  AddGlyphs(r.server_error, out);
+}
+
+void AddGlyphs(const PoolView& p, std::set<uint32_t>& out) {
+  for (const PoolRow& r : p.rows) {
+    for (const std::string* s : {&r.name, &r.city, &r.reason, &r.refusal}) AddGlyphs(*s, out);
+  }
+  for (const PoolRequestRow& r : p.requests) {
+    AddGlyphs(r.customer_name, out);
+    AddGlyphs(r.reason, out);
+  }
+  AddGlyphs(p.error, out);
+}
+
 template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
@@ -65,9 +85,11 @@ struct Dirty {
   bool customer = false;
   bool plan = false;
   bool sync_state = false;
+  bool reports = false;
+  bool pool = false;
 
-  void All() { list = customer = plan = sync_state = true; }
-  bool Any() const { return list || customer || plan || sync_state; }
+  void All() { list = customer = plan = sync_state = reports = pool = true; }
+  bool Any() const { return list || customer || plan || sync_state || reports || pool; }
 };
 
 }  // namespace
@@ -77,6 +99,8 @@ Snapshot Snapshot::Empty() {
   s.customers = std::make_shared<const CustomerList>();
   s.customer = std::make_shared<const CustomerDetail>();
   s.plan = std::make_shared<const Plan>();
+  s.reports = std::make_shared<const Reports>();
+  s.pool = std::make_shared<const PoolView>();
   s.review = std::make_shared<const std::vector<ReviewItem>>();
   s.glyphs = std::make_shared<const std::vector<uint32_t>>();
   return s;
@@ -191,7 +215,7 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                    state_.last_visit.message = id.ok() ? "" : id.status().message();
                    state_.last_visit.visit_id = id.ok() ? *id : "";
                    if (!id.ok()) return;
-                   dirty.list = dirty.plan = dirty.sync_state = true;
+                   dirty.list = dirty.plan = dirty.sync_state = dirty.reports = true;
                    if (i.draft.customer_id == state_.selected_id) dirty.customer = true;
                  },
                  [this, &dirty](const CompleteTask& i) {
@@ -200,6 +224,17 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                    dirty.list = dirty.customer = dirty.plan = dirty.sync_state = true;
                  },
                  [this, &dirty](const SyncNow&) { RunSync(dirty); },
+                 [this, &dirty](const ClaimFromPool& i) {
+                   Status s = ds_->ClaimFromPool(i.customer_id);
+                   state_.last_claim = ClaimResult{i.request_id, s.ok(), i.customer_id,
+                                                   s.ok() ? std::string() : s.message()};
+                   dirty.pool = true;
+                 },
+                 [this, &dirty](const RefreshReports&) {
+                   // A failure is shown in the reports view (server_error), not as an app error.
+                   (void)ds_->RefreshServerReports(state_.today);
+                   dirty.reports = true;
+                 },
              },
              intent);
 }
@@ -269,9 +304,28 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
         AddGlyphs(item.customer_name, glyphs_);
         AddGlyphs(item.reason, glyphs_);
       }
+      for (const ReclaimWarningRow& w : plan->reclaim_warnings) AddGlyphs(w.name, glyphs_);
       state_.plan = std::make_shared<const Plan>(std::move(plan).value());
     } else {
       Fail(plan.status(), "cannot build today's plan");
+    }
+  }
+  if (dirty.pool) {
+    auto pool = ds_->LoadPool();
+    if (pool.ok()) {
+      AddGlyphs(*pool, glyphs_);
+      state_.pool = std::make_shared<const PoolView>(std::move(pool).value());
+    } else {
+      Fail(pool.status(), "cannot read the public pool");
+    }
+  }
+  if (dirty.reports) {
+    auto reports = ds_->LoadReports(today);
+    if (reports.ok()) {
+      AddGlyphs(*reports, glyphs_);
+      state_.reports = std::make_shared<const Reports>(std::move(reports).value());
+    } else {
+      Fail(reports.status(), "cannot build the reports");
     }
   }
   if (dirty.sync_state) {
@@ -292,6 +346,7 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
   AddGlyphs(state_.error, glyphs_);
   AddGlyphs(state_.status.sync_message, glyphs_);
   AddGlyphs(state_.last_visit.message, glyphs_);
+  AddGlyphs(state_.last_claim.message, glyphs_);
   if (glyphs_.size() != published_glyphs_) {
     state_.glyphs = std::make_shared<const std::vector<uint32_t>>(glyphs_.begin(), glyphs_.end());
     published_glyphs_ = glyphs_.size();

@@ -42,6 +42,19 @@
 //                                           not be)
 //   sharedTexts entries are at most kMaxSharedTextBytes bytes.
 //
+// Sync requests and responses wrap change sets; besides them they say (schema version 2 added the
+// verification fields, docs/sync.md "Verification and repair"):
+//
+//   SyncRequest  := schemaVersion replicaId hasPush [push:ChangeSet] pullCursor pageLimit
+//                   hasDigests [digestBuckets digestSchema digests:List(BucketDigest)]
+//   SyncResponse := schemaVersion hasPushResult [pushResult] pull:ChangeSet more rebuild hubTimeMs
+//                   verify verifyDeep digestsChecked
+//                   [repairBuckets:List(BucketDigest) repair:ChangeSet]
+//   BucketDigest := table:UInt32 bucket:UInt32 rows:UInt64 sum:UInt64
+//                                        -- 3 data words, no pointers
+// A bracketed part is written only when the flag before it is set (hasPush, hasPushResult,
+// hasDigests, digestsChecked) and read only then; otherwise it decodes as its default.
+//
 // The encoder fills tableNames and columnNames with each distinct name once, in order of first
 // use; sharedTexts likewise with each text value of at most kMaxSharedTextBytes bytes that occurs
 // in two or more columns of the set, which all refer to it (other texts are sent inline as
@@ -64,6 +77,7 @@
 //      lists of zero-sized structs, that make a small message decode into a huge value. A column
 //      value union member this build does not know is rejected.
 //   5. Counts and lengths are checked against DecodeLimits before the elements are copied:
+//      digests and repairBuckets <= max_digests,
 //      origins <= max_origins, tableNames and rows and evictedCustomers <= max_rows, columnNames
 //      <= max_rows * max_columns_per_row, columns <= max_columns_per_row, every text <=
 //      max_id_bytes (ids, names) or max_text_bytes (values, reasons). Every table and column
@@ -77,7 +91,9 @@
 //      read but not otherwise checked; they do not reach the decoded value.
 //   6. The decoded value passes Validate* (change_set_codec.h): schema versions >= 1, ids
 //      non-empty, bounded, UTF-8 without NUL, origin indices in range, hlcs non-zero, text values
-//      UTF-8, no NaN.
+//      UTF-8, no NaN; a request's digest bucket count in 1..kMaxDigestBuckets and every digest's
+//      bucket below it, a response's repair buckets below kMaxDigestBuckets; no (table, bucket)
+//      twice in either list.
 // Any failure is a Status (kResourceExhausted for limits, kCorrupt otherwise); Cap'n Proto's
 // kj::Exception and std::exception are caught at the boundary and converted.
 #include "fieldbook/change_set_codec.h"
@@ -294,6 +310,33 @@ Status ValidatePushResultAt(const PushResult& result, const DecodeLimits& limits
     auto at = [&] { return std::string(name) + " restamp " + std::to_string(i); };
     FB_RETURN_IF_ERROR(CheckId(restamp.table, "table", IdRule::kRequired, limits, at));
     FB_RETURN_IF_ERROR(CheckId(restamp.row_id, "row id", IdRule::kRequired, limits, at));
+  }
+  return Status::Ok();
+}
+
+// Bucket digests: at most max_digests, each bucket < `buckets`, no (table, bucket) twice.
+Status ValidateDigests(const std::vector<BucketDigest>& digests, uint32_t buckets,
+                       const DecodeLimits& limits, std::string_view name, std::string_view noun) {
+  auto at_list = [&] { return std::string(name); };
+  FB_RETURN_IF_ERROR(CheckCount(digests.size(), limits.max_digests, noun, at_list));
+  std::vector<std::pair<uint32_t, uint32_t>> seen;
+  seen.reserve(digests.size());
+  for (size_t i = 0; i < digests.size(); ++i) {
+    const BucketDigest& d = digests[i];
+    if (d.bucket >= buckets) {
+      return CorruptAt(
+          [&] { return std::string(name) + " " + std::string(noun) + " " + std::to_string(i); },
+          "bucket " + std::to_string(d.bucket) + " out of range (" + std::to_string(buckets) +
+              " buckets)");
+    }
+    seen.emplace_back(d.table, d.bucket);
+  }
+  std::sort(seen.begin(), seen.end());
+  const auto twice = std::adjacent_find(seen.begin(), seen.end());
+  if (twice != seen.end()) {
+    return CorruptAt(at_list, "table " + std::to_string(twice->first) + " bucket " +
+                                  std::to_string(twice->second) + " appears twice in " +
+                                  std::string(noun));
   }
   return Status::Ok();
 }
@@ -524,6 +567,21 @@ void WritePushResult(const PushResult& result, wire::PushResult::Builder out) {
     restamp_out.setHlc(restamp.hlc.packed());
   }
 }
+
+void WriteDigests(const std::vector<BucketDigest>& digests,
+                  capnp::List<wire::BucketDigest>::Builder out) {
+  for (unsigned i = 0; i < out.size(); ++i) {
+    const BucketDigest& d = digests[i];
+    auto digest_out = out[i];
+    digest_out.setTable(d.table);
+    digest_out.setBucket(d.bucket);
+    digest_out.setRows(d.rows);
+    digest_out.setSum(d.sum);
+  }
+}
+
+// Words a list of `n` bucket digests occupies, with its pointer and tag.
+size_t DigestWords(size_t n) { return 2 + 3 * n; }
 
 // A builder whose first segment holds `estimated_words`, so the message is usually one segment.
 capnp::MallocMessageBuilder MakeBuilder(size_t estimated_words) {
@@ -877,12 +935,25 @@ Result<PushResult> ReadPushResult(wire::PushResult::Reader in, const DecodeLimit
   return result;
 }
 
+Status ReadDigests(capnp::List<wire::BucketDigest>::Reader in, const DecodeLimits& limits,
+                   std::string_view name, std::string_view noun, std::vector<BucketDigest>* out) {
+  auto at = [&] { return std::string(name); };
+  FB_RETURN_IF_ERROR(CheckCount(in.size(), limits.max_digests, noun, at));
+  out->resize(in.size());
+  for (unsigned i = 0; i < in.size(); ++i) {
+    const auto d = in[i];
+    (*out)[i] = BucketDigest{d.getTable(), d.getBucket(), d.getRows(), d.getSum()};
+  }
+  return Status::Ok();
+}
+
 constexpr std::string_view kChangeSetName = "change set";
 constexpr std::string_view kRequestName = "sync request";
 constexpr std::string_view kRequestPushName = "sync request push";
 constexpr std::string_view kResponseName = "sync response";
 constexpr std::string_view kResponsePushResultName = "sync response push result";
 constexpr std::string_view kResponsePullName = "sync response pull";
+constexpr std::string_view kResponseRepairName = "sync response repair";
 
 Result<ChangeSet> ReadRoot(wire::ChangeSet::Reader in, const ReadContext& context) {
   return ReadChangeSet(in, context, kChangeSetName);
@@ -901,6 +972,13 @@ Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const ReadContext& co
   }
   request.pull_cursor = in.getPullCursor();
   request.page_limit = in.getPageLimit();
+  request.has_digests = in.getHasDigests();
+  if (request.has_digests) {
+    request.digest_buckets = in.getDigestBuckets();
+    request.digest_schema = in.getDigestSchema();
+    FB_RETURN_IF_ERROR(
+        ReadDigests(in.getDigests(), limits, kRequestName, "digests", &request.digests));
+  }
   return request;
 }
 
@@ -917,6 +995,15 @@ Result<SyncResponse> ReadRoot(wire::SyncResponse::Reader in, const ReadContext& 
   response.more = in.getMore();
   response.rebuild = in.getRebuild();
   response.hub_time_ms = in.getHubTimeMs();
+  response.verify = in.getVerify();
+  response.verify_deep = in.getVerifyDeep();
+  response.digests_checked = in.getDigestsChecked();
+  if (response.digests_checked) {
+    FB_RETURN_IF_ERROR(ReadDigests(in.getRepairBuckets(), limits, kResponseName, "repair buckets",
+                                   &response.repair_buckets));
+    FB_ASSIGN_OR_RETURN(response.repair,
+                        ReadChangeSet(in.getRepair(), context, kResponseRepairName));
+  }
   return response;
 }
 
@@ -980,7 +1067,8 @@ std::string EncodeChangeSet(const ChangeSet& change_set) {
 std::string EncodeSyncRequest(const SyncRequest& request) {
   const WirePlan plan = request.has_push ? PlanChangeSet(request.push) : WirePlan();
   capnp::MallocMessageBuilder message =
-      MakeBuilder(16 + TextWords(request.replica_id.size()) + plan.words);
+      MakeBuilder(16 + TextWords(request.replica_id.size()) + plan.words +
+                  (request.has_digests ? DigestWords(request.digests.size()) : 0));
   auto out = message.initRoot<wire::SyncRequest>();
   out.setSchemaVersion(request.schema_version);
   out.setReplicaId(AsText(request.replica_id));
@@ -988,13 +1076,23 @@ std::string EncodeSyncRequest(const SyncRequest& request) {
   if (request.has_push) WriteChangeSet(request.push, plan, out.initPush());
   out.setPullCursor(request.pull_cursor);
   out.setPageLimit(request.page_limit);
+  out.setHasDigests(request.has_digests);
+  if (request.has_digests) {
+    out.setDigestBuckets(request.digest_buckets);
+    out.setDigestSchema(request.digest_schema);
+    WriteDigests(request.digests, out.initDigests(static_cast<unsigned>(request.digests.size())));
+  }
   return Pack(message);
 }
 
 std::string EncodeSyncResponse(const SyncResponse& response) {
   const WirePlan plan = PlanChangeSet(response.pull);
+  const WirePlan repair_plan =
+      response.digests_checked ? PlanChangeSet(response.repair) : WirePlan();
   capnp::MallocMessageBuilder message = MakeBuilder(
-      16 + plan.words + (response.has_push_result ? EstimateWords(response.push_result) : 0));
+      16 + plan.words + (response.has_push_result ? EstimateWords(response.push_result) : 0) +
+      (response.digests_checked ? repair_plan.words + DigestWords(response.repair_buckets.size())
+                                : 0));
   auto out = message.initRoot<wire::SyncResponse>();
   out.setSchemaVersion(response.schema_version);
   out.setHasPushResult(response.has_push_result);
@@ -1003,6 +1101,14 @@ std::string EncodeSyncResponse(const SyncResponse& response) {
   out.setMore(response.more);
   out.setRebuild(response.rebuild);
   out.setHubTimeMs(response.hub_time_ms);
+  out.setVerify(response.verify);
+  out.setVerifyDeep(response.verify_deep);
+  out.setDigestsChecked(response.digests_checked);
+  if (response.digests_checked) {
+    WriteDigests(response.repair_buckets,
+                 out.initRepairBuckets(static_cast<unsigned>(response.repair_buckets.size())));
+    WriteChangeSet(response.repair, repair_plan, out.initRepair());
+  }
   return Pack(message);
 }
 
@@ -1031,6 +1137,14 @@ Status ValidateSyncRequest(const SyncRequest& request, const DecodeLimits& limit
     FB_RETURN_IF_ERROR(
         ValidateChangeSetAt(request.push, limits, kRequestPushName, IdRule::kRequired));
   }
+  if (request.has_digests) {
+    if (request.digest_buckets == 0 || request.digest_buckets > kMaxDigestBuckets) {
+      return CorruptAt(at_request, "digest bucket count " + std::to_string(request.digest_buckets) +
+                                       " not in 1.." + std::to_string(kMaxDigestBuckets));
+    }
+    FB_RETURN_IF_ERROR(
+        ValidateDigests(request.digests, request.digest_buckets, limits, kRequestName, "digests"));
+  }
   return Status::Ok();
 }
 
@@ -1039,6 +1153,12 @@ Status ValidateSyncResponse(const SyncResponse& response, const DecodeLimits& li
   FB_RETURN_IF_ERROR(CheckSchemaVersion(response.schema_version, at_response));
   if (response.has_push_result) {
     FB_RETURN_IF_ERROR(ValidatePushResultAt(response.push_result, limits, kResponsePushResultName));
+  }
+  if (response.digests_checked) {
+    FB_RETURN_IF_ERROR(ValidateDigests(response.repair_buckets, kMaxDigestBuckets, limits,
+                                       kResponseName, "repair buckets"));
+    FB_RETURN_IF_ERROR(
+        ValidateChangeSetAt(response.repair, limits, kResponseRepairName, IdRule::kMayBeEmpty));
   }
   return ValidateChangeSetAt(response.pull, limits, kResponsePullName, IdRule::kMayBeEmpty);
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "column_versions.h"
+#include "digest_tracker.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/duplicate_detector.h"
 #include "fieldbook/migrations.h"
@@ -18,6 +19,10 @@ struct Hub::Internals {
   OriginRegistry origins;
   std::unique_ptr<MergeEngine> merge;
   uint64_t seq = 0;
+  // Verification digests: the functions of the digest triggers, and the listener that gathers
+  // every write's changes for ApplyRows to store before it commits (digest_tracker.h).
+  DigestContext digests;
+  std::unique_ptr<HubDigestListener> digest_listener;
 };
 
 namespace {
@@ -34,7 +39,10 @@ bool TouchesDuplicateKeys(const TableInfo& t, const MergeOutcome& outcome) {
 
 }  // namespace
 
-Hub::~Hub() = default;
+Hub::~Hub() {
+  // The digest functions point at in_->digests: the connection closes first.
+  db_.reset();
+}
 
 Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, WallClock& wall,
                                        const HubOptions& options) {
@@ -47,12 +55,19 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, WallClock& wall,
   (void)version;
   FB_ASSIGN_OR_RETURN(h->catalog_, Catalog::Load(db));
   h->in_ = std::make_unique<Internals>(db);
+  h->in_->digests.role = DigestRole::kHub;
+  FB_RETURN_IF_ERROR(RegisterDigestFunctions(db, &h->in_->digests));
+  FB_ASSIGN_OR_RETURN(DigestInstall digests,
+                      InstallDigestTriggers(db, h->catalog_, h->in_->digests));
+  (void)digests;
   FB_RETURN_IF_ERROR(h->in_->origins.Load());
   FB_ASSIGN_OR_RETURN(h->in_->seq, ReadMetaInt(db, "seq", 0));
   FB_ASSIGN_OR_RETURN(uint64_t floor, ReadMetaInt(db, "hlc", 0));
   h->clock_ = std::make_unique<HybridClock>(wall, Hlc(floor), options.max_drift_ms);
+  h->in_->digest_listener = std::make_unique<HubDigestListener>(h->in_->digests);
   h->in_->merge = std::make_unique<MergeEngine>(db, h->in_->origins,
-                                                MergeOptions{.enforce_fact_immutability = true});
+                                                MergeOptions{.enforce_fact_immutability = true},
+                                                h->in_->digest_listener.get());
   return h;
 }
 
@@ -142,7 +157,9 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
   PushResult result;
   result.set_id = set.set_id;
   std::vector<std::string> duplicate_candidates;
+  in_->digest_listener->Clear();
   auto fail = [&](Status s) -> Status {
+    in_->digest_listener->Clear();
     (void)in_->origins.Load();  // forget origins registered by the rolled-back transaction
     return s;
   };
@@ -222,7 +239,8 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
     Result<int> flagged = FlagPossibleDuplicates(db, id, wall_->NowMs());
     if (!flagged.ok()) return fail(flagged.status());
   }
-  Status s = WriteMetaInt(db, "seq", in_->seq);
+  Status s = in_->digest_listener->Flush(db);
+  if (s.ok()) s = WriteMetaInt(db, "seq", in_->seq);
   if (s.ok()) s = WriteMetaInt(db, "hlc", clock_->Last().packed());
   if (s.ok() && from_replica) {
     SyncResponse envelope;
@@ -377,5 +395,99 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   out.set_id = "pull-" + std::to_string(cursor) + "-" + std::to_string(out.cursor);
   return page;
 }
+
+// ---- Compaction (issue #8: the nightly job) ----
+
+Result<TombstonePurge> Hub::PurgeTombstones(uint64_t before_seq, size_t limit) {
+  Db& db = *db_;
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  TombstonePurge out;
+  for (const TableInfo& t : catalog_.tables()) {
+    if (t.is_fact() || t.deleted_column < 0) continue;
+    const size_t room = limit - out.rows;
+    if (room == 0) {
+      out.more = true;
+      break;
+    }
+    // Identifiers come from the catalog, never from input.
+    FB_ASSIGN_OR_RETURN(Statement * pick,
+                        db.Prepare("SELECT id FROM \"" + t.name +
+                                   "\" WHERE _seq < ? AND deleted = 1 ORDER BY _seq LIMIT ?"));
+    pick->Bind(1, static_cast<int64_t>(before_seq)).Bind(2, static_cast<int64_t>(room + 1));
+    std::vector<std::string> ids;
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, pick->Step());
+      if (!row) break;
+      ids.push_back(pick->Text(0));
+    }
+    if (ids.size() > room) {
+      ids.resize(room);
+      out.more = true;
+    }
+    if (ids.empty()) continue;
+    FB_ASSIGN_OR_RETURN(Statement * drop,
+                        db.Prepare("DELETE FROM \"" + t.name + "\" WHERE id = ? AND deleted = 1"));
+    for (const std::string& id : ids) {
+      drop->Reset();
+      drop->Bind(1, id);
+      FB_RETURN_IF_ERROR(drop->Run());
+      if (t.name == "customers") {
+        FB_ASSIGN_OR_RETURN(Statement * keys,
+                            db.Prepare("DELETE FROM fb_customer_keys WHERE customer_id = ?"));
+        keys->Bind(1, id);
+        FB_RETURN_IF_ERROR(keys->Run());
+      }
+    }
+    out.rows += ids.size();
+    out.by_table.emplace_back(t.name, ids.size());
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return out;
+}
+
+Status Hub::AdvanceSeq(uint64_t at_least) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db_));
+  FB_RETURN_IF_ERROR(CatchUpWithDisk());
+  if (in_->seq < at_least) {
+    in_->seq = at_least;
+    FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "seq", in_->seq));
+  }
+  return txn->Commit();
+}
+
+// ---- end of compaction ----
+
+// ---- Verification (docs/sync.md, "Verification and repair") ----
+
+Result<ChangeSet> Hub::ReadRowsByKey(const TableInfo& table, const std::vector<std::string>& keys) {
+  ChangeSet out;
+  out.replica_id = options_.hub_id;
+  std::vector<int64_t> origin_map;
+  const std::string& key_column = BucketKeyColumn(table);
+  // Catalog identifiers only; values are bound.
+  FB_ASSIGN_OR_RETURN(Statement * ids,
+                      db_->Prepare("SELECT id FROM \"" + table.name + "\" WHERE \"" + key_column +
+                                   "\" = ? ORDER BY id"));
+  for (const std::string& key : keys) {
+    ids->Reset();
+    ids->Bind(1, key);
+    std::vector<std::string> row_ids;
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, ids->Step());
+      if (!row) break;
+      row_ids.push_back(ids->Text(0));
+    }
+    for (const std::string& id : row_ids) FB_RETURN_IF_ERROR(AppendRow(table, id, out, origin_map));
+  }
+  return out;
+}
+
+Status Hub::RecomputeDigests() {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(*db_));
+  FB_RETURN_IF_ERROR(RecomputeHubDigests(*db_, catalog_, in_->digests));
+  return txn->Commit();
+}
+
+// ---- end of verification ----
 
 }  // namespace fieldbook

@@ -113,6 +113,9 @@ Result<MergeOutcome> MergeEngine::Apply(const TableInfo& table, const RowChange&
                               " cannot change once recorded; record a correction that voids it");
     }
     FB_ASSIGN_OR_RETURN(uint32_t origin_idx, origins_.Intern(origin_id));
+    if (listener_ != nullptr && pending == nullptr && row.exists && !outcome.changed) {
+      listener_->Before(table, change.row_id, row.values);
+    }
     row.values[idx] = c.value;
     row.versions[idx] = ColumnVersion{c.hlc, origin_idx, seq};
     outcome.changed = true;
@@ -127,6 +130,9 @@ Result<MergeOutcome> MergeEngine::Apply(const TableInfo& table, const RowChange&
       return Status::Rejected("refused by a rule of " + table.name + ": " + s.message());
     }
     return s;
+  }
+  if (listener_ != nullptr && pending == nullptr) {
+    listener_->After(table, change.row_id, outcome.created, row.values);
   }
   return outcome;
 }

@@ -42,6 +42,21 @@ struct MergeOutcome {
   std::vector<int> changed_columns;
 };
 
+// Told about every row Apply writes, inside the caller's transaction: Before() with the row's
+// values just before the first column changes (not called for a row Apply creates), After() once
+// the row is written. A row whose write fails gets Before() and no After(). Rows with pending
+// local writes (Apply's `pending` is set) are not reported. Replica verification keeps its
+// digests this way (digest_tracker.h): cheaper than a trigger on every pulled row. Values are the
+// replicated columns in catalog order.
+class RowWriteListener {
+ public:
+  virtual ~RowWriteListener() = default;
+  virtual void Before(const TableInfo& table, const std::string& row_id,
+                      const std::vector<Value>& values) = 0;
+  virtual void After(const TableInfo& table, const std::string& row_id, bool created,
+                     const std::vector<Value>& values) = 0;
+};
+
 struct MergeOptions {
   // Hub: an existing fact row may not take a different value (facts are insert-only).
   bool enforce_fact_immutability = false;
@@ -49,8 +64,9 @@ struct MergeOptions {
 
 class MergeEngine {
  public:
-  MergeEngine(Db& db, OriginRegistry& origins, MergeOptions options)
-      : db_(db), origins_(origins), options_(options) {}
+  MergeEngine(Db& db, OriginRegistry& origins, MergeOptions options,
+              RowWriteListener* listener = nullptr)
+      : db_(db), origins_(origins), options_(options), listener_(listener) {}
 
   Result<StoredRow> ReadRow(const TableInfo& table, const std::string& row_id);
   Status WriteRow(const TableInfo& table, const std::string& row_id, const StoredRow& row);
@@ -66,6 +82,7 @@ class MergeEngine {
   Db& db_;
   OriginRegistry& origins_;
   MergeOptions options_;
+  RowWriteListener* listener_;  // may be null; outlives the engine
 };
 
 }  // namespace fieldbook

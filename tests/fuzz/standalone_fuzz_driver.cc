@@ -79,8 +79,20 @@ std::vector<std::string> Seeds() {
   response.pull.evicted_customers = {"c-9", "c-10"};
   response.more = true;
   response.hub_time_ms = 1'795'000'000'000;
-  return {EncodeChangeSet(SeedChangeSet()), EncodeSyncRequest(pull_only), EncodeSyncRequest(push),
-          EncodeSyncResponse(response)};
+  // Verification (schema version 2): a device's digests, and the hub's repair.
+  SyncRequest digests = pull_only;
+  digests.has_digests = true;
+  digests.digest_buckets = 64;
+  digests.digest_schema = 0x1234567890abcdefULL;
+  digests.digests = {{3, 5, 2, 0xfedcba9876543210ULL}, {6, 63, 1, 7}};
+  SyncResponse repair;
+  repair.verify = true;
+  repair.digests_checked = true;
+  repair.repair_buckets = {{3, 5, 1, 9}};
+  repair.repair = SeedChangeSet();
+  return {EncodeChangeSet(SeedChangeSet()), EncodeSyncRequest(pull_only),
+          EncodeSyncRequest(push),          EncodeSyncResponse(response),
+          EncodeSyncRequest(digests),       EncodeSyncResponse(repair)};
 }
 
 // The input being run, for the crash handler.

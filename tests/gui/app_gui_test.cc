@@ -27,104 +27,11 @@ using app::HeadlessApp;
 using app::Lang;
 using app::ViewModel;
 
-constexpr uint64_t kNineAm = FakeWallClock::kDefaultStartMs + 9 * 3600 * 1000;  // 2026-11-23 09:00Z
-
-std::filesystem::path ScreenshotDir() {
-  std::filesystem::path dir = FIELDBOOK_GUI_SCREENSHOT_DIR;
-  std::filesystem::create_directories(dir);
-  return dir;
-}
-
-// Saves the last frame and checks the file is a real picture, not an empty canvas.
-void Screenshot(HeadlessApp& app, const std::string& name) {
-  const std::filesystem::path path = ScreenshotDir() / name;
-  app.Frame();
-  ASSERT_TRUE(app.SavePng(path.string()).ok()) << path;
-  ASSERT_TRUE(std::filesystem::exists(path)) << path;
-  EXPECT_GT(std::filesystem::file_size(path), 20000u) << path << " looks empty";
-  std::ifstream in(path, std::ios::binary);
-  char magic[8] = {};
-  in.read(magic, sizeof magic);
-  EXPECT_EQ(std::string(magic + 1, 3), "PNG") << path;
-}
-
-class AppGuiTest : public ::testing::Test {
+class AppGuiTest : public AppFixture {
  protected:
-  static void SetUpTestSuite() {
-    // Dates on screen and in the plan are local: pin the zone so "today" is 2026-11-23.
-    setenv("TZ", "UTC", 1);
-    tzset();
-  }
-
-  void SetUp() override {
-    auto hub = Hub::Open(dir_.File("hub.db"), clock_);
-    ASSERT_TRUE(hub.ok()) << hub.status().ToString();
-    hub_ = std::move(hub).value();
-    SeedHub(*hub_);
-    transport_ = std::make_unique<HubTransport>(*hub_);
-    SetUpReplica(replica_path_, clock_, *transport_);
-  }
-
-  // Starts the app (view model + headless UI) on the replica.
-  void Start(Lang lang, app::ViewModelOptions vm_options = {}) {
-    const std::string path = replica_path_;
-    FakeWallClock& clock = clock_;
-    HubTransport& transport = *transport_;
-    vm_ = std::make_unique<ViewModel>(
-        [path, &clock, &transport]() -> Result<std::unique_ptr<app::DataSource>> {
-          FB_ASSIGN_OR_RETURN(std::unique_ptr<app::StoreDataSource> ds,
-                              app::StoreDataSource::Open(path, clock, TransportsTo(transport)));
-          return std::unique_ptr<app::DataSource>(std::move(ds));
-        },
-        clock_, vm_options);
-    app::HeadlessOptions options;
-    options.lang = lang;
-    auto created = HeadlessApp::Create(*vm_, clock_, options);
-    ASSERT_TRUE(created.ok()) << created.status().ToString();
-    app_ = std::move(created).value();
-    app_->Frame();
-    ASSERT_TRUE(app_->Settle());
-    ASSERT_TRUE(vm_->snapshot()->ready) << vm_->snapshot()->error;
-  }
-
-  // Stops the app so the test may open the replica itself.
-  void Stop() {
-    app_.reset();
-    vm_.reset();
-  }
-
-  std::shared_ptr<const app::Snapshot> Snap() const { return vm_->snapshot(); }
-
-  void ClickOrFail(const std::string& anchor) {
-    ASSERT_TRUE(app_->Click(anchor))
-        << "not on screen: " << anchor << "\non screen: " << app_->probe().Names();
-  }
-
   void Erase(size_t characters) {
     for (size_t i = 0; i < characters; ++i) app_->Press(ImGuiKey_Backspace);
   }
-
-  // Logs a visit through the UI: open the customer, open the form, fill it in, save.
-  void LogVisitThroughUi(const std::string& customer_id, const std::string& notes) {
-    ClickOrFail("list.row:" + std::string(customer_id));
-    ASSERT_EQ(Snap()->selected_id, customer_id);
-    ClickOrFail("customer.log_visit");
-    ASSERT_TRUE(app_->ui().visit_form().visible);
-    ClickOrFail("visit.notes");
-    app_->Type(notes);
-    ClickOrFail("visit.in_7_days");
-    ClickOrFail("visit.submit");
-    ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
-    ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
-  }
-
-  FakeWallClock clock_{kNineAm};
-  TempDir dir_;
-  std::string replica_path_ = dir_.File("replica.db");
-  std::unique_ptr<Hub> hub_;
-  std::unique_ptr<HubTransport> transport_;
-  std::unique_ptr<ViewModel> vm_;
-  std::unique_ptr<HeadlessApp> app_;
 };
 
 TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
@@ -132,7 +39,7 @@ TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
   ASSERT_EQ(Snap()->today, "2026-11-23");
   EXPECT_EQ(Snap()->customers->rows.size(), 29u);
   EXPECT_EQ(Snap()->status.pending_changes, 0);
-  Screenshot(*app_, "zh-01-customers.png");
+  Screenshot("zh-01-customers.png");
 
   // Latin search.
   ClickOrFail("list.search");
@@ -151,7 +58,7 @@ TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
   ASSERT_EQ(Snap()->filter.text, "鑫达");
   ASSERT_EQ(Snap()->customers->rows.size(), 1u);
   EXPECT_EQ(Snap()->customers->rows[0].id, kXinda);
-  Screenshot(*app_, "zh-02-search.png");
+  Screenshot("zh-02-search.png");
 
   // Pick it: its page, with the grade's reasons.
   ClickOrFail("list.row:" + std::string(kXinda));
@@ -161,9 +68,9 @@ TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
   EXPECT_EQ(Snap()->customer->grade_reasons.size(), 3u);
   EXPECT_EQ(Snap()->customer->visits.size(), 2u);
   EXPECT_EQ(Snap()->customer->owner_name, "张伟 Zhang Wei");
-  Screenshot(*app_, "zh-03-customer.png");
+  Screenshot("zh-03-customer.png");
   ClickOrFail("customer.tab.visits");
-  Screenshot(*app_, "zh-03b-customer-visits.png");
+  Screenshot("zh-03b-customer-visits.png");
 
   // Log a visit: notes in Chinese and Latin, follow-up in a week, checked in now.
   ClickOrFail("customer.log_visit");
@@ -179,7 +86,7 @@ TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
   ClickOrFail("option:ordered");
   EXPECT_EQ(app_->ui().visit_form().f.follow_up, "2026-11-30");
   EXPECT_EQ(app_->ui().visit_form().f.notes, notes);
-  Screenshot(*app_, "zh-04-log-visit.png");
+  Screenshot("zh-04-log-visit.png");
   ClickOrFail("visit.submit");
   ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
   ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
@@ -192,7 +99,7 @@ TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
   EXPECT_EQ(Snap()->status.pending_changes, 1);
 
   ClickOrFail("tab.plan");
-  Screenshot(*app_, "zh-05-plan.png");
+  Screenshot("zh-05-plan.png");
   Stop();
 
   // On disk: the visit row, and its capture in the outbox, waiting for the next push.
@@ -241,7 +148,7 @@ TEST_F(AppGuiTest, SyncButtonPushesTheVisitAndShowsOfflineWithoutSignal) {
   EXPECT_TRUE(Snap()->status.sync_failed);
   EXPECT_NE(Snap()->status.sync_message.find("cannot reach"), std::string::npos);
   EXPECT_EQ(Snap()->status.pending_changes, 1);
-  Screenshot(*app_, "en-07-offline.png");
+  Screenshot("en-07-offline.png");
 
   // Signal again: one press sends it.
   transport_->online = true;
@@ -264,7 +171,7 @@ TEST_F(AppGuiTest, SyncButtonPushesTheVisitAndShowsOfflineWithoutSignal) {
 
 TEST_F(AppGuiTest, PlanShowsOverdueAndDueFollowUpsAndMarksATaskDone) {
   Start(Lang::kEnglish);
-  Screenshot(*app_, "en-01-customers.png");
+  Screenshot("en-01-customers.png");
   ClickOrFail("tab.plan");
   const app::Plan& plan = *Snap()->plan;
   ASSERT_GE(plan.items.size(), 3u);
@@ -278,7 +185,7 @@ TEST_F(AppGuiTest, PlanShowsOverdueAndDueFollowUpsAndMarksATaskDone) {
   EXPECT_TRUE(overdue_task);
   EXPECT_TRUE(due_task);
   EXPECT_TRUE(suggested);
-  Screenshot(*app_, "en-05-plan.png");
+  Screenshot("en-05-plan.png");
 
   ClickOrFail("plan.done:" + std::string(kOverdueTask));
   for (const app::PlanItem& item : Snap()->plan->items) EXPECT_NE(item.task_id, kOverdueTask);
@@ -289,7 +196,7 @@ TEST_F(AppGuiTest, PlanShowsOverdueAndDueFollowUpsAndMarksATaskDone) {
   EXPECT_EQ(app_->ui().tab(), app::AppUi::Tab::kCustomers);
   EXPECT_EQ(Snap()->customer->id, kShuntong);
   ClickOrFail("customer.tab.tasks");
-  Screenshot(*app_, "en-03-customer-tasks.png");
+  Screenshot("en-03-customer-tasks.png");
   Stop();
 
   auto db = Db::Open(replica_path_, DbOptions{.read_only = true, .create = false});
@@ -349,7 +256,7 @@ TEST_F(AppGuiTest, RefusedChangesAppearInTheReviewPanelWithTheServersReason) {
   EXPECT_EQ((*Snap()->review)[0].code, "out_of_scope");
   ClickOrFail("tab.review");
   EXPECT_EQ(app_->ui().tab(), app::AppUi::Tab::kReview);
-  Screenshot(*app_, "zh-06-review.png");
+  Screenshot("zh-06-review.png");
 }
 
 TEST_F(AppGuiTest, WritesByAnotherProgramShowUpWithoutARestart) {
@@ -376,9 +283,9 @@ TEST_F(AppGuiTest, WritesByAnotherProgramShowUpWithoutARestart) {
 TEST_F(AppGuiTest, EnglishCustomerPage) {
   Start(Lang::kEnglish);
   ClickOrFail("list.row:" + std::string(kXinda));
-  Screenshot(*app_, "en-03-customer.png");
+  Screenshot("en-03-customer.png");
   ClickOrFail("customer.log_visit");
-  Screenshot(*app_, "en-04-log-visit.png");
+  Screenshot("en-04-log-visit.png");
   ClickOrFail("visit.cancel");
   EXPECT_FALSE(app_->ui().visit_form().visible);
 }

@@ -1,6 +1,11 @@
 #include "gui_fixture.h"
 
+#include <stdlib.h>
+#include <time.h>
+
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
 
 namespace fieldbook::testing {
 
@@ -188,6 +193,93 @@ void SetUpReplica(const std::string& path, WallClock& wall, client::SyncTranspor
   ASSERT_TRUE((*store)->SaveSettings(settings).ok());
   auto report = (*store)->Sync(transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
+}
+
+void AppFixture::SetUpTestSuite() {
+  setenv("TZ", "UTC", 1);
+  tzset();
+}
+
+void AppFixture::SetUp() {
+  ASSERT_NO_FATAL_FAILURE(OpenHub());
+  ASSERT_NO_FATAL_FAILURE(SetUpDevice());
+}
+
+void AppFixture::OpenHub() {
+  auto hub = Hub::Open(dir_.File("hub.db"), clock_);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  hub_ = std::move(hub).value();
+  SeedHub(*hub_);
+}
+
+void AppFixture::SetUpDevice() {
+  transport_ = std::make_unique<HubTransport>(*hub_);
+  SetUpReplica(replica_path_, clock_, *transport_);
+}
+
+void AppFixture::Start(app::Lang lang, app::ViewModelOptions vm_options,
+                       app::StoreDataSourceOptions data_options, app::ReportsFetcher reports) {
+  const std::string path = replica_path_;
+  FakeWallClock& clock = clock_;
+  HubTransport& transport = *transport_;
+  vm_ = std::make_unique<app::ViewModel>(
+      [path, &clock, &transport, data_options,
+       reports]() -> Result<std::unique_ptr<app::DataSource>> {
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<app::StoreDataSource> ds,
+                            app::StoreDataSource::Open(path, clock, TransportsTo(transport),
+                                                       data_options, reports));
+        return std::unique_ptr<app::DataSource>(std::move(ds));
+      },
+      clock_, vm_options);
+  app::HeadlessOptions options;
+  options.lang = lang;
+  auto created = app::HeadlessApp::Create(*vm_, clock_, options);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  app_ = std::move(created).value();
+  app_->Frame();
+  ASSERT_TRUE(app_->Settle());
+  ASSERT_TRUE(vm_->snapshot()->ready) << vm_->snapshot()->error;
+}
+
+void AppFixture::Stop() {
+  app_.reset();
+  vm_.reset();
+}
+
+void AppFixture::ClickOrFail(const std::string& anchor) {
+  ASSERT_TRUE(app_->Click(anchor))
+      << "not on screen: " << anchor << "\non screen: " << app_->probe().Names();
+}
+
+void AppFixture::LogVisitHere(const std::string& notes, bool follow_up_in_a_week) {
+  ClickOrFail("customer.log_visit");
+  ASSERT_TRUE(app_->ui().visit_form().visible);
+  ClickOrFail("visit.notes");
+  app_->Type(notes);
+  if (follow_up_in_a_week) ClickOrFail("visit.in_7_days");
+  ClickOrFail("visit.submit");
+  ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
+  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
+}
+
+void AppFixture::LogVisitThroughUi(const std::string& customer_id, const std::string& notes) {
+  ClickOrFail("list.row:" + customer_id);
+  ASSERT_EQ(Snap()->selected_id, customer_id);
+  ASSERT_NO_FATAL_FAILURE(LogVisitHere(notes, /*follow_up_in_a_week=*/true));
+}
+
+void AppFixture::Screenshot(const std::string& name) {
+  const std::filesystem::path dir = FIELDBOOK_GUI_SCREENSHOT_DIR;
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path path = dir / name;
+  app_->Frame();
+  ASSERT_TRUE(app_->SavePng(path.string()).ok()) << path;
+  ASSERT_TRUE(std::filesystem::exists(path)) << path;
+  EXPECT_GT(std::filesystem::file_size(path), 20000u) << path << " looks empty";
+  std::ifstream in(path, std::ios::binary);
+  char magic[8] = {};
+  in.read(magic, sizeof magic);
+  EXPECT_EQ(std::string(magic + 1, 3), "PNG") << path;
 }
 
 }  // namespace fieldbook::testing

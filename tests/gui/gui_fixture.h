@@ -1,7 +1,10 @@
-// Helpers for the desktop app's tests: an in-process hub behind the sync transport (with a switch
-// to play "no signal" and a gate to refuse rows like the server's scope check), demo garages
-// authored on that hub, and a replica set up and synced like a rep's device after
-// `fieldbook-cli init` + `sync`.
+// Helpers for the desktop app's tests: an in-process hub behind the sync transport
+// (support/hub_transport.h: a switch to play "no signal", a gate to refuse rows like the server's
+// scope check), demo garages authored on that hub, a replica set up and synced like a rep's device
+// after `fieldbook-cli init` + `sync`, and AppFixture, which runs the app on that replica and
+// drives it with ImGui input.
+//
+// Not thread-safe: the test thread drives the fixture; the app's worker uses only the transport.
 #ifndef FIELDBOOK_TESTS_GUI_GUI_FIXTURE_H_
 #define FIELDBOOK_TESTS_GUI_GUI_FIXTURE_H_
 
@@ -14,42 +17,16 @@
 #include <vector>
 
 #include "client_store.h"
-#include "fieldbook/change_set_codec.h"
 #include "fieldbook/hub.h"
+#include "headless.h"
 #include "store_data_source.h"
 #include "support/fake_clock.h"
+#include "support/hub_transport.h"
+#include "support/temp_dir.h"
 #include "sync_engine.h"
+#include "view_model.h"
 
 namespace fieldbook::testing {
-
-// Round trips to a Hub in this process, through the real wire codec.
-class HubTransport final : public client::SyncTransport {
- public:
-  explicit HubTransport(Hub& hub) : hub_(hub) {}
-
-  Result<SyncResponse> Exchange(const SyncRequest& request) override {
-    if (!online) return Status::Unavailable("cannot reach http://fieldbook.test: no route to host");
-    FB_ASSIGN_OR_RETURN(SyncRequest wire, DecodeSyncRequest(EncodeSyncRequest(request)));
-    SyncResponse response;
-    if (wire.has_push) {
-      PushOptions options;
-      options.gate = gate ? &gate : nullptr;
-      FB_ASSIGN_OR_RETURN(response.push_result, hub_.ApplyPush(wire.push, options));
-      response.has_push_result = true;
-    }
-    FB_ASSIGN_OR_RETURN(PullPage page, hub_.Pull(wire.pull_cursor, wire.page_limit));
-    response.pull = std::move(page.changes);
-    response.more = page.more;
-    response.hub_time_ms = hub_.clock().WallNowMs();
-    return DecodeSyncResponse(EncodeSyncResponse(response));
-  }
-
-  std::atomic<bool> online{true};
-  RowGate gate;  // set before the app starts; used on its worker thread
-
- private:
-  Hub& hub_;
-};
 
 // A transport the data source may own, forwarding to one the test keeps.
 class ForwardingTransport final : public client::SyncTransport {
@@ -87,6 +64,56 @@ void SeedHub(Hub& hub);
 // Creates the replica at `path` as `fieldbook-cli init` would (settings: server, token, rep) and
 // syncs it with the hub.
 void SetUpReplica(const std::string& path, WallClock& wall, client::SyncTransport& transport);
+
+// 2026-11-23 09:00 UTC: "now" in the app tests.
+inline constexpr uint64_t kNineAm = FakeWallClock::kDefaultStartMs + 9 * 3600 * 1000;
+
+// The desktop app end to end, headless: a hub seeded with SeedHub, the rep's replica set up and
+// synced from it, and the real view model, data source and UI started on that replica. Local
+// dates are pinned (TZ=UTC) so that "today" on screen is 2026-11-23.
+class AppFixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite();
+
+  // OpenHub, then SetUpDevice. A subclass that writes more to the hub before the device's first
+  // sync calls the two itself.
+  void SetUp() override;
+  // Opens the hub on clock_ and writes SeedHub's data.
+  void OpenHub();
+  // The replica at replica_path_, set up and synced through transport_.
+  void SetUpDevice();
+
+  // Starts the app (view model + headless UI) on the replica and waits until it is ready. The data
+  // source syncs through transport_, with `data_options` (e.g. the pool's transports) and
+  // `reports` (how it fetches the server's reports; none: it does not).
+  void Start(app::Lang lang, app::ViewModelOptions vm_options = {},
+             app::StoreDataSourceOptions data_options = {}, app::ReportsFetcher reports = nullptr);
+  // Stops the app so the test may open the replica itself.
+  void Stop();
+  // Stops the app before any member goes: a subclass's members the app's worker uses (a fake
+  // server, a switch) die before this class's.
+  void TearDown() override { Stop(); }
+
+  std::shared_ptr<const app::Snapshot> Snap() const { return vm_->snapshot(); }
+  // Clicks the widget `anchor`; a test failure naming what is on screen when it is not there.
+  void ClickOrFail(const std::string& anchor);
+  // On the open customer's page: opens the visit form, types `notes` (with a follow-up in a week
+  // when asked), saves, and checks the visit was logged.
+  void LogVisitHere(const std::string& notes, bool follow_up_in_a_week = false);
+  // Opens `customer_id` from the list, then LogVisitHere with a follow-up in a week.
+  void LogVisitThroughUi(const std::string& customer_id, const std::string& notes);
+  // Saves the next frame as `name` in FIELDBOOK_GUI_SCREENSHOT_DIR and checks the file is a real
+  // picture, not an empty canvas.
+  void Screenshot(const std::string& name);
+
+  FakeWallClock clock_{kNineAm};
+  TempDir dir_;
+  std::string replica_path_ = dir_.File("replica.db");
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<HubTransport> transport_;
+  std::unique_ptr<app::ViewModel> vm_;
+  std::unique_ptr<app::HeadlessApp> app_;
+};
 
 }  // namespace fieldbook::testing
 

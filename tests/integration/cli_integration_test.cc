@@ -11,41 +11,12 @@
 #include <thread>
 
 #include "integration/cli_process.h"
-#include "integration/server_process.h"
-#include "support/temp_dir.h"
+#include "integration/server_fixture.h"
 
 namespace fieldbook::testing {
 namespace {
 
 namespace json = boost::json;
-
-json::value ParseJson(const CommandResult& r) {
-  boost::system::error_code ec;
-  json::value v = json::parse(r.out, ec);
-  EXPECT_FALSE(ec) << "not JSON: " << r.out << " / " << r.err;
-  return ec ? json::value() : v;
-}
-
-std::string Str(const json::value& v, const char* key) {
-  if (!v.is_object()) return {};
-  const json::value* f = v.as_object().if_contains(key);
-  return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
-}
-
-int64_t Int(const json::value& v, const char* key) {
-  if (!v.is_object()) return -1;
-  const json::value* f = v.as_object().if_contains(key);
-  return f != nullptr && f->is_int64() ? f->as_int64() : -1;
-}
-
-std::string LocalToday() {
-  const time_t now = time(nullptr);
-  std::tm tm{};
-  localtime_r(&now, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
@@ -53,53 +24,18 @@ bool Contains(const std::string& haystack, const std::string& needle) {
 
 void Pause() { std::this_thread::sleep_for(std::chrono::milliseconds(20)); }
 
-class CliIntegrationTest : public ::testing::Test {
+class CliIntegrationTest : public CliFixture {
  protected:
   void SetUp() override {
-    db_ = dir_.File("server.db");
-    ASSERT_EQ(RunServerCommand({"init", "--db", db_}).exit_code, 0);
+    ASSERT_NO_FATAL_FAILURE(InitDb());
     token_a_ = AddRep("rep-a", "张伟 Zhang Wei");
     token_b_ = AddRep("rep-b", "李娜 Li Na");
-    server_ = std::make_unique<ServerProcess>(db_, dir_.path().string(), /*keep_port=*/true);
-    ASSERT_TRUE(server_->Start()) << server_->Log();
-  }
-
-  std::string AddRep(const std::string& id, const std::string& name) {
-    CommandResult r = RunServerCommand(
-        {"rep", "add", "--db", db_, "--id", id, "--name", name, "--role", "rep", "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return Str(ParseJson(r), "token");
-  }
-
-  // Runs fieldbook-cli on `device`'s replica.
-  CommandResult Cli(const std::string& device, std::vector<std::string> args) {
-    args.insert(args.begin(), {"--replica", dir_.File(device + ".db")});
-    return RunCli(args);
-  }
-
-  // Runs a command that must succeed; returns its output.
-  std::string Ok(const std::string& device, std::vector<std::string> args) {
-    CommandResult r = Cli(device, args);
-    std::string cmd;
-    for (const std::string& a : args) cmd += a + " ";
-    EXPECT_EQ(r.exit_code, 0) << device << ": " << cmd << "\n" << r.err << r.out;
-    return r.out;
-  }
-
-  json::value OkJson(const std::string& device, std::vector<std::string> args) {
-    args.push_back("--json");
-    CommandResult r = Cli(device, args);
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return ParseJson(r);
-  }
-
-  void Init(const std::string& device, const std::string& token) {
-    Ok(device, {"init", "--server", server_->url(), "--token", token});
+    ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true));
   }
 
   std::string AddCustomer(const std::string& device, std::vector<std::string> fields) {
     fields.insert(fields.begin(), {"customer", "add"});
-    return Str(OkJson(device, fields), "id");
+    return JsonStr(OkJson(device, fields), "id");
   }
 
   json::value Customer(const std::string& device, const std::string& id) {
@@ -107,18 +43,10 @@ class CliIntegrationTest : public ::testing::Test {
   }
 
   int64_t Pending(const std::string& device) {
-    return Int(OkJson(device, {"status"}), "pending_writes");
+    return JsonInt(OkJson(device, {"status"}), "pending_writes");
   }
 
-  std::string ServerExport(const std::string& rep) {
-    CommandResult r = RunServerCommand({"export", "--db", db_, "--rep", rep});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  }
-
-  TempDir dir_;
-  std::string db_, token_a_, token_b_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string token_a_, token_b_;
 };
 
 // (a) A day in the field: set up, sync, lose the signal, keep working, sync again, plan.
@@ -139,7 +67,7 @@ TEST_F(CliIntegrationTest, AFieldDayWorksOfflineAndNothingIsLost) {
                "换了刹车片, wants Bosch pads", "--next-follow-up", today});
   json::value order = OkJson("phone", {"order", "add", "--customer", xinda, "--line",
                                        "BP-1024:4:128.50", "--line", "OF-7:10:19.99"});
-  EXPECT_EQ(Int(order, "amount_cents"), 4 * 12850 + 10 * 1999);
+  EXPECT_EQ(JsonInt(order, "amount_cents"), 4 * 12850 + 10 * 1999);
   Ok("phone",
      {"visit", "log", "--customer", bright, "--check-in", today + "T08:00", "--check-out",
       today + "T08:30", "--lat", "22.54", "--lon", "114.05", "--notes", "owner away; call back"});
@@ -159,7 +87,7 @@ TEST_F(CliIntegrationTest, AFieldDayWorksOfflineAndNothingIsLost) {
   json::value found = OkJson("phone", {"customer", "search", "刹车"});
   ASSERT_TRUE(found.is_array());
   ASSERT_EQ(found.as_array().size(), 1u);
-  EXPECT_EQ(Str(found.as_array()[0], "id"), xinda);
+  EXPECT_EQ(JsonStr(found.as_array()[0], "id"), xinda);
   EXPECT_EQ(Pending("phone"), 7);
 
   // The signal is back.
@@ -167,9 +95,9 @@ TEST_F(CliIntegrationTest, AFieldDayWorksOfflineAndNothingIsLost) {
   const std::string back = Ok("phone", {"sync"});
   EXPECT_TRUE(Contains(back, "pushed:   7 changes")) << back;
   json::value status = OkJson("phone", {"status"});
-  EXPECT_EQ(Int(status, "pending_writes"), 0);
-  EXPECT_FALSE(Str(status, "last_sync").empty());
-  EXPECT_EQ(Int(status, "review_count"), 0);
+  EXPECT_EQ(JsonInt(status, "pending_writes"), 0);
+  EXPECT_FALSE(JsonStr(status, "last_sync").empty());
+  EXPECT_EQ(JsonInt(status, "review_count"), 0);
   EXPECT_EQ(Ok("phone", {"export"}), ServerExport("rep-a"));
 
   json::value plan = OkJson("phone", {"plan", "--date", today});
@@ -177,9 +105,9 @@ TEST_F(CliIntegrationTest, AFieldDayWorksOfflineAndNothingIsLost) {
   ASSERT_EQ(items.size(), 2u) << json::serialize(plan);
   std::set<std::string> follow_ups;
   for (const json::value& item : items) {
-    EXPECT_EQ(Str(item, "kind"), "follow_up");
-    EXPECT_FALSE(Str(item, "reason").empty());
-    follow_ups.insert(Str(item, "customer_id"));
+    EXPECT_EQ(JsonStr(item, "kind"), "follow_up");
+    EXPECT_FALSE(JsonStr(item, "reason").empty());
+    follow_ups.insert(JsonStr(item, "customer_id"));
   }
   EXPECT_EQ(follow_ups, (std::set<std::string>{xinda, bright}));
   const std::string text = Ok("phone", {"plan", "--date", today});
@@ -201,7 +129,7 @@ TEST_F(CliIntegrationTest, TwoDevicesOfOneRepEditOneCustomerAndConverge) {
   const std::string x = AddCustomer("phone", {"--name", "鑫达汽修厂", "--phone", "020-1"});
   Ok("phone", {"sync"});
   Ok("laptop", {"sync"});
-  EXPECT_EQ(Str(Customer("laptop", x), "name"), "鑫达汽修厂");
+  EXPECT_EQ(JsonStr(Customer("laptop", x), "name"), "鑫达汽修厂");
 
   // Different fields, the phone syncs first.
   Ok("phone", {"customer", "edit", x, "--phone", "13800138000"});
@@ -223,18 +151,18 @@ TEST_F(CliIntegrationTest, TwoDevicesOfOneRepEditOneCustomerAndConverge) {
   Ok("laptop", {"sync"});
   for (const char* device : {"phone", "laptop"}) {
     json::value c = Customer(device, x);
-    EXPECT_EQ(Str(c, "phone"), "13800138000") << device;
-    EXPECT_EQ(Str(c, "notes"), "wants Bosch pads") << device;
-    EXPECT_EQ(Str(c, "address"), "天河路 1 号") << device;
-    EXPECT_EQ(Str(c, "tags"), "brakes,filters") << device;
-    EXPECT_EQ(Str(c, "primary_contact"), "李师傅") << device;
-    EXPECT_EQ(Str(c, "name_latin"), "Xinda Auto Repair") << device;
+    EXPECT_EQ(JsonStr(c, "phone"), "13800138000") << device;
+    EXPECT_EQ(JsonStr(c, "notes"), "wants Bosch pads") << device;
+    EXPECT_EQ(JsonStr(c, "address"), "天河路 1 号") << device;
+    EXPECT_EQ(JsonStr(c, "tags"), "brakes,filters") << device;
+    EXPECT_EQ(JsonStr(c, "primary_contact"), "李师傅") << device;
+    EXPECT_EQ(JsonStr(c, "name_latin"), "Xinda Auto Repair") << device;
   }
   const std::string hub = ServerExport("rep-a");
   EXPECT_EQ(Ok("phone", {"export"}), hub);
   EXPECT_EQ(Ok("laptop", {"export"}), hub);
   EXPECT_TRUE(Contains(hub, "李师傅"));
-  EXPECT_EQ(Int(OkJson("phone", {"status"}), "review_count"), 0);
+  EXPECT_EQ(JsonInt(OkJson("phone", {"status"}), "review_count"), 0);
 }
 
 // (c) A customer reassigned while its rep works offline: the customer moves with everything the
@@ -265,29 +193,29 @@ TEST_F(CliIntegrationTest, ACustomerReassignedWhileOfflineMovesWithTheOfflineVis
   EXPECT_EQ(gone.exit_code, 1);
   EXPECT_TRUE(Contains(gone.err, "no customer")) << gone.err;
   json::value status = OkJson("a", {"status"});
-  EXPECT_EQ(Int(status, "pending_writes"), 0);
+  EXPECT_EQ(JsonInt(status, "pending_writes"), 0);
   EXPECT_TRUE(status.as_object().at("deferred_evictions").as_array().empty());
   // The old device's review list holds the late field edit with the server's reason; the visits
   // and the order were accepted, so nothing of them is there.
   json::value review = OkJson("a", {"review", "list"});
   ASSERT_TRUE(review.is_array());
   ASSERT_EQ(review.as_array().size(), 1u) << json::serialize(review);
-  EXPECT_EQ(Str(review.as_array()[0], "code"), "reassigned");
-  EXPECT_TRUE(Contains(Str(review.as_array()[0], "reason"), "reassigned"));
-  EXPECT_EQ(Str(review.as_array()[0], "table"), "customers");
+  EXPECT_EQ(JsonStr(review.as_array()[0], "code"), "reassigned");
+  EXPECT_TRUE(Contains(JsonStr(review.as_array()[0], "reason"), "reassigned"));
+  EXPECT_EQ(JsonStr(review.as_array()[0], "table"), "customers");
   const std::string review_text = Ok("a", {"review", "list"});
   EXPECT_TRUE(Contains(review_text, "nothing was deleted")) << review_text;
 
   // B's device gets the customer with every visit A recorded, offline ones included.
   Ok("b", {"sync"});
   json::value profile = OkJson("b", {"customer", "show", x});
-  EXPECT_EQ(Str(profile.as_object().at("customer"), "owner_rep_id"), "rep-b");
-  EXPECT_EQ(Int(profile, "visit_count"), 3);
-  EXPECT_EQ(Int(profile, "order_count"), 1);
+  EXPECT_EQ(JsonStr(profile.as_object().at("customer"), "owner_rep_id"), "rep-b");
+  EXPECT_EQ(JsonInt(profile, "visit_count"), 3);
+  EXPECT_EQ(JsonInt(profile, "order_count"), 1);
   std::set<std::string> notes;
   for (const json::value& v : profile.as_object().at("recent_visits").as_array()) {
-    notes.insert(Str(v, "notes"));
-    EXPECT_EQ(Str(v, "rep_id"), "rep-a");
+    notes.insert(JsonStr(v, "notes"));
+    EXPECT_EQ(JsonStr(v, "rep_id"), "rep-a");
   }
   EXPECT_TRUE(notes.count("offline visit before the move"));
   EXPECT_TRUE(notes.count("offline visit after the move"));

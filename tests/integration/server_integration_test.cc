@@ -11,57 +11,25 @@
 #include <set>
 #include <thread>
 
-#include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
 #include "http_client.h"
-#include "integration/server_process.h"
+#include "integration/server_fixture.h"
 #include "support/sync_fixture.h"
-#include "support/temp_dir.h"
 #include "sync_engine.h"
 
 namespace fieldbook::testing {
 namespace {
 
-using client::HttpClient;
 using client::HttpSyncTransport;
-using client::SyncEngine;
 
-std::string JsonField(const std::string& json, const char* field) {
-  boost::system::error_code ec;
-  auto v = boost::json::parse(json, ec);
-  if (ec || !v.is_object() || !v.as_object().contains(field)) return {};
-  return std::string(v.as_object().at(field).as_string());
-}
-
-class ServerIntegrationTest : public ::testing::Test {
+class ServerIntegrationTest : public ServerFixture {
  protected:
   void SetUp() override {
-    db_ = dir_.File("server.db");
-    ASSERT_EQ(RunServerCommand({"init", "--db", db_}).exit_code, 0);
+    ASSERT_NO_FATAL_FAILURE(InitDb());
     manager_token_ = AddRep("mgr", "Manager Zhou", "manager");
     token_a_ = AddRep("rep-a", "张伟 Zhang Wei", "rep");
     token_b_ = AddRep("rep-b", "李娜 Li Na", "rep");
-    server_ = std::make_unique<ServerProcess>(db_, dir_.path().string());
-    ASSERT_TRUE(server_->Start()) << server_->Log();
-  }
-
-  std::string AddRep(const std::string& id, const std::string& name, const std::string& role) {
-    CommandResult r = RunServerCommand(
-        {"rep", "add", "--db", db_, "--id", id, "--name", name, "--role", role, "--json"});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return JsonField(r.out, "token");
-  }
-
-  std::unique_ptr<Replica> OpenReplica(const std::string& name) {
-    auto r = Replica::Open(dir_.File(name + ".db"), wall_);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
-
-  Result<client::SyncReport> Sync(Replica& replica, const std::string& token) {
-    FB_ASSIGN_OR_RETURN(auto transport, HttpSyncTransport::Create(server_->url(), token));
-    SyncEngine engine(replica, *transport, client::SyncOptions{50, 10000});
-    return engine.SyncOnce();
+    ASSERT_NO_FATAL_FAILURE(StartServer());
   }
 
   void AddCustomer(Replica& r, const std::string& id, const std::string& name,
@@ -82,32 +50,7 @@ class ServerIntegrationTest : public ::testing::Test {
                     .ok());
   }
 
-  std::string ServerExport(const std::string& rep) {
-    CommandResult r = RunServerCommand({"export", "--db", db_, "--rep", rep});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    return r.out;
-  }
-
-  std::string ReplicaExport(Replica& r) {
-    auto e = CanonicalExport(r.db(), r.catalog());
-    EXPECT_TRUE(e.ok());
-    return e.ok() ? *e : "";
-  }
-
-  Result<client::HttpReply> Post(const std::string& target, const std::string& body,
-                                 const std::string& token, const char* type = "application/json") {
-    FB_ASSIGN_OR_RETURN(auto http, HttpClient::Create(server_->url()));
-    return http->Post(target, body, type, token);
-  }
-  Result<client::HttpReply> Get(const std::string& target, const std::string& token = "") {
-    FB_ASSIGN_OR_RETURN(auto http, HttpClient::Create(server_->url()));
-    return http->Get(target, token);
-  }
-
-  TempDir dir_;
-  SystemWallClock wall_;
-  std::string db_, manager_token_, token_a_, token_b_;
-  std::unique_ptr<ServerProcess> server_;
+  std::string manager_token_, token_a_, token_b_;
 };
 
 TEST_F(ServerIntegrationTest, HealthMetricsAndClearErrors) {
@@ -138,8 +81,8 @@ TEST_F(ServerIntegrationTest, HealthMetricsAndClearErrors) {
   auto who = Get("/v1/whoami", token_a_);
   ASSERT_TRUE(who.ok());
   EXPECT_EQ(who->status, 200);
-  EXPECT_EQ(JsonField(who->body, "rep"), "rep-a");
-  EXPECT_EQ(JsonField(who->body, "role"), "rep");
+  EXPECT_EQ(JsonStr(ParseJson(who->body), "rep"), "rep-a");
+  EXPECT_EQ(JsonStr(ParseJson(who->body), "role"), "rep");
   auto manager_admin = Get("/v1/admin/reps", manager_token_);
   ASSERT_TRUE(manager_admin.ok());
   EXPECT_EQ(manager_admin->status, 200);

@@ -952,6 +952,175 @@ TEST(ChangeSetCodec, RejectsAmplifiedListsBeforeAllocating) {
 }
 
 // ------------------------------------------------------------------------------------------------
+// Verification fields (schema version 2)
+
+SyncRequest DigestRequest() {
+  SyncRequest request;
+  request.replica_id = "replica-laptop-li";
+  request.pull_cursor = 77;
+  request.has_digests = true;
+  request.digest_buckets = 64;
+  request.digest_schema = 0xfeedfacecafebeefULL;
+  request.digests = {{3, 0, 12, 0xffffffffffffffffULL}, {3, 63, 1, 5}, {6, 17, 300, 42}};
+  return request;
+}
+
+SyncResponse RepairResponse() {
+  SyncResponse response;
+  response.pull.cursor = 77;
+  response.verify = true;
+  response.verify_deep = true;
+  response.digests_checked = true;
+  response.repair_buckets = {{3, 63, 1, 99}, {6, 17, 0, 0}};
+  response.repair = SampleChangeSet();
+  response.repair.set_id.clear();
+  response.repair.replica_id.clear();
+  return response;
+}
+
+TEST(ChangeSetCodec, DigestsAndRepairsRoundTrip) {
+  const SyncRequest request = DigestRequest();
+  auto decoded = DecodeSyncRequest(EncodeSyncRequest(request));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, request);
+
+  // An empty replica reports no digest at all, which is not the same as reporting none.
+  SyncRequest empty = DigestRequest();
+  empty.digests.clear();
+  decoded = DecodeSyncRequest(EncodeSyncRequest(empty));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_TRUE(decoded->has_digests);
+  EXPECT_EQ(*decoded, empty);
+
+  const SyncResponse response = RepairResponse();
+  auto answer = DecodeSyncResponse(EncodeSyncResponse(response));
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(*answer, response);
+  EXPECT_EQ(CheckAnyDecodeIsStable(EncodeSyncResponse(response)), 1);
+}
+
+TEST(ChangeSetCodec, VerificationFieldsTravelOnlyWithTheirFlag) {
+  SyncRequest request = DigestRequest();
+  request.has_digests = false;
+  auto decoded = DecodeSyncRequest(EncodeSyncRequest(request));
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->digest_buckets, 0u);
+  EXPECT_EQ(decoded->digest_schema, 0u);
+  EXPECT_TRUE(decoded->digests.empty());
+
+  SyncResponse response = RepairResponse();
+  response.digests_checked = false;
+  auto answer = DecodeSyncResponse(EncodeSyncResponse(response));
+  ASSERT_TRUE(answer.ok());
+  EXPECT_TRUE(answer->verify);
+  EXPECT_TRUE(answer->repair_buckets.empty());
+  EXPECT_EQ(answer->repair, ChangeSet());
+}
+
+TEST(ChangeSetCodec, AVersionOneRequestHasNoDigests) {
+  // What a build from before verification sends: the version 1 fields only.
+  const std::string bytes = PackRaw([](capnp::MessageBuilder& message) {
+    auto request = message.initRoot<wire::SyncRequest>();
+    request.setSchemaVersion(1);
+    request.setReplicaId("old-laptop");
+    request.setPullCursor(5);
+  });
+  auto decoded = DecodeSyncRequest(bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_FALSE(decoded->has_digests);
+  EXPECT_EQ(decoded->pull_cursor, 5u);
+  // And an old build reading a version 2 answer simply does not see the new fields; here: a
+  // version 2 answer that asks for digests reads fine.
+  SyncResponse response;
+  response.verify = true;
+  EXPECT_TRUE(DecodeSyncResponse(EncodeSyncResponse(response)).ok());
+}
+
+TEST(ChangeSetCodec, RejectsMalformedDigests) {
+  auto message = [](const SyncRequest& request) {
+    return DecodeSyncRequest(EncodeSyncRequest(request)).status();
+  };
+  SyncRequest request = DigestRequest();
+  request.digest_buckets = 0;
+  Status status = message(request);
+  EXPECT_EQ(status.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(status.message(), "sync request: digest bucket count 0 not in 1..4096");
+  request.digest_buckets = kMaxDigestBuckets + 1;
+  EXPECT_EQ(message(request).message(), "sync request: digest bucket count 4097 not in 1..4096");
+
+  request = DigestRequest();
+  request.digest_buckets = 63;  // the second digest names bucket 63
+  status = message(request);
+  EXPECT_EQ(status.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(status.message(), "sync request digests 1: bucket 63 out of range (63 buckets)");
+
+  request = DigestRequest();
+  request.digests.push_back(request.digests[0]);  // the same (table, bucket) twice
+  request.digests.back().rows = 1;
+  status = message(request);
+  EXPECT_EQ(status.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(status.message(), "sync request: table 3 bucket 0 appears twice in digests");
+}
+
+TEST(ChangeSetCodec, RejectsTooManyDigestsBeforeCopyingThem) {
+  DecodeLimits limits;
+  limits.max_digests = 2;
+  Status status = DecodeSyncRequest(EncodeSyncRequest(DigestRequest()), limits).status();
+  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(status.message(), "sync request: 3 digests (limit 2)");
+
+  limits.max_digests = 1;
+  status = DecodeSyncResponse(EncodeSyncResponse(RepairResponse()), limits).status();
+  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted);
+  EXPECT_EQ(status.message(), "sync response: 2 repair buckets (limit 1)");
+
+  // A list of a million digests in a few bytes is refused by the traversal budget, before the
+  // count is even looked at.
+  const std::string amplified = PackRaw([](capnp::MessageBuilder& message) {
+    auto request = message.initRoot<wire::SyncRequest>();
+    request.setSchemaVersion(2);
+    request.setReplicaId("r");
+    request.setHasDigests(true);
+    request.setDigestBuckets(64);
+    request.initDigests(100000);
+  });
+  status = DecodeSyncRequest(amplified, DecodeLimits{.max_message_bytes = 1 << 16}).status();
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), StatusCode::kResourceExhausted) << status.message();
+}
+
+TEST(ChangeSetCodec, RejectsMalformedRepairs) {
+  SyncResponse response = RepairResponse();
+  response.repair.rows[0].columns[1].origin = 7;
+  Status status = DecodeSyncResponse(EncodeSyncResponse(response)).status();
+  EXPECT_EQ(status.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(status.message(),
+            "sync response repair row 0 column 1: origin 7 out of range (2 origins)");
+
+  response = RepairResponse();
+  response.repair_buckets.push_back(response.repair_buckets[0]);
+  status = DecodeSyncResponse(EncodeSyncResponse(response)).status();
+  EXPECT_EQ(status.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(status.message(), "sync response: table 3 bucket 63 appears twice in repair buckets");
+
+  response = RepairResponse();
+  response.repair_buckets[1].bucket = kMaxDigestBuckets;
+  EXPECT_EQ(DecodeSyncResponse(EncodeSyncResponse(response)).status().message(),
+            "sync response repair buckets 1: bucket 4096 out of range (4096 buckets)");
+
+  // "Checked" with no repair set at all: the set's schema version is missing.
+  const std::string bytes = PackRaw([](capnp::MessageBuilder& message) {
+    auto answer = message.initRoot<wire::SyncResponse>();
+    answer.setSchemaVersion(2);
+    answer.initPull().setSchemaVersion(2);
+    answer.setDigestsChecked(true);
+  });
+  status = DecodeSyncResponse(bytes).status();
+  EXPECT_EQ(status.code(), StatusCode::kCorrupt);
+  EXPECT_EQ(status.message(), "sync response repair: missing schema version (0)");
+}
+
+// ------------------------------------------------------------------------------------------------
 // Size
 
 TEST(ChangeSetCodec, EncodedSizePerColumnChangeIsReasonable) {

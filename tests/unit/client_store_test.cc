@@ -6,10 +6,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 
 #include "fieldbook/hub.h"
 #include "fieldbook/migrations.h"
 #include "support/fake_clock.h"
+#include "support/hub_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
 
@@ -27,31 +29,8 @@ using client::NewVisit;
 using client::PlanItem;
 using client::TaskFilter;
 
-// The hub in this process, behind the SyncTransport interface the real engine uses.
-class HubTransport final : public client::SyncTransport {
- public:
-  explicit HubTransport(Hub& hub) : hub_(hub) {}
-  Result<SyncResponse> Exchange(const SyncRequest& request) override {
-    SyncResponse response;
-    if (request.has_push) {
-      FB_ASSIGN_OR_RETURN(ChangeSet wire, DecodeChangeSet(EncodeChangeSet(request.push)));
-      FB_ASSIGN_OR_RETURN(response.push_result, hub_.ApplyPush(wire));
-      response.has_push_result = true;
-    }
-    FB_ASSIGN_OR_RETURN(PullPage page, hub_.Pull(request.pull_cursor, request.page_limit));
-    FB_ASSIGN_OR_RETURN(response.pull, DecodeChangeSet(EncodeChangeSet(page.changes)));
-    response.pull.evicted_customers = evict_next;
-    evict_next.clear();
-    response.more = page.more;
-    response.hub_time_ms = hub_time_ms;
-    return response;
-  }
-  uint64_t hub_time_ms = FakeWallClock::kDefaultStartMs - 1500;  // the device is 1.5 s ahead
-  std::vector<std::string> evict_next;
-
- private:
-  Hub& hub_;
-};
+// The hub's time as its replies report it: the device is 1.5 s ahead.
+constexpr uint64_t kHubTimeMs = FakeWallClock::kDefaultStartMs - 1500;
 
 class ClientStoreTest : public ::testing::Test {
  protected:
@@ -362,7 +341,7 @@ TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
                                      {"customer_type", "fleet"},
                                      {"region_class", "domestic"}});
   const std::string c = AddCustomer({{"name", "C garage"}, {"customer_type", "garage"}});
-  HubTransport transport(**hub);
+  HubTransport transport(**hub, kHubTimeMs);
   ASSERT_TRUE(store_->Sync(transport).ok());
   Grade(**hub, a, "A", 0.1);
   ASSERT_TRUE(store_->Sync(transport).ok());
@@ -441,7 +420,7 @@ TEST_F(ClientStoreTest, TasksAreAddedListedAndDone) {
 TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyAndRisk) {
   auto hub = Hub::Open(dir_.File("hub.db"), wall_);
   ASSERT_TRUE(hub.ok());
-  HubTransport transport(**hub);
+  HubTransport transport(**hub, kHubTimeMs);
   const std::string today = "2026-11-23";
   const std::string task_customer = AddCustomer({{"name", "Task garage"}});
   const std::string a_old = AddCustomer({{"name", "A-tier, 60 days"}});
@@ -505,7 +484,7 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
 TEST_F(ClientStoreTest, StatusCountsPendingWritesReviewItemsEvictionsAndTheLastSync) {
   auto hub = Hub::Open(dir_.File("hub.db"), wall_);
   ASSERT_TRUE(hub.ok());
-  HubTransport transport(**hub);
+  HubTransport transport(**hub, kHubTimeMs);
   auto before = store_->GetStatus();
   ASSERT_TRUE(before.ok());
   EXPECT_EQ(before->rep_id, "rep-a");
@@ -527,7 +506,7 @@ TEST_F(ClientStoreTest, StatusCountsPendingWritesReviewItemsEvictionsAndTheLastS
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->pending_writes, 0);
   EXPECT_EQ(after->last_sync_ms, static_cast<int64_t>(wall_.NowMs()));
-  EXPECT_EQ(after->clock_skew_ms, static_cast<int64_t>(wall_.NowMs() - transport.hub_time_ms));
+  EXPECT_EQ(after->clock_skew_ms, static_cast<int64_t>(wall_.NowMs() - kHubTimeMs));
   EXPECT_GT(after->cursor, 0u);
   EXPECT_EQ(after->customers, 2);
   EXPECT_TRUE(after->review.empty());
@@ -536,9 +515,10 @@ TEST_F(ClientStoreTest, StatusCountsPendingWritesReviewItemsEvictionsAndTheLastS
   Visit(leaving, "2026-11-23T09:00:00Z", "offline visit");
   transport.evict_next = {leaving};
   SyncRequest pull_only;
+  pull_only.replica_id = store_->replica().replica_id();
   pull_only.pull_cursor = store_->replica().cursor();
   auto page = transport.Exchange(pull_only);
-  ASSERT_TRUE(page.ok());
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
   ASSERT_TRUE(store_->replica().ApplyPull(page->pull).ok());
   auto waiting = store_->GetStatus();
   ASSERT_TRUE(waiting.ok());
@@ -610,11 +590,214 @@ TEST_F(ClientStoreTest, SearchTriggersNeverTouchCaptureAndFollowPulledRows) {
                   ->Write("visits", "v-from-hub",
                           {{"customer_id", S("c-from-hub")}, {"notes", S("needs oil filters")}})
                   .ok());
-  HubTransport transport(**hub);
+  HubTransport transport(**hub, kHubTimeMs);
   ASSERT_TRUE(store_->Sync(transport).ok());
   EXPECT_EQ(*store_->replica().PendingWriteCount(), 0);
   EXPECT_EQ(SearchIds("顺通"), std::vector<std::string>{"c-from-hub"});
   EXPECT_EQ(SearchIds("oil filter"), std::vector<std::string>{"c-from-hub"});
+}
+
+// The search index is written from the queue the triggers of 0006_search_queue.sql fill.
+int64_t QueuedDocs(ClientStore& store) {
+  return std::get<int64_t>(
+      QueryValue(store.replica().db(), "SELECT count(*) FROM fb_search_queue"));
+}
+
+int64_t IndexedDocs(ClientStore& store, const std::string& customer) {
+  return std::get<int64_t>(QueryValue(store.replica().db(),
+                                      "SELECT count(*) FROM fb_search WHERE customer_id = ?",
+                                      {Value(customer)}));
+}
+
+// The whole index, document by document, to compare two ways of building it.
+std::string IndexDump(ClientStore& store) {
+  auto stmt = store.replica().db().Prepare(
+      "SELECT rowid, customer_id, kind, title, body FROM fb_search ORDER BY rowid");
+  EXPECT_TRUE(stmt.ok());
+  if (!stmt.ok()) return "";
+  std::string out;
+  while (true) {
+    auto row = (*stmt)->Step();
+    EXPECT_TRUE(row.ok());
+    if (!row.ok() || !*row) break;
+    out += std::to_string((*stmt)->Int(0)) + "|" + (*stmt)->Text(1) + "|" + (*stmt)->Text(2) + "|" +
+           (*stmt)->Text(3) + "|" + (*stmt)->Text(4) + "\n";
+  }
+  return out;
+}
+
+// Forwards to another transport, then fails every request after the first `calls`.
+class CutOffTransport final : public client::SyncTransport {
+ public:
+  CutOffTransport(client::SyncTransport& to, int calls) : to_(to), left_(calls) {}
+  Result<SyncResponse> Exchange(const SyncRequest& request) override {
+    if (left_.fetch_sub(1) <= 0) return Status::Unavailable("cannot reach the server");
+    return to_.Exchange(request);
+  }
+
+ private:
+  client::SyncTransport& to_;
+  std::atomic<int> left_;
+};
+
+TEST_F(ClientStoreTest, EveryPulledPageIsSearchableAsSoonAsItIsStored) {
+  auto hub = Hub::Open(dir_.File("hub.db"), wall_);
+  ASSERT_TRUE(hub.ok());
+  for (int i = 1; i <= 6; ++i) {
+    const std::string id = "c" + std::to_string(i);
+    ASSERT_TRUE((*hub)
+                    ->Write("customers", id,
+                            {{"name", Value("顺通汽配 " + id)}, {"owner_rep_id", S("rep-a")}})
+                    .ok());
+  }
+  // Pages of two rows; the sync breaks off after the second page is stored (the third request,
+  // sent while the second page is stored, fails), so the sync's own final indexing never runs.
+  HubTransport hub_transport(**hub, kHubTimeMs);
+  CutOffTransport transport(hub_transport, 2);
+  client::SyncOptions pages_of_two{2, 1000};
+  pages_of_two.max_page_rows = 2;
+  auto report = store_->Sync(transport, pages_of_two);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(QueryValue(store_->replica().db(), "SELECT count(*) FROM customers"), I(4));
+  // Read the index directly: SearchCustomers would index the queue itself.
+  EXPECT_EQ(QueuedDocs(*store_), 0);
+  for (const char* id : {"c1", "c2", "c3", "c4"}) EXPECT_EQ(IndexedDocs(*store_, id), 1) << id;
+  EXPECT_EQ(SearchIds("汽配 c3"), std::vector<std::string>{"c3"});
+
+  CutOffTransport healthy(hub_transport, 100);
+  ASSERT_TRUE(store_->Sync(healthy, pages_of_two).ok());
+  EXPECT_EQ(QueuedDocs(*store_), 0);
+  EXPECT_EQ(IndexedDocs(*store_, "c6"), 1);
+}
+
+TEST_F(ClientStoreTest, ALocalWriteIsQueuedAndTheNextSearchIndexesItFirst) {
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修厂"}, {"phone", "020-8888-1234"}});
+  // The write only noted the document; the search brings the index up to date before it runs.
+  EXPECT_EQ(QueuedDocs(*store_), 1);
+  EXPECT_EQ(IndexedDocs(*store_, xinda), 0);
+  EXPECT_EQ(SearchIds("鑫达汽修"), std::vector<std::string>{xinda});
+  EXPECT_EQ(QueuedDocs(*store_), 0);
+  EXPECT_EQ(IndexedDocs(*store_, xinda), 1);
+
+  ASSERT_TRUE(
+      store_->EditCustomer(xinda, {{"name", "新鑫达汽修"}, {"phone", "139-1111-2222"}}).ok());
+  Visit(xinda, "2026-11-23T09:00:00Z", "换刹车片 next week");
+  EXPECT_EQ(QueuedDocs(*store_), 2);  // the customer's document once, the visit's
+  EXPECT_EQ(SearchIds("新鑫达"), std::vector<std::string>{xinda});
+  EXPECT_TRUE(SearchIds("88881234").empty());
+  EXPECT_EQ(SearchIds("13911112222"), std::vector<std::string>{xinda});
+  EXPECT_EQ(SearchIds("换刹车片"), std::vector<std::string>{xinda});
+
+  // A contact removed (a tombstone) leaves the index.
+  client::Contact owner;
+  owner.name = "李师傅";
+  auto contact = store_->AddContact(xinda, owner);
+  ASSERT_TRUE(contact.ok()) << contact.status().ToString();
+  EXPECT_EQ(SearchIds("李师傅"), std::vector<std::string>{xinda});
+  ASSERT_TRUE(Exec(store_->replica().db(), "UPDATE contacts SET deleted = 1 WHERE id = ?",
+                   {Value(*contact)})
+                  .ok());
+  EXPECT_TRUE(SearchIds("李师傅").empty());
+  EXPECT_EQ(IndexedDocs(*store_, xinda), 2);  // the customer and the visit
+}
+
+TEST_F(ClientStoreTest, AnEvictedCustomerLeavesTheIndexWithItsContactsAndVisits) {
+  auto hub = Hub::Open(dir_.File("hub.db"), wall_);
+  ASSERT_TRUE(hub.ok());
+  ASSERT_TRUE(
+      (*hub)
+          ->Write("customers", "c-gone", {{"name", S("华信修理厂")}, {"owner_rep_id", S("rep-a")}})
+          .ok());
+  ASSERT_TRUE(
+      (*hub)
+          ->Write("contacts", "k-gone", {{"customer_id", S("c-gone")}, {"name", S("王师傅")}})
+          .ok());
+  ASSERT_TRUE(
+      (*hub)
+          ->Write("visits", "v-gone", {{"customer_id", S("c-gone")}, {"notes", S("oil filters")}})
+          .ok());
+  ASSERT_TRUE(
+      (*hub)
+          ->Write("customers", "c-kept", {{"name", S("顺通汽配")}, {"owner_rep_id", S("rep-a")}})
+          .ok());
+  HubTransport transport(**hub, kHubTimeMs);
+  ASSERT_TRUE(store_->Sync(transport).ok());
+  EXPECT_EQ(IndexedDocs(*store_, "c-gone"), 3);
+  EXPECT_EQ(SearchIds("王师傅"), std::vector<std::string>{"c-gone"});
+
+  transport.evict_next = {"c-gone"};
+  auto report = store_->Sync(transport);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->customers_evicted, 1u);
+  EXPECT_EQ(IndexedDocs(*store_, "c-gone"), 0);
+  EXPECT_EQ(QueuedDocs(*store_), 0);
+  for (const char* query : {"华信修理厂", "王师傅", "oil filters"}) {
+    EXPECT_TRUE(SearchIds(query).empty()) << query;
+  }
+  EXPECT_EQ(SearchIds("顺通汽配"), std::vector<std::string>{"c-kept"});
+}
+
+TEST_F(ClientStoreTest, RebuildingTheIndexEmptiesTheQueueAndGivesTheSameDocuments) {
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修厂"}, {"phone", "(020) 8888.1234"}});
+  const std::string bright = AddCustomer({{"name", "Bright Auto"}, {"primary_contact", "Mr Chen"}});
+  client::Contact contact;
+  contact.name = "李师傅";
+  contact.phone = "+86 139-0000-1111";
+  ASSERT_TRUE(store_->AddContact(bright, contact).ok());
+  Visit(xinda, "2026-11-20T09:00:00Z", "wants Bosch brake pads");
+  ASSERT_TRUE(store_->EditCustomer(bright, {{"city", "深圳"}}).ok());
+  ASSERT_TRUE(store_->UpdateSearchIndex().ok());
+  const std::string incremental = IndexDump(*store_);
+  EXPECT_NE(incremental.find("02088881234"), std::string::npos);  // phone digits only
+  EXPECT_NE(incremental.find("8613900001111"), std::string::npos);
+
+  // A write waiting in the queue is covered by the rebuild, which leaves the queue empty.
+  ASSERT_TRUE(store_->EditCustomer(xinda, {{"city", "广州"}}).ok());
+  EXPECT_EQ(QueuedDocs(*store_), 1);
+  ASSERT_TRUE(store_->RebuildSearchIndex().ok());
+  EXPECT_EQ(QueuedDocs(*store_), 0);
+  EXPECT_EQ(SearchIds("广州"), std::vector<std::string>{xinda});
+  ASSERT_TRUE(store_->EditCustomer(xinda, {{"city", std::nullopt}}).ok());
+  ASSERT_TRUE(store_->UpdateSearchIndex().ok());
+  EXPECT_EQ(IndexDump(*store_), incremental);
+  ASSERT_TRUE(store_->RebuildSearchIndex().ok());
+  EXPECT_EQ(IndexDump(*store_), incremental);
+}
+
+TEST(ClientStoreUpgradeTest, AReplicaIndexedByTheOldTriggersKeepsItsIndexAndQueuesFromThen) {
+  TempDir dir;
+  FakeWallClock wall;
+  const std::string path = dir.File("indexed.db");
+  {
+    // A replica file from before the queue: the search triggers of 0003 index every row.
+    auto db = Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(ApplyMigrations(**db, ReplicaMigrations().subspan(0, 5)).ok());
+    ASSERT_TRUE(Exec(**db, "INSERT INTO customers (id, name) VALUES ('c1', '鑫达汽修厂')").ok());
+    ASSERT_TRUE(
+        Exec(**db, "INSERT INTO visits (id, customer_id, notes) VALUES ('v1', 'c1', 'brake pads')")
+            .ok());
+  }
+  auto store = ClientStore::Open(path, wall);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Db& db = (*store)->replica().db();
+  EXPECT_EQ(QueryValue(db,
+                       "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name "
+                       "GLOB 'fb_search_*' AND name NOT GLOB 'fb_search_queue_*'"),
+            I(0));
+  EXPECT_EQ(QueuedDocs(**store), 0);
+  EXPECT_EQ(IndexedDocs(**store, "c1"), 2);
+  ASSERT_TRUE((*store)->SaveSettings({"", "", "rep-a", "张伟"}).ok());
+  ASSERT_TRUE((*store)->EditCustomer("c1", {{"name", "新鑫达"}}).ok());
+  EXPECT_EQ(QueuedDocs(**store), 1);
+  auto hits = (*store)->SearchCustomers("新鑫达");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_EQ(hits->size(), 1u);
+  EXPECT_EQ((*hits)[0].customer.id, "c1");
+  auto brake = (*store)->SearchCustomers("brake");
+  ASSERT_TRUE(brake.ok());
+  EXPECT_EQ(brake->size(), 1u);
 }
 
 TEST(ClientTextTest, DatesTimesAndMoney) {

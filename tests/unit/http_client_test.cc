@@ -198,5 +198,18 @@ TEST_F(HttpClientTest, ServerGoneBetweenRequestsIsUnavailable) {
   EXPECT_EQ(reply.status().message(), "cannot reach " + url + ": connection refused");
 }
 
+TEST(ServerErrorMessageTest, TheServersJsonErrorMessageOrTheStartOfTheBody) {
+  const HttpReply json_error{
+      409, "application/json",
+      R"({"error":{"code":"conflict","message":"already claimed by 李娜"}})"};
+  EXPECT_EQ(ServerErrorMessage(json_error), "already claimed by 李娜");
+  EXPECT_EQ(ServerErrorMessage(json_error, 7), "already");
+  const HttpReply html{502, "text/html", "<html>" + std::string(500, 'x') + "</html>"};
+  EXPECT_EQ(ServerErrorMessage(html), html.body.substr(0, 200));
+  const HttpReply no_message{500, "application/json", R"({"error":{"code":"internal"}})"};
+  EXPECT_EQ(ServerErrorMessage(no_message), no_message.body);
+  EXPECT_EQ(ServerErrorMessage(HttpReply{500, "", ""}), "");
+}
+
 }  // namespace
 }  // namespace fieldbook::client

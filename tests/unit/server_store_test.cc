@@ -5,47 +5,31 @@
 
 #include <sstream>
 
-#include "support/fake_clock.h"
+#include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
-#include "support/temp_dir.h"
 
 namespace fieldbook::server {
 namespace {
 
 using fieldbook::testing::Exec;
-using fieldbook::testing::FakeWallClock;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
 
-class ServerStoreTest : public ::testing::Test {
+class ServerStoreTest : public fieldbook::testing::ServerStoreFixture {
  protected:
   void SetUp() override {
-    auto s = ServerStore::Open(dir_.File("server.db"), wall_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
-    auto a = store_->AddRep(NewRep{"rep-a", "A", "rep", "", "", ""});
-    auto b = store_->AddRep(NewRep{"rep-b", "B", "rep", "", "", ""});
-    ASSERT_TRUE(a.ok() && b.ok());
-    token_a_ = a->second;
+    ASSERT_NO_FATAL_FAILURE(ServerStoreFixture::SetUp());
+    token_a_ = AddRep("rep-a", "A");
+    ASSERT_FALSE(token_a_.empty());
+    ASSERT_FALSE(AddRep("rep-b", "B").empty());
     rep_a_ = Principal{"rep-a", "A", "rep"};
   }
 
-  ChangeSet Push(const std::string& set_id, std::vector<RowChange> rows) {
-    ChangeSet set;
-    set.set_id = set_id;
-    set.replica_id = "device-a";
-    set.OriginIndex("device-a");
-    set.rows = std::move(rows);
-    return set;
-  }
   ColumnChange Col(const char* name, Value v) {
     wall_.Advance(1);
     return ColumnChange{name, std::move(v), Hlc::FromParts(wall_.NowMs(), 0), 0};
   }
 
-  fieldbook::testing::TempDir dir_;
-  FakeWallClock wall_;
-  std::unique_ptr<ServerStore> store_;
   std::string token_a_;
   Principal rep_a_;
 };

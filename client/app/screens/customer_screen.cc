@@ -45,6 +45,13 @@ void Profile(const Strings& s, const CustomerDetail& d) {
   ImGui::Spacing();
   ImGui::Separator();
   ui::Text(s.grade);
+  if (d.grade_provisional) {
+    // A provisional grade is marked as such, with what it stands in for.
+    ImGui::SameLine();
+    ui::TextColored(ui::kDue, s.provisional);
+    Anchor("customer.grade.provisional");
+    ui::TextMuted(s.provisional_note);
+  }
   if (d.graded_at.empty() && d.tier.empty()) {
     ui::TextMuted(s.not_graded);
     return;
@@ -57,10 +64,19 @@ void Profile(const Strings& s, const CustomerDetail& d) {
     ui::FieldRow(s.grade_frequency, Score(d.frequency));
     ui::FieldRow(s.grade_monetary, Score(d.monetary));
     ui::FieldRow(s.grade_ticket, d.ticket_class);
-    ui::FieldRow(s.grade_lifecycle, d.lifecycle);
+    ui::FieldRow(s.grade_lifecycle, CodeLabel(s.lang, d.lifecycle));
     ui::FieldRow(s.grade_churn,
                  d.churn_risk ? ui::Format("%.0f%%", *d.churn_risk * 100) : std::string());
-    ui::FieldRow(s.graded_at, ui::LocalTime(d.graded_at));
+    if (d.grade_provisional) {
+      ui::FieldRow(s.grade_computed_at, ui::LocalTime(d.grade_computed_at));
+      std::string server = d.server_tier.empty() ? std::string(s.not_graded) : d.server_tier;
+      if (!d.server_tier.empty() && !d.graded_at.empty()) {
+        server += " (" + ui::LocalTime(d.graded_at) + ")";
+      }
+      ui::FieldRow(s.server_grade, server);
+    } else {
+      ui::FieldRow(s.graded_at, ui::LocalTime(d.graded_at));
+    }
     ImGui::EndTable();
   }
   if (!d.grade_reasons.empty()) {
@@ -238,8 +254,10 @@ void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
     if (!line.empty()) line += " \xC2\xB7 ";  // middle dot
     line += part;
   }
-  if (!d.tier.empty())
+  if (!d.tier.empty()) {
     line += (line.empty() ? "" : " \xC2\xB7 ") + std::string(s.grade_tier) + " " + d.tier;
+    if (d.grade_provisional) line += " (" + std::string(s.provisional) + ")";
+  }
   ui::TextMuted(line);
   ImGui::Spacing();
 

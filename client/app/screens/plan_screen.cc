@@ -22,10 +22,9 @@ void PlanScreen::Draw(const Snapshot& snap, Intents& intents) {
   ImGui::SetWindowFontScale(1.2f);
   ui::Text(ui::Format(s.plan_title_fmt, snap.today.c_str()));
   ImGui::SetWindowFontScale(1.0f);
-  if (plan.items.empty()) {
-    ui::TextMuted(s.plan_empty);
-    return;
-  }
+  if (plan.items.empty()) ui::TextMuted(s.plan_empty);
+  // First: losing a customer to the pool is what a visit today can still prevent.
+  DrawReclaimWarnings(snap);
 
   const Section sections[] = {{PlanItem::Kind::kOverdue, s.plan_overdue, ui::kOverdue},
                               {PlanItem::Kind::kDue, s.plan_due, ui::kDue},
@@ -77,6 +76,49 @@ void PlanScreen::Draw(const Snapshot& snap, Intents& intents) {
     ImGui::PopID();
   }
   outbox.Flush(intents);
+}
+
+// The rep's customers about to return to the public pool (computed on the device: a visit or an
+// order logged here clears the line at once).
+void PlanScreen::DrawReclaimWarnings(const Snapshot& snap) {
+  const std::vector<ReclaimWarningRow>& warnings = snap.plan->reclaim_warnings;
+  if (warnings.empty()) return;
+  ImGui::Spacing();
+  ui::TextColored(ui::kOverdue, ui::Format("%s (%zu)", s.plan_reclaim, warnings.size()));
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("reclaim", 4, flags)) return;
+  ImGui::TableSetupColumn(s.col_name, ImGuiTableColumnFlags_WidthStretch, 2.0f);
+  ImGui::TableSetupColumn(s.col_tier, ImGuiTableColumnFlags_WidthStretch, 0.4f);
+  ImGui::TableSetupColumn(s.col_due, ImGuiTableColumnFlags_WidthStretch, 0.9f);
+  ImGui::TableSetupColumn(s.col_reason, ImGuiTableColumnFlags_WidthStretch, 4.0f);
+  for (const ReclaimWarningRow& w : warnings) {
+    ImGui::TableNextRow();
+    ImGui::PushID(w.customer_id.c_str());
+    ImGui::TableNextColumn();
+    if (ImGui::Selectable(w.name.empty() ? w.customer_id.c_str() : w.name.c_str(),
+                          w.customer_id == snap.selected_id)) {
+      outbox.Set(SelectCustomer{w.customer_id});
+      open_customer_requested = true;
+    }
+    Anchor("plan.reclaim:", w.customer_id);
+    ImGui::TableNextColumn();
+    ui::Text(w.tier);
+    ImGui::TableNextColumn();
+    ui::TextColored(w.days_until <= 1 ? ui::kOverdue : ui::kDue, w.deadline);
+    ImGui::TableNextColumn();
+    std::string line = w.days_until > 1
+                           ? ui::Format(s.reclaim_in_fmt, static_cast<long long>(w.days_until))
+                       : w.days_until == 1 ? std::string(s.reclaim_tomorrow)
+                                           : std::string(s.reclaim_due);
+    line += " (" +
+            (w.last_activity.empty() ? std::string(s.reclaim_no_activity)
+                                     : ui::Format(s.reclaim_last_fmt, w.last_activity.c_str())) +
+            ")";
+    ui::TextWrapped(line);
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
 }
 
 }  // namespace fieldbook::app

@@ -20,8 +20,8 @@
 namespace fieldbook {
 
 // Version of the wire protocol. Evolution is by adding fields only; a receiver accepts every
-// version up to its own and reads absent fields as their defaults.
-inline constexpr uint32_t kWireSchemaVersion = 1;
+// version up to its own and reads absent fields as their defaults. 2 added replica verification.
+inline constexpr uint32_t kWireSchemaVersion = 2;
 
 struct ColumnChange {
   std::string column;  // column name in the replicated table
@@ -87,6 +87,20 @@ struct PushResult {
   friend bool operator==(const PushResult&, const PushResult&) = default;
 };
 
+// Replica verification (docs/sync.md, "Verification and repair"): the additive digest of the
+// live rows of one table that fall in one bucket.
+// The most buckets per table a request may use.
+inline constexpr uint32_t kMaxDigestBuckets = 4096;
+
+struct BucketDigest {
+  uint32_t table = 0;   // table code (catalog.h)
+  uint32_t bucket = 0;  // < the bucket count the digests were computed with
+  uint64_t rows = 0;    // live rows (tombstones are not counted)
+  uint64_t sum = 0;     // the sum of their row digests modulo 2^64
+
+  friend bool operator==(const BucketDigest&, const BucketDigest&) = default;
+};
+
 struct SyncRequest {
   uint32_t schema_version = kWireSchemaVersion;
   std::string replica_id;
@@ -94,6 +108,11 @@ struct SyncRequest {
   ChangeSet push;            // valid when has_push
   uint64_t pull_cursor = 0;  // pull everything after this hub sequence number
   uint32_t page_limit = 0;   // rows per pull page; 0 = the hub's default
+  // Verification: the replica's digests, as of pull_cursor, with no local write pending.
+  bool has_digests = false;
+  uint32_t digest_buckets = 0;  // buckets per table (1..kMaxDigestBuckets) when has_digests
+  uint64_t digest_schema = 0;   // fingerprint of what digests cover (tables, columns, algorithm)
+  std::vector<BucketDigest> digests;  // non-empty buckets only, each (table, bucket) once
 
   friend bool operator==(const SyncRequest&, const SyncRequest&) = default;
 };
@@ -106,6 +125,15 @@ struct SyncResponse {
   bool more = false;         // another page is waiting
   bool rebuild = false;      // the cursor is older than retained history: rebuild from a snapshot
   uint64_t hub_time_ms = 0;  // the hub's wall clock, so a replica can warn about a wrong clock
+  // Verification.
+  bool verify = false;           // send digests with the next request (once caught up)
+  bool verify_deep = false;      // ... recomputed from the data first
+  bool digests_checked = false;  // the hub compared the digests the request carried
+  // Buckets whose whole content `repair` replaces, each with the hub's digest of it; only when
+  // digests_checked. The replica removes its rows of these buckets that `repair` does not hold
+  // (unless a local write of theirs is pending) and takes every row of `repair` as it is.
+  std::vector<BucketDigest> repair_buckets;
+  ChangeSet repair;
 
   friend bool operator==(const SyncResponse&, const SyncResponse&) = default;
 };

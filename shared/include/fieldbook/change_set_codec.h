@@ -80,6 +80,9 @@ struct DecodeLimits {
   size_t max_id_bytes = 128;  // set id, replica id, table, row id, column name, origin, code,
                               // evicted customer id
   size_t max_text_bytes = size_t{1} << 20;  // one text value, or a rejection's reason
+  // Bucket digests in a request (SyncRequest::digests) or a response's repair_buckets. A replica
+  // sends at most one per table and bucket (10 tables x 64 buckets today).
+  size_t max_digests = 65536;
 };
 
 // Packed Cap'n Proto bytes of the value. Does not validate (see above). Throws kj::Exception only
@@ -104,11 +107,17 @@ Result<SyncResponse> DecodeSyncResponse(std::string_view bytes, const DecodeLimi
 // non-empty valid UTF-8 of at most max_id_bytes with no NUL byte.
 Status ValidateChangeSet(const ChangeSet& change_set, const DecodeLimits& limits = {});
 // A request: schema_version >= 1, replica_id an id, and when has_push, push a valid change set.
+// When has_digests: 1 <= digest_buckets <= kMaxDigestBuckets, at most max_digests digests, each
+// with bucket < digest_buckets, no (table, bucket) twice. Without has_digests, digest_buckets,
+// digest_schema and digests are not sent (encoding skips them, decoding leaves them default).
 Status ValidateSyncRequest(const SyncRequest& request, const DecodeLimits& limits = {});
 // A response: schema_version >= 1; when has_push_result, push_result has an id set_id and at most
 // max_rows rejections (id table, row_id and code; UTF-8 reason of at most max_text_bytes) and
 // restamps (id table and row_id); pull is a valid change set except that set_id and replica_id may
-// be empty (the hub's pages need not name themselves).
+// be empty (the hub's pages need not name themselves). When digests_checked: at most max_digests
+// repair_buckets, each with bucket < kMaxDigestBuckets and no (table, bucket) twice, and repair a
+// valid change set like pull. Without digests_checked, repair_buckets and repair are not sent
+// (encoding skips them, decoding leaves them default).
 Status ValidateSyncResponse(const SyncResponse& response, const DecodeLimits& limits = {});
 
 }  // namespace fieldbook

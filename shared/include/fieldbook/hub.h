@@ -98,6 +98,15 @@ struct RowWrite {
   std::vector<std::pair<std::string, Value>> columns;
 };
 
+// ---- Compaction (issue #8: the nightly job) ----
+// What PurgeTombstones removed: rows per table, and whether tombstones before the bound remain.
+struct TombstonePurge {
+  size_t rows = 0;
+  std::vector<std::pair<std::string, size_t>> by_table;  // only tables with purged rows
+  bool more = false;
+};
+// ---- end of compaction ----
+
 class Hub {
  public:
   static Result<std::unique_ptr<Hub>> Open(const std::string& path, WallClock& wall,
@@ -130,6 +139,30 @@ class Hub {
   // (scope events). Call inside a transaction on db().
   Result<uint64_t> AllocateSeq();
   Result<uint64_t> LatestSeq();
+
+  // ---- Compaction (issue #8: the nightly job) ----
+  // Physically removes up to `limit` tombstones -- rows of mutable tables with deleted = 1 whose
+  // latest change has a hub sequence below `before_seq` -- with their duplicate-detection keys, in
+  // one transaction. Facts are never removed. The caller raises the history floor to at least
+  // `before_seq` first: a device that has not seen a purged deletion then rebuilds from a snapshot
+  // instead of keeping the row.
+  Result<TombstonePurge> PurgeTombstones(uint64_t before_seq, size_t limit);
+  // Moves the hub sequence forward to at least `at_least` (never back). Restoring a backup does
+  // this, so that sequence numbers devices saw before the restore are never handed out again.
+  Status AdvanceSeq(uint64_t at_least);
+  // ---- end of compaction ----
+
+  // ---- Verification (docs/sync.md, "Verification and repair") ----
+  // The hub keeps per-owner digests of every replicated table up to date on every write
+  // (fb_owner_digests; digest_tracker.h). ReadRowsByKey gives the full rows (every written column
+  // with its version, as pulls send them, tombstones included) of `table` whose bucket key -- its
+  // customer column, or its id for tables of no customer (row_digest.h) -- is one of `keys`, in
+  // key then id order.
+  Result<ChangeSet> ReadRowsByKey(const TableInfo& table, const std::vector<std::string>& keys);
+  // Recomputes every per-owner digest from the rows (the digests are kept up to date on every
+  // write; this is for a database edited by hand). One transaction; reads every row.
+  Status RecomputeDigests();
+  // ---- end of verification ----
 
   Db& db() { return *db_; }
   const Catalog& catalog() const { return catalog_; }

@@ -47,6 +47,26 @@ struct PullStats {
   uint64_t cursor = 0;
 };
 
+// Replica verification (docs/sync.md, "Verification and repair").
+struct ReplicaDigests {
+  uint32_t buckets = 0;               // buckets per table
+  uint64_t schema = 0;                // DigestSchemaFingerprint: what the digests cover
+  std::vector<BucketDigest> digests;  // non-empty buckets, by table code and bucket
+};
+
+struct RepairStats {
+  size_t buckets = 0;        // buckets replaced
+  size_t rows_received = 0;  // rows the hub sent for them
+  size_t rows_written = 0;   // rows that differed here (missing, edited) and were rewritten
+  size_t rows_removed = 0;   // rows the hub does not have
+  size_t rows_failed = 0;    // rows that could not be stored (unknown table or column, outside
+                             // the listed buckets)
+  // Rows kept although the hub lacks them or has them otherwise, because a local write of theirs
+  // waits to be pushed; their buckets differ from the hub's until it lands.
+  size_t rows_kept_pending = 0;
+  size_t buckets_still_different = 0;  // after the repair, compared with the hub's digests
+};
+
 struct ReviewItem {
   int64_t id = 0;
   std::string set_id;
@@ -91,6 +111,24 @@ class Replica {
   Status ResetForRebuild();
   // Rows the hub refused, unresolved first.
   Result<std::vector<ReviewItem>> ReviewList();
+
+  // ---- Verification (docs/sync.md, "Verification and repair") ----
+  // The digests of what this replica holds, kept up to date by triggers on every write. With
+  // `recompute` (a deep check), or when they were found stale, they are first recomputed from the
+  // rows.
+  Result<ReplicaDigests> Digests(bool recompute = false);
+  // Recomputes every digest from the rows.
+  Status RecomputeDigests();
+  // Replaces the content of `buckets` with `rows`, the hub's rows of those buckets
+  // (SyncResponse::repair): rows of a listed bucket that `rows` lacks are removed, the others are
+  // rewritten with the hub's values and versions when they differ. A row with a pending local
+  // write is never removed, and its pending columns keep the local value, so that the write still
+  // lands. Creates no outbox entries; the cursor does not move.
+  Result<RepairStats> ApplyRepair(const std::vector<BucketDigest>& buckets, const ChangeSet& rows);
+  // Whether this replica asks to be verified at its next sync: its digest triggers were found
+  // missing or changed when it opened, so writes may have escaped them.
+  Result<bool> VerificationWanted();
+  Status SetVerificationWanted(bool wanted);
 
  private:
   Replica() = default;

@@ -1,0 +1,531 @@
+// ClientStore's grades and reports (issue #6): provisional grades computed on the device after the
+// rep records an order, a visit or feedback, the grade shown per customer, the tier and at-risk
+// reports over the replica, and the device's copy of the server's reports. See client_store.h
+// (CustomerGrade) for the rules; fb_provisional_grades is in
+// schema/sql/replica/0007_provisional_grades.sql.
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "client_store.h"
+#include "client_store_internal.h"
+#include "fieldbook/grading.h"
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+using internal::IntOpt;
+using internal::RealOpt;
+using internal::Stmt;
+
+// {"rules_version":N,"reasons":[{"rule","detail"}...]} -> reasons; malformed parts are skipped.
+std::vector<GradeReason> ParseReasons(const std::string& json, int64_t* rules_version) {
+  std::vector<GradeReason> out;
+  if (json.empty()) return out;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(json, ec);
+  if (ec || !v.is_object()) return out;
+  if (const auto* version = v.as_object().if_contains("rules_version");
+      version != nullptr && version->is_int64() && rules_version != nullptr) {
+    *rules_version = version->as_int64();
+  }
+  const auto* reasons = v.as_object().if_contains("reasons");
+  if (reasons == nullptr || !reasons->is_array()) return out;
+  for (const boost::json::value& r : reasons->as_array()) {
+    if (!r.is_object()) continue;
+    const auto* rule = r.as_object().if_contains("rule");
+    const auto* detail = r.as_object().if_contains("detail");
+    if (rule == nullptr || detail == nullptr || !rule->is_string() || !detail->is_string()) {
+      continue;
+    }
+    out.push_back(GradeReason{std::string(rule->as_string()), std::string(detail->as_string())});
+  }
+  return out;
+}
+
+std::string ReasonsJson(const std::vector<GradeReason>& reasons, int64_t rules_version) {
+  boost::json::array out;
+  for (const GradeReason& r : reasons) {
+    out.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
+  }
+  return boost::json::serialize(
+      boost::json::object{{"rules_version", rules_version}, {"reasons", std::move(out)}});
+}
+
+// The lifecycle and churn-risk explanations, as the server's at-risk report gives them.
+std::string RiskReasons(const std::string& reasons_json) {
+  std::string out;
+  for (const GradeReason& r : ParseReasons(reasons_json, nullptr)) {
+    if (r.rule != "lifecycle" && r.rule != "churn_risk") continue;
+    out += (out.empty() ? "" : "; ") + r.detail;
+  }
+  return out;
+}
+
+// The facts recorded on this device since the server's grade: [["orders", id], ...].
+using FactList = std::vector<std::pair<std::string, std::string>>;
+
+FactList ParseFacts(const std::string& json) {
+  FactList out;
+  boost::system::error_code ec;
+  const boost::json::value v = boost::json::parse(json, ec);
+  if (ec || !v.is_array()) return out;
+  for (const boost::json::value& f : v.as_array()) {
+    if (!f.is_array() || f.as_array().size() != 2 || !f.as_array()[0].is_string() ||
+        !f.as_array()[1].is_string()) {
+      continue;
+    }
+    out.emplace_back(std::string(f.as_array()[0].as_string()),
+                     std::string(f.as_array()[1].as_string()));
+  }
+  return out;
+}
+
+std::string FactsJson(const FactList& facts) {
+  boost::json::array out;
+  for (const auto& [table, id] : facts) out.push_back(boost::json::array{table, id});
+  return boost::json::serialize(out);
+}
+
+// "1 order and 2 visits".
+std::string DescribeFacts(const FactList& facts) {
+  int orders = 0, visits = 0, feedback = 0;
+  for (const auto& f : facts) {
+    orders += f.first == "orders";
+    visits += f.first == "visits";
+    feedback += f.first == "feedback";
+  }
+  std::vector<std::string> parts;
+  auto add = [&parts](int n, const char* one, const char* many) {
+    if (n > 0) parts.push_back(std::to_string(n) + " " + (n == 1 ? one : many));
+  };
+  add(orders, "order", "orders");
+  add(visits, "visit", "visits");
+  add(feedback, "feedback", "feedback");
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  }
+  return out;
+}
+
+bool UsesQuantiles(const GradingRules& rules) {
+  return rules.recency.method == ScoreRule::Method::kQuantiles ||
+         rules.frequency.method == ScoreRule::Method::kQuantiles ||
+         rules.monetary.method == ScoreRule::Method::kQuantiles;
+}
+
+// The parts of a grade, in the order their reasons are shown.
+constexpr const char* kParts[] = {"recency",    "frequency",      "monetary",
+                                  "tier",       "ticket",         "lifecycle",
+                                  "churn_risk", "purchase_stage", "relationship"};
+
+bool PartDiffers(const char* part, const Grade& a, const Grade& b) {
+  const std::string p = part;
+  if (p == "recency") return a.recency != b.recency;
+  if (p == "frequency") return a.frequency != b.frequency;
+  if (p == "monetary") return a.monetary != b.monetary;
+  if (p == "tier") return a.tier != b.tier;
+  if (p == "ticket") return a.ticket_class != b.ticket_class;
+  if (p == "lifecycle") return a.lifecycle != b.lifecycle;
+  if (p == "churn_risk") return std::fabs(a.churn_risk - b.churn_risk) > 1e-9;
+  if (p == "purchase_stage") return a.purchase_stage != b.purchase_stage;
+  return a.relationship != b.relationship;
+}
+
+}  // namespace
+
+Status ClientStore::RegradeProvisionally(const std::string& customer_id, const LocalFact& fact) {
+  Db& db = replica_->db();
+
+  // The customer and the server's grade of it.
+  Grade server;
+  std::string graded_at;
+  int64_t server_rules_version = 0;
+  CustomerHistory target;
+  target.customer_id = customer_id;
+  {
+    FB_ASSIGN_OR_RETURN(
+        Statement * raw,
+        db.Prepare("SELECT created_at, relationship, purchase_stage, grade_tier, grade_recency, "
+                   "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, "
+                   "grade_churn_risk, grade_reasons, graded_at FROM customers WHERE id = ?"));
+    Stmt s(raw);
+    s->Bind(1, customer_id);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (!found) return Status::NotFound("no customer " + customer_id + " on this device");
+    const std::optional<int32_t> created = ParseDay(s->Text(0));
+    target.relationship = s->Text(1);
+    target.purchase_stage = s->Text(2);
+    server.tier = s->Text(3);
+    server.recency = static_cast<int>(s->IsNull(4) ? 0 : s->Int(4));
+    server.frequency = static_cast<int>(s->IsNull(5) ? 0 : s->Int(5));
+    server.monetary = static_cast<int>(s->IsNull(6) ? 0 : s->Int(6));
+    server.ticket_class = s->Text(7);
+    server.lifecycle = s->Text(8);
+    server.churn_risk = s->IsNull(9) ? 0 : s->Real(9);
+    server.reasons = ParseReasons(s->Text(10), &server_rules_version);
+    graded_at = s->Text(11);
+    server.relationship = target.relationship;
+    server.purchase_stage = target.purchase_stage;
+    const std::optional<int32_t> today = ParseDay(Today());
+    target.created_day = created.value_or(today.value_or(0));
+  }
+  const bool server_graded = !graded_at.empty() || !server.tier.empty();
+
+  // What was recorded here since the server's grade, with this fact.
+  FactList facts;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare("SELECT local_facts FROM fb_provisional_grades "
+                                                    "WHERE customer_id = ?"));
+    Stmt s(raw);
+    s->Bind(1, customer_id);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (found) facts = ParseFacts(s->Text(0));
+  }
+  if (std::find(facts.begin(), facts.end(), std::make_pair(std::string(fact.table), fact.id)) ==
+      facts.end()) {
+    facts.emplace_back(fact.table, fact.id);
+  }
+  std::set<std::pair<std::string, std::string>> recorded(facts.begin(), facts.end());
+
+  // The rules the server grades by, as replicated (the built-in defaults before any were set).
+  GradingRules rules;
+  int64_t rules_version = 0;
+  std::string rules_note;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare("SELECT version, rules_json FROM grading_rules "
+                                                    "WHERE id = 'current' AND deleted = 0"));
+    Stmt s(raw);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (found && !s->IsNull(1)) {
+      auto parsed = ParseGradingRules(s->Text(1));
+      if (parsed.ok()) {
+        rules = *parsed;
+        rules_version = s->IsNull(0) ? 0 : s->Int(0);
+      } else {
+        rules_note = "; the rules on this device could not be read (" + parsed.status().message() +
+                     "), the built-in defaults were used";
+      }
+    }
+  }
+  const std::optional<int32_t> today_day = ParseDay(Today());
+  if (!today_day) return Status::Internal("cannot read today's date " + Today());
+  const int32_t today = *today_day;
+
+  // The customer's history, as the server reads it (GradingStore::GradeAll), split into what the
+  // server could have seen and what was recorded here.
+  CustomerHistory before = target;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare("SELECT id, order_date, amount_cents, voids_id "
+                                                    "FROM orders WHERE customer_id = ?"));
+    Stmt s(raw);
+    s->Bind(1, customer_id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      const std::optional<int32_t> day = ParseDay(s->Text(1));
+      if (!day) continue;
+      OrderFact o{s->Text(0), *day, s->IsNull(2) ? 0 : s->Int(2), s->Text(3)};
+      if (recorded.count({"orders", o.id}) == 0) before.orders.push_back(o);
+      target.orders.push_back(std::move(o));
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT id, check_in FROM visits WHERE customer_id = ?"));
+    Stmt s(raw);
+    s->Bind(1, customer_id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      const std::optional<int32_t> day = ParseDay(s->Text(1));
+      if (!day) continue;
+      if (recorded.count({"visits", s->Text(0)}) == 0) before.visit_days.push_back(*day);
+      target.visit_days.push_back(*day);
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(
+        Statement * raw,
+        db.Prepare("SELECT id, satisfaction FROM feedback WHERE customer_id = ? AND satisfaction "
+                   "IS NOT NULL AND id NOT IN (SELECT voids_id FROM feedback "
+                   "WHERE voids_id IS NOT NULL)"));
+    Stmt s(raw);
+    s->Bind(1, customer_id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      const int score = static_cast<int>(s->Int(1));
+      if (recorded.count({"feedback", s->Text(0)}) == 0) before.satisfaction.push_back(score);
+      target.satisfaction.push_back(score);
+    }
+  }
+
+  // Quintiles rank a customer among others: here, the customers with orders on this device. A
+  // ranking needs three figures per customer — the day of the last order, and the orders and
+  // spend in the window — so SQL sums them (voided and future orders left out, as the engine
+  // does) and each other customer enters as stand-in orders carrying exactly those figures: the
+  // last order with the window's spend, then one empty order per other order in the window.
+  std::vector<CustomerHistory> population;
+  if (UsesQuantiles(rules)) {
+    FB_ASSIGN_OR_RETURN(
+        Statement * raw,
+        db.Prepare("SELECT o.customer_id, max(substr(o.order_date, 1, 10)), "
+                   "count(CASE WHEN substr(o.order_date, 1, 10) > ?2 THEN 1 END), "
+                   "coalesce(sum(CASE WHEN substr(o.order_date, 1, 10) > ?2 "
+                   "THEN o.amount_cents END), 0) "
+                   "FROM orders o WHERE o.customer_id <> ?1 "
+                   "AND o.customer_id NOT IN (SELECT id FROM customers WHERE deleted <> 0) "
+                   "AND substr(o.order_date, 1, 10) <= ?3 "
+                   "AND o.id NOT IN (SELECT voids_id FROM orders WHERE voids_id IS NOT NULL) "
+                   "GROUP BY o.customer_id"));
+    Stmt s(raw);
+    s->Bind(1, customer_id).Bind(2, FormatDay(today - rules.window_days)).Bind(3, FormatDay(today));
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      const std::optional<int32_t> last = ParseDay(s->Text(1));
+      if (!last) continue;
+      CustomerHistory& c = population.emplace_back();
+      c.customer_id = s->Text(0);
+      c.created_day = today;
+      const int64_t in_window = s->Int(2);
+      c.orders.push_back(OrderFact{"", *last, s->Int(3), ""});
+      for (int64_t k = 1; k < in_window; ++k) c.orders.push_back(OrderFact{"", *last, 0, ""});
+    }
+  }
+
+  // Graded with and without what was recorded here, among the same population.
+  population.insert(population.begin(), target);
+  const Grade with = GradeCustomers(population, rules, today).front();
+  population.front() = before;
+  const Grade without = GradeCustomers(population, rules, today).front();
+
+  // Each part the recorded facts change takes the device's value; the others stay the server's.
+  Grade shown = with;
+  std::vector<GradeReason> reasons;
+  const std::string since =
+      server_graded ? "since the server's grade of " + (graded_at.empty() ? "-" : graded_at)
+                    : "(the server has not graded this customer yet)";
+  std::string note = "computed on this device on " + Today() + " from " + DescribeFacts(facts) +
+                     " recorded here " + since + "; the server's next grade replaces it";
+  if (server_graded) note += "; parts the records did not change keep the server's values";
+  if (UsesQuantiles(rules)) {
+    const size_t ranked = population.size() - 1 + (target.orders.empty() ? 0 : 1);
+    note += "; quintiles rank among the " + std::to_string(ranked) +
+            (ranked == 1 ? " customer" : " customers") + " with orders on this device";
+  }
+  reasons.push_back(GradeReason{"provisional", note + rules_note});
+  for (const char* part : kParts) {
+    const bool take_device = !server_graded || PartDiffers(part, with, without);
+    // A part kept from the server keeps the server's explanation (if it gave one).
+    for (const GradeReason& r : take_device ? with.reasons : server.reasons) {
+      if (r.rule == part) reasons.push_back(r);
+    }
+    if (take_device) continue;
+    const std::string p = part;
+    if (p == "recency") shown.recency = server.recency;
+    if (p == "frequency") shown.frequency = server.frequency;
+    if (p == "monetary") shown.monetary = server.monetary;
+    if (p == "tier") shown.tier = server.tier;
+    if (p == "ticket") shown.ticket_class = server.ticket_class;
+    if (p == "lifecycle") shown.lifecycle = server.lifecycle;
+    if (p == "churn_risk") shown.churn_risk = server.churn_risk;
+    if (p == "purchase_stage") shown.purchase_stage = server.purchase_stage;
+    if (p == "relationship") shown.relationship = server.relationship;
+  }
+
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      db.Prepare("INSERT INTO fb_provisional_grades (customer_id, tier, recency, frequency, "
+                 "monetary, ticket_class, lifecycle, churn_risk, visits_per_30_days, "
+                 "purchase_stage, relationship, reasons, rules_version, computed_at, "
+                 "computed_day, based_on_graded_at, local_facts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                 "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (customer_id) "
+                 "DO UPDATE SET tier = ?2, recency = ?3, frequency = ?4, monetary = ?5, "
+                 "ticket_class = ?6, lifecycle = ?7, churn_risk = ?8, visits_per_30_days = ?9, "
+                 "purchase_stage = ?10, relationship = ?11, reasons = ?12, rules_version = ?13, "
+                 "computed_at = ?14, computed_day = ?15, based_on_graded_at = ?16, "
+                 "local_facts = ?17"));
+  Stmt s(raw);
+  auto text_or_null = [&s](int index, const std::string& text) {
+    if (text.empty()) {
+      s->BindNull(index);
+    } else {
+      s->Bind(index, text);
+    }
+  };
+  s->Bind(1, customer_id)
+      .Bind(2, shown.tier)
+      .Bind(3, int64_t{shown.recency})
+      .Bind(4, int64_t{shown.frequency})
+      .Bind(5, int64_t{shown.monetary});
+  text_or_null(6, shown.ticket_class);
+  s->Bind(7, shown.lifecycle).Bind(8, shown.churn_risk).Bind(9, with.visits_per_30_days);
+  text_or_null(10, shown.purchase_stage);
+  text_or_null(11, shown.relationship);
+  s->Bind(12, ReasonsJson(reasons, rules_version))
+      .Bind(13, rules_version)
+      .Bind(14, NowIso())
+      .Bind(15, Today());
+  text_or_null(16, graded_at);
+  s->Bind(17, FactsJson(facts));
+  return s->Run();
+}
+
+Result<GradeView> ClientStore::CustomerGrades(const std::string& ref) {
+  FB_ASSIGN_OR_RETURN(std::string id, ResolveCustomer(ref));
+  Db& db = replica_->db();
+  GradeView view;
+  {
+    FB_ASSIGN_OR_RETURN(
+        Statement * raw,
+        db.Prepare("SELECT grade_tier, grade_recency, grade_frequency, grade_monetary, "
+                   "grade_ticket_class, grade_lifecycle, grade_churn_risk, grade_reasons, "
+                   "graded_at, grade_rules_version FROM customers WHERE id = ?"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (!found) return Status::NotFound("no customer " + ref + " on this device");
+    CustomerGrade& g = view.server;
+    g.tier = s->Text(0);
+    g.recency = IntOpt(*raw, 1);
+    g.frequency = IntOpt(*raw, 2);
+    g.monetary = IntOpt(*raw, 3);
+    g.ticket_class = s->Text(4);
+    g.lifecycle = s->Text(5);
+    g.churn_risk = RealOpt(*raw, 6);
+    g.reasons = ParseReasons(s->Text(7), &g.rules_version);
+    g.graded_at = s->Text(8);
+    if (!s->IsNull(9)) g.rules_version = s->Int(9);
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      db.Prepare("SELECT tier, recency, frequency, monetary, ticket_class, lifecycle, churn_risk, "
+                 "visits_per_30_days, purchase_stage, relationship, reasons, rules_version, "
+                 "computed_at, based_on_graded_at, local_facts FROM fb_provisional_grades "
+                 "WHERE customer_id = ?"));
+  Stmt s(raw);
+  s->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return view;
+  CustomerGrade g;
+  g.provisional = true;
+  g.tier = s->Text(0);
+  g.recency = IntOpt(*raw, 1);
+  g.frequency = IntOpt(*raw, 2);
+  g.monetary = IntOpt(*raw, 3);
+  g.ticket_class = s->Text(4);
+  g.lifecycle = s->Text(5);
+  g.churn_risk = RealOpt(*raw, 6);
+  g.visits_per_30_days = RealOpt(*raw, 7);
+  g.purchase_stage = s->Text(8);
+  g.relationship = s->Text(9);
+  g.reasons = ParseReasons(s->Text(10), nullptr);
+  g.rules_version = s->Int(11);
+  g.computed_at = s->Text(12);
+  g.graded_at = s->Text(13);
+  g.local_facts = static_cast<int64_t>(ParseFacts(s->Text(14)).size());
+  view.provisional = std::move(g);
+  return view;
+}
+
+Result<std::vector<TierShare>> ClientStore::TierDistribution() {
+  Db& db = replica_->db();
+  // The rules' order of tiers (VIP first).
+  std::vector<std::string> order;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT rules_json FROM grading_rules WHERE id = 'current' "
+                                   "AND deleted = 0"));
+    Stmt s(raw);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    GradingRules rules;
+    if (found) {
+      if (auto parsed = ParseGradingRules(s->Text(0)); parsed.ok()) rules = *parsed;
+    }
+    order.push_back(rules.vip_tier);
+    for (const TierRule& t : rules.tiers) order.push_back(t.name);
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      db.Prepare("SELECT coalesce(p.tier, nullif(c.grade_tier, ''), ''), count(*), "
+                 "count(p.customer_id) FROM customers c LEFT JOIN fb_provisional_grades p ON "
+                 "p.customer_id = c.id WHERE c.deleted = 0 GROUP BY 1"));
+  Stmt s(raw);
+  std::map<std::string, TierShare> by_tier;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    by_tier[s->Text(0)] = TierShare{s->Text(0), s->Int(1), s->Int(2)};
+  }
+  std::vector<TierShare> out;
+  for (const std::string& tier : order) {
+    auto it = by_tier.find(tier);
+    if (it == by_tier.end()) continue;
+    out.push_back(it->second);
+    by_tier.erase(it);
+  }
+  const auto ungraded = by_tier.find("");
+  for (const auto& [tier, share] : by_tier) {
+    if (!tier.empty()) out.push_back(share);
+  }
+  if (ungraded != by_tier.end()) out.push_back(ungraded->second);
+  return out;
+}
+
+Result<std::vector<AtRiskEntry>> ClientStore::AtRiskCustomers(size_t limit) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      replica_->db().Prepare(
+          "SELECT c.id, coalesce(nullif(c.name, ''), c.name_latin, c.id), "
+          "coalesce(p.tier, c.grade_tier, ''), coalesce(p.lifecycle, c.grade_lifecycle) AS lc, "
+          "coalesce(p.churn_risk, c.grade_churn_risk, 0) AS risk, "
+          "coalesce(p.reasons, c.grade_reasons, ''), p.customer_id IS NOT NULL "
+          "FROM customers c LEFT JOIN fb_provisional_grades p ON p.customer_id = c.id "
+          "WHERE c.deleted = 0 AND lc IN ('at_risk', 'churned') "
+          "ORDER BY risk DESC, c.name, c.id LIMIT ?"));
+  Stmt s(raw);
+  s->Bind(1, static_cast<int64_t>(limit));
+  std::vector<AtRiskEntry> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(AtRiskEntry{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Real(4),
+                              RiskReasons(s->Text(5)), s->Int(6) != 0});
+  }
+  return out;
+}
+
+Result<std::optional<CachedServerReports>> ClientStore::ServerReports() {
+  FB_ASSIGN_OR_RETURN(std::string json, Setting("reports_json"));
+  FB_ASSIGN_OR_RETURN(std::string fetched, Setting("reports_fetched_ms"));
+  FB_ASSIGN_OR_RETURN(std::string for_rep, Setting("reports_rep"));
+  FB_ASSIGN_OR_RETURN(std::string rep, Setting("rep_id"));
+  if (json.empty() || for_rep != rep) return std::optional<CachedServerReports>();
+  CachedServerReports out;
+  out.json = std::move(json);
+  out.fetched_ms = std::strtoll(fetched.c_str(), nullptr, 10);
+  return std::optional<CachedServerReports>(std::move(out));
+}
+
+Status ClientStore::SaveServerReports(const std::string& json) {
+  FB_ASSIGN_OR_RETURN(std::string rep, Setting("rep_id"));
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));
+  FB_RETURN_IF_ERROR(PutSetting("reports_json", json));
+  FB_RETURN_IF_ERROR(PutSetting("reports_fetched_ms", std::to_string(wall_.NowMs())));
+  FB_RETURN_IF_ERROR(PutSetting("reports_rep", rep));
+  return txn->Commit();
+}
+
+}  // namespace fieldbook::client

@@ -1,0 +1,330 @@
+#include "pool_sync.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <utility>
+
+#include "json_reader.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+namespace json = boost::json;
+
+constexpr size_t kMaxText = 2000;     // bytes of one field (reasons are at most ~600)
+constexpr size_t kMaxPool = 5000;     // customers in one listing (the server sends <= 500)
+constexpr size_t kMaxClocks = 20000;  // warnings and upcoming deadlines
+constexpr size_t kMaxTiers = 100;
+constexpr size_t kMaxRegions = 100;
+constexpr size_t kMaxAnswers = 1000;
+constexpr int64_t kMaxDays = 100000;
+
+Status ReplyError(const HttpReply& reply, const std::string& what) {
+  const std::string message = ServerErrorMessage(reply, kMaxText);
+  switch (reply.status) {
+    case 401:
+    case 403:
+      return Status::Rejected("the server refused " + what + ": " + message);
+    case 404:
+      return Status::Unavailable("the server does not offer the public pool (" + message + ")");
+    case 400:
+      return Status::InvalidArgument("the server could not read " + what + ": " + message);
+    case 413:
+      return Status::ResourceExhausted("the server refused " + what + " as too large: " + message);
+    default:
+      return Status::Unavailable("the server answered " + std::to_string(reply.status) + " to " +
+                                 what + ": " + message);
+  }
+}
+
+// A reader of the pool answer's object `where`: its errors say it is the pool answer's.
+JsonReader PoolReader(const json::object& o, const std::string& where) {
+  return JsonReader(o, "the pool answer's " + where, kMaxText);
+}
+
+Result<PoolPolicy> ReadPolicy(const json::object& o) {
+  JsonReader r = PoolReader(o, "policy");
+  PoolPolicy p;
+  FB_ASSIGN_OR_RETURN(const json::object* days, r.Object("reclaim_days", kMaxTiers));
+  for (const auto& kv : *days) {
+    const json::value& v = kv.value();
+    if (kv.key().size() > kMaxText || !v.is_int64() || v.as_int64() < 0 ||
+        v.as_int64() > kMaxDays) {
+      return r.Bad("reclaim_days", "a map of tiers to days");
+    }
+    p.reclaim_days.emplace_back(std::string(kv.key()), v.as_int64());
+  }
+  FB_ASSIGN_OR_RETURN(p.default_reclaim_days, r.Int("default_reclaim_days"));
+  FB_ASSIGN_OR_RETURN(p.warn_days, r.Int("warn_days"));
+  FB_ASSIGN_OR_RETURN(p.max_wait_days, r.Int("max_wait_days"));
+  FB_ASSIGN_OR_RETURN(p.upcoming_days, r.Int("upcoming_days"));
+  FB_ASSIGN_OR_RETURN(p.daily_claims, r.Int("daily_claims"));
+  FB_ASSIGN_OR_RETURN(p.claims_today, r.Int("claims_today"));
+  FB_ASSIGN_OR_RETURN(p.holding_cap, r.Int("holding_cap"));
+  FB_ASSIGN_OR_RETURN(p.holding, r.Int("holding"));
+  FB_ASSIGN_OR_RETURN(p.tier_a_cap, r.IntOrNull("tier_a_cap"));
+  FB_ASSIGN_OR_RETURN(p.tier_a_holding, r.Int("tier_a_holding"));
+  FB_ASSIGN_OR_RETURN(p.rules_version, r.Int("rules_version"));
+  for (int64_t d : {p.default_reclaim_days, p.warn_days, p.max_wait_days, p.upcoming_days}) {
+    if (d > kMaxDays) return r.Bad("days", "at most " + std::to_string(kMaxDays));
+  }
+  FB_ASSIGN_OR_RETURN(const json::array* regions, r.Array("regions", kMaxRegions));
+  for (const json::value& v : *regions) {
+    if (!v.is_string() || v.as_string().empty() || v.as_string().size() > kMaxText ||
+        v.as_string().find(',') != json::string::npos) {
+      return r.Bad("regions", "a list of region codes");
+    }
+    p.regions.emplace_back(v.as_string());
+  }
+  return p;
+}
+
+Result<PoolCustomer> ReadPoolCustomer(const json::value& v) {
+  if (!v.is_object()) return Status::Corrupt("the pool answer's pool must hold objects");
+  JsonReader r = PoolReader(v.as_object(), "pool[]");
+  PoolCustomer c;
+  FB_ASSIGN_OR_RETURN(c.id, r.Text("id"));
+  if (c.id.empty()) return r.Bad("id", "a customer id");
+  FB_ASSIGN_OR_RETURN(c.name, r.Text("name", true));
+  FB_ASSIGN_OR_RETURN(c.city, r.Text("city", true));
+  FB_ASSIGN_OR_RETURN(c.region, r.Text("region", true));
+  FB_ASSIGN_OR_RETURN(c.tier, r.Text("tier", true));
+  FB_ASSIGN_OR_RETURN(c.customer_type, r.Text("type", true));
+  FB_ASSIGN_OR_RETURN(c.since, r.Text("since", true));
+  FB_ASSIGN_OR_RETURN(c.kind, r.Text("kind", true));
+  FB_ASSIGN_OR_RETURN(c.reason, r.Text("reason", true));
+  FB_ASSIGN_OR_RETURN(c.claimable, r.Bool("claimable", true));
+  FB_ASSIGN_OR_RETURN(c.refusal, r.Text("refusal", true));
+  return c;
+}
+
+Result<ServerReclaimClock> ReadClock(const json::value& v, const char* where) {
+  if (!v.is_object())
+    return Status::Corrupt(std::string("the pool answer's ") + where + " must hold objects");
+  JsonReader r = PoolReader(v.as_object(), std::string(where) + "[]");
+  ServerReclaimClock c;
+  FB_ASSIGN_OR_RETURN(c.customer_id, r.Text("id"));
+  if (c.customer_id.empty()) return r.Bad("id", "a customer id");
+  FB_ASSIGN_OR_RETURN(c.name, r.Text("name", true));
+  FB_ASSIGN_OR_RETURN(c.tier, r.Text("tier", true));
+  FB_ASSIGN_OR_RETURN(c.reclaim_days, r.Int("reclaim_days"));
+  if (c.reclaim_days > kMaxDays) return r.Bad("reclaim_days", "a number of days");
+  FB_ASSIGN_OR_RETURN(c.counting_from, r.Date("counting_from"));
+  FB_ASSIGN_OR_RETURN(c.last_activity, r.Date("last_activity", true));
+  FB_ASSIGN_OR_RETURN(c.deadline, r.Date("deadline"));
+  FB_ASSIGN_OR_RETURN(c.waiting_for_sync, r.Bool("waiting_for_sync", false));
+  FB_ASSIGN_OR_RETURN(c.reason, r.Text("reason", true));
+  return c;
+}
+
+}  // namespace
+
+Result<PoolListing> ParsePoolListing(const std::string& body) {
+  FB_ASSIGN_OR_RETURN(json::object o, ParseJsonObject(body, "the pool answer"));
+  JsonReader r = PoolReader(o, "answer");
+  PoolListing out;
+  FB_ASSIGN_OR_RETURN(out.rep_id, r.Text("rep"));
+  FB_ASSIGN_OR_RETURN(out.as_of, r.Text("as_of"));
+  FB_ASSIGN_OR_RETURN(out.server_day, r.Date("today"));
+  FB_ASSIGN_OR_RETURN(const json::object* policy, r.Object("policy", 100));
+  FB_ASSIGN_OR_RETURN(out.policy, ReadPolicy(*policy));
+  FB_ASSIGN_OR_RETURN(const json::array* pool, r.Array("pool", kMaxPool));
+  for (const json::value& v : *pool) {
+    FB_ASSIGN_OR_RETURN(PoolCustomer c, ReadPoolCustomer(v));
+    out.pool.push_back(std::move(c));
+  }
+  FB_ASSIGN_OR_RETURN(out.truncated, r.Bool("pool_truncated", false));
+  for (const char* key : {"warnings", "upcoming"}) {
+    FB_ASSIGN_OR_RETURN(const json::array* clocks, r.Array(key, kMaxClocks, key[0] == 'u'));
+    if (out.clocks.size() + clocks->size() > kMaxClocks) return r.Bad(key, "shorter");
+    for (const json::value& v : *clocks) {
+      FB_ASSIGN_OR_RETURN(ServerReclaimClock c, ReadClock(v, key));
+      out.clocks.push_back(std::move(c));
+    }
+  }
+  return out;
+}
+
+Result<std::vector<ClaimAnswer>> ParseClaimAnswers(const std::string& body) {
+  FB_ASSIGN_OR_RETURN(json::object o, ParseJsonObject(body, "the answer to the claims"));
+  JsonReader r = PoolReader(o, "answer");
+  FB_ASSIGN_OR_RETURN(const json::array* results, r.Array("results", kMaxAnswers));
+  std::vector<ClaimAnswer> out;
+  for (const json::value& v : *results) {
+    if (!v.is_object()) return Status::Corrupt("the claims answer's results must hold objects");
+    JsonReader a = PoolReader(v.as_object(), "results[]");
+    ClaimAnswer answer;
+    FB_ASSIGN_OR_RETURN(answer.request_id, a.Text("request_id"));
+    FB_ASSIGN_OR_RETURN(answer.customer_id, a.Text("customer", true));
+    FB_ASSIGN_OR_RETURN(std::string status, a.Text("status"));
+    if (status != "granted" && status != "refused") return a.Bad("status", "granted or refused");
+    answer.granted = status == "granted";
+    FB_ASSIGN_OR_RETURN(answer.reason, a.Text("reason", true));
+    FB_ASSIGN_OR_RETURN(answer.decided_at, a.Text("decided_at", true));
+    out.push_back(std::move(answer));
+  }
+  return out;
+}
+
+std::string ClaimsBody(const std::vector<PoolRequest>& claims) {
+  json::array list;
+  for (const PoolRequest& c : claims) {
+    list.push_back(json::object{{"request_id", c.request_id},
+                                {"customer", c.customer_id},
+                                {"requested_at_ms", c.requested_ms}});
+  }
+  return json::serialize(json::object{{"claims", std::move(list)}});
+}
+
+Result<std::unique_ptr<HttpPoolTransport>> HttpPoolTransport::Create(const std::string& server_url,
+                                                                     const std::string& token,
+                                                                     HttpClientOptions options) {
+  options.response_body_limit = std::min(options.response_body_limit, kPoolResponseLimit);
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, HttpClient::Create(server_url, options));
+  return std::unique_ptr<HttpPoolTransport>(new HttpPoolTransport(std::move(http), token));
+}
+
+Result<PoolListing> HttpPoolTransport::FetchPool() {
+  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Get("/v1/pool", token_));
+  if (reply.status != 200) return ReplyError(reply, "the pool listing");
+  return ParsePoolListing(reply.body);
+}
+
+Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
+    const std::vector<PoolRequest>& claims) {
+  if (claims.empty()) return std::vector<ClaimAnswer>();
+  if (claims.size() > kClaimsPerRequest) {
+    return Status::InvalidArgument("at most " + std::to_string(kClaimsPerRequest) +
+                                   " claims per request");
+  }
+  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Post("/v1/pool/claims", ClaimsBody(claims),
+                                                   "application/json", token_));
+  if (reply.status != 200) return ReplyError(reply, "the claims");
+  return ParseClaimAnswers(reply.body);
+}
+
+Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release) {
+  const std::string body =
+      json::serialize(json::object{{"customer", release.customer_id}, {"reason", release.note}});
+  FB_ASSIGN_OR_RETURN(HttpReply reply,
+                      http_->Post("/v1/pool/release", body, "application/json", token_));
+  ReleaseAnswer answer;
+  switch (reply.status) {
+    case 200: {
+      FB_ASSIGN_OR_RETURN(json::object o, ParseJsonObject(reply.body, "the answer to the release"));
+      JsonReader r = PoolReader(o, "answer");
+      FB_ASSIGN_OR_RETURN(std::string status, r.Text("status"));
+      if (status != "released") return r.Bad("status", "\"released\"");
+      FB_ASSIGN_OR_RETURN(answer.decided_at, r.Text("since", true));
+      answer.released = true;
+      answer.reason = "released to the pool";
+      return answer;
+    }
+    case 400:  // it cannot be accepted as sent: refused, so it does not block the queue
+    case 404:  // no such customer
+    case 409:  // not yours, or already in the pool
+    case 422:
+      answer.reason = ServerErrorMessage(reply, kMaxText);
+      return answer;
+    default:
+      return ReplyError(reply, "the release");
+  }
+}
+
+Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* local) {
+  auto pending = store_.PoolRequests(/*pending_only=*/true, ClientStore::kMaxPendingPoolRequests);
+  if (!pending.ok()) {
+    *local = pending.status();
+    return Status::Ok();
+  }
+  std::reverse(pending->begin(), pending->end());  // oldest first
+  auto record = [&](PoolRequest request, bool granted, const std::string& reason,
+                    const std::string& at) -> Status {
+    request.state = granted ? PoolRequest::State::kGranted : PoolRequest::State::kRefused;
+    request.reason = reason;
+    request.answered_at = at;
+    Status s = store_.RecordPoolAnswer(request.request_id, request.state, reason, at);
+    if (s.code() == StatusCode::kNotFound) return Status::Ok();  // answered meanwhile
+    FB_RETURN_IF_ERROR(s);
+    (granted ? report.pool_granted : report.pool_refused) += 1;
+    if (granted) *scope_changed = true;
+    answered_.push_back(std::move(request));
+    return Status::Ok();
+  };
+  // Releases first: they free room under the holding cap for the claims.
+  std::vector<PoolRequest> claims;
+  for (PoolRequest& r : *pending) {
+    if (r.kind == PoolRequest::Kind::kClaim) {
+      claims.push_back(std::move(r));
+      continue;
+    }
+    auto answer = transport_.SendRelease(r);
+    if (!answer.ok()) return answer.status();
+    Status s = record(r, answer->released, answer->reason, answer->decided_at);
+    if (!s.ok()) {
+      *local = s;
+      return Status::Ok();
+    }
+  }
+  for (size_t start = 0; start < claims.size(); start += kClaimsPerRequest) {
+    const size_t end = std::min(claims.size(), start + kClaimsPerRequest);
+    const std::vector<PoolRequest> batch(claims.begin() + static_cast<ptrdiff_t>(start),
+                                         claims.begin() + static_cast<ptrdiff_t>(end));
+    auto answers = transport_.SendClaims(batch);
+    if (!answers.ok() && answers.status().code() == StatusCode::kInvalidArgument) {
+      // The server cannot read this batch and decided nothing: resending it would fail forever
+      // and hold back every later claim, so each is refused with the server's message.
+      for (const PoolRequest& r : batch) {
+        Status s = record(r, false, answers.status().message(), "");
+        if (!s.ok()) {
+          *local = s;
+          return Status::Ok();
+        }
+      }
+      continue;
+    }
+    if (!answers.ok()) return answers.status();
+    for (const ClaimAnswer& a : *answers) {
+      auto it = std::find_if(batch.begin(), batch.end(),
+                             [&a](const PoolRequest& r) { return r.request_id == a.request_id; });
+      if (it == batch.end()) continue;  // not one of ours: ignored
+      Status s = record(*it, a.granted, a.reason, a.decided_at);
+      if (!s.ok()) {
+        *local = s;
+        return Status::Ok();
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status PoolSync::AfterRounds(SyncReport& report, const std::function<Status()>& rounds) {
+  answered_.clear();
+  bool scope_changed = false;
+  Status local;
+  Status remote = SendRequests(report, &scope_changed, &local);
+  FB_RETURN_IF_ERROR(local);
+  // A claimed customer's rows arrive, and a released one leaves, in this same sync.
+  if (scope_changed) FB_RETURN_IF_ERROR(rounds());
+  if (remote.ok()) {
+    auto listing = transport_.FetchPool();
+    if (listing.ok()) {
+      Status saved = store_.SavePool(*listing);
+      if (saved.ok()) {
+        report.pool_refreshed = true;
+      } else if (saved.code() == StatusCode::kConflict ||
+                 saved.code() == StatusCode::kInvalidArgument) {
+        remote = saved;  // the server's listing does not fit this device: keep the old one
+      } else {
+        return saved;
+      }
+    } else {
+      remote = listing.status();
+    }
+  }
+  if (!remote.ok()) report.pool_error = remote.message();
+  return Status::Ok();
+}
+
+}  // namespace fieldbook::client

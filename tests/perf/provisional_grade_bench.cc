@@ -1,0 +1,125 @@
+// Provisional grading benchmark (issue #6): what recording an order costs on a rep's device now
+// that it grades the customer again (ClientStore::AddOrder -> RegradeProvisionally), on a replica
+// the size of a large territory. With the default rules frequency is ranked by quintiles, so each
+// order reads every order on the device; with threshold-only rules it reads the customer's alone.
+//
+// Run: build/release/tests/perf/provisional_grade_bench [customers] [orders_per_customer] [samples]
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "client_store.h"
+#include "fieldbook/grading.h"
+#include "fieldbook/sqlite_db.h"
+
+namespace {
+
+using namespace fieldbook;
+
+void Check(const Status& s, const char* what) {
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+// Milliseconds for each of `samples` orders on random customers.
+std::vector<double> TimeOrders(client::ClientStore& store, int customers, int samples,
+                               std::mt19937_64& rng) {
+  std::vector<double> ms;
+  for (int i = 0; i < samples; ++i) {
+    client::NewOrder order;
+    order.customer_id = "c" + std::to_string(rng() % static_cast<uint64_t>(customers));
+    order.lines = {{"BOSCH-0986452041", "", 4, 12000}};
+    const auto start = std::chrono::steady_clock::now();
+    auto added = store.AddOrder(order);
+    ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                     .count());
+    Check(added.status(), "add order");
+  }
+  std::sort(ms.begin(), ms.end());
+  return ms;
+}
+
+void Print(const char* label, const std::vector<double>& ms) {
+  std::printf("%-44s median %7.2f ms  p95 %7.2f ms  max %7.2f ms  (%zu orders)\n", label,
+              ms[ms.size() / 2], ms[ms.size() * 95 / 100], ms.back(), ms.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int customers = argc > 1 ? std::atoi(argv[1]) : 5000;
+  const int orders_each = argc > 2 ? std::atoi(argv[2]) : 20;
+  const int samples = argc > 3 ? std::atoi(argv[3]) : 40;
+  if (customers < 1 || orders_each < 0 || samples < 1) {
+    std::fprintf(stderr, "usage: %s [customers] [orders_per_customer] [samples]\n", argv[0]);
+    return 2;
+  }
+  char dir_template[] = "/tmp/fieldbook-provisional-XXXXXX";
+  const char* dir = mkdtemp(dir_template);
+  if (dir == nullptr) return 1;
+  SystemWallClock wall;
+  auto opened = client::ClientStore::Open(std::string(dir) + "/replica.db", wall);
+  Check(opened.status(), "open");
+  client::ClientStore& store = **opened;
+  Check(store.SaveSettings({"http://127.0.0.1:9", "fbt_bench", "rep-bench", "bench"}), "settings");
+
+  // The territory, as a first sync would have stored it.
+  std::mt19937_64 rng(20261123);
+  const int32_t today = *ParseDay(store.Today());
+  {
+    Db& db = store.replica().db();
+    auto txn = Transaction::Begin(db);
+    Check(txn.status(), "begin");
+    auto customer = db.Prepare(
+        "INSERT INTO customers (id, name, owner_rep_id, purchase_stage, relationship, "
+        "created_at, grade_tier, graded_at) VALUES (?, ?, 'rep-bench', 'customer', 'existing', "
+        "'2024-01-01T00:00:00Z', 'B', '2026-01-01')");
+    auto order = db.Prepare(
+        "INSERT INTO orders (id, customer_id, rep_id, order_date, amount_cents, currency) "
+        "VALUES (?, ?, 'rep-bench', ?, ?, 'CNY')");
+    Check(customer.status(), "prepare");
+    Check(order.status(), "prepare");
+    for (int c = 0; c < customers; ++c) {
+      const std::string id = "c" + std::to_string(c);
+      (*customer)->Bind(1, id).Bind(2, "garage " + id);
+      Check((*customer)->Run(), "customer");
+      (*customer)->Reset();
+      const int every = 7 + static_cast<int>(rng() % 60);
+      for (int k = 0; k < orders_each; ++k) {
+        (*order)
+            ->Bind(1, id + "-o" + std::to_string(k))
+            .Bind(2, id)
+            .Bind(3, FormatDay(today - 1 - k * every))
+            .Bind(4, static_cast<int64_t>(50000 + rng() % 500000));
+        Check((*order)->Run(), "order");
+        (*order)->Reset();
+      }
+    }
+    Check((*txn)->Commit(), "commit");
+  }
+  std::printf("replica: %d customers, %d orders\n", customers, customers * orders_each);
+
+  Print("record an order, default rules (quintiles)", TimeOrders(store, customers, samples, rng));
+  Check(store.replica().db().ExecScript(
+            "INSERT INTO grading_rules (id, version, rules_json) VALUES ('current', 1, "
+            "'{\"frequency\":{\"method\":\"thresholds\",\"thresholds\":[2,4,8,12]}}')"),
+        "rules");
+  Print("record an order, threshold-only rules", TimeOrders(store, customers, samples, rng));
+
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  std::printf("peak RSS %ld MiB\n", usage.ru_maxrss / 1024);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return 0;
+}

@@ -1,0 +1,218 @@
+// Online backup (consistent while writers carry on, checked, rotated), database checks, restore
+// and the serve lock that keeps restore away from a running server.
+#include "backup.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "fieldbook/sqlite_db.h"
+#include "server_store.h"
+#include "support/server_store_fixture.h"
+#include "support/sync_fixture.h"
+
+namespace fieldbook::server {
+namespace {
+
+namespace fs = std::filesystem;
+using fieldbook::testing::QueryValue;
+using fieldbook::testing::S;
+
+class BackupTest : public fieldbook::testing::ServerStoreFixture {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ServerStoreFixture::SetUp());
+    ASSERT_FALSE(AddRep("rep-a", "A").empty());
+    AddCustomers(0, 300);
+    options_.dir = dir_.File("backups");
+    options_.keep = 3;
+  }
+  void AddCustomers(int from, int to) {
+    std::vector<RowWrite> rows;
+    for (int i = from; i < to; ++i) {
+      rows.push_back(RowWrite{"customers",
+                              "c" + std::to_string(i),
+                              {{"name", S("汽修厂 with a name long enough to fill some pages")},
+                               {"owner_rep_id", S("rep-a")}}});
+    }
+    ASSERT_TRUE(store_->Write(rows).ok());
+  }
+  static int64_t CustomersIn(const std::string& path) {
+    DbOptions o;
+    o.read_only = true;
+    o.create = false;
+    auto db = Db::Open(path, o);
+    EXPECT_TRUE(db.ok()) << db.status().ToString();
+    if (!db.ok()) return -1;
+    return std::get<int64_t>(QueryValue(**db, "SELECT count(*) FROM customers"));
+  }
+  std::vector<std::string> FilesIn(const std::string& dir) {
+    std::vector<std::string> out;
+    for (const auto& e : fs::directory_iterator(dir)) out.push_back(e.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  BackupOptions options_;
+};
+
+TEST_F(BackupTest, ABackupIsOneConsistentSnapshotWhileWritersCarryOn) {
+  options_.pages_per_chunk = 10;
+  int chunk = 0;
+  auto info = WriteBackup(db_path_, options_, wall_.NowMs(), [&]() -> Status {
+    // Another connection commits between chunks: neither blocked nor restarting the copy.
+    ++chunk;
+    auto written = store_->Write(
+        {RowWrite{"customers", "during-" + std::to_string(chunk), {{"name", S("new")}}}});
+    return written.ok() ? Status::Ok() : written.status();
+  });
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_GT(chunk, 3);
+  EXPECT_EQ(info->chunks, chunk + 1);
+  EXPECT_EQ(CustomersIn(info->file), 300);  // as of the start
+  EXPECT_EQ(CustomersIn(db_path_), 300 + chunk);
+  EXPECT_EQ(fs::path(info->file).parent_path(), fs::path(options_.dir));
+  EXPECT_EQ(fs::path(info->file).filename().string(), "fieldbook-20261123T000000Z.db");
+  EXPECT_EQ(info->bytes, static_cast<int64_t>(fs::file_size(info->file)));
+  EXPECT_EQ(FilesIn(options_.dir), std::vector<std::string>{"fieldbook-20261123T000000Z.db"});
+  auto check = CheckServerDatabase(info->file);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_EQ(check->schema_version, check->program_version);
+}
+
+TEST_F(BackupTest, AStopBetweenChunksLeavesNoFileBehind) {
+  options_.pages_per_chunk = 2;
+  int chunk = 0;
+  auto info = WriteBackup(db_path_, options_, wall_.NowMs(), [&]() -> Status {
+    return ++chunk == 3 ? Status::Unavailable("asked to stop") : Status::Ok();
+  });
+  EXPECT_EQ(info.status().code(), StatusCode::kUnavailable);
+  EXPECT_TRUE(FilesIn(options_.dir).empty());
+}
+
+TEST_F(BackupTest, RotationKeepsTheNewestAndTouchesNothingElse) {
+  fs::create_directories(options_.dir);
+  std::ofstream(options_.dir + "/notes.txt") << "mine";
+  std::ofstream(options_.dir + "/fieldbook-latest.db") << "not a backup name";
+  std::ofstream(options_.dir + "/fieldbook-20261101T000000Z.db.partial") << "killed mid-copy";
+  std::vector<std::string> made;
+  for (int i = 0; i < 5; ++i) {
+    auto info = WriteBackup(db_path_, options_, wall_.NowMs());
+    ASSERT_TRUE(info.ok()) << info.status().ToString();
+    made.push_back(fs::path(info->file).filename().string());
+    if (i % 2 == 0) wall_.Advance(3600 * 1000);  // two backups in the same second get -1
+  }
+  EXPECT_EQ(made[1], "fieldbook-20261123T010000Z.db");
+  EXPECT_EQ(made[2], "fieldbook-20261123T010000Z-1.db");
+  auto listed = ListBackups(options_.dir);
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ(fs::path((*listed)[0]).filename().string(), made[2]);
+  EXPECT_EQ(fs::path((*listed)[2]).filename().string(), made[4]);
+  EXPECT_EQ(FilesIn(options_.dir),
+            (std::vector<std::string>{
+                "fieldbook-20261123T010000Z-1.db", "fieldbook-20261123T020000Z-1.db",
+                "fieldbook-20261123T020000Z.db", "fieldbook-latest.db", "notes.txt"}));
+}
+
+TEST_F(BackupTest, CheckRefusesWhatIsNotAnIntactServerDatabaseOfThisVersion) {
+  EXPECT_EQ(CheckServerDatabase(dir_.File("missing.db")).status().code(), StatusCode::kNotFound);
+  std::ofstream(dir_.File("garbage.db")) << std::string(8192, 'x');
+  EXPECT_EQ(CheckServerDatabase(dir_.File("garbage.db")).status().code(), StatusCode::kCorrupt);
+  {
+    auto other = Db::Open(dir_.File("other.db"));
+    ASSERT_TRUE(other.ok());
+    ASSERT_TRUE((*other)->ExecScript("CREATE TABLE t (x); INSERT INTO t VALUES (1);").ok());
+  }
+  EXPECT_EQ(CheckServerDatabase(dir_.File("other.db")).status().code(),
+            StatusCode::kInvalidArgument);
+
+  auto info = WriteBackup(db_path_, options_, wall_.NowMs());
+  ASSERT_TRUE(info.ok());
+  const std::string newer = dir_.File("newer.db");
+  fs::copy_file(info->file, newer);
+  {
+    auto db = Db::Open(newer, DbOptions{.wal = false});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->ExecScript("PRAGMA user_version = 999").ok());
+  }
+  auto refused = CheckServerDatabase(newer);
+  EXPECT_EQ(refused.status().code(), StatusCode::kConflict);
+  EXPECT_NE(refused.status().message().find("999"), std::string::npos);
+
+  // Damage in the middle of the file is found by the integrity check.
+  const std::string damaged = dir_.File("damaged.db");
+  fs::copy_file(info->file, damaged);
+  {
+    std::fstream f(damaged, std::ios::in | std::ios::out | std::ios::binary);
+    const auto size = static_cast<std::streamoff>(fs::file_size(damaged));
+    for (std::streamoff at = 4096 * 3; at < size; at += 4096 * 5) {
+      f.seekp(at + 100);
+      f << std::string(400, '\x5a');
+    }
+  }
+  EXPECT_EQ(CheckServerDatabase(damaged).status().code(), StatusCode::kCorrupt);
+}
+
+TEST_F(BackupTest, RestoreReplacesTheDatabaseAndMakesEveryDeviceRebuild) {
+  auto info = WriteBackup(db_path_, options_, wall_.NowMs());
+  ASSERT_TRUE(info.ok());
+  const uint64_t backup_seq = *store_->hub().LatestSeq();
+  AddCustomers(300, 320);  // after the backup: lost by the restore
+  const uint64_t live_seq = *store_->hub().LatestSeq();
+  store_.reset();
+
+  EXPECT_EQ(RestoreBackup(info->file, db_path_, RestoreOptions{}, wall_).status().code(),
+            StatusCode::kConflict);  // exists, no --force
+  EXPECT_EQ(CustomersIn(db_path_), 320);
+  {
+    auto serving = ServeLock::AcquireShared(db_path_);
+    ASSERT_TRUE(serving.ok());
+    auto refused = RestoreBackup(info->file, db_path_, RestoreOptions{.force = true}, wall_);
+    EXPECT_EQ(refused.status().code(), StatusCode::kConflict);
+    EXPECT_NE(refused.status().message().find("serving"), std::string::npos);
+  }
+  std::ofstream(dir_.File("bad.db")) << "not a database";
+  EXPECT_EQ(RestoreBackup(dir_.File("bad.db"), db_path_, RestoreOptions{.force = true}, wall_)
+                .status()
+                .code(),
+            StatusCode::kCorrupt);
+  EXPECT_EQ(CustomersIn(db_path_), 320);  // untouched by the refusals
+
+  auto restored = RestoreBackup(info->file, db_path_, RestoreOptions{.force = true}, wall_);
+  ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+  EXPECT_EQ(CustomersIn(db_path_), 300);
+  ASSERT_FALSE(restored->safety_copy.empty());
+  EXPECT_EQ(CustomersIn(restored->safety_copy), 320);
+  auto reopened = ServerStore::Open(db_path_, wall_);
+  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+  const uint64_t seq = *(*reopened)->hub().LatestSeq();
+  EXPECT_EQ(seq, backup_seq + RestoreOptions{}.seq_gap);
+  EXPECT_GT(seq, live_seq);                      // numbers devices saw are never reused
+  EXPECT_EQ(*(*reopened)->HistoryFloor(), seq);  // every cursor a device holds is below it
+  EXPECT_EQ(restored->history_floor, seq);
+
+  // Into a new path, no --force needed.
+  auto fresh = RestoreBackup(info->file, dir_.File("fresh.db"), RestoreOptions{}, wall_);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  EXPECT_TRUE(fresh->safety_copy.empty());
+  EXPECT_EQ(CustomersIn(dir_.File("fresh.db")), 300);
+}
+
+TEST_F(BackupTest, ServingSharesTheLockAndRestoreExcludesIt) {
+  auto first = ServeLock::AcquireShared(db_path_);
+  auto second = ServeLock::AcquireShared(db_path_);
+  ASSERT_TRUE(first.ok() && second.ok());
+  EXPECT_EQ(ServeLock::AcquireExclusive(db_path_).status().code(), StatusCode::kConflict);
+  first->reset();
+  second->reset();
+  auto restoring = ServeLock::AcquireExclusive(db_path_);
+  ASSERT_TRUE(restoring.ok());
+  auto serve = ServeLock::AcquireShared(db_path_);
+  EXPECT_EQ(serve.status().code(), StatusCode::kConflict);
+  EXPECT_NE(serve.status().message().find("restore"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldbook::server

@@ -1,0 +1,70 @@
+// http_json: the JSON APIs' shared replies and query parameters.
+#include "http_json.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+namespace fieldbook::server {
+namespace {
+
+std::string ErrorCode(const HttpResponse& r) {
+  return std::string(boost::json::parse(r.body).at("error").at("code").as_string());
+}
+
+TEST(HttpJsonTest, QueryParametersArePercentDecoded) {
+  EXPECT_EQ(QueryParam("/x?rep=rep%2Da&b=1", "rep"), "rep-a");
+  EXPECT_EQ(QueryParam("/x?name=%E5%BC%A0+wei", "name"), "张 wei");
+  EXPECT_EQ(QueryParam("/x?all", "all"), "1");
+  EXPECT_EQ(QueryParam("/x?rep=a%zz", "rep"), "a%zz");  // malformed escapes stay as written
+  EXPECT_EQ(QueryParam("/x", "rep"), "");
+  EXPECT_EQ(QueryParam("/x?b=1&rep=r2", "rep"), "r2");
+  EXPECT_EQ(QueryParam("/x?represent=1", "rep"), "");  // whole names only
+}
+
+TEST(HttpJsonTest, WholeNumberParametersAreCheckedAgainstTheirRange) {
+  EXPECT_EQ(IntParam("/x", "limit", 1, 100, 10), 10);
+  EXPECT_EQ(IntParam("/x?limit=", "limit", 1, 100, 10), 10);
+  EXPECT_EQ(IntParam("/x?limit=100", "limit", 1, 100, 10), 100);
+  EXPECT_EQ(IntParam("/x?limit=1", "limit", 1, 100, 10), 1);
+  for (const char* bad : {"/x?limit=0", "/x?limit=101", "/x?limit=-5", "/x?limit=7x", "/x?limit=x",
+                          "/x?limit=99999999999999999999"}) {
+    EXPECT_FALSE(IntParam(bad, "limit", 1, 100, 10).has_value()) << bad;
+  }
+  const HttpResponse bad = BadIntParam("limit", 1, 100);
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_EQ(ErrorCode(bad), "invalid_field");
+  EXPECT_NE(bad.body.find("limit must be a whole number from 1 to 100"), std::string::npos)
+      << bad.body;
+}
+
+TEST(HttpJsonTest, StoreStatusesMapToHttpStatuses) {
+  struct Case {
+    Status status;
+    int http;
+    const char* code;
+  };
+  const Case cases[] = {{Status::NotFound("no such rep"), 404, "not_found"},
+                        {Status::InvalidArgument("bad day"), 400, "invalid"},
+                        {Status::Conflict("taken"), 409, "conflict"},
+                        {Status::Rejected("out of scope"), 422, "rejected"},
+                        {Status::ResourceExhausted("too many"), 413, "too_large"},
+                        {Status::Internal("disk on fire"), 500, "internal"}};
+  for (const Case& c : cases) {
+    const HttpResponse r = StatusResponse(c.status);
+    EXPECT_EQ(r.status, c.http) << c.status.ToString();
+    EXPECT_EQ(ErrorCode(r), c.code) << c.status.ToString();
+    EXPECT_NE(r.body.find(c.status.message()), std::string::npos) << r.body;
+  }
+}
+
+TEST(HttpJsonTest, JsonResponsesCarryTheBodyAndStatus) {
+  const HttpResponse r = JsonResponse(boost::json::object{{"runs", 3}}, 201);
+  EXPECT_EQ(r.status, 201);
+  EXPECT_EQ(r.content_type, "application/json");
+  EXPECT_EQ(r.body, R"({"runs":3})");
+  EXPECT_EQ(JsonResponse(boost::json::array{}).status, 200);
+}
+
+}  // namespace
+}  // namespace fieldbook::server
