@@ -599,6 +599,10 @@ int RunSync(const CliContext& ctx) {
                            {"round_trips", r.round_trips},
                            {"clock_skew_ms", r.hub_clock_skew_ms},
                            {"pending", left},
+                           {"verification", json::object{{"verified", r.verified},
+                                                         {"buckets_repaired", r.buckets_repaired},
+                                                         {"rows_repaired", r.rows_repaired},
+                                                         {"rows_removed", r.rows_removed}}},
                            {"pool", PoolSyncJson(r, pool.get())}});
     return kExitOk;
   }
@@ -617,6 +621,17 @@ int RunSync(const CliContext& ctx) {
   }
   std::cout << "\n";
   if (r.rebuilt) std::cout << "  rebuilt:  the replica was downloaded afresh\n";
+  if (r.verified) {
+    std::cout << "  verified: this replica was checked against the server";
+    if (r.buckets_repaired == 0) {
+      std::cout << ": whole\n";
+    } else {
+      std::cout << "; " << Plural(static_cast<int64_t>(r.buckets_repaired), "part", "parts")
+                << " differed and were repaired ("
+                << Plural(static_cast<int64_t>(r.rows_repaired), "row", "rows") << " restored, "
+                << r.rows_removed << " removed)\n";
+    }
+  }
   PrintPoolSync(r, pool.get());
   if (left > 0) std::cout << "  queued:   " << Plural(left, "change", "changes") << "\n";
   const int64_t skew = r.hub_clock_skew_ms;

@@ -116,6 +116,26 @@ TEST_F(CliIntegrationTest, AFieldDayWorksOfflineAndNothingIsLost) {
 }
 
 // (b) One rep, two devices, each with its own replica: concurrent edits converge.
+// The nightly job (run by hand here, beside the serving server) asks every device to verify its
+// replica; the next `sync` compares digests and says so, and the one after does not ask again.
+TEST_F(CliIntegrationTest, ANightlyRunHasTheDeviceVerifyItsReplicaAtItsNextSync) {
+  Ok("phone", {"init", "--server", server_->url(), "--token", token_a_});
+  ASSERT_FALSE(AddCustomer("phone", {"--name", "鑫达汽修厂", "--city", "广州"}).empty());
+  ASSERT_FALSE(AddCustomer("phone", {"--name", "Bright Auto", "--city", "深圳"}).empty());
+  json::value first = OkJson("phone", {"sync"});
+  EXPECT_FALSE(first.at("verification").at("verified").as_bool());
+
+  CommandResult nightly =
+      RunServerCommand({"nightly", "--db", db_, "--backup-dir", dir_.File("backups")});
+  ASSERT_EQ(nightly.exit_code, 0) << nightly.out << nightly.err;
+
+  json::value checked = OkJson("phone", {"sync"});
+  EXPECT_TRUE(checked.at("verification").at("verified").as_bool()) << checked;
+  EXPECT_EQ(checked.at("verification").at("buckets_repaired").as_int64(), 0) << checked;
+  const std::string again = Ok("phone", {"sync"});
+  EXPECT_FALSE(Contains(again, "verified:")) << again;
+}
+
 TEST_F(CliIntegrationTest, TwoDevicesOfOneRepEditOneCustomerAndConverge) {
   CommandResult issued = RunServerCommand({"rep", "token", "--db", db_, "--rep", "rep-a"});
   ASSERT_EQ(issued.exit_code, 0) << issued.err;
