@@ -12,6 +12,7 @@
 #include "fieldbook/canonical_export.h"
 #include "http_client.h"
 #include "pool_sync.h"
+#include "rep_reports.h"
 #include "sync_engine.h"
 
 namespace fieldbook::client::cli {
@@ -583,27 +584,43 @@ int RunSync(const CliContext& ctx) {
         return Fail(ctx, what, CodeName(s.code()), s.message() + "; " + kept, kExitFailure);
     }
   }
+  // The server's reports for this rep (rep_reports.h) are refreshed too, so the app's Reports tab
+  // has them offline; a failure here does not fail the sync.
+  std::string reports_error;
+  {
+    HttpClientOptions options;
+    options.response_body_limit = 4u << 20;  // a report is a few kilobytes
+    auto http = HttpClient::Create(settings->server_url, options);
+    Result<std::string> fetched =
+        http.ok() ? FetchServerReports(**http, settings->device_token, store->Today())
+                  : Result<std::string>(http.status());
+    Status saved = fetched.ok() ? store->SaveServerReports(*fetched) : fetched.status();
+    if (!saved.ok()) reports_error = saved.message();
+  }
   auto pending = store->replica().PendingWriteCount();
   const int64_t left = pending.ok() ? *pending : 0;
   const SyncReport& r = *report;
   if (ctx.json) {
-    PrintJson(json::object{{"server", settings->server_url},
-                           {"pushed", r.rows_pushed},
-                           {"rejected", r.rows_rejected},
-                           {"received", r.rows_received},
-                           {"pages", r.pages},
-                           {"evicted", r.customers_evicted},
-                           {"evictions_deferred", r.evictions_deferred},
-                           {"rebuilt", r.rebuilt},
-                           {"cursor", r.cursor},
-                           {"round_trips", r.round_trips},
-                           {"clock_skew_ms", r.hub_clock_skew_ms},
-                           {"pending", left},
-                           {"verification", json::object{{"verified", r.verified},
-                                                         {"buckets_repaired", r.buckets_repaired},
-                                                         {"rows_repaired", r.rows_repaired},
-                                                         {"rows_removed", r.rows_removed}}},
-                           {"pool", PoolSyncJson(r, pool.get())}});
+    PrintJson(json::object{
+        {"server", settings->server_url},
+        {"pushed", r.rows_pushed},
+        {"rejected", r.rows_rejected},
+        {"received", r.rows_received},
+        {"pages", r.pages},
+        {"evicted", r.customers_evicted},
+        {"evictions_deferred", r.evictions_deferred},
+        {"rebuilt", r.rebuilt},
+        {"cursor", r.cursor},
+        {"round_trips", r.round_trips},
+        {"clock_skew_ms", r.hub_clock_skew_ms},
+        {"pending", left},
+        {"verification", json::object{{"verified", r.verified},
+                                      {"buckets_repaired", r.buckets_repaired},
+                                      {"rows_repaired", r.rows_repaired},
+                                      {"rows_removed", r.rows_removed}}},
+        {"pool", PoolSyncJson(r, pool.get())},
+        {"reports", reports_error.empty() ? json::value("refreshed")
+                                          : json::value("not refreshed: " + reports_error)}});
     return kExitOk;
   }
   std::cout << "synced with " << settings->server_url << "\n";
@@ -633,6 +650,9 @@ int RunSync(const CliContext& ctx) {
     }
   }
   PrintPoolSync(r, pool.get());
+  if (!reports_error.empty()) {
+    std::cout << "  reports:  the server's reports were not refreshed (" << reports_error << ")\n";
+  }
   if (left > 0) std::cout << "  queued:   " << Plural(left, "change", "changes") << "\n";
   const int64_t skew = r.hub_clock_skew_ms;
   if (skew > 5 * 60 * 1000 || skew < -5 * 60 * 1000) {

@@ -147,7 +147,12 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
     shot("04-log-visit.png");
     step(app.Click("visit.cancel"), "cancel the form");
   } else {
-    std::fprintf(stderr, "fieldbook: no customers on this device: no customer screenshots\n");
+    if (o.search.empty()) {
+      std::fprintf(stderr, "fieldbook: no customers on this device: no customer screenshots\n");
+    } else {
+      std::fprintf(stderr, "fieldbook: no customer matches \"%s\": no customer screenshots\n",
+                   o.search.c_str());
+    }
   }
   step(app.Click("tab.plan"), "open the plan");
   shot("05-plan.png");

@@ -124,6 +124,7 @@ TEST_F(CliIntegrationTest, ANightlyRunHasTheDeviceVerifyItsReplicaAtItsNextSync)
   ASSERT_FALSE(AddCustomer("phone", {"--name", "Bright Auto", "--city", "深圳"}).empty());
   json::value first = OkJson("phone", {"sync"});
   EXPECT_FALSE(first.at("verification").at("verified").as_bool());
+  EXPECT_EQ(first.at("reports"), "refreshed");  // the server's reports, kept for the app
 
   CommandResult nightly =
       RunServerCommand({"nightly", "--db", db_, "--backup-dir", dir_.File("backups")});
