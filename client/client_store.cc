@@ -1245,15 +1245,25 @@ Result<StoreStatus> ClientStore::GetStatus() {
 
 namespace {
 
-// Indexes each pulled page for search once it is stored: the index never lags a sync by more
-// than a page, and the queue stays as small as a page.
+// Indexes pulled rows for search in large batches rather than page by page: FTS5 then merges its
+// segments far less often, and a first sync's indexing takes a third less time. Meanwhile the
+// rows wait in the search queue, which every search empties first, so a search during a sync
+// still finds them; ClientStore::Sync indexes the rest before it returns, whether or not the
+// sync completed. The bound keeps one indexing transaction to well under a second.
 class SearchIndexUpdater final : public PullObserver {
  public:
+  static constexpr size_t kRows = 200000;
   explicit SearchIndexUpdater(ClientStore& store) : store_(store) {}
-  Status PageStored(const PullStats& /*stats*/) override { return store_.UpdateSearchIndex(); }
+  Status PageStored(const PullStats& stats) override {
+    unindexed_ += stats.rows_changed + stats.customers_evicted;
+    if (unindexed_ < kRows) return Status::Ok();
+    unindexed_ = 0;
+    return store_.UpdateSearchIndex();
+  }
 
  private:
   ClientStore& store_;
+  size_t unindexed_ = 0;
 };
 
 }  // namespace
@@ -1262,9 +1272,12 @@ Result<SyncReport> ClientStore::Sync(SyncTransport& transport, const SyncOptions
                                      SyncExtension* extension) {
   SearchIndexUpdater indexer(*this);
   SyncEngine engine(*replica_, transport, options, &indexer, extension);
-  FB_ASSIGN_OR_RETURN(SyncReport report, engine.SyncOnce());
-  // A push alone can purge rows too (a deferred eviction whose writes were just acknowledged).
-  FB_RETURN_IF_ERROR(UpdateSearchIndex());
+  Result<SyncReport> synced = engine.SyncOnce();
+  // Whatever the sync stored is indexed before it returns, even when it broke off midway. (A push
+  // alone can purge rows too: a deferred eviction whose writes were just acknowledged.)
+  Status indexed = UpdateSearchIndex();
+  FB_ASSIGN_OR_RETURN(SyncReport report, std::move(synced));
+  FB_RETURN_IF_ERROR(indexed);
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));
   FB_RETURN_IF_ERROR(PutSetting("last_sync_ms", std::to_string(wall_.NowMs())));
   FB_RETURN_IF_ERROR(PutSetting("last_sync_skew_ms", std::to_string(report.hub_clock_skew_ms)));

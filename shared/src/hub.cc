@@ -305,36 +305,44 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
     }
   } end_snapshot{db, own_snapshot};
 
-  // Items after the cursor from every source, merged in sequence order. Each source is read
-  // `limit + 1` deep, so the first `limit` merged items are exactly the next ones overall.
-  struct Item {
-    uint64_t seq;
-    const TableInfo* table;  // null for a scope event
-    std::string id;          // row id, or the event's customer id
-    bool added;
+  // Items after the cursor from every source, merged in sequence order: each table's rows, read
+  // whole in _seq order one at a time (one statement per table and page, rather than one per
+  // row), and the scope's events. A source is read one item past what the page takes, which is
+  // how the page knows there is more.
+  struct Source {
+    const TableInfo* table;
+    Statement* rows;
+    bool has_row = false;
+    uint64_t seq = 0;
   };
-  std::vector<Item> items;
-  bool truncated = false;
+  std::vector<Source> sources;
+  sources.reserve(catalog_.tables().size());
   for (const TableInfo& t : catalog_.tables()) {
-    FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare("SELECT _seq, id FROM \"" + t.name +
-                                                     "\" WHERE _seq > ? ORDER BY _seq LIMIT ?"));
-    stmt->Bind(1, static_cast<int64_t>(cursor)).Bind(2, static_cast<int64_t>(limit + 1));
-    size_t n = 0;
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
-      items.push_back({static_cast<uint64_t>(stmt->Int(0)), &t, stmt->Text(1), false});
-      ++n;
+    // Catalog identifiers only; values are bound.
+    FB_ASSIGN_OR_RETURN(Statement * rows, db.Prepare("SELECT " + StoredRowColumns(t) + " FROM \"" +
+                                                     t.name + "\" WHERE _seq > ? ORDER BY _seq"));
+    rows->Bind(1, static_cast<int64_t>(cursor));
+    sources.push_back(Source{&t, rows});
+  }
+  // Leaves no statement mid-scan, whichever way Pull returns.
+  struct ResetSources {
+    std::vector<Source>& sources;
+    ~ResetSources() {
+      for (Source& s : sources) s.rows->Reset();
     }
-    truncated |= n > limit;
-  }
+  } reset_sources{sources};
+  auto advance = [](Source& s) -> Status {
+    FB_ASSIGN_OR_RETURN(s.has_row, s.rows->Step());
+    const int seq_column = static_cast<int>(s.table->columns.size() + 1);
+    if (s.has_row) s.seq = static_cast<uint64_t>(s.rows->Int(seq_column));
+    return Status::Ok();
+  };
+  for (Source& s : sources) FB_RETURN_IF_ERROR(advance(s));
+  std::vector<ScopeEvent> events;
   if (scope != nullptr) {
-    FB_ASSIGN_OR_RETURN(std::vector<ScopeEvent> events, scope->EventsAfter(cursor, limit + 1));
-    truncated |= events.size() > limit;
-    for (ScopeEvent& e : events)
-      items.push_back({e.seq, nullptr, std::move(e.customer_id), e.added});
+    FB_ASSIGN_OR_RETURN(events, scope->EventsAfter(cursor, limit + 1));
   }
-  std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.seq < b.seq; });
+  size_t next_event = 0;
 
   PullPage page;
   ChangeSet& out = page.changes;
@@ -342,12 +350,20 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   std::vector<int64_t> origin_map;  // registry index -> index in out.origins (+1), 0 = unmapped
   uint64_t last = cursor;
   size_t taken = 0;
-  for (const Item& item : items) {
-    if (taken >= limit || out.rows.size() >= limit) break;
+  StoredRow row;
+  while (taken < limit && out.rows.size() < limit) {
+    Source* next = nullptr;
+    for (Source& s : sources) {
+      if (s.has_row && (next == nullptr || s.seq < next->seq)) next = &s;
+    }
+    const bool event_next =
+        next_event < events.size() && (next == nullptr || events[next_event].seq < next->seq);
+    if (next == nullptr && !event_next) break;  // nothing more after the cursor
     ++taken;
-    last = item.seq;
-    if (item.table == nullptr) {
-      if (item.added && scope->IncludesCustomer(item.id)) {
+    if (event_next) {
+      const ScopeEvent& event = events[next_event++];
+      last = event.seq;
+      if (event.added && scope->IncludesCustomer(event.customer_id)) {
         // What the customer had before the puller's cursor never reached it: send it now. Its
         // rows changed after the cursor come in sequence order anyway.
         for (const TableInfo& t : catalog_.tables()) {
@@ -355,42 +371,42 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
           FB_ASSIGN_OR_RETURN(Statement * ids,
                               db.Prepare("SELECT id FROM \"" + t.name + "\" WHERE \"" +
                                          t.customer_column + "\" = ? AND _seq <= ? ORDER BY id"));
-          ids->Bind(1, item.id).Bind(2, static_cast<int64_t>(cursor));
+          ids->Bind(1, event.customer_id).Bind(2, static_cast<int64_t>(cursor));
           std::vector<std::string> row_ids;
           while (true) {
-            FB_ASSIGN_OR_RETURN(bool row, ids->Step());
-            if (!row) break;
+            FB_ASSIGN_OR_RETURN(bool found, ids->Step());
+            if (!found) break;
             row_ids.push_back(ids->Text(0));
           }
           for (const std::string& id : row_ids)
             FB_RETURN_IF_ERROR(AppendRow(t, id, out, origin_map));
         }
-      } else if (!item.added && !scope->IncludesCustomer(item.id) &&
-                 std::find(out.evicted_customers.begin(), out.evicted_customers.end(), item.id) ==
-                     out.evicted_customers.end()) {
-        out.evicted_customers.push_back(item.id);
+      } else if (!event.added && !scope->IncludesCustomer(event.customer_id) &&
+                 std::find(out.evicted_customers.begin(), out.evicted_customers.end(),
+                           event.customer_id) == out.evicted_customers.end()) {
+        out.evicted_customers.push_back(event.customer_id);
       }
       continue;
     }
-    // A customer row's scope is its id: skip other reps' customers without reading them. Rows
-    // of other tables are read once, for both the scope check and the page.
-    if (scope != nullptr && item.table->customer_column == "id" &&
-        !scope->IncludesCustomer(item.id)) {
-      continue;
-    }
-    FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(*item.table, item.id));
-    if (!row.exists) continue;
-    if (scope != nullptr && !item.table->customer_column.empty()) {
-      std::string customer = item.id;
-      if (item.table->customer_column_index >= 0) {
-        const auto* cid = std::get_if<std::string>(&row.values[item.table->customer_column_index]);
-        customer = cid != nullptr ? *cid : std::string();
+    const TableInfo& t = *next->table;
+    Statement& stmt = *next->rows;
+    last = next->seq;
+    const std::string id = stmt.Text(static_cast<int>(t.columns.size() + 2));
+    // A customer row's scope is its id: skip other reps' customers without decoding them.
+    bool include = scope == nullptr || t.customer_column != "id" || scope->IncludesCustomer(id);
+    if (include) {
+      FB_RETURN_IF_ERROR(DecodeStoredRow(t, stmt, row));
+      if (scope != nullptr && t.customer_column_index >= 0) {
+        const auto* cid = std::get_if<std::string>(&row.values[t.customer_column_index]);
+        include = scope->IncludesCustomer(cid != nullptr ? *cid : std::string());
       }
-      if (!scope->IncludesCustomer(customer)) continue;
     }
-    AppendStoredRow(*item.table, item.id, row, out, origin_map);
+    if (include) AppendStoredRow(t, id, row, out, origin_map);
+    FB_RETURN_IF_ERROR(advance(*next));
   }
-  page.more = taken < items.size() || truncated;
+  bool more = next_event < events.size();
+  for (const Source& s : sources) more |= s.has_row;
+  page.more = more;
   out.cursor = last;
   out.set_id = "pull-" + std::to_string(cursor) + "-" + std::to_string(out.cursor);
   return page;

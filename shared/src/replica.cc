@@ -303,6 +303,8 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
     FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
     CaptureSuspension quiet(in_->capture);
     FB_ASSIGN_OR_RETURN(auto pending, LoadPending(db, catalog_, /*unassigned_only=*/false));
+    std::vector<BatchRow> batch;
+    batch.reserve(page.rows.size());
     for (const RowChange& rc : page.rows) {
       ++stats.rows_received;
       const TableInfo* t = catalog_.Find(rc.table);
@@ -311,20 +313,23 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
         continue;
       }
       const PendingVersions* local = nullptr;
-      auto it = pending.find({t->code, rc.row_id});
-      if (it != pending.end()) local = &it->second.hlc;
-      for (const ColumnChange& c : rc.columns) clock_->ObserveTrusted(c.hlc);
-      auto outcome = in_->merge->Apply(*t, rc, page.origins, 0, local, replica_id_);
-      if (!outcome.ok()) {
-        if (outcome.status().code() == StatusCode::kInvalidArgument ||
-            outcome.status().code() == StatusCode::kRejected) {
-          ++stats.rows_failed;
-          continue;
-        }
-        failure = outcome.status();
-        break;
+      if (!pending.empty()) {
+        auto it = pending.find({t->code, rc.row_id});
+        if (it != pending.end()) local = &it->second.hlc;
       }
-      if (outcome->changed) ++stats.rows_changed;
+      for (const ColumnChange& c : rc.columns) clock_->ObserveTrusted(c.hlc);
+      batch.push_back(BatchRow{t, &rc, local});
+    }
+    // The whole page at once: the same outcome as row by row, with far fewer statements.
+    std::vector<RowOutcome> outcomes;
+    failure = in_->merge->ApplyBatch(batch, page.origins, 0, replica_id_, outcomes);
+    for (const RowOutcome& outcome : outcomes) {
+      if (!failure.ok()) break;
+      if (!outcome.status.ok()) {
+        ++stats.rows_failed;  // refused (kInvalidArgument or kRejected): the row is unchanged
+      } else if (outcome.outcome.changed) {
+        ++stats.rows_changed;
+      }
     }
     for (const std::string& customer : page.evicted_customers) {
       if (!failure.ok()) break;

@@ -67,6 +67,23 @@ Statement& Statement::Bind(int index, const Value& v) {
   return BindNull(index);
 }
 
+Statement& Statement::BindRef(int index, const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return BindTextRef(index, *s);
+  return Bind(index, v);
+}
+
+Statement& Statement::BindTextRef(int index, std::string_view text) {
+  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
+Statement& Statement::BindBlobRef(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_STATIC);
+  if (rc != SQLITE_OK && bind_error_.ok()) bind_error_ = SqliteError(db_, rc, "bind");
+  return *this;
+}
+
 Result<bool> Statement::Step() {
   if (!bind_error_.ok()) return bind_error_;
   int rc = sqlite3_step(stmt_);
@@ -121,6 +138,11 @@ Value Statement::Get(int col) const {
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_error_ = Status::Ok();
+}
+
+void Statement::Rewind() {
+  sqlite3_reset(stmt_);
   bind_error_ = Status::Ok();
 }
 

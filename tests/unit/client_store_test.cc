@@ -640,7 +640,7 @@ class CutOffTransport final : public client::SyncTransport {
   std::atomic<int> left_;
 };
 
-TEST_F(ClientStoreTest, EveryPulledPageIsSearchableAsSoonAsItIsStored) {
+TEST_F(ClientStoreTest, PagesStoredBeforeASyncBreaksOffAreIndexedBeforeSyncReturns) {
   auto hub = Hub::Open(dir_.File("hub.db"), wall_);
   ASSERT_TRUE(hub.ok());
   for (int i = 1; i <= 6; ++i) {
@@ -651,7 +651,8 @@ TEST_F(ClientStoreTest, EveryPulledPageIsSearchableAsSoonAsItIsStored) {
                     .ok());
   }
   // Pages of two rows; the sync breaks off after the second page is stored (the third request,
-  // sent while the second page is stored, fails), so the sync's own final indexing never runs.
+  // sent while the second page is stored, fails). Sync indexes what it stored before it returns,
+  // even when it fails.
   HubTransport hub_transport(**hub, kHubTimeMs);
   CutOffTransport transport(hub_transport, 2);
   client::SyncOptions pages_of_two{2, 1000};

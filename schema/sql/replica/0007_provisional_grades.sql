@@ -25,9 +25,12 @@ CREATE TABLE fb_provisional_grades (
 
 -- The server's next grade replaces the provisional one: a pulled graded_at for a later day than
 -- both the grade it was based on and the day it was computed (a grade from the same day may
--- predate the rep's order reaching the server, so it does not count).
+-- predate the rep's order reaching the server, so it does not count). Only a graded_at that
+-- changed is looked at: the merge engine rewrites every column of a customer it updates, and an
+-- unchanged graded_at decides nothing it did not already decide when it arrived.
 CREATE TRIGGER fb_provisional_grades_superseded AFTER UPDATE OF graded_at ON customers
-WHEN NEW.graded_at IS NOT NULL AND NEW.graded_at <> '' BEGIN
+WHEN NEW.graded_at IS NOT OLD.graded_at AND NEW.graded_at IS NOT NULL AND NEW.graded_at <> ''
+BEGIN
   DELETE FROM fb_provisional_grades
   WHERE customer_id = NEW.id
     AND substr(NEW.graded_at, 1, 10) > computed_day

@@ -40,6 +40,11 @@ class Statement {
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
   Statement& Bind(int index, const Value& v);
+  // Binds without copying text or blob bytes: they must stay valid and unchanged until the
+  // statement is next reset (or the parameter bound again). For values bound by the thousand.
+  Statement& BindRef(int index, const Value& v);
+  Statement& BindTextRef(int index, std::string_view text);
+  Statement& BindBlobRef(int index, std::string_view bytes);
 
   // Advances to the next row: true when a row is ready, false when done.
   Result<bool> Step();
@@ -57,6 +62,8 @@ class Statement {
 
   // Clears bindings and rewinds, ready to run again.
   void Reset();
+  // Rewinds and keeps the bindings: cheaper when every parameter is bound again anyway.
+  void Rewind();
 
  private:
   sqlite3* db_;
