@@ -23,6 +23,7 @@ namespace fieldbook::client {
 
 namespace {
 
+using internal::ForEachCustomerRow;
 using internal::IntOpt;
 using internal::RealOpt;
 using internal::Stmt;
@@ -225,51 +226,32 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
   // The customer's history, as the server reads it (GradingStore::GradeAll), split into what the
   // server could have seen and what was recorded here.
   CustomerHistory before = target;
-  {
-    FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare("SELECT id, order_date, amount_cents, voids_id "
-                                                    "FROM orders WHERE customer_id = ?"));
-    Stmt s(raw);
-    s->Bind(1, customer_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      const std::optional<int32_t> day = ParseDay(s->Text(1));
-      if (!day) continue;
-      OrderFact o{s->Text(0), *day, s->IsNull(2) ? 0 : s->Int(2), s->Text(3)};
-      if (recorded.count({"orders", o.id}) == 0) before.orders.push_back(o);
-      target.orders.push_back(std::move(o));
-    }
-  }
-  {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT id, check_in FROM visits WHERE customer_id = ?"));
-    Stmt s(raw);
-    s->Bind(1, customer_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      const std::optional<int32_t> day = ParseDay(s->Text(1));
-      if (!day) continue;
-      if (recorded.count({"visits", s->Text(0)}) == 0) before.visit_days.push_back(*day);
-      target.visit_days.push_back(*day);
-    }
-  }
-  {
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db.Prepare("SELECT id, satisfaction FROM feedback WHERE customer_id = ? AND satisfaction "
-                   "IS NOT NULL AND id NOT IN (SELECT voids_id FROM feedback "
-                   "WHERE voids_id IS NOT NULL)"));
-    Stmt s(raw);
-    s->Bind(1, customer_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      const int score = static_cast<int>(s->Int(1));
-      if (recorded.count({"feedback", s->Text(0)}) == 0) before.satisfaction.push_back(score);
-      target.satisfaction.push_back(score);
-    }
-  }
+  FB_RETURN_IF_ERROR(ForEachCustomerRow(
+      db, "SELECT id, order_date, amount_cents, voids_id FROM orders WHERE customer_id = ?",
+      customer_id, [&](Statement& s) {
+        const std::optional<int32_t> day = ParseDay(s.Text(1));
+        if (!day) return;
+        OrderFact o{s.Text(0), *day, s.IsNull(2) ? 0 : s.Int(2), s.Text(3)};
+        if (recorded.count({"orders", o.id}) == 0) before.orders.push_back(o);
+        target.orders.push_back(std::move(o));
+      }));
+  FB_RETURN_IF_ERROR(ForEachCustomerRow(db, "SELECT id, check_in FROM visits WHERE customer_id = ?",
+                                        customer_id, [&](Statement& s) {
+                                          const std::optional<int32_t> day = ParseDay(s.Text(1));
+                                          if (!day) return;
+                                          if (recorded.count({"visits", s.Text(0)}) == 0)
+                                            before.visit_days.push_back(*day);
+                                          target.visit_days.push_back(*day);
+                                        }));
+  FB_RETURN_IF_ERROR(ForEachCustomerRow(
+      db,
+      "SELECT id, satisfaction FROM feedback WHERE customer_id = ? AND satisfaction IS NOT NULL "
+      "AND id NOT IN (SELECT voids_id FROM feedback WHERE voids_id IS NOT NULL)",
+      customer_id, [&](Statement& s) {
+        const int score = static_cast<int>(s.Int(1));
+        if (recorded.count({"feedback", s.Text(0)}) == 0) before.satisfaction.push_back(score);
+        target.satisfaction.push_back(score);
+      }));
 
   // Quintiles rank a customer among others: here, the customers with orders on this device. A
   // ranking needs three figures per customer — the day of the last order, and the orders and

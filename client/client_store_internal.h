@@ -8,6 +8,7 @@
 #define FIELDBOOK_CLIENT_CLIENT_STORE_INTERNAL_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -27,6 +28,19 @@ class Stmt {
  private:
   Statement* s_;
 };
+
+// Runs `sql` with `customer_id` bound to its one parameter and calls `row` for each result row.
+inline Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
+                                 const std::function<void(Statement&)>& row) {
+  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
+  Stmt s(raw);
+  s->Bind(1, customer_id);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, s->Step());
+    if (!more) return Status::Ok();
+    row(*s);
+  }
+}
 
 // Column `col` of the current row; nullopt (or "") for NULL.
 inline std::optional<int64_t> IntOpt(const Statement& s, int col) {
