@@ -277,22 +277,19 @@ Task ReadTask(const Statement& s) {
   return t;
 }
 
-// One statement writes any subset of the editable columns: for each column, ?(2i+1) says whether
-// it is written and ?(2i+2) is the value. Columns not written keep their value, so capture
-// records only the named ones.
-const std::string& UpdateCustomerSql() {
-  static const std::string sql = [] {
-    std::string s = "UPDATE customers SET ";
-    for (size_t i = 0; i < kEditable.size(); ++i) {
-      const std::string col = kEditable[i].name;
-      if (i) s += ", ";
-      s += col + " = CASE WHEN ?" + std::to_string(2 * i + 1) + " THEN ?" +
-           std::to_string(2 * i + 2) + " ELSE " + col + " END";
-    }
-    s += " WHERE id = ?" + std::to_string(2 * kEditable.size() + 1) + " AND deleted = 0";
-    return s;
-  }();
-  return sql;
+// The UPDATE of a customer edit names exactly the edited columns (bound as ?1..?n, the id as
+// ?n+1): capture records every column an UPDATE names as an edit, even one re-entered with the
+// value it holds (docs/sync.md, "Capture"), so a column the rep did not touch must not be named.
+// Column names come from kEditable only; one statement text per set of columns, cached by Db.
+std::string UpdateCustomerSql(const std::vector<std::optional<Value>>& values) {
+  std::string s = "UPDATE customers SET ";
+  int n = 0;
+  for (size_t i = 0; i < kEditable.size(); ++i) {
+    if (!values[i]) continue;
+    if (n) s += ", ";
+    s += std::string(kEditable[i].name) + " = ?" + std::to_string(++n);
+  }
+  return s + " WHERE id = ?" + std::to_string(n + 1) + " AND deleted = 0";
 }
 
 const std::string& InsertCustomerSql() {
@@ -674,18 +671,13 @@ Status ClientStore::EditCustomer(const std::string& ref, const std::vector<Field
   FB_ASSIGN_OR_RETURN(std::string id, ResolveCustomer(ref));
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw, replica_->db().Prepare(UpdateCustomerSql()));
+    FB_ASSIGN_OR_RETURN(Statement * raw, replica_->db().Prepare(UpdateCustomerSql(values)));
     Stmt s(raw);
-    for (size_t i = 0; i < values.size(); ++i) {
-      const int p = static_cast<int>(2 * i + 1);
-      s->Bind(p, static_cast<int64_t>(values[i] ? 1 : 0));
-      if (values[i]) {
-        s->Bind(p + 1, *values[i]);
-      } else {
-        s->BindNull(p + 1);
-      }
+    int p = 0;
+    for (const std::optional<Value>& v : values) {
+      if (v) s->Bind(++p, *v);
     }
-    s->Bind(static_cast<int>(2 * values.size() + 1), id);
+    s->Bind(p + 1, id);
     FB_RETURN_IF_ERROR(s->Run());
   }
   // Latitude and longitude go together, after the edit as before it.

@@ -49,6 +49,9 @@ std::string TriggersFor(const TableInfo& t) {
   sql += "DROP TRIGGER IF EXISTS " + prefix + "_capture_update;\n";
   sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_delete;\n";
   sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_update;\n";
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    sql += "DROP TRIGGER IF EXISTS " + prefix + "_capture_named_" + std::to_string(i) + ";\n";
+  }
 
   sql +=
       "CREATE TRIGGER " + prefix + "_capture_insert AFTER INSERT ON " + table +
@@ -63,11 +66,24 @@ std::string TriggersFor(const TableInfo& t) {
     sql += "CREATE TRIGGER " + prefix + "_guard_update BEFORE UPDATE OF id ON " + table +
            " WHEN OLD.id IS NOT NEW.id BEGIN SELECT RAISE(ABORT, '" + t.name +
            ".id never changes'); END;\n";
+    // Every column an UPDATE names is an edit with a new Hlc, even when it writes the value the
+    // column already holds (a rep re-entering a value must win against an older edit elsewhere).
+    // The columns that changed are recorded together in one outbox row; each named column that
+    // kept its value gets a row of its own from its `UPDATE OF` trigger, the only way SQL tells
+    // which columns a statement names. A column can only change when it is named.
     sql += "CREATE TRIGGER " + prefix + "_capture_update AFTER UPDATE ON " + table +
            " WHEN fb_capture_enabled() BEGIN INSERT INTO fb_outbox (tbl, row_id, cols, hlc)"
            " SELECT " +
            code + ", NEW.id, m, fb_hlc_next() FROM (SELECT " + update_mask +
            " AS m) WHERE m <> 0; END;\n";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      const std::string col = Quote(t.columns[i]);
+      sql += "CREATE TRIGGER " + prefix + "_capture_named_" + std::to_string(i) +
+             " AFTER UPDATE OF " + col + " ON " + table + " WHEN fb_capture_enabled() AND OLD." +
+             col + " IS NEW." + col +
+             " BEGIN INSERT INTO fb_outbox (tbl, row_id, cols, hlc) VALUES (" + code +
+             ", NEW.id, " + std::to_string(uint64_t{1} << i) + ", fb_hlc_next()); END;\n";
+    }
   }
   sql += "CREATE TRIGGER " + prefix + "_guard_delete BEFORE DELETE ON " + table +
          " WHEN fb_capture_enabled() BEGIN SELECT RAISE(ABORT, '" + t.name + " rows are never " +

@@ -93,15 +93,10 @@ std::string Live(const TableInfo& t, const char* image) {
   return "(" + std::string(image) + ".\"deleted\" IS NOT 1)";
 }
 
-std::string AnyChanged(const TableInfo& t) {
-  std::string out = "OLD.\"id\" IS NOT NEW.\"id\"";
-  for (const std::string& c : t.columns) out += " OR OLD." + Quote(c) + " IS NOT NEW." + Quote(c);
-  return "(" + out + ")";
-}
-
+// The replicated columns (not id: an UPDATE naming id alone changes nothing capture records).
 std::string UpdateOf(const TableInfo& t) {
-  std::string out = "\"id\"";
-  for (const std::string& c : t.columns) out += ", " + Quote(c);
+  std::string out;
+  for (const std::string& c : t.columns) out += (out.empty() ? "" : ", ") + Quote(c);
   return out;
 }
 
@@ -112,8 +107,9 @@ std::string Key(const TableInfo& t, const char* image) {
 // Replica digests count the live rows that have no pending local write (no fb_outbox entry); a
 // row leaves the count when it is first written locally, and comes back when its writes are
 // acknowledged (AddSettledRows). So a local insert costs nothing here, and a local update only
-// removes the row's old digest, once, before capture records it. BEFORE triggers see NEW with
-// affinity applied, so the change test is the one capture uses.
+// removes the row's old digest, once, before capture records it. Capture records every update
+// that names a replicated column, changed or not (change_capture.cc), so the test is the same:
+// an UPDATE OF any replicated column.
 std::string ReplicaTriggers(const TableInfo& t) {
   const std::string table = Quote(t.name);
   const std::string code = std::to_string(t.code);
@@ -129,8 +125,7 @@ std::string ReplicaTriggers(const TableInfo& t) {
     sql += "DROP TRIGGER IF EXISTS " + prefix + name + ";\n";
   }
   sql += "CREATE TRIGGER " + prefix + "update BEFORE UPDATE OF " + UpdateOf(t) + " ON " + table +
-         " WHEN fb_capture_enabled() AND " + AnyChanged(t) + " AND " + settled + " BEGIN " +
-         remove_old + " END;\n";
+         " WHEN fb_capture_enabled() AND " + settled + " BEGIN " + remove_old + " END;\n";
   // The guard triggers refuse local deletes today; should that change, they stay tracked.
   sql += "CREATE TRIGGER " + prefix + "delete BEFORE DELETE ON " + table +
          " WHEN fb_capture_enabled() AND " + settled + " BEGIN " + remove_old + " END;\n";

@@ -27,6 +27,9 @@ class CaptureTest : public ::testing::Test {
   int64_t OutboxRows() {
     return std::get<int64_t>(QueryValue(db(), "SELECT count(*) FROM fb_outbox"));
   }
+  int64_t insert_hlc() {
+    return std::get<int64_t>(QueryValue(db(), "SELECT min(hlc) FROM fb_outbox"));
+  }
 
   testing::TempDir dir_;
   FakeWallClock wall_;
@@ -50,16 +53,62 @@ TEST_F(CaptureTest, AnInsertRecordsItsNonNullColumnsWithATimestamp) {
       wall_.NowMs());
 }
 
-TEST_F(CaptureTest, AnUpdateRecordsOnlyTheColumnsThatChanged) {
+// Every column an UPDATE names is an edit (issue #12 item 2): one that keeps its value too, so
+// that a value re-entered on one device wins against an older edit on another. The changed
+// columns share one outbox row; each re-entered one has its own, with a later timestamp.
+TEST_F(CaptureTest, AnUpdateRecordsEveryColumnItNamesAndNoOther) {
   ASSERT_TRUE(Exec(db(), "INSERT INTO customers (id, name, city) VALUES ('c1', 'A', 'B')").ok());
+  const TableInfo& t = *replica_->catalog().Find("customers");
+  auto bit = [&](const char* c) { return int64_t{1} << t.ColumnIndex(c); };
+  auto folded = [&] {
+    return std::get<int64_t>(
+        QueryValue(db(), "SELECT sum(cols) FROM (SELECT DISTINCT cols FROM fb_outbox WHERE hlc > " +
+                             std::to_string(insert_hlc()) + ")"));
+  };
   ASSERT_TRUE(
       Exec(db(), "UPDATE customers SET city = 'B', notes = 'call Tue' WHERE id = 'c1'").ok());
-  const TableInfo& t = *replica_->catalog().Find("customers");
-  EXPECT_EQ(std::get<int64_t>(QueryValue(db(), "SELECT cols FROM fb_outbox ORDER BY seq DESC")),
-            int64_t{1} << t.ColumnIndex("notes"));
-  // An update that changes nothing records nothing.
+  EXPECT_EQ(OutboxRows(), 3);
+  EXPECT_EQ(folded(), bit("city") | bit("notes"));
+  // Re-entering the value a column holds is an edit; columns the statement does not name are not.
   ASSERT_TRUE(Exec(db(), "UPDATE customers SET city = 'B' WHERE id = 'c1'").ok());
-  EXPECT_EQ(OutboxRows(), 2);
+  EXPECT_EQ(OutboxRows(), 4);
+  EXPECT_EQ(std::get<int64_t>(QueryValue(db(), "SELECT cols FROM fb_outbox ORDER BY hlc DESC")),
+            bit("city"));
+  ASSERT_TRUE(Exec(db(), "UPDATE customers SET notes = NULL, phone = NULL WHERE id = 'c1'").ok());
+  EXPECT_EQ(OutboxRows(), 6);
+  EXPECT_EQ(std::get<int64_t>(QueryValue(db(), "SELECT count(DISTINCT hlc) FROM fb_outbox")),
+            6);  // every record has a timestamp of its own
+  // An UPDATE that names no replicated column, or matches no row, records nothing.
+  ASSERT_TRUE(Exec(db(), "UPDATE customers SET _seq = 9 WHERE id = 'c1'").ok());
+  ASSERT_TRUE(Exec(db(), "UPDATE customers SET city = 'B' WHERE id = 'nobody'").ok());
+  EXPECT_EQ(OutboxRows(), 6);
+}
+
+// Values the sync engine stores (capture suspended) are never local edits, even though the merge
+// engine's upsert names every column of a row it updates.
+TEST_F(CaptureTest, StoringAPulledRowThatRepeatsTheLocalValuesRecordsNothing) {
+  ASSERT_TRUE(Exec(db(), "INSERT INTO customers (id, name, city) VALUES ('c1', 'A', 'B')").ok());
+  auto push = replica_->PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value()) << push.status().ToString();
+  PushResult ack;
+  ack.set_id = (*push)->set_id;
+  ASSERT_TRUE(replica_->AcknowledgePush(ack).ok());
+  ASSERT_EQ(OutboxRows(), 0);
+
+  ChangeSet page;
+  page.replica_id = "hub";
+  page.cursor = 5;
+  const uint32_t hub = page.OriginIndex("other-device");
+  const Hlc later = Hlc::FromParts(wall_.NowMs() + 1000, 0);
+  page.rows.push_back(
+      {"customers",
+       "c1",
+       {ColumnChange{"name", Value("A"), later, hub}, ColumnChange{"city", Value("B"), later, hub},
+        ColumnChange{"notes", Value("from the hub"), later, hub}}});
+  auto applied = replica_->ApplyPull(page);
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  EXPECT_EQ(std::get<std::string>(QueryValue(db(), "SELECT notes FROM customers")), "from the hub");
+  EXPECT_EQ(OutboxRows(), 0);
 }
 
 TEST_F(CaptureTest, AWriteAndItsChangeRecordRollBackTogether) {

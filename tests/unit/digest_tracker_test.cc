@@ -226,6 +226,23 @@ TEST_F(DigestTrackerTest, ARowLeavesTheDigestsWhileItsLocalWritesArePending) {
   EXPECT_EQ(DigestsOf(*a_), DigestsOf(*a_, /*recompute=*/true));
 }
 
+// A value re-entered as it was is a local write too (capture records it): the row leaves the
+// digests until its push is acknowledged, then counts once again, not twice.
+TEST_F(DigestTrackerTest, AReEnteredValueLeavesTheDigestsUntilAcknowledged) {
+  ASSERT_TRUE(hub_->Write("customers", "c1", {{"name", S("A")}, {"phone", S("1")}}).ok());
+  ASSERT_TRUE(SyncOnce(*a_, *hub_).ok());
+  ASSERT_EQ(DigestsOf(*a_), HubDigestsOfEverything(*hub_));
+  wall_.Advance(100);
+  ASSERT_TRUE(Exec(a_->db(), "UPDATE customers SET phone = '1' WHERE id = 'c1'").ok());
+  EXPECT_EQ(*a_->PendingWriteCount(), 1);
+  EXPECT_TRUE(DigestsOf(*a_).empty());
+  EXPECT_EQ(DigestsOf(*a_), DigestsOf(*a_, /*recompute=*/true));
+  ASSERT_TRUE(SyncOnce(*a_, *hub_).ok());
+  EXPECT_EQ(*a_->PendingWriteCount(), 0);
+  EXPECT_EQ(DigestsOf(*a_), HubDigestsOfEverything(*hub_));
+  EXPECT_EQ(DigestsOf(*a_), DigestsOf(*a_, /*recompute=*/true));
+}
+
 TEST_F(DigestTrackerTest, APurgedCustomerLeavesTheDigests) {
   ASSERT_TRUE(hub_->Write("customers", "c1", {{"name", S("A")}}).ok());
   ASSERT_TRUE(hub_->Write("customers", "c2", {{"name", S("B")}}).ok());
