@@ -4,6 +4,7 @@
 #include <optional>
 #include <sstream>
 
+#include "device_api.h"
 #include "grading_store.h"
 #include "http_json.h"
 #include "nightly_api.h"
@@ -170,6 +171,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     return HttpResponse{200, "application/x-ndjson", out.str(), {}};
   }
   if (auto nightly = HandleNightlyAdminRequest(store, request, caller)) return *nightly;
+  if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
   return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
 }
 

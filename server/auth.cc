@@ -1,6 +1,7 @@
 #include "auth.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 namespace fieldbook::server {
@@ -33,6 +34,22 @@ std::string HashToken(std::string_view token) {
   unsigned int len = 0;
   EVP_Digest(token.data(), token.size(), digest, &len, EVP_sha256(), nullptr);
   return Hex(digest, len);
+}
+
+std::string KeyedTokenHash(std::string_view key, std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(token.data()), token.size(), digest, &len);
+  return Hex(digest, len);
+}
+
+Result<std::string> RandomBytes(size_t n) {
+  std::string out(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    return Status::Internal("the system random generator failed");
+  }
+  return out;
 }
 
 std::string BearerToken(std::string_view header) {

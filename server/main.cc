@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "assignment_commands.h"
+#include "command_actor.h"
+#include "device_commands.h"
 #include "nightly_scheduler.h"
 #include "server_commands.h"
 
@@ -22,6 +24,13 @@ int main(int argc, char** argv) {
   };
   bool json = false;
   int rc = 0;
+  std::string actor;
+  app.add_option("--actor", actor,
+                 "who runs this command, for the audit log (default: os:<your OS user>)")
+      ->check([](const std::string& v) {
+        fieldbook::Status s = SetCommandActor(v);
+        return s.ok() ? std::string() : s.message();
+      });
 
   CLI::App* init = app.add_subcommand("init", "create (or upgrade) a server database");
   add_db(init);
@@ -116,16 +125,63 @@ int main(int argc, char** argv) {
   rep_list->add_flag("--json", json, "print JSON");
   rep_list->callback([&] { rc = RunRepProfiles(db, json); });
   std::string rep_id;
-  CLI::App* rep_disable = rep->add_subcommand("disable", "disable a rep and revoke their tokens");
+  // The rep as a positional argument or --rep, one of them required.
+  auto add_rep_arg = [&rep_id](CLI::App* cmd) {
+    cmd->add_option("rep", rep_id, "rep id");
+    cmd->add_option("--rep", rep_id, "rep id (the same as the positional argument)");
+  };
+  auto need_rep = [&rep_id] {
+    if (rep_id.empty()) throw CLI::RequiredError("the rep (REP or --rep)");
+  };
+  CLI::App* rep_disable = rep->add_subcommand(
+      "disable", "disable a rep: none of their devices can sync until `rep enable`");
   add_db(rep_disable);
-  rep_disable->add_option("--rep", rep_id, "rep id")->required();
-  rep_disable->callback([&] { rc = RunRepDisable(db, rep_id); });
-  std::string label = "device";
-  CLI::App* rep_token = rep->add_subcommand("token", "issue another device token for a rep");
+  add_rep_arg(rep_disable);
+  rep_disable->callback([&] {
+    need_rep();
+    rc = RunRepDisable(db, rep_id);
+  });
+  CLI::App* rep_enable =
+      rep->add_subcommand("enable", "enable a disabled rep: their devices not revoked work again");
+  add_db(rep_enable);
+  add_rep_arg(rep_enable);
+  rep_enable->callback([&] {
+    need_rep();
+    rc = RunRepEnable(db, rep_id);
+  });
+  std::string device;
+  CLI::App* rep_token =
+      rep->add_subcommand("token", "issue a token for one of a rep's devices (shown once)");
   add_db(rep_token);
-  rep_token->add_option("--rep", rep_id, "rep id")->required();
-  rep_token->add_option("--label", label, "what the device is")->capture_default_str();
-  rep_token->callback([&] { rc = RunRepToken(db, rep_id, label); });
+  add_rep_arg(rep_token);
+  rep_token->add_option("--device", device, "the device's name (default: device-<n>)");
+  rep_token->add_option("--label", device, "the same as --device (older name)");
+  rep_token->add_flag("--json", json, "print JSON");
+  rep_token->callback([&] {
+    need_rep();
+    rc = RunRepToken(db, rep_id, device, json);
+  });
+  CLI::App* rep_devices = rep->add_subcommand(
+      "devices", "a rep's devices (or everyone's) with their last sync and address");
+  add_db(rep_devices);
+  add_rep_arg(rep_devices);
+  rep_devices->add_flag("--json", json, "print JSON");
+  rep_devices->callback([&] { rc = RunRepDevices(db, rep_id, json); });
+  int64_t device_id = 0;
+  CLI::App* rep_revoke = rep->add_subcommand(
+      "revoke-device", "revoke one device's token; the rep and their other devices keep working");
+  add_db(rep_revoke);
+  add_rep_arg(rep_revoke);
+  rep_revoke->add_option("--device", device, "the device's name");
+  rep_revoke->add_option("--id", device_id, "the device's id (from `rep devices`)")
+      ->check(CLI::PositiveNumber);
+  rep_revoke->callback([&] {
+    need_rep();
+    if (device.empty() == (device_id == 0)) {
+      throw CLI::ValidationError("name the device with --device or --id (one of them)");
+    }
+    rc = RunRepRevokeDevice(db, rep_id, device, device_id);
+  });
   ProfileArgs profile;
   std::string regions_arg, skill_arg, capacity_arg, capacity_a_arg;
   bool closer_flag = false, not_closer_flag = false;

@@ -105,24 +105,6 @@ int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
   return 0;
 }
 
-int RunRepDisable(const std::string& db, const std::string& rep) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep disable", opened.status());
-  Status s = (*opened)->store->DisableRep(rep);
-  if (!s.ok()) return Fail("rep disable", s);
-  std::cout << "rep " << rep << " disabled; their device tokens no longer work\n";
-  return 0;
-}
-
-int RunRepToken(const std::string& db, const std::string& rep, const std::string& label) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep token", opened.status());
-  auto token = (*opened)->store->IssueToken(rep, label);
-  if (!token.ok()) return Fail("rep token", token.status());
-  std::cout << "device token for " << rep << " (shown once): " << *token << "\n";
-  return 0;
-}
-
 int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
                     const std::string& city) {
   auto opened = OpenStore(db);

@@ -37,8 +37,7 @@ int RunInit(const std::string& db);
 int RunServe(const ServeOptions& options);
 int RunRepAdd(const std::string& db, const NewRep& rep, bool json);
 // `rep list` is RunRepProfiles (assignment_commands.h): reps with their profiles.
-int RunRepDisable(const std::string& db, const std::string& rep);
-int RunRepToken(const std::string& db, const std::string& rep, const std::string& label);
+// rep token, devices, revoke-device, disable and enable: device_commands.h.
 int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
                     const std::string& city);
 int RunTerritoryList(const std::string& db, bool json);

@@ -2,7 +2,7 @@
 
 #include <boost/json.hpp>
 
-#include "auth.h"
+#include "device_tokens.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -64,6 +64,7 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
                                                        const HubOptions& options) {
   std::unique_ptr<ServerStore> store(new ServerStore());
   FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(path, wall, options));
+  FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(store->hub_->db(), wall));
   store->ids_ = std::make_unique<RowIdGenerator>(wall);
   store->wall_ = &wall;
   return store;
@@ -79,7 +80,9 @@ bool ServerStore::RepExists(const std::string& rep_id) {
   return found;
 }
 
-Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep) {
+Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep,
+                                                                const std::string& actor,
+                                                                const std::string& device) {
   if (rep.name.empty()) return Status::InvalidArgument("a rep needs a name");
   if (rep.role != "rep" && rep.role != "manager") {
     return Status::InvalidArgument("role must be rep or manager, not '" + rep.role + "'");
@@ -95,37 +98,9 @@ Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& re
   if (!rep.regions.empty()) cols.emplace_back("regions", rep.regions);
   FB_ASSIGN_OR_RETURN(PushResult written, Write({RowWrite{"reps", id, cols}}));
   if (!written.rejections.empty()) return Status::InvalidArgument(written.rejections[0].reason);
-  FB_ASSIGN_OR_RETURN(std::string token, IssueToken(id, "first device"));
+  FB_ASSIGN_OR_RETURN(std::string token, IssueToken(id, device, actor));
   FB_RETURN_IF_ERROR(txn->Commit());
   return std::make_pair(id, token);
-}
-
-Result<std::string> ServerStore::IssueToken(const std::string& rep_id, const std::string& label) {
-  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
-  FB_ASSIGN_OR_RETURN(std::string token, NewDeviceToken());
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("INSERT INTO srv_credentials (token_hash, rep_id, label, "
-                                         "created_ms) VALUES (?, ?, ?, ?)"));
-  stmt->Bind(1, HashToken(token))
-      .Bind(2, rep_id)
-      .Bind(3, label)
-      .Bind(4, static_cast<int64_t>(wall_->NowMs()));
-  FB_RETURN_IF_ERROR(stmt->Run());
-  return token;
-}
-
-Status ServerStore::DisableRep(const std::string& rep_id) {
-  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(PushResult written,
-                      Write({RowWrite{"reps", rep_id, {{"active", int64_t{0}}}}}));
-  (void)written;
-  FB_ASSIGN_OR_RETURN(Statement * revoke,
-                      db.Prepare("UPDATE srv_credentials SET revoked = 1 WHERE rep_id = ?"));
-  revoke->Bind(1, rep_id);
-  FB_RETURN_IF_ERROR(revoke->Run());
-  return txn->Commit();
 }
 
 Result<std::vector<RepInfo>> ServerStore::ListReps() {
@@ -142,20 +117,6 @@ Result<std::vector<RepInfo>> ServerStore::ListReps() {
         RepInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Int(3) != 0, stmt->Int(4)});
   }
   return out;
-}
-
-Result<std::optional<Principal>> ServerStore::Authenticate(const std::string& token) {
-  if (token.empty()) return std::optional<Principal>();
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT r.id, r.name, r.role FROM srv_credentials c "
-                                         "JOIN reps r ON r.id = c.rep_id WHERE c.token_hash = ? "
-                                         "AND c.revoked = 0 AND r.active = 1 AND r.deleted = 0"));
-  stmt->Bind(1, HashToken(token));
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return std::optional<Principal>();
-  Principal p{stmt->Text(0), stmt->Text(1), stmt->Text(2)};
-  stmt->Reset();
-  return std::optional<Principal>(std::move(p));
 }
 
 Result<std::string> ServerStore::AddTerritory(const std::string& name, const std::string& region,

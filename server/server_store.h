@@ -24,6 +24,7 @@
 #include <ostream>
 #include <string>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include "fieldbook/hlc.h"
@@ -33,10 +34,25 @@
 
 namespace fieldbook::server {
 
+class DeviceTokens;
+struct DeviceInfo;
+struct DeviceSync;
+
 struct Principal {
+  Principal() = default;
+  Principal(std::string rep, std::string rep_name, std::string rep_role, int64_t device_id = 0,
+            std::string device_name = {})
+      : rep_id(std::move(rep)),
+        name(std::move(rep_name)),
+        role(std::move(rep_role)),
+        device_id(device_id),
+        device(std::move(device_name)) {}
+
   std::string rep_id;
   std::string name;
-  std::string role;  // "rep" or "manager"
+  std::string role;       // "rep" or "manager"
+  int64_t device_id = 0;  // the device whose token this is (device_tokens.h)
+  std::string device;
   bool is_manager() const { return role == "manager"; }
 };
 
@@ -95,13 +111,30 @@ class ServerStore {
 
   Hub& hub() { return *hub_; }
 
-  // Reps and credentials.
+  // Reps and credentials (server_store_devices.cc; device_tokens.h has the rules).
   // Creates the rep and its first device token, returned once (only its hash is stored).
-  Result<std::pair<std::string, std::string>> AddRep(const NewRep& rep);  // (rep id, token)
-  Result<std::string> IssueToken(const std::string& rep_id, const std::string& label);
-  Status DisableRep(const std::string& rep_id);
+  // `actor` adds it (the audit log); `device` names the device of the first token.
+  Result<std::pair<std::string, std::string>> AddRep(  // (rep id, token)
+      const NewRep& rep, const std::string& actor = "system",
+      const std::string& device = "first device");
+  // A token for the rep's device `device` (empty: "device-<n>"), returned once.
+  // `actor` (here and below) is who does it, for the audit log (audit_store.h).
+  Result<std::string> IssueToken(const std::string& rep_id, const std::string& device,
+                                 const std::string& actor);
+  Result<std::pair<DeviceInfo, std::string>> IssueDeviceToken(const std::string& rep_id,
+                                                              const std::string& device,
+                                                              const std::string& actor);
+  // A disabled rep's devices are refused until EnableRep; devices revoked one by one stay so.
+  Status DisableRep(const std::string& rep_id, const std::string& actor);
+  Status EnableRep(const std::string& rep_id, const std::string& actor);
   Result<std::vector<RepInfo>> ListReps();
-  // The active rep a token belongs to; nullopt for unknown, revoked or disabled.
+  // `rep_id` empty: every rep's devices. kNotFound for an unknown rep.
+  Result<std::vector<DeviceInfo>> ListDevices(const std::string& rep_id);
+  // Revokes one device of the rep, by id (> 0) or name; the rep's other devices keep working.
+  Result<DeviceInfo> RevokeDevice(const std::string& rep_id, const std::string& device, int64_t id,
+                                  const std::string& actor);
+  Status RecordDeviceSyncs(const std::vector<DeviceSync>& syncs);
+  // The active rep and device a token belongs to; nullopt for unknown, revoked or disabled.
   Result<std::optional<Principal>> Authenticate(const std::string& token);
 
   // Territories and assignment. `actor` is recorded in the scope history.
@@ -172,6 +205,7 @@ class ServerStore {
                                     bool* moves);
 
   std::unique_ptr<Hub> hub_;
+  std::unique_ptr<DeviceTokens> devices_;
   std::unique_ptr<RowIdGenerator> ids_;
   WallClock* wall_ = nullptr;
   std::string scope_reason_;  // why the current write changes scopes (for the event log)

@@ -38,7 +38,26 @@ int StatusToHttp(const Status& s) {
 
 SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
                          SyncServiceOptions options)
-    : store_(store), metrics_(metrics), wall_(wall), options_(options) {}
+    : store_(store),
+      metrics_(metrics),
+      wall_(wall),
+      options_(options),
+      activity_(options.device_flush_interval_ms) {}
+
+SyncService::~SyncService() {
+  std::lock_guard<std::mutex> lock(mu_);
+  FlushDeviceActivity(/*force=*/true);
+}
+
+void SyncService::FlushDeviceActivity(bool force) {
+  std::vector<DeviceSync> due = activity_.TakeDue(static_cast<int64_t>(wall_.NowMs()), force);
+  if (due.empty()) return;
+  Status s = store_.RecordDeviceSyncs(due);
+  if (!s.ok()) {
+    LogEvent("warn", "device_activity_not_saved", {{"error", s.ToString()}});
+    activity_.Restore(due);
+  }
+}
 
 Result<std::optional<Principal>> SyncService::Authenticate(const HttpRequest& request) {
   const std::string token = BearerToken(request.authorization);
@@ -74,10 +93,14 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     return JsonError(500, "internal", "authentication failed on the server");
   }
   if (!*principal) {
-    return JsonError(401, "unauthorized", "missing, unknown or disabled device token");
+    return JsonError(401, "unauthorized",
+                     "missing, unknown or revoked device token, or a disabled rep");
   }
   if (pool) return HandleAssignmentRequest(store_, wall_, request, **principal);
-  if (admin) return HandleAdminRequest(store_, request, **principal, wall_);
+  if (admin) {
+    if (path.rfind("/v1/admin/devices", 0) == 0) FlushDeviceActivity(/*force=*/true);
+    return HandleAdminRequest(store_, request, **principal, wall_);
+  }
   if (reports) return HandleReportRequest(store_, request, **principal, wall_);
   if (whoami) {
     boost::json::object body{
@@ -114,9 +137,12 @@ HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal
     return fail(400, "malformed", "the pushed set names another replica than the request");
   }
 
+  activity_.Note(rep.device_id, static_cast<int64_t>(wall_.NowMs()),
+                 AddressWithoutPort(request.remote));
   SyncResponse response;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    FlushDeviceActivity(/*force=*/false);
     if (req.has_push) {
       auto pushed = store_.ApplyRepPush(rep, req.push);
       if (!pushed.ok())

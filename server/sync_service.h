@@ -7,8 +7,9 @@
 //   /v1/admin/...     the managers' JSON API (admin_api.h); GET /v1/conflicts for reps
 //   /v1/pool...       the public pool for reps; /v1/admin/{assignment,pool}... (assignment_api.h)
 //   GET /v1/reports/  grading reports for a rep's device, scoped to that rep (report_api.h)
-// Errors are JSON bodies: 401 missing, unknown or disabled token; 403 wrong role; 400 malformed
-// input; 409 a set id reused by another device; 413 over a size limit; 500 a bug (logged).
+// Errors are JSON bodies: 401 missing, unknown or revoked token or disabled rep; 403 wrong role;
+// 400 malformed input; 409 a set id reused by another device; 413 over a size limit; 500 a bug
+// (logged).
 //
 // Thread safety: Handle is called from many worker threads; the store is used under one mutex
 // (SQLite has one writer anyway, and a sync is a few milliseconds).
@@ -18,6 +19,7 @@
 #include <mutex>
 #include <optional>
 
+#include "device_activity.h"
 #include "fieldbook/change_set_codec.h"
 #include "http_types.h"
 #include "metrics.h"
@@ -33,23 +35,29 @@ struct SyncServiceOptions {
   size_t max_page_rows = 5000;
   DecodeLimits limits;               // on what a device may send
   VerificationOptions verification;  // replica verification (verification_store.h)
+  // Devices' last syncs are written at most this often (device_activity.h), before a manager
+  // lists devices, and at shutdown.
+  int64_t device_flush_interval_ms = 30000;
 };
 
 class SyncService final : public RequestHandler {
  public:
   SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
               SyncServiceOptions options = {});
+  ~SyncService() override;  // writes the devices' last syncs not written yet
   HttpResponse Handle(const HttpRequest& request) override;
 
  private:
   HttpResponse HandleSync(const HttpRequest& request, const Principal& rep);
   Result<std::optional<Principal>> Authenticate(const HttpRequest& request);
+  void FlushDeviceActivity(bool force);  // with mu_ held
 
   ServerStore& store_;
   Metrics& metrics_;
   WallClock& wall_;
   SyncServiceOptions options_;
   std::mutex mu_;  // guards store_
+  DeviceActivity activity_;
 };
 
 }  // namespace fieldbook::server

@@ -45,7 +45,7 @@ TEST_F(ServerStoreTest, TokensAuthenticateUntilTheRepIsDisabled) {
       QueryValue(store_->hub().db(), "SELECT count(*) FROM srv_credentials WHERE token_hash = ?",
                  {S(token_a_.c_str())}),
       Value(int64_t{0}));
-  ASSERT_TRUE(store_->DisableRep("rep-a").ok());
+  ASSERT_TRUE(store_->DisableRep("rep-a", "os:test").ok());
   EXPECT_FALSE(store_->Authenticate(token_a_)->has_value());
 }
 
