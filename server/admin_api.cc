@@ -15,11 +15,19 @@ namespace fieldbook::server {
 namespace {
 
 // The named string fields of a JSON object body, or a 400 naming the first missing one.
+// The body is the one SyncService parsed before taking the store's lock (request.json); a request
+// that did not come through it is parsed here.
 std::optional<HttpResponse> ReadFields(
-    const std::string& body, std::initializer_list<std::pair<const char*, std::string*>> fields) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(body, ec);
-  if (ec || !v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+    const HttpRequest& request,
+    std::initializer_list<std::pair<const char*, std::string*>> fields) {
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = boost::json::parse(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   for (const auto& [name, out] : fields) {
     const boost::json::value* f = v.as_object().if_contains(name);
     if (f == nullptr)
@@ -103,15 +111,14 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (path == "/v1/admin/territories/assign" && post) {
     std::string territory, rep;
-    if (auto bad = ReadFields(request.body, {{"territory", &territory}, {"rep", &rep}}))
-      return *bad;
+    if (auto bad = ReadFields(request, {{"territory", &territory}, {"rep", &rep}})) return *bad;
     Status s = store.AssignTerritory(territory, rep, actor);
     if (!s.ok()) return StatusResponse(s);
     return JsonResponse(boost::json::object{{"ok", true}, {"territory", territory}, {"rep", rep}});
   }
   if (path == "/v1/admin/customers/reassign" && post) {
     std::string customer, to;
-    if (auto bad = ReadFields(request.body, {{"customer", &customer}, {"to", &to}})) return *bad;
+    if (auto bad = ReadFields(request, {{"customer", &customer}, {"to", &to}})) return *bad;
     Status s = store.ReassignCustomer(customer, to, actor);
     if (!s.ok()) return StatusResponse(s);
     return JsonResponse(boost::json::object{{"ok", true}, {"customer", customer}, {"rep", to}});
@@ -124,7 +131,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (path == "/v1/admin/conflicts/resolve" && post) {
     std::string id, action;
-    if (auto bad = ReadFields(request.body, {{"id", &id}, {"action", &action}})) return *bad;
+    if (auto bad = ReadFields(request, {{"id", &id}, {"action", &action}})) return *bad;
     int64_t n = 0;
     try {
       n = std::stoll(id);

@@ -30,6 +30,14 @@ std::variant<boost::json::object, HttpResponse> ParseBody(const HttpRequest& req
     return JsonError(413, "too_large",
                      "the body is larger than " + std::to_string(max_bytes) + " bytes");
   }
+  // SyncService parsed the body before taking the store's lock (request.json); a request that did
+  // not come through it is parsed here.
+  if (request.json != nullptr) {
+    if (!request.json->is_object()) {
+      return JsonError(400, "malformed", "the body must be a JSON object");
+    }
+    return request.json->as_object();
+  }
   boost::system::error_code ec;
   boost::json::value v = boost::json::parse(request.body, ec);
   if (ec || !v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");

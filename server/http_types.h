@@ -1,24 +1,52 @@
 // HttpRequest, HttpResponse and RequestHandler: the boundary between the HTTP transport
 // (http_server.h) and what the service does with a request (sync_service.h, admin_api.h).
 //
-// Thread safety: RequestHandler::Handle is called concurrently from the server's worker threads;
-// implementations synchronise their own state.
+// A request reaches its handler in two steps: Admit() sees the request line and headers before
+// any body byte is read and decides whether the body is wanted at all (authentication, routing,
+// the route's body limit); Handle() then gets the whole request.
+//
+// Thread safety: RequestHandler::Admit and Handle are called concurrently from the server's
+// worker threads; implementations synchronise their own state.
 #ifndef FIELDBOOK_SERVER_HTTP_TYPES_H_
 #define FIELDBOOK_SERVER_HTTP_TYPES_H_
 
+#include <any>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+namespace boost::json {
+class value;
+}
+
 namespace fieldbook::server {
 
 struct HttpRequest {
+  HttpRequest() = default;
+  HttpRequest(std::string method_, std::string target_, std::string authorization_,
+              std::string content_type_, std::string body_, std::string remote_)
+      : method(std::move(method_)),
+        target(std::move(target_)),
+        authorization(std::move(authorization_)),
+        content_type(std::move(content_type_)),
+        body(std::move(body_)),
+        remote(std::move(remote_)) {}
+
   std::string method;         // "GET", "POST", ...
   std::string target;         // path and query, e.g. "/v1/sync"
   std::string authorization;  // the Authorization header, verbatim ("" when absent)
   std::string content_type;
-  std::string body;
-  std::string remote;  // peer address, for logs
+  std::string body;                        // Handle() only
+  std::string remote;                      // peer address, for logs
+  std::optional<uint64_t> content_length;  // the declared length; none when chunked or absent
+  bool has_body = false;                   // a body follows the header
+  std::any admitted;  // what Admit() put into HttpAdmission::context, handed to Handle()
+  // The body parsed as JSON, when the handler parsed it before taking any lock (sync_service).
+  std::shared_ptr<const boost::json::value> json;
 };
 
 struct HttpResponse {
@@ -28,9 +56,27 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 
+// What Admit() decides about a request whose header has arrived.
+struct HttpAdmission {
+  // Set: answer this without reading the body (the connection then closes when a body was
+  // announced, since it is never read).
+  std::optional<HttpResponse> response;
+  // The largest body this route accepts; the server's own body_limit caps it too. A larger
+  // Content-Length is answered 413 before the body is read.
+  size_t body_limit = SIZE_MAX;
+  // A short, fixed name of the route for metrics (latency by route); keep the set small.
+  std::string route = "other";
+  std::any context;  // handed to Handle() as HttpRequest::admitted
+};
+
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
+  // The request line and headers of `head` (its body is empty). The default admits everything.
+  virtual HttpAdmission Admit(const HttpRequest& head) {
+    (void)head;
+    return {};
+  }
   virtual HttpResponse Handle(const HttpRequest& request) = 0;
 };
 

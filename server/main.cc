@@ -8,6 +8,7 @@
 #include "command_actor.h"
 #include "device_commands.h"
 #include "nightly_scheduler.h"
+#include "serve_flags.h"
 #include "server_commands.h"
 
 int main(int argc, char** argv) {
@@ -40,31 +41,8 @@ int main(int argc, char** argv) {
   CLI::App* serve =
       app.add_subcommand("serve", "serve /v1/sync, the admin API, /healthz, /metrics");
   add_db(serve);
-  serve->add_option("--listen", serve_options.http.address, "address to listen on")
-      ->capture_default_str();
-  serve->add_option("--port", serve_options.http.port, "port (0 = any free port)")
-      ->capture_default_str();
-  serve->add_option("--threads", serve_options.http.threads, "worker threads")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
-  serve->add_option("--tls-cert", serve_options.http.tls_cert_file,
-                    "PEM certificate chain (HTTPS)");
-  serve->add_option("--tls-key", serve_options.http.tls_key_file, "PEM private key (HTTPS)");
-  size_t body_limit_mb = 32;
-  serve->add_option("--body-limit-mb", body_limit_mb, "largest request body accepted")
-      ->check(CLI::Range(1, 512))
-      ->capture_default_str();
-  int64_t read_timeout_ms = 30000;
-  serve->add_option("--read-timeout-ms", read_timeout_ms, "a request must arrive within this")
-      ->check(CLI::Range(100, 600000))
-      ->capture_default_str();
-  serve
-      ->add_option("--max-connections", serve_options.http.max_connections,
-                   "connections beyond this are refused with 503")
-      ->capture_default_str();
-  serve->add_option("--page-rows", serve_options.page_rows, "rows per pull page by default")
-      ->check(CLI::Range(1, 5000))
-      ->capture_default_str();
+  ServeFlags serve_flags;
+  AddServeFlags(serve, serve_options, serve_flags);  // serve_flags.h: the HTTP options
   serve->add_option("--port-file", serve_options.port_file, "write the bound port here");
   // The nightly job (nightly_commands.h); the same options as `nightly`.
   auto add_nightly_options = [](CLI::App* cmd, fieldbook::server::NightlySettings& s) {
@@ -97,11 +75,7 @@ int main(int argc, char** argv) {
   add_nightly_options(serve, serve_options.nightly);
   serve->callback([&] {
     serve_options.db = db;
-    serve_options.http.body_limit = body_limit_mb << 20;
-    serve_options.http.read_timeout = std::chrono::milliseconds(read_timeout_ms);
-    if (serve_options.http.tls_cert_file.empty() != serve_options.http.tls_key_file.empty()) {
-      throw CLI::ValidationError("--tls-cert and --tls-key go together");
-    }
+    FinishServeFlags(serve_flags, serve_options);
     rc = RunServe(serve_options);
   });
 

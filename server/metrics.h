@@ -1,6 +1,8 @@
-// Metrics: the server's Prometheus counters, gauge and histogram — open HTTP connections, HTTP
-// responses by status code, sync exchanges by result, accepted and rejected changes and sync
-// latency — rendered in the Prometheus text exposition format 0.0.4 for GET /metrics.
+// Metrics: the server's Prometheus counters, gauges and histograms — open HTTP connections,
+// connections refused by reason, request timeouts, HTTP responses by status code, request
+// latency by route, request body bytes held in memory, sync exchanges by result, accepted and
+// rejected changes, sync latency, the wait for the store's lock and the process's resident memory
+// — rendered in the Prometheus text exposition format 0.0.4 for GET /metrics.
 //
 // There is no global registry: the server owns one Metrics and hands it to whoever records.
 //
@@ -37,6 +39,22 @@ class Metrics {
   // Counter fieldbook_http_requests_total{code="..."}: one per response sent.
   void RequestServed(int status);
 
+  // Counter fieldbook_connections_refused_total{reason="..."}: a connection or request turned
+  // away by a limit (max_connections, per_address, overflow_full, body_budget).
+  void ConnectionRefused(const std::string& reason);
+  // Counter fieldbook_request_timeouts_total{phase="header|body"}: connections closed because a
+  // request's header or body did not arrive in time.
+  void RequestTimedOut(const std::string& phase);
+  // Histogram fieldbook_http_request_duration_seconds{route="..."}: from a request's complete
+  // header to its response being ready (reading the body and handling it). `route` comes from a
+  // small fixed set (the handler's HttpAdmission::route).
+  void RequestCompleted(const std::string& route, std::chrono::microseconds latency);
+  // Gauge fieldbook_request_body_bytes_in_flight: body bytes reserved by requests being read or
+  // handled (the server's in-flight budget).
+  void BodyBytesInFlight(int64_t delta);
+  // Histogram fieldbook_store_lock_wait_seconds: how long a request waited for the store's lock.
+  void StoreLockWaited(std::chrono::microseconds wait);
+
   // One sync exchange: fieldbook_syncs_total{result="ok|error"},
   // fieldbook_changes_accepted_total, fieldbook_changes_rejected_total and the histogram
   // fieldbook_sync_latency_seconds. A negative latency counts as zero.
@@ -44,10 +62,21 @@ class Metrics {
                      uint64_t changes_rejected, bool ok);
 
   // Every metric with its # HELP and # TYPE lines, Prometheus text format 0.0.4
-  // (Content-Type: text/plain; version=0.0.4; charset=utf-8).
+  // (Content-Type: text/plain; version=0.0.4; charset=utf-8). Also the gauge
+  // process_resident_memory_bytes, read from /proc/self/statm when rendering.
   std::string RenderPrometheus() const;
 
  private:
+  struct Histogram {
+    // Per-bucket (not cumulative) counts; the last one is +Inf.
+    std::array<uint64_t, kLatencyBucketsUs.size() + 1> buckets{};
+    uint64_t sum_us = 0;
+    uint64_t count = 0;
+    void Observe(std::chrono::microseconds latency);
+  };
+  static void AppendHistogram(std::string& out, const std::string& name, const std::string& labels,
+                              const Histogram& h);
+
   mutable std::mutex mu_;
   int64_t open_sessions_ = 0;
   std::map<int, uint64_t> requests_by_code_;
@@ -55,10 +84,12 @@ class Metrics {
   uint64_t syncs_error_ = 0;
   uint64_t changes_accepted_ = 0;
   uint64_t changes_rejected_ = 0;
-  // Per-bucket (not cumulative) counts; the last one is +Inf.
-  std::array<uint64_t, kLatencyBucketsUs.size() + 1> latency_buckets_{};
-  uint64_t latency_sum_us_ = 0;
-  uint64_t latency_count_ = 0;
+  Histogram sync_latency_;
+  std::map<std::string, uint64_t> refused_by_reason_;
+  std::map<std::string, uint64_t> timeouts_by_phase_;
+  std::map<std::string, Histogram> latency_by_route_;
+  int64_t body_bytes_in_flight_ = 0;
+  Histogram lock_wait_;
 };
 
 }  // namespace fieldbook::server

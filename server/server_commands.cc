@@ -56,6 +56,7 @@ int RunServe(const ServeOptions& options) {
   SyncServiceOptions sync_options;
   sync_options.default_page_rows = options.page_rows;
   sync_options.limits.max_message_bytes = options.http.body_limit;
+  sync_options.json_body_limit = options.json_body_limit;
   SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
 
   // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.

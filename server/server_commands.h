@@ -21,8 +21,9 @@ struct ServeOptions {
   std::string db;
   HttpServerOptions http;
   size_t page_rows = 1000;
-  std::string port_file;    // written with the bound port once listening (tests, scripts)
-  NightlySettings nightly;  // the scheduled nightly job (nightly_commands.h)
+  size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies (SyncServiceOptions)
+  std::string port_file;              // written with the bound port once listening (tests, scripts)
+  NightlySettings nightly;            // the scheduled nightly job (nightly_commands.h)
 };
 
 // A server database opened by a command, with the system clock it uses.

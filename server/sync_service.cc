@@ -1,7 +1,10 @@
 #include "sync_service.h"
 
+#include <any>
 #include <boost/json.hpp>
 #include <chrono>
+#include <memory>
+#include <optional>
 
 #include "admin_api.h"
 #include "assignment_api.h"
@@ -65,50 +68,183 @@ Result<std::optional<Principal>> SyncService::Authenticate(const HttpRequest& re
   return store_.Authenticate(token);
 }
 
-HttpResponse SyncService::Handle(const HttpRequest& request) {
-  const std::string path = request.target.substr(0, request.target.find('?'));
-  if (path == "/healthz") {
-    std::lock_guard<std::mutex> lock(mu_);
+std::unique_lock<std::mutex> SyncService::LockStore() {
+  const auto start = std::chrono::steady_clock::now();
+  std::unique_lock<std::mutex> lock(mu_);
+  metrics_.StoreLockWaited(std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - start));
+  return lock;
+}
+
+namespace {
+
+enum class Route { kHealth, kMetrics, kSync, kWhoami, kPool, kAdmin, kReports, kNone };
+
+Route RouteOf(const std::string& path) {
+  if (path == "/healthz") return Route::kHealth;
+  if (path == "/metrics") return Route::kMetrics;
+  if (path == "/v1/sync") return Route::kSync;
+  if (path == "/v1/whoami") return Route::kWhoami;
+  if (IsAssignmentRoute(path)) return Route::kPool;  // assignment and the pool (assignment_api.h)
+  if (path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts") return Route::kAdmin;
+  if (path.rfind("/v1/reports/", 0) == 0) return Route::kReports;
+  return Route::kNone;
+}
+
+// The route's name in metrics: a small fixed set.
+const char* RouteName(Route route) {
+  switch (route) {
+    case Route::kHealth:
+      return "healthz";
+    case Route::kMetrics:
+      return "metrics";
+    case Route::kSync:
+      return "sync";
+    case Route::kWhoami:
+      return "whoami";
+    case Route::kPool:
+      return "pool";
+    case Route::kAdmin:
+      return "admin";
+    case Route::kReports:
+      return "reports";
+    case Route::kNone:
+      break;
+  }
+  return "not_found";
+}
+
+std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+
+// Bodies of the JSON APIs are objects a few levels deep; deeper nesting is refused while parsing.
+constexpr size_t kMaxJsonDepth = 32;
+
+}  // namespace
+
+HttpAdmission SyncService::Admit(const HttpRequest& head) {
+  const std::string path = PathOf(head.target);
+  const Route route = RouteOf(path);
+  HttpAdmission admission;
+  admission.route = RouteName(route);
+  switch (route) {
+    case Route::kHealth:
+    case Route::kMetrics:
+      admission.body_limit = 0;
+      return admission;
+    case Route::kNone:
+      admission.response = JsonError(404, "not_found", "no route " + path);
+      return admission;
+    case Route::kSync:
+      if (head.method != "POST") {
+        admission.response = JsonError(405, "method_not_allowed", "use POST for /v1/sync");
+        return admission;
+      }
+      admission.body_limit = options_.limits.max_message_bytes;
+      break;
+    default:
+      admission.body_limit = options_.json_body_limit;
+      break;
+  }
+  // Authenticated on the header: a request without a valid token never gets its body read.
+  std::optional<Principal> who;
+  {
+    auto lock = LockStore();
+    auto principal = Authenticate(head);
+    if (!principal.ok()) {
+      LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
+      admission.response = JsonError(500, "internal", "authentication failed on the server");
+      return admission;
+    }
+    who = std::move(*principal);
+  }
+  if (!who) {
+    admission.response =
+        JsonError(401, "unauthorized",
+                     "missing, unknown or revoked device token, or a disabled rep");
+    return admission;
+  }
+  if (route == Route::kSync && who->is_manager()) {
+    admission.response = JsonError(
+        403, "forbidden", "managers steer through /v1/admin; /v1/sync is for reps' devices");
+    return admission;
+  }
+  admission.context = std::move(*who);
+  return admission;
+}
+
+HttpResponse SyncService::Health() {
+  std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
+  if (lock.owns_lock()) {
     auto seq = store_.hub().LatestSeq();
+    lock.unlock();
     if (!seq.ok()) return JsonError(503, "unhealthy", seq.status().ToString());
-    boost::json::object body{{"status", "ok"}, {"seq", *seq}};
+    last_seq_.store(static_cast<int64_t>(*seq));
+    boost::json::object body{{"status", "ok"}, {"seq", *seq}, {"store", "idle"}};
     return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
   }
-  if (path == "/metrics") {
+  // The store is busy (a sync, an admin action, the nightly job): alive all the same; the last
+  // sequence number read stands in.
+  boost::json::object body{{"status", "ok"}, {"seq", last_seq_.load()}, {"store", "busy"}};
+  return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
+}
+
+HttpResponse SyncService::Handle(const HttpRequest& request) {
+  const std::string path = PathOf(request.target);
+  const Route route = RouteOf(path);
+  if (route == Route::kHealth) return Health();
+  if (route == Route::kMetrics) {
     return HttpResponse{200, "text/plain; version=0.0.4", metrics_.RenderPrometheus(), {}};
   }
-  const bool sync = path == "/v1/sync";
-  const bool whoami = path == "/v1/whoami";
-  const bool pool = IsAssignmentRoute(path);  // assignment and the pool (assignment_api.h)
-  const bool admin = !pool && (path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts");
-  const bool reports = path.rfind("/v1/reports/", 0) == 0;
-  if (!sync && !admin && !whoami && !reports && !pool) {
-    return JsonError(404, "not_found", "no route " + path);
-  }
+  if (route == Route::kNone) return JsonError(404, "not_found", "no route " + path);
 
-  std::unique_lock<std::mutex> lock(mu_);
-  auto principal = Authenticate(request);
-  if (!principal.ok()) {
-    LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
-    return JsonError(500, "internal", "authentication failed on the server");
+  // JSON bodies are parsed here, before the store's lock is taken.
+  std::optional<HttpRequest> with_json;
+  if (route == Route::kPool || route == Route::kAdmin) {
+    if (request.body.size() > options_.json_body_limit) {
+      return JsonError(
+          413, "body_too_large",
+          "JSON bodies are limited to " + std::to_string(options_.json_body_limit) + " bytes");
+    }
+    if (!request.body.empty()) {
+      boost::json::parse_options parse_options;
+      parse_options.max_depth = kMaxJsonDepth;
+      boost::system::error_code ec;
+      boost::json::value parsed = boost::json::parse(request.body, ec, {}, parse_options);
+      if (ec) return JsonError(400, "malformed", "the body is not valid JSON: " + ec.message());
+      with_json.emplace(request);
+      with_json->json = std::make_shared<const boost::json::value>(std::move(parsed));
+    }
   }
-  if (!*principal) {
-    return JsonError(401, "unauthorized",
+  const HttpRequest& req = with_json ? *with_json : request;
+
+  std::optional<Principal> admitted;
+  if (const Principal* p = std::any_cast<Principal>(&request.admitted)) admitted = *p;
+  auto lock = LockStore();
+  if (!admitted) {  // not through Admit() (called directly)
+    auto principal = Authenticate(req);
+    if (!principal.ok()) {
+      LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
+      return JsonError(500, "internal", "authentication failed on the server");
+    }
+    if (!*principal) {
+      return JsonError(401, "unauthorized",
                      "missing, unknown or revoked device token, or a disabled rep");
+    }
+    admitted = std::move(**principal);
   }
-  if (pool) return HandleAssignmentRequest(store_, wall_, request, **principal);
-  if (admin) {
+  const Principal& who = *admitted;
+  if (route == Route::kPool) return HandleAssignmentRequest(store_, wall_, req, who);
+  if (route == Route::kAdmin) {
     if (path.rfind("/v1/admin/devices", 0) == 0) FlushDeviceActivity(/*force=*/true);
-    return HandleAdminRequest(store_, request, **principal, wall_);
+    return HandleAdminRequest(store_, req, who, wall_);
   }
-  if (reports) return HandleReportRequest(store_, request, **principal, wall_);
-  if (whoami) {
-    boost::json::object body{
-        {"rep", (*principal)->rep_id}, {"name", (*principal)->name}, {"role", (*principal)->role}};
+  if (route == Route::kReports) return HandleReportRequest(store_, req, who, wall_);
+  if (route == Route::kWhoami) {
+    boost::json::object body{{"rep", who.rep_id}, {"name", who.name}, {"role", who.role}};
     return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
   }
   lock.unlock();
-  return HandleSync(request, **principal);
+  return HandleSync(req, who);
 }
 
 HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal& rep) {
@@ -141,7 +277,7 @@ HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal
                  AddressWithoutPort(request.remote));
   SyncResponse response;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    auto lock = LockStore();
     FlushDeviceActivity(/*force=*/false);
     if (req.has_push) {
       auto pushed = store_.ApplyRepPush(rep, req.push);

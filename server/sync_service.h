@@ -11,11 +11,21 @@
 // 400 malformed input; 409 a set id reused by another device; 413 over a size limit; 500 a bug
 // (logged).
 //
-// Thread safety: Handle is called from many worker threads; the store is used under one mutex
-// (SQLite has one writer anyway, and a sync is a few milliseconds).
+// Admit() judges a request on its header, before its body is read: unknown routes are 404, a
+// missing or bad token 401, a manager on /v1/sync 403 — none of them costs a body read. It also
+// picks the route's body limit: the sync limit (DecodeLimits::max_message_bytes) for /v1/sync,
+// json_body_limit for the JSON APIs, nothing for /healthz and /metrics. JSON bodies are parsed
+// before the store's lock is taken (HttpRequest::json). GET /healthz never waits for the store:
+// when the store is busy it answers with the last sequence number it read ("store":"busy").
+//
+// Thread safety: Admit and Handle are called from many worker threads; the store is used under
+// one mutex (SQLite has one writer anyway, and a sync is a few milliseconds); the time requests
+// wait for it is recorded in Metrics.
 #ifndef FIELDBOOK_SERVER_SYNC_SERVICE_H_
 #define FIELDBOOK_SERVER_SYNC_SERVICE_H_
 
+#include <atomic>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 
@@ -33,8 +43,9 @@ inline constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
 struct SyncServiceOptions {
   size_t default_page_rows = 1000;
   size_t max_page_rows = 5000;
-  DecodeLimits limits;               // on what a device may send
-  VerificationOptions verification;  // replica verification (verification_store.h)
+  DecodeLimits limits;                // on what a device may send
+  size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies
+  VerificationOptions verification;   // replica verification (verification_store.h)
   // Devices' last syncs are written at most this often (device_activity.h), before a manager
   // lists devices, and at shutdown.
   int64_t device_flush_interval_ms = 30000;
@@ -45,19 +56,29 @@ class SyncService final : public RequestHandler {
   SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
               SyncServiceOptions options = {});
   ~SyncService() override;  // writes the devices' last syncs not written yet
+  HttpAdmission Admit(const HttpRequest& head) override;
   HttpResponse Handle(const HttpRequest& request) override;
+
+  // Holds the store's lock until the returned lock is released: what a long sync or admin
+  // action does to everyone else (tests use it to prove who does not wait).
+  std::unique_lock<std::mutex> LockStoreForTesting() { return LockStore(); }
 
  private:
   HttpResponse HandleSync(const HttpRequest& request, const Principal& rep);
+  HttpResponse Health();
+  // Call with mu_ held.
   Result<std::optional<Principal>> Authenticate(const HttpRequest& request);
   void FlushDeviceActivity(bool force);  // with mu_ held
+  // mu_, with the wait recorded in metrics_.
+  std::unique_lock<std::mutex> LockStore();
 
   ServerStore& store_;
   Metrics& metrics_;
   WallClock& wall_;
   SyncServiceOptions options_;
-  std::mutex mu_;  // guards store_
+  std::mutex mu_;                      // guards store_
   DeviceActivity activity_;
+  std::atomic<int64_t> last_seq_{-1};  // the hub sequence /healthz last read (-1: none yet)
 };
 
 }  // namespace fieldbook::server

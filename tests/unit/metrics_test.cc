@@ -31,7 +31,13 @@ TEST(Metrics, RendersHelpAndTypeForEveryMetric) {
            {"fieldbook_syncs_total", "counter"},
            {"fieldbook_changes_accepted_total", "counter"},
            {"fieldbook_changes_rejected_total", "counter"},
-           {"fieldbook_sync_latency_seconds", "histogram"}}) {
+           {"fieldbook_sync_latency_seconds", "histogram"},
+           {"fieldbook_connections_refused_total", "counter"},
+           {"fieldbook_request_timeouts_total", "counter"},
+           {"fieldbook_http_request_duration_seconds", "histogram"},
+           {"fieldbook_request_body_bytes_in_flight", "gauge"},
+           {"fieldbook_store_lock_wait_seconds", "histogram"},
+           {"process_resident_memory_bytes", "gauge"}}) {
     EXPECT_NE(text.find("# HELP " + name + " "), std::string::npos) << name;
     EXPECT_NE(text.find("# TYPE " + name + " " + type + "\n"), std::string::npos) << name;
   }
@@ -40,6 +46,37 @@ TEST(Metrics, RendersHelpAndTypeForEveryMetric) {
   EXPECT_EQ(Sample(text, "fieldbook_sync_latency_seconds_bucket{le=\"+Inf\"}"), "0");
   EXPECT_EQ(Sample(text, "fieldbook_sync_latency_seconds_count"), "0");
   EXPECT_TRUE(text.ends_with("\n"));
+}
+
+TEST(Metrics, RefusalsTimeoutsRouteLatencyLockWaitAndMemory) {
+  Metrics metrics;
+  metrics.ConnectionRefused("per_address");
+  metrics.ConnectionRefused("per_address");
+  metrics.ConnectionRefused("body_budget");
+  metrics.RequestTimedOut("header");
+  metrics.RequestCompleted("sync", 3ms);
+  metrics.RequestCompleted("sync", 2s);
+  metrics.RequestCompleted("healthz", 100us);
+  metrics.BodyBytesInFlight(500);
+  metrics.BodyBytesInFlight(-200);
+  metrics.StoreLockWaited(40ms);
+  const std::string text = metrics.RenderPrometheus();
+  EXPECT_EQ(Sample(text, "fieldbook_connections_refused_total{reason=\"per_address\"}"), "2");
+  EXPECT_EQ(Sample(text, "fieldbook_connections_refused_total{reason=\"body_budget\"}"), "1");
+  EXPECT_EQ(Sample(text, "fieldbook_request_timeouts_total{phase=\"header\"}"), "1");
+  EXPECT_EQ(
+      Sample(text, "fieldbook_http_request_duration_seconds_bucket{route=\"sync\",le=\"0.005\"}"),
+      "1");
+  EXPECT_EQ(
+      Sample(text, "fieldbook_http_request_duration_seconds_bucket{route=\"sync\",le=\"+Inf\"}"),
+      "2");
+  EXPECT_EQ(Sample(text, "fieldbook_http_request_duration_seconds_sum{route=\"sync\"}"),
+            "2.003000");
+  EXPECT_EQ(Sample(text, "fieldbook_http_request_duration_seconds_count{route=\"healthz\"}"), "1");
+  EXPECT_EQ(Sample(text, "fieldbook_request_body_bytes_in_flight"), "300");
+  EXPECT_EQ(Sample(text, "fieldbook_store_lock_wait_seconds_bucket{le=\"0.05\"}"), "1");
+  EXPECT_EQ(Sample(text, "fieldbook_store_lock_wait_seconds_bucket{le=\"0.025\"}"), "0");
+  EXPECT_GT(std::stoll(Sample(text, "process_resident_memory_bytes")), 1 << 20);
 }
 
 TEST(Metrics, SessionsGaugeGoesUpAndDown) {

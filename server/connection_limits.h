@@ -1,0 +1,110 @@
+// ConnectionLimits: the HTTP server's admission bookkeeping — how many connections are open in
+// all and per client address, the small overflow pool that answers connections over those
+// limits (503, or /healthz) instead of dropping them, and the budget of request body bytes held
+// in memory across all connections.
+//
+//  * Admit(address) decides for a new connection: kAdmitted while fewer than max_connections are
+//    admitted in all and fewer than max_per_address from that address; else kOverflow while the
+//    overflow pool (max_overflow in all, max_overflow_per_address per address) has room; else
+//    kDropped. The returned Slot gives its place back when destroyed.
+//  * ReserveBody(n) takes n bytes of the in-flight body budget (max_body_bytes_in_flight), or
+//    nothing when they do not fit; the returned BodyReservation gives them back when destroyed.
+//
+// Thread safety: thread-safe; Slot and BodyReservation may be destroyed on any thread, but must
+// not outlive the ConnectionLimits that issued them.
+#ifndef FIELDBOOK_SERVER_CONNECTION_LIMITS_H_
+#define FIELDBOOK_SERVER_CONNECTION_LIMITS_H_
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace fieldbook::server {
+
+struct ConnectionLimitOptions {
+  size_t max_connections = 1024;
+  size_t max_per_address = 64;
+  size_t max_overflow = 64;
+  size_t max_overflow_per_address = 8;
+  size_t max_body_bytes_in_flight = 256u << 20;
+};
+
+class ConnectionLimits {
+ public:
+  enum class Kind { kAdmitted, kOverflow, kDropped };
+  // Why a connection was not admitted: "max_connections" or "per_address" ("" when admitted).
+  struct Decision {
+    Kind kind = Kind::kDropped;
+    const char* reason = "";
+  };
+
+  class Slot {
+   public:
+    Slot() = default;
+    Slot(Slot&& other) noexcept { *this = std::move(other); }
+    Slot& operator=(Slot&& other) noexcept;
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot() { Release(); }
+    Kind kind() const { return decision_.kind; }
+    const char* reason() const { return decision_.reason; }
+
+   private:
+    friend class ConnectionLimits;
+    void Release();
+    ConnectionLimits* owner_ = nullptr;
+    std::string address_;
+    Decision decision_;
+  };
+
+  class BodyReservation {
+   public:
+    BodyReservation() = default;
+    BodyReservation(BodyReservation&& other) noexcept { *this = std::move(other); }
+    BodyReservation& operator=(BodyReservation&& other) noexcept;
+    BodyReservation(const BodyReservation&) = delete;
+    BodyReservation& operator=(const BodyReservation&) = delete;
+    ~BodyReservation() { Release(); }
+    bool ok() const { return ok_; }
+    void Release();
+
+   private:
+    friend class ConnectionLimits;
+    ConnectionLimits* owner_ = nullptr;
+    size_t bytes_ = 0;
+    bool ok_ = false;
+  };
+
+  explicit ConnectionLimits(const ConnectionLimitOptions& options) : options_(options) {}
+  ConnectionLimits(const ConnectionLimits&) = delete;
+  ConnectionLimits& operator=(const ConnectionLimits&) = delete;
+
+  Slot Admit(const std::string& address);
+  // ok() false when `bytes` do not fit in what is left of the budget (0 bytes always fit).
+  BodyReservation ReserveBody(size_t bytes);
+
+  size_t admitted() const;
+  size_t overflow() const;
+  size_t body_bytes_in_flight() const;
+  const ConnectionLimitOptions& options() const { return options_; }
+
+ private:
+  struct PerAddress {
+    size_t admitted = 0;
+    size_t overflow = 0;
+  };
+  void Give(const std::string& address, Kind kind);
+  void GiveBody(size_t bytes);
+
+  const ConnectionLimitOptions options_;
+  mutable std::mutex mu_;
+  size_t admitted_ = 0;
+  size_t overflow_ = 0;
+  size_t body_bytes_ = 0;
+  std::unordered_map<std::string, PerAddress> by_address_;
+};
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_CONNECTION_LIMITS_H_
