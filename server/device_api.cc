@@ -22,9 +22,16 @@ std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool
   if (request.body.size() > kMaxBodyBytes) {
     return JsonError(413, "too_large", "the body is limited to 8 KiB");
   }
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
-  if (ec || !v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  // SyncService parsed the body before taking the store's lock (request.json); a request that did
+  // not come through it is parsed here.
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = boost::json::parse(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   DeviceBody out;
   bool has_rep = false;
   for (const auto& kv : v.as_object()) {

@@ -158,9 +158,8 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
     who = std::move(*principal);
   }
   if (!who) {
-    admission.response =
-        JsonError(401, "unauthorized",
-                     "missing, unknown or revoked device token, or a disabled rep");
+    admission.response = JsonError(401, "unauthorized",
+                                   "missing, unknown or revoked device token, or a disabled rep");
     return admission;
   }
   if (route == Route::kSync && who->is_manager()) {
@@ -210,7 +209,9 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
       parse_options.max_depth = kMaxJsonDepth;
       boost::system::error_code ec;
       boost::json::value parsed = boost::json::parse(request.body, ec, {}, parse_options);
-      if (ec) return JsonError(400, "malformed", "the body is not valid JSON: " + ec.message());
+      // Not JSON (or nested too deep): the route answers, with its own size limit first, and
+      // sees a null body, never the text to parse again.
+      if (ec) parsed = nullptr;
       with_json.emplace(request);
       with_json->json = std::make_shared<const boost::json::value>(std::move(parsed));
     }
@@ -228,7 +229,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     }
     if (!*principal) {
       return JsonError(401, "unauthorized",
-                     "missing, unknown or revoked device token, or a disabled rep");
+                       "missing, unknown or revoked device token, or a disabled rep");
     }
     admitted = std::move(**principal);
   }

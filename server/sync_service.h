@@ -76,7 +76,7 @@ class SyncService final : public RequestHandler {
   Metrics& metrics_;
   WallClock& wall_;
   SyncServiceOptions options_;
-  std::mutex mu_;                      // guards store_
+  std::mutex mu_;  // guards store_
   DeviceActivity activity_;
   std::atomic<int64_t> last_seq_{-1};  // the hub sequence /healthz last read (-1: none yet)
 };
