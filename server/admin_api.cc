@@ -4,6 +4,7 @@
 #include <optional>
 #include <sstream>
 
+#include "audit_api.h"
 #include "device_api.h"
 #include "grading_store.h"
 #include "http_json.h"
@@ -43,6 +44,26 @@ std::optional<HttpResponse> ReadFields(
     if (out->empty())
       return JsonError(400, "invalid_field", std::string("field \"") + name + "\" is empty");
   }
+  return std::nullopt;
+}
+
+// The optional "reason" of a JSON object body (for the audit log), or a 400 when it is not a text
+// of at most 2000 bytes.
+std::optional<HttpResponse> ReadReason(const HttpRequest& request, std::string* reason) {
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = boost::json::parse(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return std::nullopt;  // ReadFields answers that
+  const boost::json::value* r = v.as_object().if_contains("reason");
+  if (r == nullptr || r->is_null()) return std::nullopt;
+  if (!r->is_string() || r->as_string().size() > 2000) {
+    return JsonError(400, "invalid_field", "field \"reason\" must be a text of at most 2000 bytes");
+  }
+  *reason = std::string(r->as_string());
   return std::nullopt;
 }
 
@@ -112,14 +133,18 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (path == "/v1/admin/territories/assign" && post) {
     std::string territory, rep;
     if (auto bad = ReadFields(request, {{"territory", &territory}, {"rep", &rep}})) return *bad;
-    Status s = store.AssignTerritory(territory, rep, actor);
+    std::string reason;
+    if (auto bad = ReadReason(request, &reason)) return *bad;
+    Status s = store.AssignTerritory(territory, rep, actor, reason);
     if (!s.ok()) return StatusResponse(s);
     return JsonResponse(boost::json::object{{"ok", true}, {"territory", territory}, {"rep", rep}});
   }
   if (path == "/v1/admin/customers/reassign" && post) {
     std::string customer, to;
     if (auto bad = ReadFields(request, {{"customer", &customer}, {"to", &to}})) return *bad;
-    Status s = store.ReassignCustomer(customer, to, actor);
+    std::string reason;
+    if (auto bad = ReadReason(request, &reason)) return *bad;
+    Status s = store.ReassignCustomer(customer, to, actor, reason);
     if (!s.ok()) return StatusResponse(s);
     return JsonResponse(boost::json::object{{"ok", true}, {"customer", customer}, {"rep", to}});
   }
@@ -132,13 +157,15 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (path == "/v1/admin/conflicts/resolve" && post) {
     std::string id, action;
     if (auto bad = ReadFields(request, {{"id", &id}, {"action", &action}})) return *bad;
+    std::string reason;
+    if (auto bad = ReadReason(request, &reason)) return *bad;
     int64_t n = 0;
     try {
       n = std::stoll(id);
     } catch (const std::exception&) {
       return JsonError(400, "invalid_field", "field \"id\" must be a number");
     }
-    Status s = store.ResolveConflict(n, action, actor);
+    Status s = store.ResolveConflict(n, action, actor, reason);
     if (!s.ok()) return StatusResponse(s);
     return JsonResponse(boost::json::object{{"ok", true}, {"id", n}, {"action", action}});
   }
@@ -179,6 +206,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (auto nightly = HandleNightlyAdminRequest(store, request, caller)) return *nightly;
   if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
+  if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;
   return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
 }
 

@@ -9,6 +9,7 @@
 
 #include "assignment_api.h"
 #include "assignment_store.h"
+#include "command_actor.h"
 #include "fieldbook/grading.h"
 #include "grading_store.h"
 #include "pool_store.h"
@@ -77,7 +78,7 @@ int RunRepProfile(const std::string& db, const std::string& rep, const ProfileAr
   const bool change =
       update.regions || update.skill || update.capacity || update.capacity_a || update.closer;
   if (change) {  // without options: only show the profile
-    Status s = assignment.SetProfile(rep, update, "cli");
+    Status s = assignment.SetProfile(rep, update, CommandActor());
     if (!s.ok()) return Fail("rep profile", s);
   }
   auto p = assignment.ProfileOf(rep);
@@ -147,7 +148,7 @@ int RunAssignmentSet(const std::string& db, const std::string& file) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("assignment set", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
-  auto version = assignment.SetRules(text.str(), "cli");
+  auto version = assignment.SetRules(text.str(), CommandActor());
   if (!version.ok()) return Fail("assignment set", version.status());
   std::cout << "assignment rules version " << *version
             << " in force; `fieldbook-server assign --dry-run` shows what they would move\n";
@@ -158,7 +159,7 @@ int RunAssign(const std::string& db, const std::string& territory, bool dry_run,
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("assign", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
-  auto plan = dry_run ? assignment.Plan(territory) : assignment.Apply(territory, "cli");
+  auto plan = dry_run ? assignment.Plan(territory) : assignment.Apply(territory, CommandActor());
   if (!plan.ok()) return Fail("assign", plan.status());
   if (json) {
     std::cout << boost::json::serialize(PlanJson(*plan, territory, !dry_run)) << "\n";
@@ -247,7 +248,7 @@ int RunPoolAssign(const std::string& db, const std::string& customer, const std:
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("pool assign", opened.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
-  auto note = pool.Assign(customer, rep, "cli");
+  auto note = pool.Assign(customer, rep, CommandActor());
   if (!note.ok()) return Fail("pool assign", note.status());
   std::cout << "customer " << customer << " assigned from the pool to " << rep
             << "; their devices get it at the next sync\n";
@@ -259,7 +260,7 @@ int RunPoolRelease(const std::string& db, const std::string& customer, const std
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("pool release", opened.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
-  auto entry = pool.Release(customer, "", reason, "cli");
+  auto entry = pool.Release(customer, "", reason, CommandActor());
   if (!entry.ok()) return Fail("pool release", entry.status());
   std::cout << "customer " << customer << " released to the pool"
             << (entry->from_rep.empty() ? "" : " from " + entry->from_rep) << "\n";

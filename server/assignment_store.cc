@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audit_store.h"
 #include "fieldbook/sqlite_db.h"
 #include "grading_store.h"
 
@@ -13,6 +14,20 @@ std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() :
 
 constexpr int64_t kDayMs = 86400000;
 constexpr int kMaxCapacity = 1000000;
+
+// A profile as the audit log records it.
+boost::json::object ProfileState(const RepProfile& p) {
+  boost::json::array regions;
+  for (const std::string& r : p.regions) regions.push_back(boost::json::string(r));
+  auto cap = [](const std::optional<int>& c) {
+    return c ? boost::json::value(*c) : boost::json::value(nullptr);
+  };
+  return boost::json::object{{"regions", regions},
+                             {"skill", SkillName(p.skill)},
+                             {"capacity", cap(p.capacity)},
+                             {"capacity_a", cap(p.capacity_a)},
+                             {"closer", p.closer}};
+}
 
 }  // namespace
 
@@ -65,6 +80,16 @@ Result<int> AssignmentStore::SetRules(const std::string& json, const std::string
       .Bind(3, actor)
       .Bind(4, static_cast<int64_t>(wall_.NowMs()));
   FB_RETURN_IF_ERROR(insert->Run());
+  boost::system::error_code ec;
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "assignment.rules";
+  audit.subject = "assignment";
+  audit.before = {{"version", current.version},
+                  {"rules", boost::json::parse(AssignmentRulesToJson(current), ec)}};
+  audit.after = {{"version", parsed.version},
+                 {"rules", boost::json::parse(AssignmentRulesToJson(parsed), ec)}};
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
   FB_RETURN_IF_ERROR(txn->Commit());
   return parsed.version;
 }
@@ -121,7 +146,9 @@ Result<RepProfile> AssignmentStore::ProfileOf(const std::string& rep_id) {
 
 Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdate& update,
                                    const std::string& actor) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
   FB_ASSIGN_OR_RETURN(RepProfile p, ProfileOf(rep_id));
+  const boost::json::object before = ProfileState(p);
   if (update.regions) {
     if (update.regions->size() > 32) return Status::InvalidArgument("regions: at most 32");
     for (const std::string& r : *update.regions) {
@@ -178,7 +205,15 @@ Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdat
   save->Bind(6, int64_t{p.closer ? 1 : 0})
       .Bind(7, actor)
       .Bind(8, static_cast<int64_t>(wall_.NowMs()));
-  return save->Run();
+  FB_RETURN_IF_ERROR(save->Run());
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "rep.profile";
+  audit.subject = rep_id;
+  audit.before = before;
+  audit.after = ProfileState(p);
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  return txn->Commit();
 }
 
 Result<std::vector<RepLoad>> AssignmentStore::Loads() {
@@ -258,7 +293,8 @@ Result<AssignmentPlan> AssignmentStore::Apply(const std::string& territory,
   FB_ASSIGN_OR_RETURN(AssignmentPlan plan, Plan(territory));
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   for (const ProposedMove& m : plan.moves) {
-    FB_RETURN_IF_ERROR(store_.ReassignCustomer(m.customer, m.to, actor));
+    FB_RETURN_IF_ERROR(store_.ReassignCustomer(m.customer, m.to, actor,
+                                               "rule " + m.rule + ": " + m.reason, "assign.move"));
     FB_ASSIGN_OR_RETURN(Statement * log,
                         db.Prepare("INSERT INTO srv_assignment_log (at_ms, actor, customer_id, "
                                    "from_rep, to_rep, rule, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"));

@@ -14,6 +14,7 @@
 #include <optional>
 #include <thread>
 
+#include "audit_store.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/sqlite_db.h"
 #include "server_store.h"
@@ -316,6 +317,39 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
     FB_RETURN_IF_ERROR(store->hub().AdvanceSeq(floor));
     FB_ASSIGN_OR_RETURN(info.history_floor, store->RaiseHistoryFloor(floor));
     FB_RETURN_IF_ERROR(txn->Commit());
+  }
+  // The audit log never loses an entry: those written after the backup are carried over from the
+  // replaced database (best effort: a damaged one may not give them up, which the entry says).
+  if (!info.safety_copy.empty()) {
+    DbOptions old_options;
+    old_options.read_only = true;
+    old_options.create = false;
+    old_options.wal = false;
+    auto old_db = Db::Open(info.safety_copy, old_options);
+    auto carried = old_db.ok() ? CarryOverAudit(store->hub().db(), **old_db)
+                               : Result<int64_t>(old_db.status());
+    if (carried.ok()) {
+      info.audit_carried = *carried;
+    } else {
+      info.audit_problem = carried.status().message();
+    }
+  }
+  {
+    AuditEntry audit;
+    audit.actor = options.actor;
+    audit.action = "database.restore";
+    audit.subject = db_path;
+    audit.before = {{"database", db_path},
+                    {"kept_as", info.safety_copy.empty() ? boost::json::value(nullptr)
+                                                         : boost::json::value(info.safety_copy)}};
+    audit.after = {{"backup", backup_file},
+                   {"history_floor", info.history_floor},
+                   {"audit_entries_carried_over", info.audit_carried}};
+    if (!info.audit_problem.empty()) {
+      audit.reason =
+          "the replaced database's audit entries could not be carried over: " + info.audit_problem;
+    }
+    FB_RETURN_IF_ERROR(store->Audit(std::move(audit)));
   }
   FB_ASSIGN_OR_RETURN(Statement * version, store->hub().db().Prepare("PRAGMA user_version"));
   FB_ASSIGN_OR_RETURN(bool row, version->Step());

@@ -13,7 +13,9 @@
 //    `force` it first keeps the current files under <db>.before-restore-<time>. Restoring moves
 //    the hub sequence far ahead and raises the history floor with it, so every device rebuilds
 //    from the restored data at its next sync (after pushing what it has not synced yet) instead of
-//    trusting a cursor from the lost future.
+//    trusting a cursor from the lost future. The audit log is append-only across restores too:
+//    the entries the replaced database had beyond the backup are copied into the restored one,
+//    and the restore itself is an entry (audit_store.h).
 //  * ServeLock: `serve` holds a shared advisory lock on <db>.serve-lock for its lifetime; restore
 //    takes it exclusively. Released by the kernel when the process dies, even by SIGKILL.
 //
@@ -71,12 +73,15 @@ struct RestoreOptions {
   // How far the hub sequence jumps: more than the changes any device can have seen after the
   // backup was taken.
   uint64_t seq_gap = 1000000000;
+  std::string actor = "system";  // who restores, for the audit log
 };
 
 struct RestoreInfo {
   std::string safety_copy;  // where the replaced database was kept ("" when there was none)
   int schema_version = 0;   // after upgrading the restored file to this program's schema
   uint64_t history_floor = 0;
+  int64_t audit_carried = 0;  // audit entries of the replaced database beyond the backup's
+  std::string audit_problem;  // why they could not be carried over ("" when they were)
 };
 
 Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::string& db_path,

@@ -169,7 +169,7 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     rep.name = r.name;
     rep.role = r.role;
     if (r.territory >= 0) rep.regions = kTerritories[r.territory].region;
-    FB_ASSIGN_OR_RETURN(auto added, store.AddRep(rep));
+    FB_ASSIGN_OR_RETURN(auto added, store.AddRep(rep, "system:seed-demo"));
     report.reps.push_back(DemoRep{added.first, r.name, r.role, added.second, 0});
   }
   AssignmentStore assignment(store, wall);
@@ -186,12 +186,12 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     u.capacity = capacity;
     u.capacity_a = std::max(1, capacity * p.tier_a_percent / 100);
     u.closer = p.closer;
-    FB_RETURN_IF_ERROR(assignment.SetProfile(p.rep, u, "seed-demo"));
+    FB_RETURN_IF_ERROR(assignment.SetProfile(p.rep, u, "system:seed-demo"));
   }
   for (size_t t = 0; t < std::size(kTerritories); ++t) {
     for (const RepDef& r : kReps) {
       if (r.territory == static_cast<int>(t)) {
-        FB_RETURN_IF_ERROR(store.AssignTerritory(kTerritories[t].id, r.id, "seed-demo"));
+        FB_RETURN_IF_ERROR(store.AssignTerritory(kTerritories[t].id, r.id, "system:seed-demo"));
         break;
       }
     }

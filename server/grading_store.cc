@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "audit_store.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::server {
@@ -88,6 +89,17 @@ Result<int> GradingStore::SetRules(const std::string& json, const std::string& a
                               {"updated_at", FormatDay(static_cast<int32_t>(NowMs() / 86400000))},
                               {"updated_by", actor}}}}));
   (void)written;
+  GradingRules before = current.first;
+  before.version = current.second;
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "grading.rules";
+  audit.subject = "grading";
+  boost::system::error_code ec;
+  audit.before = {{"version", current.second},
+                  {"rules", boost::json::parse(GradingRulesToJson(before), ec)}};
+  audit.after = {{"version", version}, {"rules", boost::json::parse(canonical, ec)}};
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
   FB_RETURN_IF_ERROR(txn->Commit());
   return version;
 }

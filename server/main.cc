@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "assignment_commands.h"
+#include "audit_commands.h"
 #include "command_actor.h"
 #include "device_commands.h"
 #include "nightly_scheduler.h"
@@ -203,7 +204,9 @@ int main(int argc, char** argv) {
   add_db(t_assign);
   t_assign->add_option("--territory", territory_id, "territory id")->required();
   t_assign->add_option("--rep", rep_id, "rep id")->required();
-  t_assign->callback([&] { rc = RunTerritoryAssign(db, territory_id, rep_id); });
+  std::string reason;
+  t_assign->add_option("--reason", reason, "why (recorded in the audit log)");
+  t_assign->callback([&] { rc = RunTerritoryAssign(db, territory_id, rep_id, reason); });
 
   CLI::App* customer = app.add_subcommand("customer", "manage customers");
   customer->require_subcommand(1);
@@ -212,7 +215,8 @@ int main(int argc, char** argv) {
   add_db(reassign);
   reassign->add_option("--customer", customer_id, "customer id")->required();
   reassign->add_option("--to", to, "rep id")->required();
-  reassign->callback([&] { rc = RunCustomerReassign(db, customer_id, to); });
+  reassign->add_option("--reason", reason, "why (recorded in the audit log)");
+  reassign->callback([&] { rc = RunCustomerReassign(db, customer_id, to, reason); });
 
   CLI::App* conflicts = app.add_subcommand("conflicts", "edits made after a reassignment");
   conflicts->require_subcommand(1);
@@ -232,7 +236,8 @@ int main(int argc, char** argv) {
   c_resolve->add_option("--action", action, "apply or dismiss")
       ->required()
       ->check(CLI::IsMember({"apply", "dismiss"}));
-  c_resolve->callback([&] { rc = RunConflictResolve(db, conflict_id, action); });
+  c_resolve->add_option("--reason", reason, "why (recorded in the audit log)");
+  c_resolve->callback([&] { rc = RunConflictResolve(db, conflict_id, action, reason); });
 
   std::string out_path;
   CLI::App* exp = app.add_subcommand("export", "canonical export of what a rep's replica holds");
@@ -349,6 +354,26 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   p_audit->add_flag("--json", json, "print JSON");
   p_audit->callback([&] { rc = RunPoolAudit(db, pool_customer, audit_limit, json); });
+
+  CLI::App* audit = app.add_subcommand(
+      "audit", "the audit log of manager and system actions (append-only, never compacted)");
+  audit->require_subcommand(1);
+  AuditListArgs audit_args;
+  CLI::App* audit_list = audit->add_subcommand("list", "audit entries, oldest first");
+  add_db(audit_list);
+  audit_list->add_option("--customer", audit_args.customer, "only entries about this customer");
+  audit_list->add_option("--actor", audit_args.actor,
+                         "only this actor's (e.g. manager:mgr, os:alice, system:reclaim)");
+  audit_list->add_option("--action", audit_args.action, "only this action (e.g. pool.claim)");
+  audit_list->add_option("--since", audit_args.since,
+                         "from this UTC time (2026-11-23T10:00:00Z) or day (2026-11-23)");
+  audit_list->add_option("--after", audit_args.after, "entries after this id (paging)")
+      ->check(CLI::NonNegativeNumber);
+  audit_list->add_option("--limit", audit_args.limit, "most entries shown")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  audit_list->add_flag("--json", audit_args.json, "print JSON");
+  audit_list->callback([&] { rc = RunAuditList(db, audit_args); });
 
   NightlySettings nightly_settings;
   std::string nightly_db;

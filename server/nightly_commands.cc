@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "backup.h"
+#include "command_actor.h"
 #include "log.h"
 #include "nightly_report.h"
 #include "nightly_runner.h"
@@ -184,12 +185,20 @@ int RunRestore(const std::string& backup_file, const std::string& db, bool force
   SystemWallClock wall;
   RestoreOptions options;
   options.force = force;
+  options.actor = CommandActor();
   auto info = RestoreBackup(backup_file, db, options, wall);
   if (!info.ok()) return Fail("restore", info.status());
   std::cout << "restored " << backup_file << " into " << db << " (schema version "
             << info->schema_version << ")\n";
   if (!info->safety_copy.empty()) {
-    std::cout << "the database it replaced is kept as " << info->safety_copy << "\n";
+    std::cout << "the database it replaced is kept as " << info->safety_copy << "; "
+              << info->audit_carried
+              << " audit entries written after the backup were carried over\n";
+  }
+  if (!info->audit_problem.empty()) {
+    std::cerr << "fieldbook-server: restore: warning: the replaced database's audit entries could "
+                 "not be carried over: "
+              << info->audit_problem << "\n";
   }
   std::cout << "every device rebuilds from the restored data at its next sync, after pushing what "
                "it has not synced (history floor "

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "assignment_store.h"
+#include "audit_store.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -309,7 +310,22 @@ Status PoolStore::Record(const std::string& customer, const std::string& action,
     stmt->Bind(4, rep);
   }
   stmt->Bind(5, actor).Bind(6, reason);
-  return stmt->Run();
+  FB_RETURN_IF_ERROR(stmt->Run());
+  if (action == "claim_refused") return Status::Ok();  // changes nothing: not in the audit log
+  // The audit log (audit_store.h): who held the customer before and after.
+  const bool leaves = action == "reclaim" || action == "release";
+  const boost::json::value rep_or_null =
+      rep.empty() ? boost::json::value(nullptr) : boost::json::value(rep);
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "pool." + action;
+  audit.customer_id = customer;
+  audit.before = leaves ? boost::json::object{{"holder", rep_or_null}, {"in_pool", false}}
+                        : boost::json::object{{"holder", nullptr}, {"in_pool", true}};
+  audit.after = leaves ? boost::json::object{{"holder", nullptr}, {"in_pool", true}}
+                       : boost::json::object{{"holder", rep_or_null}, {"in_pool", false}};
+  audit.reason = reason;
+  return store_.Audit(std::move(audit));
 }
 
 Result<int> PoolStore::ClaimsOn(const std::string& rep, int32_t day) {

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "backup.h"
+#include "command_actor.h"
 #include "grading_store.h"
 #include "log.h"
 #include "metrics.h"
@@ -93,7 +94,7 @@ int RunServe(const ServeOptions& options) {
 int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("rep add", opened.status());
-  auto added = (*opened)->store->AddRep(rep);
+  auto added = (*opened)->store->AddRep(rep, CommandActor());
   if (!added.ok()) return Fail("rep add", added.status());
   if (json) {
     std::cout << boost::json::serialize(boost::json::object{
@@ -140,21 +141,22 @@ int RunTerritoryList(const std::string& db, bool json) {
   return 0;
 }
 
-int RunTerritoryAssign(const std::string& db, const std::string& territory,
-                       const std::string& rep) {
+int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep,
+                       const std::string& reason) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("territory assign", opened.status());
-  Status s = (*opened)->store->AssignTerritory(territory, rep, "cli");
+  Status s = (*opened)->store->AssignTerritory(territory, rep, CommandActor(), reason);
   if (!s.ok()) return Fail("territory assign", s);
   std::cout << "territory " << territory << " assigned to " << rep
             << "; devices pick the change up at their next sync\n";
   return 0;
 }
 
-int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to) {
+int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to,
+                        const std::string& reason) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("customer reassign", opened.status());
-  Status s = (*opened)->store->ReassignCustomer(customer, to, "cli");
+  Status s = (*opened)->store->ReassignCustomer(customer, to, CommandActor(), reason);
   if (!s.ok()) return Fail("customer reassign", s);
   std::cout << "customer " << customer << " reassigned to " << to << "\n";
   return 0;
@@ -188,10 +190,11 @@ int RunConflictsList(const std::string& db, const std::string& owner, bool all, 
   return 0;
 }
 
-int RunConflictResolve(const std::string& db, int64_t id, const std::string& action) {
+int RunConflictResolve(const std::string& db, int64_t id, const std::string& action,
+                       const std::string& reason) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("conflicts resolve", opened.status());
-  Status s = (*opened)->store->ResolveConflict(id, action, "cli");
+  Status s = (*opened)->store->ResolveConflict(id, action, CommandActor(), reason);
   if (!s.ok()) return Fail("conflicts resolve", s);
   std::cout << "conflict " << id << (action == "apply" ? " applied" : " dismissed") << "\n";
   return 0;
@@ -289,7 +292,7 @@ int RunGradingSet(const std::string& db, const std::string& file) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("grading set", opened.status());
   GradingStore grading(*(*opened)->store);
-  auto version = grading.SetRules(text.str(), "cli");
+  auto version = grading.SetRules(text.str(), CommandActor());
   if (!version.ok()) return Fail("grading set", version.status());
   std::cout
       << "grading rules version " << *version

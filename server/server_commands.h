@@ -42,10 +42,13 @@ int RunRepAdd(const std::string& db, const NewRep& rep, bool json);
 int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
                     const std::string& city);
 int RunTerritoryList(const std::string& db, bool json);
-int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep);
-int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to);
+int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep,
+                       const std::string& reason);
+int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to,
+                        const std::string& reason);
 int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json);
-int RunConflictResolve(const std::string& db, int64_t id, const std::string& action);
+int RunConflictResolve(const std::string& db, int64_t id, const std::string& action,
+                       const std::string& reason);
 int RunExport(const std::string& db, const std::string& rep, const std::string& out_path);
 int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json);
 int RunHistoryTrim(const std::string& db, uint64_t before_seq);

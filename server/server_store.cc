@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "audit_store.h"
 #include "device_tokens.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/sqlite_db.h"
@@ -80,6 +81,21 @@ bool ServerStore::RepExists(const std::string& rep_id) {
   return found;
 }
 
+Status ServerStore::Audit(AuditEntry entry) {
+  AuditStore audit(hub_->db(), *wall_);
+  return audit.Record(std::move(entry)).status();
+}
+
+Result<std::string> ServerStore::HolderOf(const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  stmt->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  std::string rep = found ? stmt->Text(0) : std::string();
+  stmt->Reset();
+  return rep;
+}
+
 Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep,
                                                                 const std::string& actor,
                                                                 const std::string& device) {
@@ -98,9 +114,18 @@ Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& re
   if (!rep.regions.empty()) cols.emplace_back("regions", rep.regions);
   FB_ASSIGN_OR_RETURN(PushResult written, Write({RowWrite{"reps", id, cols}}));
   if (!written.rejections.empty()) return Status::InvalidArgument(written.rejections[0].reason);
-  FB_ASSIGN_OR_RETURN(std::string token, IssueToken(id, device, actor));
+  FB_ASSIGN_OR_RETURN(auto issued, devices_->Issue(id, device));
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "rep.add";
+  audit.subject = id;
+  audit.after = {{"name", rep.name},
+                 {"role", rep.role},
+                 {"device", issued.first.device},
+                 {"device_id", issued.first.id}};
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
   FB_RETURN_IF_ERROR(txn->Commit());
-  return std::make_pair(id, token);
+  return std::make_pair(id, std::move(issued.second));
 }
 
 Result<std::vector<RepInfo>> ServerStore::ListReps() {
@@ -148,7 +173,7 @@ Result<std::vector<TerritoryInfo>> ServerStore::ListTerritories() {
 }
 
 Status ServerStore::AssignTerritory(const std::string& territory_id, const std::string& rep_id,
-                                    const std::string& actor) {
+                                    const std::string& actor, const std::string& reason) {
   const TableInfo& territories = *hub_->catalog().Find("territories");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(territories, territory_id));
   if (!values) return Status::NotFound("no territory " + territory_id);
@@ -159,6 +184,7 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   scope_reason_ = "territory " + territory_id + " assigned to " + rep_id + " by " + actor;
   std::vector<RowWrite> writes = {RowWrite{"territories", territory_id, {{"rep_id", rep_id}}}};
+  boost::json::array moved;
   // The previous rep's customers in the territory move with it.
   if (!previous.empty() && previous != rep_id) {
     FB_ASSIGN_OR_RETURN(Statement * owned,
@@ -169,16 +195,27 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
       FB_ASSIGN_OR_RETURN(bool row, owned->Step());
       if (!row) break;
       writes.push_back(RowWrite{"customers", owned->Text(0), {{"owner_rep_id", rep_id}}});
+      moved.push_back(boost::json::string(owned->Text(0)));
     }
   }
   FB_ASSIGN_OR_RETURN(PushResult written, Write(writes));
   (void)written;
   scope_reason_.clear();
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "territory.assign";
+  audit.subject = territory_id;
+  audit.before = {
+      {"rep", previous.empty() ? boost::json::value(nullptr) : boost::json::value(previous)}};
+  audit.after = {{"rep", rep_id}, {"customers_moved", moved}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
   return txn->Commit();
 }
 
 Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
-                                     const std::string& actor) {
+                                     const std::string& actor, const std::string& reason,
+                                     const std::string& action) {
   const TableInfo& customers = *hub_->catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
   if (!values) return Status::NotFound("no customer " + customer_id);
@@ -193,10 +230,25 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
                             " is in the public pool: assign it with `fieldbook-server pool "
                             "assign` (or let a rep claim it)");
   }
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  const std::string owner = TextOr((*values)[customers.ColumnIndex("owner_rep_id")]);
+  FB_ASSIGN_OR_RETURN(std::string holder, HolderOf(customer_id));
   scope_reason_ = "customer reassigned to " + rep_id + " by " + actor;
   auto written = Write({RowWrite{"customers", customer_id, {{"owner_rep_id", rep_id}}}});
   scope_reason_.clear();
-  return written.ok() ? Status::Ok() : written.status();
+  if (!written.ok()) return written.status();
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+  };
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = action;
+  audit.customer_id = customer_id;
+  audit.before = {{"owner", or_null(owner)}, {"holder", or_null(holder)}};
+  audit.after = {{"owner", rep_id}, {"holder", rep_id}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
+  return txn->Commit();
 }
 
 Status ServerStore::SetCustomerOwner(const std::string& customer_id, const std::string& rep_id,
@@ -556,21 +608,22 @@ Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owne
   return out;
 }
 
-Status ServerStore::ResolveConflict(int64_t id, const std::string& action,
-                                    const std::string& actor) {
+Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
+                                    const std::string& reason) {
   if (action != "apply" && action != "dismiss") {
     return Status::InvalidArgument("action must be apply or dismiss, not '" + action + "'");
   }
   Db& db = hub_->db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_ASSIGN_OR_RETURN(Statement * load,
-                      db.Prepare("SELECT tbl, row_id, column_name, value_json, status FROM "
-                                 "srv_conflicts WHERE id = ?"));
+                      db.Prepare("SELECT tbl, row_id, column_name, value_json, status, "
+                                 "customer_id, from_rep FROM srv_conflicts WHERE id = ?"));
   load->Bind(1, id);
   FB_ASSIGN_OR_RETURN(bool found, load->Step());
   if (!found) return Status::NotFound("no conflict " + std::to_string(id));
   const std::string table = load->Text(0), row_id = load->Text(1), column = load->Text(2);
   const std::string value = load->Text(3), status = load->Text(4);
+  const std::string customer = load->Text(5), from_rep = load->Text(6);
   load->Reset();
   if (status != "open")
     return Status::Conflict("conflict " + std::to_string(id) + " is already " + status);
@@ -587,6 +640,18 @@ Status ServerStore::ResolveConflict(int64_t id, const std::string& action,
       .Bind(3, static_cast<int64_t>(wall_->NowMs()))
       .Bind(4, id);
   FB_RETURN_IF_ERROR(mark->Run());
+  boost::system::error_code ec;
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "conflict." + action;
+  audit.customer_id = customer;
+  audit.subject = "conflict " + std::to_string(id);
+  audit.before = {{"status", "open"},     {"table", table},
+                  {"row", row_id},        {"column", column},
+                  {"from_rep", from_rep}, {"value", boost::json::parse(value, ec)}};
+  audit.after = {{"status", action == "apply" ? "applied" : "dismissed"}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
   return txn->Commit();
 }
 

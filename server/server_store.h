@@ -27,6 +27,7 @@
 #include <utility>
 #include <vector>
 
+#include "device_tokens.h"
 #include "fieldbook/hlc.h"
 #include "fieldbook/hub.h"
 #include "fieldbook/row_id.h"
@@ -34,9 +35,7 @@
 
 namespace fieldbook::server {
 
-class DeviceTokens;
-struct DeviceInfo;
-struct DeviceSync;
+struct AuditEntry;  // audit_store.h
 
 struct Principal {
   Principal() = default;
@@ -110,6 +109,7 @@ class ServerStore {
   ~ServerStore();
 
   Hub& hub() { return *hub_; }
+  WallClock& wall() { return *wall_; }
 
   // Reps and credentials (server_store_devices.cc; device_tokens.h has the rules).
   // Creates the rep and its first device token, returned once (only its hash is stored).
@@ -137,15 +137,18 @@ class ServerStore {
   // The active rep and device a token belongs to; nullopt for unknown, revoked or disabled.
   Result<std::optional<Principal>> Authenticate(const std::string& token);
 
-  // Territories and assignment. `actor` is recorded in the scope history.
+  // Territories and assignment. `actor` is recorded in the scope history and, with `reason`, in
+  // the audit log (one entry per call, audit_store.h).
   Result<std::string> AddTerritory(const std::string& name, const std::string& region,
                                    const std::string& city);
   Result<std::vector<TerritoryInfo>> ListTerritories();
   Status AssignTerritory(const std::string& territory_id, const std::string& rep_id,
-                         const std::string& actor);
+                         const std::string& actor, const std::string& reason = "");
   // Refused (kConflict) for a customer in the public pool: pool_store.h assigns those.
+  // `action` names the audit entry ("assign.move" for the assignment rules' moves).
   Status ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
-                          const std::string& actor);
+                          const std::string& actor, const std::string& reason = "",
+                          const std::string& action = "customer.reassign");
   // Sets a customer's owner_rep_id (empty: none) and recomputes who holds it, with `reason` in the
   // scope history. For the pool (pool_store.h), which maintains srv_pool itself: a customer listed
   // there is held by nobody, whatever its owner or territory.
@@ -169,7 +172,11 @@ class ServerStore {
   // Conflicts left by reassignments.
   Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);
   // "apply" writes the value as a new hub edit; "dismiss" drops it. Both are recorded.
-  Status ResolveConflict(int64_t id, const std::string& action, const std::string& actor);
+  Status ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
+                         const std::string& reason = "");
+
+  // Appends an entry to the audit log (audit_store.h), inside the caller's transaction if any.
+  Status Audit(AuditEntry entry);
 
   // The canonical export of exactly what `rep_id`'s replica should hold.
   Status ExportForRep(const std::string& rep_id, std::ostream& out);
@@ -199,6 +206,8 @@ class ServerStore {
   ServerStore() = default;
   ApplyObserver MakeScopeObserver();
   Status RecomputeScope(const std::string& customer_id, const std::string& reason);
+  Result<std::string> HolderOf(const std::string& customer_id);  // "" when nobody holds it
+  Status SetRepActive(const std::string& rep_id, bool active, const std::string& actor);
   Status RecordConflict(const Conflict& c);
   Result<std::optional<Hlc>> LastRemoval(const std::string& rep_id, const std::string& customer_id);
   Result<std::string> CustomerOfRow(const TableInfo& table, const RowChange& change, bool* exists,
