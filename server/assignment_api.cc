@@ -281,7 +281,7 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     auto today = DayOrToday(QueryParam(request.target, "today"), wall);
     if (!today.ok()) return StatusResponse(today.status());
     const bool dry_run = !QueryParam(request.target, "dry_run").empty();
-    auto report = dry_run ? pool.PlanReclaim(*today) : pool.ReclaimDue(*today);
+    auto report = dry_run ? pool.PlanReclaim(*today) : pool.ReclaimDue(*today, actor);
     if (!report.ok()) return StatusResponse(report.status());
     return JsonResponse(ReclaimJson(*report, !dry_run));
   }

@@ -194,7 +194,7 @@ int RunPoolReclaim(const std::string& db, bool dry_run, const std::string& today
   auto day = DayOrToday(today, (*opened)->wall);
   if (!day.ok()) return Fail("pool reclaim", day.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
-  auto report = dry_run ? pool.PlanReclaim(*day) : pool.ReclaimDue(*day);
+  auto report = dry_run ? pool.PlanReclaim(*day) : pool.ReclaimDue(*day, CommandActor());
   if (!report.ok()) return Fail("pool reclaim", report.status());
   if (json) {
     std::cout << boost::json::serialize(ReclaimJson(*report, !dry_run)) << "\n";

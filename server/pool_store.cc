@@ -172,7 +172,7 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
   return out;
 }
 
-Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply) {
+Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::string& actor) {
   Db& db = store_.hub().db();
   // Applying decides inside the transaction that acts, so nothing changes in between.
   std::unique_ptr<Transaction> txn;
@@ -214,7 +214,7 @@ Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply) {
                                    "from_rep) VALUES (?, ?, 'reclaim', ?, ?)"));
     pool->Bind(1, c.customer_id).Bind(2, now).Bind(3, c.reason).Bind(4, c.rep_id);
     FB_RETURN_IF_ERROR(pool->Run());
-    FB_RETURN_IF_ERROR(Record(c.customer_id, "reclaim", c.rep_id, "system:reclaim", c.reason));
+    FB_RETURN_IF_ERROR(Record(c.customer_id, "reclaim", c.rep_id, actor, c.reason));
     FB_RETURN_IF_ERROR(
         store_.SetCustomerOwner(c.customer_id, "", "reclaimed to the pool: " + c.reason));
   }
@@ -222,8 +222,10 @@ Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply) {
   return report;
 }
 
-Result<ReclaimReport> PoolStore::ReclaimDue(int32_t today) { return Reclaim(today, true); }
-Result<ReclaimReport> PoolStore::PlanReclaim(int32_t today) { return Reclaim(today, false); }
+Result<ReclaimReport> PoolStore::ReclaimDue(int32_t today, const std::string& actor) {
+  return Reclaim(today, true, actor);
+}
+Result<ReclaimReport> PoolStore::PlanReclaim(int32_t today) { return Reclaim(today, false, ""); }
 
 Result<std::vector<PoolEntry>> PoolStore::List(const std::vector<std::string>& regions,
                                                size_t limit) {

@@ -110,7 +110,8 @@ class PoolStore {
 
   // The nightly job: reclaims every due customer as of `today` (a day number, as grading uses) in
   // one transaction; a second run the same day finds nothing more.
-  Result<ReclaimReport> ReclaimDue(int32_t today);
+  // `actor` is recorded in the pool's and the server's audit (a manager running it by hand).
+  Result<ReclaimReport> ReclaimDue(int32_t today, const std::string& actor = "system:reclaim");
   // The same decisions without changing anything (`pool reclaim --dry-run`).
   Result<ReclaimReport> PlanReclaim(int32_t today);
   // Every held customer with a deadline (`rep` empty: everyone's), by customer id.
@@ -142,7 +143,7 @@ class PoolStore {
   Result<bool> InPool(const std::string& customer);
 
  private:
-  Result<ReclaimReport> Reclaim(int32_t today, bool apply);
+  Result<ReclaimReport> Reclaim(int32_t today, bool apply, const std::string& actor);
   Result<ClaimAnswer> Decide(const std::string& rep, const ClaimRequest& claim,
                              const AssignmentRules& rules, int32_t today);
   Result<CustomerFacts> Facts(const std::string& customer, bool* exists);

@@ -172,7 +172,8 @@ TEST_F(PoolIntegrationTest, TwoRepsRacingForAPooledCustomerOneWinsAndTheOtherIsT
   EXPECT_EQ(rows[1].as_object()["actor"].as_string(), "rep:" + winner_rep);
   EXPECT_EQ(rows[2].as_object()["action"].as_string(), "release");
   EXPECT_EQ(rows[2].as_object()["rep"].as_string(), "rep-b");
-  EXPECT_EQ(rows[2].as_object()["actor"].as_string(), "cli");
+  // A command records the OS user running it (or its --actor), never a made-up "cli" (issue 13).
+  EXPECT_EQ(std::string(rows[2].as_object()["actor"].as_string()).rfind("os:", 0), 0u);
   json::value cli_audit =
       ParseJson(Ok({"pool", "audit", "--db", db_, "--customer", "c-pool", "--json"}));
   EXPECT_EQ(cli_audit.as_array().size(), 3u);
