@@ -3,11 +3,12 @@
 //
 // Why triggers rather than the session extension: a trigger runs inside the writing statement, so
 // the change record and the write commit or roll back together no matter who writes. The
-// triggers call two functions that only Fieldbook registers on its connections
-// (fb_capture_enabled, fb_hlc_next); a write from any other connection (the sqlite3 shell, a
-// script) fails with "no such function" instead of slipping past capture. One outbox row per
-// write (table, row id, bitmask of changed columns, Hlc) keeps capture cheap: values are read from
-// the row itself when a push is built.
+// triggers call functions that only Fieldbook registers on its connections (fb_capture_enabled,
+// fb_hlc_next, fb_capture_mask); a write from any other connection (the sqlite3 shell, a script)
+// fails with "no such function" instead of slipping past capture. One outbox row per write
+// (table, row id, Hlc, bitmask of the written columns), in one B-tree keyed by (table, row id,
+// Hlc), keeps capture cheap: values are read from the row itself when a push is built. Every
+// column an UPDATE names is recorded, changed or not (a re-entered value is an edit).
 //
 // Replicated rows are never deleted by SQL while capture is enabled (set deleted = 1; facts are
 // voided by a correction), ids never change, and facts are never updated; the triggers refuse it.
@@ -30,7 +31,8 @@ struct CaptureContext {
   bool enabled = true;
 };
 
-// Registers fb_capture_enabled() and fb_hlc_next() on `db`. `context` must outlive `db`.
+// Registers fb_capture_enabled(), fb_hlc_next() and fb_capture_mask() on `db`. `context` must
+// outlive `db`.
 Status RegisterCaptureFunctions(Db& db, CaptureContext* context);
 
 // (Re)creates the capture and guard triggers of every replicated table from its current columns,

@@ -1,18 +1,32 @@
-// Sync core benchmarks (issue #3). Run through scripts/bench, which builds the release preset.
+// Sync core benchmarks (issue #3, issue #12). Run through scripts/bench, which builds the release
+// preset.
 //
-//  * CaptureOverhead/batch    — 1,000 customer inserts per transaction into a replica (capture
-//                               triggers on) and into the same schema without capture; the
-//                               counter `ratio` is captured time / plain time (target <= 1.5).
+//  * CaptureOverhead/batch    — 1,000 customer inserts per transaction into three files with the
+//                               same tables: no triggers at all (the baseline), the capture
+//                               triggers alone, and a full replica (capture, search queue,
+//                               digests), timed in turn in each of >= 5 rounds. Counters: min and
+//                               median over the rounds of captured / plain (`capture_*`, target
+//                               <= 1.3) and replica / plain (`replica_*`), by wall time and by
+//                               thread CPU time (steadier on a busy machine).
 //  * CaptureOverhead/single   — the same, one insert per transaction (how a rep writes), on a
 //                               WAL file with synchronous=FULL.
 //  * ApplyPull100k            — merging a 100,000-row change set (10k customers, 40k visits,
 //                               50k orders) into an empty replica in one transaction.
+//  * ApplyPullOverExisting    — merging newer versions of 10,000 customers the replica holds (the
+//                               merge engine's upsert names every column, so every capture
+//                               trigger of an UPDATE OF is invoked, and finds capture suspended);
+//                               `ratio` against the same replica without the per-column triggers.
 //  * EncodedBytes             — packed Cap'n Proto bytes per row and per column of that set.
 #include <benchmark/benchmark.h>
 
+#include <sqlite3.h>
+#include <time.h>
+
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/migrations.h"
@@ -46,40 +60,100 @@ void InsertCustomer(Db& db, RowIdGenerator& ids, int i) {
   if (!(*stmt)->Run().ok()) std::abort();
 }
 
+struct Timing {
+  double wall_s = 0, cpu_s = 0;
+};
+
+double ThreadCpuSeconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+
 // Times `rows` inserts, `per_txn` to a transaction, into `db`.
-double TimeInserts(Db& db, RowIdGenerator& ids, int rows, int per_txn, int& counter) {
+Timing TimeInserts(Db& db, RowIdGenerator& ids, int rows, int per_txn, int& counter) {
   const auto start = Clock::now();
+  const double cpu = ThreadCpuSeconds();
   for (int done = 0; done < rows; done += per_txn) {
     if (!db.ExecScript("BEGIN").ok()) std::abort();
     for (int j = 0; j < per_txn; ++j) InsertCustomer(db, ids, counter++);
     if (!db.ExecScript("COMMIT").ok()) std::abort();
   }
-  return std::chrono::duration<double>(Clock::now() - start).count();
+  return {std::chrono::duration<double>(Clock::now() - start).count(), ThreadCpuSeconds() - cpu};
 }
+
+// Drops the triggers of `db` that `keep` (a GLOB list, "" for none) does not name.
+void DropTriggersBut(Db& db, const std::vector<std::string>& keep) {
+  std::vector<std::string> names;
+  auto list = db.Prepare("SELECT name FROM sqlite_schema WHERE type = 'trigger'");
+  if (!list.ok()) std::abort();
+  while (true) {
+    auto row = (*list)->Step();
+    if (!row.ok()) std::abort();
+    if (!*row) break;
+    names.push_back((*list)->Text(0));
+  }
+  for (const std::string& name : names) {
+    bool kept = false;
+    for (const std::string& glob : keep)
+      kept = kept || sqlite3_strglob(glob.c_str(), name.c_str()) == 0;
+    if (!kept && !db.ExecScript("DROP TRIGGER \"" + name + "\"").ok()) std::abort();
+  }
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+double Min(const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); }
 
 void CaptureOverhead(benchmark::State& state) {
   const int per_txn = static_cast<int>(state.range(0));
   const int rows = per_txn == 1 ? 500 : 20000;
   testing::TempDir dir;
-  FakeWallClock wall;
+  // The real clock, as on a device: row ids start with the time, so a batch of new rows lands at
+  // the end of the id indexes (and of the outbox), not at random places.
+  SystemWallClock wall;
   RowIdGenerator ids(wall, 7);
+  // The baseline: the replica's tables with no triggers at all.
   auto plain = Db::Open(dir.File("plain.db"));
   if (!plain.ok() || !ApplyMigrations(**plain, ReplicaMigrations()).ok()) std::abort();
+  DropTriggersBut(**plain, {});
+  // Capture alone: a replica without the other components' triggers (search queue, digests,
+  // provisional grades).
+  auto captured = Replica::Open(dir.File("captured.db"), wall);
+  if (!captured.ok()) std::abort();
+  DropTriggersBut((*captured)->db(), {"fb_*_capture_*", "fb_*_guard_*"});
+  // A rep's replica as it is.
   auto replica = Replica::Open(dir.File("replica.db"), wall);
   if (!replica.ok()) std::abort();
+  std::vector<double> capture_wall, capture_cpu, replica_wall, replica_cpu;
   double plain_s = 0, captured_s = 0;
   int counter = 0;
   for (auto _ : state) {
-    // Alternate so that both see the same cache and disk conditions.
-    plain_s += TimeInserts(**plain, ids, rows, per_txn, counter);
-    captured_s += TimeInserts((*replica)->db(), ids, rows, per_txn, counter);
+    // In turn, so that all three see the same cache and disk conditions.
+    const Timing p = TimeInserts(**plain, ids, rows, per_txn, counter);
+    const Timing c = TimeInserts((*captured)->db(), ids, rows, per_txn, counter);
+    const Timing r = TimeInserts((*replica)->db(), ids, rows, per_txn, counter);
+    plain_s += p.wall_s;
+    captured_s += c.wall_s;
+    capture_wall.push_back(c.wall_s / p.wall_s);
+    capture_cpu.push_back(c.cpu_s / p.cpu_s);
+    replica_wall.push_back(r.wall_s / p.wall_s);
+    replica_cpu.push_back(r.cpu_s / p.cpu_s);
   }
   const double n = static_cast<double>(rows) * static_cast<double>(state.iterations());
   state.counters["plain_rows_per_s"] = n / plain_s;
   state.counters["captured_rows_per_s"] = n / captured_s;
-  state.counters["ratio"] = captured_s / plain_s;
+  state.counters["capture_min"] = Min(capture_wall);
+  state.counters["capture_med"] = Median(capture_wall);
+  state.counters["capture_cpu_min"] = Min(capture_cpu);
+  state.counters["capture_cpu_med"] = Median(capture_cpu);
+  state.counters["replica_min"] = Min(replica_wall);
+  state.counters["replica_med"] = Median(replica_wall);
+  state.counters["replica_cpu_med"] = Median(replica_cpu);
 }
-BENCHMARK(CaptureOverhead)->Arg(1000)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(CaptureOverhead)->Arg(1000)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(7);
 
 ChangeSet BuildFirstSyncSet() {
   FakeWallClock wall;
@@ -145,6 +219,65 @@ void ApplyPull100k(benchmark::State& state) {
                                                     benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(ApplyPull100k)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Newer versions of the customers of BuildFirstSyncSet, every column changed.
+ChangeSet NewerCustomers(const ChangeSet& first, uint64_t cursor) {
+  ChangeSet set;
+  set.set_id = "bench-update";
+  set.replica_id = "hub";
+  set.cursor = cursor;
+  const uint32_t hub = set.OriginIndex("hub");
+  for (const RowChange& row : first.rows) {
+    if (row.table != "customers") continue;
+    RowChange r{row.table, row.row_id, {}};
+    for (const ColumnChange& c : row.columns) {
+      ColumnChange changed = c;
+      changed.hlc = Hlc::FromParts(c.hlc.physical_ms() + 60000, 0);
+      changed.origin = hub;
+      if (std::holds_alternative<std::string>(changed.value)) {
+        changed.value = std::get<std::string>(changed.value) + " v2";
+      }
+      r.columns.push_back(std::move(changed));
+    }
+    set.rows.push_back(std::move(r));
+  }
+  return set;
+}
+
+void ApplyPullOverExisting(benchmark::State& state) {
+  const ChangeSet first = BuildFirstSyncSet();
+  std::vector<ChangeSet> updates;
+  for (int i = 0; i < 20; ++i)
+    updates.push_back(NewerCustomers(i ? updates.back() : first, 100001 + i));
+  FakeWallClock wall;
+  testing::TempDir dir;
+  auto with = Replica::Open(dir.File("with.db"), wall);
+  auto without = Replica::Open(dir.File("without.db"), wall);
+  if (!with.ok() || !without.ok()) std::abort();
+  DropTriggersBut((*without)->db(), {"fb_*_capture_insert", "fb_*_capture_update", "fb_*_guard_*",
+                                     "fb_search_*", "fb_*_digest_*", "fb_provisional_*"});
+  for (auto* r : {&*with, &*without}) {
+    if (!(*r)->ApplyPull(first).ok()) std::abort();
+  }
+  std::vector<double> ratio;
+  double with_s = 0;
+  size_t next = 0;
+  for (auto _ : state) {
+    const ChangeSet& set = updates[next++ % updates.size()];
+    auto t0 = Clock::now();
+    if (!(*with)->ApplyPull(set).ok()) std::abort();
+    const double w = std::chrono::duration<double>(Clock::now() - t0).count();
+    t0 = Clock::now();
+    if (!(*without)->ApplyPull(set).ok()) std::abort();
+    const double wo = std::chrono::duration<double>(Clock::now() - t0).count();
+    with_s += w;
+    ratio.push_back(w / wo);
+  }
+  state.counters["rows_per_s"] = 10000.0 * static_cast<double>(state.iterations()) / with_s;
+  state.counters["ratio_min"] = Min(ratio);
+  state.counters["ratio_med"] = Median(ratio);
+}
+BENCHMARK(ApplyPullOverExisting)->Unit(benchmark::kMillisecond)->Iterations(5);
 
 void EncodedBytes(benchmark::State& state) {
   const ChangeSet set = BuildFirstSyncSet();

@@ -2,7 +2,9 @@
 
 #include <sqlite3.h>
 
+#include "fieldbook/migrations.h"
 #include "fieldbook/replica.h"
+#include "fieldbook/sqlite_db.h"
 #include "support/fake_clock.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
@@ -109,6 +111,46 @@ TEST_F(CaptureTest, StoringAPulledRowThatRepeatsTheLocalValuesRecordsNothing) {
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   EXPECT_EQ(std::get<std::string>(QueryValue(db(), "SELECT notes FROM customers")), "from the hub");
   EXPECT_EQ(OutboxRows(), 0);
+}
+
+// Replica migration 0010 rebuilds the outbox as one B-tree keyed by (tbl, row_id, hlc): the
+// writes a device had queued before the upgrade, claimed by a push or not, are all still there.
+TEST(CaptureMigration, TheLeanOutboxKeepsEveryQueuedWriteAcrossTheUpgrade) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  const std::string path = dir.File("old.db");
+  {
+    auto db = Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    std::vector<Migration> before;
+    for (const Migration& m : ReplicaMigrations()) {
+      if (m.version < 10) before.push_back(m);
+    }
+    ASSERT_TRUE(ApplyMigrations(**db, before).ok());
+    ASSERT_TRUE(Exec(**db,
+                     "INSERT INTO fb_outbox (tbl, row_id, cols, hlc, set_id) VALUES "
+                     "(3, 'c1', 5, 100, NULL), (3, 'c1', 8, 200, 'set-1'), (4, 'k1', 1, 150, NULL)")
+                    .ok());
+  }
+  auto r = Replica::Open(path, wall);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  Db& db = (*r)->db();
+  EXPECT_EQ(std::get<std::string>(QueryValue(
+                db,
+                "SELECT group_concat(tbl || ':' || row_id || ':' || cols || ':' || hlc || ':' "
+                "|| coalesce(set_id, '-'), ' ') FROM (SELECT * FROM fb_outbox ORDER BY seq)")),
+            "3:c1:5:100:- 4:k1:1:150:- 3:c1:8:200:set-1");
+  EXPECT_EQ(std::get<std::string>(QueryValue(
+                db,
+                "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE "
+                "type = 'index' AND tbl_name = 'fb_outbox' ORDER BY name)")),
+            "fb_outbox_set");
+  // New writes go on after the queued ones, and claiming and clearing by set id still works.
+  ASSERT_TRUE(Exec(db, "INSERT INTO customers (id, name) VALUES ('c2', 'B')").ok());
+  EXPECT_GT(std::get<int64_t>(QueryValue(db, "SELECT hlc FROM fb_outbox WHERE row_id = 'c2'")),
+            200);
+  ASSERT_TRUE(Exec(db, "DELETE FROM fb_outbox WHERE set_id = 'set-1'").ok());
+  EXPECT_EQ(std::get<int64_t>(QueryValue(db, "SELECT count(*) FROM fb_outbox")), 3);
 }
 
 TEST_F(CaptureTest, AWriteAndItsChangeRecordRollBackTogether) {
