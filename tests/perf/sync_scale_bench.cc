@@ -61,6 +61,8 @@ struct Options {
   int fleet_customers = 3;
   int fleet_rounds = 3;
   int cli_reps = 5;
+  int scale_base = 0;  // customers of the 1x run the 4x run is compared with (0: --customers)
+  bool skip_first = false;
   bool skip_scale = false;
   bool skip_fleet = false;
   bool keep = false;
@@ -361,7 +363,14 @@ Fleet MeasureFleet(const Options& o, const std::string& dir) {
   // A device is opened for each step and closed after it, as fieldbook-cli does (and 1,000 open
   // replicas would hold 3,000 file descriptors).
   SystemWallClock wall;
-  auto replica_of = [&](size_t i) { return dir + "/fleet-" + std::to_string(i) + ".db"; };
+  // The devices' files live in memory when the machine has /dev/shm: what is measured here is
+  // exchanges, and 1,000 new replicas (each a dozen fsyncs to create) on a busy disk take an hour.
+  std::string device_dir = dir + "/fleet";
+  if (access("/dev/shm", W_OK) == 0) {
+    device_dir = "/dev/shm/fieldbook-syncbench-" + std::to_string(getpid());
+  }
+  std::filesystem::create_directories(device_dir);
+  auto replica_of = [&](size_t i) { return device_dir + "/fleet-" + std::to_string(i) + ".db"; };
   auto is_cli = [&](size_t i) { return static_cast<int>(i) < o.cli_reps; };
   auto open = [&](size_t i) {
     auto store = client::ClientStore::Open(replica_of(i), wall);
@@ -414,11 +423,16 @@ Fleet MeasureFleet(const Options& o, const std::string& dir) {
   for (int round = 0; round < o.fleet_rounds; ++round) {
     for (size_t i = 0; i < reps.size(); ++i) {
       const int trips = edit_and_sync(i, 1 + static_cast<int>(rng() % 3), round);
-      (is_cli(i) ? f.cli_trips : f.library_trips).v.push_back(trips);
+      // Round 0 follows first syncs without edits: only from round 1 on has every other rep
+      // edited since this rep's last sync (the steady state).
+      if (round > 0 || o.fleet_rounds == 1) {
+        (is_cli(i) ? f.cli_trips : f.library_trips).v.push_back(trips);
+      }
     }
   }
   f.rounds_s = Seconds(Clock::now() - r0);
   server.Stop(SIGTERM);
+  std::filesystem::remove_all(device_dir);
   return f;
 }
 
@@ -447,6 +461,10 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       o.cli_reps = std::atoi(argv[++i]);
     } else if (a == "--rep" && i + 1 < argc) {
       o.rep = argv[++i];
+    } else if (a == "--scale-base") {
+      if (!next(o.scale_base)) return false;
+    } else if (a == "--skip-first") {
+      o.skip_first = true;
     } else if (a == "--skip-scale") {
       o.skip_scale = true;
     } else if (a == "--skip-fleet") {
@@ -465,8 +483,8 @@ int Main(int argc, char** argv) {
   if (!ParseArgs(argc, argv, o)) {
     std::fprintf(stderr,
                  "usage: fieldbook-syncbench [--customers 9000] [--scale 4] [--rep rep-li-na] "
-                 "[--runs 5] [--fleet-reps 1000] [--fleet-rounds 3] [--cli-reps 5] "
-                 "[--skip-scale] [--skip-fleet] [--keep]\n");
+                 "[--runs 5] [--scale-base N] [--fleet-reps 1000] [--fleet-rounds 3] "
+                 "[--cli-reps 5] [--skip-first] [--skip-scale] [--skip-fleet] [--keep]\n");
     return 2;
   }
   if (kSqlite3.empty()) Die("the sqlite3 shell is needed (scripts/setup installs it)");
@@ -489,14 +507,25 @@ int Main(int argc, char** argv) {
               un.sysname, un.release);
   std::printf("load before: %s\n", Load().c_str());
 
-  std::printf("== first sync, %d customers on the hub, %s's new device\n", o.customers,
-              o.rep.c_str());
-  const FirstSync one = MeasureFirstSync(o, o.customers, dir);
-  FirstSync big;
+  // The 4x run is compared with a 1x run of its own base (--scale-base, default --customers),
+  // measured in the same program run.
+  const int base = o.scale_base > 0 ? o.scale_base : o.customers;
+  FirstSync one, small, big;
+  if (!o.skip_first) {
+    std::printf("== first sync, %d customers on the hub, %s's new device\n", o.customers,
+                o.rep.c_str());
+    one = MeasureFirstSync(o, o.customers, dir);
+  }
   if (!o.skip_scale) {
+    if (o.skip_first || base != o.customers) {
+      std::printf("== first sync, %d customers on the hub (the 1x of the next)\n", base);
+      small = MeasureFirstSync(o, base, dir);
+    } else {
+      small = one;
+    }
     std::printf("== first sync, %dx the territory (%d customers on the hub)\n", o.scale,
-                o.customers * o.scale);
-    big = MeasureFirstSync(o, o.customers * o.scale, dir);
+                base * o.scale);
+    big = MeasureFirstSync(o, base * o.scale, dir);
   }
   Fleet fleet;
   if (!o.skip_fleet) {
@@ -524,16 +553,14 @@ int Main(int argc, char** argv) {
     std::snprintf(note, sizeof note, "WAL %.0f MB (strace), replica %.0f MB", f.wal_mb, f.db_mb);
     row(label + ": device bytes written (MB)", f.written_mb, "%.0f", note);
   };
-  first(one, std::to_string(o.customers) + " customers");
+  if (!o.skip_first) first(one, std::to_string(o.customers) + " customers");
   if (!o.skip_scale) {
-    first(big, std::to_string(o.customers * o.scale) + " customers");
-    Stat t;
-    t.v = {big.device_s.Min() / one.device_s.Min()};
-    Stat m;
-    m.v = {big.device_s.Median() / one.device_s.Median()};
-    std::printf("%-44s %11.2fx %11.2fx %s\n",
-                ("time " + std::to_string(o.scale) + "x / 1x").c_str(), t.v[0], m.v[0],
-                (std::to_string(big.rows) + " / " + std::to_string(one.rows) + " rows").c_str());
+    if (o.skip_first || base != o.customers) first(small, std::to_string(base) + " customers");
+    first(big, std::to_string(base * o.scale) + " customers");
+    std::printf(
+        "%-44s %11.2fx %11.2fx %s\n", ("time " + std::to_string(o.scale) + "x / 1x").c_str(),
+        big.device_s.Min() / small.device_s.Min(), big.device_s.Median() / small.device_s.Median(),
+        (std::to_string(big.rows) + " / " + std::to_string(small.rows) + " rows").c_str());
   }
   if (!o.skip_fleet) {
     const std::string n = std::to_string(fleet.reps) + " reps";
