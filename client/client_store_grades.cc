@@ -246,7 +246,8 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
   FB_RETURN_IF_ERROR(ForEachCustomerRow(
       db,
       "SELECT id, satisfaction FROM feedback WHERE customer_id = ? AND satisfaction IS NOT NULL "
-      "AND id NOT IN (SELECT voids_id FROM feedback WHERE voids_id IS NOT NULL)",
+      "AND id NOT IN (SELECT x.voids_id FROM feedback x WHERE x.customer_id = "
+      "feedback.customer_id AND x.voids_id IS NOT NULL)",
       customer_id, [&](Statement& s) {
         const int score = static_cast<int>(s.Int(1));
         if (recorded.count({"feedback", s.Text(0)}) == 0) before.satisfaction.push_back(score);
@@ -269,7 +270,8 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
                    "FROM orders o WHERE o.customer_id <> ?1 "
                    "AND o.customer_id NOT IN (SELECT id FROM customers WHERE deleted <> 0) "
                    "AND substr(o.order_date, 1, 10) <= ?3 "
-                   "AND o.id NOT IN (SELECT voids_id FROM orders WHERE voids_id IS NOT NULL) "
+                   "AND o.id NOT IN (SELECT x.voids_id FROM orders x WHERE x.customer_id = "
+                   "o.customer_id AND x.voids_id IS NOT NULL) "
                    "GROUP BY o.customer_id"));
     Stmt s(raw);
     s->Bind(1, customer_id).Bind(2, FormatDay(today - rules.window_days)).Bind(3, FormatDay(today));

@@ -1,6 +1,7 @@
 #include "admin_api.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 #include <optional>
 #include <sstream>
 
@@ -160,10 +161,9 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     std::string reason;
     if (auto bad = ReadReason(request, &reason)) return *bad;
     int64_t n = 0;
-    try {
-      n = std::stoll(id);
-    } catch (const std::exception&) {
-      return JsonError(400, "invalid_field", "field \"id\" must be a number");
+    const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
+    if (ec != std::errc() || end != id.data() + id.size() || n < 1) {
+      return JsonError(400, "invalid_field", "field \"id\" must be a conflict number (1 or more)");
     }
     Status s = store.ResolveConflict(n, action, actor, reason);
     if (!s.ok()) return StatusResponse(s);

@@ -245,16 +245,10 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     return JsonResponse(boost::json::object{{"pool", out}, {"truncated", truncated}});
   }
   if (path == "/v1/admin/pool/audit" && get) {
-    size_t limit = 200;
-    const std::string text = QueryParam(request.target, "limit");
-    if (!text.empty()) {
-      try {
-        limit = std::min<size_t>(std::stoul(text), kMaxAuditRows);
-      } catch (const std::exception&) {
-        return JsonError(400, "invalid_field", "limit must be a number");
-      }
-    }
-    auto audit = pool.Audit(QueryParam(request.target, "customer"), limit);
+    constexpr int64_t kMax = static_cast<int64_t>(kMaxAuditRows);
+    const std::optional<int64_t> limit = IntParam(request.target, "limit", 1, kMax, 200);
+    if (!limit) return BadIntParam("limit", 1, kMax);
+    auto audit = pool.Audit(QueryParam(request.target, "customer"), static_cast<size_t>(*limit));
     if (!audit.ok()) return StatusResponse(audit.status());
     boost::json::array out;
     for (const PoolAuditEntry& a : *audit) out.push_back(AuditJson(a));

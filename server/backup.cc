@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -82,6 +83,15 @@ Result<std::pair<int64_t, int>> CopyDatabase(Db& src, const std::string& dest_pa
                                              const BackupCheckpoint& checkpoint) {
   DbOptions dest_options;
   dest_options.wal = false;
+  // A copy of the server database holds everything it does (token hashes included): 0600, made
+  // before SQLite opens it so its journal gets the same mode.
+  const int fd = ::open(dest_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Io("cannot create " + dest_path + ": " + std::strerror(errno));
+  ::close(fd);
+  if (::chmod(dest_path.c_str(), 0600) != 0) {
+    return Status::Io("cannot restrict the permissions of " + dest_path + ": " +
+                      std::strerror(errno));
+  }
   FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> dest, Db::Open(dest_path, dest_options));
   // Holding a read transaction pins one snapshot: the copy is consistent and is not restarted by
   // commits from other connections, which (WAL) carry on meanwhile.

@@ -168,7 +168,8 @@ Result<GradeRun> GradingStore::GradeAll(int32_t today) {
   FB_ASSIGN_OR_RETURN(
       Statement * feedback,
       db.Prepare("SELECT customer_id, satisfaction FROM feedback WHERE satisfaction IS NOT NULL "
-                 "AND id NOT IN (SELECT voids_id FROM feedback WHERE voids_id IS NOT NULL)"));
+                 "AND id NOT IN (SELECT x.voids_id FROM feedback x WHERE x.customer_id = "
+                 "feedback.customer_id AND x.voids_id IS NOT NULL)"));
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, feedback->Step());
     if (!row) break;
@@ -413,7 +414,8 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
         Statement * promised,
         db.Prepare("WITH live AS (SELECT v.customer_id, v.check_in, v.next_follow_up FROM visits v "
                    "JOIN srv_scope s ON s.customer_id = v.customer_id WHERE s.rep_id = ?1 AND "
-                   "v.id NOT IN (SELECT voids_id FROM visits WHERE voids_id IS NOT NULL)), "
+                   "v.id NOT IN (SELECT x.voids_id FROM visits x WHERE x.customer_id = "
+                   "v.customer_id AND x.voids_id IS NOT NULL)), "
                    "latest AS (SELECT customer_id, max(check_in) AS last_in FROM live "
                    "GROUP BY customer_id), "
                    "due AS (SELECT v.customer_id, max(v.next_follow_up) AS f FROM live v "
@@ -433,8 +435,8 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
         Statement * revenue,
         db.Prepare("SELECT coalesce(sum(o.amount_cents), 0) FROM orders o JOIN srv_scope s ON "
                    "s.customer_id = o.customer_id WHERE s.rep_id = ?1 AND o.order_date > ?2 AND "
-                   "o.order_date <= ?3 AND o.id NOT IN (SELECT voids_id FROM orders "
-                   "WHERE voids_id IS NOT NULL)"));
+                   "o.order_date <= ?3 AND o.id NOT IN (SELECT x.voids_id FROM orders x "
+                   "WHERE x.customer_id = o.customer_id AND x.voids_id IS NOT NULL)"));
     revenue->Bind(1, p.rep_id).Bind(2, since).Bind(3, today_text);
     FB_ASSIGN_OR_RETURN(bool has_revenue, revenue->Step());
     if (has_revenue) p.revenue_cents = revenue->Int(0);

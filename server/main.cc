@@ -45,6 +45,12 @@ int main(int argc, char** argv) {
   ServeFlags serve_flags;
   AddServeFlags(serve, serve_options, serve_flags);  // serve_flags.h: the HTTP options
   serve->add_option("--port-file", serve_options.port_file, "write the bound port here");
+  serve
+      ->add_option("--start-check-ms", serve_options.start_check_ms,
+                   "the quick integrity check at start stops after this long (0: header and "
+                   "schema only)")
+      ->check(CLI::Range(int64_t{0}, int64_t{3600000}))
+      ->capture_default_str();
   // The nightly job (nightly_commands.h); the same options as `nightly`.
   auto add_nightly_options = [](CLI::App* cmd, fieldbook::server::NightlySettings& s) {
     cmd->add_option("--retention-days", s.retention_days,

@@ -14,6 +14,7 @@
 
 #include "backup.h"
 #include "command_actor.h"
+#include "db_check.h"
 #include "log.h"
 #include "nightly_report.h"
 #include "nightly_runner.h"
@@ -56,11 +57,8 @@ NightlyConfig ConfigFor(const std::string& db, const NightlySettings& settings) 
 
 Result<std::unique_ptr<ServerStore>> OpenExisting(const std::string& db, WallClock& wall) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
-  std::error_code ec;
-  if (!fs::exists(db, ec)) {
-    return Status::NotFound("no database at " + db +
-                            " (create it with: fieldbook-server init --db " + db + ")");
-  }
+  FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));  // missing, empty, foreign: refused
+  (void)check;
   return ServerStore::Open(db, wall);
 }
 

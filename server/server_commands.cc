@@ -11,6 +11,7 @@
 
 #include "backup.h"
 #include "command_actor.h"
+#include "db_check.h"
 #include "grading_store.h"
 #include "log.h"
 #include "metrics.h"
@@ -29,12 +30,11 @@ int Fail(const std::string& what, const Status& s) {
 
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
-  if (!create) {
-    std::ifstream probe(db);
-    if (!probe) {
-      return Status::NotFound("no database at " + db +
-                              " (create it with: fieldbook-server init --db " + db + ")");
-    }
+  if (create) {
+    FB_RETURN_IF_ERROR(PrepareNewServerFile(db));
+  } else {
+    FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));
+    (void)check;
   }
   auto opened = std::make_unique<Opened>();
   FB_ASSIGN_OR_RETURN(opened->store, ServerStore::Open(db, opened->wall));
@@ -49,6 +49,11 @@ int RunInit(const std::string& db) {
 }
 
 int RunServe(const ServeOptions& options) {
+  // Never serve a file that is not a healthy server database: answering "healthy" from an empty
+  // one, or 500s from a damaged one, hides the damage from the operator.
+  auto checked = CheckServerFile(options.db, options.start_check_ms);
+  if (!checked.ok()) return Fail("serve", checked.status());
+  if (!checked->note.empty()) LogEvent("warn", "start_check", {{"note", checked->note}});
   auto opened = OpenStore(options.db);
   if (!opened.ok()) return Fail("serve", opened.status());
   auto serve_lock = ServeLock::AcquireShared(options.db);  // `restore` refuses while held

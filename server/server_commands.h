@@ -24,6 +24,7 @@ struct ServeOptions {
   size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies (SyncServiceOptions)
   std::string port_file;              // written with the bound port once listening (tests, scripts)
   NightlySettings nightly;            // the scheduled nightly job (nightly_commands.h)
+  int64_t start_check_ms = 10000;  // the bound on the quick integrity check at start (db_check.h)
 };
 
 // A server database opened by a command, with the system clock it uses.
@@ -31,7 +32,8 @@ struct Opened {
   SystemWallClock wall;
   std::unique_ptr<ServerStore> store;
 };
-// Opens an existing database; a missing one is an error unless `create` (`init` creates it).
+// Opens an existing, healthy server database (db_check.h: a missing, empty, foreign or damaged
+// file is refused). With `create` (`init`, `seed-demo`) a missing or empty file is created 0600.
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false);
 
 int RunInit(const std::string& db);

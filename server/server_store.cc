@@ -30,14 +30,17 @@ Value JsonValue(const std::string& text) {
   return std::monostate{};
 }
 
-// Written by the grading job only.
-bool IsServerOwnedCustomerColumn(const std::string& column) {
-  return column.rfind("grade_", 0) == 0 || column == "graded_at";
-}
-
 std::string TextOr(const Value& v, std::string fallback = {}) {
   const auto* s = std::get_if<std::string>(&v);
   return s != nullptr ? *s : fallback;
+}
+
+// The pushed copy of `column` (a validated row names each column once), or null.
+const ColumnChange* FindColumn(const RowChange& change, std::string_view column) {
+  for (const ColumnChange& c : change.columns) {
+    if (c.column == column) return &c;
+  }
+  return nullptr;
 }
 
 class RepScope final : public PullScope {
@@ -423,6 +426,38 @@ Result<std::string> ServerStore::CustomerOfRow(const TableInfo& t, const RowChan
   return stored;
 }
 
+Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
+                                                          const RowChange& change,
+                                                          const Principal& rep,
+                                                          const std::string& customer,
+                                                          bool exists) {
+  using Verdict = std::optional<std::string>;
+  // A fact is recorded in the name of the rep who pushes it.
+  if (!t.rep_column.empty()) {
+    const ColumnChange* by = FindColumn(change, t.rep_column);
+    if (by != nullptr ? TextOr(by->value) != rep.rep_id : !exists) {
+      return Verdict("a " + t.name + " row is recorded in the name of the rep who pushes it (" +
+                     t.rep_column + " = " + rep.rep_id + ")");
+    }
+  }
+  // A correction voids a fact of the same table and the same customer, already recorded.
+  if (t.voids_column.empty()) return Verdict();
+  const ColumnChange* voids = FindColumn(change, t.voids_column);
+  if (voids == nullptr || std::holds_alternative<std::monostate>(voids->value)) return Verdict();
+  const std::string target = TextOr(voids->value);
+  if (target.empty() || target == change.row_id) {
+    return Verdict(t.voids_column + " must name another " + t.name + " row");
+  }
+  FB_ASSIGN_OR_RETURN(auto voided, hub_->ReadValues(t, target));
+  const std::string voided_customer =
+      voided ? TextOr((*voided)[static_cast<size_t>(t.customer_column_index)]) : std::string();
+  if (!voided || voided_customer != customer) {
+    return Verdict(t.voids_column + " " + target + " is not a " + t.name + " row of customer " +
+                   customer);
+  }
+  return Verdict();
+}
+
 Status ServerStore::RecordConflict(const Conflict& c) {
   FB_ASSIGN_OR_RETURN(Statement * stmt,
                       hub_->db().Prepare("INSERT INTO srv_conflicts (customer_id, tbl, row_id, "
@@ -458,24 +493,30 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     if (moves) return reject("invalid", "a " + t.name + " record cannot move to another customer");
     if (customer->empty()) return reject("invalid", t.name + " row names no customer");
 
-    if (t.name == "customers") {
-      for (const ColumnChange& c : change.columns) {
-        const bool assignment = c.column == "owner_rep_id" || c.column == "territory_id";
-        if (IsServerOwnedCustomerColumn(c.column) || (assignment && exists)) {
-          return reject("read_only_column", c.column + " is set by managers on the server");
-        }
-      }
-      if (!exists) {
-        for (const ColumnChange& c : change.columns) {
-          if (c.column == "owner_rep_id" && TextOr(c.value) == rep.rep_id) {
-            return GateDecision{};
-          }
-        }
+    // Columns only the server writes (catalog.h), on new rows too; a new customer's owner is the
+    // rep who creates it.
+    for (const ColumnChange& c : change.columns) {
+      if (!t.IsServerOwned(c.column)) continue;
+      if (t.name == "customers" && c.column == "owner_rep_id" && !exists) continue;
+      return reject("read_only_column", c.column + " is set on the server, not by a device");
+    }
+    if (t.name == "customers" && !exists) {
+      const ColumnChange* owner = FindColumn(change, "owner_rep_id");
+      if (owner == nullptr || TextOr(owner->value) != rep.rep_id) {
         return reject("invalid",
                       "a new customer must be owned by the rep who creates it "
                       "(owner_rep_id = " +
                           rep.rep_id + ")");
       }
+      return GateDecision{};
+    }
+    if (t.is_fact()) {
+      auto fact = CheckFact(t, change, rep, *customer, exists);
+      if (!fact.ok()) {
+        gate_error = fact.status();
+        return GateDecision{false, std::nullopt};
+      }
+      if (fact->has_value()) return reject("invalid", std::move(**fact));
     }
 
     auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");

@@ -3,6 +3,7 @@
 #include <any>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 
@@ -35,6 +36,37 @@ int StatusToHttp(const Status& s) {
     default:
       return 500;
   }
+}
+
+// Numbers the hub stores or compares as SQLite integers (signed 64-bit) must fit one: a cursor
+// of 2^63 would wrap negative and re-send the whole scope. Returns why a request is refused, or "".
+std::string OutOfRange(const SyncRequest& req) {
+  constexpr uint64_t kMax = static_cast<uint64_t>(INT64_MAX);
+  if (req.pull_cursor > kMax) {
+    return "pull cursor " + std::to_string(req.pull_cursor) + " is out of range (0.." +
+           std::to_string(kMax) + ")";
+  }
+  if (req.has_push) {
+    if (req.push.cursor > kMax) {
+      return "push cursor " + std::to_string(req.push.cursor) + " is out of range";
+    }
+    for (size_t r = 0; r < req.push.rows.size(); ++r) {
+      for (size_t c = 0; c < req.push.rows[r].columns.size(); ++c) {
+        const Hlc hlc = req.push.rows[r].columns[c].hlc;
+        if (hlc.packed() > kMax) {
+          return "push row " + std::to_string(r) + " column " + std::to_string(c) + ": timestamp " +
+                 std::to_string(hlc.packed()) + " is out of range";
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < req.digests.size(); ++i) {
+    if (req.digests[i].rows > kMax) {
+      return "digest " + std::to_string(i) + ": row count " + std::to_string(req.digests[i].rows) +
+             " is out of range";
+    }
+  }
+  return "";
 }
 
 }  // namespace
@@ -273,6 +305,7 @@ HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal
   if (req.has_push && req.push.replica_id != req.replica_id) {
     return fail(400, "malformed", "the pushed set names another replica than the request");
   }
+  if (std::string bad = OutOfRange(req); !bad.empty()) return fail(400, "out_of_range", bad);
 
   activity_.Note(rep.device_id, static_cast<int64_t>(wall_.NowMs()),
                  AddressWithoutPort(request.remote));

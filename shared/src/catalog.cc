@@ -11,7 +11,36 @@ struct TableDef {
   const char* name;
   TableKind kind;
   const char* customer_column;
+  const char* rep_column = "";  // facts: who recorded the row
 };
+
+// Columns only the server writes, per table; a trailing '*' matches a prefix. Assignment is the
+// managers' (docs/assignment.md), grades the grading job's (docs/grading.md).
+struct ServerOwned {
+  const char* table;
+  const char* column;
+};
+constexpr ServerOwned kServerOwned[] = {
+    {"customers", "owner_rep_id"},
+    {"customers", "territory_id"},
+    {"customers", "grade_*"},
+    {"customers", "graded_at"},
+};
+
+bool MatchesServerOwned(const std::string& table, const std::string& column) {
+  for (const ServerOwned& s : kServerOwned) {
+    if (table != s.table) continue;
+    const std::string_view pattern(s.column);
+    if (!pattern.empty() && pattern.back() == '*') {
+      if (column.compare(0, pattern.size() - 1, pattern.substr(0, pattern.size() - 1)) == 0) {
+        return true;
+      }
+    } else if (column == pattern) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // Codes are persisted in outboxes: never renumber, only append.
 constexpr TableDef kTables[] = {
@@ -20,10 +49,10 @@ constexpr TableDef kTables[] = {
     {3, "customers", TableKind::kMutable, "id"},
     {4, "contacts", TableKind::kMutable, "customer_id"},
     {5, "tasks", TableKind::kMutable, "customer_id"},
-    {6, "visits", TableKind::kFact, "customer_id"},
-    {7, "orders", TableKind::kFact, "customer_id"},
+    {6, "visits", TableKind::kFact, "customer_id", "rep_id"},
+    {7, "orders", TableKind::kFact, "customer_id", "rep_id"},
     {8, "order_lines", TableKind::kFact, "customer_id"},
-    {9, "feedback", TableKind::kFact, "customer_id"},
+    {9, "feedback", TableKind::kFact, "customer_id", "rep_id"},
     {10, "grading_rules", TableKind::kMutable, ""},
 };
 
@@ -32,6 +61,11 @@ constexpr TableDef kTables[] = {
 int TableInfo::ColumnIndex(std::string_view column) const {
   auto it = index_.find(column);
   return it == index_.end() ? -1 : it->second;
+}
+
+bool TableInfo::IsServerOwned(std::string_view column) const {
+  const int i = ColumnIndex(column);
+  return i >= 0 && server_owned_[static_cast<size_t>(i)];
 }
 
 Result<Catalog> Catalog::Load(Db& db) {
@@ -68,6 +102,11 @@ Result<Catalog> Catalog::Load(Db& db) {
     }
     for (size_t i = 0; i < info.columns.size(); ++i) {
       info.index_.emplace(info.columns[i], static_cast<int>(i));
+      info.server_owned_.push_back(MatchesServerOwned(info.name, info.columns[i]));
+    }
+    if (info.kind == TableKind::kFact) {
+      info.rep_column = def.rep_column;
+      if (info.ColumnIndex("voids_id") >= 0) info.voids_column = "voids_id";
     }
     info.deleted_column = info.ColumnIndex("deleted");
     if (info.kind == TableKind::kMutable && info.deleted_column < 0) {

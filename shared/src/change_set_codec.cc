@@ -91,9 +91,9 @@
 //      read but not otherwise checked; they do not reach the decoded value.
 //   6. The decoded value passes Validate* (change_set_codec.h): schema versions >= 1, ids
 //      non-empty, bounded, UTF-8 without NUL, origin indices in range, hlcs non-zero, text values
-//      UTF-8, no NaN; a request's digest bucket count in 1..kMaxDigestBuckets and every digest's
-//      bucket below it, a response's repair buckets below kMaxDigestBuckets; no (table, bucket)
-//      twice in either list.
+//      UTF-8, no NaN, no row naming a column twice; a request's digest bucket count
+//      in 1..kMaxDigestBuckets and every digest's bucket below it, a response's repair buckets
+//      below kMaxDigestBuckets; no (table, bucket) twice in either list.
 // Any failure is a Status (kResourceExhausted for limits, kCorrupt otherwise); Cap'n Proto's
 // kj::Exception and std::exception are caught at the boundary and converted.
 #include "fieldbook/change_set_codec.h"
@@ -278,6 +278,17 @@ Status ValidateChangeSetAt(const ChangeSet& set, const DecodeLimits& limits, std
                                         std::to_string(set.origins.size()) + " origins)");
       }
       FB_RETURN_IF_ERROR(CheckValue(column.value, limits, at_column));
+    }
+    // A column named twice would let a gate judge one copy while the merge applies another.
+    if (row.columns.size() > 1) {
+      std::vector<std::string_view> names;
+      names.reserve(row.columns.size());
+      for (const ColumnChange& column : row.columns) names.push_back(column.column);
+      std::sort(names.begin(), names.end());
+      const auto twice = std::adjacent_find(names.begin(), names.end());
+      if (twice != names.end()) {
+        return CorruptAt(at_row, "column " + std::string(*twice) + " appears twice");
+      }
     }
   }
   FB_RETURN_IF_ERROR(

@@ -37,6 +37,15 @@ bool TouchesDuplicateKeys(const TableInfo& t, const MergeOutcome& outcome) {
   return false;
 }
 
+bool NamesAColumnTwice(const RowChange& row) {
+  for (size_t i = 1; i < row.columns.size(); ++i) {
+    for (size_t j = 0; j < i; ++j) {
+      if (row.columns[i].column == row.columns[j].column) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Hub::~Hub() {
@@ -188,6 +197,13 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
         reject("foreign_origin", "a replica may only push its own writes");
         continue;
       }
+    }
+
+    if (NamesAColumnTwice(original)) {
+      // The codec refuses such sets; a set built in process must not reach the gate either, which
+      // would judge one copy while the merge applied another.
+      reject("invalid", "a row may name each column once");
+      continue;
     }
 
     RowChange change = original;

@@ -3,6 +3,7 @@
 #include "backup.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -79,6 +80,15 @@ TEST_F(BackupTest, ABackupIsOneConsistentSnapshotWhileWritersCarryOn) {
   auto check = CheckServerDatabase(info->file);
   ASSERT_TRUE(check.ok()) << check.status().ToString();
   EXPECT_EQ(check->schema_version, check->program_version);
+}
+
+TEST_F(BackupTest, ABackupIsReadableByItsOwnerOnly) {
+  ::umask(022);
+  auto info = WriteBackup(db_path_, options_, wall_.NowMs());
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  struct stat st {};
+  ASSERT_EQ(::stat(info->file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);  // it holds every rep's data and the token hashes
 }
 
 TEST_F(BackupTest, AStopBetweenChunksLeavesNoFileBehind) {

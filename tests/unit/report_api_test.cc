@@ -226,6 +226,26 @@ TEST_F(ReportApiTest, PortfolioCountsTiersFollowUpsPromisedVisitsAndRevenueInThe
   EXPECT_EQ(Get("/v1/admin/reports/portfolio?rep=nobody", manager_).status, 404);
 }
 
+TEST_F(ReportApiTest, AVoidCountsOnlyWithinItsOwnCustomer) {
+  // Stored before the push gate checked voids (issue 13): a1's order and visit "void" b1's.
+  Customer("a1", "rep-a");
+  Customer("b1", "rep-b");
+  Order("ob", "b1", "2026-11-01", 40000000);
+  Order("oa", "a1", "2026-11-02", 100, "ob");
+  Visit("vb", "b1", "2026-11-10T02:00:00Z", "2026-11-22");  // promised, overdue
+  Write("visits", "va",
+        {{"customer_id", T("a1")}, {"check_in", T("2026-11-11T02:00:00Z")}, {"voids_id", T("vb")}});
+  HttpResponse r = Get("/v1/admin/reports/portfolio?today=2026-11-23", manager_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  const boost::json::object body = Body(r);
+  const auto& reps = body.at("reps").as_array();
+  ASSERT_EQ(reps.size(), 2u);
+  const auto& b = reps[1].as_object();
+  EXPECT_EQ(b.at("rep").as_string(), "rep-b");
+  EXPECT_EQ(b.at("revenue_cents").as_int64(), 40000000) << r.body;
+  EXPECT_EQ(b.at("visits_overdue").as_int64(), 1);
+}
+
 TEST_F(ReportApiTest, TiersAndAtRiskKeepTheirShape) {
   SeedAndGradeTwice();
   boost::json::object tiers = Body(Get("/v1/admin/reports/tiers", manager_));

@@ -12,6 +12,7 @@ namespace fieldbook::server {
 namespace {
 
 using fieldbook::testing::Exec;
+using fieldbook::testing::I;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
 
@@ -131,6 +132,162 @@ TEST_F(ServerStoreTest, ScopeEventsFollowOwnershipAndTerritories) {
   EXPECT_LT((*events_a)[0].seq, (*events_a)[1].seq);
   EXPECT_EQ(store_->ReassignCustomer("nope", "rep-b", "test").code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->ReassignCustomer("c1", "nobody", "test").code(), StatusCode::kNotFound);
+}
+
+// Issue 13, write isolation: rep-a attacks rep-b's customer cb with crafted pushes.
+class WriteIsolationTest : public ServerStoreTest {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(ServerStoreTest::SetUp());
+    auto t = store_->AddTerritory("天河", "GD-GZ", "广州");
+    ASSERT_TRUE(t.ok());
+    territory_ = *t;
+    ASSERT_TRUE(store_->AssignTerritory(territory_, "rep-b", "test").ok());
+    ASSERT_TRUE(
+        store_
+            ->Write(
+                {RowWrite{"customers", "ca", {{"name", S("A's")}, {"owner_rep_id", S("rep-a")}}},
+                 RowWrite{"customers", "cb", {{"name", S("B's")}, {"owner_rep_id", S("rep-b")}}},
+                 RowWrite{"contacts", "ka", {{"customer_id", S("ca")}, {"name", S("A's man")}}},
+                 RowWrite{"orders",
+                          "ob",
+                          {{"customer_id", S("cb")},
+                           {"rep_id", S("rep-b")},
+                           {"order_date", S("2026-11-20")},
+                           {"amount_cents", I(990000)}}},
+                 RowWrite{"orders",
+                          "oa",
+                          {{"customer_id", S("ca")},
+                           {"rep_id", S("rep-a")},
+                           {"order_date", S("2026-11-20")},
+                           {"amount_cents", I(100)}}}})
+            .ok());
+    b_before_ = ExportB();
+  }
+
+  std::string ExportB() {
+    std::ostringstream out;
+    EXPECT_TRUE(store_->ExportForRep("rep-b", out).ok());
+    return out.str();
+  }
+
+  // Pushes one row as rep-a; returns the rejection code ("" when accepted).
+  std::string PushOne(const std::string& set_id, RowChange row) {
+    auto result = store_->ApplyRepPush(rep_a_, Push(set_id, {std::move(row)}));
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    if (!result.ok() || result->rejections.empty()) return "";
+    return result->rejections[0].code;
+  }
+
+  int64_t Count(const std::string& sql) {
+    Value v = QueryValue(store_->hub().db(), sql);
+    return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : -1;
+  }
+
+  std::string territory_;
+  std::string b_before_;
+};
+
+TEST_F(WriteIsolationTest, ARowNamingCustomerIdTwiceIsRefused) {
+  // Own customer first, the victim's second with a newer stamp: the copy the merge would keep.
+  auto twice = [&](const char* table, const char* id) {
+    ColumnChange own = Col("customer_id", S("ca"));
+    ColumnChange victim = Col("customer_id", S("cb"));
+    RowChange row{table, id, {own, Col("notes", S("planted")), victim}};
+    if (std::string(table) == "visits") row.columns.push_back(Col("rep_id", S("rep-a")));
+    if (std::string(table) == "contacts") row.columns.push_back(Col("name", S("planted")));
+    return row;
+  };
+  EXPECT_EQ(PushOne("s1", twice("contacts", "k-new")), "invalid");
+  EXPECT_EQ(PushOne("s2", twice("visits", "v-new")), "invalid");
+  // Moving an existing contact of one's own into the victim's customer.
+  EXPECT_EQ(PushOne("s3", RowChange{"contacts",
+                                    "ka",
+                                    {Col("customer_id", S("ca")), Col("customer_id", S("cb"))}}),
+            "invalid");
+  // A new customer owned first by the pusher, then by the victim.
+  EXPECT_EQ(PushOne("s4", RowChange{"customers",
+                                    "c-planted",
+                                    {Col("name", S("planted")), Col("owner_rep_id", S("rep-a")),
+                                     Col("owner_rep_id", S("rep-b"))}}),
+            "invalid");
+  EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE id = 'c-planted'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM contacts WHERE customer_id = 'cb'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM visits WHERE customer_id = 'cb'"), 0);
+  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT customer_id FROM contacts WHERE id = 'ka'"),
+            S("ca"));
+  EXPECT_EQ(ExportB(), b_before_);
+  EXPECT_EQ(store_->ScopeOf("rep-b")->size(), 1u);
+}
+
+TEST_F(WriteIsolationTest, AVoidMustNameAFactOfTheSameCustomer) {
+  // An order on one's own customer voiding the victim's order is refused...
+  EXPECT_EQ(PushOne("s1", RowChange{"orders",
+                                    "o-void",
+                                    {Col("customer_id", S("ca")), Col("rep_id", S("rep-a")),
+                                     Col("amount_cents", I(0)), Col("voids_id", S("ob"))}}),
+            "invalid");
+  // ...as is a void of nothing, or of itself...
+  EXPECT_EQ(PushOne("s2", RowChange{"orders",
+                                    "o-void2",
+                                    {Col("customer_id", S("ca")), Col("rep_id", S("rep-a")),
+                                     Col("voids_id", S("no-such-order"))}}),
+            "invalid");
+  EXPECT_EQ(PushOne("s3", RowChange{"orders",
+                                    "o-self",
+                                    {Col("customer_id", S("ca")), Col("rep_id", S("rep-a")),
+                                     Col("voids_id", S("o-self"))}}),
+            "invalid");
+  // ...while a correction of one's own customer's order is accepted.
+  EXPECT_EQ(PushOne("s4", RowChange{"orders",
+                                    "o-fix",
+                                    {Col("customer_id", S("ca")), Col("rep_id", S("rep-a")),
+                                     Col("amount_cents", I(50)), Col("voids_id", S("oa"))}}),
+            "");
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE voids_id = 'ob'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders WHERE voids_id = 'oa'"), 1);
+  EXPECT_EQ(ExportB(), b_before_);
+}
+
+TEST_F(WriteIsolationTest, FactsCarryThePushingRep) {
+  EXPECT_EQ(PushOne("s1", RowChange{"visits",
+                                    "v-as-b",
+                                    {Col("customer_id", S("ca")), Col("rep_id", S("rep-b")),
+                                     Col("notes", S("in B's name"))}}),
+            "invalid");
+  EXPECT_EQ(PushOne("s2", RowChange{"feedback",
+                                    "f-nobody",
+                                    {Col("customer_id", S("ca")), Col("satisfaction", I(5))}}),
+            "invalid");
+  EXPECT_EQ(PushOne("s3", RowChange{"visits",
+                                    "v-own",
+                                    {Col("customer_id", S("ca")), Col("rep_id", S("rep-a")),
+                                     Col("notes", S("mine"))}}),
+            "");
+  EXPECT_EQ(Count("SELECT count(*) FROM visits WHERE rep_id = 'rep-b'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM feedback"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM visits WHERE id = 'v-own'"), 1);
+}
+
+TEST_F(WriteIsolationTest, ServerOwnedColumnsAreServerOwnedOnInsertToo) {
+  // A new customer in the victim's territory, so its territory's rep would hold it too.
+  EXPECT_EQ(PushOne("s1", RowChange{"customers",
+                                    "c-terr",
+                                    {Col("name", S("mine")), Col("owner_rep_id", S("rep-a")),
+                                     Col("territory_id", S(territory_.c_str()))}}),
+            "read_only_column");
+  EXPECT_EQ(PushOne("s2", RowChange{"customers",
+                                    "c-graded",
+                                    {Col("name", S("mine")), Col("owner_rep_id", S("rep-a")),
+                                     Col("grade_tier", S("A"))}}),
+            "read_only_column");
+  EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE id IN ('c-terr', 'c-graded')"), 0);
+  // Declared once, in the catalog.
+  const TableInfo* customers = store_->hub().catalog().Find("customers");
+  ASSERT_NE(customers, nullptr);
+  for (const char* c : {"owner_rep_id", "territory_id", "grade_tier", "grade_reasons", "graded_at"})
+    EXPECT_TRUE(customers->IsServerOwned(c)) << c;
+  for (const char* c : {"name", "notes", "deleted"}) EXPECT_FALSE(customers->IsServerOwned(c)) << c;
 }
 
 TEST_F(ServerStoreTest, APullNeverCarriesAnotherRepsRows) {

@@ -36,10 +36,19 @@ struct TableInfo {
   std::vector<std::string> column_types;  // declared SQL types, same order
   int deleted_column = -1;                // index of `deleted` for mutable tables
   int customer_column_index = -1;         // index of customer_column in columns; -1 for id/none
+  // Facts: the column naming the rep who recorded the row ("rep_id"; empty for order lines), and
+  // the column naming the fact of the same table and customer that a correction voids.
+  std::string rep_column;
+  std::string voids_column;
 
   // Index of `column` in `columns`, or -1. Constant time: it runs for every merged column.
   int ColumnIndex(std::string_view column) const;
   bool is_fact() const { return kind == TableKind::kFact; }
+  // Whether only the server writes `column` (assignment: owner_rep_id, territory_id; grading:
+  // grade_*, graded_at). A rep's push may not set it, on an existing row or a new one; the one
+  // exception, a new customer's owner_rep_id naming the rep who creates it, is the push gate's
+  // (server/server_store.cc). Declared here, once, for the server and the devices.
+  bool IsServerOwned(std::string_view column) const;
 
  private:
   friend class Catalog;
@@ -48,6 +57,7 @@ struct TableInfo {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, int, NameHash, std::equal_to<>> index_;
+  std::vector<bool> server_owned_;  // per column
 };
 
 class Catalog {

@@ -101,10 +101,10 @@ Result<SyncResponse> DecodeSyncResponse(std::string_view bytes, const DecodeLimi
 //
 // A change set: schema_version >= 1; set_id and replica_id are ids; at most max_origins origins,
 // each an id; at most max_rows rows, each with an id table and row_id and at most
-// max_columns_per_row columns; each column has an id name, a non-zero hlc, origin <
-// origins.size(), and a value that is NULL, an integer, a double other than NaN, or valid UTF-8
-// text of at most max_text_bytes; at most max_rows evicted customers, each an id. An "id" is
-// non-empty valid UTF-8 of at most max_id_bytes with no NUL byte.
+// max_columns_per_row columns, no column named twice in a row; each column has an id name, a
+// non-zero hlc, origin < origins.size(), and a value that is NULL, an integer, a double other
+// than NaN, or valid UTF-8 text of at most max_text_bytes; at most max_rows evicted customers,
+// each an id. An "id" is non-empty valid UTF-8 of at most max_id_bytes with no NUL byte.
 Status ValidateChangeSet(const ChangeSet& change_set, const DecodeLimits& limits = {});
 // A request: schema_version >= 1, replica_id an id, and when has_push, push a valid change set.
 // When has_digests: 1 <= digest_buckets <= kMaxDigestBuckets, at most max_digests digests, each

@@ -1,0 +1,158 @@
+// db_check: `serve` and every command but `init` refuse a file that is not a healthy Fieldbook
+// server database (issue 13, damaged files), and `init` creates the database 0600.
+#include "db_check.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "fieldbook/sqlite_db.h"
+#include "server_store.h"
+#include "support/fake_clock.h"
+#include "support/sync_fixture.h"
+#include "support/temp_dir.h"
+
+namespace fieldbook::server {
+namespace {
+
+using fieldbook::testing::S;
+
+class DbCheckTest : public ::testing::Test {
+ protected:
+  // A real server database with `customers` customers, closed.
+  std::string MakeServerDb(const std::string& name, int customers) {
+    const std::string path = dir_.File(name);
+    EXPECT_TRUE(PrepareNewServerFile(path).ok());
+    auto store = ServerStore::Open(path, wall_);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<RowWrite> rows;
+    for (int i = 0; i < customers; ++i) {
+      const std::string id = "c" + std::to_string(i);
+      rows.push_back(RowWrite{"customers",
+                              id,
+                              {{"name", Value("鑫达汽修 " + id)},
+                               {"notes", Value(std::string(200, 'n'))},
+                               {"city", S("广州")}}});
+    }
+    EXPECT_TRUE((*store)->Write(rows).ok());
+    // Fold the WAL into the file, as a stopped server leaves it.
+    EXPECT_TRUE((*store)->hub().db().ExecScript("PRAGMA wal_checkpoint(TRUNCATE)").ok());
+    return path;
+  }
+
+  static void Smash(const std::string& path, int64_t offset, const std::string& bytes) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(offset);
+    f.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+
+  static mode_t Mode(const std::string& path) {
+    struct stat st {};
+    EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+    return st.st_mode & 0777;
+  }
+
+  fieldbook::testing::TempDir dir_;
+  fieldbook::testing::FakeWallClock wall_;
+};
+
+TEST_F(DbCheckTest, AHealthyDatabasePassesTheQuickCheck) {
+  const std::string path = MakeServerDb("ok.db", 2000);
+  auto check = CheckServerFile(path, 60000);
+  ASSERT_TRUE(check.ok()) << check.status().ToString();
+  EXPECT_TRUE(check->quick_checked);
+  EXPECT_TRUE(check->note.empty());
+}
+
+TEST_F(DbCheckTest, MissingEmptyForeignAndGarbageFilesAreRefusedByName) {
+  auto missing = CheckServerFile(dir_.File("nope.db"));
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("fieldbook-server init"), std::string::npos);
+
+  const std::string empty = dir_.File("empty.db");
+  std::ofstream(empty).close();
+  auto zero = CheckServerFile(empty, 60000);
+  EXPECT_EQ(zero.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(zero.status().message().find("empty (0 bytes)"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(empty), 0u);  // checked, not touched
+
+  const std::string text = dir_.File("notes.txt");
+  std::ofstream(text) << "SQLite is a database engine, this is a text file about it.\n";
+  auto garbage = CheckServerFile(text);
+  EXPECT_EQ(garbage.status().code(), StatusCode::kCorrupt);
+  EXPECT_NE(garbage.status().message().find("not a SQLite database"), std::string::npos);
+
+  const std::string foreign = dir_.File("foreign.db");
+  {
+    auto db = Db::Open(foreign);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->ExecScript("CREATE TABLE songs (id INTEGER PRIMARY KEY, title TEXT)").ok());
+  }
+  auto other = CheckServerFile(foreign, 60000);
+  EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(other.status().message().find("not a Fieldbook server database"), std::string::npos);
+  // init refuses it too, and leaves it as it was.
+  EXPECT_EQ(PrepareNewServerFile(foreign).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(PrepareNewServerFile(text).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(DbCheckTest, SmashedPagesAndAHeaderBitFlipAreCaught) {
+  const std::string good = MakeServerDb("good.db", 3000);
+  const auto size = static_cast<int64_t>(std::filesystem::file_size(good));
+  const int64_t page = 4096;
+  ASSERT_GT(size / page, 40);
+  std::mt19937 rng(13);
+  int caught = 0, cases = 0;
+  auto attempt = [&](const std::string& what, const std::function<void(const std::string&)>& harm) {
+    const std::string path = dir_.File("bad-" + std::to_string(cases++) + ".db");
+    std::filesystem::copy_file(good, path);
+    harm(path);
+    auto check = CheckServerFile(path, 60000);
+    if (!check.ok()) {
+      ++caught;
+      EXPECT_NE(check.status().message().find(path), std::string::npos) << what;
+    } else {
+      ADD_FAILURE() << what << " went unnoticed";
+    }
+  };
+  attempt("header magic", [&](const std::string& p) { Smash(p, 3, "x"); });
+  attempt("page size", [&](const std::string& p) { Smash(p, 16, std::string("\x03\x01", 2)); });
+  for (int i = 0; i < 6; ++i) {
+    // A whole page of random bytes somewhere in the tables or indexes.
+    const int64_t n = 2 + static_cast<int64_t>(rng() % static_cast<uint32_t>(size / page - 3));
+    std::string junk(static_cast<size_t>(page), '\0');
+    for (char& c : junk) c = static_cast<char>(rng());
+    attempt("page " + std::to_string(n + 1),
+            [&](const std::string& p) { Smash(p, n * page, junk); });
+  }
+  for (int i = 0; i < 4; ++i) {
+    // A b-tree page header: its type byte and cell count.
+    const int64_t n = 2 + static_cast<int64_t>(rng() % static_cast<uint32_t>(size / page - 3));
+    attempt("page header " + std::to_string(n + 1),
+            [&](const std::string& p) { Smash(p, n * page, std::string("\x07\xff\xff\xff", 4)); });
+  }
+  EXPECT_EQ(caught, cases);
+}
+
+TEST_F(DbCheckTest, InitCreatesTheDatabase0600) {
+  const std::string path = dir_.File("fresh.db");
+  ::umask(022);
+  ASSERT_TRUE(PrepareNewServerFile(path).ok());
+  auto store = ServerStore::Open(path, wall_);
+  ASSERT_TRUE(store.ok());
+  ASSERT_TRUE((*store)->Write({RowWrite{"customers", "c1", {{"name", S("x")}}}}).ok());
+  EXPECT_EQ(Mode(path), 0600u);
+  EXPECT_EQ(Mode(path + "-wal"), 0600u);
+  // A database made 0644 by an older build is tightened by init.
+  store->reset();
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  ASSERT_TRUE(PrepareNewServerFile(path).ok());
+  EXPECT_EQ(Mode(path), 0600u);
+  ASSERT_TRUE(CheckServerFile(path, 1000).ok());
+}
+
+}  // namespace
+}  // namespace fieldbook::server
