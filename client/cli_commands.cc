@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include "http_client.h"
 #include "pool_sync.h"
 #include "rep_reports.h"
+#include "replica_health.h"
 #include "sync_engine.h"
 
 namespace fieldbook::client::cli {
@@ -242,14 +244,15 @@ std::string CustomerLine(const Customer& c) {
 // ---------------------------------------------------------------------------------------------
 // Opening the replica.
 
-std::string ResolveReplicaPath(const CliContext& ctx, std::string* error) {
+// Only `init` (create) makes the replica's folder; every other command opens what exists.
+std::string ResolveReplicaPath(const CliContext& ctx, std::string* error, bool create) {
   std::string path = ctx.replica.empty() ? DefaultReplicaPath() : ctx.replica;
   if (path.empty()) {
     *error = "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)";
     return {};
   }
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (!dir.empty()) {
+  if (create && !dir.empty()) {
     std::error_code ec;
     if (!std::filesystem::exists(dir, ec)) {
       std::filesystem::create_directories(dir, ec);
@@ -268,22 +271,69 @@ SystemWallClock& Wall() {
   return wall;
 }
 
-// Opens the store or prints why not; nullptr on failure with *exit_code set.
-std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, int* exit_code) {
+// Opens the store or prints why not; nullptr on failure with *exit_code set. Only `init`
+// (create) makes a new replica: a missing file is a usage error (a mistyped --replica creates
+// nothing), a damaged one says so.
+std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, int* exit_code,
+                                       bool create = false) {
   std::string error;
-  const std::string path = ResolveReplicaPath(ctx, &error);
+  const std::string path = ResolveReplicaPath(ctx, &error, create);
   if (path.empty()) {
     *exit_code = Fail(ctx, what, "invalid_argument", error, kExitUsage);
     return nullptr;
   }
+  bool exists = true;
+  if (Status file = CheckReplicaFile(path); !file.ok()) {
+    exists = file.code() != StatusCode::kNotFound;
+    if (!create || exists) {
+      *exit_code = Fail(ctx, what, CodeName(file.code()), file.message(),
+                        file.code() == StatusCode::kNotFound ? kExitUsage : kExitFailure);
+      return nullptr;
+    }
+  }
   auto store = ClientStore::Open(path, Wall());
   if (!store.ok()) {
-    *exit_code =
-        Fail(ctx, what, CodeName(store.status().code()),
-             "cannot open the replica " + path + ": " + store.status().message(), kExitFailure);
+    std::string message = "cannot open the replica " + path + ": " + store.status().message();
+    if (exists && store.status().code() == StatusCode::kCorrupt) {
+      message +=
+          ". The replica is damaged; nothing was pushed from it. Run fieldbook-cli recover "
+          "to keep the writes it has not synced yet and rebuild it from the server.";
+    }
+    *exit_code = Fail(ctx, what, CodeName(store.status().code()), message, kExitFailure);
     return nullptr;
   }
   return std::move(store).value();
+}
+
+// The HTTP options of a set-up device: its private CA, when init was given one.
+HttpClientOptions HttpOptions(const ClientSettings& settings) {
+  HttpClientOptions options;
+  options.ca_file = settings.ca_file;
+  return options;
+}
+
+// Whether `url` is plain http:// to a host other than this machine (127.0.0.0/8, ::1, localhost).
+bool IsPlainHttpToAnotherHost(const std::string& url) {
+  const std::string scheme = "http://";
+  if (url.size() < scheme.size()) return false;
+  for (size_t i = 0; i < scheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(url[i])) != scheme[i]) return false;
+  }
+  std::string host = url.substr(scheme.size());
+  host = host.substr(0, host.find_first_of("/?#"));
+  if (const size_t at = host.rfind('@'); at != std::string::npos) host = host.substr(at + 1);
+  if (!host.empty() && host[0] == '[') {
+    host = host.substr(
+        1, host.find(']') == std::string::npos ? std::string::npos : host.find(']') - 1);
+  } else {
+    host = host.substr(0, host.find(':'));
+  }
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (host == "localhost" || host == "::1") return false;
+  if (host.rfind("127.", 0) == 0 && host.find_first_not_of("0123456789.") == std::string::npos) {
+    return false;
+  }
+  return true;
 }
 
 #define FB_OPEN_STORE_OR_RETURN(store, ctx, what)                         \
@@ -441,7 +491,21 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
   if (options.server.empty() || options.token.empty()) {
     return Fail(ctx, what, "invalid_argument", "--server and --token are required", kExitUsage);
   }
-  auto http = HttpClient::Create(options.server);
+  if (IsPlainHttpToAnotherHost(options.server) && !options.insecure_http) {
+    return Fail(ctx, what, "invalid_argument",
+                "refusing plain http:// to " + options.server +
+                    ": the device token and your customers would cross the network unencrypted. "
+                    "Use https:// (with --ca-file for a private CA), or give --insecure-http if "
+                    "this network is trusted",
+                kExitUsage);
+  }
+  HttpClientOptions http_options;
+  if (!options.ca_file.empty()) {
+    std::error_code ec;
+    const std::filesystem::path ca = std::filesystem::absolute(options.ca_file, ec);
+    http_options.ca_file = ec ? options.ca_file : ca.string();
+  }
+  auto http = HttpClient::Create(options.server, http_options);
   if (!http.ok()) {
     return Fail(ctx, what, "invalid_argument",
                 "bad server URL " + options.server + ": " + http.status().message(), kExitUsage);
@@ -449,6 +513,7 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
   ClientSettings settings;
   settings.server_url = (*http)->base_url();
   settings.device_token = options.token;
+  settings.ca_file = http_options.ca_file;
   bool verified = false;
   std::string offline_reason;
   auto reply = (*http)->Get("/v1/whoami", options.token);
@@ -503,7 +568,9 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
     return Fail(ctx, what, reply.status());
   }
 
-  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  int open_exit = kExitFailure;
+  std::unique_ptr<ClientStore> store = OpenStore(ctx, what, &open_exit, /*create=*/true);
+  if (!store) return open_exit;
   auto current = store->Settings();
   if (!current.ok()) return Fail(ctx, what, current.status());
   if (!current->rep_id.empty() && current->rep_id != settings.rep_id) {
@@ -542,6 +609,10 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
 int RunSync(const CliContext& ctx) {
   const char* what = "sync";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  // Never push from a damaged replica.
+  if (Status sound = QuickCheckReplica(store->replica().db()); !sound.ok()) {
+    return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
+  }
   auto settings = store->Settings();
   if (!settings.ok()) return Fail(ctx, what, settings.status());
   if (settings->server_url.empty() || settings->device_token.empty()) {
@@ -549,7 +620,8 @@ int RunSync(const CliContext& ctx) {
                 "this device is not set up yet: run fieldbook-cli init --server URL --token TOKEN",
                 kExitUsage);
   }
-  auto transport = HttpSyncTransport::Create(settings->server_url, settings->device_token);
+  auto transport = HttpSyncTransport::Create(settings->server_url, settings->device_token,
+                                             HttpOptions(*settings));
   if (!transport.ok()) {
     return Fail(ctx, what, "invalid_argument",
                 "the saved server URL " + settings->server_url +
@@ -557,7 +629,8 @@ int RunSync(const CliContext& ctx) {
                 kExitUsage);
   }
   // The public pool's claims and releases ride along (pool_sync.h).
-  auto pool_transport = HttpPoolTransport::Create(settings->server_url, settings->device_token);
+  auto pool_transport = HttpPoolTransport::Create(settings->server_url, settings->device_token,
+                                                  HttpOptions(*settings));
   std::unique_ptr<PoolSync> pool;
   if (pool_transport.ok()) pool = std::make_unique<PoolSync>(*store, **pool_transport);
   auto report = store->Sync(**transport, {}, pool.get());
@@ -588,7 +661,7 @@ int RunSync(const CliContext& ctx) {
   // has them offline; a failure here does not fail the sync.
   std::string reports_error;
   {
-    HttpClientOptions options;
+    HttpClientOptions options = HttpOptions(*settings);
     options.response_body_limit = 4u << 20;  // a report is a few kilobytes
     auto http = HttpClient::Create(settings->server_url, options);
     Result<std::string> fetched =
@@ -665,6 +738,9 @@ int RunSync(const CliContext& ctx) {
 int RunStatus(const CliContext& ctx) {
   const char* what = "status";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  if (Status sound = QuickCheckReplica(store->replica().db()); !sound.ok()) {
+    return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
+  }
   auto st = store->GetStatus();
   if (!st.ok()) return Fail(ctx, what, st.status());
   auto pool = store->PoolRequestSummary();

@@ -33,8 +33,15 @@ struct CliContext {
 struct InitOptions {
   std::string server;
   std::string token;
-  std::string rep;   // required when the server cannot be reached
-  std::string name;  // the rep's display name when set up offline
+  std::string rep;             // required when the server cannot be reached
+  std::string name;            // the rep's display name when set up offline
+  std::string ca_file;         // PEM file of the private CA that signed the server's certificate
+  bool insecure_http = false;  // allow http:// to a host other than this machine
+};
+
+struct RecoverOptions {
+  std::string server;  // when the damaged replica's settings cannot be read
+  std::string token;
 };
 
 // The replica path from the environment: FIELDBOOK_REPLICA, else
@@ -74,6 +81,11 @@ int RunPoolList(const CliContext& ctx);
 int RunPoolClaim(const CliContext& ctx, const std::string& customer);
 int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std::string& reason);
 int RunPoolRequests(const CliContext& ctx);
+
+// Rebuilds a damaged replica (issue 13): salvages its settings and the writes it has not synced
+// (replica_health.h), downloads the rep's data into a fresh replica, replays the salvaged writes
+// there and pushes them. The damaged file is kept beside it as <replica>.damaged-<UTC time>.
+int RunRecover(const CliContext& ctx, const RecoverOptions& options);
 
 }  // namespace fieldbook::client::cli
 

@@ -91,7 +91,21 @@ int main(int argc, char** argv) {
   init->add_option("--rep", init_options.rep,
                    "your rep id; required when the server cannot be reached");
   init->add_option("--name", init_options.name, "your name (offline set-up only)");
+  init->add_option("--ca-file", init_options.ca_file,
+                   "PEM file of the private CA that signed the server's certificate");
+  init->add_flag("--insecure-http", init_options.insecure_http,
+                 "allow plain http:// to a host other than this machine (trusted networks only)");
   init->callback([&] { action = [&] { return RunInit(ctx, init_options); }; });
+
+  RecoverOptions recover_options;
+  CLI::App* recover = leaf(&app, "recover",
+                           "rebuild a damaged replica from the server, keeping the changes it has "
+                           "not synced yet");
+  recover->add_option("--server", recover_options.server,
+                      "server URL, when the damaged replica's settings cannot be read");
+  recover->add_option("--token", recover_options.token,
+                      "this device's token, when the damaged replica's settings cannot be read");
+  recover->callback([&] { action = [&] { return RunRecover(ctx, recover_options); }; });
 
   CLI::App* sync = leaf(&app, "sync", "send local changes to the server and receive its changes");
   sync->callback([&] { action = [&] { return RunSync(ctx); }; });

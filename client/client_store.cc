@@ -18,6 +18,7 @@
 
 #include "client_store_internal.h"
 #include "fieldbook/sqlite_db.h"
+#include "replica_health.h"
 
 namespace fieldbook::client {
 
@@ -203,7 +204,10 @@ Status CheckCoordinates(const std::optional<double>& lat, const std::optional<do
 constexpr int kCustomerColumnCount = 27;
 
 // Visits that a later correction replaced do not count.
-#define FB_LIVE_VISIT "v.id NOT IN (SELECT voids_id FROM visits WHERE voids_id IS NOT NULL)"
+// A void counts only within its own customer (the server refuses any other).
+#define FB_LIVE_VISIT                                                                    \
+  "v.id NOT IN (SELECT vx.voids_id FROM visits vx WHERE vx.customer_id = v.customer_id " \
+  "AND vx.voids_id IS NOT NULL)"
 
 Customer ReadCustomer(const Statement& s, int b = 0) {
   Customer c;
@@ -576,6 +580,7 @@ Result<ClientSettings> ClientStore::Settings() {
   FB_ASSIGN_OR_RETURN(out.device_token, Setting("device_token"));
   FB_ASSIGN_OR_RETURN(out.rep_id, Setting("rep_id"));
   FB_ASSIGN_OR_RETURN(out.rep_name, Setting("rep_name"));
+  FB_ASSIGN_OR_RETURN(out.ca_file, Setting("ca_file"));
   return out;
 }
 
@@ -585,6 +590,7 @@ Status ClientStore::SaveSettings(const ClientSettings& settings) {
   FB_RETURN_IF_ERROR(PutSetting("device_token", settings.device_token));
   FB_RETURN_IF_ERROR(PutSetting("rep_id", settings.rep_id));
   FB_RETURN_IF_ERROR(PutSetting("rep_name", settings.rep_name));
+  FB_RETURN_IF_ERROR(PutSetting("ca_file", settings.ca_file));
   return txn->Commit();
 }
 
@@ -852,8 +858,8 @@ Result<std::vector<Customer>> ClientStore::ListCustomers(const CustomerFilter& f
           "   UNION SELECT v.customer_id FROM visits v WHERE v.next_follow_up < ?5"
           "     AND v.next_follow_up <> '' AND " FB_LIVE_VISIT
           "     AND v.check_in = (SELECT max(x.check_in) FROM visits x"
-          "       WHERE x.customer_id = v.customer_id AND x.id NOT IN"
-          "       (SELECT voids_id FROM visits WHERE voids_id IS NOT NULL))))"
+          "       WHERE x.customer_id = v.customer_id AND x.id NOT IN (SELECT y.voids_id"
+          "       FROM visits y WHERE y.customer_id = x.customer_id AND y.voids_id IS NOT NULL))))"
           " ORDER BY coalesce(nullif(c.name_latin, ''), c.name), c.id LIMIT ?6"));
   Stmt s(raw);
   auto opt = [&](int i, const std::optional<std::string>& v) {
@@ -1262,6 +1268,14 @@ class SearchIndexUpdater final : public PullObserver {
 
 Result<SyncReport> ClientStore::Sync(SyncTransport& transport, const SyncOptions& options,
                                      SyncExtension* extension) {
+  // Never push from a damaged replica (replica_health.h): checked before every push, and at
+  // least hourly otherwise.
+  FB_ASSIGN_OR_RETURN(int64_t pending, replica_->PendingWriteCount());
+  const uint64_t now = wall_.NowMs();
+  if (pending > 0 || last_quick_check_ms_ == 0 || now - last_quick_check_ms_ > kQuickCheckEveryMs) {
+    FB_RETURN_IF_ERROR(QuickCheckReplica(replica_->db()));
+    last_quick_check_ms_ = now == 0 ? 1 : now;
+  }
   SearchIndexUpdater indexer(*this);
   SyncEngine engine(*replica_, transport, options, &indexer, extension);
   Result<SyncReport> synced = engine.SyncOnce();

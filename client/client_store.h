@@ -36,6 +36,8 @@ struct ClientSettings {
   std::string device_token;
   std::string rep_id;
   std::string rep_name;
+  // PEM file of a private CA for the server's certificate ("" = the system's trust store).
+  std::string ca_file = {};
 };
 
 // One named field of a write: `value` is the new text, nullopt clears the field (NULL).
@@ -549,8 +551,11 @@ class ClientStore {
   Result<std::string> RequireRep();
   Result<std::string> ResolveId(const char* sql, const std::string& ref, const char* what);
 
+  static constexpr uint64_t kQuickCheckEveryMs = 3600 * 1000;
+
   WallClock& wall_;
   std::unique_ptr<Replica> replica_;
+  uint64_t last_quick_check_ms_ = 0;  // the last integrity check before a sync (0: never)
 };
 
 // Checks a calendar date "YYYY-MM-DD".

@@ -56,14 +56,21 @@ std::vector<std::string> ReasonLines(const std::vector<GradeReason>& reasons) {
   return out;
 }
 
+// The device's private CA (fieldbook-cli init --ca-file), when it has one.
+client::HttpClientOptions TrustFor(const client::ClientSettings& settings) {
+  client::HttpClientOptions options;
+  options.ca_file = settings.ca_file;
+  return options;
+}
+
 }  // namespace
 
 TransportFactory HttpTransports() {
   return
       [](const client::ClientSettings& settings) -> Result<std::unique_ptr<client::SyncTransport>> {
-        FB_ASSIGN_OR_RETURN(
-            std::unique_ptr<client::HttpSyncTransport> http,
-            client::HttpSyncTransport::Create(settings.server_url, settings.device_token));
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpSyncTransport> http,
+                            client::HttpSyncTransport::Create(
+                                settings.server_url, settings.device_token, TrustFor(settings)));
         return std::unique_ptr<client::SyncTransport>(std::move(http));
       };
 }
@@ -71,9 +78,9 @@ TransportFactory HttpTransports() {
 PoolTransportFactory HttpPoolTransports() {
   return
       [](const client::ClientSettings& settings) -> Result<std::unique_ptr<client::PoolTransport>> {
-        FB_ASSIGN_OR_RETURN(
-            std::unique_ptr<client::HttpPoolTransport> http,
-            client::HttpPoolTransport::Create(settings.server_url, settings.device_token));
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpPoolTransport> http,
+                            client::HttpPoolTransport::Create(
+                                settings.server_url, settings.device_token, TrustFor(settings)));
         return std::unique_ptr<client::PoolTransport>(std::move(http));
       };
 }
@@ -82,6 +89,7 @@ ReportsFetcher HttpReports() {
   return
       [](const client::ClientSettings& settings, const std::string& today) -> Result<std::string> {
         client::HttpClientOptions options;
+        options.ca_file = settings.ca_file;
         options.response_body_limit = 4u << 20;  // a report is a few kilobytes
         FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpClient> http,
                             client::HttpClient::Create(settings.server_url, options));

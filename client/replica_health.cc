@@ -1,0 +1,247 @@
+#include "replica_health.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+
+#include "fieldbook/catalog.h"
+#include "fieldbook/db_integrity.h"
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+constexpr char kSqliteMagic[] = "SQLite format 3";  // 16 bytes with its NUL
+
+const char* kRecoverHint =
+    " Nothing was pushed from it. Run fieldbook-cli recover to keep the writes it has not synced "
+    "yet and rebuild it from the server.";
+
+std::string Quoted(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    out += c;
+    if (c == '"') out += '"';
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+Status CheckReplicaFile(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return Status::NotFound("no replica at " + path +
+                              ": set this device up with fieldbook-cli init --server URL --token "
+                              "TOKEN (only init creates a replica; check --replica)");
+    }
+    return Status::Io("cannot read the replica " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
+  if (st.st_size == 0) {
+    return Status::Corrupt(
+        "the replica " + path +
+        " is empty (0 bytes): it is damaged and everything it held is gone, including writes not "
+        "synced yet and the device token. Move it away and set the device up again with "
+        "fieldbook-cli init.");
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Io("cannot read the replica " + path + ": " + std::strerror(errno));
+  char header[sizeof kSqliteMagic] = {};
+  const ssize_t n = ::read(fd, header, sizeof header);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof header) ||
+      std::memcmp(header, kSqliteMagic, sizeof header) != 0) {
+    return Status::Corrupt("the replica " + path +
+                           " is damaged: its first page is not a SQLite header." + kRecoverHint);
+  }
+  return Status::Ok();
+}
+
+Status QuickCheckReplica(Db& db, int64_t max_ms) {
+  const QuickCheckResult check = QuickCheck(db, max_ms);
+  if (check.ok()) return Status::Ok();
+  return Status::Corrupt("the replica " + db.path() + " is damaged (" + check.Summary() + ")." +
+                         kRecoverHint);
+}
+
+Result<Salvage> SalvageReplica(const std::string& path) {
+  DbOptions options;
+  options.read_only = true;
+  options.create = false;
+  options.wal = false;
+  auto opened = Db::Open(path, options);
+  if (!opened.ok()) {
+    return Status::Corrupt("nothing can be read from " + path + ": " + opened.status().message());
+  }
+  Db& db = **opened;
+  Salvage out;
+
+  if (auto settings = db.Prepare("SELECT key, value FROM fb_settings"); settings.ok()) {
+    while (true) {
+      auto row = (*settings)->Step();
+      if (!row.ok()) {
+        ++out.unreadable_parts;
+        break;
+      }
+      if (!*row) break;
+      const std::string key = (*settings)->Text(0), value = (*settings)->Text(1);
+      if (key == "server_url") out.server_url = value;
+      if (key == "device_token") out.device_token = value;
+      if (key == "rep_id") out.rep_id = value;
+      if (key == "rep_name") out.rep_name = value;
+      if (key == "ca_file") out.ca_file = value;
+    }
+    (*settings)->Reset();
+  } else {
+    ++out.unreadable_parts;
+  }
+
+  auto catalog = Catalog::Load(db);
+  if (!catalog.ok()) {
+    ++out.unreadable_parts;
+    return out;  // the tables cannot be read: only the settings are saved
+  }
+
+  // The outbox, a stretch at a time: a damaged page stops a scan, so the next one seeks past it,
+  // further each time it fails again.
+  std::map<std::pair<int, std::string>, uint64_t> masks;
+  std::vector<std::pair<int, std::string>> order;
+  auto scan = db.Prepare(
+      "SELECT seq, tbl, row_id, cols FROM fb_outbox WHERE seq > ? ORDER BY seq LIMIT 512");
+  if (!scan.ok()) {
+    ++out.unreadable_parts;
+  } else {
+    int64_t after = -1;
+    int64_t skip = 1;
+    while (skip < (int64_t{1} << 40)) {
+      Statement& s = **scan;
+      s.Reset();
+      s.Bind(1, after);
+      size_t read = 0;
+      bool failed = false;
+      while (true) {
+        auto row = s.Step();
+        if (!row.ok()) {
+          failed = true;
+          break;
+        }
+        if (!*row) break;
+        ++read;
+        after = s.Int(0);
+        std::pair<int, std::string> key{static_cast<int>(s.Int(1)), s.Text(2)};
+        auto [it, fresh] = masks.emplace(key, 0);
+        it->second |= static_cast<uint64_t>(s.Int(3));
+        if (fresh) order.push_back(std::move(key));
+        ++out.outbox_entries;
+      }
+      s.Reset();
+      if (failed) {
+        ++out.unreadable_parts;
+        after += skip;
+        skip *= 2;
+        continue;
+      }
+      if (read == 0) break;
+      skip = 1;
+    }
+  }
+
+  for (const auto& key : order) {
+    const TableInfo* t = catalog->ByCode(key.first);
+    const std::string name =
+        (t != nullptr ? t->name : "table" + std::to_string(key.first)) + "/" + key.second;
+    if (t == nullptr) {
+      out.lost.push_back(name);
+      continue;
+    }
+    const uint64_t mask = masks[key];
+    std::vector<std::string> columns;
+    for (size_t i = 0; i < t->columns.size(); ++i) {
+      if ((mask >> i) & 1u) columns.push_back(t->columns[i]);
+    }
+    if (columns.empty()) continue;
+    std::string sql = "SELECT ";
+    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + Quoted(columns[i]);
+    sql += " FROM " + Quoted(t->name) + " WHERE id = ?";
+    auto stmt = db.Prepare(sql);
+    if (!stmt.ok()) {
+      out.lost.push_back(name);
+      ++out.unreadable_parts;
+      continue;
+    }
+    (*stmt)->Bind(1, key.second);
+    auto row = (*stmt)->Step();
+    if (!row.ok() || !*row) {
+      (*stmt)->Reset();
+      out.lost.push_back(name);
+      ++out.unreadable_parts;
+      continue;
+    }
+    SalvagedRow salvaged{t->name, key.second, {}};
+    for (size_t i = 0; i < columns.size(); ++i) {
+      salvaged.columns.emplace_back(columns[i], (*stmt)->Get(static_cast<int>(i)));
+    }
+    (*stmt)->Reset();
+    out.rows.push_back(std::move(salvaged));
+  }
+  return out;
+}
+
+Result<size_t> ReplaySalvage(Db& fresh, const Salvage& salvage) {
+  FB_ASSIGN_OR_RETURN(Catalog catalog, Catalog::Load(fresh));
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(fresh));
+  size_t written = 0;
+  for (const SalvagedRow& row : salvage.rows) {
+    const TableInfo* t = catalog.Find(row.table);
+    if (t == nullptr) continue;
+    std::vector<const std::pair<std::string, Value>*> columns;
+    for (const auto& c : row.columns) {
+      if (t->ColumnIndex(c.first) >= 0) columns.push_back(&c);
+    }
+    if (columns.empty()) continue;
+    // Names below come from the catalog of the fresh replica, never from the damaged file.
+    FB_ASSIGN_OR_RETURN(Statement * exists,
+                        fresh.Prepare("SELECT 1 FROM " + Quoted(t->name) + " WHERE id = ?"));
+    exists->Bind(1, row.row_id);
+    FB_ASSIGN_OR_RETURN(bool found, exists->Step());
+    exists->Reset();
+    std::string sql;
+    if (found) {
+      if (t->is_fact()) continue;  // already recorded: facts never change
+      // Columns only the server writes (a new customer's owner) are the server's by now.
+      std::erase_if(columns, [&](const auto* c) { return t->IsServerOwned(c->first); });
+      if (columns.empty()) continue;
+      sql = "UPDATE " + Quoted(t->name) + " SET ";
+      for (size_t i = 0; i < columns.size(); ++i) {
+        sql += (i ? ", " : "") + Quoted(columns[i]->first) + " = ?" + std::to_string(i + 2);
+      }
+      sql += " WHERE id = ?1";
+    } else {
+      sql = "INSERT INTO " + Quoted(t->name) + " (id";
+      std::string params = "?1";
+      for (size_t i = 0; i < columns.size(); ++i) {
+        sql += ", " + Quoted(columns[i]->first);
+        params += ", ?" + std::to_string(i + 2);
+      }
+      sql += ") VALUES (" + params + ")";
+    }
+    FB_ASSIGN_OR_RETURN(Statement * write, fresh.Prepare(sql));
+    write->Bind(1, row.row_id);
+    for (size_t i = 0; i < columns.size(); ++i) {
+      write->Bind(static_cast<int>(i + 2), columns[i]->second);
+    }
+    FB_RETURN_IF_ERROR(write->Run());
+    ++written;
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return written;
+}
+
+}  // namespace fieldbook::client
