@@ -272,9 +272,11 @@ TEST_F(CliIntegrationTest, ExitCodesTellUsageUnreachableAndRefusedApart) {
   EXPECT_TRUE(Contains(no_rep.err, "--rep")) << no_rep.err;
   Ok("new", {"init", "--server", "http://127.0.0.1:1", "--token", "t", "--rep", "rep-a"});
 
-  // A replica in a directory that does not exist yet is created, private.
+  // Only init creates a replica (issue 13): in a directory that does not exist yet too, private.
   const std::string nested = dir_.File("deep/er/replica.db");
-  CommandResult created = RunCli({"--replica", nested, "status"});
+  EXPECT_EQ(RunCli({"--replica", nested, "status"}).exit_code, 2);
+  CommandResult created = RunCli({"--replica", nested, "init", "--server", "http://127.0.0.1:1",
+                                  "--token", "t", "--rep", "rep-a"});
   EXPECT_EQ(created.exit_code, 0) << created.err;
   struct stat st {};
   ASSERT_EQ(stat(nested.c_str(), &st), 0);

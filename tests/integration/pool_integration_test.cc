@@ -13,6 +13,7 @@
 #include "fieldbook/grading.h"
 #include "http_client.h"
 #include "integration/server_fixture.h"
+#include "server_store.h"
 #include "support/sync_fixture.h"
 #include "sync_engine.h"
 
@@ -55,13 +56,20 @@ class PoolIntegrationTest : public ServerFixture {
     return r.out;
   }
 
-  void AddCustomer(Replica& r, const std::string& id, const std::string& owner,
-                   const std::string& territory) {
-    ASSERT_TRUE(Exec(r.db(),
-                     "INSERT INTO customers (id, name, city, owner_rep_id, territory_id, "
-                     "customer_type) VALUES (?, ?, '广州', ?, ?, 'garage')",
-                     {Value(id), Value("汽修 " + id), Value(owner), Value(territory)})
-                    .ok());
+  // A garage in `territory` held by `owner`, written on the server (a device may not set a
+  // customer's territory, issue 13); the owner's device receives it at its next sync.
+  void AddCustomer(const std::string& id, const std::string& owner, const std::string& territory) {
+    auto store = server::ServerStore::Open(db_, wall_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto written = (*store)->Write({RowWrite{"customers",
+                                             id,
+                                             {{"name", Value("汽修 " + id)},
+                                              {"city", Value(std::string("广州"))},
+                                              {"owner_rep_id", Value(owner)},
+                                              {"territory_id", Value(territory)},
+                                              {"customer_type", Value(std::string("garage"))}}}});
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    ASSERT_TRUE(written->rejections.empty()) << written->rejections[0].reason;
   }
 
   void AddVisit(Replica& r, const std::string& id, const std::string& customer,
@@ -86,7 +94,7 @@ class PoolIntegrationTest : public ServerFixture {
 TEST_F(PoolIntegrationTest, TwoRepsRacingForAPooledCustomerOneWinsAndTheOtherIsToldWhy) {
   auto a = OpenReplica("a");
   auto b = OpenReplica("b");
-  AddCustomer(*b, "c-pool", "rep-b", gz_);
+  AddCustomer("c-pool", "rep-b", gz_);
   AddVisit(*b, "v-b", "c-pool", "rep-b", today_);
   ASSERT_TRUE(Sync(*b, token_b_).ok());
   ASSERT_TRUE(Sync(*a, token_a_).ok());
@@ -202,10 +210,10 @@ TEST_F(PoolIntegrationTest, TwoRepsRacingForAPooledCustomerOneWinsAndTheOtherIsT
 TEST_F(PoolIntegrationTest, ARepsDeviceLosesAReclaimedCustomerAndGainsAClaimedOne) {
   auto a = OpenReplica("a");
   auto b = OpenReplica("b");
-  AddCustomer(*a, "c-old", "rep-a", gz_);   // no visit: reclaim due 30 days from today
-  AddCustomer(*a, "c-busy", "rep-a", gz_);  // a visit dated day +20 keeps it 20 days longer
+  AddCustomer("c-old", "rep-a", gz_);   // no visit: reclaim due 30 days from today
+  AddCustomer("c-busy", "rep-a", gz_);  // a visit dated day +20 keeps it 20 days longer
   AddVisit(*a, "v-busy", "c-busy", "rep-a", today_ + 20);
-  AddCustomer(*b, "c-b", "rep-b", gz_);
+  AddCustomer("c-b", "rep-b", gz_);
   AddVisit(*b, "v-b", "c-b", "rep-b", today_ + 20);  // not due in the reclaims below either
   ASSERT_TRUE(Sync(*a, token_a_).ok());
   ASSERT_TRUE(Sync(*b, token_b_).ok());
@@ -273,8 +281,8 @@ TEST_F(PoolIntegrationTest, ARepsDeviceLosesAReclaimedCustomerAndGainsAClaimedOn
 TEST_F(PoolIntegrationTest, AManagerRebalancesATerritoryWithADryRunThenApplies) {
   auto a = OpenReplica("a");
   auto c = OpenReplica("c");
-  AddCustomer(*a, "c-sz", "rep-a", sz_);  // a GD-SZ garage held by a GD-GZ rep
-  AddCustomer(*a, "c-gz", "rep-a", gz_);
+  AddCustomer("c-sz", "rep-a", sz_);  // a GD-SZ garage held by a GD-GZ rep
+  AddCustomer("c-gz", "rep-a", gz_);
   ASSERT_TRUE(Sync(*a, token_a_).ok());
   ASSERT_TRUE(Sync(*c, token_c_).ok());
 
