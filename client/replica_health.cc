@@ -120,7 +120,7 @@ Result<Salvage> SalvageReplica(const std::string& path) {
   } else {
     int64_t after = -1;
     int64_t skip = 1;
-    while (skip < (int64_t{1} << 40)) {
+    while (skip < (int64_t{1} << 62)) {  // seq is the hlc: far apart
       Statement& s = **scan;
       s.Reset();
       s.Bind(1, after);
