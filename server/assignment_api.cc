@@ -208,7 +208,10 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     if (request.body.size() > kMaxPoolBodyBytes) {
       return JsonError(413, "too_large", "assignment rules are limited to 64 KiB");
     }
-    auto version = assignment.SetRules(request.body, actor);
+    // The body SyncService parsed before taking the store's lock, when it was JSON.
+    auto version = request.json != nullptr && !request.json->is_null()
+                       ? assignment.SetParsedRules(*request.json, actor)
+                       : assignment.SetRules(request.body, actor);
     if (!version.ok()) return StatusResponse(version.status());
     return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
   }

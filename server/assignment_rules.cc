@@ -237,6 +237,11 @@ Result<AssignmentRules> ParseAssignmentRules(std::string_view json,
   boost::system::error_code ec;
   boost::json::value root = boost::json::parse(json, ec);
   if (ec) return Status::InvalidArgument("assignment rules are not valid JSON: " + ec.message());
+  return ParseAssignmentRules(root, known_tiers);
+}
+
+Result<AssignmentRules> ParseAssignmentRules(const boost::json::value& root,
+                                             const std::vector<std::string>& known_tiers) {
   if (!root.is_object()) return Status::InvalidArgument("assignment rules must be a JSON object");
   const boost::json::object& o = root.as_object();
   AssignmentRules r;

@@ -18,6 +18,10 @@
 
 #include "fieldbook/status.h"
 
+namespace boost::json {
+class value;
+}
+
 namespace fieldbook::server {
 
 // Ordered: a rule asking for senior is met by senior and key_account.
@@ -64,6 +68,9 @@ struct AssignmentRules {
 // ("pool.reclaim_days.A: must be a whole number between 0 and 3650, not -3"). Tier names are
 // checked against `known_tiers` (the grading tiers) unless it is empty.
 Result<AssignmentRules> ParseAssignmentRules(std::string_view json,
+                                             const std::vector<std::string>& known_tiers);
+// The same for rules already parsed as JSON (request bodies are parsed before the store's lock).
+Result<AssignmentRules> ParseAssignmentRules(const boost::json::value& root,
                                              const std::vector<std::string>& known_tiers);
 std::string AssignmentRulesToJson(const AssignmentRules& rules);
 

@@ -68,6 +68,17 @@ Result<AssignmentRules> AssignmentStore::CurrentRules() {
 Result<int> AssignmentStore::SetRules(const std::string& json, const std::string& actor) {
   FB_ASSIGN_OR_RETURN(std::vector<std::string> tiers, TierOrder());
   FB_ASSIGN_OR_RETURN(AssignmentRules parsed, ParseAssignmentRules(json, tiers));
+  return StoreRules(std::move(parsed), actor);
+}
+
+Result<int> AssignmentStore::SetParsedRules(const boost::json::value& json,
+                                            const std::string& actor) {
+  FB_ASSIGN_OR_RETURN(std::vector<std::string> tiers, TierOrder());
+  FB_ASSIGN_OR_RETURN(AssignmentRules parsed, ParseAssignmentRules(json, tiers));
+  return StoreRules(std::move(parsed), actor);
+}
+
+Result<int> AssignmentStore::StoreRules(AssignmentRules parsed, const std::string& actor) {
   Db& db = store_.hub().db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_ASSIGN_OR_RETURN(AssignmentRules current, CurrentRules());

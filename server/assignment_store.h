@@ -49,6 +49,8 @@ class AssignmentStore {
   Result<AssignmentRules> CurrentRules();
   // Validates (tier names against the grading tiers), stores a new version. Returns it.
   Result<int> SetRules(const std::string& json, const std::string& actor);
+  // The same for a body already parsed as JSON.
+  Result<int> SetParsedRules(const boost::json::value& json, const std::string& actor);
   // The grading tiers from most to least valuable: the VIP tier, then the tiers in order.
   Result<std::vector<std::string>> TierOrder();
 
@@ -68,6 +70,7 @@ class AssignmentStore {
   Result<AssignmentPlan> Apply(const std::string& territory, const std::string& actor);
 
  private:
+  Result<int> StoreRules(AssignmentRules parsed, const std::string& actor);
   ServerStore& store_;
   WallClock& wall_;
 };

@@ -69,6 +69,15 @@ std::string GradingStore::RulesJson(const std::pair<GradingRules, int>& rules_an
 
 Result<int> GradingStore::SetRules(const std::string& json, const std::string& actor) {
   FB_ASSIGN_OR_RETURN(GradingRules parsed, ParseGradingRules(json));
+  return StoreRules(std::move(parsed), actor);
+}
+
+Result<int> GradingStore::SetParsedRules(const boost::json::value& json, const std::string& actor) {
+  FB_ASSIGN_OR_RETURN(GradingRules parsed, ParseGradingRules(json));
+  return StoreRules(std::move(parsed), actor);
+}
+
+Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& actor) {
   Db& db = store_.hub().db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_ASSIGN_OR_RETURN(auto current, CurrentRules());

@@ -78,6 +78,8 @@ class GradingStore {
   static std::string RulesJson(const std::pair<GradingRules, int>& rules_and_version);
   // Validates, stores a new version and replicates it to every device. Returns the new version.
   Result<int> SetRules(const std::string& json, const std::string& actor);
+  // The same for a body already parsed as JSON.
+  Result<int> SetParsedRules(const boost::json::value& json, const std::string& actor);
 
   Result<GradeRun> GradeAll(int32_t today);
   Result<std::vector<GradeRun>> Runs(size_t last);
@@ -94,6 +96,7 @@ class GradingStore {
                                               int window_days);
 
  private:
+  Result<int> StoreRules(GradingRules parsed, const std::string& actor);
   ServerStore& store_;
 };
 

@@ -280,6 +280,10 @@ Result<GradingRules> ParseGradingRules(std::string_view json) {
   boost::system::error_code ec;
   boost::json::value root = boost::json::parse(json, ec);
   if (ec) return Status::InvalidArgument("grading rules are not valid JSON: " + ec.message());
+  return ParseGradingRules(root);
+}
+
+Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
   if (!root.is_object()) return Status::InvalidArgument("grading rules must be a JSON object");
   const boost::json::object& o = root.as_object();
   GradingRules r;

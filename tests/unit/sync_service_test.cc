@@ -140,6 +140,29 @@ TEST_F(SyncServiceTest, JsonBodiesHaveTheirOwnLimitAndAreParsedBeforeTheStoreLoc
   EXPECT_EQ(response.body.find("malformed"), std::string::npos) << response.body;
 }
 
+// The rules routes validate the document SyncService parsed (no second parse under the lock).
+TEST_F(SyncServiceTest, RulesBodiesAreValidatedFromTheParsedDocument) {
+  HttpRequest put = Head("PUT", "/v1/admin/grading", manager_);
+  put.admitted = service_->Admit(put).context;
+  put.body = R"({"window_days": 180})";
+  const HttpResponse ok = service_->Handle(put);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.body.find("\"version\""), std::string::npos) << ok.body;
+  put.body = R"({"window_days": 1})";
+  const HttpResponse bad = service_->Handle(put);
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_NE(bad.body.find("window_days"), std::string::npos) << bad.body;
+  put.body = "not json";
+  EXPECT_EQ(service_->Handle(put).status, 400);
+
+  HttpRequest assignment = Head("PUT", "/v1/admin/assignment", manager_);
+  assignment.admitted = service_->Admit(assignment).context;
+  assignment.body = R"({"unknown_field": 1})";
+  const HttpResponse refused = service_->Handle(assignment);
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_NE(refused.body.find("unknown_field"), std::string::npos) << refused.body;
+}
+
 TEST_F(SyncServiceTest, WaitsForTheStoreLockAreMeasured) {
   for (int i = 0; i < 3; ++i) service_->Handle(Head("GET", "/v1/whoami", rep_));
   const std::string text = metrics_.RenderPrometheus();

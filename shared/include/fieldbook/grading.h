@@ -31,6 +31,10 @@
 
 #include "fieldbook/status.h"
 
+namespace boost::json {
+class value;
+}
+
 namespace fieldbook {
 
 // Days since 1970-01-01 (UTC). Parses "YYYY-MM-DD" and ISO-8601 timestamps ("2026-11-23T08:00Z").
@@ -73,6 +77,9 @@ struct GradingRules {
 // Parses and validates rules. Missing fields take the defaults above; unknown fields and bad
 // values are errors that name the field ("monetary.thresholds: must be 4 ascending numbers").
 Result<GradingRules> ParseGradingRules(std::string_view json);
+// The same for rules already parsed as JSON (the server parses request bodies before it takes
+// the store's lock).
+Result<GradingRules> ParseGradingRules(const boost::json::value& root);
 std::string GradingRulesToJson(const GradingRules& rules);
 // The default rules as documented JSON, for `grading show` on a fresh server.
 std::string DefaultGradingRulesJson();
