@@ -606,7 +606,7 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
   return kExitOk;
 }
 
-int RunSync(const CliContext& ctx) {
+int RunSync(const CliContext& ctx, uint32_t page_rows) {
   const char* what = "sync";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   // Never push from a damaged replica.
@@ -633,7 +633,12 @@ int RunSync(const CliContext& ctx) {
                                                   HttpOptions(*settings));
   std::unique_ptr<PoolSync> pool;
   if (pool_transport.ok()) pool = std::make_unique<PoolSync>(*store, **pool_transport);
-  auto report = store->Sync(**transport, {}, pool.get());
+  SyncOptions sync_options;
+  if (page_rows > 0) {
+    sync_options.page_rows = page_rows;
+    sync_options.max_page_rows = page_rows;
+  }
+  auto report = store->Sync(**transport, sync_options, pool.get());
   if (!report.ok()) {
     const Status& s = report.status();
     auto pending = store->replica().PendingWriteCount();
@@ -683,6 +688,8 @@ int RunSync(const CliContext& ctx) {
         {"evicted", r.customers_evicted},
         {"evictions_deferred", r.evictions_deferred},
         {"rebuilt", r.rebuilt},
+        {"server_restored", r.server_restored},
+        {"rows_repushed", r.rows_repushed},
         {"cursor", r.cursor},
         {"round_trips", r.round_trips},
         {"clock_skew_ms", r.hub_clock_skew_ms},
@@ -710,6 +717,13 @@ int RunSync(const CliContext& ctx) {
     std::cout << "; " << r.evictions_deferred << " more leave once your changes to them land";
   }
   std::cout << "\n";
+  if (r.server_restored) {
+    std::cout << "  restored: the server had been restored from a backup and may have lost changes "
+                 "you synced earlier; "
+              << Plural(static_cast<int64_t>(r.rows_repushed), "record", "records")
+              << " of yours on this device were sent again, so nothing of yours that this device "
+                 "still holds is lost\n";
+  }
   if (r.rebuilt) std::cout << "  rebuilt:  the replica was downloaded afresh\n";
   if (r.verified) {
     std::cout << "  verified: this replica was checked against the server";

@@ -108,7 +108,11 @@ int main(int argc, char** argv) {
   recover->callback([&] { action = [&] { return RunRecover(ctx, recover_options); }; });
 
   CLI::App* sync = leaf(&app, "sync", "send local changes to the server and receive its changes");
-  sync->callback([&] { action = [&] { return RunSync(ctx); }; });
+  uint32_t sync_page_rows = 0;
+  sync->add_option("--page-rows", sync_page_rows,
+                   "rows per pull page (default: growing from 1000 to the server's cap)")
+      ->check(CLI::Range(1, 5000));
+  sync->callback([&] { action = [&] { return RunSync(ctx, sync_page_rows); }; });
 
   CLI::App* status =
       leaf(&app, "status", "pending changes, last sync, server, review list, clock skew");

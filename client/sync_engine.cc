@@ -81,6 +81,8 @@ struct Timed {
 // A pull requested while the previous page was being stored.
 struct Prefetched {
   uint64_t cursor = 0;
+  std::string snapshot_token;
+  uint64_t epoch = 0;
   std::future<Timed> answer;
 };
 
@@ -132,6 +134,8 @@ Status SyncEngine::Rounds(SyncReport& report) {
     SyncRequest request;
     request.replica_id = replica_.replica_id();
     request.pull_cursor = replica_.cursor();
+    request.snapshot_token = replica_.snapshot_token();
+    request.epoch = replica_.epoch();
     request.page_limit = page_limit;
     if (push) {
       request.has_push = true;
@@ -149,7 +153,9 @@ Status SyncEngine::Rounds(SyncReport& report) {
     if (prefetched.answer.valid()) {
       Timed early = prefetched.answer.get();
       // Only the very request this round trip would send: no push, the same cursor.
-      if (!request.has_push && !request.has_digests && prefetched.cursor == request.pull_cursor) {
+      if (!request.has_push && !request.has_digests && prefetched.cursor == request.pull_cursor &&
+          prefetched.snapshot_token == request.snapshot_token &&
+          prefetched.epoch == request.epoch) {
         answer.emplace(std::move(early));
       }
     }
@@ -177,7 +183,18 @@ Status SyncEngine::Rounds(SyncReport& report) {
       report.rows_pushed += request.push.rows.size();
       report.rows_rejected += response.push_result.rejections.size();
     }
-    if (response.rebuild) {
+    // The server lost history this device saw (restored from a backup): the device pushes its own
+    // writes again -- the server may have lost some it had acknowledged -- then rebuilds.
+    const bool epoch_changed =
+        replica_.epoch() != 0 && response.epoch != 0 && response.epoch != replica_.epoch();
+    if ((response.restored || epoch_changed) && !replica_.rebuild_wanted()) {
+      FB_ASSIGN_OR_RETURN(
+          size_t queued,
+          replica_.PrepareRestoreRecovery(response.epoch != 0 ? response.epoch : replica_.epoch()));
+      report.server_restored = true;
+      report.rows_repushed += queued;
+    }
+    if (response.rebuild || replica_.rebuild_wanted()) {
       FB_ASSIGN_OR_RETURN(int64_t pending, replica_.PendingWriteCount());
       if (pending > 0) continue;  // land every local write before starting over
       FB_RETURN_IF_ERROR(replica_.ResetForRebuild());
@@ -195,15 +212,22 @@ Status SyncEngine::Rounds(SyncReport& report) {
       SyncRequest next;
       next.replica_id = request.replica_id;
       next.pull_cursor = std::max(request.pull_cursor, response.pull.cursor);
+      next.snapshot_token = response.snapshot ? response.snapshot_token : request.snapshot_token;
+      next.epoch = response.epoch != 0 ? response.epoch : request.epoch;
       next.page_limit = page_limit;
       prefetched.cursor = next.pull_cursor;
+      prefetched.snapshot_token = next.snapshot_token;
+      prefetched.epoch = next.epoch;
       prefetched.answer = std::async(std::launch::async, [this, next = std::move(next)] {
         const SteadyClock::time_point sent = SteadyClock::now();
         Result<SyncResponse> r = transport_.Exchange(next);
         return Timed{std::move(r), sent, SteadyClock::now()};
       });
     }
-    FB_ASSIGN_OR_RETURN(PullStats stats, replica_.ApplyPull(response.pull));
+    FB_ASSIGN_OR_RETURN(
+        PullStats stats,
+        replica_.ApplyPull(response.pull, PullPosition{response.snapshot, response.snapshot_token,
+                                                       response.epoch}));
     ++report.pages;
     report.rows_received += stats.rows_received;
     report.customers_evicted += stats.customers_evicted;

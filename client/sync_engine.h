@@ -6,7 +6,10 @@
 // byte for byte; the cursor only moves after a page is stored); refused rows go to the review list
 // and never block the rest; a customer that moved to another rep is purged only after this
 // device's pending writes for it are acknowledged; when the server says the cursor is too old, the
-// device pushes everything it has, then rebuilds from a fresh snapshot.
+// device pushes everything it has, then rebuilds from a fresh snapshot. A first sync and every
+// rebuild receive a snapshot of the rep's scope, resumable after a kill at any page; when the
+// server was restored from a backup, the device first pushes again every write of its own it still
+// holds (the server keeps what it has and takes what it lost), then rebuilds.
 //
 // While a pulled page is being stored, the engine already asks for the next one (the same
 // request the next round trip would send: no push, the cursor the page leads to), so a long pull
@@ -77,6 +80,10 @@ struct SyncReport {
   size_t customers_evicted = 0;
   size_t evictions_deferred = 0;
   bool rebuilt = false;
+  // The server had been restored from a backup (docs/sync.md, "Restores"): this device's own
+  // writes were sent again (rows_repushed rows held some) before it was rebuilt.
+  bool server_restored = false;
+  size_t rows_repushed = 0;
   uint64_t cursor = 0;
   int64_t hub_clock_skew_ms = 0;  // local wall clock minus the hub's, at the last round trip
   // Verification (docs/sync.md, "Verification and repair"): the server compared this device's

@@ -22,6 +22,8 @@
 #   2  Replica verification: BucketDigest; SyncRequest.hasDigests, .digestBuckets, .digestSchema,
 #      .digests; SyncResponse.verify, .verifyDeep, .digestsChecked, .repairBuckets, .repair
 #      (docs/sync.md, "Verification and repair").
+#   3  Scope snapshots and restore epochs: SyncRequest.snapshotToken, .epoch; SyncResponse.snapshot,
+#      .snapshotToken, .epoch, .restored (docs/sync.md, "Pulling").
 #
 # Identifiers (set ids, replica ids, table names, row ids, column names, customer ids) are
 # non-empty UTF-8 of bounded length; text values are UTF-8. Limits are enforced by the decoder
@@ -148,6 +150,14 @@ struct SyncRequest {
                               # the hub compares only when it has the same
   digests @9 :List(BucketDigest);
                               # every non-empty (table, bucket), each once; absent = empty
+
+  # Snapshots and restores (version 3).
+  snapshotToken @10 :Text;    # where to resume the snapshot the hub is sending (the last
+                              # SyncResponse.snapshotToken stored); empty = none. Opaque to the
+                              # replica; at most 512 bytes (kMaxSnapshotTokenBytes); the hub
+                              # parses and checks it.
+  epoch @11 :UInt64;          # the hub epoch the replica's cursor and token belong to (the last
+                              # SyncResponse.epoch it stored); 0 = none yet
 }
 
 # Hub -> replica: the outcome of the push (if any) and one page of changes to apply.
@@ -171,4 +181,15 @@ struct SyncResponse {
                               # digest of each; each (table, bucket) once
   repair @11 :ChangeSet;      # every row of those buckets in the replica's scope, tombstones
                               # included, whole (like pull rows); setId and replicaId may be empty
+
+  # Snapshots and restores (version 3).
+  snapshot @12 :Bool;         # `pull` is a page of a snapshot of the replica's scope: rows as of
+                              # one hub sequence S, not changes after the cursor
+  snapshotToken @13 :Text;    # when `snapshot`: where the next page resumes (send it back as
+                              # SyncRequest.snapshotToken); empty = the snapshot is complete and
+                              # pull.cursor is S, the cursor to pull changes from
+  epoch @14 :UInt64;          # the hub's epoch: a new one after every restore from a backup
+  restored @15 :Bool;         # with `rebuild`: the hub lost history this replica had seen (a restore;
+                              # the epoch changed or the cursor is ahead of the hub): push your own
+                              # writes again, then rebuild
 }

@@ -326,6 +326,9 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
     const uint64_t floor = latest + options.seq_gap;
     FB_RETURN_IF_ERROR(store->hub().AdvanceSeq(floor));
     FB_ASSIGN_OR_RETURN(info.history_floor, store->RaiseHistoryFloor(floor));
+    // A new epoch: devices learn that the history they saw is gone, push their own writes again
+    // (the backup may lack some the server had acknowledged) and rebuild (docs/sync.md).
+    FB_RETURN_IF_ERROR(store->NewEpoch().status());
     FB_RETURN_IF_ERROR(txn->Commit());
   }
   // The audit log never loses an entry: those written after the backup are carried over from the

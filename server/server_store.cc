@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <random>
+
 #include "audit_store.h"
 #include "device_tokens.h"
 #include "fieldbook/canonical_export.h"
@@ -53,12 +56,32 @@ class RepScope final : public PullScope {
   Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) override {
     return store_.ScopeEventsAfter(rep_, cursor, limit);
   }
+  const std::vector<std::string>& SortedCustomers() override {
+    if (sorted_.size() != customers_.size()) {
+      sorted_.assign(customers_.begin(), customers_.end());
+      std::sort(sorted_.begin(), sorted_.end());
+    }
+    return sorted_;
+  }
 
  private:
   ServerStore& store_;
   std::string rep_;
   std::unordered_set<std::string> customers_;
+  std::vector<std::string> sorted_;
 };
+
+constexpr int64_t kDayMs = 86400000;
+
+// fb_meta's integer `key`, or 0 when absent.
+Result<uint64_t> MetaInt(Db& db, const char* key) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare("SELECT value FROM fb_meta WHERE key = ?"));
+  stmt->Bind(1, key);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  const uint64_t v = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
+  stmt->Reset();
+  return v;
+}
 
 }  // namespace
 
@@ -71,6 +94,8 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
   FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(store->hub_->db(), wall));
   store->ids_ = std::make_unique<RowIdGenerator>(wall);
   store->wall_ = &wall;
+  FB_ASSIGN_OR_RETURN(uint64_t epoch, store->Epoch());
+  if (epoch == 0) FB_RETURN_IF_ERROR(store->NewEpoch().status());
   return store;
 }
 
@@ -493,6 +518,18 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     if (moves) return reject("invalid", "a " + t.name + " record cannot move to another customer");
     if (customer->empty()) return reject("invalid", t.name + " row names no customer");
 
+    if (exists) {
+      // A device that pushes its own writes again after a restore (docs/sync.md, "Restores")
+      // resends the owner it created the customer with: the same value is no change, dropped.
+      auto stored = hub_->ReadValues(t, change.row_id);
+      if (stored.ok() && *stored) {
+        std::erase_if(change.columns, [&](const ColumnChange& c) {
+          const int idx = t.ColumnIndex(c.column);
+          return t.IsServerOwned(c.column) && idx >= 0 && (**stored)[idx] == c.value;
+        });
+      }
+      if (change.columns.empty()) return GateDecision{false, std::nullopt};
+    }
     // Columns only the server writes (catalog.h), on new rows too; a new customer's owner is the
     // rep who creates it.
     for (const ColumnChange& c : change.columns) {
@@ -600,14 +637,62 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
   return result;
 }
 
-Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
+Status ServerStore::NoteRepSync(const std::string& rep_id) {
+  const auto now = static_cast<int64_t>(wall_->NowMs());
+  FB_ASSIGN_OR_RETURN(Statement * last,
+                      hub_->db().Prepare("SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = ?"));
+  last->Bind(1, rep_id);
+  FB_ASSIGN_OR_RETURN(bool found, last->Step());
+  const int64_t before = found ? last->Int(0) : -1;
+  last->Reset();
+  if (before >= 0 && before / kDayMs >= now / kDayMs) return Status::Ok();  // noted today already
   FB_ASSIGN_OR_RETURN(Statement * synced,
                       hub_->db().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
                                          "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
                                          "last_sync_ms = excluded.last_sync_ms WHERE "
                                          "excluded.last_sync_ms > srv_rep_sync.last_sync_ms"));
-  synced->Bind(1, rep_id).Bind(2, static_cast<int64_t>(wall_->NowMs()));
-  FB_RETURN_IF_ERROR(synced->Run());
+  synced->Bind(1, rep_id).Bind(2, now);
+  return synced->Run();
+}
+
+Result<uint64_t> ServerStore::Epoch() { return MetaInt(hub_->db(), "epoch"); }
+
+Result<uint64_t> ServerStore::NewEpoch() {
+  std::random_device random;
+  uint64_t epoch = 0;
+  FB_ASSIGN_OR_RETURN(uint64_t current, Epoch());
+  // Positive as a signed 64-bit integer (SQLite), never 0 (none) and never the current one.
+  while (epoch == 0 || epoch == current) {
+    epoch = ((uint64_t{random()} << 32) | random()) & 0x7fffffffffffffffULL;
+  }
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      hub_->db().Prepare("INSERT INTO fb_meta (key, value) VALUES ('epoch', ?) "
+                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  save->Bind(1, static_cast<int64_t>(epoch));
+  FB_RETURN_IF_ERROR(save->Run());
+  return epoch;
+}
+
+Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
+                                                 const SnapshotPosition& from, size_t limit) {
+  FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
+  Db& db = hub_->db();
+  const bool own_snapshot = !db.InTransaction();
+  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
+  struct EndSnapshot {
+    Db& db;
+    bool active;
+    ~EndSnapshot() {
+      if (active) (void)db.ExecScript("COMMIT");
+    }
+  } end_snapshot{db, own_snapshot};
+  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
+  RepScope scope(*this, rep_id, std::move(customers));
+  return hub_->PullSnapshot(from, limit, &scope);
+}
+
+Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
+  FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
   // One read snapshot for the scope, the page and the latest sequence. A final page moves the
   // cursor up to the latest sequence (everything up to it has been looked at), so a device that
   // holds everything is never left below the history floor -- otherwise a device rebuilt after
@@ -736,6 +821,9 @@ Result<uint64_t> ServerStore::RaiseHistoryFloor(uint64_t floor) {
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_ASSIGN_OR_RETURN(uint64_t current, HistoryFloor());
   if (floor <= current) return current;
+  // The floor never passes the hub's sequence: a snapshot taken at the latest sequence must be at
+  // or above the floor, or a device could never finish one (docs/sync.md).
+  FB_RETURN_IF_ERROR(hub_->AdvanceSeq(floor));
   FB_ASSIGN_OR_RETURN(Statement * save,
                       db.Prepare("INSERT INTO fb_meta (key, value) VALUES ('history_floor', ?) "
                                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));

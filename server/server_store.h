@@ -161,11 +161,25 @@ class ServerStore {
                                                    size_t limit);
   // Applies a rep's push with scope and read-only-column checks.
   Result<PushResult> ApplyRepPush(const Principal& rep, const ChangeSet& set);
-  // One page for a rep's replica: their customers and the shared reps and territories. Records
-  // the time in srv_rep_sync: a pull follows the request's push, so everything the device had
-  // logged before then has reached the server (the pool's offline-work rule, docs/assignment.md).
-  // A final page (more = false) carries the hub's latest sequence as its cursor.
+  // One page for a rep's replica: their customers and the shared reps and territories. Notes the
+  // sync (NoteRepSync). A final page (more = false) carries the hub's latest sequence as its
+  // cursor.
   Result<PullPage> PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit);
+  // One page of a snapshot of the rep's scope (Hub::PullSnapshot) from `from`; a snapshot starts
+  // at SnapshotPosition{.seq = LatestSeq()}. Notes the sync (NoteRepSync).
+  Result<SnapshotPage> SnapshotForRep(const std::string& rep_id, const SnapshotPosition& from,
+                                      size_t limit);
+  // Records in srv_rep_sync that a device of the rep synced now: a pull follows the request's
+  // push, so everything the device had logged before then has reached the server (the pool's
+  // offline-work rule, docs/assignment.md). The rule only asks on which UTC day a rep last synced,
+  // so only the first sync of each UTC day is written: a read-only pull page writes nothing
+  // durable otherwise.
+  Status NoteRepSync(const std::string& rep_id);
+
+  // The hub's epoch: a random number made when the database is created and replaced by every
+  // restore (NewEpoch), so a device can tell that the history it saw is gone (docs/sync.md).
+  Result<uint64_t> Epoch();
+  Result<uint64_t> NewEpoch();
   // Hub-authored writes that keep scopes in step (demo data, manager edits).
   Result<PushResult> Write(const std::vector<RowWrite>& rows);
 

@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "log.h"
 #include "report_api.h"
+#include "snapshot_token.h"
 #include "verification_store.h"
 
 namespace fieldbook::server {
@@ -322,16 +323,64 @@ HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal
     }
     auto floor = store_.HistoryFloor();
     if (!floor.ok()) return fail(500, "internal", floor.status().ToString());
-    if (req.pull_cursor != 0 && req.pull_cursor < *floor) {
-      // The scope history this cursor needs is gone: the device rebuilds from a snapshot. Its push
-      // (above) has landed first, so nothing unsynced is lost.
+    auto epoch = store_.Epoch();
+    if (!epoch.ok()) return fail(500, "internal", epoch.status().ToString());
+    auto latest = store_.hub().LatestSeq();
+    if (!latest.ok()) return fail(500, "internal", latest.status().ToString());
+    response.epoch = *epoch;
+    size_t limit = req.page_limit == 0 ? options_.default_page_rows : req.page_limit;
+    limit = std::min(limit, options_.max_page_rows);
+    // The device rebuilds from a snapshot (docs/sync.md). Its push (above) has landed first, so
+    // nothing unsynced is lost.
+    auto rebuild = [&](bool restored) {
       response.rebuild = true;
+      response.restored = restored;
       response.pull.replica_id = store_.hub().hub_id();
       response.pull.set_id = "rebuild";
       response.pull.cursor = req.pull_cursor;
+    };
+    // Devices that know snapshots (wire version 3) start and resume them; older ones pull from 0.
+    const bool snapshots = req.schema_version >= 3;
+    if (snapshots && ((req.epoch != 0 && req.epoch != *epoch) || req.pull_cursor > *latest)) {
+      // The hub was restored from a backup: history this device saw is gone. It pushes its own
+      // writes again (the hub may have lost some it acknowledged), then rebuilds.
+      rebuild(/*restored=*/true);
+    } else if (snapshots && (req.pull_cursor == 0 || !req.snapshot_token.empty())) {
+      SnapshotPosition from{.seq = *latest};
+      bool restart = false;
+      if (!req.snapshot_token.empty()) {
+        auto token = ParseSnapshotToken(req.snapshot_token, store_.hub().catalog().tables().size(),
+                                        options_.limits.max_id_bytes);
+        if (!token.ok()) return fail(400, "malformed", token.status().message());
+        // A snapshot older than the floor may miss what compaction forgot since (scope events,
+        // tombstones): start a new one. The floor never passes the latest sequence, so a new
+        // snapshot always starts at or above it and the device finishes.
+        restart =
+            token->epoch != *epoch || token->position.seq < *floor || token->position.seq > *latest;
+        from = token->position;
+      }
+      if (restart) {
+        rebuild(/*restored=*/false);
+      } else {
+        auto page = store_.SnapshotForRep(rep.rep_id, from, limit);
+        if (!page.ok()) return fail(500, "internal", page.status().ToString());
+        response.snapshot = true;
+        response.pull = std::move(page->changes);
+        response.pull.set_id = "snapshot-" + std::to_string(from.seq);
+        if (page->next) {
+          response.snapshot_token = EncodeSnapshotToken(SnapshotToken{*epoch, *page->next});
+          response.more = true;
+          response.pull.cursor = 0;
+        } else {
+          // Complete: the device pulls the changes after S from here on.
+          response.pull.cursor = from.seq;
+          response.more = from.seq < *latest;
+        }
+      }
+    } else if (req.pull_cursor != 0 && req.pull_cursor < *floor) {
+      // The scope history this cursor needs is gone.
+      rebuild(/*restored=*/false);
     } else {
-      size_t limit = req.page_limit == 0 ? options_.default_page_rows : req.page_limit;
-      limit = std::min(limit, options_.max_page_rows);
       auto page = store_.PullForRep(rep.rep_id, req.pull_cursor, limit);
       if (!page.ok()) return fail(500, "internal", page.status().ToString());
       response.pull = std::move(page->changes);

@@ -47,9 +47,13 @@
 //
 //   SyncRequest  := schemaVersion replicaId hasPush [push:ChangeSet] pullCursor pageLimit
 //                   hasDigests [digestBuckets digestSchema digests:List(BucketDigest)]
+//                   snapshotToken epoch
 //   SyncResponse := schemaVersion hasPushResult [pushResult] pull:ChangeSet more rebuild hubTimeMs
 //                   verify verifyDeep digestsChecked
 //                   [repairBuckets:List(BucketDigest) repair:ChangeSet]
+//                   snapshot snapshotToken epoch restored
+//   (schema version 3 added the snapshot and epoch fields; a snapshot token is at most
+//   kMaxSnapshotTokenBytes of UTF-8 without NUL, empty when absent)
 //   BucketDigest := table:UInt32 bucket:UInt32 rows:UInt64 sum:UInt64
 //                                        -- 3 data words, no pointers
 // A bracketed part is written only when the flag before it is set (hasPush, hasPushResult,
@@ -220,6 +224,18 @@ Status CheckId(std::string_view id, std::string_view field, IdRule rule, const D
     return CorruptAt(where, std::string(field) + " contains a NUL byte");
   }
   if (!IsValidUtf8(id)) return CorruptAt(where, std::string(field) + " is not valid UTF-8");
+  return Status::Ok();
+}
+
+// A snapshot token: opaque to replicas, so only its size and encoding are checked here; the hub
+// parses it (snapshot_token.h) and refuses what it did not write.
+template <typename Where>
+Status CheckToken(std::string_view token, const Where& where) {
+  FB_RETURN_IF_ERROR(CheckLength(token.size(), kMaxSnapshotTokenBytes, "snapshot token", where));
+  if (token.find('\0') != std::string_view::npos) {
+    return CorruptAt(where, "snapshot token contains a NUL byte");
+  }
+  if (!IsValidUtf8(token)) return CorruptAt(where, "snapshot token is not valid UTF-8");
   return Status::Ok();
 }
 
@@ -990,6 +1006,9 @@ Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const ReadContext& co
     FB_RETURN_IF_ERROR(
         ReadDigests(in.getDigests(), limits, kRequestName, "digests", &request.digests));
   }
+  FB_RETURN_IF_ERROR(CopyText(in.getSnapshotToken(), kMaxSnapshotTokenBytes, "snapshot token",
+                              at_request, &request.snapshot_token));
+  request.epoch = in.getEpoch();
   return request;
 }
 
@@ -1015,6 +1034,12 @@ Result<SyncResponse> ReadRoot(wire::SyncResponse::Reader in, const ReadContext& 
     FB_ASSIGN_OR_RETURN(response.repair,
                         ReadChangeSet(in.getRepair(), context, kResponseRepairName));
   }
+  response.snapshot = in.getSnapshot();
+  FB_RETURN_IF_ERROR(CopyText(
+      in.getSnapshotToken(), kMaxSnapshotTokenBytes, "snapshot token",
+      [] { return std::string(kResponseName); }, &response.snapshot_token));
+  response.epoch = in.getEpoch();
+  response.restored = in.getRestored();
   return response;
 }
 
@@ -1079,6 +1104,7 @@ std::string EncodeSyncRequest(const SyncRequest& request) {
   const WirePlan plan = request.has_push ? PlanChangeSet(request.push) : WirePlan();
   capnp::MallocMessageBuilder message =
       MakeBuilder(16 + TextWords(request.replica_id.size()) + plan.words +
+                  TextWords(request.snapshot_token.size()) +
                   (request.has_digests ? DigestWords(request.digests.size()) : 0));
   auto out = message.initRoot<wire::SyncRequest>();
   out.setSchemaVersion(request.schema_version);
@@ -1093,6 +1119,8 @@ std::string EncodeSyncRequest(const SyncRequest& request) {
     out.setDigestSchema(request.digest_schema);
     WriteDigests(request.digests, out.initDigests(static_cast<unsigned>(request.digests.size())));
   }
+  if (!request.snapshot_token.empty()) out.setSnapshotToken(AsText(request.snapshot_token));
+  out.setEpoch(request.epoch);
   return Pack(message);
 }
 
@@ -1101,7 +1129,8 @@ std::string EncodeSyncResponse(const SyncResponse& response) {
   const WirePlan repair_plan =
       response.digests_checked ? PlanChangeSet(response.repair) : WirePlan();
   capnp::MallocMessageBuilder message = MakeBuilder(
-      16 + plan.words + (response.has_push_result ? EstimateWords(response.push_result) : 0) +
+      16 + plan.words + TextWords(response.snapshot_token.size()) +
+      (response.has_push_result ? EstimateWords(response.push_result) : 0) +
       (response.digests_checked ? repair_plan.words + DigestWords(response.repair_buckets.size())
                                 : 0));
   auto out = message.initRoot<wire::SyncResponse>();
@@ -1120,6 +1149,10 @@ std::string EncodeSyncResponse(const SyncResponse& response) {
                  out.initRepairBuckets(static_cast<unsigned>(response.repair_buckets.size())));
     WriteChangeSet(response.repair, repair_plan, out.initRepair());
   }
+  out.setSnapshot(response.snapshot);
+  if (!response.snapshot_token.empty()) out.setSnapshotToken(AsText(response.snapshot_token));
+  out.setEpoch(response.epoch);
+  out.setRestored(response.restored);
   return Pack(message);
 }
 
@@ -1156,6 +1189,7 @@ Status ValidateSyncRequest(const SyncRequest& request, const DecodeLimits& limit
     FB_RETURN_IF_ERROR(
         ValidateDigests(request.digests, request.digest_buckets, limits, kRequestName, "digests"));
   }
+  FB_RETURN_IF_ERROR(CheckToken(request.snapshot_token, at_request));
   return Status::Ok();
 }
 
@@ -1170,6 +1204,10 @@ Status ValidateSyncResponse(const SyncResponse& response, const DecodeLimits& li
                                        kResponseName, "repair buckets"));
     FB_RETURN_IF_ERROR(
         ValidateChangeSetAt(response.repair, limits, kResponseRepairName, IdRule::kMayBeEmpty));
+  }
+  FB_RETURN_IF_ERROR(CheckToken(response.snapshot_token, at_response));
+  if (!response.snapshot && !response.snapshot_token.empty()) {
+    return CorruptAt(at_response, "snapshot token without a snapshot page");
   }
   return ValidateChangeSetAt(response.pull, limits, kResponsePullName, IdRule::kMayBeEmpty);
 }

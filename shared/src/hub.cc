@@ -428,6 +428,100 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   return page;
 }
 
+Result<SnapshotPage> Hub::PullSnapshot(const SnapshotPosition& from, size_t limit,
+                                       PullScope* scope) {
+  Db& db = *db_;
+  if (limit == 0) limit = options_.default_page_rows;
+  limit = std::min(limit, options_.max_page_rows);
+  const std::vector<TableInfo>& tables = catalog_.tables();
+  if (from.table < -1 || from.table >= static_cast<int>(tables.size())) {
+    return Status::InvalidArgument("snapshot position names table " + std::to_string(from.table));
+  }
+  const bool own_snapshot = !db.InTransaction();
+  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
+  struct EndSnapshot {
+    Db& db;
+    bool active;
+    ~EndSnapshot() {
+      if (active) (void)db.ExecScript("COMMIT");
+    }
+  } end_snapshot{db, own_snapshot};
+
+  SnapshotPage page;
+  ChangeSet& out = page.changes;
+  out.replica_id = options_.hub_id;
+  std::vector<int64_t> origin_map;
+  SnapshotPosition pos = from;
+  const auto seq = static_cast<int64_t>(from.seq);
+  StoredRow row;
+  const std::vector<std::string>* customers =
+      scope != nullptr ? &scope->SortedCustomers() : nullptr;
+  // Appends the rows `stmt` yields until the page is full; returns whether it is. `at` is told
+  // each row's id as it is sent.
+  auto drain = [&](const TableInfo& t, Statement& stmt, std::string& at) -> Result<bool> {
+    const int id_col = static_cast<int>(t.columns.size() + 2);
+    while (out.rows.size() < limit) {
+      FB_ASSIGN_OR_RETURN(bool found, stmt.Step());
+      if (!found) return false;
+      FB_RETURN_IF_ERROR(DecodeStoredRow(t, stmt, row));
+      at = stmt.Text(id_col);
+      AppendStoredRow(t, at, row, out, origin_map);
+    }
+    return true;
+  };
+  // Catalog identifiers only; values are bound. The unary + keeps SQLite on the customer index
+  // (an ordered walk of the whole table by id would read every rep's rows).
+  for (int ti = std::max(pos.table, 0); ti < static_cast<int>(tables.size()); ++ti) {
+    const TableInfo& t = tables[ti];
+    if (ti != pos.table) pos = SnapshotPosition{from.seq, ti, {}, {}};
+    const std::string cols = StoredRowColumns(t);
+    if (customers == nullptr || t.customer_column.empty()) {
+      FB_ASSIGN_OR_RETURN(Statement * stmt,
+                          db.Prepare("SELECT " + cols + " FROM \"" + t.name +
+                                     "\" WHERE id > ?1 AND +_seq <= ?2 ORDER BY id"));
+      stmt->Bind(1, pos.id).Bind(2, seq);
+      auto full = drain(t, *stmt, pos.id);
+      stmt->Reset();
+      FB_RETURN_IF_ERROR(full.status());
+      if (*full) {
+        page.next = pos;
+        return page;
+      }
+      continue;
+    }
+    const bool by_id = t.customer_column == "id";
+    FB_ASSIGN_OR_RETURN(
+        Statement * stmt,
+        db.Prepare(by_id ? "SELECT " + cols + " FROM customers WHERE id = ?1 AND +_seq <= ?2"
+                         : "SELECT " + cols + " FROM \"" + t.name + "\" WHERE \"" +
+                               t.customer_column +
+                               "\" = ?1 AND +id > ?3 AND +_seq <= ?2 ORDER BY +id"));
+    auto it = std::lower_bound(customers->begin(), customers->end(), pos.customer);
+    // A customer cut off within its rows is resumed after its last row sent; a complete one is
+    // passed.
+    if (it != customers->end() && *it == pos.customer && (by_id || pos.id.empty())) ++it;
+    for (; it != customers->end(); ++it) {
+      if (*it != pos.customer) pos.id.clear();
+      pos.customer = *it;
+      stmt->Reset();
+      stmt->Bind(1, pos.customer).Bind(2, seq);
+      if (!by_id) stmt->Bind(3, pos.id);
+      std::string last;
+      auto full = drain(t, *stmt, last);
+      stmt->Reset();
+      FB_RETURN_IF_ERROR(full.status());
+      if (*full) {
+        // Cut within this customer's rows (customers hold one row of their own: complete).
+        pos.id = by_id ? std::string() : last;
+        page.next = pos;
+        return page;
+      }
+      pos.id.clear();
+    }
+  }
+  return page;  // complete
+}
+
 // ---- Compaction (issue #8: the nightly job) ----
 
 Result<TombstonePurge> Hub::PurgeTombstones(uint64_t before_seq, size_t limit) {

@@ -106,6 +106,13 @@ Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path, WallCloc
     FB_RETURN_IF_ERROR(WriteMeta(db, "replica_id", Value(r->replica_id_)));
   }
   FB_ASSIGN_OR_RETURN(r->cursor_, ReadMetaInt(db, "cursor", 0));
+  FB_ASSIGN_OR_RETURN(r->epoch_, ReadMetaInt(db, "epoch", 0));
+  FB_ASSIGN_OR_RETURN(uint64_t rebuild, ReadMetaInt(db, "rebuild_wanted", 0));
+  r->rebuild_wanted_ = rebuild != 0;
+  FB_ASSIGN_OR_RETURN(std::optional<Value> token, ReadMeta(db, "snapshot_token"));
+  if (token && std::holds_alternative<std::string>(*token)) {
+    r->snapshot_token_ = std::get<std::string>(*token);
+  }
   // The clock resumes above everything it issued: the persisted value and the outbox.
   FB_ASSIGN_OR_RETURN(uint64_t floor, ReadMetaInt(db, "hlc", 0));
   FB_ASSIGN_OR_RETURN(Statement * max_hlc, db.Prepare("SELECT max(hlc) FROM fb_outbox"));
@@ -295,7 +302,7 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   return Status::Ok();
 }
 
-Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
+Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& position) {
   Db& db = *db_;
   PullStats stats;
   Status failure;
@@ -352,11 +359,21 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page) {
     }
     if (failure.ok()) {
       const uint64_t next = std::max(cursor_, page.cursor);
+      const std::string token = position.snapshot ? position.snapshot_token : snapshot_token_;
+      const uint64_t epoch = position.epoch != 0 ? position.epoch : epoch_;
       failure = WriteMetaInt(db, "cursor", next);
+      if (failure.ok() && token != snapshot_token_) {
+        failure = WriteMeta(db, "snapshot_token", Value(token));
+      }
+      if (failure.ok() && epoch != epoch_) failure = WriteMetaInt(db, "epoch", epoch);
       if (failure.ok()) failure = PersistClock();
       if (failure.ok()) failure = FlushDigestDeltas(db, in_->digests);
       if (failure.ok()) failure = txn->Commit();
-      if (failure.ok()) cursor_ = next;
+      if (failure.ok()) {
+        cursor_ = next;
+        snapshot_token_ = token;
+        epoch_ = epoch;
+      }
     }
   }
   if (!failure.ok()) {
@@ -439,10 +456,67 @@ Status Replica::ResetForRebuild() {
   }
   FB_RETURN_IF_ERROR(db_->ExecScript("DELETE FROM fb_deferred_evictions"));
   FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "cursor", 0));
+  FB_RETURN_IF_ERROR(WriteMeta(*db_, "snapshot_token", Value(std::string())));
+  FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "rebuild_wanted", 0));
   FB_RETURN_IF_ERROR(ClearReplicaDigests(*db_, in_->digests));
   FB_RETURN_IF_ERROR(txn->Commit());
   cursor_ = 0;
+  snapshot_token_.clear();
+  rebuild_wanted_ = false;
   return Status::Ok();
+}
+
+Result<size_t> Replica::PrepareRestoreRecovery(uint64_t epoch) {
+  Db& db = *db_;
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  CaptureSuspension quiet(in_->capture);
+  FB_ASSIGN_OR_RETURN(uint32_t self, in_->origins.Intern(replica_id_));
+  FB_ASSIGN_OR_RETURN(
+      Statement * queue,
+      db.Prepare("INSERT INTO fb_outbox (tbl, row_id, cols, hlc) VALUES (?, ?, ?, ?)"));
+  size_t rows = 0;
+  StoredRow row;
+  for (const TableInfo& t : catalog_.tables()) {
+    if (t.customer_column.empty()) continue;  // reps and territories are the server's
+    // Catalog identifiers only.
+    FB_ASSIGN_OR_RETURN(Statement * scan,
+                        db.Prepare("SELECT " + StoredRowColumns(t) + " FROM \"" + t.name + "\""));
+    const int id_column = static_cast<int>(t.columns.size() + 2);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool found, scan->Step());
+      if (!found) break;
+      FB_RETURN_IF_ERROR(DecodeStoredRow(t, *scan, row));
+      // This replica's own column versions, one outbox entry per distinct stamp, so that the push
+      // carries each column with the version it has here.
+      std::map<uint64_t, uint64_t> masks;  // hlc -> columns
+      for (size_t i = 0; i < t.columns.size(); ++i) {
+        if (row.versions[i].origin == self) masks[row.versions[i].hlc.packed()] |= uint64_t{1} << i;
+      }
+      if (masks.empty()) continue;
+      ++rows;
+      const std::string id = scan->Text(id_column);
+      for (const auto& [hlc, mask] : masks) {
+        queue->Reset();
+        queue->Bind(1, static_cast<int64_t>(t.code))
+            .Bind(2, id)
+            .Bind(3, static_cast<int64_t>(mask))
+            .Bind(4, static_cast<int64_t>(hlc));
+        FB_RETURN_IF_ERROR(queue->Run());
+      }
+    }
+  }
+  // Rows with a pending write are left out of the digests until acknowledged.
+  FB_RETURN_IF_ERROR(RecomputeReplicaDigests(db, catalog_, in_->digests));
+  FB_RETURN_IF_ERROR(WriteMetaInt(db, "epoch", epoch));
+  FB_RETURN_IF_ERROR(WriteMetaInt(db, "rebuild_wanted", 1));
+  Status s = txn->Commit();
+  if (!s.ok()) {
+    (void)in_->origins.Load();
+    return s;
+  }
+  epoch_ = epoch;
+  rebuild_wanted_ = true;
+  return rows;
 }
 
 Result<int64_t> Replica::PendingWriteCount() {

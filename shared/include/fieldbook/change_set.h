@@ -10,6 +10,7 @@
 #ifndef FIELDBOOK_CHANGE_SET_H_
 #define FIELDBOOK_CHANGE_SET_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -20,8 +21,11 @@
 namespace fieldbook {
 
 // Version of the wire protocol. Evolution is by adding fields only; a receiver accepts every
-// version up to its own and reads absent fields as their defaults. 2 added replica verification.
-inline constexpr uint32_t kWireSchemaVersion = 2;
+// version up to its own and reads absent fields as their defaults. 2 added replica verification,
+// 3 scope snapshots and restore epochs.
+inline constexpr uint32_t kWireSchemaVersion = 3;
+// The longest snapshot token a request or response may carry (its content is the hub's business).
+inline constexpr size_t kMaxSnapshotTokenBytes = 512;
 
 struct ColumnChange {
   std::string column;  // column name in the replicated table
@@ -113,6 +117,9 @@ struct SyncRequest {
   uint32_t digest_buckets = 0;  // buckets per table (1..kMaxDigestBuckets) when has_digests
   uint64_t digest_schema = 0;   // fingerprint of what digests cover (tables, columns, algorithm)
   std::vector<BucketDigest> digests;  // non-empty buckets only, each (table, bucket) once
+  // Snapshots and restores (version 3).
+  std::string snapshot_token;  // resume the snapshot here (the last response's token); "" = none
+  uint64_t epoch = 0;          // the hub epoch the cursor belongs to; 0 = none yet
 
   friend bool operator==(const SyncRequest&, const SyncRequest&) = default;
 };
@@ -134,6 +141,13 @@ struct SyncResponse {
   // (unless a local write of theirs is pending) and takes every row of `repair` as it is.
   std::vector<BucketDigest> repair_buckets;
   ChangeSet repair;
+  // Snapshots and restores (version 3, docs/sync.md "Pulling").
+  bool snapshot = false;       // `pull` is a page of a snapshot of the scope as of one sequence S
+  std::string snapshot_token;  // with snapshot: where the next page resumes; "" = complete, and
+                               // pull.cursor is S
+  uint64_t epoch = 0;          // the hub's epoch (a new one after each restore)
+  bool restored = false;       // with rebuild: the hub lost history this replica saw; push own
+                               // writes again first
 
   friend bool operator==(const SyncResponse&, const SyncResponse&) = default;
 };

@@ -84,11 +84,36 @@ class PullScope {
   virtual bool IncludesCustomer(const std::string& customer_id) = 0;
   // The puller's scope changes after `cursor`, in sequence order, at most `limit`.
   virtual Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) = 0;
+  // The customers in the scope now, in byte order of their ids (snapshots page through them).
+  virtual const std::vector<std::string>& SortedCustomers() = 0;
 };
 
 struct PullPage {
   ChangeSet changes;  // changes.cursor: where the next pull starts
   bool more = false;
+};
+
+// Where a snapshot of a scope stands (Hub::PullSnapshot). A snapshot sends the scope's rows whose
+// latest change is at or before `seq` (S), table by table in catalog order; within a table of
+// customers, customer by customer in id order, and each customer's rows in id order; other tables
+// in id order. Rows changed after S are left to the incremental pull from S, which also brings
+// the scope changes made meanwhile: so the snapshot plus that pull hold every row once.
+struct SnapshotPosition {
+  uint64_t seq = 0;  // S
+  // Everything up to here has been sent: `table` indexes catalog().tables() (-1: nothing yet).
+  // In a table of customers (with a scope), `customer` is the customer looked at last and `id`
+  // the last of its rows sent; an empty `id` means that customer is complete (an empty customer:
+  // none looked at yet). In other tables `id` is the last row sent and `customer` is empty.
+  int table = -1;
+  std::string customer;
+  std::string id;
+
+  friend bool operator==(const SnapshotPosition&, const SnapshotPosition&) = default;
+};
+
+struct SnapshotPage {
+  ChangeSet changes;                     // rows; changes.cursor is 0
+  std::optional<SnapshotPosition> next;  // where the next page resumes; empty: complete
 };
 
 // One row of a hub-authored write.
@@ -122,6 +147,11 @@ class Hub {
   // the scope after `cursor` comes with the rows it had before (a snapshot), and one that left it
   // is listed in changes.evicted_customers.
   Result<PullPage> Pull(uint64_t cursor, size_t limit, PullScope* scope = nullptr);
+  // The next page of a snapshot (see SnapshotPosition): at most `limit` rows after `from`, read
+  // by the scope's own customers (each row read once, whatever else the hub holds). Start with
+  // SnapshotPosition{.seq = LatestSeq()}. Without a scope, every row of every table.
+  Result<SnapshotPage> PullSnapshot(const SnapshotPosition& from, size_t limit,
+                                    PullScope* scope = nullptr);
 
   // Changes authored by the hub itself (a manager's command, the grading job, demo data): stamped
   // with the hub clock and applied like any other, in one transaction.

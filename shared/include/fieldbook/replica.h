@@ -38,6 +38,13 @@ struct ReplicaOptions {
   std::optional<uint64_t> id_seed;
 };
 
+// What the hub said about a pulled page besides its rows (SyncResponse, docs/sync.md "Pulling").
+struct PullPosition {
+  bool snapshot = false;       // the page is part of a snapshot of the scope
+  std::string snapshot_token;  // with snapshot: where the next page resumes; "" = complete
+  uint64_t epoch = 0;          // the hub's epoch (0: the hub did not say)
+};
+
 struct PullStats {
   size_t rows_received = 0;
   size_t rows_changed = 0;
@@ -91,13 +98,28 @@ class Replica {
   HybridClock& clock() { return *clock_; }
   RowIdGenerator& ids() { return *ids_; }
   uint64_t cursor() const { return cursor_; }
+  // Snapshots and restores (docs/sync.md): where the snapshot being received resumes ("" = none),
+  // the hub epoch this replica's cursor belongs to (0 = none yet), and whether the replica must be
+  // rebuilt once its pending writes are pushed (the hub was restored from a backup).
+  const std::string& snapshot_token() const { return snapshot_token_; }
+  uint64_t epoch() const { return epoch_; }
+  bool rebuild_wanted() const { return rebuild_wanted_; }
 
   // The next push, or nullopt when there is nothing to send.
   Result<std::optional<ChangeSet>> PreparePush();
   // Records the hub's answer to the pending push with the same set id.
   Status AcknowledgePush(const PushResult& result);
   // Merges one pulled page; page.cursor becomes the cursor when it is ahead of the current one.
-  Result<PullStats> ApplyPull(const ChangeSet& page);
+  // The page's snapshot token and the hub's epoch are stored with it, in the same transaction, so
+  // a snapshot killed at any moment resumes after the last page stored.
+  Result<PullStats> ApplyPull(const ChangeSet& page, const PullPosition& position = {});
+
+  // The hub lost history this replica saw (it was restored from a backup, docs/sync.md): queues
+  // every column version this replica wrote itself and still holds (its own origin) for pushing
+  // again -- the hub ignores what it already has -- records `epoch` as the hub's new epoch and
+  // marks the replica for a rebuild once they are pushed. One transaction. Returns the rows
+  // queued.
+  Result<size_t> PrepareRestoreRecovery(uint64_t epoch);
 
   // Local writes not yet acknowledged by the hub.
   Result<int64_t> PendingWriteCount();
@@ -105,8 +127,9 @@ class Replica {
   Result<std::vector<std::string>> DeferredEvictions();
 
   // Empties the replica for a rebuild from a fresh snapshot (the hub's history no longer reaches
-  // back to this replica's cursor): replicated rows are removed and the cursor returns to 0. The
-  // replica id, clock and review list stay. Refused with kConflict while writes are unpushed, so
+  // back to this replica's cursor): replicated rows are removed, the cursor returns to 0 and the
+  // snapshot token and rebuild mark are cleared. The replica id, clock, epoch and review list
+  // stay. Refused with kConflict while writes are unpushed, so
   // that they land first.
   Status ResetForRebuild();
   // Rows the hub refused, unresolved first.
@@ -146,6 +169,9 @@ class Replica {
   std::unique_ptr<RowIdGenerator> ids_;
   std::unique_ptr<Internals> in_;
   uint64_t cursor_ = 0;
+  std::string snapshot_token_;
+  uint64_t epoch_ = 0;
+  bool rebuild_wanted_ = false;
   ReplicaOptions options_;
 };
 

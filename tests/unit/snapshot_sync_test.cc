@@ -1,0 +1,369 @@
+// Snapshots of a rep's scope in one process (docs/sync.md, "Pulling"): the real SyncService
+// answering the real SyncEngine on real replica files, with thousands of rows, many reps on the hub
+// and small pages; writes, reassignments, history trims and hostile tokens between the pages.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include "fieldbook/canonical_export.h"
+#include "fieldbook/change_set_codec.h"
+#include "fieldbook/replica.h"
+#include "metrics.h"
+#include "snapshot_token.h"
+#include "support/fake_clock.h"
+#include "support/sync_fixture.h"
+#include "support/temp_dir.h"
+#include "sync_engine.h"
+#include "sync_service.h"
+
+namespace fieldbook::server {
+namespace {
+
+using fieldbook::testing::FakeWallClock;
+using fieldbook::testing::QueryValue;
+using fieldbook::testing::S;
+
+// SyncService::Handle behind the client's transport, through the real codec; runs `between`
+// after every answer (the n-th, from 1), as if other people worked on the server meanwhile.
+class ServiceTransport final : public client::SyncTransport {
+ public:
+  ServiceTransport(SyncService& service, std::string token)
+      : service_(service), token_(std::move(token)) {}
+  Result<SyncResponse> Exchange(const SyncRequest& request) override {
+    HttpResponse answer = Raw(request);
+    if (answer.status != 200) {
+      return Status::Unavailable(std::to_string(answer.status) + " " + answer.body);
+    }
+    ++exchanges;
+    auto decoded = DecodeSyncResponse(answer.body);
+    if (decoded.ok() && decoded->snapshot) ++snapshot_pages;
+    if (between) between(exchanges);
+    return decoded;
+  }
+  HttpResponse Raw(const SyncRequest& request) {
+    HttpRequest http{
+        "POST", "/v1/sync", "Bearer " + token_, kSyncContentType, EncodeSyncRequest(request),
+        "test"};
+    return service_.Handle(http);
+  }
+  std::function<void(int)> between;
+  int exchanges = 0;
+  int snapshot_pages = 0;
+
+ private:
+  SyncService& service_;
+  std::string token_;
+};
+
+class SnapshotSyncTest : public ::testing::Test {
+ protected:
+  static constexpr int kCustomersA = 60;
+
+  void SetUp() override {
+    auto s = ServerStore::Open(dir_.File("server.db"), wall_);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store_ = std::move(*s);
+    for (const char* rep : {"rep-a", "rep-b", "rep-c", "rep-d"}) {
+      auto added = store_->AddRep(NewRep{rep, rep, "rep", "", "", ""});
+      ASSERT_TRUE(added.ok());
+      tokens_[rep] = added->second;
+    }
+    // rep-a holds 60 garages, the others 40 each; each garage has 2 contacts, 20 visits and 5
+    // orders: about 1,650 rows for rep-a and 4,000 for the others, interleaved in the hub's
+    // history as field work is.
+    std::vector<RowWrite> rows;
+    for (int c = 0; c < kCustomersA + 120; ++c) {
+      const std::string id = "c" + std::to_string(1000 + c * 7 % 997);
+      const char* owner = c < kCustomersA ? "rep-a"
+                          : c % 3 == 0    ? "rep-b"
+                          : c % 3 == 1    ? "rep-c"
+                                          : "rep-d";
+      rows.push_back(RowWrite{
+          "customers", id, {{"name", S(("鑫达 " + id).c_str())}, {"owner_rep_id", S(owner)}}});
+      for (int k = 0; k < 2; ++k) {
+        rows.push_back(RowWrite{"contacts",
+                                "k" + id + "-" + std::to_string(k),
+                                {{"customer_id", S(id.c_str())}, {"name", S("王")}}});
+      }
+    }
+    ASSERT_TRUE(store_->Write(rows).ok());
+    for (int round = 0; round < 20; ++round) {
+      rows.clear();
+      for (int c = 0; c < kCustomersA + 120; ++c) {
+        const std::string id = "c" + std::to_string(1000 + c * 7 % 997);
+        rows.push_back(RowWrite{"visits",
+                                "v" + id + "-" + std::to_string(round),
+                                {{"customer_id", S(id.c_str())}, {"notes", S("换刹车片")}}});
+        if (round % 4 == 0) {
+          rows.push_back(
+              RowWrite{"orders",
+                       "o" + id + "-" + std::to_string(round),
+                       {{"customer_id", S(id.c_str())}, {"amount_cents", int64_t{12000}}}});
+        }
+      }
+      ASSERT_TRUE(store_->Write(rows).ok());
+    }
+    service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, SyncServiceOptions{});
+  }
+  std::unique_ptr<Replica> OpenDevice(const std::string& name) {
+    ReplicaOptions o;
+    o.replica_id = name;
+    auto r = Replica::Open(dir_.File(name + ".db"), wall_, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(*r) : nullptr;
+  }
+  Result<client::SyncReport> Sync(Replica& device, ServiceTransport& transport,
+                                  uint32_t page_rows = 50) {
+    client::SyncEngine engine(device, transport,
+                              client::SyncOptions{.page_rows = page_rows,
+                                                  .max_round_trips = 2000,
+                                                  .prefetch = false,
+                                                  .max_page_rows = page_rows});
+    return engine.SyncOnce();
+  }
+  std::string ServerExport(const std::string& rep) {
+    std::ostringstream out;
+    EXPECT_TRUE(store_->ExportForRep(rep, out).ok());
+    return out.str();
+  }
+  static std::string DeviceExport(Replica& device) {
+    auto e = CanonicalExport(device.db(), device.catalog());
+    EXPECT_TRUE(e.ok());
+    return e.ok() ? *e : std::string();
+  }
+  static size_t Lines(const std::string& text) {
+    return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+  }
+  void Edit(const std::string& table, const std::string& id, const std::string& column,
+            const Value& value) {
+    ASSERT_TRUE(store_->Write({RowWrite{table, id, {{column, value}}}}).ok());
+  }
+
+  fieldbook::testing::TempDir dir_;
+  FakeWallClock wall_;
+  Metrics metrics_;
+  std::unique_ptr<ServerStore> store_;
+  std::unique_ptr<SyncService> service_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(SnapshotSyncTest, AFirstSyncIsASnapshotPagedByTheRepsOwnRows) {
+  auto device = OpenDevice("a-1");
+  ServiceTransport transport(*service_, tokens_["rep-a"]);
+  auto report = Sync(*device, transport);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const std::string expected = ServerExport("rep-a");
+  EXPECT_EQ(DeviceExport(*device), expected);
+  // Every row once, in pages of the rep's own rows: the other reps' 4,000 rows cost nothing.
+  EXPECT_EQ(report->rows_received, Lines(expected));
+  EXPECT_LE(transport.snapshot_pages, static_cast<int>(Lines(expected) / 50 + 2));
+  EXPECT_EQ(device->snapshot_token(), "");
+  EXPECT_EQ(device->cursor(), *store_->hub().LatestSeq());
+  EXPECT_NE(device->epoch(), 0u);
+  EXPECT_EQ(device->epoch(), *store_->Epoch());
+
+  // Steady state: one exchange, nothing received.
+  transport.exchanges = 0;
+  auto again = Sync(*device, transport);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(transport.exchanges, 1);
+  EXPECT_EQ(again->rows_received, 0u);
+}
+
+TEST_F(SnapshotSyncTest, WorkDoneDuringTheSnapshotArrivesAndNothingIsLeftOver) {
+  auto device = OpenDevice("a-1");
+  ServiceTransport transport(*service_, tokens_["rep-a"]);
+  // The first garage in id order is sent early, the last one late; the work lands after page 4.
+  auto scope = store_->ScopeOf("rep-a");
+  ASSERT_TRUE(scope.ok());
+  std::vector<std::string> mine(scope->begin(), scope->end());
+  std::sort(mine.begin(), mine.end());
+  const std::string early = mine.front(), late = mine.back();
+  std::string theirs;
+  for (int c = kCustomersA; theirs.empty(); ++c) {
+    const std::string id = "c" + std::to_string(1000 + c * 7 % 997);
+    if (store_->ScopeOf("rep-b")->count(id) > 0) theirs = id;
+  }
+  transport.between = [&](int n) {
+    if (n != 4) return;
+    Edit("customers", early, "notes", S("早"));
+    Edit("customers", late, "notes", S("晚"));
+    Edit("contacts", "k" + early + "-0", "deleted", int64_t{1});
+    ASSERT_TRUE(store_->ReassignCustomer(mine[1], "rep-b", "test").ok());  // sent, then moved away
+    ASSERT_TRUE(store_->ReassignCustomer(theirs, "rep-a", "test").ok());   // arrives with history
+    ASSERT_TRUE(store_
+                    ->Write({RowWrite{
+                        "customers", "c-new", {{"name", S("新店")}, {"owner_rep_id", S("rep-a")}}}})
+                    .ok());
+  };
+  auto report = Sync(*device, transport);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  const std::string expected = ServerExport("rep-a");
+  EXPECT_NE(expected.find("晚"), std::string::npos);
+  EXPECT_NE(expected.find(theirs), std::string::npos);
+  EXPECT_EQ(expected.find("\"" + mine[1] + "\""), std::string::npos);
+  EXPECT_EQ(DeviceExport(*device), expected);
+  EXPECT_FALSE(report->rebuilt);
+}
+
+TEST_F(SnapshotSyncTest, AFloorThatOvertakesARunningSnapshotRestartsItOnceAndItFinishes) {
+  auto device = OpenDevice("a-1");
+  ServiceTransport transport(*service_, tokens_["rep-a"]);
+  transport.between = [&](int n) {
+    if (n != 5) return;
+    Edit("customers", "c1000", "notes", S("trimmed"));  // the sequence moves past S
+    auto latest = store_->hub().LatestSeq();
+    ASSERT_TRUE(latest.ok());
+    ASSERT_TRUE(store_->TrimHistory(*latest, 0).ok());
+  };
+  auto report = Sync(*device, transport);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->rebuilt);
+  const std::string expected = ServerExport("rep-a");
+  EXPECT_EQ(DeviceExport(*device), expected);
+  // One restart: at most two snapshots' worth of pages.
+  EXPECT_LE(transport.snapshot_pages, static_cast<int>(2 * (Lines(expected) / 50 + 2)));
+
+  // A floor above the latest sequence moves the sequence with it: a snapshot can always finish.
+  auto latest = store_->hub().LatestSeq();
+  ASSERT_TRUE(store_->TrimHistory(*latest + 500, 0).ok());
+  EXPECT_GE(*store_->hub().LatestSeq(), *latest + 500);
+  auto fresh = OpenDevice("a-2");
+  auto second = Sync(*fresh, transport);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_FALSE(second->rebuilt);
+  EXPECT_EQ(DeviceExport(*fresh), expected);
+  auto rebuilt = Sync(*device, transport);  // behind the new floor
+  ASSERT_TRUE(rebuilt.ok());
+  EXPECT_TRUE(rebuilt->rebuilt);
+  EXPECT_EQ(DeviceExport(*device), expected);
+}
+
+TEST_F(SnapshotSyncTest, ReadOnlyPagesWriteNothingDurable) {
+  auto device = OpenDevice("a-1");
+  ServiceTransport transport(*service_, tokens_["rep-a"]);
+  // Another connection sees data_version change only when someone commits a write.
+  auto watcher = Db::Open(dir_.File("server.db"));
+  ASSERT_TRUE(watcher.ok());
+  auto version = [&] { return std::get<int64_t>(QueryValue(**watcher, "PRAGMA data_version")); };
+  auto synced = [&] {
+    return QueryValue(**watcher, "SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = 'rep-a'");
+  };
+  ASSERT_TRUE(Sync(*device, transport).ok());  // the day's first sync is recorded
+  const Value first = synced();
+  ASSERT_TRUE(std::holds_alternative<int64_t>(first));
+  const int64_t before = version();
+  wall_.Advance(3600 * 1000);
+  auto fresh = OpenDevice("a-2");  // a whole snapshot, and incremental pulls
+  ASSERT_TRUE(Sync(*fresh, transport).ok());
+  ASSERT_TRUE(Sync(*device, transport).ok());
+  EXPECT_EQ(version(), before);
+  EXPECT_EQ(synced(), first);
+  // The next UTC day's first sync is recorded again (the pool's offline-work rule counts days).
+  wall_.Advance(24 * 3600 * 1000);
+  ASSERT_TRUE(Sync(*device, transport).ok());
+  EXPECT_NE(version(), before);
+  EXPECT_GT(std::get<int64_t>(synced()), std::get<int64_t>(first));
+}
+
+TEST_F(SnapshotSyncTest, HostileSnapshotTokensAreRefusedOrRestarted) {
+  ServiceTransport transport(*service_, tokens_["rep-a"]);
+  const uint64_t epoch = *store_->Epoch();
+  auto ask = [&](const std::string& token, uint64_t request_epoch) {
+    SyncRequest r;
+    r.replica_id = "device-x";
+    r.snapshot_token = token;
+    r.epoch = request_epoch;
+    r.page_limit = 10;
+    return transport.Raw(r);
+  };
+  // A genuine first page and its token.
+  HttpResponse first = ask("", 0);
+  ASSERT_EQ(first.status, 200);
+  auto page = DecodeSyncResponse(first.body);
+  ASSERT_TRUE(page.ok());
+  ASSERT_TRUE(page->snapshot);
+  ASSERT_FALSE(page->snapshot_token.empty());
+  EXPECT_EQ(page->epoch, epoch);
+  EXPECT_EQ(page->pull.rows.size(), 10u);
+  auto parsed = ParseSnapshotToken(page->snapshot_token, store_->hub().catalog().tables().size());
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(EncodeSnapshotToken(*parsed), page->snapshot_token);
+
+  for (const std::string& bad :
+       {std::string("garbage"), std::string("s1:"), std::string("s1:1:2:99:0:"),
+        std::string("s1:1:2:0:999:x"), std::string("s1:01:2:0:0:"), std::string("s1:1:2:-1:1:xy"),
+        "s1:" + std::to_string(epoch) + ":18446744073709551616:0:0:", std::string("s1:0:2:0:0:"),
+        "s1:" + std::to_string(epoch) + ":5:0:0:" + std::string(200, 'x')}) {
+    HttpResponse r = ask(bad, epoch);
+    EXPECT_EQ(r.status, 400) << bad << " -> " << r.body;
+  }
+  // Too long for the decoder.
+  EXPECT_EQ(ask(std::string(kMaxSnapshotTokenBytes + 1, 'x'), epoch).status, 413);
+
+  // Well formed, but from before the floor, from the future, or from another epoch: start again.
+  SnapshotToken stale = *parsed;
+  stale.position.seq = *store_->hub().LatestSeq() + 10;
+  auto future = DecodeSyncResponse(ask(EncodeSnapshotToken(stale), epoch).body);
+  ASSERT_TRUE(future.ok());
+  EXPECT_TRUE(future->rebuild);
+  EXPECT_FALSE(future->restored);
+  stale = *parsed;
+  stale.epoch = epoch + 1;
+  auto other = DecodeSyncResponse(ask(EncodeSnapshotToken(stale), epoch).body);
+  ASSERT_TRUE(other.ok());
+  EXPECT_TRUE(other->rebuild);
+  // The device's own epoch differs from the hub's: the hub was restored.
+  auto restored = DecodeSyncResponse(ask(page->snapshot_token, epoch + 1).body);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_TRUE(restored->rebuild);
+  EXPECT_TRUE(restored->restored);
+  // A token for another rep's position only ever yields this rep's rows.
+  SnapshotToken elsewhere = *parsed;
+  elsewhere.position.table = 2;  // customers
+  elsewhere.position.customer = "";
+  auto mine = DecodeSyncResponse(ask(EncodeSnapshotToken(elsewhere), epoch).body);
+  ASSERT_TRUE(mine.ok());
+  auto scope = store_->ScopeOf("rep-a");
+  for (const RowChange& row : mine->pull.rows) {
+    if (row.table == "customers") {
+      EXPECT_EQ(scope->count(row.row_id), 1u) << row.row_id;
+    }
+  }
+}
+
+TEST(SnapshotWireTest, TheNewFieldsRoundTripAndAreRangeChecked) {
+  SyncRequest request;
+  request.replica_id = "device-x";
+  request.snapshot_token = "s1:7:42:3:4:c100k1";
+  request.epoch = 7;
+  auto decoded = DecodeSyncRequest(EncodeSyncRequest(request));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, request);
+
+  SyncResponse response;
+  response.snapshot = true;
+  response.snapshot_token = request.snapshot_token;
+  response.epoch = 7;
+  response.restored = true;
+  response.rebuild = true;
+  auto back = DecodeSyncResponse(EncodeSyncResponse(response));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, response);
+
+  request.snapshot_token = std::string("s1:\0", 4);
+  EXPECT_EQ(DecodeSyncRequest(EncodeSyncRequest(request)).status().code(), StatusCode::kCorrupt);
+  request.snapshot_token = "\xff\xfe";
+  EXPECT_EQ(DecodeSyncRequest(EncodeSyncRequest(request)).status().code(), StatusCode::kCorrupt);
+  request.snapshot_token = std::string(kMaxSnapshotTokenBytes + 1, 'a');
+  EXPECT_EQ(DecodeSyncRequest(EncodeSyncRequest(request)).status().code(),
+            StatusCode::kResourceExhausted);
+  response.snapshot = false;  // a token without a snapshot page
+  EXPECT_EQ(DecodeSyncResponse(EncodeSyncResponse(response)).status().code(), StatusCode::kCorrupt);
+}
+
+}  // namespace
+}  // namespace fieldbook::server
