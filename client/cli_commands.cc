@@ -11,10 +11,12 @@
 #include <iostream>
 
 #include "fieldbook/canonical_export.h"
+#include "fieldbook/json.h"
 #include "http_client.h"
 #include "pool_sync.h"
 #include "rep_reports.h"
 #include "replica_health.h"
+#include "review_status.h"
 #include "sync_engine.h"
 
 namespace fieldbook::client::cli {
@@ -33,7 +35,7 @@ int Fail(const CliContext& ctx, const std::string& what, const std::string& code
          const std::string& message, int exit_code) {
   std::cerr << "fieldbook-cli: " << what << ": " << message << "\n";
   if (ctx.json) {
-    std::cout << json::serialize(
+    std::cout << WriteJson(
                      json::object{{"error", json::object{{"code", code}, {"message", message}}}})
               << "\n";
   }
@@ -46,7 +48,7 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s) {
   return Fail(ctx, what, CodeName(s.code()), s.message(), exit_code);
 }
 
-void PrintJson(const json::value& v) { std::cout << json::serialize(v) << "\n"; }
+void PrintJson(const json::value& v) { std::cout << WriteJson(v) << "\n"; }
 
 json::value TextOrNull(const std::string& s) {
   if (s.empty()) return nullptr;
@@ -104,12 +106,14 @@ json::object ToJson(const CustomerGrade& g) {
     out["computed_at"] = g.computed_at;
     out["based_on_graded_at"] = TextOrNull(g.graded_at);
     out["visits_per_30_days"] = OptOrNull(g.visits_per_30_days);
-    out["purchase_stage"] = TextOrNull(g.purchase_stage);
-    out["relationship"] = TextOrNull(g.relationship);
     out["local_facts"] = g.local_facts;
   } else {
     out["graded_at"] = TextOrNull(g.graded_at);
   }
+  // What the grading computed (a first order makes a customer); the rep's own purchase_stage and
+  // relationship are the customer's fields, which grading never changes.
+  out["purchase_stage"] = TextOrNull(g.purchase_stage);
+  out["relationship"] = TextOrNull(g.relationship);
   return out;
 }
 
@@ -218,15 +222,18 @@ json::object ToJson(const Feedback& f) {
 json::object ToJson(const ReviewItem& r) {
   json::value payload;
   boost::system::error_code ec;
-  payload = json::parse(r.payload_json, ec);
+  payload = ReadJson(r.payload_json, ec);
   if (ec) payload = json::value(r.payload_json);
-  return json::object{{"id", r.id},
-                      {"set_id", r.set_id},
-                      {"table", r.table},
-                      {"row_id", r.row_id},
-                      {"code", r.code},
-                      {"reason", r.reason},
-                      {"values", std::move(payload)}};
+  return json::object{
+      {"id", r.id},
+      {"set_id", r.set_id},
+      {"table", r.table},
+      {"row_id", r.row_id},
+      {"code", r.code},
+      {"reason", r.reason},
+      {"values", std::move(payload)},
+      {"resolved", r.resolved},
+      {"outcome", r.outcome.empty() ? json::value(nullptr) : json::value(r.outcome)}};
 }
 
 std::string Or(const std::string& s, const char* fallback) { return s.empty() ? fallback : s; }
@@ -531,7 +538,7 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
                   kExitRefused);
     }
     boost::system::error_code ec;
-    json::value who = json::parse(reply->body, ec);
+    json::value who = ReadJson(reply->body, ec);
     const json::object* obj = !ec && who.is_object() ? &who.as_object() : nullptr;
     auto field = [obj](const char* key) -> std::string {
       if (obj == nullptr) return {};
@@ -675,6 +682,21 @@ int RunSync(const CliContext& ctx, uint32_t page_rows) {
     Status saved = fetched.ok() ? store->SaveServerReports(*fetched) : fetched.status();
     if (!saved.ok()) reports_error = saved.message();
   }
+  // What managers did with this device's edits held for review (review_status.h); a failure here
+  // does not fail the sync either.
+  std::string review_error;
+  size_t review_resolved = 0;
+  {
+    auto http = HttpClient::Create(settings->server_url);
+    Result<size_t> refreshed =
+        http.ok() ? RefreshReviewStatus(store->replica(), **http, settings->device_token)
+                  : Result<size_t>(http.status());
+    if (refreshed.ok()) {
+      review_resolved = *refreshed;
+    } else {
+      review_error = refreshed.status().message();
+    }
+  }
   auto pending = store->replica().PendingWriteCount();
   const int64_t left = pending.ok() ? *pending : 0;
   const SyncReport& r = *report;
@@ -700,7 +722,9 @@ int RunSync(const CliContext& ctx, uint32_t page_rows) {
                                       {"rows_removed", r.rows_removed}}},
         {"pool", PoolSyncJson(r, pool.get())},
         {"reports", reports_error.empty() ? json::value("refreshed")
-                                          : json::value("not refreshed: " + reports_error)}});
+                                          : json::value("not refreshed: " + reports_error)},
+        {"review", review_error.empty() ? json::value(json::object{{"resolved", review_resolved}})
+                                        : json::value("not refreshed: " + review_error)}});
     return kExitOk;
   }
   std::cout << "synced with " << settings->server_url << "\n";
@@ -739,6 +763,15 @@ int RunSync(const CliContext& ctx, uint32_t page_rows) {
   PrintPoolSync(r, pool.get());
   if (!reports_error.empty()) {
     std::cout << "  reports:  the server's reports were not refreshed (" << reports_error << ")\n";
+  }
+  if (review_resolved > 0) {
+    std::cout << "  review:   "
+              << Plural(static_cast<int64_t>(review_resolved), "item was", "items were")
+              << " resolved by a manager (fieldbook-cli review list --all)\n";
+  }
+  if (!review_error.empty()) {
+    std::cout << "  review:   the review list was not brought up to date (" << review_error
+              << ")\n";
   }
   if (left > 0) std::cout << "  queued:   " << Plural(left, "change", "changes") << "\n";
   const int64_t skew = r.hub_clock_skew_ms;
@@ -1105,10 +1138,10 @@ int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback) {
   return kExitOk;
 }
 
-int RunReviewList(const CliContext& ctx) {
+int RunReviewList(const CliContext& ctx, bool all) {
   const char* what = "review list";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto items = store->ReviewList();
+  auto items = store->replica().ReviewList(all);
   if (!items.ok()) return Fail(ctx, what, items.status());
   if (ctx.json) {
     json::array out;
@@ -1124,6 +1157,7 @@ int RunReviewList(const CliContext& ctx) {
     std::cout << "#" << r.id << "  " << r.table << " " << r.row_id << "\n"
               << "  " << r.code << ": " << r.reason << "\n"
               << "  your values: " << r.payload_json << "\n";
+    if (r.resolved) std::cout << "  resolved: " << r.outcome << "\n";
   }
   std::cout << Plural(static_cast<int64_t>(items->size()), "change", "changes")
             << " the server did not take as sent; nothing was deleted\n";

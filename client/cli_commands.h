@@ -71,7 +71,8 @@ int RunTaskAdd(const CliContext& ctx, const NewTask& task);
 int RunTaskDone(const CliContext& ctx, const std::string& task);
 int RunTaskList(const CliContext& ctx, const TaskFilter& filter);
 int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback);
-int RunReviewList(const CliContext& ctx);
+// Open items only; with `all`, the resolved ones too.
+int RunReviewList(const CliContext& ctx, bool all = false);
 int RunExport(const CliContext& ctx, const std::string& out_path);
 // An empty date means today. Lists the public pool's reclaim warnings after the plan.
 int RunPlan(const CliContext& ctx, const std::string& date, size_t limit);

@@ -263,7 +263,9 @@ int main(int argc, char** argv) {
   CLI::App* review_group = group("review", "changes the server refused or diverted");
   CLI::App* r_list =
       leaf(review_group, "list", "refused or conflicting changes with the server's reasons");
-  r_list->callback([&] { action = [&] { return RunReviewList(ctx); }; });
+  bool review_all = false;
+  r_list->add_flag("--all", review_all, "also the items a manager resolved on the server");
+  r_list->callback([&] { action = [&] { return RunReviewList(ctx, review_all); }; });
 
   std::string out_path;
   CLI::App* exp = leaf(&app, "export",

@@ -17,6 +17,7 @@
 #include "client_store.h"
 #include "client_store_internal.h"
 #include "fieldbook/grading.h"
+#include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::client {
@@ -33,7 +34,7 @@ std::vector<GradeReason> ParseReasons(const std::string& json, int64_t* rules_ve
   std::vector<GradeReason> out;
   if (json.empty()) return out;
   boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(json, ec);
+  const boost::json::value v = ReadJson(json, ec);
   if (ec || !v.is_object()) return out;
   if (const auto* version = v.as_object().if_contains("rules_version");
       version != nullptr && version->is_int64() && rules_version != nullptr) {
@@ -58,7 +59,7 @@ std::string ReasonsJson(const std::vector<GradeReason>& reasons, int64_t rules_v
   for (const GradeReason& r : reasons) {
     out.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
   }
-  return boost::json::serialize(
+  return WriteJson(
       boost::json::object{{"rules_version", rules_version}, {"reasons", std::move(out)}});
 }
 
@@ -78,7 +79,7 @@ using FactList = std::vector<std::pair<std::string, std::string>>;
 FactList ParseFacts(const std::string& json) {
   FactList out;
   boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(json, ec);
+  const boost::json::value v = ReadJson(json, ec);
   if (ec || !v.is_array()) return out;
   for (const boost::json::value& f : v.as_array()) {
     if (!f.is_array() || f.as_array().size() != 2 || !f.as_array()[0].is_string() ||
@@ -94,7 +95,7 @@ FactList ParseFacts(const std::string& json) {
 std::string FactsJson(const FactList& facts) {
   boost::json::array out;
   for (const auto& [table, id] : facts) out.push_back(boost::json::array{table, id});
-  return boost::json::serialize(out);
+  return WriteJson(out);
 }
 
 // "1 order and 2 visits".
@@ -159,7 +160,8 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
         Statement * raw,
         db.Prepare("SELECT created_at, relationship, purchase_stage, grade_tier, grade_recency, "
                    "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, "
-                   "grade_churn_risk, grade_reasons, graded_at FROM customers WHERE id = ?"));
+                   "grade_churn_risk, grade_reasons, graded_at, grade_stage, grade_relationship "
+                   "FROM customers WHERE id = ?"));
     Stmt s(raw);
     s->Bind(1, customer_id);
     FB_ASSIGN_OR_RETURN(bool found, s->Step());
@@ -176,8 +178,10 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
     server.churn_risk = s->IsNull(9) ? 0 : s->Real(9);
     server.reasons = ParseReasons(s->Text(10), &server_rules_version);
     graded_at = s->Text(11);
-    server.relationship = target.relationship;
-    server.purchase_stage = target.purchase_stage;
+    // The server's computed stage and relationship (grade_stage, grade_relationship) sit beside
+    // the rep's own fields; before the server computed them, the rep's stand in.
+    server.purchase_stage = s->IsNull(12) ? target.purchase_stage : s->Text(12);
+    server.relationship = s->IsNull(13) ? target.relationship : s->Text(13);
     const std::optional<int32_t> today = ParseDay(Today());
     target.created_day = created.value_or(today.value_or(0));
   }
@@ -376,7 +380,8 @@ Result<GradeView> ClientStore::CustomerGrades(const std::string& ref) {
         Statement * raw,
         db.Prepare("SELECT grade_tier, grade_recency, grade_frequency, grade_monetary, "
                    "grade_ticket_class, grade_lifecycle, grade_churn_risk, grade_reasons, "
-                   "graded_at, grade_rules_version FROM customers WHERE id = ?"));
+                   "graded_at, grade_rules_version, grade_stage, grade_relationship FROM customers "
+                   "WHERE id = ?"));
     Stmt s(raw);
     s->Bind(1, id);
     FB_ASSIGN_OR_RETURN(bool found, s->Step());
@@ -392,6 +397,8 @@ Result<GradeView> ClientStore::CustomerGrades(const std::string& ref) {
     g.reasons = ParseReasons(s->Text(7), &g.rules_version);
     g.graded_at = s->Text(8);
     if (!s->IsNull(9)) g.rules_version = s->Int(9);
+    g.purchase_stage = s->Text(10);
+    g.relationship = s->Text(11);
   }
   FB_ASSIGN_OR_RETURN(
       Statement * raw,

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+#include "fieldbook/json.h"
 
 namespace fieldbook::client {
 
@@ -464,7 +465,7 @@ const std::string& HttpClient::base_url() const { return impl_->base_url; }
 
 std::string ServerErrorMessage(const HttpReply& reply, size_t max_bytes) {
   boost::system::error_code ec;
-  const boost::json::value v = boost::json::parse(reply.body, ec);
+  const boost::json::value v = ReadJson(reply.body, ec);
   if (!ec && v.is_object()) {
     if (const auto* e = v.as_object().if_contains("error"); e != nullptr && e->is_object()) {
       if (const auto* m = e->as_object().if_contains("message"); m != nullptr && m->is_string()) {

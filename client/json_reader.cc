@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "client_store.h"
+#include "fieldbook/json.h"
 
 namespace fieldbook::client {
 
@@ -10,7 +11,7 @@ namespace json = boost::json;
 
 Result<json::object> ParseJsonObject(const std::string& text, const std::string& what) {
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec);
+  json::value v = ReadJson(text, ec);
   if (ec || !v.is_object()) return Status::Corrupt(what + " is not a JSON object");
   return std::move(v.as_object());
 }

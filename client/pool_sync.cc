@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "fieldbook/json.h"
 #include "json_reader.h"
 
 namespace fieldbook::client {
@@ -174,7 +175,7 @@ std::string ClaimsBody(const std::vector<PoolRequest>& claims) {
                                 {"customer", c.customer_id},
                                 {"requested_at_ms", c.requested_ms}});
   }
-  return json::serialize(json::object{{"claims", std::move(list)}});
+  return WriteJson(json::object{{"claims", std::move(list)}});
 }
 
 Result<std::unique_ptr<HttpPoolTransport>> HttpPoolTransport::Create(const std::string& server_url,
@@ -206,7 +207,7 @@ Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
 
 Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release) {
   const std::string body =
-      json::serialize(json::object{{"customer", release.customer_id}, {"reason", release.note}});
+      WriteJson(json::object{{"customer", release.customer_id}, {"reason", release.note}});
   FB_ASSIGN_OR_RETURN(HttpReply reply,
                       http_->Post("/v1/pool/release", body, "application/json", token_));
   ReleaseAnswer answer;

@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 
 #include "client_store.h"
+#include "fieldbook/json.h"
 #include "json_reader.h"
 
 namespace fieldbook::client {
@@ -95,7 +96,7 @@ Result<std::string> FetchServerReports(HttpClient& http, const std::string& toke
   if (portfolio.status != 200) return ReplyStatus(portfolio, "portfolio report");
   FB_ASSIGN_OR_RETURN(json::object v, ParseJsonObject(portfolio.body, "the portfolio report"));
   out["portfolio"] = std::move(v);
-  std::string text = json::serialize(out);
+  std::string text = WriteJson(out);
   // What was fetched must read back; a server answering nonsense is not cached.
   FB_RETURN_IF_ERROR(ParseServerReports(text).status());
   return text;

@@ -9,6 +9,7 @@
 #include <boost/json.hpp>
 
 #include "fieldbook/change_set_codec.h"
+#include "fieldbook/json.h"
 
 namespace fieldbook::client {
 
@@ -19,7 +20,7 @@ constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
 // The server's JSON error message, or the raw body when it is not one.
 std::string ServerMessage(const HttpReply& reply) {
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(reply.body, ec);
+  boost::json::value v = ReadJson(reply.body, ec);
   if (!ec && v.is_object()) {
     if (const auto* err = v.as_object().if_contains("error"); err && err->is_object()) {
       if (const auto* m = err->as_object().if_contains("message"); m && m->is_string()) {

@@ -24,6 +24,8 @@
 #      (docs/sync.md, "Verification and repair").
 #   3  Scope snapshots and restore epochs: SyncRequest.snapshotToken, .epoch; SyncResponse.snapshot,
 #      .snapshotToken, .epoch, .restored (docs/sync.md, "Pulling").
+#      Also RowRejection.columns and .rowIndex: which columns of a row a reassignment held for
+#      review, and which of a set's rows a rejection answers (issue 12).
 #
 # Identifiers (set ids, replica ids, table names, row ids, column names, customer ids) are
 # non-empty UTF-8 of bounded length; text values are UTF-8. Limits are enforced by the decoder
@@ -106,6 +108,14 @@ struct RowRejection {
   rowId @1 :Text;
   code @2 :Text;        # stable machine code: "out_of_scope", "immutable_fact", "constraint", ...
   reason @3 :Text;      # a sentence for the rep
+
+  # Version 3. Code "reassigned" (a customer that moved to another rep): the pushed columns held
+  # for the new owner's review -- the rest of the row was applied. Empty for every other code: the
+  # whole row was refused.
+  columns @4 :List(Text);
+  # Version 3. 1 + the position of the refused row in the pushed set (a set may carry one row
+  # more than once: older versions of it first, docs/sync.md); 0 = not given (an older hub).
+  rowIndex @5 :UInt32;
 }
 
 # The hub re-stamped a row's far-future columns to `hlc` (clock skew protection).

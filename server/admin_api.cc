@@ -7,6 +7,7 @@
 
 #include "audit_api.h"
 #include "device_api.h"
+#include "fieldbook/json.h"
 #include "grading_store.h"
 #include "http_json.h"
 #include "nightly_api.h"
@@ -25,7 +26,7 @@ std::optional<HttpResponse> ReadFields(
   boost::json::value parsed;
   if (request.json == nullptr) {
     boost::system::error_code ec;
-    parsed = boost::json::parse(request.body, ec);
+    parsed = ReadJson(request.body, ec);
     if (ec) parsed = nullptr;
   }
   const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
@@ -77,13 +78,74 @@ boost::json::array ConflictsJson(const std::vector<Conflict>& conflicts) {
                                       {"table", c.table},
                                       {"row", c.row_id},
                                       {"column", c.column},
-                                      {"value", boost::json::parse(c.value_json, ec)},
+                                      {"kind", c.kind},
+                                      {"value", ReadJson(c.value_json, ec)},
                                       {"stamped", c.hlc.ToString()},
                                       {"from_rep", c.from_rep},
                                       {"owner_rep", c.owner_rep},
                                       {"status", c.status}});
   }
   return out;
+}
+
+// POST /v1/conflicts/status, a rep's device asking what became of its held edits (its review
+// list): {"edits":[{"table","row_id","column","hlc"},...]} -> the same list, each with "status"
+// ("open", "applied", "dismissed" or "unknown"). Only the caller's own edits are found.
+constexpr size_t kMaxHeldEditsAsked = 1000;
+
+HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& request,
+                                    const Principal& caller) {
+  // The body SyncService parsed before taking the store's lock, or (not through it) parsed here.
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = ReadJson(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& body = request.json != nullptr ? *request.json : parsed;
+  const boost::json::array* list = nullptr;
+  if (body.is_object()) {
+    if (const auto* edits = body.as_object().if_contains("edits")) list = edits->if_array();
+  }
+  if (list == nullptr) {
+    return JsonError(400, "malformed", "the body must be {\"edits\": [...]}");
+  }
+  if (list->size() > kMaxHeldEditsAsked) {
+    return JsonError(413, "too_many",
+                     "at most " + std::to_string(kMaxHeldEditsAsked) + " edits per request");
+  }
+  std::vector<HeldEdit> edits;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const boost::json::object* e = (*list)[i].if_object();
+    auto text = [&](const char* key) -> const boost::json::string* {
+      const boost::json::value* v = e != nullptr ? e->if_contains(key) : nullptr;
+      const boost::json::string* s = v != nullptr ? v->if_string() : nullptr;
+      return s != nullptr && !s->empty() && s->size() <= 128 ? s : nullptr;
+    };
+    const boost::json::value* hlc = e != nullptr ? e->if_contains("hlc") : nullptr;
+    const auto* table = text("table");
+    const auto* row = text("row_id");
+    const auto* column = text("column");
+    if (table == nullptr || row == nullptr || column == nullptr || hlc == nullptr ||
+        !hlc->is_int64() || hlc->as_int64() <= 0) {
+      return JsonError(400, "invalid_field",
+                       "edit " + std::to_string(i) +
+                           " needs table, row_id and column (text) and hlc (a positive integer)");
+    }
+    edits.push_back(HeldEdit{std::string(*table), std::string(*row), std::string(*column),
+                             Hlc(static_cast<uint64_t>(hlc->as_int64()))});
+  }
+  auto status = store.HeldEditStatus(caller.rep_id, edits);
+  if (!status.ok()) return StatusResponse(status.status());
+  boost::json::array out;
+  for (size_t i = 0; i < edits.size(); ++i) {
+    out.push_back(boost::json::object{{"table", edits[i].table},
+                                      {"row_id", edits[i].row_id},
+                                      {"column", edits[i].column},
+                                      {"hlc", static_cast<int64_t>(edits[i].hlc.packed())},
+                                      {"status", (*status)[i]}});
+  }
+  return JsonResponse(boost::json::object{{"edits", std::move(out)}});
 }
 
 }  // namespace
@@ -99,6 +161,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     if (!conflicts.ok()) return StatusResponse(conflicts.status());
     return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(*conflicts)}});
   }
+  if (path == "/v1/conflicts/status" && post) return HeldEditStatusResponse(store, request, caller);
   if (!caller.is_manager()) {
     return JsonError(403, "forbidden", "the admin API needs a manager's token");
   }

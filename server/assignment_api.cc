@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "fieldbook/grading.h"
+#include "fieldbook/json.h"
 #include "grading_store.h"
 #include "http_json.h"
 
@@ -39,7 +40,7 @@ std::variant<boost::json::object, HttpResponse> ParseBody(const HttpRequest& req
     return request.json->as_object();
   }
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(request.body, ec);
+  boost::json::value v = ReadJson(request.body, ec);
   if (ec || !v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   return std::move(v.as_object());
 }

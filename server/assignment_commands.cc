@@ -11,6 +11,7 @@
 #include "assignment_store.h"
 #include "command_actor.h"
 #include "fieldbook/grading.h"
+#include "fieldbook/json.h"
 #include "grading_store.h"
 #include "pool_store.h"
 #include "server_commands.h"
@@ -122,7 +123,7 @@ int RunRepProfiles(const std::string& db, bool json) {
                   p.name.c_str());
     }
   }
-  if (json) std::cout << boost::json::serialize(out) << "\n";
+  if (json) std::cout << WriteJson(out) << "\n";
   return 0;
 }
 
@@ -162,7 +163,7 @@ int RunAssign(const std::string& db, const std::string& territory, bool dry_run,
   auto plan = dry_run ? assignment.Plan(territory) : assignment.Apply(territory, CommandActor());
   if (!plan.ok()) return Fail("assign", plan.status());
   if (json) {
-    std::cout << boost::json::serialize(PlanJson(*plan, territory, !dry_run)) << "\n";
+    std::cout << WriteJson(PlanJson(*plan, territory, !dry_run)) << "\n";
     return 0;
   }
   std::printf("assignment rules v%d%s: %zu customers considered, %zu moves, %zu unplaced\n",
@@ -197,7 +198,7 @@ int RunPoolReclaim(const std::string& db, bool dry_run, const std::string& today
   auto report = dry_run ? pool.PlanReclaim(*day) : pool.ReclaimDue(*day, CommandActor());
   if (!report.ok()) return Fail("pool reclaim", report.status());
   if (json) {
-    std::cout << boost::json::serialize(ReclaimJson(*report, !dry_run)) << "\n";
+    std::cout << WriteJson(ReclaimJson(*report, !dry_run)) << "\n";
     return 0;
   }
   std::printf("as of %s (rules v%d): %zu customers checked, %zu %s, %zu waiting for a sync\n",
@@ -236,7 +237,7 @@ int RunPoolList(const std::string& db, const std::string& region, bool json) {
     }
   }
   if (json) {
-    std::cout << boost::json::serialize(out) << "\n";
+    std::cout << WriteJson(out) << "\n";
   } else {
     std::printf("%zu customers in the pool%s\n", list->size(),
                 region.empty() ? "" : (" (region " + region + ")").c_str());
@@ -283,7 +284,7 @@ int RunPoolAudit(const std::string& db, const std::string& customer, size_t limi
                   a.reason.c_str());
     }
   }
-  if (json) std::cout << boost::json::serialize(out) << "\n";
+  if (json) std::cout << WriteJson(out) << "\n";
   return 0;
 }
 

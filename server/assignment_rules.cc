@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <set>
+#include "fieldbook/json.h"
 
 namespace fieldbook::server {
 
@@ -235,7 +236,7 @@ Fit CheckFit(const AssignmentRules& rules, const RepProfile& rep, const Customer
 Result<AssignmentRules> ParseAssignmentRules(std::string_view json,
                                              const std::vector<std::string>& known_tiers) {
   boost::system::error_code ec;
-  boost::json::value root = boost::json::parse(json, ec);
+  boost::json::value root = ReadJson(json, ec);
   if (ec) return Status::InvalidArgument("assignment rules are not valid JSON: " + ec.message());
   return ParseAssignmentRules(root, known_tiers);
 }
@@ -335,7 +336,7 @@ std::string AssignmentRulesToJson(const AssignmentRules& r) {
                                    {"max_wait_days", r.pool.max_wait_days},
                                    {"daily_claims", r.pool.daily_claims},
                                    {"holding_cap", r.pool.holding_cap}}}};
-  return boost::json::serialize(o);
+  return WriteJson(o);
 }
 
 }  // namespace fieldbook::server

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "audit_store.h"
+#include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::server {
@@ -123,7 +124,7 @@ Result<GradeRun> GradingStore::GradeAll(int32_t today) {
 
   // Everyone's history, in one pass per table.
   struct Previous {
-    std::string tier, ticket, lifecycle, relationship, stage;
+    std::string tier, ticket, lifecycle;
     int64_t r = -1, f = -1, m = -1;
   };
   std::vector<CustomerHistory> customers;
@@ -145,8 +146,6 @@ Result<GradeRun> GradingStore::GradeAll(int32_t today) {
     Previous p{Text(*load, 4),
                Text(*load, 8),
                Text(*load, 9),
-               c.relationship,
-               c.purchase_stage,
                load->IsNull(5) ? -1 : load->Int(5),
                load->IsNull(6) ? -1 : load->Int(6),
                load->IsNull(7) ? -1 : load->Int(7)};
@@ -240,8 +239,12 @@ Result<GradeRun> GradingStore::GradeAll(int32_t today) {
                 {"grade_reasons", g.ReasonsJson(rules_version)},
                 {"graded_at", FormatDay(today)},
                 {"grade_rules_version", int64_t{rules_version}}}};
-    if (g.purchase_stage != p.stage) w.columns.emplace_back("purchase_stage", g.purchase_stage);
-    if (g.relationship != p.relationship) w.columns.emplace_back("relationship", g.relationship);
+    // The stage and relationship the data decide go beside the rep's own fields, never over them
+    // (docs/grading.md): a rep's later edit of purchase_stage or relationship is never lost.
+    w.columns.emplace_back("grade_stage",
+                           g.purchase_stage.empty() ? Value() : Value(g.purchase_stage));
+    w.columns.emplace_back("grade_relationship",
+                           g.relationship.empty() ? Value() : Value(g.relationship));
     batch.push_back(std::move(w));
     if (batch.size() >= 2000) {
       FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(batch));
@@ -363,7 +366,7 @@ Result<std::vector<AtRiskCustomer>> GradingStore::AtRisk(const std::string& rep,
                      stmt->IsNull(5) ? 0 : stmt->Real(5),
                      ""};
     boost::system::error_code ec;
-    boost::json::value reasons = boost::json::parse(Text(*stmt, 6), ec);
+    boost::json::value reasons = ReadJson(Text(*stmt, 6), ec);
     if (!ec && reasons.is_object() && reasons.as_object().contains("reasons")) {
       for (const auto& r : reasons.as_object().at("reasons").as_array()) {
         const std::string rule(r.as_object().at("rule").as_string());

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <string_view>
+#include "fieldbook/json.h"
 
 namespace fieldbook::server {
 
@@ -35,7 +36,7 @@ std::string PercentDecode(std::string_view in) {
 }  // namespace
 
 HttpResponse JsonResponse(const boost::json::value& body, int status) {
-  return HttpResponse{status, "application/json", boost::json::serialize(body), {}};
+  return HttpResponse{status, "application/json", WriteJson(body), {}};
 }
 
 HttpResponse StatusResponse(const Status& s) {

@@ -30,6 +30,8 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+#include "fieldbook/json.h"
+
 namespace fieldbook::server {
 
 namespace beast = boost::beast;
@@ -47,7 +49,7 @@ HttpResponse JsonError(int status, const std::string& code, const std::string& m
   HttpResponse response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = boost::json::serialize(root);
+  response.body = WriteJson(root);
   return response;
 }
 

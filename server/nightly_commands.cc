@@ -15,6 +15,7 @@
 #include "backup.h"
 #include "command_actor.h"
 #include "db_check.h"
+#include "fieldbook/json.h"
 #include "log.h"
 #include "nightly_report.h"
 #include "nightly_runner.h"
@@ -124,7 +125,7 @@ int RunNightly(const std::string& db, const NightlySettings& settings, bool json
   auto run = runner.Run();
   if (!run.ok()) return Fail("nightly", run.status());
   if (json) {
-    std::cout << boost::json::serialize(NightlyRunJson(*run)) << "\n";
+    std::cout << WriteJson(NightlyRunJson(*run)) << "\n";
   } else {
     std::cout << NightlyRunText(*run);
   }
@@ -141,7 +142,7 @@ int RunNightlyReport(const std::string& db, int last, bool json) {
   if (json) {
     boost::json::array out;
     for (const NightlyRunRecord& r : *runs) out.push_back(NightlyRunJson(r));
-    std::cout << boost::json::serialize(boost::json::object{{"runs", out}}) << "\n";
+    std::cout << WriteJson(boost::json::object{{"runs", out}}) << "\n";
     return 0;
   }
   if (runs->empty()) std::cout << "no nightly run yet\n";
@@ -165,10 +166,10 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
   if (json) {
     boost::json::array removed;
     for (const std::string& f : info->removed) removed.push_back(boost::json::string(f));
-    std::cout << boost::json::serialize(boost::json::object{{"file", info->file},
-                                                            {"bytes", info->bytes},
-                                                            {"seconds", info->seconds},
-                                                            {"removed", removed}})
+    std::cout << WriteJson(boost::json::object{{"file", info->file},
+                                               {"bytes", info->bytes},
+                                               {"seconds", info->seconds},
+                                               {"removed", removed}})
               << "\n";
     return 0;
   }

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <ctime>
+#include "fieldbook/json.h"
 
 namespace fieldbook::server {
 
@@ -9,7 +10,7 @@ namespace {
 
 boost::json::object ParseObject(const std::string& text) {
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
+  boost::json::value v = ReadJson(text, ec);
   if (ec || !v.is_object()) return {};
   return v.as_object();
 }
@@ -103,7 +104,7 @@ std::string StepLine(const NightlyStepRecord& step, const boost::json::object& r
     }
     return line;
   }
-  return prefix + boost::json::serialize(report);
+  return prefix + WriteJson(report);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "fieldbook/grading.h"
+#include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 #include "log.h"
 
@@ -19,7 +20,7 @@ constexpr int64_t kDayMs = 86400000;
 
 boost::json::object ParseObject(const std::string& text) {
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
+  boost::json::value v = ReadJson(text, ec);
   if (ec || !v.is_object()) return {};
   return v.as_object();
 }
@@ -139,8 +140,7 @@ Result<NightlyRunRecord> NightlyRunner::Run() {
     if (!step.configured()) {
       FB_RETURN_IF_ERROR(nightly_.FinishStep(
           run_id, name, "skipped",
-          boost::json::serialize(boost::json::object{{"skipped", step.why_not_configured()}}), "",
-          now));
+          WriteJson(boost::json::object{{"skipped", step.why_not_configured()}}), "", now));
       LogEvent("info", "nightly_step", {{"step", name}, {"status", "skipped"}});
       if (options_.after_step) options_.after_step(name);
       continue;
@@ -170,8 +170,7 @@ Result<NightlyRunRecord> NightlyRunner::Run() {
     now = static_cast<int64_t>(wall_.NowMs());
     if (result.ok()) {
       if (!ctx.completed) {
-        FB_RETURN_IF_ERROR(
-            nightly_.FinishStep(run_id, name, "done", boost::json::serialize(*result), "", now));
+        FB_RETURN_IF_ERROR(nightly_.FinishStep(run_id, name, "done", WriteJson(*result), "", now));
       }
       LogEvent("info", "nightly_step", {{"step", name}, {"status", "done"}, {"seconds", seconds}});
     } else if (step_stopped) {

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "assignment_api.h"
+#include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 #include "grading_store.h"
 #include "pool_store.h"
@@ -33,11 +34,11 @@ double Percent(double share) { return static_cast<double>(std::llround(share * 1
 }  // namespace
 
 Status StepContext::SaveProgress(const boost::json::object& report) {
-  return nightly.SaveStepProgress(run_id, step, boost::json::serialize(report));
+  return nightly.SaveStepProgress(run_id, step, WriteJson(report));
 }
 
 Status StepContext::Complete(const boost::json::object& report) {
-  FB_RETURN_IF_ERROR(nightly.FinishStep(run_id, step, "done", boost::json::serialize(report), "",
+  FB_RETURN_IF_ERROR(nightly.FinishStep(run_id, step, "done", WriteJson(report), "",
                                         static_cast<int64_t>(wall.NowMs())));
   completed = true;
   return Status::Ok();

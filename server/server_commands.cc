@@ -12,6 +12,7 @@
 #include "backup.h"
 #include "command_actor.h"
 #include "db_check.h"
+#include "fieldbook/json.h"
 #include "grading_store.h"
 #include "log.h"
 #include "metrics.h"
@@ -102,7 +103,7 @@ int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
   auto added = (*opened)->store->AddRep(rep, CommandActor());
   if (!added.ok()) return Fail("rep add", added.status());
   if (json) {
-    std::cout << boost::json::serialize(boost::json::object{
+    std::cout << WriteJson(boost::json::object{
                      {"id", added->first}, {"role", rep.role}, {"token", added->second}})
               << "\n";
   } else {
@@ -142,7 +143,7 @@ int RunTerritoryList(const std::string& db, bool json) {
                   static_cast<long long>(t.customers), t.name.c_str());
     }
   }
-  if (json) std::cout << boost::json::serialize(out) << "\n";
+  if (json) std::cout << WriteJson(out) << "\n";
   return 0;
 }
 
@@ -174,13 +175,15 @@ int RunConflictsList(const std::string& db, const std::string& owner, bool all, 
   if (!list.ok()) return Fail("conflicts list", list.status());
   boost::json::array out;
   for (const Conflict& c : *list) {
+    boost::system::error_code ec;
     if (json) {
       out.push_back(boost::json::object{{"id", c.id},
                                         {"customer", c.customer_id},
                                         {"table", c.table},
                                         {"row", c.row_id},
                                         {"column", c.column},
-                                        {"value", c.value_json},
+                                        {"kind", c.kind},
+                                        {"value", ReadJson(c.value_json, ec)},
                                         {"from_rep", c.from_rep},
                                         {"owner_rep", c.owner_rep},
                                         {"status", c.status}});
@@ -191,7 +194,7 @@ int RunConflictsList(const std::string& db, const std::string& owner, bool all, 
                   c.hlc.ToString().c_str(), c.owner_rep.c_str());
     }
   }
-  if (json) std::cout << boost::json::serialize(out) << "\n";
+  if (json) std::cout << WriteJson(out) << "\n";
   return 0;
 }
 
@@ -232,11 +235,11 @@ int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json
                                          {"token", r.token},
                                          {"customers", r.customers}});
     }
-    std::cout << boost::json::serialize(boost::json::object{{"reps", reps},
-                                                            {"customers", report->customers},
-                                                            {"visits", report->visits},
-                                                            {"orders", report->orders},
-                                                            {"order_lines", report->order_lines}})
+    std::cout << WriteJson(boost::json::object{{"reps", reps},
+                                               {"customers", report->customers},
+                                               {"visits", report->visits},
+                                               {"orders", report->orders},
+                                               {"order_lines", report->order_lines}})
               << "\n";
     return 0;
   }

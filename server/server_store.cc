@@ -14,25 +14,6 @@ namespace fieldbook::server {
 
 namespace {
 
-std::string ValueJson(const Value& v) {
-  boost::json::value j;
-  if (const auto* i = std::get_if<int64_t>(&v)) j = *i;
-  if (const auto* d = std::get_if<double>(&v)) j = *d;
-  if (const auto* s = std::get_if<std::string>(&v)) j = boost::json::string(*s);
-  return boost::json::serialize(j);
-}
-
-Value JsonValue(const std::string& text) {
-  boost::system::error_code ec;
-  boost::json::value j = boost::json::parse(text, ec);
-  if (ec) return std::monostate{};
-  if (j.is_int64()) return j.as_int64();
-  if (j.is_uint64()) return static_cast<int64_t>(j.as_uint64());
-  if (j.is_double()) return j.as_double();
-  if (j.is_string()) return std::string(j.as_string());
-  return std::monostate{};
-}
-
 std::string TextOr(const Value& v, std::string fallback = {}) {
   const auto* s = std::get_if<std::string>(&v);
   return s != nullptr ? *s : fallback;
@@ -483,28 +464,16 @@ Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
   return Verdict();
 }
 
-Status ServerStore::RecordConflict(const Conflict& c) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("INSERT INTO srv_conflicts (customer_id, tbl, row_id, "
-                                         "column_name, value_json, hlc, from_rep, owner_rep, "
-                                         "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  stmt->Bind(1, c.customer_id)
-      .Bind(2, c.table)
-      .Bind(3, c.row_id)
-      .Bind(4, c.column)
-      .Bind(5, c.value_json)
-      .Bind(6, static_cast<int64_t>(c.hlc.packed()))
-      .Bind(7, c.from_rep)
-      .Bind(8, c.owner_rep)
-      .Bind(9, c.created_ms);
-  return stmt->Run();
-}
-
 Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeSet& set) {
   Status gate_error;
   RowGate gate = [&](const TableInfo& t, RowChange& change) -> GateDecision {
     auto reject = [&](const char* code, std::string reason) {
-      return GateDecision{false, RowRejection{t.name, change.row_id, code, std::move(reason)}};
+      RowRejection r;
+      r.table = t.name;
+      r.row_id = change.row_id;
+      r.code = code;
+      r.reason = std::move(reason);
+      return GateDecision{false, std::move(r)};
     };
     if (t.customer_column.empty()) {
       return reject("read_only_table", t.name + " are managed on the server");
@@ -579,47 +548,13 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
       return reject("out_of_scope", "customer " + *customer + " is not assigned to you");
     // Work recorded before the rep learned of the move is kept: facts always, attributed to them.
     if (t.is_fact()) return GateDecision{};
-    std::vector<ColumnChange> kept;
-    size_t diverted = 0;
-    for (ColumnChange& c : change.columns) {
-      if (c.hlc < **removal) {
-        kept.push_back(std::move(c));
-        continue;
-      }
-      Conflict conflict;
-      conflict.customer_id = *customer;
-      conflict.table = t.name;
-      conflict.row_id = change.row_id;
-      conflict.column = c.column;
-      conflict.value_json = ValueJson(c.value);
-      conflict.hlc = c.hlc;
-      conflict.from_rep = rep.rep_id;
-      auto owner = hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?");
-      if (owner.ok()) {
-        (*owner)->Bind(1, *customer);
-        auto row = (*owner)->Step();
-        if (row.ok() && *row) conflict.owner_rep = (*owner)->Text(0);
-        (*owner)->Reset();
-      }
-      conflict.created_ms = static_cast<int64_t>(wall_->NowMs());
-      Status s = RecordConflict(conflict);
-      if (!s.ok()) {
-        gate_error = s;
-        return GateDecision{false, std::nullopt};
-      }
-      ++diverted;
+    // Field edits: those stamped before the move merge, later ones wait for review.
+    auto decision = DivertAfterMove(rep.rep_id, t, change, *customer, exists, **removal);
+    if (!decision.ok()) {
+      gate_error = decision.status();
+      return GateDecision{false, std::nullopt};
     }
-    change.columns = std::move(kept);
-    GateDecision decision;
-    decision.apply = !change.columns.empty();
-    if (diverted > 0) {
-      decision.report =
-          RowRejection{t.name, change.row_id, "reassigned",
-                       "customer " + *customer + " was reassigned to another rep at " +
-                           (**removal).ToString() + "; " + std::to_string(diverted) +
-                           " field edit(s) made after that wait for the new owner's review"};
-    }
-    return decision;
+    return *decision;
   };
   ApplyObserver observer = MakeScopeObserver();
   PushOptions options;
@@ -713,72 +648,6 @@ Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cur
   FB_ASSIGN_OR_RETURN(PullPage page, hub_->Pull(cursor, limit, &scope));
   if (!page.more) page.changes.cursor = std::max(page.changes.cursor, latest);
   return page;
-}
-
-Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owner, bool open_only) {
-  FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      hub_->db().Prepare("SELECT id, customer_id, tbl, row_id, column_name, value_json, hlc, "
-                         "from_rep, owner_rep, created_ms, status FROM srv_conflicts "
-                         "WHERE (?1 = '' OR owner_rep = ?1) AND (?2 = 0 OR status = 'open') "
-                         "ORDER BY id"));
-  stmt->Bind(1, owner).Bind(2, int64_t{open_only ? 1 : 0});
-  std::vector<Conflict> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(Conflict{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
-                           stmt->Text(5), Hlc(static_cast<uint64_t>(stmt->Int(6))), stmt->Text(7),
-                           stmt->Text(8), stmt->Int(9), stmt->Text(10)});
-  }
-  return out;
-}
-
-Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
-                                    const std::string& reason) {
-  if (action != "apply" && action != "dismiss") {
-    return Status::InvalidArgument("action must be apply or dismiss, not '" + action + "'");
-  }
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * load,
-                      db.Prepare("SELECT tbl, row_id, column_name, value_json, status, "
-                                 "customer_id, from_rep FROM srv_conflicts WHERE id = ?"));
-  load->Bind(1, id);
-  FB_ASSIGN_OR_RETURN(bool found, load->Step());
-  if (!found) return Status::NotFound("no conflict " + std::to_string(id));
-  const std::string table = load->Text(0), row_id = load->Text(1), column = load->Text(2);
-  const std::string value = load->Text(3), status = load->Text(4);
-  const std::string customer = load->Text(5), from_rep = load->Text(6);
-  load->Reset();
-  if (status != "open")
-    return Status::Conflict("conflict " + std::to_string(id) + " is already " + status);
-  if (action == "apply") {
-    FB_ASSIGN_OR_RETURN(PushResult written,
-                        Write({RowWrite{table, row_id, {{column, JsonValue(value)}}}}));
-    if (!written.rejections.empty()) return Status::Rejected(written.rejections[0].reason);
-  }
-  FB_ASSIGN_OR_RETURN(Statement * mark,
-                      db.Prepare("UPDATE srv_conflicts SET status = ?, resolved_by = ?, "
-                                 "resolved_ms = ? WHERE id = ?"));
-  mark->Bind(1, action == "apply" ? "applied" : "dismissed")
-      .Bind(2, actor)
-      .Bind(3, static_cast<int64_t>(wall_->NowMs()))
-      .Bind(4, id);
-  FB_RETURN_IF_ERROR(mark->Run());
-  boost::system::error_code ec;
-  AuditEntry audit;
-  audit.actor = actor;
-  audit.action = "conflict." + action;
-  audit.customer_id = customer;
-  audit.subject = "conflict " + std::to_string(id);
-  audit.before = {{"status", "open"},     {"table", table},
-                  {"row", row_id},        {"column", column},
-                  {"from_rep", from_rep}, {"value", boost::json::parse(value, ec)}};
-  audit.after = {{"status", action == "apply" ? "applied" : "dismissed"}};
-  audit.reason = reason;
-  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
-  return txn->Commit();
 }
 
 Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {

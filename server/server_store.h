@@ -11,7 +11,7 @@
 // Reassignment. Edits a rep pushes for a customer no longer theirs are handled by
 // GateForRep: facts (visits, orders, order lines, feedback) are kept and attributed to the rep who
 // recorded them; field edits stamped before the move merge normally; later field edits go to the
-// conflict list for the new owner and managers, and the rep is told.
+// conflict list for the new owner and managers, and the rep is told (server_conflicts.cc).
 //
 // Thread safety: not thread-safe. The server serialises access (SyncService holds a mutex);
 // other processes may use the same file concurrently (SQLite WAL).
@@ -93,6 +93,17 @@ struct Conflict {
   std::string owner_rep;
   int64_t created_ms = 0;
   std::string status;
+  // "column": one held field edit of an existing record (value_json: the value). "row": a new
+  // record made after the move, held whole (column "*", value_json: an object of its columns).
+  std::string kind = "column";
+};
+
+// One held edit as a rep's device knows it (its review list), to ask what became of it.
+struct HeldEdit {
+  std::string table;
+  std::string row_id;
+  std::string column;  // "*" for a new record held whole
+  Hlc hlc;
 };
 
 struct ScopeTrim {
@@ -183,11 +194,16 @@ class ServerStore {
   // Hub-authored writes that keep scopes in step (demo data, manager edits).
   Result<PushResult> Write(const std::vector<RowWrite>& rows);
 
-  // Conflicts left by reassignments.
+  // Conflicts left by reassignments (server_conflicts.cc).
   Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);
-  // "apply" writes the value as a new hub edit; "dismiss" drops it. Both are recorded.
+  // "apply" writes the value (a new record: all its columns) as a new hub edit; "dismiss" drops
+  // it. Both are recorded (and audited).
   Status ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
                          const std::string& reason = "");
+  // What became of edits `rep_id` pushed that were held for review: per edit "open", "applied",
+  // "dismissed", or "unknown" (no such held edit of theirs).
+  Result<std::vector<std::string>> HeldEditStatus(const std::string& rep_id,
+                                                  const std::vector<HeldEdit>& edits);
 
   // Appends an entry to the audit log (audit_store.h), inside the caller's transaction if any.
   Status Audit(AuditEntry entry);
@@ -223,6 +239,12 @@ class ServerStore {
   Result<std::string> HolderOf(const std::string& customer_id);  // "" when nobody holds it
   Status SetRepActive(const std::string& rep_id, bool active, const std::string& actor);
   Status RecordConflict(const Conflict& c);
+  // The push gate's answer for a field edit of a customer that moved away from `rep_id` at
+  // `removal`: columns stamped before it stay in `change`, later ones are held in the conflict
+  // list.
+  Result<GateDecision> DivertAfterMove(const std::string& rep_id, const TableInfo& t,
+                                       RowChange& change, const std::string& customer, bool exists,
+                                       Hlc removal);
   Result<std::optional<Hlc>> LastRemoval(const std::string& rep_id, const std::string& customer_id);
   Result<std::string> CustomerOfRow(const TableInfo& table, const RowChange& change, bool* exists,
                                     bool* moves);

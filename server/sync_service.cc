@@ -10,6 +10,7 @@
 #include "admin_api.h"
 #include "assignment_api.h"
 #include "auth.h"
+#include "fieldbook/json.h"
 #include "log.h"
 #include "report_api.h"
 #include "snapshot_token.h"
@@ -119,7 +120,10 @@ Route RouteOf(const std::string& path) {
   if (path == "/v1/sync") return Route::kSync;
   if (path == "/v1/whoami") return Route::kWhoami;
   if (IsAssignmentRoute(path)) return Route::kPool;  // assignment and the pool (assignment_api.h)
-  if (path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts") return Route::kAdmin;
+  if (path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts" ||
+      path == "/v1/conflicts/status") {
+    return Route::kAdmin;
+  }
   if (path.rfind("/v1/reports/", 0) == 0) return Route::kReports;
   return Route::kNone;
 }
@@ -212,12 +216,12 @@ HttpResponse SyncService::Health() {
     if (!seq.ok()) return JsonError(503, "unhealthy", seq.status().ToString());
     last_seq_.store(static_cast<int64_t>(*seq));
     boost::json::object body{{"status", "ok"}, {"seq", *seq}, {"store", "idle"}};
-    return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
+    return HttpResponse{200, "application/json", WriteJson(body), {}};
   }
   // The store is busy (a sync, an admin action, the nightly job): alive all the same; the last
   // sequence number read stands in.
   boost::json::object body{{"status", "ok"}, {"seq", last_seq_.load()}, {"store", "busy"}};
-  return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
+  return HttpResponse{200, "application/json", WriteJson(body), {}};
 }
 
 HttpResponse SyncService::Handle(const HttpRequest& request) {
@@ -238,10 +242,8 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
           "JSON bodies are limited to " + std::to_string(options_.json_body_limit) + " bytes");
     }
     if (!request.body.empty()) {
-      boost::json::parse_options parse_options;
-      parse_options.max_depth = kMaxJsonDepth;
       boost::system::error_code ec;
-      boost::json::value parsed = boost::json::parse(request.body, ec, {}, parse_options);
+      boost::json::value parsed = ReadJson(request.body, ec, kMaxJsonDepth);
       // Not JSON (or nested too deep): the route answers, with its own size limit first, and
       // sees a null body, never the text to parse again.
       if (ec) parsed = nullptr;
@@ -275,7 +277,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   if (route == Route::kReports) return HandleReportRequest(store_, req, who, wall_);
   if (route == Route::kWhoami) {
     boost::json::object body{{"rep", who.rep_id}, {"name", who.name}, {"role", who.role}};
-    return HttpResponse{200, "application/json", boost::json::serialize(body), {}};
+    return HttpResponse{200, "application/json", WriteJson(body), {}};
   }
   lock.unlock();
   return HandleSync(req, who);

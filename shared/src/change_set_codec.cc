@@ -330,6 +330,11 @@ Status ValidatePushResultAt(const PushResult& result, const DecodeLimits& limits
     FB_RETURN_IF_ERROR(CheckId(rejection.row_id, "row id", IdRule::kRequired, limits, at));
     FB_RETURN_IF_ERROR(CheckId(rejection.code, "code", IdRule::kRequired, limits, at));
     FB_RETURN_IF_ERROR(CheckText(rejection.reason, "reason", limits, at));
+    FB_RETURN_IF_ERROR(
+        CheckCount(rejection.columns.size(), limits.max_columns_per_row, "columns", at));
+    for (const std::string& column : rejection.columns) {
+      FB_RETURN_IF_ERROR(CheckId(column, "column", IdRule::kRequired, limits, at));
+    }
   }
   FB_RETURN_IF_ERROR(CheckCount(result.restamps.size(), limits.max_rows, "restamps", at_result));
   for (size_t i = 0; i < result.restamps.size(); ++i) {
@@ -504,7 +509,8 @@ size_t EstimateWords(const PushResult& result) {
   size_t words = 8 + TextWords(result.set_id.size());
   for (const RowRejection& r : result.rejections) {
     words += 6 + TextWords(r.table.size()) + TextWords(r.row_id.size()) + TextWords(r.code.size()) +
-             TextWords(r.reason.size());
+             TextWords(r.reason.size()) + 1 + r.columns.size();
+    for (const std::string& column : r.columns) words += TextWords(column.size());
   }
   for (const RowRestamp& r : result.restamps) {
     words += 4 + TextWords(r.table.size()) + TextWords(r.row_id.size());
@@ -584,6 +590,11 @@ void WritePushResult(const PushResult& result, wire::PushResult::Builder out) {
     rejection_out.setRowId(AsText(rejection.row_id));
     rejection_out.setCode(AsText(rejection.code));
     rejection_out.setReason(AsText(rejection.reason));
+    rejection_out.setRowIndex(rejection.row_index);
+    if (!rejection.columns.empty()) {
+      auto columns = rejection_out.initColumns(static_cast<unsigned>(rejection.columns.size()));
+      for (unsigned c = 0; c < columns.size(); ++c) columns.set(c, AsText(rejection.columns[c]));
+    }
   }
   auto restamps = out.initRestamps(static_cast<unsigned>(result.restamps.size()));
   for (unsigned i = 0; i < restamps.size(); ++i) {
@@ -944,6 +955,14 @@ Result<PushResult> ReadPushResult(wire::PushResult::Reader in, const DecodeLimit
         CopyText(rejection_in.getCode(), limits.max_id_bytes, "code", at, &rejection.code));
     FB_RETURN_IF_ERROR(
         CopyText(rejection_in.getReason(), limits.max_text_bytes, "reason", at, &rejection.reason));
+    rejection.row_index = rejection_in.getRowIndex();
+    const auto columns = rejection_in.getColumns();
+    FB_RETURN_IF_ERROR(CheckCount(columns.size(), limits.max_columns_per_row, "columns", at));
+    rejection.columns.resize(columns.size());
+    for (unsigned c = 0; c < columns.size(); ++c) {
+      FB_RETURN_IF_ERROR(
+          CopyText(columns[c], limits.max_id_bytes, "column", at, &rejection.columns[c]));
+    }
   }
 
   const auto restamps = in.getRestamps();

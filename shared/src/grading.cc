@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 #include <unordered_set>
+#include "fieldbook/json.h"
 
 namespace fieldbook {
 
@@ -278,7 +279,7 @@ std::string FormatDay(int32_t day) {
 
 Result<GradingRules> ParseGradingRules(std::string_view json) {
   boost::system::error_code ec;
-  boost::json::value root = boost::json::parse(json, ec);
+  boost::json::value root = ReadJson(json, ec);
   if (ec) return Status::InvalidArgument("grading rules are not valid JSON: " + ec.message());
   return ParseGradingRules(root);
 }
@@ -396,7 +397,7 @@ std::string GradingRulesToJson(const GradingRules& r) {
                                         {"min_rhythm_days", r.min_rhythm_days},
                                         {"default_rhythm_days", r.default_rhythm_days},
                                         {"won_back_days", r.won_back_days}}}};
-  return boost::json::serialize(o);
+  return WriteJson(o);
 }
 
 std::string DefaultGradingRulesJson() { return GradingRulesToJson(GradingRules{}); }
@@ -406,8 +407,7 @@ std::string Grade::ReasonsJson(int rules_version) const {
   for (const GradeReason& r : reasons) {
     out.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
   }
-  return boost::json::serialize(
-      boost::json::object{{"rules_version", rules_version}, {"reasons", out}});
+  return WriteJson(boost::json::object{{"rules_version", rules_version}, {"reasons", out}});
 }
 
 std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,

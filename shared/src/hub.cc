@@ -173,10 +173,17 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
     return s;
   };
 
-  for (const RowChange& original : set.rows) {
+  for (size_t row_index = 0; row_index < set.rows.size(); ++row_index) {
+    const RowChange& original = set.rows[row_index];
+    // Each rejection names the row it answers: a set may carry one row more than once.
     auto reject = [&](std::string code, std::string reason) {
-      result.rejections.push_back(
-          RowRejection{original.table, original.row_id, std::move(code), std::move(reason)});
+      RowRejection r;
+      r.table = original.table;
+      r.row_id = original.row_id;
+      r.code = std::move(code);
+      r.reason = std::move(reason);
+      r.row_index = static_cast<uint32_t>(row_index + 1);
+      result.rejections.push_back(std::move(r));
     };
     const TableInfo* t = catalog_.Find(original.table);
     if (t == nullptr) {
@@ -209,7 +216,10 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
     RowChange change = original;
     if (options.gate != nullptr && *options.gate) {
       GateDecision decision = (*options.gate)(*t, change);
-      if (decision.report) result.rejections.push_back(std::move(*decision.report));
+      if (decision.report) {
+        decision.report->row_index = static_cast<uint32_t>(row_index + 1);
+        result.rejections.push_back(std::move(*decision.report));
+      }
       if (!decision.apply || change.columns.empty()) continue;
     }
 

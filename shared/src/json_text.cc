@@ -1,7 +1,6 @@
 #include "json_text.h"
 
-#include <charconv>
-#include <cmath>
+#include "fieldbook/json.h"
 
 namespace fieldbook {
 
@@ -43,13 +42,7 @@ void AppendJsonValue(std::string& out, const Value& v) {
   if (const auto* i = std::get_if<int64_t>(&v)) {
     out += std::to_string(*i);
   } else if (const auto* d = std::get_if<double>(&v)) {
-    if (!std::isfinite(*d)) {
-      out += "null";  // JSON has no NaN or infinity; the codec refuses them anyway
-      return;
-    }
-    char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof buf, *d);
-    out.append(buf, res.ptr);
+    AppendJsonDouble(out, *d);  // fieldbook/json.h: exact, plain decimals, null when not finite
   } else if (const auto* s = std::get_if<std::string>(&v)) {
     AppendJsonString(out, *s);
   } else {

@@ -11,9 +11,9 @@
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/row_digest.h"
-#include "json_text.h"
 #include "merge_engine.h"
 #include "meta_store.h"
+#include "outbox_history.h"
 
 namespace fieldbook {
 
@@ -90,6 +90,7 @@ Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path, WallCloc
   (void)version;
   FB_ASSIGN_OR_RETURN(r->catalog_, Catalog::Load(db));
   FB_RETURN_IF_ERROR(InstallCaptureTriggers(db, r->catalog_));
+  FB_RETURN_IF_ERROR(InstallOutboxHistoryTriggers(db, r->catalog_));
   FB_ASSIGN_OR_RETURN(DigestInstall digests,
                       InstallDigestTriggers(db, r->catalog_, r->in_->digests));
   // Digest triggers found missing or changed: writes may have escaped them (another program), so
@@ -154,6 +155,16 @@ Result<std::optional<ChangeSet>> Replica::PreparePush() {
   set.replica_id = replica_id_;
   set.cursor = cursor_;
   const uint32_t self = set.OriginIndex(replica_id_);
+  // Older unpushed versions of columns (outbox_history.h), read per row only when there are any.
+  FB_ASSIGN_OR_RETURN(
+      Statement * any_older,
+      db.Prepare("SELECT EXISTS (SELECT 1 FROM fb_superseded WHERE set_id IS NULL)"));
+  FB_ASSIGN_OR_RETURN(bool any_row, any_older->Step());
+  const bool has_older = any_row && any_older->Int(0) != 0;
+  any_older->Reset();
+  FB_ASSIGN_OR_RETURN(Statement * older,
+                      db.Prepare("SELECT col, value, hlc FROM fb_superseded WHERE tbl = ? AND "
+                                 "row_id = ? AND set_id IS NULL ORDER BY seq"));
   std::vector<RowKey> packed;
   for (const auto& [key, p] : rows) {
     if (packed.size() >= options_.max_push_rows) break;
@@ -171,7 +182,52 @@ Result<std::optional<ChangeSet>> Replica::PreparePush() {
       }
       rc.columns.push_back(ColumnChange{t.columns[i], stored.values[i], p.hlc[i], self});
     }
-    if (!rc.columns.empty()) set.rows.push_back(std::move(rc));
+    if (rc.columns.empty()) continue;
+    if (!has_older) {
+      set.rows.push_back(std::move(rc));
+      continue;
+    }
+    // Every unpushed version of each column, oldest first. The row goes out once per layer: the
+    // first carries each column's oldest version (a new row's insert whole), the next the second
+    // versions, and so on, the last the newest values. The hub merges them in order (the result
+    // is the newest), and can keep an edit made before a reassignment apart from a later one.
+    std::map<std::string, std::vector<ColumnChange>> versions;
+    for (ColumnChange& c : rc.columns) versions[c.column].push_back(c);
+    older->Reset();
+    older->Bind(1, static_cast<int64_t>(key.first)).Bind(2, key.second);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, older->Step());
+      if (!row) break;
+      const auto col = static_cast<size_t>(older->Int(0));
+      const Hlc hlc(static_cast<uint64_t>(older->Int(2)));
+      if (col >= t.columns.size() || ((p.mask >> col) & 1) == 0 || !(hlc < p.hlc[col])) continue;
+      auto it = versions.find(t.columns[col]);
+      if (it == versions.end()) continue;  // the newest version lost to the hub's: so does this
+      const ColumnVersion& v = stored.versions[col];
+      if (!v.empty() && VersionGreater(v.hlc, in_->origins.IdOf(v.origin), hlc, replica_id_)) {
+        continue;
+      }
+      it->second.insert(it->second.end() - 1,
+                        ColumnChange{t.columns[col], older->Get(1), hlc, self});
+    }
+    size_t layers = 0;
+    for (auto& [name, list] : versions) {
+      std::stable_sort(list.begin(), list.end(),
+                       [](const ColumnChange& a, const ColumnChange& b) { return a.hlc < b.hlc; });
+      list.erase(
+          std::unique(list.begin(), list.end(),
+                      [](const ColumnChange& a, const ColumnChange& b) { return a.hlc == b.hlc; }),
+          list.end());
+      layers = std::max(layers, list.size());
+    }
+    for (size_t layer = 0; layer < layers; ++layer) {
+      RowChange part{t.name, key.second, {}};
+      for (const ColumnChange& c : rc.columns) {  // catalog order
+        const std::vector<ColumnChange>& list = versions[c.column];
+        if (layer < list.size()) part.columns.push_back(list[layer]);
+      }
+      set.rows.push_back(std::move(part));
+    }
   }
 
   // Tie the packed outbox rows to this set, or retire them when nothing is left to send.
@@ -181,13 +237,22 @@ Result<std::optional<ChangeSet>> Replica::PreparePush() {
                      ? "DELETE FROM fb_outbox WHERE tbl = ? AND row_id = ? AND set_id IS NULL"
                      : "UPDATE fb_outbox SET set_id = ? WHERE tbl = ? AND row_id = ? "
                        "AND set_id IS NULL"));
+  FB_ASSIGN_OR_RETURN(
+      Statement * assign_older,
+      db.Prepare(set.rows.empty()
+                     ? "DELETE FROM fb_superseded WHERE tbl = ? AND row_id = ? AND set_id IS NULL"
+                     : "UPDATE fb_superseded SET set_id = ? WHERE tbl = ? AND row_id = ? "
+                       "AND set_id IS NULL"));
   for (const RowKey& key : packed) {
-    assign->Reset();
-    const int first = set.rows.empty() ? 1 : 2;
-    if (!set.rows.empty()) assign->Bind(1, set.set_id);
-    assign->Bind(first, static_cast<int64_t>(key.first));
-    assign->Bind(first + 1, key.second);
-    FB_RETURN_IF_ERROR(assign->Run());
+    for (Statement* stmt : {assign, assign_older}) {
+      if (stmt == assign_older && !has_older) continue;
+      stmt->Reset();
+      const int first = set.rows.empty() ? 1 : 2;
+      if (!set.rows.empty()) stmt->Bind(1, set.set_id);
+      stmt->Bind(first, static_cast<int64_t>(key.first));
+      stmt->Bind(first + 1, key.second);
+      FB_RETURN_IF_ERROR(stmt->Run());
+    }
   }
   if (set.rows.empty()) {
     // Those rows have no write left to send: their digests count again.
@@ -225,32 +290,38 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   pending->Reset();
   FB_ASSIGN_OR_RETURN(ChangeSet set, DecodeChangeSet(body));
 
+  // Each rejection answers the set's row it names by position (row_index), or, from an older hub,
+  // every row of its table and id.
+  std::vector<const RowRejection*> rejected_at(set.rows.size(), nullptr);
   std::map<std::pair<std::string, std::string>, const RowRejection*> rejected;
-  for (const RowRejection& r : result.rejections) rejected[{r.table, r.row_id}] = &r;
+  for (const RowRejection& r : result.rejections) {
+    if (r.row_index > 0 && r.row_index <= set.rows.size() &&
+        set.rows[r.row_index - 1].table == r.table &&
+        set.rows[r.row_index - 1].row_id == r.row_id) {
+      rejected_at[r.row_index - 1] = &r;
+    } else {
+      rejected[{r.table, r.row_id}] = &r;
+    }
+  }
   std::map<std::pair<std::string, std::string>, Hlc> restamped;
   for (const RowRestamp& r : result.restamps) restamped[{r.table, r.row_id}] = r.hlc;
 
   FB_ASSIGN_OR_RETURN(uint32_t self, in_->origins.Intern(replica_id_));
-  FB_ASSIGN_OR_RETURN(Statement * review,
-                      db.Prepare("INSERT INTO fb_rejections (set_id, tbl, row_id, code, reason, "
-                                 "payload, created_ms) VALUES (?, ?, ?, ?, ?, ?, ?)"));
-  for (const RowChange& rc : set.rows) {
+  for (size_t row = 0; row < set.rows.size(); ++row) {
+    const RowChange& rc = set.rows[row];
     const TableInfo* t = catalog_.Find(rc.table);
     if (t == nullptr) return Status::Corrupt("pending push names unknown table " + rc.table);
-    auto rej = rejected.find({rc.table, rc.row_id});
-    if (rej != rejected.end()) {
-      std::vector<std::pair<std::string, Value>> cols;
-      for (const ColumnChange& c : rc.columns) cols.emplace_back(c.column, c.value);
-      review->Reset();
-      review->Bind(1, set.set_id)
-          .Bind(2, rc.table)
-          .Bind(3, rc.row_id)
-          .Bind(4, rej->second->code)
-          .Bind(5, rej->second->reason)
-          .Bind(6, ColumnsToJson(cols))
-          .Bind(7, static_cast<int64_t>(clock_->WallNowMs()));
-      FB_RETURN_IF_ERROR(review->Run());
-      continue;
+    const RowRejection* rej = rejected_at[row];
+    if (rej == nullptr) {
+      auto it = rejected.find({rc.table, rc.row_id});
+      if (it != rejected.end()) rej = it->second;
+    }
+    // A reassignment holds some columns for review; the others were applied.
+    std::set<std::string> held;
+    if (rej != nullptr) {
+      FB_RETURN_IF_ERROR(RecordRejection(set.set_id, rc, *rej));
+      if (rej->code != "reassigned" || rej->columns.empty()) continue;
+      held.insert(rej->columns.begin(), rej->columns.end());
     }
     // Accepted: the write's version becomes the row's stored version (unless a newer one is
     // already there), so a later pull of an older change cannot undo it.
@@ -260,7 +331,7 @@ Status Replica::AcknowledgePush(const PushResult& result) {
     bool changed = false;
     for (const ColumnChange& c : rc.columns) {
       const int idx = t->ColumnIndex(c.column);
-      if (idx < 0) continue;
+      if (idx < 0 || held.count(c.column) != 0) continue;
       const Hlc hlc = stamp != restamped.end() ? stamp->second : c.hlc;
       ColumnVersion& v = stored.versions[idx];
       if (!v.empty() && !VersionGreater(hlc, replica_id_, v.hlc, in_->origins.IdOf(v.origin))) {
@@ -285,6 +356,10 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   FB_ASSIGN_OR_RETURN(Statement * clear, db.Prepare("DELETE FROM fb_outbox WHERE set_id = ?"));
   clear->Bind(1, set.set_id);
   FB_RETURN_IF_ERROR(clear->Run());
+  FB_ASSIGN_OR_RETURN(Statement * clear_older,
+                      db.Prepare("DELETE FROM fb_superseded WHERE set_id = ?"));
+  clear_older->Bind(1, set.set_id);
+  FB_RETURN_IF_ERROR(clear_older->Run());
   // Rows with no write left to send count in the digests again (before evictions purge any).
   FB_RETURN_IF_ERROR(AddSettledRows(db, catalog_, in_->digests, settled));
   FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM fb_pending_push WHERE set_id = ?"));
@@ -455,6 +530,7 @@ Status Replica::ResetForRebuild() {
     FB_RETURN_IF_ERROR(db_->ExecScript("DELETE FROM \"" + t.name + "\""));
   }
   FB_RETURN_IF_ERROR(db_->ExecScript("DELETE FROM fb_deferred_evictions"));
+  FB_RETURN_IF_ERROR(db_->ExecScript("DELETE FROM fb_superseded"));
   FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "cursor", 0));
   FB_RETURN_IF_ERROR(WriteMeta(*db_, "snapshot_token", Value(std::string())));
   FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "rebuild_wanted", 0));
@@ -525,20 +601,6 @@ Result<int64_t> Replica::PendingWriteCount() {
   const int64_t n = row ? stmt->Int(0) : 0;
   stmt->Reset();
   return n;
-}
-
-Result<std::vector<ReviewItem>> Replica::ReviewList() {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      db_->Prepare("SELECT id, set_id, tbl, row_id, code, reason, payload "
-                                   "FROM fb_rejections ORDER BY resolved, id"));
-  std::vector<ReviewItem> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(ReviewItem{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
-                             stmt->Text(4), stmt->Text(5), stmt->Text(6)});
-  }
-  return out;
 }
 
 // ---- Verification (docs/sync.md, "Verification and repair") ----

@@ -242,8 +242,12 @@ TEST_F(AppGuiTest, RefusedChangesAppearInTheReviewPanelWithTheServersReason) {
     GateDecision d;
     if (table.name == "visits") {
       d.apply = false;
-      d.report = RowRejection{"visits", change.row_id, "out_of_scope",
-                              "顺通汽配 now belongs to 李娜 Li Na; ask your manager"};
+      d.report = RowRejection{"visits",
+                              change.row_id,
+                              "out_of_scope",
+                              "顺通汽配 now belongs to 李娜 Li Na; ask your manager",
+                              {},
+                              0};
     }
     return d;
   };

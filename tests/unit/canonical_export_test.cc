@@ -41,7 +41,7 @@ TEST(CanonicalExport, IsSortedByTableThenIdWithEveryReplicatedColumnAndNoBookkee
   EXPECT_NE(
       text.find("{\"table\":\"customers\",\"id\":\"c2\",\"name\":\"鑫达汽修\",\"name_latin\":null"),
       std::string::npos);
-  EXPECT_NE(text.find("\"lat\":23,"), std::string::npos);  // shortest round-trip double
+  EXPECT_NE(text.find("\"lat\":23.0,"), std::string::npos);  // exact, and still a real
   EXPECT_NE(text.find("\"notes\":\"换了\\\"刹车片\\\"\\n\""), std::string::npos);
   EXPECT_NE(text.find("\"deleted\":0"), std::string::npos);
   size_t lines = 0;

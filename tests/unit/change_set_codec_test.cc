@@ -69,7 +69,7 @@ SyncResponse SampleResponse() {
   response.push_result.set_id = "set-7f3a";
   response.push_result.rows_accepted = 2;
   response.push_result.rejections.push_back(
-      {"visits", "visit-2", "immutable_fact", "拜访记录已锁定，不能修改。"});
+      {"visits", "visit-2", "immutable_fact", "拜访记录已锁定，不能修改。", {}, 3});
   response.push_result.restamps.push_back({"customers", "c-9", kHlc});
   response.pull = SampleChangeSet();
   response.pull.set_id.clear();  // hub pages may be anonymous
@@ -224,6 +224,23 @@ TEST(ChangeSetCodec, SyncResponseRoundTrips) {
   auto decoded = DecodeSyncResponse(EncodeSyncResponse(response));
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(*decoded, response);
+}
+
+TEST(ChangeSetCodec, HeldColumnsOfARejectionRoundTripAndAreBounded) {
+  SyncResponse response = SampleResponse();
+  // Version 3: a reassignment names the held columns and the row of the set it answers.
+  response.push_result.rejections.push_back(
+      {"customers", "c-1", "reassigned", "moved to rep-b", {"notes", "city"}, 1});
+  auto decoded = DecodeSyncResponse(EncodeSyncResponse(response));
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, response);
+  EXPECT_EQ(decoded->push_result.rejections[1].columns,
+            (std::vector<std::string>{"notes", "city"}));
+  EXPECT_EQ(decoded->push_result.rejections[1].row_index, 1u);
+  response.push_result.rejections[1].columns.assign(65, "notes");
+  EXPECT_FALSE(DecodeSyncResponse(EncodeSyncResponse(response)).ok());
+  response.push_result.rejections[1].columns = {""};
+  EXPECT_FALSE(DecodeSyncResponse(EncodeSyncResponse(response)).ok());
 }
 
 TEST(ChangeSetCodec, EmptyRebuildResponseRoundTrips) {

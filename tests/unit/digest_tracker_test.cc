@@ -298,7 +298,8 @@ TEST_F(DigestTrackerTest, WritesThatEscapedDroppedTriggersAreNoticedAtTheNextOpe
     EXPECT_FALSE(db.ExecScript("DELETE FROM visits WHERE id = 'v2'").ok());  // no such function
     auto triggers = db.Prepare(
         "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB 'fb_*_digest_*' "
-        "OR name GLOB 'fb_*_capture_*' OR name GLOB 'fb_*_guard_*')");
+        "OR name GLOB 'fb_*_capture_*' OR name GLOB 'fb_*_guard_*' OR name GLOB "
+        "'fb_*_keep_superseded')");
     ASSERT_TRUE(triggers.ok());
     std::vector<std::string> names;
     while (true) {

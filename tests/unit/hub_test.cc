@@ -224,8 +224,8 @@ TEST_F(HubTest, ARejectedRowGoesToTheRepsReviewListWithTheReason) {
   ASSERT_TRUE(Exec(a_->db(), "INSERT INTO customers (id, name) VALUES ('c2', 'B')").ok());
   RowGate gate = [](const TableInfo&, RowChange& rc) -> GateDecision {
     if (rc.row_id == "c2") {
-      return GateDecision{false,
-                          RowRejection{"customers", "c2", "out_of_scope", "c2 is not yours"}};
+      return GateDecision{
+          false, RowRejection{"customers", "c2", "out_of_scope", "c2 is not yours", {}, 0}};
     }
     return GateDecision{};
   };

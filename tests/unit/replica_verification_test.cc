@@ -75,7 +75,8 @@ class ReplicaVerificationTest : public ::testing::Test {
     std::vector<std::string> names;
     auto triggers = db.Prepare(
         "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB 'fb_*_capture_*' "
-        "OR name GLOB 'fb_*_guard_*' OR name GLOB 'fb_*_digest_*')");
+        "OR name GLOB 'fb_*_guard_*' OR name GLOB 'fb_*_digest_*' OR name GLOB "
+        "'fb_*_keep_superseded')");
     ASSERT_TRUE(triggers.ok());
     while (true) {
       auto row = (*triggers)->Step();

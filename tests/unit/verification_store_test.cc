@@ -116,7 +116,8 @@ class VerificationTest : public ::testing::Test {
       std::vector<std::pair<std::string, std::string>> triggers;
       auto list = db.Prepare(
           "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB "
-          "'fb_*_capture_*' OR name GLOB 'fb_*_guard_*' OR name GLOB 'fb_*_digest_*')");
+          "'fb_*_capture_*' OR name GLOB 'fb_*_guard_*' OR name GLOB 'fb_*_digest_*' OR name "
+          "GLOB 'fb_*_keep_superseded')");
       EXPECT_TRUE(list.ok());
       while (true) {
         auto row = (*list)->Step();

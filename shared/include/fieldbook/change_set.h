@@ -22,7 +22,7 @@ namespace fieldbook {
 
 // Version of the wire protocol. Evolution is by adding fields only; a receiver accepts every
 // version up to its own and reads absent fields as their defaults. 2 added replica verification,
-// 3 scope snapshots and restore epochs.
+// 3 scope snapshots, restore epochs, and the columns and row of a rejection.
 inline constexpr uint32_t kWireSchemaVersion = 3;
 // The longest snapshot token a request or response may carry (its content is the hub's business).
 inline constexpr size_t kMaxSnapshotTokenBytes = 512;
@@ -68,6 +68,11 @@ struct RowRejection {
   std::string row_id;
   std::string code;    // stable machine code: "out_of_scope", "immutable_fact", "constraint", ...
   std::string reason;  // a sentence for the rep
+  // Code "reassigned": the pushed columns held for the new owner's review (the rest of the row was
+  // applied). Empty otherwise: the whole row was refused.
+  std::vector<std::string> columns;
+  // 1 + the position in the pushed set of the row this answers; 0 = not given (an older hub).
+  uint32_t row_index = 0;
 
   friend bool operator==(const RowRejection&, const RowRejection&) = default;
 };

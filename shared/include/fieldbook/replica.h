@@ -81,7 +81,21 @@ struct ReviewItem {
   std::string row_id;
   std::string code;
   std::string reason;
-  std::string payload_json;
+  std::string payload_json;  // the values the server did not take: {"column": value, ...}
+  // A manager resolved every held edit of it (docs/sync.md, "The review list"); outcome says how
+  // ("applied", "dismissed", or both with counts).
+  bool resolved = false;
+  std::string outcome;
+};
+
+// An edit of an open review item that the server holds for review (code "reassigned"), as the
+// server knows it: ask it what became of it (POST /v1/conflicts/status).
+struct HeldReviewEdit {
+  int64_t review_id = 0;
+  std::string table;
+  std::string row_id;
+  std::string column;
+  Hlc hlc;
 };
 
 class Replica {
@@ -132,8 +146,16 @@ class Replica {
   // stay. Refused with kConflict while writes are unpushed, so
   // that they land first.
   Status ResetForRebuild();
-  // Rows the hub refused, unresolved first.
-  Result<std::vector<ReviewItem>> ReviewList();
+  // Rows the hub refused, or parts of them it holds for review: the open ones, oldest first; with
+  // `include_resolved`, then the ones a manager resolved (replica_review.cc).
+  Result<std::vector<ReviewItem>> ReviewList(bool include_resolved = false);
+  // The held edits of the open review items.
+  Result<std::vector<HeldReviewEdit>> HeldEdits();
+  // Records what the server said became of held edits (`status[i]` for `edits[i]`: "open",
+  // "applied", "dismissed" or "unknown"). A review item whose held edits are all applied or
+  // dismissed is resolved. Returns how many items were resolved now.
+  Result<size_t> RecordHeldEditStatus(const std::vector<HeldReviewEdit>& edits,
+                                      const std::vector<std::string>& status);
 
   // ---- Verification (docs/sync.md, "Verification and repair") ----
   // The digests of what this replica holds, kept up to date by triggers on every write. With
@@ -156,6 +178,9 @@ class Replica {
  private:
   Replica() = default;
   Status PersistClock();
+  // Puts the hub's refusal of `rc` (a row of pushed set `set_id`) on the review list: for a
+  // reassignment only the held columns, with their versions.
+  Status RecordRejection(const std::string& set_id, const RowChange& rc, const RowRejection& rej);
   Result<bool> HasPendingWritesFor(const std::string& customer_id);
   Status PurgeCustomer(const std::string& customer_id);
   // Purges deferred evictions whose pending writes have been acknowledged. Returns how many.

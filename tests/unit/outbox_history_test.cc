@@ -1,0 +1,140 @@
+// Outbox history (outbox_history.h) and the layered push (replica.cc): a value replaced while it
+// waited to be pushed still goes out, as an older version of the row, and leaves with the ack.
+#include "outbox_history.h"
+
+#include <gtest/gtest.h>
+
+#include "fieldbook/replica.h"
+#include "support/fake_clock.h"
+#include "support/sync_fixture.h"
+#include "support/temp_dir.h"
+
+namespace fieldbook {
+namespace {
+
+using testing::Exec;
+using testing::FakeWallClock;
+using testing::I;
+using testing::QueryValue;
+using testing::S;
+
+const ColumnChange* Find(const RowChange& row, const std::string& column) {
+  for (const ColumnChange& c : row.columns) {
+    if (c.column == column) return &c;
+  }
+  return nullptr;
+}
+
+TEST(OutboxHistory, EveryUnpushedVersionGoesOutOldestLayerFirst) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok());
+  Replica& rep = **r;
+  ASSERT_TRUE(Exec(rep.db(),
+                   "INSERT INTO customers (id, name, city, notes) VALUES "
+                   "('c1', 'A', 'X', 'first')")
+                  .ok());
+  wall.Advance(100);
+  ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET notes = 'second' WHERE id = 'c1'").ok());
+  wall.Advance(100);
+  ASSERT_TRUE(
+      Exec(rep.db(), "UPDATE customers SET notes = 'third', phone = '1' WHERE id = 'c1'").ok());
+  // An update that changes nothing pending keeps nothing.
+  ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET city = 'X' WHERE id = 'c1'").ok());
+  EXPECT_EQ(QueryValue(rep.db(), "SELECT count(*) FROM fb_superseded"), I(2));
+
+  auto push = rep.PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value());
+  const ChangeSet& set = **push;
+  ASSERT_EQ(set.rows.size(), 3u);
+  // Layer 0: the insert whole, with the first notes.
+  EXPECT_EQ(Find(set.rows[0], "name")->value, S("A"));
+  EXPECT_EQ(Find(set.rows[0], "notes")->value, S("first"));
+  EXPECT_EQ(Find(set.rows[0], "phone")->value, S("1"));  // its only version
+  EXPECT_EQ(set.rows[1].columns.size(), 1u);
+  EXPECT_EQ(Find(set.rows[1], "notes")->value, S("second"));
+  EXPECT_EQ(set.rows[2].columns.size(), 1u);
+  EXPECT_EQ(Find(set.rows[2], "notes")->value, S("third"));
+  EXPECT_LT(Find(set.rows[0], "notes")->hlc, Find(set.rows[1], "notes")->hlc);
+  EXPECT_LT(Find(set.rows[1], "notes")->hlc, Find(set.rows[2], "notes")->hlc);
+  EXPECT_EQ(Find(set.rows[0], "name")->hlc, Find(set.rows[0], "notes")->hlc);
+
+  // A retry is the same set; an edit while it is in flight keeps nothing of the flying values.
+  ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET notes = 'fourth' WHERE id = 'c1'").ok());
+  EXPECT_EQ(QueryValue(rep.db(), "SELECT count(*) FROM fb_superseded WHERE set_id IS NULL"), I(0));
+  auto again = rep.PreparePush();
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ(**again, set);
+
+  PushResult ack;
+  ack.set_id = set.set_id;
+  ack.rows_accepted = 3;
+  ASSERT_TRUE(rep.AcknowledgePush(ack).ok());
+  EXPECT_EQ(QueryValue(rep.db(), "SELECT count(*) FROM fb_superseded"), I(0));
+  auto next = rep.PreparePush();
+  ASSERT_TRUE(next.ok() && next->has_value());
+  ASSERT_EQ((*next)->rows.size(), 1u);
+  EXPECT_EQ(Find((*next)->rows[0], "notes")->value, S("fourth"));
+}
+
+TEST(OutboxHistory, AReassignmentRejectionKeepsOnlyTheHeldColumnsOnTheReviewList) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok());
+  Replica& rep = **r;
+  ASSERT_TRUE(Exec(rep.db(), "INSERT INTO customers (id, name) VALUES ('c1', 'A')").ok());
+  wall.Advance(10);
+  ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET notes = 'n1' WHERE id = 'c1'").ok());
+  wall.Advance(10);
+  ASSERT_TRUE(
+      Exec(rep.db(), "UPDATE customers SET notes = 'n2', phone = '5' WHERE id = 'c1'").ok());
+  auto push = rep.PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value());
+  ASSERT_EQ((*push)->rows.size(), 2u);
+  PushResult ack;
+  ack.set_id = (*push)->set_id;
+  RowRejection held;
+  held.table = "customers";
+  held.row_id = "c1";
+  held.code = "reassigned";
+  held.reason = "moved";
+  held.columns = {"notes"};
+  held.row_index = 2;  // the second layer: notes n2 was made after the move
+  ack.rejections.push_back(held);
+  ASSERT_TRUE(rep.AcknowledgePush(ack).ok());
+  auto review = rep.ReviewList();
+  ASSERT_TRUE(review.ok());
+  ASSERT_EQ(review->size(), 1u);
+  EXPECT_EQ((*review)[0].payload_json, R"({"notes":"n2"})");
+  auto edits = rep.HeldEdits();
+  ASSERT_TRUE(edits.ok());
+  ASSERT_EQ(edits->size(), 1u);
+  EXPECT_EQ((*edits)[0].column, "notes");
+  EXPECT_EQ((*edits)[0].hlc, Find((*push)->rows[1], "notes")->hlc);
+  // Still waiting, then applied by a manager.
+  EXPECT_EQ(*rep.RecordHeldEditStatus(*edits, {"open"}), 0u);
+  EXPECT_EQ(rep.ReviewList()->size(), 1u);
+  EXPECT_FALSE(rep.RecordHeldEditStatus(*edits, {}).ok());
+  EXPECT_EQ(*rep.RecordHeldEditStatus(*edits, {"applied"}), 1u);
+  EXPECT_TRUE(rep.ReviewList()->empty());
+  auto all = rep.ReviewList(/*include_resolved=*/true);
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_TRUE((*all)[0].resolved);
+  EXPECT_EQ((*all)[0].outcome, "applied by a manager");
+  EXPECT_TRUE(rep.HeldEdits()->empty());
+}
+
+TEST(OutboxHistory, FactsHaveNoTrigger) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok());
+  for (const TableInfo& t : (*r)->catalog().tables()) {
+    EXPECT_EQ(OutboxHistoryTriggerSql(t).empty(), t.is_fact()) << t.name;
+  }
+}
+
+}  // namespace
+}  // namespace fieldbook
