@@ -2,6 +2,7 @@
 
 #include <variant>
 
+#include "fieldbook/json.h"
 #include "http_json.h"
 #include "pool_store.h"
 
@@ -27,7 +28,7 @@ std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool
   boost::json::value parsed;
   if (request.json == nullptr) {
     boost::system::error_code ec;
-    parsed = boost::json::parse(request.body, ec);
+    parsed = ReadJson(request.body, ec);
     if (ec) parsed = nullptr;
   }
   const boost::json::value& v = request.json != nullptr ? *request.json : parsed;

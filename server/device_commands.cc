@@ -7,6 +7,7 @@
 #include "command_actor.h"
 #include "device_api.h"
 #include "device_tokens.h"
+#include "fieldbook/json.h"
 #include "pool_store.h"
 #include "server_commands.h"
 
@@ -30,7 +31,7 @@ int RunRepToken(const std::string& db, const std::string& rep, const std::string
   if (json) {
     boost::json::object o = DeviceJson(issued->first);
     o["token"] = issued->second;
-    std::cout << boost::json::serialize(o) << "\n";
+    std::cout << WriteJson(o) << "\n";
     return 0;
   }
   // The token stays the last word of the line (scripts take it with awk '{print $NF}').
@@ -47,7 +48,7 @@ int RunRepDevices(const std::string& db, const std::string& rep, bool json) {
   if (json) {
     boost::json::array out;
     for (const DeviceInfo& d : *devices) out.push_back(DeviceJson(d));
-    std::cout << boost::json::serialize(boost::json::object{{"devices", out}}) << "\n";
+    std::cout << WriteJson(boost::json::object{{"devices", out}}) << "\n";
     return 0;
   }
   for (const DeviceInfo& d : *devices) {
