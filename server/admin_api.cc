@@ -55,7 +55,7 @@ std::optional<HttpResponse> ReadReason(const HttpRequest& request, std::string* 
   boost::json::value parsed;
   if (request.json == nullptr) {
     boost::system::error_code ec;
-    parsed = boost::json::parse(request.body, ec);
+    parsed = ReadJson(request.body, ec);
     if (ec) parsed = nullptr;
   }
   const boost::json::value& v = request.json != nullptr ? *request.json : parsed;

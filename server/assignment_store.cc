@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audit_store.h"
+#include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 #include "grading_store.h"
 
@@ -97,9 +98,9 @@ Result<int> AssignmentStore::StoreRules(AssignmentRules parsed, const std::strin
   audit.action = "assignment.rules";
   audit.subject = "assignment";
   audit.before = {{"version", current.version},
-                  {"rules", boost::json::parse(AssignmentRulesToJson(current), ec)}};
+                  {"rules", ReadJson(AssignmentRulesToJson(current), ec)}};
   audit.after = {{"version", parsed.version},
-                 {"rules", boost::json::parse(AssignmentRulesToJson(parsed), ec)}};
+                 {"rules", ReadJson(AssignmentRulesToJson(parsed), ec)}};
   FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
   FB_RETURN_IF_ERROR(txn->Commit());
   return parsed.version;

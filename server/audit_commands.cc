@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "audit_store.h"
+#include "fieldbook/json.h"
 #include "pool_store.h"
 #include "server_commands.h"
 
@@ -37,7 +38,7 @@ int RunAuditList(const std::string& db, const AuditListArgs& args) {
   if (args.json) {
     boost::json::array entries;
     for (const AuditEntry& e : page->entries) entries.push_back(AuditEntryJson(e));
-    std::cout << boost::json::serialize(
+    std::cout << WriteJson(
                      boost::json::object{{"entries", entries},
                                          {"next", page->next > 0 ? boost::json::value(page->next)
                                                                  : boost::json::value(nullptr)}})
@@ -48,8 +49,8 @@ int RunAuditList(const std::string& db, const AuditListArgs& args) {
     std::cout << "#" << e.id << " " << MinuteText(e.at_ms) << " " << e.actor << " " << e.action;
     if (!e.customer_id.empty()) std::cout << " customer " << e.customer_id;
     if (!e.subject.empty()) std::cout << " (" << e.subject << ")";
-    std::cout << "\n    before " << boost::json::serialize(e.before) << "\n    after  "
-              << boost::json::serialize(e.after) << "\n";
+    std::cout << "\n    before " << WriteJson(e.before) << "\n    after  " << WriteJson(e.after)
+              << "\n";
     if (!e.reason.empty()) std::cout << "    reason: " << e.reason << "\n";
   }
   if (page->entries.empty()) std::cout << "no audit entries\n";

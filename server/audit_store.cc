@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "fieldbook/json.h"
 #include "pool_store.h"
 
 namespace fieldbook::server {
@@ -16,7 +17,7 @@ std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() :
 
 boost::json::object ObjectOf(const std::string& text) {
   boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(text, ec);
+  boost::json::value v = ReadJson(text, ec);
   if (ec || !v.is_object()) return boost::json::object{{"unreadable", text}};
   return std::move(v.as_object());
 }
@@ -57,9 +58,7 @@ Result<int64_t> AuditStore::Record(AuditEntry entry) {
   insert->Bind(1, entry.at_ms).Bind(2, entry.actor).Bind(3, entry.action);
   BindNullable(*insert, 4, entry.customer_id);
   BindNullable(*insert, 5, entry.subject);
-  insert->Bind(6, boost::json::serialize(entry.before))
-      .Bind(7, boost::json::serialize(entry.after))
-      .Bind(8, entry.reason);
+  insert->Bind(6, WriteJson(entry.before)).Bind(7, WriteJson(entry.after)).Bind(8, entry.reason);
   FB_ASSIGN_OR_RETURN(bool row, insert->Step());
   if (!row) return Status::Internal("the audit entry got no id");
   const int64_t id = insert->Int(0);

@@ -106,9 +106,8 @@ Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& act
   audit.action = "grading.rules";
   audit.subject = "grading";
   boost::system::error_code ec;
-  audit.before = {{"version", current.second},
-                  {"rules", boost::json::parse(GradingRulesToJson(before), ec)}};
-  audit.after = {{"version", version}, {"rules", boost::json::parse(canonical, ec)}};
+  audit.before = {{"version", current.second}, {"rules", ReadJson(GradingRulesToJson(before), ec)}};
+  audit.after = {{"version", version}, {"rules", ReadJson(canonical, ec)}};
   FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
   FB_RETURN_IF_ERROR(txn->Commit());
   return version;
