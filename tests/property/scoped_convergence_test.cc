@@ -1,0 +1,66 @@
+// Property: the whole sync path at a distributor's shape -- the real SyncService over a demo
+// distributor, the real SyncEngine on several devices per rep, small pages -- converges through
+// lost requests and answers, devices killed mid-sync, reassignments, re-entered values, grade
+// runs, history trims, compactions and restores, loses no accepted edit, and never spends more
+// exchanges on a sync than the rows it moves call for (scoped_simulation.h).
+//
+// Environment knobs, shared with convergence_test.cc:
+//   FIELDBOOK_PROPERTY_SEED=N    replay exactly one seed (printed by a failure)
+//   FIELDBOOK_PROPERTY_RUNS=N    number of seeds (soak: 50)
+//   FIELDBOOK_PROPERTY_STEPS=N   random actions per seed (soak: 1000)
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+
+#include "property/scoped_simulation.h"
+
+namespace fieldbook::testing {
+namespace {
+
+int EnvInt(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
+}
+
+void RunSeed(uint64_t seed, ScopedSimulationConfig config) {
+  SCOPED_TRACE("replay with FIELDBOOK_PROPERTY_SEED=" + std::to_string(seed));
+  ScopedSimulation sim(seed, config);
+  Status run = sim.Run();
+  ASSERT_TRUE(run.ok()) << "seed " << seed << ": " << run.ToString() << "\n  after "
+                        << sim.stats().ToString();
+  Status check = sim.Check();
+  ASSERT_TRUE(check.ok()) << "seed " << seed << ": " << check.ToString() << "\n  after "
+                          << sim.stats().ToString();
+  EXPECT_GT(sim.stats().edits_checked, 0);
+  std::cout << "seed " << seed << ": " << sim.stats().ToString() << "\n";
+}
+
+void RunSeeds(ScopedSimulationConfig config, int first, int default_runs) {
+  config.steps = EnvInt("FIELDBOOK_PROPERTY_STEPS", config.steps);
+  if (const int only = EnvInt("FIELDBOOK_PROPERTY_SEED", 0); only != 0) {
+    RunSeed(static_cast<uint64_t>(only), config);
+    return;
+  }
+  const int runs = EnvInt("FIELDBOOK_PROPERTY_RUNS", default_runs);
+  for (int seed = first; seed < first + runs && !::testing::Test::HasFatalFailure(); ++seed) {
+    RunSeed(static_cast<uint64_t>(seed), config);
+  }
+}
+
+TEST(ScopedConvergence, DevicesOfManyRepsConvergeThroughFaultsTrimsAndRestores) {
+  RunSeeds(ScopedSimulationConfig{}, 1, 2);
+}
+
+TEST(ScopedConvergence, HeavyHistoryLossWithTinyPagesStillConverges) {
+  ScopedSimulationConfig config;
+  config.page_rows = 16;
+  config.lose_answer = 0.2;
+  config.cut_sync = 0.25;
+  config.steps = 120;
+  RunSeeds(config, 201, 1);
+}
+
+}  // namespace
+}  // namespace fieldbook::testing
