@@ -633,8 +633,9 @@ Status ScopedSimulation::Check() {
   for (const Edit& edit : edits_) {
     ++stats_.edits_checked;
     const bool diverted = std::any_of(conflicts.begin(), conflicts.end(), [&](const auto& c) {
-      return c.row_id == edit.row_id && (c.column == edit.column || c.column.empty()) &&
-             c.hlc == edit.hlc;
+      // A row made after its customer moved is held whole (column "*"), whatever its stamps.
+      if (c.row_id == edit.row_id && c.column == "*") return true;
+      return c.row_id == edit.row_id && c.column == edit.column && c.hlc == edit.hlc;
     });
     // Refused outright (not diverted after a reassignment: those are in the conflict list,
     // column by column and stamp by stamp).
