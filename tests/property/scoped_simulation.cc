@@ -186,8 +186,9 @@ Status ScopedSimulation::Setup() {
       d->index = static_cast<int>(devices_.size());
       d->rep = rep.id;
       d->path = dir_.File("device-" + std::to_string(d->index) + ".db");
-      FB_ASSIGN_OR_RETURN(std::string token,
-                          server_->store->IssueToken(rep.id, "device " + std::to_string(i)));
+      FB_ASSIGN_OR_RETURN(
+          std::string token,
+          server_->store->IssueToken(rep.id, "device " + std::to_string(i), "simulation"));
       d->transport = std::make_unique<Transport>(*this, token);
       devices_.push_back(std::move(d));
     }
