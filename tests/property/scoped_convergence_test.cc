@@ -8,6 +8,7 @@
 //   FIELDBOOK_PROPERTY_SEED=N    replay exactly one seed (printed by a failure)
 //   FIELDBOOK_PROPERTY_RUNS=N    number of seeds (soak: 50)
 //   FIELDBOOK_PROPERTY_STEPS=N   random actions per seed (soak: 1000)
+//   FIELDBOOK_PROPERTY_RESTORES=1  also back the server up and restore it at random moments
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -39,6 +40,7 @@ void RunSeed(uint64_t seed, ScopedSimulationConfig config) {
 
 void RunSeeds(ScopedSimulationConfig config, int first, int default_runs) {
   config.steps = EnvInt("FIELDBOOK_PROPERTY_STEPS", config.steps);
+  config.restores = EnvInt("FIELDBOOK_PROPERTY_RESTORES", config.restores ? 1 : 0) != 0;
   if (const int only = EnvInt("FIELDBOOK_PROPERTY_SEED", 0); only != 0) {
     RunSeed(static_cast<uint64_t>(only), config);
     return;
