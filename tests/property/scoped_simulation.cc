@@ -309,39 +309,13 @@ Status ScopedSimulation::LocalWrite(Device& d, const std::string& only) {
   return RecordCaptured(d);
 }
 
-// Records what capture queued, column by column, for the "no accepted edit is lost" check. One
-// replica's stamps strictly increase, so this write's entries are those above the last recorded.
+// Records what capture queued, column by column, for the "no accepted edit is lost" check.
 Status ScopedSimulation::RecordCaptured(Device& d) {
-  Db& db = d.replica->db();
-  FB_ASSIGN_OR_RETURN(Statement * outbox, db.Prepare("SELECT tbl, row_id, cols, hlc FROM fb_outbox "
-                                                     "WHERE hlc > ? ORDER BY hlc"));
-  outbox->Bind(1, static_cast<int64_t>(d.last_recorded.packed()));
-  struct Captured {
-    int tbl;
-    std::string row;
-    uint64_t cols;
-    Hlc hlc;
-  };
-  std::vector<Captured> captured;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, outbox->Step());
-    if (!row) break;
-    captured.push_back({static_cast<int>(outbox->Int(0)), outbox->Text(1),
-                        static_cast<uint64_t>(outbox->Int(2)),
-                        Hlc(static_cast<uint64_t>(outbox->Int(3)))});
-  }
-  outbox->Reset();
-  for (const Captured& c : captured) {
-    d.last_recorded = std::max(d.last_recorded, c.hlc);
-    const TableInfo& t = *d.replica->catalog().ByCode(c.tbl);
-    for (size_t i = 0; i < t.columns.size(); ++i) {
-      if (((c.cols >> i) & 1) == 0) continue;
-      Value v =
-          QueryValue(db, "SELECT \"" + t.columns[i] + "\" FROM \"" + t.name + "\" WHERE id = ?",
-                     {S(c.row.c_str())});
-      edits_.push_back(
-          Edit{t.name, c.row, t.columns[i], std::move(v), c.hlc, d.replica->replica_id(), d.index});
-    }
+  FB_ASSIGN_OR_RETURN(std::vector<CapturedEdit> captured,
+                      CapturedSince(*d.replica, d.last_recorded));
+  for (CapturedEdit& c : captured) {
+    edits_.push_back(Edit{std::move(c.table), std::move(c.row_id), std::move(c.column),
+                          std::move(c.value), c.hlc, d.replica->replica_id(), d.index});
   }
   return Status::Ok();
 }

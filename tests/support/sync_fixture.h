@@ -5,8 +5,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/hub.h"
@@ -55,6 +57,53 @@ inline Status SyncOnce(Replica& replica, Hub& hub, size_t page_rows = 0) {
     (void)stats;
     if (!page.more) return Status::Ok();
   }
+}
+
+// One column a local write queued for the next push, with the row's value now.
+struct CapturedEdit {
+  std::string table;
+  std::string row_id;
+  std::string column;
+  Value value;
+  Hlc hlc;
+};
+
+// Every column the replica's outbox holds with a stamp above `after`, and `after` moved up to the
+// newest: one replica's stamps strictly increase, so called after each write it yields exactly
+// that write's edits (the simulations' "no accepted edit is lost" checks).
+inline Result<std::vector<CapturedEdit>> CapturedSince(Replica& replica, Hlc& after) {
+  Db& db = replica.db();
+  FB_ASSIGN_OR_RETURN(Statement * outbox, db.Prepare("SELECT tbl, row_id, cols, hlc FROM fb_outbox "
+                                                     "WHERE hlc > ? ORDER BY hlc"));
+  outbox->Bind(1, static_cast<int64_t>(after.packed()));
+  struct Entry {
+    int tbl;
+    std::string row;
+    uint64_t cols;
+    Hlc hlc;
+  };
+  std::vector<Entry> entries;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, outbox->Step());
+    if (!row) break;
+    entries.push_back({static_cast<int>(outbox->Int(0)), outbox->Text(1),
+                       static_cast<uint64_t>(outbox->Int(2)),
+                       Hlc(static_cast<uint64_t>(outbox->Int(3)))});
+  }
+  outbox->Reset();
+  std::vector<CapturedEdit> out;
+  for (const Entry& e : entries) {
+    after = std::max(after, e.hlc);
+    const TableInfo& t = *replica.catalog().ByCode(e.tbl);
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      if (((e.cols >> i) & 1) == 0) continue;
+      Value v =
+          QueryValue(db, "SELECT \"" + t.columns[i] + "\" FROM \"" + t.name + "\" WHERE id = ?",
+                     {Value(e.row)});
+      out.push_back(CapturedEdit{t.name, e.row, t.columns[i], std::move(v), e.hlc});
+    }
+  }
+  return out;
 }
 
 }  // namespace fieldbook::testing
