@@ -79,7 +79,7 @@ std::vector<std::string> Seeds() {
   response.has_push_result = true;
   response.push_result.set_id = "set-1";
   response.push_result.rows_accepted = 1;
-  response.push_result.rejections.push_back({"visits", "v-1", "immutable_fact", "已锁定"});
+  response.push_result.rejections.push_back({"visits", "v-1", "immutable_fact", "已锁定", {}, 0});
   response.push_result.restamps.push_back({"customers", "c-1", Hlc(42)});
   response.pull = SeedChangeSet();
   response.pull.evicted_customers = {"c-9", "c-10"};
