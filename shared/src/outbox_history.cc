@@ -12,6 +12,10 @@ std::string Quote(const std::string& ident) { return "\"" + ident + "\""; }
 
 std::string TriggerName(const TableInfo& t) { return "fb_" + t.name + "_keep_superseded"; }
 
+std::string ReenteredTriggerName(const TableInfo& t, size_t column) {
+  return "fb_" + t.name + "_keep_reentered_" + std::to_string(column);
+}
+
 }  // namespace
 
 std::string OutboxHistoryTriggerSql(const TableInfo& t) {
@@ -30,6 +34,20 @@ std::string OutboxHistoryTriggerSql(const TableInfo& t) {
            col + ";\n";
   }
   sql += "END;\n";
+  // A column an UPDATE names and leaves as it was is an edit too (capture queues it with a new
+  // stamp), so the version it replaces is kept as well: otherwise a value re-entered before a
+  // reassignment and again after it would leave only the later stamp, which the hub holds for
+  // review, and the earlier edit would be lost. Only `UPDATE OF` tells which columns a statement
+  // names, hence one trigger per column; it runs before the capture triggers queue this write.
+  for (size_t i = 0; i < t.columns.size(); ++i) {
+    const std::string col = Quote(t.columns[i]);
+    const std::string bit = std::to_string(i);
+    sql += "CREATE TRIGGER " + ReenteredTriggerName(t, i) + " BEFORE UPDATE OF " + col + " ON " +
+           Quote(t.name) + " WHEN fb_capture_enabled() AND OLD." + col + " IS NEW." + col +
+           " BEGIN INSERT INTO fb_superseded (tbl, row_id, col, value, hlc) SELECT " + code +
+           ", OLD.id, " + bit + ", OLD." + col + ", h FROM (SELECT max(hlc) AS h " + unpushed +
+           " AND (cols >> " + bit + ") & 1) WHERE h IS NOT NULL; END;\n";
+  }
   return sql;
 }
 
@@ -39,8 +57,12 @@ Status InstallOutboxHistoryTriggers(Db& db, const Catalog& catalog) {
   for (const TableInfo& t : catalog.tables()) {
     const std::string sql = OutboxHistoryTriggerSql(t);
     if (sql.empty()) continue;
-    triggers += "DROP TRIGGER IF EXISTS " + TriggerName(t) + ";\n" + sql;
-    ++expected;
+    triggers += "DROP TRIGGER IF EXISTS " + TriggerName(t) + ";\n";
+    for (size_t i = 0; i < t.columns.size(); ++i) {
+      triggers += "DROP TRIGGER IF EXISTS " + ReenteredTriggerName(t, i) + ";\n";
+    }
+    triggers += sql;
+    expected += 1 + t.columns.size();
   }
   // Rewriting costs a write transaction: skip it when the installed triggers are these.
   const std::string fingerprint = std::to_string(std::hash<std::string>{}(triggers));
@@ -52,7 +74,8 @@ Status InstallOutboxHistoryTriggers(Db& db, const Catalog& catalog) {
   if (current) {
     FB_ASSIGN_OR_RETURN(Statement * count,
                         db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-                                   "AND name GLOB 'fb_*_keep_superseded'"));
+                                   "AND (name GLOB 'fb_*_keep_superseded' OR "
+                                   "name GLOB 'fb_*_keep_reentered_*')"));
     FB_ASSIGN_OR_RETURN(bool row, count->Step());
     current = row && static_cast<size_t>(count->Int(0)) == expected;
     count->Reset();

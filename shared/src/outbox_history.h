@@ -7,8 +7,10 @@
 // only the later value -- and the hub, which keeps the earlier one and holds the later one for
 // review, lost the earlier edit (issue 12, item 4). A generated BEFORE UPDATE trigger per mutable
 // table copies, for each column the update changes and that has an unpushed write (an outbox row
-// with no set), the old value with the newest such write's Hlc. Rows with no unpushed write pay
-// one indexed lookup; inserts pay nothing.
+// with no set), the old value with the newest such write's Hlc; a BEFORE UPDATE OF trigger per
+// column does the same for a column the update names and leaves unchanged (a re-entered value is
+// an edit with its own stamp too). Rows with no unpushed write pay one indexed lookup; inserts pay
+// nothing.
 //
 // Thread safety: functions of a Db, used from its thread.
 #ifndef FIELDBOOK_SRC_OUTBOX_HISTORY_H_

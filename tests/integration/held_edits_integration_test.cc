@@ -178,6 +178,60 @@ TEST_F(HeldEditsTest, AnEditBeforeTheMoveIsNotFoldedIntoOneAfterIt) {
   EXPECT_EQ(Ok("b", {"export"}), ServerExport("rep-b"));
 }
 
+// Item 4 with a value re-entered unchanged (the scoped property test's seed 5): a rep re-enters
+// the relationship the customer already shows on one device, the customer moves, and the rep
+// re-enters it once more. The first re-entry was made before the move and is the latest edit of
+// the field then: it merges and wins against the older edit another device of the rep pushes, and
+// only the re-entry after the move waits for review.
+TEST_F(HeldEditsTest, AValueReEnteredBeforeTheMoveMergesAlthoughItIsReEnteredAfterIt) {
+  CommandResult issued = Server({"rep", "token", "rep-a", "--device", "tablet", "--json"});
+  ASSERT_EQ(issued.exit_code, 0) << issued.err;
+  const std::string tablet = JsonStr(ParseJson(issued.out), "token");
+  Init("a", token_a_);
+  Init("a2", tablet);
+  Init("b", token_b_);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(
+        AddCustomer("a", {"--name", "永顺 " + std::to_string(i), "--relationship", "existing"}));
+  }
+  Ok("a", {"sync"});
+  Ok("a2", {"sync"});
+  // Offline: the tablet sets vip first; then the phone re-enters existing, twice.
+  for (const std::string& id : ids) Ok("a2", {"customer", "edit", id, "--relationship", "vip"});
+  Pause();
+  for (const std::string& id : ids) {
+    Ok("a", {"customer", "edit", id, "--relationship", "existing"});
+    Ok("a", {"customer", "edit", id, "--relationship", "existing"});
+  }
+  Pause();
+  Reassign(ids[0], "rep-b");
+  Reassign(ids[1], "rep-b");
+  Pause();
+  for (const std::string& id : ids) Ok("a", {"customer", "edit", id, "--relationship", "existing"});
+  Ok("a2", {"sync"});
+  Ok("a", {"sync"});
+  Ok("a2", {"sync"});
+  Ok("b", {"sync"});
+  for (int i = 0; i < 2; ++i) {
+    // The phone's re-entry before the move is the latest edit made while rep-a held it.
+    EXPECT_EQ(JsonStr(CustomerOn("b", ids[i]), "relationship"), "existing") << i;
+  }
+  EXPECT_EQ(JsonStr(CustomerOn("a", ids[2]), "relationship"), "existing");
+  EXPECT_EQ(JsonStr(CustomerOn("a2", ids[2]), "relationship"), "existing");
+  // Only the re-entry after the move waits: one conflict per moved customer.
+  json::array conflicts = Conflicts();
+  ASSERT_EQ(conflicts.size(), 2u) << WriteJson(conflicts);
+  for (const json::value& c : conflicts) {
+    EXPECT_EQ(JsonStr(c, "column"), "relationship");
+    EXPECT_EQ(JsonStr(c, "value"), "existing");
+  }
+  EXPECT_EQ(Review("a").size(), 2u);
+  EXPECT_EQ(Ok("a", {"export"}), ServerExport("rep-a"));
+  EXPECT_EQ(Ok("a2", {"export"}), ServerExport("rep-a"));
+  EXPECT_EQ(Ok("b", {"export"}), ServerExport("rep-b"));
+}
+
 // Item 5: a contact and a task added offline after their customer moved are one review item each,
 // applied whole: the new owner gets complete records, never a row without its customer.
 TEST_F(HeldEditsTest, ANewRecordAfterTheMoveIsOneItemAppliedWhole) {

@@ -130,7 +130,7 @@ TEST_F(VerificationIntegrationTest, AReplicaEditedBehindTheAppsBackIsWholeAfterO
   CommandResult triggers = Shell(
       "SELECT 'DROP TRIGGER \"' || name || '\";' FROM sqlite_schema WHERE type = 'trigger' AND "
       "(name GLOB 'fb_*_capture_*' OR name GLOB 'fb_*_guard_*' OR name GLOB 'fb_*_digest_*' OR "
-      "name GLOB 'fb_*_keep_superseded');");
+      "name GLOB 'fb_*_keep_*');");
   ASSERT_EQ(triggers.exit_code, 0) << triggers.err;
   ASSERT_NE(triggers.out.find("DROP TRIGGER"), std::string::npos);
   CommandResult edited = Shell(triggers.out +

@@ -299,7 +299,7 @@ TEST_F(DigestTrackerTest, WritesThatEscapedDroppedTriggersAreNoticedAtTheNextOpe
     auto triggers = db.Prepare(
         "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB 'fb_*_digest_*' "
         "OR name GLOB 'fb_*_capture_*' OR name GLOB 'fb_*_guard_*' OR name GLOB "
-        "'fb_*_keep_superseded')");
+        "'fb_*_keep_*')");
     ASSERT_TRUE(triggers.ok());
     std::vector<std::string> names;
     while (true) {

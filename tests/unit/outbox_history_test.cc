@@ -40,9 +40,10 @@ TEST(OutboxHistory, EveryUnpushedVersionGoesOutOldestLayerFirst) {
   wall.Advance(100);
   ASSERT_TRUE(
       Exec(rep.db(), "UPDATE customers SET notes = 'third', phone = '1' WHERE id = 'c1'").ok());
-  // An update that changes nothing pending keeps nothing.
+  // Columns an update does not name keep nothing; a named one re-entered unchanged is an edit
+  // and keeps the version it replaces (the insert's), like a changed one.
   ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET city = 'X' WHERE id = 'c1'").ok());
-  EXPECT_EQ(QueryValue(rep.db(), "SELECT count(*) FROM fb_superseded"), I(2));
+  EXPECT_EQ(QueryValue(rep.db(), "SELECT count(*) FROM fb_superseded"), I(3));
 
   auto push = rep.PreparePush();
   ASSERT_TRUE(push.ok() && push->has_value());
@@ -52,8 +53,10 @@ TEST(OutboxHistory, EveryUnpushedVersionGoesOutOldestLayerFirst) {
   EXPECT_EQ(Find(set.rows[0], "name")->value, S("A"));
   EXPECT_EQ(Find(set.rows[0], "notes")->value, S("first"));
   EXPECT_EQ(Find(set.rows[0], "phone")->value, S("1"));  // its only version
-  EXPECT_EQ(set.rows[1].columns.size(), 1u);
+  EXPECT_EQ(set.rows[1].columns.size(), 2u);
   EXPECT_EQ(Find(set.rows[1], "notes")->value, S("second"));
+  EXPECT_EQ(Find(set.rows[1], "city")->value, S("X"));  // re-entered after the insert
+  EXPECT_LT(Find(set.rows[0], "city")->hlc, Find(set.rows[1], "city")->hlc);
   EXPECT_EQ(set.rows[2].columns.size(), 1u);
   EXPECT_EQ(Find(set.rows[2], "notes")->value, S("third"));
   EXPECT_LT(Find(set.rows[0], "notes")->hlc, Find(set.rows[1], "notes")->hlc);
@@ -124,6 +127,62 @@ TEST(OutboxHistory, AReassignmentRejectionKeepsOnlyTheHeldColumnsOnTheReviewList
   EXPECT_TRUE((*all)[0].resolved);
   EXPECT_EQ((*all)[0].outcome, "applied by a manager");
   EXPECT_TRUE(rep.HeldEdits()->empty());
+}
+
+// A value re-entered unchanged is an edit of its own (docs/sync.md, "Capture"), so the version it
+// replaces is kept like a changed one: re-entered before a reassignment and again after it (the
+// property test's seed 5), the push carries both stamps, and the hub can merge the earlier one
+// and hold only the later one. Before, the earlier stamps were folded into the newest and lost.
+TEST(OutboxHistory, AReEnteredValueKeepsTheVersionItReplaces) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok());
+  Replica& rep = **r;
+  ASSERT_TRUE(Exec(rep.db(),
+                   "INSERT INTO customers (id, name, relationship) VALUES ('c1', 'A', 'existing')")
+                  .ok());
+  auto first = rep.PreparePush();
+  ASSERT_TRUE(first.ok() && first->has_value());
+  PushResult ack;
+  ack.set_id = (*first)->set_id;
+  ASSERT_TRUE(rep.AcknowledgePush(ack).ok());
+
+  // Three explicit writes of the value the row already holds, then one that changes the phone.
+  for (int i = 0; i < 3; ++i) {
+    wall.Advance(10);
+    ASSERT_TRUE(
+        Exec(rep.db(), "UPDATE customers SET relationship = 'existing' WHERE id = 'c1'").ok());
+  }
+  wall.Advance(10);
+  ASSERT_TRUE(Exec(rep.db(), "UPDATE customers SET phone = '7' WHERE id = 'c1'").ok());
+  // The phone write names only the phone: the relationship keeps nothing more.
+  EXPECT_EQ(
+      QueryValue(rep.db(),
+                 "SELECT count(*) FROM fb_superseded WHERE col = " +
+                     std::to_string(rep.catalog().Find("customers")->ColumnIndex("relationship"))),
+      I(2));
+  auto push = rep.PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value());
+  const ChangeSet& set = **push;
+  ASSERT_EQ(set.rows.size(), 3u);
+  std::vector<Hlc> stamps;
+  for (const RowChange& row : set.rows) {
+    const ColumnChange* c = Find(row, "relationship");
+    ASSERT_NE(c, nullptr);
+    EXPECT_EQ(c->value, S("existing"));
+    stamps.push_back(c->hlc);
+  }
+  EXPECT_LT(stamps[0], stamps[1]);
+  EXPECT_LT(stamps[1], stamps[2]);
+  EXPECT_NE(Find(set.rows[0], "phone"), nullptr);  // its only version, in the first layer
+  EXPECT_EQ(Find(set.rows[2], "phone"), nullptr);
+
+  // Written with capture suspended (a pull, an acknowledgement), nothing is kept.
+  PushResult done;
+  done.set_id = set.set_id;
+  ASSERT_TRUE(rep.AcknowledgePush(done).ok());
+  EXPECT_EQ(QueryValue(rep.db(), "SELECT count(*) FROM fb_superseded"), I(0));
 }
 
 TEST(OutboxHistory, FactsHaveNoTrigger) {

@@ -117,7 +117,7 @@ class VerificationTest : public ::testing::Test {
       auto list = db.Prepare(
           "SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' AND (name GLOB "
           "'fb_*_capture_*' OR name GLOB 'fb_*_guard_*' OR name GLOB 'fb_*_digest_*' OR name "
-          "GLOB 'fb_*_keep_superseded')");
+          "GLOB 'fb_*_keep_*')");
       EXPECT_TRUE(list.ok());
       while (true) {
         auto row = (*list)->Step();
