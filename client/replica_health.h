@@ -4,7 +4,9 @@
 //
 //  * CheckReplicaFile: the file exists (kNotFound otherwise: only `init` creates a replica), is a
 //    regular non-empty file with the SQLite header (kCorrupt otherwise, saying plainly that a
-//    zero-byte file lost everything, including writes not yet synced).
+//    zero-byte file lost everything, including writes not yet synced). Call it only before this
+//    process opens the replica with SQLite: it reads through a plain descriptor, and closing one
+//    drops the process's POSIX locks on the file, SQLite's included (see server/db_check.h).
 //  * QuickCheckReplica: PRAGMA quick_check on an open replica, stopped after `max_ms` (a check cut
 //    short passes). kCorrupt names the damage SQLite found. `sync` runs it before every push and
 //    `status` reports it; the verification digests (docs/sync.md) catch damage inside row values,

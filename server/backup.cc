@@ -95,11 +95,8 @@ Result<std::pair<int64_t, int>> CopyDatabase(Db& src, const std::string& dest_pa
   FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> dest, Db::Open(dest_path, dest_options));
   // Holding a read transaction pins one snapshot: the copy is consistent and is not restarted by
   // commits from other connections, which (WAL) carry on meanwhile.
-  FB_RETURN_IF_ERROR(src.ExecScript("BEGIN; SELECT count(*) FROM sqlite_schema;"));
-  struct EndRead {
-    Db& db;
-    ~EndRead() { (void)db.ExecScript("COMMIT"); }
-  } end_read{src};
+  ReadSnapshot snapshot(src);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
   sqlite3_backup* backup = sqlite3_backup_init(dest->raw(), "main", src.raw(), "main");
   if (backup == nullptr) return Status::Io("cannot start the backup: " + dest->LastError());
   int chunks = 0;

@@ -14,6 +14,12 @@
 //    an existing server database is accepted for upgrade (and its files restricted to 0600); any
 //    other non-empty file is refused.
 //
+// Call these only before this process opens the file with SQLite. They read the header through a
+// plain descriptor, and closing any descriptor of a file drops every POSIX lock the process holds
+// on it -- SQLite's shared lock included; the next process to close the database would then take it
+// for unused and delete the WAL that this process is still committing to (every later commit lost).
+// `serve` checks once at start; its nightly scheduler opens its store without checking again.
+//
 // Thread safety: free functions on their own connections; safe to call from any thread.
 #ifndef FIELDBOOK_SERVER_DB_CHECK_H_
 #define FIELDBOOK_SERVER_DB_CHECK_H_

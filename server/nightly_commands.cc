@@ -228,7 +228,9 @@ Result<std::unique_ptr<ServeNightly>> ServeNightly::Start(const std::string& db,
   FB_RETURN_IF_ERROR(CheckSettings(settings));
   FB_ASSIGN_OR_RETURN(int minute, ParseTimeOfDay(settings.at));
   auto state = std::make_unique<State>();
-  FB_ASSIGN_OR_RETURN(state->store, OpenExisting(db, state->wall));
+  // `serve` checked the file before opening its own store; checking it again here would open and
+  // close the file outside SQLite, which drops this process's locks on it (see db_check.h).
+  FB_ASSIGN_OR_RETURN(state->store, ServerStore::Open(db, state->wall));
   state->settings = settings;
   state->config = ConfigFor(db, settings);
   state->holder = ProcessHolderName();

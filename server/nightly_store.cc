@@ -268,15 +268,8 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   Db& d = db();
   const Catalog& catalog = store_.hub().catalog();
   // One read snapshot for every figure.
-  const bool own_snapshot = !d.InTransaction();
-  if (own_snapshot) FB_RETURN_IF_ERROR(d.ExecScript("BEGIN"));
-  struct EndSnapshot {
-    Db& db;
-    bool active;
-    ~EndSnapshot() {
-      if (active) (void)db.ExecScript("COMMIT");
-    }
-  } end_snapshot{d, own_snapshot};
+  ReadSnapshot snapshot(d);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
 
   // Which table each b-tree serves.
   std::map<std::string, std::string> owner;

@@ -612,15 +612,8 @@ Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
                                                  const SnapshotPosition& from, size_t limit) {
   FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
   Db& db = hub_->db();
-  const bool own_snapshot = !db.InTransaction();
-  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
-  struct EndSnapshot {
-    Db& db;
-    bool active;
-    ~EndSnapshot() {
-      if (active) (void)db.ExecScript("COMMIT");
-    }
-  } end_snapshot{db, own_snapshot};
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   RepScope scope(*this, rep_id, std::move(customers));
   return hub_->PullSnapshot(from, limit, &scope);
@@ -633,15 +626,8 @@ Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cur
   // holds everything is never left below the history floor -- otherwise a device rebuilt after
   // compaction (issue #8) would rebuild again at every sync.
   Db& db = hub_->db();
-  const bool own_snapshot = !db.InTransaction();
-  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
-  struct EndSnapshot {
-    Db& db;
-    bool active;
-    ~EndSnapshot() {
-      if (active) (void)db.ExecScript("COMMIT");
-    }
-  } end_snapshot{db, own_snapshot};
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
   FB_ASSIGN_OR_RETURN(uint64_t latest, hub_->LatestSeq());
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   RepScope scope(*this, rep_id, std::move(customers));

@@ -35,22 +35,6 @@ void AppendRows(ChangeSet& into, ChangeSet&& from) {
   }
 }
 
-// A read transaction for one consistent snapshot, unless the caller already holds one.
-class ReadSnapshot {
- public:
-  explicit ReadSnapshot(Db& db) : db_(db), own_(!db.InTransaction()) {}
-  Status Begin() { return own_ ? db_.ExecScript("BEGIN") : Status::Ok(); }
-  ~ReadSnapshot() {
-    if (own_) (void)db_.ExecScript("COMMIT");
-  }
-  ReadSnapshot(const ReadSnapshot&) = delete;
-  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
-
- private:
-  Db& db_;
-  bool own_;
-};
-
 }  // namespace
 
 Result<size_t> VerificationStore::RequestVerification(const std::string& rep_id, bool deep,

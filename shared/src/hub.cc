@@ -321,15 +321,8 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   limit = std::min(limit, options_.max_page_rows);
 
   // A read transaction gives one consistent snapshot across the tables.
-  const bool own_snapshot = !db.InTransaction();
-  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
-  struct EndSnapshot {
-    Db& db;
-    bool active;
-    ~EndSnapshot() {
-      if (active) (void)db.ExecScript("COMMIT");
-    }
-  } end_snapshot{db, own_snapshot};
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
 
   // Items after the cursor from every source, merged in sequence order: each table's rows, read
   // whole in _seq order one at a time (one statement per table and page, rather than one per
@@ -447,15 +440,8 @@ Result<SnapshotPage> Hub::PullSnapshot(const SnapshotPosition& from, size_t limi
   if (from.table < -1 || from.table >= static_cast<int>(tables.size())) {
     return Status::InvalidArgument("snapshot position names table " + std::to_string(from.table));
   }
-  const bool own_snapshot = !db.InTransaction();
-  if (own_snapshot) FB_RETURN_IF_ERROR(db.ExecScript("BEGIN"));
-  struct EndSnapshot {
-    Db& db;
-    bool active;
-    ~EndSnapshot() {
-      if (active) (void)db.ExecScript("COMMIT");
-    }
-  } end_snapshot{db, own_snapshot};
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
 
   SnapshotPage page;
   ChangeSet& out = page.changes;

@@ -250,4 +250,16 @@ Status Transaction::Commit() {
   return s;
 }
 
+Status ReadSnapshot::Begin() {
+  if (!own_ || begun_) return Status::Ok();
+  FB_RETURN_IF_ERROR(db_.ExecScript("BEGIN"));
+  begun_ = true;
+  return db_.ExecScript("SELECT count(*) FROM sqlite_schema");
+}
+
+ReadSnapshot::~ReadSnapshot() {
+  if (!begun_) return;
+  if (!db_.ExecScript("COMMIT").ok()) (void)db_.ExecScript("ROLLBACK");
+}
+
 }  // namespace fieldbook

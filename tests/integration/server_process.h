@@ -28,6 +28,7 @@ class ServerProcess {
   // Sends `signal` and waits for the process; returns its exit status (or -signal).
   int Stop(int signal);
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
   int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string Log() const;

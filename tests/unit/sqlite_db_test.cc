@@ -112,3 +112,53 @@ TEST(Db, NestedTransactionsAreSavepointsThatRollBackAlone) {
 
 }  // namespace
 }  // namespace fieldbook
+
+namespace fieldbook {
+namespace {
+
+int64_t CountRows(Db& db) {
+  auto stmt = db.Prepare("SELECT count(*) FROM t");
+  if (!stmt.ok() || !(*stmt)->Step().ok()) return -1;
+  int64_t n = (*stmt)->Int(0);
+  (*stmt)->Reset();
+  return n;
+}
+
+TEST(Db, AReadSnapshotPinsOneViewAndEndsWithItsScope) {
+  testing::TempDir dir;
+  auto reader = Db::Open(dir.File("snap.db"));
+  ASSERT_TRUE(reader.ok());
+  ASSERT_TRUE((*reader)->ExecScript("CREATE TABLE t(x); INSERT INTO t VALUES (1)").ok());
+  auto writer = Db::Open(dir.File("snap.db"));
+  ASSERT_TRUE(writer.ok());
+  {
+    ReadSnapshot snapshot(**reader);
+    ASSERT_TRUE(snapshot.Begin().ok());
+    ASSERT_TRUE((*writer)->ExecScript("INSERT INTO t VALUES (2)").ok());  // WAL: not blocked
+    EXPECT_TRUE((*reader)->InTransaction());
+    EXPECT_EQ(CountRows(**reader), 1);  // the later commit is not seen
+  }
+  EXPECT_FALSE((*reader)->InTransaction());
+  EXPECT_EQ(CountRows(**reader), 2);
+}
+
+TEST(Db, AReadSnapshotInsideATransactionJoinsIt) {
+  auto db = Db::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->ExecScript("CREATE TABLE t(x)").ok());
+  auto tx = Transaction::Begin(**db);
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE((*db)->ExecScript("INSERT INTO t VALUES (1)").ok());
+  {
+    ReadSnapshot snapshot(**db);
+    ASSERT_TRUE(snapshot.Begin().ok());
+    EXPECT_EQ(CountRows(**db), 1);
+  }
+  // Ending the snapshot did not commit the caller's transaction.
+  EXPECT_TRUE((*db)->InTransaction());
+  tx->reset();
+  EXPECT_EQ(CountRows(**db), 0);
+}
+
+}  // namespace
+}  // namespace fieldbook

@@ -1,6 +1,6 @@
-// Db, Statement and Transaction: a thin RAII layer over one SQLite connection. Every statement is
-// prepared and parameters are bound, never spliced into SQL text; identifiers spliced into
-// generated SQL come only from the schema catalog, never from input.
+// Db, Statement, Transaction and ReadSnapshot: a thin RAII layer over one SQLite connection. Every
+// statement is prepared and parameters are bound, never spliced into SQL text; identifiers spliced
+// into generated SQL come only from the schema catalog, never from input.
 //
 // Thread safety: a Db and its Statements belong to one thread (or one strand) at a time.
 // Distinct Db objects on the same file may be used concurrently (SQLite WAL handles it).
@@ -123,6 +123,26 @@ class Transaction {
   Db& db_;
   std::string savepoint_;  // empty for a top-level transaction
   bool done_ = false;
+};
+
+// A deferred read transaction: one consistent snapshot across several statements (WAL readers do
+// not block writers). When the connection already is inside a transaction, it joins it and does
+// nothing. Ends on destruction: COMMIT, or ROLLBACK when COMMIT fails, so the connection is never
+// left inside a stale snapshot. Same thread-safety as its Db.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Db& db) : db_(db), own_(!db.InTransaction()) {}
+  ~ReadSnapshot();
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  // Starts the transaction (when it owns one) and pins the snapshot by reading the schema, so
+  // later commits by other connections are not seen.
+  Status Begin();
+
+ private:
+  Db& db_;
+  bool own_;
+  bool begun_ = false;
 };
 
 }  // namespace fieldbook
