@@ -8,6 +8,7 @@
 #include "audit_commands.h"
 #include "command_actor.h"
 #include "device_commands.h"
+#include "import_commands.h"
 #include "nightly_scheduler.h"
 #include "serve_flags.h"
 #include "server_commands.h"
@@ -246,11 +247,58 @@ int main(int argc, char** argv) {
   c_resolve->callback([&] { rc = RunConflictResolve(db, conflict_id, action, reason); });
 
   std::string out_path;
-  CLI::App* exp = app.add_subcommand("export", "canonical export of what a rep's replica holds");
+  ExportArgs export_args;
+  CLI::App* exp = app.add_subcommand(
+      "export",
+      "customers, contacts, orders or visits as a CSV or XLSX sheet (import reads it back); "
+      "without a kind: the canonical export of what a rep's replica holds");
   add_db(exp);
-  exp->add_option("--rep", rep_id, "rep id")->required();
-  exp->add_option("--out", out_path, "file (default: standard output)");
-  exp->callback([&] { rc = RunExport(db, rep_id, out_path); });
+  exp->add_option("kind", export_args.kind, "customers, contacts, orders or visits")
+      ->check(CLI::IsMember({"customers", "contacts", "orders", "visits", "products"}));
+  exp->add_option("--format", export_args.format, "csv or xlsx")
+      ->check(CLI::IsMember({"csv", "xlsx"}))
+      ->capture_default_str();
+  exp->add_option("--rep", rep_id, "only this rep's customers (required without a kind)");
+  exp->add_option("--territory", export_args.territory, "only this territory's customers");
+  exp->add_option("--out", out_path, "file (default: standard output; required for xlsx)");
+  exp->callback([&] {
+    if (export_args.kind.empty()) {
+      if (rep_id.empty()) throw CLI::RequiredError("--rep (or a kind: customers, orders, ...)");
+      rc = RunExport(db, rep_id, out_path);
+      return;
+    }
+    export_args.rep = rep_id;
+    export_args.out = out_path;
+    rc = RunExportCommand(db, export_args);
+  });
+
+  ImportArgs import_args;
+  CLI::App* imp = app.add_subcommand(
+      "import", "import customers, contacts, orders or visits from a CSV or XLSX sheet");
+  add_db(imp);
+  imp->add_option("kind", import_args.kind, "customers, contacts, orders, visits or products")
+      ->required()
+      ->check(CLI::IsMember({"customers", "contacts", "orders", "visits", "products"}));
+  imp->add_option("file", import_args.file, "the .csv or .xlsx file")->required();
+  imp->add_option("--mapping", import_args.mapping,
+                  "JSON file from header text to field, e.g. {\"店名\": \"name\"}");
+  imp->add_flag("--dry-run", import_args.dry_run,
+                "check everything and report per row; write nothing");
+  imp->add_option("--encoding", import_args.encoding, "CSV text: auto, utf-8 or gb18030")
+      ->check(CLI::IsMember({"auto", "utf-8", "utf8", "gb18030", "gbk"}))
+      ->capture_default_str();
+  imp->add_option("--sheet", import_args.sheet, "XLSX: the sheet (default: the first visible)");
+  imp->add_option("--on-duplicate", import_args.on_duplicate,
+                  "a customer with the phone, or name and city, of another: skip, merge or flag")
+      ->check(CLI::IsMember({"skip", "merge", "flag"}))
+      ->capture_default_str();
+  imp->add_option("--batch-rows", import_args.batch_rows, "rows per transaction")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  imp->add_option("--today", import_args.today,
+                  "grade as of YYYY-MM-DD after importing orders (default: today)");
+  imp->add_flag("--json", import_args.json, "print the report as JSON");
+  imp->callback([&] { rc = RunImportCommand(db, import_args); });
 
   DemoSeedOptions seed_options;
   CLI::App* seed = app.add_subcommand("seed-demo", "fill a database with deterministic demo data");

@@ -1,0 +1,227 @@
+// RunImport on a real ServerStore (importer.h): the dry run writes nothing, duplicates are skipped,
+// merged or flagged, customers are placed by their rep column or by the assignment rules (or go to
+// the public pool), bad cells are reported with their row and column, contacts and visits link to
+// customers by external id or phone.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "assignment_store.h"
+#include "importer.h"
+#include "pool_store.h"
+#include "support/import_sheets.h"
+#include "support/server_store_fixture.h"
+
+namespace fieldbook::server {
+namespace {
+
+using fieldbook::testing::CustomerRows;
+using fieldbook::testing::RowsToCsv;
+using fieldbook::testing::RowsToXlsx;
+
+class ImporterTest : public fieldbook::testing::ServerStoreFixture {
+ protected:
+  Result<ImportReport> Import(ImportKind kind, const std::string& bytes, bool dry_run = false,
+                              OnDuplicate dup = OnDuplicate::kSkip,
+                              const std::string& ext = ".csv") {
+    const std::string path = dir_.File("sheet" + std::to_string(++files_) + ext);
+    std::ofstream(path, std::ios::binary) << bytes;
+    ImportOptions o;
+    o.kind = kind;
+    o.path = path;
+    o.dry_run = dry_run;
+    o.on_duplicate = dup;
+    o.batch_rows = 7;
+    o.today = "2026-11-30";
+    return RunImport(*store_, wall_, o);
+  }
+  uint64_t Seq() { return *store_->hub().LatestSeq(); }
+  int64_t Count(const std::string& sql) {
+    auto s = store_->hub().db().Prepare(sql);
+    EXPECT_TRUE(s.ok());
+    auto row = (*s)->Step();
+    const int64_t n = row.ok() && *row ? (*s)->Int(0) : -1;
+    (*s)->Reset();
+    return n;
+  }
+  int files_ = 0;
+};
+
+TEST_F(ImporterTest, DryRunReportsEveryRowAndWritesNothing) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  AddRep("rep-b", "李娜 Li Na");
+  auto rows = CustomerRows(40, {});
+  rows[3][7] = "2026/13/45";   // row 4: a bad birthday (column H)
+  rows[5][2] = rows[4][2];     // row 6: the phone of row 5
+  rows[9].push_back("stray");  // row 10: a value beyond the header
+  rows[12][1] = "";            // row 13: no name
+  const uint64_t seq = Seq();
+  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows), /*dry_run=*/true);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(Seq(), seq);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers"), 0);
+  EXPECT_EQ(report->rows, 40);
+  EXPECT_EQ(report->created, 36);
+  EXPECT_EQ(report->rejected, 3);
+  EXPECT_EQ(report->duplicates_skipped, 1);
+  ASSERT_GE(report->issues.size(), 4u);
+  EXPECT_EQ(report->issues[0].row, 4);
+  EXPECT_EQ(report->issues[0].column, "H (生日)");
+  EXPECT_EQ(report->issues[0].value, "2026/13/45");
+  EXPECT_EQ(report->issues[1].row, 6);
+  EXPECT_EQ(report->issues[1].level, "duplicate");
+  EXPECT_NE(report->issues[1].reason.find("row 5"), std::string::npos);
+  EXPECT_EQ(report->issues[2].row, 10);
+  EXPECT_EQ(report->issues[3].row, 13);
+  // Every new customer is placed: the default rules spread them over the two reps.
+  ASSERT_EQ(report->placements.size(), 36u);
+  EXPECT_EQ(report->per_rep["rep-a"] + report->per_rep["rep-b"], 36);
+  EXPECT_GE(report->per_rep["rep-a"], 17);
+  EXPECT_GE(report->per_rep["rep-b"], 17);
+
+  // The real import does what the dry run said, and a second one changes nothing.
+  auto real = Import(ImportKind::kCustomers, RowsToCsv(rows));
+  ASSERT_TRUE(real.ok()) << real.status().ToString();
+  EXPECT_EQ(real->created, 36);
+  EXPECT_EQ(real->per_rep, report->per_rep);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers"), 36);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_scope"), 36);
+  const uint64_t after = Seq();
+  auto again = Import(ImportKind::kCustomers, RowsToCsv(rows));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 36);
+  EXPECT_EQ(again->created, 0);
+  EXPECT_EQ(Seq(), after);
+  // A changed cell is an update of that column only.
+  rows[1][4] = "广州新地址1号";
+  auto changed = Import(ImportKind::kCustomers, RowsToCsv(rows));
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->updated, 1);
+  EXPECT_EQ(changed->unchanged, 35);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE address = '广州新地址1号'"), 1);
+}
+
+TEST_F(ImporterTest, DuplicatesOfLiveCustomersAreSkippedMergedOrFlagged) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_TRUE(Import(ImportKind::kCustomers, RowsToCsv(CustomerRows(3, {"rep-a"}))).ok());
+  // Another system's export: new external ids, the same phones (row 2), same name and city (3).
+  std::vector<std::vector<std::string>> other = {
+      {"编号", "名称", "电话", "城市", "备注"},
+      {"X1", "别的名字", fieldbook::testing::CustomerPhone(1), "深圳", "from the old CRM"},
+      {"X2", fieldbook::testing::CustomerName(2), "", "深圳", ""},
+      {"X3", "全新客户", "13999999999", "广州", ""}};
+  auto skip = Import(ImportKind::kCustomers, RowsToCsv(other), false, OnDuplicate::kSkip);
+  ASSERT_TRUE(skip.ok()) << skip.status().ToString();
+  EXPECT_EQ(skip->duplicates_skipped, 2);  // X1 by phone, X2 by name and city (深圳)
+  EXPECT_EQ(skip->created, 1);
+  ASSERT_EQ(skip->issues.size(), 2u);
+  EXPECT_NE(skip->issues[0].reason.find("the same phone"), std::string::npos);
+  EXPECT_NE(skip->issues[1].reason.find("the same name and city"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers"), 4);
+  other[1][0] = "Y1";
+  auto merge =
+      Import(ImportKind::kCustomers, RowsToCsv({other[0], other[1]}), false, OnDuplicate::kMerge);
+  ASSERT_TRUE(merge.ok());
+  EXPECT_EQ(merge->merged, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers"), 4);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE notes = 'from the old CRM'"), 1);
+  other[1][0] = "Z1";
+  auto flag =
+      Import(ImportKind::kCustomers, RowsToCsv({other[0], other[1]}), false, OnDuplicate::kFlag);
+  ASSERT_TRUE(flag.ok());
+  EXPECT_EQ(flag->flagged, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers"), 5);
+  EXPECT_GE(Count("SELECT count(*) FROM fb_possible_duplicates"), 1);
+}
+
+TEST_F(ImporterTest, ACustomerNoRepCanTakeGoesToThePublicPool) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  AssignmentStore assignment(*store_, wall_);
+  ProfileUpdate only_gz;
+  only_gz.regions = std::vector<std::string>{"GD-GZ"};
+  ASSERT_TRUE(assignment.SetProfile("rep-a", only_gz, "test").ok());
+  auto gz = store_->AddTerritory("广州天河", "GD-GZ", "广州");
+  auto sz = store_->AddTerritory("深圳宝安", "GD-SZ", "深圳");
+  ASSERT_TRUE(gz.ok() && sz.ok());
+  std::vector<std::vector<std::string>> rows = {
+      {"客户名称", "区域"}, {"广州客户", "GD-GZ"}, {"深圳客户", "深圳宝安"}, {"无区域", "火星"}};
+  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows));
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->created, 3);
+  EXPECT_EQ(report->per_rep["rep-a"], 2);  // 广州客户 and the one without a territory
+  EXPECT_EQ(report->pooled, 1);
+  ASSERT_EQ(report->placements.size(), 3u);
+  EXPECT_EQ(report->placements[1].rep, "");
+  EXPECT_NE(report->placements[1].how.find("public pool"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_pool"), 1);
+  EXPECT_EQ(report->issues.size(), 1u);  // 火星: no such territory (a warning)
+  EXPECT_EQ(report->issues[0].level, "warning");
+}
+
+TEST_F(ImporterTest, ContactsVisitsAndOrdersLinkByExternalIdOrPhone) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_TRUE(Import(ImportKind::kCustomers, RowsToCsv(CustomerRows(5, {"rep-a"}))).ok());
+  std::vector<std::vector<std::string>> contacts = {
+      {"客户编号", "客户电话", "联系人", "职务", "手机", "主联系人"},
+      {"C000001", "", "王师傅", "owner", "13700000001", "是"},
+      {"", fieldbook::testing::CustomerPhone(2), "李老板", "buyer", "", "否"},
+      {"C999999", "", "无名", "", "", ""}};
+  auto c = Import(ImportKind::kContacts, RowsToCsv(contacts));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->created, 2);
+  EXPECT_EQ(c->rejected, 1);
+  EXPECT_EQ(c->issues[0].column, "A (客户编号)");
+  std::vector<std::vector<std::string>> visits = {
+      {"客户编号", "拜访日期", "目的", "结果"},
+      {"C000003", "2026年11月23日 10:30", "routine", "ordered"},
+      {"C000003", "46349", "delivery", ""}};
+  auto v = Import(ImportKind::kVisits, RowsToXlsx(visits, {1}), false, OnDuplicate::kSkip, ".xlsx");
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_EQ(v->created, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM visits WHERE rep_id = 'rep-a' AND check_in IN "
+                  "('2026-11-23T10:30:00Z', '2026-11-23T00:00:00Z')"),
+            2);
+  // Orders: lines of one order number together; amounts with ¥ and separators; grades follow.
+  std::vector<std::vector<std::string>> orders = {
+      {"订单号", "客户编号", "订单日期", "配件号", "数量", "单价", "金额"},
+      {"SO1", "C000001", "2026/11/01", "NGK-BKR6E", "2", "¥1,200.50", ""},
+      {"SO1", "C000001", "2026/11/01", "MANN-W712", "1", "", "￥99元"},
+      {"SO2", "C000002", "46300", "", "", "", "1.2万"}};
+  auto o = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->created, 2);
+  EXPECT_EQ(o->lines_created, 2);
+  EXPECT_TRUE(o->regraded);
+  EXPECT_EQ(Count("SELECT amount_cents FROM orders WHERE order_date = '2026-11-01'"), 250000);
+  EXPECT_EQ(Count("SELECT amount_cents FROM orders WHERE order_date = '2026-10-05'"), 1200000);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE graded_at IS NOT NULL"), 5);
+  auto again = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 2);
+  EXPECT_EQ(again->lines_unchanged, 2);
+  EXPECT_EQ(Count("SELECT count(*) FROM order_lines"), 2);
+}
+
+TEST_F(ImporterTest, MergedCellsAndFormulasWithoutValuesRejectTheirRows) {
+  using namespace fieldbook::testing;
+  const std::string sheet = SheetXml(
+      {TextRow(1, {"客户名称", "城市", "备注"}),
+       {InlineCell("A2", "鑫达汽修"), InlineCell("B2", "广州")},
+       {InlineCell("A3", "顺通汽配")},
+       {InlineCell("A4", "华信快修"), InlineCell("B4", "佛山"), "<c r=\"C4\"><f>A1</f></c>"}},
+      "<mergeCells count=\"1\"><mergeCell ref=\"B2:B3\"/></mergeCells>");
+  auto report = Import(ImportKind::kCustomers, MakeXlsx({{"客户", sheet}}), false,
+                       OnDuplicate::kSkip, ".xlsx");
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->created, 1);
+  EXPECT_EQ(report->rejected, 2);
+  ASSERT_EQ(report->issues.size(), 2u);
+  EXPECT_EQ(report->issues[0].row, 3);
+  EXPECT_EQ(report->issues[0].column, "B (城市)");
+  EXPECT_NE(report->issues[0].reason.find("merged cells B2:B3"), std::string::npos);
+  EXPECT_EQ(report->issues[1].row, 4);
+  EXPECT_NE(report->issues[1].reason.find("formula"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace fieldbook::server
