@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 
@@ -11,6 +12,7 @@
 #include "assignment_api.h"
 #include "auth.h"
 #include "fieldbook/json.h"
+#include "import_api.h"
 #include "log.h"
 #include "report_api.h"
 #include "snapshot_token.h"
@@ -112,7 +114,7 @@ std::unique_lock<std::mutex> SyncService::LockStore() {
 
 namespace {
 
-enum class Route { kHealth, kMetrics, kSync, kWhoami, kPool, kAdmin, kReports, kNone };
+enum class Route { kHealth, kMetrics, kSync, kWhoami, kPool, kImport, kAdmin, kReports, kNone };
 
 Route RouteOf(const std::string& path) {
   if (path == "/healthz") return Route::kHealth;
@@ -120,6 +122,7 @@ Route RouteOf(const std::string& path) {
   if (path == "/v1/sync") return Route::kSync;
   if (path == "/v1/whoami") return Route::kWhoami;
   if (IsAssignmentRoute(path)) return Route::kPool;  // assignment and the pool (assignment_api.h)
+  if (IsImportRoute(path)) return Route::kImport;    // spreadsheets (import_api.h)
   if (path.rfind("/v1/admin/", 0) == 0 || path == "/v1/conflicts" ||
       path == "/v1/conflicts/status") {
     return Route::kAdmin;
@@ -141,6 +144,8 @@ const char* RouteName(Route route) {
       return "whoami";
     case Route::kPool:
       return "pool";
+    case Route::kImport:
+      return "import";
     case Route::kAdmin:
       return "admin";
     case Route::kReports:
@@ -178,6 +183,9 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
       }
       admission.body_limit = options_.limits.max_message_bytes;
       break;
+    case Route::kImport:
+      admission.body_limit = options_.import.max_upload_bytes;
+      break;
     default:
       admission.body_limit = options_.json_body_limit;
       break;
@@ -202,6 +210,10 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
   if (route == Route::kSync && who->is_manager()) {
     admission.response = JsonError(
         403, "forbidden", "managers steer through /v1/admin; /v1/sync is for reps' devices");
+    return admission;
+  }
+  if (route == Route::kImport && !who->is_manager()) {
+    admission.response = JsonError(403, "forbidden", "the admin API needs a manager's token");
     return admission;
   }
   admission.context = std::move(*who);
@@ -252,6 +264,19 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     }
   }
   const HttpRequest& req = with_json ? *with_json : request;
+  // An uploaded sheet goes to a temporary file before the store's lock is taken.
+  std::string upload;
+  if (route == Route::kImport && !request.body.empty()) {
+    auto saved = SaveUpload(request.body);
+    if (!saved.ok()) return JsonError(500, "internal", saved.status().message());
+    upload = *saved;
+  }
+  struct RemoveUpload {
+    std::string path;
+    ~RemoveUpload() {
+      if (!path.empty()) std::remove(path.c_str());
+    }
+  } remove_upload{upload};
 
   std::optional<Principal> admitted;
   if (const Principal* p = std::any_cast<Principal>(&request.admitted)) admitted = *p;
@@ -270,6 +295,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   }
   const Principal& who = *admitted;
   if (route == Route::kPool) return HandleAssignmentRequest(store_, wall_, req, who);
+  if (route == Route::kImport) return HandleImportRequest(store_, wall_, req, who, upload);
   if (route == Route::kAdmin) {
     if (path.rfind("/v1/admin/devices", 0) == 0) FlushDeviceActivity(/*force=*/true);
     return HandleAdminRequest(store_, req, who, wall_);

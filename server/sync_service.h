@@ -32,6 +32,7 @@
 #include "device_activity.h"
 #include "fieldbook/change_set_codec.h"
 #include "http_types.h"
+#include "import_api.h"
 #include "metrics.h"
 #include "server_store.h"
 #include "verification_store.h"
@@ -45,6 +46,7 @@ struct SyncServiceOptions {
   size_t max_page_rows = 5000;
   DecodeLimits limits;                // on what a device may send
   size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies
+  ImportApiOptions import;            // spreadsheet uploads (import_api.h)
   VerificationOptions verification;   // replica verification (verification_store.h)
   // Devices' last syncs are written at most this often (device_activity.h), before a manager
   // lists devices, and at shutdown.

@@ -222,5 +222,42 @@ TEST_F(ImportIntegrationTest, BadFilesAreRefusedWithTheRowAndColumnAndWriteNothi
   EXPECT_TRUE(SortedRows(Export(db_, "customers")).empty());
 }
 
+TEST_F(ImportIntegrationTest, TheAdminApiTakesTheFileAsRawBytesWithinItsLimit) {
+  ASSERT_NO_FATAL_FAILURE(InitDb());
+  const std::string manager = AddRep("mgr", "周经理", "manager");
+  const std::string rep = AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--body-limit-mb", "1", "--body-budget-mb", "8"}));
+  const std::string csv = Utf8ToGb18030(RowsToCsv(CustomerRows(200, {"rep-a"})));
+  // A rep may not import; the body is refused on the header.
+  auto refused = Post("/v1/admin/import/customers", csv, rep, "text/csv");
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  EXPECT_EQ(refused->status, 403);
+  // The dry run, then the import, of the GBK file as it is.
+  auto dry = Post("/v1/admin/import/customers?dry_run=1", csv, manager, "text/csv");
+  ASSERT_TRUE(dry.ok());
+  ASSERT_EQ(dry->status, 200) << dry->body;
+  EXPECT_EQ(JsonInt(ParseJson(dry->body), "created"), 200);
+  EXPECT_TRUE(SortedRows(Export(db_, "customers")).empty());
+  auto done = Post("/v1/admin/import/customers?name=客户.csv", csv, manager, "text/csv");
+  ASSERT_TRUE(done.ok());
+  ASSERT_EQ(done->status, 200) << done->body;
+  EXPECT_EQ(JsonInt(ParseJson(done->body), "created"), 200);
+  EXPECT_EQ(SortedRows(Export(db_, "customers")).size(), 200u);
+  // The export route gives the same sheet as the command.
+  auto exported = Get("/v1/admin/export/customers", manager);
+  ASSERT_TRUE(exported.ok());
+  ASSERT_EQ(exported->status, 200);
+  EXPECT_EQ(SortedRows(exported->body), SortedRows(Export(db_, "customers")));
+  // A bad file: 400 naming the row and column; an upload over the limit: 413 before reading it.
+  auto bad =
+      Post("/v1/admin/import/customers", "客户名称,备注\na,\"never closed\n", manager, "text/csv");
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ(bad->status, 400);
+  EXPECT_TRUE(Contains(bad->body, "row 2, column B")) << bad->body;
+  auto big = Post("/v1/admin/import/customers", std::string(2 << 20, 'x'), manager, "text/csv");
+  ASSERT_TRUE(big.ok());
+  EXPECT_EQ(big->status, 413);
+}
+
 }  // namespace
 }  // namespace fieldbook::testing

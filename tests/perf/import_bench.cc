@@ -1,0 +1,172 @@
+// fieldbook-importbench: `fieldbook-server import` at a distributor's scale (issue #17) — 100,000
+// customers and 1,000,000 order lines (500,000 orders) from CSV sheets with Chinese headers, as
+// whole processes, against the sqlite3 shell's `.import` of the same rows into plain tables in the
+// same run (alternating, fresh databases each round). Reports min and median wall time of each,
+// the ratio, the import's peak RSS (memory stays bounded: rows are streamed), and the load.
+//
+//   fieldbook-importbench [--customers N] [--orders N] [--runs N] [--dir DIR]
+//
+// The sheets are generated into DIR (default: a temporary directory, removed afterwards).
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "support/import_sheets.h"
+
+namespace {
+
+struct Run {
+  double seconds = 0;
+  long max_rss_kb = 0;
+  int exit_code = -1;
+};
+
+// Runs `argv` with stdin from `in` ("" = /dev/null) and stdout to /dev/null; wall time and RSS.
+Run Spawn(const std::vector<std::string>& argv, const std::string& in = "") {
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::freopen(in.empty() ? "/dev/null" : in.c_str(), "r", stdin);
+    std::freopen("/dev/null", "w", stdout);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  Run r;
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  r.max_rss_kb = usage.ru_maxrss;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  return r;
+}
+
+void Die(const std::string& what) {
+  std::fprintf(stderr, "fieldbook-importbench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+}
+
+std::string Load() {
+  double l[3] = {0, 0, 0};
+  getloadavg(l, 3);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f %.2f %.2f", l[0], l[1], l[2]);
+  return buf;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace fieldbook::testing;
+  int customers = 100000, orders = 500000, runs = 5;
+  std::string dir;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string a = argv[i];
+    if (a == "--customers")
+      customers = std::atoi(argv[i + 1]);
+    else if (a == "--orders")
+      orders = std::atoi(argv[i + 1]);
+    else if (a == "--runs")
+      runs = std::atoi(argv[i + 1]);
+    else if (a == "--dir")
+      dir = argv[i + 1];
+    else
+      Die("unknown option " + a);
+  }
+  const bool temp = dir.empty();
+  if (temp) {
+    dir = (std::filesystem::temp_directory_path() / "fieldbook-importbench-XXXXXX").string();
+    if (!mkdtemp(dir.data())) Die("mkdtemp");
+  }
+  const std::string server = FIELDBOOK_SERVER_BINARY;
+  const std::vector<std::string> reps = {"rep-a", "rep-b", "rep-c", "rep-d",
+                                         "rep-e", "rep-f", "rep-g", "rep-h"};
+  const std::string customers_csv = dir + "/customers.csv";
+  const std::string orders_csv = dir + "/orders.csv";
+  {
+    std::ofstream(customers_csv, std::ios::binary) << RowsToCsv(CustomerRows(customers, reps));
+    std::ofstream out(orders_csv, std::ios::binary);
+    // Written in slices so the generator's memory stays small too.
+    auto rows = OrderRows(orders, customers);
+    out << RowsToCsv(rows);
+  }
+  int64_t lines = 0;
+  {
+    std::ifstream in(orders_csv);
+    std::string l;
+    while (std::getline(in, l)) ++lines;
+    --lines;
+  }
+  std::printf("machine: %ld cores; load %s\n", sysconf(_SC_NPROCESSORS_ONLN), Load().c_str());
+  std::printf("sheets: %d customers (%.1f MB), %d orders with %lld lines (%.1f MB), CSV UTF-8\n",
+              customers, std::filesystem::file_size(customers_csv) / 1e6, orders,
+              static_cast<long long>(lines), std::filesystem::file_size(orders_csv) / 1e6);
+  const std::string sql = dir + "/import.sql";
+  std::ofstream(sql) << ".mode csv\n.import " << customers_csv << " customers_raw\n.import "
+                     << orders_csv << " orders_raw\n";
+  std::vector<double> fb_c, fb_o, fb_total, sq;
+  long max_rss = 0;
+  for (int r = 0; r < runs; ++r) {
+    const std::string db = dir + "/fb.db", plain = dir + "/plain.db";
+    for (const char* ext : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(db + ext);
+      std::filesystem::remove(plain + ext);
+    }
+    // Baseline first on even runs, second on odd ones.
+    auto baseline = [&] {
+      Run s = Spawn({"sqlite3", plain}, sql);
+      if (s.exit_code != 0) Die("sqlite3 .import failed");
+      sq.push_back(s.seconds);
+    };
+    if (r % 2 == 0) baseline();
+    if (Spawn({server, "init", "--db", db}).exit_code != 0) Die("init failed");
+    for (const auto& rep : reps) {
+      if (Spawn({server, "rep", "add", "--db", db, "--id", rep, "--name", rep}).exit_code != 0) {
+        Die("rep add failed");
+      }
+    }
+    Run c = Spawn({server, "import", "customers", customers_csv, "--db", db});
+    if (c.exit_code != 0) Die("import customers failed");
+    Run o = Spawn({server, "import", "orders", orders_csv, "--db", db, "--today", "2026-11-30"});
+    if (o.exit_code != 0) Die("import orders failed");
+    if (r % 2 == 1) baseline();
+    fb_c.push_back(c.seconds);
+    fb_o.push_back(o.seconds);
+    fb_total.push_back(c.seconds + o.seconds);
+    max_rss = std::max({max_rss, c.max_rss_kb, o.max_rss_kb});
+    std::printf(
+        "  run %d: import customers %.2f s (RSS %ld MiB), orders %.2f s (RSS %ld MiB); "
+        "sqlite3 .import %.2f s; load %s\n",
+        r + 1, c.seconds, c.max_rss_kb / 1024, o.seconds, o.max_rss_kb / 1024, sq.back(),
+        Load().c_str());
+    std::fflush(stdout);
+  }
+  const double fmin = *std::min_element(fb_total.begin(), fb_total.end());
+  const double smin = *std::min_element(sq.begin(), sq.end());
+  std::printf(
+      "fieldbook-server import: min %.2f s, median %.2f s (customers median %.2f s, "
+      "orders median %.2f s, grading included); peak RSS %ld MiB\n",
+      fmin, Median(fb_total), Median(fb_c), Median(fb_o), max_rss / 1024);
+  std::printf("sqlite3 .import of the same rows: min %.2f s, median %.2f s\n", smin, Median(sq));
+  std::printf("ratio: %.2fx (min), %.2fx (median); target at most 3x; load %s\n", fmin / smin,
+              Median(fb_total) / Median(sq), Load().c_str());
+  if (temp) std::filesystem::remove_all(dir);
+  return 0;
+}
