@@ -69,11 +69,61 @@ std::optional<HttpResponse> ReadReason(const HttpRequest& request, std::string* 
   return std::nullopt;
 }
 
-boost::json::array ConflictsJson(const std::vector<Conflict>& conflicts) {
+// The value a held edit's column has now on the server (null when the row or column is not there;
+// for a record held whole, its row as an object, or null when it was never written), and the
+// customer's name, so that a reviewer sees both sides. Table and column names come from the
+// catalog, never from the request.
+boost::json::value CurrentValue(ServerStore& store, const Conflict& c) {
+  const TableInfo* table = store.hub().catalog().Find(c.table);
+  if (table == nullptr) return nullptr;
+  const bool whole = c.column == "*";
+  if (!whole && table->ColumnIndex(c.column) < 0) return nullptr;
+  std::string sql = "SELECT ";
+  const std::vector<std::string> columns = whole ? table->columns : std::vector{c.column};
+  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", \"" : "\"") + columns[i] + "\"";
+  sql += " FROM \"" + table->name + "\" WHERE id = ?";
+  auto select = store.hub().db().Prepare(sql);
+  if (!select.ok()) return nullptr;
+  (*select)->Bind(1, c.row_id);
+  auto found = (*select)->Step();
+  boost::json::value out = nullptr;
+  if (found.ok() && *found) {
+    auto cell = [&](int i) -> boost::json::value {
+      if ((*select)->IsNull(i)) return nullptr;
+      const Value v = (*select)->Get(i);
+      if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+      if (const auto* d = std::get_if<double>(&v)) return *d;
+      return boost::json::string((*select)->Text(i));
+    };
+    if (whole) {
+      boost::json::object row;
+      for (size_t i = 0; i < columns.size(); ++i) row[columns[i]] = cell(static_cast<int>(i));
+      out = std::move(row);
+    } else {
+      out = cell(0);
+    }
+  }
+  (*select)->Reset();
+  return out;
+}
+
+std::string CustomerName(ServerStore& store, const std::string& customer_id) {
+  auto select = store.hub().db().Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?");
+  if (!select.ok()) return "";
+  (*select)->Bind(1, customer_id);
+  auto found = (*select)->Step();
+  std::string name = found.ok() && *found ? (*select)->Text(0) : std::string();
+  (*select)->Reset();
+  return name;
+}
+
+boost::json::array ConflictsJson(ServerStore& store, const std::vector<Conflict>& conflicts) {
   boost::json::array out;
   for (const Conflict& c : conflicts) {
     boost::system::error_code ec;
     out.push_back(boost::json::object{{"id", c.id},
+                                      {"customer_name", CustomerName(store, c.customer_id)},
+                                      {"current", CurrentValue(store, c)},
                                       {"customer", c.customer_id},
                                       {"table", c.table},
                                       {"row", c.row_id},
@@ -159,7 +209,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (path == "/v1/conflicts" && get) {
     auto conflicts = store.ListConflicts(caller.rep_id, /*open_only=*/true);
     if (!conflicts.ok()) return StatusResponse(conflicts.status());
-    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(*conflicts)}});
+    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(store, *conflicts)}});
   }
   if (path == "/v1/conflicts/status" && post) return HeldEditStatusResponse(store, request, caller);
   if (!caller.is_manager()) {
@@ -216,7 +266,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     auto conflicts = store.ListConflicts(QueryParam(request.target, "owner"),
                                          QueryParam(request.target, "all").empty());
     if (!conflicts.ok()) return StatusResponse(conflicts.status());
-    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(*conflicts)}});
+    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(store, *conflicts)}});
   }
   if (path == "/v1/admin/conflicts/resolve" && post) {
     std::string id, action;

@@ -336,6 +336,10 @@ class Session final : public SessionBase {
     request_.target = std::string(header.target());
     request_.authorization = std::string(header[http::field::authorization]);
     request_.content_type = std::string(header[http::field::content_type]);
+    request_.cookie = std::string(header[http::field::cookie]);
+    request_.csrf_token = std::string(header["X-CSRF-Token"]);
+    request_.if_none_match = std::string(header[http::field::if_none_match]);
+    request_.tls = kTls;
     request_.remote = remote_;
     if (const auto length = parser_->content_length()) request_.content_length = *length;
     request_.has_body = !parser_->is_done();

@@ -42,6 +42,10 @@ struct HttpRequest {
   std::string content_type;
   std::string body;                        // Handle() only
   std::string remote;                      // peer address, for logs
+  std::string cookie;                      // the Cookie header ("" when absent)
+  std::string csrf_token;                  // the X-CSRF-Token header (console_api.h)
+  std::string if_none_match;               // the If-None-Match header (console assets)
+  bool tls = false;                        // the request came over HTTPS
   std::optional<uint64_t> content_length;  // the declared length; none when chunked or absent
   bool has_body = false;                   // a body follows the header
   std::any admitted;  // what Admit() put into HttpAdmission::context, handed to Handle()

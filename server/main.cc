@@ -7,6 +7,7 @@
 #include "assignment_commands.h"
 #include "audit_commands.h"
 #include "command_actor.h"
+#include "console_commands.h"
 #include "device_commands.h"
 #include "import_commands.h"
 #include "nightly_scheduler.h"
@@ -163,6 +164,15 @@ int main(int argc, char** argv) {
       throw CLI::ValidationError("name the device with --device or --id (one of them)");
     }
     rc = RunRepRevokeDevice(db, rep_id, device, device_id);
+  });
+  CLI::App* rep_passwd = rep->add_subcommand(
+      "passwd",
+      "set a manager's console password (read from the terminal or standard input, never argv)");
+  add_db(rep_passwd);
+  add_rep_arg(rep_passwd);
+  rep_passwd->callback([&] {
+    need_rep();
+    rc = RunRepPasswd(db, rep_id);
   });
   ProfileArgs profile;
   std::string regions_arg, skill_arg, capacity_arg, capacity_a_arg;

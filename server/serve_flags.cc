@@ -53,6 +53,14 @@ void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags) {
   serve->add_option("--page-rows", options.page_rows, "rows per pull page by default")
       ->check(CLI::Range(1, 5000))
       ->capture_default_str();
+  serve->add_option("--console-dir", options.console_dir,
+                    "the manager's console's files (default: console/ beside the binary, or "
+                    "../share/fieldbook/console)");
+  serve
+      ->add_option("--console-session-seconds", options.console_session_s,
+                   "a console session's lifetime (it then needs a new login)")
+      ->check(CLI::Range(int64_t{1}, int64_t{7 * 86400}))
+      ->capture_default_str();
 }
 
 void FinishServeFlags(const ServeFlags& flags, ServeOptions& options) {

@@ -27,8 +27,8 @@ struct ServeFlags {
 
 // Adds --listen, --port, --threads, --tls-cert, --tls-key, --body-limit-mb, --read-timeout-ms,
 // --max-connections, --max-connections-per-address, --header-timeout-ms, --idle-timeout-ms,
-// --json-body-limit-kb, --body-budget-mb and --page-rows to `serve`, writing into `options` and
-// `flags`.
+// --json-body-limit-kb, --body-budget-mb, --page-rows, --console-dir and --console-session-seconds
+// to `serve`, writing into `options` and `flags`.
 void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags);
 
 // Moves `flags` into `options` once parsed; CLI::ValidationError when they contradict each other.

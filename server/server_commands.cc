@@ -64,6 +64,17 @@ int RunServe(const ServeOptions& options) {
   sync_options.default_page_rows = options.page_rows;
   sync_options.limits.max_message_bytes = options.http.body_limit;
   sync_options.json_body_limit = options.json_body_limit;
+  sync_options.console.session_ttl_ms = options.console_session_s * 1000;
+  const std::string console_dir =
+      options.console_dir.empty() ? ConsoleAssets::DefaultDir() : options.console_dir;
+  if (!console_dir.empty()) {
+    auto assets = ConsoleAssets::Load(console_dir);
+    if (!assets.ok()) return Fail("serve", assets.status());
+    sync_options.console_assets = *assets;
+  } else {
+    LogEvent("warn", "console_not_installed",
+             {{"note", "no console files beside the binary; /console/ answers 404"}});
+  }
   SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
 
   // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.

@@ -25,6 +25,8 @@ struct ServeOptions {
   std::string port_file;              // written with the bound port once listening (tests, scripts)
   NightlySettings nightly;            // the scheduled nightly job (nightly_commands.h)
   int64_t start_check_ms = 10000;  // the bound on the quick integrity check at start (db_check.h)
+  std::string console_dir;         // the console's files ("": ConsoleAssets::DefaultDir())
+  int64_t console_session_s = 8 * 3600;  // a console session's lifetime
 };
 
 // A server database opened by a command, with the system clock it uses.

@@ -81,7 +81,9 @@ SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
       metrics_(metrics),
       wall_(wall),
       options_(options),
-      activity_(options.device_flush_interval_ms) {}
+      activity_(options.device_flush_interval_ms),
+      console_(std::make_unique<ConsoleApi>(
+          store, wall, [this] { return LockStore(); }, options.console)) {}
 
 SyncService::~SyncService() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -98,10 +100,15 @@ void SyncService::FlushDeviceActivity(bool force) {
   }
 }
 
-Result<std::optional<Principal>> SyncService::Authenticate(const HttpRequest& request) {
+Result<std::optional<Principal>> SyncService::Authenticate(const HttpRequest& request,
+                                                           bool sessions, bool* by_session) {
+  *by_session = false;
   const std::string token = BearerToken(request.authorization);
-  if (token.empty()) return std::optional<Principal>();
-  return store_.Authenticate(token);
+  if (!token.empty()) return store_.Authenticate(token);
+  if (!sessions || request.cookie.empty()) return std::optional<Principal>();
+  auto who = console_->SessionOf(request);
+  if (who.ok() && *who) *by_session = true;
+  return who;
 }
 
 std::unique_lock<std::mutex> SyncService::LockStore() {
@@ -114,10 +121,24 @@ std::unique_lock<std::mutex> SyncService::LockStore() {
 
 namespace {
 
-enum class Route { kHealth, kMetrics, kSync, kWhoami, kPool, kImport, kAdmin, kReports, kNone };
+enum class Route {
+  kHealth,
+  kMetrics,
+  kSync,
+  kWhoami,
+  kPool,
+  kImport,
+  kAdmin,
+  kReports,
+  kConsole,
+  kSession,
+  kNone
+};
 
 Route RouteOf(const std::string& path) {
   if (path == "/healthz") return Route::kHealth;
+  if (ConsoleAssets::IsConsolePath(path)) return Route::kConsole;
+  if (ConsoleApi::IsSessionRoute(path)) return Route::kSession;
   if (path == "/metrics") return Route::kMetrics;
   if (path == "/v1/sync") return Route::kSync;
   if (path == "/v1/whoami") return Route::kWhoami;
@@ -150,6 +171,10 @@ const char* RouteName(Route route) {
       return "admin";
     case Route::kReports:
       return "reports";
+    case Route::kConsole:
+      return "console";
+    case Route::kSession:
+      return "session";
     case Route::kNone:
       break;
   }
@@ -157,6 +182,18 @@ const char* RouteName(Route route) {
 }
 
 std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
+
+// A console session cookie stands for a manager's token on the managers' routes only.
+bool SessionsAllowed(Route route, const std::string& path) {
+  return route == Route::kWhoami ||
+         ((route == Route::kAdmin || route == Route::kPool || route == Route::kImport) &&
+          path.rfind("/v1/admin/", 0) == 0);
+}
+
+HttpResponse CsrfRefused() {
+  return JsonError(403, "csrf",
+                   "a console session's changes need its X-CSRF-Token (GET /v1/admin/session)");
+}
 
 // Bodies of the JSON APIs are objects a few levels deep; deeper nesting is refused while parsing.
 constexpr size_t kMaxJsonDepth = 32;
@@ -172,6 +209,16 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
     case Route::kHealth:
     case Route::kMetrics:
       admission.body_limit = 0;
+      return admission;
+    case Route::kConsole:  // read-only files: anything but GET and HEAD is 405 before its body
+      admission.body_limit = 0;
+      if (head.method != "GET" && head.method != "HEAD") {
+        admission.response = options_.console_assets ? options_.console_assets->Serve(head)
+                                                     : ServeWithoutAssets(head);
+      }
+      return admission;
+    case Route::kSession:  // console_api.h authenticates these itself
+      admission.body_limit = kLoginBodyLimit;
       return admission;
     case Route::kNone:
       admission.response = JsonError(404, "not_found", "no route " + path);
@@ -192,9 +239,10 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
   }
   // Authenticated on the header: a request without a valid token never gets its body read.
   std::optional<Principal> who;
+  bool by_session = false;
   {
     auto lock = LockStore();
-    auto principal = Authenticate(head);
+    auto principal = Authenticate(head, SessionsAllowed(route, path), &by_session);
     if (!principal.ok()) {
       LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
       admission.response = JsonError(500, "internal", "authentication failed on the server");
@@ -205,6 +253,10 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
   if (!who) {
     admission.response = JsonError(401, "unauthorized",
                                    "missing, unknown or revoked device token, or a disabled rep");
+    return admission;
+  }
+  if (by_session && !ConsoleApi::CsrfOk(head)) {
+    admission.response = CsrfRefused();
     return admission;
   }
   if (route == Route::kSync && who->is_manager()) {
@@ -244,6 +296,11 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     return HttpResponse{200, "text/plain; version=0.0.4", metrics_.RenderPrometheus(), {}};
   }
   if (route == Route::kNone) return JsonError(404, "not_found", "no route " + path);
+  if (route == Route::kConsole) {
+    return options_.console_assets ? options_.console_assets->Serve(request)
+                                   : ServeWithoutAssets(request);
+  }
+  if (route == Route::kSession) return console_->Handle(request);
 
   // JSON bodies are parsed here, before the store's lock is taken.
   std::optional<HttpRequest> with_json;
@@ -281,8 +338,9 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   std::optional<Principal> admitted;
   if (const Principal* p = std::any_cast<Principal>(&request.admitted)) admitted = *p;
   auto lock = LockStore();
+  bool by_session = false;
   if (!admitted) {  // not through Admit() (called directly)
-    auto principal = Authenticate(req);
+    auto principal = Authenticate(req, SessionsAllowed(route, path), &by_session);
     if (!principal.ok()) {
       LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
       return JsonError(500, "internal", "authentication failed on the server");
@@ -291,6 +349,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
       return JsonError(401, "unauthorized",
                        "missing, unknown or revoked device token, or a disabled rep");
     }
+    if (by_session && !ConsoleApi::CsrfOk(req)) return CsrfRefused();
     admitted = std::move(**principal);
   }
   const Principal& who = *admitted;

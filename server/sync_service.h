@@ -7,6 +7,10 @@
 //   /v1/admin/...     the managers' JSON API (admin_api.h); GET /v1/conflicts for reps
 //   /v1/pool...       the public pool for reps; /v1/admin/{assignment,pool}... (assignment_api.h)
 //   GET /v1/reports/  grading reports for a rep's device, scoped to that rep (report_api.h)
+//   /, /console/...   the manager's console's files (console_assets.h), without authentication
+//   /v1/admin/{login,logout,session}   console sessions (console_api.h)
+// The /v1/admin/ routes and /v1/whoami take a manager's bearer token or a console session cookie
+// (then, for any method but GET and HEAD, with its X-CSRF-Token: 403 `csrf` otherwise).
 // Errors are JSON bodies: 401 missing, unknown or revoked token or disabled rep; 403 wrong role;
 // 400 malformed input; 409 a set id reused by another device; 413 over a size limit; 500 a bug
 // (logged).
@@ -26,9 +30,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <optional>
 
+#include "console_api.h"
+#include "console_assets.h"
 #include "device_activity.h"
 #include "fieldbook/change_set_codec.h"
 #include "http_types.h"
@@ -51,6 +58,9 @@ struct SyncServiceOptions {
   // Devices' last syncs are written at most this often (device_activity.h), before a manager
   // lists devices, and at shutdown.
   int64_t device_flush_interval_ms = 30000;
+  ConsoleOptions console;  // console sessions and login back-off (console_api.h)
+  // The console's files; null: console paths answer 404 `console_not_installed`.
+  std::shared_ptr<const ConsoleAssets> console_assets;
 };
 
 class SyncService final : public RequestHandler {
@@ -68,8 +78,10 @@ class SyncService final : public RequestHandler {
  private:
   HttpResponse HandleSync(const HttpRequest& request, const Principal& rep);
   HttpResponse Health();
-  // Call with mu_ held.
-  Result<std::optional<Principal>> Authenticate(const HttpRequest& request);
+  // Call with mu_ held. A bearer token, else (when `sessions`) a console session cookie, which
+  // sets *by_session.
+  Result<std::optional<Principal>> Authenticate(const HttpRequest& request, bool sessions,
+                                                bool* by_session);
   void FlushDeviceActivity(bool force);  // with mu_ held
   // mu_, with the wait recorded in metrics_.
   std::unique_lock<std::mutex> LockStore();
@@ -80,6 +92,7 @@ class SyncService final : public RequestHandler {
   SyncServiceOptions options_;
   std::mutex mu_;  // guards store_
   DeviceActivity activity_;
+  std::unique_ptr<ConsoleApi> console_;
   std::atomic<int64_t> last_seq_{-1};  // the hub sequence /healthz last read (-1: none yet)
 };
 

@@ -18,12 +18,17 @@ struct CommandResult {
 
 // Starts `binary args...` with standard input from /dev/null, standard output truncated into
 // `out_path` and standard error appended to `err_path`. Returns the pid, or -1.
+// `in_path`: a file to read standard input from instead.
 pid_t SpawnProcess(const std::string& binary, const std::vector<std::string>& args,
-                   const std::string& out_path, const std::string& err_path);
+                   const std::string& out_path, const std::string& err_path,
+                   const std::string& in_path = "/dev/null");
 // The exit code of `pid`, or -signal when a signal ended it.
 int WaitForExit(pid_t pid);
 // Runs `binary args...` to completion and collects its output.
 CommandResult RunCommand(const std::string& binary, const std::vector<std::string>& args);
+// RunCommand with `input` as its standard input (a file, so not a terminal).
+CommandResult RunCommandWithInput(const std::string& binary, const std::vector<std::string>& args,
+                                  const std::string& input);
 std::string ReadWholeFile(const std::string& path);
 
 }  // namespace fieldbook::testing

@@ -1,0 +1,193 @@
+// The manager's console in a real browser (issue #16): Debian's chromium, headless, driven by
+// playwright-core against the real fieldbook-server and real fieldbook-cli devices. Every page is
+// photographed into the build folder (FIELDBOOK_SCREENSHOT_DIR).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import {
+  PASSWORD, cli, launchBrowser, loadPlaywright, login, openPage, server, shot, startServer,
+} from './harness.mjs';
+
+const playwright = await loadPlaywright();
+
+describe('the manager\'s console', () => {
+  let srv;
+  let browser;
+  before(async () => {
+    srv = await startServer();
+    browser = await launchBrowser(playwright);
+  });
+  after(async () => {
+    await browser?.close();
+    await srv?.stop();
+  });
+
+  test('a manager logs in with the keyboard, sees the dashboard and logs out', async () => {
+    const { page, context, problems } = await openPage(browser);
+    await page.goto(srv.url + '/');
+    assert.equal(new URL(page.url()).pathname, '/console/');
+    await page.getByLabel('Manager id').waitFor();
+    await shot(page, 'login');
+    // The id field has the focus; Tab reaches the password; Enter signs in.
+    await page.keyboard.type('mgr');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Device health' }).waitFor();
+    assert.match(await page.locator('#who').innerText(), /Zhou Min/);
+    await shot(page, 'dashboard');
+    // The session cookie is HttpOnly: the page's scripts cannot read it.
+    assert.equal(await page.evaluate(() => document.cookie), '');
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'fb_session');
+    assert.ok(session, 'a session cookie');
+    assert.equal(session.httpOnly, true);
+    assert.equal(session.sameSite, 'Strict');
+    // A reload keeps the session.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Manager id').waitFor();
+    await shot(page, 'logged-out');
+    // The old session is gone on the server too.
+    const after = await page.request.get(srv.url + '/v1/admin/reps');
+    assert.equal(after.status(), 401);
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a wrong password is refused with a message', async () => {
+    const { page, context } = await openPage(browser);
+    await login(page, srv.url, 'mgr', 'not the password');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Wrong manager id or password/);
+    await shot(page, 'login-wrong-password');
+    assert.equal(await page.getByRole('heading', { name: 'Dashboard' }).count(), 0);
+    await context.close();
+  });
+
+  test('a rep cannot log in, and a rep\'s token is refused by the admin API', async () => {
+    const { page, context } = await openPage(browser);
+    await login(page, srv.url, 'rep-a', PASSWORD);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /Wrong manager id or password/);
+    const asRep = await page.request.get(srv.url + '/v1/admin/reps', {
+      headers: { Authorization: 'Bearer ' + srv.tokens['rep-a'] },
+    });
+    assert.equal(asRep.status(), 403);
+    await context.close();
+  });
+
+  test('the console switches to 中文 and remembers it', async () => {
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    await page.getByLabel('Language').selectOption('zh');
+    await page.getByRole('heading', { name: '数据看板', level: 1 }).waitFor();
+    assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+    await page.getByRole('link', { name: '待审核' }).waitFor();
+    await shot(page, 'dashboard-zh');
+    await page.reload();
+    await page.getByRole('heading', { name: '数据看板', level: 1 }).waitFor();
+    await page.getByLabel('语言').selectOption('en');
+    await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a manager moves a customer and the new rep\'s real device receives it', async () => {
+    const a = path.join(srv.dir, 'a.db');
+    const b = path.join(srv.dir, 'b.db');
+    cli(a, ['init', '--server', srv.url, '--token', srv.tokens['rep-a']]);
+    cli(b, ['init', '--server', srv.url, '--token', srv.tokens['rep-b']]);
+    const id = JSON.parse(cli(a, ['customer', 'add', '--name', '鑫达汽修厂', '--city', '广州', '--json'])).id;
+    cli(a, ['sync']);
+    cli(b, ['sync']);
+    assert.throws(() => cli(b, ['customer', 'show', id]));  // not B's yet
+
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await page.getByRole('link', { name: 'Territories & reps' }).click();
+    await page.getByRole('heading', { name: 'Move a customer to another rep' }).waitFor();
+    // Validation by the field first.
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.locator('#move-customer-error').waitFor();
+    await page.getByLabel('Customer id').fill(id);
+    await page.getByLabel('New rep').first().selectOption('rep-b');
+    await page.getByLabel('Reason (optional)').fill('Li Na covers Guangzhou now');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+    await page.getByText(`Moved ${id} to rep-b`).waitFor();
+    await shot(page, 'territories');
+
+    cli(b, ['sync']);
+    const shown = JSON.parse(cli(b, ['customer', 'show', id, '--json']));
+    assert.equal(shown.customer.owner_rep_id, 'rep-b');
+    assert.equal(shown.customer.name, '鑫达汽修厂');
+    cli(a, ['sync']);
+    assert.throws(() => cli(a, ['customer', 'show', id]));  // gone from A's device
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('a manager resolves a conflict side by side on the Review page', async () => {
+    const a = path.join(srv.dir, 'ra.db');
+    const b = path.join(srv.dir, 'rb.db');
+    cli(a, ['init', '--server', srv.url, '--token', srv.tokens['rep-a']]);
+    cli(b, ['init', '--server', srv.url, '--token', srv.tokens['rep-b']]);
+    const id = JSON.parse(cli(a, ['customer', 'add', '--name', 'Bright Auto', '--city', '深圳', '--json'])).id;
+    cli(a, ['customer', 'edit', id, '--notes', 'before the move']);
+    cli(a, ['sync']);
+    await sleep(20);
+    server(['customer', 'reassign', '--db', srv.db, '--customer', id, '--to', 'rep-b']);
+    await sleep(20);
+    cli(a, ['customer', 'edit', id, '--notes', 'edited offline after the move']);
+    cli(a, ['sync']);  // the late edit is held for review
+
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await page.getByRole('link', { name: 'Review' }).click();
+    const item = page.locator('li.conflict').filter({ hasText: 'Bright Auto' });
+    await item.waitFor();
+    assert.match(await item.locator('.side.diverted').innerText(), /edited offline after the move/);
+    assert.match(await item.locator('.side.current').innerText(), /before the move/);
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await shot(page, 'review-768');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await shot(page, 'review');
+    await item.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText('Applied.').waitFor();
+    assert.equal(await item.count(), 0);
+
+    const open = await page.request.get(srv.url + '/v1/admin/conflicts', {
+      headers: { Authorization: 'Bearer ' + srv.tokens.mgr },
+    });
+    assert.equal((await open.json()).conflicts.length, 0);
+    cli(b, ['sync']);
+    const shown = JSON.parse(cli(b, ['customer', 'show', id, '--json']));
+    assert.equal(shown.customer.notes, 'edited offline after the move');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
+  test('every page is usable at 768 px', async () => {
+    const { page, context, problems } = await openPage(browser);
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await login(page, srv.url);
+    for (const [link, name] of [['Dashboard', 'dashboard-768'], ['Territories & reps', 'territories-768']]) {
+      await page.getByRole('link', { name: link }).click();
+      await page.getByRole('heading', { name: link, level: 1 }).waitFor();
+      await page.waitForTimeout(200);
+      // Nothing spills sideways out of the page.
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `${link} is ${overflow} px too wide at 768 px`);
+      await shot(page, name);
+    }
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+});
