@@ -4,6 +4,7 @@
 #include <array>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <tuple>
 
@@ -63,7 +64,8 @@ std::string ScopedSimulationStats::ToString() const {
     << " in one sync), " << reassignments << " reassignments, " << trims << " trims, "
     << compactions << " compactions, " << restores << " restores, " << grade_runs << " grade runs, "
     << conflicts_resolved << " conflicts resolved, " << edits_checked << " edits checked ("
-    << edits_in_review << " waiting for review)";
+    << edits_in_review << " waiting for review, " << edits_unrecoverable
+    << " lost with a restore that no device held any more)";
   return o.str();
 }
 
@@ -503,7 +505,75 @@ Status ScopedSimulation::Restore() {
                       server::RestoreBackup(last_backup_, dir_.File("server.db"), options, wall_));
   (void)info;
   ++stats_.restores;
-  return OpenServer();
+  FB_RETURN_IF_ERROR(OpenServer());
+  return MarkUnrecoverable();
+}
+
+// What a restore can give back (docs/sync.md, "Restores"): a device sends again each column
+// version it holds as its own write (its own origin in the row, or a write still in its outbox);
+// the server keeps the greater version. So an edit the restored server lacks comes back if some
+// device holds it or a later version of its cell as its own. It cannot come back when no device
+// does: its device was emptied for a rebuild (a trim, a compaction or an earlier restore) and had
+// not received it again, and the devices that pulled it hold it as another device's write, which
+// they do not send. A device holds the same at the restore as when it next syncs and learns of
+// it (until then it only adds writes of its own), so the set is decided here.
+Status ScopedSimulation::MarkUnrecoverable() {
+  unrecoverable_.resize(edits_.size(), false);
+  Hub& hub = server_->store->hub();
+  OriginRegistry hub_origins(hub.db());
+  FB_RETURN_IF_ERROR(hub_origins.Load());
+  FB_ASSIGN_OR_RETURN(std::vector<server::Conflict> conflicts,
+                      server_->store->ListConflicts("", false));
+  // The version of a cell in `db`, and its origin's replica id; nullopt when the row is absent.
+  auto version = [](Db& db, OriginRegistry& origins, const TableInfo& t,
+                    const Edit& e) -> std::optional<std::pair<Hlc, std::string>> {
+    Value blob =
+        QueryValue(db, "SELECT _v FROM \"" + t.name + "\" WHERE id = ?", {Value(e.row_id)});
+    const std::string* bytes = std::get_if<std::string>(&blob);
+    if (bytes == nullptr) return std::nullopt;
+    auto versions = ColumnVersions::Decode(*bytes, t.columns.size());
+    if (!versions.ok()) return std::nullopt;
+    const ColumnVersion& v = (*versions)[t.ColumnIndex(e.column)];
+    if (v.empty()) return std::nullopt;
+    return std::make_pair(v.hlc, origins.IdOf(v.origin));
+  };
+  std::vector<std::unique_ptr<OriginRegistry>> device_origins;
+  for (auto& d : devices_) {
+    device_origins.push_back(std::make_unique<OriginRegistry>(d->replica->db()));
+    FB_RETURN_IF_ERROR(device_origins.back()->Load());
+  }
+  for (size_t i = 0; i < edits_.size(); ++i) {
+    if (unrecoverable_[i]) continue;
+    const Edit& e = edits_[i];
+    const TableInfo& t = *hub.catalog().Find(e.table);
+    auto at_server = version(hub.db(), hub_origins, t, e);
+    if (at_server && !VersionGreater(e.hlc, e.replica, at_server->first, at_server->second)) {
+      continue;  // the backup had it, or a later version
+    }
+    const bool diverted = std::any_of(conflicts.begin(), conflicts.end(), [&](const auto& c) {
+      return c.row_id == e.row_id && (c.column == "*" || (c.column == e.column && c.hlc == e.hlc));
+    });
+    if (diverted) continue;
+    bool held = false;
+    for (size_t k = 0; k < devices_.size() && !held; ++k) {
+      Device& d = *devices_[k];
+      const std::string& self = d.replica->replica_id();
+      auto own = version(d.replica->db(), *device_origins[k], t, e);
+      if (own && own->second == self && !VersionGreater(e.hlc, e.replica, own->first, self)) {
+        held = true;
+        break;
+      }
+      // A write still in the outbox (its version is stored in the row once acknowledged).
+      const int64_t later = static_cast<int64_t>(e.hlc.packed()) + (self == e.replica ? 0 : 1);
+      Value queued = QueryValue(d.replica->db(),
+                                "SELECT count(*) FROM fb_outbox WHERE tbl = ? AND row_id = ? AND "
+                                "(cols >> ?) & 1 AND hlc >= ?",
+                                {I(t.code), Value(e.row_id), I(t.ColumnIndex(e.column)), I(later)});
+      held = queued != I(0);
+    }
+    if (!held) unrecoverable_[i] = true;
+  }
+  return Status::Ok();
 }
 
 Status ScopedSimulation::Run() {
@@ -605,7 +675,13 @@ Status ScopedSimulation::Check() {
                               " rows without a customer: " + ValueToDebugString(orphans));
     }
   }
-  for (const Edit& edit : edits_) {
+  unrecoverable_.resize(edits_.size(), false);
+  for (size_t i = 0; i < edits_.size(); ++i) {
+    const Edit& edit = edits_[i];
+    if (unrecoverable_[i]) {
+      ++stats_.edits_unrecoverable;
+      continue;
+    }
     ++stats_.edits_checked;
     const bool diverted = std::any_of(conflicts.begin(), conflicts.end(), [&](const auto& c) {
       // A row made after its customer moved is held whole (column "*"), whatever its stamps.

@@ -45,8 +45,11 @@ struct ScopedSimulationConfig {
   bool grade_runs = true;
   bool trims = true;        // history trim (the floor rises; stored push answers are forgotten)
   bool compactions = true;  // the nightly compaction's steps
-  // Backups, and restores from them. Off in the suite for now: edits acknowledged after the
-  // backup are still lost on some seeds (FIELDBOOK_PROPERTY_RESTORES=1; see issue #12's notes).
+  // Backups, and restores from them. A restored server lacks what reached it after the backup;
+  // devices send again every write of their own they still hold (docs/sync.md, "Restores"), and
+  // Check() expects every edit back except those no device held any more at the restore. Off in
+  // the suite for now: seeds 19 and 24 (FIELDBOOK_PROPERTY_RESTORES=1) still lose an edit that a
+  // device held at a restore (six restores each; not traced yet, see issue #12's notes).
   bool restores = false;
 };
 
@@ -66,6 +69,9 @@ struct ScopedSimulationStats {
   int conflicts_resolved = 0;
   int edits_checked = 0;
   int edits_in_review = 0;
+  // Edits a restore took from the server that no device held any more to send again (see
+  // MarkUnrecoverable): not checked.
+  int edits_unrecoverable = 0;
   int max_exchanges = 0;  // the most exchanges one sync took
   std::string ToString() const;
 };
@@ -99,6 +105,9 @@ class ScopedSimulation {
   Status Compact();
   Status Backup();
   Status Restore();
+  // After a restore: marks the accepted edits the restored server lacks and that no device can
+  // send again, because none holds the edit, or a later version of its cell, as its own write.
+  Status MarkUnrecoverable();
   Status OpenServer();
   bool Chance(double p);
   size_t Pick(size_t n);
@@ -112,6 +121,7 @@ class ScopedSimulation {
   std::vector<std::string> reps_;  // every rep of the demo (devices are for the first few)
   std::vector<std::unique_ptr<Device>> devices_;
   std::vector<Edit> edits_;
+  std::vector<bool> unrecoverable_;  // by index in edits_
   std::string last_backup_;
   ScopedSimulationStats stats_;
 };
