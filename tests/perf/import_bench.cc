@@ -32,6 +32,7 @@ struct Run {
 
 // Runs `argv` with stdin from `in` ("" = /dev/null) and stdout to /dev/null; wall time and RSS.
 Run Spawn(const std::vector<std::string>& argv, const std::string& in = "") {
+  std::fflush(stdout);  // else the child's freopen writes the parent's buffered lines again
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {
