@@ -1,9 +1,10 @@
 // The manager's console: sign-in, the page frame (navigation, language, sign-out) and the router
-// (#/dashboard, #/review, #/territories). Pages live in pages/*.js and use only the admin API.
+// (#/dashboard, #/review, #/territories, #/night). Pages live in pages/*.js and use only the admin API.
 import { ApiError, get, post, setCsrf } from './api.js';
 import { field, h, message } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { renderDashboard } from './pages/dashboard.js';
+import { renderNight } from './pages/night.js';
 import { renderReview } from './pages/review.js';
 import { renderTerritories } from './pages/territories.js';
 
@@ -11,6 +12,7 @@ const pages = {
   dashboard: { title: 'navDashboard', render: renderDashboard },
   review: { title: 'navReview', render: renderReview },
   territories: { title: 'navTerritories', render: renderTerritories },
+  night: { title: 'navNight', render: renderNight },
 };
 
 const root = document.getElementById('app');

@@ -174,11 +174,30 @@ describe('the manager\'s console', () => {
     await context.close();
   });
 
+  test('the Night page shows a nightly run, and the dashboard charts the grades it made', async () => {
+    server(['nightly', '--db', srv.db]);  // grades every customer, then backs up
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await page.getByRole('link', { name: 'Night' }).click();
+    const run = page.locator('section.night-run').first();
+    await run.waitFor();
+    assert.match(await run.innerText(), /grade/);
+    await shot(page, 'night');
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    const company = page.getByRole('img', { name: 'Customers by tier — company' });
+    await company.waitFor();
+    await company.locator('svg').first().waitFor();  // ECharts drew the chart (no CSP refusal)
+    await shot(page, 'dashboard-graded');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('every page is usable at 768 px', async () => {
     const { page, context, problems } = await openPage(browser);
     await page.setViewportSize({ width: 768, height: 1024 });
     await login(page, srv.url);
-    for (const [link, name] of [['Dashboard', 'dashboard-768'], ['Territories & reps', 'territories-768']]) {
+    for (const [link, name] of [['Dashboard', 'dashboard-768'], ['Territories & reps', 'territories-768'],
+      ['Night', 'night-768']]) {
       await page.getByRole('link', { name: link }).click();
       await page.getByRole('heading', { name: link, level: 1 }).waitFor();
       await page.waitForTimeout(200);
