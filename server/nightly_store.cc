@@ -283,7 +283,8 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   }
   auto is_domain = [&](const std::string& table) { return catalog.Find(table) != nullptr; };
   auto is_bookkeeping_table = [](const std::string& table) {
-    return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events";
+    return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events" ||
+           table == "srv_feed";
   };
 
   auto pages = d.Prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name");

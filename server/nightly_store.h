@@ -59,9 +59,9 @@ struct PageStats {
 };
 
 // Sizes in bytes of the sync bookkeeping against the user data it serves (docs/nightly.md):
-//  * bookkeeping: every fb_* table, srv_scope and srv_scope_events with their indexes, the
-//    domain tables' `<table>_seq` indexes, and the _v (per-column versions) and _seq values inside
-//    the domain rows;
+//  * bookkeeping: every fb_* table, srv_scope, srv_scope_events and srv_feed with their indexes,
+//    the domain tables' `<table>_seq` indexes, and the _v (per-column versions) and _seq values
+//    inside the domain rows;
 //  * user data: the domain tables and their other indexes, less the _v and _seq values.
 struct BookkeepingStats {
   int64_t bookkeeping_bytes = 0;

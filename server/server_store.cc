@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <random>
 
 #include "audit_store.h"
 #include "device_tokens.h"
@@ -25,43 +24,6 @@ const ColumnChange* FindColumn(const RowChange& change, std::string_view column)
     if (c.column == column) return &c;
   }
   return nullptr;
-}
-
-class RepScope final : public PullScope {
- public:
-  RepScope(ServerStore& store, std::string rep, std::unordered_set<std::string> customers)
-      : store_(store), rep_(std::move(rep)), customers_(std::move(customers)) {}
-  bool IncludesCustomer(const std::string& customer_id) override {
-    return customers_.count(customer_id) > 0;
-  }
-  Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) override {
-    return store_.ScopeEventsAfter(rep_, cursor, limit);
-  }
-  const std::vector<std::string>& SortedCustomers() override {
-    if (sorted_.size() != customers_.size()) {
-      sorted_.assign(customers_.begin(), customers_.end());
-      std::sort(sorted_.begin(), sorted_.end());
-    }
-    return sorted_;
-  }
-
- private:
-  ServerStore& store_;
-  std::string rep_;
-  std::unordered_set<std::string> customers_;
-  std::vector<std::string> sorted_;
-};
-
-constexpr int64_t kDayMs = 86400000;
-
-// fb_meta's integer `key`, or 0 when absent.
-Result<uint64_t> MetaInt(Db& db, const char* key) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare("SELECT value FROM fb_meta WHERE key = ?"));
-  stmt->Bind(1, key);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  const uint64_t v = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
-  stmt->Reset();
-  return v;
 }
 
 }  // namespace
@@ -285,6 +247,9 @@ Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows) {
 
 ApplyObserver ServerStore::MakeScopeObserver() {
   return [this](const AppliedRow& row) -> Status {
+    // The feed entry first: it goes to whoever holds the row's customer before this write moves
+    // it (the scope event that follows brings the row to the new holder).
+    FB_RETURN_IF_ERROR(FeedRow(row));
     auto touched = [&](const char* column) {
       for (const std::string& c : row.changed_columns) {
         if (c == column) return true;
@@ -382,22 +347,6 @@ Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& 
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     out.insert(stmt->Text(0));
-  }
-  return out;
-}
-
-Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string& rep_id,
-                                                              uint64_t cursor, size_t limit) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT seq, customer_id, kind FROM srv_scope_events "
-                                         "WHERE rep_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
-  stmt->Bind(1, rep_id).Bind(2, static_cast<int64_t>(cursor)).Bind(3, static_cast<int64_t>(limit));
-  std::vector<ScopeEvent> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(
-        ScopeEvent{static_cast<uint64_t>(stmt->Int(0)), stmt->Text(1), stmt->Text(2) == "added"});
   }
   return out;
 }
@@ -572,70 +521,6 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
   return result;
 }
 
-Status ServerStore::NoteRepSync(const std::string& rep_id) {
-  const auto now = static_cast<int64_t>(wall_->NowMs());
-  FB_ASSIGN_OR_RETURN(Statement * last,
-                      hub_->db().Prepare("SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = ?"));
-  last->Bind(1, rep_id);
-  FB_ASSIGN_OR_RETURN(bool found, last->Step());
-  const int64_t before = found ? last->Int(0) : -1;
-  last->Reset();
-  if (before >= 0 && before / kDayMs >= now / kDayMs) return Status::Ok();  // noted today already
-  FB_ASSIGN_OR_RETURN(Statement * synced,
-                      hub_->db().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
-                                         "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
-                                         "last_sync_ms = excluded.last_sync_ms WHERE "
-                                         "excluded.last_sync_ms > srv_rep_sync.last_sync_ms"));
-  synced->Bind(1, rep_id).Bind(2, now);
-  return synced->Run();
-}
-
-Result<uint64_t> ServerStore::Epoch() { return MetaInt(hub_->db(), "epoch"); }
-
-Result<uint64_t> ServerStore::NewEpoch() {
-  std::random_device random;
-  uint64_t epoch = 0;
-  FB_ASSIGN_OR_RETURN(uint64_t current, Epoch());
-  // Positive as a signed 64-bit integer (SQLite), never 0 (none) and never the current one.
-  while (epoch == 0 || epoch == current) {
-    epoch = ((uint64_t{random()} << 32) | random()) & 0x7fffffffffffffffULL;
-  }
-  FB_ASSIGN_OR_RETURN(Statement * save,
-                      hub_->db().Prepare("INSERT INTO fb_meta (key, value) VALUES ('epoch', ?) "
-                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
-  save->Bind(1, static_cast<int64_t>(epoch));
-  FB_RETURN_IF_ERROR(save->Run());
-  return epoch;
-}
-
-Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
-                                                 const SnapshotPosition& from, size_t limit) {
-  FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
-  Db& db = hub_->db();
-  ReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
-  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
-  RepScope scope(*this, rep_id, std::move(customers));
-  return hub_->PullSnapshot(from, limit, &scope);
-}
-
-Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
-  FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
-  // One read snapshot for the scope, the page and the latest sequence. A final page moves the
-  // cursor up to the latest sequence (everything up to it has been looked at), so a device that
-  // holds everything is never left below the history floor -- otherwise a device rebuilt after
-  // compaction (issue #8) would rebuild again at every sync.
-  Db& db = hub_->db();
-  ReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
-  FB_ASSIGN_OR_RETURN(uint64_t latest, hub_->LatestSeq());
-  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
-  RepScope scope(*this, rep_id, std::move(customers));
-  FB_ASSIGN_OR_RETURN(PullPage page, hub_->Pull(cursor, limit, &scope));
-  if (!page.more) page.changes.cursor = std::max(page.changes.cursor, latest);
-  return page;
-}
-
 Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
@@ -646,99 +531,6 @@ Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
     return customers.count(TextOr(values[t.customer_column_index])) > 0;
   };
   return WriteCanonicalExport(hub_->db(), hub_->catalog(), out, &filter);
-}
-
-Result<uint64_t> ServerStore::HistoryFloor() {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT value FROM fb_meta WHERE key = 'history_floor'"));
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  const uint64_t floor = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
-  stmt->Reset();
-  return floor;
-}
-
-Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_before_ms) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
-  FB_ASSIGN_OR_RETURN(uint64_t floor, RaiseHistoryFloor(before_seq));
-  for (ScopeTrim trim; !trim.done;) {
-    FB_ASSIGN_OR_RETURN(trim, TrimScopeEvents(trim.scanned_to, before_seq, 10000));
-  }
-  while (true) {
-    FB_ASSIGN_OR_RETURN(size_t n, TrimAppliedSets(applied_before_ms, 10000));
-    if (n == 0) break;
-  }
-  FB_RETURN_IF_ERROR(txn->Commit());
-  return floor;
-}
-
-Result<uint64_t> ServerStore::RaiseHistoryFloor(uint64_t floor) {
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(uint64_t current, HistoryFloor());
-  if (floor <= current) return current;
-  // The floor never passes the hub's sequence: a snapshot taken at the latest sequence must be at
-  // or above the floor, or a device could never finish one (docs/sync.md).
-  FB_RETURN_IF_ERROR(hub_->AdvanceSeq(floor));
-  FB_ASSIGN_OR_RETURN(Statement * save,
-                      db.Prepare("INSERT INTO fb_meta (key, value) VALUES ('history_floor', ?) "
-                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
-  save->Bind(1, static_cast<int64_t>(floor));
-  FB_RETURN_IF_ERROR(save->Run());
-  FB_RETURN_IF_ERROR(txn->Commit());
-  return floor;
-}
-
-Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t before_seq,
-                                               size_t limit) {
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  // The next `limit` events in sequence order, each with whether it must stay: the latest removal
-  // of a customer its rep no longer holds.
-  FB_ASSIGN_OR_RETURN(
-      Statement * scan,
-      db.Prepare("SELECT e.seq, e.kind = 'removed' AND NOT EXISTS (SELECT 1 FROM srv_scope s "
-                 "WHERE s.rep_id = e.rep_id AND s.customer_id = e.customer_id) AND e.seq = "
-                 "(SELECT max(x.seq) FROM srv_scope_events x WHERE x.customer_id = e.customer_id "
-                 "AND x.rep_id = e.rep_id AND x.kind = 'removed') FROM srv_scope_events e "
-                 "WHERE e.seq > ?1 AND e.seq < ?2 ORDER BY e.seq LIMIT ?3"));
-  scan->Bind(1, static_cast<int64_t>(after_seq))
-      .Bind(2, static_cast<int64_t>(before_seq))
-      .Bind(3, static_cast<int64_t>(limit));
-  ScopeTrim out;
-  out.scanned_to = after_seq;
-  std::vector<int64_t> forget;
-  size_t scanned = 0;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, scan->Step());
-    if (!row) break;
-    ++scanned;
-    out.scanned_to = static_cast<uint64_t>(scan->Int(0));
-    if (scan->Int(1) == 0) {
-      forget.push_back(scan->Int(0));
-    } else {
-      ++out.kept;
-    }
-  }
-  FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM srv_scope_events WHERE seq = ?"));
-  for (int64_t seq : forget) {
-    drop->Reset();
-    drop->Bind(1, seq);
-    FB_RETURN_IF_ERROR(drop->Run());
-  }
-  FB_RETURN_IF_ERROR(txn->Commit());
-  out.forgotten = forget.size();
-  out.done = scanned < limit;
-  return out;
-}
-
-Result<size_t> ServerStore::TrimAppliedSets(uint64_t before_ms, size_t limit) {
-  FB_ASSIGN_OR_RETURN(
-      Statement * drop,
-      hub_->db().Prepare("DELETE FROM fb_applied_sets WHERE rowid IN (SELECT "
-                         "rowid FROM fb_applied_sets WHERE applied_ms < ? LIMIT ?)"));
-  drop->Bind(1, static_cast<int64_t>(before_ms)).Bind(2, static_cast<int64_t>(limit));
-  FB_RETURN_IF_ERROR(drop->Run());
-  return static_cast<size_t>(hub_->db().LastChanges());
 }
 
 }  // namespace fieldbook::server

@@ -13,6 +13,10 @@
 // recorded them; field edits stamped before the move merge normally; later field edits go to the
 // conflict list for the new owner and managers, and the rep is told (server_conflicts.cc).
 //
+// Feeds. Every change of a row is also entered, in the same transaction, in the feed of the rep
+// holding its customer at that moment (or the shared feed for reps, territories and grading
+// rules), so a rep's incremental pull reads only its own changes (server_store_pull.cc).
+//
 // Thread safety: not thread-safe. The server serialises access (SyncService holds a mutex);
 // other processes may use the same file concurrently (SQLite WAL).
 #ifndef FIELDBOOK_SERVER_SERVER_STORE_H_
@@ -113,6 +117,14 @@ struct ScopeTrim {
   bool done = false;        // nothing left before the bound
 };
 
+// Where a bounded trim of the feeds stands (ServerStore::TrimFeeds).
+struct FeedTrim {
+  size_t forgotten = 0;   // entries forgotten by the last call
+  std::string rep;        // the feed reached (rep id; '' is the shared feed)
+  bool rep_done = false;  // that feed has nothing left below the bound
+  bool done = false;      // no feed has
+};
+
 class ServerStore {
  public:
   static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
@@ -170,6 +182,11 @@ class ServerStore {
   Result<std::unordered_set<std::string>> ScopeOf(const std::string& rep_id);
   Result<std::vector<ScopeEvent>> ScopeEventsAfter(const std::string& rep_id, uint64_t cursor,
                                                    size_t limit);
+  // The rep's change feed after `cursor` (srv_feed, docs/sync.md "Steady state: per-rep feeds"):
+  // its own entries and the shared ones, at most `limit`, in sequence order; nullopt when
+  // `cursor` is older than the feeds (fb_meta.feed_floor: changes made before they existed).
+  Result<std::optional<std::vector<FeedEntry>>> FeedAfter(const std::string& rep_id,
+                                                          uint64_t cursor, size_t limit);
   // Applies a rep's push with scope and read-only-column checks.
   Result<PushResult> ApplyRepPush(const Principal& rep, const ChangeSet& set);
   // One page for a rep's replica: their customers and the shared reps and territories. Notes the
@@ -213,8 +230,9 @@ class ServerStore {
 
   // History: pulls from a cursor below the floor must rebuild from a fresh snapshot.
   Result<uint64_t> HistoryFloor();
-  // Raises the floor first, then forgets scope events before `before_seq` (see TrimScopeEvents)
-  // and applied-set answers older than `applied_before_ms`, in one transaction. Returns the floor.
+  // Raises the floor first, then forgets scope events and feed entries before `before_seq` (see
+  // TrimScopeEvents, TrimFeeds) and applied-set answers older than `applied_before_ms`, in one
+  // transaction. Returns the floor.
   Result<uint64_t> TrimHistory(uint64_t before_seq, uint64_t applied_before_ms);
 
   // Compaction in bounded steps (the nightly job, issue #8); each call is one transaction.
@@ -226,6 +244,10 @@ class ServerStore {
   // gate needs its time to keep a long-offline rep's work on a customer that moved away. Call
   // again from `scanned_to` until `done`.
   Result<ScopeTrim> TrimScopeEvents(uint64_t after_seq, uint64_t before_seq, size_t limit);
+  // Forgets up to `limit` feed entries below `before_seq` (at most the history floor + 1: raise it
+  // first), feed by feed from where `from` stands (start with FeedTrim{}); one transaction. Call
+  // again with the result until `done`.
+  Result<FeedTrim> TrimFeeds(const FeedTrim& from, uint64_t before_seq, size_t limit);
   // Forgets up to `limit` stored push answers applied before `before_ms` (a set retried after
   // that is applied again, which the merge makes harmless). Returns how many were forgotten.
   Result<size_t> TrimAppliedSets(uint64_t before_ms, size_t limit);
@@ -236,6 +258,9 @@ class ServerStore {
   ServerStore() = default;
   ApplyObserver MakeScopeObserver();
   Status RecomputeScope(const std::string& customer_id, const std::string& reason);
+  // Adds a changed row's entry to the feed of the rep who holds its customer (or to the shared
+  // feed), inside the write's transaction.
+  Status FeedRow(const AppliedRow& row);
   Result<std::string> HolderOf(const std::string& customer_id);  // "" when nobody holds it
   Status SetRepActive(const std::string& rep_id, bool active, const std::string& actor);
   Status RecordConflict(const Conflict& c);

@@ -1,6 +1,7 @@
 #include "fieldbook/hub.h"
 
 #include <algorithm>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -324,6 +325,12 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   ReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
 
+  if (scope != nullptr) {
+    // One past the page, so the page knows whether there is more.
+    FB_ASSIGN_OR_RETURN(auto feed, scope->FeedAfter(cursor, limit + 1));
+    if (feed) return PullFeed(cursor, limit, *scope, *feed);
+  }
+
   // Items after the cursor from every source, merged in sequence order: each table's rows, read
   // whole in _seq order one at a time (one statement per table and page, rather than one per
   // row), and the scope's events. A source is read one item past what the page takes, which is
@@ -426,6 +433,121 @@ Result<PullPage> Hub::Pull(uint64_t cursor, size_t limit, PullScope* scope) {
   bool more = next_event < events.size();
   for (const Source& s : sources) more |= s.has_row;
   page.more = more;
+  out.cursor = last;
+  out.set_id = "pull-" + std::to_string(cursor) + "-" + std::to_string(out.cursor);
+  return page;
+}
+
+Status Hub::AppendCustomerRows(const std::string& customer_id, uint64_t up_to, ChangeSet& out,
+                               std::vector<int64_t>& origin_map) {
+  StoredRow row;
+  for (const TableInfo& t : catalog_.tables()) {
+    if (t.customer_column.empty()) continue;
+    // Catalog identifiers only; values are bound. The unary + keeps SQLite on the customer index.
+    FB_ASSIGN_OR_RETURN(
+        Statement * rows,
+        db_->Prepare("SELECT " + StoredRowColumns(t) + " FROM \"" + t.name + "\" WHERE \"" +
+                     t.customer_column + "\" = ?1 AND +_seq <= ?2 ORDER BY +id"));
+    rows->Bind(1, customer_id).Bind(2, static_cast<int64_t>(up_to));
+    const int id_column = static_cast<int>(t.columns.size() + 2);
+    Status failed;
+    while (failed.ok()) {
+      auto found = rows->Step();
+      if (!found.ok()) failed = found.status();
+      if (!found.ok() || !*found) break;
+      failed = DecodeStoredRow(t, *rows, row);
+      if (failed.ok()) AppendStoredRow(t, rows->Text(id_column), row, out, origin_map);
+    }
+    rows->Reset();
+    FB_RETURN_IF_ERROR(failed);
+  }
+  return Status::Ok();
+}
+
+// A pull from the puller's own feed (docs/sync.md, "Steady state: per-rep feeds"), merged in
+// sequence order with its scope events. An entry's row is the one whose latest change is the
+// entry's: a row that changed again has a later entry of its own (or, when it changed while
+// someone else held its customer, the scope event that brought the customer back brings it), so
+// an entry that finds no row is passed over.
+Result<PullPage> Hub::PullFeed(uint64_t cursor, size_t limit, PullScope& scope,
+                               const std::vector<FeedEntry>& feed) {
+  FB_ASSIGN_OR_RETURN(std::vector<ScopeEvent> events, scope.EventsAfter(cursor, limit + 1));
+  PullPage page;
+  ChangeSet& out = page.changes;
+  out.replica_id = options_.hub_id;
+  std::vector<int64_t> origin_map;
+  uint64_t last = cursor;
+  size_t next_entry = 0, next_event = 0, taken = 0;
+  StoredRow row;
+  // Rows already in this page (a customer's rows as of its scope event may include rows an
+  // earlier entry of the page sent): each row once.
+  std::set<std::pair<int, std::string>> sent;
+  auto note_sent = [&](size_t from) {
+    for (size_t i = from; i < out.rows.size(); ++i) {
+      const TableInfo* t = catalog_.Find(out.rows[i].table);
+      if (t != nullptr) sent.emplace(t->code, out.rows[i].row_id);
+    }
+  };
+  // Every source was read one item past the page (when it had one): the merge never passes an
+  // item it has not seen.
+  while (taken < limit && out.rows.size() < limit) {
+    const bool has_entry = next_entry < feed.size();
+    const bool has_event = next_event < events.size();
+    if (!has_entry && !has_event) break;
+    ++taken;
+    if (has_event && (!has_entry || events[next_event].seq < feed[next_entry].seq)) {
+      const ScopeEvent& event = events[next_event++];
+      last = event.seq;
+      if (event.added && scope.IncludesCustomer(event.customer_id)) {
+        // The customer's changes before the event went to whoever held it then: its rows as of
+        // the event. Its later changes are in this feed.
+        const size_t first = out.rows.size();
+        FB_RETURN_IF_ERROR(AppendCustomerRows(event.customer_id, event.seq, out, origin_map));
+        out.rows.erase(
+            std::remove_if(out.rows.begin() + static_cast<std::ptrdiff_t>(first), out.rows.end(),
+                           [&](const RowChange& rc) {
+                             const TableInfo* t = catalog_.Find(rc.table);
+                             return t != nullptr && sent.count({t->code, rc.row_id}) != 0;
+                           }),
+            out.rows.end());
+        note_sent(first);
+      } else if (!event.added && !scope.IncludesCustomer(event.customer_id) &&
+                 std::find(out.evicted_customers.begin(), out.evicted_customers.end(),
+                           event.customer_id) == out.evicted_customers.end()) {
+        out.evicted_customers.push_back(event.customer_id);
+      }
+      continue;
+    }
+    const FeedEntry& entry = feed[next_entry++];
+    last = entry.seq;
+    const TableInfo* t = catalog_.ByCode(entry.table);
+    if (t == nullptr) continue;
+    // Catalog identifiers only; values are bound. Found through the table's _seq index.
+    FB_ASSIGN_OR_RETURN(Statement * read, db_->Prepare("SELECT " + StoredRowColumns(*t) +
+                                                       " FROM \"" + t->name + "\" WHERE _seq = ?"));
+    read->Bind(1, static_cast<int64_t>(entry.seq));
+    auto found = read->Step();
+    Status decoded = !found.ok() ? found.status()
+                     : *found    ? DecodeStoredRow(*t, *read, row)
+                                 : Status::Ok();
+    const std::string id =
+        found.ok() && *found ? read->Text(static_cast<int>(t->columns.size() + 2)) : std::string();
+    read->Reset();
+    FB_RETURN_IF_ERROR(decoded);
+    if (id.empty() || sent.count({t->code, id}) != 0) continue;
+    if (!t->customer_column.empty()) {
+      const std::string* customer = &id;
+      if (t->customer_column != "id") {
+        customer = t->customer_column_index >= 0
+                       ? std::get_if<std::string>(&row.values[t->customer_column_index])
+                       : nullptr;
+      }
+      if (customer == nullptr || !scope.IncludesCustomer(*customer)) continue;
+    }
+    AppendStoredRow(*t, id, row, out, origin_map);
+    sent.emplace(t->code, id);
+  }
+  page.more = next_entry < feed.size() || next_event < events.size();
   out.cursor = last;
   out.set_id = "pull-" + std::to_string(cursor) + "-" + std::to_string(out.cursor);
   return page;

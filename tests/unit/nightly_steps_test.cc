@@ -140,6 +140,13 @@ TEST_F(NightlyStepsTest, CompactionForgetsOnlyWhatIsOlderThanTheHorizon) {
       "SELECT count(*) FROM srv_scope_events WHERE seq <= " + std::to_string(horizon_seq);
   const int64_t events_before = Count(old_events);
   ASSERT_EQ(events_before, 5);  // c1, c2 and the pushed customer added; c1 moved (2 events)
+  const std::string old_feed =
+      "SELECT count(*) FROM srv_feed WHERE seq <= " + std::to_string(horizon_seq);
+  const std::string new_feed =
+      "SELECT count(*) FROM srv_feed WHERE seq > " + std::to_string(horizon_seq);
+  const int64_t feed_before = Count(old_feed), feed_after = Count(new_feed);
+  ASSERT_GT(feed_before, 2);
+  ASSERT_GT(feed_after, 0);
 
   // Day 31: the compaction with a 30-day horizon.
   wall_.Advance(11 * kDayMs);
@@ -161,6 +168,10 @@ TEST_F(NightlyStepsTest, CompactionForgetsOnlyWhatIsOlderThanTheHorizon) {
   EXPECT_EQ(Int(*report, "scope_removals_kept"), 1);
   EXPECT_GT(
       Count("SELECT count(*) FROM srv_scope_events WHERE seq > " + std::to_string(horizon_seq)), 0);
+  // The per-rep feeds below the floor go too, in bounded batches; later entries stay.
+  EXPECT_EQ(Count(old_feed), 0);
+  EXPECT_EQ(Count(new_feed), feed_after);
+  EXPECT_EQ(Int(*report, "feed_entries"), feed_before);
   // The old tombstone is purged, the recent one kept; live rows untouched.
   EXPECT_EQ(Count("SELECT count(*) FROM contacts WHERE id = 'k-old'"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM contacts WHERE id = 'k-new'"), 1);

@@ -15,6 +15,7 @@
 #include "metrics.h"
 #include "snapshot_token.h"
 #include "support/fake_clock.h"
+#include "support/service_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
 #include "sync_engine.h"
@@ -26,38 +27,7 @@ namespace {
 using fieldbook::testing::FakeWallClock;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
-
-// SyncService::Handle behind the client's transport, through the real codec; runs `between`
-// after every answer (the n-th, from 1), as if other people worked on the server meanwhile.
-class ServiceTransport final : public client::SyncTransport {
- public:
-  ServiceTransport(SyncService& service, std::string token)
-      : service_(service), token_(std::move(token)) {}
-  Result<SyncResponse> Exchange(const SyncRequest& request) override {
-    HttpResponse answer = Raw(request);
-    if (answer.status != 200) {
-      return Status::Unavailable(std::to_string(answer.status) + " " + answer.body);
-    }
-    ++exchanges;
-    auto decoded = DecodeSyncResponse(answer.body);
-    if (decoded.ok() && decoded->snapshot) ++snapshot_pages;
-    if (between) between(exchanges);
-    return decoded;
-  }
-  HttpResponse Raw(const SyncRequest& request) {
-    HttpRequest http{
-        "POST", "/v1/sync", "Bearer " + token_, kSyncContentType, EncodeSyncRequest(request),
-        "test"};
-    return service_.Handle(http);
-  }
-  std::function<void(int)> between;
-  int exchanges = 0;
-  int snapshot_pages = 0;
-
- private:
-  SyncService& service_;
-  std::string token_;
-};
+using fieldbook::testing::ServiceTransport;
 
 class SnapshotSyncTest : public ::testing::Test {
  protected:

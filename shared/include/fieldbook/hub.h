@@ -76,6 +76,13 @@ struct ScopeEvent {
   bool added = false;
 };
 
+// One entry of a puller's change feed: a row of the table with code `table` changed at hub
+// sequence `seq` (the row is the one whose _seq is `seq`, if it has not changed again since).
+struct FeedEntry {
+  uint64_t seq = 0;
+  int table = 0;
+};
+
 // Restricts a pull to one puller's rows (the server's per-rep scopes).
 class PullScope {
  public:
@@ -86,6 +93,15 @@ class PullScope {
   virtual Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) = 0;
   // The customers in the scope now, in byte order of their ids (snapshots page through them).
   virtual const std::vector<std::string>& SortedCustomers() = 0;
+  // The puller's own change feed after `cursor`, in sequence order, at most `limit` entries: an
+  // entry for every change of a row whose customer was in the scope when it was made, and for
+  // every change of a row of no customer. nullopt when the feed does not reach back to `cursor`;
+  // the pull then walks every table's changes after it.
+  virtual Result<std::optional<std::vector<FeedEntry>>> FeedAfter(uint64_t cursor, size_t limit) {
+    (void)cursor;
+    (void)limit;
+    return std::optional<std::vector<FeedEntry>>();
+  }
 };
 
 struct PullPage {
@@ -145,7 +161,9 @@ class Hub {
   // The next page after `cursor`: rows changed after it, in hub sequence order, at most `limit`
   // rows scanned. With a scope, rows of customers outside it are skipped, a customer that entered
   // the scope after `cursor` comes with the rows it had before (a snapshot), and one that left it
-  // is listed in changes.evicted_customers.
+  // is listed in changes.evicted_customers. With a scope whose feed reaches back to `cursor`
+  // (PullScope::FeedAfter), only the rows the feed and the scope events name are read: a page
+  // costs in proportion to the puller's own changes, not to everyone's.
   Result<PullPage> Pull(uint64_t cursor, size_t limit, PullScope* scope = nullptr);
   // The next page of a snapshot (see SnapshotPosition): at most `limit` rows after `from`, read
   // by the scope's own customers (each row read once, whatever else the hub holds). Start with
@@ -203,6 +221,10 @@ class Hub {
   Hub() = default;
   Result<PushResult> ApplyRows(const ChangeSet& set, const PushOptions& options, bool from_replica);
   Status CatchUpWithDisk();
+  Result<PullPage> PullFeed(uint64_t cursor, size_t limit, PullScope& scope,
+                            const std::vector<FeedEntry>& feed);
+  Status AppendCustomerRows(const std::string& customer_id, uint64_t up_to, ChangeSet& out,
+                            std::vector<int64_t>& origin_map);
   Status AppendRow(const TableInfo& table, const std::string& row_id, ChangeSet& out,
                    std::vector<int64_t>& origin_map);
   void AppendStoredRow(const TableInfo& table, const std::string& row_id, const StoredRow& row,
