@@ -16,7 +16,9 @@
 //                syncs, one after another; exchanges (round trips) per steady-state sync. The
 //                devices are the client library in this process (ClientStore::Sync, the code
 //                `fieldbook-cli sync` runs), except the first --cli-reps reps, which run the
-//                real fieldbook-cli; the table shows both.
+//                real fieldbook-cli; the table shows both. --fleet-walk measures the baseline:
+//                the same hub with every cursor below the feed floor, so pulls walk every change
+//                as they did before the per-rep feeds.
 //
 // Min and median of --runs runs (5) are reported, with the machine and its load before and after.
 #include <sys/resource.h>
@@ -65,6 +67,7 @@ struct Options {
   bool skip_first = false;
   bool skip_scale = false;
   bool skip_fleet = false;
+  bool fleet_walk = false;  // the baseline: pulls walk every change (as before per-rep feeds)
   bool keep = false;
 };
 
@@ -353,6 +356,13 @@ Fleet MeasureFleet(const Options& o, const std::string& dir) {
     }
     auto written = (*store)->Write(rows);
     if (!written.ok()) Die(written.status().ToString());
+    if (o.fleet_walk) {
+      // Every cursor below the feed floor: the hub serves each pull by walking every change after
+      // the cursor, which is how every pull was served before the per-rep feeds (docs/sync.md).
+      auto floor = (*store)->hub().db().Prepare(
+          "UPDATE fb_meta SET value = 4611686018427387904 WHERE key = 'feed_floor'");
+      if (!floor.ok() || !(*floor)->Run().ok()) Die("cannot raise the feed floor");
+    }
     if (Status s = (*txn)->Commit(); !s.ok()) Die(s.ToString());
   }
   const std::string server_dir = dir + "/server-fleet";
@@ -469,6 +479,8 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       o.skip_scale = true;
     } else if (a == "--skip-fleet") {
       o.skip_fleet = true;
+    } else if (a == "--fleet-walk") {
+      o.fleet_walk = true;
     } else if (a == "--keep") {
       o.keep = true;
     } else {
@@ -484,7 +496,8 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: fieldbook-syncbench [--customers 9000] [--scale 4] [--rep rep-li-na] "
                  "[--runs 5] [--scale-base N] [--fleet-reps 1000] [--fleet-rounds 3] "
-                 "[--cli-reps 5] [--skip-first] [--skip-scale] [--skip-fleet] [--keep]\n");
+                 "[--cli-reps 5] [--skip-first] [--skip-scale] [--skip-fleet] [--fleet-walk] "
+                 "[--keep]\n");
     return 2;
   }
   if (kSqlite3.empty()) Die("the sqlite3 shell is needed (scripts/setup installs it)");
@@ -529,7 +542,8 @@ int Main(int argc, char** argv) {
   }
   Fleet fleet;
   if (!o.skip_fleet) {
-    std::printf("== steady state, %d reps on the hub, %d rounds\n", o.fleet_reps, o.fleet_rounds);
+    std::printf("== steady state, %d reps on the hub, %d rounds%s\n", o.fleet_reps, o.fleet_rounds,
+                o.fleet_walk ? " (--fleet-walk: pulls walk every change, no feeds)" : "");
     fleet = MeasureFleet(o, dir);
   }
   const std::string load_after = Load();
@@ -563,7 +577,8 @@ int Main(int argc, char** argv) {
         (std::to_string(big.rows) + " / " + std::to_string(small.rows) + " rows").c_str());
   }
   if (!o.skip_fleet) {
-    const std::string n = std::to_string(fleet.reps) + " reps";
+    const std::string n =
+        std::to_string(fleet.reps) + " reps" + (o.fleet_walk ? " (walk, no feeds)" : "");
     Stat all = fleet.library_trips;
     all.v.insert(all.v.end(), fleet.cli_trips.v.begin(), fleet.cli_trips.v.end());
     double mean = 0;
