@@ -103,8 +103,9 @@ class Importer {
   // changes one once recorded), so its rows wait here until the order number changes.
   struct OpenOrder {
     std::string key, id, customer, rep, date, currency, notes, ext;
-    int64_t row = 0;      // its first row
-    bool exists = false;  // imported before: only lines imported before may appear again
+    int64_t row = 0;               // its first row
+    bool exists = false;           // imported before: only lines imported before may appear again
+    bool earlier_in_file = false;  // closed earlier in this file: its rows were not consecutive
     int64_t amount = 0;
     std::vector<RowWrite> lines;
     std::vector<std::pair<std::string, std::string>> line_keys;  // key, line id

@@ -155,9 +155,14 @@ Status Importer::CloseOrder() {
       for (int64_t row : o.line_rows) {
         ++report_.rejected;
         Issue(row, F("external_id"), o.ext,
-              "order " + o.ext +
-                  " was imported before without this line; a recorded order does not change "
-                  "(record a correction in Fieldbook, or give the line a new order number)");
+              o.earlier_in_file
+                  ? "order " + o.ext +
+                        " appears again after other orders: the lines of one order must be on "
+                        "consecutive rows (sort the sheet by order number)"
+                  : "order " + o.ext +
+                        " was imported before without this line; a recorded order does not "
+                        "change (record a correction in Fieldbook, or give the line a new order "
+                        "number)");
       }
     }
   } else {
@@ -171,6 +176,9 @@ Status Importer::CloseOrder() {
     if (!o.notes.empty()) write.columns.emplace_back("notes", o.notes);
     writes_.push_back(std::move(write));
     new_keys_.emplace_back("order", o.key, o.id);
+    // Seen again later in this file (in this batch, or in a dry run that writes no keys), it is
+    // this order, not a second one.
+    batch_keys_["order|" + o.key] = o.id;
     for (RowWrite& line : o.lines) writes_.push_back(std::move(line));
     for (auto& [key, id] : o.line_keys) new_keys_.emplace_back("order_line", key, id);
     report_.lines_created += static_cast<int64_t>(o.line_keys.size());
@@ -231,7 +239,13 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
     o.key = key;
     o.ext = ext;
     o.row = r.row;
-    FB_ASSIGN_OR_RETURN(auto existing, keys_.RowOfKey("order", key));
+    std::optional<std::string> existing;
+    if (auto in_file = batch_keys_.find("order|" + key); in_file != batch_keys_.end()) {
+      existing = in_file->second;
+      o.earlier_in_file = true;
+    } else {
+      FB_ASSIGN_OR_RETURN(existing, keys_.RowOfKey("order", key));
+    }
     o.exists = existing.has_value();
     o.id = existing ? *existing : ids_.Next();
     o.customer = customer;

@@ -202,6 +202,36 @@ TEST_F(ImporterTest, ContactsVisitsAndOrdersLinkByExternalIdOrPhone) {
   EXPECT_EQ(Count("SELECT count(*) FROM order_lines"), 2);
 }
 
+// Regression: an order number whose rows were not consecutive became two orders when both groups
+// fell in one batch (and in every dry run), the key pointing at the second.
+TEST_F(ImporterTest, AnOrderNumberSeenAgainAfterOtherOrdersIsNotASecondOrder) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_TRUE(Import(ImportKind::kCustomers, RowsToCsv(CustomerRows(3, {"rep-a"}))).ok());
+  std::vector<std::vector<std::string>> orders = {
+      {"订单号", "客户编号", "订单日期", "配件号", "数量", "单价"},
+      {"SO1", "C000001", "2026/11/01", "NGK-BKR6E", "2", "100"},
+      {"SO2", "C000002", "2026/11/02", "MANN-W712", "1", "50"},
+      {"SO1", "C000001", "2026/11/01", "BOSCH-0986", "1", "30"}};
+  auto dry = Import(ImportKind::kOrders, RowsToCsv(orders), /*dry_run=*/true);
+  ASSERT_TRUE(dry.ok()) << dry.status().ToString();
+  EXPECT_EQ(dry->created, 2);
+  EXPECT_EQ(dry->rejected, 1);
+  auto o = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->created, 2);
+  EXPECT_EQ(o->rejected, 1);
+  ASSERT_FALSE(o->issues.empty());
+  EXPECT_EQ(o->issues.back().row, 4);
+  EXPECT_NE(o->issues.back().reason.find("consecutive rows"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 2);
+  EXPECT_EQ(Count("SELECT amount_cents FROM orders WHERE order_date = '2026-11-01'"), 20000);
+  // Importing the same file again changes nothing.
+  auto again = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->created, 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM orders"), 2);
+}
+
 TEST_F(ImporterTest, MergedCellsAndFormulasWithoutValuesRejectTheirRows) {
   using namespace fieldbook::testing;
   const std::string sheet = SheetXml(
