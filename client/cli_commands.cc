@@ -613,7 +613,7 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
   return kExitOk;
 }
 
-int RunSync(const CliContext& ctx, uint32_t page_rows) {
+int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
   const char* what = "sync";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   // Never push from a damaged replica.
@@ -645,6 +645,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows) {
     sync_options.page_rows = page_rows;
     sync_options.max_page_rows = page_rows;
   }
+  if (batch_rows >= 0) sync_options.batch_rows = static_cast<uint32_t>(batch_rows);
   auto report = store->Sync(**transport, sync_options, pool.get());
   if (!report.ok()) {
     const Status& s = report.status();

@@ -54,8 +54,9 @@ Result<NewOrderLine> ParseOrderLine(const std::string& spec);
 
 int RunInit(const CliContext& ctx, const InitOptions& options);
 // `page_rows` > 0 asks for pull pages of at most that many rows (a slow or metered link);
-// 0 lets them grow from 1,000 to the server's cap.
-int RunSync(const CliContext& ctx, uint32_t page_rows = 0);
+// 0 lets them grow from 1,000 to the server's cap. `batch_rows` >= 0 sets how many rows of a
+// long pull are stored per transaction (SyncOptions::batch_rows; 0: one per page).
+int RunSync(const CliContext& ctx, uint32_t page_rows = 0, int64_t batch_rows = -1);
 int RunStatus(const CliContext& ctx);
 int RunCustomerAdd(const CliContext& ctx, const std::vector<FieldValue>& fields);
 int RunCustomerEdit(const CliContext& ctx, const std::string& customer,

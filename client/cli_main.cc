@@ -112,7 +112,11 @@ int main(int argc, char** argv) {
   sync->add_option("--page-rows", sync_page_rows,
                    "rows per pull page (default: growing from 1000 to the server's cap)")
       ->check(CLI::Range(1, 5000));
-  sync->callback([&] { action = [&] { return RunSync(ctx, sync_page_rows); }; });
+  int64_t sync_batch_rows = -1;
+  sync->add_option("--batch-rows", sync_batch_rows,
+                   "rows of a long pull stored per transaction (default 60000; 0: one per page)")
+      ->check(CLI::Range(0, 10000000));
+  sync->callback([&] { action = [&] { return RunSync(ctx, sync_page_rows, sync_batch_rows); }; });
 
   CLI::App* status =
       leaf(&app, "status", "pending changes, last sync, server, review list, clock skew");

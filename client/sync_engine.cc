@@ -114,7 +114,24 @@ Result<SyncReport> SyncEngine::SyncOnce() {
   return report;
 }
 
+Status SyncEngine::CommitBatch() {
+  if (!replica_.in_pull_batch()) return Status::Ok();
+  FB_RETURN_IF_ERROR(replica_.CommitPullBatch());
+  const PullStats stored = batch_.stats;
+  batch_ = Batch{};
+  if (observer_ != nullptr) return observer_->PageStored(stored);
+  return Status::Ok();
+}
+
 Status SyncEngine::Rounds(SyncReport& report) {
+  Status s = RoundsInBatches(report);
+  // Whatever way the rounds ended, the pages of an open batch were each stored whole (a page that
+  // failed rolled the batch back): they are kept.
+  Status committed = CommitBatch();
+  return s.ok() ? committed : s;
+}
+
+Status SyncEngine::RoundsInBatches(SyncReport& report) {
   // Declared first so that every return below waits for a round trip still in flight before the
   // engine (and the transport it uses) can go away.
   Prefetched prefetched;
@@ -131,6 +148,11 @@ Status SyncEngine::Rounds(SyncReport& report) {
   constexpr int kMaxDigestRequests = 16;
   uint32_t page_limit = options_.page_rows;
   while (report.round_trips < options_.max_round_trips) {
+    // A push, digests or a repair go out with every page before them committed.
+    if (replica_.in_pull_batch()) {
+      FB_ASSIGN_OR_RETURN(int64_t waiting, replica_.PendingWriteCount());
+      if (waiting > 0 || send_digests) FB_RETURN_IF_ERROR(CommitBatch());
+    }
     FB_ASSIGN_OR_RETURN(std::optional<ChangeSet> push, replica_.PreparePush());
     SyncRequest request;
     request.replica_id = replica_.replica_id();
@@ -188,6 +210,7 @@ Status SyncEngine::Rounds(SyncReport& report) {
     // writes again -- the server may have lost some it had acknowledged -- then rebuilds.
     const bool epoch_changed =
         replica_.epoch() != 0 && response.epoch != 0 && response.epoch != replica_.epoch();
+    if (response.restored || epoch_changed || response.rebuild) FB_RETURN_IF_ERROR(CommitBatch());
     if ((response.restored || epoch_changed) && !replica_.rebuild_wanted()) {
       FB_ASSIGN_OR_RETURN(
           size_t queued,
@@ -225,15 +248,38 @@ Status SyncEngine::Rounds(SyncReport& report) {
         return Timed{std::move(r), sent, SteadyClock::now()};
       });
     }
-    FB_ASSIGN_OR_RETURN(
-        PullStats stats,
-        replica_.ApplyPull(response.pull, PullPosition{response.snapshot, response.snapshot_token,
-                                                       response.epoch}));
+    // A long pull goes into a batch: one transaction for many pages (see SyncOptions).
+    if (response.more && options_.batch_rows > 0 && !replica_.in_pull_batch()) {
+      FB_RETURN_IF_ERROR(replica_.BeginPullBatch());
+      batch_ = Batch{};
+      batch_.opened = SteadyClock::now();
+    }
+    Result<PullStats> applied = replica_.ApplyPull(
+        response.pull, PullPosition{response.snapshot, response.snapshot_token, response.epoch});
+    if (!applied.ok()) {
+      batch_ = Batch{};  // the replica rolled the batch back
+      return applied.status();
+    }
+    const PullStats& stats = *applied;
     ++report.pages;
     report.rows_received += stats.rows_received;
     report.customers_evicted += stats.customers_evicted;
     report.evictions_deferred += stats.evictions_deferred;
-    if (observer_ != nullptr) FB_RETURN_IF_ERROR(observer_->PageStored(stats));
+    if (replica_.in_pull_batch()) {
+      batch_.stats.rows_received += stats.rows_received;
+      batch_.stats.rows_changed += stats.rows_changed;
+      batch_.stats.rows_failed += stats.rows_failed;
+      batch_.stats.customers_evicted += stats.customers_evicted;
+      batch_.stats.evictions_deferred += stats.evictions_deferred;
+      batch_.stats.cursor = stats.cursor;
+      ++batch_.pages;
+      if (!response.more || batch_.stats.rows_received >= options_.batch_rows ||
+          SteadyClock::now() - batch_.opened >= options_.batch_time) {
+        FB_RETURN_IF_ERROR(CommitBatch());
+      }
+    } else if (observer_ != nullptr) {
+      FB_RETURN_IF_ERROR(observer_->PageStored(stats));
+    }
     caught_up = !response.more;
     if (request.has_digests && response.digests_checked) {
       FB_ASSIGN_OR_RETURN(RepairStats repair,

@@ -69,6 +69,13 @@ struct SyncOptions {
   uint32_t max_page_rows = 5000;
   std::chrono::milliseconds grow_below{2000};
   std::chrono::milliseconds shrink_above{8000};
+  // A long pull is stored in batches (docs/sync.md, "Storing a long pull"): while the server says
+  // there is more, pages go into one open transaction until it holds batch_rows rows or has been
+  // open for batch_time; the last page of the pull, a push, a rebuild or the end of the sync
+  // (also by an error) commit it. A kill loses only the uncommitted pages, which the next sync
+  // asks for again. batch_rows = 0 commits every page.
+  uint32_t batch_rows = 60000;
+  std::chrono::milliseconds batch_time{2500};
 };
 
 struct SyncReport {
@@ -102,9 +109,10 @@ struct SyncReport {
   std::string pool_error;
 };
 
-// Told about every pulled page once it is stored (its transaction committed), on the engine's
-// thread, so derived local state (the client's search index) can catch up page by page. An error
-// ends the sync with that error; the page itself stays stored.
+// Told about pulled pages once they are stored (their transaction committed: one page, or the
+// pages of a batch, see SyncOptions::batch_rows, with their stats summed), on the engine's thread,
+// so derived local state (the client's search index) can catch up. An error ends the sync with
+// that error; the pages themselves stay stored.
 class PullObserver {
  public:
   virtual ~PullObserver() = default;
@@ -137,12 +145,22 @@ class SyncEngine {
  private:
   // Push and pull round trips until the outbox is empty and the pull is complete.
   Status Rounds(SyncReport& report);
+  Status RoundsInBatches(SyncReport& report);
+  // Commits the open pull batch, if any, and tells the observer what it stored.
+  Status CommitBatch();
+
+  struct Batch {
+    PullStats stats;  // summed over its pages
+    size_t pages = 0;
+    std::chrono::steady_clock::time_point opened;
+  };
 
   Replica& replica_;
   SyncTransport& transport_;
   SyncOptions options_;
   PullObserver* observer_;
   SyncExtension* extension_;
+  Batch batch_;
 };
 
 }  // namespace fieldbook::client

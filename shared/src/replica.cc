@@ -69,7 +69,9 @@ Result<std::map<RowKey, PendingRow>> LoadPending(Db& db, const Catalog& catalog,
 }  // namespace
 
 Replica::~Replica() {
-  // The triggers' functions point at in_->capture; the connection must close first.
+  // The triggers' functions point at in_->capture; the connection must close first. A pull batch
+  // still open is rolled back (nothing of it was committed).
+  batch_.reset();
   db_.reset();
 }
 
@@ -377,12 +379,54 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   return Status::Ok();
 }
 
+Status Replica::BeginPullBatch() {
+  if (batch_ != nullptr) return Status::Internal("a pull batch is already open");
+  if (db_->InTransaction()) return Status::Internal("a pull batch cannot open in a transaction");
+  FB_ASSIGN_OR_RETURN(batch_, Transaction::Begin(*db_));
+  return Status::Ok();
+}
+
+Status Replica::CommitPullBatch() {
+  if (batch_ == nullptr) return Status::Ok();
+  Status s = batch_->Commit();
+  if (!s.ok()) {
+    AbortPullBatch();
+    return s;
+  }
+  batch_.reset();
+  return Status::Ok();
+}
+
+void Replica::AbortPullBatch() {
+  if (batch_ == nullptr) return;
+  batch_.reset();  // rolls back
+  (void)ReloadPosition();
+  (void)in_->origins.Load();  // forget origins registered by the rolled-back pages
+  in_->digests.deltas.Clear();
+}
+
+Status Replica::ReloadPosition() {
+  FB_ASSIGN_OR_RETURN(cursor_, ReadMetaInt(*db_, "cursor", 0));
+  FB_ASSIGN_OR_RETURN(epoch_, ReadMetaInt(*db_, "epoch", 0));
+  FB_ASSIGN_OR_RETURN(std::optional<Value> token, ReadMeta(*db_, "snapshot_token"));
+  snapshot_token_.clear();
+  if (token && std::holds_alternative<std::string>(*token)) {
+    snapshot_token_ = std::get<std::string>(*token);
+  }
+  return Status::Ok();
+}
+
 Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& position) {
   Db& db = *db_;
   PullStats stats;
   Status failure;
   {
-    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    // In a pull batch the page goes into the batch's transaction (no savepoint of its own: a
+    // failure rolls the whole batch back below).
+    std::unique_ptr<Transaction> txn;
+    if (batch_ == nullptr) {
+      FB_ASSIGN_OR_RETURN(txn, Transaction::Begin(db));
+    }
     CaptureSuspension quiet(in_->capture);
     FB_ASSIGN_OR_RETURN(auto pending, LoadPending(db, catalog_, /*unassigned_only=*/false));
     std::vector<BatchRow> batch;
@@ -421,11 +465,14 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& 
         break;
       }
       if (*pending_writes) {
-        FB_ASSIGN_OR_RETURN(Statement * defer,
-                            db.Prepare("INSERT OR IGNORE INTO fb_deferred_evictions "
-                                       "(customer_id, since_ms) VALUES (?, ?)"));
-        defer->Bind(1, customer).Bind(2, static_cast<int64_t>(clock_->WallNowMs()));
-        failure = defer->Run();
+        Result<Statement*> defer = db.Prepare(
+            "INSERT OR IGNORE INTO fb_deferred_evictions (customer_id, since_ms) VALUES (?, ?)");
+        if (!defer.ok()) {
+          failure = defer.status();
+          break;
+        }
+        (*defer)->Bind(1, customer).Bind(2, static_cast<int64_t>(clock_->WallNowMs()));
+        failure = (*defer)->Run();
         ++stats.evictions_deferred;
       } else {
         failure = PurgeCustomer(customer);
@@ -443,7 +490,7 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& 
       if (failure.ok() && epoch != epoch_) failure = WriteMetaInt(db, "epoch", epoch);
       if (failure.ok()) failure = PersistClock();
       if (failure.ok()) failure = FlushDigestDeltas(db, in_->digests);
-      if (failure.ok()) failure = txn->Commit();
+      if (failure.ok() && txn != nullptr) failure = txn->Commit();
       if (failure.ok()) {
         cursor_ = next;
         snapshot_token_ = token;
@@ -452,7 +499,11 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& 
     }
   }
   if (!failure.ok()) {
-    (void)in_->origins.Load();  // forget origins registered by the rolled-back transaction
+    if (batch_ != nullptr) {
+      AbortPullBatch();
+    } else {
+      (void)in_->origins.Load();  // forget origins registered by the rolled-back transaction
+    }
     return failure;
   }
   stats.cursor = cursor_;

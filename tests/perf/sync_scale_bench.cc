@@ -69,6 +69,7 @@ struct Options {
   bool skip_fleet = false;
   bool fleet_walk = false;  // the baseline: pulls walk every change (as before per-rep feeds)
   bool keep = false;
+  std::string hubs;  // keep seeded hubs here and reuse them (--hubs DIR)
 };
 
 [[noreturn]] void Die(const std::string& what) {
@@ -232,20 +233,28 @@ FirstSync MeasureFirstSync(const Options& o, int customers, const std::string& d
   f.customers = customers;
   const std::string tag = std::to_string(customers);
   const std::string hub = dir + "/hub-" + tag + ".db";
-  std::printf("  seeding %d customers ... ", customers);
-  std::fflush(stdout);
-  const auto t0 = Clock::now();
-  Run seeded = MustRun(kServer, {"seed-demo", "--db", hub, "--customers", tag, "--json"}, dir);
-  f.seed_s = Seconds(Clock::now() - t0);
-  std::printf("%.1f s\n", f.seed_s);
-  std::vector<std::string> tokens;
-  const boost::json::value seed_report = boost::json::parse(seeded.out);
-  for (const auto& r : seed_report.at("reps").as_array()) {
-    if (r.at("id").as_string() == o.rep) tokens.emplace_back(r.at("token").as_string().c_str());
+  // Seeding takes minutes: with --hubs DIR a seeded hub is kept there and copied on later runs.
+  const std::string kept = o.hubs.empty() ? "" : o.hubs + "/hub-" + tag + ".db";
+  if (!kept.empty() && std::filesystem::exists(kept)) {
+    std::printf("  copying the hub seeded with %d customers from %s\n", customers, kept.c_str());
+    std::filesystem::copy_file(kept, hub);
+  } else {
+    std::printf("  seeding %d customers ... ", customers);
+    std::fflush(stdout);
+    const auto t0 = Clock::now();
+    MustRun(kServer, {"seed-demo", "--db", hub, "--customers", tag, "--json"}, dir);
+    f.seed_s = Seconds(Clock::now() - t0);
+    std::printf("%.1f s\n", f.seed_s);
+    if (!kept.empty()) {
+      // A checkpointed copy (the seeding process has closed the file).
+      MustRun(kSqlite3, {hub, "PRAGMA wal_checkpoint(TRUNCATE)"}, dir);
+      std::filesystem::create_directories(o.hubs);
+      std::filesystem::copy_file(hub, kept);
+    }
   }
-  if (tokens.empty()) Die("seed-demo made no rep " + o.rep);
-  // One device token per run (+1 for the traced run): each run is a new device.
-  for (int i = 0; i < o.runs; ++i) {
+  std::vector<std::string> tokens;
+  // One device token per run, +1 for the traced run: each run is a new device.
+  for (int i = 0; i <= o.runs; ++i) {
     Run issued = MustRun(kServer, {"rep", "token", "--db", hub, "--rep", o.rep}, dir);
     std::string token = issued.out.substr(issued.out.rfind(": ") + 2);
     token.erase(token.find_last_not_of(" \n") + 1);
@@ -481,6 +490,8 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       o.skip_fleet = true;
     } else if (a == "--fleet-walk") {
       o.fleet_walk = true;
+    } else if (a == "--hubs" && i + 1 < argc) {
+      o.hubs = argv[++i];
     } else if (a == "--keep") {
       o.keep = true;
     } else {
@@ -497,7 +508,7 @@ int Main(int argc, char** argv) {
                  "usage: fieldbook-syncbench [--customers 9000] [--scale 4] [--rep rep-li-na] "
                  "[--runs 5] [--scale-base N] [--fleet-reps 1000] [--fleet-rounds 3] "
                  "[--cli-reps 5] [--skip-first] [--skip-scale] [--skip-fleet] [--fleet-walk] "
-                 "[--keep]\n");
+                 "[--keep] [--hubs DIR]\n");
     return 2;
   }
   if (kSqlite3.empty()) Die("the sqlite3 shell is needed (scripts/setup installs it)");

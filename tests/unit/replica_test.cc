@@ -117,6 +117,88 @@ TEST(Replica, LongOutboxesAreSentInBoundedSets) {
   EXPECT_EQ(*rep.PendingWriteCount(), 0);
 }
 
+// A pulled page of `n` customers from the hub, ending at `cursor`.
+ChangeSet CustomerPage(int first, int n, uint64_t cursor) {
+  ChangeSet page;
+  page.cursor = cursor;
+  page.origins = {"hub-origin-0000000000000000000000"};
+  for (int i = first; i < first + n; ++i) {
+    page.rows.push_back(RowChange{"customers",
+                                  "cust" + std::to_string(1000 + i),
+                                  {ColumnChange{"name", S("华信修理厂"), Hlc(1000000 + i), 0},
+                                   ColumnChange{"city", S("广州"), Hlc(1000000 + i), 0}}});
+  }
+  return page;
+}
+
+int64_t Customers(Replica& r) {
+  const Value n = testing::QueryValue(r.db(), "SELECT count(*) FROM customers");
+  return std::holds_alternative<int64_t>(n) ? std::get<int64_t>(n) : -1;
+}
+
+// Issue 12: a long pull is stored in a few large transactions (pull batches). Nothing of a batch
+// is durable before it commits: a process that dies with one open (here: the Replica goes away
+// without committing, as a kill does) comes back at the position of the last commit, with
+// exactly the rows stored by then; an aborted batch does the same without a restart. The digests
+// stay those of the rows held.
+TEST(Replica, APullBatchIsDurableOnlyOnceCommittedAndResumesFromTheLastCommit) {
+  testing::TempDir dir;
+  FakeWallClock wall;
+  auto snapshot = [](const std::string& token) { return PullPosition{true, token, 7}; };
+  {
+    auto r = Replica::Open(dir.File("r.db"), wall);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    Replica& rep = **r;
+    ASSERT_TRUE(rep.BeginPullBatch().ok());
+    EXPECT_FALSE(rep.BeginPullBatch().ok());  // one at a time
+    ASSERT_TRUE(rep.ApplyPull(CustomerPage(0, 50, 0), snapshot("t1")).ok());
+    ASSERT_TRUE(rep.ApplyPull(CustomerPage(50, 50, 0), snapshot("t2")).ok());
+    ASSERT_TRUE(rep.CommitPullBatch().ok());
+    EXPECT_FALSE(rep.in_pull_batch());
+    ASSERT_TRUE(rep.BeginPullBatch().ok());
+    ASSERT_TRUE(rep.ApplyPull(CustomerPage(100, 50, 0), snapshot("t3")).ok());
+    ASSERT_TRUE(rep.ApplyPull(CustomerPage(150, 50, 0), snapshot("t4")).ok());
+    EXPECT_EQ(rep.snapshot_token(), "t4");
+    EXPECT_EQ(Customers(rep), 200);
+    // Dies here, the batch open.
+  }
+  auto r = Replica::Open(dir.File("r.db"), wall);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  Replica& rep = **r;
+  EXPECT_EQ(rep.snapshot_token(), "t2");
+  EXPECT_EQ(rep.epoch(), 7u);
+  EXPECT_EQ(Customers(rep), 100);
+  auto kept = rep.Digests();
+  auto recomputed = rep.Digests(/*recompute=*/true);
+  ASSERT_TRUE(kept.ok() && recomputed.ok());
+  EXPECT_EQ(kept->digests, recomputed->digests);
+
+  // An aborted batch: the same, without a restart.
+  ASSERT_TRUE(rep.BeginPullBatch().ok());
+  ASSERT_TRUE(rep.ApplyPull(CustomerPage(100, 50, 0), snapshot("t3")).ok());
+  rep.AbortPullBatch();
+  EXPECT_EQ(rep.snapshot_token(), "t2");
+  EXPECT_EQ(Customers(rep), 100);
+
+  // Resumed, and the last page (no token, the snapshot's cursor) ends it.
+  ASSERT_TRUE(rep.BeginPullBatch().ok());
+  for (int first = 100; first < 300; first += 50) {
+    const bool last = first == 250;
+    ASSERT_TRUE(rep.ApplyPull(CustomerPage(first, 50, last ? 420 : 0),
+                              snapshot(last ? "" : "t" + std::to_string(first)))
+                    .ok());
+  }
+  ASSERT_TRUE(rep.CommitPullBatch().ok());
+  EXPECT_EQ(rep.cursor(), 420u);
+  EXPECT_EQ(rep.snapshot_token(), "");
+  EXPECT_EQ(Customers(rep), 300);
+  kept = rep.Digests();
+  recomputed = rep.Digests(/*recompute=*/true);
+  ASSERT_TRUE(kept.ok() && recomputed.ok());
+  EXPECT_EQ(kept->digests, recomputed->digests);
+  EXPECT_EQ(kept->digests.size(), recomputed->digests.size());
+}
+
 TEST(Replica, ACorruptReplicaFileIsAClearErrorAndIsLeftAlone) {
   testing::TempDir dir;
   FakeWallClock wall;

@@ -260,6 +260,7 @@ TEST_F(SyncEngineTest, TheObserverSeesEveryCommittedPageAndItsErrorEndsTheSync) 
   observer.fail_at_page = 2;
   client::SyncOptions options{40, 1000};
   options.max_page_rows = 40;
+  options.batch_rows = 0;  // a commit per page (batches: ALongPullIsStoredInBatches...)
   client::SyncEngine engine(*replica, transport, options, &observer);
   auto failed = engine.SyncOnce();
   ASSERT_FALSE(failed.ok());
@@ -276,6 +277,40 @@ TEST_F(SyncEngineTest, TheObserverSeesEveryCommittedPageAndItsErrorEndsTheSync) 
   EXPECT_EQ(observer.pages, 3);
   EXPECT_EQ(observer.rows, 90u);
   EXPECT_FALSE(observer.cursor_mismatch);
+}
+
+// Issue 12: a long pull is stored in a few transactions. Pages go into one batch until it holds
+// batch_rows rows; the observer hears of each batch once it is committed (its rows summed, the
+// cursor already moved); a sync that breaks off keeps every page stored before the break.
+TEST_F(SyncEngineTest, ALongPullIsStoredInBatchesThatTheObserverSeesCommitted) {
+  auto replica = OpenReplica("batched");
+  RecordingTransport transport(*hub_);
+  CountingObserver observer(*replica);
+  client::SyncOptions options{7, 1000};
+  options.max_page_rows = 7;
+  options.batch_rows = 30;
+  transport.FailAt(8);  // the eighth page: the second batch is open, with pages 6 and 7
+  client::SyncEngine engine(*replica, transport, options, &observer);
+  auto failed = engine.SyncOnce();
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable);
+  EXPECT_FALSE(replica->in_pull_batch());
+  // Pages 1-5 (35 rows) in the first batch, then pages 6-7, committed as the sync broke off.
+  EXPECT_EQ(observer.pages, 2);
+  EXPECT_EQ(observer.rows, 49u);
+  EXPECT_EQ(QueryValue(replica->db(),
+                       "SELECT (SELECT count(*) FROM customers) + (SELECT count(*) FROM visits)"),
+            I(49));
+  EXPECT_EQ(replica->cursor(), transport.Sent()[7].cursor);
+
+  auto done = engine.SyncOnce();
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_EQ(done->rows_received, 41u);
+  // 41 rows in pages of 7: one batch of 35 and the last page, which ends the pull and its batch.
+  EXPECT_EQ(observer.pages, 4);
+  EXPECT_EQ(observer.rows, 90u);
+  EXPECT_FALSE(observer.cursor_mismatch);
+  EXPECT_EQ(Export(replica->db(), replica->catalog()), Export(hub_->db(), hub_->catalog()));
 }
 
 }  // namespace

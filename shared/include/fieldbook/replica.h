@@ -128,6 +128,19 @@ class Replica {
   // a snapshot killed at any moment resumes after the last page stored.
   Result<PullStats> ApplyPull(const ChangeSet& page, const PullPosition& position = {});
 
+  // ---- Pull batches (docs/sync.md, "Storing a long pull") ----
+  // Between BeginPullBatch and CommitPullBatch, ApplyPull stores its pages into one open
+  // transaction instead of one each, so a long pull (a snapshot) commits a few times rather than
+  // once per page. Nothing of the batch is durable before CommitPullBatch: a kill rolls it back
+  // and the next sync resumes from the position of the last commit (the snapshot token and cursor
+  // are stored with every page, in the same transaction). When ApplyPull fails inside a batch,
+  // the batch is rolled back whole and cursor(), snapshot_token() and epoch() return to the last
+  // commit. Only ApplyPull and the read-only calls may run inside a batch.
+  Status BeginPullBatch();
+  Status CommitPullBatch();
+  void AbortPullBatch();
+  bool in_pull_batch() const { return batch_ != nullptr; }
+
   // The hub lost history this replica saw (it was restored from a backup, docs/sync.md): queues
   // every column version this replica wrote itself and still holds (its own origin) for pushing
   // again -- the hub ignores what it already has -- records `epoch` as the hub's new epoch and
@@ -186,7 +199,11 @@ class Replica {
   // Purges deferred evictions whose pending writes have been acknowledged. Returns how many.
   Result<size_t> RetryDeferredEvictions();
 
+  // Reloads cursor, snapshot token and epoch from the database (after a rollback).
+  Status ReloadPosition();
+
   struct Internals;
+  std::unique_ptr<Transaction> batch_;  // an open pull batch
   std::unique_ptr<Db> db_;
   Catalog catalog_;
   std::string replica_id_;
