@@ -152,6 +152,7 @@ struct MergeEngine::BatchSlot {
   bool report = false;        // the listener hears of it (no pending local write)
   std::vector<Value> before;  // for the listener: values as stored, when it wants them
   bool has_before = false;
+  bool assumed_new = false;  // not read before the merge (BatchRow::assume_new)
 };
 
 Result<MergeEngine::TableStatements*> MergeEngine::StatementsFor(const TableInfo& table) {
@@ -290,13 +291,36 @@ Status MergeEngine::ReadSlots(TableStatements& statements, std::vector<BatchSlot
   return Status::Ok();
 }
 
+Status MergeEngine::WriteAssumedNew(BatchSlot& slot) {
+  const TableInfo& table = *slot.table;
+  FB_ASSIGN_OR_RETURN(StoredRow stored, ReadRow(table, *slot.row_id));
+  if (!stored.exists) return RefusedByRule(table, WriteRow(table, *slot.row_id, slot.row));
+  // Stored after all: merged as if it had been read first.
+  const BatchRow& r = (*batch_.rows)[slot.index];
+  slot.row = std::move(stored);
+  slot.outcome = MergeOutcome{};
+  slot.before.clear();
+  slot.has_before = false;
+  BeforeCopy copy(slot.before, slot.has_before);
+  FB_RETURN_IF_ERROR(Merge(table, *r.change, *batch_.origins, batch_.seq, r.pending,
+                           *batch_.local_replica_id, slot.report ? &copy : nullptr, slot.row,
+                           slot.outcome));
+  if (!slot.outcome.changed) return Status::Ok();
+  return RefusedByRule(table, WriteRow(table, *slot.row_id, slot.row));
+}
+
 Status MergeEngine::InsertNew(TableStatements& statements, std::vector<BatchSlot*>& slots) {
   const TableInfo& table = *statements.table;
   auto one_by_one = [&](size_t from, size_t to) -> Status {
     for (size_t i = from; i < to; ++i) {
       BatchSlot& slot = *slots[i];
-      slot.status = RefusedByRule(table, WriteRow(table, *slot.row_id, slot.row));
-      if (!slot.status.ok() && slot.status.code() != StatusCode::kRejected) return slot.status;
+      slot.status = slot.assumed_new
+                        ? WriteAssumedNew(slot)
+                        : RefusedByRule(table, WriteRow(table, *slot.row_id, slot.row));
+      if (!slot.status.ok() && slot.status.code() != StatusCode::kRejected &&
+          slot.status.code() != StatusCode::kInvalidArgument) {
+        return slot.status;
+      }
     }
     return Status::Ok();
   };
@@ -345,7 +369,10 @@ Status MergeEngine::WriteSlots(std::vector<BatchSlot>& slots, std::vector<RowOut
     FB_RETURN_IF_ERROR(InsertNew(*statements, group));
   }
   for (BatchSlot& slot : slots) {
-    if (!slot.merged || !slot.outcome.changed || slot.outcome.created) continue;
+    // (A row assumed new was written by InsertNew, also when it turned out to be stored.)
+    if (!slot.merged || !slot.outcome.changed || slot.outcome.created || slot.assumed_new) {
+      continue;
+    }
     slot.status = RefusedByRule(*slot.table, WriteRow(*slot.table, *slot.row_id, slot.row));
     if (!slot.status.ok() && slot.status.code() != StatusCode::kRejected) return slot.status;
   }
@@ -371,6 +398,7 @@ Status MergeEngine::ApplyBatch(const std::vector<BatchRow>& rows,
                                const std::string& local_replica_id,
                                std::vector<RowOutcome>& outcomes) {
   outcomes.assign(rows.size(), RowOutcome{});
+  batch_ = BatchContext{&rows, &origins, seq, &local_replica_id};
   for (const BatchRow& r : rows) {
     if (r.table == nullptr || r.change == nullptr || r.table->code < 0) {
       return Status::Internal("a batch row without its table or change");
@@ -395,11 +423,13 @@ Status MergeEngine::ApplyBatch(const std::vector<BatchRow>& rows,
       slot.table = rows[i].table;
       slot.row_id = &rows[i].change->row_id;
       slot.row = MissingRow(*slot.table);
+      slot.assumed_new = rows[i].assume_new;
       slots.push_back(std::move(slot));
     }
-    // Read what is stored, a table at a time.
+    // Read what is stored, a table at a time (rows assumed new are not read).
     std::vector<std::vector<BatchSlot*>> by_table;
     for (BatchSlot& slot : slots) {
+      if (slot.assumed_new) continue;
       const auto code = static_cast<size_t>(slot.table->code);
       if (by_table.size() <= code) by_table.resize(code + 1);
       by_table[code].push_back(&slot);

@@ -76,10 +76,14 @@ struct MergeOptions {
 };
 
 // One row of ApplyBatch: `change` of `table`, with the row's pending local writes (may be null).
+// `assume_new`: the row is most likely not stored (a snapshot into a table that was empty when
+// it began), so it is not read first; should it be stored after all, its insert fails and it is
+// read and merged then, so the outcome is the same either way.
 struct BatchRow {
   const TableInfo* table = nullptr;
   const RowChange* change = nullptr;
   const PendingVersions* pending = nullptr;
+  bool assume_new = false;
 };
 
 // What ApplyBatch did with one row: `status` is ok, or the row's refusal (kRejected or
@@ -141,6 +145,18 @@ class MergeEngine {
   Status WriteSlots(std::vector<BatchSlot>& slots, std::vector<RowOutcome>& outcomes);
   // Inserts rows that are not stored yet (all of one table), many per statement.
   Status InsertNew(TableStatements& statements, std::vector<BatchSlot*>& slots);
+  // A row assumed new whose insert failed: when it is stored after all, merges its change into
+  // the stored row and writes that (what reading it first would have done).
+  Status WriteAssumedNew(BatchSlot& slot);
+
+  // The batch ApplyBatch is applying (for WriteAssumedNew).
+  struct BatchContext {
+    const std::vector<BatchRow>* rows = nullptr;
+    const std::vector<std::string>* origins = nullptr;
+    uint64_t seq = 0;
+    const std::string* local_replica_id = nullptr;
+  };
+  BatchContext batch_;
 
   Db& db_;
   OriginRegistry& origins_;

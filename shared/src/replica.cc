@@ -27,6 +27,16 @@ struct Replica::Internals {
   std::unique_ptr<DigestListener> digest_listener;
   OriginRegistry origins;
   std::unique_ptr<MergeEngine> merge;
+  // A pull batch storing a snapshot inserts without the AFTER INSERT triggers (see
+  // BeginBulkInserts): the ones dropped, to be created again before the batch commits, and for
+  // each search-indexed table the highest rowid it had before.
+  bool bulk = false;
+  std::vector<std::string> dropped_triggers;  // their CREATE statements
+  std::vector<std::pair<const char*, int64_t>> search_floor;
+  // Tables that were empty when this snapshot's bulk inserts began here (by table code), valid
+  // until the snapshot ends: their rows are inserted without being looked for first.
+  std::vector<bool> fresh;
+  bool fresh_valid = false;
 };
 
 namespace {
@@ -379,6 +389,99 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   return Status::Ok();
 }
 
+namespace {
+
+// The search documents of replica migration 0006: its AFTER INSERT trigger on each of these tables
+// queues the new row's document, rowid * 4 + kind.
+struct SearchedTable {
+  const char* table;
+  int kind;
+};
+constexpr SearchedTable kSearchedTables[] = {{"customers", 1}, {"contacts", 2}, {"visits", 3}};
+
+}  // namespace
+
+// The inserts of a snapshot do without their triggers: capture is suspended while a pull is
+// stored, so the capture trigger does nothing but costs a trigger program per row, and the
+// search queue's trigger queues one document per row, which one statement per table does for all
+// of the batch's new rows before it commits (rowids only grow, so they are the rows above the
+// table's highest rowid before). The triggers are dropped and created again inside the batch's
+// transaction: a kill or a rollback leaves them as they were, and no other connection ever sees
+// them missing (it sees the last commit).
+Status Replica::BeginBulkInserts() {
+  Db& db = *db_;
+  std::vector<std::pair<std::string, std::string>> triggers;  // (name, sql)
+  for (const TableInfo& t : catalog_.tables()) {
+    FB_ASSIGN_OR_RETURN(Statement * find,
+                        db.Prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' "
+                                   "AND tbl_name = ?1 AND name IN ('fb_' || ?1 || "
+                                   "'_capture_insert', 'fb_search_queue_' || ?1 || '_insert')"));
+    find->Bind(1, t.name);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, find->Step());
+      if (!row) break;
+      triggers.emplace_back(find->Text(0), find->Text(1));
+    }
+  }
+  if (!in_->fresh_valid) {
+    in_->fresh.assign(64, false);
+    for (const TableInfo& t : catalog_.tables()) {
+      if (t.code < 0 || t.code >= 64) continue;
+      // Catalog identifiers only.
+      FB_ASSIGN_OR_RETURN(Statement * any,
+                          db.Prepare("SELECT EXISTS (SELECT 1 FROM \"" + t.name + "\")"));
+      FB_ASSIGN_OR_RETURN(bool row, any->Step());
+      in_->fresh[static_cast<size_t>(t.code)] = row && any->Int(0) == 0;
+      any->Reset();
+    }
+    in_->fresh_valid = true;
+  }
+  for (const auto& [name, sql] : triggers) {
+    const bool search = name.rfind("fb_search_queue_", 0) == 0;
+    if (search) {
+      const SearchedTable* searched = nullptr;
+      for (const SearchedTable& st : kSearchedTables) {
+        if (name == std::string("fb_search_queue_") + st.table + "_insert") searched = &st;
+      }
+      if (searched == nullptr) continue;  // a trigger this code does not know: it stays
+      FB_ASSIGN_OR_RETURN(Statement * top, db.Prepare(std::string("SELECT coalesce(max(rowid), 0) "
+                                                                  "FROM \"") +
+                                                      searched->table + "\""));
+      FB_ASSIGN_OR_RETURN(bool row, top->Step());
+      const int64_t floor = row ? top->Int(0) : 0;
+      top->Reset();
+      in_->search_floor.emplace_back(searched->table, floor);
+    }
+    // Names read from the schema, of the forms matched above.
+    FB_RETURN_IF_ERROR(db.ExecScript("DROP TRIGGER \"" + name + "\""));
+    in_->dropped_triggers.push_back(sql);
+  }
+  in_->bulk = true;
+  return Status::Ok();
+}
+
+Status Replica::EndBulkInserts() {
+  Db& db = *db_;
+  for (const auto& [table, floor] : in_->search_floor) {
+    int kind = 0;
+    for (const SearchedTable& st : kSearchedTables) {
+      if (std::string_view(st.table) == table) kind = st.kind;
+    }
+    FB_ASSIGN_OR_RETURN(
+        Statement * queue,
+        db.Prepare(std::string("INSERT INTO fb_search_queue (doc) SELECT rowid * 4 + ") +
+                   std::to_string(kind) + " FROM \"" + table +
+                   "\" WHERE rowid > ? ON CONFLICT DO NOTHING"));
+    queue->Bind(1, floor);
+    FB_RETURN_IF_ERROR(queue->Run());
+  }
+  for (const std::string& sql : in_->dropped_triggers) FB_RETURN_IF_ERROR(db.ExecScript(sql));
+  in_->bulk = false;
+  in_->dropped_triggers.clear();
+  in_->search_floor.clear();
+  return Status::Ok();
+}
+
 Status Replica::BeginPullBatch() {
   if (batch_ != nullptr) return Status::Internal("a pull batch is already open");
   if (db_->InTransaction()) return Status::Internal("a pull batch cannot open in a transaction");
@@ -388,7 +491,8 @@ Status Replica::BeginPullBatch() {
 
 Status Replica::CommitPullBatch() {
   if (batch_ == nullptr) return Status::Ok();
-  Status s = batch_->Commit();
+  Status s = in_->bulk ? EndBulkInserts() : Status::Ok();
+  if (s.ok()) s = batch_->Commit();
   if (!s.ok()) {
     AbortPullBatch();
     return s;
@@ -399,7 +503,10 @@ Status Replica::CommitPullBatch() {
 
 void Replica::AbortPullBatch() {
   if (batch_ == nullptr) return;
-  batch_.reset();  // rolls back
+  batch_.reset();  // rolls back, the dropped triggers with it
+  in_->bulk = false;
+  in_->dropped_triggers.clear();
+  in_->search_floor.clear();
   (void)ReloadPosition();
   (void)in_->origins.Load();  // forget origins registered by the rolled-back pages
   in_->digests.deltas.Clear();
@@ -426,9 +533,17 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& 
     std::unique_ptr<Transaction> txn;
     if (batch_ == nullptr) {
       FB_ASSIGN_OR_RETURN(txn, Transaction::Begin(db));
+    } else if (position.snapshot && !in_->bulk) {
+      failure = BeginBulkInserts();
     }
     CaptureSuspension quiet(in_->capture);
-    FB_ASSIGN_OR_RETURN(auto pending, LoadPending(db, catalog_, /*unassigned_only=*/false));
+    Result<std::map<RowKey, PendingRow>> loaded =
+        failure.ok() ? LoadPending(db, catalog_, /*unassigned_only=*/false) : failure;
+    if (!loaded.ok()) {
+      if (batch_ != nullptr) AbortPullBatch();
+      return loaded.status();
+    }
+    const std::map<RowKey, PendingRow>& pending = *loaded;
     std::vector<BatchRow> batch;
     batch.reserve(page.rows.size());
     for (const RowChange& rc : page.rows) {
@@ -444,7 +559,10 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& 
         if (it != pending.end()) local = &it->second.hlc;
       }
       for (const ColumnChange& c : rc.columns) clock_->ObserveTrusted(c.hlc);
-      batch.push_back(BatchRow{t, &rc, local});
+      const bool fresh = in_->bulk && local == nullptr && t->code >= 0 &&
+                         static_cast<size_t>(t->code) < in_->fresh.size() &&
+                         in_->fresh[static_cast<size_t>(t->code)];
+      batch.push_back(BatchRow{t, &rc, local, fresh});
     }
     // The whole page at once: the same outcome as row by row, with far fewer statements.
     std::vector<RowOutcome> outcomes;
@@ -495,6 +613,7 @@ Result<PullStats> Replica::ApplyPull(const ChangeSet& page, const PullPosition& 
         cursor_ = next;
         snapshot_token_ = token;
         epoch_ = epoch;
+        if (token.empty()) in_->fresh_valid = false;
       }
     }
   }
@@ -590,6 +709,7 @@ Status Replica::ResetForRebuild() {
   cursor_ = 0;
   snapshot_token_.clear();
   rebuild_wanted_ = false;
+  in_->fresh_valid = false;
   return Status::Ok();
 }
 

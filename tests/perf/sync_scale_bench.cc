@@ -1,8 +1,8 @@
 // fieldbook-syncbench: sync at a real distributor's scale, whole processes (issue #12, Targets).
 // A standalone program run by scripts/bench-sync; it prints one table.
 //
-//   first sync   `fieldbook-server seed-demo --customers N` (9,000: 8 reps, one of them holding
-//                ~1,500 customers and ~150k rows), the real server on loopback, and a new device
+//   first sync   `fieldbook-server seed-demo --customers N` (9,000: 8 reps, rep-huang-yong holding
+//                ~1,570 customers and ~153k rows), the real server on loopback, and a new device
 //                of that rep: wall time of `fieldbook-cli init` + `fieldbook-cli sync`, pages and
 //                round trips (from `sync --json`), bytes the device wrote to storage (ru_oublock)
 //                and, from one extra run under strace, bytes written to its WAL. The baseline, in
@@ -57,7 +57,7 @@ using testing::ReadWholeFile;
 struct Options {
   int customers = 9000;
   int scale = 4;
-  std::string rep = "rep-li-na";
+  std::string rep = "rep-huang-yong";  // the largest territory of seed-demo --customers 9000
   int runs = 5;
   int fleet_reps = 1000;
   int fleet_customers = 3;
@@ -505,7 +505,7 @@ int Main(int argc, char** argv) {
   Options o;
   if (!ParseArgs(argc, argv, o)) {
     std::fprintf(stderr,
-                 "usage: fieldbook-syncbench [--customers 9000] [--scale 4] [--rep rep-li-na] "
+                 "usage: fieldbook-syncbench [--customers 9000] [--scale 4] [--rep rep-huang-yong] "
                  "[--runs 5] [--scale-base N] [--fleet-reps 1000] [--fleet-rounds 3] "
                  "[--cli-reps 5] [--skip-first] [--skip-scale] [--skip-fleet] [--fleet-walk] "
                  "[--keep] [--hubs DIR]\n");

@@ -201,6 +201,10 @@ class Replica {
 
   // Reloads cursor, snapshot token and epoch from the database (after a rollback).
   Status ReloadPosition();
+  // A snapshot's pages are inserted without the AFTER INSERT triggers, inside the pull batch
+  // (replica.cc); EndBulkInserts does their work for the batch and creates them again.
+  Status BeginBulkInserts();
+  Status EndBulkInserts();
 
   struct Internals;
   std::unique_ptr<Transaction> batch_;  // an open pull batch
