@@ -168,6 +168,15 @@ TEST(Replica, APullBatchIsDurableOnlyOnceCommittedAndResumesFromTheLastCommit) {
   EXPECT_EQ(rep.snapshot_token(), "t2");
   EXPECT_EQ(rep.epoch(), 7u);
   EXPECT_EQ(Customers(rep), 100);
+  // The insert triggers a snapshot batch does without are back (the open batch dropped them),
+  // and the committed batch queued every new customer for the search index.
+  EXPECT_EQ(testing::QueryValue(rep.db(),
+                                "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND "
+                                "name IN ('fb_search_queue_customers_insert', "
+                                "'fb_customers_capture_insert')"),
+            Value(int64_t{2}));
+  EXPECT_EQ(testing::QueryValue(rep.db(), "SELECT count(*) FROM fb_search_queue"),
+            Value(int64_t{100}));
   auto kept = rep.Digests();
   auto recomputed = rep.Digests(/*recompute=*/true);
   ASSERT_TRUE(kept.ok() && recomputed.ok());
@@ -192,6 +201,13 @@ TEST(Replica, APullBatchIsDurableOnlyOnceCommittedAndResumesFromTheLastCommit) {
   EXPECT_EQ(rep.cursor(), 420u);
   EXPECT_EQ(rep.snapshot_token(), "");
   EXPECT_EQ(Customers(rep), 300);
+  EXPECT_EQ(testing::QueryValue(rep.db(),
+                                "SELECT count(*) FROM fb_search_queue WHERE doc IN "
+                                "(SELECT rowid * 4 + 1 FROM customers)"),
+            Value(int64_t{300}));
+  // Local writes are captured again once the batch is committed.
+  ASSERT_TRUE(Exec(rep.db(), "INSERT INTO customers (id, name) VALUES ('local1', 'x')").ok());
+  EXPECT_EQ(*rep.PendingWriteCount(), 1);
   kept = rep.Digests();
   recomputed = rep.Digests(/*recompute=*/true);
   ASSERT_TRUE(kept.ok() && recomputed.ok());
