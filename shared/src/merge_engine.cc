@@ -447,6 +447,23 @@ Status MergeEngine::ApplyBatch(const std::vector<BatchRow>& rows,
       Status merged =
           Merge(*slot.table, *r.change, origins, seq, r.pending, local_replica_id,
                 slot.report && slot.row.exists ? &copy : nullptr, slot.row, slot.outcome);
+      if (!merged.ok() && slot.assumed_new &&
+          (merged.code() == StatusCode::kRejected ||
+           merged.code() == StatusCode::kInvalidArgument)) {
+        // A refused row assumed new: stored after all, the columns merged before the refused one
+        // would have been taken from it, and the listener heard of it (Before() without After()).
+        FB_ASSIGN_OR_RETURN(StoredRow stored, ReadRow(*slot.table, *slot.row_id));
+        if (stored.exists) {
+          slot.assumed_new = false;
+          slot.row = std::move(stored);
+          slot.outcome = MergeOutcome{};
+          slot.before.clear();
+          slot.has_before = false;
+          BeforeCopy again(slot.before, slot.has_before);
+          merged = Merge(*slot.table, *r.change, origins, seq, r.pending, local_replica_id,
+                         slot.report ? &again : nullptr, slot.row, slot.outcome);
+        }
+      }
       if (!merged.ok()) {
         if (merged.code() != StatusCode::kRejected &&
             merged.code() != StatusCode::kInvalidArgument) {
