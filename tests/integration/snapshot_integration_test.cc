@@ -82,11 +82,16 @@ class SnapshotIntegrationTest : public CliFixture {
   }
   // Starts a sync of `device` and kills it with SIGKILL once its replica has stored part of a
   // snapshot (a resume token) and at least `rows` customer rows.
-  void KillDuringSnapshot(const std::string& device, int page_rows, int64_t rows) {
-    const pid_t pid = SpawnProcess(
-        FIELDBOOK_CLI_BINARY,
-        {"--replica", dir_.File(device + ".db"), "sync", "--page-rows", std::to_string(page_rows)},
-        dir_.File(device + "-killed.out"), dir_.File(device + "-killed.err"));
+  void KillDuringSnapshot(const std::string& device, int page_rows, int64_t rows,
+                          int batch_rows = -1) {
+    std::vector<std::string> args = {"--replica", dir_.File(device + ".db"), "sync", "--page-rows",
+                                     std::to_string(page_rows)};
+    if (batch_rows >= 0) {
+      args.push_back("--batch-rows");
+      args.push_back(std::to_string(batch_rows));
+    }
+    const pid_t pid = SpawnProcess(FIELDBOOK_CLI_BINARY, args, dir_.File(device + "-killed.out"),
+                                   dir_.File(device + "-killed.err"));
     ASSERT_GT(pid, 0);
     bool midway = false;
     for (int i = 0; i < 6000 && !midway; ++i) {  // up to 60 s under sanitizers
@@ -200,7 +205,9 @@ TEST_F(SnapshotIntegrationTest, AFirstSyncKilledAtRandomMomentsResumesAndLosesNo
   const std::string replica = dir_.File("li.db");
   std::mt19937 rng(1212);
   std::vector<std::string> added;
-  int killed = 0;
+  // One kill certainly lands in the middle of the snapshot, with batches committed before it.
+  ASSERT_NO_FATAL_FAILURE(KillDuringSnapshot("li", 50, 150, 400));
+  int killed = 1;
   int64_t stored_before = 0;
   bool resumed_midway = false;
   for (int round = 0; round < 8; ++round) {
@@ -240,7 +247,8 @@ TEST_F(SnapshotIntegrationTest, AFirstSyncKilledAtRandomMomentsResumesAndLosesNo
                             "id"));
   }
   EXPECT_GE(killed, 3);
-  EXPECT_TRUE(resumed_midway) << "no kill landed in the middle of the snapshot";
+  // (Whether a random kill left part of the snapshot stored depends on the machine's speed.)
+  if (!resumed_midway) std::printf("no random kill landed in the middle of the snapshot\n");
 
   const boost::json::value done = SyncWithin("li", 50);
   EXPECT_EQ(JsonInt(done, "pending"), 0);
