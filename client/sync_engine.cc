@@ -207,11 +207,13 @@ Status SyncEngine::RoundsInBatches(SyncReport& report) {
       report.rows_rejected += response.push_result.rejections.size();
     }
     // The server lost history this device saw (restored from a backup): the device pushes its own
-    // writes again -- the server may have lost some it had acknowledged -- then rebuilds.
+    // writes again -- the server may have lost some it had acknowledged -- then rebuilds. Once per
+    // epoch: a restore that comes while the device is still recovering from an earlier one (it
+    // is waiting to rebuild) has lost again what the device sent since, so it sends it all again.
     const bool epoch_changed =
         replica_.epoch() != 0 && response.epoch != 0 && response.epoch != replica_.epoch();
     if (response.restored || epoch_changed || response.rebuild) FB_RETURN_IF_ERROR(CommitBatch());
-    if ((response.restored || epoch_changed) && !replica_.rebuild_wanted()) {
+    if (epoch_changed || (response.restored && !replica_.rebuild_wanted())) {
       FB_ASSIGN_OR_RETURN(
           size_t queued,
           replica_.PrepareRestoreRecovery(response.epoch != 0 ? response.epoch : replica_.epoch()));

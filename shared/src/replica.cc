@@ -720,7 +720,9 @@ Result<size_t> Replica::PrepareRestoreRecovery(uint64_t epoch) {
   FB_ASSIGN_OR_RETURN(uint32_t self, in_->origins.Intern(replica_id_));
   FB_ASSIGN_OR_RETURN(
       Statement * queue,
-      db.Prepare("INSERT INTO fb_outbox (tbl, row_id, cols, hlc) VALUES (?, ?, ?, ?)"));
+      // A write still queued (an earlier restore's recovery not finished) is queued once.
+      db.Prepare("INSERT INTO fb_outbox (tbl, row_id, cols, hlc) VALUES (?, ?, ?, ?) "
+                 "ON CONFLICT (tbl, row_id, hlc) DO UPDATE SET cols = cols | excluded.cols"));
   size_t rows = 0;
   StoredRow row;
   for (const TableInfo& t : catalog_.tables()) {

@@ -8,7 +8,7 @@
 //   FIELDBOOK_PROPERTY_SEED=N    replay exactly one seed (printed by a failure)
 //   FIELDBOOK_PROPERTY_RUNS=N    number of seeds (soak: 50)
 //   FIELDBOOK_PROPERTY_STEPS=N   random actions per seed (soak: 1000)
-//   FIELDBOOK_PROPERTY_RESTORES=1  also back the server up and restore it at random moments
+//   FIELDBOOK_PROPERTY_RESTORES=0  no backups and restores (on by default)
 #include <gtest/gtest.h>
 
 #include <cstdlib>

@@ -47,10 +47,9 @@ struct ScopedSimulationConfig {
   bool compactions = true;  // the nightly compaction's steps
   // Backups, and restores from them. A restored server lacks what reached it after the backup;
   // devices send again every write of their own they still hold (docs/sync.md, "Restores"), and
-  // Check() expects every edit back except those no device held any more at the restore. Off in
-  // the suite for now: seeds 19 and 24 (FIELDBOOK_PROPERTY_RESTORES=1) still lose an edit that a
-  // device held at a restore (six restores each; not traced yet, see issue #12's notes).
-  bool restores = false;
+  // Check() expects every edit back except those no device held any more at the restore
+  // (FIELDBOOK_PROPERTY_RESTORES=0 turns them off).
+  bool restores = true;
 };
 
 struct ScopedSimulationStats {

@@ -117,6 +117,23 @@ class SnapshotSyncTest : public ::testing::Test {
     ASSERT_TRUE(store_->Write({RowWrite{table, id, {{column, value}}}}).ok());
   }
 
+  // Stops the service, restores server.db from `backup` (as `fieldbook-server restore --force`)
+  // and serves it again.
+  void RestoreFrom(const std::string& backup) {
+    service_.reset();
+    store_.reset();
+    RestoreOptions force;
+    force.force = true;
+    auto restored = RestoreBackup(backup, dir_.File("server.db"), force, wall_);
+    ASSERT_TRUE(restored.ok()) << restored.status().ToString();
+    auto reopened = ServerStore::Open(dir_.File("server.db"), wall_);
+    ASSERT_TRUE(reopened.ok());
+    store_ = std::move(*reopened);
+    SyncServiceOptions options;
+    options.device_flush_interval_ms = int64_t{1} << 50;
+    service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
+  }
+
   fieldbook::testing::TempDir dir_;
   FakeWallClock wall_;
   Metrics metrics_;
@@ -284,17 +301,7 @@ TEST_F(SnapshotSyncTest, ARestoreGetsBackTheEditsADeviceHoldsAsItsOwnAndNoOthers
   ASSERT_EQ(notes(phone->db(), last), Value());       // not yet received
 
   // The server is restored from the backup.
-  service_.reset();
-  store_.reset();
-  RestoreOptions force;
-  force.force = true;
-  ASSERT_TRUE(RestoreBackup(backup->file, dir_.File("server.db"), force, wall_).ok());
-  auto reopened = ServerStore::Open(dir_.File("server.db"), wall_);
-  ASSERT_TRUE(reopened.ok());
-  store_ = std::move(*reopened);
-  SyncServiceOptions options;
-  options.device_flush_interval_ms = int64_t{1} << 50;
-  service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
+  ASSERT_NO_FATAL_FAILURE(RestoreFrom(backup->file));
   ServiceTransport after(*service_, tokens_["rep-a"]);
   ASSERT_NE(notes(store_->hub().db(), first), S("备份后"));
 
@@ -313,6 +320,64 @@ TEST_F(SnapshotSyncTest, ARestoreGetsBackTheEditsADeviceHoldsAsItsOwnAndNoOthers
   const std::string expected = ServerExport("rep-a");
   EXPECT_EQ(DeviceExport(*phone), expected);
   EXPECT_EQ(DeviceExport(*tablet), expected);
+}
+
+// A second restore while a device is still recovering from the first (the property test's seed
+// 19): the device had sent some of its writes again -- the first restored server acknowledged them
+// -- and was stopped before it finished and rebuilt. The second restore loses those again, so the
+// device must send them once more although it was already waiting to rebuild; it used to skip that
+// and rebuild at once, losing them.
+TEST_F(SnapshotSyncTest, ASecondRestoreDuringTheRecoveryFromTheFirstLosesNothingTheDeviceHolds) {
+  ReplicaOptions small;
+  small.replica_id = "a-phone";
+  small.max_push_rows = 1;  // one row a push, so that the recovery takes several exchanges
+  auto opened = Replica::Open(dir_.File("a-phone.db"), wall_, small);
+  ASSERT_TRUE(opened.ok());
+  Replica& phone = **opened;
+  ServiceTransport transport(*service_, tokens_["rep-a"]);
+  ASSERT_TRUE(Sync(phone, transport).ok());
+  auto backup =
+      WriteBackup(dir_.File("server.db"), BackupOptions{dir_.File("backups"), 2}, wall_.NowMs());
+  ASSERT_TRUE(backup.ok()) << backup.status().ToString();
+  wall_.Advance(1000);
+  std::vector<std::string> ids;
+  {
+    auto stmt = phone.db().Prepare("SELECT id FROM customers ORDER BY id LIMIT 3");
+    ASSERT_TRUE(stmt.ok());
+    while (*(*stmt)->Step()) ids.push_back((*stmt)->Text(0));
+  }
+  ASSERT_EQ(ids.size(), 3u);
+  for (const std::string& id : ids) {
+    ASSERT_TRUE(fieldbook::testing::Exec(phone.db(),
+                                         "UPDATE customers SET notes = '两次恢复' WHERE id = ?",
+                                         {S(id.c_str())})
+                    .ok());
+  }
+  ASSERT_TRUE(Sync(phone, transport).ok());
+  auto notes_at_server = [&](const std::string& id) {
+    return QueryValue(store_->hub().db(), "SELECT notes FROM customers WHERE id = ?",
+                      {S(id.c_str())});
+  };
+  ASSERT_EQ(notes_at_server(ids[0]), S("两次恢复"));
+
+  ASSERT_NO_FATAL_FAILURE(RestoreFrom(backup->file));
+  {
+    // The answer "restored", then the first of the three writes sent again; then the phone dies.
+    ServiceTransport first(*service_, tokens_["rep-a"]);
+    CutTransport dying(first, 2);
+    auto cut = Sync(phone, dying);
+    EXPECT_FALSE(cut.ok());
+    EXPECT_TRUE(phone.rebuild_wanted());
+    EXPECT_EQ(*phone.PendingWriteCount(), 2);
+  }
+  ASSERT_NO_FATAL_FAILURE(RestoreFrom(backup->file));
+  ServiceTransport second(*service_, tokens_["rep-a"]);
+  auto report = Sync(phone, second);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->server_restored);
+  EXPECT_TRUE(report->rebuilt);
+  for (const std::string& id : ids) EXPECT_EQ(notes_at_server(id), S("两次恢复")) << id;
+  EXPECT_EQ(DeviceExport(phone), ServerExport("rep-a"));
 }
 
 TEST_F(SnapshotSyncTest, ReadOnlyPagesWriteNothingDurable) {
