@@ -162,7 +162,9 @@ TEST_F(SnapshotIntegrationTest, SnapshotsSurviveKillsAndNightlyCompaction) {
 
   // Killed halfway: the next sync resumes after the last page stored.
   Init("li-2", Token("rep-li-na"));
-  ASSERT_NO_FATAL_FAILURE(KillDuringSnapshot("li-2", 40, 150));
+  // Batches of 400 rows commit every 10 pages, whatever the machine's speed (the default, 60,000
+  // rows or 2.5 s, stores this whole scope in one batch on a fast machine).
+  ASSERT_NO_FATAL_FAILURE(KillDuringSnapshot("li-2", 40, 150, /*batch_rows=*/400));
   const boost::json::value resumed = SyncWithin("li-2", 40);
   EXPECT_LT(static_cast<size_t>(JsonInt(resumed, "received")), total - 150);
   EXPECT_FALSE(resumed.as_object().at("rebuilt").as_bool());
@@ -171,7 +173,7 @@ TEST_F(SnapshotIntegrationTest, SnapshotsSurviveKillsAndNightlyCompaction) {
   // Killed halfway, then the nightly job raises the floor past the snapshot's sequence (a field
   // edit makes the hub's sequence move first): the snapshot starts again and completes.
   Init("li-3", Token("rep-li-na"));
-  ASSERT_NO_FATAL_FAILURE(KillDuringSnapshot("li-3", 40, 150));
+  ASSERT_NO_FATAL_FAILURE(KillDuringSnapshot("li-3", 40, 150, /*batch_rows=*/400));
   const std::string customer = [&] {
     const size_t at = expected.find("\"table\":\"customers\"");
     const size_t id = expected.find("\"id\":\"", at);
