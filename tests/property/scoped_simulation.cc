@@ -65,7 +65,8 @@ std::string ScopedSimulationStats::ToString() const {
     << compactions << " compactions, " << restores << " restores, " << grade_runs << " grade runs, "
     << conflicts_resolved << " conflicts resolved, " << edits_checked << " edits checked ("
     << edits_in_review << " waiting for review, " << edits_unrecoverable
-    << " lost with a restore that no device held any more)";
+    << " lost with a restore that no device held any more, " << edits_superseded
+    << " superseded by a manager's apply)";
   return o.str();
 }
 
@@ -430,6 +431,14 @@ Status ScopedSimulation::ResolveConflict() {
   FB_RETURN_IF_ERROR(store.ResolveConflict(c.id, apply ? "apply" : "dismiss", "manager-sim"));
   ++stats_.conflicts_resolved;
   if (!apply) return Status::Ok();
+  // The manager's decision is the latest write of that field: every edit of it made so far is
+  // superseded (the console shows the current value beside the held one before applying).
+  superseded_.resize(edits_.size(), false);
+  for (size_t i = 0; i < edits_.size(); ++i) {
+    if (edits_[i].row_id == c.row_id && (c.column == "*" || edits_[i].column == c.column)) {
+      superseded_[i] = true;
+    }
+  }
   for (const Edit& edit : edits_) {
     if (edit.row_id != c.row_id || edit.hlc != c.hlc || edit.column != c.column) continue;
     const TableInfo& t = *store.hub().catalog().Find(edit.table);
@@ -680,6 +689,10 @@ Status ScopedSimulation::Check() {
     const Edit& edit = edits_[i];
     if (unrecoverable_[i]) {
       ++stats_.edits_unrecoverable;
+      continue;
+    }
+    if (i < superseded_.size() && superseded_[i]) {
+      ++stats_.edits_superseded;
       continue;
     }
     ++stats_.edits_checked;

@@ -71,7 +71,8 @@ struct ScopedSimulationStats {
   // Edits a restore took from the server that no device held any more to send again (see
   // MarkUnrecoverable): not checked.
   int edits_unrecoverable = 0;
-  int max_exchanges = 0;  // the most exchanges one sync took
+  int edits_superseded = 0;  // older than a manager's apply of a held value on the same field
+  int max_exchanges = 0;     // the most exchanges one sync took
   std::string ToString() const;
 };
 
@@ -121,6 +122,7 @@ class ScopedSimulation {
   std::vector<std::unique_ptr<Device>> devices_;
   std::vector<Edit> edits_;
   std::vector<bool> unrecoverable_;  // by index in edits_
+  std::vector<bool> superseded_;     // by index in edits_: a manager applied a held value since
   std::string last_backup_;
   ScopedSimulationStats stats_;
 };
