@@ -49,24 +49,22 @@ Result<std::optional<std::string>> ImportStore::LiveCustomer(const std::string& 
 
 Result<std::vector<std::string>> ImportStore::CustomersByPhoneKey(const std::string& phone_key,
                                                                   size_t limit) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
-                      store_.hub().db().Prepare("SELECT customer_id FROM fb_customer_keys WHERE "
-                                                "phone_key = ? ORDER BY customer_id LIMIT ?"));
-  s->Bind(1, phone_key).Bind(2, static_cast<int64_t>(limit));
-  std::vector<std::string> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(s->Text(0));
-  }
-  return out;
+  return CustomerIds(
+      "SELECT customer_id FROM fb_customer_keys WHERE phone_key = ? ORDER BY customer_id LIMIT ?",
+      phone_key, limit);
 }
 
 Result<std::vector<std::string>> ImportStore::CustomersByNameCityKey(const std::string& key,
                                                                      size_t limit) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
-                      store_.hub().db().Prepare("SELECT customer_id FROM fb_customer_keys WHERE "
-                                                "name_city_key = ? ORDER BY customer_id LIMIT ?"));
+  return CustomerIds(
+      "SELECT customer_id FROM fb_customer_keys WHERE name_city_key = ? ORDER BY customer_id "
+      "LIMIT ?",
+      key, limit);
+}
+
+Result<std::vector<std::string>> ImportStore::CustomerIds(const char* sql, const std::string& key,
+                                                          size_t limit) {
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(sql));
   s->Bind(1, key).Bind(2, static_cast<int64_t>(limit));
   std::vector<std::string> out;
   while (true) {

@@ -52,6 +52,9 @@ class ImportStore {
                           const std::function<Status(const std::vector<Value>&)>& row);
 
  private:
+  // The customer ids `sql` (one key, then a limit) selects.
+  Result<std::vector<std::string>> CustomerIds(const char* sql, const std::string& key,
+                                               size_t limit);
   ServerStore& store_;
 };
 

@@ -53,6 +53,10 @@ class Importer {
 
   // importer_records.cc
   Result<std::string> ResolveCustomer(const ImportRecord& r);
+  // The row a `kind` record with `key` already has: one this file made earlier (`*in_file` set),
+  // or one an earlier import recorded; nullopt for a new record.
+  Result<std::optional<std::string>> KnownRow(const std::string& kind, const std::string& key,
+                                              bool* in_file = nullptr);
   Status ProcessContact(const ImportRecord& r);
   Status ProcessVisit(const ImportRecord& r);
   Status ProcessOrderRow(const ImportRecord& r);
@@ -71,7 +75,7 @@ class Importer {
   // The batch being built; written by Flush in one transaction.
   std::vector<RowWrite> writes_;
   std::vector<std::tuple<std::string, std::string, std::string>> new_keys_;  // kind, key, row
-  std::unordered_map<std::string, std::string> batch_keys_;  // kind|key -> row, this batch
+  std::unordered_map<std::string, std::string> batch_keys_;  // kind|key -> row, this file
   int64_t batch_rows_ = 0;
 
   // Reference data.

@@ -47,6 +47,15 @@ Result<std::string> Importer::ResolveCustomer(const ImportRecord& r) {
   return id;
 }
 
+Result<std::optional<std::string>> Importer::KnownRow(const std::string& kind,
+                                                      const std::string& key, bool* in_file) {
+  if (auto made = batch_keys_.find(kind + "|" + key); made != batch_keys_.end()) {
+    if (in_file != nullptr) *in_file = true;
+    return std::optional<std::string>(made->second);
+  }
+  return keys_.RowOfKey(kind, key);
+}
+
 Status Importer::ProcessContact(const ImportRecord& r) {
   FB_ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(r));
   if (customer.empty()) {
@@ -67,13 +76,7 @@ Status Importer::ProcessContact(const ImportRecord& r) {
        {"name", "title", "phone", "wechat", "email", "birthday", "is_primary", "notes"}) {
     if (r.Has(F(c))) write.columns.emplace_back(c, r.values[F(c)]);
   }
-  auto in_batch = batch_keys_.find("contact|" + key);
-  std::optional<std::string> existing;
-  if (in_batch != batch_keys_.end()) {
-    existing = in_batch->second;
-  } else {
-    FB_ASSIGN_OR_RETURN(existing, keys_.RowOfKey("contact", key));
-  }
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> existing, KnownRow("contact", key));
   if (existing) {
     write.row_id = *existing;
     // A contact does not move to another customer.
@@ -122,13 +125,7 @@ Status Importer::ProcessVisit(const ImportRecord& r) {
   for (size_t f = 0; f < FieldsOf(options_.kind).size(); ++f) fields.push_back(static_cast<int>(f));
   const std::string ext = Text(r, "external_id");
   const std::string key = ext.empty() ? "h:" + customer + ":" + Digest(r, fields) : "x:" + ext;
-  std::optional<std::string> existing;
-  auto in_batch = batch_keys_.find("visit|" + key);
-  if (in_batch != batch_keys_.end()) {
-    existing = in_batch->second;
-  } else {
-    FB_ASSIGN_OR_RETURN(existing, keys_.RowOfKey("visit", key));
-  }
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> existing, KnownRow("visit", key));
   if (existing) {  // a visit is a fact: never rewritten
     ++report_.unchanged;
     return Status::Ok();
@@ -239,13 +236,8 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
     o.key = key;
     o.ext = ext;
     o.row = r.row;
-    std::optional<std::string> existing;
-    if (auto in_file = batch_keys_.find("order|" + key); in_file != batch_keys_.end()) {
-      existing = in_file->second;
-      o.earlier_in_file = true;
-    } else {
-      FB_ASSIGN_OR_RETURN(existing, keys_.RowOfKey("order", key));
-    }
+    FB_ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                        KnownRow("order", key, &o.earlier_in_file));
     o.exists = existing.has_value();
     o.id = existing ? *existing : ids_.Next();
     o.customer = customer;
