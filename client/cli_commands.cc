@@ -12,12 +12,12 @@
 
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/json.h"
-#include "http_client.h"
-#include "pool_sync.h"
-#include "rep_reports.h"
 #include "replica_health.h"
-#include "review_status.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/pool_sync.h"
+#include "sync/rep_reports.h"
+#include "sync/review_status.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::client::cli {
 

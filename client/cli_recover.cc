@@ -7,9 +7,9 @@
 
 #include "cli_commands.h"
 #include "client_store.h"
-#include "http_client.h"
 #include "replica_health.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::client::cli {
 

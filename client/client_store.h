@@ -26,7 +26,7 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::client {
 

@@ -19,7 +19,7 @@
 
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "rep_reports.h"
+#include "sync/rep_reports.h"
 
 namespace fieldbook::app {
 

@@ -6,7 +6,7 @@
 #include <unordered_set>
 #include <utility>
 
-#include "rep_reports.h"
+#include "sync/rep_reports.h"
 
 namespace fieldbook::app {
 

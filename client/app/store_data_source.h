@@ -16,8 +16,8 @@
 #include "client_store.h"
 #include "data_source.h"
 #include "fieldbook/hlc.h"
-#include "pool_sync.h"
-#include "sync_engine.h"
+#include "sync/pool_sync.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::app {
 
@@ -28,7 +28,7 @@ using TransportFactory = std::function<Result<std::unique_ptr<client::SyncTransp
 // HTTP(S) to settings.server_url with settings.device_token as the bearer token.
 TransportFactory HttpTransports();
 
-// Makes the transport for the public pool's routes (client/pool_sync.h) on the server named in
+// Makes the transport for the public pool's routes (client/sync/pool_sync.h) on the server named in
 // the settings; HttpPoolTransports: HTTP(S) with the device token, like HttpTransports.
 using PoolTransportFactory = std::function<Result<std::unique_ptr<client::PoolTransport>>(
     const client::ClientSettings& settings)>;

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "fuzz_target.h"
-#include "pool_sync.h"
-#include "rep_reports.h"
+#include "sync/pool_sync.h"
+#include "sync/rep_reports.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string input(reinterpret_cast<const char*>(data), size);

@@ -23,7 +23,7 @@
 #include "support/fake_clock.h"
 #include "support/hub_transport.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 #include "view_model.h"
 
 namespace fieldbook::testing {

@@ -15,9 +15,9 @@
 
 #include "gui_fixture.h"
 #include "headless.h"
-#include "pool_sync.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
+#include "sync/pool_sync.h"
 #include "view_model.h"
 
 namespace fieldbook::testing {

@@ -13,10 +13,10 @@
 #include <thread>
 
 #include "fieldbook/sqlite_db.h"
-#include "http_client.h"
 #include "integration/server_fixture.h"
 #include "support/sync_fixture.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::testing {
 namespace {

@@ -11,11 +11,11 @@
 
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/grading.h"
-#include "http_client.h"
 #include "integration/server_fixture.h"
 #include "server_store.h"
 #include "support/sync_fixture.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::testing {
 namespace {

@@ -11,9 +11,9 @@
 
 #include "client_store.h"
 #include "fieldbook/grading.h"
-#include "http_client.h"
 #include "integration/server_fixture.h"
-#include "rep_reports.h"
+#include "sync/http_client.h"
+#include "sync/rep_reports.h"
 
 namespace fieldbook::testing {
 namespace {

@@ -19,11 +19,11 @@
 
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
-#include "http_client.h"
 #include "integration/cli_process.h"
 #include "integration/server_process.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::testing {
 

@@ -13,7 +13,7 @@
 #include "server_store.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 #include "verification_store.h"
 
 namespace fieldbook::testing {

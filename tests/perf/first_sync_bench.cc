@@ -24,7 +24,7 @@
 #include "integration/server_process.h"
 #include "server_store.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 
 namespace {
 

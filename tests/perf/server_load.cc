@@ -50,11 +50,11 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "http_client.h"
 #include "server_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::loadgen {
 namespace {

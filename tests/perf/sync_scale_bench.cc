@@ -41,12 +41,12 @@
 
 #include "client_store.h"
 #include "fieldbook/sqlite_db.h"
-#include "http_client.h"
 #include "integration/server_process.h"
 #include "server_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::syncbench {
 namespace {

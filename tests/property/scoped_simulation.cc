@@ -18,7 +18,7 @@
 #include "metrics.h"
 #include "server_store.h"
 #include "support/sync_fixture.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 #include "sync_service.h"
 
 namespace fieldbook::testing {

@@ -18,7 +18,7 @@
 
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/hub.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::testing {
 

@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "fieldbook/change_set_codec.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 #include "sync_service.h"
 
 namespace fieldbook::testing {

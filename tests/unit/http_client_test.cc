@@ -1,4 +1,4 @@
-#include "http_client.h"
+#include "sync/http_client.h"
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

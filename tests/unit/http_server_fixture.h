@@ -18,9 +18,9 @@
 #include <string_view>
 #include <thread>
 
-#include "http_client.h"
 #include "http_server.h"
 #include "metrics.h"
+#include "sync/http_client.h"
 
 namespace fieldbook::server {
 

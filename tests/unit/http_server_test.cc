@@ -21,9 +21,9 @@
 #include <thread>
 #include <vector>
 
-#include "http_client.h"
 #include "support/raw_connection.h"
 #include "support/temp_dir.h"
+#include "sync/http_client.h"
 #include "unit/http_server_fixture.h"
 
 namespace fieldbook::server {

@@ -1,5 +1,5 @@
 // JsonReader: every typed read checks the type and the bounds, and names the field when it fails.
-#include "json_reader.h"
+#include "sync/json_reader.h"
 
 #include <gtest/gtest.h>
 

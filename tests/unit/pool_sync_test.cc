@@ -2,7 +2,7 @@
 // rep's requests carried along a real sync (ClientStore::Sync over an in-process hub) with a fake
 // pool transport — offline nothing is lost, a granted claim's customer arrives in the same sync,
 // claims go in bounded batches.
-#include "pool_sync.h"
+#include "sync/pool_sync.h"
 
 #include <gtest/gtest.h>
 

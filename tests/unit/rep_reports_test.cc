@@ -1,7 +1,7 @@
 // RepReports: reading back the server's reports as kept on the device, with every field checked
 // and sizes bounded. Fetching them from the real server is in
 // tests/integration/report_integration_test.cc.
-#include "rep_reports.h"
+#include "sync/rep_reports.h"
 
 #include <gtest/gtest.h>
 

@@ -18,7 +18,7 @@
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 #include "sync_service.h"
 
 namespace fieldbook::server {

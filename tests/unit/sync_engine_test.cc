@@ -1,6 +1,6 @@
 // SyncEngine against an in-process hub through the real wire codec: pages, pushes, the prefetch
 // of the next page while one is stored, failures mid-pull and the page observer.
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "review_status.h"
+#include "sync/review_status.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
 
 #include "fieldbook/json.h"
-#include "json_reader.h"
+#include "sync/json_reader.h"
 
 namespace fieldbook::client {
 

@@ -1,4 +1,4 @@
-#include "http_client.h"
+#include "sync/http_client.h"
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>

@@ -1,11 +1,11 @@
-#include "rep_reports.h"
+#include "sync/rep_reports.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
 
 #include "client_store.h"
 #include "fieldbook/json.h"
-#include "json_reader.h"
+#include "sync/json_reader.h"
 
 namespace fieldbook::client {
 

@@ -1,4 +1,4 @@
-#include "sync_engine.h"
+#include "sync/sync_engine.h"
 
 #include <algorithm>
 #include <chrono>

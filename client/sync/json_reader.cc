@@ -1,4 +1,4 @@
-#include "json_reader.h"
+#include "sync/json_reader.h"
 
 #include <utility>
 

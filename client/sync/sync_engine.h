@@ -29,7 +29,7 @@
 #include "fieldbook/change_set.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "http_client.h"
+#include "sync/http_client.h"
 
 namespace fieldbook::client {
 

@@ -1,11 +1,11 @@
-#include "pool_sync.h"
+#include "sync/pool_sync.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
 #include <utility>
 
 #include "fieldbook/json.h"
-#include "json_reader.h"
+#include "sync/json_reader.h"
 
 namespace fieldbook::client {
 

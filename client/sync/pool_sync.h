@@ -24,8 +24,8 @@
 
 #include "client_store.h"
 #include "fieldbook/status.h"
-#include "http_client.h"
-#include "sync_engine.h"
+#include "sync/http_client.h"
+#include "sync/sync_engine.h"
 
 namespace fieldbook::client {
 

@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "fieldbook/status.h"
-#include "http_client.h"
+#include "sync/http_client.h"
 
 namespace fieldbook::client {
 

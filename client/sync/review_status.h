@@ -16,7 +16,7 @@
 
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "http_client.h"
+#include "sync/http_client.h"
 
 namespace fieldbook::client {
 
