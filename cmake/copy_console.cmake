@@ -1,6 +1,6 @@
-# Copies the manager's console (console/) beside fieldbook-server, with ECharts from node_modules
+# Copies the manager's console (server/console/) beside fieldbook-server, with ECharts from node_modules
 # (installed by scripts/setup with `npm ci`) when it is there. Run at build time:
-#   cmake -DSRC=<repo>/console -DNODE_MODULES=<repo>/node_modules -DDST=<build>/server/console -P
+#   cmake -DSRC=<repo>/server/console -DNODE_MODULES=<repo>/node_modules -DDST=<build>/server/console -P
 file(REMOVE_RECURSE "${DST}")
 file(COPY "${SRC}/" DESTINATION "${DST}")
 set(echarts "${NODE_MODULES}/echarts/dist/echarts.esm.min.js")
