@@ -12,7 +12,7 @@
 
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/json.h"
-#include "replica_health.h"
+#include "store/replica_health.h"
 #include "sync/http_client.h"
 #include "sync/pool_sync.h"
 #include "sync/rep_reports.h"

@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "client_store.h"
+#include "store/client_store.h"
 
 namespace fieldbook::client::cli {
 

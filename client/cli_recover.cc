@@ -6,8 +6,8 @@
 #include <iostream>
 
 #include "cli_commands.h"
-#include "client_store.h"
-#include "replica_health.h"
+#include "store/client_store.h"
+#include "store/replica_health.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"
 

@@ -13,9 +13,9 @@
 #include <memory>
 #include <string>
 
-#include "client_store.h"
 #include "data_source.h"
 #include "fieldbook/hlc.h"
+#include "store/client_store.h"
 #include "sync/pool_sync.h"
 #include "sync/sync_engine.h"
 

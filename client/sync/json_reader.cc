@@ -2,8 +2,8 @@
 
 #include <utility>
 
-#include "client_store.h"
 #include "fieldbook/json.h"
+#include "store/client_store.h"
 
 namespace fieldbook::client {
 

@@ -22,8 +22,8 @@
 #include <string>
 #include <vector>
 
-#include "client_store.h"
 #include "fieldbook/status.h"
+#include "store/client_store.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"
 

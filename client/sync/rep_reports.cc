@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "client_store.h"
 #include "fieldbook/json.h"
+#include "store/client_store.h"
 #include "sync/json_reader.h"
 
 namespace fieldbook::client {

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "client_store.h"
 #include "fieldbook/hub.h"
 #include "headless.h"
+#include "store/client_store.h"
 #include "store_data_source.h"
 #include "support/fake_clock.h"
 #include "support/hub_transport.h"

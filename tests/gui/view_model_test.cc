@@ -10,11 +10,11 @@
 #include <set>
 #include <thread>
 
-#include "client_store.h"
 #include "data_source.h"
 #include "fieldbook/sqlite_db.h"
 #include "headless.h"
 #include "intents.h"
+#include "store/client_store.h"
 #include "store_data_source.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"

@@ -12,10 +12,10 @@
 #include <functional>
 #include <set>
 
-#include "client_store.h"
 #include "fieldbook/sqlite_db.h"
 #include "integration/cli_process.h"
 #include "integration/server_fixture.h"
+#include "store/client_store.h"
 #include "support/sync_fixture.h"
 
 namespace fieldbook::testing {

@@ -9,9 +9,9 @@
 #include <ctime>
 #include <fstream>
 
-#include "client_store.h"
 #include "fieldbook/grading.h"
 #include "integration/server_fixture.h"
+#include "store/client_store.h"
 #include "sync/http_client.h"
 #include "sync/rep_reports.h"
 

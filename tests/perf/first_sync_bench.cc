@@ -17,12 +17,12 @@
 #include <filesystem>
 #include <random>
 
-#include "client_store.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
 #include "integration/server_process.h"
 #include "server_store.h"
+#include "store/client_store.h"
 #include "support/temp_dir.h"
 #include "sync/sync_engine.h"
 

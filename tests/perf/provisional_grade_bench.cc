@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "client_store.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/sqlite_db.h"
+#include "store/client_store.h"
 
 namespace {
 

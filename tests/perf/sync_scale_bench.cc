@@ -39,10 +39,10 @@
 #include <string>
 #include <vector>
 
-#include "client_store.h"
 #include "fieldbook/sqlite_db.h"
 #include "integration/server_process.h"
 #include "server_store.h"
+#include "store/client_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "sync/http_client.h"

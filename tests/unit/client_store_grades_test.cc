@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <ctime>
 
-#include "client_store.h"
 #include "fieldbook/hub.h"
+#include "store/client_store.h"
 #include "support/fake_clock.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"

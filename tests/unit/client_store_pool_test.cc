@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "client_store.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/hub.h"
+#include "store/client_store.h"
 #include "support/fake_clock.h"
 #include "support/hub_transport.h"
 #include "support/sync_fixture.h"

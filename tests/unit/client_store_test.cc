@@ -1,6 +1,6 @@
 // ClientStore: the rep's typed operations on a real replica file, offline, and one sync through an
 // in-process hub.
-#include "client_store.h"
+#include "store/client_store.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-#include "replica_health.h"
+#include "store/replica_health.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

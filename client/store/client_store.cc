@@ -1,4 +1,4 @@
-#include "client_store.h"
+#include "store/client_store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -16,9 +16,9 @@
 #include <set>
 #include <utility>
 
-#include "client_store_internal.h"
 #include "fieldbook/sqlite_db.h"
-#include "replica_health.h"
+#include "store/client_store_internal.h"
+#include "store/replica_health.h"
 
 namespace fieldbook::client {
 

@@ -8,11 +8,11 @@
 #include <utility>
 #include <vector>
 
-#include "client_store.h"
-#include "client_store_internal.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/row_id.h"
 #include "fieldbook/sqlite_db.h"
+#include "store/client_store.h"
+#include "store/client_store_internal.h"
 
 namespace fieldbook::client {
 
