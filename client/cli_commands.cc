@@ -13,6 +13,7 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/json.h"
 #include "store/replica_health.h"
+#include "sync/device_sync.h"
 #include "sync/http_client.h"
 #include "sync/pool_sync.h"
 #include "sync/rep_reports.h"
@@ -312,13 +313,6 @@ std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, 
   return std::move(store).value();
 }
 
-// The HTTP options of a set-up device: its private CA, when init was given one.
-HttpClientOptions HttpOptions(const ClientSettings& settings) {
-  HttpClientOptions options;
-  options.ca_file = settings.ca_file;
-  return options;
-}
-
 // Whether `url` is plain http:// to a host other than this machine (127.0.0.0/8, ::1, localhost).
 bool IsPlainHttpToAnotherHost(const std::string& url) {
   const std::string scheme = "http://";
@@ -404,11 +398,9 @@ std::string RequestWho(const PoolRequest& r) {
   return (r.customer_name.empty() ? r.customer_id : r.customer_name + " (" + r.customer_id + ")");
 }
 
-json::object PoolSyncJson(const SyncReport& r, const PoolSync* pool) {
+json::object PoolSyncJson(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {
   json::array answered;
-  if (pool != nullptr) {
-    for (const PoolRequest& a : pool->answered()) answered.push_back(ToJson(a));
-  }
+  for (const PoolRequest& a : pool_answered) answered.push_back(ToJson(a));
   return json::object{{"granted", r.pool_granted},
                       {"refused", r.pool_refused},
                       {"refreshed", r.pool_refreshed},
@@ -425,11 +417,9 @@ json::object PoolSummaryJson(const PoolRequestCounts& c) {
 }
 
 // The pool's part of `sync`: each answer, and whether the pool could be refreshed.
-void PrintPoolSync(const SyncReport& r, const PoolSync* pool) {
-  if (pool != nullptr) {
-    for (const PoolRequest& a : pool->answered()) {
-      std::cout << "  pool:     " << RequestLine(a) << "\n";
-    }
+void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {
+  for (const PoolRequest& a : pool_answered) {
+    std::cout << "  pool:     " << RequestLine(a) << "\n";
   }
   if (!r.pool_error.empty()) {
     std::cout << "  pool:     not exchanged (" << r.pool_error
@@ -617,7 +607,8 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
   const char* what = "sync";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   // Never push from a damaged replica.
-  if (Status sound = QuickCheckReplica(store->replica().db()); !sound.ok()) {
+  DeviceSync device(*store);
+  if (Status sound = device.CheckReplica(); !sound.ok()) {
     return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
   }
   auto settings = store->Settings();
@@ -627,28 +618,24 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
                 "this device is not set up yet: run fieldbook-cli init --server URL --token TOKEN",
                 kExitUsage);
   }
-  auto transport = HttpSyncTransport::Create(settings->server_url, settings->device_token,
-                                             HttpOptions(*settings));
-  if (!transport.ok()) {
+  auto links = HttpServerLinks::Create(*settings);
+  if (!links.ok()) {
     return Fail(ctx, what, "invalid_argument",
                 "the saved server URL " + settings->server_url +
-                    " is not usable: " + transport.status().message(),
+                    " is not usable: " + links.status().message(),
                 kExitUsage);
   }
-  // The public pool's claims and releases ride along (pool_sync.h).
-  auto pool_transport = HttpPoolTransport::Create(settings->server_url, settings->device_token,
-                                                  HttpOptions(*settings));
-  std::unique_ptr<PoolSync> pool;
-  if (pool_transport.ok()) pool = std::make_unique<PoolSync>(*store, **pool_transport);
   SyncOptions sync_options;
   if (page_rows > 0) {
     sync_options.page_rows = page_rows;
     sync_options.max_page_rows = page_rows;
   }
   if (batch_rows >= 0) sync_options.batch_rows = static_cast<uint32_t>(batch_rows);
-  auto report = store->Sync(**transport, sync_options, pool.get());
-  if (!report.ok()) {
-    const Status& s = report.status();
+  // The change sets, the public pool's claims and releases, the server's reports and the review
+  // list's answers (device_sync.h); the last two do not fail the sync.
+  auto synced = device.Run((*links)->links(), sync_options);
+  if (!synced.ok()) {
+    const Status& s = synced.status();
     auto pending = store->replica().PendingWriteCount();
     const int64_t queued = pending.ok() ? *pending : 0;
     std::string kept = "nothing was lost: " + Plural(queued, "change stays", "changes stay") +
@@ -670,37 +657,12 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
         return Fail(ctx, what, CodeName(s.code()), s.message() + "; " + kept, kExitFailure);
     }
   }
-  // The server's reports for this rep (rep_reports.h) are refreshed too, so the app's Reports tab
-  // has them offline; a failure here does not fail the sync.
-  std::string reports_error;
-  {
-    HttpClientOptions options = HttpOptions(*settings);
-    options.response_body_limit = 4u << 20;  // a report is a few kilobytes
-    auto http = HttpClient::Create(settings->server_url, options);
-    Result<std::string> fetched =
-        http.ok() ? FetchServerReports(**http, settings->device_token, store->Today())
-                  : Result<std::string>(http.status());
-    Status saved = fetched.ok() ? store->SaveServerReports(*fetched) : fetched.status();
-    if (!saved.ok()) reports_error = saved.message();
-  }
-  // What managers did with this device's edits held for review (review_status.h); a failure here
-  // does not fail the sync either.
-  std::string review_error;
-  size_t review_resolved = 0;
-  {
-    auto http = HttpClient::Create(settings->server_url);
-    Result<size_t> refreshed =
-        http.ok() ? RefreshReviewStatus(store->replica(), **http, settings->device_token)
-                  : Result<size_t>(http.status());
-    if (refreshed.ok()) {
-      review_resolved = *refreshed;
-    } else {
-      review_error = refreshed.status().message();
-    }
-  }
+  const std::string& reports_error = synced->reports_error;
+  const std::string& review_error = synced->review_error;
+  const size_t review_resolved = synced->review_resolved;
   auto pending = store->replica().PendingWriteCount();
   const int64_t left = pending.ok() ? *pending : 0;
-  const SyncReport& r = *report;
+  const SyncReport& r = synced->sync;
   if (ctx.json) {
     PrintJson(json::object{
         {"server", settings->server_url},
@@ -721,7 +683,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
                                       {"buckets_repaired", r.buckets_repaired},
                                       {"rows_repaired", r.rows_repaired},
                                       {"rows_removed", r.rows_removed}}},
-        {"pool", PoolSyncJson(r, pool.get())},
+        {"pool", PoolSyncJson(r, synced->pool_answered)},
         {"reports", reports_error.empty() ? json::value("refreshed")
                                           : json::value("not refreshed: " + reports_error)},
         {"review", review_error.empty() ? json::value(json::object{{"resolved", review_resolved}})
@@ -761,7 +723,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
                 << r.rows_removed << " removed)\n";
     }
   }
-  PrintPoolSync(r, pool.get());
+  PrintPoolSync(r, synced->pool_answered);
   if (!reports_error.empty()) {
     std::cout << "  reports:  the server's reports were not refreshed (" << reports_error << ")\n";
   }

@@ -8,6 +8,7 @@
 #include "cli_commands.h"
 #include "store/client_store.h"
 #include "store/replica_health.h"
+#include "sync/device_sync.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"
 
@@ -112,8 +113,8 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
     auto transport =
         saved.ok() ? HttpSyncTransport::Create(settings.server_url, settings.device_token, http)
                    : Result<std::unique_ptr<HttpSyncTransport>>(saved);
-    auto pulled =
-        transport.ok() ? (*store)->Sync(**transport) : Result<SyncReport>(transport.status());
+    auto pulled = transport.ok() ? DeviceSync(**store).ExchangeChanges(**transport)
+                                 : Result<SyncReport>(transport.status());
     if (!pulled.ok()) {
       store->reset();
       RemoveReplicaFiles(fresh_path);
@@ -152,7 +153,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   {
     auto store = ClientStore::Open(path, Wall());
     auto transport = HttpSyncTransport::Create(salvage.server_url, salvage.device_token, http);
-    auto synced = store.ok() && transport.ok() ? (*store)->Sync(**transport)
+    auto synced = store.ok() && transport.ok() ? DeviceSync(**store).ExchangeChanges(**transport)
                                                : Result<SyncReport>(Status::Unavailable("-"));
     if (synced.ok()) {
       pushed = synced->rows_pushed;

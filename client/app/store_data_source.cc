@@ -112,6 +112,7 @@ StoreDataSource::StoreDataSource(std::unique_ptr<client::ClientStore> store,
                                  TransportFactory transports, StoreDataSourceOptions options,
                                  ReportsFetcher reports)
     : store_(std::move(store)),
+      device_sync_(*store_),
       transports_(std::move(transports)),
       options_(options),
       reports_(std::move(reports)) {}
@@ -317,13 +318,21 @@ Result<SyncSummary> StoreDataSource::Sync() {
     }
     transport_for_ = key;
   }
-  // The public pool's claims and releases ride along (their failure does not fail the sync).
-  std::optional<client::PoolSync> pool;
-  if (pool_transport_ != nullptr) pool.emplace(*store_, *pool_transport_);
-  FB_ASSIGN_OR_RETURN(client::SyncReport report,
-                      store_->Sync(*transport_, {}, pool ? &*pool : nullptr));
+  // The change sets, with the public pool's claims and releases riding along, then the server's
+  // reports (client/sync/device_sync.h); the pool's and the reports' failures do not fail the
+  // sync (their views say why).
+  client::ServerLinks links;
+  links.changes = transport_.get();
+  links.pool = pool_transport_.get();
+  if (reports_) {
+    links.reports = [this, &settings](const std::string& today) {
+      return reports_(settings, today);
+    };
+  }
+  FB_ASSIGN_OR_RETURN(client::DeviceSyncReport synced, device_sync_.Run(links));
+  const client::SyncReport& report = synced.sync;
   pool_error_ = report.pool_error;
-  (void)RefreshServerReports(store_->Today());  // its failure is the reports view's to show
+  if (reports_) reports_error_ = synced.reports_error;
   return SyncSummary{report.rows_pushed, report.rows_rejected, report.rows_received};
 }
 

@@ -16,6 +16,7 @@
 #include "data_source.h"
 #include "fieldbook/hlc.h"
 #include "store/client_store.h"
+#include "sync/device_sync.h"
 #include "sync/pool_sync.h"
 #include "sync/sync_engine.h"
 
@@ -84,6 +85,7 @@ class StoreDataSource final : public DataSource {
   Status ReadExtras(CustomerDetail& detail);
 
   std::unique_ptr<client::ClientStore> store_;
+  client::DeviceSync device_sync_;  // one per store: it keeps the time of the last integrity check
   TransportFactory transports_;
   StoreDataSourceOptions options_;
   // Kept between syncs so the connection is reused; remade when the settings change.

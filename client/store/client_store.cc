@@ -18,7 +18,6 @@
 
 #include "fieldbook/sqlite_db.h"
 #include "store/client_store_internal.h"
-#include "store/replica_health.h"
 
 namespace fieldbook::client {
 
@@ -1241,54 +1240,11 @@ Result<StoreStatus> ClientStore::GetStatus() {
   return st;
 }
 
-namespace {
-
-// Indexes pulled rows for search in large batches rather than page by page: FTS5 then merges its
-// segments far less often, and a first sync's indexing takes a third less time. Meanwhile the
-// rows wait in the search queue, which every search empties first, so a search during a sync
-// still finds them; ClientStore::Sync indexes the rest before it returns, whether or not the
-// sync completed. The bound keeps one indexing transaction to well under a second.
-class SearchIndexUpdater final : public PullObserver {
- public:
-  static constexpr size_t kRows = 200000;
-  explicit SearchIndexUpdater(ClientStore& store) : store_(store) {}
-  Status PageStored(const PullStats& stats) override {
-    unindexed_ += stats.rows_changed + stats.customers_evicted;
-    if (unindexed_ < kRows) return Status::Ok();
-    unindexed_ = 0;
-    return store_.UpdateSearchIndex();
-  }
-
- private:
-  ClientStore& store_;
-  size_t unindexed_ = 0;
-};
-
-}  // namespace
-
-Result<SyncReport> ClientStore::Sync(SyncTransport& transport, const SyncOptions& options,
-                                     SyncExtension* extension) {
-  // Never push from a damaged replica (replica_health.h): checked before every push, and at
-  // least hourly otherwise.
-  FB_ASSIGN_OR_RETURN(int64_t pending, replica_->PendingWriteCount());
-  const uint64_t now = wall_.NowMs();
-  if (pending > 0 || last_quick_check_ms_ == 0 || now - last_quick_check_ms_ > kQuickCheckEveryMs) {
-    FB_RETURN_IF_ERROR(QuickCheckReplica(replica_->db()));
-    last_quick_check_ms_ = now == 0 ? 1 : now;
-  }
-  SearchIndexUpdater indexer(*this);
-  SyncEngine engine(*replica_, transport, options, &indexer, extension);
-  Result<SyncReport> synced = engine.SyncOnce();
-  // Whatever the sync stored is indexed before it returns, even when it broke off midway. (A push
-  // alone can purge rows too: a deferred eviction whose writes were just acknowledged.)
-  Status indexed = UpdateSearchIndex();
-  FB_ASSIGN_OR_RETURN(SyncReport report, std::move(synced));
-  FB_RETURN_IF_ERROR(indexed);
+Status ClientStore::RecordSync(int64_t clock_skew_ms) {
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));
   FB_RETURN_IF_ERROR(PutSetting("last_sync_ms", std::to_string(wall_.NowMs())));
-  FB_RETURN_IF_ERROR(PutSetting("last_sync_skew_ms", std::to_string(report.hub_clock_skew_ms)));
-  FB_RETURN_IF_ERROR(txn->Commit());
-  return report;
+  FB_RETURN_IF_ERROR(PutSetting("last_sync_skew_ms", std::to_string(clock_skew_ms)));
+  return txn->Commit();
 }
 
 // -----------------------------------------------------------------------------------------------

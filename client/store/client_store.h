@@ -26,7 +26,6 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "sync/sync_engine.h"
 
 namespace fieldbook::client {
 
@@ -467,10 +466,9 @@ class ClientStore {
   // Sync status and the review list.
   Result<StoreStatus> GetStatus();
   Result<std::vector<ReviewItem>> ReviewList() { return replica_->ReviewList(); }
-  // One sync over `transport`; on success records the time and the clock skew in the settings.
-  // `extension` (may be null) rides along, e.g. the public pool's requests (pool_sync.h).
-  Result<SyncReport> Sync(SyncTransport& transport, const SyncOptions& options = {},
-                          SyncExtension* extension = nullptr);
+  // Records a completed sync (client/sync/device_sync.h runs it): now as the last sync's time and
+  // `clock_skew_ms` (local wall clock minus the server's) for GetStatus, in one transaction.
+  Status RecordSync(int64_t clock_skew_ms);
 
   // The day's plan: overdue and due follow-ups first (open tasks due by `today`, follow-ups
   // promised at a customer's latest visit due by `today`), then suggested visits by tier
@@ -482,8 +480,9 @@ class ClientStore {
   Status RebuildSearchIndex();
   // Brings the search index up to date with every stored row: the triggers of
   // schema/sql/replica/0006_search_queue.sql only note which documents changed, and this rewrites
-  // them in a few set-based statements, in one transaction. Sync calls it after every pulled page
-  // and SearchCustomers before every search; it costs one empty read when nothing is noted.
+  // them in a few set-based statements, in one transaction. A sync calls it as pages are stored
+  // (client/sync/device_sync.h) and SearchCustomers before every search; it costs one empty read
+  // when nothing is noted.
   Status UpdateSearchIndex();
 
   // Now, as ISO-8601 UTC, and today's date in the local time zone.
@@ -551,11 +550,8 @@ class ClientStore {
   Result<std::string> RequireRep();
   Result<std::string> ResolveId(const char* sql, const std::string& ref, const char* what);
 
-  static constexpr uint64_t kQuickCheckEveryMs = 3600 * 1000;
-
   WallClock& wall_;
   std::unique_ptr<Replica> replica_;
-  uint64_t last_quick_check_ms_ = 0;  // the last integrity check before a sync (0: never)
 };
 
 // Checks a calendar date "YYYY-MM-DD".

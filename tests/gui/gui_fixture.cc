@@ -191,7 +191,7 @@ void SetUpReplica(const std::string& path, WallClock& wall, client::SyncTranspor
   settings.rep_id = kRep;
   settings.rep_name = "张伟 Zhang Wei";
   ASSERT_TRUE((*store)->SaveSettings(settings).ok());
-  auto report = (*store)->Sync(transport);
+  auto report = client::DeviceSync(**store).ExchangeChanges(transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
 }
 

@@ -24,6 +24,7 @@
 #include "server_store.h"
 #include "store/client_store.h"
 #include "support/temp_dir.h"
+#include "sync/device_sync.h"
 #include "sync/sync_engine.h"
 
 namespace {
@@ -209,7 +210,7 @@ int main(int argc, char** argv) {
   const double thread_before = CpuSeconds(CLOCK_THREAD_CPUTIME_ID);
   const double process_before = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID);
   const auto start = Clock::now();
-  auto report = (*store)->Sync(timed, options);
+  auto report = client::DeviceSync(**store).ExchangeChanges(timed, options);
   const double sync_s = Since(start);
   const double thread_cpu = CpuSeconds(CLOCK_THREAD_CPUTIME_ID) - thread_before;
   const double process_cpu = CpuSeconds(CLOCK_PROCESS_CPUTIME_ID) - process_before;

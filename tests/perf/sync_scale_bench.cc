@@ -45,6 +45,7 @@
 #include "store/client_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
+#include "sync/device_sync.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"
 
@@ -420,7 +421,7 @@ Fleet MeasureFleet(const Options& o, const std::string& dir) {
     }
     auto transport = client::HttpSyncTransport::Create(server.url(), reps[i].second);
     if (!transport.ok()) Die(transport.status().ToString());
-    auto report = store->Sync(**transport, client::SyncOptions{});
+    auto report = client::DeviceSync(*store).ExchangeChanges(**transport, client::SyncOptions{});
     if (!report.ok()) Die(reps[i].first + " sync: " + report.status().ToString());
     return report->round_trips;
   };

@@ -14,6 +14,7 @@
 #include "support/hub_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
+#include "sync/device_sync.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -323,12 +324,12 @@ TEST_F(ClientStorePoolTest, WarningsComeFromTheDevicesOwnVisitsAndOrdersAndAVisi
   const std::string vip = AddCustomer("VIP garage", "2026-09-02");
   const std::string fresh = AddCustomer("New garage", "2026-10-10");
   wall_.Set(DayMs("2026-10-20"));
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   for (const auto& [id, tier] : std::vector<std::pair<std::string, const char*>>{
            {claimed, "A"}, {overdue, "C"}, {unlisted, "B"}, {xinda, "A"}, {vip, "VIP"}}) {
     ASSERT_TRUE((*hub)->Write("customers", id, {{"grade_tier", S(tier)}}).ok());
   }
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
 
   // 鑫达汽修: visited 2026-10-01, so 2026-10-01 + 30 = 2026-10-31 is its last safe day.
   Visit(xinda, "2026-10-01T09:00:00Z");

@@ -1,6 +1,7 @@
 // ClientStore: the rep's typed operations on a real replica file, offline, and one sync through an
 // in-process hub.
 #include "store/client_store.h"
+#include "sync/device_sync.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -342,9 +343,9 @@ TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
                                      {"region_class", "domestic"}});
   const std::string c = AddCustomer({{"name", "C garage"}, {"customer_type", "garage"}});
   HubTransport transport(**hub, kHubTimeMs);
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   Grade(**hub, a, "A", 0.1);
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   ASSERT_TRUE(store_->AddTask({b, "2026-11-20", "call", "overdue call", ""}).ok());
   Visit(c, "2026-11-10T09:00:00Z", "", "2026-11-23");  // due today: not overdue yet
 
@@ -429,7 +430,7 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
   const std::string b_never = AddCustomer({{"name", "B-tier, never visited"}});
   const std::string promised = AddCustomer({{"name", "Promised follow-up"}});
   const std::string settled = AddCustomer({{"name", "Settled follow-up"}});
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   Grade(**hub, task_customer, "B", 0.2);
   Grade(**hub, a_old, "A", 0.1);
   Grade(**hub, a_older_risky, "A", 0.7);
@@ -437,7 +438,7 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
   Grade(**hub, b_never, "B", 0.0);
   Grade(**hub, promised, "D", 0.0);
   Grade(**hub, settled, "D", 0.0);
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
 
   ASSERT_TRUE(store_->AddTask({task_customer, "2026-11-20", "call", "call back", ""}).ok());
   ASSERT_TRUE(store_->AddTask({task_customer, "2026-12-20", "visit", "not yet", ""}).ok());
@@ -499,7 +500,7 @@ TEST_F(ClientStoreTest, StatusCountsPendingWritesReviewItemsEvictionsAndTheLastS
   EXPECT_EQ(store_->GetStatus()->pending_writes, 3);
 
   wall_.Advance(60'000);
-  auto report = store_->Sync(transport);
+  auto report = client::DeviceSync(*store_).ExchangeChanges(transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->rows_pushed, 3u);
   auto after = store_->GetStatus();
@@ -525,7 +526,7 @@ TEST_F(ClientStoreTest, StatusCountsPendingWritesReviewItemsEvictionsAndTheLastS
   EXPECT_EQ(waiting->deferred_evictions, std::vector<std::string>{leaving});
   EXPECT_EQ(waiting->pending_writes, 1);
   // The next sync lands the visit, then the customer leaves: search no longer finds it.
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   auto done = store_->GetStatus();
   ASSERT_TRUE(done.ok());
   EXPECT_TRUE(done->deferred_evictions.empty());
@@ -591,7 +592,7 @@ TEST_F(ClientStoreTest, SearchTriggersNeverTouchCaptureAndFollowPulledRows) {
                           {{"customer_id", S("c-from-hub")}, {"notes", S("needs oil filters")}})
                   .ok());
   HubTransport transport(**hub, kHubTimeMs);
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   EXPECT_EQ(*store_->replica().PendingWriteCount(), 0);
   EXPECT_EQ(SearchIds("顺通"), std::vector<std::string>{"c-from-hub"});
   EXPECT_EQ(SearchIds("oil filter"), std::vector<std::string>{"c-from-hub"});
@@ -657,7 +658,7 @@ TEST_F(ClientStoreTest, PagesStoredBeforeASyncBreaksOffAreIndexedBeforeSyncRetur
   CutOffTransport transport(hub_transport, 2);
   client::SyncOptions pages_of_two{2, 1000};
   pages_of_two.max_page_rows = 2;
-  auto report = store_->Sync(transport, pages_of_two);
+  auto report = client::DeviceSync(*store_).ExchangeChanges(transport, pages_of_two);
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(QueryValue(store_->replica().db(), "SELECT count(*) FROM customers"), I(4));
@@ -667,7 +668,7 @@ TEST_F(ClientStoreTest, PagesStoredBeforeASyncBreaksOffAreIndexedBeforeSyncRetur
   EXPECT_EQ(SearchIds("汽配 c3"), std::vector<std::string>{"c3"});
 
   CutOffTransport healthy(hub_transport, 100);
-  ASSERT_TRUE(store_->Sync(healthy, pages_of_two).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(healthy, pages_of_two).ok());
   EXPECT_EQ(QueuedDocs(*store_), 0);
   EXPECT_EQ(IndexedDocs(*store_, "c6"), 1);
 }
@@ -723,12 +724,12 @@ TEST_F(ClientStoreTest, AnEvictedCustomerLeavesTheIndexWithItsContactsAndVisits)
           ->Write("customers", "c-kept", {{"name", S("顺通汽配")}, {"owner_rep_id", S("rep-a")}})
           .ok());
   HubTransport transport(**hub, kHubTimeMs);
-  ASSERT_TRUE(store_->Sync(transport).ok());
+  ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   EXPECT_EQ(IndexedDocs(*store_, "c-gone"), 3);
   EXPECT_EQ(SearchIds("王师傅"), std::vector<std::string>{"c-gone"});
 
   transport.evict_next = {"c-gone"};
-  auto report = store_->Sync(transport);
+  auto report = client::DeviceSync(*store_).ExchangeChanges(transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->customers_evicted, 1u);
   EXPECT_EQ(IndexedDocs(*store_, "c-gone"), 0);

@@ -3,6 +3,7 @@
 // pool transport — offline nothing is lost, a granted claim's customer arrives in the same sync,
 // claims go in bounded batches.
 #include "sync/pool_sync.h"
+#include "sync/device_sync.h"
 
 #include <gtest/gtest.h>
 
@@ -220,7 +221,7 @@ class PoolSyncTest : public ::testing::Test {
 
   Result<client::SyncReport> Sync() {
     client::PoolSync pool(*store_, *server_);
-    auto report = store_->Sync(*transport_, {}, &pool);
+    auto report = client::DeviceSync(*store_).ExchangeChanges(*transport_, {}, &pool);
     answered_ = pool.answered();
     return report;
   }
