@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <limits>
 #include <optional>
 #include <utility>
 
@@ -102,6 +103,22 @@ uint32_t NextPageLimit(uint32_t limit, SteadyClock::duration round_trip,
   return std::min(std::max(limit, floor), ceiling);
 }
 
+// The hub numbers its changes and epochs with SQLite integers and its clock is a Unix time in
+// milliseconds: none is above 2^63 - 1. A larger value on the wire is a negative number sent
+// unsigned, or an absurd one; stored, such a cursor would make the device skip every later change.
+// An answer carrying one is refused whole, before anything of it is stored.
+Status CheckPositions(const SyncResponse& response) {
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  auto impossible = [](const char* what, uint64_t value) {
+    return Status::Corrupt("the server sent an impossible " + std::string(what) + " (" +
+                           std::to_string(value) + "); nothing of its answer was stored");
+  };
+  if (response.pull.cursor > kMax) return impossible("cursor", response.pull.cursor);
+  if (response.epoch > kMax) return impossible("epoch", response.epoch);
+  if (response.hub_time_ms > kMax) return impossible("time", response.hub_time_ms);
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<SyncReport> SyncEngine::SyncOnce() {
@@ -194,6 +211,7 @@ Status SyncEngine::RoundsInBatches(SyncReport& report) {
     const SteadyClock::duration round_trip = answer->arrived - answer->sent;
     FB_ASSIGN_OR_RETURN(SyncResponse response, std::move(answer->answer));
     ++report.round_trips;
+    FB_RETURN_IF_ERROR(CheckPositions(response));
     // The skew as of the answer's arrival.
     report.hub_clock_skew_ms = static_cast<int64_t>(replica_.clock().WallNowMs()) - waited_ms -
                                static_cast<int64_t>(response.hub_time_ms);

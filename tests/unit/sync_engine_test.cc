@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -310,6 +311,68 @@ TEST_F(SyncEngineTest, ALongPullIsStoredInBatchesThatTheObserverSeesCommitted) {
   EXPECT_EQ(observer.pages, 4);
   EXPECT_EQ(observer.rows, 90u);
   EXPECT_FALSE(observer.cursor_mismatch);
+  EXPECT_EQ(Export(replica->db(), replica->catalog()), Export(hub_->db(), hub_->catalog()));
+}
+
+// A transport that alters the n-th answer (1-based) of the one it wraps, as a hostile or broken
+// server would send it.
+class TamperingTransport final : public client::SyncTransport {
+ public:
+  TamperingTransport(client::SyncTransport& to, int n, std::function<void(SyncResponse&)> tamper)
+      : to_(to), n_(n), tamper_(std::move(tamper)) {}
+  Result<SyncResponse> Exchange(const SyncRequest& request) override {
+    Result<SyncResponse> r = to_.Exchange(request);
+    if (r.ok() && ++answered_ == n_) tamper_(*r);
+    return r;
+  }
+
+ private:
+  client::SyncTransport& to_;
+  const int n_;
+  std::function<void(SyncResponse&)> tamper_;
+  std::atomic<int> answered_{0};
+};
+
+// The hub numbers its changes and epochs with SQLite integers (at most 2^63 - 1), and its clock
+// is a Unix time: a cursor, an epoch or a hub time beyond that (a negative number sent unsigned,
+// or an absurd one) is refused before anything of its answer is stored. The device's position
+// stays where it was, and the next honest sync resumes from it and ends equal to the hub.
+TEST_F(SyncEngineTest, AnAnswerWithAnImpossibleCursorEpochOrTimeIsRefusedAndNothingOfItStored) {
+  auto replica = OpenReplica("hostile");
+  RecordingTransport honest(*hub_);
+  client::SyncOptions options{7, 1000};
+  options.max_page_rows = 7;
+  constexpr uint64_t kNegativeOne = ~uint64_t{0};
+  constexpr uint64_t kTwoTo63 = uint64_t{1} << 63;
+  const std::vector<std::pair<const char*, std::function<void(SyncResponse&)>>> tampers = {
+      {"cursor -1", [](SyncResponse& r) { r.pull.cursor = kNegativeOne; }},
+      {"cursor 2^63", [](SyncResponse& r) { r.pull.cursor = kTwoTo63; }},
+      {"epoch -1", [](SyncResponse& r) { r.epoch = kNegativeOne; }},
+      {"hub time 2^63", [](SyncResponse& r) { r.hub_time_ms = kTwoTo63; }},
+  };
+  for (const auto& [what, tamper] : tampers) {
+    SCOPED_TRACE(what);
+    const uint64_t epoch_before = replica->epoch();
+    const size_t sent_before = honest.Sent().size();
+    TamperingTransport hostile(honest, 2, tamper);
+    auto refused = client::SyncEngine(*replica, hostile, options).SyncOnce();
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), StatusCode::kCorrupt) << refused.status().ToString();
+    // The first page was stored; nothing of the second, the tampered one: the cursor is the one
+    // the second request was sent with.
+    const auto sent = honest.Sent();
+    ASSERT_EQ(sent.size(), sent_before + 2);
+    EXPECT_EQ(replica->cursor(), sent.back().cursor);
+    EXPECT_LE(replica->cursor(), *hub_->LatestSeq());
+    EXPECT_EQ(replica->epoch(), epoch_before);
+    // Reopened, the stored position is the same.
+    const uint64_t cursor = replica->cursor();
+    replica.reset();
+    replica = OpenReplica("hostile");
+    EXPECT_EQ(replica->cursor(), cursor);
+  }
+  auto done = client::SyncEngine(*replica, honest, options).SyncOnce();
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
   EXPECT_EQ(Export(replica->db(), replica->catalog()), Export(hub_->db(), hub_->catalog()));
 }
 
