@@ -528,7 +528,7 @@ Status AddSettledRows(Db& db, const Catalog& catalog, DigestContext& context,
     RowDigester& d = context.digester;
     d.Reset(t->code, row_id);
     for (size_t i = 0; i < t->columns.size(); ++i) d.Add(row->Get(1 + static_cast<int>(i)));
-    const std::string key = row->IsNull(0) ? std::string() : row->Text(0);
+    const std::string key = row->Text(0);
     row->Reset();
     context.deltas.Add(t->code, DigestBucket(key, kBuckets), 1, d.Digest());
   }

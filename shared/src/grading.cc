@@ -7,20 +7,11 @@
 #include <set>
 #include <unordered_set>
 #include "fieldbook/json.h"
+#include "fieldbook/json_reader.h"
 
 namespace fieldbook {
 
 namespace {
-
-// Howard Hinnant's days_from_civil.
-int32_t DaysFromCivil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int32_t>(doe) - 719468;
-}
 
 std::string Fmt(const char* format, double a) {
   char buf[64];
@@ -35,26 +26,8 @@ std::string Num(double v) {
 
 // --- rules JSON ---------------------------------------------------------------------------
 
-class RulesReader {
+class RulesReader : public JsonErrors {
  public:
-  Status error;
-
-  void Fail(const std::string& field, const std::string& message) {
-    if (error.ok()) error = Status::InvalidArgument(field + ": " + message);
-  }
-
-  void OnlyKeys(const boost::json::object& o, const std::string& where,
-                std::initializer_list<const char*> allowed) {
-    for (const auto& kv : o) {
-      bool known = false;
-      for (const char* a : allowed) known |= kv.key() == a;
-      if (!known) {
-        Fail(where.empty() ? std::string(kv.key()) : where + "." + std::string(kv.key()),
-             "unknown field");
-      }
-    }
-  }
-
   const boost::json::object* Object(const boost::json::object& o, const char* key,
                                     const std::string& where) {
     const boost::json::value* v = o.if_contains(key);
@@ -70,17 +43,12 @@ class RulesReader {
               double hi, double& out) {
     const boost::json::value* v = o.if_contains(key);
     if (v == nullptr) return;
-    double d;
-    if (v->is_int64()) {
-      d = static_cast<double>(v->as_int64());
-    } else if (v->is_uint64()) {
-      d = static_cast<double>(v->as_uint64());
-    } else if (v->is_double()) {
-      d = v->as_double();
-    } else {
+    const std::optional<double> n = JsonNumber(*v);
+    if (!n) {
       Fail(where, "must be a number");
       return;
     }
+    const double d = *n;
     if (!(d >= lo && d <= hi)) {
       Fail(where, "must be between " + Num(lo) + " and " + Num(hi) + ", not " + Num(d));
       return;
@@ -245,38 +213,6 @@ Facts Summarise(const CustomerHistory& c, const GradingRules& rules, int32_t tod
 
 }  // namespace
 
-std::optional<int32_t> ParseDay(std::string_view text) {
-  if (text.size() < 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  auto digits = [&](size_t from, size_t n, int& out) {
-    out = 0;
-    for (size_t i = from; i < from + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      out = out * 10 + (text[i] - '0');
-    }
-    return true;
-  };
-  int y, m, d;
-  if (!digits(0, 4, y) || !digits(5, 2, m) || !digits(8, 2, d)) return std::nullopt;
-  if (m < 1 || m > 12 || d < 1 || d > 31) return std::nullopt;
-  return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
-}
-
-std::string FormatDay(int32_t day) {
-  // Hinnant's civil_from_days.
-  const int32_t z = day + 719468;
-  const int32_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int y = static_cast<int>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y + (m <= 2), m, d);
-  return buf;
-}
-
 Result<GradingRules> ParseGradingRules(std::string_view json) {
   boost::system::error_code ec;
   boost::json::value root = ReadJson(json, ec);
@@ -305,7 +241,7 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
       r.tiers.clear();
       std::set<std::string> names;
       for (size_t i = 0; i < t->as_array().size(); ++i) {
-        const std::string where = "tiers[" + std::to_string(i) + "]";
+        const std::string where = JsonPath("tiers", i);
         const boost::json::value& tv = t->as_array()[i];
         if (!tv.is_object()) {
           in.Fail(where, "must be an object");
@@ -324,7 +260,7 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
         }
         r.tiers.push_back(tier);
       }
-      if (in.error.ok() && r.tiers.back().min_score != 0) {
+      if (in.ok() && r.tiers.back().min_score != 0) {
         in.Fail("tiers", "the last tier must have min_score 0 so that every customer gets one");
       }
     }
@@ -351,11 +287,11 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
     in.Integer(*v, "default_rhythm_days", "lifecycle.default_rhythm_days", 1, 3650,
                r.default_rhythm_days);
     in.Integer(*v, "won_back_days", "lifecycle.won_back_days", 1, 3650, r.won_back_days);
-    if (in.error.ok() && r.churned_factor <= r.at_risk_factor) {
+    if (in.ok() && r.churned_factor <= r.at_risk_factor) {
       in.Fail("lifecycle.churned_factor", "must be greater than lifecycle.at_risk_factor");
     }
   }
-  if (!in.error.ok()) return in.error;
+  if (!in.ok()) return in.status();
   return r;
 }
 

@@ -1,21 +1,16 @@
 #include "fieldbook/hlc.h"
 
 #include <chrono>
-#include <cstdio>
-#include <ctime>
+
+#include "fieldbook/dates.h"
 
 namespace fieldbook {
 
 std::string Hlc::ToString() const {
-  const uint64_t ms = physical_ms();
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03uZ#%u", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<unsigned>(ms % 1000), static_cast<unsigned>(logical()));
-  return buf;
+  std::string out = FormatIsoUtcMs(static_cast<int64_t>(physical_ms()));
+  out += '#';
+  out += std::to_string(logical());
+  return out;
 }
 
 uint64_t SystemWallClock::NowMs() {

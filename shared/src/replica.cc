@@ -869,7 +869,7 @@ Result<RepairStats> Replica::ApplyRepair(const std::vector<BucketDigest>& bucket
         if (!row) break;
         std::string id = scan->Text(0);
         if (keep.count(id) != 0) continue;
-        const std::string key = scan->IsNull(1) ? std::string() : scan->Text(1);
+        const std::string key = scan->Text(1);
         if (slots.count({t.code, DigestBucket(key, kReplicaDigestBuckets)}) == 0) continue;
         extra.push_back(std::move(id));
       }

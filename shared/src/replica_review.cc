@@ -49,10 +49,8 @@ Result<std::vector<ReviewItem>> Replica::ReviewList(bool include_resolved) {
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
-    ReviewItem item{
-        stmt->Int(0),  stmt->Text(1),     stmt->Text(2),
-        stmt->Text(3), stmt->Text(4),     stmt->Text(5),
-        stmt->Text(6), stmt->Int(7) != 0, stmt->IsNull(8) ? std::string() : stmt->Text(8)};
+    ReviewItem item{stmt->Int(0),  stmt->Text(1), stmt->Text(2),     stmt->Text(3), stmt->Text(4),
+                    stmt->Text(5), stmt->Text(6), stmt->Int(7) != 0, stmt->Text(8)};
     out.push_back(std::move(item));
   }
   return out;

@@ -120,6 +120,21 @@ std::string Statement::Blob(int col) const {
                      static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+std::optional<int64_t> Statement::IntOrNull(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Int(col);
+}
+
+std::optional<double> Statement::RealOrNull(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Real(col);
+}
+
+std::optional<std::string> Statement::TextOrNull(int col) const {
+  if (IsNull(col)) return std::nullopt;
+  return Text(col);
+}
+
 Value Statement::Get(int col) const {
   switch (sqlite3_column_type(stmt_, col)) {
     case SQLITE_INTEGER:

@@ -27,6 +27,25 @@ TEST(Db, BindsEveryValueKindAndReadsItBack) {
   EXPECT_TRUE(IsNull((*sel)->Get(3)));
 }
 
+TEST(Db, NullReadsAsEmptyAndTheOrNullReadsTellItApart) {
+  auto db = Db::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  auto sel = (*db)->Prepare("SELECT NULL, '', 0, 7, 2.5, 'x'");
+  ASSERT_TRUE(sel.ok());
+  ASSERT_TRUE(*(*sel)->Step());
+  Statement& s = **sel;
+  EXPECT_EQ(s.Text(0), "");
+  EXPECT_EQ(s.Int(0), 0);
+  EXPECT_EQ(s.TextOrNull(0), std::nullopt);
+  EXPECT_EQ(s.IntOrNull(0), std::nullopt);
+  EXPECT_EQ(s.RealOrNull(0), std::nullopt);
+  EXPECT_EQ(s.TextOrNull(1), std::optional<std::string>(""));
+  EXPECT_EQ(s.IntOrNull(2), std::optional<int64_t>(0));
+  EXPECT_EQ(s.IntOrNull(3), std::optional<int64_t>(7));
+  EXPECT_EQ(s.RealOrNull(4), std::optional<double>(2.5));
+  EXPECT_EQ(s.TextOrNull(5), std::optional<std::string>("x"));
+}
+
 TEST(Db, ConstraintViolationIsARejectedStatus) {
   auto db = Db::Open(":memory:");
   ASSERT_TRUE(db.ok());

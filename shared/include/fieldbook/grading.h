@@ -29,6 +29,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fieldbook/dates.h"  // ParseDay, FormatDay: the days the rules count in
 #include "fieldbook/status.h"
 
 namespace boost::json {
@@ -36,10 +37,6 @@ class value;
 }
 
 namespace fieldbook {
-
-// Days since 1970-01-01 (UTC). Parses "YYYY-MM-DD" and ISO-8601 timestamps ("2026-11-23T08:00Z").
-std::optional<int32_t> ParseDay(std::string_view text);
-std::string FormatDay(int32_t day);
 
 struct ScoreRule {
   enum class Method { kThresholds, kQuantiles } method = Method::kThresholds;

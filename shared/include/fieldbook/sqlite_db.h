@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -51,13 +52,17 @@ class Statement {
   // Steps until done (for statements that return no rows).
   Status Run();
 
-  // Columns are 0-based, as in SQLite.
+  // Columns are 0-based, as in SQLite. A NULL reads as 0, 0.0, "" (no IsNull check is needed
+  // where NULL means empty); the ...OrNull reads tell NULL apart.
   int ColumnCount() const;
   bool IsNull(int col) const;
   int64_t Int(int col) const;
   double Real(int col) const;
   std::string Text(int col) const;
   std::string Blob(int col) const;
+  std::optional<int64_t> IntOrNull(int col) const;
+  std::optional<double> RealOrNull(int col) const;
+  std::optional<std::string> TextOrNull(int col) const;
   Value Get(int col) const;
 
   // Clears bindings and rewinds, ready to run again.

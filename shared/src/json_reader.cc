@@ -1,0 +1,155 @@
+#include "fieldbook/json_reader.h"
+
+#include <cstdio>
+#include <utility>
+
+#include "fieldbook/dates.h"
+#include "fieldbook/json.h"
+
+namespace fieldbook {
+
+namespace json = boost::json;
+
+Result<json::value> ParseJson(std::string_view text, std::string_view what, StatusCode code,
+                              const JsonLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return Status(
+        code, std::string(what) + " is larger than " + std::to_string(limits.max_bytes) + " bytes");
+  }
+  boost::system::error_code ec;
+  json::value v = ReadJson(text, ec, limits.max_depth);
+  if (ec) return Status(code, std::string(what) + " is not valid JSON: " + ec.message());
+  return v;
+}
+
+Result<json::object> ParseJsonObject(std::string_view text, std::string_view what,
+                                     const JsonLimits& limits) {
+  Result<json::value> v = ParseJson(text, what, StatusCode::kCorrupt, limits);
+  if (!v.ok() || !v->is_object()) {
+    return Status::Corrupt(std::string(what) + " is not a JSON object");
+  }
+  return std::move(v->as_object());
+}
+
+std::string JsonPath(std::string_view where, std::string_view key) {
+  std::string out(where);
+  if (!out.empty()) out += '.';
+  out += key;
+  return out;
+}
+
+std::string JsonPath(std::string_view where, size_t index) {
+  return std::string(where) + "[" + std::to_string(index) + "]";
+}
+
+std::optional<double> JsonNumber(const json::value& v) {
+  if (v.is_int64()) return static_cast<double>(v.as_int64());
+  if (v.is_uint64()) return static_cast<double>(v.as_uint64());
+  if (v.is_double()) return v.as_double();
+  return std::nullopt;
+}
+
+Result<std::string> JsonReader::Text(const char* key, bool optional) const {
+  const json::value* v = o_.if_contains(key);
+  if (optional && (v == nullptr || v->is_null())) return std::string();
+  if (v == nullptr || !v->is_string() || v->as_string().size() > max_text_) {
+    return Bad(key, "a text of at most " + std::to_string(max_text_) + " bytes");
+  }
+  return std::string(v->as_string());
+}
+
+Result<std::string> JsonReader::Date(const char* key, bool optional) const {
+  FB_ASSIGN_OR_RETURN(std::string text, Text(key, optional));
+  if (text.empty() && optional) return text;
+  if (!IsValidDate(text)) return Bad(key, "a date YYYY-MM-DD");
+  return text;
+}
+
+Result<int64_t> JsonReader::Int(const char* key) const {
+  const json::value* v = o_.if_contains(key);
+  if (v == nullptr || !v->is_int64() || v->as_int64() < 0) return Bad(key, "a whole number");
+  return v->as_int64();
+}
+
+Result<std::optional<int64_t>> JsonReader::IntOrNull(const char* key) const {
+  const json::value* v = o_.if_contains(key);
+  if (v == nullptr || v->is_null()) return std::optional<int64_t>();
+  FB_ASSIGN_OR_RETURN(int64_t n, Int(key));
+  return std::optional<int64_t>(n);
+}
+
+Result<std::optional<double>> JsonReader::Number(const char* key, double lo, double hi) const {
+  const json::value* v = o_.if_contains(key);
+  if (v == nullptr) return std::optional<double>();
+  const std::optional<double> d = JsonNumber(*v);
+  if (!d || !(*d >= lo && *d <= hi)) {
+    char range[96];
+    std::snprintf(range, sizeof range, "a number between %g and %g", lo, hi);
+    return Bad(key, range);
+  }
+  return d;
+}
+
+Result<bool> JsonReader::Bool(const char* key, bool fallback) const {
+  const json::value* v = o_.if_contains(key);
+  if (v == nullptr) return fallback;
+  if (!v->is_bool()) return Bad(key, "true or false");
+  return v->as_bool();
+}
+
+Result<const json::array*> JsonReader::Array(const char* key, size_t max, bool optional) const {
+  static const json::array kEmpty;
+  const json::value* v = o_.if_contains(key);
+  if (v == nullptr && optional) return &kEmpty;
+  if (v == nullptr || !v->is_array() || v->as_array().size() > max) {
+    return Bad(key, "a list of at most " + std::to_string(max));
+  }
+  return &v->as_array();
+}
+
+Result<const json::object*> JsonReader::Object(const char* key, size_t max) const {
+  const json::value* v = o_.if_contains(key);
+  if (v == nullptr || !v->is_object() || v->as_object().size() > max) {
+    return Bad(key, "an object of at most " + std::to_string(max) + " entries");
+  }
+  return &v->as_object();
+}
+
+Result<JsonReader> JsonReader::Child(const char* key, size_t max) const {
+  FB_ASSIGN_OR_RETURN(const json::object* o, Object(key, max));
+  return JsonReader(*o, JsonPath(where_, key), max_text_, style_);
+}
+
+Status JsonReader::OnlyKeys(std::initializer_list<const char*> allowed) const {
+  for (const auto& kv : o_) {
+    bool known = false;
+    for (const char* a : allowed) known |= kv.key() == a;
+    if (!known) {
+      return Status(style_ == kRules ? StatusCode::kInvalidArgument : StatusCode::kCorrupt,
+                    JsonPath(where_, kv.key()) + ": unknown field");
+    }
+  }
+  return Status::Ok();
+}
+
+Status JsonReader::Bad(const std::string& key, const std::string& expected) const {
+  if (style_ == kRules) {
+    return Status::InvalidArgument(JsonPath(where_, key) + ": must be " + expected);
+  }
+  return Status::Corrupt(JsonPath(where_, key) + " must be " + expected);
+}
+
+void JsonErrors::Fail(const std::string& field, const std::string& message) {
+  if (error_.ok()) error_ = Status(code_, field + ": " + message);
+}
+
+void JsonErrors::OnlyKeys(const json::object& o, std::string_view where,
+                          std::initializer_list<const char*> allowed) {
+  for (const auto& kv : o) {
+    bool known = false;
+    for (const char* a : allowed) known |= kv.key() == a;
+    if (!known) Fail(JsonPath(where, kv.key()), "unknown field");
+  }
+}
+
+}  // namespace fieldbook
