@@ -1,0 +1,232 @@
+// Validation of the in-memory change sets, sync requests and responses (change_set_codec.h,
+// Validate*): what decoding checks last (invariant 6 in change_set_codec.cc), and what a caller
+// checks before it encodes a value that came from somewhere untrusted.
+#include <algorithm>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "codec_checks.h"
+#include "fieldbook/change_set_codec.h"
+
+namespace fieldbook {
+namespace codec {
+
+// Well-formed UTF-8 per Unicode 15 table 3-7: no overlong forms, no surrogates, nothing above
+// U+10FFFF, no truncated sequence.
+bool IsValidUtf8(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  size_t i = 0;
+  while (i < n) {
+    const unsigned char lead = p[i];
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length;
+    unsigned char second_min = 0x80;
+    unsigned char second_max = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+      length = 2;
+    } else if (lead == 0xE0) {
+      length = 3;
+      second_min = 0xA0;  // shorter forms are overlong
+    } else if ((lead >= 0xE1 && lead <= 0xEC) || lead == 0xEE || lead == 0xEF) {
+      length = 3;
+    } else if (lead == 0xED) {
+      length = 3;
+      second_max = 0x9F;  // ED A0..BF would be a surrogate
+    } else if (lead == 0xF0) {
+      length = 4;
+      second_min = 0x90;  // shorter forms are overlong
+    } else if (lead >= 0xF1 && lead <= 0xF3) {
+      length = 4;
+    } else if (lead == 0xF4) {
+      length = 4;
+      second_max = 0x8F;  // beyond is above U+10FFFF
+    } else {
+      return false;  // a continuation byte, C0, C1 or F5..FF
+    }
+    if (n - i < length) return false;
+    if (p[i + 1] < second_min || p[i + 1] > second_max) return false;
+    for (size_t k = 2; k < length; ++k) {
+      if ((p[i + k] & 0xC0) != 0x80) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+Status ValidateChangeSetAt(const ChangeSet& set, const DecodeLimits& limits, std::string_view name,
+                           IdRule set_ids) {
+  auto at_set = [&] { return std::string(name); };
+  FB_RETURN_IF_ERROR(CheckSchemaVersion(set.schema_version, at_set));
+  FB_RETURN_IF_ERROR(CheckId(set.set_id, "set id", set_ids, limits, at_set));
+  FB_RETURN_IF_ERROR(CheckId(set.replica_id, "replica id", set_ids, limits, at_set));
+  FB_RETURN_IF_ERROR(CheckCount(set.origins.size(), limits.max_origins, "origins", at_set));
+  for (size_t o = 0; o < set.origins.size(); ++o) {
+    auto at_origin = [&] { return std::string(name) + " origin " + std::to_string(o); };
+    FB_RETURN_IF_ERROR(CheckId(set.origins[o], "replica id", IdRule::kRequired, limits, at_origin));
+  }
+  FB_RETURN_IF_ERROR(CheckCount(set.rows.size(), limits.max_rows, "rows", at_set));
+  for (size_t r = 0; r < set.rows.size(); ++r) {
+    const RowChange& row = set.rows[r];
+    auto at_row = [&] { return std::string(name) + " row " + std::to_string(r); };
+    FB_RETURN_IF_ERROR(CheckId(row.table, "table", IdRule::kRequired, limits, at_row));
+    FB_RETURN_IF_ERROR(CheckId(row.row_id, "row id", IdRule::kRequired, limits, at_row));
+    FB_RETURN_IF_ERROR(
+        CheckCount(row.columns.size(), limits.max_columns_per_row, "columns", at_row));
+    for (size_t c = 0; c < row.columns.size(); ++c) {
+      const ColumnChange& column = row.columns[c];
+      auto at_column = [&] { return at_row() + " column " + std::to_string(c); };
+      FB_RETURN_IF_ERROR(
+          CheckId(column.column, "column name", IdRule::kRequired, limits, at_column));
+      if (column.hlc.is_zero()) return CorruptAt(at_column, "no timestamp (hlc 0)");
+      if (column.origin >= set.origins.size()) {
+        return CorruptAt(at_column, "origin " + std::to_string(column.origin) + " out of range (" +
+                                        std::to_string(set.origins.size()) + " origins)");
+      }
+      FB_RETURN_IF_ERROR(CheckValue(column.value, limits, at_column));
+    }
+    // A column named twice would let a gate judge one copy while the merge applies another.
+    if (row.columns.size() > 1) {
+      std::vector<std::string_view> names;
+      names.reserve(row.columns.size());
+      for (const ColumnChange& column : row.columns) names.push_back(column.column);
+      std::sort(names.begin(), names.end());
+      const auto twice = std::adjacent_find(names.begin(), names.end());
+      if (twice != names.end()) {
+        return CorruptAt(at_row, "column " + std::string(*twice) + " appears twice");
+      }
+    }
+  }
+  FB_RETURN_IF_ERROR(
+      CheckCount(set.evicted_customers.size(), limits.max_rows, "evicted customers", at_set));
+  for (size_t e = 0; e < set.evicted_customers.size(); ++e) {
+    auto at_eviction = [&] { return std::string(name) + " evicted customer " + std::to_string(e); };
+    FB_RETURN_IF_ERROR(
+        CheckId(set.evicted_customers[e], "customer id", IdRule::kRequired, limits, at_eviction));
+  }
+  return Status::Ok();
+}
+
+Status ValidatePushResultAt(const PushResult& result, const DecodeLimits& limits,
+                            std::string_view name) {
+  auto at_result = [&] { return std::string(name); };
+  FB_RETURN_IF_ERROR(CheckId(result.set_id, "set id", IdRule::kRequired, limits, at_result));
+  FB_RETURN_IF_ERROR(
+      CheckCount(result.rejections.size(), limits.max_rows, "rejections", at_result));
+  for (size_t i = 0; i < result.rejections.size(); ++i) {
+    const RowRejection& rejection = result.rejections[i];
+    auto at = [&] { return std::string(name) + " rejection " + std::to_string(i); };
+    FB_RETURN_IF_ERROR(CheckId(rejection.table, "table", IdRule::kRequired, limits, at));
+    FB_RETURN_IF_ERROR(CheckId(rejection.row_id, "row id", IdRule::kRequired, limits, at));
+    FB_RETURN_IF_ERROR(CheckId(rejection.code, "code", IdRule::kRequired, limits, at));
+    FB_RETURN_IF_ERROR(CheckText(rejection.reason, "reason", limits, at));
+    FB_RETURN_IF_ERROR(
+        CheckCount(rejection.columns.size(), limits.max_columns_per_row, "columns", at));
+    for (const std::string& column : rejection.columns) {
+      FB_RETURN_IF_ERROR(CheckId(column, "column", IdRule::kRequired, limits, at));
+    }
+  }
+  FB_RETURN_IF_ERROR(CheckCount(result.restamps.size(), limits.max_rows, "restamps", at_result));
+  for (size_t i = 0; i < result.restamps.size(); ++i) {
+    const RowRestamp& restamp = result.restamps[i];
+    auto at = [&] { return std::string(name) + " restamp " + std::to_string(i); };
+    FB_RETURN_IF_ERROR(CheckId(restamp.table, "table", IdRule::kRequired, limits, at));
+    FB_RETURN_IF_ERROR(CheckId(restamp.row_id, "row id", IdRule::kRequired, limits, at));
+  }
+  return Status::Ok();
+}
+
+Status ValidateDigests(const std::vector<BucketDigest>& digests, uint32_t buckets,
+                       const DecodeLimits& limits, std::string_view name, std::string_view noun) {
+  auto at_list = [&] { return std::string(name); };
+  FB_RETURN_IF_ERROR(CheckCount(digests.size(), limits.max_digests, noun, at_list));
+  std::vector<std::pair<uint32_t, uint32_t>> seen;
+  seen.reserve(digests.size());
+  for (size_t i = 0; i < digests.size(); ++i) {
+    const BucketDigest& d = digests[i];
+    if (d.bucket >= buckets) {
+      return CorruptAt(
+          [&] { return std::string(name) + " " + std::string(noun) + " " + std::to_string(i); },
+          "bucket " + std::to_string(d.bucket) + " out of range (" + std::to_string(buckets) +
+              " buckets)");
+    }
+    seen.emplace_back(d.table, d.bucket);
+  }
+  std::sort(seen.begin(), seen.end());
+  const auto twice = std::adjacent_find(seen.begin(), seen.end());
+  if (twice != seen.end()) {
+    return CorruptAt(at_list, "table " + std::to_string(twice->first) + " bucket " +
+                                  std::to_string(twice->second) + " appears twice in " +
+                                  std::string(noun));
+  }
+  return Status::Ok();
+}
+
+}  // namespace codec
+
+using codec::CheckId;
+using codec::CheckSchemaVersion;
+using codec::CheckToken;
+using codec::CorruptAt;
+using codec::IdRule;
+using codec::kChangeSetName;
+using codec::kRequestName;
+using codec::kRequestPushName;
+using codec::kResponseName;
+using codec::kResponsePullName;
+using codec::kResponsePushResultName;
+using codec::kResponseRepairName;
+using codec::ValidateChangeSetAt;
+using codec::ValidateDigests;
+using codec::ValidatePushResultAt;
+
+Status ValidateChangeSet(const ChangeSet& change_set, const DecodeLimits& limits) {
+  return ValidateChangeSetAt(change_set, limits, kChangeSetName, IdRule::kRequired);
+}
+
+Status ValidateSyncRequest(const SyncRequest& request, const DecodeLimits& limits) {
+  auto at_request = [] { return std::string(kRequestName); };
+  FB_RETURN_IF_ERROR(CheckSchemaVersion(request.schema_version, at_request));
+  FB_RETURN_IF_ERROR(
+      CheckId(request.replica_id, "replica id", IdRule::kRequired, limits, at_request));
+  if (request.has_push) {
+    FB_RETURN_IF_ERROR(
+        ValidateChangeSetAt(request.push, limits, kRequestPushName, IdRule::kRequired));
+  }
+  if (request.has_digests) {
+    if (request.digest_buckets == 0 || request.digest_buckets > kMaxDigestBuckets) {
+      return CorruptAt(at_request, "digest bucket count " + std::to_string(request.digest_buckets) +
+                                       " not in 1.." + std::to_string(kMaxDigestBuckets));
+    }
+    FB_RETURN_IF_ERROR(
+        ValidateDigests(request.digests, request.digest_buckets, limits, kRequestName, "digests"));
+  }
+  FB_RETURN_IF_ERROR(CheckToken(request.snapshot_token, at_request));
+  return Status::Ok();
+}
+
+Status ValidateSyncResponse(const SyncResponse& response, const DecodeLimits& limits) {
+  auto at_response = [] { return std::string(kResponseName); };
+  FB_RETURN_IF_ERROR(CheckSchemaVersion(response.schema_version, at_response));
+  if (response.has_push_result) {
+    FB_RETURN_IF_ERROR(ValidatePushResultAt(response.push_result, limits, kResponsePushResultName));
+  }
+  if (response.digests_checked) {
+    FB_RETURN_IF_ERROR(ValidateDigests(response.repair_buckets, kMaxDigestBuckets, limits,
+                                       kResponseName, "repair buckets"));
+    FB_RETURN_IF_ERROR(
+        ValidateChangeSetAt(response.repair, limits, kResponseRepairName, IdRule::kMayBeEmpty));
+  }
+  FB_RETURN_IF_ERROR(CheckToken(response.snapshot_token, at_response));
+  if (!response.snapshot && !response.snapshot_token.empty()) {
+    return CorruptAt(at_response, "snapshot token without a snapshot page");
+  }
+  return ValidateChangeSetAt(response.pull, limits, kResponsePullName, IdRule::kMayBeEmpty);
+}
+
+}  // namespace fieldbook
