@@ -12,6 +12,7 @@ struct TableDef {
   TableKind kind;
   const char* customer_column;
   const char* rep_column = "";  // facts: who recorded the row
+  bool server_managed = false;  // TableInfo::server_managed
 };
 
 // Columns only the server writes, per table; a trailing '*' matches a prefix. Assignment is the
@@ -54,6 +55,7 @@ constexpr TableDef kTables[] = {
     {8, "order_lines", TableKind::kFact, "customer_id"},
     {9, "feedback", TableKind::kFact, "customer_id", "rep_id"},
     {10, "grading_rules", TableKind::kMutable, ""},
+    {11, "products", TableKind::kMutable, "", "", true},
 };
 
 }  // namespace
@@ -76,6 +78,7 @@ Result<Catalog> Catalog::Load(Db& db) {
     info.name = def.name;
     info.kind = def.kind;
     info.customer_column = def.customer_column;
+    info.server_managed = def.server_managed;
     // The table name comes from the compiled-in list above, never from input.
     FB_ASSIGN_OR_RETURN(
         Statement * stmt,
@@ -111,6 +114,10 @@ Result<Catalog> Catalog::Load(Db& db) {
     info.deleted_column = info.ColumnIndex("deleted");
     if (info.kind == TableKind::kMutable && info.deleted_column < 0) {
       return Status::Internal(std::string("mutable table ") + def.name + " has no deleted column");
+    }
+    if (info.server_managed && !info.customer_column.empty()) {
+      return Status::Internal(std::string("server-managed table ") + def.name +
+                              " must belong to no customer");
     }
     if (!info.customer_column.empty() && info.customer_column != "id") {
       info.customer_column_index = info.ColumnIndex(info.customer_column);

@@ -59,8 +59,20 @@ std::string TriggersFor(const TableInfo& t) {
   sql += "DROP TRIGGER IF EXISTS " + prefix + "_capture_update;\n";
   sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_delete;\n";
   sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_update;\n";
+  sql += "DROP TRIGGER IF EXISTS " + prefix + "_guard_insert;\n";
   for (size_t i = 0; i < t.columns.size(); ++i) {
     sql += "DROP TRIGGER IF EXISTS " + prefix + "_capture_named_" + std::to_string(i) + ";\n";
+  }
+
+  if (t.server_managed) {
+    // Read-only on devices (catalog.h): pulls, repairs and rebuilds write with capture suspended;
+    // any other write is refused, so nothing the server would refuse is ever queued.
+    const std::string refuse = " WHEN fb_capture_enabled() BEGIN SELECT RAISE(ABORT, '" + t.name +
+                               " are managed on the server and read-only on this device'); END;\n";
+    sql += "CREATE TRIGGER " + prefix + "_guard_insert BEFORE INSERT ON " + table + refuse;
+    sql += "CREATE TRIGGER " + prefix + "_guard_update BEFORE UPDATE ON " + table + refuse;
+    sql += "CREATE TRIGGER " + prefix + "_guard_delete BEFORE DELETE ON " + table + refuse;
+    return sql;
   }
 
   // The cheapest write there is (issue #12: at most 1.3x an insert into tables with no triggers):

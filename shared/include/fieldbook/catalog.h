@@ -40,6 +40,12 @@ struct TableInfo {
   // the column naming the fact of the same table and customer that a correction voids.
   std::string rep_column;
   std::string voids_column;
+  // A table of no customer that only the server writes and that devices receive read-only (the
+  // product catalogue): the device's capture triggers refuse a local insert, update or delete of
+  // it (change_capture.cc), as the server's push gate refuses every table of no customer. (reps,
+  // territories and grading_rules predate the flag: a local write of them is refused at the
+  // server only.)
+  bool server_managed = false;
 
   // Index of `column` in `columns`, or -1. Constant time: it runs for every merged column.
   int ColumnIndex(std::string_view column) const;
