@@ -4,15 +4,15 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
-#include "assignment_commands.h"
-#include "audit_commands.h"
-#include "command_actor.h"
-#include "console_commands.h"
-#include "device_commands.h"
-#include "import_commands.h"
-#include "nightly_scheduler.h"
-#include "serve_flags.h"
-#include "server_commands.h"
+#include "commands/assignment_commands.h"
+#include "commands/audit_commands.h"
+#include "commands/command_actor.h"
+#include "commands/console_commands.h"
+#include "commands/device_commands.h"
+#include "commands/import_commands.h"
+#include "commands/serve_flags.h"
+#include "commands/server_commands.h"
+#include "nightly/nightly_scheduler.h"
 
 int main(int argc, char** argv) {
   using namespace fieldbook::server;

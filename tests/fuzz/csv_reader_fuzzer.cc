@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "csv_reader.h"
 #include "fuzz_target.h"
+#include "import/csv_reader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace fieldbook::server;

@@ -12,11 +12,11 @@
 #include <memory>
 #include <string>
 
+#include "api/sync_service.h"
 #include "fieldbook/hlc.h"
-#include "http_server.h"
-#include "metrics.h"
-#include "server_store.h"
-#include "sync_service.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "store/server_store.h"
 
 namespace fieldbook::fuzz {
 

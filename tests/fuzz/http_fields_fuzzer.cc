@@ -6,12 +6,12 @@
 #include <cstdint>
 #include <string>
 
-#include "auth.h"
+#include "api/http_json.h"
+#include "auth/auth.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/hlc.h"
 #include "fuzz_target.h"
-#include "grading_store.h"
-#include "http_json.h"
+#include "store/grading_store.h"
 
 namespace {
 

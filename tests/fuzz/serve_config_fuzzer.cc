@@ -9,8 +9,8 @@
 #include <sstream>
 #include <string>
 
+#include "commands/serve_flags.h"
 #include "fuzz_target.h"
-#include "serve_flags.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > (64u << 10)) return 0;

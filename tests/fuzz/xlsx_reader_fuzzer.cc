@@ -10,7 +10,7 @@
 
 #include "../support/xlsx_builder.h"
 #include "fuzz_target.h"
-#include "xlsx_reader.h"
+#include "import/xlsx_reader.h"
 
 std::vector<std::string> FieldbookFuzzSeeds() {
   using namespace fieldbook::testing;

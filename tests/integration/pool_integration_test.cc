@@ -12,7 +12,7 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/grading.h"
 #include "integration/server_fixture.h"
-#include "server_store.h"
+#include "store/server_store.h"
 #include "support/sync_fixture.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"

@@ -10,11 +10,11 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/replica.h"
 #include "integration/server_process.h"
-#include "server_store.h"
+#include "store/server_store.h"
+#include "store/verification_store.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
 #include "sync/sync_engine.h"
-#include "verification_store.h"
 
 namespace fieldbook::testing {
 namespace {

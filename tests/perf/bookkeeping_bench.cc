@@ -17,13 +17,13 @@
 #include <cstdlib>
 #include <random>
 
-#include "demo_seed.h"
+#include "commands/demo_seed.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/sqlite_db.h"
-#include "nightly_runner.h"
-#include "nightly_steps.h"
-#include "nightly_store.h"
-#include "server_store.h"
+#include "nightly/nightly_runner.h"
+#include "nightly/nightly_steps.h"
+#include "store/nightly_store.h"
+#include "store/server_store.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
 

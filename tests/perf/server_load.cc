@@ -50,7 +50,7 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "server_store.h"
+#include "store/server_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "sync/http_client.h"

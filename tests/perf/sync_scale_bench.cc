@@ -41,8 +41,8 @@
 
 #include "fieldbook/sqlite_db.h"
 #include "integration/server_process.h"
-#include "server_store.h"
 #include "store/client_store.h"
+#include "store/server_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 #include "sync/device_sync.h"

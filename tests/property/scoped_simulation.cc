@@ -8,18 +8,18 @@
 #include <sstream>
 #include <tuple>
 
-#include "backup.h"
+#include "api/sync_service.h"
 #include "column_versions.h"
-#include "demo_seed.h"
+#include "commands/demo_seed.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/replica.h"
-#include "grading_store.h"
-#include "metrics.h"
-#include "server_store.h"
+#include "http/metrics.h"
+#include "store/backup.h"
+#include "store/grading_store.h"
+#include "store/server_store.h"
 #include "support/sync_fixture.h"
 #include "sync/sync_engine.h"
-#include "sync_service.h"
 
 namespace fieldbook::testing {
 

@@ -8,10 +8,10 @@
 #include <memory>
 #include <string>
 
-#include "assignment_store.h"
 #include "fieldbook/grading.h"
-#include "pool_store.h"
-#include "server_store.h"
+#include "store/assignment_store.h"
+#include "store/pool_store.h"
+#include "store/server_store.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
 

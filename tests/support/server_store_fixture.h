@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "fieldbook/change_set.h"
-#include "server_store.h"
+#include "store/server_store.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
 

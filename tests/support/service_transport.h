@@ -12,9 +12,9 @@
 #include <string>
 #include <utility>
 
+#include "api/sync_service.h"
 #include "fieldbook/change_set_codec.h"
 #include "sync/sync_engine.h"
-#include "sync_service.h"
 
 namespace fieldbook::testing {
 

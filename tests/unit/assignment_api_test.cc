@@ -1,6 +1,6 @@
 // The JSON contract of /v1/pool, /v1/pool/claims, /v1/pool/release and the managers' assignment
 // and pool routes, in process: status codes, field names, limits and roles.
-#include "assignment_api.h"
+#include "api/assignment_api.h"
 
 #include <gtest/gtest.h>
 

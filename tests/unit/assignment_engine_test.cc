@@ -1,5 +1,5 @@
 // PlanAssignment: every rule, capacities (tier-A too), stability, the reasons and determinism.
-#include "assignment_engine.h"
+#include "domain/assignment_engine.h"
 
 #include <gtest/gtest.h>
 

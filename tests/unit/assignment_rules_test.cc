@@ -1,6 +1,6 @@
 // AssignmentRules: the JSON form (defaults, validation naming the field, round trip) and CheckFit,
 // the rule check shared by `assign` and pool claims.
-#include "assignment_rules.h"
+#include "domain/assignment_rules.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // AssignmentStore: versioned rules, reps' profiles, and `assign` on live data — the plan and
 // applying it as ordinary reassignments (scope events, the assignment log).
-#include "assignment_store.h"
+#include "store/assignment_store.h"
 
 #include <gtest/gtest.h>
 

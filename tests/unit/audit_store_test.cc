@@ -1,15 +1,15 @@
 // The audit log (issue #13 item 16): every kind of manager and system action writes exactly one
 // entry with its actor, before and after; the list filters and pages; the table refuses changes
 // and deletions through SQL; compaction and restores never lose an entry.
-#include "audit_store.h"
+#include "store/audit_store.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 #include <filesystem>
 
-#include "backup.h"
-#include "grading_store.h"
+#include "store/backup.h"
+#include "store/grading_store.h"
 #include "support/pool_fixture.h"
 
 namespace fieldbook::server {

@@ -1,4 +1,4 @@
-#include "auth.h"
+#include "auth/auth.h"
 
 #include <gtest/gtest.h>
 

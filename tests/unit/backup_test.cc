@@ -1,6 +1,6 @@
 // Online backup (consistent while writers carry on, checked, rotated), database checks, restore
 // and the serve lock that keeps restore away from a running server.
-#include "backup.h"
+#include "store/backup.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 
 #include "fieldbook/sqlite_db.h"
-#include "server_store.h"
+#include "store/server_store.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
 

@@ -1,6 +1,6 @@
 // db_check: `serve` and every command but `init` refuse a file that is not a healthy Fieldbook
 // server database (issue 13, damaged files), and `init` creates the database 0600.
-#include "db_check.h"
+#include "store/db_check.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
@@ -10,7 +10,7 @@
 #include <random>
 
 #include "fieldbook/sqlite_db.h"
-#include "server_store.h"
+#include "store/server_store.h"
 #include "support/fake_clock.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"

@@ -1,21 +1,21 @@
 // Device tokens per device (issue #13): keyed hashes, the upgrade of bare SHA-256 rows, naming,
 // revoking one device, disabling and enabling a rep, and recording last syncs in batches.
-#include "device_tokens.h"
+#include "store/device_tokens.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "auth.h"
-#include "device_activity.h"
-#include "device_api.h"
+#include "api/device_api.h"
+#include "api/sync_service.h"
+#include "auth/auth.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/migrations.h"
-#include "metrics.h"
+#include "http/metrics.h"
+#include "store/device_activity.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
-#include "sync_service.h"
 
 namespace fieldbook::server {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <thread>
 
-#include "http_server.h"
+#include "http/http_server.h"
 
 namespace fieldbook::client {
 namespace {

@@ -1,5 +1,5 @@
 // http_json: the JSON APIs' shared replies and query parameters.
-#include "http_json.h"
+#include "api/http_json.h"
 
 #include <gtest/gtest.h>
 

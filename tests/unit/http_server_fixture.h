@@ -18,8 +18,8 @@
 #include <string_view>
 #include <thread>
 
-#include "http_server.h"
-#include "metrics.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
 #include "sync/http_client.h"
 
 namespace fieldbook::server {

@@ -9,7 +9,7 @@
 #include <thread>
 #include <vector>
 
-#include "http_server.h"
+#include "http/http_server.h"
 #include "support/raw_connection.h"
 #include "unit/http_server_fixture.h"
 

@@ -2,8 +2,8 @@
 // them, amounts with ¥/￥/元/thousands separators, phones, enumerations).
 #include <gtest/gtest.h>
 
-#include "import_fields.h"
-#include "import_values.h"
+#include "import/import_fields.h"
+#include "import/import_values.h"
 
 namespace fieldbook::server {
 namespace {

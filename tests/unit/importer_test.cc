@@ -6,9 +6,9 @@
 
 #include <fstream>
 
-#include "assignment_store.h"
-#include "importer.h"
-#include "pool_store.h"
+#include "import/importer.h"
+#include "store/assignment_store.h"
+#include "store/pool_store.h"
 #include "support/import_sheets.h"
 #include "support/server_store_fixture.h"
 

@@ -1,11 +1,11 @@
 // GET /v1/admin/nightly/runs: managers only, bounded, newest first.
-#include "nightly_api.h"
+#include "api/nightly_api.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-#include "nightly_store.h"
+#include "store/nightly_store.h"
 #include "support/server_store_fixture.h"
 
 namespace fieldbook::server {

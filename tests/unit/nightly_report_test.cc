@@ -1,5 +1,5 @@
 // The nightly run's JSON and readable summary, from recorded step reports.
-#include "nightly_report.h"
+#include "nightly/nightly_report.h"
 
 #include <gtest/gtest.h>
 

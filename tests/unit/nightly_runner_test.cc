@@ -1,6 +1,6 @@
 // NightlyRunner: step order and records, failures, the lease, resuming a killed or stopped run.
 // Steps here are fakes so each rule is seen alone; nightly_steps_test.cc runs the real steps.
-#include "nightly_runner.h"
+#include "nightly/nightly_runner.h"
 
 #include <gtest/gtest.h>
 

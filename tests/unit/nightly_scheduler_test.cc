@@ -1,6 +1,6 @@
 // NightlyScheduler driven by a fake clock in China's time zone (+8 h): when a night's run is due,
 // catch-up after downtime, one run per night, and another process holding the lease.
-#include "nightly_scheduler.h"
+#include "nightly/nightly_scheduler.h"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
 // The real nightly steps on a real server database: grading committed with its record,
 // compaction against the retention horizon, and the backup with rotation.
-#include "nightly_steps.h"
+#include "nightly/nightly_steps.h"
 
 #include <gtest/gtest.h>
 
 #include <filesystem>
 
 #include "fieldbook/grading.h"
+#include "store/verification_store.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
-#include "verification_store.h"
 
 namespace fieldbook::server {
 namespace {

@@ -1,5 +1,5 @@
 // NightlyStore: the lease, run and step records, and the measurements the job reports.
-#include "nightly_store.h"
+#include "store/nightly_store.h"
 
 #include <gtest/gtest.h>
 

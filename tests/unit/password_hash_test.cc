@@ -1,11 +1,11 @@
-#include "password_hash.h"
+#include "auth/password_hash.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "console_api.h"
-#include "console_store.h"
+#include "api/console_api.h"
+#include "store/console_store.h"
 
 namespace fieldbook::server {
 namespace {

@@ -1,7 +1,7 @@
 // PoolStore: the reclaim rule (per tier, counting from the last visit, order, creation or
 // assignment), the offline-work rule and max_wait_days, warnings, claims with both caps, idempotent
 // claims and the claim race, releases, managers' assignments and the audit.
-#include "pool_store.h"
+#include "store/pool_store.h"
 
 #include <gtest/gtest.h>
 

@@ -11,15 +11,15 @@
 #include <map>
 #include <sstream>
 
+#include "api/sync_service.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/replica.h"
-#include "metrics.h"
+#include "http/metrics.h"
 #include "support/fake_clock.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
 #include "sync/sync_engine.h"
-#include "sync_service.h"
 
 namespace fieldbook::server {
 namespace {

@@ -1,14 +1,14 @@
 // ReportApi in process: the grading reports over the admin API and the rep-facing /v1/reports,
 // on a small hand-made book of customers graded twice (a manager lowers the bar for tier C in
 // between), with every figure computed by hand below.
-#include "report_api.h"
+#include "api/report_api.h"
 
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
 
-#include "admin_api.h"
-#include "grading_store.h"
+#include "api/admin_api.h"
+#include "store/grading_store.h"
 #include "support/server_store_fixture.h"
 
 namespace fieldbook::server {

@@ -3,7 +3,7 @@
 // page that brings the cursor up to the latest sequence.
 #include <gtest/gtest.h>
 
-#include "server_store.h"
+#include "store/server_store.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
 

@@ -1,5 +1,5 @@
 // ServerStore rules in process: credentials, scopes, the push gate and scope-aware pulls.
-#include "server_store.h"
+#include "store/server_store.h"
 
 #include <gtest/gtest.h>
 

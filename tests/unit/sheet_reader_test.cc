@@ -6,11 +6,11 @@
 #include <fstream>
 #include <sstream>
 
-#include "csv_reader.h"
-#include "sheet_reader.h"
+#include "import/csv_reader.h"
+#include "import/sheet_reader.h"
+#include "import/xlsx_reader.h"
 #include "support/temp_dir.h"
 #include "support/xlsx_builder.h"
-#include "xlsx_reader.h"
 
 namespace fieldbook::server {
 namespace {

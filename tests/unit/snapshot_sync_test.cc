@@ -8,18 +8,18 @@
 #include <map>
 #include <sstream>
 
-#include "backup.h"
+#include "api/snapshot_token.h"
+#include "api/sync_service.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/replica.h"
-#include "metrics.h"
-#include "snapshot_token.h"
+#include "http/metrics.h"
+#include "store/backup.h"
 #include "support/fake_clock.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
 #include "sync/sync_engine.h"
-#include "sync_service.h"
 
 namespace fieldbook::server {
 namespace {

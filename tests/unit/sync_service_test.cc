@@ -1,7 +1,7 @@
 // SyncService's admission on the header and its locking (issue 13 items 7 and 8). The sync
 // exchange itself is covered through the client in sync_engine_test, verification_store_test and
 // the integration suites.
-#include "sync_service.h"
+#include "api/sync_service.h"
 
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <future>
 #include <string>
 
-#include "metrics.h"
+#include "http/metrics.h"
 #include "support/server_store_fixture.h"
 
 namespace fieldbook::server {

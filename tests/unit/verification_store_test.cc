@@ -1,22 +1,22 @@
 // Replica verification end to end in one process: the real SyncService answering the real
 // SyncEngine on real replica files, with VerificationStore deciding who is asked, comparing
 // digests against each rep's scope and re-sending only the buckets that differ.
-#include "verification_store.h"
+#include "store/verification_store.h"
 
 #include <gtest/gtest.h>
 
 #include <sstream>
 
+#include "api/sync_service.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/row_digest.h"
-#include "metrics.h"
+#include "http/metrics.h"
 #include "support/fake_clock.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
 #include "sync/sync_engine.h"
-#include "sync_service.h"
 
 namespace fieldbook::server {
 namespace {

@@ -1,0 +1,329 @@
+#include "api/admin_api.h"
+
+#include <boost/json.hpp>
+#include <charconv>
+#include <optional>
+#include <sstream>
+
+#include "api/audit_api.h"
+#include "api/device_api.h"
+#include "api/http_json.h"
+#include "api/nightly_api.h"
+#include "api/report_api.h"
+#include "fieldbook/json.h"
+#include "store/grading_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+// The named string fields of a JSON object body, or a 400 naming the first missing one.
+// The body is the one SyncService parsed before taking the store's lock (request.json); a request
+// that did not come through it is parsed here.
+std::optional<HttpResponse> ReadFields(
+    const HttpRequest& request,
+    std::initializer_list<std::pair<const char*, std::string*>> fields) {
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = ReadJson(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  for (const auto& [name, out] : fields) {
+    const boost::json::value* f = v.as_object().if_contains(name);
+    if (f == nullptr)
+      return JsonError(400, "missing_field", std::string("missing field \"") + name + "\"");
+    if (f->is_string()) {
+      *out = std::string(f->as_string());
+    } else if (f->is_int64()) {
+      *out = std::to_string(f->as_int64());
+    } else {
+      return JsonError(400, "invalid_field",
+                       std::string("field \"") + name + "\" must be a string");
+    }
+    if (out->empty())
+      return JsonError(400, "invalid_field", std::string("field \"") + name + "\" is empty");
+  }
+  return std::nullopt;
+}
+
+// The optional "reason" of a JSON object body (for the audit log), or a 400 when it is not a text
+// of at most 2000 bytes.
+std::optional<HttpResponse> ReadReason(const HttpRequest& request, std::string* reason) {
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = ReadJson(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return std::nullopt;  // ReadFields answers that
+  const boost::json::value* r = v.as_object().if_contains("reason");
+  if (r == nullptr || r->is_null()) return std::nullopt;
+  if (!r->is_string() || r->as_string().size() > 2000) {
+    return JsonError(400, "invalid_field", "field \"reason\" must be a text of at most 2000 bytes");
+  }
+  *reason = std::string(r->as_string());
+  return std::nullopt;
+}
+
+// The value a held edit's column has now on the server (null when the row or column is not there;
+// for a record held whole, its row as an object, or null when it was never written), and the
+// customer's name, so that a reviewer sees both sides. Table and column names come from the
+// catalog, never from the request.
+boost::json::value CurrentValue(ServerStore& store, const Conflict& c) {
+  const TableInfo* table = store.hub().catalog().Find(c.table);
+  if (table == nullptr) return nullptr;
+  const bool whole = c.column == "*";
+  if (!whole && table->ColumnIndex(c.column) < 0) return nullptr;
+  std::string sql = "SELECT ";
+  const std::vector<std::string> columns = whole ? table->columns : std::vector{c.column};
+  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", \"" : "\"") + columns[i] + "\"";
+  sql += " FROM \"" + table->name + "\" WHERE id = ?";
+  auto select = store.hub().db().Prepare(sql);
+  if (!select.ok()) return nullptr;
+  (*select)->Bind(1, c.row_id);
+  auto found = (*select)->Step();
+  boost::json::value out = nullptr;
+  if (found.ok() && *found) {
+    auto cell = [&](int i) -> boost::json::value {
+      if ((*select)->IsNull(i)) return nullptr;
+      const Value v = (*select)->Get(i);
+      if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+      if (const auto* d = std::get_if<double>(&v)) return *d;
+      return boost::json::string((*select)->Text(i));
+    };
+    if (whole) {
+      boost::json::object row;
+      for (size_t i = 0; i < columns.size(); ++i) row[columns[i]] = cell(static_cast<int>(i));
+      out = std::move(row);
+    } else {
+      out = cell(0);
+    }
+  }
+  (*select)->Reset();
+  return out;
+}
+
+std::string CustomerName(ServerStore& store, const std::string& customer_id) {
+  auto select = store.hub().db().Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?");
+  if (!select.ok()) return "";
+  (*select)->Bind(1, customer_id);
+  auto found = (*select)->Step();
+  std::string name = found.ok() && *found ? (*select)->Text(0) : std::string();
+  (*select)->Reset();
+  return name;
+}
+
+boost::json::array ConflictsJson(ServerStore& store, const std::vector<Conflict>& conflicts) {
+  boost::json::array out;
+  for (const Conflict& c : conflicts) {
+    boost::system::error_code ec;
+    out.push_back(boost::json::object{{"id", c.id},
+                                      {"customer_name", CustomerName(store, c.customer_id)},
+                                      {"current", CurrentValue(store, c)},
+                                      {"customer", c.customer_id},
+                                      {"table", c.table},
+                                      {"row", c.row_id},
+                                      {"column", c.column},
+                                      {"kind", c.kind},
+                                      {"value", ReadJson(c.value_json, ec)},
+                                      {"stamped", c.hlc.ToString()},
+                                      {"from_rep", c.from_rep},
+                                      {"owner_rep", c.owner_rep},
+                                      {"status", c.status}});
+  }
+  return out;
+}
+
+// POST /v1/conflicts/status, a rep's device asking what became of its held edits (its review
+// list): {"edits":[{"table","row_id","column","hlc"},...]} -> the same list, each with "status"
+// ("open", "applied", "dismissed" or "unknown"). Only the caller's own edits are found.
+constexpr size_t kMaxHeldEditsAsked = 1000;
+
+HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& request,
+                                    const Principal& caller) {
+  // The body SyncService parsed before taking the store's lock, or (not through it) parsed here.
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = ReadJson(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& body = request.json != nullptr ? *request.json : parsed;
+  const boost::json::array* list = nullptr;
+  if (body.is_object()) {
+    if (const auto* edits = body.as_object().if_contains("edits")) list = edits->if_array();
+  }
+  if (list == nullptr) {
+    return JsonError(400, "malformed", "the body must be {\"edits\": [...]}");
+  }
+  if (list->size() > kMaxHeldEditsAsked) {
+    return JsonError(413, "too_many",
+                     "at most " + std::to_string(kMaxHeldEditsAsked) + " edits per request");
+  }
+  std::vector<HeldEdit> edits;
+  for (size_t i = 0; i < list->size(); ++i) {
+    const boost::json::object* e = (*list)[i].if_object();
+    auto text = [&](const char* key) -> const boost::json::string* {
+      const boost::json::value* v = e != nullptr ? e->if_contains(key) : nullptr;
+      const boost::json::string* s = v != nullptr ? v->if_string() : nullptr;
+      return s != nullptr && !s->empty() && s->size() <= 128 ? s : nullptr;
+    };
+    const boost::json::value* hlc = e != nullptr ? e->if_contains("hlc") : nullptr;
+    const auto* table = text("table");
+    const auto* row = text("row_id");
+    const auto* column = text("column");
+    if (table == nullptr || row == nullptr || column == nullptr || hlc == nullptr ||
+        !hlc->is_int64() || hlc->as_int64() <= 0) {
+      return JsonError(400, "invalid_field",
+                       "edit " + std::to_string(i) +
+                           " needs table, row_id and column (text) and hlc (a positive integer)");
+    }
+    edits.push_back(HeldEdit{std::string(*table), std::string(*row), std::string(*column),
+                             Hlc(static_cast<uint64_t>(hlc->as_int64()))});
+  }
+  auto status = store.HeldEditStatus(caller.rep_id, edits);
+  if (!status.ok()) return StatusResponse(status.status());
+  boost::json::array out;
+  for (size_t i = 0; i < edits.size(); ++i) {
+    out.push_back(boost::json::object{{"table", edits[i].table},
+                                      {"row_id", edits[i].row_id},
+                                      {"column", edits[i].column},
+                                      {"hlc", static_cast<int64_t>(edits[i].hlc.packed())},
+                                      {"status", (*status)[i]}});
+  }
+  return JsonResponse(boost::json::object{{"edits", std::move(out)}});
+}
+
+}  // namespace
+
+HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
+                                const Principal& caller, WallClock& wall) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool get = request.method == "GET";
+  const bool post = request.method == "POST";
+
+  if (path == "/v1/conflicts" && get) {
+    auto conflicts = store.ListConflicts(caller.rep_id, /*open_only=*/true);
+    if (!conflicts.ok()) return StatusResponse(conflicts.status());
+    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(store, *conflicts)}});
+  }
+  if (path == "/v1/conflicts/status" && post) return HeldEditStatusResponse(store, request, caller);
+  if (!caller.is_manager()) {
+    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+  }
+  const std::string actor = "manager:" + caller.rep_id;
+
+  if (path == "/v1/admin/reps" && get) {
+    auto reps = store.ListReps();
+    if (!reps.ok()) return StatusResponse(reps.status());
+    boost::json::array out;
+    for (const RepInfo& r : *reps) {
+      out.push_back(boost::json::object{{"id", r.id},
+                                        {"name", r.name},
+                                        {"role", r.role},
+                                        {"active", r.active},
+                                        {"customers", r.customers}});
+    }
+    return JsonResponse(boost::json::object{{"reps", out}});
+  }
+  if (path == "/v1/admin/territories" && get) {
+    auto territories = store.ListTerritories();
+    if (!territories.ok()) return StatusResponse(territories.status());
+    boost::json::array out;
+    for (const TerritoryInfo& t : *territories) {
+      out.push_back(boost::json::object{{"id", t.id},
+                                        {"name", t.name},
+                                        {"region", t.region},
+                                        {"city", t.city},
+                                        {"rep", t.rep_id},
+                                        {"customers", t.customers}});
+    }
+    return JsonResponse(boost::json::object{{"territories", out}});
+  }
+  if (path == "/v1/admin/territories/assign" && post) {
+    std::string territory, rep;
+    if (auto bad = ReadFields(request, {{"territory", &territory}, {"rep", &rep}})) return *bad;
+    std::string reason;
+    if (auto bad = ReadReason(request, &reason)) return *bad;
+    Status s = store.AssignTerritory(territory, rep, actor, reason);
+    if (!s.ok()) return StatusResponse(s);
+    return JsonResponse(boost::json::object{{"ok", true}, {"territory", territory}, {"rep", rep}});
+  }
+  if (path == "/v1/admin/customers/reassign" && post) {
+    std::string customer, to;
+    if (auto bad = ReadFields(request, {{"customer", &customer}, {"to", &to}})) return *bad;
+    std::string reason;
+    if (auto bad = ReadReason(request, &reason)) return *bad;
+    Status s = store.ReassignCustomer(customer, to, actor, reason);
+    if (!s.ok()) return StatusResponse(s);
+    return JsonResponse(boost::json::object{{"ok", true}, {"customer", customer}, {"rep", to}});
+  }
+  if (path == "/v1/admin/conflicts" && get) {
+    auto conflicts = store.ListConflicts(QueryParam(request.target, "owner"),
+                                         QueryParam(request.target, "all").empty());
+    if (!conflicts.ok()) return StatusResponse(conflicts.status());
+    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(store, *conflicts)}});
+  }
+  if (path == "/v1/admin/conflicts/resolve" && post) {
+    std::string id, action;
+    if (auto bad = ReadFields(request, {{"id", &id}, {"action", &action}})) return *bad;
+    std::string reason;
+    if (auto bad = ReadReason(request, &reason)) return *bad;
+    int64_t n = 0;
+    const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
+    if (ec != std::errc() || end != id.data() + id.size() || n < 1) {
+      return JsonError(400, "invalid_field", "field \"id\" must be a conflict number (1 or more)");
+    }
+    Status s = store.ResolveConflict(n, action, actor, reason);
+    if (!s.ok()) return StatusResponse(s);
+    return JsonResponse(boost::json::object{{"ok", true}, {"id", n}, {"action", action}});
+  }
+  if (path == "/v1/admin/grading" && get) {
+    GradingStore grading(store);
+    auto rules = grading.CurrentRules();
+    if (!rules.ok()) return StatusResponse(rules.status());
+    return HttpResponse{200, "application/json", GradingStore::RulesJson(*rules), {}};
+  }
+  if (path == "/v1/admin/grading" && (post || request.method == "PUT")) {
+    GradingStore grading(store);
+    // The body SyncService parsed before taking the store's lock, when it was JSON.
+    auto version = request.json != nullptr && !request.json->is_null()
+                       ? grading.SetParsedRules(*request.json, actor)
+                       : grading.SetRules(request.body, actor);
+    if (!version.ok()) return StatusResponse(version.status());
+    return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
+  }
+  if (path == "/v1/admin/grade" && post) {
+    GradingStore grading(store);
+    auto day = DayOrToday(QueryParam(request.target, "today"), wall);
+    if (!day.ok()) return JsonError(400, "invalid_field", day.status().message());
+    auto run = grading.GradeAll(*day);
+    if (!run.ok()) return StatusResponse(run.status());
+    return JsonResponse(boost::json::object{{"run", run->run_id},
+                                            {"customers", run->customers},
+                                            {"changed", run->changed},
+                                            {"today", run->today},
+                                            {"rules_version", run->rules_version}});
+  }
+  if (path.rfind("/v1/admin/reports/", 0) == 0) {
+    return HandleReportRequest(store, request, caller, wall);
+  }
+  if (path == "/v1/admin/export" && get) {
+    const std::string rep = QueryParam(request.target, "rep");
+    if (rep.empty()) return JsonError(400, "missing_field", "missing query parameter rep");
+    std::ostringstream out;
+    Status s = store.ExportForRep(rep, out);
+    if (!s.ok()) return StatusResponse(s);
+    return HttpResponse{200, "application/x-ndjson", out.str(), {}};
+  }
+  if (auto nightly = HandleNightlyAdminRequest(store, request, caller)) return *nightly;
+  if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
+  if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;
+  return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,46 @@
+#include "api/audit_api.h"
+
+#include "api/http_json.h"
+#include "store/audit_store.h"
+
+namespace fieldbook::server {
+
+std::optional<HttpResponse> HandleAuditAdminRequest(ServerStore& store,
+                                                    const HttpRequest& request) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  if (path != "/v1/admin/audit") return std::nullopt;
+  if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET for " + path);
+  AuditFilter filter;
+  filter.customer = QueryParam(request.target, "customer");
+  filter.actor = QueryParam(request.target, "actor");
+  filter.action = QueryParam(request.target, "action");
+  for (const std::string* text : {&filter.customer, &filter.actor, &filter.action}) {
+    if (text->size() > 200) return JsonError(400, "invalid_field", "a filter is at most 200 bytes");
+  }
+  const std::string since = QueryParam(request.target, "since");
+  if (!since.empty()) {
+    const std::optional<int64_t> ms = ParseAuditTime(since);
+    if (!ms) {
+      return JsonError(400, "invalid_field",
+                       "since must be a UTC time like 2026-11-23T10:00:00Z or a day 2026-11-23");
+    }
+    filter.since_ms = *ms;
+  }
+  const std::optional<int64_t> after = IntParam(request.target, "after", 0, INT64_MAX, 0);
+  if (!after) return BadIntParam("after", 0, INT64_MAX);
+  filter.after_id = *after;
+  const std::optional<int64_t> limit =
+      IntParam(request.target, "limit", 1, static_cast<int64_t>(AuditStore::kMaxPage), 100);
+  if (!limit) return BadIntParam("limit", 1, static_cast<int64_t>(AuditStore::kMaxPage));
+  filter.limit = static_cast<size_t>(*limit);
+  AuditStore audit(store.hub().db(), store.wall());
+  auto page = audit.List(filter);
+  if (!page.ok()) return StatusResponse(page.status());
+  boost::json::array entries;
+  for (const AuditEntry& e : page->entries) entries.push_back(AuditEntryJson(e));
+  return JsonResponse(boost::json::object{
+      {"entries", entries},
+      {"next", page->next > 0 ? boost::json::value(page->next) : boost::json::value(nullptr)}});
+}
+
+}  // namespace fieldbook::server

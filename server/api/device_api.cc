@@ -1,0 +1,121 @@
+#include "api/device_api.h"
+
+#include <variant>
+
+#include "api/http_json.h"
+#include "fieldbook/json.h"
+#include "store/pool_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr size_t kMaxBodyBytes = 8 * 1024;
+
+struct DeviceBody {
+  std::string rep;
+  std::string device;
+  int64_t id = 0;
+};
+
+// The body's fields among rep (required), device and id; a 400 for anything else.
+std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool device_fields) {
+  if (request.body.size() > kMaxBodyBytes) {
+    return JsonError(413, "too_large", "the body is limited to 8 KiB");
+  }
+  // SyncService parsed the body before taking the store's lock (request.json); a request that did
+  // not come through it is parsed here.
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = ReadJson(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  DeviceBody out;
+  bool has_rep = false;
+  for (const auto& kv : v.as_object()) {
+    const std::string key(kv.key());
+    const boost::json::value& f = kv.value();
+    if (key == "rep" || (device_fields && key == "device")) {
+      if (!f.is_string() || f.as_string().empty() || f.as_string().size() > 64) {
+        return JsonError(400, "invalid_field", "\"" + key + "\" must be a text of 1 to 64 bytes");
+      }
+      (key == "rep" ? out.rep : out.device) = std::string(f.as_string());
+      has_rep = has_rep || key == "rep";
+    } else if (device_fields && key == "id") {
+      if (!f.is_int64() || f.as_int64() <= 0) {
+        return JsonError(400, "invalid_field", "\"id\" must be a positive whole number");
+      }
+      out.id = f.as_int64();
+    } else {
+      return JsonError(400, "invalid_field", "unknown field \"" + key + "\"");
+    }
+  }
+  if (!has_rep) return JsonError(400, "missing_field", "missing field \"rep\"");
+  return out;
+}
+
+}  // namespace
+
+boost::json::object DeviceJson(const DeviceInfo& d) {
+  boost::json::object o{{"id", d.id},
+                        {"rep", d.rep_id},
+                        {"device", d.device},
+                        {"created", IsoTime(d.created_ms)},
+                        {"revoked", d.revoked},
+                        {"last_sync", nullptr},
+                        {"last_address", nullptr}};
+  if (d.revoked) {
+    o["revoked_at"] = d.revoked_ms > 0 ? boost::json::value(IsoTime(d.revoked_ms)) : nullptr;
+    o["revoked_by"] = d.revoked_by;
+  }
+  if (d.last_sync_ms > 0) o["last_sync"] = IsoTime(d.last_sync_ms);
+  if (!d.last_address.empty()) o["last_address"] = d.last_address;
+  return o;
+}
+
+std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const HttpRequest& request,
+                                                     const std::string& actor) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool get = request.method == "GET";
+  const bool post = request.method == "POST";
+  if (path == "/v1/admin/devices" && get) {
+    auto devices = store.ListDevices(QueryParam(request.target, "rep"));
+    if (!devices.ok()) return StatusResponse(devices.status());
+    boost::json::array out;
+    for (const DeviceInfo& d : *devices) out.push_back(DeviceJson(d));
+    return JsonResponse(boost::json::object{{"devices", out}});
+  }
+  const bool issue = path == "/v1/admin/devices";
+  const bool revoke = path == "/v1/admin/devices/revoke";
+  const bool disable = path == "/v1/admin/reps/disable";
+  const bool enable = path == "/v1/admin/reps/enable";
+  if (!issue && !revoke && !disable && !enable) return std::nullopt;
+  if (!post) return JsonError(405, "method_not_allowed", "use POST for " + path);
+  auto body = ReadBody(request, issue || revoke);
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const DeviceBody& b = std::get<DeviceBody>(body);
+  if (issue) {
+    if (b.id != 0) return JsonError(400, "invalid_field", "a new device has no id yet");
+    auto issued = store.IssueDeviceToken(b.rep, b.device, actor);
+    if (!issued.ok()) return StatusResponse(issued.status());
+    boost::json::object o = DeviceJson(issued->first);
+    o["token"] = issued->second;
+    return JsonResponse(o);
+  }
+  if (revoke) {
+    if (b.device.empty() && b.id == 0) {
+      return JsonError(400, "missing_field", "name the device (\"device\") or its \"id\"");
+    }
+    auto revoked = store.RevokeDevice(b.rep, b.device, b.id, actor);
+    if (!revoked.ok()) return StatusResponse(revoked.status());
+    return JsonResponse(DeviceJson(*revoked));
+  }
+  Status s = disable ? store.DisableRep(b.rep, actor) : store.EnableRep(b.rep, actor);
+  if (!s.ok()) return StatusResponse(s);
+  return JsonResponse(boost::json::object{{"ok", true}, {"rep", b.rep}, {"active", enable}});
+}
+
+}  // namespace fieldbook::server

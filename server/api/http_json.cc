@@ -1,0 +1,95 @@
+#include "api/http_json.h"
+
+#include <charconv>
+#include <string_view>
+#include "fieldbook/json.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+int HexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// "%E5%BC%A0+x" -> "张 x"; a malformed escape is kept as written.
+std::string PercentDecode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '+') {
+      out += ' ';
+    } else if (in[i] == '%' && i + 2 < in.size() && HexDigit(in[i + 1]) >= 0 &&
+               HexDigit(in[i + 2]) >= 0) {
+      out += static_cast<char>(HexDigit(in[i + 1]) * 16 + HexDigit(in[i + 2]));
+      i += 2;
+    } else {
+      out += in[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+HttpResponse JsonResponse(const boost::json::value& body, int status) {
+  return HttpResponse{status, "application/json", WriteJson(body), {}};
+}
+
+HttpResponse StatusResponse(const Status& s) {
+  switch (s.code()) {
+    case StatusCode::kNotFound:
+      return JsonError(404, "not_found", s.message());
+    case StatusCode::kInvalidArgument:
+      return JsonError(400, "invalid", s.message());
+    case StatusCode::kConflict:
+      return JsonError(409, "conflict", s.message());
+    case StatusCode::kRejected:
+      return JsonError(422, "rejected", s.message());
+    case StatusCode::kResourceExhausted:
+      return JsonError(413, "too_large", s.message());
+    default:
+      return JsonError(500, "internal", s.ToString());
+  }
+}
+
+std::string QueryParam(const std::string& target, const std::string& name) {
+  const size_t q = target.find('?');
+  if (q == std::string::npos) return {};
+  const std::string_view query = std::string_view(target).substr(q + 1);
+  size_t pos = 0;
+  while (pos <= query.size()) {
+    size_t amp = query.find('&', pos);
+    if (amp == std::string_view::npos) amp = query.size();
+    const std::string_view pair = query.substr(pos, amp - pos);
+    const size_t eq = pair.find('=');
+    if (PercentDecode(pair.substr(0, eq)) == name) {
+      return eq == std::string_view::npos ? "1" : PercentDecode(pair.substr(eq + 1));
+    }
+    pos = amp + 1;
+  }
+  return {};
+}
+
+std::optional<int64_t> IntParam(const std::string& target, const char* name, int64_t lo, int64_t hi,
+                                int64_t fallback) {
+  const std::string text = QueryParam(target, name);
+  if (text.empty()) return fallback;
+  int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+HttpResponse BadIntParam(const char* name, int64_t lo, int64_t hi) {
+  return JsonError(400, "invalid_field",
+                   std::string("query parameter ") + name + " must be a whole number from " +
+                       std::to_string(lo) + " to " + std::to_string(hi));
+}
+
+}  // namespace fieldbook::server

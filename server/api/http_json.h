@@ -1,0 +1,39 @@
+// The small pieces the server's JSON APIs share (admin_api, report_api, assignment_api,
+// nightly_api): a JSON reply, a store Status as a JSON error, and query parameters read from a
+// request target. JsonError itself lives with the transport (http_types.h).
+//
+// Thread safety: pure functions; call from any thread.
+#ifndef FIELDBOOK_SERVER_HTTP_JSON_H_
+#define FIELDBOOK_SERVER_HTTP_JSON_H_
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "fieldbook/status.h"
+#include "http/http_types.h"
+
+namespace fieldbook::server {
+
+// `body` serialized, as application/json with `status`.
+HttpResponse JsonResponse(const boost::json::value& body, int status = 200);
+
+// A store Status as a JSON error: kNotFound 404, kInvalidArgument 400, kConflict 409,
+// kRejected 422, kResourceExhausted 413, anything else 500.
+HttpResponse StatusResponse(const Status& status);
+
+// The percent-decoded value of query parameter `name` in `target`; "1" for a bare "?name";
+// "" when absent.
+std::string QueryParam(const std::string& target, const std::string& name);
+
+// A whole number in [lo, hi] from query parameter `name`: `fallback` when absent or empty;
+// nullopt when malformed or out of range (answer it with BadIntParam).
+std::optional<int64_t> IntParam(const std::string& target, const char* name, int64_t lo, int64_t hi,
+                                int64_t fallback);
+// The 400 for a query parameter IntParam refused, naming it and its range.
+HttpResponse BadIntParam(const char* name, int64_t lo, int64_t hi);
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_HTTP_JSON_H_

@@ -1,0 +1,101 @@
+// SyncService: what the server does with each HTTP request. Routes:
+//   POST /v1/sync     a rep's device pushes one change set and pulls the next page (Cap'n Proto
+//                     SyncRequest -> SyncResponse, Content-Type application/x-fieldbook-sync)
+//   GET  /v1/whoami   the rep (or manager) a token belongs to: {"rep","name","role"}
+//   GET  /healthz     liveness and the hub's sequence number
+//   GET  /metrics     Prometheus text
+//   /v1/admin/...     the managers' JSON API (admin_api.h); GET /v1/conflicts for reps
+//   /v1/pool...       the public pool for reps; /v1/admin/{assignment,pool}... (assignment_api.h)
+//   GET /v1/reports/  grading reports for a rep's device, scoped to that rep (report_api.h)
+//   /, /console/...   the manager's console's files (console_assets.h), without authentication
+//   /v1/admin/{login,logout,session}   console sessions (console_api.h)
+// The /v1/admin/ routes and /v1/whoami take a manager's bearer token or a console session cookie
+// (then, for any method but GET and HEAD, with its X-CSRF-Token: 403 `csrf` otherwise).
+// Errors are JSON bodies: 401 missing, unknown or revoked token or disabled rep; 403 wrong role;
+// 400 malformed input; 409 a set id reused by another device; 413 over a size limit; 500 a bug
+// (logged).
+//
+// Admit() judges a request on its header, before its body is read: unknown routes are 404, a
+// missing or bad token 401, a manager on /v1/sync 403 — none of them costs a body read. It also
+// picks the route's body limit: the sync limit (DecodeLimits::max_message_bytes) for /v1/sync,
+// json_body_limit for the JSON APIs, nothing for /healthz and /metrics. JSON bodies are parsed
+// before the store's lock is taken (HttpRequest::json). GET /healthz never waits for the store:
+// when the store is busy it answers with the last sequence number it read ("store":"busy").
+//
+// Thread safety: Admit and Handle are called from many worker threads; the store is used under
+// one mutex (SQLite has one writer anyway, and a sync is a few milliseconds); the time requests
+// wait for it is recorded in Metrics.
+#ifndef FIELDBOOK_SERVER_SYNC_SERVICE_H_
+#define FIELDBOOK_SERVER_SYNC_SERVICE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "api/console_api.h"
+#include "api/console_assets.h"
+#include "api/import_api.h"
+#include "fieldbook/change_set_codec.h"
+#include "http/http_types.h"
+#include "http/metrics.h"
+#include "store/device_activity.h"
+#include "store/server_store.h"
+#include "store/verification_store.h"
+
+namespace fieldbook::server {
+
+inline constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
+
+struct SyncServiceOptions {
+  size_t default_page_rows = 1000;
+  size_t max_page_rows = 5000;
+  DecodeLimits limits;                // on what a device may send
+  size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies
+  ImportApiOptions import;            // spreadsheet uploads (import_api.h)
+  VerificationOptions verification;   // replica verification (verification_store.h)
+  // Devices' last syncs are written at most this often (device_activity.h), before a manager
+  // lists devices, and at shutdown.
+  int64_t device_flush_interval_ms = 30000;
+  ConsoleOptions console;  // console sessions and login back-off (console_api.h)
+  // The console's files; null: console paths answer 404 `console_not_installed`.
+  std::shared_ptr<const ConsoleAssets> console_assets;
+};
+
+class SyncService final : public RequestHandler {
+ public:
+  SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
+              SyncServiceOptions options = {});
+  ~SyncService() override;  // writes the devices' last syncs not written yet
+  HttpAdmission Admit(const HttpRequest& head) override;
+  HttpResponse Handle(const HttpRequest& request) override;
+
+  // Holds the store's lock until the returned lock is released: what a long sync or admin
+  // action does to everyone else (tests use it to prove who does not wait).
+  std::unique_lock<std::mutex> LockStoreForTesting() { return LockStore(); }
+
+ private:
+  HttpResponse HandleSync(const HttpRequest& request, const Principal& rep);
+  HttpResponse Health();
+  // Call with mu_ held. A bearer token, else (when `sessions`) a console session cookie, which
+  // sets *by_session.
+  Result<std::optional<Principal>> Authenticate(const HttpRequest& request, bool sessions,
+                                                bool* by_session);
+  void FlushDeviceActivity(bool force);  // with mu_ held
+  // mu_, with the wait recorded in metrics_.
+  std::unique_lock<std::mutex> LockStore();
+
+  ServerStore& store_;
+  Metrics& metrics_;
+  WallClock& wall_;
+  SyncServiceOptions options_;
+  std::mutex mu_;  // guards store_
+  DeviceActivity activity_;
+  std::unique_ptr<ConsoleApi> console_;
+  std::atomic<int64_t> last_seq_{-1};  // the hub sequence /healthz last read (-1: none yet)
+};
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_SYNC_SERVICE_H_

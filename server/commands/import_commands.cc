@@ -1,0 +1,214 @@
+#include "commands/import_commands.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "commands/command_actor.h"
+#include "commands/server_commands.h"
+#include "fieldbook/json.h"
+#include "import/table_export.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+int Fail(const std::string& what, const Status& s) {
+  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
+  return 1;
+}
+
+// A progress bar on stderr: "[#########.........] 45%  12,345 rows".
+void DrawProgress(const ImportProgress& p) {
+  const double share =
+      p.total_bytes > 0 ? static_cast<double>(p.bytes) / static_cast<double>(p.total_bytes) : 0;
+  const int width = 30;
+  const int filled = static_cast<int>(share * width);
+  std::string bar(static_cast<size_t>(width), '.');
+  for (int i = 0; i < filled && i < width; ++i) bar[static_cast<size_t>(i)] = '#';
+  std::fprintf(stderr, "\r[%s] %3d%%  %lld rows%s", bar.c_str(), static_cast<int>(share * 100),
+               static_cast<long long>(p.rows), p.done ? "\n" : "");
+  std::fflush(stderr);
+}
+
+void PrintReport(const ImportReport& r) {
+  std::printf("%s %s from %s (%s): %lld rows\n", r.dry_run ? "dry run: import" : "imported",
+              r.kind.c_str(), r.file.c_str(), r.format.c_str(), static_cast<long long>(r.rows));
+  for (const std::string& n : r.notes) std::printf("  note: %s\n", n.c_str());
+  if (!r.ignored_columns.empty()) {
+    std::string cols;
+    for (const auto& c : r.ignored_columns) cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
+    std::printf("  columns not imported: %s (map them with --mapping)\n", cols.c_str());
+  }
+  const char* would = r.dry_run ? "would be " : "";
+  std::printf("  %s%lld new, %s%lld updated, %lld unchanged (imported before), %lld rejected\n",
+              would, static_cast<long long>(r.created), would, static_cast<long long>(r.updated),
+              static_cast<long long>(r.unchanged), static_cast<long long>(r.rejected));
+  if (r.kind == "orders") {
+    std::printf("  order lines: %s%lld new, %lld imported before\n", would,
+                static_cast<long long>(r.lines_created), static_cast<long long>(r.lines_unchanged));
+  }
+  if (r.duplicates_skipped + r.merged + r.flagged > 0) {
+    std::printf("  possible duplicates: %lld skipped, %lld merged, %lld flagged\n",
+                static_cast<long long>(r.duplicates_skipped), static_cast<long long>(r.merged),
+                static_cast<long long>(r.flagged));
+  }
+  if (r.kind == "customers") {
+    std::printf("  placement: ");
+    for (const auto& [rep, n] : r.per_rep)
+      std::printf("%s %lld, ", rep.c_str(), static_cast<long long>(n));
+    std::printf("public pool %lld\n", static_cast<long long>(r.pooled));
+  }
+  if (!r.issues.empty()) {
+    std::printf("rows with problems (%lld%s):\n", static_cast<long long>(r.issues_total),
+                r.issues_total > static_cast<int64_t>(r.issues.size()) ? ", the first listed" : "");
+    for (const ImportIssue& i : r.issues) {
+      std::printf("  row %lld%s%s: %s: %s%s%s\n", static_cast<long long>(i.row),
+                  i.column.empty() ? "" : ", column ", i.column.c_str(), i.level.c_str(),
+                  i.reason.c_str(), i.value.empty() ? "" : " — value: ", i.value.c_str());
+    }
+  }
+  if (!r.placements.empty()) {
+    std::printf("who gets each new customer:\n");
+    for (const ImportPlacement& p : r.placements) {
+      std::printf("  row %lld  %-24s -> %-16s %s\n", static_cast<long long>(p.row), p.name.c_str(),
+                  p.rep.empty() ? "(pool)" : p.rep.c_str(), p.how.c_str());
+    }
+  }
+  if (r.dry_run) {
+    std::printf("dry run: nothing was written; run again without --dry-run to import\n");
+  } else {
+    std::printf("done in %lld batch(es); devices receive the changes at their next sync%s\n",
+                static_cast<long long>(r.batches), r.regraded ? "; grades recomputed" : "");
+  }
+}
+
+}  // namespace
+
+boost::json::object ImportReportJson(const ImportReport& r) {
+  boost::json::array notes, ignored, issues, placements;
+  for (const auto& n : r.notes) notes.push_back(boost::json::string(n));
+  for (const auto& c : r.ignored_columns) ignored.push_back(boost::json::string(c));
+  for (const ImportIssue& i : r.issues) {
+    issues.push_back(boost::json::object{{"row", i.row},
+                                         {"column", i.column},
+                                         {"value", i.value},
+                                         {"reason", i.reason},
+                                         {"level", i.level}});
+  }
+  for (const ImportPlacement& p : r.placements) {
+    placements.push_back(boost::json::object{
+        {"row", p.row},
+        {"customer_id", p.customer_id},
+        {"name", p.name},
+        {"rep", p.rep.empty() ? boost::json::value(nullptr) : boost::json::value(p.rep)},
+        {"how", p.how}});
+  }
+  boost::json::object per_rep;
+  for (const auto& [rep, n] : r.per_rep) per_rep[rep] = n;
+  return boost::json::object{{"kind", r.kind},
+                             {"file", r.file},
+                             {"format", r.format},
+                             {"dry_run", r.dry_run},
+                             {"rows", r.rows},
+                             {"created", r.created},
+                             {"updated", r.updated},
+                             {"unchanged", r.unchanged},
+                             {"rejected", r.rejected},
+                             {"duplicates_skipped", r.duplicates_skipped},
+                             {"merged", r.merged},
+                             {"flagged", r.flagged},
+                             {"lines_created", r.lines_created},
+                             {"lines_unchanged", r.lines_unchanged},
+                             {"pooled", r.pooled},
+                             {"per_rep", per_rep},
+                             {"batches", r.batches},
+                             {"regraded", r.regraded},
+                             {"notes", notes},
+                             {"ignored_columns", ignored},
+                             {"issues_total", r.issues_total},
+                             {"issues", issues},
+                             {"placements", placements}};
+}
+
+Result<ImportOptions> MakeImportOptions(const ImportArgs& args) {
+  ImportOptions o;
+  FB_ASSIGN_OR_RETURN(o.kind, ParseImportKind(args.kind));
+  FB_ASSIGN_OR_RETURN(o.sheet.encoding, ParseEncoding(args.encoding));
+  FB_ASSIGN_OR_RETURN(o.on_duplicate, ParseOnDuplicate(args.on_duplicate));
+  o.sheet.sheet = args.sheet;
+  o.dry_run = args.dry_run;
+  o.today = args.today;
+  o.batch_rows = args.batch_rows;
+  if (!args.mapping.empty()) {
+    std::ifstream in(args.mapping, std::ios::binary);
+    if (!in) return Status::NotFound("cannot open the mapping file " + args.mapping);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > (1u << 20)) {
+      return Status::InvalidArgument("the mapping file is larger than 1 MiB");
+    }
+    FB_ASSIGN_OR_RETURN(o.mapping, ParseMapping(o.kind, text.str()));
+  }
+  return o;
+}
+
+int RunImportCommand(const std::string& db, const ImportArgs& args) {
+  auto options = MakeImportOptions(args);
+  if (!options.ok()) return Fail("import", options.status());
+  options->path = args.file;
+  options->actor = CommandActor();
+  if (const char* kill = std::getenv("FIELDBOOK_TEST_IMPORT_KILL_AFTER_BATCHES")) {
+    options->kill_after_batches = std::atoll(kill);
+  }
+  if (args.progress && !args.json && isatty(STDERR_FILENO)) options->progress = DrawProgress;
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("import", opened.status());
+  auto report = RunImport(*(*opened)->store, (*opened)->wall, *options);
+  if (!report.ok()) return Fail("import " + args.kind + " " + args.file, report.status());
+  if (args.json) {
+    std::cout << WriteJson(ImportReportJson(*report)) << "\n";
+  } else {
+    PrintReport(*report);
+  }
+  return 0;
+}
+
+int RunExportCommand(const std::string& db, const ExportArgs& args) {
+  TableExportOptions o;
+  auto kind = ParseImportKind(args.kind);
+  if (!kind.ok()) return Fail("export", kind.status());
+  o.kind = *kind;
+  o.format = args.format;
+  o.rep = args.rep;
+  o.territory = args.territory;
+  if (o.format != "csv" && o.format != "xlsx") {
+    return Fail("export", Status::InvalidArgument("--format must be csv or xlsx"));
+  }
+  if (o.format == "xlsx" && args.out.empty()) {
+    return Fail("export", Status::InvalidArgument("an xlsx export needs --out FILE"));
+  }
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("export", opened.status());
+  Result<TableExportResult> result = TableExportResult{};
+  if (o.format == "xlsx") {
+    result = ExportTableXlsx(*(*opened)->store, o, args.out);
+  } else if (args.out.empty()) {
+    result = ExportTableCsv(*(*opened)->store, o, std::cout);
+  } else {
+    std::ofstream out(args.out, std::ios::binary | std::ios::trunc);
+    if (!out) return Fail("export", Status::Io("cannot write " + args.out));
+    result = ExportTableCsv(*(*opened)->store, o, out);
+  }
+  if (!result.ok()) return Fail("export " + args.kind, result.status());
+  if (!args.out.empty()) {
+    std::fprintf(stderr, "exported %lld %s to %s\n", static_cast<long long>(result->rows),
+                 args.kind.c_str(), args.out.c_str());
+  }
+  return 0;
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,268 @@
+#include "commands/nightly_commands.h"
+
+#include <signal.h>
+
+#include <atomic>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "commands/command_actor.h"
+#include "fieldbook/json.h"
+#include "http/log.h"
+#include "nightly/nightly_report.h"
+#include "nightly/nightly_runner.h"
+#include "nightly/nightly_scheduler.h"
+#include "nightly/nightly_steps.h"
+#include "store/backup.h"
+#include "store/db_check.h"
+#include "store/nightly_store.h"
+#include "store/server_store.h"
+
+namespace fieldbook::server {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int Fail(const std::string& what, const Status& s) {
+  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
+  return 1;
+}
+
+Status CheckSettings(const NightlySettings& settings) {
+  if (settings.retention_days < 0) return Status::InvalidArgument("--retention-days must be >= 0");
+  if (settings.push_answers_days < 0) {
+    return Status::InvalidArgument("--push-answers-days must be >= 0");
+  }
+  if (settings.backup_keep < 1) return Status::InvalidArgument("--backup-keep must be >= 1");
+  if (settings.lease_seconds < 1) return Status::InvalidArgument("--lease-seconds must be >= 1");
+  return Status::Ok();
+}
+
+NightlyConfig ConfigFor(const std::string& db, const NightlySettings& settings) {
+  NightlyConfig config;
+  config.compact.retention_days = settings.retention_days;
+  config.compact.push_answers_days = settings.push_answers_days;
+  config.backup.dir = settings.backup_dir.empty()
+                          ? (fs::absolute(db).parent_path() / "backups").string()
+                          : settings.backup_dir;
+  config.backup.keep = settings.backup_keep;
+  return config;
+}
+
+Result<std::unique_ptr<ServerStore>> OpenExisting(const std::string& db, WallClock& wall) {
+  if (db.empty()) return Status::InvalidArgument("--db is required");
+  FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));  // missing, empty, foreign: refused
+  (void)check;
+  return ServerStore::Open(db, wall);
+}
+
+// FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER=<step>: pause after that step so a test can kill the run.
+std::function<void(const std::string&)> TestPauseHook() {
+  const char* env = std::getenv("FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER");
+  if (env == nullptr || *env == '\0') return {};
+  return [pause_after = std::string(env)](const std::string& step) {
+    if (step != pause_after) return;
+    std::fprintf(stderr, "nightly: paused after %s\n", step.c_str());
+    std::fflush(stderr);
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+  };
+}
+
+// SIGINT/SIGTERM set `stop` (the run finishes its current batch, records itself as interrupted
+// and releases the lease) instead of killing the process mid-step.
+class StopOnSignal {
+ public:
+  explicit StopOnSignal(std::atomic<bool>& stop) : stop_(stop) {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, &previous_);
+    watcher_ = std::thread([this] {
+      const timespec tick{0, 100 * 1000 * 1000};
+      while (!done_) {
+        if (sigtimedwait(&signals_, nullptr, &tick) > 0) stop_ = true;
+      }
+    });
+  }
+  ~StopOnSignal() {
+    done_ = true;
+    watcher_.join();
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+
+ private:
+  std::atomic<bool>& stop_;
+  std::atomic<bool> done_{false};
+  sigset_t signals_{}, previous_{};
+  std::thread watcher_;
+};
+
+}  // namespace
+
+int RunNightly(const std::string& db, const NightlySettings& settings, bool json) {
+  Status valid = CheckSettings(settings);
+  if (!valid.ok()) return Fail("nightly", valid);
+  SystemWallClock wall;
+  auto store = OpenExisting(db, wall);
+  if (!store.ok()) return Fail("nightly", store.status());
+  std::atomic<bool> stop{false};
+  StopOnSignal on_signal(stop);
+  RunnerOptions options;
+  options.holder = ProcessHolderName();
+  options.trigger = "manual";
+  options.lease = std::chrono::seconds(settings.lease_seconds);
+  options.utc_offset = SystemUtcOffsetMs;
+  options.stop = &stop;
+  options.after_step = TestPauseHook();
+  NightlyRunner runner(**store, wall, DefaultNightlySteps(ConfigFor(db, settings)), options);
+  auto run = runner.Run();
+  if (!run.ok()) return Fail("nightly", run.status());
+  if (json) {
+    std::cout << WriteJson(NightlyRunJson(*run)) << "\n";
+  } else {
+    std::cout << NightlyRunText(*run);
+  }
+  return run->status == "succeeded" ? 0 : 1;
+}
+
+int RunNightlyReport(const std::string& db, int last, bool json) {
+  SystemWallClock wall;
+  auto store = OpenExisting(db, wall);
+  if (!store.ok()) return Fail("nightly report", store.status());
+  NightlyStore nightly(**store);
+  auto runs = nightly.Runs(static_cast<size_t>(std::max(last, 1)));
+  if (!runs.ok()) return Fail("nightly report", runs.status());
+  if (json) {
+    boost::json::array out;
+    for (const NightlyRunRecord& r : *runs) out.push_back(NightlyRunJson(r));
+    std::cout << WriteJson(boost::json::object{{"runs", out}}) << "\n";
+    return 0;
+  }
+  if (runs->empty()) std::cout << "no nightly run yet\n";
+  for (size_t i = 0; i < runs->size(); ++i) {
+    std::cout << (i > 0 ? "\n" : "") << NightlyRunText((*runs)[i]);
+  }
+  return 0;
+}
+
+int RunBackup(const std::string& db, const NightlySettings& settings, bool json) {
+  Status valid = CheckSettings(settings);
+  if (!valid.ok()) return Fail("backup", valid);
+  SystemWallClock wall;
+  {
+    auto store = OpenExisting(db, wall);  // also upgrades an older schema before copying
+    if (!store.ok()) return Fail("backup", store.status());
+  }
+  const NightlyConfig config = ConfigFor(db, settings);
+  auto info = WriteBackup(db, config.backup, wall.NowMs());
+  if (!info.ok()) return Fail("backup", info.status());
+  if (json) {
+    boost::json::array removed;
+    for (const std::string& f : info->removed) removed.push_back(boost::json::string(f));
+    std::cout << WriteJson(boost::json::object{{"file", info->file},
+                                               {"bytes", info->bytes},
+                                               {"seconds", info->seconds},
+                                               {"removed", removed}})
+              << "\n";
+    return 0;
+  }
+  std::printf("backed up %s to %s (%lld bytes, integrity ok) in %.2f s; %zu older removed\n",
+              db.c_str(), info->file.c_str(), static_cast<long long>(info->bytes), info->seconds,
+              info->removed.size());
+  return 0;
+}
+
+int RunRestore(const std::string& backup_file, const std::string& db, bool force) {
+  if (db.empty()) return Fail("restore", Status::InvalidArgument("--db is required"));
+  SystemWallClock wall;
+  RestoreOptions options;
+  options.force = force;
+  options.actor = CommandActor();
+  auto info = RestoreBackup(backup_file, db, options, wall);
+  if (!info.ok()) return Fail("restore", info.status());
+  std::cout << "restored " << backup_file << " into " << db << " (schema version "
+            << info->schema_version << ")\n";
+  if (!info->safety_copy.empty()) {
+    std::cout << "the database it replaced is kept as " << info->safety_copy << "; "
+              << info->audit_carried
+              << " audit entries written after the backup were carried over\n";
+  }
+  if (!info->audit_problem.empty()) {
+    std::cerr << "fieldbook-server: restore: warning: the replaced database's audit entries could "
+                 "not be carried over: "
+              << info->audit_problem << "\n";
+  }
+  std::cout << "every device rebuilds from the restored data at its next sync, after pushing what "
+               "it has not synced (history floor "
+            << info->history_floor << ")\n";
+  return 0;
+}
+
+struct ServeNightly::State {
+  SystemWallClock wall;
+  std::unique_ptr<ServerStore> store;  // used on the scheduler's thread only
+  NightlySettings settings;
+  NightlyConfig config;
+  std::string holder;
+  std::unique_ptr<NightlyScheduler> scheduler;
+};
+
+ServeNightly::ServeNightly(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+ServeNightly::~ServeNightly() { Stop(); }
+
+void ServeNightly::Stop() {
+  if (state_ && state_->scheduler) state_->scheduler->Stop();
+}
+
+Result<std::unique_ptr<ServeNightly>> ServeNightly::Start(const std::string& db,
+                                                          const NightlySettings& settings) {
+  if (settings.at == "off") return std::unique_ptr<ServeNightly>();
+  FB_RETURN_IF_ERROR(CheckSettings(settings));
+  FB_ASSIGN_OR_RETURN(int minute, ParseTimeOfDay(settings.at));
+  auto state = std::make_unique<State>();
+  // `serve` checked the file before opening its own store; checking it again here would open and
+  // close the file outside SQLite, which drops this process's locks on it (see db_check.h).
+  FB_ASSIGN_OR_RETURN(state->store, ServerStore::Open(db, state->wall));
+  state->settings = settings;
+  state->config = ConfigFor(db, settings);
+  state->holder = ProcessHolderName();
+  State* s = state.get();
+  ScheduleOptions schedule;
+  schedule.at_minute = minute;
+  auto history = [s]() -> Result<RunHistory> {
+    NightlyStore nightly(*s->store);
+    RunHistory h;
+    FB_ASSIGN_OR_RETURN(h.last_started_ms, nightly.LastStartedMs());
+    FB_ASSIGN_OR_RETURN(h.last_finished_start_ms, nightly.LastFinishedStartMs());
+    return h;
+  };
+  auto run = [s](const std::atomic<bool>& stop) -> Status {
+    RunnerOptions options;
+    options.holder = s->holder;
+    options.trigger = "schedule";
+    options.lease = std::chrono::seconds(s->settings.lease_seconds);
+    options.utc_offset = SystemUtcOffsetMs;
+    options.stop = &stop;
+    NightlyRunner runner(*s->store, s->wall, DefaultNightlySteps(s->config), options);
+    auto finished = runner.Run();
+    return finished.ok() ? Status::Ok() : finished.status();
+  };
+  state->scheduler =
+      std::make_unique<NightlyScheduler>(state->wall, SystemUtcOffsetMs, schedule, history, run);
+  state->scheduler->Start();
+  LogEvent("info", "nightly_scheduled",
+           {{"at", settings.at},
+            {"retention_days", std::to_string(settings.retention_days)},
+            {"backup_dir", state->config.backup.dir}});
+  return std::unique_ptr<ServeNightly>(new ServeNightly(std::move(state)));
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,421 @@
+#include "commands/server_commands.h"
+
+#include <signal.h>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <sstream>
+
+#include "api/sync_service.h"
+#include "commands/command_actor.h"
+#include "fieldbook/json.h"
+#include "http/log.h"
+#include "http/metrics.h"
+#include "store/backup.h"
+#include "store/db_check.h"
+#include "store/grading_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+int Fail(const std::string& what, const Status& s) {
+  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
+  return 1;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
+  if (db.empty()) return Status::InvalidArgument("--db is required");
+  if (create) {
+    FB_RETURN_IF_ERROR(PrepareNewServerFile(db));
+  } else {
+    FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));
+    (void)check;
+  }
+  auto opened = std::make_unique<Opened>();
+  FB_ASSIGN_OR_RETURN(opened->store, ServerStore::Open(db, opened->wall));
+  return opened;
+}
+
+int RunInit(const std::string& db) {
+  auto opened = OpenStore(db, /*create=*/true);
+  if (!opened.ok()) return Fail("init", opened.status());
+  std::cout << "initialised " << db << "\n";
+  return 0;
+}
+
+int RunServe(const ServeOptions& options) {
+  // Never serve a file that is not a healthy server database: answering "healthy" from an empty
+  // one, or 500s from a damaged one, hides the damage from the operator.
+  auto checked = CheckServerFile(options.db, options.start_check_ms);
+  if (!checked.ok()) return Fail("serve", checked.status());
+  if (!checked->note.empty()) LogEvent("warn", "start_check", {{"note", checked->note}});
+  auto opened = OpenStore(options.db);
+  if (!opened.ok()) return Fail("serve", opened.status());
+  auto serve_lock = ServeLock::AcquireShared(options.db);  // `restore` refuses while held
+  if (!serve_lock.ok()) return Fail("serve", serve_lock.status());
+  Metrics metrics;
+  SyncServiceOptions sync_options;
+  sync_options.default_page_rows = options.page_rows;
+  sync_options.limits.max_message_bytes = options.http.body_limit;
+  sync_options.json_body_limit = options.json_body_limit;
+  sync_options.console.session_ttl_ms = options.console_session_s * 1000;
+  const std::string console_dir =
+      options.console_dir.empty() ? ConsoleAssets::DefaultDir() : options.console_dir;
+  if (!console_dir.empty()) {
+    auto assets = ConsoleAssets::Load(console_dir);
+    if (!assets.ok()) return Fail("serve", assets.status());
+    sync_options.console_assets = *assets;
+  } else {
+    LogEvent("warn", "console_not_installed",
+             {{"note", "no console files beside the binary; /console/ answers 404"}});
+  }
+  SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
+
+  // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto server = HttpServer::Start(options.http, service, metrics);
+  if (!server.ok()) return Fail("serve", server.status());
+  const uint16_t port = (*server)->port();
+  if (!options.port_file.empty()) {
+    const std::string tmp = options.port_file + ".tmp";
+    std::ofstream(tmp) << port << "\n";
+    std::rename(tmp.c_str(), options.port_file.c_str());  // appears complete or not at all
+  }
+  auto nightly = ServeNightly::Start(options.db, options.nightly);  // after the signal mask
+  if (!nightly.ok()) return Fail("serve", nightly.status());
+  LogEvent("info", "serving",
+           {{"db", options.db}, {"page_rows", std::to_string(options.page_rows)}});
+  std::cout << "listening on " << options.http.address << ":" << port << std::endl;
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  LogEvent("info", "shutting_down", {{"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+  if (*nightly) (*nightly)->Stop();  // a run in progress stops at its next checkpoint
+  (*server)->Shutdown();
+  (*server)->Wait();
+  LogEvent("info", "stopped");
+  return 0;
+}
+
+int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("rep add", opened.status());
+  auto added = (*opened)->store->AddRep(rep, CommandActor());
+  if (!added.ok()) return Fail("rep add", added.status());
+  if (json) {
+    std::cout << WriteJson(boost::json::object{
+                     {"id", added->first}, {"role", rep.role}, {"token", added->second}})
+              << "\n";
+  } else {
+    std::cout << rep.role << " " << added->first << " added\n"
+              << "device token (shown once, keep it safe): " << added->second << "\n";
+  }
+  return 0;
+}
+
+int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
+                    const std::string& city) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("territory add", opened.status());
+  auto id = (*opened)->store->AddTerritory(name, region, city);
+  if (!id.ok()) return Fail("territory add", id.status());
+  std::cout << *id << "\n";
+  return 0;
+}
+
+int RunTerritoryList(const std::string& db, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("territory list", opened.status());
+  auto list = (*opened)->store->ListTerritories();
+  if (!list.ok()) return Fail("territory list", list.status());
+  boost::json::array out;
+  for (const TerritoryInfo& t : *list) {
+    if (json) {
+      out.push_back(boost::json::object{{"id", t.id},
+                                        {"name", t.name},
+                                        {"region", t.region},
+                                        {"city", t.city},
+                                        {"rep", t.rep_id},
+                                        {"customers", t.customers}});
+    } else {
+      std::printf("%-20s %-16s %6lld customers  %s\n", t.id.c_str(),
+                  t.rep_id.empty() ? "(no rep)" : t.rep_id.c_str(),
+                  static_cast<long long>(t.customers), t.name.c_str());
+    }
+  }
+  if (json) std::cout << WriteJson(out) << "\n";
+  return 0;
+}
+
+int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep,
+                       const std::string& reason) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("territory assign", opened.status());
+  Status s = (*opened)->store->AssignTerritory(territory, rep, CommandActor(), reason);
+  if (!s.ok()) return Fail("territory assign", s);
+  std::cout << "territory " << territory << " assigned to " << rep
+            << "; devices pick the change up at their next sync\n";
+  return 0;
+}
+
+int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to,
+                        const std::string& reason) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("customer reassign", opened.status());
+  Status s = (*opened)->store->ReassignCustomer(customer, to, CommandActor(), reason);
+  if (!s.ok()) return Fail("customer reassign", s);
+  std::cout << "customer " << customer << " reassigned to " << to << "\n";
+  return 0;
+}
+
+int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("conflicts list", opened.status());
+  auto list = (*opened)->store->ListConflicts(owner, !all);
+  if (!list.ok()) return Fail("conflicts list", list.status());
+  boost::json::array out;
+  for (const Conflict& c : *list) {
+    boost::system::error_code ec;
+    if (json) {
+      out.push_back(boost::json::object{{"id", c.id},
+                                        {"customer", c.customer_id},
+                                        {"table", c.table},
+                                        {"row", c.row_id},
+                                        {"column", c.column},
+                                        {"kind", c.kind},
+                                        {"value", ReadJson(c.value_json, ec)},
+                                        {"from_rep", c.from_rep},
+                                        {"owner_rep", c.owner_rep},
+                                        {"status", c.status}});
+    } else {
+      std::printf("#%lld %s %s.%s of %s = %s (by %s at %s; owner now %s)\n",
+                  static_cast<long long>(c.id), c.status.c_str(), c.table.c_str(), c.column.c_str(),
+                  c.customer_id.c_str(), c.value_json.c_str(), c.from_rep.c_str(),
+                  c.hlc.ToString().c_str(), c.owner_rep.c_str());
+    }
+  }
+  if (json) std::cout << WriteJson(out) << "\n";
+  return 0;
+}
+
+int RunConflictResolve(const std::string& db, int64_t id, const std::string& action,
+                       const std::string& reason) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("conflicts resolve", opened.status());
+  Status s = (*opened)->store->ResolveConflict(id, action, CommandActor(), reason);
+  if (!s.ok()) return Fail("conflicts resolve", s);
+  std::cout << "conflict " << id << (action == "apply" ? " applied" : " dismissed") << "\n";
+  return 0;
+}
+
+int RunExport(const std::string& db, const std::string& rep, const std::string& out_path) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("export", opened.status());
+  if (out_path.empty() || out_path == "-") {
+    Status s = (*opened)->store->ExportForRep(rep, std::cout);
+    return s.ok() ? 0 : Fail("export", s);
+  }
+  std::ofstream out(out_path);
+  if (!out) return Fail("export", Status::Io("cannot write " + out_path));
+  Status s = (*opened)->store->ExportForRep(rep, out);
+  return s.ok() ? 0 : Fail("export", s);
+}
+
+int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json) {
+  auto opened = OpenStore(db, /*create=*/true);
+  if (!opened.ok()) return Fail("seed-demo", opened.status());
+  auto report = SeedDemo(*(*opened)->store, (*opened)->wall, options);
+  if (!report.ok()) return Fail("seed-demo", report.status());
+  if (json) {
+    boost::json::array reps;
+    for (const DemoRep& r : report->reps) {
+      reps.push_back(boost::json::object{{"id", r.id},
+                                         {"name", r.name},
+                                         {"role", r.role},
+                                         {"token", r.token},
+                                         {"customers", r.customers}});
+    }
+    std::cout << WriteJson(boost::json::object{{"reps", reps},
+                                               {"customers", report->customers},
+                                               {"visits", report->visits},
+                                               {"orders", report->orders},
+                                               {"order_lines", report->order_lines}})
+              << "\n";
+    return 0;
+  }
+  std::printf(
+      "demo data: %d customers, %d contacts, %d visits, %d orders (%d lines), %d tasks, "
+      "%d feedback\n",
+      report->customers, report->contacts, report->visits, report->orders, report->order_lines,
+      report->tasks, report->feedback);
+  std::printf("device tokens (shown once):\n");
+  for (const DemoRep& r : report->reps) {
+    std::printf("  %-16s %-8s %5d customers  %s  %s\n", r.id.c_str(), r.role.c_str(), r.customers,
+                r.token.c_str(), r.name.c_str());
+  }
+  return 0;
+}
+
+int RunHistoryTrim(const std::string& db, uint64_t before_seq) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("history trim", opened.status());
+  auto floor = (*opened)->store->TrimHistory(before_seq, /*applied_before_ms=*/0);
+  if (!floor.ok()) return Fail("history trim", floor.status());
+  std::cout << "history before sequence " << *floor
+            << " forgotten; devices with an older cursor will rebuild from a snapshot\n";
+  return 0;
+}
+
+namespace {
+
+Result<int32_t> TodayOr(const std::string& today) {
+  SystemWallClock wall;
+  return DayOrToday(today, wall);
+}
+
+std::string Yuan(int64_t cents) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", static_cast<double>(cents) / 100.0);
+  return buf;
+}
+
+}  // namespace
+
+int RunGradingShow(const std::string& db) {
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("grading show", opened.status());
+  GradingStore grading(*(*opened)->store);
+  auto rules = grading.CurrentRules();
+  if (!rules.ok()) return Fail("grading show", rules.status());
+  std::cout << GradingStore::RulesJson(*rules) << "\n";
+  if (rules->second == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
+  return 0;
+}
+
+int RunGradingSet(const std::string& db, const std::string& file) {
+  std::ifstream in(file);
+  if (!in) return Fail("grading set", Status::NotFound("cannot read " + file));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("grading set", opened.status());
+  GradingStore grading(*(*opened)->store);
+  auto version = grading.SetRules(text.str(), CommandActor());
+  if (!version.ok()) return Fail("grading set", version.status());
+  std::cout
+      << "grading rules version " << *version
+      << " in force; run `fieldbook-server grade` (or wait for the nightly job) to apply them\n";
+  return 0;
+}
+
+int RunGrade(const std::string& db, const std::string& today) {
+  auto day = TodayOr(today);
+  if (!day.ok()) return Fail("grade", day.status());
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("grade", opened.status());
+  GradingStore grading(*(*opened)->store);
+  auto run = grading.GradeAll(*day);
+  if (!run.ok()) return Fail("grade", run.status());
+  std::printf(
+      "graded %d customers as of %s with rules version %d in %.2f s; %d grades moved "
+      "(run %lld)\n",
+      run->customers, run->today.c_str(), run->rules_version, run->seconds, run->changed,
+      static_cast<long long>(run->run_id));
+  return 0;
+}
+
+int RunReport(const std::string& db, const std::string& kind, const std::string& rep, bool csv,
+              const std::string& today) {
+  auto day = TodayOr(today);
+  if (!day.ok()) return Fail("report", day.status());
+  auto opened = OpenStore(db);
+  if (!opened.ok()) return Fail("report", opened.status());
+  if (!rep.empty() && !(*opened)->store->RepExists(rep)) {
+    return Fail("report", Status::NotFound("no rep " + rep));
+  }
+  GradingStore grading(*(*opened)->store);
+  const char* sep = csv ? "," : "  ";
+  if (kind == "tiers") {
+    auto tiers = grading.Tiers(rep);
+    if (!tiers.ok()) return Fail("report", tiers.status());
+    if (csv) std::cout << "tier,customers\n";
+    for (const TierCount& t : *tiers) std::cout << t.tier << sep << t.customers << "\n";
+    return 0;
+  }
+  if (kind == "movement") {
+    auto m = grading.Movement(rep, 0, 0);
+    if (!m.ok()) return Fail("report", m.status());
+    if (!csv) {
+      std::cout << "tier migration from run " << m->from_run << " to run " << m->to_run
+                << " (rows: before, columns: after)\n";
+    }
+    std::set<std::string> before, after;
+    for (const auto& [cell, n] : m->cells) {
+      before.insert(cell.first);
+      after.insert(cell.second);
+    }
+    std::cout << (csv ? "before" : "before\\after");
+    for (const std::string& a : after) std::cout << sep << a;
+    std::cout << "\n";
+    for (const std::string& b : before) {
+      std::cout << b;
+      for (const std::string& a : after) {
+        auto it = m->cells.find({b, a});
+        std::cout << sep << (it == m->cells.end() ? 0 : it->second);
+      }
+      std::cout << "\n";
+    }
+    return 0;
+  }
+  if (kind == "at-risk") {
+    auto list = grading.AtRisk(rep, 200);
+    if (!list.ok()) return Fail("report", list.status());
+    if (csv) std::cout << "customer,name,rep,tier,lifecycle,churn_risk,reasons\n";
+    for (const AtRiskCustomer& a : *list) {
+      if (csv) {
+        std::cout << a.id << "," << a.name << "," << a.owner_rep << "," << a.tier << ","
+                  << a.lifecycle << "," << a.churn_risk << ",\"" << a.reasons << "\"\n";
+      } else {
+        std::printf("%-4s %-8s risk %.2f  %s (%s)\n      %s\n", a.tier.c_str(), a.lifecycle.c_str(),
+                    a.churn_risk, a.name.c_str(), a.owner_rep.c_str(), a.reasons.c_str());
+      }
+    }
+    return 0;
+  }
+  if (kind == "portfolio") {
+    auto rows = grading.Portfolio(rep, *day, 365);
+    if (!rows.ok()) return Fail("report", rows.status());
+    if (csv)
+      std::cout << "rep,customers,tiers,follow_ups_due,follow_ups_overdue,revenue_yuan_365d\n";
+    for (const PortfolioRow& p : *rows) {
+      std::string tiers;
+      for (const auto& [tier, n] : p.customers_by_tier) {
+        tiers += (tiers.empty() ? "" : " ") + tier + ":" + std::to_string(n);
+      }
+      if (csv) {
+        std::cout << p.rep_id << "," << p.customers << ",\"" << tiers << "\"," << p.follow_ups_due
+                  << "," << p.follow_ups_overdue << "," << Yuan(p.revenue_cents) << "\n";
+      } else {
+        std::printf("%-16s %5lld customers  [%s]  due today %lld, overdue %lld, revenue ¥%s\n",
+                    p.rep_id.c_str(), static_cast<long long>(p.customers), tiers.c_str(),
+                    static_cast<long long>(p.follow_ups_due),
+                    static_cast<long long>(p.follow_ups_overdue), Yuan(p.revenue_cents).c_str());
+      }
+    }
+    return 0;
+  }
+  return Fail("report", Status::InvalidArgument("unknown report " + kind));
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,68 @@
+// The fieldbook-server subcommands, each a function from parsed options to an exit code
+// (0 success, 1 failure with a one-line reason on stderr). main.cc parses the command line
+// (CLI11) and calls them.
+//
+// Thread safety: each command runs on the main thread; `serve` starts the worker threads.
+#ifndef FIELDBOOK_SERVER_SERVER_COMMANDS_H_
+#define FIELDBOOK_SERVER_SERVER_COMMANDS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "commands/demo_seed.h"
+#include "commands/nightly_commands.h"
+#include "http/http_server.h"
+#include "store/server_store.h"
+
+namespace fieldbook::server {
+
+struct ServeOptions {
+  std::string db;
+  HttpServerOptions http;
+  size_t page_rows = 1000;
+  size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies (SyncServiceOptions)
+  std::string port_file;              // written with the bound port once listening (tests, scripts)
+  NightlySettings nightly;            // the scheduled nightly job (nightly_commands.h)
+  int64_t start_check_ms = 10000;  // the bound on the quick integrity check at start (db_check.h)
+  std::string console_dir;         // the console's files ("": ConsoleAssets::DefaultDir())
+  int64_t console_session_s = 8 * 3600;  // a console session's lifetime
+};
+
+// A server database opened by a command, with the system clock it uses.
+struct Opened {
+  SystemWallClock wall;
+  std::unique_ptr<ServerStore> store;
+};
+// Opens an existing, healthy server database (db_check.h: a missing, empty, foreign or damaged
+// file is refused). With `create` (`init`, `seed-demo`) a missing or empty file is created 0600.
+Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false);
+
+int RunInit(const std::string& db);
+int RunServe(const ServeOptions& options);
+int RunRepAdd(const std::string& db, const NewRep& rep, bool json);
+// `rep list` is RunRepProfiles (assignment_commands.h): reps with their profiles.
+// rep token, devices, revoke-device, disable and enable: device_commands.h.
+int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
+                    const std::string& city);
+int RunTerritoryList(const std::string& db, bool json);
+int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep,
+                       const std::string& reason);
+int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to,
+                        const std::string& reason);
+int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json);
+int RunConflictResolve(const std::string& db, int64_t id, const std::string& action,
+                       const std::string& reason);
+int RunExport(const std::string& db, const std::string& rep, const std::string& out_path);
+int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json);
+int RunHistoryTrim(const std::string& db, uint64_t before_seq);
+int RunGradingShow(const std::string& db);
+int RunGradingSet(const std::string& db, const std::string& file);
+int RunGrade(const std::string& db, const std::string& today);
+// kind: tiers, movement, at-risk, portfolio.
+int RunReport(const std::string& db, const std::string& kind, const std::string& rep, bool csv,
+              const std::string& today);
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_SERVER_COMMANDS_H_

@@ -1,0 +1,561 @@
+#include "import/importer.h"
+
+#include <openssl/evp.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <ctime>
+#include <unordered_set>
+
+#include "fieldbook/duplicate_detector.h"
+#include "import/import_values.h"
+#include "import/importer_impl.h"
+#include "store/assignment_store.h"
+#include "store/audit_store.h"
+#include "store/pool_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+// The customers columns an import writes from the sheet (external_id, region and rep are not
+// columns: they become keys, the territory and the owner).
+constexpr const char* kCustomerColumns[] = {
+    "name", "name_latin", "customer_type", "relationship", "purchase_stage",  "phone",
+    "city", "province",   "country",       "address",      "primary_contact", "birthday",
+    "tags", "notes"};
+
+std::string NowIso(WallClock& wall) {
+  const std::time_t t = static_cast<std::time_t>(wall.NowMs() / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool SameValue(const Value& a, const Value& b) {
+  if (a == b) return true;
+  // A number stored as REAL and given as an integer (or the reverse) is the same number.
+  auto num = [](const Value& v, double* d) {
+    if (std::holds_alternative<int64_t>(v))
+      *d = static_cast<double>(std::get<int64_t>(v));
+    else if (std::holds_alternative<double>(v))
+      *d = std::get<double>(v);
+    else
+      return false;
+    return true;
+  };
+  double x = 0, y = 0;
+  return num(a, &x) && num(b, &y) && x == y;
+}
+
+}  // namespace
+
+Result<OnDuplicate> ParseOnDuplicate(const std::string& name) {
+  if (name == "skip") return OnDuplicate::kSkip;
+  if (name == "merge") return OnDuplicate::kMerge;
+  if (name == "flag") return OnDuplicate::kFlag;
+  return Status::InvalidArgument("--on-duplicate must be skip, merge or flag, not '" + name + "'");
+}
+
+Importer::Importer(ServerStore& store, WallClock& wall, const ImportOptions& options)
+    : store_(store), wall_(wall), options_(options), keys_(store), ids_(wall) {
+  if (options_.name.empty()) options_.name = options_.path;
+  if (options_.batch_rows == 0) options_.batch_rows = 1000;
+}
+
+void Importer::Issue(int64_t row, int field, const std::string& value, const std::string& reason,
+                     const std::string& level) {
+  ++report_.issues_total;
+  if (report_.issues.size() >= options_.max_listed) return;
+  ImportIssue issue;
+  issue.row = row;
+  if (field >= 0 && map_.column_of_field[field] >= 0) {
+    const auto c = static_cast<size_t>(map_.column_of_field[field]);
+    issue.column = ColumnName(c) + " (" + header_[c] + ")";
+  }
+  issue.value = value.size() > 200 ? value.substr(0, 200) + "…" : value;
+  issue.reason = reason;
+  issue.level = level;
+  report_.issues.push_back(std::move(issue));
+}
+
+std::string Importer::Text(const ImportRecord& r, const char* key) const {
+  const int f = F(key);
+  if (!r.Has(f)) return "";
+  const Value& v = r.values[f];
+  if (std::holds_alternative<std::string>(v)) return std::get<std::string>(v);
+  if (std::holds_alternative<int64_t>(v)) return std::to_string(std::get<int64_t>(v));
+  return r.texts[f];
+}
+
+std::string Importer::Digest(const ImportRecord& r, const std::vector<int>& fields) const {
+  std::string text;
+  for (int f : fields) {
+    text += FieldsOf(options_.kind)[f].key;
+    text += '=';
+    if (r.Has(f)) {
+      const Value& v = r.values[f];
+      if (std::holds_alternative<std::string>(v))
+        text += std::get<std::string>(v);
+      else if (std::holds_alternative<int64_t>(v))
+        text += std::to_string(std::get<int64_t>(v));
+    }
+    text += '\x1f';
+  }
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_Digest(text.data(), text.size(), md, &len, EVP_sha256(), nullptr);
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < 16 && i < len; ++i) {
+    out += hex[md[i] >> 4];
+    out += hex[md[i] & 15];
+  }
+  return out;
+}
+
+Status Importer::LoadReference() {
+  FB_ASSIGN_OR_RETURN(std::vector<RepInfo> reps, store_.ListReps());
+  for (const RepInfo& r : reps) {
+    reps_[r.id] = r.id;
+    reps_.emplace(r.name, r.id);
+    const size_t space = r.name.find(' ');
+    if (space != std::string::npos) reps_.emplace(r.name.substr(0, space), r.id);
+  }
+  FB_ASSIGN_OR_RETURN(std::vector<TerritoryInfo> territories, store_.ListTerritories());
+  for (const TerritoryInfo& t : territories) {
+    const Territory value{t.id, t.region};
+    territories_[t.id] = value;
+    territories_.emplace(t.name, value);
+    if (!t.region.empty()) territories_.emplace(t.region, value);
+    const size_t space = t.name.find(' ');
+    if (space != std::string::npos) territories_.emplace(t.name.substr(0, space), value);
+  }
+  return Status::Ok();
+}
+
+Result<std::string> Importer::RepOf(const std::string& text) {
+  auto it = reps_.find(text);
+  if (it == reps_.end()) {
+    return Status::NotFound("no rep with this id or name (see `fieldbook-server rep list`)");
+  }
+  return it->second;
+}
+
+std::string Importer::TerritoryOf(const std::string& text, std::string* region) {
+  auto it = territories_.find(text);
+  if (it == territories_.end()) return "";
+  *region = it->second.region;
+  return it->second.id;
+}
+
+Status Importer::ScanWholeFile() {
+  // A file that cannot be read to its end is refused before anything is written.
+  FB_ASSIGN_OR_RETURN(auto reader, OpenSheet(options_.path, options_.sheet));
+  SheetRow row;
+  while (true) {
+    auto more = reader->Next(row);
+    if (!more.ok()) {
+      return Status(more.status().code(), more.status().message() + " (nothing was written)");
+    }
+    if (!*more) return Status::Ok();
+  }
+}
+
+Result<std::optional<ImportRecord>> Importer::Parse(const SheetRow& row) {
+  const auto& fields = FieldsOf(options_.kind);
+  ImportRecord r;
+  r.row = row.number;
+  r.values.assign(fields.size(), Value());
+  r.texts.assign(fields.size(), std::string());
+  bool bad = false;
+  for (size_t c = header_.size(); c < row.cells.size(); ++c) {
+    if (TrimCell(row.cells[c]).empty()) continue;
+    Issue(row.number, -1, row.cells[c],
+          "a value in column " + ColumnName(c) + ", beyond the header's " +
+              std::to_string(header_.size()) +
+              " columns (a comma or a line break inside an unquoted value?)");
+    bad = true;
+    break;
+  }
+  for (const CellIssue& issue : row.issues) {
+    if (issue.column >= map_.field_of_column.size()) continue;
+    const int f = map_.field_of_column[issue.column];
+    if (f < 0) continue;  // a column that is not imported
+    Issue(row.number, f, issue.column < row.cells.size() ? row.cells[issue.column] : "",
+          issue.message);
+    bad = true;
+  }
+  for (size_t c = 0; c < row.cells.size() && c < map_.field_of_column.size(); ++c) {
+    const int f = map_.field_of_column[c];
+    if (f < 0) continue;
+    std::string text = TrimCell(row.cells[c]);
+    if (text.empty()) continue;
+    auto value = ParseField(fields[f], text);
+    if (!value.ok()) {
+      Issue(row.number, f, text, value.status().message());
+      bad = true;
+      continue;
+    }
+    r.values[f] = std::move(*value);
+    r.texts[f] = std::move(text);
+  }
+  if (bad) {
+    ++report_.rejected;
+    return std::optional<ImportRecord>();
+  }
+  return std::optional<ImportRecord>(std::move(r));
+}
+
+Result<bool> Importer::Diff(RowWrite& write) {
+  const TableInfo* table = store_.hub().catalog().Find(write.table);
+  if (!table) return Status::Internal("no table " + write.table);
+  FB_ASSIGN_OR_RETURN(auto stored, store_.hub().ReadValues(*table, write.row_id));
+  if (!stored) return !write.columns.empty();
+  std::vector<std::pair<std::string, Value>> changed;
+  for (auto& [name, value] : write.columns) {
+    const int i = table->ColumnIndex(name);
+    if (i >= 0 && SameValue((*stored)[static_cast<size_t>(i)], value)) continue;
+    changed.emplace_back(name, value);
+  }
+  write.columns = std::move(changed);
+  return !write.columns.empty();
+}
+
+Status Importer::ProcessCustomer(const ImportRecord& r) {
+  const std::string name = Text(r, "name");
+  if (name.empty()) {
+    ++report_.rejected;
+    Issue(r.row, F("name"), "", "no customer name");
+    return Status::Ok();
+  }
+  std::vector<int> all;
+  for (size_t f = 0; f < FieldsOf(options_.kind).size(); ++f) all.push_back(static_cast<int>(f));
+  const std::string ext = Text(r, "external_id");
+  const std::string key = ext.empty() ? "h:" + Digest(r, all) : "x:" + ext;
+  RowWrite write{"customers", "", {}};
+  for (const char* column : kCustomerColumns) {
+    if (r.Has(F(column))) write.columns.emplace_back(column, r.values[F(column)]);
+  }
+  std::string region;
+  std::string territory;
+  if (r.Has(F("region"))) {
+    territory = TerritoryOf(Text(r, "region"), &region);
+    if (territory.empty()) {
+      Issue(r.row, F("region"), Text(r, "region"),
+            "no territory with this id, name or region code: imported without a territory",
+            "warning");
+    }
+  }
+  std::string rep;
+  if (r.Has(F("rep"))) {
+    auto found = RepOf(Text(r, "rep"));
+    if (!found.ok()) {
+      ++report_.rejected;
+      Issue(r.row, F("rep"), Text(r, "rep"), found.status().message());
+      return Status::Ok();
+    }
+    rep = *found;
+  }
+
+  // Imported before (an earlier run, or an earlier row of this file with the same key).
+  std::optional<std::string> existing;
+  auto run = run_customer_keys_.find(key);
+  if (run != run_customer_keys_.end()) {
+    existing = run->second;
+  } else {
+    FB_ASSIGN_OR_RETURN(existing, keys_.RowOfKey("customer", key));
+  }
+  if (existing) {
+    write.row_id = *existing;
+    FB_ASSIGN_OR_RETURN(bool changed, Diff(write));
+    if (changed) {
+      ++report_.updated;
+      writes_.push_back(std::move(write));
+    } else {
+      ++report_.unchanged;
+    }
+    return Status::Ok();
+  }
+
+  // Possible duplicates: of an earlier row of this file, or of a live customer.
+  const std::string phone_key = NormalizePhone(Text(r, "phone"));
+  const std::string name_key = NormalizeName(name) + "|" + NormalizeName(Text(r, "city"));
+  std::string dup_of, dup_why;
+  int dup_field = F("phone");
+  if (!phone_key.empty()) {
+    auto f = file_phones_.find(phone_key);
+    if (f != file_phones_.end()) {
+      dup_of = f->second.second;
+      dup_why = "the same phone as row " + std::to_string(f->second.first);
+    } else {
+      FB_ASSIGN_OR_RETURN(auto ids, keys_.CustomersByPhoneKey(phone_key));
+      if (!ids.empty()) {
+        dup_of = ids[0];
+        dup_why = "the same phone as customer " + ids[0];
+      }
+    }
+  }
+  if (dup_of.empty()) {
+    dup_field = F("name");
+    auto f = file_names_.find(name_key);
+    if (f != file_names_.end()) {
+      dup_of = f->second.second;
+      dup_why = "the same name and city as row " + std::to_string(f->second.first);
+    } else {
+      FB_ASSIGN_OR_RETURN(auto ids, keys_.CustomersByNameCityKey(name_key));
+      if (!ids.empty()) {
+        dup_of = ids[0];
+        dup_why = "the same name and city as customer " + ids[0];
+      }
+    }
+  }
+  const std::string dup_value = dup_field == F("phone") ? Text(r, "phone") : name;
+  if (!dup_of.empty()) {
+    if (options_.on_duplicate == OnDuplicate::kSkip) {
+      ++report_.duplicates_skipped;
+      Issue(r.row, dup_field, dup_value,
+            "a possible duplicate (" + dup_why + "): skipped (--on-duplicate merge or flag)",
+            "duplicate");
+      return Status::Ok();
+    }
+    if (options_.on_duplicate == OnDuplicate::kMerge) {
+      ++report_.merged;
+      Issue(r.row, dup_field, dup_value, "a possible duplicate (" + dup_why + "): merged into it",
+            "duplicate");
+      run_customer_keys_[key] = dup_of;
+      new_keys_.emplace_back("customer", key, dup_of);
+      write.row_id = dup_of;
+      FB_ASSIGN_OR_RETURN(bool changed, Diff(write));
+      if (changed) writes_.push_back(std::move(write));
+      return Status::Ok();
+    }
+    ++report_.flagged;
+    Issue(r.row, dup_field, dup_value,
+          "a possible duplicate (" + dup_why + "): imported and flagged for review", "duplicate");
+  }
+
+  write.row_id = ids_.Next();
+  write.columns.emplace_back("created_at", NowIso(wall_));
+  if (!territory.empty()) write.columns.emplace_back("territory_id", territory);
+  run_customer_keys_[key] = write.row_id;
+  new_keys_.emplace_back("customer", key, write.row_id);
+  if (!phone_key.empty()) file_phones_.emplace(phone_key, std::make_pair(r.row, write.row_id));
+  file_names_.emplace(name_key, std::make_pair(r.row, write.row_id));
+  ++report_.created;
+  HeldCustomer facts;
+  facts.id = write.row_id;
+  facts.name = name;
+  facts.purchase_stage = Text(r, "purchase_stage");
+  facts.region = region;
+  facts.territory_id = territory;
+  if (!rep.empty()) {
+    write.columns.emplace_back("owner_rep_id", rep);
+    ++report_.per_rep[rep];
+    if (report_.placements.size() < options_.max_listed) {
+      report_.placements.push_back(
+          {r.row, write.row_id, name, rep,
+           "column " + header_[static_cast<size_t>(map_.Column(options_.kind, "rep"))]});
+    }
+    if (assignment_loaded_) {
+      facts.holder = rep;
+      held_.push_back(facts);
+    }
+    writes_.push_back(std::move(write));
+    return Status::Ok();
+  }
+  pending_.push_back({writes_.size(), r.row, std::move(facts)});
+  writes_.push_back(std::move(write));
+  return Status::Ok();
+}
+
+Status Importer::PlaceCustomers() {
+  if (pending_.empty()) return Status::Ok();
+  if (!assignment_loaded_) {
+    AssignmentStore assignment(store_, wall_);
+    FB_ASSIGN_OR_RETURN(rules_, assignment.CurrentRules());
+    FB_ASSIGN_OR_RETURN(tiers_, assignment.TierOrder());
+    FB_ASSIGN_OR_RETURN(profiles_, assignment.Profiles());
+    FB_ASSIGN_OR_RETURN(held_, assignment.HeldCustomers());
+    assignment_loaded_ = true;
+    // Customers of this batch placed by their rep column count towards their reps' loads.
+    std::unordered_set<std::string> pending_ids;
+    for (const auto& p : pending_) pending_ids.insert(p.facts.id);
+    for (const RowWrite& w : writes_) {
+      if (w.table != "customers" || pending_ids.count(w.row_id) > 0) continue;
+      for (const auto& [column, value] : w.columns) {
+        if (column != "owner_rep_id") continue;
+        HeldCustomer h;
+        h.id = w.row_id;
+        h.holder = std::get<std::string>(value);
+        held_.push_back(std::move(h));
+      }
+    }
+  }
+  const size_t base = held_.size();
+  for (const auto& p : pending_) held_.push_back(p.facts);
+  const AssignmentPlan plan = PlanAssignment(rules_, tiers_, profiles_, held_, "");
+  held_.resize(base);
+  std::unordered_map<std::string, const ProposedMove*> moves;
+  for (const ProposedMove& m : plan.moves) moves[m.customer] = &m;
+  std::unordered_map<std::string, const UnplacedCustomer*> unplaced;
+  for (const UnplacedCustomer& u : plan.unplaced) unplaced[u.customer] = &u;
+  for (auto& p : pending_) {
+    RowWrite& w = writes_[p.write];
+    auto m = moves.find(p.facts.id);
+    ImportPlacement placement{p.row, p.facts.id, p.facts.name, "", ""};
+    if (m != moves.end()) {
+      w.columns.emplace_back("owner_rep_id", m->second->to);
+      p.facts.holder = m->second->to;
+      held_.push_back(p.facts);
+      ++report_.per_rep[m->second->to];
+      placement.rep = m->second->to;
+      placement.how = "assignment rules v" + std::to_string(plan.rules_version) + ": " +
+                      m->second->reason + " (load " + m->second->to_load + ")";
+    } else {
+      auto u = unplaced.find(p.facts.id);
+      const std::string why = u != unplaced.end() ? u->second->reason : "no rep can take it";
+      to_pool_.emplace_back(p.facts.id, "imported from " + options_.name + ": " + why);
+      ++report_.pooled;
+      placement.how = "public pool: " + why;
+    }
+    if (report_.placements.size() < options_.max_listed) {
+      report_.placements.push_back(std::move(placement));
+    }
+  }
+  pending_.clear();
+  return Status::Ok();
+}
+
+Status Importer::Flush() {
+  if (options_.kind == ImportKind::kCustomers) FB_RETURN_IF_ERROR(PlaceCustomers());
+  if (!options_.dry_run && (!writes_.empty() || !new_keys_.empty() || !to_pool_.empty())) {
+    Db& db = store_.hub().db();
+    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    std::unordered_set<std::string> refused;
+    if (!writes_.empty()) {
+      FB_ASSIGN_OR_RETURN(PushResult result, store_.Write(writes_));
+      for (const RowRejection& rej : result.rejections) {
+        refused.insert(rej.row_id);
+        Issue(0, -1, rej.row_id, "refused by the hub: " + rej.reason);
+        ++report_.rejected;
+      }
+    }
+    for (const auto& [kind, key, row] : new_keys_) {
+      if (refused.count(row) == 0) FB_RETURN_IF_ERROR(keys_.PutKey(kind, key, row));
+    }
+    PoolStore pool(store_, wall_);
+    for (const auto& [customer, reason] : to_pool_) {
+      if (refused.count(customer) > 0) continue;
+      FB_ASSIGN_OR_RETURN(PoolEntry entry, pool.Release(customer, "", reason, options_.actor));
+      (void)entry;
+    }
+    FB_RETURN_IF_ERROR(txn->Commit());
+    ++report_.batches;
+    if (options_.kill_after_batches > 0 && report_.batches >= options_.kill_after_batches) {
+      ::raise(SIGKILL);
+    }
+  }
+  writes_.clear();
+  new_keys_.clear();
+  to_pool_.clear();
+  batch_rows_ = 0;
+  return Status::Ok();
+}
+
+Result<ImportReport> Importer::Run() {
+  report_.kind = ImportKindName(options_.kind);
+  report_.file = options_.name;
+  report_.dry_run = options_.dry_run;
+  if (options_.kind == ImportKind::kProducts) {
+    return Status::NotFound(
+        "Fieldbook has no product catalogue yet, so products cannot be imported; nothing was "
+        "read or written (order lines keep their part numbers: import them with `import "
+        "orders`)");
+  }
+  FB_ASSIGN_OR_RETURN(auto reader, OpenSheet(options_.path, options_.sheet));
+  report_.format = reader->Format();
+  SheetRow row;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, reader->Next(row));
+    if (!more) return Status::InvalidArgument(options_.name + " has no rows: nothing to import");
+    bool blank = true;
+    for (const std::string& c : row.cells) blank = blank && TrimCell(c).empty();
+    if (!blank) break;
+  }
+  for (const std::string& c : row.cells) header_.push_back(TrimCell(c));
+  FB_ASSIGN_OR_RETURN(map_, MapHeader(options_.kind, header_, options_.mapping));
+  for (const std::string& h : map_.ignored) report_.ignored_columns.push_back(h);
+  if (!options_.dry_run) FB_RETURN_IF_ERROR(ScanWholeFile());
+  FB_RETURN_IF_ERROR(LoadReference());
+  ImportProgress progress;
+  progress.total_bytes = reader->TotalBytes();
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, reader->Next(row));
+    if (!more) break;
+    bool blank = true;
+    for (const std::string& c : row.cells) blank = blank && TrimCell(c).empty();
+    if (blank && row.issues.empty()) continue;
+    ++report_.rows;
+    FB_ASSIGN_OR_RETURN(std::optional<ImportRecord> record, Parse(row));
+    if (record) {
+      switch (options_.kind) {
+        case ImportKind::kCustomers:
+          FB_RETURN_IF_ERROR(ProcessCustomer(*record));
+          break;
+        case ImportKind::kContacts:
+          FB_RETURN_IF_ERROR(ProcessContact(*record));
+          break;
+        case ImportKind::kOrders:
+          FB_RETURN_IF_ERROR(ProcessOrderRow(*record));
+          break;
+        case ImportKind::kVisits:
+          FB_RETURN_IF_ERROR(ProcessVisit(*record));
+          break;
+        case ImportKind::kProducts:
+          break;
+      }
+    }
+    // Orders end their batches between two orders (ProcessOrderRow), never inside one.
+    if (++batch_rows_ >= static_cast<int64_t>(options_.batch_rows) &&
+        options_.kind != ImportKind::kOrders) {
+      FB_RETURN_IF_ERROR(Flush());
+    }
+    if (options_.progress && report_.rows % 1000 == 0) {
+      progress.rows = report_.rows;
+      progress.bytes = reader->BytesRead();
+      options_.progress(progress);
+    }
+  }
+  if (options_.kind == ImportKind::kOrders) FB_RETURN_IF_ERROR(CloseOrder());
+  FB_RETURN_IF_ERROR(Flush());
+  report_.notes = reader->Notes();
+  if (options_.progress) {
+    progress.rows = report_.rows;
+    progress.bytes = progress.total_bytes;
+    progress.done = true;
+    options_.progress(progress);
+  }
+  if (!options_.dry_run) {
+    if (options_.kind == ImportKind::kOrders) FB_RETURN_IF_ERROR(Regrade());
+    AuditEntry entry;
+    entry.actor = options_.actor;
+    entry.action = "import." + report_.kind;
+    entry.subject = options_.name;
+    entry.after =
+        boost::json::object{{"rows", report_.rows},         {"created", report_.created},
+                            {"updated", report_.updated},   {"unchanged", report_.unchanged},
+                            {"rejected", report_.rejected}, {"pooled", report_.pooled}};
+    FB_RETURN_IF_ERROR(store_.Audit(std::move(entry)));
+  }
+  return report_;
+}
+
+Result<ImportReport> RunImport(ServerStore& store, WallClock& wall, const ImportOptions& options) {
+  Importer importer(store, wall, options);
+  return importer.Run();
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,104 @@
+// RunImport: `fieldbook-server import customers|contacts|orders|visits FILE` — a distributor's
+// sheet (CSV or XLSX, sheet_reader.h) read row by row, its columns recognised (import_fields.h),
+// its values parsed (import_values.h), and its records written to the hub through the normal
+// change stream (ServerStore::Write), so that they reach the right reps' devices at their next
+// sync like any other change.
+//
+// Semantics (docs/import.md):
+//  * Dry run: reads and checks everything, writes nothing, and reports per row (row, column,
+//    value, reason), the summary, and for customers which rep the assignment rules would give each.
+//  * Idempotent: each record is keyed by its external id (or, without one, by a digest of its
+//    values) in srv_import_keys; a record imported before is compared and only changed columns are
+//    written, so importing the same file twice changes nothing.
+//  * Resumable: rows are written in batches, each batch with its keys in one transaction; after a
+//    kill, running the import again skips what was committed and writes the rest.
+//  * A file that cannot be read to its end (wrong encoding, a cell over the limit, a damaged
+//    workbook) is refused before anything is written; a bad row is reported and skipped.
+//  * Duplicates: a new customer with the phone, or the name and city, of a live one (or of an
+//    earlier row) is skipped, merged into it, or imported and flagged (--on-duplicate).
+//  * Placement: a customer's rep column (业务员) names its owner; otherwise the assignment rules
+//    place it (assignment_engine.h), and a customer no rep can take goes to the public pool.
+//  * Orders and visits link to customers by external id (or Fieldbook id) or by phone. Rows of
+//    one order number are its lines. Grades are recomputed after orders are imported.
+//
+// Thread safety: runs on the caller's thread over a ServerStore the caller serialises.
+#ifndef FIELDBOOK_SERVER_IMPORTER_H_
+#define FIELDBOOK_SERVER_IMPORTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "import/import_fields.h"
+#include "import/sheet_reader.h"
+#include "store/server_store.h"
+
+namespace fieldbook::server {
+
+enum class OnDuplicate { kSkip, kMerge, kFlag };
+Result<OnDuplicate> ParseOnDuplicate(const std::string& name);
+
+struct ImportProgress {
+  int64_t rows = 0;
+  uint64_t bytes = 0, total_bytes = 0;
+  bool done = false;
+};
+
+struct ImportOptions {
+  ImportKind kind = ImportKind::kCustomers;
+  std::string path;  // the sheet file
+  std::string name;  // the file's name for the report and audit (default: path)
+  MappingOverrides mapping;
+  SheetOptions sheet;
+  bool dry_run = false;
+  OnDuplicate on_duplicate = OnDuplicate::kSkip;
+  std::string actor = "system";
+  std::string today;         // the grading day after orders (YYYY-MM-DD; "" = today)
+  size_t batch_rows = 1000;  // rows per transaction
+  size_t max_listed = 1000;  // issues and placements listed in the report (counts stay complete)
+  std::function<void(const ImportProgress&)> progress;  // every ~1000 rows and at the end
+  // Test hook: the process kills itself (SIGKILL) after committing this many batches (0: never).
+  int64_t kill_after_batches = 0;
+};
+
+struct ImportIssue {
+  int64_t row = 0;
+  std::string column;  // "C (电话)", or "" for the whole row
+  std::string value;
+  std::string reason;
+  std::string level;  // "error" (the row is not imported), "duplicate", "warning"
+};
+
+struct ImportPlacement {
+  int64_t row = 0;
+  std::string customer_id, name;
+  std::string rep;  // "" = the public pool
+  std::string how;  // "column 业务员", "rule no_rep: …", "pool: …"
+};
+
+struct ImportReport {
+  std::string kind, file, format;
+  bool dry_run = false;
+  std::vector<std::string> notes;            // from the reader and the header
+  std::vector<std::string> ignored_columns;  // headers not imported
+  int64_t rows = 0;                          // data rows read (blank rows skipped)
+  int64_t created = 0, updated = 0, unchanged = 0, rejected = 0;
+  int64_t duplicates_skipped = 0, merged = 0, flagged = 0;
+  int64_t lines_created = 0, lines_unchanged = 0;  // orders: order lines
+  int64_t pooled = 0;
+  std::map<std::string, int64_t> per_rep;  // new customers per rep
+  std::vector<ImportIssue> issues;
+  int64_t issues_total = 0;
+  std::vector<ImportPlacement> placements;
+  int64_t batches = 0;
+  bool regraded = false;
+  int graded_customers = 0;
+};
+
+Result<ImportReport> RunImport(ServerStore& store, WallClock& wall, const ImportOptions& options);
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_IMPORTER_H_

@@ -1,0 +1,53 @@
+#include "import/sheet_reader.h"
+
+#include <fstream>
+
+#include "import/csv_reader.h"
+#include "import/xlsx_reader.h"
+
+namespace fieldbook::server {
+
+Result<TextEncoding> ParseEncoding(const std::string& name) {
+  std::string n;
+  for (char c : name) n += static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+  if (n == "auto") return TextEncoding::kAuto;
+  if (n == "utf-8" || n == "utf8") return TextEncoding::kUtf8;
+  if (n == "gb18030" || n == "gbk" || n == "gb2312") return TextEncoding::kGb18030;
+  return Status::InvalidArgument("encoding must be auto, utf-8 or gb18030, not '" + name + "'");
+}
+
+std::string ColumnName(size_t column) {
+  std::string name;
+  size_t n = column + 1;
+  while (n > 0) {
+    name.insert(name.begin(), static_cast<char>('A' + (n - 1) % 26));
+    n = (n - 1) / 26;
+  }
+  return name;
+}
+
+Result<std::unique_ptr<SheetReader>> OpenSheet(const std::string& path,
+                                               const SheetOptions& options) {
+  auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*in) return Status::NotFound("cannot open " + path);
+  in->seekg(0, std::ios::end);
+  const auto size = static_cast<uint64_t>(in->tellg());
+  in->seekg(0);
+  if (size == 0) return Status::InvalidArgument(path + " is empty: there is nothing to import");
+  char magic[8] = {};
+  in->read(magic, sizeof magic);
+  const size_t got = static_cast<size_t>(in->gcount());
+  in->clear();
+  in->seekg(0);
+  if (got >= 4 && magic[0] == 'P' && magic[1] == 'K' && magic[2] == 3 && magic[3] == 4) {
+    FB_ASSIGN_OR_RETURN(auto x, XlsxReader::Open(path, options));
+    return std::unique_ptr<SheetReader>(std::move(x));
+  }
+  if (got == 8 && std::string(magic, 8) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
+    return Status::InvalidArgument(path + " is an old Excel .xls file: save it as .xlsx or as CSV");
+  }
+  FB_ASSIGN_OR_RETURN(auto c, CsvReader::Open(std::move(in), options, size));
+  return std::unique_ptr<SheetReader>(std::move(c));
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,191 @@
+#include "store/audit_store.h"
+
+#include <ctime>
+
+#include "fieldbook/json.h"
+#include "store/pool_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT id, at_ms, actor, action, customer_id, subject, before_json, after_json, reason "
+    "FROM srv_audit ";
+
+std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
+
+boost::json::object ObjectOf(const std::string& text) {
+  boost::system::error_code ec;
+  boost::json::value v = ReadJson(text, ec);
+  if (ec || !v.is_object()) return boost::json::object{{"unreadable", text}};
+  return std::move(v.as_object());
+}
+
+AuditEntry ReadEntry(Statement& s) {
+  AuditEntry e;
+  e.id = s.Int(0);
+  e.at_ms = s.Int(1);
+  e.actor = s.Text(2);
+  e.action = s.Text(3);
+  e.customer_id = Text(s, 4);
+  e.subject = Text(s, 5);
+  e.before = ObjectOf(s.Text(6));
+  e.after = ObjectOf(s.Text(7));
+  e.reason = Text(s, 8);
+  return e;
+}
+
+void BindNullable(Statement& s, int index, const std::string& text) {
+  if (text.empty()) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, text);
+  }
+}
+
+}  // namespace
+
+Result<int64_t> AuditStore::Record(AuditEntry entry) {
+  if (entry.actor.empty()) return Status::InvalidArgument("an audit entry needs an actor");
+  if (entry.action.empty()) return Status::InvalidArgument("an audit entry needs an action");
+  if (entry.at_ms == 0) entry.at_ms = static_cast<int64_t>(wall_.NowMs());
+  if (entry.reason.size() > kMaxReasonBytes) entry.reason.resize(kMaxReasonBytes);
+  FB_ASSIGN_OR_RETURN(Statement * insert,
+                      db_.Prepare("INSERT INTO srv_audit (at_ms, actor, action, customer_id, "
+                                  "subject, before_json, after_json, reason) VALUES (?, ?, ?, ?, "
+                                  "?, ?, ?, ?) RETURNING id"));
+  insert->Bind(1, entry.at_ms).Bind(2, entry.actor).Bind(3, entry.action);
+  BindNullable(*insert, 4, entry.customer_id);
+  BindNullable(*insert, 5, entry.subject);
+  insert->Bind(6, WriteJson(entry.before)).Bind(7, WriteJson(entry.after)).Bind(8, entry.reason);
+  FB_ASSIGN_OR_RETURN(bool row, insert->Step());
+  if (!row) return Status::Internal("the audit entry got no id");
+  const int64_t id = insert->Int(0);
+  insert->Reset();
+  return id;
+}
+
+Result<AuditPage> AuditStore::List(const AuditFilter& filter) {
+  const size_t limit = std::max<size_t>(1, std::min(filter.limit, kMaxPage));
+  // Each filter through its own index when given; the id order is the time order of writing.
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db_.Prepare(std::string(kColumns) +
+                                  "WHERE id > ?1 AND (?2 = '' OR customer_id = ?2) AND (?3 = '' "
+                                  "OR actor = ?3) AND (?4 = '' OR action = ?4) AND at_ms >= ?5 "
+                                  "ORDER BY id LIMIT ?6"));
+  stmt->Bind(1, filter.after_id)
+      .Bind(2, filter.customer)
+      .Bind(3, filter.actor)
+      .Bind(4, filter.action)
+      .Bind(5, filter.since_ms)
+      .Bind(6, static_cast<int64_t>(limit + 1));
+  AuditPage page;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    if (page.entries.size() == limit) {
+      page.next = page.entries.back().id;
+      break;
+    }
+    page.entries.push_back(ReadEntry(*stmt));
+  }
+  stmt->Reset();
+  return page;
+}
+
+Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
+  FB_ASSIGN_OR_RETURN(Statement * has,
+                      old_db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
+                                     "name = 'srv_audit'"));
+  FB_ASSIGN_OR_RETURN(bool row, has->Step());
+  const bool present = row && has->Int(0) > 0;
+  has->Reset();
+  if (!present) return int64_t{0};
+  FB_ASSIGN_OR_RETURN(Statement * read, old_db.Prepare(std::string(kColumns) + "ORDER BY id"));
+  FB_ASSIGN_OR_RETURN(Statement * same,
+                      db.Prepare("SELECT (SELECT count(*) FROM srv_audit WHERE id = ?1 AND at_ms "
+                                 "= ?2 AND actor = ?3 AND action = ?4), (SELECT count(*) FROM "
+                                 "srv_audit WHERE id = ?1)"));
+  FB_ASSIGN_OR_RETURN(Statement * copy,
+                      db.Prepare("INSERT INTO srv_audit (id, at_ms, actor, action, customer_id, "
+                                 "subject, before_json, after_json, reason) VALUES (?, ?, ?, ?, ?, "
+                                 "?, ?, ?, ?)"));
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  int64_t copied = 0;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, read->Step());
+    if (!more) break;
+    const int64_t id = read->Int(0), at_ms = read->Int(1);
+    const std::string actor = read->Text(2), action = read->Text(3);
+    same->Reset();
+    same->Bind(1, id).Bind(2, at_ms).Bind(3, actor).Bind(4, action);
+    FB_ASSIGN_OR_RETURN(bool r, same->Step());
+    const bool known = r && same->Int(0) > 0;
+    const bool id_taken = r && same->Int(1) > 0;
+    same->Reset();
+    if (known) continue;
+    copy->Reset();
+    if (id_taken) {
+      copy->BindNull(1);  // another history's entry holds the id: a new one
+    } else {
+      copy->Bind(1, id);
+    }
+    copy->Bind(2, at_ms).Bind(3, actor).Bind(4, action);
+    BindNullable(*copy, 5, Text(*read, 4));
+    BindNullable(*copy, 6, Text(*read, 5));
+    copy->Bind(7, read->Text(6)).Bind(8, read->Text(7)).Bind(9, Text(*read, 8));
+    FB_RETURN_IF_ERROR(copy->Run());
+    ++copied;
+  }
+  read->Reset();
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return copied;
+}
+
+std::optional<int64_t> ParseAuditTime(const std::string& text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char tail = 0;
+  if (text.size() == 10) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3) return std::nullopt;
+  } else if (text.size() == 20) {
+    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) !=
+            7 ||
+        tail != 'Z') {
+      return std::nullopt;
+    }
+  } else {
+    return std::nullopt;
+  }
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
+      h < 0 || mi < 0 || s < 0) {
+    return std::nullopt;
+  }
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = s;
+  const std::time_t t = timegm(&tm);
+  if (t < 0 || tm.tm_mday != d) return std::nullopt;  // 2026-02-31 normalised away: refused
+  return static_cast<int64_t>(t) * 1000;
+}
+
+boost::json::object AuditEntryJson(const AuditEntry& e) {
+  return boost::json::object{
+      {"id", e.id},
+      {"at", IsoTime(e.at_ms)},
+      {"at_ms", e.at_ms},
+      {"actor", e.actor},
+      {"action", e.action},
+      {"customer",
+       e.customer_id.empty() ? boost::json::value(nullptr) : boost::json::value(e.customer_id)},
+      {"subject", e.subject.empty() ? boost::json::value(nullptr) : boost::json::value(e.subject)},
+      {"before", e.before},
+      {"after", e.after},
+      {"reason", e.reason}};
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,151 @@
+#include "store/db_check.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "fieldbook/db_integrity.h"
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr char kSqliteMagic[] = "SQLite format 3";  // 16 bytes with its NUL
+
+std::string Restore(const std::string& path) {
+  return " If it should hold your data, restore a backup (fieldbook-server restore --db " + path +
+         " --from <backup>); to start afresh, move it away and run fieldbook-server init --db " +
+         path + ".";
+}
+
+// What the first bytes say: kNotFound, an empty file, not SQLite, or OK.
+Status CheckHeader(const std::string& path, bool* empty) {
+  *empty = false;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return Status::NotFound("no database at " + path +
+                              " (create it with: fieldbook-server init --db " + path + ")");
+    }
+    return Status::Io("cannot read " + path + ": " + std::strerror(errno));
+  }
+  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
+  if (st.st_size == 0) {
+    *empty = true;
+    return Status::Corrupt(path + " is empty (0 bytes): it is not a Fieldbook server database." +
+                           Restore(path));
+  }
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::Io("cannot read " + path + ": " + std::strerror(errno));
+  char header[sizeof kSqliteMagic] = {};
+  const ssize_t n = ::read(fd, header, sizeof header);
+  ::close(fd);
+  if (n != static_cast<ssize_t>(sizeof header) ||
+      std::memcmp(header, kSqliteMagic, sizeof header) != 0) {
+    return Status::Corrupt(path + " is not a SQLite database (its header is damaged or it is " +
+                           "another kind of file)." + Restore(path));
+  }
+  return Status::Ok();
+}
+
+// The server's own tables: a database without them is someone else's.
+Status CheckSchema(Db& db, const std::string& path) {
+  auto tables = db.Prepare(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('fb_meta', "
+      "'fb_applied_sets', 'srv_credentials', 'srv_scope', 'customers')");
+  if (!tables.ok()) {
+    return Status::Corrupt(path + " cannot be read: " + tables.status().message() + "." +
+                           Restore(path));
+  }
+  auto row = (*tables)->Step();
+  if (!row.ok()) {
+    return Status::Corrupt(path + " cannot be read: " + row.status().message() + "." +
+                           Restore(path));
+  }
+  const int64_t known = *row ? (*tables)->Int(0) : 0;
+  (*tables)->Reset();
+  if (known != 5) {
+    return Status::InvalidArgument(path +
+                                   " is a SQLite database but not a Fieldbook server database "
+                                   "(it lacks the server's tables); refusing to touch it");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<DbCheck> CheckServerFile(const std::string& path, int64_t quick_check_ms) {
+  bool empty = false;
+  FB_RETURN_IF_ERROR(CheckHeader(path, &empty));
+  DbOptions options;
+  options.create = false;
+  options.wal = false;  // changes nothing: no journal-mode switch, no migration
+  auto opened = Db::Open(path, options);
+  if (!opened.ok()) {
+    return Status::Corrupt(path + " cannot be opened as a database: " + opened.status().message() +
+                           "." + Restore(path));
+  }
+  Db& db = **opened;
+  FB_RETURN_IF_ERROR(CheckSchema(db, path));
+  DbCheck out;
+  if (quick_check_ms <= 0) return out;
+  const QuickCheckResult check = QuickCheck(db, quick_check_ms);
+  if (!check.ok()) {
+    return Status::Corrupt(path + " failed its integrity check: " + check.Summary() + "." +
+                           Restore(path));
+  }
+  if (check.cut_short) {
+    out.note = "quick check stopped after " + std::to_string(quick_check_ms) +
+               " ms (the database is large); the pages read so far were sound";
+    return out;
+  }
+  out.quick_checked = true;
+  return out;
+}
+
+Status PrepareNewServerFile(const std::string& path) {
+  if (path.empty()) return Status::InvalidArgument("--db is required");
+  bool empty = false;
+  Status header = CheckHeader(path, &empty);
+  if (header.code() == StatusCode::kNotFound || empty) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return Status::Io("cannot create " + path + ": " + std::strerror(errno));
+    ::close(fd);
+  } else if (!header.ok()) {
+    return Status::InvalidArgument("refusing to initialise " + path + ": " + header.message());
+  } else {
+    DbOptions options;
+    options.create = false;
+    options.wal = false;
+    auto opened = Db::Open(path, options);
+    if (!opened.ok()) {
+      return Status::InvalidArgument("refusing to initialise " + path + ": " +
+                                     opened.status().message());
+    }
+    // An empty SQLite database (no tables yet) may be initialised; anything else must be ours.
+    auto any = (*opened)->Prepare("SELECT count(*) FROM sqlite_schema");
+    if (!any.ok()) return any.status();
+    auto row = (*any)->Step();
+    if (!row.ok()) return row.status();
+    const int64_t objects = *row ? (*any)->Int(0) : 0;
+    (*any)->Reset();
+    if (objects > 0) {
+      Status ours = CheckSchema(**opened, path);
+      if (!ours.ok()) return Status::InvalidArgument("refusing to initialise: " + ours.message());
+    }
+  }
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const std::string file = path + suffix;
+    if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT) {
+      return Status::Io("cannot restrict the permissions of " + file + ": " + std::strerror(errno));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,234 @@
+#include "store/device_tokens.h"
+
+#include "auth/auth.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr const char* kKeyName = "token_hmac_key";
+constexpr size_t kKeyBytes = 32;
+
+constexpr const char* kDeviceColumns =
+    "SELECT id, rep_id, device, created_ms, revoked, revoked_ms, revoked_by, last_sync_ms, "
+    "last_address, hash_scheme = 'sha256' FROM srv_credentials ";
+
+std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
+
+DeviceInfo ReadDevice(Statement& s) {
+  DeviceInfo d;
+  d.id = s.Int(0);
+  d.rep_id = s.Text(1);
+  d.device = s.Text(2);
+  d.created_ms = s.Int(3);
+  d.revoked = s.Int(4) != 0;
+  d.revoked_ms = s.IsNull(5) ? 0 : s.Int(5);
+  d.revoked_by = Text(s, 6);
+  d.last_sync_ms = s.IsNull(7) ? 0 : s.Int(7);
+  d.last_address = Text(s, 8);
+  d.legacy_hash = s.Int(9) != 0;
+  return d;
+}
+
+Result<std::optional<std::string>> LoadKey(Db& db) {
+  FB_ASSIGN_OR_RETURN(Statement * load, db.Prepare("SELECT value FROM srv_secrets WHERE name = ?"));
+  load->Bind(1, kKeyName);
+  FB_ASSIGN_OR_RETURN(bool found, load->Step());
+  std::optional<std::string> key;
+  if (found) key = load->Blob(0);
+  load->Reset();
+  return key;
+}
+
+}  // namespace
+
+Status CheckDeviceName(const std::string& name) {
+  if (name.empty() || name.size() > DeviceTokens::kMaxDeviceName) {
+    return Status::InvalidArgument("a device name is 1 to " +
+                                   std::to_string(DeviceTokens::kMaxDeviceName) + " bytes");
+  }
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument("a device name cannot hold control characters");
+    }
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<DeviceTokens>> DeviceTokens::Open(Db& db, WallClock& wall) {
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> key, LoadKey(db));
+  if (!key) {
+    FB_ASSIGN_OR_RETURN(std::string fresh, RandomBytes(kKeyBytes));
+    // Another process opening the same new database may win the race: both then use its key.
+    FB_ASSIGN_OR_RETURN(Statement * save,
+                        db.Prepare("INSERT INTO srv_secrets (name, value) VALUES (?, ?) "
+                                   "ON CONFLICT (name) DO NOTHING"));
+    save->Bind(1, kKeyName).BindBlob(2, fresh);
+    FB_RETURN_IF_ERROR(save->Run());
+    FB_ASSIGN_OR_RETURN(key, LoadKey(db));
+  }
+  if (!key || key->size() < 16) {
+    return Status::Corrupt("the server's token key in " + db.path() + " is missing or damaged");
+  }
+  return std::unique_ptr<DeviceTokens>(new DeviceTokens(db, wall, std::move(*key)));
+}
+
+Result<std::pair<DeviceInfo, std::string>> DeviceTokens::Issue(const std::string& rep_id,
+                                                               const std::string& device) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
+  FB_ASSIGN_OR_RETURN(Statement * in_use,
+                      db_.Prepare("SELECT count(*), (SELECT count(*) FROM srv_credentials WHERE "
+                                  "rep_id = ?1) FROM srv_credentials WHERE rep_id = ?1 AND "
+                                  "device = ?2 AND revoked = 0"));
+  std::string name = device;
+  if (name.empty()) {
+    // "device-<n>": the first free number after the rep's device count.
+    in_use->Bind(1, rep_id).Bind(2, "");
+    FB_ASSIGN_OR_RETURN(bool row, in_use->Step());
+    int64_t n = row ? in_use->Int(1) : 0;
+    in_use->Reset();
+    for (;;) {
+      name = "device-" + std::to_string(++n);
+      in_use->Reset();
+      in_use->Bind(1, rep_id).Bind(2, name);
+      FB_ASSIGN_OR_RETURN(bool r, in_use->Step());
+      const bool taken = r && in_use->Int(0) > 0;
+      in_use->Reset();
+      if (!taken) break;
+    }
+  } else {
+    FB_RETURN_IF_ERROR(CheckDeviceName(name));
+    in_use->Bind(1, rep_id).Bind(2, name);
+    FB_ASSIGN_OR_RETURN(bool row, in_use->Step());
+    const bool taken = row && in_use->Int(0) > 0;
+    in_use->Reset();
+    if (taken) {
+      return Status::Conflict(rep_id + " already has a device named '" + name +
+                              "' (revoke it first, or choose another name)");
+    }
+  }
+  FB_ASSIGN_OR_RETURN(std::string token, NewDeviceToken());
+  DeviceInfo info;
+  info.rep_id = rep_id;
+  info.device = name;
+  info.created_ms = static_cast<int64_t>(wall_.NowMs());
+  FB_ASSIGN_OR_RETURN(Statement * insert,
+                      db_.Prepare("INSERT INTO srv_credentials (rep_id, device, token_hash, "
+                                  "hash_scheme, created_ms) VALUES (?, ?, ?, 'hmac-sha256', ?) "
+                                  "RETURNING id"));
+  insert->Bind(1, rep_id)
+      .Bind(2, name)
+      .Bind(3, KeyedTokenHash(key_, token))
+      .Bind(4, info.created_ms);
+  FB_ASSIGN_OR_RETURN(bool inserted, insert->Step());
+  if (!inserted) return Status::Internal("storing the device token returned no id");
+  info.id = insert->Int(0);
+  insert->Reset();
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return std::make_pair(std::move(info), std::move(token));
+}
+
+Result<std::optional<DeviceCredential>> DeviceTokens::Authenticate(const std::string& token) {
+  if (token.empty()) return std::optional<DeviceCredential>();
+  FB_ASSIGN_OR_RETURN(Statement * find,
+                      db_.Prepare("SELECT c.id, c.device, r.id, r.name, r.role FROM "
+                                  "srv_credentials c JOIN reps r ON r.id = c.rep_id WHERE "
+                                  "c.token_hash = ? AND c.hash_scheme = ? AND c.revoked = 0 AND "
+                                  "r.active = 1 AND r.deleted = 0"));
+  auto lookup = [&](const std::string& hash,
+                    const char* scheme) -> Result<std::optional<DeviceCredential>> {
+    find->Reset();
+    find->Bind(1, hash).Bind(2, scheme);
+    FB_ASSIGN_OR_RETURN(bool found, find->Step());
+    if (!found) return std::optional<DeviceCredential>();
+    DeviceCredential c{find->Int(0), find->Text(1), find->Text(2), find->Text(3), find->Text(4)};
+    find->Reset();
+    return std::optional<DeviceCredential>(std::move(c));
+  };
+  const std::string keyed = KeyedTokenHash(key_, token);
+  FB_ASSIGN_OR_RETURN(std::optional<DeviceCredential> found, lookup(keyed, "hmac-sha256"));
+  if (found) return found;
+  // A token stored before keyed hashes: recognised once, then stored keyed.
+  FB_ASSIGN_OR_RETURN(found, lookup(HashToken(token), "sha256"));
+  if (!found) return found;
+  FB_ASSIGN_OR_RETURN(Statement * rehash,
+                      db_.Prepare("UPDATE srv_credentials SET token_hash = ?, hash_scheme = "
+                                  "'hmac-sha256' WHERE id = ? AND hash_scheme = 'sha256'"));
+  rehash->Bind(1, keyed).Bind(2, found->device_id);
+  FB_RETURN_IF_ERROR(rehash->Run());
+  return found;
+}
+
+Result<std::vector<DeviceInfo>> DeviceTokens::List(const std::string& rep_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db_.Prepare(std::string(kDeviceColumns) +
+                                  "WHERE ?1 = '' OR rep_id = ?1 ORDER BY rep_id, id"));
+  stmt->Bind(1, rep_id);
+  std::vector<DeviceInfo> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(ReadDevice(*stmt));
+  }
+  return out;
+}
+
+Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::string& device,
+                                      int64_t id) {
+  if (id <= 0 && device.empty()) return Status::InvalidArgument("name the device or its id");
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db_.Prepare(std::string(kDeviceColumns) +
+                                  "WHERE rep_id = ?1 AND (CASE WHEN ?2 > 0 THEN id = ?2 ELSE "
+                                  "device = ?3 END) ORDER BY revoked, id"));
+  stmt->Bind(1, rep_id).Bind(2, id).Bind(3, device);
+  std::vector<DeviceInfo> found;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    found.push_back(ReadDevice(*stmt));
+  }
+  const std::string what = id > 0 ? "device #" + std::to_string(id) : "device '" + device + "'";
+  if (found.empty()) return Status::NotFound(rep_id + " has no " + what);
+  if (found.size() > 1 && !found[1].revoked) {
+    return Status::Conflict(rep_id + " has several devices named '" + device +
+                            "' in use: name one by its id (`rep devices` lists them)");
+  }
+  return found[0];
+}
+
+Result<DeviceInfo> DeviceTokens::Revoke(const std::string& rep_id, const std::string& device,
+                                        int64_t id, const std::string& actor) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
+  FB_ASSIGN_OR_RETURN(DeviceInfo d, Find(rep_id, device, id));
+  if (d.revoked) {
+    return Status::Conflict(rep_id + "'s device '" + d.device + "' (#" + std::to_string(d.id) +
+                            ") is revoked already");
+  }
+  FB_ASSIGN_OR_RETURN(Statement * revoke,
+                      db_.Prepare("UPDATE srv_credentials SET revoked = 1, revoked_ms = ?, "
+                                  "revoked_by = ? WHERE id = ?"));
+  d.revoked = true;
+  d.revoked_ms = static_cast<int64_t>(wall_.NowMs());
+  d.revoked_by = actor;
+  revoke->Bind(1, d.revoked_ms).Bind(2, actor).Bind(3, d.id);
+  FB_RETURN_IF_ERROR(revoke->Run());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return d;
+}
+
+Status DeviceTokens::RecordSyncs(const std::vector<DeviceSync>& syncs) {
+  if (syncs.empty()) return Status::Ok();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      db_.Prepare("UPDATE srv_credentials SET last_sync_ms = ?1, last_address = "
+                                  "?2 WHERE id = ?3 AND (last_sync_ms IS NULL OR last_sync_ms "
+                                  "<= ?1)"));
+  for (const DeviceSync& s : syncs) {
+    save->Reset();
+    save->Bind(1, s.at_ms).Bind(2, s.address.substr(0, 64)).Bind(3, s.device_id);
+    FB_RETURN_IF_ERROR(save->Run());
+  }
+  return txn->Commit();
+}
+
+}  // namespace fieldbook::server

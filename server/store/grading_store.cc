@@ -1,0 +1,459 @@
+#include "store/grading_store.h"
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <unordered_map>
+
+#include "fieldbook/json.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/audit_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Reps' customers: a join clause and its parameter, or nothing for everyone.
+constexpr const char* kScopeFilter =
+    "(?1 = '' OR c.id IN (SELECT customer_id FROM srv_scope WHERE rep_id = ?1))";
+
+// The "as of" day of run `id`, or kNotFound.
+Result<std::string> RunDay(Db& db, int64_t id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      db.Prepare("SELECT today FROM srv_grade_runs WHERE id = ?"));
+  stmt->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return Status::NotFound("no grading run " + std::to_string(id));
+  std::string day = stmt->Text(0);
+  stmt->Reset();
+  return day;
+}
+
+}  // namespace
+
+Result<int32_t> DayOrToday(std::string_view text, WallClock& wall) {
+  if (text.empty()) return static_cast<int32_t>(wall.NowMs() / 86400000);
+  std::optional<int32_t> day = ParseDay(text);
+  // ParseDay also reads timestamps and lets 2026-02-31 through; a day must be exactly a date.
+  if (!day || FormatDay(*day) != text) {
+    return Status::InvalidArgument("today must be a date YYYY-MM-DD, not '" + std::string(text) +
+                                   "'");
+  }
+  return *day;
+}
+
+Result<std::pair<GradingRules, int>> GradingStore::CurrentRules() {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      store_.hub().db().Prepare("SELECT version, rules_json FROM grading_rules "
+                                                "WHERE id = 'current' AND deleted = 0"));
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found || stmt->IsNull(1)) return std::make_pair(GradingRules{}, 0);
+  const int version = static_cast<int>(stmt->Int(0));
+  const std::string json = stmt->Text(1);
+  stmt->Reset();
+  FB_ASSIGN_OR_RETURN(GradingRules rules, ParseGradingRules(json));
+  return std::make_pair(rules, version);
+}
+
+std::string GradingStore::RulesJson(const std::pair<GradingRules, int>& rules_and_version) {
+  GradingRules shown = rules_and_version.first;
+  shown.version = rules_and_version.second;
+  return GradingRulesToJson(shown);
+}
+
+Result<int> GradingStore::SetRules(const std::string& json, const std::string& actor) {
+  FB_ASSIGN_OR_RETURN(GradingRules parsed, ParseGradingRules(json));
+  return StoreRules(std::move(parsed), actor);
+}
+
+Result<int> GradingStore::SetParsedRules(const boost::json::value& json, const std::string& actor) {
+  FB_ASSIGN_OR_RETURN(GradingRules parsed, ParseGradingRules(json));
+  return StoreRules(std::move(parsed), actor);
+}
+
+Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& actor) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto current, CurrentRules());
+  const int version = current.second + 1;
+  parsed.version = version;
+  const std::string canonical = GradingRulesToJson(parsed);
+  FB_ASSIGN_OR_RETURN(Statement * history,
+                      db.Prepare("INSERT INTO srv_grading_rules_history (version, rules_json, "
+                                 "set_by, set_ms) VALUES (?, ?, ?, ?)"));
+  history->Bind(1, int64_t{version}).Bind(2, canonical).Bind(3, actor).Bind(4, NowMs());
+  FB_RETURN_IF_ERROR(history->Run());
+  FB_ASSIGN_OR_RETURN(
+      PushResult written,
+      store_.Write({RowWrite{"grading_rules",
+                             "current",
+                             {{"version", int64_t{version}},
+                              {"rules_json", canonical},
+                              {"updated_at", FormatDay(static_cast<int32_t>(NowMs() / 86400000))},
+                              {"updated_by", actor}}}}));
+  (void)written;
+  GradingRules before = current.first;
+  before.version = current.second;
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "grading.rules";
+  audit.subject = "grading";
+  boost::system::error_code ec;
+  audit.before = {{"version", current.second}, {"rules", ReadJson(GradingRulesToJson(before), ec)}};
+  audit.after = {{"version", version}, {"rules", ReadJson(canonical, ec)}};
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return version;
+}
+
+Result<GradeRun> GradingStore::GradeAll(int32_t today) {
+  const auto started = std::chrono::steady_clock::now();
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto rules_and_version, CurrentRules());
+  const GradingRules& rules = rules_and_version.first;
+  const int rules_version = rules_and_version.second;
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+
+  // Everyone's history, in one pass per table.
+  struct Previous {
+    std::string tier, ticket, lifecycle;
+    int64_t r = -1, f = -1, m = -1;
+  };
+  std::vector<CustomerHistory> customers;
+  std::vector<Previous> previous;
+  std::unordered_map<std::string, size_t> index;
+  FB_ASSIGN_OR_RETURN(
+      Statement * load,
+      db.Prepare("SELECT id, created_at, relationship, purchase_stage, grade_tier, grade_recency, "
+                 "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle "
+                 "FROM customers WHERE deleted = 0 ORDER BY id"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, load->Step());
+    if (!row) break;
+    CustomerHistory c;
+    c.customer_id = load->Text(0);
+    c.created_day = ParseDay(Text(*load, 1)).value_or(today);
+    c.relationship = Text(*load, 2);
+    c.purchase_stage = Text(*load, 3);
+    Previous p{Text(*load, 4),
+               Text(*load, 8),
+               Text(*load, 9),
+               load->IsNull(5) ? -1 : load->Int(5),
+               load->IsNull(6) ? -1 : load->Int(6),
+               load->IsNull(7) ? -1 : load->Int(7)};
+    index.emplace(c.customer_id, customers.size());
+    customers.push_back(std::move(c));
+    previous.push_back(std::move(p));
+  }
+  FB_ASSIGN_OR_RETURN(Statement * orders,
+                      db.Prepare("SELECT customer_id, id, order_date, amount_cents, voids_id "
+                                 "FROM orders"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, orders->Step());
+    if (!row) break;
+    auto it = index.find(Text(*orders, 0));
+    auto day = ParseDay(Text(*orders, 2));
+    if (it == index.end() || !day) continue;
+    customers[it->second].orders.push_back(
+        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), Text(*orders, 4)});
+  }
+  FB_ASSIGN_OR_RETURN(Statement * visits, db.Prepare("SELECT customer_id, check_in FROM visits"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, visits->Step());
+    if (!row) break;
+    auto it = index.find(Text(*visits, 0));
+    auto day = ParseDay(Text(*visits, 1));
+    if (it != index.end() && day) customers[it->second].visit_days.push_back(*day);
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * feedback,
+      db.Prepare("SELECT customer_id, satisfaction FROM feedback WHERE satisfaction IS NOT NULL "
+                 "AND id NOT IN (SELECT x.voids_id FROM feedback x WHERE x.customer_id = "
+                 "feedback.customer_id AND x.voids_id IS NOT NULL)"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, feedback->Step());
+    if (!row) break;
+    auto it = index.find(Text(*feedback, 0));
+    if (it != index.end()) {
+      customers[it->second].satisfaction.push_back(static_cast<int>(feedback->Int(1)));
+    }
+  }
+
+  const std::vector<Grade> grades = GradeCustomers(customers, rules, today);
+
+  FB_ASSIGN_OR_RETURN(Statement * run,
+                      db.Prepare("INSERT INTO srv_grade_runs (today, rules_version, started_ms, "
+                                 "customers) VALUES (?, ?, ?, ?) RETURNING id"));
+  run->Bind(1, FormatDay(today))
+      .Bind(2, int64_t{rules_version})
+      .Bind(3, NowMs())
+      .Bind(4, static_cast<int64_t>(grades.size()));
+  FB_ASSIGN_OR_RETURN(bool has_id, run->Step());
+  if (!has_id) return Status::Internal("grading run has no id");
+  const int64_t run_id = run->Int(0);
+  run->Reset();
+
+  FB_ASSIGN_OR_RETURN(Statement * history,
+                      db.Prepare("INSERT INTO srv_grade_history (customer_id, run_id, tier, "
+                                 "recency, frequency, monetary, ticket_class, lifecycle, "
+                                 "churn_risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+  int changed = 0;
+  std::vector<RowWrite> batch;
+  for (size_t i = 0; i < grades.size(); ++i) {
+    const Grade& g = grades[i];
+    const Previous& p = previous[i];
+    const bool moved = g.tier != p.tier || g.recency != p.r || g.frequency != p.f ||
+                       g.monetary != p.m || g.ticket_class != p.ticket ||
+                       g.lifecycle != p.lifecycle;
+    if (moved) {
+      ++changed;
+      history->Reset();
+      history->Bind(1, g.customer_id)
+          .Bind(2, run_id)
+          .Bind(3, g.tier)
+          .Bind(4, int64_t{g.recency})
+          .Bind(5, int64_t{g.frequency})
+          .Bind(6, int64_t{g.monetary})
+          .Bind(7, g.ticket_class)
+          .Bind(8, g.lifecycle)
+          .Bind(9, g.churn_risk);
+      FB_RETURN_IF_ERROR(history->Run());
+    }
+    RowWrite w{"customers",
+               g.customer_id,
+               {{"grade_tier", g.tier},
+                {"grade_recency", int64_t{g.recency}},
+                {"grade_frequency", int64_t{g.frequency}},
+                {"grade_monetary", int64_t{g.monetary}},
+                {"grade_ticket_class", g.ticket_class},
+                {"grade_lifecycle", g.lifecycle},
+                {"grade_churn_risk", g.churn_risk},
+                {"grade_reasons", g.ReasonsJson(rules_version)},
+                {"graded_at", FormatDay(today)},
+                {"grade_rules_version", int64_t{rules_version}}}};
+    // The stage and relationship the data decide go beside the rep's own fields, never over them
+    // (docs/grading.md): a rep's later edit of purchase_stage or relationship is never lost.
+    w.columns.emplace_back("grade_stage",
+                           g.purchase_stage.empty() ? Value() : Value(g.purchase_stage));
+    w.columns.emplace_back("grade_relationship",
+                           g.relationship.empty() ? Value() : Value(g.relationship));
+    batch.push_back(std::move(w));
+    if (batch.size() >= 2000) {
+      FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(batch));
+      (void)written;
+      batch.clear();
+    }
+  }
+  if (!batch.empty()) {
+    FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(batch));
+    (void)written;
+  }
+  FB_ASSIGN_OR_RETURN(Statement * finish,
+                      db.Prepare("UPDATE srv_grade_runs SET finished_ms = ?, changed = ? "
+                                 "WHERE id = ?"));
+  finish->Bind(1, NowMs()).Bind(2, int64_t{changed}).Bind(3, run_id);
+  FB_RETURN_IF_ERROR(finish->Run());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  GradeRun out;
+  out.run_id = run_id;
+  out.today = FormatDay(today);
+  out.rules_version = rules_version;
+  out.customers = static_cast<int>(grades.size());
+  out.changed = changed;
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return out;
+}
+
+Result<std::vector<GradeRun>> GradingStore::Runs(size_t last) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare("SELECT id, today, rules_version, customers, changed, "
+                                "coalesce(finished_ms - started_ms, 0) FROM srv_grade_runs "
+                                "ORDER BY id DESC LIMIT ?"));
+  stmt->Bind(1, static_cast<int64_t>(last));
+  std::vector<GradeRun> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(GradeRun{stmt->Int(0), stmt->Text(1), static_cast<int>(stmt->Int(2)),
+                           static_cast<int>(stmt->Int(3)), static_cast<int>(stmt->Int(4)),
+                           stmt->Int(5) / 1000.0});
+  }
+  return out;
+}
+
+Result<std::vector<TierCount>> GradingStore::Tiers(const std::string& rep) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare(std::string("SELECT coalesce(c.grade_tier, 'not graded'), count(*) "
+                                            "FROM customers c WHERE c.deleted = 0 AND ") +
+                                kScopeFilter + " GROUP BY 1 ORDER BY 1"));
+  stmt->Bind(1, rep);
+  std::vector<TierCount> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(TierCount{stmt->Text(0), stmt->Int(1)});
+  }
+  return out;
+}
+
+Result<TierMovement> GradingStore::Movement(const std::string& rep, int64_t from, int64_t to) {
+  TierMovement m;
+  if (from == 0 || to == 0) {
+    FB_ASSIGN_OR_RETURN(std::vector<GradeRun> runs, Runs(2));
+    if (runs.empty()) return Status::NotFound("no grading run yet: run fieldbook-server grade");
+    m.to_run = to != 0 ? to : runs[0].run_id;
+    m.from_run = from != 0 ? from : (runs.size() > 1 ? runs[1].run_id : 0);
+  } else {
+    m.from_run = from;
+    m.to_run = to;
+  }
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(m.to_today, RunDay(db, m.to_run));
+  if (m.from_run != 0) {
+    FB_ASSIGN_OR_RETURN(m.from_today, RunDay(db, m.from_run));
+  }
+  // A customer's tier at run R is its latest history row at or before R.
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare(
+          std::string("WITH at_to AS (SELECT h.customer_id, h.tier FROM srv_grade_history h "
+                      "WHERE h.run_id = (SELECT max(run_id) FROM srv_grade_history x "
+                      "WHERE x.customer_id = h.customer_id AND x.run_id <= ?3)), "
+                      "at_from AS (SELECT h.customer_id, h.tier FROM srv_grade_history h "
+                      "WHERE h.run_id = (SELECT max(run_id) FROM srv_grade_history x "
+                      "WHERE x.customer_id = h.customer_id AND x.run_id <= ?2)) "
+                      "SELECT coalesce(f.tier, '-'), t.tier, count(*) FROM at_to t "
+                      "JOIN customers c ON c.id = t.customer_id AND c.deleted = 0 "
+                      "LEFT JOIN at_from f ON f.customer_id = t.customer_id WHERE ") +
+          kScopeFilter + " GROUP BY 1, 2"));
+  stmt->Bind(1, rep).Bind(2, m.from_run).Bind(3, m.to_run);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    m.cells[{stmt->Text(0), stmt->Text(1)}] = stmt->Int(2);
+  }
+  return m;
+}
+
+Result<std::vector<AtRiskCustomer>> GradingStore::AtRisk(const std::string& rep, size_t limit) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare(
+          std::string("SELECT c.id, c.name, c.owner_rep_id, c.grade_tier, c.grade_lifecycle, "
+                      "c.grade_churn_risk, c.grade_reasons FROM customers c WHERE c.deleted = 0 "
+                      "AND c.grade_lifecycle IN ('at_risk', 'churned') AND ") +
+          kScopeFilter + " ORDER BY c.grade_churn_risk DESC, c.id LIMIT ?2"));
+  stmt->Bind(1, rep).Bind(2, static_cast<int64_t>(limit));
+  std::vector<AtRiskCustomer> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    AtRiskCustomer a{stmt->Text(0),
+                     Text(*stmt, 1),
+                     Text(*stmt, 2),
+                     Text(*stmt, 3),
+                     Text(*stmt, 4),
+                     stmt->IsNull(5) ? 0 : stmt->Real(5),
+                     ""};
+    boost::system::error_code ec;
+    boost::json::value reasons = ReadJson(Text(*stmt, 6), ec);
+    if (!ec && reasons.is_object() && reasons.as_object().contains("reasons")) {
+      for (const auto& r : reasons.as_object().at("reasons").as_array()) {
+        const std::string rule(r.as_object().at("rule").as_string());
+        if (rule != "lifecycle" && rule != "churn_risk") continue;
+        if (!a.reasons.empty()) a.reasons += "; ";
+        a.reasons += std::string(r.as_object().at("detail").as_string());
+      }
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep, int32_t today,
+                                                          int window_days) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(Statement * reps,
+                      db.Prepare("SELECT id, name FROM reps WHERE deleted = 0 AND role = 'rep' "
+                                 "AND (?1 = '' OR id = ?1) ORDER BY id"));
+  reps->Bind(1, rep);
+  std::vector<PortfolioRow> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, reps->Step());
+    if (!row) break;
+    PortfolioRow p;
+    p.rep_id = reps->Text(0);
+    p.rep_name = Text(*reps, 1);
+    out.push_back(std::move(p));
+  }
+  const std::string today_text = FormatDay(today);
+  const std::string since = FormatDay(today - window_days);
+  for (PortfolioRow& p : out) {
+    FB_ASSIGN_OR_RETURN(Statement * tiers,
+                        db.Prepare("SELECT coalesce(c.grade_tier, 'not graded'), count(*) FROM "
+                                   "customers c JOIN srv_scope s ON s.customer_id = c.id "
+                                   "WHERE s.rep_id = ? AND c.deleted = 0 GROUP BY 1"));
+    tiers->Bind(1, p.rep_id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, tiers->Step());
+      if (!row) break;
+      p.customers_by_tier[tiers->Text(0)] = tiers->Int(1);
+      p.customers += tiers->Int(1);
+    }
+    FB_ASSIGN_OR_RETURN(Statement * tasks,
+                        db.Prepare("SELECT sum(t.due_date = ?2), sum(t.due_date < ?2) FROM tasks t "
+                                   "JOIN srv_scope s ON s.customer_id = t.customer_id "
+                                   "WHERE s.rep_id = ?1 AND t.deleted = 0 AND t.status = 'open'"));
+    tasks->Bind(1, p.rep_id).Bind(2, today_text);
+    FB_ASSIGN_OR_RETURN(bool has_tasks, tasks->Step());
+    if (has_tasks) {
+      p.follow_ups_due = tasks->IsNull(0) ? 0 : tasks->Int(0);
+      p.follow_ups_overdue = tasks->IsNull(1) ? 0 : tasks->Int(1);
+    }
+    tasks->Reset();
+    // Follow-ups promised at each customer's latest visit (corrected visits do not count).
+    FB_ASSIGN_OR_RETURN(
+        Statement * promised,
+        db.Prepare("WITH live AS (SELECT v.customer_id, v.check_in, v.next_follow_up FROM visits v "
+                   "JOIN srv_scope s ON s.customer_id = v.customer_id WHERE s.rep_id = ?1 AND "
+                   "v.id NOT IN (SELECT x.voids_id FROM visits x WHERE x.customer_id = "
+                   "v.customer_id AND x.voids_id IS NOT NULL)), "
+                   "latest AS (SELECT customer_id, max(check_in) AS last_in FROM live "
+                   "GROUP BY customer_id), "
+                   "due AS (SELECT v.customer_id, max(v.next_follow_up) AS f FROM live v "
+                   "JOIN latest l ON l.customer_id = v.customer_id AND v.check_in = l.last_in "
+                   "JOIN customers c ON c.id = v.customer_id AND c.deleted = 0 "
+                   "WHERE v.next_follow_up IS NOT NULL AND v.next_follow_up <> '' "
+                   "GROUP BY v.customer_id) "
+                   "SELECT sum(f = ?2), sum(f < ?2) FROM due"));
+    promised->Bind(1, p.rep_id).Bind(2, today_text);
+    FB_ASSIGN_OR_RETURN(bool has_promised, promised->Step());
+    if (has_promised) {
+      p.visits_due = promised->IsNull(0) ? 0 : promised->Int(0);
+      p.visits_overdue = promised->IsNull(1) ? 0 : promised->Int(1);
+    }
+    promised->Reset();
+    FB_ASSIGN_OR_RETURN(
+        Statement * revenue,
+        db.Prepare("SELECT coalesce(sum(o.amount_cents), 0) FROM orders o JOIN srv_scope s ON "
+                   "s.customer_id = o.customer_id WHERE s.rep_id = ?1 AND o.order_date > ?2 AND "
+                   "o.order_date <= ?3 AND o.id NOT IN (SELECT x.voids_id FROM orders x "
+                   "WHERE x.customer_id = o.customer_id AND x.voids_id IS NOT NULL)"));
+    revenue->Bind(1, p.rep_id).Bind(2, since).Bind(3, today_text);
+    FB_ASSIGN_OR_RETURN(bool has_revenue, revenue->Step());
+    if (has_revenue) p.revenue_cents = revenue->Int(0);
+    revenue->Reset();
+  }
+  return out;
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,159 @@
+#include "store/import_store.h"
+
+namespace fieldbook::server {
+
+Result<std::optional<std::string>> ImportStore::RowOfKey(const std::string& kind,
+                                                         const std::string& key) {
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(
+                                         "SELECT row_id FROM srv_import_keys WHERE kind = ? AND "
+                                         "key = ?"));
+  s->Bind(1, kind).Bind(2, key);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  std::optional<std::string> row;
+  if (found) row = s->Text(0);
+  s->Reset();
+  return row;
+}
+
+Status ImportStore::PutKey(const std::string& kind, const std::string& key,
+                           const std::string& row_id) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      store_.hub().db().Prepare("INSERT OR REPLACE INTO srv_import_keys (kind, "
+                                                "key, row_id) VALUES (?, ?, ?)"));
+  s->Bind(1, kind).Bind(2, key).Bind(3, row_id);
+  return s->Run();
+}
+
+Result<std::string> ImportStore::ExternalIdOf(const std::string& kind, const std::string& row_id) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      store_.hub().db().Prepare("SELECT substr(key, 3) FROM srv_import_keys WHERE "
+                                                "row_id = ? AND kind = ? AND key LIKE 'x:%' "
+                                                "ORDER BY key LIMIT 1"));
+  s->Bind(1, row_id).Bind(2, kind);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  std::string id = found ? s->Text(0) : std::string();
+  s->Reset();
+  return id;
+}
+
+Result<std::optional<std::string>> ImportStore::LiveCustomer(const std::string& id) {
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(
+                                         "SELECT id FROM customers WHERE id = ? AND deleted = 0"));
+  s->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  std::optional<std::string> row;
+  if (found) row = s->Text(0);
+  s->Reset();
+  return row;
+}
+
+Result<std::vector<std::string>> ImportStore::CustomersByPhoneKey(const std::string& phone_key,
+                                                                  size_t limit) {
+  return CustomerIds(
+      "SELECT customer_id FROM fb_customer_keys WHERE phone_key = ? ORDER BY customer_id LIMIT ?",
+      phone_key, limit);
+}
+
+Result<std::vector<std::string>> ImportStore::CustomersByNameCityKey(const std::string& key,
+                                                                     size_t limit) {
+  return CustomerIds(
+      "SELECT customer_id FROM fb_customer_keys WHERE name_city_key = ? ORDER BY customer_id "
+      "LIMIT ?",
+      key, limit);
+}
+
+Result<std::vector<std::string>> ImportStore::CustomerIds(const char* sql, const std::string& key,
+                                                          size_t limit) {
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(sql));
+  s->Bind(1, key).Bind(2, static_cast<int64_t>(limit));
+  std::vector<std::string> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(s->Text(0));
+  }
+  return out;
+}
+
+Result<std::string> ImportStore::HolderOf(const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * s, store_.hub().db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? "
+                                               "ORDER BY rep_id LIMIT 1"));
+  s->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  std::string rep = found ? s->Text(0) : std::string();
+  s->Reset();
+  return rep;
+}
+
+Status ImportStore::ForEachRow(const std::string& table, const std::vector<std::string>& columns,
+                               const std::string& rep, const std::string& territory,
+                               const std::function<Status(const std::vector<Value>&)>& row) {
+  // Table and column names come from the catalog, never from the caller's input: checked here.
+  const TableInfo* info = store_.hub().catalog().Find(table);
+  if (!info) return Status::InvalidArgument("no table " + table);
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    bool known = columns[i] == "id";
+    for (const auto& c : info->columns) known = known || c == columns[i];
+    if (!known) return Status::InvalidArgument("no column " + table + "." + columns[i]);
+    sql += (i ? ", t." : "t.") + columns[i];
+  }
+  const bool is_customers = table == "customers";
+  const std::string customer_col = is_customers ? "t.id" : "t.customer_id";
+  sql += " FROM " + table + " t";
+  if (table == "customers" || table == "contacts")
+    sql += " WHERE t.deleted = 0";
+  else
+    sql += " WHERE 1";
+  sql +=
+      " AND (?1 = '' OR EXISTS (SELECT 1 FROM srv_scope s WHERE s.customer_id = " + customer_col +
+      " AND s.rep_id = ?1))";
+  sql += " AND (?2 = '' OR EXISTS (SELECT 1 FROM customers c WHERE c.id = " + customer_col +
+         " AND c.territory_id = ?2))";
+  sql += " ORDER BY t.id";
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(sql));
+  s->Bind(1, rep).Bind(2, territory);
+  std::vector<Value> values(columns.size());
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, s->Step());
+    if (!more) break;
+    for (size_t i = 0; i < columns.size(); ++i) values[i] = s->Get(static_cast<int>(i));
+    Status st = row(values);
+    if (!st.ok()) {
+      s->Reset();
+      return st;
+    }
+  }
+  return Status::Ok();
+}
+
+Status ImportStore::ForEachOrderLine(const std::string& rep, const std::string& territory,
+                                     const std::function<Status(const std::vector<Value>&)>& row) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * s,
+      store_.hub().db().Prepare(
+          "SELECT o.id, o.customer_id, o.rep_id, o.order_date, o.amount_cents, o.currency, "
+          "o.notes, l.id, l.part_no, l.description, l.quantity, l.unit_price_cents "
+          "FROM orders o LEFT JOIN order_lines l ON l.order_id = o.id AND l.voids_id IS NULL "
+          "WHERE o.voids_id IS NULL "
+          "AND (?1 = '' OR EXISTS (SELECT 1 FROM srv_scope s WHERE s.customer_id = o.customer_id "
+          "AND s.rep_id = ?1)) "
+          "AND (?2 = '' OR EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id AND "
+          "c.territory_id = ?2)) ORDER BY o.id, l.id"));
+  s->Bind(1, rep).Bind(2, territory);
+  std::vector<Value> values(12);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, s->Step());
+    if (!more) break;
+    for (int i = 0; i < 12; ++i) values[static_cast<size_t>(i)] = s->Get(i);
+    Status st = row(values);
+    if (!st.ok()) {
+      s->Reset();
+      return st;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace fieldbook::server

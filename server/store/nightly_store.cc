@@ -1,0 +1,339 @@
+#include "store/nightly_store.h"
+
+#include <algorithm>
+#include <map>
+
+#include "fieldbook/sqlite_db.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr const char* kLeaseName = "nightly";
+
+// 2026-11-23T02:40:00.000Z
+std::string FormatMs(int64_t ms) {
+  const std::string s = Hlc::FromParts(static_cast<uint64_t>(ms), 0).ToString();
+  return s.substr(0, s.find('#'));
+}
+
+NightlyRunRecord ReadRun(Statement& s) {
+  NightlyRunRecord r;
+  r.id = s.Int(0);
+  r.trigger = s.Text(1);
+  r.started_ms = s.Int(2);
+  r.finished_ms = s.IsNull(3) ? 0 : s.Int(3);
+  r.status = s.Text(4);
+  r.day = s.Text(5);
+  r.seq_at_start = static_cast<uint64_t>(s.Int(6));
+  r.holder = s.Text(7);
+  r.resumed = static_cast<int>(s.Int(8));
+  return r;
+}
+
+constexpr const char* kRunColumns =
+    "id, trigger, started_ms, finished_ms, status, day, seq_at_start, holder, resumed";
+
+}  // namespace
+
+Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
+  FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "
+                                                  "FROM srv_nightly_lease WHERE name = ?"));
+  s->Bind(1, kLeaseName);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return std::optional<LeaseInfo>();
+  LeaseInfo info{s->Text(0), s->Int(1), s->Int(2)};
+  s->Reset();
+  return std::optional<LeaseInfo>(std::move(info));
+}
+
+Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db()));
+  FB_ASSIGN_OR_RETURN(std::optional<LeaseInfo> current, Lease());
+  if (current && current->holder != holder && current->expires_ms > now_ms) {
+    return Status::Conflict("another nightly run is in progress (" + current->holder +
+                            "); its lease runs until " + FormatMs(current->expires_ms));
+  }
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("INSERT INTO srv_nightly_lease (name, holder, run_id, "
+                                   "expires_ms) VALUES (?, ?, NULL, ?) ON CONFLICT (name) DO "
+                                   "UPDATE SET holder = excluded.holder, run_id = NULL, "
+                                   "expires_ms = excluded.expires_ms"));
+  s->Bind(1, kLeaseName).Bind(2, holder).Bind(3, now_ms + ttl_ms);
+  FB_RETURN_IF_ERROR(s->Run());
+  return txn->Commit();
+}
+
+Status NightlyStore::RenewLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms,
+                                int64_t run_id) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("UPDATE srv_nightly_lease SET expires_ms = ?, run_id = ? "
+                                   "WHERE name = ? AND holder = ?"));
+  s->Bind(1, now_ms + ttl_ms).Bind(2, run_id).Bind(3, kLeaseName).Bind(4, holder);
+  FB_RETURN_IF_ERROR(s->Run());
+  if (db().LastChanges() == 0) {
+    return Status::Conflict("the nightly lease was taken over by another process");
+  }
+  return Status::Ok();
+}
+
+Status NightlyStore::ReleaseLease(const std::string& holder) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("DELETE FROM srv_nightly_lease WHERE name = ? AND holder = ?"));
+  s->Bind(1, kLeaseName).Bind(2, holder);
+  return s->Run();
+}
+
+Result<std::optional<NightlyRunRecord>> NightlyStore::UnfinishedRun() {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare(std::string("SELECT ") + kRunColumns +
+                                   " FROM srv_nightly_runs WHERE status IN ('running', "
+                                   "'interrupted') ORDER BY id DESC LIMIT 1"));
+  return FirstRunWithSteps(*s);
+}
+
+Result<int64_t> NightlyStore::CreateRun(const std::string& trigger, int64_t now_ms,
+                                        const std::string& day, uint64_t seq_at_start,
+                                        const std::string& holder) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("INSERT INTO srv_nightly_runs (trigger, started_ms, status, "
+                                   "day, seq_at_start, holder) VALUES (?, ?, 'running', ?, ?, ?) "
+                                   "RETURNING id"));
+  s->Bind(1, trigger)
+      .Bind(2, now_ms)
+      .Bind(3, day)
+      .Bind(4, static_cast<int64_t>(seq_at_start))
+      .Bind(5, holder);
+  FB_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return Status::Internal("new nightly run has no id");
+  const int64_t id = s->Int(0);
+  s->Reset();
+  return id;
+}
+
+Status NightlyStore::ResumeRun(int64_t run_id, const std::string& holder) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("UPDATE srv_nightly_runs SET status = 'running', holder = ?, "
+                                   "resumed = resumed + 1, finished_ms = NULL WHERE id = ?"));
+  s->Bind(1, holder).Bind(2, run_id);
+  return s->Run();
+}
+
+Status NightlyStore::FinishRun(int64_t run_id, const std::string& status, int64_t now_ms) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * s,
+      db().Prepare("UPDATE srv_nightly_runs SET status = ?, finished_ms = ? WHERE id = ?"));
+  s->Bind(1, status).Bind(2, now_ms).Bind(3, run_id);
+  return s->Run();
+}
+
+Result<std::vector<NightlyStepRecord>> NightlyStore::StepsOf(int64_t run_id) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("SELECT step, position, status, started_ms, finished_ms, "
+                                   "attempts, report, error FROM srv_nightly_steps WHERE run_id = "
+                                   "? ORDER BY position, step"));
+  s->Bind(1, run_id);
+  std::vector<NightlyStepRecord> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(NightlyStepRecord{s->Text(0), static_cast<int>(s->Int(1)), s->Text(2), s->Int(3),
+                                    s->IsNull(4) ? 0 : s->Int(4), static_cast<int>(s->Int(5)),
+                                    s->Text(6), s->Text(7)});
+  }
+  return out;
+}
+
+Result<std::vector<NightlyRunRecord>> NightlyStore::Runs(size_t last) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare(std::string("SELECT ") + kRunColumns +
+                                   " FROM srv_nightly_runs ORDER BY id DESC LIMIT ?"));
+  s->Bind(1, static_cast<int64_t>(last));
+  std::vector<NightlyRunRecord> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadRun(*s));
+  }
+  for (NightlyRunRecord& r : out) {
+    FB_ASSIGN_OR_RETURN(r.steps, StepsOf(r.id));
+  }
+  return out;
+}
+
+Result<std::optional<NightlyRunRecord>> NightlyStore::Run(int64_t run_id) {
+  FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare(std::string("SELECT ") + kRunColumns +
+                                                  " FROM srv_nightly_runs WHERE id = ?"));
+  s->Bind(1, run_id);
+  return FirstRunWithSteps(*s);
+}
+
+Result<std::optional<NightlyRunRecord>> NightlyStore::FirstRunWithSteps(Statement& runs) {
+  FB_ASSIGN_OR_RETURN(bool found, runs.Step());
+  if (!found) {
+    runs.Reset();
+    return std::optional<NightlyRunRecord>();
+  }
+  NightlyRunRecord run = ReadRun(runs);
+  runs.Reset();
+  FB_ASSIGN_OR_RETURN(run.steps, StepsOf(run.id));
+  return std::optional<NightlyRunRecord>(std::move(run));
+}
+
+Result<int64_t> NightlyStore::LastFinishedStartMs() {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("SELECT coalesce(max(started_ms), 0) FROM srv_nightly_runs "
+                                   "WHERE status IN ('succeeded', 'failed')"));
+  FB_ASSIGN_OR_RETURN(bool row, s->Step());
+  const int64_t ms = row ? s->Int(0) : 0;
+  s->Reset();
+  return ms;
+}
+
+Result<int64_t> NightlyStore::LastStartedMs() {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("SELECT coalesce(max(started_ms), 0) FROM srv_nightly_runs"));
+  FB_ASSIGN_OR_RETURN(bool row, s->Step());
+  const int64_t ms = row ? s->Int(0) : 0;
+  s->Reset();
+  return ms;
+}
+
+Result<std::optional<uint64_t>> NightlyStore::SeqAtOrBefore(int64_t at_ms) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("SELECT seq_at_start FROM srv_nightly_runs WHERE started_ms "
+                                   "<= ? ORDER BY started_ms DESC, id DESC LIMIT 1"));
+  s->Bind(1, at_ms);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return std::optional<uint64_t>();
+  const auto seq = static_cast<uint64_t>(s->Int(0));
+  s->Reset();
+  return std::optional<uint64_t>(seq);
+}
+
+Status NightlyStore::BeginStep(int64_t run_id, const std::string& step, int position,
+                               int64_t now_ms) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("INSERT INTO srv_nightly_steps (run_id, step, position, status, "
+                                   "started_ms) VALUES (?, ?, ?, 'running', ?) ON CONFLICT "
+                                   "(run_id, step) DO UPDATE SET status = 'running', attempts = "
+                                   "attempts + 1, finished_ms = NULL, error = NULL"));
+  s->Bind(1, run_id).Bind(2, step).Bind(3, position).Bind(4, now_ms);
+  return s->Run();
+}
+
+Status NightlyStore::SaveStepProgress(int64_t run_id, const std::string& step,
+                                      const std::string& report_json) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("UPDATE srv_nightly_steps SET report = ? WHERE run_id = ? AND "
+                                   "step = ? AND status = 'running'"));
+  s->Bind(1, report_json).Bind(2, run_id).Bind(3, step);
+  return s->Run();
+}
+
+Status NightlyStore::FinishStep(int64_t run_id, const std::string& step, const std::string& status,
+                                const std::string& report_json, const std::string& error,
+                                int64_t now_ms) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      db().Prepare("UPDATE srv_nightly_steps SET status = ?, report = "
+                                   "coalesce(nullif(?, ''), report), error = nullif(?, ''), "
+                                   "finished_ms = ? WHERE run_id = ? AND step = ?"));
+  s->Bind(1, status)
+      .Bind(2, report_json)
+      .Bind(3, error)
+      .Bind(4, now_ms)
+      .Bind(5, run_id)
+      .Bind(6, step);
+  FB_RETURN_IF_ERROR(s->Run());
+  if (db().LastChanges() == 0) {
+    return Status::NotFound("nightly run " + std::to_string(run_id) + " has no step " + step);
+  }
+  return Status::Ok();
+}
+
+Result<PageStats> NightlyStore::Pages() {
+  PageStats out;
+  for (auto [pragma, field] :
+       {std::pair{"PRAGMA page_size", &out.page_size}, std::pair{"PRAGMA page_count", &out.pages},
+        std::pair{"PRAGMA freelist_count", &out.free_pages}}) {
+    FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare(pragma));
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    *field = row ? s->Int(0) : 0;
+    s->Reset();
+  }
+  return out;
+}
+
+Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
+  Db& d = db();
+  const Catalog& catalog = store_.hub().catalog();
+  // One read snapshot for every figure.
+  ReadSnapshot snapshot(d);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+
+  // Which table each b-tree serves.
+  std::map<std::string, std::string> owner;
+  FB_ASSIGN_OR_RETURN(Statement * schema,
+                      d.Prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN "
+                                "('table', 'index')"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, schema->Step());
+    if (!row) break;
+    owner[schema->Text(0)] = schema->Text(1);
+  }
+  auto is_domain = [&](const std::string& table) { return catalog.Find(table) != nullptr; };
+  auto is_bookkeeping_table = [](const std::string& table) {
+    return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events" ||
+           table == "srv_feed";
+  };
+
+  auto pages = d.Prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name");
+  if (!pages.ok()) {
+    return Status::Unavailable("this SQLite has no dbstat table: " + pages.status().message());
+  }
+  BookkeepingStats out;
+  std::map<std::string, int64_t> by_object;
+  int64_t domain_bytes = 0, domain_table_bytes = 0;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, (*pages)->Step());
+    if (!row) break;
+    const std::string name = (*pages)->Text(0);
+    const int64_t bytes = (*pages)->Int(1);
+    auto it = owner.find(name);
+    if (it == owner.end()) continue;  // sqlite_schema and internal pages
+    const std::string& table = it->second;
+    if (is_bookkeeping_table(table) || (is_domain(table) && name == table + "_seq")) {
+      by_object[name] += bytes;
+      out.bookkeeping_bytes += bytes;
+    } else if (is_domain(table)) {
+      domain_bytes += bytes;
+      if (name == table) domain_table_bytes += bytes;
+    }
+  }
+  for (const TableInfo& t : catalog.tables()) {
+    // Identifiers come from the catalog. length() of a blob reads only the record header.
+    FB_ASSIGN_OR_RETURN(
+        Statement * s,
+        d.Prepare("SELECT coalesce(sum(length(_v)), 0), coalesce(sum(CASE WHEN _seq IS NULL THEN 0 "
+                  "WHEN _seq < 128 THEN 2 WHEN _seq < 32768 THEN 3 WHEN _seq < 8388608 THEN 4 "
+                  "WHEN _seq < 2147483648 THEN 5 ELSE 7 END), 0) FROM \"" +
+                  t.name + "\""));
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (row) {
+      const int64_t v = s->Int(0), seq = s->Int(1);  // _seq: value bytes + its header byte
+      by_object[t.name + "._v"] += v;
+      by_object[t.name + "._seq"] += seq;
+      out.in_row_bytes += v + seq;
+    }
+    s->Reset();
+  }
+  out.bookkeeping_bytes += out.in_row_bytes;
+  out.user_bytes = std::max<int64_t>(0, domain_bytes - out.in_row_bytes);
+  out.user_table_bytes = std::max<int64_t>(0, domain_table_bytes - out.in_row_bytes);
+  out.by_object.assign(by_object.begin(), by_object.end());
+  std::sort(out.by_object.begin(), out.by_object.end(),
+            [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+}  // namespace fieldbook::server

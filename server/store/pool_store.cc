@@ -1,0 +1,614 @@
+#include "store/pool_store.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <ctime>
+#include <unordered_map>
+
+#include "fieldbook/grading.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/assignment_store.h"
+#include "store/audit_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+
+std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
+
+std::string TimeText(int64_t ms, const char* format) {
+  const std::time_t t = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+constexpr const char* kEntryColumns =
+    "SELECT p.customer_id, c.name, c.city, t.region, c.grade_tier, c.customer_type, p.since_ms, "
+    "p.kind, p.reason, p.from_rep FROM srv_pool p JOIN customers c ON c.id = p.customer_id AND "
+    "c.deleted = 0 LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 ";
+
+PoolEntry ReadEntry(Statement& s) {
+  return PoolEntry{s.Text(0),  Text(s, 1), Text(s, 2), Text(s, 3), Text(s, 4),
+                   Text(s, 5), s.Int(6),   s.Text(7),  s.Text(8),  Text(s, 9)};
+}
+
+// "no visit or order in the 45 days after 2026-09-01 (tier B); last one 2026-09-01".
+std::string Neglect(const ReclaimClock& c) {
+  std::string out = "no visit or order in the " + std::to_string(c.reclaim_days) + " days after " +
+                    FormatDay(c.counting_from) + " (" +
+                    (c.tier.empty() ? std::string("not graded") : "tier " + c.tier) + ")";
+  out += c.last_activity_day >= 0 ? "; last one " + FormatDay(c.last_activity_day)
+                                  : "; no visit or order on record";
+  return out;
+}
+
+std::string LastSyncText(int64_t ms) {
+  return ms < 0 ? "never synced" : "last sync " + MinuteText(ms);
+}
+
+// What a rep holds and has claimed, for the caps.
+struct ClaimState {
+  int claims_today = 0;
+  int64_t holding = 0;
+  int64_t tier_a = 0;
+};
+
+int64_t HoldingCap(const AssignmentRules& rules, const RepProfile& rep) {
+  int64_t cap = rules.pool.holding_cap;
+  if (rules.enforce_capacity && rep.capacity && *rep.capacity < cap) cap = *rep.capacity;
+  return cap;
+}
+
+std::string Refusal(const RepProfile& rep, const CustomerFacts& customer,
+                    const AssignmentRules& rules, const ClaimState& state) {
+  const Fit fit = CheckFit(rules, rep, customer, /*to_the_rep=*/true);
+  if (!fit.ok()) return fit.reason;
+  auto of = [](int64_t n, int64_t cap) { return std::to_string(n) + "/" + std::to_string(cap); };
+  if (state.claims_today >= rules.pool.daily_claims) {
+    return "daily claim cap reached (" + of(state.claims_today, rules.pool.daily_claims) + ")";
+  }
+  const int64_t cap = HoldingCap(rules, rep);
+  if (state.holding >= cap) return "holding cap reached (" + of(state.holding, cap) + ")";
+  if (rules.enforce_capacity && rules.IsTierA(customer.tier) && rep.capacity_a &&
+      state.tier_a >= *rep.capacity_a) {
+    return "tier-A capacity reached (" + of(state.tier_a, *rep.capacity_a) + ")";
+  }
+  return "";
+}
+
+}  // namespace
+
+std::string MinuteText(int64_t ms) { return TimeText(ms, "%Y-%m-%d %H:%M UTC"); }
+std::string IsoTime(int64_t ms) { return TimeText(ms, "%Y-%m-%dT%H:%M:%SZ"); }
+
+Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int32_t today) {
+  AssignmentStore assignment(store_, wall_);
+  FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
+  Db& db = store_.hub().db();
+
+  struct Known {
+    ReclaimClock clock;
+    int32_t created = -1, added = -1;
+  };
+  std::vector<Known> held;
+  std::unordered_map<std::string, size_t> index;
+  // One rep's customers through the scope's primary key (GET /v1/pool), or everyone's (nightly).
+  const std::string held_by = rep.empty() ? "?1 = ''" : "s.rep_id = ?1";
+  FB_ASSIGN_OR_RETURN(
+      Statement * load,
+      db.Prepare("SELECT s.customer_id, s.rep_id, c.name, c.grade_tier, c.created_at, (SELECT "
+                 "max(e.hlc) FROM srv_scope_events e WHERE e.customer_id = s.customer_id AND "
+                 "e.rep_id = s.rep_id AND e.kind = 'added') FROM srv_scope s JOIN customers c ON "
+                 "c.id = s.customer_id WHERE c.deleted = 0 AND " +
+                 held_by + " ORDER BY s.customer_id"));
+  load->Bind(1, rep);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, load->Step());
+    if (!row) break;
+    Known k;
+    k.clock.customer_id = load->Text(0);
+    k.clock.rep_id = load->Text(1);
+    k.clock.name = Text(*load, 2);
+    k.clock.tier = Text(*load, 3);
+    k.created = ParseDay(Text(*load, 4)).value_or(-1);
+    if (!load->IsNull(5)) {
+      k.added =
+          static_cast<int32_t>(Hlc(static_cast<uint64_t>(load->Int(5))).physical_ms() / kDayMs);
+    }
+    index.emplace(k.clock.customer_id, held.size());
+    held.push_back(std::move(k));
+  }
+
+  // The latest visit and order of each held customer, by their own dates; a date after tomorrow
+  // (a device with a wrong calendar) does not count.
+  const std::string latest_day = FormatDay(today + 1);
+  for (const char* table : {"visits", "orders"}) {
+    const std::string day = std::string(table) == "visits" ? "a.check_in" : "a.order_date";
+    FB_ASSIGN_OR_RETURN(
+        Statement * latest,
+        db.Prepare("SELECT a.customer_id, max(substr(" + day + ", 1, 10)) FROM srv_scope s JOIN " +
+                   table + " a ON a.customer_id = s.customer_id WHERE " + held_by + " AND " + day +
+                   " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND substr(" + day +
+                   ", 1, 10) <= ?2 GROUP BY a.customer_id"));
+    latest->Bind(1, rep).Bind(2, latest_day);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, latest->Step());
+      if (!row) break;
+      auto it = index.find(latest->Text(0));
+      const std::optional<int32_t> day = ParseDay(Text(*latest, 1));
+      if (it == index.end() || !day) continue;
+      int32_t& last = held[it->second].clock.last_activity_day;
+      last = std::max(last, *day);
+    }
+  }
+
+  std::unordered_map<std::string, int64_t> synced;
+  FB_ASSIGN_OR_RETURN(Statement * sync,
+                      db.Prepare("SELECT rep_id, last_sync_ms FROM srv_rep_sync"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, sync->Step());
+    if (!row) break;
+    synced[sync->Text(0)] = sync->Int(1);
+  }
+
+  std::vector<ReclaimClock> out;
+  for (Known& k : held) {
+    ReclaimClock& c = k.clock;
+    c.reclaim_days = rules.pool.ReclaimDays(c.tier);
+    c.counting_from = std::max({c.last_activity_day, k.created, k.added});
+    if (c.reclaim_days == 0 || c.counting_from < 0) continue;  // never, or nothing to count from
+    c.deadline_day = c.counting_from + c.reclaim_days;
+    auto s = synced.find(c.rep_id);
+    c.rep_last_sync_ms = s == synced.end() ? -1 : s->second;
+    c.waiting_for_sync =
+        today > c.deadline_day && c.rep_last_sync_ms < (int64_t{c.deadline_day} + 1) * kDayMs;
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::string& actor) {
+  Db& db = store_.hub().db();
+  // Applying decides inside the transaction that acts, so nothing changes in between.
+  std::unique_ptr<Transaction> txn;
+  if (apply) {
+    FB_ASSIGN_OR_RETURN(txn, Transaction::Begin(db));
+  }
+  AssignmentStore assignment(store_, wall_);
+  FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
+  FB_ASSIGN_OR_RETURN(std::vector<ReclaimClock> clocks, Clocks("", today));
+  ReclaimReport report;
+  report.today = today;
+  report.rules_version = rules.version;
+  report.checked = clocks.size();
+  for (ReclaimClock& c : clocks) {
+    if (today <= c.deadline_day) continue;
+    const std::string neglect = Neglect(c);
+    const int32_t last_wait_day = c.deadline_day + rules.pool.max_wait_days;
+    if (!c.waiting_for_sync) {
+      c.reason = neglect;
+      report.reclaimed.push_back(std::move(c));
+    } else if (today > last_wait_day) {
+      c.reason = neglect + "; " + c.rep_id + "'s devices have not synced since the deadline (" +
+                 LastSyncText(c.rep_last_sync_ms) + "), waited the maximum " +
+                 std::to_string(rules.pool.max_wait_days) + " days";
+      report.reclaimed.push_back(std::move(c));
+    } else {
+      c.reason = "due since " + FormatDay(c.deadline_day + 1) + " (" + neglect + "); waiting for " +
+                 c.rep_id + "'s devices to sync (" + LastSyncText(c.rep_last_sync_ms) +
+                 "), at the latest until " + FormatDay(last_wait_day);
+      report.waiting.push_back(std::move(c));
+    }
+  }
+  if (!apply) return report;
+
+  const int64_t now = static_cast<int64_t>(wall_.NowMs());
+  for (const ReclaimClock& c : report.reclaimed) {
+    FB_ASSIGN_OR_RETURN(Statement * pool,
+                        db.Prepare("INSERT INTO srv_pool (customer_id, since_ms, kind, reason, "
+                                   "from_rep) VALUES (?, ?, 'reclaim', ?, ?)"));
+    pool->Bind(1, c.customer_id).Bind(2, now).Bind(3, c.reason).Bind(4, c.rep_id);
+    FB_RETURN_IF_ERROR(pool->Run());
+    FB_RETURN_IF_ERROR(Record(c.customer_id, "reclaim", c.rep_id, actor, c.reason));
+    FB_RETURN_IF_ERROR(
+        store_.SetCustomerOwner(c.customer_id, "", "reclaimed to the pool: " + c.reason));
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return report;
+}
+
+Result<ReclaimReport> PoolStore::ReclaimDue(int32_t today, const std::string& actor) {
+  return Reclaim(today, true, actor);
+}
+Result<ReclaimReport> PoolStore::PlanReclaim(int32_t today) { return Reclaim(today, false, ""); }
+
+Result<std::vector<PoolEntry>> PoolStore::List(const std::vector<std::string>& regions,
+                                               size_t limit) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare(std::string(kEntryColumns) + "ORDER BY p.since_ms, p.customer_id"));
+  std::vector<PoolEntry> out;
+  while (out.size() < limit) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    PoolEntry e = ReadEntry(*stmt);
+    if (!regions.empty() && !e.region.empty() &&
+        std::find(regions.begin(), regions.end(), e.region) == regions.end()) {
+      continue;
+    }
+    out.push_back(std::move(e));
+  }
+  stmt->Reset();
+  return out;
+}
+
+Result<std::optional<PoolEntry>> PoolStore::EntryOf(const std::string& customer) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt, store_.hub().db().Prepare(std::string(kEntryColumns) +
+                                                                  "WHERE p.customer_id = ?"));
+  stmt->Bind(1, customer);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return std::optional<PoolEntry>();
+  PoolEntry e = ReadEntry(*stmt);
+  stmt->Reset();
+  return std::optional<PoolEntry>(std::move(e));
+}
+
+Result<bool> PoolStore::InPool(const std::string& customer) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      store_.hub().db().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
+  stmt->Bind(1, customer);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  stmt->Reset();
+  return found;
+}
+
+Result<CustomerFacts> PoolStore::Facts(const std::string& customer, bool* exists) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare("SELECT c.name, c.grade_tier, c.purchase_stage, t.region FROM "
+                                "customers c LEFT JOIN territories t ON t.id = c.territory_id AND "
+                                "t.deleted = 0 WHERE c.id = ? AND c.deleted = 0"));
+  stmt->Bind(1, customer);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  *exists = found;
+  CustomerFacts f;
+  f.id = customer;
+  if (found) {
+    f.name = Text(*stmt, 0);
+    f.tier = Text(*stmt, 1);
+    f.purchase_stage = Text(*stmt, 2);
+    f.region = Text(*stmt, 3);
+  }
+  stmt->Reset();
+  return f;
+}
+
+Result<std::string> PoolStore::Holder(const std::string& customer) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt, store_.hub().db().Prepare(
+                                            "SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  stmt->Bind(1, customer);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  std::string rep = found ? stmt->Text(0) : std::string();
+  stmt->Reset();
+  return rep;
+}
+
+Status PoolStore::Record(const std::string& customer, const std::string& action,
+                         const std::string& rep, const std::string& actor,
+                         const std::string& reason) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      store_.hub().db().Prepare("INSERT INTO srv_pool_audit (at_ms, customer_id, "
+                                                "action, rep_id, actor, reason) VALUES (?, ?, ?, "
+                                                "?, ?, ?)"));
+  stmt->Bind(1, static_cast<int64_t>(wall_.NowMs())).Bind(2, customer).Bind(3, action);
+  if (rep.empty()) {
+    stmt->BindNull(4);
+  } else {
+    stmt->Bind(4, rep);
+  }
+  stmt->Bind(5, actor).Bind(6, reason);
+  FB_RETURN_IF_ERROR(stmt->Run());
+  if (action == "claim_refused") return Status::Ok();  // changes nothing: not in the audit log
+  // The audit log (audit_store.h): who held the customer before and after.
+  const bool leaves = action == "reclaim" || action == "release";
+  const boost::json::value rep_or_null =
+      rep.empty() ? boost::json::value(nullptr) : boost::json::value(rep);
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "pool." + action;
+  audit.customer_id = customer;
+  audit.before = leaves ? boost::json::object{{"holder", rep_or_null}, {"in_pool", false}}
+                        : boost::json::object{{"holder", nullptr}, {"in_pool", true}};
+  audit.after = leaves ? boost::json::object{{"holder", nullptr}, {"in_pool", true}}
+                       : boost::json::object{{"holder", rep_or_null}, {"in_pool", false}};
+  audit.reason = reason;
+  return store_.Audit(std::move(audit));
+}
+
+Result<int> PoolStore::ClaimsOn(const std::string& rep, int32_t day) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      store_.hub().db().Prepare("SELECT count(*) FROM srv_pool_claims WHERE "
+                                                "rep_id = ? AND status = 'granted' AND "
+                                                "decided_ms >= ? AND decided_ms < ?"));
+  stmt->Bind(1, rep).Bind(2, int64_t{day} * kDayMs).Bind(3, (int64_t{day} + 1) * kDayMs);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  const int n = found ? static_cast<int>(stmt->Int(0)) : 0;
+  stmt->Reset();
+  return n;
+}
+
+Result<std::pair<int64_t, int64_t>> PoolStore::Holdings(const std::string& rep,
+                                                        const AssignmentRules& rules) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      store_.hub().db().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
+                                                "FROM srv_scope s JOIN customers c ON c.id = "
+                                                "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
+  stmt->Bind(1, rep);
+  std::pair<int64_t, int64_t> out{0, 0};
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.first += stmt->Int(1);
+    if (rules.IsTierA(stmt->Text(0))) out.second += stmt->Int(1);
+  }
+  return out;
+}
+
+Result<RepPoolView> PoolStore::ViewFor(const std::string& rep, int32_t today, size_t limit) {
+  AssignmentStore assignment(store_, wall_);
+  FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
+  FB_ASSIGN_OR_RETURN(RepProfile profile, assignment.ProfileOf(rep));
+  FB_ASSIGN_OR_RETURN(std::vector<std::string> tiers, assignment.TierOrder());
+  RepPoolView view;
+  view.today = today;
+  view.as_of_ms = static_cast<int64_t>(wall_.NowMs());
+  view.rules_version = rules.version;
+  view.policy = rules.pool;
+  view.regions = profile.regions;
+  FB_ASSIGN_OR_RETURN(view.claims_today, ClaimsOn(rep, today));
+  FB_ASSIGN_OR_RETURN(auto holdings, Holdings(rep, rules));
+  view.holding = holdings.first;
+  view.tier_a_holding = holdings.second;
+  view.holding_cap = HoldingCap(rules, profile);
+  if (rules.enforce_capacity) view.tier_a_cap = profile.capacity_a;
+
+  FB_ASSIGN_OR_RETURN(std::vector<PoolEntry> entries, List(profile.regions, SIZE_MAX));
+  auto rank = [&](const std::string& tier) {
+    return std::find(tiers.begin(), tiers.end(), tier) - tiers.begin();
+  };
+  std::stable_sort(entries.begin(), entries.end(), [&](const PoolEntry& a, const PoolEntry& b) {
+    return rank(a.tier) < rank(b.tier);  // List gives the longest in the pool first
+  });
+  view.pool_truncated = entries.size() > limit;
+  if (view.pool_truncated) entries.resize(limit);
+  const ClaimState state{view.claims_today, view.holding, view.tier_a_holding};
+  for (PoolEntry& e : entries) {
+    bool exists = false;
+    FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(e.customer_id, &exists));
+    RepPoolView::Item item;
+    item.refusal = Refusal(profile, facts, rules, state);
+    item.claimable = item.refusal.empty();
+    item.entry = std::move(e);
+    view.pool.push_back(std::move(item));
+  }
+
+  FB_ASSIGN_OR_RETURN(std::vector<ReclaimClock> clocks, Clocks(rep, today));
+  const int32_t warn_until = today + rules.pool.warn_days;
+  for (ReclaimClock& c : clocks) {
+    if (c.deadline_day <= warn_until) {
+      view.warnings.push_back(std::move(c));
+    } else if (c.deadline_day <= warn_until + kUpcomingDays) {
+      view.upcoming.push_back(std::move(c));
+    }
+  }
+  auto by_deadline = [](const ReclaimClock& a, const ReclaimClock& b) {
+    return std::tie(a.deadline_day, a.customer_id) < std::tie(b.deadline_day, b.customer_id);
+  };
+  std::sort(view.warnings.begin(), view.warnings.end(), by_deadline);
+  std::sort(view.upcoming.begin(), view.upcoming.end(), by_deadline);
+  return view;
+}
+
+Result<std::vector<ClaimAnswer>> PoolStore::Claim(const std::string& rep,
+                                                  const std::vector<ClaimRequest>& claims) {
+  if (claims.size() > kMaxClaimsPerRequest) {
+    return Status::ResourceExhausted("at most " + std::to_string(kMaxClaimsPerRequest) +
+                                     " claims per request, not " + std::to_string(claims.size()));
+  }
+  AssignmentStore assignment(store_, wall_);
+  FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
+  std::vector<ClaimAnswer> out;
+  for (const ClaimRequest& claim : claims) {
+    if (claim.request_id.empty() || claim.request_id.size() > 64 || claim.customer_id.empty() ||
+        claim.customer_id.size() > 64) {
+      return Status::InvalidArgument(
+          "every claim needs a request_id and a customer of 1 to 64 bytes");
+    }
+    const int32_t today = static_cast<int32_t>(wall_.NowMs() / kDayMs);
+    FB_ASSIGN_OR_RETURN(ClaimAnswer answer, Decide(rep, claim, rules, today));
+    out.push_back(std::move(answer));
+  }
+  return out;
+}
+
+Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest& claim,
+                                      const AssignmentRules& rules, int32_t today) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(Statement * seen,
+                      db.Prepare("SELECT customer_id, status, reason, decided_ms FROM "
+                                 "srv_pool_claims WHERE rep_id = ? AND request_id = ?"));
+  seen->Bind(1, rep).Bind(2, claim.request_id);
+  FB_ASSIGN_OR_RETURN(bool found, seen->Step());
+  if (found) {
+    ClaimAnswer again{claim.request_id, seen->Text(0), seen->Text(1), seen->Text(2), seen->Int(3)};
+    seen->Reset();
+    return again;  // a retry: the first answer, nothing decided again
+  }
+
+  ClaimAnswer answer{claim.request_id, claim.customer_id, "refused", "",
+                     static_cast<int64_t>(wall_.NowMs())};
+  bool exists = false;
+  FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(claim.customer_id, &exists));
+  FB_ASSIGN_OR_RETURN(bool pooled, InPool(claim.customer_id));
+  if (!exists) {
+    answer.reason = "no customer " + claim.customer_id;
+  } else if (!pooled) {
+    FB_ASSIGN_OR_RETURN(std::string holder, Holder(claim.customer_id));
+    answer.reason = "customer " + claim.customer_id + " is not in the pool";
+    if (holder == rep) {
+      answer.reason += ": it is already yours";
+    } else if (!holder.empty()) {
+      // Who took it out of the pool, when: the other side of a claim race.
+      FB_ASSIGN_OR_RETURN(Statement * last,
+                          db.Prepare("SELECT a.action, a.at_ms, r.name FROM srv_pool_audit a "
+                                     "LEFT JOIN reps r ON r.id = a.rep_id WHERE "
+                                     "a.customer_id = ? AND a.rep_id = ? AND a.action IN "
+                                     "('claim', 'assign') ORDER BY a.id DESC LIMIT 1"));
+      last->Bind(1, claim.customer_id).Bind(2, holder);
+      FB_ASSIGN_OR_RETURN(bool taken, last->Step());
+      if (taken) {
+        const std::string who =
+            Text(*last, 2).empty() ? holder : Text(*last, 2) + " (" + holder + ")";
+        answer.reason = "already " +
+                        std::string(last->Text(0) == "claim" ? "claimed by " : "assigned to ") +
+                        who + (last->Text(0) == "claim" ? "" : " by a manager") + " at " +
+                        MinuteText(last->Int(1));
+      }
+      last->Reset();
+    }
+  } else {
+    AssignmentStore assignment(store_, wall_);
+    FB_ASSIGN_OR_RETURN(RepProfile profile, assignment.ProfileOf(rep));
+    FB_ASSIGN_OR_RETURN(int claims_today, ClaimsOn(rep, today));
+    FB_ASSIGN_OR_RETURN(auto holdings, Holdings(rep, rules));
+    answer.reason =
+        Refusal(profile, facts, rules, ClaimState{claims_today, holdings.first, holdings.second});
+  }
+
+  if (answer.reason.empty()) {
+    answer.status = "granted";
+    answer.reason = "claimed from the pool";
+    FB_ASSIGN_OR_RETURN(Statement * leave,
+                        db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
+    leave->Bind(1, claim.customer_id);
+    FB_RETURN_IF_ERROR(leave->Run());
+    FB_RETURN_IF_ERROR(
+        store_.SetCustomerOwner(claim.customer_id, rep, "claimed from the pool by " + rep));
+    FB_RETURN_IF_ERROR(Record(claim.customer_id, "claim", rep, "rep:" + rep,
+                              claim.requested_at_ms > 0
+                                  ? "claimed from the pool (asked on the device at " +
+                                        MinuteText(claim.requested_at_ms) + ")"
+                                  : std::string("claimed from the pool")));
+  } else {
+    FB_RETURN_IF_ERROR(
+        Record(claim.customer_id, "claim_refused", rep, "rep:" + rep, answer.reason));
+  }
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      db.Prepare("INSERT INTO srv_pool_claims (rep_id, request_id, customer_id, "
+                                 "requested_at_ms, status, reason, decided_ms) VALUES (?, ?, ?, "
+                                 "?, ?, ?, ?)"));
+  save->Bind(1, rep)
+      .Bind(2, claim.request_id)
+      .Bind(3, claim.customer_id)
+      .Bind(4, claim.requested_at_ms)
+      .Bind(5, answer.status)
+      .Bind(6, answer.reason)
+      .Bind(7, answer.decided_ms);
+  FB_RETURN_IF_ERROR(save->Run());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return answer;
+}
+
+Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::string& holder,
+                                     const std::string& reason, const std::string& actor) {
+  if (reason.empty()) return Status::InvalidArgument("a release needs a reason");
+  if (reason.size() > kMaxReasonBytes) {
+    return Status::InvalidArgument("the reason is longer than " + std::to_string(kMaxReasonBytes) +
+                                   " bytes");
+  }
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  bool exists = false;
+  FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
+  if (!exists) return Status::NotFound("no customer " + customer);
+  FB_ASSIGN_OR_RETURN(std::optional<PoolEntry> pooled, EntryOf(customer));
+  if (pooled) {
+    if (!holder.empty() && pooled->from_rep == holder && pooled->kind == "release") {
+      return *pooled;  // released by this rep already: a retry gets the same answer
+    }
+    return Status::Conflict("customer " + customer + " is already in the pool");
+  }
+  FB_ASSIGN_OR_RETURN(std::string current, Holder(customer));
+  if (!holder.empty() && current != holder) {
+    return Status::Conflict("customer " + customer + " is not assigned to you");
+  }
+  FB_ASSIGN_OR_RETURN(Statement * pool,
+                      db.Prepare("INSERT INTO srv_pool (customer_id, since_ms, kind, reason, "
+                                 "from_rep) VALUES (?, ?, 'release', ?, ?)"));
+  pool->Bind(1, customer).Bind(2, static_cast<int64_t>(wall_.NowMs())).Bind(3, reason);
+  if (current.empty()) {
+    pool->BindNull(4);
+  } else {
+    pool->Bind(4, current);
+  }
+  FB_RETURN_IF_ERROR(pool->Run());
+  FB_RETURN_IF_ERROR(Record(customer, "release", current, actor, reason));
+  FB_RETURN_IF_ERROR(
+      store_.SetCustomerOwner(customer, "", "released to the pool by " + actor + ": " + reason));
+  FB_ASSIGN_OR_RETURN(std::optional<PoolEntry> entry, EntryOf(customer));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  if (!entry) return Status::Internal("released customer " + customer + " is not in the pool");
+  return *entry;
+}
+
+Result<std::string> PoolStore::Assign(const std::string& customer, const std::string& rep,
+                                      const std::string& actor) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  bool exists = false;
+  FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
+  if (!exists) return Status::NotFound("no customer " + customer);
+  FB_ASSIGN_OR_RETURN(bool pooled, InPool(customer));
+  if (!pooled) return Status::Conflict("customer " + customer + " is not in the pool");
+  AssignmentStore assignment(store_, wall_);
+  FB_ASSIGN_OR_RETURN(RepProfile profile, assignment.ProfileOf(rep));
+  if (!profile.active) return Status::Rejected("rep " + rep + " is disabled");
+  if (!profile.assignable) {
+    return Status::InvalidArgument(rep + " is a manager; customers go to reps");
+  }
+  FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
+  const Fit fit = CheckFit(rules, profile, facts);
+  FB_ASSIGN_OR_RETURN(Statement * leave, db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
+  leave->Bind(1, customer);
+  FB_RETURN_IF_ERROR(leave->Run());
+  FB_RETURN_IF_ERROR(store_.SetCustomerOwner(customer, rep, "assigned from the pool by " + actor));
+  FB_RETURN_IF_ERROR(Record(
+      customer, "assign", rep, actor,
+      fit.ok() ? "assigned from the pool" : "assigned from the pool despite: " + fit.reason));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return fit.ok() ? std::string() : "note: " + fit.reason;
+}
+
+Result<std::vector<PoolAuditEntry>> PoolStore::Audit(const std::string& customer, size_t limit) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      store_.hub().db().Prepare("SELECT id, at_ms, customer_id, action, rep_id, "
+                                                "actor, reason FROM srv_pool_audit WHERE (?1 = '' "
+                                                "OR customer_id = ?1) ORDER BY id DESC LIMIT ?2"));
+  stmt->Bind(1, customer).Bind(2, static_cast<int64_t>(limit));
+  std::vector<PoolAuditEntry> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(PoolAuditEntry{stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3),
+                                 Text(*stmt, 4), stmt->Text(5), stmt->Text(6)});
+  }
+  return out;
+}
+
+}  // namespace fieldbook::server

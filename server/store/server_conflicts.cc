@@ -1,0 +1,245 @@
+// ServerStore's conflict list (server_store.h): the edits a rep made to a customer after it was
+// reassigned away from them, held for the new owner and managers (docs/server.md, "Conflicts").
+//
+//  * One item per held column edit of an existing record, keyed by (table, row, column, hlc,
+//    rep): a push applied again (its stored answer purged before a lost acknowledgement was
+//    retried) finds its items already there and adds none.
+//  * A new record (a contact or task added offline after its customer moved) is held whole, as one
+//    item (column "*"), applied whole or not at all: a part of it would be a record no rep sees.
+#include <algorithm>
+
+#include "fieldbook/json.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/audit_store.h"
+#include "store/server_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+boost::json::value ValueToJson(const Value& v) {
+  if (const auto* i = std::get_if<int64_t>(&v)) return *i;
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* s = std::get_if<std::string>(&v)) return boost::json::string(*s);
+  return nullptr;
+}
+
+Value JsonToValue(const boost::json::value& j) {
+  if (j.is_int64()) return j.as_int64();
+  if (j.is_uint64()) return static_cast<int64_t>(j.as_uint64());
+  if (j.is_double()) return j.as_double();
+  if (j.is_string()) return std::string(j.as_string());
+  return std::monostate{};
+}
+
+}  // namespace
+
+Status ServerStore::RecordConflict(const Conflict& c) {
+  // Idempotent by the edit: the same (table, row, column, hlc) from the same rep is one item.
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare("INSERT INTO srv_conflicts (customer_id, tbl, row_id, column_name, "
+                         "value_json, hlc, from_rep, owner_rep, created_ms, kind) VALUES (?, ?, ?, "
+                         "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id, column_name, hlc, "
+                         "from_rep) DO NOTHING"));
+  stmt->Bind(1, c.customer_id)
+      .Bind(2, c.table)
+      .Bind(3, c.row_id)
+      .Bind(4, c.column)
+      .Bind(5, c.value_json)
+      .Bind(6, static_cast<int64_t>(c.hlc.packed()))
+      .Bind(7, c.from_rep)
+      .Bind(8, c.owner_rep)
+      .Bind(9, c.created_ms)
+      .Bind(10, c.kind);
+  return stmt->Run();
+}
+
+Result<GateDecision> ServerStore::DivertAfterMove(const std::string& rep_id, const TableInfo& t,
+                                                  RowChange& change, const std::string& customer,
+                                                  bool exists, Hlc removal) {
+  std::vector<ColumnChange> kept, held;
+  for (ColumnChange& c : change.columns) (c.hlc < removal ? kept : held).push_back(std::move(c));
+  if (held.empty()) {
+    change.columns = std::move(kept);
+    return GateDecision{};
+  }
+  Conflict conflict;
+  conflict.customer_id = customer;
+  conflict.table = t.name;
+  conflict.row_id = change.row_id;
+  conflict.from_rep = rep_id;
+  conflict.created_ms = static_cast<int64_t>(wall_->NowMs());
+  {
+    FB_ASSIGN_OR_RETURN(Statement * owner,
+                        hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+    owner->Bind(1, customer);
+    FB_ASSIGN_OR_RETURN(bool found, owner->Step());
+    if (found) conflict.owner_rep = owner->Text(0);
+    owner->Reset();
+  }
+  RowRejection report;
+  report.table = t.name;
+  report.row_id = change.row_id;
+  report.code = "reassigned";
+
+  // A record the hub does not have, made after the move (its customer column is held): one item.
+  bool new_record = false;
+  if (!exists) {
+    for (const ColumnChange& c : held) new_record = new_record || c.column == t.customer_column;
+  }
+  if (new_record) {
+    std::vector<ColumnChange> all = std::move(kept);
+    for (ColumnChange& c : held) all.push_back(std::move(c));
+    std::sort(all.begin(), all.end(), [&](const ColumnChange& a, const ColumnChange& b) {
+      return t.ColumnIndex(a.column) < t.ColumnIndex(b.column);
+    });
+    boost::json::object values;
+    for (const ColumnChange& c : all) {
+      values[c.column] = ValueToJson(c.value);
+      conflict.hlc = std::max(conflict.hlc, c.hlc);
+      report.columns.push_back(c.column);
+    }
+    conflict.kind = "row";
+    conflict.column = "*";
+    conflict.value_json = WriteJson(values);
+    FB_RETURN_IF_ERROR(RecordConflict(conflict));
+    change.columns.clear();
+    report.reason = "customer " + customer + " was reassigned to another rep at " +
+                    removal.ToString() + "; this new " + t.name +
+                    " record, made after that, waits whole for the new owner's review";
+    return GateDecision{false, std::move(report)};
+  }
+  for (const ColumnChange& c : held) {
+    conflict.kind = "column";
+    conflict.column = c.column;
+    conflict.value_json = WriteJson(ValueToJson(c.value));
+    conflict.hlc = c.hlc;
+    FB_RETURN_IF_ERROR(RecordConflict(conflict));
+    report.columns.push_back(c.column);
+  }
+  change.columns = std::move(kept);
+  report.reason = "customer " + customer + " was reassigned to another rep at " +
+                  removal.ToString() + "; " + std::to_string(held.size()) +
+                  " field edit(s) made after that wait for the new owner's review";
+  GateDecision decision;
+  decision.apply = !change.columns.empty();
+  decision.report = std::move(report);
+  return decision;
+}
+
+Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owner, bool open_only) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare("SELECT id, customer_id, tbl, row_id, column_name, value_json, hlc, "
+                         "from_rep, owner_rep, created_ms, status, kind FROM srv_conflicts "
+                         "WHERE (?1 = '' OR owner_rep = ?1) AND (?2 = 0 OR status = 'open') "
+                         "ORDER BY id"));
+  stmt->Bind(1, owner).Bind(2, int64_t{open_only ? 1 : 0});
+  std::vector<Conflict> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(Conflict{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
+                           stmt->Text(5), Hlc(static_cast<uint64_t>(stmt->Int(6))), stmt->Text(7),
+                           stmt->Text(8), stmt->Int(9), stmt->Text(10), stmt->Text(11)});
+  }
+  return out;
+}
+
+Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
+                                    const std::string& reason) {
+  if (action != "apply" && action != "dismiss") {
+    return Status::InvalidArgument("action must be apply or dismiss, not '" + action + "'");
+  }
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(Statement * load,
+                      db.Prepare("SELECT tbl, row_id, column_name, value_json, status, kind, "
+                                 "customer_id, from_rep FROM srv_conflicts WHERE id = ?"));
+  load->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, load->Step());
+  if (!found) return Status::NotFound("no conflict " + std::to_string(id));
+  const std::string table = load->Text(0), row_id = load->Text(1), column = load->Text(2);
+  const std::string value = load->Text(3), status = load->Text(4), kind = load->Text(5);
+  const std::string customer = load->Text(6), from_rep = load->Text(7);
+  load->Reset();
+  if (status != "open")
+    return Status::Conflict("conflict " + std::to_string(id) + " is already " + status);
+  if (action == "apply") {
+    boost::system::error_code ec;
+    const boost::json::value parsed = ReadJson(value, ec);
+    if (ec) return Status::Corrupt("conflict " + std::to_string(id) + " holds unreadable JSON");
+    RowWrite write{table, row_id, {}};
+    if (kind == "row") {
+      // A new record: every column at once, or nothing.
+      if (!parsed.is_object()) {
+        return Status::Corrupt("conflict " + std::to_string(id) + " holds no record");
+      }
+      for (const auto& kv : parsed.as_object()) {
+        write.columns.emplace_back(std::string(kv.key()), JsonToValue(kv.value()));
+      }
+    } else {
+      write.columns.emplace_back(column, JsonToValue(parsed));
+    }
+    FB_ASSIGN_OR_RETURN(PushResult written, Write({write}));
+    if (!written.rejections.empty()) return Status::Rejected(written.rejections[0].reason);
+  }
+  FB_ASSIGN_OR_RETURN(Statement * mark,
+                      db.Prepare("UPDATE srv_conflicts SET status = ?, resolved_by = ?, "
+                                 "resolved_ms = ? WHERE id = ?"));
+  mark->Bind(1, action == "apply" ? "applied" : "dismissed")
+      .Bind(2, actor)
+      .Bind(3, static_cast<int64_t>(wall_->NowMs()))
+      .Bind(4, id);
+  FB_RETURN_IF_ERROR(mark->Run());
+  boost::system::error_code ec;
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "conflict." + action;
+  audit.customer_id = customer;
+  audit.subject = "conflict " + std::to_string(id);
+  audit.before = {{"status", "open"}, {"table", table},       {"row", row_id},
+                  {"column", column}, {"from_rep", from_rep}, {"value", ReadJson(value, ec)}};
+  audit.after = {{"status", action == "apply" ? "applied" : "dismissed"}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
+  return txn->Commit();
+}
+
+Result<std::vector<std::string>> ServerStore::HeldEditStatus(const std::string& rep_id,
+                                                             const std::vector<HeldEdit>& edits) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT status FROM srv_conflicts WHERE tbl = ? AND "
+                                         "row_id = ? AND column_name = ? AND hlc = ? AND "
+                                         "from_rep = ?"));
+  // A column of a new record held whole is answered by that record's item.
+  FB_ASSIGN_OR_RETURN(Statement * record,
+                      hub_->db().Prepare("SELECT status FROM srv_conflicts WHERE tbl = ? AND "
+                                         "row_id = ? AND column_name = '*' AND kind = 'row' AND "
+                                         "from_rep = ? ORDER BY id DESC LIMIT 1"));
+  std::vector<std::string> out;
+  out.reserve(edits.size());
+  for (const HeldEdit& e : edits) {
+    stmt->Reset();
+    stmt->Bind(1, e.table)
+        .Bind(2, e.row_id)
+        .Bind(3, e.column)
+        .Bind(4, static_cast<int64_t>(e.hlc.packed()))
+        .Bind(5, rep_id);
+    FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+    if (found) {
+      out.push_back(stmt->Text(0));
+      continue;
+    }
+    record->Reset();
+    record->Bind(1, e.table).Bind(2, e.row_id).Bind(3, rep_id);
+    FB_ASSIGN_OR_RETURN(bool whole, record->Step());
+    out.push_back(whole ? record->Text(0) : std::string("unknown"));
+  }
+  stmt->Reset();
+  record->Reset();
+  return out;
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,536 @@
+#include "store/server_store.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+
+#include "fieldbook/canonical_export.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/audit_store.h"
+#include "store/device_tokens.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+std::string TextOr(const Value& v, std::string fallback = {}) {
+  const auto* s = std::get_if<std::string>(&v);
+  return s != nullptr ? *s : fallback;
+}
+
+// The pushed copy of `column` (a validated row names each column once), or null.
+const ColumnChange* FindColumn(const RowChange& change, std::string_view column) {
+  for (const ColumnChange& c : change.columns) {
+    if (c.column == column) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+ServerStore::~ServerStore() = default;
+
+Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, WallClock& wall,
+                                                       const HubOptions& options) {
+  std::unique_ptr<ServerStore> store(new ServerStore());
+  FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(path, wall, options));
+  FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(store->hub_->db(), wall));
+  store->ids_ = std::make_unique<RowIdGenerator>(wall);
+  store->wall_ = &wall;
+  FB_ASSIGN_OR_RETURN(uint64_t epoch, store->Epoch());
+  if (epoch == 0) FB_RETURN_IF_ERROR(store->NewEpoch().status());
+  return store;
+}
+
+bool ServerStore::RepExists(const std::string& rep_id) {
+  auto stmt = hub_->db().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
+  if (!stmt.ok()) return false;
+  (*stmt)->Bind(1, rep_id);
+  auto row = (*stmt)->Step();
+  const bool found = row.ok() && *row;
+  (*stmt)->Reset();
+  return found;
+}
+
+Status ServerStore::Audit(AuditEntry entry) {
+  AuditStore audit(hub_->db(), *wall_);
+  return audit.Record(std::move(entry)).status();
+}
+
+Result<std::string> ServerStore::HolderOf(const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  stmt->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  std::string rep = found ? stmt->Text(0) : std::string();
+  stmt->Reset();
+  return rep;
+}
+
+Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep,
+                                                                const std::string& actor,
+                                                                const std::string& device) {
+  if (rep.name.empty()) return Status::InvalidArgument("a rep needs a name");
+  if (rep.role != "rep" && rep.role != "manager") {
+    return Status::InvalidArgument("role must be rep or manager, not '" + rep.role + "'");
+  }
+  const std::string id = rep.id.empty() ? ids_->Next() : rep.id;
+  if (RepExists(id)) return Status::Conflict("rep " + id + " already exists");
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  std::vector<std::pair<std::string, Value>> cols = {
+      {"name", rep.name}, {"role", rep.role}, {"active", int64_t{1}}};
+  if (!rep.phone.empty()) cols.emplace_back("phone", rep.phone);
+  if (!rep.email.empty()) cols.emplace_back("email", rep.email);
+  if (!rep.regions.empty()) cols.emplace_back("regions", rep.regions);
+  FB_ASSIGN_OR_RETURN(PushResult written, Write({RowWrite{"reps", id, cols}}));
+  if (!written.rejections.empty()) return Status::InvalidArgument(written.rejections[0].reason);
+  FB_ASSIGN_OR_RETURN(auto issued, devices_->Issue(id, device));
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "rep.add";
+  audit.subject = id;
+  audit.after = {{"name", rep.name},
+                 {"role", rep.role},
+                 {"device", issued.first.device},
+                 {"device_id", issued.first.id}};
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return std::make_pair(id, std::move(issued.second));
+}
+
+Result<std::vector<RepInfo>> ServerStore::ListReps() {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare(
+          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
+          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name, id"));
+  std::vector<RepInfo> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(
+        RepInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Int(3) != 0, stmt->Int(4)});
+  }
+  return out;
+}
+
+Result<std::string> ServerStore::AddTerritory(const std::string& name, const std::string& region,
+                                              const std::string& city) {
+  if (name.empty()) return Status::InvalidArgument("a territory needs a name");
+  const std::string id = ids_->Next();
+  std::vector<std::pair<std::string, Value>> cols = {{"name", name}};
+  if (!region.empty()) cols.emplace_back("region", region);
+  if (!city.empty()) cols.emplace_back("city", city);
+  FB_ASSIGN_OR_RETURN(PushResult written, Write({RowWrite{"territories", id, cols}}));
+  (void)written;
+  return id;
+}
+
+Result<std::vector<TerritoryInfo>> ServerStore::ListTerritories() {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare("SELECT id, name, region, city, rep_id, (SELECT count(*) FROM customers c "
+                         "WHERE c.territory_id = t.id AND c.deleted = 0) FROM territories t "
+                         "WHERE deleted = 0 ORDER BY name, id"));
+  std::vector<TerritoryInfo> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(TerritoryInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
+                                stmt->Text(4), stmt->Int(5)});
+  }
+  return out;
+}
+
+Status ServerStore::AssignTerritory(const std::string& territory_id, const std::string& rep_id,
+                                    const std::string& actor, const std::string& reason) {
+  const TableInfo& territories = *hub_->catalog().Find("territories");
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(territories, territory_id));
+  if (!values) return Status::NotFound("no territory " + territory_id);
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  const std::string previous = TextOr((*values)[territories.ColumnIndex("rep_id")]);
+
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  scope_reason_ = "territory " + territory_id + " assigned to " + rep_id + " by " + actor;
+  std::vector<RowWrite> writes = {RowWrite{"territories", territory_id, {{"rep_id", rep_id}}}};
+  boost::json::array moved;
+  // The previous rep's customers in the territory move with it.
+  if (!previous.empty() && previous != rep_id) {
+    FB_ASSIGN_OR_RETURN(Statement * owned,
+                        db.Prepare("SELECT id FROM customers WHERE territory_id = ? AND "
+                                   "owner_rep_id = ? ORDER BY id"));
+    owned->Bind(1, territory_id).Bind(2, previous);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, owned->Step());
+      if (!row) break;
+      writes.push_back(RowWrite{"customers", owned->Text(0), {{"owner_rep_id", rep_id}}});
+      moved.push_back(boost::json::string(owned->Text(0)));
+    }
+  }
+  FB_ASSIGN_OR_RETURN(PushResult written, Write(writes));
+  (void)written;
+  scope_reason_.clear();
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "territory.assign";
+  audit.subject = territory_id;
+  audit.before = {
+      {"rep", previous.empty() ? boost::json::value(nullptr) : boost::json::value(previous)}};
+  audit.after = {{"rep", rep_id}, {"customers_moved", moved}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
+  return txn->Commit();
+}
+
+Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
+                                     const std::string& actor, const std::string& reason,
+                                     const std::string& action) {
+  const TableInfo& customers = *hub_->catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
+  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(Statement * pooled,
+                      hub_->db().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
+  pooled->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool in_pool, pooled->Step());
+  pooled->Reset();
+  if (in_pool) {
+    return Status::Conflict("customer " + customer_id +
+                            " is in the public pool: assign it with `fieldbook-server pool "
+                            "assign` (or let a rep claim it)");
+  }
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  const std::string owner = TextOr((*values)[customers.ColumnIndex("owner_rep_id")]);
+  FB_ASSIGN_OR_RETURN(std::string holder, HolderOf(customer_id));
+  scope_reason_ = "customer reassigned to " + rep_id + " by " + actor;
+  auto written = Write({RowWrite{"customers", customer_id, {{"owner_rep_id", rep_id}}}});
+  scope_reason_.clear();
+  if (!written.ok()) return written.status();
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+  };
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = action;
+  audit.customer_id = customer_id;
+  audit.before = {{"owner", or_null(owner)}, {"holder", or_null(holder)}};
+  audit.after = {{"owner", rep_id}, {"holder", rep_id}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(Audit(std::move(audit)));
+  return txn->Commit();
+}
+
+Status ServerStore::SetCustomerOwner(const std::string& customer_id, const std::string& rep_id,
+                                     const std::string& reason) {
+  const TableInfo& customers = *hub_->catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
+  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!rep_id.empty() && !RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  scope_reason_ = reason;
+  auto written = Write({RowWrite{
+      "customers", customer_id, {{"owner_rep_id", rep_id.empty() ? Value() : Value(rep_id)}}}});
+  scope_reason_.clear();
+  if (!written.ok()) return written.status();
+  // The write may not have changed the owner (a territory's customer going to the pool), while
+  // srv_pool did change: recompute either way.
+  FB_RETURN_IF_ERROR(RecomputeScope(customer_id, reason));
+  return txn->Commit();
+}
+
+Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows) {
+  ApplyObserver observer = MakeScopeObserver();
+  return hub_->Write(rows, &observer);
+}
+
+ApplyObserver ServerStore::MakeScopeObserver() {
+  return [this](const AppliedRow& row) -> Status {
+    // The feed entry first: it goes to whoever holds the row's customer before this write moves
+    // it (the scope event that follows brings the row to the new holder).
+    FB_RETURN_IF_ERROR(FeedRow(row));
+    auto touched = [&](const char* column) {
+      for (const std::string& c : row.changed_columns) {
+        if (c == column) return true;
+      }
+      return false;
+    };
+    if (row.table->name == "customers" &&
+        (row.created || touched("owner_rep_id") || touched("territory_id"))) {
+      return RecomputeScope(row.row_id, scope_reason_.empty() ? "customer created" : scope_reason_);
+    }
+    if (row.table->name == "territories" && (row.created || touched("rep_id"))) {
+      FB_ASSIGN_OR_RETURN(Statement * unowned,
+                          hub_->db().Prepare("SELECT id FROM customers WHERE territory_id = ? "
+                                             "AND (owner_rep_id IS NULL OR owner_rep_id = '')"));
+      unowned->Bind(1, row.row_id);
+      std::vector<std::string> ids;
+      while (true) {
+        FB_ASSIGN_OR_RETURN(bool r, unowned->Step());
+        if (!r) break;
+        ids.push_back(unowned->Text(0));
+      }
+      for (const std::string& id : ids) {
+        FB_RETURN_IF_ERROR(
+            RecomputeScope(id, scope_reason_.empty() ? "territory changed" : scope_reason_));
+      }
+    }
+    return Status::Ok();
+  };
+}
+
+Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(Statement * who,
+                      db.Prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM srv_pool p WHERE "
+                                 "p.customer_id = c.id) THEN NULL WHEN c.owner_rep_id IS NOT NULL "
+                                 "AND c.owner_rep_id <> '' THEN c.owner_rep_id ELSE (SELECT "
+                                 "t.rep_id FROM territories t WHERE t.id = c.territory_id AND "
+                                 "t.deleted = 0) END FROM customers c WHERE c.id = ?"));
+  who->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, who->Step());
+  std::string effective = found ? who->Text(0) : std::string();
+  who->Reset();
+
+  FB_ASSIGN_OR_RETURN(Statement * current,
+                      db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  current->Bind(1, customer_id);
+  std::vector<std::string> holders;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, current->Step());
+    if (!row) break;
+    holders.push_back(current->Text(0));
+  }
+
+  auto event = [&](const std::string& rep, const char* kind) -> Status {
+    FB_ASSIGN_OR_RETURN(uint64_t seq, hub_->AllocateSeq());
+    FB_ASSIGN_OR_RETURN(Statement * log,
+                        db.Prepare("INSERT INTO srv_scope_events (seq, rep_id, customer_id, kind, "
+                                   "hlc, reason) VALUES (?, ?, ?, ?, ?, ?)"));
+    log->Bind(1, static_cast<int64_t>(seq))
+        .Bind(2, rep)
+        .Bind(3, customer_id)
+        .Bind(4, kind)
+        .Bind(5, static_cast<int64_t>(hub_->clock().Now().packed()))
+        .Bind(6, reason);
+    return log->Run();
+  };
+  bool kept = false;
+  for (const std::string& rep : holders) {
+    if (rep == effective) {
+      kept = true;
+      continue;
+    }
+    FB_ASSIGN_OR_RETURN(Statement * drop,
+                        db.Prepare("DELETE FROM srv_scope WHERE rep_id = ? AND customer_id = ?"));
+    drop->Bind(1, rep).Bind(2, customer_id);
+    FB_RETURN_IF_ERROR(drop->Run());
+    FB_RETURN_IF_ERROR(event(rep, "removed"));
+  }
+  if (!effective.empty() && !kept) {
+    FB_ASSIGN_OR_RETURN(Statement * add,
+                        db.Prepare("INSERT INTO srv_scope (rep_id, customer_id) VALUES (?, ?)"));
+    add->Bind(1, effective).Bind(2, customer_id);
+    FB_RETURN_IF_ERROR(add->Run());
+    FB_RETURN_IF_ERROR(event(effective, "added"));
+  }
+  return Status::Ok();
+}
+
+Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& rep_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT customer_id FROM srv_scope WHERE rep_id = ?"));
+  stmt->Bind(1, rep_id);
+  std::unordered_set<std::string> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.insert(stmt->Text(0));
+  }
+  return out;
+}
+
+Result<std::optional<Hlc>> ServerStore::LastRemoval(const std::string& rep_id,
+                                                    const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT hlc FROM srv_scope_events WHERE customer_id = ? "
+                                         "AND rep_id = ? AND kind = 'removed' ORDER BY seq DESC "
+                                         "LIMIT 1"));
+  stmt->Bind(1, customer_id).Bind(2, rep_id);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  if (!found) return std::optional<Hlc>();
+  const Hlc hlc(static_cast<uint64_t>(stmt->Int(0)));
+  stmt->Reset();
+  return std::optional<Hlc>(hlc);
+}
+
+Result<std::string> ServerStore::CustomerOfRow(const TableInfo& t, const RowChange& change,
+                                               bool* exists, bool* moves) {
+  FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(t, change.row_id));
+  *exists = values.has_value();
+  *moves = false;
+  if (t.customer_column == "id") return change.row_id;
+  std::string stored = values ? TextOr((*values)[t.customer_column_index]) : std::string();
+  for (const ColumnChange& c : change.columns) {
+    if (c.column != t.customer_column) continue;
+    const std::string pushed = TextOr(c.value);
+    if (*exists && pushed != stored) *moves = true;
+    return pushed;
+  }
+  return stored;
+}
+
+Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
+                                                          const RowChange& change,
+                                                          const Principal& rep,
+                                                          const std::string& customer,
+                                                          bool exists) {
+  using Verdict = std::optional<std::string>;
+  // A fact is recorded in the name of the rep who pushes it.
+  if (!t.rep_column.empty()) {
+    const ColumnChange* by = FindColumn(change, t.rep_column);
+    if (by != nullptr ? TextOr(by->value) != rep.rep_id : !exists) {
+      return Verdict("a " + t.name + " row is recorded in the name of the rep who pushes it (" +
+                     t.rep_column + " = " + rep.rep_id + ")");
+    }
+  }
+  // A correction voids a fact of the same table and the same customer, already recorded.
+  if (t.voids_column.empty()) return Verdict();
+  const ColumnChange* voids = FindColumn(change, t.voids_column);
+  if (voids == nullptr || std::holds_alternative<std::monostate>(voids->value)) return Verdict();
+  const std::string target = TextOr(voids->value);
+  if (target.empty() || target == change.row_id) {
+    return Verdict(t.voids_column + " must name another " + t.name + " row");
+  }
+  FB_ASSIGN_OR_RETURN(auto voided, hub_->ReadValues(t, target));
+  const std::string voided_customer =
+      voided ? TextOr((*voided)[static_cast<size_t>(t.customer_column_index)]) : std::string();
+  if (!voided || voided_customer != customer) {
+    return Verdict(t.voids_column + " " + target + " is not a " + t.name + " row of customer " +
+                   customer);
+  }
+  return Verdict();
+}
+
+Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeSet& set) {
+  Status gate_error;
+  RowGate gate = [&](const TableInfo& t, RowChange& change) -> GateDecision {
+    auto reject = [&](const char* code, std::string reason) {
+      RowRejection r;
+      r.table = t.name;
+      r.row_id = change.row_id;
+      r.code = code;
+      r.reason = std::move(reason);
+      return GateDecision{false, std::move(r)};
+    };
+    if (t.customer_column.empty()) {
+      return reject("read_only_table", t.name + " are managed on the server");
+    }
+    bool exists = false, moves = false;
+    auto customer = CustomerOfRow(t, change, &exists, &moves);
+    if (!customer.ok()) {
+      gate_error = customer.status();
+      return GateDecision{false, std::nullopt};
+    }
+    if (moves) return reject("invalid", "a " + t.name + " record cannot move to another customer");
+    if (customer->empty()) return reject("invalid", t.name + " row names no customer");
+
+    if (exists) {
+      // A device that pushes its own writes again after a restore (docs/sync.md, "Restores")
+      // resends the owner it created the customer with: the same value is no change, dropped.
+      auto stored = hub_->ReadValues(t, change.row_id);
+      if (stored.ok() && *stored) {
+        std::erase_if(change.columns, [&](const ColumnChange& c) {
+          const int idx = t.ColumnIndex(c.column);
+          return t.IsServerOwned(c.column) && idx >= 0 && (**stored)[idx] == c.value;
+        });
+      }
+      if (change.columns.empty()) return GateDecision{false, std::nullopt};
+    }
+    // Columns only the server writes (catalog.h), on new rows too; a new customer's owner is the
+    // rep who creates it.
+    for (const ColumnChange& c : change.columns) {
+      if (!t.IsServerOwned(c.column)) continue;
+      if (t.name == "customers" && c.column == "owner_rep_id" && !exists) continue;
+      return reject("read_only_column", c.column + " is set on the server, not by a device");
+    }
+    if (t.name == "customers" && !exists) {
+      const ColumnChange* owner = FindColumn(change, "owner_rep_id");
+      if (owner == nullptr || TextOr(owner->value) != rep.rep_id) {
+        return reject("invalid",
+                      "a new customer must be owned by the rep who creates it "
+                      "(owner_rep_id = " +
+                          rep.rep_id + ")");
+      }
+      return GateDecision{};
+    }
+    if (t.is_fact()) {
+      auto fact = CheckFact(t, change, rep, *customer, exists);
+      if (!fact.ok()) {
+        gate_error = fact.status();
+        return GateDecision{false, std::nullopt};
+      }
+      if (fact->has_value()) return reject("invalid", std::move(**fact));
+    }
+
+    auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
+    if (!scope.ok()) {
+      gate_error = scope.status();
+      return GateDecision{false, std::nullopt};
+    }
+    (*scope)->Bind(1, rep.rep_id).Bind(2, *customer);
+    auto in_scope = (*scope)->Step();
+    if (!in_scope.ok()) {
+      gate_error = in_scope.status();
+      return GateDecision{false, std::nullopt};
+    }
+    (*scope)->Reset();
+    if (*in_scope) return GateDecision{};
+
+    auto removal = LastRemoval(rep.rep_id, *customer);
+    if (!removal.ok()) {
+      gate_error = removal.status();
+      return GateDecision{false, std::nullopt};
+    }
+    if (!*removal)
+      return reject("out_of_scope", "customer " + *customer + " is not assigned to you");
+    // Work recorded before the rep learned of the move is kept: facts always, attributed to them.
+    if (t.is_fact()) return GateDecision{};
+    // Field edits: those stamped before the move merge, later ones wait for review.
+    auto decision = DivertAfterMove(rep.rep_id, t, change, *customer, exists, **removal);
+    if (!decision.ok()) {
+      gate_error = decision.status();
+      return GateDecision{false, std::nullopt};
+    }
+    return *decision;
+  };
+  ApplyObserver observer = MakeScopeObserver();
+  PushOptions options;
+  options.gate = &gate;
+  options.observer = &observer;
+  // The hub's transaction nests in this one, so a failing gate undoes the whole push: a set is
+  // never half applied, and its stored answer never hides a row that was skipped by an error.
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  scope_reason_ = "created by " + rep.rep_id;
+  auto result = hub_->ApplyPush(set, options);
+  scope_reason_.clear();
+  if (!gate_error.ok()) return gate_error;
+  if (!result.ok()) return result.status();
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return result;
+}
+
+Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
+  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
+  ExportFilter filter = [&](const TableInfo& t, const std::string& id,
+                            const std::vector<Value>& values) {
+    if (t.customer_column.empty()) return true;
+    if (t.customer_column == "id") return customers.count(id) > 0;
+    return customers.count(TextOr(values[t.customer_column_index])) > 0;
+  };
+  return WriteCanonicalExport(hub_->db(), hub_->catalog(), out, &filter);
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,291 @@
+// ServerStore: the server's database — the Hub (everyone's data and its sync bookkeeping) plus the
+// server's own tables: device credentials, per-rep scopes and their history, and the conflict list
+// of edits made after a reassignment. All of the server's SQL lives here and in the Hub.
+//
+// Scopes. A customer belongs to its owner_rep_id, or, when it has none, to the rep of its
+// territory. Every change of that (a new customer, a reassignment, a territory moving to another
+// rep) is recorded as scope events numbered in step with the hub's changes, inside the same
+// transaction; pulls use them to bring a newly assigned customer's history and to purge a customer
+// that moved away.
+//
+// Reassignment. Edits a rep pushes for a customer no longer theirs are handled by
+// GateForRep: facts (visits, orders, order lines, feedback) are kept and attributed to the rep who
+// recorded them; field edits stamped before the move merge normally; later field edits go to the
+// conflict list for the new owner and managers, and the rep is told (server_conflicts.cc).
+//
+// Feeds. Every change of a row is also entered, in the same transaction, in the feed of the rep
+// holding its customer at that moment (or the shared feed for reps, territories and grading
+// rules), so a rep's incremental pull reads only its own changes (server_store_pull.cc).
+//
+// Thread safety: not thread-safe. The server serialises access (SyncService holds a mutex);
+// other processes may use the same file concurrently (SQLite WAL).
+#ifndef FIELDBOOK_SERVER_SERVER_STORE_H_
+#define FIELDBOOK_SERVER_SERVER_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "fieldbook/hlc.h"
+#include "fieldbook/hub.h"
+#include "fieldbook/row_id.h"
+#include "fieldbook/status.h"
+#include "store/device_tokens.h"
+
+namespace fieldbook::server {
+
+struct AuditEntry;  // audit_store.h
+
+struct Principal {
+  Principal() = default;
+  Principal(std::string rep, std::string rep_name, std::string rep_role, int64_t device_id = 0,
+            std::string device_name = {})
+      : rep_id(std::move(rep)),
+        name(std::move(rep_name)),
+        role(std::move(rep_role)),
+        device_id(device_id),
+        device(std::move(device_name)) {}
+
+  std::string rep_id;
+  std::string name;
+  std::string role;       // "rep" or "manager"
+  int64_t device_id = 0;  // the device whose token this is (device_tokens.h)
+  std::string device;
+  bool is_manager() const { return role == "manager"; }
+};
+
+struct NewRep {
+  std::string id;  // empty: generated
+  std::string name;
+  std::string role = "rep";
+  std::string phone;
+  std::string email;
+  std::string regions;
+};
+
+struct RepInfo {
+  std::string id;
+  std::string name;
+  std::string role;
+  bool active = true;
+  int64_t customers = 0;  // in scope now
+};
+
+struct TerritoryInfo {
+  std::string id;
+  std::string name;
+  std::string region;
+  std::string city;
+  std::string rep_id;
+  int64_t customers = 0;
+};
+
+struct Conflict {
+  int64_t id = 0;
+  std::string customer_id;
+  std::string table;
+  std::string row_id;
+  std::string column;
+  std::string value_json;
+  Hlc hlc;
+  std::string from_rep;
+  std::string owner_rep;
+  int64_t created_ms = 0;
+  std::string status;
+  // "column": one held field edit of an existing record (value_json: the value). "row": a new
+  // record made after the move, held whole (column "*", value_json: an object of its columns).
+  std::string kind = "column";
+};
+
+// One held edit as a rep's device knows it (its review list), to ask what became of it.
+struct HeldEdit {
+  std::string table;
+  std::string row_id;
+  std::string column;  // "*" for a new record held whole
+  Hlc hlc;
+};
+
+struct ScopeTrim {
+  size_t forgotten = 0;
+  size_t kept = 0;          // latest removals kept for the push gate
+  uint64_t scanned_to = 0;  // the last event looked at
+  bool done = false;        // nothing left before the bound
+};
+
+// Where a bounded trim of the feeds stands (ServerStore::TrimFeeds).
+struct FeedTrim {
+  size_t forgotten = 0;   // entries forgotten by the last call
+  std::string rep;        // the feed reached (rep id; '' is the shared feed)
+  bool rep_done = false;  // that feed has nothing left below the bound
+  bool done = false;      // no feed has
+};
+
+class ServerStore {
+ public:
+  static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
+                                                   const HubOptions& options = {});
+  ~ServerStore();
+
+  Hub& hub() { return *hub_; }
+  WallClock& wall() { return *wall_; }
+
+  // Reps and credentials (server_store_devices.cc; device_tokens.h has the rules).
+  // Creates the rep and its first device token, returned once (only its hash is stored).
+  // `actor` adds it (the audit log); `device` names the device of the first token.
+  Result<std::pair<std::string, std::string>> AddRep(  // (rep id, token)
+      const NewRep& rep, const std::string& actor = "system",
+      const std::string& device = "first device");
+  // A token for the rep's device `device` (empty: "device-<n>"), returned once.
+  // `actor` (here and below) is who does it, for the audit log (audit_store.h).
+  Result<std::string> IssueToken(const std::string& rep_id, const std::string& device,
+                                 const std::string& actor);
+  Result<std::pair<DeviceInfo, std::string>> IssueDeviceToken(const std::string& rep_id,
+                                                              const std::string& device,
+                                                              const std::string& actor);
+  // A disabled rep's devices are refused until EnableRep; devices revoked one by one stay so.
+  Status DisableRep(const std::string& rep_id, const std::string& actor);
+  Status EnableRep(const std::string& rep_id, const std::string& actor);
+  Result<std::vector<RepInfo>> ListReps();
+  // `rep_id` empty: every rep's devices. kNotFound for an unknown rep.
+  Result<std::vector<DeviceInfo>> ListDevices(const std::string& rep_id);
+  // Revokes one device of the rep, by id (> 0) or name; the rep's other devices keep working.
+  Result<DeviceInfo> RevokeDevice(const std::string& rep_id, const std::string& device, int64_t id,
+                                  const std::string& actor);
+  Status RecordDeviceSyncs(const std::vector<DeviceSync>& syncs);
+  // The active rep and device a token belongs to; nullopt for unknown, revoked or disabled.
+  Result<std::optional<Principal>> Authenticate(const std::string& token);
+
+  // Territories and assignment. `actor` is recorded in the scope history and, with `reason`, in
+  // the audit log (one entry per call, audit_store.h).
+  Result<std::string> AddTerritory(const std::string& name, const std::string& region,
+                                   const std::string& city);
+  Result<std::vector<TerritoryInfo>> ListTerritories();
+  Status AssignTerritory(const std::string& territory_id, const std::string& rep_id,
+                         const std::string& actor, const std::string& reason = "");
+  // Refused (kConflict) for a customer in the public pool: pool_store.h assigns those.
+  // `action` names the audit entry ("assign.move" for the assignment rules' moves).
+  Status ReassignCustomer(const std::string& customer_id, const std::string& rep_id,
+                          const std::string& actor, const std::string& reason = "",
+                          const std::string& action = "customer.reassign");
+  // Sets a customer's owner_rep_id (empty: none) and recomputes who holds it, with `reason` in the
+  // scope history. For the pool (pool_store.h), which maintains srv_pool itself: a customer listed
+  // there is held by nobody, whatever its owner or territory.
+  Status SetCustomerOwner(const std::string& customer_id, const std::string& rep_id,
+                          const std::string& reason);
+
+  // Scopes.
+  Result<std::unordered_set<std::string>> ScopeOf(const std::string& rep_id);
+  Result<std::vector<ScopeEvent>> ScopeEventsAfter(const std::string& rep_id, uint64_t cursor,
+                                                   size_t limit);
+  // The rep's change feed after `cursor` (srv_feed, docs/sync.md "Steady state: per-rep feeds"):
+  // its own entries and the shared ones, at most `limit`, in sequence order; nullopt when
+  // `cursor` is older than the feeds (fb_meta.feed_floor: changes made before they existed).
+  Result<std::optional<std::vector<FeedEntry>>> FeedAfter(const std::string& rep_id,
+                                                          uint64_t cursor, size_t limit);
+  // Applies a rep's push with scope and read-only-column checks.
+  Result<PushResult> ApplyRepPush(const Principal& rep, const ChangeSet& set);
+  // One page for a rep's replica: their customers and the shared reps and territories. Notes the
+  // sync (NoteRepSync). A final page (more = false) carries the hub's latest sequence as its
+  // cursor.
+  Result<PullPage> PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit);
+  // One page of a snapshot of the rep's scope (Hub::PullSnapshot) from `from`; a snapshot starts
+  // at SnapshotPosition{.seq = LatestSeq()}. Notes the sync (NoteRepSync).
+  Result<SnapshotPage> SnapshotForRep(const std::string& rep_id, const SnapshotPosition& from,
+                                      size_t limit);
+  // Records in srv_rep_sync that a device of the rep synced now: a pull follows the request's
+  // push, so everything the device had logged before then has reached the server (the pool's
+  // offline-work rule, docs/assignment.md). The rule only asks on which UTC day a rep last synced,
+  // so only the first sync of each UTC day is written: a read-only pull page writes nothing
+  // durable otherwise.
+  Status NoteRepSync(const std::string& rep_id);
+
+  // The hub's epoch: a random number made when the database is created and replaced by every
+  // restore (NewEpoch), so a device can tell that the history it saw is gone (docs/sync.md).
+  Result<uint64_t> Epoch();
+  Result<uint64_t> NewEpoch();
+  // Hub-authored writes that keep scopes in step (demo data, manager edits).
+  Result<PushResult> Write(const std::vector<RowWrite>& rows);
+
+  // Conflicts left by reassignments (server_conflicts.cc).
+  Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);
+  // "apply" writes the value (a new record: all its columns) as a new hub edit; "dismiss" drops
+  // it. Both are recorded (and audited).
+  Status ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
+                         const std::string& reason = "");
+  // What became of edits `rep_id` pushed that were held for review: per edit "open", "applied",
+  // "dismissed", or "unknown" (no such held edit of theirs).
+  Result<std::vector<std::string>> HeldEditStatus(const std::string& rep_id,
+                                                  const std::vector<HeldEdit>& edits);
+
+  // Appends an entry to the audit log (audit_store.h), inside the caller's transaction if any.
+  Status Audit(AuditEntry entry);
+
+  // The canonical export of exactly what `rep_id`'s replica should hold.
+  Status ExportForRep(const std::string& rep_id, std::ostream& out);
+
+  // History: pulls from a cursor below the floor must rebuild from a fresh snapshot.
+  Result<uint64_t> HistoryFloor();
+  // Raises the floor first, then forgets scope events and feed entries before `before_seq` (see
+  // TrimScopeEvents, TrimFeeds) and applied-set answers older than `applied_before_ms`, in one
+  // transaction. Returns the floor.
+  Result<uint64_t> TrimHistory(uint64_t before_seq, uint64_t applied_before_ms);
+
+  // Compaction in bounded steps (the nightly job, issue #8); each call is one transaction.
+  // Raises the history floor to `floor` (never lowers it); returns the floor in force. Raise it
+  // before forgetting anything below it, so no pull can miss what is being forgotten.
+  Result<uint64_t> RaiseHistoryFloor(uint64_t floor);
+  // Looks at the next `limit` scope events after `after_seq` and before `before_seq` and forgets
+  // them, except, for each rep and customer the rep no longer holds, the latest removal: the push
+  // gate needs its time to keep a long-offline rep's work on a customer that moved away. Call
+  // again from `scanned_to` until `done`.
+  Result<ScopeTrim> TrimScopeEvents(uint64_t after_seq, uint64_t before_seq, size_t limit);
+  // Forgets up to `limit` feed entries below `before_seq` (at most the history floor + 1: raise it
+  // first), feed by feed from where `from` stands (start with FeedTrim{}); one transaction. Call
+  // again with the result until `done`.
+  Result<FeedTrim> TrimFeeds(const FeedTrim& from, uint64_t before_seq, size_t limit);
+  // Forgets up to `limit` stored push answers applied before `before_ms` (a set retried after
+  // that is applied again, which the merge makes harmless). Returns how many were forgotten.
+  Result<size_t> TrimAppliedSets(uint64_t before_ms, size_t limit);
+
+  bool RepExists(const std::string& rep_id);
+
+ private:
+  ServerStore() = default;
+  ApplyObserver MakeScopeObserver();
+  Status RecomputeScope(const std::string& customer_id, const std::string& reason);
+  // Adds a changed row's entry to the feed of the rep who holds its customer (or to the shared
+  // feed), inside the write's transaction.
+  Status FeedRow(const AppliedRow& row);
+  Result<std::string> HolderOf(const std::string& customer_id);  // "" when nobody holds it
+  Status SetRepActive(const std::string& rep_id, bool active, const std::string& actor);
+  Status RecordConflict(const Conflict& c);
+  // The push gate's answer for a field edit of a customer that moved away from `rep_id` at
+  // `removal`: columns stamped before it stay in `change`, later ones are held in the conflict
+  // list.
+  Result<GateDecision> DivertAfterMove(const std::string& rep_id, const TableInfo& t,
+                                       RowChange& change, const std::string& customer, bool exists,
+                                       Hlc removal);
+  Result<std::optional<Hlc>> LastRemoval(const std::string& rep_id, const std::string& customer_id);
+  Result<std::string> CustomerOfRow(const TableInfo& table, const RowChange& change, bool* exists,
+                                    bool* moves);
+  // Why a pushed fact row of `customer` must be refused (another rep's name, a void of another
+  // customer's fact), or nullopt.
+  Result<std::optional<std::string>> CheckFact(const TableInfo& table, const RowChange& change,
+                                               const Principal& rep, const std::string& customer,
+                                               bool exists);
+
+  std::unique_ptr<Hub> hub_;
+  std::unique_ptr<DeviceTokens> devices_;
+  std::unique_ptr<RowIdGenerator> ids_;
+  WallClock* wall_ = nullptr;
+  std::string scope_reason_;  // why the current write changes scopes (for the event log)
+};
+
+}  // namespace fieldbook::server
+
+#endif  // FIELDBOOK_SERVER_SERVER_STORE_H_

@@ -1,0 +1,353 @@
+// ServerStore, the pull side (server_store.h): per-rep scopes as pullers see them (snapshots,
+// per-rep feeds, scope events), the hub epoch, and the history that compaction trims.
+#include <algorithm>
+#include <iterator>
+#include <random>
+
+#include "store/server_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+class RepScope final : public PullScope {
+ public:
+  RepScope(ServerStore& store, std::string rep, std::unordered_set<std::string> customers)
+      : store_(store), rep_(std::move(rep)), customers_(std::move(customers)) {}
+  bool IncludesCustomer(const std::string& customer_id) override {
+    return customers_.count(customer_id) > 0;
+  }
+  Result<std::vector<ScopeEvent>> EventsAfter(uint64_t cursor, size_t limit) override {
+    return store_.ScopeEventsAfter(rep_, cursor, limit);
+  }
+  Result<std::optional<std::vector<FeedEntry>>> FeedAfter(uint64_t cursor, size_t limit) override {
+    return store_.FeedAfter(rep_, cursor, limit);
+  }
+  const std::vector<std::string>& SortedCustomers() override {
+    if (sorted_.size() != customers_.size()) {
+      sorted_.assign(customers_.begin(), customers_.end());
+      std::sort(sorted_.begin(), sorted_.end());
+    }
+    return sorted_;
+  }
+
+ private:
+  ServerStore& store_;
+  std::string rep_;
+  std::unordered_set<std::string> customers_;
+  std::vector<std::string> sorted_;
+};
+
+constexpr int64_t kDayMs = 86400000;
+
+// fb_meta's integer `key`, or 0 when absent.
+Result<uint64_t> MetaInt(Db& db, const char* key) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare("SELECT value FROM fb_meta WHERE key = ?"));
+  stmt->Bind(1, key);
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  const uint64_t v = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
+  stmt->Reset();
+  return v;
+}
+
+}  // namespace
+
+Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string& rep_id,
+                                                              uint64_t cursor, size_t limit) {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT seq, customer_id, kind FROM srv_scope_events "
+                                         "WHERE rep_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+  stmt->Bind(1, rep_id).Bind(2, static_cast<int64_t>(cursor)).Bind(3, static_cast<int64_t>(limit));
+  std::vector<ScopeEvent> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(
+        ScopeEvent{static_cast<uint64_t>(stmt->Int(0)), stmt->Text(1), stmt->Text(2) == "added"});
+  }
+  return out;
+}
+
+Status ServerStore::FeedRow(const AppliedRow& row) {
+  Db& db = hub_->db();
+  const TableInfo& t = *row.table;
+  std::vector<std::string> holders;
+  if (t.customer_column.empty()) {
+    holders.emplace_back();  // the shared feed: every rep receives these rows
+  } else {
+    std::string customer = row.row_id;
+    if (t.customer_column != "id") {
+      // Catalog identifiers only; values are bound.
+      FB_ASSIGN_OR_RETURN(Statement * of, db.Prepare("SELECT \"" + t.customer_column +
+                                                     "\" FROM \"" + t.name + "\" WHERE id = ?"));
+      of->Bind(1, row.row_id);
+      FB_ASSIGN_OR_RETURN(bool found, of->Step());
+      customer = found && !of->IsNull(0) ? of->Text(0) : std::string();
+      of->Reset();
+      if (customer.empty()) return Status::Ok();  // a row of no customer: nobody receives it
+    }
+    // Whoever holds the customer now, before this write's scope change if it makes one: the
+    // scope event that follows brings the row to the new holder.
+    FB_ASSIGN_OR_RETURN(Statement * who,
+                        db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+    who->Bind(1, customer);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool found, who->Step());
+      if (!found) break;
+      holders.push_back(who->Text(0));
+    }
+  }
+  FB_ASSIGN_OR_RETURN(Statement * add,
+                      db.Prepare("INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) "
+                                 "VALUES (?, ?, ?)"));
+  for (const std::string& rep : holders) {
+    add->Reset();
+    add->Bind(1, rep).Bind(2, static_cast<int64_t>(row.seq)).Bind(3, static_cast<int64_t>(t.code));
+    FB_RETURN_IF_ERROR(add->Run());
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::vector<FeedEntry>>> ServerStore::FeedAfter(const std::string& rep_id,
+                                                                     uint64_t cursor,
+                                                                     size_t limit) {
+  using Feed = std::optional<std::vector<FeedEntry>>;
+  FB_ASSIGN_OR_RETURN(uint64_t floor, MetaInt(hub_->db(), "feed_floor"));
+  if (cursor < floor) return Feed();
+  // The rep's entries and the shared ones, each read in sequence order as far as the page can
+  // go (two index ranges; one query for both would read and sort every entry after the cursor).
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT seq, tbl FROM srv_feed WHERE rep_id = ? AND "
+                                         "seq > ? ORDER BY seq LIMIT ?"));
+  std::vector<FeedEntry> parts[2];
+  const std::string feeds[2] = {rep_id, std::string()};
+  for (int f = 0; f < 2; ++f) {
+    if (f == 1 && rep_id.empty()) break;
+    stmt->Reset();
+    stmt->Bind(1, feeds[f])
+        .Bind(2, static_cast<int64_t>(cursor))
+        .Bind(3, static_cast<int64_t>(limit));
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) break;
+      parts[f].push_back(
+          FeedEntry{static_cast<uint64_t>(stmt->Int(0)), static_cast<int>(stmt->Int(1))});
+    }
+  }
+  stmt->Reset();
+  std::vector<FeedEntry> out;
+  out.reserve(std::min(limit, parts[0].size() + parts[1].size()));
+  std::merge(parts[0].begin(), parts[0].end(), parts[1].begin(), parts[1].end(),
+             std::back_inserter(out),
+             [](const FeedEntry& a, const FeedEntry& b) { return a.seq < b.seq; });
+  if (out.size() > limit) out.resize(limit);
+  return Feed(std::move(out));
+}
+
+Result<FeedTrim> ServerStore::TrimFeeds(const FeedTrim& from, uint64_t before_seq, size_t limit) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  // Never above the history floor: a pull from a cursor at or above it reads its feed from there.
+  FB_ASSIGN_OR_RETURN(uint64_t floor, HistoryFloor());
+  before_seq = std::min(before_seq, floor + 1);
+  FB_ASSIGN_OR_RETURN(Statement * at,
+                      db.Prepare("SELECT rep_id FROM srv_feed WHERE rep_id >= ? ORDER BY rep_id "
+                                 "LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(Statement * after,
+                      db.Prepare("SELECT rep_id FROM srv_feed WHERE rep_id > ? ORDER BY rep_id "
+                                 "LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(Statement * drop,
+                      db.Prepare("DELETE FROM srv_feed WHERE rep_id = ?1 AND seq IN (SELECT seq "
+                                 "FROM srv_feed WHERE rep_id = ?1 AND seq < ?2 ORDER BY seq "
+                                 "LIMIT ?3)"));
+  FeedTrim out = from;
+  out.forgotten = 0;
+  while (out.forgotten < limit) {
+    // The next feed (one index seek), the shared feed '' first.
+    Statement* next = out.rep_done ? after : at;
+    next->Bind(1, out.rep);
+    auto found = next->Step();
+    const std::string rep = found.ok() && *found ? next->Text(0) : std::string();
+    const bool any = found.ok() && *found;
+    next->Reset();
+    FB_RETURN_IF_ERROR(found.status());
+    if (!any) {
+      out.done = true;
+      break;
+    }
+    const size_t room = limit - out.forgotten;
+    drop->Reset();
+    drop->Bind(1, rep)
+        .Bind(2, static_cast<int64_t>(before_seq))
+        .Bind(3, static_cast<int64_t>(room));
+    FB_RETURN_IF_ERROR(drop->Run());
+    const auto n = static_cast<size_t>(db.LastChanges());
+    out.forgotten += n;
+    out.rep = rep;
+    out.rep_done = n < room;  // nothing of this feed left below the bound
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return out;
+}
+
+Status ServerStore::NoteRepSync(const std::string& rep_id) {
+  const auto now = static_cast<int64_t>(wall_->NowMs());
+  FB_ASSIGN_OR_RETURN(Statement * last,
+                      hub_->db().Prepare("SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = ?"));
+  last->Bind(1, rep_id);
+  FB_ASSIGN_OR_RETURN(bool found, last->Step());
+  const int64_t before = found ? last->Int(0) : -1;
+  last->Reset();
+  if (before >= 0 && before / kDayMs >= now / kDayMs) return Status::Ok();  // noted today already
+  FB_ASSIGN_OR_RETURN(Statement * synced,
+                      hub_->db().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
+                                         "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
+                                         "last_sync_ms = excluded.last_sync_ms WHERE "
+                                         "excluded.last_sync_ms > srv_rep_sync.last_sync_ms"));
+  synced->Bind(1, rep_id).Bind(2, now);
+  return synced->Run();
+}
+
+Result<uint64_t> ServerStore::Epoch() { return MetaInt(hub_->db(), "epoch"); }
+
+Result<uint64_t> ServerStore::NewEpoch() {
+  std::random_device random;
+  uint64_t epoch = 0;
+  FB_ASSIGN_OR_RETURN(uint64_t current, Epoch());
+  // Positive as a signed 64-bit integer (SQLite), never 0 (none) and never the current one.
+  while (epoch == 0 || epoch == current) {
+    epoch = ((uint64_t{random()} << 32) | random()) & 0x7fffffffffffffffULL;
+  }
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      hub_->db().Prepare("INSERT INTO fb_meta (key, value) VALUES ('epoch', ?) "
+                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  save->Bind(1, static_cast<int64_t>(epoch));
+  FB_RETURN_IF_ERROR(save->Run());
+  return epoch;
+}
+
+Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
+                                                 const SnapshotPosition& from, size_t limit) {
+  FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
+  Db& db = hub_->db();
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
+  RepScope scope(*this, rep_id, std::move(customers));
+  return hub_->PullSnapshot(from, limit, &scope);
+}
+
+Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
+  FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
+  // One read snapshot for the scope, the page and the latest sequence. A final page moves the
+  // cursor up to the latest sequence (everything up to it has been looked at), so a device that
+  // holds everything is never left below the history floor -- otherwise a device rebuilt after
+  // compaction (issue #8) would rebuild again at every sync.
+  Db& db = hub_->db();
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(uint64_t latest, hub_->LatestSeq());
+  FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
+  RepScope scope(*this, rep_id, std::move(customers));
+  FB_ASSIGN_OR_RETURN(PullPage page, hub_->Pull(cursor, limit, &scope));
+  if (!page.more) page.changes.cursor = std::max(page.changes.cursor, latest);
+  return page;
+}
+
+Result<uint64_t> ServerStore::HistoryFloor() {
+  FB_ASSIGN_OR_RETURN(Statement * stmt,
+                      hub_->db().Prepare("SELECT value FROM fb_meta WHERE key = 'history_floor'"));
+  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
+  const uint64_t floor = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
+  stmt->Reset();
+  return floor;
+}
+
+Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_before_ms) {
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(uint64_t floor, RaiseHistoryFloor(before_seq));
+  for (ScopeTrim trim; !trim.done;) {
+    FB_ASSIGN_OR_RETURN(trim, TrimScopeEvents(trim.scanned_to, before_seq, 10000));
+  }
+  for (FeedTrim trim; !trim.done;) {
+    FB_ASSIGN_OR_RETURN(trim, TrimFeeds(trim, before_seq, 10000));
+  }
+  while (true) {
+    FB_ASSIGN_OR_RETURN(size_t n, TrimAppliedSets(applied_before_ms, 10000));
+    if (n == 0) break;
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return floor;
+}
+
+Result<uint64_t> ServerStore::RaiseHistoryFloor(uint64_t floor) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(uint64_t current, HistoryFloor());
+  if (floor <= current) return current;
+  // The floor never passes the hub's sequence: a snapshot taken at the latest sequence must be at
+  // or above the floor, or a device could never finish one (docs/sync.md).
+  FB_RETURN_IF_ERROR(hub_->AdvanceSeq(floor));
+  FB_ASSIGN_OR_RETURN(Statement * save,
+                      db.Prepare("INSERT INTO fb_meta (key, value) VALUES ('history_floor', ?) "
+                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+  save->Bind(1, static_cast<int64_t>(floor));
+  FB_RETURN_IF_ERROR(save->Run());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return floor;
+}
+
+Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t before_seq,
+                                               size_t limit) {
+  Db& db = hub_->db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  // The next `limit` events in sequence order, each with whether it must stay: the latest removal
+  // of a customer its rep no longer holds.
+  FB_ASSIGN_OR_RETURN(
+      Statement * scan,
+      db.Prepare("SELECT e.seq, e.kind = 'removed' AND NOT EXISTS (SELECT 1 FROM srv_scope s "
+                 "WHERE s.rep_id = e.rep_id AND s.customer_id = e.customer_id) AND e.seq = "
+                 "(SELECT max(x.seq) FROM srv_scope_events x WHERE x.customer_id = e.customer_id "
+                 "AND x.rep_id = e.rep_id AND x.kind = 'removed') FROM srv_scope_events e "
+                 "WHERE e.seq > ?1 AND e.seq < ?2 ORDER BY e.seq LIMIT ?3"));
+  scan->Bind(1, static_cast<int64_t>(after_seq))
+      .Bind(2, static_cast<int64_t>(before_seq))
+      .Bind(3, static_cast<int64_t>(limit));
+  ScopeTrim out;
+  out.scanned_to = after_seq;
+  std::vector<int64_t> forget;
+  size_t scanned = 0;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, scan->Step());
+    if (!row) break;
+    ++scanned;
+    out.scanned_to = static_cast<uint64_t>(scan->Int(0));
+    if (scan->Int(1) == 0) {
+      forget.push_back(scan->Int(0));
+    } else {
+      ++out.kept;
+    }
+  }
+  FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM srv_scope_events WHERE seq = ?"));
+  for (int64_t seq : forget) {
+    drop->Reset();
+    drop->Bind(1, seq);
+    FB_RETURN_IF_ERROR(drop->Run());
+  }
+  FB_RETURN_IF_ERROR(txn->Commit());
+  out.forgotten = forget.size();
+  out.done = scanned < limit;
+  return out;
+}
+
+Result<size_t> ServerStore::TrimAppliedSets(uint64_t before_ms, size_t limit) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * drop,
+      hub_->db().Prepare("DELETE FROM fb_applied_sets WHERE rowid IN (SELECT "
+                         "rowid FROM fb_applied_sets WHERE applied_ms < ? LIMIT ?)"));
+  drop->Bind(1, static_cast<int64_t>(before_ms)).Bind(2, static_cast<int64_t>(limit));
+  FB_RETURN_IF_ERROR(drop->Run());
+  return static_cast<size_t>(hub_->db().LastChanges());
+}
+
+}  // namespace fieldbook::server
