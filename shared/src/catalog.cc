@@ -16,31 +16,34 @@ struct TableDef {
 };
 
 // Columns only the server writes, per table; a trailing '*' matches a prefix. Assignment is the
-// managers' (docs/assignment.md), grades the grading job's (docs/grading.md).
+// managers' (docs/assignment.md), grades the grading job's (docs/grading.md). `by_creator`: the
+// device creating a row sets the column itself (a new customer's owner is the rep creating it).
 struct ServerOwned {
   const char* table;
   const char* column;
+  ColumnOwner owner;
+  bool by_creator = false;
 };
 constexpr ServerOwned kServerOwned[] = {
-    {"customers", "owner_rep_id"},
-    {"customers", "territory_id"},
-    {"customers", "grade_*"},
-    {"customers", "graded_at"},
+    {"customers", "owner_rep_id", ColumnOwner::kAssignment, /*by_creator=*/true},
+    {"customers", "territory_id", ColumnOwner::kAssignment},
+    {"customers", "grade_*", ColumnOwner::kGrading},
+    {"customers", "graded_at", ColumnOwner::kGrading},
 };
 
-bool MatchesServerOwned(const std::string& table, const std::string& column) {
+const ServerOwned* MatchServerOwned(const std::string& table, const std::string& column) {
   for (const ServerOwned& s : kServerOwned) {
     if (table != s.table) continue;
     const std::string_view pattern(s.column);
     if (!pattern.empty() && pattern.back() == '*') {
       if (column.compare(0, pattern.size() - 1, pattern.substr(0, pattern.size() - 1)) == 0) {
-        return true;
+        return &s;
       }
     } else if (column == pattern) {
-      return true;
+      return &s;
     }
   }
-  return false;
+  return nullptr;
 }
 
 // Codes are persisted in outboxes: never renumber, only append.
@@ -66,8 +69,17 @@ int TableInfo::ColumnIndex(std::string_view column) const {
 }
 
 bool TableInfo::IsServerOwned(std::string_view column) const {
+  return OwnerOf(column) != ColumnOwner::kDevice;
+}
+
+ColumnOwner TableInfo::OwnerOf(std::string_view column) const {
   const int i = ColumnIndex(column);
-  return i >= 0 && server_owned_[static_cast<size_t>(i)];
+  return i >= 0 ? owner_[static_cast<size_t>(i)] : ColumnOwner::kDevice;
+}
+
+bool TableInfo::SetByCreator(std::string_view column) const {
+  const int i = ColumnIndex(column);
+  return i >= 0 && set_by_creator_[static_cast<size_t>(i)];
 }
 
 Result<Catalog> Catalog::Load(Db& db) {
@@ -105,7 +117,9 @@ Result<Catalog> Catalog::Load(Db& db) {
     }
     for (size_t i = 0; i < info.columns.size(); ++i) {
       info.index_.emplace(info.columns[i], static_cast<int>(i));
-      info.server_owned_.push_back(MatchesServerOwned(info.name, info.columns[i]));
+      const ServerOwned* owned = MatchServerOwned(info.name, info.columns[i]);
+      info.owner_.push_back(owned != nullptr ? owned->owner : ColumnOwner::kDevice);
+      info.set_by_creator_.push_back(owned != nullptr && owned->by_creator);
     }
     if (info.kind == TableKind::kFact) {
       info.rep_column = def.rep_column;

@@ -25,6 +25,13 @@ enum class TableKind {
   kFact,     // insert-only; corrected by a new row with voids_id
 };
 
+// Who writes a column of a replicated table.
+enum class ColumnOwner {
+  kDevice,      // the reps' devices (and the server's managers alike)
+  kAssignment,  // only the server: assignment by managers (owner_rep_id, territory_id)
+  kGrading,     // only the server: the grading job (grade_*, graded_at)
+};
+
 struct TableInfo {
   int code = 0;  // stable small integer used in the outbox
   std::string name;
@@ -50,11 +57,15 @@ struct TableInfo {
   // Index of `column` in `columns`, or -1. Constant time: it runs for every merged column.
   int ColumnIndex(std::string_view column) const;
   bool is_fact() const { return kind == TableKind::kFact; }
-  // Whether only the server writes `column` (assignment: owner_rep_id, territory_id; grading:
-  // grade_*, graded_at). A rep's push may not set it, on an existing row or a new one; the one
-  // exception, a new customer's owner_rep_id naming the rep who creates it, is the push gate's
-  // (server/server_store.cc). Declared here, once, for the server and the devices.
+  // Whether only the server writes `column`, and which part of it (ColumnOwner). A rep's push may
+  // not set it, on an existing row or a new one, except where SetByCreator says the device that
+  // creates the row sets it (the push gate checks the value). Declared here, once (catalog.cc,
+  // kServerOwned), for the server's push gate and the devices' editors and health checks.
   bool IsServerOwned(std::string_view column) const;
+  ColumnOwner OwnerOf(std::string_view column) const;
+  // A server-owned column the device creating a row writes itself: a new customer's
+  // owner_rep_id, which must name the rep who creates it.
+  bool SetByCreator(std::string_view column) const;
 
  private:
   friend class Catalog;
@@ -63,7 +74,8 @@ struct TableInfo {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, int, NameHash, std::equal_to<>> index_;
-  std::vector<bool> server_owned_;  // per column
+  std::vector<ColumnOwner> owner_;    // per column
+  std::vector<bool> set_by_creator_;  // per column
 };
 
 class Catalog {
