@@ -5,7 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "cli_commands.h"
+#include "cli/cli_commands.h"
 #include "store/client_store.h"
 #include "store/replica_health.h"
 #include "sync/device_sync.h"

@@ -6,7 +6,7 @@
 #include <iostream>
 #include <map>
 
-#include "cli_commands.h"
+#include "cli/cli_commands.h"
 
 namespace {
 
