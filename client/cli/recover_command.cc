@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "cli/cli_commands.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
 #include "store/client_store.h"
 #include "store/replica_health.h"
 #include "sync/device_sync.h"
@@ -19,16 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 
-int Fail(const CliContext& ctx, const std::string& code, const std::string& message,
-         int exit_code) {
-  std::cerr << "fieldbook-cli: recover: " << message << "\n";
-  if (ctx.json) {
-    std::cout << json::serialize(
-                     json::object{{"error", json::object{{"code", code}, {"message", message}}}})
-              << "\n";
-  }
-  return exit_code;
-}
+constexpr const char* kWhat = "recover";
 
 std::string UtcStamp() {
   const std::time_t now = std::time(nullptr);
@@ -54,23 +47,19 @@ Status MoveReplicaFiles(const std::string& from, const std::string& to) {
   return Status::Ok();
 }
 
-SystemWallClock& Wall() {
-  static SystemWallClock wall;
-  return wall;
-}
-
 }  // namespace
 
 int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   const std::string path = ctx.replica.empty() ? DefaultReplicaPath() : ctx.replica;
   if (path.empty()) {
-    return Fail(ctx, "invalid_argument",
+    return Fail(ctx, kWhat, "invalid_argument",
                 "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)",
                 kExitUsage);
   }
   Status file = CheckReplicaFile(path);
   if (file.code() == StatusCode::kNotFound) {
-    return Fail(ctx, "not_found", "no replica at " + path + ": nothing to recover", kExitUsage);
+    return Fail(ctx, kWhat, "not_found", "no replica at " + path + ": nothing to recover",
+                kExitUsage);
   }
   // Whatever can still be read: the settings and the writes not synced yet.
   Salvage salvage;
@@ -83,7 +72,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   if (!options.server.empty()) salvage.server_url = options.server;
   if (!options.token.empty()) salvage.device_token = options.token;
   if (salvage.server_url.empty() || salvage.device_token.empty()) {
-    return Fail(ctx, "invalid_argument",
+    return Fail(ctx, kWhat, "invalid_argument",
                 "the server and device token cannot be read from the damaged replica " + path +
                     (unreadable.empty() ? "" : " (" + unreadable + ")") +
                     "; give --server and --token (ask your manager for a new token). Nothing was "
@@ -100,7 +89,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   {
     auto store = ClientStore::Open(fresh_path, Wall());
     if (!store.ok()) {
-      return Fail(ctx, "io", "cannot create " + fresh_path + ": " + store.status().message(),
+      return Fail(ctx, kWhat, "io", "cannot create " + fresh_path + ": " + store.status().message(),
                   kExitFailure);
     }
     ClientSettings settings;
@@ -119,7 +108,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
       store->reset();
       RemoveReplicaFiles(fresh_path);
       return Fail(
-          ctx, std::string(StatusCodeName(pulled.status().code())),
+          ctx, kWhat, std::string(StatusCodeName(pulled.status().code())),
           "could not download your data from " + settings.server_url + " (" +
               pulled.status().message() +
               "); the damaged replica is untouched: try again when the server can be "
@@ -131,7 +120,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
     if (!written.ok()) {
       store->reset();
       RemoveReplicaFiles(fresh_path);
-      return Fail(ctx, std::string(StatusCodeName(written.status().code())),
+      return Fail(ctx, kWhat, std::string(StatusCodeName(written.status().code())),
                   "could not replay the salvaged changes: " + written.status().message() +
                       "; the damaged replica is untouched",
                   kExitFailure);
@@ -140,11 +129,11 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   }
   const std::string kept = path + ".damaged-" + UtcStamp();
   if (Status moved = MoveReplicaFiles(path, kept); !moved.ok()) {
-    return Fail(ctx, "io", moved.message(), kExitFailure);
+    return Fail(ctx, kWhat, "io", moved.message(), kExitFailure);
   }
   if (Status moved = MoveReplicaFiles(fresh_path, path); !moved.ok()) {
-    return Fail(ctx, "io", moved.message() + " (the rebuilt replica is at " + fresh_path + ")",
-                kExitFailure);
+    return Fail(ctx, kWhat, "io",
+                moved.message() + " (the rebuilt replica is at " + fresh_path + ")", kExitFailure);
   }
 
   // Push the salvaged changes now; if that fails they wait in the outbox like any other.
@@ -165,15 +154,14 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   if (ctx.json) {
     json::array lost;
     for (const std::string& l : salvage.lost) lost.push_back(json::value(l));
-    std::cout << json::serialize(json::object{{"replica", path},
-                                              {"damaged_copy", kept},
-                                              {"outbox_entries_read", salvage.outbox_entries},
-                                              {"changes_replayed", replayed},
-                                              {"changes_pushed", pushed},
-                                              {"unreadable_parts", salvage.unreadable_parts},
-                                              {"lost", std::move(lost)},
-                                              {"rows_downloaded", received}})
-              << "\n";
+    PrintJson(json::object{{"replica", path},
+                           {"damaged_copy", kept},
+                           {"outbox_entries_read", salvage.outbox_entries},
+                           {"changes_replayed", replayed},
+                           {"changes_pushed", pushed},
+                           {"unreadable_parts", salvage.unreadable_parts},
+                           {"lost", std::move(lost)},
+                           {"rows_downloaded", received}});
     return kExitOk;
   }
   std::cout << "recovered " << path << "\n"

@@ -1,0 +1,301 @@
+// fieldbook-cli init, sync, status, review list and export: the device, its server and its
+// replica as a whole (cli_commands.h).
+#include <boost/json.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/cli_commands.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
+#include "fieldbook/canonical_export.h"
+#include "fieldbook/json.h"
+#include "store/replica_health.h"
+#include "sync/device_sync.h"
+#include "sync/http_client.h"
+#include "sync/whoami.h"
+
+namespace fieldbook::client::cli {
+
+namespace json = boost::json;
+
+int RunInit(const CliContext& ctx, const InitOptions& options) {
+  const char* what = "init";
+  if (options.server.empty() || options.token.empty()) {
+    return Fail(ctx, what, "invalid_argument", "--server and --token are required", kExitUsage);
+  }
+  if (IsPlainHttpToAnotherHost(options.server) && !options.insecure_http) {
+    return Fail(ctx, what, "invalid_argument",
+                "refusing plain http:// to " + options.server +
+                    ": the device token and your customers would cross the network unencrypted. "
+                    "Use https:// (with --ca-file for a private CA), or give --insecure-http if "
+                    "this network is trusted",
+                kExitUsage);
+  }
+  HttpClientOptions http_options;
+  if (!options.ca_file.empty()) {
+    std::error_code ec;
+    const std::filesystem::path ca = std::filesystem::absolute(options.ca_file, ec);
+    http_options.ca_file = ec ? options.ca_file : ca.string();
+  }
+  auto http = HttpClient::Create(options.server, http_options);
+  if (!http.ok()) {
+    return Fail(ctx, what, "invalid_argument",
+                "bad server URL " + options.server + ": " + http.status().message(), kExitUsage);
+  }
+  ClientSettings settings;
+  settings.server_url = (*http)->base_url();
+  settings.device_token = options.token;
+  settings.ca_file = http_options.ca_file;
+  bool verified = false;
+  std::string offline_reason;
+  auto who = AskWhoAmI(**http, options.token);
+  if (who.ok()) {
+    if (who->role == "manager") {
+      return Fail(ctx, what, "rejected",
+                  "this token belongs to a manager; fieldbook-cli needs a rep's device token",
+                  kExitRefused);
+    }
+    if (!options.rep.empty() && options.rep != who->rep) {
+      return Fail(ctx, what, "invalid_argument",
+                  "the token belongs to " + who->rep + ", not " + options.rep, kExitUsage);
+    }
+    settings.rep_id = who->rep;
+    settings.rep_name = who->name;
+    verified = true;
+  } else if (who.status().code() == StatusCode::kRejected) {
+    return Fail(ctx, what, "rejected", who.status().message(), kExitRefused);
+  } else if (who.status().code() == StatusCode::kUnavailable) {
+    if (options.rep.empty()) {
+      return Fail(ctx, what, "unavailable",
+                  "the server could not be reached to learn whose token this is (" +
+                      who.status().message() + "); give --rep to set up offline",
+                  kExitUnreachable);
+    }
+    settings.rep_id = options.rep;
+    settings.rep_name = options.name;
+    offline_reason = who.status().message();
+  } else {
+    return Fail(ctx, what, who.status());
+  }
+
+  int open_exit = kExitFailure;
+  std::unique_ptr<ClientStore> store = OpenStore(ctx, what, &open_exit, /*create=*/true);
+  if (!store) return open_exit;
+  auto current = store->Settings();
+  if (!current.ok()) return Fail(ctx, what, current.status());
+  if (!current->rep_id.empty() && current->rep_id != settings.rep_id) {
+    auto status = store->GetStatus();
+    if (!status.ok()) return Fail(ctx, what, status.status());
+    if (status->customers > 0 || status->pending_writes > 0 || status->cursor > 0) {
+      return Fail(ctx, what, "conflict",
+                  "this replica belongs to " + current->rep_id + "; use another --replica for " +
+                      settings.rep_id,
+                  kExitFailure);
+    }
+  }
+  if (settings.rep_name.empty() && current->rep_id == settings.rep_id) {
+    settings.rep_name = current->rep_name;
+  }
+  Status saved = store->SaveSettings(settings);
+  if (!saved.ok()) return Fail(ctx, what, saved);
+  if (ctx.json) {
+    PrintJson(json::object{{"server", settings.server_url},
+                           {"rep", settings.rep_id},
+                           {"name", TextOrNull(settings.rep_name)},
+                           {"verified", verified},
+                           {"replica_id", store->replica().replica_id()}});
+  } else if (verified) {
+    std::cout << "set up for " << settings.rep_id
+              << (settings.rep_name.empty() ? "" : " (" + settings.rep_name + ")") << " with "
+              << settings.server_url << "; run fieldbook-cli sync to download your customers\n";
+  } else {
+    std::cout << "set up offline for " << settings.rep_id << " with " << settings.server_url
+              << " (the server could not be reached: " << offline_reason
+              << "); the first sync checks the token\n";
+  }
+  return kExitOk;
+}
+
+int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
+  const char* what = "sync";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  // Never push from a damaged replica.
+  DeviceSync device(*store);
+  if (Status sound = device.CheckReplica(); !sound.ok()) {
+    return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
+  }
+  auto settings = store->Settings();
+  if (!settings.ok()) return Fail(ctx, what, settings.status());
+  if (settings->server_url.empty() || settings->device_token.empty()) {
+    return Fail(ctx, what, "invalid_argument",
+                "this device is not set up yet: run fieldbook-cli init --server URL --token TOKEN",
+                kExitUsage);
+  }
+  auto links = HttpServerLinks::Create(*settings);
+  if (!links.ok()) {
+    return Fail(ctx, what, "invalid_argument",
+                "the saved server URL " + settings->server_url +
+                    " is not usable: " + links.status().message(),
+                kExitUsage);
+  }
+  SyncOptions sync_options;
+  if (page_rows > 0) {
+    sync_options.page_rows = page_rows;
+    sync_options.max_page_rows = page_rows;
+  }
+  if (batch_rows >= 0) sync_options.batch_rows = static_cast<uint32_t>(batch_rows);
+  // The change sets, the public pool's claims and releases, the server's reports and the review
+  // list's answers (device_sync.h); the last two do not fail the sync.
+  auto synced = device.Run((*links)->links(), sync_options);
+  if (!synced.ok()) {
+    const Status& s = synced.status();
+    auto pending = store->replica().PendingWriteCount();
+    const int64_t queued = pending.ok() ? *pending : 0;
+    std::string kept = "nothing was lost: " + Plural(queued, "change stays", "changes stay") +
+                       " queued on this device for the next sync";
+    if (auto waiting = store->PoolRequestSummary(); waiting.ok() && waiting->pending > 0) {
+      kept += ", and " + Plural(waiting->pending, "pool request waits", "pool requests wait");
+    }
+    switch (s.code()) {
+      case StatusCode::kUnavailable:
+        return Fail(ctx, what, "unavailable",
+                    "the server could not be reached (" + s.message() + "); " + kept,
+                    kExitUnreachable);
+      case StatusCode::kRejected:
+      case StatusCode::kInvalidArgument:
+      case StatusCode::kConflict:
+      case StatusCode::kResourceExhausted:
+        return Fail(ctx, what, CodeName(s.code()), s.message() + "; " + kept, kExitRefused);
+      default:
+        return Fail(ctx, what, CodeName(s.code()), s.message() + "; " + kept, kExitFailure);
+    }
+  }
+  auto pending = store->replica().PendingWriteCount();
+  PrintSync(ctx, settings->server_url, *synced, pending.ok() ? *pending : 0);
+  return kExitOk;
+}
+
+int RunStatus(const CliContext& ctx) {
+  const char* what = "status";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  if (Status sound = QuickCheckReplica(store->replica().db()); !sound.ok()) {
+    return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
+  }
+  auto st = store->GetStatus();
+  if (!st.ok()) return Fail(ctx, what, st.status());
+  auto pool = store->PoolRequestSummary();
+  if (!pool.ok()) return Fail(ctx, what, pool.status());
+  if (ctx.json) {
+    json::array review;
+    for (const ReviewItem& r : st->review) review.push_back(ToJson(r));
+    json::array deferred;
+    for (const std::string& c : st->deferred_evictions) deferred.push_back(json::value(c));
+    PrintJson(
+        json::object{{"replica", store->replica().db().path()},
+                     {"replica_id", st->replica_id},
+                     {"server", TextOrNull(st->server_url)},
+                     {"rep", TextOrNull(st->rep_id)},
+                     {"rep_name", TextOrNull(st->rep_name)},
+                     {"has_token", st->has_token},
+                     {"customers", st->customers},
+                     {"pending_writes", st->pending_writes},
+                     {"last_sync", st->last_sync_ms ? json::value(FormatUtc(*st->last_sync_ms))
+                                                    : json::value(nullptr)},
+                     {"last_sync_ms", OptOrNull(st->last_sync_ms)},
+                     {"clock_skew_ms", OptOrNull(st->clock_skew_ms)},
+                     {"cursor", st->cursor},
+                     {"review_count", st->review.size()},
+                     {"review", std::move(review)},
+                     {"deferred_evictions", std::move(deferred)},
+                     {"pool_requests", PoolSummaryJson(*pool)}});
+    return kExitOk;
+  }
+  std::cout << "rep:            "
+            << (st->rep_id.empty()
+                    ? std::string("(not set up: run fieldbook-cli init)")
+                    : st->rep_id + (st->rep_name.empty() ? "" : " (" + st->rep_name + ")"))
+            << "\n";
+  std::cout << "server:         " << Or(st->server_url, "(none)") << "\n";
+  std::cout << "replica:        " << store->replica().db().path() << " (id " << st->replica_id
+            << ")\n";
+  std::cout << "customers:      " << st->customers << "\n";
+  std::cout << "pending writes: " << st->pending_writes << "\n";
+  std::cout << "last sync:      "
+            << (st->last_sync_ms ? FormatUtc(*st->last_sync_ms) : std::string("never")) << "\n";
+  if (st->clock_skew_ms) {
+    const int64_t skew = *st->clock_skew_ms;
+    std::cout << "clock skew:     " << (skew >= 0 ? "+" : "") << skew << " ms ("
+              << (skew >= 0 ? "this device is ahead of the server"
+                            : "this device is behind the server")
+              << ")\n";
+  }
+  std::cout << "cursor:         " << st->cursor << "\n";
+  std::cout << "review list:    "
+            << Plural(static_cast<int64_t>(st->review.size()), "item", "items");
+  if (!st->review.empty()) std::cout << " (fieldbook-cli review list)";
+  std::cout << "\n";
+  for (const ReviewItem& r : st->review) {
+    std::cout << "  " << r.table << " " << r.row_id << ": " << r.code << ": " << r.reason << "\n";
+  }
+  std::cout << "deferred evictions: " << st->deferred_evictions.size() << "\n";
+  for (const std::string& c : st->deferred_evictions) {
+    std::cout << "  customer " << c << " leaves once your changes to it land\n";
+  }
+  std::cout << "pool requests:  " << pool->pending << " waiting for the next sync";
+  if (pool->pending > 0 || !pool->recent_refusals.empty()) {
+    std::cout << " (fieldbook-cli pool requests)";
+  }
+  std::cout << "\n";
+  for (const PoolRequest& r : pool->recent_refusals) std::cout << "  " << RequestLine(r) << "\n";
+  return kExitOk;
+}
+
+int RunReviewList(const CliContext& ctx, bool all) {
+  const char* what = "review list";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto items = store->replica().ReviewList(all);
+  if (!items.ok()) return Fail(ctx, what, items.status());
+  if (ctx.json) {
+    json::array out;
+    for (const ReviewItem& r : *items) out.push_back(ToJson(r));
+    PrintJson(out);
+    return kExitOk;
+  }
+  if (items->empty()) {
+    std::cout << "nothing to review: the server accepted every change from this device\n";
+    return kExitOk;
+  }
+  for (const ReviewItem& r : *items) {
+    std::cout << "#" << r.id << "  " << r.table << " " << r.row_id << "\n"
+              << "  " << r.code << ": " << r.reason << "\n"
+              << "  your values: " << r.payload_json << "\n";
+    if (r.resolved) std::cout << "  resolved: " << r.outcome << "\n";
+  }
+  std::cout << Plural(static_cast<int64_t>(items->size()), "change", "changes")
+            << " the server did not take as sent; nothing was deleted\n";
+  return kExitOk;
+}
+
+int RunExport(const CliContext& ctx, const std::string& out_path) {
+  const char* what = "export";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  Replica& r = store->replica();
+  if (out_path.empty()) {
+    Status s = WriteCanonicalExport(r.db(), r.catalog(), std::cout);
+    if (!s.ok()) return Fail(ctx, what, s);
+    std::cout.flush();
+    return kExitOk;
+  }
+  std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    return Fail(ctx, what, "io", "cannot write " + out_path, kExitFailure);
+  }
+  Status s = WriteCanonicalExport(r.db(), r.catalog(), out);
+  out.close();
+  if (s.ok() && !out) s = Status::Io("writing " + out_path + " failed");
+  if (!s.ok()) return Fail(ctx, what, s);
+  return kExitOk;
+}
+
+}  // namespace fieldbook::client::cli

@@ -1,0 +1,406 @@
+#include "cli/output.h"
+
+#include <cstdio>
+#include <iostream>
+
+#include "fieldbook/json.h"
+
+namespace fieldbook::client::cli {
+
+namespace json = boost::json;
+
+std::string CodeName(StatusCode code) { return std::string(StatusCodeName(code)); }
+
+int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
+         const std::string& message, int exit_code) {
+  std::cerr << "fieldbook-cli: " << what << ": " << message << "\n";
+  if (ctx.json) {
+    std::cout << WriteJson(
+                     json::object{{"error", json::object{{"code", code}, {"message", message}}}})
+              << "\n";
+  }
+  return exit_code;
+}
+
+int Fail(const CliContext& ctx, const std::string& what, const Status& s) {
+  const int exit_code = s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  return Fail(ctx, what, CodeName(s.code()), s.message(), exit_code);
+}
+
+void PrintJson(const json::value& v) { std::cout << WriteJson(v) << "\n"; }
+
+json::value TextOrNull(const std::string& s) {
+  if (s.empty()) return nullptr;
+  return json::value(s);
+}
+
+json::object ToJson(const Customer& c) {
+  return json::object{{"id", c.id},
+                      {"name", TextOrNull(c.name)},
+                      {"name_latin", TextOrNull(c.name_latin)},
+                      {"customer_type", TextOrNull(c.customer_type)},
+                      {"relationship", TextOrNull(c.relationship)},
+                      {"purchase_stage", TextOrNull(c.purchase_stage)},
+                      {"region_class", TextOrNull(c.region_class)},
+                      {"address", TextOrNull(c.address)},
+                      {"city", TextOrNull(c.city)},
+                      {"province", TextOrNull(c.province)},
+                      {"country", TextOrNull(c.country)},
+                      {"lat", OptOrNull(c.lat)},
+                      {"lon", OptOrNull(c.lon)},
+                      {"phone", TextOrNull(c.phone)},
+                      {"primary_contact", TextOrNull(c.primary_contact)},
+                      {"birthday", TextOrNull(c.birthday)},
+                      {"tags", TextOrNull(c.tags)},
+                      {"notes", TextOrNull(c.notes)},
+                      {"owner_rep_id", TextOrNull(c.owner_rep_id)},
+                      {"territory_id", TextOrNull(c.territory_id)},
+                      {"created_at", TextOrNull(c.created_at)},
+                      {"grade_tier", TextOrNull(c.grade_tier)},
+                      {"grade_lifecycle", TextOrNull(c.grade_lifecycle)},
+                      {"grade_churn_risk", OptOrNull(c.grade_churn_risk)},
+                      {"graded_at", TextOrNull(c.graded_at)},
+                      {"last_visit", TextOrNull(c.last_visit)}};
+}
+
+// A grade (the server's or the device's provisional one) with its reasons.
+json::object ToJson(const CustomerGrade& g) {
+  json::array reasons;
+  for (const GradeReason& r : g.reasons) {
+    reasons.push_back(json::object{{"rule", r.rule}, {"detail", r.detail}});
+  }
+  json::object out{
+      {"provisional", g.provisional},         {"tier", TextOrNull(g.tier)},
+      {"recency", OptOrNull(g.recency)},      {"frequency", OptOrNull(g.frequency)},
+      {"monetary", OptOrNull(g.monetary)},    {"ticket_class", TextOrNull(g.ticket_class)},
+      {"lifecycle", TextOrNull(g.lifecycle)}, {"churn_risk", OptOrNull(g.churn_risk)},
+      {"rules_version", g.rules_version},     {"reasons", std::move(reasons)}};
+  if (g.provisional) {
+    out["computed_at"] = g.computed_at;
+    out["based_on_graded_at"] = TextOrNull(g.graded_at);
+    out["visits_per_30_days"] = OptOrNull(g.visits_per_30_days);
+    out["local_facts"] = g.local_facts;
+  } else {
+    out["graded_at"] = TextOrNull(g.graded_at);
+  }
+  // What the grading computed (a first order makes a customer); the rep's own purchase_stage and
+  // relationship are the customer's fields, which grading never changes.
+  out["purchase_stage"] = TextOrNull(g.purchase_stage);
+  out["relationship"] = TextOrNull(g.relationship);
+  return out;
+}
+
+// "grade C · R5 F1 M1 · low 客单 · new · churn risk 0.02" and a line per reason.
+void PrintGrade(const GradeView& view) {
+  const CustomerGrade& g = view.shown();
+  if (g.tier.empty() && g.graded_at.empty() && !g.provisional) {
+    std::cout << "  grade: not graded yet\n";
+    return;
+  }
+  std::string line = "  grade " + (g.tier.empty() ? std::string("-") : g.tier);
+  if (g.provisional) {
+    line += " [PROVISIONAL: computed on this device " + g.computed_at.substr(0, 10) +
+            "; the server's next grade replaces it]";
+  } else {
+    line += " (graded " + g.graded_at + ", rules v" + std::to_string(g.rules_version) + ")";
+  }
+  if (g.recency || g.frequency || g.monetary) {
+    line += " · R" + std::to_string(g.recency.value_or(0)) + " F" +
+            std::to_string(g.frequency.value_or(0)) + " M" + std::to_string(g.monetary.value_or(0));
+  }
+  if (!g.ticket_class.empty()) line += " · " + g.ticket_class + " 客单";
+  if (!g.lifecycle.empty()) line += " · " + g.lifecycle;
+  if (g.churn_risk) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", *g.churn_risk);
+    line += std::string(" · churn risk ") + buf;
+  }
+  std::cout << line << "\n";
+  for (const GradeReason& r : g.reasons) std::cout << "    " << r.rule << ": " << r.detail << "\n";
+  if (g.provisional && !view.server.tier.empty()) {
+    std::cout << "  server grade " << view.server.tier << " (graded " << view.server.graded_at
+              << ")\n";
+  }
+}
+
+json::object ToJson(const Contact& c) {
+  return json::object{{"id", c.id},
+                      {"name", TextOrNull(c.name)},
+                      {"title", TextOrNull(c.title)},
+                      {"phone", TextOrNull(c.phone)},
+                      {"wechat", TextOrNull(c.wechat)},
+                      {"email", TextOrNull(c.email)},
+                      {"birthday", TextOrNull(c.birthday)},
+                      {"is_primary", c.is_primary},
+                      {"notes", TextOrNull(c.notes)}};
+}
+
+json::object ToJson(const Visit& v) {
+  return json::object{{"id", v.id},
+                      {"customer_id", v.customer_id},
+                      {"rep_id", TextOrNull(v.rep_id)},
+                      {"check_in", TextOrNull(v.check_in)},
+                      {"check_out", TextOrNull(v.check_out)},
+                      {"lat", OptOrNull(v.lat)},
+                      {"lon", OptOrNull(v.lon)},
+                      {"purpose", TextOrNull(v.purpose)},
+                      {"outcome", TextOrNull(v.outcome)},
+                      {"notes", TextOrNull(v.notes)},
+                      {"next_follow_up", TextOrNull(v.next_follow_up)},
+                      {"voids_id", TextOrNull(v.voids_id)}};
+}
+
+json::object ToJson(const Order& o) {
+  json::array lines;
+  for (const OrderLine& l : o.lines) {
+    lines.push_back(json::object{{"id", l.id},
+                                 {"part_no", l.part_no},
+                                 {"description", TextOrNull(l.description)},
+                                 {"quantity", l.quantity},
+                                 {"unit_price_cents", l.unit_price_cents}});
+  }
+  return json::object{{"id", o.id},
+                      {"customer_id", o.customer_id},
+                      {"rep_id", TextOrNull(o.rep_id)},
+                      {"order_date", TextOrNull(o.order_date)},
+                      {"amount_cents", o.amount_cents},
+                      {"currency", TextOrNull(o.currency)},
+                      {"notes", TextOrNull(o.notes)},
+                      {"voids_id", TextOrNull(o.voids_id)},
+                      {"lines", std::move(lines)}};
+}
+
+json::object ToJson(const Task& t) {
+  return json::object{{"id", t.id},
+                      {"customer_id", t.customer_id},
+                      {"customer_name", TextOrNull(t.customer_name)},
+                      {"rep_id", TextOrNull(t.rep_id)},
+                      {"due_date", TextOrNull(t.due_date)},
+                      {"kind", TextOrNull(t.kind)},
+                      {"status", TextOrNull(t.status)},
+                      {"title", TextOrNull(t.title)},
+                      {"notes", TextOrNull(t.notes)},
+                      {"done_at", TextOrNull(t.done_at)}};
+}
+
+json::object ToJson(const Feedback& f) {
+  return json::object{{"id", f.id},
+                      {"customer_id", f.customer_id},
+                      {"rep_id", TextOrNull(f.rep_id)},
+                      {"created_at", TextOrNull(f.created_at)},
+                      {"satisfaction", OptOrNull(f.satisfaction)},
+                      {"complaint", TextOrNull(f.complaint)}};
+}
+
+json::object ToJson(const ReviewItem& r) {
+  json::value payload;
+  boost::system::error_code ec;
+  payload = ReadJson(r.payload_json, ec);
+  if (ec) payload = json::value(r.payload_json);
+  return json::object{
+      {"id", r.id},
+      {"set_id", r.set_id},
+      {"table", r.table},
+      {"row_id", r.row_id},
+      {"code", r.code},
+      {"reason", r.reason},
+      {"values", std::move(payload)},
+      {"resolved", r.resolved},
+      {"outcome", r.outcome.empty() ? json::value(nullptr) : json::value(r.outcome)}};
+}
+
+std::string Or(const std::string& s, const char* fallback) { return s.empty() ? fallback : s; }
+
+std::string CustomerLine(const Customer& c) {
+  std::string line = c.id + "  " + Or(c.grade_tier, "-") + "  " + c.name;
+  if (!c.name_latin.empty()) line += " (" + c.name_latin + ")";
+  if (!c.city.empty()) line += "  " + c.city;
+  if (!c.phone.empty()) line += "  " + c.phone;
+  line +=
+      "  last visit " + (c.last_visit.empty() ? std::string("never") : c.last_visit.substr(0, 10));
+  return line;
+}
+
+std::string Plural(int64_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
+const char* StateName(PoolRequest::State s) {
+  switch (s) {
+    case PoolRequest::State::kGranted:
+      return "granted";
+    case PoolRequest::State::kRefused:
+      return "refused";
+    case PoolRequest::State::kPending:
+      break;
+  }
+  return "pending";
+}
+
+const char* KindName(PoolRequest::Kind k) {
+  return k == PoolRequest::Kind::kClaim ? "claim" : "release";
+}
+
+json::object ToJson(const PoolRequest& r) {
+  return json::object{{"request_id", r.request_id},
+                      {"kind", KindName(r.kind)},
+                      {"customer_id", r.customer_id},
+                      {"customer_name", TextOrNull(r.customer_name)},
+                      {"note", TextOrNull(r.note)},
+                      {"requested_at", r.requested_at},
+                      {"status", StateName(r.state)},
+                      {"reason", TextOrNull(r.reason)},
+                      {"answered_at", TextOrNull(r.answered_at)}};
+}
+
+json::object ToJson(const ReclaimWarning& w) {
+  return json::object{{"customer_id", w.customer_id},
+                      {"name", TextOrNull(w.name)},
+                      {"tier", TextOrNull(w.tier)},
+                      {"reclaim_days", w.reclaim_days},
+                      {"last_activity", TextOrNull(w.last_activity)},
+                      {"deadline", w.deadline},
+                      {"days_until", w.days_until},
+                      {"message", w.message}};
+}
+
+std::string UtcMinute(const std::string& iso) {
+  if (iso.size() < 16 || iso[10] != 'T') return iso;
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
+std::string RequestWho(const PoolRequest& r) {
+  return (r.customer_name.empty() ? r.customer_id : r.customer_name + " (" + r.customer_id + ")");
+}
+
+json::object PoolSyncJson(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {
+  json::array answered;
+  for (const PoolRequest& a : pool_answered) answered.push_back(ToJson(a));
+  return json::object{{"granted", r.pool_granted},
+                      {"refused", r.pool_refused},
+                      {"refreshed", r.pool_refreshed},
+                      {"error", TextOrNull(r.pool_error)},
+                      {"answered", std::move(answered)}};
+}
+
+json::object PoolSummaryJson(const PoolRequestCounts& c) {
+  json::array refused;
+  for (const PoolRequest& r : c.recent_refusals) refused.push_back(ToJson(r));
+  return json::object{{"pending", c.pending}, {"recent_refusals", std::move(refused)}};
+}
+
+void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {
+  for (const PoolRequest& a : pool_answered) {
+    std::cout << "  pool:     " << RequestLine(a) << "\n";
+  }
+  if (!r.pool_error.empty()) {
+    std::cout << "  pool:     not exchanged (" << r.pool_error
+              << "); your pool requests wait for the next sync\n";
+  }
+}
+
+// "claim of 鑫达汽修 (c1...): refused: already claimed by ..."
+std::string RequestLine(const PoolRequest& r) {
+  std::string line = std::string(KindName(r.kind)) + " of " + RequestWho(r) + ": ";
+  switch (r.state) {
+    case PoolRequest::State::kPending:
+      line += "waiting for the next sync";
+      break;
+    case PoolRequest::State::kGranted:
+      line += r.kind == PoolRequest::Kind::kClaim ? "granted" : "done (released to the pool)";
+      break;
+    case PoolRequest::State::kRefused:
+      line += "refused: " + (r.reason.empty() ? std::string("no reason given") : r.reason);
+      break;
+  }
+  return line;
+}
+
+void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyncReport& synced,
+               int64_t pending) {
+  const std::string& reports_error = synced.reports_error;
+  const std::string& review_error = synced.review_error;
+  const size_t review_resolved = synced.review_resolved;
+  const SyncReport& r = synced.sync;
+  if (ctx.json) {
+    PrintJson(json::object{
+        {"server", server},
+        {"pushed", r.rows_pushed},
+        {"rejected", r.rows_rejected},
+        {"received", r.rows_received},
+        {"pages", r.pages},
+        {"evicted", r.customers_evicted},
+        {"evictions_deferred", r.evictions_deferred},
+        {"rebuilt", r.rebuilt},
+        {"server_restored", r.server_restored},
+        {"rows_repushed", r.rows_repushed},
+        {"cursor", r.cursor},
+        {"round_trips", r.round_trips},
+        {"clock_skew_ms", r.hub_clock_skew_ms},
+        {"pending", pending},
+        {"verification", json::object{{"verified", r.verified},
+                                      {"buckets_repaired", r.buckets_repaired},
+                                      {"rows_repaired", r.rows_repaired},
+                                      {"rows_removed", r.rows_removed}}},
+        {"pool", PoolSyncJson(r, synced.pool_answered)},
+        {"reports", reports_error.empty() ? json::value("refreshed")
+                                          : json::value("not refreshed: " + reports_error)},
+        {"review", review_error.empty() ? json::value(json::object{{"resolved", review_resolved}})
+                                        : json::value("not refreshed: " + review_error)}});
+    return;
+  }
+  std::cout << "synced with " << server << "\n";
+  std::cout << "  pushed:   " << Plural(static_cast<int64_t>(r.rows_pushed), "change", "changes")
+            << "\n";
+  std::cout << "  rejected: " << r.rows_rejected;
+  if (r.rows_rejected > 0) std::cout << " (kept for you: see fieldbook-cli review list)";
+  std::cout << "\n  received: " << Plural(static_cast<int64_t>(r.rows_received), "row", "rows")
+            << "\n";
+  std::cout << "  evicted:  "
+            << Plural(static_cast<int64_t>(r.customers_evicted), "customer", "customers");
+  if (r.customers_evicted > 0) std::cout << " no longer assigned to you";
+  if (r.evictions_deferred > 0) {
+    std::cout << "; " << r.evictions_deferred << " more leave once your changes to them land";
+  }
+  std::cout << "\n";
+  if (r.server_restored) {
+    std::cout << "  restored: the server had been restored from a backup and may have lost changes "
+                 "you synced earlier; "
+              << Plural(static_cast<int64_t>(r.rows_repushed), "record", "records")
+              << " of yours on this device were sent again, so nothing of yours that this device "
+                 "still holds is lost\n";
+  }
+  if (r.rebuilt) std::cout << "  rebuilt:  the replica was downloaded afresh\n";
+  if (r.verified) {
+    std::cout << "  verified: this replica was checked against the server";
+    if (r.buckets_repaired == 0) {
+      std::cout << ": whole\n";
+    } else {
+      std::cout << "; " << Plural(static_cast<int64_t>(r.buckets_repaired), "part", "parts")
+                << " differed and were repaired ("
+                << Plural(static_cast<int64_t>(r.rows_repaired), "row", "rows") << " restored, "
+                << r.rows_removed << " removed)\n";
+    }
+  }
+  PrintPoolSync(r, synced.pool_answered);
+  if (!reports_error.empty()) {
+    std::cout << "  reports:  the server's reports were not refreshed (" << reports_error << ")\n";
+  }
+  if (review_resolved > 0) {
+    std::cout << "  review:   "
+              << Plural(static_cast<int64_t>(review_resolved), "item was", "items were")
+              << " resolved by a manager (fieldbook-cli review list --all)\n";
+  }
+  if (!review_error.empty()) {
+    std::cout << "  review:   the review list was not brought up to date (" << review_error
+              << ")\n";
+  }
+  if (pending > 0) std::cout << "  queued:   " << Plural(pending, "change", "changes") << "\n";
+  const int64_t skew = r.hub_clock_skew_ms;
+  if (skew > 5 * 60 * 1000 || skew < -5 * 60 * 1000) {
+    std::cout << "  warning:  this device's clock is " << (skew > 0 ? skew : -skew) / 60000
+              << " minutes " << (skew > 0 ? "ahead of" : "behind") << " the server's\n";
+  }
+}
+
+}  // namespace fieldbook::client::cli

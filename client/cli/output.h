@@ -1,0 +1,83 @@
+// The output of fieldbook-cli's commands, formatted in this one place: a failure's one-line
+// reason on stderr (with --json also {"error":{"code","message"}} on stdout), results as one JSON
+// document (WriteJson, so numbers round-trip exactly) or as lines of text, and the device's
+// records (customers, grades, contacts, visits, orders, tasks, feedback, review items, pool
+// requests, reclaim warnings, a sync's result) in both forms. Empty texts print as JSON null.
+//
+// Thread safety: functions that write to std::cout and std::cerr; call them from the main thread.
+#ifndef FIELDBOOK_CLIENT_CLI_OUTPUT_H_
+#define FIELDBOOK_CLIENT_CLI_OUTPUT_H_
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/cli_commands.h"
+#include "fieldbook/replica.h"
+#include "fieldbook/status.h"
+#include "store/client_store.h"
+#include "sync/device_sync.h"
+
+namespace fieldbook::client::cli {
+
+// "invalid_argument" for StatusCode::kInvalidArgument.
+std::string CodeName(StatusCode code);
+// Prints "fieldbook-cli: <what>: <message>" (and the JSON error with --json); returns `exit_code`.
+int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
+         const std::string& message, int exit_code);
+// Local failures: bad input is a usage error, the rest a failure.
+int Fail(const CliContext& ctx, const std::string& what, const Status& s);
+
+// One JSON document on stdout.
+void PrintJson(const boost::json::value& v);
+boost::json::value TextOrNull(const std::string& s);
+template <typename T>
+boost::json::value OptOrNull(const std::optional<T>& v) {
+  if (!v) return nullptr;
+  return boost::json::value(*v);
+}
+
+// Text helpers: `fallback` for an empty text; "1 customer" / "3 customers";
+// "2026-11-23T08:00:00Z" -> "2026-11-23 08:00 UTC".
+std::string Or(const std::string& s, const char* fallback);
+std::string Plural(int64_t n, const char* one, const char* many);
+std::string UtcMinute(const std::string& iso);
+
+// Records as JSON objects.
+boost::json::object ToJson(const Customer& c);
+boost::json::object ToJson(const CustomerGrade& g);
+boost::json::object ToJson(const Contact& c);
+boost::json::object ToJson(const Visit& v);
+boost::json::object ToJson(const Order& o);
+boost::json::object ToJson(const Task& t);
+boost::json::object ToJson(const Feedback& f);
+boost::json::object ToJson(const ReviewItem& r);
+boost::json::object ToJson(const PoolRequest& r);
+boost::json::object ToJson(const ReclaimWarning& w);
+
+// Records as text: a customer's grade (a line and one per reason), a customer on one line.
+void PrintGrade(const GradeView& view);
+std::string CustomerLine(const Customer& c);
+
+// The public pool's requests: "pending" / "claim", "鑫达汽修 (c1...)", and one line with the
+// server's answer ("claim of 鑫达汽修 (c1...): refused: already claimed by ...").
+const char* StateName(PoolRequest::State s);
+const char* KindName(PoolRequest::Kind k);
+std::string RequestWho(const PoolRequest& r);
+std::string RequestLine(const PoolRequest& r);
+boost::json::object PoolSummaryJson(const PoolRequestCounts& c);
+boost::json::object PoolSyncJson(const SyncReport& r,
+                                 const std::vector<PoolRequest>& pool_answered);
+// The pool's part of `sync`: each answer, and whether the pool could be refreshed.
+void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered);
+
+// fieldbook-cli sync's result: what was exchanged, the pool's answers, and what could not be
+// brought up to date (the reports, the review list); `pending` changes still queued.
+void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyncReport& synced,
+               int64_t pending);
+
+}  // namespace fieldbook::client::cli
+
+#endif  // FIELDBOOK_CLIENT_CLI_OUTPUT_H_

@@ -1,0 +1,38 @@
+#include "sync/whoami.h"
+
+#include <boost/json.hpp>
+
+#include "fieldbook/json.h"
+
+namespace fieldbook::client {
+
+namespace json = boost::json;
+
+Result<WhoAmI> ParseWhoAmI(const std::string& body) {
+  boost::system::error_code ec;
+  json::value who = ReadJson(body, ec);
+  const json::object* obj = !ec && who.is_object() ? &who.as_object() : nullptr;
+  auto field = [obj](const char* key) -> std::string {
+    if (obj == nullptr) return {};
+    const json::value* v = obj->if_contains(key);
+    return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
+  };
+  WhoAmI out{field("rep"), field("name"), field("role")};
+  if (out.rep.empty()) return Status::Rejected("the server's answer to /v1/whoami names no rep");
+  return out;
+}
+
+Result<WhoAmI> AskWhoAmI(HttpClient& http, const std::string& token) {
+  FB_ASSIGN_OR_RETURN(HttpReply reply, http.Get("/v1/whoami", token));
+  if (reply.status == 401 || reply.status == 403) {
+    return Status::Rejected("the server refused the device token (HTTP " +
+                            std::to_string(reply.status) + "); ask your manager for a new one");
+  }
+  if (reply.status != 200) {
+    return Status::Rejected("the server answered HTTP " + std::to_string(reply.status) + ": " +
+                            reply.body.substr(0, 200));
+  }
+  return ParseWhoAmI(reply.body);
+}
+
+}  // namespace fieldbook::client
