@@ -165,12 +165,6 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   return failures == 0 ? 0 : 1;
 }
 
-StoreDataSourceOptions DataOptions() {
-  StoreDataSourceOptions options;
-  options.pool_transports = HttpPoolTransports();  // syncs carry the public pool's requests
-  return options;
-}
-
 int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");  // Chinese input methods show their candidate window
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
@@ -284,9 +278,8 @@ int main(int argc, char** argv) {
   SystemWallClock clock;
   ViewModel vm(
       [&path, &clock]() -> Result<std::unique_ptr<DataSource>> {
-        FB_ASSIGN_OR_RETURN(
-            std::unique_ptr<StoreDataSource> ds,
-            StoreDataSource::Open(path, clock, HttpTransports(), DataOptions(), HttpReports()));
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<StoreDataSource> ds,
+                            StoreDataSource::OpenOverHttp(path, clock));
         return std::unique_ptr<DataSource>(std::move(ds));
       },
       clock);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "sync/rep_reports.h"
+#include "sync/review_status.h"
 
 namespace fieldbook::app {
 
@@ -97,6 +98,14 @@ ReportsFetcher HttpReports() {
       };
 }
 
+ReviewStatusRefresher HttpReviewStatus() {
+  return [](Replica& replica, const client::ClientSettings& settings) -> Result<size_t> {
+    FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpClient> http,
+                        client::HttpClient::Create(settings.server_url, TrustFor(settings)));
+    return client::RefreshReviewStatus(replica, *http, settings.device_token);
+  };
+}
+
 Result<std::unique_ptr<StoreDataSource>> StoreDataSource::Open(const std::string& path,
                                                                WallClock& wall,
                                                                TransportFactory transports,
@@ -106,6 +115,14 @@ Result<std::unique_ptr<StoreDataSource>> StoreDataSource::Open(const std::string
                       client::ClientStore::Open(path, wall));
   return std::make_unique<StoreDataSource>(std::move(store), std::move(transports), options,
                                            std::move(reports));
+}
+
+Result<std::unique_ptr<StoreDataSource>> StoreDataSource::OpenOverHttp(const std::string& path,
+                                                                       WallClock& wall) {
+  StoreDataSourceOptions options;
+  options.pool_transports = HttpPoolTransports();  // syncs carry the public pool's requests
+  options.review_status = HttpReviewStatus();      // and ask what became of held edits
+  return Open(path, wall, HttpTransports(), options, HttpReports());
 }
 
 StoreDataSource::StoreDataSource(std::unique_ptr<client::ClientStore> store,
@@ -319,14 +336,19 @@ Result<SyncSummary> StoreDataSource::Sync() {
     transport_for_ = key;
   }
   // The change sets, with the public pool's claims and releases riding along, then the server's
-  // reports (client/sync/device_sync.h); the pool's and the reports' failures do not fail the
-  // sync (their views say why).
+  // reports and the review list's answers (client/sync/device_sync.h); the pool's, the reports'
+  // and the review list's failures do not fail the sync (their views say why).
   client::ServerLinks links;
   links.changes = transport_.get();
   links.pool = pool_transport_.get();
   if (reports_) {
     links.reports = [this, &settings](const std::string& today) {
       return reports_(settings, today);
+    };
+  }
+  if (options_.review_status) {
+    links.review = [this, &settings](Replica& replica) {
+      return options_.review_status(replica, settings);
     };
   }
   FB_ASSIGN_OR_RETURN(client::DeviceSyncReport synced, device_sync_.Run(links));

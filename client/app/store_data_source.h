@@ -43,12 +43,22 @@ using ReportsFetcher = std::function<Result<std::string>(const client::ClientSet
 // GET /v1/reports/... on settings.server_url with the device token.
 ReportsFetcher HttpReports();
 
+// Asks the server named in the settings what became of the replica's edits held for review and
+// records the answers (client::RefreshReviewStatus); returns how many items were resolved.
+using ReviewStatusRefresher =
+    std::function<Result<size_t>(Replica& replica, const client::ClientSettings& settings)>;
+
+// POST /v1/conflicts/status on settings.server_url with the device token.
+ReviewStatusRefresher HttpReviewStatus();
+
 struct StoreDataSourceOptions {
   size_t search_limit = 2000;  // most rows a search shows (the list says when there are more)
   size_t recent = 50;          // visits and orders shown on a customer page
   size_t plan_items = 60;      // follow-ups first, then suggestions, up to this many in all
   // How a sync reaches the public pool's routes; empty: syncs do not carry the pool's requests.
   PoolTransportFactory pool_transports;
+  // How a sync brings the review list up to date; empty: it does not.
+  ReviewStatusRefresher review_status;
 };
 
 class StoreDataSource final : public DataSource {
@@ -59,6 +69,10 @@ class StoreDataSource final : public DataSource {
                                                        TransportFactory transports,
                                                        StoreDataSourceOptions options = {},
                                                        ReportsFetcher reports = nullptr);
+  // The app's own: Open with every exchange over HTTP(S) to the server in the store's settings
+  // (the change sets, the public pool's requests, the server's reports, the review list).
+  static Result<std::unique_ptr<StoreDataSource>> OpenOverHttp(const std::string& path,
+                                                               WallClock& wall);
   StoreDataSource(std::unique_ptr<client::ClientStore> store, TransportFactory transports,
                   StoreDataSourceOptions options, ReportsFetcher reports = nullptr);
 
@@ -70,8 +84,8 @@ class StoreDataSource final : public DataSource {
   Result<std::string> LogVisit(const VisitDraft& draft) override;
   Status CompleteTask(const std::string& task_id) override;
   Result<uint64_t> DataVersion() override;
-  // After a successful sync, also fetches the server's reports (a failure there does not fail
-  // the sync; the reports view says why).
+  // After a successful sync, also fetches the server's reports and brings the review list up to
+  // date (a failure there does not fail the sync; the reports view says why).
   Result<SyncSummary> Sync() override;
   Result<Reports> LoadReports(const std::string& today) override;
   Status RefreshServerReports(const std::string& today) override;
