@@ -9,6 +9,7 @@
 #include "cli/device_replica.h"
 #include "cli/output.h"
 #include "fieldbook/canonical_export.h"
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "store/replica_health.h"
 #include "sync/device_sync.h"
@@ -200,7 +201,7 @@ int RunStatus(const CliContext& ctx) {
                      {"has_token", st->has_token},
                      {"customers", st->customers},
                      {"pending_writes", st->pending_writes},
-                     {"last_sync", st->last_sync_ms ? json::value(FormatUtc(*st->last_sync_ms))
+                     {"last_sync", st->last_sync_ms ? json::value(FormatIsoUtc(*st->last_sync_ms))
                                                     : json::value(nullptr)},
                      {"last_sync_ms", OptOrNull(st->last_sync_ms)},
                      {"clock_skew_ms", OptOrNull(st->clock_skew_ms)},
@@ -222,7 +223,7 @@ int RunStatus(const CliContext& ctx) {
   std::cout << "customers:      " << st->customers << "\n";
   std::cout << "pending writes: " << st->pending_writes << "\n";
   std::cout << "last sync:      "
-            << (st->last_sync_ms ? FormatUtc(*st->last_sync_ms) : std::string("never")) << "\n";
+            << (st->last_sync_ms ? FormatIsoUtc(*st->last_sync_ms) : std::string("never")) << "\n";
   if (st->clock_skew_ms) {
     const int64_t skew = *st->clock_skew_ms;
     std::cout << "clock skew:     " << (skew >= 0 ? "+" : "") << skew << " ms ("

@@ -6,6 +6,7 @@
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "fieldbook/dates.h"
 
 namespace fieldbook::client::cli {
 
@@ -47,7 +48,7 @@ int RunPoolList(const CliContext& ctx) {
     json::array region_list;
     for (const std::string& r : p.regions) region_list.push_back(json::value(r));
     PrintJson(json::object{{"as_of", l.as_of},
-                           {"fetched_at", FormatUtc(l.fetched_ms)},
+                           {"fetched_at", FormatIsoUtc(l.fetched_ms)},
                            {"regions", std::move(region_list)},
                            {"claims_today", p.claims_today},
                            {"daily_claims", p.daily_claims},

@@ -1,13 +1,13 @@
 // fieldbook-cli recover: rebuilds a damaged replica without losing the writes it had not synced
 // (issue 13, damaged files). See RunRecover in cli_commands.h and README "A damaged replica".
 #include <boost/json.hpp>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "fieldbook/dates.h"
 #include "store/client_store.h"
 #include "store/replica_health.h"
 #include "sync/device_sync.h"
@@ -22,15 +22,6 @@ namespace fs = std::filesystem;
 namespace json = boost::json;
 
 constexpr const char* kWhat = "recover";
-
-std::string UtcStamp() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 void RemoveReplicaFiles(const std::string& path) {
   std::error_code ec;
@@ -127,7 +118,8 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
     }
     replayed = *written;
   }
-  const std::string kept = path + ".damaged-" + UtcStamp();
+  const std::string kept =
+      path + ".damaged-" + FormatCompactUtc(static_cast<int64_t>(Wall().NowMs()));
   if (Status moved = MoveReplicaFiles(path, kept); !moved.ok()) {
     return Fail(ctx, kWhat, "io", moved.message(), kExitFailure);
   }

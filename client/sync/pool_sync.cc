@@ -5,7 +5,7 @@
 #include <utility>
 
 #include "fieldbook/json.h"
-#include "sync/json_reader.h"
+#include "fieldbook/json_reader.h"
 
 namespace fieldbook::client {
 

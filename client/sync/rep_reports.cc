@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
-#include "store/client_store.h"
-#include "sync/json_reader.h"
+#include "fieldbook/json_reader.h"
 
 namespace fieldbook::client {
 
@@ -81,7 +81,7 @@ Result<std::optional<RepPortfolio>> ReadPortfolio(const json::object& o) {
 
 Result<std::string> FetchServerReports(HttpClient& http, const std::string& token,
                                        const std::string& today) {
-  if (!IsValidDate(today)) return Status::InvalidArgument("not a date: '" + today + "'");
+  if (!fieldbook::IsValidDate(today)) return Status::InvalidArgument("not a date: '" + today + "'");
   json::object out;
   FB_ASSIGN_OR_RETURN(HttpReply movement, http.Get("/v1/reports/movement", token));
   if (movement.status == 200) {

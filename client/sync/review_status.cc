@@ -4,7 +4,7 @@
 #include <boost/json.hpp>
 
 #include "fieldbook/json.h"
-#include "sync/json_reader.h"
+#include "fieldbook/json_reader.h"
 
 namespace fieldbook::client {
 

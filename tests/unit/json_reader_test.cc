@@ -1,5 +1,7 @@
-// JsonReader: every typed read checks the type and the bounds, and names the field when it fails.
-#include "sync/json_reader.h"
+// JsonReader (fieldbook/json_reader.h) as the client's readers of the server's answers use it
+// (pool_sync, rep_reports, review_status): every typed read checks the type and the bounds, and
+// names the field when it fails.
+#include "fieldbook/json_reader.h"
 
 #include <gtest/gtest.h>
 
