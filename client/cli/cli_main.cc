@@ -1,6 +1,6 @@
 // fieldbook-cli: a rep's Fieldbook on the command line, working offline against the local replica
 // and syncing with the server when it can. main() parses the command line and calls the commands
-// in cli_commands.cc.
+// declared in cli_commands.h (one file per command family in client/cli/).
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>

@@ -1,8 +1,8 @@
 // First-sync benchmark (issue #5): a rep's new device downloads a territory of 5,000 customers
 // with 50,000 visits and 100,000 orders from the real fieldbook-server on loopback, through the
-// real client (ClientStore::Sync: Replica + SyncEngine + HTTP + the local search index, which is
-// complete when the sync returns). The reference, in the same run: the same rows inserted into
-// plain SQLite (the domain tables alone: no capture, no search index, no sync) in one
+// real client (DeviceSync::ExchangeChanges: Replica + SyncEngine + HTTP + the local search index,
+// which is complete when the sync returns). The reference, in the same run: the same rows inserted
+// into plain SQLite (the domain tables alone: no capture, no search index, no sync) in one
 // transaction. Targets on the 2-core machine: at most 3x the plain insert, under 2 s.
 //
 // Run: scripts/bench, or build/release/tests/perf/first_sync_bench [customers] [--page-rows N]

@@ -14,8 +14,8 @@
 //   steady state a hub with --fleet-reps reps (1,000), each with a few customers; every rep's
 //                device syncs once, then in each round every rep edits 1-3 of its customers and
 //                syncs, one after another; exchanges (round trips) per steady-state sync. The
-//                devices are the client library in this process (ClientStore::Sync, the code
-//                `fieldbook-cli sync` runs), except the first --cli-reps reps, which run the
+//                devices are the client library in this process (DeviceSync::ExchangeChanges, the
+//                code `fieldbook-cli sync` runs), except the first --cli-reps reps, which run the
 //                real fieldbook-cli; the table shows both. --fleet-walk measures the baseline:
 //                the same hub with every cursor below the feed floor, so pulls walk every change
 //                as they did before the per-rep feeds.

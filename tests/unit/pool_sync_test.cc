@@ -1,7 +1,7 @@
 // PoolSync and the pool's wire format: the server's JSON read with every field checked, and the
-// rep's requests carried along a real sync (ClientStore::Sync over an in-process hub) with a fake
-// pool transport — offline nothing is lost, a granted claim's customer arrives in the same sync,
-// claims go in bounded batches.
+// rep's requests carried along a real sync (DeviceSync::ExchangeChanges over an in-process hub)
+// with a fake pool transport — offline nothing is lost, a granted claim's customer arrives in the
+// same sync, claims go in bounded batches.
 #include "sync/pool_sync.h"
 #include "sync/device_sync.h"
 
