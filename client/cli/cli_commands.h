@@ -65,6 +65,8 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer);
 // An empty filter.today means today.
 int RunCustomerList(const CliContext& ctx, CustomerFilter filter);
 int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t limit);
+// The product catalogue the last sync brought (part number, name or brand contains `text`).
+int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limit, bool all);
 int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact);
 int RunVisitLog(const CliContext& ctx, const NewVisit& visit);
 int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::string>& lines);

@@ -176,6 +176,26 @@ int main(int argc, char** argv) {
     action = [&ctx, query, &search_limit] { return RunCustomerSearch(ctx, query, search_limit); };
   });
 
+  // product: the catalogue and price list, read-only on the device (it arrives with every sync)
+  CLI::App* product = group("product", "search the product catalogue");
+  std::vector<std::string> product_words;
+  size_t product_limit = 20;
+  bool product_all = false;
+  CLI::App* p_search = leaf(product, "search", "find products by part number, name or brand");
+  p_search->add_option("text", product_words, "what the part number, name or brand contains")
+      ->required();
+  p_search->add_option("--limit", product_limit, "at most this many (1-500)")
+      ->check(CLI::Range(1, 500))
+      ->capture_default_str();
+  p_search->add_flag("--all", product_all, "discontinued products too");
+  p_search->callback([&] {
+    std::string text;
+    for (const std::string& w : product_words) text += (text.empty() ? "" : " ") + w;
+    action = [&ctx, text, &product_limit, &product_all] {
+      return RunProductSearch(ctx, text, product_limit, product_all);
+    };
+  });
+
   // contact
   CLI::App* contact_group = group("contact", "a customer's contacts");
   Contact contact;

@@ -1,0 +1,54 @@
+// fieldbook-cli product search (cli_commands.h): the product catalogue on the device.
+#include <boost/json.hpp>
+#include <iostream>
+
+#include "cli/cli_commands.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
+#include "store/products.h"
+
+namespace fieldbook::client::cli {
+
+namespace json = boost::json;
+
+int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limit, bool all) {
+  const char* what = "product search";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  ProductCatalog catalog(store->replica().db());
+  auto hits = catalog.Search(text, limit, all);
+  if (!hits.ok()) return Fail(ctx, what, hits.status());
+  if (ctx.json) {
+    json::array out;
+    for (const ProductRow& p : *hits) {
+      json::object tiers;
+      for (const auto& [tier, cents] : p.tier_prices) tiers[tier] = cents;
+      json::object o{{"id", p.id},
+                     {"part_number", p.part_number},
+                     {"name", p.name},
+                     {"brand", p.brand},
+                     {"category", p.category},
+                     {"unit", p.unit},
+                     {"tier_prices", std::move(tiers)},
+                     {"active", p.active}};
+      o["list_price_cents"] = p.list_price_cents ? json::value(*p.list_price_cents) : nullptr;
+      out.push_back(std::move(o));
+    }
+    PrintJson(out);
+    return kExitOk;
+  }
+  for (const ProductRow& p : *hits) {
+    std::cout << p.part_number << "  " << p.name;
+    if (!p.brand.empty()) std::cout << "  " << p.brand;
+    if (p.list_price_cents) std::cout << "  " << FormatYuan(*p.list_price_cents);
+    if (!p.unit.empty()) std::cout << "/" << p.unit;
+    for (const auto& [tier, cents] : p.tier_prices) {
+      std::cout << "  " << tier << " " << FormatYuan(cents);
+    }
+    if (!p.active) std::cout << "  (discontinued)";
+    std::cout << "\n";
+  }
+  if (hits->empty()) std::cout << "no product matches '" << text << "'\n";
+  return kExitOk;
+}
+
+}  // namespace fieldbook::client::cli
