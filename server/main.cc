@@ -10,6 +10,7 @@
 #include "commands/console_commands.h"
 #include "commands/device_commands.h"
 #include "commands/import_commands.h"
+#include "commands/product_commands.h"
 #include "commands/serve_flags.h"
 #include "commands/server_commands.h"
 #include "nightly/nightly_scheduler.h"
@@ -260,10 +261,11 @@ int main(int argc, char** argv) {
   ExportArgs export_args;
   CLI::App* exp = app.add_subcommand(
       "export",
-      "customers, contacts, orders or visits as a CSV or XLSX sheet (import reads it back); "
+      "customers, contacts, orders, visits or products as a CSV or XLSX sheet (import reads it "
+      "back); "
       "without a kind: the canonical export of what a rep's replica holds");
   add_db(exp);
-  exp->add_option("kind", export_args.kind, "customers, contacts, orders or visits")
+  exp->add_option("kind", export_args.kind, "customers, contacts, orders, visits or products")
       ->check(CLI::IsMember({"customers", "contacts", "orders", "visits", "products"}));
   exp->add_option("--format", export_args.format, "csv or xlsx")
       ->check(CLI::IsMember({"csv", "xlsx"}))
@@ -284,7 +286,7 @@ int main(int argc, char** argv) {
 
   ImportArgs import_args;
   CLI::App* imp = app.add_subcommand(
-      "import", "import customers, contacts, orders or visits from a CSV or XLSX sheet");
+      "import", "import customers, contacts, orders, visits or products from a CSV or XLSX sheet");
   add_db(imp);
   imp->add_option("kind", import_args.kind, "customers, contacts, orders, visits or products")
       ->required()
@@ -309,6 +311,48 @@ int main(int argc, char** argv) {
                   "grade as of YYYY-MM-DD after importing orders (default: today)");
   imp->add_flag("--json", import_args.json, "print the report as JSON");
   imp->callback([&] { rc = RunImportCommand(db, import_args); });
+
+  // The product catalogue (product_commands.h): carried read-only to every rep's device.
+  ProductArgs product_args;
+  CLI::App* product = app.add_subcommand("product", "the product catalogue and price list");
+  product->require_subcommand(1);
+  auto add_product_fields = [&product_args](CLI::App* cmd) {
+    cmd->add_option("--name", product_args.name, "name (名称)");
+    cmd->add_option("--brand", product_args.brand, "brand (品牌)");
+    cmd->add_option("--category", product_args.category, "category (类别)");
+    cmd->add_option("--unit", product_args.unit, "unit (单位): 个, 套, 箱 ...");
+    cmd->add_option("--price", product_args.price, "list price in yuan, e.g. 98.50");
+    cmd->add_option("--tier-prices", product_args.tier_prices,
+                    "prices per customer grade tier in yuan, e.g. VIP=88,A=95 (\"\" clears)");
+    cmd->add_flag("--json", product_args.json, "print JSON");
+  };
+  CLI::App* pr_add = product->add_subcommand("add", "add a product");
+  add_db(pr_add);
+  pr_add->add_option("part_number", product_args.part_number, "part number (配件号)")->required();
+  add_product_fields(pr_add);
+  pr_add->callback([&] { rc = RunProductAdd(db, product_args); });
+  CLI::App* pr_edit = product->add_subcommand("edit", "change a product's fields");
+  add_db(pr_edit);
+  pr_edit->add_option("part", product_args.ref, "its part number or id")->required();
+  pr_edit->add_option("--part-number", product_args.part_number, "a new part number");
+  add_product_fields(pr_edit);
+  pr_edit->add_option("--active", product_args.active, "1: on sale, 0: deactivated");
+  pr_edit->callback([&] { rc = RunProductEdit(db, product_args); });
+  CLI::App* pr_off = product->add_subcommand(
+      "deactivate", "take a product off sale (devices keep it for old orders; never deleted)");
+  add_db(pr_off);
+  pr_off->add_option("part", product_args.ref, "its part number or id")->required();
+  pr_off->add_flag("--json", product_args.json, "print JSON");
+  pr_off->callback([&] { rc = RunProductDeactivate(db, product_args); });
+  CLI::App* pr_list = product->add_subcommand("list", "list products by part number");
+  add_db(pr_list);
+  pr_list->add_option("--search", product_args.search, "part number, name or brand contains");
+  pr_list->add_flag("--all", product_args.all, "deactivated products too");
+  pr_list->add_option("--limit", product_args.limit, "most products shown")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  pr_list->add_flag("--json", product_args.json, "print JSON");
+  pr_list->callback([&] { rc = RunProductList(db, product_args); });
 
   DemoSeedOptions seed_options;
   CLI::App* seed = app.add_subcommand("seed-demo", "fill a database with deterministic demo data");

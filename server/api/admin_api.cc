@@ -9,6 +9,7 @@
 #include "api/device_api.h"
 #include "api/http_json.h"
 #include "api/nightly_api.h"
+#include "api/product_api.h"
 #include "api/report_api.h"
 #include "fieldbook/json.h"
 #include "store/grading_store.h"
@@ -323,6 +324,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (auto nightly = HandleNightlyAdminRequest(store, request, caller)) return *nightly;
   if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
   if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;
+  if (auto products = HandleProductAdminRequest(store, wall, request, actor)) return *products;
   return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
 }
 

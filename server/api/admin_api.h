@@ -11,6 +11,8 @@
 //   POST /v1/admin/grade[?today=YYYY-MM-DD] grade every customer now
 //   GET  /v1/admin/reports/{tiers,movement,at-risk,portfolio}   grading reports (report_api.h)
 //   GET  /v1/admin/nightly/runs[?last=N]    the nightly job's run reports (nightly_api.h)
+//   GET/POST /v1/admin/products, PUT /v1/admin/products/{part}   the product catalogue
+//                                           (product_api.h)
 //   GET  /v1/conflicts                      (any rep) open conflicts on the caller's customers
 //
 // Thread safety: call with the store's mutex held (SyncService does).

@@ -182,9 +182,33 @@ const std::vector<FieldSpec>& Visits() {
   return f;
 }
 
+// The product catalogue (issue #18): keyed by part number, so an import is idempotent.
 const std::vector<FieldSpec>& Products() {
   static const std::vector<FieldSpec> f = {
-      {"part_no", T::kText, "Part no", "配件号", {"配件号", "partno", "sku"}},
+      {"part_number",
+       T::kText,
+       "Part number",
+       "配件号",
+       {"配件号", "零件号", "配件编号", "零件编号", "料号", "partnumber", "partno", "sku"}},
+      {"name",
+       T::kText,
+       "Name",
+       "名称",
+       {"名称", "品名", "配件名称", "商品名称", "产品名称", "name", "productname"}},
+      {"brand", T::kText, "Brand", "品牌", {"品牌", "brand"}},
+      {"category", T::kText, "Category", "类别", {"类别", "分类", "类目", "category"}},
+      {"unit", T::kText, "Unit", "单位", {"单位", "计量单位", "unit", "uom"}},
+      {"list_price",
+       T::kAmount,
+       "List price",
+       "单价",
+       {"单价", "价格", "售价", "标准价", "零售价", "listprice", "price", "unitprice"}},
+      {"tier_prices",
+       T::kText,
+       "Tier prices",
+       "等级价",
+       {"等级价", "等级价格", "分级价", "客户等级价", "tierprices", "tierprice"}},
+      {"active", T::kFlag, "Active", "在售", {"在售", "启用", "有效", "active", "enabled"}},
   };
   return f;
 }
@@ -355,6 +379,10 @@ Result<HeaderMap> MapHeader(ImportKind kind, const std::vector<std::string>& hea
   if (kind == ImportKind::kCustomers && map.Column(kind, "name") < 0) {
     return Status::InvalidArgument(
         "no column of customer names (客户名称 / 名称 / name); map one with --mapping");
+  }
+  if (kind == ImportKind::kProducts && map.Column(kind, "part_number") < 0) {
+    return Status::InvalidArgument(
+        "no column of part numbers (配件号 / 零件号 / part number); map one with --mapping");
   }
   if ((kind == ImportKind::kContacts || kind == ImportKind::kOrders ||
        kind == ImportKind::kVisits) &&

@@ -469,12 +469,6 @@ Result<ImportReport> Importer::Run() {
   report_.kind = ImportKindName(options_.kind);
   report_.file = options_.name;
   report_.dry_run = options_.dry_run;
-  if (options_.kind == ImportKind::kProducts) {
-    return Status::NotFound(
-        "Fieldbook has no product catalogue yet, so products cannot be imported; nothing was "
-        "read or written (order lines keep their part numbers: import them with `import "
-        "orders`)");
-  }
   FB_ASSIGN_OR_RETURN(auto reader, OpenSheet(options_.path, options_.sheet));
   report_.format = reader->Format();
   SheetRow row;
@@ -515,6 +509,7 @@ Result<ImportReport> Importer::Run() {
           FB_RETURN_IF_ERROR(ProcessVisit(*record));
           break;
         case ImportKind::kProducts:
+          FB_RETURN_IF_ERROR(ProcessProduct(*record));
           break;
       }
     }

@@ -1,4 +1,4 @@
-// RunImport: `fieldbook-server import customers|contacts|orders|visits FILE` — a distributor's
+// RunImport: `fieldbook-server import customers|contacts|orders|visits|products FILE` — a distributor's
 // sheet (CSV or XLSX, sheet_reader.h) read row by row, its columns recognised (import_fields.h),
 // its values parsed (import_values.h), and its records written to the hub through the normal
 // change stream (ServerStore::Write), so that they reach the right reps' devices at their next

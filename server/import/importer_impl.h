@@ -1,5 +1,6 @@
 // The Importer behind RunImport (importer.h), shared by importer.cc (reading, batches, customers)
-// and importer_records.cc (contacts, orders, visits). Internal to the server library.
+// importer_records.cc (contacts, orders, visits) and importer_products.cc (the product catalogue).
+// Internal to the server library.
 //
 // Thread safety: one Importer per import, used by one thread.
 #ifndef FIELDBOOK_SERVER_IMPORTER_IMPL_H_
@@ -63,6 +64,9 @@ class Importer {
   Status CloseOrder();
   Status Regrade();
 
+  // importer_products.cc
+  Status ProcessProduct(const ImportRecord& r);
+
   ServerStore& store_;
   WallClock& wall_;
   ImportOptions options_;
@@ -117,6 +121,9 @@ class Importer {
     std::unordered_map<std::string, int> line_counts;  // line digest -> occurrences so far
   };
   std::optional<OpenOrder> order_;
+
+  // Products: the row that named each part number first in this file.
+  std::unordered_map<std::string, int64_t> file_parts_;
 };
 
 }  // namespace fieldbook::server

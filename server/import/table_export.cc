@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "store/import_store.h"
+#include "store/product_store.h"
 
 namespace fieldbook::server {
 
@@ -172,8 +173,32 @@ Status Produce(ServerStore& store, const TableExportOptions& o, const RowSink& s
         }
         return sink(cells);
       });
-    case ImportKind::kProducts:
-      return Status::NotFound("Fieldbook has no product catalogue yet: nothing to export");
+    case ImportKind::kProducts: {
+      // Every product, deactivated ones too (在售 否), by part number; tier prices as
+      // "A=95.00,VIP=88.00", which import reads back.
+      if (!o.rep.empty() || !o.territory.empty()) {
+        return Status::InvalidArgument(
+            "products belong to no rep or territory: export them without --rep or --territory");
+      }
+      SystemWallClock wall;
+      ProductStore products(store, wall);
+      return products.ForEach([&](const Product& p) -> Status {
+        for (auto& c : cells) c = {};
+        put("part_number", TextCell(Value(p.part_number)));
+        put("name", TextCell(Value(p.name)));
+        put("brand", TextCell(Value(p.brand)));
+        put("category", TextCell(Value(p.category)));
+        put("unit", TextCell(Value(p.unit)));
+        if (p.list_price_cents) put("list_price", Money(Value(*p.list_price_cents)));
+        std::string tiers;
+        for (const auto& [tier, cents] : p.tier_prices) {
+          tiers += (tiers.empty() ? "" : ",") + tier + "=" + Money(Value(cents)).text;
+        }
+        put("tier_prices", TextCell(Value(tiers)));
+        put("active", {p.active ? "是" : "否", false});
+        return sink(cells);
+      });
+    }
   }
   return Status::Internal("unknown kind");
 }

@@ -1,5 +1,5 @@
-// ExportTable: `fieldbook-server export customers|contacts|orders|visits` — the records as a sheet
-// a distributor opens in Excel, with the same Chinese headers `import` recognises, so an export
+// ExportTable: `fieldbook-server export customers|contacts|orders|visits|products` — the records as
+// a sheet a distributor opens in Excel, with the same Chinese headers `import` recognises, so an export
 // imported into another server reproduces the same records (the round trip):
 //  * CSV: UTF-8 with a byte-order mark (what Excel needs to read it as UTF-8), RFC 4180 quoting;
 //  * XLSX: written with libxlsxwriter in constant-memory mode (rows streamed to the file).

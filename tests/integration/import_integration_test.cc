@@ -205,13 +205,13 @@ TEST_F(ImportIntegrationTest, BadFilesAreRefusedWithTheRowAndColumnAndWriteNothi
   r = RunServerCommand({"import", "customers", gbk, "--db", db_, "--encoding", "utf-8"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "row 1, column A")) << r.err;
-  // An empty file, and the product catalogue that does not exist yet.
+  // An empty file, and a sheet of customers imported as products (no part number column).
   r = RunServerCommand({"import", "customers", WriteFile("empty.csv", ""), "--db", db_});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_TRUE(Contains(r.err, "empty")) << r.err;
   r = RunServerCommand({"import", "products", gbk, "--db", db_});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_TRUE(Contains(r.err, "product catalogue")) << r.err;
+  EXPECT_TRUE(Contains(r.err, "for products")) << r.err;
   // A 10 MB cell late in the file: nothing of the file is written, though earlier rows are fine.
   std::string csv = RowsToCsv(CustomerRows(500, {}));
   csv += "C999999,big," + std::string(10 << 20, 'x') + "\r\n";

@@ -1,14 +1,15 @@
--- The product catalogue and price list (issues #18 and #17; docs/server.md, "Products"): one row
--- per part, managed on the server (`fieldbook-server product ...`, the admin API, `import products`) and
--- carried to every rep's device through the shared feed, like reps and territories. Devices never
--- write it: the server refuses a pushed product row (`read_only_table`, as for every table of no
--- customer) and the device's capture triggers refuse a local insert, update or delete
--- (catalog.cc: the table is declared `server_managed`).
+-- The product catalogue and price list (issues #18 and #17; docs/server.md, "Products"): one
+-- row per part, managed on the server (`fieldbook-server product ...`, the admin API, `import
+-- products`) and carried to every rep's device through the shared feed, like reps and
+-- territories. Devices never write it: the server refuses a pushed product row
+-- (`read_only_table`, as for every table of no customer) and the device's capture triggers refuse
+-- a local insert, update or delete (catalog.cc: the table is declared `server_managed`).
 --
--- part_number is unique among products on the server (checked by the product store in the
--- write's transaction). Replicas deliberately have no UNIQUE index: a pull stores rows whole, in
--- the order of their latest change, so two parts that swapped numbers could collide on a device
--- in the middle of a page and a row would be refused there.
+-- part_number is unique among products on the server (the product store checks it in the write's
+-- transaction; a hub-only unique index, server migration 0019, backs it). Replicas deliberately
+-- have no UNIQUE index: a pull stores rows whole, in the order of their latest change, so two
+-- parts that swapped numbers could collide on a device in the middle of a page and a row would be
+-- refused there.
 --
 -- Prices are integer cents (CNY). tier_prices is optional: a JSON object from a customer's grade
 -- tier (grading rules' tier names: "VIP", "A", "B", ...) to a price in cents, e.g.
