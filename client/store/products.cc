@@ -86,9 +86,8 @@ Result<std::optional<ProductRow>> ProductCatalog::ByPartNumber(const std::string
 }
 
 Result<int64_t> ProductCatalog::Count(bool include_inactive) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
-                      db_.Prepare("SELECT count(*) FROM products WHERE deleted = 0 "
-                                  "AND (? OR coalesce(active, 1) = 1)"));
+  FB_ASSIGN_OR_RETURN(Statement * s, db_.Prepare("SELECT count(*) FROM products WHERE deleted = 0 "
+                                                 "AND (? OR coalesce(active, 1) = 1)"));
   s->Bind(1, static_cast<int64_t>(include_inactive ? 1 : 0));
   FB_ASSIGN_OR_RETURN(bool row, s->Step());
   const int64_t n = row ? s->Int(0) : 0;

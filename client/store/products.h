@@ -1,7 +1,7 @@
-// ProductCatalog: the product catalogue and price list on a rep's device (issue #18; docs/server.md,
-// "Products"). The rows arrive with every sync (the `products` table is replicated to every
-// device through the shared feed) and are read-only here: the replica's triggers refuse a local
-// write (catalog.h, server_managed), so this repository only reads.
+// ProductCatalog: the product catalogue and price list on a rep's device (issue #18;
+// docs/server.md, "Products"). The rows arrive with every sync (the `products` table is replicated
+// to every device through the shared feed) and are read-only here: the replica's triggers refuse a
+// local write (catalog.h, server_managed), so this repository only reads.
 //
 // Search matches the part number, the name or the brand (case-insensitive for Latin letters):
 // an exact part number first, then part numbers that start with the text, then the rest, each by

@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 
-#include "fieldbook/json.h"
 #include "api/http_json.h"
+#include "fieldbook/json.h"
 #include "store/product_store.h"
 
 namespace fieldbook::server {
@@ -131,8 +131,9 @@ std::optional<HttpResponse> HandleProductAdminRequest(ServerStore& store, WallCl
     if (!added.ok()) return StatusResponse(added.status());
     return JsonResponse(boost::json::object{{"product", ProductJson(added->product)}}, 201);
   }
-  const std::string ref =
-      path.size() > std::string(kPrefix).size() ? PercentDecode(path.substr(std::string(kPrefix).size() + 1)) : "";
+  const std::string ref = path.size() > std::string(kPrefix).size()
+                              ? PercentDecode(path.substr(std::string(kPrefix).size() + 1))
+                              : "";
   if (path != kPrefix && !ref.empty() && (request.method == "PUT" || request.method == "PATCH")) {
     ProductFields fields;
     if (auto bad = ReadProductFields(request, &fields)) return *bad;

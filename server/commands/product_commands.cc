@@ -4,9 +4,9 @@
 #include <iostream>
 
 #include "commands/command_actor.h"
+#include "commands/server_commands.h"
 #include "fieldbook/json.h"
 #include "import/import_values.h"
-#include "commands/server_commands.h"
 #include "store/product_store.h"
 
 namespace fieldbook::server {
@@ -111,8 +111,8 @@ int RunProductList(const std::string& db, const ProductArgs& args) {
     return 0;
   }
   for (const Product& p : *list) Print(p);
-  if (list->empty()) std::cout << "no products" << (q.text.empty() ? "" : " match '" + q.text + "'")
-                               << "\n";
+  if (list->empty())
+    std::cout << "no products" << (q.text.empty() ? "" : " match '" + q.text + "'") << "\n";
   return 0;
 }
 

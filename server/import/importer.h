@@ -1,8 +1,8 @@
-// RunImport: `fieldbook-server import customers|contacts|orders|visits|products FILE` — a distributor's
-// sheet (CSV or XLSX, sheet_reader.h) read row by row, its columns recognised (import_fields.h),
-// its values parsed (import_values.h), and its records written to the hub through the normal
-// change stream (ServerStore::Write), so that they reach the right reps' devices at their next
-// sync like any other change.
+// RunImport: `fieldbook-server import customers|contacts|orders|visits|products FILE` — a
+// distributor's sheet (CSV or XLSX, sheet_reader.h) read row by row, its columns recognised
+// (import_fields.h), its values parsed (import_values.h), and its records written to the hub
+// through the normal change stream (ServerStore::Write), so that they reach the right reps'
+// devices at their next sync like any other change.
 //
 // Semantics (docs/import.md):
 //  * Dry run: reads and checks everything, writes nothing, and reports per row (row, column,

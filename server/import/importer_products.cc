@@ -34,7 +34,8 @@ Status Importer::ProcessProduct(const ImportRecord& r) {
   text("brand", &fields.brand);
   text("category", &fields.category);
   text("unit", &fields.unit);
-  if (r.Has(F("list_price"))) fields.list_price_cents = std::get<int64_t>(r.values[F("list_price")]);
+  if (r.Has(F("list_price")))
+    fields.list_price_cents = std::get<int64_t>(r.values[F("list_price")]);
   if (r.Has(F("active"))) fields.active = std::get<int64_t>(r.values[F("active")]) != 0;
   if (r.Has(F("tier_prices"))) {
     auto tiers = ProductStore::ParseTierPrices(Text(r, "tier_prices"));

@@ -1,6 +1,7 @@
 // ExportTable: `fieldbook-server export customers|contacts|orders|visits|products` — the records as
-// a sheet a distributor opens in Excel, with the same Chinese headers `import` recognises, so an export
-// imported into another server reproduces the same records (the round trip):
+// a sheet a distributor opens in Excel, with the same Chinese headers `import` recognises, so an
+// export imported into another server reproduces the same records (the round trip). Products are
+// keyed by part number and carry their tier prices ("A=95.00,VIP=88.00") and 在售 (是/否):
 //  * CSV: UTF-8 with a byte-order mark (what Excel needs to read it as UTF-8), RFC 4180 quoting;
 //  * XLSX: written with libxlsxwriter in constant-memory mode (rows streamed to the file).
 // Each record carries its external id: the one it was imported with, else its Fieldbook id. Orders

@@ -200,10 +200,9 @@ std::string ProductStore::TierPricesJson(const std::map<std::string, int64_t>& t
 
 Result<std::optional<Product>> ProductStore::FindBy(const char* column, const std::string& value) {
   // `column` is one of two compiled-in names; the value is bound.
-  FB_ASSIGN_OR_RETURN(Statement * s,
-                      store_.hub().db().Prepare(std::string("SELECT ") + kColumns +
-                                                " FROM products WHERE " + column +
-                                                " = ? AND deleted = 0 LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(std::string("SELECT ") + kColumns +
+                                                               " FROM products WHERE " + column +
+                                                               " = ? AND deleted = 0 LIMIT 1"));
   s->Bind(1, value);
   FB_ASSIGN_OR_RETURN(bool found, s->Step());
   std::optional<Product> out;
@@ -280,9 +279,8 @@ Result<ProductStore::Plan> ProductStore::PlanWrite(std::optional<Product> existi
   }
   if (f.tier_prices && (!existing || p.tier_prices != *f.tier_prices)) {
     p.tier_prices = *f.tier_prices;
-    w.columns.emplace_back("tier_prices", p.tier_prices.empty()
-                                              ? Value()
-                                              : Value(TierPricesJson(p.tier_prices)));
+    w.columns.emplace_back("tier_prices",
+                           p.tier_prices.empty() ? Value() : Value(TierPricesJson(p.tier_prices)));
   }
   if (!existing || (f.active && *f.active != p.active)) {
     p.active = f.active.value_or(true);
@@ -313,8 +311,8 @@ Result<ProductWrite> ProductStore::Write(std::optional<Product> existing, const 
   if (renames) {
     FB_ASSIGN_OR_RETURN(auto taken, FindBy("part_number", *f.part_number));
     if (taken && taken->id != id) {
-      return Status::Conflict("part number " + *f.part_number + " is already product " +
-                              taken->id + " (" + taken->name + ")");
+      return Status::Conflict("part number " + *f.part_number + " is already product " + taken->id +
+                              " (" + taken->name + ")");
     }
   }
   FB_ASSIGN_OR_RETURN(PushResult result, store_.Write({std::move(*plan.row)}));
@@ -360,8 +358,8 @@ Result<ProductWrite> ProductStore::Update(const std::string& ref, const ProductF
   if (w.changed) {
     AuditEntry entry;
     entry.actor = actor;
-    entry.action = fields.active && !*fields.active && before.active ? "product.deactivate"
-                                                                      : "product.edit";
+    entry.action =
+        fields.active && !*fields.active && before.active ? "product.deactivate" : "product.edit";
     entry.subject = w.product.part_number;
     entry.before = ProductJson(before);
     entry.after = ProductJson(w.product);

@@ -53,10 +53,10 @@ struct ProductFields {
 };
 
 struct ProductQuery {
-  std::string text;            // part number, name or brand contains it (case-insensitive ASCII)
+  std::string text;  // part number, name or brand contains it (case-insensitive ASCII)
   bool include_inactive = false;
-  std::string after;           // paging: part numbers after this one
-  size_t limit = 100;          // at most 1,000
+  std::string after;   // paging: part numbers after this one
+  size_t limit = 100;  // at most 1,000
 };
 
 // What a write did: the product as it is now and whether anything changed.

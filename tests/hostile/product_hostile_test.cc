@@ -18,8 +18,8 @@ class ProductHostileTest : public ServerFixture {};
 TEST_F(ProductHostileTest, CraftedProductRowsFromADeviceAreRefusedAndChangeNothing) {
   ASSERT_NO_FATAL_FAILURE(InitDb());
   const std::string token = AddRep("rep-a", "Rep A");
-  CommandResult added = RunServerCommand({"product", "add", "BP-1", "--name", "刹车片", "--price",
-                                          "128", "--db", db_, "--json"});
+  CommandResult added = RunServerCommand(
+      {"product", "add", "BP-1", "--name", "刹车片", "--price", "128", "--db", db_, "--json"});
   ASSERT_EQ(added.exit_code, 0) << added.err;
   const std::string product_id = JsonStr(ParseJson(added.out).at("product"), "id");
   ASSERT_FALSE(product_id.empty());
@@ -37,12 +37,16 @@ TEST_F(ProductHostileTest, CraftedProductRowsFromADeviceAreRefusedAndChangeNothi
   // The honest row, then the forged ones, stamped like the device's own writes.
   const Hlc stamp = set.rows[0].columns[0].hlc;
   const uint32_t origin = set.rows[0].columns[0].origin;
-  auto col = [&](const char* name, Value v) { return ColumnChange{name, std::move(v), stamp, origin}; };
-  set.rows.push_back(RowChange{"products", "p-forged",
+  auto col = [&](const char* name, Value v) {
+    return ColumnChange{name, std::move(v), stamp, origin};
+  };
+  set.rows.push_back(RowChange{"products",
+                               "p-forged",
                                {col("part_number", S("EVIL-1")), col("name", S("假货")),
                                 col("list_price_cents", I(1)), col("active", I(1))}});
   set.rows.push_back(RowChange{"products", product_id, {col("list_price_cents", I(1))}});
-  set.rows.push_back(RowChange{"products", product_id, {col("active", I(0)), col("deleted", I(1))}});
+  set.rows.push_back(
+      RowChange{"products", product_id, {col("active", I(0)), col("deleted", I(1))}});
   SyncRequest request;
   request.replica_id = device->replica_id();
   request.has_push = true;
@@ -61,8 +65,7 @@ TEST_F(ProductHostileTest, CraftedProductRowsFromADeviceAreRefusedAndChangeNothi
   }
 
   // The catalogue is as the manager left it; the customer landed.
-  CommandResult listed =
-      RunServerCommand({"product", "list", "--all", "--json", "--db", db_});
+  CommandResult listed = RunServerCommand({"product", "list", "--all", "--json", "--db", db_});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   const auto& products = JsonArr(ParseJson(listed.out), "products");
   ASSERT_EQ(products.size(), 1u) << listed.out;

@@ -34,11 +34,11 @@ std::string PriceListCsv(int from, int to, int price_bump = 0) {
   std::string csv = "配件号,名称,品牌,类别,单位,单价\r\n";
   for (int i = from; i < to; ++i) {
     const int cents = 5000 + i * 37 + price_bump;
-    std::string price = "¥" + std::to_string(cents / 100) + "." +
-                        (cents % 100 < 10 ? "0" : "") + std::to_string(cents % 100);
+    std::string price = "¥" + std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
+                        std::to_string(cents % 100);
     if (i % 97 == 0) price = "\"¥1,2" + std::to_string(i % 10) + "0.00\"";
-    csv += Part(i) + ",刹车片 " + std::to_string(i) + "号," + Brand(i) + ",制动,套," + price +
-           "\r\n";
+    csv +=
+        Part(i) + ",刹车片 " + std::to_string(i) + "号," + Brand(i) + ",制动,套," + price + "\r\n";
   }
   return csv;
 }
@@ -109,15 +109,16 @@ TEST_F(ProductIntegrationTest, AnImportedPriceListAndItsEditsReachEveryRepsDevic
     EXPECT_EQ(JsonStr(hits.as_array()[0], "part_number"), Part(1234));  // the exact part first
     EXPECT_EQ(JsonInt(hits.as_array()[0], "list_price_cents"), 5000 + 1234 * 37);
   }
-  const boost::json::value by_brand = OkJson("dev0", {"product", "search", "brembo", "--limit", "500"});
+  const boost::json::value by_brand =
+      OkJson("dev0", {"product", "search", "brembo", "--limit", "500"});
   EXPECT_EQ(by_brand.as_array().size(), 500u);
   const boost::json::value by_name = OkJson("dev1", {"product", "search", "刹车片 2999号"});
   ASSERT_EQ(by_name.as_array().size(), 1u);
   EXPECT_EQ(JsonStr(by_name.as_array()[0], "brand"), Brand(2999));
 
   // A manager edits a price and tier prices, deactivates a part and adds one, while serving.
-  CommandResult edit = Server({"product", "edit", Part(7), "--price", "88.00", "--tier-prices",
-                               "VIP=80,A=85.50"});
+  CommandResult edit =
+      Server({"product", "edit", Part(7), "--price", "88.00", "--tier-prices", "VIP=80,A=85.50"});
   ASSERT_EQ(edit.exit_code, 0) << edit.err;
   ASSERT_EQ(Server({"product", "deactivate", Part(1999)}).exit_code, 0);
   CommandResult add = Server({"product", "add", "OF-1", "--name", "机油滤清器", "--brand", "曼牌",
@@ -172,8 +173,8 @@ TEST_F(ProductIntegrationTest, AnXlsxPriceListWithEnglishHeadersAndBadRowsAndIts
       TextRow(5, {"SP-3", "火花塞 铱金", "NGK", "点火", "个", "abc", ""}),
   };
   for (int i = 6; i < 1206; ++i) {
-    rows.push_back(TextRow(i, {"XL-" + std::to_string(i), "空气滤清器 " + std::to_string(i),
-                               "曼牌", "滤清", "个", std::to_string(20 + i % 50), ""}));
+    rows.push_back(TextRow(i, {"XL-" + std::to_string(i), "空气滤清器 " + std::to_string(i), "曼牌",
+                               "滤清", "个", std::to_string(20 + i % 50), ""}));
   }
   const std::string xlsx = WriteFile("prices.xlsx", MakeXlsx({{"价目表", SheetXml(rows)}}));
   CommandResult r = Server({"import", "products", xlsx, "--json"});
@@ -196,8 +197,10 @@ TEST_F(ProductIntegrationTest, AnXlsxPriceListWithEnglishHeadersAndBadRowsAndIts
   EXPECT_EQ(JsonInt(ParseJson(back.out), "unchanged"), 1201) << back.out;
   CommandResult csv = Server({"export", "products", "--format", "csv"});
   ASSERT_EQ(csv.exit_code, 0) << csv.err;
-  EXPECT_TRUE(Contains(csv.out, "配件号,名称,品牌,类别,单位,单价,等级价,在售")) << csv.out.substr(0, 200);
-  EXPECT_TRUE(Contains(csv.out, "SP-1,火花塞,NGK,点火,个,45.50,VIP=40.00,是")) << csv.out.substr(0, 400);
+  EXPECT_TRUE(Contains(csv.out, "配件号,名称,品牌,类别,单位,单价,等级价,在售"))
+      << csv.out.substr(0, 200);
+  EXPECT_TRUE(Contains(csv.out, "SP-1,火花塞,NGK,点火,个,45.50,VIP=40.00,是"))
+      << csv.out.substr(0, 400);
 }
 
 }  // namespace

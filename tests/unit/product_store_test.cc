@@ -43,7 +43,9 @@ class ProductStoreTest : public fieldbook::testing::ServerStoreFixture {
     products_ = std::make_unique<ProductStore>(*store_, wall_);
   }
 
-  int64_t Seq() { return std::get<int64_t>(QueryValue(store_->hub().db(), "SELECT max(_seq) FROM products")); }
+  int64_t Seq() {
+    return std::get<int64_t>(QueryValue(store_->hub().db(), "SELECT max(_seq) FROM products"));
+  }
 
   HttpResponse Api(const std::string& method, const std::string& target,
                    const std::string& body = "") {
@@ -86,8 +88,7 @@ TEST_F(ProductStoreTest, BadValuesAreRefusedWithTheFieldNamed) {
   no_name.name.reset();
   EXPECT_NE(products_->Add(no_name, "m").status().message().find("name"), std::string::npos);
   ProductFields negative = Brake("BP-2", -1);
-  EXPECT_NE(products_->Add(negative, "m").status().message().find("list price"),
-            std::string::npos);
+  EXPECT_NE(products_->Add(negative, "m").status().message().find("list price"), std::string::npos);
   ProductFields control = Brake("BP-\n3");
   EXPECT_NE(products_->Add(control, "m").status().message().find("control"), std::string::npos);
   ProductFields long_part = Brake(std::string(65, 'P'));
@@ -191,16 +192,18 @@ TEST_F(ProductStoreTest, ADevicesCraftedProductRowsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(real.ok());
   const Principal rep{"rep-a", "A", "rep"};
   const Hlc stamp(wall_.NowMs() + 1000, 0);
-  auto column = [&](const char* name, Value v) { return ColumnChange{name, std::move(v), stamp, 0}; };
+  auto column = [&](const char* name, Value v) {
+    return ColumnChange{name, std::move(v), stamp, 0};
+  };
   // A new product, an edit of the real one's price, and its deactivation, in one set.
   auto result = store_->ApplyRepPush(
-      rep, Push("evil-1", {RowChange{"products",
-                                     "p-evil",
-                                     {column("part_number", S("EVIL-1")), column("name", S("假货")),
-                                      column("list_price_cents", I(1))}},
-                           RowChange{"products", real->product.id,
-                                     {column("list_price_cents", I(1))}},
-                           RowChange{"products", real->product.id, {column("active", I(0))}}}));
+      rep,
+      Push("evil-1", {RowChange{"products",
+                                "p-evil",
+                                {column("part_number", S("EVIL-1")), column("name", S("假货")),
+                                 column("list_price_cents", I(1))}},
+                      RowChange{"products", real->product.id, {column("list_price_cents", I(1))}},
+                      RowChange{"products", real->product.id, {column("active", I(0))}}}));
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(result->rejections.size(), 3u);
   for (const RowRejection& r : result->rejections) EXPECT_EQ(r.code, "read_only_table");
@@ -232,9 +235,9 @@ TEST_F(ProductStoreTest, TheAdminRoutesCreateListUpdateAndRefuseBadBodies) {
   EXPECT_NE(price.body.find("list_price_cents"), std::string::npos);
   EXPECT_EQ(Api("POST", "/v1/admin/products", R"({"name": "no part"})").status, 400);
   EXPECT_EQ(Api("POST", "/v1/admin/products", "[1]").status, 400);
-  EXPECT_EQ(Api("POST", "/v1/admin/products", R"({"part_number": "Y", "name": "y", "id": "p"})")
-                .status,
-            400);
+  EXPECT_EQ(
+      Api("POST", "/v1/admin/products", R"({"part_number": "Y", "name": "y", "id": "p"})").status,
+      400);
 
   HttpResponse updated = Api("PUT", "/v1/admin/products/BP-1001", R"({"active": false})");
   ASSERT_EQ(updated.status, 200) << updated.body;
@@ -252,8 +255,7 @@ TEST_F(ProductStoreTest, TheAdminRoutesCreateListUpdateAndRefuseBadBodies) {
   HttpRequest as_rep;
   as_rep.method = "GET";
   as_rep.target = "/v1/admin/products";
-  EXPECT_EQ(HandleAdminRequest(*store_, as_rep, Principal{"rep-a", "A", "rep"}, wall_).status,
-            403);
+  EXPECT_EQ(HandleAdminRequest(*store_, as_rep, Principal{"rep-a", "A", "rep"}, wall_).status, 403);
 }
 
 }  // namespace
