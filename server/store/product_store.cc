@@ -164,19 +164,20 @@ Result<std::map<std::string, int64_t>> ProductStore::ParseTierPrices(const std::
     }
     return out;
   }
-  // VIP=98.00, A=105 (yuan), separated by commas or semicolons.
-  size_t at = 0;
-  while (at <= s.size()) {
-    size_t end = s.find_first_of(",;，；", at);
-    // "，" and "；" are 3 bytes in UTF-8: find_first_of matches their bytes one by one, and those
-    // bytes never occur inside ASCII text, so cutting at the first of them leaves the rest to skip.
-    if (end == std::string::npos) end = s.size();
-    const std::string entry = Trim(s.substr(at, end - at));
-    size_t next = end;
-    while (next < s.size() && std::string_view(",;，；").find(s[next]) != std::string_view::npos) {
-      ++next;
+  // VIP=98.00, A=105 (yuan), separated by commas or semicolons (ASCII or fullwidth).
+  std::string plain = s;
+  for (const auto& [wide, ascii] :
+       {std::pair<std::string, std::string>{"，", ","}, {"；", ";"}, {"：", ":"}, {"＝", "="}}) {
+    for (size_t at = plain.find(wide); at != std::string::npos; at = plain.find(wide, at)) {
+      plain.replace(at, wide.size(), ascii);
     }
-    at = next == end ? end + 1 : next;
+  }
+  size_t at = 0;
+  while (at <= plain.size()) {
+    size_t end = plain.find_first_of(",;", at);
+    if (end == std::string::npos) end = plain.size();
+    const std::string entry = Trim(plain.substr(at, end - at));
+    at = end + 1;
     if (entry.empty()) continue;
     const size_t eq = entry.find_first_of("=:");
     if (eq == std::string::npos) {

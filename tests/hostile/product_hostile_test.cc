@@ -67,7 +67,8 @@ TEST_F(ProductHostileTest, CraftedProductRowsFromADeviceAreRefusedAndChangeNothi
   // The catalogue is as the manager left it; the customer landed.
   CommandResult listed = RunServerCommand({"product", "list", "--all", "--json", "--db", db_});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
-  const auto& products = JsonArr(ParseJson(listed.out), "products");
+  const boost::json::value parsed = ParseJson(listed.out);
+  const auto& products = JsonArr(parsed, "products");
   ASSERT_EQ(products.size(), 1u) << listed.out;
   EXPECT_EQ(JsonStr(products[0], "part_number"), "BP-1");
   EXPECT_EQ(JsonInt(products[0], "list_price_cents"), 12800);

@@ -191,7 +191,7 @@ TEST_F(ProductStoreTest, ADevicesCraftedProductRowsAreRefusedAndChangeNothing) {
   auto real = products_->Add(Brake("BP-1001"), "manager:mgr");
   ASSERT_TRUE(real.ok());
   const Principal rep{"rep-a", "A", "rep"};
-  const Hlc stamp(wall_.NowMs() + 1000, 0);
+  const Hlc stamp = Hlc::FromParts(static_cast<uint64_t>(wall_.NowMs() + 1000), 0);
   auto column = [&](const char* name, Value v) {
     return ColumnChange{name, std::move(v), stamp, 0};
   };
