@@ -452,7 +452,7 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     // rep who creates it.
     for (const ColumnChange& c : change.columns) {
       if (!t.IsServerOwned(c.column)) continue;
-      if (t.name == "customers" && c.column == "owner_rep_id" && !exists) continue;
+      if (!exists && t.SetByCreator(c.column)) continue;
       return reject("read_only_column", c.column + " is set on the server, not by a device");
     }
     if (t.name == "customers" && !exists) {
