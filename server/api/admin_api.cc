@@ -79,43 +79,25 @@ boost::json::value CurrentValue(ServerStore& store, const Conflict& c) {
   if (table == nullptr) return nullptr;
   const bool whole = c.column == "*";
   if (!whole && table->ColumnIndex(c.column) < 0) return nullptr;
-  std::string sql = "SELECT ";
   const std::vector<std::string> columns = whole ? table->columns : std::vector{c.column};
-  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", \"" : "\"") + columns[i] + "\"";
-  sql += " FROM \"" + table->name + "\" WHERE id = ?";
-  auto select = store.hub().db().Prepare(sql);
-  if (!select.ok()) return nullptr;
-  (*select)->Bind(1, c.row_id);
-  auto found = (*select)->Step();
-  boost::json::value out = nullptr;
-  if (found.ok() && *found) {
-    auto cell = [&](int i) -> boost::json::value {
-      if ((*select)->IsNull(i)) return nullptr;
-      const Value v = (*select)->Get(i);
-      if (const auto* n = std::get_if<int64_t>(&v)) return *n;
-      if (const auto* d = std::get_if<double>(&v)) return *d;
-      return boost::json::string((*select)->Text(i));
-    };
-    if (whole) {
-      boost::json::object row;
-      for (size_t i = 0; i < columns.size(); ++i) row[columns[i]] = cell(static_cast<int>(i));
-      out = std::move(row);
-    } else {
-      out = cell(0);
-    }
-  }
-  (*select)->Reset();
+  auto values = store.CurrentValues(*table, c.row_id, columns);
+  if (!values.ok() || !values->has_value()) return nullptr;
+  auto cell = [](const Value& v) -> boost::json::value {
+    if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+    if (const auto* d = std::get_if<double>(&v)) return *d;
+    if (const auto* s = std::get_if<std::string>(&v)) return boost::json::string(*s);
+    return nullptr;
+  };
+  const std::vector<Value>& row = **values;
+  if (!whole) return cell(row[0]);
+  boost::json::object out;
+  for (size_t i = 0; i < columns.size(); ++i) out[columns[i]] = cell(row[i]);
   return out;
 }
 
 std::string CustomerName(ServerStore& store, const std::string& customer_id) {
-  auto select = store.hub().db().Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?");
-  if (!select.ok()) return "";
-  (*select)->Bind(1, customer_id);
-  auto found = (*select)->Step();
-  std::string name = found.ok() && *found ? (*select)->Text(0) : std::string();
-  (*select)->Reset();
-  return name;
+  auto name = store.CustomerName(customer_id);
+  return name.ok() ? *name : std::string();
 }
 
 boost::json::array ConflictsJson(ServerStore& store, const std::vector<Conflict>& conflicts) {

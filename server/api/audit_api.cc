@@ -33,7 +33,7 @@ std::optional<HttpResponse> HandleAuditAdminRequest(ServerStore& store,
       IntParam(request.target, "limit", 1, static_cast<int64_t>(AuditStore::kMaxPage), 100);
   if (!limit) return BadIntParam("limit", 1, static_cast<int64_t>(AuditStore::kMaxPage));
   filter.limit = static_cast<size_t>(*limit);
-  AuditStore audit(store.hub().db(), store.wall());
+  AuditStore audit(store);
   auto page = audit.List(filter);
   if (!page.ok()) return StatusResponse(page.status());
   boost::json::array entries;

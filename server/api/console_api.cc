@@ -77,7 +77,7 @@ bool ConsoleApi::IsSessionRoute(std::string_view path) {
 Result<std::optional<Principal>> ConsoleApi::SessionOf(const HttpRequest& request) {
   const std::string token = CookieValue(request.cookie, kSessionCookie);
   if (token.empty()) return std::optional<Principal>();
-  ConsoleStore sessions(store_.hub().db());
+  ConsoleStore sessions(store_);
   return sessions.Lookup(token, static_cast<int64_t>(wall_.NowMs()));
 }
 
@@ -158,7 +158,7 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   std::optional<ConsoleAccount> account;
   {
     auto lock = lock_store_();
-    ConsoleStore accounts(store_.hub().db());
+    ConsoleStore accounts(store_);
     auto found = accounts.Account(rep_id);
     if (!found.ok()) return StatusResponse(found.status());
     account = std::move(*found);
@@ -179,7 +179,7 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   ConsoleSession session;
   {
     auto lock = lock_store_();
-    ConsoleStore sessions(store_.hub().db());
+    ConsoleStore sessions(store_);
     auto created = sessions.CreateSession(rep_id, now, options_.session_ttl_ms, address);
     if (!created.ok()) return StatusResponse(created.status());
     session = std::move(*created);
@@ -200,7 +200,7 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
 HttpResponse ConsoleApi::Logout(const HttpRequest& request) {
   const std::string token = CookieValue(request.cookie, kSessionCookie);
   auto lock = lock_store_();
-  ConsoleStore sessions(store_.hub().db());
+  ConsoleStore sessions(store_);
   auto who = sessions.Lookup(token, static_cast<int64_t>(wall_.NowMs()));
   if (!who.ok()) return StatusResponse(who.status());
   if (!*who) return JsonError(401, "unauthorized", "no console session (log in first)");
@@ -218,7 +218,7 @@ HttpResponse ConsoleApi::Logout(const HttpRequest& request) {
 HttpResponse ConsoleApi::Session(const HttpRequest& request) {
   const std::string token = CookieValue(request.cookie, kSessionCookie);
   auto lock = lock_store_();
-  ConsoleStore sessions(store_.hub().db());
+  ConsoleStore sessions(store_);
   int64_t expires = 0;
   auto who = sessions.Lookup(token, static_cast<int64_t>(wall_.NowMs()), &expires);
   if (!who.ok()) return StatusResponse(who.status());

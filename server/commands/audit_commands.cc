@@ -32,7 +32,7 @@ int RunAuditList(const std::string& db, const AuditListArgs& args) {
   }
   auto opened = OpenStore(db);
   if (!opened.ok()) return fail(opened.status());
-  AuditStore audit((*opened)->store->hub().db(), (*opened)->wall);
+  AuditStore audit(*(*opened)->store);
   auto page = audit.List(filter);
   if (!page.ok()) return fail(page.status());
   if (args.json) {

@@ -49,7 +49,7 @@ int RunRepPasswd(const std::string& db, const std::string& rep) {
   if (!opened.ok()) return Fail(opened.status().message());
   ServerStore& store = *(*opened)->store;
   {
-    ConsoleStore accounts(store.hub().db());
+    ConsoleStore accounts(store);
     auto account = accounts.Account(rep);
     if (!account.ok()) return Fail(account.status().message());
     if (!*account) return Fail("no rep " + rep);
@@ -69,9 +69,9 @@ int RunRepPasswd(const std::string& db, const std::string& rep) {
   }
   auto hash = HashPassword(*password);
   if (!hash.ok()) return Fail(hash.status().message());
-  auto txn = Transaction::Begin(store.hub().db());
+  auto txn = store.BeginWrite();
   if (!txn.ok()) return Fail(txn.status().message());
-  ConsoleStore accounts(store.hub().db());
+  ConsoleStore accounts(store);
   const int64_t now = static_cast<int64_t>((*opened)->wall.NowMs());
   if (Status s = accounts.SetPassword(rep, *hash, now); !s.ok()) return Fail(s.message());
   AuditEntry audit;

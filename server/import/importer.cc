@@ -432,8 +432,7 @@ Status Importer::PlaceCustomers() {
 Status Importer::Flush() {
   if (options_.kind == ImportKind::kCustomers) FB_RETURN_IF_ERROR(PlaceCustomers());
   if (!options_.dry_run && (!writes_.empty() || !new_keys_.empty() || !to_pool_.empty())) {
-    Db& db = store_.hub().db();
-    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    FB_ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
     std::unordered_set<std::string> refused;
     if (!writes_.empty()) {
       FB_ASSIGN_OR_RETURN(PushResult result, store_.Write(writes_));

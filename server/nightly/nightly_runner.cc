@@ -9,7 +9,6 @@
 
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
-#include "fieldbook/sqlite_db.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
@@ -90,7 +89,7 @@ Result<NightlyRunRecord> NightlyRunner::Run() {
   // Resume what a killed or stopped run left, or start a new run.
   int64_t run_id = 0;
   {
-    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
+    FB_ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
     FB_ASSIGN_OR_RETURN(std::optional<NightlyRunRecord> unfinished, nightly_.UnfinishedRun());
     if (unfinished && now - unfinished->started_ms <= options_.resume_window.count()) {
       run_id = unfinished->id;

@@ -5,7 +5,6 @@
 
 #include "api/assignment_api.h"
 #include "fieldbook/json.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/grading_store.h"
 #include "store/pool_store.h"
 #include "store/verification_store.h"
@@ -47,7 +46,7 @@ Status StepContext::Complete(const boost::json::object& report) {
 Result<boost::json::object> GradeStep::Run(StepContext& ctx) {
   // The grades and the step's record commit together: a run killed at any point either has both
   // or neither, so a resumed run grades exactly once.
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(ctx.store.hub().db()));
+  FB_ASSIGN_OR_RETURN(auto txn, ctx.store.BeginWrite());
   GradingStore grading(ctx.store);
   FB_ASSIGN_OR_RETURN(GradeRun run, grading.GradeAll(ctx.today));
   boost::json::object report{{"grading_run", run.run_id},          {"day", run.today},
@@ -59,7 +58,7 @@ Result<boost::json::object> GradeStep::Run(StepContext& ctx) {
 }
 
 Result<boost::json::object> ReclaimStep::Run(StepContext& ctx) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(ctx.store.hub().db()));
+  FB_ASSIGN_OR_RETURN(auto txn, ctx.store.BeginWrite());
   PoolStore pool(ctx.store, ctx.wall);
   FB_ASSIGN_OR_RETURN(ReclaimReport reclaimed, pool.ReclaimDue(ctx.today));
   // The run report keeps counts and the first customers of each list; `pool audit` has them all.
@@ -89,7 +88,7 @@ Result<boost::json::object> VerifyStep::Run(StepContext& ctx) {
   VerificationStore verification(ctx.store, ctx.wall);
   const int64_t now = static_cast<int64_t>(ctx.wall.NowMs());
   FB_ASSIGN_OR_RETURN(VerificationSummary since, verification.Summary(now - kDayMs));
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(ctx.store.hub().db()));
+  FB_ASSIGN_OR_RETURN(auto txn, ctx.store.BeginWrite());
   FB_ASSIGN_OR_RETURN(size_t requested, verification.RequestVerification("", false, "nightly"));
   boost::json::object report{{"requested_reps", static_cast<int64_t>(requested)},
                              {"checks", since.checks},
@@ -106,7 +105,6 @@ Result<boost::json::object> VerifyStep::Run(StepContext& ctx) {
 
 Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
   ServerStore& store = ctx.store;
-  Db& db = store.hub().db();
   const int64_t now = static_cast<int64_t>(ctx.wall.NowMs());
   const int64_t horizon_ms = now - static_cast<int64_t>(options_.retention_days) * kDayMs;
   const size_t batch_rows = std::max<size_t>(options_.batch_rows, 1);
@@ -131,7 +129,7 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
   auto batch = [&](const std::function<Status()>& work) -> Status {
     const auto started = std::chrono::steady_clock::now();
     {
-      FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+      FB_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
       FB_RETURN_IF_ERROR(work());
       ++batches;
       report["scope_events"] = scope_events;
@@ -235,16 +233,15 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
       report["bookkeeping"] = "not measured: " + stats.status().message();
     }
   }
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto txn, store.BeginWrite());
   FB_RETURN_IF_ERROR(ctx.Complete(report));
   FB_RETURN_IF_ERROR(txn->Commit());
   return report;
 }
 
 Result<boost::json::object> BackupStep::Run(StepContext& ctx) {
-  FB_ASSIGN_OR_RETURN(BackupInfo info,
-                      WriteBackup(ctx.store.hub().db().path(), options_, ctx.wall.NowMs(),
-                                  [&ctx]() { return ctx.Checkpoint(); }));
+  FB_ASSIGN_OR_RETURN(BackupInfo info, WriteBackup(ctx.store.path(), options_, ctx.wall.NowMs(),
+                                                   [&ctx]() { return ctx.Checkpoint(); }));
   boost::json::array removed;
   for (const std::string& f : info.removed) removed.push_back(boost::json::string(f));
   return boost::json::object{{"file", info.file},       {"bytes", info.bytes},

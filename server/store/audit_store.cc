@@ -4,8 +4,11 @@
 
 #include "fieldbook/json.h"
 #include "store/pool_store.h"
+#include "store/server_store.h"
 
 namespace fieldbook::server {
+
+AuditStore::AuditStore(ServerStore& store) : AuditStore(store.hub().db(), store.wall()) {}
 
 namespace {
 

@@ -29,6 +29,8 @@
 
 namespace fieldbook::server {
 
+class ServerStore;
+
 struct AuditEntry {
   int64_t id = 0;
   int64_t at_ms = 0;
@@ -61,6 +63,8 @@ class AuditStore {
   static constexpr size_t kMaxReasonBytes = 2000;
 
   AuditStore(Db& db, WallClock& wall) : db_(db), wall_(wall) {}
+  // The audit log of the server's database, on its clock.
+  explicit AuditStore(ServerStore& store);
 
   // Appends `entry` (its id and, when 0, its time are filled in); returns the id. The reason is
   // cut to kMaxReasonBytes.

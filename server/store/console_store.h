@@ -42,6 +42,8 @@ struct ConsoleSession {
 class ConsoleStore {
  public:
   explicit ConsoleStore(Db& db) : db_(db) {}
+  // The console's accounts and sessions in the server's database.
+  explicit ConsoleStore(ServerStore& store) : db_(store.hub().db()) {}
 
   // Stores `encoded` (an argon2id hash) as `rep_id`'s password and ends their sessions.
   // kNotFound for an unknown rep; kRejected for a rep who is not a manager.

@@ -242,4 +242,54 @@ Result<std::vector<std::string>> ServerStore::HeldEditStatus(const std::string& 
   return out;
 }
 
+Result<std::optional<std::vector<Value>>> ServerStore::CurrentValues(
+    const TableInfo& table, const std::string& row_id, const std::vector<std::string>& columns) {
+  // Table and column names come from the catalog, never from a request.
+  if (hub_->catalog().Find(table.name) != &table) {
+    return Status::InvalidArgument("no table " + table.name + " in the catalog");
+  }
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (table.ColumnIndex(columns[i]) < 0) {
+      return Status::InvalidArgument("no column " + columns[i] + " in " + table.name);
+    }
+    sql += (i ? ", \"" : "\"") + columns[i] + "\"";
+  }
+  sql += " FROM \"" + table.name + "\" WHERE id = ?";
+  FB_ASSIGN_OR_RETURN(Statement * select, hub_->db().Prepare(sql));
+  select->Bind(1, row_id);
+  auto found = select->Step();
+  if (!found.ok()) {
+    select->Reset();
+    return found.status();
+  }
+  std::optional<std::vector<Value>> out;
+  if (*found) {
+    out.emplace();
+    for (size_t i = 0; i < columns.size(); ++i) {
+      const int col = static_cast<int>(i);
+      if (select->IsNull(col)) {
+        out->emplace_back(std::monostate{});
+        continue;
+      }
+      Value v = select->Get(col);
+      if (std::holds_alternative<std::string>(v)) v = select->Text(col);
+      out->push_back(std::move(v));
+    }
+  }
+  select->Reset();
+  return out;
+}
+
+Result<std::string> ServerStore::CustomerName(const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(Statement * select,
+                      hub_->db().Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?"));
+  select->Bind(1, customer_id);
+  auto found = select->Step();
+  std::string name = found.ok() && *found ? select->Text(0) : std::string();
+  select->Reset();
+  if (!found.ok()) return found.status();
+  return name;
+}
+
 }  // namespace fieldbook::server

@@ -42,6 +42,26 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
   return store;
 }
 
+namespace {
+
+class SqliteStoreTransaction final : public StoreTransaction {
+ public:
+  explicit SqliteStoreTransaction(std::unique_ptr<Transaction> txn) : txn_(std::move(txn)) {}
+  Status Commit() override { return txn_->Commit(); }
+
+ private:
+  std::unique_ptr<Transaction> txn_;
+};
+
+}  // namespace
+
+const std::string& ServerStore::path() { return hub_->db().path(); }
+
+Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() {
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, Transaction::Begin(hub_->db()));
+  return std::unique_ptr<StoreTransaction>(new SqliteStoreTransaction(std::move(txn)));
+}
+
 bool ServerStore::RepExists(const std::string& rep_id) {
   auto stmt = hub_->db().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
   if (!stmt.ok()) return false;

@@ -1,6 +1,20 @@
 // ServerStore: the server's database — the Hub (everyone's data and its sync bookkeeping) plus the
 // server's own tables: device credentials, per-rep scopes and their history, and the conflict list
-// of edits made after a reassignment. All of the server's SQL lives here and in the Hub.
+// of edits made after a reassignment.
+//
+// The storage seam. Every SQL statement of the server lives in server/store/: this class and the
+// repositories beside it (audit_store, assignment_store, console_store, device_tokens,
+// grading_store, import_store, nightly_store, pool_store, verification_store, backup, db_check),
+// plus the shared Hub underneath. The rest of the server (api/, commands/, nightly/, import/)
+// calls their typed methods and makes several calls atomic with BeginWrite(); it never sees the
+// SQLite connection (no hub().db() outside server/store/). A second backend implements this
+// class and those repositories.
+//
+// Direction. ServerStore owns the Hub and calls down into it. The Hub never knows ServerStore:
+// the push gate (GateForRep), the scope observer (MakeScopeObserver) and the snapshot scope
+// filter are closures that ServerStore hands to one Hub call at a time (ApplyPush, Write,
+// PullSnapshot); the Hub calls them inside that call's transaction, on its own connection, and
+// keeps none of them.
 //
 // Scopes. A customer belongs to its owner_rep_id, or, when it has none, to the rep of its
 // territory. Every change of that (a new customer, a reassignment, a territory moving to another
@@ -35,6 +49,7 @@
 #include "fieldbook/hub.h"
 #include "fieldbook/row_id.h"
 #include "fieldbook/status.h"
+#include "fieldbook/value.h"
 #include "store/device_tokens.h"
 
 namespace fieldbook::server {
@@ -125,6 +140,16 @@ struct FeedTrim {
   bool done = false;      // no feed has
 };
 
+// A write transaction on the server's database: what the store and its repositories write
+// between ServerStore::BeginWrite and Commit commits together; destroyed without Commit, it rolls
+// back. Begun inside another, it is a savepoint of it. Part of the storage seam: callers outside
+// server/store/ see only this, never the SQLite connection.
+class StoreTransaction {
+ public:
+  virtual ~StoreTransaction() = default;
+  virtual Status Commit() = 0;
+};
+
 class ServerStore {
  public:
   static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
@@ -133,6 +158,10 @@ class ServerStore {
 
   Hub& hub() { return *hub_; }
   WallClock& wall() { return *wall_; }
+  // The database file (backups copy it).
+  const std::string& path();
+  // Makes the writes of several store calls atomic (StoreTransaction).
+  Result<std::unique_ptr<StoreTransaction>> BeginWrite();
 
   // Reps and credentials (server_store_devices.cc; device_tokens.h has the rules).
   // Creates the rep and its first device token, returned once (only its hash is stored).
@@ -221,6 +250,15 @@ class ServerStore {
   // "dismissed", or "unknown" (no such held edit of theirs).
   Result<std::vector<std::string>> HeldEditStatus(const std::string& rep_id,
                                                   const std::vector<HeldEdit>& edits);
+
+  // For a reviewer of a held edit (server_conflicts.cc): the row's current values of `columns`
+  // (catalog columns of `table`; kInvalidArgument for any other), or nullopt when there is no
+  // such row.
+  Result<std::optional<std::vector<Value>>> CurrentValues(const TableInfo& table,
+                                                          const std::string& row_id,
+                                                          const std::vector<std::string>& columns);
+  // The customer's name ("" when it has none or does not exist).
+  Result<std::string> CustomerName(const std::string& customer_id);
 
   // Appends an entry to the audit log (audit_store.h), inside the caller's transaction if any.
   Status Audit(AuditEntry entry);
