@@ -44,66 +44,6 @@ constexpr size_t kReadChunk = 8192;
 // The read buffer holds at least this much, whatever the header limit.
 constexpr size_t kMinBuffer = 1024;
 
-// ---------------------------------------------------------------------------------------------
-// Logging: one line per event on stderr, "ts=... level=... component=http event=... k=v ...".
-
-void AppendLogValue(std::string& out, std::string_view v) {
-  const bool plain = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
-    return c > ' ' && c != '"' && c != '=' && c != '\\' && c != 0x7f;
-  });
-  if (plain) {
-    out += v;
-    return;
-  }
-  out += '"';
-  for (char c : v) {
-    const auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (u < 0x20 || u == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", u);
-      out += buf;
-    } else {
-      out += c;
-    }
-  }
-  out += '"';
-}
-
-}  // namespace
-
-void HttpLog(std::string_view level, std::string_view event, LogFields fields) {
-  const auto now = std::chrono::system_clock::now();
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch());
-  const time_t secs = static_cast<time_t>(ms.count() / 1000);
-  struct tm utc;
-  gmtime_r(&secs, &utc);
-  char ts[96];
-  std::snprintf(ts, sizeof ts, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(ms.count() % 1000));
-  std::string line = "ts=";
-  line += ts;
-  line += " level=";
-  line += level;
-  line += " component=http event=";
-  line += event;
-  for (const auto& [key, value] : fields) {
-    line += ' ';
-    line += key;
-    line += '=';
-    AppendLogValue(line, value);
-  }
-  line += '\n';
-  std::fwrite(line.data(), 1, line.size(), stderr);  // one write per line: lines do not interleave
-}
-
-namespace {
-
 bool IsHttpParseError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category();
 }

@@ -22,6 +22,7 @@
 
 #include "http/connection_limits.h"
 #include "http/http_server.h"
+#include "http/log.h"
 
 namespace fieldbook::server::http_internal {
 
@@ -33,9 +34,10 @@ inline constexpr size_t kMaxHeaderLimit = 60u << 10;
 inline constexpr size_t kMaxOverflowConnections = 64;
 inline constexpr size_t kMaxOverflowPerAddress = 8;
 
-using LogFields = std::initializer_list<std::pair<std::string_view, std::string>>;
-// One line on stderr: "ts=... level=... component=http event=... k=v ...".
-void HttpLog(std::string_view level, std::string_view event, LogFields fields = {});
+// One log line with component=http (log.h).
+inline void HttpLog(std::string_view level, std::string_view event, LogFields fields = {}) {
+  LogComponentEvent("http", level, event, fields);
+}
 
 class SessionBase;
 
