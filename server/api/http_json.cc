@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <string_view>
+#include "api/http_status.h"
 #include "fieldbook/json.h"
 
 namespace fieldbook::server {
@@ -40,20 +41,10 @@ HttpResponse JsonResponse(const boost::json::value& body, int status) {
 }
 
 HttpResponse StatusResponse(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kNotFound:
-      return JsonError(404, "not_found", s.message());
-    case StatusCode::kInvalidArgument:
-      return JsonError(400, "invalid", s.message());
-    case StatusCode::kConflict:
-      return JsonError(409, "conflict", s.message());
-    case StatusCode::kRejected:
-      return JsonError(422, "rejected", s.message());
-    case StatusCode::kResourceExhausted:
-      return JsonError(413, "too_large", s.message());
-    default:
-      return JsonError(500, "internal", s.ToString());
-  }
+  const int status = HttpStatusFor(s.code());
+  // A server-side failure names its kind ("io: disk full"); the others are the caller's to read.
+  return JsonError(status, std::string(HttpErrorCodeFor(s.code())),
+                   status >= 500 ? s.ToString() : s.message());
 }
 
 std::string QueryParam(const std::string& target, const std::string& name) {

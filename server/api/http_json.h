@@ -19,8 +19,9 @@ namespace fieldbook::server {
 // `body` serialized, as application/json with `status`.
 HttpResponse JsonResponse(const boost::json::value& body, int status = 200);
 
-// A store Status as a JSON error: kNotFound 404, kInvalidArgument 400, kConflict 409,
-// kRejected 422, kResourceExhausted 413, anything else 500.
+// A store Status as a JSON error, by the server's one mapping (http_status.h): kInvalidArgument
+// 400, kNotFound 404, kConflict 409, kRejected 422, kResourceExhausted 413, kUnavailable 503,
+// anything else 500.
 HttpResponse StatusResponse(const Status& status);
 
 // The percent-decoded value of query parameter `name` in `target`; "1" for a bare "?name";

@@ -20,17 +20,10 @@ namespace {
 
 std::string PathOf(const std::string& target) { return target.substr(0, target.find('?')); }
 
+// An import's failure: a file that cannot be read is "invalid_file"; the rest by the one mapping.
 HttpResponse StatusError(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-      return JsonError(400, "invalid_file", s.message());
-    case StatusCode::kNotFound:
-      return JsonError(404, "not_found", s.message());
-    case StatusCode::kResourceExhausted:
-      return JsonError(413, "too_large", s.message());
-    default:
-      return JsonError(500, "internal", s.message());
-  }
+  if (s.code() == StatusCode::kInvalidArgument) return JsonError(400, "invalid_file", s.message());
+  return StatusResponse(s);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 
 #include "api/admin_api.h"
 #include "api/assignment_api.h"
+#include "api/http_status.h"
 #include "api/import_api.h"
 #include "api/report_api.h"
 #include "api/snapshot_token.h"
@@ -21,26 +22,6 @@
 namespace fieldbook::server {
 
 namespace {
-
-int StatusToHttp(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument:
-    case StatusCode::kCorrupt:
-      return 400;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kConflict:
-      return 409;
-    case StatusCode::kResourceExhausted:
-      return 413;
-    case StatusCode::kRejected:
-      return 403;
-    case StatusCode::kUnavailable:
-      return 503;
-    default:
-      return 500;
-  }
-}
 
 // Numbers the hub stores or compares as SQLite integers (signed 64-bit) must fit one: a cursor
 // of 2^63 would wrap negative and re-send the whole scope. Returns why a request is refused, or "".
@@ -404,7 +385,8 @@ HttpResponse SyncService::HandleSync(const HttpRequest& request, const Principal
     if (req.has_push) {
       auto pushed = store_.ApplyRepPush(rep, req.push);
       if (!pushed.ok())
-        return fail(StatusToHttp(pushed.status()), "push_refused", pushed.status().message());
+        return fail(HttpStatusFor(pushed.status().code(), HttpWire::kSync), "push_refused",
+                    pushed.status().message());
       response.has_push_result = true;
       response.push_result = std::move(*pushed);
     }
