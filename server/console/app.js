@@ -1,10 +1,14 @@
 // The manager's console: sign-in, the page frame (navigation, language, sign-out) and the router
-// (#/dashboard, #/review, #/territories, #/night). Pages live in pages/*.js and use only the admin API.
+// (#/dashboard, #/customers, #/review, #/territories, #/assignment, #/grading, #/pool, #/night,
+// #/import). Pages live in pages/*.js and use only the admin API.
 import { ApiError, get, post, setCsrf } from './api.js';
 import { field, h, message } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
+import { renderAssignment } from './pages/assignment.js';
 import { renderDashboard } from './pages/dashboard.js';
+import { renderGrading } from './pages/grading.js';
 import { renderNight } from './pages/night.js';
+import { renderPool } from './pages/pool.js';
 import { renderReview } from './pages/review.js';
 import { renderTerritories } from './pages/territories.js';
 
@@ -12,6 +16,9 @@ const pages = {
   dashboard: { title: 'navDashboard', render: renderDashboard },
   review: { title: 'navReview', render: renderReview },
   territories: { title: 'navTerritories', render: renderTerritories },
+  assignment: { title: 'navAssignment', render: renderAssignment },
+  grading: { title: 'navGrading', render: renderGrading },
+  pool: { title: 'navPool', render: renderPool },
   night: { title: 'navNight', render: renderNight },
 };
 

@@ -37,3 +37,59 @@ export function table(headers, rows, caption) {
 export function message(kind, text) {
   return h('p', { class: 'msg ' + kind, role: kind === 'error' ? 'alert' : 'status' }, text);
 }
+
+// A validation message next to `input` (aria-invalid, aria-describedby), or none when `text` is
+// empty.
+export function fieldError(input, text) {
+  const id = input.id + '-error';
+  let note = document.getElementById(id);
+  if (!text) {
+    if (note) note.remove();
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+    return;
+  }
+  if (!note) {
+    note = h('span', { id, class: 'field-error', role: 'alert' });
+    (input.closest('.field') || input.parentNode).append(note);
+  }
+  note.textContent = text;
+  input.setAttribute('aria-invalid', 'true');
+  input.setAttribute('aria-describedby', id);
+}
+
+export function clearFieldErrors(root) {
+  for (const input of root.querySelectorAll('[aria-invalid="true"]')) fieldError(input, '');
+}
+
+// The server names the bad field first in its validation messages ("monetary.thresholds: must be
+// 4 ascending numbers"); the input whose data-path is that field (or the closest one above it,
+// "tiers[2].min_score" -> "tiers[2]" -> "tiers") gets the message. Returns whether one did.
+export function serverFieldError(root, text) {
+  const m = /^([\w.[\]-]+): (.*)$/s.exec(text || '');
+  if (!m) return false;
+  let path = m[1];
+  for (;;) {
+    const input = root.querySelector(`[data-path="${CSS.escape(path)}"]`);
+    if (input) {
+      fieldError(input, m[2]);
+      input.focus();
+      return true;
+    }
+    const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+    if (cut <= 0) return false;
+    path = path.slice(0, cut);
+  }
+}
+
+// A <select> of the active reps (role rep), with an empty first choice.
+export function repSelect(reps, id, empty = '—') {
+  return h('select', { id },
+    h('option', { value: '' }, empty),
+    reps.filter((r) => r.role === 'rep' && r.active).map((r) =>
+      h('option', { value: r.id }, (r.name || r.id) + ' (' + r.id + ')')));
+}
+
+export function when(text) {
+  return text ? new Date(text).toLocaleString() : '—';
+}

@@ -1,5 +1,7 @@
 // The console's two languages. t(key) reads the current one; the choice is kept in localStorage
-// and defaults to the browser's language (Chinese for zh-*, English otherwise).
+// and defaults to the browser's language (Chinese for zh-*, English otherwise). Pages add their
+// own strings with addStrings({en, zh}); missingStrings() lists keys one language lacks (the
+// browser suite checks that both are complete).
 const dictionaries = {
   en: {
     title: 'Fieldbook console',
@@ -18,6 +20,11 @@ const dictionaries = {
     navReview: 'Review',
     navTerritories: 'Territories & reps',
     navNight: 'Night',
+    navAssignment: 'Assignment',
+    navGrading: 'Grading',
+    navPool: 'Public pool',
+    navCustomers: 'Customers',
+    navImport: 'Import',
     noRuns: 'The nightly job has not run yet.',
     run: 'Run',
     trigger: 'Started by',
@@ -84,6 +91,12 @@ const dictionaries = {
     assignTitle: 'Give a territory to a rep',
     assign: 'Assign',
     assigned: 'Territory {t} now belongs to {r}.',
+    reasonCol: 'Reason',
+    save: 'Save',
+    saved: 'Saved.',
+    cancel: 'Cancel',
+    name: 'Name',
+    id: 'Id',
   },
   zh: {
     title: 'Fieldbook 管理控制台',
@@ -102,6 +115,11 @@ const dictionaries = {
     navReview: '待审核',
     navTerritories: '片区与业务员',
     navNight: '夜间任务',
+    navAssignment: '客户分配',
+    navGrading: '客户分级',
+    navPool: '公海',
+    navCustomers: '客户',
+    navImport: '导入',
     noRuns: '夜间任务尚未运行。',
     run: '运行',
     trigger: '触发方式',
@@ -168,6 +186,12 @@ const dictionaries = {
     assignTitle: '把片区分配给业务员',
     assign: '分配',
     assigned: '片区 {t} 已分配给 {r}。',
+    reasonCol: '原因',
+    save: '保存',
+    saved: '已保存。',
+    cancel: '取消',
+    name: '名称',
+    id: '编号',
   },
 };
 
@@ -194,6 +218,18 @@ export function setLang(next) {
     // private mode: the choice lasts for this page only
   }
   document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+}
+
+// A page's own strings, in both languages (a key in one only is reported by missingStrings()).
+export function addStrings({ en, zh }) {
+  Object.assign(dictionaries.en, en);
+  Object.assign(dictionaries.zh, zh);
+}
+
+export function missingStrings() {
+  const en = Object.keys(dictionaries.en), zh = Object.keys(dictionaries.zh);
+  return [...en.filter((k) => !(k in dictionaries.zh)).map((k) => 'zh:' + k),
+    ...zh.filter((k) => !(k in dictionaries.en)).map((k) => 'en:' + k)];
 }
 
 export function t(key, values = {}) {

@@ -36,16 +36,25 @@ export function tokenOf(output) {
 }
 
 // A server database with manager `mgr` (password PASSWORD), reps rep-a and rep-b, a territory,
-// and the server running. Returns {dir, db, url, tokens, stop()}.
-export async function startServer({ extra = [] } = {}) {
+// and the server running. With `demo: N`, the database is seed-demo's N garages with its reps,
+// territories, orders and visits instead (tokens by rep id), plus manager `mgr`.
+// Returns {dir, db, url, tokens, stop()}.
+export async function startServer({ extra = [], demo = 0 } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-browser-'));
   const db = path.join(dir, 'server.db');
-  server(['init', '--db', db]);
-  const tokens = {
-    mgr: tokenOf(server(['rep', 'add', '--db', db, '--id', 'mgr', '--name', '周敏 Zhou Min', '--role', 'manager'])),
-    'rep-a': tokenOf(server(['rep', 'add', '--db', db, '--id', 'rep-a', '--name', '张伟 Zhang Wei'])),
-    'rep-b': tokenOf(server(['rep', 'add', '--db', db, '--id', 'rep-b', '--name', '李娜 Li Na'])),
-  };
+  let tokens = {};
+  if (demo) {
+    const seeded = JSON.parse(server(['seed-demo', '--db', db, '--customers', String(demo), '--json']));
+    for (const r of seeded.reps) tokens[r.id] = r.token;
+    tokens.mgr = tokenOf(server(['rep', 'add', '--db', db, '--id', 'mgr', '--name', '周敏 Zhou Min', '--role', 'manager']));
+  } else {
+    server(['init', '--db', db]);
+    tokens = {
+      mgr: tokenOf(server(['rep', 'add', '--db', db, '--id', 'mgr', '--name', '周敏 Zhou Min', '--role', 'manager'])),
+      'rep-a': tokenOf(server(['rep', 'add', '--db', db, '--id', 'rep-a', '--name', '张伟 Zhang Wei'])),
+      'rep-b': tokenOf(server(['rep', 'add', '--db', db, '--id', 'rep-b', '--name', '李娜 Li Na'])),
+    };
+  }
   server(['rep', 'passwd', '--db', db, 'mgr'], PASSWORD + '\n');
   const portFile = path.join(dir, 'port');
   const log = fs.openSync(path.join(dir, 'server.log'), 'a');

@@ -1,42 +1,21 @@
-// Territories & reps: the territories with their rep and customer counts, the reps and managers,
-// and forms to move a customer to another rep (POST /v1/admin/customers/reassign) and to give a
-// territory to a rep (POST /v1/admin/territories/assign). Validation messages sit by the field.
+// Territories & reps: the territories with their rep and customer counts, forms to move a customer
+// to another rep (POST /v1/admin/customers/reassign) and to give a territory to a rep (POST
+// /v1/admin/territories/assign); the reps' cards (reps.js): the reps with their profiles, adding a
+// rep, a rep's profile and devices. Validation messages sit by the field.
 import { get, post } from '../api.js';
-import { field, h, message, table } from '../dom.js';
+import { field, fieldError, h, message, repSelect, table } from '../dom.js';
 import { t } from '../i18n.js';
+import { repCards } from './reps.js';
 
-function fieldError(input, text) {
-  const id = input.id + '-error';
-  let note = document.getElementById(id);
-  if (!text) {
-    if (note) note.remove();
-    input.removeAttribute('aria-invalid');
-    input.removeAttribute('aria-describedby');
-    return;
-  }
-  if (!note) {
-    note = h('span', { id, class: 'field-error', role: 'alert' });
-    input.after(note);
-  }
-  note.textContent = text;
-  input.setAttribute('aria-invalid', 'true');
-  input.setAttribute('aria-describedby', id);
-}
-
-function repSelect(reps, id) {
-  return h('select', { id, required: true },
-    h('option', { value: '' }, '—'),
-    reps.filter((r) => r.role === 'rep' && r.active).map((r) =>
-      h('option', { value: r.id }, (r.name || r.id) + ' (' + r.id + ')')));
-}
-
-export async function renderTerritories(body) {
+export async function renderTerritories(body, notice) {
   const [{ territories }, { reps }] = await Promise.all([
     get('/v1/admin/territories'), get('/v1/admin/reps')]);
 
-  const status = h('div', { class: 'status' });
+  const status = h('div', { class: 'status' }, notice || null);
+  const reload = (next) => renderTerritories(body, next);
   const customer = h('input', { id: 'move-customer', name: 'customer', autocomplete: 'off' });
   const toRep = repSelect(reps, 'move-rep');
+  toRep.required = true;
   const reason = h('input', { id: 'move-reason', name: 'reason', maxlength: '2000' });
   const moveForm = h('form', {
     class: 'card', 'aria-labelledby': 'h-move', novalidate: true,
@@ -65,6 +44,7 @@ export async function renderTerritories(body) {
     h('option', { value: '' }, '—'),
     territories.map((x) => h('option', { value: x.id }, (x.name || x.id))));
   const territoryRep = repSelect(reps, 'assign-rep');
+  territoryRep.required = true;
   const assignForm = h('form', {
     class: 'card', 'aria-labelledby': 'h-assign', novalidate: true,
     onsubmit: async (e) => {
@@ -90,8 +70,5 @@ export async function renderTerritories(body) {
       h('h2', { id: 'h-terr' }, t('territoriesTitle')),
       h('div', { class: 'scroll' }, table([t('territory'), t('region'), t('rep'), t('customers')],
         territories.map((x) => [x.name || x.id, x.region || '', repName[x.rep] || x.rep || '—', x.customers])))),
-    h('section', { class: 'card wide', 'aria-labelledby': 'h-reps' },
-      h('h2', { id: 'h-reps' }, t('repsTitle')),
-      h('div', { class: 'scroll' }, table([t('rep'), t('role'), t('active'), t('customers')],
-        reps.map((r) => [(r.name || r.id) + ' (' + r.id + ')', r.role, r.active ? t('yes') : t('no'), r.customers]))))));
+    ...(await repCards(reps, status, reload))));
 }
