@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/audit_api.h"
+#include "api/console_pages_api.h"
 #include "api/device_api.h"
 #include "api/http_json.h"
 #include "api/nightly_api.h"
@@ -303,6 +304,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     if (!s.ok()) return StatusResponse(s);
     return HttpResponse{200, "application/x-ndjson", out.str(), {}};
   }
+  if (auto page = HandleConsolePagesRequest(store, request, actor, wall)) return *page;
   if (auto nightly = HandleNightlyAdminRequest(store, request, caller)) return *nightly;
   if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
   if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;

@@ -5,8 +5,10 @@ import { ApiError, get, post, setCsrf } from './api.js';
 import { field, h, message } from './dom.js';
 import { currentLang, setLang, t } from './i18n.js';
 import { renderAssignment } from './pages/assignment.js';
+import { renderCustomers } from './pages/customers.js';
 import { renderDashboard } from './pages/dashboard.js';
 import { renderGrading } from './pages/grading.js';
+import { renderImport } from './pages/import.js';
 import { renderNight } from './pages/night.js';
 import { renderPool } from './pages/pool.js';
 import { renderReview } from './pages/review.js';
@@ -14,12 +16,14 @@ import { renderTerritories } from './pages/territories.js';
 
 const pages = {
   dashboard: { title: 'navDashboard', render: renderDashboard },
+  customers: { title: 'navCustomers', render: renderCustomers },
   review: { title: 'navReview', render: renderReview },
   territories: { title: 'navTerritories', render: renderTerritories },
   assignment: { title: 'navAssignment', render: renderAssignment },
   grading: { title: 'navGrading', render: renderGrading },
   pool: { title: 'navPool', render: renderPool },
   night: { title: 'navNight', render: renderNight },
+  import: { title: 'navImport', render: renderImport },
 };
 
 const root = document.getElementById('app');

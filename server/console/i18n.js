@@ -221,15 +221,21 @@ export function setLang(next) {
 }
 
 // A page's own strings, in both languages (a key in one only is reported by missingStrings()).
+// A key another page already gave a different text is a clash (reported by missingStrings()).
+const clashes = [];
 export function addStrings({ en, zh }) {
-  Object.assign(dictionaries.en, en);
-  Object.assign(dictionaries.zh, zh);
+  for (const [lang, strings] of [['en', en], ['zh', zh]]) {
+    for (const [key, text] of Object.entries(strings)) {
+      if (key in dictionaries[lang] && dictionaries[lang][key] !== text) clashes.push('clash:' + lang + ':' + key);
+      dictionaries[lang][key] = text;
+    }
+  }
 }
 
 export function missingStrings() {
   const en = Object.keys(dictionaries.en), zh = Object.keys(dictionaries.zh);
   return [...en.filter((k) => !(k in dictionaries.zh)).map((k) => 'zh:' + k),
-    ...zh.filter((k) => !(k in dictionaries.en)).map((k) => 'en:' + k)];
+    ...zh.filter((k) => !(k in dictionaries.en)).map((k) => 'en:' + k), ...clashes];
 }
 
 export function t(key, values = {}) {

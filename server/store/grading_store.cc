@@ -36,6 +36,82 @@ Result<std::string> RunDay(Db& db, int64_t id) {
   return day;
 }
 
+// A customer's grade as stored before a run.
+struct Previous {
+  std::string tier, ticket, lifecycle;
+  int64_t r = -1, f = -1, m = -1;
+};
+
+// Every live customer's history (orders, visits, feedback), in one pass per table, and its grade
+// as stored, in id order. Call inside a transaction or a read snapshot.
+struct Everyone {
+  std::vector<CustomerHistory> customers;
+  std::vector<Previous> previous;
+};
+
+Result<Everyone> LoadEveryone(Db& db, int32_t today) {
+  Everyone out;
+  std::unordered_map<std::string, size_t> index;
+  FB_ASSIGN_OR_RETURN(
+      Statement * load,
+      db.Prepare("SELECT id, created_at, relationship, purchase_stage, grade_tier, grade_recency, "
+                 "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle "
+                 "FROM customers WHERE deleted = 0 ORDER BY id"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, load->Step());
+    if (!row) break;
+    CustomerHistory c;
+    c.customer_id = load->Text(0);
+    c.created_day = ParseDay(Text(*load, 1)).value_or(today);
+    c.relationship = Text(*load, 2);
+    c.purchase_stage = Text(*load, 3);
+    Previous p{Text(*load, 4),
+               Text(*load, 8),
+               Text(*load, 9),
+               load->IsNull(5) ? -1 : load->Int(5),
+               load->IsNull(6) ? -1 : load->Int(6),
+               load->IsNull(7) ? -1 : load->Int(7)};
+    index.emplace(c.customer_id, out.customers.size());
+    out.customers.push_back(std::move(c));
+    out.previous.push_back(std::move(p));
+  }
+  FB_ASSIGN_OR_RETURN(Statement * orders,
+                      db.Prepare("SELECT customer_id, id, order_date, amount_cents, voids_id "
+                                 "FROM orders"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, orders->Step());
+    if (!row) break;
+    auto it = index.find(Text(*orders, 0));
+    auto day = ParseDay(Text(*orders, 2));
+    if (it == index.end() || !day) continue;
+    out.customers[it->second].orders.push_back(
+        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), Text(*orders, 4)});
+  }
+  FB_ASSIGN_OR_RETURN(Statement * visits, db.Prepare("SELECT customer_id, check_in FROM visits"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, visits->Step());
+    if (!row) break;
+    auto it = index.find(Text(*visits, 0));
+    auto day = ParseDay(Text(*visits, 1));
+    if (it != index.end() && day) out.customers[it->second].visit_days.push_back(*day);
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * feedback,
+      db.Prepare("SELECT customer_id, satisfaction FROM feedback WHERE satisfaction IS NOT NULL "
+                 "AND id NOT IN (SELECT x.voids_id FROM feedback x WHERE x.customer_id = "
+                 "feedback.customer_id AND x.voids_id IS NOT NULL)"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, feedback->Step());
+    if (!row) break;
+    auto it = index.find(Text(*feedback, 0));
+    if (it != index.end()) {
+      out.customers[it->second].satisfaction.push_back(static_cast<int>(feedback->Int(1)));
+    }
+  }
+
+  return out;
+}
+
 }  // namespace
 
 Result<int32_t> DayOrToday(std::string_view text, WallClock& wall) {
@@ -121,70 +197,9 @@ Result<GradeRun> GradingStore::GradeAll(int32_t today) {
   const int rules_version = rules_and_version.second;
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
 
-  // Everyone's history, in one pass per table.
-  struct Previous {
-    std::string tier, ticket, lifecycle;
-    int64_t r = -1, f = -1, m = -1;
-  };
-  std::vector<CustomerHistory> customers;
-  std::vector<Previous> previous;
-  std::unordered_map<std::string, size_t> index;
-  FB_ASSIGN_OR_RETURN(
-      Statement * load,
-      db.Prepare("SELECT id, created_at, relationship, purchase_stage, grade_tier, grade_recency, "
-                 "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle "
-                 "FROM customers WHERE deleted = 0 ORDER BY id"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, load->Step());
-    if (!row) break;
-    CustomerHistory c;
-    c.customer_id = load->Text(0);
-    c.created_day = ParseDay(Text(*load, 1)).value_or(today);
-    c.relationship = Text(*load, 2);
-    c.purchase_stage = Text(*load, 3);
-    Previous p{Text(*load, 4),
-               Text(*load, 8),
-               Text(*load, 9),
-               load->IsNull(5) ? -1 : load->Int(5),
-               load->IsNull(6) ? -1 : load->Int(6),
-               load->IsNull(7) ? -1 : load->Int(7)};
-    index.emplace(c.customer_id, customers.size());
-    customers.push_back(std::move(c));
-    previous.push_back(std::move(p));
-  }
-  FB_ASSIGN_OR_RETURN(Statement * orders,
-                      db.Prepare("SELECT customer_id, id, order_date, amount_cents, voids_id "
-                                 "FROM orders"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, orders->Step());
-    if (!row) break;
-    auto it = index.find(Text(*orders, 0));
-    auto day = ParseDay(Text(*orders, 2));
-    if (it == index.end() || !day) continue;
-    customers[it->second].orders.push_back(
-        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), Text(*orders, 4)});
-  }
-  FB_ASSIGN_OR_RETURN(Statement * visits, db.Prepare("SELECT customer_id, check_in FROM visits"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, visits->Step());
-    if (!row) break;
-    auto it = index.find(Text(*visits, 0));
-    auto day = ParseDay(Text(*visits, 1));
-    if (it != index.end() && day) customers[it->second].visit_days.push_back(*day);
-  }
-  FB_ASSIGN_OR_RETURN(
-      Statement * feedback,
-      db.Prepare("SELECT customer_id, satisfaction FROM feedback WHERE satisfaction IS NOT NULL "
-                 "AND id NOT IN (SELECT x.voids_id FROM feedback x WHERE x.customer_id = "
-                 "feedback.customer_id AND x.voids_id IS NOT NULL)"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, feedback->Step());
-    if (!row) break;
-    auto it = index.find(Text(*feedback, 0));
-    if (it != index.end()) {
-      customers[it->second].satisfaction.push_back(static_cast<int>(feedback->Int(1)));
-    }
-  }
+  FB_ASSIGN_OR_RETURN(Everyone everyone, LoadEveryone(db, today));
+  const std::vector<CustomerHistory>& customers = everyone.customers;
+  const std::vector<Previous>& previous = everyone.previous;
 
   const std::vector<Grade> grades = GradeCustomers(customers, rules, today);
 
@@ -454,6 +469,25 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
     revenue->Reset();
   }
   return out;
+}
+
+Result<GradePreview> GradingStore::Preview(const GradingRules& rules, int32_t today) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto current, CurrentRules());
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(Everyone everyone, LoadEveryone(db, today));
+  const std::vector<Grade> now = GradeCustomers(everyone.customers, current.first, today);
+  const std::vector<Grade> then = GradeCustomers(everyone.customers, rules, today);
+  GradePreview preview;
+  preview.rules_version = current.second;
+  preview.customers = static_cast<int>(now.size());
+  for (size_t i = 0; i < now.size() && i < then.size(); ++i) {
+    if (now[i].tier == then[i].tier) continue;
+    ++preview.changed;
+    ++preview.moves[{now[i].tier, then[i].tier}];
+  }
+  return preview;
 }
 
 }  // namespace fieldbook::server

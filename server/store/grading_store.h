@@ -68,6 +68,15 @@ struct PortfolioRow {
   int64_t revenue_cents = 0;  // orders in the window, voided ones excluded
 };
 
+// What new rules would do to the tiers (GradingStore::Preview).
+struct GradePreview {
+  int rules_version = 0;  // the rules in force it compares with
+  int customers = 0;
+  int changed = 0;  // customers whose tier the new rules change
+  // (tier under the rules in force, tier under the new ones) -> customers, changed ones only.
+  std::map<std::pair<std::string, std::string>, int64_t> moves;
+};
+
 class GradingStore {
  public:
   explicit GradingStore(ServerStore& store) : store_(store) {}
@@ -82,6 +91,9 @@ class GradingStore {
   Result<int> SetParsedRules(const boost::json::value& json, const std::string& actor);
 
   Result<GradeRun> GradeAll(int32_t today);
+  // Every live customer graded as of `today` with the rules in force and with `rules`, nothing
+  // written: how many tiers the new rules would move, and between which tiers.
+  Result<GradePreview> Preview(const GradingRules& rules, int32_t today);
   Result<std::vector<GradeRun>> Runs(size_t last);
 
   // Reports; `rep` empty = everyone.

@@ -265,6 +265,18 @@ Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows) {
   return hub_->Write(rows, &observer);
 }
 
+Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows, bool move_fact_customers,
+                                      const std::string& scope_reason) {
+  ApplyObserver observer = MakeScopeObserver();
+  PushOptions options;
+  options.observer = &observer;
+  options.move_fact_customers = move_fact_customers;
+  scope_reason_ = scope_reason;
+  auto written = hub_->Write(rows, options);
+  scope_reason_.clear();
+  return written;
+}
+
 ApplyObserver ServerStore::MakeScopeObserver() {
   return [this](const AppliedRow& row) -> Status {
     // The feed entry first: it goes to whoever holds the row's customer before this write moves

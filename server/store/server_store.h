@@ -239,6 +239,11 @@ class ServerStore {
   Result<uint64_t> NewEpoch();
   // Hub-authored writes that keep scopes in step (demo data, manager edits).
   Result<PushResult> Write(const std::vector<RowWrite>& rows);
+  // The same, with `scope_reason` in the scope history of the customers it moves, and, with
+  // `move_fact_customers`, facts re-pointed to another customer (a manager's merge of duplicate
+  // customers, duplicate_store.h; Hub::Write's PushOptions::move_fact_customers).
+  Result<PushResult> Write(const std::vector<RowWrite>& rows, bool move_fact_customers,
+                           const std::string& scope_reason);
 
   // Conflicts left by reassignments (server_conflicts.cc).
   Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);

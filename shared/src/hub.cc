@@ -126,6 +126,12 @@ Result<PushResult> Hub::Write(const std::string& table, const std::string& row_i
 }
 
 Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const ApplyObserver* observer) {
+  PushOptions options;
+  options.observer = observer;
+  return Write(rows, options);
+}
+
+Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const PushOptions& given) {
   ChangeSet set;
   set.replica_id = options_.hub_id;
   const uint32_t self = set.OriginIndex(options_.hub_id);
@@ -136,8 +142,12 @@ Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const ApplyObse
     set.rows.push_back(std::move(rc));
   }
   PushOptions options;
-  options.observer = observer;
-  return ApplyRows(set, options, /*from_replica=*/false);
+  options.observer = given.observer;
+  options.move_fact_customers = given.move_fact_customers;
+  in_->merge->set_fact_customer_moves(options.move_fact_customers);
+  auto result = ApplyRows(set, options, /*from_replica=*/false);
+  in_->merge->set_fact_customer_moves(false);
+  return result;
 }
 
 Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& options,

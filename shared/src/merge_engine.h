@@ -109,6 +109,11 @@ class MergeEngine {
                              const std::vector<std::string>& origins, uint64_t seq,
                              const PendingVersions* pending, const std::string& local_replica_id);
 
+  // While set, a fact's customer column may take a new value despite enforce_fact_immutability
+  // (a manager merging two duplicate customers re-points the loser's facts to the survivor); every
+  // other column of a recorded fact stays immutable. The hub sets it for one write only.
+  void set_fact_customer_moves(bool allowed) { fact_customer_moves_ = allowed; }
+
   // Applies `rows` in order, exactly as Apply would one after the other (same stored rows, same
   // refusals, same listener calls except that a row's Before() comes right before its After(),
   // once the row is written), and fills `outcomes` (one per row). A returned error other than a
@@ -163,6 +168,7 @@ class MergeEngine {
   MergeOptions options_;
   RowWriteListener* listener_;            // may be null; outlives the engine
   std::vector<TableStatements> by_code_;  // indexed by table code
+  bool fact_customer_moves_ = false;
 };
 
 }  // namespace fieldbook

@@ -3,6 +3,7 @@
 // territories & reps with devices, customers, duplicate garages. Real fieldbook-cli devices check
 // that what a manager does reaches them at their next sync. Every page is photographed.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -23,6 +24,9 @@ describe('the console\'s working pages', () => {
   let srv;
   let browser;
   const device = (name) => path.join(srv.dir, name + '.db');
+  const page0 = () => fetch(srv.url + '/v1/admin/customers?limit=1', {
+    headers: { Authorization: 'Bearer ' + srv.tokens.mgr },
+  });
   before(async () => {
     srv = await startServer({ demo: 150 });
     browser = await launchBrowser(playwright);
@@ -192,6 +196,147 @@ describe('the console\'s working pages', () => {
     await page.getByText('tablet-2 of rep-li-na is revoked').waitFor();
     assert.throws(() => cli(tablet, ['sync']));
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+  test('territories & reps: create a territory, add a rep whose first device syncs, move customers by filter', async () => {
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await goTo(page, 'Territories & reps');
+    // A territory needs a name, by its field.
+    await page.getByRole('button', { name: 'Save territory' }).click();
+    await page.locator('#terr-name-error').waitFor();
+    await page.locator('#terr-name').fill('珠海香洲 Zhuhai');
+    await page.getByLabel('Region code (e.g. GD-GZ)').fill('GD-ZH');
+    await page.locator('#terr-city').fill('珠海');
+    await page.getByRole('button', { name: 'Save territory' }).click();
+    await page.getByText('Territory 珠海香洲 Zhuhai saved.').waitFor();
+    await page.locator('section[aria-labelledby="h-terr"]').getByText('珠海香洲 Zhuhai').waitFor();
+    // A new rep: the setup line sets a real device up.
+    await page.getByLabel('Id (letters, digits, - and _)').fill('rep-sun-li');
+    await page.getByLabel('Name', { exact: true }).last().fill('孙丽 Sun Li');
+    await page.getByLabel('Regions (comma-separated)').first().fill('GD-ZH');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    const line = await page.locator('#setup-line').inputValue();
+    assert.match(line, /--token \S+$/);
+    const sun = device('sun');
+    cli(sun, line.split(' ').slice(1));
+    cli(sun, ['sync']);
+    // Zhao Min's Shenzhen customers to Sun Li: checked first, then moved.
+    await page.getByLabel('Now with').selectOption('rep-zhao-min');
+    await page.locator('#bulk-to').selectOption('rep-sun-li');
+    await page.getByRole('button', { name: 'Check' }).click();
+    const result = page.locator('#bulk-result');
+    await result.getByText(/customers match; \d+ would move/).waitFor();
+    const would = Number((await result.innerText()).match(/(\d+) would move/)[1]);
+    assert.ok(would > 5, `${would} customers would move`);
+    await shot(page, 'territories-bulk');
+    await page.getByRole('button', { name: 'Move them' }).click();
+    await result.getByText(`Moved ${would} customers to rep-sun-li`).waitFor();
+    cli(sun, ['sync']);
+    assert.equal(JSON.parse(cli(sun, ['--json', 'customer', 'list'])).length, would);
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Territories & reps', level: 1 }).waitFor();
+    await shot(page, 'territories-768');
+    assert.deepEqual(unexpected(problems), []);
+    await context.close();
+  });
+
+  test('customers: search, open the archive, set the territory', async () => {
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    server(['grade', '--db', srv.db]);
+    await goTo(page, 'Customers');
+    await page.getByText(/\d+ customers match/).waitFor();
+    await page.getByLabel('Tier').selectOption('A');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const first = page.locator('#cust-results tbody tr').first();
+    await first.waitFor();
+    const name = await first.locator('td').first().innerText();
+    await shot(page, 'customers');
+    await first.getByRole('link').click();
+    await page.getByRole('heading', { name: `Customer: ${name}` }).waitFor();
+    await page.getByRole('heading', { name: /^Grade: A/ }).waitFor();
+    await page.getByRole('heading', { name: 'Grade history' }).waitFor();
+    await page.getByRole('heading', { name: /^Orders \(\d+\)/ }).waitFor();
+    assert.ok(await page.locator('section[aria-labelledby="h-rec-orders"] tbody tr').count() > 0);
+    await shot(page, 'customer-archive');
+    const territories = (await (await page.request.get(srv.url + '/v1/admin/territories')).json()).territories;
+    const target = territories.find((x) => x.id === 'terr-sz-baoan');
+    await page.locator('#archive-territory').selectOption(target.id);
+    await page.getByRole('button', { name: 'Set territory' }).click();
+    await page.getByText(new RegExp(`Territory of .* is now ${target.id}`)).waitFor();
+    const id = decodeURIComponent(new URL(page.url()).hash.split('/').pop());
+    const archive = await (await page.request.get(srv.url + '/v1/admin/customers/archive?id=' + id)).json();
+    assert.equal(archive.customer.territory_id, target.id);
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await shot(page, 'customer-archive-768');
+    assert.deepEqual(unexpected(problems), []);
+    await context.close();
+  });
+
+  test('merge two duplicate garages and see both devices follow', async () => {
+    const zhang = device('merge-zhang');
+    const li = device('merge-li');
+    cli(zhang, ['init', '--server', srv.url, '--token', srv.tokens['rep-zhang-wei']]);
+    cli(li, ['init', '--server', srv.url, '--token', srv.tokens['rep-li-na']]);
+    // Both reps meet the same garage offline.
+    const keep = JSON.parse(cli(zhang, ['customer', 'add', '--name', '鑫达汽修厂', '--city', '广州',
+      '--phone', '13800138000', '--json'])).id;
+    const lose = JSON.parse(cli(li, ['customer', 'add', '--name', '鑫达汽修', '--city', '广州',
+      '--phone', '+86 138 0013 8000', '--json'])).id;
+    cli(zhang, ['visit', 'log', '--customer', keep, '--notes', 'first visit by Zhang Wei']);
+    cli(li, ['visit', 'log', '--customer', lose, '--notes', 'first visit by Li Na']);
+    cli(li, ['order', 'add', '--customer', lose, '--line', 'BP-1024:4:128.50']);
+    cli(zhang, ['sync']);
+    cli(li, ['sync']);
+
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await goTo(page, 'Review');
+    const card = page.locator('li.duplicate').filter({ hasText: '鑫达汽修厂' });
+    await card.waitFor();
+    assert.match(await card.innerText(), /same phone/);
+    await shot(page, 'review-duplicates');
+    await card.getByLabel('Keep 鑫达汽修厂').check();
+    await card.getByRole('button', { name: 'Merge' }).click();
+    await page.getByText(/Merged 鑫达汽修 into .*records moved/).waitFor();
+    assert.equal(await card.count(), 0);
+
+    cli(zhang, ['sync']);
+    cli(li, ['sync']);
+    const shown = JSON.parse(cli(zhang, ['customer', 'show', keep, '--json']));
+    const visits = JSON.stringify(shown);
+    assert.match(visits, /first visit by Li Na/);
+    assert.match(visits, /first visit by Zhang Wei/);
+    assert.throws(() => cli(li, ['customer', 'show', lose]));
+    assert.throws(() => cli(li, ['customer', 'show', keep]));
+    assert.deepEqual(unexpected(problems), []);
+    await context.close();
+  });
+
+  test('import: a dry run reports each row, then the import lands', async () => {
+    const file = path.join(srv.dir, 'garages.csv');
+    const rows = ['客户名称,电话,城市,业务员'];
+    for (let i = 0; i < 30; ++i) rows.push(`导入修理厂${i},1390000${String(1000 + i)},广州,rep-li-na`);
+    rows.push('坏行,139,广州,nobody-here');
+    fs.writeFileSync(file, rows.join('\n') + '\n');
+    const before = (await (await page0()).json()).total;
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await goTo(page, 'Import');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.locator('#imp-file-error').waitFor();
+    await page.getByLabel('File (.csv or .xlsx)').setInputFiles(file);
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page.getByText('Dry run of garages.csv: nothing was changed.').waitFor();
+    await page.getByText('Problems by row').waitFor();
+    await shot(page, 'import-dry-run');
+    assert.equal((await (await page0()).json()).total, before);
+    await page.getByRole('button', { name: 'Import', exact: true }).click();
+    await page.getByText('Imported garages.csv.').waitFor();
+    assert.equal((await (await page0()).json()).total, before + 30);
+    assert.deepEqual(unexpected(problems), []);
     await context.close();
   });
 });

@@ -1,9 +1,42 @@
 // Review: edits held after their customer moved to another rep (GET /v1/admin/conflicts), one
 // per record with the garage's name, the current value and the held edit side by side; apply or
-// dismiss (POST /v1/admin/conflicts/resolve).
+// dismiss (POST /v1/admin/conflicts/resolve). Possible duplicate garages (GET
+// /v1/admin/duplicates) side by side: merge them into the one the manager keeps (POST
+// /v1/admin/duplicates/merge) or mark them as two garages (POST /v1/admin/duplicates/distinct).
 import { get, post } from '../api.js';
 import { h, message } from '../dom.js';
-import { t } from '../i18n.js';
+import { addStrings, t } from '../i18n.js';
+
+addStrings({
+  en: {
+    dupTitle: 'Possible duplicate garages',
+    dupHelp: 'Two reps may have entered the same garage. Merge keeps the one you choose: the other\'s contacts, visits, orders, follow-ups and feedback move to it and the other is deleted. Both reps\' devices follow at their next sync.',
+    noDuplicates: 'No possible duplicates.',
+    dupReason: 'Why flagged',
+    keepWhich: 'Which one stays?',
+    keepThis: 'Keep {c}',
+    merge: 'Merge',
+    distinct: 'Not the same garage',
+    merged: 'Merged {l} into {s}: {n} records moved. Both reps\' devices follow at their next sync.',
+    markedDistinct: 'Kept as two garages.',
+    records: 'Records',
+    heldBy: 'Rep',
+  },
+  zh: {
+    dupTitle: '疑似重复的客户',
+    dupHelp: '两位业务员可能录入了同一家修理厂。“合并”保留您选择的一方：另一方的联系人、拜访、订单、跟进任务和反馈都会转到保留方，另一方被删除。两位业务员的设备会在下次同步时更新。',
+    noDuplicates: '没有疑似重复的客户。',
+    dupReason: '标记原因',
+    keepWhich: '保留哪一个？',
+    keepThis: '保留 {c}',
+    merge: '合并',
+    distinct: '不是同一家',
+    merged: '已把 {l} 合并到 {s}：转移了 {n} 条记录。两位业务员的设备会在下次同步时更新。',
+    markedDistinct: '已保留为两家不同的客户。',
+    records: '记录',
+    heldBy: '业务员',
+  },
+});
 
 function show(value) {
   if (value === null || value === undefined) return '—';
@@ -13,14 +46,8 @@ function show(value) {
   return String(value);
 }
 
-export async function renderReview(body) {
-  const data = await get('/v1/admin/conflicts');
-  const conflicts = data.conflicts || [];
-  const status = h('div', { class: 'status' });
-  if (!conflicts.length) {
-    body.replaceChildren(h('p', {}, t('reviewHelp')), message('info', t('nothingToReview')));
-    return;
-  }
+function conflictList(conflicts, status) {
+  if (!conflicts.length) return message('info', t('nothingToReview'));
   const list = h('ul', { class: 'review' });
   for (const c of conflicts) {
     const item = h('li', { class: 'card conflict', 'data-id': c.id });
@@ -38,16 +65,84 @@ export async function renderReview(body) {
     };
     const heading = (c.customer_name || c.customer) + (c.customer_name ? ' (' + c.customer + ')' : '');
     item.append(
-      h('h2', {}, heading),
+      h('h3', {}, heading),
       h('p', { class: 'meta' }, t('field') + ': ' + c.table + '.' + c.column + ' · ' + t('by') + ': ' +
         c.from_rep + ' · ' + t('rep') + ': ' + (c.owner_rep || '—')),
       h('div', { class: 'sides' },
-        h('div', { class: 'side current' }, h('h3', {}, t('current')), h('pre', {}, show(c.current))),
-        h('div', { class: 'side diverted' }, h('h3', {}, t('diverted')), h('pre', {}, show(c.value)))),
+        h('div', { class: 'side current' }, h('h4', {}, t('current')), h('pre', {}, show(c.current))),
+        h('div', { class: 'side diverted' }, h('h4', {}, t('diverted')), h('pre', {}, show(c.value)))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => resolve('apply') }, t('apply')),
         h('button', { type: 'button', onclick: () => resolve('dismiss') }, t('dismiss'))));
     list.append(item);
   }
-  body.replaceChildren(h('p', {}, t('reviewHelp')), status, list);
+  return list;
+}
+
+function sideCard(side, name, checked) {
+  const id = 'keep-' + side.id;
+  const records = Object.entries(side.records || {}).filter(([, n]) => n).map(([k, n]) => k + ' ' + n).join(', ');
+  return h('div', { class: 'side dup-side', 'data-customer': side.id },
+    h('div', { class: 'field check' },
+      h('input', { type: 'radio', name, id, value: side.id, checked }),
+      h('label', { for: id }, t('keepThis', { c: side.name || side.id }))),
+    h('dl', { class: 'archive' },
+      h('dt', {}, t('customerId')), h('dd', {}, h('a', { href: '#/customers/' + encodeURIComponent(side.id) }, side.id)),
+      h('dt', {}, t('city')), h('dd', {}, side.city || '—'),
+      h('dt', {}, t('phone')), h('dd', {}, side.phone || '—'),
+      h('dt', {}, t('address')), h('dd', {}, side.address || '—'),
+      h('dt', {}, t('heldBy')), h('dd', {}, side.rep || '—'),
+      h('dt', {}, t('tier')), h('dd', {}, side.tier || '—'),
+      h('dt', {}, t('records')), h('dd', {}, records || '—')));
+}
+
+function duplicateList(cases, status) {
+  if (!cases.length) return message('info', t('noDuplicates'));
+  const list = h('ul', { class: 'review' });
+  cases.forEach((c, i) => {
+    const name = 'dup-' + i;
+    const item = h('li', { class: 'card duplicate', 'data-a': c.a.id, 'data-b': c.b.id });
+    const buttons = () => item.querySelectorAll('button');
+    const act = async (merge) => {
+      for (const b of buttons()) b.disabled = true;
+      try {
+        if (merge) {
+          const survivor = item.querySelector(`input[name="${name}"]:checked`).value;
+          const loser = survivor === c.a.id ? c.b : c.a;
+          const r = await post('/v1/admin/duplicates/merge', { survivor, loser: loser.id });
+          const moved = Object.values(r.moved || {}).reduce((x, y) => x + y, 0);
+          status.replaceChildren(message('info', t('merged', { l: loser.name || loser.id, s: survivor, n: moved })));
+        } else {
+          await post('/v1/admin/duplicates/distinct', { a: c.a.id, b: c.b.id });
+          status.replaceChildren(message('info', t('markedDistinct')));
+        }
+        item.remove();
+        if (!list.children.length) list.replaceWith(message('info', t('noDuplicates')));
+      } catch (err) {
+        status.replaceChildren(message('error', err.message));
+        for (const b of buttons()) b.disabled = false;
+      }
+    };
+    item.append(
+      h('h3', {}, (c.a.name || c.a.id) + ' · ' + (c.b.name || c.b.id)),
+      h('p', { class: 'meta' }, t('dupReason') + ': ' + c.reason),
+      h('fieldset', { class: 'sides' }, h('legend', {}, t('keepWhich')), sideCard(c.a, name, true), sideCard(c.b, name, false)),
+      h('div', { class: 'actions' },
+        h('button', { type: 'button', class: 'primary', onclick: () => act(true) }, t('merge')),
+        h('button', { type: 'button', onclick: () => act(false) }, t('distinct'))));
+    list.append(item);
+  });
+  return list;
+}
+
+export async function renderReview(body) {
+  const [data, dups] = await Promise.all([get('/v1/admin/conflicts'), get('/v1/admin/duplicates')]);
+  const status = h('div', { class: 'status', id: 'review-status' });
+  body.replaceChildren(status,
+    h('section', { 'aria-labelledby': 'h-conflicts' },
+      h('h2', { id: 'h-conflicts' }, t('reviewTitle')), h('p', {}, t('reviewHelp')),
+      conflictList(data.conflicts || [], status)),
+    h('section', { 'aria-labelledby': 'h-dups' },
+      h('h2', { id: 'h-dups' }, t('dupTitle')), h('p', {}, t('dupHelp')),
+      duplicateList(dups.duplicates || [], status)));
 }

@@ -67,6 +67,10 @@ using ApplyObserver = std::function<Status(const AppliedRow&)>;
 struct PushOptions {
   const RowGate* gate = nullptr;
   const ApplyObserver* observer = nullptr;
+  // Hub-authored writes only (Hub::Write): a fact's customer column may be re-pointed (a manager
+  // merging duplicate customers moves the loser's visits, orders and feedback to the survivor).
+  // Every other column of a recorded fact stays immutable; rep pushes never get this.
+  bool move_fact_customers = false;
 };
 
 // A customer entering or leaving a puller's scope at hub sequence `seq`.
@@ -175,6 +179,8 @@ class Hub {
   // with the hub clock and applied like any other, in one transaction.
   Result<PushResult> Write(const std::vector<RowWrite>& rows,
                            const ApplyObserver* observer = nullptr);
+  // The same with options (observer, move_fact_customers; a gate is ignored).
+  Result<PushResult> Write(const std::vector<RowWrite>& rows, const PushOptions& options);
   Result<PushResult> Write(const std::string& table, const std::string& row_id,
                            const std::vector<std::pair<std::string, Value>>& columns,
                            const ApplyObserver* observer = nullptr);

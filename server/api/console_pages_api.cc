@@ -1,0 +1,432 @@
+#include "api/console_pages_api.h"
+
+#include <boost/json.hpp>
+#include <initializer_list>
+#include <variant>
+#include <vector>
+
+#include "api/http_json.h"
+#include "fieldbook/grading.h"
+#include "fieldbook/json.h"
+#include "store/directory_store.h"
+#include "store/duplicate_store.h"
+#include "store/grading_store.h"
+#include "store/pool_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+constexpr size_t kMaxBody = 8 * 1024;
+constexpr size_t kMaxRulesBody = 64 * 1024;
+
+using Parsed = std::variant<boost::json::object, HttpResponse>;
+
+// The body as a JSON object naming only `allowed` fields, or the error answer.
+Parsed ReadObject(const HttpRequest& request, size_t max_bytes,
+                  std::initializer_list<const char*> allowed) {
+  if (request.body.size() > max_bytes) {
+    return JsonError(413, "too_large",
+                     "the body is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  boost::json::value parsed;
+  if (request.json == nullptr) {
+    boost::system::error_code ec;
+    parsed = ReadJson(request.body, ec);
+    if (ec) parsed = nullptr;
+  }
+  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  for (const auto& kv : v.as_object()) {
+    bool known = false;
+    for (const char* a : allowed) known |= kv.key() == a;
+    if (!known) {
+      return JsonError(400, "invalid_field", std::string(kv.key()) + ": unknown field");
+    }
+  }
+  return v.as_object();
+}
+
+// A text field of at most `max` bytes without control characters; "" when absent and optional.
+std::optional<HttpResponse> ReadText(const boost::json::object& o, const char* name, bool required,
+                                     size_t max, std::string* out) {
+  const boost::json::value* v = o.if_contains(name);
+  if (v == nullptr || v->is_null()) {
+    if (required) return JsonError(400, "missing_field", std::string(name) + ": required");
+    return std::nullopt;
+  }
+  if (!v->is_string()) {
+    return JsonError(400, "invalid_field", std::string(name) + ": must be a text");
+  }
+  const boost::json::string& s = v->as_string();
+  if (s.size() > max) {
+    return JsonError(400, "invalid_field",
+                     std::string(name) + ": at most " + std::to_string(max) + " bytes");
+  }
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f) {
+      return JsonError(400, "invalid_field", std::string(name) + ": no control characters");
+    }
+  }
+  if (required && s.empty()) {
+    return JsonError(400, "invalid_field", std::string(name) + ": must not be empty");
+  }
+  *out = std::string(s);
+  return std::nullopt;
+}
+
+boost::json::value JsonOf(const Value& v) {
+  if (const auto* n = std::get_if<int64_t>(&v)) return *n;
+  if (const auto* d = std::get_if<double>(&v)) return *d;
+  if (const auto* s = std::get_if<std::string>(&v)) return boost::json::string(*s);
+  return nullptr;
+}
+
+boost::json::object RecordJson(const Record& r) {
+  boost::json::object o;
+  for (const auto& [column, value] : r) o[column] = JsonOf(value);
+  return o;
+}
+
+boost::json::object CustomerRowJson(const CustomerRow& c) {
+  return boost::json::object{{"id", c.id},          {"name", c.name},
+                             {"city", c.city},      {"phone", c.phone},
+                             {"owner", c.owner_rep}, {"rep", c.holder},
+                             {"territory", c.territory}, {"tier", c.tier},
+                             {"lifecycle", c.lifecycle}, {"created_at", c.created_at},
+                             {"pooled", c.pooled}};
+}
+
+boost::json::object SideJson(const DuplicateSide& s) {
+  boost::json::object records;
+  for (const auto& [table, n] : s.records) records[table] = n;
+  return boost::json::object{{"id", s.id},          {"name", s.name},
+                             {"city", s.city},      {"phone", s.phone},
+                             {"address", s.address}, {"owner", s.owner_rep},
+                             {"rep", s.holder},     {"tier", s.tier},
+                             {"created_at", s.created_at}, {"deleted", s.deleted},
+                             {"records", records}};
+}
+
+// The filter object of a bulk move ({"text","rep","territory","tier","city"}).
+std::optional<HttpResponse> ReadFilter(const boost::json::object& body, CustomerFilter* f) {
+  const boost::json::value* v = body.if_contains("filter");
+  if (v == nullptr || !v->is_object()) {
+    return JsonError(400, "missing_field", "filter: required, an object");
+  }
+  const boost::json::object& o = v->as_object();
+  for (const auto& kv : o) {
+    if (kv.key() != "text" && kv.key() != "rep" && kv.key() != "territory" &&
+        kv.key() != "tier" && kv.key() != "city") {
+      return JsonError(400, "invalid_field", "filter." + std::string(kv.key()) + ": unknown field");
+    }
+  }
+  for (const auto& [name, out] :
+       {std::pair{"text", &f->text}, std::pair{"rep", &f->rep},
+        std::pair{"territory", &f->territory}, std::pair{"tier", &f->tier},
+        std::pair{"city", &f->city}}) {
+    if (auto bad = ReadText(o, name, false, 200, out)) return bad;
+  }
+  return std::nullopt;
+}
+
+CustomerFilter FilterFromQuery(const std::string& target) {
+  CustomerFilter f;
+  f.text = QueryParam(target, "q");
+  f.rep = QueryParam(target, "rep");
+  f.territory = QueryParam(target, "territory");
+  f.tier = QueryParam(target, "tier");
+  f.city = QueryParam(target, "city");
+  return f;
+}
+
+HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
+  const auto limit = IntParam(request.target, "limit", 1, DirectoryStore::kMaxSearch, 50);
+  if (!limit) return BadIntParam("limit", 1, DirectoryStore::kMaxSearch);
+  const auto offset = IntParam(request.target, "offset", 0, 1000000, 0);
+  if (!offset) return BadIntParam("offset", 0, 1000000);
+  CustomerFilter filter = FilterFromQuery(request.target);
+  for (const std::string* s : {&filter.text, &filter.rep, &filter.territory, &filter.tier,
+                               &filter.city}) {
+    if (s->size() > 200) return JsonError(400, "invalid_field", "a filter is at most 200 bytes");
+  }
+  int64_t total = 0;
+  DirectoryStore directory(store);
+  auto rows = directory.Search(filter, static_cast<size_t>(*offset), static_cast<size_t>(*limit),
+                               &total);
+  if (!rows.ok()) return StatusResponse(rows.status());
+  boost::json::array out;
+  for (const CustomerRow& c : *rows) out.push_back(CustomerRowJson(c));
+  return JsonResponse(boost::json::object{{"customers", out}, {"total", total}});
+}
+
+HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
+  const std::string id = QueryParam(request.target, "id");
+  if (id.empty() || id.size() > 64) {
+    return JsonError(400, "invalid_field", "id: a customer id of 1 to 64 bytes");
+  }
+  DirectoryStore directory(store);
+  auto a = directory.Archive(id);
+  if (!a.ok()) return StatusResponse(a.status());
+  boost::json::object records, totals;
+  for (const auto& [table, rows] : a->records) {
+    boost::json::array list;
+    for (const Record& r : rows) list.push_back(RecordJson(r));
+    records[table] = std::move(list);
+  }
+  for (const auto& [table, n] : a->totals) totals[table] = n;
+  boost::json::array grades;
+  for (const GradePoint& g : a->grades) {
+    grades.push_back(boost::json::object{{"run", g.run},
+                                         {"today", g.today},
+                                         {"tier", g.tier},
+                                         {"recency", g.recency},
+                                         {"frequency", g.frequency},
+                                         {"monetary", g.monetary},
+                                         {"ticket_class", g.ticket_class},
+                                         {"lifecycle", g.lifecycle},
+                                         {"churn_risk", g.churn_risk}});
+  }
+  boost::json::object customer = RecordJson(a->customer);
+  boost::json::value reasons = nullptr;
+  if (const auto* text = customer.if_contains("grade_reasons"); text && text->is_string()) {
+    boost::system::error_code ec;
+    boost::json::value parsed = ReadJson(std::string(text->as_string()), ec);
+    if (!ec) reasons = std::move(parsed);
+  }
+  return JsonResponse(boost::json::object{{"customer", std::move(customer)},
+                                          {"rep", a->holder},
+                                          {"pooled", a->pooled},
+                                          {"grade_reasons", std::move(reasons)},
+                                          {"grade_history", std::move(grades)},
+                                          {"records", std::move(records)},
+                                          {"totals", std::move(totals)}});
+}
+
+HttpResponse SetTerritory(ServerStore& store, const HttpRequest& request,
+                          const std::string& actor) {
+  auto body = ReadObject(request, kMaxBody, {"customer", "territory", "reason"});
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const auto& o = std::get<boost::json::object>(body);
+  std::string customer, territory, reason;
+  if (auto bad = ReadText(o, "customer", true, 64, &customer)) return *bad;
+  if (!o.contains("territory")) return JsonError(400, "missing_field", "territory: required");
+  if (auto bad = ReadText(o, "territory", false, 64, &territory)) return *bad;
+  if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
+  DirectoryStore directory(store);
+  Status s = directory.SetTerritory(customer, territory, actor, reason);
+  if (!s.ok()) return StatusResponse(s);
+  return JsonResponse(
+      boost::json::object{{"ok", true}, {"customer", customer}, {"territory", territory}});
+}
+
+HttpResponse MoveByFilter(ServerStore& store, const HttpRequest& request,
+                          const std::string& actor) {
+  auto body = ReadObject(request, kMaxBody, {"filter", "to", "reason", "dry_run"});
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const auto& o = std::get<boost::json::object>(body);
+  CustomerFilter filter;
+  if (auto bad = ReadFilter(o, &filter)) return *bad;
+  std::string to, reason;
+  if (auto bad = ReadText(o, "to", true, 64, &to)) return *bad;
+  if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
+  bool dry_run = false;
+  if (const auto* d = o.if_contains("dry_run")) {
+    if (!d->is_bool()) return JsonError(400, "invalid_field", "dry_run: must be true or false");
+    dry_run = d->as_bool();
+  }
+  DirectoryStore directory(store);
+  auto moved = directory.MoveMatching(filter, to, dry_run, actor, reason);
+  if (!moved.ok()) return StatusResponse(moved.status());
+  boost::json::array customers, skipped;
+  for (const CustomerRow& c : moved->customers) customers.push_back(CustomerRowJson(c));
+  for (const std::string& s : moved->skipped) skipped.push_back(boost::json::string(s));
+  return JsonResponse(boost::json::object{{"dry_run", dry_run},
+                                          {"matched", moved->matched},
+                                          {"moved", moved->moved},
+                                          {"to", to},
+                                          {"customers", customers},
+                                          {"skipped", skipped}});
+}
+
+HttpResponse SaveTerritory(ServerStore& store, const HttpRequest& request,
+                           const std::string& actor, bool create) {
+  auto body = create ? ReadObject(request, kMaxBody, {"name", "region", "city", "rep"})
+                     : ReadObject(request, kMaxBody, {"id", "name", "region", "city", "rep"});
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const auto& o = std::get<boost::json::object>(body);
+  std::string id, name, region, city, rep;
+  if (!create) {
+    if (auto bad = ReadText(o, "id", true, 64, &id)) return *bad;
+  }
+  if (auto bad = ReadText(o, "name", create, 200, &name)) return *bad;
+  if (auto bad = ReadText(o, "region", false, 64, &region)) return *bad;
+  if (auto bad = ReadText(o, "city", false, 200, &city)) return *bad;
+  if (auto bad = ReadText(o, "rep", false, 64, &rep)) return *bad;
+  DirectoryStore directory(store);
+  auto saved = directory.SaveTerritory(id, name, region, city, rep, actor);
+  if (!saved.ok()) return StatusResponse(saved.status());
+  return JsonResponse(boost::json::object{{"ok", true}, {"id", *saved}}, create ? 201 : 200);
+}
+
+HttpResponse AddRep(ServerStore& store, const HttpRequest& request, const std::string& actor) {
+  auto body = ReadObject(request, kMaxBody,
+                         {"id", "name", "role", "regions", "phone", "email", "device"});
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const auto& o = std::get<boost::json::object>(body);
+  NewRep rep;
+  std::string device = "first device";
+  if (auto bad = ReadText(o, "id", false, 64, &rep.id)) return *bad;
+  for (char ch : rep.id) {
+    const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+                    (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
+    if (!ok) return JsonError(400, "invalid_field", "id: letters, digits, '-', '_' and '.' only");
+  }
+  if (auto bad = ReadText(o, "name", true, 200, &rep.name)) return *bad;
+  if (auto bad = ReadText(o, "role", false, 16, &rep.role)) return *bad;
+  if (rep.role.empty()) rep.role = "rep";
+  if (rep.role != "rep" && rep.role != "manager") {
+    return JsonError(400, "invalid_field", "role: must be rep or manager");
+  }
+  if (auto bad = ReadText(o, "phone", false, 64, &rep.phone)) return *bad;
+  if (auto bad = ReadText(o, "email", false, 200, &rep.email)) return *bad;
+  if (auto bad = ReadText(o, "device", false, 64, &device)) return *bad;
+  if (device.empty()) device = "first device";
+  if (const auto* r = o.if_contains("regions")) {
+    if (!r->is_array() || r->as_array().size() > 32) {
+      return JsonError(400, "invalid_field", "regions: a list of at most 32 region codes");
+    }
+    for (const auto& item : r->as_array()) {
+      if (!item.is_string() || item.as_string().empty() || item.as_string().size() > 32 ||
+          std::string_view(item.as_string()).find(',') != std::string_view::npos) {
+        return JsonError(400, "invalid_field", "regions: region codes of 1 to 32 bytes");
+      }
+      rep.regions += (rep.regions.empty() ? "" : ",") + std::string(item.as_string());
+    }
+  }
+  if (!rep.id.empty()) {
+    auto reps = store.ListReps();
+    if (!reps.ok()) return StatusResponse(reps.status());
+    for (const RepInfo& r : *reps) {
+      if (r.id == rep.id) return JsonError(409, "conflict", "id: " + rep.id + " exists already");
+    }
+  }
+  auto added = store.AddRep(rep, actor, device);
+  if (!added.ok()) return StatusResponse(added.status());
+  return JsonResponse(boost::json::object{{"id", added->first},
+                                          {"name", rep.name},
+                                          {"role", rep.role},
+                                          {"device", device},
+                                          {"token", added->second}},
+                      201);
+}
+
+HttpResponse Duplicates(ServerStore& store, const HttpRequest& request) {
+  std::string status = QueryParam(request.target, "status");
+  if (status.empty()) status = "open";
+  if (status != "open" && status != "merged" && status != "distinct" && status != "all") {
+    return JsonError(400, "invalid_field", "status: open, merged, distinct or all");
+  }
+  const auto limit = IntParam(request.target, "limit", 1, DuplicateStore::kMaxList, 100);
+  if (!limit) return BadIntParam("limit", 1, DuplicateStore::kMaxList);
+  DuplicateStore duplicates(store);
+  auto list = duplicates.List(status == "all" ? "" : status, static_cast<size_t>(*limit));
+  if (!list.ok()) return StatusResponse(list.status());
+  boost::json::array out;
+  for (const DuplicateCase& c : *list) {
+    out.push_back(boost::json::object{{"a", SideJson(c.a)},
+                                      {"b", SideJson(c.b)},
+                                      {"reason", c.reason},
+                                      {"status", c.status},
+                                      {"detected", IsoTime(c.detected_ms)}});
+  }
+  return JsonResponse(boost::json::object{{"duplicates", out}});
+}
+
+HttpResponse Merge(ServerStore& store, const HttpRequest& request, const std::string& actor) {
+  auto body = ReadObject(request, kMaxBody, {"survivor", "loser", "reason"});
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const auto& o = std::get<boost::json::object>(body);
+  std::string survivor, loser, reason;
+  if (auto bad = ReadText(o, "survivor", true, 64, &survivor)) return *bad;
+  if (auto bad = ReadText(o, "loser", true, 64, &loser)) return *bad;
+  if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
+  DuplicateStore duplicates(store);
+  auto merged = duplicates.Merge(survivor, loser, actor, reason);
+  if (!merged.ok()) return StatusResponse(merged.status());
+  boost::json::object moved;
+  for (const auto& [table, n] : merged->moved) moved[table] = n;
+  boost::json::array filled;
+  for (const std::string& f : merged->filled) filled.push_back(boost::json::string(f));
+  return JsonResponse(boost::json::object{{"ok", true},
+                                          {"survivor", merged->survivor},
+                                          {"loser", merged->loser},
+                                          {"moved", moved},
+                                          {"filled", filled},
+                                          {"survivor_rep", merged->survivor_holder},
+                                          {"loser_rep", merged->loser_holder}});
+}
+
+HttpResponse Distinct(ServerStore& store, const HttpRequest& request, const std::string& actor) {
+  auto body = ReadObject(request, kMaxBody, {"a", "b", "reason"});
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
+  const auto& o = std::get<boost::json::object>(body);
+  std::string a, b, reason;
+  if (auto bad = ReadText(o, "a", true, 64, &a)) return *bad;
+  if (auto bad = ReadText(o, "b", true, 64, &b)) return *bad;
+  if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
+  DuplicateStore duplicates(store);
+  Status s = duplicates.MarkDistinct(a, b, actor, reason);
+  if (!s.ok()) return StatusResponse(s);
+  return JsonResponse(boost::json::object{{"ok", true}, {"a", a}, {"b", b}});
+}
+
+HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, WallClock& wall) {
+  if (request.body.size() > kMaxRulesBody) {
+    return JsonError(413, "too_large", "grading rules are limited to 64 KiB");
+  }
+  auto rules = request.json != nullptr && !request.json->is_null()
+                   ? ParseGradingRules(*request.json)
+                   : ParseGradingRules(request.body);
+  if (!rules.ok()) return JsonError(400, "invalid_field", rules.status().message());
+  auto day = DayOrToday(QueryParam(request.target, "today"), wall);
+  if (!day.ok()) return JsonError(400, "invalid_field", "today: " + day.status().message());
+  GradingStore grading(store);
+  auto preview = grading.Preview(*rules, *day);
+  if (!preview.ok()) return StatusResponse(preview.status());
+  boost::json::array moves;
+  for (const auto& [cell, n] : preview->moves) {
+    moves.push_back(boost::json::object{{"from", cell.first}, {"to", cell.second}, {"customers", n}});
+  }
+  return JsonResponse(boost::json::object{{"customers", preview->customers},
+                                          {"changed", preview->changed},
+                                          {"today", FormatDay(*day)},
+                                          {"rules_version", preview->rules_version},
+                                          {"moves", moves}});
+}
+
+}  // namespace
+
+std::optional<HttpResponse> HandleConsolePagesRequest(ServerStore& store,
+                                                      const HttpRequest& request,
+                                                      const std::string& actor, WallClock& wall) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  const bool get = request.method == "GET";
+  const bool post = request.method == "POST";
+  const bool put = request.method == "PUT";
+  if (path == "/v1/admin/customers" && get) return Customers(store, request);
+  if (path == "/v1/admin/customers/archive" && get) return Archive(store, request);
+  if (path == "/v1/admin/customers/territory" && post) return SetTerritory(store, request, actor);
+  if (path == "/v1/admin/customers/move" && post) return MoveByFilter(store, request, actor);
+  if (path == "/v1/admin/territories" && (post || put)) {
+    return SaveTerritory(store, request, actor, post);
+  }
+  if (path == "/v1/admin/reps" && post) return AddRep(store, request, actor);
+  if (path == "/v1/admin/duplicates" && get) return Duplicates(store, request);
+  if (path == "/v1/admin/duplicates/merge" && post) return Merge(store, request, actor);
+  if (path == "/v1/admin/duplicates/distinct" && post) return Distinct(store, request, actor);
+  if (path == "/v1/admin/grading/preview" && post) return GradingPreview(store, request, wall);
+  return std::nullopt;
+}
+
+}  // namespace fieldbook::server

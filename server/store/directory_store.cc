@@ -1,0 +1,318 @@
+#include "store/directory_store.h"
+
+#include <boost/json.hpp>
+
+#include "fieldbook/sqlite_db.h"
+#include "store/audit_store.h"
+#include "store/duplicate_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+// The search's filters, parameters ?1..?6 (see Bind below). Live customers only.
+constexpr const char* kWhere =
+    " FROM customers c LEFT JOIN srv_scope s ON s.customer_id = c.id WHERE c.deleted = 0"
+    " AND (?1 = '' OR c.id = ?1 OR c.name LIKE ?2 ESCAPE '\\' OR c.name_latin LIKE ?2 ESCAPE '\\'"
+    " OR c.phone LIKE ?2 ESCAPE '\\')"
+    " AND (?3 = '' OR (?3 = '-' AND s.rep_id IS NULL) OR s.rep_id = ?3)"
+    " AND (?4 = '' OR (?4 = '-' AND coalesce(c.territory_id, '') = '') OR c.territory_id = ?4)"
+    " AND (?5 = '' OR (?5 = '-' AND coalesce(c.grade_tier, '') = '') OR c.grade_tier = ?5)"
+    " AND (?6 = '' OR c.city = ?6)";
+
+std::string LikePattern(const std::string& text) {
+  std::string out = "%";
+  for (char ch : text) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + "%";
+}
+
+void BindFilter(Statement& stmt, const CustomerFilter& f) {
+  stmt.Bind(1, f.text)
+      .Bind(2, LikePattern(f.text))
+      .Bind(3, f.rep)
+      .Bind(4, f.territory)
+      .Bind(5, f.tier)
+      .Bind(6, f.city);
+}
+
+// The column that orders a table's records newest first in an archive.
+std::string NewestFirst(const std::string& table) {
+  if (table == "visits") return "check_in DESC, id DESC";
+  if (table == "orders") return "order_date DESC, id DESC";
+  if (table == "tasks") return "due_date DESC, id DESC";
+  if (table == "feedback") return "created_at DESC, id DESC";
+  return "id";
+}
+
+// A row read by "SELECT id, <Columns(table)>": its id first, then the replicated columns.
+Record ReadRecord(const TableInfo& table, Statement& stmt) {
+  Record r;
+  r.emplace_back("id", stmt.Get(0));
+  for (size_t i = 0; i < table.columns.size(); ++i) {
+    r.emplace_back(table.columns[i], stmt.Get(static_cast<int>(i + 1)));
+  }
+  return r;
+}
+
+std::string Columns(const TableInfo& table) {
+  std::string out = "id";
+  for (const std::string& c : table.columns) out += ", \"" + c + "\"";
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& filter,
+                                                        size_t offset, size_t limit,
+                                                        int64_t* total) {
+  Db& db = store_.hub().db();
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+  if (total != nullptr) {
+    FB_ASSIGN_OR_RETURN(Statement * count, db.Prepare(std::string("SELECT count(*)") + kWhere));
+    BindFilter(*count, filter);
+    FB_ASSIGN_OR_RETURN(bool row, count->Step());
+    *total = row ? count->Int(0) : 0;
+    count->Reset();
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * list,
+      db.Prepare(std::string("SELECT c.id, coalesce(c.name, ''), coalesce(c.city, ''), "
+                             "coalesce(c.phone, ''), coalesce(c.owner_rep_id, ''), "
+                             "coalesce(s.rep_id, ''), coalesce(c.territory_id, ''), "
+                             "coalesce(c.grade_tier, ''), coalesce(c.grade_lifecycle, ''), "
+                             "coalesce(c.created_at, ''), EXISTS (SELECT 1 FROM srv_pool p "
+                             "WHERE p.customer_id = c.id)") +
+                 kWhere + " ORDER BY c.name, c.id LIMIT ?7 OFFSET ?8"));
+  BindFilter(*list, filter);
+  list->Bind(7, static_cast<int64_t>(limit)).Bind(8, static_cast<int64_t>(offset));
+  std::vector<CustomerRow> rows;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, list->Step());
+    if (!row) break;
+    CustomerRow c;
+    c.id = list->Text(0);
+    c.name = list->Text(1);
+    c.city = list->Text(2);
+    c.phone = list->Text(3);
+    c.owner_rep = list->Text(4);
+    c.holder = list->Text(5);
+    c.territory = list->Text(6);
+    c.tier = list->Text(7);
+    c.lifecycle = list->Text(8);
+    c.created_at = list->Text(9);
+    c.pooled = list->Int(10) != 0;
+    rows.push_back(std::move(c));
+  }
+  list->Reset();
+  return rows;
+}
+
+Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) {
+  Hub& hub = store_.hub();
+  Db& db = hub.db();
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+  const TableInfo& customers = *hub.catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
+  if (!values) return Status::NotFound("no customer " + customer_id);
+  CustomerArchive a;
+  a.customer.emplace_back("id", Value(customer_id));
+  for (size_t i = 0; i < customers.columns.size(); ++i) {
+    a.customer.emplace_back(customers.columns[i], (*values)[i]);
+  }
+  FB_ASSIGN_OR_RETURN(Statement * holder,
+                      db.Prepare("SELECT (SELECT rep_id FROM srv_scope WHERE customer_id = ?1 "
+                                 "LIMIT 1), EXISTS (SELECT 1 FROM srv_pool WHERE customer_id = ?1)"));
+  holder->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool got, holder->Step());
+  if (got) {
+    a.holder = holder->IsNull(0) ? "" : holder->Text(0);
+    a.pooled = holder->Int(1) != 0;
+  }
+  holder->Reset();
+  for (const std::string& name : DuplicateStore::RecordTables()) {
+    const TableInfo& table = *hub.catalog().Find(name);
+    // Identifiers from the catalog only; the customer is bound.
+    FB_ASSIGN_OR_RETURN(Statement * rows,
+                        db.Prepare("SELECT " + Columns(table) + " FROM \"" + name +
+                                   "\" WHERE customer_id = ? ORDER BY " + NewestFirst(name) +
+                                   " LIMIT " + std::to_string(kMaxRecords)));
+    rows->Bind(1, customer_id);
+    std::vector<Record>& out = a.records[name];
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, rows->Step());
+      if (!row) break;
+      out.push_back(ReadRecord(table, *rows));
+    }
+    rows->Reset();
+    FB_ASSIGN_OR_RETURN(Statement * count,
+                        db.Prepare("SELECT count(*) FROM \"" + name + "\" WHERE customer_id = ?"));
+    count->Bind(1, customer_id);
+    FB_ASSIGN_OR_RETURN(bool row, count->Step());
+    a.totals[name] = row ? count->Int(0) : 0;
+    count->Reset();
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * grades,
+      db.Prepare("SELECT h.run_id, r.today, coalesce(h.tier, ''), coalesce(h.recency, 0), "
+                 "coalesce(h.frequency, 0), coalesce(h.monetary, 0), coalesce(h.ticket_class, ''), "
+                 "coalesce(h.lifecycle, ''), coalesce(h.churn_risk, 0) FROM srv_grade_history h "
+                 "JOIN srv_grade_runs r ON r.id = h.run_id WHERE h.customer_id = ? "
+                 "ORDER BY h.run_id"));
+  grades->Bind(1, customer_id);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, grades->Step());
+    if (!row) break;
+    a.grades.push_back(GradePoint{grades->Int(0), grades->Text(1), grades->Text(2),
+                                  grades->Text(6), grades->Text(7), grades->Int(3),
+                                  grades->Int(4), grades->Int(5), grades->Real(8)});
+  }
+  grades->Reset();
+  return a;
+}
+
+Status DirectoryStore::SetTerritory(const std::string& customer_id, const std::string& territory,
+                                    const std::string& actor, const std::string& reason) {
+  Hub& hub = store_.hub();
+  Db& db = hub.db();
+  const TableInfo& customers = *hub.catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
+  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!territory.empty()) {
+    FB_ASSIGN_OR_RETURN(Statement * known,
+                        db.Prepare("SELECT 1 FROM territories WHERE id = ? AND deleted = 0"));
+    known->Bind(1, territory);
+    FB_ASSIGN_OR_RETURN(bool found, known->Step());
+    known->Reset();
+    if (!found) return Status::NotFound("no territory " + territory);
+  }
+  const Value& old = (*values)[static_cast<size_t>(customers.ColumnIndex("territory_id"))];
+  const std::string before = std::holds_alternative<std::string>(old) ? std::get<std::string>(old)
+                                                                       : std::string();
+  FB_ASSIGN_OR_RETURN(
+      PushResult written,
+      store_.Write({RowWrite{"customers",
+                             customer_id,
+                             {{"territory_id", territory.empty() ? Value() : Value(territory)}}}},
+                   /*move_fact_customers=*/false, "territory set to " + territory + " by " + actor));
+  if (!written.rejections.empty()) return Status::Internal(written.rejections.front().reason);
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "customer.territory";
+  audit.customer_id = customer_id;
+  auto or_null = [](const std::string& s) {
+    return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
+  };
+  audit.before = {{"territory", or_null(before)}};
+  audit.after = {{"territory", or_null(territory)}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  return txn->Commit();
+}
+
+Result<BulkMove> DirectoryStore::MoveMatching(const CustomerFilter& filter, const std::string& to,
+                                              bool dry_run, const std::string& actor,
+                                              const std::string& reason) {
+  if (filter.text.empty() && filter.rep.empty() && filter.territory.empty() &&
+      filter.tier.empty() && filter.city.empty()) {
+    return Status::InvalidArgument("filter: name at least one of text, rep, territory, tier, city");
+  }
+  FB_ASSIGN_OR_RETURN(std::vector<RepInfo> reps, store_.ListReps());
+  bool is_rep = false;
+  for (const RepInfo& r : reps) is_rep |= r.id == to && r.role == "rep" && r.active;
+  if (!is_rep) return Status::NotFound("to: no active rep " + to);
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
+  int64_t total = 0;
+  FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, Search(filter, 0, kMaxBulk + 1, &total));
+  if (rows.size() > kMaxBulk) {
+    return Status::ResourceExhausted("filter: " + std::to_string(total) +
+                                     " customers match; move at most " + std::to_string(kMaxBulk) +
+                                     " at a time (narrow the filter)");
+  }
+  BulkMove out;
+  out.matched = static_cast<int64_t>(rows.size());
+  for (const CustomerRow& c : rows) {
+    if (c.pooled) {
+      out.skipped.push_back(c.id + ": in the public pool");
+      continue;
+    }
+    if (c.holder == to) {
+      out.skipped.push_back(c.id + ": held by " + to + " already");
+      continue;
+    }
+    if (!dry_run) {
+      FB_RETURN_IF_ERROR(store_.ReassignCustomer(c.id, to, actor, reason));
+      ++out.moved;
+    }
+  }
+  constexpr size_t kShown = 100;
+  if (rows.size() > kShown) rows.resize(kShown);
+  out.customers = std::move(rows);
+  if (dry_run) return out;
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return out;
+}
+
+Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const std::string& name,
+                                                  const std::string& region,
+                                                  const std::string& city, const std::string& rep,
+                                                  const std::string& actor) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  std::string territory = id;
+  if (territory.empty()) {
+    if (name.empty()) return Status::InvalidArgument("name: a new territory needs a name");
+    FB_ASSIGN_OR_RETURN(territory, store_.AddTerritory(name, region, city));
+    AuditEntry audit;
+    audit.actor = actor;
+    audit.action = "territory.add";
+    audit.subject = territory;
+    audit.after = {{"name", name}, {"region", region}, {"city", city}};
+    FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  } else {
+    FB_ASSIGN_OR_RETURN(Statement * old,
+                        db.Prepare("SELECT coalesce(name, ''), coalesce(region, ''), "
+                                   "coalesce(city, '') FROM territories WHERE id = ? AND "
+                                   "deleted = 0"));
+    old->Bind(1, territory);
+    FB_ASSIGN_OR_RETURN(bool found, old->Step());
+    if (!found) {
+      old->Reset();
+      return Status::NotFound("no territory " + territory);
+    }
+    boost::json::object before{{"name", old->Text(0)}, {"region", old->Text(1)},
+                               {"city", old->Text(2)}};
+    old->Reset();
+    RowWrite write{"territories", territory, {}};
+    boost::json::object after;
+    for (const auto& [column, value] :
+         {std::pair{"name", name}, std::pair{"region", region}, std::pair{"city", city}}) {
+      if (value.empty()) continue;
+      write.columns.emplace_back(column, Value(value));
+      after[column] = value;
+    }
+    if (!write.columns.empty()) {
+      FB_ASSIGN_OR_RETURN(PushResult written, store_.Write({write}, false, ""));
+      if (!written.rejections.empty()) {
+        return Status::InvalidArgument(written.rejections.front().reason);
+      }
+      AuditEntry audit;
+      audit.actor = actor;
+      audit.action = "territory.edit";
+      audit.subject = territory;
+      audit.before = std::move(before);
+      audit.after = std::move(after);
+      FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+    }
+  }
+  if (!rep.empty()) FB_RETURN_IF_ERROR(store_.AssignTerritory(territory, rep, actor));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return territory;
+}
+
+}  // namespace fieldbook::server

@@ -1,0 +1,253 @@
+#include "store/duplicate_store.h"
+
+#include <boost/json.hpp>
+
+#include "fieldbook/duplicate_detector.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/audit_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+// Customer columns a rep fills in; a merged survivor takes the loser's value where its own is empty.
+constexpr const char* kFillable[] = {"name_latin", "customer_type",   "relationship", "purchase_stage",
+                                     "region_class", "address",       "city",         "province",
+                                     "country",    "lat",             "lon",          "phone",
+                                     "primary_contact", "birthday",   "tags",         "notes"};
+
+bool Empty(const Value& v) {
+  if (IsNull(v)) return true;
+  const auto* s = std::get_if<std::string>(&v);
+  return s != nullptr && s->empty();
+}
+
+}  // namespace
+
+const std::vector<std::string>& DuplicateStore::RecordTables() {
+  static const std::vector<std::string> tables = {"contacts", "tasks",       "visits",
+                                                  "orders",   "order_lines", "feedback"};
+  return tables;
+}
+
+Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
+  Db& db = store_.hub().db();
+  DuplicateSide side;
+  side.id = id;
+  FB_ASSIGN_OR_RETURN(
+      Statement * c,
+      db.Prepare("SELECT coalesce(name, ''), coalesce(city, ''), coalesce(phone, ''), "
+                 "coalesce(address, ''), coalesce(owner_rep_id, ''), coalesce(grade_tier, ''), "
+                 "coalesce(created_at, ''), deleted FROM customers WHERE id = ?"));
+  c->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, c->Step());
+  if (!found) {
+    c->Reset();
+    return Status::NotFound("no customer " + id);
+  }
+  side.name = c->Text(0);
+  side.city = c->Text(1);
+  side.phone = c->Text(2);
+  side.address = c->Text(3);
+  side.owner_rep = c->Text(4);
+  side.tier = c->Text(5);
+  side.created_at = c->Text(6);
+  side.deleted = c->Int(7) != 0;
+  c->Reset();
+  FB_ASSIGN_OR_RETURN(Statement * h,
+                      db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? LIMIT 1"));
+  h->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool held, h->Step());
+  if (held) side.holder = h->Text(0);
+  h->Reset();
+  for (const std::string& table : RecordTables()) {
+    // Table names come from the fixed list above, never from a request.
+    const std::string live =
+        store_.hub().catalog().Find(table)->ColumnIndex("deleted") >= 0 ? " AND deleted = 0" : "";
+    FB_ASSIGN_OR_RETURN(Statement * n, db.Prepare("SELECT count(*) FROM \"" + table +
+                                                  "\" WHERE customer_id = ?" + live));
+    n->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool row, n->Step());
+    side.records[table] = row ? n->Int(0) : 0;
+    n->Reset();
+  }
+  return side;
+}
+
+Result<std::vector<DuplicateCase>> DuplicateStore::List(const std::string& status, size_t limit) {
+  Db& db = store_.hub().db();
+  ReadSnapshot snapshot(db);
+  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(
+      Statement * list,
+      db.Prepare("SELECT p.customer_a, p.customer_b, p.reason, p.status, p.detected_ms "
+                 "FROM fb_possible_duplicates p WHERE (?1 = '' OR p.status = ?1) AND (p.status <> "
+                 "'open' OR (EXISTS (SELECT 1 FROM customers a WHERE a.id = p.customer_a AND "
+                 "a.deleted = 0) AND EXISTS (SELECT 1 FROM customers b WHERE b.id = p.customer_b "
+                 "AND b.deleted = 0))) ORDER BY p.detected_ms DESC, p.customer_a, p.customer_b "
+                 "LIMIT ?2"));
+  list->Bind(1, status).Bind(2, static_cast<int64_t>(limit));
+  std::vector<DuplicateCase> cases;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, list->Step());
+    if (!row) break;
+    DuplicateCase c;
+    c.a.id = list->Text(0);
+    c.b.id = list->Text(1);
+    c.reason = list->Text(2);
+    c.status = list->Text(3);
+    c.detected_ms = list->Int(4);
+    cases.push_back(std::move(c));
+  }
+  list->Reset();
+  for (DuplicateCase& c : cases) {
+    auto a = Side(c.a.id);
+    auto b = Side(c.b.id);
+    // A customer purged since the pair was flagged keeps its id only.
+    if (a.ok()) c.a = std::move(*a);
+    if (b.ok()) c.b = std::move(*b);
+  }
+  return cases;
+}
+
+Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std::string& loser,
+                                          const std::string& actor, const std::string& reason) {
+  if (survivor == loser) {
+    return Status::InvalidArgument("a customer cannot be merged into itself");
+  }
+  Db& db = store_.hub().db();
+  Hub& hub = store_.hub();
+  const TableInfo& customers = *hub.catalog().Find("customers");
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto keep, hub.ReadValues(customers, survivor));
+  FB_ASSIGN_OR_RETURN(auto drop, hub.ReadValues(customers, loser));
+  if (!keep) return Status::NotFound("no customer " + survivor);
+  if (!drop) return Status::NotFound("no customer " + loser);
+  const int deleted = customers.ColumnIndex("deleted");
+  for (const auto& [id, values] : {std::pair{survivor, &*keep}, std::pair{loser, &*drop}}) {
+    if (std::get_if<int64_t>(&(*values)[deleted]) != nullptr &&
+        std::get<int64_t>((*values)[deleted]) != 0) {
+      return Status::Conflict("customer " + id + " is deleted already");
+    }
+  }
+  FB_ASSIGN_OR_RETURN(Statement * pooled,
+                      db.Prepare("SELECT customer_id FROM srv_pool WHERE customer_id IN (?, ?)"));
+  pooled->Bind(1, survivor).Bind(2, loser);
+  FB_ASSIGN_OR_RETURN(bool in_pool, pooled->Step());
+  const std::string pooled_id = in_pool ? pooled->Text(0) : "";
+  pooled->Reset();
+  if (in_pool) {
+    return Status::Conflict("customer " + pooled_id +
+                            " is in the public pool: assign it to a rep before merging");
+  }
+
+  MergeReport report;
+  report.survivor = survivor;
+  report.loser = loser;
+  FB_ASSIGN_OR_RETURN(DuplicateSide before_keep, Side(survivor));
+  FB_ASSIGN_OR_RETURN(DuplicateSide before_drop, Side(loser));
+  report.survivor_holder = before_keep.holder;
+  report.loser_holder = before_drop.holder;
+
+  // 1. Every record of the loser, tombstones included, to the survivor.
+  std::vector<RowWrite> rows;
+  for (const std::string& table : RecordTables()) {
+    FB_ASSIGN_OR_RETURN(Statement * ids, db.Prepare("SELECT id FROM \"" + table +
+                                                    "\" WHERE customer_id = ? ORDER BY id"));
+    ids->Bind(1, loser);
+    int64_t n = 0;
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, ids->Step());
+      if (!row) break;
+      rows.push_back(RowWrite{table, ids->Text(0), {{"customer_id", Value(survivor)}}});
+      ++n;
+    }
+    ids->Reset();
+    report.moved[table] = n;
+  }
+  // 2. The survivor's empty fields take the loser's values.
+  RowWrite fill{"customers", survivor, {}};
+  for (const char* column : kFillable) {
+    const int i = customers.ColumnIndex(column);
+    if (i < 0) continue;
+    const Value& mine = (*keep)[static_cast<size_t>(i)];
+    const Value& theirs = (*drop)[static_cast<size_t>(i)];
+    if (Empty(mine) && !Empty(theirs)) {
+      fill.columns.emplace_back(column, theirs);
+      report.filled.emplace_back(column);
+    }
+  }
+  if (!fill.columns.empty()) rows.push_back(std::move(fill));
+  // 3. The loser: a tombstone held by nobody (its holders' devices purge it).
+  rows.push_back(RowWrite{"customers",
+                          loser,
+                          {{"deleted", Value(int64_t{1})},
+                           {"owner_rep_id", Value()},
+                           {"territory_id", Value()}}});
+  FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(rows, /*move_fact_customers=*/true,
+                                                       "merged into " + survivor + " by " + actor));
+  if (!written.rejections.empty()) {
+    const auto& r = written.rejections.front();
+    return Status::Internal("merging " + loser + " into " + survivor + ": " + r.table + " " +
+                            r.row_id + " was refused: " + r.reason);
+  }
+
+  // 4. The pair is merged; other open pairs of the loser are moot; the survivor is checked again.
+  FB_ASSIGN_OR_RETURN(
+      Statement * settle,
+      db.Prepare("UPDATE fb_possible_duplicates SET status = 'merged' WHERE status = 'open' AND "
+                 "(customer_a = ?1 OR customer_b = ?1)"));
+  settle->Bind(1, loser);
+  FB_RETURN_IF_ERROR(settle->Run());
+  FB_RETURN_IF_ERROR(
+      FlagPossibleDuplicates(db, survivor, static_cast<uint64_t>(store_.wall().NowMs())).status());
+
+  boost::json::object moved;
+  for (const auto& [table, n] : report.moved) moved[table] = n;
+  boost::json::array filled;
+  for (const std::string& f : report.filled) filled.push_back(boost::json::string(f));
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "customer.merge";
+  audit.customer_id = survivor;
+  audit.subject = loser;
+  audit.before = {{"survivor", survivor},
+                  {"loser", loser},
+                  {"loser_name", before_drop.name},
+                  {"loser_holder", before_drop.holder},
+                  {"survivor_holder", before_keep.holder}};
+  audit.after = {{"moved", moved}, {"filled", filled}, {"loser", "deleted"}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return report;
+}
+
+Status DuplicateStore::MarkDistinct(const std::string& a, const std::string& b,
+                                    const std::string& actor, const std::string& reason) {
+  const std::string first = a < b ? a : b;
+  const std::string second = a < b ? b : a;
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(Statement * mark,
+                      db.Prepare("UPDATE fb_possible_duplicates SET status = 'distinct' WHERE "
+                                 "customer_a = ? AND customer_b = ?"));
+  mark->Bind(1, first).Bind(2, second);
+  FB_RETURN_IF_ERROR(mark->Run());
+  if (db.LastChanges() == 0) {
+    return Status::NotFound("customers " + first + " and " + second +
+                            " were not flagged as possible duplicates");
+  }
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "customer.distinct";
+  audit.customer_id = first;
+  audit.subject = second;
+  audit.before = {{"status", "open"}};
+  audit.after = {{"status", "distinct"}};
+  audit.reason = reason;
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  return txn->Commit();
+}
+
+}  // namespace fieldbook::server
