@@ -197,8 +197,10 @@ describe('the manager\'s console', () => {
     await page.setViewportSize({ width: 768, height: 1024 });
     await login(page, srv.url);
     for (const [link, name] of [['Dashboard', 'dashboard-768'], ['Territories & reps', 'territories-768'],
-      ['Night', 'night-768']]) {
-      await page.getByRole('link', { name: link }).click();
+      ['Night', 'night-768'], ['Customers', 'customers-768'], ['Review', 'review-page-768'],
+      ['Assignment', 'assignment-768'], ['Grading', 'grading-768'], ['Public pool', 'pool-empty-768'],
+      ['Import', 'import-768']]) {
+      await page.getByRole('link', { name: link, exact: true }).click();
       await page.getByRole('heading', { name: link, level: 1 }).waitFor();
       await page.waitForTimeout(200);
       // Nothing spills sideways out of the page.

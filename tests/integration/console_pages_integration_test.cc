@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include "integration/console_client.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
+#include "support/temp_dir.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -29,11 +31,28 @@ bool Has(const std::string& s, const std::string& part) {
 
 class ConsolePagesTest : public CliFixture {
  protected:
-  void SetUp() override {
-    CommandResult seeded = RunServerCommand(
-        {"seed-demo", "--db", db_, "--customers", "240", "--today", "2026-11-30", "--json"});
+  // seed-demo's 240 garages are made once for the suite (a minute under the sanitizers); each
+  // test works on its own copy of that database.
+  static void SetUpTestSuite() {
+    seeded_dir_ = new TempDir();
+    CommandResult seeded =
+        RunServerCommand({"seed-demo", "--db", seeded_dir_->File("seed.db"), "--customers", "240",
+                          "--today", "2026-11-30", "--json"});
     ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
-    boost::json::value demo = ParseJson(seeded.out);
+    seeded_json_ = new std::string(seeded.out);
+  }
+  static void TearDownTestSuite() {
+    delete seeded_dir_;
+    delete seeded_json_;
+    seeded_dir_ = nullptr;
+    seeded_json_ = nullptr;
+  }
+  void SetUp() override {
+    ASSERT_NE(seeded_json_, nullptr);
+    std::filesystem::copy_file(seeded_dir_->File("seed.db"), db_);
+    std::filesystem::permissions(db_, std::filesystem::perms::owner_read |
+                                          std::filesystem::perms::owner_write);
+    boost::json::value demo = ParseJson(*seeded_json_);
     for (const auto& r : JsonArr(demo, "reps")) tokens_[JsonStr(r, "id")] = JsonStr(r, "token");
     manager_ = AddRep("mgr", "Zhou Min", "manager");
     CommandResult passwd = RunCommandWithInput(
@@ -51,7 +70,12 @@ class ConsolePagesTest : public CliFixture {
   }
   std::map<std::string, std::string> tokens_;
   std::string manager_;
+  static TempDir* seeded_dir_;
+  static std::string* seeded_json_;
 };
+
+TempDir* ConsolePagesTest::seeded_dir_ = nullptr;
+std::string* ConsolePagesTest::seeded_json_ = nullptr;
 
 // Every state-changing route of the pages: refused without the session's CSRF token (nothing
 // changes), refused for a rep's token, and refused once the session has expired.

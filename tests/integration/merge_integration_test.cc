@@ -105,6 +105,8 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
   auto b = OpenReplica("b");
   ASSERT_TRUE(a && b);
   // 200 garages each (1,400 rows), so the merge's rows travel among many pages of 50.
+  ASSERT_TRUE(Exec(a->db(), "BEGIN").ok());
+  ASSERT_TRUE(Exec(b->db(), "BEGIN").ok());
   for (int i = 0; i < 200; ++i) {
     ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "a" + std::to_string(i), "A 修理厂 " + std::to_string(i),
                                       "", "rep-a", 2));
@@ -114,6 +116,8 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
   // The same garage, met by both reps offline: same phone, spelled differently.
   ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "dup-a", "鑫达汽修厂", "13800138000", "rep-a", 40));
   ASSERT_NO_FATAL_FAILURE(AddGarage(*b, "dup-b", "鑫达汽修", "+86 138-0013-8000", "rep-b", 31));
+  ASSERT_TRUE(Exec(a->db(), "COMMIT").ok());
+  ASSERT_TRUE(Exec(b->db(), "COMMIT").ok());
   ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
   ASSERT_NO_FATAL_FAILURE(SyncAll(*b, token_b_));
 
@@ -194,6 +198,7 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
 TEST_F(MergeTest, OneRepsDuplicateFoldsIntoTheSurvivorOnItsDevice) {
   auto a = OpenReplica("a");
   ASSERT_TRUE(a);
+  ASSERT_TRUE(Exec(a->db(), "BEGIN").ok());
   for (int i = 0; i < 150; ++i) {
     ASSERT_NO_FATAL_FAILURE(
         AddGarage(*a, "a" + std::to_string(i), "修理厂 " + std::to_string(i), "", "rep-a", 2));
@@ -201,6 +206,7 @@ TEST_F(MergeTest, OneRepsDuplicateFoldsIntoTheSurvivorOnItsDevice) {
   // Same name and city, no phone: flagged by name.
   ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "x1", "顺风 汽修", "", "rep-a", 12));
   ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "x2", "顺风汽修", "", "rep-a", 7));
+  ASSERT_TRUE(Exec(a->db(), "COMMIT").ok());
   ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
   auto flagged = Get("/v1/admin/duplicates", manager_);
   ASSERT_TRUE(flagged.ok());

@@ -29,6 +29,7 @@ addStrings({
     bulkMoved: 'Moved {n} customers to {r}. Their devices follow at their next sync.',
     bulkNeedFilter: 'Fill in at least one filter.',
     anyone: 'anyone',
+    bulkReason: 'Why they move (optional, for the audit log)',
   },
   zh: {
     terrEditTitle: '新建或编辑片区',
@@ -51,6 +52,7 @@ addStrings({
     bulkMoved: '已把 {n} 个客户转给 {r}，其设备将在下次同步时更新。',
     bulkNeedFilter: '请至少填写一个条件。',
     anyone: '任何人',
+    bulkReason: '转移原因（可选，记入审计日志）',
   },
 });
 
@@ -221,7 +223,7 @@ export async function renderTerritories(body, notice) {
   },
   h('h2', { id: 'h-bulk' }, t('bulkTitle')), h('p', {}, t('bulkHelp')),
   h('div', { class: 'form-grid' }, field(t('bulkFromRep'), bRep), field(t('territory'), bTerritory),
-    field(t('bulkTier'), bTier), field(t('bulkCity'), bCity), field(t('toRep'), bTo), field(t('reason'), bReason)),
+    field(t('bulkTier'), bTier), field(t('bulkCity'), bCity), field(t('toRep'), bTo), field(t('bulkReason'), bReason)),
   h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('bulkCheck')), bMove), bResult);
 
   const repName = Object.fromEntries(reps.map((r) => [r.id, r.name || r.id]));
