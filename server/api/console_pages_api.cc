@@ -89,23 +89,27 @@ boost::json::object RecordJson(const Record& r) {
 }
 
 boost::json::object CustomerRowJson(const CustomerRow& c) {
-  return boost::json::object{{"id", c.id},          {"name", c.name},
-                             {"city", c.city},      {"phone", c.phone},
-                             {"owner", c.owner_rep}, {"rep", c.holder},
-                             {"territory", c.territory}, {"tier", c.tier},
-                             {"lifecycle", c.lifecycle}, {"created_at", c.created_at},
+  return boost::json::object{{"id", c.id},
+                             {"name", c.name},
+                             {"city", c.city},
+                             {"phone", c.phone},
+                             {"owner", c.owner_rep},
+                             {"rep", c.holder},
+                             {"territory", c.territory},
+                             {"tier", c.tier},
+                             {"lifecycle", c.lifecycle},
+                             {"created_at", c.created_at},
                              {"pooled", c.pooled}};
 }
 
 boost::json::object SideJson(const DuplicateSide& s) {
   boost::json::object records;
   for (const auto& [table, n] : s.records) records[table] = n;
-  return boost::json::object{{"id", s.id},          {"name", s.name},
-                             {"city", s.city},      {"phone", s.phone},
-                             {"address", s.address}, {"owner", s.owner_rep},
-                             {"rep", s.holder},     {"tier", s.tier},
-                             {"created_at", s.created_at}, {"deleted", s.deleted},
-                             {"records", records}};
+  return boost::json::object{
+      {"id", s.id},           {"name", s.name},       {"city", s.city},
+      {"phone", s.phone},     {"address", s.address}, {"owner", s.owner_rep},
+      {"rep", s.holder},      {"tier", s.tier},       {"created_at", s.created_at},
+      {"deleted", s.deleted}, {"records", records}};
 }
 
 // The filter object of a bulk move ({"text","rep","territory","tier","city"}).
@@ -116,15 +120,14 @@ std::optional<HttpResponse> ReadFilter(const boost::json::object& body, Customer
   }
   const boost::json::object& o = v->as_object();
   for (const auto& kv : o) {
-    if (kv.key() != "text" && kv.key() != "rep" && kv.key() != "territory" &&
-        kv.key() != "tier" && kv.key() != "city") {
+    if (kv.key() != "text" && kv.key() != "rep" && kv.key() != "territory" && kv.key() != "tier" &&
+        kv.key() != "city") {
       return JsonError(400, "invalid_field", "filter." + std::string(kv.key()) + ": unknown field");
     }
   }
-  for (const auto& [name, out] :
-       {std::pair{"text", &f->text}, std::pair{"rep", &f->rep},
-        std::pair{"territory", &f->territory}, std::pair{"tier", &f->tier},
-        std::pair{"city", &f->city}}) {
+  for (const auto& [name, out] : {std::pair{"text", &f->text}, std::pair{"rep", &f->rep},
+                                  std::pair{"territory", &f->territory},
+                                  std::pair{"tier", &f->tier}, std::pair{"city", &f->city}}) {
     if (auto bad = ReadText(o, name, false, 200, out)) return bad;
   }
   return std::nullopt;
@@ -146,14 +149,14 @@ HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
   const auto offset = IntParam(request.target, "offset", 0, 1000000, 0);
   if (!offset) return BadIntParam("offset", 0, 1000000);
   CustomerFilter filter = FilterFromQuery(request.target);
-  for (const std::string* s : {&filter.text, &filter.rep, &filter.territory, &filter.tier,
-                               &filter.city}) {
+  for (const std::string* s :
+       {&filter.text, &filter.rep, &filter.territory, &filter.tier, &filter.city}) {
     if (s->size() > 200) return JsonError(400, "invalid_field", "a filter is at most 200 bytes");
   }
   int64_t total = 0;
   DirectoryStore directory(store);
-  auto rows = directory.Search(filter, static_cast<size_t>(*offset), static_cast<size_t>(*limit),
-                               &total);
+  auto rows =
+      directory.Search(filter, static_cast<size_t>(*offset), static_cast<size_t>(*limit), &total);
   if (!rows.ok()) return StatusResponse(rows.status());
   boost::json::array out;
   for (const CustomerRow& c : *rows) out.push_back(CustomerRowJson(c));
@@ -249,8 +252,8 @@ HttpResponse MoveByFilter(ServerStore& store, const HttpRequest& request,
                                           {"skipped", skipped}});
 }
 
-HttpResponse SaveTerritory(ServerStore& store, const HttpRequest& request,
-                           const std::string& actor, bool create) {
+HttpResponse SaveTerritory(ServerStore& store, const HttpRequest& request, const std::string& actor,
+                           bool create) {
   auto body = create ? ReadObject(request, kMaxBody, {"name", "region", "city", "rep"})
                      : ReadObject(request, kMaxBody, {"id", "name", "region", "city", "rep"});
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
@@ -270,8 +273,8 @@ HttpResponse SaveTerritory(ServerStore& store, const HttpRequest& request,
 }
 
 HttpResponse AddRep(ServerStore& store, const HttpRequest& request, const std::string& actor) {
-  auto body = ReadObject(request, kMaxBody,
-                         {"id", "name", "role", "regions", "phone", "email", "device"});
+  auto body =
+      ReadObject(request, kMaxBody, {"id", "name", "role", "regions", "phone", "email", "device"});
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const auto& o = std::get<boost::json::object>(body);
   NewRep rep;
@@ -396,7 +399,8 @@ HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, Wall
   if (!preview.ok()) return StatusResponse(preview.status());
   boost::json::array moves;
   for (const auto& [cell, n] : preview->moves) {
-    moves.push_back(boost::json::object{{"from", cell.first}, {"to", cell.second}, {"customers", n}});
+    moves.push_back(
+        boost::json::object{{"from", cell.first}, {"to", cell.second}, {"customers", n}});
   }
   return JsonResponse(boost::json::object{{"customers", preview->customers},
                                           {"changed", preview->changed},

@@ -65,9 +65,8 @@ std::string Columns(const TableInfo& table) {
 
 }  // namespace
 
-Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& filter,
-                                                        size_t offset, size_t limit,
-                                                        int64_t* total) {
+Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& filter, size_t offset,
+                                                        size_t limit, int64_t* total) {
   Db& db = store_.hub().db();
   ReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
@@ -124,9 +123,10 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
   for (size_t i = 0; i < customers.columns.size(); ++i) {
     a.customer.emplace_back(customers.columns[i], (*values)[i]);
   }
-  FB_ASSIGN_OR_RETURN(Statement * holder,
-                      db.Prepare("SELECT (SELECT rep_id FROM srv_scope WHERE customer_id = ?1 "
-                                 "LIMIT 1), EXISTS (SELECT 1 FROM srv_pool WHERE customer_id = ?1)"));
+  FB_ASSIGN_OR_RETURN(
+      Statement * holder,
+      db.Prepare("SELECT (SELECT rep_id FROM srv_scope WHERE customer_id = ?1 "
+                 "LIMIT 1), EXISTS (SELECT 1 FROM srv_pool WHERE customer_id = ?1)"));
   holder->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(bool got, holder->Step());
   if (got) {
@@ -167,9 +167,9 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, grades->Step());
     if (!row) break;
-    a.grades.push_back(GradePoint{grades->Int(0), grades->Text(1), grades->Text(2),
-                                  grades->Text(6), grades->Text(7), grades->Int(3),
-                                  grades->Int(4), grades->Int(5), grades->Real(8)});
+    a.grades.push_back(GradePoint{grades->Int(0), grades->Text(1), grades->Text(2), grades->Text(6),
+                                  grades->Text(7), grades->Int(3), grades->Int(4), grades->Int(5),
+                                  grades->Real(8)});
   }
   grades->Reset();
   return a;
@@ -192,14 +192,15 @@ Status DirectoryStore::SetTerritory(const std::string& customer_id, const std::s
     if (!found) return Status::NotFound("no territory " + territory);
   }
   const Value& old = (*values)[static_cast<size_t>(customers.ColumnIndex("territory_id"))];
-  const std::string before = std::holds_alternative<std::string>(old) ? std::get<std::string>(old)
-                                                                       : std::string();
+  const std::string before =
+      std::holds_alternative<std::string>(old) ? std::get<std::string>(old) : std::string();
   FB_ASSIGN_OR_RETURN(
       PushResult written,
       store_.Write({RowWrite{"customers",
                              customer_id,
                              {{"territory_id", territory.empty() ? Value() : Value(territory)}}}},
-                   /*move_fact_customers=*/false, "territory set to " + territory + " by " + actor));
+                   /*move_fact_customers=*/false,
+                   "territory set to " + territory + " by " + actor));
   if (!written.rejections.empty()) return Status::Internal(written.rejections.front().reason);
   AuditEntry audit;
   audit.actor = actor;
@@ -285,8 +286,8 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
       old->Reset();
       return Status::NotFound("no territory " + territory);
     }
-    boost::json::object before{{"name", old->Text(0)}, {"region", old->Text(1)},
-                               {"city", old->Text(2)}};
+    boost::json::object before{
+        {"name", old->Text(0)}, {"region", old->Text(1)}, {"city", old->Text(2)}};
     old->Reset();
     RowWrite write{"territories", territory, {}};
     boost::json::object after;

@@ -72,8 +72,8 @@ class DirectoryStore {
 
   // Live customers matching `filter`, by name then id, from `offset`, at most `limit`; `total`
   // gets how many match in all.
-  Result<std::vector<CustomerRow>> Search(const CustomerFilter& filter, size_t offset,
-                                          size_t limit, int64_t* total);
+  Result<std::vector<CustomerRow>> Search(const CustomerFilter& filter, size_t offset, size_t limit,
+                                          int64_t* total);
   // kNotFound for an unknown customer.
   Result<CustomerArchive> Archive(const std::string& customer_id);
   // Moves the customer to another territory (`territory` empty: none). kNotFound for an unknown

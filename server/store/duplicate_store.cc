@@ -10,11 +10,13 @@ namespace fieldbook::server {
 
 namespace {
 
-// Customer columns a rep fills in; a merged survivor takes the loser's value where its own is empty.
-constexpr const char* kFillable[] = {"name_latin", "customer_type",   "relationship", "purchase_stage",
-                                     "region_class", "address",       "city",         "province",
-                                     "country",    "lat",             "lon",          "phone",
-                                     "primary_contact", "birthday",   "tags",         "notes"};
+// Customer columns a rep fills in; a merged survivor takes the loser's value where its own is
+// empty.
+constexpr const char* kFillable[] = {
+    "name_latin",      "customer_type", "relationship", "purchase_stage",
+    "region_class",    "address",       "city",         "province",
+    "country",         "lat",           "lon",          "phone",
+    "primary_contact", "birthday",      "tags",         "notes"};
 
 bool Empty(const Value& v) {
   if (IsNull(v)) return true;
@@ -179,11 +181,10 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   }
   if (!fill.columns.empty()) rows.push_back(std::move(fill));
   // 3. The loser: a tombstone held by nobody (its holders' devices purge it).
-  rows.push_back(RowWrite{"customers",
-                          loser,
-                          {{"deleted", Value(int64_t{1})},
-                           {"owner_rep_id", Value()},
-                           {"territory_id", Value()}}});
+  rows.push_back(RowWrite{
+      "customers",
+      loser,
+      {{"deleted", Value(int64_t{1})}, {"owner_rep_id", Value()}, {"territory_id", Value()}}});
   FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(rows, /*move_fact_customers=*/true,
                                                        "merged into " + survivor + " by " + actor));
   if (!written.rejections.empty()) {

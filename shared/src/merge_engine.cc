@@ -234,7 +234,8 @@ Status MergeEngine::Merge(const TableInfo& table, const RowChange& change,
       continue;  // a newer local edit is waiting to be pushed; it will win everywhere
     }
     if (options_.enforce_fact_immutability && table.is_fact() && row.exists && !stored.empty() &&
-        row.values[idx] != c.value && !(fact_customer_moves_ && c.column == table.customer_column)) {
+        row.values[idx] != c.value &&
+        !(fact_customer_moves_ && c.column == table.customer_column)) {
       return Status::Rejected(table.name + " are insert-only facts: " + c.column +
                               " cannot change once recorded; record a correction that voids it");
     }

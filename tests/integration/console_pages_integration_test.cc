@@ -50,13 +50,14 @@ class ConsolePagesTest : public CliFixture {
   void SetUp() override {
     ASSERT_NE(seeded_json_, nullptr);
     std::filesystem::copy_file(seeded_dir_->File("seed.db"), db_);
-    std::filesystem::permissions(db_, std::filesystem::perms::owner_read |
-                                          std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        db_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     boost::json::value demo = ParseJson(*seeded_json_);
     for (const auto& r : JsonArr(demo, "reps")) tokens_[JsonStr(r, "id")] = JsonStr(r, "token");
     manager_ = AddRep("mgr", "Zhou Min", "manager");
-    CommandResult passwd = RunCommandWithInput(
-        FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"}, std::string(kPassword) + "\n");
+    CommandResult passwd =
+        RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"},
+                            std::string(kPassword) + "\n");
     ASSERT_EQ(passwd.exit_code, 0) << passwd.err;
   }
   ConsoleClient LoggedIn() {
@@ -208,13 +209,15 @@ TEST_F(ConsolePagesTest, TerritoriesAndBulkMovesReachTheDevices) {
             matched);
   EXPECT_EQ(c.PostJson("/v1/admin/customers/move", R"({"filter":{},"to":"rep-wang-qiang"})").status,
             400);
-  EXPECT_EQ(c.PostJson("/v1/admin/customers/move", R"({"filter":{"rep":"rep-li-na"},"to":"mgr"})")
-                .status,
-            404);
-  RawReply moved = c.PostJson("/v1/admin/customers/move", filter + R"(,"reason":"Li Na on leave"})");
+  EXPECT_EQ(
+      c.PostJson("/v1/admin/customers/move", R"({"filter":{"rep":"rep-li-na"},"to":"mgr"})").status,
+      404);
+  RawReply moved =
+      c.PostJson("/v1/admin/customers/move", filter + R"(,"reason":"Li Na on leave"})");
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(JsonInt(ParseJson(moved.body), "moved"), matched);
-  EXPECT_EQ(JsonInt(ParseJson(c.Get("/v1/admin/customers?rep=rep-li-na&limit=1").body), "total"), 0);
+  EXPECT_EQ(JsonInt(ParseJson(c.Get("/v1/admin/customers?rep=rep-li-na&limit=1").body), "total"),
+            0);
   Ok("li", {"sync"});
   Ok("wang", {"sync"});
   boost::json::value li = OkJson("li", {"customer", "list"});
@@ -245,8 +248,8 @@ TEST_F(ConsolePagesTest, TerritoriesAndBulkMovesReachTheDevices) {
 TEST_F(ConsolePagesTest, ARepAddedFromTheConsoleSyncsWithItsFirstToken) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
   ConsoleClient c = LoggedIn();
-  RawReply added =
-      c.PostJson("/v1/admin/reps", R"({"id":"rep-sun-li","name":"孙丽 Sun Li","regions":["GD-GZ"]})");
+  RawReply added = c.PostJson("/v1/admin/reps",
+                              R"({"id":"rep-sun-li","name":"孙丽 Sun Li","regions":["GD-GZ"]})");
   ASSERT_EQ(added.status, 201) << added.body;
   const std::string token = JsonStr(ParseJson(added.body), "token");
   ASSERT_FALSE(token.empty());
@@ -282,9 +285,8 @@ TEST_F(ConsolePagesTest, GradingPreviewCountsWhatARunWouldMoveAndSavesNothing) {
   EXPECT_EQ(bad.status, 400);
   EXPECT_TRUE(Has(bad.body, "recency.thresholds: must be 4 ascending numbers")) << bad.body;
   // Tier A from 10 points instead of 12.
-  const std::string lower =
-      R"({"tiers":[{"name":"A","min_score":10},{"name":"B","min_score":8},)"
-      R"({"name":"C","min_score":6},{"name":"D","min_score":0}]})";
+  const std::string lower = R"({"tiers":[{"name":"A","min_score":10},{"name":"B","min_score":8},)"
+                            R"({"name":"C","min_score":6},{"name":"D","min_score":0}]})";
   RawReply preview = c.PostJson("/v1/admin/grading/preview?today=2026-11-30", lower);
   ASSERT_EQ(preview.status, 200) << preview.body;
   boost::json::value p = ParseJson(preview.body);
@@ -308,6 +310,53 @@ TEST_F(ConsolePagesTest, GradingPreviewCountsWhatARunWouldMoveAndSavesNothing) {
     if (JsonStr(cell, "from") != JsonStr(cell, "to")) moved += JsonInt(cell, "customers");
   }
   EXPECT_EQ(moved, changed) << movement;
+}
+
+TEST_F(ConsolePagesTest, HostileBodiesAndQueriesAreRefusedAndChangeNothing) {
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ConsoleClient c = LoggedIn();
+  const std::string territories = c.Get("/v1/admin/territories").body;
+  const std::string reps = c.Get("/v1/admin/reps").body;
+  const std::string big(9 * 1024, 'x');
+  struct Case {
+    std::string route, body;
+    int status;
+  };
+  const std::vector<Case> cases = {
+      {"/v1/admin/territories", R"({"name":")" + big + R"("})", 413},
+      {"/v1/admin/territories", "[]", 400},
+      {"/v1/admin/territories", "not json", 400},
+      {"/v1/admin/territories", R"({"name":"x","name2":"y"})", 400},
+      {"/v1/admin/territories", R"({"name":"a\nb"})", 400},
+      {"/v1/admin/territories", R"({"name":7})", 400},
+      {"/v1/admin/reps", R"({"id":"../../etc","name":"x"})", 400},
+      {"/v1/admin/reps", R"({"name":"x","regions":"GD-GZ"})", 400},
+      {"/v1/admin/reps", R"({"name":"x","regions":["a,b"]})", 400},
+      {"/v1/admin/customers/move", R"({"filter":"rep-li-na","to":"rep-wang-qiang"})", 400},
+      {"/v1/admin/customers/move",
+       R"({"filter":{"rep":"rep-li-na","owner":"x"},"to":"rep-wang-qiang"})", 400},
+      {"/v1/admin/customers/move",
+       R"({"filter":{"rep":"rep-li-na"},"to":"rep-wang-qiang","dry_run":"no"})", 400},
+      {"/v1/admin/customers/territory", R"({"customer":"x"})", 400},
+      {"/v1/admin/grading/preview", std::string(70 * 1024, ' '), 413},
+      {"/v1/admin/grading/preview", R"({"tiers":[{"name":"A","min_score":99}]})", 400},
+  };
+  for (const Case& k : cases) {
+    RawReply r = c.PostJson(k.route, k.body);
+    EXPECT_EQ(r.status, k.status) << k.route << " " << k.body.substr(0, 80) << " -> " << r.body;
+  }
+  // Query parameters are data, never SQL or patterns of their own.
+  for (const char* q : {"%27%20OR%201%3D1--", "_", "%5C", "%25%25"}) {
+    RawReply r = c.Get(std::string("/v1/admin/customers?q=") + q);
+    EXPECT_EQ(r.status, 200) << q;
+    EXPECT_EQ(JsonInt(ParseJson(r.body), "total"), 0) << q << ": " << r.body;
+  }
+  EXPECT_EQ(c.Get("/v1/admin/customers?city=" + std::string(300, 'x')).status, 400);
+  EXPECT_EQ(c.Get("/v1/admin/duplicates?status=everything").status, 400);
+  EXPECT_EQ(c.Get("/v1/admin/duplicates?limit=501").status, 400);
+  EXPECT_EQ(c.Get("/v1/admin/territories").body, territories);
+  EXPECT_EQ(c.Get("/v1/admin/reps").body, reps);
+  EXPECT_EQ(c.Get("/healthz").status, 200);
 }
 
 }  // namespace

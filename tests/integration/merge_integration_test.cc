@@ -45,12 +45,12 @@ class MergeTest : public ServerFixture {
                        "(?, ?, ?, '2026-11-2' || ? || 'T09:00:00Z', 'visit')",
                        {S(("v" + k).c_str()), S(id.c_str()), S(rep.c_str()), I(i % 9)})
                       .ok());
-      ASSERT_TRUE(Exec(db,
-                       "INSERT INTO orders (id, customer_id, rep_id, order_date, amount_cents, "
-                       "currency) VALUES (?, ?, ?, '2026-11-1' || ? , ?, 'CNY')",
-                       {S(("o" + k).c_str()), S(id.c_str()), S(rep.c_str()), I(i % 9),
-                        I(10000 + i)})
-                      .ok());
+      ASSERT_TRUE(
+          Exec(db,
+               "INSERT INTO orders (id, customer_id, rep_id, order_date, amount_cents, "
+               "currency) VALUES (?, ?, ?, '2026-11-1' || ? , ?, 'CNY')",
+               {S(("o" + k).c_str()), S(id.c_str()), S(rep.c_str()), I(i % 9), I(10000 + i)})
+              .ok());
       ASSERT_TRUE(Exec(db,
                        "INSERT INTO order_lines (id, order_id, customer_id, part_no, quantity, "
                        "unit_price_cents) VALUES (?, ?, ?, 'BP-01', 2, 5000)",
@@ -88,10 +88,10 @@ class MergeTest : public ServerFixture {
   }
 
   std::string Merge(const std::string& survivor, const std::string& loser, int* status) {
-    auto reply = Post("/v1/admin/duplicates/merge",
-                      R"({"survivor":")" + survivor + R"(","loser":")" + loser +
-                          R"(","reason":"same garage"})",
-                      manager_);
+    auto reply = Post(
+        "/v1/admin/duplicates/merge",
+        R"({"survivor":")" + survivor + R"(","loser":")" + loser + R"(","reason":"same garage"})",
+        manager_);
     EXPECT_TRUE(reply.ok());
     *status = reply.ok() ? reply->status : 0;
     return reply.ok() ? reply->body : "";
@@ -108,10 +108,10 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
   ASSERT_TRUE(Exec(a->db(), "BEGIN").ok());
   ASSERT_TRUE(Exec(b->db(), "BEGIN").ok());
   for (int i = 0; i < 200; ++i) {
-    ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "a" + std::to_string(i), "A 修理厂 " + std::to_string(i),
-                                      "", "rep-a", 2));
-    ASSERT_NO_FATAL_FAILURE(AddGarage(*b, "b" + std::to_string(i), "B 修理厂 " + std::to_string(i),
-                                      "", "rep-b", 2));
+    ASSERT_NO_FATAL_FAILURE(
+        AddGarage(*a, "a" + std::to_string(i), "A 修理厂 " + std::to_string(i), "", "rep-a", 2));
+    ASSERT_NO_FATAL_FAILURE(
+        AddGarage(*b, "b" + std::to_string(i), "B 修理厂 " + std::to_string(i), "", "rep-b", 2));
   }
   // The same garage, met by both reps offline: same phone, spelled differently.
   ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "dup-a", "鑫达汽修厂", "13800138000", "rep-a", 40));
@@ -151,15 +151,14 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
   ASSERT_NO_FATAL_FAILURE(SyncAll(*b, token_b_));
   // Rep A's device: the survivor with both reps' records.
   for (const char* table : {"visits", "orders", "order_lines"}) {
-    EXPECT_EQ(Count(*a, std::string("SELECT count(*) FROM ") + table +
-                            " WHERE customer_id = 'dup-a'"),
-              71)
+    EXPECT_EQ(
+        Count(*a, std::string("SELECT count(*) FROM ") + table + " WHERE customer_id = 'dup-a'"),
+        71)
         << table;
   }
   for (const char* table : {"contacts", "tasks", "feedback"}) {
-    EXPECT_EQ(Count(*a, std::string("SELECT count(*) FROM ") + table +
-                            " WHERE customer_id = 'dup-a'"),
-              6)
+    EXPECT_EQ(
+        Count(*a, std::string("SELECT count(*) FROM ") + table + " WHERE customer_id = 'dup-a'"), 6)
         << table;
   }
   EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE rep_id = 'rep-b'"), 31);
