@@ -67,15 +67,30 @@ describe('the console\'s working pages', () => {
     // A tier's minimum score out of range: by that tier's field.
     await page.getByLabel('Cut point 1').first().fill('30');
     await page.getByLabel('Cut point 2').first().fill('60');
-    await page.getByLabel('Tier 1 minimum score (3 to 15)').fill('20');
+    await page.getByLabel('Tier 1 minimum score (0 to 15)').fill('20');
     await page.getByRole('button', { name: 'Save rules' }).click();
     const tierError = page.locator('#grd-tiers .field-error');
     await tierError.waitFor();
     assert.match(await tierError.innerText(), /between 0 and 15/);
-    assert.equal(await page.getByLabel('Tier 1 minimum score (3 to 15)').getAttribute('aria-invalid'), 'true');
+    assert.equal(await page.getByLabel('Tier 1 minimum score (0 to 15)').getAttribute('aria-invalid'), 'true');
     await shot(page, 'grading-invalid');
     const afterBad = await (await page.request.get(srv.url + '/v1/admin/grading')).json();
     assert.equal(afterBad.version, before.version);
+    // Quintiles need no cut points: they are not shown.
+    await page.locator('#grd-recency-method').selectOption('quantiles');
+    assert.equal(await page.locator('#grd-recency-cuts').isVisible(), false);
+    await page.locator('#grd-recency-method').selectOption('thresholds');
+    // A valid change: the preview counts the tiers it moves, and saves nothing.
+    await page.getByLabel('Tier 1 minimum score (0 to 15)').fill('10');
+    await page.getByRole('button', { name: 'Preview' }).click();
+    const preview = page.locator('#grd-preview');
+    await preview.getByText(/With these rules (\d+ of \d+ customers would change tier|no customer would change tier)/).waitFor();
+    assert.equal((await (await page.request.get(srv.url + '/v1/admin/grading')).json()).version, before.version);
+    await shot(page, 'grading-preview');
+    await page.getByRole('button', { name: 'Save rules' }).click();
+    await page.getByText(`Saved as version ${before.version + 1}.`).waitFor();
+    await page.getByRole('button', { name: 'Regrade now' }).click();
+    await page.getByText(/Graded \d+ customers; \d+ grades changed/).waitFor();
     assert.deepEqual(unexpected(problems), []);
     await context.close();
   });
