@@ -140,7 +140,7 @@ Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter
   overdue_query.overdue = true;
   overdue_query.today = today;
   FB_ASSIGN_OR_RETURN(std::vector<client::Customer> overdue_customers,
-                      store_->ListCustomers(overdue_query));
+                      store_->customers().List(overdue_query));
   std::unordered_set<std::string> overdue;
   for (const client::Customer& c : overdue_customers) overdue.insert(c.id);
 
@@ -148,7 +148,7 @@ Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter
   if (filter.text.find_first_not_of(" \t\r\n") != std::string::npos) {
     // Ranked search, then the filters on the hits.
     FB_ASSIGN_OR_RETURN(std::vector<client::SearchHit> hits,
-                        store_->SearchCustomers(filter.text, options_.search_limit));
+                        store_->search().Search(filter.text, options_.search_limit));
     list.truncated = hits.size() >= options_.search_limit;
     for (const client::SearchHit& hit : hits) {
       const bool late = overdue.count(hit.customer.id) > 0;
@@ -164,7 +164,7 @@ Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter
   query.region_class = NonEmpty(filter.region);
   query.overdue = filter.overdue_only;
   query.today = today;
-  FB_ASSIGN_OR_RETURN(std::vector<client::Customer> customers, store_->ListCustomers(query));
+  FB_ASSIGN_OR_RETURN(std::vector<client::Customer> customers, store_->customers().List(query));
   list.rows.reserve(customers.size());
   for (const client::Customer& c : customers) {
     list.rows.push_back(ToRow(c, overdue.count(c.id) > 0));
@@ -177,7 +177,7 @@ Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter
 
 Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
                                                      const std::string& today) {
-  FB_ASSIGN_OR_RETURN(client::CustomerProfile p, store_->ShowCustomer(id, options_.recent));
+  FB_ASSIGN_OR_RETURN(client::CustomerProfile p, store_->customers().Show(id, options_.recent));
   const client::Customer& c = p.customer;
   CustomerDetail d;
   d.id = c.id;
@@ -210,7 +210,8 @@ Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
   d.grade_provisional = g.provisional;
   d.grade_computed_at = g.computed_at;
   d.server_tier = p.grade.server.tier;
-  FB_RETURN_IF_ERROR(ReadExtras(d));
+  d.owner_name = p.owner_name;
+  d.territory_name = p.territory_name;
 
   for (const client::Contact& k : p.contacts) {
     d.contacts.push_back(ContactRow{k.id, k.name, k.title, k.phone, k.wechat, k.is_primary});
@@ -234,26 +235,9 @@ Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
   return d;
 }
 
-Status StoreDataSource::ReadExtras(CustomerDetail& d) {
-  // Read-only; belongs in ClientStore::ShowCustomer.
-  FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_->replica().db().Prepare("SELECT (SELECT name FROM reps WHERE id = c.owner_rep_id), "
-                                     "(SELECT name FROM territories WHERE id = c.territory_id) "
-                                     "FROM customers c WHERE c.id = ?1"));
-  stmt->Bind(1, d.id);
-  FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-  if (row) {
-    d.owner_name = stmt->Text(0);
-    d.territory_name = stmt->Text(1);
-  }
-  stmt->Reset();
-  return Status::Ok();
-}
-
 Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
   FB_ASSIGN_OR_RETURN(std::vector<client::PlanItem> items,
-                      store_->Plan(today, options_.plan_items));
+                      store_->plan().For(today, options_.plan_items));
   Plan plan;
   plan.today = today;
   for (const client::PlanItem& i : items) {
@@ -273,7 +257,8 @@ Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
   std::stable_sort(plan.items.begin(), plan.items.end(), [](const PlanItem& a, const PlanItem& b) {
     return static_cast<int>(a.kind) < static_cast<int>(b.kind);
   });
-  FB_ASSIGN_OR_RETURN(std::vector<client::ReclaimWarning> warnings, store_->ReclaimWarnings(today));
+  FB_ASSIGN_OR_RETURN(std::vector<client::ReclaimWarning> warnings,
+                      store_->pool().ReclaimWarnings(today));
   for (client::ReclaimWarning& w : warnings) {
     plan.reclaim_warnings.push_back(ReclaimWarningRow{std::move(w.customer_id), std::move(w.name),
                                                       std::move(w.tier), std::move(w.last_activity),
@@ -304,21 +289,14 @@ Result<std::string> StoreDataSource::LogVisit(const VisitDraft& draft) {
   visit.outcome = draft.outcome;
   visit.notes = draft.notes;
   visit.next_follow_up = draft.next_follow_up;
-  return store_->LogVisit(visit);
+  return store_->facts().LogVisit(visit);
 }
 
 Status StoreDataSource::CompleteTask(const std::string& task_id) {
-  return store_->CompleteTask(task_id);
+  return store_->tasks().Complete(task_id);
 }
 
-Result<uint64_t> StoreDataSource::DataVersion() {
-  // Read-only; PRAGMA data_version counts commits by other connections.
-  FB_ASSIGN_OR_RETURN(Statement * stmt, store_->replica().db().Prepare("PRAGMA data_version"));
-  FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-  const uint64_t version = row ? static_cast<uint64_t>(stmt->Int(0)) : 0;
-  stmt->Reset();
-  return version;
-}
+Result<uint64_t> StoreDataSource::DataVersion() { return store_->DataVersion(); }
 
 Result<SyncSummary> StoreDataSource::Sync() {
   FB_ASSIGN_OR_RETURN(client::ClientSettings settings, store_->Settings());
@@ -361,17 +339,18 @@ Result<SyncSummary> StoreDataSource::Sync() {
 Result<Reports> StoreDataSource::LoadReports(const std::string& today) {
   (void)today;  // the replica's reports are as of the grades stored; the server's as fetched
   Reports r;
-  FB_ASSIGN_OR_RETURN(std::vector<client::TierShare> tiers, store_->TierDistribution());
+  FB_ASSIGN_OR_RETURN(std::vector<client::TierShare> tiers, store_->grades().TierDistribution());
   for (const client::TierShare& t : tiers)
     r.tiers.push_back(TierBar{t.tier, t.customers, t.provisional});
-  FB_ASSIGN_OR_RETURN(std::vector<client::AtRiskEntry> risk, store_->AtRiskCustomers(50));
+  FB_ASSIGN_OR_RETURN(std::vector<client::AtRiskEntry> risk, store_->grades().AtRiskCustomers(50));
   for (client::AtRiskEntry& a : risk) {
     r.at_risk.push_back(AtRiskRow{std::move(a.customer_id), std::move(a.name), std::move(a.tier),
                                   std::move(a.lifecycle), a.churn_risk, std::move(a.reasons),
                                   a.provisional});
   }
   r.server_error = reports_error_;
-  FB_ASSIGN_OR_RETURN(std::optional<client::CachedServerReports> kept, store_->ServerReports());
+  FB_ASSIGN_OR_RETURN(std::optional<client::CachedServerReports> kept,
+                      store_->grades().ServerReports());
   if (kept) {
     auto parsed = client::ParseServerReports(kept->json);
     if (parsed.ok()) {
@@ -399,7 +378,7 @@ Status StoreDataSource::RefreshServerReports(const std::string& today) {
     reports_error_ = fetched.status().message();
     return fetched.status();
   }
-  FB_RETURN_IF_ERROR(store_->SaveServerReports(*fetched));
+  FB_RETURN_IF_ERROR(store_->grades().SaveServerReports(*fetched));
   reports_error_.clear();
   return Status::Ok();
 }
@@ -407,7 +386,7 @@ Status StoreDataSource::RefreshServerReports(const std::string& today) {
 Result<PoolView> StoreDataSource::LoadPool() {
   PoolView v;
   v.error = pool_error_;
-  FB_ASSIGN_OR_RETURN(std::optional<client::PoolListing> listing, store_->CachedPool());
+  FB_ASSIGN_OR_RETURN(std::optional<client::PoolListing> listing, store_->pool().Cached());
   if (listing) {
     v.fetched = true;
     v.as_of = listing->as_of;
@@ -424,7 +403,7 @@ Result<PoolView> StoreDataSource::LoadPool() {
     }
   }
   FB_ASSIGN_OR_RETURN(std::vector<client::PoolRequest> requests,
-                      store_->PoolRequests(/*pending_only=*/false, 50));
+                      store_->pool().Requests(/*pending_only=*/false, 50));
   for (client::PoolRequest& r : requests) {
     const char* status = r.state == client::PoolRequest::State::kGranted   ? "granted"
                          : r.state == client::PoolRequest::State::kRefused ? "refused"
@@ -438,7 +417,7 @@ Result<PoolView> StoreDataSource::LoadPool() {
 }
 
 Status StoreDataSource::ClaimFromPool(const std::string& customer_id) {
-  return store_->RequestClaim(customer_id).status();
+  return store_->pool().RequestClaim(customer_id).status();
 }
 
 }  // namespace fieldbook::app

@@ -95,9 +95,6 @@ class StoreDataSource final : public DataSource {
   client::ClientStore& store() { return *store_; }
 
  private:
-  // Owner and territory names: read-only SQL until ClientStore offers them.
-  Status ReadExtras(CustomerDetail& detail);
-
   std::unique_ptr<client::ClientStore> store_;
   client::DeviceSync device_sync_;  // one per store: it keeps the time of the last integrity check
   TransportFactory transports_;

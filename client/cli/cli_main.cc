@@ -30,7 +30,7 @@ struct FieldOptions {
   std::vector<std::string> clear;
 
   void Add(CLI::App* cmd, bool with_clear) {
-    for (const EditableField& f : ClientStore::EditableCustomerFields()) {
+    for (const EditableField& f : Customers::EditableFields()) {
       options[f.name] = cmd->add_option(OptionName(f.name), values[f.name], f.help);
     }
     cmd->add_option("--set", set, "FIELD=VALUE, for any customer field (repeatable)");
@@ -39,7 +39,7 @@ struct FieldOptions {
 
   std::vector<FieldValue> Collect() const {
     std::vector<FieldValue> out;
-    for (const EditableField& f : ClientStore::EditableCustomerFields()) {
+    for (const EditableField& f : Customers::EditableFields()) {
       if (options.at(f.name)->count() > 0) out.push_back({f.name, values.at(f.name)});
     }
     for (const std::string& s : set) {

@@ -14,7 +14,7 @@ namespace json = boost::json;
 int RunCustomerAdd(const CliContext& ctx, const std::vector<FieldValue>& fields) {
   const char* what = "customer add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->AddCustomer(fields);
+  auto id = store->customers().Add(fields);
   if (!id.ok()) return Fail(ctx, what, id.status());
   if (ctx.json) {
     PrintJson(json::object{{"id", *id}});
@@ -32,9 +32,9 @@ int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
                     const std::vector<FieldValue>& edits) {
   const char* what = "customer edit";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  Status s = store->EditCustomer(customer, edits);
+  Status s = store->customers().Edit(customer, edits);
   if (!s.ok()) return Fail(ctx, what, s);
-  auto id = store->ResolveCustomer(customer);
+  auto id = store->customers().Resolve(customer);
   std::vector<std::string> names;
   json::array fields;
   for (const FieldValue& f : edits) {
@@ -54,7 +54,7 @@ int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
 int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
   const char* what = "customer show";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto p = store->ShowCustomer(customer);
+  auto p = store->customers().Show(customer);
   if (!p.ok()) return Fail(ctx, what, p.status());
   if (ctx.json) {
     json::array contacts, visits, orders, tasks, feedback;
@@ -152,7 +152,7 @@ int RunCustomerList(const CliContext& ctx, CustomerFilter filter) {
   const char* what = "customer list";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   if (filter.today.empty()) filter.today = store->Today();
-  auto list = store->ListCustomers(filter);
+  auto list = store->customers().List(filter);
   if (!list.ok()) return Fail(ctx, what, list.status());
   if (ctx.json) {
     json::array out;
@@ -168,7 +168,7 @@ int RunCustomerList(const CliContext& ctx, CustomerFilter filter) {
 int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t limit) {
   const char* what = "customer search";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto hits = store->SearchCustomers(query, limit);
+  auto hits = store->search().Search(query, limit);
   if (!hits.ok()) return Fail(ctx, what, hits.status());
   if (ctx.json) {
     json::array out;
@@ -191,7 +191,7 @@ int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t li
 int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact) {
   const char* what = "contact add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->AddContact(customer, contact);
+  auto id = store->customers().AddContact(customer, contact);
   if (!id.ok()) return Fail(ctx, what, id.status());
   if (ctx.json) {
     PrintJson(json::object{{"id", *id}});

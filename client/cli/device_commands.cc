@@ -155,7 +155,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
     const int64_t queued = pending.ok() ? *pending : 0;
     std::string kept = "nothing was lost: " + Plural(queued, "change stays", "changes stay") +
                        " queued on this device for the next sync";
-    if (auto waiting = store->PoolRequestSummary(); waiting.ok() && waiting->pending > 0) {
+    if (auto waiting = store->pool().RequestSummary(); waiting.ok() && waiting->pending > 0) {
       kept += ", and " + Plural(waiting->pending, "pool request waits", "pool requests wait");
     }
     switch (s.code()) {
@@ -185,7 +185,7 @@ int RunStatus(const CliContext& ctx) {
   }
   auto st = store->GetStatus();
   if (!st.ok()) return Fail(ctx, what, st.status());
-  auto pool = store->PoolRequestSummary();
+  auto pool = store->pool().RequestSummary();
   if (!pool.ok()) return Fail(ctx, what, pool.status());
   if (ctx.json) {
     json::array review;

@@ -38,7 +38,7 @@ Result<NewOrderLine> ParseOrderLine(const std::string& spec) {
 int RunVisitLog(const CliContext& ctx, const NewVisit& visit) {
   const char* what = "visit log";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->LogVisit(visit);
+  auto id = store->facts().LogVisit(visit);
   if (!id.ok()) return Fail(ctx, what, id.status());
   if (ctx.json) {
     PrintJson(json::object{{"id", *id}});
@@ -56,7 +56,7 @@ int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::st
     order.lines.push_back(*line);
   }
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto added = store->AddOrder(order);
+  auto added = store->facts().AddOrder(order);
   if (!added.ok()) return Fail(ctx, what, added.status());
   if (ctx.json) {
     PrintJson(ToJson(*added));
@@ -71,7 +71,7 @@ int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::st
 int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback) {
   const char* what = "feedback add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->AddFeedback(feedback);
+  auto id = store->facts().AddFeedback(feedback);
   if (!id.ok()) return Fail(ctx, what, id.status());
   if (ctx.json) {
     PrintJson(json::object{{"id", *id}});

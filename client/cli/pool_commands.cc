@@ -15,7 +15,7 @@ namespace json = boost::json;
 int RunPoolList(const CliContext& ctx) {
   const char* what = "pool list";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto cached = store->CachedPool();
+  auto cached = store->pool().Cached();
   if (!cached.ok()) return Fail(ctx, what, cached.status());
   if (!cached->has_value()) {
     if (ctx.json) {
@@ -87,7 +87,7 @@ int RunPoolList(const CliContext& ctx) {
 int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
   const char* what = "pool claim";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto r = store->RequestClaim(customer);
+  auto r = store->pool().RequestClaim(customer);
   if (!r.ok()) return Fail(ctx, what, r.status());
   if (ctx.json) {
     PrintJson(ToJson(*r));
@@ -97,7 +97,7 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
             << " recorded; it is sent at the next sync (fieldbook-cli sync), where the server "
                "grants or refuses it\n";
   // What the server said when the pool was listed (caps reset daily, so it may still be granted).
-  if (auto cached = store->CachedPool(); cached.ok() && cached->has_value()) {
+  if (auto cached = store->pool().Cached(); cached.ok() && cached->has_value()) {
     for (const PoolCustomer& c : (*cached)->pool) {
       if (c.id == r->customer_id && !c.claimable && !c.refusal.empty()) {
         std::cout << "note: as of " << UtcMinute((*cached)->as_of)
@@ -111,7 +111,7 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
 int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std::string& reason) {
   const char* what = "pool release";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto r = store->RequestRelease(customer, reason);
+  auto r = store->pool().RequestRelease(customer, reason);
   if (!r.ok()) return Fail(ctx, what, r.status());
   if (ctx.json) {
     PrintJson(ToJson(*r));
@@ -126,7 +126,7 @@ int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std
 int RunPoolRequests(const CliContext& ctx) {
   const char* what = "pool requests";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto requests = store->PoolRequests(/*pending_only=*/false);
+  auto requests = store->pool().Requests(/*pending_only=*/false);
   if (!requests.ok()) return Fail(ctx, what, requests.status());
   if (ctx.json) {
     json::array out;

@@ -13,7 +13,7 @@ namespace json = boost::json;
 int RunTaskAdd(const CliContext& ctx, const NewTask& task) {
   const char* what = "task add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->AddTask(task);
+  auto id = store->tasks().Add(task);
   if (!id.ok()) return Fail(ctx, what, id.status());
   if (ctx.json) {
     PrintJson(json::object{{"id", *id}});
@@ -26,7 +26,7 @@ int RunTaskAdd(const CliContext& ctx, const NewTask& task) {
 int RunTaskDone(const CliContext& ctx, const std::string& task) {
   const char* what = "task done";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  Status s = store->CompleteTask(task);
+  Status s = store->tasks().Complete(task);
   if (!s.ok()) return Fail(ctx, what, s);
   if (ctx.json) {
     PrintJson(json::object{{"id", task}, {"status", "done"}});
@@ -39,7 +39,7 @@ int RunTaskDone(const CliContext& ctx, const std::string& task) {
 int RunTaskList(const CliContext& ctx, const TaskFilter& filter) {
   const char* what = "task list";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto tasks = store->ListTasks(filter);
+  auto tasks = store->tasks().List(filter);
   if (!tasks.ok()) return Fail(ctx, what, tasks.status());
   if (ctx.json) {
     json::array out;
@@ -59,10 +59,10 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
   const char* what = "plan";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   const std::string today = date.empty() ? store->Today() : date;
-  auto plan = store->Plan(today, limit);
+  auto plan = store->plan().For(today, limit);
   if (!plan.ok()) return Fail(ctx, what, plan.status());
   // Computed on this device: a visit or an order logged offline counts at once.
-  auto warnings = store->ReclaimWarnings(today);
+  auto warnings = store->pool().ReclaimWarnings(today);
   if (!warnings.ok()) return Fail(ctx, what, warnings.status());
   if (ctx.json) {
     json::array items;

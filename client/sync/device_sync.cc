@@ -24,7 +24,7 @@ class SearchIndexUpdater final : public PullObserver {
     unindexed_ += stats.rows_changed + stats.customers_evicted;
     if (unindexed_ < kRows) return Status::Ok();
     unindexed_ = 0;
-    return store_.UpdateSearchIndex();
+    return store_.search().Update();
   }
 
  private:
@@ -83,7 +83,7 @@ Result<SyncReport> DeviceSync::ExchangeChanges(SyncTransport& transport, const S
   Result<SyncReport> synced = engine.SyncOnce();
   // Whatever the sync stored is indexed before it returns, even when it broke off midway. (A push
   // alone can purge rows too: a deferred eviction whose writes were just acknowledged.)
-  Status indexed = store_.UpdateSearchIndex();
+  Status indexed = store_.search().Update();
   FB_ASSIGN_OR_RETURN(SyncReport report, std::move(synced));
   FB_RETURN_IF_ERROR(indexed);
   FB_RETURN_IF_ERROR(store_.RecordSync(report.hub_clock_skew_ms));
@@ -99,7 +99,7 @@ Result<DeviceSyncReport> DeviceSync::Run(const ServerLinks& links, const SyncOpt
   if (pool) out.pool_answered = pool->answered();
   if (links.reports) {
     Result<std::string> fetched = links.reports(store_.Today());
-    Status saved = fetched.ok() ? store_.SaveServerReports(*fetched) : fetched.status();
+    Status saved = fetched.ok() ? store_.grades().SaveServerReports(*fetched) : fetched.status();
     out.reports_refreshed = saved.ok();
     if (!saved.ok()) out.reports_error = saved.message();
   }

@@ -234,7 +234,7 @@ Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release)
 }
 
 Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* local) {
-  auto pending = store_.PoolRequests(/*pending_only=*/true, ClientStore::kMaxPendingPoolRequests);
+  auto pending = store_.pool().Requests(/*pending_only=*/true, PoolCache::kMaxPendingRequests);
   if (!pending.ok()) {
     *local = pending.status();
     return Status::Ok();
@@ -245,7 +245,7 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
     request.state = granted ? PoolRequest::State::kGranted : PoolRequest::State::kRefused;
     request.reason = reason;
     request.answered_at = at;
-    Status s = store_.RecordPoolAnswer(request.request_id, request.state, reason, at);
+    Status s = store_.pool().RecordAnswer(request.request_id, request.state, reason, at);
     if (s.code() == StatusCode::kNotFound) return Status::Ok();  // answered meanwhile
     FB_RETURN_IF_ERROR(s);
     (granted ? report.pool_granted : report.pool_refused) += 1;
@@ -311,7 +311,7 @@ Status PoolSync::AfterRounds(SyncReport& report, const std::function<Status()>& 
   if (remote.ok()) {
     auto listing = transport_.FetchPool();
     if (listing.ok()) {
-      Status saved = store_.SavePool(*listing);
+      Status saved = store_.pool().Save(*listing);
       if (saved.ok()) {
         report.pool_refreshed = true;
       } else if (saved.code() == StatusCode::kConflict ||

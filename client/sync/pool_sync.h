@@ -5,7 +5,7 @@
 //
 // PoolSync, after the sync's push and pull: sends the waiting releases (one request each), then
 // the waiting claims (in batches of at most kClaimsPerRequest, oldest first, at most
-// ClientStore::kMaxPendingPoolRequests in all) and records each answer; if a claim was granted or
+// PoolCache::kMaxPendingRequests in all) and records each answer; if a claim was granted or
 // a customer released, it runs the push/pull rounds again so the claimed customer's rows arrive,
 // and a released one leaves, in the same sync; last it fetches the pool listing (GET /v1/pool)
 // and keeps it on the device. The server cannot be reached, or refuses: nothing is lost — the

@@ -272,7 +272,7 @@ TEST_F(AppGuiTest, WritesByAnotherProgramShowUpWithoutARestart) {
     // fieldbook-cli customer add, on its own connection to the same file.
     auto store = client::ClientStore::Open(replica_path_, clock_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    auto id = (*store)->AddCustomer({{"name", "金轮汽修"}, {"city", "佛山"}});
+    auto id = (*store)->customers().Add({{"name", "金轮汽修"}, {"city", "佛山"}});
     ASSERT_TRUE(id.ok()) << id.status().ToString();
   }
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

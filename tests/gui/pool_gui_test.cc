@@ -131,7 +131,7 @@ class PoolGuiTest : public AppFixture {
     ASSERT_NO_FATAL_FAILURE(AppFixture::SetUp());
     auto store = client::ClientStore::Open(replica_path_, clock_);
     ASSERT_TRUE(store.ok()) << store.status().ToString();
-    ASSERT_TRUE((*store)->SavePool(Listing()).ok());
+    ASSERT_TRUE((*store)->pool().Save(Listing()).ok());
   }
 
   // Starts the app; its syncs carry the pool's requests to pool_server_ when there is one.

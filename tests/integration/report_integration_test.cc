@@ -137,8 +137,8 @@ TEST_F(ReportIntegrationTest, AnOfflineOrderIsGradedOnTheDeviceUntilTheServersGr
   SystemWallClock wall;
   auto store = client::ClientStore::Open(dir_.File("a.db"), wall);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  ASSERT_TRUE((*store)->SaveServerReports(*fetched).ok());
-  auto kept = (*store)->ServerReports();
+  ASSERT_TRUE((*store)->grades().SaveServerReports(*fetched).ok());
+  auto kept = (*store)->grades().ServerReports();
   ASSERT_TRUE(kept.ok() && kept->has_value());
   auto reports = client::ParseServerReports((*kept)->json);
   ASSERT_TRUE(reports.ok()) << reports.status().ToString();

@@ -227,10 +227,10 @@ int main(int argc, char** argv) {
   (*queued)->Reset();
   // Searches right after the sync: a name (few hits) and a phrase in every visit's notes.
   const auto search_start = Clock::now();
-  auto found = (*store)->SearchCustomers("鑫达汽修 " + std::to_string(customers - 1), 5);
+  auto found = (*store)->search().Search("鑫达汽修 " + std::to_string(customers - 1), 5);
   const double name_search_s = Since(search_start);
   const auto notes_start = Clock::now();
-  auto notes = (*store)->SearchCustomers("下周再来", 20);
+  auto notes = (*store)->search().Search("下周再来", 20);
   const double notes_search_s = Since(notes_start);
   if (!found.ok() || found->empty() || !notes.ok() || notes->size() != 20) {
     std::fprintf(stderr, "first_sync_bench: the synced customers are not searchable\n");

@@ -40,7 +40,7 @@ std::vector<double> TimeOrders(client::ClientStore& store, int customers, int sa
     order.customer_id = "c" + std::to_string(rng() % static_cast<uint64_t>(customers));
     order.lines = {{"BOSCH-0986452041", "", 4, 12000}};
     const auto start = std::chrono::steady_clock::now();
-    auto added = store.AddOrder(order);
+    auto added = store.facts().AddOrder(order);
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                      .count());
     Check(added.status(), "add order");

@@ -416,7 +416,8 @@ Fleet MeasureFleet(const Options& o, const std::string& dir) {
     }
     auto store = open(i);
     for (const std::string& n : notes) {
-      Status s = store->EditCustomer(customers[i][pick() % customers[i].size()], {{"notes", n}});
+      Status s =
+          store->customers().Edit(customers[i][pick() % customers[i].size()], {{"notes", n}});
       if (!s.ok()) Die(reps[i].first + " edit: " + s.ToString());
     }
     auto transport = client::HttpSyncTransport::Create(server.url(), reps[i].second);

@@ -72,13 +72,13 @@ class ClientStoreGradesTest : public ::testing::Test {
     NewOrder o;
     o.customer_id = customer;
     o.lines = {{"BOSCH-0986452041", "", quantity, unit_cents}};
-    auto added = store_->AddOrder(o);
+    auto added = store_->facts().AddOrder(o);
     EXPECT_TRUE(added.ok()) << added.status().ToString();
     return added.ok() ? added->id : "";
   }
 
   GradeView Grades(const std::string& customer) {
-    auto g = store_->CustomerGrades(customer);
+    auto g = store_->grades().ForCustomer(customer);
     EXPECT_TRUE(g.ok()) << g.status().ToString();
     return g.ok() ? *g : GradeView{};
   }
@@ -97,7 +97,7 @@ class ClientStoreGradesTest : public ::testing::Test {
 };
 
 TEST_F(ClientStoreGradesTest, AFirstOfflineOrderMakesAProspectANewCustomerUntilTheServerGrades) {
-  auto id = store_->AddCustomer(
+  auto id = store_->customers().Add(
       {{"name", "顺通汽配"}, {"purchase_stage", "interested"}, {"relationship", "potential"}});
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   EXPECT_FALSE(Grades(*id).provisional);  // nothing recorded yet, never graded
@@ -172,7 +172,7 @@ TEST_F(ClientStoreGradesTest, AFirstOfflineOrderMakesAProspectANewCustomerUntilT
   EXPECT_EQ(Reason(after.shown(), "tier"), "C: 7 >= 6");
   EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM fb_provisional_grades"), I(0));
   // ShowCustomer carries the same.
-  auto profile = store_->ShowCustomer(*id);
+  auto profile = store_->customers().Show(*id);
   ASSERT_TRUE(profile.ok());
   EXPECT_FALSE(profile->grade.provisional);
   EXPECT_EQ(profile->grade.server.tier, "C");
@@ -196,7 +196,7 @@ TEST_F(ClientStoreGradesTest, QuintilesRankAmongTheCustomersOnTheDevice) {
                   .ok());
   HubOrder("z1", "z", "2025-10-19", 100000);
   Sync();
-  auto id = store_->AddCustomer({{"name", "新客户"}});
+  auto id = store_->customers().Add({{"name", "新客户"}});
   ASSERT_TRUE(id.ok());
   Order(*id, 1, 24000);
   Order(*id, 1, 24000);
@@ -255,7 +255,7 @@ TEST_F(ClientStoreGradesTest, OnlyWhatTheRecordsChangeMovesAServerGrade) {
   NewVisit v;
   v.customer_id = quiet;
   v.check_in = "2026-11-23T02:00:00Z";
-  ASSERT_TRUE(store_->LogVisit(v).ok());
+  ASSERT_TRUE(store_->facts().LogVisit(v).ok());
   GradeView view = Grades(quiet);
   ASSERT_TRUE(view.provisional);
   EXPECT_EQ(view.provisional->tier, "C");
@@ -293,7 +293,7 @@ TEST_F(ClientStoreGradesTest, OnlyWhatTheRecordsChangeMovesAServerGrade) {
       << p.reasons[0].detail;
 
   // Unhappy feedback on top: churn 0.018 + 0.15 = 0.17 (without the records: 1.0 + 0.15 -> 1.0).
-  ASSERT_TRUE(store_->AddFeedback(NewFeedback{quiet, 1, "价格太高"}).ok());
+  ASSERT_TRUE(store_->facts().AddFeedback(NewFeedback{quiet, 1, "价格太高"}).ok());
   view = Grades(quiet);
   ASSERT_TRUE(view.provisional);
   EXPECT_DOUBLE_EQ(*view.provisional->churn_risk, 0.17);
@@ -337,7 +337,7 @@ TEST_F(ClientStoreGradesTest, TiersAndAtRiskCountTheGradeShownInTheRulesOrder) {
   // c4, never graded, orders today: provisional R 5 + F 1 + M 1 = 7 -> C, new.
   Order("c4", 1, 10000);
 
-  auto tiers = store_->TierDistribution();
+  auto tiers = store_->grades().TierDistribution();
   ASSERT_TRUE(tiers.ok()) << tiers.status().ToString();
   std::string shown;
   for (const auto& t : *tiers) {
@@ -346,7 +346,7 @@ TEST_F(ClientStoreGradesTest, TiersAndAtRiskCountTheGradeShownInTheRulesOrder) {
   }
   EXPECT_EQ(shown, "VIP:1/0 A:1/0 C:1/1 D:1/0 Z:1/0 ");
 
-  auto risk = store_->AtRiskCustomers(10);
+  auto risk = store_->grades().AtRiskCustomers(10);
   ASSERT_TRUE(risk.ok()) << risk.status().ToString();
   ASSERT_EQ(risk->size(), 2u);
   EXPECT_EQ((*risk)[0].customer_id, "c3");  // riskiest first
@@ -355,20 +355,20 @@ TEST_F(ClientStoreGradesTest, TiersAndAtRiskCountTheGradeShownInTheRulesOrder) {
   EXPECT_DOUBLE_EQ((*risk)[1].churn_risk, 0.7);
   EXPECT_EQ((*risk)[1].reasons, "at risk: no order for 70 days; churn risk 0.70 from 2.3x");
   EXPECT_FALSE((*risk)[1].provisional);
-  EXPECT_EQ(store_->AtRiskCustomers(1)->size(), 1u);
+  EXPECT_EQ(store_->grades().AtRiskCustomers(1)->size(), 1u);
 
   // An order from c2 today makes it active again on the device (0 days quiet; first order 131
   // days ago, so not new): it leaves the at-risk list until the server says otherwise.
   Order("c2", 1, 10000);
-  risk = store_->AtRiskCustomers(10);
+  risk = store_->grades().AtRiskCustomers(10);
   ASSERT_TRUE(risk.ok());
   ASSERT_EQ(risk->size(), 1u);
   EXPECT_EQ((*risk)[0].customer_id, "c3");
-  EXPECT_EQ(store_->CustomerGrades("c2")->shown().lifecycle, "active");
+  EXPECT_EQ(store_->grades().ForCustomer("c2")->shown().lifecycle, "active");
 }
 
 TEST_F(ClientStoreGradesTest, ACustomerPurgedFromTheDeviceTakesItsProvisionalGradeAlong) {
-  auto id = store_->AddCustomer({{"name", "宏发汽修"}});
+  auto id = store_->customers().Add({{"name", "宏发汽修"}});
   ASSERT_TRUE(id.ok());
   Order(*id, 1, 5000);
   Sync();  // pushed: the device may now let it go
@@ -380,22 +380,22 @@ TEST_F(ClientStoreGradesTest, ACustomerPurgedFromTheDeviceTakesItsProvisionalGra
   auto applied = store_->replica().ApplyPull(purge);
   ASSERT_TRUE(applied.ok()) << applied.status().ToString();
   EXPECT_EQ(QueryValue(store_->replica().db(), "SELECT count(*) FROM fb_provisional_grades"), I(0));
-  EXPECT_EQ(store_->CustomerGrades(*id).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->grades().ForCustomer(*id).status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(ClientStoreGradesTest, TheServersReportsAreKeptForThisRepOnly) {
-  auto none = store_->ServerReports();
+  auto none = store_->grades().ServerReports();
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
   wall_.Advance(3600 * 1000);
-  ASSERT_TRUE(store_->SaveServerReports(R"({"movement":null})").ok());
-  auto kept = store_->ServerReports();
+  ASSERT_TRUE(store_->grades().SaveServerReports(R"({"movement":null})").ok());
+  auto kept = store_->grades().ServerReports();
   ASSERT_TRUE(kept.ok() && kept->has_value());
   EXPECT_EQ((*kept)->json, R"({"movement":null})");
   EXPECT_EQ((*kept)->fetched_ms, static_cast<int64_t>(FakeWallClock::kDefaultStartMs + 3600000));
   // The device is set up again for another rep: the copy is not theirs.
   ASSERT_TRUE(store_->SaveSettings({"http://127.0.0.1:9", "fbt_other", "rep-b", "李娜"}).ok());
-  EXPECT_FALSE(store_->ServerReports()->has_value());
+  EXPECT_FALSE(store_->grades().ServerReports()->has_value());
 }
 
 }  // namespace

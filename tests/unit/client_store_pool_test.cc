@@ -79,7 +79,7 @@ class ClientStorePoolTest : public ::testing::Test {
 
   std::string AddCustomer(const std::string& name, const std::string& created_day) {
     wall_.Set(DayMs(created_day));
-    auto id = store_->AddCustomer({{"name", name}});
+    auto id = store_->customers().Add({{"name", name}});
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : "";
   }
@@ -88,7 +88,7 @@ class ClientStorePoolTest : public ::testing::Test {
     NewVisit v;
     v.customer_id = customer;
     v.check_in = check_in;
-    auto id = store_->LogVisit(v);
+    auto id = store_->facts().LogVisit(v);
     ASSERT_TRUE(id.ok()) << id.status().ToString();
   }
 
@@ -97,12 +97,12 @@ class ClientStorePoolTest : public ::testing::Test {
     o.customer_id = customer;
     o.order_date = date;
     o.lines.push_back(NewOrderLine{"BP-1024", "", 1, 12800});
-    auto added = store_->AddOrder(o);
+    auto added = store_->facts().AddOrder(o);
     ASSERT_TRUE(added.ok()) << added.status().ToString();
   }
 
   std::vector<ReclaimWarning> Warnings(const std::string& today) {
-    auto w = store_->ReclaimWarnings(today);
+    auto w = store_->pool().ReclaimWarnings(today);
     EXPECT_TRUE(w.ok()) << w.status().ToString();
     return w.ok() ? *w : std::vector<ReclaimWarning>{};
   }
@@ -122,19 +122,19 @@ class ClientStorePoolTest : public ::testing::Test {
 
 TEST_F(ClientStorePoolTest, AClaimIsRecordedOfflineAnsweredOnceAndLeavesThePoolWhenGranted) {
   // Nothing to claim from before the pool was ever fetched.
-  EXPECT_EQ(store_->RequestClaim("c1000000000000000000000000000001").status().code(),
+  EXPECT_EQ(store_->pool().RequestClaim("c1000000000000000000000000000001").status().code(),
             StatusCode::kNotFound);
-  auto none = store_->CachedPool();
+  auto none = store_->pool().Cached();
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
 
   const std::string xinda = "c1000000000000000000000000000001";
   const std::string shuntong = "c2000000000000000000000000000002";
-  ASSERT_TRUE(store_
-                  ->SavePool(Listing("2026-11-23", {Pooled(xinda, "鑫达汽修", "A"),
-                                                    Pooled(shuntong, "顺通汽配", "B")}))
+  ASSERT_TRUE(store_->pool()
+                  .Save(Listing("2026-11-23", {Pooled(xinda, "鑫达汽修", "A"),
+                                               Pooled(shuntong, "顺通汽配", "B")}))
                   .ok());
-  auto claim = store_->RequestClaim(xinda);
+  auto claim = store_->pool().RequestClaim(xinda);
   ASSERT_TRUE(claim.ok()) << claim.status().ToString();
   EXPECT_EQ(claim->state, PoolRequest::State::kPending);
   EXPECT_EQ(claim->customer_name, "鑫达汽修");
@@ -142,21 +142,21 @@ TEST_F(ClientStorePoolTest, AClaimIsRecordedOfflineAnsweredOnceAndLeavesThePoolW
   EXPECT_FALSE(claim->request_id.empty());
 
   // The same customer again: refused while the first waits. Unknown ones: not in the pool.
-  auto again = store_->RequestClaim(xinda);
+  auto again = store_->pool().RequestClaim(xinda);
   EXPECT_EQ(again.status().code(), StatusCode::kConflict);
   EXPECT_NE(again.status().message().find("already waits"), std::string::npos);
-  auto unknown = store_->RequestClaim("c9999999999999999999999999999999");
+  auto unknown = store_->pool().RequestClaim("c9999999999999999999999999999999");
   EXPECT_EQ(unknown.status().code(), StatusCode::kNotFound);
   EXPECT_NE(unknown.status().message().find("not in the public pool as of 2026-11-23T08:00:00Z"),
             std::string::npos)
       << unknown.status().message();
-  EXPECT_EQ(store_->RequestClaim("c1").status().code(), StatusCode::kNotFound);  // too short
+  EXPECT_EQ(store_->pool().RequestClaim("c1").status().code(), StatusCode::kNotFound);  // too short
   // By its exact name too.
-  auto by_name = store_->RequestClaim("顺通汽配");
+  auto by_name = store_->pool().RequestClaim("顺通汽配");
   ASSERT_TRUE(by_name.ok()) << by_name.status().ToString();
   EXPECT_EQ(by_name->customer_id, shuntong);
 
-  auto cached = store_->CachedPool();
+  auto cached = store_->pool().Cached();
   ASSERT_TRUE(cached.ok() && cached->has_value());
   ASSERT_EQ((*cached)->pool.size(), 2u);
   EXPECT_TRUE((*cached)->pool[0].claim_pending);
@@ -164,36 +164,35 @@ TEST_F(ClientStorePoolTest, AClaimIsRecordedOfflineAnsweredOnceAndLeavesThePoolW
   EXPECT_EQ((*cached)->policy.ReclaimDays("B"), 45);
   EXPECT_EQ((*cached)->policy.ReclaimDays(""), 60);
 
-  auto pending = store_->PoolRequests(/*pending_only=*/true);
+  auto pending = store_->pool().Requests(/*pending_only=*/true);
   ASSERT_TRUE(pending.ok());
   ASSERT_EQ(pending->size(), 2u);
-  auto summary = store_->PoolRequestSummary();
+  auto summary = store_->pool().RequestSummary();
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->pending, 2);
 
   // The server's answers.
   wall_.Advance(3600000);
-  ASSERT_TRUE(store_
-                  ->RecordPoolAnswer(claim->request_id, PoolRequest::State::kGranted,
-                                     "claimed from the pool", "2026-11-23T01:00:00Z")
+  ASSERT_TRUE(store_->pool()
+                  .RecordAnswer(claim->request_id, PoolRequest::State::kGranted,
+                                "claimed from the pool", "2026-11-23T01:00:00Z")
                   .ok());
-  ASSERT_TRUE(
-      store_
-          ->RecordPoolAnswer(by_name->request_id, PoolRequest::State::kRefused,
-                             "already claimed by 李娜 Li Na (rep-b) at 2026-11-23 00:30 UTC",
-                             "2026-11-23T01:00:00Z")
-          .ok());
+  ASSERT_TRUE(store_->pool()
+                  .RecordAnswer(by_name->request_id, PoolRequest::State::kRefused,
+                                "already claimed by 李娜 Li Na (rep-b) at 2026-11-23 00:30 UTC",
+                                "2026-11-23T01:00:00Z")
+                  .ok());
   // An answer comes once.
-  EXPECT_EQ(store_
-                ->RecordPoolAnswer(claim->request_id, PoolRequest::State::kRefused, "again",
-                                   "2026-11-23T01:00:00Z")
+  EXPECT_EQ(store_->pool()
+                .RecordAnswer(claim->request_id, PoolRequest::State::kRefused, "again",
+                              "2026-11-23T01:00:00Z")
                 .code(),
             StatusCode::kNotFound);
 
-  auto all = store_->PoolRequests(/*pending_only=*/false);
+  auto all = store_->pool().Requests(/*pending_only=*/false);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 2u);
-  EXPECT_EQ(store_->PoolRequests(true)->size(), 0u);
+  EXPECT_EQ(store_->pool().Requests(true)->size(), 0u);
   for (const PoolRequest& r : *all) {
     if (r.request_id == claim->request_id) {
       EXPECT_EQ(r.state, PoolRequest::State::kGranted);
@@ -203,38 +202,40 @@ TEST_F(ClientStorePoolTest, AClaimIsRecordedOfflineAnsweredOnceAndLeavesThePoolW
       EXPECT_NE(r.reason.find("already claimed by 李娜"), std::string::npos);
     }
   }
-  summary = store_->PoolRequestSummary();
+  summary = store_->pool().RequestSummary();
   ASSERT_TRUE(summary.ok());
   EXPECT_EQ(summary->pending, 0);
   ASSERT_EQ(summary->recent_refusals.size(), 1u);
   EXPECT_EQ(summary->recent_refusals[0].customer_id, shuntong);
   // A granted customer is no longer listed in the pool, even before the next listing.
-  cached = store_->CachedPool();
+  cached = store_->pool().Cached();
   ASSERT_EQ((*cached)->pool.size(), 1u);
   EXPECT_EQ((*cached)->pool[0].id, shuntong);
   // A week later the refusal is no longer "recent".
   wall_.Advance(8 * 86400000ull);
-  EXPECT_TRUE(store_->PoolRequestSummary()->recent_refusals.empty());
+  EXPECT_TRUE(store_->pool().RequestSummary()->recent_refusals.empty());
 }
 
 TEST_F(ClientStorePoolTest, AReleaseNeedsAReasonAndOneOfTheDevicesCustomers) {
   const std::string mine = AddCustomer("鑫隆轮胎店", "2026-11-01");
-  EXPECT_EQ(store_->RequestRelease(mine, "  ").status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->RequestRelease(mine, std::string(501, 'x')).status().code(),
+  EXPECT_EQ(store_->pool().RequestRelease(mine, "  ").status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->RequestRelease("c9999999999999999999999999999999", "closed").status().code(),
-            StatusCode::kNotFound);
-  auto release = store_->RequestRelease(mine, "店已关门 closed for good");
+  EXPECT_EQ(store_->pool().RequestRelease(mine, std::string(501, 'x')).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      store_->pool().RequestRelease("c9999999999999999999999999999999", "closed").status().code(),
+      StatusCode::kNotFound);
+  auto release = store_->pool().RequestRelease(mine, "店已关门 closed for good");
   ASSERT_TRUE(release.ok()) << release.status().ToString();
   EXPECT_EQ(release->kind, PoolRequest::Kind::kRelease);
   EXPECT_EQ(release->customer_name, "鑫隆轮胎店");
   EXPECT_EQ(release->note, "店已关门 closed for good");
-  EXPECT_EQ(store_->RequestRelease(mine, "again").status().code(), StatusCode::kConflict);
-  ASSERT_TRUE(store_
-                  ->RecordPoolAnswer(release->request_id, PoolRequest::State::kGranted,
-                                     "released to the pool", "")
+  EXPECT_EQ(store_->pool().RequestRelease(mine, "again").status().code(), StatusCode::kConflict);
+  ASSERT_TRUE(store_->pool()
+                  .RecordAnswer(release->request_id, PoolRequest::State::kGranted,
+                                "released to the pool", "")
                   .ok());
-  auto all = store_->PoolRequests(false);
+  auto all = store_->pool().Requests(false);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].state, PoolRequest::State::kGranted);
@@ -243,16 +244,16 @@ TEST_F(ClientStorePoolTest, AReleaseNeedsAReasonAndOneOfTheDevicesCustomers) {
 
 TEST_F(ClientStorePoolTest, WaitingRequestsAreBounded) {
   std::vector<PoolCustomer> pool;
-  for (size_t i = 0; i <= ClientStore::kMaxPendingPoolRequests; ++i) {
+  for (size_t i = 0; i <= client::PoolCache::kMaxPendingRequests; ++i) {
     char id[40];
     std::snprintf(id, sizeof id, "c%031zu", i);
     pool.push_back(Pooled(id, "garage " + std::to_string(i), "C"));
   }
-  ASSERT_TRUE(store_->SavePool(Listing("2026-11-23", pool)).ok());
-  for (size_t i = 0; i < ClientStore::kMaxPendingPoolRequests; ++i) {
-    ASSERT_TRUE(store_->RequestClaim(pool[i].id).ok()) << i;
+  ASSERT_TRUE(store_->pool().Save(Listing("2026-11-23", pool)).ok());
+  for (size_t i = 0; i < client::PoolCache::kMaxPendingRequests; ++i) {
+    ASSERT_TRUE(store_->pool().RequestClaim(pool[i].id).ok()) << i;
   }
-  auto over = store_->RequestClaim(pool.back().id);
+  auto over = store_->pool().RequestClaim(pool.back().id);
   EXPECT_EQ(over.status().code(), StatusCode::kResourceExhausted);
   EXPECT_NE(over.status().message().find("sync first"), std::string::npos);
 }
@@ -274,15 +275,15 @@ TEST_F(ClientStorePoolTest, ANewListingReplacesTheOldOneWholeAndBelongsToOneRep)
       Listing("2026-11-23", {Pooled(a, "A garage", "A"), Pooled(b, "B garage", "B")}, {clock});
   first.policy.tier_a_cap = 20;
   first.truncated = true;
-  ASSERT_TRUE(store_->SavePool(first).ok());
-  ASSERT_TRUE(store_->RequestClaim(b).ok());
+  ASSERT_TRUE(store_->pool().Save(first).ok());
+  ASSERT_TRUE(store_->pool().RequestClaim(b).ok());
 
   wall_.Advance(86400000);
   PoolListing second =
       Listing("2026-11-24", {Pooled(b, "B garage", "B"), Pooled(c, "C garage", "")});
   second.policy.warn_days = 10;
-  ASSERT_TRUE(store_->SavePool(second).ok());
-  auto cached = store_->CachedPool();
+  ASSERT_TRUE(store_->pool().Save(second).ok());
+  auto cached = store_->pool().Cached();
   ASSERT_TRUE(cached.ok() && cached->has_value());
   const PoolListing& l = **cached;
   EXPECT_EQ(l.as_of, "2026-11-24T08:00:00Z");
@@ -298,16 +299,16 @@ TEST_F(ClientStorePoolTest, ANewListingReplacesTheOldOneWholeAndBelongsToOneRep)
   EXPECT_EQ(l.pool[1].id, c);
   EXPECT_FALSE(l.pool[1].claim_pending);
   // The old listing's customer is gone.
-  EXPECT_EQ(store_->RequestClaim(a).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->pool().RequestClaim(a).status().code(), StatusCode::kNotFound);
 
   // Another rep's listing is refused; this device's copy stays.
   PoolListing other = Listing("2026-11-25");
   other.rep_id = "rep-b";
-  EXPECT_EQ(store_->SavePool(other).code(), StatusCode::kConflict);
-  EXPECT_EQ((*store_->CachedPool())->server_day, "2026-11-24");
+  EXPECT_EQ(store_->pool().Save(other).code(), StatusCode::kConflict);
+  EXPECT_EQ((*store_->pool().Cached())->server_day, "2026-11-24");
   // After the device is set up for another rep (an empty replica), the copy is not shown.
   ASSERT_TRUE(store_->SaveSettings({"http://127.0.0.1:9", "fbt_other", "rep-b", "李娜"}).ok());
-  EXPECT_FALSE(store_->CachedPool()->has_value());
+  EXPECT_FALSE(store_->pool().Cached()->has_value());
 }
 
 // Hand-computed: tier A returns after 30 days, B after 45, others 60, VIP never; warned 7 days
@@ -338,21 +339,20 @@ TEST_F(ClientStorePoolTest, WarningsComeFromTheDevicesOwnVisitsAndOrdersAndAVisi
   Order(overdue, "2027-03-01");
   // Claimed garage: granted on 2026-10-28 (the server did not list it: it was in the pool).
   ASSERT_TRUE(
-      store_->SavePool(Listing("2026-10-20", {Pooled(claimed, "Claimed garage", "A")})).ok());
-  auto claim = store_->RequestClaim(claimed);
+      store_->pool().Save(Listing("2026-10-20", {Pooled(claimed, "Claimed garage", "A")})).ok());
+  auto claim = store_->pool().RequestClaim(claimed);
   ASSERT_TRUE(claim.ok());
-  ASSERT_TRUE(store_
-                  ->RecordPoolAnswer(claim->request_id, PoolRequest::State::kGranted,
-                                     "claimed from the pool", "2026-10-28T10:00:00Z")
+  ASSERT_TRUE(store_->pool()
+                  .RecordAnswer(claim->request_id, PoolRequest::State::kGranted,
+                                "claimed from the pool", "2026-10-28T10:00:00Z")
                   .ok());
-  ASSERT_TRUE(
-      store_
-          ->SavePool(Listing("2026-10-20", {},
-                             {ServerReclaimClock{xinda, "鑫达汽修", "A", 30, "2026-10-01",
-                                                 "2026-10-01", "2026-10-31", false, ""},
-                              ServerReclaimClock{overdue, "老王修理厂", "C", 60, "2026-08-25",
-                                                 "2026-08-25", "2026-10-24", false, ""}}))
-          .ok());
+  ASSERT_TRUE(store_->pool()
+                  .Save(Listing("2026-10-20", {},
+                                {ServerReclaimClock{xinda, "鑫达汽修", "A", 30, "2026-10-01",
+                                                    "2026-10-01", "2026-10-31", false, ""},
+                                 ServerReclaimClock{overdue, "老王修理厂", "C", 60, "2026-08-25",
+                                                    "2026-08-25", "2026-10-24", false, ""}}))
+                  .ok());
 
   // 2026-10-20: 鑫达 is 11 days from its deadline (not yet warned); 老王 is 4 days from it.
   auto w = Warnings("2026-10-20");
@@ -408,13 +408,14 @@ TEST_F(ClientStorePoolTest, WarningsComeFromTheDevicesOwnVisitsAndOrdersAndAVisi
   // An order does the same for 老王.
   Order(overdue, "2026-10-29");
   EXPECT_EQ(Find(Warnings("2026-10-29"), overdue), nullptr);
-  EXPECT_EQ(store_->ReclaimWarnings("29/10/2026").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->pool().ReclaimWarnings("29/10/2026").status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(ClientStorePoolTest, NoWarningsBeforeThePolicyIsKnown) {
   const std::string old = AddCustomer("Old garage", "2025-01-01");
   EXPECT_TRUE(Warnings("2026-11-23").empty());
-  ASSERT_TRUE(store_->SavePool(Listing("2026-11-23")).ok());
+  ASSERT_TRUE(store_->pool().Save(Listing("2026-11-23")).ok());
   // Ungraded: 60 days from 2025-01-01 is long past, but unlisted on 11-23: not before 12-15.
   auto w = Warnings("2026-12-10");
   ASSERT_EQ(w.size(), 1u);

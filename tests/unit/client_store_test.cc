@@ -44,7 +44,7 @@ class ClientStoreTest : public ::testing::Test {
   }
 
   std::string AddCustomer(std::vector<FieldValue> fields) {
-    auto id = store_->AddCustomer(fields);
+    auto id = store_->customers().Add(fields);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : "";
   }
@@ -56,7 +56,7 @@ class ClientStoreTest : public ::testing::Test {
     v.check_in = check_in;
     v.notes = notes;
     v.next_follow_up = follow_up;
-    auto id = store_->LogVisit(v);
+    auto id = store_->facts().LogVisit(v);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : "";
   }
@@ -69,7 +69,7 @@ class ClientStoreTest : public ::testing::Test {
   }
 
   std::vector<std::string> SearchIds(const std::string& query) {
-    auto hits = store_->SearchCustomers(query);
+    auto hits = store_->search().Search(query);
     EXPECT_TRUE(hits.ok()) << query << ": " << hits.status().ToString();
     std::vector<std::string> ids;
     if (hits.ok()) {
@@ -104,11 +104,11 @@ TEST_F(ClientStoreTest, TheReplicaFileIsPrivateAndSettingsPersist) {
 TEST_F(ClientStoreTest, AddingACustomerNeedsANameAndASetUpDevice) {
   auto blank = ClientStore::Open(dir_.File("blank.db"), wall_);
   ASSERT_TRUE(blank.ok());
-  auto refused = (*blank)->AddCustomer({{"name", "鑫达汽修"}});
+  auto refused = (*blank)->customers().Add({{"name", "鑫达汽修"}});
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.status().message().find("fieldbook-cli init"), std::string::npos);
 
-  auto nameless = store_->AddCustomer({{"city", "广州"}});
+  auto nameless = store_->customers().Add({{"city", "广州"}});
   ASSERT_FALSE(nameless.ok());
   EXPECT_EQ(nameless.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(nameless.status().message(), "a new customer needs a name");
@@ -118,7 +118,7 @@ TEST_F(ClientStoreTest, AddingACustomerNeedsANameAndASetUpDevice) {
                                       {"lat", "23.1"},
                                       {"lon", "113.3"},
                                       {"customer_type", "garage"}});
-  auto profile = store_->ShowCustomer(id);
+  auto profile = store_->customers().Show(id);
   ASSERT_TRUE(profile.ok());
   EXPECT_EQ(profile->customer.owner_rep_id, "rep-a");
   EXPECT_EQ(profile->customer.created_at, "2026-11-23T00:00:00Z");
@@ -131,8 +131,8 @@ TEST_F(ClientStoreTest, AddingACustomerNeedsANameAndASetUpDevice) {
 TEST_F(ClientStoreTest, EditChangesOnlyTheNamedFieldsAndRefusesServerOwnedOnes) {
   const std::string id =
       AddCustomer({{"name", "鑫达汽修"}, {"phone", "020-1234"}, {"notes", "old notes"}});
-  ASSERT_TRUE(store_->EditCustomer(id.substr(0, 10), {{"phone", "13800138000"}}).ok());
-  auto p = store_->ShowCustomer(id);
+  ASSERT_TRUE(store_->customers().Edit(id.substr(0, 10), {{"phone", "13800138000"}}).ok());
+  auto p = store_->customers().Show(id);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->customer.phone, "13800138000");
   EXPECT_EQ(p->customer.notes, "old notes");
@@ -142,28 +142,30 @@ TEST_F(ClientStoreTest, EditChangesOnlyTheNamedFieldsAndRefusesServerOwnedOnes) 
   EXPECT_EQ(QueryValue(store_->replica().db(), "SELECT cols FROM fb_outbox ORDER BY seq DESC"),
             I(int64_t{1} << customers->ColumnIndex("phone")));
 
-  ASSERT_TRUE(store_->EditCustomer(id, {{"notes", std::nullopt}}).ok());
-  EXPECT_TRUE(store_->ShowCustomer(id)->customer.notes.empty());
+  ASSERT_TRUE(store_->customers().Edit(id, {{"notes", std::nullopt}}).ok());
+  EXPECT_TRUE(store_->customers().Show(id)->customer.notes.empty());
 
   for (const char* field : {"owner_rep_id", "territory_id", "grade_tier", "grade_churn_risk"}) {
-    Status s = store_->EditCustomer(id, {{field, "x"}});
+    Status s = store_->customers().Edit(id, {{field, "x"}});
     EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << field;
     EXPECT_NE(s.message().find(field), std::string::npos) << s.message();
     EXPECT_NE(s.message().find("server"), std::string::npos) << s.message();
   }
-  EXPECT_EQ(store_->EditCustomer(id, {{"owner_rep_id", "rep-b"}}).message(),
+  EXPECT_EQ(store_->customers().Edit(id, {{"owner_rep_id", "rep-b"}}).message(),
             "owner_rep_id is set by managers on the server; ask your manager to reassign the "
             "customer");
-  EXPECT_NE(store_->EditCustomer(id, {{"colour", "red"}}).message().find("unknown customer field"),
-            std::string::npos);
-  EXPECT_EQ(store_->EditCustomer(id, {{"purchase_stage", "maybe"}}).message(),
+  EXPECT_NE(
+      store_->customers().Edit(id, {{"colour", "red"}}).message().find("unknown customer field"),
+      std::string::npos);
+  EXPECT_EQ(store_->customers().Edit(id, {{"purchase_stage", "maybe"}}).message(),
             "purchase stage must be one of aware, interested, deciding, customer (not 'maybe')");
-  EXPECT_EQ(store_->EditCustomer(id, {{"lat", "23.1"}}).message(),
+  EXPECT_EQ(store_->customers().Edit(id, {{"lat", "23.1"}}).message(),
             "give both latitude and longitude, or neither");
-  EXPECT_EQ(store_->EditCustomer(id, {{"lat", "123"}, {"lon", "1"}}).code(),
+  EXPECT_EQ(store_->customers().Edit(id, {{"lat", "123"}, {"lon", "1"}}).code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(store_->EditCustomer(id, {{"name", "  "}}).message(), "name cannot be empty");
-  EXPECT_EQ(store_->EditCustomer("ffffffffffff", {{"notes", "x"}}).code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->customers().Edit(id, {{"name", "  "}}).message(), "name cannot be empty");
+  EXPECT_EQ(store_->customers().Edit("ffffffffffff", {{"notes", "x"}}).code(),
+            StatusCode::kNotFound);
   // A refused edit changed nothing.
   EXPECT_TRUE(IsNull(QueryValue(store_->replica().db(), "SELECT lat FROM customers")));
 }
@@ -174,21 +176,21 @@ TEST_F(ClientStoreTest, ShowGathersContactsVisitsOrdersTasksAndFeedback) {
   contact.name = "王师傅";
   contact.phone = "139 0000 1111";
   contact.is_primary = true;
-  ASSERT_TRUE(store_->AddContact(id, contact).ok());
+  ASSERT_TRUE(store_->customers().AddContact(id, contact).ok());
   Visit(id, "2026-11-01T09:00:00Z", "first");
   Visit(id, "2026-11-20T09:00:00Z", "second");
   NewOrder order;
   order.customer_id = id;
   order.order_date = "2026-11-20";
   order.lines = {{"BP-1024", "brake pads", 4, 12850}, {"OF-7", "", 10, 1999}};
-  auto added = store_->AddOrder(order);
+  auto added = store_->facts().AddOrder(order);
   ASSERT_TRUE(added.ok()) << added.status().ToString();
   EXPECT_EQ(added->amount_cents, 4 * 12850 + 10 * 1999);
   EXPECT_EQ(added->currency, "CNY");
-  ASSERT_TRUE(store_->AddTask({id, "2026-11-25", "call", "send the catalogue", ""}).ok());
-  ASSERT_TRUE(store_->AddFeedback({id, 4, "delivery was late"}).ok());
+  ASSERT_TRUE(store_->tasks().Add({id, "2026-11-25", "call", "send the catalogue", ""}).ok());
+  ASSERT_TRUE(store_->facts().AddFeedback({id, 4, "delivery was late"}).ok());
 
-  auto p = store_->ShowCustomer(id);
+  auto p = store_->customers().Show(id);
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   ASSERT_EQ(p->contacts.size(), 1u);
   EXPECT_EQ(p->contacts[0].name, "王师傅");
@@ -206,58 +208,59 @@ TEST_F(ClientStoreTest, ShowGathersContactsVisitsOrdersTasksAndFeedback) {
   ASSERT_EQ(p->feedback.size(), 1u);
   EXPECT_EQ(p->feedback[0].satisfaction, 4);
   EXPECT_EQ(p->customer.last_visit, "2026-11-20T09:00:00Z");
-  EXPECT_EQ(store_->ShowCustomer("nope-nope").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->customers().Show("nope-nope").status().code(), StatusCode::kNotFound);
 }
 
 TEST_F(ClientStoreTest, ValidationErrorsSpeakTheRepsLanguage) {
   const std::string id = AddCustomer({{"name", "鑫达汽修"}});
   for (int bad : {0, 6, -1}) {
-    auto r = store_->AddFeedback({id, bad, ""});
+    auto r = store_->facts().AddFeedback({id, bad, ""});
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
     EXPECT_EQ(r.status().message(), "satisfaction must be 1 to 5");
   }
-  EXPECT_EQ(store_->AddFeedback({id, std::nullopt, " "}).status().code(),
+  EXPECT_EQ(store_->facts().AddFeedback({id, std::nullopt, " "}).status().code(),
             StatusCode::kInvalidArgument);
 
   NewOrder empty;
   empty.customer_id = id;
-  EXPECT_EQ(store_->AddOrder(empty).status().message(), "an order needs at least one line");
+  EXPECT_EQ(store_->facts().AddOrder(empty).status().message(), "an order needs at least one line");
   NewOrder zero = empty;
   zero.lines = {{"BP-1", "", 0, 100}};
-  EXPECT_EQ(store_->AddOrder(zero).status().message(),
+  EXPECT_EQ(store_->facts().AddOrder(zero).status().message(),
             "line 1: quantity must be a whole number above 0");
   NewOrder bad_date = empty;
   bad_date.lines = {{"BP-1", "", 1, 100}};
   bad_date.order_date = "2026-02-30";
-  EXPECT_EQ(store_->AddOrder(bad_date).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->facts().AddOrder(bad_date).status().code(), StatusCode::kInvalidArgument);
 
-  EXPECT_EQ(store_->AddTask({id, "tomorrow", "call", "x", ""}).status().message(),
+  EXPECT_EQ(store_->tasks().Add({id, "tomorrow", "call", "x", ""}).status().message(),
             "the due date must look like 2026-11-23 (not 'tomorrow')");
-  EXPECT_EQ(store_->AddTask({id, "2026-11-24", "party", "x", ""}).status().message(),
+  EXPECT_EQ(store_->tasks().Add({id, "2026-11-24", "party", "x", ""}).status().message(),
             "task kind must be one of call, visit, care, birthday (not 'party')");
-  EXPECT_EQ(store_->AddTask({id, "2026-11-24", "call", "", ""}).status().message(),
+  EXPECT_EQ(store_->tasks().Add({id, "2026-11-24", "call", "", ""}).status().message(),
             "a task needs a title");
 
   NewVisit v;
   v.customer_id = id;
   v.check_in = "2026-11-23T10:00:00Z";
   v.check_out = "2026-11-23T09:00:00Z";
-  EXPECT_EQ(store_->LogVisit(v).status().message(), "check-out is before check-in");
+  EXPECT_EQ(store_->facts().LogVisit(v).status().message(), "check-out is before check-in");
   v.check_out.clear();
   v.next_follow_up = "2026-13-01";
-  EXPECT_EQ(store_->LogVisit(v).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->facts().LogVisit(v).status().code(), StatusCode::kInvalidArgument);
   v.next_follow_up.clear();
   v.lat = 23.0;
-  EXPECT_EQ(store_->LogVisit(v).status().message(), "give both latitude and longitude, or neither");
+  EXPECT_EQ(store_->facts().LogVisit(v).status().message(),
+            "give both latitude and longitude, or neither");
   v.lon = 200.0;
-  EXPECT_EQ(store_->LogVisit(v).status().message(), "longitude must be from -180 to 180");
+  EXPECT_EQ(store_->facts().LogVisit(v).status().message(), "longitude must be from -180 to 180");
   v.lat.reset();
   v.lon.reset();
   v.check_in = "yesterday";
-  EXPECT_EQ(store_->LogVisit(v).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->facts().LogVisit(v).status().code(), StatusCode::kInvalidArgument);
   v.check_in = "2026-11-23T09:00+08:00";
-  auto logged = store_->LogVisit(v);
+  auto logged = store_->facts().LogVisit(v);
   ASSERT_TRUE(logged.ok()) << logged.status().ToString();
   EXPECT_EQ(QueryValue(store_->replica().db(), "SELECT check_in FROM visits WHERE id = ?",
                        {S(logged->c_str())}),
@@ -277,7 +280,7 @@ TEST_F(ClientStoreTest, SearchFindsChineseSubstringsPhoneDigitsContactsAndVisitN
   client::Contact owner;
   owner.name = "李师傅";
   owner.phone = "139-0000-1111";
-  ASSERT_TRUE(store_->AddContact(huaxin, owner).ok());
+  ASSERT_TRUE(store_->customers().AddContact(huaxin, owner).ok());
   Visit(bright, "2026-11-20T09:00:00Z", "wants Bosch brake pads; 刹车片 sample");
 
   EXPECT_EQ(SearchIds("鑫达"), std::vector<std::string>{xinda});  // 2 characters: LIKE
@@ -303,7 +306,7 @@ TEST_F(ClientStoreTest, SearchFindsChineseSubstringsPhoneDigitsContactsAndVisitN
   // A short word narrows a longer one.
   EXPECT_EQ(SearchIds("修理厂 华"), std::vector<std::string>{huaxin});
 
-  auto hits = store_->SearchCustomers("bosch");
+  auto hits = store_->search().Search("bosch");
   ASSERT_TRUE(hits.ok());
   EXPECT_EQ((*hits)[0].matched, "visit");
 
@@ -315,7 +318,7 @@ TEST_F(ClientStoreTest, SearchFindsChineseSubstringsPhoneDigitsContactsAndVisitN
   EXPECT_EQ(ranked[0], xinda);
 
   // Edits re-index; deleted customers disappear from results.
-  ASSERT_TRUE(store_->EditCustomer(xinda, {{"name", "新鑫达"}, {"phone", std::nullopt}}).ok());
+  ASSERT_TRUE(store_->customers().Edit(xinda, {{"name", "新鑫达"}, {"phone", std::nullopt}}).ok());
   EXPECT_TRUE(SearchIds("88881234").empty());
   EXPECT_EQ(SearchIds("新鑫达"), std::vector<std::string>{xinda});
   ASSERT_TRUE(Exec(store_->replica().db(), "UPDATE customers SET deleted = 1 WHERE id = ?",
@@ -324,10 +327,10 @@ TEST_F(ClientStoreTest, SearchFindsChineseSubstringsPhoneDigitsContactsAndVisitN
   EXPECT_TRUE(SearchIds("李师傅").empty());
 
   // Rebuilding the index gives the same answers.
-  ASSERT_TRUE(store_->RebuildSearchIndex().ok());
+  ASSERT_TRUE(store_->search().Rebuild().ok());
   EXPECT_EQ(SearchIds("bosch"), std::vector<std::string>{bright});
   EXPECT_EQ(SearchIds("新鑫达"), std::vector<std::string>{xinda});
-  EXPECT_EQ(store_->SearchCustomers("  ").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->search().Search("  ").status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
@@ -346,12 +349,12 @@ TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
   ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
   Grade(**hub, a, "A", 0.1);
   ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
-  ASSERT_TRUE(store_->AddTask({b, "2026-11-20", "call", "overdue call", ""}).ok());
+  ASSERT_TRUE(store_->tasks().Add({b, "2026-11-20", "call", "overdue call", ""}).ok());
   Visit(c, "2026-11-10T09:00:00Z", "", "2026-11-23");  // due today: not overdue yet
 
   auto ids = [&](CustomerFilter f) {
     f.today = "2026-11-23";
-    auto list = store_->ListCustomers(f);
+    auto list = store_->customers().List(f);
     EXPECT_TRUE(list.ok()) << list.status().ToString();
     std::vector<std::string> out;
     if (list.ok()) {
@@ -380,7 +383,7 @@ TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
   overdue.overdue = true;
   EXPECT_EQ(ids(overdue), std::vector<std::string>{b});
   overdue.today = "2026-11-24";
-  auto later = store_->ListCustomers(overdue);
+  auto later = store_->customers().List(overdue);
   ASSERT_TRUE(later.ok());
   EXPECT_EQ(later->size(), 2u);  // b's task, and c's follow-up is now overdue too
   CustomerFilter limited;
@@ -388,30 +391,30 @@ TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
   EXPECT_EQ(ids(limited).size(), 1u);
   CustomerFilter bad;
   bad.stage = "ready";
-  EXPECT_EQ(store_->ListCustomers(bad).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->customers().List(bad).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(ClientStoreTest, TasksAreAddedListedAndDone) {
   const std::string id = AddCustomer({{"name", "鑫达汽修"}});
-  auto t1 = store_->AddTask({id, "2026-11-25", "visit", "bring the catalogue", ""});
-  auto t2 = store_->AddTask({id, "2026-11-24", "call", "confirm the order", "after 2pm"});
+  auto t1 = store_->tasks().Add({id, "2026-11-25", "visit", "bring the catalogue", ""});
+  auto t2 = store_->tasks().Add({id, "2026-11-24", "call", "confirm the order", "after 2pm"});
   ASSERT_TRUE(t1.ok() && t2.ok());
-  auto open = store_->ListTasks({});
+  auto open = store_->tasks().List({});
   ASSERT_TRUE(open.ok());
   ASSERT_EQ(open->size(), 2u);
   EXPECT_EQ((*open)[0].id, *t2);  // earliest due first
   EXPECT_EQ((*open)[0].customer_name, "鑫达汽修");
   TaskFilter due;
   due.due_by = "2026-11-24";
-  EXPECT_EQ(store_->ListTasks(due)->size(), 1u);
+  EXPECT_EQ(store_->tasks().List(due)->size(), 1u);
 
-  ASSERT_TRUE(store_->CompleteTask(t2->substr(0, 16)).ok());  // a unique prefix
-  EXPECT_EQ(store_->CompleteTask(*t2).code(), StatusCode::kConflict);
-  EXPECT_EQ(store_->CompleteTask("nosuchtask").code(), StatusCode::kNotFound);
-  EXPECT_EQ(store_->ListTasks({})->size(), 1u);
+  ASSERT_TRUE(store_->tasks().Complete(t2->substr(0, 16)).ok());  // a unique prefix
+  EXPECT_EQ(store_->tasks().Complete(*t2).code(), StatusCode::kConflict);
+  EXPECT_EQ(store_->tasks().Complete("nosuchtask").code(), StatusCode::kNotFound);
+  EXPECT_EQ(store_->tasks().List({})->size(), 1u);
   TaskFilter all;
   all.include_closed = true;
-  auto everything = store_->ListTasks(all);
+  auto everything = store_->tasks().List(all);
   ASSERT_TRUE(everything.ok());
   ASSERT_EQ(everything->size(), 2u);
   EXPECT_EQ((*everything)[1].status, "done");
@@ -440,8 +443,8 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
   Grade(**hub, settled, "D", 0.0);
   ASSERT_TRUE(client::DeviceSync(*store_).ExchangeChanges(transport).ok());
 
-  ASSERT_TRUE(store_->AddTask({task_customer, "2026-11-20", "call", "call back", ""}).ok());
-  ASSERT_TRUE(store_->AddTask({task_customer, "2026-12-20", "visit", "not yet", ""}).ok());
+  ASSERT_TRUE(store_->tasks().Add({task_customer, "2026-11-20", "call", "call back", ""}).ok());
+  ASSERT_TRUE(store_->tasks().Add({task_customer, "2026-12-20", "visit", "not yet", ""}).ok());
   // Visit times without a zone are the device's local time, as a rep types them.
   Visit(task_customer, "2026-11-22T09:00");
   Visit(a_old, "2026-09-24T10:00");  // 60 days before today
@@ -451,7 +454,7 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
   Visit(settled, "2026-11-01T10:00", "", "2026-11-10");
   Visit(settled, "2026-11-12T10:00");  // a later visit settles that follow-up
 
-  auto plan = store_->Plan(today, 10);
+  auto plan = store_->plan().For(today, 10);
   ASSERT_TRUE(plan.ok()) << plan.status().ToString();
   std::vector<std::string> order;
   for (const PlanItem& p : *plan) order.push_back(p.customer_id);
@@ -475,11 +478,11 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
   EXPECT_EQ((*plan)[5].days_since_visit, 1);
   EXPECT_EQ((*plan)[6].tier, "D");
 
-  auto short_plan = store_->Plan(today, 2);
+  auto short_plan = store_->plan().For(today, 2);
   ASSERT_TRUE(short_plan.ok());
   ASSERT_EQ(short_plan->size(), 2u);
   EXPECT_EQ((*short_plan)[1].customer_id, promised);
-  EXPECT_EQ(store_->Plan("23/11/2026", 5).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->plan().For("23/11/2026", 5).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(ClientStoreTest, StatusCountsPendingWritesReviewItemsEvictionsAndTheLastSync) {
@@ -572,7 +575,7 @@ TEST(ClientStoreUpgradeTest, AReplicaFromBeforeTheClientMigrationGetsItsSearchIn
   auto store = ClientStore::Open(path, wall);
   ASSERT_TRUE(store.ok()) << store.status().ToString();
   for (const char* query : {"鑫达", "88881234", "brake"}) {
-    auto hits = (*store)->SearchCustomers(query);
+    auto hits = (*store)->search().Search(query);
     ASSERT_TRUE(hits.ok());
     ASSERT_EQ(hits->size(), 1u) << query;
     EXPECT_EQ((*hits)[0].customer.id, "c1");
@@ -683,7 +686,7 @@ TEST_F(ClientStoreTest, ALocalWriteIsQueuedAndTheNextSearchIndexesItFirst) {
   EXPECT_EQ(IndexedDocs(*store_, xinda), 1);
 
   ASSERT_TRUE(
-      store_->EditCustomer(xinda, {{"name", "新鑫达汽修"}, {"phone", "139-1111-2222"}}).ok());
+      store_->customers().Edit(xinda, {{"name", "新鑫达汽修"}, {"phone", "139-1111-2222"}}).ok());
   Visit(xinda, "2026-11-23T09:00:00Z", "换刹车片 next week");
   EXPECT_EQ(QueuedDocs(*store_), 2);  // the customer's document once, the visit's
   EXPECT_EQ(SearchIds("新鑫达"), std::vector<std::string>{xinda});
@@ -694,7 +697,7 @@ TEST_F(ClientStoreTest, ALocalWriteIsQueuedAndTheNextSearchIndexesItFirst) {
   // A contact removed (a tombstone) leaves the index.
   client::Contact owner;
   owner.name = "李师傅";
-  auto contact = store_->AddContact(xinda, owner);
+  auto contact = store_->customers().AddContact(xinda, owner);
   ASSERT_TRUE(contact.ok()) << contact.status().ToString();
   EXPECT_EQ(SearchIds("李师傅"), std::vector<std::string>{xinda});
   ASSERT_TRUE(Exec(store_->replica().db(), "UPDATE contacts SET deleted = 1 WHERE id = ?",
@@ -746,24 +749,24 @@ TEST_F(ClientStoreTest, RebuildingTheIndexEmptiesTheQueueAndGivesTheSameDocument
   client::Contact contact;
   contact.name = "李师傅";
   contact.phone = "+86 139-0000-1111";
-  ASSERT_TRUE(store_->AddContact(bright, contact).ok());
+  ASSERT_TRUE(store_->customers().AddContact(bright, contact).ok());
   Visit(xinda, "2026-11-20T09:00:00Z", "wants Bosch brake pads");
-  ASSERT_TRUE(store_->EditCustomer(bright, {{"city", "深圳"}}).ok());
-  ASSERT_TRUE(store_->UpdateSearchIndex().ok());
+  ASSERT_TRUE(store_->customers().Edit(bright, {{"city", "深圳"}}).ok());
+  ASSERT_TRUE(store_->search().Update().ok());
   const std::string incremental = IndexDump(*store_);
   EXPECT_NE(incremental.find("02088881234"), std::string::npos);  // phone digits only
   EXPECT_NE(incremental.find("8613900001111"), std::string::npos);
 
   // A write waiting in the queue is covered by the rebuild, which leaves the queue empty.
-  ASSERT_TRUE(store_->EditCustomer(xinda, {{"city", "广州"}}).ok());
+  ASSERT_TRUE(store_->customers().Edit(xinda, {{"city", "广州"}}).ok());
   EXPECT_EQ(QueuedDocs(*store_), 1);
-  ASSERT_TRUE(store_->RebuildSearchIndex().ok());
+  ASSERT_TRUE(store_->search().Rebuild().ok());
   EXPECT_EQ(QueuedDocs(*store_), 0);
   EXPECT_EQ(SearchIds("广州"), std::vector<std::string>{xinda});
-  ASSERT_TRUE(store_->EditCustomer(xinda, {{"city", std::nullopt}}).ok());
-  ASSERT_TRUE(store_->UpdateSearchIndex().ok());
+  ASSERT_TRUE(store_->customers().Edit(xinda, {{"city", std::nullopt}}).ok());
+  ASSERT_TRUE(store_->search().Update().ok());
   EXPECT_EQ(IndexDump(*store_), incremental);
-  ASSERT_TRUE(store_->RebuildSearchIndex().ok());
+  ASSERT_TRUE(store_->search().Rebuild().ok());
   EXPECT_EQ(IndexDump(*store_), incremental);
 }
 
@@ -791,13 +794,13 @@ TEST(ClientStoreUpgradeTest, AReplicaIndexedByTheOldTriggersKeepsItsIndexAndQueu
   EXPECT_EQ(QueuedDocs(**store), 0);
   EXPECT_EQ(IndexedDocs(**store, "c1"), 2);
   ASSERT_TRUE((*store)->SaveSettings({"", "", "rep-a", "张伟"}).ok());
-  ASSERT_TRUE((*store)->EditCustomer("c1", {{"name", "新鑫达"}}).ok());
+  ASSERT_TRUE((*store)->customers().Edit("c1", {{"name", "新鑫达"}}).ok());
   EXPECT_EQ(QueuedDocs(**store), 1);
-  auto hits = (*store)->SearchCustomers("新鑫达");
+  auto hits = (*store)->search().Search("新鑫达");
   ASSERT_TRUE(hits.ok());
   ASSERT_EQ(hits->size(), 1u);
   EXPECT_EQ((*hits)[0].customer.id, "c1");
-  auto brake = (*store)->SearchCustomers("brake");
+  auto brake = (*store)->search().Search("brake");
   ASSERT_TRUE(brake.ok());
   EXPECT_EQ(brake->size(), 1u);
 }

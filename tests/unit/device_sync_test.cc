@@ -110,7 +110,7 @@ TEST_F(DeviceSyncTest, AWholeSyncStoresIndexesRecordsThenRefreshesReportsAndRevi
   EXPECT_EQ(r.sync.rows_received, static_cast<size_t>(kCustomers));
   EXPECT_GE(r.sync.pages, static_cast<size_t>(kCustomers / 100));
   // Search catch-up: a customer of the last page is found, and so is one of the first.
-  auto last = store_->SearchCustomers("garage 2999");
+  auto last = store_->search().Search("garage 2999");
   ASSERT_TRUE(last.ok()) << last.status().ToString();
   ASSERT_FALSE(last->empty());
   EXPECT_EQ((*last)[0].customer.id, "c0000000000000000000000000002999");
@@ -128,7 +128,7 @@ TEST_F(DeviceSyncTest, AWholeSyncStoresIndexesRecordsThenRefreshesReportsAndRevi
   EXPECT_EQ(reports_asked_for_, std::vector<std::string>{store_->Today()});
   EXPECT_TRUE(r.reports_refreshed);
   EXPECT_EQ(r.reports_error, "");
-  auto kept = store_->ServerReports();
+  auto kept = store_->grades().ServerReports();
   ASSERT_TRUE(kept.ok());
   ASSERT_TRUE(*kept);
   EXPECT_EQ((*kept)->json, kReports);
@@ -148,7 +148,7 @@ TEST_F(DeviceSyncTest, ReportsAndReviewThatFailDoNotFailTheSync) {
   EXPECT_EQ(synced->reports_error, "cannot reach the reports");
   EXPECT_EQ(synced->review_error, "cannot reach the review list");
   EXPECT_EQ(synced->review_resolved, 0u);
-  auto kept = store_->ServerReports();
+  auto kept = store_->grades().ServerReports();
   ASSERT_TRUE(kept.ok());
   EXPECT_FALSE(*kept);  // never fetched
   auto status = store_->GetStatus();
@@ -158,7 +158,7 @@ TEST_F(DeviceSyncTest, ReportsAndReviewThatFailDoNotFailTheSync) {
 
 TEST_F(DeviceSyncTest, AFailedExchangeRecordsNothingAndAsksNothingMore) {
   transport_->online = false;
-  auto written = store_->AddCustomer({{"name", "鑫达汽修"}});
+  auto written = store_->customers().Add({{"name", "鑫达汽修"}});
   ASSERT_TRUE(written.ok());
   DeviceSync device(*store_);
   auto synced = device.Run(Links(), SmallPages());
@@ -175,7 +175,7 @@ TEST_F(DeviceSyncTest, AFailedExchangeRecordsNothingAndAsksNothingMore) {
   synced = device.Run(Links(), SmallPages());
   ASSERT_TRUE(synced.ok()) << synced.status().ToString();
   EXPECT_EQ(synced->sync.rows_pushed, 1u);
-  auto found = store_->SearchCustomers("鑫达");
+  auto found = store_->search().Search("鑫达");
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->size(), 1u);
 }

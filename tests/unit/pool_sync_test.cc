@@ -226,7 +226,7 @@ class PoolSyncTest : public ::testing::Test {
     return report;
   }
 
-  bool OnDevice(const std::string& id) { return store_->ShowCustomer(id).ok(); }
+  bool OnDevice(const std::string& id) { return store_->customers().Show(id).ok(); }
 
   TempDir dir_;
   FakeWallClock wall_;
@@ -245,23 +245,23 @@ TEST_F(PoolSyncTest, OfflineTheClaimWaitsThenTheGrantedCustomerArrivesInTheSameS
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_TRUE(first->pool_refreshed);
   EXPECT_EQ(first->pool_error, "");
-  ASSERT_TRUE(store_->RequestClaim(pooled).ok());
-  ASSERT_TRUE(store_->RequestClaim(taken).ok());
+  ASSERT_TRUE(store_->pool().RequestClaim(pooled).ok());
+  ASSERT_TRUE(store_->pool().RequestClaim(taken).ok());
 
   // No signal: the sync itself fails, nothing was sent, the claims wait, the old copy stays.
   transport_->online = false;
   server_->online = false;
   EXPECT_EQ(Sync().status().code(), StatusCode::kUnavailable);
   EXPECT_TRUE(server_->batches.empty());
-  EXPECT_EQ(store_->PoolRequests(true)->size(), 2u);
+  EXPECT_EQ(store_->pool().Requests(true)->size(), 2u);
   // Sync reachable, pool routes not (an old server, a proxy): the sync succeeds and says why.
   transport_->online = true;
   auto partial = Sync();
   ASSERT_TRUE(partial.ok()) << partial.status().ToString();
   EXPECT_FALSE(partial->pool_refreshed);
   EXPECT_NE(partial->pool_error.find("cannot reach"), std::string::npos);
-  EXPECT_EQ(store_->PoolRequests(true)->size(), 2u);
-  EXPECT_EQ((*store_->CachedPool())->pool.size(), 2u);
+  EXPECT_EQ(store_->pool().Requests(true)->size(), 2u);
+  EXPECT_EQ((*store_->pool().Cached())->pool.size(), 2u);
 
   // Back online; meanwhile another rep took `taken`.
   server_->online = true;
@@ -275,7 +275,7 @@ TEST_F(PoolSyncTest, OfflineTheClaimWaitsThenTheGrantedCustomerArrivesInTheSameS
   // The claimed customer's rows came in this very sync.
   EXPECT_TRUE(OnDevice(pooled));
   ASSERT_EQ(answered_.size(), 2u);
-  auto all = store_->PoolRequests(false);
+  auto all = store_->pool().Requests(false);
   ASSERT_TRUE(all.ok());
   for (const PoolRequest& r : *all) {
     if (r.customer_id == pooled) {
@@ -285,7 +285,7 @@ TEST_F(PoolSyncTest, OfflineTheClaimWaitsThenTheGrantedCustomerArrivesInTheSameS
       EXPECT_EQ(r.reason, "already claimed by 李娜 Li Na (rep-b) at 2026-11-23 07:00 UTC");
     }
   }
-  EXPECT_TRUE((*store_->CachedPool())->pool.empty());
+  EXPECT_TRUE((*store_->pool().Cached())->pool.empty());
   // Answered requests are not sent again.
   const size_t batches = server_->batches.size();
   ASSERT_TRUE(Sync().ok());
@@ -300,7 +300,7 @@ TEST_F(PoolSyncTest, ClaimsGoInBatchesOfFiftyAndALostConnectionKeepsTheRestWaiti
   }
   ASSERT_TRUE(Sync().ok());
   for (const std::string& id : server_->pool) {
-    ASSERT_TRUE(store_->RequestClaim(id).ok());
+    ASSERT_TRUE(store_->pool().RequestClaim(id).ok());
     wall_.Advance(1000);  // in order
   }
   server_->fail_after_batches = 1;
@@ -312,7 +312,7 @@ TEST_F(PoolSyncTest, ClaimsGoInBatchesOfFiftyAndALostConnectionKeepsTheRestWaiti
   EXPECT_NE(report->pool_error.find("cannot reach"), std::string::npos);
   EXPECT_EQ(server_->fetches, fetches);  // no listing fetched after a failure
   // The oldest 50 went first; the last 10 wait.
-  auto waiting = store_->PoolRequests(true);
+  auto waiting = store_->pool().Requests(true);
   ASSERT_EQ(waiting->size(), 10u);
   char first_waiting[40];
   std::snprintf(first_waiting, sizeof first_waiting, "c%031d", 50);
@@ -323,22 +323,22 @@ TEST_F(PoolSyncTest, ClaimsGoInBatchesOfFiftyAndALostConnectionKeepsTheRestWaiti
   report = Sync();
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->pool_granted, 10u);
-  EXPECT_TRUE(store_->PoolRequests(true)->empty());
+  EXPECT_TRUE(store_->pool().Requests(true)->empty());
   EXPECT_TRUE(OnDevice(first_waiting));
 }
 
 TEST_F(PoolSyncTest, ReleasesAreSentFirstAndRefusalsKeepTheServersReason) {
-  const std::string a = store_->AddCustomer({{"name", "Closed garage"}}).value();
-  const std::string b = store_->AddCustomer({{"name", "Not mine"}}).value();
+  const std::string a = store_->customers().Add({{"name", "Closed garage"}}).value();
+  const std::string b = store_->customers().Add({{"name", "Not mine"}}).value();
   ASSERT_TRUE(Sync().ok());
-  ASSERT_TRUE(store_->RequestRelease(a, "closed for good").ok());
-  ASSERT_TRUE(store_->RequestRelease(b, "please refuse").ok());
+  ASSERT_TRUE(store_->pool().RequestRelease(a, "closed for good").ok());
+  ASSERT_TRUE(store_->pool().RequestRelease(b, "please refuse").ok());
   auto report = Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(server_->releases, 2);
   EXPECT_EQ(report->pool_granted, 1u);
   EXPECT_EQ(report->pool_refused, 1u);
-  auto all = store_->PoolRequests(false);
+  auto all = store_->pool().Requests(false);
   for (const PoolRequest& r : *all) {
     if (r.customer_id == b) {
       EXPECT_EQ(r.state, PoolRequest::State::kRefused);
@@ -353,19 +353,19 @@ TEST_F(PoolSyncTest, ABatchTheServerCannotReadIsRefusedRatherThanRetriedForever)
   const std::string pooled = "c1000000000000000000000000000001";
   server_->pool = {pooled};
   ASSERT_TRUE(Sync().ok());
-  ASSERT_TRUE(store_->RequestClaim(pooled).ok());
+  ASSERT_TRUE(store_->pool().RequestClaim(pooled).ok());
   server_->unreadable = true;
   auto report = Sync();
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(report->pool_refused, 1u);
   EXPECT_TRUE(report->pool_refreshed);
-  EXPECT_TRUE(store_->PoolRequests(true)->empty());
-  auto all = store_->PoolRequests(false);
+  EXPECT_TRUE(store_->pool().Requests(true)->empty());
+  auto all = store_->pool().Requests(false);
   ASSERT_EQ(all->size(), 1u);
   EXPECT_EQ((*all)[0].state, PoolRequest::State::kRefused);
   EXPECT_NE((*all)[0].reason.find("could not read the claims"), std::string::npos);
   // The rep may claim it again.
-  EXPECT_TRUE(store_->RequestClaim(pooled).ok());
+  EXPECT_TRUE(store_->pool().RequestClaim(pooled).ok());
 }
 
 }  // namespace

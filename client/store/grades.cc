@@ -1,8 +1,9 @@
-// ClientStore's grades and reports (issue #6): provisional grades computed on the device after the
-// rep records an order, a visit or feedback, the grade shown per customer, the tier and at-risk
-// reports over the replica, and the device's copy of the server's reports. See client_store.h
-// (CustomerGrade) for the rules; fb_provisional_grades is in
+// Grades (grades.h): provisional grades computed on the device after the rep records an order, a
+// visit or feedback, the grade shown per customer, the tier and at-risk reports over the replica,
+// and the device's copy of the server's reports. fb_provisional_grades is in
 // schema/sql/replica/0007_provisional_grades.sql.
+#include "store/grades.h"
+
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cmath>
@@ -16,9 +17,11 @@
 
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
+#include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_store.h"
-#include "store/client_store_internal.h"
+#include "store/client_dates.h"
+#include "store/rows.h"
+#include "store/settings.h"
 
 namespace fieldbook::client {
 
@@ -26,8 +29,10 @@ namespace {
 
 using internal::ForEachCustomerRow;
 using internal::IntOpt;
+using internal::NowIso;
 using internal::RealOpt;
 using internal::Stmt;
+using internal::TodayOf;
 
 // {"rules_version":N,"reasons":[{"rule","detail"}...]} -> reasons; malformed parts are skipped.
 std::vector<GradeReason> ParseReasons(const std::string& json, int64_t* rules_version) {
@@ -146,8 +151,9 @@ bool PartDiffers(const char* part, const Grade& a, const Grade& b) {
 
 }  // namespace
 
-Status ClientStore::RegradeProvisionally(const std::string& customer_id, const LocalFact& fact) {
-  Db& db = replica_->db();
+Status Grades::RegradeProvisionally(const std::string& customer_id, const char* fact_table,
+                                    const std::string& fact_id) {
+  Db& db = replica_.db();
 
   // The customer and the server's grade of it.
   Grade server;
@@ -182,7 +188,7 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
     // the rep's own fields; before the server computed them, the rep's stand in.
     server.purchase_stage = s->IsNull(12) ? target.purchase_stage : s->Text(12);
     server.relationship = s->IsNull(13) ? target.relationship : s->Text(13);
-    const std::optional<int32_t> today = ParseDay(Today());
+    const std::optional<int32_t> today = ParseDay(TodayOf(wall_));
     target.created_day = created.value_or(today.value_or(0));
   }
   const bool server_graded = !graded_at.empty() || !server.tier.empty();
@@ -197,9 +203,9 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
     FB_ASSIGN_OR_RETURN(bool found, s->Step());
     if (found) facts = ParseFacts(s->Text(0));
   }
-  if (std::find(facts.begin(), facts.end(), std::make_pair(std::string(fact.table), fact.id)) ==
+  if (std::find(facts.begin(), facts.end(), std::make_pair(std::string(fact_table), fact_id)) ==
       facts.end()) {
-    facts.emplace_back(fact.table, fact.id);
+    facts.emplace_back(fact_table, fact_id);
   }
   std::set<std::pair<std::string, std::string>> recorded(facts.begin(), facts.end());
 
@@ -223,8 +229,8 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
       }
     }
   }
-  const std::optional<int32_t> today_day = ParseDay(Today());
-  if (!today_day) return Status::Internal("cannot read today's date " + Today());
+  const std::optional<int32_t> today_day = ParseDay(TodayOf(wall_));
+  if (!today_day) return Status::Internal("cannot read today's date " + TodayOf(wall_));
   const int32_t today = *today_day;
 
   // The customer's history, as the server reads it (GradingStore::GradeAll), split into what the
@@ -305,8 +311,9 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
   const std::string since =
       server_graded ? "since the server's grade of " + (graded_at.empty() ? "-" : graded_at)
                     : "(the server has not graded this customer yet)";
-  std::string note = "computed on this device on " + Today() + " from " + DescribeFacts(facts) +
-                     " recorded here " + since + "; the server's next grade replaces it";
+  std::string note = "computed on this device on " + TodayOf(wall_) + " from " +
+                     DescribeFacts(facts) + " recorded here " + since +
+                     "; the server's next grade replaces it";
   if (server_graded) note += "; parts the records did not change keep the server's values";
   if (UsesQuantiles(rules)) {
     const size_t ranked = population.size() - 1 + (target.orders.empty() ? 0 : 1);
@@ -364,16 +371,16 @@ Status ClientStore::RegradeProvisionally(const std::string& customer_id, const L
   text_or_null(11, shown.relationship);
   s->Bind(12, ReasonsJson(reasons, rules_version))
       .Bind(13, rules_version)
-      .Bind(14, NowIso())
-      .Bind(15, Today());
+      .Bind(14, NowIso(wall_))
+      .Bind(15, TodayOf(wall_));
   text_or_null(16, graded_at);
   s->Bind(17, FactsJson(facts));
   return s->Run();
 }
 
-Result<GradeView> ClientStore::CustomerGrades(const std::string& ref) {
-  FB_ASSIGN_OR_RETURN(std::string id, ResolveCustomer(ref));
-  Db& db = replica_->db();
+Result<GradeView> Grades::ForCustomer(const std::string& ref) {
+  FB_ASSIGN_OR_RETURN(std::string id, internal::ResolveCustomerId(replica_.db(), ref));
+  Db& db = replica_.db();
   GradeView view;
   {
     FB_ASSIGN_OR_RETURN(
@@ -431,8 +438,8 @@ Result<GradeView> ClientStore::CustomerGrades(const std::string& ref) {
   return view;
 }
 
-Result<std::vector<TierShare>> ClientStore::TierDistribution() {
-  Db& db = replica_->db();
+Result<std::vector<TierShare>> Grades::TierDistribution() {
+  Db& db = replica_.db();
   // The rules' order of tiers (VIP first).
   std::vector<std::string> order;
   {
@@ -475,10 +482,10 @@ Result<std::vector<TierShare>> ClientStore::TierDistribution() {
   return out;
 }
 
-Result<std::vector<AtRiskEntry>> ClientStore::AtRiskCustomers(size_t limit) {
+Result<std::vector<AtRiskEntry>> Grades::AtRiskCustomers(size_t limit) {
   FB_ASSIGN_OR_RETURN(
       Statement * raw,
-      replica_->db().Prepare(
+      replica_.db().Prepare(
           "SELECT c.id, coalesce(nullif(c.name, ''), c.name_latin, c.id), "
           "coalesce(p.tier, c.grade_tier, ''), coalesce(p.lifecycle, c.grade_lifecycle) AS lc, "
           "coalesce(p.churn_risk, c.grade_churn_risk, 0) AS risk, "
@@ -498,11 +505,11 @@ Result<std::vector<AtRiskEntry>> ClientStore::AtRiskCustomers(size_t limit) {
   return out;
 }
 
-Result<std::optional<CachedServerReports>> ClientStore::ServerReports() {
-  FB_ASSIGN_OR_RETURN(std::string json, Setting("reports_json"));
-  FB_ASSIGN_OR_RETURN(std::string fetched, Setting("reports_fetched_ms"));
-  FB_ASSIGN_OR_RETURN(std::string for_rep, Setting("reports_rep"));
-  FB_ASSIGN_OR_RETURN(std::string rep, Setting("rep_id"));
+Result<std::optional<CachedServerReports>> Grades::ServerReports() {
+  FB_ASSIGN_OR_RETURN(std::string json, settings_.Get("reports_json"));
+  FB_ASSIGN_OR_RETURN(std::string fetched, settings_.Get("reports_fetched_ms"));
+  FB_ASSIGN_OR_RETURN(std::string for_rep, settings_.Get("reports_rep"));
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.Get("rep_id"));
   if (json.empty() || for_rep != rep) return std::optional<CachedServerReports>();
   CachedServerReports out;
   out.json = std::move(json);
@@ -510,12 +517,12 @@ Result<std::optional<CachedServerReports>> ClientStore::ServerReports() {
   return std::optional<CachedServerReports>(std::move(out));
 }
 
-Status ClientStore::SaveServerReports(const std::string& json) {
-  FB_ASSIGN_OR_RETURN(std::string rep, Setting("rep_id"));
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_->db()));
-  FB_RETURN_IF_ERROR(PutSetting("reports_json", json));
-  FB_RETURN_IF_ERROR(PutSetting("reports_fetched_ms", std::to_string(wall_.NowMs())));
-  FB_RETURN_IF_ERROR(PutSetting("reports_rep", rep));
+Status Grades::SaveServerReports(const std::string& json) {
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.Get("rep_id"));
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_.db()));
+  FB_RETURN_IF_ERROR(settings_.Put("reports_json", json));
+  FB_RETURN_IF_ERROR(settings_.Put("reports_fetched_ms", std::to_string(wall_.NowMs())));
+  FB_RETURN_IF_ERROR(settings_.Put("reports_rep", rep));
   return txn->Commit();
 }
 

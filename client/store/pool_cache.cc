@@ -1,6 +1,8 @@
-// ClientStore's part of the public pool (公海, issue #7): the device's copy of the server's pool
-// listing, the rep's claim and release requests and the reclaim warnings computed on the device.
-// The rules are in client_store.h (PoolPolicy); the tables in schema/sql/replica/0008_pool.sql.
+// PoolCache (pool_cache.h): the device's copy of the server's pool listing, the rep's claim and
+// release requests and the reclaim warnings computed on the device. The rules are in pool_cache.h;
+// the tables in schema/sql/replica/0008_pool.sql.
+#include "store/pool_cache.h"
+
 #include <algorithm>
 #include <map>
 #include <string>
@@ -9,10 +11,12 @@
 #include <vector>
 
 #include "fieldbook/grading.h"
+#include "fieldbook/replica.h"
 #include "fieldbook/row_id.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_store.h"
-#include "store/client_store_internal.h"
+#include "store/client_dates.h"
+#include "store/rows.h"
+#include "store/settings.h"
 
 namespace fieldbook::client {
 
@@ -22,18 +26,12 @@ constexpr int64_t kDayMs = 86400000;
 constexpr size_t kMaxReleaseReasonBytes = 500;  // the server's limit (PoolStore::kMaxReasonBytes)
 constexpr size_t kMinPrefix = 6;
 
+using internal::DaysText;
+using internal::NowIso;
+using internal::RunWrite;
 using internal::Stmt;
 using internal::TextOrEmpty;
 using internal::Trim;
-
-// Runs the write `sql` with `params` bound in order.
-Status RunWrite(Db& db, const char* sql, std::initializer_list<Value> params = {}) {
-  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
-  Stmt s(raw);
-  int index = 1;
-  for (const Value& v : params) s->Bind(index++, v);
-  return s->Run();
-}
 
 const char* KindName(PoolRequest::Kind kind) {
   return kind == PoolRequest::Kind::kClaim ? "claim" : "release";
@@ -73,8 +71,6 @@ PoolRequest ReadRequest(const Statement& s) {
   return r;
 }
 
-std::string DaysText(int64_t days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
-
 }  // namespace
 
 int64_t PoolPolicy::ReclaimDays(const std::string& tier) const {
@@ -84,9 +80,9 @@ int64_t PoolPolicy::ReclaimDays(const std::string& tier) const {
   return default_reclaim_days;
 }
 
-Result<std::optional<PoolListing>> ClientStore::CachedPool() {
-  Db& db = replica_->db();
-  FB_ASSIGN_OR_RETURN(std::string rep, Setting("rep_id"));
+Result<std::optional<PoolListing>> PoolCache::Cached() {
+  Db& db = replica_.db();
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.Get("rep_id"));
   PoolListing out;
   {
     FB_ASSIGN_OR_RETURN(
@@ -178,8 +174,8 @@ Result<std::optional<PoolListing>> ClientStore::CachedPool() {
   return std::optional<PoolListing>(std::move(out));
 }
 
-Status ClientStore::SavePool(const PoolListing& listing) {
-  FB_ASSIGN_OR_RETURN(std::string rep, Setting("rep_id"));
+Status PoolCache::Save(const PoolListing& listing) {
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.Get("rep_id"));
   if (!rep.empty() && listing.rep_id != rep) {
     return Status::Conflict("the server listed the pool for " + listing.rep_id +
                             ", but this device belongs to " + rep);
@@ -188,7 +184,7 @@ Status ClientStore::SavePool(const PoolListing& listing) {
     return Status::InvalidArgument("the pool listing's day is not a date: '" + listing.server_day +
                                    "'");
   }
-  Db& db = replica_->db();
+  Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   for (const char* sql : {"DELETE FROM fb_pool_policy", "DELETE FROM fb_pool_reclaim_days",
                           "DELETE FROM fb_pool_customers", "DELETE FROM fb_pool_clocks"}) {
@@ -281,7 +277,7 @@ Status QueueRequest(Db& db, RowIdGenerator& ids, WallClock& wall, PoolRequest& r
         std::string(r.kind == PoolRequest::Kind::kClaim ? "a claim of " : "the release of ") +
         r.customer_name + " (" + r.customer_id + ") already waits for the next sync");
   }
-  if (waiting.total >= static_cast<int64_t>(ClientStore::kMaxPendingPoolRequests)) {
+  if (waiting.total >= static_cast<int64_t>(PoolCache::kMaxPendingRequests)) {
     return Status::ResourceExhausted(std::to_string(waiting.total) +
                                      " pool requests already wait for the next sync; sync first");
   }
@@ -293,11 +289,11 @@ Status QueueRequest(Db& db, RowIdGenerator& ids, WallClock& wall, PoolRequest& r
 
 }  // namespace
 
-Result<PoolRequest> ClientStore::RequestClaim(const std::string& raw_ref) {
-  FB_RETURN_IF_ERROR(RequireRep().status());
+Result<PoolRequest> PoolCache::RequestClaim(const std::string& raw_ref) {
+  FB_RETURN_IF_ERROR(settings_.RequireRep().status());
   const std::string ref = Trim(raw_ref);
   if (ref.empty()) return Status::InvalidArgument("give the id or the name of a pooled customer");
-  FB_ASSIGN_OR_RETURN(std::optional<PoolListing> listing, CachedPool());
+  FB_ASSIGN_OR_RETURN(std::optional<PoolListing> listing, Cached());
   if (!listing) {
     return Status::NotFound(
         "this device has no copy of the public pool yet: sync first (fieldbook-cli sync)");
@@ -320,20 +316,20 @@ Result<PoolRequest> ClientStore::RequestClaim(const std::string& raw_ref) {
     return Status::NotFound("'" + ref + "' is not in the public pool as of " + listing->as_of +
                             " (fieldbook-cli pool list shows it; a sync refreshes it)");
   }
-  Db& db = replica_->db();
+  Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   PoolRequest r;
   r.kind = PoolRequest::Kind::kClaim;
   r.customer_id = found->id;
   r.customer_name = found->name;
-  FB_RETURN_IF_ERROR(QueueRequest(db, replica_->ids(), wall_, r));
+  FB_RETURN_IF_ERROR(QueueRequest(db, replica_.ids(), wall_, r));
   FB_RETURN_IF_ERROR(txn->Commit());
   return r;
 }
 
-Result<PoolRequest> ClientStore::RequestRelease(const std::string& customer,
-                                                const std::string& raw_reason) {
-  FB_RETURN_IF_ERROR(RequireRep().status());
+Result<PoolRequest> PoolCache::RequestRelease(const std::string& customer,
+                                              const std::string& raw_reason) {
+  FB_RETURN_IF_ERROR(settings_.RequireRep().status());
   const std::string reason = Trim(raw_reason);
   if (reason.empty()) {
     return Status::InvalidArgument("say why the customer goes back to the pool (--reason)");
@@ -342,8 +338,8 @@ Result<PoolRequest> ClientStore::RequestRelease(const std::string& customer,
     return Status::InvalidArgument("the reason is longer than " +
                                    std::to_string(kMaxReleaseReasonBytes) + " bytes");
   }
-  FB_ASSIGN_OR_RETURN(std::string id, ResolveCustomer(customer));
-  Db& db = replica_->db();
+  FB_ASSIGN_OR_RETURN(std::string id, internal::ResolveCustomerId(replica_.db(), customer));
+  Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   std::string name;
   {
@@ -360,16 +356,16 @@ Result<PoolRequest> ClientStore::RequestRelease(const std::string& customer,
   r.customer_id = id;
   r.customer_name = name;
   r.note = reason;
-  FB_RETURN_IF_ERROR(QueueRequest(db, replica_->ids(), wall_, r));
+  FB_RETURN_IF_ERROR(QueueRequest(db, replica_.ids(), wall_, r));
   FB_RETURN_IF_ERROR(txn->Commit());
   return r;
 }
 
-Result<std::vector<PoolRequest>> ClientStore::PoolRequests(bool pending_only, size_t limit) {
+Result<std::vector<PoolRequest>> PoolCache::Requests(bool pending_only, size_t limit) {
   FB_ASSIGN_OR_RETURN(Statement * raw,
-                      replica_->db().Prepare(std::string(kRequestColumns) +
-                                             "WHERE ?1 = 0 OR status = 'pending' ORDER BY "
-                                             "requested_ms DESC, request_id DESC LIMIT ?2"));
+                      replica_.db().Prepare(std::string(kRequestColumns) +
+                                            "WHERE ?1 = 0 OR status = 'pending' ORDER BY "
+                                            "requested_ms DESC, request_id DESC LIMIT ?2"));
   Stmt s(raw);
   s->Bind(1, int64_t{pending_only ? 1 : 0}).Bind(2, static_cast<int64_t>(limit));
   std::vector<PoolRequest> out;
@@ -381,9 +377,9 @@ Result<std::vector<PoolRequest>> ClientStore::PoolRequests(bool pending_only, si
   return out;
 }
 
-Result<PoolRequestCounts> ClientStore::PoolRequestSummary() {
+Result<PoolRequestCounts> PoolCache::RequestSummary() {
   PoolRequestCounts out;
-  Db& db = replica_->db();
+  Db& db = replica_.db();
   {
     FB_ASSIGN_OR_RETURN(
         Statement * raw,
@@ -407,12 +403,12 @@ Result<PoolRequestCounts> ClientStore::PoolRequestSummary() {
   return out;
 }
 
-Status ClientStore::RecordPoolAnswer(const std::string& request_id, PoolRequest::State state,
-                                     const std::string& reason, const std::string& answered_at) {
+Status PoolCache::RecordAnswer(const std::string& request_id, PoolRequest::State state,
+                               const std::string& reason, const std::string& answered_at) {
   if (state == PoolRequest::State::kPending) {
     return Status::InvalidArgument("an answer grants or refuses a request");
   }
-  Db& db = replica_->db();
+  Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   std::string kind, customer;
   {
@@ -430,7 +426,7 @@ Status ClientStore::RecordPoolAnswer(const std::string& request_id, PoolRequest:
     FB_RETURN_IF_ERROR(RunWrite(
         db,
         "UPDATE fb_pool_requests SET status = ?, reason = ?, answered_at = ? WHERE request_id = ?",
-        {std::string(StateName(state)), reason, answered_at.empty() ? NowIso() : answered_at,
+        {std::string(StateName(state)), reason, answered_at.empty() ? NowIso(wall_) : answered_at,
          request_id}));
   }
   if (kind == "claim" && state == PoolRequest::State::kGranted) {
@@ -445,17 +441,17 @@ Status ClientStore::RecordPoolAnswer(const std::string& request_id, PoolRequest:
         "DELETE FROM fb_pool_requests WHERE status <> 'pending' AND request_id NOT IN (SELECT "
         "request_id FROM fb_pool_requests WHERE status <> 'pending' ORDER BY answered_at DESC, "
         "requested_ms DESC LIMIT ?)",
-        {static_cast<int64_t>(kKeptAnsweredPoolRequests)}));
+        {static_cast<int64_t>(kKeptAnsweredRequests)}));
   }
   return txn->Commit();
 }
 
-Result<std::vector<ReclaimWarning>> ClientStore::ReclaimWarnings(const std::string& today) {
+Result<std::vector<ReclaimWarning>> PoolCache::ReclaimWarnings(const std::string& today) {
   const std::optional<int32_t> day = ParseDay(today);
   if (!day || !IsValidDate(today)) {
     return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + today + "')");
   }
-  FB_ASSIGN_OR_RETURN(std::optional<PoolListing> listing, CachedPool());
+  FB_ASSIGN_OR_RETURN(std::optional<PoolListing> listing, Cached());
   std::vector<ReclaimWarning> out;
   if (!listing) return out;  // the policy is not known yet
   const PoolPolicy& policy = listing->policy;
@@ -471,7 +467,7 @@ Result<std::vector<ReclaimWarning>> ClientStore::ReclaimWarnings(const std::stri
 
   FB_ASSIGN_OR_RETURN(
       Statement * raw,
-      replica_->db().Prepare(
+      replica_.db().Prepare(
           "SELECT c.id, coalesce(c.name, c.name_latin, ''), coalesce(c.grade_tier, ''), "
           "c.created_at, (SELECT max(substr(v.check_in, 1, 10)) FROM visits v WHERE v.customer_id "
           "= c.id AND v.check_in GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND "

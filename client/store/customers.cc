@@ -1,0 +1,424 @@
+#include "store/customers.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <utility>
+
+#include "fieldbook/replica.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/client_dates.h"
+#include "store/rows.h"
+#include "store/settings.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+using internal::BindText;
+using internal::CheckEnum;
+using internal::IntOpt;
+using internal::Join;
+using internal::NowIso;
+using internal::ParseDouble;
+using internal::ReadCustomer;
+using internal::ReadTask;
+using internal::ReadVisit;
+using internal::Stmt;
+using internal::Trim;
+
+const std::vector<std::string> kCustomerTypes = {"garage", "dealer", "fleet", "individual"};
+const std::vector<std::string> kRelationships = {"potential", "existing", "vip"};
+const std::vector<std::string> kStages = {"aware", "interested", "deciding", "customer"};
+const std::vector<std::string> kRegionClasses = {"local", "domestic", "international"};
+const std::vector<std::string> kTiers = {"VIP", "A", "B", "C", "D"};
+
+// Customer columns a rep writes. The SQL below lists them in this order.
+
+const std::vector<EditableField> kEditable = {
+    {"name", "garage name as written (Chinese or Latin)"},
+    {"name_latin", "pinyin or transliteration, for search and sorting"},
+    {"customer_type", "garage, dealer, fleet or individual"},
+    {"relationship", "potential, existing or vip"},
+    {"purchase_stage", "aware, interested, deciding or customer"},
+    {"region_class", "local, domestic or international"},
+    {"address", "street address"},
+    {"city", "city"},
+    {"province", "province"},
+    {"country", "country"},
+    {"lat", "latitude, -90 to 90"},
+    {"lon", "longitude, -180 to 180"},
+    {"phone", "main phone number"},
+    {"primary_contact", "the person to ask for"},
+    {"birthday", "YYYY-MM-DD (the owner's, for garages)"},
+    {"tags", "comma-separated tags"},
+    {"notes", "free notes"},
+};
+
+int EditableIndex(const std::string& field) {
+  for (size_t i = 0; i < kEditable.size(); ++i) {
+    if (field == kEditable[i].name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+// Checks one customer field and converts it to the value stored.
+Result<Value> CustomerFieldValue(const std::string& field, const std::optional<std::string>& raw) {
+  if (field == "owner_rep_id" || field == "territory_id") {
+    return Status::InvalidArgument(field +
+                                   " is set by managers on the server; ask your manager to "
+                                   "reassign the customer");
+  }
+  if (field.rfind("grade_", 0) == 0 || field == "graded_at") {
+    return Status::InvalidArgument(field +
+                                   " is computed by the grading on the server and cannot be "
+                                   "edited on a device");
+  }
+  if (field == "id" || field == "created_at" || field == "deleted" ||
+      (!field.empty() && field[0] == '_')) {
+    return Status::InvalidArgument(field + " cannot be edited");
+  }
+  if (EditableIndex(field) < 0) {
+    std::vector<std::string> names;
+    for (const EditableField& f : kEditable) names.emplace_back(f.name);
+    return Status::InvalidArgument("unknown customer field '" + field +
+                                   "'; fields: " + Join(names, ", "));
+  }
+  const std::string v = raw ? Trim(*raw) : std::string();
+  if (field == "name" && v.empty()) return Status::InvalidArgument("name cannot be empty");
+  if (v.empty()) return Value();
+  if (field == "customer_type") FB_RETURN_IF_ERROR(CheckEnum("customer type", v, kCustomerTypes));
+  if (field == "relationship") FB_RETURN_IF_ERROR(CheckEnum("relationship", v, kRelationships));
+  if (field == "purchase_stage") FB_RETURN_IF_ERROR(CheckEnum("purchase stage", v, kStages));
+  if (field == "region_class") FB_RETURN_IF_ERROR(CheckEnum("region class", v, kRegionClasses));
+  if (field == "birthday" && !IsValidDate(v)) {
+    return Status::InvalidArgument("birthday must be a date like 1980-05-17 (not '" + v + "')");
+  }
+  if (field == "lat" || field == "lon") {
+    double d = 0;
+    const double bound = field == "lat" ? 90 : 180;
+    if (!ParseDouble(v, &d) || d < -bound || d > bound) {
+      return Status::InvalidArgument(
+          std::string(field == "lat" ? "latitude" : "longitude") + " must be a number from " +
+          std::to_string(-static_cast<int>(bound)) + " to " +
+          std::to_string(static_cast<int>(bound)) + " (not '" + v + "')");
+    }
+    return Value(d);
+  }
+  return Value(v);
+}
+
+// The UPDATE of a customer edit names exactly the edited columns (bound as ?1..?n, the id as
+// ?n+1): capture records every column an UPDATE names as an edit, even one re-entered with the
+// value it holds (docs/sync.md, "Capture"), so a column the rep did not touch must not be named.
+// Column names come from kEditable only; one statement text per set of columns, cached by Db.
+std::string UpdateCustomerSql(const std::vector<std::optional<Value>>& values) {
+  std::string s = "UPDATE customers SET ";
+  int n = 0;
+  for (size_t i = 0; i < kEditable.size(); ++i) {
+    if (!values[i]) continue;
+    if (n) s += ", ";
+    s += std::string(kEditable[i].name) + " = ?" + std::to_string(++n);
+  }
+  return s + " WHERE id = ?" + std::to_string(n + 1) + " AND deleted = 0";
+}
+
+const std::string& InsertCustomerSql() {
+  static const std::string sql = [] {
+    std::string cols = "id, owner_rep_id, created_at, deleted";
+    std::string params = "?1, ?2, ?3, 0";
+    for (size_t i = 0; i < kEditable.size(); ++i) {
+      cols += std::string(", ") + kEditable[i].name;
+      params += ", ?" + std::to_string(i + 4);
+    }
+    return "INSERT INTO customers (" + cols + ") VALUES (" + params + ")";
+  }();
+  return sql;
+}
+
+}  // namespace
+
+const std::vector<EditableField>& Customers::EditableFields() { return kEditable; }
+
+Result<std::string> Customers::Resolve(const std::string& ref) {
+  return internal::ResolveCustomerId(replica_.db(), ref);
+}
+
+Result<std::string> Customers::Add(const std::vector<FieldValue>& fields) {
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
+  std::vector<Value> values(kEditable.size());
+  std::set<std::string> seen;
+  bool has_name = false;
+  for (const FieldValue& f : fields) {
+    if (!seen.insert(f.field).second) {
+      return Status::InvalidArgument(f.field + " is given twice");
+    }
+    FB_ASSIGN_OR_RETURN(Value v, CustomerFieldValue(f.field, f.value));
+    values[EditableIndex(f.field)] = std::move(v);
+    if (f.field == "name") has_name = true;
+  }
+  if (!has_name) return Status::InvalidArgument("a new customer needs a name");
+  const int lat = EditableIndex("lat"), lon = EditableIndex("lon");
+  if (IsNull(values[lat]) != IsNull(values[lon])) {
+    return Status::InvalidArgument("give both latitude and longitude, or neither");
+  }
+  const std::string id = replica_.ids().Next();
+  FB_ASSIGN_OR_RETURN(Statement * raw, replica_.db().Prepare(InsertCustomerSql()));
+  Stmt s(raw);
+  s->Bind(1, id).Bind(2, rep).Bind(3, NowIso(wall_));
+  for (size_t i = 0; i < values.size(); ++i) s->Bind(static_cast<int>(i + 4), values[i]);
+  FB_RETURN_IF_ERROR(s->Run());
+  return id;
+}
+
+Status Customers::Edit(const std::string& ref, const std::vector<FieldValue>& edits) {
+  if (edits.empty()) return Status::InvalidArgument("nothing to change: name a field to edit");
+  std::vector<std::optional<Value>> values(kEditable.size());
+  for (const FieldValue& f : edits) {
+    FB_ASSIGN_OR_RETURN(Value v, CustomerFieldValue(f.field, f.value));
+    const int idx = EditableIndex(f.field);
+    if (values[idx]) return Status::InvalidArgument(f.field + " is given twice");
+    values[idx] = std::move(v);
+  }
+  FB_ASSIGN_OR_RETURN(std::string id, Resolve(ref));
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_.db()));
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw, replica_.db().Prepare(UpdateCustomerSql(values)));
+    Stmt s(raw);
+    int p = 0;
+    for (const std::optional<Value>& v : values) {
+      if (v) s->Bind(++p, *v);
+    }
+    s->Bind(p + 1, id);
+    FB_RETURN_IF_ERROR(s->Run());
+  }
+  // Latitude and longitude go together, after the edit as before it.
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        replica_.db().Prepare("SELECT (lat IS NULL) = (lon IS NULL) FROM "
+                                              "customers WHERE id = ?"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (row && s->Int(0) == 0) {
+      return Status::InvalidArgument("give both latitude and longitude, or neither");
+    }
+  }
+  return txn->Commit();
+}
+
+Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
+  FB_ASSIGN_OR_RETURN(std::string id, Resolve(ref));
+  Db& db = replica_.db();
+  CustomerProfile p;
+  const int64_t n = static_cast<int64_t>(recent);
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT " FB_CUSTOMER_COLUMNS
+                                   ", (SELECT name FROM reps WHERE id = c.owner_rep_id),"
+                                   " (SELECT name FROM territories WHERE id = c.territory_id)"
+                                   " FROM customers c WHERE c.id = ?"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::NotFound("no customer " + ref + " on this device");
+    p.customer = ReadCustomer(*s);
+    p.owner_name = s->Text(internal::kCustomerColumnCount);
+    p.territory_name = s->Text(internal::kCustomerColumnCount + 1);
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT id, customer_id, name, title, phone, wechat, email, "
+                                   "birthday, is_primary, notes FROM contacts WHERE customer_id = "
+                                   "? AND deleted = 0 ORDER BY coalesce(is_primary, 0) DESC, name, "
+                                   "id"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      Contact c;
+      c.id = s->Text(0);
+      c.customer_id = s->Text(1);
+      c.name = s->Text(2);
+      c.title = s->Text(3);
+      c.phone = s->Text(4);
+      c.wechat = s->Text(5);
+      c.email = s->Text(6);
+      c.birthday = s->Text(7);
+      c.is_primary = s->Int(8) != 0;
+      c.notes = s->Text(9);
+      p.contacts.push_back(std::move(c));
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT " FB_VISIT_COLUMNS " FROM visits v WHERE v.customer_id "
+                                   "= ? ORDER BY v.check_in DESC, v.id DESC LIMIT ?"));
+    Stmt s(raw);
+    s->Bind(1, id).Bind(2, n);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      p.recent_visits.push_back(ReadVisit(*s));
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT (SELECT count(*) FROM visits WHERE customer_id = ?1), "
+                                   "(SELECT count(*) FROM orders WHERE customer_id = ?1)"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (row) {
+      p.visit_count = s->Int(0);
+      p.order_count = s->Int(1);
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT id, customer_id, rep_id, order_date, amount_cents, "
+                                   "currency, notes, voids_id FROM orders WHERE customer_id = ? "
+                                   "ORDER BY order_date DESC, id DESC LIMIT ?"));
+    Stmt s(raw);
+    s->Bind(1, id).Bind(2, n);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      Order o;
+      o.id = s->Text(0);
+      o.customer_id = s->Text(1);
+      o.rep_id = s->Text(2);
+      o.order_date = s->Text(3);
+      o.amount_cents = s->Int(4);
+      o.currency = s->Text(5);
+      o.notes = s->Text(6);
+      o.voids_id = s->Text(7);
+      p.recent_orders.push_back(std::move(o));
+    }
+  }
+  for (Order& o : p.recent_orders) {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT id, part_no, description, quantity, unit_price_cents "
+                                   "FROM order_lines WHERE order_id = ? ORDER BY id"));
+    Stmt s(raw);
+    s->Bind(1, o.id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      o.lines.push_back(OrderLine{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT " FB_TASK_COLUMNS " FROM tasks t WHERE t.customer_id "
+                                   "= ? AND t.deleted = 0 AND t.status = 'open' ORDER BY "
+                                   "t.due_date IS NULL, t.due_date, t.id"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      p.open_tasks.push_back(ReadTask(*s));
+    }
+  }
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT id, customer_id, rep_id, created_at, satisfaction, "
+                                   "complaint FROM feedback WHERE customer_id = ? ORDER BY "
+                                   "created_at DESC, id DESC LIMIT ?"));
+    Stmt s(raw);
+    s->Bind(1, id).Bind(2, n);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      p.feedback.push_back(
+          Feedback{s->Text(0), s->Text(1), s->Text(2), s->Text(3), IntOpt(*s, 4), s->Text(5)});
+    }
+  }
+  FB_ASSIGN_OR_RETURN(p.grade, grades_.ForCustomer(id));
+  return p;
+}
+
+Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
+  if (f.stage) FB_RETURN_IF_ERROR(CheckEnum("purchase stage", *f.stage, kStages));
+  if (f.type) FB_RETURN_IF_ERROR(CheckEnum("customer type", *f.type, kCustomerTypes));
+  if (f.region_class)
+    FB_RETURN_IF_ERROR(CheckEnum("region class", *f.region_class, kRegionClasses));
+  std::optional<std::string> tier = f.tier;
+  if (tier) {
+    std::transform(tier->begin(), tier->end(), tier->begin(), [](char c) {
+      return static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    });
+    FB_RETURN_IF_ERROR(CheckEnum("tier", *tier, kTiers));
+  }
+  if (f.overdue && !IsValidDate(f.today)) {
+    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + f.today + "')");
+  }
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      replica_.db().Prepare(
+          "SELECT " FB_CUSTOMER_COLUMNS " FROM customers c WHERE c.deleted = 0"
+          " AND (?1 IS NULL OR c.purchase_stage = ?1)"
+          " AND (?2 IS NULL OR c.customer_type = ?2)"
+          " AND (?3 IS NULL OR c.region_class = ?3)"
+          " AND (?4 IS NULL OR coalesce(nullif(c.grade_tier, ''), 'C') = ?4)"
+          " AND (?5 IS NULL OR c.id IN ("
+          "   SELECT t.customer_id FROM tasks t WHERE t.deleted = 0 AND t.status = 'open'"
+          "     AND t.due_date < ?5"
+          "   UNION SELECT v.customer_id FROM visits v WHERE v.next_follow_up < ?5"
+          "     AND v.next_follow_up <> '' AND " FB_LIVE_VISIT
+          "     AND v.check_in = (SELECT max(x.check_in) FROM visits x"
+          "       WHERE x.customer_id = v.customer_id AND x.id NOT IN (SELECT y.voids_id"
+          "       FROM visits y WHERE y.customer_id = x.customer_id AND y.voids_id IS NOT NULL))))"
+          " ORDER BY coalesce(nullif(c.name_latin, ''), c.name), c.id LIMIT ?6"));
+  Stmt s(raw);
+  auto opt = [&](int i, const std::optional<std::string>& v) {
+    if (v) {
+      s->Bind(i, *v);
+    } else {
+      s->BindNull(i);
+    }
+  };
+  opt(1, f.stage);
+  opt(2, f.type);
+  opt(3, f.region_class);
+  opt(4, tier);
+  opt(5, f.overdue ? std::optional<std::string>(f.today) : std::nullopt);
+  s->Bind(6, f.limit == 0 ? int64_t{-1} : static_cast<int64_t>(f.limit));
+  std::vector<Customer> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadCustomer(*s));
+  }
+  return out;
+}
+
+Result<std::string> Customers::AddContact(const std::string& customer, const Contact& contact) {
+  FB_ASSIGN_OR_RETURN(std::string customer_id, Resolve(customer));
+  if (Trim(contact.name).empty()) return Status::InvalidArgument("a contact needs a name");
+  if (!contact.birthday.empty() && !IsValidDate(contact.birthday)) {
+    return Status::InvalidArgument("birthday must be a date like 1980-05-17 (not '" +
+                                   contact.birthday + "')");
+  }
+  const std::string id = replica_.ids().Next();
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      replica_.db().Prepare(
+                          "INSERT INTO contacts (id, customer_id, name, title, phone, wechat, "
+                          "email, birthday, is_primary, notes, deleted) VALUES (?, ?, ?, ?, ?, ?, "
+                          "?, ?, ?, ?, 0)"));
+  Stmt s(raw);
+  s->Bind(1, id).Bind(2, customer_id).Bind(3, Trim(contact.name));
+  BindText(*s, 4, Trim(contact.title));
+  BindText(*s, 5, Trim(contact.phone));
+  BindText(*s, 6, Trim(contact.wechat));
+  BindText(*s, 7, Trim(contact.email));
+  BindText(*s, 8, contact.birthday);
+  s->Bind(9, static_cast<int64_t>(contact.is_primary ? 1 : 0));
+  BindText(*s, 10, contact.notes);
+  FB_RETURN_IF_ERROR(s->Run());
+  return id;
+}
+
+}  // namespace fieldbook::client

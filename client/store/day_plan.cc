@@ -1,0 +1,142 @@
+#include "store/day_plan.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <utility>
+
+#include "fieldbook/sqlite_db.h"
+#include "store/client_dates.h"
+#include "store/rows.h"
+
+namespace fieldbook::client {
+
+using internal::DaysText;
+using internal::IntOpt;
+using internal::RealOpt;
+using internal::Stmt;
+
+Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limit) {
+  if (!IsValidDate(today)) {
+    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + today + "')");
+  }
+  if (limit == 0) return std::vector<PlanItem>();
+  Db& db = db_;
+  std::vector<PlanItem> follow_ups;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, "
+                                   "t.title, c.grade_tier FROM tasks t JOIN customers c ON c.id = "
+                                   "t.customer_id WHERE t.deleted = 0 AND t.status = 'open' AND "
+                                   "c.deleted = 0 AND t.due_date IS NOT NULL AND t.due_date <> '' "
+                                   "AND t.due_date <= ? ORDER BY t.due_date, c.name, t.id"));
+    Stmt s(raw);
+    s->Bind(1, today);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      PlanItem item;
+      item.kind = PlanItem::Kind::kFollowUp;
+      item.task_id = s->Text(0);
+      item.customer_id = s->Text(1);
+      item.customer_name = s->Text(2);
+      item.due_date = s->Text(3);
+      item.tier = s->Text(6);
+      item.days_overdue = DaysBetween(item.due_date, today);
+      const std::string what = s->Text(4).empty() ? "task" : s->Text(4) + " task";
+      item.reason = what + " \"" + s->Text(5) + "\" " +
+                    (item.days_overdue > 0 ? "overdue since " + item.due_date + " (" +
+                                                 DaysText(item.days_overdue) + ")"
+                                           : std::string("due today"));
+      follow_ups.push_back(std::move(item));
+    }
+  }
+  {
+    // Follow-ups promised at a customer's latest visit: a later visit settles them.
+    FB_ASSIGN_OR_RETURN(
+        Statement * raw,
+        db.Prepare("WITH live AS (SELECT v.* FROM visits v WHERE " FB_LIVE_VISIT "),"
+                   " latest AS (SELECT customer_id, max(check_in) AS last_in FROM live"
+                   "   GROUP BY customer_id)"
+                   " SELECT v.id, v.customer_id, c.name, v.next_follow_up,"
+                   "   date(v.check_in, 'localtime'), c.grade_tier, v.purpose"
+                   " FROM live v JOIN latest l ON l.customer_id = v.customer_id"
+                   "   AND v.check_in = l.last_in JOIN customers c ON c.id = v.customer_id"
+                   " WHERE c.deleted = 0 AND v.next_follow_up IS NOT NULL"
+                   "   AND v.next_follow_up <> '' AND v.next_follow_up <= ?"
+                   " ORDER BY v.next_follow_up, c.name, v.id"));
+    Stmt s(raw);
+    s->Bind(1, today);
+    std::set<std::string> seen;
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      PlanItem item;
+      item.kind = PlanItem::Kind::kFollowUp;
+      item.visit_id = s->Text(0);
+      item.customer_id = s->Text(1);
+      if (!seen.insert(item.customer_id).second) continue;
+      item.customer_name = s->Text(2);
+      item.due_date = s->Text(3);
+      item.tier = s->Text(5);
+      item.days_overdue = DaysBetween(item.due_date, today);
+      item.reason = "follow-up promised at the visit of " + s->Text(4) +
+                    (item.days_overdue > 0 ? " was due " + item.due_date + " (" +
+                                                 DaysText(item.days_overdue) + " overdue)"
+                                           : std::string(" is due today"));
+      follow_ups.push_back(std::move(item));
+    }
+  }
+  // Most overdue first; on the same day, tasks before visit follow-ups (stable).
+  std::stable_sort(follow_ups.begin(), follow_ups.end(),
+                   [](const PlanItem& a, const PlanItem& b) { return a.due_date < b.due_date; });
+  std::vector<PlanItem> plan;
+  std::set<std::string> planned;
+  for (PlanItem& item : follow_ups) {
+    if (plan.size() >= limit) return plan;
+    planned.insert(item.customer_id);
+    plan.push_back(std::move(item));
+  }
+
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      db.Prepare("WITH last AS (SELECT v.customer_id, max(v.check_in) AS last_in FROM visits v"
+                 "   WHERE " FB_LIVE_VISIT " GROUP BY v.customer_id)"
+                 " SELECT c.id, c.name, c.grade_tier, c.grade_churn_risk,"
+                 "   CAST(julianday(?1) - julianday(date(l.last_in, 'localtime')) AS INTEGER)"
+                 "     AS days,"
+                 "   CASE coalesce(c.grade_tier, 'C') WHEN 'VIP' THEN -1 WHEN 'A' THEN 0"
+                 "     WHEN 'B' THEN 1 WHEN 'D' THEN 3 ELSE 2 END AS tier_rank"
+                 " FROM customers c LEFT JOIN last l ON l.customer_id = c.id"
+                 " WHERE c.deleted = 0 AND (days IS NULL OR days > 0)"
+                 " ORDER BY tier_rank, days IS NOT NULL, days DESC,"
+                 "   coalesce(c.grade_churn_risk, 0) DESC, c.name, c.id"
+                 " LIMIT ?2"));
+  Stmt s(raw);
+  s->Bind(1, today).Bind(2, static_cast<int64_t>(limit + planned.size()));
+  while (plan.size() < limit) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    PlanItem item;
+    item.kind = PlanItem::Kind::kSuggestedVisit;
+    item.customer_id = s->Text(0);
+    if (planned.count(item.customer_id)) continue;
+    item.customer_name = s->Text(1);
+    item.tier = s->Text(2);
+    item.churn_risk = RealOpt(*s, 3);
+    item.days_since_visit = IntOpt(*s, 4);
+    std::string reason = item.tier.empty() ? "tier C (not graded)" : "tier " + item.tier;
+    reason += item.days_since_visit ? ", last visit " + DaysText(*item.days_since_visit) + " ago"
+                                    : std::string(", never visited");
+    if (item.churn_risk && *item.churn_risk > 0) {
+      char buf[32];
+      std::snprintf(buf, sizeof buf, "%.2f", *item.churn_risk);
+      reason += std::string(", churn risk ") + buf;
+    }
+    item.reason = std::move(reason);
+    plan.push_back(std::move(item));
+  }
+  return plan;
+}
+
+}  // namespace fieldbook::client

@@ -1,0 +1,196 @@
+#include "store/facts.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "fieldbook/replica.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/client_dates.h"
+#include "store/grades.h"
+#include "store/rows.h"
+#include "store/settings.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+using internal::BindReal;
+using internal::BindText;
+using internal::NowIso;
+using internal::ResolveCustomerId;
+using internal::Stmt;
+using internal::TodayOf;
+using internal::Trim;
+
+Status CheckCoordinates(const std::optional<double>& lat, const std::optional<double>& lon) {
+  if (lat.has_value() != lon.has_value()) {
+    return Status::InvalidArgument("give both latitude and longitude, or neither");
+  }
+  if (lat && (*lat < -90 || *lat > 90)) {
+    return Status::InvalidArgument("latitude must be from -90 to 90");
+  }
+  if (lon && (*lon < -180 || *lon > 180)) {
+    return Status::InvalidArgument("longitude must be from -180 to 180");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::string> Facts::LogVisit(const NewVisit& v) {
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), v.customer_id));
+  std::string check_in = NowIso(wall_);
+  if (!v.check_in.empty()) {
+    auto t = NormalizeTime(v.check_in);
+    if (!t) {
+      return Status::InvalidArgument("check-in time must look like 2026-11-23T09:30 (not '" +
+                                     v.check_in + "')");
+    }
+    check_in = *t;
+  }
+  std::string check_out;
+  if (!v.check_out.empty()) {
+    auto t = NormalizeTime(v.check_out);
+    if (!t) {
+      return Status::InvalidArgument("check-out time must look like 2026-11-23T10:15 (not '" +
+                                     v.check_out + "')");
+    }
+    check_out = *t;
+    if (check_out < check_in) {
+      return Status::InvalidArgument("check-out is before check-in");
+    }
+  }
+  FB_RETURN_IF_ERROR(CheckCoordinates(v.lat, v.lon));
+  if (!v.next_follow_up.empty()) {
+    if (!IsValidDate(v.next_follow_up)) {
+      return Status::InvalidArgument("the next follow-up must be a date like 2026-12-01 (not '" +
+                                     v.next_follow_up + "')");
+    }
+    if (v.next_follow_up < LocalDateOf(check_in)) {
+      return Status::InvalidArgument("the next follow-up is before the visit");
+    }
+  }
+  const std::string id = replica_.ids().Next();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_.db()));  // with its provisional grade
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      replica_.db().Prepare(
+                          "INSERT INTO visits (id, customer_id, rep_id, check_in, check_out, lat, "
+                          "lon, purpose, outcome, notes, next_follow_up) VALUES (?, ?, ?, ?, ?, "
+                          "?, ?, ?, ?, ?, ?)"));
+  Stmt s(raw);
+  s->Bind(1, id).Bind(2, customer_id).Bind(3, rep).Bind(4, check_in);
+  BindText(*s, 5, check_out);
+  BindReal(*s, 6, v.lat);
+  BindReal(*s, 7, v.lon);
+  BindText(*s, 8, Trim(v.purpose));
+  BindText(*s, 9, Trim(v.outcome));
+  BindText(*s, 10, v.notes);
+  BindText(*s, 11, v.next_follow_up);
+  FB_RETURN_IF_ERROR(s->Run());
+  FB_RETURN_IF_ERROR(grades_.RegradeProvisionally(customer_id, "visits", id));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return id;
+}
+
+Result<Order> Facts::AddOrder(const NewOrder& in) {
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), in.customer_id));
+  Order o;
+  o.id = replica_.ids().Next();
+  o.customer_id = customer_id;
+  o.rep_id = rep;
+  o.order_date = in.order_date.empty() ? TodayOf(wall_) : in.order_date;
+  if (!IsValidDate(o.order_date)) {
+    return Status::InvalidArgument("the order date must look like 2026-11-23 (not '" +
+                                   o.order_date + "')");
+  }
+  o.currency = Trim(in.currency).empty() ? "CNY" : Trim(in.currency);
+  if (o.currency.size() != 3 || !std::all_of(o.currency.begin(), o.currency.end(),
+                                             [](char c) { return c >= 'A' && c <= 'Z'; })) {
+    return Status::InvalidArgument("currency must be a three-letter code like CNY (not '" +
+                                   o.currency + "')");
+  }
+  o.notes = in.notes;
+  if (in.lines.empty()) return Status::InvalidArgument("an order needs at least one line");
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (size_t i = 0; i < in.lines.size(); ++i) {
+    const NewOrderLine& l = in.lines[i];
+    const std::string where = "line " + std::to_string(i + 1) + ": ";
+    if (Trim(l.part_no).empty()) return Status::InvalidArgument(where + "the part number is empty");
+    if (l.quantity <= 0) {
+      return Status::InvalidArgument(where + "quantity must be a whole number above 0");
+    }
+    if (l.unit_price_cents < 0) {
+      return Status::InvalidArgument(where + "the unit price cannot be negative");
+    }
+    if (l.unit_price_cents != 0 && l.quantity > kMax / l.unit_price_cents) {
+      return Status::InvalidArgument(where + "the amount is too large");
+    }
+    const int64_t line_total = l.quantity * l.unit_price_cents;
+    if (o.amount_cents > kMax - line_total) {
+      return Status::InvalidArgument("the order total is too large");
+    }
+    o.amount_cents += line_total;
+    o.lines.push_back(OrderLine{replica_.ids().Next(), Trim(l.part_no), Trim(l.description),
+                                l.quantity, l.unit_price_cents});
+  }
+  Db& db = replica_.db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("INSERT INTO orders (id, customer_id, rep_id, order_date, "
+                                   "amount_cents, currency, notes) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+    Stmt s(raw);
+    s->Bind(1, o.id).Bind(2, o.customer_id).Bind(3, rep).Bind(4, o.order_date);
+    s->Bind(5, o.amount_cents).Bind(6, o.currency);
+    BindText(*s, 7, o.notes);
+    FB_RETURN_IF_ERROR(s->Run());
+  }
+  for (const OrderLine& l : o.lines) {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("INSERT INTO order_lines (id, order_id, customer_id, part_no, "
+                                   "description, quantity, unit_price_cents) VALUES (?, ?, ?, ?, "
+                                   "?, ?, ?)"));
+    Stmt s(raw);
+    s->Bind(1, l.id).Bind(2, o.id).Bind(3, o.customer_id).Bind(4, l.part_no);
+    BindText(*s, 5, l.description);
+    s->Bind(6, l.quantity).Bind(7, l.unit_price_cents);
+    FB_RETURN_IF_ERROR(s->Run());
+  }
+  FB_RETURN_IF_ERROR(grades_.RegradeProvisionally(o.customer_id, "orders", o.id));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return o;
+}
+
+Result<std::string> Facts::AddFeedback(const NewFeedback& f) {
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
+  if (f.satisfaction && (*f.satisfaction < 1 || *f.satisfaction > 5)) {
+    return Status::InvalidArgument("satisfaction must be 1 to 5");
+  }
+  const std::string complaint = Trim(f.complaint);
+  if (!f.satisfaction && complaint.empty()) {
+    return Status::InvalidArgument("give a satisfaction score (1 to 5), a complaint, or both");
+  }
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), f.customer_id));
+  const std::string id = replica_.ids().Next();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_.db()));  // with its provisional grade
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      replica_.db().Prepare("INSERT INTO feedback (id, customer_id, rep_id, "
+                                            "created_at, satisfaction, complaint) VALUES (?, ?, "
+                                            "?, ?, ?, ?)"));
+  Stmt s(raw);
+  s->Bind(1, id).Bind(2, customer_id).Bind(3, rep).Bind(4, NowIso(wall_));
+  if (f.satisfaction) {
+    s->Bind(5, *f.satisfaction);
+  } else {
+    s->BindNull(5);
+  }
+  BindText(*s, 6, complaint);
+  FB_RETURN_IF_ERROR(s->Run());
+  FB_RETURN_IF_ERROR(grades_.RegradeProvisionally(customer_id, "feedback", id));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return id;
+}
+
+}  // namespace fieldbook::client

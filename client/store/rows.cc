@@ -1,0 +1,196 @@
+#include "store/rows.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdlib>
+
+#include "store/client_dates.h"
+
+namespace fieldbook::client::internal {
+
+Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
+                          const std::function<void(Statement&)>& row) {
+  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
+  Stmt s(raw);
+  s->Bind(1, customer_id);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool more, s->Step());
+    if (!more) return Status::Ok();
+    row(*s);
+  }
+}
+
+Status RunWrite(Db& db, const char* sql, std::initializer_list<Value> params) {
+  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
+  Stmt s(raw);
+  int index = 1;
+  for (const Value& v : params) s->Bind(index++, v);
+  return s->Run();
+}
+
+void BindText(Statement& s, int index, const std::string& text) {
+  if (text.empty()) {
+    s.BindNull(index);
+  } else {
+    s.Bind(index, text);
+  }
+}
+
+void BindReal(Statement& s, int index, const std::optional<double>& v) {
+  if (v) {
+    s.Bind(index, *v);
+  } else {
+    s.BindNull(index);
+  }
+}
+
+std::string Trim(const std::string& s) {
+  const char* ws = " \t\r\n";
+  const size_t b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return {};
+  const size_t e = s.find_last_not_of(ws);
+  return s.substr(b, e - b + 1);
+}
+
+size_t CodePoints(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+bool ParseInt(std::string_view s, int64_t* out) {
+  if (s.empty()) return false;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+bool ParseDouble(const std::string& s, double* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  const double v = std::strtod(s.c_str(), &end);
+  if (errno != 0 || end != s.c_str() + s.size()) return false;
+  *out = v;
+  return true;
+}
+
+std::string Join(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out += sep;
+    out += items[i];
+  }
+  return out;
+}
+
+Status CheckEnum(const std::string& what, const std::string& v,
+                 const std::vector<std::string>& allowed) {
+  if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return Status::Ok();
+  return Status::InvalidArgument(what + " must be one of " + Join(allowed, ", ") + " (not '" + v +
+                                 "')");
+}
+
+std::string DaysText(int64_t days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
+
+std::string NowIso(WallClock& wall) { return FormatUtc(static_cast<int64_t>(wall.NowMs())); }
+
+std::string TodayOf(WallClock& wall) { return LocalDate(static_cast<int64_t>(wall.NowMs())); }
+
+Result<std::string> ResolveId(Db& db, const char* sql, const std::string& raw_ref,
+                              const char* what) {
+  const std::string ref = Trim(raw_ref);
+  if (ref.empty()) return Status::InvalidArgument(std::string("give a ") + what + " id");
+  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
+  Stmt s(raw);
+  s->Bind(1, ref);
+  s->Bind(2, static_cast<int64_t>(CodePoints(ref) >= 6 ? 1 : 0));
+  std::vector<std::string> found;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    const std::string id = s->Text(0);
+    if (id == ref) return id;  // an exact id wins over prefixes
+    found.push_back(id);
+  }
+  if (found.size() == 1) return found[0];
+  if (found.empty())
+    return Status::NotFound(std::string("no ") + what + " " + ref + " on this device");
+  return Status::InvalidArgument(std::string("several ") + what + "s start with " + ref +
+                                 "; give more of the id");
+}
+
+Result<std::string> ResolveCustomerId(Db& db, const std::string& ref) {
+  return ResolveId(db,
+                   "SELECT id FROM customers WHERE deleted = 0 AND (id = ?1 OR (?2 AND substr(id, "
+                   "1, length(?1)) = ?1)) LIMIT 3",
+                   ref, "customer");
+}
+
+Customer ReadCustomer(const Statement& s, int b) {
+  Customer c;
+  c.id = s.Text(b + 0);
+  c.name = s.Text(b + 1);
+  c.name_latin = s.Text(b + 2);
+  c.customer_type = s.Text(b + 3);
+  c.relationship = s.Text(b + 4);
+  c.purchase_stage = s.Text(b + 5);
+  c.region_class = s.Text(b + 6);
+  c.address = s.Text(b + 7);
+  c.city = s.Text(b + 8);
+  c.province = s.Text(b + 9);
+  c.country = s.Text(b + 10);
+  c.lat = RealOpt(s, b + 11);
+  c.lon = RealOpt(s, b + 12);
+  c.phone = s.Text(b + 13);
+  c.primary_contact = s.Text(b + 14);
+  c.birthday = s.Text(b + 15);
+  c.tags = s.Text(b + 16);
+  c.notes = s.Text(b + 17);
+  c.owner_rep_id = s.Text(b + 18);
+  c.territory_id = s.Text(b + 19);
+  c.created_at = s.Text(b + 20);
+  c.grade_tier = s.Text(b + 21);
+  c.grade_lifecycle = s.Text(b + 22);
+  c.grade_churn_risk = RealOpt(s, b + 23);
+  c.graded_at = s.Text(b + 24);
+  c.deleted = s.Int(b + 25) != 0;
+  c.last_visit = s.Text(b + 26);
+  return c;
+}
+
+Visit ReadVisit(const Statement& s) {
+  Visit v;
+  v.id = s.Text(0);
+  v.customer_id = s.Text(1);
+  v.rep_id = s.Text(2);
+  v.check_in = s.Text(3);
+  v.check_out = s.Text(4);
+  v.lat = RealOpt(s, 5);
+  v.lon = RealOpt(s, 6);
+  v.purpose = s.Text(7);
+  v.outcome = s.Text(8);
+  v.notes = s.Text(9);
+  v.next_follow_up = s.Text(10);
+  v.voids_id = s.Text(11);
+  return v;
+}
+
+Task ReadTask(const Statement& s) {
+  Task t;
+  t.id = s.Text(0);
+  t.customer_id = s.Text(1);
+  t.customer_name = s.Text(2);
+  t.rep_id = s.Text(3);
+  t.due_date = s.Text(4);
+  t.kind = s.Text(5);
+  t.status = s.Text(6);
+  t.title = s.Text(7);
+  t.notes = s.Text(8);
+  t.done_at = s.Text(9);
+  return t;
+}
+
+}  // namespace fieldbook::client::internal
