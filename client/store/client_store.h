@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "store/client_dates.h"
 #include "store/customers.h"
 #include "store/day_plan.h"
 #include "store/facts.h"

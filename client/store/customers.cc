@@ -5,9 +5,9 @@
 #include <set>
 #include <utility>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_dates.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -17,7 +17,6 @@ namespace {
 
 using internal::BindText;
 using internal::CheckEnum;
-using internal::IntOpt;
 using internal::Join;
 using internal::NowIso;
 using internal::ParseDouble;
@@ -333,7 +332,7 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
       FB_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
       p.feedback.push_back(
-          Feedback{s->Text(0), s->Text(1), s->Text(2), s->Text(3), IntOpt(*s, 4), s->Text(5)});
+          Feedback{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->IntOrNull(4), s->Text(5)});
     }
   }
   FB_ASSIGN_OR_RETURN(p.grade, grades_.ForCustomer(id));

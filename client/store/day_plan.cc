@@ -5,15 +5,13 @@
 #include <set>
 #include <utility>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_dates.h"
 #include "store/rows.h"
 
 namespace fieldbook::client {
 
 using internal::DaysText;
-using internal::IntOpt;
-using internal::RealOpt;
 using internal::Stmt;
 
 Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limit) {
@@ -123,8 +121,8 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
     if (planned.count(item.customer_id)) continue;
     item.customer_name = s->Text(1);
     item.tier = s->Text(2);
-    item.churn_risk = RealOpt(*s, 3);
-    item.days_since_visit = IntOpt(*s, 4);
+    item.churn_risk = s->RealOrNull(3);
+    item.days_since_visit = s->IntOrNull(4);
     std::string reason = item.tier.empty() ? "tier C (not graded)" : "tier " + item.tier;
     reason += item.days_since_visit ? ", last visit " + DaysText(*item.days_since_visit) + " ago"
                                     : std::string(", never visited");

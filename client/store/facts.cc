@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <limits>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_dates.h"
 #include "store/grades.h"
 #include "store/rows.h"
 #include "store/settings.h"
@@ -42,21 +42,21 @@ Result<std::string> Facts::LogVisit(const NewVisit& v) {
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), v.customer_id));
   std::string check_in = NowIso(wall_);
   if (!v.check_in.empty()) {
-    auto t = NormalizeTime(v.check_in);
+    auto t = ParseTimestamp(v.check_in);
     if (!t) {
       return Status::InvalidArgument("check-in time must look like 2026-11-23T09:30 (not '" +
                                      v.check_in + "')");
     }
-    check_in = *t;
+    check_in = FormatIsoUtc(*t);
   }
   std::string check_out;
   if (!v.check_out.empty()) {
-    auto t = NormalizeTime(v.check_out);
+    auto t = ParseTimestamp(v.check_out);
     if (!t) {
       return Status::InvalidArgument("check-out time must look like 2026-11-23T10:15 (not '" +
                                      v.check_out + "')");
     }
-    check_out = *t;
+    check_out = FormatIsoUtc(*t);
     if (check_out < check_in) {
       return Status::InvalidArgument("check-out is before check-in");
     }
@@ -67,7 +67,7 @@ Result<std::string> Facts::LogVisit(const NewVisit& v) {
       return Status::InvalidArgument("the next follow-up must be a date like 2026-12-01 (not '" +
                                      v.next_follow_up + "')");
     }
-    if (v.next_follow_up < LocalDateOf(check_in)) {
+    if (v.next_follow_up < LocalDateOfIso(check_in)) {
       return Status::InvalidArgument("the next follow-up is before the visit");
     }
   }

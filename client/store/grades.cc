@@ -15,11 +15,11 @@
 #include <utility>
 #include <vector>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_dates.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -28,9 +28,7 @@ namespace fieldbook::client {
 namespace {
 
 using internal::ForEachCustomerRow;
-using internal::IntOpt;
 using internal::NowIso;
-using internal::RealOpt;
 using internal::Stmt;
 using internal::TodayOf;
 
@@ -395,12 +393,12 @@ Result<GradeView> Grades::ForCustomer(const std::string& ref) {
     if (!found) return Status::NotFound("no customer " + ref + " on this device");
     CustomerGrade& g = view.server;
     g.tier = s->Text(0);
-    g.recency = IntOpt(*raw, 1);
-    g.frequency = IntOpt(*raw, 2);
-    g.monetary = IntOpt(*raw, 3);
+    g.recency = raw->IntOrNull(1);
+    g.frequency = raw->IntOrNull(2);
+    g.monetary = raw->IntOrNull(3);
     g.ticket_class = s->Text(4);
     g.lifecycle = s->Text(5);
-    g.churn_risk = RealOpt(*raw, 6);
+    g.churn_risk = raw->RealOrNull(6);
     g.reasons = ParseReasons(s->Text(7), &g.rules_version);
     g.graded_at = s->Text(8);
     if (!s->IsNull(9)) g.rules_version = s->Int(9);
@@ -420,13 +418,13 @@ Result<GradeView> Grades::ForCustomer(const std::string& ref) {
   CustomerGrade g;
   g.provisional = true;
   g.tier = s->Text(0);
-  g.recency = IntOpt(*raw, 1);
-  g.frequency = IntOpt(*raw, 2);
-  g.monetary = IntOpt(*raw, 3);
+  g.recency = raw->IntOrNull(1);
+  g.frequency = raw->IntOrNull(2);
+  g.monetary = raw->IntOrNull(3);
   g.ticket_class = s->Text(4);
   g.lifecycle = s->Text(5);
-  g.churn_risk = RealOpt(*raw, 6);
-  g.visits_per_30_days = RealOpt(*raw, 7);
+  g.churn_risk = raw->RealOrNull(6);
+  g.visits_per_30_days = raw->RealOrNull(7);
   g.purchase_stage = s->Text(8);
   g.relationship = s->Text(9);
   g.reasons = ParseReasons(s->Text(10), nullptr);

@@ -10,11 +10,11 @@
 #include <utility>
 #include <vector>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/row_id.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_dates.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -30,7 +30,6 @@ using internal::DaysText;
 using internal::NowIso;
 using internal::RunWrite;
 using internal::Stmt;
-using internal::TextOrEmpty;
 using internal::Trim;
 
 const char* KindName(PoolRequest::Kind kind) {
@@ -66,7 +65,7 @@ PoolRequest ReadRequest(const Statement& s) {
             : status == "refused" ? PoolRequest::State::kRefused
                                   : PoolRequest::State::kPending;
   r.reason = s.Text(7);
-  r.answered_at = TextOrEmpty(s, 8);
+  r.answered_at = s.Text(8);
   r.requested_ms = s.Int(9);
   return r;
 }
@@ -283,7 +282,7 @@ Status QueueRequest(Db& db, RowIdGenerator& ids, WallClock& wall, PoolRequest& r
   }
   r.request_id = ids.Next();
   r.requested_ms = static_cast<int64_t>(wall.NowMs());
-  r.requested_at = FormatUtc(r.requested_ms);
+  r.requested_at = FormatIsoUtc(r.requested_ms);
   return InsertRequest(db, r);
 }
 
@@ -388,7 +387,7 @@ Result<PoolRequestCounts> PoolCache::RequestSummary() {
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (row) out.pending = s->Int(0);
   }
-  const std::string since = FormatUtc(static_cast<int64_t>(wall_.NowMs()) - 7 * kDayMs);
+  const std::string since = FormatIsoUtc(static_cast<int64_t>(wall_.NowMs()) - 7 * kDayMs);
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       db.Prepare(std::string(kRequestColumns) +
                                  "WHERE status = 'refused' AND answered_at >= ? ORDER BY "
@@ -490,13 +489,13 @@ Result<std::vector<ReclaimWarning>> PoolCache::ReclaimWarnings(const std::string
 
     int32_t last_activity = -1;
     for (int col : {4, 5}) {
-      if (auto d = ParseDay(TextOrEmpty(*s, col))) last_activity = std::max(last_activity, *d);
+      if (auto d = ParseDay(s->Text(col))) last_activity = std::max(last_activity, *d);
     }
     if (clock != nullptr) {
       if (auto d = ParseDay(clock->last_activity)) last_activity = std::max(last_activity, *d);
     }
     int32_t counting_from = last_activity;
-    for (const std::string& text : {TextOrEmpty(*s, 3), TextOrEmpty(*s, 6)}) {
+    for (const std::string& text : {s->Text(3), s->Text(6)}) {
       if (auto d = ParseDay(text)) counting_from = std::max(counting_from, *d);
     }
     if (clock != nullptr) {

@@ -5,7 +5,7 @@
 #include <charconv>
 #include <cstdlib>
 
-#include "store/client_dates.h"
+#include "fieldbook/dates.h"
 
 namespace fieldbook::client::internal {
 
@@ -95,7 +95,7 @@ Status CheckEnum(const std::string& what, const std::string& v,
 
 std::string DaysText(int64_t days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
 
-std::string NowIso(WallClock& wall) { return FormatUtc(static_cast<int64_t>(wall.NowMs())); }
+std::string NowIso(WallClock& wall) { return FormatIsoUtc(static_cast<int64_t>(wall.NowMs())); }
 
 std::string TodayOf(WallClock& wall) { return LocalDate(static_cast<int64_t>(wall.NowMs())); }
 
@@ -142,8 +142,8 @@ Customer ReadCustomer(const Statement& s, int b) {
   c.city = s.Text(b + 8);
   c.province = s.Text(b + 9);
   c.country = s.Text(b + 10);
-  c.lat = RealOpt(s, b + 11);
-  c.lon = RealOpt(s, b + 12);
+  c.lat = s.RealOrNull(b + 11);
+  c.lon = s.RealOrNull(b + 12);
   c.phone = s.Text(b + 13);
   c.primary_contact = s.Text(b + 14);
   c.birthday = s.Text(b + 15);
@@ -154,7 +154,7 @@ Customer ReadCustomer(const Statement& s, int b) {
   c.created_at = s.Text(b + 20);
   c.grade_tier = s.Text(b + 21);
   c.grade_lifecycle = s.Text(b + 22);
-  c.grade_churn_risk = RealOpt(s, b + 23);
+  c.grade_churn_risk = s.RealOrNull(b + 23);
   c.graded_at = s.Text(b + 24);
   c.deleted = s.Int(b + 25) != 0;
   c.last_visit = s.Text(b + 26);
@@ -168,8 +168,8 @@ Visit ReadVisit(const Statement& s) {
   v.rep_id = s.Text(2);
   v.check_in = s.Text(3);
   v.check_out = s.Text(4);
-  v.lat = RealOpt(s, 5);
-  v.lon = RealOpt(s, 6);
+  v.lat = s.RealOrNull(5);
+  v.lon = s.RealOrNull(6);
   v.purpose = s.Text(7);
   v.outcome = s.Text(8);
   v.notes = s.Text(9);

@@ -1,8 +1,9 @@
 // The store's shared row helpers (not part of any repository's interface): Stmt resets a cached
 // prepared statement when it goes out of scope, so that no read stays open by accident; the
-// readers turn NULL columns into empty values; the column lists and readers of the rows that more
+// column lists and readers of the rows that more
 // than one repository reads (customers, visits, tasks); the id resolver (a full id or a unique
-// prefix); the text checks the repositories share.
+// prefix); the text checks the repositories share. (NULL columns read as "", 0 or nullopt through
+// Statement::Text and the ...OrNull reads of fieldbook/sqlite_db.h.)
 //
 // Thread safety: as the Db the statements come from (one thread at a time).
 #ifndef FIELDBOOK_CLIENT_STORE_ROWS_H_
@@ -41,18 +42,6 @@ Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_i
 // Runs the write `sql` with `params` bound in order.
 Status RunWrite(Db& db, const char* sql, std::initializer_list<Value> params = {});
 
-// Column `col` of the current row; nullopt (or "") for NULL.
-inline std::optional<int64_t> IntOpt(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return s.Int(col);
-}
-inline std::optional<double> RealOpt(const Statement& s, int col) {
-  if (s.IsNull(col)) return std::nullopt;
-  return s.Real(col);
-}
-inline std::string TextOrEmpty(const Statement& s, int col) {
-  return s.IsNull(col) ? std::string() : s.Text(col);
-}
 // Binds text, or NULL for "".
 void BindText(Statement& s, int index, const std::string& text);
 // Binds a number, or NULL for nullopt.

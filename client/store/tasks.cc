@@ -1,8 +1,8 @@
 #include "store/tasks.h"
 
+#include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
-#include "store/client_dates.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
