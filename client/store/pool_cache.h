@@ -65,7 +65,7 @@ struct PoolCustomer {
   std::string reason;  // why it is in the pool
   bool claimable = true;
   std::string refusal;         // why the server would have refused a claim at as_of
-  bool claim_pending = false;  // filled in by CachedPool: a claim of it waits for the next sync
+  bool claim_pending = false;  // filled in by Cached(): a claim of it waits for the next sync
 };
 
 // The server's reclaim clock for one of the rep's customers.

@@ -14,7 +14,7 @@
 // 6 run only after a successful exchange, and their failures are reported, not fatal.
 //
 // The store knows nothing of this: it offers the writes DeviceSync needs (RecordSync,
-// UpdateSearchIndex, the pool's requests) and never includes anything from client/sync/.
+// search().Update(), the pool's requests) and never includes anything from client/sync/.
 //
 // Thread safety: not thread-safe; runs on the thread that owns the ClientStore (the CLI's main
 // thread, the app's worker). The links must outlive the call; the change-set transport is also

@@ -201,7 +201,7 @@ TEST_F(ClientStoreTest, PagesStoredBeforeASyncBreaksOffAreIndexedBeforeSyncRetur
   ASSERT_FALSE(report.ok());
   EXPECT_EQ(report.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(QueryValue(store_->replica().db(), "SELECT count(*) FROM customers"), I(4));
-  // Read the index directly: SearchCustomers would index the queue itself.
+  // Read the index directly: Search() would index the queue itself.
   EXPECT_EQ(QueuedDocs(*store_), 0);
   for (const char* id : {"c1", "c2", "c3", "c4"}) EXPECT_EQ(IndexedDocs(*store_, id), 1) << id;
   EXPECT_EQ(SearchIds("汽配 c3"), std::vector<std::string>{"c3"});
