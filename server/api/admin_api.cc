@@ -26,12 +26,7 @@ std::optional<HttpResponse> ReadFields(
     const HttpRequest& request,
     std::initializer_list<std::pair<const char*, std::string*>> fields) {
   boost::json::value parsed;
-  if (request.json == nullptr) {
-    boost::system::error_code ec;
-    parsed = ReadJson(request.body, ec);
-    if (ec) parsed = nullptr;
-  }
-  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  const boost::json::value& v = RequestJson(request, parsed);
   if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   for (const auto& [name, out] : fields) {
     const boost::json::value* f = v.as_object().if_contains(name);
@@ -55,12 +50,7 @@ std::optional<HttpResponse> ReadFields(
 // of at most 2000 bytes.
 std::optional<HttpResponse> ReadReason(const HttpRequest& request, std::string* reason) {
   boost::json::value parsed;
-  if (request.json == nullptr) {
-    boost::system::error_code ec;
-    parsed = ReadJson(request.body, ec);
-    if (ec) parsed = nullptr;
-  }
-  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  const boost::json::value& v = RequestJson(request, parsed);
   if (!v.is_object()) return std::nullopt;  // ReadFields answers that
   const boost::json::value* r = v.as_object().if_contains("reason");
   if (r == nullptr || r->is_null()) return std::nullopt;
@@ -131,12 +121,7 @@ HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& reque
                                     const Principal& caller) {
   // The body SyncService parsed before taking the store's lock, or (not through it) parsed here.
   boost::json::value parsed;
-  if (request.json == nullptr) {
-    boost::system::error_code ec;
-    parsed = ReadJson(request.body, ec);
-    if (ec) parsed = nullptr;
-  }
-  const boost::json::value& body = request.json != nullptr ? *request.json : parsed;
+  const boost::json::value& body = RequestJson(request, parsed);
   const boost::json::array* list = nullptr;
   if (body.is_object()) {
     if (const auto* edits = body.as_object().if_contains("edits")) list = edits->if_array();

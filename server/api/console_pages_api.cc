@@ -30,12 +30,7 @@ Parsed ReadObject(const HttpRequest& request, size_t max_bytes,
                      "the body is larger than " + std::to_string(max_bytes) + " bytes");
   }
   boost::json::value parsed;
-  if (request.json == nullptr) {
-    boost::system::error_code ec;
-    parsed = ReadJson(request.body, ec);
-    if (ec) parsed = nullptr;
-  }
-  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  const boost::json::value& v = RequestJson(request, parsed);
   if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   for (const auto& kv : v.as_object()) {
     bool known = false;

@@ -3,7 +3,6 @@
 #include <variant>
 
 #include "api/http_json.h"
-#include "fieldbook/json.h"
 #include "store/pool_store.h"
 
 namespace fieldbook::server {
@@ -26,12 +25,7 @@ std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool
   // SyncService parsed the body before taking the store's lock (request.json); a request that did
   // not come through it is parsed here.
   boost::json::value parsed;
-  if (request.json == nullptr) {
-    boost::system::error_code ec;
-    parsed = ReadJson(request.body, ec);
-    if (ec) parsed = nullptr;
-  }
-  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  const boost::json::value& v = RequestJson(request, parsed);
   if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   DeviceBody out;
   bool has_rep = false;

@@ -83,4 +83,12 @@ HttpResponse BadIntParam(const char* name, int64_t lo, int64_t hi) {
                        std::to_string(lo) + " to " + std::to_string(hi));
 }
 
+const boost::json::value& RequestJson(const HttpRequest& request, boost::json::value& storage) {
+  if (request.json != nullptr) return *request.json;
+  boost::system::error_code ec;
+  storage = ReadJson(request.body, ec);
+  if (ec) storage = nullptr;
+  return storage;
+}
+
 }  // namespace fieldbook::server

@@ -24,6 +24,11 @@ HttpResponse JsonResponse(const boost::json::value& body, int status = 200);
 // anything else 500.
 HttpResponse StatusResponse(const Status& status);
 
+// The request's JSON body: the value SyncService parsed before taking the store's lock
+// (request.json), or, for a request that did not come through it, the body parsed into `storage`.
+// A body that is not JSON reads as null.
+const boost::json::value& RequestJson(const HttpRequest& request, boost::json::value& storage);
+
 // The percent-decoded value of query parameter `name` in `target`; "1" for a bare "?name";
 // "" when absent.
 std::string QueryParam(const std::string& target, const std::string& name);

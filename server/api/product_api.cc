@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "api/http_json.h"
-#include "fieldbook/json.h"
 #include "store/product_store.h"
 
 namespace fieldbook::server {
@@ -15,12 +14,7 @@ constexpr const char* kPrefix = "/v1/admin/products";
 // The product fields of a JSON object body, or a 400 naming the first bad one.
 std::optional<HttpResponse> ReadProductFields(const HttpRequest& request, ProductFields* out) {
   boost::json::value parsed;
-  if (request.json == nullptr) {
-    boost::system::error_code ec;
-    parsed = ReadJson(request.body, ec);
-    if (ec) parsed = nullptr;
-  }
-  const boost::json::value& v = request.json != nullptr ? *request.json : parsed;
+  const boost::json::value& v = RequestJson(request, parsed);
   if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
   auto bad = [](const std::string& field, const char* what) {
     return JsonError(400, "invalid_field", "field \"" + field + "\" must be " + what);
