@@ -19,7 +19,7 @@
 
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
-#include "sync/rep_reports.h"
+#include "store/server_reports.h"
 
 namespace fieldbook::app {
 

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -18,6 +19,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
+#include "fieldbook/json_reader.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/rows.h"
@@ -32,27 +34,30 @@ using internal::NowIso;
 using internal::Stmt;
 using internal::TodayOf;
 
+// Texts in stored grade reasons and fact lists are this device's own writes; a bound all the same.
+constexpr size_t kMaxStoredText = 64 * 1024;
+constexpr size_t kMaxStoredItems = 100000;
+
 // {"rules_version":N,"reasons":[{"rule","detail"}...]} -> reasons; malformed parts are skipped.
 std::vector<GradeReason> ParseReasons(const std::string& json, int64_t* rules_version) {
   std::vector<GradeReason> out;
   if (json.empty()) return out;
-  boost::system::error_code ec;
-  const boost::json::value v = ReadJson(json, ec);
-  if (ec || !v.is_object()) return out;
-  if (const auto* version = v.as_object().if_contains("rules_version");
-      version != nullptr && version->is_int64() && rules_version != nullptr) {
-    *rules_version = version->as_int64();
+  Result<boost::json::object> o = ParseJsonObject(json, "grade reasons");
+  if (!o.ok()) return out;
+  const JsonReader r(*o, "grade reasons", kMaxStoredText);
+  if (Result<std::optional<int64_t>> version = r.IntOrNull("rules_version");
+      version.ok() && *version && rules_version != nullptr) {
+    *rules_version = **version;
   }
-  const auto* reasons = v.as_object().if_contains("reasons");
-  if (reasons == nullptr || !reasons->is_array()) return out;
-  for (const boost::json::value& r : reasons->as_array()) {
-    if (!r.is_object()) continue;
-    const auto* rule = r.as_object().if_contains("rule");
-    const auto* detail = r.as_object().if_contains("detail");
-    if (rule == nullptr || detail == nullptr || !rule->is_string() || !detail->is_string()) {
-      continue;
-    }
-    out.push_back(GradeReason{std::string(rule->as_string()), std::string(detail->as_string())});
+  Result<const boost::json::array*> reasons = r.Array("reasons", kMaxStoredItems);
+  if (!reasons.ok()) return out;
+  for (const boost::json::value& v : **reasons) {
+    if (!v.is_object()) continue;
+    const JsonReader reason(v.as_object(), "grade reasons.reasons[]", kMaxStoredText);
+    Result<std::string> rule = reason.Text("rule");
+    Result<std::string> detail = reason.Text("detail");
+    if (!rule.ok() || !detail.ok()) continue;
+    out.push_back(GradeReason{std::move(*rule), std::move(*detail)});
   }
   return out;
 }
@@ -81,16 +86,15 @@ using FactList = std::vector<std::pair<std::string, std::string>>;
 
 FactList ParseFacts(const std::string& json) {
   FactList out;
-  boost::system::error_code ec;
-  const boost::json::value v = ReadJson(json, ec);
-  if (ec || !v.is_array()) return out;
-  for (const boost::json::value& f : v.as_array()) {
-    if (!f.is_array() || f.as_array().size() != 2 || !f.as_array()[0].is_string() ||
-        !f.as_array()[1].is_string()) {
+  Result<boost::json::value> v = ParseJson(json, "the facts since the server's grade");
+  if (!v.ok() || !v->is_array()) return out;
+  for (const boost::json::value& f : v->as_array()) {
+    const boost::json::array* pair = f.if_array();
+    if (pair == nullptr || pair->size() != 2 || !(*pair)[0].is_string() ||
+        !(*pair)[1].is_string()) {
       continue;
     }
-    out.emplace_back(std::string(f.as_array()[0].as_string()),
-                     std::string(f.as_array()[1].as_string()));
+    out.emplace_back(std::string((*pair)[0].as_string()), std::string((*pair)[1].as_string()));
   }
   return out;
 }

@@ -7,30 +7,13 @@
 #include <optional>
 #include <utility>
 
-#include <boost/json.hpp>
-
 #include "fieldbook/change_set_codec.h"
-#include "fieldbook/json.h"
 
 namespace fieldbook::client {
 
 namespace {
 
 constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
-
-// The server's JSON error message, or the raw body when it is not one.
-std::string ServerMessage(const HttpReply& reply) {
-  boost::system::error_code ec;
-  boost::json::value v = ReadJson(reply.body, ec);
-  if (!ec && v.is_object()) {
-    if (const auto* err = v.as_object().if_contains("error"); err && err->is_object()) {
-      if (const auto* m = err->as_object().if_contains("message"); m && m->is_string()) {
-        return std::string(m->as_string());
-      }
-    }
-  }
-  return reply.body.substr(0, 200);
-}
 
 }  // namespace
 
@@ -51,7 +34,7 @@ Result<SyncResponse> HttpSyncTransport::Exchange(const SyncRequest& request) {
     }
     return decoded;
   }
-  const std::string message = ServerMessage(reply);
+  const std::string message = ServerErrorMessage(reply);
   switch (reply.status) {
     case 401:
       return Status::Rejected("the server refused the device token: " + message);
