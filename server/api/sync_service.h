@@ -1,4 +1,7 @@
-// SyncService: what the server does with each HTTP request. Routes:
+// SyncService: the server's router — what the server does with each HTTP request. It admits a
+// request on its header (routes.h, the authenticator auth/request_auth.h) and dispatches it to the
+// route's handler: health and metrics (http/health.h), the sync exchange (sync_api.h), the JSON
+// APIs. Routes:
 //   POST /v1/sync     a rep's device pushes one change set and pulls the next page (Cap'n Proto
 //                     SyncRequest -> SyncResponse, Content-Type application/x-fieldbook-sync)
 //   GET  /v1/whoami   the rep (or manager) a token belongs to: {"rep","name","role"}
@@ -37,7 +40,10 @@
 #include "api/console_api.h"
 #include "api/console_assets.h"
 #include "api/import_api.h"
+#include "api/sync_api.h"
+#include "auth/request_auth.h"
 #include "fieldbook/change_set_codec.h"
+#include "http/health.h"
 #include "http/http_types.h"
 #include "http/metrics.h"
 #include "store/device_activity.h"
@@ -45,8 +51,6 @@
 #include "store/verification_store.h"
 
 namespace fieldbook::server {
-
-inline constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
 
 struct SyncServiceOptions {
   size_t default_page_rows = 1000;
@@ -76,12 +80,6 @@ class SyncService final : public RequestHandler {
   std::unique_lock<std::mutex> LockStoreForTesting() { return LockStore(); }
 
  private:
-  HttpResponse HandleSync(const HttpRequest& request, const Principal& rep);
-  HttpResponse Health();
-  // Call with mu_ held. A bearer token, else (when `sessions`) a console session cookie, which
-  // sets *by_session.
-  Result<std::optional<Principal>> Authenticate(const HttpRequest& request, bool sessions,
-                                                bool* by_session);
   void FlushDeviceActivity(bool force);  // with mu_ held
   // mu_, with the wait recorded in metrics_.
   std::unique_lock<std::mutex> LockStore();
@@ -93,7 +91,9 @@ class SyncService final : public RequestHandler {
   std::mutex mu_;  // guards store_
   DeviceActivity activity_;
   std::unique_ptr<ConsoleApi> console_;
-  std::atomic<int64_t> last_seq_{-1};  // the hub sequence /healthz last read (-1: none yet)
+  RequestAuthenticator auth_;  // with mu_ held
+  HealthEndpoint health_;
+  SyncApi sync_;
 };
 
 }  // namespace fieldbook::server
