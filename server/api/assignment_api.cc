@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "api/http_json.h"
+#include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
 #include "store/grading_store.h"
@@ -31,18 +32,10 @@ std::variant<boost::json::object, HttpResponse> ParseBody(const HttpRequest& req
     return JsonError(413, "too_large",
                      "the body is larger than " + std::to_string(max_bytes) + " bytes");
   }
-  // SyncService parsed the body before taking the store's lock (request.json); a request that did
-  // not come through it is parsed here.
-  if (request.json != nullptr) {
-    if (!request.json->is_object()) {
-      return JsonError(400, "malformed", "the body must be a JSON object");
-    }
-    return request.json->as_object();
-  }
-  boost::system::error_code ec;
-  boost::json::value v = ReadJson(request.body, ec);
-  if (ec || !v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
-  return std::move(v.as_object());
+  boost::json::value storage;
+  const boost::json::value& v = RequestJson(request, storage);
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  return v.as_object();
 }
 
 // A required non-empty text field of at most `max` bytes, or the error response.
@@ -61,7 +54,7 @@ std::variant<std::string, HttpResponse> TextField(const boost::json::object& o, 
 
 HttpResponse PoolView(ServerStore& store, WallClock& wall, const Principal& caller) {
   PoolStore pool(store, wall);
-  const int32_t today = static_cast<int32_t>(wall.NowMs() / 86400000);
+  const int32_t today = DayOfMs(static_cast<int64_t>(wall.NowMs()));
   auto view = pool.ViewFor(caller.rep_id, today, kPoolViewLimit);
   if (!view.ok()) return StatusResponse(view.status());
   return JsonResponse(RepPoolViewJson(caller.rep_id, *view));

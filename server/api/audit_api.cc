@@ -1,6 +1,7 @@
 #include "api/audit_api.h"
 
 #include "api/http_json.h"
+#include "fieldbook/dates.h"
 #include "store/audit_store.h"
 
 namespace fieldbook::server {
@@ -19,7 +20,7 @@ std::optional<HttpResponse> HandleAuditAdminRequest(ServerStore& store,
   }
   const std::string since = QueryParam(request.target, "since");
   if (!since.empty()) {
-    const std::optional<int64_t> ms = ParseAuditTime(since);
+    const std::optional<int64_t> ms = ParseIsoUtc(since);
     if (!ms) {
       return JsonError(400, "invalid_field",
                        "since must be a UTC time like 2026-11-23T10:00:00Z or a day 2026-11-23");

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands/server_commands.h"
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "store/audit_store.h"
 #include "store/pool_store.h"
@@ -22,7 +23,7 @@ int RunAuditList(const std::string& db, const AuditListArgs& args) {
   filter.after_id = args.after;
   filter.limit = args.limit;
   if (!args.since.empty()) {
-    const std::optional<int64_t> ms = ParseAuditTime(args.since);
+    const std::optional<int64_t> ms = ParseIsoUtc(args.since);
     if (!ms) {
       return fail(Status::InvalidArgument(
           "--since must be a UTC time like 2026-11-23T10:00:00Z or a day like 2026-11-23, not '" +

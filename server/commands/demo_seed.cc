@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <ctime>
 #include <random>
 
+#include "fieldbook/dates.h"
 #include "store/assignment_store.h"
 
 namespace fieldbook::server {
@@ -93,33 +93,6 @@ struct Rhythm {
   bool lapsed;
 };
 
-std::string Date(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
-
-std::string DateTime(std::time_t t) {
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-Result<std::time_t> ParseDay(const std::string& day) {
-  std::tm tm{};
-  if (day.size() != 10 ||
-      std::sscanf(day.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3) {
-    return Status::InvalidArgument("--today must be YYYY-MM-DD, not '" + day + "'");
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  return timegm(&tm);
-}
-
 // Ids are deterministic: a fixed clock for the time part and the seed for the random part.
 class FixedClock final : public WallClock {
  public:
@@ -133,13 +106,18 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
   if (options.customers < 1 || options.customers > 200000) {
     return Status::InvalidArgument("--customers must be between 1 and 200000");
   }
-  std::time_t today = static_cast<std::time_t>(wall.NowMs() / 1000);
+  // Times are Unix milliseconds; today is the start of the day.
+  int32_t today_day = DayOfMs(static_cast<int64_t>(wall.NowMs()));
   if (!options.today.empty()) {
-    FB_ASSIGN_OR_RETURN(today, ParseDay(options.today));
+    const std::optional<int32_t> day = ParseDate(options.today);
+    if (!day) {
+      return Status::InvalidArgument("--today must be YYYY-MM-DD, not '" + options.today + "'");
+    }
+    today_day = *day;
   }
-  today -= today % 86400;
-  constexpr std::time_t kDay = 86400;
-  const std::time_t start = today - 730 * kDay;
+  const int64_t today = MsOfDay(today_day);
+  constexpr int64_t kDay = kMsPerDay, kHour = 3600 * 1000, kSecond = 1000;
+  const int64_t start = today - 730 * kDay;
 
   std::mt19937_64 rng(options.seed);
   FixedClock fixed;
@@ -232,7 +210,7 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     static constexpr std::array<Rhythm, 6> kRhythms = {
         {{7, false}, {14, false}, {30, false}, {30, false}, {90, false}, {21, true}}};
     const Rhythm rhythm = kRhythms[rng() % kRhythms.size()];
-    const std::time_t created = start + static_cast<std::time_t>(rng() % 300) * kDay;
+    const int64_t created = start + static_cast<int64_t>(rng() % 300) * kDay;
     const bool prospect = rng() % 10 == 0;
     char phone[16];
     std::snprintf(phone, sizeof phone, "1%d%09llu", 3 + static_cast<int>(rng() % 7),
@@ -257,7 +235,7 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
          {"tags", rhythm.every_days <= 14 ? "frequent" : "regular"},
          {"owner_rep_id", kReps[owner].id},
          {"territory_id", terr.id},
-         {"created_at", DateTime(created)}}});
+         {"created_at", FormatIsoUtc(created)}}});
     ++report.customers;
     batch.push_back(RowWrite{"contacts",
                              ids.Next(),
@@ -269,8 +247,8 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     ++report.contacts;
 
     if (!prospect) {
-      const std::time_t stop = rhythm.lapsed ? today - (120 + rng() % 200) * kDay : today;
-      for (std::time_t day = created + static_cast<std::time_t>(rng() % 10) * kDay; day < stop;) {
+      const int64_t stop = rhythm.lapsed ? today - (120 + rng() % 200) * kDay : today;
+      for (int64_t day = created + static_cast<int64_t>(rng() % 10) * kDay; day < stop;) {
         const std::string oid = ids.Next();
         const int lines = 1 + static_cast<int>(rng() % 3);
         int64_t total = 0;
@@ -291,7 +269,7 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
                                  oid,
                                  {{"customer_id", cid},
                                   {"rep_id", kReps[owner].id},
-                                  {"order_date", Date(day)},
+                                  {"order_date", FormatDate(DayOfMs(day))},
                                   {"amount_cents", total},
                                   {"currency", "CNY"}}});
         ++report.orders;
@@ -301,30 +279,30 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     }
     // Visits about every two to six weeks, more often for frequent buyers.
     const int visit_every = rhythm.every_days <= 14 ? 14 : 35;
-    for (std::time_t day = created + static_cast<std::time_t>(rng() % 20) * kDay; day < today;) {
-      const std::time_t in = day + (9 + static_cast<std::time_t>(rng() % 8)) * 3600;
-      batch.push_back(
-          RowWrite{"visits",
-                   ids.Next(),
-                   {{"customer_id", cid},
-                    {"rep_id", kReps[owner].id},
-                    {"check_in", DateTime(in)},
-                    {"check_out", DateTime(in + 1200 + static_cast<std::time_t>(rng() % 2400))},
-                    {"lat", terr.lat + uniform(-0.08, 0.08)},
-                    {"lon", terr.lon + uniform(-0.08, 0.08)},
-                    {"purpose", pick(kPurposes)},
-                    {"outcome", pick(kOutcomes)},
-                    {"notes", pick(kVisitNotes)}}});
+    for (int64_t day = created + static_cast<int64_t>(rng() % 20) * kDay; day < today;) {
+      const int64_t in = day + (9 + static_cast<int64_t>(rng() % 8)) * kHour;
+      batch.push_back(RowWrite{
+          "visits",
+          ids.Next(),
+          {{"customer_id", cid},
+           {"rep_id", kReps[owner].id},
+           {"check_in", FormatIsoUtc(in)},
+           {"check_out", FormatIsoUtc(in + (1200 + static_cast<int64_t>(rng() % 2400)) * kSecond)},
+           {"lat", terr.lat + uniform(-0.08, 0.08)},
+           {"lon", terr.lon + uniform(-0.08, 0.08)},
+           {"purpose", pick(kPurposes)},
+           {"outcome", pick(kOutcomes)},
+           {"notes", pick(kVisitNotes)}}});
       ++report.visits;
       day += (visit_every + static_cast<int>(rng() % visit_every)) * kDay;
     }
     if (rng() % 3 == 0) {
-      const std::time_t due = today + (static_cast<std::time_t>(rng() % 21) - 7) * kDay;
+      const int64_t due = today + (static_cast<int64_t>(rng() % 21) - 7) * kDay;
       batch.push_back(RowWrite{"tasks",
                                ids.Next(),
                                {{"customer_id", cid},
                                 {"rep_id", kReps[owner].id},
-                                {"due_date", Date(due)},
+                                {"due_date", FormatDate(DayOfMs(due))},
                                 {"kind", rng() % 4 == 0 ? "care" : "call"},
                                 {"status", "open"},
                                 {"title", "回访 follow up"}}});
@@ -336,7 +314,7 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
                    ids.Next(),
                    {{"customer_id", cid},
                     {"rep_id", kReps[owner].id},
-                    {"created_at", DateTime(today - static_cast<std::time_t>(rng() % 300) * kDay)},
+                    {"created_at", FormatIsoUtc(today - static_cast<int64_t>(rng() % 300) * kDay)},
                     {"satisfaction", static_cast<int64_t>(1 + rng() % 5)},
                     {"complaint", rng() % 3 == 0 ? "送货太慢 delivery too slow" : ""}}});
       ++report.feedback;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <set>
 #include "fieldbook/json.h"
+#include "fieldbook/json_reader.h"
 
 namespace fieldbook::server {
 
@@ -29,51 +30,28 @@ std::string Join(const std::vector<std::string>& items, const char* sep = ", ") 
   return out;
 }
 
-// Reads fields of a JSON object into rules, remembering the first error with the field's path.
-class Reader {
+// Reads fields of a JSON object into rules, remembering the first error with the field's path
+// (JsonErrors).
+class Reader : public JsonErrors {
  public:
-  Status error;
-
-  void Fail(const std::string& field, const std::string& message) {
-    if (error.ok()) error = Status::InvalidArgument(field + ": " + message);
-  }
-
-  void OnlyKeys(const boost::json::object& o, const std::string& where,
-                std::initializer_list<const char*> allowed) {
-    for (const auto& kv : o) {
-      bool known = false;
-      for (const char* a : allowed) known |= kv.key() == a;
-      if (!known) Fail(Path(where, kv.key()), "unknown field");
-    }
-  }
-
-  static std::string Path(const std::string& where, std::string_view key) {
-    return where.empty() ? std::string(key) : where + "." + std::string(key);
-  }
-
   const boost::json::object* Object(const boost::json::object& o, const char* key,
                                     const std::string& where) {
     const boost::json::value* v = o.if_contains(key);
     if (v == nullptr) return nullptr;
     if (!v->is_object()) {
-      Fail(Path(where, key), "must be an object");
+      Fail(JsonPath(where, key), "must be an object");
       return nullptr;
     }
     return &v->as_object();
   }
 
   void Integer(const boost::json::value& v, const std::string& field, int lo, int hi, int& out) {
-    double d = 0;
-    if (v.is_int64()) {
-      d = static_cast<double>(v.as_int64());
-    } else if (v.is_uint64()) {
-      d = static_cast<double>(v.as_uint64());
-    } else if (v.is_double()) {
-      d = v.as_double();
-    } else {
+    const std::optional<double> n = JsonNumber(v);
+    if (!n) {
       Fail(field, "must be a whole number between " + Num(lo) + " and " + Num(hi));
       return;
     }
+    const double d = *n;
     if (d != std::floor(d) || d < lo || d > hi) {
       Fail(field,
            "must be a whole number between " + Num(lo) + " and " + Num(hi) + ", not " + Num(d));
@@ -85,19 +63,16 @@ class Reader {
   void Integer(const boost::json::object& o, const char* key, const std::string& where, int lo,
                int hi, int& out) {
     if (const boost::json::value* v = o.if_contains(key))
-      Integer(*v, Path(where, key), lo, hi, out);
+      Integer(*v, JsonPath(where, key), lo, hi, out);
   }
 
   void Fraction(const boost::json::object& o, const char* key, const std::string& where,
                 double& out) {
     const boost::json::value* v = o.if_contains(key);
     if (v == nullptr) return;
-    double d = -1;
-    if (v->is_int64()) d = static_cast<double>(v->as_int64());
-    if (v->is_uint64()) d = static_cast<double>(v->as_uint64());
-    if (v->is_double()) d = v->as_double();
+    const double d = JsonNumber(*v).value_or(-1);
     if (!(d >= 0 && d <= 1)) {
-      Fail(Path(where, key), "must be a number between 0 and 1");
+      Fail(JsonPath(where, key), "must be a number between 0 and 1");
       return;
     }
     out = d;
@@ -107,7 +82,7 @@ class Reader {
     const boost::json::value* v = o.if_contains(key);
     if (v == nullptr) return;
     if (!v->is_bool()) {
-      Fail(Path(where, key), "must be true or false");
+      Fail(JsonPath(where, key), "must be true or false");
       return;
     }
     out = v->as_bool();
@@ -118,14 +93,14 @@ class Reader {
              const std::vector<std::string>& allowed, std::vector<std::string>& out) {
     const boost::json::value* v = o.if_contains(key);
     if (v == nullptr) return;
-    const std::string field = Path(where, key);
+    const std::string field = JsonPath(where, key);
     if (!v->is_array() || v->as_array().size() > 32) {
       Fail(field, "must be a list of at most 32 names");
       return;
     }
     std::vector<std::string> names;
     for (size_t i = 0; i < v->as_array().size(); ++i) {
-      const std::string item = field + "[" + std::to_string(i) + "]";
+      const std::string item = JsonPath(field, i);
       const boost::json::value& n = v->as_array()[i];
       if (!n.is_string() || n.as_string().empty() || n.as_string().size() > 32) {
         Fail(item, "must be a non-empty text of at most 32 bytes");
@@ -235,9 +210,8 @@ Fit CheckFit(const AssignmentRules& rules, const RepProfile& rep, const Customer
 
 Result<AssignmentRules> ParseAssignmentRules(std::string_view json,
                                              const std::vector<std::string>& known_tiers) {
-  boost::system::error_code ec;
-  boost::json::value root = ReadJson(json, ec);
-  if (ec) return Status::InvalidArgument("assignment rules are not valid JSON: " + ec.message());
+  FB_ASSIGN_OR_RETURN(const boost::json::value root,
+                      ParseJson(json, "assignment rules", StatusCode::kInvalidArgument));
   return ParseAssignmentRules(root, known_tiers);
 }
 
@@ -306,7 +280,7 @@ Result<AssignmentRules> ParseAssignmentRules(const boost::json::value& root,
     in.Integer(*p, "daily_claims", "pool", 0, 1000, r.pool.daily_claims);
     in.Integer(*p, "holding_cap", "pool", 0, 1000000, r.pool.holding_cap);
   }
-  if (!in.error.ok()) return in.error;
+  if (!in.ok()) return in.status();
   return r;
 }
 

@@ -1,19 +1,13 @@
 #include "nightly/nightly_report.h"
 
 #include <cstdio>
-#include <ctime>
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/json_reader.h"
 
 namespace fieldbook::server {
 
 namespace {
-
-boost::json::object ParseObject(const std::string& text) {
-  boost::system::error_code ec;
-  boost::json::value v = ReadJson(text, ec);
-  if (ec || !v.is_object()) return {};
-  return v.as_object();
-}
 
 const boost::json::object* Report(const boost::json::object& reports, const char* step) {
   const boost::json::value* v = reports.if_contains(step);
@@ -111,19 +105,14 @@ std::string StepLine(const NightlyStepRecord& step, const boost::json::object& r
 
 std::string FormatUtcSeconds(int64_t ms) {
   if (ms <= 0) return "";
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  return FormatIsoUtc(ms);
 }
 
 boost::json::object NightlyRunJson(const NightlyRunRecord& run) {
   boost::json::object reports;
   boost::json::array steps, errors;
   for (const NightlyStepRecord& s : run.steps) {
-    boost::json::object report = ParseObject(s.report_json);
+    boost::json::object report = JsonObjectOrEmpty(s.report_json);
     reports[s.name] = report;
     boost::json::object step{{"name", s.name},
                              {"status", s.status},
@@ -187,7 +176,7 @@ std::string NightlyRunText(const NightlyRunRecord& run) {
   for (const NightlyStepRecord& s : run.steps) {
     char line[64];
     std::snprintf(line, sizeof line, "  %-8s %-8s ", s.name.c_str(), s.status.c_str());
-    out += line + StepLine(s, ParseObject(s.report_json)) + "\n";
+    out += line + StepLine(s, JsonObjectOrEmpty(s.report_json)) + "\n";
     if (!s.error.empty()) errors += "  " + s.name + ": " + s.error + "\n";
   }
   out += errors.empty() ? "  errors: none\n" : "  errors:\n" + errors;

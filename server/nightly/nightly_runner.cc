@@ -2,35 +2,20 @@
 
 #include <unistd.h>
 
-#include <ctime>
 #include <map>
 #include <random>
 #include <thread>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
+#include "fieldbook/json_reader.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
 
-namespace {
-
-constexpr int64_t kDayMs = 86400000;
-
-boost::json::object ParseObject(const std::string& text) {
-  boost::system::error_code ec;
-  boost::json::value v = ReadJson(text, ec);
-  if (ec || !v.is_object()) return {};
-  return v.as_object();
-}
-
-}  // namespace
-
 int64_t SystemUtcOffsetMs(uint64_t utc_ms) {
-  const std::time_t secs = static_cast<std::time_t>(utc_ms / 1000);
-  std::tm tm{};
-  localtime_r(&secs, &tm);
-  return static_cast<int64_t>(tm.tm_gmtoff) * 1000;
+  return LocalUtcOffsetMs(static_cast<int64_t>(utc_ms));
 }
 
 std::string ProcessHolderName() {
@@ -100,7 +85,7 @@ Result<NightlyRunRecord> NightlyRunner::Run() {
       if (unfinished) FB_RETURN_IF_ERROR(nightly_.FinishRun(unfinished->id, "abandoned", now));
       FB_ASSIGN_OR_RETURN(uint64_t seq, store_.hub().LatestSeq());
       const int64_t offset = options_.utc_offset ? options_.utc_offset(now) : 0;
-      const auto day = static_cast<int32_t>((now + offset) / kDayMs);
+      const int32_t day = DayOfMs(now + offset);
       FB_ASSIGN_OR_RETURN(
           run_id, nightly_.CreateRun(options_.trigger, now, FormatDay(day), seq, options_.holder));
       LogEvent("info", "nightly_started",
@@ -146,7 +131,7 @@ Result<NightlyRunRecord> NightlyRunner::Run() {
     }
 
     StepContext ctx{store_, nightly_, wall_, run_id, name, today, nullptr, nullptr, {}};
-    if (before != recorded.end()) ctx.previous = ParseObject(before->second.report_json);
+    if (before != recorded.end()) ctx.previous = JsonObjectOrEmpty(before->second.report_json);
     bool step_stopped = false, step_lease_lost = false;
     ctx.checkpoint = [this, run_id, &step_stopped, &step_lease_lost]() -> Status {
       if (StopRequested()) {

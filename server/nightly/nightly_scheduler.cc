@@ -1,16 +1,11 @@
 #include "nightly/nightly_scheduler.h"
 
+#include "fieldbook/dates.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
 
-namespace {
-
-constexpr int64_t kDayMs = 86400000;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-}  // namespace
+namespace {}  // namespace
 
 Result<int> ParseTimeOfDay(const std::string& text) {
   auto bad = [&text]() {
@@ -40,8 +35,8 @@ NightlyScheduler::~NightlyScheduler() { Stop(); }
 int64_t NightlyScheduler::SlotAtOrBefore(int64_t now_ms) const {
   const int64_t offset = utc_offset_ ? utc_offset_(static_cast<uint64_t>(now_ms)) : 0;
   const int64_t local = now_ms + offset;
-  int64_t slot_local = FloorDiv(local, kDayMs) * kDayMs + int64_t{options_.at_minute} * 60000;
-  if (slot_local > local) slot_local -= kDayMs;
+  int64_t slot_local = MsOfDay(DayOfMs(local)) + int64_t{options_.at_minute} * 60000;
+  if (slot_local > local) slot_local -= kMsPerDay;
   return slot_local - offset;
 }
 

@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "api/assignment_api.h"
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "store/grading_store.h"
 #include "store/pool_store.h"
@@ -12,13 +13,6 @@
 namespace fieldbook::server {
 
 namespace {
-
-constexpr int64_t kDayMs = 86400000;
-
-std::string IsoUtc(int64_t ms) {
-  std::string s = Hlc::FromParts(static_cast<uint64_t>(std::max<int64_t>(ms, 0)), 0).ToString();
-  return s.substr(0, s.find('.')) + "Z";  // whole seconds are enough here
-}
 
 int64_t IntOr(const boost::json::object& o, const char* key, int64_t fallback = 0) {
   const boost::json::value* v = o.if_contains(key);
@@ -87,7 +81,7 @@ Result<boost::json::object> ReclaimStep::Run(StepContext& ctx) {
 Result<boost::json::object> VerifyStep::Run(StepContext& ctx) {
   VerificationStore verification(ctx.store, ctx.wall);
   const int64_t now = static_cast<int64_t>(ctx.wall.NowMs());
-  FB_ASSIGN_OR_RETURN(VerificationSummary since, verification.Summary(now - kDayMs));
+  FB_ASSIGN_OR_RETURN(VerificationSummary since, verification.Summary(now - kMsPerDay));
   FB_ASSIGN_OR_RETURN(auto txn, ctx.store.BeginWrite());
   FB_ASSIGN_OR_RETURN(size_t requested, verification.RequestVerification("", false, "nightly"));
   boost::json::object report{{"requested_reps", static_cast<int64_t>(requested)},
@@ -106,13 +100,13 @@ Result<boost::json::object> VerifyStep::Run(StepContext& ctx) {
 Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
   ServerStore& store = ctx.store;
   const int64_t now = static_cast<int64_t>(ctx.wall.NowMs());
-  const int64_t horizon_ms = now - static_cast<int64_t>(options_.retention_days) * kDayMs;
+  const int64_t horizon_ms = now - static_cast<int64_t>(options_.retention_days) * kMsPerDay;
   const size_t batch_rows = std::max<size_t>(options_.batch_rows, 1);
 
   // Counts continue from an interrupted attempt: every batch saved them with its own work.
   boost::json::object report = ctx.previous;
   report["retention_days"] = options_.retention_days;
-  report["horizon"] = IsoUtc(horizon_ms);
+  report["horizon"] = FormatIsoUtc(std::max<int64_t>(horizon_ms, 0));
   FB_ASSIGN_OR_RETURN(PageStats pages_before, ctx.nightly.Pages());
   if (!report.contains("free_pages_before")) report["free_pages_before"] = pages_before.free_pages;
   int64_t scope_events = IntOr(report, "scope_events");
@@ -204,7 +198,8 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
     report["history_kept"] =
         "no nightly run started before the horizon yet, so no history is known to be older";
   }
-  const int64_t answers_before_ms = now - static_cast<int64_t>(options_.push_answers_days) * kDayMs;
+  const int64_t answers_before_ms =
+      now - static_cast<int64_t>(options_.push_answers_days) * kMsPerDay;
   report["push_answers_days"] = options_.push_answers_days;
   for (size_t n = batch_rows; n == batch_rows;) {
     FB_RETURN_IF_ERROR(batch([&]() -> Status {

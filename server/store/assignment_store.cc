@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
@@ -13,7 +14,6 @@ namespace {
 
 std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
 
-constexpr int64_t kDayMs = 86400000;
 constexpr int kMaxCapacity = 1000000;
 
 // A profile as the audit log records it.
@@ -278,7 +278,7 @@ Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
     c.holder = Text(*stmt, 6);
     if (!stmt->IsNull(7)) {
       const Hlc added(static_cast<uint64_t>(stmt->Int(7)));
-      c.since_day = static_cast<int32_t>(added.physical_ms() / kDayMs);
+      c.since_day = DayOfMs(static_cast<int64_t>(added.physical_ms()));
     }
     out.push_back(std::move(c));
   }

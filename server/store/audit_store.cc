@@ -1,8 +1,7 @@
 #include "store/audit_store.h"
 
-#include <ctime>
-
 #include "fieldbook/json.h"
+#include "fieldbook/json_reader.h"
 #include "store/pool_store.h"
 #include "store/server_store.h"
 
@@ -19,10 +18,9 @@ constexpr const char* kColumns =
 std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
 
 boost::json::object ObjectOf(const std::string& text) {
-  boost::system::error_code ec;
-  boost::json::value v = ReadJson(text, ec);
-  if (ec || !v.is_object()) return boost::json::object{{"unreadable", text}};
-  return std::move(v.as_object());
+  Result<boost::json::object> o = ParseJsonObject(text, "an audit payload");
+  if (!o.ok()) return boost::json::object{{"unreadable", text}};
+  return std::move(*o);
 }
 
 AuditEntry ReadEntry(Statement& s) {
@@ -144,36 +142,6 @@ Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
   read->Reset();
   FB_RETURN_IF_ERROR(txn->Commit());
   return copied;
-}
-
-std::optional<int64_t> ParseAuditTime(const std::string& text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char tail = 0;
-  if (text.size() == 10) {
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &y, &mo, &d, &tail) != 3) return std::nullopt;
-  } else if (text.size() == 20) {
-    if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &s, &tail) !=
-            7 ||
-        tail != 'Z') {
-      return std::nullopt;
-    }
-  } else {
-    return std::nullopt;
-  }
-  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 ||
-      h < 0 || mi < 0 || s < 0) {
-    return std::nullopt;
-  }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  const std::time_t t = timegm(&tm);
-  if (t < 0 || tm.tm_mday != d) return std::nullopt;  // 2026-02-31 normalised away: refused
-  return static_cast<int64_t>(t) * 1000;
 }
 
 boost::json::object AuditEntryJson(const AuditEntry& e) {

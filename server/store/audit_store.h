@@ -81,10 +81,6 @@ class AuditStore {
 // They keep their ids when free. Returns how many were copied; 0 when `old_db` has no audit log.
 Result<int64_t> CarryOverAudit(Db& db, Db& old_db);
 
-// "2026-11-23T10:02:03Z" (or a day, "2026-11-23", meaning its start) as ms since the epoch;
-// nullopt when malformed.
-std::optional<int64_t> ParseAuditTime(const std::string& text);
-
 boost::json::object AuditEntryJson(const AuditEntry& e);
 
 }  // namespace fieldbook::server

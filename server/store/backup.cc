@@ -10,11 +10,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <ctime>
 #include <filesystem>
 #include <optional>
 #include <thread>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
@@ -28,16 +28,6 @@ namespace {
 
 constexpr const char* kPrefix = "fieldbook-";
 constexpr const char* kSuffix = ".db";
-
-// 20261123T023000Z
-std::string CompactUtc(uint64_t ms) {
-  const std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y%m%dT%H%M%SZ", &tm);
-  return buf;
-}
 
 // A backup file name: fieldbook-<stamp>.db or fieldbook-<stamp>-<n>.db. Returns (stamp, n).
 std::optional<std::pair<std::string, int>> ParseBackupName(const std::string& name) {
@@ -168,7 +158,7 @@ Result<BackupInfo> WriteBackup(const std::string& db_path, const BackupOptions& 
     }
   }
 
-  const std::string stamp = CompactUtc(now_ms);
+  const std::string stamp = FormatCompactUtc(static_cast<int64_t>(now_ms));
   std::string final_path;
   for (int n = 0;; ++n) {
     const std::string name =
@@ -284,7 +274,8 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
                               db_path + ".before-restore-<time>)");
     }
     // Kept as they are, even when damaged: that may be why a backup is being restored.
-    info.safety_copy = db_path + ".before-restore-" + CompactUtc(wall.NowMs());
+    info.safety_copy =
+        db_path + ".before-restore-" + FormatCompactUtc(static_cast<int64_t>(wall.NowMs()));
     for (const char* extra : {"", "-wal"}) {
       const std::string from = db_path + extra;
       if (!fs::exists(from, ec)) continue;

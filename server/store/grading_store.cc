@@ -4,6 +4,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
@@ -115,10 +116,9 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
 }  // namespace
 
 Result<int32_t> DayOrToday(std::string_view text, WallClock& wall) {
-  if (text.empty()) return static_cast<int32_t>(wall.NowMs() / 86400000);
-  std::optional<int32_t> day = ParseDay(text);
-  // ParseDay also reads timestamps and lets 2026-02-31 through; a day must be exactly a date.
-  if (!day || FormatDay(*day) != text) {
+  if (text.empty()) return DayOfMs(static_cast<int64_t>(wall.NowMs()));
+  const std::optional<int32_t> day = ParseDate(text);
+  if (!day) {
     return Status::InvalidArgument("today must be a date YYYY-MM-DD, not '" + std::string(text) +
                                    "'");
   }
@@ -166,14 +166,13 @@ Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& act
                                  "set_by, set_ms) VALUES (?, ?, ?, ?)"));
   history->Bind(1, int64_t{version}).Bind(2, canonical).Bind(3, actor).Bind(4, NowMs());
   FB_RETURN_IF_ERROR(history->Run());
-  FB_ASSIGN_OR_RETURN(
-      PushResult written,
-      store_.Write({RowWrite{"grading_rules",
-                             "current",
-                             {{"version", int64_t{version}},
-                              {"rules_json", canonical},
-                              {"updated_at", FormatDay(static_cast<int32_t>(NowMs() / 86400000))},
-                              {"updated_by", actor}}}}));
+  FB_ASSIGN_OR_RETURN(PushResult written,
+                      store_.Write({RowWrite{"grading_rules",
+                                             "current",
+                                             {{"version", int64_t{version}},
+                                              {"rules_json", canonical},
+                                              {"updated_at", FormatDay(DayOfMs(NowMs()))},
+                                              {"updated_by", actor}}}}));
   (void)written;
   GradingRules before = current.first;
   before.version = current.second;

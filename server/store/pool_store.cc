@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <ctime>
 #include <unordered_map>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/assignment_store.h"
@@ -14,18 +14,7 @@ namespace fieldbook::server {
 
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
-
 std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
-
-std::string TimeText(int64_t ms, const char* format) {
-  const std::time_t t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, format, &tm);
-  return buf;
-}
 
 constexpr const char* kEntryColumns =
     "SELECT p.customer_id, c.name, c.city, t.region, c.grade_tier, c.customer_type, p.since_ms, "
@@ -83,8 +72,8 @@ std::string Refusal(const RepProfile& rep, const CustomerFacts& customer,
 
 }  // namespace
 
-std::string MinuteText(int64_t ms) { return TimeText(ms, "%Y-%m-%d %H:%M UTC"); }
-std::string IsoTime(int64_t ms) { return TimeText(ms, "%Y-%m-%dT%H:%M:%SZ"); }
+std::string MinuteText(int64_t ms) { return FormatUtcMinute(ms) + " UTC"; }
+std::string IsoTime(int64_t ms) { return FormatIsoUtc(ms); }
 
 Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int32_t today) {
   AssignmentStore assignment(store_, wall_);
@@ -118,7 +107,7 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
     k.created = ParseDay(Text(*load, 4)).value_or(-1);
     if (!load->IsNull(5)) {
       k.added =
-          static_cast<int32_t>(Hlc(static_cast<uint64_t>(load->Int(5))).physical_ms() / kDayMs);
+          DayOfMs(static_cast<int64_t>(Hlc(static_cast<uint64_t>(load->Int(5))).physical_ms()));
     }
     index.emplace(k.clock.customer_id, held.size());
     held.push_back(std::move(k));
@@ -165,8 +154,7 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
     c.deadline_day = c.counting_from + c.reclaim_days;
     auto s = synced.find(c.rep_id);
     c.rep_last_sync_ms = s == synced.end() ? -1 : s->second;
-    c.waiting_for_sync =
-        today > c.deadline_day && c.rep_last_sync_ms < (int64_t{c.deadline_day} + 1) * kDayMs;
+    c.waiting_for_sync = today > c.deadline_day && c.rep_last_sync_ms < MsOfDay(c.deadline_day + 1);
     out.push_back(std::move(c));
   }
   return out;
@@ -335,7 +323,7 @@ Result<int> PoolStore::ClaimsOn(const std::string& rep, int32_t day) {
                       store_.hub().db().Prepare("SELECT count(*) FROM srv_pool_claims WHERE "
                                                 "rep_id = ? AND status = 'granted' AND "
                                                 "decided_ms >= ? AND decided_ms < ?"));
-  stmt->Bind(1, rep).Bind(2, int64_t{day} * kDayMs).Bind(3, (int64_t{day} + 1) * kDayMs);
+  stmt->Bind(1, rep).Bind(2, MsOfDay(day)).Bind(3, MsOfDay(day + 1));
   FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
   const int n = found ? static_cast<int>(stmt->Int(0)) : 0;
   stmt->Reset();
@@ -429,7 +417,7 @@ Result<std::vector<ClaimAnswer>> PoolStore::Claim(const std::string& rep,
       return Status::InvalidArgument(
           "every claim needs a request_id and a customer of 1 to 64 bytes");
     }
-    const int32_t today = static_cast<int32_t>(wall_.NowMs() / kDayMs);
+    const int32_t today = DayOfMs(static_cast<int64_t>(wall_.NowMs()));
     FB_ASSIGN_OR_RETURN(ClaimAnswer answer, Decide(rep, claim, rules, today));
     out.push_back(std::move(answer));
   }

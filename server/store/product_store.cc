@@ -2,8 +2,8 @@
 
 #include <boost/json.hpp>
 #include <charconv>
-#include <ctime>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/row_id.h"
 #include "fieldbook/sqlite_db.h"
@@ -19,15 +19,6 @@ constexpr size_t kMaxTiers = 32;
 constexpr const char* kColumns =
     "id, part_number, name, brand, category, unit, list_price_cents, tier_prices, active, "
     "updated_at";
-
-std::string NowIso(WallClock& wall) {
-  const auto t = static_cast<std::time_t>(wall.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -289,7 +280,7 @@ Result<ProductStore::Plan> ProductStore::PlanWrite(std::optional<Product> existi
   }
   out.changed = !w.columns.empty();
   if (out.changed) {
-    p.updated_at = NowIso(wall_);
+    p.updated_at = FormatIsoUtc(static_cast<int64_t>(wall_.NowMs()));
     w.columns.emplace_back("updated_at", Value(p.updated_at));
     if (!existing) {
       RowIdGenerator ids(wall_);

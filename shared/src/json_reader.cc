@@ -31,6 +31,11 @@ Result<json::object> ParseJsonObject(std::string_view text, std::string_view wha
   return std::move(v->as_object());
 }
 
+json::object JsonObjectOrEmpty(std::string_view text) {
+  Result<json::object> o = ParseJsonObject(text, "");
+  return o.ok() ? std::move(*o) : json::object();
+}
+
 std::string JsonPath(std::string_view where, std::string_view key) {
   std::string out(where);
   if (!out.empty()) out += '.';

@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
+#include "fieldbook/dates.h"
 #include "store/backup.h"
 #include "store/grading_store.h"
 #include "support/pool_fixture.h"
@@ -283,11 +284,11 @@ TEST_F(AuditStoreTest, TheListFiltersByCustomerActorActionAndTimeAndPages) {
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(std::adjacent_find(ids.begin(), ids.end()), ids.end());
 
-  EXPECT_EQ(ParseAuditTime("2026-11-23"), std::optional<int64_t>(1795392000000));
-  EXPECT_EQ(ParseAuditTime("2026-11-23T00:00:01Z"), std::optional<int64_t>(1795392001000));
+  EXPECT_EQ(ParseIsoUtc("2026-11-23"), std::optional<int64_t>(1795392000000));
+  EXPECT_EQ(ParseIsoUtc("2026-11-23T00:00:01Z"), std::optional<int64_t>(1795392001000));
   for (const char* bad : {"", "2026-13-01", "2026-02-31", "yesterday", "2026-11-23T25:00:00Z",
                           "2026-11-23 10:00:00", "2026-11-23T10:00:00+08"}) {
-    EXPECT_FALSE(ParseAuditTime(bad).has_value()) << bad;
+    EXPECT_FALSE(ParseIsoUtc(bad).has_value()) << bad;
   }
 }
 

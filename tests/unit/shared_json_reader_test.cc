@@ -106,6 +106,20 @@ TEST(SharedJsonReaderTest, JsonErrorsKeepsTheFirst) {
   EXPECT_EQ(corrupt.status().message(), "tiers[2]: must be an object");
 }
 
+TEST(SharedJsonReaderTest, AStoredObjectOrAnEmptyOne) {
+  const json::object o = JsonObjectOrEmpty(R"({"rows":12,"ratio":0.1,"nested":{"a":[1,2]}})");
+  EXPECT_EQ(o.at("rows").as_int64(), 12);
+  EXPECT_EQ(o.at("ratio").as_double(), 0.1);
+  EXPECT_EQ(o.at("nested").at("a").as_array().size(), 2u);
+  std::string deep;
+  for (int i = 0; i < 40; ++i) deep += "{\"a\":";
+  deep += "1" + std::string(40, '}');
+  for (const std::string& bad : {std::string(), std::string("not json"), std::string("[1,2]"),
+                                 std::string("{\"a\":"), std::string("17"), deep}) {
+    EXPECT_TRUE(JsonObjectOrEmpty(bad).empty()) << bad;
+  }
+}
+
 TEST(SharedJsonReaderTest, NumbersOfEveryKind) {
   EXPECT_EQ(*JsonNumber(json::value(3)), 3.0);
   EXPECT_EQ(*JsonNumber(json::value(uint64_t{18446744073709551615u})), 18446744073709551615.0);

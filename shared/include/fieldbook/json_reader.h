@@ -42,6 +42,9 @@ Result<boost::json::value> ParseJson(std::string_view text, std::string_view wha
 // malformed or another kind of value alike).
 Result<boost::json::object> ParseJsonObject(std::string_view text, std::string_view what,
                                             const JsonLimits& limits = {});
+// A JSON object the program stored itself (a step's report, an audit payload): the object, or an
+// empty object when `text` is not one (empty, malformed, too deep or another kind of value).
+boost::json::object JsonObjectOrEmpty(std::string_view text);
 
 // "where.key" ("key" when `where` is empty).
 std::string JsonPath(std::string_view where, std::string_view key);
