@@ -7,6 +7,7 @@
 
 #include "api/audit_api.h"
 #include "api/console_pages_api.h"
+#include "api/dashboard_api.h"
 #include "api/device_api.h"
 #include "api/http_json.h"
 #include "api/nightly_api.h"
@@ -291,6 +292,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (auto page = HandleConsolePagesRequest(store, request, actor, wall)) return *page;
   if (auto nightly = HandleNightlyAdminRequest(store, request, caller)) return *nightly;
+  if (auto dashboard = HandleDashboardRequest(store, request, caller)) return *dashboard;
   if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
   if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;
   if (auto products = HandleProductAdminRequest(store, wall, request, actor)) return *products;

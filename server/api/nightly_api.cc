@@ -5,12 +5,40 @@
 #include "api/http_json.h"
 #include "nightly/nightly_report.h"
 #include "store/nightly_store.h"
+#include "store/pool_store.h"
 
 namespace fieldbook::server {
 
 namespace {
 
 constexpr const char* kPrefix = "/v1/admin/nightly/";
+constexpr const char* kRunPath = "/v1/admin/nightly/run";
+constexpr size_t kMaxRunBody = 1024;
+
+boost::json::value TimeOrNull(int64_t ms) {
+  return ms > 0 ? boost::json::value(IsoTime(ms)) : boost::json::value(nullptr);
+}
+
+boost::json::object StateJson(const NightlyLauncher::State& s) {
+  return boost::json::object{
+      {"running", s.running},
+      {"by", s.by.empty() ? boost::json::value(nullptr) : boost::json::value(s.by)},
+      {"started", TimeOrNull(s.started_ms)},
+      {"finished", TimeOrNull(s.finished_ms)},
+      {"run", s.run_id > 0 ? boost::json::value(s.run_id) : boost::json::value(nullptr)},
+      {"outcome", s.outcome.empty() ? boost::json::value(nullptr) : boost::json::value(s.outcome)},
+      {"error", s.error.empty() ? boost::json::value(nullptr) : boost::json::value(s.error)}};
+}
+
+// The lease when someone holds it now (not expired), else nullopt.
+Result<std::optional<LeaseInfo>> LiveLease(ServerStore& store, int64_t now_ms) {
+  NightlyStore nightly(store);
+  FB_ASSIGN_OR_RETURN(std::optional<LeaseInfo> lease, nightly.Lease());
+  if (!lease || lease->holder.empty() || lease->expires_ms <= now_ms) {
+    return std::optional<LeaseInfo>();
+  }
+  return lease;
+}
 
 }  // namespace
 
@@ -36,6 +64,66 @@ std::optional<HttpResponse> HandleNightlyAdminRequest(ServerStore& store,
   boost::json::array out;
   for (const NightlyRunRecord& run : *runs) out.push_back(NightlyRunJson(run));
   return JsonResponse(boost::json::object{{"runs", out}});
+}
+
+std::optional<HttpResponse> HandleNightlyLaunchRequest(NightlyLauncher* launcher,
+                                                       ServerStore& store,
+                                                       const HttpRequest& request,
+                                                       const Principal& caller, WallClock& wall) {
+  const std::string path = request.target.substr(0, request.target.find('?'));
+  if (path != kRunPath) return std::nullopt;
+  if (!caller.is_manager()) {
+    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+  }
+  const bool get = request.method == "GET";
+  if (!get && request.method != "POST") {
+    return JsonError(405, "method_not_allowed", std::string("use GET or POST for ") + kRunPath);
+  }
+  if (launcher == nullptr) {
+    return JsonError(503, "unavailable", "this server cannot run the nightly job on request");
+  }
+  const int64_t now = static_cast<int64_t>(wall.NowMs());
+  auto lease = LiveLease(store, now);
+  if (!lease.ok()) return StatusResponse(lease.status());
+  boost::json::value lease_json = nullptr;
+  if (*lease) {
+    lease_json = boost::json::object{{"holder", (*lease)->holder},
+                                     {"run", (*lease)->run_id},
+                                     {"expires", IsoTime((*lease)->expires_ms)}};
+  }
+  if (get) {
+    return JsonResponse(
+        boost::json::object{{"state", StateJson(launcher->Now())}, {"lease", lease_json}});
+  }
+  if (request.body.size() > kMaxRunBody) {
+    return JsonError(413, "too_large", "the body is limited to 1 KiB");
+  }
+  if (!request.body.empty()) {
+    boost::json::value parsed;
+    const boost::json::value& v = RequestJson(request, parsed);
+    if (!v.is_object() || !v.as_object().empty()) {
+      return JsonError(400, "malformed", "the body must be {} or empty");
+    }
+  }
+  const NightlyLauncher::State state = launcher->Now();
+  if (state.running) {
+    return JsonError(409, "nightly_running",
+                     "a nightly run started by " + state.by + " at " + IsoTime(state.started_ms) +
+                         " is still going; wait for it to finish");
+  }
+  if (*lease) {
+    return JsonError(409, "nightly_running",
+                     "the nightly job is running (run " + std::to_string((*lease)->run_id) +
+                         ", by " + (*lease)->holder + ", lease until " +
+                         IsoTime((*lease)->expires_ms) + "); wait for it to finish");
+  }
+  Status started = launcher->Start(caller.rep_id, now);
+  if (started.code() == StatusCode::kConflict) {
+    return JsonError(409, "nightly_running", started.message());
+  }
+  if (!started.ok()) return StatusResponse(started);
+  return JsonResponse(boost::json::object{{"started", true}, {"state", StateJson(launcher->Now())}},
+                      202);
 }
 
 }  // namespace fieldbook::server

@@ -220,6 +220,9 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   if (route == Route::kImport) return HandleImportRequest(store_, wall_, req, who, upload);
   if (route == Route::kAdmin) {
     if (path.rfind("/v1/admin/devices", 0) == 0) FlushDeviceActivity(/*force=*/true);
+    if (auto r =
+            HandleNightlyLaunchRequest(options_.nightly_launcher.get(), store_, req, who, wall_))
+      return *r;
     return HandleAdminRequest(store_, req, who, wall_);
   }
   if (route == Route::kReports) return HandleReportRequest(store_, req, who, wall_);

@@ -40,6 +40,7 @@
 #include "api/console_api.h"
 #include "api/console_assets.h"
 #include "api/import_api.h"
+#include "api/nightly_api.h"
 #include "api/sync_api.h"
 #include "auth/request_auth.h"
 #include "fieldbook/change_set_codec.h"
@@ -65,6 +66,8 @@ struct SyncServiceOptions {
   ConsoleOptions console;  // console sessions and login back-off (console_api.h)
   // The console's files; null: console paths answer 404 `console_not_installed`.
   std::shared_ptr<const ConsoleAssets> console_assets;
+  // Runs the nightly job on request (POST /v1/admin/nightly/run); null: that route answers 503.
+  std::shared_ptr<NightlyLauncher> nightly_launcher;
 };
 
 class SyncService final : public RequestHandler {

@@ -15,6 +15,7 @@
 #include "commands/command_actor.h"
 #include "fieldbook/json.h"
 #include "http/log.h"
+#include "nightly/nightly_launcher.h"
 #include "nightly/nightly_report.h"
 #include "nightly/nightly_runner.h"
 #include "nightly/nightly_scheduler.h"
@@ -63,15 +64,19 @@ Result<std::unique_ptr<ServerStore>> OpenExisting(const std::string& db, WallClo
   return ServerStore::Open(db, wall);
 }
 
-// FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER=<step>: pause after that step so a test can kill the run.
-std::function<void(const std::string&)> TestPauseHook() {
+// FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER=<step>: pause after that step (a minute, or until `stop`)
+// so a test can kill the run.
+std::function<void(const std::string&)> TestPauseHook(const std::atomic<bool>* stop = nullptr) {
   const char* env = std::getenv("FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER");
   if (env == nullptr || *env == '\0') return {};
-  return [pause_after = std::string(env)](const std::string& step) {
+  return [pause_after = std::string(env), stop](const std::string& step) {
     if (step != pause_after) return;
     std::fprintf(stderr, "nightly: paused after %s\n", step.c_str());
     std::fflush(stderr);
-    std::this_thread::sleep_for(std::chrono::seconds(60));
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until && (stop == nullptr || !stop->load())) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   };
 }
 
@@ -120,7 +125,7 @@ int RunNightly(const std::string& db, const NightlySettings& settings, bool json
   options.lease = std::chrono::seconds(settings.lease_seconds);
   options.utc_offset = SystemUtcOffsetMs;
   options.stop = &stop;
-  options.after_step = TestPauseHook();
+  options.after_step = TestPauseHook(&stop);
   NightlyRunner runner(**store, wall, DefaultNightlySteps(ConfigFor(db, settings)), options);
   auto run = runner.Run();
   if (!run.ok()) return Fail("nightly", run.status());
@@ -263,6 +268,26 @@ Result<std::unique_ptr<ServeNightly>> ServeNightly::Start(const std::string& db,
             {"retention_days", std::to_string(settings.retention_days)},
             {"backup_dir", state->config.backup.dir}});
   return std::unique_ptr<ServeNightly>(new ServeNightly(std::move(state)));
+}
+
+std::shared_ptr<NightlyLauncher> ServeNightlyLauncher(const std::string& db,
+                                                      const NightlySettings& settings) {
+  const NightlyConfig config = ConfigFor(db, settings);
+  const std::string holder = ProcessHolderName();  // not the schedule's: the lease tells them apart
+  return std::make_shared<NightlyLauncher>(
+      [db, settings, config, holder](const std::atomic<bool>& stop) -> Result<NightlyRunRecord> {
+        SystemWallClock wall;
+        FB_ASSIGN_OR_RETURN(std::unique_ptr<ServerStore> store, ServerStore::Open(db, wall));
+        RunnerOptions options;
+        options.holder = holder;
+        options.trigger = "manual";
+        options.lease = std::chrono::seconds(settings.lease_seconds);
+        options.utc_offset = SystemUtcOffsetMs;
+        options.stop = &stop;
+        options.after_step = TestPauseHook(&stop);
+        NightlyRunner runner(*store, wall, DefaultNightlySteps(config), options);
+        return runner.Run();
+      });
 }
 
 }  // namespace fieldbook::server

@@ -9,7 +9,8 @@
 //
 // Test hook: with FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER=<step> in the environment, `nightly` prints
 // "nightly: paused after <step>" on stderr after that step and sleeps for a minute, so a test can
-// kill it there (tests/integration/nightly_integration_test.cc).
+// kill it there (tests/integration/nightly_integration_test.cc). `serve`'s run now pauses the same
+// way (nightly_run_now_integration_test.cc), until the server stops.
 //
 // Thread safety: commands run on the main thread; ServeNightly runs the job on its own thread
 // with its own database connection.
@@ -40,6 +41,12 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
 int RunRestore(const std::string& backup_file, const std::string& db, bool force);
 
 class NightlyScheduler;
+class NightlyLauncher;
+
+// "Run now" inside `serve` (POST /v1/admin/nightly/run): each run opens its own connection to
+// `db` on the launcher's thread, trigger manual, with the same settings as the schedule.
+std::shared_ptr<NightlyLauncher> ServeNightlyLauncher(const std::string& db,
+                                                      const NightlySettings& settings);
 
 // The scheduled job inside `serve`: its own connection, clock and scheduler thread.
 class ServeNightly {

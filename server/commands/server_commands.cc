@@ -75,6 +75,7 @@ int RunServe(const ServeOptions& options) {
     LogEvent("warn", "console_not_installed",
              {{"note", "no console files beside the binary; /console/ answers 404"}});
   }
+  sync_options.nightly_launcher = ServeNightlyLauncher(options.db, options.nightly);  // run now
   SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
 
   // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.

@@ -1,9 +1,13 @@
-// GET /v1/admin/nightly/runs: managers only, bounded, newest first.
+// GET /v1/admin/nightly/runs: managers only, bounded, newest first. /v1/admin/nightly/run: run now
+// on the launcher, refused while a run goes on here or the lease is held elsewhere.
 #include "api/nightly_api.h"
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <boost/json.hpp>
+#include <chrono>
+#include <thread>
 
 #include "store/nightly_store.h"
 #include "support/server_store_fixture.h"
@@ -60,6 +64,98 @@ TEST_F(NightlyApiTest, RefusesRepsBadInputAndOtherRoutes) {
   EXPECT_EQ(post->status, 405);
   EXPECT_FALSE(HandleNightlyAdminRequest(
                    *store_, HttpRequest{"GET", "/v1/admin/reps", "", "", "", ""}, manager_)
+                   .has_value());
+}
+
+// A launcher whose runs last until `release` turns true.
+struct HeldRuns {
+  std::atomic<bool> release{false};
+  std::atomic<int> runs{0};
+  NightlyLauncher launcher{[this](const std::atomic<bool>& stop) -> Result<NightlyRunRecord> {
+    ++runs;
+    while (!release && !stop) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    NightlyRunRecord r;
+    r.id = 41;
+    r.status = "succeeded";
+    return r;
+  }};
+};
+
+class NightlyRunNowTest : public NightlyApiTest {
+ protected:
+  HttpResponse Call(NightlyLauncher* launcher, const std::string& method, const std::string& body,
+                    const Principal& who) {
+    auto r = HandleNightlyLaunchRequest(
+        launcher, *store_, HttpRequest{method, "/v1/admin/nightly/run", "", "", body, ""}, who,
+        wall_);
+    EXPECT_TRUE(r.has_value());
+    return r.value_or(HttpResponse{});
+  }
+  boost::json::value Json(const HttpResponse& r) { return boost::json::parse(r.body); }
+};
+
+TEST_F(NightlyRunNowTest, StartsOneRunAndRefusesASecondWhileItGoes) {
+  HeldRuns held;
+  HttpResponse idle = Call(&held.launcher, "GET", "", manager_);
+  ASSERT_EQ(idle.status, 200) << idle.body;
+  EXPECT_FALSE(Json(idle).at("state").at("running").as_bool());
+  EXPECT_TRUE(Json(idle).at("lease").is_null());
+
+  HttpResponse started = Call(&held.launcher, "POST", "{}", manager_);
+  ASSERT_EQ(started.status, 202) << started.body;
+  EXPECT_TRUE(Json(started).at("state").at("running").as_bool());
+  EXPECT_EQ(Json(started).at("state").at("by").as_string(), "mgr");
+
+  HttpResponse again = Call(&held.launcher, "POST", "", manager_);
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(again.body.find("nightly_running"), std::string::npos);
+  EXPECT_NE(again.body.find("started by mgr"), std::string::npos) << again.body;
+
+  held.release = true;
+  for (int i = 0; i < 2000 && held.launcher.Now().running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  HttpResponse done = Call(&held.launcher, "GET", "", manager_);
+  EXPECT_FALSE(Json(done).at("state").at("running").as_bool()) << done.body;
+  EXPECT_EQ(Json(done).at("state").at("run").as_int64(), 41);
+  EXPECT_EQ(Json(done).at("state").at("outcome").as_string(), "succeeded");
+  EXPECT_EQ(held.runs, 1);
+}
+
+TEST_F(NightlyRunNowTest, RefusesWhileAnotherProcessHoldsTheLease) {
+  NightlyStore nightly(*store_);
+  const int64_t now = static_cast<int64_t>(wall_.NowMs());
+  ASSERT_TRUE(nightly.AcquireLease("other-host:99:1", now, 60000).ok());
+  HeldRuns held;
+  HttpResponse refused = Call(&held.launcher, "POST", "{}", manager_);
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  EXPECT_NE(refused.body.find("other-host:99:1"), std::string::npos) << refused.body;
+  EXPECT_EQ(held.runs, 0);
+  EXPECT_FALSE(held.launcher.Now().running);
+  HttpResponse state = Call(&held.launcher, "GET", "", manager_);
+  EXPECT_EQ(Json(state).at("lease").at("holder").as_string(), "other-host:99:1");
+
+  // An expired lease is free again (a crashed holder's run is taken over).
+  wall_.Advance(61000);
+  HttpResponse started = Call(&held.launcher, "POST", "{}", manager_);
+  EXPECT_EQ(started.status, 202) << started.body;
+  held.release = true;
+}
+
+TEST_F(NightlyRunNowTest, RefusesRepsOtherMethodsBadBodiesAndAServerWithoutALauncher) {
+  HeldRuns held;
+  EXPECT_EQ(Call(&held.launcher, "POST", "{}", Principal{"rep-a", "A", "rep"}).status, 403);
+  EXPECT_EQ(Call(&held.launcher, "GET", "", Principal{"rep-a", "A", "rep"}).status, 403);
+  EXPECT_EQ(Call(&held.launcher, "PUT", "{}", manager_).status, 405);
+  EXPECT_EQ(Call(&held.launcher, "POST", "{\"steps\":[\"grade\"]}", manager_).status, 400);
+  EXPECT_EQ(Call(&held.launcher, "POST", "[]", manager_).status, 400);
+  EXPECT_EQ(Call(&held.launcher, "POST", "not json", manager_).status, 400);
+  EXPECT_EQ(Call(&held.launcher, "POST", std::string(2000, ' '), manager_).status, 413);
+  EXPECT_EQ(held.runs, 0);
+  EXPECT_EQ(Call(nullptr, "POST", "{}", manager_).status, 503);
+  EXPECT_FALSE(HandleNightlyLaunchRequest(
+                   &held.launcher, *store_,
+                   HttpRequest{"GET", "/v1/admin/nightly/runs", "", "", "", ""}, manager_, wall_)
                    .has_value());
 }
 

@@ -1,0 +1,78 @@
+#include "nightly/nightly_launcher.h"
+
+#include <chrono>
+
+#include "http/log.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+NightlyLauncher::NightlyLauncher(RunFn run) : run_(std::move(run)) {}
+
+NightlyLauncher::~NightlyLauncher() { Stop(); }
+
+Status NightlyLauncher::Start(const std::string& by, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopped_) return Status::Unavailable("the server is shutting down");
+  if (state_.running) {
+    return Status::Conflict("a nightly run started by " + state_.by +
+                            " is still going; wait for it to finish");
+  }
+  // The previous run's thread has finished its work (running is false); collect it.
+  if (thread_.joinable()) thread_.join();
+  state_ = State{};
+  state_.running = true;
+  state_.by = by;
+  state_.started_ms = now_ms;
+  LogEvent("info", "nightly_run_now", {{"by", by}});
+  thread_ = std::thread([this] {
+    Result<NightlyRunRecord> result = Status::Internal("the nightly run did not start");
+    try {
+      result = run_(stop_);
+    } catch (const std::exception& e) {
+      result = Status::Internal(std::string("the nightly run threw: ") + e.what());
+    }
+    Finish(result, SystemNowMs());
+  });
+  return Status::Ok();
+}
+
+void NightlyLauncher::Finish(const Result<NightlyRunRecord>& result, int64_t now_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  state_.running = false;
+  state_.finished_ms = now_ms;
+  if (result.ok()) {
+    state_.run_id = result->id;
+    state_.outcome = result->status;
+  } else {
+    state_.error = result.status().message();
+    LogEvent("error", "nightly_run_now_failed", {{"error", result.status().ToString()}});
+  }
+}
+
+NightlyLauncher::State NightlyLauncher::Now() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_;
+}
+
+void NightlyLauncher::Stop() {
+  std::thread thread;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopped_ = true;
+    thread = std::move(thread_);
+  }
+  stop_ = true;
+  if (thread.joinable()) thread.join();
+}
+
+}  // namespace fieldbook::server

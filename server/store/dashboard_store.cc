@@ -1,0 +1,66 @@
+#include "store/dashboard_store.h"
+
+namespace fieldbook::server {
+
+Result<std::vector<TerritoryTiers>> DashboardStore::TiersByTerritory() {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare(
+          "SELECT coalesce(t.id, ''), coalesce(t.name, t.id, ''), "
+          "coalesce(c.grade_tier, 'not graded'), count(*) "
+          "FROM customers c LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 "
+          "WHERE c.deleted = 0 GROUP BY 1, 2, 3 ORDER BY 1 = '', 2, 1, 3"));
+  std::vector<TerritoryTiers> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    const std::string id = stmt->Text(0);
+    if (out.empty() || out.back().territory_id != id) {
+      out.push_back(TerritoryTiers{id, stmt->Text(1), 0, {}});
+    }
+    const int64_t n = stmt->Int(3);
+    out.back().tiers[stmt->Text(2)] += n;
+    out.back().customers += n;
+  }
+  return out;
+}
+
+Result<ReviewCounts> DashboardStore::Review() {
+  Db& db = store_.hub().db();
+  ReviewCounts out;
+  FB_ASSIGN_OR_RETURN(Statement * held,
+                      db.Prepare("SELECT count(*) FROM srv_conflicts WHERE status = 'open'"));
+  FB_ASSIGN_OR_RETURN(bool row, held->Step());
+  if (row) out.held_edits = held->Int(0);
+  held->Reset();
+  FB_ASSIGN_OR_RETURN(Statement * pairs,
+                      db.Prepare("SELECT count(*) FROM fb_possible_duplicates d "
+                                 "JOIN customers a ON a.id = d.customer_a AND a.deleted = 0 "
+                                 "JOIN customers b ON b.id = d.customer_b AND b.deleted = 0 "
+                                 "WHERE d.status = 'open'"));
+  FB_ASSIGN_OR_RETURN(row, pairs->Step());
+  if (row) out.duplicates = pairs->Int(0);
+  pairs->Reset();
+  return out;
+}
+
+Result<std::vector<ReplicaCheck>> DashboardStore::LatestChecks(int64_t limit) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      store_.hub().db().Prepare(
+          "SELECT v.rep_id, v.replica_id, v.checked_ms, v.outcome, v.rows_resent "
+          "FROM srv_verifications v JOIN (SELECT replica_id, max(id) AS id FROM srv_verifications "
+          "GROUP BY replica_id) latest ON latest.id = v.id "
+          "ORDER BY v.checked_ms DESC, v.id DESC LIMIT ?"));
+  stmt->Bind(1, limit);
+  std::vector<ReplicaCheck> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    out.push_back(
+        ReplicaCheck{stmt->Text(0), stmt->Text(1), stmt->Int(2), stmt->Text(3), stmt->Int(4)});
+  }
+  return out;
+}
+
+}  // namespace fieldbook::server
