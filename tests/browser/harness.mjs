@@ -38,9 +38,18 @@ export function tokenOf(output) {
 // A server database with manager `mgr` (password PASSWORD), reps rep-a and rep-b, a territory,
 // and the server running. With `demo: N`, the database is seed-demo's N garages with its reps,
 // territories, orders and visits instead (tokens by rep id), plus manager `mgr`.
-// Returns {dir, db, url, tokens, stop()}.
-export async function startServer({ extra = [], demo = 0 } = {}) {
+// With `tls`, a throwaway self-signed certificate for 127.0.0.1 is made with openssl and the
+// server answers HTTPS only (url https://...). Returns {dir, db, url, tokens, stop()}.
+export async function startServer({ extra = [], demo = 0, tls = false } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-browser-'));
+  const tlsFlags = [];
+  if (tls) {
+    const cert = path.join(dir, 'cert.pem'), key = path.join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1',
+      '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1',
+      '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    tlsFlags.push('--tls-cert', cert, '--tls-key', key);
+  }
   const db = path.join(dir, 'server.db');
   let tokens = {};
   if (demo) {
@@ -59,7 +68,7 @@ export async function startServer({ extra = [], demo = 0 } = {}) {
   const portFile = path.join(dir, 'port');
   const log = fs.openSync(path.join(dir, 'server.log'), 'a');
   const child = spawn(SERVER, ['serve', '--db', db, '--port', '0', '--port-file', portFile,
-    '--console-dir', env.FIELDBOOK_CONSOLE_DIR, '--nightly-at', 'off', ...extra],
+    '--console-dir', env.FIELDBOOK_CONSOLE_DIR, '--nightly-at', 'off', ...tlsFlags, ...extra],
   { stdio: ['ignore', log, log] });
   let exited = false;
   child.on('exit', () => { exited = true; });
@@ -72,7 +81,7 @@ export async function startServer({ extra = [], demo = 0 } = {}) {
   }
   const port = Number(fs.readFileSync(portFile, 'utf8').trim());
   return {
-    dir, db, tokens, url: `http://127.0.0.1:${port}`,
+    dir, db, tokens, url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     log: () => fs.readFileSync(path.join(dir, 'server.log'), 'utf8'),
     async stop() {
       if (!exited) {
@@ -96,8 +105,11 @@ export async function launchBrowser(playwright) {
 
 // A page in a fresh context (its own cookies and storage) that records console errors, CSP
 // violations and requests to any other host. Close it with `context.close()`.
-export async function openPage(browser, { width = 1280, height = 800 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, locale: 'en-US' });
+// With `selfSigned`, the context accepts the test's self-signed certificate.
+export async function openPage(browser, { width = 1280, height = 800, selfSigned = false } = {}) {
+  const context = await browser.newContext({
+    viewport: { width, height }, locale: 'en-US', ignoreHTTPSErrors: selfSigned,
+  });
   const page = await context.newPage();
   const problems = [];
   page.on('console', (m) => {

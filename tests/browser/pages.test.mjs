@@ -10,6 +10,20 @@ import { after, before, describe, test } from 'node:test';
 import { cli, launchBrowser, loadPlaywright, login, openPage, server, shot, startServer } from './harness.mjs';
 
 const playwright = await loadPlaywright();
+const jsQR = (await import('jsqr')).default;
+
+// The text of the QR code drawn on `canvas` (a locator), read back pixel by pixel with jsQR.
+async function decodeQr(canvas) {
+  await canvas.waitFor();
+  const img = await canvas.evaluate((c) => ({
+    width: c.width, height: c.height,
+    data: Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data),
+  }));
+  const found = jsQR(Uint8ClampedArray.from(img.data), img.width, img.height);
+  assert.ok(found, 'a QR code is drawn');
+  return found.data;
+}
+
 
 // The browser logs every refused request; a form that shows the server's 400 by its field has
 // those on purpose.
@@ -199,6 +213,9 @@ describe('the console\'s working pages', () => {
     await page.getByRole('button', { name: 'Issue a token' }).click();
     const line = await page.locator('#device-result #setup-line').inputValue();
     assert.match(line, /^fieldbook-cli init --server http:\/\/127\.0\.0\.1:\d+ --token \S+$/);
+    // The same line as a QR code, drawn in the page from qrcode-generator: decoded, it is the line.
+    assert.equal(await decodeQr(page.locator('#device-result #setup-qr canvas')), line);
+    assert.equal(await page.getByRole('img', { name: 'QR code of the setup line' }).count(), 1);
     await page.locator('#device-list').getByText('tablet-2').waitFor();
     await shot(page, 'devices');
     const tablet = device('tablet-2');
@@ -233,6 +250,7 @@ describe('the console\'s working pages', () => {
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     const line = await page.locator('#setup-line').inputValue();
     assert.match(line, /--token \S+$/);
+    assert.equal(await decodeQr(page.locator('#setup-qr canvas')), line);
     const sun = device('sun');
     cli(sun, line.split(' ').slice(1));
     cli(sun, ['sync']);

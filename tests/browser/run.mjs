@@ -1,5 +1,6 @@
 // Runs the browser suite (node --test) once its tools are there: exits 77 (ctest: skipped) when
-// chromium or playwright-core is missing, or 1 when FIELDBOOK_BROWSER_REQUIRED=1 (scripts/test).
+// chromium, playwright-core or jsqr (which reads the QR codes back) is missing, or 1 when
+// FIELDBOOK_BROWSER_REQUIRED=1 (scripts/test).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,10 +11,12 @@ const chromium = process.env.FIELDBOOK_CHROMIUM || '/usr/bin/chromium';
 const required = process.env.FIELDBOOK_BROWSER_REQUIRED === '1';
 const missing = [];
 if (!fs.existsSync(chromium)) missing.push(chromium + ' (Debian package chromium)');
-try {
-  await import('playwright-core');
-} catch {
-  missing.push('playwright-core (npm ci)');
+for (const name of ['playwright-core', 'jsqr']) {
+  try {
+    await import(name);
+  } catch {
+    missing.push(name + ' (npm ci)');
+  }
 }
 if (missing.length) {
   console.error('browser suite: missing ' + missing.join(', ') + '; scripts/setup installs them');

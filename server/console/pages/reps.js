@@ -1,10 +1,11 @@
 // Territories & reps, the reps' half: adding a rep (POST /v1/admin/reps), a rep's profile
 // (regions, skill, capacity; GET/PUT /v1/admin/assignment/profiles), and a rep's devices with
 // issue and revoke (GET/POST /v1/admin/devices, POST /v1/admin/devices/revoke). A new device's
-// token is shown once, inside the one line that sets the device up.
+// token is shown once, inside the one line that sets the device up, and as that line's QR code.
 import { api, get, post } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, serverFieldError, table, when } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
+import { qrCanvas } from '../qr.js';
 
 addStrings({
   en: {
@@ -35,6 +36,7 @@ addStrings({
     revokedOne: '{d} of {r} is revoked: it is refused from its next request on.',
     issued: 'Token for {d} of {r}. Run this on the new device (the token is shown only once):',
     setupLine: 'Setup line',
+    setupQr: 'QR code of the setup line',
     created: 'Issued',
     pickRep: 'Choose a rep.',
     regionsCol: 'Regions',
@@ -67,6 +69,7 @@ addStrings({
     revokedOne: '已吊销 {r} 的 {d}：从下一次请求起将被拒绝。',
     issued: '{r} 的 {d} 的令牌。在新设备上运行这一行（令牌只显示这一次）：',
     setupLine: '设置命令',
+    setupQr: '设置命令的二维码',
     created: '签发时间',
     pickRep: '请选择业务员。',
     regionsCol: '区域',
@@ -77,10 +80,16 @@ function setupLine(token) {
   return 'fieldbook-cli init --server ' + location.origin + ' --token ' + token;
 }
 
+// The line (to copy) and its QR code (to scan), drawn once the library has loaded.
 function setupBox(text, line) {
+  const qr = h('figure', { class: 'qr-box', id: 'setup-qr' });
+  qrCanvas(line, t('setupQr')).then((canvas) => {
+    if (canvas) qr.append(canvas, h('figcaption', {}, t('setupQr')));
+  });
   return h('div', { class: 'msg info' }, h('p', {}, text),
     h('div', { class: 'field' }, h('label', { for: 'setup-line' }, t('setupLine')),
-      h('input', { id: 'setup-line', class: 'setup', readonly: true, value: line, onfocus: (e) => e.target.select() })));
+      h('input', { id: 'setup-line', class: 'setup', readonly: true, value: line, onfocus: (e) => e.target.select() })),
+    qr);
 }
 
 function select(id, choices, value) {
