@@ -9,7 +9,7 @@ Result<std::vector<TerritoryTiers>> DashboardStore::TiersByTerritory() {
           "SELECT coalesce(t.id, ''), coalesce(t.name, t.id, ''), "
           "coalesce(c.grade_tier, 'not graded'), count(*) "
           "FROM customers c LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 "
-          "WHERE c.deleted = 0 GROUP BY 1, 2, 3 ORDER BY 1 = '', 2, 1, 3"));
+          "WHERE c.deleted = 0 GROUP BY 1, 2, 3 ORDER BY t.id IS NULL, 2, 1, 3"));
   std::vector<TerritoryTiers> out;
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
