@@ -11,10 +11,15 @@
 #define FIELDBOOK_CLIENT_CLI_COMMANDS_H_
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "store/client_store.h"
+
+namespace CLI {
+class App;
+}
 
 namespace fieldbook::client::cli {
 
@@ -70,6 +75,16 @@ int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limi
 int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact);
 int RunVisitLog(const CliContext& ctx, const NewVisit& visit);
 int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::string>& lines);
+// `order list|void|correct` (order_commands.cc; store/orders.h).
+int RunOrderList(const CliContext& ctx, const std::string& customer);
+int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::string& reason);
+int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
+                    const std::vector<std::string>& lines);
+// Adds a subcommand with the common options (--replica, --json) under a parent.
+using LeafFactory = std::function<CLI::App*(CLI::App* parent, const char*, const char*)>;
+// Registers `order add|list|void|correct` under `group`; the chosen one's run goes to `action`.
+void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,
+                      const LeafFactory& leaf);
 int RunTaskAdd(const CliContext& ctx, const NewTask& task);
 int RunTaskDone(const CliContext& ctx, const std::string& task);
 int RunTaskList(const CliContext& ctx, const TaskFilter& filter);

@@ -234,19 +234,8 @@ int main(int argc, char** argv) {
     action = [&] { return RunVisitLog(ctx, visit); };
   });
 
-  // order
-  CLI::App* order_group = group("order", "orders");
-  NewOrder order;
-  std::vector<std::string> lines;
-  CLI::App* o_add = leaf(order_group, "add", "record an order; the total is computed");
-  o_add->add_option("--customer", order.customer_id, "customer id (or a unique prefix)")
-      ->required();
-  o_add->add_option("--line", lines, "PART:QTY:UNIT_PRICE_YUAN, e.g. BP-1024:4:128.50 (repeatable)")
-      ->required();
-  o_add->add_option("--date", order.order_date, "order date YYYY-MM-DD (default: today)");
-  o_add->add_option("--currency", order.currency, "currency code")->capture_default_str();
-  o_add->add_option("--notes", order.notes, "notes");
-  o_add->callback([&] { action = [&] { return RunOrderAdd(ctx, order, lines); }; });
+  // order (order_commands.cc)
+  AddOrderCommands(group("order", "orders"), ctx, action, leaf);
 
   // task
   CLI::App* task_group = group("task", "follow-up tasks");

@@ -6,6 +6,7 @@
 //   search()     the full-text search index               tasks()   the rep's tasks
 //   plan()       the day's plan                            grades()  grades and reports
 //   pool()       the public pool's cache and requests      settings_table()  fb_settings
+//   orders()     orders with their voids and corrections (orders.h)
 //
 // Everything works offline. Every write is an ordinary SQL write on the replica, so capture
 // records it for the next sync (client/sync/device_sync.h runs syncs and calls RecordSync and
@@ -33,6 +34,7 @@
 #include "store/facts.h"
 #include "store/grades.h"
 #include "store/money.h"
+#include "store/orders.h"
 #include "store/pool_cache.h"
 #include "store/records.h"
 #include "store/search_index.h"
@@ -72,6 +74,7 @@ class ClientStore {
   Customers& customers() { return customers_; }
   SearchIndex& search() { return search_; }
   Facts& facts() { return facts_; }
+  Orders& orders() { return orders_; }
   Tasks& tasks() { return tasks_; }
   DayPlan& plan() { return plan_; }
   Grades& grades() { return grades_; }
@@ -105,6 +108,7 @@ class ClientStore {
   Customers customers_;
   SearchIndex search_;
   Facts facts_;
+  Orders orders_;
   Tasks tasks_;
   DayPlan plan_;
   PoolCache pool_;

@@ -7,6 +7,8 @@
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/grades.h"
+#include "store/order_outliers.h"
+#include "store/orders.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -135,16 +137,25 @@ Result<Order> Facts::AddOrder(const NewOrder& in) {
     o.lines.push_back(OrderLine{replica_.ids().Next(), Trim(l.part_no), Trim(l.description),
                                 l.quantity, l.unit_price_cents});
   }
+  o.voids_id = Trim(in.voids_id);
   Db& db = replica_.db();
+  if (!in.confirm_outlier) {
+    FB_ASSIGN_OR_RETURN(OrderHistory history, ReadOrderHistory(db, customer_id, o.voids_id));
+    const OutlierVerdict verdict = JudgeOrderTotal(o.amount_cents, history);
+    if (verdict.outlier) return Status::Rejected(verdict.message);
+  }
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  if (!o.voids_id.empty()) FB_RETURN_IF_ERROR(Orders::CheckVoidable(db, customer_id, o.voids_id));
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
                         db.Prepare("INSERT INTO orders (id, customer_id, rep_id, order_date, "
-                                   "amount_cents, currency, notes) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                                   "amount_cents, currency, notes, voids_id) VALUES (?, ?, ?, ?, "
+                                   "?, ?, ?, ?)"));
     Stmt s(raw);
     s->Bind(1, o.id).Bind(2, o.customer_id).Bind(3, rep).Bind(4, o.order_date);
     s->Bind(5, o.amount_cents).Bind(6, o.currency);
     BindText(*s, 7, o.notes);
+    BindText(*s, 8, o.voids_id);
     FB_RETURN_IF_ERROR(s->Run());
   }
   for (const OrderLine& l : o.lines) {

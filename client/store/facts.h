@@ -50,6 +50,10 @@ struct NewOrder {
   std::string currency = "CNY";
   std::string notes;
   std::vector<NewOrderLine> lines;
+  // A correction: the order of the same customer this one replaces (orders.h); "" = a new order.
+  std::string voids_id;
+  // The rep confirmed a total far outside the customer's history (order_outliers.h).
+  bool confirm_outlier = false;
 };
 
 struct NewFeedback {
@@ -64,6 +68,8 @@ class Facts {
       : replica_(replica), wall_(wall), settings_(settings), grades_(grades) {}
 
   // Each returns the new row's id (AddOrder the order as stored, with its total and line ids).
+  // AddOrder refuses a total far outside the customer's history (order_outliers.h) with
+  // kRejected and the reason, unless the order says it was confirmed.
   Result<std::string> LogVisit(const NewVisit& visit);
   Result<Order> AddOrder(const NewOrder& order);
   Result<std::string> AddFeedback(const NewFeedback& feedback);

@@ -243,7 +243,9 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
       customer_id, [&](Statement& s) {
         const std::optional<int32_t> day = ParseDay(s.Text(1));
         if (!day) return;
-        OrderFact o{s.Text(0), *day, s.IsNull(2) ? 0 : s.Int(2), s.Text(3)};
+        // A void carries no amount (orders.h): it cancels the order it names and is none itself.
+        OrderFact o{s.Text(0), *day, s.IsNull(2) ? 0 : s.Int(2), s.Text(3),
+                    /*is_void=*/s.IsNull(2) && !s.IsNull(3)};
         if (recorded.count({"orders", o.id}) == 0) before.orders.push_back(o);
         target.orders.push_back(std::move(o));
       }));
@@ -284,6 +286,7 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
                    "AND substr(o.order_date, 1, 10) <= ?3 "
                    "AND o.id NOT IN (SELECT x.voids_id FROM orders x WHERE x.customer_id = "
                    "o.customer_id AND x.voids_id IS NOT NULL) "
+                   "AND NOT (o.voids_id IS NOT NULL AND o.amount_cents IS NULL) "
                    "GROUP BY o.customer_id"));
     Stmt s(raw);
     s->Bind(1, customer_id).Bind(2, FormatDay(today - rules.window_days)).Bind(3, FormatDay(today));

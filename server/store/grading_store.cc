@@ -86,7 +86,8 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
     auto day = ParseDay(Text(*orders, 2));
     if (it == index.end() || !day) continue;
     out.customers[it->second].orders.push_back(
-        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), Text(*orders, 4)});
+        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), Text(*orders, 4),
+                  /*is_void=*/orders->IsNull(3) && !orders->IsNull(4)});
   }
   FB_ASSIGN_OR_RETURN(Statement * visits, db.Prepare("SELECT customer_id, check_in FROM visits"));
   while (true) {

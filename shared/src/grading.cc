@@ -193,7 +193,7 @@ Facts Summarise(const CustomerHistory& c, const GradingRules& rules, int32_t tod
   const int32_t half = today - rules.window_days / 2;
   std::vector<int32_t> days;
   for (const OrderFact& o : c.orders) {
-    if ((any_voided && voided.count(o.id) > 0) || o.day > today) continue;
+    if (o.is_void || (any_voided && voided.count(o.id) > 0) || o.day > today) continue;
     days.push_back(o.day);
     if (o.day > window_start) {
       ++f.orders_in_window;

@@ -132,6 +132,36 @@ TEST(Grading, VoidedOrdersDoNotCountAndCorrectionsCountTheirOwnAmount) {
   EXPECT_TRUE(explained);
 }
 
+TEST(Grading, AVoidCancelsItsOrderAndIsNoOrderItselfAndVoidingIsFinal) {
+  CustomerHistory c = Customer("c");
+  AddOrder(c, 40, 2000, "o1");
+  AddOrder(c, 5, 400000, "o2");  // the ¥99,999,999-style typo that made the garage VIP
+  const Grade before = GradeOne(c);
+  EXPECT_EQ(before.tier, "VIP");
+  EXPECT_EQ(before.frequency, 2);
+  // `order void o2`: a row voiding o2 with no amount.
+  OrderFact v{"v1", kToday - 1, 0, "o2", /*is_void=*/true};
+  c.orders.push_back(v);
+  const Grade voided = GradeOne(c);
+  EXPECT_NE(voided.tier, "VIP");
+  EXPECT_EQ(voided.frequency, 1);  // only o1: the void is no order and o2 no longer counts
+  EXPECT_EQ(voided.monetary, 1);   // ¥2,000
+  EXPECT_EQ(voided.recency, 4);    // the last order is o1, 40 days ago (the void is no order)
+  EXPECT_EQ(voided.last_order_day, kToday - 40);
+  // Voiding the void, or voiding o2 again, changes nothing: voiding is final.
+  c.orders.push_back(OrderFact{"v2", kToday, 0, "v1", true});
+  c.orders.push_back(OrderFact{"v3", kToday, 0, "o2", true});
+  const Grade again = GradeOne(c);
+  EXPECT_EQ(again.tier, voided.tier);
+  EXPECT_EQ(again.frequency, 1);
+  EXPECT_EQ(again.monetary, 1);
+  EXPECT_EQ(again.last_order_day, kToday - 40);
+  // Every order voided: no orders at all.
+  c.orders.push_back(OrderFact{"v4", kToday, 0, "o1", true});
+  const Grade none = GradeOne(c);
+  EXPECT_EQ(none.frequency + none.monetary + none.recency, 0);
+}
+
 TEST(Grading, AtRiskIsMeasuredAgainstEachCustomersOwnRhythm) {
   CustomerHistory weekly = Customer("weekly");
   AddRhythm(weekly, 364, 20, 7, 2000);  // every 7 days, last order 20 days ago

@@ -17,7 +17,10 @@
 // Every result carries its explanation: which rule, which values.
 //
 // Orders voided by a correction (another order whose voids_id names them) do not count; the
-// correcting order counts with its own amount.
+// correcting order counts with its own amount. A void (an order row whose voids_id names another
+// and that carries no amount: `fieldbook-cli order void`) cancels that order and is no order
+// itself. Voiding is final: a voided order stays voided whatever voids it (voiding a void, or a
+// second void of the same order, changes nothing).
 //
 // Thread safety: GradingRules is a value type; GradeCustomers is a pure function (thread-safe).
 #ifndef FIELDBOOK_GRADING_H_
@@ -86,6 +89,7 @@ struct OrderFact {
   int32_t day = 0;
   int64_t amount_cents = 0;
   std::string voids_id;  // this order corrects (replaces) that one
+  bool is_void = false;  // a void of voids_id (no amount): cancels it and counts as no order
 };
 
 struct CustomerHistory {

@@ -1,0 +1,235 @@
+// fieldbook-cli order add|list|void|correct (cli_commands.h): orders, recorded once; a void or a
+// correction is a new order that voids the original (store/orders.h).
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <iostream>
+#include <memory>
+
+#include "cli/cli_commands.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
+
+namespace fieldbook::client::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+// What the order subcommands parse into (alive as long as main's CLI11 app).
+struct OrderOptions {
+  NewOrder order;
+  std::vector<std::string> lines;
+  std::string order_ref;
+  std::string customer;
+  std::string reason;
+  OrderCorrection correction;
+  std::string notes;
+};
+
+Result<std::vector<NewOrderLine>> ParseLines(const std::vector<std::string>& specs) {
+  std::vector<NewOrderLine> out;
+  for (const std::string& spec : specs) {
+    FB_ASSIGN_OR_RETURN(NewOrderLine line, ParseOrderLine(spec));
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+std::string LinesText(const Order& o) {
+  std::string out;
+  for (size_t i = 0; i < o.lines.size(); ++i) {
+    const OrderLine& l = o.lines[i];
+    out += (i ? ", " : "") + l.part_no + " x" + std::to_string(l.quantity) + " @ " +
+           FormatYuan(l.unit_price_cents);
+  }
+  return out;
+}
+
+// "voided by X: reason", "corrected by X", "void of X: reason", "corrects X", or "".
+std::string VoidState(const OrderEntry& e) {
+  if (e.is_void) return "void of " + e.order.voids_id + ": " + e.order.notes;
+  if (!e.voided_by.empty()) {
+    return e.corrected ? "corrected by " + e.voided_by
+                       : "voided by " + e.voided_by + ": " + e.void_reason;
+  }
+  if (!e.order.voids_id.empty()) return "corrects " + e.order.voids_id;
+  return "";
+}
+
+json::object EntryJson(const OrderEntry& e) {
+  json::object o = ToJson(e.order);
+  o["is_void"] = e.is_void;
+  o["voided_by"] = TextOrNull(e.voided_by);
+  o["corrected"] = e.corrected;
+  o["void_reason"] = TextOrNull(e.void_reason);
+  o["counts"] = e.counts();
+  if (e.is_void) o["amount_cents"] = nullptr;
+  return o;
+}
+
+// An outlier's refusal (kRejected) says how to confirm it.
+Status OutlierHint(const Status& s) {
+  if (s.code() != StatusCode::kRejected) return s;
+  return Status(s.code(), s.message() + " (add --confirm-outlier)");
+}
+
+}  // namespace
+
+Result<NewOrderLine> ParseOrderLine(const std::string& spec) {
+  auto bad = [&spec](const std::string& why) {
+    return Status::InvalidArgument(
+        "--line must look like PART:QTY:UNIT_PRICE_YUAN, e.g. "
+        "BP-1024:4:128.50 (" +
+        why + " in '" + spec + "')");
+  };
+  const size_t last = spec.rfind(':');
+  if (last == std::string::npos || last == 0) return bad("missing fields");
+  const size_t mid = spec.rfind(':', last - 1);
+  if (mid == std::string::npos) return bad("missing fields");
+  NewOrderLine line;
+  line.part_no = spec.substr(0, mid);
+  if (line.part_no.empty()) return bad("no part number");
+  const std::string qty = spec.substr(mid + 1, last - mid - 1);
+  if (qty.empty() || qty.size() > 9 || qty.find_first_not_of("0123456789") != std::string::npos) {
+    return bad("the quantity is not a whole number");
+  }
+  line.quantity = std::stoll(qty);
+  auto price = ParseYuan(spec.substr(last + 1));
+  if (!price) return bad("the unit price is not an amount of yuan");
+  line.unit_price_cents = *price;
+  return line;
+}
+
+int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::string>& lines) {
+  const char* what = "order add";
+  auto parsed = ParseLines(lines);
+  if (!parsed.ok()) return Fail(ctx, what, parsed.status());
+  order.lines = std::move(*parsed);
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto added = store->facts().AddOrder(order);
+  if (!added.ok()) return Fail(ctx, what, OutlierHint(added.status()));
+  if (ctx.json) {
+    PrintJson(ToJson(*added));
+  } else {
+    std::cout << "added order " << added->id << ": "
+              << Plural(static_cast<int64_t>(added->lines.size()), "line", "lines") << ", total "
+              << FormatYuan(added->amount_cents) << " " << added->currency << "\n";
+  }
+  return kExitOk;
+}
+
+int RunOrderList(const CliContext& ctx, const std::string& customer) {
+  const char* what = "order list";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto ledger = store->orders().ForCustomer(customer);
+  if (!ledger.ok()) return Fail(ctx, what, ledger.status());
+  if (ctx.json) {
+    json::array orders;
+    for (const OrderEntry& e : ledger->orders) orders.push_back(EntryJson(e));
+    PrintJson(json::object{{"orders", std::move(orders)},
+                           {"total_cents", ledger->total_cents},
+                           {"counted", ledger->counted}});
+    return kExitOk;
+  }
+  for (const OrderEntry& e : ledger->orders) {
+    const std::string state = VoidState(e);
+    std::cout << e.order.id << "  " << e.order.order_date << "  ";
+    if (e.is_void) {
+      std::cout << "VOID";
+    } else {
+      std::cout << FormatYuan(e.order.amount_cents) << " " << e.order.currency;
+      if (!e.counts()) std::cout << "  [VOIDED]";
+      std::cout << "  " << LinesText(e.order);
+    }
+    if (!state.empty()) std::cout << "  (" << state << ")";
+    std::cout << "\n";
+  }
+  std::cout << "total " << FormatYuan(ledger->total_cents) << " in "
+            << Plural(ledger->counted, "order", "orders")
+            << " (voided orders and voids left out)\n";
+  return kExitOk;
+}
+
+int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::string& reason) {
+  const char* what = "order void";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto v = store->orders().Void(order, reason);
+  if (!v.ok()) return Fail(ctx, what, v.status());
+  if (ctx.json) {
+    json::object o = ToJson(*v);
+    o["amount_cents"] = nullptr;
+    PrintJson(o);
+  } else {
+    std::cout << "voided order " << v->voids_id << " (void " << v->id << ": " << v->notes
+              << "); it stays listed as voided and no longer counts\n";
+  }
+  return kExitOk;
+}
+
+int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
+                    const std::vector<std::string>& lines) {
+  const char* what = "order correct";
+  auto parsed = ParseLines(lines);
+  if (!parsed.ok()) return Fail(ctx, what, parsed.status());
+  correction.lines = std::move(*parsed);
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto fixed = store->orders().Correct(order, correction);
+  if (!fixed.ok()) return Fail(ctx, what, OutlierHint(fixed.status()));
+  if (ctx.json) {
+    PrintJson(ToJson(*fixed));
+  } else {
+    std::cout << "corrected order " << fixed->voids_id << " with order " << fixed->id << ": "
+              << Plural(static_cast<int64_t>(fixed->lines.size()), "line", "lines") << ", total "
+              << FormatYuan(fixed->amount_cents) << " " << fixed->currency << "\n";
+  }
+  return kExitOk;
+}
+
+void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,
+                      const LeafFactory& leaf) {
+  static OrderOptions o;  // the parsed options outlive every callback
+  CLI::App* add = leaf(group, "add", "record an order; the total is computed");
+  add->add_option("--customer", o.order.customer_id, "customer id (or a unique prefix)")
+      ->required();
+  add->add_option("--line", o.lines, "PART:QTY:UNIT_PRICE_YUAN, e.g. BP-1024:4:128.50 (repeatable)")
+      ->required();
+  add->add_option("--date", o.order.order_date, "order date YYYY-MM-DD (default: today)");
+  add->add_option("--currency", o.order.currency, "currency code")->capture_default_str();
+  add->add_option("--notes", o.order.notes, "notes");
+  add->add_flag("--confirm-outlier", o.order.confirm_outlier,
+                "save a total above 5x the customer's median order (it is right)");
+  add->callback([&] { action = [&] { return RunOrderAdd(ctx, o.order, o.lines); }; });
+
+  CLI::App* list = leaf(group, "list",
+                        "a customer's orders with their ids, voided ones marked, and the total "
+                        "of the orders that count");
+  list->add_option("--customer", o.customer, "customer id (or a unique prefix)")->required();
+  list->callback([&] { action = [&] { return RunOrderList(ctx, o.customer); }; });
+
+  CLI::App* void_cmd = leaf(group, "void",
+                            "void an order: it stays listed as voided and no longer counts in "
+                            "totals, reports and grading");
+  void_cmd->add_option("order", o.order_ref, "order id (or a unique prefix)")->required();
+  void_cmd->add_option("--reason", o.reason, "why it is voided")->required();
+  void_cmd->callback([&] { action = [&] { return RunOrderVoid(ctx, o.order_ref, o.reason); }; });
+
+  CLI::App* correct = leaf(group, "correct",
+                           "record the corrected order in place of ORDER (which stays listed "
+                           "as voided); what you do not give keeps the original's");
+  correct->add_option("order", o.order_ref, "order id (or a unique prefix)")->required();
+  correct->add_option("--reason", o.correction.reason, "why it is corrected")->required();
+  correct->add_option(
+      "--line", o.lines,
+      "PART:QTY:UNIT_PRICE_YUAN (repeatable; replaces all of the original's lines)");
+  correct->add_option("--date", o.correction.order_date, "order date YYYY-MM-DD");
+  correct->add_option("--currency", o.correction.currency, "currency code");
+  auto* notes = correct->add_option("--notes", o.notes, "notes (default: the original's)");
+  correct->add_flag("--confirm-outlier", o.correction.confirm_outlier,
+                    "save a total above 5x the customer's median order (it is right)");
+  correct->callback([&, notes] {
+    if (notes->count() > 0) o.correction.notes = o.notes;
+    action = [&] { return RunOrderCorrect(ctx, o.order_ref, o.correction, o.lines); };
+  });
+}
+
+}  // namespace fieldbook::client::cli

@@ -1,0 +1,257 @@
+// Orders (orders.h): a customer's orders with their voids and corrections, voiding and
+// correcting an order.
+#include "store/orders.h"
+
+#include <map>
+#include <utility>
+
+#include "fieldbook/replica.h"
+#include "store/grades.h"
+#include "store/rows.h"
+#include "store/settings.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+using internal::BindText;
+using internal::CodePoints;
+using internal::ResolveCustomerId;
+using internal::ResolveId;
+using internal::Stmt;
+using internal::TodayOf;
+using internal::Trim;
+
+constexpr size_t kMaxReason = 500;  // code points
+
+Result<std::string> ResolveOrderId(Db& db, const std::string& ref) {
+  return ResolveId(db,
+                   "SELECT id FROM orders WHERE id = ?1 OR (?2 AND substr(id, 1, length(?1)) = "
+                   "?1) LIMIT 3",
+                   ref, "order");
+}
+
+#define FB_ORDER_ROW_COLUMNS \
+  "id, customer_id, rep_id, order_date, amount_cents, currency, notes, voids_id"
+
+// Reads FB_ORDER_ROW_COLUMNS; is_void from a NULL amount with a voids_id.
+OrderEntry ReadOrderRow(Statement& s) {
+  OrderEntry e;
+  Order& o = e.order;
+  o.id = s.Text(0);
+  o.customer_id = s.Text(1);
+  o.rep_id = s.Text(2);
+  o.order_date = s.Text(3);
+  o.amount_cents = s.IsNull(4) ? 0 : s.Int(4);
+  o.currency = s.Text(5);
+  o.notes = s.Text(6);
+  o.voids_id = s.Text(7);
+  e.is_void = s.IsNull(4) && !s.IsNull(7);
+  return e;
+}
+
+Status ReadLines(Db& db, Order& o) {
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      db.Prepare("SELECT id, part_no, description, quantity, unit_price_cents "
+                                 "FROM order_lines WHERE order_id = ? ORDER BY id"));
+  Stmt s(raw);
+  s->Bind(1, o.id);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    o.lines.push_back(OrderLine{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
+  }
+  return Status::Ok();
+}
+
+// The first row of the same customer voiding `order_id` (id, whether a void, its notes).
+struct Voider {
+  std::string id;
+  bool is_void = false;
+  std::string notes;
+};
+Result<std::optional<Voider>> FindVoider(Db& db, const std::string& customer_id,
+                                         const std::string& order_id) {
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      db.Prepare("SELECT id, amount_cents IS NULL, notes FROM orders WHERE "
+                 "voids_id = ? AND customer_id = ? ORDER BY order_date, id LIMIT 1"));
+  Stmt s(raw);
+  s->Bind(1, order_id).Bind(2, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return std::optional<Voider>();
+  return std::optional<Voider>(Voider{s->Text(0), s->Int(1) != 0, s->Text(2)});
+}
+
+Status CheckReason(const std::string& reason, const char* what) {
+  if (reason.empty()) {
+    return Status::InvalidArgument(std::string("give the reason for the ") + what +
+                                   " (--reason), e.g. \"wrong quantity\"");
+  }
+  if (CodePoints(reason) > kMaxReason) {
+    return Status::InvalidArgument("the reason is too long (at most " + std::to_string(kMaxReason) +
+                                   " characters)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Orders::CheckVoidable(Db& db, const std::string& customer_id, const std::string& target) {
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE id = ?"));
+  OrderEntry e;
+  {
+    Stmt s(raw);
+    s->Bind(1, target);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (!found) return Status::NotFound("no order " + target + " on this device");
+    e = ReadOrderRow(*s);
+  }
+  if (e.order.customer_id != customer_id) {
+    return Status::InvalidArgument("order " + target + " is an order of another customer (" +
+                                   e.order.customer_id +
+                                   "); a void or correction must be of the same customer");
+  }
+  if (e.is_void) {
+    return Status::InvalidArgument("order " + target + " is a void (of order " + e.order.voids_id +
+                                   "); a void is final: record the order again with `order add`");
+  }
+  FB_ASSIGN_OR_RETURN(std::optional<Voider> by, FindVoider(db, customer_id, target));
+  if (by) {
+    return Status::Conflict(
+        "order " + target + " is already " +
+        (by->is_void ? "voided by " + by->id
+                     : "corrected by order " + by->id + "; void or correct that one instead"));
+  }
+  return Status::Ok();
+}
+
+Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
+  Db& db = replica_.db();
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(db, ref));
+  OrderLedger ledger;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE "
+                                   "customer_id = ? ORDER BY order_date DESC, id DESC"));
+    Stmt s(raw);
+    s->Bind(1, customer_id);
+    while (true) {
+      FB_ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      ledger.orders.push_back(ReadOrderRow(*s));
+    }
+  }
+  // What voids what, within the customer (the oldest void or correction of an order names it).
+  std::map<std::string, const OrderEntry*> voider;
+  for (auto it = ledger.orders.rbegin(); it != ledger.orders.rend(); ++it) {
+    if (!it->order.voids_id.empty()) voider.emplace(it->order.voids_id, &*it);
+  }
+  for (OrderEntry& e : ledger.orders) {
+    if (auto v = voider.find(e.order.id); v != voider.end()) {
+      e.voided_by = v->second->order.id;
+      e.corrected = !v->second->is_void;
+      if (v->second->is_void) e.void_reason = v->second->order.notes;
+    }
+    if (e.counts()) {
+      ledger.total_cents += e.order.amount_cents;
+      ++ledger.counted;
+    }
+    if (!e.is_void) FB_RETURN_IF_ERROR(ReadLines(db, e.order));
+  }
+  return ledger;
+}
+
+Result<OrderEntry> Orders::Get(const std::string& ref) {
+  Db& db = replica_.db();
+  FB_ASSIGN_OR_RETURN(std::string id, ResolveOrderId(db, ref));
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE id = ?"));
+  OrderEntry e;
+  {
+    Stmt s(raw);
+    s->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (!found) return Status::NotFound("no order " + ref + " on this device");
+    e = ReadOrderRow(*s);
+  }
+  FB_ASSIGN_OR_RETURN(std::optional<Voider> by, FindVoider(db, e.order.customer_id, id));
+  if (by) {
+    e.voided_by = by->id;
+    e.corrected = !by->is_void;
+    if (by->is_void) e.void_reason = by->notes;
+  }
+  FB_RETURN_IF_ERROR(ReadLines(db, e.order));
+  return e;
+}
+
+Result<OutlierVerdict> Orders::JudgeTotal(const std::string& customer, int64_t total_cents,
+                                          const std::string& correcting) {
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), customer));
+  FB_ASSIGN_OR_RETURN(OrderHistory history,
+                      ReadOrderHistory(replica_.db(), customer_id, correcting));
+  return JudgeOrderTotal(total_cents, history);
+}
+
+Result<Order> Orders::Void(const std::string& ref, const std::string& raw_reason) {
+  const std::string reason = Trim(raw_reason);
+  FB_RETURN_IF_ERROR(CheckReason(reason, "void"));
+  FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
+  Db& db = replica_.db();
+  FB_ASSIGN_OR_RETURN(std::string target, ResolveOrderId(db, ref));
+  FB_ASSIGN_OR_RETURN(OrderEntry original, Get(target));
+  // The customer must still be on the device (not purged, not deleted).
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(db, original.order.customer_id));
+  Order v;
+  v.id = replica_.ids().Next();
+  v.customer_id = customer_id;
+  v.rep_id = rep;
+  v.order_date = TodayOf(wall_);
+  v.notes = reason;
+  v.voids_id = target;
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));  // with its provisional grade
+  FB_RETURN_IF_ERROR(CheckVoidable(db, customer_id, target));
+  {
+    // No amount, currency or lines: a void is no order (orders.h).
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("INSERT INTO orders (id, customer_id, rep_id, order_date, "
+                                   "notes, voids_id) VALUES (?, ?, ?, ?, ?, ?)"));
+    Stmt s(raw);
+    s->Bind(1, v.id).Bind(2, v.customer_id).Bind(3, rep).Bind(4, v.order_date);
+    BindText(*s, 5, v.notes);
+    s->Bind(6, v.voids_id);
+    FB_RETURN_IF_ERROR(s->Run());
+  }
+  FB_RETURN_IF_ERROR(grades_.RegradeProvisionally(customer_id, "orders", v.id));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return v;
+}
+
+Result<Order> Orders::Correct(const std::string& ref, const OrderCorrection& c) {
+  const std::string reason = Trim(c.reason);
+  FB_RETURN_IF_ERROR(CheckReason(reason, "correction"));
+  FB_ASSIGN_OR_RETURN(OrderEntry original, Get(ref));
+  if (original.is_void) {
+    return Status::InvalidArgument("order " + original.order.id + " is a void (of order " +
+                                   original.order.voids_id +
+                                   "); a void is final: record the order again with `order add`");
+  }
+  NewOrder n;
+  n.customer_id = original.order.customer_id;
+  n.order_date = c.order_date.empty() ? original.order.order_date : c.order_date;
+  n.currency = c.currency.empty() ? original.order.currency : c.currency;
+  const std::string notes = Trim(c.notes.value_or(original.order.notes));
+  n.notes = notes + (notes.empty() ? "" : " — ") + "correction: " + reason;
+  n.voids_id = original.order.id;
+  n.confirm_outlier = c.confirm_outlier;
+  n.lines = c.lines;
+  if (n.lines.empty()) {
+    for (const OrderLine& l : original.order.lines) {
+      n.lines.push_back(NewOrderLine{l.part_no, l.description, l.quantity, l.unit_price_cents});
+    }
+  }
+  return facts_.AddOrder(n);
+}
+
+}  // namespace fieldbook::client

@@ -1,0 +1,113 @@
+// Voiding and correcting orders end to end (issue #18): the real fieldbook-cli records orders on
+// a rep's device, voids a typo and corrects another, syncs with the real fieldbook-server, and the
+// server's grading and revenue report leave the voided orders out while both stay listed.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "fieldbook/dates.h"
+#include "integration/server_fixture.h"
+
+namespace fieldbook::testing {
+namespace {
+
+class OrderIntegrationTest : public CliFixture {
+ protected:
+  std::string Day(int offset) { return FormatDay(*ParseDay(LocalToday()) + offset); }
+
+  CommandResult Server(std::vector<std::string> args) {
+    args.push_back("--db");
+    args.push_back(db_);
+    return RunServerCommand(args);
+  }
+
+  // The server grades as of `day`; the device syncs and shows the grade.
+  boost::json::value GradeOnServer(const std::string& customer, int day) {
+    CommandResult graded = Server({"grade", "--today", Day(day)});
+    EXPECT_EQ(graded.exit_code, 0) << graded.err;
+    Ok("dev", {"sync"});
+    return OkJson("dev", {"customer", "show", customer}).at("grade");
+  }
+};
+
+TEST_F(OrderIntegrationTest, AVoidedTypoAndACorrectionLeaveTheServersGradeAndRevenue) {
+  ASSERT_NO_FATAL_FAILURE(InitDb());
+  const std::string token = AddRep("rep-a", "Rep A");
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  Init("dev", token);
+  const std::string c = JsonStr(OkJson("dev", {"customer", "add", "--name", "鑫达汽修"}), "id");
+  ASSERT_FALSE(c.empty());
+  const std::string first = JsonStr(
+      OkJson("dev", {"order", "add", "--customer", c, "--line", "BP-1:10:200", "--date", Day(-40)}),
+      "id");
+  const std::string second = JsonStr(
+      OkJson("dev", {"order", "add", "--customer", c, "--line", "BP-1:10:250", "--date", Day(-20)}),
+      "id");
+  // ¥99,999,999 keyed instead of ¥999.99.
+  const std::string typo = JsonStr(OkJson("dev",
+                                          {
+                                              "order",
+                                              "add",
+                                              "--customer",
+                                              c,
+                                              "--line",
+                                              "BP-1:1:99999999",
+                                          }),
+                                   "id");
+  Ok("dev", {"sync"});
+  EXPECT_EQ(JsonStr(GradeOnServer(c, 1), "tier"), "VIP");
+
+  // Void the typo, correct the second order (25 sets, not 10), sync.
+  const boost::json::value voided =
+      OkJson("dev", {"order", "void", typo, "--reason", "typo: ¥999.99"});
+  EXPECT_EQ(JsonStr(voided, "voids_id"), typo);
+  const boost::json::value fixed =
+      OkJson("dev", {"order", "correct", second, "--reason", "25 sets", "--line", "BP-1:25:250"});
+  EXPECT_EQ(JsonStr(fixed, "voids_id"), second);
+  EXPECT_EQ(JsonInt(fixed, "amount_cents"), 25 * 25000);
+  // Voiding it twice, or voiding the void, is refused (exit 1, nothing written).
+  CommandResult twice = Cli("dev", {"order", "void", typo, "--reason", "again"});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_NE(twice.err.find("already voided"), std::string::npos) << twice.err;
+  CommandResult of_void = Cli("dev", {"order", "void", JsonStr(voided, "id"), "--reason", "undo"});
+  EXPECT_NE(of_void.exit_code, 0);
+  EXPECT_NE(of_void.err.find("a void is final"), std::string::npos) << of_void.err;
+  Ok("dev", {"sync"});
+  EXPECT_EQ(Ok("dev", {"review", "list"}).find("voids_id"), std::string::npos);
+
+  const boost::json::value grade = GradeOnServer(c, 2);
+  EXPECT_FALSE(grade.at("provisional").as_bool());
+  EXPECT_NE(JsonStr(grade, "tier"), "VIP");
+  bool counted = false;
+  for (const boost::json::value& r : grade.at("reasons").as_array()) {
+    // ¥2,000 + ¥6,250: the typo and the corrected ¥2,500 are out.
+    // The void is no order: two orders count (the first and the correction).
+    if (JsonStr(r, "rule") == "frequency") {
+      EXPECT_NE(JsonStr(r, "detail").find("2 orders in the last"), std::string::npos)
+          << JsonStr(r, "detail");
+    }
+    if (JsonStr(r, "rule") == "monetary") {
+      counted = JsonStr(r, "detail").find("¥8250") != std::string::npos;
+      EXPECT_TRUE(counted) << JsonStr(r, "detail");
+    }
+  }
+  EXPECT_TRUE(counted);
+  CommandResult portfolio = Server({"report", "portfolio", "--csv", "--today", Day(2)});
+  ASSERT_EQ(portfolio.exit_code, 0) << portfolio.err;
+  EXPECT_NE(portfolio.out.find(",8250.00"), std::string::npos) << portfolio.out;
+
+  // The device still lists all five rows, the voided ones marked, the total of those that count.
+  const boost::json::value list = OkJson("dev", {"order", "list", "--customer", c});
+  EXPECT_EQ(JsonArr(list, "orders").size(), 5u);
+  EXPECT_EQ(JsonInt(list, "total_cents"), 825000);
+  EXPECT_EQ(JsonInt(list, "counted"), 2);
+  const std::string text = Ok("dev", {"order", "list", "--customer", c});
+  EXPECT_NE(text.find("voided by " + JsonStr(voided, "id") + ": typo: ¥999.99"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("corrected by " + JsonStr(fixed, "id")), std::string::npos) << text;
+  EXPECT_NE(text.find("total 8250.00 in 2 orders"), std::string::npos) << text;
+  (void)first;
+}
+
+}  // namespace
+}  // namespace fieldbook::testing
