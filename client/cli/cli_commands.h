@@ -53,9 +53,10 @@ struct RecoverOptions {
 // $HOME/.local/share/fieldbook/replica.db; "" when neither is set.
 std::string DefaultReplicaPath();
 
-// "BP-1024:4:128.50" -> part BP-1024, quantity 4, unit price 12850 fen. The part number may itself
-// contain ':' (the last two fields are quantity and price).
-Result<NewOrderLine> ParseOrderLine(const std::string& spec);
+// "BP-1024:4:128.50" -> part BP-1024, quantity 4, unit price 12850 fen; "BP-1024:4" -> the price
+// list's price. With two or more ':' the last two fields are quantity and price (a part number
+// containing ':' needs its price given).
+Result<LineRequest> ParseOrderLine(const std::string& spec);
 
 int RunInit(const CliContext& ctx, const InitOptions& options);
 // `page_rows` > 0 asks for pull pages of at most that many rows (a slow or metered link);
@@ -74,12 +75,19 @@ int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t li
 int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limit, bool all);
 int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact);
 int RunVisitLog(const CliContext& ctx, const NewVisit& visit);
-int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::string>& lines);
+// Lines by part number (order_pricing.h): `free_text` allows parts not in the catalogue,
+// `price_reason` explains prices that differ from the price list.
+struct OrderLineOptions {
+  std::vector<std::string> lines;
+  bool free_text = false;
+  std::string price_reason;
+};
+int RunOrderAdd(const CliContext& ctx, NewOrder order, const OrderLineOptions& lines);
 // `order list|void|correct` (order_commands.cc; store/orders.h).
 int RunOrderList(const CliContext& ctx, const std::string& customer);
 int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::string& reason);
 int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
-                    const std::vector<std::string>& lines);
+                    const OrderLineOptions& lines);
 // Adds a subcommand with the common options (--replica, --json) under a parent.
 using LeafFactory = std::function<CLI::App*(CLI::App* parent, const char*, const char*)>;
 // Registers `order add|list|void|correct` under `group`; the chosen one's run goes to `action`.

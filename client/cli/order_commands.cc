@@ -18,7 +18,7 @@ namespace {
 // What the order subcommands parse into (alive as long as main's CLI11 app).
 struct OrderOptions {
   NewOrder order;
-  std::vector<std::string> lines;
+  OrderLineOptions lines;
   std::string order_ref;
   std::string customer;
   std::string reason;
@@ -26,10 +26,12 @@ struct OrderOptions {
   std::string notes;
 };
 
-Result<std::vector<NewOrderLine>> ParseLines(const std::vector<std::string>& specs) {
-  std::vector<NewOrderLine> out;
-  for (const std::string& spec : specs) {
-    FB_ASSIGN_OR_RETURN(NewOrderLine line, ParseOrderLine(spec));
+Result<std::vector<LineRequest>> ParseLines(const OrderLineOptions& o) {
+  std::vector<LineRequest> out;
+  for (const std::string& spec : o.lines) {
+    FB_ASSIGN_OR_RETURN(LineRequest line, ParseOrderLine(spec));
+    line.free_text = o.free_text;
+    line.price_reason = o.price_reason;
     out.push_back(std::move(line));
   }
   return out;
@@ -75,38 +77,40 @@ Status OutlierHint(const Status& s) {
 
 }  // namespace
 
-Result<NewOrderLine> ParseOrderLine(const std::string& spec) {
+Result<LineRequest> ParseOrderLine(const std::string& spec) {
   auto bad = [&spec](const std::string& why) {
     return Status::InvalidArgument(
-        "--line must look like PART:QTY:UNIT_PRICE_YUAN, e.g. "
-        "BP-1024:4:128.50 (" +
+        "--line must look like PART:QTY (the price list's price) or PART:QTY:UNIT_PRICE_YUAN, "
+        "e.g. BP-1024:4 or BP-1024:4:128.50 (" +
         why + " in '" + spec + "')");
   };
   const size_t last = spec.rfind(':');
   if (last == std::string::npos || last == 0) return bad("missing fields");
   const size_t mid = spec.rfind(':', last - 1);
-  if (mid == std::string::npos) return bad("missing fields");
-  NewOrderLine line;
-  line.part_no = spec.substr(0, mid);
+  LineRequest line;
+  const size_t qty_at = mid == std::string::npos ? 0 : mid + 1;
+  line.part_no = spec.substr(0, mid == std::string::npos ? last : mid);
   if (line.part_no.empty()) return bad("no part number");
-  const std::string qty = spec.substr(mid + 1, last - mid - 1);
+  const std::string qty =
+      mid == std::string::npos ? spec.substr(last + 1) : spec.substr(qty_at, last - qty_at);
   if (qty.empty() || qty.size() > 9 || qty.find_first_not_of("0123456789") != std::string::npos) {
     return bad("the quantity is not a whole number");
   }
   line.quantity = std::stoll(qty);
-  auto price = ParseYuan(spec.substr(last + 1));
-  if (!price) return bad("the unit price is not an amount of yuan");
-  line.unit_price_cents = *price;
+  if (mid != std::string::npos) {
+    auto price = ParseYuan(spec.substr(last + 1));
+    if (!price) return bad("the unit price is not an amount of yuan");
+    line.unit_price_cents = *price;
+  }
   return line;
 }
 
-int RunOrderAdd(const CliContext& ctx, NewOrder order, const std::vector<std::string>& lines) {
+int RunOrderAdd(const CliContext& ctx, NewOrder order, const OrderLineOptions& lines) {
   const char* what = "order add";
   auto parsed = ParseLines(lines);
   if (!parsed.ok()) return Fail(ctx, what, parsed.status());
-  order.lines = std::move(*parsed);
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto added = store->facts().AddOrder(order);
+  auto added = store->orders().Add(std::move(order), *parsed);
   if (!added.ok()) return Fail(ctx, what, OutlierHint(added.status()));
   if (ctx.json) {
     PrintJson(ToJson(*added));
@@ -167,7 +171,7 @@ int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::str
 }
 
 int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
-                    const std::vector<std::string>& lines) {
+                    const OrderLineOptions& lines) {
   const char* what = "order correct";
   auto parsed = ParseLines(lines);
   if (!parsed.ok()) return Fail(ctx, what, parsed.status());
@@ -191,7 +195,17 @@ void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& ac
   CLI::App* add = leaf(group, "add", "record an order; the total is computed");
   add->add_option("--customer", o.order.customer_id, "customer id (or a unique prefix)")
       ->required();
-  add->add_option("--line", o.lines, "PART:QTY:UNIT_PRICE_YUAN, e.g. BP-1024:4:128.50 (repeatable)")
+  auto line_options = [](CLI::App* cmd, OrderLineOptions& lines, const char* help) {
+    CLI::Option* line = cmd->add_option("--line", lines.lines, help);
+    cmd->add_flag("--free-text", lines.free_text,
+                  "accept part numbers that are not in the catalogue (give their price)");
+    cmd->add_option("--price-reason", lines.price_reason,
+                    "why a price differs from the price list (required then)");
+    return line;
+  };
+  line_options(add, o.lines,
+               "PART:QTY (the price list's price) or PART:QTY:UNIT_PRICE_YUAN, e.g. BP-1024:4 or "
+               "BP-1024:4:128.50 (repeatable)")
       ->required();
   add->add_option("--date", o.order.order_date, "order date YYYY-MM-DD (default: today)");
   add->add_option("--currency", o.order.currency, "currency code")->capture_default_str();
@@ -218,9 +232,9 @@ void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& ac
                            "as voided); what you do not give keeps the original's");
   correct->add_option("order", o.order_ref, "order id (or a unique prefix)")->required();
   correct->add_option("--reason", o.correction.reason, "why it is corrected")->required();
-  correct->add_option(
-      "--line", o.lines,
-      "PART:QTY:UNIT_PRICE_YUAN (repeatable; replaces all of the original's lines)");
+  line_options(correct, o.lines,
+               "PART:QTY or PART:QTY:UNIT_PRICE_YUAN (repeatable; replaces all of the "
+               "original's lines)");
   correct->add_option("--date", o.correction.order_date, "order date YYYY-MM-DD");
   correct->add_option("--currency", o.correction.currency, "currency code");
   auto* notes = correct->add_option("--notes", o.notes, "notes (default: the original's)");

@@ -127,6 +127,13 @@ Status Orders::CheckVoidable(Db& db, const std::string& customer_id, const std::
   return Status::Ok();
 }
 
+Result<Order> Orders::Add(NewOrder order, const std::vector<LineRequest>& lines) {
+  FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), order.customer_id));
+  order.customer_id = customer_id;
+  FB_ASSIGN_OR_RETURN(order.lines, PriceOrderLines(replica_.db(), customer_id, lines));
+  return facts_.AddOrder(order);
+}
+
 Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(db, ref));
@@ -245,8 +252,9 @@ Result<Order> Orders::Correct(const std::string& ref, const OrderCorrection& c) 
   n.notes = notes + (notes.empty() ? "" : " — ") + "correction: " + reason;
   n.voids_id = original.order.id;
   n.confirm_outlier = c.confirm_outlier;
-  n.lines = c.lines;
-  if (n.lines.empty()) {
+  if (!c.lines.empty()) {
+    FB_ASSIGN_OR_RETURN(n.lines, PriceOrderLines(replica_.db(), n.customer_id, c.lines));
+  } else {
     for (const OrderLine& l : original.order.lines) {
       n.lines.push_back(NewOrderLine{l.part_no, l.description, l.quantity, l.unit_price_cents});
     }

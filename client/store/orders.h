@@ -26,6 +26,7 @@
 #include "fieldbook/status.h"
 #include "store/facts.h"
 #include "store/order_outliers.h"
+#include "store/order_pricing.h"
 #include "store/records.h"
 
 namespace fieldbook {
@@ -64,7 +65,7 @@ struct OrderCorrection {
   std::string order_date;            // "" = the original's
   std::string currency;              // "" = the original's
   std::optional<std::string> notes;  // nullopt = the original's
-  std::vector<NewOrderLine> lines;   // empty = the original's lines
+  std::vector<LineRequest> lines;    // empty = the original's lines (as they were priced)
   std::string reason;                // required: why it is corrected
   bool confirm_outlier = false;      // the new total is far outside the customer's history
 };
@@ -74,6 +75,9 @@ class Orders {
   Orders(Replica& replica, WallClock& wall, SettingsTable& settings, Grades& grades, Facts& facts)
       : replica_(replica), wall_(wall), settings_(settings), grades_(grades), facts_(facts) {}
 
+  // Records a new order whose lines name parts of the catalogue, priced by the price list
+  // (order_pricing.h); `order.lines` is ignored. Then as Facts::AddOrder.
+  Result<Order> Add(NewOrder order, const std::vector<LineRequest>& lines);
   // A customer's orders (id or unique id prefix), voids and voided ones included and marked.
   Result<OrderLedger> ForCustomer(const std::string& customer);
   // One order by id or unique id prefix (at least 6 characters).

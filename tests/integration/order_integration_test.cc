@@ -109,5 +109,49 @@ TEST_F(OrderIntegrationTest, AVoidedTypoAndACorrectionLeaveTheServersGradeAndRev
   (void)first;
 }
 
+TEST_F(OrderIntegrationTest, OrdersFromTheCatalogueArePricedByThePriceList) {
+  ASSERT_NO_FATAL_FAILURE(InitDb());
+  const std::string token = AddRep("rep-a", "Rep A");
+  for (int i = 0; i < 300; ++i) {
+    CommandResult added =
+        Server({"product", "add", "BP-" + std::to_string(1000 + i), "--name",
+                "刹车片 " + std::to_string(i), "--price", std::to_string(100 + i)});
+    ASSERT_EQ(added.exit_code, 0) << added.err;
+    if (i == 24) {
+      ASSERT_EQ(Server({"product", "edit", "BP-1024", "--tier-prices", "VIP=80"}).exit_code, 0);
+    }
+  }
+  ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--page-rows", "64"}));
+  Init("dev", token);
+  Ok("dev", {"sync", "--page-rows", "50"});
+  const std::string c = JsonStr(OkJson("dev", {"customer", "add", "--name", "鑫达汽修"}), "id");
+  // By part number and quantity: the list price (¥124), the total computed.
+  const boost::json::value order = OkJson(
+      "dev", {"order", "add", "--customer", c, "--line", "BP-1024:4", "--line", "BP-1100:1"});
+  EXPECT_EQ(JsonInt(order, "amount_cents"), 4 * 12400 + 20000);
+  EXPECT_EQ(JsonStr(JsonArr(order, "lines")[0], "description"), "刹车片 24");
+  // A part that is not in the catalogue, and a price off the list without a reason: refused.
+  CommandResult unknown = Cli("dev", {"order", "add", "--customer", c, "--line", "NOPE-1:1:10"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("NOPE-1 is not in the catalogue"), std::string::npos) << unknown.err;
+  CommandResult cheap = Cli("dev", {"order", "add", "--customer", c, "--line", "BP-1024:4:100"});
+  EXPECT_EQ(cheap.exit_code, 2);
+  EXPECT_NE(cheap.err.find("--price-reason"), std::string::npos) << cheap.err;
+  const boost::json::value free_text =
+      OkJson("dev", {"order", "add", "--customer", c, "--line", "NOPE-1:1:10", "--free-text"});
+  EXPECT_EQ(JsonInt(free_text, "amount_cents"), 1000);
+  const boost::json::value reasoned = OkJson("dev", {"order", "add", "--customer", c, "--line",
+                                                     "BP-1024:4:100", "--price-reason", "促销"});
+  EXPECT_EQ(JsonInt(reasoned, "amount_cents"), 40000);
+  // An outlier: ¥124 x 400 is far above this customer's median order (¥400 over 3 orders).
+  CommandResult outlier = Cli("dev", {"order", "add", "--customer", c, "--line", "BP-1024:400"});
+  EXPECT_EQ(outlier.exit_code, 1);
+  EXPECT_NE(outlier.err.find("(¥400.00 over 3 orders)"), std::string::npos) << outlier.err;
+  EXPECT_NE(outlier.err.find("--confirm-outlier"), std::string::npos) << outlier.err;
+  Ok("dev", {"order", "add", "--customer", c, "--line", "BP-1024:400", "--confirm-outlier"});
+  Ok("dev", {"sync"});
+  EXPECT_NE(ServerExport("rep-a").find("促销"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace fieldbook::testing

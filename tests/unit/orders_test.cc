@@ -107,7 +107,7 @@ TEST_F(OrdersTest, ACorrectionReplacesTheOriginalAndKeepsWhatItDoesNotChange) {
 
   OrderCorrection fix;
   fix.reason = "4 sets, not 40";
-  fix.lines = {{"BP-1", "刹车片", 4, 12800}, {"NGK-BKR6E", "火花塞", 10, 2500}};
+  fix.lines = {{"BP-1", 4, 12800, "", false}, {"NGK-BKR6E", 10, 2500, "", false}};
   auto fixed = store_->orders().Correct(first->id, fix);
   ASSERT_TRUE(fixed.ok()) << fixed.status().ToString();
   EXPECT_EQ(fixed->voids_id, first->id);
@@ -211,7 +211,7 @@ TEST_F(OrdersTest, TheProvisionalGradeLeavesVoidedOrdersOut) {
   ASSERT_EQ(store_->grades().ForCustomer(c)->provisional->tier, "VIP");
   OrderCorrection fix;
   fix.reason = "¥5,000";
-  fix.lines = {{"BP-1", "", 1, 500000}};
+  fix.lines = {{"BP-1", 1, 500000, "", false}};
   ASSERT_TRUE(store_->orders().Correct(big, fix).ok());
   auto fixed = store_->grades().ForCustomer(c);
   EXPECT_NE(fixed->provisional->tier, "VIP");

@@ -1,0 +1,96 @@
+// Order lines from the product catalogue (order_pricing.h).
+#include "store/order_pricing.h"
+
+#include "store/money.h"
+#include "store/rows.h"
+
+namespace fieldbook::client {
+
+namespace {
+
+using internal::CodePoints;
+using internal::Stmt;
+using internal::Trim;
+
+constexpr size_t kMaxReason = 200;  // code points
+
+Result<std::string> CustomerTier(Db& db, const std::string& customer_id) {
+  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare("SELECT grade_tier FROM customers WHERE id = ?"));
+  Stmt s(raw);
+  s->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  return found ? s->Text(0) : std::string();
+}
+
+}  // namespace
+
+Result<std::optional<int64_t>> ListPriceFor(Db& db, const std::string& customer_id,
+                                            const ProductRow& product) {
+  FB_ASSIGN_OR_RETURN(std::string tier, CustomerTier(db, customer_id));
+  return product.PriceFor(tier);
+}
+
+Result<std::vector<NewOrderLine>> PriceOrderLines(Db& db, const std::string& customer_id,
+                                                  const std::vector<LineRequest>& lines) {
+  ProductCatalog catalog(db);
+  FB_ASSIGN_OR_RETURN(int64_t products, catalog.Count(/*include_inactive=*/true));
+  FB_ASSIGN_OR_RETURN(std::string tier, CustomerTier(db, customer_id));
+  std::vector<NewOrderLine> out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const LineRequest& in = lines[i];
+    const std::string where = "line " + std::to_string(i + 1) + ": ";
+    NewOrderLine line;
+    line.part_no = Trim(in.part_no);
+    line.quantity = in.quantity;
+    const std::string reason = Trim(in.price_reason);
+    if (CodePoints(reason) > kMaxReason) {
+      return Status::InvalidArgument(where + "the price reason is too long (at most " +
+                                     std::to_string(kMaxReason) + " characters)");
+    }
+    std::optional<ProductRow> product;
+    if (products > 0 && !in.free_text && !line.part_no.empty()) {
+      FB_ASSIGN_OR_RETURN(product, catalog.ByPartNumber(line.part_no));
+      if (!product) {
+        return Status::InvalidArgument(where + "part " + line.part_no +
+                                       " is not in the catalogue (search it with `product "
+                                       "search`, or record it as free text with its price)");
+      }
+      if (!product->active) {
+        return Status::InvalidArgument(where + "part " + line.part_no +
+                                       " is discontinued (record it as free text with its price "
+                                       "if you still sell it)");
+      }
+    }
+    const std::optional<int64_t> listed = product ? product->PriceFor(tier) : std::nullopt;
+    if (!in.unit_price_cents) {
+      if (!listed) {
+        return Status::InvalidArgument(where +
+                                       (product
+                                            ? "the price list has no price for " + line.part_no
+                                            : std::string("a part that is not in the catalogue")) +
+                                       ": give its unit price (PART:QTY:PRICE)");
+      }
+      line.unit_price_cents = *listed;
+    } else {
+      line.unit_price_cents = *in.unit_price_cents;
+      if (listed && *listed != line.unit_price_cents && reason.empty()) {
+        return Status::InvalidArgument(
+            where + "the price list says ¥" + FormatYuan(*listed) + " for " + line.part_no +
+            (tier.empty() ? "" : " (tier " + tier + ")") + "; give the reason for ¥" +
+            FormatYuan(line.unit_price_cents) + " (--price-reason)");
+      }
+    }
+    if (product) {
+      line.description = product->name;
+      if (listed && *listed != line.unit_price_cents) {
+        line.description += std::string(line.description.empty() ? "" : "; ") + "price ¥" +
+                            FormatYuan(line.unit_price_cents) + " instead of ¥" +
+                            FormatYuan(*listed) + ": " + reason;
+      }
+    }
+    out.push_back(std::move(line));
+  }
+  return out;
+}
+
+}  // namespace fieldbook::client
