@@ -1,11 +1,14 @@
 // Import: a distributor's sheet (.csv or .xlsx) into Fieldbook (issue #17) through the admin import
-// routes (POST /v1/admin/import/{kind}: the file's bytes as the body): a dry run first, with the
-// report (rows created, updated, rejected, duplicates, each problem by row and column, where each
-// customer went), then the import itself. Export links for the same sheets (GET
-// /v1/admin/export/{kind}).
+// routes (POST /v1/admin/import/{kind}: the file's bytes as the body). Once a file is chosen, its
+// columns (?preview=1) with the field each one was recognised as (Chinese or English headers) and
+// a few sample values; the manager can point a column at another field or leave it out, and that
+// mapping (&mapping=, header -> field key, "" = not imported) goes with the dry run and the import.
+// Then a dry run, with the report (rows created, updated, rejected, duplicates, each problem by row
+// and column, where each customer went), then the import itself. Export links for the same sheets
+// (GET /v1/admin/export/{kind}).
 import { upload } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, table } from '../dom.js';
-import { addStrings, t } from '../i18n.js';
+import { addStrings, currentLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -38,6 +41,16 @@ addStrings({
     count: 'Count',
     exportTitle: 'Export',
     exportHelp: 'The same sheets, for Excel or for another import.',
+    mapTitle: 'Columns and the fields they fill',
+    mapHelp: 'Each column as it was recognised. Change a column\'s field, or leave it out; the dry run and the import use this mapping.',
+    mapColumn: 'Column',
+    mapHeader: 'Header',
+    mapSample: 'First values',
+    mapField: 'Field',
+    mapFieldFor: 'Field for column {c} ({h})',
+    mapIgnore: '— not imported —',
+    mapChanged: 'changed',
+    mapReset: 'Back to the recognised fields',
   },
   zh: {
     impTitle: '导入表格',
@@ -69,6 +82,16 @@ addStrings({
     count: '数量',
     exportTitle: '导出',
     exportHelp: '同样格式的表格，可用 Excel 打开或再次导入。',
+    mapTitle: '各列及其对应字段',
+    mapHelp: '每一列按表头识别出的字段。可以改为其他字段，或不导入该列；试运行和导入都按此对应关系进行。',
+    mapColumn: '列',
+    mapHeader: '表头',
+    mapSample: '前几行的值',
+    mapField: '字段',
+    mapFieldFor: '第 {c} 列（{h}）对应的字段',
+    mapIgnore: '— 不导入 —',
+    mapChanged: '已修改',
+    mapReset: '恢复识别出的字段',
   },
 });
 
@@ -93,6 +116,65 @@ function reportView(r, dry) {
       placements.slice(0, 100).map((p) => [p.row, (p.name || '') + ' (' + p.customer_id + ')', p.rep || '—', p.how]))) : '');
 }
 
+// A field of the preview's list: a key, or {key, label, zh}.
+function fieldChoice(f) {
+  if (typeof f === 'string') return [f, f];
+  const label = (currentLang() === 'zh' ? f.zh : f.label) || f.label || f.key;
+  return [f.key, label === f.key ? f.key : label + ' (' + f.key + ')'];
+}
+
+// The mapping editor of one previewed file: a table of its columns with a <select> each. `mapping()`
+// gives the overrides (header -> field key, "" = not imported) of the columns changed from what was
+// recognised; `onChange` is called when the manager changes one.
+function mappingEditor(preview, onChange) {
+  const columns = preview.columns || [];
+  const samples = preview.rows || [];
+  const fields = (preview.fields || []).map(fieldChoice);
+  const selects = columns.map((c, i) => {
+    const select = h('select', {
+      id: 'map-' + i, 'data-header': c.header,
+      'aria-label': t('mapFieldFor', { c: c.column || String(i + 1), h: c.header }),
+    },
+    h('option', { value: '' }, t('mapIgnore')),
+    fields.map(([key, label]) => h('option', { value: key }, label)));
+    select.value = c.field || '';
+    select.dataset.detected = c.field || '';
+    return select;
+  });
+  const marks = selects.map(() => h('span', { class: 'meta' }));
+  const update = () => {
+    selects.forEach((sel, i) => { marks[i].textContent = sel.value !== sel.dataset.detected ? t('mapChanged') : ''; });
+    onChange();
+  };
+  for (const sel of selects) sel.addEventListener('change', update);
+  const reset = h('button', { type: 'button', id: 'map-reset' }, t('mapReset'));
+  reset.addEventListener('click', () => {
+    for (const sel of selects) sel.value = sel.dataset.detected;
+    update();
+  });
+  const problem = h('div', { id: 'map-problem', 'aria-live': 'polite' },
+    preview.problem ? message('error', preview.problem) : null);
+  const view = h('section', { class: 'map-editor', 'aria-labelledby': 'h-map' },
+    h('h3', { id: 'h-map' }, t('mapTitle')), h('p', { class: 'meta' }, t('mapHelp')),
+    (preview.notes || []).map((n) => h('p', { class: 'meta' }, n)), problem,
+    h('div', { class: 'scroll' }, table([t('mapColumn'), t('mapHeader'), t('mapSample'), t('mapField'), ''],
+      columns.map((c, i) => [c.column || String(i + 1), c.header,
+        samples.slice(0, 3).map((r) => r[i] ?? '').filter((v) => v !== '').join(' · '), selects[i], marks[i]]))),
+    reset);
+  return {
+    view,
+    // What the server says of the header with this mapping (a later preview's "problem").
+    showProblem(text) {
+      problem.replaceChildren(text ? message('error', text) : '');
+    },
+    mapping() {
+      const out = {};
+      for (const sel of selects) if (sel.value !== sel.dataset.detected) out[sel.dataset.header] = sel.value;
+      return out;
+    },
+  };
+}
+
 export async function renderImport(body) {
   const kind = h('select', { id: 'imp-kind' }, KINDS.map(([k, label]) => h('option', { value: k }, t(label))));
   const file = h('input', { id: 'imp-file', type: 'file', accept: '.csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
@@ -101,8 +183,42 @@ export async function renderImport(body) {
   const dup = h('select', { id: 'imp-dup' }, h('option', { value: 'skip' }, t('dupSkip')),
     h('option', { value: 'merge' }, t('dupMerge')), h('option', { value: 'flag' }, t('dupFlag')));
   const result = h('div', { id: 'imp-result', 'aria-live': 'polite' });
+  const mapBox = h('div', { id: 'imp-mapping' });
+  let editor = null;
   const apply = h('button', { type: 'button', class: 'primary', id: 'imp-apply', disabled: true }, t('impApply'));
   for (const input of [kind, file, encoding, dup]) input.addEventListener('change', () => { apply.disabled = true; });
+
+  // The chosen file's columns as the server recognises them, with `mapping` applied (nothing is
+  // written; dry_run too: a server without the preview answers with a dry run, never an import).
+  function previewOf(chosen, mapping) {
+    const params = new URLSearchParams({ preview: '1', dry_run: '1', encoding: encoding.value, name: chosen.name });
+    if (mapping && Object.keys(mapping).length) params.set('mapping', JSON.stringify(mapping));
+    return upload('/v1/admin/import/' + kind.value + '?' + params, chosen);
+  }
+  async function preview() {
+    editor = null;
+    mapBox.replaceChildren();
+    const chosen = file.files && file.files[0];
+    if (!chosen) return;
+    try {
+      const p = await previewOf(chosen);
+      if (!p || !Array.isArray(p.columns)) return;  // a server without the preview: no editor
+      const mine = mappingEditor(p, async () => {
+        apply.disabled = true;
+        try {
+          const again = await previewOf(chosen, mine.mapping());
+          if (editor === mine) mine.showProblem(again.problem);
+        } catch (err) {
+          if (editor === mine) mine.showProblem(err.message);
+        }
+      });
+      editor = mine;
+      mapBox.replaceChildren(mine.view);
+    } catch (err) {
+      mapBox.replaceChildren(message('error', err.message));
+    }
+  }
+  for (const input of [kind, file, encoding]) input.addEventListener('change', () => { preview(); });
 
   async function run(dry) {
     clearFieldErrors(form);
@@ -113,6 +229,8 @@ export async function renderImport(body) {
     }
     const params = new URLSearchParams({ encoding: encoding.value, on_duplicate: dup.value, name: chosen.name });
     if (dry) params.set('dry_run', '1');
+    const mapping = editor ? editor.mapping() : {};
+    if (Object.keys(mapping).length) params.set('mapping', JSON.stringify(mapping));
     result.replaceChildren(message('info', t('loading')));
     try {
       const r = await upload('/v1/admin/import/' + kind.value + '?' + params, chosen);
@@ -134,6 +252,7 @@ export async function renderImport(body) {
   h('h2', { id: 'h-import' }, t('impTitle')), h('p', {}, t('impHelp')),
   h('div', { class: 'form-grid' }, field(t('impKind'), kind), field(t('impFile'), file),
     field(t('impEncoding'), encoding), field(t('impDuplicates'), dup)),
+  mapBox,
   h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'imp-dry' }, t('impDry')), apply),
   result);
 
