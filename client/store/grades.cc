@@ -22,6 +22,7 @@
 #include "fieldbook/json_reader.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "store/grade_population.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -153,6 +154,9 @@ bool PartDiffers(const char* part, const Grade& a, const Grade& b) {
 
 }  // namespace
 
+Grades::Grades(Replica& replica, WallClock& wall, SettingsTable& settings)
+    : replica_(replica), wall_(wall), settings_(settings), population_(replica.db()) {}
+
 Status Grades::RegradeProvisionally(const std::string& customer_id, const char* fact_table,
                                     const std::string& fact_id) {
   Db& db = replica_.db();
@@ -273,42 +277,15 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
   // spend in the window — so SQL sums them (voided and future orders left out, as the engine
   // does) and each other customer enters as stand-in orders carrying exactly those figures: the
   // last order with the window's spend, then one empty order per other order in the window.
-  std::vector<CustomerHistory> population;
+  RankingPopulation others;
   if (UsesQuantiles(rules)) {
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db.Prepare("SELECT o.customer_id, max(substr(o.order_date, 1, 10)), "
-                   "count(CASE WHEN substr(o.order_date, 1, 10) > ?2 THEN 1 END), "
-                   "coalesce(sum(CASE WHEN substr(o.order_date, 1, 10) > ?2 "
-                   "THEN o.amount_cents END), 0) "
-                   "FROM orders o WHERE o.customer_id <> ?1 "
-                   "AND o.customer_id NOT IN (SELECT id FROM customers WHERE deleted <> 0) "
-                   "AND substr(o.order_date, 1, 10) <= ?3 "
-                   "AND o.id NOT IN (SELECT x.voids_id FROM orders x WHERE x.customer_id = "
-                   "o.customer_id AND x.voids_id IS NOT NULL) "
-                   "AND NOT (o.voids_id IS NOT NULL AND o.amount_cents IS NULL) "
-                   "GROUP BY o.customer_id"));
-    Stmt s(raw);
-    s->Bind(1, customer_id).Bind(2, FormatDay(today - rules.window_days)).Bind(3, FormatDay(today));
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      const std::optional<int32_t> last = ParseDay(s->Text(1));
-      if (!last) continue;
-      CustomerHistory& c = population.emplace_back();
-      c.customer_id = s->Text(0);
-      c.created_day = today;
-      const int64_t in_window = s->Int(2);
-      c.orders.push_back(OrderFact{"", *last, s->Int(3), ""});
-      for (int64_t k = 1; k < in_window; ++k) c.orders.push_back(OrderFact{"", *last, 0, ""});
-    }
+    // The other customers' figures, kept up to date incrementally (grade_population.h).
+    FB_ASSIGN_OR_RETURN(others, population_.Others(customer_id, today, rules.window_days));
   }
 
   // Graded with and without what was recorded here, among the same population.
-  population.insert(population.begin(), target);
-  const Grade with = GradeCustomers(population, rules, today).front();
-  population.front() = before;
-  const Grade without = GradeCustomers(population, rules, today).front();
+  const Grade with = GradeAmong(target, others, rules, today);
+  const Grade without = GradeAmong(before, others, rules, today);
 
   // Each part the recorded facts change takes the device's value; the others stay the server's.
   Grade shown = with;
@@ -321,7 +298,7 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
                      "; the server's next grade replaces it";
   if (server_graded) note += "; parts the records did not change keep the server's values";
   if (UsesQuantiles(rules)) {
-    const size_t ranked = population.size() - 1 + (target.orders.empty() ? 0 : 1);
+    const size_t ranked = others.recency_days.size() + (target.orders.empty() ? 0 : 1);
     note += "; quintiles rank among the " + std::to_string(ranked) +
             (ranked == 1 ? " customer" : " customers") + " with orders on this device";
   }

@@ -25,6 +25,7 @@
 #include "fieldbook/grading.h"
 #include "fieldbook/hlc.h"
 #include "fieldbook/status.h"
+#include "store/grade_population.h"
 
 namespace fieldbook {
 class Replica;
@@ -85,8 +86,7 @@ struct CachedServerReports {
 
 class Grades {
  public:
-  Grades(Replica& replica, WallClock& wall, SettingsTable& settings)
-      : replica_(replica), wall_(wall), settings_(settings) {}
+  Grades(Replica& replica, WallClock& wall, SettingsTable& settings);
 
   // A customer's server grade and its provisional grade, if one is pending (the customer by id or
   // unique id prefix).
@@ -111,6 +111,7 @@ class Grades {
   Replica& replica_;
   WallClock& wall_;
   SettingsTable& settings_;
+  GradePopulation population_;  // the quintiles' population, kept incrementally
 };
 
 }  // namespace fieldbook::client

@@ -50,6 +50,17 @@ OrderEntry ReadOrderRow(Statement& s) {
   return e;
 }
 
+// The order row `id` (without its lines); kNotFound names `ref`.
+Result<OrderEntry> LoadOrder(Db& db, const std::string& id, const std::string& ref) {
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE id = ?"));
+  Stmt s(raw);
+  s->Bind(1, id);
+  FB_ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return Status::NotFound("no order " + ref + " on this device");
+  return ReadOrderRow(*s);
+}
+
 Status ReadLines(Db& db, Order& o) {
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       db.Prepare("SELECT id, part_no, description, quantity, unit_price_cents "
@@ -98,16 +109,7 @@ Status CheckReason(const std::string& reason, const char* what) {
 }  // namespace
 
 Status Orders::CheckVoidable(Db& db, const std::string& customer_id, const std::string& target) {
-  FB_ASSIGN_OR_RETURN(Statement * raw,
-                      db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE id = ?"));
-  OrderEntry e;
-  {
-    Stmt s(raw);
-    s->Bind(1, target);
-    FB_ASSIGN_OR_RETURN(bool found, s->Step());
-    if (!found) return Status::NotFound("no order " + target + " on this device");
-    e = ReadOrderRow(*s);
-  }
+  FB_ASSIGN_OR_RETURN(OrderEntry e, LoadOrder(db, target, target));
   if (e.order.customer_id != customer_id) {
     return Status::InvalidArgument("order " + target + " is an order of another customer (" +
                                    e.order.customer_id +
@@ -173,16 +175,7 @@ Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
 Result<OrderEntry> Orders::Get(const std::string& ref) {
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(std::string id, ResolveOrderId(db, ref));
-  FB_ASSIGN_OR_RETURN(Statement * raw,
-                      db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE id = ?"));
-  OrderEntry e;
-  {
-    Stmt s(raw);
-    s->Bind(1, id);
-    FB_ASSIGN_OR_RETURN(bool found, s->Step());
-    if (!found) return Status::NotFound("no order " + ref + " on this device");
-    e = ReadOrderRow(*s);
-  }
+  FB_ASSIGN_OR_RETURN(OrderEntry e, LoadOrder(db, id, ref));
   FB_ASSIGN_OR_RETURN(std::optional<Voider> by, FindVoider(db, e.order.customer_id, id));
   if (by) {
     e.voided_by = by->id;

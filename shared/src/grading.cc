@@ -346,30 +346,72 @@ std::string Grade::ReasonsJson(int rules_version) const {
   return WriteJson(boost::json::object{{"rules_version", rules_version}, {"reasons", out}});
 }
 
+namespace {
+
+// Adds a customer's figures to the populations of the quantile methods: customers with orders
+// (in the window, for F and M). `sorted`: keep them sorted (else the caller sorts).
+void AddFigures(const Facts& f, int32_t today, RankingPopulation* p, bool sorted) {
+  auto add = [sorted](std::vector<double>& v, double x) {
+    v.insert(sorted ? std::upper_bound(v.begin(), v.end(), x) : v.end(), x);
+  };
+  if (f.last_order_day >= 0) add(p->recency_days, today - f.last_order_day);
+  if (f.orders_in_window > 0) {
+    add(p->frequency, f.orders_in_window);
+    add(p->monetary_yuan, static_cast<double>(f.cents_in_window) / 100.0);
+  }
+}
+
+Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation& pop,
+               const GradingRules& rules, int32_t today);
+
+}  // namespace
+
+RankingPopulation RankingPopulationOf(const std::vector<CustomerHistory>& customers,
+                                      const GradingRules& rules, int32_t today) {
+  RankingPopulation pop;
+  for (const CustomerHistory& c : customers) {
+    AddFigures(Summarise(c, rules, today), today, &pop, /*sorted=*/false);
+  }
+  std::sort(pop.recency_days.begin(), pop.recency_days.end());
+  std::sort(pop.frequency.begin(), pop.frequency.end());
+  std::sort(pop.monetary_yuan.begin(), pop.monetary_yuan.end());
+  return pop;
+}
+
+Grade GradeAmong(const CustomerHistory& c, const RankingPopulation& others,
+                 const GradingRules& rules, int32_t today) {
+  const Facts f = Summarise(c, rules, today);
+  RankingPopulation pop = others;
+  AddFigures(f, today, &pop, /*sorted=*/true);
+  return GradeOne(c, f, pop, rules, today);
+}
+
 std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,
                                   const GradingRules& rules, int32_t today) {
   std::vector<Facts> facts;
   facts.reserve(customers.size());
   for (const CustomerHistory& c : customers) facts.push_back(Summarise(c, rules, today));
-
-  // Populations for the quantile methods: customers with orders (in the window, for F and M).
-  std::vector<double> recency_pop, frequency_pop, monetary_pop;
-  for (const Facts& f : facts) {
-    if (f.last_order_day >= 0) recency_pop.push_back(today - f.last_order_day);
-    if (f.orders_in_window > 0) {
-      frequency_pop.push_back(f.orders_in_window);
-      monetary_pop.push_back(static_cast<double>(f.cents_in_window) / 100.0);
-    }
-  }
-  std::sort(recency_pop.begin(), recency_pop.end());
-  std::sort(frequency_pop.begin(), frequency_pop.end());
-  std::sort(monetary_pop.begin(), monetary_pop.end());
-
+  RankingPopulation pop;
+  for (const Facts& f : facts) AddFigures(f, today, &pop, /*sorted=*/false);
+  std::sort(pop.recency_days.begin(), pop.recency_days.end());
+  std::sort(pop.frequency.begin(), pop.frequency.end());
+  std::sort(pop.monetary_yuan.begin(), pop.monetary_yuan.end());
   std::vector<Grade> out;
   out.reserve(customers.size());
   for (size_t i = 0; i < customers.size(); ++i) {
-    const CustomerHistory& c = customers[i];
-    const Facts& f = facts[i];
+    out.push_back(GradeOne(customers[i], facts[i], pop, rules, today));
+  }
+  return out;
+}
+
+namespace {
+
+Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation& pop,
+               const GradingRules& rules, int32_t today) {
+  const std::vector<double>& recency_pop = pop.recency_days;
+  const std::vector<double>& frequency_pop = pop.frequency;
+  const std::vector<double>& monetary_pop = pop.monetary_yuan;
+  {
     Grade g;
     g.customer_id = c.customer_id;
     g.relationship = c.relationship;
@@ -536,9 +578,10 @@ std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,
         g.relationship = "vip";
       }
     }
-    out.push_back(std::move(g));
+    return g;
   }
-  return out;
 }
+
+}  // namespace
 
 }  // namespace fieldbook

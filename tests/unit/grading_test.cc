@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 namespace fieldbook {
 namespace {
 
@@ -160,6 +162,64 @@ TEST(Grading, AVoidCancelsItsOrderAndIsNoOrderItselfAndVoidingIsFinal) {
   c.orders.push_back(OrderFact{"v4", kToday, 0, "o1", true});
   const Grade none = GradeOne(c);
   EXPECT_EQ(none.frequency + none.monetary + none.recency, 0);
+}
+
+TEST(Grading, GradeAmongTheOthersFiguresEqualsGradingEveryone) {
+  // Property: for random populations (orders, corrections, voids, future orders, quiet and
+  // prospect customers), grading one customer against the others' figures alone gives exactly
+  // the grade GradeCustomers gives it among everyone, under quintile and threshold rules.
+  std::mt19937 rng(20261206);
+  GradingRules quintiles;
+  quintiles.recency = {ScoreRule::Method::kQuantiles, {}};
+  quintiles.monetary = {ScoreRule::Method::kQuantiles, {}};
+  for (const GradingRules& rules : {quintiles, GradingRules{}, HandRules()}) {
+    for (int round = 0; round < 40; ++round) {
+      std::vector<CustomerHistory> all;
+      const int n = 1 + static_cast<int>(rng() % 25);
+      for (int i = 0; i < n; ++i) {
+        CustomerHistory c = Customer("c" + std::to_string(i), static_cast<int>(rng() % 800));
+        const int orders = static_cast<int>(rng() % 12);
+        for (int k = 0; k < orders; ++k) {
+          const std::string id = c.customer_id + "-o" + std::to_string(k);
+          const int days_ago = static_cast<int>(rng() % 500) - 10;
+          switch (rng() % 6) {
+            case 0:  // a correction of an earlier order
+              AddOrder(c, days_ago, static_cast<double>(rng() % 9000), id,
+                       k > 0 ? c.customer_id + "-o" + std::to_string(rng() % k) : "");
+              break;
+            case 1:  // a void
+              if (k > 0) {
+                c.orders.push_back(OrderFact{id, kToday - days_ago, 0,
+                                             c.customer_id + "-o" + std::to_string(rng() % k),
+                                             true});
+              }
+              break;
+            default:
+              AddOrder(c, days_ago, static_cast<double>(rng() % 20000), id);
+          }
+        }
+        for (int v = static_cast<int>(rng() % 5); v > 0; --v) {
+          c.visit_days.push_back(kToday - static_cast<int>(rng() % 400));
+        }
+        all.push_back(std::move(c));
+      }
+      const std::vector<Grade> everyone = GradeCustomers(all, rules, kToday);
+      for (size_t i = 0; i < all.size(); ++i) {
+        std::vector<CustomerHistory> others = all;
+        others.erase(others.begin() + static_cast<std::ptrdiff_t>(i));
+        const Grade one =
+            GradeAmong(all[i], RankingPopulationOf(others, rules, kToday), rules, kToday);
+        const Grade& g = everyone[i];
+        ASSERT_EQ(one.tier, g.tier) << all[i].customer_id;
+        ASSERT_EQ(one.recency, g.recency);
+        ASSERT_EQ(one.frequency, g.frequency);
+        ASSERT_EQ(one.monetary, g.monetary);
+        ASSERT_EQ(one.lifecycle, g.lifecycle);
+        ASSERT_EQ(one.churn_risk, g.churn_risk);
+        ASSERT_EQ(one.ReasonsJson(1), g.ReasonsJson(1));
+      }
+    }
+  }
 }
 
 TEST(Grading, AtRiskIsMeasuredAgainstEachCustomersOwnRhythm) {

@@ -129,6 +129,22 @@ struct Grade {
 std::vector<Grade> GradeCustomers(const std::vector<CustomerHistory>& customers,
                                   const GradingRules& rules, int32_t today);
 
+// The figures quantile methods rank customers by, each sorted ascending: the days since the last
+// order (customers with an order up to today), and the orders and the yuan in the window
+// (customers with an order in it).
+struct RankingPopulation {
+  std::vector<double> recency_days;
+  std::vector<double> frequency;
+  std::vector<double> monetary_yuan;
+};
+RankingPopulation RankingPopulationOf(const std::vector<CustomerHistory>& customers,
+                                      const GradingRules& rules, int32_t today);
+// Grades one customer ranked among customers whose figures are `others` (`c` not among them):
+// the grade GradeCustomers gives `c` in a population of `c` and those customers, without their
+// histories (the device keeps only their figures: client/store/grade_population.h).
+Grade GradeAmong(const CustomerHistory& c, const RankingPopulation& others,
+                 const GradingRules& rules, int32_t today);
+
 }  // namespace fieldbook
 
 #endif  // FIELDBOOK_GRADING_H_
