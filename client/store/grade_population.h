@@ -1,7 +1,7 @@
 // GradePopulation: the figures provisional grading ranks a customer by when the rules use
 // quintiles — for every other customer with orders on the device, the days since its last order
 // and its orders and spend in the rules' window — kept in fb_grade_population
-// (schema/sql/replica/0022_grade_population.sql) and brought up to date incrementally (issue #18):
+// (schema/sql/replica/0020_grade_population.sql) and brought up to date incrementally (issue #18):
 // triggers mark the customers whose orders (or deletion) changed, and Others() recomputes only
 // those, from their own orders; everything is recomputed when the day or the window changed, or
 // when more than a tenth of the customers changed at once (a big pull). FullRecompute() computes
