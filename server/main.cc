@@ -1,12 +1,14 @@
 // fieldbook-server: the central sync server and the managers' command line.
 // main() parses the command line and wires the object graph; the commands live in
-// server_commands.cc.
+// server_commands.cc and the other files of commands/; families that wire themselves
+// (commands/command_family.h) add their subcommands after main's own.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include "commands/assignment_commands.h"
 #include "commands/audit_commands.h"
 #include "commands/command_actor.h"
+#include "commands/command_family.h"
 #include "commands/console_commands.h"
 #include "commands/device_commands.h"
 #include "commands/import_commands.h"
@@ -529,6 +531,9 @@ int main(int argc, char** argv) {
                     "replace an existing database (its files are kept as "
                     "<db>.before-restore-<time>)");
   restore->callback([&] { rc = RunRestore(backup_file, db, force); });
+
+  CommandWiring wiring{add_db, db, rc};
+  AddCommandFamilies(app, wiring);
 
   try {
     app.parse(argc, argv);

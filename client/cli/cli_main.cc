@@ -1,12 +1,14 @@
 // fieldbook-cli: a rep's Fieldbook on the command line, working offline against the local replica
 // and syncing with the server when it can. main() parses the command line and calls the commands
-// declared in cli_commands.h (one file per command family in client/cli/).
+// declared in cli_commands.h (one file per command family in client/cli/); families that wire
+// themselves (command_family.h) add their subcommands after main's own.
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <iostream>
 #include <map>
 
 #include "cli/cli_commands.h"
+#include "cli/command_family.h"
 
 namespace {
 
@@ -76,6 +78,8 @@ int main(int argc, char** argv) {
     return cmd;
   };
   auto group = [&](const char* name, const char* description) {
+    const auto same_name = [name](CLI::App* sub) { return sub->get_name() == name; };
+    if (auto existing = app.get_subcommands(same_name); !existing.empty()) return existing.front();
     CLI::App* cmd = app.add_subcommand(name, description);
     cmd->require_subcommand(1);
     return cmd;
@@ -315,6 +319,9 @@ int main(int argc, char** argv) {
   CLI::App* p_requests =
       leaf(pool_group, "requests", "your claims and releases with the server's answers");
   p_requests->callback([&] { action = [&] { return RunPoolRequests(ctx); }; });
+
+  CliWiring wiring{ctx, action, leaf, group};
+  AddCommandFamilies(app, wiring);
 
   try {
     app.parse(argc, argv);
