@@ -12,6 +12,7 @@
 #include "api/http_json.h"
 #include "api/nightly_api.h"
 #include "api/product_api.h"
+#include "api/record_api.h"
 #include "api/report_api.h"
 #include "fieldbook/json.h"
 #include "store/grading_store.h"
@@ -296,6 +297,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (auto devices = HandleDeviceAdminRequest(store, request, actor)) return *devices;
   if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;
   if (auto products = HandleProductAdminRequest(store, wall, request, actor)) return *products;
+  if (auto records = HandleRecordAdminRequest(store, request)) return *records;
   return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
 }
 

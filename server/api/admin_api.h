@@ -13,6 +13,8 @@
 //   GET  /v1/admin/nightly/runs[?last=N]    the nightly job's run reports (nightly_api.h)
 //   GET/POST /v1/admin/products, PUT /v1/admin/products/{part}   the product catalogue
 //                                           (product_api.h)
+//   GET  /v1/admin/records[/{table}]         any replicated table's rows, by the catalog
+//                                           (record_api.h)
 //   GET  /v1/conflicts                      (any rep) open conflicts on the caller's customers
 //
 // Thread safety: call with the store's mutex held (SyncService does).
