@@ -59,6 +59,7 @@ constexpr TableDef kTables[] = {
     {9, "feedback", TableKind::kFact, "customer_id", "rep_id"},
     {10, "grading_rules", TableKind::kMutable, ""},
     {11, "products", TableKind::kMutable, "", "", true},
+    {12, "customer_preferences", TableKind::kMutable, "customer_id"},
 };
 
 }  // namespace

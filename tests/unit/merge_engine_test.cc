@@ -64,10 +64,12 @@ struct Side {
     auto opened = Db::Open(path);
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
     db = std::move(*opened);
-    // Tables the catalog names that later migrations add (the product catalogue) come too.
+    // Tables the catalog names that later migrations add (the product catalogue, customer
+    // preferences) come too.
     std::vector<Migration> migrations;
     for (const Migration& m : ReplicaMigrations()) {
-      if (m.version <= 4 || std::string_view(m.name).ends_with("_products.sql")) {
+      if (m.version <= 4 || std::string_view(m.name).ends_with("_products.sql") ||
+          std::string_view(m.name).ends_with("_customer_preferences.sql")) {
         migrations.push_back(m);
       }
     }

@@ -1,0 +1,155 @@
+// fieldbook-cli customer pref add|note|remove|list: the preferences in a customer's archive
+// (issue #18; store/preferences.h) — preferred brands, payment terms (月结), delivery. `list`
+// filters customers on them: `customer pref list --pref payment_terms=月结` lists every customer
+// of this device with that preference. This family wires itself (command_family.h): no line in
+// cli_main.cc or cli_commands.h.
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <iostream>
+#include <memory>
+
+#include "cli/command_family.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
+#include "store/preferences.h"
+
+namespace fieldbook::client::cli {
+
+namespace {
+
+namespace json = boost::json;
+
+json::object PreferenceJson(const CustomerPreference& p) {
+  return json::object{{"id", p.id},
+                      {"customer_id", p.customer_id},
+                      {"customer_name", TextOrNull(p.customer_name)},
+                      {"kind", p.kind},
+                      {"value", p.value},
+                      {"note", TextOrNull(p.note)},
+                      {"created_by", TextOrNull(p.created_by)},
+                      {"created_at", TextOrNull(p.created_at)}};
+}
+
+int RunAdd(const CliContext& ctx, const NewPreference& p) {
+  const char* what = "customer pref add";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto rep = store->settings_table().RequireRep();
+  if (!rep.ok()) return Fail(ctx, what, rep.status());
+  auto id = Preferences(store->replica()).Add(p, *rep, store->NowIso());
+  if (!id.ok()) return Fail(ctx, what, id.status());
+  if (ctx.json) {
+    PrintJson(json::object{{"id", *id}});
+  } else {
+    std::cout << "added preference " << *id << ": " << p.kind << " " << p.value << "\n";
+  }
+  return kExitOk;
+}
+
+int RunNote(const CliContext& ctx, const std::string& ref, const std::string& note) {
+  const char* what = "customer pref note";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  Status s = Preferences(store->replica()).SetNote(ref, note);
+  if (!s.ok()) return Fail(ctx, what, s);
+  if (ctx.json) {
+    PrintJson(json::object{{"id", ref}, {"note", TextOrNull(note)}});
+  } else {
+    std::cout << "preference " << ref << ": note set\n";
+  }
+  return kExitOk;
+}
+
+int RunRemove(const CliContext& ctx, const std::string& ref) {
+  const char* what = "customer pref remove";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  Status s = Preferences(store->replica()).Remove(ref);
+  if (!s.ok()) return Fail(ctx, what, s);
+  if (ctx.json) {
+    PrintJson(json::object{{"id", ref}, {"removed", true}});
+  } else {
+    std::cout << "preference " << ref << " removed\n";
+  }
+  return kExitOk;
+}
+
+int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
+  const char* what = "customer pref list";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto prefs = Preferences(store->replica()).List(filter);
+  if (!prefs.ok()) return Fail(ctx, what, prefs.status());
+  if (ctx.json) {
+    json::array out;
+    for (const CustomerPreference& p : *prefs) out.push_back(PreferenceJson(p));
+    PrintJson(out);
+    return kExitOk;
+  }
+  for (const CustomerPreference& p : *prefs) {
+    std::cout << p.id << "  " << p.customer_name << " (" << p.customer_id << ")  " << p.kind
+              << "  " << p.value << (p.note.empty() ? "" : "  \"" + p.note + "\"") << "\n";
+  }
+  std::cout << Plural(static_cast<int64_t>(prefs->size()), "preference", "preferences") << "\n";
+  return kExitOk;
+}
+
+// "payment_terms=月结" -> kind and value.
+void SplitPref(const std::string& spec, PreferenceFilter& filter) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw CLI::ValidationError("--pref", "must look like KIND=VALUE, e.g. payment_terms=月结");
+  }
+  filter.kind = spec.substr(0, eq);
+  filter.value = spec.substr(eq + 1);
+}
+
+void AddPreferenceCommands(CLI::App& app, CliWiring& w) {
+  (void)app;
+  CLI::App* customer = w.group("customer", "add, edit, show, list and search customers");
+  CLI::App* pref = customer->add_subcommand(
+      "pref", "a customer's preferences: brands, payment terms (月结), delivery, other");
+  pref->require_subcommand(1);
+  const std::string kinds = "brand, payment_terms, delivery or other";
+
+  auto added = std::make_shared<NewPreference>();
+  CLI::App* add = w.leaf(pref, "add", "add a preference to a customer");
+  add->add_option("customer", added->customer, "customer id (or a unique prefix)")->required();
+  add->add_option("--kind", added->kind, kinds)
+      ->required()
+      ->check(CLI::IsMember(Preferences::Kinds()));
+  add->add_option("--value", added->value, "the preference, e.g. 月结 or 博世")->required();
+  add->add_option("--note", added->note, "a remark");
+  add->callback([&w, added] { w.action = [&w, added] { return RunAdd(w.ctx, *added); }; });
+
+  auto ref = std::make_shared<std::string>();
+  auto note = std::make_shared<std::string>();
+  CLI::App* set_note = w.leaf(pref, "note", "change a preference's note (\"\" clears it)");
+  set_note->add_option("preference", *ref, "preference id (or a unique prefix)")->required();
+  set_note->add_option("note", *note, "the new note")->required();
+  set_note->callback(
+      [&w, ref, note] { w.action = [&w, ref, note] { return RunNote(w.ctx, *ref, *note); }; });
+
+  CLI::App* remove = w.leaf(pref, "remove", "remove a preference");
+  remove->add_option("preference", *ref, "preference id (or a unique prefix)")->required();
+  remove->callback([&w, ref] { w.action = [&w, ref] { return RunRemove(w.ctx, *ref); }; });
+
+  auto filter = std::make_shared<PreferenceFilter>();
+  auto spec = std::make_shared<std::string>();
+  CLI::App* list = w.leaf(pref, "list",
+                          "preferences of one customer, or the customers with a preference "
+                          "(--pref payment_terms=月结)");
+  list->add_option("customer", filter->customer, "only this customer (id or a unique prefix)");
+  list->add_option("--kind", filter->kind, "only this kind: " + kinds)
+      ->check(CLI::IsMember(Preferences::Kinds()));
+  CLI::Option* pref_opt =
+      list->add_option("--pref", *spec, "only preferences KIND=VALUE, e.g. payment_terms=月结");
+  list->add_option("--limit", filter->limit, "at most this many (0 = all)")
+      ->capture_default_str();
+  list->callback([&w, filter, spec, pref_opt] {
+    if (pref_opt->count() > 0) SplitPref(*spec, *filter);
+    w.action = [&w, filter] { return RunList(w.ctx, *filter); };
+  });
+}
+
+const CommandFamily kPreferenceCommands{"customer-preferences", &AddPreferenceCommands};
+
+}  // namespace
+
+}  // namespace fieldbook::client::cli

@@ -1,0 +1,113 @@
+// Preferences (client/store/preferences.h): a customer's preferred brands, payment terms and
+// delivery on the device — added, checked, noted, removed, listed and filtered on; each write is
+// captured naming only the columns it sets.
+#include "store/preferences.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "support/client_store_fixture.h"
+
+namespace fieldbook::testing {
+namespace {
+
+using client::CustomerPreference;
+using client::NewPreference;
+using client::PreferenceFilter;
+using client::Preferences;
+
+class PreferencesTest : public ClientStoreTest {
+ protected:
+  Preferences prefs() { return Preferences(store_->replica()); }
+  std::string Add(const std::string& customer, const std::string& kind, const std::string& value,
+                  const std::string& note = "") {
+    auto id = prefs().Add(NewPreference{customer, kind, value, note}, "rep-a", "2026-12-06T09:00:00Z");
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : "";
+  }
+  std::vector<std::string> Values(const PreferenceFilter& f) {
+    auto list = prefs().List(f);
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    std::vector<std::string> out;
+    if (list.ok()) {
+      for (const CustomerPreference& p : *list) out.push_back(p.customer_name + ":" + p.value);
+    }
+    return out;
+  }
+  int64_t Count(const std::string& sql) {
+    return std::get<int64_t>(QueryValue(store_->replica().db(), sql));
+  }
+};
+
+TEST_F(PreferencesTest, AddListAndFilterCustomersOnAPreference) {
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修"}});
+  const std::string shuntong = AddCustomer({{"name", "顺通汽配"}});
+  Add(xinda, "payment_terms", "月结", "每月25号对账");
+  Add(xinda, "brand", "博世");
+  Add(shuntong, "payment_terms", "现结");
+  Add(shuntong, "brand", "博世");
+
+  EXPECT_EQ(Values({xinda, "", "", 0}), (std::vector<std::string>{"鑫达汽修:博世", "鑫达汽修:月结"}));
+  EXPECT_EQ(Values({"", "payment_terms", "月结", 0}), std::vector<std::string>{"鑫达汽修:月结"});
+  EXPECT_EQ(Values({"", "brand", "博世", 0}),  // by name (UTF-8 byte order)
+            (std::vector<std::string>{"鑫达汽修:博世", "顺通汽配:博世"}));
+  EXPECT_EQ(Values({"", "brand", "", 1}).size(), 1u);
+  auto list = prefs().List({xinda, "payment_terms", "", 0});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].note, "每月25号对账");
+  EXPECT_EQ((*list)[0].created_by, "rep-a");
+  EXPECT_EQ((*list)[0].created_at, "2026-12-06T09:00:00Z");
+}
+
+TEST_F(PreferencesTest, BadInputIsRefusedInWordsAndWritesNothing) {
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修"}});
+  const int64_t before = Count("SELECT count(*) FROM customer_preferences");
+  auto add = [&](const std::string& customer, const std::string& kind, const std::string& value,
+                 const std::string& note = "") {
+    return prefs().Add(NewPreference{customer, kind, value, note}, "rep-a", "now").status();
+  };
+  EXPECT_EQ(add(xinda, "colour", "red").message(),
+            "preference kind must be one of brand, payment_terms, delivery, other (not 'colour')");
+  EXPECT_EQ(add(xinda, "brand", "  ").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(add(xinda, "brand", std::string(101, 'x')).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(add(xinda, "brand", std::string(100, 'x')).code(), StatusCode::kOk);
+  EXPECT_EQ(add(xinda, "other", "x", std::string(501, 'n')).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(add("nobody-here", "brand", "博世").code(), StatusCode::kNotFound);
+  ASSERT_EQ(add(xinda, "payment_terms", "月结").code(), StatusCode::kOk);
+  const Status again = add(xinda, "payment_terms", " 月结 ");
+  EXPECT_EQ(again.code(), StatusCode::kConflict);
+  EXPECT_NE(again.message().find("already has the payment_terms 月结"), std::string::npos);
+  EXPECT_EQ(Count("SELECT count(*) FROM customer_preferences"), before + 2);
+  EXPECT_EQ(prefs().List({"", "colour", "", 0}).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PreferencesTest, RemoveAndNoteAreCapturedAsTheirOwnColumns) {
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修"}});
+  const std::string id = Add(xinda, "delivery", "上午送货");
+  ASSERT_TRUE(prefs().SetNote(id.substr(0, 10), "  9点前到  ").ok());
+  auto list = prefs().List({xinda, "", "", 0});
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->size(), 1u);
+  EXPECT_EQ((*list)[0].note, "9点前到");
+  ASSERT_TRUE(prefs().Remove(id).ok());
+  EXPECT_TRUE(prefs().List({xinda, "", "", 0})->empty());
+  EXPECT_EQ(prefs().Remove(id).code(), StatusCode::kNotFound);  // removed already
+  EXPECT_EQ(prefs().SetNote(id, "x").code(), StatusCode::kNotFound);
+  // Removed, the same preference may be added again.
+  Add(xinda, "delivery", "上午送货");
+  // The push carries both rows (the first with the older note it replaced before any push).
+  auto push = store_->replica().PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value()) << push.status().ToString();
+  std::set<std::string> rows;
+  for (const RowChange& row : (*push)->rows) {
+    if (row.table != "customer_preferences") continue;
+    rows.insert(row.row_id);
+    for (const ColumnChange& c : row.columns) EXPECT_NE(c.column, "id");
+  }
+  EXPECT_EQ(rows.size(), 2u);
+}
+
+}  // namespace
+}  // namespace fieldbook::testing
