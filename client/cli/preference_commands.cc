@@ -83,8 +83,8 @@ int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
     return kExitOk;
   }
   for (const CustomerPreference& p : *prefs) {
-    std::cout << p.id << "  " << p.customer_name << " (" << p.customer_id << ")  " << p.kind
-              << "  " << p.value << (p.note.empty() ? "" : "  \"" + p.note + "\"") << "\n";
+    std::cout << p.id << "  " << p.customer_name << " (" << p.customer_id << ")  " << p.kind << "  "
+              << p.value << (p.note.empty() ? "" : "  \"" + p.note + "\"") << "\n";
   }
   std::cout << Plural(static_cast<int64_t>(prefs->size()), "preference", "preferences") << "\n";
   return kExitOk;
@@ -140,8 +140,7 @@ void AddPreferenceCommands(CLI::App& app, CliWiring& w) {
       ->check(CLI::IsMember(Preferences::Kinds()));
   CLI::Option* pref_opt =
       list->add_option("--pref", *spec, "only preferences KIND=VALUE, e.g. payment_terms=月结");
-  list->add_option("--limit", filter->limit, "at most this many (0 = all)")
-      ->capture_default_str();
+  list->add_option("--limit", filter->limit, "at most this many (0 = all)")->capture_default_str();
   list->callback([&w, filter, spec, pref_opt] {
     if (pref_opt->count() > 0) SplitPref(*spec, *filter);
     w.action = [&w, filter] { return RunList(w.ctx, *filter); };

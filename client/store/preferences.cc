@@ -68,10 +68,11 @@ Result<std::string> Preferences::Add(const NewPreference& p, const std::string& 
   }
   const std::string id = replica_.ids().Next();
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("INSERT INTO customer_preferences (id, customer_id, kind, value, "
-                                   "note, created_by, created_at, deleted) "
-                                   "VALUES (?, ?, ?, ?, ?, ?, ?, 0)"));
+    FB_ASSIGN_OR_RETURN(
+        Statement * raw,
+        db.Prepare("INSERT INTO customer_preferences (id, customer_id, kind, value, "
+                   "note, created_by, created_at, deleted) "
+                   "VALUES (?, ?, ?, ?, ?, ?, ?, 0)"));
     Stmt s(raw);
     s->Bind(1, id).Bind(2, customer_id).Bind(3, p.kind).Bind(4, value);
     BindText(*s, 5, note);
@@ -87,8 +88,9 @@ Status Preferences::SetNote(const std::string& ref, const std::string& note) {
   const std::string text = Trim(note);
   FB_RETURN_IF_ERROR(CheckNote(text));
   FB_ASSIGN_OR_RETURN(std::string id, ResolvePreference(replica_.db(), ref));
-  FB_ASSIGN_OR_RETURN(Statement * raw,
-                      replica_.db().Prepare("UPDATE customer_preferences SET note = ? WHERE id = ?"));
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      replica_.db().Prepare("UPDATE customer_preferences SET note = ? WHERE id = ?"));
   Stmt s(raw);
   BindText(*s, 1, text);
   s->Bind(2, id);
@@ -97,8 +99,9 @@ Status Preferences::SetNote(const std::string& ref, const std::string& note) {
 
 Status Preferences::Remove(const std::string& ref) {
   FB_ASSIGN_OR_RETURN(std::string id, ResolvePreference(replica_.db(), ref));
-  FB_ASSIGN_OR_RETURN(Statement * raw, replica_.db().Prepare(
-                                           "UPDATE customer_preferences SET deleted = 1 WHERE id = ?"));
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      replica_.db().Prepare("UPDATE customer_preferences SET deleted = 1 WHERE id = ?"));
   Stmt s(raw);
   s->Bind(1, id);
   return s->Run();

@@ -53,8 +53,7 @@ int RunRecords(const std::string& db, RecordArgs args) {
     args.query.after = page->next;
   }
   if (args.json) {
-    std::cout << WriteJson(boost::json::object{{"table", args.query.table}, {"rows", all}})
-              << "\n";
+    std::cout << WriteJson(boost::json::object{{"table", args.query.table}, {"rows", all}}) << "\n";
   }
   return 0;
 }

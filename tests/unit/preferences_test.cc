@@ -22,7 +22,8 @@ class PreferencesTest : public ClientStoreTest {
   Preferences prefs() { return Preferences(store_->replica()); }
   std::string Add(const std::string& customer, const std::string& kind, const std::string& value,
                   const std::string& note = "") {
-    auto id = prefs().Add(NewPreference{customer, kind, value, note}, "rep-a", "2026-12-06T09:00:00Z");
+    auto id =
+        prefs().Add(NewPreference{customer, kind, value, note}, "rep-a", "2026-12-06T09:00:00Z");
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     return id.ok() ? *id : "";
   }
@@ -48,7 +49,8 @@ TEST_F(PreferencesTest, AddListAndFilterCustomersOnAPreference) {
   Add(shuntong, "payment_terms", "现结");
   Add(shuntong, "brand", "博世");
 
-  EXPECT_EQ(Values({xinda, "", "", 0}), (std::vector<std::string>{"鑫达汽修:博世", "鑫达汽修:月结"}));
+  EXPECT_EQ(Values({xinda, "", "", 0}),
+            (std::vector<std::string>{"鑫达汽修:博世", "鑫达汽修:月结"}));
   EXPECT_EQ(Values({"", "payment_terms", "月结", 0}), std::vector<std::string>{"鑫达汽修:月结"});
   EXPECT_EQ(Values({"", "brand", "博世", 0}),  // by name (UTF-8 byte order)
             (std::vector<std::string>{"鑫达汽修:博世", "顺通汽配:博世"}));
