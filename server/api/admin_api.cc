@@ -93,25 +93,29 @@ std::string CustomerName(ServerStore& store, const std::string& customer_id) {
   return name.ok() ? *name : std::string();
 }
 
-boost::json::array ConflictsJson(ServerStore& store, const std::vector<Conflict>& conflicts) {
-  boost::json::array out;
-  for (const Conflict& c : conflicts) {
-    boost::system::error_code ec;
-    out.push_back(boost::json::object{{"id", c.id},
-                                      {"customer_name", CustomerName(store, c.customer_id)},
-                                      {"current", CurrentValue(store, c)},
-                                      {"customer", c.customer_id},
-                                      {"table", c.table},
-                                      {"row", c.row_id},
-                                      {"column", c.column},
-                                      {"kind", c.kind},
-                                      {"value", ReadJson(c.value_json, ec)},
-                                      {"stamped", c.hlc.ToString()},
-                                      {"from_rep", c.from_rep},
-                                      {"owner_rep", c.owner_rep},
-                                      {"status", c.status}});
-  }
-  return out;
+// The list of /v1/conflicts and /v1/admin/conflicts: ConflictJson with the customer's name, the
+// value the server has now and the edit's stamp.
+HttpResponse ConflictsResponse(ServerStore& store, const Result<std::vector<Conflict>>& list) {
+  return ListResponse(list, "conflicts", [&store](const Conflict& c) {
+    boost::json::object o = ConflictJson(c);
+    o["customer_name"] = CustomerName(store, c.customer_id);
+    o["current"] = CurrentValue(store, c);
+    o["stamped"] = c.hlc.ToString();
+    return o;
+  });
+}
+
+boost::json::object RepJson(const RepInfo& r) {
+  return boost::json::object{{"id", r.id},
+                             {"name", r.name},
+                             {"role", r.role},
+                             {"active", r.active},
+                             {"customers", r.customers}};
+}
+
+boost::json::object TerritoryJson(const TerritoryInfo& t) {
+  return boost::json::object{{"id", t.id},     {"name", t.name},  {"region", t.region},
+                             {"city", t.city}, {"rep", t.rep_id}, {"customers", t.customers}};
 }
 
 // POST /v1/conflicts/status, a rep's device asking what became of its held edits (its review
@@ -171,6 +175,20 @@ HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& reque
 
 }  // namespace
 
+boost::json::object ConflictJson(const Conflict& c) {
+  boost::system::error_code ec;
+  return boost::json::object{{"id", c.id},
+                             {"customer", c.customer_id},
+                             {"table", c.table},
+                             {"row", c.row_id},
+                             {"column", c.column},
+                             {"kind", c.kind},
+                             {"value", ReadJson(c.value_json, ec)},
+                             {"from_rep", c.from_rep},
+                             {"owner_rep", c.owner_rep},
+                             {"status", c.status}};
+}
+
 HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
                                 const Principal& caller, WallClock& wall) {
   const std::string path = request.target.substr(0, request.target.find('?'));
@@ -178,9 +196,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   const bool post = request.method == "POST";
 
   if (path == "/v1/conflicts" && get) {
-    auto conflicts = store.ListConflicts(caller.rep_id, /*open_only=*/true);
-    if (!conflicts.ok()) return StatusResponse(conflicts.status());
-    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(store, *conflicts)}});
+    return ConflictsResponse(store, store.ListConflicts(caller.rep_id, /*open_only=*/true));
   }
   if (path == "/v1/conflicts/status" && post) return HeldEditStatusResponse(store, request, caller);
   if (!caller.is_manager()) {
@@ -188,32 +204,9 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   const std::string actor = "manager:" + caller.rep_id;
 
-  if (path == "/v1/admin/reps" && get) {
-    auto reps = store.ListReps();
-    if (!reps.ok()) return StatusResponse(reps.status());
-    boost::json::array out;
-    for (const RepInfo& r : *reps) {
-      out.push_back(boost::json::object{{"id", r.id},
-                                        {"name", r.name},
-                                        {"role", r.role},
-                                        {"active", r.active},
-                                        {"customers", r.customers}});
-    }
-    return JsonResponse(boost::json::object{{"reps", out}});
-  }
+  if (path == "/v1/admin/reps" && get) return ListResponse(store.ListReps(), "reps", RepJson);
   if (path == "/v1/admin/territories" && get) {
-    auto territories = store.ListTerritories();
-    if (!territories.ok()) return StatusResponse(territories.status());
-    boost::json::array out;
-    for (const TerritoryInfo& t : *territories) {
-      out.push_back(boost::json::object{{"id", t.id},
-                                        {"name", t.name},
-                                        {"region", t.region},
-                                        {"city", t.city},
-                                        {"rep", t.rep_id},
-                                        {"customers", t.customers}});
-    }
-    return JsonResponse(boost::json::object{{"territories", out}});
+    return ListResponse(store.ListTerritories(), "territories", TerritoryJson);
   }
   if (path == "/v1/admin/territories/assign" && post) {
     std::string territory, rep;
@@ -234,10 +227,8 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     return JsonResponse(boost::json::object{{"ok", true}, {"customer", customer}, {"rep", to}});
   }
   if (path == "/v1/admin/conflicts" && get) {
-    auto conflicts = store.ListConflicts(QueryParam(request.target, "owner"),
-                                         QueryParam(request.target, "all").empty());
-    if (!conflicts.ok()) return StatusResponse(conflicts.status());
-    return JsonResponse(boost::json::object{{"conflicts", ConflictsJson(store, *conflicts)}});
+    return ConflictsResponse(store, store.ListConflicts(QueryParam(request.target, "owner"),
+                                                        QueryParam(request.target, "all").empty()));
   }
   if (path == "/v1/admin/conflicts/resolve" && post) {
     std::string id, action;

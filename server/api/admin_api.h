@@ -21,11 +21,17 @@
 #ifndef FIELDBOOK_SERVER_ADMIN_API_H_
 #define FIELDBOOK_SERVER_ADMIN_API_H_
 
+#include <boost/json.hpp>
+
 #include "fieldbook/hlc.h"
 #include "http/http_types.h"
 #include "store/server_store.h"
 
 namespace fieldbook::server {
+
+// A held edit as the admin API and `conflicts list --json` show it: id, customer, table, row,
+// column, kind, value (its JSON), from_rep, owner_rep, status.
+boost::json::object ConflictJson(const Conflict& c);
 
 // `wall` gives "today" for grading and reports when the request does not name a day.
 HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,

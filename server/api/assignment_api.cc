@@ -100,16 +100,13 @@ HttpResponse Claims(ServerStore& store, WallClock& wall, const HttpRequest& requ
   }
   PoolStore pool(store, wall);
   auto answers = pool.Claim(caller.rep_id, claims);
-  if (!answers.ok()) return StatusResponse(answers.status());
-  boost::json::array results;
-  for (const ClaimAnswer& a : *answers) {
-    results.push_back(boost::json::object{{"request_id", a.request_id},
-                                          {"customer", a.customer_id},
-                                          {"status", a.status},
-                                          {"reason", a.reason},
-                                          {"decided_at", IsoTime(a.decided_ms)}});
-  }
-  return JsonResponse(boost::json::object{{"results", results}});
+  return ListResponse(answers, "results", [](const ClaimAnswer& a) {
+    return boost::json::object{{"request_id", a.request_id},
+                               {"customer", a.customer_id},
+                               {"status", a.status},
+                               {"reason", a.reason},
+                               {"decided_at", IsoTime(a.decided_ms)}};
+  });
 }
 
 HttpResponse Release(ServerStore& store, WallClock& wall, const HttpRequest& request,
@@ -210,11 +207,7 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
   }
   if (path == "/v1/admin/assignment/profiles" && get) {
-    auto loads = assignment.Loads();
-    if (!loads.ok()) return StatusResponse(loads.status());
-    boost::json::array out;
-    for (const RepLoad& l : *loads) out.push_back(ProfileJson(l));
-    return JsonResponse(boost::json::object{{"reps", out}});
+    return ListResponse(assignment.Loads(), "reps", ProfileJson);
   }
   if (path == "/v1/admin/assignment/profiles" && (put || post)) {
     return SetProfile(store, wall, request, actor);
@@ -237,19 +230,17 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     if (!list.ok()) return StatusResponse(list.status());
     const bool truncated = list->size() > kAdminPoolLimit;
     if (truncated) list->pop_back();
-    boost::json::array out;
-    for (const PoolEntry& e : *list) out.push_back(PoolEntryJson(e, true));
-    return JsonResponse(boost::json::object{{"pool", out}, {"truncated", truncated}});
+    return JsonResponse(boost::json::object{
+        {"pool", JsonArray(*list, [](const PoolEntry& e) { return PoolEntryJson(e, true); })},
+        {"truncated", truncated}});
   }
   if (path == "/v1/admin/pool/audit" && get) {
     constexpr int64_t kMax = static_cast<int64_t>(kMaxAuditRows);
     const std::optional<int64_t> limit = IntParam(request.target, "limit", 1, kMax, 200);
     if (!limit) return BadIntParam("limit", 1, kMax);
-    auto audit = pool.Audit(QueryParam(request.target, "customer"), static_cast<size_t>(*limit));
-    if (!audit.ok()) return StatusResponse(audit.status());
-    boost::json::array out;
-    for (const PoolAuditEntry& a : *audit) out.push_back(AuditJson(a));
-    return JsonResponse(boost::json::object{{"audit", out}});
+    return ListResponse(
+        pool.Audit(QueryParam(request.target, "customer"), static_cast<size_t>(*limit)), "audit",
+        AuditJson);
   }
   if (path == "/v1/admin/pool/assign" && post) {
     auto body = ParseBody(request, 8 * 1024);

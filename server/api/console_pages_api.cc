@@ -153,9 +153,8 @@ HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
   auto rows =
       directory.Search(filter, static_cast<size_t>(*offset), static_cast<size_t>(*limit), &total);
   if (!rows.ok()) return StatusResponse(rows.status());
-  boost::json::array out;
-  for (const CustomerRow& c : *rows) out.push_back(CustomerRowJson(c));
-  return JsonResponse(boost::json::object{{"customers", out}, {"total", total}});
+  return JsonResponse(
+      boost::json::object{{"customers", JsonArray(*rows, CustomerRowJson)}, {"total", total}});
 }
 
 HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
@@ -168,9 +167,7 @@ HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
   if (!a.ok()) return StatusResponse(a.status());
   boost::json::object records, totals;
   for (const auto& [table, rows] : a->records) {
-    boost::json::array list;
-    for (const Record& r : rows) list.push_back(RecordJson(r));
-    records[table] = std::move(list);
+    records[table] = JsonArray(rows, RecordJson);
   }
   for (const auto& [table, n] : a->totals) totals[table] = n;
   boost::json::array grades;
@@ -328,17 +325,14 @@ HttpResponse Duplicates(ServerStore& store, const HttpRequest& request) {
   const auto limit = IntParam(request.target, "limit", 1, DuplicateStore::kMaxList, 100);
   if (!limit) return BadIntParam("limit", 1, DuplicateStore::kMaxList);
   DuplicateStore duplicates(store);
-  auto list = duplicates.List(status == "all" ? "" : status, static_cast<size_t>(*limit));
-  if (!list.ok()) return StatusResponse(list.status());
-  boost::json::array out;
-  for (const DuplicateCase& c : *list) {
-    out.push_back(boost::json::object{{"a", SideJson(c.a)},
-                                      {"b", SideJson(c.b)},
-                                      {"reason", c.reason},
-                                      {"status", c.status},
-                                      {"detected", IsoTime(c.detected_ms)}});
-  }
-  return JsonResponse(boost::json::object{{"duplicates", out}});
+  return ListResponse(duplicates.List(status == "all" ? "" : status, static_cast<size_t>(*limit)),
+                      "duplicates", [](const DuplicateCase& c) {
+                        return boost::json::object{{"a", SideJson(c.a)},
+                                                   {"b", SideJson(c.b)},
+                                                   {"reason", c.reason},
+                                                   {"status", c.status},
+                                                   {"detected", IsoTime(c.detected_ms)}};
+                      });
 }
 
 HttpResponse Merge(ServerStore& store, const HttpRequest& request, const std::string& actor) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "fieldbook/status.h"
 #include "http/http_types.h"
@@ -23,6 +24,21 @@ HttpResponse JsonResponse(const boost::json::value& body, int status = 200);
 // 400, kNotFound 404, kConflict 409, kRejected 422, kResourceExhausted 413, kUnavailable 503,
 // anything else 500.
 HttpResponse StatusResponse(const Status& status);
+
+// [to_json(item), ...] for each item of `items`.
+template <typename Items, typename ToJson>
+boost::json::array JsonArray(const Items& items, ToJson&& to_json) {
+  boost::json::array out;
+  for (const auto& item : items) out.push_back(to_json(item));
+  return out;
+}
+
+// A store's list as the answer {"<key>": [to_json(item), ...]}, or its error (StatusResponse).
+template <typename T, typename ToJson>
+HttpResponse ListResponse(const Result<std::vector<T>>& list, const char* key, ToJson&& to_json) {
+  if (!list.ok()) return StatusResponse(list.status());
+  return JsonResponse(boost::json::object{{key, JsonArray(*list, to_json)}});
+}
 
 // The request's JSON body: the value SyncService parsed before taking the store's lock
 // (request.json), or, for a request that did not come through it, the body parsed into `storage`.

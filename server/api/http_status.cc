@@ -2,51 +2,42 @@
 
 namespace fieldbook::server {
 
-int HttpStatusFor(StatusCode code, HttpWire wire) {
-  switch (code) {
-    case StatusCode::kInvalidArgument:
-      return 400;
-    case StatusCode::kNotFound:
-      return 404;
-    case StatusCode::kConflict:
-      return 409;
-    case StatusCode::kRejected:
-      return wire == HttpWire::kSync ? 403 : 422;
-    case StatusCode::kResourceExhausted:
-      return 413;
-    case StatusCode::kUnavailable:
-      return 503;
-    case StatusCode::kCorrupt:
-      return wire == HttpWire::kSync ? 400 : 500;
-    case StatusCode::kOk:
-    case StatusCode::kIo:
-    case StatusCode::kInternal:
-      break;
+namespace {
+
+// The table of http_status.h: one row a code; codes not listed (kOk, kIo, kInternal) are 500
+// "internal" on both wires.
+struct HttpAnswer {
+  StatusCode code;
+  int json;                // HttpWire::kJson
+  int sync;                // HttpWire::kSync
+  std::string_view error;  // the JSON error's "error"
+};
+
+constexpr HttpAnswer kAnswers[] = {
+    {StatusCode::kInvalidArgument, 400, 400, "invalid"},
+    {StatusCode::kNotFound, 404, 404, "not_found"},
+    {StatusCode::kConflict, 409, 409, "conflict"},
+    {StatusCode::kRejected, 422, 403, "rejected"},
+    {StatusCode::kResourceExhausted, 413, 413, "too_large"},
+    {StatusCode::kUnavailable, 503, 503, "unavailable"},
+    {StatusCode::kCorrupt, 500, 400, "internal"},
+};
+constexpr HttpAnswer kInternal{StatusCode::kInternal, 500, 500, "internal"};
+
+const HttpAnswer& AnswerFor(StatusCode code) {
+  for (const HttpAnswer& a : kAnswers) {
+    if (a.code == code) return a;
   }
-  return 500;
+  return kInternal;
 }
 
-std::string_view HttpErrorCodeFor(StatusCode code) {
-  switch (code) {
-    case StatusCode::kInvalidArgument:
-      return "invalid";
-    case StatusCode::kNotFound:
-      return "not_found";
-    case StatusCode::kConflict:
-      return "conflict";
-    case StatusCode::kRejected:
-      return "rejected";
-    case StatusCode::kResourceExhausted:
-      return "too_large";
-    case StatusCode::kUnavailable:
-      return "unavailable";
-    case StatusCode::kOk:
-    case StatusCode::kCorrupt:
-    case StatusCode::kIo:
-    case StatusCode::kInternal:
-      break;
-  }
-  return "internal";
+}  // namespace
+
+int HttpStatusFor(StatusCode code, HttpWire wire) {
+  const HttpAnswer& a = AnswerFor(code);
+  return wire == HttpWire::kSync ? a.sync : a.json;
 }
+
+std::string_view HttpErrorCodeFor(StatusCode code) { return AnswerFor(code).error; }
 
 }  // namespace fieldbook::server

@@ -59,22 +59,32 @@ HttpResponse Movement(GradingStore& grading, const std::string& rep, const std::
                           {"cells", std::move(cells)}});
 }
 
+boost::json::object AtRiskJson(const AtRiskCustomer& a) {
+  return boost::json::object{
+      {"id", a.id},          {"name", a.name},           {"rep", a.owner_rep},
+      {"tier", a.tier},      {"lifecycle", a.lifecycle}, {"churn_risk", a.churn_risk},
+      {"reasons", a.reasons}};
+}
+
 HttpResponse AtRisk(GradingStore& grading, const std::string& rep, const std::string& target) {
   const std::optional<int64_t> limit = IntParam(target, "limit", 1, 1000, 200);
   if (!limit) return BadIntParam("limit", 1, 1000);
   auto list = grading.AtRisk(rep, static_cast<size_t>(*limit));
   if (!list.ok()) return StatusResponse(list.status());
-  boost::json::array out;
-  for (const AtRiskCustomer& a : *list) {
-    out.push_back(boost::json::object{{"id", a.id},
-                                      {"name", a.name},
-                                      {"rep", a.owner_rep},
-                                      {"tier", a.tier},
-                                      {"lifecycle", a.lifecycle},
-                                      {"churn_risk", a.churn_risk},
-                                      {"reasons", a.reasons}});
-  }
-  return JsonResponse(boost::json::object{{"rep", RepJson(rep)}, {"customers", std::move(out)}});
+  return JsonResponse(
+      boost::json::object{{"rep", RepJson(rep)}, {"customers", JsonArray(*list, AtRiskJson)}});
+}
+
+boost::json::object PortfolioJson(const PortfolioRow& p) {
+  return boost::json::object{{"rep", p.rep_id},
+                             {"name", p.rep_name},
+                             {"customers", p.customers},
+                             {"tiers", TiersJson(p.customers_by_tier)},
+                             {"follow_ups_due", p.follow_ups_due},
+                             {"follow_ups_overdue", p.follow_ups_overdue},
+                             {"visits_due", p.visits_due},
+                             {"visits_overdue", p.visits_overdue},
+                             {"revenue_cents", p.revenue_cents}};
 }
 
 HttpResponse Portfolio(GradingStore& grading, const std::string& rep, const std::string& target,
@@ -85,22 +95,10 @@ HttpResponse Portfolio(GradingStore& grading, const std::string& rep, const std:
   if (!today.ok()) return JsonError(400, "invalid_field", today.status().message());
   auto rows = grading.Portfolio(rep, *today, static_cast<int>(*window));
   if (!rows.ok()) return StatusResponse(rows.status());
-  boost::json::array out;
-  for (const PortfolioRow& p : *rows) {
-    out.push_back(boost::json::object{{"rep", p.rep_id},
-                                      {"name", p.rep_name},
-                                      {"customers", p.customers},
-                                      {"tiers", TiersJson(p.customers_by_tier)},
-                                      {"follow_ups_due", p.follow_ups_due},
-                                      {"follow_ups_overdue", p.follow_ups_overdue},
-                                      {"visits_due", p.visits_due},
-                                      {"visits_overdue", p.visits_overdue},
-                                      {"revenue_cents", p.revenue_cents}});
-  }
   return JsonResponse(boost::json::object{{"rep", RepJson(rep)},
                                           {"today", FormatDay(*today)},
                                           {"window_days", *window},
-                                          {"reps", std::move(out)}});
+                                          {"reps", JsonArray(*rows, PortfolioJson)}});
 }
 
 }  // namespace

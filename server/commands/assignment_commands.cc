@@ -20,11 +20,6 @@ namespace fieldbook::server {
 
 namespace {
 
-int Fail(const std::string& what, const Status& s) {
-  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
-  return 1;
-}
-
 // "unlimited" -> no limit; else a whole number 0..1000000.
 Result<std::optional<int>> ParseCapacity(const char* option, const std::string& text) {
   if (text == "unlimited") return std::optional<int>();
@@ -57,33 +52,34 @@ int RunRepProfile(const std::string& db, const std::string& rep, const ProfileAr
   if (args.skill) {
     update.skill = ParseSkill(*args.skill);
     if (!update.skill) {
-      return Fail("rep profile", Status::InvalidArgument("--skill must be junior, senior or "
-                                                         "key_account, not '" +
-                                                         *args.skill + "'"));
+      return CommandFailed("rep profile",
+                           Status::InvalidArgument("--skill must be junior, senior or "
+                                                   "key_account, not '" +
+                                                   *args.skill + "'"));
     }
   }
   if (args.capacity) {
     auto c = ParseCapacity("--capacity", *args.capacity);
-    if (!c.ok()) return Fail("rep profile", c.status());
+    if (!c.ok()) return CommandFailed("rep profile", c.status());
     update.capacity = *c;
   }
   if (args.capacity_a) {
     auto c = ParseCapacity("--capacity-a", *args.capacity_a);
-    if (!c.ok()) return Fail("rep profile", c.status());
+    if (!c.ok()) return CommandFailed("rep profile", c.status());
     update.capacity_a = *c;
   }
   update.closer = args.closer;
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep profile", opened.status());
+  if (!opened.ok()) return CommandFailed("rep profile", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
   const bool change =
       update.regions || update.skill || update.capacity || update.capacity_a || update.closer;
   if (change) {  // without options: only show the profile
     Status s = assignment.SetProfile(rep, update, CommandActor());
-    if (!s.ok()) return Fail("rep profile", s);
+    if (!s.ok()) return CommandFailed("rep profile", s);
   }
   auto p = assignment.ProfileOf(rep);
-  if (!p.ok()) return Fail("rep profile", p.status());
+  if (!p.ok()) return CommandFailed("rep profile", p.status());
   std::printf("rep %s: %s, regions %s, capacity %s, tier-A capacity %s%s\n", rep.c_str(),
               SkillName(p->skill), p->RegionsText().c_str(), Capacity(p->capacity).c_str(),
               Capacity(p->capacity_a).c_str(), p->closer ? ", closer" : "");
@@ -92,10 +88,10 @@ int RunRepProfile(const std::string& db, const std::string& rep, const ProfileAr
 
 int RunRepProfiles(const std::string& db, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep list", opened.status());
+  if (!opened.ok()) return CommandFailed("rep list", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
   auto loads = assignment.Loads();
-  if (!loads.ok()) return Fail("rep list", loads.status());
+  if (!loads.ok()) return CommandFailed("rep list", loads.status());
   boost::json::array out;
   for (const RepLoad& l : *loads) {
     const RepProfile& p = l.profile;
@@ -129,10 +125,10 @@ int RunRepProfiles(const std::string& db, bool json) {
 
 int RunAssignmentShow(const std::string& db) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("assignment show", opened.status());
+  if (!opened.ok()) return CommandFailed("assignment show", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
   auto rules = assignment.CurrentRules();
-  if (!rules.ok()) return Fail("assignment show", rules.status());
+  if (!rules.ok()) return CommandFailed("assignment show", rules.status());
   std::cout << AssignmentRulesToJson(*rules) << "\n";
   if (rules->version == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
   return 0;
@@ -140,17 +136,18 @@ int RunAssignmentShow(const std::string& db) {
 
 int RunAssignmentSet(const std::string& db, const std::string& file) {
   std::ifstream in(file);
-  if (!in) return Fail("assignment set", Status::NotFound("cannot read " + file));
+  if (!in) return CommandFailed("assignment set", Status::NotFound("cannot read " + file));
   std::stringstream text;
   text << in.rdbuf();
   if (text.str().size() > kMaxPoolBodyBytes) {
-    return Fail("assignment set", Status::InvalidArgument(file + " is larger than 64 KiB"));
+    return CommandFailed("assignment set",
+                         Status::InvalidArgument(file + " is larger than 64 KiB"));
   }
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("assignment set", opened.status());
+  if (!opened.ok()) return CommandFailed("assignment set", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
   auto version = assignment.SetRules(text.str(), CommandActor());
-  if (!version.ok()) return Fail("assignment set", version.status());
+  if (!version.ok()) return CommandFailed("assignment set", version.status());
   std::cout << "assignment rules version " << *version
             << " in force; `fieldbook-server assign --dry-run` shows what they would move\n";
   return 0;
@@ -158,10 +155,10 @@ int RunAssignmentSet(const std::string& db, const std::string& file) {
 
 int RunAssign(const std::string& db, const std::string& territory, bool dry_run, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("assign", opened.status());
+  if (!opened.ok()) return CommandFailed("assign", opened.status());
   AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
   auto plan = dry_run ? assignment.Plan(territory) : assignment.Apply(territory, CommandActor());
-  if (!plan.ok()) return Fail("assign", plan.status());
+  if (!plan.ok()) return CommandFailed("assign", plan.status());
   if (json) {
     std::cout << WriteJson(PlanJson(*plan, territory, !dry_run)) << "\n";
     return 0;
@@ -191,12 +188,12 @@ int RunAssign(const std::string& db, const std::string& territory, bool dry_run,
 
 int RunPoolReclaim(const std::string& db, bool dry_run, const std::string& today, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("pool reclaim", opened.status());
+  if (!opened.ok()) return CommandFailed("pool reclaim", opened.status());
   auto day = DayOrToday(today, (*opened)->wall);
-  if (!day.ok()) return Fail("pool reclaim", day.status());
+  if (!day.ok()) return CommandFailed("pool reclaim", day.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
   auto report = dry_run ? pool.PlanReclaim(*day) : pool.ReclaimDue(*day, CommandActor());
-  if (!report.ok()) return Fail("pool reclaim", report.status());
+  if (!report.ok()) return CommandFailed("pool reclaim", report.status());
   if (json) {
     std::cout << WriteJson(ReclaimJson(*report, !dry_run)) << "\n";
     return 0;
@@ -220,11 +217,11 @@ int RunPoolReclaim(const std::string& db, bool dry_run, const std::string& today
 
 int RunPoolList(const std::string& db, const std::string& region, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("pool list", opened.status());
+  if (!opened.ok()) return CommandFailed("pool list", opened.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
   auto list =
       pool.List(region.empty() ? std::vector<std::string>{} : SplitRegions(region), SIZE_MAX);
-  if (!list.ok()) return Fail("pool list", list.status());
+  if (!list.ok()) return CommandFailed("pool list", list.status());
   boost::json::array out;
   for (const PoolEntry& e : *list) {
     if (json) {
@@ -247,10 +244,10 @@ int RunPoolList(const std::string& db, const std::string& region, bool json) {
 
 int RunPoolAssign(const std::string& db, const std::string& customer, const std::string& rep) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("pool assign", opened.status());
+  if (!opened.ok()) return CommandFailed("pool assign", opened.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
   auto note = pool.Assign(customer, rep, CommandActor());
-  if (!note.ok()) return Fail("pool assign", note.status());
+  if (!note.ok()) return CommandFailed("pool assign", note.status());
   std::cout << "customer " << customer << " assigned from the pool to " << rep
             << "; their devices get it at the next sync\n";
   if (!note->empty()) std::cout << *note << "\n";
@@ -259,10 +256,10 @@ int RunPoolAssign(const std::string& db, const std::string& customer, const std:
 
 int RunPoolRelease(const std::string& db, const std::string& customer, const std::string& reason) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("pool release", opened.status());
+  if (!opened.ok()) return CommandFailed("pool release", opened.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
   auto entry = pool.Release(customer, "", reason, CommandActor());
-  if (!entry.ok()) return Fail("pool release", entry.status());
+  if (!entry.ok()) return CommandFailed("pool release", entry.status());
   std::cout << "customer " << customer << " released to the pool"
             << (entry->from_rep.empty() ? "" : " from " + entry->from_rep) << "\n";
   return 0;
@@ -270,10 +267,10 @@ int RunPoolRelease(const std::string& db, const std::string& customer, const std
 
 int RunPoolAudit(const std::string& db, const std::string& customer, size_t limit, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("pool audit", opened.status());
+  if (!opened.ok()) return CommandFailed("pool audit", opened.status());
   PoolStore pool(*(*opened)->store, (*opened)->wall);
   auto audit = pool.Audit(customer, limit);
-  if (!audit.ok()) return Fail("pool audit", audit.status());
+  if (!audit.ok()) return CommandFailed("pool audit", audit.status());
   boost::json::array out;
   for (const PoolAuditEntry& a : *audit) {
     if (json) {

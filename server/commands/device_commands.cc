@@ -13,21 +13,12 @@
 
 namespace fieldbook::server {
 
-namespace {
-
-int Fail(const std::string& what, const Status& s) {
-  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
-  return 1;
-}
-
-}  // namespace
-
 int RunRepToken(const std::string& db, const std::string& rep, const std::string& device,
                 bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep token", opened.status());
+  if (!opened.ok()) return CommandFailed("rep token", opened.status());
   auto issued = (*opened)->store->IssueDeviceToken(rep, device, CommandActor());
-  if (!issued.ok()) return Fail("rep token", issued.status());
+  if (!issued.ok()) return CommandFailed("rep token", issued.status());
   if (json) {
     boost::json::object o = DeviceJson(issued->first);
     o["token"] = issued->second;
@@ -42,9 +33,9 @@ int RunRepToken(const std::string& db, const std::string& rep, const std::string
 
 int RunRepDevices(const std::string& db, const std::string& rep, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep devices", opened.status());
+  if (!opened.ok()) return CommandFailed("rep devices", opened.status());
   auto devices = (*opened)->store->ListDevices(rep);
-  if (!devices.ok()) return Fail("rep devices", devices.status());
+  if (!devices.ok()) return CommandFailed("rep devices", devices.status());
   if (json) {
     boost::json::array out;
     for (const DeviceInfo& d : *devices) out.push_back(DeviceJson(d));
@@ -71,9 +62,9 @@ int RunRepDevices(const std::string& db, const std::string& rep, bool json) {
 int RunRepRevokeDevice(const std::string& db, const std::string& rep, const std::string& device,
                        int64_t id) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep revoke-device", opened.status());
+  if (!opened.ok()) return CommandFailed("rep revoke-device", opened.status());
   auto revoked = (*opened)->store->RevokeDevice(rep, device, id, CommandActor());
-  if (!revoked.ok()) return Fail("rep revoke-device", revoked.status());
+  if (!revoked.ok()) return CommandFailed("rep revoke-device", revoked.status());
   std::cout << rep << "'s device '" << revoked->device << "' (#" << revoked->id
             << ") revoked; the rep's other devices keep working\n";
   return 0;
@@ -81,9 +72,9 @@ int RunRepRevokeDevice(const std::string& db, const std::string& rep, const std:
 
 int RunRepDisable(const std::string& db, const std::string& rep) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep disable", opened.status());
+  if (!opened.ok()) return CommandFailed("rep disable", opened.status());
   Status s = (*opened)->store->DisableRep(rep, CommandActor());
-  if (!s.ok()) return Fail("rep disable", s);
+  if (!s.ok()) return CommandFailed("rep disable", s);
   std::cout << "rep " << rep
             << " disabled; none of their devices can sync until `rep enable` (revoke a lost "
                "device with `rep revoke-device`)\n";
@@ -92,11 +83,11 @@ int RunRepDisable(const std::string& db, const std::string& rep) {
 
 int RunRepEnable(const std::string& db, const std::string& rep) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep enable", opened.status());
+  if (!opened.ok()) return CommandFailed("rep enable", opened.status());
   Status s = (*opened)->store->EnableRep(rep, CommandActor());
-  if (!s.ok()) return Fail("rep enable", s);
+  if (!s.ok()) return CommandFailed("rep enable", s);
   auto devices = (*opened)->store->ListDevices(rep);
-  if (!devices.ok()) return Fail("rep enable", devices.status());
+  if (!devices.ok()) return CommandFailed("rep enable", devices.status());
   std::string working;
   for (const DeviceInfo& d : *devices) {
     if (!d.revoked) working += (working.empty() ? "" : ", ") + d.device;

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "commands/command_actor.h"
+#include "commands/server_commands.h"
 #include "fieldbook/json.h"
 #include "http/log.h"
 #include "nightly/nightly_launcher.h"
@@ -30,11 +31,6 @@ namespace fieldbook::server {
 namespace fs = std::filesystem;
 
 namespace {
-
-int Fail(const std::string& what, const Status& s) {
-  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
-  return 1;
-}
 
 Status CheckSettings(const NightlySettings& settings) {
   if (settings.retention_days < 0) return Status::InvalidArgument("--retention-days must be >= 0");
@@ -113,10 +109,10 @@ class StopOnSignal {
 
 int RunNightly(const std::string& db, const NightlySettings& settings, bool json) {
   Status valid = CheckSettings(settings);
-  if (!valid.ok()) return Fail("nightly", valid);
+  if (!valid.ok()) return CommandFailed("nightly", valid);
   SystemWallClock wall;
   auto store = OpenExisting(db, wall);
-  if (!store.ok()) return Fail("nightly", store.status());
+  if (!store.ok()) return CommandFailed("nightly", store.status());
   std::atomic<bool> stop{false};
   StopOnSignal on_signal(stop);
   RunnerOptions options;
@@ -128,7 +124,7 @@ int RunNightly(const std::string& db, const NightlySettings& settings, bool json
   options.after_step = TestPauseHook(&stop);
   NightlyRunner runner(**store, wall, DefaultNightlySteps(ConfigFor(db, settings)), options);
   auto run = runner.Run();
-  if (!run.ok()) return Fail("nightly", run.status());
+  if (!run.ok()) return CommandFailed("nightly", run.status());
   if (json) {
     std::cout << WriteJson(NightlyRunJson(*run)) << "\n";
   } else {
@@ -140,10 +136,10 @@ int RunNightly(const std::string& db, const NightlySettings& settings, bool json
 int RunNightlyReport(const std::string& db, int last, bool json) {
   SystemWallClock wall;
   auto store = OpenExisting(db, wall);
-  if (!store.ok()) return Fail("nightly report", store.status());
+  if (!store.ok()) return CommandFailed("nightly report", store.status());
   NightlyStore nightly(**store);
   auto runs = nightly.Runs(static_cast<size_t>(std::max(last, 1)));
-  if (!runs.ok()) return Fail("nightly report", runs.status());
+  if (!runs.ok()) return CommandFailed("nightly report", runs.status());
   if (json) {
     boost::json::array out;
     for (const NightlyRunRecord& r : *runs) out.push_back(NightlyRunJson(r));
@@ -159,15 +155,15 @@ int RunNightlyReport(const std::string& db, int last, bool json) {
 
 int RunBackup(const std::string& db, const NightlySettings& settings, bool json) {
   Status valid = CheckSettings(settings);
-  if (!valid.ok()) return Fail("backup", valid);
+  if (!valid.ok()) return CommandFailed("backup", valid);
   SystemWallClock wall;
   {
     auto store = OpenExisting(db, wall);  // also upgrades an older schema before copying
-    if (!store.ok()) return Fail("backup", store.status());
+    if (!store.ok()) return CommandFailed("backup", store.status());
   }
   const NightlyConfig config = ConfigFor(db, settings);
   auto info = WriteBackup(db, config.backup, wall.NowMs());
-  if (!info.ok()) return Fail("backup", info.status());
+  if (!info.ok()) return CommandFailed("backup", info.status());
   if (json) {
     boost::json::array removed;
     for (const std::string& f : info->removed) removed.push_back(boost::json::string(f));
@@ -185,13 +181,13 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
 }
 
 int RunRestore(const std::string& backup_file, const std::string& db, bool force) {
-  if (db.empty()) return Fail("restore", Status::InvalidArgument("--db is required"));
+  if (db.empty()) return CommandFailed("restore", Status::InvalidArgument("--db is required"));
   SystemWallClock wall;
   RestoreOptions options;
   options.force = force;
   options.actor = CommandActor();
   auto info = RestoreBackup(backup_file, db, options, wall);
-  if (!info.ok()) return Fail("restore", info.status());
+  if (!info.ok()) return CommandFailed("restore", info.status());
   std::cout << "restored " << backup_file << " into " << db << " (schema version "
             << info->schema_version << ")\n";
   if (!info->safety_copy.empty()) {

@@ -13,11 +13,6 @@ namespace fieldbook::server {
 
 namespace {
 
-int Fail(const std::string& what, const Status& s) {
-  std::cerr << "fieldbook-server: product " << what << ": " << s.message() << "\n";
-  return 1;
-}
-
 std::string Yuan(const std::optional<int64_t>& cents) {
   if (!cents) return "-";
   char buf[32];
@@ -58,13 +53,13 @@ void Print(const Product& p) {
 
 int Write(const std::string& db, const ProductArgs& args, const char* what, bool create) {
   auto fields = FieldsOf(args);
-  if (!fields.ok()) return Fail(what, fields.status());
+  if (!fields.ok()) return CommandFailed(std::string("product ") + what, fields.status());
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail(what, opened.status());
+  if (!opened.ok()) return CommandFailed(std::string("product ") + what, opened.status());
   ProductStore products(*(*opened)->store, (*opened)->wall);
   auto written = create ? products.Add(*fields, CommandActor())
                         : products.Update(args.ref, *fields, CommandActor());
-  if (!written.ok()) return Fail(what, written.status());
+  if (!written.ok()) return CommandFailed(std::string("product ") + what, written.status());
   if (args.json) {
     std::cout << WriteJson(boost::json::object{{"product", ProductJson(written->product)},
                                                {"changed", written->changed}})
@@ -96,14 +91,14 @@ int RunProductDeactivate(const std::string& db, const ProductArgs& args) {
 
 int RunProductList(const std::string& db, const ProductArgs& args) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("list", opened.status());
+  if (!opened.ok()) return CommandFailed("product list", opened.status());
   ProductStore products(*(*opened)->store, (*opened)->wall);
   ProductQuery q;
   q.text = args.search;
   q.include_inactive = args.all;
   q.limit = args.limit;
   auto list = products.List(q);
-  if (!list.ok()) return Fail("list", list.status());
+  if (!list.ok()) return CommandFailed("product list", list.status());
   if (args.json) {
     boost::json::array out;
     for (const Product& p : *list) out.push_back(ProductJson(p));

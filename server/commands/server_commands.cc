@@ -9,6 +9,8 @@
 #include <set>
 #include <sstream>
 
+#include "api/admin_api.h"
+#include "api/http_json.h"
 #include "api/sync_service.h"
 #include "commands/command_actor.h"
 #include "fieldbook/json.h"
@@ -20,14 +22,10 @@
 
 namespace fieldbook::server {
 
-namespace {
-
-int Fail(const std::string& what, const Status& s) {
+int CommandFailed(const std::string& what, const Status& s) {
   std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
   return 1;
 }
-
-}  // namespace
 
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
@@ -44,7 +42,7 @@ Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
 
 int RunInit(const std::string& db) {
   auto opened = OpenStore(db, /*create=*/true);
-  if (!opened.ok()) return Fail("init", opened.status());
+  if (!opened.ok()) return CommandFailed("init", opened.status());
   std::cout << "initialised " << db << "\n";
   return 0;
 }
@@ -53,12 +51,12 @@ int RunServe(const ServeOptions& options) {
   // Never serve a file that is not a healthy server database: answering "healthy" from an empty
   // one, or 500s from a damaged one, hides the damage from the operator.
   auto checked = CheckServerFile(options.db, options.start_check_ms);
-  if (!checked.ok()) return Fail("serve", checked.status());
+  if (!checked.ok()) return CommandFailed("serve", checked.status());
   if (!checked->note.empty()) LogEvent("warn", "start_check", {{"note", checked->note}});
   auto opened = OpenStore(options.db);
-  if (!opened.ok()) return Fail("serve", opened.status());
+  if (!opened.ok()) return CommandFailed("serve", opened.status());
   auto serve_lock = ServeLock::AcquireShared(options.db);  // `restore` refuses while held
-  if (!serve_lock.ok()) return Fail("serve", serve_lock.status());
+  if (!serve_lock.ok()) return CommandFailed("serve", serve_lock.status());
   Metrics metrics;
   SyncServiceOptions sync_options;
   sync_options.default_page_rows = options.page_rows;
@@ -69,7 +67,7 @@ int RunServe(const ServeOptions& options) {
       options.console_dir.empty() ? ConsoleAssets::DefaultDir() : options.console_dir;
   if (!console_dir.empty()) {
     auto assets = ConsoleAssets::Load(console_dir);
-    if (!assets.ok()) return Fail("serve", assets.status());
+    if (!assets.ok()) return CommandFailed("serve", assets.status());
     sync_options.console_assets = *assets;
   } else {
     LogEvent("warn", "console_not_installed",
@@ -86,7 +84,7 @@ int RunServe(const ServeOptions& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto server = HttpServer::Start(options.http, service, metrics);
-  if (!server.ok()) return Fail("serve", server.status());
+  if (!server.ok()) return CommandFailed("serve", server.status());
   const uint16_t port = (*server)->port();
   if (!options.port_file.empty()) {
     const std::string tmp = options.port_file + ".tmp";
@@ -94,7 +92,7 @@ int RunServe(const ServeOptions& options) {
     std::rename(tmp.c_str(), options.port_file.c_str());  // appears complete or not at all
   }
   auto nightly = ServeNightly::Start(options.db, options.nightly);  // after the signal mask
-  if (!nightly.ok()) return Fail("serve", nightly.status());
+  if (!nightly.ok()) return CommandFailed("serve", nightly.status());
   LogEvent("info", "serving",
            {{"db", options.db}, {"page_rows", std::to_string(options.page_rows)}});
   std::cout << "listening on " << options.http.address << ":" << port << std::endl;
@@ -111,9 +109,9 @@ int RunServe(const ServeOptions& options) {
 
 int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("rep add", opened.status());
+  if (!opened.ok()) return CommandFailed("rep add", opened.status());
   auto added = (*opened)->store->AddRep(rep, CommandActor());
-  if (!added.ok()) return Fail("rep add", added.status());
+  if (!added.ok()) return CommandFailed("rep add", added.status());
   if (json) {
     std::cout << WriteJson(boost::json::object{
                      {"id", added->first}, {"role", rep.role}, {"token", added->second}})
@@ -128,18 +126,18 @@ int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
 int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
                     const std::string& city) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("territory add", opened.status());
+  if (!opened.ok()) return CommandFailed("territory add", opened.status());
   auto id = (*opened)->store->AddTerritory(name, region, city);
-  if (!id.ok()) return Fail("territory add", id.status());
+  if (!id.ok()) return CommandFailed("territory add", id.status());
   std::cout << *id << "\n";
   return 0;
 }
 
 int RunTerritoryList(const std::string& db, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("territory list", opened.status());
+  if (!opened.ok()) return CommandFailed("territory list", opened.status());
   auto list = (*opened)->store->ListTerritories();
-  if (!list.ok()) return Fail("territory list", list.status());
+  if (!list.ok()) return CommandFailed("territory list", list.status());
   boost::json::array out;
   for (const TerritoryInfo& t : *list) {
     if (json) {
@@ -162,9 +160,9 @@ int RunTerritoryList(const std::string& db, bool json) {
 int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep,
                        const std::string& reason) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("territory assign", opened.status());
+  if (!opened.ok()) return CommandFailed("territory assign", opened.status());
   Status s = (*opened)->store->AssignTerritory(territory, rep, CommandActor(), reason);
-  if (!s.ok()) return Fail("territory assign", s);
+  if (!s.ok()) return CommandFailed("territory assign", s);
   std::cout << "territory " << territory << " assigned to " << rep
             << "; devices pick the change up at their next sync\n";
   return 0;
@@ -173,71 +171,59 @@ int RunTerritoryAssign(const std::string& db, const std::string& territory, cons
 int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to,
                         const std::string& reason) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("customer reassign", opened.status());
+  if (!opened.ok()) return CommandFailed("customer reassign", opened.status());
   Status s = (*opened)->store->ReassignCustomer(customer, to, CommandActor(), reason);
-  if (!s.ok()) return Fail("customer reassign", s);
+  if (!s.ok()) return CommandFailed("customer reassign", s);
   std::cout << "customer " << customer << " reassigned to " << to << "\n";
   return 0;
 }
 
 int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("conflicts list", opened.status());
+  if (!opened.ok()) return CommandFailed("conflicts list", opened.status());
   auto list = (*opened)->store->ListConflicts(owner, !all);
-  if (!list.ok()) return Fail("conflicts list", list.status());
-  boost::json::array out;
-  for (const Conflict& c : *list) {
-    boost::system::error_code ec;
-    if (json) {
-      out.push_back(boost::json::object{{"id", c.id},
-                                        {"customer", c.customer_id},
-                                        {"table", c.table},
-                                        {"row", c.row_id},
-                                        {"column", c.column},
-                                        {"kind", c.kind},
-                                        {"value", ReadJson(c.value_json, ec)},
-                                        {"from_rep", c.from_rep},
-                                        {"owner_rep", c.owner_rep},
-                                        {"status", c.status}});
-    } else {
-      std::printf("#%lld %s %s.%s of %s = %s (by %s at %s; owner now %s)\n",
-                  static_cast<long long>(c.id), c.status.c_str(), c.table.c_str(), c.column.c_str(),
-                  c.customer_id.c_str(), c.value_json.c_str(), c.from_rep.c_str(),
-                  c.hlc.ToString().c_str(), c.owner_rep.c_str());
-    }
+  if (!list.ok()) return CommandFailed("conflicts list", list.status());
+  if (json) {
+    std::cout << WriteJson(JsonArray(*list, ConflictJson)) << "\n";
+    return 0;
   }
-  if (json) std::cout << WriteJson(out) << "\n";
+  for (const Conflict& c : *list) {
+    std::printf("#%lld %s %s.%s of %s = %s (by %s at %s; owner now %s)\n",
+                static_cast<long long>(c.id), c.status.c_str(), c.table.c_str(), c.column.c_str(),
+                c.customer_id.c_str(), c.value_json.c_str(), c.from_rep.c_str(),
+                c.hlc.ToString().c_str(), c.owner_rep.c_str());
+  }
   return 0;
 }
 
 int RunConflictResolve(const std::string& db, int64_t id, const std::string& action,
                        const std::string& reason) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("conflicts resolve", opened.status());
+  if (!opened.ok()) return CommandFailed("conflicts resolve", opened.status());
   Status s = (*opened)->store->ResolveConflict(id, action, CommandActor(), reason);
-  if (!s.ok()) return Fail("conflicts resolve", s);
+  if (!s.ok()) return CommandFailed("conflicts resolve", s);
   std::cout << "conflict " << id << (action == "apply" ? " applied" : " dismissed") << "\n";
   return 0;
 }
 
 int RunExport(const std::string& db, const std::string& rep, const std::string& out_path) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("export", opened.status());
+  if (!opened.ok()) return CommandFailed("export", opened.status());
   if (out_path.empty() || out_path == "-") {
     Status s = (*opened)->store->ExportForRep(rep, std::cout);
-    return s.ok() ? 0 : Fail("export", s);
+    return s.ok() ? 0 : CommandFailed("export", s);
   }
   std::ofstream out(out_path);
-  if (!out) return Fail("export", Status::Io("cannot write " + out_path));
+  if (!out) return CommandFailed("export", Status::Io("cannot write " + out_path));
   Status s = (*opened)->store->ExportForRep(rep, out);
-  return s.ok() ? 0 : Fail("export", s);
+  return s.ok() ? 0 : CommandFailed("export", s);
 }
 
 int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json) {
   auto opened = OpenStore(db, /*create=*/true);
-  if (!opened.ok()) return Fail("seed-demo", opened.status());
+  if (!opened.ok()) return CommandFailed("seed-demo", opened.status());
   auto report = SeedDemo(*(*opened)->store, (*opened)->wall, options);
-  if (!report.ok()) return Fail("seed-demo", report.status());
+  if (!report.ok()) return CommandFailed("seed-demo", report.status());
   if (json) {
     boost::json::array reps;
     for (const DemoRep& r : report->reps) {
@@ -270,9 +256,9 @@ int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json
 
 int RunHistoryTrim(const std::string& db, uint64_t before_seq) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("history trim", opened.status());
+  if (!opened.ok()) return CommandFailed("history trim", opened.status());
   auto floor = (*opened)->store->TrimHistory(before_seq, /*applied_before_ms=*/0);
-  if (!floor.ok()) return Fail("history trim", floor.status());
+  if (!floor.ok()) return CommandFailed("history trim", floor.status());
   std::cout << "history before sequence " << *floor
             << " forgotten; devices with an older cursor will rebuild from a snapshot\n";
   return 0;
@@ -295,10 +281,10 @@ std::string Yuan(int64_t cents) {
 
 int RunGradingShow(const std::string& db) {
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("grading show", opened.status());
+  if (!opened.ok()) return CommandFailed("grading show", opened.status());
   GradingStore grading(*(*opened)->store);
   auto rules = grading.CurrentRules();
-  if (!rules.ok()) return Fail("grading show", rules.status());
+  if (!rules.ok()) return CommandFailed("grading show", rules.status());
   std::cout << GradingStore::RulesJson(*rules) << "\n";
   if (rules->second == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
   return 0;
@@ -306,14 +292,14 @@ int RunGradingShow(const std::string& db) {
 
 int RunGradingSet(const std::string& db, const std::string& file) {
   std::ifstream in(file);
-  if (!in) return Fail("grading set", Status::NotFound("cannot read " + file));
+  if (!in) return CommandFailed("grading set", Status::NotFound("cannot read " + file));
   std::stringstream text;
   text << in.rdbuf();
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("grading set", opened.status());
+  if (!opened.ok()) return CommandFailed("grading set", opened.status());
   GradingStore grading(*(*opened)->store);
   auto version = grading.SetRules(text.str(), CommandActor());
-  if (!version.ok()) return Fail("grading set", version.status());
+  if (!version.ok()) return CommandFailed("grading set", version.status());
   std::cout
       << "grading rules version " << *version
       << " in force; run `fieldbook-server grade` (or wait for the nightly job) to apply them\n";
@@ -322,12 +308,12 @@ int RunGradingSet(const std::string& db, const std::string& file) {
 
 int RunGrade(const std::string& db, const std::string& today) {
   auto day = TodayOr(today);
-  if (!day.ok()) return Fail("grade", day.status());
+  if (!day.ok()) return CommandFailed("grade", day.status());
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("grade", opened.status());
+  if (!opened.ok()) return CommandFailed("grade", opened.status());
   GradingStore grading(*(*opened)->store);
   auto run = grading.GradeAll(*day);
-  if (!run.ok()) return Fail("grade", run.status());
+  if (!run.ok()) return CommandFailed("grade", run.status());
   std::printf(
       "graded %d customers as of %s with rules version %d in %.2f s; %d grades moved "
       "(run %lld)\n",
@@ -339,24 +325,24 @@ int RunGrade(const std::string& db, const std::string& today) {
 int RunReport(const std::string& db, const std::string& kind, const std::string& rep, bool csv,
               const std::string& today) {
   auto day = TodayOr(today);
-  if (!day.ok()) return Fail("report", day.status());
+  if (!day.ok()) return CommandFailed("report", day.status());
   auto opened = OpenStore(db);
-  if (!opened.ok()) return Fail("report", opened.status());
+  if (!opened.ok()) return CommandFailed("report", opened.status());
   if (!rep.empty() && !(*opened)->store->RepExists(rep)) {
-    return Fail("report", Status::NotFound("no rep " + rep));
+    return CommandFailed("report", Status::NotFound("no rep " + rep));
   }
   GradingStore grading(*(*opened)->store);
   const char* sep = csv ? "," : "  ";
   if (kind == "tiers") {
     auto tiers = grading.Tiers(rep);
-    if (!tiers.ok()) return Fail("report", tiers.status());
+    if (!tiers.ok()) return CommandFailed("report", tiers.status());
     if (csv) std::cout << "tier,customers\n";
     for (const TierCount& t : *tiers) std::cout << t.tier << sep << t.customers << "\n";
     return 0;
   }
   if (kind == "movement") {
     auto m = grading.Movement(rep, 0, 0);
-    if (!m.ok()) return Fail("report", m.status());
+    if (!m.ok()) return CommandFailed("report", m.status());
     if (!csv) {
       std::cout << "tier migration from run " << m->from_run << " to run " << m->to_run
                 << " (rows: before, columns: after)\n";
@@ -381,7 +367,7 @@ int RunReport(const std::string& db, const std::string& kind, const std::string&
   }
   if (kind == "at-risk") {
     auto list = grading.AtRisk(rep, 200);
-    if (!list.ok()) return Fail("report", list.status());
+    if (!list.ok()) return CommandFailed("report", list.status());
     if (csv) std::cout << "customer,name,rep,tier,lifecycle,churn_risk,reasons\n";
     for (const AtRiskCustomer& a : *list) {
       if (csv) {
@@ -396,7 +382,7 @@ int RunReport(const std::string& db, const std::string& kind, const std::string&
   }
   if (kind == "portfolio") {
     auto rows = grading.Portfolio(rep, *day, 365);
-    if (!rows.ok()) return Fail("report", rows.status());
+    if (!rows.ok()) return CommandFailed("report", rows.status());
     if (csv)
       std::cout << "rep,customers,tiers,follow_ups_due,follow_ups_overdue,revenue_yuan_365d\n";
     for (const PortfolioRow& p : *rows) {
@@ -416,7 +402,7 @@ int RunReport(const std::string& db, const std::string& kind, const std::string&
     }
     return 0;
   }
-  return Fail("report", Status::InvalidArgument("unknown report " + kind));
+  return CommandFailed("report", Status::InvalidArgument("unknown report " + kind));
 }
 
 }  // namespace fieldbook::server

@@ -37,6 +37,9 @@ struct Opened {
 // Opens an existing, healthy server database (db_check.h: a missing, empty, foreign or damaged
 // file is refused). With `create` (`init`, `seed-demo`) a missing or empty file is created 0600.
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false);
+// Every command's failure: "fieldbook-server: <what>: <message>" on stderr; returns the exit
+// code 1.
+int CommandFailed(const std::string& what, const Status& s);
 
 int RunInit(const std::string& db);
 int RunServe(const ServeOptions& options);

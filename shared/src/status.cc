@@ -1,31 +1,16 @@
 #include "fieldbook/status.h"
 
+#include <iterator>
+
 namespace fieldbook {
 
 std::string_view StatusCodeName(StatusCode code) {
-  switch (code) {
-    case StatusCode::kOk:
-      return "ok";
-    case StatusCode::kInvalidArgument:
-      return "invalid_argument";
-    case StatusCode::kNotFound:
-      return "not_found";
-    case StatusCode::kConflict:
-      return "conflict";
-    case StatusCode::kRejected:
-      return "rejected";
-    case StatusCode::kCorrupt:
-      return "corrupt";
-    case StatusCode::kResourceExhausted:
-      return "resource_exhausted";
-    case StatusCode::kUnavailable:
-      return "unavailable";
-    case StatusCode::kIo:
-      return "io";
-    case StatusCode::kInternal:
-      return "internal";
-  }
-  return "unknown";
+  // In the order of the enum.
+  static constexpr std::string_view kNames[] = {
+      "ok",      "invalid_argument",   "not_found",   "conflict", "rejected",
+      "corrupt", "resource_exhausted", "unavailable", "io",       "internal"};
+  const auto i = static_cast<size_t>(code);
+  return i < std::size(kNames) ? kNames[i] : "unknown";
 }
 
 std::string Status::ToString() const {

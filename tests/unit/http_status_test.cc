@@ -47,5 +47,23 @@ TEST(HttpStatusTest, TheSyncWireKeepsRefusedAs403AndDamagedBytesAs400) {
   }
 }
 
+TEST(HttpStatusTest, EveryStatusCodeHasItsNameInLogsAndTheCli) {
+  const std::pair<StatusCode, const char*> names[] = {
+      {StatusCode::kOk, "ok"},
+      {StatusCode::kInvalidArgument, "invalid_argument"},
+      {StatusCode::kNotFound, "not_found"},
+      {StatusCode::kConflict, "conflict"},
+      {StatusCode::kRejected, "rejected"},
+      {StatusCode::kCorrupt, "corrupt"},
+      {StatusCode::kResourceExhausted, "resource_exhausted"},
+      {StatusCode::kUnavailable, "unavailable"},
+      {StatusCode::kIo, "io"},
+      {StatusCode::kInternal, "internal"}};
+  for (const auto& [code, name] : names) EXPECT_EQ(StatusCodeName(code), name);
+  EXPECT_EQ(StatusCodeName(static_cast<StatusCode>(99)), "unknown");
+  EXPECT_EQ(Status::NotFound("no such rep").ToString(), "not_found: no such rep");
+  EXPECT_EQ(Status::Ok().ToString(), "ok");
+}
+
 }  // namespace
 }  // namespace fieldbook::server
