@@ -18,6 +18,9 @@
 //      accepted (TLS handshake included); later requests get header_timeout from their first
 //      byte. A body must arrive within read_timeout of its header. A keep-alive connection idle
 //      for idle_timeout is closed. Timed-out connections are closed without an answer.
+//    - a route admitted with HttpAdmission::body_to_file gets its body streamed to a temporary
+//      file (HttpRequest::body_path), limited by the route's body_limit alone, outside the
+//      in-flight budget, each read within read_timeout (http_types.h).
 //    - at most max_connections connections are admitted, and at most
 //      max_connections_per_address from one client address. Beyond that a small overflow pool
 //      (64 connections, 8 per address) still reads one request header: a GET or HEAD of

@@ -1,6 +1,8 @@
 #include "http/http_session.h"
 
+#include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <initializer_list>
 #include <limits>
 #include <list>
@@ -140,6 +143,8 @@ class Session final : public SessionBase {
         buffer_(std::max(state.options.header_limit, kMinBuffer)),
         first_header_deadline_(std::chrono::steady_clock::now() + state.options.header_timeout) {}
 
+  ~Session() override { RemoveBodyFile(); }
+
   void Run() override { net::dispatch(stream_.get_executor(), Bind(&Session::OnRun)); }
 
   void NotifyShutdown() override {
@@ -222,9 +227,13 @@ class Session final : public SessionBase {
   // shuts down.
   void DoRead() {
     parser_.emplace();
+    RemoveBodyFile();
+    body_to_file_ = false;
     route_.clear();
-    body_limit_ = state_.options.body_limit;  // lowered per route once admitted
-    parser_->body_limit(body_limit_);
+    body_limit_ = state_.options.body_limit;  // set per route once admitted
+    // The header alone is read first; OnHeader applies the route's limit (a body_to_file route's
+    // may exceed body_limit) before any body byte is read.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     parser_->header_limit(static_cast<uint32_t>(state_.options.header_limit));
     if (buffer_.size() > 0) return ReadRequest();  // a pipelined request is already here
     if (state_.shutting_down.load()) return CloseNow();
@@ -299,13 +308,16 @@ class Session final : public SessionBase {
       keep_alive_ = keep_alive_ && !request_.has_body;
       return Finish(std::move(*admission.response));
     }
-    const size_t limit = std::min(admission.body_limit, state_.options.body_limit);
+    // A body streamed to a file is limited by its route alone: it does not use memory.
+    body_to_file_ = admission.body_to_file && request_.has_body;
+    const size_t limit = body_to_file_ ? admission.body_limit
+                                       : std::min(admission.body_limit, state_.options.body_limit);
     if (request_.content_length && *request_.content_length > limit) {
       return Refuse(BodyTooLarge(limit));
     }
     body_limit_ = limit;
     parser_->body_limit(limit);
-    if (request_.has_body) {
+    if (request_.has_body && !body_to_file_) {
       const size_t reserve = request_.content_length ? *request_.content_length : limit;
       body_reservation_ = state_.limits.ReserveBody(reserve);
       if (!body_reservation_.ok()) {
@@ -338,6 +350,7 @@ class Session final : public SessionBase {
 
   // The body must arrive within read_timeout of the header's end.
   void ReadBody() {
+    if (body_to_file_) return StartFileBody();
     Tcp().expires_after(state_.options.read_timeout);
     http::async_read(stream_, buffer_, *parser_, Bind(&Session::OnRead));
   }
@@ -349,6 +362,64 @@ class Session final : public SessionBase {
     request_ = {};  // the body is no longer held
     ReleaseBody();
     Finish(std::move(response));
+  }
+
+  // A body_to_file route (http_types.h): the header's parser becomes a file_body parser writing
+  // to a new 0600 temporary file; each read must come within read_timeout, the whole body by a
+  // deadline that allows kMinFileBodyRate.
+  void StartFileBody() {
+    std::string path = (std::filesystem::temp_directory_path() / "fieldbook-body-XXXXXX").string();
+    const int fd = ::mkstemp(path.data());
+    if (fd < 0) {
+      HttpLog("error", "body_file_failed", {{"remote", remote_}, {"path", path}});
+      keep_alive_ = false;
+      return Finish(JsonError(500, "internal", "cannot store the request body"));
+    }
+    body_file_ = path;
+    file_parser_.emplace(std::move(*parser_));
+    file_parser_->body_limit(body_limit_);
+    beast::file file;
+    file.native_handle(fd);
+    beast::error_code ec;
+    file_parser_->get().body().reset(std::move(file), ec);
+    if (ec) {
+      RemoveBodyFile();
+      keep_alive_ = false;
+      return Finish(JsonError(500, "internal", "cannot store the request body"));
+    }
+    const uint64_t expected =
+        std::min<uint64_t>(request_.content_length.value_or(body_limit_), uint64_t{1} << 40);
+    body_deadline_ = std::chrono::steady_clock::now() + state_.options.read_timeout +
+                     std::chrono::seconds(expected / kMinFileBodyRate);
+    ReadFileBody();
+  }
+
+  void ReadFileBody() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= body_deadline_) {
+      NoteTimeout("body");
+      return CloseNow();
+    }
+    Tcp().expires_at(std::min(now + state_.options.read_timeout, body_deadline_));
+    http::async_read_some(stream_, buffer_, *file_parser_, Bind(&Session::OnFileBodyRead));
+  }
+
+  void OnFileBodyRead(beast::error_code ec, size_t /*bytes*/) {
+    if (ec) return OnReadError(ec);
+    if (!file_parser_->is_done()) return ReadFileBody();
+    file_parser_->get().body().close();
+    request_.body_path = body_file_;
+    HttpResponse response = CallHandler();
+    request_ = {};
+    RemoveBodyFile();
+    Finish(std::move(response));
+  }
+
+  void RemoveBodyFile() {
+    file_parser_.reset();  // closes the file
+    if (body_file_.empty()) return;
+    ::unlink(body_file_.c_str());
+    body_file_.clear();
   }
 
   void ReleaseBody() {
@@ -379,7 +450,8 @@ class Session final : public SessionBase {
 
   void OnReadError(beast::error_code ec) {
     ReleaseBody();
-    const bool header_done = parser_->is_header_done();
+    const bool header_done = file_parser_.has_value() || parser_->is_header_done();
+    RemoveBodyFile();
     if (ec == beast::error::timeout) {
       // tcp_stream has already closed the socket: there is no way to answer.
       NoteTimeout(header_done ? "body" : "header");
@@ -390,7 +462,7 @@ class Session final : public SessionBase {
       return CloseNow();  // the client went away or the connection broke
     }
     if (!header_done) header_done_ = std::chrono::steady_clock::now();  // for the latency metric
-    version_ = header_done ? parser_->get().version() : 11;
+    version_ = header_done ? version_ : 11;                             // OnHeader read it
     head_method_ = false;
     keep_alive_ = false;
     if (overflow_ && !header_done) return Finish(RejectedResponse());
@@ -558,6 +630,11 @@ class Session final : public SessionBase {
   beast::flat_buffer buffer_;
   const std::chrono::steady_clock::time_point first_header_deadline_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  // A body_to_file request's body: its parser (after the header) and its file.
+  bool body_to_file_ = false;
+  std::optional<http::request_parser<http::file_body>> file_parser_;
+  std::string body_file_;
+  std::chrono::steady_clock::time_point body_deadline_;
   http::response<http::string_body> response_;
   http::response<http::empty_body> continue_response_;
   Phase phase_ = Phase::kHandshake;

@@ -40,7 +40,10 @@ struct HttpRequest {
   std::string target;         // path and query, e.g. "/v1/sync"
   std::string authorization;  // the Authorization header, verbatim ("" when absent)
   std::string content_type;
-  std::string body;                        // Handle() only
+  std::string body;  // Handle() only
+  // Handle() only, on a route admitted with HttpAdmission::body_to_file: the 0600 temporary file
+  // holding the body (`body` stays empty). The server removes it after Handle() returns.
+  std::string body_path;
   std::string remote;                      // peer address, for logs
   std::string cookie;                      // the Cookie header ("" when absent)
   std::string csrf_token;                  // the X-CSRF-Token header (console_api.h)
@@ -60,6 +63,9 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
 };
 
+// The slowest average rate a body_to_file upload may arrive at (bytes per second).
+inline constexpr size_t kMinFileBodyRate = 256u << 10;
+
 // What Admit() decides about a request whose header has arrived.
 struct HttpAdmission {
   // Set: answer this without reading the body (the connection then closes when a body was
@@ -68,6 +74,13 @@ struct HttpAdmission {
   // The largest body this route accepts; the server's own body_limit caps it too. A larger
   // Content-Length is answered 413 before the body is read.
   size_t body_limit = SIZE_MAX;
+  // Set: the body is streamed to a new temporary file (mode 0600, in TMPDIR) instead of memory,
+  // and Handle() gets its path in HttpRequest::body_path. body_limit then applies alone (the
+  // server's in-memory body_limit and in-flight budget do not: the body is on disk). Each read
+  // must come within read_timeout of the previous one, and the whole body within read_timeout
+  // plus body_limit at kMinFileBodyRate; a body cut short or too slow is never handed to Handle
+  // (the connection closes, the file is removed).
+  bool body_to_file = false;
   // A short, fixed name of the route for metrics (latency by route); keep the set small.
   std::string route = "other";
   std::any context;  // handed to Handle() as HttpRequest::admitted
