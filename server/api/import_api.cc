@@ -11,7 +11,9 @@
 
 #include "api/http_json.h"
 #include "commands/import_commands.h"
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "import/import_preview.h"
 #include "import/table_export.h"
 
 namespace fieldbook::server {
@@ -26,32 +28,24 @@ HttpResponse StatusError(const Status& s) {
   return StatusResponse(s);
 }
 
+// A new empty temporary file (mode 0600) for an xlsx export; the caller removes it.
+Result<std::string> TempFile() {
+  std::string path = (std::filesystem::temp_directory_path() / "fieldbook-export-XXXXXX").string();
+  const int fd = mkstemp(path.data());
+  if (fd < 0) return Status::Io("cannot create a temporary file for the export");
+  ::close(fd);
+  return path;
+}
+
 }  // namespace
 
 bool IsImportRoute(const std::string& path) {
   return path.rfind("/v1/admin/import/", 0) == 0 || path.rfind("/v1/admin/export/", 0) == 0;
 }
 
-Result<std::string> SaveUpload(const std::string& body) {
-  std::string path = (std::filesystem::temp_directory_path() / "fieldbook-upload-XXXXXX").string();
-  const int fd = mkstemp(path.data());  // mode 0600
-  if (fd < 0) return Status::Io("cannot create a temporary file for the upload");
-  size_t done = 0;
-  while (done < body.size()) {
-    const ssize_t n = ::write(fd, body.data() + done, body.size() - done);
-    if (n <= 0) {
-      ::close(fd);
-      ::unlink(path.c_str());
-      return Status::Io("cannot write the upload to a temporary file");
-    }
-    done += static_cast<size_t>(n);
-  }
-  ::close(fd);
-  return path;
-}
-
 HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const HttpRequest& request,
-                                 const Principal& caller, const std::string& upload_path) {
+                                 const Principal& caller,
+                                 const std::function<std::unique_lock<std::mutex>()>& lock_store) {
   if (!caller.is_manager()) {
     return JsonError(403, "forbidden", "the admin API needs a manager's token");
   }
@@ -63,7 +57,9 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     if (request.method != "POST") {
       return JsonError(405, "method_not_allowed", "POST the file to " + path);
     }
-    if (request.body.empty()) {
+    std::error_code size_error;
+    if (request.body_path.empty() ||
+        std::filesystem::file_size(request.body_path, size_error) == 0 || size_error) {
       return JsonError(400, "invalid_file", "the upload is empty: there is nothing to import");
     }
     ImportArgs args;
@@ -75,17 +71,35 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     args.sheet = QueryParam(request.target, "sheet");
     const std::string dup = QueryParam(request.target, "on_duplicate");
     if (!dup.empty()) args.on_duplicate = dup;
+    args.today = QueryParam(request.target, "today");
+    if (!args.today.empty() && !IsValidDate(args.today)) {
+      return JsonError(400, "invalid_field", "today must be a date YYYY-MM-DD");
+    }
+    const auto batch = IntParam(request.target, "batch_rows", 1, 100000, 5000);
+    if (!batch) return BadIntParam("batch_rows", 1, 100000);
+    args.batch_rows = static_cast<size_t>(*batch);
+    args.mapping_json = QueryParam(request.target, "mapping");
     auto options = MakeImportOptions(args);
     if (!options.ok()) return JsonError(400, "invalid_field", options.status().message());
-    options->path = upload_path;
+    options->path = request.body_path;
+    options->lock_store = lock_store;
+    if (QueryParam(request.target, "preview") == "1") {  // reads the file only: no lock
+      auto preview = PreviewImport(*options);
+      if (!preview.ok()) return StatusError(preview.status());
+      return HttpResponse{200, "application/json", WriteJson(ImportPreviewJson(*preview)), {}};
+    }
     const std::string name = QueryParam(request.target, "name");
     options->name = name.empty() ? "upload" : name.substr(0, 200);
     options->actor = "manager:" + caller.rep_id;
+    if (const char* pause = std::getenv("FIELDBOOK_TEST_IMPORT_PAUSE_MS")) {
+      options->pause_between_batches_ms = std::atoll(pause);
+    }
     auto report = RunImport(store, wall, *options);
     if (!report.ok()) return StatusError(report.status());
     return HttpResponse{200, "application/json", WriteJson(ImportReportJson(*report)), {}};
   }
   if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET");
+  auto lock = lock_store();
   TableExportOptions o;
   auto parsed = ParseImportKind(kind);
   if (!parsed.ok()) return JsonError(404, "not_found", parsed.status().message());
@@ -101,7 +115,7 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     return HttpResponse{200, "text/csv; charset=utf-8", out.str(), {}};
   }
   if (o.format != "xlsx") return JsonError(400, "invalid_field", "format must be csv or xlsx");
-  auto file = SaveUpload("");
+  auto file = TempFile();
   if (!file.ok()) return StatusError(file.status());
   auto r = ExportTableXlsx(store, o, *file);
   std::ifstream in(*file, std::ios::binary);

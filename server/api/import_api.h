@@ -1,20 +1,25 @@
 // The admin API's spreadsheet routes (issue #17), mirroring `fieldbook-server import` and
 // `export KIND` (docs/import.md):
-//   POST /v1/admin/import/{customers|contacts|orders|visits}
+//   POST /v1/admin/import/{customers|contacts|orders|visits|products}
 //        [?dry_run=1&encoding=auto|utf-8|gb18030&sheet=NAME&on_duplicate=skip|merge|flag]
 //        body: the .csv or .xlsx file itself, as raw bytes (any Content-Type; not JSON, not
 //        base64), at most ImportApiOptions::max_upload_bytes (413 on a larger Content-Length before
-//        any byte is read). Answer: the import report (importer.h) as JSON; 400 naming the row
-//        and column for a file that cannot be imported.
+//        any byte is read, or as soon as a chunked body passes it). The HTTP server streams the
+//        body to a temporary file (HttpAdmission::body_to_file), never into memory; the import
+//        reads that file and takes the store's lock one batch at a time, so devices keep syncing.
+//        Answer: the import report (importer.h) as JSON; 400 naming the row and column for a
+//        file that cannot be imported.
 //   GET  /v1/admin/export/{customers|contacts|orders|visits}[?format=csv|xlsx&rep=R&territory=T]
 //        the sheet (text/csv, or the xlsx bytes).
 // Managers only (403 otherwise, decided on the header: a rep's upload is never read).
 //
-// Thread safety: HandleImportRequest is called with the store's mutex held (SyncService does);
-// SaveUpload needs no lock.
+// Thread safety: HandleImportRequest is called WITHOUT the store's lock: it takes it through
+// `lock_store` (an import one batch at a time, an export for its whole run).
 #ifndef FIELDBOOK_SERVER_IMPORT_API_H_
 #define FIELDBOOK_SERVER_IMPORT_API_H_
 
+#include <functional>
+#include <mutex>
 #include <string>
 
 #include "fieldbook/hlc.h"
@@ -24,17 +29,17 @@
 namespace fieldbook::server {
 
 struct ImportApiOptions {
-  size_t max_upload_bytes = 32u << 20;  // capped by the HTTP server's body_limit too
+  // Streamed to disk, so not capped by the HTTP server's in-memory body_limit: 1,000,000 order
+  // lines are about 62 MB of CSV.
+  size_t max_upload_bytes = 256u << 20;
 };
 
 bool IsImportRoute(const std::string& path);
 
-// Writes an upload to a new temporary file (mode 0600) and returns its path; the caller removes
-// it. Done before taking the store's lock.
-Result<std::string> SaveUpload(const std::string& body);
-
+// `request.body_path`: the uploaded file (HttpAdmission::body_to_file).
 HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const HttpRequest& request,
-                                 const Principal& caller, const std::string& upload_path);
+                                 const Principal& caller,
+                                 const std::function<std::unique_lock<std::mutex>()>& lock_store);
 
 }  // namespace fieldbook::server
 

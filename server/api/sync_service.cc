@@ -113,6 +113,7 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
       break;
     case Route::kImport:
       admission.body_limit = options_.import.max_upload_bytes;
+      admission.body_to_file = true;  // streamed to disk (import_api.h)
       break;
     default:
       admission.body_limit = options_.json_body_limit;
@@ -184,20 +185,6 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     }
   }
   const HttpRequest& req = with_json ? *with_json : request;
-  // An uploaded sheet goes to a temporary file before the store's lock is taken.
-  std::string upload;
-  if (route == Route::kImport && !request.body.empty()) {
-    auto saved = SaveUpload(request.body);
-    if (!saved.ok()) return JsonError(500, "internal", saved.status().message());
-    upload = *saved;
-  }
-  struct RemoveUpload {
-    std::string path;
-    ~RemoveUpload() {
-      if (!path.empty()) std::remove(path.c_str());
-    }
-  } remove_upload{upload};
-
   std::optional<Principal> admitted;
   if (const Principal* p = std::any_cast<Principal>(&request.admitted)) admitted = *p;
   auto lock = LockStore();
@@ -217,7 +204,10 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   }
   const Principal& who = *admitted;
   if (route == Route::kPool) return HandleAssignmentRequest(store_, wall_, req, who);
-  if (route == Route::kImport) return HandleImportRequest(store_, wall_, req, who, upload);
+  if (route == Route::kImport) {  // takes the lock itself, one batch at a time
+    lock.unlock();
+    return HandleImportRequest(store_, wall_, req, who, [this] { return LockStore(); });
+  }
   if (route == Route::kAdmin) {
     if (path.rfind("/v1/admin/devices", 0) == 0) FlushDeviceActivity(/*force=*/true);
     if (auto r =

@@ -10,6 +10,7 @@
 #include "commands/command_actor.h"
 #include "commands/server_commands.h"
 #include "fieldbook/json.h"
+#include "import/import_preview.h"
 #include "import/table_export.h"
 
 namespace fieldbook::server {
@@ -109,6 +110,8 @@ boost::json::object ImportReportJson(const ImportReport& r) {
   }
   boost::json::object per_rep;
   for (const auto& [rep, n] : r.per_rep) per_rep[rep] = n;
+  const auto parsed = ParseImportKind(r.kind);
+  const ImportKind kind = parsed.ok() ? *parsed : ImportKind::kCustomers;
   return boost::json::object{{"kind", r.kind},
                              {"file", r.file},
                              {"format", r.format},
@@ -129,6 +132,8 @@ boost::json::object ImportReportJson(const ImportReport& r) {
                              {"regraded", r.regraded},
                              {"notes", notes},
                              {"ignored_columns", ignored},
+                             {"columns", ImportColumnsJson(kind, r.columns)},
+                             {"fields", ImportFieldsJson(kind)},
                              {"issues_total", r.issues_total},
                              {"issues", issues},
                              {"placements", placements}};
@@ -143,15 +148,17 @@ Result<ImportOptions> MakeImportOptions(const ImportArgs& args) {
   o.dry_run = args.dry_run;
   o.today = args.today;
   o.batch_rows = args.batch_rows;
+  std::string mapping = args.mapping_json;
   if (!args.mapping.empty()) {
     std::ifstream in(args.mapping, std::ios::binary);
     if (!in) return Status::NotFound("cannot open the mapping file " + args.mapping);
     std::ostringstream text;
     text << in.rdbuf();
-    if (text.str().size() > (1u << 20)) {
-      return Status::InvalidArgument("the mapping file is larger than 1 MiB");
-    }
-    FB_ASSIGN_OR_RETURN(o.mapping, ParseMapping(o.kind, text.str()));
+    mapping = text.str();
+  }
+  if (mapping.size() > (1u << 20)) return Status::InvalidArgument("the mapping is over 1 MiB");
+  if (!mapping.empty()) {
+    FB_ASSIGN_OR_RETURN(o.mapping, ParseMapping(o.kind, mapping));
   }
   return o;
 }
@@ -161,6 +168,7 @@ int RunImportCommand(const std::string& db, const ImportArgs& args) {
   if (!options.ok()) return Fail("import", options.status());
   options->path = args.file;
   options->actor = CommandActor();
+  options->own_connection = true;
   if (const char* kill = std::getenv("FIELDBOOK_TEST_IMPORT_KILL_AFTER_BATCHES")) {
     options->kill_after_batches = std::atoll(kill);
   }

@@ -17,14 +17,15 @@ namespace fieldbook::server {
 struct ImportArgs {
   std::string kind;
   std::string file;
-  std::string mapping;  // a mapping file's path
+  std::string mapping;       // a mapping file's path
+  std::string mapping_json;  // or the mapping itself (the admin API's &mapping=)
   bool dry_run = false;
   std::string encoding = "auto";
   std::string sheet;
   std::string on_duplicate = "skip";
   bool json = false;
   std::string today;
-  size_t batch_rows = 1000;
+  size_t batch_rows = 5000;
   bool progress = true;  // a progress bar when stderr is a terminal
 };
 

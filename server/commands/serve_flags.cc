@@ -50,6 +50,11 @@ void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags) {
                    "request body bytes held at once across all connections; more get 503")
       ->check(CLI::Range(1, 65536))
       ->capture_default_str();
+  serve
+      ->add_option("--upload-limit-mb", flags.upload_limit_mb,
+                   "largest spreadsheet upload to /v1/admin/import (streamed to a temporary file)")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   serve->add_option("--page-rows", options.page_rows, "rows per pull page by default")
       ->check(CLI::Range(1, 5000))
       ->capture_default_str();
@@ -76,6 +81,7 @@ void FinishServeFlags(const ServeFlags& flags, ServeOptions& options) {
   options.http.idle_timeout = std::chrono::milliseconds(flags.idle_timeout_ms);
   options.http.max_body_bytes_in_flight = flags.body_budget_mb << 20;
   options.json_body_limit = flags.json_body_limit_kb << 10;
+  options.upload_limit = flags.upload_limit_mb << 20;
 }
 
 }  // namespace fieldbook::server

@@ -23,12 +23,13 @@ struct ServeFlags {
   int64_t idle_timeout_ms = 60000;
   size_t json_body_limit_kb = 1024;
   size_t body_budget_mb = 256;
+  size_t upload_limit_mb = 256;  // spreadsheet uploads, streamed to disk (import_api.h)
 };
 
 // Adds --listen, --port, --threads, --tls-cert, --tls-key, --body-limit-mb, --read-timeout-ms,
 // --max-connections, --max-connections-per-address, --header-timeout-ms, --idle-timeout-ms,
-// --json-body-limit-kb, --body-budget-mb, --page-rows, --console-dir and --console-session-seconds
-// to `serve`, writing into `options` and `flags`.
+// --json-body-limit-kb, --body-budget-mb, --upload-limit-mb, --page-rows, --console-dir and
+// --console-session-seconds to `serve`, writing into `options` and `flags`.
 void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags);
 
 // Moves `flags` into `options` once parsed; CLI::ValidationError when they contradict each other.

@@ -62,6 +62,7 @@ int RunServe(const ServeOptions& options) {
   sync_options.default_page_rows = options.page_rows;
   sync_options.limits.max_message_bytes = options.http.body_limit;
   sync_options.json_body_limit = options.json_body_limit;
+  sync_options.import.max_upload_bytes = options.upload_limit;
   sync_options.console.session_ttl_ms = options.console_session_s * 1000;
   const std::string console_dir =
       options.console_dir.empty() ? ConsoleAssets::DefaultDir() : options.console_dir;

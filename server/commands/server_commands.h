@@ -22,6 +22,7 @@ struct ServeOptions {
   HttpServerOptions http;
   size_t page_rows = 1000;
   size_t json_body_limit = 1u << 20;  // admin and pool JSON bodies (SyncServiceOptions)
+  size_t upload_limit = 256u << 20;   // spreadsheet uploads (ImportApiOptions)
   std::string port_file;              // written with the bound port once listening (tests, scripts)
   NightlySettings nightly;            // the scheduled nightly job (nightly_commands.h)
   int64_t start_check_ms = 10000;  // the bound on the quick integrity check at start (db_check.h)

@@ -1,6 +1,9 @@
 #include "import/import_fields.h"
 
 #include <boost/json.hpp>
+#include <cstdlib>
+#include <deque>
+#include <utility>
 
 #include "import/sheet_reader.h"
 
@@ -8,253 +11,140 @@ namespace fieldbook::server {
 
 namespace {
 
-using T = FieldType;
+// Every field of every kind, one a line: the kinds it belongs to, its key, how its text is parsed
+// (import_values.h), the English label, the Chinese header written on export, and the headers
+// recognised (normalised forms, separated by spaces). Within a kind, fields are in export order,
+// and the first field naming a header wins (编号 is the external id). A bare 电话 / phone column
+// means the customer's phone in orders and visits, the contact's own in contacts.
+constexpr const char* kFieldTable = R"(
+customers|external_id|text|External id|外部编号|外部编号 客户编号 编号 客户代码 代码 externalid id code customerid customercode
+customers|name|text|Name|客户名称|客户名称 名称 客户 店名 公司名称 客户名 name customername customer company
+customers|name_latin|text|Latin name|拼音|拼音 英文名 namelatin pinyin
+customers|customer_type|enum|Type|类型|类型 客户类型 type customertype
+customers|relationship|enum|Relationship|关系|关系 客户关系 relationship
+customers|purchase_stage|enum|Stage|阶段|阶段 采购阶段 购买阶段 stage purchasestage
+customers|region|text|Region|区域|区域 地区 片区 区域编号 region territory area
+customers|phone|phone|Phone|电话|电话 手机 手机号 联系电话 电话号码 phone mobile tel telephone
+customers|city|text|City|城市|城市 市 city
+customers|province|text|Province|省份|省份 省 province
+customers|country|text|Country|国家|国家 country
+customers|address|text|Address|地址|地址 详细地址 address
+customers|primary_contact|text|Contact|联系人|联系人 contact primarycontact contactperson
+customers|birthday|date|Birthday|生日|生日 birthday
+customers|tags|text|Tags|标签|标签 tags tag
+customers|notes|text|Notes|备注|备注 说明 notes note remark remarks
+contacts|external_id|text|External id|联系人编号|联系人编号 外部编号 编号 externalid id contactid
+orders|external_id|text|Order no|订单号|订单号 订单编号 单号 外部编号 orderno ordernumber orderid externalid
+visits|external_id|text|Visit no|拜访编号|拜访编号 外部编号 编号 visitid externalid id
+contacts,orders,visits|customer_ref|text|Customer external id|客户编号|客户编号 客户外部编号 客户代码 客户id customerid customerexternalid customercode customerref
+contacts|customer_phone|phone|Customer phone|客户电话|客户电话 客户手机 customerphone customermobile
+orders,visits|customer_phone|phone|Customer phone|客户电话|客户电话 客户手机 customerphone customermobile 电话 手机 手机号 phone mobile
+contacts|name|text|Name|联系人|联系人 姓名 名字 name contact contactname
+contacts|title|text|Title|职务|职务 职位 title position role
+contacts|phone|phone|Phone|电话|电话 手机 手机号 phone mobile tel
+contacts|wechat|text|WeChat|微信|微信 微信号 wechat
+contacts|email|text|Email|邮箱|邮箱 电子邮件 email mail
+contacts|birthday|date|Birthday|生日|生日 birthday
+contacts|is_primary|flag|Primary|主联系人|主联系人 首要联系人 primary isprimary
+contacts|notes|text|Notes|备注|备注 notes remark remarks
+orders|order_date|date|Order date|订单日期|订单日期 下单日期 日期 orderdate date
+orders|part_no|text|Part no|配件号|配件号 零件号 配件编号 型号 partno partnumber sku part
+orders|description|text|Description|品名|品名 配件名称 描述 商品名称 description product item
+orders|quantity|quantity|Quantity|数量|数量 qty quantity
+orders|unit_price|amount|Unit price|单价|单价 unitprice price
+orders|amount|amount|Amount|金额|金额 总金额 订单金额 小计 amount total lineamount
+orders|currency|text|Currency|币种|币种 货币 currency
+orders|notes|text|Notes|备注|备注 notes remark remarks
+visits|check_in|datetime|Visit date|拜访日期|拜访日期 拜访时间 日期 时间 visitdate date checkin
+visits|purpose|text|Purpose|目的|目的 拜访目的 purpose
+visits|outcome|text|Outcome|结果|结果 拜访结果 outcome result
+visits|notes|text|Notes|备注|备注 notes remark remarks
+visits|next_follow_up|date|Next follow-up|下次跟进|下次跟进 下次跟进日期 nextfollowup followup
+customers,orders,visits|rep|text|Rep|业务员|业务员 负责人 销售 销售员 rep salesrep owner repid
+products|part_number|text|Part number|配件号|配件号 零件号 配件编号 零件编号 料号 partnumber partno sku
+products|name|text|Name|名称|名称 品名 配件名称 商品名称 产品名称 name productname
+products|brand|text|Brand|品牌|品牌 brand
+products|category|text|Category|类别|类别 分类 类目 category
+products|unit|text|Unit|单位|单位 计量单位 unit uom
+products|list_price|amount|List price|单价|单价 价格 售价 标准价 零售价 listprice price unitprice
+products|tier_prices|text|Tier prices|等级价|等级价 等级价格 分级价 客户等级价 tierprices tierprice
+products|active|flag|Active|在售|在售 启用 有效 active enabled
+)";
 
-// Shared by several kinds.
-FieldSpec CustomerRef() {
-  return {"customer_ref",
-          T::kText,
-          "Customer external id",
-          "客户编号",
-          {"客户编号", "客户外部编号", "客户代码", "客户id", "customerid", "customerexternalid",
-           "customercode", "customerref"}};
-}
-// `plain`: a bare 电话 / phone column means the customer's phone (orders, visits; not contacts,
-// where it is the contact's own).
-FieldSpec CustomerPhone(bool plain) {
-  FieldSpec f{"customer_phone",
-              T::kPhone,
-              "Customer phone",
-              "客户电话",
-              {"客户电话", "客户手机", "customerphone", "customermobile"}};
-  if (plain) f.aliases.insert(f.aliases.end(), {"电话", "手机", "手机号", "phone", "mobile"});
-  return f;
-}
-FieldSpec Rep() {
-  return {"rep",
-          T::kText,
-          "Rep",
-          "业务员",
-          {"业务员", "负责人", "销售", "销售员", "rep", "salesrep", "owner", "repid"}};
-}
+constexpr std::pair<const char*, FieldType> kTypeNames[] = {
+    {"text", FieldType::kText},     {"phone", FieldType::kPhone},
+    {"date", FieldType::kDate},     {"datetime", FieldType::kDateTime},
+    {"amount", FieldType::kAmount}, {"quantity", FieldType::kQuantity},
+    {"enum", FieldType::kEnum},     {"flag", FieldType::kFlag}};
 
-const std::vector<FieldSpec>& Customers() {
-  static const std::vector<FieldSpec> f = {
-      {"external_id",
-       T::kText,
-       "External id",
-       "外部编号",
-       {"外部编号", "客户编号", "编号", "客户代码", "代码", "externalid", "id", "code",
-        "customerid", "customercode"}},
-      {"name",
-       T::kText,
-       "Name",
-       "客户名称",
-       {"客户名称", "名称", "客户", "店名", "公司名称", "客户名", "name", "customername",
-        "customer", "company"}},
-      {"name_latin", T::kText, "Latin name", "拼音", {"拼音", "英文名", "namelatin", "pinyin"}},
-      {"customer_type", T::kEnum, "Type", "类型", {"类型", "客户类型", "type", "customertype"}},
-      {"relationship", T::kEnum, "Relationship", "关系", {"关系", "客户关系", "relationship"}},
-      {"purchase_stage",
-       T::kEnum,
-       "Stage",
-       "阶段",
-       {"阶段", "采购阶段", "购买阶段", "stage", "purchasestage"}},
-      {"region",
-       T::kText,
-       "Region",
-       "区域",
-       {"区域", "地区", "片区", "区域编号", "region", "territory", "area"}},
-      {"phone",
-       T::kPhone,
-       "Phone",
-       "电话",
-       {"电话", "手机", "手机号", "联系电话", "电话号码", "phone", "mobile", "tel", "telephone"}},
-      {"city", T::kText, "City", "城市", {"城市", "市", "city"}},
-      {"province", T::kText, "Province", "省份", {"省份", "省", "province"}},
-      {"country", T::kText, "Country", "国家", {"国家", "country"}},
-      {"address", T::kText, "Address", "地址", {"地址", "详细地址", "address"}},
-      {"primary_contact",
-       T::kText,
-       "Contact",
-       "联系人",
-       {"联系人", "contact", "primarycontact", "contactperson"}},
-      {"birthday", T::kDate, "Birthday", "生日", {"生日", "birthday"}},
-      {"tags", T::kText, "Tags", "标签", {"标签", "tags", "tag"}},
-      {"notes", T::kText, "Notes", "备注", {"备注", "说明", "notes", "note", "remark", "remarks"}},
-      Rep(),
-  };
-  return f;
+std::vector<std::string> Split(const std::string& text, char separator) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    const size_t end = text.find(separator, start);
+    parts.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
 }
 
-const std::vector<FieldSpec>& Contacts() {
-  static const std::vector<FieldSpec> f = {
-      {"external_id",
-       T::kText,
-       "External id",
-       "联系人编号",
-       {"联系人编号", "外部编号", "编号", "externalid", "id", "contactid"}},
-      CustomerRef(),
-      CustomerPhone(false),
-      {"name",
-       T::kText,
-       "Name",
-       "联系人",
-       {"联系人", "姓名", "名字", "name", "contact", "contactname"}},
-      {"title", T::kText, "Title", "职务", {"职务", "职位", "title", "position", "role"}},
-      {"phone", T::kPhone, "Phone", "电话", {"电话", "手机", "手机号", "phone", "mobile", "tel"}},
-      {"wechat", T::kText, "WeChat", "微信", {"微信", "微信号", "wechat"}},
-      {"email", T::kText, "Email", "邮箱", {"邮箱", "电子邮件", "email", "mail"}},
-      {"birthday", T::kDate, "Birthday", "生日", {"生日", "birthday"}},
-      {"is_primary",
-       T::kFlag,
-       "Primary",
-       "主联系人",
-       {"主联系人", "首要联系人", "primary", "isprimary"}},
-      {"notes", T::kText, "Notes", "备注", {"备注", "notes", "remark", "remarks"}},
-  };
-  return f;
-}
-
-const std::vector<FieldSpec>& Orders() {
-  static const std::vector<FieldSpec> f = {
-      {"external_id",
-       T::kText,
-       "Order no",
-       "订单号",
-       {"订单号", "订单编号", "单号", "外部编号", "orderno", "ordernumber", "orderid",
-        "externalid"}},
-      CustomerRef(),
-      CustomerPhone(true),
-      {"order_date",
-       T::kDate,
-       "Order date",
-       "订单日期",
-       {"订单日期", "下单日期", "日期", "orderdate", "date"}},
-      {"part_no",
-       T::kText,
-       "Part no",
-       "配件号",
-       {"配件号", "零件号", "配件编号", "型号", "partno", "partnumber", "sku", "part"}},
-      {"description",
-       T::kText,
-       "Description",
-       "品名",
-       {"品名", "配件名称", "描述", "商品名称", "description", "product", "item"}},
-      {"quantity", T::kQuantity, "Quantity", "数量", {"数量", "qty", "quantity"}},
-      {"unit_price", T::kAmount, "Unit price", "单价", {"单价", "unitprice", "price"}},
-      {"amount",
-       T::kAmount,
-       "Amount",
-       "金额",
-       {"金额", "总金额", "订单金额", "小计", "amount", "total", "lineamount"}},
-      {"currency", T::kText, "Currency", "币种", {"币种", "货币", "currency"}},
-      {"notes", T::kText, "Notes", "备注", {"备注", "notes", "remark", "remarks"}},
-      Rep(),
-  };
-  return f;
-}
-
-const std::vector<FieldSpec>& Visits() {
-  static const std::vector<FieldSpec> f = {
-      {"external_id",
-       T::kText,
-       "Visit no",
-       "拜访编号",
-       {"拜访编号", "外部编号", "编号", "visitid", "externalid", "id"}},
-      CustomerRef(),
-      CustomerPhone(true),
-      {"check_in",
-       T::kDateTime,
-       "Visit date",
-       "拜访日期",
-       {"拜访日期", "拜访时间", "日期", "时间", "visitdate", "date", "checkin"}},
-      {"purpose", T::kText, "Purpose", "目的", {"目的", "拜访目的", "purpose"}},
-      {"outcome", T::kText, "Outcome", "结果", {"结果", "拜访结果", "outcome", "result"}},
-      {"notes", T::kText, "Notes", "备注", {"备注", "notes", "remark", "remarks"}},
-      {"next_follow_up",
-       T::kDate,
-       "Next follow-up",
-       "下次跟进",
-       {"下次跟进", "下次跟进日期", "nextfollowup", "followup"}},
-      Rep(),
-  };
-  return f;
-}
-
-// The product catalogue (issue #18): keyed by part number, so an import is idempotent.
-const std::vector<FieldSpec>& Products() {
-  static const std::vector<FieldSpec> f = {
-      {"part_number",
-       T::kText,
-       "Part number",
-       "配件号",
-       {"配件号", "零件号", "配件编号", "零件编号", "料号", "partnumber", "partno", "sku"}},
-      {"name",
-       T::kText,
-       "Name",
-       "名称",
-       {"名称", "品名", "配件名称", "商品名称", "产品名称", "name", "productname"}},
-      {"brand", T::kText, "Brand", "品牌", {"品牌", "brand"}},
-      {"category", T::kText, "Category", "类别", {"类别", "分类", "类目", "category"}},
-      {"unit", T::kText, "Unit", "单位", {"单位", "计量单位", "unit", "uom"}},
-      {"list_price",
-       T::kAmount,
-       "List price",
-       "单价",
-       {"单价", "价格", "售价", "标准价", "零售价", "listprice", "price", "unitprice"}},
-      {"tier_prices",
-       T::kText,
-       "Tier prices",
-       "等级价",
-       {"等级价", "等级价格", "分级价", "客户等级价", "tierprices", "tierprice"}},
-      {"active", T::kFlag, "Active", "在售", {"在售", "启用", "有效", "active", "enabled"}},
-  };
-  return f;
+// The table, by kind. Its strings live as long as the process (the FieldSpecs point into them).
+std::vector<std::vector<FieldSpec>> BuildFields() {
+  static std::deque<std::string> texts;
+  auto keep = [](std::string s) { return texts.emplace_back(std::move(s)).c_str(); };
+  std::vector<std::vector<FieldSpec>> by_kind(static_cast<size_t>(ImportKind::kProducts) + 1);
+  for (const std::string& line : Split(kFieldTable, '\n')) {
+    if (line.empty()) continue;
+    const std::vector<std::string> cells = Split(line, '|');
+    if (cells.size() != 6) std::abort();  // the table above is malformed
+    FieldSpec spec{keep(cells[1]), FieldType::kText, keep(cells[3]), keep(cells[4]), {}};
+    bool typed = false;
+    for (const auto& [name, type] : kTypeNames) {
+      if (cells[2] == name) spec.type = type, typed = true;
+    }
+    if (!typed) std::abort();
+    for (std::string& alias : Split(cells[5], ' ')) {
+      if (!alias.empty()) spec.aliases.push_back(std::move(alias));
+    }
+    for (const std::string& kind : Split(cells[0], ',')) {
+      auto parsed = ParseImportKind(kind);
+      if (!parsed.ok()) std::abort();
+      by_kind[static_cast<size_t>(*parsed)].push_back(spec);
+    }
+  }
+  return by_kind;
 }
 
 }  // namespace
 
+namespace {
+
+constexpr std::pair<ImportKind, const char*> kKindNames[] = {{ImportKind::kCustomers, "customers"},
+                                                             {ImportKind::kContacts, "contacts"},
+                                                             {ImportKind::kOrders, "orders"},
+                                                             {ImportKind::kVisits, "visits"},
+                                                             {ImportKind::kProducts, "products"}};
+
+}  // namespace
+
 Result<ImportKind> ParseImportKind(const std::string& name) {
-  if (name == "customers") return ImportKind::kCustomers;
-  if (name == "contacts") return ImportKind::kContacts;
-  if (name == "orders") return ImportKind::kOrders;
-  if (name == "visits") return ImportKind::kVisits;
-  if (name == "products") return ImportKind::kProducts;
+  for (const auto& [kind, kind_name] : kKindNames) {
+    if (name == kind_name) return kind;
+  }
   return Status::InvalidArgument(
       "the kind must be customers, contacts, orders, visits or products, not '" + name + "'");
 }
 
 const char* ImportKindName(ImportKind kind) {
-  switch (kind) {
-    case ImportKind::kCustomers:
-      return "customers";
-    case ImportKind::kContacts:
-      return "contacts";
-    case ImportKind::kOrders:
-      return "orders";
-    case ImportKind::kVisits:
-      return "visits";
-    case ImportKind::kProducts:
-      return "products";
+  for (const auto& [k, name] : kKindNames) {
+    if (k == kind) return name;
   }
   return "?";
 }
 
 const std::vector<FieldSpec>& FieldsOf(ImportKind kind) {
-  switch (kind) {
-    case ImportKind::kCustomers:
-      return Customers();
-    case ImportKind::kContacts:
-      return Contacts();
-    case ImportKind::kOrders:
-      return Orders();
-    case ImportKind::kVisits:
-      return Visits();
-    case ImportKind::kProducts:
-      return Products();
-  }
-  return Customers();
+  static const std::vector<std::vector<FieldSpec>> fields = BuildFields();
+  return fields[static_cast<size_t>(kind)];
 }
 
 int FieldIndex(ImportKind kind, const std::string& key) {
@@ -329,6 +219,15 @@ int HeaderMap::Column(ImportKind kind, const std::string& key) const {
 
 Result<HeaderMap> MapHeader(ImportKind kind, const std::vector<std::string>& header,
                             const MappingOverrides& overrides) {
+  Status problem;
+  HeaderMap map = DetectHeader(kind, header, overrides, &problem);
+  if (!problem.ok()) return problem;
+  return map;
+}
+
+HeaderMap DetectHeader(ImportKind kind, const std::vector<std::string>& header,
+                       const MappingOverrides& overrides, Status* problem) {
+  *problem = Status::Ok();
   const auto& fields = FieldsOf(kind);
   HeaderMap map;
   map.field_of_column.assign(header.size(), -1);
@@ -344,7 +243,7 @@ Result<HeaderMap> MapHeader(ImportKind kind, const std::vector<std::string>& hea
     } else {
       // The first field (in field order) naming this header wins: 编号 is the external id.
       for (size_t f = 0; f < fields.size() && field < 0; ++f) {
-        for (const char* alias : fields[f].aliases) {
+        for (const std::string& alias : fields[f].aliases) {
           if (norm == alias) {
             field = static_cast<int>(f);
             break;
@@ -359,35 +258,38 @@ Result<HeaderMap> MapHeader(ImportKind kind, const std::vector<std::string>& hea
       continue;
     }
     if (map.column_of_field[field] >= 0) {
-      return Status::InvalidArgument(
+      if (!problem->ok()) continue;  // the first problem is the one told
+      *problem = Status::InvalidArgument(
           "columns " + ColumnName(static_cast<size_t>(map.column_of_field[field])) + " (\"" +
           header[map.column_of_field[field]] + "\") and " + ColumnName(c) + " (\"" + header[c] +
           "\") both mean " + fields[field].key +
           "; map one of them to another field or to \"\" in a --mapping file");
+      continue;
     }
     map.column_of_field[field] = static_cast<int>(c);
     map.field_of_column[c] = field;
   }
   bool any = false;
   for (int c : map.column_of_field) any = any || c >= 0;
-  if (!any) {
-    return Status::InvalidArgument(
+  if (problem->ok() && !any) {
+    *problem = Status::InvalidArgument(
         "row 1 names no column Fieldbook knows for " + std::string(ImportKindName(kind)) +
         " (is the header on the first row? is this the right kind of sheet?); give a --mapping "
         "file");
   }
-  if (kind == ImportKind::kCustomers && map.Column(kind, "name") < 0) {
-    return Status::InvalidArgument(
+  if (problem->ok() && kind == ImportKind::kCustomers && map.Column(kind, "name") < 0) {
+    *problem = Status::InvalidArgument(
         "no column of customer names (客户名称 / 名称 / name); map one with --mapping");
   }
-  if (kind == ImportKind::kProducts && map.Column(kind, "part_number") < 0) {
-    return Status::InvalidArgument(
+  if (problem->ok() && kind == ImportKind::kProducts && map.Column(kind, "part_number") < 0) {
+    *problem = Status::InvalidArgument(
         "no column of part numbers (配件号 / 零件号 / part number); map one with --mapping");
   }
-  if ((kind == ImportKind::kContacts || kind == ImportKind::kOrders ||
+  if (problem->ok() &&
+      (kind == ImportKind::kContacts || kind == ImportKind::kOrders ||
        kind == ImportKind::kVisits) &&
       map.Column(kind, "customer_ref") < 0 && map.Column(kind, "customer_phone") < 0) {
-    return Status::InvalidArgument(
+    *problem = Status::InvalidArgument(
         std::string(ImportKindName(kind)) +
         " need a column naming the customer: its external id (客户编号 / customer id) or its "
         "phone (客户电话 / customer phone)");

@@ -33,7 +33,7 @@ struct FieldSpec {
   FieldType type;
   const char* label;                 // English, for reports and export headers
   const char* zh;                    // the Chinese header written on export
-  std::vector<const char*> aliases;  // recognised headers (normalised forms)
+  std::vector<std::string> aliases;  // recognised headers (normalised forms)
 };
 
 // The fields of `kind`, in export order.
@@ -59,6 +59,11 @@ struct HeaderMap {
 // visits a customer reference: customer_ref or customer_phone).
 Result<HeaderMap> MapHeader(ImportKind kind, const std::vector<std::string>& header,
                             const MappingOverrides& overrides);
+// The same, for a preview: the map as far as it goes, with the first problem MapHeader would
+// refuse it for in `problem` (Ok when none); a column whose field another column took already is
+// left unmapped.
+HeaderMap DetectHeader(ImportKind kind, const std::vector<std::string>& header,
+                       const MappingOverrides& overrides, Status* problem);
 
 // The normalised form headers are compared in.
 std::string NormalizeHeader(const std::string& header);

@@ -3,8 +3,11 @@
 #include <openssl/evp.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <thread>
 #include <unordered_set>
 
 #include "fieldbook/duplicate_detector.h"
@@ -60,9 +63,19 @@ Result<OnDuplicate> ParseOnDuplicate(const std::string& name) {
 }
 
 Importer::Importer(ServerStore& store, WallClock& wall, const ImportOptions& options)
-    : store_(store), wall_(wall), options_(options), keys_(store), ids_(wall) {
+    : store_(store),
+      wall_(wall),
+      options_(options),
+      keys_(store),
+      ids_(wall),
+      fields_(FieldsOf(options.kind)) {
   if (options_.name.empty()) options_.name = options_.path;
-  if (options_.batch_rows == 0) options_.batch_rows = 1000;
+  if (options_.batch_rows == 0) options_.batch_rows = 5000;
+  for (size_t f = 0; f < fields_.size(); ++f) all_fields_.push_back(static_cast<int>(f));
+}
+
+std::unique_lock<std::mutex> Importer::LockStore() {
+  return options_.lock_store ? options_.lock_store() : std::unique_lock<std::mutex>();
 }
 
 void Importer::Issue(int64_t row, int field, const std::string& value, const std::string& reason,
@@ -93,7 +106,7 @@ std::string Importer::Text(const ImportRecord& r, const char* key) const {
 std::string Importer::Digest(const ImportRecord& r, const std::vector<int>& fields) const {
   std::string text;
   for (int f : fields) {
-    text += FieldsOf(options_.kind)[f].key;
+    text += fields_[f].key;
     text += '=';
     if (r.Has(f)) {
       const Value& v = r.values[f];
@@ -144,6 +157,19 @@ Result<std::string> Importer::RepOf(const std::string& text) {
   return it->second;
 }
 
+bool Importer::RowRep(const ImportRecord& r, std::string* rep) {
+  rep->clear();
+  if (!r.Has(F("rep"))) return true;
+  auto found = RepOf(Text(r, "rep"));
+  if (!found.ok()) {
+    ++report_.rejected;
+    Issue(r.row, F("rep"), Text(r, "rep"), found.status().message());
+    return false;
+  }
+  *rep = std::move(*found);
+  return true;
+}
+
 std::string Importer::TerritoryOf(const std::string& text, std::string* region) {
   auto it = territories_.find(text);
   if (it == territories_.end()) return "";
@@ -164,8 +190,50 @@ Status Importer::ScanWholeFile() {
   }
 }
 
+Result<bool> Importer::ReadBatch(SheetReader& reader, std::vector<SheetRow>& rows) {
+  rows.resize(options_.batch_rows);
+  size_t n = 0, bytes = 0;
+  // Memory stays bounded whatever the rows hold (a cell may be 1 MiB): a batch ends early once
+  // its cells hold kMaxBatchBytes.
+  while (n < rows.size() && bytes < kMaxBatchBytes) {
+    SheetRow& row = rows[n];
+    FB_ASSIGN_OR_RETURN(bool more, reader.Next(row));
+    if (!more) {
+      rows.resize(n);
+      return false;
+    }
+    bool blank = true;
+    for (const std::string& c : row.cells) {
+      blank = blank && TrimCell(c).empty();
+      bytes += c.size();
+    }
+    if (!blank || !row.issues.empty()) ++n;
+  }
+  rows.resize(n);
+  return true;
+}
+
+Status Importer::Process(const SheetRow& row) {
+  ++report_.rows;
+  FB_ASSIGN_OR_RETURN(std::optional<ImportRecord> record, Parse(row));
+  if (!record) return Status::Ok();
+  switch (options_.kind) {
+    case ImportKind::kCustomers:
+      return ProcessCustomer(*record);
+    case ImportKind::kContacts:
+      return ProcessContact(*record);
+    case ImportKind::kOrders:
+      return ProcessOrderRow(*record);
+    case ImportKind::kVisits:
+      return ProcessVisit(*record);
+    case ImportKind::kProducts:
+      return ProcessProduct(*record);
+  }
+  return Status::Ok();
+}
+
 Result<std::optional<ImportRecord>> Importer::Parse(const SheetRow& row) {
-  const auto& fields = FieldsOf(options_.kind);
+  const auto& fields = fields_;
   ImportRecord r;
   r.row = row.number;
   r.values.assign(fields.size(), Value());
@@ -224,17 +292,60 @@ Result<bool> Importer::Diff(RowWrite& write) {
   return !write.columns.empty();
 }
 
+Status Importer::UpdateExisting(RowWrite write, const std::string& row_id) {
+  write.row_id = row_id;
+  FB_ASSIGN_OR_RETURN(bool changed, Diff(write));
+  if (!changed) {
+    ++report_.unchanged;
+    return Status::Ok();
+  }
+  ++report_.updated;
+  writes_.push_back(std::move(write));
+  return Status::Ok();
+}
+
+Status Importer::LoadLiveDuplicateKeys() {
+  live_keys_loaded_ = true;
+  FB_RETURN_IF_ERROR(
+      keys_.ForEachCustomerKey([&](const std::string& phone, const std::string& name_city) {
+        if (!phone.empty()) live_phone_hashes_.push_back(std::hash<std::string>{}(phone));
+        if (!name_city.empty()) live_name_hashes_.push_back(std::hash<std::string>{}(name_city));
+      }));
+  std::sort(live_phone_hashes_.begin(), live_phone_hashes_.end());
+  std::sort(live_name_hashes_.begin(), live_name_hashes_.end());
+  return Status::Ok();
+}
+
+Status Importer::FindDuplicate(const std::string& key, bool phone, std::string* of,
+                               std::string* why) {
+  const auto& in_file = phone ? file_phones_ : file_names_;
+  const char* what = phone ? "the same phone as " : "the same name and city as ";
+  if (auto f = in_file.find(key); f != in_file.end()) {
+    *of = f->second.second;
+    *why = what + ("row " + std::to_string(f->second.first));
+    return Status::Ok();
+  }
+  if (!live_keys_loaded_) FB_RETURN_IF_ERROR(LoadLiveDuplicateKeys());
+  const auto& live = phone ? live_phone_hashes_ : live_name_hashes_;
+  if (!std::binary_search(live.begin(), live.end(), std::hash<std::string>{}(key))) {
+    return Status::Ok();
+  }
+  FB_ASSIGN_OR_RETURN(auto ids,
+                      phone ? keys_.CustomersByPhoneKey(key) : keys_.CustomersByNameCityKey(key));
+  if (!ids.empty()) {
+    *of = ids[0];
+    *why = what + ("customer " + ids[0]);
+  }
+  return Status::Ok();
+}
+
 Status Importer::ProcessCustomer(const ImportRecord& r) {
   const std::string name = Text(r, "name");
   if (name.empty()) {
-    ++report_.rejected;
-    Issue(r.row, F("name"), "", "no customer name");
-    return Status::Ok();
+    return Reject(r.row, F("name"), "", "no customer name");
   }
-  std::vector<int> all;
-  for (size_t f = 0; f < FieldsOf(options_.kind).size(); ++f) all.push_back(static_cast<int>(f));
   const std::string ext = Text(r, "external_id");
-  const std::string key = ext.empty() ? "h:" + Digest(r, all) : "x:" + ext;
+  const std::string key = ext.empty() ? "h:" + Digest(r) : "x:" + ext;
   RowWrite write{"customers", "", {}};
   for (const char* column : kCustomerColumns) {
     if (r.Has(F(column))) write.columns.emplace_back(column, r.values[F(column)]);
@@ -250,15 +361,7 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
     }
   }
   std::string rep;
-  if (r.Has(F("rep"))) {
-    auto found = RepOf(Text(r, "rep"));
-    if (!found.ok()) {
-      ++report_.rejected;
-      Issue(r.row, F("rep"), Text(r, "rep"), found.status().message());
-      return Status::Ok();
-    }
-    rep = *found;
-  }
+  if (!RowRep(r, &rep)) return Status::Ok();
 
   // Imported before (an earlier run, or an earlier row of this file with the same key).
   std::optional<std::string> existing;
@@ -268,49 +371,17 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
   } else {
     FB_ASSIGN_OR_RETURN(existing, keys_.RowOfKey("customer", key));
   }
-  if (existing) {
-    write.row_id = *existing;
-    FB_ASSIGN_OR_RETURN(bool changed, Diff(write));
-    if (changed) {
-      ++report_.updated;
-      writes_.push_back(std::move(write));
-    } else {
-      ++report_.unchanged;
-    }
-    return Status::Ok();
-  }
+  if (existing) return UpdateExisting(std::move(write), *existing);
 
   // Possible duplicates: of an earlier row of this file, or of a live customer.
   const std::string phone_key = NormalizePhone(Text(r, "phone"));
   const std::string name_key = NormalizeName(name) + "|" + NormalizeName(Text(r, "city"));
   std::string dup_of, dup_why;
   int dup_field = F("phone");
-  if (!phone_key.empty()) {
-    auto f = file_phones_.find(phone_key);
-    if (f != file_phones_.end()) {
-      dup_of = f->second.second;
-      dup_why = "the same phone as row " + std::to_string(f->second.first);
-    } else {
-      FB_ASSIGN_OR_RETURN(auto ids, keys_.CustomersByPhoneKey(phone_key));
-      if (!ids.empty()) {
-        dup_of = ids[0];
-        dup_why = "the same phone as customer " + ids[0];
-      }
-    }
-  }
+  if (!phone_key.empty()) FB_RETURN_IF_ERROR(FindDuplicate(phone_key, true, &dup_of, &dup_why));
   if (dup_of.empty()) {
     dup_field = F("name");
-    auto f = file_names_.find(name_key);
-    if (f != file_names_.end()) {
-      dup_of = f->second.second;
-      dup_why = "the same name and city as row " + std::to_string(f->second.first);
-    } else {
-      FB_ASSIGN_OR_RETURN(auto ids, keys_.CustomersByNameCityKey(name_key));
-      if (!ids.empty()) {
-        dup_of = ids[0];
-        dup_why = "the same name and city as customer " + ids[0];
-      }
-    }
+    FB_RETURN_IF_ERROR(FindDuplicate(name_key, false, &dup_of, &dup_why));
   }
   const std::string dup_value = dup_field == F("phone") ? Text(r, "phone") : name;
   if (!dup_of.empty()) {
@@ -460,7 +531,6 @@ Status Importer::Flush() {
   writes_.clear();
   new_keys_.clear();
   to_pool_.clear();
-  batch_rows_ = 0;
   return Status::Ok();
 }
 
@@ -481,50 +551,41 @@ Result<ImportReport> Importer::Run() {
   for (const std::string& c : row.cells) header_.push_back(TrimCell(c));
   FB_ASSIGN_OR_RETURN(map_, MapHeader(options_.kind, header_, options_.mapping));
   for (const std::string& h : map_.ignored) report_.ignored_columns.push_back(h);
+  for (size_t c = 0; c < header_.size(); ++c) {
+    report_.columns.push_back({ColumnName(c), header_[c], map_.field_of_column[c]});
+  }
   if (!options_.dry_run) FB_RETURN_IF_ERROR(ScanWholeFile());
-  FB_RETURN_IF_ERROR(LoadReference());
+  {
+    auto lock = LockStore();
+    FB_RETURN_IF_ERROR(LoadReference());
+    if (options_.own_connection && !options_.dry_run) FB_RETURN_IF_ERROR(keys_.BulkWrites(true));
+  }
   ImportProgress progress;
   progress.total_bytes = reader->TotalBytes();
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool more, reader->Next(row));
-    if (!more) break;
-    bool blank = true;
-    for (const std::string& c : row.cells) blank = blank && TrimCell(c).empty();
-    if (blank && row.issues.empty()) continue;
-    ++report_.rows;
-    FB_ASSIGN_OR_RETURN(std::optional<ImportRecord> record, Parse(row));
-    if (record) {
-      switch (options_.kind) {
-        case ImportKind::kCustomers:
-          FB_RETURN_IF_ERROR(ProcessCustomer(*record));
-          break;
-        case ImportKind::kContacts:
-          FB_RETURN_IF_ERROR(ProcessContact(*record));
-          break;
-        case ImportKind::kOrders:
-          FB_RETURN_IF_ERROR(ProcessOrderRow(*record));
-          break;
-        case ImportKind::kVisits:
-          FB_RETURN_IF_ERROR(ProcessVisit(*record));
-          break;
-        case ImportKind::kProducts:
-          FB_RETURN_IF_ERROR(ProcessProduct(*record));
-          break;
+  // One batch at a time: its rows are read without the store's lock, then processed and written
+  // (one transaction) under it. An order is never split: the order still open at the end of a
+  // batch (its next row may follow) is written with the next one.
+  std::vector<SheetRow> rows;
+  bool more = true;
+  while (more) {
+    FB_ASSIGN_OR_RETURN(more, ReadBatch(*reader, rows));
+    {
+      auto lock = LockStore();
+      for (const SheetRow& r : rows) {
+        FB_RETURN_IF_ERROR(Process(r));
+        if (options_.progress && report_.rows % 1000 == 0) {
+          progress.rows = report_.rows;
+          progress.bytes = reader->BytesRead();
+          options_.progress(progress);
+        }
       }
-    }
-    // Orders end their batches between two orders (ProcessOrderRow), never inside one.
-    if (++batch_rows_ >= static_cast<int64_t>(options_.batch_rows) &&
-        options_.kind != ImportKind::kOrders) {
+      if (!more && options_.kind == ImportKind::kOrders) FB_RETURN_IF_ERROR(CloseOrder());
       FB_RETURN_IF_ERROR(Flush());
     }
-    if (options_.progress && report_.rows % 1000 == 0) {
-      progress.rows = report_.rows;
-      progress.bytes = reader->BytesRead();
-      options_.progress(progress);
+    if (more && options_.pause_between_batches_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(options_.pause_between_batches_ms));
     }
   }
-  if (options_.kind == ImportKind::kOrders) FB_RETURN_IF_ERROR(CloseOrder());
-  FB_RETURN_IF_ERROR(Flush());
   report_.notes = reader->Notes();
   if (options_.progress) {
     progress.rows = report_.rows;
@@ -533,6 +594,10 @@ Result<ImportReport> Importer::Run() {
     options_.progress(progress);
   }
   if (!options_.dry_run) {
+    auto lock = LockStore();
+    // Durable from here: the last commits (grades, the audit entry) sync the WAL, and with it
+    // every batch before them.
+    if (options_.own_connection) FB_RETURN_IF_ERROR(keys_.BulkWrites(false));
     if (options_.kind == ImportKind::kOrders) FB_RETURN_IF_ERROR(Regrade());
     AuditEntry entry;
     entry.actor = options_.actor;

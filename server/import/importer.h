@@ -12,6 +12,9 @@
 //    written, so importing the same file twice changes nothing.
 //  * Resumable: rows are written in batches, each batch with its keys in one transaction; after a
 //    kill, running the import again skips what was committed and writes the rest.
+//  * Beside a running server: with ImportOptions::lock_store the store's lock is taken for one
+//    batch at a time (read from the file without it) and released between batches, so devices
+//    keep syncing while a large import runs.
 //  * A file that cannot be read to its end (wrong encoding, a cell over the limit, a damaged
 //    workbook) is refused before anything is written; a bad row is reported and skipped.
 //  * Duplicates: a new customer with the phone, or the name and city, of a live one (or of an
@@ -21,13 +24,15 @@
 //  * Orders and visits link to customers by external id (or Fieldbook id) or by phone. Rows of
 //    one order number are its lines. Grades are recomputed after orders are imported.
 //
-// Thread safety: runs on the caller's thread over a ServerStore the caller serialises.
+// Thread safety: runs on the caller's thread over a ServerStore the caller serialises (through
+// ImportOptions::lock_store, or by calling it alone).
 #ifndef FIELDBOOK_SERVER_IMPORTER_H_
 #define FIELDBOOK_SERVER_IMPORTER_H_
 
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -37,14 +42,15 @@
 
 namespace fieldbook::server {
 
-enum class OnDuplicate { kSkip, kMerge, kFlag };
-Result<OnDuplicate> ParseOnDuplicate(const std::string& name);
-
 struct ImportProgress {
   int64_t rows = 0;
   uint64_t bytes = 0, total_bytes = 0;
   bool done = false;
 };
+
+// --on-duplicate: skip, merge or flag (docs/import.md).
+enum class OnDuplicate { kSkip, kMerge, kFlag };
+Result<OnDuplicate> ParseOnDuplicate(const std::string& name);
 
 struct ImportOptions {
   ImportKind kind = ImportKind::kCustomers;
@@ -56,9 +62,16 @@ struct ImportOptions {
   OnDuplicate on_duplicate = OnDuplicate::kSkip;
   std::string actor = "system";
   std::string today;         // the grading day after orders (YYYY-MM-DD; "" = today)
-  size_t batch_rows = 1000;  // rows per transaction
+  size_t batch_rows = 5000;  // rows per transaction (and per hold of the store's lock)
   size_t max_listed = 1000;  // issues and placements listed in the report (counts stay complete)
   std::function<void(const ImportProgress&)> progress;  // every ~1000 rows and at the end
+  // The store's connection is this import's alone (the command): ImportStore::BulkWrites.
+  bool own_connection = false;
+  // Takes the store's lock for one batch (the server: devices sync between batches); unset, the
+  // caller serialises the store (the command line: SQLite's own locking between processes).
+  std::function<std::unique_lock<std::mutex>()> lock_store;
+  // Test hook: sleeps this long between batches, without the store's lock (0: never).
+  int64_t pause_between_batches_ms = 0;
   // Test hook: the process kills itself (SIGKILL) after committing this many batches (0: never).
   int64_t kill_after_batches = 0;
 };
@@ -69,6 +82,13 @@ struct ImportIssue {
   std::string value;
   std::string reason;
   std::string level;  // "error" (the row is not imported), "duplicate", "warning"
+};
+
+// A column of the sheet and what it is imported as.
+struct ImportColumn {
+  std::string column;  // "A"
+  std::string header;  // as written
+  int field = -1;      // index into FieldsOf(kind), or -1 (not imported)
 };
 
 struct ImportPlacement {
@@ -83,6 +103,7 @@ struct ImportReport {
   bool dry_run = false;
   std::vector<std::string> notes;            // from the reader and the header
   std::vector<std::string> ignored_columns;  // headers not imported
+  std::vector<ImportColumn> columns;         // every column of the header
   int64_t rows = 0;                          // data rows read (blank rows skipped)
   int64_t created = 0, updated = 0, unchanged = 0, rejected = 0;
   int64_t duplicates_skipped = 0, merged = 0, flagged = 0;

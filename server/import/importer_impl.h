@@ -6,7 +6,10 @@
 #ifndef FIELDBOOK_SERVER_IMPORTER_IMPL_H_
 #define FIELDBOOK_SERVER_IMPORTER_IMPL_H_
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -30,30 +33,70 @@ struct ImportRecord {
 
 class Importer {
  public:
+  // The most cell bytes one batch holds in memory before it is written.
+  static constexpr size_t kMaxBatchBytes = 8u << 20;
+
   Importer(ServerStore& store, WallClock& wall, const ImportOptions& options);
   Result<ImportReport> Run();
 
  private:
   // importer.cc
+  // The store's lock for one batch (ImportOptions::lock_store), or no lock (the command line).
+  std::unique_lock<std::mutex> LockStore();
   Status LoadReference();
   Status ScanWholeFile();
+  // Reads the next batch of non-blank rows (without the store's lock); false at the end.
+  Result<bool> ReadBatch(SheetReader& reader, std::vector<SheetRow>& rows);
+  Status Process(const SheetRow& row);
   Result<std::optional<ImportRecord>> Parse(const SheetRow& row);
   void Issue(int64_t row, int field, const std::string& value, const std::string& reason,
              const std::string& level = "error");
-  int F(const char* key) const { return FieldIndex(options_.kind, key); }
+  // Rejects the row: counted, and reported as an error.
+  Status Reject(int64_t row, int field, const std::string& value, const std::string& reason) {
+    ++report_.rejected;
+    Issue(row, field, value, reason);
+    return Status::Ok();
+  }
+  int F(const char* key) const {
+    for (size_t i = 0; i < fields_.size(); ++i) {
+      if (std::strcmp(fields_[i].key, key) == 0) return static_cast<int>(i);
+    }
+    return -1;
+  }
   std::string Text(const ImportRecord& r, const char* key) const;
+  // Every field of the kind: the digest of a record without an external id.
+  std::string Digest(const ImportRecord& r) const { return Digest(r, all_fields_); }
   std::string Digest(const ImportRecord& r, const std::vector<int>& fields) const;
   Result<std::string> RepOf(const std::string& text);
+  // The rep the row's rep column (业务员) names into `rep` ("" when the cell is empty); false
+  // when it names nobody: the row is rejected and reported.
+  bool RowRep(const ImportRecord& r, std::string* rep);
   std::string TerritoryOf(const std::string& text, std::string* region);
   Status Flush();
   Status ProcessCustomer(const ImportRecord& r);
+  // A possible duplicate of a new customer: an earlier row of this file in `in_file`, else a live
+  // customer with the same key (`phone`: the phone key, else the name and city key). Sets `of`
+  // and `why`; leaves them empty when there is none.
+  Status FindDuplicate(const std::string& key, bool phone, std::string* of, std::string* why);
+  Status LoadLiveDuplicateKeys();
   Status PlaceCustomers();
   // Writes the columns of `write` that differ from the stored row (none: unchanged). Returns
   // whether anything is written.
   Result<bool> Diff(RowWrite& write);
+  // A record imported before as `row_id`: its changed columns are written (updated), or it is
+  // unchanged.
+  Status UpdateExisting(RowWrite write, const std::string& row_id);
 
   // importer_records.cc
   Result<std::string> ResolveCustomer(const ImportRecord& r);
+  // The customer a contact's, visit's or order's row names; "" when the row is rejected (no such
+  // customer, or no `date_key` value: reported with `missing_date`; nullptr: no date needed).
+  Result<std::string> RowCustomer(const ImportRecord& r, const char* date_key,
+                                  const char* missing_date);
+  // Who holds the customer now (cached: an import does not move customers it does not create).
+  Result<std::string> HolderOf(const std::string& customer);
+  // How many lines with each identity (LineIdentity) the stored order has.
+  Result<std::unordered_map<std::string, int>> StoredLines(const std::string& order_id);
   // The row a `kind` record with `key` already has: one this file made earlier (`*in_file` set),
   // or one an earlier import recorded; nullopt for a new record.
   Result<std::optional<std::string>> KnownRow(const std::string& kind, const std::string& key,
@@ -73,6 +116,8 @@ class Importer {
   ImportStore keys_;
   RowIdGenerator ids_;
   ImportReport report_;
+  const std::vector<FieldSpec>& fields_;
+  std::vector<int> all_fields_;
   std::vector<std::string> header_;
   HeaderMap map_;
 
@@ -80,7 +125,6 @@ class Importer {
   std::vector<RowWrite> writes_;
   std::vector<std::tuple<std::string, std::string, std::string>> new_keys_;  // kind, key, row
   std::unordered_map<std::string, std::string> batch_keys_;  // kind|key -> row, this file
-  int64_t batch_rows_ = 0;
 
   // Reference data.
   std::unordered_map<std::string, std::string> reps_;  // id or name -> rep id
@@ -89,9 +133,14 @@ class Importer {
   };
   std::unordered_map<std::string, Territory> territories_;       // id, name, region -> territory
   std::unordered_map<std::string, std::string> customer_cache_;  // ref -> customer id
+  std::unordered_map<std::string, std::string> holders_;         // customer id -> its holder
 
   // Customers: duplicates within the file and placement by the assignment rules.
   std::unordered_map<std::string, std::pair<int64_t, std::string>> file_phones_, file_names_;
+  // Hashes of the live customers' duplicate keys (fb_customer_keys), sorted, loaded once: a key
+  // not among them needs no lookup (a hash that is among them is looked up).
+  bool live_keys_loaded_ = false;
+  std::vector<uint64_t> live_phone_hashes_, live_name_hashes_;
   std::unordered_map<std::string, std::string> run_customer_keys_;  // key -> id (this run)
   struct PendingPlacement {
     size_t write;  // index into writes_
@@ -116,9 +165,9 @@ class Importer {
     bool earlier_in_file = false;  // closed earlier in this file: its rows were not consecutive
     int64_t amount = 0;
     std::vector<RowWrite> lines;
-    std::vector<std::pair<std::string, std::string>> line_keys;  // key, line id
-    std::vector<int64_t> line_rows;
-    std::unordered_map<std::string, int> line_counts;  // line digest -> occurrences so far
+    std::vector<int64_t> line_rows;                     // imported before: rows of new lines
+    std::unordered_map<std::string, int> line_counts;   // line identity -> occurrences so far
+    std::unordered_map<std::string, int> stored_lines;  // imported before: its lines
   };
   std::optional<OpenOrder> order_;
 

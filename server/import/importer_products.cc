@@ -13,17 +13,13 @@ namespace fieldbook::server {
 Status Importer::ProcessProduct(const ImportRecord& r) {
   const std::string part = Text(r, "part_number");
   if (part.empty()) {
-    ++report_.rejected;
-    Issue(r.row, F("part_number"), "", "no part number (配件号)");
-    return Status::Ok();
+    return Reject(r.row, F("part_number"), "", "no part number (配件号)");
   }
   auto seen = file_parts_.find(part);
   if (seen != file_parts_.end()) {
-    ++report_.rejected;
-    Issue(r.row, F("part_number"), part,
-          "the part number is on row " + std::to_string(seen->second) +
-              " already: only that row is imported");
-    return Status::Ok();
+    return Reject(r.row, F("part_number"), part,
+                  "the part number is on row " + std::to_string(seen->second) +
+                      " already: only that row is imported");
   }
   ProductFields fields;
   fields.part_number = part;
@@ -40,9 +36,7 @@ Status Importer::ProcessProduct(const ImportRecord& r) {
   if (r.Has(F("tier_prices"))) {
     auto tiers = ProductStore::ParseTierPrices(Text(r, "tier_prices"));
     if (!tiers.ok()) {
-      ++report_.rejected;
-      Issue(r.row, F("tier_prices"), Text(r, "tier_prices"), tiers.status().message());
-      return Status::Ok();
+      return Reject(r.row, F("tier_prices"), Text(r, "tier_prices"), tiers.status().message());
     }
     fields.tier_prices = std::move(*tiers);
   }
@@ -50,9 +44,7 @@ Status Importer::ProcessProduct(const ImportRecord& r) {
   auto plan = products.PlanUpsert(fields);
   if (!plan.ok()) {
     if (plan.status().code() != StatusCode::kInvalidArgument) return plan.status();
-    ++report_.rejected;
-    Issue(r.row, -1, part, plan.status().message());
-    return Status::Ok();
+    return Reject(r.row, -1, part, plan.status().message());
   }
   file_parts_.emplace(part, r.row);
   if (!plan->row) {

@@ -7,6 +7,17 @@
 
 namespace fieldbook::server {
 
+namespace {
+
+// What makes two order lines the same line: what is stored of it.
+std::string LineIdentity(const std::string& part_no, const std::string& description,
+                         int64_t quantity, int64_t unit_price_cents) {
+  return part_no + '\x1f' + description + '\x1f' + std::to_string(quantity) + '\x1f' +
+         std::to_string(unit_price_cents);
+}
+
+}  // namespace
+
 Result<std::string> Importer::ResolveCustomer(const ImportRecord& r) {
   const std::string ref = Text(r, "customer_ref");
   const std::string phone = Text(r, "customer_phone");
@@ -47,6 +58,27 @@ Result<std::string> Importer::ResolveCustomer(const ImportRecord& r) {
   return id;
 }
 
+Result<std::string> Importer::RowCustomer(const ImportRecord& r, const char* date_key,
+                                          const char* missing_date) {
+  FB_ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(r));
+  if (customer.empty()) {
+    ++report_.rejected;
+    return customer;
+  }
+  if (date_key != nullptr && !r.Has(F(date_key))) {
+    FB_RETURN_IF_ERROR(Reject(r.row, F(date_key), "", missing_date));
+    return std::string();
+  }
+  return customer;
+}
+
+Result<std::string> Importer::HolderOf(const std::string& customer) {
+  if (auto known = holders_.find(customer); known != holders_.end()) return known->second;
+  FB_ASSIGN_OR_RETURN(std::string rep, keys_.HolderOf(customer));
+  if (holders_.size() < 200000) holders_.emplace(customer, rep);
+  return rep;
+}
+
 Result<std::optional<std::string>> Importer::KnownRow(const std::string& kind,
                                                       const std::string& key, bool* in_file) {
   if (auto made = batch_keys_.find(kind + "|" + key); made != batch_keys_.end()) {
@@ -57,20 +89,13 @@ Result<std::optional<std::string>> Importer::KnownRow(const std::string& kind,
 }
 
 Status Importer::ProcessContact(const ImportRecord& r) {
-  FB_ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(r));
-  if (customer.empty()) {
-    ++report_.rejected;
-    return Status::Ok();
-  }
+  FB_ASSIGN_OR_RETURN(std::string customer, RowCustomer(r, nullptr, nullptr));
+  if (customer.empty()) return Status::Ok();
   if (Text(r, "name").empty() && Text(r, "phone").empty()) {
-    ++report_.rejected;
-    Issue(r.row, F("name"), "", "a contact needs a name or a phone");
-    return Status::Ok();
+    return Reject(r.row, F("name"), "", "a contact needs a name or a phone");
   }
-  std::vector<int> fields;
-  for (size_t f = 0; f < FieldsOf(options_.kind).size(); ++f) fields.push_back(static_cast<int>(f));
   const std::string ext = Text(r, "external_id");
-  const std::string key = ext.empty() ? "h:" + customer + ":" + Digest(r, fields) : "x:" + ext;
+  const std::string key = ext.empty() ? "h:" + customer + ":" + Digest(r) : "x:" + ext;
   RowWrite write{"contacts", "", {{"customer_id", customer}}};
   for (const char* c :
        {"name", "title", "phone", "wechat", "email", "birthday", "is_primary", "notes"}) {
@@ -78,17 +103,9 @@ Status Importer::ProcessContact(const ImportRecord& r) {
   }
   FB_ASSIGN_OR_RETURN(std::optional<std::string> existing, KnownRow("contact", key));
   if (existing) {
-    write.row_id = *existing;
     // A contact does not move to another customer.
     write.columns.erase(write.columns.begin());
-    FB_ASSIGN_OR_RETURN(bool changed, Diff(write));
-    if (changed) {
-      ++report_.updated;
-      writes_.push_back(std::move(write));
-    } else {
-      ++report_.unchanged;
-    }
-    return Status::Ok();
+    return UpdateExisting(std::move(write), *existing);
   }
   write.row_id = ids_.Next();
   batch_keys_["contact|" + key] = write.row_id;
@@ -99,32 +116,16 @@ Status Importer::ProcessContact(const ImportRecord& r) {
 }
 
 Status Importer::ProcessVisit(const ImportRecord& r) {
-  FB_ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(r));
-  if (customer.empty()) {
-    ++report_.rejected;
-    return Status::Ok();
-  }
-  if (!r.Has(F("check_in"))) {
-    ++report_.rejected;
-    Issue(r.row, F("check_in"), "", "a visit needs its date (拜访日期)");
-    return Status::Ok();
-  }
+  FB_ASSIGN_OR_RETURN(std::string customer,
+                      RowCustomer(r, "check_in", "a visit needs its date (拜访日期)"));
+  if (customer.empty()) return Status::Ok();
   std::string rep;
-  if (r.Has(F("rep"))) {
-    auto found = RepOf(Text(r, "rep"));
-    if (!found.ok()) {
-      ++report_.rejected;
-      Issue(r.row, F("rep"), Text(r, "rep"), found.status().message());
-      return Status::Ok();
-    }
-    rep = *found;
-  } else {
-    FB_ASSIGN_OR_RETURN(rep, keys_.HolderOf(customer));
+  if (!RowRep(r, &rep)) return Status::Ok();
+  if (rep.empty()) {
+    FB_ASSIGN_OR_RETURN(rep, HolderOf(customer));
   }
-  std::vector<int> fields;
-  for (size_t f = 0; f < FieldsOf(options_.kind).size(); ++f) fields.push_back(static_cast<int>(f));
   const std::string ext = Text(r, "external_id");
-  const std::string key = ext.empty() ? "h:" + customer + ":" + Digest(r, fields) : "x:" + ext;
+  const std::string key = ext.empty() ? "h:" + customer + ":" + Digest(r) : "x:" + ext;
   FB_ASSIGN_OR_RETURN(std::optional<std::string> existing, KnownRow("visit", key));
   if (existing) {  // a visit is a fact: never rewritten
     ++report_.unchanged;
@@ -172,13 +173,14 @@ Status Importer::CloseOrder() {
     if (!o.rep.empty()) write.columns.emplace_back("rep_id", o.rep);
     if (!o.notes.empty()) write.columns.emplace_back("notes", o.notes);
     writes_.push_back(std::move(write));
+    // The order's key only: its lines are written with it, in the same transaction, so an order
+    // imported before has all its lines (StoredLines).
     new_keys_.emplace_back("order", o.key, o.id);
     // Seen again later in this file (in this batch, or in a dry run that writes no keys), it is
     // this order, not a second one.
     batch_keys_["order|" + o.key] = o.id;
+    report_.lines_created += static_cast<int64_t>(o.lines.size());
     for (RowWrite& line : o.lines) writes_.push_back(std::move(line));
-    for (auto& [key, id] : o.line_keys) new_keys_.emplace_back("order_line", key, id);
-    report_.lines_created += static_cast<int64_t>(o.line_keys.size());
     ++report_.created;
   }
   order_.reset();
@@ -186,16 +188,9 @@ Status Importer::CloseOrder() {
 }
 
 Status Importer::ProcessOrderRow(const ImportRecord& r) {
-  FB_ASSIGN_OR_RETURN(std::string customer, ResolveCustomer(r));
-  if (customer.empty()) {
-    ++report_.rejected;
-    return Status::Ok();
-  }
-  if (!r.Has(F("order_date"))) {
-    ++report_.rejected;
-    Issue(r.row, F("order_date"), "", "an order needs its date (订单日期)");
-    return Status::Ok();
-  }
+  FB_ASSIGN_OR_RETURN(std::string customer,
+                      RowCustomer(r, "order_date", "an order needs its date (订单日期)"));
+  if (customer.empty()) return Status::Ok();
   const bool has_line = r.Has(F("part_no")) || r.Has(F("quantity")) || r.Has(F("unit_price")) ||
                         r.Has(F("description"));
   int64_t amount = 0;
@@ -205,33 +200,23 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
   } else if (r.Has(F("unit_price"))) {
     amount = quantity * std::get<int64_t>(r.values[F("unit_price")]);
   } else {
-    ++report_.rejected;
-    Issue(r.row, F("amount"), "", "no amount (金额) and no unit price (单价)");
-    return Status::Ok();
+    return Reject(r.row, F("amount"), "", "no amount (金额) and no unit price (单价)");
   }
   std::string rep;
-  if (r.Has(F("rep"))) {
-    auto found = RepOf(Text(r, "rep"));
-    if (!found.ok()) {
-      ++report_.rejected;
-      Issue(r.row, F("rep"), Text(r, "rep"), found.status().message());
-      return Status::Ok();
-    }
-    rep = *found;
-  }
+  if (!RowRep(r, &rep)) return Status::Ok();
   const std::string ext = Text(r, "external_id");
-  std::vector<int> order_fields;
-  for (const char* f : {"customer_ref", "customer_phone", "order_date", "part_no", "description",
-                        "quantity", "unit_price", "amount", "currency", "notes", "rep"}) {
-    order_fields.push_back(F(f));
-  }
   // Without an order number every row is an order of its own.
-  const std::string key =
-      ext.empty() ? "h:" + customer + ":" + Digest(r, order_fields) : "x:" + ext;
+  std::string key = "x:" + ext;
+  if (ext.empty()) {
+    std::vector<int> order_fields;
+    for (const char* f : {"customer_ref", "customer_phone", "order_date", "part_no", "description",
+                          "quantity", "unit_price", "amount", "currency", "notes", "rep"}) {
+      order_fields.push_back(F(f));
+    }
+    key = "h:" + customer + ":" + Digest(r, order_fields);
+  }
   if (!order_ || order_->key != key) {
     FB_RETURN_IF_ERROR(CloseOrder());
-    // Batches end between orders, never inside one.
-    if (batch_rows_ >= static_cast<int64_t>(options_.batch_rows)) FB_RETURN_IF_ERROR(Flush());
     OpenOrder o;
     o.key = key;
     o.ext = ext;
@@ -240,36 +225,38 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
                         KnownRow("order", key, &o.earlier_in_file));
     o.exists = existing.has_value();
     o.id = existing ? *existing : ids_.Next();
+    if (o.exists && !o.earlier_in_file) {
+      FB_ASSIGN_OR_RETURN(o.stored_lines, StoredLines(o.id));
+    }
     o.customer = customer;
     o.date = Text(r, "order_date");
     o.currency = Text(r, "currency");
     o.notes = Text(r, "notes");
     if (rep.empty()) {
-      FB_ASSIGN_OR_RETURN(rep, keys_.HolderOf(customer));
+      FB_ASSIGN_OR_RETURN(rep, HolderOf(customer));
     }
     o.rep = rep;
     order_ = std::move(o);
   } else if (customer != order_->customer) {
-    ++report_.rejected;
-    Issue(r.row, F("external_id"), ext,
-          "order " + ext + " was given to another customer on row " + std::to_string(order_->row));
-    return Status::Ok();
+    return Reject(
+        r.row, F("external_id"), ext,
+        "order " + ext + " was given to another customer on row " + std::to_string(order_->row));
   }
   OpenOrder& o = *order_;
   if (!has_line) {
     o.amount += amount;
     return Status::Ok();
   }
-  std::vector<int> line_fields;
-  for (const char* f : {"part_no", "description", "quantity", "unit_price", "amount"}) {
-    line_fields.push_back(F(f));
-  }
-  const std::string digest = Digest(r, line_fields);
-  const int n = o.line_counts[digest]++;
-  const std::string line_key = key + "|" + digest + "|" + std::to_string(n);
+  const int64_t unit = r.Has(F("unit_price")) ? std::get<int64_t>(r.values[F("unit_price")])
+                       : quantity > 0         ? amount / quantity
+                                              : amount;
   if (o.exists) {
-    FB_ASSIGN_OR_RETURN(auto line, keys_.RowOfKey("order_line", line_key));
-    if (line) {
+    // The n-th line with this identity is one the stored order has, or a new line (refused).
+    const std::string identity =
+        LineIdentity(Text(r, "part_no"), Text(r, "description"), quantity, unit);
+    const int n = o.line_counts[identity]++;
+    auto stored = o.stored_lines.find(identity);
+    if (!o.earlier_in_file && stored != o.stored_lines.end() && n < stored->second) {
       ++report_.lines_unchanged;
     } else {
       o.lines.push_back({});  // reported when the order closes
@@ -282,14 +269,20 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
     if (r.Has(F(c))) write.columns.emplace_back(c, r.values[F(c)]);
   }
   write.columns.emplace_back("quantity", quantity);
-  const int64_t unit = r.Has(F("unit_price")) ? std::get<int64_t>(r.values[F("unit_price")])
-                       : quantity > 0         ? amount / quantity
-                                              : amount;
   write.columns.emplace_back("unit_price_cents", unit);
-  o.line_keys.emplace_back(line_key, write.row_id);
   o.lines.push_back(std::move(write));
   o.amount += amount;
   return Status::Ok();
+}
+
+Result<std::unordered_map<std::string, int>> Importer::StoredLines(const std::string& order_id) {
+  std::unordered_map<std::string, int> lines;
+  FB_RETURN_IF_ERROR(
+      keys_.ForEachLineOf(order_id, [&](const std::string& part_no, const std::string& description,
+                                        int64_t quantity, int64_t unit_price_cents) {
+        ++lines[LineIdentity(part_no, description, quantity, unit_price_cents)];
+      }));
+  return lines;
 }
 
 Status Importer::Regrade() {

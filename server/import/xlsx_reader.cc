@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 
+#include "fieldbook/dates.h"
+
 namespace fieldbook::server {
 
 namespace {
@@ -79,20 +81,6 @@ struct Merge {
   std::string ref;
 };
 
-// Days since 1970-01-01 to civil date (H. Hinnant's algorithm).
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = yy + (*m <= 2);
-}
-
 }  // namespace
 
 std::string ExcelSerialToText(double serial, bool date1904) {
@@ -114,19 +102,13 @@ std::string ExcelSerialToText(double serial, bool date1904) {
   if (days < 1 || days == 60) return "";  // day 0 and Excel's 1900-02-29 do not exist
   // Excel counts 1900-02-29 (serial 60): serials from 61 are one day ahead of a true count.
   const int64_t unix_days = days - (days > 60 ? 25569 : 25568);
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(unix_days, &y, &m, &d);
-  if (y > 9999) return "";
-  char buf[32];
-  if (seconds == 0) {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(y), m, d);
-  } else {
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d:%02d", static_cast<int>(y), m, d,
-                  static_cast<int>(seconds / 3600), static_cast<int>(seconds / 60 % 60),
-                  static_cast<int>(seconds % 60));
-  }
-  return buf;
+  if (CivilFromDays(unix_days).year > 9999) return "";
+  std::string text = FormatDate(unix_days);
+  if (seconds == 0) return text;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, " %02d:%02d:%02d", static_cast<int>(seconds / 3600),
+                static_cast<int>(seconds / 60 % 60), static_cast<int>(seconds % 60));
+  return text + buf;
 }
 
 bool IsDateFormat(int id, const std::string& code) {

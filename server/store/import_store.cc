@@ -75,6 +75,49 @@ Result<std::vector<std::string>> ImportStore::CustomerIds(const char* sql, const
   return out;
 }
 
+Status ImportStore::BulkWrites(bool on) {
+  Db& db = store_.hub().db();
+  FB_ASSIGN_OR_RETURN(Statement * sync,
+                      db.Prepare(on ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL"));
+  FB_RETURN_IF_ERROR(sync->Run());
+  FB_ASSIGN_OR_RETURN(Statement * checkpoint, db.Prepare(on ? "PRAGMA wal_autocheckpoint = 10000"
+                                                            : "PRAGMA wal_autocheckpoint = 1000"));
+  FB_ASSIGN_OR_RETURN(bool row, checkpoint->Step());  // answers the new setting
+  (void)row;
+  checkpoint->Reset();
+  return Status::Ok();
+}
+
+Status ImportStore::ForEachCustomerKey(
+    const std::function<void(const std::string& phone_key, const std::string& name_city_key)>&
+        key) {
+  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(
+                                         "SELECT coalesce(phone_key, ''), "
+                                         "coalesce(name_city_key, '') FROM fb_customer_keys"));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::Ok();
+    key(s->Text(0), s->Text(1));
+  }
+}
+
+Status ImportStore::ForEachLineOf(
+    const std::string& order_id,
+    const std::function<void(const std::string& part_no, const std::string& description,
+                             int64_t quantity, int64_t unit_price_cents)>& line) {
+  FB_ASSIGN_OR_RETURN(Statement * s,
+                      store_.hub().db().Prepare(
+                          "SELECT coalesce(part_no, ''), coalesce(description, ''), quantity, "
+                          "unit_price_cents FROM order_lines WHERE order_id = ? AND voids_id IS "
+                          "NULL"));
+  s->Bind(1, order_id);
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::Ok();
+    line(s->Text(0), s->Text(1), s->Int(2), s->Int(3));
+  }
+}
+
 Result<std::string> ImportStore::HolderOf(const std::string& customer_id) {
   FB_ASSIGN_OR_RETURN(
       Statement * s, store_.hub().db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? "

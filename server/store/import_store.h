@@ -35,6 +35,19 @@ class ImportStore {
   Result<std::vector<std::string>> CustomersByPhoneKey(const std::string& phone_key,
                                                        size_t limit = 2);
   Result<std::vector<std::string>> CustomersByNameCityKey(const std::string& key, size_t limit = 2);
+  // For an import that has the database connection to itself (the command, beside a running
+  // server): `on`, commits stop waiting for the disk (synchronous=NORMAL: WAL stays consistent; a
+  // power cut may lose the last batches, which the import, resumable, writes when run again) and
+  // the WAL is checkpointed every 10,000 pages rather than 1,000; off, FULL and 1,000 again.
+  Status BulkWrites(bool on);
+  // Every live customer's duplicate keys (fb_customer_keys: normalised phone, name and city).
+  Status ForEachCustomerKey(const std::function<void(const std::string& phone_key,
+                                                     const std::string& name_city_key)>& key);
+  // The lines of an order (not voided): part number, description, quantity, unit price.
+  Status ForEachLineOf(
+      const std::string& order_id,
+      const std::function<void(const std::string& part_no, const std::string& description,
+                               int64_t quantity, int64_t unit_price_cents)>& line);
   // Who holds a customer now ("" = nobody), and its owner_rep_id.
   Result<std::string> HolderOf(const std::string& customer_id);
 

@@ -226,7 +226,7 @@ TEST_F(ImportIntegrationTest, TheAdminApiTakesTheFileAsRawBytesWithinItsLimit) {
   ASSERT_NO_FATAL_FAILURE(InitDb());
   const std::string manager = AddRep("mgr", "周经理", "manager");
   const std::string rep = AddRep("rep-a", "张伟 Zhang Wei");
-  ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--body-limit-mb", "1", "--body-budget-mb", "8"}));
+  ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--upload-limit-mb", "1"}));
   const std::string csv = Utf8ToGb18030(RowsToCsv(CustomerRows(200, {"rep-a"})));
   // A rep may not import; the body is refused on the header.
   auto refused = Post("/v1/admin/import/customers", csv, rep, "text/csv");

@@ -2,7 +2,9 @@
 // customers and 1,000,000 order lines (500,000 orders) from CSV sheets with Chinese headers, as
 // whole processes, against the sqlite3 shell's `.import` of the same rows into plain tables in the
 // same run (alternating, fresh databases each round). Reports min and median wall time of each,
-// the ratio, the import's peak RSS (memory stays bounded: rows are streamed), and the load.
+// and of CPU time (user + system: on a loaded machine the wall time mostly measures the share of
+// a core a process got), the ratios, the import's peak RSS (memory stays bounded: rows are
+// streamed), and the load.
 //
 //   fieldbook-importbench [--customers N] [--orders N] [--runs N] [--dir DIR]
 //
@@ -26,6 +28,7 @@ namespace {
 
 struct Run {
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system
   long max_rss_kb = 0;
   int exit_code = -1;
 };
@@ -50,6 +53,8 @@ Run Spawn(const std::vector<std::string>& argv, const std::string& in = "") {
   Run r;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   r.max_rss_kb = usage.ru_maxrss;
+  auto secs = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  r.cpu_seconds = secs(usage.ru_utime) + secs(usage.ru_stime);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   return r;
 }
@@ -122,7 +127,7 @@ int main(int argc, char** argv) {
   const std::string sql = dir + "/import.sql";
   std::ofstream(sql) << ".mode csv\n.import " << customers_csv << " customers_raw\n.import "
                      << orders_csv << " orders_raw\n";
-  std::vector<double> fb_c, fb_o, fb_total, sq;
+  std::vector<double> fb_c, fb_o, fb_total, sq, fb_cpu, sq_cpu;
   long max_rss = 0;
   for (int r = 0; r < runs; ++r) {
     const std::string db = dir + "/fb.db", plain = dir + "/plain.db";
@@ -135,6 +140,7 @@ int main(int argc, char** argv) {
       Run s = Spawn({"sqlite3", plain}, sql);
       if (s.exit_code != 0) Die("sqlite3 .import failed");
       sq.push_back(s.seconds);
+      sq_cpu.push_back(s.cpu_seconds);
     };
     if (r % 2 == 0) baseline();
     if (Spawn({server, "init", "--db", db}).exit_code != 0) Die("init failed");
@@ -151,12 +157,13 @@ int main(int argc, char** argv) {
     fb_c.push_back(c.seconds);
     fb_o.push_back(o.seconds);
     fb_total.push_back(c.seconds + o.seconds);
+    fb_cpu.push_back(c.cpu_seconds + o.cpu_seconds);
     max_rss = std::max({max_rss, c.max_rss_kb, o.max_rss_kb});
     std::printf(
-        "  run %d: import customers %.2f s (RSS %ld MiB), orders %.2f s (RSS %ld MiB); "
-        "sqlite3 .import %.2f s; load %s\n",
-        r + 1, c.seconds, c.max_rss_kb / 1024, o.seconds, o.max_rss_kb / 1024, sq.back(),
-        Load().c_str());
+        "  run %d: import customers %.2f s (CPU %.2f s, RSS %ld MiB), orders %.2f s (CPU %.2f s, "
+        "RSS %ld MiB); sqlite3 .import %.2f s (CPU %.2f s); load %s\n",
+        r + 1, c.seconds, c.cpu_seconds, c.max_rss_kb / 1024, o.seconds, o.cpu_seconds,
+        o.max_rss_kb / 1024, sq.back(), sq_cpu.back(), Load().c_str());
     std::fflush(stdout);
   }
   const double fmin = *std::min_element(fb_total.begin(), fb_total.end());
@@ -168,6 +175,12 @@ int main(int argc, char** argv) {
   std::printf("sqlite3 .import of the same rows: min %.2f s, median %.2f s\n", smin, Median(sq));
   std::printf("ratio: %.2fx (min), %.2fx (median); target at most 3x; load %s\n", fmin / smin,
               Median(fb_total) / Median(sq), Load().c_str());
+  const double cmin = *std::min_element(fb_cpu.begin(), fb_cpu.end());
+  const double scmin = *std::min_element(sq_cpu.begin(), sq_cpu.end());
+  std::printf(
+      "CPU time: import min %.2f s, median %.2f s; sqlite3 min %.2f s, median %.2f s; "
+      "ratio %.2fx (min), %.2fx (median)\n",
+      cmin, Median(fb_cpu), scmin, Median(sq_cpu), cmin / scmin, Median(fb_cpu) / Median(sq_cpu));
   if (temp) std::filesystem::remove_all(dir);
   return 0;
 }

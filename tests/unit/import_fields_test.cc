@@ -2,6 +2,9 @@
 // them, amounts with ¥/￥/元/thousands separators, phones, enumerations).
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "import/import_fields.h"
 #include "import/import_values.h"
 
@@ -55,6 +58,49 @@ TEST(ImportFieldsTest, MappingFileOverridesAndErrorsNameTheColumns) {
   auto no_customer = MapHeader(ImportKind::kOrders, {"订单日期", "金额"}, {});
   ASSERT_FALSE(no_customer.ok());
   EXPECT_NE(no_customer.status().message().find("customer"), std::string::npos);
+}
+
+// The one field table gives each kind its fields in export order, shared fields included.
+TEST(ImportFieldsTest, EachKindHasItsFieldsInExportOrder) {
+  auto keys = [](ImportKind kind) {
+    std::vector<std::string> out;
+    for (const FieldSpec& f : FieldsOf(kind)) out.push_back(f.key);
+    return out;
+  };
+  EXPECT_EQ(keys(ImportKind::kOrders),
+            (std::vector<std::string>{"external_id", "customer_ref", "customer_phone", "order_date",
+                                      "part_no", "description", "quantity", "unit_price", "amount",
+                                      "currency", "notes", "rep"}));
+  EXPECT_EQ(keys(ImportKind::kCustomers).front(), "external_id");
+  EXPECT_EQ(keys(ImportKind::kCustomers).back(), "rep");
+  EXPECT_EQ(keys(ImportKind::kVisits).back(), "rep");
+  EXPECT_EQ(keys(ImportKind::kProducts).front(), "part_number");
+  EXPECT_EQ(keys(ImportKind::kContacts).size(), 11u);
+  // A bare 电话 is the customer's phone on an order, the contact's own phone on a contact.
+  auto order = MapHeader(ImportKind::kOrders, {"电话", "订单日期", "金额"}, {});
+  ASSERT_TRUE(order.ok());
+  EXPECT_EQ(order->Column(ImportKind::kOrders, "customer_phone"), 0);
+  auto contact = MapHeader(ImportKind::kContacts, {"客户编号", "电话"}, {});
+  ASSERT_TRUE(contact.ok());
+  EXPECT_EQ(contact->Column(ImportKind::kContacts, "phone"), 1);
+  EXPECT_EQ(FieldsOf(ImportKind::kOrders)[3].type, FieldType::kDate);
+  EXPECT_STREQ(FieldsOf(ImportKind::kOrders)[3].zh, "订单日期");
+}
+
+// For a preview: what MapHeader refuses is still shown as far as it goes, with the reason.
+TEST(ImportFieldsTest, DetectHeaderShowsWhatMapHeaderRefuses) {
+  Status problem;
+  HeaderMap map = DetectHeader(ImportKind::kCustomers, {"名称", "客户名称", "手机"}, {}, &problem);
+  ASSERT_FALSE(problem.ok());
+  EXPECT_NE(problem.message().find("both mean name"), std::string::npos) << problem.message();
+  EXPECT_EQ(map.field_of_column[0], FieldIndex(ImportKind::kCustomers, "name"));
+  EXPECT_EQ(map.field_of_column[1], -1);
+  EXPECT_EQ(map.field_of_column[2], FieldIndex(ImportKind::kCustomers, "phone"));
+  HeaderMap none = DetectHeader(ImportKind::kCustomers, {"foo"}, {}, &problem);
+  EXPECT_FALSE(problem.ok());
+  EXPECT_EQ(none.field_of_column[0], -1);
+  DetectHeader(ImportKind::kCustomers, {"名称"}, {}, &problem);
+  EXPECT_TRUE(problem.ok());
 }
 
 TEST(ImportValuesTest, DatesAsExcelWritesThem) {

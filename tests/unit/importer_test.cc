@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <mutex>
 
 #include "import/importer.h"
 #include "store/assignment_store.h"
@@ -230,6 +231,76 @@ TEST_F(ImporterTest, AnOrderNumberSeenAgainAfterOtherOrdersIsNotASecondOrder) {
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(again->created, 0);
   EXPECT_EQ(Count("SELECT count(*) FROM orders"), 2);
+}
+
+// An order's lines are written with it in one transaction, so they need no import key each (a
+// million order lines made a million keys): an order imported before is compared with the lines
+// it has in the store.
+TEST_F(ImporterTest, AnOrderImportedBeforeIsComparedWithItsStoredLines) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_TRUE(Import(ImportKind::kCustomers, RowsToCsv(CustomerRows(3, {"rep-a"}))).ok());
+  std::vector<std::vector<std::string>> orders = {
+      {"订单号", "客户编号", "订单日期", "配件号", "品名", "数量", "单价"},
+      {"SO1", "C000001", "2026/11/01", "NGK-BKR6E", "火花塞", "2", "100"},
+      {"SO1", "C000001", "2026/11/01", "NGK-BKR6E", "火花塞", "2", "100"},  // the same line twice
+      {"SO1", "C000001", "2026/11/01", "MANN-W712", "", "1", "50"},
+      {"SO2", "C000002", "2026/11/02", "BOSCH-0986", "", "3", "30"}};
+  auto first = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->created, 2);
+  EXPECT_EQ(first->lines_created, 4);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_import_keys WHERE kind = 'order_line'"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_import_keys WHERE kind = 'order'"), 2);
+  // Again: every line is one the stored order has.
+  auto again = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->unchanged, 2);
+  EXPECT_EQ(again->lines_unchanged, 4);
+  EXPECT_EQ(again->rejected, 0);
+  // A third copy of a line, and a changed quantity, are lines SO1 does not have: refused, and
+  // nothing is written.
+  orders.push_back({"SO1", "C000001", "2026/11/01", "NGK-BKR6E", "火花塞", "2", "100"});
+  std::swap(orders[4], orders[5]);
+  orders[3][5] = "4";
+  const uint64_t seq = Seq();
+  auto changed = Import(ImportKind::kOrders, RowsToCsv(orders));
+  ASSERT_TRUE(changed.ok());
+  EXPECT_EQ(changed->rejected, 2);
+  EXPECT_EQ(changed->lines_unchanged, 3);
+  ASSERT_EQ(changed->issues.size(), 2u);
+  EXPECT_EQ(changed->issues[0].row, 4);
+  EXPECT_EQ(changed->issues[1].row, 5);
+  EXPECT_NE(changed->issues[0].reason.find("without this line"), std::string::npos);
+  EXPECT_EQ(Seq(), seq);
+  EXPECT_EQ(Count("SELECT count(*) FROM order_lines"), 4);
+}
+
+// Beside a running server the import takes the store's lock for one batch at a time
+// (ImportOptions::lock_store), so that devices sync between batches.
+TEST_F(ImporterTest, TheStoresLockIsTakenOneBatchAtATime) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  const std::string path = dir_.File("locked.csv");
+  std::ofstream(path, std::ios::binary) << RowsToCsv(CustomerRows(50, {"rep-a"}));
+  std::mutex mu;
+  int taken = 0;
+  ImportOptions o;
+  o.kind = ImportKind::kCustomers;
+  o.path = path;
+  o.batch_rows = 10;
+  o.lock_store = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    ++taken;
+    return lock;
+  };
+  auto report = RunImport(*store_, wall_, o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->created, 50);
+  EXPECT_EQ(report->batches, 5);
+  // Taken for the reference data, for each of the five batches, and for the audit at the end;
+  // held for the whole import, it would have been taken once.
+  EXPECT_GE(taken, 7);
+  EXPECT_TRUE(mu.try_lock());  // released at the end
+  mu.unlock();
 }
 
 TEST_F(ImporterTest, MergedCellsAndFormulasWithoutValuesRejectTheirRows) {

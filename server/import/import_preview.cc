@@ -1,0 +1,85 @@
+#include "import/import_preview.h"
+
+#include "import/import_values.h"
+
+namespace fieldbook::server {
+
+Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_rows) {
+  ImportPreview preview;
+  preview.kind = options.kind;
+  FB_ASSIGN_OR_RETURN(auto reader, OpenSheet(options.path, options.sheet));
+  preview.format = reader->Format();
+  SheetRow row;
+  bool header_found = false;
+  std::vector<std::string> header;
+  while (preview.rows.size() < max_rows) {
+    FB_ASSIGN_OR_RETURN(bool more, reader->Next(row));
+    if (!more) break;
+    bool blank = true;
+    for (const std::string& c : row.cells) blank = blank && TrimCell(c).empty();
+    if (blank) continue;
+    if (!header_found) {
+      header_found = true;
+      for (const std::string& c : row.cells) header.push_back(TrimCell(c));
+      continue;
+    }
+    // A cell of a preview is shown, not imported: the first 500 bytes (whole UTF-8 characters).
+    for (std::string& cell : row.cells) {
+      if (cell.size() <= 500) continue;
+      size_t cut = 500;
+      while (cut > 0 && (static_cast<unsigned char>(cell[cut]) & 0xC0) == 0x80) --cut;
+      cell.resize(cut);
+      cell += "…";
+    }
+    preview.rows.push_back(row.cells);
+  }
+  if (!header_found) return Status::InvalidArgument("the file has no rows: nothing to import");
+  Status problem;
+  const HeaderMap map = DetectHeader(options.kind, header, options.mapping, &problem);
+  if (!problem.ok()) preview.problem = problem.message();
+  for (size_t c = 0; c < header.size(); ++c) {
+    preview.columns.push_back({ColumnName(c), header[c], map.field_of_column[c]});
+  }
+  preview.notes = reader->Notes();
+  return preview;
+}
+
+boost::json::array ImportColumnsJson(ImportKind kind, const std::vector<ImportColumn>& columns) {
+  const auto& fields = FieldsOf(kind);
+  boost::json::array out;
+  for (const ImportColumn& c : columns) {
+    out.push_back(boost::json::object{
+        {"column", c.column},
+        {"header", c.header},
+        {"field", c.field < 0 ? boost::json::value(nullptr)
+                              : boost::json::value(fields[static_cast<size_t>(c.field)].key)}});
+  }
+  return out;
+}
+
+boost::json::array ImportFieldsJson(ImportKind kind) {
+  boost::json::array out;
+  for (const FieldSpec& f : FieldsOf(kind)) out.push_back(boost::json::string(f.key));
+  return out;
+}
+
+boost::json::object ImportPreviewJson(const ImportPreview& preview) {
+  boost::json::array notes, rows;
+  for (const std::string& n : preview.notes) notes.push_back(boost::json::string(n));
+  for (const auto& r : preview.rows) {
+    boost::json::array cells;
+    for (const std::string& cell : r) cells.push_back(boost::json::string(cell));
+    rows.push_back(std::move(cells));
+  }
+  return boost::json::object{
+      {"kind", ImportKindName(preview.kind)},
+      {"format", preview.format},
+      {"notes", std::move(notes)},
+      {"columns", ImportColumnsJson(preview.kind, preview.columns)},
+      {"fields", ImportFieldsJson(preview.kind)},
+      {"rows", std::move(rows)},
+      {"problem", preview.problem.empty() ? boost::json::value(nullptr)
+                                          : boost::json::value(preview.problem)}};
+}
+
+}  // namespace fieldbook::server
