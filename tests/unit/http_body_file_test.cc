@@ -107,6 +107,11 @@ class HttpBodyFileTest : public ::testing::Test {
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++n;
     return n;
   }
+  // The server removes a body's file as the connection closes: within two seconds.
+  bool EventuallyNoFiles() {
+    for (int i = 0; i < 200 && FilesLeft() > 0; ++i) std::this_thread::sleep_for(10ms);
+    return FilesLeft() == 0;
+  }
   static std::string Body(size_t n) {
     std::string s(n, '\0');
     for (size_t i = 0; i < n; ++i) s[i] = static_cast<char>('a' + (i * 7 + i / 13) % 26);
@@ -176,10 +181,7 @@ TEST_F(HttpBodyFileTest, OversizeBodyIs413OnTheHeaderOrWhileStreamingAndLeavesNo
     EXPECT_TRUE(response.starts_with("HTTP/1.1 413 ")) << response.substr(0, 200);
   }
   EXPECT_EQ(handler_.calls, 0);
-  EXPECT_TRUE([&] {
-    for (int i = 0; i < 200 && FilesLeft() > 0; ++i) std::this_thread::sleep_for(10ms);
-    return FilesLeft() == 0;
-  }());
+  EXPECT_TRUE(EventuallyNoFiles());
 }
 
 TEST_F(HttpBodyFileTest, TruncatedOrStalledUploadNeverReachesHandleAndLeavesNoFile) {
@@ -206,10 +208,7 @@ TEST_F(HttpBodyFileTest, TruncatedOrStalledUploadNeverReachesHandleAndLeavesNoFi
     EXPECT_EQ(raw.pending(), "");
   }
   EXPECT_EQ(handler_.calls, 0);
-  EXPECT_TRUE([&] {
-    for (int i = 0; i < 200 && FilesLeft() > 0; ++i) std::this_thread::sleep_for(10ms);
-    return FilesLeft() == 0;
-  }());
+  EXPECT_TRUE(EventuallyNoFiles());
 }
 
 TEST_F(HttpBodyFileTest, TrickleBelowTheMinimumRateIsCutAtTheWholeBodyDeadline) {
@@ -229,10 +228,7 @@ TEST_F(HttpBodyFileTest, TrickleBelowTheMinimumRateIsCutAtTheWholeBodyDeadline) 
   EXPECT_TRUE(closed || raw.WaitClosed(2000ms));
   EXPECT_LT(took, 3000ms);
   EXPECT_EQ(handler_.calls, 0);
-  EXPECT_TRUE([&] {
-    for (int i = 0; i < 200 && FilesLeft() > 0; ++i) std::this_thread::sleep_for(10ms);
-    return FilesLeft() == 0;
-  }());
+  EXPECT_TRUE(EventuallyNoFiles());
 }
 
 }  // namespace
