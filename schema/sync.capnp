@@ -26,6 +26,8 @@
 #      .snapshotToken, .epoch, .restored (docs/sync.md, "Pulling").
 #      Also RowRejection.columns and .rowIndex: which columns of a row a reassignment held for
 #      review, and which of a set's rows a rejection answers (issue 12).
+#   4  SyncRequest.pushBytes: the push as the stored bytes of its ChangeSet message, so that a
+#      retried push goes out byte for byte as the first attempt (issue 14).
 #
 # Identifiers (set ids, replica ids, table names, row ids, column names, customer ids) are
 # non-empty UTF-8 of bounded length; text values are UTF-8. Limits are enforced by the decoder
@@ -168,6 +170,16 @@ struct SyncRequest {
                               # parses and checks it.
   epoch @11 :UInt64;          # the hub epoch the replica's cursor and token belong to (the last
                               # SyncResponse.epoch it stored); 0 = none yet
+
+  # Version 4. The pushed set as the replica stored it when it made the set: the packed bytes of
+  # a ChangeSet message (EncodeChangeSet), sent with hasPush instead of `push` (which is then
+  # absent), so that every attempt of a push, the first and each retry, goes out byte for byte
+  # the same and the replica never decodes and re-encodes it. The hub decodes them as a ChangeSet
+  # message of their own, with the same limits and checks as `push`; a request with both, or with
+  # pushBytes but not hasPush, is refused. A hub older than version 4 would read hasPush with no
+  # `push` (schema version 0) and refuse the request, so a replica sends pushBytes only to a hub
+  # whose answers said version >= 4 (docs/sync.md, "Pushing").
+  pushBytes @12 :Data;
 }
 
 # Hub -> replica: the outcome of the push (if any) and one page of changes to apply.

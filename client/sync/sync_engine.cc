@@ -104,6 +104,22 @@ Status CheckPositions(const SyncResponse& response) {
 
 }  // namespace
 
+Status SyncEngine::PreparePush(SyncRequest& request, bool as_bytes) {
+  if (as_bytes) {
+    FB_ASSIGN_OR_RETURN(std::optional<Replica::EncodedPush> push, replica_.PreparePushBytes());
+    if (!push) return Status::Ok();
+    request.has_push = true;
+    request.push.set_id = std::move(push->set_id);  // for matching the answer; not sent
+    request.push_bytes = std::move(push->bytes);
+    return Status::Ok();
+  }
+  FB_ASSIGN_OR_RETURN(std::optional<ChangeSet> push, replica_.PreparePush());
+  if (!push) return Status::Ok();
+  request.has_push = true;
+  request.push = std::move(*push);
+  return Status::Ok();
+}
+
 Result<SyncReport> SyncEngine::SyncOnce() {
   SyncReport report;
   FB_RETURN_IF_ERROR(Rounds(report));
@@ -147,23 +163,22 @@ Status SyncEngine::RoundsInBatches(SyncReport& report) {
   // changed nothing (a repair that does not converge waits for the next sync).
   constexpr int kMaxDigestRequests = 16;
   uint32_t page_limit = options_.page_rows;
+  // Pushes go out as their stored bytes to a hub known to read them (wire version 4), else inline.
+  bool push_as_bytes = replica_.hub_wire_version() >= kWirePushBytesVersion;
   while (report.round_trips < options_.max_round_trips) {
     // A push, digests or a repair go out with every page before them committed.
     if (replica_.in_pull_batch()) {
       FB_ASSIGN_OR_RETURN(int64_t waiting, replica_.PendingWriteCount());
       if (waiting > 0 || send_digests) FB_RETURN_IF_ERROR(CommitBatch());
     }
-    FB_ASSIGN_OR_RETURN(std::optional<ChangeSet> push, replica_.PreparePush());
     SyncRequest request;
     request.replica_id = replica_.replica_id();
     request.pull_cursor = replica_.cursor();
     request.snapshot_token = replica_.snapshot_token();
     request.epoch = replica_.epoch();
     request.page_limit = page_limit;
-    if (push) {
-      request.has_push = true;
-      request.push = std::move(*push);
-    } else if (send_digests && caught_up && digest_requests < kMaxDigestRequests) {
+    FB_RETURN_IF_ERROR(PreparePush(request, push_as_bytes));
+    if (!request.has_push && send_digests && caught_up && digest_requests < kMaxDigestRequests) {
       FB_ASSIGN_OR_RETURN(ReplicaDigests digests, replica_.Digests(deep));
       request.has_digests = true;
       request.digest_buckets = digests.buckets;
@@ -192,8 +207,20 @@ Status SyncEngine::RoundsInBatches(SyncReport& report) {
         std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - answer->arrived)
             .count();
     const SteadyClock::duration round_trip = answer->arrived - answer->sent;
+    if (!answer->answer.ok() && !request.push_bytes.empty() && push_as_bytes &&
+        (answer->answer.status().code() == StatusCode::kInvalidArgument ||
+         answer->answer.status().code() == StatusCode::kCorrupt)) {
+      // The hub could not read a request carrying push bytes: it may be older than wire version 4
+      // (put back after an upgrade). Send the set inline from now on until an answer says again
+      // that the hub reads them; a stored set the device cannot read either is packed again.
+      FB_RETURN_IF_ERROR(replica_.RecordHubWireVersion(0));
+      push_as_bytes = false;
+      continue;
+    }
     FB_ASSIGN_OR_RETURN(SyncResponse response, std::move(answer->answer));
     ++report.round_trips;
+    FB_RETURN_IF_ERROR(replica_.RecordHubWireVersion(response.schema_version));
+    push_as_bytes = response.schema_version >= kWirePushBytesVersion;
     FB_RETURN_IF_ERROR(CheckPositions(response));
     // The skew as of the answer's arrival.
     report.hub_clock_skew_ms = static_cast<int64_t>(replica_.clock().WallNowMs()) - waited_ms -
@@ -203,8 +230,9 @@ Status SyncEngine::RoundsInBatches(SyncReport& report) {
       if (!response.has_push_result || response.push_result.set_id != request.push.set_id) {
         return Status::Unavailable("the server did not answer the push; it will be resent");
       }
-      FB_RETURN_IF_ERROR(replica_.AcknowledgePush(response.push_result));
-      report.rows_pushed += request.push.rows.size();
+      size_t rows = 0;
+      FB_RETURN_IF_ERROR(replica_.AcknowledgePush(response.push_result, &rows));
+      report.rows_pushed += rows;
       report.rows_rejected += response.push_result.rejections.size();
     }
     // The server lost history this device saw (restored from a backup): the device pushes its own

@@ -3,13 +3,14 @@
 // runs over (HttpSyncTransport: POST /v1/sync).
 //
 // Guarantees: a failed round trip loses nothing (unacknowledged pushes stay pending and are resent
-// byte for byte; the cursor only moves after a page is stored); refused rows go to the review list
-// and never block the rest; a customer that moved to another rep is purged only after this
-// device's pending writes for it are acknowledged; when the server says the cursor is too old, the
-// device pushes everything it has, then rebuilds from a fresh snapshot. A first sync and every
-// rebuild receive a snapshot of the rep's scope, resumable after a kill at any page; when the
-// server was restored from a backup, the device first pushes again every write of its own it still
-// holds (the server keeps what it has and takes what it lost), then rebuilds.
+// byte for byte: the bytes stored when the set was made go out as they are, to a hub that reads
+// wire version 4, see docs/sync.md "Pushing"; the cursor only moves after a page is stored);
+// refused rows go to the review list and never block the rest; a customer that moved to another rep
+// is purged only after this device's pending writes for it are acknowledged; when the server says
+// the cursor is too old, the device pushes everything it has, then rebuilds from a fresh snapshot.
+// A first sync and every rebuild receive a snapshot of the rep's scope, resumable after a kill at
+// any page; when the server was restored from a backup, the device first pushes again every write
+// of its own it still holds (the server keeps what it has and takes what it lost), then rebuilds.
 //
 // While a pulled page is being stored, the engine already asks for the next one (the same
 // request the next round trip would send: no push, the cursor the page leads to), so a long pull
@@ -145,6 +146,9 @@ class SyncEngine {
  private:
   // Push and pull round trips until the outbox is empty and the pull is complete.
   Status Rounds(SyncReport& report);
+  // Puts the next push, if any, into `request`: as the set's stored bytes (push_bytes) when
+  // `as_bytes` (the hub reads wire version 4), else the set inline (decoded from them).
+  Status PreparePush(SyncRequest& request, bool as_bytes);
   Status RoundsInBatches(SyncReport& report);
   // Commits the open pull batch, if any, and tells the observer what it stored.
   Status CommitBatch();

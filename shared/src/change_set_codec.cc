@@ -45,9 +45,14 @@
 // Sync requests and responses wrap change sets; besides them they say (schema version 2 added the
 // verification fields, docs/sync.md "Verification and repair"):
 //
-//   SyncRequest  := schemaVersion replicaId hasPush [push:ChangeSet] pullCursor pageLimit
+//   SyncRequest  := schemaVersion replicaId hasPush [push:ChangeSet | pushBytes:Data]
+//                   pullCursor pageLimit
 //                   hasDigests [digestBuckets digestSchema digests:List(BucketDigest)]
 //                   snapshotToken epoch
+//   (schema version 4 added pushBytes: the packed bytes of a ChangeSet message, written as they
+//   are when SyncRequest::push_bytes is set and decoded as a ChangeSet message of their own with
+//   the same DecodeLimits; a request with both push and pushBytes, or pushBytes without hasPush,
+//   is refused)
 //   SyncResponse := schemaVersion hasPushResult [pushResult] pull:ChangeSet more rebuild hubTimeMs
 //                   verify verifyDeep digestsChecked
 //                   [repairBuckets:List(BucketDigest) repair:ChangeSet]
@@ -402,16 +407,25 @@ std::string EncodeChangeSet(const ChangeSet& change_set) {
 }
 
 std::string EncodeSyncRequest(const SyncRequest& request) {
-  const WirePlan plan = request.has_push ? PlanChangeSet(request.push) : WirePlan();
+  // A stored push goes out as its bytes, not planned or encoded again.
+  const bool push_as_bytes = request.has_push && !request.push_bytes.empty();
+  const WirePlan plan =
+      request.has_push && !push_as_bytes ? PlanChangeSet(request.push) : WirePlan();
   capnp::MallocMessageBuilder message =
       MakeBuilder(16 + TextWords(request.replica_id.size()) + plan.words +
+                  (push_as_bytes ? TextWords(request.push_bytes.size()) : 0) +
                   TextWords(request.snapshot_token.size()) +
                   (request.has_digests ? DigestWords(request.digests.size()) : 0));
   auto out = message.initRoot<wire::SyncRequest>();
   out.setSchemaVersion(request.schema_version);
   out.setReplicaId(AsText(request.replica_id));
   out.setHasPush(request.has_push);
-  if (request.has_push) WriteChangeSet(request.push, plan, out.initPush());
+  if (push_as_bytes) {
+    out.setPushBytes(capnp::Data::Reader(
+        reinterpret_cast<const kj::byte*>(request.push_bytes.data()), request.push_bytes.size()));
+  } else if (request.has_push) {
+    WriteChangeSet(request.push, plan, out.initPush());
+  }
   out.setPullCursor(request.pull_cursor);
   out.setPageLimit(request.page_limit);
   out.setHasDigests(request.has_digests);

@@ -399,6 +399,10 @@ Result<ChangeSet> ReadRoot(wire::ChangeSet::Reader in, const ReadContext& contex
   return ReadChangeSet(in, context, kChangeSetName);
 }
 
+template <typename WireRoot, typename Model>
+Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::string_view name,
+                     bool validate);
+
 Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const ReadContext& context) {
   const DecodeLimits& limits = context.limits;
   auto at_request = [] { return std::string(kRequestName); };
@@ -407,7 +411,19 @@ Result<SyncRequest> ReadRoot(wire::SyncRequest::Reader in, const ReadContext& co
   FB_RETURN_IF_ERROR(CopyText(in.getReplicaId(), limits.max_id_bytes, "replica id", at_request,
                               &request.replica_id));
   request.has_push = in.getHasPush();
-  if (request.has_push) {
+  if (in.hasPushBytes()) {
+    // Version 4: the set as the replica stored it, a message of its own, as hostile as the
+    // request and decoded with the same limits; it arrives as `push`, like a set sent inline.
+    if (!request.has_push) return CorruptAt(at_request, "push bytes without hasPush");
+    if (in.hasPush()) return CorruptAt(at_request, "both a push and push bytes");
+    // The request's validation (below) checks the set once, as it does a set sent inline.
+    const capnp::Data::Reader bytes = in.getPushBytes();
+    FB_ASSIGN_OR_RETURN(
+        request.push,
+        (Decode<wire::ChangeSet, ChangeSet>(
+            std::string_view(reinterpret_cast<const char*>(bytes.begin()), bytes.size()), limits,
+            kRequestPushName, /*validate=*/false)));
+  } else if (request.has_push) {
     FB_ASSIGN_OR_RETURN(request.push, ReadChangeSet(in.getPush(), context, kRequestPushName));
   }
   request.pull_cursor = in.getPullCursor();
@@ -466,9 +482,11 @@ Status ValidateRoot(const SyncResponse& response, const DecodeLimits& limits) {
   return ValidateSyncResponse(response, limits);
 }
 
-// Invariants 1-6 for a message whose root is a `WireRoot`, decoded into a `Model`.
+// Invariants 1-6 for a message whose root is a `WireRoot`, decoded into a `Model`; without
+// `validate`, the caller validates the model itself (a push sent as bytes, inside its request).
 template <typename WireRoot, typename Model>
-Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::string_view name) {
+Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::string_view name,
+                     bool validate) {
   try {
     if (bytes.empty()) return Status::Corrupt(std::string(name) + ": empty input");
     if (bytes.size() > limits.max_message_bytes) {
@@ -489,7 +507,7 @@ Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::st
     NameBudget names(segment_words, limits);
     FB_ASSIGN_OR_RETURN(Model model,
                         ReadRoot(message.getRoot<WireRoot>(), ReadContext{limits, names}));
-    FB_RETURN_IF_ERROR(ValidateRoot(model, limits));
+    if (validate) FB_RETURN_IF_ERROR(ValidateRoot(model, limits));
     return model;
   } catch (const kj::Exception& e) {
     return Status::Corrupt(std::string(name) +
@@ -504,15 +522,15 @@ Result<Model> Decode(std::string_view bytes, const DecodeLimits& limits, std::st
 }  // namespace
 
 Result<ChangeSet> DecodeChangeSet(std::string_view bytes, const DecodeLimits& limits) {
-  return Decode<wire::ChangeSet, ChangeSet>(bytes, limits, kChangeSetName);
+  return Decode<wire::ChangeSet, ChangeSet>(bytes, limits, kChangeSetName, /*validate=*/true);
 }
 
 Result<SyncRequest> DecodeSyncRequest(std::string_view bytes, const DecodeLimits& limits) {
-  return Decode<wire::SyncRequest, SyncRequest>(bytes, limits, kRequestName);
+  return Decode<wire::SyncRequest, SyncRequest>(bytes, limits, kRequestName, /*validate=*/true);
 }
 
 Result<SyncResponse> DecodeSyncResponse(std::string_view bytes, const DecodeLimits& limits) {
-  return Decode<wire::SyncResponse, SyncResponse>(bytes, limits, kResponseName);
+  return Decode<wire::SyncResponse, SyncResponse>(bytes, limits, kResponseName, /*validate=*/true);
 }
 
 }  // namespace fieldbook

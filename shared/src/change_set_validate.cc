@@ -194,7 +194,15 @@ Status ValidateSyncRequest(const SyncRequest& request, const DecodeLimits& limit
   FB_RETURN_IF_ERROR(CheckSchemaVersion(request.schema_version, at_request));
   FB_RETURN_IF_ERROR(
       CheckId(request.replica_id, "replica id", IdRule::kRequired, limits, at_request));
-  if (request.has_push) {
+  if (!request.push_bytes.empty()) {
+    // What the hub will decode from them: checked in full, as decoding does.
+    if (!request.has_push) return CorruptAt(at_request, "push bytes without hasPush");
+    Result<ChangeSet> set = DecodeChangeSet(request.push_bytes, limits);
+    if (!set.ok()) {
+      return Status(set.status().code(),
+                    std::string(kRequestPushName) + " bytes: " + set.status().message());
+    }
+  } else if (request.has_push) {
     FB_RETURN_IF_ERROR(
         ValidateChangeSetAt(request.push, limits, kRequestPushName, IdRule::kRequired));
   }

@@ -95,6 +95,8 @@ Result<std::unique_ptr<Replica>> Replica::Open(const std::string& path, WallCloc
   }
   FB_ASSIGN_OR_RETURN(r->cursor_, ReadMetaInt(db, "cursor", 0));
   FB_ASSIGN_OR_RETURN(r->epoch_, ReadMetaInt(db, "epoch", 0));
+  FB_ASSIGN_OR_RETURN(uint64_t hub_wire, ReadMetaInt(db, "hub_wire_version", 0));
+  r->hub_wire_version_ = static_cast<uint32_t>(std::min<uint64_t>(hub_wire, UINT32_MAX));
   FB_ASSIGN_OR_RETURN(uint64_t rebuild, ReadMetaInt(db, "rebuild_wanted", 0));
   r->rebuild_wanted_ = rebuild != 0;
   FB_ASSIGN_OR_RETURN(std::optional<Value> token, ReadMeta(db, "snapshot_token"));

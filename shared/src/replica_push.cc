@@ -1,4 +1,4 @@
-// Replica (replica.h): the push steps, PreparePush and AcknowledgePush.
+// Replica (replica.h): the push steps, PreparePushBytes (and PreparePush) and AcknowledgePush.
 #include "fieldbook/replica.h"
 
 #include <algorithm>
@@ -23,23 +23,63 @@ using replica_internal::LoadPending;
 using replica_internal::PendingRow;
 using replica_internal::RowKey;
 
+Result<std::optional<Replica::EncodedPush>> Replica::PreparePushBytes() {
+  return NextPush(nullptr);
+}
+
 Result<std::optional<ChangeSet>> Replica::PreparePush() {
+  ChangeSet made;
+  FB_ASSIGN_OR_RETURN(std::optional<EncodedPush> push, NextPush(&made));
+  if (!push) return std::optional<ChangeSet>();
+  if (!made.set_id.empty()) return std::optional<ChangeSet>(std::move(made));
+  Result<ChangeSet> stored = DecodeChangeSet(push->bytes);
+  if (!stored.ok()) {
+    // Damaged on disk: no hub could read it either. Its writes are still in the outbox.
+    FB_RETURN_IF_ERROR(ReleasePendingPush(push->set_id));
+    return PreparePush();
+  }
+  stored->cursor = cursor_;
+  return std::optional<ChangeSet>(std::move(*stored));
+}
+
+Status Replica::ReleasePendingPush(const std::string& set_id) {
   Db& db = *db_;
-  FB_ASSIGN_OR_RETURN(Statement * pending,
-                      db.Prepare("SELECT body FROM fb_pending_push ORDER BY created_ms LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  for (const char* sql : {"UPDATE fb_outbox SET set_id = NULL WHERE set_id = ?",
+                          "UPDATE fb_superseded SET set_id = NULL WHERE set_id = ?",
+                          "DELETE FROM fb_pending_push WHERE set_id = ?"}) {
+    FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(sql));
+    stmt->Bind(1, set_id);
+    FB_RETURN_IF_ERROR(stmt->Run());
+  }
+  return txn->Commit();
+}
+
+Status Replica::RecordHubWireVersion(uint32_t version) {
+  if (version == hub_wire_version_) return Status::Ok();
+  FB_RETURN_IF_ERROR(WriteMetaInt(*db_, "hub_wire_version", version));
+  hub_wire_version_ = version;
+  return Status::Ok();
+}
+
+Result<std::optional<Replica::EncodedPush>> Replica::NextPush(ChangeSet* made) {
+  Db& db = *db_;
+  FB_ASSIGN_OR_RETURN(
+      Statement * pending,
+      db.Prepare("SELECT set_id, body FROM fb_pending_push ORDER BY created_ms LIMIT 1"));
   FB_ASSIGN_OR_RETURN(bool has_pending, pending->Step());
   if (has_pending) {
-    std::string body = pending->Blob(0);
+    // Byte for byte what the first attempt sent: the hub recognises the set id and answers as it
+    // did then. Not decoded here; the hub checks the bytes as it checks any push.
+    EncodedPush push{pending->Text(0), pending->Blob(1)};
     pending->Reset();
-    FB_ASSIGN_OR_RETURN(ChangeSet set, DecodeChangeSet(body));
-    set.cursor = cursor_;
-    return std::optional<ChangeSet>(std::move(set));
+    return std::optional<EncodedPush>(std::move(push));
   }
 
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   CaptureSuspension quiet(in_->capture);
   FB_ASSIGN_OR_RETURN(auto rows, LoadPending(db, catalog_, /*unassigned_only=*/true));
-  if (rows.empty()) return std::optional<ChangeSet>();
+  if (rows.empty()) return std::optional<EncodedPush>();
 
   ChangeSet set;
   set.set_id = ids_->Next();
@@ -150,22 +190,25 @@ Result<std::optional<ChangeSet>> Replica::PreparePush() {
     FB_RETURN_IF_ERROR(AddSettledRows(db, catalog_, in_->digests, packed));
     FB_RETURN_IF_ERROR(FlushDigestDeltas(db, in_->digests));
     FB_RETURN_IF_ERROR(txn->Commit());
-    return PreparePush();  // the next rows of the outbox, if any
+    return NextPush(made);  // the next rows of the outbox, if any
   }
+  // Encoded once: these bytes are stored and are what every attempt sends.
+  EncodedPush push{set.set_id, EncodeChangeSet(set)};
   FB_ASSIGN_OR_RETURN(Statement * save,
                       db.Prepare("INSERT INTO fb_pending_push (set_id, body, created_ms) "
                                  "VALUES (?, ?, ?)"));
   save->Bind(1, set.set_id)
-      .BindBlob(2, EncodeChangeSet(set))
+      .BindBlob(2, push.bytes)
       .Bind(3, static_cast<int64_t>(clock_->WallNowMs()));
   FB_RETURN_IF_ERROR(save->Run());
   FB_RETURN_IF_ERROR(PersistClock());
   FB_RETURN_IF_ERROR(FlushDigestDeltas(db, in_->digests));
   FB_RETURN_IF_ERROR(txn->Commit());
-  return std::optional<ChangeSet>(std::move(set));
+  if (made != nullptr) *made = std::move(set);
+  return std::optional<EncodedPush>(std::move(push));
 }
 
-Status Replica::AcknowledgePush(const PushResult& result) {
+Status Replica::AcknowledgePush(const PushResult& result, size_t* rows) {
   Db& db = *db_;
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   CaptureSuspension quiet(in_->capture);
@@ -180,6 +223,7 @@ Status Replica::AcknowledgePush(const PushResult& result) {
   std::string body = pending->Blob(0);
   pending->Reset();
   FB_ASSIGN_OR_RETURN(ChangeSet set, DecodeChangeSet(body));
+  if (rows != nullptr) *rows = set.rows.size();
 
   // Each rejection answers the set's row it names by position (row_index), or, from an older hub,
   // every row of its table and id.

@@ -47,6 +47,7 @@
 #include <thread>
 #include <vector>
 
+#include "fieldbook/change_set_codec.h"
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
@@ -173,7 +174,12 @@ class TimedTransport final : public client::SyncTransport {
         }
         // Every column of an accepted row was merged; refused rows are counted as errors.
         if (response->push_result.rejections.empty()) {
-          columns_accepted += request.push.ColumnCount();
+          // A push goes as its stored bytes (wire version 4); read them after the timing.
+          if (request.push_bytes.empty()) {
+            columns_accepted += request.push.ColumnCount();
+          } else if (auto sent = DecodeChangeSet(request.push_bytes); sent.ok()) {
+            columns_accepted += sent->ColumnCount();
+          }
         }
         last_push_acked = end;
       }

@@ -17,6 +17,14 @@
 //                               trigger of an UPDATE OF is invoked, and finds capture suspended);
 //                               `ratio` against the same replica without the per-column triggers.
 //  * EncodedBytes             — packed Cap'n Proto bytes per row and per column of that set.
+//  * PushEncoding/0 and /1    — a push of 2,000 new customers (18 columns each) as the device makes
+//                               and sends it and the hub reads it, then its retry (issue #14): /0
+//                               inline (wire version 3, the path before: the set is made and its
+//                               bytes stored, then encoded again into the request; a retry decodes
+//                               the stored bytes and encodes them again), /1 as the stored bytes
+//                               (wire version 4). Counters, min and median over the iterations, in
+//                               ms: `first_device` (PreparePush[Bytes] + EncodeSyncRequest),
+//                               `retry_device` (the same for the retry), `hub` (DecodeSyncRequest).
 #include <benchmark/benchmark.h>
 
 #include <sqlite3.h>
@@ -26,6 +34,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "fieldbook/change_set_codec.h"
@@ -294,6 +303,73 @@ void EncodedBytes(benchmark::State& state) {
   state.counters["total_MiB"] = static_cast<double>(bytes) / (1024.0 * 1024.0);
 }
 BENCHMARK(EncodedBytes)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+void PushEncoding(benchmark::State& state) {
+  const bool as_bytes = state.range(0) == 1;
+  FakeWallClock wall;
+  testing::TempDir dir;
+  auto replica = Replica::Open(dir.File("device.db"), wall);
+  if (!replica.ok()) std::abort();
+  Replica& device = **replica;
+  int next_customer = 0;
+  auto write_customers = [&] {
+    if (!device.db().ExecScript("BEGIN").ok()) std::abort();
+    for (int i = 0; i < 2000; ++i) InsertCustomer(device.db(), device.ids(), next_customer++);
+    if (!device.db().ExecScript("COMMIT").ok()) std::abort();
+  };
+  // One attempt: the request the device sends, and the ms it took to make it.
+  auto attempt = [&](SyncRequest& request) {
+    request = SyncRequest();
+    request.replica_id = device.replica_id();
+    request.has_push = true;
+    const auto t0 = Clock::now();
+    std::string wire;
+    if (as_bytes) {
+      auto push = device.PreparePushBytes();
+      if (!push.ok() || !*push) std::abort();
+      request.push.set_id = (*push)->set_id;
+      request.push_bytes = std::move((*push)->bytes);
+    } else {
+      auto push = device.PreparePush();
+      if (!push.ok() || !*push) std::abort();
+      request.push = std::move(**push);
+    }
+    wire = EncodeSyncRequest(request);
+    const double device_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const auto t1 = Clock::now();
+    auto decoded = DecodeSyncRequest(wire);
+    if (!decoded.ok() || decoded->push.rows.size() != 2000) std::abort();
+    const double hub_ms = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
+    return std::pair<double, double>(device_ms, hub_ms);
+  };
+  std::vector<double> first_device, retry_device, hub;
+  for (auto _ : state) {
+    state.PauseTiming();
+    write_customers();
+    state.ResumeTiming();
+    SyncRequest request;
+    const auto [first_ms, first_hub_ms] = attempt(request);
+    const auto [retry_ms, retry_hub_ms] = attempt(request);  // the answer was lost
+    first_device.push_back(first_ms);
+    retry_device.push_back(retry_ms);
+    hub.push_back(first_hub_ms);
+    hub.push_back(retry_hub_ms);
+    state.PauseTiming();
+    PushResult result;
+    result.set_id = request.push.set_id;
+    result.rows_accepted = 2000;
+    if (!device.AcknowledgePush(result).ok()) std::abort();
+    state.ResumeTiming();
+  }
+  for (const auto& [name, ms] :
+       {std::pair<std::string, const std::vector<double>*>{"first_device", &first_device},
+        {"retry_device", &retry_device},
+        {"hub", &hub}}) {
+    state.counters[name + "_min"] = Min(*ms);
+    state.counters[name + "_med"] = Median(*ms);
+  }
+}
+BENCHMARK(PushEncoding)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(7);
 
 }  // namespace
 }  // namespace fieldbook

@@ -579,5 +579,85 @@ TEST(ChangeSetCodec, RejectsMalformedRepairs) {
   EXPECT_EQ(status.message(), "sync response repair: missing schema version (0)");
 }
 
+// ------------------------------------------------------------------------------------------------
+// Push bytes (wire version 4): a message inside the request, as hostile as the request
+
+// A request built directly with Cap'n Proto: replica "r", hasPush as given, `bytes` as pushBytes,
+// and an inline push as well when `inline_push`.
+std::string RawPushBytesRequest(const std::string& bytes, bool has_push, bool inline_push) {
+  return PackRaw([&](capnp::MessageBuilder& message) {
+    auto request = message.initRoot<wire::SyncRequest>();
+    request.setSchemaVersion(kWireSchemaVersion);
+    request.setReplicaId("r");
+    request.setHasPush(has_push);
+    request.setPushBytes(
+        capnp::Data::Reader(reinterpret_cast<const kj::byte*>(bytes.data()), bytes.size()));
+    if (inline_push) {
+      auto set = request.initPush();
+      set.setSchemaVersion(1);
+      set.setSetId("s");
+      set.setReplicaId("r");
+    }
+  });
+}
+
+TEST(ChangeSetCodec, PushBytesAreOneWayOfSendingAPushNeverTwo) {
+  const std::string set = EncodeChangeSet(SampleChangeSet());
+  ASSERT_TRUE(DecodeSyncRequest(RawPushBytesRequest(set, true, false)).ok());
+  auto both = DecodeSyncRequest(RawPushBytesRequest(set, true, true));
+  EXPECT_EQ(both.status().code(), StatusCode::kCorrupt);
+  EXPECT_EQ(both.status().message(), "sync request: both a push and push bytes");
+  auto without = DecodeSyncRequest(RawPushBytesRequest(set, false, false));
+  EXPECT_EQ(without.status().code(), StatusCode::kCorrupt);
+  EXPECT_EQ(without.status().message(), "sync request: push bytes without hasPush");
+  SyncRequest request;
+  request.replica_id = "r";
+  request.push_bytes = set;
+  EXPECT_EQ(ValidateSyncRequest(request).code(), StatusCode::kCorrupt);
+}
+
+TEST(ChangeSetCodec, PushBytesAreCheckedLikeAnInlinePush) {
+  // Garbage, a truncation, and sets that break an invariant: refused, naming the push.
+  const std::string set = EncodeChangeSet(SampleChangeSet());
+  ChangeSet bad_origin = SampleChangeSet();
+  bad_origin.rows[0].columns[0].origin = 9;
+  ChangeSet twice = SampleChangeSet();
+  twice.rows[1].columns.push_back({"customer_id", std::string("c-2"), Hlc(kHlc.packed() + 9), 0});
+  for (const std::string& bytes :
+       {std::string("not a change set at all"), set.substr(0, set.size() / 2),
+        EncodeChangeSet(bad_origin), EncodeChangeSet(twice)}) {
+    auto decoded = DecodeSyncRequest(RawPushBytesRequest(bytes, true, false));
+    EXPECT_EQ(decoded.status().code(), StatusCode::kCorrupt) << decoded.status().ToString();
+    EXPECT_EQ(decoded.status().message().rfind("sync request push", 0), 0u)
+        << decoded.status().message();
+    SyncRequest request;
+    request.replica_id = "r";
+    request.has_push = true;
+    request.push_bytes = bytes;
+    EXPECT_EQ(ValidateSyncRequest(request).code(), StatusCode::kCorrupt);
+  }
+  // The request's limits hold inside the bytes: rows and id lengths.
+  DecodeLimits tight;
+  tight.max_rows = 2;
+  auto too_many = DecodeSyncRequest(RawPushBytesRequest(set, true, false), tight);
+  EXPECT_EQ(too_many.status().code(), StatusCode::kResourceExhausted)
+      << too_many.status().ToString();
+  ChangeSet long_id = SampleChangeSet();
+  long_id.rows[0].row_id = std::string(200, 'x');
+  EXPECT_EQ(
+      DecodeSyncRequest(RawPushBytesRequest(EncodeChangeSet(long_id), true, false)).status().code(),
+      StatusCode::kResourceExhausted);
+  // Zero runs that unpack far past the limit, inside a request small enough to pass it.
+  std::string bomb;  // each "\x00\xFF" unpacks to 256 zero words
+  for (int i = 0; i < 20000; ++i) bomb += std::string("\x00\xFF", 2);
+  const DecodeLimits small{.max_message_bytes = 64 << 10};
+  SyncRequest carrier;
+  carrier.replica_id = "r";
+  carrier.has_push = true;
+  carrier.push_bytes = bomb;
+  auto bombed = DecodeSyncRequest(EncodeSyncRequest(carrier), small);
+  EXPECT_EQ(bombed.status().code(), StatusCode::kResourceExhausted) << bombed.status().ToString();
+}
+
 }  // namespace
 }  // namespace fieldbook

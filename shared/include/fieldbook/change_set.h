@@ -22,8 +22,11 @@ namespace fieldbook {
 
 // Version of the wire protocol. Evolution is by adding fields only; a receiver accepts every
 // version up to its own and reads absent fields as their defaults. 2 added replica verification,
-// 3 scope snapshots, restore epochs, and the columns and row of a rejection.
-inline constexpr uint32_t kWireSchemaVersion = 3;
+// 3 scope snapshots, restore epochs, and the columns and row of a rejection, 4 a push sent as the
+// stored bytes of its change set (SyncRequest::push_bytes).
+inline constexpr uint32_t kWireSchemaVersion = 4;
+// The first version whose hubs read SyncRequest::push_bytes.
+inline constexpr uint32_t kWirePushBytesVersion = 4;
 // The longest snapshot token a request or response may carry (its content is the hub's business).
 inline constexpr size_t kMaxSnapshotTokenBytes = 512;
 
@@ -114,7 +117,13 @@ struct SyncRequest {
   uint32_t schema_version = kWireSchemaVersion;
   std::string replica_id;
   bool has_push = false;
-  ChangeSet push;            // valid when has_push
+  ChangeSet push;  // valid when has_push and push_bytes is empty
+  // Version 4: the pushed set as the replica stored it (EncodeChangeSet's bytes), sent as they are
+  // instead of `push`, so a retry goes out byte for byte as the first attempt and nothing is
+  // decoded and re-encoded (Replica::PreparePushBytes). Only with has_push; `push` is then not
+  // sent (the sender may keep the set id there for itself). Decoding reads the bytes as a change
+  // set of their own, checked in full, into `push`, and leaves push_bytes empty.
+  std::string push_bytes;
   uint64_t pull_cursor = 0;  // pull everything after this hub sequence number
   uint32_t page_limit = 0;   // rows per pull page; 0 = the hub's default
   // Verification: the replica's digests, as of pull_cursor, with no local write pending.

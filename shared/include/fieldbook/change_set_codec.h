@@ -10,7 +10,10 @@
 // row carries a default version that its columns share unless they say otherwise
 // (schema/sync.capnp, "Compactness"); equal values encode to equal bytes.
 // SyncRequest::push and SyncResponse::push_result are written only when has_push / has_push_result
-// is set, and decode as default-constructed values when it is not.
+// is set, and decode as default-constructed values when it is not. A request with has_push and
+// push_bytes sends those bytes as they are (pushBytes, wire version 4) instead of encoding push;
+// decoding reads them as a change set message of their own, with the same limits and checks, into
+// push, and leaves push_bytes empty.
 //
 // Decoding treats its input as hostile. It never crashes, throws or allocates without bound: the
 // input size, the unpacked size, the Cap'n Proto traversal and nesting, and every count and string
@@ -106,7 +109,9 @@ Result<SyncResponse> DecodeSyncResponse(std::string_view bytes, const DecodeLimi
 // than NaN, or valid UTF-8 text of at most max_text_bytes; at most max_rows evicted customers,
 // each an id. An "id" is non-empty valid UTF-8 of at most max_id_bytes with no NUL byte.
 Status ValidateChangeSet(const ChangeSet& change_set, const DecodeLimits& limits = {});
-// A request: schema_version >= 1, replica_id an id, and when has_push, push a valid change set.
+// A request: schema_version >= 1, replica_id an id, and when has_push, push a valid change set
+// or, when push_bytes is set, push_bytes bytes that DecodeChangeSet accepts (push_bytes without
+// has_push is refused).
 // When has_digests: 1 <= digest_buckets <= kMaxDigestBuckets, at most max_digests digests, each
 // with bucket < digest_buckets, no (table, bucket) twice. Without has_digests, digest_buckets,
 // digest_schema and digests are not sent (encoding skips them, decoding leaves them default).

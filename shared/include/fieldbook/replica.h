@@ -1,7 +1,8 @@
 // Replica: the sync core of one rep's device — a SQLite file holding the rep's slice of the
 // data, the capture of every local write (change_capture), and the three steps of a sync:
-//   1. PreparePush()       packs the outbox into a change set (or returns the unacknowledged one,
-//                          byte for byte, so a retry is recognised by the hub);
+//   1. PreparePushBytes()  packs the outbox into a change set, stores its encoding and returns it
+//                          (or returns the unacknowledged set's stored bytes as they are, so a
+//                          retry is byte for byte the first attempt and is recognised by the hub);
 //   2. AcknowledgePush()   records the hub's answer: accepted writes leave the outbox, refused rows
 //                          go to the review list with the hub's reason;
 //   3. ApplyPull()         merges a page of hub changes and advances the cursor (never backwards);
@@ -119,10 +120,32 @@ class Replica {
   uint64_t epoch() const { return epoch_; }
   bool rebuild_wanted() const { return rebuild_wanted_; }
 
-  // The next push, or nullopt when there is nothing to send.
+  // ---- Pushing (docs/sync.md, "Pushing") ----
+  // The next push as the bytes that go out (SyncRequest::push_bytes): while the hub has not
+  // acknowledged the stored set (fb_pending_push), its stored bytes as they are, byte for byte
+  // what the first attempt sent, neither decoded nor re-encoded, nor its rows read again (writes
+  // made since wait for the next set); otherwise a new set packed from the outbox, encoded once,
+  // stored and tied to its outbox rows in one transaction before it is returned. nullopt when
+  // nothing is waiting.
+  struct EncodedPush {
+    std::string set_id;
+    std::string bytes;  // EncodeChangeSet of the set, its cursor the one it was made at
+  };
+  Result<std::optional<EncodedPush>> PreparePushBytes();
+  // The same push decoded, for a hub older than wire version 4 (it reads only SyncRequest::push)
+  // and for tools and tests; a stored set comes with the current cursor. A stored set that can no
+  // longer be decoded (damaged on disk) is dropped and its writes, still in the outbox, are packed
+  // again under a new set id (nothing the hub cannot read was applied; versions make a repeat
+  // harmless).
   Result<std::optional<ChangeSet>> PreparePush();
-  // Records the hub's answer to the pending push with the same set id.
-  Status AcknowledgePush(const PushResult& result);
+  // Records the hub's answer to the pending push with the same set id; `rows`, when given, is set
+  // to the number of rows the set carried.
+  Status AcknowledgePush(const PushResult& result, size_t* rows = nullptr);
+  // The wire schema version of the hub's latest answer (SyncResponse::schema_version), kept in
+  // fb_meta so that a sync knows before its first answer whether the hub reads push bytes
+  // (kWirePushBytesVersion); 0 = not known yet. RecordHubWireVersion writes only a change.
+  uint32_t hub_wire_version() const { return hub_wire_version_; }
+  Status RecordHubWireVersion(uint32_t version);
   // Merges one pulled page; page.cursor becomes the cursor when it is ahead of the current one.
   // The page's snapshot token and the hub's epoch are stored with it, in the same transaction, so
   // a snapshot killed at any moment resumes after the last page stored.
@@ -191,6 +214,11 @@ class Replica {
  private:
   Replica() = default;
   Status PersistClock();
+  // PreparePushBytes; a set made now is also moved to *made when given.
+  Result<std::optional<EncodedPush>> NextPush(ChangeSet* made);
+  // Unties the stored set `set_id`'s outbox rows and kept older versions and drops its bytes, so
+  // that they are packed again (PreparePush, for a set that can no longer be decoded).
+  Status ReleasePendingPush(const std::string& set_id);
   // Puts the hub's refusal of `rc` (a row of pushed set `set_id`) on the review list: for a
   // reassignment only the held columns, with their versions.
   Status RecordRejection(const std::string& set_id, const RowChange& rc, const RowRejection& rej);
@@ -218,6 +246,7 @@ class Replica {
   std::string snapshot_token_;
   uint64_t epoch_ = 0;
   bool rebuild_wanted_ = false;
+  uint32_t hub_wire_version_ = 0;
   ReplicaOptions options_;
 };
 
