@@ -15,7 +15,9 @@
 #include <cctype>
 #include <filesystem>
 #include <optional>
+#include <random>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 #include "fieldbook/json.h"
@@ -153,6 +155,8 @@ struct ResolveState {
 }  // namespace
 
 struct HttpClient::Impl {
+  std::mt19937_64 rng{std::random_device{}()};  // the busy back-off's jitter
+  std::uniform_real_distribution<double> jitter{0.0, 1.0};
   Impl(ParsedUrl u, HttpClientOptions o, std::string base)
       : url(std::move(u)), options(std::move(o)), base_url(std::move(base)), resolver(ioc) {}
 
@@ -351,6 +355,7 @@ struct HttpClient::Impl {
     reply.status = static_cast<int>(response.result_int());
     reply.content_type = std::string(response[http::field::content_type]);
     reply.body = std::move(response.body());
+    reply.retry_after = std::string(response[http::field::retry_after]);
     if (!response.keep_alive()) Disconnect();
     return reply;
   }
@@ -387,6 +392,8 @@ struct HttpClient::Impl {
       request.keep_alive(true);
       request.prepare_payload();
 
+      int busy = 0;
+      std::chrono::milliseconds waited{0};
       for (int attempt = 0;; ++attempt) {
         const bool reused = connected();
         if (!reused) FB_RETURN_IF_ERROR(Connect());
@@ -394,6 +401,19 @@ struct HttpClient::Impl {
         Result<HttpReply> reply = Exchange(request, stale);
         // A kept-alive connection the server closed meanwhile: send again on a new one.
         if (!reply.ok() && stale && reused && attempt == 0) continue;
+        if (reply.ok()) reply->busy_retries = busy;
+        // A busy server did nothing with the request: back off with jitter and ask again.
+        if (reply.ok() && reply->status == 503 && !reply->retry_after.empty() &&
+            busy < options.busy_retries) {
+          const auto wait = BusyBackoff(reply->retry_after, busy, jitter(rng));
+          if (waited + wait <= options.max_busy_wait) {
+            std::this_thread::sleep_for(wait);
+            waited += wait;
+            ++busy;
+            attempt = -1;  // a fresh request: a stale connection may be retried again
+            continue;
+          }
+        }
         return reply;
       }
     } catch (const std::exception& e) {
@@ -463,7 +483,33 @@ Result<HttpReply> HttpClient::Get(const std::string& target, const std::string& 
 
 const std::string& HttpClient::base_url() const { return impl_->base_url; }
 
+namespace {
+std::string ServerErrorText(const HttpReply& reply, size_t max_bytes);
+}  // namespace
+
+std::chrono::milliseconds BusyBackoff(const std::string& retry_after, int retries_before,
+                                      double jitter01) {
+  double seconds = 1;
+  if (!retry_after.empty() && retry_after.size() <= 4 &&
+      std::all_of(retry_after.begin(), retry_after.end(),
+                  [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; })) {
+    seconds = std::clamp(std::stod(retry_after), 0.1, 60.0);
+  }
+  seconds *= static_cast<double>(1 << std::clamp(retries_before, 0, 3));
+  seconds *= 0.5 + std::clamp(jitter01, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
 std::string ServerErrorMessage(const HttpReply& reply, size_t max_bytes) {
+  const std::string busy =
+      reply.busy_retries > 0
+          ? " (the server was busy; asked again " + std::to_string(reply.busy_retries) + " times)"
+          : std::string();
+  return ServerErrorText(reply, max_bytes) + busy;
+}
+
+namespace {
+std::string ServerErrorText(const HttpReply& reply, size_t max_bytes) {
   boost::system::error_code ec;
   const boost::json::value v = ReadJson(reply.body, ec);
   if (!ec && v.is_object()) {
@@ -475,5 +521,7 @@ std::string ServerErrorMessage(const HttpReply& reply, size_t max_bytes) {
   }
   return reply.body.substr(0, 200);
 }
+
+}  // namespace
 
 }  // namespace fieldbook::client

@@ -10,6 +10,12 @@
 //    http://10.0.0.5:8443: connection refused"); kInvalidArgument for a bad URL or request;
 //    kResourceExhausted for a response body over response_body_limit. An HTTP error status
 //    (4xx, 5xx) is not a failure: it is an HttpReply with that status.
+//  * A busy server (503 with Retry-After: its worker queue or connection limits are full; nothing
+//    of the request was done) is asked again, at most busy_retries times, after Retry-After
+//    seconds grown with each attempt and spread by +-50% random jitter (so that a fleet of
+//    devices refused together does not come back together), never waiting past max_busy_wait in
+//    all. The last reply says how many retries it took (HttpReply::busy_retries), and
+//    ServerErrorMessage tells the user that the server was busy.
 //  * HTTPS verifies the server's certificate and host name (against ca_file when given, else the
 //    system's trust store) and sends SNI. verify_tls = false is for tests only.
 //
@@ -33,13 +39,22 @@ struct HttpClientOptions {
   size_t response_body_limit = 64u << 20;            // larger responses: kResourceExhausted
   std::string ca_file;     // PEM file of trusted certificates for HTTPS; "" = the system's
   bool verify_tls = true;  // false: accept any certificate (tests only)
+  int busy_retries = 5;    // 503 + Retry-After answers asked again, at most
+  std::chrono::milliseconds max_busy_wait{60000};  // the back-off's total wait, at most
 };
 
 struct HttpReply {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::string retry_after;  // the Retry-After header ("" when absent)
+  int busy_retries = 0;     // 503s answered busy before this reply (then asked again)
 };
+
+// How long to wait before asking a busy server again: Retry-After seconds (1 when absent or not a
+// number, at most 60), doubled per earlier retry up to 8x, times a jitter factor in [0.5, 1.5).
+std::chrono::milliseconds BusyBackoff(const std::string& retry_after, int retries_before,
+                                      double jitter01);
 
 // What a server's error reply says: the message of its JSON error ({"error":{"message":...}}), at
 // most `max_bytes` of it; else the first 200 bytes of the body.

@@ -6,19 +6,29 @@
 // Errors: 400 malformed or out of range, 403 a manager, 405 not POST, 413 too large, the push's
 // own refusal through the one Status->HTTP mapping (http_status.h), 500 a store failure (logged).
 //
-// Thread safety: Handle may be called from many threads; it takes the store's lock (LockFn) for
-// the store steps only, and notes device activity (thread-safe) before.
+// Concurrency (docs/server.md, "Concurrency"): the push goes to the one writer, which commits the
+// pushes that arrive together in one transaction (GroupCommit); the pull then reads on a read
+// connection (ReadStores) inside one snapshot that begins after the push's commit, so it sees the
+// push and every change committed before. Without readers (tests, tools) everything runs on the
+// writer under its lock. A pull that must write (the rep's first sync of the day) asks the
+// writer; one carrying a replica verification runs whole on the writer.
+//
+// Thread safety: Handle may be called from many threads at once.
 #ifndef FIELDBOOK_SERVER_SYNC_API_H_
 #define FIELDBOOK_SERVER_SYNC_API_H_
 
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <optional>
+#include <string>
 
 #include "fieldbook/change_set_codec.h"
 #include "http/http_types.h"
 #include "http/metrics.h"
 #include "store/device_activity.h"
+#include "store/group_commit.h"
+#include "store/read_stores.h"
 #include "store/server_store.h"
 #include "store/verification_store.h"
 
@@ -33,27 +43,47 @@ struct SyncApiOptions {
   VerificationOptions verification;  // replica verification (verification_store.h)
 };
 
+// Where SyncApi reads and writes.
+struct SyncStores {
+  ServerStore& writer;
+  // Takes the writer's lock.
+  std::function<std::unique_lock<std::mutex>()> lock_writer;
+  GroupCommit* group = nullptr;   // null: each push applied alone under the lock
+  ReadStores* readers = nullptr;  // null: pulls read on the writer under the lock
+  // Writes the devices' last syncs when due (takes the writer's lock then only).
+  std::function<void()> flush_activity;
+};
+
+// An answer other than 200.
+struct SyncFailure {
+  int status;
+  std::string code;
+  std::string message;
+};
+
 class SyncApi {
  public:
-  // Takes the store's lock and does what is due under it first (the devices' last syncs).
-  using LockFn = std::function<std::unique_lock<std::mutex>()>;
-  SyncApi(ServerStore& store, Metrics& metrics, WallClock& wall, DeviceActivity& activity,
-          LockFn lock_store, SyncApiOptions options)
-      : store_(store),
+  SyncApi(SyncStores stores, Metrics& metrics, WallClock& wall, DeviceActivity& activity,
+          SyncApiOptions options)
+      : stores_(std::move(stores)),
         metrics_(metrics),
         wall_(wall),
         activity_(activity),
-        lock_store_(std::move(lock_store)),
         options_(options) {}
 
   HttpResponse Handle(const HttpRequest& request, const Principal& rep);
 
  private:
-  ServerStore& store_;
+  Result<PushResult> Push(const Principal& rep, const ChangeSet& set);
+  // The pull part of the answer, read from `store` (inside the caller's snapshot or lock);
+  // `note`: record the rep's sync there too (the writer).
+  std::optional<SyncFailure> Pull(ServerStore& store, bool note, const SyncRequest& req,
+                                  const Principal& rep, SyncResponse& response);
+
+  SyncStores stores_;
   Metrics& metrics_;
   WallClock& wall_;
   DeviceActivity& activity_;
-  LockFn lock_store_;
   SyncApiOptions options_;
 };
 

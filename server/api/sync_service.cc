@@ -14,6 +14,7 @@
 #include "api/import_api.h"
 #include "api/report_api.h"
 #include "api/routes.h"
+#include "auth/auth.h"
 #include "fieldbook/json.h"
 #include "http/log.h"
 #include "store/verification_store.h"
@@ -36,15 +37,13 @@ SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
                 if (!lock.owns_lock()) return std::nullopt;
                 return store_.hub().LatestSeq();
               }),
-      sync_(
-          store, metrics, wall, activity_,
-          [this] {
-            auto lock = LockStore();
-            FlushDeviceActivity(/*force=*/false);
-            return lock;
-          },
-          SyncApiOptions{options.default_page_rows, options.max_page_rows, options.limits,
-                         options.verification}) {}
+      group_(
+          store, [this] { return LockStore(); }, options.max_push_batch),
+      sync_(SyncStores{store, [this] { return LockStore(); }, &group_, options.readers.get(),
+                       [this] { FlushDeviceActivityIfDue(); }},
+            metrics, wall, activity_,
+            SyncApiOptions{options.default_page_rows, options.max_page_rows, options.limits,
+                           options.verification}) {}
 
 SyncService::~SyncService() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -52,7 +51,17 @@ SyncService::~SyncService() {
 }
 
 void SyncService::FlushDeviceActivity(bool force) {
-  std::vector<DeviceSync> due = activity_.TakeDue(static_cast<int64_t>(wall_.NowMs()), force);
+  WriteDeviceActivity(activity_.TakeDue(static_cast<int64_t>(wall_.NowMs()), force));
+}
+
+void SyncService::FlushDeviceActivityIfDue() {
+  std::vector<DeviceSync> due = activity_.TakeDue(static_cast<int64_t>(wall_.NowMs()), false);
+  if (due.empty()) return;
+  auto lock = LockStore();
+  WriteDeviceActivity(std::move(due));
+}
+
+void SyncService::WriteDeviceActivity(std::vector<DeviceSync> due) {
   if (due.empty()) return;
   Status s = store_.RecordDeviceSyncs(due);
   if (!s.ok()) {
@@ -122,7 +131,18 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
   // Authenticated on the header: a request without a valid token never gets its body read.
   std::optional<Principal> who;
   bool by_session = false;
-  {
+  const std::string token = BearerToken(head.authorization);
+  if (options_.readers && !token.empty()) {
+    // A device's token is checked on a read connection, concurrently with everyone else.
+    ReadStores::Lease reader = options_.readers->Acquire();
+    auto principal = reader->Authenticate(token);
+    if (!principal.ok()) {
+      LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
+      admission.response = JsonError(500, "internal", "authentication failed on the server");
+      return admission;
+    }
+    who = std::move(*principal);
+  } else {
     auto lock = LockStore();
     auto principal = auth_.Authenticate(head, SessionsAllowed(route, path), &by_session);
     if (!principal.ok()) {

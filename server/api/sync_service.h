@@ -25,9 +25,12 @@
 // before the store's lock is taken (HttpRequest::json). GET /healthz never waits for the store:
 // when the store is busy it answers with the last sequence number it read ("store":"busy").
 //
-// Thread safety: Admit and Handle are called from many worker threads; the store is used under
-// one mutex (SQLite has one writer anyway, and a sync is a few milliseconds); the time requests
-// wait for it is recorded in Metrics.
+// Concurrency (docs/server.md, "Concurrency"): the store given is the writer, used under one
+// mutex (the time requests wait for it is recorded in Metrics); devices' pushes reach it through
+// group commit (group_commit.h). With read connections (SyncServiceOptions::readers), device
+// tokens are checked and pulls read there, concurrently; the other routes run on the writer.
+//
+// Thread safety: Admit and Handle are called from many worker threads at once.
 #ifndef FIELDBOOK_SERVER_SYNC_SERVICE_H_
 #define FIELDBOOK_SERVER_SYNC_SERVICE_H_
 
@@ -68,6 +71,10 @@ struct SyncServiceOptions {
   std::shared_ptr<const ConsoleAssets> console_assets;
   // Runs the nightly job on request (POST /v1/admin/nightly/run); null: that route answers 503.
   std::shared_ptr<NightlyLauncher> nightly_launcher;
+  // Read connections (read_stores.h) for pulls and device authentication; null: everything runs
+  // on the writer under its lock (tests, tools).
+  std::shared_ptr<ReadStores> readers;
+  size_t max_push_batch = 64;  // pushes committed together at most (group_commit.h)
 };
 
 class SyncService final : public RequestHandler {
@@ -84,6 +91,9 @@ class SyncService final : public RequestHandler {
 
  private:
   void FlushDeviceActivity(bool force);  // with mu_ held
+  // Writes the devices' last syncs when the flush interval has passed (takes mu_ then only).
+  void FlushDeviceActivityIfDue();
+  void WriteDeviceActivity(std::vector<DeviceSync> due);  // with mu_ held
   // mu_, with the wait recorded in metrics_.
   std::unique_lock<std::mutex> LockStore();
 
@@ -96,6 +106,7 @@ class SyncService final : public RequestHandler {
   std::unique_ptr<ConsoleApi> console_;
   RequestAuthenticator auth_;  // with mu_ held
   HealthEndpoint health_;
+  GroupCommit group_;
   SyncApi sync_;
 };
 

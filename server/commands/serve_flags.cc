@@ -8,8 +8,24 @@ void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags) {
   serve->add_option("--listen", options.http.address, "address to listen on")
       ->capture_default_str();
   serve->add_option("--port", options.http.port, "port (0 = any free port)")->capture_default_str();
-  serve->add_option("--threads", options.http.threads, "worker threads")
+  serve->add_option("--threads", options.http.threads, "I/O threads (reading and writing requests)")
       ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  // Concurrency (docs/server.md, "Concurrency"; docs/deploy.md sizes them).
+  serve
+      ->add_option("--workers", options.http.workers,
+                   "handler threads (0 = 4 per core, at least 4)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-queued", options.http.max_queued,
+                   "requests waiting for a handler thread; more are answered 503 + Retry-After")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve
+      ->add_option("--read-connections", options.read_connections,
+                   "database connections for concurrent pulls (0 = one per core, at least 2)")
+      ->check(CLI::Range(0, 64))
       ->capture_default_str();
   serve->add_option("--tls-cert", options.http.tls_cert_file, "PEM certificate chain (HTTPS)");
   serve->add_option("--tls-key", options.http.tls_key_file, "PEM private key (HTTPS)");

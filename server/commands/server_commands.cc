@@ -8,6 +8,7 @@
 #include <iostream>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "api/admin_api.h"
 #include "api/http_json.h"
@@ -75,6 +76,13 @@ int RunServe(const ServeOptions& options) {
              {{"note", "no console files beside the binary; /console/ answers 404"}});
   }
   sync_options.nightly_launcher = ServeNightlyLauncher(options.db, options.nightly);  // run now
+  // Read connections for pulls and device tokens (docs/server.md, "Concurrency").
+  const size_t readers = options.read_connections > 0
+                             ? options.read_connections
+                             : DefaultReadConnections(std::thread::hardware_concurrency());
+  auto read_stores = ReadStores::Open(options.db, (*opened)->wall, HubOptions{}, readers);
+  if (!read_stores.ok()) return Fail("serve", read_stores.status());
+  sync_options.readers = std::move(*read_stores);
   SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
 
   // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.
@@ -95,7 +103,9 @@ int RunServe(const ServeOptions& options) {
   auto nightly = ServeNightly::Start(options.db, options.nightly);  // after the signal mask
   if (!nightly.ok()) return CommandFailed("serve", nightly.status());
   LogEvent("info", "serving",
-           {{"db", options.db}, {"page_rows", std::to_string(options.page_rows)}});
+           {{"db", options.db},
+            {"page_rows", std::to_string(options.page_rows)},
+            {"read_connections", std::to_string(readers)}});
   std::cout << "listening on " << options.http.address << ":" << port << std::endl;
 
   int sig = 0;

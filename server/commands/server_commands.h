@@ -28,6 +28,7 @@ struct ServeOptions {
   int64_t start_check_ms = 10000;  // the bound on the quick integrity check at start (db_check.h)
   std::string console_dir;         // the console's files ("": ConsoleAssets::DefaultDir())
   int64_t console_session_s = 8 * 3600;  // a console session's lifetime
+  size_t read_connections = 0;  // pulls' read connections; 0: DefaultReadConnections(cores)
 };
 
 // A server database opened by a command, with the system clock it uses.

@@ -272,7 +272,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
           {{"address", endpoint.address().to_string()},
            {"port", std::to_string(impl->port)},
            {"tls", use_tls ? "true" : "false"},
-           {"threads", std::to_string(options.threads)}});
+           {"threads", std::to_string(options.threads)},
+           {"workers", std::to_string(impl->state.workers.threads())},
+           {"max_queued", std::to_string(options.max_queued)}});
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
@@ -294,6 +296,8 @@ void HttpServer::Wait() {
   for (auto& thread : impl_->threads) {
     if (thread.joinable()) thread.join();
   }
+  // Every handler job holds the I/O context busy until it has posted its answer: none is left.
+  impl_->state.workers.Join();
   if (!impl_->stopped_logged) {
     impl_->stopped_logged = true;
     HttpLog("info", "server_stopped", {{"port", std::to_string(impl_->port)}});

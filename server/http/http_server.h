@@ -4,9 +4,16 @@
 // complete request to the handler and writes back what the handler returns. Connections are
 // kept alive between requests.
 //
-//  * Every request is passed to handler.Admit() and then handler.Handle() on the worker thread
-//    that read it; requests on one connection are handled one after the other, requests on
-//    different connections concurrently (up to `threads` at a time).
+//  * `threads` I/O threads read and write connections; handlers run on a separate pool of
+//    `workers` threads (worker_pool.h): a session posts handler.Admit() (once the header is
+//    read) and handler.Handle() (once the body is read) to the pool and resumes on its strand
+//    with the answer. Requests on one connection are handled one after the other, requests on
+//    different connections concurrently (up to `workers` at a time). A GET or HEAD of
+//    health_path and a GET of metrics_path are answered on the I/O thread without the pool (the
+//    handler must answer them at once), so a monitor is answered while every worker is busy.
+//  * Admission control: when `max_queued` requests already wait for a worker, a request is
+//    answered 503 `server_busy` with Retry-After (counted as refused, reason queue_full); a
+//    client backs off and retries.
 //  * Limits (docs/server.md, "Limits", lists them with what a client gets):
 //    - a body over the route's limit (HttpAdmission::body_limit, capped by body_limit) is
 //      answered 413 — at once when Content-Length announces it; headers (and a chunked body's
@@ -58,10 +65,12 @@ namespace fieldbook::server {
 struct HttpServerOptions {
   std::string address = "127.0.0.1";  // an IP address or a host name that resolves to one
   uint16_t port = 0;                  // 0 = an ephemeral port; see HttpServer::port()
-  int threads = 2;                    // worker threads running the handlers, at least 1
-  size_t body_limit = 32u << 20;      // request body bytes; more is answered 413
-  size_t header_limit = 16u << 10;    // request line and header bytes, trailers too; more is 431
-                                      // (at most 60 KiB)
+  int threads = 2;                    // I/O threads reading and writing connections, at least 1
+  size_t workers = 0;             // handler threads; 0: DefaultWorkerThreads(cores) (worker_pool.h)
+  size_t max_queued = 1024;       // requests waiting for a handler thread; more are answered 503
+  size_t body_limit = 32u << 20;  // request body bytes; more is answered 413
+  size_t header_limit = 16u << 10;  // request line and header bytes, trailers too; more is 431
+                                    // (at most 60 KiB)
   std::chrono::milliseconds read_timeout{30000};    // a body (and writing a response) must
                                                     // finish within this
   std::chrono::milliseconds idle_timeout{60000};    // a keep-alive connection idle this long closes
@@ -70,6 +79,7 @@ struct HttpServerOptions {
   size_t max_connections_per_address = 64;  // admitted connections from one client address
   size_t max_body_bytes_in_flight = 256u << 20;  // request body bytes held at once, >= body_limit
   std::string health_path = "/healthz";          // answered even over the connection limits
+  std::string metrics_path = "/metrics";         // answered on the I/O thread, like health_path
   std::string tls_cert_file;  // PEM certificate chain; with tls_key_file: HTTPS only
   std::string tls_key_file;   // PEM private key
 };

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl.hpp>
@@ -24,6 +25,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string_view>
+#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -64,7 +66,12 @@ ConnectionLimitOptions LimitOptions(const HttpServerOptions& o) {
 }  // namespace
 
 ServerState::ServerState(const HttpServerOptions& o, RequestHandler& h, Metrics& m)
-    : options(o), handler(h), metrics(m), limits(LimitOptions(o)) {}
+    : options(o),
+      handler(h),
+      metrics(m),
+      limits(LimitOptions(o)),
+      workers(o.workers > 0 ? o.workers : DefaultWorkerThreads(std::thread::hardware_concurrency()),
+              o.max_queued) {}
 
 void ServerState::Unregister(std::list<std::weak_ptr<SessionBase>>::iterator it) {
   std::lock_guard lock(mu);
@@ -301,7 +308,46 @@ class Session final : public SessionBase {
       return Finish(admission.response ? std::move(*admission.response) : CallHandler());
     }
 
-    HttpAdmission admission = CallAdmit();
+    // Monitors are answered here, on the I/O thread; everything else is admitted on a worker.
+    inline_ = IsHealthCheck(request_) || IsMetrics(request_);
+    if (inline_) return OnAdmitted(CallAdmit());
+    if (!OnWorker(&Session::CallAdmit, &Session::OnAdmitted)) return Refuse(QueueFull());
+  }
+
+  // Runs `work` on a worker thread and then `then` with its result on this session's strand.
+  // False when the worker queue is full (nothing runs). The I/O threads keep running meanwhile
+  // (the work guard), and nothing else touches the session until `then` runs.
+  template <class R>
+  bool OnWorker(R (Session::*work)(), void (Session::*then)(R)) {
+    auto guard =
+        std::make_shared<net::executor_work_guard<net::any_io_executor>>(stream_.get_executor());
+    return state_.workers.TryPost([self = Self(), work, then, guard] {
+      R result = ((*self).*work)();  // CallAdmit and CallHandler catch everything
+      net::post(self->stream_.get_executor(),
+                [next = self->Bind(then), result = std::move(result)]() mutable {
+                  next(std::move(result));
+                });
+    });
+  }
+
+  HttpResponse QueueFull() {
+    state_.metrics.ConnectionRefused("queue_full");
+    HttpLog("warn", "queue_full",
+            {{"remote", remote_}, {"pending", std::to_string(state_.workers.pending())}});
+    HttpResponse busy =
+        JsonError(503, "server_busy", "the server has too many requests waiting; retry");
+    busy.headers.emplace_back("Retry-After", "1");
+    return busy;
+  }
+
+  bool IsMetrics(const HttpRequest& head) const {
+    const std::string_view path = std::string_view(head.target).substr(0, head.target.find('?'));
+    return !state_.options.metrics_path.empty() && path == state_.options.metrics_path &&
+           head.method == "GET" && !head.has_body;
+  }
+
+  void OnAdmitted(HttpAdmission admission) {
+    const auto& header = parser_->get();
     route_ = admission.route;
     if (admission.response) {
       // Refused on its header: the body, if any, is never read, so the connection cannot go on.
@@ -358,7 +404,15 @@ class Session final : public SessionBase {
   void OnRead(beast::error_code ec, size_t /*bytes*/) {
     if (ec) return OnReadError(ec);
     request_.body = std::move(parser_->get().body());
-    HttpResponse response = CallHandler();
+    if (inline_) return OnHandled(CallHandler());
+    if (!OnWorker(&Session::CallHandler, &Session::OnHandled)) {
+      request_ = {};
+      ReleaseBody();
+      Finish(QueueFull());
+    }
+  }
+
+  void OnHandled(HttpResponse response) {
     request_ = {};  // the body is no longer held
     ReleaseBody();
     Finish(std::move(response));
@@ -648,6 +702,7 @@ class Session final : public SessionBase {
   bool keep_alive_ = false;
   bool head_method_ = false;
   bool exception_seen_ = false;
+  bool inline_ = false;  // answered on the I/O thread (health and metrics)
   ConnectionLimits::BodyReservation body_reservation_;
   size_t reserved_ = 0;
 };

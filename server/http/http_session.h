@@ -23,6 +23,7 @@
 #include "http/connection_limits.h"
 #include "http/http_server.h"
 #include "http/log.h"
+#include "http/worker_pool.h"
 
 namespace fieldbook::server::http_internal {
 
@@ -53,6 +54,9 @@ struct ServerState {
   // Every live session, so Shutdown() can reach the idle ones.
   std::mutex mu;
   std::list<std::weak_ptr<SessionBase>> sessions;
+
+  // Runs the handlers off the I/O threads; last, so it is joined before the rest goes.
+  WorkerPool workers;
 
   void Register(const std::shared_ptr<SessionBase>& session);
   void Unregister(std::list<std::weak_ptr<SessionBase>>::iterator it);

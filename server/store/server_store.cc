@@ -53,9 +53,26 @@ class SqliteStoreTransaction final : public StoreTransaction {
   std::unique_ptr<Transaction> txn_;
 };
 
+class SqliteStoreRead final : public StoreRead {
+ public:
+  explicit SqliteStoreRead(Db& db) : snapshot_(db) {}
+  Status Begin() { return snapshot_.Begin(); }
+
+ private:
+  ReadSnapshot snapshot_;
+};
+
 }  // namespace
 
 const std::string& ServerStore::path() { return hub_->db().path(); }
+
+Result<std::unique_ptr<StoreRead>> ServerStore::BeginRead() {
+  auto read = std::make_unique<SqliteStoreRead>(hub_->db());
+  FB_RETURN_IF_ERROR(read->Begin());
+  return std::unique_ptr<StoreRead>(std::move(read));
+}
+
+void ServerStore::ForgetUncommitted() { hub_->ForgetUncommitted(); }
 
 Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() {
   FB_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, Transaction::Begin(hub_->db()));

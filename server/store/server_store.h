@@ -31,7 +31,8 @@
 // holding its customer at that moment (or the shared feed for reps, territories and grading
 // rules), so a rep's incremental pull reads only its own changes (server_store_pull.cc).
 //
-// Thread safety: not thread-safe. The server serialises access (SyncService holds a mutex);
+// Thread safety: not thread-safe. The server serialises access to its writer (SyncService holds
+// a mutex) and keeps other ServerStores on the same file for concurrent reads (read_stores.h);
 // other processes may use the same file concurrently (SQLite WAL).
 #ifndef FIELDBOOK_SERVER_SERVER_STORE_H_
 #define FIELDBOOK_SERVER_SERVER_STORE_H_
@@ -150,6 +151,13 @@ class StoreTransaction {
   virtual Status Commit() = 0;
 };
 
+// A read snapshot on the server's database (ServerStore::BeginRead): every store read made
+// until it is destroyed sees the same committed state. Part of the storage seam.
+class StoreRead {
+ public:
+  virtual ~StoreRead() = default;
+};
+
 class ServerStore {
  public:
   static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
@@ -162,6 +170,11 @@ class ServerStore {
   const std::string& path();
   // Makes the writes of several store calls atomic (StoreTransaction).
   Result<std::unique_ptr<StoreTransaction>> BeginWrite();
+  // Makes several store reads see one snapshot (StoreRead); inside a write, joins it.
+  Result<std::unique_ptr<StoreRead>> BeginRead();
+  // After a write transaction failed to commit: forgets what this connection cached from it
+  // (the hub's replica origins), so the next write starts from what is on disk.
+  void ForgetUncommitted();
 
   // Reps and credentials (server_store_devices.cc; device_tokens.h has the rules).
   // Creates the rep and its first device token, returned once (only its hash is stored).
@@ -232,6 +245,14 @@ class ServerStore {
   // so only the first sync of each UTC day is written: a read-only pull page writes nothing
   // durable otherwise.
   Status NoteRepSync(const std::string& rep_id);
+  // Whether NoteRepSync would write nothing now (the rep's sync is noted for today): a reader's
+  // question, so that only a pull that must note the sync asks the writer.
+  Result<bool> RepSyncNotedToday(const std::string& rep_id);
+  // PullForRep and SnapshotForRep without noting the sync: pure reads, for read connections
+  // (read_stores.h), inside BeginRead's snapshot.
+  Result<PullPage> ReadPullForRep(const std::string& rep_id, uint64_t cursor, size_t limit);
+  Result<SnapshotPage> ReadSnapshotForRep(const std::string& rep_id, const SnapshotPosition& from,
+                                          size_t limit);
 
   // The hub's epoch: a random number made when the database is created and replaced by every
   // restore (NewEpoch), so a device can tell that the history it saw is gone (docs/sync.md).

@@ -190,7 +190,7 @@ Result<FeedTrim> ServerStore::TrimFeeds(const FeedTrim& from, uint64_t before_se
   return out;
 }
 
-Status ServerStore::NoteRepSync(const std::string& rep_id) {
+Result<bool> ServerStore::RepSyncNotedToday(const std::string& rep_id) {
   const auto now = static_cast<int64_t>(wall_->NowMs());
   FB_ASSIGN_OR_RETURN(Statement * last,
                       hub_->db().Prepare("SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = ?"));
@@ -198,7 +198,13 @@ Status ServerStore::NoteRepSync(const std::string& rep_id) {
   FB_ASSIGN_OR_RETURN(bool found, last->Step());
   const int64_t before = found ? last->Int(0) : -1;
   last->Reset();
-  if (before >= 0 && before / kDayMs >= now / kDayMs) return Status::Ok();  // noted today already
+  return before >= 0 && before / kDayMs >= now / kDayMs;
+}
+
+Status ServerStore::NoteRepSync(const std::string& rep_id) {
+  const auto now = static_cast<int64_t>(wall_->NowMs());
+  FB_ASSIGN_OR_RETURN(bool noted, RepSyncNotedToday(rep_id));
+  if (noted) return Status::Ok();
   FB_ASSIGN_OR_RETURN(Statement * synced,
                       hub_->db().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
                                          "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
@@ -229,6 +235,11 @@ Result<uint64_t> ServerStore::NewEpoch() {
 Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
                                                  const SnapshotPosition& from, size_t limit) {
   FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
+  return ReadSnapshotForRep(rep_id, from, limit);
+}
+
+Result<SnapshotPage> ServerStore::ReadSnapshotForRep(const std::string& rep_id,
+                                                     const SnapshotPosition& from, size_t limit) {
   Db& db = hub_->db();
   ReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
@@ -239,6 +250,11 @@ Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
 
 Result<PullPage> ServerStore::PullForRep(const std::string& rep_id, uint64_t cursor, size_t limit) {
   FB_RETURN_IF_ERROR(NoteRepSync(rep_id));
+  return ReadPullForRep(rep_id, cursor, limit);
+}
+
+Result<PullPage> ServerStore::ReadPullForRep(const std::string& rep_id, uint64_t cursor,
+                                             size_t limit) {
   // One read snapshot for the scope, the page and the latest sequence. A final page moves the
   // cursor up to the latest sequence (everything up to it has been looked at), so a device that
   // holds everything is never left below the history floor -- otherwise a device rebuilt after

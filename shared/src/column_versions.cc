@@ -103,6 +103,8 @@ std::string ColumnVersions::Encode() const {
 }
 
 Status OriginRegistry::Load() {
+  by_id_.clear();  // what a rolled-back transaction registered is forgotten
+  by_index_.assign(1, std::string());
   FB_ASSIGN_OR_RETURN(Statement * stmt,
                       db_.Prepare("SELECT idx, replica_id FROM fb_origins ORDER BY idx"));
   while (true) {

@@ -83,6 +83,12 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, WallClock& wall,
 
 Result<uint64_t> Hub::LatestSeq() { return ReadMetaInt(*db_, "seq", 0); }
 
+void Hub::ForgetUncommitted() {
+  in_->digest_listener->Clear();
+  // Origins registered by the rolled-back transaction are gone from disk: read them again.
+  (void)in_->origins.Load();
+}
+
 // Another process (a `fieldbook-server` command beside a running server) may have written since
 // this Hub last looked: resume from the stored sequence and clock inside the write transaction.
 Status Hub::CatchUpWithDisk() {
@@ -179,8 +185,8 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
   std::vector<std::string> duplicate_candidates;
   in_->digest_listener->Clear();
   auto fail = [&](Status s) -> Status {
-    in_->digest_listener->Clear();
-    (void)in_->origins.Load();  // forget origins registered by the rolled-back transaction
+    txn.reset();  // roll back (to the savepoint) first, then re-read what is stored
+    ForgetUncommitted();
     return s;
   };
 

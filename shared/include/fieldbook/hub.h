@@ -14,9 +14,13 @@
 //  * A new or renamed customer that matches another by phone, or by name and city, is flagged in
 //    fb_possible_duplicates for review; the rows are never merged silently.
 //
-// Thread safety: not thread-safe; the server serialises its use of one Hub. Other processes may
-// write the same file (server commands beside a running server): every write transaction
-// resumes from the stored sequence number, clock and origins.
+// Thread safety: not thread-safe; the server serialises its use of one Hub (its writer) and reads
+// through other Hubs on the same file (read connections). Other processes may write the same
+// file (server commands beside a running server): every write transaction resumes from the
+// stored sequence number, clock and origins. Sequence numbers are allocated inside the write
+// transaction, which SQLite runs one at a time per file, so they are committed in increasing
+// order: a reader's snapshot that holds sequence S holds every sequence below S that will ever
+// be committed (docs/sync.md, "Concurrent pulls and the one writer").
 #ifndef FIELDBOOK_HUB_H_
 #define FIELDBOOK_HUB_H_
 
@@ -193,6 +197,10 @@ class Hub {
   // (scope events). Call inside a transaction on db().
   Result<uint64_t> AllocateSeq();
   Result<uint64_t> LatestSeq();
+  // After a transaction that wrote through this Hub rolled back (a failed COMMIT of a batch that
+  // applied several pushes, group_commit.h): forgets what it cached from it (replica origins,
+  // pending digest changes). Sequence numbers are not reused: a rollback leaves a gap.
+  void ForgetUncommitted();
 
   // ---- Compaction (issue #8: the nightly job) ----
   // Physically removes up to `limit` tombstones -- rows of mutable tables with deleted = 1 whose

@@ -1,0 +1,318 @@
+// Concurrency in one server process (issue #15 item 1): the group commit of devices' pushes
+// (group_commit.h), the bounded worker pool (worker_pool.h), the HTTP server's admission control
+// (503 + Retry-After when the worker queue is full, health answered on the I/O thread) and the
+// client's back-off on it (http_client.h).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "http/worker_pool.h"
+#include "store/group_commit.h"
+#include "store/read_stores.h"
+#include "support/server_store_fixture.h"
+#include "sync/http_client.h"
+
+namespace fieldbook::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+template <class F>
+bool WaitFor(F condition, std::chrono::milliseconds limit = 10s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(2ms);
+  }
+  return condition();
+}
+
+// ---- group commit --------------------------------------------------------------------------
+
+class GroupCommitTest : public fieldbook::testing::ServerStoreFixture {
+ protected:
+  void SetUp() override {
+    ServerStoreFixture::SetUp();
+    AddRep("rep-a", "Rep A");
+    group_ = std::make_unique<GroupCommit>(
+        *store_, [this] { return std::unique_lock<std::mutex>(store_mu_); });
+  }
+
+  // Device `device`'s push `set_id` of one new customer `customer` of rep-a.
+  ChangeSet NewCustomer(const std::string& device, const std::string& set_id,
+                        const std::string& customer) {
+    ChangeSet set;
+    set.set_id = set_id;
+    set.replica_id = device;
+    const uint32_t origin = set.OriginIndex(device);
+    const Hlc at = Hlc::FromParts(wall_.NowMs(), 0);
+    set.rows.push_back(
+        RowChange{"customers",
+                  customer,
+                  {ColumnChange{"name", Value(customer), at, origin},
+                   ColumnChange{"owner_rep_id", Value(std::string("rep-a")), at, origin}}});
+    return set;
+  }
+
+  int64_t Customers() {
+    auto stmt = store_->hub().db().Prepare("SELECT count(*) FROM customers");
+    EXPECT_TRUE(stmt.ok());
+    EXPECT_TRUE((*stmt)->Step().ok());
+    const int64_t n = (*stmt)->Int(0);
+    (*stmt)->Reset();
+    return n;
+  }
+
+  std::mutex store_mu_;  // the writer's lock, as SyncService holds it
+  std::unique_ptr<GroupCommit> group_;
+  Principal rep_{"rep-a", "Rep A", "rep"};
+};
+
+TEST_F(GroupCommitTest, PushesThatWaitTogetherCommitTogetherAndEachIsAcknowledged) {
+  constexpr int kPushes = 12;
+  std::vector<std::future<Result<PushResult>>> results;
+  {
+    // Another writer holds the store: every push queues behind it.
+    std::unique_lock<std::mutex> busy(store_mu_);
+    for (int i = 0; i < kPushes; ++i) {
+      results.push_back(std::async(std::launch::async, [this, i] {
+        const std::string n = std::to_string(i);
+        return group_->Push(rep_, NewCustomer("device-" + n, "set-" + n, "c" + n));
+      }));
+    }
+    // One caller leads and waits for the lock; the others wait in the queue.
+    ASSERT_TRUE(WaitFor([&] { return group_->queued() == kPushes; }));
+  }
+  for (auto& r : results) {
+    auto pushed = r.get();
+    ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+    EXPECT_EQ(pushed->rows_accepted, 1u);
+    EXPECT_TRUE(pushed->rejections.empty());
+  }
+  // All of them in one transaction: one COMMIT (one fsync) for twelve pushes.
+  EXPECT_EQ(group_->stats().commits, 1u);
+  EXPECT_EQ(group_->stats().pushes, static_cast<uint64_t>(kPushes));
+  EXPECT_EQ(Customers(), kPushes);
+  // Each push keeps its own idempotency: sent again, it is answered from its stored result.
+  auto again = group_->Push(rep_, NewCustomer("device-3", "set-3", "c3"));
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->rows_accepted, 1u);
+  EXPECT_EQ(Customers(), kPushes);
+}
+
+TEST_F(GroupCommitTest, ARefusedPushIsRefusedAloneAndItsBatchMatesCommit) {
+  // "set-taken" was applied for device-x; device-y reusing it is refused (409 on the wire).
+  ASSERT_TRUE(group_->Push(rep_, NewCustomer("device-x", "set-taken", "cx")).ok());
+  std::vector<std::future<Result<PushResult>>> results;
+  {
+    std::unique_lock<std::mutex> busy(store_mu_);
+    for (int i = 0; i < 6; ++i) {
+      results.push_back(std::async(std::launch::async, [this, i] {
+        const std::string n = std::to_string(i);
+        if (i == 2) return group_->Push(rep_, NewCustomer("device-y", "set-taken", "bad"));
+        return group_->Push(rep_, NewCustomer("device-" + n, "set-" + n, "c" + n));
+      }));
+    }
+    ASSERT_TRUE(WaitFor([&] { return group_->queued() == 6; }));
+  }
+  for (int i = 0; i < 6; ++i) {
+    auto pushed = results[static_cast<size_t>(i)].get();
+    if (i == 2) {
+      ASSERT_FALSE(pushed.ok());
+      EXPECT_EQ(pushed.status().code(), StatusCode::kConflict) << pushed.status().ToString();
+    } else {
+      ASSERT_TRUE(pushed.ok()) << i << ": " << pushed.status().ToString();
+      EXPECT_EQ(pushed->rows_accepted, 1u);
+    }
+  }
+  EXPECT_EQ(group_->stats().commits, 2u);  // the first push, then the six together
+  EXPECT_EQ(Customers(), 1 + 5);           // cx and the five good ones; "bad" rolled back alone
+}
+
+TEST_F(GroupCommitTest, AReaderSeesACommittedBatchAtOnceAndNeverPartOfIt) {
+  auto readers = ReadStores::Open(db_path_, wall_, HubOptions{}, 2);
+  ASSERT_TRUE(readers.ok()) << readers.status().ToString();
+  ReadStores::Lease reader = (*readers)->Acquire();
+  auto read = reader->BeginRead();
+  ASSERT_TRUE(read.ok());
+  auto before = reader->hub().LatestSeq();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(group_->Push(rep_, NewCustomer("device-1", "set-1", "c1")).ok());
+  // Inside its snapshot the reader still sees the hub as it was.
+  auto during = reader->hub().LatestSeq();
+  ASSERT_TRUE(during.ok());
+  EXPECT_EQ(*during, *before);
+  read->reset();
+  auto after = reader->hub().LatestSeq();
+  ASSERT_TRUE(after.ok());
+  EXPECT_GT(*after, *before);
+}
+
+// ---- the worker pool -----------------------------------------------------------------------
+
+TEST(WorkerPoolTest, RefusesJobsBeyondItsQueueAndRunsTheRest) {
+  WorkerPool pool(1, 2);
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> ran{0};
+  std::atomic<bool> started{false};
+  ASSERT_TRUE(pool.TryPost([&] {
+    started = true;
+    gate.wait();
+    ++ran;
+  }));
+  ASSERT_TRUE(WaitFor([&] { return started.load(); }));
+  EXPECT_TRUE(pool.TryPost([&] { ++ran; }));
+  EXPECT_TRUE(pool.TryPost([&] { ++ran; }));
+  EXPECT_EQ(pool.pending(), 3u);
+  EXPECT_FALSE(pool.TryPost([&] { ++ran; }));  // the queue is full: refused, never run
+  release.set_value();
+  pool.Join();
+  EXPECT_EQ(ran.load(), 3);
+}
+
+// ---- admission control over HTTP -----------------------------------------------------------
+
+// /hold blocks its worker until released; /healthz and /fast answer at once.
+class HoldingHandler : public RequestHandler {
+ public:
+  HttpResponse Handle(const HttpRequest& request) override {
+    if (request.target == "/hold") {
+      ++holding;
+      gate.wait();
+    }
+    ++handled;
+    return HttpResponse{200, "text/plain", request.target == "/healthz" ? "healthy" : "done", {}};
+  }
+  std::promise<void> release;
+  std::shared_future<void> gate = release.get_future().share();
+  std::atomic<int> holding{0};
+  std::atomic<int> handled{0};
+};
+
+class AdmissionTest : public ::testing::Test {
+ protected:
+  void Start(size_t workers, size_t max_queued) {
+    HttpServerOptions options;
+    options.workers = workers;
+    options.max_queued = max_queued;
+    auto server = HttpServer::Start(options, handler_, metrics_);
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = std::move(*server);
+  }
+  std::unique_ptr<client::HttpClient> Client(client::HttpClientOptions options = {}) {
+    auto c =
+        client::HttpClient::Create("http://127.0.0.1:" + std::to_string(server_->port()), options);
+    EXPECT_TRUE(c.ok());
+    return std::move(*c);
+  }
+  void TearDown() override {
+    try {
+      handler_.release.set_value();
+    } catch (const std::future_error&) {
+    }
+    server_.reset();
+  }
+
+  HoldingHandler handler_;
+  Metrics metrics_;
+  std::unique_ptr<HttpServer> server_;
+};
+
+TEST_F(AdmissionTest, AFullQueueAnswers503WithRetryAfterAndHealthIsStillAnswered) {
+  Start(/*workers=*/1, /*max_queued=*/1);
+  client::HttpClientOptions no_retry;
+  no_retry.busy_retries = 0;
+  auto holder = std::async(std::launch::async, [&] { return Client(no_retry)->Get("/hold"); });
+  ASSERT_TRUE(WaitFor([&] { return handler_.holding.load() == 1; }));
+  // The one worker is busy: of two more requests one waits in the queue, the other finds it
+  // full and is told to come back.
+  auto a = std::async(std::launch::async, [&] { return Client(no_retry)->Get("/fast"); });
+  auto b = std::async(std::launch::async, [&] { return Client(no_retry)->Get("/fast"); });
+  ASSERT_TRUE(WaitFor([&] {
+    return metrics_.RenderPrometheus().find("reason=\"queue_full\"") != std::string::npos;
+  }));
+  // A monitor is answered on the I/O thread while every worker is busy and the queue is full.
+  const auto t0 = std::chrono::steady_clock::now();
+  auto health = Client(no_retry)->Get("/healthz");
+  ASSERT_TRUE(health.ok());
+  EXPECT_EQ(health->status, 200);
+  EXPECT_EQ(health->body, "healthy");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  auto metrics = Client(no_retry)->Get("/metrics");
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_EQ(metrics->status, 200);
+
+  handler_.release.set_value();
+  auto held = holder.get();
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(held->status, 200);
+  auto ra = a.get();
+  auto rb = b.get();
+  ASSERT_TRUE(ra.ok() && rb.ok());
+  const client::HttpReply& refused = ra->status == 503 ? *ra : *rb;
+  const client::HttpReply& served = ra->status == 503 ? *rb : *ra;
+  EXPECT_EQ(refused.status, 503);
+  EXPECT_EQ(refused.retry_after, "1");
+  EXPECT_NE(refused.body.find("server_busy"), std::string::npos);
+  EXPECT_EQ(served.status, 200);  // queued, not refused: answered once the worker was free
+}
+
+TEST_F(AdmissionTest, TheClientBacksOffAndRetriesUntilTheServerHasRoom) {
+  Start(/*workers=*/1, /*max_queued=*/0);  // no queue: a busy worker refuses everyone else
+  auto holder = std::async(std::launch::async, [&] { return Client()->Get("/hold"); });
+  ASSERT_TRUE(WaitFor([&] { return handler_.holding.load() == 1; }));
+  // Free the worker a little later: the client, refused meanwhile, asks again and gets through.
+  auto freer = std::async(std::launch::async, [&] {
+    std::this_thread::sleep_for(700ms);
+    handler_.release.set_value();
+  });
+  client::HttpClientOptions options;
+  options.busy_retries = 5;
+  auto reply = Client(options)->Get("/fast");
+  freer.get();
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->status, 200);
+  EXPECT_GE(reply->busy_retries, 1);
+  ASSERT_TRUE(holder.get().ok());
+}
+
+TEST_F(AdmissionTest, TheClientGivesUpAfterItsRetriesAndSaysTheServerWasBusy) {
+  Start(/*workers=*/1, /*max_queued=*/0);
+  auto holder = std::async(std::launch::async, [&] { return Client()->Get("/hold"); });
+  ASSERT_TRUE(WaitFor([&] { return handler_.holding.load() == 1; }));
+  client::HttpClientOptions options;
+  options.busy_retries = 2;
+  auto reply = Client(options)->Get("/fast");
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  EXPECT_EQ(reply->status, 503);
+  EXPECT_EQ(reply->busy_retries, 2);
+  const std::string message = client::ServerErrorMessage(*reply);
+  EXPECT_NE(message.find("too many requests"), std::string::npos) << message;
+  EXPECT_NE(message.find("the server was busy; asked again 2 times"), std::string::npos) << message;
+  handler_.release.set_value();
+  ASSERT_TRUE(holder.get().ok());
+}
+
+TEST(BusyBackoffTest, GrowsWithTheRetriesAndIsSpreadByJitter) {
+  using client::BusyBackoff;
+  EXPECT_EQ(BusyBackoff("1", 0, 0.5), 1000ms);
+  EXPECT_EQ(BusyBackoff("1", 0, 0.0), 500ms);
+  EXPECT_EQ(BusyBackoff("2", 1, 0.5), 4000ms);
+  EXPECT_EQ(BusyBackoff("1", 10, 0.5), 8000ms);    // at most 8x
+  EXPECT_EQ(BusyBackoff("soon", 0, 0.5), 1000ms);  // not a number: 1 s
+  EXPECT_EQ(BusyBackoff("99999", 0, 0.5), 1000ms);
+  EXPECT_LE(BusyBackoff("600", 0, 0.99), 60s * 1.5);
+}
+
+}  // namespace
+}  // namespace fieldbook::server
