@@ -247,12 +247,14 @@ class Server {
     return code;
   }
 
-  bool Start(const std::string& db, int threads) {
+  // `extra`: more `serve` flags (--max-connections, --workers, ...).
+  bool Start(const std::string& db, int threads, const std::vector<std::string>& extra = {}) {
     const std::string port_file = dir_ + "/port";
-    pid_ = SpawnProcess(binary_,
-                        {"serve", "--db", db, "--port", "0", "--port-file", port_file, "--threads",
-                         std::to_string(threads)},
-                        dir_ + "/server.out", log_path());
+    std::vector<std::string> args = {"serve",   "--db",      db,
+                                     "--port",  "0",         "--port-file",
+                                     port_file, "--threads", std::to_string(threads)};
+    args.insert(args.end(), extra.begin(), extra.end());
+    pid_ = SpawnProcess(binary_, args, dir_ + "/server.out", log_path());
     if (pid_ <= 0) return false;
     for (int i = 0; i < 200; ++i) {  // up to 10 s
       std::ifstream in(port_file);
@@ -372,6 +374,60 @@ class ServerWatch {
   ServerMetrics before_;
   double cpu_before_ = 0;
   double self_cpu_before_ = 0;
+};
+
+// Polls GET /healthz every 50 ms on a connection of its own while a phase runs (a monitor's
+// view of the server under load): latency of each answer, and the polls that failed (no answer
+// within 5 s, or not 200).
+class HealthProbe {
+ public:
+  explicit HealthProbe(std::string url) : url_(std::move(url)), thread_([this] { Run(); }) {}
+  ~HealthProbe() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  // Call after Stop().
+  void Print() const {
+    std::vector<double> sorted = latencies_ms_;
+    std::sort(sorted.begin(), sorted.end());
+    std::printf(
+        "  /healthz during the run: %zu polls, %d failed; p50 %.1f ms, p99 %.1f ms, max %.1f ms "
+        "(target: p99 <= 50 ms)\n",
+        sorted.size() + static_cast<size_t>(failed_), failed_, Percentile(sorted, 0.5),
+        Percentile(sorted, 0.99), sorted.empty() ? 0.0 : sorted.back());
+  }
+  double P99() const {
+    std::vector<double> sorted = latencies_ms_;
+    std::sort(sorted.begin(), sorted.end());
+    return Percentile(sorted, 0.99);
+  }
+  int failed() const { return failed_; }
+
+ private:
+  void Run() {
+    client::HttpClientOptions options;
+    options.request_timeout = std::chrono::milliseconds(5000);
+    options.busy_retries = 0;
+    auto http = client::HttpClient::Create(url_, options);
+    if (!http.ok()) return;
+    while (!stop_.load()) {
+      const auto t0 = Clock::now();
+      auto reply = (*http)->Get("/healthz");
+      if (reply.ok() && reply->status == 200) {
+        latencies_ms_.push_back(Millis(Clock::now() - t0));
+      } else {
+        ++failed_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+
+  std::string url_;
+  std::atomic<bool> stop_{false};
+  std::vector<double> latencies_ms_;  // the probe's thread only, until Stop()
+  int failed_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace fieldbook::loadgen

@@ -81,6 +81,8 @@ struct Options {
   double fleet_setup_limit_s = 30;
   double fleet_limit_s = 35;
   bool keep = false;
+  bool only_fleet = false;                // skip phases 1 and 2
+  std::vector<std::string> server_flags;  // more `serve` flags
 };
 
 void Usage(FILE* out) {
@@ -97,7 +99,11 @@ void Usage(FILE* out) {
                "  --fleet-setup-limit S   seconds for phase 3's first syncs (30; more breaks the "
                "3-minute bound)\n"
                "  --server PATH           the fieldbook-server binary (the one built with this)\n"
-               "  --keep                  keep the temporary directory (printed)\n");
+               "  --keep                  keep the temporary directory (printed)\n"
+               "  --only-fleet            phase 3 only (with --fleet-reps 1000: issue #15's run)\n"
+               "  --fleet-limit S         seconds for phase 3's rounds (35)\n"
+               "  --server-flag ARG       pass ARG to `fieldbook-server serve` (repeatable; e.g.\n"
+               "                          --server-flag --max-connections --server-flag 4096)\n");
 }
 
 bool ParseArgs(int argc, char** argv, Options& o) {
@@ -138,6 +144,14 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       if (!next_int(o.fleet_rounds)) return false;
     } else if (a == "--server-threads") {
       if (!next_int(o.server_threads)) return false;
+    } else if (a == "--only-fleet") {
+      o.only_fleet = true;
+    } else if (a == "--server-flag" && i + 1 < argc) {
+      o.server_flags.push_back(argv[++i]);
+    } else if (a == "--fleet-limit") {
+      int seconds = 0;
+      if (!next_int(seconds)) return false;
+      o.fleet_limit_s = seconds;
     } else if (a == "--fleet-setup-limit") {
       int seconds = 0;
       if (!next_int(seconds)) return false;
@@ -487,6 +501,7 @@ void PhaseFleet(const Options& o, const Server& server, const testing::TempDir& 
   std::atomic<bool> timed_out{false};
   std::optional<ServerWatch> watch;
   watch.emplace(server);
+  HealthProbe health(server.url());  // a monitor's view, all through the phase
   const auto setup_start = Clock::now();
   const auto setup_deadline = After(setup_start, o.fleet_setup_limit_s);
   Clock::time_point start, deadline;
@@ -587,6 +602,8 @@ void PhaseFleet(const Options& o, const Server& server, const testing::TempDir& 
   PrintLatency("  round trip with a push", Summarise(push_latencies));
   PrintLatency("  pull-only round trip", Summarise(pull_latencies));
   watch->Print(wall);
+  health.Stop();
+  health.Print();
   std::printf("  errors: %zu\n", errors.count());
   errors.Print();
   v.errors += errors.count();
@@ -594,6 +611,9 @@ void PhaseFleet(const Options& o, const Server& server, const testing::TempDir& 
          !timed_out && setup_slow.load() == 0 && errors.count() == 0 &&
              rounds_done.load() == n * o.fleet_rounds,
          "every one of the " + std::to_string(n * o.fleet_rounds) + " syncs succeeds, in time");
+  // Issue #15's targets for 1,000 reps on one machine.
+  Target(v, sync.n > 0 && sync.p99 <= 1000, "p99 SyncOnce under load <= 1 s");
+  Target(v, health.failed() == 0 && health.P99() <= 50, "/healthz p99 <= 50 ms during the run");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -675,20 +695,22 @@ int Main(int argc, char** argv) {
   }
 
   // 2. The server.
-  if (!server.Start(db, o.server_threads)) {
+  if (!server.Start(db, o.server_threads, o.server_flags)) {
     std::printf("the server did not start:\n%s\n", ReadWholeFile(server.log_path()).c_str());
     return 1;
   }
   std::printf("server:     pid %d at %s\n", static_cast<int>(server.pid()), server.url().c_str());
 
   Verdicts v;
-  auto merge = MakeDevices(reps, 0, o.merge_reps);
-  PhaseMerge(o, server, dir, merge, v);
-  merge.clear();
+  if (!o.only_fleet) {
+    auto merge = MakeDevices(reps, 0, o.merge_reps);
+    PhaseMerge(o, server, dir, merge, v);
+    merge.clear();
 
-  auto delta = MakeDevices(reps, o.merge_reps, 1);
-  PhaseDelta(o, server, dir, *delta[0], v);
-  delta.clear();
+    auto delta = MakeDevices(reps, o.merge_reps, 1);
+    PhaseDelta(o, server, dir, *delta[0], v);
+    delta.clear();
+  }
 
   auto fleet = MakeDevices(reps, o.merge_reps + 1, o.fleet_reps);
   PhaseFleet(o, server, dir, fleet, v);
