@@ -302,6 +302,11 @@ class DataSource {
     return Status::Ok();
   }
 
+  // Indexes one bounded batch of the search index's queued documents (after an upgrade the
+  // whole replica is queued); returns how many are still queued. The view model calls it while
+  // no intent waits. The default (nothing queued) suits data sources without a queue.
+  virtual Result<int64_t> IndexSearchBatch() { return int64_t{0}; }
+
   // The public pool view. The defaults (no pool) suit data sources without one.
   virtual Result<PoolView> LoadPool() { return PoolView{}; }
   // Records a claim of a pooled customer, sent at the next sync; a Status with a sentence for

@@ -420,4 +420,8 @@ Status StoreDataSource::ClaimFromPool(const std::string& customer_id) {
   return store_->pool().RequestClaim(customer_id).status();
 }
 
+Result<int64_t> StoreDataSource::IndexSearchBatch() {
+  return store_->search().UpdateSome(kIndexBatch);
+}
+
 }  // namespace fieldbook::app

@@ -91,6 +91,9 @@ class StoreDataSource final : public DataSource {
   Status RefreshServerReports(const std::string& today) override;
   Result<PoolView> LoadPool() override;
   Status ClaimFromPool(const std::string& customer_id) override;
+  // At most kIndexBatch documents (client::SearchIndex::UpdateSome).
+  Result<int64_t> IndexSearchBatch() override;
+  static constexpr size_t kIndexBatch = 5000;
 
   client::ClientStore& store() { return *store_; }
 

@@ -137,6 +137,7 @@ class ViewModel::Worker {
   size_t published_glyphs_ = 0;
   uint64_t data_version_ = 0;  // DataSource::DataVersion at the last full load
   bool failed_ = false;        // a failure happened while carrying out the current batch
+  bool index_backlog_ = true;  // the search index may have queued documents (an upgrade)
 };
 
 void ViewModel::Worker::Run() {
@@ -167,11 +168,19 @@ void ViewModel::Worker::Run() {
 
   auto next_refresh = std::chrono::steady_clock::now() + refresh_every_;
   while (true) {
-    IntentQueue::Batch batch = vm_.queue_.TakeAll(next_refresh);
+    // While the search index has a backlog (a replica upgraded to a new index), the worker
+    // indexes one bounded batch whenever no intent waits, so the rep's actions go first.
+    IntentQueue::Batch batch =
+        vm_.queue_.TakeAll(index_backlog_ ? std::chrono::steady_clock::now() : next_refresh);
     if (vm_.queue_.closed()) break;
     failed_ = false;
     Dirty dirty;
     for (const Intent& intent : batch.intents) Handle(intent, dirty);
+    if (index_backlog_ && batch.intents.empty()) {
+      auto left = ds_->IndexSearchBatch();
+      index_backlog_ = left.ok() && *left > 0;
+      if (!index_backlog_ && !state_.filter.text.empty()) dirty.list = true;  // complete now
+    }
 
     const std::string today = LocalDay(clock_.NowMs());
     if (today != state_.today) {

@@ -168,6 +168,14 @@ int RunCustomerList(const CliContext& ctx, CustomerFilter filter) {
 int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t limit) {
   const char* what = "customer search";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  // After an upgrade the whole replica waits to be indexed again: the CLI does it at once (a
+  // search alone indexes one bounded batch), saying so, since it may take a while.
+  auto pending = store->search().Pending();
+  if (!pending.ok()) return Fail(ctx, what, pending.status());
+  if (*pending > static_cast<int64_t>(client::kSearchIndexBudget)) {
+    std::cerr << "indexing " << *pending << " records for search (once, after an upgrade)...\n";
+    if (Status s = store->search().Update(); !s.ok()) return Fail(ctx, what, s);
+  }
   auto hits = store->search().Search(query, limit);
   if (!hits.ok()) return Fail(ctx, what, hits.status());
   if (ctx.json) {

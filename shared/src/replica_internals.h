@@ -38,7 +38,7 @@ struct Replica::Internals {
   // each search-indexed table the highest rowid it had before.
   bool bulk = false;
   std::vector<std::string> dropped_triggers;  // their CREATE statements
-  std::vector<std::pair<const char*, int64_t>> search_floor;
+  std::vector<std::pair<std::string, int64_t>> search_floor;
   // Tables that were empty when this snapshot's bulk inserts began here (by table code), valid
   // until the snapshot ends: their rows are inserted without being looked for first.
   std::vector<bool> fresh;

@@ -26,13 +26,10 @@ using replica_internal::RowKey;
 
 namespace {
 
-// The search documents of replica migration 0006: its AFTER INSERT trigger on each of these tables
-// queues the new row's document, rowid * 4 + kind.
-struct SearchedTable {
-  const char* table;
-  int kind;
-};
-constexpr SearchedTable kSearchedTables[] = {{"customers", 1}, {"contacts", 2}, {"visits", 3}};
+// The device's search documents (replica migration 0021): the AFTER INSERT trigger
+// fb_search_queue_<table>_insert of each table listed in fb_search_sources queues the new row's
+// document, rowid * 8 + the table's kind.
+constexpr int kSearchDocStride = 8;
 
 }  // namespace
 
@@ -45,7 +42,10 @@ constexpr SearchedTable kSearchedTables[] = {{"customers", 1}, {"contacts", 2}, 
 // them missing (it sees the last commit).
 Status Replica::BeginBulkInserts() {
   Db& db = *db_;
-  std::vector<std::pair<std::string, std::string>> triggers;  // (name, sql)
+  struct Trigger {
+    std::string name, sql, table;
+  };
+  std::vector<Trigger> triggers;
   for (const TableInfo& t : catalog_.tables()) {
     FB_ASSIGN_OR_RETURN(Statement * find,
                         db.Prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' "
@@ -55,7 +55,7 @@ Status Replica::BeginBulkInserts() {
     while (true) {
       FB_ASSIGN_OR_RETURN(bool row, find->Step());
       if (!row) break;
-      triggers.emplace_back(find->Text(0), find->Text(1));
+      triggers.push_back(Trigger{find->Text(0), find->Text(1), t.name});
     }
   }
   if (!in_->fresh_valid) {
@@ -71,21 +71,24 @@ Status Replica::BeginBulkInserts() {
     }
     in_->fresh_valid = true;
   }
-  for (const auto& [name, sql] : triggers) {
+  for (const auto& [name, sql, table] : triggers) {
     const bool search = name.rfind("fb_search_queue_", 0) == 0;
     if (search) {
-      const SearchedTable* searched = nullptr;
-      for (const SearchedTable& st : kSearchedTables) {
-        if (name == std::string("fb_search_queue_") + st.table + "_insert") searched = &st;
-      }
-      if (searched == nullptr) continue;  // a trigger this code does not know: it stays
-      FB_ASSIGN_OR_RETURN(Statement * top, db.Prepare(std::string("SELECT coalesce(max(rowid), 0) "
-                                                                  "FROM \"") +
-                                                      searched->table + "\""));
-      FB_ASSIGN_OR_RETURN(bool row, top->Step());
-      const int64_t floor = row ? top->Int(0) : 0;
+      FB_ASSIGN_OR_RETURN(
+          Statement * source,
+          db.Prepare("SELECT EXISTS (SELECT 1 FROM fb_search_sources WHERE tbl = ?1)"));
+      source->Bind(1, table);
+      FB_ASSIGN_OR_RETURN(bool row, source->Step());
+      const bool known = row && source->Int(0) != 0;
+      source->Reset();
+      if (!known) continue;  // a trigger this code does not know: it stays
+      // A catalog identifier.
+      FB_ASSIGN_OR_RETURN(Statement * top,
+                          db.Prepare("SELECT coalesce(max(rowid), 0) FROM \"" + table + "\""));
+      FB_ASSIGN_OR_RETURN(bool has_top, top->Step());
+      const int64_t floor = has_top ? top->Int(0) : 0;
       top->Reset();
-      in_->search_floor.emplace_back(searched->table, floor);
+      in_->search_floor.emplace_back(table, floor);
     }
     // Names read from the schema, of the forms matched above.
     FB_RETURN_IF_ERROR(db.ExecScript("DROP TRIGGER \"" + name + "\""));
@@ -98,16 +101,13 @@ Status Replica::BeginBulkInserts() {
 Status Replica::EndBulkInserts() {
   Db& db = *db_;
   for (const auto& [table, floor] : in_->search_floor) {
-    int kind = 0;
-    for (const SearchedTable& st : kSearchedTables) {
-      if (std::string_view(st.table) == table) kind = st.kind;
-    }
     FB_ASSIGN_OR_RETURN(
         Statement * queue,
-        db.Prepare(std::string("INSERT INTO fb_search_queue (doc) SELECT rowid * 4 + ") +
-                   std::to_string(kind) + " FROM \"" + table +
-                   "\" WHERE rowid > ? ON CONFLICT DO NOTHING"));
-    queue->Bind(1, floor);
+        db.Prepare("INSERT INTO fb_search_queue (doc) SELECT rowid * " +
+                   std::to_string(kSearchDocStride) +
+                   " + (SELECT kind FROM fb_search_sources WHERE tbl = ?2) FROM \"" + table +
+                   "\" WHERE rowid > ?1 ON CONFLICT DO NOTHING"));
+    queue->Bind(1, floor).Bind(2, table);
     FB_RETURN_IF_ERROR(queue->Run());
   }
   for (const std::string& sql : in_->dropped_triggers) FB_RETURN_IF_ERROR(db.ExecScript(sql));

@@ -273,7 +273,7 @@ TEST(ViewModelTest, FiftyThousandCustomersScrollWithOnlyTheVisibleRowsSubmitted)
   filter.text = NameOf(12344);  // 鑫达车行12344
   ASSERT_TRUE(vm.intents().Post(app::SetFilter{filter}));
   ASSERT_TRUE(vm.WaitIdle(60s));
-  ASSERT_EQ(vm.snapshot()->customers->rows.size(), 1u);
+  ASSERT_EQ(vm.snapshot()->customers->rows.size(), 1u) << vm.snapshot()->error;
   EXPECT_EQ(vm.snapshot()->customers->rows[0].name, NameOf(12344));
 }
 

@@ -203,7 +203,7 @@ TEST(Replica, APullBatchIsDurableOnlyOnceCommittedAndResumesFromTheLastCommit) {
   EXPECT_EQ(Customers(rep), 300);
   EXPECT_EQ(testing::QueryValue(rep.db(),
                                 "SELECT count(*) FROM fb_search_queue WHERE doc IN "
-                                "(SELECT rowid * 4 + 1 FROM customers)"),
+                                "(SELECT rowid * 8 + 1 FROM customers)"),
             Value(int64_t{300}));
   // Local writes are captured again once the batch is committed.
   ASSERT_TRUE(Exec(rep.db(), "INSERT INTO customers (id, name) VALUES ('local1', 'x')").ok());
