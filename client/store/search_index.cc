@@ -304,7 +304,7 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, siz
   return out;
 }
 
-// The search documents (schema/sql/replica/0021_search_everything.sql), rowid = source rowid * 8
+// The search documents (schema/sql/replica/0022_search_everything.sql), rowid = source rowid * 8
 // + kind. Phones are indexed as written and as digits only. `c` is the source table; the flush
 // joins it to the queue `q`.
 #define FB_DIGITS(column)                                            \

@@ -2,7 +2,7 @@
 // Every text a rep would look for is indexed: the customer (name, latin name, pinyin of the
 // name, city, province, address, phones, primary contact, tags, notes), its contacts (name and
 // its pinyin, job title, phone, wechat, notes), visits, feedback, order notes and order lines
-// (part numbers, descriptions); schema/sql/replica/0021_search_everything.sql describes the
+// (part numbers, descriptions); schema/sql/replica/0022_search_everything.sql describes the
 // documents and the two FTS5 tables: a trigram index for words of three or more characters and
 // an index of single Chinese characters, pairs and word prefixes for one- and two-character
 // words. Pinyin (full spelling and initials, search_text.h) is computed here, at index time.

@@ -26,7 +26,7 @@ using replica_internal::RowKey;
 
 namespace {
 
-// The device's search documents (replica migration 0021): the AFTER INSERT trigger
+// The device's search documents (replica migration 0022): the AFTER INSERT trigger
 // fb_search_queue_<table>_insert of each table listed in fb_search_sources queues the new row's
 // document, rowid * 8 + the table's kind.
 constexpr int kSearchDocStride = 8;

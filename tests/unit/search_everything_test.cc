@@ -153,13 +153,13 @@ TEST(SearchUpgradeTest, AnUpgradedReplicaIsReindexedInBoundedBatches) {
   FakeWallClock wall;
   const std::string path = dir.File("old.db");
   {
-    // A replica indexed by the previous search schema (every migration before 0021).
+    // A replica indexed by the previous search schema (every migration before 0022).
     auto db = Db::Open(path);
     ASSERT_TRUE(db.ok());
     auto migrations = ReplicaMigrations();
     size_t before = 0;
     while (before < migrations.size() &&
-           std::string(migrations[before].name) != "0021_search_everything.sql") {
+           std::string(migrations[before].name) != "0022_search_everything.sql") {
       ++before;
     }
     ASSERT_LT(before, migrations.size());

@@ -327,7 +327,7 @@ TEST(ClientStoreUpgradeTest, AReplicaIndexedByTheOldTriggersIsQueuedToBeIndexedA
                        "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name "
                        "GLOB 'fb_search_*' AND name NOT GLOB 'fb_search_queue_*'"),
             I(0));
-  // Migration 0021 (issue #19: more fields, pinyin) queues every document to be indexed again.
+  // Migration 0022 (issue #19: more fields, pinyin) queues every document to be indexed again.
   EXPECT_EQ(QueuedDocs(**store), 2);
   EXPECT_EQ(IndexedDocs(**store, "c1"), 0);
   ASSERT_TRUE((*store)->SaveSettings({"", "", "rep-a", "张伟"}).ok());
