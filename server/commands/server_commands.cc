@@ -81,7 +81,7 @@ int RunServe(const ServeOptions& options) {
                              ? options.read_connections
                              : DefaultReadConnections(std::thread::hardware_concurrency());
   auto read_stores = ReadStores::Open(options.db, (*opened)->wall, HubOptions{}, readers);
-  if (!read_stores.ok()) return Fail("serve", read_stores.status());
+  if (!read_stores.ok()) return CommandFailed("serve", read_stores.status());
   sync_options.readers = std::move(*read_stores);
   SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
 
