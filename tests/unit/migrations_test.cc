@@ -33,7 +33,9 @@ int64_t Count(Db& db, const std::string& sql) {
   auto s = db.Prepare(sql);
   EXPECT_TRUE(s.ok()) << s.status().ToString();
   EXPECT_TRUE(*(*s)->Step());
-  return (*s)->Int(0);
+  const int64_t n = (*s)->Int(0);
+  (*s)->Reset();  // a statement left running makes a later DROP TABLE fail ("table is locked")
+  return n;
 }
 
 // What the program built before migrations were numbered by their file names did: the side's
