@@ -282,7 +282,15 @@ describe('the console\'s working pages', () => {
     await goTo(page, 'Customers');
     await page.getByText(/\d+ customers match/).waitFor();
     await page.getByLabel('Tier').selectOption('A');
+    // Wait for the filtered list itself: the unfiltered rows are still on the page right after the
+    // click, and reading one of them raced the re-render (the link clicked was another garage's).
+    const filtered = page.waitForResponse((r) => r.url().includes('/v1/admin/customers?') && r.url().includes('tier=A'));
     await page.getByRole('button', { name: 'Search' }).click();
+    await filtered;
+    await page.waitForFunction(() => {
+      const row = document.querySelector('#cust-results tbody tr');
+      return row !== null && row.children[5] !== undefined && row.children[5].textContent === 'A';
+    });
     const first = page.locator('#cust-results tbody tr').first();
     await first.waitFor();
     const name = await first.locator('td').first().innerText();
