@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_util.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/client_store.h"
@@ -26,12 +27,7 @@ namespace {
 
 using namespace fieldbook;
 
-void Check(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "%s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
+using bench::Check;
 
 // Milliseconds for each of `samples` orders on random customers.
 std::vector<double> TimeOrders(client::ClientStore& store, int customers, int samples,
