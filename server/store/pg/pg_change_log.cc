@@ -1,0 +1,79 @@
+#include "store/pg/pg_change_log.h"
+
+#include <limits>
+
+namespace fieldbook::pg {
+
+namespace {
+
+constexpr uint64_t kMaxSeq = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+
+}  // namespace
+
+Result<uint64_t> PgChangeLog::Append(std::span<const PgChange> changes) {
+  if (!db_.InTransaction()) {
+    return Status::Internal("PgChangeLog::Append outside a transaction");
+  }
+  if (changes.empty()) return Status::InvalidArgument("PgChangeLog::Append of no changes");
+  if (changes.size() > kMaxAppend) {
+    return Status::ResourceExhausted("PgChangeLog::Append of more than " +
+                                     std::to_string(kMaxAppend) + " changes");
+  }
+  std::vector<std::string> tables, rows, customers;
+  tables.reserve(changes.size());
+  rows.reserve(changes.size());
+  customers.reserve(changes.size());
+  for (const PgChange& c : changes) {
+    tables.push_back(std::to_string(c.table));
+    rows.push_back(c.row_id);
+    customers.push_back(c.customer_id);
+  }
+  FB_ASSIGN_OR_RETURN(std::string table_array, TextArrayLiteral(tables));
+  FB_ASSIGN_OR_RETURN(std::string row_array, TextArrayLiteral(rows));
+  FB_ASSIGN_OR_RETURN(std::string customer_array, TextArrayLiteral(customers));
+  // One statement: take the counter row's lock and the next numbers, then insert every entry
+  // numbered in order. The lock is held until the caller's transaction ends.
+  FB_ASSIGN_OR_RETURN(
+      PgRows first,
+      db_.Exec("WITH next AS (UPDATE fb_hub_seq SET value = value + $1 RETURNING value - $1 AS "
+               "first), "
+               "added AS (INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
+               "SELECT next.first + u.n, u.t, u.r, u.c FROM next, "
+               "unnest($2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS u(t, r, c, n)) "
+               "SELECT first + 1 FROM next",
+               {static_cast<int64_t>(changes.size()), table_array, row_array, customer_array}));
+  if (first.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
+  return static_cast<uint64_t>(first.Int(0, 0));
+}
+
+Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t limit) {
+  if (limit == 0 || limit > kMaxPage) {
+    return Status::InvalidArgument("PgChangeLog::After: a page holds 1 to " +
+                                   std::to_string(kMaxPage) + " entries");
+  }
+  if (cursor > kMaxSeq) return Status::InvalidArgument("PgChangeLog::After: cursor out of range");
+  FB_ASSIGN_OR_RETURN(PgRows rows,
+                      db_.Exec("SELECT seq, table_code, row_id, customer_id FROM fb_change_log "
+                               "WHERE seq > $1 ORDER BY seq LIMIT $2",
+                               {cursor, static_cast<uint64_t>(limit)}));
+  std::vector<PgLoggedChange> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    out.push_back({static_cast<uint64_t>(rows.Int(i, 0)),
+                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3)}});
+  }
+  return out;
+}
+
+Result<uint64_t> PgChangeLog::LatestSeq() {
+  FB_ASSIGN_OR_RETURN(PgRows rows, db_.Exec("SELECT value FROM fb_hub_seq"));
+  if (rows.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
+  return static_cast<uint64_t>(rows.Int(0, 0));
+}
+
+Status PgChangeLog::AdvanceSeq(uint64_t at_least) {
+  if (at_least > kMaxSeq) return Status::InvalidArgument("AdvanceSeq: out of range");
+  return db_.Exec("UPDATE fb_hub_seq SET value = greatest(value, $1)", {at_least}).status();
+}
+
+}  // namespace fieldbook::pg

@@ -1,0 +1,67 @@
+// PgChangeLog: the hub's change stream on PostgreSQL (fb_change_log, schema/sql/postgres): every
+// changed row gets the next hub sequence number, and readers page through the entries after a
+// cursor. The guarantee a device's cursor relies on: a reader that has seen sequence number S has
+// seen, or will never miss, every number below S -- a number is never committed after a higher
+// one became visible. Numbers come from ONE counter row (fb_hub_seq) that Append updates inside
+// the writer's transaction; its row lock is held until that transaction ends, so writers that
+// append commit one after another in number order, and a rolled-back writer's numbers are reused
+// (the stream has no gaps). Call Append as the LAST step before Commit: the lock is held from
+// Append to the end of the transaction, and that span is the part of writing that is serialised
+// (docs/postgres.md, "Cursors that never skip a row", for the alternatives and why this one).
+//
+// Thread safety: as the PgDb it is given (one thread at a time); distinct PgChangeLogs over
+// distinct connections may append and read concurrently, from any number of processes.
+#ifndef FIELDBOOK_SERVER_STORE_PG_PG_CHANGE_LOG_H_
+#define FIELDBOOK_SERVER_STORE_PG_PG_CHANGE_LOG_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "fieldbook/status.h"
+#include "store/pg/pg_db.h"
+
+namespace fieldbook::pg {
+
+// One changed row: the table's catalog code, the row's id, its customer ("" for none).
+struct PgChange {
+  int table = 0;
+  std::string row_id;
+  std::string customer_id;
+};
+
+struct PgLoggedChange {
+  uint64_t seq = 0;
+  PgChange change;
+};
+
+class PgChangeLog {
+ public:
+  // Most entries one Append takes (a push page is far smaller) and one After returns.
+  static constexpr size_t kMaxAppend = 100000;
+  static constexpr size_t kMaxPage = 10000;
+
+  explicit PgChangeLog(PgDb& db) : db_(db) {}
+
+  // Appends `changes` with consecutive sequence numbers inside the caller's open transaction (a
+  // top-level one, READ COMMITTED) in one round trip; returns the first number. From here until
+  // the transaction ends, other writers' Appends wait.
+  Result<uint64_t> Append(std::span<const PgChange> changes);
+
+  // The committed entries after `cursor`, in sequence order, at most `limit` (<= kMaxPage).
+  Result<std::vector<PgLoggedChange>> After(uint64_t cursor, size_t limit);
+
+  // The highest sequence number handed out and committed.
+  Result<uint64_t> LatestSeq();
+  // Moves the sequence forward to at least `at_least`, never back (a restore does this, so that
+  // numbers devices saw before it are never handed out again). Takes the same lock as Append.
+  Status AdvanceSeq(uint64_t at_least);
+
+ private:
+  PgDb& db_;
+};
+
+}  // namespace fieldbook::pg
+
+#endif  // FIELDBOOK_SERVER_STORE_PG_PG_CHANGE_LOG_H_

@@ -1,0 +1,233 @@
+#include "store/pg/pg_db.h"
+
+#include <libpq-fe.h>
+
+#include <charconv>
+#include <vector>
+
+namespace fieldbook::pg {
+
+namespace {
+
+// The Status of a failed statement, from its SQLSTATE class (PostgreSQL manual, appendix A).
+Status FromSqlState(const std::string& state, std::string message) {
+  auto is = [&](std::string_view prefix) { return state.rfind(prefix, 0) == 0; };
+  if (is("23")) return Status::Conflict(std::move(message));  // integrity constraint violation
+  if (is("40") || is("55P03") || is("57014") || is("08") || is("57P")) {
+    // serialization failure, deadlock, lock not available, statement timeout / cancel, a lost
+    // connection, the server shutting down: the transaction may succeed when run again.
+    return Status::Unavailable(std::move(message));
+  }
+  if (is("22")) return Status::InvalidArgument(std::move(message));  // data exception
+  if (is("53") || is("54")) return Status::ResourceExhausted(std::move(message));
+  if (is("28")) return Status::Rejected(std::move(message));  // invalid authorization
+  if (is("42")) return Status::Internal(std::move(message));  // syntax, undefined object: a bug
+  return Status::Io(std::move(message));
+}
+
+std::string Trimmed(const char* text) {
+  std::string s = text ? text : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+void IgnoreNotice(void*, const char*) {}
+
+}  // namespace
+
+void PgRows::Clear::operator()(pg_result* r) const { PQclear(r); }
+
+PgRows::PgRows(pg_result* result) : result_(result) {}
+
+int PgRows::size() const { return result_ ? PQntuples(result_.get()) : 0; }
+
+int PgRows::columns() const { return result_ ? PQnfields(result_.get()) : 0; }
+
+bool PgRows::IsNull(int row, int col) const {
+  return !result_ || row >= size() || col >= columns() || PQgetisnull(result_.get(), row, col) != 0;
+}
+
+std::string PgRows::Text(int row, int col) const {
+  if (IsNull(row, col)) return "";
+  return std::string(PQgetvalue(result_.get(), row, col),
+                     static_cast<size_t>(PQgetlength(result_.get(), row, col)));
+}
+
+int64_t PgRows::Int(int row, int col) const {
+  if (IsNull(row, col)) return 0;
+  const char* text = PQgetvalue(result_.get(), row, col);
+  const char* end = text + PQgetlength(result_.get(), row, col);
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text, end, v);
+  return ec == std::errc() && ptr == end ? v : 0;
+}
+
+bool PgRows::Bool(int row, int col) const {
+  return !IsNull(row, col) && PQgetvalue(result_.get(), row, col)[0] == 't';
+}
+
+int64_t PgRows::affected() const {
+  if (!result_) return 0;
+  const char* text = PQcmdTuples(result_.get());
+  int64_t v = 0;
+  std::from_chars(text, text + std::char_traits<char>::length(text), v);
+  return v;
+}
+
+Result<std::unique_ptr<PgDb>> PgDb::Connect(const std::string& conninfo,
+                                            const PgConnectOptions& options) {
+  if (conninfo.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("postgresql: the connection string holds a NUL byte");
+  }
+  // Defaults first: values the connection string names itself override them (expand_dbname).
+  const std::string timeout = std::to_string(options.connect_timeout_s);
+  const char* keywords[] = {"connect_timeout", "application_name", "dbname", nullptr};
+  const char* values[] = {timeout.c_str(), options.application_name.c_str(), conninfo.c_str(),
+                          nullptr};
+  pg_conn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
+  if (conn == nullptr) return Status::ResourceExhausted("postgresql: out of memory connecting");
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string msg = "postgresql: cannot connect: " + Trimmed(PQerrorMessage(conn));
+    PQfinish(conn);
+    const bool refused_login = msg.find("authentication failed") != std::string::npos ||
+                               msg.find("does not exist") != std::string::npos;
+    return refused_login ? Status::Rejected(std::move(msg)) : Status::Unavailable(std::move(msg));
+  }
+  PQsetNoticeProcessor(conn, &IgnoreNotice, nullptr);
+  std::unique_ptr<PgDb> db(new PgDb(conn));
+  if (!options.search_path.empty()) {
+    auto set = db->Exec("SELECT set_config('search_path', $1, false)", {options.search_path});
+    if (!set.ok()) return set.status();
+  }
+  return db;
+}
+
+PgDb::~PgDb() { PQfinish(conn_); }
+
+Status PgDb::Check(pg_result* result, std::string_view what) {
+  last_sqlstate_.clear();
+  const ExecStatusType st = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK) return Status::Ok();
+  std::string msg = "postgresql: " + std::string(what) + ": ";
+  if (result == nullptr) {
+    msg += Trimmed(PQerrorMessage(conn_));
+    return PQstatus(conn_) == CONNECTION_OK ? Status::ResourceExhausted(std::move(msg))
+                                            : Status::Unavailable(std::move(msg));
+  }
+  const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  last_sqlstate_ = state ? state : "";
+  msg += Trimmed(PQresultErrorMessage(result));
+  if (!last_sqlstate_.empty()) msg += " [SQLSTATE " + last_sqlstate_ + "]";
+  if (last_sqlstate_.empty() || PQstatus(conn_) != CONNECTION_OK) {
+    return Status::Unavailable(std::move(msg));  // the connection broke mid-statement
+  }
+  return FromSqlState(last_sqlstate_, std::move(msg));
+}
+
+Status PgDb::ExecScript(std::string_view sql) {
+  const std::string text(sql);
+  if (text.find('\0') != std::string::npos) {
+    return Status::InvalidArgument("postgresql: a script holds a NUL byte");
+  }
+  pg_result* result = PQexec(conn_, text.c_str());
+  PgRows owner(result);  // frees the result; Check only reads it
+  return Check(result, "script");
+}
+
+Result<PgRows> PgDb::Exec(std::string_view sql, std::initializer_list<PgParam> params) {
+  return Exec(sql, std::span<const PgParam>(params.begin(), params.size()));
+}
+
+Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params) {
+  std::string key(sql);
+  auto it = prepared_.find(key);
+  if (it == prepared_.end()) {
+    if (key.find('\0') != std::string::npos) {
+      return Status::InvalidArgument("postgresql: a statement holds a NUL byte");
+    }
+    std::string name = "fb" + std::to_string(prepared_.size() + 1);
+    pg_result* result = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
+    PgRows owner(result);
+    FB_RETURN_IF_ERROR(Check(result, "prepare"));
+    it = prepared_.emplace(std::move(key), std::move(name)).first;
+  }
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const PgParam& p : params) {
+    if (p.value() && p.value()->find('\0') != std::string::npos) {
+      return Status::InvalidArgument("postgresql: a parameter holds a NUL byte");
+    }
+    values.push_back(p.value() ? p.value()->c_str() : nullptr);
+  }
+  pg_result* result = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+                                     values.data(), nullptr, nullptr, 0);
+  PgRows rows(result);
+  FB_RETURN_IF_ERROR(Check(result, "statement"));
+  return rows;
+}
+
+Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgDb& db, PgIsolation isolation) {
+  if (db.InTransaction()) {
+    // Names are unique on the connection (a counter that only grows), so nothing to give back.
+    std::string name = "fb_sp" + std::to_string(++db.savepoints_);
+    FB_RETURN_IF_ERROR(db.ExecScript("SAVEPOINT " + name));
+    return std::unique_ptr<PgTransaction>(new PgTransaction(db, std::move(name)));
+  }
+  const char* begin = isolation == PgIsolation::kSerializable ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+                      : isolation == PgIsolation::kRepeatableRead
+                          ? "BEGIN ISOLATION LEVEL REPEATABLE READ"
+                          : "BEGIN ISOLATION LEVEL READ COMMITTED";
+  FB_RETURN_IF_ERROR(db.ExecScript(begin));
+  return std::unique_ptr<PgTransaction>(new PgTransaction(db, ""));
+}
+
+PgTransaction::~PgTransaction() {
+  if (done_) return;
+  if (savepoint_.empty()) {
+    (void)db_.ExecScript("ROLLBACK");
+  } else {
+    (void)db_.ExecScript("ROLLBACK TO SAVEPOINT " + savepoint_ + "; RELEASE SAVEPOINT " +
+                         savepoint_);
+  }
+}
+
+Status PgTransaction::Commit() {
+  if (done_) return Status::Internal("postgresql: transaction committed twice");
+  if (savepoint_.empty()) {
+    // COMMIT of a failed transaction "succeeds" as a ROLLBACK: report it as the failure it is.
+    const bool failed = PQtransactionStatus(db_.conn_) == PQTRANS_INERROR;
+    Status s = db_.ExecScript("COMMIT");
+    done_ = true;  // either way the transaction is over
+    if (s.ok() && failed) {
+      return Status::Unavailable("postgresql: the transaction failed earlier and was rolled back");
+    }
+    return s;
+  }
+  FB_RETURN_IF_ERROR(db_.ExecScript("RELEASE SAVEPOINT " + savepoint_));
+  done_ = true;
+  return Status::Ok();
+}
+
+Result<std::string> TextArrayLiteral(std::span<const std::string> values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (values[i].find('\0') != std::string::npos) {
+      return Status::InvalidArgument("postgresql: a text value holds a NUL byte");
+    }
+    if (i > 0) out += ',';
+    out += '"';
+    for (char c : values[i]) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  out += '}';
+  return out;
+}
+
+bool PgDb::InTransaction() const { return PQtransactionStatus(conn_) != PQTRANS_IDLE; }
+
+int PgDb::backend_pid() const { return PQbackendPID(conn_); }
+
+}  // namespace fieldbook::pg

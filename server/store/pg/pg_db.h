@@ -1,0 +1,150 @@
+// PgDb, PgRows and PgTransaction: a thin RAII layer over one libpq connection to PostgreSQL, the
+// server's storage for installs of more than one machine (issue #15, docs/postgres.md). It is the
+// PostgreSQL counterpart of fieldbook/sqlite_db.h:
+//  * every statement is prepared once per connection (PQprepare, cached by its SQL text) and run
+//    with text parameters (PQexecPrepared); values are never spliced into SQL text. ExecScript
+//    runs parameterless scripts only (the embedded migrations, fixed DDL);
+//  * every failure comes back as a Status (no exception crosses this seam), typed from the
+//    server's SQLSTATE: unique/foreign-key/check violations are kConflict, serialization
+//    failures, deadlocks, lock timeouts and lost connections are kUnavailable (retry the whole
+//    transaction), bad input values kInvalidArgument, out of resources kResourceExhausted,
+//    syntax or undefined objects kInternal (a bug); the SQLSTATE is kept (last_sqlstate());
+//  * PgTransaction is BEGIN on construction and ROLLBACK on destruction unless committed; inside
+//    another transaction it is a SAVEPOINT.
+//
+// Thread safety: a PgDb, its PgTransactions and the PgRows it returned belong to one thread at a
+// time (a libpq connection is not thread-safe). Distinct PgDb objects may be used concurrently
+// from distinct threads (libpq is built thread-safe on Debian); each holds its own server session.
+// PgRows own their result and stay valid after the PgDb runs other statements.
+#ifndef FIELDBOOK_SERVER_STORE_PG_PG_DB_H_
+#define FIELDBOOK_SERVER_STORE_PG_PG_DB_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "fieldbook/status.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace fieldbook::pg {
+
+// One text parameter of a prepared statement; nullopt is SQL NULL.
+class PgParam {
+ public:
+  PgParam(std::nullopt_t) {}                                     // NOLINT: by design
+  PgParam(std::string_view text) : value_(std::string(text)) {}  // NOLINT
+  PgParam(const std::string& text) : value_(text) {}             // NOLINT
+  PgParam(const char* text) : value_(std::string(text)) {}       // NOLINT
+  PgParam(int64_t v) : value_(std::to_string(v)) {}              // NOLINT
+  PgParam(int v) : value_(std::to_string(v)) {}                  // NOLINT
+  PgParam(uint64_t v) : value_(std::to_string(v)) {}             // NOLINT
+  PgParam(bool v) : value_(v ? "true" : "false") {}              // NOLINT
+  const std::optional<std::string>& value() const { return value_; }
+
+ private:
+  std::optional<std::string> value_;
+};
+
+// The rows of one statement's result (text format). Rows and columns are 0-based.
+class PgRows {
+ public:
+  PgRows() = default;
+  explicit PgRows(pg_result* result);
+  int size() const;
+  int columns() const;
+  bool IsNull(int row, int col) const;
+  // NULL reads as "" / 0, as in sqlite_db.h. Int of a non-integer value is 0 (a bug upstream:
+  // the SQL chose the column's type).
+  std::string Text(int row, int col) const;
+  int64_t Int(int row, int col) const;
+  bool Bool(int row, int col) const;
+  // Rows an INSERT/UPDATE/DELETE touched.
+  int64_t affected() const;
+
+ private:
+  struct Clear {
+    void operator()(pg_result* r) const;
+  };
+  std::unique_ptr<pg_result, Clear> result_;
+};
+
+struct PgConnectOptions {
+  // Used when the connection string names none.
+  int connect_timeout_s = 10;
+  std::string application_name = "fieldbook-server";
+  // When not empty: the session's search_path (one schema name, set with set_config, bound).
+  std::string search_path;
+};
+
+class PgDb {
+ public:
+  // `conninfo`: a libpq connection string, "host=/run/x dbname=fb" or "postgresql://...".
+  // A server that cannot be reached is kUnavailable; a refused login kRejected.
+  static Result<std::unique_ptr<PgDb>> Connect(const std::string& conninfo,
+                                               const PgConnectOptions& options = {});
+  ~PgDb();
+  PgDb(const PgDb&) = delete;
+  PgDb& operator=(const PgDb&) = delete;
+
+  // Runs a parameterless script of one or more statements (migrations, fixed DDL).
+  Status ExecScript(std::string_view sql);
+
+  // Runs `sql` ($1, $2, ... placeholders) as a prepared statement of this connection: prepared
+  // on first use, reused by its text afterwards.
+  Result<PgRows> Exec(std::string_view sql, std::initializer_list<PgParam> params = {});
+  Result<PgRows> Exec(std::string_view sql, std::span<const PgParam> params);
+
+  // True inside BEGIN ... COMMIT (also when the transaction failed and waits for ROLLBACK).
+  bool InTransaction() const;
+  // The server process serving this connection (pg_stat_activity.pid).
+  int backend_pid() const;
+  // The SQLSTATE of the last failed call ("" when it succeeded or failed on the client side).
+  const std::string& last_sqlstate() const { return last_sqlstate_; }
+
+ private:
+  explicit PgDb(pg_conn* conn) : conn_(conn) {}
+  Status Check(pg_result* result, std::string_view what);
+
+  friend class PgTransaction;
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::string last_sqlstate_;
+  uint64_t savepoints_ = 0;  // savepoints opened so far: their names
+};
+
+enum class PgIsolation { kReadCommitted, kRepeatableRead, kSerializable };
+
+class PgTransaction {
+ public:
+  // BEGIN ISOLATION LEVEL ...; inside a transaction: SAVEPOINT (the isolation is the outer one's).
+  static Result<std::unique_ptr<PgTransaction>> Begin(
+      PgDb& db, PgIsolation isolation = PgIsolation::kReadCommitted);
+  ~PgTransaction();
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+  // COMMIT (RELEASE for a savepoint). A transaction that failed earlier cannot commit: the server
+  // rolls it back and this returns kUnavailable or the error that aborted it.
+  Status Commit();
+
+ private:
+  PgTransaction(PgDb& db, std::string savepoint) : db_(db), savepoint_(std::move(savepoint)) {}
+  PgDb& db_;
+  std::string savepoint_;  // empty for a top-level transaction
+  bool done_ = false;
+};
+
+// A PostgreSQL array literal of text values ({"a","b\"c"}) for one text parameter cast to text[]
+// in SQL ($1::text[]): how a statement takes many rows in one round trip. Text holding a NUL byte
+// (which PostgreSQL cannot store) is kInvalidArgument.
+Result<std::string> TextArrayLiteral(std::span<const std::string> values);
+
+}  // namespace fieldbook::pg
+
+#endif  // FIELDBOOK_SERVER_STORE_PG_PG_DB_H_

@@ -1,0 +1,282 @@
+// The hub's change stream on PostgreSQL (server/store/pg/pg_change_log.h): cursors never skip a
+// row that commits later with a lower sequence number (issue #15 item 3, docs/postgres.md).
+//
+// FIELDBOOK_PG_NAIVE_CURSORS=1 switches the writers of the concurrency test to the naive
+// allocation (a PostgreSQL SEQUENCE, nextval() per entry, no lock to commit): the test then fails,
+// showing the rows the reader skipped. NaiveSequenceSkipsALaterCommit shows the same gap step by
+// step, on every run.
+#include "store/pg/pg_change_log.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <map>
+#include <mutex>
+#include <random>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "postgres/pg_test_env.h"
+#include "store/pg/pg_schema.h"
+
+namespace fieldbook::pg {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::PgTest;
+
+class PgChangeLogTest : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto migrated = MigratePg(*db_);
+    ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
+    ASSERT_TRUE(db_->ExecScript("CREATE SEQUENCE fb_naive_seq").ok());
+  }
+
+  // Waits until the connection with backend `pid` waits for a lock (asserts it does within 10 s).
+  void WaitUntilBlocked(int pid) {
+    for (int i = 0; i < 1000; ++i) {
+      auto waiting = db_->Exec(
+          "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
+          {pid});
+      ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();
+      if (waiting->Int(0, 0) == 1) return;
+      std::this_thread::sleep_for(10ms);
+    }
+    FAIL() << "backend " << pid << " never waited for a lock";
+  }
+
+  std::vector<uint64_t> Seqs(PgDb& db, uint64_t cursor) {
+    auto page = PgChangeLog(db).After(cursor, 100);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<uint64_t> out;
+    if (page.ok()) {
+      for (const auto& e : *page) out.push_back(e.seq);
+    }
+    return out;
+  }
+};
+
+// The naive allocation, as the concurrency test's switch uses it: a number from a sequence (not
+// transactional: taken at once, never waits) and an insert, committed whenever the writer is done.
+Status NaiveAppend(PgDb& db, const PgChange& c) {
+  return db
+      .Exec(
+          "INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
+          "VALUES (nextval('fb_naive_seq'), $1, $2, $3)",
+          {c.table, c.row_id, c.customer_id})
+      .status();
+}
+
+TEST_F(PgChangeLogTest, NaiveSequenceSkipsALaterCommit) {
+  auto slow = Connect();
+  auto fast = Connect();
+  auto slow_tx = PgTransaction::Begin(*slow);
+  auto fast_tx = PgTransaction::Begin(*fast);
+  ASSERT_TRUE(slow_tx.ok() && fast_tx.ok());
+  ASSERT_TRUE(NaiveAppend(*slow, {1, "slow", "c1"}).ok());  // takes number 1
+  ASSERT_TRUE(NaiveAppend(*fast, {1, "fast", "c1"}).ok());  // takes number 2
+  ASSERT_TRUE((*fast_tx)->Commit().ok());
+  // A reader sees 2 and moves its cursor there; 1 commits afterwards, below the cursor.
+  EXPECT_EQ(Seqs(*db_, 0), (std::vector<uint64_t>{2}));
+  ASSERT_TRUE((*slow_tx)->Commit().ok());
+  EXPECT_EQ(Seqs(*db_, 2), (std::vector<uint64_t>{}));  // the row of number 1 is never seen
+  EXPECT_EQ(Seqs(*db_, 0), (std::vector<uint64_t>{1, 2}));
+}
+
+TEST_F(PgChangeLogTest, ALaterWriterWaitsSoNoNumberCommitsBelowAVisibleOne) {
+  auto slow = Connect();
+  auto fast = Connect();
+  auto slow_tx = PgTransaction::Begin(*slow);
+  ASSERT_TRUE(slow_tx.ok());
+  const std::vector<PgChange> one = {{1, "slow", "c1"}};
+  auto first = PgChangeLog(*slow).Append(one);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(*first, 1u);
+
+  Result<uint64_t> second = Status::Internal("not run");
+  std::atomic<bool> fast_committed{false};
+  std::thread writer([&] {
+    auto tx = PgTransaction::Begin(*fast);
+    if (!tx.ok()) return;
+    const std::vector<PgChange> two = {{2, "fast-1", ""}, {2, "fast-2", ""}};
+    second = PgChangeLog(*fast).Append(two);
+    if (second.ok() && (*tx)->Commit().ok()) fast_committed = true;
+  });
+  WaitUntilBlocked(fast->backend_pid());
+  EXPECT_FALSE(fast_committed.load());
+  EXPECT_EQ(Seqs(*db_, 0), (std::vector<uint64_t>{}));  // nothing committed yet
+  ASSERT_TRUE((*slow_tx)->Commit().ok());
+  writer.join();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(*second, 2u);
+  EXPECT_TRUE(fast_committed.load());
+  EXPECT_EQ(Seqs(*db_, 0), (std::vector<uint64_t>{1, 2, 3}));
+  auto latest = PgChangeLog(*db_).LatestSeq();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(*latest, 3u);
+}
+
+TEST_F(PgChangeLogTest, ARolledBackWriterLeavesNoGapAndNoEntry) {
+  {
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    const std::vector<PgChange> three = {{1, "a", ""}, {1, "b", ""}, {1, "c", ""}};
+    ASSERT_TRUE(PgChangeLog(*db_).Append(three).ok());
+  }  // rolled back
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  const std::vector<PgChange> one = {{1, "d", ""}};
+  auto first = PgChangeLog(*db_).Append(one);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, 1u);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto page = PgChangeLog(*db_).After(0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].change.row_id, "d");
+}
+
+TEST_F(PgChangeLogTest, HostileIdsAndLimitsAreHandled) {
+  PgChangeLog log(*db_);
+  const std::vector<PgChange> none;
+  const std::vector<PgChange> odd = {{7, "{\"a\",b}\\", "c,\"x\""}, {8, "NULL", ""}, {9, "'", "'"}};
+  const std::vector<PgChange> nul = {{1, std::string("a\0b", 3), ""}};
+  // Outside a transaction Append refuses: the lock must last until the caller's commit.
+  EXPECT_EQ(log.Append(odd).status().code(), StatusCode::kInternal);
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  EXPECT_EQ(log.Append(none).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log.Append(nul).status().code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(log.Append(odd).ok());  // the transaction is still usable
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto page = log.After(0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), odd.size());
+  for (size_t i = 0; i < odd.size(); ++i) {
+    EXPECT_EQ((*page)[i].seq, i + 1);
+    EXPECT_EQ((*page)[i].change.table, odd[i].table);
+    EXPECT_EQ((*page)[i].change.row_id, odd[i].row_id);
+    EXPECT_EQ((*page)[i].change.customer_id, odd[i].customer_id);
+  }
+  EXPECT_EQ(log.After(0, 0).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log.After(0, PgChangeLog::kMaxPage + 1).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log.After(uint64_t{1} << 63, 10).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PgChangeLogTest, AdvanceSeqMovesForwardOnly) {
+  PgChangeLog log(*db_);
+  ASSERT_TRUE(log.AdvanceSeq(1000).ok());
+  ASSERT_TRUE(log.AdvanceSeq(10).ok());
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  const std::vector<PgChange> one = {{1, "a", ""}};
+  auto first = log.Append(one);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(*first, 1001u);
+  ASSERT_TRUE((*tx)->Commit().ok());
+}
+
+// Many writers (each its own connection, random work before and after taking numbers, some
+// rolling back) and one reader paging by cursor with small pages while they write: the reader sees
+// every committed entry exactly once, in increasing order, and no rolled-back one.
+TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
+  const char* naive_env = std::getenv("FIELDBOOK_PG_NAIVE_CURSORS");
+  const bool naive = naive_env != nullptr && std::string(naive_env) == "1";
+  constexpr int kWriters = 8;
+  constexpr int kTransactions = 120;
+  std::mutex mu;
+  std::set<std::string> committed, rolled_back;
+  std::atomic<int> writers_left{kWriters};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      auto write = [&] {
+        auto db = PgDb::Connect(conninfo(), {.search_path = schema()});
+        ASSERT_TRUE(db.ok()) << db.status().ToString();
+        std::mt19937 rng(static_cast<unsigned>(w * 7919 + 1));
+        std::uniform_int_distribution<int> delay_us(0, 3000), entries(1, 3), fate(0, 9);
+        for (int n = 0; n < kTransactions; ++n) {
+          std::vector<PgChange> changes;
+          const int count = entries(rng);
+          for (int j = 0; j < count; ++j) {
+            changes.push_back(
+                {1 + j, "w" + std::to_string(w) + "-" + std::to_string(n) + "-" + std::to_string(j),
+                 "c" + std::to_string(n % 17)});
+          }
+          auto tx = PgTransaction::Begin(**db);
+          ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+          std::this_thread::sleep_for(std::chrono::microseconds(delay_us(rng)));  // the merge work
+          if (naive) {
+            for (const auto& c : changes) ASSERT_TRUE(NaiveAppend(**db, c).ok());
+          } else {
+            auto first = PgChangeLog(**db).Append(changes);
+            ASSERT_TRUE(first.ok()) << first.status().ToString();
+          }
+          std::this_thread::sleep_for(std::chrono::microseconds(delay_us(rng)));  // late commit
+          const bool keep = fate(rng) != 0;
+          if (keep) ASSERT_TRUE((*tx)->Commit().ok());
+          tx->reset();  // rolls back when not committed
+          std::lock_guard lock(mu);
+          for (const auto& c : changes) (keep ? committed : rolled_back).insert(c.row_id);
+        }
+      };
+      write();
+      --writers_left;  // also when an assertion ended the writer early
+    });
+  }
+
+  // The reader: pages of 5 from its cursor while the writers run, then one last drain.
+  std::map<std::string, int> seen;
+  std::vector<uint64_t> order;
+  uint64_t cursor = 0;
+  auto reader = Connect();
+  ASSERT_NE(reader, nullptr);
+  PgChangeLog log(*reader);
+  while (true) {
+    const bool done = writers_left.load() == 0;
+    auto page = log.After(cursor, 5);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const auto& e : *page) {
+      ++seen[e.change.row_id];
+      order.push_back(e.seq);
+      cursor = e.seq;
+    }
+    if (page->empty()) {
+      if (done) break;  // read after every writer had finished: nothing more will come
+      std::this_thread::sleep_for(200us);
+    }
+  }
+  for (auto& t : writers) t.join();
+
+  size_t skipped = 0;
+  for (const auto& id : committed) {
+    auto it = seen.find(id);
+    if (it == seen.end()) {
+      ++skipped;
+      continue;
+    }
+    EXPECT_EQ(it->second, 1) << id << " seen more than once";
+  }
+  EXPECT_EQ(skipped, 0u) << "the reader's cursor skipped " << skipped << " of " << committed.size()
+                         << " committed entries"
+                         << (naive ? " (naive allocation: FIELDBOOK_PG_NAIVE_CURSORS=1)" : "");
+  for (const auto& id : rolled_back) EXPECT_EQ(seen.count(id), 0u) << id << " was rolled back";
+  EXPECT_EQ(seen.size(), committed.size());
+  for (size_t i = 1; i < order.size(); ++i) ASSERT_LT(order[i - 1], order[i]);
+  if (!naive) {
+    // Numbers are dense: rolled-back writers' numbers were handed out again.
+    ASSERT_FALSE(order.empty());
+    EXPECT_EQ(order.front(), 1u);
+    EXPECT_EQ(order.back(), order.size());
+  }
+  EXPECT_GT(committed.size(), static_cast<size_t>(kWriters * kTransactions));  // 1-3 per commit
+}
+
+}  // namespace
+}  // namespace fieldbook::pg

@@ -1,0 +1,216 @@
+// The libpq wrapper (server/store/pg/pg_db.h) and the PostgreSQL migrations, against the test
+// cluster (FIELDBOOK_TEST_PG; skipped without it).
+#include "store/pg/pg_db.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+#include <vector>
+
+#include "postgres/pg_test_env.h"
+#include "store/pg/pg_schema.h"
+
+namespace fieldbook::pg {
+namespace {
+
+using testing::PgTest;
+
+class PgDbTest : public PgTest {
+ protected:
+  void SetUp() override {
+    PgTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ASSERT_TRUE(db_->ExecScript("CREATE TABLE t (id text PRIMARY KEY, n bigint, note text)").ok());
+  }
+  int64_t Count() {
+    auto rows = db_->Exec("SELECT count(*) FROM t");
+    EXPECT_TRUE(rows.ok()) << rows.status().ToString();
+    return rows.ok() ? rows->Int(0, 0) : -1;
+  }
+};
+
+TEST_F(PgDbTest, ParametersAreDataNeverSql) {
+  const std::string hostile = "x'); DROP TABLE t; --\"\\ \xe4\xb8\xad";
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id, n, note) VALUES ($1, $2, $3)",
+                        {hostile, int64_t{-9007199254740993}, std::nullopt})
+                  .ok());
+  auto rows = db_->Exec("SELECT id, n, note FROM t WHERE id = $1", {hostile});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 1);
+  EXPECT_EQ(rows->Text(0, 0), hostile);
+  EXPECT_EQ(rows->Int(0, 1), -9007199254740993);
+  EXPECT_TRUE(rows->IsNull(0, 2));
+  EXPECT_EQ(rows->Text(0, 2), "");
+  EXPECT_EQ(Count(), 1);  // the table is still there
+}
+
+TEST_F(PgDbTest, AStatementIsPreparedOnceAndReused) {
+  for (int i = 0; i < 50; ++i) {
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(
+        db_->Exec("INSERT INTO t (id, n) VALUES ($1, $2)", {"r" + std::to_string(i), i}).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto prepared = db_->Exec("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE $1",
+                            {"INSERT INTO t %"});
+  ASSERT_TRUE(prepared.ok());
+  EXPECT_EQ(prepared->Int(0, 0), 1);
+  EXPECT_EQ(Count(), 50);
+}
+
+TEST_F(PgDbTest, ErrorsAreTypedBySqlState) {
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"a"}).ok());
+  Status dup = db_->Exec("INSERT INTO t (id) VALUES ($1)", {"a"}).status();
+  EXPECT_EQ(dup.code(), StatusCode::kConflict) << dup.ToString();
+  EXPECT_EQ(db_->last_sqlstate(), "23505");
+  EXPECT_NE(dup.message().find("23505"), std::string::npos) << dup.message();
+
+  Status bad_value = db_->Exec("SELECT $1::integer", {"twelve"}).status();
+  EXPECT_EQ(bad_value.code(), StatusCode::kInvalidArgument) << bad_value.ToString();
+  EXPECT_EQ(db_->last_sqlstate(), "22P02");
+
+  Status bug = db_->Exec("SELECT no_such_column FROM t").status();
+  EXPECT_EQ(bug.code(), StatusCode::kInternal) << bug.ToString();
+
+  Status nul = db_->Exec("SELECT $1::text", {std::string("a\0b", 3)}).status();
+  EXPECT_EQ(nul.code(), StatusCode::kInvalidArgument) << nul.ToString();
+
+  // The connection is still good after every failure; the last success clears the state.
+  EXPECT_EQ(Count(), 1);
+  EXPECT_EQ(db_->last_sqlstate(), "");
+}
+
+TEST_F(PgDbTest, AnUnreachableServerIsUnavailable) {
+  auto db =
+      PgDb::Connect("host=/nonexistent/fieldbook-pg port=5432 dbname=x", {.connect_timeout_s = 2});
+  ASSERT_FALSE(db.ok());
+  EXPECT_EQ(db.status().code(), StatusCode::kUnavailable) << db.status().ToString();
+  EXPECT_NE(db.status().message().find("cannot connect"), std::string::npos);
+}
+
+TEST_F(PgDbTest, ATransactionRollsBackUnlessCommitted) {
+  {
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"gone"}).ok());
+    EXPECT_TRUE(db_->InTransaction());
+  }
+  EXPECT_FALSE(db_->InTransaction());
+  EXPECT_EQ(Count(), 0);
+  {
+    auto tx = PgTransaction::Begin(*db_, PgIsolation::kSerializable);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"kept"}).ok());
+    {
+      auto inner = PgTransaction::Begin(*db_);  // a savepoint
+      ASSERT_TRUE(inner.ok());
+      ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"inner-gone"}).ok());
+    }
+    {
+      auto inner = PgTransaction::Begin(*db_);
+      ASSERT_TRUE(inner.ok());
+      ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"inner-kept"}).ok());
+      ASSERT_TRUE((*inner)->Commit().ok());
+    }
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto ids = db_->Exec("SELECT string_agg(id, ',' ORDER BY id) FROM t");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids->Text(0, 0), "inner-kept,kept");
+}
+
+TEST_F(PgDbTest, AFailedTransactionDoesNotCommit) {
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"a"}).ok());
+  EXPECT_FALSE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"a"}).ok());
+  Status commit = (*tx)->Commit();
+  EXPECT_EQ(commit.code(), StatusCode::kUnavailable) << commit.ToString();
+  EXPECT_FALSE(db_->InTransaction());
+  EXPECT_EQ(Count(), 0);
+}
+
+TEST_F(PgDbTest, ADeadlockIsUnavailableForOneSide) {
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id, n) VALUES ('a', 0), ('b', 0)").ok());
+  auto other = Connect();
+  ASSERT_NE(other, nullptr);
+  auto tx1 = PgTransaction::Begin(*db_);
+  auto tx2 = PgTransaction::Begin(*other);
+  ASSERT_TRUE(tx1.ok() && tx2.ok());
+  ASSERT_TRUE(db_->Exec("UPDATE t SET n = 1 WHERE id = 'a'").ok());
+  ASSERT_TRUE(other->Exec("UPDATE t SET n = 2 WHERE id = 'b'").ok());
+  Status second;
+  std::thread waiter([&] { second = other->Exec("UPDATE t SET n = 2 WHERE id = 'a'").status(); });
+  // Wait until the other connection waits on the lock, then close the cycle.
+  for (int i = 0; i < 500; ++i) {
+    auto waiting = db_->Exec(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
+        {other->backend_pid()});
+    ASSERT_TRUE(waiting.ok());
+    if (waiting->Int(0, 0) == 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  Status first = db_->Exec("UPDATE t SET n = 1 WHERE id = 'b'").status();
+  waiter.join();
+  // PostgreSQL aborts exactly one of the two.
+  ASSERT_NE(first.ok(), second.ok()) << first.ToString() << " / " << second.ToString();
+  const Status& lost = first.ok() ? second : first;
+  EXPECT_EQ(lost.code(), StatusCode::kUnavailable) << lost.ToString();
+  EXPECT_NE(lost.message().find("40P01"), std::string::npos) << lost.message();
+}
+
+TEST_F(PgDbTest, TextArraysCarryAnyTextIntact) {
+  const std::vector<std::string> values = {
+      "",           "NULL",        "a,b",      "{x}",
+      "\"quoted\"", "back\\slash", " spaced ", "\xe5\xa4\xa7\xe9\x98\xaa",
+      "new\nline",  "\\\"",        "'"};
+  auto literal = TextArrayLiteral(values);
+  ASSERT_TRUE(literal.ok());
+  auto rows = db_->Exec(
+      "SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS u(v, n) "
+      "ORDER BY n",
+      {*literal});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), static_cast<int>(values.size()));
+  for (size_t i = 0; i < values.size(); ++i) {
+    EXPECT_EQ(rows->Text(static_cast<int>(i), 0), values[i]);
+    EXPECT_FALSE(rows->Bool(static_cast<int>(i), 1)) << values[i];
+  }
+  const std::vector<std::string> nul = {std::string("a\0b", 3)};
+  EXPECT_EQ(TextArrayLiteral(nul).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PgDbTest, MigrationsRunOnceEvenFromManyInstancesAtOnce) {
+  std::vector<std::thread> instances;
+  std::vector<Result<int>> results(4, Status::Internal("not run"));
+  for (size_t i = 0; i < results.size(); ++i) {
+    instances.emplace_back([&, i] {
+      auto db = PgDb::Connect(conninfo(), {.search_path = schema()});
+      if (!db.ok()) {
+        results[i] = db.status();
+        return;
+      }
+      results[i] = MigratePg(**db);
+    });
+  }
+  for (auto& t : instances) t.join();
+  const int latest = PgMigrations().back().version;
+  for (const auto& r : results) {
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(*r, latest);
+  }
+  auto applied = db_->Exec("SELECT count(*) FROM fb_pg_migrations");
+  ASSERT_TRUE(applied.ok());
+  EXPECT_EQ(applied->Int(0, 0), static_cast<int64_t>(PgMigrations().size()));
+
+  // A database a newer program migrated is refused, not guessed at.
+  ASSERT_TRUE(
+      db_->Exec("INSERT INTO fb_pg_migrations (version, name) VALUES ($1, 'future')", {latest + 1})
+          .ok());
+  auto again = MigratePg(*db_);
+  EXPECT_EQ(again.status().code(), StatusCode::kRejected) << again.status().ToString();
+}
+
+}  // namespace
+}  // namespace fieldbook::pg

@@ -1,0 +1,45 @@
+#include "postgres/pg_test_env.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+
+namespace fieldbook::pg::testing {
+
+void PgTest::SetUp() {
+  const char* env = std::getenv("FIELDBOOK_TEST_PG");
+  if (env == nullptr || *env == '\0') {
+    GTEST_SKIP() << "FIELDBOOK_TEST_PG is not set: no PostgreSQL cluster to test against. "
+                    "scripts/test starts one; by hand: scripts/pg-cluster start /tmp/fbpg, then "
+                    "FIELDBOOK_TEST_PG='<the printed string>' and run this test again.";
+  }
+  conninfo_ = env;
+  // A schema of this process and test: tests of one binary run in parallel processes (ctest -j).
+  static std::atomic<int> counter{0};
+  schema_ = "fbt_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+  auto admin = PgDb::Connect(conninfo_);
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  // The name is made of digits and letters here, never of input.
+  ASSERT_TRUE(
+      (*admin)
+          ->ExecScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_)
+          .ok());
+  db_ = Connect();
+  ASSERT_NE(db_, nullptr);
+}
+
+void PgTest::TearDown() {
+  db_.reset();
+  if (schema_.empty()) return;
+  auto admin = PgDb::Connect(conninfo_);
+  if (admin.ok()) (void)(*admin)->ExecScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+}
+
+std::unique_ptr<PgDb> PgTest::Connect() {
+  auto db = PgDb::Connect(conninfo_, {.search_path = schema_});
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+}  // namespace fieldbook::pg::testing

@@ -1,0 +1,37 @@
+// PgTestSchema: a private schema on the test cluster for one test. The cluster comes from
+// FIELDBOOK_TEST_PG (a libpq connection string; scripts/test starts a throwaway cluster with
+// scripts/pg-cluster and sets it). Without the variable the test is SKIPPED with a message saying
+// how to run it; with it, a cluster that cannot be reached FAILS the test.
+//
+// Thread safety: Connect() may be called from any thread once the fixture's SetUp has run.
+#ifndef FIELDBOOK_TESTS_POSTGRES_PG_TEST_ENV_H_
+#define FIELDBOOK_TESTS_POSTGRES_PG_TEST_ENV_H_
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "store/pg/pg_db.h"
+
+namespace fieldbook::pg::testing {
+
+class PgTest : public ::testing::Test {
+ protected:
+  void SetUp() override;
+  void TearDown() override;
+  // A new connection whose search_path is this test's schema (asserts it connects).
+  std::unique_ptr<PgDb> Connect();
+
+  std::unique_ptr<PgDb> db_;  // the test's own connection, made by SetUp
+  const std::string& conninfo() const { return conninfo_; }
+  const std::string& schema() const { return schema_; }
+
+ private:
+  std::string conninfo_;
+  std::string schema_;
+};
+
+}  // namespace fieldbook::pg::testing
+
+#endif  // FIELDBOOK_TESTS_POSTGRES_PG_TEST_ENV_H_
