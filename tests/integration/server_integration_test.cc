@@ -278,9 +278,17 @@ TEST_F(ServerIntegrationTest, EveryAcknowledgedPushSurvivesSigkill) {
   int created = 0;
   for (int round = 0; round < 3; ++round) {
     std::atomic<bool> stop{false};
+    std::atomic<bool> acknowledged_this_round{false};
+    const int kill_after_ms = static_cast<int>(rng() % 400);
     std::thread killer([&] {
-      std::this_thread::sleep_for(std::chrono::milliseconds(150 + rng() % 400));
-      server_->Stop(SIGKILL);  // between or during pushes, whichever comes
+      // The kill lands after at least one acknowledged push of this round (a loaded machine can
+      // take longer than any fixed delay for its first sync), then 0-400 ms later: between or
+      // during the next pushes, whichever comes.
+      for (int i = 0; i < 600 && !acknowledged_this_round; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+      server_->Stop(SIGKILL);
       stop = true;
     });
     while (!stop) {
@@ -294,6 +302,7 @@ TEST_F(ServerIntegrationTest, EveryAcknowledgedPushSurvivesSigkill) {
       if (synced.ok() && *a->PendingWriteCount() == 0) {
         // Everything created so far was acknowledged by the server.
         for (int i = 0; i < created; ++i) acknowledged.insert("k" + std::to_string(i));
+        acknowledged_this_round = true;
       }
     }
     killer.join();

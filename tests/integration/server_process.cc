@@ -5,10 +5,10 @@
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <algorithm>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -27,6 +27,9 @@ ServerProcess::~ServerProcess() {
 
 bool ServerProcess::Start(const std::vector<std::string>& extra) {
   const std::string port_file = dir_ + "/port-" + std::to_string(++starts_);
+  // A second ServerProcess on the same folder counts its starts from 1 again: a port file an
+  // earlier server left there would name that server's (dead) port.
+  std::remove(port_file.c_str());
   const std::string port = std::to_string(keep_port_ ? port_ : 0);
   std::vector<std::string> args = {"serve",       "--db",    db_,         "--port", port,
                                    "--port-file", port_file, "--threads", "2"};
