@@ -20,35 +20,19 @@
 #include <vector>
 
 #include "postgres/pg_test_env.h"
-#include "store/pg/pg_schema.h"
 
 namespace fieldbook::pg {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::PgTest;
+using testing::PgMigratedTest;
 
-class PgChangeLogTest : public PgTest {
+class PgChangeLogTest : public PgMigratedTest {
  protected:
   void SetUp() override {
-    PgTest::SetUp();
+    PgMigratedTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    auto migrated = MigratePg(*db_);
-    ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
     ASSERT_TRUE(db_->ExecScript("CREATE SEQUENCE fb_naive_seq").ok());
-  }
-
-  // Waits until the connection with backend `pid` waits for a lock (asserts it does within 10 s).
-  void WaitUntilBlocked(int pid) {
-    for (int i = 0; i < 1000; ++i) {
-      auto waiting = db_->Exec(
-          "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
-          {pid});
-      ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();
-      if (waiting->Int(0, 0) == 1) return;
-      std::this_thread::sleep_for(10ms);
-    }
-    FAIL() << "backend " << pid << " never waited for a lock";
   }
 
   std::vector<uint64_t> Seqs(PgDb& db, uint64_t cursor) {

@@ -143,14 +143,7 @@ TEST_F(PgDbTest, ADeadlockIsUnavailableForOneSide) {
   Status second;
   std::thread waiter([&] { second = other->Exec("UPDATE t SET n = 2 WHERE id = 'a'").status(); });
   // Wait until the other connection waits on the lock, then close the cycle.
-  for (int i = 0; i < 500; ++i) {
-    auto waiting = db_->Exec(
-        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'",
-        {other->backend_pid()});
-    ASSERT_TRUE(waiting.ok());
-    if (waiting->Int(0, 0) == 1) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  WaitUntilBlocked(other->backend_pid());
   Status first = db_->Exec("UPDATE t SET n = 1 WHERE id = 'b'").status();
   waiter.join();
   // PostgreSQL aborts exactly one of the two.

@@ -3,7 +3,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
+
+#include "store/pg/pg_schema.h"
 
 namespace fieldbook::pg::testing {
 
@@ -40,6 +44,24 @@ std::unique_ptr<PgDb> PgTest::Connect() {
   auto db = PgDb::Connect(conninfo_, {.search_path = schema_});
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   return db.ok() ? std::move(db).value() : nullptr;
+}
+
+void PgTest::WaitUntilBlocked(int pid) {
+  for (int i = 0; i < 1000; ++i) {
+    auto waiting = db_->Exec(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'", {pid});
+    ASSERT_TRUE(waiting.ok()) << waiting.status().ToString();
+    if (waiting->Int(0, 0) == 1) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  FAIL() << "backend " << pid << " never waited for a lock";
+}
+
+void PgMigratedTest::SetUp() {
+  PgTest::SetUp();
+  if (IsSkipped() || HasFatalFailure()) return;
+  auto migrated = MigratePg(*db_);
+  ASSERT_TRUE(migrated.ok()) << migrated.status().ToString();
 }
 
 }  // namespace fieldbook::pg::testing

@@ -23,6 +23,9 @@ class PgTest : public ::testing::Test {
   // A new connection whose search_path is this test's schema (asserts it connects).
   std::unique_ptr<PgDb> Connect();
 
+  // Returns once the connection served by backend `pid` waits for a lock (fails after 10 s).
+  void WaitUntilBlocked(int pid);
+
   std::unique_ptr<PgDb> db_;  // the test's own connection, made by SetUp
   const std::string& conninfo() const { return conninfo_; }
   const std::string& schema() const { return schema_; }
@@ -30,6 +33,12 @@ class PgTest : public ::testing::Test {
  private:
   std::string conninfo_;
   std::string schema_;
+};
+
+// A PgTest whose schema holds the PostgreSQL migrations (MigratePg) before the test starts.
+class PgMigratedTest : public PgTest {
+ protected:
+  void SetUp() override;
 };
 
 }  // namespace fieldbook::pg::testing

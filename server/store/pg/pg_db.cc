@@ -66,6 +66,17 @@ bool PgRows::Bool(int row, int col) const {
   return !IsNull(row, col) && PQgetvalue(result_.get(), row, col)[0] == 't';
 }
 
+std::string PgRows::Bytes(int row, int col) const {
+  if (IsNull(row, col)) return "";
+  size_t length = 0;
+  unsigned char* bytes = PQunescapeBytea(
+      reinterpret_cast<const unsigned char*>(PQgetvalue(result_.get(), row, col)), &length);
+  if (bytes == nullptr) return "";
+  std::string out(reinterpret_cast<const char*>(bytes), length);
+  PQfreemem(bytes);
+  return out;
+}
+
 int64_t PgRows::affected() const {
   if (!result_) return 0;
   const char* text = PQcmdTuples(result_.get());
@@ -223,6 +234,17 @@ Result<std::string> TextArrayLiteral(std::span<const std::string> values) {
     out += '"';
   }
   out += '}';
+  return out;
+}
+
+std::string ByteaLiteral(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out = "\\x";
+  out.reserve(2 + bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 0xf];
+  }
   return out;
 }
 

@@ -65,6 +65,8 @@ class PgRows {
   std::string Text(int row, int col) const;
   int64_t Int(int row, int col) const;
   bool Bool(int row, int col) const;
+  // A bytea column's bytes (the text form decoded); NULL reads as "".
+  std::string Bytes(int row, int col) const;
   // Rows an INSERT/UPDATE/DELETE touched.
   int64_t affected() const;
 
@@ -144,6 +146,10 @@ class PgTransaction {
 // in SQL ($1::text[]): how a statement takes many rows in one round trip. Text holding a NUL byte
 // (which PostgreSQL cannot store) is kInvalidArgument.
 Result<std::string> TextArrayLiteral(std::span<const std::string> values);
+
+// The text form of bytes for one parameter cast to bytea in SQL ($1::bytea): \x, then two hex
+// digits a byte.
+std::string ByteaLiteral(std::string_view bytes);
 
 }  // namespace fieldbook::pg
 
