@@ -106,6 +106,34 @@ TEST_F(PgChangeLogTest, ALaterWriterWaitsSoNoNumberCommitsBelowAVisibleOne) {
   EXPECT_EQ(*latest, 3u);
 }
 
+// A writer that stalls holding the counter (its instance paused or cut off between Append and
+// COMMIT) is ended by the server after idle_in_transaction_timeout_ms: its numbers go back and
+// the other writers go on; the stalled one's commit fails.
+TEST_F(PgChangeLogTest, AStalledWriterIsCutOffAndTheOthersGoOn) {
+  auto stalled =
+      PgDb::Connect(conninfo(), {.search_path = schema(), .idle_in_transaction_timeout_ms = 300});
+  ASSERT_TRUE(stalled.ok()) << stalled.status().ToString();
+  auto stalled_tx = PgTransaction::Begin(**stalled);
+  ASSERT_TRUE(stalled_tx.ok());
+  const std::vector<PgChange> one = {{1, "stalled", ""}};
+  auto taken = PgChangeLog(**stalled).Append(one);
+  ASSERT_TRUE(taken.ok());
+  EXPECT_EQ(*taken, 1u);
+  // ... and it stalls. Another writer waits for the counter, then gets the same number.
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  const std::vector<PgChange> other = {{1, "other", ""}};
+  auto next = PgChangeLog(*db_).Append(other);
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(*next, 1u);
+  ASSERT_TRUE((*tx)->Commit().ok());
+  EXPECT_EQ((*stalled_tx)->Commit().code(), StatusCode::kUnavailable);
+  auto page = PgChangeLog(*db_).After(0, 10);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 1u);
+  EXPECT_EQ((*page)[0].change.row_id, "other");
+}
+
 TEST_F(PgChangeLogTest, ARolledBackWriterLeavesNoGapAndNoEntry) {
   {
     auto tx = PgTransaction::Begin(*db_);

@@ -89,6 +89,44 @@ TEST_F(PgDbTest, AnUnreachableServerIsUnavailable) {
   EXPECT_NE(db.status().message().find("cannot connect"), std::string::npos);
 }
 
+TEST_F(PgDbTest, ALostConnectionIsUnavailableUntilReconnected) {
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"before"}).ok());
+  auto admin = Connect();
+  ASSERT_NE(admin, nullptr);
+  // The server ends the session (a restart, a failover, an operator).
+  ASSERT_TRUE(admin->Exec("SELECT pg_terminate_backend($1)", {db_->backend_pid()}).ok());
+  Status lost = db_->Exec("SELECT count(*) FROM t").status();
+  EXPECT_EQ(lost.code(), StatusCode::kUnavailable) << lost.ToString();
+  EXPECT_FALSE(db_->connected());
+  ASSERT_TRUE(db_->Reconnect().ok());
+  EXPECT_TRUE(db_->connected());
+  // The statement is prepared again, and the session's schema is set again.
+  EXPECT_EQ(Count(), 1);
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ($1)", {"after"}).ok());
+  EXPECT_EQ(Count(), 2);
+}
+
+TEST_F(PgDbTest, SessionLimitsEndLongStatementsAndLockWaits) {
+  auto limited = PgDb::Connect(
+      conninfo(), {.search_path = schema(), .statement_timeout_ms = 400, .lock_timeout_ms = 100});
+  ASSERT_TRUE(limited.ok()) << limited.status().ToString();
+  Status slow = (*limited)->Exec("SELECT pg_sleep(5)").status();
+  EXPECT_EQ(slow.code(), StatusCode::kUnavailable) << slow.ToString();
+  EXPECT_EQ((*limited)->last_sqlstate(), "57014");
+
+  ASSERT_TRUE(db_->Exec("INSERT INTO t (id) VALUES ('a')").ok());
+  auto holder = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(holder.ok());
+  ASSERT_TRUE(db_->Exec("UPDATE t SET n = 1 WHERE id = 'a'").ok());
+  Status waited = (*limited)->Exec("UPDATE t SET n = 2 WHERE id = 'a'").status();
+  EXPECT_EQ(waited.code(), StatusCode::kUnavailable) << waited.ToString();
+  EXPECT_EQ((*limited)->last_sqlstate(), "55P03");
+
+  PgConnectOptions negative;
+  negative.lock_timeout_ms = -1;
+  EXPECT_EQ(PgDb::Connect(conninfo(), negative).status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST_F(PgDbTest, ATransactionRollsBackUnlessCommitted) {
   {
     auto tx = PgTransaction::Begin(*db_);

@@ -13,9 +13,10 @@ namespace {
 Status FromSqlState(const std::string& state, std::string message) {
   auto is = [&](std::string_view prefix) { return state.rfind(prefix, 0) == 0; };
   if (is("23")) return Status::Conflict(std::move(message));  // integrity constraint violation
-  if (is("40") || is("55P03") || is("57014") || is("08") || is("57P")) {
-    // serialization failure, deadlock, lock not available, statement timeout / cancel, a lost
-    // connection, the server shutting down: the transaction may succeed when run again.
+  if (is("40") || is("55P03") || is("57014") || is("08") || is("57P") || is("25P03")) {
+    // serialization failure, deadlock, lock not available, statement timeout / cancel, a session
+    // ended for idling in a transaction, a lost connection, the server shutting down: the
+    // transaction may succeed when run again.
     return Status::Unavailable(std::move(message));
   }
   if (is("22")) return Status::InvalidArgument(std::move(message));  // data exception
@@ -105,13 +106,38 @@ Result<std::unique_ptr<PgDb>> PgDb::Connect(const std::string& conninfo,
     return refused_login ? Status::Rejected(std::move(msg)) : Status::Unavailable(std::move(msg));
   }
   PQsetNoticeProcessor(conn, &IgnoreNotice, nullptr);
-  std::unique_ptr<PgDb> db(new PgDb(conn));
-  if (!options.search_path.empty()) {
-    auto set = db->Exec("SELECT set_config('search_path', $1, false)", {options.search_path});
-    if (!set.ok()) return set.status();
-  }
+  std::unique_ptr<PgDb> db(new PgDb(conn, options));
+  FB_RETURN_IF_ERROR(db->ApplySession());
   return db;
 }
+
+Status PgDb::ApplySession() {
+  for (int ms : {options_.statement_timeout_ms, options_.lock_timeout_ms,
+                 options_.idle_in_transaction_timeout_ms}) {
+    if (ms < 0) return Status::InvalidArgument("postgresql: a session limit is negative");
+  }
+  FB_RETURN_IF_ERROR(
+      Exec("SELECT set_config('statement_timeout', $1, false), "
+           "set_config('lock_timeout', $2, false), "
+           "set_config('idle_in_transaction_session_timeout', $3, false)",
+           {std::to_string(options_.statement_timeout_ms), std::to_string(options_.lock_timeout_ms),
+            std::to_string(options_.idle_in_transaction_timeout_ms)})
+          .status());
+  if (options_.search_path.empty()) return Status::Ok();
+  return Exec("SELECT set_config('search_path', $1, false)", {options_.search_path}).status();
+}
+
+Status PgDb::Reconnect() {
+  prepared_.clear();  // the server forgot them with the old session
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    return Status::Unavailable("postgresql: cannot reconnect: " + Trimmed(PQerrorMessage(conn_)));
+  }
+  PQsetNoticeProcessor(conn_, &IgnoreNotice, nullptr);
+  return ApplySession();
+}
+
+bool PgDb::connected() const { return PQstatus(conn_) == CONNECTION_OK; }
 
 PgDb::~PgDb() { PQfinish(conn_); }
 

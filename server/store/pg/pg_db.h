@@ -6,7 +6,7 @@
 //    runs parameterless scripts only (the embedded migrations, fixed DDL);
 //  * every failure comes back as a Status (no exception crosses this seam), typed from the
 //    server's SQLSTATE: unique/foreign-key/check violations are kConflict, serialization
-//    failures, deadlocks, lock timeouts and lost connections are kUnavailable (retry the whole
+//    failures, deadlocks, timeouts and lost connections are kUnavailable (retry the whole
 //    transaction), bad input values kInvalidArgument, out of resources kResourceExhausted,
 //    syntax or undefined objects kInternal (a bug); the SQLSTATE is kept (last_sqlstate());
 //  * PgTransaction is BEGIN on construction and ROLLBACK on destruction unless committed; inside
@@ -83,6 +83,14 @@ struct PgConnectOptions {
   std::string application_name = "fieldbook-server";
   // When not empty: the session's search_path (one schema name, set with set_config, bound).
   std::string search_path;
+  // Session limits, in ms (0: none). A statement running longer is cancelled; a wait for a lock
+  // longer fails; a session idle inside a transaction longer is ended by the server, which rolls
+  // it back and frees its locks. All three fail as kUnavailable. The last is what keeps a writer
+  // that stalls while holding the hub's sequence counter (an instance paused or cut off between
+  // PgChangeLog::Append and COMMIT) from stopping every other writer for longer than that.
+  int statement_timeout_ms = 30000;
+  int lock_timeout_ms = 10000;
+  int idle_in_transaction_timeout_ms = 10000;
 };
 
 class PgDb {
@@ -103,6 +111,12 @@ class PgDb {
   Result<PgRows> Exec(std::string_view sql, std::initializer_list<PgParam> params = {});
   Result<PgRows> Exec(std::string_view sql, std::span<const PgParam> params);
 
+  // After a lost connection (every call answers kUnavailable; the server restarted, failed
+  // over, or ended the session): connects again with the same settings. Statements are prepared
+  // again on first use; a transaction that was open is gone (the server rolled it back).
+  Status Reconnect();
+  bool connected() const;
+
   // True inside BEGIN ... COMMIT (also when the transaction failed and waits for ROLLBACK).
   bool InTransaction() const;
   // The server process serving this connection (pg_stat_activity.pid).
@@ -111,11 +125,14 @@ class PgDb {
   const std::string& last_sqlstate() const { return last_sqlstate_; }
 
  private:
-  explicit PgDb(pg_conn* conn) : conn_(conn) {}
+  PgDb(pg_conn* conn, PgConnectOptions options) : conn_(conn), options_(std::move(options)) {}
   Status Check(pg_result* result, std::string_view what);
+  // The session's settings from options_ (search_path, limits).
+  Status ApplySession();
 
   friend class PgTransaction;
   pg_conn* conn_;
+  PgConnectOptions options_;
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   std::string last_sqlstate_;
   uint64_t savepoints_ = 0;  // savepoints opened so far: their names
