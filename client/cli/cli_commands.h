@@ -20,6 +20,10 @@
 namespace CLI {
 class App;
 }
+namespace boost::json {
+class array;
+class object;
+}  // namespace boost::json
 
 namespace fieldbook::client::cli {
 
@@ -70,6 +74,9 @@ int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
 int RunCustomerShow(const CliContext& ctx, const std::string& customer);
 // An empty filter.today means today.
 int RunCustomerList(const CliContext& ctx, CustomerFilter filter);
+// `--pref payment_terms=月结` -> kind and value (preference_commands.cc); throws
+// CLI::ValidationError when there is no KIND before a '='.
+void SplitPref(const std::string& spec, std::string& kind, std::string& value);
 int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t limit);
 // The product catalogue the last sync brought (part number, name or brand contains `text`).
 int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limit, bool all);
@@ -88,6 +95,12 @@ int RunOrderList(const CliContext& ctx, const std::string& customer);
 int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::string& reason);
 int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
                     const OrderLineOptions& lines);
+// One entry of a customer's ledger as `order list` and `customer show` print it: the date, the
+// amount and lines, or VOID; voided orders marked [VOIDED], with what voids or corrects what.
+std::string OrderEntryLine(const OrderEntry& e);
+// The same as JSON: the order with is_void, voided_by, corrected, void_reason and counts (a void's
+// amount_cents is null).
+boost::json::object OrderEntryJson(const OrderEntry& e);
 // Adds a subcommand with the common options (--replica, --json) under a parent.
 using LeafFactory = std::function<CLI::App*(CLI::App* parent, const char*, const char*)>;
 // Registers `order add|list|void|correct` under `group`; the chosen one's run goes to `action`.
@@ -100,8 +113,13 @@ int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback);
 // Open items only; with `all`, the resolved ones too.
 int RunReviewList(const CliContext& ctx, bool all = false);
 int RunExport(const CliContext& ctx, const std::string& out_path);
-// An empty date means today. Lists the public pool's reclaim warnings after the plan.
+// An empty date means today. Lists the public pool's reclaim warnings after the plan, and the
+// care items (birthdays, care tasks) of the days ahead (care_commands.cc).
 int RunPlan(const CliContext& ctx, const std::string& date, size_t limit);
+// Care items as JSON and as text ("Care (DATE and the next N days):" and one line each, with the
+// command that makes a care task from a birthday).
+boost::json::array CareJson(const std::vector<CareItem>& items);
+void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days);
 
 // The public pool (公海, issue #7): `pool list` shows the device's copy (as of its last sync),
 // `claim` and `release` record requests that the next sync sends (the server grants or refuses

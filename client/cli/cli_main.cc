@@ -161,7 +161,14 @@ int main(int argc, char** argv) {
   c_list->add_flag("--overdue", filter.overdue, "only customers with an overdue follow-up");
   c_list->add_option("--date", filter.today, "today's date for --overdue (default: today)");
   c_list->add_option("--limit", filter.limit, "at most this many (0 = all)")->capture_default_str();
+  std::string pref;
+  auto* pref_opt = c_list->add_option(
+      "--pref", pref, "only customers with this preference KIND=VALUE, e.g. payment_terms=月结");
   c_list->callback([&] {
+    if (pref_opt->count()) {
+      filter.pref_kind.emplace();
+      SplitPref(pref, *filter.pref_kind, filter.pref_value.emplace());
+    }
     if (stage_opt->count()) filter.stage = stage;
     if (type_opt->count()) filter.type = type;
     if (region_opt->count()) filter.region_class = region_class;

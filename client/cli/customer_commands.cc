@@ -1,4 +1,5 @@
 // fieldbook-cli customer add/edit/show/list/search and contact add (cli_commands.h).
+#include <algorithm>
 #include <boost/json.hpp>
 #include <cstdio>
 #include <iostream>
@@ -56,11 +57,15 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto p = store->customers().Show(customer);
   if (!p.ok()) return Fail(ctx, what, p.status());
+  // The latest orders as the ledger shows them: voids and voided or corrected orders marked.
+  auto ledger = store->orders().ForCustomer(p->customer.id);
+  if (!ledger.ok()) return Fail(ctx, what, ledger.status());
+  ledger->orders.resize(std::min(ledger->orders.size(), p->recent_orders.size()));
   if (ctx.json) {
     json::array contacts, visits, orders, tasks, feedback;
     for (const Contact& c : p->contacts) contacts.push_back(ToJson(c));
     for (const Visit& v : p->recent_visits) visits.push_back(ToJson(v));
-    for (const Order& o : p->recent_orders) orders.push_back(ToJson(o));
+    for (const OrderEntry& e : ledger->orders) orders.push_back(OrderEntryJson(e));
     for (const Task& t : p->open_tasks) tasks.push_back(ToJson(t));
     for (const Feedback& f : p->feedback) feedback.push_back(ToJson(f));
     PrintJson(json::object{{"customer", ToJson(p->customer)},
@@ -119,16 +124,8 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
     if (!v.next_follow_up.empty()) std::cout << "  next follow-up " << v.next_follow_up;
     std::cout << "\n";
   }
-  std::cout << "Orders (" << p->recent_orders.size() << " latest of " << p->order_count << "):\n";
-  for (const Order& o : p->recent_orders) {
-    std::cout << "  " << o.order_date << "  " << FormatYuan(o.amount_cents) << " " << o.currency;
-    for (size_t i = 0; i < o.lines.size(); ++i) {
-      const OrderLine& l = o.lines[i];
-      std::cout << (i ? ", " : "  ") << l.part_no << " x" << l.quantity << " @ "
-                << FormatYuan(l.unit_price_cents);
-    }
-    std::cout << "\n";
-  }
+  std::cout << "Orders (" << ledger->orders.size() << " latest of " << p->order_count << "):\n";
+  for (const OrderEntry& e : ledger->orders) std::cout << "  " << OrderEntryLine(e) << "\n";
   if (!p->open_tasks.empty()) {
     std::cout << "Open tasks:\n";
     for (const Task& t : p->open_tasks) {

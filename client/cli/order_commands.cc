@@ -58,7 +58,29 @@ std::string VoidState(const OrderEntry& e) {
   return "";
 }
 
-json::object EntryJson(const OrderEntry& e) {
+// An outlier's refusal (kRejected) says how to confirm it.
+Status OutlierHint(const Status& s) {
+  if (s.code() != StatusCode::kRejected) return s;
+  return Status(s.code(), s.message() + " (add --confirm-outlier)");
+}
+
+}  // namespace
+
+std::string OrderEntryLine(const OrderEntry& e) {
+  std::string out = e.order.order_date + "  ";
+  if (e.is_void) {
+    out += "VOID";
+  } else {
+    out += FormatYuan(e.order.amount_cents) + " " + e.order.currency;
+    if (!e.counts()) out += "  [VOIDED]";
+    out += "  " + LinesText(e.order);
+  }
+  const std::string state = VoidState(e);
+  if (!state.empty()) out += "  (" + state + ")";
+  return out;
+}
+
+json::object OrderEntryJson(const OrderEntry& e) {
   json::object o = ToJson(e.order);
   o["is_void"] = e.is_void;
   o["voided_by"] = TextOrNull(e.voided_by);
@@ -68,14 +90,6 @@ json::object EntryJson(const OrderEntry& e) {
   if (e.is_void) o["amount_cents"] = nullptr;
   return o;
 }
-
-// An outlier's refusal (kRejected) says how to confirm it.
-Status OutlierHint(const Status& s) {
-  if (s.code() != StatusCode::kRejected) return s;
-  return Status(s.code(), s.message() + " (add --confirm-outlier)");
-}
-
-}  // namespace
 
 Result<LineRequest> ParseOrderLine(const std::string& spec) {
   auto bad = [&spec](const std::string& why) {
@@ -129,25 +143,14 @@ int RunOrderList(const CliContext& ctx, const std::string& customer) {
   if (!ledger.ok()) return Fail(ctx, what, ledger.status());
   if (ctx.json) {
     json::array orders;
-    for (const OrderEntry& e : ledger->orders) orders.push_back(EntryJson(e));
+    for (const OrderEntry& e : ledger->orders) orders.push_back(OrderEntryJson(e));
     PrintJson(json::object{{"orders", std::move(orders)},
                            {"total_cents", ledger->total_cents},
                            {"counted", ledger->counted}});
     return kExitOk;
   }
-  for (const OrderEntry& e : ledger->orders) {
-    const std::string state = VoidState(e);
-    std::cout << e.order.id << "  " << e.order.order_date << "  ";
-    if (e.is_void) {
-      std::cout << "VOID";
-    } else {
-      std::cout << FormatYuan(e.order.amount_cents) << " " << e.order.currency;
-      if (!e.counts()) std::cout << "  [VOIDED]";
-      std::cout << "  " << LinesText(e.order);
-    }
-    if (!state.empty()) std::cout << "  (" << state << ")";
-    std::cout << "\n";
-  }
+  for (const OrderEntry& e : ledger->orders)
+    std::cout << e.order.id << "  " << OrderEntryLine(e) << "\n";
   std::cout << "total " << FormatYuan(ledger->total_cents) << " in "
             << Plural(ledger->counted, "order", "orders")
             << " (voided orders and voids left out)\n";

@@ -90,16 +90,6 @@ int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
   return kExitOk;
 }
 
-// "payment_terms=月结" -> kind and value.
-void SplitPref(const std::string& spec, PreferenceFilter& filter) {
-  const size_t eq = spec.find('=');
-  if (eq == std::string::npos || eq == 0) {
-    throw CLI::ValidationError("--pref", "must look like KIND=VALUE, e.g. payment_terms=月结");
-  }
-  filter.kind = spec.substr(0, eq);
-  filter.value = spec.substr(eq + 1);
-}
-
 void AddPreferenceCommands(CLI::App& app, CliWiring& w) {
   (void)app;
   CLI::App* customer = w.group("customer", "add, edit, show, list and search customers");
@@ -142,7 +132,7 @@ void AddPreferenceCommands(CLI::App& app, CliWiring& w) {
       list->add_option("--pref", *spec, "only preferences KIND=VALUE, e.g. payment_terms=月结");
   list->add_option("--limit", filter->limit, "at most this many (0 = all)")->capture_default_str();
   list->callback([&w, filter, spec, pref_opt] {
-    if (pref_opt->count() > 0) SplitPref(*spec, *filter);
+    if (pref_opt->count() > 0) SplitPref(*spec, filter->kind, filter->value);
     w.action = [&w, filter] { return RunList(w.ctx, *filter); };
   });
 }
@@ -150,5 +140,14 @@ void AddPreferenceCommands(CLI::App& app, CliWiring& w) {
 const CommandFamily kPreferenceCommands{"customer-preferences", &AddPreferenceCommands};
 
 }  // namespace
+
+void SplitPref(const std::string& spec, std::string& kind, std::string& value) {
+  const size_t eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0) {
+    throw CLI::ValidationError("--pref", "must look like KIND=VALUE, e.g. payment_terms=月结");
+  }
+  kind = spec.substr(0, eq);
+  value = spec.substr(eq + 1);
+}
 
 }  // namespace fieldbook::client::cli

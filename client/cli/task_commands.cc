@@ -64,6 +64,11 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
   // Computed on this device: a visit or an order logged offline counts at once.
   auto warnings = store->pool().ReclaimWarnings(today);
   if (!warnings.ok()) return Fail(ctx, what, warnings.status());
+  // Birthdays and care tasks of the days ahead (store/care.h).
+  auto care_days = store->care().Days();
+  if (!care_days.ok()) return Fail(ctx, what, care_days.status());
+  auto care = store->care().Upcoming(today, *care_days);
+  if (!care.ok()) return Fail(ctx, what, care.status());
   if (ctx.json) {
     json::array items;
     for (const PlanItem& p : *plan) {
@@ -82,8 +87,11 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
     }
     json::array reclaim;
     for (const ReclaimWarning& w : *warnings) reclaim.push_back(ToJson(w));
-    PrintJson(json::object{
-        {"date", today}, {"items", std::move(items)}, {"reclaim_warnings", std::move(reclaim)}});
+    PrintJson(json::object{{"date", today},
+                           {"items", std::move(items)},
+                           {"reclaim_warnings", std::move(reclaim)},
+                           {"care", CareJson(*care)},
+                           {"care_days", *care_days}});
     return kExitOk;
   }
   // First: losing a customer to the pool is what a visit today can still prevent.
@@ -103,6 +111,7 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
               << p.customer_name << " — " << p.reason << "\n"
               << "               " << p.customer_id << "\n";
   }
+  PrintCare(*care, today, *care_days);
   return kExitOk;
 }
 

@@ -52,6 +52,8 @@ ClientStore::ClientStore(WallClock& wall, std::unique_ptr<Replica> replica)
       customers_(*replica_, wall_, settings_, grades_),
       search_(replica_->db()),
       facts_(*replica_, wall_, settings_, grades_),
+      visits_(*replica_, wall_, settings_, facts_),
+      care_(replica_->db(), settings_),
       orders_(*replica_, wall_, settings_, grades_, facts_),
       tasks_(*replica_, wall_, settings_),
       plan_(replica_->db()),

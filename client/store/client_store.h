@@ -7,6 +7,8 @@
 //   plan()       the day's plan                            grades()  grades and reports
 //   pool()       the public pool's cache and requests      settings_table()  fb_settings
 //   orders()     orders with their voids and corrections (orders.h)
+//   visits()     check-in and check-out, the location check (visits.h)
+//   care()       birthdays and care tasks in the days ahead (care.h)
 //
 // Everything works offline. Every write is an ordinary SQL write on the replica, so capture
 // records it for the next sync (client/sync/device_sync.h runs syncs and calls RecordSync and
@@ -29,6 +31,7 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
+#include "store/care.h"
 #include "store/customers.h"
 #include "store/day_plan.h"
 #include "store/facts.h"
@@ -40,6 +43,7 @@
 #include "store/search_index.h"
 #include "store/settings.h"
 #include "store/tasks.h"
+#include "store/visits.h"
 
 namespace fieldbook::client {
 
@@ -74,6 +78,8 @@ class ClientStore {
   Customers& customers() { return customers_; }
   SearchIndex& search() { return search_; }
   Facts& facts() { return facts_; }
+  Visits& visits() { return visits_; }
+  Care& care() { return care_; }
   Orders& orders() { return orders_; }
   Tasks& tasks() { return tasks_; }
   DayPlan& plan() { return plan_; }
@@ -108,6 +114,8 @@ class ClientStore {
   Customers customers_;
   SearchIndex search_;
   Facts facts_;
+  Visits visits_;
+  Care care_;
   Orders orders_;
   Tasks tasks_;
   DayPlan plan_;

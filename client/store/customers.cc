@@ -8,6 +8,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "store/preferences.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -351,6 +352,9 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
     });
     FB_RETURN_IF_ERROR(CheckEnum("tier", *tier, kTiers));
   }
+  if (f.pref_kind) {
+    FB_RETURN_IF_ERROR(CheckEnum("preference kind", *f.pref_kind, Preferences::Kinds()));
+  }
   if (f.overdue && !IsValidDate(f.today)) {
     return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + f.today + "')");
   }
@@ -370,6 +374,8 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
           "     AND v.check_in = (SELECT max(x.check_in) FROM visits x"
           "       WHERE x.customer_id = v.customer_id AND x.id NOT IN (SELECT y.voids_id"
           "       FROM visits y WHERE y.customer_id = x.customer_id AND y.voids_id IS NOT NULL))))"
+          " AND (?7 IS NULL OR EXISTS (SELECT 1 FROM customer_preferences p WHERE"
+          "   p.customer_id = c.id AND p.deleted = 0 AND p.kind = ?7 AND p.value = ?8))"
           " ORDER BY coalesce(nullif(c.name_latin, ''), c.name), c.id LIMIT ?6"));
   Stmt s(raw);
   auto opt = [&](int i, const std::optional<std::string>& v) {
@@ -385,6 +391,8 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
   opt(4, tier);
   opt(5, f.overdue ? std::optional<std::string>(f.today) : std::nullopt);
   s->Bind(6, f.limit == 0 ? int64_t{-1} : static_cast<int64_t>(f.limit));
+  opt(7, f.pref_kind);
+  opt(8, f.pref_value);
   std::vector<Customer> out;
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, s->Step());

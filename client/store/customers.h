@@ -63,7 +63,10 @@ struct CustomerFilter {
   std::optional<std::string> tier;          // grade_tier A-D
   bool overdue = false;                     // only customers with a follow-up due before `today`
   std::string today;                        // YYYY-MM-DD; required with overdue
-  size_t limit = 0;                         // 0 = no limit
+  // Only customers with this structured preference (preferences.h), e.g. payment_terms + 月结.
+  std::optional<std::string> pref_kind;
+  std::optional<std::string> pref_value;
+  size_t limit = 0;  // 0 = no limit
 };
 
 class Customers {

@@ -11,6 +11,7 @@
 #include "store/orders.h"
 #include "store/rows.h"
 #include "store/settings.h"
+#include "store/visits.h"
 
 namespace fieldbook::client {
 
@@ -23,19 +24,6 @@ using internal::ResolveCustomerId;
 using internal::Stmt;
 using internal::TodayOf;
 using internal::Trim;
-
-Status CheckCoordinates(const std::optional<double>& lat, const std::optional<double>& lon) {
-  if (lat.has_value() != lon.has_value()) {
-    return Status::InvalidArgument("give both latitude and longitude, or neither");
-  }
-  if (lat && (*lat < -90 || *lat > 90)) {
-    return Status::InvalidArgument("latitude must be from -90 to 90");
-  }
-  if (lon && (*lon < -180 || *lon > 180)) {
-    return Status::InvalidArgument("longitude must be from -180 to 180");
-  }
-  return Status::Ok();
-}
 
 }  // namespace
 
@@ -73,13 +61,16 @@ Result<std::string> Facts::LogVisit(const NewVisit& v) {
       return Status::InvalidArgument("the next follow-up is before the visit");
     }
   }
+  // Distance to the garage and verified or not, when both locations are known (visits.h).
+  FB_ASSIGN_OR_RETURN(LocationCheck where,
+                      JudgeVisitLocation(replica_.db(), settings_, customer_id, v.lat, v.lon));
   const std::string id = replica_.ids().Next();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_.db()));  // with its provisional grade
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       replica_.db().Prepare(
                           "INSERT INTO visits (id, customer_id, rep_id, check_in, check_out, lat, "
-                          "lon, purpose, outcome, notes, next_follow_up) VALUES (?, ?, ?, ?, ?, "
-                          "?, ?, ?, ?, ?, ?)"));
+                          "lon, purpose, outcome, notes, next_follow_up, distance_m, "
+                          "location_check) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   Stmt s(raw);
   s->Bind(1, id).Bind(2, customer_id).Bind(3, rep).Bind(4, check_in);
   BindText(*s, 5, check_out);
@@ -89,6 +80,8 @@ Result<std::string> Facts::LogVisit(const NewVisit& v) {
   BindText(*s, 9, Trim(v.outcome));
   BindText(*s, 10, v.notes);
   BindText(*s, 11, v.next_follow_up);
+  BindReal(*s, 12, where.distance_m);
+  BindText(*s, 13, where.verdict);
   FB_RETURN_IF_ERROR(s->Run());
   FB_RETURN_IF_ERROR(grades_.RegradeProvisionally(customer_id, "visits", id));
   FB_RETURN_IF_ERROR(txn->Commit());

@@ -152,6 +152,32 @@ bool PartDiffers(const char* part, const Grade& a, const Grade& b) {
   return a.relationship != b.relationship;
 }
 
+// Recency, frequency and monetary: parts whose reasons give figures of the customer's orders.
+bool IsOrderFigure(const char* part) {
+  const std::string p = part;
+  return p == "recency" || p == "frequency" || p == "monetary";
+}
+
+int ScoreOf(const char* part, const Grade& g) {
+  const std::string p = part;
+  return p == "recency" ? g.recency : p == "frequency" ? g.frequency : g.monetary;
+}
+
+// The device's reason for `part` (the last one in `reasons`) states the device's score; the score
+// shown is the server's: "…, scores 3" -> "…, scores 2 (the server's score; these figures would
+// score 3 on this device)".
+void KeepScoreInReason(std::vector<GradeReason>& reasons, const char* part, int device_score,
+                       int shown_score) {
+  if (device_score == shown_score || reasons.empty() || reasons.back().rule != part) return;
+  std::string& detail = reasons.back().detail;
+  const std::string device = "scores " + std::to_string(device_score);
+  const size_t at = detail.find(device);
+  if (at == std::string::npos) return;
+  detail.replace(at, device.size(), "scores " + std::to_string(shown_score));
+  detail += " (the server's score; these figures would score " + std::to_string(device_score) +
+            " on this device)";
+}
+
 }  // namespace
 
 Grades::Grades(Replica& replica, WallClock& wall, SettingsTable& settings)
@@ -303,10 +329,15 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
             (ranked == 1 ? " customer" : " customers") + " with orders on this device";
   }
   reasons.push_back(GradeReason{"provisional", note + rules_note});
+  const bool recorded_order =
+      std::any_of(facts.begin(), facts.end(), [](const auto& f) { return f.first == "orders"; });
   for (const char* part : kParts) {
     const bool take_device = !server_graded || PartDiffers(part, with, without);
-    // A part kept from the server keeps the server's explanation (if it gave one).
-    for (const GradeReason& r : take_device ? with.reasons : server.reasons) {
+    // A part kept from the server keeps the server's explanation (if it gave one), except that
+    // after an order recorded here the server's R, F and M figures (days since the last order,
+    // orders and spend in the window) are stale: the device's figures are shown with the score.
+    const bool stale = !take_device && recorded_order && IsOrderFigure(part);
+    for (const GradeReason& r : take_device || stale ? with.reasons : server.reasons) {
       if (r.rule == part) reasons.push_back(r);
     }
     if (take_device) continue;
@@ -314,6 +345,7 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
     if (p == "recency") shown.recency = server.recency;
     if (p == "frequency") shown.frequency = server.frequency;
     if (p == "monetary") shown.monetary = server.monetary;
+    if (stale) KeepScoreInReason(reasons, part, ScoreOf(part, with), ScoreOf(part, shown));
     if (p == "tier") shown.tier = server.tier;
     if (p == "ticket") shown.ticket_class = server.ticket_class;
     if (p == "lifecycle") shown.lifecycle = server.lifecycle;

@@ -60,6 +60,7 @@ constexpr TableDef kTables[] = {
     {10, "grading_rules", TableKind::kMutable, ""},
     {11, "products", TableKind::kMutable, "", "", true},
     {12, "customer_preferences", TableKind::kMutable, "customer_id"},
+    {13, "visit_checkins", TableKind::kMutable, "customer_id"},
 };
 
 }  // namespace

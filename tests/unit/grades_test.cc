@@ -283,7 +283,11 @@ TEST_F(ClientStoreGradesTest, OnlyWhatTheRecordsChangeMovesAServerGrade) {
   EXPECT_EQ(p.rules_version, 1);
   EXPECT_EQ(p.local_facts, 2);
   EXPECT_EQ(Reason(p, "tier"), "B: R+F+M = 11 >= 9");
-  EXPECT_EQ(Reason(p, "monetary"), "server says M 2");
+  // M keeps the server's score, but its explanation takes the device's figures (the server's
+  // "server says M 2" predates the order): ¥36,000 would score 3 here.
+  EXPECT_EQ(Reason(p, "monetary"),
+            "¥36000 in the last 365 days, scores 2 (the server's score; these figures would score "
+            "3 on this device)");
   EXPECT_NE(Reason(p, "lifecycle").find("won back: ordered again after 295 quiet days"),
             std::string::npos)
       << Reason(p, "lifecycle");
@@ -303,6 +307,75 @@ TEST_F(ClientStoreGradesTest, OnlyWhatTheRecordsChangeMovesAServerGrade) {
   // The server's own columns never moved.
   EXPECT_EQ(view.server.tier, "C");
   EXPECT_EQ(view.server.lifecycle, "churned");
+}
+
+TEST_F(ClientStoreGradesTest, AnOrderRecordedHereRefreshesTheFiguresOfScoresItDoesNotMove) {
+  // The server graded a regular customer yesterday: last order 10 days before, R 5 (<= 30 days),
+  // F 3 (4 orders: >= 4 by kRules), M 2 (¥8,000: >= 5,000). Its reasons carry its figures.
+  ASSERT_TRUE(
+      hub_->Write("grading_rules", "current", {{"version", I(1)}, {"rules_json", S(kRules)}}).ok());
+  const std::string regular = "c-regular";
+  ASSERT_TRUE(hub_->Write("customers", regular,
+                          {{"name", S("顺通汽配")},
+                           {"owner_rep_id", S("rep-a")},
+                           {"relationship", S("existing")},
+                           {"purchase_stage", S("customer")},
+                           {"created_at", S("2025-01-01T00:00:00Z")}})
+                  .ok());
+  HubOrder("r1", regular, "2026-08-13", 200000);
+  HubOrder("r2", regular, "2026-09-13", 200000);
+  HubOrder("r3", regular, "2026-10-13", 200000);
+  HubOrder("r4", regular, "2026-11-13", 200000);
+  ServerGrades(regular,
+               {{"grade_tier", S("B")},
+                {"grade_recency", I(5)},
+                {"grade_frequency", I(3)},
+                {"grade_monetary", I(2)},
+                {"grade_lifecycle", S("active")},
+                {"grade_churn_risk", Value(0.1)},
+                {"grade_reasons",
+                 S(R"({"rules_version":1,"reasons":[)"
+                   R"({"rule":"recency","detail":"last order 9 days ago, scores 5"},)"
+                   R"({"rule":"frequency","detail":"4 orders in the last 365 days, scores 3"},)"
+                   R"({"rule":"monetary","detail":"¥8000 in the last 365 days, scores 2"}]})")},
+                {"graded_at", S("2026-11-22")},
+                {"grade_rules_version", I(1)}});
+  Sync();
+
+  // A small order today (¥100): R stays 5, F stays 3 (5 orders: >= 4, < 8), M stays 2 (¥8,100).
+  // No score moves, so every score is the server's; the figures are the device's, up to date.
+  Order(regular, 1, 10000);
+  const GradeView view = Grades(regular);
+  ASSERT_TRUE(view.provisional);
+  const CustomerGrade& p = *view.provisional;
+  EXPECT_EQ(p.recency, 5);
+  EXPECT_EQ(p.frequency, 3);
+  EXPECT_EQ(p.monetary, 2);
+  EXPECT_EQ(Reason(p, "recency"), "last order 0 days ago, scores 5");
+  EXPECT_EQ(Reason(p, "frequency"), "5 orders in the last 365 days, scores 3");
+  EXPECT_EQ(Reason(p, "monetary"), "¥8100 in the last 365 days, scores 2");
+
+  // A visit alone records no order: the server's figures stay (nothing made them stale).
+  const std::string other = "c-other";
+  ASSERT_TRUE(hub_->Write("customers", other,
+                          {{"name", S("广达汽修")},
+                           {"owner_rep_id", S("rep-a")},
+                           {"created_at", S("2025-01-01T00:00:00Z")}})
+                  .ok());
+  HubOrder("x1", other, "2026-11-13", 200000);
+  ServerGrades(other, {{"grade_tier", S("C")},
+                       {"grade_recency", I(5)},
+                       {"grade_reasons",
+                        S(R"({"rules_version":1,"reasons":[)"
+                          R"({"rule":"recency","detail":"last order 9 days ago, scores 5"}]})")},
+                       {"graded_at", S("2026-11-22")}});
+  Sync();
+  NewVisit v;
+  v.customer_id = other;
+  ASSERT_TRUE(store_->facts().LogVisit(v).ok());
+  const GradeView after_visit = Grades(other);
+  ASSERT_TRUE(after_visit.provisional);
+  EXPECT_EQ(Reason(*after_visit.provisional, "recency"), "last order 9 days ago, scores 5");
 }
 
 TEST_F(ClientStoreGradesTest, TiersAndAtRiskCountTheGradeShownInTheRulesOrder) {

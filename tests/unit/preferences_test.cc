@@ -63,6 +63,52 @@ TEST_F(PreferencesTest, AddListAndFilterCustomersOnAPreference) {
   EXPECT_EQ((*list)[0].created_at, "2026-12-06T09:00:00Z");
 }
 
+TEST_F(PreferencesTest, CustomerListFiltersOnAPreferenceWithItsOtherFilters) {
+  // 1,200 customers: every third pays monthly (月结), every fifth prefers 博世; a removed
+  // preference no longer counts.
+  std::set<std::string> monthly, monthly_garages;
+  std::string removed_from;
+  for (int i = 0; i < 1200; ++i) {
+    const std::string id = AddCustomer({{"name", "汽修 " + std::to_string(10000 + i)},
+                                        {"customer_type", i % 2 == 0 ? "garage" : "dealer"}});
+    if (i % 3 == 0) {
+      const std::string pref = Add(id, "payment_terms", "月结");
+      if (i == 0) {
+        ASSERT_TRUE(prefs().Remove(pref).ok());
+        removed_from = id;
+        continue;
+      }
+      monthly.insert(id);
+    }
+    if (i % 5 == 0) Add(id, "brand", "博世");
+    if (i % 3 == 0 && i % 2 == 0) monthly_garages.insert(id);
+    if (i % 7 == 0) Add(id, "payment_terms", "现结");  // another value of the same kind
+  }
+  client::CustomerFilter f;
+  f.pref_kind = "payment_terms";
+  f.pref_value = "月结";
+  auto listed = store_->customers().List(f);
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  std::set<std::string> ids;
+  for (const client::Customer& c : *listed) ids.insert(c.id);
+  EXPECT_EQ(ids, monthly);
+  EXPECT_EQ(ids.count(removed_from), 0u);
+  // With another filter: the garages among them.
+  f.type = "garage";
+  listed = store_->customers().List(f);
+  ASSERT_TRUE(listed.ok());
+  ids.clear();
+  for (const client::Customer& c : *listed) ids.insert(c.id);
+  EXPECT_EQ(ids, monthly_garages);
+  // An unknown kind is refused in words; an unknown value finds nobody.
+  f.pref_kind = "colour";
+  EXPECT_EQ(store_->customers().List(f).status().message(),
+            "preference kind must be one of brand, payment_terms, delivery, other (not 'colour')");
+  f.pref_kind = "payment_terms";
+  f.pref_value = "季结";
+  EXPECT_TRUE(store_->customers().List(f)->empty());
+}
+
 TEST_F(PreferencesTest, BadInputIsRefusedInWordsAndWritesNothing) {
   const std::string xinda = AddCustomer({{"name", "鑫达汽修"}});
   const int64_t before = Count("SELECT count(*) FROM customer_preferences");

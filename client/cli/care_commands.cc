@@ -1,0 +1,144 @@
+// fieldbook-cli care list|task|days: customer care (issue #18; store/care.h) — birthdays of
+// customers and contacts and the care tasks of the days ahead, and a care task made from a
+// birthday. `plan` shows the same care items after the day's plan (task_commands.cc). This family
+// wires itself (command_family.h).
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <iostream>
+#include <memory>
+
+#include "cli/command_family.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
+#include "store/care.h"
+
+namespace fieldbook::client::cli {
+
+namespace {
+
+namespace json = boost::json;
+
+int RunCareList(const CliContext& ctx, const std::string& date, int64_t days) {
+  const char* what = "care list";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  const std::string today = date.empty() ? store->Today() : date;
+  auto window = days >= 0 ? Result<int64_t>(days) : store->care().Days();
+  if (!window.ok()) return Fail(ctx, what, window.status());
+  auto items = store->care().Upcoming(today, *window);
+  if (!items.ok()) return Fail(ctx, what, items.status());
+  if (ctx.json) {
+    PrintJson(json::object{{"date", today}, {"days", *window}, {"care", CareJson(*items)}});
+    return kExitOk;
+  }
+  PrintCare(*items, today, *window);
+  return kExitOk;
+}
+
+int RunCareTask(const CliContext& ctx, const std::string& customer, const std::string& contact,
+                const std::string& title) {
+  const char* what = "care task";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto id =
+      store->care().ScheduleBirthday(store->tasks(), store->Today(), customer, contact, title);
+  if (!id.ok()) return Fail(ctx, what, id.status());
+  if (ctx.json) {
+    PrintJson(json::object{{"id", *id}});
+  } else {
+    std::cout << "added care task " << *id << "\n";
+  }
+  return kExitOk;
+}
+
+int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {
+  const char* what = "care days";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  if (days) {
+    Status s = store->care().SetDays(*days);
+    if (!s.ok()) return Fail(ctx, what, s);
+  }
+  auto window = store->care().Days();
+  if (!window.ok()) return Fail(ctx, what, window.status());
+  if (ctx.json) {
+    PrintJson(json::object{{"days", *window}});
+  } else {
+    std::cout << "the plan shows birthdays and care tasks of the next "
+              << Plural(*window, "day", "days") << "\n";
+  }
+  return kExitOk;
+}
+
+void AddCareCommands(CLI::App& app, CliWiring& w) {
+  (void)app;
+  CLI::App* care = w.group("care", "customer care: birthdays and care tasks in the days ahead");
+
+  auto date = std::make_shared<std::string>();
+  auto days = std::make_shared<int64_t>(-1);
+  CLI::App* list = w.leaf(care, "list", "birthdays and care tasks of the days ahead");
+  list->add_option("--date", *date, "from YYYY-MM-DD (default: today)");
+  list->add_option("--days", *days, "this many days ahead (default: the care days setting)");
+  list->callback([&w, date, days] {
+    w.action = [&w, date, days] { return RunCareList(w.ctx, *date, *days); };
+  });
+
+  auto customer = std::make_shared<std::string>();
+  auto contact = std::make_shared<std::string>();
+  auto title = std::make_shared<std::string>();
+  CLI::App* task = w.leaf(care, "task",
+                          "a care task for the next birthday of a customer or of one of its "
+                          "contacts, due on the day");
+  task->add_option("customer", *customer, "customer id (or a unique prefix)")->required();
+  task->add_option("--contact", *contact,
+                   "the contact's id (default: the customer's own birthday)");
+  task->add_option("--title", *title, "the task's title (default: 生日问候 NAME)");
+  task->callback([&w, customer, contact, title] {
+    w.action = [&w, customer, contact, title] {
+      return RunCareTask(w.ctx, *customer, *contact, *title);
+    };
+  });
+
+  auto set = std::make_shared<int64_t>(0);
+  CLI::App* days_cmd = w.leaf(care, "days", "how many days ahead the plan shows care (0 to 366)");
+  CLI::Option* value = days_cmd->add_option("days", *set, "set it");
+  days_cmd->callback([&w, set, value] {
+    const std::optional<int64_t> v =
+        value->count() > 0 ? std::optional<int64_t>(*set) : std::nullopt;
+    w.action = [&w, v] { return RunCareDays(w.ctx, v); };
+  });
+}
+
+const CommandFamily kCareCommands{"care", &AddCareCommands};
+
+}  // namespace
+
+json::array CareJson(const std::vector<CareItem>& items) {
+  json::array out;
+  for (const CareItem& c : items) {
+    out.push_back(
+        json::object{{"kind", c.kind == CareItem::Kind::kBirthday ? "birthday" : "care_task"},
+                     {"customer_id", c.customer_id},
+                     {"customer_name", TextOrNull(c.customer_name)},
+                     {"contact_id", TextOrNull(c.contact_id)},
+                     {"contact_name", TextOrNull(c.contact_name)},
+                     {"task_id", TextOrNull(c.task_id)},
+                     {"date", c.date},
+                     {"days_until", c.days_until},
+                     {"reason", c.reason}});
+  }
+  return out;
+}
+
+void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days) {
+  std::cout << "Care (" << today << " and the next " << Plural(days, "day", "days") << "):\n";
+  if (items.empty()) std::cout << "  no birthdays or care tasks\n";
+  for (const CareItem& c : items) {
+    std::cout << "  * " << c.reason << "\n";
+    if (c.kind == CareItem::Kind::kBirthday) {
+      std::cout << "      care task " << c.customer_id
+                << (c.contact_id.empty() ? "" : " --contact " + c.contact_id) << "\n";
+    } else {
+      std::cout << "      task " << c.task_id << "\n";
+    }
+  }
+}
+
+}  // namespace fieldbook::client::cli

@@ -1,0 +1,195 @@
+// fieldbook-cli visit checkin|checkout|locate|current|radius: a visit as two moments (issue #18;
+// store/visits.h). `checkin` on arrival, `checkout` later with purpose, outcome, notes and the
+// next follow-up; the visit in progress is kept in the replica, so it survives a restart and
+// reaches the rep's other devices. `visit log` (one step) stays in cli_main.cc. This family wires
+// itself (command_family.h).
+#include <CLI/CLI.hpp>
+#include <boost/json.hpp>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/command_family.h"
+#include "cli/device_replica.h"
+#include "cli/output.h"
+#include "store/visits.h"
+
+namespace fieldbook::client::cli {
+
+namespace {
+
+namespace json = boost::json;
+
+// "120 m from the garage: verified", "location unknown", "the garage's location is unknown".
+std::string LocationText(const OpenVisit& v) {
+  if (!v.lat || !v.lon) return "location unknown (visit locate --lat --lon)";
+  if (!v.location.distance_m) return "the garage's location is unknown: not verified";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.0f m from the garage: ", *v.location.distance_m);
+  return buf + v.location.verdict;
+}
+
+json::object OpenVisitJson(const OpenVisit& v) {
+  return json::object{{"id", v.id},
+                      {"customer_id", v.customer_id},
+                      {"customer_name", TextOrNull(v.customer_name)},
+                      {"rep_id", v.rep_id},
+                      {"check_in", v.check_in},
+                      {"lat", OptOrNull(v.lat)},
+                      {"lon", OptOrNull(v.lon)},
+                      {"distance_m", OptOrNull(v.location.distance_m)},
+                      {"location_check", TextOrNull(v.location.verdict)}};
+}
+
+int PrintOpen(const CliContext& ctx, const OpenVisit& v, const char* verb) {
+  if (ctx.json) {
+    PrintJson(OpenVisitJson(v));
+  } else {
+    std::cout << verb << " " << v.customer_name << " since " << UtcMinute(v.check_in) << " (visit "
+              << v.id << "); " << LocationText(v) << "\n";
+  }
+  return kExitOk;
+}
+
+int RunCheckIn(const CliContext& ctx, const CheckInRequest& r) {
+  const char* what = "visit checkin";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto v = store->visits().CheckIn(r);
+  if (!v.ok()) return Fail(ctx, what, v.status());
+  return PrintOpen(ctx, *v, "checked in at");
+}
+
+int RunLocate(const CliContext& ctx, const std::string& visit, double lat, double lon) {
+  const char* what = "visit locate";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto v = store->visits().Locate(visit, lat, lon);
+  if (!v.ok()) return Fail(ctx, what, v.status());
+  return PrintOpen(ctx, *v, "located the visit at");
+}
+
+int RunCurrent(const CliContext& ctx) {
+  const char* what = "visit current";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto open = store->visits().InProgress();
+  if (!open.ok()) return Fail(ctx, what, open.status());
+  if (ctx.json) {
+    json::array out;
+    for (const OpenVisit& v : *open) out.push_back(OpenVisitJson(v));
+    PrintJson(out);
+    return kExitOk;
+  }
+  if (open->empty()) std::cout << "no visit in progress\n";
+  for (const OpenVisit& v : *open) PrintOpen(ctx, v, "checked in at");
+  return kExitOk;
+}
+
+int RunCheckOut(const CliContext& ctx, const CheckOutRequest& r) {
+  const char* what = "visit checkout";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  auto id = store->visits().CheckOut(r);
+  if (!id.ok()) return Fail(ctx, what, id.status());
+  if (ctx.json) {
+    PrintJson(json::object{{"id", *id}});
+  } else {
+    std::cout << "checked out: logged visit " << *id << "\n";
+  }
+  return kExitOk;
+}
+
+int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
+  const char* what = "visit radius";
+  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
+  if (meters) {
+    Status s = store->visits().SetRadiusMeters(*meters);
+    if (!s.ok()) return Fail(ctx, what, s);
+  }
+  auto radius = store->visits().RadiusMeters();
+  if (!radius.ok()) return Fail(ctx, what, radius.status());
+  if (ctx.json) {
+    PrintJson(json::object{{"radius_m", *radius}});
+  } else {
+    std::cout << "a check-in within " << *radius << " m of the garage is verified\n";
+  }
+  return kExitOk;
+}
+
+// --lat and --lon into an optional pair (CheckCoordinates refuses one without the other).
+struct LocationOptions {
+  double lat = 0, lon = 0;
+  CLI::Option* lat_opt = nullptr;
+  CLI::Option* lon_opt = nullptr;
+  void Add(CLI::App* cmd) {
+    lat_opt = cmd->add_option("--lat", lat, "latitude (degrees)");
+    lon_opt = cmd->add_option("--lon", lon, "longitude (degrees)");
+  }
+  void Into(std::optional<double>& to_lat, std::optional<double>& to_lon) const {
+    if (lat_opt->count() > 0) to_lat = lat;
+    if (lon_opt->count() > 0) to_lon = lon;
+  }
+};
+
+void AddVisitCommands(CLI::App& app, CliWiring& w) {
+  (void)app;
+  CLI::App* visit = w.group("visit", "visits to customers");
+
+  auto in = std::make_shared<CheckInRequest>();
+  auto in_loc = std::make_shared<LocationOptions>();
+  CLI::App* checkin = w.leaf(visit, "checkin",
+                             "check in at a customer on arrival (check out later; it survives a "
+                             "restart)");
+  checkin->add_option("customer", in->customer, "customer id (or a unique prefix)")->required();
+  checkin->add_option("--at", in->check_in, "when you arrived (default: now)");
+  in_loc->Add(checkin);
+  checkin->callback([&w, in, in_loc] {
+    in_loc->Into(in->lat, in->lon);
+    w.action = [&w, in] { return RunCheckIn(w.ctx, *in); };
+  });
+
+  auto out = std::make_shared<CheckOutRequest>();
+  auto out_loc = std::make_shared<LocationOptions>();
+  CLI::App* checkout = w.leaf(visit, "checkout",
+                              "check out of the visit in progress: it is logged with what you "
+                              "give");
+  checkout->add_option("visit", out->visit, "the visit in progress (default: the only one)");
+  checkout->add_option("--at", out->check_out, "when you left (default: now)");
+  checkout->add_option("--purpose", out->purpose, "why you went");
+  checkout->add_option("--outcome", out->outcome, "what came of it");
+  checkout->add_option("--notes", out->notes, "notes");
+  checkout->add_option("--next-follow-up", out->next_follow_up, "follow up on YYYY-MM-DD");
+  out_loc->Add(checkout);
+  checkout->callback([&w, out, out_loc] {
+    out_loc->Into(out->lat, out->lon);
+    w.action = [&w, out] { return RunCheckOut(w.ctx, *out); };
+  });
+
+  auto where = std::make_shared<std::string>();
+  auto loc = std::make_shared<LocationOptions>();
+  CLI::App* locate =
+      w.leaf(visit, "locate", "enter or correct the location of the visit in progress");
+  locate->add_option("visit", *where, "the visit in progress (default: the only one)");
+  loc->Add(locate);
+  loc->lat_opt->required();
+  loc->lon_opt->required();
+  locate->callback([&w, where, loc] {
+    w.action = [&w, where, loc] { return RunLocate(w.ctx, *where, loc->lat, loc->lon); };
+  });
+
+  CLI::App* current = w.leaf(visit, "current", "the visit in progress, if any");
+  current->callback([&w] { w.action = [&w] { return RunCurrent(w.ctx); }; });
+
+  auto meters = std::make_shared<int64_t>(0);
+  CLI::App* radius =
+      w.leaf(visit, "radius", "the radius of a verified check-in around the garage (metres)");
+  CLI::Option* set = radius->add_option("meters", *meters, "set it (1 to 100000)");
+  radius->callback([&w, meters, set] {
+    const std::optional<int64_t> value =
+        set->count() > 0 ? std::optional<int64_t>(*meters) : std::nullopt;
+    w.action = [&w, value] { return RunRadius(w.ctx, value); };
+  });
+}
+
+const CommandFamily kVisitCommands{"visits", &AddVisitCommands};
+
+}  // namespace
+
+}  // namespace fieldbook::client::cli
