@@ -51,9 +51,9 @@ class PgChangeLogTest : public PgMigratedTest {
 Status NaiveAppend(PgDb& db, const PgChange& c) {
   return db
       .Exec(
-          "INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
-          "VALUES (nextval('fb_naive_seq'), $1, $2, $3)",
-          {c.table, c.row_id, c.customer_id})
+          "INSERT INTO fb_change_log (seq, table_code, row_id, customer_id, feed) "
+          "VALUES (nextval('fb_naive_seq'), $1, $2, $3, $4)",
+          {c.table, c.row_id, c.customer_id, c.feed ? PgParam(*c.feed) : PgParam(std::nullopt)})
       .status();
 }
 
@@ -63,8 +63,8 @@ TEST_F(PgChangeLogTest, NaiveSequenceSkipsALaterCommit) {
   auto slow_tx = PgTransaction::Begin(*slow);
   auto fast_tx = PgTransaction::Begin(*fast);
   ASSERT_TRUE(slow_tx.ok() && fast_tx.ok());
-  ASSERT_TRUE(NaiveAppend(*slow, {1, "slow", "c1"}).ok());  // takes number 1
-  ASSERT_TRUE(NaiveAppend(*fast, {1, "fast", "c1"}).ok());  // takes number 2
+  ASSERT_TRUE(NaiveAppend(*slow, {1, "slow", "c1", std::nullopt}).ok());  // takes number 1
+  ASSERT_TRUE(NaiveAppend(*fast, {1, "fast", "c1", std::nullopt}).ok());  // takes number 2
   ASSERT_TRUE((*fast_tx)->Commit().ok());
   // A reader sees 2 and moves its cursor there; 1 commits afterwards, below the cursor.
   EXPECT_EQ(Seqs(*db_, 0), (std::vector<uint64_t>{2}));
@@ -78,7 +78,7 @@ TEST_F(PgChangeLogTest, ALaterWriterWaitsSoNoNumberCommitsBelowAVisibleOne) {
   auto fast = Connect();
   auto slow_tx = PgTransaction::Begin(*slow);
   ASSERT_TRUE(slow_tx.ok());
-  const std::vector<PgChange> one = {{1, "slow", "c1"}};
+  const std::vector<PgChange> one = {{1, "slow", "c1", std::nullopt}};
   auto first = PgChangeLog(*slow).Append(one);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(*first, 1u);
@@ -88,7 +88,8 @@ TEST_F(PgChangeLogTest, ALaterWriterWaitsSoNoNumberCommitsBelowAVisibleOne) {
   std::thread writer([&] {
     auto tx = PgTransaction::Begin(*fast);
     if (!tx.ok()) return;
-    const std::vector<PgChange> two = {{2, "fast-1", ""}, {2, "fast-2", ""}};
+    const std::vector<PgChange> two = {{2, "fast-1", "", std::nullopt},
+                                       {2, "fast-2", "", std::nullopt}};
     second = PgChangeLog(*fast).Append(two);
     if (second.ok() && (*tx)->Commit().ok()) fast_committed = true;
   });
@@ -115,14 +116,14 @@ TEST_F(PgChangeLogTest, AStalledWriterIsCutOffAndTheOthersGoOn) {
   ASSERT_TRUE(stalled.ok()) << stalled.status().ToString();
   auto stalled_tx = PgTransaction::Begin(**stalled);
   ASSERT_TRUE(stalled_tx.ok());
-  const std::vector<PgChange> one = {{1, "stalled", ""}};
+  const std::vector<PgChange> one = {{1, "stalled", "", std::nullopt}};
   auto taken = PgChangeLog(**stalled).Append(one);
   ASSERT_TRUE(taken.ok());
   EXPECT_EQ(*taken, 1u);
   // ... and it stalls. Another writer waits for the counter, then gets the same number.
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> other = {{1, "other", ""}};
+  const std::vector<PgChange> other = {{1, "other", "", std::nullopt}};
   auto next = PgChangeLog(*db_).Append(other);
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(*next, 1u);
@@ -138,12 +139,13 @@ TEST_F(PgChangeLogTest, ARolledBackWriterLeavesNoGapAndNoEntry) {
   {
     auto tx = PgTransaction::Begin(*db_);
     ASSERT_TRUE(tx.ok());
-    const std::vector<PgChange> three = {{1, "a", ""}, {1, "b", ""}, {1, "c", ""}};
+    const std::vector<PgChange> three = {
+        {1, "a", "", std::nullopt}, {1, "b", "", std::nullopt}, {1, "c", "", std::nullopt}};
     ASSERT_TRUE(PgChangeLog(*db_).Append(three).ok());
   }  // rolled back
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> one = {{1, "d", ""}};
+  const std::vector<PgChange> one = {{1, "d", "", std::nullopt}};
   auto first = PgChangeLog(*db_).Append(one);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, 1u);
@@ -157,8 +159,10 @@ TEST_F(PgChangeLogTest, ARolledBackWriterLeavesNoGapAndNoEntry) {
 TEST_F(PgChangeLogTest, HostileIdsAndLimitsAreHandled) {
   PgChangeLog log(*db_);
   const std::vector<PgChange> none;
-  const std::vector<PgChange> odd = {{7, "{\"a\",b}\\", "c,\"x\""}, {8, "NULL", ""}, {9, "'", "'"}};
-  const std::vector<PgChange> nul = {{1, std::string("a\0b", 3), ""}};
+  const std::vector<PgChange> odd = {{7, "{\"a\",b}\\", "c,\"x\"", "r{\"NULL\",\\}"},
+                                     {8, "NULL", "", "NULL"},
+                                     {9, "'", "'", std::nullopt}};
+  const std::vector<PgChange> nul = {{1, std::string("a\0b", 3), "", std::nullopt}};
   // Outside a transaction Append refuses: the lock must last until the caller's commit.
   EXPECT_EQ(log.Append(odd).status().code(), StatusCode::kInternal);
   auto tx = PgTransaction::Begin(*db_);
@@ -175,10 +179,43 @@ TEST_F(PgChangeLogTest, HostileIdsAndLimitsAreHandled) {
     EXPECT_EQ((*page)[i].change.table, odd[i].table);
     EXPECT_EQ((*page)[i].change.row_id, odd[i].row_id);
     EXPECT_EQ((*page)[i].change.customer_id, odd[i].customer_id);
+    EXPECT_EQ((*page)[i].change.feed, odd[i].feed);
   }
   EXPECT_EQ(log.After(0, 0).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(log.After(0, PgChangeLog::kMaxPage + 1).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(log.After(uint64_t{1} << 63, 10).status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(PgChangeLogTest, ARepsFeedHoldsItsOwnAndTheSharedEntries) {
+  PgChangeLog log(*db_);
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  const std::vector<PgChange> changes = {{1, "c1", "c1", "rep-a"},
+                                         {1, "c2", "c2", "rep-b"},
+                                         {3, "territory", "", ""},
+                                         {1, "pool", "pool", std::nullopt},
+                                         {2, "v1", "c1", "rep-a"}};
+  ASSERT_TRUE(log.Append(changes).ok());
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto ids = [&](const std::string& rep, uint64_t cursor) {
+    std::vector<std::string> out;
+    auto page = log.FeedAfter(rep, cursor, 10);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (page.ok()) {
+      for (const auto& e : *page) out.push_back(e.change.row_id);
+    }
+    return out;
+  };
+  EXPECT_EQ(ids("rep-a", 0), (std::vector<std::string>{"c1", "territory", "v1"}));
+  EXPECT_EQ(ids("rep-b", 0), (std::vector<std::string>{"c2", "territory"}));
+  EXPECT_EQ(ids("rep-a", 3), (std::vector<std::string>{"v1"}));
+  EXPECT_EQ(ids("rep-c", 0), (std::vector<std::string>{"territory"}));
+  auto all = log.After(0, 10);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), changes.size());  // the whole stream holds the pool's row too
+  EXPECT_FALSE((*all)[3].change.feed.has_value());
+  EXPECT_EQ((*all)[2].change.feed, std::optional<std::string>(""));
+  EXPECT_EQ(log.FeedAfter("", 0, 10).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST_F(PgChangeLogTest, AdvanceSeqMovesForwardOnly) {
@@ -187,16 +224,25 @@ TEST_F(PgChangeLogTest, AdvanceSeqMovesForwardOnly) {
   ASSERT_TRUE(log.AdvanceSeq(10).ok());
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> one = {{1, "a", ""}};
+  const std::vector<PgChange> one = {{1, "a", "", std::nullopt}};
   auto first = log.Append(one);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, 1001u);
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
+// The feed of the concurrency test's entry j of transaction n: one of kReps reps, the shared feed
+// or none.
+constexpr int kReps = 3;
+std::optional<std::string> FeedOf(int n, int j) {
+  if (j == 2) return n % 2 == 0 ? std::optional<std::string>("") : std::nullopt;
+  return "rep-" + std::to_string((n + j) % kReps);
+}
+
 // Many writers (each its own connection, random work before and after taking numbers, some
-// rolling back) and one reader paging by cursor with small pages while they write: the reader sees
-// every committed entry exactly once, in increasing order, and no rolled-back one.
+// rolling back) and readers paging by cursor with small pages while they write -- one reads the
+// whole stream, one per rep reads that rep's feed: every reader sees every committed entry of its
+// stream exactly once, in increasing order, and no rolled-back one.
 TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
   const char* naive_env = std::getenv("FIELDBOOK_PG_NAIVE_CURSORS");
   const bool naive = naive_env != nullptr && std::string(naive_env) == "1";
@@ -204,6 +250,7 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
   constexpr int kTransactions = 120;
   std::mutex mu;
   std::set<std::string> committed, rolled_back;
+  std::map<std::string, std::optional<std::string>> committed_feeds;  // id -> its feed
   std::atomic<int> writers_left{kWriters};
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
@@ -219,7 +266,7 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
           for (int j = 0; j < count; ++j) {
             changes.push_back(
                 {1 + j, "w" + std::to_string(w) + "-" + std::to_string(n) + "-" + std::to_string(j),
-                 "c" + std::to_string(n % 17)});
+                 "c" + std::to_string(n % 17), FeedOf(n, j)});
           }
           auto tx = PgTransaction::Begin(**db);
           ASSERT_TRUE(tx.ok()) << tx.status().ToString();
@@ -236,6 +283,9 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
           tx->reset();  // rolls back when not committed
           std::lock_guard lock(mu);
           for (const auto& c : changes) (keep ? committed : rolled_back).insert(c.row_id);
+          if (keep) {
+            for (const auto& c : changes) committed_feeds[c.row_id] = c.feed;
+          }
         }
       };
       write();
@@ -243,28 +293,60 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
     });
   }
 
-  // The reader: pages of 5 from its cursor while the writers run, then one last drain.
-  std::map<std::string, int> seen;
-  std::vector<uint64_t> order;
-  uint64_t cursor = 0;
-  auto reader = Connect();
-  ASSERT_NE(reader, nullptr);
-  PgChangeLog log(*reader);
-  while (true) {
-    const bool done = writers_left.load() == 0;
-    auto page = log.After(cursor, 5);
-    ASSERT_TRUE(page.ok()) << page.status().ToString();
-    for (const auto& e : *page) {
-      ++seen[e.change.row_id];
-      order.push_back(e.seq);
-      cursor = e.seq;
+  // A reader: pages of 5 from its cursor while the writers run, then one last drain. rep "":
+  // the whole stream; otherwise that rep's feed.
+  struct Seen {
+    std::map<std::string, int> ids;
+    std::vector<uint64_t> order;
+  };
+  auto read = [&](const std::string& rep, Seen& seen) {
+    auto db = PgDb::Connect(conninfo(), {.search_path = schema()});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    PgChangeLog log(**db);
+    uint64_t cursor = 0;
+    while (true) {
+      const bool done = writers_left.load() == 0;
+      auto page = rep.empty() ? log.After(cursor, 5) : log.FeedAfter(rep, cursor, 5);
+      ASSERT_TRUE(page.ok()) << page.status().ToString();
+      for (const auto& e : *page) {
+        ++seen.ids[e.change.row_id];
+        seen.order.push_back(e.seq);
+        cursor = e.seq;
+      }
+      if (page->empty()) {
+        if (done) break;  // read after every writer had finished: nothing more will come
+        std::this_thread::sleep_for(200us);
+      }
     }
-    if (page->empty()) {
-      if (done) break;  // read after every writer had finished: nothing more will come
-      std::this_thread::sleep_for(200us);
+  };
+  std::vector<Seen> feeds(kReps);
+  std::vector<std::thread> feed_readers;
+  for (int r = 0; r < kReps; ++r) {
+    feed_readers.emplace_back([&, r] { read("rep-" + std::to_string(r), feeds[r]); });
+  }
+  Seen whole;
+  read("", whole);
+  for (auto& t : writers) t.join();
+  for (auto& t : feed_readers) t.join();
+  const std::map<std::string, int>& seen = whole.ids;
+  const std::vector<uint64_t>& order = whole.order;
+
+  // Each rep's feed: exactly the committed entries of that rep and of the shared feed.
+  for (int r = 0; r < kReps; ++r) {
+    const std::string rep = "rep-" + std::to_string(r);
+    size_t expected = 0;
+    for (const auto& [id, feed] : committed_feeds) {
+      if (feed && (*feed == rep || feed->empty())) {
+        ++expected;
+        EXPECT_EQ(feeds[r].ids.count(id), 1u) << rep << "'s feed skipped " << id;
+      }
+    }
+    EXPECT_EQ(feeds[r].ids.size(), expected) << rep;
+    for (const auto& [id, times] : feeds[r].ids) EXPECT_EQ(times, 1) << rep << ": " << id;
+    for (size_t i = 1; i < feeds[r].order.size(); ++i) {
+      ASSERT_LT(feeds[r].order[i - 1], feeds[r].order[i]);
     }
   }
-  for (auto& t : writers) t.join();
 
   size_t skipped = 0;
   for (const auto& id : committed) {

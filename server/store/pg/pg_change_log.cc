@@ -20,49 +20,81 @@ Result<uint64_t> PgChangeLog::Append(std::span<const PgChange> changes) {
                                      std::to_string(kMaxAppend) + " changes");
   }
   std::vector<std::string> tables, rows, customers;
+  std::vector<std::optional<std::string>> feeds;
   tables.reserve(changes.size());
   rows.reserve(changes.size());
   customers.reserve(changes.size());
+  feeds.reserve(changes.size());
   for (const PgChange& c : changes) {
     tables.push_back(std::to_string(c.table));
     rows.push_back(c.row_id);
     customers.push_back(c.customer_id);
+    feeds.push_back(c.feed);
   }
   FB_ASSIGN_OR_RETURN(std::string table_array, TextArrayLiteral(tables));
   FB_ASSIGN_OR_RETURN(std::string row_array, TextArrayLiteral(rows));
   FB_ASSIGN_OR_RETURN(std::string customer_array, TextArrayLiteral(customers));
+  FB_ASSIGN_OR_RETURN(std::string feed_array, TextArrayLiteral(feeds));
   // One statement: take the counter row's lock and the next numbers, then insert every entry
   // numbered in order. The lock is held until the caller's transaction ends.
   FB_ASSIGN_OR_RETURN(
       PgRows first,
       db_.Exec("WITH next AS (UPDATE fb_hub_seq SET value = value + $1 RETURNING value - $1 AS "
                "first), "
-               "added AS (INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
-               "SELECT next.first + u.n, u.t, u.r, u.c FROM next, "
-               "unnest($2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS u(t, r, c, n)) "
+               "added AS (INSERT INTO fb_change_log (seq, table_code, row_id, customer_id, feed) "
+               "SELECT next.first + u.n, u.t, u.r, u.c, u.f FROM next, "
+               "unnest($2::integer[], $3::text[], $4::text[], $5::text[]) "
+               "WITH ORDINALITY AS u(t, r, c, f, n)) "
                "SELECT first + 1 FROM next",
-               {static_cast<int64_t>(changes.size()), table_array, row_array, customer_array}));
+               {static_cast<int64_t>(changes.size()), table_array, row_array, customer_array,
+                feed_array}));
   if (first.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
   return static_cast<uint64_t>(first.Int(0, 0));
 }
 
-Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t limit) {
-  if (limit == 0 || limit > kMaxPage) {
-    return Status::InvalidArgument("PgChangeLog::After: a page holds 1 to " +
-                                   std::to_string(kMaxPage) + " entries");
+namespace {
+
+Status CheckPage(uint64_t cursor, size_t limit) {
+  if (limit == 0 || limit > PgChangeLog::kMaxPage) {
+    return Status::InvalidArgument("PgChangeLog: a page holds 1 to " +
+                                   std::to_string(PgChangeLog::kMaxPage) + " entries");
   }
-  if (cursor > kMaxSeq) return Status::InvalidArgument("PgChangeLog::After: cursor out of range");
-  FB_ASSIGN_OR_RETURN(PgRows rows,
-                      db_.Exec("SELECT seq, table_code, row_id, customer_id FROM fb_change_log "
-                               "WHERE seq > $1 ORDER BY seq LIMIT $2",
-                               {cursor, static_cast<uint64_t>(limit)}));
+  if (cursor > kMaxSeq) return Status::InvalidArgument("PgChangeLog: cursor out of range");
+  return Status::Ok();
+}
+
+std::vector<PgLoggedChange> Entries(const PgRows& rows) {
   std::vector<PgLoggedChange> out;
   out.reserve(static_cast<size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) {
+    std::optional<std::string> feed;
+    if (!rows.IsNull(i, 4)) feed = rows.Text(i, 4);
     out.push_back({static_cast<uint64_t>(rows.Int(i, 0)),
-                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3)}});
+                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3), feed}});
   }
   return out;
+}
+
+}  // namespace
+
+Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t limit) {
+  FB_RETURN_IF_ERROR(CheckPage(cursor, limit));
+  FB_ASSIGN_OR_RETURN(
+      PgRows rows, db_.Exec("SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log "
+                            "WHERE seq > $1 ORDER BY seq LIMIT $2",
+                            {cursor, static_cast<uint64_t>(limit)}));
+  return Entries(rows);
+}
+
+Result<std::vector<PgLoggedChange>> PgChangeLog::FeedAfter(const std::string& rep_id,
+                                                           uint64_t cursor, size_t limit) {
+  FB_RETURN_IF_ERROR(CheckPage(cursor, limit));
+  if (rep_id.empty()) return Status::InvalidArgument("PgChangeLog::FeedAfter: no rep");
+  FB_ASSIGN_OR_RETURN(
+      PgRows rows, db_.Exec("SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log "
+                            "WHERE feed IN ($1, '') AND seq > $2 ORDER BY seq LIMIT $3",
+                            {rep_id, cursor, static_cast<uint64_t>(limit)}));
+  return Entries(rows);
 }
 
 Result<uint64_t> PgChangeLog::LatestSeq() {

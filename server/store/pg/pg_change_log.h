@@ -15,6 +15,7 @@
 #define FIELDBOOK_SERVER_STORE_PG_PG_CHANGE_LOG_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -24,11 +25,15 @@
 
 namespace fieldbook::pg {
 
-// One changed row: the table's catalog code, the row's id, its customer ("" for none).
+// One changed row: the table's catalog code, the row's id, its customer ("" for none), and the
+// feed it goes to: the id of the rep who holds its customer, "" for the shared feed every rep
+// reads, nullopt for none (a customer nobody holds: the rep who gets it later gets its rows with
+// the scope change).
 struct PgChange {
   int table = 0;
   std::string row_id;
   std::string customer_id;
+  std::optional<std::string> feed;
 };
 
 struct PgLoggedChange {
@@ -51,6 +56,11 @@ class PgChangeLog {
 
   // The committed entries after `cursor`, in sequence order, at most `limit` (<= kMaxPage).
   Result<std::vector<PgLoggedChange>> After(uint64_t cursor, size_t limit);
+
+  // The same for one rep: the entries of its feed and of the shared feed. Every feed is a subset
+  // of the stream numbered by the same counter, so the cursor guarantee holds for it too.
+  Result<std::vector<PgLoggedChange>> FeedAfter(const std::string& rep_id, uint64_t cursor,
+                                                size_t limit);
 
   // The highest sequence number handed out and committed.
   Result<uint64_t> LatestSeq();

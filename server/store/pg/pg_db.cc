@@ -245,15 +245,19 @@ Status PgTransaction::Commit() {
   return Status::Ok();
 }
 
-Result<std::string> TextArrayLiteral(std::span<const std::string> values) {
+Result<std::string> TextArrayLiteral(std::span<const std::optional<std::string>> values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {
-    if (values[i].find('\0') != std::string::npos) {
+    if (i > 0) out += ',';
+    if (!values[i]) {
+      out += "NULL";
+      continue;
+    }
+    if (values[i]->find('\0') != std::string::npos) {
       return Status::InvalidArgument("postgresql: a text value holds a NUL byte");
     }
-    if (i > 0) out += ',';
     out += '"';
-    for (char c : values[i]) {
+    for (char c : *values[i]) {
       if (c == '"' || c == '\\') out += '\\';
       out += c;
     }
@@ -261,6 +265,10 @@ Result<std::string> TextArrayLiteral(std::span<const std::string> values) {
   }
   out += '}';
   return out;
+}
+
+Result<std::string> TextArrayLiteral(std::span<const std::string> values) {
+  return TextArrayLiteral(std::vector<std::optional<std::string>>(values.begin(), values.end()));
 }
 
 std::string ByteaLiteral(std::string_view bytes) {

@@ -163,6 +163,8 @@ class PgTransaction {
 // in SQL ($1::text[]): how a statement takes many rows in one round trip. Text holding a NUL byte
 // (which PostgreSQL cannot store) is kInvalidArgument.
 Result<std::string> TextArrayLiteral(std::span<const std::string> values);
+// The same with SQL NULL for nullopt.
+Result<std::string> TextArrayLiteral(std::span<const std::optional<std::string>> values);
 
 // The text form of bytes for one parameter cast to bytea in SQL ($1::bytea): \x, then two hex
 // digits a byte.
