@@ -106,6 +106,26 @@ TEST_F(OrderIntegrationTest, AVoidedTypoAndACorrectionLeaveTheServersGradeAndRev
       << text;
   EXPECT_NE(text.find("corrected by " + JsonStr(fixed, "id")), std::string::npos) << text;
   EXPECT_NE(text.find("total 8250.00 in 2 orders"), std::string::npos) << text;
+
+  // `customer show` marks them the same way: the void is VOID (not "0.00"), the typo and the
+  // corrected order [VOIDED]; in JSON the void has no amount and the voided orders do not count.
+  const std::string shown = Ok("dev", {"customer", "show", c});
+  EXPECT_EQ(shown.find(" 0.00 CNY"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("VOID  (void of " + typo + ": typo: ¥999.99)"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("99999999.00 CNY  [VOIDED]"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("(corrected by " + JsonStr(fixed, "id") + ")"), std::string::npos) << shown;
+  EXPECT_NE(shown.find("(corrects " + second + ")"), std::string::npos) << shown;
+  const boost::json::value show = OkJson("dev", {"customer", "show", c});
+  int counting = 0, voids = 0;
+  for (const boost::json::value& o : JsonArr(show, "recent_orders")) {
+    counting += o.at("counts").as_bool() ? 1 : 0;
+    if (o.at("is_void").as_bool()) {
+      ++voids;
+      EXPECT_TRUE(o.at("amount_cents").is_null());
+    }
+  }
+  EXPECT_EQ(counting, 2);
+  EXPECT_EQ(voids, 1);
   (void)first;
 }
 
