@@ -50,12 +50,12 @@ TEST_F(PgJobsTest, ADeadHoldersJobIsTakenAgainAndItCannotFinishIt) {
   PgJobs jobs(*db_);
   auto id = jobs.Schedule("grade", "");
   ASSERT_TRUE(id.ok());
-  auto dead = jobs.Take("dead", 150);
+  auto dead = jobs.Take("dead", 1000);
   ASSERT_TRUE(dead.ok() && dead->has_value());
   auto early = jobs.Take("next", 60000);
   ASSERT_TRUE(early.ok());
   EXPECT_FALSE(early->has_value());  // still leased
-  std::this_thread::sleep_for(400ms);
+  std::this_thread::sleep_for(1500ms);
   auto again = jobs.Take("next", 60000);
   ASSERT_TRUE(again.ok() && again->has_value());
   EXPECT_EQ((*again)->id, *id);

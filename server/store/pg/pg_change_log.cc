@@ -8,6 +8,27 @@ namespace {
 
 constexpr uint64_t kMaxSeq = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
 
+Status CheckPage(uint64_t cursor, size_t limit) {
+  if (limit == 0 || limit > PgChangeLog::kMaxPage) {
+    return Status::InvalidArgument("PgChangeLog: a page holds 1 to " +
+                                   std::to_string(PgChangeLog::kMaxPage) + " entries");
+  }
+  if (cursor > kMaxSeq) return Status::InvalidArgument("PgChangeLog: cursor out of range");
+  return Status::Ok();
+}
+
+std::vector<PgLoggedChange> Entries(const PgRows& rows) {
+  std::vector<PgLoggedChange> out;
+  out.reserve(static_cast<size_t>(rows.size()));
+  for (int i = 0; i < rows.size(); ++i) {
+    std::optional<std::string> feed;
+    if (!rows.IsNull(i, 4)) feed = rows.Text(i, 4);
+    out.push_back({static_cast<uint64_t>(rows.Int(i, 0)),
+                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3), feed}});
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<uint64_t> PgChangeLog::Append(std::span<const PgChange> changes) {
@@ -51,31 +72,6 @@ Result<uint64_t> PgChangeLog::Append(std::span<const PgChange> changes) {
   if (first.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
   return static_cast<uint64_t>(first.Int(0, 0));
 }
-
-namespace {
-
-Status CheckPage(uint64_t cursor, size_t limit) {
-  if (limit == 0 || limit > PgChangeLog::kMaxPage) {
-    return Status::InvalidArgument("PgChangeLog: a page holds 1 to " +
-                                   std::to_string(PgChangeLog::kMaxPage) + " entries");
-  }
-  if (cursor > kMaxSeq) return Status::InvalidArgument("PgChangeLog: cursor out of range");
-  return Status::Ok();
-}
-
-std::vector<PgLoggedChange> Entries(const PgRows& rows) {
-  std::vector<PgLoggedChange> out;
-  out.reserve(static_cast<size_t>(rows.size()));
-  for (int i = 0; i < rows.size(); ++i) {
-    std::optional<std::string> feed;
-    if (!rows.IsNull(i, 4)) feed = rows.Text(i, 4);
-    out.push_back({static_cast<uint64_t>(rows.Int(i, 0)),
-                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3), feed}});
-  }
-  return out;
-}
-
-}  // namespace
 
 Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t limit) {
   FB_RETURN_IF_ERROR(CheckPage(cursor, limit));
