@@ -218,6 +218,41 @@ TEST_F(PgChangeLogTest, ARepsFeedHoldsItsOwnAndTheSharedEntries) {
   EXPECT_EQ(log.FeedAfter("", 0, 10).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST_F(PgChangeLogTest, ForgottenHistoryIsRefusedNotSkipped) {
+  PgChangeLog log(*db_);
+  {
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    std::vector<PgChange> ten;
+    for (int i = 1; i <= 10; ++i) ten.push_back({1, "r" + std::to_string(i), "c", "rep-a"});
+    ASSERT_TRUE(log.Append(ten).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto forgot = log.Forget(4, 2);  // in batches: 2 now
+  ASSERT_TRUE(forgot.ok()) << forgot.status().ToString();
+  EXPECT_EQ(*forgot, 2u);
+  auto floor = log.Floor();
+  ASSERT_TRUE(floor.ok());
+  EXPECT_EQ(*floor, 4u);
+  // A cursor at the floor reads on; one below it is told to rebuild, even before every entry
+  // below the floor is deleted.
+  auto page = log.After(4, 100);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->size(), 6u);
+  EXPECT_EQ(page->front().seq, 5u);
+  EXPECT_EQ(log.After(3, 100).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(log.FeedAfter("rep-a", 0, 100).status().code(), StatusCode::kNotFound);
+  auto rest = log.Forget(4, 100);
+  ASSERT_TRUE(rest.ok());
+  EXPECT_EQ(*rest, 2u);
+  auto lower = log.Forget(2, 100);  // the floor never goes down
+  ASSERT_TRUE(lower.ok());
+  EXPECT_EQ(*lower, 0u);
+  EXPECT_EQ(*log.Floor(), 4u);
+  EXPECT_EQ(log.Forget(11, 100).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*log.LatestSeq(), 10u);
+}
+
 TEST_F(PgChangeLogTest, AdvanceSeqMovesForwardOnly) {
   PgChangeLog log(*db_);
   ASSERT_TRUE(log.AdvanceSeq(1000).ok());

@@ -79,7 +79,7 @@ Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t l
       PgRows rows, db_.Exec("SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log "
                             "WHERE seq > $1 ORDER BY seq LIMIT $2",
                             {cursor, static_cast<uint64_t>(limit)}));
-  return Entries(rows);
+  return Paged(cursor, rows);
 }
 
 Result<std::vector<PgLoggedChange>> PgChangeLog::FeedAfter(const std::string& rep_id,
@@ -90,7 +90,49 @@ Result<std::vector<PgLoggedChange>> PgChangeLog::FeedAfter(const std::string& re
       PgRows rows, db_.Exec("SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log "
                             "WHERE feed IN ($1, '') AND seq > $2 ORDER BY seq LIMIT $3",
                             {rep_id, cursor, static_cast<uint64_t>(limit)}));
+  return Paged(cursor, rows);
+}
+
+Result<std::vector<PgLoggedChange>> PgChangeLog::Paged(uint64_t cursor, const PgRows& rows) {
+  // The floor is read AFTER the entries: a Forget that committed before the entries were read has
+  // raised it by now, so a page with a hole is never returned as whole.
+  FB_ASSIGN_OR_RETURN(uint64_t floor, Floor());
+  if (cursor < floor) {
+    return Status::NotFound("cursor " + std::to_string(cursor) +
+                            " is below the change stream's floor " + std::to_string(floor) +
+                            ": rebuild from a snapshot");
+  }
   return Entries(rows);
+}
+
+Result<size_t> PgChangeLog::Forget(uint64_t floor, size_t limit) {
+  if (limit == 0 || limit > kMaxAppend) {
+    return Status::InvalidArgument("PgChangeLog::Forget: 1 to " + std::to_string(kMaxAppend) +
+                                   " entries at a time");
+  }
+  if (floor > kMaxSeq) return Status::InvalidArgument("PgChangeLog::Forget: floor out of range");
+  FB_ASSIGN_OR_RETURN(auto tx, PgTransaction::Begin(db_));
+  FB_ASSIGN_OR_RETURN(
+      PgRows raised, db_.Exec("UPDATE fb_hub_seq SET floor = greatest(floor, $1) WHERE $1 <= value "
+                              "RETURNING floor",
+                              {floor}));
+  if (raised.size() != 1) {
+    return Status::InvalidArgument("PgChangeLog::Forget: floor " + std::to_string(floor) +
+                                   " is above the latest sequence number");
+  }
+  FB_ASSIGN_OR_RETURN(
+      PgRows deleted,
+      db_.Exec("DELETE FROM fb_change_log WHERE seq IN (SELECT seq FROM fb_change_log WHERE seq <= "
+               "$1 ORDER BY seq LIMIT $2)",
+               {raised.Int(0, 0), static_cast<uint64_t>(limit)}));
+  FB_RETURN_IF_ERROR(tx->Commit());
+  return static_cast<size_t>(deleted.affected());
+}
+
+Result<uint64_t> PgChangeLog::Floor() {
+  FB_ASSIGN_OR_RETURN(PgRows rows, db_.Exec("SELECT floor FROM fb_hub_seq"));
+  if (rows.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
+  return static_cast<uint64_t>(rows.Int(0, 0));
 }
 
 Result<uint64_t> PgChangeLog::LatestSeq() {

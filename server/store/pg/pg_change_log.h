@@ -55,12 +55,20 @@ class PgChangeLog {
   Result<uint64_t> Append(std::span<const PgChange> changes);
 
   // The committed entries after `cursor`, in sequence order, at most `limit` (<= kMaxPage).
+  // kNotFound when `cursor` is below the history floor (Forget): entries after it are gone, and
+  // the puller rebuilds from a snapshot.
   Result<std::vector<PgLoggedChange>> After(uint64_t cursor, size_t limit);
 
   // The same for one rep: the entries of its feed and of the shared feed. Every feed is a subset
   // of the stream numbered by the same counter, so the cursor guarantee holds for it too.
   Result<std::vector<PgLoggedChange>> FeedAfter(const std::string& rep_id, uint64_t cursor,
                                                 size_t limit);
+
+  // Compaction: raises the history floor to `floor` (never lowers it; not above LatestSeq) and
+  // deletes up to `limit` entries at or below it; returns how many it deleted (call again until
+  // 0). Readers check the floor after reading entries, so none takes a page with a hole for whole.
+  Result<size_t> Forget(uint64_t floor, size_t limit);
+  Result<uint64_t> Floor();
 
   // The highest sequence number handed out and committed.
   Result<uint64_t> LatestSeq();
@@ -69,6 +77,9 @@ class PgChangeLog {
   Status AdvanceSeq(uint64_t at_least);
 
  private:
+  // `rows` (a page after `cursor`) as entries, or kNotFound when the cursor is below the floor.
+  Result<std::vector<PgLoggedChange>> Paged(uint64_t cursor, const PgRows& rows);
+
   PgDb& db_;
 };
 
