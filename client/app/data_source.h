@@ -31,6 +31,10 @@ struct CustomerFilter {
   std::string type;    // customer_type
   std::string region;  // region_class
   bool overdue_only = false;
+  // A structured preference (issue #18): kind (brand, payment_terms, delivery, other) and value;
+  // it filters when both are given.
+  std::string pref_kind;
+  std::string pref_value;
 
   friend bool operator==(const CustomerFilter&, const CustomerFilter&) = default;
 };
@@ -166,10 +170,35 @@ struct ReclaimWarningRow {
   int64_t days_until = 0;     // until it returns to the pool; <= 0: due now
 };
 
+// A visit checked in and not yet checked out (issue #18; client/store/visits.h).
+struct OpenVisitRow {
+  std::string id;  // the check-in's id
+  std::string customer_id;
+  std::string customer_name;
+  std::string check_in;              // ISO-8601 UTC
+  std::optional<double> distance_m;  // nullopt: a location is unknown
+  std::string location_check;        // verified, unverified, "" (unknown)
+};
+
+// A birthday or care task of the days ahead (client/store/care.h).
+struct CareRow {
+  bool birthday = true;  // false: a care task
+  std::string customer_id;
+  std::string customer_name;
+  std::string contact_id;  // a contact's birthday
+  std::string task_id;     // a care task
+  std::string date;        // YYYY-MM-DD
+  int64_t days_until = 0;
+  std::string reason;
+};
+
 struct Plan {
   std::string today;                                // YYYY-MM-DD
   std::vector<PlanItem> items;                      // overdue, then due today, then suggested
   std::vector<ReclaimWarningRow> reclaim_warnings;  // soonest first
+  std::vector<OpenVisitRow> in_progress;            // the rep's visits checked in, oldest first
+  std::vector<CareRow> care;                        // birthdays and care tasks, soonest first
+  int64_t care_days = 0;                            // how many days ahead `care` looks
 };
 
 // Local sync bookkeeping: what waits to be pushed and what the hub refused.
@@ -181,8 +210,13 @@ struct LocalSyncState {
   std::vector<ReviewItem> review;  // unresolved refusals
 };
 
-// The log-visit form's content.
+// The log-visit form's content. `mode` says what to do with it: log the whole visit at once,
+// check in (customer and location only), or check out of the visit in progress `visit_id` (the
+// location, when given, corrects the check-in's).
 struct VisitDraft {
+  enum class Mode { kLog, kCheckIn, kCheckOut };
+  Mode mode = Mode::kLog;
+  std::string visit_id;  // kCheckOut: the check-in ("" = the one in progress)
   std::string customer_id;
   std::string purpose;
   std::string outcome;
@@ -281,6 +315,14 @@ class DataSource {
   // sentence for the rep when the draft is not acceptable.
   virtual Result<std::string> LogVisit(const VisitDraft& draft) = 0;
   virtual Status CompleteTask(const std::string& task_id) = 0;
+  // A care task for the next birthday of a customer or its contact ("" = the customer's own);
+  // returns its id. The default suits data sources without care.
+  virtual Result<std::string> ScheduleCareTask(const std::string& customer_id,
+                                               const std::string& contact_id) {
+    (void)customer_id;
+    (void)contact_id;
+    return Status::Rejected("this device has no care reminders");
+  }
 
   // Changes whenever another connection (another program) commits to the replica, so the app
   // can reload what it shows. Its own writes do not change it.

@@ -46,8 +46,13 @@ struct ClaimFromPool {      // record a claim of a pooled customer, sent at the 
   std::string customer_id;
 };
 
+struct ScheduleCareTask {  // a care task for a birthday in the plan's care list (issue #18)
+  std::string customer_id;
+  std::string contact_id;  // "" = the customer's own birthday
+};
+
 using Intent = std::variant<SetFilter, SelectCustomer, SubmitVisit, CompleteTask, SyncNow,
-                            RefreshReports, ClaimFromPool>;
+                            RefreshReports, ClaimFromPool, ScheduleCareTask>;
 
 // What a screen posts to. False: not accepted (the queue is full); nothing was posted.
 class Intents {

@@ -144,14 +144,25 @@ Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter
   std::unordered_set<std::string> overdue;
   for (const client::Customer& c : overdue_customers) overdue.insert(c.id);
 
+  // The preference filter applies when both its kind and its value are given.
+  const bool by_pref = !filter.pref_kind.empty() && !filter.pref_value.empty();
   CustomerList list;
   if (filter.text.find_first_not_of(" \t\r\n") != std::string::npos) {
     // Ranked search, then the filters on the hits.
     FB_ASSIGN_OR_RETURN(std::vector<client::SearchHit> hits,
                         store_->search().Search(filter.text, options_.search_limit));
     list.truncated = hits.size() >= options_.search_limit;
+    std::unordered_set<std::string> preferring;
+    if (by_pref) {
+      client::CustomerFilter query;
+      query.pref_kind = filter.pref_kind;
+      query.pref_value = filter.pref_value;
+      FB_ASSIGN_OR_RETURN(std::vector<client::Customer> with, store_->customers().List(query));
+      for (const client::Customer& c : with) preferring.insert(c.id);
+    }
     for (const client::SearchHit& hit : hits) {
       const bool late = overdue.count(hit.customer.id) > 0;
+      if (by_pref && preferring.count(hit.customer.id) == 0) continue;
       if (Matches(filter, hit.customer, late)) list.rows.push_back(ToRow(hit.customer, late));
     }
     return list;
@@ -164,6 +175,10 @@ Result<CustomerList> StoreDataSource::ListCustomers(const CustomerFilter& filter
   query.region_class = NonEmpty(filter.region);
   query.overdue = filter.overdue_only;
   query.today = today;
+  if (by_pref) {
+    query.pref_kind = filter.pref_kind;
+    query.pref_value = filter.pref_value;
+  }
   FB_ASSIGN_OR_RETURN(std::vector<client::Customer> customers, store_->customers().List(query));
   list.rows.reserve(customers.size());
   for (const client::Customer& c : customers) {
@@ -264,6 +279,22 @@ Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
                                                       std::move(w.tier), std::move(w.last_activity),
                                                       std::move(w.deadline), w.days_until});
   }
+  // The visit in progress (status bar, visit form) and care (issue #18).
+  FB_ASSIGN_OR_RETURN(std::vector<client::OpenVisit> open, store_->visits().InProgress());
+  for (client::OpenVisit& v : open) {
+    plan.in_progress.push_back(OpenVisitRow{std::move(v.id), std::move(v.customer_id),
+                                            std::move(v.customer_name), std::move(v.check_in),
+                                            v.location.distance_m, std::move(v.location.verdict)});
+  }
+  FB_ASSIGN_OR_RETURN(plan.care_days, store_->care().Days());
+  FB_ASSIGN_OR_RETURN(std::vector<client::CareItem> care,
+                      store_->care().Upcoming(today, plan.care_days));
+  for (client::CareItem& c : care) {
+    plan.care.push_back(CareRow{c.kind == client::CareItem::Kind::kBirthday,
+                                std::move(c.customer_id), std::move(c.customer_name),
+                                std::move(c.contact_id), std::move(c.task_id), std::move(c.date),
+                                c.days_until, std::move(c.reason)});
+  }
   return plan;
 }
 
@@ -278,22 +309,48 @@ Result<LocalSyncState> StoreDataSource::LoadSyncState() {
   return s;
 }
 
+namespace {
+
+// What the form says about the visit, into a whole visit or a check-out (the same fields).
+template <typename To>
+To WithVisitFields(const VisitDraft& draft, To to) {
+  to.lat = draft.lat;
+  to.lon = draft.lon;
+  to.purpose = draft.purpose;
+  to.outcome = draft.outcome;
+  to.notes = draft.notes;
+  to.next_follow_up = draft.next_follow_up;
+  return to;
+}
+
+}  // namespace
+
 Result<std::string> StoreDataSource::LogVisit(const VisitDraft& draft) {
+  if (draft.mode == VisitDraft::Mode::kCheckIn) {
+    FB_ASSIGN_OR_RETURN(client::OpenVisit open,
+                        store_->visits().CheckIn({draft.customer_id, "", draft.lat, draft.lon}));
+    return open.id;
+  }
+  if (draft.mode == VisitDraft::Mode::kCheckOut) {
+    client::CheckOutRequest out;
+    out.visit = draft.visit_id;
+    return store_->visits().CheckOut(WithVisitFields(draft, std::move(out)));
+  }
   client::NewVisit visit;
   visit.customer_id = draft.customer_id;
   visit.check_in = draft.check_in;
   visit.check_out = draft.check_out;
-  visit.lat = draft.lat;
-  visit.lon = draft.lon;
-  visit.purpose = draft.purpose;
-  visit.outcome = draft.outcome;
-  visit.notes = draft.notes;
-  visit.next_follow_up = draft.next_follow_up;
-  return store_->facts().LogVisit(visit);
+  return store_->facts().LogVisit(WithVisitFields(draft, std::move(visit)));
 }
 
 Status StoreDataSource::CompleteTask(const std::string& task_id) {
   return store_->tasks().Complete(task_id);
+}
+
+Result<std::string> StoreDataSource::ScheduleCareTask(const std::string& customer_id,
+                                                      const std::string& contact_id) {
+  return store_->care().ScheduleBirthday(store_->tasks(), store_->Today(), customer_id, contact_id,
+                                         "");
 }
 
 Result<uint64_t> StoreDataSource::DataVersion() { return store_->DataVersion(); }

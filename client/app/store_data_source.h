@@ -83,6 +83,8 @@ class StoreDataSource final : public DataSource {
   Result<LocalSyncState> LoadSyncState() override;
   Result<std::string> LogVisit(const VisitDraft& draft) override;
   Status CompleteTask(const std::string& task_id) override;
+  Result<std::string> ScheduleCareTask(const std::string& customer_id,
+                                       const std::string& contact_id) override;
   Result<uint64_t> DataVersion() override;
   // After a successful sync, also fetches the server's reports and brings the review list up to
   // date (a failure there does not fail the sync; the reports view says why).

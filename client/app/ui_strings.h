@@ -33,6 +33,8 @@ enum class Lang { kEnglish, kChinese };
   X(filter_type, "Type", "类型")                                                                   \
   X(filter_region, "Region", "区域")                                                               \
   X(filter_any, "Any", "全部")                                                                     \
+  X(filter_pref, "Preference", "偏好")                                                             \
+  X(filter_pref_value_hint, "e.g. 月结", "例如 月结")                                              \
   X(filter_overdue, "Overdue only", "仅逾期")                                                      \
   X(list_count_fmt, "%d customers", "共 %d 家客户")                                                \
   X(col_name, "Name", "名称")                                                                      \
@@ -143,6 +145,14 @@ enum class Lang { kEnglish, kChinese };
   X(latitude, "Latitude", "纬度")                                                                  \
   X(longitude, "Longitude", "经度")                                                                \
   X(save_visit, "Save visit", "保存拜访")                                                          \
+  X(visit_start, "Check in (start the visit)", "签到（开始拜访）")                                 \
+  X(visit_checkout, "Check out", "签退")                                                           \
+  X(visit_in_progress_fmt, "Checked in since %s", "已签到，自 %s")                                 \
+  X(visit_distance_fmt, "%.0f m from the garage: %s", "距门店 %.0f 米：%s")                        \
+  X(visit_verified, "verified", "已核实")                                                          \
+  X(visit_unverified, "unverified", "未核实")                                                      \
+  X(visit_location_unknown, "location unknown", "位置未知")                                        \
+  X(status_checked_in_fmt, "Checked in at %s since %s", "已在 %s 签到，自 %s")                     \
   X(cancel, "Cancel", "取消")                                                                      \
   X(saving, "Saving...", "正在保存...")                                                            \
   X(busy, "Busy, try again.", "正忙，请重试。")                                                    \
@@ -153,6 +163,8 @@ enum class Lang { kEnglish, kChinese };
   X(plan_due, "Due today", "今日到期")                                                             \
   X(plan_suggested, "Suggested visits", "建议拜访")                                                \
   X(plan_empty, "Nothing planned for today.", "今天没有安排。")                                    \
+  X(plan_care_fmt, "Care (next %lld days)", "客户关怀（未来 %lld 天）")                            \
+  X(plan_care_task, "Schedule care task", "安排关怀任务")                                          \
   X(open, "Open", "打开")                                                                          \
   X(online, "Online", "在线")                                                                      \
   X(offline, "Offline", "离线")                                                                    \

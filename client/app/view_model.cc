@@ -244,6 +244,12 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                    (void)ds_->RefreshServerReports(state_.today);
                    dirty.reports = true;
                  },
+                 [this, &dirty](const ScheduleCareTask& i) {
+                   auto id = ds_->ScheduleCareTask(i.customer_id, i.contact_id);
+                   if (!id.ok()) return Fail(id.status(), "cannot schedule the care task");
+                   dirty.plan = dirty.sync_state = true;
+                   if (i.customer_id == state_.selected_id) dirty.customer = true;
+                 },
              },
              intent);
 }
@@ -314,6 +320,8 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
         AddGlyphs(item.reason, glyphs_);
       }
       for (const ReclaimWarningRow& w : plan->reclaim_warnings) AddGlyphs(w.name, glyphs_);
+      for (const OpenVisitRow& v : plan->in_progress) AddGlyphs(v.customer_name, glyphs_);
+      for (const CareRow& c : plan->care) AddGlyphs(c.reason, glyphs_);
       state_.plan = std::make_shared<const Plan>(std::move(plan).value());
     } else {
       Fail(plan.status(), "cannot build today's plan");

@@ -73,6 +73,16 @@ void CustomerListScreen::Draw(const Snapshot& snap, Intents& intents) {
   }
   changed |= ImGui::Checkbox(s.filter_overdue, &filter.overdue_only);
   Anchor("list.filter.overdue");
+  // A structured preference (issue #18): its kind, then the value typed (e.g. 月结).
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_width);
+  changed |= ui::CodeCombo("##pref", s.lang, CodesOf("pref"), filter.pref_kind, s.filter_any,
+                           s.filter_pref);
+  Anchor("list.filter.pref");
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(combo_width);
+  changed |= ImGui::InputTextWithHint("##pref_value", s.filter_pref_value_hint, &filter.pref_value);
+  Anchor("list.filter.pref_value");
   if (changed) filter_outbox.Set(SetFilter{filter});
   filter_outbox.Flush(intents);
 

@@ -26,6 +26,21 @@ std::string UtcNow(WallClock& clock) {
 
 }  // namespace
 
+std::string LocationText(const Strings& s, const OpenVisitRow& v) {
+  if (!v.distance_m) return s.visit_location_unknown;
+  return ui::Format(s.visit_distance_fmt, *v.distance_m,
+                    v.location_check == "verified" ? s.visit_verified : s.visit_unverified);
+}
+
+void LogVisitForm::Post(SubmitVisit submit, Intents& intents) {
+  if (intents.Post(std::move(submit))) {
+    waiting_for = next_request++;
+    error.clear();
+  } else {
+    error = s.busy;
+  }
+}
+
 void LogVisitForm::Open(const std::string& id, const std::string& name) {
   if (id != f.customer_id) {
     // A different customer: start afresh. The same one: keep what was typed.
@@ -101,28 +116,43 @@ void LogVisitForm::Draw(const Snapshot& snap, Intents& intents) {
     Anchor(o.anchor);
   }
 
-  if (ImGui::Button(s.check_in_now)) f.check_in = UtcNow(clock);
-  Anchor("visit.check_in");
-  if (!f.check_in.empty()) {
-    ImGui::SameLine();
-    ui::TextMuted(ui::Format(s.checked_in_fmt, ui::LocalTime(f.check_in).c_str()));
+  // A visit in progress here (checked in earlier, even before a restart): the form checks out.
+  const OpenVisitRow* open = nullptr;
+  for (const OpenVisitRow& v : snap.plan->in_progress) {
+    if (v.customer_id == f.customer_id) open = &v;
   }
-  ImGui::SameLine();
-  if (ImGui::Button(s.check_out_now)) f.check_out = UtcNow(clock);
-  Anchor("visit.check_out");
-  if (!f.check_out.empty()) {
+  if (open != nullptr) {
+    ui::TextColored(ui::kDue,
+                    ui::Format(s.visit_in_progress_fmt, ui::LocalTime(open->check_in).c_str()));
     ImGui::SameLine();
-    ui::TextMuted(ui::Format(s.checked_out_fmt, ui::LocalTime(f.check_out).c_str()));
+    ui::TextMuted(LocationText(s, *open));
+    Anchor("visit.in_progress");
+  } else {
+    if (ImGui::Button(s.check_in_now)) f.check_in = UtcNow(clock);
+    Anchor("visit.check_in");
+    if (!f.check_in.empty()) {
+      ImGui::SameLine();
+      ui::TextMuted(ui::Format(s.checked_in_fmt, ui::LocalTime(f.check_in).c_str()));
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(s.check_out_now)) f.check_out = UtcNow(clock);
+    Anchor("visit.check_out");
+    if (!f.check_out.empty()) {
+      ImGui::SameLine();
+      ui::TextMuted(ui::Format(s.checked_out_fmt, ui::LocalTime(f.check_out).c_str()));
+    }
   }
 
   ImGui::Checkbox(s.with_location, &f.with_location);
   Anchor("visit.with_location");
   if (f.with_location) {
     ImGui::SetNextItemWidth(160.0f);
-    ImGui::InputDouble(s.latitude, &f.lat, 0, 0, "%.6f");
+    ImGui::InputDouble(s.latitude, &f.lat, 0, 0, "%.6f", ImGuiInputTextFlags_AutoSelectAll);
+    Anchor("visit.lat");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(160.0f);
-    ImGui::InputDouble(s.longitude, &f.lon, 0, 0, "%.6f");
+    ImGui::InputDouble(s.longitude, &f.lon, 0, 0, "%.6f", ImGuiInputTextFlags_AutoSelectAll);
+    Anchor("visit.lon");
   }
 
   if (!error.empty()) ui::TextColored(ui::kOverdue, error);
@@ -130,12 +160,33 @@ void LogVisitForm::Draw(const Snapshot& snap, Intents& intents) {
 
   const bool saving = waiting_for != 0;
   ImGui::BeginDisabled(saving);
-  if (ImGui::Button(saving ? s.saving : s.save_visit, ImVec2(140, 0))) {
+  // Without a visit in progress: start one (only the location is kept; the rest at check-out).
+  if (open == nullptr) {
+    if (ImGui::Button(s.visit_start)) {
+      SubmitVisit submit;
+      submit.request_id = next_request;
+      submit.draft.mode = VisitDraft::Mode::kCheckIn;
+      submit.draft.customer_id = f.customer_id;
+      if (f.with_location) {
+        submit.draft.lat = f.lat;
+        submit.draft.lon = f.lon;
+      }
+      Post(std::move(submit), intents);
+    }
+    Anchor("visit.start");
+    ImGui::SameLine();
+  }
+  const char* save = open != nullptr ? s.visit_checkout : s.save_visit;
+  if (ImGui::Button(saving ? s.saving : save, ImVec2(140, 0))) {
     if (!f.follow_up.empty() && !ui::IsDate(f.follow_up)) {
       error = s.bad_date;
     } else {
       SubmitVisit submit;
       submit.request_id = next_request;
+      if (open != nullptr) {
+        submit.draft.mode = VisitDraft::Mode::kCheckOut;
+        submit.draft.visit_id = open->id;
+      }
       submit.draft.customer_id = f.customer_id;
       submit.draft.purpose = f.purpose;
       submit.draft.outcome = f.outcome;
@@ -147,15 +198,10 @@ void LogVisitForm::Draw(const Snapshot& snap, Intents& intents) {
         submit.draft.lat = f.lat;
         submit.draft.lon = f.lon;
       }
-      if (intents.Post(std::move(submit))) {
-        waiting_for = next_request++;
-        error.clear();
-      } else {
-        error = s.busy;
-      }
+      Post(std::move(submit), intents);
     }
   }
-  Anchor("visit.submit");
+  Anchor(open != nullptr ? "visit.checkout" : "visit.submit");
   ImGui::EndDisabled();
   ImGui::SameLine();
   if (ImGui::Button(s.cancel, ImVec2(110, 0))) {

@@ -4,6 +4,10 @@
 // the snapshot reports that request's outcome, then closes (or shows why it could not, keeping
 // what the rep typed).
 //
+// A visit as two moments (issue #18): "Check in" starts a visit in progress (kept in the replica,
+// so it survives a restart and shows in the status bar); opened again for that customer, the form
+// says since when and how far from the garage, and its button checks out with what was entered.
+//
 // Thread safety: UI thread only. `clock` is read for the check-in/out buttons.
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_LOG_VISIT_FORM_H_
 #define FIELDBOOK_CLIENT_APP_SCREENS_LOG_VISIT_FORM_H_
@@ -18,12 +22,17 @@
 
 namespace fieldbook::app {
 
+// "120 m from the garage: verified", or "location unknown".
+std::string LocationText(const Strings& s, const OpenVisitRow& v);
+
 struct LogVisitForm {
   LogVisitForm(const Strings& strings, WallClock& wall) : s(strings), clock(wall) {}
 
   // Starts a new visit for this customer; the modal opens on the next Draw.
   void Open(const std::string& customer_id, const std::string& customer_name);
   void Draw(const Snapshot& snap, Intents& intents);
+  // Posts a submit and waits for its outcome (or says the queue is busy).
+  void Post(SubmitVisit submit, Intents& intents);
   bool is_open() const { return open_requested || visible; }
 
   const Strings& s;

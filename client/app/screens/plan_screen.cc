@@ -75,7 +75,51 @@ void PlanScreen::Draw(const Snapshot& snap, Intents& intents) {
     }
     ImGui::PopID();
   }
+  DrawCare(snap);
   outbox.Flush(intents);
+}
+
+// Birthdays and care tasks of the days ahead (issue #18): a birthday has a button that schedules
+// a care task for it (anchors "plan.care:<customer id>[:<contact id>]"), a task its Done button.
+void PlanScreen::DrawCare(const Snapshot& snap) {
+  const std::vector<CareRow>& care = snap.plan->care;
+  if (care.empty()) return;
+  ImGui::Spacing();
+  ui::TextColored(ui::kGood,
+                  ui::Format(s.plan_care_fmt, static_cast<long long>(snap.plan->care_days)));
+  const ImGuiTableFlags flags =
+      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
+  if (!ImGui::BeginTable("care", 4, flags)) return;
+  ImGui::TableSetupColumn(s.col_name, ImGuiTableColumnFlags_WidthStretch, 2.0f);
+  ImGui::TableSetupColumn(s.col_due, ImGuiTableColumnFlags_WidthStretch, 0.9f);
+  ImGui::TableSetupColumn(s.col_reason, ImGuiTableColumnFlags_WidthStretch, 4.0f);
+  ImGui::TableSetupColumn("##action", ImGuiTableColumnFlags_WidthFixed, 150.0f);
+  for (const CareRow& c : care) {
+    ImGui::TableNextRow();
+    const std::string key = c.customer_id + (c.contact_id.empty() ? "" : ":" + c.contact_id);
+    ImGui::PushID(c.task_id.empty() ? key.c_str() : c.task_id.c_str());
+    ImGui::TableNextColumn();
+    if (ImGui::Selectable(c.customer_name.c_str(), c.customer_id == snap.selected_id)) {
+      outbox.Set(SelectCustomer{c.customer_id});
+      open_customer_requested = true;
+    }
+    ImGui::TableNextColumn();
+    ui::Text(c.date);
+    ImGui::TableNextColumn();
+    ui::TextWrapped(c.reason);
+    ImGui::TableNextColumn();
+    if (c.birthday) {
+      if (ImGui::SmallButton(s.plan_care_task)) {
+        outbox.Set(ScheduleCareTask{c.customer_id, c.contact_id});
+      }
+      Anchor("plan.care:", key);
+    } else {
+      if (ImGui::SmallButton(s.mark_done)) outbox.Set(CompleteTask{c.task_id});
+      Anchor("plan.done:", c.task_id);
+    }
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
 }
 
 // The rep's customers about to return to the public pool (computed on the device: a visit or an

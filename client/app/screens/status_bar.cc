@@ -48,6 +48,15 @@ void StatusBar::Draw(const Snapshot& snap, Intents& intents) {
   ui::TextMuted(st.last_sync.empty() ? std::string(s.never_synced)
                                      : ui::Format(s.last_sync_fmt, st.last_sync.c_str()));
 
+  // A visit in progress (checked in, not yet out; issue #18): where and since when.
+  if (!snap.plan->in_progress.empty()) {
+    const OpenVisitRow& v = snap.plan->in_progress.front();
+    ImGui::SameLine(0, 24);
+    ui::TextColored(ui::kDue, ui::Format(s.status_checked_in_fmt, v.customer_name.c_str(),
+                                         ui::LocalTime(v.check_in).c_str()));
+    Anchor("status.visit");
+  }
+
   // The latest problem, else what the last sync did.
   if (!snap.error.empty() || st.sync_failed) {
     ImGui::SameLine(0, 24);
