@@ -159,6 +159,26 @@ Status SyncSimulation::LocalWrite(Node& node) {
       break;
     }
     default:
+      if (Chance(0.5)) {
+        // A visit in progress (visit_checkins, #18), as the devices of one rep write it: checked
+        // in, its location entered or corrected, or checked out (visit_id set).
+        const auto open = Ids(db, "visit_checkins");
+        if (open.empty() || Chance(0.4)) {
+          s = Exec(db,
+                   "INSERT INTO visit_checkins (id, customer_id, rep_id, check_in) "
+                   "VALUES (?, ?, ?, '2026-11-23T09:00:00Z')",
+                   {S(id.c_str()), customer, S(node.id.c_str())});
+        } else if (Chance(0.5)) {
+          s = Exec(db, "UPDATE visit_checkins SET lat = ?, lon = ? WHERE id = ?",
+                   {Value(23.0 + static_cast<double>(Pick(1000)) / 1000),
+                    Value(113.0 + static_cast<double>(Pick(1000)) / 1000),
+                    S(open[Pick(open.size())].c_str())});
+        } else {
+          s = Exec(db, "UPDATE visit_checkins SET visit_id = ? WHERE id = ?",
+                   {S(id.c_str()), S(open[Pick(open.size())].c_str())});
+        }
+        break;
+      }
       s = Exec(db, "INSERT INTO contacts (id, customer_id, name, phone) VALUES (?, ?, ?, ?)",
                {S(id.c_str()), customer, pick(kNames), pick(kPhones)});
       break;
