@@ -28,7 +28,8 @@
 //               "tiers": {...}, "follow_ups_due", "follow_ups_overdue", "visits_due",
 //               "visits_overdue", "revenue_cents"}, ...]}
 //
-// Thread safety: call with the store's mutex held (SyncService does).
+// Thread safety: call with `store` owned by the calling thread: the writer with its mutex held, or
+// a leased read connection inside a read snapshot (SyncService answers these GETs there).
 #ifndef FIELDBOOK_SERVER_REPORT_API_H_
 #define FIELDBOOK_SERVER_REPORT_API_H_
 

@@ -93,15 +93,16 @@ HttpResponse SyncApi::Handle(const HttpRequest& request, const Principal& rep) {
     auto lock = stores_.lock_writer();
     failed = Pull(stores_.writer, /*note=*/true, req, rep, response);
   } else {
-    ReadStores::Lease reader = stores_.readers->Acquire();
-    // The rep's first sync of the day is recorded by the writer (the pool's offline-work rule).
-    auto noted = reader->RepSyncNotedToday(rep.rep_id);
+    // The rep's first sync of the day is recorded by the writer (the pool's offline-work rule),
+    // with no read connection held meanwhile: a reader never waits for the writer.
+    Result<bool> noted = stores_.readers->Acquire()->RepSyncNotedToday(rep.rep_id);
     if (!noted.ok()) return fail(500, "internal", noted.status().ToString());
     if (!*noted) {
       auto lock = stores_.lock_writer();
       Status s = stores_.writer.NoteRepSync(rep.rep_id);
       if (!s.ok()) return fail(500, "internal", s.ToString());
     }
+    ReadStores::Lease reader = stores_.readers->Acquire();
     // One snapshot for the floor, the epoch, the latest sequence and the page (docs/sync.md,
     // "Concurrent pulls and the one writer").
     auto read = reader->BeginRead();

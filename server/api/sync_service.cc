@@ -10,6 +10,7 @@
 
 #include "api/admin_api.h"
 #include "api/assignment_api.h"
+#include "api/http_json.h"
 #include "api/http_status.h"
 #include "api/import_api.h"
 #include "api/report_api.h"
@@ -43,9 +44,19 @@ SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
                        [this] { FlushDeviceActivityIfDue(); }},
             metrics, wall, activity_,
             SyncApiOptions{options.default_page_rows, options.max_page_rows, options.limits,
-                           options.verification}) {}
+                           options.verification}) {
+  gauges_.push_back(metrics_.AddGauge("fieldbook_pushes_waiting",
+                                      "Pushes waiting for the next group commit.",
+                                      [this] { return static_cast<int64_t>(group_.queued()); }));
+  if (ReadStores* readers = options_.readers.get()) {
+    gauges_.push_back(metrics_.AddGauge(
+        "fieldbook_read_connections_in_use", "Read connections leased by a request now.",
+        [readers] { return static_cast<int64_t>(readers->in_use()); }));
+  }
+}
 
 SyncService::~SyncService() {
+  for (uint64_t id : gauges_) metrics_.RemoveGauge(id);
   std::lock_guard<std::mutex> lock(mu_);
   FlushDeviceActivity(/*force=*/true);
 }
@@ -129,29 +140,27 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
       break;
   }
   // Authenticated on the header: a request without a valid token never gets its body read.
-  std::optional<Principal> who;
   bool by_session = false;
   const std::string token = BearerToken(head.authorization);
+  Result<std::optional<Principal>> principal = std::optional<Principal>();
+  bool checked = false;
   if (options_.readers && !token.empty()) {
-    // A device's token is checked on a read connection, concurrently with everyone else.
+    // A device's token is checked on a read connection, concurrently with everyone else; a token
+    // whose check has to write (a legacy hash stored again keyed) is checked on the writer.
     ReadStores::Lease reader = options_.readers->Acquire();
-    auto principal = reader->Authenticate(token);
-    if (!principal.ok()) {
-      LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
-      admission.response = JsonError(500, "internal", "authentication failed on the server");
-      return admission;
-    }
-    who = std::move(*principal);
-  } else {
-    auto lock = LockStore();
-    auto principal = auth_.Authenticate(head, SessionsAllowed(route, path), &by_session);
-    if (!principal.ok()) {
-      LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
-      admission.response = JsonError(500, "internal", "authentication failed on the server");
-      return admission;
-    }
-    who = std::move(*principal);
+    principal = reader->Authenticate(token);
+    checked = principal.ok() || !reader.TakeWriteRefused();
   }
+  if (!checked) {
+    auto lock = LockStore();
+    principal = auth_.Authenticate(head, SessionsAllowed(route, path), &by_session);
+  }
+  if (!principal.ok()) {
+    LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
+    admission.response = JsonError(500, "internal", "authentication failed on the server");
+    return admission;
+  }
+  std::optional<Principal>& who = *principal;
   if (!who) {
     admission.response = JsonError(401, "unauthorized",
                                    "missing, unknown or revoked device token, or a disabled rep");
@@ -207,9 +216,9 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   const HttpRequest& req = with_json ? *with_json : request;
   std::optional<Principal> admitted;
   if (const Principal* p = std::any_cast<Principal>(&request.admitted)) admitted = *p;
-  auto lock = LockStore();
-  bool by_session = false;
   if (!admitted) {  // not through Admit() (called directly)
+    auto lock = LockStore();
+    bool by_session = false;
     auto principal = auth_.Authenticate(req, SessionsAllowed(route, path), &by_session);
     if (!principal.ok()) {
       LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
@@ -223,25 +232,44 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     admitted = std::move(**principal);
   }
   const Principal& who = *admitted;
-  if (route == Route::kPool) return HandleAssignmentRequest(store_, wall_, req, who);
-  if (route == Route::kImport) {  // takes the lock itself, one batch at a time
-    lock.unlock();
-    return HandleImportRequest(store_, wall_, req, who, [this] { return LockStore(); });
-  }
-  if (route == Route::kAdmin) {
-    if (path.rfind("/v1/admin/devices", 0) == 0) FlushDeviceActivity(/*force=*/true);
-    if (auto r =
-            HandleNightlyLaunchRequest(options_.nightly_launcher.get(), store_, req, who, wall_))
-      return *r;
-    return HandleAdminRequest(store_, req, who, wall_);
-  }
-  if (route == Route::kReports) return HandleReportRequest(store_, req, who, wall_);
+  if (route == Route::kSync) return sync_.Handle(req, who);  // takes the stores it needs
   if (route == Route::kWhoami) {
     boost::json::object body{{"rep", who.rep_id}, {"name", who.name}, {"role", who.role}};
     return HttpResponse{200, "application/json", WriteJson(body), {}};
   }
-  lock.unlock();
-  return sync_.Handle(req, who);
+  if (route == Route::kImport) {  // takes the lock itself, one batch at a time
+    return HandleImportRequest(store_, wall_, req, who, [this] { return LockStore(); });
+  }
+  const bool devices = route == Route::kAdmin && path.rfind("/v1/admin/devices", 0) == 0;
+  if (options_.readers && req.method == "GET") {
+    // A read (a list, a report, an export) runs on a read connection in one snapshot: it never
+    // waits for pushes or admin writes, nor they for it.
+    if (devices) {  // the devices' last syncs noted in memory are written first
+      auto lock = LockStore();
+      FlushDeviceActivity(/*force=*/true);
+    }
+    {
+      ReadStores::Lease reader = options_.readers->Acquire();
+      auto snapshot = reader->BeginRead();
+      if (!snapshot.ok()) return StatusResponse(snapshot.status());
+      HttpResponse response = Dispatch(*reader, route, req, who);
+      if (!reader.TakeWriteRefused()) return response;
+    }
+    // This read wanted to write something (readers refuse): answered by the writer instead.
+    LogEvent("info", "read_on_writer", {{"route", path}});
+  }
+  auto lock = LockStore();
+  if (devices) FlushDeviceActivity(/*force=*/true);
+  return Dispatch(store_, route, req, who);
+}
+
+HttpResponse SyncService::Dispatch(ServerStore& store, Route route, const HttpRequest& req,
+                                   const Principal& who) {
+  if (route == Route::kPool) return HandleAssignmentRequest(store, wall_, req, who);
+  if (route == Route::kReports) return HandleReportRequest(store, req, who, wall_);
+  if (auto r = HandleNightlyLaunchRequest(options_.nightly_launcher.get(), store, req, who, wall_))
+    return *r;
+  return HandleAdminRequest(store, req, who, wall_);
 }
 
 }  // namespace fieldbook::server

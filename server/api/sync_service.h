@@ -28,7 +28,12 @@
 // Concurrency (docs/server.md, "Concurrency"): the store given is the writer, used under one
 // mutex (the time requests wait for it is recorded in Metrics); devices' pushes reach it through
 // group commit (group_commit.h). With read connections (SyncServiceOptions::readers), device
-// tokens are checked and pulls read there, concurrently; the other routes run on the writer.
+// tokens are checked, pulls read and every GET of the admin, pool and report routes (lists,
+// reports, exports) is answered there, each in one read snapshot, concurrently with each other
+// and with the writer; the other routes run on the writer. Readers never write (their
+// connections are query_only).
+// Locks are taken in one order only: a read connection (ReadStores::Acquire), then the writer's
+// mutex; never a read connection while holding the writer's mutex.
 //
 // Thread safety: Admit and Handle are called from many worker threads at once.
 #ifndef FIELDBOOK_SERVER_SYNC_SERVICE_H_
@@ -39,11 +44,13 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "api/console_api.h"
 #include "api/console_assets.h"
 #include "api/import_api.h"
 #include "api/nightly_api.h"
+#include "api/routes.h"
 #include "api/sync_api.h"
 #include "auth/request_auth.h"
 #include "fieldbook/change_set_codec.h"
@@ -90,6 +97,10 @@ class SyncService final : public RequestHandler {
   std::unique_lock<std::mutex> LockStoreForTesting() { return LockStore(); }
 
  private:
+  // The pool, report and admin routes on `store`: the writer (with mu_ held) or a reader (in a
+  // read snapshot, for GETs).
+  HttpResponse Dispatch(ServerStore& store, Route route, const HttpRequest& req,
+                        const Principal& who);
   void FlushDeviceActivity(bool force);  // with mu_ held
   // Writes the devices' last syncs when the flush interval has passed (takes mu_ then only).
   void FlushDeviceActivityIfDue();
@@ -108,6 +119,7 @@ class SyncService final : public RequestHandler {
   HealthEndpoint health_;
   GroupCommit group_;
   SyncApi sync_;
+  std::vector<uint64_t> gauges_;  // registered in metrics_ (the push queue, readers in use)
 };
 
 }  // namespace fieldbook::server

@@ -210,6 +210,7 @@ struct HttpServer::Impl {
   std::shared_ptr<Listener> listener;
   std::vector<std::thread> threads;
   uint16_t port = 0;
+  uint64_t jobs_gauge = 0;  // its id in Metrics
   std::mutex wait_mu;
   bool stopped_logged = false;  // guarded by wait_mu
 };
@@ -268,6 +269,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
     return Status::Internal(std::string("cannot start the HTTP worker threads: ") + e.what());
   }
 
+  WorkerPool& workers = impl->state.workers;
+  impl->jobs_gauge = metrics.AddGauge(
+      "fieldbook_handler_jobs",
+      "Requests on the worker pool (admission or handler), running or waiting for a thread.",
+      [&workers] { return static_cast<int64_t>(workers.pending()); });
   HttpLog("info", "server_start",
           {{"address", endpoint.address().to_string()},
            {"port", std::to_string(impl->port)},
@@ -281,6 +287,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpServerOptions& o
 HttpServer::~HttpServer() {
   Shutdown();
   Wait();
+  impl_->state.metrics.RemoveGauge(impl_->jobs_gauge);
 }
 
 uint16_t HttpServer::port() const { return impl_->port; }

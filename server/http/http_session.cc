@@ -415,6 +415,7 @@ class Session final : public SessionBase {
   void OnHandled(HttpResponse response) {
     request_ = {};  // the body is no longer held
     ReleaseBody();
+    RemoveBodyFile();
     Finish(std::move(response));
   }
 
@@ -463,10 +464,13 @@ class Session final : public SessionBase {
     if (!file_parser_->is_done()) return ReadFileBody();
     file_parser_->get().body().close();
     request_.body_path = body_file_;
-    HttpResponse response = CallHandler();
-    request_ = {};
-    RemoveBodyFile();
-    Finish(std::move(response));
+    // Handled on a worker like every other request (an import can take minutes); OnHandled
+    // removes the file.
+    if (!OnWorker(&Session::CallHandler, &Session::OnHandled)) {
+      request_ = {};
+      RemoveBodyFile();
+      Finish(QueueFull());
+    }
   }
 
   void RemoveBodyFile() {

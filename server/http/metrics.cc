@@ -135,6 +135,18 @@ void Metrics::SyncCompleted(std::chrono::microseconds latency, uint64_t changes_
   sync_latency_.Observe(latency);
 }
 
+uint64_t Metrics::AddGauge(std::string name, std::string help, std::function<int64_t()> read) {
+  std::lock_guard lock(mu_);
+  const uint64_t id = next_gauge_++;
+  gauges_.emplace(id, Gauge{std::move(name), std::move(help), std::move(read)});
+  return id;
+}
+
+void Metrics::RemoveGauge(uint64_t id) {
+  std::lock_guard lock(mu_);
+  gauges_.erase(id);
+}
+
 std::string Metrics::RenderPrometheus() const {
   const int64_t rss = ResidentBytes();
   std::lock_guard lock(mu_);
@@ -195,6 +207,11 @@ std::string Metrics::RenderPrometheus() const {
   AppendHeader(out, "fieldbook_store_lock_wait_seconds",
                "Time a request waited for the store's lock.", "histogram");
   AppendHistogram(out, "fieldbook_store_lock_wait_seconds", "", lock_wait_);
+
+  for (const auto& [id, gauge] : gauges_) {
+    AppendHeader(out, gauge.name, gauge.help, "gauge");
+    AppendSample(out, gauge.name, "", std::to_string(gauge.read()));
+  }
 
   AppendHeader(out, "process_resident_memory_bytes", "Resident memory of the server process.",
                "gauge");

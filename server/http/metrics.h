@@ -14,6 +14,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -61,6 +62,12 @@ class Metrics {
   void SyncCompleted(std::chrono::microseconds latency, uint64_t changes_accepted,
                      uint64_t changes_rejected, bool ok);
 
+  // A gauge read when rendering (the worker pool's queue, the pushes waiting for group commit,
+  // the read connections in use): `read` must be thread-safe, quick, and must not call this
+  // Metrics. Returns its id for RemoveGauge, which its owner calls before `read` dangles.
+  uint64_t AddGauge(std::string name, std::string help, std::function<int64_t()> read);
+  void RemoveGauge(uint64_t id);
+
   // Every metric with its # HELP and # TYPE lines, Prometheus text format 0.0.4
   // (Content-Type: text/plain; version=0.0.4; charset=utf-8). Also the gauge
   // process_resident_memory_bytes, read from /proc/self/statm when rendering.
@@ -90,6 +97,13 @@ class Metrics {
   std::map<std::string, Histogram> latency_by_route_;
   int64_t body_bytes_in_flight_ = 0;
   Histogram lock_wait_;
+  struct Gauge {
+    std::string name;
+    std::string help;
+    std::function<int64_t()> read;
+  };
+  std::map<uint64_t, Gauge> gauges_;  // by id, in the order added
+  uint64_t next_gauge_ = 1;
 };
 
 }  // namespace fieldbook::server

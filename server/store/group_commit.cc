@@ -1,6 +1,7 @@
 #include "store/group_commit.h"
 
 #include <utility>
+#include <vector>
 
 namespace fieldbook::server {
 
@@ -25,9 +26,11 @@ Result<PushResult> GroupCommit::Push(const Principal& rep, const ChangeSet& set)
       queue_.pop_front();
     }
     lock.unlock();
-    RunBatch(batch);
+    std::vector<Result<PushResult>> results = RunBatch(batch);
     store_lock.unlock();
     lock.lock();
+    // The answers are handed over under mu_: a waiter reads its own only under mu_ too.
+    for (size_t i = 0; i < batch.size(); ++i) batch[i]->result = std::move(results[i]);
     ++stats_.commits;
     stats_.pushes += batch.size();
     leading_ = false;
@@ -41,22 +44,25 @@ size_t GroupCommit::queued() const {
   return queue_.size();
 }
 
-void GroupCommit::RunBatch(std::deque<Job*>& batch) {
+std::vector<Result<PushResult>> GroupCommit::RunBatch(const std::deque<Job*>& batch) {
+  std::vector<Result<PushResult>> results;
+  results.reserve(batch.size());
   auto txn = store_.BeginWrite();
   if (!txn.ok()) {
-    for (Job* job : batch) job->result = txn.status();
-    return;
+    for (size_t i = 0; i < batch.size(); ++i) results.push_back(txn.status());
+    return results;
   }
-  for (Job* job : batch) job->result = store_.ApplyRepPush(*job->rep, *job->set);
+  for (Job* job : batch) results.push_back(store_.ApplyRepPush(*job->rep, *job->set));
   // Durable before acknowledged: the answers go out only after this COMMIT has returned.
   Status committed = (*txn)->Commit();
   if (!committed.ok()) {
     txn->reset();  // rolled back: nothing of the batch is kept
     store_.ForgetUncommitted();
-    for (Job* job : batch) {
-      if (job->result->ok()) job->result = committed;
+    for (auto& result : results) {
+      if (result.ok()) result = committed;
     }
   }
+  return results;
 }
 
 GroupCommit::Stats GroupCommit::stats() const {

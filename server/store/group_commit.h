@@ -24,6 +24,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "fieldbook/change_set.h"
 #include "fieldbook/status.h"
@@ -57,7 +58,8 @@ class GroupCommit {
     const ChangeSet* set;
     std::optional<Result<PushResult>> result;
   };
-  void RunBatch(std::deque<Job*>& batch);  // with the writer's lock held
+  // With the writer's lock held (and not mu_): one answer per job, in order.
+  std::vector<Result<PushResult>> RunBatch(const std::deque<Job*>& batch);
 
   ServerStore& store_;
   LockFn lock_store_;

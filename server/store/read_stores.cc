@@ -1,35 +1,86 @@
 #include "store/read_stores.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 namespace fieldbook::server {
+
+namespace {
+
+// The read connections' authorizer: anything that would change the database file is refused
+// (and noted); reads, the snapshot's BEGIN/COMMIT, savepoints and the temp schema are allowed.
+int RefuseWrites(void* reader, int action, const char* /*a*/, const char* /*b*/,
+                 const char* database, const char* /*trigger*/) {
+  switch (action) {
+    case SQLITE_INSERT:
+    case SQLITE_UPDATE:
+    case SQLITE_DELETE:
+    case SQLITE_CREATE_INDEX:
+    case SQLITE_CREATE_TABLE:
+    case SQLITE_CREATE_TRIGGER:
+    case SQLITE_CREATE_VIEW:
+    case SQLITE_DROP_INDEX:
+    case SQLITE_DROP_TABLE:
+    case SQLITE_DROP_TRIGGER:
+    case SQLITE_DROP_VIEW:
+    case SQLITE_ALTER_TABLE:
+    case SQLITE_REINDEX:
+    case SQLITE_ANALYZE:
+    case SQLITE_CREATE_VTABLE:
+    case SQLITE_DROP_VTABLE:
+      if (database != nullptr && std::strcmp(database, "temp") == 0) return SQLITE_OK;
+      static_cast<ReadStores::Reader*>(reader)->write_refused = true;
+      return SQLITE_DENY;
+    case SQLITE_PRAGMA:  // query_only and the like are fine; a writing PRAGMA is caught above
+    default:
+      return SQLITE_OK;
+  }
+}
+
+}  // namespace
 
 Result<std::unique_ptr<ReadStores>> ReadStores::Open(const std::string& path, WallClock& wall,
                                                      const HubOptions& options, size_t count) {
   std::unique_ptr<ReadStores> pool(new ReadStores());
   for (size_t i = 0; i < std::max<size_t>(count, 1); ++i) {
-    FB_ASSIGN_OR_RETURN(auto store, ServerStore::Open(path, wall, options));
-    pool->free_.push_back(store.get());
-    pool->stores_.push_back(std::move(store));
+    auto reader = std::make_unique<Reader>();
+    FB_ASSIGN_OR_RETURN(reader->store, ServerStore::Open(path, wall, options));
+    // Set after Open (which may migrate): from here on this connection only reads.
+    sqlite3_set_authorizer(reader->store->hub().db().raw(), RefuseWrites, reader.get());
+    pool->free_.push_back(reader.get());
+    pool->readers_.push_back(std::move(reader));
   }
   return pool;
+}
+
+ReadStores::~ReadStores() {
+  for (auto& reader : readers_) {
+    sqlite3_set_authorizer(reader->store->hub().db().raw(), nullptr, nullptr);
+  }
 }
 
 ReadStores::Lease ReadStores::Acquire() {
   std::unique_lock lock(mu_);
   returned_.wait(lock, [&] { return !free_.empty(); });
-  ServerStore* store = free_.back();
+  Reader* reader = free_.back();
   free_.pop_back();
-  return Lease(*this, store);
+  return Lease(*this, reader);
 }
 
-void ReadStores::Return(ServerStore* store) {
+void ReadStores::Return(Reader* reader) {
   {
     std::lock_guard lock(mu_);
-    free_.push_back(store);
+    free_.push_back(reader);
   }
   returned_.notify_one();
+}
+
+size_t ReadStores::in_use() {
+  std::lock_guard lock(mu_);
+  return readers_.size() - free_.size();
 }
 
 size_t DefaultReadConnections(unsigned cores) { return std::max<unsigned>(2, cores); }

@@ -4,8 +4,12 @@
 // transaction (ServerStore::BeginRead): it sees exactly the transactions committed before it
 // began, never a later one, and never blocks the writer.
 //
-// Readers never write: a pull that must record something (the rep's first sync of the day, a
-// replica verification) asks the writer.
+// Readers never write: an authorizer on each read connection refuses any statement that would
+// change the database (SQLITE_AUTH when it is prepared) and notes it on the lease
+// (Lease::TakeWriteRefused), so a caller whose read turned out to need a write (a legacy token
+// re-hashed, a handler that records something) does it again on the writer. A pull that must
+// record something (the rep's first sync of the day, a replica verification) asks the writer
+// directly.
 //
 // Thread safety: thread-safe. Acquire() waits for a free reader; a Lease (and its store) belongs
 // to the thread holding it.
@@ -30,39 +34,54 @@ class ReadStores {
   // `count` >= 1 connections to `path` (an existing, migrated database).
   static Result<std::unique_ptr<ReadStores>> Open(const std::string& path, WallClock& wall,
                                                   const HubOptions& options, size_t count);
+  ~ReadStores();
+
+  // One read connection; `write_refused` is set by its authorizer, on the leasing thread.
+  struct Reader {
+    std::unique_ptr<ServerStore> store;
+    bool write_refused = false;
+  };
 
   class Lease {
    public:
-    Lease(ReadStores& pool, ServerStore* store) : pool_(&pool), store_(store) {}
-    Lease(Lease&& other) noexcept : pool_(other.pool_), store_(other.store_) {
-      other.store_ = nullptr;
+    Lease(ReadStores& pool, Reader* reader) : pool_(&pool), reader_(reader) {}
+    Lease(Lease&& other) noexcept : pool_(other.pool_), reader_(other.reader_) {
+      other.reader_ = nullptr;
     }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
     Lease& operator=(Lease&&) = delete;
     ~Lease() {
-      if (store_ != nullptr) pool_->Return(store_);
+      if (reader_ != nullptr) pool_->Return(reader_);
     }
-    ServerStore& operator*() const { return *store_; }
-    ServerStore* operator->() const { return store_; }
+    ServerStore& operator*() const { return *reader_->store; }
+    ServerStore* operator->() const { return reader_->store.get(); }
+    // Whether a statement that would write was refused since the last call (and clears it).
+    bool TakeWriteRefused() {
+      const bool refused = reader_->write_refused;
+      reader_->write_refused = false;
+      return refused;
+    }
 
    private:
     ReadStores* pool_;
-    ServerStore* store_;
+    Reader* reader_;
   };
 
   // A free reader; waits until one is returned when all are in use.
   Lease Acquire();
-  size_t size() const { return stores_.size(); }
+  size_t size() const { return readers_.size(); }
+  // Connections leased now.
+  size_t in_use();
 
  private:
   ReadStores() = default;
-  void Return(ServerStore* store);
+  void Return(Reader* reader);
 
-  std::vector<std::unique_ptr<ServerStore>> stores_;
+  std::vector<std::unique_ptr<Reader>> readers_;
   std::mutex mu_;
   std::condition_variable returned_;
-  std::vector<ServerStore*> free_;  // guarded by mu_
+  std::vector<Reader*> free_;  // guarded by mu_
 };
 
 // The default number of read connections for `cores` cores: reads are CPU-bound.

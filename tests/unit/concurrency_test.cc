@@ -4,8 +4,10 @@
 // client's back-off on it (http_client.h).
 #include <gtest/gtest.h>
 
+#include <any>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <future>
 #include <memory>
 #include <mutex>
@@ -13,6 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "api/sync_service.h"
+#include "auth/auth.h"
+#include "fieldbook/change_set_codec.h"
 #include "http/http_server.h"
 #include "http/metrics.h"
 #include "http/worker_pool.h"
@@ -157,6 +162,152 @@ TEST_F(GroupCommitTest, AReaderSeesACommittedBatchAtOnceAndNeverPartOfIt) {
   EXPECT_GT(*after, *before);
 }
 
+// ---- reads on the read connections ---------------------------------------------------------
+
+// SyncService with two read connections, a manager, and rep-a holding customer c1.
+class ReadConnectionsTest : public GroupCommitTest {
+ protected:
+  void SetUp() override {
+    GroupCommitTest::SetUp();
+    AddRep("boss", "Boss", "manager");
+    ASSERT_TRUE(group_->Push(rep_, NewCustomer("device-a", "set-1", "c1")).ok());
+    auto readers = ReadStores::Open(db_path_, wall_, HubOptions{}, 2);
+    ASSERT_TRUE(readers.ok()) << readers.status().ToString();
+    readers_ = std::move(*readers);
+    SyncServiceOptions options;
+    options.readers = readers_;
+    options.device_flush_interval_ms = int64_t{1} << 50;
+    service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
+  }
+  static HttpRequest Request(const std::string& method, const std::string& target,
+                             const Principal& who, std::string body = {}) {
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.body = std::move(body);
+    request.admitted = who;  // as Admit() leaves it
+    return request;
+  }
+  // An export of rep-a as a manager sees it now.
+  std::string Export() {
+    HttpResponse r = service_->Handle(Request("GET", "/v1/admin/export?rep=rep-a", boss_));
+    EXPECT_EQ(r.status, 200) << r.body;
+    return r.body;
+  }
+
+  Metrics metrics_;
+  std::shared_ptr<ReadStores> readers_;
+  std::unique_ptr<SyncService> service_;
+  Principal boss_{"boss", "Boss", "manager"};
+};
+
+TEST_F(ReadConnectionsTest, ListsReportsPoolsAndExportsDoNotWaitForTheWriter) {
+  const std::vector<std::pair<std::string, Principal>> reads = {
+      {"/v1/admin/reps", boss_},
+      {"/v1/admin/territories", boss_},
+      {"/v1/admin/export?rep=rep-a", boss_},
+      {"/v1/admin/reports/tiers", boss_},
+      {"/v1/admin/pool", boss_},
+      {"/v1/admin/conflicts", boss_},
+      {"/v1/admin/grading", boss_},
+      {"/v1/reports/tiers", rep_},
+      {"/v1/pool", rep_},
+      {"/v1/conflicts", rep_}};
+  std::vector<std::future<HttpResponse>> answers;
+  // The writer is busy (a long batch of pushes, an import, an admin write) for as long as this
+  // lock is held.
+  auto writer = service_->LockStoreForTesting();
+  for (const auto& [target, who] : reads) {
+    answers.push_back(std::async(std::launch::async, [this, target = target, who = who] {
+      return service_->Handle(Request("GET", target, who));
+    }));
+  }
+  for (size_t i = 0; i < reads.size(); ++i) {
+    EXPECT_EQ(answers[i].wait_for(10s), std::future_status::ready)
+        << reads[i].first << " waited for the writer";
+  }
+  writer.unlock();
+  for (size_t i = 0; i < reads.size(); ++i) {
+    HttpResponse r = answers[i].get();
+    EXPECT_EQ(r.status, 200) << reads[i].first << ": " << r.body;
+  }
+  EXPECT_NE(Export().find("\"c1\""), std::string::npos);
+}
+
+TEST_F(ReadConnectionsTest, ALongReadDoesNotBlockAPushAndSeesItOnlyAfterItsSnapshot) {
+  const std::string before = Export();
+  // A long read (an export of a big rep, a report) holds a read connection in one snapshot.
+  ReadStores::Lease long_read = readers_->Acquire();
+  auto snapshot = long_read->BeginRead();
+  ASSERT_TRUE(snapshot.ok());
+  auto seq_before = long_read->hub().LatestSeq();
+  ASSERT_TRUE(seq_before.ok());
+
+  SyncRequest sync;
+  sync.replica_id = "device-b";
+  sync.has_push = true;
+  sync.push = NewCustomer("device-b", "set-2", "c2");
+  const Principal device{"rep-a", "Rep A", "rep", 1, "phone"};
+  auto pushed = std::async(std::launch::async, [&] {
+    return service_->Handle(Request("POST", "/v1/sync", device, EncodeSyncRequest(sync)));
+  });
+  ASSERT_EQ(pushed.wait_for(10s), std::future_status::ready) << "the push waited for the read";
+  HttpResponse r = pushed.get();
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto answer = DecodeSyncResponse(r.body);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(answer->push_result.rows_accepted, 1u);
+  // The long read still sees the hub as it was when it began; the next read sees the push.
+  auto seq_during = long_read->hub().LatestSeq();
+  ASSERT_TRUE(seq_during.ok());
+  EXPECT_EQ(*seq_during, *seq_before);
+  const std::string after = Export();
+  EXPECT_EQ(before.find("\"c2\""), std::string::npos);
+  EXPECT_NE(after.find("\"c2\""), std::string::npos);
+}
+
+TEST_F(ReadConnectionsTest, AReadConnectionRefusesToWriteAndSaysSo) {
+  ReadStores::Lease reader = readers_->Acquire();
+  EXPECT_FALSE(reader.TakeWriteRefused());
+  EXPECT_TRUE(reader->hub().db().ExecScript("SELECT count(*) FROM customers").ok());
+  EXPECT_FALSE(reader.TakeWriteRefused());
+  EXPECT_FALSE(reader->hub().db().ExecScript("DELETE FROM customers").ok());
+  EXPECT_FALSE(reader->hub().db().ExecScript("UPDATE reps SET name = 'x'").ok());
+  EXPECT_TRUE(reader.TakeWriteRefused());
+  EXPECT_FALSE(reader.TakeWriteRefused());  // taken
+  EXPECT_EQ(Customers(), 1);
+}
+
+TEST_F(ReadConnectionsTest, ATokenWhoseCheckMustWriteIsCheckedOnTheWriter) {
+  // A device token stored before keyed hashes: its first check stores it again, keyed (a
+  // write, which the read connection refuses).
+  auto insert = store_->hub().db().Prepare(
+      "INSERT INTO srv_credentials (rep_id, device, token_hash, hash_scheme, created_ms) VALUES "
+      "('rep-a', 'old phone', ?, 'sha256', 1000)");
+  ASSERT_TRUE(insert.ok());
+  (*insert)->Bind(1, HashToken("fbt_legacy_phone"));
+  ASSERT_TRUE((*insert)->Run().ok());
+  (*insert)->Reset();
+  for (int i = 0; i < 2; ++i) {  // re-hashed on the writer, then found keyed on a reader
+    HttpRequest head;
+    head.method = "POST";
+    head.target = "/v1/sync";
+    head.authorization = "Bearer fbt_legacy_phone";
+    HttpAdmission admitted = service_->Admit(head);
+    ASSERT_FALSE(admitted.response) << i << ": " << admitted.response->body;
+    const Principal* who = std::any_cast<Principal>(&admitted.context);
+    ASSERT_NE(who, nullptr);
+    EXPECT_EQ(who->rep_id, "rep-a");
+    EXPECT_EQ(who->device, "old phone");
+  }
+  auto legacy = store_->hub().db().Prepare(
+      "SELECT count(*) FROM srv_credentials WHERE hash_scheme = 'sha256'");
+  ASSERT_TRUE(legacy.ok());
+  ASSERT_TRUE((*legacy)->Step().ok());
+  EXPECT_EQ((*legacy)->Int(0), 0);
+  (*legacy)->Reset();
+}
+
 // ---- the worker pool -----------------------------------------------------------------------
 
 TEST(WorkerPoolTest, RefusesJobsBeyondItsQueueAndRunsTheRest) {
@@ -182,11 +333,22 @@ TEST(WorkerPoolTest, RefusesJobsBeyondItsQueueAndRunsTheRest) {
 
 // ---- admission control over HTTP -----------------------------------------------------------
 
-// /hold blocks its worker until released; /healthz and /fast answer at once.
+// /hold blocks its worker until released, and so does /upload, whose body is streamed to a file
+// (an import); /healthz and /fast answer at once.
 class HoldingHandler : public RequestHandler {
  public:
+  HttpAdmission Admit(const HttpRequest& head) override {
+    HttpAdmission admission;
+    admission.body_to_file = head.target == "/upload";  // streamed to a file, up to 4 MiB
+    if (admission.body_to_file) admission.body_limit = 4u << 20;
+    return admission;
+  }
   HttpResponse Handle(const HttpRequest& request) override {
-    if (request.target == "/hold") {
+    if (request.target == "/hold" || request.target == "/upload") {
+      if (!request.body_path.empty()) {  // written before `holding` counts it
+        upload_path = request.body_path;
+        upload_file_seen = std::filesystem::exists(request.body_path);
+      }
       ++holding;
       gate.wait();
     }
@@ -197,12 +359,15 @@ class HoldingHandler : public RequestHandler {
   std::shared_future<void> gate = release.get_future().share();
   std::atomic<int> holding{0};
   std::atomic<int> handled{0};
+  std::atomic<bool> upload_file_seen{false};
+  std::string upload_path;
 };
 
 class AdmissionTest : public ::testing::Test {
  protected:
-  void Start(size_t workers, size_t max_queued) {
+  void Start(size_t workers, size_t max_queued, int io_threads = 2) {
     HttpServerOptions options;
+    options.threads = io_threads;
     options.workers = workers;
     options.max_queued = max_queued;
     auto server = HttpServer::Start(options, handler_, metrics_);
@@ -265,6 +430,35 @@ TEST_F(AdmissionTest, AFullQueueAnswers503WithRetryAfterAndHealthIsStillAnswered
   EXPECT_EQ(refused.retry_after, "1");
   EXPECT_NE(refused.body.find("server_busy"), std::string::npos);
   EXPECT_EQ(served.status, 200);  // queued, not refused: answered once the worker was free
+}
+
+TEST_F(AdmissionTest, AnUploadStreamedToAFileIsHandledOnAWorkerNotOnTheIoThread) {
+  // One I/O thread: were the upload's handler run on it (as it was), nothing else would be read
+  // or answered until the upload was done.
+  Start(/*workers=*/2, /*max_queued=*/4, /*io_threads=*/1);
+  const std::string body(2u << 20, 'x');
+  auto upload =
+      std::async(std::launch::async, [&] { return Client()->Post("/upload", body, "text/csv"); });
+  ASSERT_TRUE(WaitFor([&] { return handler_.holding.load() == 1; }));
+  EXPECT_TRUE(handler_.upload_file_seen.load());
+  client::HttpClientOptions quick;
+  quick.request_timeout = 5s;
+  quick.busy_retries = 0;
+  auto health = Client(quick)->Get("/healthz");
+  ASSERT_TRUE(health.ok()) << health.status().ToString();
+  EXPECT_EQ(health->status, 200);
+  auto fast = Client(quick)->Get("/fast");  // the other worker
+  ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+  EXPECT_EQ(fast->status, 200);
+  EXPECT_EQ(fast->body, "done");
+
+  handler_.release.set_value();
+  auto uploaded = upload.get();
+  ASSERT_TRUE(uploaded.ok()) << uploaded.status().ToString();
+  EXPECT_EQ(uploaded->status, 200);
+  // The body's file is removed once the worker's answer is back.
+  ASSERT_FALSE(handler_.upload_path.empty());
+  EXPECT_FALSE(std::filesystem::exists(handler_.upload_path));
 }
 
 TEST_F(AdmissionTest, TheClientBacksOffAndRetriesUntilTheServerHasRoom) {
