@@ -204,21 +204,34 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, siz
   }
   const std::string passes[] = {"{title} : (^ " + q.terms[0] + rest + ")",
                                 "{title} : (" + all + ")", all};
+  // The title passes read the indexes of names alone (0026_search_titles.sql): a word found only
+  // in notes would otherwise make them walk every document holding it.
+#define FB_LIKES(doc)                                 \
+  " AND (?2 IS NULL OR (" doc ".title || ' ' || " doc \
+  ".body) LIKE ?2 ESCAPE '\\')"                       \
+  " AND (?3 IS NULL OR (" doc ".title || ' ' || " doc \
+  ".body) LIKE ?3 ESCAPE '\\')"                       \
+  " AND (?4 IS NULL OR (" doc ".title || ' ' || " doc \
+  ".body) LIKE ?4 ESCAPE '\\')"                       \
+  " AND (?5 IS NULL OR (" doc ".title || ' ' || " doc ".body) LIKE ?5 ESCAPE '\\')"
+  const char* const kTrigram[] = {
+      "SELECT t.customer_id, t.kind FROM fb_search_title t CROSS JOIN fb_search f"
+      " ON f.rowid = t.rowid"
+      " WHERE fb_search_title MATCH ?1" FB_LIKES("f") " LIMIT ?6",
+      "SELECT f.customer_id, f.kind FROM fb_search f WHERE fb_search MATCH ?1" FB_LIKES(
+          "f") " LIMIT ?6"};
+#undef FB_LIKES
+  const char* const kShort[] = {
+      "SELECT customer_id, kind FROM fb_search_title_short WHERE fb_search_title_short MATCH ?1"
+      " AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL AND ?5 IS NULL LIMIT ?6",
+      "SELECT customer_id, kind FROM fb_search_short WHERE fb_search_short MATCH ?1"
+      " AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL AND ?5 IS NULL LIMIT ?6"};
   std::unordered_map<std::string, Candidate> found;
   std::vector<std::string> ids;
   for (int pass = 0; pass < 3; ++pass) {
     const std::string& match = passes[pass];
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db_.Prepare(q.trigram ? "SELECT customer_id, kind FROM fb_search WHERE fb_search MATCH ?1"
-                                " AND (?2 IS NULL OR (title || ' ' || body) LIKE ?2 ESCAPE '\\')"
-                                " AND (?3 IS NULL OR (title || ' ' || body) LIKE ?3 ESCAPE '\\')"
-                                " AND (?4 IS NULL OR (title || ' ' || body) LIKE ?4 ESCAPE '\\')"
-                                " AND (?5 IS NULL OR (title || ' ' || body) LIKE ?5 ESCAPE '\\')"
-                                " LIMIT ?6"
-                              : "SELECT customer_id, kind FROM fb_search_short"
-                                " WHERE fb_search_short MATCH ?1 AND ?2 IS NULL AND ?3 IS NULL"
-                                " AND ?4 IS NULL AND ?5 IS NULL LIMIT ?6"));
+    const int table = pass < 2 ? 0 : 1;
+    FB_ASSIGN_OR_RETURN(Statement * raw, db_.Prepare(q.trigram ? kTrigram[table] : kShort[table]));
     Stmt s(raw);
     s->Bind(1, match);
     for (size_t i = 0; i < kMaxLikeWords; ++i) {
@@ -348,6 +361,12 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, siz
 #define FB_COPY_STAGED_SHORT                                                          \
   "INSERT INTO fb_search_short (rowid, customer_id, kind, title, body) SELECT rowid," \
   " customer_id, kind, title, body FROM temp.fb_search_staging"
+// The names (customer and contact documents) into the title indexes, as written (before
+// FB_SPELL_STAGED) and spelled out (after it): schema/sql/replica/0026_search_titles.sql.
+#define FB_COPY_STAGED_TITLE(table)                  \
+  "INSERT INTO " table                               \
+  " (rowid, customer_id, kind, title) SELECT rowid," \
+  " customer_id, kind, title FROM temp.fb_search_staging WHERE rowid & 7 IN (1, 2)"
 
 namespace {
 
@@ -400,6 +419,8 @@ Status SearchIndex::RebuildNow() {
   for (const char* sql : {
            "DELETE FROM fb_search",
            "DELETE FROM fb_search_short",
+           "DELETE FROM fb_search_title",
+           "DELETE FROM fb_search_title_short",
            "DELETE FROM fb_search_queue",
            FB_INSERT_SEARCH FB_CUSTOMER_DOC " FROM customers c",
            FB_INSERT_SEARCH FB_CONTACT_DOC " FROM contacts c WHERE c.deleted = 0",
@@ -408,8 +429,10 @@ Status SearchIndex::RebuildNow() {
            FB_INSERT_SEARCH FB_ORDER_DOC " FROM orders c",
            FB_INSERT_SEARCH FB_ORDER_LINE_DOC " FROM order_lines c",
            FB_COPY_STAGED,
+           FB_COPY_STAGED_TITLE("fb_search_title"),
            FB_SPELL_STAGED,
            FB_COPY_STAGED_SHORT,
+           FB_COPY_STAGED_TITLE("fb_search_title_short"),
            "DELETE FROM temp.fb_search_staging",
        }) {
     FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
@@ -469,9 +492,15 @@ Status SearchIndex::WriteBatch(int64_t bound) {
            "DELETE FROM fb_search WHERE rowid IN (SELECT doc FROM fb_search_queue WHERE doc <= ?1)",
            "DELETE FROM fb_search_short WHERE rowid IN"
            " (SELECT doc FROM fb_search_queue WHERE doc <= ?1)",
+           "DELETE FROM fb_search_title WHERE rowid IN"
+           " (SELECT doc FROM fb_search_queue WHERE doc <= ?1 AND doc & 7 IN (1, 2))",
+           "DELETE FROM fb_search_title_short WHERE rowid IN"
+           " (SELECT doc FROM fb_search_queue WHERE doc <= ?1 AND doc & 7 IN (1, 2))",
            FB_COPY_STAGED " WHERE rowid <= ?1",
+           FB_COPY_STAGED_TITLE("fb_search_title") " AND rowid <= ?1",
            FB_SPELL_STAGED " WHERE rowid <= ?1",
            FB_COPY_STAGED_SHORT " WHERE rowid <= ?1",
+           FB_COPY_STAGED_TITLE("fb_search_title_short") " AND rowid <= ?1",
            "DELETE FROM temp.fb_search_staging WHERE rowid <= ?1",
            "DELETE FROM fb_search_queue WHERE doc <= ?1",
        }) {
@@ -483,6 +512,7 @@ Status SearchIndex::WriteBatch(int64_t bound) {
   return txn->Commit();
 }
 
+#undef FB_COPY_STAGED_TITLE
 #undef FB_COPY_STAGED_SHORT
 #undef FB_SPELL_STAGED
 #undef FB_COPY_STAGED

@@ -13,8 +13,10 @@
 // runs (after an upgrade the whole replica is queued; the rest is indexed by later calls).
 //
 // Search cost is bounded: each index query stops after a fixed number of documents (LIMIT inside
-// the FTS5 query, never rank-everything-then-cut), in two passes: documents whose title (a
-// customer's or a contact's name, with pinyin) matches, then any document. The customers found are
+// the FTS5 query, never rank-everything-then-cut), in passes: documents whose title (a
+// customer's or a contact's name, with pinyin) matches, read from an index of names alone
+// (0026_search_titles.sql, so a word found only in notes costs those passes nothing), then any
+// document. The customers found are
 // ranked by pass, then by what matched (the customer itself, a contact, then its records), then
 // names that start with the query, then shorter names.
 //

@@ -195,5 +195,79 @@ TEST(SearchUpgradeTest, AnUpgradedReplicaIsReindexedInBoundedBatches) {
   EXPECT_EQ((*part)[0].customer.id, "c3");
 }
 
+TEST_F(SearchEverythingTest, TheNamePassesReadAnIndexOfNamesAlone) {
+  // 0026: the title passes read fb_search_title(_short), which hold the customers' and contacts'
+  // names only, so a word found only in notes never makes them walk the notes' documents.
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修"}, {"notes", "下周再来 BKR6E"}});
+  const std::string other = AddCustomer({{"name", "顺通汽配"}, {"notes", "下周再来"}});
+  client::Contact buyer;
+  buyer.name = "陈小姐";
+  buyer.notes = "下周再来";
+  ASSERT_TRUE(store_->customers().AddContact(other, buyer).ok());
+  ASSERT_TRUE(store_->search().Update().ok());
+  Db& db = store_->replica().db();
+  for (const char* table : {"fb_search_title", "fb_search_title_short"}) {
+    auto n = db.Prepare(std::string("SELECT count(*), sum(title LIKE '%下周%') FROM ") + table);
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    ASSERT_TRUE(*(*n)->Step());
+    EXPECT_EQ((*n)->Int(0), 3) << table << ": two customers and a contact";
+    EXPECT_EQ((*n)->Int(1), 0) << table << ": names only";
+    (*n)->Reset();
+  }
+  // Found through the notes (the third pass), names through the name passes first.
+  EXPECT_EQ(SearchIds("下周再来").size(), 2u);
+  EXPECT_EQ(SearchIds("bkr6e"), std::vector<std::string>{xinda});
+  EXPECT_EQ(Matched("陈小姐"), "contact");
+  EXPECT_EQ(SearchIds("xdqx"), std::vector<std::string>{xinda});
+  EXPECT_EQ(SearchIds("陈"), std::vector<std::string>{other});
+  // A customer renamed: the names index follows, and still holds names only.
+  ASSERT_TRUE(Exec(db, "UPDATE customers SET name = '华信修理厂' WHERE id = ?", {Value(xinda)}).ok());
+  EXPECT_TRUE(SearchIds("鑫达汽修").empty());
+  EXPECT_EQ(SearchIds("华信"), std::vector<std::string>{xinda});
+  auto n = db.Prepare("SELECT count(*) FROM fb_search_title WHERE title LIKE '%华信%'");
+  ASSERT_TRUE(n.ok());
+  ASSERT_TRUE(*(*n)->Step());
+  EXPECT_EQ((*n)->Int(0), 1);
+  (*n)->Reset();
+}
+
+TEST(SearchUpgradeTest, AReplicaIndexedBeforeTheNamesIndexQueuesItsNames) {
+  TempDir dir;
+  FakeWallClock wall;
+  const std::string path = dir.File("old.db");
+  {
+    // Indexed by 0022's schema: nothing queued any more.
+    auto db = Db::Open(path);
+    ASSERT_TRUE(db.ok());
+    auto migrations = ReplicaMigrations();
+    size_t before = 0;
+    while (before < migrations.size() &&
+           std::string(migrations[before].name) != "0026_search_titles.sql") {
+      ++before;
+    }
+    ASSERT_LT(before, migrations.size());
+    ASSERT_TRUE(ApplyMigrations(**db, migrations.subspan(0, before)).ok());
+    for (int i = 0; i < 30; ++i) {
+      ASSERT_TRUE(Exec(**db, "INSERT INTO customers (id, name) VALUES (?, ?)",
+                       {Value("c" + std::to_string(i)), Value("顺通汽配" + std::to_string(i))})
+                      .ok());
+    }
+    ASSERT_TRUE(Exec(**db,
+                     "INSERT INTO visits (id, customer_id, rep_id, check_in, notes) VALUES "
+                     "('v1', 'c3', 'rep-a', '2026-11-01T09:00:00Z', '下周再来')")
+                    .ok());
+    ASSERT_TRUE(Exec(**db, "DELETE FROM fb_search_queue").ok());
+  }
+  auto store = ClientStore::Open(path, wall);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  // The 30 customers' documents are queued again (their names); the visit is not.
+  EXPECT_EQ(*(*store)->search().Pending(), 30);
+  ASSERT_TRUE((*store)->search().Update().ok());
+  auto hits = (*store)->search().Search("顺通汽配7");
+  ASSERT_TRUE(hits.ok());
+  ASSERT_FALSE(hits->empty());
+  EXPECT_EQ((*hits)[0].customer.id, "c7");
+}
+
 }  // namespace
 }  // namespace fieldbook::testing
