@@ -18,7 +18,9 @@ AppUi::AppUi(Lang lang, WallClock& clock)
       status_(s_),
       review_(s_) {}
 
-std::string AppUi::TypedText() const { return list_.search + visit_.f.notes; }
+std::string AppUi::TypedText() const {
+  return list_.search + visit_.f.notes + customer_.TypedText();
+}
 
 void AppUi::Draw(const Snapshot& snap, Intents& intents) {
   const ImGuiViewport* viewport = ImGui::GetMainViewport();

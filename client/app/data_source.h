@@ -15,6 +15,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <variant>
 #include <vector>
 
 #include "fieldbook/replica.h"
@@ -64,6 +66,9 @@ struct ContactRow {
   std::string phone;
   std::string wechat;
   bool primary = false;
+  std::string email;
+  std::string birthday;  // YYYY-MM-DD or ""
+  std::string notes;
 };
 
 struct VisitRow {
@@ -76,6 +81,15 @@ struct VisitRow {
   std::string next_follow_up;  // YYYY-MM-DD
 };
 
+struct OrderLineRow {
+  std::string part_no;
+  std::string description;
+  int64_t quantity = 0;
+  int64_t unit_price_cents = 0;
+};
+
+// One order of the customer's ledger (client/store/orders.h): voids and voided orders stay listed,
+// marked.
 struct OrderRow {
   std::string id;
   std::string date;
@@ -83,6 +97,13 @@ struct OrderRow {
   std::string currency;
   std::string notes;
   int line_count = 0;
+  std::vector<OrderLineRow> lines;
+  bool is_void = false;     // a void of voids_id (no amount)
+  std::string voids_id;     // a void's or a correction's original
+  std::string voided_by;    // the void or correction that cancels this order ("": it counts)
+  bool corrected = false;   // voided_by is a correction
+  std::string void_reason;  // the void's reason, when voided_by is a plain void
+  bool counts() const { return !is_void && voided_by.empty(); }
 };
 
 struct TaskRow {
@@ -294,6 +315,107 @@ struct PoolView {
   std::string error;  // why the last sync could not exchange the pool ("" when it could)
 };
 
+// ---- The rep's forms (issue #18, H6) ----
+
+// A product of the catalogue as the order form offers it, priced for one customer.
+struct ProductHit {
+  std::string part_number;
+  std::string name;
+  std::string brand;
+  std::string unit;
+  std::optional<int64_t> price_cents;  // the price list's for this customer; nullopt: no price
+};
+
+// The catalogue's answer to what the rep typed in the order form.
+struct ProductSearch {
+  std::string customer_id;
+  std::string text;  // the query these hits answer
+  std::vector<ProductHit> hits;
+  bool catalogue = false;  // the device has a catalogue (else every line is free text)
+};
+
+// One line of the order form.
+struct OrderLineDraft {
+  std::string part_no;
+  int64_t quantity = 1;
+  std::optional<int64_t> unit_price_cents;  // nullopt: the price list's
+  std::string price_reason;                 // why a given price differs from the list
+  bool free_text = false;                   // not in the catalogue
+};
+
+// The order form's content: a new order, or the correction of `corrects`.
+struct OrderDraft {
+  std::string customer_id;
+  std::string corrects;    // an order id: record a correction of it ("": a new order)
+  std::string reason;      // why it is corrected
+  std::string order_date;  // YYYY-MM-DD; "" = today (a correction: the original's)
+  std::string notes;
+  std::vector<OrderLineDraft> lines;
+  bool confirm_outlier = false;  // the rep confirmed a total far outside the history
+};
+
+// The customer form's content: a new customer (id "") or the edit of one. `fields` names the
+// columns to write (client::Customers::EditableFields) with their text; on an edit only the
+// changed ones, "" clearing a field.
+struct CustomerDraft {
+  std::string id;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+// What the rep is typing in the customer form, and the customers already on the device that it
+// may duplicate (the same phone, or a similar name in the same city).
+struct DuplicateRow {
+  std::string id;
+  std::string name;
+  std::string city;
+  std::string phone;
+  bool same_phone = false;
+  bool similar_name = false;
+};
+struct DuplicateCheck {
+  std::string name;
+  std::string city;
+  std::string phone;
+  std::string except_id;  // the customer being edited
+  std::vector<DuplicateRow> rows;
+  friend bool operator==(const DuplicateCheck& a, const DuplicateCheck& b) {
+    return a.name == b.name && a.city == b.city && a.phone == b.phone && a.except_id == b.except_id;
+  }
+};
+
+// The contact, task, feedback and release forms' content (issue #18), saved by SaveRecord.
+struct ContactDraft {
+  std::string customer_id;
+  std::string id;  // "" = a new contact
+  std::string name;
+  std::string title;
+  std::string phone;
+  std::string wechat;
+  std::string email;
+  std::string birthday;  // YYYY-MM-DD or ""
+  bool primary = false;
+  std::string notes;
+};
+struct TaskDraft {
+  std::string customer_id;
+  std::string due_date;  // YYYY-MM-DD
+  std::string kind = "visit";
+  std::string title;
+  std::string notes;
+};
+struct FeedbackDraft {
+  std::string customer_id;
+  int satisfaction = 0;  // 1..5, 0 = not given
+  std::string complaint;
+};
+// A release of the customer to the public pool (公海), sent at the next sync.
+struct ReleaseDraft {
+  std::string customer_id;
+  std::string reason;
+};
+using RecordDraft = std::variant<ContactDraft, TaskDraft, FeedbackDraft, ReleaseDraft>;
+const std::string& CustomerOf(const RecordDraft& draft);
+
 struct SyncSummary {
   size_t pushed = 0;
   size_t rejected = 0;
@@ -356,6 +478,40 @@ class DataSource {
   virtual Status ClaimFromPool(const std::string& customer_id) {
     (void)customer_id;
     return Status::Rejected("this device has no public pool");
+  }
+
+  // ---- The rep's forms (issue #18, H6): orders from the catalogue, voids and corrections ----
+  // The defaults refuse: data sources without forms.
+
+  // Products of the catalogue matching `text` (part number, name or brand), priced for the
+  // customer.
+  virtual Result<ProductSearch> SearchProducts(const std::string& customer_id,
+                                               const std::string& text) {
+    return ProductSearch{customer_id, text, {}, false};
+  }
+  // Records the order (or, with `corrects`, the correction); returns its id. kRejected with the
+  // reason when the total is far outside the customer's history and not confirmed.
+  virtual Result<std::string> SaveOrder(const OrderDraft& draft) {
+    (void)draft;
+    return Status::Rejected("this device cannot record orders");
+  }
+  // Voids an order (it stays listed as voided); returns the void's id.
+  virtual Result<std::string> VoidOrder(const std::string& order_id, const std::string& reason) {
+    (void)order_id;
+    (void)reason;
+    return Status::Rejected("this device cannot void orders");
+  }
+  // The customers on the device that `keys` (name, city, phone, except_id) may duplicate.
+  virtual Result<DuplicateCheck> FindDuplicates(const DuplicateCheck& keys) { return keys; }
+  // Saves a contact (new or edited), a task, a feedback or a release request; returns its id.
+  virtual Result<std::string> SaveRecord(const RecordDraft& draft) {
+    (void)draft;
+    return Status::Rejected("this device cannot record this");
+  }
+  // Adds (draft.id "") or edits a customer; returns its id.
+  virtual Result<std::string> SaveCustomer(const CustomerDraft& draft) {
+    (void)draft;
+    return Status::Rejected("this device cannot edit customers");
   }
 };
 

@@ -9,10 +9,16 @@ namespace {
 bool LatestWins(const Intent& intent) {
   return std::holds_alternative<SetFilter>(intent) ||
          std::holds_alternative<SelectCustomer>(intent) ||
-         std::holds_alternative<RefreshReports>(intent);
+         std::holds_alternative<RefreshReports>(intent) ||
+         std::holds_alternative<SearchProducts>(intent) ||
+         std::holds_alternative<CheckDuplicates>(intent);
 }
 
 }  // namespace
+
+const std::string& CustomerOf(const RecordDraft& draft) {
+  return std::visit([](const auto& d) -> const std::string& { return d.customer_id; }, draft);
+}
 
 bool IntentQueue::Post(Intent intent) {
   {

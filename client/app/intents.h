@@ -51,8 +51,37 @@ struct ScheduleCareTask {  // a care task for a birthday in the plan's care list
   std::string contact_id;  // "" = the customer's own birthday
 };
 
+// The rep's forms (issue #18, H6). Each command echoes its request_id in Snapshot::last_form.
+struct SearchProducts {  // latest wins; the order form's search as you type
+  std::string customer_id;
+  std::string text;
+};
+struct SubmitOrder {
+  uint64_t request_id = 0;
+  OrderDraft draft;
+};
+struct VoidOrder {
+  uint64_t request_id = 0;
+  std::string order_id;
+  std::string reason;
+};
+
+struct CheckDuplicates {  // latest wins; the customer form's duplicate warning as you type
+  DuplicateCheck keys;
+};
+struct SubmitCustomer {  // a new customer is selected once saved
+  uint64_t request_id = 0;
+  CustomerDraft draft;
+};
+
+struct SubmitRecord {  // a contact, task, feedback or release to the pool
+  uint64_t request_id = 0;
+  RecordDraft draft;
+};
+
 using Intent = std::variant<SetFilter, SelectCustomer, SubmitVisit, CompleteTask, SyncNow,
-                            RefreshReports, ClaimFromPool, ScheduleCareTask>;
+                            RefreshReports, ClaimFromPool, ScheduleCareTask, SearchProducts,
+                            SubmitOrder, VoidOrder, CheckDuplicates, SubmitCustomer, SubmitRecord>;
 
 // What a screen posts to. False: not accepted (the queue is full); nothing was posted.
 class Intents {

@@ -53,6 +53,17 @@ struct ClaimResult {
   std::string message;  // why it was not recorded
 };
 
+// The outcome of the last command of one of the rep's forms (issue #18: order, void...), so the
+// form can close or show why it cannot.
+struct FormResult {
+  uint64_t request_id = 0;  // 0: none yet (request ids are unique across forms)
+  bool ok = false;
+  // The store refused it until the rep confirms (kRejected: an order far outside the history).
+  bool needs_confirmation = false;
+  std::string message;  // why it was not saved
+  std::string id;       // the new row's id
+};
+
 struct Snapshot {
   uint64_t version = 0;       // increases with every publish
   uint64_t intents_done = 0;  // accepted intents carried out (see IntentQueue::accepted)
@@ -73,6 +84,11 @@ struct Snapshot {
   StatusInfo status;
   VisitResult last_visit;
   ClaimResult last_claim;
+
+  // The rep's forms (issue #18, H6).
+  std::shared_ptr<const ProductSearch> products;     // the order form's latest search
+  std::shared_ptr<const DuplicateCheck> duplicates;  // the customer form's latest check
+  FormResult last_form;
 
   // Every non-ASCII code point in the text above, sorted: the font atlas must hold these glyphs.
   std::shared_ptr<const std::vector<uint32_t>> glyphs;

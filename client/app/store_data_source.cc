@@ -229,16 +229,14 @@ Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
   d.territory_name = p.territory_name;
 
   for (const client::Contact& k : p.contacts) {
-    d.contacts.push_back(ContactRow{k.id, k.name, k.title, k.phone, k.wechat, k.is_primary});
+    d.contacts.push_back(ContactRow{k.id, k.name, k.title, k.phone, k.wechat, k.is_primary, k.email,
+                                    k.birthday, k.notes});
   }
   for (const client::Visit& v : p.recent_visits) {
     d.visits.push_back(
         VisitRow{v.id, v.check_in, v.check_out, v.purpose, v.outcome, v.notes, v.next_follow_up});
   }
-  for (const client::Order& o : p.recent_orders) {
-    d.orders.push_back(OrderRow{o.id, o.order_date, o.amount_cents, o.currency, o.notes,
-                                static_cast<int>(o.lines.size())});
-  }
+  FB_ASSIGN_OR_RETURN(d.orders, OrderRows(*store_, c.id, options_.recent));
   for (const client::Task& t : p.open_tasks) {
     const bool late = t.status == "open" && !t.due_date.empty() && t.due_date < today;
     d.tasks.push_back(TaskRow{t.id, t.due_date, t.kind, t.status, t.title, t.notes, late});

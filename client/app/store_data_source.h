@@ -61,6 +61,11 @@ struct StoreDataSourceOptions {
   ReviewStatusRefresher review_status;
 };
 
+// A customer's ledger (client::Orders::ForCustomer), newest first, at most `recent` orders, as the
+// customer page shows it (store_data_source_forms.cc).
+Result<std::vector<OrderRow>> OrderRows(client::ClientStore& store, const std::string& customer_id,
+                                        size_t recent);
+
 class StoreDataSource final : public DataSource {
  public:
   // Opens (creating if needed) the replica at `path`. `wall` must outlive the data source.
@@ -96,6 +101,16 @@ class StoreDataSource final : public DataSource {
   // At most kIndexBatch documents (client::SearchIndex::UpdateSome).
   Result<int64_t> IndexSearchBatch() override;
   static constexpr size_t kIndexBatch = 5000;
+
+  // The rep's forms (issue #18, H6; store_data_source_forms.cc).
+  Result<ProductSearch> SearchProducts(const std::string& customer_id,
+                                       const std::string& text) override;
+  Result<std::string> SaveOrder(const OrderDraft& draft) override;
+  Result<std::string> VoidOrder(const std::string& order_id, const std::string& reason) override;
+  static constexpr size_t kProductHits = 20;  // products the order form offers per search
+  Result<DuplicateCheck> FindDuplicates(const DuplicateCheck& keys) override;
+  Result<std::string> SaveCustomer(const CustomerDraft& draft) override;
+  Result<std::string> SaveRecord(const RecordDraft& draft) override;
 
   client::ClientStore& store() { return *store_; }
 

@@ -129,6 +129,96 @@ enum class Lang { kEnglish, kChinese };
   X(col_satisfaction, "Satisfaction", "满意度")                                                    \
   X(col_complaint, "Complaint", "投诉")                                                            \
   X(mark_done, "Done", "完成")                                                                     \
+  /* The rep's forms (issue #18, H6): the order form */                                            \
+  X(new_order, "New order", "新建订单")                                                            \
+  X(order_title_fmt, "New order: %s", "新建订单：%s")                                              \
+  X(correct_title_fmt, "Correct the order of %s: %s", "更正 %s 的订单：%s")                        \
+  X(order_search_hint, "Part number, name or brand", "配件号、名称或品牌")                         \
+  X(order_no_catalogue,                                                                            \
+    "No product catalogue on this device: lines are free text with their price.",                  \
+    "本设备没有产品目录：明细按自由文本录入，需填写单价。")                                        \
+  X(order_no_hits, "No product matches.", "没有匹配的产品。")                                      \
+  X(order_add, "Add", "添加")                                                                      \
+  X(order_free_text_fmt, "Add \"%s\" as free text", "按自由文本添加“%s”")                          \
+  X(col_part, "Part no.", "配件号")                                                                \
+  X(col_brand, "Brand", "品牌")                                                                    \
+  X(col_price, "Price", "价格")                                                                    \
+  X(col_qty, "Qty", "数量")                                                                        \
+  X(col_unit_price, "Unit price", "单价")                                                          \
+  X(col_price_reason, "Why another price", "改价原因")                                             \
+  X(col_line_total, "Line total", "小计")                                                          \
+  X(order_reason_hint, "if not the list price", "与价目表不同时必填")                              \
+  X(order_no_lines, "Add parts from the catalogue above.", "请从上方目录添加配件。")               \
+  X(order_total_fmt, "Total %s", "合计 %s")                                                        \
+  X(order_remove, "Remove", "删除")                                                                \
+  X(correct_reason, "Why it is corrected", "更正原因")                                             \
+  X(save_order, "Save order", "保存订单")                                                          \
+  X(order_bad_price_fmt, "Line %d: the unit price must be an amount of yuan.",                     \
+    "第 %d 行：单价应为金额 (元)。")                                                               \
+  X(order_bad_qty_fmt, "Line %d: the quantity must be at least 1.", "第 %d 行：数量至少为 1。")    \
+  X(order_need_lines, "An order needs at least one line.", "订单至少需要一行明细。")               \
+  X(order_need_reason, "Say why the order is corrected.", "请填写更正原因。")                      \
+  X(outlier_title, "Unusual amount", "金额异常")                                                   \
+  X(outlier_question, "This total is far above this customer's usual orders. Save it anyway?",     \
+    "该金额远高于此客户的常规订单。仍要保存吗？")                                                  \
+  X(outlier_save, "Save anyway", "仍然保存")                                                       \
+  X(outlier_back, "Go back and fix", "返回修改")                                                   \
+  X(order_void, "Void", "作废")                                                                    \
+  X(order_correct, "Correct", "更正")                                                              \
+  X(order_is_void, "VOID", "作废单")                                                               \
+  X(order_voided, "voided", "已作废")                                                              \
+  X(order_corrected, "corrected", "已更正")                                                        \
+  X(void_of_fmt, "Voids the order of %s: %s", "作废 %s 的订单：%s")                                \
+  X(voided_because_fmt, "Voided: %s", "已作废：%s")                                                \
+  X(corrected_by_fmt, "Replaced by the correction of %s", "已由 %s 的更正单取代")                  \
+  X(corrects_fmt, "Corrects the order of %s", "更正 %s 的订单")                                    \
+  X(void_title_fmt, "Void the order %s", "作废订单 %s")                                            \
+  X(void_note,                                                                                     \
+    "The order stays listed as voided; it no longer counts in totals, reports and grading.",       \
+    "订单仍会显示并标记为作废；不再计入合计、报表和评级。")                                        \
+  X(void_reason, "Why it is voided", "作废原因")                                                   \
+  X(void_submit, "Void order", "作废订单")                                                         \
+  X(void_need_reason, "Say why the order is voided.", "请填写作废原因。")                          \
+  X(new_customer, "New customer", "新建客户")                                                      \
+  X(edit_customer, "Edit", "编辑")                                                                 \
+  X(edit_customer_fmt, "Edit customer: %s", "编辑客户：%s")                                        \
+  X(field_name, "Name", "名称")                                                                    \
+  X(field_name_latin, "Name in pinyin", "拼音名称")                                                \
+  X(field_province, "Province", "省份")                                                            \
+  X(dup_title, "Possibly already on this device: open it instead of adding it again",              \
+    "本设备上可能已有此客户：请直接打开，不要重复添加")                                            \
+  X(dup_same_phone, "same phone", "电话相同")                                                      \
+  X(dup_similar_fmt, "similar name in %s", "%s 有相似名称")                                        \
+  X(save_customer, "Save", "保存")                                                                 \
+  X(save_anyway, "Save anyway: a different customer", "仍然保存：不是同一客户")                    \
+  X(customer_need_name, "A customer needs a name.", "客户需要名称。")                              \
+  X(add_contact, "Add contact", "添加联系人")                                                      \
+  X(add_task, "Add task", "添加任务")                                                              \
+  X(add_feedback, "Feedback", "记录反馈")                                                          \
+  X(release_to_pool, "Release to pool", "退回公海")                                                \
+  X(contact_add_fmt, "New contact: %s", "新建联系人：%s")                                          \
+  X(contact_edit_fmt, "Edit contact: %s", "编辑联系人：%s")                                        \
+  X(contact_email, "Email", "邮箱")                                                                \
+  X(contact_birthday, "Birthday (YYYY-MM-DD)", "生日 (YYYY-MM-DD)")                                \
+  X(contact_primary, "Primary contact", "主要联系人")                                              \
+  X(contact_need_name, "A contact needs a name.", "联系人需要姓名。")                              \
+  X(bad_birthday, "The birthday must be YYYY-MM-DD.", "生日格式应为 YYYY-MM-DD。")                 \
+  X(edit_contact, "Edit", "编辑")                                                                  \
+  X(task_add_fmt, "New task: %s", "新建任务：%s")                                                  \
+  X(task_need_title, "Say what is to be done.", "请填写任务内容。")                                \
+  X(task_bad_due, "The due date must be YYYY-MM-DD.", "到期日期格式应为 YYYY-MM-DD。")             \
+  X(feedback_add_fmt, "Feedback: %s", "客户反馈：%s")                                              \
+  X(feedback_not_asked, "Not asked", "未评价")                                                     \
+  X(feedback_empty, "Give a satisfaction score or what the customer said.",                        \
+    "请填写满意度或客户意见。")                                                                    \
+  X(release_title_fmt, "Release to the public pool: %s", "退回公海：%s")                           \
+  X(release_note,                                                                                  \
+    "The request is sent at the next sync; the server grants or refuses it (see the Public pool "  \
+    "tab).",                                                                                       \
+    "申请将在下次同步时发送，由服务器批准或拒绝 (见公海页)。")                                     \
+  X(release_reason, "Why", "原因")                                                                 \
+  X(release_submit, "Release", "退回")                                                             \
+  X(release_need_reason, "Say why the customer goes back to the pool.", "请填写退回公海的原因。")  \
   X(visit_title_fmt, "Log visit: %s", "记录拜访：%s")                                              \
   X(visit_purpose, "Purpose", "拜访目的")                                                          \
   X(visit_outcome, "Outcome", "拜访结果")                                                          \

@@ -44,7 +44,11 @@ void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
     AddGlyphs(v.purpose, out);
     AddGlyphs(v.outcome, out);
   }
-  for (const OrderRow& o : d.orders) AddGlyphs(o.notes, out);
+  for (const OrderRow& o : d.orders) {
+    AddGlyphs(o.notes, out);
+    AddGlyphs(o.void_reason, out);
+    for (const OrderLineRow& l : o.lines) AddGlyphs(l.description, out);
+  }
   for (const TaskRow& t : d.tasks) {
     AddGlyphs(t.title, out);
     AddGlyphs(t.notes, out);
@@ -103,6 +107,8 @@ Snapshot Snapshot::Empty() {
   s.pool = std::make_shared<const PoolView>();
   s.review = std::make_shared<const std::vector<ReviewItem>>();
   s.glyphs = std::make_shared<const std::vector<uint32_t>>();
+  s.products = std::make_shared<const ProductSearch>();
+  s.duplicates = std::make_shared<const DuplicateCheck>();
   return s;
 }
 
@@ -126,6 +132,9 @@ class ViewModel::Worker {
   void Reload(const Dirty& dirty);
   void Fail(const Status& status, const char* what);
   void Publish();
+  // The rep's forms (issue #18, H6): records a form command's outcome; true when it was saved.
+  bool Settle(uint64_t request_id, const Result<std::string>& saved);
+  void AfterFact(const std::string& customer_id, Dirty& dirty);
 
   ViewModel& vm_;
   DataSourceFactory open_;
@@ -250,6 +259,45 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                    dirty.plan = dirty.sync_state = true;
                    if (i.customer_id == state_.selected_id) dirty.customer = true;
                  },
+                 [this](const SearchProducts& i) {
+                   auto found = ds_->SearchProducts(i.customer_id, i.text);
+                   ProductSearch answer{i.customer_id, i.text, {}, false};
+                   if (found.ok()) answer = std::move(found).value();
+                   for (const ProductHit& h : answer.hits) {
+                     for (const std::string* t : {&h.name, &h.brand, &h.unit})
+                       AddGlyphs(*t, glyphs_);
+                   }
+                   state_.products = std::make_shared<const ProductSearch>(std::move(answer));
+                   // Publishing happens: the intent settles.
+                 },
+                 [this, &dirty](const SubmitOrder& i) {
+                   if (Settle(i.request_id, ds_->SaveOrder(i.draft))) {
+                     AfterFact(i.draft.customer_id, dirty);
+                   }
+                 },
+                 [this](const CheckDuplicates& i) {
+                   auto found = ds_->FindDuplicates(i.keys);
+                   DuplicateCheck answer = found.ok() ? std::move(found).value() : i.keys;
+                   for (const DuplicateRow& r : answer.rows) {
+                     for (const std::string* t : {&r.name, &r.city}) AddGlyphs(*t, glyphs_);
+                   }
+                   state_.duplicates = std::make_shared<const DuplicateCheck>(std::move(answer));
+                 },
+                 [this, &dirty](const SubmitCustomer& i) {
+                   if (!Settle(i.request_id, ds_->SaveCustomer(i.draft))) return;
+                   if (i.draft.id.empty()) state_.selected_id = state_.last_form.id;
+                   dirty.list = dirty.customer = dirty.plan = dirty.sync_state = true;
+                 },
+                 [this, &dirty](const SubmitRecord& i) {
+                   if (Settle(i.request_id, ds_->SaveRecord(i.draft))) {
+                     AfterFact(CustomerOf(i.draft), dirty);
+                   }
+                 },
+                 [this, &dirty](const VoidOrder& i) {
+                   if (Settle(i.request_id, ds_->VoidOrder(i.order_id, i.reason))) {
+                     AfterFact(state_.selected_id, dirty);
+                   }
+                 },
              },
              intent);
 }
@@ -364,10 +412,26 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
   AddGlyphs(state_.status.sync_message, glyphs_);
   AddGlyphs(state_.last_visit.message, glyphs_);
   AddGlyphs(state_.last_claim.message, glyphs_);
+  AddGlyphs(state_.last_form.message, glyphs_);
   if (glyphs_.size() != published_glyphs_) {
     state_.glyphs = std::make_shared<const std::vector<uint32_t>>(glyphs_.begin(), glyphs_.end());
     published_glyphs_ = glyphs_.size();
   }
+}
+
+bool ViewModel::Worker::Settle(uint64_t request_id, const Result<std::string>& saved) {
+  FormResult& r = state_.last_form;
+  r.request_id = request_id;
+  r.ok = saved.ok();
+  r.needs_confirmation = !saved.ok() && saved.status().code() == StatusCode::kRejected;
+  r.message = saved.ok() ? "" : saved.status().message();
+  r.id = saved.ok() ? *saved : "";
+  return saved.ok();
+}
+
+void ViewModel::Worker::AfterFact(const std::string& customer_id, Dirty& dirty) {
+  dirty.list = dirty.plan = dirty.sync_state = dirty.reports = dirty.pool = true;
+  if (customer_id.empty() || customer_id == state_.selected_id) dirty.customer = true;
 }
 
 void ViewModel::Worker::Fail(const Status& status, const char* what) {

@@ -428,4 +428,47 @@ Result<std::string> Customers::AddContact(const std::string& customer, const Con
   return id;
 }
 
+Status Customers::EditContact(const std::string& contact_id, const Contact& contact) {
+  if (Trim(contact.name).empty()) return Status::InvalidArgument("a contact needs a name");
+  if (!contact.birthday.empty() && !IsValidDate(contact.birthday)) {
+    return Status::InvalidArgument("birthday must be a date like 1980-05-17 (not '" +
+                                   contact.birthday + "')");
+  }
+  Db& db = replica_.db();
+  constexpr const char* kColumns[] = {"name",  "title",    "phone",      "wechat",
+                                      "email", "birthday", "is_primary", "notes"};
+  const Value wanted[] = {Value(Trim(contact.name)),
+                          Trim(contact.title).empty() ? Value() : Value(Trim(contact.title)),
+                          Trim(contact.phone).empty() ? Value() : Value(Trim(contact.phone)),
+                          Trim(contact.wechat).empty() ? Value() : Value(Trim(contact.wechat)),
+                          Trim(contact.email).empty() ? Value() : Value(Trim(contact.email)),
+                          contact.birthday.empty() ? Value() : Value(contact.birthday),
+                          Value(int64_t{contact.is_primary ? 1 : 0}),
+                          contact.notes.empty() ? Value() : Value(contact.notes)};
+  std::string set;
+  std::vector<Value> values;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT name, title, phone, wechat, email, birthday, "
+                                   "coalesce(is_primary, 0), notes FROM contacts WHERE id = ? AND "
+                                   "deleted = 0"));
+    Stmt s(raw);
+    s->Bind(1, contact_id);
+    FB_ASSIGN_OR_RETURN(bool found, s->Step());
+    if (!found) return Status::NotFound("no contact " + contact_id + " on this device");
+    for (int i = 0; i < 8; ++i) {
+      if (s->Get(i) == wanted[i]) continue;
+      set += std::string(set.empty() ? "" : ", ") + kColumns[i] + " = ?";
+      values.push_back(wanted[i]);
+    }
+  }
+  if (set.empty()) return Status::Ok();
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      db.Prepare("UPDATE contacts SET " + set + " WHERE id = ? AND deleted = 0"));
+  Stmt s(raw);
+  for (size_t i = 0; i < values.size(); ++i) s->Bind(static_cast<int>(i + 1), values[i]);
+  s->Bind(static_cast<int>(values.size() + 1), contact_id);
+  return s->Run();
+}
+
 }  // namespace fieldbook::client

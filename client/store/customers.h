@@ -89,6 +89,9 @@ class Customers {
   Result<std::string> Resolve(const std::string& ref);
 
   Result<std::string> AddContact(const std::string& customer, const Contact& contact);
+  // Sets a contact (by id) to `contact`'s name, title, phone, wechat, email, birthday, is_primary
+  // and notes, writing only the columns whose value changes (so capture sends just those).
+  Status EditContact(const std::string& contact_id, const Contact& contact);
 
  private:
   Replica& replica_;

@@ -88,16 +88,18 @@ void Profile(const Strings& s, const CustomerDetail& d) {
   }
 }
 
-void Contacts(const Strings& s, const CustomerDetail& d) {
+void Contacts(const Strings& s, const CustomerDetail& d, ContactForm& form) {
   if (d.contacts.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("contacts", 4, kListTable)) return;
+  if (!ImGui::BeginTable("contacts", 5, kListTable)) return;
   ImGui::TableSetupColumn(s.col_name);
   ImGui::TableSetupColumn(s.col_title);
   ImGui::TableSetupColumn(s.field_phone);
   ImGui::TableSetupColumn(s.col_wechat);
+  ImGui::TableSetupColumn("##edit", ImGuiTableColumnFlags_WidthFixed, 70.0f);
   ImGui::TableHeadersRow();
   for (const ContactRow& c : d.contacts) {
     ImGui::TableNextRow();
+    ImGui::PushID(c.id.c_str());
     ImGui::TableNextColumn();
     ui::Text(c.name);
     if (c.primary) {
@@ -110,6 +112,10 @@ void Contacts(const Strings& s, const CustomerDetail& d) {
     ui::Text(c.phone);
     ImGui::TableNextColumn();
     ui::Text(c.wechat);
+    ImGui::TableNextColumn();
+    if (ImGui::SmallButton(s.edit_contact)) form.OpenEdit(d, c);
+    Anchor("contact.edit:", c.id);
+    ImGui::PopID();
   }
   ImGui::EndTable();
 }
@@ -139,24 +145,66 @@ void Visits(const Strings& s, const CustomerDetail& d) {
   ImGui::EndTable();
 }
 
-void Orders(const Strings& s, const CustomerDetail& d) {
+// The date of order `id` on this page ("" when it is not among the recent ones).
+std::string OrderDate(const CustomerDetail& d, const std::string& id) {
+  for (const OrderRow& o : d.orders) {
+    if (o.id == id) return o.date;
+  }
+  return "";
+}
+
+// The ledger: voids and voided orders stay listed, marked; an order that counts can be voided or
+// corrected (issue #18).
+void Orders(const Strings& s, const CustomerDetail& d, OrderForm& form, VoidOrderDialog& voider) {
   if (d.orders.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("orders", 4, kListTable)) return;
+  if (!ImGui::BeginTable("orders", 5, kListTable)) return;
   ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn(s.col_amount, ImGuiTableColumnFlags_WidthStretch, 1.0f);
   ImGui::TableSetupColumn(s.col_lines, ImGuiTableColumnFlags_WidthStretch, 0.5f);
   ImGui::TableSetupColumn(s.col_notes, ImGuiTableColumnFlags_WidthStretch, 2.5f);
+  ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 150.0f);
   ImGui::TableHeadersRow();
   for (const OrderRow& o : d.orders) {
     ImGui::TableNextRow();
+    ImGui::PushID(o.id.c_str());
     ImGui::TableNextColumn();
     ui::Text(o.date);
     ImGui::TableNextColumn();
-    ui::Text(ui::Money(o.amount_cents, o.currency));
+    if (o.is_void) {
+      ui::TextColored(ui::kOverdue, s.order_is_void);
+      Anchor("order.is_void:", o.id);
+    } else if (!o.counts()) {
+      ui::TextMuted(ui::Money(o.amount_cents, o.currency));
+      ImGui::SameLine();
+      ui::TextColored(ui::kOverdue, o.corrected ? s.order_corrected : s.order_voided);
+      Anchor("order.voided:", o.id);
+    } else {
+      ui::Text(ui::Money(o.amount_cents, o.currency));
+    }
     ImGui::TableNextColumn();
-    ImGui::Text("%d", o.line_count);
+    if (!o.is_void) ImGui::Text("%d", o.line_count);
     ImGui::TableNextColumn();
-    ui::TextWrapped(o.notes);
+    if (o.is_void) {
+      ui::TextWrapped(ui::Format(s.void_of_fmt, OrderDate(d, o.voids_id).c_str(), o.notes.c_str()));
+    } else {
+      ui::TextWrapped(o.notes);
+      if (!o.voided_by.empty()) {
+        ui::TextMuted(o.corrected
+                          ? ui::Format(s.corrected_by_fmt, OrderDate(d, o.voided_by).c_str())
+                          : ui::Format(s.voided_because_fmt, o.void_reason.c_str()));
+      } else if (!o.voids_id.empty()) {
+        ui::TextMuted(ui::Format(s.corrects_fmt, OrderDate(d, o.voids_id).c_str()));
+      }
+    }
+    ImGui::TableNextColumn();
+    if (o.counts()) {
+      if (ImGui::SmallButton(s.order_void)) voider.Open(o);
+      Anchor("order.void:", o.id);
+      ImGui::SameLine();
+      if (ImGui::SmallButton(s.order_correct)) form.OpenCorrection(d, o);
+      Anchor("order.correct:", o.id);
+    }
+    ImGui::PopID();
   }
   ImGui::EndTable();
 }
@@ -227,13 +275,64 @@ bool CountedTab(const char* title, size_t count, const char* id) {
 
 void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
   log_visit_requested = false;
+  DrawPage(snap);
+  outbox.Flush(intents);
+  DrawForms(snap, intents);
+}
+
+std::string CustomerScreen::TypedText() const {
+  return order_form.TypedText() + void_dialog.reason + customer_form.TypedText() +
+         contact_form.TypedText() + task_form.TypedText() + feedback_form.TypedText() +
+         release_dialog.TypedText();
+}
+
+void CustomerScreen::DrawForms(const Snapshot& snap, Intents& intents) {
+  order_form.Draw(snap, intents);
+  void_dialog.Draw(snap, intents);
+  customer_form.Draw(snap, intents);
+  contact_form.Draw(snap, intents);
+  task_form.Draw(snap, intents);
+  feedback_form.Draw(snap, intents);
+  release_dialog.Draw(snap, intents);
+}
+
+void CustomerScreen::ActionBar(const CustomerDetail& d, const std::string& today) {
+  if (ImGui::Button(s.new_order)) order_form.Open(d);
+  Anchor("customer.new_order");
+  ImGui::SameLine();
+  if (ImGui::Button(s.add_task)) task_form.Open(d, today);
+  Anchor("customer.add_task");
+  ImGui::SameLine();
+  if (ImGui::Button(s.add_feedback)) feedback_form.Open(d);
+  Anchor("customer.add_feedback");
+  ImGui::SameLine();
+  if (ImGui::Button(s.add_contact)) contact_form.Open(d);
+  Anchor("customer.add_contact");
+  ImGui::SameLine();
+  if (ImGui::Button(s.edit_customer)) customer_form.OpenEdit(d);
+  Anchor("customer.edit");
+  ImGui::SameLine();
+  if (ImGui::Button(s.release_to_pool)) release_dialog.Open(d);
+  Anchor("customer.release");
+  ImGui::SameLine();
+  NewCustomerButton();
+}
+
+void CustomerScreen::NewCustomerButton() {
+  if (ImGui::Button(s.new_customer)) customer_form.OpenNew();
+  Anchor("customer.new");
+}
+
+void CustomerScreen::DrawPage(const Snapshot& snap) {
   if (snap.selected_id.empty()) {
     ui::TextMuted(s.no_selection);
+    NewCustomerButton();
     return;
   }
   const CustomerDetail& d = *snap.customer;
   if (d.id.empty()) {
     ui::TextMuted(s.customer_gone);
+    NewCustomerButton();
     return;
   }
 
@@ -259,6 +358,7 @@ void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
     if (d.grade_provisional) line += " (" + std::string(s.provisional) + ")";
   }
   ui::TextMuted(line);
+  ActionBar(d, snap.today);
   ImGui::Spacing();
 
   if (ImGui::BeginTabBar("customer_tabs")) {
@@ -271,7 +371,7 @@ void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
       ImGui::EndTabItem();
     }
     if (CountedTab(s.tab_contacts, d.contacts.size(), "contacts")) {
-      Contacts(s, d);
+      Contacts(s, d, contact_form);
       ImGui::EndTabItem();
     }
     if (CountedTab(s.tab_visits, d.visits.size(), "visits")) {
@@ -282,7 +382,7 @@ void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
     }
     if (CountedTab(s.tab_orders, d.orders.size(), "orders")) {
       ImGui::BeginChild("orders_scroll");
-      Orders(s, d);
+      Orders(s, d, order_form, void_dialog);
       ImGui::EndChild();
       ImGui::EndTabItem();
     }
@@ -296,7 +396,6 @@ void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
     }
     ImGui::EndTabBar();
   }
-  outbox.Flush(intents);
 }
 
 }  // namespace fieldbook::app

@@ -1,0 +1,102 @@
+#include "form_support.h"
+
+#include <algorithm>
+
+#include <imgui.h>
+
+#include "../ui_probe.h"
+#include "widgets.h"
+
+namespace fieldbook::app::ui {
+
+uint64_t NextRequestId() {
+  static uint64_t next = 1;  // UI thread only
+  return next++;
+}
+
+std::optional<FormResult> PendingSave::Arrived(const Snapshot& snap) {
+  if (request_id_ == 0 || snap.last_form.request_id != request_id_) return std::nullopt;
+  request_id_ = 0;
+  return snap.last_form;
+}
+
+bool BeginFormModal(const char* popup_id, const std::string& title, float width,
+                    bool& open_requested) {
+  if (open_requested) {
+    ImGui::OpenPopup(popup_id);
+    open_requested = false;
+  }
+  // As wide as asked; as tall as the content (lines come and go), up to the display's height.
+  const ImVec2 display = ImGui::GetIO().DisplaySize;
+  const float w = std::min(width, display.x - 40);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, display.y - 40));
+  ImGui::SetNextWindowPos(ImVec2(display.x / 2, display.y / 2), ImGuiCond_Always,
+                          ImVec2(0.5f, 0.5f));
+  return ImGui::BeginPopupModal(
+      (title + popup_id).c_str(), nullptr,
+      ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
+}
+
+bool RecordForm::Begin(const char* popup_id, const std::string& title, float width,
+                       const Snapshot& snap) {
+  visible = BeginFormModal(popup_id, title, width, open_requested);
+  if (!visible) return false;
+  if (std::optional<FormResult> r = pending.Arrived(snap)) {
+    if (r->ok) {
+      ++saved;
+      Clear();
+      error.clear();
+      Close();
+      ImGui::EndPopup();
+      return false;
+    }
+    error = r->message;
+  }
+  return true;
+}
+
+void RecordForm::End(const Strings& s, const char* save_label, const std::string& prefix,
+                     Intents& intents) {
+  if (!error.empty()) TextColored(kOverdue, error);
+  ImGui::Separator();
+  const bool saving = pending.waiting();
+  ImGui::BeginDisabled(saving);
+  if (ImGui::Button(saving ? s.saving : save_label, ImVec2(140, 0))) {
+    error.clear();
+    if (std::optional<RecordDraft> draft = Draft()) {
+      if (!pending.Post(intents, SubmitRecord{0, std::move(*draft)})) error = s.busy;
+    }
+  }
+  Anchor(prefix + ".submit");
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (ImGui::Button(s.cancel, ImVec2(110, 0))) Close();
+  Anchor(prefix + ".cancel");
+  ImGui::EndPopup();
+}
+
+void RecordForm::OpenFor(const CustomerDetail& customer) {
+  customer_name = customer.name.empty() ? customer.name_latin : customer.name;
+  error.clear();
+  open_requested = true;
+}
+
+bool RecordForm::Required(const std::string& text, const char* message) {
+  if (text.find_first_not_of(" \t\r\n") != std::string::npos) return true;
+  error = message;
+  return false;
+}
+
+void RecordForm::Close() {
+  pending.Forget();  // a save under way still happens; the form no longer waits for it
+  ImGui::CloseCurrentPopup();
+  visible = false;
+}
+
+void FieldLabel(const char* label, float label_width) {
+  TextMuted(label);
+  ImGui::SameLine(label_width);
+  ImGui::SetNextItemWidth(-FLT_MIN);
+}
+
+}  // namespace fieldbook::app::ui
