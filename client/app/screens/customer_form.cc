@@ -142,12 +142,11 @@ void CustomerForm::Draw(const Snapshot& snap, Intents& intents) {
   }
   if (id.empty()) DrawDuplicates(snap);
 
-  if (!error.empty()) ui::TextColored(ui::kOverdue, error);
-  ImGui::Separator();
-  const bool saving = pending.waiting();
   const bool warned = id.empty() && *snap.duplicates == asked && !snap.duplicates->rows.empty();
-  ImGui::BeginDisabled(saving);
-  if (ImGui::Button(saving ? s.saving : warned ? s.save_anyway : s.save_customer)) {
+  const ui::FormButton pressed = ui::SaveCancel(
+      s, error, pending.waiting(), warned ? s.save_anyway : s.save_customer, "customer_form");
+  if (pressed == ui::FormButton::kCancel) Close();
+  if (pressed == ui::FormButton::kSave) {
     CustomerDraft draft;
     draft.id = id;
     for (int i = 0; i < kFieldCount; ++i) {
@@ -164,11 +163,6 @@ void CustomerForm::Draw(const Snapshot& snap, Intents& intents) {
       error = s.busy;
     }
   }
-  Anchor("customer_form.submit");
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::Button(s.cancel)) Close();
-  Anchor("customer_form.cancel");
   outbox.Flush(intents);
   ImGui::EndPopup();
 }

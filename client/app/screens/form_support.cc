@@ -57,22 +57,52 @@ bool RecordForm::Begin(const char* popup_id, const std::string& title, float wid
 
 void RecordForm::End(const Strings& s, const char* save_label, const std::string& prefix,
                      Intents& intents) {
+  switch (SaveCancel(s, error, pending.waiting(), save_label, prefix)) {
+    case FormButton::kSave:
+      error.clear();
+      if (std::optional<RecordDraft> draft = Draft()) {
+        if (!pending.Post(intents, SubmitRecord{0, std::move(*draft)})) error = s.busy;
+      }
+      break;
+    case FormButton::kCancel:
+      Close();
+      break;
+    case FormButton::kNone:
+      break;
+  }
+  ImGui::EndPopup();
+}
+
+FormButton SaveCancel(const Strings& s, const std::string& error, bool saving,
+                      const char* save_label, const std::string& prefix) {
   if (!error.empty()) TextColored(kOverdue, error);
   ImGui::Separator();
-  const bool saving = pending.waiting();
+  FormButton pressed = FormButton::kNone;
   ImGui::BeginDisabled(saving);
   if (ImGui::Button(saving ? s.saving : save_label, ImVec2(140, 0))) {
-    error.clear();
-    if (std::optional<RecordDraft> draft = Draft()) {
-      if (!pending.Post(intents, SubmitRecord{0, std::move(*draft)})) error = s.busy;
-    }
+    pressed = FormButton::kSave;
   }
   Anchor(prefix + ".submit");
   ImGui::EndDisabled();
   ImGui::SameLine();
-  if (ImGui::Button(s.cancel, ImVec2(110, 0))) Close();
+  if (ImGui::Button(s.cancel, ImVec2(110, 0))) pressed = FormButton::kCancel;
   Anchor(prefix + ".cancel");
-  ImGui::EndPopup();
+  return pressed;
+}
+
+void DateOffsets(const Strings& s, const std::string& today, std::string& date,
+                 const std::string& prefix) {
+  struct Offset {
+    const char* text;
+    int days;
+    const char* anchor;
+  };
+  for (const Offset& o : {Offset{s.in_1_day, 1, ".in_1_day"}, Offset{s.in_7_days, 7, ".in_7_days"},
+                          Offset{s.in_14_days, 14, ".in_14_days"}}) {
+    ImGui::SameLine();
+    if (ImGui::Button(o.text)) date = AddDays(today, o.days);
+    Anchor(prefix + o.anchor);
+  }
 }
 
 void RecordForm::OpenFor(const CustomerDetail& customer) {

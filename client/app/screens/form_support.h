@@ -79,6 +79,18 @@ class RecordForm {
   void Close();
 };
 
+// The bottom of a form: `error` (if any), a separator, Save (`save_label`; "Saving..." and disabled
+// while `saving`) and Cancel, anchored "<prefix>.submit" and "<prefix>.cancel". Returns which was
+// pressed this frame.
+enum class FormButton { kNone, kSave, kCancel };
+FormButton SaveCancel(const Strings& s, const std::string& error, bool saving,
+                      const char* save_label, const std::string& prefix);
+
+// "Tomorrow", "In a week", "In 2 weeks" after a date field: a click sets `date` to `today` plus
+// those days. Anchored "<prefix>.in_1_day", ".in_7_days", ".in_14_days".
+void DateOffsets(const Strings& s, const std::string& today, std::string& date,
+                 const std::string& prefix);
+
 // The label column of a form's field: the label, then the field on the same line, full width.
 void FieldLabel(const char* label, float label_width = 170.0f);
 

@@ -326,19 +326,17 @@ void OrderForm::Draw(const Snapshot& snap, Intents& intents) {
   ImGui::InputText("##notes", &f.notes);
   Anchor("order.notes");
 
-  if (!error.empty()) ui::TextColored(ui::kOverdue, error);
-  ImGui::Separator();
-  const bool saving = pending.waiting();
-  ImGui::BeginDisabled(saving);
-  if (ImGui::Button(saving ? s.saving : s.save_order, ImVec2(140, 0))) Submit(intents, false);
-  Anchor("order.submit");
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::Button(s.cancel, ImVec2(110, 0))) {
-    pending.Forget();  // a save under way still happens; the form no longer waits for it
-    Close();
+  switch (ui::SaveCancel(s, error, pending.waiting(), s.save_order, "order")) {
+    case ui::FormButton::kSave:
+      Submit(intents, false);
+      break;
+    case ui::FormButton::kCancel:
+      pending.Forget();  // a save under way still happens; the form no longer waits for it
+      Close();
+      break;
+    case ui::FormButton::kNone:
+      break;
   }
-  Anchor("order.cancel");
 
   DrawOutlierDialog(intents);
   ImGui::EndPopup();
@@ -371,28 +369,24 @@ void VoidOrderDialog::Draw(const Snapshot& snap, Intents& intents) {
   ui::FieldLabel(s.void_reason, 150.0f);
   ImGui::InputText("##void_reason", &reason);
   Anchor("void.reason");
-  if (!error.empty()) ui::TextColored(ui::kOverdue, error);
-  ImGui::Separator();
-  const bool saving = pending.waiting();
-  ImGui::BeginDisabled(saving);
-  if (ImGui::Button(saving ? s.saving : s.void_submit)) {
-    if (reason.find_first_not_of(" \t") == std::string::npos) {
-      error = s.void_need_reason;
-    } else if (pending.Post(intents, VoidOrder{0, order_id, reason})) {
-      error.clear();
-    } else {
-      error = s.busy;
-    }
+  switch (ui::SaveCancel(s, error, pending.waiting(), s.void_submit, "void")) {
+    case ui::FormButton::kSave:
+      if (reason.find_first_not_of(" \t") == std::string::npos) {
+        error = s.void_need_reason;
+      } else if (pending.Post(intents, VoidOrder{0, order_id, reason})) {
+        error.clear();
+      } else {
+        error = s.busy;
+      }
+      break;
+    case ui::FormButton::kCancel:
+      pending.Forget();
+      ImGui::CloseCurrentPopup();
+      visible = false;
+      break;
+    case ui::FormButton::kNone:
+      break;
   }
-  Anchor("void.submit");
-  ImGui::EndDisabled();
-  ImGui::SameLine();
-  if (ImGui::Button(s.cancel)) {
-    pending.Forget();
-    ImGui::CloseCurrentPopup();
-    visible = false;
-  }
-  Anchor("void.cancel");
   ImGui::EndPopup();
 }
 

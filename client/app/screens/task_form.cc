@@ -39,18 +39,7 @@ void TaskForm::Draw(const Snapshot& snap, Intents& intents) {
   ImGui::SetNextItemWidth(140.0f);
   ImGui::InputTextWithHint("##due", "YYYY-MM-DD", &t.due_date, ImGuiInputTextFlags_CharsNoBlank);
   Anchor("task_form.due");
-  struct Offset {
-    const char* text;
-    int days;
-    const char* anchor;
-  };
-  for (const Offset& o :
-       {Offset{s.in_1_day, 1, "task_form.in_1_day"}, Offset{s.in_7_days, 7, "task_form.in_7_days"},
-        Offset{s.in_14_days, 14, "task_form.in_14_days"}}) {
-    ImGui::SameLine();
-    if (ImGui::Button(o.text)) t.due_date = ui::AddDays(snap.today, o.days);
-    Anchor(o.anchor);
-  }
+  ui::DateOffsets(s, snap.today, t.due_date, "task_form");
   ui::FieldLabel(s.field_notes, 150.0f);
   ImGui::InputText("##notes", &t.notes);
   Anchor("task_form.notes");
