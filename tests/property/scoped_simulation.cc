@@ -222,7 +222,7 @@ Status ScopedSimulation::LocalWrite(Device& d, const std::string& only) {
   const Value id = Value(d.replica->ids().Next());
   auto pick = [&](const auto& arr) { return Value(std::string(arr[Pick(std::size(arr))])); };
   Status s;
-  switch (only.empty() ? Pick(10) : std::array<size_t, 4>{0, 1, 3, 4}[Pick(4)]) {
+  switch (only.empty() ? Pick(11) : std::array<size_t, 5>{0, 1, 3, 4, 9}[Pick(5)]) {
     case 0:
     case 1:
     case 2: {
@@ -299,6 +299,21 @@ Status ScopedSimulation::LocalWrite(Device& d, const std::string& only) {
                "VALUES (?, ?, ?, '2026-11-30T10:00:00Z', ?)",
                {id, customer, Value(d.rep), I(int64_t(1 + Pick(5)))});
       break;
+    case 9: {  // a customer's preferences: added, or its note edited
+      const auto prefs =
+          Column(db, "SELECT id FROM customer_preferences WHERE deleted = 0 ORDER BY id");
+      if (prefs.empty() || Chance(0.5) || !only.empty()) {
+        const char* const kinds[] = {"brand", "payment_terms", "delivery"};
+        s = Exec(db,
+                 "INSERT INTO customer_preferences (id, customer_id, kind, value, note) "
+                 "VALUES (?, ?, ?, ?, ?)",
+                 {id, customer, pick(kinds), pick(kNotes), pick(kNotes)});
+      } else {
+        s = Exec(db, "UPDATE customer_preferences SET note = ? WHERE id = ?",
+                 {pick(kNotes), Value(prefs[Pick(prefs.size())])});
+      }
+      break;
+    }
     default: {
       const auto contacts = Column(db, "SELECT id FROM contacts WHERE deleted = 0 ORDER BY id");
       if (contacts.empty()) return Status::Ok();
@@ -377,7 +392,9 @@ Status ScopedSimulation::Reassign() {
     const auto pending =
         Column(d.replica->db(),
                "SELECT DISTINCT coalesce((SELECT customer_id FROM contacts WHERE id = o.row_id), "
-               "(SELECT customer_id FROM tasks WHERE id = o.row_id), o.row_id) FROM fb_outbox o "
+               "(SELECT customer_id FROM tasks WHERE id = o.row_id), "
+               "(SELECT customer_id FROM customer_preferences WHERE id = o.row_id), o.row_id) "
+               "FROM fb_outbox o "
                "ORDER BY 1");
     if (!pending.empty()) {
       customer = pending[Pick(pending.size())];
@@ -676,7 +693,8 @@ Status ScopedSimulation::Check() {
   }
   // A row of a customer's is never left without its customer (a diverted new row is applied
   // whole or not at all).
-  for (const char* table : {"contacts", "tasks", "visits", "orders", "order_lines", "feedback"}) {
+  for (const char* table : {"contacts", "tasks", "visits", "orders", "order_lines", "feedback",
+                            "customer_preferences"}) {
     Value orphans = QueryValue(store.hub().db(), std::string("SELECT count(*) FROM ") + table +
                                                      " WHERE customer_id IS NULL");
     if (orphans != I(0)) {

@@ -96,7 +96,7 @@ Status SyncSimulation::LocalWrite(Node& node) {
   Db& db = node.replica->db();
   const auto customers = Ids(db, "customers");
   auto pick = [&](const auto& arr) { return S(arr[Pick(std::size(arr))]); };
-  const size_t kind = customers.empty() ? 0 : Pick(10);
+  const size_t kind = customers.empty() ? 0 : Pick(11);
   Status s;
   std::string id = node.ids->Next();
   const Value customer = customers.empty() ? Value() : S(customers[Pick(customers.size())].c_str());
@@ -155,6 +155,24 @@ Status SyncSimulation::LocalWrite(Node& node) {
       } else {
         s = Exec(db, "UPDATE tasks SET status = ? WHERE id = ?",
                  {pick(kTaskStatus), S(tasks[Pick(tasks.size())].c_str())});
+      }
+      break;
+    }
+    case 9: {  // a customer's preferences: added, or a note or removal on an existing one
+      const auto prefs = Ids(db, "customer_preferences");
+      if (prefs.empty() || Chance(0.5)) {
+        const char* const kinds[] = {"brand", "payment_terms", "delivery", "other"};
+        const char* const values[] = {"月结", "博世", "上午送货", "现结"};
+        s = Exec(db,
+                 "INSERT INTO customer_preferences (id, customer_id, kind, value, note) "
+                 "VALUES (?, ?, ?, ?, ?)",
+                 {S(id.c_str()), customer, pick(kinds), pick(values), pick(kNames)});
+      } else if (Chance(0.7)) {
+        s = Exec(db, "UPDATE customer_preferences SET note = ? WHERE id = ?",
+                 {pick(kNames), S(prefs[Pick(prefs.size())].c_str())});
+      } else {
+        s = Exec(db, "UPDATE customer_preferences SET deleted = 1 WHERE id = ?",
+                 {S(prefs[Pick(prefs.size())].c_str())});
       }
       break;
     }
