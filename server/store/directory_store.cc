@@ -134,7 +134,7 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
     a.pooled = holder->Int(1) != 0;
   }
   holder->Reset();
-  for (const std::string& name : DuplicateStore::RecordTables()) {
+  for (const std::string& name : DuplicateStore::RecordTables(hub.catalog())) {
     const TableInfo& table = *hub.catalog().Find(name);
     // Identifiers from the catalog only; the customer is bound.
     FB_ASSIGN_OR_RETURN(Statement * rows,

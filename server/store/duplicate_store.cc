@@ -26,10 +26,45 @@ bool Empty(const Value& v) {
 
 }  // namespace
 
-const std::vector<std::string>& DuplicateStore::RecordTables() {
-  static const std::vector<std::string> tables = {"contacts", "tasks",       "visits",
-                                                  "orders",   "order_lines", "feedback"};
+std::vector<std::string> DuplicateStore::RecordTables(const Catalog& catalog) {
+  std::vector<std::string> tables;
+  for (const TableInfo& t : catalog.tables()) {
+    if (!t.customer_column.empty() && t.customer_column != "id") tables.push_back(t.name);
+  }
   return tables;
+}
+
+Result<std::string> DuplicateStore::SurvivorOf(const std::string& customer_id) {
+  // A chain (A merged into B, then B into C) ends at the customer that was never merged away.
+  // Merges only take live customers, so a chain has no loop; the depth bound is a safeguard.
+  FB_ASSIGN_OR_RETURN(Statement * follow,
+                      store_.hub().db().Prepare(
+                          "WITH RECURSIVE chain(id, depth) AS (SELECT ?1, 0 UNION ALL "
+                          "SELECT m.survivor, chain.depth + 1 FROM srv_merges m JOIN chain ON "
+                          "m.loser = chain.id WHERE chain.depth < 64) "
+                          "SELECT id FROM chain ORDER BY depth DESC LIMIT 1"));
+  follow->Bind(1, customer_id);
+  FB_ASSIGN_OR_RETURN(bool row, follow->Step());
+  std::string survivor = row ? follow->Text(0) : customer_id;
+  follow->Reset();
+  return survivor;
+}
+
+Result<bool> DuplicateStore::FollowMerges(const TableInfo& t, RowChange& change) {
+  if (t.customer_column_index < 0) return false;  // customers themselves, tables of no customer
+  for (ColumnChange& c : change.columns) {
+    if (c.column != t.customer_column) continue;
+    const auto* named = std::get_if<std::string>(&c.value);
+    if (named == nullptr || named->empty()) return false;
+    FB_ASSIGN_OR_RETURN(std::string survivor, SurvivorOf(*named));
+    if (survivor == *named) return false;
+    // One tick later than the device's own stamp, so the device that pushed the row takes the
+    // survivor at its next pull instead of keeping its older value.
+    c.value = Value(std::move(survivor));
+    c.hlc = Hlc(c.hlc.packed() + 1);
+    return true;
+  }
+  return false;
 }
 
 Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
@@ -62,8 +97,8 @@ Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
   FB_ASSIGN_OR_RETURN(bool held, h->Step());
   if (held) side.holder = h->Text(0);
   h->Reset();
-  for (const std::string& table : RecordTables()) {
-    // Table names come from the fixed list above, never from a request.
+  for (const std::string& table : RecordTables(store_.hub().catalog())) {
+    // Table names come from the catalog, never from a request.
     const std::string live =
         store_.hub().catalog().Find(table)->ColumnIndex("deleted") >= 0 ? " AND deleted = 0" : "";
     FB_ASSIGN_OR_RETURN(Statement * n, db.Prepare("SELECT count(*) FROM \"" + table +
@@ -153,7 +188,7 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
 
   // 1. Every record of the loser, tombstones included, to the survivor.
   std::vector<RowWrite> rows;
-  for (const std::string& table : RecordTables()) {
+  for (const std::string& table : RecordTables(hub.catalog())) {
     FB_ASSIGN_OR_RETURN(Statement * ids, db.Prepare("SELECT id FROM \"" + table +
                                                     "\" WHERE customer_id = ? ORDER BY id"));
     ids->Bind(1, loser);
@@ -193,7 +228,17 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
                             r.row_id + " was refused: " + r.reason);
   }
 
-  // 4. The pair is merged; other open pairs of the loser are moot; the survivor is checked again.
+  // 4. Rows pushed later for the loser (logged offline meanwhile) follow it to the survivor.
+  FB_ASSIGN_OR_RETURN(Statement * remember,
+                      db.Prepare("INSERT OR REPLACE INTO srv_merges (loser, survivor, merged_ms, "
+                                 "actor) VALUES (?, ?, ?, ?)"));
+  remember->Bind(1, loser)
+      .Bind(2, survivor)
+      .Bind(3, static_cast<int64_t>(store_.wall().NowMs()))
+      .Bind(4, actor);
+  FB_RETURN_IF_ERROR(remember->Run());
+
+  // 5. The pair is merged; other open pairs of the loser are moot; the survivor is checked again.
   FB_ASSIGN_OR_RETURN(
       Statement * settle,
       db.Prepare("UPDATE fb_possible_duplicates SET status = 'merged' WHERE status = 'open' AND "

@@ -8,6 +8,7 @@
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
+#include "store/duplicate_store.h"
 
 namespace fieldbook::server {
 
@@ -402,10 +403,12 @@ Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& 
 
 Result<std::optional<Hlc>> ServerStore::LastRemoval(const std::string& rep_id,
                                                     const std::string& customer_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT hlc FROM srv_scope_events WHERE customer_id = ? "
-                                         "AND rep_id = ? AND kind = 'removed' ORDER BY seq DESC "
-                                         "LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(
+      Statement * stmt,
+      hub_->db().Prepare(std::string("SELECT hlc FROM srv_scope_events WHERE customer_id IN (") +
+                         DuplicateStore::kMergedIntoSql +
+                         ") AND rep_id = ?2 AND kind = "
+                         "'removed' ORDER BY seq DESC LIMIT 1"));
   stmt->Bind(1, customer_id).Bind(2, rep_id);
   FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
   if (!found) return std::optional<Hlc>();
@@ -475,6 +478,12 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     };
     if (t.customer_column.empty()) {
       return reject("read_only_table", t.name + " are managed on the server");
+    }
+    // A row naming a garage merged away since is judged and stored as one of the survivor.
+    auto followed = DuplicateStore(*this).FollowMerges(t, change);
+    if (!followed.ok()) {
+      gate_error = followed.status();
+      return GateDecision{false, std::nullopt};
     }
     bool exists = false, moves = false;
     auto customer = CustomerOfRow(t, change, &exists, &moves);

@@ -26,6 +26,8 @@
 // GateForRep: facts (visits, orders, order lines, feedback) are kept and attributed to the rep who
 // recorded them; field edits stamped before the move merge normally; later field edits go to the
 // conflict list for the new owner and managers, and the rep is told (server_conflicts.cc).
+// A row naming a garage a manager merged away since goes to the survivor (DuplicateStore::
+// FollowMerges) and is judged as a row of the survivor, the loser's removal counting as a move.
 //
 // Feeds. Every change of a row is also entered, in the same transaction, in the feed of the rep
 // holding its customer at that moment (or the shared feed for reps, territories and grading

@@ -75,6 +75,20 @@ class MergeTest : public ServerFixture {
     }
   }
 
+  // `n` preferences of a garage (customer_preferences, migration 0021), the last one removed.
+  void AddPreferences(Replica& r, const std::string& id, const std::string& rep, int n) {
+    for (int i = 0; i < n; ++i) {
+      ASSERT_TRUE(
+          Exec(r.db(),
+               "INSERT INTO customer_preferences (id, customer_id, kind, value, note, "
+               "created_by, created_at, deleted) VALUES (?, ?, 'brand', ?, 'prefers', ?, "
+               "'2026-11-20T10:00:00Z', ?)",
+               {S(("p" + id + "-" + std::to_string(i)).c_str()), S(id.c_str()),
+                S(("博世 " + std::to_string(i)).c_str()), S(rep.c_str()), I(i + 1 == n ? 1 : 0)})
+              .ok());
+    }
+  }
+
   // One sync: every round until the device is up to date, 50 rows a page.
   void SyncAll(Replica& r, const std::string& token) {
     auto report = Sync(r, token);
@@ -116,6 +130,10 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
   // The same garage, met by both reps offline: same phone, spelled differently.
   ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "dup-a", "鑫达汽修厂", "13800138000", "rep-a", 40));
   ASSERT_NO_FATAL_FAILURE(AddGarage(*b, "dup-b", "鑫达汽修", "+86 138-0013-8000", "rep-b", 31));
+  // Their preferences (a table the merge once listed by hand and missed): 2 live on the survivor,
+  // 4 live and 1 removed on the loser.
+  ASSERT_NO_FATAL_FAILURE(AddPreferences(*a, "dup-a", "rep-a", 3));
+  ASSERT_NO_FATAL_FAILURE(AddPreferences(*b, "dup-b", "rep-b", 5));
   ASSERT_TRUE(Exec(a->db(), "COMMIT").ok());
   ASSERT_TRUE(Exec(b->db(), "COMMIT").ok());
   ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
@@ -144,6 +162,7 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
   EXPECT_EQ(JsonInt(report.at("moved"), "contacts"), 3);
   EXPECT_EQ(JsonInt(report.at("moved"), "tasks"), 3);
   EXPECT_EQ(JsonInt(report.at("moved"), "feedback"), 3);
+  EXPECT_EQ(JsonInt(report.at("moved"), "customer_preferences"), 5) << merged;
   // dup-a had no address (40 visits: even); it takes dup-b's (31: odd).
   EXPECT_TRUE(Has(merged, "\"address\"")) << merged;
 
@@ -162,11 +181,20 @@ TEST_F(MergeTest, TwoRepsDuplicateMergesIntoOneAndBothDevicesFollow) {
         << table;
   }
   EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE rep_id = 'rep-b'"), 31);
+  EXPECT_EQ(Count(*a,
+                  "SELECT count(*) FROM customer_preferences WHERE customer_id = 'dup-a' AND "
+                  "deleted = 0"),
+            6);
+  EXPECT_EQ(Count(*a,
+                  "SELECT count(*) FROM customer_preferences WHERE created_by = 'rep-b' AND "
+                  "customer_id = 'dup-a' AND deleted = 0"),
+            4);
   EXPECT_EQ(QueryValue(a->db(), "SELECT address FROM customers WHERE id = 'dup-a'"),
             S("天河路 1 号"));
   // Rep B's device: the loser and everything of it are gone; its other garages stay.
   EXPECT_EQ(Count(*b, "SELECT count(*) FROM customers WHERE id IN ('dup-a', 'dup-b')"), 0);
-  for (const char* table : {"visits", "orders", "order_lines", "contacts", "tasks", "feedback"}) {
+  for (const char* table : {"visits", "orders", "order_lines", "contacts", "tasks", "feedback",
+                            "customer_preferences"}) {
     EXPECT_EQ(Count(*b, std::string("SELECT count(*) FROM ") + table +
                             " WHERE customer_id IN ('dup-a', 'dup-b')"),
               0)
@@ -219,6 +247,180 @@ TEST_F(MergeTest, OneRepsDuplicateFoldsIntoTheSurvivorOnItsDevice) {
   EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE customer_id = 'x2'"), 19);
   EXPECT_EQ(Count(*a, "SELECT count(*) FROM order_lines WHERE customer_id = 'x2'"), 19);
   EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE customer_id = 'x1'"), 0);
+  EXPECT_EQ(ReplicaExport(*a), ServerExport("rep-a"));
+}
+
+// Work logged offline on a garage that a manager merges away meanwhile (the rep's device has not
+// heard of the merge yet) is stored under the survivor, and reaches the survivor's devices.
+TEST_F(MergeTest, OfflineWorkOnAMergedAwayGarageFollowsTheMerge) {
+  sync_page_rows_ = 23;
+  auto a = OpenReplica("a");
+  auto b = OpenReplica("b");
+  ASSERT_TRUE(a && b);
+  ASSERT_TRUE(Exec(a->db(), "BEGIN").ok());
+  ASSERT_TRUE(Exec(b->db(), "BEGIN").ok());
+  for (int i = 0; i < 60; ++i) {
+    ASSERT_NO_FATAL_FAILURE(
+        AddGarage(*a, "a" + std::to_string(i), "A 修理厂 " + std::to_string(i), "", "rep-a", 2));
+    ASSERT_NO_FATAL_FAILURE(
+        AddGarage(*b, "b" + std::to_string(i), "B 修理厂 " + std::to_string(i), "", "rep-b", 2));
+  }
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "dup-a", "鑫达汽修厂", "13800138000", "rep-a", 4));
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*b, "dup-b", "鑫达汽修", "13800138000", "rep-b", 3));
+  // Rep A's own duplicate, and a chain: y1 merged into y2, then y2 into y3.
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "x1", "顺风汽修", "", "rep-a", 2));
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "x2", "顺风 汽修", "", "rep-a", 2));
+  for (const char* y : {"y1", "y2", "y3"}) {
+    ASSERT_NO_FATAL_FAILURE(AddGarage(*a, y, std::string("永安 ") + y, "", "rep-a", 1));
+  }
+  ASSERT_TRUE(Exec(a->db(), "COMMIT").ok());
+  ASSERT_TRUE(Exec(b->db(), "COMMIT").ok());
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*b, token_b_));
+
+  // Offline, rep B works on its garage: 400 new rows of every kind (its device does not know of
+  // the merge to come). Rep A logs visits on x1 and y1.
+  ASSERT_TRUE(Exec(b->db(), "BEGIN").ok());
+  for (int i = 0; i < 60; ++i) {
+    const std::string k = "late-" + std::to_string(i);
+    ASSERT_TRUE(Exec(b->db(),
+                     "INSERT INTO visits (id, customer_id, rep_id, check_in, notes) VALUES "
+                     "(?, 'dup-b', 'rep-b', '2026-12-01T09:00:00Z', 'offline visit')",
+                     {S(("v" + k).c_str())})
+                    .ok());
+    ASSERT_TRUE(Exec(b->db(),
+                     "INSERT INTO orders (id, customer_id, rep_id, order_date, amount_cents, "
+                     "currency) VALUES (?, 'dup-b', 'rep-b', '2026-12-01', 20000, 'CNY')",
+                     {S(("o" + k).c_str())})
+                    .ok());
+    ASSERT_TRUE(Exec(b->db(),
+                     "INSERT INTO order_lines (id, order_id, customer_id, part_no, quantity, "
+                     "unit_price_cents) VALUES (?, ?, 'dup-b', 'BP-02', 4, 5000)",
+                     {S(("l" + k).c_str()), S(("o" + k).c_str())})
+                    .ok());
+    ASSERT_TRUE(Exec(b->db(),
+                     "INSERT INTO feedback (id, customer_id, rep_id, created_at, satisfaction) "
+                     "VALUES (?, 'dup-b', 'rep-b', '2026-12-01T10:00:00Z', 5)",
+                     {S(("f" + k).c_str())})
+                    .ok());
+    if (i < 40) {
+      ASSERT_TRUE(Exec(b->db(),
+                       "INSERT INTO tasks (id, customer_id, rep_id, due_date, kind, status, "
+                       "title) VALUES (?, 'dup-b', 'rep-b', '2026-12-12', 'call', 'open', 'call')",
+                       {S(("t" + k).c_str())})
+                      .ok());
+      ASSERT_TRUE(Exec(b->db(),
+                       "INSERT INTO contacts (id, customer_id, name) VALUES (?, 'dup-b', ?)",
+                       {S(("c" + k).c_str()), S(("联系人 " + k).c_str())})
+                      .ok());
+    }
+  }
+  ASSERT_NO_FATAL_FAILURE(AddPreferences(*b, "dup-b", "rep-b", 40));
+  ASSERT_TRUE(Exec(b->db(), "COMMIT").ok());
+  for (const char* g : {"x1", "y1"}) {
+    for (int i = 0; i < 25; ++i) {
+      ASSERT_TRUE(Exec(a->db(),
+                       "INSERT INTO visits (id, customer_id, rep_id, check_in, notes) VALUES "
+                       "(?, ?, 'rep-a', '2026-12-02T09:00:00Z', 'offline visit')",
+                       {S(("v" + std::string(g) + "-late-" + std::to_string(i)).c_str()), S(g)})
+                      .ok());
+    }
+  }
+
+  int status = 0;
+  std::string merged = Merge("dup-a", "dup-b", &status);
+  ASSERT_EQ(status, 200) << merged;
+  merged = Merge("x2", "x1", &status);
+  ASSERT_EQ(status, 200) << merged;
+  merged = Merge("y2", "y1", &status);
+  ASSERT_EQ(status, 200) << merged;
+  merged = Merge("y3", "y2", &status);
+  ASSERT_EQ(status, 200) << merged;
+
+  // Rep B's device comes back: nothing refused, everything stored under the survivor.
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*b, token_b_));
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
+  const std::pair<const char*, int64_t> expected[] = {
+      {"visits", 3 + 4 + 60}, {"orders", 3 + 4 + 60}, {"order_lines", 3 + 4 + 60},
+      {"feedback", 6 + 60},   {"tasks", 6 + 40},      {"contacts", 6 + 40}};
+  for (const auto& [table, n] : expected) {
+    EXPECT_EQ(
+        Count(*a, std::string("SELECT count(*) FROM ") + table + " WHERE customer_id = 'dup-a'"), n)
+        << table;
+    EXPECT_EQ(
+        Count(*a, std::string("SELECT count(*) FROM ") + table + " WHERE customer_id = 'dup-b'"), 0)
+        << table;
+  }
+  EXPECT_EQ(Count(*a,
+                  "SELECT count(*) FROM customer_preferences WHERE customer_id = 'dup-a' AND "
+                  "deleted = 0 AND created_by = 'rep-b'"),
+            39);
+  EXPECT_EQ(Count(*a,
+                  "SELECT count(*) FROM visits WHERE customer_id = 'dup-a' AND rep_id = "
+                  "'rep-b' AND notes = 'offline visit'"),
+            60);
+  // Rep A's own offline visits follow x1 into x2, and y1 through y2 into y3, on its device too.
+  EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE customer_id = 'x2'"), 2 + 2 + 25);
+  EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE customer_id = 'y3'"), 3 + 25);
+  EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE customer_id IN ('x1', 'y1', 'y2')"), 0);
+  // Rep B's device holds neither garage any more; both devices hold what the server says.
+  EXPECT_EQ(Count(*b, "SELECT count(*) FROM visits WHERE customer_id IN ('dup-a', 'dup-b')"), 0);
+  EXPECT_EQ(Count(*b, "SELECT count(*) FROM customers"), 60);
+  EXPECT_EQ(ReplicaExport(*a), ServerExport("rep-a"));
+  EXPECT_EQ(ReplicaExport(*b), ServerExport("rep-b"));
+  auto archive = Get("/v1/admin/customers/archive?id=dup-b", manager_);
+  ASSERT_TRUE(archive.ok());
+  EXPECT_FALSE(Has(archive->body, "offline visit")) << archive->body;
+}
+
+// A crafted push naming a merged-away garage of another rep is refused: the merge does not open
+// the survivor to reps who never held either garage.
+TEST_F(MergeTest, APushNamingAnotherRepsMergedGarageIsRefused) {
+  const std::string token_c = AddRep("rep-c", "王芳 Wang Fang");
+  auto a = OpenReplica("a");
+  auto b = OpenReplica("b");
+  auto c = OpenReplica("c");
+  ASSERT_TRUE(a && b && c);
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*a, "dup-a", "鑫达汽修厂", "13800138000", "rep-a", 2));
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*b, "dup-b", "鑫达汽修", "13800138000", "rep-b", 2));
+  ASSERT_NO_FATAL_FAILURE(AddGarage(*c, "c1", "王记修车", "", "rep-c", 1));
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*b, token_b_));
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*c, token_c));
+  int status = 0;
+  const std::string merged = Merge("dup-a", "dup-b", &status);
+  ASSERT_EQ(status, 200) << merged;
+  const std::string before = ServerExport("rep-a");
+
+  // Rep C names the merged-away garage in a visit, an order line, a contact and a preference.
+  ASSERT_TRUE(Exec(c->db(),
+                   "INSERT INTO visits (id, customer_id, rep_id, check_in, notes) VALUES "
+                   "('v-evil', 'dup-b', 'rep-c', '2026-12-01T09:00:00Z', 'planted')")
+                  .ok());
+  ASSERT_TRUE(Exec(c->db(),
+                   "INSERT INTO order_lines (id, order_id, customer_id, part_no, quantity, "
+                   "unit_price_cents) VALUES ('l-evil', 'odup-b-0', 'dup-b', 'X', 1, 1)")
+                  .ok());
+  ASSERT_TRUE(
+      Exec(c->db(), "INSERT INTO contacts (id, customer_id, name) VALUES ('c-evil', 'dup-b', 'x')")
+          .ok());
+  ASSERT_NO_FATAL_FAILURE(AddPreferences(*c, "dup-b", "rep-c", 1));
+  auto report = Sync(*c, token_c);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->rows_rejected, 4u);
+  EXPECT_EQ(ServerExport("rep-a"), before);
+  auto archive = Get("/v1/admin/customers/archive?id=dup-a", manager_);
+  ASSERT_TRUE(archive.ok());
+  EXPECT_FALSE(Has(archive->body, "planted")) << archive->body;
+  EXPECT_FALSE(Has(archive->body, "c-evil")) << archive->body;
+  // Rep A, who holds the survivor, may name the loser: its row is stored under the survivor.
+  ASSERT_TRUE(Exec(a->db(),
+                   "INSERT INTO visits (id, customer_id, rep_id, check_in, notes) VALUES "
+                   "('v-ok', 'dup-b', 'rep-a', '2026-12-01T09:00:00Z', 'named the loser')")
+                  .ok());
+  ASSERT_NO_FATAL_FAILURE(SyncAll(*a, token_a_));
+  EXPECT_EQ(Count(*a, "SELECT count(*) FROM visits WHERE id = 'v-ok' AND customer_id = 'dup-a'"),
+            1);
   EXPECT_EQ(ReplicaExport(*a), ServerExport("rep-a"));
 }
 
