@@ -42,6 +42,7 @@ struct CliContext {
 struct InitOptions {
   std::string server;
   std::string token;
+  std::string code;            // a one-time setup code, exchanged for the token (instead of it)
   std::string rep;             // required when the server cannot be reached
   std::string name;            // the rep's display name when set up offline
   std::string ca_file;         // PEM file of the private CA that signed the server's certificate

@@ -90,8 +90,11 @@ int main(int argc, char** argv) {
   CLI::App* init = leaf(&app, "init", "set this device up with the server and a device token");
   init->add_option("--server", init_options.server, "server URL, e.g. https://fieldbook.example")
       ->required();
-  init->add_option("--token", init_options.token, "this device's token (from your manager)")
-      ->required();
+  CLI::Option* token_option =
+      init->add_option("--token", init_options.token, "this device's token (from your manager)");
+  init->add_option("--code", init_options.code,
+                   "a one-time setup code from your manager (ABCDE-FGHJK), instead of --token")
+      ->excludes(token_option);
   init->add_option("--rep", init_options.rep,
                    "your rep id; required when the server cannot be reached");
   init->add_option("--name", init_options.name, "your name (offline set-up only)");

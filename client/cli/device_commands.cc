@@ -14,6 +14,7 @@
 #include "store/replica_health.h"
 #include "sync/device_sync.h"
 #include "sync/http_client.h"
+#include "sync/setup_code.h"
 #include "sync/whoami.h"
 
 namespace fieldbook::client::cli {
@@ -22,8 +23,11 @@ namespace json = boost::json;
 
 int RunInit(const CliContext& ctx, const InitOptions& options) {
   const char* what = "init";
-  if (options.server.empty() || options.token.empty()) {
-    return Fail(ctx, what, "invalid_argument", "--server and --token are required", kExitUsage);
+  if (options.server.empty() || options.token.empty() == options.code.empty()) {
+    return Fail(ctx, what, "invalid_argument",
+                "--server and either --token or --code (a setup code from your manager) are "
+                "required",
+                kExitUsage);
   }
   if (IsPlainHttpToAnotherHost(options.server) && !options.insecure_http) {
     return Fail(ctx, what, "invalid_argument",
@@ -44,13 +48,26 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
     return Fail(ctx, what, "invalid_argument",
                 "bad server URL " + options.server + ": " + http.status().message(), kExitUsage);
   }
+  std::string token = options.token;
+  if (!options.code.empty()) {
+    // A one-time setup code is exchanged for the token first; the rest is as with --token.
+    auto grant = ExchangeSetupCode(**http, options.code);
+    if (!grant.ok() && grant.status().code() == StatusCode::kUnavailable) {
+      return Fail(
+          ctx, what, "unavailable",
+          "the server must be reachable to use a setup code (" + grant.status().message() + ")",
+          kExitUnreachable);
+    }
+    if (!grant.ok()) return Fail(ctx, what, "rejected", grant.status().message(), kExitRefused);
+    token = grant->token;
+  }
   ClientSettings settings;
   settings.server_url = (*http)->base_url();
-  settings.device_token = options.token;
+  settings.device_token = token;
   settings.ca_file = http_options.ca_file;
   bool verified = false;
   std::string offline_reason;
-  auto who = AskWhoAmI(**http, options.token);
+  auto who = AskWhoAmI(**http, token);
   if (who.ok()) {
     if (who->role == "manager") {
       return Fail(ctx, what, "rejected",

@@ -10,6 +10,7 @@
 #include "http/log.h"
 #include "store/console_store.h"
 #include "store/device_activity.h"
+#include "store/setup_codes.h"
 
 namespace fieldbook::server {
 
@@ -68,10 +69,12 @@ ConsoleApi::ConsoleApi(ServerStore& store, WallClock& wall, LockFn lock_store,
       wall_(wall),
       lock_store_(std::move(lock_store)),
       options_(options),
-      throttle_(options.throttle) {}
+      throttle_(options.throttle),
+      setup_throttle_(options.throttle) {}
 
 bool ConsoleApi::IsSessionRoute(std::string_view path) {
-  return path == "/v1/admin/login" || path == "/v1/admin/logout" || path == "/v1/admin/session";
+  return path == "/v1/admin/login" || path == "/v1/admin/logout" || path == "/v1/admin/session" ||
+         path == "/v1/setup";
 }
 
 Result<std::optional<Principal>> ConsoleApi::SessionOf(const HttpRequest& request) {
@@ -104,6 +107,10 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& request) {
   if (path == "/v1/admin/login") {
     r = request.method == "POST" ? Login(request)
                                  : JsonError(405, "method_not_allowed", "use POST to log in");
+  } else if (path == "/v1/setup") {
+    r = request.method == "POST"
+            ? Setup(request)
+            : JsonError(405, "method_not_allowed", "use POST to exchange a setup code");
   } else if (path == "/v1/admin/logout") {
     r = request.method == "POST" ? Logout(request)
                                  : JsonError(405, "method_not_allowed", "use POST to log out");
@@ -228,6 +235,54 @@ HttpResponse ConsoleApi::Session(const HttpRequest& request) {
                                           {"role", (*who)->role},
                                           {"csrf", CsrfTokenFor(token)},
                                           {"expires_ms", expires}});
+}
+
+HttpResponse ConsoleApi::Setup(const HttpRequest& request) {
+  if (request.content_type.rfind("application/json", 0) != 0) {
+    return JsonError(415, "unsupported_media_type", "send the setup code as application/json");
+  }
+  if (request.body.size() > kSetupBodyLimit) {
+    return JsonError(413, "body_too_large", "a setup request is at most 1 KiB");
+  }
+  boost::system::error_code ec;
+  boost::json::value body = ReadJson(request.body, ec, 2);
+  const boost::json::object* o = !ec && body.is_object() ? &body.as_object() : nullptr;
+  const auto* code = o != nullptr ? o->if_contains("code") : nullptr;
+  if (o == nullptr || o->size() != 1 || code == nullptr || !code->is_string()) {
+    return JsonError(400, "malformed",
+                     "a setup request is a JSON object {\"code\": \"ABCDE-FGHJK\"}");
+  }
+  // Guesses are throttled per address like logins (the account key is the address too).
+  const std::string address = AddressWithoutPort(request.remote);
+  const int64_t now = static_cast<int64_t>(wall_.NowMs());
+  if (const int64_t wait = setup_throttle_.Begin("setup:" + address, address, now); wait > 0) {
+    LogEvent("warn", "setup_code_throttled", {{"address", address}});
+    HttpResponse r = JsonError(
+        429, "too_many_attempts",
+        "too many wrong setup codes; try again in " + std::to_string((wait + 999) / 1000) + " s");
+    r.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
+    return r;
+  }
+  Result<ExchangedSetupCode> exchanged = Status::Internal("not run");
+  {
+    auto lock = lock_store_();
+    exchanged = SetupCodes(store_).Exchange(std::string(code->as_string()));
+  }
+  if (!exchanged.ok()) {
+    setup_throttle_.Failed(address, static_cast<int64_t>(wall_.NowMs()));
+    LogEvent("warn", "setup_code_refused",
+             {{"address", address}, {"reason", exchanged.status().message()}});
+    return StatusResponse(exchanged.status());
+  }
+  setup_throttle_.Succeeded("setup:" + address);
+  LogEvent("info", "setup_code_used",
+           {{"rep", exchanged->device.rep_id},
+            {"device", exchanged->device.device},
+            {"address", address}});
+  return JsonResponse(boost::json::object{{"token", exchanged->token},
+                                          {"rep", exchanged->device.rep_id},
+                                          {"device", exchanged->device.device},
+                                          {"device_id", exchanged->device.id}});
 }
 
 }  // namespace fieldbook::server

@@ -3,6 +3,10 @@
 //   POST /v1/admin/login    {"rep": R, "password": P}  -> the session cookie and its CSRF token
 //   POST /v1/admin/logout   ends the cookie's session (CSRF token required)
 //   GET  /v1/admin/session  the cookie's manager, the session's CSRF token and expiry
+//   POST /v1/setup          {"code": C} -> a new device's {"token", "rep", "device", "device_id"}:
+//                           a rep's device exchanges the one-time code a manager issued
+//                           (setup_codes.h); no cookie or token. Wrong, used and expired codes
+//                           count as failures of the address (the login throttle's rules).
 //
 //  * The session cookie `fb_session` is HttpOnly, SameSite=Strict, Path=/, with Max-Age = the
 //    session's lifetime, and Secure when the request came over HTTPS. Sessions are stored hashed
@@ -38,6 +42,7 @@ namespace fieldbook::server {
 
 inline constexpr const char* kSessionCookie = "fb_session";
 inline constexpr size_t kLoginBodyLimit = 8u << 10;
+inline constexpr size_t kSetupBodyLimit = 1u << 10;
 
 struct ConsoleOptions {
   int64_t session_ttl_ms = 8 * 3600 * 1000;  // a session's absolute lifetime
@@ -49,7 +54,7 @@ class ConsoleApi {
   using LockFn = std::function<std::unique_lock<std::mutex>()>;
   ConsoleApi(ServerStore& store, WallClock& wall, LockFn lock_store, ConsoleOptions options = {});
 
-  // /v1/admin/login, /v1/admin/logout, /v1/admin/session.
+  // /v1/admin/login, /v1/admin/logout, /v1/admin/session, /v1/setup.
   static bool IsSessionRoute(std::string_view path);
   // Call with the store's lock held: the manager whose live session the request's cookie names.
   Result<std::optional<Principal>> SessionOf(const HttpRequest& request);
@@ -57,13 +62,14 @@ class ConsoleApi {
   // X-CSRF-Token is the session's.
   static bool CsrfOk(const HttpRequest& request);
 
-  // The three session routes. Takes the store's lock itself.
+  // The session routes and /v1/setup. Takes the store's lock itself.
   HttpResponse Handle(const HttpRequest& request);
 
  private:
   HttpResponse Login(const HttpRequest& request);
   HttpResponse Logout(const HttpRequest& request);
   HttpResponse Session(const HttpRequest& request);
+  HttpResponse Setup(const HttpRequest& request);
   const std::string& DummyHash();
 
   ServerStore& store_;
@@ -71,6 +77,7 @@ class ConsoleApi {
   LockFn lock_store_;
   const ConsoleOptions options_;
   LoginThrottle throttle_;
+  LoginThrottle setup_throttle_;  // setup code exchanges, by address (options.throttle's rules)
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // verified against when an account has no password (same work)
 };

@@ -4,6 +4,7 @@
 
 #include "api/http_json.h"
 #include "store/pool_store.h"
+#include "store/setup_codes.h"
 
 namespace fieldbook::server {
 
@@ -15,10 +16,13 @@ struct DeviceBody {
   std::string rep;
   std::string device;
   int64_t id = 0;
+  int64_t ttl_seconds = 0;  // setup codes: how long the code is valid (0: the default)
 };
 
-// The body's fields among rep (required), device and id; a 400 for anything else.
-std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool device_fields) {
+// The body's fields among rep (required), device and id (and ttl_seconds for a setup code); a 400
+// for anything else.
+std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool device_fields,
+                                                bool code_fields = false) {
   if (request.body.size() > kMaxBodyBytes) {
     return JsonError(413, "too_large", "the body is limited to 8 KiB");
   }
@@ -43,6 +47,12 @@ std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool
         return JsonError(400, "invalid_field", "\"id\" must be a positive whole number");
       }
       out.id = f.as_int64();
+    } else if (code_fields && key == "ttl_seconds") {
+      if (!f.is_int64() || f.as_int64() < 1 || f.as_int64() > 24 * 3600) {
+        return JsonError(400, "invalid_field",
+                         "\"ttl_seconds\" must be a whole number of seconds from 1 to 86400");
+      }
+      out.ttl_seconds = f.as_int64();
     } else {
       return JsonError(400, "invalid_field", "unknown field \"" + key + "\"");
     }
@@ -83,12 +93,13 @@ std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const H
     return JsonResponse(boost::json::object{{"devices", out}});
   }
   const bool issue = path == "/v1/admin/devices";
+  const bool code = path == "/v1/admin/devices/code";
   const bool revoke = path == "/v1/admin/devices/revoke";
   const bool disable = path == "/v1/admin/reps/disable";
   const bool enable = path == "/v1/admin/reps/enable";
-  if (!issue && !revoke && !disable && !enable) return std::nullopt;
+  if (!issue && !code && !revoke && !disable && !enable) return std::nullopt;
   if (!post) return JsonError(405, "method_not_allowed", "use POST for " + path);
-  auto body = ReadBody(request, issue || revoke);
+  auto body = ReadBody(request, issue || code || revoke, code);
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const DeviceBody& b = std::get<DeviceBody>(body);
   if (issue) {
@@ -98,6 +109,18 @@ std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const H
     boost::json::object o = DeviceJson(issued->first);
     o["token"] = issued->second;
     return JsonResponse(o);
+  }
+  if (code) {
+    if (b.id != 0) return JsonError(400, "invalid_field", "a new device has no id yet");
+    auto issued = SetupCodes(store).Issue(
+        b.rep, b.device, actor,
+        b.ttl_seconds > 0 ? b.ttl_seconds * 1000 : SetupCodes::kDefaultTtlMs);
+    if (!issued.ok()) return StatusResponse(issued.status());
+    return JsonResponse(boost::json::object{{"code", issued->code},
+                                            {"rep", issued->rep_id},
+                                            {"device", issued->device},
+                                            {"expires", IsoTime(issued->expires_ms)},
+                                            {"expires_ms", issued->expires_ms}});
   }
   if (revoke) {
     if (b.device.empty() && b.id == 0) {

@@ -2,6 +2,8 @@
 //   GET  /v1/admin/devices[?rep=R]     every device (or R's): id, rep, device, created, revoked,
 //                                      last_sync, last_address, in {"devices": [...]}
 //   POST /v1/admin/devices             {"rep", "device"?} -> a new token, shown once
+//   POST /v1/admin/devices/code        {"rep", "device"?} -> a one-time setup code (setup_codes.h)
+//                                      {"code", "rep", "device", "expires", "expires_ms"}
 //   POST /v1/admin/devices/revoke      {"rep", "device" or "id"}: that device only
 //   POST /v1/admin/reps/disable        {"rep"}: every device of the rep refused
 //   POST /v1/admin/reps/enable         {"rep"}: its devices not revoked work again

@@ -1,0 +1,135 @@
+#include "store/setup_codes.h"
+
+#include <cctype>
+
+#include "auth/auth.h"
+#include "fieldbook/sqlite_db.h"
+#include "store/audit_store.h"
+#include "store/console_store.h"
+
+namespace fieldbook::server {
+
+namespace {
+
+// No 0/O, 1/I/L: a code read aloud or off a screen cannot be mistyped into another.
+constexpr std::string_view kAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+constexpr int64_t kForgetAfterMs = 24 * 3600 * 1000;
+
+std::string HashOf(const std::string& normalized) {
+  return HashToken("fieldbook-setup-code:" + normalized);
+}
+
+Result<std::string> NewCode() {
+  std::string code;
+  while (code.size() < SetupCodes::kCodeChars) {
+    FB_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(16));
+    for (unsigned char b : bytes) {
+      // 248 = 31 * 8: bytes above it are dropped, so every character is equally likely.
+      if (b >= 248 || code.size() == SetupCodes::kCodeChars) continue;
+      code.push_back(kAlphabet[b % kAlphabet.size()]);
+    }
+  }
+  return code;
+}
+
+}  // namespace
+
+std::string SetupCodes::Normalize(const std::string& code) {
+  std::string out;
+  if (code.size() > 64) return "";
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    const char up = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (kAlphabet.find(up) == std::string_view::npos) return "";
+    out.push_back(up);
+  }
+  return out.size() == kCodeChars ? out : "";
+}
+
+Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::string& device,
+                                          const std::string& actor, int64_t ttl_ms) {
+  ConsoleStore accounts(store_);
+  FB_ASSIGN_OR_RETURN(std::optional<ConsoleAccount> account, accounts.Account(rep_id));
+  if (!account) return Status::NotFound("no rep " + rep_id);
+  if (account->role != "rep") {
+    return Status::Rejected(rep_id + " is a manager; setup codes are for reps' devices");
+  }
+  if (!account->active) return Status::Rejected("rep " + rep_id + " is disabled");
+  Db& db = store_.hub().db();
+  const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(Statement * forget,
+                      db.Prepare("DELETE FROM srv_setup_codes WHERE expires_ms < ?"));
+  forget->Bind(1, now - kForgetAfterMs);
+  FB_RETURN_IF_ERROR(forget->Run());
+  FB_ASSIGN_OR_RETURN(std::string code, NewCode());
+  FB_ASSIGN_OR_RETURN(Statement * add,
+                      db.Prepare("INSERT INTO srv_setup_codes (code_hash, rep_id, device, "
+                                 "created_by, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)"));
+  add->Bind(1, HashOf(code))
+      .Bind(2, rep_id)
+      .Bind(3, device)
+      .Bind(4, actor)
+      .Bind(5, now)
+      .Bind(6, now + ttl_ms);
+  FB_RETURN_IF_ERROR(add->Run());
+  IssuedSetupCode out{code.substr(0, 5) + "-" + code.substr(5), rep_id, device, now + ttl_ms};
+  AuditEntry audit;
+  audit.actor = actor;
+  audit.action = "device.setup_code";
+  audit.subject = rep_id;
+  audit.after = {{"device", device}, {"expires_ms", out.expires_ms}};
+  FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return out;
+}
+
+Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
+  const std::string normalized = Normalize(code);
+  if (normalized.empty()) {
+    return Status::InvalidArgument("a setup code is 10 letters and digits, like ABCDE-FGHJK");
+  }
+  Db& db = store_.hub().db();
+  const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(Statement * find,
+                      db.Prepare("SELECT rep_id, device, created_by, expires_ms, used_ms FROM "
+                                 "srv_setup_codes WHERE code_hash = ?"));
+  find->Bind(1, HashOf(normalized));
+  FB_ASSIGN_OR_RETURN(bool found, find->Step());
+  if (!found) {
+    find->Reset();
+    return Status::NotFound("unknown setup code: check it, or ask your manager for a new one");
+  }
+  const std::string rep_id = find->Text(0);
+  const std::string device = find->Text(1);
+  const std::string created_by = find->Text(2);
+  const int64_t expires_ms = find->Int(3);
+  const bool used = !find->IsNull(4);
+  find->Reset();
+  if (used) {
+    return Status::Conflict(
+        "this setup code was used already (a code sets up one device); ask your manager for a "
+        "new one");
+  }
+  if (now >= expires_ms) {
+    return Status::Conflict("this setup code has expired; ask your manager for a new one");
+  }
+  ConsoleStore accounts(store_);
+  FB_ASSIGN_OR_RETURN(std::optional<ConsoleAccount> account, accounts.Account(rep_id));
+  if (!account || !account->active || account->role != "rep") {
+    return Status::Rejected("rep " + rep_id + " may no longer sync");
+  }
+  FB_ASSIGN_OR_RETURN(auto issued,
+                      store_.IssueDeviceToken(rep_id, device, "setup-code:" + created_by));
+  FB_ASSIGN_OR_RETURN(Statement * spend,
+                      db.Prepare("UPDATE srv_setup_codes SET used_ms = ?, device_id = ? WHERE "
+                                 "code_hash = ? AND used_ms IS NULL"));
+  spend->Bind(1, now).Bind(2, issued.first.id).Bind(3, HashOf(normalized));
+  FB_RETURN_IF_ERROR(spend->Run());
+  if (db.LastChanges() != 1) return Status::Conflict("this setup code was used already");
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return ExchangedSetupCode{std::move(issued.first), std::move(issued.second)};
+}
+
+}  // namespace fieldbook::server
