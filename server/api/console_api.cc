@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include <boost/json.hpp>
+#include <variant>
 
 #include "api/http_json.h"
 #include "auth/password_hash.h"
@@ -30,6 +31,37 @@ std::string SessionCookieHeader(const std::string& token, int64_t max_age_s, boo
 HttpResponse NoStore(HttpResponse r, bool tls) {
   r.headers.emplace_back("Cache-Control", "no-store");
   AddSecurityHeaders(r, tls);
+  return r;
+}
+
+// The JSON object of a small unauthenticated body (a login, a setup code): sent as
+// application/json (a cross-site HTML form cannot), at most `limit` bytes; else the error answer.
+std::variant<boost::json::object, HttpResponse> SmallJsonBody(const HttpRequest& request,
+                                                              size_t limit, const char* what,
+                                                              const char* shape) {
+  if (request.content_type.rfind("application/json", 0) != 0) {
+    return JsonError(415, "unsupported_media_type",
+                     std::string("send the ") + what + " as application/json");
+  }
+  if (request.body.size() > limit) {
+    return JsonError(
+        413, "body_too_large",
+        std::string("a ") + what + " is at most " + std::to_string(limit >> 10) + " KiB");
+  }
+  boost::system::error_code ec;
+  boost::json::value body = ReadJson(request.body, ec, 4);
+  if (ec || !body.is_object()) {
+    return JsonError(400, "malformed", std::string("a ") + what + " is a JSON object " + shape);
+  }
+  return std::move(body.as_object());
+}
+
+// 429 with Retry-After for an attempt the throttle holds back `wait_ms`.
+HttpResponse TooManyAttempts(const std::string& what, int64_t wait_ms) {
+  const std::string seconds = std::to_string((wait_ms + 999) / 1000);
+  HttpResponse r =
+      JsonError(429, "too_many_attempts", "too many " + what + "; try again in " + seconds + " s");
+  r.headers.emplace_back("Retry-After", seconds);
   return r;
 }
 
@@ -123,18 +155,9 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& request) {
 }
 
 HttpResponse ConsoleApi::Login(const HttpRequest& request) {
-  if (request.content_type.rfind("application/json", 0) != 0) {
-    return JsonError(415, "unsupported_media_type", "send the login as application/json");
-  }
-  if (request.body.size() > kLoginBodyLimit) {
-    return JsonError(413, "body_too_large", "a login is at most 8 KiB");
-  }
-  boost::system::error_code ec;
-  boost::json::value body = ReadJson(request.body, ec, 4);
-  if (ec || !body.is_object()) {
-    return JsonError(400, "malformed", "a login is a JSON object {\"rep\", \"password\"}");
-  }
-  const auto& o = body.as_object();
+  auto body = SmallJsonBody(request, kLoginBodyLimit, "login", "{\"rep\", \"password\"}");
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return std::move(*bad);
+  const auto& o = std::get<boost::json::object>(body);
   for (const auto& [key, value] : o) {
     if (key != "rep" && key != "password") {
       return JsonError(400, "malformed", "unknown field \"" + std::string(key) + "\" in a login");
@@ -156,11 +179,7 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   if (const int64_t wait = throttle_.Begin(rep_id, address, now); wait > 0) {
     LogEvent("warn", "console_login_throttled", {{"rep", rep_id}, {"address", address}});
-    HttpResponse r = JsonError(
-        429, "too_many_attempts",
-        "too many failed logins; try again in " + std::to_string((wait + 999) / 1000) + " s");
-    r.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
-    return r;
+    return TooManyAttempts("failed logins", wait);
   }
   std::optional<ConsoleAccount> account;
   {
@@ -238,17 +257,12 @@ HttpResponse ConsoleApi::Session(const HttpRequest& request) {
 }
 
 HttpResponse ConsoleApi::Setup(const HttpRequest& request) {
-  if (request.content_type.rfind("application/json", 0) != 0) {
-    return JsonError(415, "unsupported_media_type", "send the setup code as application/json");
-  }
-  if (request.body.size() > kSetupBodyLimit) {
-    return JsonError(413, "body_too_large", "a setup request is at most 1 KiB");
-  }
-  boost::system::error_code ec;
-  boost::json::value body = ReadJson(request.body, ec, 2);
-  const boost::json::object* o = !ec && body.is_object() ? &body.as_object() : nullptr;
-  const auto* code = o != nullptr ? o->if_contains("code") : nullptr;
-  if (o == nullptr || o->size() != 1 || code == nullptr || !code->is_string()) {
+  auto body =
+      SmallJsonBody(request, kSetupBodyLimit, "setup request", "{\"code\": \"ABCDE-FGHJK\"}");
+  if (auto* bad = std::get_if<HttpResponse>(&body)) return std::move(*bad);
+  const auto& o = std::get<boost::json::object>(body);
+  const auto* code = o.if_contains("code");
+  if (o.size() != 1 || code == nullptr || !code->is_string()) {
     return JsonError(400, "malformed",
                      "a setup request is a JSON object {\"code\": \"ABCDE-FGHJK\"}");
   }
@@ -257,11 +271,7 @@ HttpResponse ConsoleApi::Setup(const HttpRequest& request) {
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   if (const int64_t wait = setup_throttle_.Begin("setup:" + address, address, now); wait > 0) {
     LogEvent("warn", "setup_code_throttled", {{"address", address}});
-    HttpResponse r = JsonError(
-        429, "too_many_attempts",
-        "too many wrong setup codes; try again in " + std::to_string((wait + 999) / 1000) + " s");
-    r.headers.emplace_back("Retry-After", std::to_string((wait + 999) / 1000));
-    return r;
+    return TooManyAttempts("wrong setup codes", wait);
   }
   Result<ExchangedSetupCode> exchanged = Status::Internal("not run");
   {
