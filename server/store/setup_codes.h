@@ -1,5 +1,5 @@
 // SetupCodes: short one-time codes a manager hands to a rep to set up a new device (issue #16;
-// table srv_setup_codes, server migration 0025). The console shows the code; the rep runs
+// table srv_setup_codes, server migration 0028). The console shows the code; the rep runs
 // `fieldbook-cli init --server URL --code CODE`, which exchanges it (POST /v1/setup, console_api.h)
 // for a new device token of that rep, as `POST /v1/admin/devices` would issue.
 //
