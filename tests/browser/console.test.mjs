@@ -192,7 +192,7 @@ describe('the manager\'s console', () => {
     await context.close();
   });
 
-  test('every page is usable at 768 px', async () => {
+  test('every page is usable at 768 px: nothing too wide, every input labelled, every control reached with Tab', async () => {
     const { page, context, problems } = await openPage(browser);
     await page.setViewportSize({ width: 768, height: 1024 });
     await login(page, srv.url);
@@ -206,6 +206,32 @@ describe('the manager\'s console', () => {
       // Nothing spills sideways out of the page.
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
       assert.ok(overflow <= 0, `${link} is ${overflow} px too wide at 768 px`);
+      // Every input has a label (a <label for>, or aria-label / aria-labelledby).
+      const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+        .filter((el) => el.type !== 'hidden' && el.getClientRects().length > 0)
+        .filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') &&
+          !el.getAttribute('aria-labelledby'))
+        .map((el) => el.outerHTML.slice(0, 120)));
+      assert.deepEqual(unlabelled, [], `${link} has inputs without a label`);
+      // Every visible control of the page is reached with Tab from the page's top.
+      const controls = await page.evaluate(() => {
+        let n = 0;
+        for (const el of document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main summary')) {
+          if (el.getClientRects().length === 0 || el.disabled) continue;
+          el.dataset.kbd = String(n++);
+        }
+        return n;
+      });
+      await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+      const reached = new Set();
+      for (let i = 0; i < controls + 80 && reached.size < controls; i++) {
+        await page.keyboard.press('Tab');
+        const k = await page.evaluate(() => document.activeElement?.dataset?.kbd ?? null);
+        if (k !== null) reached.add(k);
+      }
+      const missed = await page.evaluate((seen) => [...document.querySelectorAll('[data-kbd]')]
+        .filter((el) => !seen.includes(el.dataset.kbd)).map((el) => el.outerHTML.slice(0, 120)), [...reached]);
+      assert.deepEqual(missed, [], `${link}: controls Tab does not reach`);
       await shot(page, name);
     }
     assert.deepEqual(problems, []);

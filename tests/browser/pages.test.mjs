@@ -204,13 +204,20 @@ describe('the console\'s working pages', () => {
     await context.close();
   });
 
-  test('a rep\'s devices: issue a token, set a real device up with the line shown, revoke it', async () => {
-    const { page, context, problems } = await openPage(browser);
+  // The Territories & reps page with a new device of Li Na named and `button` pressed.
+  async function newDeviceOfLiNa(name, button) {
+    const opened = await openPage(browser);
+    const { page } = opened;
     await login(page, srv.url);
     await goTo(page, 'Territories & reps');
     await page.getByLabel('Rep', { exact: true }).last().selectOption('rep-li-na');
-    await page.getByLabel('New device\'s name').fill('tablet-2');
-    await page.getByRole('button', { name: 'Issue a token' }).click();
+    await page.getByLabel('New device\'s name').fill(name);
+    await page.getByRole('button', { name: button }).click();
+    return opened;
+  }
+
+  test('a rep\'s devices: issue a token, set a real device up with the line shown, revoke it', async () => {
+    const { page, context, problems } = await newDeviceOfLiNa('tablet-2', 'Issue a token');
     const line = await page.locator('#device-result #setup-line').inputValue();
     assert.match(line, /^fieldbook-cli init --server http:\/\/127\.0\.0\.1:\d+ --token \S+$/);
     // The same line as a QR code, drawn in the page from qrcode-generator: decoded, it is the line.
@@ -228,6 +235,31 @@ describe('the console\'s working pages', () => {
     await page.getByText('tablet-2 of rep-li-na is revoked').waitFor();
     assert.throws(() => cli(tablet, ['sync']));
     assert.deepEqual(problems, []);
+    await context.close();
+  });
+  test('a rep\'s devices: a one-time setup code typed on a real device sets it up, once', async () => {
+    const { page, context, problems } = await newDeviceOfLiNa('phone-code', 'Setup code');
+    const code = (await page.locator('#setup-code').innerText()).trim();
+    assert.match(code, /^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
+    assert.match(await page.locator('#setup-code-box').innerText(), /valid once until/);
+    assert.equal(await page.locator('#setup-code-line').inputValue(),
+      `fieldbook-cli init --server ${srv.url} --code ${code}`);
+    await shot(page, 'devices-setup-code');
+    const phone = device('phone-code');
+    cli(phone, ['init', '--server', srv.url, '--code', code.toLowerCase().replace('-', ' ')]);
+    cli(phone, ['sync']);
+    const listed = JSON.parse(cli(phone, ['--json', 'customer', 'list']));
+    assert.ok((listed.length ?? listed.customers.length) > 0);
+    // The device appears in the list; the code is spent.
+    await page.getByLabel('Rep', { exact: true }).last().selectOption('rep-zhao-min');
+    await page.getByLabel('Rep', { exact: true }).last().selectOption('rep-li-na');
+    await page.locator('#device-list').getByText('phone-code').waitFor();
+    assert.throws(() => cli(device('phone-code-2'), ['init', '--server', srv.url, '--code', code]), /used already/);
+    // Without a rep, the message is by the rep field.
+    await page.getByLabel('Rep', { exact: true }).last().selectOption('');
+    await page.getByRole('button', { name: 'Setup code' }).click();
+    await page.locator('#devices-rep-error').getByText('Choose a rep.').waitFor();
+    assert.deepEqual(unexpected(problems), []);
     await context.close();
   });
   test('territories & reps: create a territory, add a rep whose first device syncs, move customers by filter', async () => {

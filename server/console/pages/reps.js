@@ -1,7 +1,8 @@
 // Territories & reps, the reps' half: adding a rep (POST /v1/admin/reps), a rep's profile
 // (regions, skill, capacity; GET/PUT /v1/admin/assignment/profiles), and a rep's devices with
 // issue and revoke (GET/POST /v1/admin/devices, POST /v1/admin/devices/revoke). A new device's
-// token is shown once, inside the one line that sets the device up, and as that line's QR code.
+// token is shown once, inside the one line that sets the device up, and as that line's QR code;
+// or a short one-time setup code (POST /v1/admin/devices/code) the rep types on the device.
 import { api, get, post } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, serverFieldError, table, when } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
@@ -37,6 +38,9 @@ addStrings({
     issued: 'Token for {d} of {r}. Run this on the new device (the token is shown only once):',
     setupLine: 'Setup line',
     setupQr: 'QR code of the setup line',
+    issueCode: 'Setup code',
+    setupCode: 'One-time setup code',
+    codeIssued: 'One-time setup code for a new device of {r}, valid once until {time}. On the device: fieldbook-cli init --code with this code (or the line below).',
     created: 'Issued',
     pickRep: 'Choose a rep.',
     regionsCol: 'Regions',
@@ -70,6 +74,9 @@ addStrings({
     issued: '{r} 的 {d} 的令牌。在新设备上运行这一行（令牌只显示这一次）：',
     setupLine: '设置命令',
     setupQr: '设置命令的二维码',
+    issueCode: '设置码',
+    setupCode: '一次性设置码',
+    codeIssued: '{r} 新设备的一次性设置码，只能使用一次，{time} 前有效。在设备上用 fieldbook-cli init --code 输入此码（或运行下面这一行）。',
     created: '签发时间',
     pickRep: '请选择业务员。',
     regionsCol: '区域',
@@ -90,6 +97,16 @@ function setupBox(text, line) {
     h('div', { class: 'field' }, h('label', { for: 'setup-line' }, t('setupLine')),
       h('input', { id: 'setup-line', class: 'setup', readonly: true, value: line, onfocus: (e) => e.target.select() })),
     qr);
+}
+
+// A one-time setup code: to read out or type on the new device, valid once until it expires.
+function codeBox(c) {
+  const line = 'fieldbook-cli init --server ' + location.origin + ' --code ' + c.code;
+  return h('div', { class: 'msg info', id: 'setup-code-box' },
+    h('p', {}, t('codeIssued', { r: c.rep, time: new Date(c.expires).toLocaleTimeString() })),
+    h('p', { class: 'setup-code', id: 'setup-code', 'aria-label': t('setupCode') }, c.code),
+    h('div', { class: 'field' }, h('label', { for: 'setup-code-line' }, t('setupLine')),
+      h('input', { id: 'setup-code-line', class: 'setup', readonly: true, value: line, onfocus: (e) => e.target.select() })));
 }
 
 function select(id, choices, value) {
@@ -227,22 +244,31 @@ export async function repCards(reps, status, reload) {
         fieldError(dRep, t('pickRep'));
         return;
       }
+      // The button pressed: a token (the default) or a one-time setup code.
+      const wantCode = e.submitter && e.submitter.id === 'issue-code';
       try {
         const body = { rep: dRep.value };
         if (dName.value.trim()) body.device = dName.value.trim();
-        const d = await post('/v1/admin/devices', body);
-        dResult.replaceChildren(setupBox(t('issued', { d: d.device, r: d.rep }), setupLine(d.token)));
-        dName.value = '';
-        await loadDevices();
+        if (wantCode) {
+          const c = await post('/v1/admin/devices/code', body);
+          dResult.replaceChildren(codeBox(c));
+        } else {
+          const d = await post('/v1/admin/devices', body);
+          dResult.replaceChildren(setupBox(t('issued', { d: d.device, r: d.rep }), setupLine(d.token)));
+          dName.value = '';
+          await loadDevices();
+        }
       } catch (err) {
         if (err.status === 409 || err.status === 400) fieldError(dName, err.message);
+        else if (err.status === 422) fieldError(dRep, err.message);
         else dResult.replaceChildren(message('error', err.message));
       }
     },
   },
   h('h2', { id: 'h-devices' }, t('devicesTitle')),
   h('div', { class: 'inline-form' }, field(t('devicesRep'), dRep), field(t('deviceName'), dName),
-    h('button', { type: 'submit', class: 'primary' }, t('issue'))),
+    h('button', { type: 'submit', class: 'primary', id: 'issue-token' }, t('issue')),
+    h('button', { type: 'submit', id: 'issue-code' }, t('issueCode'))),
   dResult, dList);
 
   const profileTable = h('section', { class: 'card wide', 'aria-labelledby': 'h-reps' },
