@@ -67,7 +67,7 @@ Importer::Importer(ServerStore& store, WallClock& wall, const ImportOptions& opt
       wall_(wall),
       options_(options),
       keys_(store),
-      ids_(wall),
+      ids_(options.id_seed != 0 ? RowIdGenerator(wall, options.id_seed) : RowIdGenerator(wall)),
       fields_(FieldsOf(options.kind)) {
   if (options_.name.empty()) options_.name = options_.path;
   if (options_.batch_rows == 0) options_.batch_rows = 5000;
@@ -300,7 +300,7 @@ Status Importer::UpdateExisting(RowWrite write, const std::string& row_id) {
     return Status::Ok();
   }
   ++report_.updated;
-  writes_.push_back(std::move(write));
+  Queue(std::move(write), false);
   return Status::Ok();
 }
 
@@ -400,7 +400,7 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
       new_keys_.emplace_back("customer", key, dup_of);
       write.row_id = dup_of;
       FB_ASSIGN_OR_RETURN(bool changed, Diff(write));
-      if (changed) writes_.push_back(std::move(write));
+      if (changed) Queue(std::move(write), false);
       return Status::Ok();
     }
     ++report_.flagged;
@@ -434,11 +434,11 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
       facts.holder = rep;
       held_.push_back(facts);
     }
-    writes_.push_back(std::move(write));
+    Queue(std::move(write), true);
     return Status::Ok();
   }
   pending_.push_back({writes_.size(), r.row, std::move(facts)});
-  writes_.push_back(std::move(write));
+  Queue(std::move(write), true);
   return Status::Ok();
 }
 
@@ -506,15 +506,23 @@ Status Importer::Flush() {
     FB_ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
     std::unordered_set<std::string> refused;
     if (!writes_.empty()) {
-      FB_ASSIGN_OR_RETURN(PushResult result, store_.Write(writes_));
+      FB_ASSIGN_OR_RETURN(PushResult result, options_.row_by_row
+                                                 ? store_.Write(writes_)
+                                                 : store_.WriteBulk(writes_, fresh_));
       for (const RowRejection& rej : result.rejections) {
         refused.insert(rej.row_id);
         Issue(0, -1, rej.row_id, "refused by the hub: " + rej.reason);
         ++report_.rejected;
       }
     }
-    for (const auto& [kind, key, row] : new_keys_) {
-      if (refused.count(row) == 0) FB_RETURN_IF_ERROR(keys_.PutKey(kind, key, row));
+    if (refused.empty()) {
+      FB_RETURN_IF_ERROR(keys_.PutKeys(new_keys_));
+    } else {
+      std::vector<ImportStore::Key> kept;
+      for (const auto& k : new_keys_) {
+        if (refused.count(std::get<2>(k)) == 0) kept.push_back(k);
+      }
+      FB_RETURN_IF_ERROR(keys_.PutKeys(kept));
     }
     PoolStore pool(store_, wall_);
     for (const auto& [customer, reason] : to_pool_) {
@@ -529,6 +537,7 @@ Status Importer::Flush() {
     }
   }
   writes_.clear();
+  fresh_.clear();
   new_keys_.clear();
   to_pool_.clear();
   return Status::Ok();
@@ -594,11 +603,15 @@ Result<ImportReport> Importer::Run() {
     options_.progress(progress);
   }
   if (!options_.dry_run) {
-    auto lock = LockStore();
-    // Durable from here: the last commits (grades, the audit entry) sync the WAL, and with it
-    // every batch before them.
-    if (options_.own_connection) FB_RETURN_IF_ERROR(keys_.BulkWrites(false));
+    if (options_.own_connection) {
+      // Durable from here: the last commits (grades, the audit entry) sync the WAL, and with it
+      // every batch before them.
+      auto lock = LockStore();
+      FB_RETURN_IF_ERROR(keys_.BulkWrites(false));
+    }
+    // In steps, each under the store's lock (GradingStore::GradeAllInSteps).
     if (options_.kind == ImportKind::kOrders) FB_RETURN_IF_ERROR(Regrade());
+    auto lock = LockStore();
     AuditEntry entry;
     entry.actor = options_.actor;
     entry.action = "import." + report_.kind;

@@ -74,6 +74,13 @@ struct ImportOptions {
   int64_t pause_between_batches_ms = 0;
   // Test hook: the process kills itself (SIGKILL) after committing this many batches (0: never).
   int64_t kill_after_batches = 0;
+  // Test and benchmark hooks: `row_by_row` writes each batch through the hub's per-row path
+  // (ServerStore::Write) rather than its bulk path (ServerStore::WriteBulk), which stores the
+  // same; `id_seed` (not 0) makes the ids of new rows deterministic.
+  bool row_by_row = false;
+  uint64_t id_seed = 0;
+  // Customers regraded per hold of the store's lock after an import of orders.
+  size_t regrade_step = 5000;
 };
 
 struct ImportIssue {

@@ -121,8 +121,14 @@ class Importer {
   std::vector<std::string> header_;
   HeaderMap map_;
 
-  // The batch being built; written by Flush in one transaction.
+  // The batch being built; written by Flush in one transaction. fresh_[i]: writes_[i] is a new
+  // row (its id made by this import), which the hub need not look for (Hub::WriteBulk).
   std::vector<RowWrite> writes_;
+  std::vector<bool> fresh_;
+  void Queue(RowWrite write, bool fresh) {
+    writes_.push_back(std::move(write));
+    fresh_.push_back(fresh);
+  }
   std::vector<std::tuple<std::string, std::string, std::string>> new_keys_;  // kind, key, row
   std::unordered_map<std::string, std::string> batch_keys_;  // kind|key -> row, this file
 

@@ -52,7 +52,7 @@ Status Importer::ProcessProduct(const ImportRecord& r) {
     return Status::Ok();
   }
   ++(plan->result.created ? report_.created : report_.updated);
-  writes_.push_back(std::move(*plan->row));
+  Queue(std::move(*plan->row), plan->result.created);
   return Status::Ok();
 }
 

@@ -110,7 +110,7 @@ Status Importer::ProcessContact(const ImportRecord& r) {
   write.row_id = ids_.Next();
   batch_keys_["contact|" + key] = write.row_id;
   new_keys_.emplace_back("contact", key, write.row_id);
-  writes_.push_back(std::move(write));
+  Queue(std::move(write), true);
   ++report_.created;
   return Status::Ok();
 }
@@ -138,7 +138,7 @@ Status Importer::ProcessVisit(const ImportRecord& r) {
   }
   batch_keys_["visit|" + key] = write.row_id;
   new_keys_.emplace_back("visit", key, write.row_id);
-  writes_.push_back(std::move(write));
+  Queue(std::move(write), true);
   ++report_.created;
   return Status::Ok();
 }
@@ -172,7 +172,7 @@ Status Importer::CloseOrder() {
                     {"currency", o.currency.empty() ? "CNY" : o.currency}}};
     if (!o.rep.empty()) write.columns.emplace_back("rep_id", o.rep);
     if (!o.notes.empty()) write.columns.emplace_back("notes", o.notes);
-    writes_.push_back(std::move(write));
+    Queue(std::move(write), true);
     // The order's key only: its lines are written with it, in the same transaction, so an order
     // imported before has all its lines (StoredLines).
     new_keys_.emplace_back("order", o.key, o.id);
@@ -180,7 +180,7 @@ Status Importer::CloseOrder() {
     // this order, not a second one.
     batch_keys_["order|" + o.key] = o.id;
     report_.lines_created += static_cast<int64_t>(o.lines.size());
-    for (RowWrite& line : o.lines) writes_.push_back(std::move(line));
+    for (RowWrite& line : o.lines) Queue(std::move(line), true);
     ++report_.created;
   }
   order_.reset();
@@ -289,7 +289,9 @@ Status Importer::Regrade() {
   if (report_.created == 0 && report_.updated == 0) return Status::Ok();
   FB_ASSIGN_OR_RETURN(int32_t day, DayOrToday(options_.today, wall_));
   GradingStore grading(store_);
-  FB_ASSIGN_OR_RETURN(GradeRun run, grading.GradeAll(day));
+  // Not under the store's lock for the whole run: devices sync between its steps.
+  FB_ASSIGN_OR_RETURN(GradeRun run,
+                      grading.GradeAllInSteps(day, options_.regrade_step, options_.lock_store));
   report_.regraded = true;
   report_.graded_customers = run.customers;
   return Status::Ok();

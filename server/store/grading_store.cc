@@ -1,5 +1,6 @@
 #include "store/grading_store.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
 #include <unordered_map>
@@ -190,92 +191,116 @@ Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& act
 }
 
 Result<GradeRun> GradingStore::GradeAll(int32_t today) {
-  const auto started = std::chrono::steady_clock::now();
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto rules_and_version, CurrentRules());
-  const GradingRules& rules = rules_and_version.first;
-  const int rules_version = rules_and_version.second;
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  // One transaction (the steps are savepoints inside it): nothing half-written.
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
+  FB_ASSIGN_OR_RETURN(GradeRun run, GradeAllInSteps(today, 0, nullptr));
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return run;
+}
 
-  FB_ASSIGN_OR_RETURN(Everyone everyone, LoadEveryone(db, today));
-  const std::vector<CustomerHistory>& customers = everyone.customers;
+Result<GradeRun> GradingStore::GradeAllInSteps(
+    int32_t today, size_t step, const std::function<std::unique_lock<std::mutex>()>& lock) {
+  const auto started = std::chrono::steady_clock::now();
+  auto hold = [&] { return lock ? lock() : std::unique_lock<std::mutex>(); };
+  Db& db = store_.hub().db();
+  Everyone everyone;
+  GradingRules rules;
+  int rules_version = 0;
+  int64_t run_id = 0;
+  {
+    auto held = hold();
+    FB_ASSIGN_OR_RETURN(auto rules_and_version, CurrentRules());
+    rules = std::move(rules_and_version.first);
+    rules_version = rules_and_version.second;
+    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    FB_ASSIGN_OR_RETURN(everyone, LoadEveryone(db, today));
+    FB_ASSIGN_OR_RETURN(Statement * run,
+                        db.Prepare("INSERT INTO srv_grade_runs (today, rules_version, started_ms, "
+                                   "customers) VALUES (?, ?, ?, ?) RETURNING id"));
+    run->Bind(1, FormatDay(today))
+        .Bind(2, int64_t{rules_version})
+        .Bind(3, NowMs())
+        .Bind(4, static_cast<int64_t>(everyone.customers.size()));
+    FB_ASSIGN_OR_RETURN(bool has_id, run->Step());
+    if (!has_id) return Status::Internal("grading run has no id");
+    run_id = run->Int(0);
+    run->Reset();
+    FB_RETURN_IF_ERROR(txn->Commit());
+  }
+  // Pure computation: no lock needed.
+  const std::vector<Grade> grades = GradeCustomers(everyone.customers, rules, today);
   const std::vector<Previous>& previous = everyone.previous;
 
-  const std::vector<Grade> grades = GradeCustomers(customers, rules, today);
-
-  FB_ASSIGN_OR_RETURN(Statement * run,
-                      db.Prepare("INSERT INTO srv_grade_runs (today, rules_version, started_ms, "
-                                 "customers) VALUES (?, ?, ?, ?) RETURNING id"));
-  run->Bind(1, FormatDay(today))
-      .Bind(2, int64_t{rules_version})
-      .Bind(3, NowMs())
-      .Bind(4, static_cast<int64_t>(grades.size()));
-  FB_ASSIGN_OR_RETURN(bool has_id, run->Step());
-  if (!has_id) return Status::Internal("grading run has no id");
-  const int64_t run_id = run->Int(0);
-  run->Reset();
-
-  FB_ASSIGN_OR_RETURN(Statement * history,
-                      db.Prepare("INSERT INTO srv_grade_history (customer_id, run_id, tier, "
-                                 "recency, frequency, monetary, ticket_class, lifecycle, "
-                                 "churn_risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   int changed = 0;
-  std::vector<RowWrite> batch;
-  for (size_t i = 0; i < grades.size(); ++i) {
-    const Grade& g = grades[i];
-    const Previous& p = previous[i];
-    const bool moved = g.tier != p.tier || g.recency != p.r || g.frequency != p.f ||
-                       g.monetary != p.m || g.ticket_class != p.ticket ||
-                       g.lifecycle != p.lifecycle;
-    if (moved) {
-      ++changed;
-      history->Reset();
-      history->Bind(1, g.customer_id)
-          .Bind(2, run_id)
-          .Bind(3, g.tier)
-          .Bind(4, int64_t{g.recency})
-          .Bind(5, int64_t{g.frequency})
-          .Bind(6, int64_t{g.monetary})
-          .Bind(7, g.ticket_class)
-          .Bind(8, g.lifecycle)
-          .Bind(9, g.churn_risk);
-      FB_RETURN_IF_ERROR(history->Run());
-    }
-    RowWrite w{"customers",
-               g.customer_id,
-               {{"grade_tier", g.tier},
-                {"grade_recency", int64_t{g.recency}},
-                {"grade_frequency", int64_t{g.frequency}},
-                {"grade_monetary", int64_t{g.monetary}},
-                {"grade_ticket_class", g.ticket_class},
-                {"grade_lifecycle", g.lifecycle},
-                {"grade_churn_risk", g.churn_risk},
-                {"grade_reasons", g.ReasonsJson(rules_version)},
-                {"graded_at", FormatDay(today)},
-                {"grade_rules_version", int64_t{rules_version}}}};
-    // The stage and relationship the data decide go beside the rep's own fields, never over them
-    // (docs/grading.md): a rep's later edit of purchase_stage or relationship is never lost.
-    w.columns.emplace_back("grade_stage",
-                           g.purchase_stage.empty() ? Value() : Value(g.purchase_stage));
-    w.columns.emplace_back("grade_relationship",
-                           g.relationship.empty() ? Value() : Value(g.relationship));
-    batch.push_back(std::move(w));
-    if (batch.size() >= 2000) {
-      FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(batch));
+  if (step == 0) step = grades.size();
+  for (size_t from = 0; from < grades.size(); from += step) {
+    const size_t to = std::min(grades.size(), from + step);
+    auto held = hold();
+    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    FB_ASSIGN_OR_RETURN(Statement * history,
+                        db.Prepare("INSERT INTO srv_grade_history (customer_id, run_id, tier, "
+                                   "recency, frequency, monetary, ticket_class, lifecycle, "
+                                   "churn_risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    std::vector<RowWrite> batch;
+    auto flush = [&]() -> Status {
+      if (batch.empty()) return Status::Ok();
+      FB_ASSIGN_OR_RETURN(PushResult written, store_.WriteBulk(batch, {}));
       (void)written;
       batch.clear();
+      return Status::Ok();
+    };
+    for (size_t i = from; i < to; ++i) {
+      const Grade& g = grades[i];
+      const Previous& p = previous[i];
+      const bool moved = g.tier != p.tier || g.recency != p.r || g.frequency != p.f ||
+                         g.monetary != p.m || g.ticket_class != p.ticket ||
+                         g.lifecycle != p.lifecycle;
+      if (moved) {
+        ++changed;
+        history->Reset();
+        history->Bind(1, g.customer_id)
+            .Bind(2, run_id)
+            .Bind(3, g.tier)
+            .Bind(4, int64_t{g.recency})
+            .Bind(5, int64_t{g.frequency})
+            .Bind(6, int64_t{g.monetary})
+            .Bind(7, g.ticket_class)
+            .Bind(8, g.lifecycle)
+            .Bind(9, g.churn_risk);
+        FB_RETURN_IF_ERROR(history->Run());
+      }
+      RowWrite w{"customers",
+                 g.customer_id,
+                 {{"grade_tier", g.tier},
+                  {"grade_recency", int64_t{g.recency}},
+                  {"grade_frequency", int64_t{g.frequency}},
+                  {"grade_monetary", int64_t{g.monetary}},
+                  {"grade_ticket_class", g.ticket_class},
+                  {"grade_lifecycle", g.lifecycle},
+                  {"grade_churn_risk", g.churn_risk},
+                  {"grade_reasons", g.ReasonsJson(rules_version)},
+                  {"graded_at", FormatDay(today)},
+                  {"grade_rules_version", int64_t{rules_version}}}};
+      // The stage and relationship the data decide go beside the rep's own fields, never over
+      // them (docs/grading.md): a rep's later edit of purchase_stage or relationship is never lost.
+      w.columns.emplace_back("grade_stage",
+                             g.purchase_stage.empty() ? Value() : Value(g.purchase_stage));
+      w.columns.emplace_back("grade_relationship",
+                             g.relationship.empty() ? Value() : Value(g.relationship));
+      batch.push_back(std::move(w));
+      if (batch.size() >= 2000) FB_RETURN_IF_ERROR(flush());
     }
+    FB_RETURN_IF_ERROR(flush());
+    FB_RETURN_IF_ERROR(txn->Commit());
   }
-  if (!batch.empty()) {
-    FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(batch));
-    (void)written;
+  {
+    auto held = hold();
+    FB_ASSIGN_OR_RETURN(Statement * finish,
+                        db.Prepare("UPDATE srv_grade_runs SET finished_ms = ?, changed = ? "
+                                   "WHERE id = ?"));
+    finish->Bind(1, NowMs()).Bind(2, int64_t{changed}).Bind(3, run_id);
+    FB_RETURN_IF_ERROR(finish->Run());
   }
-  FB_ASSIGN_OR_RETURN(Statement * finish,
-                      db.Prepare("UPDATE srv_grade_runs SET finished_ms = ?, changed = ? "
-                                 "WHERE id = ?"));
-  finish->Bind(1, NowMs()).Bind(2, int64_t{changed}).Bind(3, run_id);
-  FB_RETURN_IF_ERROR(finish->Run());
-  FB_RETURN_IF_ERROR(txn->Commit());
   GradeRun out;
   out.run_id = run_id;
   out.today = FormatDay(today);

@@ -13,7 +13,9 @@
 #define FIELDBOOK_SERVER_GRADING_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -91,6 +93,13 @@ class GradingStore {
   Result<int> SetParsedRules(const boost::json::value& json, const std::string& actor);
 
   Result<GradeRun> GradeAll(int32_t today);
+  // The same in steps, for a caller beside running syncs (an import of orders, docs/import.md):
+  // `lock` (unset: none) is held to read every customer's history, then released while the
+  // grades are computed, and held again for each `step` customers (0: all at once), whose grades
+  // and history are written in one transaction. Devices sync between the steps. A run cut short
+  // keeps the steps written (its finished_ms stays empty); the next run grades everyone again.
+  Result<GradeRun> GradeAllInSteps(int32_t today, size_t step,
+                                   const std::function<std::unique_lock<std::mutex>()>& lock);
   // Every live customer graded as of `today` with the rules in force and with `rules`, nothing
   // written: how many tiers the new rules would move, and between which tiers.
   Result<GradePreview> Preview(const GradingRules& rules, int32_t today);

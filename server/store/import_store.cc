@@ -1,5 +1,7 @@
 #include "store/import_store.h"
 
+#include <algorithm>
+
 namespace fieldbook::server {
 
 Result<std::optional<std::string>> ImportStore::RowOfKey(const std::string& kind,
@@ -15,13 +17,22 @@ Result<std::optional<std::string>> ImportStore::RowOfKey(const std::string& kind
   return row;
 }
 
-Status ImportStore::PutKey(const std::string& kind, const std::string& key,
-                           const std::string& row_id) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
-                      store_.hub().db().Prepare("INSERT OR REPLACE INTO srv_import_keys (kind, "
-                                                "key, row_id) VALUES (?, ?, ?)"));
-  s->Bind(1, kind).Bind(2, key).Bind(3, row_id);
-  return s->Run();
+Status ImportStore::PutKeys(const std::vector<Key>& keys) {
+  constexpr size_t kPerStatement = 64;
+  for (size_t at = 0; at < keys.size();) {
+    const size_t n = std::min(kPerStatement, keys.size() - at);
+    std::string sql = "INSERT OR REPLACE INTO srv_import_keys (kind, key, row_id) VALUES (?, ?, ?)";
+    for (size_t i = 1; i < n; ++i) sql += ", (?, ?, ?)";
+    FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(sql));
+    for (size_t i = 0; i < n; ++i) {
+      const auto& [kind, key, row_id] = keys[at + i];
+      const int p = static_cast<int>(3 * i);
+      s->Bind(p + 1, kind).Bind(p + 2, key).Bind(p + 3, row_id);
+    }
+    FB_RETURN_IF_ERROR(s->Run());
+    at += n;
+  }
+  return Status::Ok();
 }
 
 Result<std::string> ImportStore::ExternalIdOf(const std::string& kind, const std::string& row_id) {

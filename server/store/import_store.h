@@ -11,6 +11,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "fieldbook/value.h"
@@ -24,8 +25,10 @@ class ImportStore {
 
   // The row an import key became, or nullopt. `kind`: customer, contact, order, order_line, visit.
   Result<std::optional<std::string>> RowOfKey(const std::string& kind, const std::string& key);
-  // Records a key (inside the caller's transaction, with the rows it names).
-  Status PutKey(const std::string& kind, const std::string& key, const std::string& row_id);
+  // Records keys (kind, key, row id) inside the caller's transaction, with the rows they name;
+  // 64 per statement.
+  using Key = std::tuple<std::string, std::string, std::string>;
+  Status PutKeys(const std::vector<Key>& keys);
   // The external id a row was imported with ('x:' keys), or "" when it has none.
   Result<std::string> ExternalIdOf(const std::string& kind, const std::string& row_id);
 

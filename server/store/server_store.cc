@@ -295,6 +295,12 @@ Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows, bool mo
   return written;
 }
 
+Result<PushResult> ServerStore::WriteBulk(const std::vector<RowWrite>& rows,
+                                          const std::vector<bool>& fresh) {
+  ApplyObserver observer = MakeScopeObserver();
+  return hub_->WriteBulk(rows, fresh, &observer);
+}
+
 ApplyObserver ServerStore::MakeScopeObserver() {
   return [this](const AppliedRow& row) -> Status {
     // The feed entry first: it goes to whoever holds the row's customer before this write moves

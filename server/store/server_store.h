@@ -267,6 +267,9 @@ class ServerStore {
   // customers, duplicate_store.h; Hub::Write's PushOptions::move_fact_customers).
   Result<PushResult> Write(const std::vector<RowWrite>& rows, bool move_fact_customers,
                            const std::string& scope_reason);
+  // The same through the hub's bulk path (Hub::WriteBulk; an import's batches): `fresh[i]`, row
+  // i is most likely new (not looked for first).
+  Result<PushResult> WriteBulk(const std::vector<RowWrite>& rows, const std::vector<bool>& fresh);
 
   // Conflicts left by reassignments (server_conflicts.cc).
   Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);

@@ -76,7 +76,10 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
     holders.emplace_back();  // the shared feed: every rep receives these rows
   } else {
     std::string customer = row.row_id;
-    if (t.customer_column != "id") {
+    if (t.customer_column != "id" && row.customer) {
+      customer = *row.customer;  // the write set it: no need to read it back
+      if (customer.empty()) return Status::Ok();
+    } else if (t.customer_column != "id") {
       // Catalog identifiers only; values are bound.
       FB_ASSIGN_OR_RETURN(Statement * of, db.Prepare("SELECT \"" + t.customer_column +
                                                      "\" FROM \"" + t.name + "\" WHERE id = ?"));

@@ -10,23 +10,11 @@
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/duplicate_detector.h"
 #include "fieldbook/migrations.h"
+#include "hub_internals.h"
 #include "merge_engine.h"
 #include "meta_store.h"
 
 namespace fieldbook {
-
-struct Hub::Internals {
-  explicit Internals(Db& db) : origins(db) {}
-  OriginRegistry origins;
-  std::unique_ptr<MergeEngine> merge;
-  uint64_t seq = 0;
-  // Verification digests: the functions of the digest triggers, and the listener that gathers
-  // every write's changes for ApplyRows to store before it commits (digest_tracker.h).
-  DigestContext digests;
-  std::unique_ptr<HubDigestListener> digest_listener;
-};
-
-namespace {
 
 bool TouchesDuplicateKeys(const TableInfo& t, const MergeOutcome& outcome) {
   if (t.name != "customers") return false;
@@ -38,6 +26,21 @@ bool TouchesDuplicateKeys(const TableInfo& t, const MergeOutcome& outcome) {
   return false;
 }
 
+std::optional<std::string> WrittenCustomer(const TableInfo& t, const RowChange& change,
+                                           const MergeOutcome& outcome) {
+  const int idx = t.customer_column_index;
+  if (idx < 0 || std::find(outcome.changed_columns.begin(), outcome.changed_columns.end(), idx) ==
+                     outcome.changed_columns.end()) {
+    return std::nullopt;
+  }
+  for (const ColumnChange& c : change.columns) {
+    if (c.column != t.customer_column) continue;
+    const auto* text = std::get_if<std::string>(&c.value);
+    return text != nullptr ? *text : std::string();
+  }
+  return std::nullopt;
+}
+
 bool NamesAColumnTwice(const RowChange& row) {
   for (size_t i = 1; i < row.columns.size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
@@ -46,8 +49,6 @@ bool NamesAColumnTwice(const RowChange& row) {
   }
   return false;
 }
-
-}  // namespace
 
 Hub::~Hub() {
   // The digest functions point at in_->digests: the connection closes first.
@@ -101,6 +102,9 @@ Status Hub::CatchUpWithDisk() {
 
 Result<uint64_t> Hub::AllocateSeq() {
   if (!db_->InTransaction()) return Status::Internal("AllocateSeq outside a transaction");
+  // Inside one of this Hub's writes (an observer's scope event): the write caught up with the
+  // disk when it began and stores the sequence number before it commits (FinishWrite).
+  if (in_->writing) return ++in_->seq;
   FB_RETURN_IF_ERROR(CatchUpWithDisk());
   // The in-memory counter only moves forward: a rolled-back transaction leaves a gap, never a
   // reused number.
@@ -137,16 +141,23 @@ Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const ApplyObse
   return Write(rows, options);
 }
 
-Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const PushOptions& given) {
+ChangeSet Hub::HubChangeSet(const std::vector<RowWrite>& rows) {
   ChangeSet set;
   set.replica_id = options_.hub_id;
   const uint32_t self = set.OriginIndex(options_.hub_id);
+  set.rows.reserve(rows.size());
   for (const RowWrite& w : rows) {
     RowChange rc{w.table, w.row_id, {}};
     const Hlc now = clock_->Now();
+    rc.columns.reserve(w.columns.size());
     for (const auto& [name, value] : w.columns) rc.columns.push_back({name, value, now, self});
     set.rows.push_back(std::move(rc));
   }
+  return set;
+}
+
+Result<PushResult> Hub::Write(const std::vector<RowWrite>& rows, const PushOptions& given) {
+  const ChangeSet set = HubChangeSet(rows);
   PushOptions options;
   options.observer = given.observer;
   options.move_fact_customers = given.move_fact_customers;
@@ -161,6 +172,7 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
   Db& db = *db_;
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_RETURN_IF_ERROR(CatchUpWithDisk());
+  WritingScope writing(in_->writing);
 
   if (from_replica) {
     FB_ASSIGN_OR_RETURN(
@@ -184,11 +196,7 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
   result.set_id = set.set_id;
   std::vector<std::string> duplicate_candidates;
   in_->digest_listener->Clear();
-  auto fail = [&](Status s) -> Status {
-    txn.reset();  // roll back (to the savepoint) first, then re-read what is stored
-    ForgetUncommitted();
-    return s;
-  };
+  auto fail = [&](Status s) { return RollBack(txn, *this, std::move(s)); };
 
   for (size_t row_index = 0; row_index < set.rows.size(); ++row_index) {
     const RowChange& original = set.rows[row_index];
@@ -271,20 +279,15 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
     in_->seq = seq;
     if (TouchesDuplicateKeys(*t, *outcome)) duplicate_candidates.push_back(original.row_id);
     if (options.observer != nullptr && *options.observer) {
-      AppliedRow applied{t, original.row_id, outcome->created, {}, seq};
+      AppliedRow applied{
+          t, original.row_id, outcome->created, {}, seq, WrittenCustomer(*t, change, *outcome)};
       for (int idx : outcome->changed_columns) applied.changed_columns.push_back(t->columns[idx]);
       Status s = (*options.observer)(applied);
       if (!s.ok()) return fail(s);
     }
   }
 
-  for (const std::string& id : duplicate_candidates) {
-    Result<int> flagged = FlagPossibleDuplicates(db, id, wall_->NowMs());
-    if (!flagged.ok()) return fail(flagged.status());
-  }
-  Status s = in_->digest_listener->Flush(db);
-  if (s.ok()) s = WriteMetaInt(db, "seq", in_->seq);
-  if (s.ok()) s = WriteMetaInt(db, "hlc", clock_->Last().packed());
+  Status s = FinishWrite(duplicate_candidates);
   if (s.ok() && from_replica) {
     SyncResponse envelope;
     envelope.has_push_result = true;
@@ -302,6 +305,17 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
   if (s.ok()) s = txn->Commit();
   if (!s.ok()) return fail(s);
   return result;
+}
+
+Status Hub::FinishWrite(const std::vector<std::string>& duplicate_candidates) {
+  Db& db = *db_;
+  for (const std::string& id : duplicate_candidates) {
+    FB_ASSIGN_OR_RETURN(int flagged, FlagPossibleDuplicates(db, id, wall_->NowMs()));
+    (void)flagged;
+  }
+  FB_RETURN_IF_ERROR(in_->digest_listener->Flush(db));
+  FB_RETURN_IF_ERROR(WriteMetaInt(db, "seq", in_->seq));
+  return WriteMetaInt(db, "hlc", clock_->Last().packed());
 }
 
 Status Hub::AppendRow(const TableInfo& t, const std::string& row_id, ChangeSet& out,

@@ -303,7 +303,7 @@ Status MergeEngine::WriteAssumedNew(BatchSlot& slot) {
   slot.before.clear();
   slot.has_before = false;
   BeforeCopy copy(slot.before, slot.has_before);
-  FB_RETURN_IF_ERROR(Merge(table, *r.change, *batch_.origins, batch_.seq, r.pending,
+  FB_RETURN_IF_ERROR(Merge(table, *r.change, *batch_.origins, r.seq ? r.seq : batch_.seq, r.pending,
                            *batch_.local_replica_id, slot.report ? &copy : nullptr, slot.row,
                            slot.outcome));
   if (!slot.outcome.changed) return Status::Ok();
@@ -446,7 +446,7 @@ Status MergeEngine::ApplyBatch(const std::vector<BatchRow>& rows,
       slot.report = listener_ != nullptr && r.pending == nullptr;
       BeforeCopy copy(slot.before, slot.has_before);
       Status merged =
-          Merge(*slot.table, *r.change, origins, seq, r.pending, local_replica_id,
+          Merge(*slot.table, *r.change, origins, r.seq ? r.seq : seq, r.pending, local_replica_id,
                 slot.report && slot.row.exists ? &copy : nullptr, slot.row, slot.outcome);
       if (!merged.ok() && slot.assumed_new &&
           (merged.code() == StatusCode::kRejected ||
@@ -461,8 +461,8 @@ Status MergeEngine::ApplyBatch(const std::vector<BatchRow>& rows,
           slot.before.clear();
           slot.has_before = false;
           BeforeCopy again(slot.before, slot.has_before);
-          merged = Merge(*slot.table, *r.change, origins, seq, r.pending, local_replica_id,
-                         slot.report ? &again : nullptr, slot.row, slot.outcome);
+          merged = Merge(*slot.table, *r.change, origins, r.seq ? r.seq : seq, r.pending,
+                         local_replica_id, slot.report ? &again : nullptr, slot.row, slot.outcome);
         }
       }
       if (!merged.ok()) {

@@ -84,6 +84,7 @@ struct BatchRow {
   const RowChange* change = nullptr;
   const PendingVersions* pending = nullptr;
   bool assume_new = false;
+  uint64_t seq = 0;  // the sequence number its changed columns get (0: ApplyBatch's `seq`)
 };
 
 // What ApplyBatch did with one row: `status` is ok, or the row's refusal (kRejected or

@@ -6,9 +6,12 @@
 // a core a process got), the ratios, the import's peak RSS (memory stays bounded: rows are
 // streamed), and the load.
 //
-//   fieldbook-importbench [--customers N] [--orders N] [--runs N] [--dir DIR]
+//   fieldbook-importbench [--customers N] [--orders N] [--runs N] [--dir DIR] [--server BIN]
+//                         [--also BIN]
 //
-// The sheets are generated into DIR (default: a temporary directory, removed afterwards).
+// The sheets are generated into DIR (default: a temporary directory, removed afterwards). BIN:
+// the fieldbook-server to measure (default: the one built beside this benchmark); `--also` names a
+// second one (an older build) measured in the same rounds, for a before/after comparison.
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/import_sheets.h"
@@ -83,6 +87,7 @@ int main(int argc, char** argv) {
   using namespace fieldbook::testing;
   int customers = 100000, orders = 500000, runs = 5;
   std::string dir;
+  std::string server = FIELDBOOK_SERVER_BINARY, also;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--customers")
@@ -93,6 +98,10 @@ int main(int argc, char** argv) {
       runs = std::atoi(argv[i + 1]);
     else if (a == "--dir")
       dir = argv[i + 1];
+    else if (a == "--server")
+      server = argv[i + 1];
+    else if (a == "--also")
+      also = argv[i + 1];
     else
       Die("unknown option " + a);
   }
@@ -101,7 +110,6 @@ int main(int argc, char** argv) {
     dir = (std::filesystem::temp_directory_path() / "fieldbook-importbench-XXXXXX").string();
     if (!mkdtemp(dir.data())) Die("mkdtemp");
   }
-  const std::string server = FIELDBOOK_SERVER_BINARY;
   const std::vector<std::string> reps = {"rep-a", "rep-b", "rep-c", "rep-d",
                                          "rep-e", "rep-f", "rep-g", "rep-h"};
   const std::string customers_csv = dir + "/customers.csv";
@@ -127,14 +135,26 @@ int main(int argc, char** argv) {
   const std::string sql = dir + "/import.sql";
   std::ofstream(sql) << ".mode csv\n.import " << customers_csv << " customers_raw\n.import "
                      << orders_csv << " orders_raw\n";
-  std::vector<double> fb_c, fb_o, fb_total, sq, fb_cpu, sq_cpu;
+  std::vector<double> fb_c, fb_o, fb_total, sq, fb_cpu, sq_cpu, also_total, also_cpu;
   long max_rss = 0;
+  // Both sheets into a fresh database with `binary`: customers, then orders.
+  auto import = [&](const std::string& binary, const std::string& db) {
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(db + ext);
+    if (Spawn({binary, "init", "--db", db}).exit_code != 0) Die("init failed");
+    for (const auto& rep : reps) {
+      if (Spawn({binary, "rep", "add", "--db", db, "--id", rep, "--name", rep}).exit_code != 0) {
+        Die("rep add failed");
+      }
+    }
+    Run c = Spawn({binary, "import", "customers", customers_csv, "--db", db});
+    if (c.exit_code != 0) Die("import customers failed");
+    Run o = Spawn({binary, "import", "orders", orders_csv, "--db", db, "--today", "2026-11-30"});
+    if (o.exit_code != 0) Die("import orders failed");
+    return std::make_pair(c, o);
+  };
   for (int r = 0; r < runs; ++r) {
     const std::string db = dir + "/fb.db", plain = dir + "/plain.db";
-    for (const char* ext : {"", "-wal", "-shm"}) {
-      std::filesystem::remove(db + ext);
-      std::filesystem::remove(plain + ext);
-    }
+    for (const char* ext : {"", "-wal", "-shm"}) std::filesystem::remove(plain + ext);
     // Baseline first on even runs, second on odd ones.
     auto baseline = [&] {
       Run s = Spawn({"sqlite3", plain}, sql);
@@ -143,17 +163,16 @@ int main(int argc, char** argv) {
       sq_cpu.push_back(s.cpu_seconds);
     };
     if (r % 2 == 0) baseline();
-    if (Spawn({server, "init", "--db", db}).exit_code != 0) Die("init failed");
-    for (const auto& rep : reps) {
-      if (Spawn({server, "rep", "add", "--db", db, "--id", rep, "--name", rep}).exit_code != 0) {
-        Die("rep add failed");
-      }
-    }
-    Run c = Spawn({server, "import", "customers", customers_csv, "--db", db});
-    if (c.exit_code != 0) Die("import customers failed");
-    Run o = Spawn({server, "import", "orders", orders_csv, "--db", db, "--today", "2026-11-30"});
-    if (o.exit_code != 0) Die("import orders failed");
+    auto [c, o] = import(server, db);
     if (r % 2 == 1) baseline();
+    if (!also.empty()) {
+      auto [ac, ao] = import(also, dir + "/also.db");
+      also_total.push_back(ac.seconds + ao.seconds);
+      also_cpu.push_back(ac.cpu_seconds + ao.cpu_seconds);
+      std::printf(
+          "  run %d: --also %s: customers %.2f s (CPU %.2f s), orders %.2f s (CPU %.2f s)\n", r + 1,
+          also.c_str(), ac.seconds, ac.cpu_seconds, ao.seconds, ao.cpu_seconds);
+    }
     fb_c.push_back(c.seconds);
     fb_o.push_back(o.seconds);
     fb_total.push_back(c.seconds + o.seconds);
@@ -181,6 +200,15 @@ int main(int argc, char** argv) {
       "CPU time: import min %.2f s, median %.2f s; sqlite3 min %.2f s, median %.2f s; "
       "ratio %.2fx (min), %.2fx (median)\n",
       cmin, Median(fb_cpu), scmin, Median(sq_cpu), cmin / scmin, Median(fb_cpu) / Median(sq_cpu));
+  if (!also.empty()) {
+    std::printf(
+        "--also %s: min %.2f s, median %.2f s; CPU min %.2f s, median %.2f s; CPU ratio to "
+        "sqlite3 %.2fx (min), %.2fx (median)\n",
+        also.c_str(), *std::min_element(also_total.begin(), also_total.end()), Median(also_total),
+        *std::min_element(also_cpu.begin(), also_cpu.end()), Median(also_cpu),
+        *std::min_element(also_cpu.begin(), also_cpu.end()) / scmin,
+        Median(also_cpu) / Median(sq_cpu));
+  }
   if (temp) std::filesystem::remove_all(dir);
   return 0;
 }

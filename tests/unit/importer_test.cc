@@ -303,6 +303,36 @@ TEST_F(ImporterTest, TheStoresLockIsTakenOneBatchAtATime) {
   mu.unlock();
 }
 
+// Regression (#17): the regrade after an import of orders held the store's lock from its first
+// read to its commit, so beside a running server every device's sync waited for the whole run.
+// It now writes in steps, each under its own hold of the lock.
+TEST_F(ImporterTest, TheRegradeAfterOrdersReleasesTheStoresLockBetweenItsSteps) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_TRUE(Import(ImportKind::kCustomers, RowsToCsv(CustomerRows(50, {"rep-a"}))).ok());
+  const std::string path = dir_.File("orders.csv");
+  std::ofstream(path, std::ios::binary) << RowsToCsv(fieldbook::testing::OrderRows(60, 50));
+  std::mutex mu;
+  int during_run = 0;  // times the lock was taken while a grading run was unfinished
+  ImportOptions o;
+  o.kind = ImportKind::kOrders;
+  o.path = path;
+  o.today = "2026-11-30";
+  o.regrade_step = 10;
+  o.lock_store = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    during_run += Count("SELECT count(*) FROM srv_grade_runs WHERE finished_ms IS NULL") > 0;
+    return lock;
+  };
+  auto report = RunImport(*store_, wall_, o);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->regraded);
+  EXPECT_EQ(report->graded_customers, 50);
+  // Five steps of ten customers and the run's end, each taking the lock anew.
+  EXPECT_GE(during_run, 5);
+  EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE graded_at = '2026-11-30'"), 50);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_grade_runs WHERE finished_ms IS NULL"), 0);
+}
+
 TEST_F(ImporterTest, MergedCellsAndFormulasWithoutValuesRejectTheirRows) {
   using namespace fieldbook::testing;
   const std::string sheet = SheetXml(

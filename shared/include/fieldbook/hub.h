@@ -64,6 +64,9 @@ struct AppliedRow {
   bool created = false;
   std::vector<std::string> changed_columns;
   uint64_t seq = 0;
+  // The value of the row's customer column when this write set it (empty string: null), so that
+  // the observer need not read it back; nullopt when the write left it as it was.
+  std::optional<std::string> customer;
 };
 // Runs inside the applying transaction; an error aborts the whole push or write.
 using ApplyObserver = std::function<Status(const AppliedRow&)>;
@@ -189,6 +192,19 @@ class Hub {
                            const std::vector<std::pair<std::string, Value>>& columns,
                            const ApplyObserver* observer = nullptr);
 
+  // Hub-authored rows in bulk (issue #17: a spreadsheet import's batch): what Write(rows, observer)
+  // would store -- the same rows, versions, refusals, observer calls, duplicate flags and
+  // digests -- with far fewer statements. Rows go through MergeEngine::ApplyBatch: stored rows
+  // are read a table at a time and new ones inserted many per statement; a row whose `fresh`
+  // entry is true (most likely new: an import's new record) is not even read first (should it
+  // be stored after all, it is read and merged then). Each changed row gets its own sequence
+  // number, in row order. The rows are applied in segments that name each row once; a segment is
+  // written whole and then shown to the observer row by row in order, so what the observer
+  // records with AllocateSeq (scope events) follows the segment's rows rather than each row.
+  // `fresh` may be empty (no row assumed new) or have one entry per row.
+  Result<PushResult> WriteBulk(const std::vector<RowWrite>& rows, const std::vector<bool>& fresh,
+                               const ApplyObserver* observer = nullptr);
+
   // A row's replicated values (schema order), or nullopt when it does not exist.
   Result<std::optional<std::vector<Value>>> ReadValues(const TableInfo& table,
                                                        const std::string& row_id);
@@ -234,6 +250,11 @@ class Hub {
  private:
   Hub() = default;
   Result<PushResult> ApplyRows(const ChangeSet& set, const PushOptions& options, bool from_replica);
+  // The change set of a hub-authored write: every column stamped with the hub's clock.
+  ChangeSet HubChangeSet(const std::vector<RowWrite>& rows);
+  // The end of a write, before its commit: duplicate flags for `duplicate_candidates`, the
+  // digests gathered, the sequence number and the clock.
+  Status FinishWrite(const std::vector<std::string>& duplicate_candidates);
   Status CatchUpWithDisk();
   Result<PullPage> PullFeed(uint64_t cursor, size_t limit, PullScope& scope,
                             const std::vector<FeedEntry>& feed);

@@ -1,0 +1,286 @@
+// The import's bulk write path (Hub::WriteBulk, issue #17) against the per-row path it replaced
+// (Hub::Write, ImportOptions::row_by_row): the same sheets imported both ways into two fresh
+// servers give every rep's device exactly the same rows at its next sync (devices that synced
+// before the import, read through the per-rep feeds, and a new device's first sync), and the
+// servers the same rows, scopes, pool, keys and duplicate flags. Plus the hub's own contract:
+// rows assumed new that are stored after all are merged, refusals are per row, digests stay true.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include "api/sync_service.h"
+#include "fieldbook/canonical_export.h"
+#include "fieldbook/hub.h"
+#include "fieldbook/replica.h"
+#include "http/metrics.h"
+#include "import/importer.h"
+#include "store/server_store.h"
+#include "support/fake_clock.h"
+#include "support/import_sheets.h"
+#include "support/service_transport.h"
+#include "support/sync_fixture.h"
+#include "support/temp_dir.h"
+#include "sync/sync_engine.h"
+
+namespace fieldbook::server {
+namespace {
+
+using fieldbook::testing::CustomerRows;
+using fieldbook::testing::FakeWallClock;
+using fieldbook::testing::OrderRows;
+using fieldbook::testing::RowsToCsv;
+using fieldbook::testing::S;
+using fieldbook::testing::ServiceTransport;
+
+const std::vector<std::string> kReps = {"rep-a", "rep-b", "rep-c"};
+
+// One server with a device per rep, on its own fake clock.
+struct World {
+  World(const std::string& dir, const std::string& name) : dir_(dir), name_(name) {}
+
+  void Open() {
+    auto s = ServerStore::Open(dir_ + "/" + name_ + ".db", wall);
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    store = std::move(*s);
+    for (const std::string& rep : kReps) {
+      auto added = store->AddRep(NewRep{rep, rep, "rep", "", "", ""});
+      ASSERT_TRUE(added.ok()) << added.status().ToString();
+      tokens[rep] = added->second;
+    }
+    SyncServiceOptions options;
+    options.device_flush_interval_ms = int64_t{1} << 50;
+    service = std::make_unique<SyncService>(*store, metrics, wall, options);
+  }
+  std::unique_ptr<Replica> Device(const std::string& device) {
+    ReplicaOptions o;
+    o.replica_id = device;
+    auto r = Replica::Open(dir_ + "/" + name_ + "-" + device + ".db", wall, o);
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() ? std::move(*r) : nullptr;
+  }
+  Status Sync(Replica& device, const std::string& rep) {
+    ServiceTransport transport(*service, tokens[rep]);
+    client::SyncEngine engine(
+        device, transport,
+        client::SyncOptions{
+            .page_rows = 13, .max_round_trips = 100000, .prefetch = false, .max_page_rows = 13});
+    return engine.SyncOnce().status();
+  }
+  Result<ImportReport> Import(ImportKind kind, const std::string& csv, bool row_by_row) {
+    const std::string path = dir_ + "/" + name_ + "-sheet" + std::to_string(++sheets) + ".csv";
+    std::ofstream(path, std::ios::binary) << csv;
+    ImportOptions o;
+    o.kind = kind;
+    o.path = path;
+    o.name = "sheet.csv";
+    o.batch_rows = 40;
+    o.today = "2026-11-30";
+    o.id_seed = 17 + static_cast<uint64_t>(sheets);
+    o.row_by_row = row_by_row;
+    o.on_duplicate = OnDuplicate::kFlag;
+    return RunImport(*store, wall, o);
+  }
+  // The rows of the server tables an import keeps (not replicated), as text.
+  std::string ServerTables() {
+    std::string out;
+    for (const char* sql :
+         {"SELECT rep_id, customer_id FROM srv_scope ORDER BY 1, 2",
+          "SELECT customer_id FROM srv_pool ORDER BY 1",
+          "SELECT kind, key, row_id FROM srv_import_keys ORDER BY 1, 2",
+          "SELECT customer_a, customer_b, reason FROM fb_possible_duplicates ORDER BY 1, 2",
+          "SELECT rep_id, customer_id, kind FROM srv_scope_events ORDER BY 2, 1, 3",
+          "SELECT rep_id, tbl, count(*) FROM srv_feed GROUP BY 1, 2 ORDER BY 1, 2"}) {
+      auto stmt = store->hub().db().Prepare(sql);
+      EXPECT_TRUE(stmt.ok()) << sql << ": " << stmt.status().ToString();
+      if (!stmt.ok()) continue;
+      while (true) {
+        auto row = (*stmt)->Step();
+        EXPECT_TRUE(row.ok());
+        if (!row.ok() || !*row) break;
+        for (int c = 0; c < (*stmt)->ColumnCount(); ++c) out += (*stmt)->Text(c) + "|";
+        out += "\n";
+      }
+      out += "--\n";
+    }
+    return out;
+  }
+  std::string HubExport() {
+    auto e = CanonicalExport(store->hub().db(), store->hub().catalog());
+    EXPECT_TRUE(e.ok());
+    return e.ok() ? *e : std::string();
+  }
+
+  std::string dir_, name_;
+  FakeWallClock wall;
+  Metrics metrics;
+  std::unique_ptr<ServerStore> store;
+  std::unique_ptr<SyncService> service;
+  std::map<std::string, std::string> tokens;
+  int sheets = 0;
+};
+
+std::string DeviceExport(Replica& device) {
+  auto e = CanonicalExport(device.db(), device.catalog());
+  EXPECT_TRUE(e.ok());
+  return e.ok() ? *e : std::string();
+}
+
+// The lines only one of two texts has (empty when they are equal), to keep failures short.
+std::string Diff(const std::string& a_text, const std::string& b_text) {
+  auto lines = [](const std::string& text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  const auto a = lines(a_text), b = lines(b_text);
+  std::string out;
+  size_t shown = 0;
+  for (const auto& l : a) {
+    if (!std::binary_search(b.begin(), b.end(), l) && ++shown < 10)
+      out += "row by row: " + l + "\n";
+  }
+  for (const auto& l : b) {
+    if (!std::binary_search(a.begin(), a.end(), l) && ++shown < 20) out += "bulk: " + l + "\n";
+  }
+  if (out.empty() && a_text != b_text) out = "same lines, other order or count";
+  return out;
+}
+
+TEST(ImportBulkTest, DevicesReceiveExactlyTheRowsOfTheRowByRowPath) {
+  fieldbook::testing::TempDir dir;
+  World worlds[2] = {World(dir.path().string(), "row-by-row"), World(dir.path().string(), "bulk")};
+  // What each rep's devices hold at the end, and the servers' own tables, per path.
+  std::vector<std::string> devices[2];
+  std::string server_tables[2], hub_exports[2];
+  // 120 customers (a third without a rep: placed by the assignment rules), 360 orders with their
+  // lines, then the sheet again with changed addresses and names and 30 new customers (updates
+  // and inserts in one batch), in batches of 40 rows.
+  constexpr int kCustomers = 120;
+  auto customers = CustomerRows(kCustomers, {"rep-a", "rep-b", ""});
+  auto changed = CustomerRows(kCustomers + 30, {"rep-a", "rep-b", ""});
+  int updated = 0;
+  for (size_t i = 1; i < changed.size(); i += 7) {
+    changed[i][4] = "新地址" + std::to_string(i);
+    updated += i <= kCustomers;
+  }
+  changed[5][1] = changed[4][1];  // an update that makes a possible duplicate (flagged)
+  ++updated;
+  changed[kCustomers + 20][2] = changed[12][2];  // a new customer with another's phone
+  for (int p = 0; p < 2; ++p) {
+    World& w = worlds[p];
+    const bool row_by_row = p == 0;
+    ASSERT_NO_FATAL_FAILURE(w.Open());
+    // Devices that synced before the import read it through their feeds; a new device of rep-a
+    // takes its first sync afterwards.
+    std::vector<std::unique_ptr<Replica>> before;
+    for (const std::string& rep : kReps) {
+      before.push_back(w.Device(rep + "-old"));
+      ASSERT_TRUE(before.back());
+      ASSERT_TRUE(w.Sync(*before.back(), rep).ok());
+    }
+    auto c = w.Import(ImportKind::kCustomers, RowsToCsv(customers), row_by_row);
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    EXPECT_EQ(c->created, kCustomers);
+    for (size_t i = 0; i < kReps.size(); ++i) ASSERT_TRUE(w.Sync(*before[i], kReps[i]).ok());
+    auto o = w.Import(ImportKind::kOrders, RowsToCsv(OrderRows(360, kCustomers)), row_by_row);
+    ASSERT_TRUE(o.ok()) << o.status().ToString();
+    EXPECT_EQ(o->created, 360);
+    EXPECT_TRUE(o->regraded);
+    auto again = w.Import(ImportKind::kCustomers, RowsToCsv(changed), row_by_row);
+    ASSERT_TRUE(again.ok()) << again.status().ToString();
+    EXPECT_EQ(again->created, 30);
+    EXPECT_EQ(again->updated, updated);
+    auto fresh = w.Device("rep-a-new");
+    ASSERT_TRUE(fresh);
+    for (size_t i = 0; i < kReps.size(); ++i) {
+      ASSERT_TRUE(w.Sync(*before[i], kReps[i]).ok());
+      std::ostringstream expected;
+      ASSERT_TRUE(w.store->ExportForRep(kReps[i], expected).ok());
+      // Each device holds what the server says its rep should hold.
+      EXPECT_EQ(Diff(DeviceExport(*before[i]), expected.str()), "") << kReps[i];
+      devices[p].push_back(DeviceExport(*before[i]));
+    }
+    ASSERT_TRUE(w.Sync(*fresh, "rep-a").ok());
+    devices[p].push_back(DeviceExport(*fresh));
+    server_tables[p] = w.ServerTables();
+    hub_exports[p] = w.HubExport();
+  }
+  ASSERT_EQ(devices[0].size(), devices[1].size());
+  for (size_t i = 0; i < devices[0].size(); ++i) {
+    EXPECT_GT(devices[0][i].size(), 1000u) << i;
+    EXPECT_EQ(Diff(devices[0][i], devices[1][i]), "") << "device " << i;
+  }
+  EXPECT_EQ(Diff(hub_exports[0], hub_exports[1]), "");
+  EXPECT_EQ(Diff(server_tables[0], server_tables[1]), "");
+}
+
+// Hub::WriteBulk alone: a row assumed new that is stored after all is merged (not refused, not
+// duplicated), a refused row is refused alone, a row named twice is applied in order, and the
+// verification digests kept while writing are the ones recomputed from the rows.
+TEST(ImportBulkTest, WriteBulkMergesStoredRowsRefusesPerRowAndKeepsDigestsTrue) {
+  fieldbook::testing::TempDir dir;
+  FakeWallClock wall;
+  auto hub = Hub::Open(dir.File("hub.db"), wall);
+  ASSERT_TRUE(hub.ok()) << hub.status().ToString();
+  Hub& h = **hub;
+  ASSERT_TRUE(h.Write("customers", "c1", {{"name", S("旧名")}, {"city", S("广州")}}).ok());
+  std::vector<RowWrite> rows = {
+      RowWrite{"customers", "c1", {{"name", S("新名")}}},  // stored after all
+      RowWrite{"customers", "c2", {{"name", S("二号")}}},  // new
+      RowWrite{"nope", "x1", {{"name", S("?")}}},          // unknown table
+      RowWrite{"orders",
+               "o1",
+               {{"customer_id", S("c2")},
+                {"order_date", S("2026-11-01")},
+                {"amount_cents", Value(int64_t{500})}}},
+      RowWrite{"customers", "c2", {{"city", S("深圳")}}},                  // named again
+      RowWrite{"orders", "o1", {{"amount_cents", Value(int64_t{600})}}}};  // a fact: refused
+  const uint64_t before = *h.LatestSeq();
+  auto written = h.WriteBulk(rows, {true, true, true, true, false, false});
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  ASSERT_EQ(written->rejections.size(), 2u);
+  EXPECT_EQ(written->rejections[0].code, "unknown_table");
+  EXPECT_EQ(written->rejections[0].row_index, 3u);
+  EXPECT_EQ(written->rejections[1].code, "immutable_fact");
+  EXPECT_EQ(written->rejections[1].row_index, 6u);
+  EXPECT_EQ(written->rows_accepted, 4u);
+  const TableInfo& customers = *h.catalog().Find("customers");
+  auto c1 = h.ReadValues(customers, "c1");
+  ASSERT_TRUE(c1.ok() && *c1);
+  EXPECT_EQ((**c1)[customers.ColumnIndex("name")], S("新名"));
+  EXPECT_EQ((**c1)[customers.ColumnIndex("city")], S("广州"));
+  auto c2 = h.ReadValues(customers, "c2");
+  ASSERT_TRUE(c2.ok() && *c2);
+  EXPECT_EQ((**c2)[customers.ColumnIndex("city")], S("深圳"));
+  // Four changed rows, each with its own sequence number; pulled in that order.
+  EXPECT_GE(*h.LatestSeq(), before + 4);
+  auto page = h.Pull(before, 100);
+  ASSERT_TRUE(page.ok());
+  std::vector<std::string> ids;
+  for (const RowChange& r : page->changes.rows) ids.push_back(r.row_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"c1", "o1", "c2"}));
+  // The digests kept along the way are the ones the rows give.
+  auto digests = [&] {
+    std::string out;
+    auto stmt = h.db().Prepare("SELECT * FROM fb_owner_digests ORDER BY 1, 2");
+    EXPECT_TRUE(stmt.ok());
+    while (stmt.ok() && *(*stmt)->Step()) {
+      for (int c = 0; c < (*stmt)->ColumnCount(); ++c) out += (*stmt)->Text(c) + "|";
+      out += "\n";
+    }
+    return out;
+  };
+  const std::string kept = digests();
+  ASSERT_TRUE(h.RecomputeDigests().ok());
+  EXPECT_EQ(kept, digests());
+  EXPECT_FALSE(kept.empty());
+}
+
+}  // namespace
+}  // namespace fieldbook::server
