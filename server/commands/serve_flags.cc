@@ -71,6 +71,11 @@ void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags) {
                    "largest spreadsheet upload to /v1/admin/import (streamed to a temporary file)")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
+  serve
+      ->add_option("--upload-disk-mb", flags.upload_disk_mb,
+                   "temporary-file bytes all uploads in progress may take together; more get 503")
+      ->check(CLI::Range(1, 1 << 20))
+      ->capture_default_str();
   serve->add_option("--page-rows", options.page_rows, "rows per pull page by default")
       ->check(CLI::Range(1, 5000))
       ->capture_default_str();
@@ -98,6 +103,7 @@ void FinishServeFlags(const ServeFlags& flags, ServeOptions& options) {
   options.http.max_body_bytes_in_flight = flags.body_budget_mb << 20;
   options.json_body_limit = flags.json_body_limit_kb << 10;
   options.upload_limit = flags.upload_limit_mb << 20;
+  options.http.max_upload_bytes_on_disk = flags.upload_disk_mb << 20;
 }
 
 }  // namespace fieldbook::server

@@ -24,11 +24,13 @@ struct ServeFlags {
   size_t json_body_limit_kb = 1024;
   size_t body_budget_mb = 256;
   size_t upload_limit_mb = 256;  // spreadsheet uploads, streamed to disk (import_api.h)
+  size_t upload_disk_mb = 1024;  // all uploads in progress together
 };
 
 // Adds --listen, --port, --threads, --tls-cert, --tls-key, --body-limit-mb, --read-timeout-ms,
 // --max-connections, --max-connections-per-address, --header-timeout-ms, --idle-timeout-ms,
-// --json-body-limit-kb, --body-budget-mb, --upload-limit-mb, --page-rows, --console-dir and
+// --json-body-limit-kb, --body-budget-mb, --upload-limit-mb, --upload-disk-mb, --page-rows,
+// --console-dir and
 // --console-session-seconds to `serve`, writing into `options` and `flags`.
 void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags);
 

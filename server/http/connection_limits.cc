@@ -25,12 +25,15 @@ ConnectionLimits::BodyReservation& ConnectionLimits::BodyReservation::operator=(
     owner_ = std::exchange(other.owner_, nullptr);
     bytes_ = std::exchange(other.bytes_, 0);
     ok_ = std::exchange(other.ok_, false);
+    upload_ = std::exchange(other.upload_, false);
   }
   return *this;
 }
 
 void ConnectionLimits::BodyReservation::Release() {
-  if (owner_ != nullptr) std::exchange(owner_, nullptr)->GiveBody(std::exchange(bytes_, 0));
+  if (owner_ != nullptr) {
+    std::exchange(owner_, nullptr)->GiveBody(std::exchange(bytes_, 0), upload_);
+  }
 }
 
 ConnectionLimits::Slot ConnectionLimits::Admit(const std::string& address) {
@@ -78,26 +81,35 @@ void ConnectionLimits::Give(const std::string& address, Kind kind) {
 }
 
 ConnectionLimits::BodyReservation ConnectionLimits::ReserveBody(size_t bytes) {
+  return Reserve(bytes, false);
+}
+
+ConnectionLimits::BodyReservation ConnectionLimits::ReserveUpload(size_t bytes) {
+  return Reserve(bytes, true);
+}
+
+ConnectionLimits::BodyReservation ConnectionLimits::Reserve(size_t bytes, bool upload) {
   BodyReservation reservation;
   if (bytes == 0) {
     reservation.ok_ = true;
     return reservation;
   }
   std::lock_guard lock(mu_);
-  if (bytes > options_.max_body_bytes_in_flight ||
-      body_bytes_ > options_.max_body_bytes_in_flight - bytes) {
-    return reservation;
-  }
-  body_bytes_ += bytes;
+  size_t& used = upload ? upload_bytes_ : body_bytes_;
+  const size_t budget =
+      upload ? options_.max_upload_bytes_on_disk : options_.max_body_bytes_in_flight;
+  if (bytes > budget || used > budget - bytes) return reservation;
+  used += bytes;
   reservation.owner_ = this;
   reservation.bytes_ = bytes;
   reservation.ok_ = true;
+  reservation.upload_ = upload;
   return reservation;
 }
 
-void ConnectionLimits::GiveBody(size_t bytes) {
+void ConnectionLimits::GiveBody(size_t bytes, bool upload) {
   std::lock_guard lock(mu_);
-  body_bytes_ -= bytes;
+  (upload ? upload_bytes_ : body_bytes_) -= bytes;
 }
 
 size_t ConnectionLimits::admitted() const {
@@ -113,6 +125,11 @@ size_t ConnectionLimits::overflow() const {
 size_t ConnectionLimits::body_bytes_in_flight() const {
   std::lock_guard lock(mu_);
   return body_bytes_;
+}
+
+size_t ConnectionLimits::upload_bytes_on_disk() const {
+  std::lock_guard lock(mu_);
+  return upload_bytes_;
 }
 
 }  // namespace fieldbook::server

@@ -9,6 +9,8 @@
 //    kDropped. The returned Slot gives its place back when destroyed.
 //  * ReserveBody(n) takes n bytes of the in-flight body budget (max_body_bytes_in_flight), or
 //    nothing when they do not fit; the returned BodyReservation gives them back when destroyed.
+//  * ReserveUpload(n) does the same with the disk budget of bodies streamed to temporary files
+//    (max_upload_bytes_on_disk: all concurrent uploads together, issue #17).
 //
 // Thread safety: thread-safe; Slot and BodyReservation may be destroyed on any thread, but must
 // not outlive the ConnectionLimits that issued them.
@@ -28,6 +30,7 @@ struct ConnectionLimitOptions {
   size_t max_overflow = 64;
   size_t max_overflow_per_address = 8;
   size_t max_body_bytes_in_flight = 256u << 20;
+  size_t max_upload_bytes_on_disk = size_t{1} << 30;
 };
 
 class ConnectionLimits {
@@ -74,6 +77,7 @@ class ConnectionLimits {
     ConnectionLimits* owner_ = nullptr;
     size_t bytes_ = 0;
     bool ok_ = false;
+    bool upload_ = false;  // of the upload budget (else the in-memory one)
   };
 
   explicit ConnectionLimits(const ConnectionLimitOptions& options) : options_(options) {}
@@ -83,10 +87,13 @@ class ConnectionLimits {
   Slot Admit(const std::string& address);
   // ok() false when `bytes` do not fit in what is left of the budget (0 bytes always fit).
   BodyReservation ReserveBody(size_t bytes);
+  // The same for the disk budget of uploads (max_upload_bytes_on_disk).
+  BodyReservation ReserveUpload(size_t bytes);
 
   size_t admitted() const;
   size_t overflow() const;
   size_t body_bytes_in_flight() const;
+  size_t upload_bytes_on_disk() const;
   const ConnectionLimitOptions& options() const { return options_; }
 
  private:
@@ -95,13 +102,15 @@ class ConnectionLimits {
     size_t overflow = 0;
   };
   void Give(const std::string& address, Kind kind);
-  void GiveBody(size_t bytes);
+  void GiveBody(size_t bytes, bool upload);
+  BodyReservation Reserve(size_t bytes, bool upload);
 
   const ConnectionLimitOptions options_;
   mutable std::mutex mu_;
   size_t admitted_ = 0;
   size_t overflow_ = 0;
   size_t body_bytes_ = 0;
+  size_t upload_bytes_ = 0;
   std::unordered_map<std::string, PerAddress> by_address_;
 };
 

@@ -78,10 +78,14 @@ struct HttpServerOptions {
   size_t max_connections = 1024;            // admitted connections; more go to the overflow pool
   size_t max_connections_per_address = 64;  // admitted connections from one client address
   size_t max_body_bytes_in_flight = 256u << 20;  // request body bytes held at once, >= body_limit
-  std::string health_path = "/healthz";          // answered even over the connection limits
-  std::string metrics_path = "/metrics";         // answered on the I/O thread, like health_path
-  std::string tls_cert_file;  // PEM certificate chain; with tls_key_file: HTTPS only
-  std::string tls_key_file;   // PEM private key
+  // Bytes of body_to_file uploads on disk at once, all connections together (a Content-Length
+  // reserves its length, a chunked upload its route's limit): more is 503, one larger than this
+  // alone 413.
+  size_t max_upload_bytes_on_disk = size_t{1} << 30;
+  std::string health_path = "/healthz";   // answered even over the connection limits
+  std::string metrics_path = "/metrics";  // answered on the I/O thread, like health_path
+  std::string tls_cert_file;              // PEM certificate chain; with tls_key_file: HTTPS only
+  std::string tls_key_file;               // PEM private key
 };
 
 class HttpServer {

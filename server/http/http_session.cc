@@ -60,6 +60,7 @@ ConnectionLimitOptions LimitOptions(const HttpServerOptions& o) {
   limits.max_overflow = kMaxOverflowConnections;
   limits.max_overflow_per_address = kMaxOverflowPerAddress;
   limits.max_body_bytes_in_flight = o.max_body_bytes_in_flight;
+  limits.max_upload_bytes_on_disk = o.max_upload_bytes_on_disk;
   return limits;
 }
 
@@ -356,29 +357,42 @@ class Session final : public SessionBase {
     }
     // A body streamed to a file is limited by its route alone: it does not use memory.
     body_to_file_ = admission.body_to_file && request_.has_body;
-    const size_t limit = body_to_file_ ? admission.body_limit
+    const size_t upload_cap = state_.options.max_upload_bytes_on_disk;
+    const size_t limit = body_to_file_ ? std::min(admission.body_limit, upload_cap)
                                        : std::min(admission.body_limit, state_.options.body_limit);
     if (request_.content_length && *request_.content_length > limit) {
       return Refuse(BodyTooLarge(limit));
     }
     body_limit_ = limit;
     parser_->body_limit(limit);
-    if (request_.has_body && !body_to_file_) {
+    if (request_.has_body) {
+      // Bodies held in memory have a budget, and so have the files of uploads streamed to disk
+      // (all of them together, issue #17): a body that does not fit beside the others is refused
+      // before any byte of it is read, for the client to retry.
       const size_t reserve = request_.content_length ? *request_.content_length : limit;
-      body_reservation_ = state_.limits.ReserveBody(reserve);
-      if (!body_reservation_.ok()) {
-        state_.metrics.ConnectionRefused("body_budget");
-        HttpLog("warn", "body_budget_exhausted",
-                {{"remote", remote_},
-                 {"bytes", std::to_string(reserve)},
-                 {"budget", std::to_string(state_.options.max_body_bytes_in_flight)}});
-        HttpResponse busy =
-            JsonError(503, "server_busy", "the server is reading too many request bodies; retry");
-        busy.headers.emplace_back("Retry-After", "1");
+      auto& reservation = body_to_file_ ? upload_reservation_ : body_reservation_;
+      reservation =
+          body_to_file_ ? state_.limits.ReserveUpload(reserve) : state_.limits.ReserveBody(reserve);
+      if (!reservation.ok()) {
+        state_.metrics.ConnectionRefused(body_to_file_ ? "upload_disk" : "body_budget");
+        HttpLog(
+            "warn", body_to_file_ ? "upload_disk_exhausted" : "body_budget_exhausted",
+            {{"remote", remote_},
+             {"bytes", std::to_string(reserve)},
+             {"budget", std::to_string(body_to_file_ ? upload_cap
+                                                     : state_.options.max_body_bytes_in_flight)}});
+        HttpResponse busy = JsonError(
+            503, "server_busy",
+            body_to_file_
+                ? "the uploads in progress take all the disk the server gives uploads; retry later"
+                : "the server is reading too many request bodies; retry");
+        busy.headers.emplace_back("Retry-After", body_to_file_ ? "5" : "1");
         return Refuse(std::move(busy));
       }
-      reserved_ = reserve;
-      state_.metrics.BodyBytesInFlight(static_cast<int64_t>(reserved_));
+      if (!body_to_file_) {
+        reserved_ = reserve;
+        state_.metrics.BodyBytesInFlight(static_cast<int64_t>(reserved_));
+      }
     }
     request_.admitted = std::move(admission.context);
     if (version_ >= 11 && beast::iequals(header[http::field::expect], "100-continue") &&
@@ -475,9 +489,11 @@ class Session final : public SessionBase {
 
   void RemoveBodyFile() {
     file_parser_.reset();  // closes the file
-    if (body_file_.empty()) return;
-    ::unlink(body_file_.c_str());
-    body_file_.clear();
+    if (!body_file_.empty()) {
+      ::unlink(body_file_.c_str());
+      body_file_.clear();
+    }
+    upload_reservation_.Release();
   }
 
   void ReleaseBody() {
@@ -708,6 +724,7 @@ class Session final : public SessionBase {
   bool exception_seen_ = false;
   bool inline_ = false;  // answered on the I/O thread (health and metrics)
   ConnectionLimits::BodyReservation body_reservation_;
+  ConnectionLimits::BodyReservation upload_reservation_;  // a body_to_file upload's disk
   size_t reserved_ = 0;
 };
 

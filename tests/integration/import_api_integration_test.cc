@@ -226,6 +226,53 @@ TEST_F(ImportApiTest, AnUploadOverTheUploadLimitIs413OnItsHeaderOrWhileStreaming
   EXPECT_TRUE(EventuallyNoUploadFiles());
 }
 
+// #17: --upload-limit-mb bounds one upload; --upload-disk-mb bounds the temporary files of all the
+// uploads in progress together (each reserves its Content-Length, or its limit when chunked).
+TEST_F(ImportApiTest, UploadsInProgressTogetherStayWithinTheDiskCap) {
+  ASSERT_NO_FATAL_FAILURE(Start({"--upload-limit-mb", "8", "--upload-disk-mb", "6"}));
+  auto head = [&](size_t length) {
+    return "POST /v1/admin/import/customers HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+           manager_ + "\r\nContent-Length: " + std::to_string(length) + "\r\n\r\n";
+  };
+  // Alone larger than the cap (though within the upload limit): 413 on its header.
+  {
+    RawConnection raw(static_cast<uint16_t>(server_->port()));
+    ASSERT_TRUE(raw.Send(head(7u << 20)));
+    const std::string response = raw.ReadResponse(std::chrono::milliseconds(10000));
+    EXPECT_TRUE(response.rfind("HTTP/1.1 413 ", 0) == 0) << response.substr(0, 300);
+  }
+  // A 4 MiB upload in progress (its first bytes sent, the rest still to come)...
+  RawConnection slow(static_cast<uint16_t>(server_->port()));
+  ASSERT_TRUE(slow.Send(head(4u << 20) + std::string(1000, 'x')));
+  for (int i = 0; i < 500 && UploadFilesLeft() == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(UploadFilesLeft(), 1u);
+  // ...leaves room for a small sheet, which imports...
+  const std::string csv = RowsToCsv(CustomerRows(20, {"rep-a"}));
+  auto small = Post("/v1/admin/import/customers", csv, manager_, "text/csv");
+  ASSERT_TRUE(small.ok());
+  EXPECT_EQ(small->status, 200) << small->body;
+  // ...but not for a 3 MiB one: 503 with Retry-After, before any byte of it is stored.
+  {
+    RawConnection raw(static_cast<uint16_t>(server_->port()));
+    ASSERT_TRUE(raw.Send(head(3u << 20)));
+    const std::string response = raw.ReadResponse(std::chrono::milliseconds(10000));
+    EXPECT_TRUE(response.rfind("HTTP/1.1 503 ", 0) == 0) << response.substr(0, 300);
+    EXPECT_TRUE(Contains(response, "Retry-After")) << response.substr(0, 300);
+    EXPECT_TRUE(Contains(response, "disk")) << response.substr(0, 300);
+  }
+  EXPECT_EQ(UploadFilesLeft(), 1u);
+  // Once the slow upload gives up, its share is free again.
+  slow.Close();
+  EXPECT_TRUE(EventuallyNoUploadFiles());
+  const std::string bigger = RowsToCsv(CustomerRows(25000, {"rep-a"}));  // about 3 MiB
+  ASSERT_GT(bigger.size(), 2u << 20);
+  auto after = Post("/v1/admin/import/customers?dry_run=1", bigger, manager_, "text/csv");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status, 200) << after->body.substr(0, 300);
+}
+
 std::string UrlEncode(const std::string& text) {
   std::string out;
   for (unsigned char c : text) {
