@@ -123,6 +123,14 @@ struct FeedbackRow {
   std::string complaint;
 };
 
+// One structured preference in the customer's archive (issue #18; client/store/preferences.h).
+struct PreferenceRow {
+  std::string id;
+  std::string kind;  // brand, payment_terms, delivery, other
+  std::string value;
+  std::string note;
+};
+
 // The customer page: profile, grade (with the grading engine's reasons) and history.
 struct CustomerDetail {
   std::string id;
@@ -165,6 +173,7 @@ struct CustomerDetail {
   std::vector<OrderRow> orders;  // newest first
   std::vector<TaskRow> tasks;    // open first, by due date
   std::vector<FeedbackRow> feedback;
+  std::vector<PreferenceRow> preferences;  // by kind, then value
 };
 
 // One line of today's plan.
@@ -413,7 +422,18 @@ struct ReleaseDraft {
   std::string customer_id;
   std::string reason;
 };
-using RecordDraft = std::variant<ContactDraft, TaskDraft, FeedbackDraft, ReleaseDraft>;
+// A preference of the customer's archive: added (id ""), edited (only what changed is written) or,
+// with `remove`, removed.
+struct PreferenceDraft {
+  std::string customer_id;
+  std::string id;  // "" = a new preference
+  std::string kind = "brand";
+  std::string value;
+  std::string note;
+  bool remove = false;
+};
+using RecordDraft =
+    std::variant<ContactDraft, TaskDraft, FeedbackDraft, ReleaseDraft, PreferenceDraft>;
 const std::string& CustomerOf(const RecordDraft& draft);
 
 struct SyncSummary {
@@ -503,7 +523,8 @@ class DataSource {
   }
   // The customers on the device that `keys` (name, city, phone, except_id) may duplicate.
   virtual Result<DuplicateCheck> FindDuplicates(const DuplicateCheck& keys) { return keys; }
-  // Saves a contact (new or edited), a task, a feedback or a release request; returns its id.
+  // Saves a contact (new or edited), a task, a feedback, a release request or a preference (new,
+  // edited or removed); returns its id.
   virtual Result<std::string> SaveRecord(const RecordDraft& draft) {
     (void)draft;
     return Status::Rejected("this device cannot record this");

@@ -245,6 +245,7 @@ Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
     d.feedback.push_back(
         FeedbackRow{f.id, f.created_at, static_cast<int>(f.satisfaction.value_or(0)), f.complaint});
   }
+  FB_ASSIGN_OR_RETURN(d.preferences, PreferenceRows(*store_, c.id));
   return d;
 }
 

@@ -66,6 +66,11 @@ struct StoreDataSourceOptions {
 Result<std::vector<OrderRow>> OrderRows(client::ClientStore& store, const std::string& customer_id,
                                         size_t recent);
 
+// A customer's preferences (client::Preferences::List), by kind and value, as the customer page
+// shows them (store_data_source_forms.cc).
+Result<std::vector<PreferenceRow>> PreferenceRows(client::ClientStore& store,
+                                                  const std::string& customer_id);
+
 class StoreDataSource final : public DataSource {
  public:
   // Opens (creating if needed) the replica at `path`. `wall` must outlive the data source.

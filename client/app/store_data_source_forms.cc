@@ -1,11 +1,12 @@
 // StoreDataSource (store_data_source.h): the rep's forms (issue #18) — the order form's catalogue
-// search, orders and their corrections, voids, and the customer page's ledger. Every write goes
-// through the store's repositories (client/store/orders.h, order_pricing.h, products.h), the same
-// functions fieldbook-cli's commands call.
+// search, orders and their corrections, voids, the customer page's ledger and preferences. Every
+// write goes through the store's repositories (client/store/orders.h, order_pricing.h, products.h),
+// the same functions fieldbook-cli's commands call.
 #include <utility>
 
 #include "store/customer_duplicates.h"
 #include "store/order_pricing.h"
+#include "store/preferences.h"
 #include "store/products.h"
 #include "store_data_source.h"
 
@@ -52,6 +53,21 @@ Result<std::vector<OrderRow>> OrderRows(client::ClientStore& store, const std::s
   for (const client::OrderEntry& e : ledger.orders) {
     if (rows.size() >= recent) break;
     rows.push_back(ToOrderRow(e));
+  }
+  return rows;
+}
+
+Result<std::vector<PreferenceRow>> PreferenceRows(client::ClientStore& store,
+                                                  const std::string& customer_id) {
+  client::PreferenceFilter filter;
+  filter.customer = customer_id;
+  FB_ASSIGN_OR_RETURN(std::vector<client::CustomerPreference> prefs,
+                      client::Preferences(store.replica()).List(filter));
+  std::vector<PreferenceRow> rows;
+  rows.reserve(prefs.size());
+  for (client::CustomerPreference& p : prefs) {
+    rows.push_back(
+        PreferenceRow{std::move(p.id), std::move(p.kind), std::move(p.value), std::move(p.note)});
   }
   return rows;
 }
@@ -157,6 +173,20 @@ Result<std::string> StoreDataSource::SaveRecord(const RecordDraft& draft) {
       FB_ASSIGN_OR_RETURN(client::PoolRequest r,
                           store.pool().RequestRelease(d.customer_id, d.reason));
       return r.request_id;
+    }
+    Result<std::string> operator()(const PreferenceDraft& d) const {
+      client::Preferences prefs(store.replica());
+      if (d.remove) {
+        FB_RETURN_IF_ERROR(prefs.Remove(d.id));
+        return d.id;
+      }
+      if (!d.id.empty()) {
+        FB_RETURN_IF_ERROR(prefs.Edit(d.id, client::PreferenceChange{d.kind, d.value, d.note}));
+        return d.id;
+      }
+      FB_ASSIGN_OR_RETURN(std::string rep, store.settings_table().RequireRep());
+      return prefs.Add(client::NewPreference{d.customer_id, d.kind, d.value, d.note}, rep,
+                       store.NowIso());
     }
   };
   return std::visit(Save{store}, draft);

@@ -219,6 +219,18 @@ enum class Lang { kEnglish, kChinese };
   X(release_reason, "Why", "原因")                                                                 \
   X(release_submit, "Release", "退回")                                                             \
   X(release_need_reason, "Say why the customer goes back to the pool.", "请填写退回公海的原因。")  \
+  X(tab_preferences, "Preferences", "偏好")                                                        \
+  X(pref_add, "Add preference", "添加偏好")                                                        \
+  X(pref_add_fmt, "New preference: %s", "新建偏好：%s")                                            \
+  X(pref_edit_fmt, "Edit preference: %s", "编辑偏好：%s")                                          \
+  X(pref_remove_fmt, "Remove this preference of %s?", "删除 %s 的这项偏好？")                      \
+  X(pref_kind, "Kind", "类别")                                                                     \
+  X(pref_value, "Preference", "偏好内容")                                                          \
+  X(pref_value_hint, "e.g. 博世, 月结, 上午送货", "例如 博世、月结、上午送货")                     \
+  X(pref_need_value, "Say what the customer prefers.", "请填写客户的偏好。")                       \
+  X(pref_already, "This customer already has this preference.", "该客户已有这项偏好。")            \
+  X(pref_edit, "Edit", "编辑")                                                                     \
+  X(pref_remove, "Remove", "删除")                                                                 \
   X(visit_title_fmt, "Log visit: %s", "记录拜访：%s")                                              \
   X(visit_purpose, "Purpose", "拜访目的")                                                          \
   X(visit_outcome, "Outcome", "拜访结果")                                                          \

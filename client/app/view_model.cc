@@ -54,6 +54,10 @@ void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
     AddGlyphs(t.notes, out);
   }
   for (const FeedbackRow& f : d.feedback) AddGlyphs(f.complaint, out);
+  for (const PreferenceRow& p : d.preferences) {
+    AddGlyphs(p.value, out);
+    AddGlyphs(p.note, out);
+  }
 }
 
 void AddGlyphs(const Reports& r, std::set<uint32_t>& out) {

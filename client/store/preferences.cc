@@ -27,6 +27,31 @@ Status CheckNote(const std::string& note) {
   return Status::Ok();
 }
 
+Result<std::string> CheckValue(const std::string& raw) {
+  std::string value = Trim(raw);
+  if (value.empty() || CodePoints(value) > kMaxValue) {
+    return Status::InvalidArgument("a preference's value has 1 to " + std::to_string(kMaxValue) +
+                                   " characters");
+  }
+  return value;
+}
+
+// kConflict when the customer has another live preference (not `except_id`) of that kind and value.
+Status CheckUnique(Db& db, const std::string& customer_id, const std::string& kind,
+                   const std::string& value, const std::string& except_id) {
+  FB_ASSIGN_OR_RETURN(Statement * raw,
+                      db.Prepare("SELECT id FROM customer_preferences WHERE customer_id = ? AND "
+                                 "kind = ? AND value = ? AND deleted = 0 AND id <> ? LIMIT 1"));
+  Stmt s(raw);
+  s->Bind(1, customer_id).Bind(2, kind).Bind(3, value).Bind(4, except_id);
+  FB_ASSIGN_OR_RETURN(bool row, s->Step());
+  if (row) {
+    return Status::Conflict("customer " + customer_id + " already has the " + kind + " " + value +
+                            " (preference " + s->Text(0) + ")");
+  }
+  return Status::Ok();
+}
+
 Result<std::string> ResolvePreference(Db& db, const std::string& ref) {
   return ResolveId(db,
                    "SELECT id FROM customer_preferences WHERE deleted = 0 AND (id = ?1 OR (?2 AND "
@@ -44,28 +69,13 @@ const std::vector<std::string>& Preferences::Kinds() {
 Result<std::string> Preferences::Add(const NewPreference& p, const std::string& rep,
                                      const std::string& now) {
   FB_RETURN_IF_ERROR(CheckEnum("preference kind", p.kind, Kinds()));
-  const std::string value = Trim(p.value);
-  if (value.empty() || CodePoints(value) > kMaxValue) {
-    return Status::InvalidArgument("a preference's value has 1 to " + std::to_string(kMaxValue) +
-                                   " characters");
-  }
+  FB_ASSIGN_OR_RETURN(const std::string value, CheckValue(p.value));
   const std::string note = Trim(p.note);
   FB_RETURN_IF_ERROR(CheckNote(note));
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(db, p.customer));
-  {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT id FROM customer_preferences WHERE customer_id = ? AND "
-                                   "kind = ? AND value = ? AND deleted = 0 LIMIT 1"));
-    Stmt s(raw);
-    s->Bind(1, customer_id).Bind(2, p.kind).Bind(3, value);
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (row) {
-      return Status::Conflict("customer " + customer_id + " already has the " + p.kind + " " +
-                              value + " (preference " + s->Text(0) + ")");
-    }
-  }
+  FB_RETURN_IF_ERROR(CheckUnique(db, customer_id, p.kind, value, ""));
   const std::string id = replica_.ids().Next();
   {
     FB_ASSIGN_OR_RETURN(
@@ -84,17 +94,58 @@ Result<std::string> Preferences::Add(const NewPreference& p, const std::string& 
   return id;
 }
 
-Status Preferences::SetNote(const std::string& ref, const std::string& note) {
-  const std::string text = Trim(note);
-  FB_RETURN_IF_ERROR(CheckNote(text));
-  FB_ASSIGN_OR_RETURN(std::string id, ResolvePreference(replica_.db(), ref));
-  FB_ASSIGN_OR_RETURN(
-      Statement * raw,
-      replica_.db().Prepare("UPDATE customer_preferences SET note = ? WHERE id = ?"));
-  Stmt s(raw);
-  BindText(*s, 1, text);
-  s->Bind(2, id);
-  return s->Run();
+Status Preferences::Edit(const std::string& ref, const PreferenceChange& change) {
+  PreferenceChange next = change;
+  if (next.kind) FB_RETURN_IF_ERROR(CheckEnum("preference kind", *next.kind, Kinds()));
+  if (next.value) {
+    FB_ASSIGN_OR_RETURN(next.value, CheckValue(*next.value));
+  }
+  if (next.note) {
+    next.note = Trim(*next.note);
+    FB_RETURN_IF_ERROR(CheckNote(*next.note));
+  }
+  Db& db = replica_.db();
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(std::string id, ResolvePreference(db, ref));
+  std::string customer_id, kind, value, note;
+  {
+    FB_ASSIGN_OR_RETURN(Statement * raw,
+                        db.Prepare("SELECT customer_id, kind, value, coalesce(note, '') FROM "
+                                   "customer_preferences WHERE id = ?"));
+    Stmt s(raw);
+    s->Bind(1, id);
+    FB_ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return Status::NotFound("no preference " + ref);
+    customer_id = s->Text(0);
+    kind = s->Text(1);
+    value = s->Text(2);
+    note = s->Text(3);
+  }
+  const bool new_kind = next.kind && *next.kind != kind;
+  const bool new_value = next.value && *next.value != value;
+  if (new_kind || new_value) {
+    FB_RETURN_IF_ERROR(CheckUnique(db, customer_id, new_kind ? *next.kind : kind,
+                                   new_value ? *next.value : value, id));
+  }
+  // One statement per column, run only for a column that changes: capture sends what is set.
+  struct Column {
+    bool changed;
+    const char* sql;
+    const std::optional<std::string>& text;
+  };
+  for (const Column& c :
+       {Column{new_kind, "UPDATE customer_preferences SET kind = ? WHERE id = ?", next.kind},
+        Column{new_value, "UPDATE customer_preferences SET value = ? WHERE id = ?", next.value},
+        Column{next.note && *next.note != note,
+               "UPDATE customer_preferences SET note = ? WHERE id = ?", next.note}}) {
+    if (!c.changed) continue;
+    FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(c.sql));
+    Stmt s(raw);
+    BindText(*s, 1, *c.text);
+    s->Bind(2, id);
+    FB_RETURN_IF_ERROR(s->Run());
+  }
+  return txn->Commit();
 }
 
 Status Preferences::Remove(const std::string& ref) {

@@ -1,9 +1,10 @@
 // Preferences: the structured preferences in a customer's archive on the device (issue #18) —
-// preferred brands, payment terms (月结), delivery and other — which the rep adds, removes and
-// filters customers on. Owns the client SQL of `customer_preferences` (schema/sql/domain/
-// 0021_customer_preferences.sql), a mutable replicated table scoped to its customer: a write here
-// is an ordinary local write that capture sends at the next sync, naming only the columns it
-// sets, so a note edited on one device and removed on another merge column by column.
+// preferred brands, payment terms (月结), delivery and other — which the rep adds, edits, removes
+// and filters customers on (fieldbook-cli `customer pref`, the app's customer page). Owns the
+// client SQL of `customer_preferences` (schema/sql/domain/ 0021_customer_preferences.sql), a
+// mutable replicated table scoped to its customer: a write here is an ordinary local write that
+// capture sends at the next sync, naming only the columns it sets, so a note edited on one device
+// and removed on another merge column by column.
 //
 // Rules: kind is one of Kinds(); value 1-100 characters, note at most 500; a customer has at
 // most one live preference of a kind and value (kConflict names the existing one); removing
@@ -14,6 +15,7 @@
 #define FIELDBOOK_CLIENT_STORE_PREFERENCES_H_
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,13 @@ struct NewPreference {
   std::string note;
 };
 
+// An edit of a preference: what is set changes; nullopt keeps the stored value.
+struct PreferenceChange {
+  std::optional<std::string> kind;
+  std::optional<std::string> value;
+  std::optional<std::string> note;
+};
+
 struct PreferenceFilter {
   std::string customer;  // id or unique prefix; "" = every customer
   std::string kind;      // "" = any kind
@@ -59,8 +68,13 @@ class Preferences {
   // Adds a preference to a customer on this device (created by `rep` at `now`, ISO-8601 UTC);
   // returns its id.
   Result<std::string> Add(const NewPreference& p, const std::string& rep, const std::string& now);
-  // Changes a preference's note (id or unique prefix).
-  Status SetNote(const std::string& ref, const std::string& note);
+  // Edits a preference (id or unique prefix), by the rules above, writing only the columns that
+  // change (so an edit of the value here and of the note on another device both survive).
+  Status Edit(const std::string& ref, const PreferenceChange& change);
+  // Changes a preference's note: Edit of the note alone.
+  Status SetNote(const std::string& ref, const std::string& note) {
+    return Edit(ref, PreferenceChange{std::nullopt, std::nullopt, note});
+  }
   // Marks a preference (id or unique prefix) removed: kNotFound when there is no live one.
   Status Remove(const std::string& ref);
   // Live preferences matching `filter`, by customer name, kind and value.

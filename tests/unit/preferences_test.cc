@@ -1,10 +1,11 @@
 // Preferences (client/store/preferences.h): a customer's preferred brands, payment terms and
-// delivery on the device — added, checked, noted, removed, listed and filtered on; each write is
-// captured naming only the columns it sets.
+// delivery on the device — added, checked, edited, noted, removed, listed and filtered on; each
+// write is captured naming only the columns it sets.
 #include "store/preferences.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "support/client_store_fixture.h"
@@ -14,6 +15,7 @@ namespace {
 
 using client::CustomerPreference;
 using client::NewPreference;
+using client::PreferenceChange;
 using client::PreferenceFilter;
 using client::Preferences;
 
@@ -155,6 +157,53 @@ TEST_F(PreferencesTest, RemoveAndNoteAreCapturedAsTheirOwnColumns) {
     for (const ColumnChange& c : row.columns) EXPECT_NE(c.column, "id");
   }
   EXPECT_EQ(rows.size(), 2u);
+}
+
+TEST_F(PreferencesTest, AnEditWritesOnlyTheColumnsThatChangeAndKeepsOnePreferenceOfAKind) {
+  const std::string xinda = AddCustomer({{"name", "鑫达汽修"}});
+  const std::string monthly = Add(xinda, "payment_terms", "月结", "每月25号对账");
+  const std::string cash = Add(xinda, "payment_terms", "现结");
+  const std::string bosch = Add(xinda, "brand", "博世");
+  // Everything so far reaches the hub.
+  auto first = store_->replica().PreparePush();
+  ASSERT_TRUE(first.ok() && first->has_value()) << first.status().ToString();
+  ASSERT_TRUE(store_->replica().AcknowledgePush(PushResult{(*first)->set_id, 0, {}, {}}).ok());
+
+  // The value changes (季结), the kind and note are given unchanged: only `value` is captured.
+  ASSERT_TRUE(
+      prefs().Edit(monthly, PreferenceChange{"payment_terms", " 季结 ", "每月25号对账"}).ok());
+  // Another value that would repeat a live preference is refused, and writes nothing.
+  const Status twice = prefs().Edit(monthly, PreferenceChange{std::nullopt, "现结", std::nullopt});
+  EXPECT_EQ(twice.code(), StatusCode::kConflict);
+  EXPECT_NE(twice.message().find(cash), std::string::npos) << twice.message();
+  EXPECT_EQ(prefs().Edit(bosch, PreferenceChange{"colour", std::nullopt, std::nullopt}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(prefs().Edit(bosch, PreferenceChange{std::nullopt, "", std::nullopt}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(prefs().Edit("p-nobody", PreferenceChange{}).code(), StatusCode::kNotFound);
+  // The kind and the note of the brand, together.
+  ASSERT_TRUE(prefs().Edit(bosch, PreferenceChange{"other", std::nullopt, "只要原厂"}).ok());
+  // Removed, a preference's value no longer blocks an edit to it.
+  ASSERT_TRUE(prefs().Remove(cash).ok());
+  ASSERT_TRUE(prefs().Edit(monthly, PreferenceChange{std::nullopt, "现结", std::nullopt}).ok());
+
+  auto list = prefs().List({xinda, "", "", 0});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  std::set<std::string> shown;
+  for (const CustomerPreference& p : *list) shown.insert(p.kind + ":" + p.value + ":" + p.note);
+  EXPECT_EQ(shown,
+            (std::set<std::string>{"payment_terms:现结:每月25号对账", "other:博世:只要原厂"}));
+
+  auto push = store_->replica().PreparePush();
+  ASSERT_TRUE(push.ok() && push->has_value()) << push.status().ToString();
+  std::map<std::string, std::set<std::string>> columns;
+  for (const RowChange& row : (*push)->rows) {
+    if (row.table != "customer_preferences") continue;
+    for (const ColumnChange& c : row.columns) columns[row.row_id].insert(c.column);
+  }
+  EXPECT_EQ(columns[monthly], std::set<std::string>{"value"});
+  EXPECT_EQ(columns[bosch], (std::set<std::string>{"kind", "note"}));
+  EXPECT_EQ(columns[cash], std::set<std::string>{"deleted"});
 }
 
 }  // namespace

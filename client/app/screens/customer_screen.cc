@@ -263,6 +263,38 @@ void Feedback(const Strings& s, const CustomerDetail& d) {
   ImGui::EndTable();
 }
 
+// The customer's structured preferences (issue #18): kind, value and note, with Edit and Remove.
+void Preferences(const Strings& s, const CustomerDetail& d, PreferenceForm& form) {
+  if (ImGui::Button(s.pref_add)) form.Open(d);
+  Anchor("customer.add_preference");
+  if (d.preferences.empty()) return ui::TextMuted(s.none);
+  if (!ImGui::BeginTable("preferences", 4, kListTable)) return;
+  ImGui::TableSetupColumn(s.pref_kind, ImGuiTableColumnFlags_WidthStretch, 1.0f);
+  ImGui::TableSetupColumn(s.pref_value, ImGuiTableColumnFlags_WidthStretch, 1.5f);
+  ImGui::TableSetupColumn(s.field_notes, ImGuiTableColumnFlags_WidthStretch, 2.5f);
+  ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 130.0f);
+  ImGui::TableHeadersRow();
+  for (const PreferenceRow& p : d.preferences) {
+    ImGui::TableNextRow();
+    ImGui::PushID(p.id.c_str());
+    ImGui::TableNextColumn();
+    ui::Text(CodeLabel(s.lang, p.kind));
+    ImGui::TableNextColumn();
+    ui::Text(p.value);
+    Anchor("preference:", p.id);
+    ImGui::TableNextColumn();
+    ui::TextWrapped(p.note);
+    ImGui::TableNextColumn();
+    if (ImGui::SmallButton(s.pref_edit)) form.OpenEdit(d, p);
+    Anchor("preference.edit:", p.id);
+    ImGui::SameLine();
+    if (ImGui::SmallButton(s.pref_remove)) form.OpenRemove(d, p);
+    Anchor("preference.remove:", p.id);
+    ImGui::PopID();
+  }
+  ImGui::EndTable();
+}
+
 // A tab whose label carries a count; the ### part keeps its id stable as the count changes.
 bool CountedTab(const char* title, size_t count, const char* id) {
   const std::string label = ui::Format("%s (%zu)###%s", title, count, id);
@@ -283,7 +315,7 @@ void CustomerScreen::Draw(const Snapshot& snap, Intents& intents) {
 std::string CustomerScreen::TypedText() const {
   return order_form.TypedText() + void_dialog.reason + customer_form.TypedText() +
          contact_form.TypedText() + task_form.TypedText() + feedback_form.TypedText() +
-         release_dialog.TypedText();
+         release_dialog.TypedText() + preference_form.TypedText();
 }
 
 void CustomerScreen::DrawForms(const Snapshot& snap, Intents& intents) {
@@ -294,6 +326,7 @@ void CustomerScreen::DrawForms(const Snapshot& snap, Intents& intents) {
   task_form.Draw(snap, intents);
   feedback_form.Draw(snap, intents);
   release_dialog.Draw(snap, intents);
+  preference_form.Draw(snap, intents);
 }
 
 void CustomerScreen::ActionBar(const CustomerDetail& d, const std::string& today) {
@@ -392,6 +425,10 @@ void CustomerScreen::DrawPage(const Snapshot& snap) {
     }
     if (CountedTab(s.tab_feedback, d.feedback.size(), "feedback")) {
       Feedback(s, d);
+      ImGui::EndTabItem();
+    }
+    if (CountedTab(s.tab_preferences, d.preferences.size(), "preferences")) {
+      Preferences(s, d, preference_form);
       ImGui::EndTabItem();
     }
     ImGui::EndTabBar();

@@ -3,7 +3,9 @@
 // "Log visit" asks the app to open the LogVisitForm (log_visit_requested); "Done" on an open task
 // posts CompleteTask. "New order" opens the OrderForm (issue #18), which the page owns; the Orders
 // tab lists voids and voided orders marked, with "Void" (VoidOrderDialog) and "Correct" (the
-// OrderForm on the original's lines) on each order that counts.
+// OrderForm on the original's lines) on each order that counts. The Preferences tab lists the
+// customer's structured preferences (kind in the UI's language, value, note) with Add, Edit and
+// Remove (PreferenceForm).
 //
 // Thread safety: UI thread only.
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_SCREEN_H_
@@ -16,6 +18,7 @@
 #include "customer_form.h"
 #include "feedback_form.h"
 #include "order_form.h"
+#include "preference_form.h"
 #include "release_dialog.h"
 #include "task_form.h"
 #include "widgets.h"
@@ -31,7 +34,8 @@ struct CustomerScreen {
         contact_form(strings),
         task_form(strings),
         feedback_form(strings),
-        release_dialog(strings) {}
+        release_dialog(strings),
+        preference_form(strings) {}
 
   void Draw(const Snapshot& snap, Intents& intents);
   // What the rep typed in the forms this page opens (for the font's glyphs).
@@ -50,6 +54,7 @@ struct CustomerScreen {
   TaskForm task_form;
   FeedbackForm feedback_form;
   ReleaseDialog release_dialog;
+  PreferenceForm preference_form;
 
  private:
   void DrawPage(const Snapshot& snap);
