@@ -42,6 +42,7 @@ class AppUi {
   const Strings& strings() const { return s_; }
   const CustomerListScreen& list() const { return list_; }
   const LogVisitForm& visit_form() const { return visit_; }
+  const CustomerScreen& customer() const { return customer_; }
   Tab tab() const { return tab_; }
 
  private:

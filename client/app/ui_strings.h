@@ -156,6 +156,12 @@ enum class Lang { kEnglish, kChinese };
   X(order_bad_price_fmt, "Line %d: the unit price must be an amount of yuan.",                     \
     "第 %d 行：单价应为金额 (元)。")                                                               \
   X(order_bad_qty_fmt, "Line %d: the quantity must be at least 1.", "第 %d 行：数量至少为 1。")    \
+  X(order_need_price_fmt, "Line %d: give the unit price (the price list has none for it).",        \
+    "第 %d 行：请填写单价 (价目表中没有此配件的价格)。")                                           \
+  X(order_need_price_reason_fmt,                                                                   \
+    "Line %d: the price differs from the list: say why in \"Why "                                  \
+    "another price\".",                                                                            \
+    "第 %d 行：价格与价目表不同，请填写“改价原因”。")                                              \
   X(order_need_lines, "An order needs at least one line.", "订单至少需要一行明细。")               \
   X(order_need_reason, "Say why the order is corrected.", "请填写更正原因。")                      \
   X(outlier_title, "Unusual amount", "金额异常")                                                   \

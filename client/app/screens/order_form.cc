@@ -237,6 +237,16 @@ std::optional<OrderDraft> OrderForm::Draft(bool confirm_outlier) {
         return std::nullopt;
       }
       if (typed != l.list_cents) line.unit_price_cents = typed;  // the list's needs no reason
+    } else if (!l.list_cents) {
+      // Not in the catalogue, or no price for it there: the rep gives one (the store would ask
+      // in the CLI's words).
+      error = ui::Format(s.order_need_price_fmt, n);
+      return std::nullopt;
+    }
+    if (line.unit_price_cents && l.list_cents &&
+        l.reason.find_first_not_of(" \t") == std::string::npos) {
+      error = ui::Format(s.order_need_price_reason_fmt, n);
+      return std::nullopt;
     }
     line.price_reason = l.reason;
     d.lines.push_back(std::move(line));
