@@ -14,6 +14,7 @@
 #include "api/http_json.h"
 #include "api/sync_service.h"
 #include "commands/command_actor.h"
+#include "commands/migrate_command.h"
 #include "fieldbook/json.h"
 #include "http/log.h"
 #include "http/metrics.h"
@@ -30,6 +31,7 @@ int CommandFailed(const std::string& what, const Status& s) {
 
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
+  if (NamesPostgres(db)) return PostgresNotYet();  // #15, migrate_command.h
   if (create) {
     FB_RETURN_IF_ERROR(PrepareNewServerFile(db));
   } else {
@@ -49,6 +51,10 @@ int RunInit(const std::string& db) {
 }
 
 int RunServe(const ServeOptions& options) {
+  if (NamesPostgres(options.db)) {  // #15: not yet (migrate_command.h)
+    CommandFailed("serve", PostgresNotYet());
+    return 2;
+  }
   // Never serve a file that is not a healthy server database: answering "healthy" from an empty
   // one, or 500s from a damaged one, hides the damage from the operator.
   auto checked = CheckServerFile(options.db, options.start_check_ms);

@@ -8,16 +8,34 @@
 
 namespace fieldbook {
 
-Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
-                            const ExportFilter* filter) {
+std::vector<const TableInfo*> CanonicalExportTables(const Catalog& catalog) {
   std::vector<const TableInfo*> tables;
   for (const TableInfo& t : catalog.tables()) tables.push_back(&t);
   std::sort(tables.begin(), tables.end(),
             [](const TableInfo* a, const TableInfo* b) { return a->name < b->name; });
+  return tables;
+}
 
+void AppendCanonicalExportLine(std::string& line, const TableInfo& table, const std::string& id,
+                               const std::vector<Value>& values) {
+  line += "{\"table\":";
+  AppendJsonString(line, table.name);
+  line += ",\"id\":";
+  AppendJsonString(line, id);
+  for (size_t i = 0; i < table.columns.size() && i < values.size(); ++i) {
+    line.push_back(',');
+    AppendJsonString(line, table.columns[i]);
+    line.push_back(':');
+    AppendJsonValue(line, values[i]);
+  }
+  line += "}\n";
+}
+
+Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
+                            const ExportFilter* filter) {
   std::string line;
   std::vector<Value> values;
-  for (const TableInfo* t : tables) {
+  for (const TableInfo* t : CanonicalExportTables(catalog)) {
     std::string sql = "SELECT id";
     for (const std::string& c : t->columns) sql += ", \"" + c + "\"";
     // BINARY collation on ids: byte order, identical everywhere.
@@ -32,17 +50,8 @@ Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
         values.push_back(stmt->Get(static_cast<int>(i + 1)));
       }
       if (filter != nullptr && *filter && !(*filter)(*t, id, values)) continue;
-      line = "{\"table\":";
-      AppendJsonString(line, t->name);
-      line += ",\"id\":";
-      AppendJsonString(line, id);
-      for (size_t i = 0; i < t->columns.size(); ++i) {
-        line.push_back(',');
-        AppendJsonString(line, t->columns[i]);
-        line.push_back(':');
-        AppendJsonValue(line, values[i]);
-      }
-      line += "}\n";
+      line.clear();
+      AppendCanonicalExportLine(line, *t, id, values);
       out << line;
     }
     if (!out) return Status::Io("writing the export failed");

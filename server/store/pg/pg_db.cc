@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include <charconv>
+#include <limits>
 #include <vector>
 
 namespace fieldbook::pg {
@@ -76,6 +77,33 @@ std::string PgRows::Bytes(int row, int col) const {
   std::string out(reinterpret_cast<const char*>(bytes), length);
   PQfreemem(bytes);
   return out;
+}
+
+Value PgRows::Get(int row, int col) const {
+  if (IsNull(row, col)) return std::monostate{};
+  // Type OIDs of pg_type (fixed since PostgreSQL 7): bool 16, bytea 17, int8 20, int2 21,
+  // int4 23, float4 700, float8 701.
+  switch (PQftype(result_.get(), col)) {
+    case 16:
+      return int64_t{Bool(row, col) ? 1 : 0};
+    case 17:
+      return Bytes(row, col);
+    case 20:
+    case 21:
+    case 23:
+      return Int(row, col);
+    case 700:
+    case 701: {
+      const std::string text = Text(row, col);
+      if (text == "Infinity") return std::numeric_limits<double>::infinity();
+      if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
+      double v = 0;
+      std::from_chars(text.data(), text.data() + text.size(), v);
+      return v;
+    }
+    default:
+      return Text(row, col);
+  }
 }
 
 int64_t PgRows::affected() const {

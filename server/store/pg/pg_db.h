@@ -29,6 +29,7 @@
 #include <unordered_map>
 
 #include "fieldbook/status.h"
+#include "fieldbook/value.h"
 
 struct pg_conn;
 struct pg_result;
@@ -67,6 +68,11 @@ class PgRows {
   bool Bool(int row, int col) const;
   // A bytea column's bytes (the text form decoded); NULL reads as "".
   std::string Bytes(int row, int col) const;
+  // The cell as the value SQLite's Statement::Get would give for it, by the column's type:
+  // bigint/integer/smallint and boolean an integer, double precision/real a double, bytea its
+  // bytes, anything else its text; NULL the empty Value. A double's text (PostgreSQL prints the
+  // shortest form that reads back exactly) reads back to the same double.
+  Value Get(int row, int col) const;
   // Rows an INSERT/UPDATE/DELETE touched.
   int64_t affected() const;
 

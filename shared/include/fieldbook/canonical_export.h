@@ -29,6 +29,13 @@ using ExportFilter = std::function<bool(const TableInfo&, const std::string& row
 Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
                             const ExportFilter* filter = nullptr);
 
+// The pieces every backend's export is made of (the PostgreSQL hub's too, server/store/pg/
+// pg_export.h), so that equal data gives the same bytes from either: the catalog's tables in
+// export order (by name), and one row's line with its newline.
+std::vector<const TableInfo*> CanonicalExportTables(const Catalog& catalog);
+void AppendCanonicalExportLine(std::string& line, const TableInfo& table, const std::string& id,
+                               const std::vector<Value>& values);
+
 // The same, as one string (tests, small databases).
 Result<std::string> CanonicalExport(Db& db, const Catalog& catalog,
                                     const ExportFilter* filter = nullptr);

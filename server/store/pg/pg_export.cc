@@ -1,0 +1,31 @@
+#include "store/pg/pg_export.h"
+
+#include <string>
+#include <vector>
+
+#include "fieldbook/canonical_export.h"
+
+namespace fieldbook::pg {
+
+Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out) {
+  std::string line;
+  std::vector<Value> values;
+  for (const TableInfo* t : CanonicalExportTables(catalog)) {
+    // Catalog identifiers only; byte order on ids, as SQLite's BINARY collation.
+    std::string sql = "SELECT id";
+    for (const std::string& c : t->columns) sql += ", \"" + c + "\"";
+    sql += " FROM \"" + t->name + "\" ORDER BY id COLLATE \"C\"";
+    FB_ASSIGN_OR_RETURN(PgRows rows, db.Exec(sql));
+    for (int r = 0; r < rows.size(); ++r) {
+      values.clear();
+      for (int c = 1; c < rows.columns(); ++c) values.push_back(rows.Get(r, c));
+      line.clear();
+      AppendCanonicalExportLine(line, *t, rows.Text(r, 0), values);
+      out << line;
+    }
+    if (!out) return Status::Io("writing the export failed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace fieldbook::pg

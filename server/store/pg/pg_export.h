@@ -1,0 +1,25 @@
+// The canonical export (fieldbook/canonical_export.h) of a hub stored on PostgreSQL: the same
+// lines, in the same order, as WriteCanonicalExport gives for the same data on SQLite, so the
+// two can be compared byte for byte (`fieldbook-server migrate` verifies a copy this way). Rows
+// are ordered by id in byte order (COLLATE "C", SQLite's BINARY); values are read by their
+// column's type (PgRows::Get) and written by the shared line writer.
+//
+// Thread safety: reads through the PgDb it is given (one thread at a time, see pg_db.h).
+#ifndef FIELDBOOK_SERVER_STORE_PG_PG_EXPORT_H_
+#define FIELDBOOK_SERVER_STORE_PG_PG_EXPORT_H_
+
+#include <ostream>
+
+#include "fieldbook/catalog.h"
+#include "fieldbook/status.h"
+#include "store/pg/pg_db.h"
+
+namespace fieldbook::pg {
+
+// Reads each table in one statement: call it inside one REPEATABLE READ transaction for one
+// consistent snapshot across the tables. Memory grows with the largest table.
+Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out);
+
+}  // namespace fieldbook::pg
+
+#endif  // FIELDBOOK_SERVER_STORE_PG_PG_EXPORT_H_
