@@ -87,16 +87,16 @@ Result<std::vector<PgCopySpec>> PlanHubCopy(Db& from, PgDb& to) {
                 {table}));
     if (target.size() == 0) {
       return Status::Rejected("the target has no table " + table +
-                                        ": it is at another schema version than the source");
+                              ": it is at another schema version than the source");
     }
     PgCopySpec spec;
     spec.target = table;
     for (int r = 0; r < target.size(); ++r) spec.target_columns.push_back(target.Text(r, 0));
     if (spec.target_columns != source_columns) {
       return Status::Rejected("the target's table " + table + " has the columns (" +
-                                        Listed(spec.target_columns) + ") where the source has (" +
-                                        Listed(source_columns) +
-                                        "): the two are at different schema versions");
+                              Listed(spec.target_columns) + ") where the source has (" +
+                              Listed(source_columns) +
+                              "): the two are at different schema versions");
     }
     // Identifiers from the two schemas, never from input.
     spec.source_sql = "SELECT " + JoinQuoted(source_columns) + " FROM " + Quoted(table);
@@ -149,9 +149,8 @@ Status CheckTargetEmpty(PgDb& to) {
   if (!has_seq) return Status::Ok();  // not migrated yet
   FB_ASSIGN_OR_RETURN(PgRows seq, to.Exec("SELECT value FROM fb_hub_seq"));
   if (seq.size() > 0 && seq.Int(0, 0) != 0) {
-    return Status::Rejected("the target is not empty: its hub sequence is at " +
-                                      seq.Text(0, 0) +
-                                      ". migrate copies into an empty database only");
+    return Status::Rejected("the target is not empty: its hub sequence is at " + seq.Text(0, 0) +
+                            ". migrate copies into an empty database only");
   }
   return Status::Ok();
 }
