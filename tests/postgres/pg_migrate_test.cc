@@ -296,11 +296,16 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
                   .ok());
   const CommandResult restored = Migrate(dir_.File("hub.db"), {"--verify-only"});
   EXPECT_EQ(restored.exit_code, 0) << restored.out << restored.err;
-  ASSERT_TRUE(
-      db_->Exec("DELETE FROM srv_scope WHERE ctid = (SELECT min(ctid) FROM srv_scope)").ok());
+  auto scope = db_->Exec(
+      "DELETE FROM srv_scope WHERE (rep_id, customer_id) = (SELECT rep_id, customer_id FROM "
+      "srv_scope ORDER BY customer_id DESC LIMIT 1) RETURNING rep_id, customer_id");
+  ASSERT_TRUE(scope.ok() && scope->size() == 1);
   const CommandResult missing = Migrate(dir_.File("hub.db"), {"--verify-only"});
   EXPECT_EQ(missing.exit_code, 3) << missing.out << missing.err;
-  EXPECT_TRUE(Has(missing.err, "table srv_scope")) << missing.err;
+  EXPECT_TRUE(
+      Has(missing.err, "table srv_scope, row " + scope->Text(0, 0) + "/" + scope->Text(0, 1)))
+      << missing.err;
+  EXPECT_TRUE(Has(missing.err, "target: (no such row)")) << missing.err;
 }
 
 TEST_F(MigrateTest, ATruncatedDatabaseIsRefusedBeforeTheTargetIsTouched) {

@@ -23,8 +23,9 @@
 //  * VerifyHubCopy compares the canonical export of both (fieldbook/canonical_export.h and its
 //    PostgreSQL twin, pg_export.h) line by line and reports the first line that differs; then
 //    every copied table in full (every column, sync bookkeeping included) by row count and an
-//    order-independent digest of its rows; then the change stream (one entry per row above the
-//    floor, the sequence at or above every row's).
+//    order-independent digest of its rows (a table that differs is then walked in primary-key
+//    order on both sides to name the first row that differs); then the change stream (one entry per
+//    row above the floor, the sequence at or above every row's).
 //
 // The caller holds the source still (no `serve` on it: ServeLock) and reads it in one snapshot.
 //
@@ -58,8 +59,8 @@ struct HubCopyOptions {
 // The first difference VerifyHubCopy found.
 struct HubDifference {
   std::string table;
-  std::string row;     // the row's id, when the canonical export told it apart
-  std::string source;  // what each side holds there (an export line, or a count and digest)
+  std::string row;     // the row's id, or its primary key's columns joined by '/'
+  std::string source;  // what each side holds there (an export line, or the row's values)
   std::string target;
 };
 

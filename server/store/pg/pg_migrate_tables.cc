@@ -1,5 +1,6 @@
 #include "store/pg/pg_migrate_tables.h"
 
+#include <algorithm>
 #include <set>
 
 namespace fieldbook::pg {
@@ -26,6 +27,20 @@ std::string Listed(const std::vector<std::string>& names) {
   return out;
 }
 
+// Orders both sides by the columns at `key` of `columns` (the source's names), as text in byte
+// order (SQLite's BINARY, PostgreSQL's "C"), NULLs first on both.
+void OrderBy(PgCopySpec& spec, const std::vector<std::string>& columns, std::vector<int> key) {
+  if (key.empty()) {
+    for (size_t i = 0; i < columns.size(); ++i) key.push_back(static_cast<int>(i));
+  }
+  for (size_t i = 0; i < key.size(); ++i) {
+    const std::string& c = columns[static_cast<size_t>(key[i])];
+    spec.source_order += (i ? ", CAST(" : " ORDER BY CAST(") + Quoted(c) + " AS TEXT)";
+    spec.target_order += (i ? ", " : " ORDER BY ") + Quoted(c) + "::text COLLATE \"C\" NULLS FIRST";
+  }
+  spec.key = std::move(key);
+}
+
 // A table whose milliseconds column becomes a timestamptz on PostgreSQL (the rest as they are).
 PgCopySpec WithTimestamp(const std::string& source, const std::string& target,
                          const std::vector<std::string>& columns, const std::string& ms_column,
@@ -49,6 +64,7 @@ PgCopySpec WithTimestamp(const std::string& source, const std::string& target,
   spec.bytea.push_back(false);
   spec.verify_sql = "SELECT " + back + "round(extract(epoch FROM " + Quoted(at_column) +
                     ") * 1000)::bigint FROM " + Quoted(target);
+  OrderBy(spec, columns, {0});  // the first column is the key
   return spec;
 }
 
@@ -70,15 +86,20 @@ Result<std::vector<PgCopySpec>> PlanHubCopy(Db& from, PgDb& to) {
   for (const std::string& table : tables) {
     if (kTranslated.contains(table)) continue;
     std::vector<std::string> source_columns;
+    std::vector<std::pair<int64_t, int>> primary;  // (position in the key, column)
     FB_ASSIGN_OR_RETURN(Statement * info,
-                        from.Prepare("SELECT name FROM pragma_table_info(?) ORDER BY cid"));
+                        from.Prepare("SELECT name, pk FROM pragma_table_info(?) ORDER BY cid"));
     info->Bind(1, table);
     while (true) {
       FB_ASSIGN_OR_RETURN(bool row, info->Step());
       if (!row) break;
+      if (info->Int(1) > 0) {
+        primary.emplace_back(info->Int(1), static_cast<int>(source_columns.size()));
+      }
       source_columns.push_back(info->Text(0));
     }
     info->Reset();
+    std::sort(primary.begin(), primary.end());
     FB_ASSIGN_OR_RETURN(
         PgRows target,
         to.Exec("SELECT a.attname, format_type(a.atttypid, a.atttypmod), a.attidentity <> '' "
@@ -107,6 +128,9 @@ Result<std::vector<PgCopySpec>> PlanHubCopy(Db& from, PgDb& to) {
       spec.bytea.push_back(type == "bytea");
       if (target.Bool(r, 2)) spec.identity_columns.push_back(target.Text(r, 0));
     }
+    std::vector<int> key;
+    for (const auto& [position, column] : primary) key.push_back(column);
+    OrderBy(spec, source_columns, std::move(key));
     specs.push_back(std::move(spec));
   }
   specs.push_back(WithTimestamp("fb_applied_sets", "fb_applied_sets",

@@ -26,6 +26,11 @@ struct PgCopySpec {
   // PostgreSQL SELECT giving the rows back in the source's form (same columns and values as
   // source_sql), for the verification.
   std::string verify_sql;
+  // The same rows of both sides in one order, for naming the first row that differs: ORDER BY
+  // clauses on the source's primary key (every column without one) as text in byte order, and
+  // the positions of those columns in the selected ones.
+  std::string source_order, target_order;
+  std::vector<int> key;
 };
 
 // Every table to copy, after checking that each exists on the target with the source's columns

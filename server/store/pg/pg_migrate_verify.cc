@@ -89,9 +89,6 @@ Result<std::optional<HubDifference>> CompareExports(const std::string& a, const 
 struct TableSum {
   int64_t rows = 0;
   uint64_t sum = 0;  // of the rows' digests, modulo 2^64: the same rows in any order
-  std::string Text() const {
-    return std::to_string(rows) + " rows, digest sum " + std::to_string(sum);
-  }
   bool operator==(const TableSum&) const = default;
 };
 
@@ -122,6 +119,89 @@ Result<TableSum> TargetSum(PgDb& db, const PgCopySpec& spec) {
     ++sum.rows;
   }
   return sum;
+}
+
+// One row of a table for the walk below: its key (the text of its key columns), digest and text.
+struct KeyedRow {
+  std::vector<std::string> key;
+  uint64_t digest = 0;
+  std::string text;
+};
+
+std::string CellText(const Value& v) {
+  if (IsNull(v)) return "NULL";
+  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  return ValueToDebugString(v);
+}
+
+KeyedRow MakeRow(const PgCopySpec& spec, const std::vector<Value>& values) {
+  KeyedRow row;
+  RowDigester digest;
+  digest.Reset(0, spec.target);
+  for (size_t i = 0; i < values.size(); ++i) {
+    digest.Add(values[i]);
+    row.text += (i ? ", " : "") + ValueToDebugString(values[i]);
+  }
+  for (int k : spec.key) row.key.push_back(CellText(values[static_cast<size_t>(k)]));
+  row.digest = digest.Digest();
+  return row;
+}
+
+std::string KeyText(const std::vector<std::string>& key) {
+  std::string out;
+  for (size_t i = 0; i < key.size(); ++i) out += (i ? "/" : "") + key[i];
+  return out;
+}
+
+// A table whose count or digest differs: both sides in key order, walked together, and the first
+// row that differs or is missing on one side.
+Result<HubDifference> FirstDifferentRow(Db& from, PgDb& to, const PgCopySpec& spec) {
+  std::vector<KeyedRow> source;
+  std::vector<Value> values;
+  FB_ASSIGN_OR_RETURN(Statement * stmt, from.Prepare(spec.source_sql + spec.source_order));
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    if (!row) break;
+    values.clear();
+    for (int c = 0; c < stmt->ColumnCount(); ++c) values.push_back(stmt->Get(c));
+    source.push_back(MakeRow(spec, values));
+  }
+  stmt->Reset();
+  FB_ASSIGN_OR_RETURN(PgRows rows, to.Exec(spec.verify_sql + spec.target_order));
+  HubDifference d{spec.target, "", "(no such row)", "(no such row)"};
+  size_t i = 0;
+  for (int r = 0; r <= rows.size(); ++r) {
+    std::optional<KeyedRow> t;
+    if (r < rows.size()) {
+      values.clear();
+      for (int c = 0; c < rows.columns(); ++c) values.push_back(rows.Get(r, c));
+      t = MakeRow(spec, values);
+    }
+    const KeyedRow* s = i < source.size() ? &source[i] : nullptr;
+    if (s == nullptr && !t) break;
+    if (s != nullptr && t && s->key == t->key) {
+      if (s->digest != t->digest) {
+        d.row = KeyText(s->key);
+        d.source = Shortened(s->text);
+        d.target = Shortened(t->text);
+        return d;
+      }
+      ++i;
+      continue;
+    }
+    // The smaller key is missing on the other side.
+    if (s != nullptr && (!t || s->key < t->key)) {
+      d.row = KeyText(s->key);
+      d.source = Shortened(s->text);
+    } else {
+      d.row = KeyText(t->key);
+      d.target = Shortened(t->text);
+    }
+    return d;
+  }
+  // Equal rows in one order but not in sum: should not happen; name the table only.
+  d.source = d.target = "the same rows in key order, a different digest sum";
+  return d;
 }
 
 // The change stream: one entry per row of a replicated table above the floor, and the sequence
@@ -182,7 +262,7 @@ Result<HubVerification> VerifyHubCopy(Db& from, const Catalog& catalog, PgDb& to
     FB_ASSIGN_OR_RETURN(TableSum s, SourceSum(from, spec));
     FB_ASSIGN_OR_RETURN(TableSum t, TargetSum(to, spec));
     if (!(s == t)) {
-      out.difference = HubDifference{spec.target, "", s.Text(), t.Text()};
+      FB_ASSIGN_OR_RETURN(out.difference, FirstDifferentRow(from, to, spec));
       return out;
     }
     ++out.tables;
