@@ -212,6 +212,45 @@ TEST_F(PgDbTest, TextArraysCarryAnyTextIntact) {
   EXPECT_EQ(TextArrayLiteral(nul).status().code(), StatusCode::kInvalidArgument);
 }
 
+// ExecEach hands a large result over a row at a time, with each value typed as SQLite would
+// give it; a failure of the statement midway, or of the callback, is returned and the connection
+// stays usable.
+TEST_F(PgDbTest, ExecEachStreamsRowsAndRecoversFromFailures) {
+  int64_t rows = 0, sum = 0;
+  Status s = db_->ExecEach(
+      "SELECT g::bigint, g::double precision / 4, 'r' || g, decode('00ff', 'hex'), NULL::text "
+      "FROM generate_series(1, $1::int) g",
+      std::vector<PgParam>{PgParam(200000)}, [&](const PgRows& r, int i) {
+        EXPECT_EQ(r.size(), 1) << "not one row at a time";
+        const int64_t g = std::get<int64_t>(r.Get(i, 0));
+        EXPECT_EQ(std::get<double>(r.Get(i, 1)), static_cast<double>(g) / 4);
+        EXPECT_EQ(std::get<std::string>(r.Get(i, 2)), "r" + std::to_string(g));
+        EXPECT_EQ(std::get<std::string>(r.Get(i, 3)), std::string("\x00\xff", 2));
+        EXPECT_TRUE(IsNull(r.Get(i, 4)));
+        ++rows;
+        sum += g;
+        return Status::Ok();
+      });
+  ASSERT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(rows, 200000);
+  EXPECT_EQ(sum, int64_t{200000} * 200001 / 2);
+
+  rows = 0;
+  s = db_->ExecEach("SELECT 1 / (5000 - g) FROM generate_series(1, 10000) g", {},
+                    [&](const PgRows&, int) {
+                      ++rows;
+                      return Status::Ok();
+                    });
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << s.ToString();  // division by zero
+  EXPECT_EQ(db_->last_sqlstate(), "22012");
+  s = db_->ExecEach("SELECT g FROM generate_series(1, 10000) g", {},
+                    [&](const PgRows&, int) { return Status::Rejected("enough"); });
+  EXPECT_EQ(s.code(), StatusCode::kRejected);
+  auto after = db_->Exec("SELECT 41 + 1");
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->Int(0, 0), 42);
+}
+
 TEST_F(PgDbTest, MigrationsRunOnceEvenFromManyInstancesAtOnce) {
   std::vector<std::thread> instances;
   std::vector<Result<int>> results(4, Status::Internal("not run"));

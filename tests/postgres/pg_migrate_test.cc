@@ -7,8 +7,8 @@
 // that continue above the copied ones. Then the command's verification is shown to catch a
 // changed row and a missing one, and a second copy into the filled target is refused. Hostile
 // inputs: a truncated database file, a value PostgreSQL refuses, a wrong URL, a target at a newer
-// schema version and one with a table of another shape: each is refused, and the target keeps
-// nothing.
+// schema version, one with a table of another shape, a change in two reps' feeds: each is
+// refused, and the target keeps nothing.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -334,6 +334,28 @@ TEST_F(MigrateTest, AValuePostgresRefusesRollsTheWholeCopyBack) {
   const CommandResult run = Migrate(copy);
   EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
   EXPECT_TRUE(Has(run.err, "orders")) << run.err;
+  ExpectNothingCopied();
+}
+
+// A change SQLite entered in two reps' feeds (a customer two reps hold) cannot be one entry of
+// PostgreSQL's change stream: refused, naming the row, rather than copied with a feed lost.
+TEST_F(MigrateTest, AChangeInTwoRepsFeedsIsRefusedNotHalfCopied) {
+  const std::string copy = HubCopy();
+  {
+    SystemWallClock wall;
+    auto store = server::ServerStore::Open(copy, wall);
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)
+                    ->hub()
+                    .db()
+                    .ExecScript("INSERT INTO srv_feed (rep_id, seq, tbl) SELECT 'rep-second', "
+                                "seq, tbl FROM srv_feed WHERE rep_id <> '' ORDER BY seq DESC "
+                                "LIMIT 1")
+                    .ok());
+  }
+  const CommandResult run = Migrate(copy);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+  EXPECT_TRUE(Has(run.err, "is in 2 reps' feeds")) << run.err;
   ExpectNothingCopied();
 }
 

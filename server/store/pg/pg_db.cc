@@ -203,7 +203,7 @@ Result<PgRows> PgDb::Exec(std::string_view sql, std::initializer_list<PgParam> p
   return Exec(sql, std::span<const PgParam>(params.begin(), params.size()));
 }
 
-Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params) {
+Result<std::string> PgDb::Prepared(std::string_view sql) {
   std::string key(sql);
   auto it = prepared_.find(key);
   if (it == prepared_.end()) {
@@ -216,6 +216,13 @@ Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params)
     FB_RETURN_IF_ERROR(Check(result, "prepare"));
     it = prepared_.emplace(std::move(key), std::move(name)).first;
   }
+  return it->second;
+}
+
+namespace {
+
+// The parameters as libpq takes them (NULL for SQL NULL); text holding a NUL byte is refused.
+Result<std::vector<const char*>> ParamValues(std::span<const PgParam> params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const PgParam& p : params) {
@@ -224,11 +231,45 @@ Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params)
     }
     values.push_back(p.value() ? p.value()->c_str() : nullptr);
   }
-  pg_result* result = PQexecPrepared(conn_, it->second.c_str(), static_cast<int>(values.size()),
+  return values;
+}
+
+}  // namespace
+
+Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params) {
+  FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
+  FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
+  pg_result* result = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
                                      values.data(), nullptr, nullptr, 0);
   PgRows rows(result);
   FB_RETURN_IF_ERROR(Check(result, "statement"));
   return rows;
+}
+
+Status PgDb::ExecEach(std::string_view sql, std::span<const PgParam> params,
+                      const std::function<Status(const PgRows& rows, int row)>& each) {
+  FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
+  FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
+  if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                          nullptr, nullptr, 0) == 0) {
+    return Check(nullptr, "statement");
+  }
+  // Without single-row mode (it cannot fail right after a send) the rows would still come, in
+  // one result: handled the same way below.
+  (void)PQsetSingleRowMode(conn_);
+  Status status;
+  // Every result is read to the end, also after a failure: the connection is usable only then.
+  while (pg_result* result = PQgetResult(conn_)) {
+    PgRows rows(result);
+    if (!status.ok()) continue;
+    const ExecStatusType st = PQresultStatus(result);
+    if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK) {
+      status = Check(result, "statement");
+      continue;
+    }
+    for (int r = 0; r < rows.size() && status.ok(); ++r) status = each(rows, r);
+  }
+  return status;
 }
 
 Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgDb& db, PgIsolation isolation) {

@@ -20,6 +20,7 @@
 #define FIELDBOOK_SERVER_STORE_PG_PG_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -116,6 +117,11 @@ class PgDb {
   // on first use, reused by its text afterwards.
   Result<PgRows> Exec(std::string_view sql, std::initializer_list<PgParam> params = {});
   Result<PgRows> Exec(std::string_view sql, std::span<const PgParam> params);
+  // The same for a result of any size: hands the rows to `each` one at a time as they arrive
+  // (libpq's single-row mode), so memory stays at one row. The first failure, of the statement
+  // or of `each`, is returned, after the rest of the result has been read and dropped.
+  Status ExecEach(std::string_view sql, std::span<const PgParam> params,
+                  const std::function<Status(const PgRows& rows, int row)>& each);
 
   // After a lost connection (every call answers kUnavailable; the server restarted, failed
   // over, or ended the session): connects again with the same settings. Statements are prepared
@@ -133,6 +139,8 @@ class PgDb {
  private:
   PgDb(pg_conn* conn, PgConnectOptions options) : conn_(conn), options_(std::move(options)) {}
   Status Check(pg_result* result, std::string_view what);
+  // The name `sql` is prepared under on this connection (prepared on first use).
+  Result<std::string> Prepared(std::string_view sql);
   // The session's settings from options_ (search_path, limits).
   Status ApplySession();
 

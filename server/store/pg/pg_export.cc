@@ -15,14 +15,14 @@ Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& ou
     std::string sql = "SELECT id";
     for (const std::string& c : t->columns) sql += ", \"" + c + "\"";
     sql += " FROM \"" + t->name + "\" ORDER BY id COLLATE \"C\"";
-    FB_ASSIGN_OR_RETURN(PgRows rows, db.Exec(sql));
-    for (int r = 0; r < rows.size(); ++r) {
+    FB_RETURN_IF_ERROR(db.ExecEach(sql, {}, [&](const PgRows& rows, int r) {
       values.clear();
       for (int c = 1; c < rows.columns(); ++c) values.push_back(rows.Get(r, c));
       line.clear();
       AppendCanonicalExportLine(line, *t, rows.Text(r, 0), values);
       out << line;
-    }
+      return out ? Status::Ok() : Status::Io("writing the export failed");
+    }));
     if (!out) return Status::Io("writing the export failed");
   }
   return Status::Ok();

@@ -16,8 +16,8 @@
 
 namespace fieldbook::pg {
 
-// Reads each table in one statement: call it inside one REPEATABLE READ transaction for one
-// consistent snapshot across the tables. Memory grows with the largest table.
+// Reads each table in one statement, a row at a time (PgDb::ExecEach): call it inside one
+// REPEATABLE READ transaction for one consistent snapshot across the tables.
 Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out);
 
 }  // namespace fieldbook::pg

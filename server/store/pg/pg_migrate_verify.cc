@@ -111,13 +111,13 @@ Result<TableSum> SourceSum(Db& db, const PgCopySpec& spec) {
 Result<TableSum> TargetSum(PgDb& db, const PgCopySpec& spec) {
   TableSum sum;
   RowDigester digest;
-  FB_ASSIGN_OR_RETURN(PgRows rows, db.Exec(spec.verify_sql));
-  for (int r = 0; r < rows.size(); ++r) {
+  FB_RETURN_IF_ERROR(db.ExecEach(spec.verify_sql, {}, [&](const PgRows& rows, int r) {
     digest.Reset(0, spec.target);
     for (int c = 0; c < rows.columns(); ++c) digest.Add(rows.Get(r, c));
     sum.sum += digest.Digest();
     ++sum.rows;
-  }
+    return Status::Ok();
+  }));
   return sum;
 }
 
@@ -153,52 +153,55 @@ std::string KeyText(const std::vector<std::string>& key) {
   return out;
 }
 
-// A table whose count or digest differs: both sides in key order, walked together, and the first
-// row that differs or is missing on one side.
+// A table whose count or digest differs: both sides in key order, walked together a row at a
+// time, and the first row that differs or is missing on one side.
 Result<HubDifference> FirstDifferentRow(Db& from, PgDb& to, const PgCopySpec& spec) {
-  std::vector<KeyedRow> source;
-  std::vector<Value> values;
   FB_ASSIGN_OR_RETURN(Statement * stmt, from.Prepare(spec.source_sql + spec.source_order));
-  while (true) {
+  std::vector<Value> values;
+  std::optional<KeyedRow> s;  // the source's row at the walk's position
+  auto next_source = [&]() -> Status {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+    s.reset();
+    if (!row) return Status::Ok();
     values.clear();
     for (int c = 0; c < stmt->ColumnCount(); ++c) values.push_back(stmt->Get(c));
-    source.push_back(MakeRow(spec, values));
-  }
-  stmt->Reset();
-  FB_ASSIGN_OR_RETURN(PgRows rows, to.Exec(spec.verify_sql + spec.target_order));
+    s = MakeRow(spec, values);
+    return Status::Ok();
+  };
+  FB_RETURN_IF_ERROR(next_source());
   HubDifference d{spec.target, "", "(no such row)", "(no such row)"};
-  size_t i = 0;
-  for (int r = 0; r <= rows.size(); ++r) {
-    std::optional<KeyedRow> t;
-    if (r < rows.size()) {
-      values.clear();
-      for (int c = 0; c < rows.columns(); ++c) values.push_back(rows.Get(r, c));
-      t = MakeRow(spec, values);
-    }
-    const KeyedRow* s = i < source.size() ? &source[i] : nullptr;
-    if (s == nullptr && !t) break;
-    if (s != nullptr && t && s->key == t->key) {
-      if (s->digest != t->digest) {
-        d.row = KeyText(s->key);
-        d.source = Shortened(s->text);
-        d.target = Shortened(t->text);
-        return d;
-      }
-      ++i;
-      continue;
-    }
-    // The smaller key is missing on the other side.
-    if (s != nullptr && (!t || s->key < t->key)) {
+  bool found = false;
+  // Compares a target row (none: the target ended) with the source's; true when they differ.
+  auto differs = [&](const KeyedRow* t) {
+    if (!s && t == nullptr) return false;
+    if (s && t != nullptr && s->key == t->key && s->digest == t->digest) return false;
+    if (s && t != nullptr && s->key == t->key) {
+      d.row = KeyText(s->key);
+      d.source = Shortened(s->text);
+      d.target = Shortened(t->text);
+    } else if (s && (t == nullptr || s->key < t->key)) {  // the smaller key is missing
       d.row = KeyText(s->key);
       d.source = Shortened(s->text);
     } else {
       d.row = KeyText(t->key);
       d.target = Shortened(t->text);
     }
-    return d;
-  }
+    found = true;
+    return true;
+  };
+  std::vector<Value> target_values;
+  Status walked =
+      to.ExecEach(spec.verify_sql + spec.target_order, {}, [&](const PgRows& rows, int r) {
+        target_values.clear();
+        for (int c = 0; c < rows.columns(); ++c) target_values.push_back(rows.Get(r, c));
+        const KeyedRow t = MakeRow(spec, target_values);
+        if (differs(&t)) return Status::Conflict("found");  // stops the walk
+        return next_source();
+      });
+  stmt->Reset();
+  if (found) return d;
+  FB_RETURN_IF_ERROR(walked);
+  if (differs(nullptr)) return d;
   // Equal rows in one order but not in sum: should not happen; name the table only.
   d.source = d.target = "the same rows in key order, a different digest sum";
   return d;
