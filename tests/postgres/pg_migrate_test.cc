@@ -150,6 +150,22 @@ class MigrateTest : public PgTest {
     return copy;
   }
 
+  // Runs `sql` on a copy of the hub (a hostile change the program would not make), then migrate:
+  // refused with `message`, nothing copied.
+  void ExpectRefusedAfter(const std::string& sql, const std::string& message) {
+    const std::string copy = HubCopy();
+    {
+      auto db = Db::Open(copy);
+      ASSERT_TRUE(db.ok()) << db.status().ToString();
+      Status s = (*db)->ExecScript(sql);
+      ASSERT_TRUE(s.ok()) << s.ToString();
+    }
+    const CommandResult run = Migrate(copy);
+    EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
+    EXPECT_TRUE(Has(run.err, message)) << run.err;
+    ExpectNothingCopied();
+  }
+
   int64_t Count(const std::string& table) {
     auto rows = db_->Exec("SELECT count(*) FROM \"" + table + "\"");
     EXPECT_TRUE(rows.ok()) << rows.status().ToString();
@@ -321,42 +337,20 @@ TEST_F(MigrateTest, ATruncatedDatabaseIsRefusedBeforeTheTargetIsTouched) {
 }
 
 TEST_F(MigrateTest, AValuePostgresRefusesRollsTheWholeCopyBack) {
-  const std::string copy = HubCopy();
-  {
-    auto db = Db::Open(copy);
-    ASSERT_TRUE(db.ok());
-    // SQLite keeps text in an INTEGER column; PostgreSQL's bigint does not.
-    ASSERT_TRUE((*db)
-                    ->ExecScript("UPDATE orders SET amount_cents = 'lots' WHERE rowid = "
-                                 "(SELECT max(rowid) FROM orders)")
-                    .ok());
-  }
-  const CommandResult run = Migrate(copy);
-  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_TRUE(Has(run.err, "orders")) << run.err;
-  ExpectNothingCopied();
+  // SQLite keeps text in an INTEGER column; PostgreSQL's bigint does not.
+  ExpectRefusedAfter(
+      "UPDATE orders SET amount_cents = 'lots' WHERE rowid = (SELECT max(rowid) "
+      "FROM orders)",
+      "copying orders");
 }
 
 // A change SQLite entered in two reps' feeds (a customer two reps hold) cannot be one entry of
 // PostgreSQL's change stream: refused, naming the row, rather than copied with a feed lost.
 TEST_F(MigrateTest, AChangeInTwoRepsFeedsIsRefusedNotHalfCopied) {
-  const std::string copy = HubCopy();
-  {
-    SystemWallClock wall;
-    auto store = server::ServerStore::Open(copy, wall);
-    ASSERT_TRUE(store.ok());
-    ASSERT_TRUE((*store)
-                    ->hub()
-                    .db()
-                    .ExecScript("INSERT INTO srv_feed (rep_id, seq, tbl) SELECT 'rep-second', "
-                                "seq, tbl FROM srv_feed WHERE rep_id <> '' ORDER BY seq DESC "
-                                "LIMIT 1")
-                    .ok());
-  }
-  const CommandResult run = Migrate(copy);
-  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_TRUE(Has(run.err, "is in 2 reps' feeds")) << run.err;
-  ExpectNothingCopied();
+  ExpectRefusedAfter(
+      "INSERT INTO srv_feed (rep_id, seq, tbl) SELECT 'rep-second', seq, tbl "
+      "FROM srv_feed WHERE rep_id <> '' ORDER BY seq DESC LIMIT 1",
+      "is in 2 reps' feeds");
 }
 
 TEST_F(MigrateTest, AWrongTargetIsRefused) {
