@@ -9,7 +9,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/console_api.h"
 #include "api/http_json.h"
+#include "auth/auth.h"
 #include "commands/import_commands.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
@@ -37,6 +39,27 @@ Result<std::string> TempFile() {
   return path;
 }
 
+// Whose job it is: the console session (by the hash of its cookie) or the bearer token's device.
+std::string JobOwner(const HttpRequest& request, const Principal& caller) {
+  if (!BearerToken(request.authorization).empty()) {
+    return "device:" + caller.rep_id + ":" + std::to_string(caller.device_id);
+  }
+  return "session:" + HashToken(CookieValue(request.cookie, kSessionCookie));
+}
+
+// GET /v1/admin/import/jobs/{id}: the caller's job (import_jobs.h); 404 for an unknown id, one
+// dropped, and another session's or token's.
+HttpResponse JobRequest(const ImportJobs* jobs, const HttpRequest& request, const Principal& caller,
+                        const std::string& rest) {
+  if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET");
+  const std::string prefix = "jobs/";
+  const std::string id = rest.rfind(prefix, 0) == 0 ? rest.substr(prefix.size()) : "";
+  std::optional<boost::json::object> job;
+  if (jobs != nullptr && !id.empty()) job = jobs->Get(id, JobOwner(request, caller));
+  if (!job) return JsonError(404, "not_found", "no import job " + id + " of this session");
+  return JsonResponse(*job);
+}
+
 }  // namespace
 
 bool IsImportRoute(const std::string& path) {
@@ -45,7 +68,8 @@ bool IsImportRoute(const std::string& path) {
 
 HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const HttpRequest& request,
                                  const Principal& caller,
-                                 const std::function<std::unique_lock<std::mutex>()>& lock_store) {
+                                 const std::function<std::unique_lock<std::mutex>()>& lock_store,
+                                 ImportJobs* jobs) {
   if (!caller.is_manager()) {
     return JsonError(403, "forbidden", "the admin API needs a manager's token");
   }
@@ -53,6 +77,7 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
   const bool import = path.rfind("/v1/admin/import/", 0) == 0;
   const std::string kind =
       path.substr(std::string(import ? "/v1/admin/import/" : "/v1/admin/export/").size());
+  if (import && kind.rfind("jobs", 0) == 0) return JobRequest(jobs, request, caller, kind);
   if (import) {
     if (request.method != "POST") {
       return JsonError(405, "method_not_allowed", "POST the file to " + path);
@@ -94,9 +119,30 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     if (const char* pause = std::getenv("FIELDBOOK_TEST_IMPORT_PAUSE_MS")) {
       options->pause_between_batches_ms = std::atoll(pause);
     }
-    auto report = RunImport(store, wall, *options);
-    if (!report.ok()) return StatusError(report.status());
-    return HttpResponse{200, "application/json", WriteJson(ImportReportJson(*report)), {}};
+    auto run = [&store, &wall](const ImportOptions& o) {
+      auto report = RunImport(store, wall, o);
+      if (!report.ok()) return StatusError(report.status());
+      return HttpResponse{200, "application/json", WriteJson(ImportReportJson(*report)), {}};
+    };
+    if (QueryParam(request.target, "job") != "1") return run(*options);
+    if (jobs == nullptr) return JsonError(503, "unavailable", "imports as jobs are not set up");
+    // The job owns the upload from here: moved beside it, since the HTTP server removes the
+    // request's file once this handler returns.
+    options->path = request.body_path + ".job";
+    std::error_code moved;
+    std::filesystem::rename(request.body_path, options->path, moved);
+    if (moved) return JsonError(500, "internal", "cannot keep the upload for the import's job");
+    auto id = jobs->Start(JobOwner(request, caller), *options, run);
+    if (!id.ok()) {
+      if (id.status().code() == StatusCode::kConflict) {
+        return JsonError(409, "import_running", id.status().message());
+      }
+      return StatusResponse(id.status());
+    }
+    HttpResponse accepted = JsonResponse(
+        boost::json::object{{"job", *id}, {"poll", "/v1/admin/import/jobs/" + *id}}, 202);
+    accepted.headers.emplace_back("Location", "/v1/admin/import/jobs/" + *id);
+    return accepted;
   }
   if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET");
   auto lock = lock_store();

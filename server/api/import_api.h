@@ -9,6 +9,14 @@
 //        reads that file and takes the store's lock one batch at a time, so devices keep syncing.
 //        Answer: the import report (importer.h) as JSON; 400 naming the row and column for a
 //        file that cannot be imported.
+//        With `&job=1` the import runs as a job (import_jobs.h) and the answer comes at once:
+//        202 {"job": ID, "poll": "/v1/admin/import/jobs/ID"} (and a Location header); 409
+//        `import_running` while another job runs.
+//   GET  /v1/admin/import/jobs/{id}
+//        the job's progress (phase, rows of total_rows, bytes of total_bytes, issues) and, once it
+//        ended, "status" and "result": what the synchronous POST would have answered. Only the
+//        session (or bearer token) that started it sees it: 404 for anyone else, as for an
+//        unknown id or one dropped (the latest ImportJobs::kKeptJobs ended jobs are kept).
 //   GET  /v1/admin/export/{customers|contacts|orders|visits}[?format=csv|xlsx&rep=R&territory=T]
 //        the sheet (text/csv, or the xlsx bytes).
 // Managers only (403 otherwise, decided on the header: a rep's upload is never read).
@@ -22,6 +30,7 @@
 #include <mutex>
 #include <string>
 
+#include "api/import_jobs.h"
 #include "fieldbook/hlc.h"
 #include "http/http_types.h"
 #include "store/server_store.h"
@@ -37,9 +46,11 @@ struct ImportApiOptions {
 bool IsImportRoute(const std::string& path);
 
 // `request.body_path`: the uploaded file (HttpAdmission::body_to_file).
+// `jobs`: where `?job=1` imports run (null: such a request answers 503).
 HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const HttpRequest& request,
                                  const Principal& caller,
-                                 const std::function<std::unique_lock<std::mutex>()>& lock_store);
+                                 const std::function<std::unique_lock<std::mutex>()>& lock_store,
+                                 ImportJobs* jobs);
 
 }  // namespace fieldbook::server
 

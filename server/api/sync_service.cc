@@ -44,7 +44,8 @@ SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
                        [this] { FlushDeviceActivityIfDue(); }},
             metrics, wall, activity_,
             SyncApiOptions{options.default_page_rows, options.max_page_rows, options.limits,
-                           options.verification}) {
+                           options.verification}),
+      imports_(wall) {
   gauges_.push_back(metrics_.AddGauge("fieldbook_pushes_waiting",
                                       "Pushes waiting for the next group commit.",
                                       [this] { return static_cast<int64_t>(group_.queued()); }));
@@ -56,6 +57,7 @@ SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
 }
 
 SyncService::~SyncService() {
+  imports_.Stop();  // a running import stops between batches
   for (uint64_t id : gauges_) metrics_.RemoveGauge(id);
   std::lock_guard<std::mutex> lock(mu_);
   FlushDeviceActivity(/*force=*/true);
@@ -238,7 +240,8 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     return HttpResponse{200, "application/json", WriteJson(body), {}};
   }
   if (route == Route::kImport) {  // takes the lock itself, one batch at a time
-    return HandleImportRequest(store_, wall_, req, who, [this] { return LockStore(); });
+    return HandleImportRequest(
+        store_, wall_, req, who, [this] { return LockStore(); }, &imports_);
   }
   const bool devices = route == Route::kAdmin && path.rfind("/v1/admin/devices", 0) == 0;
   if (options_.readers && req.method == "GET") {

@@ -120,6 +120,7 @@ class SyncService final : public RequestHandler {
   GroupCommit group_;
   SyncApi sync_;
   std::vector<uint64_t> gauges_;  // registered in metrics_ (the push queue, readers in use)
+  ImportJobs imports_;            // last: its job (using the store and mu_) stops and ends first
 };
 
 }  // namespace fieldbook::server

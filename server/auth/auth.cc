@@ -52,6 +52,11 @@ Result<std::string> RandomBytes(size_t n) {
   return out;
 }
 
+Result<std::string> RandomHex(size_t n) {
+  FB_ASSIGN_OR_RETURN(std::string bytes, RandomBytes(n));
+  return Hex(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+}
+
 std::string BearerToken(std::string_view header) {
   constexpr std::string_view kPrefix = "Bearer ";
   if (header.size() <= kPrefix.size() || header.substr(0, kPrefix.size()) != kPrefix) return {};

@@ -22,6 +22,8 @@ std::string KeyedTokenHash(std::string_view key, std::string_view token);
 std::string HashToken(std::string_view token);
 // `n` random bytes from the system generator (keys).
 Result<std::string> RandomBytes(size_t n);
+// `n` random bytes from the system generator as 2n lowercase hex digits (ids nobody can guess).
+Result<std::string> RandomHex(size_t n);
 // The token of an "Authorization: Bearer <token>" header; empty when absent or malformed.
 std::string BearerToken(std::string_view authorization_header);
 

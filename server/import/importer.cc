@@ -177,17 +177,39 @@ std::string Importer::TerritoryOf(const std::string& text, std::string* region) 
   return it->second.id;
 }
 
-Status Importer::ScanWholeFile() {
+Result<int64_t> Importer::ScanWholeFile() {
   // A file that cannot be read to its end is refused before anything is written.
   FB_ASSIGN_OR_RETURN(auto reader, OpenSheet(options_.path, options_.sheet));
+  ImportProgress progress;
+  progress.phase = "checking";
+  progress.total_bytes = reader->TotalBytes();
   SheetRow row;
+  int64_t rows = 0;  // counted like ReadBatch: not blank, or with the reader's issues
   while (true) {
     auto more = reader->Next(row);
     if (!more.ok()) {
       return Status(more.status().code(), more.status().message() + " (nothing was written)");
     }
-    if (!*more) return Status::Ok();
+    if (!*more) return rows > 0 ? rows - 1 : 0;  // the header is not a data row
+    bool blank = true;
+    for (const std::string& c : row.cells) blank = blank && TrimCell(c).empty();
+    if (blank && row.issues.empty()) continue;
+    if (++rows % 1000 == 0) {
+      FB_RETURN_IF_ERROR(Stopped());
+      if (options_.progress) {
+        progress.rows = rows - 1;
+        progress.bytes = reader->BytesRead();
+        options_.progress(progress);
+      }
+    }
   }
+}
+
+Status Importer::Stopped() const {
+  if (!options_.stop || !options_.stop()) return Status::Ok();
+  return Status::Unavailable("the import was stopped after " + std::to_string(report_.rows) +
+                             " rows (the server is stopping); import the file again to write the "
+                             "rest: rows imported before are skipped");
 }
 
 Result<bool> Importer::ReadBatch(SheetReader& reader, std::vector<SheetRow>& rows) {
@@ -563,13 +585,15 @@ Result<ImportReport> Importer::Run() {
   for (size_t c = 0; c < header_.size(); ++c) {
     report_.columns.push_back({ColumnName(c), header_[c], map_.field_of_column[c]});
   }
-  if (!options_.dry_run) FB_RETURN_IF_ERROR(ScanWholeFile());
+  ImportProgress progress;
+  if (!options_.dry_run) {
+    FB_ASSIGN_OR_RETURN(progress.total_rows, ScanWholeFile());
+  }
   {
     auto lock = LockStore();
     FB_RETURN_IF_ERROR(LoadReference());
     if (options_.own_connection && !options_.dry_run) FB_RETURN_IF_ERROR(keys_.BulkWrites(true));
   }
-  ImportProgress progress;
   progress.total_bytes = reader->TotalBytes();
   // One batch at a time: its rows are read without the store's lock, then processed and written
   // (one transaction) under it. An order is never split: the order still open at the end of a
@@ -585,6 +609,7 @@ Result<ImportReport> Importer::Run() {
         if (options_.progress && report_.rows % 1000 == 0) {
           progress.rows = report_.rows;
           progress.bytes = reader->BytesRead();
+          progress.issues = report_.issues_total;
           options_.progress(progress);
         }
       }
@@ -594,11 +619,13 @@ Result<ImportReport> Importer::Run() {
     if (more && options_.pause_between_batches_ms > 0) {
       std::this_thread::sleep_for(std::chrono::milliseconds(options_.pause_between_batches_ms));
     }
+    if (more) FB_RETURN_IF_ERROR(Stopped());
   }
   report_.notes = reader->Notes();
   if (options_.progress) {
     progress.rows = report_.rows;
     progress.bytes = progress.total_bytes;
+    progress.issues = report_.issues_total;
     progress.done = true;
     options_.progress(progress);
   }

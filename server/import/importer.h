@@ -42,10 +42,17 @@
 
 namespace fieldbook::server {
 
+// What an import has done so far (ImportOptions::progress).
 struct ImportProgress {
-  int64_t rows = 0;
+  int64_t rows = 0;  // data rows read in this phase
   uint64_t bytes = 0, total_bytes = 0;
   bool done = false;
+  // "checking": the whole file read before anything is written (not in a dry run); "importing":
+  // rows processed and written batch by batch (`done` at its end; an import of orders then
+  // regrades their customers).
+  std::string phase = "importing";
+  int64_t total_rows = 0;  // the file's data rows, once the check has counted them (0: unknown)
+  int64_t issues = 0;      // problems found so far (ImportReport::issues_total)
 };
 
 // --on-duplicate: skip, merge or flag (docs/import.md).
@@ -64,7 +71,11 @@ struct ImportOptions {
   std::string today;         // the grading day after orders (YYYY-MM-DD; "" = today)
   size_t batch_rows = 5000;  // rows per transaction (and per hold of the store's lock)
   size_t max_listed = 1000;  // issues and placements listed in the report (counts stay complete)
-  std::function<void(const ImportProgress&)> progress;  // every ~1000 rows and at the end
+  // Every ~1000 rows and at the end of the rows (`done`).
+  std::function<void(const ImportProgress&)> progress;
+  // Asked every ~1000 rows while checking and between batches: true stops the import with
+  // kUnavailable (the batches committed stay; importing the same file again writes the rest).
+  std::function<bool()> stop;
   // The store's connection is this import's alone (the command): ImportStore::BulkWrites.
   bool own_connection = false;
   // Takes the store's lock for one batch (the server: devices sync between batches); unset, the

@@ -44,7 +44,9 @@ class Importer {
   // The store's lock for one batch (ImportOptions::lock_store), or no lock (the command line).
   std::unique_lock<std::mutex> LockStore();
   Status LoadReference();
-  Status ScanWholeFile();
+  // Reads the file to its end (refused if it cannot be); returns its data rows (header excluded).
+  Result<int64_t> ScanWholeFile();
+  Status Stopped() const;  // kUnavailable once ImportOptions::stop says so
   // Reads the next batch of non-blank rows (without the store's lock); false at the end.
   Result<bool> ReadBatch(SheetReader& reader, std::vector<SheetRow>& rows);
   Status Process(const SheetRow& row);
