@@ -14,6 +14,12 @@ export class ApiError extends Error {
   }
 }
 
+// The error of a refused request: the server's {"error": {"code", "message"}} when it sent one.
+function errorOf(status, data, statusText) {
+  const error = data && data.error ? data.error : {};
+  return new ApiError(status, error.code || 'http_' + status, error.message || statusText);
+}
+
 export async function api(method, path, body) {
   const options = { method, headers: {}, credentials: 'same-origin', cache: 'no-store' };
   if (body !== undefined) {
@@ -28,33 +34,37 @@ export async function api(method, path, body) {
   } catch {
     data = null;
   }
-  if (!response.ok) {
-    const error = data && data.error ? data.error : {};
-    throw new ApiError(response.status, error.code || 'http_' + response.status,
-                       error.message || response.statusText);
-  }
+  if (!response.ok) throw errorOf(response.status, data, response.statusText);
   return data;
 }
 
 export const get = (path) => api('GET', path);
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 
-// A file's bytes as the body (the import routes take the sheet itself, not JSON).
-export async function upload(path, file) {
-  const response = await fetch(path, {
-    method: 'POST', credentials: 'same-origin', cache: 'no-store',
-    headers: { 'X-CSRF-Token': csrf, 'Content-Type': 'application/octet-stream' }, body: file,
+// A file's bytes as the body (the import routes take the sheet itself, not JSON), sent with
+// XMLHttpRequest so that `onProgress(sent, total)` can follow the upload (fetch cannot).
+export function upload(path, file, onProgress) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', path);
+    xhr.setRequestHeader('X-CSRF-Token', csrf);
+    xhr.setRequestHeader('Content-Type', 'application/octet-stream');
+    if (onProgress) {
+      const sent = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+      xhr.upload.addEventListener('progress', sent);
+      xhr.upload.addEventListener('load', sent);
+    }
+    xhr.addEventListener('load', () => {
+      let data = null;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = null;
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data);
+      else reject(errorOf(xhr.status, data, xhr.statusText));
+    });
+    xhr.addEventListener('error', () => reject(new ApiError(0, 'network', 'the upload did not reach the server')));
+    xhr.send(file);
   });
-  let data = null;
-  try {
-    data = await response.json();
-  } catch {
-    data = null;
-  }
-  if (!response.ok) {
-    const error = data && data.error ? data.error : {};
-    throw new ApiError(response.status, error.code || 'http_' + response.status,
-                       error.message || response.statusText);
-  }
-  return data;
 }

@@ -40,7 +40,8 @@ export function tokenOf(output) {
 // territories, orders and visits instead (tokens by rep id), plus manager `mgr`.
 // With `tls`, a throwaway self-signed certificate for 127.0.0.1 is made with openssl and the
 // server answers HTTPS only (url https://...). Returns {dir, db, url, tokens, stop()}.
-export async function startServer({ extra = [], demo = 0, tls = false } = {}) {
+// `env`: variables added to the server's environment (test hooks).
+export async function startServer({ extra = [], demo = 0, tls = false, env: serverEnv = {} } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fieldbook-browser-'));
   const tlsFlags = [];
   if (tls) {
@@ -69,7 +70,7 @@ export async function startServer({ extra = [], demo = 0, tls = false } = {}) {
   const log = fs.openSync(path.join(dir, 'server.log'), 'a');
   const child = spawn(SERVER, ['serve', '--db', db, '--port', '0', '--port-file', portFile,
     '--console-dir', env.FIELDBOOK_CONSOLE_DIR, '--nightly-at', 'off', ...tlsFlags, ...extra],
-  { stdio: ['ignore', log, log] });
+  { stdio: ['ignore', log, log], env: { ...env, ...serverEnv } });
   let exited = false;
   child.on('exit', () => { exited = true; });
   for (let i = 0; i < 200 && !fs.existsSync(portFile); ++i) {

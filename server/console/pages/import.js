@@ -4,9 +4,12 @@
 // a few sample values; the manager can point a column at another field or leave it out, and that
 // mapping (&mapping=, header -> field key, "" = not imported) goes with the dry run and the import.
 // Then a dry run, with the report (rows created, updated, rejected, duplicates, each problem by row
-// and column, where each customer went), then the import itself. Export links for the same sheets
-// (GET /v1/admin/export/{kind}).
-import { upload } from '../api.js';
+// and column, where each customer went), then the import itself. Both run as jobs (&job=1): the
+// page shows the upload's bytes sent, then polls GET /v1/admin/import/jobs/{id} for the phase and
+// the rows done of the total until the report comes; the job's id is kept in sessionStorage, so
+// the page follows it again after a reload or a visit to another page. Export links for the same
+// sheets (GET /v1/admin/export/{kind}).
+import { ApiError, get, upload } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, table } from '../dom.js';
 import { addStrings, currentLang, t } from '../i18n.js';
 
@@ -51,6 +54,20 @@ addStrings({
     mapIgnore: '— not imported —',
     mapChanged: 'changed',
     mapReset: 'Back to the recognised fields',
+    impUpload: 'Upload',
+    impSent: '{a} of {b} sent',
+    impProgress: 'Progress',
+    phase_queued: 'Waiting to start',
+    phase_checking: 'Reading the whole file first',
+    phase_importing: 'Importing',
+    phase_dry: 'Checking the rows (dry run)',
+    phase_grading: 'Regrading the customers',
+    phase_finishing: 'Finishing',
+    phase_done: 'Done',
+    phase_failed: 'Stopped',
+    rowsOf: '{n} of {total} rows',
+    rowsN: '{n} rows',
+    problemsN: '{n} problems',
   },
   zh: {
     impTitle: '导入表格',
@@ -92,8 +109,88 @@ addStrings({
     mapIgnore: '— 不导入 —',
     mapChanged: '已修改',
     mapReset: '恢复识别出的字段',
+    impUpload: '上传',
+    impSent: '已发送 {a} / {b}',
+    impProgress: '进度',
+    phase_queued: '等待开始',
+    phase_checking: '正在先读取整个文件',
+    phase_importing: '正在导入',
+    phase_dry: '正在检查各行（试运行）',
+    phase_grading: '正在重新评级客户',
+    phase_finishing: '正在收尾',
+    phase_done: '已完成',
+    phase_failed: '已停止',
+    rowsOf: '{n} / {total} 行',
+    rowsN: '{n} 行',
+    problemsN: '{n} 个问题',
   },
 });
+
+const JOB_KEY = 'fb-import-job';
+const POLL_MS = 300;
+
+const num = (n) => Number(n || 0).toLocaleString(currentLang() === 'zh' ? 'zh-CN' : 'en-US');
+function size(bytes) {
+  if (bytes < 1024) return num(bytes) + ' B';
+  if (bytes < 1024 * 1024) return (bytes / 1024).toFixed(1) + ' KB';
+  return (bytes / 1024 / 1024).toFixed(1) + ' MB';
+}
+
+// The upload's bar (bytes sent) and the job's bar (rows done of the total; bytes read while the
+// total is not known yet). data-phase and data-rows on the job's bar say what it last showed.
+function progressView() {
+  const sentBar = h('progress', { id: 'imp-upload-progress', max: 1, value: 0 });
+  const sentText = h('span', { class: 'meta', id: 'imp-upload-text' });
+  const jobBar = h('progress', { id: 'imp-job-progress', max: 1, value: 0 });
+  const jobText = h('span', { class: 'meta', id: 'imp-job-text', 'aria-live': 'polite' });
+  const view = h('div', { class: 'import-progress' },
+    h('label', { for: 'imp-upload-progress' }, t('impUpload')), sentBar, sentText,
+    h('label', { for: 'imp-job-progress' }, t('impProgress')), jobBar, jobText);
+  return {
+    view,
+    sent(loaded, total) {
+      sentBar.max = total || 1;
+      sentBar.value = loaded;
+      sentText.textContent = t('impSent', { a: size(loaded), b: size(total) });
+    },
+    job(j) {
+      const ended = j.state !== 'running';
+      if (ended || j.phase === 'grading' || j.phase === 'finishing') {
+        jobBar.max = 1;
+        jobBar.value = 1;
+      } else if (j.phase === 'importing' && j.total_rows > 0) {
+        jobBar.max = j.total_rows;
+        jobBar.value = j.rows;
+      } else {
+        jobBar.max = j.total_bytes || 1;
+        jobBar.value = j.bytes;
+      }
+      jobBar.dataset.phase = j.phase;
+      jobBar.dataset.rows = String(j.rows);
+      const phase = j.phase === 'importing' && j.dry_run ? 'phase_dry' : 'phase_' + j.phase;
+      const rows = j.total_rows > 0 && j.phase !== 'checking'
+        ? t('rowsOf', { n: num(j.rows), total: num(j.total_rows) }) : t('rowsN', { n: num(j.rows) });
+      jobText.textContent = [t(phase), j.phase === 'queued' ? '' : rows,
+        j.issues ? t('problemsN', { n: num(j.issues) }) : ''].filter(Boolean).join(' · ');
+    },
+  };
+}
+
+// Polls the job until it has ended (or the page was left: null); its report, or its error thrown.
+async function followJob(id, progress, page) {
+  while (page.isConnected) {
+    const j = await get('/v1/admin/import/jobs/' + encodeURIComponent(id));
+    progress.job(j);
+    if (j.state !== 'running') {
+      sessionStorage.removeItem(JOB_KEY);
+      if (j.status === 200) return j.result;
+      const error = (j.result && j.result.error) || {};
+      throw new ApiError(j.status, error.code || 'http_' + j.status, error.message || t('phase_failed'));
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return null;
+}
 
 const KINDS = [['customers', 'kindCustomers'], ['contacts', 'kindContacts'], ['orders', 'kindOrders'], ['visits', 'kindVisits']];
 const COUNTS = ['rows', 'created', 'updated', 'unchanged', 'rejected', 'duplicates_skipped', 'merged', 'flagged',
@@ -186,6 +283,7 @@ export async function renderImport(body) {
   const mapBox = h('div', { id: 'imp-mapping' });
   let editor = null;
   const apply = h('button', { type: 'button', class: 'primary', id: 'imp-apply', disabled: true }, t('impApply'));
+  const dryButton = h('button', { type: 'submit', id: 'imp-dry' }, t('impDry'));
   for (const input of [kind, file, encoding, dup]) input.addEventListener('change', () => { apply.disabled = true; });
 
   // The chosen file's columns as the server recognises them, with `mapping` applied (nothing is
@@ -231,14 +329,38 @@ export async function renderImport(body) {
     if (dry) params.set('dry_run', '1');
     const mapping = editor ? editor.mapping() : {};
     if (Object.keys(mapping).length) params.set('mapping', JSON.stringify(mapping));
-    result.replaceChildren(message('info', t('loading')));
+    params.set('job', '1');
+    const progress = progressView();
+    result.replaceChildren(progress.view);
+    apply.disabled = true;
+    dryButton.disabled = true;
     try {
-      const r = await upload('/v1/admin/import/' + kind.value + '?' + params, chosen);
-      result.replaceChildren(reportView(r, dry));
+      const started = await upload('/v1/admin/import/' + kind.value + '?' + params, chosen, progress.sent);
+      sessionStorage.setItem(JOB_KEY, started.job);
+      const r = await followJob(started.job, progress, result);
+      if (r) result.append(reportView(r, dry));
       apply.disabled = !dry;
     } catch (err) {
-      result.replaceChildren(message('error', err.message));
+      result.append(message('error', err.message));
       apply.disabled = true;
+    } finally {
+      dryButton.disabled = false;
+    }
+  }
+  // A job this browser started before the page was (re)opened: followed again to its report.
+  async function resume(id) {
+    const progress = progressView();
+    result.replaceChildren(progress.view);
+    dryButton.disabled = true;
+    try {
+      const r = await followJob(id, progress, result);
+      if (r) result.append(reportView(r, r.dry_run));
+    } catch (err) {
+      sessionStorage.removeItem(JOB_KEY);
+      if (err.status === 404) result.replaceChildren();  // ended long ago, or another session's
+      else result.append(message('error', err.message));
+    } finally {
+      dryButton.disabled = false;
     }
   }
   apply.addEventListener('click', () => run(false));
@@ -253,7 +375,7 @@ export async function renderImport(body) {
   h('div', { class: 'form-grid' }, field(t('impKind'), kind), field(t('impFile'), file),
     field(t('impEncoding'), encoding), field(t('impDuplicates'), dup)),
   mapBox,
-  h('div', { class: 'actions' }, h('button', { type: 'submit', id: 'imp-dry' }, t('impDry')), apply),
+  h('div', { class: 'actions' }, dryButton, apply),
   result);
 
   const exports = h('section', { class: 'card wide', 'aria-labelledby': 'h-export' },
@@ -263,4 +385,6 @@ export async function renderImport(body) {
       h('a', { href: '/v1/admin/export/' + k + '?format=xlsx', download: k + '.xlsx' }, 'XLSX'), ' · ',
       h('a', { href: '/v1/admin/export/' + k + '?format=csv', download: k + '.csv' }, 'CSV')))));
   body.replaceChildren(h('div', { class: 'grid' }, form, exports));
+  const pending = sessionStorage.getItem(JOB_KEY);
+  if (pending) resume(pending);
 }
