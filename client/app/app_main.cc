@@ -71,16 +71,6 @@ std::string ReplicaPath(const Options& o, std::string* error) {
   return path;
 }
 
-Lang ChooseLang(const std::string& flag) {
-  if (!flag.empty()) return ParseLang(flag).value_or(Lang::kEnglish);
-  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
-      return ParseLang(v).value_or(Lang::kEnglish);
-    }
-  }
-  return Lang::kEnglish;
-}
-
 // The screenshot tour: the customer list, a customer's page and visits, the log-visit form
 // (cancelled: the tour writes nothing), the plan, the review list and the reports.
 int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
@@ -274,7 +264,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fieldbook: %s\n", error.c_str());
     return 2;
   }
-  const Lang lang = ChooseLang(o.lang);
+  const Lang lang = client::ChooseLang(o.lang);
   SystemWallClock clock;
   ViewModel vm(
       [&path, &clock]() -> Result<std::unique_ptr<DataSource>> {

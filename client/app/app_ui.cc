@@ -2,6 +2,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "screens/widgets.h"
 #include "ui_probe.h"
 
@@ -29,76 +32,84 @@ void AppUi::Draw(const Snapshot& snap, Intents& intents) {
   const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
                                  ImGuiWindowFlags_NoSavedSettings |
                                  ImGuiWindowFlags_NoBringToFrontOnFocus;
+  // Touch widths: every frame (buttons, inputs, combos, tabs) at least 44 px tall.
+  const ui::Layout layout = ui::CurrentLayout();
+  if (layout.touch) {
+    const float pad = std::max(5.0f, (ui::kTouchTarget - ImGui::GetFontSize()) / 2 + 0.5f);
+    ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(10, pad));
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 8));
+  }
   ImGui::Begin("Fieldbook", nullptr, flags);
+  DrawContent(snap, intents, layout);
+  ImGui::End();
+  if (layout.touch) ImGui::PopStyleVar(2);
+}
 
+void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout& layout) {
   if (!snap.ready) {
     if (snap.error.empty()) {
       ui::TextMuted(s_.loading);
     } else {
       ui::TextColored(ui::kOverdue, snap.error);
     }
-    ImGui::End();
     return;
   }
 
   ImGui::BeginChild("main", ImVec2(0, -StatusBar::Height()));
-  if (ImGui::BeginTabBar("tabs")) {
-    const ImGuiTabItemFlags customers_flags =
-        switch_to_customers_ ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
+  const std::string review_label =
+      ui::Format(s_.tab_review_fmt, static_cast<int>(snap.review->size())) + "###review";
+  struct TabEntry {
+    Tab tab;
+    const char* label;
+    const char* anchor;
+  };
+  const TabEntry tabs[] = {{Tab::kCustomers, s_.tab_customers, "tab.customers"},
+                           {Tab::kPlan, s_.tab_plan, "tab.plan"},
+                           {Tab::kReports, s_.tab_reports, "tab.reports"},
+                           {Tab::kPool, s_.tab_pool, "tab.pool"},
+                           {Tab::kReview, review_label.c_str(), "tab.review"}};
+  if (layout.narrow) {
+    // Narrow: the tabs as buttons with their whole labels, wrapping onto a second line rather
+    // than shrinking to a character or scrolling out of reach.
+    if (switch_to_customers_) tab_ = Tab::kCustomers;
     switch_to_customers_ = false;
-    const bool customers_open = ImGui::BeginTabItem(s_.tab_customers, nullptr, customers_flags);
-    Anchor("tab.customers");
-    if (customers_open) {
-      tab_ = Tab::kCustomers;
-      const float list_width = ImGui::GetContentRegionAvail().x * 0.44f;
-      ImGui::BeginChild("list", ImVec2(list_width, 0));
-      list_.Draw(snap, intents);
-      ImGui::EndChild();
-      ImGui::SameLine();
-      ImGui::BeginChild("customer", ImVec2(0, 0), true);
-      customer_.Draw(snap, intents);
-      ImGui::EndChild();
-      ImGui::EndTabItem();
+    const float spacing = ImGui::GetStyle().ItemSpacing.x;
+    const float right = ImGui::GetContentRegionAvail().x;
+    float x = 0;
+    for (size_t i = 0; i < std::size(tabs); ++i) {
+      const TabEntry& t = tabs[i];
+      const float w =
+          ImGui::CalcTextSize(t.label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+      if (i > 0 && x + spacing + w <= right) {
+        ImGui::SameLine();
+        x += spacing + w;
+      } else {
+        x = w;
+      }
+      const bool selected = tab_ == t.tab;
+      if (selected) {
+        ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_TabActive));
+      }
+      if (ImGui::Button(t.label)) tab_ = t.tab;
+      Anchor(t.anchor);
+      if (selected) ImGui::PopStyleColor();
     }
-
-    const bool plan_open = ImGui::BeginTabItem(s_.tab_plan);
-    Anchor("tab.plan");
-    if (plan_open) {
-      tab_ = Tab::kPlan;
-      ImGui::BeginChild("plan");
-      plan_.Draw(snap, intents);
-      ImGui::EndChild();
-      ImGui::EndTabItem();
-    }
-
-    const bool reports_open = ImGui::BeginTabItem(s_.tab_reports);
-    Anchor("tab.reports");
-    if (reports_open) {
-      tab_ = Tab::kReports;
-      ImGui::BeginChild("reports");
-      reports_.Draw(snap, intents);
-      ImGui::EndChild();
-      ImGui::EndTabItem();
-    }
-
-    const bool pool_open = ImGui::BeginTabItem(s_.tab_pool);
-    Anchor("tab.pool");
-    if (pool_open) {
-      tab_ = Tab::kPool;
-      ImGui::BeginChild("pool");
-      pool_.Draw(snap, intents);
-      ImGui::EndChild();
-      ImGui::EndTabItem();
-    }
-
-    const std::string review_label =
-        ui::Format(s_.tab_review_fmt, static_cast<int>(snap.review->size())) + "###review";
-    const bool review_open = ImGui::BeginTabItem(review_label.c_str());
-    Anchor("tab.review");
-    if (review_open) {
-      tab_ = Tab::kReview;
-      review_.Draw(snap, intents);
-      ImGui::EndTabItem();
+    ImGui::Separator();
+    DrawTab(snap, intents, layout);
+  } else if (ImGui::BeginTabBar("tabs")) {
+    const bool switching = switch_to_customers_;
+    switch_to_customers_ = false;
+    for (const TabEntry& t : tabs) {
+      const ImGuiTabItemFlags flags = switching && t.tab == Tab::kCustomers
+                                          ? ImGuiTabItemFlags_SetSelected
+                                          : ImGuiTabItemFlags_None;
+      const bool open = ImGui::BeginTabItem(t.label, nullptr, flags);
+      Anchor(t.anchor);
+      if (open) {
+        tab_ = t.tab;
+        DrawTab(snap, intents, layout);
+        ImGui::EndTabItem();
+      }
     }
     ImGui::EndTabBar();
   }
@@ -109,14 +120,63 @@ void AppUi::Draw(const Snapshot& snap, Intents& intents) {
   // Routing between screens, for the next frame.
   if (plan_.open_customer_requested || reports_.open_customer_requested) {
     switch_to_customers_ = true;
+    show_customer_ = true;
+    // Consumed here: a screen resets its flag only when it is drawn.
+    plan_.open_customer_requested = false;
+    reports_.open_customer_requested = false;
   }
   if (customer_.log_visit_requested) {
     const CustomerDetail& d = *snap.customer;
     visit_.Open(d.id, d.name.empty() ? d.name_latin : d.name);
   }
   visit_.Draw(snap, intents);
+}
 
-  ImGui::End();
+void AppUi::DrawTab(const Snapshot& snap, Intents& intents, const ui::Layout& layout) {
+  switch (tab_) {
+    case Tab::kCustomers:
+      if (!layout.narrow) {
+        const float list_width = ImGui::GetContentRegionAvail().x * 0.44f;
+        ImGui::BeginChild("list", ImVec2(list_width, 0));
+        list_.Draw(snap, intents);
+        ImGui::EndChild();
+        ImGui::SameLine();
+        ImGui::BeginChild("customer", ImVec2(0, 0), true);
+        customer_.Draw(snap, intents);
+        ImGui::EndChild();
+      } else if (show_customer_ && !snap.selected_id.empty()) {
+        // Narrow: the customer's page alone, with the way back to the list above it.
+        if (ImGui::Button(s_.back_to_list, ImVec2(-FLT_MIN, 0))) show_customer_ = false;
+        Anchor("customer.back");
+        ImGui::BeginChild("customer", ImVec2(0, 0), true);
+        customer_.Draw(snap, intents);
+        ImGui::EndChild();
+      } else {
+        ImGui::BeginChild("list", ImVec2(0, 0));
+        list_.Draw(snap, intents);
+        ImGui::EndChild();
+        if (list_.row_clicked) show_customer_ = true;
+      }
+      break;
+    case Tab::kPlan:
+      ImGui::BeginChild("plan");
+      plan_.Draw(snap, intents);
+      ImGui::EndChild();
+      break;
+    case Tab::kReports:
+      ImGui::BeginChild("reports");
+      reports_.Draw(snap, intents);
+      ImGui::EndChild();
+      break;
+    case Tab::kPool:
+      ImGui::BeginChild("pool");
+      pool_.Draw(snap, intents);
+      ImGui::EndChild();
+      break;
+    case Tab::kReview:
+      review_.Draw(snap, intents);
+      break;
+  }
 }
 
 }  // namespace fieldbook::app

@@ -1,5 +1,6 @@
 // AppUi: the desktop app's window content — tabs for the customers (list beside the customer
-// page), today's plan, the reports and the review list, the status bar, and the log-visit modal. It
+// page; on narrow windows one at a time, ui::Layout), today's plan, the reports and the review
+// list, the status bar, and the log-visit modal. It
 // composes the screens and routes between them (a plan line opens the customer page; "Log visit"
 // opens the form); the screens hold their own state.
 //
@@ -44,6 +45,8 @@ class AppUi {
   const LogVisitForm& visit_form() const { return visit_; }
   const CustomerScreen& customer() const { return customer_; }
   Tab tab() const { return tab_; }
+  // Narrow layout: the customer's page is shown instead of the list.
+  bool showing_customer() const { return show_customer_; }
 
  private:
   const Strings& s_;
@@ -57,6 +60,11 @@ class AppUi {
   ReviewPanel review_;
   Tab tab_ = Tab::kCustomers;
   bool switch_to_customers_ = false;
+  bool show_customer_ = false;  // narrow layout: the page, not the list
+
+  void DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout& layout);
+  // The open tab's page (tab_).
+  void DrawTab(const Snapshot& snap, Intents& intents, const ui::Layout& layout);
 };
 
 }  // namespace fieldbook::app

@@ -47,11 +47,12 @@ struct CustomerRow {
   std::string name;
   std::string city;
   std::string phone;
-  std::string tier;        // "" until graded
+  std::string tier;        // the grade shown ("" until graded): provisional while one is pending
   std::string stage;       // purchase_stage code
   std::string type;        // customer_type code
   std::string last_visit;  // YYYY-MM-DD or ""
   bool overdue = false;    // a follow-up or an open task is past due
+  bool tier_provisional = false;  // the tier is the device's provisional grade (issue #19)
 };
 
 struct CustomerList {

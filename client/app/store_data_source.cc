@@ -35,6 +35,7 @@ CustomerRow ToRow(const client::Customer& c, bool overdue) {
   row.city = c.city;
   row.phone = c.phone;
   row.tier = c.grade_tier;
+  row.tier_provisional = c.grade_provisional;
   row.stage = c.purchase_stage;
   row.type = c.customer_type;
   row.last_visit = c.last_visit.substr(0, 10);
@@ -263,7 +264,8 @@ Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
     item.customer_name = i.customer_name;
     item.due_date = i.due_date;
     item.days_overdue = i.days_overdue;
-    item.tier = i.tier;
+    // The grade shown; a provisional one is marked as in the list ("B*", issue #19).
+    item.tier = i.tier_provisional ? i.tier + "*" : i.tier;
     item.reason = i.reason;
     item.task_id = i.task_id;
     plan.items.push_back(std::move(item));

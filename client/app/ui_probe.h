@@ -33,6 +33,8 @@ class UiProbe {
   size_t size() const { return rects_.size(); }
   // Every recorded name, sorted (for test failure messages).
   std::string Names() const;
+  // Every recorded widget by name (the layout tests check sizes and overlaps).
+  const std::map<std::string, WidgetRect, std::less<>>& rects() const { return rects_; }
 
  private:
   std::map<std::string, WidgetRect, std::less<>> rects_;

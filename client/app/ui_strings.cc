@@ -82,16 +82,6 @@ constexpr CodeText kCodes[] = {
 
 const Strings& StringsFor(Lang lang) { return lang == Lang::kChinese ? kChinese : kEnglish; }
 
-std::optional<Lang> ParseLang(std::string_view text) {
-  std::string lower(text.substr(0, 2));
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text.size() > 2 && text[2] != '-' && text[2] != '_' && text[2] != '.') return std::nullopt;
-  if (lower == "en") return Lang::kEnglish;
-  if (lower == "zh") return Lang::kChinese;
-  return std::nullopt;
-}
-
 std::string_view CodeLabel(Lang lang, std::string_view code) {
   for (const CodeText& c : kCodes) {
     if (code == c.code) return lang == Lang::kChinese ? c.zh : c.en;
@@ -117,6 +107,9 @@ std::string AllText(Lang lang) {
   FIELDBOOK_UI_STRINGS(FIELDBOOK_UI_STRING_APPEND)
 #undef FIELDBOOK_UI_STRING_APPEND
   for (const CodeText& c : kCodes) out += lang == Lang::kChinese ? c.zh : c.en;
+  for (std::string_view code : client::MessageCodes()) {
+    out += client::MessageTemplate(lang, code).value_or("");
+  }
   return out;
 }
 

@@ -16,9 +16,13 @@
 #include <string_view>
 #include <vector>
 
+#include "lang/messages.h"
+
 namespace fieldbook::app {
 
-enum class Lang { kEnglish, kChinese };
+// The language (client/lang/messages.h: shared with fieldbook-cli and its messages).
+using Lang = client::Lang;
+using client::ParseLang;
 
 // X(name, English, Chinese)
 #define FIELDBOOK_UI_STRINGS(X)                                                                    \
@@ -26,6 +30,7 @@ enum class Lang { kEnglish, kChinese };
   X(loading, "Opening the replica...", "正在打开本地数据...")                                      \
   X(tab_customers, "Customers", "客户")                                                            \
   X(tab_plan, "Today's plan", "今日计划")                                                          \
+  X(back_to_list, "< All customers", "< 全部客户")                                                 \
   X(tab_review_fmt, "Review (%d)", "待处理 (%d)")                                                  \
   X(search_hint, "Search name, city, phone, contact, notes", "搜索名称、城市、电话、联系人、备注") \
   X(filter_tier, "Tier", "等级")                                                                   \
@@ -342,9 +347,6 @@ struct Strings {
 };
 
 const Strings& StringsFor(Lang lang);
-
-// "en" or "zh" (also "zh-CN", "zh_CN.UTF-8"...); nullopt for anything else.
-std::optional<Lang> ParseLang(std::string_view text);
 
 // A schema code's label ("deciding" -> "Deciding" / "决策中"); the code itself when unknown.
 std::string_view CodeLabel(Lang lang, std::string_view code);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "lang/messages.h"
 #include "store/client_store.h"
 
 namespace CLI {
@@ -37,7 +38,11 @@ inline constexpr int kExitRefused = 4;
 struct CliContext {
   std::string replica;  // "" = FIELDBOOK_REPLICA, else ~/.local/share/fieldbook/replica.db
   bool json = false;
+  std::string lang;  // --lang en|zh; "" = the locale's (LangOf)
 };
+
+// The language messages are shown in: --lang, else the locale, else English.
+inline client::Lang LangOf(const CliContext& ctx) { return client::ChooseLang(ctx.lang); }
 
 struct InitOptions {
   std::string server;

@@ -70,6 +70,8 @@ int main(int argc, char** argv) {
                     "replica file (default: $FIELDBOOK_REPLICA, else "
                     "~/.local/share/fieldbook/replica.db)");
     cmd->add_flag("--json", ctx.json, "print JSON");
+    cmd->add_option("--lang", ctx.lang, "language of messages: en or zh (default: from the locale)")
+        ->check(CLI::IsMember({"en", "zh"}));
   };
   common(&app);
   auto leaf = [&](CLI::App* parent, const char* name, const char* description) {

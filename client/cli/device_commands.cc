@@ -168,25 +168,26 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
   auto synced = device.Run((*links)->links(), sync_options);
   if (!synced.ok()) {
     const Status& s = synced.status();
+    // What failed and that nothing was lost, in the rep's language (lang/messages.h).
+    client::SyncFailure failure;
+    failure.unreachable = s.code() == StatusCode::kUnavailable;
+    failure.detail = s.message();
     auto pending = store->replica().PendingWriteCount();
-    const int64_t queued = pending.ok() ? *pending : 0;
-    std::string kept = "nothing was lost: " + Plural(queued, "change stays", "changes stay") +
-                       " queued on this device for the next sync";
-    if (auto waiting = store->pool().RequestSummary(); waiting.ok() && waiting->pending > 0) {
-      kept += ", and " + Plural(waiting->pending, "pool request waits", "pool requests wait");
+    failure.queued = pending.ok() ? *pending : 0;
+    if (auto waiting = store->pool().RequestSummary(); waiting.ok()) {
+      failure.pool_waiting = waiting->pending;
     }
+    const std::string message = client::RenderSyncFailure(LangOf(ctx), failure);
     switch (s.code()) {
       case StatusCode::kUnavailable:
-        return Fail(ctx, what, "unavailable",
-                    "the server could not be reached (" + s.message() + "); " + kept,
-                    kExitUnreachable);
+        return Fail(ctx, what, "unavailable", message, kExitUnreachable);
       case StatusCode::kRejected:
       case StatusCode::kInvalidArgument:
       case StatusCode::kConflict:
       case StatusCode::kResourceExhausted:
-        return Fail(ctx, what, CodeName(s.code()), s.message() + "; " + kept, kExitRefused);
+        return Fail(ctx, what, CodeName(s.code()), message, kExitRefused);
       default:
-        return Fail(ctx, what, CodeName(s.code()), s.message() + "; " + kept, kExitFailure);
+        return Fail(ctx, what, CodeName(s.code()), message, kExitFailure);
     }
   }
   auto pending = store->replica().PendingWriteCount();

@@ -59,6 +59,7 @@ json::object ToJson(const Customer& c) {
                       {"grade_tier", TextOrNull(c.grade_tier)},
                       {"grade_lifecycle", TextOrNull(c.grade_lifecycle)},
                       {"grade_churn_risk", OptOrNull(c.grade_churn_risk)},
+                      {"grade_provisional", c.grade_provisional},
                       {"graded_at", TextOrNull(c.graded_at)},
                       {"last_visit", TextOrNull(c.last_visit)}};
 }
@@ -212,7 +213,8 @@ json::object ToJson(const ReviewItem& r) {
 std::string Or(const std::string& s, const char* fallback) { return s.empty() ? fallback : s; }
 
 std::string CustomerLine(const Customer& c) {
-  std::string line = c.id + "  " + Or(c.grade_tier, "-") + "  " + c.name;
+  std::string line = c.id + "  " + Or(c.grade_tier, "-") +
+                     (c.grade_provisional ? " (provisional)" : "") + "  " + c.name;
   if (!c.name_latin.empty()) line += " (" + c.name_latin + ")";
   if (!c.city.empty()) line += "  " + c.city;
   if (!c.phone.empty()) line += "  " + c.phone;

@@ -81,6 +81,7 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
                                    {"due_date", TextOrNull(p.due_date)},
                                    {"days_overdue", p.days_overdue},
                                    {"tier", TextOrNull(p.tier)},
+                                   {"tier_provisional", p.tier_provisional},
                                    {"days_since_visit", OptOrNull(p.days_since_visit)},
                                    {"churn_risk", OptOrNull(p.churn_risk)},
                                    {"reason", p.reason}});

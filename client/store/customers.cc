@@ -365,7 +365,7 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
           " AND (?1 IS NULL OR c.purchase_stage = ?1)"
           " AND (?2 IS NULL OR c.customer_type = ?2)"
           " AND (?3 IS NULL OR c.region_class = ?3)"
-          " AND (?4 IS NULL OR coalesce(nullif(c.grade_tier, ''), 'C') = ?4)"
+          " AND (?4 IS NULL OR coalesce(nullif(" FB_SHOWN_TIER ", ''), 'C') = ?4)"
           " AND (?5 IS NULL OR c.id IN ("
           "   SELECT t.customer_id FROM tasks t WHERE t.deleted = 0 AND t.status = 'open'"
           "     AND t.due_date < ?5"

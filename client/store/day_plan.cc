@@ -24,7 +24,8 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
                         db.Prepare("SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, "
-                                   "t.title, c.grade_tier FROM tasks t JOIN customers c ON c.id = "
+                                   "t.title, " FB_SHOWN_TIER ", " FB_SHOWN_PROVISIONAL
+                                   " FROM tasks t JOIN customers c ON c.id = "
                                    "t.customer_id WHERE t.deleted = 0 AND t.status = 'open' AND "
                                    "c.deleted = 0 AND t.due_date IS NOT NULL AND t.due_date <> '' "
                                    "AND t.due_date <= ? ORDER BY t.due_date, c.name, t.id"));
@@ -40,6 +41,7 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
       item.customer_name = s->Text(2);
       item.due_date = s->Text(3);
       item.tier = s->Text(6);
+      item.tier_provisional = s->Int(7) != 0;
       item.days_overdue = DaysBetween(item.due_date, today);
       const std::string what = s->Text(4).empty() ? "task" : s->Text(4) + " task";
       item.reason = what + " \"" + s->Text(5) + "\" " +
@@ -57,7 +59,8 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
                    " latest AS (SELECT customer_id, max(check_in) AS last_in FROM live"
                    "   GROUP BY customer_id)"
                    " SELECT v.id, v.customer_id, c.name, v.next_follow_up,"
-                   "   date(v.check_in, 'localtime'), c.grade_tier, v.purpose"
+                   "   date(v.check_in, 'localtime'), " FB_SHOWN_TIER
+                   ", v.purpose, " FB_SHOWN_PROVISIONAL
                    " FROM live v JOIN latest l ON l.customer_id = v.customer_id"
                    "   AND v.check_in = l.last_in JOIN customers c ON c.id = v.customer_id"
                    " WHERE c.deleted = 0 AND v.next_follow_up IS NOT NULL"
@@ -77,6 +80,7 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
       item.customer_name = s->Text(2);
       item.due_date = s->Text(3);
       item.tier = s->Text(5);
+      item.tier_provisional = s->Int(7) != 0;
       item.days_overdue = DaysBetween(item.due_date, today);
       item.reason = "follow-up promised at the visit of " + s->Text(4) +
                     (item.days_overdue > 0 ? " was due " + item.due_date + " (" +
@@ -98,18 +102,19 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
 
   FB_ASSIGN_OR_RETURN(
       Statement * raw,
-      db.Prepare("WITH last AS (SELECT v.customer_id, max(v.check_in) AS last_in FROM visits v"
-                 "   WHERE " FB_LIVE_VISIT " GROUP BY v.customer_id)"
-                 " SELECT c.id, c.name, c.grade_tier, c.grade_churn_risk,"
-                 "   CAST(julianday(?1) - julianday(date(l.last_in, 'localtime')) AS INTEGER)"
-                 "     AS days,"
-                 "   CASE coalesce(c.grade_tier, 'C') WHEN 'VIP' THEN -1 WHEN 'A' THEN 0"
-                 "     WHEN 'B' THEN 1 WHEN 'D' THEN 3 ELSE 2 END AS tier_rank"
-                 " FROM customers c LEFT JOIN last l ON l.customer_id = c.id"
-                 " WHERE c.deleted = 0 AND (days IS NULL OR days > 0)"
-                 " ORDER BY tier_rank, days IS NOT NULL, days DESC,"
-                 "   coalesce(c.grade_churn_risk, 0) DESC, c.name, c.id"
-                 " LIMIT ?2"));
+      db.Prepare(
+          "WITH last AS (SELECT v.customer_id, max(v.check_in) AS last_in FROM visits v"
+          "   WHERE " FB_LIVE_VISIT " GROUP BY v.customer_id)"
+          " SELECT c.id, c.name, " FB_SHOWN_TIER ", " FB_SHOWN_CHURN_RISK ","
+          "   CAST(julianday(?1) - julianday(date(l.last_in, 'localtime')) AS INTEGER)"
+          "     AS days,"
+          "   CASE coalesce(" FB_SHOWN_TIER ", 'C') WHEN 'VIP' THEN -1 WHEN 'A' THEN 0"
+          "     WHEN 'B' THEN 1 WHEN 'D' THEN 3 ELSE 2 END AS tier_rank, " FB_SHOWN_PROVISIONAL
+          " FROM customers c LEFT JOIN last l ON l.customer_id = c.id"
+          " WHERE c.deleted = 0 AND (days IS NULL OR days > 0)"
+          " ORDER BY tier_rank, days IS NOT NULL, days DESC,"
+          "   coalesce(" FB_SHOWN_CHURN_RISK ", 0) DESC, c.name, c.id"
+          " LIMIT ?2"));
   Stmt s(raw);
   s->Bind(1, today).Bind(2, static_cast<int64_t>(limit + planned.size()));
   while (plan.size() < limit) {
@@ -121,9 +126,11 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
     if (planned.count(item.customer_id)) continue;
     item.customer_name = s->Text(1);
     item.tier = s->Text(2);
+    item.tier_provisional = s->Int(6) != 0;
     item.churn_risk = s->RealOrNull(3);
     item.days_since_visit = s->IntOrNull(4);
     std::string reason = item.tier.empty() ? "tier C (not graded)" : "tier " + item.tier;
+    if (item.tier_provisional) reason += " (provisional)";
     reason += item.days_since_visit ? ", last visit " + DaysText(*item.days_since_visit) + " ago"
                                     : std::string(", never visited");
     if (item.churn_risk && *item.churn_risk > 0) {

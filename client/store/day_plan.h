@@ -30,7 +30,8 @@ struct PlanItem {
   std::string visit_id;  // follow-ups promised at a visit
   std::string due_date;  // follow-ups
   int64_t days_overdue = 0;
-  std::string tier;  // grade_tier as stored ("" = not graded)
+  std::string tier;  // the grade shown: provisional while one is pending ("" = not graded)
+  bool tier_provisional = false;
   std::optional<int64_t> days_since_visit;
   std::optional<double> churn_risk;
   std::string reason;

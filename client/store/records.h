@@ -38,9 +38,12 @@ struct Customer {
   std::string owner_rep_id;
   std::string territory_id;
   std::string created_at;
+  // The grade shown: the device's provisional grade while one is pending (grade_provisional),
+  // else the server's (store/grades.h).
   std::string grade_tier;
   std::string grade_lifecycle;
   std::optional<double> grade_churn_risk;
+  bool grade_provisional = false;
   std::string graded_at;
   bool deleted = false;
   std::string last_visit;  // check-in of the latest visit, "" when never visited

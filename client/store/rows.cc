@@ -158,6 +158,7 @@ Customer ReadCustomer(const Statement& s, int b) {
   c.graded_at = s.Text(b + 24);
   c.deleted = s.Int(b + 25) != 0;
   c.last_visit = s.Text(b + 26);
+  c.grade_provisional = s.Int(b + 27) != 0;
   return c;
 }
 

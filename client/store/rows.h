@@ -72,14 +72,29 @@ Result<std::string> ResolveId(Db& db, const char* sql, const std::string& ref, c
 // A customer (not deleted) by full id or unique prefix.
 Result<std::string> ResolveCustomerId(Db& db, const std::string& ref);
 
-// A customer row: the columns of `customers c`, then the latest visit's check-in.
-#define FB_CUSTOMER_COLUMNS                                                                     \
-  "c.id, c.name, c.name_latin, c.customer_type, c.relationship, c.purchase_stage, "             \
-  "c.region_class, c.address, c.city, c.province, c.country, c.lat, c.lon, c.phone, "           \
-  "c.primary_contact, c.birthday, c.tags, c.notes, c.owner_rep_id, c.territory_id, "            \
-  "c.created_at, c.grade_tier, c.grade_lifecycle, c.grade_churn_risk, c.graded_at, c.deleted, " \
-  "(SELECT max(lv.check_in) FROM visits lv WHERE lv.customer_id = c.id)"
-inline constexpr int kCustomerColumnCount = 27;
+// The grade shown for the customer `c` (issue #19, one grade everywhere): the device's
+// provisional grade (fb_provisional_grades, store/grades.h) while one is pending, else the
+// server's column `server`. Lists, search, the tier filter and the plan all read these.
+#define FB_SHOWN_GRADE(column, server) \
+  "coalesce((SELECT pg." column        \
+  " FROM fb_provisional_grades pg WHERE pg.customer_id = c.id), " server ")"
+#define FB_SHOWN_TIER FB_SHOWN_GRADE("tier", "c.grade_tier")
+#define FB_SHOWN_CHURN_RISK FB_SHOWN_GRADE("churn_risk", "c.grade_churn_risk")
+#define FB_SHOWN_PROVISIONAL \
+  "EXISTS (SELECT 1 FROM fb_provisional_grades pg WHERE pg.customer_id = c.id)"
+
+// A customer row: the columns of `customers c` with the grade shown, the latest visit's
+// check-in, then whether the grade is provisional.
+#define FB_CUSTOMER_COLUMNS                                                              \
+  "c.id, c.name, c.name_latin, c.customer_type, c.relationship, c.purchase_stage, "      \
+  "c.region_class, c.address, c.city, c.province, c.country, c.lat, c.lon, c.phone, "    \
+  "c.primary_contact, c.birthday, c.tags, c.notes, c.owner_rep_id, c.territory_id, "     \
+  "c.created_at, " FB_SHOWN_TIER ", " FB_SHOWN_GRADE(                                    \
+      "lifecycle", "c.grade_lifecycle") ", " FB_SHOWN_CHURN_RISK                         \
+                                        ", c.graded_at, c.deleted, "                     \
+                                        "(SELECT max(lv.check_in) FROM visits lv WHERE " \
+                                        "lv.customer_id = c.id), " FB_SHOWN_PROVISIONAL
+inline constexpr int kCustomerColumnCount = 28;
 // Reads FB_CUSTOMER_COLUMNS starting at column `b`.
 Customer ReadCustomer(const Statement& s, int b = 0);
 

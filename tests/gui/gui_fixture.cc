@@ -233,6 +233,8 @@ void AppFixture::Start(app::Lang lang, app::ViewModelOptions vm_options,
       clock_, vm_options);
   app::HeadlessOptions options;
   options.lang = lang;
+  options.width = width_;
+  options.height = height_;
   auto created = app::HeadlessApp::Create(*vm_, clock_, options);
   ASSERT_TRUE(created.ok()) << created.status().ToString();
   app_ = std::move(created).value();

@@ -107,6 +107,7 @@ class AppFixture : public ::testing::Test {
   void Screenshot(const std::string& name);
 
   FakeWallClock clock_{kNineAm};
+  int width_ = 1280, height_ = 800;  // the headless window Start opens
   TempDir dir_;
   std::string replica_path_ = dir_.File("replica.db");
   std::unique_ptr<Hub> hub_;

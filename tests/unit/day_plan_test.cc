@@ -74,8 +74,12 @@ TEST_F(ClientStoreTest, PlanPutsFollowUpsFirstThenRanksSuggestionsByTierRecencyA
   EXPECT_NE((*plan)[1].reason.find("due today"), std::string::npos) << (*plan)[1].reason;
   EXPECT_EQ((*plan)[2].kind, PlanItem::Kind::kSuggestedVisit);
   EXPECT_EQ((*plan)[3].days_since_visit, 60);
-  EXPECT_NE((*plan)[3].reason.find("tier A, last visit 60 days ago"), std::string::npos)
+  // The visit logged here graded it provisionally (the same A): the plan shows the grade shown
+  // everywhere, marked provisional (issue #19).
+  EXPECT_NE((*plan)[3].reason.find("tier A (provisional), last visit 60 days ago"),
+            std::string::npos)
       << (*plan)[3].reason;
+  EXPECT_TRUE((*plan)[3].tier_provisional);
   EXPECT_NE((*plan)[4].reason.find("never visited"), std::string::npos);
   EXPECT_EQ((*plan)[5].days_since_visit, 1);
   EXPECT_EQ((*plan)[6].tier, "D");

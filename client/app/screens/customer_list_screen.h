@@ -2,7 +2,9 @@
 // contacts, visit notes; Chinese or Latin) and filters (tier, stage, type, region, overdue).
 // Every change of the search or a filter posts SetFilter; the rows shown are the snapshot's, which
 // follow a moment later. Only the rows in view are submitted (ImGuiListClipper), so 50,000
-// customers scroll smoothly. Clicking a row posts SelectCustomer.
+// customers scroll smoothly. Clicking a row posts SelectCustomer. On narrow windows (ui::Layout)
+// the filters take two lines, rows are touch-sized and keep only the name (with the city under
+// it) and the tier.
 //
 // Thread safety: UI thread only.
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_LIST_SCREEN_H_
@@ -30,6 +32,7 @@ struct CustomerListScreen {
   ui::Outbox filter_outbox;
   ui::Outbox select_outbox;
   size_t rows_submitted = 0;  // rows drawn in the last frame (the clipper keeps it to the view)
+  bool row_clicked = false;   // a row was clicked in the last frame
 };
 
 }  // namespace fieldbook::app

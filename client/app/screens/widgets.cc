@@ -109,18 +109,14 @@ std::string AddDays(const std::string& date, int days) {
   return buf;
 }
 
-std::string Money(int64_t cents, const std::string& currency) {
-  const bool negative = cents < 0;
-  const uint64_t abs =
-      negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
-  std::string whole = std::to_string(abs / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) {
-    whole.insert(static_cast<size_t>(i), ",");
-  }
-  const std::string amount =
-      (negative ? "-" : "") + whole + Format(".%02u", static_cast<unsigned>(abs % 100));
-  if (currency.empty() || currency == "CNY") return "\xC2\xA5" + amount;  // ¥
-  return amount + " " + currency;
+Layout CurrentLayout() {
+  const float width = ImGui::GetMainViewport()->WorkSize.x;
+  return Layout{width < kNarrowWidth, width < kTouchWidth};
+}
+
+std::string Money(int64_t cents, const std::string& currency, Lang lang) {
+  if (currency.empty() || currency == "CNY") return client::FormatMoney(lang, cents);
+  return client::FormatAmount(cents) + " " + currency;
 }
 
 std::string LocalTime(const std::string& iso_utc) {

@@ -44,10 +44,23 @@ bool CodeCombo(const char* id, Lang lang, const std::vector<std::string>& codes,
 // YYYY-MM-DD plus `days`; "" when `date` cannot be read.
 std::string AddDays(const std::string& date, int days);
 bool IsDate(const std::string& date);
-// "¥1,234.50" (CNY) or "1,234.50 USD".
-std::string Money(int64_t cents, const std::string& currency);
+// "¥1,234.50" / "1,234.50 元" (CNY, client/lang/messages.h) or "1,234.50 USD".
+std::string Money(int64_t cents, const std::string& currency, Lang lang = Lang::kEnglish);
 // "2026-11-23T01:15:00Z" -> "2026-11-23 09:15" in local time; other text unchanged.
 std::string LocalTime(const std::string& iso_utc);
+
+// The layout for the window's width (issue #19): below kNarrowWidth (phones) the customers list
+// and a customer's page are stacked (one at a time, with a way back) and tables keep their main
+// columns; below kTouchWidth every target is at least kTouchTarget pixels tall.
+inline constexpr float kNarrowWidth = 720;
+inline constexpr float kTouchWidth = 1024;
+inline constexpr float kTouchTarget = 44;
+struct Layout {
+  bool narrow = false;
+  bool touch = false;
+};
+// The layout of this frame's main viewport.
+Layout CurrentLayout();
 
 // A table row of a label and a value (inside a two-column table).
 void FieldRow(const char* label, std::string_view value);

@@ -1,0 +1,156 @@
+// The app's layout and navigation (issue #19): from a phone's 360 px to full HD every screen's
+// widgets stay inside the window and never overlap, touch widths get targets at least 44 px
+// tall, narrow widths stack the list and the customer's page; screenshots of every screen in both
+// languages at three widths. And switching tabs after a screen opened a customer.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "gui_fixture.h"
+
+namespace fieldbook::testing {
+namespace {
+
+using app::AppUi;
+using app::Lang;
+
+class LayoutGuiTest : public AppFixture {
+ protected:
+  // Checks the last frame's widgets; `where` names the screen for failure messages.
+  void CheckWidgets(const std::string& where) {
+    const bool touch = width_ < app::ui::kTouchWidth;
+    const auto& rects = app_->probe().rects();
+    ASSERT_GT(rects.size(), 3u) << where;
+    std::vector<std::pair<std::string, app::WidgetRect>> targets;
+    std::vector<float> row_heights;
+    for (const auto& [name, r] : rects) {
+      // Inside the window.
+      EXPECT_GE(r.x0, -0.5f) << where << ": " << name;
+      EXPECT_LE(r.x1, static_cast<float>(width_) + 0.5f) << where << ": " << name;
+      EXPECT_GE(r.y0, -0.5f) << where << ": " << name;
+      EXPECT_LE(r.y1, static_cast<float>(height_) + 0.5f) << where << ": " << name;
+      if (name.rfind("option:", 0) == 0) continue;  // an open popup lies over the page
+      // A row's tier mark lies on its row (the row is one target spanning its columns).
+      if (name.rfind("list.row.provisional:", 0) == 0) continue;
+      targets.emplace_back(name, r);
+      if (name.rfind("list.row:", 0) == 0) row_heights.push_back(r.y1 - r.y0);
+      const bool button = name.rfind("tab.", 0) == 0 || name == "list.search" ||
+                          name.rfind("list.filter.", 0) == 0 || name == "status.sync" ||
+                          name == "customer.back" || name.rfind("customer.tab.", 0) == 0;
+      if (touch && button) {
+        EXPECT_GE(r.y1 - r.y0, app::ui::kTouchTarget - 0.5f) << where << ": " << name;
+      }
+    }
+    // Rows: every one but those cut by the list's edges (the smallest two) is a touch target.
+    std::sort(row_heights.begin(), row_heights.end());
+    if (touch && row_heights.size() > 2) {
+      EXPECT_GE(row_heights[2], app::ui::kTouchTarget - 0.5f) << where;
+    }
+    // No two widgets overlap (more than a pixel's sliver).
+    for (size_t i = 0; i < targets.size(); ++i) {
+      for (size_t j = i + 1; j < targets.size(); ++j) {
+        const app::WidgetRect& a = targets[i].second;
+        const app::WidgetRect& b = targets[j].second;
+        const float w = std::min(a.x1, b.x1) - std::max(a.x0, b.x0);
+        const float h = std::min(a.y1, b.y1) - std::max(a.y0, b.y0);
+        EXPECT_FALSE(w > 1 && h > 1)
+            << where << ": " << targets[i].first << " overlaps " << targets[j].first;
+      }
+    }
+  }
+
+  // Every screen at this width and language: checked and saved as <lang>-<width>-<screen>.png.
+  void TourScreens(Lang lang) {
+    const std::string prefix =
+        std::string(lang == Lang::kChinese ? "zh" : "en") + "-" + std::to_string(width_) + "-";
+    transport_->online = true;
+    Start(lang);
+    const bool narrow = width_ < app::ui::kNarrowWidth;
+    auto check = [&](const std::string& screen) {
+      app_->Frame();
+      ASSERT_NO_FATAL_FAILURE(CheckWidgets(prefix + screen));
+      ASSERT_NO_FATAL_FAILURE(Screenshot("layout-" + prefix + screen + ".png"));
+    };
+    check("customers");
+    ClickOrFail("list.filter.tier");
+    check("customers-filter");
+    ClickOrFail("option:");  // "Any": the filter stays as it was
+    ClickOrFail("list.row:" + std::string(kXinda));
+    ASSERT_EQ(Snap()->customer->id, kXinda);
+    if (narrow) {
+      // Stacked: the page alone, and the way back to the list.
+      EXPECT_TRUE(app_->ui().showing_customer());
+      EXPECT_FALSE(app_->Find("list.search"));
+      EXPECT_TRUE(app_->Find("customer.back"));
+    } else {
+      EXPECT_TRUE(app_->Find("list.search"));
+    }
+    check("customer");
+    ClickOrFail("customer.tab.visits");
+    check("customer-visits");
+    if (narrow) {
+      ClickOrFail("customer.back");
+      EXPECT_TRUE(app_->Find("list.search"));
+      EXPECT_FALSE(app_->Find("customer.back"));
+    }
+    ClickOrFail("tab.plan");
+    check("plan");
+    ClickOrFail("tab.reports");
+    check("reports");
+    ClickOrFail("tab.pool");
+    check("pool");
+    ClickOrFail("tab.review");
+    check("review");
+    // Offline: the status bar's warning fits too.
+    transport_->online = false;
+    ClickOrFail("status.sync");
+    ASSERT_TRUE(Snap()->status.sync_failed);
+    check("offline");
+    Stop();
+  }
+
+  void TourBothLanguages(int width, int height) {
+    width_ = width;
+    height_ = height;
+    ASSERT_NO_FATAL_FAILURE(TourScreens(Lang::kEnglish));
+    ASSERT_NO_FATAL_FAILURE(TourScreens(Lang::kChinese));
+  }
+};
+
+TEST_F(LayoutGuiTest, TheFirstClickOnAnotherTabSwitchesAfterThePlanOpenedACustomer) {
+  Start(Lang::kEnglish);
+  ClickOrFail("tab.plan");
+  ASSERT_EQ(app_->ui().tab(), AppUi::Tab::kPlan);
+  ClickOrFail("plan.open:" + std::string(kShuntong));
+  ASSERT_EQ(app_->ui().tab(), AppUi::Tab::kCustomers);
+  ASSERT_EQ(Snap()->customer->id, kShuntong);
+  // Each first click switches, and the page stays switched over later frames.
+  const std::pair<const char*, AppUi::Tab> tabs[] = {{"tab.reports", AppUi::Tab::kReports},
+                                                     {"tab.customers", AppUi::Tab::kCustomers},
+                                                     {"tab.pool", AppUi::Tab::kPool},
+                                                     {"tab.plan", AppUi::Tab::kPlan}};
+  for (const auto& [anchor, tab] : tabs) {
+    ClickOrFail(anchor);
+    for (int i = 0; i < 5; ++i) app_->Frame();
+    EXPECT_EQ(app_->ui().tab(), tab) << anchor;
+  }
+  // Again right after a plan line opened a customer: the review tab.
+  ClickOrFail("plan.open:" + std::string(kShuntong));
+  ASSERT_EQ(app_->ui().tab(), AppUi::Tab::kCustomers);
+  ClickOrFail("tab.review");
+  for (int i = 0; i < 5; ++i) app_->Frame();
+  EXPECT_EQ(app_->ui().tab(), AppUi::Tab::kReview);
+}
+
+TEST_F(LayoutGuiTest, EveryScreenFitsAPhoneAt360PxInBothLanguages) { TourBothLanguages(360, 740); }
+
+TEST_F(LayoutGuiTest, EveryScreenFitsATabletAt768PxInBothLanguages) {
+  TourBothLanguages(768, 1024);
+}
+
+TEST_F(LayoutGuiTest, EveryScreenFitsFullHdInBothLanguages) { TourBothLanguages(1920, 1080); }
+
+}  // namespace
+}  // namespace fieldbook::testing
