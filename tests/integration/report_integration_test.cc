@@ -77,8 +77,15 @@ TEST_F(ReportIntegrationTest, AnOfflineOrderIsGradedOnTheDeviceUntilTheServersGr
   EXPECT_EQ(grade.at("tier").as_string(), "C");
   EXPECT_EQ(grade.at("lifecycle").as_string(), "new");
   EXPECT_EQ(grade.at("purchase_stage").as_string(), "customer");
-  EXPECT_TRUE(shown.at("server_grade").at("tier").is_null());
-  EXPECT_TRUE(shown.at("customer").at("grade_tier").is_null());  // the server's column: untouched
+  EXPECT_TRUE(shown.at("server_grade").at("tier").is_null());  // the server's column: untouched
+  // One grade everywhere (#19): the customer's row carries the grade shown, marked provisional,
+  // and so does the list.
+  EXPECT_EQ(shown.at("customer").at("grade_tier").as_string(), "C");
+  EXPECT_TRUE(shown.at("customer").at("grade_provisional").as_bool());
+  const json::value listed = OkJson("a", {"customer", "list", "--tier", "C"});
+  ASSERT_EQ(listed.as_array().size(), 1u) << json::serialize(listed);
+  EXPECT_EQ(listed.as_array()[0].at("id").as_string(), id);
+  EXPECT_TRUE(listed.as_array()[0].at("grade_provisional").as_bool());
   const CommandResult human = Cli("a", {"customer", "show", id});
   EXPECT_NE(human.out.find("grade C [PROVISIONAL"), std::string::npos) << human.out;
   EXPECT_NE(human.out.find("purchase_stage: customer: has ordered (was interested)"),

@@ -178,9 +178,22 @@ TEST_F(ClientStoreTest, ListFiltersByStageTypeRegionTierAndOverdue) {
   CustomerFilter tier_a;
   tier_a.tier = "a";
   EXPECT_EQ(ids(tier_a), std::vector<std::string>{a});
-  CustomerFilter tier_c;  // ungraded counts as C
+  // One grade everywhere (#19): the visit logged here graded c provisionally on the device, and
+  // that grade is c's grade in the list and the tier filter (not "ungraded, so C").
+  auto c_grade = store_->grades().ForCustomer(c);
+  ASSERT_TRUE(c_grade.ok()) << c_grade.status().ToString();
+  ASSERT_TRUE(c_grade->provisional.has_value());
+  EXPECT_EQ(c_grade->provisional->tier, "D");  // never graded, no order: R0 F0 M0 = 0 points
+  CustomerFilter tier_c;                       // ungraded (b: a task is no graded fact) counts as C
   tier_c.tier = "C";
-  EXPECT_EQ(ids(tier_c), (std::vector<std::string>{b, c}));
+  EXPECT_EQ(ids(tier_c), std::vector<std::string>{b});
+  CustomerFilter tier_d;
+  tier_d.tier = "D";
+  EXPECT_EQ(ids(tier_d), std::vector<std::string>{c});
+  auto listed = store_->customers().List(tier_d);
+  ASSERT_TRUE(listed.ok() && listed->size() == 1u);
+  EXPECT_EQ((*listed)[0].grade_tier, "D");
+  EXPECT_TRUE((*listed)[0].grade_provisional);
   CustomerFilter overdue;
   overdue.overdue = true;
   EXPECT_EQ(ids(overdue), std::vector<std::string>{b});
