@@ -3,7 +3,6 @@
 #include <imgui.h>
 
 #include <algorithm>
-#include <iterator>
 
 #include "screens/widgets.h"
 #include "ui_probe.h"
@@ -73,19 +72,9 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
     // than shrinking to a character or scrolling out of reach.
     if (switch_to_customers_) tab_ = Tab::kCustomers;
     switch_to_customers_ = false;
-    const float spacing = ImGui::GetStyle().ItemSpacing.x;
-    const float right = ImGui::GetContentRegionAvail().x;
-    float x = 0;
-    for (size_t i = 0; i < std::size(tabs); ++i) {
-      const TabEntry& t = tabs[i];
-      const float w =
-          ImGui::CalcTextSize(t.label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
-      if (i > 0 && x + spacing + w <= right) {
-        ImGui::SameLine();
-        x += spacing + w;
-      } else {
-        x = w;
-      }
+    ui::WrapRow row;
+    for (const TabEntry& t : tabs) {
+      row.Next(ui::WrapRow::ButtonWidth(t.label));
       const bool selected = tab_ == t.tab;
       if (selected) {
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_TabActive));

@@ -114,6 +114,23 @@ Layout CurrentLayout() {
   return Layout{width < kNarrowWidth, width < kTouchWidth};
 }
 
+WrapRow::WrapRow() : right_(ImGui::GetContentRegionAvail().x) {}
+
+void WrapRow::Next(float width) {
+  const float spacing = ImGui::GetStyle().ItemSpacing.x;
+  if (!first_ && x_ + spacing + width <= right_) {
+    ImGui::SameLine();
+    x_ += spacing + width;
+  } else {
+    x_ = width;
+  }
+  first_ = false;
+}
+
+float WrapRow::ButtonWidth(const char* label) {
+  return ImGui::CalcTextSize(label, nullptr, true).x + 2 * ImGui::GetStyle().FramePadding.x;
+}
+
 std::string Money(int64_t cents, const std::string& currency, Lang lang) {
   if (currency.empty() || currency == "CNY") return client::FormatMoney(lang, cents);
   return client::FormatAmount(cents) + " " + currency;

@@ -62,6 +62,23 @@ struct Layout {
 // The layout of this frame's main viewport.
 Layout CurrentLayout();
 
+// A row of items that wraps instead of overlapping or running off a narrow window: call Next()
+// before each item with the item's width; it stays on the line when it fits, else starts a new
+// line. ButtonWidth() is what ImGui::Button(label) takes (its visible label, "##" ids excluded).
+//   ui::WrapRow row;
+//   for (...) { row.Next(ui::WrapRow::ButtonWidth(label)); ImGui::Button(label); }
+class WrapRow {
+ public:
+  WrapRow();
+  void Next(float width);
+  static float ButtonWidth(const char* label);
+
+ private:
+  float right_ = 0;  // the width available from the row's start
+  float x_ = 0;      // where the current line's last item ends
+  bool first_ = true;
+};
+
 // A table row of a label and a value (inside a two-column table).
 void FieldRow(const char* label, std::string_view value);
 
