@@ -1,7 +1,7 @@
 // The Import page's progress in a real browser (issue #16): a sheet of 20,000 customers, made by
 // the test, is uploaded (the upload's bar reaches the file's size), dry-run and then imported as
 // jobs; the page's progress bar advances through at least two values before the end, and the
-// final report and the customers on the server agree. The server pauses between the import's
+// final report, the customers on the server and the page's export of them agree. The server pauses between the import's
 // batches (test hook FIELDBOOK_TEST_IMPORT_PAUSE_MS), so that a fast machine still shows the steps.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -108,6 +108,14 @@ describe('the Import page\'s progress', () => {
     await page.getByText('Problems by row (20)').waitFor();
     assert.equal(await total(), ROWS - 20);
     await shot(page, 'import-report');
+    // Exported again from the page: every imported customer in the downloaded sheet.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.locator('a[href="/v1/admin/export/customers?format=csv"]').click(),
+    ]);
+    const exported = fs.readFileSync(await download.path(), 'utf8');
+    assert.equal(exported.trim().split('\n').length, 1 + ROWS - 20);
+    assert.ok(exported.includes('进度修理厂19999'));
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -2,7 +2,8 @@
 // thread while the page follows its steps; a run held by another process refuses the button with
 // a message; the run stopped by SIGTERM shows as interrupted and the next "Run now" resumes it.
 // Then the dashboard's figures those runs made: tiers per territory, the tier migration between
-// two grading runs, what waits for review, and a real device's verification.
+// two grading runs, each rep's portfolio, the customers at risk with their reasons, what waits for
+// review, and a real device's verification.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -102,7 +103,7 @@ describe('the Night page and the dashboard it feeds', () => {
     await context.close();
   });
 
-  test('the dashboard: tiers per territory, tier migration, review and verification', async () => {
+  test('the dashboard: tiers per territory, tier migration, portfolio, at risk, review and verification', async () => {
     // A real device of Li Na syncs: the nightly run asked every rep's devices to verify.
     const tablet = path.join(srv.dir, 'li-na.db');
     cli(tablet, ['init', '--server', srv.url, '--token', srv.tokens['rep-li-na']]);
@@ -132,6 +133,22 @@ describe('the Night page and the dashboard it feeds', () => {
     const review = page.locator('section[aria-labelledby="h-review"]');
     assert.match(await review.innerText(), /Held edits\s+\d+/);
     assert.match(await review.innerText(), /Possible duplicate garages\s+\d+/);
+    // Each rep's portfolio and the at-risk customers with their reasons: what the reports say.
+    const admin = async (route) => (await fetch(srv.url + route, {
+      headers: { Authorization: 'Bearer ' + srv.tokens.mgr },
+    })).json();
+    const portfolio = (await admin('/v1/admin/reports/portfolio')).reps;
+    const shown = await page.locator('section[aria-labelledby="h-portfolio"] tbody tr').allInnerTexts();
+    assert.equal(shown.length, portfolio.length, shown.join('\n'));
+    for (const r of portfolio) {
+      assert.ok(shown.some((row) => row.startsWith((r.name || r.rep) + '\t' + r.customers + '\t')),
+        (r.name || r.rep) + ' with ' + r.customers + ' customers: ' + shown.join('\n'));
+    }
+    const risky = (await admin('/v1/admin/reports/at-risk?limit=50')).customers;
+    assert.ok(risky.length > 0, 'seed-demo has customers at risk');
+    const riskRows = await page.locator('section[aria-labelledby="h-risk"] tbody tr').allInnerTexts();
+    assert.equal(riskRows.length, risky.length);
+    for (const row of riskRows) assert.ok(row.split('\t').at(-1).trim().length > 0, 'a reason: ' + row);
     const verify = page.locator('section[aria-labelledby="h-verify"]');
     assert.match(await verify.innerText(), /Last nightly verification \(run #2, .*\): \d+ replicas compared, \d+ repaired/);
     assert.match(await verify.locator('tbody').innerText(), /rep-li-na\s+\S+\s+.+\s+(match|repaired)/);

@@ -262,7 +262,7 @@ describe('the console\'s working pages', () => {
     assert.deepEqual(unexpected(problems), []);
     await context.close();
   });
-  test('territories & reps: create a territory, add a rep whose first device syncs, move customers by filter', async () => {
+  test('territories & reps: create a territory, add a rep whose first device syncs, move customers by filter, edit its profile', async () => {
     const { page, context, problems } = await openPage(browser);
     await login(page, srv.url);
     await goTo(page, 'Territories & reps');
@@ -299,6 +299,24 @@ describe('the console\'s working pages', () => {
     await result.getByText(`Moved ${would} customers to rep-sun-li`).waitFor();
     cli(sun, ['sync']);
     assert.equal(JSON.parse(cli(sun, ['--json', 'customer', 'list'])).length, would);
+    // Sun Li's profile: a negative capacity named by its field, then regions, skill, capacity and
+    // closer saved as the assignment rules read them.
+    await page.locator('#profile-rep').selectOption('rep-sun-li');
+    await page.locator('#profile-regions').fill('GD-ZH, GD-GZ');
+    await page.locator('#profile-skill').selectOption('senior');
+    await page.locator('#profile-capacity').fill('-3');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.locator('#profile-capacity-error').waitFor();
+    await page.locator('#profile-capacity').fill('60');
+    await page.locator('#profile-closer').check();
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('Profile of rep-sun-li saved.').waitFor();
+    const profiles = (await (await fetch(srv.url + '/v1/admin/assignment/profiles', {
+      headers: { Authorization: 'Bearer ' + srv.tokens.mgr },
+    })).json()).reps;
+    const sunProfile = profiles.find((p) => p.rep === 'rep-sun-li');
+    assert.deepEqual([[...sunProfile.regions].sort(), sunProfile.skill, sunProfile.capacity, sunProfile.closer],
+      [['GD-GZ', 'GD-ZH'], 'senior', 60, true]);
     await page.setViewportSize({ width: 768, height: 1024 });
     await page.reload();
     await page.getByRole('heading', { name: 'Territories & reps', level: 1 }).waitFor();
