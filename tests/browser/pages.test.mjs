@@ -351,6 +351,20 @@ describe('the console\'s working pages', () => {
     await page.getByRole('heading', { name: 'Grade history' }).waitFor();
     await page.getByRole('heading', { name: /^Orders \(\d+\)/ }).waitFor();
     assert.ok(await page.locator('section[aria-labelledby="h-rec-orders"] tbody tr').count() > 0);
+    // The whole archive as its route gives it: each kind of record with its count, the grade's
+    // reasons and the grade history.
+    const shownId = decodeURIComponent(new URL(page.url()).hash.split('/').pop());
+    const full = await (await page.request.get(srv.url + '/v1/admin/customers/archive?id=' + shownId)).json();
+    for (const kind of ['contacts', 'tasks', 'visits', 'orders', 'feedback']) {
+      const section = page.locator(`section[aria-labelledby="h-rec-${kind}"]`);
+      assert.match(await section.locator('h2').innerText(), new RegExp(`\\(${full.totals[kind] || 0}\\)$`), kind);
+      assert.equal(await section.locator('tbody tr').count(), (full.records[kind] || []).length, kind);
+    }
+    const reasons = full.grade_reasons?.reasons || [];
+    assert.ok(reasons.length > 0, 'a graded customer has the reasons of its grade');
+    assert.equal(await page.locator('section[aria-labelledby="h-grade"] tbody tr').count(), reasons.length);
+    assert.ok(full.grade_history.length > 0);
+    assert.equal(await page.locator('section[aria-labelledby="h-history"] tbody tr').count(), full.grade_history.length);
     await shot(page, 'customer-archive');
     const territories = (await (await page.request.get(srv.url + '/v1/admin/territories')).json()).territories;
     const target = territories.find((x) => x.id === 'terr-sz-baoan');
