@@ -27,6 +27,37 @@ const ColumnChange* FindColumn(const RowChange& change, std::string_view column)
   return nullptr;
 }
 
+// Columns naming a row of another table that must be a row of the same customer already on the
+// hub: a check-in's visit_id names the visit recorded at check-out (a device packs a push by table,
+// visits before visit_checkins, and writes both in one transaction, so the visit is never later).
+// A correction's voids_id (TableInfo::voids_column) names a fact of its own table.
+struct Reference {
+  const char* table;
+  const char* column;
+  const char* target;
+};
+constexpr Reference kReferences[] = {{"visit_checkins", "visit_id", "visits"}};
+
+// Why a pushed row of `customer` must be refused for the row its `column` names: itself, a row the
+// hub does not hold, or a `target` row of another customer; nullopt when it may stay.
+Result<std::optional<std::string>> CheckReference(Hub& hub, const RowChange& change,
+                                                  const std::string& customer,
+                                                  const std::string& column,
+                                                  const TableInfo& target) {
+  using Verdict = std::optional<std::string>;
+  const ColumnChange* ref = FindColumn(change, column);
+  if (ref == nullptr || std::holds_alternative<std::monostate>(ref->value)) return Verdict();
+  const std::string id = TextOr(ref->value);
+  if (id.empty() || (target.name == change.table && id == change.row_id)) {
+    return Verdict(column + " must name another " + target.name + " row");
+  }
+  FB_ASSIGN_OR_RETURN(auto stored, hub.ReadValues(target, id));
+  if (!stored || TextOr((*stored)[static_cast<size_t>(target.customer_column_index)]) != customer) {
+    return Verdict(column + " " + id + " is not a " + target.name + " row of customer " + customer);
+  }
+  return Verdict();
+}
+
 }  // namespace
 
 ServerStore::~ServerStore() = default;
@@ -455,20 +486,7 @@ Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
   }
   // A correction voids a fact of the same table and the same customer, already recorded.
   if (t.voids_column.empty()) return Verdict();
-  const ColumnChange* voids = FindColumn(change, t.voids_column);
-  if (voids == nullptr || std::holds_alternative<std::monostate>(voids->value)) return Verdict();
-  const std::string target = TextOr(voids->value);
-  if (target.empty() || target == change.row_id) {
-    return Verdict(t.voids_column + " must name another " + t.name + " row");
-  }
-  FB_ASSIGN_OR_RETURN(auto voided, hub_->ReadValues(t, target));
-  const std::string voided_customer =
-      voided ? TextOr((*voided)[static_cast<size_t>(t.customer_column_index)]) : std::string();
-  if (!voided || voided_customer != customer) {
-    return Verdict(t.voids_column + " " + target + " is not a " + t.name + " row of customer " +
-                   customer);
-  }
-  return Verdict();
+  return CheckReference(*hub_, change, customer, t.voids_column, t);
 }
 
 Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeSet& set) {
@@ -536,6 +554,16 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
         return GateDecision{false, std::nullopt};
       }
       if (fact->has_value()) return reject("invalid", std::move(**fact));
+    }
+    for (const Reference& ref : kReferences) {
+      const TableInfo* target = hub_->catalog().Find(ref.target);
+      if (t.name != ref.table || target == nullptr) continue;
+      auto verdict = CheckReference(*hub_, change, *customer, ref.column, *target);
+      if (!verdict.ok()) {
+        gate_error = verdict.status();
+        return GateDecision{false, std::nullopt};
+      }
+      if (verdict->has_value()) return reject("invalid", std::move(**verdict));
     }
 
     auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");

@@ -10,20 +10,18 @@
 #include <string>
 #include <vector>
 
-#include "fieldbook/change_set_codec.h"
-#include "integration/server_fixture.h"
+#include "crafted_push_fixture.h"
 #include "support/sync_fixture.h"
 
 namespace fieldbook::testing {
 namespace {
 
-class OrderHostileTest : public ServerFixture {};
+class OrderHostileTest : public CraftedPushFixture {};
 
 TEST_F(OrderHostileTest, CraftedVoidsOfOtherCustomersOrdersAreRefusedAndWriteNothing) {
-  ASSERT_NO_FATAL_FAILURE(InitDb());
-  const std::string token_a = AddRep("rep-a", "Rep A");
-  const std::string token_b = AddRep("rep-b", "Rep B");
-  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_NO_FATAL_FAILURE(StartWithTwoReps());
+  const std::string& token_a = token_a_;
+  const std::string& token_b = token_b_;
 
   // Rep B's customer and order, on the server.
   auto device_b = OpenReplica("device-b");
@@ -89,20 +87,8 @@ TEST_F(OrderHostileTest, CraftedVoidsOfOtherCustomersOrdersAreRefusedAndWriteNot
       forged_void("v-itself", "c-a1", "v-itself"),
   };
   for (const RowChange& r : forged) set.rows.push_back(r);
-  SyncRequest request;
-  request.replica_id = device->replica_id();
-  request.has_push = true;
-  request.push = set;
-  request.pull_cursor = device->cursor();
-  auto reply =
-      Post("/v1/sync", EncodeSyncRequest(request), token_a, "application/x-fieldbook-sync");
-  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
-  ASSERT_EQ(reply->status, 200) << reply->body;
-  auto response = DecodeSyncResponse(reply->body);
-  ASSERT_TRUE(response.ok()) << response.status().ToString();
-  ASSERT_TRUE(response->has_push_result);
   std::map<std::string, RowRejection> refused;
-  for (const RowRejection& r : response->push_result.rejections) refused[r.row_id] = r;
+  ASSERT_NO_FATAL_FAILURE(PushCrafted(*device, set, token_a, refused));
   ASSERT_EQ(refused.size(), forged.size());
   EXPECT_EQ(refused["v-other-customer"].code, "invalid");
   EXPECT_EQ(refused["v-other-customer"].reason,
