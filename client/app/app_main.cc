@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -22,7 +23,9 @@
 #include "fonts.h"
 #include "frame.h"
 #include "headless.h"
+#include "mouse_input.h"
 #include "store_data_source.h"
+#include "ui_probe.h"
 #include "ui_strings.h"
 #include "view_model.h"
 
@@ -41,7 +44,32 @@ struct Options {
   int width = 1280;
   int height = 800;
   std::string font = kDefaultFontPath;
+  std::string probe_file;
 };
+
+// --probe-file: after each frame that changed them, the window's position, the open tab, the
+// selected customer and every anchored widget's rectangle (ui_probe.h), written whole through a
+// rename, so a test can drive the real window with real mouse events (tests/gui/xvfb_gui_test.cc).
+void WriteProbe(const std::string& path, SDL_Window* window, const AppUi& ui, const Snapshot& snap,
+                const UiProbe& probe, std::string* last) {
+  int x = 0, y = 0;
+  SDL_GetWindowPosition(window, &x, &y);
+  std::string text = "window " + std::to_string(x) + " " + std::to_string(y) + "\n";
+  text += "tab " + std::to_string(static_cast<int>(ui.tab())) + "\n";
+  text += "selected " + (snap.selected_id.empty() ? std::string("-") : snap.selected_id) + "\n";
+  for (const auto& [name, r] : probe.rects()) {
+    text += "rect " + name + " " + std::to_string(r.x0) + " " + std::to_string(r.y0) + " " +
+            std::to_string(r.x1) + " " + std::to_string(r.y1) + "\n";
+  }
+  if (text == *last) return;
+  *last = text;
+  const std::string tmp = path + ".tmp";
+  if (std::FILE* f = std::fopen(tmp.c_str(), "w")) {
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    std::rename(tmp.c_str(), path.c_str());
+  }
+}
 
 // As fieldbook-cli: --replica, else $FIELDBOOK_REPLICA, else ~/.local/share/fieldbook/replica.db
 // (its folder is created private: the replica holds the device token).
@@ -195,6 +223,10 @@ int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   bool done = false;
   int busy_frames = 0;
   uint64_t seen_version = 0;
+  MouseInput mouse;  // the mouse one step per frame (mouse_input.h)
+  UiProbe probe;
+  std::string probe_written;
+  if (!o.probe_file.empty()) InstallProbe(&probe);
   while (!done) {
     SDL_Event event;
     const bool got =
@@ -202,7 +234,7 @@ int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
     if (got) {
       busy_frames = 8;
       do {
-        ImGui_ImplSDL2_ProcessEvent(&event);
+        if (!mouse.Queue(event)) ImGui_ImplSDL2_ProcessEvent(&event);
         if (event.type == SDL_QUIT) done = true;
         if (event.type == SDL_WINDOWEVENT && event.window.event == SDL_WINDOWEVENT_CLOSE &&
             event.window.windowID == SDL_GetWindowID(window)) {
@@ -215,11 +247,19 @@ int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
       seen_version = snap->version;
       busy_frames = 8;
     }
+    if (mouse.pending()) busy_frames = std::max(busy_frames, 2);
     if (busy_frames > 0) {
       --busy_frames;
-      RenderAppFrame(renderer, fonts, ui, *snap, vm.intents(), [] { ImGui_ImplSDL2_NewFrame(); });
+      probe.Clear();
+      RenderAppFrame(renderer, fonts, ui, *snap, vm.intents(), [&mouse] {
+        ImGui_ImplSDL2_NewFrame();
+        mouse.Apply(ImGui::GetIO());
+      });
+      if (!o.probe_file.empty()) WriteProbe(o.probe_file, window, ui, *snap, probe, &probe_written);
     }
   }
+
+  InstallProbe(nullptr);
 
   ImGui_ImplSDLRenderer_Shutdown();
   ImGui_ImplSDL2_Shutdown();
@@ -252,6 +292,8 @@ int main(int argc, char** argv) {
   cli.add_option("--width", o.width, "window or screenshot width")->check(CLI::Range(320, 8192));
   cli.add_option("--height", o.height, "window or screenshot height")->check(CLI::Range(240, 8192));
   cli.add_option("--font", o.font, "TrueType font with Chinese glyphs");
+  cli.add_option("--probe-file", o.probe_file,
+                 "for tests: write the window's widgets' rectangles to this file after each frame");
   CLI11_PARSE(cli, argc, argv);
   if (o.headless && o.screenshot_dir.empty()) {
     std::fprintf(stderr, "fieldbook: --headless needs --screenshot-dir DIR\n");

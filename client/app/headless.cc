@@ -68,9 +68,11 @@ void HeadlessApp::Frame() {
   std::shared_ptr<const Snapshot> snap = vm_.snapshot();
   probe_.Clear();
   InstallProbe(&probe_);
-  RenderAppFrame(renderer_, *fonts_, *ui_, *snap, vm_.intents(), [] {
+  RenderAppFrame(renderer_, *fonts_, *ui_, *snap, vm_.intents(), [this] {
     ImGuiIO& io = ImGui::GetIO();
     io.DeltaTime = kFrameSeconds;
+    // Click and the others set the mouse directly; a Tap's events go through MouseInput.
+    if (mouse_.pending()) mouse_.Apply(io);
   });
   InstallProbe(nullptr);
   ++frames_;
@@ -98,6 +100,29 @@ bool HeadlessApp::Click(std::string_view anchor) {
   Frame();  // press
   io.MouseDown[0] = false;
   Frame();  // release: most widgets act here
+  return Settle();
+}
+
+bool HeadlessApp::Tap(std::string_view anchor) {
+  std::optional<WidgetRect> r = probe_.Find(anchor);
+  if (!r) return false;
+  const Sint32 x = static_cast<Sint32>(r->cx());
+  const Sint32 y = static_cast<Sint32>(r->cy());
+  SDL_Event e{};
+  e.type = SDL_MOUSEMOTION;
+  e.motion.x = x;
+  e.motion.y = y;
+  mouse_.Queue(e);
+  for (Uint32 type : {SDL_MOUSEBUTTONDOWN, SDL_MOUSEBUTTONUP}) {
+    e = SDL_Event{};
+    e.type = type;
+    e.button.button = SDL_BUTTON_LEFT;
+    e.button.x = x;
+    e.button.y = y;
+    mouse_.Queue(e);
+  }
+  while (mouse_.pending()) Frame();
+  Frame();  // the release's frame has been drawn; widgets acting on release have posted
   return Settle();
 }
 

@@ -22,6 +22,7 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/status.h"
 #include "fonts.h"
+#include "mouse_input.h"
 #include "ui_probe.h"
 #include "ui_strings.h"
 #include "view_model.h"
@@ -58,6 +59,10 @@ class HeadlessApp {
   // Moves the mouse to the anchor's centre, presses and releases the left button (one frame
   // each), then settles. False when the anchor was not on screen in the last frame.
   bool Click(std::string_view anchor);
+  // A tap on the anchor's centre as a touch screen delivers it: the pointer's motion, the press
+  // and the release all at once, fed to ImGui through the window's own MouseInput (one step per
+  // frame); renders until they are applied, then settles. False when the anchor was not on screen.
+  bool Tap(std::string_view anchor);
   // Types UTF-8 text into the focused widget, then settles.
   void Type(std::string_view utf8);
   // Presses and releases a key (ImGuiKey_Enter, ImGuiKey_Escape...), then settles.
@@ -88,6 +93,7 @@ class HeadlessApp {
   std::unique_ptr<FontSet> fonts_;
   std::unique_ptr<AppUi> ui_;
   UiProbe probe_;
+  MouseInput mouse_;  // Tap: events as the window gets them
   int frames_ = 0;
 };
 
