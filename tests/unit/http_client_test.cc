@@ -199,16 +199,16 @@ TEST_F(HttpClientTest, ServerGoneBetweenRequestsIsUnavailable) {
 }
 
 TEST(ServerErrorMessageTest, TheServersJsonErrorMessageOrTheStartOfTheBody) {
-  const HttpReply json_error{
-      409, "application/json",
-      R"({"error":{"code":"conflict","message":"already claimed by 李娜"}})"};
+  const HttpReply json_error{409, "application/json",
+                             R"({"error":{"code":"conflict","message":"already claimed by 李娜"}})",
+                             "", 0};
   EXPECT_EQ(ServerErrorMessage(json_error), "already claimed by 李娜");
   EXPECT_EQ(ServerErrorMessage(json_error, 7), "already");
-  const HttpReply html{502, "text/html", "<html>" + std::string(500, 'x') + "</html>"};
+  const HttpReply html{502, "text/html", "<html>" + std::string(500, 'x') + "</html>", "", 0};
   EXPECT_EQ(ServerErrorMessage(html), html.body.substr(0, 200));
-  const HttpReply no_message{500, "application/json", R"({"error":{"code":"internal"}})"};
+  const HttpReply no_message{500, "application/json", R"({"error":{"code":"internal"}})", "", 0};
   EXPECT_EQ(ServerErrorMessage(no_message), no_message.body);
-  EXPECT_EQ(ServerErrorMessage(HttpReply{500, "", ""}), "");
+  EXPECT_EQ(ServerErrorMessage(HttpReply{500, "", "", "", 0}), "");
 }
 
 }  // namespace
