@@ -329,7 +329,21 @@ Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows, bool mo
 Result<PushResult> ServerStore::WriteBulk(const std::vector<RowWrite>& rows,
                                           const std::vector<bool>& fresh) {
   ApplyObserver observer = MakeScopeObserver();
-  return hub_->WriteBulk(rows, fresh, &observer);
+  // The hub's write is a savepoint inside this transaction: its feed entries are stored with it.
+  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  bulk_feed_ = BulkFeed{};
+  bulk_feed_.on = true;
+  auto written = hub_->WriteBulk(rows, fresh, &observer);
+  Status s = written.status();
+  if (s.ok()) s = FlushBulkFeed();
+  bulk_feed_ = BulkFeed{};
+  if (s.ok()) s = txn->Commit();
+  if (!s.ok()) {
+    txn.reset();
+    hub_->ForgetUncommitted();
+    return s;
+  }
+  return written;
 }
 
 ApplyObserver ServerStore::MakeScopeObserver() {
@@ -369,6 +383,7 @@ ApplyObserver ServerStore::MakeScopeObserver() {
 
 Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason) {
   Db& db = hub_->db();
+  if (bulk_feed_.on) bulk_feed_.holders.erase(customer_id);
   FB_ASSIGN_OR_RETURN(Statement * who,
                       db.Prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM srv_pool p WHERE "
                                  "p.customer_id = c.id) THEN NULL WHEN c.owner_rep_id IS NOT NULL "

@@ -44,6 +44,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 #include <utility>
 #include <vector>
@@ -330,6 +331,8 @@ class ServerStore {
   // Adds a changed row's entry to the feed of the rep who holds its customer (or to the shared
   // feed), inside the write's transaction.
   Status FeedRow(const AppliedRow& row);
+  // The feed entries of a bulk write (WriteBulk), written many per statement before it commits.
+  Status FlushBulkFeed();
   Result<std::string> HolderOf(const std::string& customer_id);  // "" when nobody holds it
   Status SetRepActive(const std::string& rep_id, bool active, const std::string& actor);
   Status RecordConflict(const Conflict& c);
@@ -353,6 +356,19 @@ class ServerStore {
   std::unique_ptr<RowIdGenerator> ids_;
   WallClock* wall_ = nullptr;
   std::string scope_reason_;  // why the current write changes scopes (for the event log)
+  // During a bulk write (WriteBulk): FeedRow remembers each customer's holders (RecomputeScope
+  // forgets a customer's when it changes them) and keeps the entries for FlushBulkFeed.
+  struct BulkFeed {
+    bool on = false;
+    std::unordered_map<std::string, std::vector<std::string>> holders;
+    struct Entry {
+      std::string rep;
+      uint64_t seq = 0;
+      int table = 0;
+    };
+    std::vector<Entry> entries;
+  };
+  BulkFeed bulk_feed_;
 };
 
 }  // namespace fieldbook::server

@@ -91,14 +91,26 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
     }
     // Whoever holds the customer now, before this write's scope change if it makes one: the
     // scope event that follows brings the row to the new holder.
-    FB_ASSIGN_OR_RETURN(Statement * who,
-                        db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
-    who->Bind(1, customer);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool found, who->Step());
-      if (!found) break;
-      holders.push_back(who->Text(0));
+    auto known = bulk_feed_.on ? bulk_feed_.holders.find(customer) : bulk_feed_.holders.end();
+    if (known != bulk_feed_.holders.end()) {
+      holders = known->second;
+    } else {
+      FB_ASSIGN_OR_RETURN(Statement * who,
+                          db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+      who->Bind(1, customer);
+      while (true) {
+        FB_ASSIGN_OR_RETURN(bool found, who->Step());
+        if (!found) break;
+        holders.push_back(who->Text(0));
+      }
+      if (bulk_feed_.on) bulk_feed_.holders.emplace(customer, holders);
     }
+  }
+  if (bulk_feed_.on) {
+    for (std::string& rep : holders) {
+      bulk_feed_.entries.push_back({std::move(rep), row.seq, t.code});
+    }
+    return Status::Ok();
   }
   FB_ASSIGN_OR_RETURN(Statement * add,
                       db.Prepare("INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) "
@@ -108,6 +120,28 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
     add->Bind(1, rep).Bind(2, static_cast<int64_t>(row.seq)).Bind(3, static_cast<int64_t>(t.code));
     FB_RETURN_IF_ERROR(add->Run());
   }
+  return Status::Ok();
+}
+
+Status ServerStore::FlushBulkFeed() {
+  constexpr size_t kPerStatement = 64;
+  const auto& entries = bulk_feed_.entries;
+  for (size_t at = 0; at < entries.size();) {
+    const size_t n = std::min(kPerStatement, entries.size() - at);
+    std::string sql = "INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) VALUES (?, ?, ?)";
+    for (size_t i = 1; i < n; ++i) sql += ", (?, ?, ?)";
+    FB_ASSIGN_OR_RETURN(Statement * add, hub_->db().Prepare(sql));
+    for (size_t i = 0; i < n; ++i) {
+      const auto& e = entries[at + i];
+      const int p = static_cast<int>(3 * i);
+      add->Bind(p + 1, e.rep)
+          .Bind(p + 2, static_cast<int64_t>(e.seq))
+          .Bind(p + 3, static_cast<int64_t>(e.table));
+    }
+    FB_RETURN_IF_ERROR(add->Run());
+    at += n;
+  }
+  bulk_feed_.entries.clear();
   return Status::Ok();
 }
 

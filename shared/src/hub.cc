@@ -76,9 +76,10 @@ Result<std::unique_ptr<Hub>> Hub::Open(const std::string& path, WallClock& wall,
   FB_ASSIGN_OR_RETURN(uint64_t floor, ReadMetaInt(db, "hlc", 0));
   h->clock_ = std::make_unique<HybridClock>(wall, Hlc(floor), options.max_drift_ms);
   h->in_->digest_listener = std::make_unique<HubDigestListener>(h->in_->digests);
-  h->in_->merge = std::make_unique<MergeEngine>(db, h->in_->origins,
-                                                MergeOptions{.enforce_fact_immutability = true},
-                                                h->in_->digest_listener.get());
+  h->in_->merge = std::make_unique<MergeEngine>(
+      db, h->in_->origins,
+      MergeOptions{.enforce_fact_immutability = true, .update_changed_columns = true},
+      h->in_->digest_listener.get());
   return h;
 }
 

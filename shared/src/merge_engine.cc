@@ -61,6 +61,13 @@ std::string UpsertRowSql(const TableInfo& t) {
          "_v = excluded._v, _seq = excluded._seq";
 }
 
+// UPDATE of `columns` (indexes into t.columns), _v and _seq; the last parameter is the id.
+std::string UpdateColumnsSql(const TableInfo& t, const std::vector<int>& columns) {
+  std::string sql = "UPDATE \"" + t.name + "\" SET ";
+  for (int idx : columns) sql += "\"" + t.columns[static_cast<size_t>(idx)] + "\" = ?, ";
+  return sql + "_v = ?, _seq = ? WHERE id = ?";
+}
+
 std::string InsertRowsSql(const TableInfo& t, size_t rows) {
   std::string sql = InsertHead(t);
   const std::string params = RowParams(t);
@@ -197,11 +204,37 @@ Result<StoredRow> MergeEngine::ReadRow(const TableInfo& table, const std::string
 }
 
 Status MergeEngine::WriteRow(const TableInfo& table, const std::string& row_id,
-                             const StoredRow& row) {
+                             const StoredRow& row, const std::vector<int>* changed) {
   FB_ASSIGN_OR_RETURN(TableStatements * statements, StatementsFor(table));
+  const std::string versions = row.versions.Encode();
+  if (options_.update_changed_columns && row.exists && changed != nullptr && !changed->empty()) {
+    std::vector<int> columns = *changed;
+    std::sort(columns.begin(), columns.end());
+    columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+    const std::string key(reinterpret_cast<const char*>(columns.data()),
+                          columns.size() * sizeof(int));
+    Statement*& stmt = statements->updates[key];
+    if (stmt == nullptr) {
+      FB_ASSIGN_OR_RETURN(stmt, db_.Prepare(UpdateColumnsSql(table, columns)));
+    }
+    stmt->Rewind();  // every parameter is bound below
+    int p = 1;
+    for (int idx : columns) stmt->BindRef(p++, row.values[static_cast<size_t>(idx)]);
+    if (versions.empty()) {
+      stmt->BindNull(p++);
+    } else {
+      stmt->BindBlobRef(p++, versions);
+    }
+    if (row.seq == 0) {
+      stmt->BindNull(p++);
+    } else {
+      stmt->Bind(p++, static_cast<int64_t>(row.seq));
+    }
+    stmt->BindTextRef(p, row_id);
+    return stmt->Run();
+  }
   Statement* stmt = statements->upsert;
   stmt->Rewind();  // every parameter is bound below
-  const std::string versions = row.versions.Encode();
   BindRow(*stmt, 1, row_id, row, versions);
   return stmt->Run();
 }
@@ -260,7 +293,8 @@ Result<MergeOutcome> MergeEngine::Apply(const TableInfo& table, const RowChange&
   FB_RETURN_IF_ERROR(Merge(table, change, origins, seq, pending, local_replica_id,
                            report && row.exists ? listener_ : nullptr, row, outcome));
   if (!outcome.changed) return outcome;
-  FB_RETURN_IF_ERROR(RefusedByRule(table, WriteRow(table, change.row_id, row)));
+  FB_RETURN_IF_ERROR(
+      RefusedByRule(table, WriteRow(table, change.row_id, row, &outcome.changed_columns)));
   if (report) listener_->After(table, change.row_id, outcome.created, row.values);
   return outcome;
 }
@@ -307,7 +341,8 @@ Status MergeEngine::WriteAssumedNew(BatchSlot& slot) {
                            *batch_.local_replica_id, slot.report ? &copy : nullptr, slot.row,
                            slot.outcome));
   if (!slot.outcome.changed) return Status::Ok();
-  return RefusedByRule(table, WriteRow(table, *slot.row_id, slot.row));
+  return RefusedByRule(table,
+                       WriteRow(table, *slot.row_id, slot.row, &slot.outcome.changed_columns));
 }
 
 Status MergeEngine::InsertNew(TableStatements& statements, std::vector<BatchSlot*>& slots) {
@@ -374,7 +409,8 @@ Status MergeEngine::WriteSlots(std::vector<BatchSlot>& slots, std::vector<RowOut
     if (!slot.merged || !slot.outcome.changed || slot.outcome.created || slot.assumed_new) {
       continue;
     }
-    slot.status = RefusedByRule(*slot.table, WriteRow(*slot.table, *slot.row_id, slot.row));
+    slot.status = RefusedByRule(
+        *slot.table, WriteRow(*slot.table, *slot.row_id, slot.row, &slot.outcome.changed_columns));
     if (!slot.status.ok() && slot.status.code() != StatusCode::kRejected) return slot.status;
   }
   // The listener hears of each row as Apply would tell it: Before() when a stored row was about

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "column_versions.h"
@@ -73,6 +74,10 @@ class RowWriteListener {
 struct MergeOptions {
   // Hub: an existing fact row may not take a different value (facts are insert-only).
   bool enforce_fact_immutability = false;
+  // Hub: a stored row that changes is written with an UPDATE of the columns that changed (and
+  // its versions), not an upsert of every column, so SQLite rewrites only the indexes of those
+  // columns. Replicas keep the upsert: their triggers (search index, capture) are written for it.
+  bool update_changed_columns = false;
 };
 
 // One row of ApplyBatch: `change` of `table`, with the row's pending local writes (may be null).
@@ -101,7 +106,11 @@ class MergeEngine {
       : db_(db), origins_(origins), options_(options), listener_(listener) {}
 
   Result<StoredRow> ReadRow(const TableInfo& table, const std::string& row_id);
-  Status WriteRow(const TableInfo& table, const std::string& row_id, const StoredRow& row);
+  // Writes `row` whole (an upsert). With MergeOptions::update_changed_columns, a row that exists
+  // and names the columns the merge changed (`changed`, indexes into table.columns) is written
+  // with an UPDATE of those columns alone, which stores the same row.
+  Status WriteRow(const TableInfo& table, const std::string& row_id, const StoredRow& row,
+                  const std::vector<int>* changed = nullptr);
 
   // Applies `change` (its origins index into `origins`), stamping changed columns with `seq`.
   // A refused row returns a kRejected/kInvalidArgument Status whose message is for the rep; the
@@ -134,6 +143,8 @@ class MergeEngine {
     Statement* upsert = nullptr;       // one row
     // insert[k]: a plain INSERT of kInsertChunks[k] rows (null until first used).
     std::vector<Statement*> insert;
+    // UPDATEs of a set of columns (update_changed_columns), by the sorted column indexes.
+    std::unordered_map<std::string, Statement*> updates;
   };
   struct BatchSlot;
 

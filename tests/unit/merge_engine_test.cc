@@ -180,9 +180,11 @@ class MergeEngineBatchTest : public ::testing::Test {
 
 // The random batches of ABatchMatchesApplyingItsRowsOneAfterTheOther, every row of them marked
 // assume_new or not.
-void RandomBatchesMatchRowByRow(const testing::TempDir& dir, bool assume_new) {
-  Side a(dir.File("a.db"));
-  Side b(dir.File("b.db"));
+// `a` applies them row by row, `b` as batches, each with its options.
+void RandomBatchesMatchRowByRow(const testing::TempDir& dir, bool assume_new,
+                                MergeOptions a_options = {}, MergeOptions b_options = {}) {
+  Side a(dir.File("a.db"), a_options);
+  Side b(dir.File("b.db"), b_options);
   std::mt19937_64 rng(20261123);
   const std::vector<std::string> origins = {"replica-1", "replica-2", "hub", "replica-local"};
   std::map<std::string, PendingVersions> pending;
@@ -264,6 +266,23 @@ TEST_F(MergeEngineBatchTest, ABatchMatchesApplyingItsRowsOneAfterTheOther) {
 // rows, rowids, versions, refusals, origins and what the listener hears.
 TEST_F(MergeEngineBatchTest, RowsAssumedNewThatAreStoredAfterAllMergeAsIfReadFirst) {
   RandomBatchesMatchRowByRow(dir_, /*assume_new=*/true);
+}
+
+// Issue 17: the hub writes a stored row that changes with an UPDATE of the columns that changed
+// (MergeOptions::update_changed_columns), not an upsert of all of them. Row by row and in batches,
+// it stores exactly what the upsert stores: values, versions, rowids, refusals by CHECK rules,
+// and what the listener hears.
+TEST_F(MergeEngineBatchTest, AnUpdateOfTheChangedColumnsStoresWhatTheUpsertStores) {
+  const MergeOptions update{.update_changed_columns = true};
+  {
+    SCOPED_TRACE("batches with updates, rows one by one with upserts");
+    RandomBatchesMatchRowByRow(dir_, /*assume_new=*/false, {}, update);
+  }
+  testing::TempDir other;
+  {
+    SCOPED_TRACE("rows one by one with updates, batches of rows assumed new with upserts");
+    RandomBatchesMatchRowByRow(other, /*assume_new=*/true, update, {});
+  }
 }
 
 TEST_F(MergeEngineBatchTest, AsOnTheHubRefusedFactEditsAndSequenceNumbersMatch) {
