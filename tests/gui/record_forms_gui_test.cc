@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <optional>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gui_fixture.h"
 #include "headless.h"
@@ -148,6 +152,42 @@ TEST_F(RecordFormsGuiTest, ACustomerIsReleasedToThePoolWithAReasonAtTheNextSync)
   EXPECT_FALSE(Snap()->last_form.ok);
   EXPECT_TRUE(app_->Find("release.submit")) << "the form stays open with the reason";
   EXPECT_EQ(Snap()->pool->requests.size(), 1u);
+}
+
+TEST_F(RecordFormsGuiTest, TheActionsOfACustomersPageWrapOnNarrowWindows) {
+  const char* actions[] = {"customer.new_order",   "customer.add_task", "customer.add_feedback",
+                           "customer.add_contact", "customer.edit",     "customer.release",
+                           "customer.new"};
+  // A tablet (the page beside the list) and a phone (the page alone), in Chinese and English.
+  for (const auto& [width, lang] :
+       {std::pair{800, Lang::kEnglish}, std::pair{400, Lang::kChinese}}) {
+    SCOPED_TRACE(width);
+    width_ = width;
+    Start(lang);
+    ASSERT_NO_FATAL_FAILURE(Open(kXinda));
+    app_->Frame();
+    std::set<float> lines;
+    std::vector<app::WidgetRect> seen;
+    for (const char* a : actions) {
+      const std::optional<app::WidgetRect> r = app_->Find(a);
+      ASSERT_TRUE(r) << a;
+      EXPECT_GE(r->x0, 0.0f) << a;
+      EXPECT_LE(r->x1, static_cast<float>(width)) << a << " runs off the window";
+      for (const app::WidgetRect& o : seen) {
+        EXPECT_FALSE(std::min(r->x1, o.x1) > std::max(r->x0, o.x0) + 1 &&
+                     std::min(r->y1, o.y1) > std::max(r->y0, o.y0) + 1)
+            << a << " overlaps another action";
+      }
+      seen.push_back(*r);
+      lines.insert(r->y0);
+    }
+    EXPECT_GT(lines.size(), 1u) << "the actions did not wrap";
+    Screenshot("actions-" + std::to_string(width) + ".png");
+    // The last one, on a line of its own, still opens its form.
+    ClickOrFail("customer.new");
+    EXPECT_TRUE(app_->ui().customer().customer_form.visible);
+    Stop();
+  }
 }
 
 }  // namespace

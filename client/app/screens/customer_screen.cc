@@ -1,5 +1,7 @@
 #include "customer_screen.h"
 
+#include <functional>
+
 #include <imgui.h>
 
 #include "../ui_probe.h"
@@ -330,25 +332,27 @@ void CustomerScreen::DrawForms(const Snapshot& snap, Intents& intents) {
 }
 
 void CustomerScreen::ActionBar(const CustomerDetail& d, const std::string& today) {
-  if (ImGui::Button(s.new_order)) order_form.Open(d);
-  Anchor("customer.new_order");
-  ImGui::SameLine();
-  if (ImGui::Button(s.add_task)) task_form.Open(d, today);
-  Anchor("customer.add_task");
-  ImGui::SameLine();
-  if (ImGui::Button(s.add_feedback)) feedback_form.Open(d);
-  Anchor("customer.add_feedback");
-  ImGui::SameLine();
-  if (ImGui::Button(s.add_contact)) contact_form.Open(d);
-  Anchor("customer.add_contact");
-  ImGui::SameLine();
-  if (ImGui::Button(s.edit_customer)) customer_form.OpenEdit(d);
-  Anchor("customer.edit");
-  ImGui::SameLine();
-  if (ImGui::Button(s.release_to_pool)) release_dialog.Open(d);
-  Anchor("customer.release");
-  ImGui::SameLine();
-  NewCustomerButton();
+  // One row that wraps on a narrow window (ui::WrapRow) rather than running off its edge.
+  struct Action {
+    const char* label;
+    const char* anchor;
+    std::function<void()> open;
+  };
+  const Action actions[] = {
+      {s.new_order, "customer.new_order", [&] { order_form.Open(d); }},
+      {s.add_task, "customer.add_task", [&] { task_form.Open(d, today); }},
+      {s.add_feedback, "customer.add_feedback", [&] { feedback_form.Open(d); }},
+      {s.add_contact, "customer.add_contact", [&] { contact_form.Open(d); }},
+      {s.edit_customer, "customer.edit", [&] { customer_form.OpenEdit(d); }},
+      {s.release_to_pool, "customer.release", [&] { release_dialog.Open(d); }},
+      {s.new_customer, "customer.new", [&] { customer_form.OpenNew(); }},
+  };
+  ui::WrapRow row;
+  for (const Action& a : actions) {
+    row.Next(ui::WrapRow::ButtonWidth(a.label));
+    if (ImGui::Button(a.label)) a.open();
+    Anchor(a.anchor);
+  }
 }
 
 void CustomerScreen::NewCustomerButton() {
