@@ -266,11 +266,6 @@ json::object ToJson(const ReclaimWarning& w) {
                       {"message", w.message}};
 }
 
-std::string UtcMinute(const std::string& iso) {
-  if (iso.size() < 16 || iso[10] != 'T') return iso;
-  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
-}
-
 std::string RequestWho(const PoolRequest& r) {
   return (r.customer_name.empty() ? r.customer_id : r.customer_name + " (" + r.customer_id + ")");
 }

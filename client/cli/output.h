@@ -43,7 +43,6 @@ boost::json::value OptOrNull(const std::optional<T>& v) {
 // "2026-11-23T08:00:00Z" -> "2026-11-23 08:00 UTC".
 std::string Or(const std::string& s, const char* fallback);
 std::string Plural(int64_t n, const char* one, const char* many);
-std::string UtcMinute(const std::string& iso);
 
 // Records as JSON objects.
 boost::json::object ToJson(const Customer& c);

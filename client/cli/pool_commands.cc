@@ -58,7 +58,7 @@ int RunPoolList(const CliContext& ctx) {
                            {"pool", std::move(pool)}});
     return kExitOk;
   }
-  std::cout << "Public pool (公海) as of " << UtcMinute(l.as_of) << " — "
+  std::cout << "Public pool (公海) as of " << UtcMinuteOfIso(l.as_of) << " — "
             << (regions.empty() ? std::string("every region") : "your regions: " + regions)
             << "; claims today " << p.claims_today << " of " << p.daily_claims << "; holding "
             << p.holding << " of " << p.holding_cap << "\n";
@@ -100,7 +100,7 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
   if (auto cached = store->pool().Cached(); cached.ok() && cached->has_value()) {
     for (const PoolCustomer& c : (*cached)->pool) {
       if (c.id == r->customer_id && !c.claimable && !c.refusal.empty()) {
-        std::cout << "note: as of " << UtcMinute((*cached)->as_of)
+        std::cout << "note: as of " << UtcMinuteOfIso((*cached)->as_of)
                   << " the server would have refused it: " << c.refusal << "\n";
       }
     }
@@ -139,8 +139,8 @@ int RunPoolRequests(const CliContext& ctx) {
     return kExitOk;
   }
   for (const PoolRequest& r : *requests) {
-    std::cout << UtcMinute(r.requested_at) << "  " << RequestLine(r);
-    if (!r.answered_at.empty()) std::cout << "  (answered " << UtcMinute(r.answered_at) << ")";
+    std::cout << UtcMinuteOfIso(r.requested_at) << "  " << RequestLine(r);
+    if (!r.answered_at.empty()) std::cout << "  (answered " << UtcMinuteOfIso(r.answered_at) << ")";
     std::cout << "\n";
     if (!r.note.empty()) std::cout << "    your reason: " << r.note << "\n";
   }

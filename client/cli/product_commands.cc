@@ -19,20 +19,7 @@ int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limi
   if (!hits.ok()) return Fail(ctx, what, hits.status());
   if (ctx.json) {
     json::array out;
-    for (const ProductRow& p : *hits) {
-      json::object tiers;
-      for (const auto& [tier, cents] : p.tier_prices) tiers[tier] = cents;
-      json::object o{{"id", p.id},
-                     {"part_number", p.part_number},
-                     {"name", p.name},
-                     {"brand", p.brand},
-                     {"category", p.category},
-                     {"unit", p.unit},
-                     {"tier_prices", std::move(tiers)},
-                     {"active", p.active}};
-      o["list_price_cents"] = p.list_price_cents ? json::value(*p.list_price_cents) : nullptr;
-      out.push_back(std::move(o));
-    }
+    for (const ProductRow& p : *hits) out.push_back(ProductRecordJson(p));
     PrintJson(out);
     return kExitOk;
   }

@@ -1,49 +1,8 @@
 #include "store/products.h"
 
-#include <boost/json.hpp>
-
-#include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::client {
-
-namespace {
-
-constexpr const char* kColumns =
-    "id, part_number, name, brand, category, unit, list_price_cents, tier_prices, active";
-
-ProductRow Read(Statement& s) {
-  ProductRow p;
-  p.id = s.Text(0);
-  p.part_number = s.Text(1);
-  p.name = s.Text(2);
-  p.brand = s.Text(3);
-  p.category = s.Text(4);
-  p.unit = s.Text(5);
-  if (!s.IsNull(6)) p.list_price_cents = s.Int(6);
-  if (!s.IsNull(7)) {
-    // Written by the server (a JSON object of whole cents); anything else is ignored, not trusted.
-    boost::system::error_code ec;
-    const boost::json::value v = ReadJson(s.Text(7), ec, 4);
-    if (!ec && v.is_object()) {
-      for (const auto& [tier, cents] : v.as_object()) {
-        if (cents.is_int64() && cents.as_int64() >= 0) {
-          p.tier_prices[std::string(tier)] = cents.as_int64();
-        }
-      }
-    }
-  }
-  p.active = s.IsNull(8) || s.Int(8) != 0;
-  return p;
-}
-
-}  // namespace
-
-std::optional<int64_t> ProductRow::PriceFor(const std::string& tier) const {
-  auto it = tier_prices.find(tier);
-  if (it != tier_prices.end()) return it->second;
-  return list_price_cents;
-}
 
 Result<std::vector<ProductRow>> ProductCatalog::Search(const std::string& text, size_t limit,
                                                        bool include_inactive) {
@@ -53,7 +12,7 @@ Result<std::vector<ProductRow>> ProductCatalog::Search(const std::string& text, 
   if (limit == 0 || limit > 500) return Status::InvalidArgument("a limit of 1 to 500 products");
   FB_ASSIGN_OR_RETURN(
       Statement * s,
-      db_.Prepare(std::string("SELECT ") + kColumns +
+      db_.Prepare(std::string("SELECT " FB_PRODUCT_COLUMNS) +
                   " FROM products WHERE deleted = 0 AND (?2 OR coalesce(active, 1) = 1) "
                   "AND (instr(lower(coalesce(part_number, '')), lower(?1)) > 0 "
                   "OR instr(lower(coalesce(name, '')), lower(?1)) > 0 "
@@ -67,20 +26,20 @@ Result<std::vector<ProductRow>> ProductCatalog::Search(const std::string& text, 
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
-    out.push_back(Read(*s));
+    out.push_back(ReadProductRecord(*s));
   }
   return out;
 }
 
 Result<std::optional<ProductRow>> ProductCatalog::ByPartNumber(const std::string& part_number) {
   FB_ASSIGN_OR_RETURN(Statement * s,
-                      db_.Prepare(std::string("SELECT ") + kColumns +
+                      db_.Prepare(std::string("SELECT " FB_PRODUCT_COLUMNS) +
                                   " FROM products WHERE part_number = ? AND deleted = 0 "
                                   "ORDER BY id LIMIT 1"));
   s->Bind(1, part_number);
   FB_ASSIGN_OR_RETURN(bool found, s->Step());
   std::optional<ProductRow> out;
-  if (found) out = Read(*s);
+  if (found) out = ReadProductRecord(*s);
   s->Reset();
   return out;
 }

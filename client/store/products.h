@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/product.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook {
@@ -25,15 +26,8 @@ class Db;
 
 namespace fieldbook::client {
 
-struct ProductRow {
-  std::string id, part_number, name, brand, category, unit;
-  std::optional<int64_t> list_price_cents;
-  std::map<std::string, int64_t> tier_prices;  // grade tier -> cents
-  bool active = true;
-
-  // The price a customer of grade tier `tier` pays: its tier price, else the list price.
-  std::optional<int64_t> PriceFor(const std::string& tier) const;
-};
+// A product as the device reads it (fieldbook/product.h; PriceFor gives a tier's price).
+using ProductRow = ProductRecord;
 
 class ProductCatalog {
  public:

@@ -16,9 +16,7 @@ namespace {
 constexpr int64_t kMaxCents = 100000000000;  // ¥1,000,000,000.00
 constexpr size_t kMaxTiers = 32;
 
-constexpr const char* kColumns =
-    "id, part_number, name, brand, category, unit, list_price_cents, tier_prices, active, "
-    "updated_at";
+#define FB_PRODUCT_ROW FB_PRODUCT_COLUMNS ", updated_at"
 
 std::string Trim(std::string_view s) {
   const auto first = s.find_first_not_of(" \t\r\n");
@@ -72,37 +70,16 @@ Result<int64_t> ParseYuan(std::string_view text) {
 
 Product ReadProduct(Statement& s) {
   Product p;
-  p.id = s.Text(0);
-  p.part_number = s.Text(1);
-  p.name = s.Text(2);
-  p.brand = s.Text(3);
-  p.category = s.Text(4);
-  p.unit = s.Text(5);
-  if (!s.IsNull(6)) p.list_price_cents = s.Int(6);
-  if (!s.IsNull(7)) {
-    auto tiers = ProductStore::ParseTierPrices(s.Text(7));
-    if (tiers.ok()) p.tier_prices = std::move(*tiers);
-  }
-  p.active = s.IsNull(8) || s.Int(8) != 0;
-  p.updated_at = s.Text(9);
+  static_cast<ProductRecord&>(p) = ReadProductRecord(s);
+  p.updated_at = s.Text(kProductColumnCount);
   return p;
 }
 
 }  // namespace
 
 boost::json::object ProductJson(const Product& p) {
-  boost::json::object tiers;
-  for (const auto& [tier, cents] : p.tier_prices) tiers[tier] = cents;
-  boost::json::object o{{"id", p.id},
-                        {"part_number", p.part_number},
-                        {"name", p.name},
-                        {"brand", p.brand},
-                        {"category", p.category},
-                        {"unit", p.unit},
-                        {"tier_prices", std::move(tiers)},
-                        {"active", p.active},
-                        {"updated_at", p.updated_at}};
-  o["list_price_cents"] = p.list_price_cents ? boost::json::value(*p.list_price_cents) : nullptr;
+  boost::json::object o = ProductRecordJson(p);
+  o["updated_at"] = p.updated_at;
   return o;
 }
 
@@ -192,9 +169,10 @@ std::string ProductStore::TierPricesJson(const std::map<std::string, int64_t>& t
 
 Result<std::optional<Product>> ProductStore::FindBy(const char* column, const std::string& value) {
   // `column` is one of two compiled-in names; the value is bound.
-  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(std::string("SELECT ") + kColumns +
-                                                               " FROM products WHERE " + column +
-                                                               " = ? AND deleted = 0 LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(
+      Statement * s,
+      store_.hub().db().Prepare(std::string("SELECT " FB_PRODUCT_ROW) + " FROM products WHERE " +
+                                column + " = ? AND deleted = 0 LIMIT 1"));
   s->Bind(1, value);
   FB_ASSIGN_OR_RETURN(bool found, s->Step());
   std::optional<Product> out;
@@ -214,7 +192,7 @@ Result<std::vector<Product>> ProductStore::List(const ProductQuery& q) {
   FB_ASSIGN_OR_RETURN(
       Statement * s,
       store_.hub().db().Prepare(
-          std::string("SELECT ") + kColumns +
+          std::string("SELECT " FB_PRODUCT_ROW) +
           " FROM products WHERE deleted = 0 AND (?1 OR coalesce(active, 1) = 1) "
           "AND part_number > ?2 AND (?3 = '' OR instr(lower(part_number), lower(?3)) > 0 "
           "OR instr(lower(coalesce(name, '')), lower(?3)) > 0 "

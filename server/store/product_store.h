@@ -26,16 +26,13 @@
 #include <vector>
 
 #include "fieldbook/hlc.h"
+#include "fieldbook/product.h"
 #include "store/server_store.h"
 
 namespace fieldbook::server {
 
-struct Product {
-  std::string id;
-  std::string part_number, name, brand, category, unit;
-  std::optional<int64_t> list_price_cents;
-  std::map<std::string, int64_t> tier_prices;  // tier -> cents
-  bool active = true;
+// A product (fieldbook/product.h) with the time of its last change.
+struct Product : ProductRecord {
   std::string updated_at;
 };
 

@@ -265,6 +265,12 @@ std::string LocalMinuteOfIso(std::string_view iso_utc) {
   return LocalDateTimeMinute(*ms);
 }
 
+std::string UtcMinuteOfIso(std::string_view iso_utc) {
+  const std::optional<int64_t> ms = IsoPrefixMs(iso_utc, false);
+  if (!ms) return std::string(iso_utc);
+  return FormatUtcMinute(*ms) + " UTC";
+}
+
 int64_t LocalUtcOffsetMs(int64_t unix_ms) {
   return static_cast<int64_t>(LocalTm(unix_ms).tm_gmtoff) * 1000;
 }

@@ -179,5 +179,17 @@ TEST(DatesTest, LocalDatesFollowTheZone) {
   EXPECT_EQ(LocalMinuteOfIso("yesterday"), "yesterday");
 }
 
+TEST(DatesTest, UtcMinutesOfTimestampsIgnoreTheZone) {
+  ScopedTimeZone tz("CST-8");
+  EXPECT_EQ(UtcMinuteOfIso("2026-11-23T20:30:59Z"), "2026-11-23 20:30 UTC");
+  EXPECT_EQ(UtcMinuteOfIso("2026-11-23T20:30:00.042Z"), "2026-11-23 20:30 UTC");
+  EXPECT_EQ(UtcMinuteOfIso("2026-11-23T20:30"), "2026-11-23 20:30 UTC");
+  // Not a timestamp (or not a real time): the text as it is.
+  for (const char* text : {"", "yesterday", "2026-11-23", "2026-11-23 20:30", "2026-02-31T10:00Z",
+                           "2026-11-23T24:00:00Z"}) {
+    EXPECT_EQ(UtcMinuteOfIso(text), text);
+  }
+}
+
 }  // namespace
 }  // namespace fieldbook

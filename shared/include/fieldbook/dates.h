@@ -84,6 +84,9 @@ std::string LocalDateOfIso(std::string_view iso_utc);
 // "2026-11-23 16:15" local of a UTC timestamp "YYYY-MM-DDTHH:MM..."; the text as it is when it
 // is not one.
 std::string LocalMinuteOfIso(std::string_view iso_utc);
+// "2026-11-23 08:15 UTC" of a UTC timestamp "YYYY-MM-DDTHH:MM..."; the text as it is when it is
+// not one.
+std::string UtcMinuteOfIso(std::string_view iso_utc);
 // The device's offset from UTC at a Unix time, in milliseconds (UTC+8: 28,800,000).
 int64_t LocalUtcOffsetMs(int64_t unix_ms);
 
