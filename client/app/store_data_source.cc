@@ -1,27 +1,17 @@
 #include "store_data_source.h"
 
 #include <algorithm>
-#include <ctime>
 #include <optional>
 #include <unordered_set>
 #include <utility>
 
+#include "fieldbook/dates.h"
 #include "sync/rep_reports.h"
 #include "sync/review_status.h"
 
 namespace fieldbook::app {
 
 namespace {
-
-// "2026-11-23 09:15" in local time.
-std::string LocalMinute(int64_t unix_ms) {
-  const auto t = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
 
 std::optional<std::string> NonEmpty(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -303,7 +293,7 @@ Result<LocalSyncState> StoreDataSource::LoadSyncState() {
   FB_ASSIGN_OR_RETURN(client::StoreStatus status, store_->GetStatus());
   LocalSyncState s;
   s.pending_changes = status.pending_writes;
-  if (status.last_sync_ms) s.last_sync = LocalMinute(*status.last_sync_ms);
+  if (status.last_sync_ms) s.last_sync = LocalDateTimeMinute(*status.last_sync_ms);
   s.server_url = status.server_url;
   s.server_configured = !status.server_url.empty() && status.has_token;
   s.review = std::move(status.review);
@@ -413,7 +403,7 @@ Result<Reports> StoreDataSource::LoadReports(const std::string& today) {
     auto parsed = client::ParseServerReports(kept->json);
     if (parsed.ok()) {
       r.server_fetched = true;
-      r.server_as_of = LocalMinute(kept->fetched_ms);
+      r.server_as_of = LocalDateTimeMinute(kept->fetched_ms);
       r.migration = std::move(parsed->movement);
       r.portfolio = std::move(parsed->portfolio);
     } else if (r.server_error.empty()) {

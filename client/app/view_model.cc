@@ -1,24 +1,15 @@
 #include "view_model.h"
 
-#include <ctime>
 #include <set>
 #include <string_view>
 #include <utility>
 
+#include "fieldbook/dates.h"
 #include "utf8.h"
 
 namespace fieldbook::app {
 
 namespace {
-
-std::string LocalDay(uint64_t ms) {
-  const auto t = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  localtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
-}
 
 // Adds every non-ASCII code point of a UTF-8 string.
 void AddGlyphs(std::string_view s, std::set<uint32_t>& out) {
@@ -172,7 +163,7 @@ void ViewModel::Worker::Run() {
   ds_ = std::move(opened).value();
   if (auto version = ds_->DataVersion(); version.ok()) data_version_ = *version;
 
-  state_.today = LocalDay(clock_.NowMs());
+  state_.today = LocalDate(static_cast<int64_t>(clock_.NowMs()));
   Dirty all;
   all.All();
   Reload(all);
@@ -195,7 +186,7 @@ void ViewModel::Worker::Run() {
       if (!index_backlog_ && !state_.filter.text.empty()) dirty.list = true;  // complete now
     }
 
-    const std::string today = LocalDay(clock_.NowMs());
+    const std::string today = LocalDate(static_cast<int64_t>(clock_.NowMs()));
     if (today != state_.today) {
       state_.today = today;
       dirty.All();

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "fieldbook/dates.h"
 #include "import/xlsx_reader.h"
 
 namespace fieldbook::server {
@@ -24,12 +25,7 @@ std::string Strip(std::string s, std::initializer_list<const char*> what) {
   return s;
 }
 
-bool ValidDay(int y, int m, int d) {
-  if (y < 1900 || y > 2999 || m < 1 || m > 12 || d < 1) return false;
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
+bool ValidDay(int y, int m, int d) { return y >= 1900 && y <= 2999 && IsCivilDate(y, m, d); }
 
 // Reads up to `max` digits at `i`.
 bool Digits(const std::string& s, size_t& i, size_t min, size_t max, int* out) {

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <thread>
 #include <unordered_set>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/duplicate_detector.h"
 #include "import/import_values.h"
 #include "import/importer_impl.h"
@@ -28,14 +28,7 @@ constexpr const char* kCustomerColumns[] = {
     "city", "province",   "country",       "address",      "primary_contact", "birthday",
     "tags", "notes"};
 
-std::string NowIso(WallClock& wall) {
-  const std::time_t t = static_cast<std::time_t>(wall.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string NowIso(WallClock& wall) { return FormatIsoUtc(static_cast<int64_t>(wall.NowMs())); }
 
 bool SameValue(const Value& a, const Value& b) {
   if (a == b) return true;

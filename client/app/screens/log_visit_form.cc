@@ -1,12 +1,12 @@
 #include "log_visit_form.h"
 
 #include <algorithm>
-#include <ctime>
 
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
 #include "../ui_probe.h"
+#include "fieldbook/dates.h"
 #include "widgets.h"
 
 namespace fieldbook::app {
@@ -15,14 +15,7 @@ namespace {
 
 constexpr const char* kPopupId = "###log_visit";
 
-std::string UtcNow(WallClock& clock) {
-  const auto t = static_cast<std::time_t>(clock.NowMs() / 1000);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string UtcNow(WallClock& clock) { return FormatIsoUtc(static_cast<int64_t>(clock.NowMs())); }
 
 }  // namespace
 

@@ -2,9 +2,9 @@
 
 #include <cstdarg>
 #include <cstdio>
-#include <ctime>
 
 #include "../ui_probe.h"
+#include "fieldbook/dates.h"
 
 namespace fieldbook::app::ui {
 
@@ -82,32 +82,9 @@ bool CodeCombo(const char* id, Lang lang, const std::vector<std::string>& codes,
   return changed;
 }
 
-bool IsDate(const std::string& date) {
-  int y = 0, m = 0, d = 0;
-  char tail = 0;
-  if (date.size() != 10 || std::sscanf(date.c_str(), "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3) {
-    return false;
-  }
-  if (date[4] != '-' || date[7] != '-' || m < 1 || m > 12 || d < 1) return false;
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return d <= kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-}
+bool IsDate(const std::string& date) { return ParseDate(date).has_value(); }
 
-std::string AddDays(const std::string& date, int days) {
-  if (!IsDate(date)) return "";
-  std::tm tm{};
-  std::sscanf(date.c_str(), "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  tm.tm_mday += days;
-  const std::time_t t = timegm(&tm);
-  std::tm out{};
-  gmtime_r(&t, &out);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &out);
-  return buf;
-}
+std::string AddDays(const std::string& date, int days) { return fieldbook::AddDays(date, days); }
 
 Layout CurrentLayout() {
   const float width = ImGui::GetMainViewport()->WorkSize.x;
@@ -136,21 +113,7 @@ std::string Money(int64_t cents, const std::string& currency, Lang lang) {
   return client::FormatAmount(cents) + " " + currency;
 }
 
-std::string LocalTime(const std::string& iso_utc) {
-  std::tm tm{};
-  if (iso_utc.size() < 16 || std::sscanf(iso_utc.c_str(), "%4d-%2d-%2dT%2d:%2d", &tm.tm_year,
-                                         &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min) != 5) {
-    return iso_utc;
-  }
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  const std::time_t t = timegm(&tm);
-  std::tm local{};
-  localtime_r(&t, &local);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &local);
-  return buf;
-}
+std::string LocalTime(const std::string& iso_utc) { return LocalMinuteOfIso(iso_utc); }
 
 void FieldRow(const char* label, std::string_view value) {
   ImGui::TableNextRow();
