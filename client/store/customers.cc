@@ -18,10 +18,13 @@ namespace {
 
 using internal::BindText;
 using internal::CheckEnum;
+using internal::ForEachRow;
 using internal::Join;
 using internal::NowIso;
 using internal::ParseDouble;
 using internal::ReadCustomer;
+using internal::ReadOrder;
+using internal::ReadOrderLines;
 using internal::ReadTask;
 using internal::ReadVisit;
 using internal::Stmt;
@@ -275,39 +278,15 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
       p.order_count = s->Int(1);
     }
   }
+  FB_RETURN_IF_ERROR(ForEachRow(db,
+                                "SELECT " FB_ORDER_COLUMNS " FROM orders WHERE customer_id = ? "
+                                "ORDER BY order_date DESC, id DESC LIMIT ?",
+                                {Value(id), Value(int64_t{n})},
+                                [&p](Statement& s) { p.recent_orders.push_back(ReadOrder(s)); }));
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT id, customer_id, rep_id, order_date, amount_cents, "
-                                   "currency, notes, voids_id FROM orders WHERE customer_id = ? "
-                                   "ORDER BY order_date DESC, id DESC LIMIT ?"));
-    Stmt s(raw);
-    s->Bind(1, id).Bind(2, n);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      Order o;
-      o.id = s->Text(0);
-      o.customer_id = s->Text(1);
-      o.rep_id = s->Text(2);
-      o.order_date = s->Text(3);
-      o.amount_cents = s->Int(4);
-      o.currency = s->Text(5);
-      o.notes = s->Text(6);
-      o.voids_id = s->Text(7);
-      p.recent_orders.push_back(std::move(o));
-    }
-  }
-  for (Order& o : p.recent_orders) {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT id, part_no, description, quantity, unit_price_cents "
-                                   "FROM order_lines WHERE order_id = ? ORDER BY id"));
-    Stmt s(raw);
-    s->Bind(1, o.id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      o.lines.push_back(OrderLine{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
-    }
+    std::vector<Order*> orders;
+    for (Order& o : p.recent_orders) orders.push_back(&o);
+    FB_RETURN_IF_ERROR(ReadOrderLines(db, orders));
   }
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,

@@ -16,6 +16,8 @@ namespace {
 
 using internal::BindText;
 using internal::CodePoints;
+using internal::ReadOrder;
+using internal::ReadOrderLines;
 using internal::ResolveCustomerId;
 using internal::ResolveId;
 using internal::Stmt;
@@ -31,21 +33,10 @@ Result<std::string> ResolveOrderId(Db& db, const std::string& ref) {
                    ref, "order");
 }
 
-#define FB_ORDER_ROW_COLUMNS \
-  "id, customer_id, rep_id, order_date, amount_cents, currency, notes, voids_id"
-
-// Reads FB_ORDER_ROW_COLUMNS; is_void from a NULL amount with a voids_id.
-OrderEntry ReadOrderRow(Statement& s) {
+// Reads FB_ORDER_COLUMNS; is_void from a NULL amount with a voids_id.
+OrderEntry ReadOrderRow(const Statement& s) {
   OrderEntry e;
-  Order& o = e.order;
-  o.id = s.Text(0);
-  o.customer_id = s.Text(1);
-  o.rep_id = s.Text(2);
-  o.order_date = s.Text(3);
-  o.amount_cents = s.IsNull(4) ? 0 : s.Int(4);
-  o.currency = s.Text(5);
-  o.notes = s.Text(6);
-  o.voids_id = s.Text(7);
+  e.order = ReadOrder(s);
   e.is_void = s.IsNull(4) && !s.IsNull(7);
   return e;
 }
@@ -53,26 +44,12 @@ OrderEntry ReadOrderRow(Statement& s) {
 // The order row `id` (without its lines); kNotFound names `ref`.
 Result<OrderEntry> LoadOrder(Db& db, const std::string& id, const std::string& ref) {
   FB_ASSIGN_OR_RETURN(Statement * raw,
-                      db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE id = ?"));
+                      db.Prepare("SELECT " FB_ORDER_COLUMNS " FROM orders WHERE id = ?"));
   Stmt s(raw);
   s->Bind(1, id);
   FB_ASSIGN_OR_RETURN(bool found, s->Step());
   if (!found) return Status::NotFound("no order " + ref + " on this device");
   return ReadOrderRow(*s);
-}
-
-Status ReadLines(Db& db, Order& o) {
-  FB_ASSIGN_OR_RETURN(Statement * raw,
-                      db.Prepare("SELECT id, part_no, description, quantity, unit_price_cents "
-                                 "FROM order_lines WHERE order_id = ? ORDER BY id"));
-  Stmt s(raw);
-  s->Bind(1, o.id);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    o.lines.push_back(OrderLine{s->Text(0), s->Text(1), s->Text(2), s->Int(3), s->Int(4)});
-  }
-  return Status::Ok();
 }
 
 // The first row of the same customer voiding `order_id` (id, whether a void, its notes).
@@ -142,7 +119,7 @@ Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
   OrderLedger ledger;
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT " FB_ORDER_ROW_COLUMNS " FROM orders WHERE "
+                        db.Prepare("SELECT " FB_ORDER_COLUMNS " FROM orders WHERE "
                                    "customer_id = ? ORDER BY order_date DESC, id DESC"));
     Stmt s(raw);
     s->Bind(1, customer_id);
@@ -157,6 +134,7 @@ Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
   for (auto it = ledger.orders.rbegin(); it != ledger.orders.rend(); ++it) {
     if (!it->order.voids_id.empty()) voider.emplace(it->order.voids_id, &*it);
   }
+  std::vector<Order*> with_lines;
   for (OrderEntry& e : ledger.orders) {
     if (auto v = voider.find(e.order.id); v != voider.end()) {
       e.voided_by = v->second->order.id;
@@ -167,8 +145,9 @@ Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
       ledger.total_cents += e.order.amount_cents;
       ++ledger.counted;
     }
-    if (!e.is_void) FB_RETURN_IF_ERROR(ReadLines(db, e.order));
+    if (!e.is_void) with_lines.push_back(&e.order);
   }
+  FB_RETURN_IF_ERROR(ReadOrderLines(db, with_lines));
   return ledger;
 }
 
@@ -182,7 +161,7 @@ Result<OrderEntry> Orders::Get(const std::string& ref) {
     e.corrected = !by->is_void;
     if (by->is_void) e.void_reason = by->notes;
   }
-  FB_RETURN_IF_ERROR(ReadLines(db, e.order));
+  FB_RETURN_IF_ERROR(ReadOrderLines(db, {&e.order}));
   return e;
 }
 

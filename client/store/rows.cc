@@ -1,24 +1,32 @@
 #include "store/rows.h"
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cerrno>
 #include <charconv>
 #include <cstdlib>
+#include <map>
 
 #include "fieldbook/dates.h"
 
 namespace fieldbook::client::internal {
 
-Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
-                          const std::function<void(Statement&)>& row) {
+Status ForEachRow(Db& db, const char* sql, std::initializer_list<Value> params,
+                  const std::function<void(Statement&)>& row) {
   FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
   Stmt s(raw);
-  s->Bind(1, customer_id);
+  int index = 1;
+  for (const Value& v : params) s->Bind(index++, v);
   while (true) {
     FB_ASSIGN_OR_RETURN(bool more, s->Step());
     if (!more) return Status::Ok();
     row(*s);
   }
+}
+
+Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
+                          const std::function<void(Statement&)>& row) {
+  return ForEachRow(db, sql, {Value(customer_id)}, row);
 }
 
 Status RunWrite(Db& db, const char* sql, std::initializer_list<Value> params) {
@@ -177,6 +185,39 @@ Visit ReadVisit(const Statement& s) {
   v.next_follow_up = s.Text(10);
   v.voids_id = s.Text(11);
   return v;
+}
+
+Order ReadOrder(const Statement& s) {
+  Order o;
+  o.id = s.Text(0);
+  o.customer_id = s.Text(1);
+  o.rep_id = s.Text(2);
+  o.order_date = s.Text(3);
+  o.amount_cents = s.IntOrNull(4).value_or(0);
+  o.currency = s.Text(5);
+  o.notes = s.Text(6);
+  o.voids_id = s.Text(7);
+  return o;
+}
+
+Status ReadOrderLines(Db& db, const std::vector<Order*>& orders) {
+  if (orders.empty()) return Status::Ok();
+  boost::json::array ids;
+  std::map<std::string, Order*> by_id;
+  for (Order* o : orders) {
+    ids.emplace_back(o->id);
+    by_id.emplace(o->id, o);
+  }
+  return ForEachRow(
+      db,
+      "SELECT order_id, id, part_no, description, quantity, unit_price_cents FROM "
+      "order_lines WHERE order_id IN (SELECT value FROM json_each(?1)) "
+      "ORDER BY order_id, id",
+      {Value(boost::json::serialize(ids))}, [&by_id](Statement& s) {
+        auto it = by_id.find(s.Text(0));
+        if (it == by_id.end()) return;
+        it->second->lines.push_back(OrderLine{s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Int(5)});
+      });
 }
 
 Task ReadTask(const Statement& s) {

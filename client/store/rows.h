@@ -1,7 +1,7 @@
 // The store's shared row helpers (not part of any repository's interface): Stmt resets a cached
 // prepared statement when it goes out of scope, so that no read stays open by accident; the
-// column lists and readers of the rows that more
-// than one repository reads (customers, visits, tasks); the id resolver (a full id or a unique
+// column lists and readers of the rows that more than one repository reads (customers, visits,
+// orders and their lines, tasks); the id resolver (a full id or a unique
 // prefix); the text checks the repositories share. (NULL columns read as "", 0 or nullopt through
 // Statement::Text and the ...OrNull reads of fieldbook/sqlite_db.h.)
 //
@@ -36,7 +36,10 @@ class Stmt {
   Statement* s_;
 };
 
-// Runs `sql` with `customer_id` bound to its one parameter and calls `row` for each result row.
+// Runs `sql` with `params` bound in order and calls `row` for each result row.
+Status ForEachRow(Db& db, const char* sql, std::initializer_list<Value> params,
+                  const std::function<void(Statement&)>& row);
+// ForEachRow with `customer_id` bound to the one parameter of `sql`.
 Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
                           const std::function<void(Statement&)>& row);
 // Runs the write `sql` with `params` bound in order.
@@ -108,6 +111,13 @@ Customer ReadCustomer(const Statement& s, int b = 0);
   "v.id, v.customer_id, v.rep_id, v.check_in, v.check_out, v.lat, v.lon, v.purpose, v.outcome, " \
   "v.notes, v.next_follow_up, v.voids_id"
 Visit ReadVisit(const Statement& s);
+
+// An order row without its lines (a void's NULL amount reads as 0).
+#define FB_ORDER_COLUMNS \
+  "id, customer_id, rep_id, order_date, amount_cents, currency, notes, voids_id"
+Order ReadOrder(const Statement& s);
+// Reads the lines of all of `orders` (each in line id order) with one query: no query per order.
+Status ReadOrderLines(Db& db, const std::vector<Order*>& orders);
 
 #define FB_TASK_COLUMNS                                                                          \
   "t.id, t.customer_id, (SELECT c.name FROM customers c WHERE c.id = t.customer_id), t.rep_id, " \

@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "fieldbook/sqlite_db.h"
 #include "support/client_store_fixture.h"
 
@@ -218,6 +223,67 @@ TEST_F(OrdersTest, TheProvisionalGradeLeavesVoidedOrdersOut) {
   EXPECT_EQ(fixed->provisional->monetary, 2);  // ¥2,000 + ¥5,000
   EXPECT_NE(Reason(c, "frequency").find("2 orders in the last"), std::string::npos)
       << Reason(c, "frequency");
+}
+
+// The ledger, one order and the profile's recent orders read their lines with the same one-query
+// reader: each order gets exactly its own lines, in line order, across many orders of several
+// customers (the lines of all of them sit in one table).
+TEST_F(OrdersTest, EveryReaderGivesEachOrderItsOwnLinesInOrder) {
+  const std::string a = AddCustomer({{"name", "鑫达汽修"}});
+  const std::string b = AddCustomer({{"name", "顺通汽配"}});
+  std::map<std::string, std::vector<std::string>> parts;  // order id -> its part numbers
+  for (int i = 0; i < 30; ++i) {
+    NewOrder o;
+    o.customer_id = i % 3 == 0 ? b : a;
+    o.order_date = "2026-11-" + std::string(i < 9 ? "0" : "") + std::to_string(i + 1);
+    o.confirm_outlier = true;  // the totals grow with i: readers are under test, not outliers
+    std::vector<std::string> mine;
+    for (int k = 0; k <= i % 4; ++k) {
+      const std::string part = "P" + std::to_string(i) + "-" + std::to_string(k);
+      o.lines.push_back({part, "件", k + 1, 100 * (i + 1)});
+      mine.push_back(part);
+    }
+    auto added = store_->facts().AddOrder(o);
+    ASSERT_TRUE(added.ok()) << added.status().ToString();
+    ASSERT_EQ(added->lines.size(), mine.size());
+    parts[added->id] = mine;
+  }
+  auto lines_of = [](const client::Order& o) {
+    std::vector<std::string> out;
+    for (const client::OrderLine& l : o.lines) out.push_back(l.part_no);
+    return out;
+  };
+  // Line ids are what orders the lines: the stored order of the parts as added.
+  auto expected = [&](const client::Order& o) {
+    std::vector<std::string> want = parts[o.id];
+    std::vector<std::pair<std::string, std::string>> by_line;
+    for (const client::OrderLine& l : o.lines) by_line.emplace_back(l.id, l.part_no);
+    std::sort(by_line.begin(), by_line.end());
+    std::vector<std::string> stored;
+    for (const auto& [id, part] : by_line) stored.push_back(part);
+    std::sort(want.begin(), want.end());
+    std::vector<std::string> have = stored;
+    std::sort(have.begin(), have.end());
+    EXPECT_EQ(have, want) << o.id;
+    return stored;
+  };
+
+  const OrderLedger ledger = Ledger(a);
+  ASSERT_EQ(ledger.orders.size(), 20u);
+  for (const OrderEntry& e : ledger.orders) EXPECT_EQ(lines_of(e.order), expected(e.order));
+
+  auto one = store_->orders().Get(ledger.orders[5].order.id);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(lines_of(one->order), expected(one->order));
+
+  auto profile = store_->customers().Show(b, 7);
+  ASSERT_TRUE(profile.ok()) << profile.status().ToString();
+  ASSERT_EQ(profile->recent_orders.size(), 7u);
+  EXPECT_EQ(profile->recent_orders[0].order_date, "2026-11-28");  // newest first
+  for (const client::Order& o : profile->recent_orders) {
+    EXPECT_EQ(o.customer_id, b);
+    EXPECT_EQ(lines_of(o), expected(o));
+  }
 }
 
 }  // namespace
