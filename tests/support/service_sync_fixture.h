@@ -46,7 +46,7 @@ class ServiceSyncFixture : public ::testing::Test {
   }
   // One whole sync of `device` in pages of at most `page_rows` rows.
   Result<client::SyncReport> SyncDevice(Replica& device, client::SyncTransport& transport,
-                                        uint32_t page_rows) {
+                                        uint32_t page_rows = 50) {
     client::SyncEngine engine(device, transport,
                               client::SyncOptions{.page_rows = page_rows,
                                                   .max_round_trips = 5000,

@@ -12,28 +12,25 @@
 #include <sstream>
 
 #include "api/sync_service.h"
-#include "fieldbook/canonical_export.h"
 #include "fieldbook/replica.h"
 #include "http/metrics.h"
-#include "support/fake_clock.h"
+#include "support/service_sync_fixture.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
-#include "support/temp_dir.h"
-#include "sync/sync_engine.h"
 
 namespace fieldbook::server {
 namespace {
 
 using fieldbook::testing::Exec;
-using fieldbook::testing::FakeWallClock;
 using fieldbook::testing::I;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
 using fieldbook::testing::ServiceTransport;
 
-class RepFeedTest : public ::testing::Test {
+class RepFeedTest : public fieldbook::testing::ServiceSyncFixture {
  protected:
   static constexpr int kReps = 1000;
+  static constexpr uint32_t kPage = 5;  // rows a page unless a test says otherwise
 
   static std::string Rep(int i) {
     if (i == 0) return "rep-x";
@@ -49,9 +46,7 @@ class RepFeedTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    auto s = ServerStore::Open(dir_.File("server.db"), wall_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     for (int i = 0; i < 2; ++i) {
       auto added = store_->AddRep(NewRep{Rep(i), Rep(i), "rep", "", "", ""});
       ASSERT_TRUE(added.ok());
@@ -83,9 +78,7 @@ class RepFeedTest : public ::testing::Test {
       }
     }
     ASSERT_TRUE(store_->Write(rows).ok());
-    SyncServiceOptions options;
-    options.device_flush_interval_ms = int64_t{1} << 50;
-    service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
+    StartService();
   }
 
   // Every rep's three changes: the notes of both garages and a visit to the first; 3,000 in all.
@@ -105,32 +98,6 @@ class RepFeedTest : public ::testing::Test {
     ASSERT_TRUE(store_->Write(rows).ok());
   }
 
-  std::unique_ptr<Replica> OpenDevice(const std::string& name) {
-    ReplicaOptions o;
-    o.replica_id = name;
-    auto r = Replica::Open(dir_.File(name + ".db"), wall_, o);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
-  Result<client::SyncReport> Sync(Replica& device, ServiceTransport& transport,
-                                  uint32_t page_rows = 5) {
-    client::SyncEngine engine(device, transport,
-                              client::SyncOptions{.page_rows = page_rows,
-                                                  .max_round_trips = 5000,
-                                                  .prefetch = false,
-                                                  .max_page_rows = page_rows});
-    return engine.SyncOnce();
-  }
-  std::string ServerExport(const std::string& rep) {
-    std::ostringstream out;
-    EXPECT_TRUE(store_->ExportForRep(rep, out).ok());
-    return out.str();
-  }
-  static std::string DeviceExport(Replica& device) {
-    auto e = CanonicalExport(device.db(), device.catalog());
-    EXPECT_TRUE(e.ok());
-    return e.ok() ? *e : std::string();
-  }
   // Rows of the export that belong to `customer` (its own line and its rows').
   static size_t RowsOf(const std::string& text, const std::string& customer) {
     size_t n = 0;
@@ -165,18 +132,13 @@ class RepFeedTest : public ::testing::Test {
   }
   uint64_t Latest() { return *store_->hub().LatestSeq(); }
 
-  fieldbook::testing::TempDir dir_;
-  FakeWallClock wall_;
-  Metrics metrics_;
-  std::unique_ptr<ServerStore> store_;
-  std::unique_ptr<SyncService> service_;
   std::map<std::string, std::string> tokens_;
 };
 
 TEST_F(RepFeedTest, ASteadyStatePullReadsOnlyTheRepsOwnChanges) {
   auto device = OpenDevice("x-1");
   ServiceTransport transport(*service_, tokens_["rep-x"]);
-  ASSERT_TRUE(Sync(*device, transport, 200).ok());
+  ASSERT_TRUE(SyncDevice(*device, transport, 200).ok());
   ASSERT_EQ(Diff(DeviceExport(*device), ServerExport("rep-x")), "");
   const uint64_t cursor = device->cursor();
   EveryRepWorks(1);
@@ -194,7 +156,7 @@ TEST_F(RepFeedTest, ASteadyStatePullReadsOnlyTheRepsOwnChanges) {
 
   // The device: one exchange of 5-row pages brings exactly those rows.
   transport.exchanges = 0;
-  auto report = Sync(*device, transport);
+  auto report = SyncDevice(*device, transport, kPage);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(transport.exchanges, 1);
   EXPECT_EQ(report->rows_received, 3u);
@@ -207,7 +169,7 @@ TEST_F(RepFeedTest, ASteadyStatePullReadsOnlyTheRepsOwnChanges) {
                    {S(Customer(0, 1).c_str())})
                   .ok());
   transport.exchanges = 0;
-  report = Sync(*device, transport);
+  report = SyncDevice(*device, transport, kPage);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(transport.exchanges, 1);
   EXPECT_EQ(Diff(DeviceExport(*device), ServerExport("rep-x")), "");
@@ -220,7 +182,7 @@ TEST_F(RepFeedTest, ASteadyStatePullReadsOnlyTheRepsOwnChanges) {
       store_->Write({RowWrite{"contacts", "k" + Customer(0, 0) + "-1", {{"deleted", I(1)}}}}).ok());
   EveryRepWorks(3);
   transport.exchanges = 0;
-  report = Sync(*device, transport, 10);
+  report = SyncDevice(*device, transport, 10);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(transport.exchanges, 1);
   EXPECT_EQ(report->rows_received, 6u);
@@ -232,8 +194,8 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
   auto y = OpenDevice("y-1");
   ServiceTransport to_x(*service_, tokens_["rep-x"]);
   ServiceTransport to_y(*service_, tokens_["rep-y"]);
-  ASSERT_TRUE(Sync(*x, to_x, 200).ok());
-  ASSERT_TRUE(Sync(*y, to_y, 200).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, 200).ok());
+  ASSERT_TRUE(SyncDevice(*y, to_y, 200).ok());
   const std::string moved = Customer(1, 0);  // rep-y's
   EveryRepWorks(1);
 
@@ -241,7 +203,7 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
   // changes) in one exchange, although the page holds 5 rows.
   ASSERT_TRUE(store_->ReassignCustomer(moved, "rep-x", "test").ok());
   to_x.exchanges = 0;
-  auto report = Sync(*x, to_x);
+  auto report = SyncDevice(*x, to_x, kPage);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   std::string expected = ServerExport("rep-x");
   EXPECT_EQ(to_x.exchanges, 1);
@@ -252,7 +214,7 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
   wall_.Advance(1000);
   ASSERT_TRUE(
       Exec(x->db(), "UPDATE customers SET notes = 'x 改的' WHERE id = ?", {S(moved.c_str())}).ok());
-  ASSERT_TRUE(Sync(*x, to_x).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, kPage).ok());
   ASSERT_TRUE(store_->Write({RowWrite{"contacts", "k" + moved + "-0", {{"deleted", I(1)}}}}).ok());
   ASSERT_TRUE(store_
                   ->Write({RowWrite{"visits",
@@ -261,7 +223,7 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
                                      {"rep_id", S("rep-x")},
                                      {"notes", S("x 的拜访")}}}})
                   .ok());
-  ASSERT_TRUE(Sync(*x, to_x).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, kPage).ok());
   EXPECT_EQ(Diff(DeviceExport(*x), ServerExport("rep-x")), "");
 
   // Back to rep-y: its device receives the garage as it is now, with what happened meanwhile
@@ -269,7 +231,7 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
   // rows holds it and rep-y's own three changes.
   ASSERT_TRUE(store_->ReassignCustomer(moved, "rep-y", "test").ok());
   to_y.exchanges = 0;
-  report = Sync(*y, to_y, 20);
+  report = SyncDevice(*y, to_y, 20);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   expected = ServerExport("rep-y");
   EXPECT_EQ(to_y.exchanges, 1);
@@ -279,7 +241,7 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
   EXPECT_NE(expected.find("x 改的"), std::string::npos);
   EXPECT_NE(expected.find("x 的拜访"), std::string::npos);
   EXPECT_EQ(Diff(DeviceExport(*y), expected), "");
-  report = Sync(*x, to_x);
+  report = SyncDevice(*x, to_x, kPage);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->customers_evicted, 1u);
   EXPECT_EQ(Diff(DeviceExport(*x), ServerExport("rep-x")), "");
@@ -287,13 +249,13 @@ TEST_F(RepFeedTest, AScopeChangeIsADiffOfTheCustomerConcerned) {
   // Held by nobody (the pool), edited there, then claimed by rep-x: the claim brings the edit.
   ASSERT_TRUE(store_->SetCustomerOwner(moved, "", "to the pool").ok());
   ASSERT_TRUE(store_->Write({RowWrite{"customers", moved, {{"notes", S("公海里改的")}}}}).ok());
-  report = Sync(*y, to_y);
+  report = SyncDevice(*y, to_y, kPage);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->customers_evicted, 1u);
   EXPECT_EQ(Diff(DeviceExport(*y), ServerExport("rep-y")), "");
   ASSERT_TRUE(store_->SetCustomerOwner(moved, "rep-x", "claimed").ok());
   to_x.exchanges = 0;
-  report = Sync(*x, to_x);
+  report = SyncDevice(*x, to_x, kPage);
   ASSERT_TRUE(report.ok());
   expected = ServerExport("rep-x");
   EXPECT_EQ(to_x.exchanges, 1);
@@ -307,11 +269,11 @@ TEST_F(RepFeedTest, CompactionTrimsTheFeedsInBoundedStepsAndPullsCarryOn) {
   auto y = OpenDevice("y-1");
   ServiceTransport to_x(*service_, tokens_["rep-x"]);
   ServiceTransport to_y(*service_, tokens_["rep-y"]);
-  ASSERT_TRUE(Sync(*x, to_x, 200).ok());
-  ASSERT_TRUE(Sync(*y, to_y, 200).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, 200).ok());
+  ASSERT_TRUE(SyncDevice(*y, to_y, 200).ok());
   EveryRepWorks(1);
   EveryRepWorks(2);
-  ASSERT_TRUE(Sync(*x, to_x, 200).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, 200).ok());
   const uint64_t bound = Latest() + 1;
   EveryRepWorks(3);
   const int64_t below = Count("SELECT count(*) FROM srv_feed WHERE seq < ?", {I(bound)});
@@ -345,7 +307,7 @@ TEST_F(RepFeedTest, CompactionTrimsTheFeedsInBoundedStepsAndPullsCarryOn) {
 
   // rep-x's device, at the floor, pulls from its feed as before.
   to_x.exchanges = 0;
-  auto report = Sync(*x, to_x);
+  auto report = SyncDevice(*x, to_x, kPage);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(to_x.exchanges, 1);
   EXPECT_EQ(report->rows_received, 3u);
@@ -354,25 +316,25 @@ TEST_F(RepFeedTest, CompactionTrimsTheFeedsInBoundedStepsAndPullsCarryOn) {
   // The history trim forgets them too, with the scope events. rep-x synced after the floor: one
   // exchange, as before; rep-y is behind it and rebuilds.
   EveryRepWorks(4);
-  ASSERT_TRUE(Sync(*x, to_x).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, kPage).ok());
   const uint64_t floor = Latest();
   ASSERT_TRUE(store_->TrimHistory(floor, 0).ok());
   EXPECT_EQ(Count("SELECT count(*) FROM srv_feed WHERE seq < ?", {I(static_cast<int64_t>(floor))}),
             0);
   EveryRepWorks(5);
   to_x.exchanges = 0;
-  report = Sync(*x, to_x);
+  report = SyncDevice(*x, to_x, kPage);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_EQ(to_x.exchanges, 1);
   EXPECT_FALSE(report->rebuilt);
   EXPECT_EQ(Diff(DeviceExport(*x), ServerExport("rep-x")), "");
-  report = Sync(*y, to_y);
+  report = SyncDevice(*y, to_y, kPage);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->rebuilt);
   EXPECT_EQ(Diff(DeviceExport(*y), ServerExport("rep-y")), "");
   EveryRepWorks(6);
   to_y.exchanges = 0;
-  ASSERT_TRUE(Sync(*y, to_y).ok());
+  ASSERT_TRUE(SyncDevice(*y, to_y, kPage).ok());
   EXPECT_EQ(to_y.exchanges, 1);
   EXPECT_EQ(Diff(DeviceExport(*y), ServerExport("rep-y")), "");
 }
@@ -380,7 +342,7 @@ TEST_F(RepFeedTest, CompactionTrimsTheFeedsInBoundedStepsAndPullsCarryOn) {
 TEST_F(RepFeedTest, ACursorFromBeforeTheFeedsIsServedByWalkingTheHistory) {
   auto x = OpenDevice("x-1");
   ServiceTransport to_x(*service_, tokens_["rep-x"]);
-  ASSERT_TRUE(Sync(*x, to_x, 200).ok());
+  ASSERT_TRUE(SyncDevice(*x, to_x, 200).ok());
   const uint64_t cursor = x->cursor();
   EveryRepWorks(1);
   // As if the database had been upgraded to feeds after these changes: no entries for them.
@@ -392,7 +354,7 @@ TEST_F(RepFeedTest, ACursorFromBeforeTheFeedsIsServedByWalkingTheHistory) {
   ASSERT_TRUE(page.ok());
   EXPECT_TRUE(page->more);  // the walk: 5 of the hub's 3,000 changes
   to_x.exchanges = 0;
-  auto report = Sync(*x, to_x, 1000);
+  auto report = SyncDevice(*x, to_x, 1000);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_GE(to_x.exchanges, 3);
   EXPECT_EQ(report->rows_received, 3u);
@@ -400,7 +362,7 @@ TEST_F(RepFeedTest, ACursorFromBeforeTheFeedsIsServedByWalkingTheHistory) {
   // From there on the feed serves it.
   EveryRepWorks(2);
   to_x.exchanges = 0;
-  report = Sync(*x, to_x);
+  report = SyncDevice(*x, to_x, kPage);
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(to_x.exchanges, 1);
   EXPECT_EQ(report->rows_received, 3u);

@@ -6,37 +6,30 @@
 #include <algorithm>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "api/snapshot_token.h"
 #include "api/sync_service.h"
-#include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/replica.h"
 #include "http/metrics.h"
 #include "store/backup.h"
-#include "support/fake_clock.h"
+#include "support/service_sync_fixture.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
-#include "support/temp_dir.h"
-#include "sync/sync_engine.h"
 
 namespace fieldbook::server {
 namespace {
 
-using fieldbook::testing::FakeWallClock;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
 using fieldbook::testing::ServiceTransport;
 
-class SnapshotSyncTest : public ::testing::Test {
+class SnapshotSyncTest : public fieldbook::testing::ServiceSyncFixture {
  protected:
   static constexpr int kCustomersA = 60;
 
   void SetUp() override {
-    auto s = ServerStore::Open(dir_.File("server.db"), wall_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     for (const char* rep : {"rep-a", "rep-b", "rep-c", "rep-d"}) {
       auto added = store_->AddRep(NewRep{rep, rep, "rep", "", "", ""});
       ASSERT_TRUE(added.ok());
@@ -77,37 +70,7 @@ class SnapshotSyncTest : public ::testing::Test {
       }
       ASSERT_TRUE(store_->Write(rows).ok());
     }
-    // Device activity (last sync per device) is saved in batches of its own; keep it out of the
-    // way of what these tests measure.
-    SyncServiceOptions options;
-    options.device_flush_interval_ms = int64_t{1} << 50;
-    service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
-  }
-  std::unique_ptr<Replica> OpenDevice(const std::string& name) {
-    ReplicaOptions o;
-    o.replica_id = name;
-    auto r = Replica::Open(dir_.File(name + ".db"), wall_, o);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
-  Result<client::SyncReport> Sync(Replica& device, client::SyncTransport& transport,
-                                  uint32_t page_rows = 50) {
-    client::SyncEngine engine(device, transport,
-                              client::SyncOptions{.page_rows = page_rows,
-                                                  .max_round_trips = 2000,
-                                                  .prefetch = false,
-                                                  .max_page_rows = page_rows});
-    return engine.SyncOnce();
-  }
-  std::string ServerExport(const std::string& rep) {
-    std::ostringstream out;
-    EXPECT_TRUE(store_->ExportForRep(rep, out).ok());
-    return out.str();
-  }
-  static std::string DeviceExport(Replica& device) {
-    auto e = CanonicalExport(device.db(), device.catalog());
-    EXPECT_TRUE(e.ok());
-    return e.ok() ? *e : std::string();
+    StartService();
   }
   static size_t Lines(const std::string& text) {
     return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
@@ -126,26 +89,17 @@ class SnapshotSyncTest : public ::testing::Test {
     force.force = true;
     auto restored = RestoreBackup(backup, dir_.File("server.db"), force, wall_);
     ASSERT_TRUE(restored.ok()) << restored.status().ToString();
-    auto reopened = ServerStore::Open(dir_.File("server.db"), wall_);
-    ASSERT_TRUE(reopened.ok());
-    store_ = std::move(*reopened);
-    SyncServiceOptions options;
-    options.device_flush_interval_ms = int64_t{1} << 50;
-    service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
+    StartService();
   }
 
-  fieldbook::testing::TempDir dir_;
-  FakeWallClock wall_;
-  Metrics metrics_;
-  std::unique_ptr<ServerStore> store_;
-  std::unique_ptr<SyncService> service_;
   std::map<std::string, std::string> tokens_;
 };
 
 TEST_F(SnapshotSyncTest, AFirstSyncIsASnapshotPagedByTheRepsOwnRows) {
   auto device = OpenDevice("a-1");
   ServiceTransport transport(*service_, tokens_["rep-a"]);
-  auto report = Sync(*device, transport);
+  auto report = SyncDevice(*device, transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   const std::string expected = ServerExport("rep-a");
   EXPECT_EQ(DeviceExport(*device), expected);
@@ -159,7 +113,7 @@ TEST_F(SnapshotSyncTest, AFirstSyncIsASnapshotPagedByTheRepsOwnRows) {
 
   // Steady state: one exchange, nothing received.
   transport.exchanges = 0;
-  auto again = Sync(*device, transport);
+  auto again = SyncDevice(*device, transport);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(transport.exchanges, 1);
   EXPECT_EQ(again->rows_received, 0u);
@@ -191,7 +145,7 @@ TEST_F(SnapshotSyncTest, WorkDoneDuringTheSnapshotArrivesAndNothingIsLeftOver) {
                         "customers", "c-new", {{"name", S("新店")}, {"owner_rep_id", S("rep-a")}}}})
                     .ok());
   };
-  auto report = Sync(*device, transport);
+  auto report = SyncDevice(*device, transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   const std::string expected = ServerExport("rep-a");
   EXPECT_NE(expected.find("晚"), std::string::npos);
@@ -211,7 +165,7 @@ TEST_F(SnapshotSyncTest, AFloorThatOvertakesARunningSnapshotRestartsItOnceAndItF
     ASSERT_TRUE(latest.ok());
     ASSERT_TRUE(store_->TrimHistory(*latest, 0).ok());
   };
-  auto report = Sync(*device, transport);
+  auto report = SyncDevice(*device, transport);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->rebuilt);
   const std::string expected = ServerExport("rep-a");
@@ -224,11 +178,11 @@ TEST_F(SnapshotSyncTest, AFloorThatOvertakesARunningSnapshotRestartsItOnceAndItF
   ASSERT_TRUE(store_->TrimHistory(*latest + 500, 0).ok());
   EXPECT_GE(*store_->hub().LatestSeq(), *latest + 500);
   auto fresh = OpenDevice("a-2");
-  auto second = Sync(*fresh, transport);
+  auto second = SyncDevice(*fresh, transport);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   EXPECT_FALSE(second->rebuilt);
   EXPECT_EQ(DeviceExport(*fresh), expected);
-  auto rebuilt = Sync(*device, transport);  // behind the new floor
+  auto rebuilt = SyncDevice(*device, transport);  // behind the new floor
   ASSERT_TRUE(rebuilt.ok());
   EXPECT_TRUE(rebuilt->rebuilt);
   EXPECT_EQ(DeviceExport(*device), expected);
@@ -259,8 +213,8 @@ TEST_F(SnapshotSyncTest, ARestoreGetsBackTheEditsADeviceHoldsAsItsOwnAndNoOthers
   auto phone = OpenDevice("a-phone");
   auto tablet = OpenDevice("a-tablet");
   ServiceTransport transport(*service_, tokens_["rep-a"]);
-  ASSERT_TRUE(Sync(*phone, transport).ok());
-  ASSERT_TRUE(Sync(*tablet, transport).ok());
+  ASSERT_TRUE(SyncDevice(*phone, transport).ok());
+  ASSERT_TRUE(SyncDevice(*tablet, transport).ok());
   // rep-a's first and last customers in id order: the snapshot sends them in its first and its
   // second page (customers come first, 50 rows a page, and rep-a has 60).
   const std::vector<std::string> ids = [&] {
@@ -282,8 +236,8 @@ TEST_F(SnapshotSyncTest, ARestoreGetsBackTheEditsADeviceHoldsAsItsOwnAndNoOthers
                                          {S(id.c_str())})
                     .ok());
   }
-  ASSERT_TRUE(Sync(*phone, transport).ok());
-  ASSERT_TRUE(Sync(*tablet, transport).ok());
+  ASSERT_TRUE(SyncDevice(*phone, transport).ok());
+  ASSERT_TRUE(SyncDevice(*tablet, transport).ok());
   auto notes = [&](Db& db, const std::string& id) {
     return QueryValue(db, "SELECT notes FROM customers WHERE id = ?", {S(id.c_str())});
   };
@@ -296,7 +250,7 @@ TEST_F(SnapshotSyncTest, ARestoreGetsBackTheEditsADeviceHoldsAsItsOwnAndNoOthers
   ASSERT_TRUE(latest.ok());
   ASSERT_TRUE(store_->TrimHistory(*latest, 0).ok());
   CutTransport dying(transport, 2);  // the rebuild answer, then one page
-  EXPECT_FALSE(Sync(*phone, dying).ok());
+  EXPECT_FALSE(SyncDevice(*phone, dying).ok());
   ASSERT_EQ(notes(phone->db(), first), S("备份后"));  // back from the first page
   ASSERT_EQ(notes(phone->db(), last), Value());       // not yet received
 
@@ -305,18 +259,18 @@ TEST_F(SnapshotSyncTest, ARestoreGetsBackTheEditsADeviceHoldsAsItsOwnAndNoOthers
   ServiceTransport after(*service_, tokens_["rep-a"]);
   ASSERT_NE(notes(store_->hub().db(), first), S("备份后"));
 
-  auto tablet_sync = Sync(*tablet, after);
+  auto tablet_sync = SyncDevice(*tablet, after);
   ASSERT_TRUE(tablet_sync.ok()) << tablet_sync.status().ToString();
   EXPECT_TRUE(tablet_sync->server_restored);
   EXPECT_EQ(tablet_sync->rows_repushed, 0u);  // it holds only the phone's writes
-  auto phone_sync = Sync(*phone, after);
+  auto phone_sync = SyncDevice(*phone, after);
   ASSERT_TRUE(phone_sync.ok()) << phone_sync.status().ToString();
   EXPECT_TRUE(phone_sync->server_restored);
   EXPECT_TRUE(phone_sync->rebuilt);
   EXPECT_EQ(phone_sync->rows_repushed, 1u);
   EXPECT_EQ(notes(store_->hub().db(), first), S("备份后"));  // sent again, merged
   EXPECT_NE(notes(store_->hub().db(), last), S("备份后"));   // held by no device as its own
-  ASSERT_TRUE(Sync(*tablet, after).ok());
+  ASSERT_TRUE(SyncDevice(*tablet, after).ok());
   const std::string expected = ServerExport("rep-a");
   EXPECT_EQ(DeviceExport(*phone), expected);
   EXPECT_EQ(DeviceExport(*tablet), expected);
@@ -335,7 +289,7 @@ TEST_F(SnapshotSyncTest, ASecondRestoreDuringTheRecoveryFromTheFirstLosesNothing
   ASSERT_TRUE(opened.ok());
   Replica& phone = **opened;
   ServiceTransport transport(*service_, tokens_["rep-a"]);
-  ASSERT_TRUE(Sync(phone, transport).ok());
+  ASSERT_TRUE(SyncDevice(phone, transport).ok());
   auto backup =
       WriteBackup(dir_.File("server.db"), BackupOptions{dir_.File("backups"), 2}, wall_.NowMs());
   ASSERT_TRUE(backup.ok()) << backup.status().ToString();
@@ -353,7 +307,7 @@ TEST_F(SnapshotSyncTest, ASecondRestoreDuringTheRecoveryFromTheFirstLosesNothing
                                          {S(id.c_str())})
                     .ok());
   }
-  ASSERT_TRUE(Sync(phone, transport).ok());
+  ASSERT_TRUE(SyncDevice(phone, transport).ok());
   auto notes_at_server = [&](const std::string& id) {
     return QueryValue(store_->hub().db(), "SELECT notes FROM customers WHERE id = ?",
                       {S(id.c_str())});
@@ -365,14 +319,14 @@ TEST_F(SnapshotSyncTest, ASecondRestoreDuringTheRecoveryFromTheFirstLosesNothing
     // The answer "restored", then the first of the three writes sent again; then the phone dies.
     ServiceTransport first(*service_, tokens_["rep-a"]);
     CutTransport dying(first, 2);
-    auto cut = Sync(phone, dying);
+    auto cut = SyncDevice(phone, dying);
     EXPECT_FALSE(cut.ok());
     EXPECT_TRUE(phone.rebuild_wanted());
     EXPECT_EQ(*phone.PendingWriteCount(), 2);
   }
   ASSERT_NO_FATAL_FAILURE(RestoreFrom(backup->file));
   ServiceTransport second(*service_, tokens_["rep-a"]);
-  auto report = Sync(phone, second);
+  auto report = SyncDevice(phone, second);
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   EXPECT_TRUE(report->server_restored);
   EXPECT_TRUE(report->rebuilt);
@@ -390,19 +344,19 @@ TEST_F(SnapshotSyncTest, ReadOnlyPagesWriteNothingDurable) {
   auto synced = [&] {
     return QueryValue(**watcher, "SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = 'rep-a'");
   };
-  ASSERT_TRUE(Sync(*device, transport).ok());  // the day's first sync is recorded
+  ASSERT_TRUE(SyncDevice(*device, transport).ok());  // the day's first sync is recorded
   const Value first = synced();
   ASSERT_TRUE(std::holds_alternative<int64_t>(first));
   const int64_t before = version();
   wall_.Advance(3600 * 1000);
   auto fresh = OpenDevice("a-2");  // a whole snapshot, and incremental pulls
-  ASSERT_TRUE(Sync(*fresh, transport).ok());
-  ASSERT_TRUE(Sync(*device, transport).ok());
+  ASSERT_TRUE(SyncDevice(*fresh, transport).ok());
+  ASSERT_TRUE(SyncDevice(*device, transport).ok());
   EXPECT_EQ(version(), before);
   EXPECT_EQ(synced(), first);
   // The next UTC day's first sync is recorded again (the pool's offline-work rule counts days).
   wall_.Advance(24 * 3600 * 1000);
-  ASSERT_TRUE(Sync(*device, transport).ok());
+  ASSERT_TRUE(SyncDevice(*device, transport).ok());
   EXPECT_NE(version(), before);
   EXPECT_GT(std::get<int64_t>(synced()), std::get<int64_t>(first));
 }

@@ -5,59 +5,30 @@
 
 #include <gtest/gtest.h>
 
-#include <sstream>
-
 #include "api/sync_service.h"
-#include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/row_digest.h"
 #include "http/metrics.h"
-#include "support/fake_clock.h"
+#include "support/service_sync_fixture.h"
+#include "support/service_transport.h"
 #include "support/sync_fixture.h"
-#include "support/temp_dir.h"
 #include "sync/sync_engine.h"
 
 namespace fieldbook::server {
 namespace {
 
 using fieldbook::testing::Exec;
-using fieldbook::testing::FakeWallClock;
 using fieldbook::testing::I;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
+using fieldbook::testing::ServiceTransport;
 
-// SyncService::Handle behind the client's transport interface, through the real codec. Counts
-// the requests that carried digests.
-class ServiceTransport final : public client::SyncTransport {
- public:
-  ServiceTransport(SyncService& service, std::string token)
-      : service_(service), token_(std::move(token)) {}
-  Result<SyncResponse> Exchange(const SyncRequest& request) override {
-    if (request.has_digests) ++digest_requests;
-    HttpRequest http{
-        "POST", "/v1/sync", "Bearer " + token_, kSyncContentType, EncodeSyncRequest(request),
-        "test"};
-    HttpResponse answer = service_.Handle(http);
-    if (answer.status != 200) {
-      return Status::Unavailable(std::to_string(answer.status) + " " + answer.body);
-    }
-    return DecodeSyncResponse(answer.body);
-  }
-  int digest_requests = 0;
-
- private:
-  SyncService& service_;
-  std::string token_;
-};
-
-class VerificationTest : public ::testing::Test {
+class VerificationTest : public fieldbook::testing::ServiceSyncFixture {
  protected:
   void SetUp() override { Start(SyncServiceOptions{}); }
   void Start(SyncServiceOptions options) {
-    auto s = ServerStore::Open(dir_.File("server.db"), wall_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(*s);
+    ASSERT_NO_FATAL_FAILURE(OpenStore());
     auto a = store_->AddRep(NewRep{"rep-a", "A", "rep", "", "", ""});
     auto b = store_->AddRep(NewRep{"rep-b", "B", "rep", "", "", ""});
     ASSERT_TRUE(a.ok() && b.ok());
@@ -81,26 +52,9 @@ class VerificationTest : public ::testing::Test {
     ASSERT_TRUE(store_->Write(rows).ok());
     service_ = std::make_unique<SyncService>(*store_, metrics_, wall_, options);
   }
-  std::unique_ptr<Replica> OpenDevice(const std::string& name) {
-    ReplicaOptions o;
-    o.replica_id = name;
-    auto r = Replica::Open(dir_.File(name + ".db"), wall_, o);
-    EXPECT_TRUE(r.ok()) << r.status().ToString();
-    return r.ok() ? std::move(*r) : nullptr;
-  }
   Result<client::SyncReport> Sync(Replica& device, ServiceTransport& transport) {
     client::SyncEngine engine(device, transport, client::SyncOptions{.page_rows = 50});
     return engine.SyncOnce();
-  }
-  std::string ServerExport(const std::string& rep) {
-    std::ostringstream out;
-    EXPECT_TRUE(store_->ExportForRep(rep, out).ok());
-    return out.str();
-  }
-  std::string DeviceExport(Replica& device) {
-    auto e = CanonicalExport(device.db(), device.catalog());
-    EXPECT_TRUE(e.ok());
-    return e.ok() ? *e : std::string();
   }
   // An outside program edits the closed replica file: it must drop Fieldbook's triggers first.
   // With `restore_triggers` it puts them back afterwards, byte for byte, so that the replica
@@ -141,11 +95,6 @@ class VerificationTest : public ::testing::Test {
                    "(SELECT count(*) FROM visits) + (SELECT count(*) FROM reps)"));
   }
 
-  fieldbook::testing::TempDir dir_;
-  FakeWallClock wall_;
-  Metrics metrics_;
-  std::unique_ptr<ServerStore> store_;
-  std::unique_ptr<SyncService> service_;
   std::string token_a_, token_b_;
 };
 
