@@ -4,89 +4,62 @@
 
 namespace fieldbook::server {
 
+namespace {
+
+// An option of `serve` whose value must lie in [lo, hi]; --help shows its default.
+template <typename T, typename Bound>
+void AddBounded(CLI::App* serve, const char* name, T& value, const char* help, Bound lo, Bound hi) {
+  serve->add_option(name, value, help)->check(CLI::Range(lo, hi))->capture_default_str();
+}
+
+}  // namespace
+
 void AddServeFlags(CLI::App* serve, ServeOptions& options, ServeFlags& flags) {
   serve->add_option("--listen", options.http.address, "address to listen on")
       ->capture_default_str();
   serve->add_option("--port", options.http.port, "port (0 = any free port)")->capture_default_str();
-  serve->add_option("--threads", options.http.threads, "I/O threads (reading and writing requests)")
-      ->check(CLI::Range(1, 64))
-      ->capture_default_str();
+  AddBounded(serve, "--threads", options.http.threads, "I/O threads (reading and writing requests)",
+             1, 64);
   // Concurrency (docs/server.md, "Concurrency"; docs/deploy.md sizes them).
-  serve
-      ->add_option("--workers", options.http.workers,
-                   "handler threads (0 = 4 per core, at least 4)")
-      ->check(CLI::Range(0, 1024))
-      ->capture_default_str();
-  serve
-      ->add_option("--max-queued", options.http.max_queued,
-                   "requests waiting for a handler thread; more are answered 503 + Retry-After")
-      ->check(CLI::Range(1, 1000000))
-      ->capture_default_str();
-  serve
-      ->add_option("--read-connections", options.read_connections,
-                   "database connections for concurrent pulls (0 = one per core, at least 2)")
-      ->check(CLI::Range(0, 64))
-      ->capture_default_str();
+  AddBounded(serve, "--workers", options.http.workers,
+             "handler threads (0 = 4 per core, at least 4)", 0, 1024);
+  AddBounded(serve, "--max-queued", options.http.max_queued,
+             "requests waiting for a handler thread; more are answered 503 + Retry-After", 1,
+             1000000);
+  AddBounded(serve, "--read-connections", options.read_connections,
+             "database connections for concurrent pulls (0 = one per core, at least 2)", 0, 64);
   serve->add_option("--tls-cert", options.http.tls_cert_file, "PEM certificate chain (HTTPS)");
   serve->add_option("--tls-key", options.http.tls_key_file, "PEM private key (HTTPS)");
-  serve->add_option("--body-limit-mb", flags.body_limit_mb, "largest request body accepted")
-      ->check(CLI::Range(1, 512))
-      ->capture_default_str();
-  serve->add_option("--read-timeout-ms", flags.read_timeout_ms, "a request must arrive within this")
-      ->check(CLI::Range(100, 600000))
-      ->capture_default_str();
-  serve
-      ->add_option("--max-connections", options.http.max_connections,
-                   "connections beyond this are refused with 503")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
+  AddBounded(serve, "--body-limit-mb", flags.body_limit_mb, "largest request body accepted", 1,
+             512);
+  AddBounded(serve, "--read-timeout-ms", flags.read_timeout_ms, "a request must arrive within this",
+             100, 600000);
+  AddBounded(serve, "--max-connections", options.http.max_connections,
+             "connections beyond this are refused with 503", 1, 100000);
   // The limits on hostile clients (docs/server.md, "Limits").
-  serve
-      ->add_option("--max-connections-per-address", options.http.max_connections_per_address,
-                   "connections from one client address beyond this are refused with 503")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
-  serve
-      ->add_option("--header-timeout-ms", flags.header_timeout_ms,
-                   "a new connection must send a complete request header within this")
-      ->check(CLI::Range(100, 600000))
-      ->capture_default_str();
-  serve
-      ->add_option("--idle-timeout-ms", flags.idle_timeout_ms,
-                   "a keep-alive connection idle this long is closed")
-      ->check(CLI::Range(100, 3600000))
-      ->capture_default_str();
-  serve
-      ->add_option("--json-body-limit-kb", flags.json_body_limit_kb,
-                   "largest JSON body of the admin and pool APIs")
-      ->check(CLI::Range(1, 65536))
-      ->capture_default_str();
-  serve
-      ->add_option("--body-budget-mb", flags.body_budget_mb,
-                   "request body bytes held at once across all connections; more get 503")
-      ->check(CLI::Range(1, 65536))
-      ->capture_default_str();
-  serve
-      ->add_option("--upload-limit-mb", flags.upload_limit_mb,
-                   "largest spreadsheet upload to /v1/admin/import (streamed to a temporary file)")
-      ->check(CLI::Range(1, 4096))
-      ->capture_default_str();
-  serve
-      ->add_option("--upload-disk-mb", flags.upload_disk_mb,
-                   "temporary-file bytes all uploads in progress may take together; more get 503")
-      ->check(CLI::Range(1, 1 << 20))
-      ->capture_default_str();
-  serve->add_option("--page-rows", options.page_rows, "rows per pull page by default")
-      ->check(CLI::Range(1, 5000))
-      ->capture_default_str();
+  AddBounded(serve, "--max-connections-per-address", options.http.max_connections_per_address,
+             "connections from one client address beyond this are refused with 503", 1, 100000);
+  AddBounded(serve, "--header-timeout-ms", flags.header_timeout_ms,
+             "a new connection must send a complete request header within this", 100, 600000);
+  AddBounded(serve, "--idle-timeout-ms", flags.idle_timeout_ms,
+             "a keep-alive connection idle this long is closed", 100, 3600000);
+  AddBounded(serve, "--json-body-limit-kb", flags.json_body_limit_kb,
+             "largest JSON body of the admin and pool APIs", 1, 65536);
+  AddBounded(serve, "--body-budget-mb", flags.body_budget_mb,
+             "request body bytes held at once across all connections; more get 503", 1, 65536);
+  AddBounded(serve, "--upload-limit-mb", flags.upload_limit_mb,
+             "largest spreadsheet upload to /v1/admin/import (streamed to a temporary file)", 1,
+             4096);
+  AddBounded(serve, "--upload-disk-mb", flags.upload_disk_mb,
+             "temporary-file bytes all uploads in progress may take together; more get 503", 1,
+             1 << 20);
+  AddBounded(serve, "--page-rows", options.page_rows, "rows per pull page by default", 1, 5000);
   serve->add_option("--console-dir", options.console_dir,
                     "the manager's console's files (default: console/ beside the binary, or "
                     "../share/fieldbook/console)");
-  serve
-      ->add_option("--console-session-seconds", options.console_session_s,
-                   "a console session's lifetime (it then needs a new login)")
-      ->check(CLI::Range(int64_t{1}, int64_t{7 * 86400}))
-      ->capture_default_str();
+  AddBounded(serve, "--console-session-seconds", options.console_session_s,
+             "a console session's lifetime (it then needs a new login)", int64_t{1},
+             int64_t{7 * 86400});
 }
 
 void FinishServeFlags(const ServeFlags& flags, ServeOptions& options) {
