@@ -15,6 +15,7 @@
 #include "commands/product_commands.h"
 #include "commands/serve_flags.h"
 #include "commands/server_commands.h"
+#include "fieldbook/command_line.h"
 #include "nightly/nightly_scheduler.h"
 
 int main(int argc, char** argv) {
@@ -535,15 +536,8 @@ int main(int argc, char** argv) {
   CommandWiring wiring{add_db, db, rc};
   AddCommandFamilies(app, wiring);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "fieldbook-server: " << e.what() << " (see --help)\n";
-    return 2;
-  }
+  const std::optional<int> parsed =
+      fieldbook::ParseCommandLine(app, argc, argv, "fieldbook-server", 2);
+  if (parsed) return *parsed;
   return rc;
 }

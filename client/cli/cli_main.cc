@@ -9,6 +9,7 @@
 
 #include "cli/cli_commands.h"
 #include "cli/command_family.h"
+#include "fieldbook/command_line.h"
 
 namespace {
 
@@ -335,16 +336,9 @@ int main(int argc, char** argv) {
   CliWiring wiring{ctx, action, leaf, group};
   AddCommandFamilies(app, wiring);
 
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::cerr << "fieldbook-cli: " << e.what() << " (see --help)\n";
-    return kExitUsage;
-  }
+  const std::optional<int> parsed =
+      fieldbook::ParseCommandLine(app, argc, argv, "fieldbook-cli", kExitUsage);
+  if (parsed) return *parsed;
   if (!action) {
     std::cerr << "fieldbook-cli: no command given (see --help)\n";
     return kExitUsage;
