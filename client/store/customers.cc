@@ -241,14 +241,9 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
       FB_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
       Contact c;
-      c.id = s->Text(0);
-      c.customer_id = s->Text(1);
-      c.name = s->Text(2);
-      c.title = s->Text(3);
-      c.phone = s->Text(4);
-      c.wechat = s->Text(5);
-      c.email = s->Text(6);
-      c.birthday = s->Text(7);
+      ReadTextColumns(
+          *s, 0,
+          {&c.id, &c.customer_id, &c.name, &c.title, &c.phone, &c.wechat, &c.email, &c.birthday});
       c.is_primary = s->Int(8) != 0;
       c.notes = s->Text(9);
       p.contacts.push_back(std::move(c));

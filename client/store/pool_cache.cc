@@ -56,10 +56,7 @@ PoolRequest ReadRequest(const Statement& s) {
   PoolRequest r;
   r.request_id = s.Text(0);
   r.kind = s.Text(1) == "release" ? PoolRequest::Kind::kRelease : PoolRequest::Kind::kClaim;
-  r.customer_id = s.Text(2);
-  r.customer_name = s.Text(3);
-  r.note = s.Text(4);
-  r.requested_at = s.Text(5);
+  ReadTextColumns(s, 2, {&r.customer_id, &r.customer_name, &r.note, &r.requested_at});
   const std::string status = s.Text(6);
   r.state = status == "granted"   ? PoolRequest::State::kGranted
             : status == "refused" ? PoolRequest::State::kRefused
@@ -93,9 +90,7 @@ Result<std::optional<PoolListing>> PoolCache::Cached() {
     Stmt s(raw);
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row || s->Text(0) != rep) return std::optional<PoolListing>();
-    out.rep_id = s->Text(0);
-    out.as_of = s->Text(1);
-    out.server_day = s->Text(2);
+    ReadTextColumns(*s, 0, {&out.rep_id, &out.as_of, &out.server_day});
     out.fetched_ms = s->Int(3);
     PoolPolicy& p = out.policy;
     p.rules_version = s->Int(4);
@@ -141,15 +136,9 @@ Result<std::optional<PoolListing>> PoolCache::Cached() {
       FB_ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
       PoolCustomer c;
-      c.id = s->Text(0);
-      c.name = s->Text(1);
-      c.city = s->Text(2);
-      c.region = s->Text(3);
-      c.tier = s->Text(4);
-      c.customer_type = s->Text(5);
-      c.since = s->Text(6);
-      c.kind = s->Text(7);
-      c.reason = s->Text(8);
+      ReadTextColumns(*s, 0,
+                      {&c.id, &c.name, &c.city, &c.region, &c.tier, &c.customer_type, &c.since,
+                       &c.kind, &c.reason});
       c.claimable = s->Int(9) != 0;
       c.refusal = s->Text(10);
       c.claim_pending = s->Int(11) != 0;

@@ -172,31 +172,18 @@ Customer ReadCustomer(const Statement& s, int b) {
 
 Visit ReadVisit(const Statement& s) {
   Visit v;
-  v.id = s.Text(0);
-  v.customer_id = s.Text(1);
-  v.rep_id = s.Text(2);
-  v.check_in = s.Text(3);
-  v.check_out = s.Text(4);
+  ReadTextColumns(s, 0, {&v.id, &v.customer_id, &v.rep_id, &v.check_in, &v.check_out});
   v.lat = s.RealOrNull(5);
   v.lon = s.RealOrNull(6);
-  v.purpose = s.Text(7);
-  v.outcome = s.Text(8);
-  v.notes = s.Text(9);
-  v.next_follow_up = s.Text(10);
-  v.voids_id = s.Text(11);
+  ReadTextColumns(s, 7, {&v.purpose, &v.outcome, &v.notes, &v.next_follow_up, &v.voids_id});
   return v;
 }
 
 Order ReadOrder(const Statement& s) {
   Order o;
-  o.id = s.Text(0);
-  o.customer_id = s.Text(1);
-  o.rep_id = s.Text(2);
-  o.order_date = s.Text(3);
+  ReadTextColumns(s, 0, {&o.id, &o.customer_id, &o.rep_id, &o.order_date});
   o.amount_cents = s.IntOrNull(4).value_or(0);
-  o.currency = s.Text(5);
-  o.notes = s.Text(6);
-  o.voids_id = s.Text(7);
+  ReadTextColumns(s, 5, {&o.currency, &o.notes, &o.voids_id});
   return o;
 }
 
@@ -222,16 +209,9 @@ Status ReadOrderLines(Db& db, const std::vector<Order*>& orders) {
 
 Task ReadTask(const Statement& s) {
   Task t;
-  t.id = s.Text(0);
-  t.customer_id = s.Text(1);
-  t.customer_name = s.Text(2);
-  t.rep_id = s.Text(3);
-  t.due_date = s.Text(4);
-  t.kind = s.Text(5);
-  t.status = s.Text(6);
-  t.title = s.Text(7);
-  t.notes = s.Text(8);
-  t.done_at = s.Text(9);
+  ReadTextColumns(s, 0,
+                  {&t.id, &t.customer_id, &t.customer_name, &t.rep_id, &t.due_date, &t.kind,
+                   &t.status, &t.title, &t.notes, &t.done_at});
   return t;
 }
 

@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/hlc.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/records.h"

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/duplicate_store.h"
@@ -93,16 +94,9 @@ Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& fi
     FB_ASSIGN_OR_RETURN(bool row, list->Step());
     if (!row) break;
     CustomerRow c;
-    c.id = list->Text(0);
-    c.name = list->Text(1);
-    c.city = list->Text(2);
-    c.phone = list->Text(3);
-    c.owner_rep = list->Text(4);
-    c.holder = list->Text(5);
-    c.territory = list->Text(6);
-    c.tier = list->Text(7);
-    c.lifecycle = list->Text(8);
-    c.created_at = list->Text(9);
+    ReadTextColumns(*list, 0,
+                    {&c.id, &c.name, &c.city, &c.phone, &c.owner_rep, &c.holder, &c.territory,
+                     &c.tier, &c.lifecycle, &c.created_at});
     c.pooled = list->Int(10) != 0;
     rows.push_back(std::move(c));
   }

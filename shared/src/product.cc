@@ -1,5 +1,6 @@
 #include "fieldbook/product.h"
 
+#include "fieldbook/columns.h"
 #include "fieldbook/json_reader.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -13,12 +14,7 @@ std::optional<int64_t> ProductRecord::PriceFor(const std::string& tier) const {
 
 ProductRecord ReadProductRecord(const Statement& s) {
   ProductRecord p;
-  p.id = s.Text(0);
-  p.part_number = s.Text(1);
-  p.name = s.Text(2);
-  p.brand = s.Text(3);
-  p.category = s.Text(4);
-  p.unit = s.Text(5);
+  ReadTextColumns(s, 0, {&p.id, &p.part_number, &p.name, &p.brand, &p.category, &p.unit});
   p.list_price_cents = s.IntOrNull(6);
   p.tier_prices = TierPricesOf(s.Text(7));
   p.active = s.IsNull(8) || s.Int(8) != 0;
