@@ -34,15 +34,10 @@ std::string Join(const std::vector<std::string>& items, const char* sep = ", ") 
 // (JsonErrors).
 class Reader : public JsonErrors {
  public:
+  // JsonErrors' Object and Bool, with the error naming "<where>.<key>".
   const boost::json::object* Object(const boost::json::object& o, const char* key,
                                     const std::string& where) {
-    const boost::json::value* v = o.if_contains(key);
-    if (v == nullptr) return nullptr;
-    if (!v->is_object()) {
-      Fail(JsonPath(where, key), "must be an object");
-      return nullptr;
-    }
-    return &v->as_object();
+    return JsonErrors::Object(o, key, JsonPath(where, key));
   }
 
   void Integer(const boost::json::value& v, const std::string& field, int lo, int hi, int& out) {
@@ -79,13 +74,7 @@ class Reader : public JsonErrors {
   }
 
   void Bool(const boost::json::object& o, const char* key, const std::string& where, bool& out) {
-    const boost::json::value* v = o.if_contains(key);
-    if (v == nullptr) return;
-    if (!v->is_bool()) {
-      Fail(JsonPath(where, key), "must be true or false");
-      return;
-    }
-    out = v->as_bool();
+    JsonErrors::Bool(o, key, JsonPath(where, key), out);
   }
 
   // A list of distinct names, each one of `allowed` (or any short text when `allowed` is empty).

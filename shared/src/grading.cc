@@ -28,17 +28,6 @@ std::string Num(double v) {
 
 class RulesReader : public JsonErrors {
  public:
-  const boost::json::object* Object(const boost::json::object& o, const char* key,
-                                    const std::string& where) {
-    const boost::json::value* v = o.if_contains(key);
-    if (v == nullptr) return nullptr;
-    if (!v->is_object()) {
-      Fail(where, "must be an object");
-      return nullptr;
-    }
-    return &v->as_object();
-  }
-
   void Number(const boost::json::object& o, const char* key, const std::string& where, double lo,
               double hi, double& out) {
     const boost::json::value* v = o.if_contains(key);
@@ -65,16 +54,6 @@ class RulesReader : public JsonErrors {
       return;
     }
     out = static_cast<int>(d);
-  }
-
-  void Bool(const boost::json::object& o, const char* key, const std::string& where, bool& out) {
-    const boost::json::value* v = o.if_contains(key);
-    if (v == nullptr) return;
-    if (!v->is_bool()) {
-      Fail(where, "must be true or false");
-      return;
-    }
-    out = v->as_bool();
   }
 
   void Text(const boost::json::object& o, const char* key, const std::string& where,

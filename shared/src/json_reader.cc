@@ -157,4 +157,25 @@ void JsonErrors::OnlyKeys(const json::object& o, std::string_view where,
   }
 }
 
+const json::object* JsonErrors::Object(const json::object& o, const char* key,
+                                       const std::string& field) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return nullptr;
+  if (!v->is_object()) {
+    Fail(field, "must be an object");
+    return nullptr;
+  }
+  return &v->as_object();
+}
+
+void JsonErrors::Bool(const json::object& o, const char* key, const std::string& field, bool& out) {
+  const json::value* v = o.if_contains(key);
+  if (v == nullptr) return;
+  if (!v->is_bool()) {
+    Fail(field, "must be true or false");
+    return;
+  }
+  out = v->as_bool();
+}
+
 }  // namespace fieldbook

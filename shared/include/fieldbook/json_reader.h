@@ -7,8 +7,8 @@
 //     For answers off the network the error is kCorrupt, for what a person wrote it is
 //     kInvalidArgument ("<where>.<key>: must be ...", JsonReader::kRules).
 //   * JsonErrors: for readers that fill a whole structure with defaults and report the FIRST bad
-//     field (the grading and assignment rules): Fail(path, message), OnlyKeys, and JsonPath /
-//     JsonNumber to build paths and read numbers alike.
+//     field (the grading and assignment rules): Fail(path, message), OnlyKeys, Object, Bool,
+//     and JsonPath / JsonNumber to build paths and read numbers alike.
 //
 // Thread safety: a JsonReader refers to the object it reads and a JsonErrors is a plain value;
 // use each on one thread while what it reads lives. The free functions are pure.
@@ -107,6 +107,13 @@ class JsonErrors {
   // Fails "<where>.<key>: unknown field" for the first key of `o` not in `allowed`.
   void OnlyKeys(const boost::json::object& o, std::string_view where,
                 std::initializer_list<const char*> allowed);
+  // o[key] when it is an object; nullptr when absent, and when it is something else (failing
+  // "<field>: must be an object"). `field` is the path the error names.
+  const boost::json::object* Object(const boost::json::object& o, const char* key,
+                                    const std::string& field);
+  // o[key] into `out` when it is true or false; absent leaves `out`; anything else fails
+  // "<field>: must be true or false".
+  void Bool(const boost::json::object& o, const char* key, const std::string& field, bool& out);
   bool ok() const { return error_.ok(); }
   const Status& status() const { return error_; }
 
