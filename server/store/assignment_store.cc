@@ -12,8 +12,6 @@ namespace fieldbook::server {
 
 namespace {
 
-std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
-
 constexpr int kMaxCapacity = 1000000;
 
 // A profile as the audit log records it.
@@ -130,18 +128,18 @@ Result<std::vector<RepProfile>> AssignmentStore::Profiles() {
     if (!row) break;
     RepProfile p;
     p.rep_id = stmt->Text(0);
-    p.name = Text(*stmt, 1);
+    p.name = stmt->Text(1);
     p.assignable = stmt->Text(2) == "rep";
     p.active = stmt->Int(3) != 0;
     p.configured = stmt->Int(5) != 0;
     if (p.configured) {
-      p.regions = SplitRegions(Text(*stmt, 6));
-      p.skill = ParseSkill(Text(*stmt, 7)).value_or(Skill::kJunior);
+      p.regions = SplitRegions(stmt->Text(6));
+      p.skill = ParseSkill(stmt->Text(7)).value_or(Skill::kJunior);
       if (!stmt->IsNull(8)) p.capacity = static_cast<int>(stmt->Int(8));
       if (!stmt->IsNull(9)) p.capacity_a = static_cast<int>(stmt->Int(9));
       p.closer = stmt->Int(10) != 0;
     } else {
-      p.regions = SplitRegions(Text(*stmt, 4));  // as given to `rep add --regions`
+      p.regions = SplitRegions(stmt->Text(4));  // as given to `rep add --regions`
     }
     out.push_back(std::move(p));
   }
@@ -270,12 +268,12 @@ Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
     if (!row) break;
     HeldCustomer c;
     c.id = stmt->Text(0);
-    c.name = Text(*stmt, 1);
-    c.tier = Text(*stmt, 2);
-    c.purchase_stage = Text(*stmt, 3);
-    c.region = Text(*stmt, 4);
-    c.territory_id = Text(*stmt, 5);
-    c.holder = Text(*stmt, 6);
+    c.name = stmt->Text(1);
+    c.tier = stmt->Text(2);
+    c.purchase_stage = stmt->Text(3);
+    c.region = stmt->Text(4);
+    c.territory_id = stmt->Text(5);
+    c.holder = stmt->Text(6);
     if (!stmt->IsNull(7)) {
       const Hlc added(static_cast<uint64_t>(stmt->Int(7)));
       c.since_day = DayOfMs(static_cast<int64_t>(added.physical_ms()));

@@ -15,8 +15,6 @@ constexpr const char* kColumns =
     "SELECT id, at_ms, actor, action, customer_id, subject, before_json, after_json, reason "
     "FROM srv_audit ";
 
-std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
-
 boost::json::object ObjectOf(const std::string& text) {
   Result<boost::json::object> o = ParseJsonObject(text, "an audit payload");
   if (!o.ok()) return boost::json::object{{"unreadable", text}};
@@ -29,11 +27,11 @@ AuditEntry ReadEntry(Statement& s) {
   e.at_ms = s.Int(1);
   e.actor = s.Text(2);
   e.action = s.Text(3);
-  e.customer_id = Text(s, 4);
-  e.subject = Text(s, 5);
+  e.customer_id = s.Text(4);
+  e.subject = s.Text(5);
   e.before = ObjectOf(s.Text(6));
   e.after = ObjectOf(s.Text(7));
-  e.reason = Text(s, 8);
+  e.reason = s.Text(8);
   return e;
 }
 
@@ -133,9 +131,9 @@ Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
       copy->Bind(1, id);
     }
     copy->Bind(2, at_ms).Bind(3, actor).Bind(4, action);
-    BindNullable(*copy, 5, Text(*read, 4));
-    BindNullable(*copy, 6, Text(*read, 5));
-    copy->Bind(7, read->Text(6)).Bind(8, read->Text(7)).Bind(9, Text(*read, 8));
+    BindNullable(*copy, 5, read->Text(4));
+    BindNullable(*copy, 6, read->Text(5));
+    copy->Bind(7, read->Text(6)).Bind(8, read->Text(7)).Bind(9, read->Text(8));
     FB_RETURN_IF_ERROR(copy->Run());
     ++copied;
   }

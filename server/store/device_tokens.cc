@@ -13,8 +13,6 @@ constexpr const char* kDeviceColumns =
     "SELECT id, rep_id, device, created_ms, revoked, revoked_ms, revoked_by, last_sync_ms, "
     "last_address, hash_scheme = 'sha256' FROM srv_credentials ";
 
-std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
-
 DeviceInfo ReadDevice(Statement& s) {
   DeviceInfo d;
   d.id = s.Int(0);
@@ -23,9 +21,9 @@ DeviceInfo ReadDevice(Statement& s) {
   d.created_ms = s.Int(3);
   d.revoked = s.Int(4) != 0;
   d.revoked_ms = s.IsNull(5) ? 0 : s.Int(5);
-  d.revoked_by = Text(s, 6);
+  d.revoked_by = s.Text(6);
   d.last_sync_ms = s.IsNull(7) ? 0 : s.Int(7);
-  d.last_address = Text(s, 8);
+  d.last_address = s.Text(8);
   d.legacy_hash = s.Int(9) != 0;
   return d;
 }

@@ -14,8 +14,6 @@ namespace fieldbook::server {
 
 namespace {
 
-std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
-
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -64,12 +62,12 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
     if (!row) break;
     CustomerHistory c;
     c.customer_id = load->Text(0);
-    c.created_day = ParseDay(Text(*load, 1)).value_or(today);
-    c.relationship = Text(*load, 2);
-    c.purchase_stage = Text(*load, 3);
-    Previous p{Text(*load, 4),
-               Text(*load, 8),
-               Text(*load, 9),
+    c.created_day = ParseDay(load->Text(1)).value_or(today);
+    c.relationship = load->Text(2);
+    c.purchase_stage = load->Text(3);
+    Previous p{load->Text(4),
+               load->Text(8),
+               load->Text(9),
                load->IsNull(5) ? -1 : load->Int(5),
                load->IsNull(6) ? -1 : load->Int(6),
                load->IsNull(7) ? -1 : load->Int(7)};
@@ -83,19 +81,19 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, orders->Step());
     if (!row) break;
-    auto it = index.find(Text(*orders, 0));
-    auto day = ParseDay(Text(*orders, 2));
+    auto it = index.find(orders->Text(0));
+    auto day = ParseDay(orders->Text(2));
     if (it == index.end() || !day) continue;
     out.customers[it->second].orders.push_back(
-        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), Text(*orders, 4),
+        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), orders->Text(4),
                   /*is_void=*/orders->IsNull(3) && !orders->IsNull(4)});
   }
   FB_ASSIGN_OR_RETURN(Statement * visits, db.Prepare("SELECT customer_id, check_in FROM visits"));
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, visits->Step());
     if (!row) break;
-    auto it = index.find(Text(*visits, 0));
-    auto day = ParseDay(Text(*visits, 1));
+    auto it = index.find(visits->Text(0));
+    auto day = ParseDay(visits->Text(1));
     if (it != index.end() && day) out.customers[it->second].visit_days.push_back(*day);
   }
   FB_ASSIGN_OR_RETURN(
@@ -106,7 +104,7 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, feedback->Step());
     if (!row) break;
-    auto it = index.find(Text(*feedback, 0));
+    auto it = index.find(feedback->Text(0));
     if (it != index.end()) {
       out.customers[it->second].satisfaction.push_back(static_cast<int>(feedback->Int(1)));
     }
@@ -398,14 +396,14 @@ Result<std::vector<AtRiskCustomer>> GradingStore::AtRisk(const std::string& rep,
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     AtRiskCustomer a{stmt->Text(0),
-                     Text(*stmt, 1),
-                     Text(*stmt, 2),
-                     Text(*stmt, 3),
-                     Text(*stmt, 4),
+                     stmt->Text(1),
+                     stmt->Text(2),
+                     stmt->Text(3),
+                     stmt->Text(4),
                      stmt->IsNull(5) ? 0 : stmt->Real(5),
                      ""};
     boost::system::error_code ec;
-    boost::json::value reasons = ReadJson(Text(*stmt, 6), ec);
+    boost::json::value reasons = ReadJson(stmt->Text(6), ec);
     if (!ec && reasons.is_object() && reasons.as_object().contains("reasons")) {
       for (const auto& r : reasons.as_object().at("reasons").as_array()) {
         const std::string rule(r.as_object().at("rule").as_string());
@@ -432,7 +430,7 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
     if (!row) break;
     PortfolioRow p;
     p.rep_id = reps->Text(0);
-    p.rep_name = Text(*reps, 1);
+    p.rep_name = reps->Text(1);
     out.push_back(std::move(p));
   }
   const std::string today_text = FormatDay(today);

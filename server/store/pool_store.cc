@@ -14,16 +14,14 @@ namespace fieldbook::server {
 
 namespace {
 
-std::string Text(Statement& s, int col) { return s.IsNull(col) ? std::string() : s.Text(col); }
-
 constexpr const char* kEntryColumns =
     "SELECT p.customer_id, c.name, c.city, t.region, c.grade_tier, c.customer_type, p.since_ms, "
     "p.kind, p.reason, p.from_rep FROM srv_pool p JOIN customers c ON c.id = p.customer_id AND "
     "c.deleted = 0 LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 ";
 
 PoolEntry ReadEntry(Statement& s) {
-  return PoolEntry{s.Text(0),  Text(s, 1), Text(s, 2), Text(s, 3), Text(s, 4),
-                   Text(s, 5), s.Int(6),   s.Text(7),  s.Text(8),  Text(s, 9)};
+  return PoolEntry{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+                   s.Text(5), s.Int(6),  s.Text(7), s.Text(8), s.Text(9)};
 }
 
 // "no visit or order in the 45 days after 2026-09-01 (tier B); last one 2026-09-01".
@@ -102,9 +100,9 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
     Known k;
     k.clock.customer_id = load->Text(0);
     k.clock.rep_id = load->Text(1);
-    k.clock.name = Text(*load, 2);
-    k.clock.tier = Text(*load, 3);
-    k.created = ParseDay(Text(*load, 4)).value_or(-1);
+    k.clock.name = load->Text(2);
+    k.clock.tier = load->Text(3);
+    k.created = ParseDay(load->Text(4)).value_or(-1);
     if (!load->IsNull(5)) {
       k.added =
           DayOfMs(static_cast<int64_t>(Hlc(static_cast<uint64_t>(load->Int(5))).physical_ms()));
@@ -129,7 +127,7 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
       FB_ASSIGN_OR_RETURN(bool row, latest->Step());
       if (!row) break;
       auto it = index.find(latest->Text(0));
-      const std::optional<int32_t> day = ParseDay(Text(*latest, 1));
+      const std::optional<int32_t> day = ParseDay(latest->Text(1));
       if (it == index.end() || !day) continue;
       int32_t& last = held[it->second].clock.last_activity_day;
       last = std::max(last, *day);
@@ -267,10 +265,10 @@ Result<CustomerFacts> PoolStore::Facts(const std::string& customer, bool* exists
   CustomerFacts f;
   f.id = customer;
   if (found) {
-    f.name = Text(*stmt, 0);
-    f.tier = Text(*stmt, 1);
-    f.purchase_stage = Text(*stmt, 2);
-    f.region = Text(*stmt, 3);
+    f.name = stmt->Text(0);
+    f.tier = stmt->Text(1);
+    f.purchase_stage = stmt->Text(2);
+    f.region = stmt->Text(3);
   }
   stmt->Reset();
   return f;
@@ -462,7 +460,7 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
       FB_ASSIGN_OR_RETURN(bool taken, last->Step());
       if (taken) {
         const std::string who =
-            Text(*last, 2).empty() ? holder : Text(*last, 2) + " (" + holder + ")";
+            last->Text(2).empty() ? holder : last->Text(2) + " (" + holder + ")";
         answer.reason = "already " +
                         std::string(last->Text(0) == "claim" ? "claimed by " : "assigned to ") +
                         who + (last->Text(0) == "claim" ? "" : " by a manager") + " at " +
@@ -594,7 +592,7 @@ Result<std::vector<PoolAuditEntry>> PoolStore::Audit(const std::string& customer
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     out.push_back(PoolAuditEntry{stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3),
-                                 Text(*stmt, 4), stmt->Text(5), stmt->Text(6)});
+                                 stmt->Text(4), stmt->Text(5), stmt->Text(6)});
   }
   return out;
 }
