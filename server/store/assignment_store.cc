@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
@@ -267,13 +268,9 @@ Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     HeldCustomer c;
-    c.id = stmt->Text(0);
-    c.name = stmt->Text(1);
-    c.tier = stmt->Text(2);
-    c.purchase_stage = stmt->Text(3);
-    c.region = stmt->Text(4);
-    c.territory_id = stmt->Text(5);
-    c.holder = stmt->Text(6);
+    ReadTextColumns(
+        *stmt, 0,
+        {&c.id, &c.name, &c.tier, &c.purchase_stage, &c.region, &c.territory_id, &c.holder});
     if (!stmt->IsNull(7)) {
       const Hlc added(static_cast<uint64_t>(stmt->Int(7)));
       c.since_day = DayOfMs(static_cast<int64_t>(added.physical_ms()));

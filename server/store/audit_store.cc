@@ -1,5 +1,6 @@
 #include "store/audit_store.h"
 
+#include "fieldbook/columns.h"
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
 #include "store/pool_store.h"
@@ -25,10 +26,7 @@ AuditEntry ReadEntry(Statement& s) {
   AuditEntry e;
   e.id = s.Int(0);
   e.at_ms = s.Int(1);
-  e.actor = s.Text(2);
-  e.action = s.Text(3);
-  e.customer_id = s.Text(4);
-  e.subject = s.Text(5);
+  ReadTextColumns(s, 2, {&e.actor, &e.action, &e.customer_id, &e.subject});
   e.before = ObjectOf(s.Text(6));
   e.after = ObjectOf(s.Text(7));
   e.reason = s.Text(8);

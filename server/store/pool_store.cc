@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/sqlite_db.h"
@@ -98,10 +99,8 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
     FB_ASSIGN_OR_RETURN(bool row, load->Step());
     if (!row) break;
     Known k;
-    k.clock.customer_id = load->Text(0);
-    k.clock.rep_id = load->Text(1);
-    k.clock.name = load->Text(2);
-    k.clock.tier = load->Text(3);
+    ReadTextColumns(*load, 0,
+                    {&k.clock.customer_id, &k.clock.rep_id, &k.clock.name, &k.clock.tier});
     k.created = ParseDay(load->Text(4)).value_or(-1);
     if (!load->IsNull(5)) {
       k.added =
@@ -265,10 +264,7 @@ Result<CustomerFacts> PoolStore::Facts(const std::string& customer, bool* exists
   CustomerFacts f;
   f.id = customer;
   if (found) {
-    f.name = stmt->Text(0);
-    f.tier = stmt->Text(1);
-    f.purchase_stage = stmt->Text(2);
-    f.region = stmt->Text(3);
+    ReadTextColumns(*stmt, 0, {&f.name, &f.tier, &f.purchase_stage, &f.region});
   }
   stmt->Reset();
   return f;
