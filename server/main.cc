@@ -320,10 +320,10 @@ int main(int argc, char** argv) {
   CLI::App* product = app.add_subcommand("product", "the product catalogue and price list");
   product->require_subcommand(1);
   auto add_product_fields = [&product_args](CLI::App* cmd) {
-    cmd->add_option("--name", product_args.name, "name (名称)");
-    cmd->add_option("--brand", product_args.brand, "brand (品牌)");
-    cmd->add_option("--category", product_args.category, "category (类别)");
-    cmd->add_option("--unit", product_args.unit, "unit (单位): 个, 套, 箱 ...");
+    cmd->add_option("--name", product_args.fields.name, "name (名称)");
+    cmd->add_option("--brand", product_args.fields.brand, "brand (品牌)");
+    cmd->add_option("--category", product_args.fields.category, "category (类别)");
+    cmd->add_option("--unit", product_args.fields.unit, "unit (单位): 个, 套, 箱 ...");
     cmd->add_option("--price", product_args.price, "list price in yuan, e.g. 98.50");
     cmd->add_option("--tier-prices", product_args.tier_prices,
                     "prices per customer grade tier in yuan, e.g. VIP=88,A=95 (\"\" clears)");
@@ -331,15 +331,16 @@ int main(int argc, char** argv) {
   };
   CLI::App* pr_add = product->add_subcommand("add", "add a product");
   add_db(pr_add);
-  pr_add->add_option("part_number", product_args.part_number, "part number (配件号)")->required();
+  pr_add->add_option("part_number", product_args.fields.part_number, "part number (配件号)")
+      ->required();
   add_product_fields(pr_add);
   pr_add->callback([&] { rc = RunProductAdd(db, product_args); });
   CLI::App* pr_edit = product->add_subcommand("edit", "change a product's fields");
   add_db(pr_edit);
   pr_edit->add_option("part", product_args.ref, "its part number or id")->required();
-  pr_edit->add_option("--part-number", product_args.part_number, "a new part number");
+  pr_edit->add_option("--part-number", product_args.fields.part_number, "a new part number");
   add_product_fields(pr_edit);
-  pr_edit->add_option("--active", product_args.active, "1: on sale, 0: deactivated");
+  pr_edit->add_option("--active", product_args.fields.active, "1: on sale, 0: deactivated");
   pr_edit->callback([&] { rc = RunProductEdit(db, product_args); });
   CLI::App* pr_off = product->add_subcommand(
       "deactivate", "take a product off sale (devices keep it for old orders; never deleted)");
@@ -472,15 +473,17 @@ int main(int argc, char** argv) {
   AuditListArgs audit_args;
   CLI::App* audit_list = audit->add_subcommand("list", "audit entries, oldest first");
   add_db(audit_list);
-  audit_list->add_option("--customer", audit_args.customer, "only entries about this customer");
-  audit_list->add_option("--actor", audit_args.actor,
+  audit_list->add_option("--customer", audit_args.filter.customer,
+                         "only entries about this customer");
+  audit_list->add_option("--actor", audit_args.filter.actor,
                          "only this actor's (e.g. manager:mgr, os:alice, system:reclaim)");
-  audit_list->add_option("--action", audit_args.action, "only this action (e.g. pool.claim)");
+  audit_list->add_option("--action", audit_args.filter.action,
+                         "only this action (e.g. pool.claim)");
   audit_list->add_option("--since", audit_args.since,
                          "from this UTC time (2026-11-23T10:00:00Z) or day (2026-11-23)");
-  audit_list->add_option("--after", audit_args.after, "entries after this id (paging)")
+  audit_list->add_option("--after", audit_args.filter.after_id, "entries after this id (paging)")
       ->check(CLI::NonNegativeNumber);
-  audit_list->add_option("--limit", audit_args.limit, "most entries shown")
+  audit_list->add_option("--limit", audit_args.filter.limit, "most entries shown")
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   audit_list->add_flag("--json", audit_args.json, "print JSON");

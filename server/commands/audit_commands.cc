@@ -16,12 +16,7 @@ int RunAuditList(const std::string& db, const AuditListArgs& args) {
     std::cerr << "fieldbook-server: audit list: " << s.message() << "\n";
     return 1;
   };
-  AuditFilter filter;
-  filter.customer = args.customer;
-  filter.actor = args.actor;
-  filter.action = args.action;
-  filter.after_id = args.after;
-  filter.limit = args.limit;
+  AuditFilter filter = args.filter;
   if (!args.since.empty()) {
     const std::optional<int64_t> ms = ParseIsoUtc(args.since);
     if (!ms) {

@@ -8,12 +8,13 @@
 #include <cstdint>
 #include <string>
 
+#include "store/audit_store.h"
+
 namespace fieldbook::server {
 
 struct AuditListArgs {
-  std::string customer, actor, action, since;
-  int64_t after = 0;
-  size_t limit = 100;
+  AuditFilter filter;  // the options bind to it directly; since_ms comes from `since`
+  std::string since;   // a UTC time or a day (ParseIsoUtc)
   bool json = false;
 };
 

@@ -22,13 +22,7 @@ std::string Yuan(const std::optional<int64_t>& cents) {
 }
 
 Result<ProductFields> FieldsOf(const ProductArgs& a) {
-  ProductFields f;
-  f.part_number = a.part_number;
-  f.name = a.name;
-  f.brand = a.brand;
-  f.category = a.category;
-  f.unit = a.unit;
-  f.active = a.active;
+  ProductFields f = a.fields;
   if (a.price) {
     auto cents = ParseAmountCents(*a.price);
     if (!cents.ok()) return Status::InvalidArgument("--price: " + cents.status().message());
@@ -84,7 +78,7 @@ int RunProductEdit(const std::string& db, const ProductArgs& args) {
 int RunProductDeactivate(const std::string& db, const ProductArgs& args) {
   ProductArgs deactivate;
   deactivate.ref = args.ref;
-  deactivate.active = false;
+  deactivate.fields.active = false;
   deactivate.json = args.json;
   return Write(db, deactivate, "deactivate", /*create=*/false);
 }

@@ -10,14 +10,15 @@
 #include <optional>
 #include <string>
 
+#include "store/product_store.h"
+
 namespace fieldbook::server {
 
 struct ProductArgs {
-  std::string ref;  // edit, deactivate: the part number or id
-  std::optional<std::string> part_number, name, brand, category, unit;
+  std::string ref;       // edit, deactivate: the part number or id
+  ProductFields fields;  // add, edit: the options bind to it directly, but for the prices
   std::optional<std::string> price;        // yuan
   std::optional<std::string> tier_prices;  // "VIP=98,A=105" ("" clears them)
-  std::optional<bool> active;
   // list
   std::string search;
   bool all = false;
