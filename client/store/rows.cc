@@ -15,8 +15,7 @@ Status ForEachRow(Db& db, const char* sql, std::initializer_list<Value> params,
                   const std::function<void(Statement&)>& row) {
   FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
   Stmt s(raw);
-  int index = 1;
-  for (const Value& v : params) s->Bind(index++, v);
+  BindValues(*s, params);
   while (true) {
     FB_ASSIGN_OR_RETURN(bool more, s->Step());
     if (!more) return Status::Ok();
@@ -32,9 +31,7 @@ Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_i
 Status RunWrite(Db& db, const char* sql, std::initializer_list<Value> params) {
   FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
   Stmt s(raw);
-  int index = 1;
-  for (const Value& v : params) s->Bind(index++, v);
-  return s->Run();
+  return BindValues(*s, params).Run();
 }
 
 void BindText(Statement& s, int index, const std::string& text) {

@@ -86,10 +86,8 @@ Result<int> AssignmentStore::StoreRules(AssignmentRules parsed, const std::strin
   FB_ASSIGN_OR_RETURN(Statement * insert,
                       db.Prepare("INSERT INTO srv_assignment_rules (version, rules_json, set_by, "
                                  "set_ms) VALUES (?, ?, ?, ?)"));
-  insert->Bind(1, int64_t{parsed.version})
-      .Bind(2, AssignmentRulesToJson(parsed))
-      .Bind(3, actor)
-      .Bind(4, static_cast<int64_t>(wall_.NowMs()));
+  BindValues(*insert, {int64_t{parsed.version}, AssignmentRulesToJson(parsed), actor,
+                       static_cast<int64_t>(wall_.NowMs())});
   FB_RETURN_IF_ERROR(insert->Run());
   boost::system::error_code ec;
   AuditEntry audit;

@@ -71,12 +71,8 @@ Result<AuditPage> AuditStore::List(const AuditFilter& filter) {
                                   "WHERE id > ?1 AND (?2 = '' OR customer_id = ?2) AND (?3 = '' "
                                   "OR actor = ?3) AND (?4 = '' OR action = ?4) AND at_ms >= ?5 "
                                   "ORDER BY id LIMIT ?6"));
-  stmt->Bind(1, filter.after_id)
-      .Bind(2, filter.customer)
-      .Bind(3, filter.actor)
-      .Bind(4, filter.action)
-      .Bind(5, filter.since_ms)
-      .Bind(6, static_cast<int64_t>(limit + 1));
+  BindValues(*stmt, {filter.after_id, filter.customer, filter.actor, filter.action, filter.since_ms,
+                     static_cast<int64_t>(limit + 1)});
   AuditPage page;
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());

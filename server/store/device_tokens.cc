@@ -1,4 +1,5 @@
 #include "store/device_tokens.h"
+#include "fieldbook/columns.h"
 
 #include "auth/auth.h"
 
@@ -114,10 +115,7 @@ Result<std::pair<DeviceInfo, std::string>> DeviceTokens::Issue(const std::string
                       db_.Prepare("INSERT INTO srv_credentials (rep_id, device, token_hash, "
                                   "hash_scheme, created_ms) VALUES (?, ?, ?, 'hmac-sha256', ?) "
                                   "RETURNING id"));
-  insert->Bind(1, rep_id)
-      .Bind(2, name)
-      .Bind(3, KeyedTokenHash(key_, token))
-      .Bind(4, info.created_ms);
+  BindValues(*insert, {rep_id, name, KeyedTokenHash(key_, token), info.created_ms});
   FB_ASSIGN_OR_RETURN(bool inserted, insert->Step());
   if (!inserted) return Status::Internal("storing the device token returned no id");
   info.id = insert->Int(0);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <unordered_map>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
@@ -215,10 +216,8 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
     FB_ASSIGN_OR_RETURN(Statement * run,
                         db.Prepare("INSERT INTO srv_grade_runs (today, rules_version, started_ms, "
                                    "customers) VALUES (?, ?, ?, ?) RETURNING id"));
-    run->Bind(1, FormatDay(today))
-        .Bind(2, int64_t{rules_version})
-        .Bind(3, NowMs())
-        .Bind(4, static_cast<int64_t>(everyone.customers.size()));
+    BindValues(*run, {FormatDay(today), int64_t{rules_version}, NowMs(),
+                      static_cast<int64_t>(everyone.customers.size())});
     FB_ASSIGN_OR_RETURN(bool has_id, run->Step());
     if (!has_id) return Status::Internal("grading run has no id");
     run_id = run->Int(0);
@@ -256,15 +255,9 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
       if (moved) {
         ++changed;
         history->Reset();
-        history->Bind(1, g.customer_id)
-            .Bind(2, run_id)
-            .Bind(3, g.tier)
-            .Bind(4, int64_t{g.recency})
-            .Bind(5, int64_t{g.frequency})
-            .Bind(6, int64_t{g.monetary})
-            .Bind(7, g.ticket_class)
-            .Bind(8, g.lifecycle)
-            .Bind(9, g.churn_risk);
+        BindValues(*history,
+                   {g.customer_id, run_id, g.tier, int64_t{g.recency}, int64_t{g.frequency},
+                    int64_t{g.monetary}, g.ticket_class, g.lifecycle, g.churn_risk});
         FB_RETURN_IF_ERROR(history->Run());
       }
       RowWrite w{"customers",

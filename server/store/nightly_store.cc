@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::server {
@@ -99,11 +100,7 @@ Result<int64_t> NightlyStore::CreateRun(const std::string& trigger, int64_t now_
                       db().Prepare("INSERT INTO srv_nightly_runs (trigger, started_ms, status, "
                                    "day, seq_at_start, holder) VALUES (?, ?, 'running', ?, ?, ?) "
                                    "RETURNING id"));
-  s->Bind(1, trigger)
-      .Bind(2, now_ms)
-      .Bind(3, day)
-      .Bind(4, static_cast<int64_t>(seq_at_start))
-      .Bind(5, holder);
+  BindValues(*s, {trigger, now_ms, day, static_cast<int64_t>(seq_at_start), holder});
   FB_ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return Status::Internal("new nightly run has no id");
   const int64_t id = s->Int(0);
@@ -238,12 +235,7 @@ Status NightlyStore::FinishStep(int64_t run_id, const std::string& step, const s
                       db().Prepare("UPDATE srv_nightly_steps SET status = ?, report = "
                                    "coalesce(nullif(?, ''), report), error = nullif(?, ''), "
                                    "finished_ms = ? WHERE run_id = ? AND step = ?"));
-  s->Bind(1, status)
-      .Bind(2, report_json)
-      .Bind(3, error)
-      .Bind(4, now_ms)
-      .Bind(5, run_id)
-      .Bind(6, step);
+  BindValues(*s, {status, report_json, error, now_ms, run_id, step});
   FB_RETURN_IF_ERROR(s->Run());
   if (db().LastChanges() == 0) {
     return Status::NotFound("nightly run " + std::to_string(run_id) + " has no step " + step);

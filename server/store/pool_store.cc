@@ -495,13 +495,8 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
                       db.Prepare("INSERT INTO srv_pool_claims (rep_id, request_id, customer_id, "
                                  "requested_at_ms, status, reason, decided_ms) VALUES (?, ?, ?, "
                                  "?, ?, ?, ?)"));
-  save->Bind(1, rep)
-      .Bind(2, claim.request_id)
-      .Bind(3, claim.customer_id)
-      .Bind(4, claim.requested_at_ms)
-      .Bind(5, answer.status)
-      .Bind(6, answer.reason)
-      .Bind(7, answer.decided_ms);
+  BindValues(*save, {rep, claim.request_id, claim.customer_id, claim.requested_at_ms, answer.status,
+                     answer.reason, answer.decided_ms});
   FB_RETURN_IF_ERROR(save->Run());
   FB_RETURN_IF_ERROR(txn->Commit());
   return answer;

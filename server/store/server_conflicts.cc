@@ -8,6 +8,7 @@
 //    item (column "*"), applied whole or not at all: a part of it would be a record no rep sees.
 #include <algorithm>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
@@ -42,16 +43,9 @@ Status ServerStore::RecordConflict(const Conflict& c) {
                          "value_json, hlc, from_rep, owner_rep, created_ms, kind) VALUES (?, ?, ?, "
                          "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id, column_name, hlc, "
                          "from_rep) DO NOTHING"));
-  stmt->Bind(1, c.customer_id)
-      .Bind(2, c.table)
-      .Bind(3, c.row_id)
-      .Bind(4, c.column)
-      .Bind(5, c.value_json)
-      .Bind(6, static_cast<int64_t>(c.hlc.packed()))
-      .Bind(7, c.from_rep)
-      .Bind(8, c.owner_rep)
-      .Bind(9, c.created_ms)
-      .Bind(10, c.kind);
+  BindValues(*stmt,
+             {c.customer_id, c.table, c.row_id, c.column, c.value_json,
+              static_cast<int64_t>(c.hlc.packed()), c.from_rep, c.owner_rep, c.created_ms, c.kind});
   return stmt->Run();
 }
 
@@ -188,10 +182,8 @@ Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const
   FB_ASSIGN_OR_RETURN(Statement * mark,
                       db.Prepare("UPDATE srv_conflicts SET status = ?, resolved_by = ?, "
                                  "resolved_ms = ? WHERE id = ?"));
-  mark->Bind(1, action == "apply" ? "applied" : "dismissed")
-      .Bind(2, actor)
-      .Bind(3, static_cast<int64_t>(wall_->NowMs()))
-      .Bind(4, id);
+  BindValues(*mark, {action == "apply" ? "applied" : "dismissed", actor,
+                     static_cast<int64_t>(wall_->NowMs()), id});
   FB_RETURN_IF_ERROR(mark->Run());
   boost::system::error_code ec;
   AuditEntry audit;
@@ -222,11 +214,7 @@ Result<std::vector<std::string>> ServerStore::HeldEditStatus(const std::string& 
   out.reserve(edits.size());
   for (const HeldEdit& e : edits) {
     stmt->Reset();
-    stmt->Bind(1, e.table)
-        .Bind(2, e.row_id)
-        .Bind(3, e.column)
-        .Bind(4, static_cast<int64_t>(e.hlc.packed()))
-        .Bind(5, rep_id);
+    BindValues(*stmt, {e.table, e.row_id, e.column, static_cast<int64_t>(e.hlc.packed()), rep_id});
     FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
     if (found) {
       out.push_back(stmt->Text(0));

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/row_digest.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -68,11 +69,8 @@ Result<size_t> VerificationStore::RequestVerification(const std::string& rep_id,
                  "reason = excluded.reason"));
   for (const std::string& rep : reps) {
     ask->Reset();
-    ask->Bind(1, rep)
-        .Bind(2, request_id)
-        .Bind(3, static_cast<int64_t>(wall_.NowMs()))
-        .Bind(4, int64_t{deep ? 1 : 0})
-        .Bind(5, reason);
+    BindValues(*ask, {rep, request_id, static_cast<int64_t>(wall_.NowMs()), int64_t{deep ? 1 : 0},
+                      reason});
     FB_RETURN_IF_ERROR(ask->Run());
   }
   FB_RETURN_IF_ERROR(txn->Commit());
@@ -265,15 +263,11 @@ Status VerificationStore::Record(const DigestReport& report, const DigestCheck& 
       db.Prepare("INSERT INTO srv_verifications (rep_id, replica_id, checked_ms, outcome, "
                  "buckets_compared, buckets_mismatched, buckets_resent, rows_resent, solicited) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
-  log->Bind(1, report.rep_id)
-      .Bind(2, report.replica_id)
-      .Bind(3, now)
-      .Bind(4, check.outcome)
-      .Bind(5, static_cast<int64_t>(check.buckets_compared))
-      .Bind(6, static_cast<int64_t>(check.buckets_mismatched))
-      .Bind(7, static_cast<int64_t>(check.repair_buckets.size()))
-      .Bind(8, static_cast<int64_t>(check.repair.rows.size()))
-      .Bind(9, int64_t{solicited ? 1 : 0});
+  BindValues(*log, {report.rep_id, report.replica_id, now, check.outcome,
+                    static_cast<int64_t>(check.buckets_compared),
+                    static_cast<int64_t>(check.buckets_mismatched),
+                    static_cast<int64_t>(check.repair_buckets.size()),
+                    static_cast<int64_t>(check.repair.rows.size()), int64_t{solicited ? 1 : 0}});
   FB_RETURN_IF_ERROR(log->Run());
   if (!check.more) {
     // Complete: this device has answered the rep's request.
@@ -283,11 +277,7 @@ Status VerificationStore::Record(const DigestReport& report, const DigestCheck& 
                    "outcome) VALUES (?, ?, ?, ?, ?) ON CONFLICT (replica_id) DO UPDATE SET "
                    "rep_id = excluded.rep_id, request_id = max(request_id, excluded.request_id), "
                    "checked_ms = excluded.checked_ms, outcome = excluded.outcome"));
-    done->Bind(1, report.replica_id)
-        .Bind(2, report.rep_id)
-        .Bind(3, request_id)
-        .Bind(4, now)
-        .Bind(5, check.outcome);
+    BindValues(*done, {report.replica_id, report.rep_id, request_id, now, check.outcome});
     FB_RETURN_IF_ERROR(done->Run());
   }
   return txn->Commit();
