@@ -255,11 +255,7 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
                                    "= ? ORDER BY v.check_in DESC, v.id DESC LIMIT ?"));
     Stmt s(raw);
     s->Bind(1, id).Bind(2, n);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      p.recent_visits.push_back(ReadVisit(*s));
-    }
+    FB_ASSIGN_OR_RETURN(p.recent_visits, ReadRows(*s, ReadVisit));
   }
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
@@ -290,11 +286,7 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
                                    "t.due_date IS NULL, t.due_date, t.id"));
     Stmt s(raw);
     s->Bind(1, id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      p.open_tasks.push_back(ReadTask(*s));
-    }
+    FB_ASSIGN_OR_RETURN(p.open_tasks, ReadRows(*s, ReadTask));
   }
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
@@ -367,13 +359,7 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
   s->Bind(6, f.limit == 0 ? int64_t{-1} : static_cast<int64_t>(f.limit));
   opt(7, f.pref_kind);
   opt(8, f.pref_value);
-  std::vector<Customer> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadCustomer(*s));
-  }
-  return out;
+  return ReadRows(*s, [](const Statement& row) { return ReadCustomer(row); });
 }
 
 Result<std::string> Customers::AddContact(const std::string& customer, const Contact& contact) {

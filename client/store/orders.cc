@@ -123,11 +123,7 @@ Result<OrderLedger> Orders::ForCustomer(const std::string& ref) {
                                    "customer_id = ? ORDER BY order_date DESC, id DESC"));
     Stmt s(raw);
     s->Bind(1, customer_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      ledger.orders.push_back(ReadOrderRow(*s));
-    }
+    FB_ASSIGN_OR_RETURN(ledger.orders, ReadRows(*s, ReadOrderRow));
   }
   // What voids what, within the customer (the oldest void or correction of an order names it).
   std::map<std::string, const OrderEntry*> voider;

@@ -356,13 +356,7 @@ Result<std::vector<PoolRequest>> PoolCache::Requests(bool pending_only, size_t l
                                             "requested_ms DESC, request_id DESC LIMIT ?2"));
   Stmt s(raw);
   s->Bind(1, int64_t{pending_only ? 1 : 0}).Bind(2, static_cast<int64_t>(limit));
-  std::vector<PoolRequest> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadRequest(*s));
-  }
-  return out;
+  return ReadRows(*s, ReadRequest);
 }
 
 Result<PoolRequestCounts> PoolCache::RequestSummary() {
@@ -383,11 +377,7 @@ Result<PoolRequestCounts> PoolCache::RequestSummary() {
                                  "answered_at DESC, request_id DESC LIMIT 10"));
   Stmt s(raw);
   s->Bind(1, since);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.recent_refusals.push_back(ReadRequest(*s));
-  }
+  FB_ASSIGN_OR_RETURN(out.recent_refusals, ReadRows(*s, ReadRequest));
   return out;
 }
 

@@ -1,5 +1,6 @@
 #include "store/products.h"
 
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::client {
@@ -22,13 +23,7 @@ Result<std::vector<ProductRow>> ProductCatalog::Search(const std::string& text, 
   s->Bind(1, text)
       .Bind(2, static_cast<int64_t>(include_inactive ? 1 : 0))
       .Bind(3, static_cast<int64_t>(limit));
-  std::vector<ProductRow> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadProductRecord(*s));
-  }
-  return out;
+  return ReadRows(*s, ReadProductRecord);
 }
 
 Result<std::optional<ProductRow>> ProductCatalog::ByPartNumber(const std::string& part_number) {

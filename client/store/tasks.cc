@@ -95,13 +95,7 @@ Result<std::vector<Task>> Tasks::List(const TaskFilter& f) {
   s->Bind(1, static_cast<int64_t>(f.include_closed ? 1 : 0));
   BindText(*s, 2, customer_id);
   BindText(*s, 3, f.due_by);
-  std::vector<Task> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadTask(*s));
-  }
-  return out;
+  return ReadRows(*s, ReadTask);
 }
 
 }  // namespace fieldbook::client

@@ -160,13 +160,7 @@ Result<std::vector<DeviceInfo>> DeviceTokens::List(const std::string& rep_id) {
                       db_.Prepare(std::string(kDeviceColumns) +
                                   "WHERE ?1 = '' OR rep_id = ?1 ORDER BY rep_id, id"));
   stmt->Bind(1, rep_id);
-  std::vector<DeviceInfo> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(ReadDevice(*stmt));
-  }
-  return out;
+  return ReadRows(*stmt, ReadDevice);
 }
 
 Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::string& device,
@@ -177,12 +171,7 @@ Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::stri
                                   "WHERE rep_id = ?1 AND (CASE WHEN ?2 > 0 THEN id = ?2 ELSE "
                                   "device = ?3 END) ORDER BY revoked, id"));
   stmt->Bind(1, rep_id).Bind(2, id).Bind(3, device);
-  std::vector<DeviceInfo> found;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    found.push_back(ReadDevice(*stmt));
-  }
+  FB_ASSIGN_OR_RETURN(std::vector<DeviceInfo> found, ReadRows(*stmt, ReadDevice));
   const std::string what = id > 0 ? "device #" + std::to_string(id) : "device '" + device + "'";
   if (found.empty()) return Status::NotFound(rep_id + " has no " + what);
   if (found.size() > 1 && !found[1].revoked) {

@@ -146,12 +146,7 @@ Result<std::vector<NightlyRunRecord>> NightlyStore::Runs(size_t last) {
                       db().Prepare(std::string("SELECT ") + kRunColumns +
                                    " FROM srv_nightly_runs ORDER BY id DESC LIMIT ?"));
   s->Bind(1, static_cast<int64_t>(last));
-  std::vector<NightlyRunRecord> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadRun(*s));
-  }
+  FB_ASSIGN_OR_RETURN(std::vector<NightlyRunRecord> out, ReadRows(*s, ReadRun));
   for (NightlyRunRecord& r : out) {
     FB_ASSIGN_OR_RETURN(r.steps, StepsOf(r.id));
   }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/row_id.h"
@@ -202,13 +203,7 @@ Result<std::vector<Product>> ProductStore::List(const ProductQuery& q) {
       .Bind(2, q.after)
       .Bind(3, q.text)
       .Bind(4, static_cast<int64_t>(limit));
-  std::vector<Product> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(ReadProduct(*s));
-  }
-  return out;
+  return ReadRows(*s, ReadProduct);
 }
 
 Status ProductStore::ForEach(const std::function<Status(const Product&)>& row) {

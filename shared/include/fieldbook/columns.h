@@ -1,6 +1,8 @@
-// Row helpers over Statement (sqlite_db.h): a record's run of text columns read into its fields
-// in one call, instead of one `x.f = s.Text(i)` line per column in every reader; a statement's
-// parameters bound from one list, instead of a chain of Bind(1, ..).Bind(2, ..) per statement.
+// Row helpers over Statement (sqlite_db.h), so that the readers and writers of each store do not
+// repeat the same steps: a record's run of text columns read into its fields in one call (not one
+// `x.f = s.Text(i)` line per column); every row of a query read with a record's reader (not a
+// Step loop per query); a statement's parameters bound from one list (not a chain of
+// Bind(1, ..).Bind(2, ..)).
 //
 // Thread safety: as the Statement (one thread at a time).
 #ifndef FIELDBOOK_COLUMNS_H_
@@ -8,8 +10,11 @@
 
 #include <initializer_list>
 #include <string>
+#include <type_traits>
+#include <vector>
 
 #include "fieldbook/sqlite_db.h"
+#include "fieldbook/status.h"
 #include "fieldbook/value.h"
 
 namespace fieldbook {
@@ -19,6 +24,17 @@ namespace fieldbook {
 inline void ReadTextColumns(const Statement& s, int first,
                             std::initializer_list<std::string*> fields) {
   for (std::string* field : fields) *field = s.Text(first++);
+}
+
+// Steps `s` to its end: read(s) of every row, in order (an error of Step is returned as it is).
+template <typename Read>
+auto ReadRows(Statement& s, Read read) -> Result<std::vector<std::decay_t<decltype(read(s))>>> {
+  std::vector<std::decay_t<decltype(read(s))>> out;
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return out;
+    out.push_back(read(s));
+  }
 }
 
 // Binds `values` to parameters 1, 2, ... of `s`, in order (a monostate binds NULL).
