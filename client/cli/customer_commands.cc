@@ -152,9 +152,7 @@ int RunCustomerList(const CliContext& ctx, CustomerFilter filter) {
   auto list = store->customers().List(filter);
   if (!list.ok()) return Fail(ctx, what, list.status());
   if (ctx.json) {
-    json::array out;
-    for (const Customer& c : *list) out.push_back(ToJson(c));
-    PrintJson(out);
+    PrintJsonList(*list);
     return kExitOk;
   }
   for (const Customer& c : *list) std::cout << CustomerLine(c) << "\n";

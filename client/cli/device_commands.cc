@@ -276,9 +276,7 @@ int RunReviewList(const CliContext& ctx, bool all) {
   auto items = store->replica().ReviewList(all);
   if (!items.ok()) return Fail(ctx, what, items.status());
   if (ctx.json) {
-    json::array out;
-    for (const ReviewItem& r : *items) out.push_back(ToJson(r));
-    PrintJson(out);
+    PrintJsonList(*items);
     return kExitOk;
   }
   if (items->empty()) {

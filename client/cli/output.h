@@ -32,6 +32,13 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s);
 
 // One JSON document on stdout.
 void PrintJson(const boost::json::value& v);
+// A command's --json list: `items` as one JSON array of to_json(item), ToJson(item) by default.
+template <typename List, typename ToJsonFn>
+void PrintJsonList(const List& items, ToJsonFn to_json) {
+  boost::json::array out;
+  for (const auto& item : items) out.push_back(to_json(item));
+  PrintJson(out);
+}
 boost::json::value TextOrNull(const std::string& s);
 template <typename T>
 boost::json::value OptOrNull(const std::optional<T>& v) {
@@ -76,6 +83,12 @@ void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_ans
 // brought up to date (the reports, the review list); `pending` changes still queued.
 void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyncReport& synced,
                int64_t pending);
+
+// PrintJsonList with the ToJson above.
+template <typename List>
+void PrintJsonList(const List& items) {
+  PrintJsonList(items, [](const auto& item) { return ToJson(item); });
+}
 
 }  // namespace fieldbook::client::cli
 

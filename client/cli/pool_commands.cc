@@ -129,9 +129,7 @@ int RunPoolRequests(const CliContext& ctx) {
   auto requests = store->pool().Requests(/*pending_only=*/false);
   if (!requests.ok()) return Fail(ctx, what, requests.status());
   if (ctx.json) {
-    json::array out;
-    for (const PoolRequest& r : *requests) out.push_back(ToJson(r));
-    PrintJson(out);
+    PrintJsonList(*requests);
     return kExitOk;
   }
   if (requests->empty()) {

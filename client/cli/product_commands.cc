@@ -18,9 +18,7 @@ int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limi
   auto hits = catalog.Search(text, limit, all);
   if (!hits.ok()) return Fail(ctx, what, hits.status());
   if (ctx.json) {
-    json::array out;
-    for (const ProductRow& p : *hits) out.push_back(ProductRecordJson(p));
-    PrintJson(out);
+    PrintJsonList(*hits, ProductRecordJson);
     return kExitOk;
   }
   for (const ProductRow& p : *hits) {
