@@ -12,6 +12,7 @@
 #include "cli/command_family.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "fieldbook/dates.h"
 #include "store/visits.h"
 
 namespace fieldbook::client::cli {
@@ -45,8 +46,8 @@ int PrintOpen(const CliContext& ctx, const OpenVisit& v, const char* verb) {
   if (ctx.json) {
     PrintJson(OpenVisitJson(v));
   } else {
-    std::cout << verb << " " << v.customer_name << " since " << UtcMinute(v.check_in) << " (visit "
-              << v.id << "); " << LocationText(v) << "\n";
+    std::cout << verb << " " << v.customer_name << " since " << UtcMinuteOfIso(v.check_in)
+              << " (visit " << v.id << "); " << LocationText(v) << "\n";
   }
   return kExitOk;
 }
