@@ -80,6 +80,9 @@ struct Options {
   double delta_limit_s = 20;
   double fleet_setup_limit_s = 30;
   double fleet_limit_s = 35;
+  // Mean seconds between one rep's syncs in phase 3 (uniform in [0.5, 1.5] of it, the first one
+  // at a random point of it); 0: back to back, which measures saturation, not a field day.
+  double fleet_pace_s = 0;
   bool keep = false;
   bool only_fleet = false;                // skip phases 1 and 2
   std::vector<std::string> server_flags;  // more `serve` flags
@@ -102,6 +105,8 @@ void Usage(FILE* out) {
                "  --keep                  keep the temporary directory (printed)\n"
                "  --only-fleet            phase 3 only (with --fleet-reps 1000: issue #15's run)\n"
                "  --fleet-limit S         seconds for phase 3's rounds (35)\n"
+               "  --fleet-pace S          each rep syncs every S seconds on average in phase 3\n"
+               "                          (0: back to back, the saturation run)\n"
                "  --server-flag ARG       pass ARG to `fieldbook-server serve` (repeatable; e.g.\n"
                "                          --server-flag --max-connections --server-flag 4096)\n");
 }
@@ -152,6 +157,12 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       int seconds = 0;
       if (!next_int(seconds)) return false;
       o.fleet_limit_s = seconds;
+    } else if (a == "--fleet-pace") {
+      if (i + 1 >= argc) return false;
+      char* end = nullptr;
+      const double seconds = std::strtod(argv[++i], &end);
+      if (*end != '\0' || !(seconds >= 0 && seconds <= 3600)) return false;
+      o.fleet_pace_s = seconds;
     } else if (a == "--fleet-setup-limit") {
       int seconds = 0;
       if (!next_int(seconds)) return false;
@@ -489,6 +500,13 @@ void PhaseFleet(const Options& o, const Server& server, const testing::TempDir& 
       "\n== phase 3: %d concurrent reps (one thread and replica each, %d customers, %d rounds "
       "of 1-5 edits + SyncOnce)\n",
       o.fleet_reps, o.fleet_customers, o.fleet_rounds);
+  if (o.fleet_pace_s > 0) {
+    std::printf("  pace: each rep syncs every %.1f s on average (0.5-1.5x), %.1f syncs/s offered\n",
+                o.fleet_pace_s, o.fleet_reps / o.fleet_pace_s);
+  } else {
+    std::printf(
+        "  pace: back to back (every rep syncs again as soon as its sync ends: saturation)\n");
+  }
   ErrorLog errors;
   const int n = static_cast<int>(devices.size());
   std::latch setup_done(n + 1);
@@ -537,7 +555,15 @@ void PhaseFleet(const Options& o, const Server& server, const testing::TempDir& 
       go.wait();
       if (!ready) return;
       int counter = 0;
+      std::uniform_real_distribution<double> pace(o.fleet_pace_s * 0.5, o.fleet_pace_s * 1.5);
+      auto next = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                              std::uniform_real_distribution<double>(0, o.fleet_pace_s)(dev.rng)));
       for (int round = 0; round < o.fleet_rounds; ++round) {
+        if (o.fleet_pace_s > 0) {
+          std::this_thread::sleep_until(std::min(next, deadline));
+          next += std::chrono::duration_cast<Clock::duration>(
+              std::chrono::duration<double>(pace(dev.rng)));
+        }
         if (Clock::now() >= deadline) {
           timed_out = true;
           break;
