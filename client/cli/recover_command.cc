@@ -60,9 +60,9 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   } else {
     unreadable = got.status().message();
   }
-  if (!options.server.empty()) salvage.server_url = options.server;
-  if (!options.token.empty()) salvage.device_token = options.token;
-  if (salvage.server_url.empty() || salvage.device_token.empty()) {
+  if (!options.server.empty()) salvage.settings.server_url = options.server;
+  if (!options.token.empty()) salvage.settings.device_token = options.token;
+  if (salvage.settings.server_url.empty() || salvage.settings.device_token.empty()) {
     return Fail(ctx, kWhat, "invalid_argument",
                 "the server and device token cannot be read from the damaged replica " + path +
                     (unreadable.empty() ? "" : " (" + unreadable + ")") +
@@ -75,7 +75,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   const std::string fresh_path = path + ".recovering";
   RemoveReplicaFiles(fresh_path);
   HttpClientOptions http;
-  http.ca_file = salvage.ca_file;
+  http.ca_file = salvage.settings.ca_file;
   size_t received = 0, replayed = 0;
   {
     auto store = ClientStore::Open(fresh_path, Wall());
@@ -83,12 +83,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
       return Fail(ctx, kWhat, "io", "cannot create " + fresh_path + ": " + store.status().message(),
                   kExitFailure);
     }
-    ClientSettings settings;
-    settings.server_url = salvage.server_url;
-    settings.device_token = salvage.device_token;
-    settings.rep_id = salvage.rep_id;
-    settings.rep_name = salvage.rep_name;
-    settings.ca_file = salvage.ca_file;
+    const ClientSettings& settings = salvage.settings;
     Status saved = (*store)->SaveSettings(settings);
     auto transport =
         saved.ok() ? HttpSyncTransport::Create(settings.server_url, settings.device_token, http)
@@ -133,7 +128,8 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   size_t pushed = 0;
   {
     auto store = ClientStore::Open(path, Wall());
-    auto transport = HttpSyncTransport::Create(salvage.server_url, salvage.device_token, http);
+    auto transport =
+        HttpSyncTransport::Create(salvage.settings.server_url, salvage.settings.device_token, http);
     auto synced = store.ok() && transport.ok() ? DeviceSync(**store).ExchangeChanges(**transport)
                                                : Result<SyncReport>(Status::Unavailable("-"));
     if (synced.ok()) {
@@ -157,7 +153,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
     return kExitOk;
   }
   std::cout << "recovered " << path << "\n"
-            << "  downloaded:  " << received << " rows from " << salvage.server_url << "\n"
+            << "  downloaded:  " << received << " rows from " << salvage.settings.server_url << "\n"
             << "  salvaged:    " << replayed << " unsynced changed rows (from "
             << salvage.outbox_entries << " outbox entries), " << push_note << "\n";
   if (!salvage.lost.empty() || salvage.unreadable_parts > 0) {

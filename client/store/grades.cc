@@ -178,6 +178,18 @@ void KeepScoreInReason(std::vector<GradeReason>& reasons, const char* part, int 
             " on this device)";
 }
 
+// Columns 0-6 of a grade's row: tier, recency, frequency, monetary, ticket class, lifecycle and
+// churn risk (the server's grade on the customer row and the provisional grade list them alike).
+void ReadGradeFigures(Statement& s, CustomerGrade& g) {
+  g.tier = s.Text(0);
+  g.recency = s.IntOrNull(1);
+  g.frequency = s.IntOrNull(2);
+  g.monetary = s.IntOrNull(3);
+  g.ticket_class = s.Text(4);
+  g.lifecycle = s.Text(5);
+  g.churn_risk = s.RealOrNull(6);
+}
+
 }  // namespace
 
 Grades::Grades(Replica& replica, WallClock& wall, SettingsTable& settings)
@@ -408,13 +420,7 @@ Result<GradeView> Grades::ForCustomer(const std::string& ref) {
     FB_ASSIGN_OR_RETURN(bool found, s->Step());
     if (!found) return Status::NotFound("no customer " + ref + " on this device");
     CustomerGrade& g = view.server;
-    g.tier = s->Text(0);
-    g.recency = raw->IntOrNull(1);
-    g.frequency = raw->IntOrNull(2);
-    g.monetary = raw->IntOrNull(3);
-    g.ticket_class = s->Text(4);
-    g.lifecycle = s->Text(5);
-    g.churn_risk = raw->RealOrNull(6);
+    ReadGradeFigures(*raw, g);
     g.reasons = ParseReasons(s->Text(7), &g.rules_version);
     g.graded_at = s->Text(8);
     if (!s->IsNull(9)) g.rules_version = s->Int(9);
@@ -433,13 +439,7 @@ Result<GradeView> Grades::ForCustomer(const std::string& ref) {
   if (!found) return view;
   CustomerGrade g;
   g.provisional = true;
-  g.tier = s->Text(0);
-  g.recency = raw->IntOrNull(1);
-  g.frequency = raw->IntOrNull(2);
-  g.monetary = raw->IntOrNull(3);
-  g.ticket_class = s->Text(4);
-  g.lifecycle = s->Text(5);
-  g.churn_risk = raw->RealOrNull(6);
+  ReadGradeFigures(*raw, g);
   g.visits_per_30_days = raw->RealOrNull(7);
   g.purchase_stage = s->Text(8);
   g.relationship = s->Text(9);

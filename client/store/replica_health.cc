@@ -92,11 +92,11 @@ Result<Salvage> SalvageReplica(const std::string& path) {
       }
       if (!*row) break;
       const std::string key = (*settings)->Text(0), value = (*settings)->Text(1);
-      if (key == "server_url") out.server_url = value;
-      if (key == "device_token") out.device_token = value;
-      if (key == "rep_id") out.rep_id = value;
-      if (key == "rep_name") out.rep_name = value;
-      if (key == "ca_file") out.ca_file = value;
+      if (key == "server_url") out.settings.server_url = value;
+      if (key == "device_token") out.settings.device_token = value;
+      if (key == "rep_id") out.settings.rep_id = value;
+      if (key == "rep_name") out.settings.rep_name = value;
+      if (key == "ca_file") out.settings.ca_file = value;
     }
     (*settings)->Reset();
   } else {

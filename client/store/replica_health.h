@@ -31,6 +31,7 @@
 
 #include "fieldbook/status.h"
 #include "fieldbook/value.h"
+#include "store/settings.h"
 
 namespace fieldbook {
 class Db;
@@ -48,7 +49,7 @@ struct SalvagedRow {
 };
 
 struct Salvage {
-  std::string server_url, device_token, rep_id, rep_name, ca_file;
+  ClientSettings settings;  // as far as fb_settings could be read
   std::vector<SalvagedRow> rows;
   size_t outbox_entries = 0;      // outbox entries read
   size_t unreadable_parts = 0;    // outbox stretches or rows that could not be read

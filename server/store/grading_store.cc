@@ -114,6 +114,20 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
   return out;
 }
 
+// Runs `counts` (a query of sum(day = ?2), sum(day < ?2) for rep ?1) into `due` and `overdue`
+// (0 where nothing counts).
+Status CountDueAndOverdue(Statement& counts, const std::string& rep, const std::string& today,
+                          int64_t& due, int64_t& overdue) {
+  counts.Bind(1, rep).Bind(2, today);
+  FB_ASSIGN_OR_RETURN(bool has_row, counts.Step());
+  if (has_row) {
+    due = counts.IsNull(0) ? 0 : counts.Int(0);
+    overdue = counts.IsNull(1) ? 0 : counts.Int(1);
+  }
+  counts.Reset();
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<int32_t> DayOrToday(std::string_view text, WallClock& wall) {
@@ -444,13 +458,8 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
                         db.Prepare("SELECT sum(t.due_date = ?2), sum(t.due_date < ?2) FROM tasks t "
                                    "JOIN srv_scope s ON s.customer_id = t.customer_id "
                                    "WHERE s.rep_id = ?1 AND t.deleted = 0 AND t.status = 'open'"));
-    tasks->Bind(1, p.rep_id).Bind(2, today_text);
-    FB_ASSIGN_OR_RETURN(bool has_tasks, tasks->Step());
-    if (has_tasks) {
-      p.follow_ups_due = tasks->IsNull(0) ? 0 : tasks->Int(0);
-      p.follow_ups_overdue = tasks->IsNull(1) ? 0 : tasks->Int(1);
-    }
-    tasks->Reset();
+    FB_RETURN_IF_ERROR(
+        CountDueAndOverdue(*tasks, p.rep_id, today_text, p.follow_ups_due, p.follow_ups_overdue));
     // Follow-ups promised at each customer's latest visit (corrected visits do not count).
     FB_ASSIGN_OR_RETURN(
         Statement * promised,
@@ -466,13 +475,8 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
                    "WHERE v.next_follow_up IS NOT NULL AND v.next_follow_up <> '' "
                    "GROUP BY v.customer_id) "
                    "SELECT sum(f = ?2), sum(f < ?2) FROM due"));
-    promised->Bind(1, p.rep_id).Bind(2, today_text);
-    FB_ASSIGN_OR_RETURN(bool has_promised, promised->Step());
-    if (has_promised) {
-      p.visits_due = promised->IsNull(0) ? 0 : promised->Int(0);
-      p.visits_overdue = promised->IsNull(1) ? 0 : promised->Int(1);
-    }
-    promised->Reset();
+    FB_RETURN_IF_ERROR(
+        CountDueAndOverdue(*promised, p.rep_id, today_text, p.visits_due, p.visits_overdue));
     FB_ASSIGN_OR_RETURN(
         Statement * revenue,
         db.Prepare("SELECT coalesce(sum(o.amount_cents), 0) FROM orders o JOIN srv_scope s ON "

@@ -50,6 +50,16 @@ UtcParts SplitUtc(int64_t unix_ms) {
                   static_cast<int>(hms.subseconds().count())};
 }
 
+// unix_ms's UTC time printed by `format`, which takes the year, month, day, hour, minute, second
+// and millisecond in this order and may stop before the last ones.
+std::string FormatUtc(int64_t unix_ms, const char* format) {
+  const UtcParts p = SplitUtc(unix_ms);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, format, p.date.year, p.date.month, p.date.day, p.hour, p.minute,
+                p.second, p.ms);
+  return buf;
+}
+
 std::tm LocalTm(int64_t unix_ms) {
   const std::time_t secs =
       static_cast<std::time_t>(chr::floor<chr::seconds>(chr::milliseconds{unix_ms}).count());
@@ -133,35 +143,19 @@ int32_t DayOfMs(int64_t unix_ms) {
 }
 
 std::string FormatIsoUtc(int64_t unix_ms) {
-  const UtcParts p = SplitUtc(unix_ms);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", p.date.year, p.date.month,
-                p.date.day, p.hour, p.minute, p.second);
-  return buf;
+  return FormatUtc(unix_ms, "%04d-%02u-%02uT%02d:%02d:%02dZ");
 }
 
 std::string FormatIsoUtcMs(int64_t unix_ms) {
-  const UtcParts p = SplitUtc(unix_ms);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", p.date.year, p.date.month,
-                p.date.day, p.hour, p.minute, p.second, p.ms);
-  return buf;
+  return FormatUtc(unix_ms, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ");
 }
 
 std::string FormatCompactUtc(int64_t unix_ms) {
-  const UtcParts p = SplitUtc(unix_ms);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d%02u%02uT%02d%02d%02dZ", p.date.year, p.date.month,
-                p.date.day, p.hour, p.minute, p.second);
-  return buf;
+  return FormatUtc(unix_ms, "%04d%02u%02uT%02d%02d%02dZ");
 }
 
 std::string FormatUtcMinute(int64_t unix_ms) {
-  const UtcParts p = SplitUtc(unix_ms);
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u %02d:%02d", p.date.year, p.date.month, p.date.day,
-                p.hour, p.minute);
-  return buf;
+  return FormatUtc(unix_ms, "%04d-%02u-%02u %02d:%02d");
 }
 
 std::optional<int64_t> ParseIsoUtc(std::string_view text) {

@@ -12,36 +12,27 @@
 #include <thread>
 #include <vector>
 
-#include "integration/console_client.h"
+#include "integration/console_login.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
 
 namespace fieldbook::testing {
 namespace {
 
-constexpr const char* kPassword = "correct horse battery";
-
 bool Has(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
-class ConsoleHostileTest : public ServerFixture {
+class ConsoleHostileTest : public ConsoleLogin<ServerFixture> {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(InitDb());
-    manager_ = AddRep("mgr", "Manager", "manager");
+    manager_ = AddManager("mgr", "Manager");
     rep_ = AddRep("rep-a", "Rep A", "rep");
-    ASSERT_EQ(RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"},
-                                  std::string(kPassword) + "\n")
-                  .exit_code,
-              0);
     const std::string dir = dir_.File("console");
     std::filesystem::create_directories(dir);
     std::ofstream(dir + "/index.html") << "<!doctype html><title>console</title>";
     ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--console-dir", dir}));
-  }
-  ConsoleClient Client(const std::string& source = "127.0.0.1") {
-    return ConsoleClient(server_->port(), source);
   }
   // The server answers, and the manager logs in (from a fresh address) and reads the reps.
   void ExpectHealthy() {
@@ -49,15 +40,14 @@ class ConsoleHostileTest : public ServerFixture {
     auto health = Get("/healthz");
     ASSERT_TRUE(health.ok());
     EXPECT_EQ(health->status, 200);
-    ConsoleClient c = Client("127.0.0.200");
-    ASSERT_EQ(c.Login("mgr", kPassword).status, 200);
+    ConsoleClient c = LoggedIn("127.0.0.200");
     EXPECT_EQ(c.Get("/v1/admin/reps").status, 200);
   }
   std::string manager_, rep_;
 };
 
 TEST_F(ConsoleHostileTest, HostileLoginBodiesAreRefusedCleanly) {
-  ConsoleClient c = Client("127.0.0.2");
+  ConsoleClient c = Console("127.0.0.2");
   const std::vector<std::pair<std::string, int>> bodies = {
       {"", 400},
       {"not json", 400},
@@ -82,9 +72,10 @@ TEST_F(ConsoleHostileTest, HostileLoginBodiesAreRefusedCleanly) {
   // A cross-site HTML form can only send form types: refused before any password is checked.
   for (const char* type :
        {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
-    RawReply r = c.Request("POST", "/v1/admin/login",
-                           std::string("{\"rep\":\"mgr\",\"password\":\"") + kPassword + "\"}",
-                           {{"Content-Type", type}});
+    RawReply r =
+        c.Request("POST", "/v1/admin/login",
+                  std::string("{\"rep\":\"mgr\",\"password\":\"") + kConsolePassword + "\"}",
+                  {{"Content-Type", type}});
     EXPECT_EQ(r.status, 415) << type;
   }
   EXPECT_EQ(c.Get("/v1/admin/login").status, 405);
@@ -92,7 +83,7 @@ TEST_F(ConsoleHostileTest, HostileLoginBodiesAreRefusedCleanly) {
 }
 
 TEST_F(ConsoleHostileTest, ForgedOversizedAndMisplacedCookiesOpenNothing) {
-  ConsoleClient c = Client("127.0.0.3");
+  ConsoleClient c = Console("127.0.0.3");
   for (const std::string& cookie :
        {std::string("fb_session=") + std::string(64, '0'),
         std::string("fb_session=") + std::string(64, 'z'),
@@ -104,8 +95,7 @@ TEST_F(ConsoleHostileTest, ForgedOversizedAndMisplacedCookiesOpenNothing) {
     EXPECT_TRUE(status == 401 || status == 431) << cookie.substr(0, 40) << " -> " << status;
   }
   // A real session's cookie on the rep's routes and /v1/sync is nobody.
-  ConsoleClient m = Client("127.0.0.3");
-  ASSERT_EQ(m.Login("mgr", kPassword).status, 200);
+  ConsoleClient m = LoggedIn("127.0.0.3");
   EXPECT_EQ(
       m.Request("POST", "/v1/sync", "x", {{"Content-Type", "application/x-fieldbook-sync"}}).status,
       401);
@@ -118,8 +108,7 @@ TEST_F(ConsoleHostileTest, ForgedOversizedAndMisplacedCookiesOpenNothing) {
 }
 
 TEST_F(ConsoleHostileTest, CrossSiteStateChangesWithoutTheTokenChangeNothing) {
-  ConsoleClient c = Client("127.0.0.4");
-  ASSERT_EQ(c.Login("mgr", kPassword).status, 200);
+  ConsoleClient c = LoggedIn("127.0.0.4");
   // What a hostile page could make a browser send (if SameSite failed): the cookie, no token.
   for (const char* target : {"/v1/admin/reps/disable", "/v1/admin/devices", "/v1/admin/grade",
                              "/v1/admin/customers/reassign", "/v1/admin/conflicts/resolve",
@@ -145,7 +134,7 @@ TEST_F(ConsoleHostileTest, RacingGuessesCannotOutrunTheBackOff) {
   std::vector<std::thread> guessers;
   for (int i = 0; i < 12; ++i) {
     guessers.emplace_back([&, i] {
-      ConsoleClient c = Client("127.0.1." + std::to_string(i + 1));
+      ConsoleClient c = Console("127.0.1." + std::to_string(i + 1));
       const int status = c.Login("mgr", "guess number " + std::to_string(i)).status;
       (status == 401 ? checked : status == 429 ? throttled : other)++;
     });
@@ -160,7 +149,7 @@ TEST_F(ConsoleHostileTest, RacingGuessesCannotOutrunTheBackOff) {
 
 TEST_F(ConsoleHostileTest, PathTricksNeverLeaveTheConsoleFolder) {
   std::ofstream(dir_.File("outside.txt")) << "secret outside";
-  ConsoleClient c = Client("127.0.0.5");
+  ConsoleClient c = Console("127.0.0.5");
   for (const std::string& path :
        {std::string("/console/../outside.txt"), std::string("/console/..%2foutside.txt"),
         std::string("/console/%2e%2e%2foutside.txt"), std::string("/console/.%2e/outside.txt"),

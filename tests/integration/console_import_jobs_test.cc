@@ -16,7 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "integration/console_client.h"
+#include "integration/console_login.h"
 #include "integration/server_fixture.h"
 #include "support/import_sheets.h"
 #include "support/subprocess.h"
@@ -25,8 +25,6 @@ namespace fieldbook::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr const char* kPassword = "correct horse battery";
 
 size_t LineCount(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
@@ -53,17 +51,13 @@ class ScopedEnv {
   std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
 };
 
-class ConsoleImportJobsTest : public ServerFixture {
+class ConsoleImportJobsTest : public ConsoleLogin<ServerFixture> {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(InitDb());
-    manager_ = AddRep("mgr", "Zhou Min", "manager");
+    manager_ = AddManager();
     AddRep("rep-a", "Zhang Wei");
     rep_ = AddRep("rep-b", "Li Na");
-    CommandResult passwd =
-        RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"},
-                            std::string(kPassword) + "\n");
-    ASSERT_EQ(passwd.exit_code, 0) << passwd.err;
     tmp_ = dir_.File("server-tmp");
     std::filesystem::create_directories(tmp_);
   }
@@ -72,11 +66,6 @@ class ConsoleImportJobsTest : public ServerFixture {
   void Start(const std::string& pause_ms, const std::vector<std::string>& extra = {}) {
     ScopedEnv env({{"TMPDIR", tmp_}, {"FIELDBOOK_TEST_IMPORT_PAUSE_MS", pause_ms}});
     StartServer(false, extra);
-  }
-  ConsoleClient LoggedIn() {
-    ConsoleClient c(server_->port());
-    EXPECT_EQ(c.Login("mgr", kPassword).status, 200);
-    return c;
   }
   RawReply Upload(ConsoleClient& c, const std::string& query, const std::string& csv,
                   bool with_csrf = true) {

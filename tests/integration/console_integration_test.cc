@@ -7,7 +7,7 @@
 #include <fstream>
 #include <thread>
 
-#include "integration/console_client.h"
+#include "integration/console_login.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
 
@@ -16,22 +16,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kPassword = "correct horse battery";
-
 bool Has(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
-class ConsoleTest : public ServerFixture {
+class ConsoleTest : public ConsoleLogin<ServerFixture> {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(InitDb());
-    manager_ = AddRep("mgr", "Zhou Min", "manager");
+    manager_ = AddManager();
     rep_ = AddRep("rep-a", "Rep A", "rep");
-    ASSERT_EQ(Passwd("mgr", std::string(kPassword) + "\n").exit_code, 0);
-  }
-  CommandResult Passwd(const std::string& rep, const std::string& input) {
-    return RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, rep}, input);
   }
   // A console folder with a page, a module, a style sheet and a nested picture.
   std::string MakeAssets() {
@@ -44,25 +38,22 @@ class ConsoleTest : public ServerFixture {
     std::ofstream(dir_.File("secret.txt")) << "outside the console folder";
     return dir;
   }
-  ConsoleClient Client(const std::string& source = "127.0.0.1") {
-    return ConsoleClient(server_->port(), source);
-  }
   std::string manager_, rep_;
 };
 
 TEST_F(ConsoleTest, PasswdStoresOnlyAnArgon2idHashAndRefusesRepsAndWeakInput) {
   // A rep cannot be given a console password; a short one or none at all changes nothing.
-  CommandResult for_rep = Passwd("rep-a", std::string(kPassword) + "\n");
+  CommandResult for_rep = Passwd("rep-a", std::string(kConsolePassword) + "\n");
   EXPECT_EQ(for_rep.exit_code, 1);
   EXPECT_TRUE(Has(for_rep.err, "not a manager")) << for_rep.err;
   EXPECT_EQ(Passwd("mgr", "short\n").exit_code, 1);
   EXPECT_EQ(Passwd("mgr", "").exit_code, 1);
-  EXPECT_EQ(Passwd("nobody", std::string(kPassword) + "\n").exit_code, 1);
+  EXPECT_EQ(Passwd("nobody", std::string(kConsolePassword) + "\n").exit_code, 1);
   // The password is never an argument.
-  EXPECT_NE(RunServerCommand({"rep", "passwd", "--db", db_, "mgr", kPassword}).exit_code, 0);
+  EXPECT_NE(RunServerCommand({"rep", "passwd", "--db", db_, "mgr", kConsolePassword}).exit_code, 0);
   // Only the hash is in the database file.
   const std::string bytes = ReadWholeFile(db_);
-  EXPECT_FALSE(Has(bytes, kPassword));
+  EXPECT_FALSE(Has(bytes, kConsolePassword));
   EXPECT_TRUE(Has(bytes, "$argon2id$v=19$m=19456,t=2,p=1$"));
   // The change is audited.
   CommandResult audit =
@@ -72,8 +63,8 @@ TEST_F(ConsoleTest, PasswdStoresOnlyAnArgon2idHashAndRefusesRepsAndWeakInput) {
 
 TEST_F(ConsoleTest, LoginSetsAHardenedSessionCookieThatActsAsTheManager) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ConsoleClient c = Client();
-  RawReply login = c.Login("mgr", kPassword);
+  ConsoleClient c = Console();
+  RawReply login = c.Login("mgr", kConsolePassword);
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string cookie = login.Header("set-cookie");
   EXPECT_TRUE(Has(cookie, "fb_session=")) << cookie;
@@ -108,10 +99,10 @@ TEST_F(ConsoleTest, LoginSetsAHardenedSessionCookieThatActsAsTheManager) {
 
 TEST_F(ConsoleTest, WrongPasswordUnknownRepAndRepsAllGetTheSame401) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ConsoleClient c = Client();
+  ConsoleClient c = Console();
   RawReply wrong = c.Login("mgr", "not the password");
-  RawReply unknown = c.Login("ghost", kPassword);
-  RawReply rep = c.Login("rep-a", kPassword);
+  RawReply unknown = c.Login("ghost", kConsolePassword);
+  RawReply rep = c.Login("rep-a", kConsolePassword);
   for (const RawReply* r : {&wrong, &unknown, &rep}) {
     EXPECT_EQ(r->status, 401) << r->body;
     EXPECT_TRUE(Has(r->body, "wrong rep id or password")) << r->body;
@@ -125,8 +116,7 @@ TEST_F(ConsoleTest, WrongPasswordUnknownRepAndRepsAllGetTheSame401) {
 
 TEST_F(ConsoleTest, EveryStateChangeNeedsTheSessionsCsrfToken) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ConsoleClient c = Client();
-  ASSERT_EQ(c.Login("mgr", kPassword).status, 200);
+  ConsoleClient c = LoggedIn();
   const std::string body = R"({"rep":"rep-a"})";
   RawReply none = c.PostJson("/v1/admin/reps/disable", body, /*with_csrf=*/false);
   EXPECT_EQ(none.status, 403);
@@ -136,8 +126,7 @@ TEST_F(ConsoleTest, EveryStateChangeNeedsTheSessionsCsrfToken) {
                 {{"Content-Type", "application/json"}, {"X-CSRF-Token", std::string(64, 'a')}});
   EXPECT_EQ(wrong.status, 403);
   // Another session's token is no good either.
-  ConsoleClient other = Client();
-  ASSERT_EQ(other.Login("mgr", kPassword).status, 200);
+  ConsoleClient other = LoggedIn();
   RawReply others = c.Request("POST", "/v1/admin/reps/disable", body,
                               {{"Content-Type", "application/json"}, {"X-CSRF-Token", other.csrf}});
   EXPECT_EQ(others.status, 403);
@@ -159,8 +148,7 @@ TEST_F(ConsoleTest, EveryStateChangeNeedsTheSessionsCsrfToken) {
 
 TEST_F(ConsoleTest, LogoutEndsTheSessionAndNeedsTheCsrfToken) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ConsoleClient c = Client();
-  ASSERT_EQ(c.Login("mgr", kPassword).status, 200);
+  ConsoleClient c = LoggedIn();
   EXPECT_EQ(c.PostJson("/v1/admin/logout", "", /*with_csrf=*/false).status, 403);
   EXPECT_EQ(c.Get("/v1/admin/reps").status, 200);  // still in
   RawReply out = c.PostJson("/v1/admin/logout", "");
@@ -175,26 +163,25 @@ TEST_F(ConsoleTest, LogoutEndsTheSessionAndNeedsTheCsrfToken) {
 
 TEST_F(ConsoleTest, SessionsExpire) {
   ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--console-session-seconds", "2"}));
-  ConsoleClient c = Client();
-  RawReply login = c.Login("mgr", kPassword);
+  ConsoleClient c = Console();
+  RawReply login = c.Login("mgr", kConsolePassword);
   ASSERT_EQ(login.status, 200);
   EXPECT_TRUE(Has(login.Header("set-cookie"), "Max-Age=2"));
   EXPECT_EQ(c.Get("/v1/admin/reps").status, 200);
   std::this_thread::sleep_for(2500ms);
   EXPECT_EQ(c.Get("/v1/admin/reps").status, 401);
   EXPECT_EQ(c.Get("/v1/admin/session").status, 401);
-  EXPECT_EQ(c.Login("mgr", kPassword).status, 200);  // a new login works
+  EXPECT_EQ(c.Login("mgr", kConsolePassword).status, 200);  // a new login works
   EXPECT_EQ(c.Get("/v1/admin/reps").status, 200);
 }
 
 TEST_F(ConsoleTest, ANewPasswordOrADisabledManagerEndsTheirSessions) {
   const std::string second = AddRep("mgr2", "Li Na", "manager");
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ConsoleClient c = Client();
-  ASSERT_EQ(c.Login("mgr", kPassword).status, 200);
+  ConsoleClient c = LoggedIn();
   ASSERT_EQ(Passwd("mgr", "another long password\n").exit_code, 0);
   EXPECT_EQ(c.Get("/v1/admin/reps").status, 401);
-  EXPECT_EQ(c.Login("mgr", kPassword).status, 401);
+  EXPECT_EQ(c.Login("mgr", kConsolePassword).status, 401);
   ASSERT_EQ(c.Login("mgr", "another long password").status, 200);
   auto disabled = Post("/v1/admin/reps/disable", R"({"rep":"mgr"})", second);
   ASSERT_TRUE(disabled.ok());
@@ -208,19 +195,19 @@ TEST_F(ConsoleTest, ANewPasswordOrADisabledManagerEndsTheirSessions) {
 
 TEST_F(ConsoleTest, RepeatedFailuresBackOffPerAccountAndPerAddress) {
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  ConsoleClient c = Client();
+  ConsoleClient c = Console();
   for (int i = 0; i < 5; ++i)
     ASSERT_EQ(c.Login("mgr", "wrong password " + std::to_string(i)).status, 401);
-  RawReply locked = c.Login("mgr", kPassword);  // even the right password waits
+  RawReply locked = c.Login("mgr", kConsolePassword);  // even the right password waits
   ASSERT_EQ(locked.status, 429) << locked.body;
   const int retry = std::atoi(locked.Header("retry-after").c_str());
   EXPECT_GE(retry, 1);
   // From another address too: the account is locked, not the address.
-  EXPECT_EQ(Client("127.0.0.5").Login("mgr", kPassword).status, 429);
+  EXPECT_EQ(Console("127.0.0.5").Login("mgr", kConsolePassword).status, 429);
   std::this_thread::sleep_for(std::chrono::seconds(retry) + 200ms);
-  ASSERT_EQ(c.Login("mgr", kPassword).status, 200);
+  ASSERT_EQ(c.Login("mgr", kConsolePassword).status, 200);
   // Guessing many accounts from one address locks that address.
-  ConsoleClient guesser = Client("127.0.0.9");
+  ConsoleClient guesser = Console("127.0.0.9");
   int refused = 0;
   for (int i = 0; i < 21; ++i) {
     const int status = guesser.Login("guess-" + std::to_string(i), "some password").status;
@@ -228,14 +215,14 @@ TEST_F(ConsoleTest, RepeatedFailuresBackOffPerAccountAndPerAddress) {
     EXPECT_TRUE(status == 401 || status == 429) << status;
   }
   EXPECT_GE(refused, 1);
-  EXPECT_EQ(guesser.Login("mgr", kPassword).status, 429);
-  EXPECT_EQ(Client("127.0.0.10").Login("mgr", kPassword).status, 200);
+  EXPECT_EQ(guesser.Login("mgr", kConsolePassword).status, 429);
+  EXPECT_EQ(Console("127.0.0.10").Login("mgr", kConsolePassword).status, 200);
 }
 
 TEST_F(ConsoleTest, StaticFilesWithTypesCachingAndNoWayOut) {
   const std::string assets = MakeAssets();
   ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--console-dir", assets}));
-  ConsoleClient c = Client();
+  ConsoleClient c = Console();
   RawReply root = c.Get("/");
   EXPECT_EQ(root.status, 302);
   EXPECT_EQ(root.Header("location"), "/console/");

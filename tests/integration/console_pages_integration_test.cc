@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "integration/console_client.h"
+#include "integration/console_login.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -23,13 +23,11 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kPassword = "correct horse battery";
-
 bool Has(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
-class ConsolePagesTest : public CliFixture {
+class ConsolePagesTest : public ConsoleLogin<CliFixture> {
  protected:
   // seed-demo's 240 garages are made once for the suite (a minute under the sanitizers); each
   // test works on its own copy of that database.
@@ -54,16 +52,7 @@ class ConsolePagesTest : public CliFixture {
         db_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     boost::json::value demo = ParseJson(*seeded_json_);
     for (const auto& r : JsonArr(demo, "reps")) tokens_[JsonStr(r, "id")] = JsonStr(r, "token");
-    manager_ = AddRep("mgr", "Zhou Min", "manager");
-    CommandResult passwd =
-        RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"},
-                            std::string(kPassword) + "\n");
-    ASSERT_EQ(passwd.exit_code, 0) << passwd.err;
-  }
-  ConsoleClient LoggedIn() {
-    ConsoleClient c(server_->port());
-    EXPECT_EQ(c.Login("mgr", kPassword).status, 200);
-    return c;
+    manager_ = AddManager();
   }
   RawReply Put(ConsoleClient& c, const std::string& target, const std::string& body) {
     return c.Request("PUT", target, body,

@@ -13,7 +13,7 @@
 #include <string>
 #include <thread>
 
-#include "integration/console_client.h"
+#include "integration/console_login.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
 
@@ -22,23 +22,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kPassword = "correct horse battery";
-
 bool Has(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
-class NightlyRunNowTest : public ServerFixture {
+class NightlyRunNowTest : public ConsoleLogin<ServerFixture> {
  protected:
   void SetUp() override {
     ASSERT_EQ(RunServerCommand({"seed-demo", "--db", db_, "--customers", "60", "--json"}).exit_code,
               0);
-    manager_ = AddRep("mgr", "Zhou Min", "manager");
+    manager_ = AddManager();
     rep_ = AddRep("rep-x", "Rep X");
-    ASSERT_EQ(RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"},
-                                  std::string(kPassword) + "\n")
-                  .exit_code,
-              0);
   }
   // Starts serve; with `pause_after`, its runs pause after that step (the test hook) until the
   // server stops.
@@ -48,11 +42,6 @@ class NightlyRunNowTest : public ServerFixture {
     flags.insert(flags.end(), extra.begin(), extra.end());
     StartServer(false, flags);
     unsetenv("FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER");
-  }
-  ConsoleClient LoggedIn() {
-    ConsoleClient c(server_->port());
-    EXPECT_EQ(c.Login("mgr", kPassword).status, 200);
-    return c;
   }
   // GET /v1/admin/nightly/run until `done` says so (up to 120 s under the sanitizers).
   boost::json::value PollUntil(ConsoleClient& c,

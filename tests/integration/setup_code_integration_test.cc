@@ -8,7 +8,7 @@
 #include <set>
 #include <thread>
 
-#include "integration/console_client.h"
+#include "integration/console_login.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
 
@@ -17,22 +17,16 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr const char* kPassword = "correct horse battery";
-
 bool Has(const std::string& s, const std::string& part) {
   return s.find(part) != std::string::npos;
 }
 
-class SetupCodeTest : public CliFixture {
+class SetupCodeTest : public ConsoleLogin<CliFixture> {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(InitDb());
-    manager_ = AddRep("mgr", "Zhou Min", "manager");
+    manager_ = AddManager();
     rep_ = AddRep("rep-a", "张伟 Zhang Wei", "rep");
-    ASSERT_EQ(RunCommandWithInput(FIELDBOOK_SERVER_BINARY, {"rep", "passwd", "--db", db_, "mgr"},
-                                  std::string(kPassword) + "\n")
-                  .exit_code,
-              0);
     ASSERT_NO_FATAL_FAILURE(StartServer());
   }
 
@@ -47,8 +41,7 @@ class SetupCodeTest : public CliFixture {
   }
 
   RawReply Exchange(const std::string& code, const std::string& source = "127.0.0.1") {
-    ConsoleClient c(server_->port(), source);
-    return c.PostJson("/v1/setup", R"({"code":")" + code + "\"}", false);
+    return Console(source).PostJson("/v1/setup", R"({"code":")" + code + "\"}", false);
   }
 
   std::string manager_, rep_;
@@ -56,8 +49,7 @@ class SetupCodeTest : public CliFixture {
 
 TEST_F(SetupCodeTest, ACodeSetsUpOneDeviceThroughTheCliAndOnlyOnce) {
   // From the console: the session's cookie and CSRF token.
-  ConsoleClient console(server_->port());
-  ASSERT_EQ(console.Login("mgr", kPassword).status, 200);
+  ConsoleClient console = LoggedIn();
   RawReply no_csrf =
       console.PostJson("/v1/admin/devices/code", R"({"rep":"rep-a","device":"tablet"})", false);
   EXPECT_EQ(no_csrf.status, 403) << no_csrf.body;
