@@ -41,12 +41,7 @@ int RunCareTask(const CliContext& ctx, const std::string& customer, const std::s
   auto id =
       store->care().ScheduleBirthday(store->tasks(), store->Today(), customer, contact, title);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "added care task " << *id << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "added care task " + *id);
 }
 
 int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {
@@ -58,13 +53,9 @@ int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {
   }
   auto window = store->care().Days();
   if (!window.ok()) return Fail(ctx, what, window.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"days", *window}});
-  } else {
-    std::cout << "the plan shows birthdays and care tasks of the next "
-              << Plural(*window, "day", "days") << "\n";
-  }
-  return kExitOk;
+  return Answer(
+      ctx, json::object{{"days", *window}},
+      "the plan shows birthdays and care tasks of the next " + Plural(*window, "day", "days"));
 }
 
 void AddCareCommands(CLI::App& app, CliWiring& w) {

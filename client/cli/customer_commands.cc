@@ -17,16 +17,11 @@ int RunCustomerAdd(const CliContext& ctx, const std::vector<FieldValue>& fields)
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto id = store->customers().Add(fields);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::string name;
-    for (const FieldValue& f : fields) {
-      if (f.field == "name" && f.value) name = *f.value;
-    }
-    std::cout << "added customer " << *id << " " << name << "\n";
+  std::string name;
+  for (const FieldValue& f : fields) {
+    if (f.field == "name" && f.value) name = *f.value;
   }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "added customer " + *id + " " + name);
 }
 
 int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
@@ -36,20 +31,15 @@ int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
   Status s = store->customers().Edit(customer, edits);
   if (!s.ok()) return Fail(ctx, what, s);
   auto id = store->customers().Resolve(customer);
-  std::vector<std::string> names;
+  std::string list;
   json::array fields;
   for (const FieldValue& f : edits) {
-    names.push_back(f.field);
+    list += (list.empty() ? "" : ", ") + f.field;
     fields.push_back(json::value(f.field));
   }
-  if (ctx.json) {
-    PrintJson(json::object{{"id", id.ok() ? *id : customer}, {"fields", std::move(fields)}});
-  } else {
-    std::string list;
-    for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + names[i];
-    std::cout << "updated customer " << (id.ok() ? *id : customer) << ": " << list << "\n";
-  }
-  return kExitOk;
+  const std::string& shown = id.ok() ? *id : customer;
+  return Answer(ctx, json::object{{"id", shown}, {"fields", std::move(fields)}},
+                "updated customer " + shown + ": " + list);
 }
 
 int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
@@ -196,12 +186,7 @@ int RunContactAdd(const CliContext& ctx, const std::string& customer, const Cont
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto id = store->customers().AddContact(customer, contact);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "added contact " << *id << " " << contact.name << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "added contact " + *id + " " + contact.name);
 }
 
 }  // namespace fieldbook::client::cli

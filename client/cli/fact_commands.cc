@@ -16,12 +16,7 @@ int RunVisitLog(const CliContext& ctx, const NewVisit& visit) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto id = store->facts().LogVisit(visit);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "logged visit " << *id << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "logged visit " + *id);
 }
 
 int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback) {
@@ -29,12 +24,7 @@ int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto id = store->facts().AddFeedback(feedback);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "recorded feedback " << *id << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "recorded feedback " + *id);
 }
 
 }  // namespace fieldbook::client::cli

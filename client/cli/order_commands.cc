@@ -126,14 +126,10 @@ int RunOrderAdd(const CliContext& ctx, NewOrder order, const OrderLineOptions& l
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto added = store->orders().Add(std::move(order), *parsed);
   if (!added.ok()) return Fail(ctx, what, OutlierHint(added.status()));
-  if (ctx.json) {
-    PrintJson(ToJson(*added));
-  } else {
-    std::cout << "added order " << added->id << ": "
-              << Plural(static_cast<int64_t>(added->lines.size()), "line", "lines") << ", total "
-              << FormatYuan(added->amount_cents) << " " << added->currency << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, ToJson(*added),
+                "added order " + added->id + ": " +
+                    Plural(static_cast<int64_t>(added->lines.size()), "line", "lines") +
+                    ", total " + FormatYuan(added->amount_cents) + " " + added->currency);
 }
 
 int RunOrderList(const CliContext& ctx, const std::string& customer) {
@@ -162,15 +158,11 @@ int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::str
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto v = store->orders().Void(order, reason);
   if (!v.ok()) return Fail(ctx, what, v.status());
-  if (ctx.json) {
-    json::object o = ToJson(*v);
-    o["amount_cents"] = nullptr;
-    PrintJson(o);
-  } else {
-    std::cout << "voided order " << v->voids_id << " (void " << v->id << ": " << v->notes
-              << "); it stays listed as voided and no longer counts\n";
-  }
-  return kExitOk;
+  json::object o = ToJson(*v);
+  o["amount_cents"] = nullptr;
+  return Answer(ctx, o,
+                "voided order " + v->voids_id + " (void " + v->id + ": " + v->notes +
+                    "); it stays listed as voided and no longer counts");
 }
 
 int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
@@ -182,14 +174,10 @@ int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrec
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto fixed = store->orders().Correct(order, correction);
   if (!fixed.ok()) return Fail(ctx, what, OutlierHint(fixed.status()));
-  if (ctx.json) {
-    PrintJson(ToJson(*fixed));
-  } else {
-    std::cout << "corrected order " << fixed->voids_id << " with order " << fixed->id << ": "
-              << Plural(static_cast<int64_t>(fixed->lines.size()), "line", "lines") << ", total "
-              << FormatYuan(fixed->amount_cents) << " " << fixed->currency << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, ToJson(*fixed),
+                "corrected order " + fixed->voids_id + " with order " + fixed->id + ": " +
+                    Plural(static_cast<int64_t>(fixed->lines.size()), "line", "lines") +
+                    ", total " + FormatYuan(fixed->amount_cents) + " " + fixed->currency);
 }
 
 void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,

@@ -29,6 +29,15 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s) {
 
 void PrintJson(const json::value& v) { std::cout << WriteJson(v) << "\n"; }
 
+int Answer(const CliContext& ctx, const json::value& json, const std::string& text) {
+  if (ctx.json) {
+    PrintJson(json);
+  } else {
+    std::cout << text << "\n";
+  }
+  return kExitOk;
+}
+
 json::value TextOrNull(const std::string& s) {
   if (s.empty()) return nullptr;
   return json::value(s);

@@ -32,6 +32,8 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s);
 
 // One JSON document on stdout.
 void PrintJson(const boost::json::value& v);
+// A command's result: `json` with --json, else the line `text`; returns kExitOk.
+int Answer(const CliContext& ctx, const boost::json::value& json, const std::string& text);
 // A command's --json list: `items` as one JSON array of to_json(item), ToJson(item) by default.
 template <typename List, typename ToJsonFn>
 void PrintJsonList(const List& items, ToJsonFn to_json) {

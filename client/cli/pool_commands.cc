@@ -18,12 +18,8 @@ int RunPoolList(const CliContext& ctx) {
   auto cached = store->pool().Cached();
   if (!cached.ok()) return Fail(ctx, what, cached.status());
   if (!cached->has_value()) {
-    if (ctx.json) {
-      PrintJson(json::object{{"as_of", nullptr}, {"pool", json::array()}});
-    } else {
-      std::cout << "this device has no copy of the public pool yet: run fieldbook-cli sync\n";
-    }
-    return kExitOk;
+    return Answer(ctx, json::object{{"as_of", nullptr}, {"pool", json::array()}},
+                  "this device has no copy of the public pool yet: run fieldbook-cli sync");
   }
   const PoolListing& l = **cached;
   const PoolPolicy& p = l.policy;

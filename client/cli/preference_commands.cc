@@ -37,12 +37,8 @@ int RunAdd(const CliContext& ctx, const NewPreference& p) {
   if (!rep.ok()) return Fail(ctx, what, rep.status());
   auto id = Preferences(store->replica()).Add(p, *rep, store->NowIso());
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "added preference " << *id << ": " << p.kind << " " << p.value << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}},
+                "added preference " + *id + ": " + p.kind + " " + p.value);
 }
 
 int RunNote(const CliContext& ctx, const std::string& ref, const std::string& note) {
@@ -50,12 +46,8 @@ int RunNote(const CliContext& ctx, const std::string& ref, const std::string& no
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   Status s = Preferences(store->replica()).SetNote(ref, note);
   if (!s.ok()) return Fail(ctx, what, s);
-  if (ctx.json) {
-    PrintJson(json::object{{"id", ref}, {"note", TextOrNull(note)}});
-  } else {
-    std::cout << "preference " << ref << ": note set\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", ref}, {"note", TextOrNull(note)}},
+                "preference " + ref + ": note set");
 }
 
 int RunRemove(const CliContext& ctx, const std::string& ref) {
@@ -63,12 +55,8 @@ int RunRemove(const CliContext& ctx, const std::string& ref) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   Status s = Preferences(store->replica()).Remove(ref);
   if (!s.ok()) return Fail(ctx, what, s);
-  if (ctx.json) {
-    PrintJson(json::object{{"id", ref}, {"removed", true}});
-  } else {
-    std::cout << "preference " << ref << " removed\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", ref}, {"removed", true}},
+                "preference " + ref + " removed");
 }
 
 int RunList(const CliContext& ctx, const PreferenceFilter& filter) {

@@ -15,12 +15,7 @@ int RunTaskAdd(const CliContext& ctx, const NewTask& task) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto id = store->tasks().Add(task);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "added task " << *id << " due " << task.due_date << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "added task " + *id + " due " + task.due_date);
 }
 
 int RunTaskDone(const CliContext& ctx, const std::string& task) {
@@ -28,12 +23,7 @@ int RunTaskDone(const CliContext& ctx, const std::string& task) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   Status s = store->tasks().Complete(task);
   if (!s.ok()) return Fail(ctx, what, s);
-  if (ctx.json) {
-    PrintJson(json::object{{"id", task}, {"status", "done"}});
-  } else {
-    std::cout << "task " << task << " done\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", task}, {"status", "done"}}, "task " + task + " done");
 }
 
 int RunTaskList(const CliContext& ctx, const TaskFilter& filter) {

@@ -43,13 +43,9 @@ json::object OpenVisitJson(const OpenVisit& v) {
 }
 
 int PrintOpen(const CliContext& ctx, const OpenVisit& v, const char* verb) {
-  if (ctx.json) {
-    PrintJson(OpenVisitJson(v));
-  } else {
-    std::cout << verb << " " << v.customer_name << " since " << UtcMinuteOfIso(v.check_in)
-              << " (visit " << v.id << "); " << LocationText(v) << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, OpenVisitJson(v),
+                verb + (" " + v.customer_name) + " since " + UtcMinuteOfIso(v.check_in) +
+                    " (visit " + v.id + "); " + LocationText(v));
 }
 
 int RunCheckIn(const CliContext& ctx, const CheckInRequest& r) {
@@ -89,12 +85,7 @@ int RunCheckOut(const CliContext& ctx, const CheckOutRequest& r) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto id = store->visits().CheckOut(r);
   if (!id.ok()) return Fail(ctx, what, id.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", *id}});
-  } else {
-    std::cout << "checked out: logged visit " << *id << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", *id}}, "checked out: logged visit " + *id);
 }
 
 int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
@@ -106,12 +97,8 @@ int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
   }
   auto radius = store->visits().RadiusMeters();
   if (!radius.ok()) return Fail(ctx, what, radius.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"radius_m", *radius}});
-  } else {
-    std::cout << "a check-in within " << *radius << " m of the garage is verified\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"radius_m", *radius}},
+                "a check-in within " + std::to_string(*radius) + " m of the garage is verified");
 }
 
 // --lat and --lon into an optional pair (CheckCoordinates refuses one without the other).
