@@ -6,7 +6,6 @@
 // rows assumed new that are stored after all are merged, refusals are per row, digests stay true.
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -21,6 +20,7 @@
 #include "store/server_store.h"
 #include "support/fake_clock.h"
 #include "support/import_sheets.h"
+#include "support/line_diff.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
@@ -31,6 +31,7 @@ namespace {
 
 using fieldbook::testing::CustomerRows;
 using fieldbook::testing::FakeWallClock;
+using fieldbook::testing::LineDiff;
 using fieldbook::testing::OrderRows;
 using fieldbook::testing::RowsToCsv;
 using fieldbook::testing::S;
@@ -129,27 +130,9 @@ std::string DeviceExport(Replica& device) {
   return e.ok() ? *e : std::string();
 }
 
-// The lines only one of two texts has (empty when they are equal), to keep failures short.
-std::string Diff(const std::string& a_text, const std::string& b_text) {
-  auto lines = [](const std::string& text) {
-    std::vector<std::string> out;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) out.push_back(line);
-    std::sort(out.begin(), out.end());
-    return out;
-  };
-  const auto a = lines(a_text), b = lines(b_text);
-  std::string out;
-  size_t shown = 0;
-  for (const auto& l : a) {
-    if (!std::binary_search(b.begin(), b.end(), l) && ++shown < 10)
-      out += "row by row: " + l + "\n";
-  }
-  for (const auto& l : b) {
-    if (!std::binary_search(a.begin(), a.end(), l) && ++shown < 20) out += "bulk: " + l + "\n";
-  }
-  if (out.empty() && a_text != b_text) out = "same lines, other order or count";
-  return out;
+// The lines only one of the two paths' texts has (empty when they are equal).
+std::string Diff(const std::string& row_by_row, const std::string& bulk) {
+  return LineDiff(row_by_row, bulk, "row by row", "bulk");
 }
 
 TEST(ImportBulkTest, DevicesReceiveExactlyTheRowsOfTheRowByRowPath) {

@@ -6,7 +6,7 @@
 // replica files with small pages.
 #include <gtest/gtest.h>
 
-#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
 #include <sstream>
@@ -14,6 +14,7 @@
 #include "api/sync_service.h"
 #include "fieldbook/replica.h"
 #include "http/metrics.h"
+#include "support/line_diff.h"
 #include "support/service_sync_fixture.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
@@ -109,23 +110,7 @@ class RepFeedTest : public fieldbook::testing::ServiceSyncFixture {
   }
   // The lines only one of two exports has (empty when they are equal), to keep failures short.
   static std::string Diff(const std::string& device, const std::string& server) {
-    auto lines = [](const std::string& text) {
-      std::vector<std::string> out;
-      std::istringstream in(text);
-      for (std::string line; std::getline(in, line);) out.push_back(line);
-      std::sort(out.begin(), out.end());
-      return out;
-    };
-    const auto a = lines(device), b = lines(server);
-    std::string out;
-    for (const auto& l : a) {
-      if (!std::binary_search(b.begin(), b.end(), l)) out += "device only: " + l + "\n";
-    }
-    for (const auto& l : b) {
-      if (!std::binary_search(a.begin(), a.end(), l)) out += "server only: " + l + "\n";
-    }
-    if (out.empty() && device != server) out = "same lines, other order or count";
-    return out;
+    return fieldbook::testing::LineDiff(device, server, "device", "server", SIZE_MAX);
   }
   int64_t Count(const std::string& sql, std::initializer_list<Value> params = {}) {
     return std::get<int64_t>(QueryValue(store_->hub().db(), sql, params));
