@@ -37,10 +37,18 @@ Result<std::string> RunDay(Db& db, int64_t id) {
   return day;
 }
 
+// The columns a run writes, in the order of Previous::stored.
+constexpr const char* kGradeColumns[] = {
+    "grade_tier",         "grade_recency",       "grade_frequency",  "grade_monetary",
+    "grade_ticket_class", "grade_lifecycle",     "grade_churn_risk", "grade_reasons",
+    "graded_at",          "grade_rules_version", "grade_stage",      "grade_relationship"};
+constexpr size_t kGradeColumnCount = sizeof kGradeColumns / sizeof kGradeColumns[0];
+
 // A customer's grade as stored before a run.
 struct Previous {
   std::string tier, ticket, lifecycle;
   int64_t r = -1, f = -1, m = -1;
+  std::vector<Value> stored;  // kGradeColumns' values
 };
 
 // Every live customer's history (orders, visits, feedback), in one pass per table, and its grade
@@ -56,8 +64,9 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
   FB_ASSIGN_OR_RETURN(
       Statement * load,
       db.Prepare("SELECT id, created_at, relationship, purchase_stage, grade_tier, grade_recency, "
-                 "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle "
-                 "FROM customers WHERE deleted = 0 ORDER BY id"));
+                 "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, "
+                 "grade_churn_risk, grade_reasons, graded_at, grade_rules_version, grade_stage, "
+                 "grade_relationship FROM customers WHERE deleted = 0 ORDER BY id"));
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, load->Step());
     if (!row) break;
@@ -71,7 +80,11 @@ Result<Everyone> LoadEveryone(Db& db, int32_t today) {
                load->Text(9),
                load->IsNull(5) ? -1 : load->Int(5),
                load->IsNull(6) ? -1 : load->Int(6),
-               load->IsNull(7) ? -1 : load->Int(7)};
+               load->IsNull(7) ? -1 : load->Int(7),
+               {}};
+    p.stored.reserve(kGradeColumnCount);
+    for (size_t k = 0; k < kGradeColumnCount; ++k)
+      p.stored.push_back(load->Get(4 + static_cast<int>(k)));
     index.emplace(c.customer_id, out.customers.size());
     out.customers.push_back(std::move(c));
     out.previous.push_back(std::move(p));
@@ -243,6 +256,7 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
   const std::vector<Previous>& previous = everyone.previous;
 
   int changed = 0;
+  const std::string graded_at = FormatDay(today);
   if (step == 0) step = grades.size();
   for (size_t from = 0; from < grades.size(); from += step) {
     const size_t to = std::min(grades.size(), from + step);
@@ -274,24 +288,30 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
                     int64_t{g.monetary}, g.ticket_class, g.lifecycle, g.churn_risk});
         FB_RETURN_IF_ERROR(history->Run());
       }
-      RowWrite w{"customers",
-                 g.customer_id,
-                 {{"grade_tier", g.tier},
-                  {"grade_recency", int64_t{g.recency}},
-                  {"grade_frequency", int64_t{g.frequency}},
-                  {"grade_monetary", int64_t{g.monetary}},
-                  {"grade_ticket_class", g.ticket_class},
-                  {"grade_lifecycle", g.lifecycle},
-                  {"grade_churn_risk", g.churn_risk},
-                  {"grade_reasons", g.ReasonsJson(rules_version)},
-                  {"graded_at", FormatDay(today)},
-                  {"grade_rules_version", int64_t{rules_version}}}};
       // The stage and relationship the data decide go beside the rep's own fields, never over
       // them (docs/grading.md): a rep's later edit of purchase_stage or relationship is never lost.
-      w.columns.emplace_back("grade_stage",
-                             g.purchase_stage.empty() ? Value() : Value(g.purchase_stage));
-      w.columns.emplace_back("grade_relationship",
-                             g.relationship.empty() ? Value() : Value(g.relationship));
+      Value values[kGradeColumnCount] = {
+          g.tier,
+          int64_t{g.recency},
+          int64_t{g.frequency},
+          int64_t{g.monetary},
+          g.ticket_class,
+          g.lifecycle,
+          g.churn_risk,
+          g.ReasonsJson(rules_version),
+          graded_at,
+          int64_t{rules_version},
+          g.purchase_stage.empty() ? Value() : Value(g.purchase_stage),
+          g.relationship.empty() ? Value() : Value(g.relationship)};
+      // Only the columns whose value differs from the stored one: a customer whose grade, reasons
+      // and day are what they were is not written at all, so neither the hub nor the devices pay
+      // for it (issue #17: an import of orders regrades everyone, most of them unchanged).
+      RowWrite w{"customers", g.customer_id, {}};
+      for (size_t k = 0; k < kGradeColumnCount; ++k) {
+        if (values[k] != p.stored[k])
+          w.columns.emplace_back(kGradeColumns[k], std::move(values[k]));
+      }
+      if (w.columns.empty()) continue;
       batch.push_back(std::move(w));
       if (batch.size() >= 2000) FB_RETURN_IF_ERROR(flush());
     }

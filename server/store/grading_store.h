@@ -1,5 +1,7 @@
 // GradingStore: grading on the server — versions of the rules, grading runs that write every
-// customer's grade as ordinary hub changes (so grades reach devices at their next sync), each
+// customer's grade as ordinary hub changes (so grades reach devices at their next sync; only the
+// grade columns whose value differs from the stored one are written, a customer with none is
+// not written at all), each
 // customer's grade history, and the reports built on them. Together with ServerStore it forms the
 // server's repository layer; all grading SQL lives here.
 //

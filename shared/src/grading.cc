@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "json_text.h"
 
 namespace fieldbook {
 
@@ -317,12 +318,19 @@ std::string GradingRulesToJson(const GradingRules& r) {
 
 std::string DefaultGradingRulesJson() { return GradingRulesToJson(GradingRules{}); }
 
+// Appended as text, not built as a boost::json value first: a regrade writes one per customer
+// (issue #17). The same bytes WriteJson gives the equivalent object (GradingTest.ReasonsJson...).
 std::string Grade::ReasonsJson(int rules_version) const {
-  boost::json::array out;
-  for (const GradeReason& r : reasons) {
-    out.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
+  std::string out = "{\"rules_version\":" + std::to_string(rules_version) + ",\"reasons\":[";
+  for (size_t i = 0; i < reasons.size(); ++i) {
+    out += i == 0 ? "{\"rule\":" : ",{\"rule\":";
+    AppendJsonString(out, reasons[i].rule);
+    out += ",\"detail\":";
+    AppendJsonString(out, reasons[i].detail);
+    out += '}';
   }
-  return WriteJson(boost::json::object{{"rules_version", rules_version}, {"reasons", out}});
+  out += "]}";
+  return out;
 }
 
 namespace {

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <mutex>
 
 #include "import/importer.h"
 #include "store/assignment_store.h"
+#include "store/grading_store.h"
 #include "store/pool_store.h"
 #include "support/import_sheets.h"
 #include "support/server_store_fixture.h"
@@ -331,6 +333,53 @@ TEST_F(ImporterTest, TheRegradeAfterOrdersReleasesTheStoresLockBetweenItsSteps) 
   EXPECT_GE(during_run, 5);
   EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE graded_at = '2026-11-30'"), 50);
   EXPECT_EQ(Count("SELECT count(*) FROM srv_grade_runs WHERE finished_ms IS NULL"), 0);
+}
+
+// #17: the regrade after an import of orders grades everyone (quintiles rank the whole book) but
+// writes only the grade columns whose value changed: an import of one order on the day of the
+// last run writes the customers whose grade it moves, not the whole book, and a run that changes
+// nothing writes nothing (before, every run rewrote every customer's twelve grade columns).
+TEST_F(ImporterTest, ARegradeWritesOnlyTheCustomersWhoseGradeChanged) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  ASSERT_TRUE(Import(ImportKind::kCustomers, RowsToCsv(CustomerRows(200, {"rep-a"}))).ok());
+  ASSERT_TRUE(Import(ImportKind::kOrders, RowsToCsv(fieldbook::testing::OrderRows(300, 200))).ok());
+  ASSERT_EQ(Count("SELECT count(*) FROM customers WHERE graded_at = '2026-11-30'"), 200);
+  // Each customer's grade columns as one text, by id.
+  auto grades = [&] {
+    std::map<std::string, std::string> out;
+    auto s = store_->hub().db().Prepare(
+        "SELECT id, quote(grade_tier) || quote(grade_recency) || quote(grade_frequency) || "
+        "quote(grade_monetary) || quote(grade_ticket_class) || quote(grade_lifecycle) || "
+        "quote(grade_churn_risk) || quote(grade_reasons) || quote(graded_at) || "
+        "quote(grade_rules_version) || quote(grade_stage) || quote(grade_relationship) "
+        "FROM customers");
+    EXPECT_TRUE(s.ok());
+    while (*(*s)->Step()) out[(*s)->Text(0)] = (*s)->Text(1);
+    return out;
+  };
+  const auto before = grades();
+  const uint64_t seq = Seq();
+  std::vector<std::vector<std::string>> one = {
+      {"订单号", "客户编号", "订单日期", "配件号", "数量", "单价", "金额"},
+      {"SO-NEW", "C000007", "2026/11/29", "NGK-BKR6E", "2", "¥1,200.50", ""}};
+  auto o = Import(ImportKind::kOrders, RowsToCsv(one));
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  ASSERT_TRUE(o->regraded);
+  EXPECT_EQ(o->graded_customers, 200);
+  const auto after = grades();
+  int moved = 0;
+  for (const auto& [id, text] : after) moved += before.at(id) != text;
+  EXPECT_GE(moved, 1);
+  EXPECT_LT(moved, 100);
+  const std::string written = "SELECT count(*) FROM customers WHERE _seq > " + std::to_string(seq);
+  EXPECT_EQ(Count(written), moved);
+  // A second run on the same day changes nothing and writes nothing.
+  const uint64_t seq2 = Seq();
+  auto run = GradingStore(*store_).GradeAll(*ParseDay("2026-11-30"));
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->customers, 200);
+  EXPECT_EQ(Seq(), seq2);
+  EXPECT_EQ(grades(), after);
 }
 
 TEST_F(ImporterTest, MergedCellsAndFormulasWithoutValuesRejectTheirRows) {

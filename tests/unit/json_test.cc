@@ -9,6 +9,7 @@
 #include <limits>
 #include <random>
 
+#include "fieldbook/grading.h"
 #include "fieldbook/value.h"
 #include "json_text.h"
 
@@ -26,6 +27,35 @@ double ReadBack(const std::string& text) {
 }
 
 bool SameBits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// ReasonsJson appends its text directly (issue #17: a regrade writes one per customer); it must
+// give the bytes of the JSON value it stands for, for every reason a grading writes and for text
+// that needs escapes.
+TEST(JsonTest, GradeReasonsJsonIsTheJsonOfTheReasons) {
+  auto expected = [](const Grade& g, int version) {
+    boost::json::array reasons;
+    for (const GradeReason& r : g.reasons) {
+      reasons.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
+    }
+    return WriteJson(boost::json::object{{"rules_version", version}, {"reasons", reasons}});
+  };
+  Grade none;
+  EXPECT_EQ(none.ReasonsJson(0), "{\"rules_version\":0,\"reasons\":[]}");
+  EXPECT_EQ(none.ReasonsJson(0), expected(none, 0));
+  Grade odd;
+  odd.reasons = {{"tier", "A: \"quoted\" \\ back\tslash\n\x01 \xc2\xa5 高 客单"}, {"", ""}};
+  EXPECT_EQ(odd.ReasonsJson(7), expected(odd, 7));
+  const int32_t today = *ParseDay("2026-11-23");
+  CustomerHistory c{"c1", today - 400, "potential", "interested", {}, {today - 3}, {2}};
+  for (int d = 300; d >= 10; d -= 14)
+    c.orders.push_back({"o" + std::to_string(d), today - d, 420000, "", false});
+  CustomerHistory quiet{"c2", today - 20, "", "", {}, {}, {}};
+  std::vector<Grade> grades = GradeCustomers({c, quiet}, GradingRules{}, today);
+  for (const Grade& g : grades) {
+    ASSERT_GE(g.reasons.size(), 2u);
+    EXPECT_EQ(g.ReasonsJson(3), expected(g, 3));
+  }
+}
 
 TEST(JsonTest, TheIssuesAmountRoundTripsInPlainDecimals) {
   const double amount = -13.616440703859283;
