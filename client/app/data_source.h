@@ -21,6 +21,7 @@
 
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
+#include "store/review.h"
 #include "store/server_reports.h"
 
 namespace fieldbook::app {
@@ -238,7 +239,7 @@ struct LocalSyncState {
   std::string last_sync;  // ISO-8601 of the last successful sync, "" if never
   bool server_configured = false;
   std::string server_url;
-  std::vector<ReviewItem> review;  // unresolved refusals
+  std::vector<client::ReviewEntry> review;  // open review entries, one per record
 };
 
 // The log-visit form's content. `mode` says what to do with it: log the whole visit at once,
@@ -534,6 +535,13 @@ class DataSource {
   virtual Result<std::string> SaveCustomer(const CustomerDraft& draft) {
     (void)draft;
     return Status::Rejected("this device cannot edit customers");
+  }
+  // Dismisses the review entry `id` with the rep's `note` (client/store/review.h); returns the
+  // dismissal's id, recorded for the manager.
+  virtual Result<std::string> DismissReview(int64_t id, const std::string& note) {
+    (void)id;
+    (void)note;
+    return Status::Rejected("this device cannot dismiss review entries");
   }
 };
 

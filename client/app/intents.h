@@ -79,9 +79,16 @@ struct SubmitRecord {  // a contact, task, feedback or release to the pool
   RecordDraft draft;
 };
 
-using Intent = std::variant<SetFilter, SelectCustomer, SubmitVisit, CompleteTask, SyncNow,
-                            RefreshReports, ClaimFromPool, ScheduleCareTask, SearchProducts,
-                            SubmitOrder, VoidOrder, CheckDuplicates, SubmitCustomer, SubmitRecord>;
+struct DismissReview {  // the rep lets a review entry go (issue #19); echoed in last_form
+  uint64_t request_id = 0;
+  int64_t id = 0;  // the entry (client::ReviewEntry::id)
+  std::string note;
+};
+
+using Intent =
+    std::variant<SetFilter, SelectCustomer, SubmitVisit, CompleteTask, SyncNow, RefreshReports,
+                 ClaimFromPool, ScheduleCareTask, SearchProducts, SubmitOrder, VoidOrder,
+                 CheckDuplicates, SubmitCustomer, SubmitRecord, DismissReview>;
 
 // What a screen posts to. False: not accepted (the queue is full); nothing was posted.
 class Intents {

@@ -80,7 +80,7 @@ struct Snapshot {
   std::shared_ptr<const Plan> plan;
   std::shared_ptr<const Reports> reports;
   std::shared_ptr<const PoolView> pool;
-  std::shared_ptr<const std::vector<ReviewItem>> review;
+  std::shared_ptr<const std::vector<client::ReviewEntry>> review;
   StatusInfo status;
   VisitResult last_visit;
   ClaimResult last_claim;

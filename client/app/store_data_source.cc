@@ -296,7 +296,7 @@ Result<LocalSyncState> StoreDataSource::LoadSyncState() {
   if (status.last_sync_ms) s.last_sync = LocalDateTimeMinute(*status.last_sync_ms);
   s.server_url = status.server_url;
   s.server_configured = !status.server_url.empty() && status.has_token;
-  s.review = std::move(status.review);
+  FB_ASSIGN_OR_RETURN(s.review, client::ReviewList(store_->replica()).Entries());
   return s;
 }
 

@@ -116,6 +116,7 @@ class StoreDataSource final : public DataSource {
   Result<DuplicateCheck> FindDuplicates(const DuplicateCheck& keys) override;
   Result<std::string> SaveCustomer(const CustomerDraft& draft) override;
   Result<std::string> SaveRecord(const RecordDraft& draft) override;
+  Result<std::string> DismissReview(int64_t id, const std::string& note) override;
 
   client::ClientStore& store() { return *store_; }
 

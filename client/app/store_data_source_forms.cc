@@ -141,6 +141,11 @@ Result<std::string> StoreDataSource::SaveCustomer(const CustomerDraft& draft) {
   return draft.id;
 }
 
+Result<std::string> StoreDataSource::DismissReview(int64_t id, const std::string& note) {
+  FB_ASSIGN_OR_RETURN(std::string rep, store_->settings_table().RequireRep());
+  return client::ReviewList(store_->replica()).Dismiss(id, note, rep, store_->NowIso());
+}
+
 Result<std::string> StoreDataSource::SaveRecord(const RecordDraft& draft) {
   client::ClientStore& store = *store_;
   struct Save {

@@ -100,7 +100,7 @@ Snapshot Snapshot::Empty() {
   s.plan = std::make_shared<const Plan>();
   s.reports = std::make_shared<const Reports>();
   s.pool = std::make_shared<const PoolView>();
-  s.review = std::make_shared<const std::vector<ReviewItem>>();
+  s.review = std::make_shared<const std::vector<client::ReviewEntry>>();
   s.glyphs = std::make_shared<const std::vector<uint32_t>>();
   s.products = std::make_shared<const ProductSearch>();
   s.duplicates = std::make_shared<const DuplicateCheck>();
@@ -293,6 +293,11 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                      AfterFact(state_.selected_id, dirty);
                    }
                  },
+                 [this, &dirty](const DismissReview& i) {
+                   if (Settle(i.request_id, ds_->DismissReview(i.id, i.note))) {
+                     dirty.sync_state = true;
+                   }
+                 },
              },
              intent);
 }
@@ -394,11 +399,16 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
       state_.status.pending_changes = sync->pending_changes;
       state_.status.last_sync = sync->last_sync;
       state_.status.server_configured = sync->server_configured;
-      for (const ReviewItem& r : sync->review) {
-        AddGlyphs(r.reason, glyphs_);
-        AddGlyphs(r.payload_json, glyphs_);
+      for (const client::ReviewEntry& r : sync->review) {
+        AddGlyphs(r.customer_name, glyphs_);
+        for (const std::string& reason : r.reasons) AddGlyphs(reason, glyphs_);
+        for (const client::ReviewChange& c : r.changes) {
+          AddGlyphs(c.refused, glyphs_);
+          if (c.before) AddGlyphs(*c.before, glyphs_);
+        }
       }
-      state_.review = std::make_shared<const std::vector<ReviewItem>>(std::move(sync->review));
+      state_.review =
+          std::make_shared<const std::vector<client::ReviewEntry>>(std::move(sync->review));
     } else {
       Fail(sync.status(), "cannot read the sync state");
     }

@@ -12,6 +12,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "store/replica_health.h"
+#include "store/review.h"
 #include "sync/device_sync.h"
 #include "sync/http_client.h"
 #include "sync/setup_code.h"
@@ -250,12 +251,14 @@ int RunStatus(const CliContext& ctx) {
               << ")\n";
   }
   std::cout << "cursor:         " << st->cursor << "\n";
+  auto review = ReviewList(store->replica()).Entries();
+  if (!review.ok()) return Fail(ctx, what, review.status());
   std::cout << "review list:    "
-            << Plural(static_cast<int64_t>(st->review.size()), "item", "items");
-  if (!st->review.empty()) std::cout << " (fieldbook-cli review list)";
+            << Plural(static_cast<int64_t>(review->size()), "record", "records");
+  if (!review->empty()) std::cout << " (fieldbook-cli review list)";
   std::cout << "\n";
-  for (const ReviewItem& r : st->review) {
-    std::cout << "  " << r.table << " " << r.row_id << ": " << r.code << ": " << r.reason << "\n";
+  for (const ReviewEntry& e : *review) {
+    std::cout << "  #" << e.id << " " << ReviewTitle(LangOf(ctx), e) << "\n";
   }
   std::cout << "deferred evictions: " << st->deferred_evictions.size() << "\n";
   for (const std::string& c : st->deferred_evictions) {
@@ -267,30 +270,6 @@ int RunStatus(const CliContext& ctx) {
   }
   std::cout << "\n";
   for (const PoolRequest& r : pool->recent_refusals) std::cout << "  " << RequestLine(r) << "\n";
-  return kExitOk;
-}
-
-int RunReviewList(const CliContext& ctx, bool all) {
-  const char* what = "review list";
-  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto items = store->replica().ReviewList(all);
-  if (!items.ok()) return Fail(ctx, what, items.status());
-  if (ctx.json) {
-    PrintJsonList(*items);
-    return kExitOk;
-  }
-  if (items->empty()) {
-    std::cout << "nothing to review: the server accepted every change from this device\n";
-    return kExitOk;
-  }
-  for (const ReviewItem& r : *items) {
-    std::cout << "#" << r.id << "  " << r.table << " " << r.row_id << "\n"
-              << "  " << r.code << ": " << r.reason << "\n"
-              << "  your values: " << r.payload_json << "\n";
-    if (r.resolved) std::cout << "  resolved: " << r.outcome << "\n";
-  }
-  std::cout << Plural(static_cast<int64_t>(items->size()), "change", "changes")
-            << " the server did not take as sent; nothing was deleted\n";
   return kExitOk;
 }
 

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "lang/review_messages.h"
+
 namespace fieldbook::client {
 
 namespace {
@@ -12,11 +14,14 @@ struct Entry {
   std::string_view code, en, zh;
 };
 
+// clang-format off
 constexpr Entry kMessages[] = {
 #define FIELDBOOK_MESSAGE_ENTRY(code, en, zh) {#code, en, zh},
     FIELDBOOK_MESSAGES(FIELDBOOK_MESSAGE_ENTRY)
+    FIELDBOOK_REVIEW_MESSAGES(FIELDBOOK_MESSAGE_ENTRY)  // the review list's (review_messages.h)
 #undef FIELDBOOK_MESSAGE_ENTRY
 };
+// clang-format on
 
 bool Digits(std::string_view s) {
   return !s.empty() &&

@@ -16,6 +16,7 @@
 #include "api/report_api.h"
 #include "fieldbook/json.h"
 #include "store/grading_store.h"
+#include "store/review_store.h"
 
 namespace fieldbook::server {
 
@@ -229,6 +230,10 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (path == "/v1/admin/conflicts" && get) {
     return ConflictsResponse(store, store.ListConflicts(QueryParam(request.target, "owner"),
                                                         QueryParam(request.target, "all").empty()));
+  }
+  if (path == "/v1/admin/review/dismissals" && get) {  // the reps' dismissals (review_store.h)
+    return ListResponse(ReviewStore(store).Dismissals(QueryParam(request.target, "rep"), 200),
+                        "dismissals", DismissalJson);
   }
   if (path == "/v1/admin/conflicts/resolve" && post) {
     std::string id, action;

@@ -5,7 +5,8 @@
 //   POST /v1/admin/customers/reassign       {"customer": C, "to": R}
 //   GET  /v1/admin/conflicts[?all=1]        edits made after reassignments, open ones by default
 //   POST /v1/admin/conflicts/resolve        {"id": N, "action": "apply" | "dismiss"}
-//   GET  /v1/admin/export?rep=R             the canonical export of R's replica (JSON lines)
+//   GET  /v1/admin/review/dismissals[?rep=R] the reps' dismissals of review-list entries, newest
+//   first GET  /v1/admin/export?rep=R             the canonical export of R's replica (JSON lines)
 //   GET  /v1/admin/grading                  the grading rules in force (JSON)
 //   PUT  /v1/admin/grading                  new rules (the JSON of `grading show`), validated
 //   POST /v1/admin/grade[?today=YYYY-MM-DD] grade every customer now

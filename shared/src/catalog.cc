@@ -61,6 +61,7 @@ constexpr TableDef kTables[] = {
     {11, "products", TableKind::kMutable, "", "", true},
     {12, "customer_preferences", TableKind::kMutable, "customer_id"},
     {13, "visit_checkins", TableKind::kMutable, "customer_id"},
+    {14, "review_dismissals", TableKind::kFact, "customer_id", "rep_id"},
 };
 
 }  // namespace

@@ -3,7 +3,9 @@
 #include <map>
 #include <set>
 #include <string>
+#include <variant>
 
+#include "fieldbook/catalog.h"
 #include "fieldbook/json.h"
 #include "fieldbook/replica.h"
 #include "json_text.h"
@@ -21,9 +23,44 @@ Status Replica::RecordRejection(const std::string& set_id, const RowChange& rc,
     values.emplace_back(c.column, c.value);
     if (partial) versions.emplace_back(c.column, Value(static_cast<int64_t>(c.hlc.packed())));
   }
-  FB_ASSIGN_OR_RETURN(Statement * review,
-                      db_->Prepare("INSERT INTO fb_rejections (set_id, tbl, row_id, code, reason, "
-                                   "payload, created_ms, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  // The garage the record belongs to, named as this device knows it now: a customer that moved
+  // away leaves the device soon after, and the review list must still say which one it was.
+  std::string customer_id;
+  if (const TableInfo* t = catalog_.Find(rc.table); t != nullptr && !t->customer_column.empty()) {
+    if (t->customer_column == "id") customer_id = rc.row_id;
+    for (const ColumnChange& c : rc.columns) {
+      if (c.column == t->customer_column && std::holds_alternative<std::string>(c.value)) {
+        customer_id = std::get<std::string>(c.value);
+      }
+    }
+    if (customer_id.empty() && t->customer_column_index >= 0) {
+      // The table name comes from the catalog, never from the hub's answer.
+      FB_ASSIGN_OR_RETURN(Statement * own,
+                          db_->Prepare("SELECT \"" + t->customer_column + "\" FROM \"" + t->name +
+                                       "\" WHERE id = ?"));
+      own->Bind(1, rc.row_id);
+      FB_ASSIGN_OR_RETURN(bool found, own->Step());
+      if (found) customer_id = own->Text(0);
+      own->Reset();
+    }
+  }
+  std::string customer_name;
+  if (!customer_id.empty()) {
+    FB_ASSIGN_OR_RETURN(Statement * name,
+                        db_->Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?"));
+    name->Bind(1, customer_id);
+    FB_ASSIGN_OR_RETURN(bool found, name->Step());
+    if (found) customer_name = name->Text(0);
+    name->Reset();
+  }
+  // A dismissal the hub did not record (the rep's own action about a refusal) is kept for the
+  // record, but not as something more to review: it would only ask for another dismissal.
+  const bool settled = rc.table == "review_dismissals";
+  FB_ASSIGN_OR_RETURN(
+      Statement * review,
+      db_->Prepare("INSERT INTO fb_rejections (set_id, tbl, row_id, code, reason, payload, "
+                   "created_ms, held, customer_id, customer_name, resolved, outcome) VALUES (?, "
+                   "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   review->Bind(1, set_id)
       .Bind(2, rc.table)
       .Bind(3, rc.row_id)
@@ -35,6 +72,12 @@ Status Replica::RecordRejection(const std::string& set_id, const RowChange& rc,
     review->Bind(8, ColumnsToJson(versions));
   } else {
     review->BindNull(8);
+  }
+  review->Bind(9, customer_id).Bind(10, customer_name).Bind(11, int64_t{settled ? 1 : 0});
+  if (settled) {
+    review->Bind(12, std::string("the server did not record this dismissal"));
+  } else {
+    review->BindNull(12);
   }
   return review->Run();
 }

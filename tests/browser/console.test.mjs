@@ -174,6 +174,38 @@ describe('the manager\'s console', () => {
     await context.close();
   });
 
+  test('a rep dismisses a refused edit on the device and the Review page shows it with the note', async () => {
+    const a = path.join(srv.dir, 'ra-dismiss.db');
+    cli(a, ['init', '--server', srv.url, '--token', srv.tokens['rep-a']]);
+    const id = JSON.parse(cli(a, ['customer', 'add', '--name', '金轮汽修', '--city', '佛山', '--json'])).id;
+    cli(a, ['sync']);
+    await sleep(20);
+    server(['customer', 'reassign', '--db', srv.db, '--customer', id, '--to', 'rep-b']);
+    await sleep(20);
+    cli(a, ['customer', 'edit', id, '--notes', 'asked for monthly terms']);
+    cli(a, ['sync']);  // held for review
+    const entry = JSON.parse(cli(a, ['review', 'list', '--json'])).find((e) => e.customer_id === id);
+    assert.ok(entry, 'the held edit is on the review list');
+    assert.equal(entry.customer_name, '金轮汽修');
+    cli(a, ['review', 'dismiss', String(entry.id), '--note', '客户改主意了']);
+    assert.equal(JSON.parse(cli(a, ['review', 'list', '--json'])).filter((e) => e.customer_id === id).length, 0);
+    cli(a, ['sync']);  // the dismissal reaches the server
+
+    const { page, context, problems } = await openPage(browser);
+    await login(page, srv.url);
+    await page.getByRole('link', { name: 'Review' }).click();
+    const card = page.locator('li.dismissal').filter({ hasText: '金轮汽修' });
+    await card.waitFor();
+    const text = await card.innerText();
+    assert.match(text, /客户改主意了/);
+    assert.match(text, /rep-a dismissed it/);
+    assert.match(text, /asked for monthly terms/);
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, 'review-dismissals');
+    assert.deepEqual(problems, []);
+    await context.close();
+  });
+
   test('the Night page shows a nightly run, and the dashboard charts the grades it made', async () => {
     server(['nightly', '--db', srv.db]);  // grades every customer, then backs up
     const { page, context, problems } = await openPage(browser);

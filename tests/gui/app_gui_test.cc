@@ -257,7 +257,7 @@ TEST_F(AppGuiTest, RefusedChangesAppearInTheReviewPanelWithTheServersReason) {
   EXPECT_EQ(Snap()->status.pending_changes, 0);
   EXPECT_EQ(Snap()->status.last_summary.rejected, 1u);
   ASSERT_EQ(Snap()->review->size(), 1u);
-  EXPECT_EQ((*Snap()->review)[0].code, "out_of_scope");
+  EXPECT_EQ((*Snap()->review)[0].codes, std::vector<std::string>{"out_of_scope"});
   ClickOrFail("tab.review");
   EXPECT_EQ(app_->ui().tab(), app::AppUi::Tab::kReview);
   Screenshot("zh-06-review.png");

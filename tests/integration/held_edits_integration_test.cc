@@ -428,5 +428,80 @@ TEST_F(HeldEditsTest, TheReviewListShowsOnlyHeldValuesAndClearsOnceResolved) {
   EXPECT_TRUE(Contains(Ok("a", {"review", "list"}), "nothing to review"));
 }
 
+// Issue 19: the review list in words, one entry per record; the rep dismisses one with a note, the
+// dismissal reaches the server and the manager's Review API lists it with the garage's name.
+TEST_F(HeldEditsTest, TheRepDismissesAnEntryAndTheManagerSeesTheDismissalWithTheNote) {
+  Init("a", token_a_);
+  constexpr int kCustomers = 24;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kCustomers; ++i) {
+    ids.push_back(AddCustomer("a", {"--name", "华信 " + std::to_string(i), "--phone",
+                                    "020-5555-" + std::to_string(1000 + i)}));
+  }
+  Ok("a", {"sync"});
+  std::vector<std::string> moved;
+  for (int i = 0; i < kCustomers; i += 2) moved.push_back(ids[i]);
+  Pause();
+  for (const std::string& id : moved) Reassign(id, "rep-b");
+  Pause();
+  for (const std::string& id : moved) Ok("a", {"customer", "edit", id, "--notes", "late notes"});
+  // The first moved garage is edited twice: both versions are held (two refusals), one entry.
+  Ok("a", {"customer", "edit", moved[0], "--notes", "later still"});
+  Ok("a", {"sync"});
+
+  json::array review = Review("a");
+  ASSERT_EQ(review.size(), moved.size()) << WriteJson(review);
+  const json::value& first = review[0];
+  EXPECT_EQ(JsonStr(first, "customer_id"), moved[0]);
+  EXPECT_EQ(JsonStr(first, "customer_name"), "华信 0");
+  EXPECT_EQ(JsonArr(first, "items").size(), 2u);
+  EXPECT_EQ(WriteJson(first.at("values")), R"({"notes":"later still"})");
+  EXPECT_TRUE(first.at("held").as_bool());
+  const int64_t entry = JsonInt(first, "id");
+  // In words, in the rep's language: the garage's name, not the table and the id.
+  const std::string text = Ok("a", {"review", "list", "--lang", "zh"});
+  EXPECT_TRUE(Contains(text, "华信 0的客户资料")) << text;
+  EXPECT_TRUE(Contains(text, "备注为 later still")) << text;
+  EXPECT_TRUE(Contains(text, "客户已转给其他业务员：等待主管处理")) << text;
+  EXPECT_FALSE(Contains(text, moved[0])) << text;
+
+  // Dismissed with a note: off the list, kept with --all, and pushed at the next sync.
+  CommandResult unknown = Cli("a", {"review", "dismiss", "99999"});
+  EXPECT_EQ(unknown.exit_code, 1) << unknown.err;
+  EXPECT_TRUE(Contains(unknown.err, "no open review entry #99999")) << unknown.err;
+  const json::value dismissed =
+      OkJson("a", {"review", "dismiss", std::to_string(entry), "--note", "客户不同意改"});
+  const std::string dismissal = JsonStr(dismissed, "dismissal");
+  ASSERT_FALSE(dismissal.empty());
+  EXPECT_EQ(Review("a").size(), moved.size() - 1);
+  json::array all = Review("a", /*all=*/true);
+  ASSERT_EQ(all.size(), moved.size());
+  EXPECT_EQ(JsonStr(all.back(), "outcome"), "dismissed by the rep: 客户不同意改");
+  const json::value synced = OkJson("a", {"sync"});
+  EXPECT_EQ(JsonInt(synced, "rejected"), 0) << WriteJson(synced);
+  EXPECT_EQ(Review("a").size(), moved.size() - 1);
+
+  // The manager's Review API lists it: the garage's name, the rep, what was not taken, the note.
+  auto reply = Get("/v1/admin/review/dismissals", manager_);
+  ASSERT_TRUE(reply.ok()) << reply.status().ToString();
+  ASSERT_EQ(reply->status, 200) << reply->body;
+  const json::value listed = Exact(reply->body);
+  const json::array& dismissals = JsonArr(listed, "dismissals");
+  ASSERT_EQ(dismissals.size(), 1u) << reply->body;
+  const json::value& d = dismissals[0];
+  EXPECT_EQ(JsonStr(d, "id"), dismissal);
+  EXPECT_EQ(JsonStr(d, "customer"), moved[0]);
+  EXPECT_EQ(JsonStr(d, "customer_name"), "华信 0");
+  EXPECT_EQ(JsonStr(d, "rep"), "rep-a");
+  EXPECT_EQ(JsonStr(d, "table"), "customers");
+  EXPECT_EQ(JsonStr(d, "code"), "reassigned");
+  EXPECT_EQ(WriteJson(d.at("refused")), R"({"notes":"later still"})");
+  EXPECT_EQ(JsonStr(d, "note"), "客户不同意改");
+  // A rep's token cannot read it.
+  auto as_rep = Get("/v1/admin/review/dismissals", token_a_);
+  ASSERT_TRUE(as_rep.ok());
+  EXPECT_EQ(as_rep->status, 403);
+}
+
 }  // namespace
 }  // namespace fieldbook::testing

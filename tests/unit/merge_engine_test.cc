@@ -65,12 +65,13 @@ struct Side {
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
     db = std::move(*opened);
     // Tables the catalog names that later migrations add (the product catalogue, customer
-    // preferences, visit check-ins) come too.
+    // preferences, visit check-ins, review dismissals) come too.
     std::vector<Migration> migrations;
     for (const Migration& m : ReplicaMigrations()) {
       if (m.version <= 4 || std::string_view(m.name).ends_with("_products.sql") ||
           std::string_view(m.name).ends_with("_customer_preferences.sql") ||
-          std::string_view(m.name).ends_with("_visit_checkins.sql")) {
+          std::string_view(m.name).ends_with("_visit_checkins.sql") ||
+          std::string_view(m.name).ends_with("_review_dismissals.sql")) {
         migrations.push_back(m);
       }
     }

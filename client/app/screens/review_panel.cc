@@ -1,46 +1,78 @@
 #include "review_panel.h"
 
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
+#include "../ui_probe.h"
+#include "store/review.h"
 #include "widgets.h"
 
 namespace fieldbook::app {
 
-void ReviewPanel::Draw(const Snapshot& snap, Intents& /*intents*/) {
-  const std::vector<ReviewItem>& items = *snap.review;
+void ReviewPanel::Draw(const Snapshot& snap, Intents& intents) {
+  if (std::optional<FormResult> r = pending.Arrived(snap)) {
+    message_ok = r->ok;
+    message = r->ok ? client::Render(s.lang, "review_dismissed") : r->message;
+  }
+  const std::vector<client::ReviewEntry>& entries = *snap.review;
   ImGui::SetWindowFontScale(1.2f);
   ui::Text(s.review_title);
   ImGui::SetWindowFontScale(1.0f);
-  if (items.empty()) {
+  if (!message.empty()) {
+    if (message_ok) {
+      ui::TextMuted(message);
+    } else {
+      ui::TextColored(ui::kOverdue, message);
+    }
+    Anchor("review.message");
+  }
+  if (entries.empty()) {
     ui::TextMuted(s.review_empty);
     return;
   }
-  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_ScrollY |
-                                ImGuiTableFlags_Resizable;
-  if (!ImGui::BeginTable("review", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
-  ImGui::TableSetupScrollFreeze(0, 1);
-  ImGui::TableSetupColumn(s.col_record, ImGuiTableColumnFlags_WidthStretch, 1.2f);
-  ImGui::TableSetupColumn(s.col_code, ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn(s.col_reason, ImGuiTableColumnFlags_WidthStretch, 2.5f);
-  ImGui::TableSetupColumn(s.col_values, ImGuiTableColumnFlags_WidthStretch, 2.5f);
-  ImGui::TableHeadersRow();
-  // Rows wrap to different heights, so no clipper: the list is short (refusals are rare).
-  for (const ReviewItem& r : items) {
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ui::Text(r.table);
-    ui::TextMuted(r.row_id.substr(0, 12));
-    ImGui::TableNextColumn();
-    ui::TextColored(ui::kOverdue, r.code);
-    ImGui::TableNextColumn();
-    ui::TextWrapped(r.reason);
-    ImGui::TableNextColumn();
-    ImGui::PushStyleColor(ImGuiCol_Text, ui::kMuted);
-    ui::TextWrapped(r.payload_json);
-    ImGui::PopStyleColor();
+  if (!ImGui::BeginChild("review_list", ImVec2(0, 0))) {
+    ImGui::EndChild();
+    return;
   }
-  ImGui::EndTable();
+  // Entries wrap to different heights, so no clipper: the list is short (refusals are rare).
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const client::ReviewEntry& e = entries[i];
+    const std::string n = std::to_string(i);
+    ImGui::PushID(static_cast<int>(e.id));
+    if (i > 0) ImGui::Separator();
+    ui::TextWrapped(client::ReviewTitle(s.lang, e));
+    Anchor("review.entry:", n);
+    for (const std::string& code : e.codes) {
+      ui::TextColored(ui::kOverdue, client::ReviewCodeText(s.lang, code));
+    }
+    ImGui::Indent();
+    for (const client::ReviewChange& c : e.changes) {
+      ui::TextWrapped(client::ReviewChangeText(s.lang, c));
+    }
+    ImGui::Unindent();
+    if (e.held) ui::TextMuted(client::Render(s.lang, "review_waits_manager"));
+    std::string& note = notes[e.id];
+    const std::string hint = client::Render(s.lang, "review_note_hint");
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.6f);
+    ImGui::InputTextWithHint("##note", hint.c_str(), &note);
+    Anchor("review.note:", n);
+    ImGui::SameLine();
+    const std::string dismiss = client::Render(s.lang, "review_dismiss");
+    ImGui::BeginDisabled(pending.waiting());
+    if (ImGui::Button(dismiss.c_str())) {
+      if (pending.Post(intents, DismissReview{0, e.id, note})) {
+        notes.erase(e.id);
+        message.clear();
+      } else {
+        message_ok = false;
+        message = s.busy;
+      }
+    }
+    ImGui::EndDisabled();
+    Anchor("review.dismiss:", n);
+    ImGui::PopID();
+  }
+  ImGui::EndChild();
 }
 
 }  // namespace fieldbook::app

@@ -1,6 +1,8 @@
 // Review: edits held after their customer moved to another rep (GET /v1/admin/conflicts), one
 // per record with the garage's name, the current value and the held edit side by side; apply or
-// dismiss (POST /v1/admin/conflicts/resolve). Possible duplicate garages (GET
+// dismiss (POST /v1/admin/conflicts/resolve). What reps dismissed from their devices' review lists
+// (GET /v1/admin/review/dismissals): the garage, the rep, the values the server did not take and
+// the rep's note, newest first. Possible duplicate garages (GET
 // /v1/admin/duplicates) side by side: merge them into the one the manager keeps (POST
 // /v1/admin/duplicates/merge) or mark them as two garages (POST /v1/admin/duplicates/distinct).
 import { get, post } from '../api.js';
@@ -21,6 +23,12 @@ addStrings({
     markedDistinct: 'Kept as two garages.',
     records: 'Records',
     heldBy: 'Rep',
+    dismissedTitle: 'Dismissed by reps',
+    dismissedHelp: 'Changes the server refused or held that a rep let go on the device, with what was not taken and the rep\'s note.',
+    noDismissals: 'No rep has dismissed anything.',
+    dismissedBy: '{r} dismissed it at {t}',
+    refusedValues: 'Not taken',
+    repNote: 'Note',
   },
   zh: {
     dupTitle: '疑似重复的客户',
@@ -35,6 +43,12 @@ addStrings({
     markedDistinct: '已保留为两家不同的客户。',
     records: '记录',
     heldBy: '业务员',
+    dismissedTitle: '业务员已忽略的改动',
+    dismissedHelp: '服务器拒绝或暂扣、业务员在设备上选择忽略的改动，包括未被接受的内容和业务员的备注。',
+    noDismissals: '没有业务员忽略过改动。',
+    dismissedBy: '{r} 于 {t} 忽略',
+    refusedValues: '未被接受',
+    repNote: '备注',
   },
 });
 
@@ -135,13 +149,31 @@ function duplicateList(cases, status) {
   return list;
 }
 
+function dismissalList(dismissals) {
+  if (!dismissals.length) return message('info', t('noDismissals'));
+  const list = h('ul', { class: 'review' });
+  for (const d of dismissals) {
+    const heading = (d.customer_name || d.customer) + (d.customer_name ? ' (' + d.customer + ')' : '');
+    list.append(h('li', { class: 'card dismissal', 'data-id': d.id },
+      h('h3', {}, heading),
+      h('p', { class: 'meta' }, t('dismissedBy', { r: d.rep, t: d.dismissed_at }) + ' · ' + d.table + ' · ' + d.code),
+      h('div', { class: 'side diverted' }, h('h4', {}, t('refusedValues')), h('pre', {}, show(d.refused))),
+      h('p', { class: 'note' }, t('repNote') + ': ' + (d.note || '—'))));
+  }
+  return list;
+}
+
 export async function renderReview(body) {
-  const [data, dups] = await Promise.all([get('/v1/admin/conflicts'), get('/v1/admin/duplicates')]);
+  const [data, dups, dismissed] = await Promise.all([get('/v1/admin/conflicts'),
+    get('/v1/admin/duplicates'), get('/v1/admin/review/dismissals')]);
   const status = h('div', { class: 'status', id: 'review-status' });
   body.replaceChildren(status,
     h('section', { 'aria-labelledby': 'h-conflicts' },
       h('h2', { id: 'h-conflicts' }, t('reviewTitle')), h('p', {}, t('reviewHelp')),
       conflictList(data.conflicts || [], status)),
+    h('section', { 'aria-labelledby': 'h-dismissed' },
+      h('h2', { id: 'h-dismissed' }, t('dismissedTitle')), h('p', {}, t('dismissedHelp')),
+      dismissalList(dismissed.dismissals || [])),
     h('section', { 'aria-labelledby': 'h-dups' },
       h('h2', { id: 'h-dups' }, t('dupTitle')), h('p', {}, t('dupHelp')),
       duplicateList(dups.duplicates || [], status)));
