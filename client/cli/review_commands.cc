@@ -60,12 +60,8 @@ int RunDismiss(const CliContext& ctx, int64_t id, const std::string& note) {
   if (!rep.ok()) return Fail(ctx, what, rep.status());
   auto dismissal = ReviewList(store->replica()).Dismiss(id, note, *rep, store->NowIso());
   if (!dismissal.ok()) return Fail(ctx, what, dismissal.status());
-  if (ctx.json) {
-    PrintJson(json::object{{"id", id}, {"dismissal", TextOrNull(*dismissal)}});
-  } else {
-    std::cout << "#" << id << ": " << Render(LangOf(ctx), "review_dismissed") << "\n";
-  }
-  return kExitOk;
+  return Answer(ctx, json::object{{"id", id}, {"dismissal", TextOrNull(*dismissal)}},
+                "#" + std::to_string(id) + ": " + Render(LangOf(ctx), "review_dismissed"));
 }
 
 void AddReviewCommands(CLI::App& app, CliWiring& w) {
