@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/json.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -33,18 +34,10 @@ Result<std::vector<Dismissal>> ReviewStore::Dismissals(const std::string& rep, s
           "review_dismissals d LEFT JOIN customers c ON c.id = d.customer_id WHERE ?1 = '' OR "
           "d.rep_id = ?1 ORDER BY d._seq DESC LIMIT ?2"));
   stmt->Bind(1, rep).Bind(2, static_cast<int64_t>(std::min(limit, kMaxListed)));
-  std::vector<Dismissal> out;
-  while (true) {
-    auto row = stmt->Step();
-    if (!row.ok()) {
-      stmt->Reset();
-      return row.status();
-    }
-    if (!*row) break;
-    out.push_back(Dismissal{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
-                            stmt->Text(4), stmt->Text(5), stmt->Text(6), stmt->Text(7),
-                            stmt->Text(8), stmt->Text(9)});
-  }
+  auto out = ReadRows(*stmt, [](Statement& s) {
+    return Dismissal{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+                     s.Text(5), s.Text(6), s.Text(7), s.Text(8), s.Text(9)};
+  });
   stmt->Reset();
   return out;
 }
