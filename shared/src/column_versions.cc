@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <tuple>
 
+#include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
+#include "fieldbook/sqlite_sql_db.h"
 
 namespace fieldbook {
 
@@ -102,10 +104,17 @@ std::string ColumnVersions::Encode() const {
   return out;
 }
 
+OriginRegistry::OriginRegistry(SqlDb& db) : db_(db) {}
+
+OriginRegistry::OriginRegistry(Db& db)
+    : own_db_(std::make_unique<SqliteSqlDb>(db)), db_(*own_db_) {}
+
+OriginRegistry::~OriginRegistry() = default;
+
 Status OriginRegistry::Load() {
   by_id_.clear();  // what a rolled-back transaction registered is forgotten
   by_index_.assign(1, std::string());
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db_.Prepare("SELECT idx, replica_id FROM fb_origins ORDER BY idx"));
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
@@ -123,24 +132,32 @@ Status OriginRegistry::Load() {
 Result<uint32_t> OriginRegistry::Intern(const std::string& replica_id) {
   auto it = by_id_.find(replica_id);
   if (it != by_id_.end()) return it->second;
-  // Another connection may have registered it already; otherwise SQLite picks the next index.
-  FB_ASSIGN_OR_RETURN(Statement * find,
+  // Another connection (on PostgreSQL: another instance) may have registered it already, or be
+  // registering it now: the insert then does nothing (after waiting for the other's commit) and
+  // the read after it finds the row. Otherwise the database picks the next index.
+  FB_ASSIGN_OR_RETURN(SqlStatement * find,
                       db_.Prepare("SELECT idx FROM fb_origins WHERE replica_id = ?"));
-  find->Bind(1, replica_id);
-  FB_ASSIGN_OR_RETURN(bool found, find->Step());
-  int64_t idx = 0;
-  if (found) {
-    idx = find->Int(0);
+  auto read = [&]() -> Result<int64_t> {
     find->Reset();
-  } else {
-    FB_ASSIGN_OR_RETURN(
-        Statement * insert,
-        db_.Prepare("INSERT INTO fb_origins (replica_id) VALUES (?) RETURNING idx"));
+    find->Bind(1, replica_id);
+    FB_ASSIGN_OR_RETURN(bool found, find->Step());
+    const int64_t idx = found ? find->Int(0) : 0;
+    find->Reset();
+    return idx;
+  };
+  FB_ASSIGN_OR_RETURN(int64_t idx, read());
+  if (idx == 0) {
+    FB_ASSIGN_OR_RETURN(SqlStatement * insert,
+                        db_.Prepare("INSERT INTO fb_origins (replica_id) VALUES (?) "
+                                    "ON CONFLICT (replica_id) DO NOTHING RETURNING idx"));
     insert->Bind(1, replica_id);
     FB_ASSIGN_OR_RETURN(bool row, insert->Step());
-    if (!row) return Status::Internal("fb_origins insert returned no index");
-    idx = insert->Int(0);
+    if (row) idx = insert->Int(0);
     insert->Reset();
+    if (!row) {
+      FB_ASSIGN_OR_RETURN(idx, read());
+    }
+    if (idx == 0) return Status::Internal("fb_origins insert returned no index");
   }
   if (idx <= 0 || idx > UINT32_MAX) return Status::Corrupt("fb_origins index out of range");
   const auto u = static_cast<uint32_t>(idx);

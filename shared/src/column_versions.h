@@ -15,6 +15,7 @@
 #define FIELDBOOK_SRC_COLUMN_VERSIONS_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -26,6 +27,7 @@
 namespace fieldbook {
 
 class Db;
+class SqlDb;
 
 struct ColumnVersion {
   Hlc hlc;
@@ -56,7 +58,11 @@ class ColumnVersions {
 // Maps replica ids to small integers stored in version blobs. Index 0 is reserved for "none".
 class OriginRegistry {
  public:
-  explicit OriginRegistry(Db& db) : db_(db) {}
+  // On either backend of the storage seam (fieldbook/sql_db.h; `db` outlives the registry).
+  explicit OriginRegistry(SqlDb& db);
+  // On a SQLite connection (through its own SqliteSqlDb).
+  explicit OriginRegistry(Db& db);
+  ~OriginRegistry();
   Status Load();
   // The index of `replica_id`, registering it (inside the caller's transaction) when new.
   Result<uint32_t> Intern(const std::string& replica_id);
@@ -65,7 +71,8 @@ class OriginRegistry {
   const std::string& IdOf(uint32_t index);
 
  private:
-  Db& db_;
+  std::unique_ptr<SqlDb> own_db_;  // the adapter over a Db (the Db constructor)
+  SqlDb& db_;
   std::unordered_map<std::string, uint32_t> by_id_;
   std::vector<std::string> by_index_{std::string()};
 };

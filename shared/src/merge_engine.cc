@@ -1,13 +1,13 @@
 #include "merge_engine.h"
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
+#include "fieldbook/sqlite_sql_db.h"
 
 namespace fieldbook {
 
@@ -94,7 +94,7 @@ StoredRow MissingRow(const TableInfo& t) {
 
 // Binds (id, columns..., _v, _seq) from parameter `p` on, without copying: `row_id`, `row` and
 // `versions` (row.versions encoded) must outlive the statement's run. Returns the next parameter.
-int BindRow(Statement& stmt, int p, const std::string& row_id, const StoredRow& row,
+int BindRow(SqlStatement& stmt, int p, const std::string& row_id, const StoredRow& row,
             const std::string& versions) {
   stmt.BindTextRef(p++, row_id);
   for (const Value& v : row.values) stmt.BindRef(p++, v);
@@ -136,7 +136,24 @@ class BeforeCopy final : public RowWriteListener {
 
 }  // namespace
 
-Status DecodeStoredRow(const TableInfo& table, const Statement& stmt, StoredRow& row) {
+MergeEngine::MergeEngine(SqlDb& db, OriginRegistry& origins, MergeOptions options,
+                         RowWriteListener* listener)
+    : db_(db), origins_(origins), options_(options), listener_(listener) {}
+
+MergeEngine::MergeEngine(Db& db, OriginRegistry& origins, MergeOptions options,
+                         RowWriteListener* listener)
+    : own_db_(std::make_unique<SqliteSqlDb>(db)),
+      db_(*own_db_),
+      origins_(origins),
+      options_(options),
+      listener_(listener) {}
+
+MergeEngine::~MergeEngine() = default;
+
+namespace {
+
+template <typename AnyStatement>
+Status DecodeStoredRowOf(const TableInfo& table, const AnyStatement& stmt, StoredRow& row) {
   const size_t n = table.columns.size();
   row.exists = true;
   row.values.clear();
@@ -145,6 +162,16 @@ Status DecodeStoredRow(const TableInfo& table, const Statement& stmt, StoredRow&
   FB_ASSIGN_OR_RETURN(row.versions, ColumnVersions::Decode(stmt.Blob(static_cast<int>(n)), n));
   row.seq = stmt.IsNull(static_cast<int>(n + 1)) ? 0 : stmt.Int(static_cast<int>(n + 1));
   return Status::Ok();
+}
+
+}  // namespace
+
+Status DecodeStoredRow(const TableInfo& table, const Statement& stmt, StoredRow& row) {
+  return DecodeStoredRowOf(table, stmt, row);
+}
+
+Status DecodeStoredRow(const TableInfo& table, const SqlStatement& stmt, StoredRow& row) {
+  return DecodeStoredRowOf(table, stmt, row);
 }
 
 // One distinct row of a batch segment: its state as stored, then as merged.
@@ -179,8 +206,9 @@ Result<MergeEngine::TableStatements*> MergeEngine::StatementsFor(const TableInfo
   return &s;
 }
 
-Result<Statement*> MergeEngine::InsertStatement(TableStatements& statements, size_t chunk_index) {
-  Statement*& stmt = statements.insert[chunk_index];
+Result<SqlStatement*> MergeEngine::InsertStatement(TableStatements& statements,
+                                                   size_t chunk_index) {
+  SqlStatement*& stmt = statements.insert[chunk_index];
   if (stmt == nullptr) {
     FB_ASSIGN_OR_RETURN(stmt,
                         db_.Prepare(InsertRowsSql(*statements.table, kInsertChunks[chunk_index])));
@@ -191,7 +219,7 @@ Result<Statement*> MergeEngine::InsertStatement(TableStatements& statements, siz
 
 Result<StoredRow> MergeEngine::ReadRow(const TableInfo& table, const std::string& row_id) {
   FB_ASSIGN_OR_RETURN(TableStatements * statements, StatementsFor(table));
-  Statement* stmt = statements->select;
+  SqlStatement* stmt = statements->select;
   stmt->Reset();
   stmt->Bind(1, row_id);
   FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
@@ -213,7 +241,7 @@ Status MergeEngine::WriteRow(const TableInfo& table, const std::string& row_id,
     columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
     const std::string key(reinterpret_cast<const char*>(columns.data()),
                           columns.size() * sizeof(int));
-    Statement*& stmt = statements->updates[key];
+    SqlStatement*& stmt = statements->updates[key];
     if (stmt == nullptr) {
       FB_ASSIGN_OR_RETURN(stmt, db_.Prepare(UpdateColumnsSql(table, columns)));
     }
@@ -233,7 +261,7 @@ Status MergeEngine::WriteRow(const TableInfo& table, const std::string& row_id,
     stmt->BindTextRef(p, row_id);
     return stmt->Run();
   }
-  Statement* stmt = statements->upsert;
+  SqlStatement* stmt = statements->upsert;
   stmt->Rewind();  // every parameter is bound below
   BindRow(*stmt, 1, row_id, row, versions);
   return stmt->Run();
@@ -304,7 +332,7 @@ Status MergeEngine::ReadSlots(TableStatements& statements, std::vector<BatchSlot
   std::unordered_map<std::string_view, BatchSlot*> by_id;
   by_id.reserve(slots.size());
   for (BatchSlot* slot : slots) by_id.emplace(*slot->row_id, slot);
-  Statement* stmt = statements.select_many;
+  SqlStatement* stmt = statements.select_many;
   const int id_column = static_cast<int>(table.columns.size() + 2);
   for (size_t first = 0; first < slots.size(); first += kReadChunk) {
     stmt->Reset();  // unbound parameters are NULL
@@ -360,8 +388,7 @@ Status MergeEngine::InsertNew(TableStatements& statements, std::vector<BatchSlot
     }
     return Status::Ok();
   };
-  const auto limit =
-      static_cast<size_t>(std::max(0, sqlite3_limit(db_.raw(), SQLITE_LIMIT_VARIABLE_NUMBER, -1)));
+  const size_t limit = db_.MaxParameters();
   const size_t params_per_row = statements.columns + 3;
   std::vector<std::string> versions(kInsertChunks[0]);  // bound by reference until each run
   size_t at = 0;
@@ -369,7 +396,7 @@ Status MergeEngine::InsertNew(TableStatements& statements, std::vector<BatchSlot
     const size_t chunk = kInsertChunks[k];
     if (chunk * params_per_row > limit) continue;
     while (slots.size() - at >= chunk) {
-      FB_ASSIGN_OR_RETURN(Statement * stmt, InsertStatement(statements, k));
+      FB_ASSIGN_OR_RETURN(SqlStatement * stmt, InsertStatement(statements, k));
       int p = 1;
       for (size_t i = 0; i < chunk; ++i) {
         const BatchSlot& slot = *slots[at + i];

@@ -12,11 +12,14 @@
 // fires triggers and opens a statement journal; paying that once per row, with a read before
 // each write, was the largest cost of a first sync after the search index.
 //
+// Runs on SQLite and on PostgreSQL (the storage seam, fieldbook/sql_db.h): the same statements.
+//
 // Thread safety: belongs to its Db's thread; call inside the caller's transaction.
 #ifndef FIELDBOOK_SRC_MERGE_ENGINE_H_
 #define FIELDBOOK_SRC_MERGE_ENGINE_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -32,6 +35,8 @@ namespace fieldbook {
 
 class Db;
 class Statement;
+class SqlDb;
+class SqlStatement;
 
 // A stored row: replicated column values and versions.
 struct StoredRow {
@@ -46,6 +51,7 @@ struct StoredRow {
 // t.columns.size() + 2). Catalog identifiers only.
 std::string StoredRowColumns(const TableInfo& table);
 Status DecodeStoredRow(const TableInfo& table, const Statement& stmt, StoredRow& row);
+Status DecodeStoredRow(const TableInfo& table, const SqlStatement& stmt, StoredRow& row);
 
 // The Hlc of each column's newest unpushed local write (zero Hlc = none), on a replica.
 using PendingVersions = std::vector<Hlc>;
@@ -101,9 +107,13 @@ struct RowOutcome {
 
 class MergeEngine {
  public:
+  // On either backend of the storage seam (fieldbook/sql_db.h; `db` outlives the engine).
+  MergeEngine(SqlDb& db, OriginRegistry& origins, MergeOptions options,
+              RowWriteListener* listener = nullptr);
+  // On a SQLite connection (through its own SqliteSqlDb).
   MergeEngine(Db& db, OriginRegistry& origins, MergeOptions options,
-              RowWriteListener* listener = nullptr)
-      : db_(db), origins_(origins), options_(options), listener_(listener) {}
+              RowWriteListener* listener = nullptr);
+  ~MergeEngine();
 
   Result<StoredRow> ReadRow(const TableInfo& table, const std::string& row_id);
   // Writes `row` whole (an upsert). With MergeOptions::update_changed_columns, a row that exists
@@ -138,18 +148,18 @@ class MergeEngine {
   struct TableStatements {
     const TableInfo* table = nullptr;  // the TableInfo they were made for
     size_t columns = 0;
-    Statement* select = nullptr;       // one row by id
-    Statement* select_many = nullptr;  // up to kReadChunk rows by id
-    Statement* upsert = nullptr;       // one row
+    SqlStatement* select = nullptr;       // one row by id
+    SqlStatement* select_many = nullptr;  // up to kReadChunk rows by id
+    SqlStatement* upsert = nullptr;       // one row
     // insert[k]: a plain INSERT of kInsertChunks[k] rows (null until first used).
-    std::vector<Statement*> insert;
+    std::vector<SqlStatement*> insert;
     // UPDATEs of a set of columns (update_changed_columns), by the sorted column indexes.
-    std::unordered_map<std::string, Statement*> updates;
+    std::unordered_map<std::string, SqlStatement*> updates;
   };
   struct BatchSlot;
 
   Result<TableStatements*> StatementsFor(const TableInfo& table);
-  Result<Statement*> InsertStatement(TableStatements& statements, size_t chunk_index);
+  Result<SqlStatement*> InsertStatement(TableStatements& statements, size_t chunk_index);
   // Merges `change` into `row`; calls before->Before() (when not null) just before the first
   // column takes an incoming value. On an error `row` may be partly merged: discard it.
   Status Merge(const TableInfo& table, const RowChange& change,
@@ -175,7 +185,8 @@ class MergeEngine {
   };
   BatchContext batch_;
 
-  Db& db_;
+  std::unique_ptr<SqlDb> own_db_;  // the adapter over a Db (the Db constructor)
+  SqlDb& db_;
   OriginRegistry& origins_;
   MergeOptions options_;
   RowWriteListener* listener_;            // may be null; outlives the engine
