@@ -14,6 +14,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "column_versions.h"
@@ -257,6 +258,39 @@ TEST_P(MergeEngineBothTest, ThousandsOfPushedChangesMergeAsOnSqlite) {
 }
 
 FB_BOTH_BACKENDS(MergeEngineBothTest);
+
+// Two instances register the same new replica at once: the second waits for the first's commit,
+// then reads its index, rather than failing on the unique key or registering it twice.
+class OriginRegistryPgTest : public pg::testing::PgMigratedTest {};
+
+TEST_F(OriginRegistryPgTest, TwoInstancesRegisteringOneReplicaAgreeOnItsIndex) {
+  auto other = Connect();
+  ASSERT_NE(other, nullptr);
+  pg::PgSqlDb first_sql(*db_), second_sql(*other);
+  OriginRegistry first(first_sql), second(second_sql);
+  ASSERT_TRUE(first.Load().ok());
+  ASSERT_TRUE(second.Load().ok());
+  auto tx1 = first_sql.Begin();
+  ASSERT_TRUE(tx1.ok());
+  auto one = first.Intern("rep-new");
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  Result<uint32_t> two = Status::Internal("not run");
+  std::thread waiter([&] {
+    auto tx2 = second_sql.Begin();
+    ASSERT_TRUE(tx2.ok());
+    two = second.Intern("rep-new");
+    ASSERT_TRUE((*tx2)->Commit().ok());
+  });
+  WaitUntilBlocked(other->backend_pid());
+  ASSERT_TRUE((*tx1)->Commit().ok());
+  waiter.join();
+  ASSERT_TRUE(two.ok()) << two.status().ToString();
+  EXPECT_EQ(*two, *one);
+  auto count = db_->Exec("SELECT count(*) FROM fb_origins WHERE replica_id = 'rep-new'");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(count->Int(0, 0), 1);
+  EXPECT_EQ(second.IdOf(*one), "rep-new");
+}
 
 }  // namespace
 }  // namespace fieldbook::testing

@@ -130,7 +130,7 @@ TEST_F(PgAppliedSetsTest, ConcurrentCopiesOfOnePushAreAppliedOnce) {
           // Apply: the set's rows and their sequence numbers, with some work in between.
           ASSERT_TRUE((*db)->Exec("INSERT INTO applications VALUES ($1, $2)", {set_id, i}).ok());
           std::this_thread::sleep_for(std::chrono::microseconds(delay_us(rng)));
-          const std::vector<PgChange> rows = {{1, set_id + "-row", "c", std::nullopt}};
+          const std::vector<PgChange> rows = {{1, set_id + "-row", "c", {}}};
           ASSERT_TRUE(PgChangeLog(**db).Append(rows).ok());
           if (fate(rng) == 0) {  // the instance dies before committing: the device retries
             ++failed_applications;

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -49,11 +50,14 @@ class PgChangeLogTest : public PgMigratedTest {
 // The naive allocation, as the concurrency test's switch uses it: a number from a sequence (not
 // transactional: taken at once, never waits) and an insert, committed whenever the writer is done.
 Status NaiveAppend(PgDb& db, const PgChange& c) {
+  FB_ASSIGN_OR_RETURN(std::string feeds, TextArrayLiteral(c.feeds));
   return db
       .Exec(
-          "INSERT INTO fb_change_log (seq, table_code, row_id, customer_id, feed) "
-          "VALUES (nextval('fb_naive_seq'), $1, $2, $3, $4)",
-          {c.table, c.row_id, c.customer_id, c.feed ? PgParam(*c.feed) : PgParam(std::nullopt)})
+          "WITH e AS (INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
+          "VALUES (nextval('fb_naive_seq'), $1, $2, $3) RETURNING seq) "
+          "INSERT INTO srv_feed (rep_id, seq, tbl) SELECT f, e.seq, $1 FROM e, unnest($4::text[]) "
+          "f",
+          {c.table, c.row_id, c.customer_id, feeds})
       .status();
 }
 
@@ -63,8 +67,8 @@ TEST_F(PgChangeLogTest, NaiveSequenceSkipsALaterCommit) {
   auto slow_tx = PgTransaction::Begin(*slow);
   auto fast_tx = PgTransaction::Begin(*fast);
   ASSERT_TRUE(slow_tx.ok() && fast_tx.ok());
-  ASSERT_TRUE(NaiveAppend(*slow, {1, "slow", "c1", std::nullopt}).ok());  // takes number 1
-  ASSERT_TRUE(NaiveAppend(*fast, {1, "fast", "c1", std::nullopt}).ok());  // takes number 2
+  ASSERT_TRUE(NaiveAppend(*slow, {1, "slow", "c1", {}}).ok());  // takes number 1
+  ASSERT_TRUE(NaiveAppend(*fast, {1, "fast", "c1", {}}).ok());  // takes number 2
   ASSERT_TRUE((*fast_tx)->Commit().ok());
   // A reader sees 2 and moves its cursor there; 1 commits afterwards, below the cursor.
   EXPECT_EQ(Seqs(*db_, 0), (std::vector<uint64_t>{2}));
@@ -78,7 +82,7 @@ TEST_F(PgChangeLogTest, ALaterWriterWaitsSoNoNumberCommitsBelowAVisibleOne) {
   auto fast = Connect();
   auto slow_tx = PgTransaction::Begin(*slow);
   ASSERT_TRUE(slow_tx.ok());
-  const std::vector<PgChange> one = {{1, "slow", "c1", std::nullopt}};
+  const std::vector<PgChange> one = {{1, "slow", "c1", {}}};
   auto first = PgChangeLog(*slow).Append(one);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(*first, 1u);
@@ -88,8 +92,7 @@ TEST_F(PgChangeLogTest, ALaterWriterWaitsSoNoNumberCommitsBelowAVisibleOne) {
   std::thread writer([&] {
     auto tx = PgTransaction::Begin(*fast);
     if (!tx.ok()) return;
-    const std::vector<PgChange> two = {{2, "fast-1", "", std::nullopt},
-                                       {2, "fast-2", "", std::nullopt}};
+    const std::vector<PgChange> two = {{2, "fast-1", "", {}}, {2, "fast-2", "", {}}};
     second = PgChangeLog(*fast).Append(two);
     if (second.ok() && (*tx)->Commit().ok()) fast_committed = true;
   });
@@ -116,14 +119,14 @@ TEST_F(PgChangeLogTest, AStalledWriterIsCutOffAndTheOthersGoOn) {
   ASSERT_TRUE(stalled.ok()) << stalled.status().ToString();
   auto stalled_tx = PgTransaction::Begin(**stalled);
   ASSERT_TRUE(stalled_tx.ok());
-  const std::vector<PgChange> one = {{1, "stalled", "", std::nullopt}};
+  const std::vector<PgChange> one = {{1, "stalled", "", {}}};
   auto taken = PgChangeLog(**stalled).Append(one);
   ASSERT_TRUE(taken.ok());
   EXPECT_EQ(*taken, 1u);
   // ... and it stalls. Another writer waits for the counter, then gets the same number.
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> other = {{1, "other", "", std::nullopt}};
+  const std::vector<PgChange> other = {{1, "other", "", {}}};
   auto next = PgChangeLog(*db_).Append(other);
   ASSERT_TRUE(next.ok()) << next.status().ToString();
   EXPECT_EQ(*next, 1u);
@@ -139,13 +142,12 @@ TEST_F(PgChangeLogTest, ARolledBackWriterLeavesNoGapAndNoEntry) {
   {
     auto tx = PgTransaction::Begin(*db_);
     ASSERT_TRUE(tx.ok());
-    const std::vector<PgChange> three = {
-        {1, "a", "", std::nullopt}, {1, "b", "", std::nullopt}, {1, "c", "", std::nullopt}};
+    const std::vector<PgChange> three = {{1, "a", "", {}}, {1, "b", "", {}}, {1, "c", "", {}}};
     ASSERT_TRUE(PgChangeLog(*db_).Append(three).ok());
   }  // rolled back
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> one = {{1, "d", "", std::nullopt}};
+  const std::vector<PgChange> one = {{1, "d", "", {}}};
   auto first = PgChangeLog(*db_).Append(one);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, 1u);
@@ -159,16 +161,18 @@ TEST_F(PgChangeLogTest, ARolledBackWriterLeavesNoGapAndNoEntry) {
 TEST_F(PgChangeLogTest, HostileIdsAndLimitsAreHandled) {
   PgChangeLog log(*db_);
   const std::vector<PgChange> none;
-  const std::vector<PgChange> odd = {{7, "{\"a\",b}\\", "c,\"x\"", "r{\"NULL\",\\}"},
-                                     {8, "NULL", "", "NULL"},
-                                     {9, "'", "'", std::nullopt}};
-  const std::vector<PgChange> nul = {{1, std::string("a\0b", 3), "", std::nullopt}};
+  const std::vector<PgChange> odd = {{7, "{\"a\",b}\\", "c,\"x\"", {"r{\"NULL\",\\}"}},
+                                     {8, "NULL", "", {"NULL"}},
+                                     {9, "'", "'", {}}};
+  const std::vector<PgChange> nul = {{1, std::string("a\0b", 3), "", {}}};
+  const std::vector<PgChange> nul_feed = {{1, "a", "", {std::string("r\0", 2)}}};
   // Outside a transaction Append refuses: the lock must last until the caller's commit.
   EXPECT_EQ(log.Append(odd).status().code(), StatusCode::kInternal);
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
   EXPECT_EQ(log.Append(none).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(log.Append(nul).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(log.Append(nul_feed).status().code(), StatusCode::kInvalidArgument);
   ASSERT_TRUE(log.Append(odd).ok());  // the transaction is still usable
   ASSERT_TRUE((*tx)->Commit().ok());
   auto page = log.After(0, 10);
@@ -179,7 +183,13 @@ TEST_F(PgChangeLogTest, HostileIdsAndLimitsAreHandled) {
     EXPECT_EQ((*page)[i].change.table, odd[i].table);
     EXPECT_EQ((*page)[i].change.row_id, odd[i].row_id);
     EXPECT_EQ((*page)[i].change.customer_id, odd[i].customer_id);
-    EXPECT_EQ((*page)[i].change.feed, odd[i].feed);
+  }
+  // Each odd feed name holds its own entry and no other.
+  for (size_t i = 0; i < 2; ++i) {
+    auto feed = log.FeedAfter(odd[i].feeds[0], 0, 10);
+    ASSERT_TRUE(feed.ok()) << feed.status().ToString();
+    ASSERT_EQ(feed->size(), 1u) << odd[i].feeds[0];
+    EXPECT_EQ((*feed)[0].change.row_id, odd[i].row_id);
   }
   EXPECT_EQ(log.After(0, 0).status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(log.After(0, PgChangeLog::kMaxPage + 1).status().code(), StatusCode::kInvalidArgument);
@@ -190,11 +200,10 @@ TEST_F(PgChangeLogTest, ARepsFeedHoldsItsOwnAndTheSharedEntries) {
   PgChangeLog log(*db_);
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> changes = {{1, "c1", "c1", "rep-a"},
-                                         {1, "c2", "c2", "rep-b"},
-                                         {3, "territory", "", ""},
-                                         {1, "pool", "pool", std::nullopt},
-                                         {2, "v1", "c1", "rep-a"}};
+  const std::vector<PgChange> changes = {
+      {1, "c1", "c1", {"rep-a"}}, {1, "c2", "c2", {"rep-b"}},
+      {3, "territory", "", {""}}, {1, "pool", "pool", {}},
+      {2, "v1", "c1", {"rep-a"}}, {1, "both", "both", {"rep-a", "rep-b", "rep-a"}}};
   ASSERT_TRUE(log.Append(changes).ok());
   ASSERT_TRUE((*tx)->Commit().ok());
   auto ids = [&](const std::string& rep, uint64_t cursor) {
@@ -206,15 +215,15 @@ TEST_F(PgChangeLogTest, ARepsFeedHoldsItsOwnAndTheSharedEntries) {
     }
     return out;
   };
-  EXPECT_EQ(ids("rep-a", 0), (std::vector<std::string>{"c1", "territory", "v1"}));
-  EXPECT_EQ(ids("rep-b", 0), (std::vector<std::string>{"c2", "territory"}));
-  EXPECT_EQ(ids("rep-a", 3), (std::vector<std::string>{"v1"}));
+  // A customer two reps hold: its change is in both feeds (once in each).
+  EXPECT_EQ(ids("rep-a", 0), (std::vector<std::string>{"c1", "territory", "v1", "both"}));
+  EXPECT_EQ(ids("rep-b", 0), (std::vector<std::string>{"c2", "territory", "both"}));
+  EXPECT_EQ(ids("rep-a", 3), (std::vector<std::string>{"v1", "both"}));
   EXPECT_EQ(ids("rep-c", 0), (std::vector<std::string>{"territory"}));
   auto all = log.After(0, 10);
   ASSERT_TRUE(all.ok());
   ASSERT_EQ(all->size(), changes.size());  // the whole stream holds the pool's row too
-  EXPECT_FALSE((*all)[3].change.feed.has_value());
-  EXPECT_EQ((*all)[2].change.feed, std::optional<std::string>(""));
+  EXPECT_EQ((*all)[3].change.row_id, "pool");
   EXPECT_EQ(log.FeedAfter("", 0, 10).status().code(), StatusCode::kInvalidArgument);
 }
 
@@ -224,7 +233,7 @@ TEST_F(PgChangeLogTest, ForgottenHistoryIsRefusedNotSkipped) {
     auto tx = PgTransaction::Begin(*db_);
     ASSERT_TRUE(tx.ok());
     std::vector<PgChange> ten;
-    for (int i = 1; i <= 10; ++i) ten.push_back({1, "r" + std::to_string(i), "c", "rep-a"});
+    for (int i = 1; i <= 10; ++i) ten.push_back({1, "r" + std::to_string(i), "c", {"rep-a", ""}});
     ASSERT_TRUE(log.Append(ten).ok());
     ASSERT_TRUE((*tx)->Commit().ok());
   }
@@ -245,6 +254,11 @@ TEST_F(PgChangeLogTest, ForgottenHistoryIsRefusedNotSkipped) {
   auto rest = log.Forget(4, 100);
   ASSERT_TRUE(rest.ok());
   EXPECT_EQ(*rest, 2u);
+  // The forgotten entries' feed entries went with them; the others stay.
+  auto fed = db_->Exec("SELECT min(seq), count(*) FROM srv_feed");
+  ASSERT_TRUE(fed.ok());
+  EXPECT_EQ(fed->Int(0, 0), 5);
+  EXPECT_EQ(fed->Int(0, 1), 12);
   auto lower = log.Forget(2, 100);  // the floor never goes down
   ASSERT_TRUE(lower.ok());
   EXPECT_EQ(*lower, 0u);
@@ -259,19 +273,22 @@ TEST_F(PgChangeLogTest, AdvanceSeqMovesForwardOnly) {
   ASSERT_TRUE(log.AdvanceSeq(10).ok());
   auto tx = PgTransaction::Begin(*db_);
   ASSERT_TRUE(tx.ok());
-  const std::vector<PgChange> one = {{1, "a", "", std::nullopt}};
+  const std::vector<PgChange> one = {{1, "a", "", {}}};
   auto first = log.Append(one);
   ASSERT_TRUE(first.ok());
   EXPECT_EQ(*first, 1001u);
   ASSERT_TRUE((*tx)->Commit().ok());
 }
 
-// The feed of the concurrency test's entry j of transaction n: one of kReps reps, the shared feed
-// or none.
+// The feeds of the concurrency test's entry j of transaction n: one of kReps reps, two of them (a
+// customer two reps hold), the shared feed or none.
 constexpr int kReps = 3;
-std::optional<std::string> FeedOf(int n, int j) {
-  if (j == 2) return n % 2 == 0 ? std::optional<std::string>("") : std::nullopt;
-  return "rep-" + std::to_string((n + j) % kReps);
+std::vector<std::string> FeedOf(int n, int j) {
+  if (j == 2) return n % 2 == 0 ? std::vector<std::string>{""} : std::vector<std::string>{};
+  if (j == 1 && n % 3 == 0) {
+    return {"rep-" + std::to_string(n % kReps), "rep-" + std::to_string((n + 1) % kReps)};
+  }
+  return {"rep-" + std::to_string((n + j) % kReps)};
 }
 
 // Many writers (each its own connection, random work before and after taking numbers, some
@@ -285,7 +302,7 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
   constexpr int kTransactions = 120;
   std::mutex mu;
   std::set<std::string> committed, rolled_back;
-  std::map<std::string, std::optional<std::string>> committed_feeds;  // id -> its feed
+  std::map<std::string, std::vector<std::string>> committed_feeds;  // id -> its feeds
   std::atomic<int> writers_left{kWriters};
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
@@ -319,7 +336,7 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
           std::lock_guard lock(mu);
           for (const auto& c : changes) (keep ? committed : rolled_back).insert(c.row_id);
           if (keep) {
-            for (const auto& c : changes) committed_feeds[c.row_id] = c.feed;
+            for (const auto& c : changes) committed_feeds[c.row_id] = c.feeds;
           }
         }
       };
@@ -370,8 +387,9 @@ TEST_F(PgChangeLogTest, ConcurrentWritersNeverMakeTheReaderSkipARow) {
   for (int r = 0; r < kReps; ++r) {
     const std::string rep = "rep-" + std::to_string(r);
     size_t expected = 0;
-    for (const auto& [id, feed] : committed_feeds) {
-      if (feed && (*feed == rep || feed->empty())) {
+    for (const auto& [id, in] : committed_feeds) {
+      if (std::find(in.begin(), in.end(), rep) != in.end() ||
+          std::find(in.begin(), in.end(), "") != in.end()) {
         ++expected;
         EXPECT_EQ(feeds[r].ids.count(id), 1u) << rep << "'s feed skipped " << id;
       }

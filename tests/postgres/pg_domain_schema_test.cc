@@ -30,7 +30,7 @@ namespace {
 // push claims (fb_applied_sets of postgres/0002); the nightly lease (fb_leases); the rep feeds
 // (fb_change_log's feed column, postgres/0004).
 const std::set<std::string> kReplacedOnPostgres = {"fb_meta", "fb_applied_sets",
-                                                   "srv_nightly_lease", "srv_feed"};
+                                                   "srv_nightly_lease"};
 
 enum class Affinity { kText, kInteger, kReal, kBlob };
 

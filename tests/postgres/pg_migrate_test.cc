@@ -7,8 +7,9 @@
 // that continue above the copied ones. Then the command's verification is shown to catch a
 // changed row and a missing one, and a second copy into the filled target is refused. Hostile
 // inputs: a truncated database file, a value PostgreSQL refuses, a wrong URL, a target at a newer
-// schema version, one with a table of another shape, a change in two reps' feeds: each is
-// refused, and the target keeps nothing.
+// schema version, one with a table of another shape, a damaged feed entry: each is refused, and
+// the target keeps nothing. A change in two reps' feeds (a customer two reps hold) is copied into
+// both (PostgreSQL keeps SQLite's feed model).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include "store/db_check.h"
 #include "store/duplicate_store.h"
 #include "store/grading_store.h"
+#include "store/pg/pg_change_log.h"
 #include "store/pg/pg_export.h"
 #include "store/pg/pg_schema.h"
 #include "store/server_store.h"
@@ -201,7 +203,7 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
   // Every table with a twin: the same number of rows, and thousands in the big ones.
   auto tables = hub.Prepare(
       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' AND name "
-      "NOT IN ('fb_meta', 'srv_feed', 'srv_nightly_lease')");
+      "NOT IN ('fb_meta', 'srv_nightly_lease')");
   ASSERT_TRUE(tables.ok());
   int compared = 0;
   while (*(*tables)->Step()) {
@@ -234,17 +236,18 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
   // The hub's sequence, floor and epoch; the translated tables.
   auto meta = hub.Prepare(
       "SELECT key, value FROM fb_meta WHERE key IN ('seq', 'history_floor', "
-      "'epoch')");
+      "'epoch', 'feed_floor')");
   ASSERT_TRUE(meta.ok());
   std::map<std::string, int64_t> m;
   while (*(*meta)->Step()) m[(*meta)->Text(0)] = (*meta)->Int(1);
   (*meta)->Reset();
   ASSERT_GT(m["history_floor"], 0);
-  auto seq = db_->Exec("SELECT value, floor, epoch FROM fb_hub_seq");
+  auto seq = db_->Exec("SELECT value, floor, epoch, feed_floor FROM fb_hub_seq");
   ASSERT_TRUE(seq.ok());
   EXPECT_EQ(seq->Int(0, 0), m["seq"]);
   EXPECT_EQ(seq->Int(0, 1), m["history_floor"]);
   EXPECT_EQ(seq->Int(0, 2), m["epoch"]);
+  EXPECT_EQ(seq->Int(0, 3), m["feed_floor"]);
   EXPECT_NE(m["epoch"], 0);
   auto set = db_->Exec(
       "SELECT replica_id, result, (extract(epoch FROM applied_at) * 1000)::bigint FROM "
@@ -253,7 +256,8 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
   EXPECT_EQ(set->Bytes(0, 1), std::string("\x00\xff\x10", 3));
   EXPECT_EQ(set->Int(0, 2), 1764950400123);
 
-  // Every rep's feed: its entries above the floor whose row still has that sequence.
+  // Every rep's feed: its entries above the floor whose row still has that sequence are entries
+  // of the change stream on PostgreSQL too.
   const int64_t floor = m["history_floor"];
   auto reps = hub.Prepare("SELECT DISTINCT rep_id FROM srv_feed");
   ASSERT_TRUE(reps.ok());
@@ -270,7 +274,10 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
       expected += (*n)->Int(0);
       (*n)->Reset();
     }
-    auto got = db_->Exec("SELECT count(*) FROM fb_change_log WHERE feed = $1", {rep});
+    auto got = db_->Exec(
+        "SELECT count(*) FROM srv_feed f JOIN fb_change_log l ON l.seq = f.seq AND l.table_code "
+        "= f.tbl WHERE f.rep_id = $1 AND f.seq > $2",
+        {rep, floor});
     ASSERT_TRUE(got.ok());
     EXPECT_EQ(got->Int(0, 0), expected) << "feed of '" << rep << "'";
     if (!rep.empty()) EXPECT_GT(expected, 0) << rep;
@@ -344,13 +351,47 @@ TEST_F(MigrateTest, AValuePostgresRefusesRollsTheWholeCopyBack) {
       "copying orders");
 }
 
-// A change SQLite entered in two reps' feeds (a customer two reps hold) cannot be one entry of
-// PostgreSQL's change stream: refused, naming the row, rather than copied with a feed lost.
-TEST_F(MigrateTest, AChangeInTwoRepsFeedsIsRefusedNotHalfCopied) {
+// A change SQLite entered in two reps' feeds (a customer two reps hold) is in both feeds on
+// PostgreSQL: each rep's pull finds it.
+TEST_F(MigrateTest, AChangeInTwoRepsFeedsIsCopiedIntoBoth) {
+  const std::string copy = HubCopy();
+  int64_t seq = 0;
+  std::string first_rep;
+  {
+    auto db = Db::Open(copy);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto last = (*db)->Prepare(
+        "SELECT f.rep_id, f.seq FROM srv_feed f JOIN customers c ON c._seq = f.seq WHERE "
+        "f.rep_id <> '' ORDER BY f.seq DESC LIMIT 1");
+    ASSERT_TRUE(last.ok() && *(*last)->Step());
+    first_rep = (*last)->Text(0);
+    seq = (*last)->Int(1);
+    (*last)->Reset();
+    ASSERT_TRUE((*db)
+                    ->ExecScript("INSERT INTO srv_feed (rep_id, seq, tbl) SELECT 'rep-second', "
+                                 "seq, tbl FROM srv_feed WHERE seq = " +
+                                 std::to_string(seq) + " AND rep_id <> ''")
+                    .ok());
+  }
+  const CommandResult run = Migrate(copy);
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  PgChangeLog log(*db_);
+  for (const std::string& rep : {first_rep, std::string("rep-second")}) {
+    auto page = log.FeedAfter(rep, static_cast<uint64_t>(seq - 1), 10);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ASSERT_FALSE(page->empty()) << rep;
+    EXPECT_EQ(page->front().seq, static_cast<uint64_t>(seq)) << rep;
+    EXPECT_FALSE(page->front().change.row_id.empty()) << rep;
+  }
+}
+
+// A damaged feed entry (text where the table code goes) is refused, naming the table, and
+// nothing is copied.
+TEST_F(MigrateTest, ADamagedFeedEntryRollsTheWholeCopyBack) {
   ExpectRefusedAfter(
-      "INSERT INTO srv_feed (rep_id, seq, tbl) SELECT 'rep-second', seq, tbl "
-      "FROM srv_feed WHERE rep_id <> '' ORDER BY seq DESC LIMIT 1",
-      "is in 2 reps' feeds");
+      "UPDATE srv_feed SET tbl = 'customers' WHERE seq = (SELECT max(seq) FROM "
+      "srv_feed)",
+      "srv_feed");
 }
 
 TEST_F(MigrateTest, AWrongTargetIsRefused) {

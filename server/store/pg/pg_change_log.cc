@@ -21,10 +21,8 @@ std::vector<PgLoggedChange> Entries(const PgRows& rows) {
   std::vector<PgLoggedChange> out;
   out.reserve(static_cast<size_t>(rows.size()));
   for (int i = 0; i < rows.size(); ++i) {
-    std::optional<std::string> feed;
-    if (!rows.IsNull(i, 4)) feed = rows.Text(i, 4);
     out.push_back({static_cast<uint64_t>(rows.Int(i, 0)),
-                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3), feed}});
+                   {static_cast<int>(rows.Int(i, 1)), rows.Text(i, 2), rows.Text(i, 3), {}}});
   }
   return out;
 }
@@ -40,45 +38,51 @@ Result<uint64_t> PgChangeLog::Append(std::span<const PgChange> changes) {
     return Status::ResourceExhausted("PgChangeLog::Append of more than " +
                                      std::to_string(kMaxAppend) + " changes");
   }
-  std::vector<std::string> tables, rows, customers;
-  std::vector<std::optional<std::string>> feeds;
+  std::vector<std::string> tables, rows, customers, feed_entry, feed_rep;
   tables.reserve(changes.size());
   rows.reserve(changes.size());
   customers.reserve(changes.size());
-  feeds.reserve(changes.size());
-  for (const PgChange& c : changes) {
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const PgChange& c = changes[i];
     tables.push_back(std::to_string(c.table));
     rows.push_back(c.row_id);
     customers.push_back(c.customer_id);
-    feeds.push_back(c.feed);
+    for (const std::string& rep : c.feeds) {
+      feed_entry.push_back(std::to_string(i + 1));
+      feed_rep.push_back(rep);
+    }
   }
   FB_ASSIGN_OR_RETURN(std::string table_array, TextArrayLiteral(tables));
   FB_ASSIGN_OR_RETURN(std::string row_array, TextArrayLiteral(rows));
   FB_ASSIGN_OR_RETURN(std::string customer_array, TextArrayLiteral(customers));
-  FB_ASSIGN_OR_RETURN(std::string feed_array, TextArrayLiteral(feeds));
+  FB_ASSIGN_OR_RETURN(std::string entry_array, TextArrayLiteral(feed_entry));
+  FB_ASSIGN_OR_RETURN(std::string rep_array, TextArrayLiteral(feed_rep));
   // One statement: take the counter row's lock and the next numbers, then insert every entry
-  // numbered in order. The lock is held until the caller's transaction ends.
+  // numbered in order, and its feed entries (a rep named twice for one change counts once). The
+  // lock is held until the caller's transaction ends.
   FB_ASSIGN_OR_RETURN(
       PgRows first,
       db_.Exec("WITH next AS (UPDATE fb_hub_seq SET value = value + $1 RETURNING value - $1 AS "
                "first), "
-               "added AS (INSERT INTO fb_change_log (seq, table_code, row_id, customer_id, feed) "
-               "SELECT next.first + u.n, u.t, u.r, u.c, u.f FROM next, "
-               "unnest($2::integer[], $3::text[], $4::text[], $5::text[]) "
-               "WITH ORDINALITY AS u(t, r, c, f, n)) "
+               "added AS (INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
+               "SELECT next.first + u.n, u.t, u.r, u.c FROM next, "
+               "unnest($2::integer[], $3::text[], $4::text[]) WITH ORDINALITY AS u(t, r, c, n)), "
+               "fed AS (INSERT INTO srv_feed (rep_id, seq, tbl) "
+               "SELECT DISTINCT f.rep, next.first + f.n, ($2::integer[])[f.n] FROM next, "
+               "unnest($5::bigint[], $6::text[]) AS f(n, rep)) "
                "SELECT first + 1 FROM next",
                {static_cast<int64_t>(changes.size()), table_array, row_array, customer_array,
-                feed_array}));
+                entry_array, rep_array}));
   if (first.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
   return static_cast<uint64_t>(first.Int(0, 0));
 }
 
 Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t limit) {
   FB_RETURN_IF_ERROR(CheckPage(cursor, limit));
-  FB_ASSIGN_OR_RETURN(
-      PgRows rows, db_.Exec("SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log "
-                            "WHERE seq > $1 ORDER BY seq LIMIT $2",
-                            {cursor, static_cast<uint64_t>(limit)}));
+  FB_ASSIGN_OR_RETURN(PgRows rows,
+                      db_.Exec("SELECT seq, table_code, row_id, customer_id FROM fb_change_log "
+                               "WHERE seq > $1 ORDER BY seq LIMIT $2",
+                               {cursor, static_cast<uint64_t>(limit)}));
   return Paged(cursor, rows);
 }
 
@@ -86,10 +90,15 @@ Result<std::vector<PgLoggedChange>> PgChangeLog::FeedAfter(const std::string& re
                                                            uint64_t cursor, size_t limit) {
   FB_RETURN_IF_ERROR(CheckPage(cursor, limit));
   if (rep_id.empty()) return Status::InvalidArgument("PgChangeLog::FeedAfter: no rep");
+  // The rep's entries and the shared ones, each an index range read only as far as the page goes.
   FB_ASSIGN_OR_RETURN(
-      PgRows rows, db_.Exec("SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log "
-                            "WHERE feed IN ($1, '') AND seq > $2 ORDER BY seq LIMIT $3",
-                            {rep_id, cursor, static_cast<uint64_t>(limit)}));
+      PgRows rows,
+      db_.Exec("SELECT f.seq, f.tbl, coalesce(l.row_id, ''), coalesce(l.customer_id, '') FROM ("
+               "(SELECT seq, tbl FROM srv_feed WHERE rep_id = $1 AND seq > $2 ORDER BY seq "
+               "LIMIT $3) UNION (SELECT seq, tbl FROM srv_feed WHERE rep_id = '' AND seq > $2 "
+               "ORDER BY seq LIMIT $3)) AS f LEFT JOIN fb_change_log l ON l.seq = f.seq "
+               "ORDER BY f.seq LIMIT $3",
+               {rep_id, cursor, static_cast<uint64_t>(limit)}));
   return Paged(cursor, rows);
 }
 
@@ -122,15 +131,24 @@ Result<size_t> PgChangeLog::Forget(uint64_t floor, size_t limit) {
   }
   FB_ASSIGN_OR_RETURN(
       PgRows deleted,
-      db_.Exec("DELETE FROM fb_change_log WHERE seq IN (SELECT seq FROM fb_change_log WHERE seq <= "
-               "$1 ORDER BY seq LIMIT $2)",
-               {raised.Int(0, 0), static_cast<uint64_t>(limit)}));
+      db_.Exec(
+          "WITH gone AS (DELETE FROM fb_change_log WHERE seq IN (SELECT seq FROM fb_change_log "
+          "WHERE seq <= $1 ORDER BY seq LIMIT $2) RETURNING seq), "
+          "unfed AS (DELETE FROM srv_feed WHERE seq IN (SELECT seq FROM gone)) "
+          "SELECT count(*) FROM gone",
+          {raised.Int(0, 0), static_cast<uint64_t>(limit)}));
   FB_RETURN_IF_ERROR(tx->Commit());
-  return static_cast<size_t>(deleted.affected());
+  return static_cast<size_t>(deleted.Int(0, 0));
 }
 
 Result<uint64_t> PgChangeLog::Floor() {
   FB_ASSIGN_OR_RETURN(PgRows rows, db_.Exec("SELECT floor FROM fb_hub_seq"));
+  if (rows.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
+  return static_cast<uint64_t>(rows.Int(0, 0));
+}
+
+Result<uint64_t> PgChangeLog::FeedFloor() {
+  FB_ASSIGN_OR_RETURN(PgRows rows, db_.Exec("SELECT feed_floor FROM fb_hub_seq"));
   if (rows.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");
   return static_cast<uint64_t>(rows.Int(0, 0));
 }

@@ -26,16 +26,17 @@
 namespace fieldbook::pg {
 
 // One changed row: the table's catalog code, the row's id, its customer ("" for none), and the
-// feed it goes to: the id of the rep who holds its customer, "" for the shared feed every rep
-// reads, nullopt for none (a customer nobody holds: the rep who gets it later gets its rows with
-// the scope change).
+// feeds it goes to (srv_feed, as on SQLite): the ids of the reps who hold its customer, "" for
+// the shared feed every rep reads, none for a customer nobody holds (the rep who gets it later
+// gets its rows with the scope change). A customer two reps hold puts the change in both feeds.
 struct PgChange {
   int table = 0;
   std::string row_id;
   std::string customer_id;
-  std::optional<std::string> feed;
+  std::vector<std::string> feeds;
 };
 
+// An entry as read back (its feeds are not read: `change.feeds` is empty).
 struct PgLoggedChange {
   uint64_t seq = 0;
   PgChange change;
@@ -59,16 +60,22 @@ class PgChangeLog {
   // the puller rebuilds from a snapshot.
   Result<std::vector<PgLoggedChange>> After(uint64_t cursor, size_t limit);
 
-  // The same for one rep: the entries of its feed and of the shared feed. Every feed is a subset
-  // of the stream numbered by the same counter, so the cursor guarantee holds for it too.
+  // The same for one rep: the entries of its feed and of the shared feed, each once. Every feed
+  // is a subset of the stream numbered by the same counter, so the cursor guarantee holds for it
+  // too. Changes at or below FeedFloor() predate the feeds and are in none: a pull from a cursor
+  // below it walks the whole stream (After), as SQLite's pull does. An entry whose change the
+  // stream no longer holds (a copy from SQLite keeps one entry per row, at its latest change)
+  // comes with an empty row id: the row changed again later, and the pull passes it over.
   Result<std::vector<PgLoggedChange>> FeedAfter(const std::string& rep_id, uint64_t cursor,
                                                 size_t limit);
 
   // Compaction: raises the history floor to `floor` (never lowers it; not above LatestSeq) and
   // deletes up to `limit` entries at or below it; returns how many it deleted (call again until
-  // 0). Readers check the floor after reading entries, so none takes a page with a hole for whole.
+  // 0), with their feed entries. Readers check the floor after reading entries, so none takes a
+  // page with a hole for whole.
   Result<size_t> Forget(uint64_t floor, size_t limit);
   Result<uint64_t> Floor();
+  Result<uint64_t> FeedFloor();
 
   // The highest sequence number handed out and committed.
   Result<uint64_t> LatestSeq();

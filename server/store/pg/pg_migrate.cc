@@ -152,32 +152,13 @@ Result<HubMeta> ReadHubMeta(Db& from) {
   return meta;
 }
 
-// fb_change_log from the rows' `_seq` and srv_feed (see the header). Returns the entries made
-// and raises `highest` to the highest `_seq` seen.
+// fb_change_log from the rows' `_seq` (see the header). Returns the entries made and raises
+// `highest` to the highest `_seq` seen.
 Result<int64_t> BuildChangeLog(Db& from, const Catalog& catalog, PgDb& to, const HubMeta& meta,
                                size_t batch, uint64_t& highest) {
-  std::unordered_map<int64_t, std::string> feed_of;  // seq -> rep ('' shared)
-  std::unordered_map<int64_t, int> feeds_at;         // seq -> entries (> 1: several reps)
-  FB_ASSIGN_OR_RETURN(Statement * feed, from.Prepare("SELECT seq, rep_id FROM srv_feed"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, feed->Step());
-    if (!row) break;
-    feed_of[feed->Int(0)] = feed->Text(1);
-    ++feeds_at[feed->Int(0)];
-  }
-  feed->Reset();
-  std::unordered_map<std::string, std::vector<std::string>> holders;  // customer -> reps now
-  FB_ASSIGN_OR_RETURN(Statement * scope, from.Prepare("SELECT customer_id, rep_id FROM srv_scope"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, scope->Step());
-    if (!row) break;
-    holders[scope->Text(0)].push_back(scope->Text(1));
-  }
-  scope->Reset();
-
   const PgCopySpec log = ChangeLogSpec();
   BatchInsert insert(to, log, batch);
-  std::vector<std::optional<std::string>> entry(5);
+  std::vector<std::optional<std::string>> entry(4);
   for (const TableInfo& t : catalog.tables()) {
     // Catalog identifiers only.
     const std::string customer = t.customer_column.empty()   ? "''"
@@ -192,37 +173,11 @@ Result<int64_t> BuildChangeLog(Db& from, const Catalog& catalog, PgDb& to, const
       const int64_t seq = rows->Int(1);
       highest = std::max(highest, static_cast<uint64_t>(std::max<int64_t>(seq, 0)));
       if (seq <= 0 || static_cast<uint64_t>(seq) <= meta.history_floor) continue;
-      const std::string id = rows->Text(0);
-      const std::string of = rows->Text(2);
-      std::optional<std::string> rep;
-      auto at = feeds_at.find(seq);
-      if (at != feeds_at.end() && at->second > 1) {
-        return Status::Rejected(
-            t.name + " row " + id + " (sequence " + std::to_string(seq) + ") is in " +
-            std::to_string(at->second) +
-            " reps' feeds; PostgreSQL's change stream has one feed per entry (docs/postgres.md)");
-      }
-      if (at != feeds_at.end()) {
-        rep = feed_of[seq];
-      } else if (t.customer_column.empty()) {
-        rep = std::string();  // the shared feed
-      } else if (static_cast<uint64_t>(seq) <= meta.feed_floor && !of.empty()) {
-        // Older than the feeds: SQLite's pull reads it by the customer's holder now.
-        auto h = holders.find(of);
-        if (h != holders.end() && h->second.size() > 1) {
-          return Status::Rejected(
-              "customer " + of + " is held by " + std::to_string(h->second.size()) +
-              " reps; PostgreSQL's change stream has one feed per entry (docs/postgres.md)");
-        }
-        if (h != holders.end()) rep = h->second.front();
-      }
       entry[0] = std::to_string(seq);
       entry[1] = std::to_string(t.code);
-      entry[2] = id;
-      entry[3] = of;
-      entry[4] = std::move(rep);
+      entry[2] = rows->Text(0);
+      entry[3] = rows->Text(2);
       FB_RETURN_IF_ERROR(insert.Add(entry));
-      entry.assign(5, std::nullopt);
     }
     rows->Reset();
   }
@@ -262,9 +217,10 @@ Result<HubCopyReport> CopyHubToPg(Db& from, const Catalog& catalog, PgDb& to,
   events->Reset();
   report.seq = highest;
   report.floor = std::min(meta.history_floor, highest);
-  FB_RETURN_IF_ERROR(to.Exec("UPDATE fb_hub_seq SET value = $1, floor = $2, epoch = $3",
-                             {report.seq, report.floor, meta.epoch})
-                         .status());
+  FB_RETURN_IF_ERROR(
+      to.Exec("UPDATE fb_hub_seq SET value = $1, floor = $2, epoch = $3, feed_floor = $4",
+              {report.seq, report.floor, meta.epoch, meta.feed_floor})
+          .status());
   if (!options.verify_temp_dir.empty()) {
     FB_ASSIGN_OR_RETURN(HubVerification verified,
                         VerifyHubCopy(from, catalog, to, options.verify_temp_dir));

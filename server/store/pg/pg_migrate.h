@@ -6,13 +6,14 @@
 //  * Tables with a PostgreSQL twin of the same name (the catalog's tables with their `_v` and
 //    `_seq`, the server's srv_* and fb_* tables) are copied column for column, checked by name
 //    and order first (a target at another schema version is refused before anything is written).
-//    The four tables PostgreSQL has its own form of are translated: fb_meta's hub sequence,
-//    history floor and epoch into fb_hub_seq; fb_applied_sets' and srv_nightly_lease's
-//    milliseconds into timestamps; srv_feed into fb_change_log, which gets one entry per row of a
-//    replicated table with its current `_seq` (the entry SQLite's pull finds by `<table>_seq`),
-//    in the feed srv_feed names (a row older than the feeds: its customer's holder now, as
-//    SQLite's pull below its feed floor reads it). Entries at or below the history floor are
-//    left out, as compaction would have.
+//    The three tables PostgreSQL has its own form of are translated: fb_meta's hub sequence,
+//    history floor, feed floor and epoch into fb_hub_seq; fb_applied_sets' and
+//    srv_nightly_lease's milliseconds into timestamps. srv_feed (the reps' feeds, the same model
+//    on both) is copied as it is, a change in several reps' feeds included. fb_change_log, which
+//    SQLite does not have, gets one entry per row of a replicated table with its current `_seq`
+//    (the entry SQLite's pull finds by `<table>_seq`; a feed entry of an older change of the row
+//    finds none, and is passed over on both). Entries at or below the history floor are left out,
+//    as compaction would have.
 //  * Identity columns (ids SQLite allocates) continue above the highest copied id (and above
 //    sqlite_sequence); the hub sequence is at least the highest `_seq` and scope event copied.
 //  * Everything is written in ONE transaction, in batches of `batch_rows` rows per statement: a
@@ -82,8 +83,8 @@ struct HubCopyReport {
 
 // Copies, verifies when asked, and commits unless the verification found a difference.
 // kRejected: the target is not empty, lacks a table or has one of another shape (its
-// schema version differs), or a row is in several reps' feeds (fb_change_log has one feed per
-// entry). kInvalidArgument: a value PostgreSQL refuses (the message names the table).
+// schema version differs). kInvalidArgument: a value PostgreSQL refuses (the message names the
+// table).
 Result<HubCopyReport> CopyHubToPg(Db& from, const Catalog& catalog, PgDb& to,
                                   const HubCopyOptions& options = {});
 

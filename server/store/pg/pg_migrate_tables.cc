@@ -8,10 +8,11 @@ namespace fieldbook::pg {
 namespace {
 
 // SQLite hub tables PostgreSQL has its own form of (docs/postgres.md): translated by the specs
-// below (fb_applied_sets, srv_nightly_lease), into fb_hub_seq (fb_meta) or into fb_change_log
-// (srv_feed, pg_migrate.cc).
+// below (fb_applied_sets, srv_nightly_lease) or into fb_hub_seq (fb_meta). srv_feed is copied as
+// it is (the same feed model on both, postgres/0010); fb_change_log is built from the rows
+// (pg_migrate.cc).
 const std::set<std::string, std::less<>> kTranslated = {"fb_meta", "fb_applied_sets",
-                                                        "srv_nightly_lease", "srv_feed"};
+                                                        "srv_nightly_lease"};
 
 std::string Quoted(const std::string& name) { return "\"" + name + "\""; }
 
@@ -145,10 +146,10 @@ Result<std::vector<PgCopySpec>> PlanHubCopy(Db& from, PgDb& to) {
 PgCopySpec ChangeLogSpec() {
   PgCopySpec spec;
   spec.target = "fb_change_log";
-  spec.target_columns = {"seq", "table_code", "row_id", "customer_id", "feed"};
-  spec.target_exprs = {"u.a1::bigint", "u.a2::integer", "u.a3", "u.a4", "u.a5"};
-  spec.bytea = {false, false, false, false, false};
-  spec.verify_sql = "SELECT seq, table_code, row_id, customer_id, feed FROM fb_change_log";
+  spec.target_columns = {"seq", "table_code", "row_id", "customer_id"};
+  spec.target_exprs = {"u.a1::bigint", "u.a2::integer", "u.a3", "u.a4"};
+  spec.bytea = {false, false, false, false};
+  spec.verify_sql = "SELECT seq, table_code, row_id, customer_id FROM fb_change_log";
   return spec;
 }
 

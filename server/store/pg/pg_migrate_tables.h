@@ -38,7 +38,7 @@ struct PgCopySpec {
 Result<std::vector<PgCopySpec>> PlanHubCopy(Db& from, PgDb& to);
 
 // The change stream's columns (its rows are computed, pg_migrate.cc): seq, table_code, row_id,
-// customer_id, feed.
+// customer_id.
 PgCopySpec ChangeLogSpec();
 
 // kRejected unless every table of the target's schema is empty (fb_pg_migrations
