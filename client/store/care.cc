@@ -16,9 +16,9 @@ namespace fieldbook::client {
 namespace {
 
 using internal::DaysText;
+using internal::ForEachRow;
 using internal::ParseInt;
 using internal::ResolveCustomerId;
-using internal::Stmt;
 using internal::Trim;
 
 constexpr const char* kDaysKey = "care_days";
@@ -35,20 +35,16 @@ struct Person {
 // Every customer (not deleted) and contact with a birthday; `customer_id` narrows it to one.
 Result<std::vector<Person>> PeopleWithBirthdays(Db& db, const std::string& customer_id) {
   std::vector<Person> out;
-  FB_ASSIGN_OR_RETURN(
-      Statement * raw,
-      db.Prepare("SELECT c.id, c.name, '', '', c.birthday FROM customers c WHERE c.deleted = 0 "
+  FB_RETURN_IF_ERROR(
+      ForEachRow(db,
+                 "SELECT c.id, c.name, '', '', c.birthday FROM customers c WHERE c.deleted = 0 "
                  "AND c.birthday IS NOT NULL AND c.birthday <> '' AND (?1 = '' OR c.id = ?1) "
                  "UNION ALL SELECT c.id, c.name, k.id, k.name, k.birthday FROM contacts k JOIN "
                  "customers c ON c.id = k.customer_id WHERE k.deleted = 0 AND c.deleted = 0 AND "
-                 "k.birthday IS NOT NULL AND k.birthday <> '' AND (?1 = '' OR c.id = ?1)"));
-  Stmt s(raw);
-  s->Bind(1, customer_id);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(Person{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Text(4)});
-  }
+                 "k.birthday IS NOT NULL AND k.birthday <> '' AND (?1 = '' OR c.id = ?1)",
+                 {customer_id}, [&](Statement& s) {
+                   out.push_back(Person{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)});
+                 }));
   return out;
 }
 
@@ -96,31 +92,27 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
   // Care tasks scheduled in the window; a birthday task stands for its birthday.
   std::set<std::pair<std::string, std::string>> scheduled;  // (customer, day)
   {
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db_.Prepare("SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, t.title, t.status "
-                    "FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.deleted = 0 "
-                    "AND c.deleted = 0 AND t.kind IN ('care', 'birthday') AND t.status IN "
-                    "('open', 'done') AND t.due_date >= ?1 AND t.due_date <= ?2 "
-                    "ORDER BY t.due_date, c.name, t.id"));
-    Stmt s(raw);
-    s->Bind(1, today_text).Bind(2, last);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      if (s->Text(4) == "birthday") scheduled.emplace(s->Text(1), s->Text(3));
-      if (s->Text(6) != "open") continue;
-      CareItem item;
-      item.kind = CareItem::Kind::kCareTask;
-      item.task_id = s->Text(0);
-      item.customer_id = s->Text(1);
-      item.customer_name = s->Text(2);
-      item.date = s->Text(3);
-      item.days_until = DaysBetween(today_text, item.date);
-      item.reason = s->Text(4) + " task \"" + s->Text(5) + "\" for " + item.customer_name +
-                    " due " + item.date + ", " + InDays(item.days_until);
-      out.push_back(std::move(item));
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(
+        db_,
+        "SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, t.title, t.status "
+        "FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.deleted = 0 "
+        "AND c.deleted = 0 AND t.kind IN ('care', 'birthday') AND t.status IN "
+        "('open', 'done') AND t.due_date >= ?1 AND t.due_date <= ?2 "
+        "ORDER BY t.due_date, c.name, t.id",
+        {today_text, last}, [&](Statement& s) {
+          if (s.Text(4) == "birthday") scheduled.emplace(s.Text(1), s.Text(3));
+          if (s.Text(6) != "open") return;
+          CareItem item;
+          item.kind = CareItem::Kind::kCareTask;
+          item.task_id = s.Text(0);
+          item.customer_id = s.Text(1);
+          item.customer_name = s.Text(2);
+          item.date = s.Text(3);
+          item.days_until = DaysBetween(today_text, item.date);
+          item.reason = s.Text(4) + " task \"" + s.Text(5) + "\" for " + item.customer_name +
+                        " due " + item.date + ", " + InDays(item.days_until);
+          out.push_back(std::move(item));
+        }));
   }
   FB_ASSIGN_OR_RETURN(std::vector<Person> people, PeopleWithBirthdays(db_, ""));
   for (Person& p : people) {

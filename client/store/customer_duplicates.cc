@@ -13,7 +13,7 @@ namespace fieldbook::client {
 namespace {
 
 using internal::CodePoints;
-using internal::Stmt;
+using internal::ForEachRow;
 using internal::Trim;
 
 // Trade words a garage's name often ends with, as NormalizeName writes them; longest first.
@@ -91,55 +91,47 @@ Result<std::vector<DuplicateCandidate>> FindLikelyDuplicates(Db& db, const NewCu
     // The last 7 digits narrow the scan; the normalised numbers decide.
     const std::string tail = phone.substr(phone.size() - 7);
     {
-      FB_ASSIGN_OR_RETURN(Statement * raw,
-                          db.Prepare(std::string("SELECT ") + kCandidateColumns +
-                                     " FROM customers c WHERE c.deleted = 0 AND c.id != ?2 AND " +
-                                     FB_PHONE_DIGITS("c.phone") + " LIKE '%' || ?1"));
-      Stmt s(raw);
-      s->Bind(1, tail).Bind(2, keys.except_id);
-      while (true) {
-        FB_ASSIGN_OR_RETURN(bool row, s->Step());
-        if (!row) break;
-        Found f = ReadCandidate(*s);
-        if (NormalizePhone(f.c.phone) != phone) continue;
-        f.c.same_phone = true;
-        found[f.c.id] = std::move(f);
-      }
+      FB_RETURN_IF_ERROR(
+          ForEachRow(db,
+                     std::string("SELECT ") + kCandidateColumns +
+                         " FROM customers c WHERE c.deleted = 0 AND c.id != ?2 AND " +
+                         FB_PHONE_DIGITS("c.phone") + " LIKE '%' || ?1",
+                     {tail, keys.except_id}, [&](Statement& s) {
+                       Found f = ReadCandidate(s);
+                       if (NormalizePhone(f.c.phone) != phone) return;
+                       f.c.same_phone = true;
+                       found[f.c.id] = std::move(f);
+                     }));
     }
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare(std::string("SELECT ") + kCandidateColumns +
-                                   ", k.phone FROM contacts k JOIN customers c ON c.id = "
-                                   "k.customer_id WHERE k.deleted = 0 AND c.deleted = 0 AND c.id "
-                                   "!= ?2 AND " +
-                                   FB_PHONE_DIGITS("k.phone") + " LIKE '%' || ?1"));
-    Stmt s(raw);
-    s->Bind(1, tail).Bind(2, keys.except_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      if (NormalizePhone(s->Text(5)) != phone) continue;
-      Found f = ReadCandidate(*s);
-      f.c.same_phone = true;
-      found.try_emplace(f.c.id, std::move(f));
-    }
+    FB_RETURN_IF_ERROR(
+        ForEachRow(db,
+                   std::string("SELECT ") + kCandidateColumns +
+                       ", k.phone FROM contacts k JOIN customers c ON c.id = "
+                       "k.customer_id WHERE k.deleted = 0 AND c.deleted = 0 AND c.id "
+                       "!= ?2 AND " +
+                       FB_PHONE_DIGITS("k.phone") + " LIKE '%' || ?1",
+                   {tail, keys.except_id}, [&](Statement& s) {
+                     if (NormalizePhone(s.Text(5)) != phone) return;
+                     Found f = ReadCandidate(s);
+                     f.c.same_phone = true;
+                     found.try_emplace(f.c.id, std::move(f));
+                   }));
   }
   const std::string city = CityKey(keys.city);
   if (!NameKey(keys.name).empty() && !city.empty()) {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare(std::string("SELECT ") + kCandidateColumns +
-                                   " FROM customers c WHERE c.deleted = 0 AND c.id != ?2 AND "
-                                   "(trim(c.city) = ?1 OR trim(c.city) = ?1 || '市')"));
-    Stmt s(raw);
-    s->Bind(1, city).Bind(2, keys.except_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      Found f = ReadCandidate(*s);
-      if (!SimilarNames(keys.name, f.c.name) && !SimilarNames(keys.name, f.name_latin)) continue;
-      auto [it, added] = found.try_emplace(f.c.id, std::move(f));
-      it->second.c.similar_name = true;
-      (void)added;
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db,
+                                  std::string("SELECT ") + kCandidateColumns +
+                                      " FROM customers c WHERE c.deleted = 0 AND c.id != ?2 AND "
+                                      "(trim(c.city) = ?1 OR trim(c.city) = ?1 || '市')",
+                                  {city, keys.except_id}, [&](Statement& s) {
+                                    Found f = ReadCandidate(s);
+                                    if (!SimilarNames(keys.name, f.c.name) &&
+                                        !SimilarNames(keys.name, f.name_latin))
+                                      return;
+                                    auto [it, added] = found.try_emplace(f.c.id, std::move(f));
+                                    it->second.c.similar_name = true;
+                                    (void)added;
+                                  }));
   }
   std::vector<DuplicateCandidate> out;
   out.reserve(found.size());

@@ -230,24 +230,20 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
     p.territory_name = s->Text(internal::kCustomerColumnCount + 1);
   }
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT id, customer_id, name, title, phone, wechat, email, "
-                                   "birthday, is_primary, notes FROM contacts WHERE customer_id = "
-                                   "? AND deleted = 0 ORDER BY coalesce(is_primary, 0) DESC, name, "
-                                   "id"));
-    Stmt s(raw);
-    s->Bind(1, id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      Contact c;
-      ReadTextColumns(
-          *s, 0,
-          {&c.id, &c.customer_id, &c.name, &c.title, &c.phone, &c.wechat, &c.email, &c.birthday});
-      c.is_primary = s->Int(8) != 0;
-      c.notes = s->Text(9);
-      p.contacts.push_back(std::move(c));
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db,
+                                  "SELECT id, customer_id, name, title, phone, wechat, email, "
+                                  "birthday, is_primary, notes FROM contacts WHERE customer_id = "
+                                  "? AND deleted = 0 ORDER BY coalesce(is_primary, 0) DESC, name, "
+                                  "id",
+                                  {id}, [&](Statement& s) {
+                                    Contact c;
+                                    ReadTextColumns(s, 0,
+                                                    {&c.id, &c.customer_id, &c.name, &c.title,
+                                                     &c.phone, &c.wechat, &c.email, &c.birthday});
+                                    c.is_primary = s.Int(8) != 0;
+                                    c.notes = s.Text(9);
+                                    p.contacts.push_back(std::move(c));
+                                  }));
   }
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
@@ -289,18 +285,15 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
     FB_ASSIGN_OR_RETURN(p.open_tasks, ReadRows(*s, ReadTask));
   }
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT id, customer_id, rep_id, created_at, satisfaction, "
-                                   "complaint FROM feedback WHERE customer_id = ? ORDER BY "
-                                   "created_at DESC, id DESC LIMIT ?"));
-    Stmt s(raw);
-    s->Bind(1, id).Bind(2, n);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      p.feedback.push_back(
-          Feedback{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->IntOrNull(4), s->Text(5)});
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db,
+                                  "SELECT id, customer_id, rep_id, created_at, satisfaction, "
+                                  "complaint FROM feedback WHERE customer_id = ? ORDER BY "
+                                  "created_at DESC, id DESC LIMIT ?",
+                                  {id, n}, [&](Statement& s) {
+                                    p.feedback.push_back(Feedback{s.Text(0), s.Text(1), s.Text(2),
+                                                                  s.Text(3), s.IntOrNull(4),
+                                                                  s.Text(5)});
+                                  }));
   }
   FB_ASSIGN_OR_RETURN(p.grade, grades_.ForCustomer(id));
   return p;

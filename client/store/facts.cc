@@ -22,6 +22,7 @@ using internal::BindText;
 using internal::NowIso;
 using internal::ResolveCustomerId;
 using internal::Stmt;
+using internal::TimeOrNow;
 using internal::TodayOf;
 using internal::Trim;
 
@@ -30,23 +31,10 @@ using internal::Trim;
 Result<std::string> Facts::LogVisit(const NewVisit& v) {
   FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), v.customer_id));
-  std::string check_in = NowIso(wall_);
-  if (!v.check_in.empty()) {
-    auto t = ParseTimestamp(v.check_in);
-    if (!t) {
-      return Status::InvalidArgument("check-in time must look like 2026-11-23T09:30 (not '" +
-                                     v.check_in + "')");
-    }
-    check_in = FormatIsoUtc(*t);
-  }
+  FB_ASSIGN_OR_RETURN(const std::string check_in, TimeOrNow(wall_, v.check_in, "check-in"));
   std::string check_out;
   if (!v.check_out.empty()) {
-    auto t = ParseTimestamp(v.check_out);
-    if (!t) {
-      return Status::InvalidArgument("check-out time must look like 2026-11-23T10:15 (not '" +
-                                     v.check_out + "')");
-    }
-    check_out = FormatIsoUtc(*t);
+    FB_ASSIGN_OR_RETURN(check_out, TimeOrNow(wall_, v.check_out, "check-out"));
     if (check_out < check_in) {
       return Status::InvalidArgument("check-out is before check-in");
     }

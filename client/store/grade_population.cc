@@ -12,6 +12,7 @@ namespace fieldbook::client {
 
 namespace {
 
+using internal::ForEachRow;
 using internal::RunWrite;
 using internal::Stmt;
 
@@ -43,10 +44,19 @@ void AddFigures(const std::string& last_day, int64_t in_window, int64_t cents, i
   }
 }
 
-void SortPopulation(RankingPopulation* pop) {
-  std::sort(pop->recency_days.begin(), pop->recency_days.end());
-  std::sort(pop->frequency.begin(), pop->frequency.end());
-  std::sort(pop->monetary_yuan.begin(), pop->monetary_yuan.end());
+// The ranking population of the customers `sql` reads (last day, orders and cents in the window,
+// from column `first` on), each figure sorted.
+Result<RankingPopulation> ReadPopulation(Db& db, const char* sql,
+                                         std::initializer_list<Value> params, int first,
+                                         int32_t today) {
+  RankingPopulation pop;
+  FB_RETURN_IF_ERROR(ForEachRow(db, sql, params, [&](Statement& s) {
+    AddFigures(s.Text(first), s.Int(first + 1), s.Int(first + 2), today, &pop);
+  }));
+  std::sort(pop.recency_days.begin(), pop.recency_days.end());
+  std::sort(pop.frequency.begin(), pop.frequency.end());
+  std::sort(pop.monetary_yuan.begin(), pop.monetary_yuan.end());
+  return pop;
 }
 
 }  // namespace
@@ -64,14 +74,8 @@ Status GradePopulation::Refresh(int32_t today, int window_days) {
   }
   std::vector<std::string> dirty;
   if (current) {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db_.Prepare("SELECT customer_id FROM fb_grade_population_dirty"));
-    Stmt s(raw);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      dirty.push_back(s->Text(0));
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db_, "SELECT customer_id FROM fb_grade_population_dirty", {},
+                                  [&](Statement& s) { dirty.push_back(s.Text(0)); }));
     int64_t kept = 0;
     {
       FB_ASSIGN_OR_RETURN(Statement * count,
@@ -119,34 +123,16 @@ Status GradePopulation::Refresh(int32_t today, int window_days) {
 Result<RankingPopulation> GradePopulation::Others(const std::string& customer_id, int32_t today,
                                                   int window_days) {
   FB_RETURN_IF_ERROR(Refresh(today, window_days));
-  FB_ASSIGN_OR_RETURN(Statement * raw,
-                      db_.Prepare("SELECT last_day, orders_in_window, cents_in_window FROM "
-                                  "fb_grade_population WHERE customer_id <> ?"));
-  Stmt s(raw);
-  s->Bind(1, customer_id);
-  RankingPopulation pop;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    AddFigures(s->Text(0), s->Int(1), s->Int(2), today, &pop);
-  }
-  SortPopulation(&pop);
-  return pop;
+  return ReadPopulation(db_,
+                        "SELECT last_day, orders_in_window, cents_in_window FROM "
+                        "fb_grade_population WHERE customer_id <> ?",
+                        {customer_id}, 0, today);
 }
 
 Result<RankingPopulation> GradePopulation::FullRecompute(const std::string& customer_id,
                                                          int32_t today, int window_days) {
-  FB_ASSIGN_OR_RETURN(Statement * raw, db_.Prepare(FB_POPULATION_FIGURES("o.customer_id <> ?3")));
-  Stmt s(raw);
-  s->Bind(1, FormatDay(today - window_days)).Bind(2, FormatDay(today)).Bind(3, customer_id);
-  RankingPopulation pop;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    AddFigures(s->Text(1), s->Int(2), s->Int(3), today, &pop);
-  }
-  SortPopulation(&pop);
-  return pop;
+  return ReadPopulation(db_, FB_POPULATION_FIGURES("o.customer_id <> ?3"),
+                        {FormatDay(today - window_days), FormatDay(today), customer_id}, 1, today);
 }
 
 }  // namespace fieldbook::client

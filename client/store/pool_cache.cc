@@ -27,6 +27,7 @@ constexpr size_t kMaxReleaseReasonBytes = 500;  // the server's limit (PoolStore
 constexpr size_t kMinPrefix = 6;
 
 using internal::DaysText;
+using internal::ForEachRow;
 using internal::NowIso;
 using internal::RunWrite;
 using internal::Stmt;
@@ -115,49 +116,38 @@ Result<std::optional<PoolListing>> PoolCache::Cached() {
     out.truncated = s->Int(16) != 0;
   }
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT tier, days FROM fb_pool_reclaim_days ORDER BY tier"));
-    Stmt s(raw);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.policy.reclaim_days.emplace_back(s->Text(0), s->Int(1));
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(
+        db, "SELECT tier, days FROM fb_pool_reclaim_days ORDER BY tier", {},
+        [&](Statement& s) { out.policy.reclaim_days.emplace_back(s.Text(0), s.Int(1)); }));
   }
   {
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db.Prepare("SELECT p.customer_id, p.name, p.city, p.region, p.tier, p.customer_type, "
+    FB_RETURN_IF_ERROR(
+        ForEachRow(db,
+                   "SELECT p.customer_id, p.name, p.city, p.region, p.tier, p.customer_type, "
                    "p.since, p.kind, p.reason, p.claimable, p.refusal, EXISTS (SELECT 1 FROM "
                    "fb_pool_requests r WHERE r.kind = 'claim' AND r.status = 'pending' AND "
-                   "r.customer_id = p.customer_id) FROM fb_pool_customers p ORDER BY p.position"));
-    Stmt s(raw);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      PoolCustomer c;
-      ReadTextColumns(*s, 0,
-                      {&c.id, &c.name, &c.city, &c.region, &c.tier, &c.customer_type, &c.since,
-                       &c.kind, &c.reason});
-      c.claimable = s->Int(9) != 0;
-      c.refusal = s->Text(10);
-      c.claim_pending = s->Int(11) != 0;
-      out.pool.push_back(std::move(c));
-    }
+                   "r.customer_id = p.customer_id) FROM fb_pool_customers p ORDER BY p.position",
+                   {}, [&](Statement& s) {
+                     PoolCustomer c;
+                     ReadTextColumns(s, 0,
+                                     {&c.id, &c.name, &c.city, &c.region, &c.tier, &c.customer_type,
+                                      &c.since, &c.kind, &c.reason});
+                     c.claimable = s.Int(9) != 0;
+                     c.refusal = s.Text(10);
+                     c.claim_pending = s.Int(11) != 0;
+                     out.pool.push_back(std::move(c));
+                   }));
   }
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT customer_id, name, tier, reclaim_days, counting_from, "
-                                   "last_activity, deadline, waiting_for_sync, reason FROM "
-                                   "fb_pool_clocks ORDER BY deadline, customer_id"));
-    Stmt s(raw);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.clocks.push_back(ServerReclaimClock{s->Text(0), s->Text(1), s->Text(2), s->Int(3),
-                                              s->Text(4), s->Text(5), s->Text(6), s->Int(7) != 0,
-                                              s->Text(8)});
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db,
+                                  "SELECT customer_id, name, tier, reclaim_days, counting_from, "
+                                  "last_activity, deadline, waiting_for_sync, reason FROM "
+                                  "fb_pool_clocks ORDER BY deadline, customer_id",
+                                  {}, [&](Statement& s) {
+                                    out.clocks.push_back(ServerReclaimClock{
+                                        s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4),
+                                        s.Text(5), s.Text(6), s.Int(7) != 0, s.Text(8)});
+                                  }));
   }
   return std::optional<PoolListing>(std::move(out));
 }

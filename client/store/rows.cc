@@ -11,7 +11,7 @@
 
 namespace fieldbook::client::internal {
 
-Status ForEachRow(Db& db, const char* sql, std::initializer_list<Value> params,
+Status ForEachRow(Db& db, std::string_view sql, std::initializer_list<Value> params,
                   const std::function<void(Statement&)>& row) {
   FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
   Stmt s(raw);
@@ -103,6 +103,16 @@ std::string DaysText(int64_t days) { return std::to_string(days) + (days == 1 ? 
 std::string NowIso(WallClock& wall) { return FormatIsoUtc(static_cast<int64_t>(wall.NowMs())); }
 
 std::string TodayOf(WallClock& wall) { return LocalDate(static_cast<int64_t>(wall.NowMs())); }
+
+Result<std::string> TimeOrNow(WallClock& wall, const std::string& text, const char* what) {
+  if (text.empty()) return NowIso(wall);
+  auto t = ParseTimestamp(text);
+  if (!t) {
+    return Status::InvalidArgument(std::string(what) +
+                                   " time must look like 2026-11-23T09:30 (not '" + text + "')");
+  }
+  return FormatIsoUtc(*t);
+}
 
 Result<std::string> ResolveId(Db& db, const char* sql, const std::string& raw_ref,
                               const char* what) {

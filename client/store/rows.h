@@ -38,7 +38,7 @@ class Stmt {
 };
 
 // Runs `sql` with `params` bound in order and calls `row` for each result row.
-Status ForEachRow(Db& db, const char* sql, std::initializer_list<Value> params,
+Status ForEachRow(Db& db, std::string_view sql, std::initializer_list<Value> params,
                   const std::function<void(Statement&)>& row);
 // ForEachRow with `customer_id` bound to the one parameter of `sql`.
 Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
@@ -68,6 +68,9 @@ std::string DaysText(int64_t days);
 // Now as ISO-8601 UTC, and today's date in the device's time zone, by `wall`.
 std::string NowIso(WallClock& wall);
 std::string TodayOf(WallClock& wall);
+// A time the rep typed ("2026-11-23T09:30") as ISO-8601 UTC, now for ""; kInvalidArgument
+// "<what> time must look like ..." for anything else.
+Result<std::string> TimeOrNow(WallClock& wall, const std::string& text, const char* what);
 
 // A row's id from its full id or a unique prefix of at least 6 characters: `sql` selects ids
 // with ?1 the reference and ?2 whether a prefix may match. kNotFound / kInvalidArgument name

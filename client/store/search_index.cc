@@ -18,6 +18,7 @@ namespace fieldbook::client {
 namespace {
 
 using internal::CodePoints;
+using internal::ForEachRow;
 using internal::ReadCustomer;
 using internal::Stmt;
 
@@ -25,24 +26,15 @@ constexpr size_t kMaxWords = 8;
 constexpr size_t kMaxLikeWords = 4;
 
 // fb_pinyin(text) and fb_search_short_text(text): search_text.h, for the index's statements.
-void PinyinFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
+// SQL NULL reads as "".
+template <std::string (*Transform)(std::string_view)>
+void TextFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
   const unsigned char* text = sqlite3_value_text(argv[0]);
   if (text == nullptr) {
     sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
     return;
   }
-  const std::string out = PinyinOf(std::string_view(
-      reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
-  sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
-}
-
-void ShortTextFunction(sqlite3_context* ctx, int, sqlite3_value** argv) {
-  const unsigned char* text = sqlite3_value_text(argv[0]);
-  if (text == nullptr) {
-    sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);
-    return;
-  }
-  const std::string out = ShortQueryText(std::string_view(
+  const std::string out = Transform(std::string_view(
       reinterpret_cast<const char*>(text), static_cast<size_t>(sqlite3_value_bytes(argv[0]))));
   sqlite3_result_text(ctx, out.data(), static_cast<int>(out.size()), SQLITE_TRANSIENT);
 }
@@ -178,8 +170,8 @@ struct Candidate {
 }  // namespace
 
 SearchIndex::SearchIndex(Db& db) : db_(db) {
-  for (auto [name, fn] : {std::pair{"fb_pinyin", &PinyinFunction},
-                          std::pair{"fb_search_short_text", &ShortTextFunction}}) {
+  for (auto [name, fn] : {std::pair{"fb_pinyin", &TextFunction<PinyinOf>},
+                          std::pair{"fb_search_short_text", &TextFunction<ShortQueryText>}}) {
     sqlite3_create_function_v2(db_.raw(), name, 1,
                                SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr, fn,
                                nullptr, nullptr, nullptr);
@@ -263,20 +255,16 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, siz
 
   // The candidates' names (customers not deleted), to rank them.
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db_.Prepare("SELECT c.id, coalesce(c.name, '') FROM customers c"
-                                    " WHERE c.id IN (SELECT value FROM json_each(?1))"
-                                    " AND c.deleted = 0"));
-    Stmt s(raw);
-    s->Bind(1, JsonArray(ids));
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      auto it = found.find(s->Text(0));
-      if (it == found.end()) continue;
-      it->second.found = true;
-      it->second.name = s->Text(1);
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db_,
+                                  "SELECT c.id, coalesce(c.name, '') FROM customers c"
+                                  " WHERE c.id IN (SELECT value FROM json_each(?1))"
+                                  " AND c.deleted = 0",
+                                  {JsonArray(ids)}, [&](Statement& s) {
+                                    auto it = found.find(s.Text(0));
+                                    if (it == found.end()) return;
+                                    it->second.found = true;
+                                    it->second.name = s.Text(1);
+                                  }));
   }
   const std::string first = Lower(q.first_word);
   auto key = [&](const std::string& id) {
@@ -294,18 +282,14 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, siz
 
   std::unordered_map<std::string, Customer> rows;
   {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db_.Prepare("SELECT " FB_CUSTOMER_COLUMNS " FROM customers c"
-                                    " WHERE c.id IN (SELECT value FROM json_each(?1))"));
-    Stmt s(raw);
-    s->Bind(1, JsonArray(ranked));
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      Customer c = ReadCustomer(*s);
-      std::string id = c.id;
-      rows.emplace(std::move(id), std::move(c));
-    }
+    FB_RETURN_IF_ERROR(ForEachRow(db_,
+                                  "SELECT " FB_CUSTOMER_COLUMNS " FROM customers c"
+                                  " WHERE c.id IN (SELECT value FROM json_each(?1))",
+                                  {JsonArray(ranked)}, [&](Statement& s) {
+                                    Customer c = ReadCustomer(s);
+                                    std::string id = c.id;
+                                    rows.emplace(std::move(id), std::move(c));
+                                  }));
   }
   std::vector<SearchHit> out;
   out.reserve(ranked.size());

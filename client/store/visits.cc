@@ -16,25 +16,15 @@ namespace fieldbook::client {
 namespace {
 
 using internal::BindReal;
-using internal::NowIso;
+using internal::ForEachRow;
 using internal::ParseInt;
 using internal::ResolveCustomerId;
 using internal::RunWrite;
 using internal::Stmt;
+using internal::TimeOrNow;
 
 constexpr const char* kRadiusKey = "visit_radius_m";
 constexpr int64_t kMaxRadiusM = 100000;
-
-// "2026-11-23T09:30" -> ISO-8601 UTC; "" -> now.
-Result<std::string> TimeOrNow(WallClock& wall, const std::string& text, const char* what) {
-  if (text.empty()) return NowIso(wall);
-  auto t = ParseTimestamp(text);
-  if (!t) {
-    return Status::InvalidArgument(std::string(what) +
-                                   " time must look like 2026-11-23T09:30 (not '" + text + "')");
-  }
-  return FormatIsoUtc(*t);
-}
 
 }  // namespace
 
@@ -132,29 +122,20 @@ Result<OpenVisit> Visits::CheckIn(const CheckInRequest& r) {
 Result<std::vector<OpenVisit>> Visits::InProgress() {
   FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
   FB_ASSIGN_OR_RETURN(int64_t radius, VisitRadiusMeters(settings_));
-  FB_ASSIGN_OR_RETURN(
-      Statement * raw,
-      replica_.db().Prepare("SELECT k.id, k.customer_id, c.name, k.rep_id, k.check_in, k.lat, "
-                            "k.lon, c.lat, c.lon FROM visit_checkins k JOIN customers c ON c.id = "
-                            "k.customer_id WHERE k.deleted = 0 AND k.visit_id IS NULL AND "
-                            "c.deleted = 0 AND k.rep_id = ? ORDER BY k.check_in, k.id"));
-  Stmt s(raw);
-  s->Bind(1, rep);
   std::vector<OpenVisit> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    OpenVisit v;
-    v.id = s->Text(0);
-    v.customer_id = s->Text(1);
-    v.customer_name = s->Text(2);
-    v.rep_id = s->Text(3);
-    v.check_in = s->Text(4);
-    v.lat = s->RealOrNull(5);
-    v.lon = s->RealOrNull(6);
-    v.location = JudgeLocation(s->RealOrNull(7), s->RealOrNull(8), v.lat, v.lon, radius);
-    out.push_back(std::move(v));
-  }
+  FB_RETURN_IF_ERROR(ForEachRow(
+      replica_.db(),
+      "SELECT k.id, k.customer_id, c.name, k.rep_id, k.check_in, k.lat, k.lon, c.lat, c.lon FROM "
+      "visit_checkins k JOIN customers c ON c.id = k.customer_id WHERE k.deleted = 0 AND "
+      "k.visit_id IS NULL AND c.deleted = 0 AND k.rep_id = ? ORDER BY k.check_in, k.id",
+      {rep}, [&](Statement& s) {
+        OpenVisit v;
+        ReadTextColumns(s, 0, {&v.id, &v.customer_id, &v.customer_name, &v.rep_id, &v.check_in});
+        v.lat = s.RealOrNull(5);
+        v.lon = s.RealOrNull(6);
+        v.location = JudgeLocation(s.RealOrNull(7), s.RealOrNull(8), v.lat, v.lon, radius);
+        out.push_back(std::move(v));
+      }));
   return out;
 }
 
