@@ -38,10 +38,10 @@ int RunCareTask(const CliContext& ctx, const std::string& customer, const std::s
                 const std::string& title) {
   const char* what = "care task";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id =
-      store->care().ScheduleBirthday(store->tasks(), store->Today(), customer, contact, title);
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}}, "added care task " + *id);
+  return AnswerAdded(
+      ctx, what,
+      store->care().ScheduleBirthday(store->tasks(), store->Today(), customer, contact, title),
+      "added care task");
 }
 
 int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {

@@ -15,13 +15,11 @@ namespace json = boost::json;
 int RunCustomerAdd(const CliContext& ctx, const std::vector<FieldValue>& fields) {
   const char* what = "customer add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->customers().Add(fields);
-  if (!id.ok()) return Fail(ctx, what, id.status());
   std::string name;
   for (const FieldValue& f : fields) {
     if (f.field == "name" && f.value) name = *f.value;
   }
-  return Answer(ctx, json::object{{"id", *id}}, "added customer " + *id + " " + name);
+  return AnswerAdded(ctx, what, store->customers().Add(fields), "added customer", " " + name);
 }
 
 int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
@@ -52,20 +50,14 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
   if (!ledger.ok()) return Fail(ctx, what, ledger.status());
   ledger->orders.resize(std::min(ledger->orders.size(), p->recent_orders.size()));
   if (ctx.json) {
-    json::array contacts, visits, orders, tasks, feedback;
-    for (const Contact& c : p->contacts) contacts.push_back(ToJson(c));
-    for (const Visit& v : p->recent_visits) visits.push_back(ToJson(v));
-    for (const OrderEntry& e : ledger->orders) orders.push_back(OrderEntryJson(e));
-    for (const Task& t : p->open_tasks) tasks.push_back(ToJson(t));
-    for (const Feedback& f : p->feedback) feedback.push_back(ToJson(f));
     PrintJson(json::object{{"customer", ToJson(p->customer)},
-                           {"contacts", std::move(contacts)},
-                           {"recent_visits", std::move(visits)},
+                           {"contacts", JsonList(p->contacts)},
+                           {"recent_visits", JsonList(p->recent_visits)},
                            {"visit_count", p->visit_count},
-                           {"recent_orders", std::move(orders)},
+                           {"recent_orders", JsonList(ledger->orders, OrderEntryJson)},
                            {"order_count", p->order_count},
-                           {"open_tasks", std::move(tasks)},
-                           {"feedback", std::move(feedback)},
+                           {"open_tasks", JsonList(p->open_tasks)},
+                           {"feedback", JsonList(p->feedback)},
                            {"grade", ToJson(p->grade.shown())},
                            {"server_grade", ToJson(p->grade.server)}});
     return kExitOk;
@@ -164,13 +156,11 @@ int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t li
   auto hits = store->search().Search(query, limit);
   if (!hits.ok()) return Fail(ctx, what, hits.status());
   if (ctx.json) {
-    json::array out;
-    for (const SearchHit& h : *hits) {
+    PrintJsonList(*hits, [](const SearchHit& h) {
       json::object o = ToJson(h.customer);
       o["matched"] = h.matched;
-      out.push_back(std::move(o));
-    }
-    PrintJson(out);
+      return o;
+    });
     return kExitOk;
   }
   for (const SearchHit& h : *hits) {
@@ -184,9 +174,8 @@ int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t li
 int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact) {
   const char* what = "contact add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->customers().AddContact(customer, contact);
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}}, "added contact " + *id + " " + contact.name);
+  return AnswerAdded(ctx, what, store->customers().AddContact(customer, contact), "added contact",
+                     " " + contact.name);
 }
 
 }  // namespace fieldbook::client::cli

@@ -14,17 +14,13 @@ namespace json = boost::json;
 int RunVisitLog(const CliContext& ctx, const NewVisit& visit) {
   const char* what = "visit log";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->facts().LogVisit(visit);
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}}, "logged visit " + *id);
+  return AnswerAdded(ctx, what, store->facts().LogVisit(visit), "logged visit");
 }
 
 int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback) {
   const char* what = "feedback add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->facts().AddFeedback(feedback);
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}}, "recorded feedback " + *id);
+  return AnswerAdded(ctx, what, store->facts().AddFeedback(feedback), "recorded feedback");
 }
 
 }  // namespace fieldbook::client::cli

@@ -138,9 +138,7 @@ int RunOrderList(const CliContext& ctx, const std::string& customer) {
   auto ledger = store->orders().ForCustomer(customer);
   if (!ledger.ok()) return Fail(ctx, what, ledger.status());
   if (ctx.json) {
-    json::array orders;
-    for (const OrderEntry& e : ledger->orders) orders.push_back(OrderEntryJson(e));
-    PrintJson(json::object{{"orders", std::move(orders)},
+    PrintJson(json::object{{"orders", JsonList(ledger->orders, OrderEntryJson)},
                            {"total_cents", ledger->total_cents},
                            {"counted", ledger->counted}});
     return kExitOk;

@@ -38,6 +38,12 @@ int Answer(const CliContext& ctx, const json::value& json, const std::string& te
   return kExitOk;
 }
 
+int AnswerAdded(const CliContext& ctx, const std::string& what, const Result<std::string>& id,
+                const std::string& done, const std::string& detail) {
+  if (!id.ok()) return Fail(ctx, what, id.status());
+  return Answer(ctx, json::object{{"id", *id}}, done + " " + *id + detail);
+}
+
 json::value TextOrNull(const std::string& s) {
   if (s.empty()) return nullptr;
   return json::value(s);
@@ -280,19 +286,15 @@ std::string RequestWho(const PoolRequest& r) {
 }
 
 json::object PoolSyncJson(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {
-  json::array answered;
-  for (const PoolRequest& a : pool_answered) answered.push_back(ToJson(a));
   return json::object{{"granted", r.pool_granted},
                       {"refused", r.pool_refused},
                       {"refreshed", r.pool_refreshed},
                       {"error", TextOrNull(r.pool_error)},
-                      {"answered", std::move(answered)}};
+                      {"answered", JsonList(pool_answered)}};
 }
 
 json::object PoolSummaryJson(const PoolRequestCounts& c) {
-  json::array refused;
-  for (const PoolRequest& r : c.recent_refusals) refused.push_back(ToJson(r));
-  return json::object{{"pending", c.pending}, {"recent_refusals", std::move(refused)}};
+  return json::object{{"pending", c.pending}, {"recent_refusals", JsonList(c.recent_refusals)}};
 }
 
 void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {

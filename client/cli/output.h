@@ -34,12 +34,22 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s);
 void PrintJson(const boost::json::value& v);
 // A command's result: `json` with --json, else the line `text`; returns kExitOk.
 int Answer(const CliContext& ctx, const boost::json::value& json, const std::string& text);
-// A command's --json list: `items` as one JSON array of to_json(item), ToJson(item) by default.
+// A command that adds a record: Fail(what) with `id`'s error, else {"id": ...} with --json, else
+// the line "<done> <id><detail>".
+int AnswerAdded(const CliContext& ctx, const std::string& what, const Result<std::string>& id,
+                const std::string& done, const std::string& detail = "");
+// `items` as one JSON array of to_json(item), ToJson(item) by default (JsonList below); a
+// command's --json list printed as that array.
+template <typename List, typename ToJsonFn>
+boost::json::array JsonList(const List& items, ToJsonFn to_json) {
+  boost::json::array out;
+  out.reserve(items.size());
+  for (const auto& item : items) out.push_back(to_json(item));
+  return out;
+}
 template <typename List, typename ToJsonFn>
 void PrintJsonList(const List& items, ToJsonFn to_json) {
-  boost::json::array out;
-  for (const auto& item : items) out.push_back(to_json(item));
-  PrintJson(out);
+  PrintJson(JsonList(items, to_json));
 }
 boost::json::value TextOrNull(const std::string& s);
 template <typename T>
@@ -86,10 +96,14 @@ void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_ans
 void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyncReport& synced,
                int64_t pending);
 
-// PrintJsonList with the ToJson above.
+// JsonList and PrintJsonList with the ToJson above.
+template <typename List>
+boost::json::array JsonList(const List& items) {
+  return JsonList(items, [](const auto& item) { return ToJson(item); });
+}
 template <typename List>
 void PrintJsonList(const List& items) {
-  PrintJsonList(items, [](const auto& item) { return ToJson(item); });
+  PrintJson(JsonList(items));
 }
 
 }  // namespace fieldbook::client::cli

@@ -35,10 +35,8 @@ int RunAdd(const CliContext& ctx, const NewPreference& p) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto rep = store->settings_table().RequireRep();
   if (!rep.ok()) return Fail(ctx, what, rep.status());
-  auto id = Preferences(store->replica()).Add(p, *rep, store->NowIso());
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}},
-                "added preference " + *id + ": " + p.kind + " " + p.value);
+  return AnswerAdded(ctx, what, Preferences(store->replica()).Add(p, *rep, store->NowIso()),
+                     "added preference", ": " + p.kind + " " + p.value);
 }
 
 int RunNote(const CliContext& ctx, const std::string& ref, const std::string& note) {
@@ -65,9 +63,7 @@ int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
   auto prefs = Preferences(store->replica()).List(filter);
   if (!prefs.ok()) return Fail(ctx, what, prefs.status());
   if (ctx.json) {
-    json::array out;
-    for (const CustomerPreference& p : *prefs) out.push_back(PreferenceJson(p));
-    PrintJson(out);
+    PrintJsonList(*prefs, PreferenceJson);
     return kExitOk;
   }
   for (const CustomerPreference& p : *prefs) {

@@ -140,8 +140,7 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   }
 
   if (ctx.json) {
-    json::array lost;
-    for (const std::string& l : salvage.lost) lost.push_back(json::value(l));
+    json::array lost(salvage.lost.begin(), salvage.lost.end());
     PrintJson(json::object{{"replica", path},
                            {"damaged_copy", kept},
                            {"outbox_entries_read", salvage.outbox_entries},

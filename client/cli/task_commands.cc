@@ -13,9 +13,7 @@ namespace json = boost::json;
 int RunTaskAdd(const CliContext& ctx, const NewTask& task) {
   const char* what = "task add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->tasks().Add(task);
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}}, "added task " + *id + " due " + task.due_date);
+  return AnswerAdded(ctx, what, store->tasks().Add(task), "added task", " due " + task.due_date);
 }
 
 int RunTaskDone(const CliContext& ctx, const std::string& task) {
@@ -32,9 +30,7 @@ int RunTaskList(const CliContext& ctx, const TaskFilter& filter) {
   auto tasks = store->tasks().List(filter);
   if (!tasks.ok()) return Fail(ctx, what, tasks.status());
   if (ctx.json) {
-    json::array out;
-    for (const Task& t : *tasks) out.push_back(ToJson(t));
-    PrintJson(out);
+    PrintJsonList(*tasks);
     return kExitOk;
   }
   for (const Task& t : *tasks) {

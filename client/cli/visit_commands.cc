@@ -70,9 +70,7 @@ int RunCurrent(const CliContext& ctx) {
   auto open = store->visits().InProgress();
   if (!open.ok()) return Fail(ctx, what, open.status());
   if (ctx.json) {
-    json::array out;
-    for (const OpenVisit& v : *open) out.push_back(OpenVisitJson(v));
-    PrintJson(out);
+    PrintJsonList(*open, OpenVisitJson);
     return kExitOk;
   }
   if (open->empty()) std::cout << "no visit in progress\n";
@@ -83,9 +81,7 @@ int RunCurrent(const CliContext& ctx) {
 int RunCheckOut(const CliContext& ctx, const CheckOutRequest& r) {
   const char* what = "visit checkout";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  auto id = store->visits().CheckOut(r);
-  if (!id.ok()) return Fail(ctx, what, id.status());
-  return Answer(ctx, json::object{{"id", *id}}, "checked out: logged visit " + *id);
+  return AnswerAdded(ctx, what, store->visits().CheckOut(r), "checked out: logged visit");
 }
 
 int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
