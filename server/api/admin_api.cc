@@ -22,12 +22,13 @@ namespace fieldbook::server {
 
 namespace {
 
-// The named string fields of a JSON object body, or a 400 naming the first missing one.
-// The body is the one SyncService parsed before taking the store's lock (request.json); a request
-// that did not come through it is parsed here.
+// The named string fields of a JSON object body, or a 400 naming the first missing one; then its
+// optional "reason" (for the audit log) into `reason`, or a 400 when that is not a text of at most
+// 2000 bytes. The body is the one SyncService parsed before taking the store's lock
+// (request.json); a request that did not come through it is parsed here.
 std::optional<HttpResponse> ReadFields(
-    const HttpRequest& request,
-    std::initializer_list<std::pair<const char*, std::string*>> fields) {
+    const HttpRequest& request, std::initializer_list<std::pair<const char*, std::string*>> fields,
+    std::string* reason) {
   boost::json::value parsed;
   const boost::json::value& v = RequestJson(request, parsed);
   if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
@@ -46,15 +47,6 @@ std::optional<HttpResponse> ReadFields(
     if (out->empty())
       return JsonError(400, "invalid_field", std::string("field \"") + name + "\" is empty");
   }
-  return std::nullopt;
-}
-
-// The optional "reason" of a JSON object body (for the audit log), or a 400 when it is not a text
-// of at most 2000 bytes.
-std::optional<HttpResponse> ReadReason(const HttpRequest& request, std::string* reason) {
-  boost::json::value parsed;
-  const boost::json::value& v = RequestJson(request, parsed);
-  if (!v.is_object()) return std::nullopt;  // ReadFields answers that
   const boost::json::value* r = v.as_object().if_contains("reason");
   if (r == nullptr || r->is_null()) return std::nullopt;
   if (!r->is_string() || r->as_string().size() > 2000) {
@@ -210,22 +202,21 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     return ListResponse(store.ListTerritories(), "territories", TerritoryJson);
   }
   if (path == "/v1/admin/territories/assign" && post) {
-    std::string territory, rep;
-    if (auto bad = ReadFields(request, {{"territory", &territory}, {"rep", &rep}})) return *bad;
-    std::string reason;
-    if (auto bad = ReadReason(request, &reason)) return *bad;
-    Status s = store.AssignTerritory(territory, rep, actor, reason);
-    if (!s.ok()) return StatusResponse(s);
-    return JsonResponse(boost::json::object{{"ok", true}, {"territory", territory}, {"rep", rep}});
+    std::string territory, rep, reason;
+    if (auto bad = ReadFields(request, {{"territory", &territory}, {"rep", &rep}}, &reason)) {
+      return *bad;
+    }
+    return JsonResponseIf(
+        store.AssignTerritory(territory, rep, actor, reason),
+        boost::json::object{{"ok", true}, {"territory", territory}, {"rep", rep}});
   }
   if (path == "/v1/admin/customers/reassign" && post) {
-    std::string customer, to;
-    if (auto bad = ReadFields(request, {{"customer", &customer}, {"to", &to}})) return *bad;
-    std::string reason;
-    if (auto bad = ReadReason(request, &reason)) return *bad;
-    Status s = store.ReassignCustomer(customer, to, actor, reason);
-    if (!s.ok()) return StatusResponse(s);
-    return JsonResponse(boost::json::object{{"ok", true}, {"customer", customer}, {"rep", to}});
+    std::string customer, to, reason;
+    if (auto bad = ReadFields(request, {{"customer", &customer}, {"to", &to}}, &reason)) {
+      return *bad;
+    }
+    return JsonResponseIf(store.ReassignCustomer(customer, to, actor, reason),
+                          boost::json::object{{"ok", true}, {"customer", customer}, {"rep", to}});
   }
   if (path == "/v1/admin/conflicts" && get) {
     return ConflictsResponse(store, store.ListConflicts(QueryParam(request.target, "owner"),
@@ -236,18 +227,15 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
                         "dismissals", DismissalJson);
   }
   if (path == "/v1/admin/conflicts/resolve" && post) {
-    std::string id, action;
-    if (auto bad = ReadFields(request, {{"id", &id}, {"action", &action}})) return *bad;
-    std::string reason;
-    if (auto bad = ReadReason(request, &reason)) return *bad;
+    std::string id, action, reason;
+    if (auto bad = ReadFields(request, {{"id", &id}, {"action", &action}}, &reason)) return *bad;
     int64_t n = 0;
     const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
     if (ec != std::errc() || end != id.data() + id.size() || n < 1) {
       return JsonError(400, "invalid_field", "field \"id\" must be a conflict number (1 or more)");
     }
-    Status s = store.ResolveConflict(n, action, actor, reason);
-    if (!s.ok()) return StatusResponse(s);
-    return JsonResponse(boost::json::object{{"ok", true}, {"id", n}, {"action", action}});
+    return JsonResponseIf(store.ResolveConflict(n, action, actor, reason),
+                          boost::json::object{{"ok", true}, {"id", n}, {"action", action}});
   }
   if (path == "/v1/admin/grading" && get) {
     GradingStore grading(store);
@@ -257,12 +245,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (path == "/v1/admin/grading" && (post || request.method == "PUT")) {
     GradingStore grading(store);
-    // The body SyncService parsed before taking the store's lock, when it was JSON.
-    auto version = request.json != nullptr && !request.json->is_null()
-                       ? grading.SetParsedRules(*request.json, actor)
-                       : grading.SetRules(request.body, actor);
-    if (!version.ok()) return StatusResponse(version.status());
-    return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
+    return SetRulesResponse(grading, request, actor);
   }
   if (path == "/v1/admin/grade" && post) {
     GradingStore grading(store);

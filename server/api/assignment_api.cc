@@ -25,19 +25,6 @@ boost::json::value DayOrNull(int32_t day) {
   return boost::json::string(FormatDay(day));
 }
 
-// The body as a JSON object, or the error response.
-std::variant<boost::json::object, HttpResponse> ParseBody(const HttpRequest& request,
-                                                          size_t max_bytes) {
-  if (request.body.size() > max_bytes) {
-    return JsonError(413, "too_large",
-                     "the body is larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  boost::json::value storage;
-  const boost::json::value& v = RequestJson(request, storage);
-  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
-  return v.as_object();
-}
-
 // A required non-empty text field of at most `max` bytes, or the error response.
 std::variant<std::string, HttpResponse> TextField(const boost::json::object& o, const char* name,
                                                   size_t max) {
@@ -62,7 +49,7 @@ HttpResponse PoolView(ServerStore& store, WallClock& wall, const Principal& call
 
 HttpResponse Claims(ServerStore& store, WallClock& wall, const HttpRequest& request,
                     const Principal& caller) {
-  auto body = ParseBody(request, kMaxPoolBodyBytes);
+  auto body = JsonObjectBody(request, kMaxPoolBodyBytes);
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const boost::json::object& o = std::get<boost::json::object>(body);
   const boost::json::value* list = o.if_contains("claims");
@@ -111,7 +98,7 @@ HttpResponse Claims(ServerStore& store, WallClock& wall, const HttpRequest& requ
 
 HttpResponse Release(ServerStore& store, WallClock& wall, const HttpRequest& request,
                      const std::string& holder, const std::string& actor) {
-  auto body = ParseBody(request, 8 * 1024);
+  auto body = JsonObjectBody(request, 8 * 1024);
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const boost::json::object& o = std::get<boost::json::object>(body);
   auto customer = TextField(o, "customer", 64);
@@ -130,7 +117,7 @@ HttpResponse Release(ServerStore& store, WallClock& wall, const HttpRequest& req
 
 HttpResponse SetProfile(ServerStore& store, WallClock& wall, const HttpRequest& request,
                         const std::string& actor) {
-  auto body = ParseBody(request, 8 * 1024);
+  auto body = JsonObjectBody(request, 8 * 1024);
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const boost::json::object& o = std::get<boost::json::object>(body);
   for (const auto& kv : o) {
@@ -178,9 +165,8 @@ HttpResponse SetProfile(ServerStore& store, WallClock& wall, const HttpRequest& 
     update.closer = c->as_bool();
   }
   AssignmentStore assignment(store, wall);
-  Status s = assignment.SetProfile(std::get<std::string>(rep), update, actor);
-  if (!s.ok()) return StatusResponse(s);
-  return JsonResponse(boost::json::object{{"ok", true}, {"rep", std::get<std::string>(rep)}});
+  return JsonResponseIf(assignment.SetProfile(std::get<std::string>(rep), update, actor),
+                        boost::json::object{{"ok", true}, {"rep", std::get<std::string>(rep)}});
 }
 
 HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& request,
@@ -199,12 +185,7 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     if (request.body.size() > kMaxPoolBodyBytes) {
       return JsonError(413, "too_large", "assignment rules are limited to 64 KiB");
     }
-    // The body SyncService parsed before taking the store's lock, when it was JSON.
-    auto version = request.json != nullptr && !request.json->is_null()
-                       ? assignment.SetParsedRules(*request.json, actor)
-                       : assignment.SetRules(request.body, actor);
-    if (!version.ok()) return StatusResponse(version.status());
-    return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
+    return SetRulesResponse(assignment, request, actor);
   }
   if (path == "/v1/admin/assignment/profiles" && get) {
     return ListResponse(assignment.Loads(), "reps", ProfileJson);
@@ -243,7 +224,7 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
         AuditJson);
   }
   if (path == "/v1/admin/pool/assign" && post) {
-    auto body = ParseBody(request, 8 * 1024);
+    auto body = JsonObjectBody(request, 8 * 1024);
     if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
     auto customer = TextField(std::get<boost::json::object>(body), "customer", 64);
     if (auto* bad = std::get_if<HttpResponse>(&customer)) return *bad;

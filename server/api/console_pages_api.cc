@@ -25,21 +25,17 @@ using Parsed = std::variant<boost::json::object, HttpResponse>;
 // The body as a JSON object naming only `allowed` fields, or the error answer.
 Parsed ReadObject(const HttpRequest& request, size_t max_bytes,
                   std::initializer_list<const char*> allowed) {
-  if (request.body.size() > max_bytes) {
-    return JsonError(413, "too_large",
-                     "the body is larger than " + std::to_string(max_bytes) + " bytes");
-  }
-  boost::json::value parsed;
-  const boost::json::value& v = RequestJson(request, parsed);
-  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
-  for (const auto& kv : v.as_object()) {
-    bool known = false;
-    for (const char* a : allowed) known |= kv.key() == a;
-    if (!known) {
-      return JsonError(400, "invalid_field", std::string(kv.key()) + ": unknown field");
+  Parsed body = JsonObjectBody(request, max_bytes);
+  if (const auto* o = std::get_if<boost::json::object>(&body)) {
+    for (const auto& kv : *o) {
+      bool known = false;
+      for (const char* a : allowed) known |= kv.key() == a;
+      if (!known) {
+        return JsonError(400, "invalid_field", std::string(kv.key()) + ": unknown field");
+      }
     }
   }
-  return v.as_object();
+  return body;
 }
 
 // A text field of at most `max` bytes without control characters; "" when absent and optional.
@@ -209,9 +205,8 @@ HttpResponse SetTerritory(ServerStore& store, const HttpRequest& request,
   if (auto bad = ReadText(o, "territory", false, 64, &territory)) return *bad;
   if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
   DirectoryStore directory(store);
-  Status s = directory.SetTerritory(customer, territory, actor, reason);
-  if (!s.ok()) return StatusResponse(s);
-  return JsonResponse(
+  return JsonResponseIf(
+      directory.SetTerritory(customer, territory, actor, reason),
       boost::json::object{{"ok", true}, {"customer", customer}, {"territory", territory}});
 }
 

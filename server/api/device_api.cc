@@ -130,9 +130,8 @@ std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const H
     if (!revoked.ok()) return StatusResponse(revoked.status());
     return JsonResponse(DeviceJson(*revoked));
   }
-  Status s = disable ? store.DisableRep(b.rep, actor) : store.EnableRep(b.rep, actor);
-  if (!s.ok()) return StatusResponse(s);
-  return JsonResponse(boost::json::object{{"ok", true}, {"rep", b.rep}, {"active", enable}});
+  return JsonResponseIf(disable ? store.DisableRep(b.rep, actor) : store.EnableRep(b.rep, actor),
+                        boost::json::object{{"ok", true}, {"rep", b.rep}, {"active", enable}});
 }
 
 }  // namespace fieldbook::server

@@ -16,12 +16,13 @@ int HexDigit(char c) {
   return -1;
 }
 
-// "%E5%BC%A0+x" -> "张 x"; a malformed escape is kept as written.
-std::string PercentDecode(std::string_view in) {
+}  // namespace
+
+std::string PercentDecode(std::string_view in, bool plus_is_space) {
   std::string out;
   out.reserve(in.size());
   for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '+') {
+    if (plus_is_space && in[i] == '+') {
       out += ' ';
     } else if (in[i] == '%' && i + 2 < in.size() && HexDigit(in[i + 1]) >= 0 &&
                HexDigit(in[i + 2]) >= 0) {
@@ -34,10 +35,24 @@ std::string PercentDecode(std::string_view in) {
   return out;
 }
 
-}  // namespace
+std::variant<boost::json::object, HttpResponse> JsonObjectBody(const HttpRequest& request,
+                                                               size_t max_bytes) {
+  if (request.body.size() > max_bytes) {
+    return JsonError(413, "too_large",
+                     "the body is larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  boost::json::value parsed;
+  const boost::json::value& v = RequestJson(request, parsed);
+  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  return v.as_object();
+}
 
 HttpResponse JsonResponse(const boost::json::value& body, int status) {
   return HttpResponse{status, "application/json", WriteJson(body), {}};
+}
+
+HttpResponse JsonResponseIf(const Status& status, const boost::json::value& body) {
+  return status.ok() ? JsonResponse(body) : StatusResponse(status);
 }
 
 HttpResponse StatusResponse(const Status& s) {
@@ -57,8 +72,8 @@ std::string QueryParam(const std::string& target, const std::string& name) {
     if (amp == std::string_view::npos) amp = query.size();
     const std::string_view pair = query.substr(pos, amp - pos);
     const size_t eq = pair.find('=');
-    if (PercentDecode(pair.substr(0, eq)) == name) {
-      return eq == std::string_view::npos ? "1" : PercentDecode(pair.substr(eq + 1));
+    if (PercentDecode(pair.substr(0, eq), true) == name) {
+      return eq == std::string_view::npos ? "1" : PercentDecode(pair.substr(eq + 1), true);
     }
     pos = amp + 1;
   }

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "fieldbook/status.h"
@@ -24,6 +26,22 @@ HttpResponse JsonResponse(const boost::json::value& body, int status = 200);
 // 400, kNotFound 404, kConflict 409, kRejected 422, kResourceExhausted 413, kUnavailable 503,
 // anything else 500.
 HttpResponse StatusResponse(const Status& status);
+
+// `body` as the answer when `status` is OK, else its error (StatusResponse).
+HttpResponse JsonResponseIf(const Status& status, const boost::json::value& body);
+
+// A PUT or POST of new rules into `rules` (GradingStore, AssignmentStore): the body SyncService
+// parsed before taking the store's lock when it was JSON, else its text (for the store's own
+// error); the answer {"ok": true, "version": n}, or the store's error.
+template <typename RulesStore>
+HttpResponse SetRulesResponse(RulesStore& rules, const HttpRequest& request,
+                              const std::string& actor) {
+  auto version = request.json != nullptr && !request.json->is_null()
+                     ? rules.SetParsedRules(*request.json, actor)
+                     : rules.SetRules(request.body, actor);
+  if (!version.ok()) return StatusResponse(version.status());
+  return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
+}
 
 // [to_json(item), ...] for each item of `items`.
 template <typename Items, typename ToJson>
@@ -44,6 +62,15 @@ HttpResponse ListResponse(const Result<std::vector<T>>& list, const char* key, T
 // (request.json), or, for a request that did not come through it, the body parsed into `storage`.
 // A body that is not JSON reads as null.
 const boost::json::value& RequestJson(const HttpRequest& request, boost::json::value& storage);
+
+// The request's body as a JSON object (RequestJson), or the error answer: 413 "too_large" when it
+// is larger than `max_bytes`, 400 "malformed" when it is not a JSON object.
+std::variant<boost::json::object, HttpResponse> JsonObjectBody(const HttpRequest& request,
+                                                               size_t max_bytes);
+
+// `in` with its %XX escapes decoded ("%E5%BC%A0" -> "张"), and '+' as a space when `plus_is_space`
+// (query strings; not path segments); a malformed escape is kept as written.
+std::string PercentDecode(std::string_view in, bool plus_is_space);
 
 // The percent-decoded value of query parameter `name` in `target`; "1" for a bare "?name";
 // "" when absent.

@@ -70,27 +70,6 @@ std::optional<HttpResponse> ReadProductFields(const HttpRequest& request, Produc
   return std::nullopt;
 }
 
-// A path segment's %XX escapes decoded (a part number may hold '/', spaces or Chinese); a
-// malformed escape is kept as it is.
-std::string PercentDecode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    auto hex = [](char c) {
-      if (c >= '0' && c <= '9') return c - '0';
-      if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-      if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-      return -1;
-    };
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out += static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2]));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<HttpResponse> HandleProductAdminRequest(ServerStore& store, WallClock& wall,
@@ -126,7 +105,7 @@ std::optional<HttpResponse> HandleProductAdminRequest(ServerStore& store, WallCl
     return JsonResponse(boost::json::object{{"product", ProductJson(added->product)}}, 201);
   }
   const std::string ref = path.size() > std::string(kPrefix).size()
-                              ? PercentDecode(path.substr(std::string(kPrefix).size() + 1))
+                              ? PercentDecode(path.substr(std::string(kPrefix).size() + 1), false)
                               : "";
   if (path != kPrefix && !ref.empty() && (request.method == "PUT" || request.method == "PATCH")) {
     ProductFields fields;

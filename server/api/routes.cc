@@ -1,5 +1,7 @@
 #include "api/routes.h"
 
+#include <iterator>
+
 #include "api/assignment_api.h"
 #include "api/console_api.h"
 #include "api/console_assets.h"
@@ -27,31 +29,12 @@ Route RouteOf(const std::string& path) {
 }
 
 const char* RouteName(Route route) {
-  switch (route) {
-    case Route::kHealth:
-      return "healthz";
-    case Route::kMetrics:
-      return "metrics";
-    case Route::kSync:
-      return "sync";
-    case Route::kWhoami:
-      return "whoami";
-    case Route::kPool:
-      return "pool";
-    case Route::kImport:
-      return "import";
-    case Route::kAdmin:
-      return "admin";
-    case Route::kReports:
-      return "reports";
-    case Route::kConsole:
-      return "console";
-    case Route::kSession:
-      return "session";
-    case Route::kNone:
-      break;
-  }
-  return "not_found";
+  // By enumerator, in the order of enum Route.
+  static constexpr const char* kNames[] = {"healthz", "metrics", "sync",    "whoami",  "pool",
+                                           "import",  "admin",   "reports", "console", "session"};
+  static_assert(std::size(kNames) == static_cast<size_t>(Route::kNone));
+  const auto i = static_cast<size_t>(route);
+  return i < std::size(kNames) ? kNames[i] : "not_found";
 }
 
 bool SessionsAllowed(Route route, const std::string& path) {

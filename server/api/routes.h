@@ -1,7 +1,7 @@
 // The server's route table: which handler family a request path belongs to, the route's fixed
 // name in metrics, and whether a console session cookie may stand for a manager's token on it.
 // The router (sync_service.h) dispatches on Route; a new route family adds one enumerator here,
-// its line in RouteOf and RouteName, and its case in the router.
+// its line in RouteOf, its name in RouteName's table, and its case in the router.
 //
 // Thread safety: pure functions.
 #ifndef FIELDBOOK_SERVER_ROUTES_H_

@@ -112,24 +112,4 @@ void ConnectionLimits::GiveBody(size_t bytes, bool upload) {
   (upload ? upload_bytes_ : body_bytes_) -= bytes;
 }
 
-size_t ConnectionLimits::admitted() const {
-  std::lock_guard lock(mu_);
-  return admitted_;
-}
-
-size_t ConnectionLimits::overflow() const {
-  std::lock_guard lock(mu_);
-  return overflow_;
-}
-
-size_t ConnectionLimits::body_bytes_in_flight() const {
-  std::lock_guard lock(mu_);
-  return body_bytes_;
-}
-
-size_t ConnectionLimits::upload_bytes_on_disk() const {
-  std::lock_guard lock(mu_);
-  return upload_bytes_;
-}
-
 }  // namespace fieldbook::server

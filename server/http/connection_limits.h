@@ -90,10 +90,10 @@ class ConnectionLimits {
   // The same for the disk budget of uploads (max_upload_bytes_on_disk).
   BodyReservation ReserveUpload(size_t bytes);
 
-  size_t admitted() const;
-  size_t overflow() const;
-  size_t body_bytes_in_flight() const;
-  size_t upload_bytes_on_disk() const;
+  size_t admitted() const { return Read(admitted_); }
+  size_t overflow() const { return Read(overflow_); }
+  size_t body_bytes_in_flight() const { return Read(body_bytes_); }
+  size_t upload_bytes_on_disk() const { return Read(upload_bytes_); }
   const ConnectionLimitOptions& options() const { return options_; }
 
  private:
@@ -104,6 +104,11 @@ class ConnectionLimits {
   void Give(const std::string& address, Kind kind);
   void GiveBody(size_t bytes, bool upload);
   BodyReservation Reserve(size_t bytes, bool upload);
+  // One of the counters below, read under mu_.
+  size_t Read(const size_t& counter) const {
+    std::lock_guard lock(mu_);
+    return counter;
+  }
 
   const ConnectionLimitOptions options_;
   mutable std::mutex mu_;

@@ -567,14 +567,8 @@ class Session final : public SessionBase {
   }
 
   HttpAdmission CallAdmit() {
-    try {
-      return state_.handler.Admit(request_);
-    } catch (const std::exception& e) {
-      HttpLog("error", "handler_exception",
-              {{"remote", remote_}, {"target", request_.target}, {"what", e.what()}});
-    } catch (...) {
-      HttpLog("error", "handler_exception",
-              {{"remote", remote_}, {"target", request_.target}, {"what", "unknown exception"}});
+    if (auto admission = CallGuarded([&] { return state_.handler.Admit(request_); })) {
+      return std::move(*admission);
     }
     HttpAdmission refused;
     refused.response = JsonError(500, "internal", "internal server error");
@@ -582,22 +576,27 @@ class Session final : public SessionBase {
   }
 
   HttpResponse CallHandler() {
+    auto response = CallGuarded([&] { return state_.handler.Handle(request_); });
+    return response ? std::move(*response) : JsonError(500, "internal", "internal server error");
+  }
+
+  // call()'s answer; nullopt when it throws (logged: a handler's exception never ends the session).
+  template <typename Call>
+  auto CallGuarded(Call call) -> std::optional<decltype(call())> {
+    std::string what;
     try {
-      return state_.handler.Handle(request_);
+      return call();
     } catch (const std::exception& e) {
-      HttpLog("error", "handler_exception",
-              {{"remote", remote_},
-               {"method", request_.method},
-               {"target", request_.target},
-               {"what", e.what()}});
+      what = e.what();
     } catch (...) {
-      HttpLog("error", "handler_exception",
-              {{"remote", remote_},
-               {"method", request_.method},
-               {"target", request_.target},
-               {"what", "unknown exception"}});
+      what = "unknown exception";
     }
-    return JsonError(500, "internal", "internal server error");
+    HttpLog("error", "handler_exception",
+            {{"remote", remote_},
+             {"method", request_.method},
+             {"target", request_.target},
+             {"what", what}});
+    return std::nullopt;
   }
 
   // Fills response_ from `response`; false when the handler's response cannot be sent as is.

@@ -1,20 +1,9 @@
 #include "nightly/nightly_launcher.h"
 
-#include <chrono>
-
+#include "fieldbook/hlc.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
-
-namespace {
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-}  // namespace
 
 NightlyLauncher::NightlyLauncher(RunFn run) : run_(std::move(run)) {}
 
@@ -41,7 +30,7 @@ Status NightlyLauncher::Start(const std::string& by, int64_t now_ms) {
     } catch (const std::exception& e) {
       result = Status::Internal(std::string("the nightly run threw: ") + e.what());
     }
-    Finish(result, SystemNowMs());
+    Finish(result, static_cast<int64_t>(SystemWallClock().NowMs()));
   });
   return Status::Ok();
 }
