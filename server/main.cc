@@ -48,8 +48,7 @@ int main(int argc, char** argv) {
   CLI::App* serve =
       app.add_subcommand("serve", "serve /v1/sync, the admin API, /healthz, /metrics");
   add_db(serve);
-  ServeFlags serve_flags;
-  AddServeFlags(serve, serve_options, serve_flags);  // serve_flags.h: the HTTP options
+  AddServeFlags(serve, serve_options);  // serve_flags.h: the HTTP options
   serve->add_option("--port-file", serve_options.port_file, "write the bound port here");
   serve
       ->add_option("--start-check-ms", serve_options.start_check_ms,
@@ -88,7 +87,7 @@ int main(int argc, char** argv) {
   add_nightly_options(serve, serve_options.nightly);
   serve->callback([&] {
     serve_options.db = db;
-    FinishServeFlags(serve_flags, serve_options);
+    CheckServeFlags(serve_options);
     rc = RunServe(serve_options);
   });
 
@@ -378,16 +377,22 @@ int main(int argc, char** argv) {
   trim->add_option("--before-seq", before_seq, "hub sequence number")->required();
   trim->callback([&] { rc = RunHistoryTrim(db, before_seq); });
 
-  CLI::App* grading = app.add_subcommand("grading", "the grading rules (issue #6)");
-  grading->require_subcommand(1);
-  CLI::App* g_show = grading->add_subcommand("show", "print the rules in force as JSON");
-  add_db(g_show);
-  g_show->callback([&] { rc = RunGradingShow(db); });
+  // `<name> show` and `<name> set FILE` of a kind of rules (grading, assignment).
   std::string rules_file;
-  CLI::App* g_set = grading->add_subcommand("set", "validate and put new rules in force");
-  add_db(g_set);
-  g_set->add_option("file", rules_file, "rules JSON file (see `grading show`)")->required();
-  g_set->callback([&] { rc = RunGradingSet(db, rules_file); });
+  auto add_rules = [&](const std::string& name, const char* help, int (*show)(const std::string&),
+                       int (*set)(const std::string&, const std::string&)) {
+    CLI::App* rules = app.add_subcommand(name, help);
+    rules->require_subcommand(1);
+    CLI::App* show_cmd = rules->add_subcommand("show", "print the rules in force as JSON");
+    add_db(show_cmd);
+    show_cmd->callback([&, show] { rc = show(db); });
+    CLI::App* set_cmd = rules->add_subcommand("set", "validate and put new rules in force");
+    add_db(set_cmd);
+    set_cmd->add_option("file", rules_file, "rules JSON file (see `" + name + " show`)")
+        ->required();
+    set_cmd->callback([&, set] { rc = set(db, rules_file); });
+  };
+  add_rules("grading", "the grading rules (issue #6)", RunGradingShow, RunGradingSet);
 
   std::string today;
   CLI::App* grade = app.add_subcommand("grade", "grade every customer now");
@@ -408,16 +413,7 @@ int main(int argc, char** argv) {
   report->add_option("--today", today, "as of YYYY-MM-DD (portfolio; default: today)");
   report->callback([&] { rc = RunReport(db, report_kind, report_rep, csv, today); });
 
-  CLI::App* assignment = app.add_subcommand("assignment", "the assignment rules (issue #7)");
-  assignment->require_subcommand(1);
-  CLI::App* a_show = assignment->add_subcommand("show", "print the rules in force as JSON");
-  add_db(a_show);
-  a_show->callback([&] { rc = RunAssignmentShow(db); });
-  std::string assignment_file;
-  CLI::App* a_set = assignment->add_subcommand("set", "validate and put new rules in force");
-  add_db(a_set);
-  a_set->add_option("file", assignment_file, "rules JSON file (see `assignment show`)")->required();
-  a_set->callback([&] { rc = RunAssignmentSet(db, assignment_file); });
+  add_rules("assignment", "the assignment rules (issue #7)", RunAssignmentShow, RunAssignmentSet);
 
   bool dry_run = false;
   std::string assign_territory;

@@ -3,9 +3,7 @@
 #include <boost/json.hpp>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "api/assignment_api.h"
 #include "commands/command_actor.h"
@@ -124,33 +122,25 @@ int RunRepProfiles(const std::string& db, bool json) {
 }
 
 int RunAssignmentShow(const std::string& db) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("assignment show", opened.status());
-  AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
-  auto rules = assignment.CurrentRules();
-  if (!rules.ok()) return CommandFailed("assignment show", rules.status());
-  std::cout << AssignmentRulesToJson(*rules) << "\n";
-  if (rules->version == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
-  return 0;
+  return OnStore(db, "assignment show", [&](Opened& opened) -> Status {
+    AssignmentStore assignment(*opened.store, opened.wall);
+    FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
+    std::cout << AssignmentRulesToJson(rules) << "\n";
+    if (rules.version == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
+    return Status::Ok();
+  });
 }
 
 int RunAssignmentSet(const std::string& db, const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return CommandFailed("assignment set", Status::NotFound("cannot read " + file));
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().size() > kMaxPoolBodyBytes) {
-    return CommandFailed("assignment set",
-                         Status::InvalidArgument(file + " is larger than 64 KiB"));
-  }
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("assignment set", opened.status());
-  AssignmentStore assignment(*(*opened)->store, (*opened)->wall);
-  auto version = assignment.SetRules(text.str(), CommandActor());
-  if (!version.ok()) return CommandFailed("assignment set", version.status());
-  std::cout << "assignment rules version " << *version
-            << " in force; `fieldbook-server assign --dry-run` shows what they would move\n";
-  return 0;
+  auto text = ReadCommandFile(file, kMaxPoolBodyBytes);
+  if (!text.ok()) return CommandFailed("assignment set", text.status());
+  return OnStore(db, "assignment set", [&](Opened& opened) -> Status {
+    AssignmentStore assignment(*opened.store, opened.wall);
+    FB_ASSIGN_OR_RETURN(int version, assignment.SetRules(*text, CommandActor()));
+    std::cout << "assignment rules version " << version
+              << " in force; `fieldbook-server assign --dry-run` shows what they would move\n";
+    return Status::Ok();
+  });
 }
 
 int RunAssign(const std::string& db, const std::string& territory, bool dry_run, bool json) {

@@ -141,9 +141,7 @@ int RunNightlyReport(const std::string& db, int last, bool json) {
   auto runs = nightly.Runs(static_cast<size_t>(std::max(last, 1)));
   if (!runs.ok()) return CommandFailed("nightly report", runs.status());
   if (json) {
-    boost::json::array out;
-    for (const NightlyRunRecord& r : *runs) out.push_back(NightlyRunJson(r));
-    std::cout << WriteJson(boost::json::object{{"runs", out}}) << "\n";
+    PrintJsonList("runs", *runs, NightlyRunJson);
     return 0;
   }
   if (runs->empty()) std::cout << "no nightly run yet\n";

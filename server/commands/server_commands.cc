@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -27,6 +28,25 @@ namespace fieldbook::server {
 int CommandFailed(const std::string& what, const Status& s) {
   std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
   return 1;
+}
+
+int OnStore(const std::string& db, const std::string& what,
+            const std::function<Status(Opened&)>& body) {
+  auto opened = OpenStore(db);
+  Status s = opened.ok() ? body(**opened) : opened.status();
+  return s.ok() ? 0 : CommandFailed(what, s);
+}
+
+Result<std::string> ReadCommandFile(const std::string& file, size_t max_bytes) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::NotFound("cannot read " + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > max_bytes) {
+    return Status::InvalidArgument(file + " is larger than " + std::to_string(max_bytes >> 10) +
+                                   " KiB");
+  }
+  return text.str();
 }
 
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
@@ -125,115 +145,104 @@ int RunServe(const ServeOptions& options) {
 }
 
 int RunRepAdd(const std::string& db, const NewRep& rep, bool json) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("rep add", opened.status());
-  auto added = (*opened)->store->AddRep(rep, CommandActor());
-  if (!added.ok()) return CommandFailed("rep add", added.status());
-  if (json) {
-    std::cout << WriteJson(boost::json::object{
-                     {"id", added->first}, {"role", rep.role}, {"token", added->second}})
-              << "\n";
-  } else {
-    std::cout << rep.role << " " << added->first << " added\n"
-              << "device token (shown once, keep it safe): " << added->second << "\n";
-  }
-  return 0;
+  return OnStore(db, "rep add", [&](Opened& opened) -> Status {
+    FB_ASSIGN_OR_RETURN(auto added, opened.store->AddRep(rep, CommandActor()));
+    if (json) {
+      std::cout << WriteJson(boost::json::object{
+                       {"id", added.first}, {"role", rep.role}, {"token", added.second}})
+                << "\n";
+    } else {
+      std::cout << rep.role << " " << added.first << " added\n"
+                << "device token (shown once, keep it safe): " << added.second << "\n";
+    }
+    return Status::Ok();
+  });
 }
 
 int RunTerritoryAdd(const std::string& db, const std::string& name, const std::string& region,
                     const std::string& city) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("territory add", opened.status());
-  auto id = (*opened)->store->AddTerritory(name, region, city);
-  if (!id.ok()) return CommandFailed("territory add", id.status());
-  std::cout << *id << "\n";
-  return 0;
+  return OnStore(db, "territory add", [&](Opened& opened) -> Status {
+    FB_ASSIGN_OR_RETURN(std::string id, opened.store->AddTerritory(name, region, city));
+    std::cout << id << "\n";
+    return Status::Ok();
+  });
 }
 
 int RunTerritoryList(const std::string& db, bool json) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("territory list", opened.status());
-  auto list = (*opened)->store->ListTerritories();
-  if (!list.ok()) return CommandFailed("territory list", list.status());
-  boost::json::array out;
-  for (const TerritoryInfo& t : *list) {
-    if (json) {
-      out.push_back(boost::json::object{{"id", t.id},
-                                        {"name", t.name},
-                                        {"region", t.region},
-                                        {"city", t.city},
-                                        {"rep", t.rep_id},
-                                        {"customers", t.customers}});
-    } else {
-      std::printf("%-20s %-16s %6lld customers  %s\n", t.id.c_str(),
-                  t.rep_id.empty() ? "(no rep)" : t.rep_id.c_str(),
-                  static_cast<long long>(t.customers), t.name.c_str());
+  return OnStore(db, "territory list", [&](Opened& opened) -> Status {
+    FB_ASSIGN_OR_RETURN(std::vector<TerritoryInfo> list, opened.store->ListTerritories());
+    boost::json::array out;
+    for (const TerritoryInfo& t : list) {
+      if (json) {
+        out.push_back(boost::json::object{{"id", t.id},
+                                          {"name", t.name},
+                                          {"region", t.region},
+                                          {"city", t.city},
+                                          {"rep", t.rep_id},
+                                          {"customers", t.customers}});
+      } else {
+        std::printf("%-20s %-16s %6lld customers  %s\n", t.id.c_str(),
+                    t.rep_id.empty() ? "(no rep)" : t.rep_id.c_str(),
+                    static_cast<long long>(t.customers), t.name.c_str());
+      }
     }
-  }
-  if (json) std::cout << WriteJson(out) << "\n";
-  return 0;
+    if (json) std::cout << WriteJson(out) << "\n";
+    return Status::Ok();
+  });
 }
 
 int RunTerritoryAssign(const std::string& db, const std::string& territory, const std::string& rep,
                        const std::string& reason) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("territory assign", opened.status());
-  Status s = (*opened)->store->AssignTerritory(territory, rep, CommandActor(), reason);
-  if (!s.ok()) return CommandFailed("territory assign", s);
-  std::cout << "territory " << territory << " assigned to " << rep
-            << "; devices pick the change up at their next sync\n";
-  return 0;
+  return OnStore(db, "territory assign", [&](Opened& opened) -> Status {
+    FB_RETURN_IF_ERROR(opened.store->AssignTerritory(territory, rep, CommandActor(), reason));
+    std::cout << "territory " << territory << " assigned to " << rep
+              << "; devices pick the change up at their next sync\n";
+    return Status::Ok();
+  });
 }
 
 int RunCustomerReassign(const std::string& db, const std::string& customer, const std::string& to,
                         const std::string& reason) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("customer reassign", opened.status());
-  Status s = (*opened)->store->ReassignCustomer(customer, to, CommandActor(), reason);
-  if (!s.ok()) return CommandFailed("customer reassign", s);
-  std::cout << "customer " << customer << " reassigned to " << to << "\n";
-  return 0;
+  return OnStore(db, "customer reassign", [&](Opened& opened) -> Status {
+    FB_RETURN_IF_ERROR(opened.store->ReassignCustomer(customer, to, CommandActor(), reason));
+    std::cout << "customer " << customer << " reassigned to " << to << "\n";
+    return Status::Ok();
+  });
 }
 
 int RunConflictsList(const std::string& db, const std::string& owner, bool all, bool json) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("conflicts list", opened.status());
-  auto list = (*opened)->store->ListConflicts(owner, !all);
-  if (!list.ok()) return CommandFailed("conflicts list", list.status());
-  if (json) {
-    std::cout << WriteJson(JsonArray(*list, ConflictJson)) << "\n";
-    return 0;
-  }
-  for (const Conflict& c : *list) {
-    std::printf("#%lld %s %s.%s of %s = %s (by %s at %s; owner now %s)\n",
-                static_cast<long long>(c.id), c.status.c_str(), c.table.c_str(), c.column.c_str(),
-                c.customer_id.c_str(), c.value_json.c_str(), c.from_rep.c_str(),
-                c.hlc.ToString().c_str(), c.owner_rep.c_str());
-  }
-  return 0;
+  return OnStore(db, "conflicts list", [&](Opened& opened) -> Status {
+    FB_ASSIGN_OR_RETURN(std::vector<Conflict> list, opened.store->ListConflicts(owner, !all));
+    if (json) {
+      std::cout << WriteJson(JsonArray(list, ConflictJson)) << "\n";
+      return Status::Ok();
+    }
+    for (const Conflict& c : list) {
+      std::printf("#%lld %s %s.%s of %s = %s (by %s at %s; owner now %s)\n",
+                  static_cast<long long>(c.id), c.status.c_str(), c.table.c_str(), c.column.c_str(),
+                  c.customer_id.c_str(), c.value_json.c_str(), c.from_rep.c_str(),
+                  c.hlc.ToString().c_str(), c.owner_rep.c_str());
+    }
+    return Status::Ok();
+  });
 }
 
 int RunConflictResolve(const std::string& db, int64_t id, const std::string& action,
                        const std::string& reason) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("conflicts resolve", opened.status());
-  Status s = (*opened)->store->ResolveConflict(id, action, CommandActor(), reason);
-  if (!s.ok()) return CommandFailed("conflicts resolve", s);
-  std::cout << "conflict " << id << (action == "apply" ? " applied" : " dismissed") << "\n";
-  return 0;
+  return OnStore(db, "conflicts resolve", [&](Opened& opened) -> Status {
+    FB_RETURN_IF_ERROR(opened.store->ResolveConflict(id, action, CommandActor(), reason));
+    std::cout << "conflict " << id << (action == "apply" ? " applied" : " dismissed") << "\n";
+    return Status::Ok();
+  });
 }
 
 int RunExport(const std::string& db, const std::string& rep, const std::string& out_path) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("export", opened.status());
-  if (out_path.empty() || out_path == "-") {
-    Status s = (*opened)->store->ExportForRep(rep, std::cout);
-    return s.ok() ? 0 : CommandFailed("export", s);
-  }
-  std::ofstream out(out_path);
-  if (!out) return CommandFailed("export", Status::Io("cannot write " + out_path));
-  Status s = (*opened)->store->ExportForRep(rep, out);
-  return s.ok() ? 0 : CommandFailed("export", s);
+  return OnStore(db, "export", [&](Opened& opened) -> Status {
+    if (out_path.empty() || out_path == "-") return opened.store->ExportForRep(rep, std::cout);
+    std::ofstream out(out_path);
+    if (!out) return Status::Io("cannot write " + out_path);
+    return opened.store->ExportForRep(rep, out);
+  });
 }
 
 int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json) {
@@ -272,13 +281,13 @@ int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json
 }
 
 int RunHistoryTrim(const std::string& db, uint64_t before_seq) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("history trim", opened.status());
-  auto floor = (*opened)->store->TrimHistory(before_seq, /*applied_before_ms=*/0);
-  if (!floor.ok()) return CommandFailed("history trim", floor.status());
-  std::cout << "history before sequence " << *floor
-            << " forgotten; devices with an older cursor will rebuild from a snapshot\n";
-  return 0;
+  return OnStore(db, "history trim", [&](Opened& opened) -> Status {
+    FB_ASSIGN_OR_RETURN(uint64_t floor,
+                        opened.store->TrimHistory(before_seq, /*applied_before_ms=*/0));
+    std::cout << "history before sequence " << floor
+              << " forgotten; devices with an older cursor will rebuild from a snapshot\n";
+    return Status::Ok();
+  });
 }
 
 namespace {
@@ -297,129 +306,119 @@ std::string Yuan(int64_t cents) {
 }  // namespace
 
 int RunGradingShow(const std::string& db) {
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("grading show", opened.status());
-  GradingStore grading(*(*opened)->store);
-  auto rules = grading.CurrentRules();
-  if (!rules.ok()) return CommandFailed("grading show", rules.status());
-  std::cout << GradingStore::RulesJson(*rules) << "\n";
-  if (rules->second == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
-  return 0;
+  return OnStore(db, "grading show", [&](Opened& opened) -> Status {
+    GradingStore grading(*opened.store);
+    FB_ASSIGN_OR_RETURN(auto rules, grading.CurrentRules());
+    std::cout << GradingStore::RulesJson(rules) << "\n";
+    if (rules.second == 0) std::cerr << "(built-in defaults: no rules have been set yet)\n";
+    return Status::Ok();
+  });
 }
 
 int RunGradingSet(const std::string& db, const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return CommandFailed("grading set", Status::NotFound("cannot read " + file));
-  std::stringstream text;
-  text << in.rdbuf();
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("grading set", opened.status());
-  GradingStore grading(*(*opened)->store);
-  auto version = grading.SetRules(text.str(), CommandActor());
-  if (!version.ok()) return CommandFailed("grading set", version.status());
-  std::cout
-      << "grading rules version " << *version
-      << " in force; run `fieldbook-server grade` (or wait for the nightly job) to apply them\n";
-  return 0;
+  auto text = ReadCommandFile(file, std::numeric_limits<size_t>::max());
+  if (!text.ok()) return CommandFailed("grading set", text.status());
+  return OnStore(db, "grading set", [&](Opened& opened) -> Status {
+    GradingStore grading(*opened.store);
+    FB_ASSIGN_OR_RETURN(int version, grading.SetRules(*text, CommandActor()));
+    std::cout
+        << "grading rules version " << version
+        << " in force; run `fieldbook-server grade` (or wait for the nightly job) to apply them\n";
+    return Status::Ok();
+  });
 }
 
 int RunGrade(const std::string& db, const std::string& today) {
   auto day = TodayOr(today);
   if (!day.ok()) return CommandFailed("grade", day.status());
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("grade", opened.status());
-  GradingStore grading(*(*opened)->store);
-  auto run = grading.GradeAll(*day);
-  if (!run.ok()) return CommandFailed("grade", run.status());
-  std::printf(
-      "graded %d customers as of %s with rules version %d in %.2f s; %d grades moved "
-      "(run %lld)\n",
-      run->customers, run->today.c_str(), run->rules_version, run->seconds, run->changed,
-      static_cast<long long>(run->run_id));
-  return 0;
+  return OnStore(db, "grade", [&](Opened& opened) -> Status {
+    GradingStore grading(*opened.store);
+    FB_ASSIGN_OR_RETURN(auto run, grading.GradeAll(*day));
+    std::printf(
+        "graded %d customers as of %s with rules version %d in %.2f s; %d grades moved "
+        "(run %lld)\n",
+        run.customers, run.today.c_str(), run.rules_version, run.seconds, run.changed,
+        static_cast<long long>(run.run_id));
+    return Status::Ok();
+  });
 }
 
 int RunReport(const std::string& db, const std::string& kind, const std::string& rep, bool csv,
               const std::string& today) {
   auto day = TodayOr(today);
   if (!day.ok()) return CommandFailed("report", day.status());
-  auto opened = OpenStore(db);
-  if (!opened.ok()) return CommandFailed("report", opened.status());
-  if (!rep.empty() && !(*opened)->store->RepExists(rep)) {
-    return CommandFailed("report", Status::NotFound("no rep " + rep));
-  }
-  GradingStore grading(*(*opened)->store);
-  const char* sep = csv ? "," : "  ";
-  if (kind == "tiers") {
-    auto tiers = grading.Tiers(rep);
-    if (!tiers.ok()) return CommandFailed("report", tiers.status());
-    if (csv) std::cout << "tier,customers\n";
-    for (const TierCount& t : *tiers) std::cout << t.tier << sep << t.customers << "\n";
-    return 0;
-  }
-  if (kind == "movement") {
-    auto m = grading.Movement(rep, 0, 0);
-    if (!m.ok()) return CommandFailed("report", m.status());
-    if (!csv) {
-      std::cout << "tier migration from run " << m->from_run << " to run " << m->to_run
-                << " (rows: before, columns: after)\n";
+  return OnStore(db, "report", [&](Opened& opened) -> Status {
+    if (!rep.empty() && !opened.store->RepExists(rep)) return Status::NotFound("no rep " + rep);
+    GradingStore grading(*opened.store);
+    const char* sep = csv ? "," : "  ";
+    if (kind == "tiers") {
+      FB_ASSIGN_OR_RETURN(std::vector<TierCount> tiers, grading.Tiers(rep));
+      if (csv) std::cout << "tier,customers\n";
+      for (const TierCount& t : tiers) std::cout << t.tier << sep << t.customers << "\n";
+      return Status::Ok();
     }
-    std::set<std::string> before, after;
-    for (const auto& [cell, n] : m->cells) {
-      before.insert(cell.first);
-      after.insert(cell.second);
-    }
-    std::cout << (csv ? "before" : "before\\after");
-    for (const std::string& a : after) std::cout << sep << a;
-    std::cout << "\n";
-    for (const std::string& b : before) {
-      std::cout << b;
-      for (const std::string& a : after) {
-        auto it = m->cells.find({b, a});
-        std::cout << sep << (it == m->cells.end() ? 0 : it->second);
+    if (kind == "movement") {
+      FB_ASSIGN_OR_RETURN(auto m, grading.Movement(rep, 0, 0));
+      if (!csv) {
+        std::cout << "tier migration from run " << m.from_run << " to run " << m.to_run
+                  << " (rows: before, columns: after)\n";
       }
+      std::set<std::string> before, after;
+      for (const auto& [cell, n] : m.cells) {
+        before.insert(cell.first);
+        after.insert(cell.second);
+      }
+      std::cout << (csv ? "before" : "before\\after");
+      for (const std::string& a : after) std::cout << sep << a;
       std::cout << "\n";
-    }
-    return 0;
-  }
-  if (kind == "at-risk") {
-    auto list = grading.AtRisk(rep, 200);
-    if (!list.ok()) return CommandFailed("report", list.status());
-    if (csv) std::cout << "customer,name,rep,tier,lifecycle,churn_risk,reasons\n";
-    for (const AtRiskCustomer& a : *list) {
-      if (csv) {
-        std::cout << a.id << "," << a.name << "," << a.owner_rep << "," << a.tier << ","
-                  << a.lifecycle << "," << a.churn_risk << ",\"" << a.reasons << "\"\n";
-      } else {
-        std::printf("%-4s %-8s risk %.2f  %s (%s)\n      %s\n", a.tier.c_str(), a.lifecycle.c_str(),
-                    a.churn_risk, a.name.c_str(), a.owner_rep.c_str(), a.reasons.c_str());
+      for (const std::string& b : before) {
+        std::cout << b;
+        for (const std::string& a : after) {
+          auto it = m.cells.find({b, a});
+          std::cout << sep << (it == m.cells.end() ? 0 : it->second);
+        }
+        std::cout << "\n";
       }
+      return Status::Ok();
     }
-    return 0;
-  }
-  if (kind == "portfolio") {
-    auto rows = grading.Portfolio(rep, *day, 365);
-    if (!rows.ok()) return CommandFailed("report", rows.status());
-    if (csv)
-      std::cout << "rep,customers,tiers,follow_ups_due,follow_ups_overdue,revenue_yuan_365d\n";
-    for (const PortfolioRow& p : *rows) {
-      std::string tiers;
-      for (const auto& [tier, n] : p.customers_by_tier) {
-        tiers += (tiers.empty() ? "" : " ") + tier + ":" + std::to_string(n);
+    if (kind == "at-risk") {
+      FB_ASSIGN_OR_RETURN(std::vector<AtRiskCustomer> list, grading.AtRisk(rep, 200));
+      if (csv) std::cout << "customer,name,rep,tier,lifecycle,churn_risk,reasons\n";
+      for (const AtRiskCustomer& a : list) {
+        if (csv) {
+          std::cout << a.id << "," << a.name << "," << a.owner_rep << "," << a.tier << ","
+                    << a.lifecycle << "," << a.churn_risk << ",\"" << a.reasons << "\"\n";
+        } else {
+          std::printf("%-4s %-8s risk %.2f  %s (%s)\n      %s\n", a.tier.c_str(),
+                      a.lifecycle.c_str(), a.churn_risk, a.name.c_str(), a.owner_rep.c_str(),
+                      a.reasons.c_str());
+        }
       }
-      if (csv) {
-        std::cout << p.rep_id << "," << p.customers << ",\"" << tiers << "\"," << p.follow_ups_due
-                  << "," << p.follow_ups_overdue << "," << Yuan(p.revenue_cents) << "\n";
-      } else {
-        std::printf("%-16s %5lld customers  [%s]  due today %lld, overdue %lld, revenue ¥%s\n",
-                    p.rep_id.c_str(), static_cast<long long>(p.customers), tiers.c_str(),
-                    static_cast<long long>(p.follow_ups_due),
-                    static_cast<long long>(p.follow_ups_overdue), Yuan(p.revenue_cents).c_str());
-      }
+      return Status::Ok();
     }
-    return 0;
-  }
-  return CommandFailed("report", Status::InvalidArgument("unknown report " + kind));
+    if (kind == "portfolio") {
+      FB_ASSIGN_OR_RETURN(std::vector<PortfolioRow> rows, grading.Portfolio(rep, *day, 365));
+      if (csv)
+        std::cout << "rep,customers,tiers,follow_ups_due,follow_ups_overdue,revenue_yuan_365d\n";
+      for (const PortfolioRow& p : rows) {
+        std::string tiers;
+        for (const auto& [tier, n] : p.customers_by_tier) {
+          tiers += (tiers.empty() ? "" : " ") + tier + ":" + std::to_string(n);
+        }
+        if (csv) {
+          std::cout << p.rep_id << "," << p.customers << ",\"" << tiers << "\"," << p.follow_ups_due
+                    << "," << p.follow_ups_overdue << "," << Yuan(p.revenue_cents) << "\n";
+        } else {
+          std::printf("%-16s %5lld customers  [%s]  due today %lld, overdue %lld, revenue ¥%s\n",
+                      p.rep_id.c_str(), static_cast<long long>(p.customers), tiers.c_str(),
+                      static_cast<long long>(p.follow_ups_due),
+                      static_cast<long long>(p.follow_ups_overdue), Yuan(p.revenue_cents).c_str());
+        }
+      }
+      return Status::Ok();
+    }
+    return Status::InvalidArgument("unknown report " + kind);
+  });
 }
 
 }  // namespace fieldbook::server

@@ -7,11 +7,15 @@
 #define FIELDBOOK_SERVER_SERVER_COMMANDS_H_
 
 #include <cstdint>
+#include <functional>
+#include <iostream>
 #include <memory>
 #include <string>
 
+#include "api/http_json.h"
 #include "commands/demo_seed.h"
 #include "commands/nightly_commands.h"
+#include "fieldbook/json.h"
 #include "http/http_server.h"
 #include "store/server_store.h"
 
@@ -42,6 +46,19 @@ Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = f
 // Every command's failure: "fieldbook-server: <what>: <message>" on stderr; returns the exit
 // code 1.
 int CommandFailed(const std::string& what, const Status& s);
+// A command on an existing database: opens `db` (OpenStore) and runs body(opened). A database
+// that does not open, or a failed Status from `body`, is CommandFailed(what, ...) (exit 1); else
+// exit 0.
+int OnStore(const std::string& db, const std::string& what,
+            const std::function<Status(Opened&)>& body);
+// The whole of a file a command reads (rules JSON): kNotFound when it cannot be read,
+// kInvalidArgument when it is larger than `max_bytes`.
+Result<std::string> ReadCommandFile(const std::string& file, size_t max_bytes);
+// Prints {"<key>": [to_json(item), ...]} on one line (a command's --json list).
+template <typename Items, typename ToJson>
+void PrintJsonList(const char* key, const Items& items, ToJson&& to_json) {
+  std::cout << WriteJson(boost::json::object{{key, JsonArray(items, to_json)}}) << "\n";
+}
 
 int RunInit(const std::string& db);
 int RunServe(const ServeOptions& options);

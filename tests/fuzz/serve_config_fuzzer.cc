@@ -18,21 +18,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CLI::App app{"fieldbook-server"};
   app.set_config("--config");
   ServeOptions options;
-  ServeFlags flags;
   std::string db;
   CLI::App* serve = app.add_subcommand("serve");
   serve->add_option("--db", db);
-  AddServeFlags(serve, options, flags);
+  AddServeFlags(serve, options);
   std::istringstream input(std::string(reinterpret_cast<const char*>(data), size));
   try {
     app.parse_from_stream(input);
     if (!serve->parsed()) return 0;
-    FinishServeFlags(flags, options);
+    CheckServeFlags(options);
   } catch (const CLI::Error&) {
     return 0;  // a refused config file is reported to the operator
   }
   if (options.http.threads < 1 || options.http.threads > 64) __builtin_trap();
-  if (flags.body_limit_mb < 1 || flags.body_limit_mb > 512) __builtin_trap();
+  if (options.http.body_limit < (1u << 20) || options.http.body_limit > (512u << 20))
+    __builtin_trap();
   if (options.http.max_body_bytes_in_flight < options.http.body_limit) __builtin_trap();
   if (options.http.header_timeout.count() < 100) __builtin_trap();
   if (options.http.max_connections_per_address < 1) __builtin_trap();
