@@ -121,28 +121,24 @@ Result<std::vector<RepProfile>> AssignmentStore::Profiles() {
           "p.rep_id IS NOT NULL, p.regions, p.skill, p.capacity, p.capacity_a, p.closer "
           "FROM reps r LEFT JOIN srv_rep_profiles p ON p.rep_id = r.id WHERE r.deleted = 0 "
           "ORDER BY r.id"));
-  std::vector<RepProfile> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  return ReadRows(*stmt, [](Statement& s) {
     RepProfile p;
-    p.rep_id = stmt->Text(0);
-    p.name = stmt->Text(1);
-    p.assignable = stmt->Text(2) == "rep";
-    p.active = stmt->Int(3) != 0;
-    p.configured = stmt->Int(5) != 0;
+    p.rep_id = s.Text(0);
+    p.name = s.Text(1);
+    p.assignable = s.Text(2) == "rep";
+    p.active = s.Int(3) != 0;
+    p.configured = s.Int(5) != 0;
     if (p.configured) {
-      p.regions = SplitRegions(stmt->Text(6));
-      p.skill = ParseSkill(stmt->Text(7)).value_or(Skill::kJunior);
-      if (!stmt->IsNull(8)) p.capacity = static_cast<int>(stmt->Int(8));
-      if (!stmt->IsNull(9)) p.capacity_a = static_cast<int>(stmt->Int(9));
-      p.closer = stmt->Int(10) != 0;
+      p.regions = SplitRegions(s.Text(6));
+      p.skill = ParseSkill(s.Text(7)).value_or(Skill::kJunior);
+      if (!s.IsNull(8)) p.capacity = static_cast<int>(s.Int(8));
+      if (!s.IsNull(9)) p.capacity_a = static_cast<int>(s.Int(9));
+      p.closer = s.Int(10) != 0;
     } else {
-      p.regions = SplitRegions(stmt->Text(4));  // as given to `rep add --regions`
+      p.regions = SplitRegions(s.Text(4));  // as given to `rep add --regions`
     }
-    out.push_back(std::move(p));
-  }
-  return out;
+    return p;
+  });
 }
 
 Result<RepProfile> AssignmentStore::ProfileOf(const std::string& rep_id) {
@@ -238,12 +234,10 @@ Result<std::vector<RepLoad>> AssignmentStore::Loads() {
     load.role = p.assignable ? "rep" : "manager";
     tiers->Reset();
     tiers->Bind(1, p.rep_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, tiers->Step());
-      if (!row) break;
-      load.customers += tiers->Int(1);
-      if (rules.IsTierA(tiers->Text(0))) load.tier_a += tiers->Int(1);
-    }
+    FB_RETURN_IF_ERROR(VisitRows(*tiers, [&](Statement& s) {
+      load.customers += s.Int(1);
+      if (rules.IsTierA(s.Text(0))) load.tier_a += s.Int(1);
+    }));
     load.profile = std::move(p);
     out.push_back(std::move(load));
   }
@@ -261,21 +255,16 @@ Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
           "LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 "
           "WHERE c.deleted = 0 AND c.id NOT IN (SELECT customer_id FROM srv_pool) "
           "ORDER BY c.id"));
-  std::vector<HeldCustomer> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
+  return ReadRows(*stmt, [](Statement& s) {
     HeldCustomer c;
     ReadTextColumns(
-        *stmt, 0,
-        {&c.id, &c.name, &c.tier, &c.purchase_stage, &c.region, &c.territory_id, &c.holder});
-    if (!stmt->IsNull(7)) {
-      const Hlc added(static_cast<uint64_t>(stmt->Int(7)));
+        s, 0, {&c.id, &c.name, &c.tier, &c.purchase_stage, &c.region, &c.territory_id, &c.holder});
+    if (!s.IsNull(7)) {
+      const Hlc added(static_cast<uint64_t>(s.Int(7)));
       c.since_day = DayOfMs(static_cast<int64_t>(added.physical_ms()));
     }
-    out.push_back(std::move(c));
-  }
-  return out;
+    return c;
+  });
 }
 
 Result<AssignmentPlan> AssignmentStore::Plan(const std::string& territory) {

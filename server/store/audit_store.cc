@@ -74,16 +74,12 @@ Result<AuditPage> AuditStore::List(const AuditFilter& filter) {
   BindValues(*stmt, {filter.after_id, filter.customer, filter.actor, filter.action, filter.since_ms,
                      static_cast<int64_t>(limit + 1)});
   AuditPage page;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    if (page.entries.size() == limit) {
-      page.next = page.entries.back().id;
-      break;
-    }
-    page.entries.push_back(ReadEntry(*stmt));
-  }
+  FB_ASSIGN_OR_RETURN(page.entries, ReadRows(*stmt, ReadEntry));
   stmt->Reset();
+  if (page.entries.size() > limit) {  // the one more row says there is a next page
+    page.entries.pop_back();
+    page.next = page.entries.back().id;
+  }
   return page;
 }
 
@@ -106,18 +102,16 @@ Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
                                  "?, ?, ?, ?)"));
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   int64_t copied = 0;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool more, read->Step());
-    if (!more) break;
-    const int64_t id = read->Int(0), at_ms = read->Int(1);
-    const std::string actor = read->Text(2), action = read->Text(3);
+  FB_RETURN_IF_ERROR(VisitRows(*read, [&](Statement& old) -> Status {
+    const int64_t id = old.Int(0), at_ms = old.Int(1);
+    const std::string actor = old.Text(2), action = old.Text(3);
     same->Reset();
     same->Bind(1, id).Bind(2, at_ms).Bind(3, actor).Bind(4, action);
     FB_ASSIGN_OR_RETURN(bool r, same->Step());
     const bool known = r && same->Int(0) > 0;
     const bool id_taken = r && same->Int(1) > 0;
     same->Reset();
-    if (known) continue;
+    if (known) return Status::Ok();
     copy->Reset();
     if (id_taken) {
       copy->BindNull(1);  // another history's entry holds the id: a new one
@@ -125,12 +119,13 @@ Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
       copy->Bind(1, id);
     }
     copy->Bind(2, at_ms).Bind(3, actor).Bind(4, action);
-    BindNullable(*copy, 5, read->Text(4));
-    BindNullable(*copy, 6, read->Text(5));
-    copy->Bind(7, read->Text(6)).Bind(8, read->Text(7)).Bind(9, read->Text(8));
+    BindNullable(*copy, 5, old.Text(4));
+    BindNullable(*copy, 6, old.Text(5));
+    copy->Bind(7, old.Text(6)).Bind(8, old.Text(7)).Bind(9, old.Text(8));
     FB_RETURN_IF_ERROR(copy->Run());
     ++copied;
-  }
+    return Status::Ok();
+  }));
   read->Reset();
   FB_RETURN_IF_ERROR(txn->Commit());
   return copied;

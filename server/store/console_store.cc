@@ -1,6 +1,7 @@
 #include "store/console_store.h"
 
 #include "auth/auth.h"
+#include "fieldbook/columns.h"
 
 namespace fieldbook::server {
 
@@ -52,14 +53,9 @@ Result<std::optional<ConsoleAccount>> ConsoleStore::Account(const std::string& r
                                   "LEFT JOIN srv_passwords p ON p.rep_id = r.id "
                                   "WHERE r.id = ? AND r.deleted = 0"));
   find->Bind(1, rep_id);
-  FB_ASSIGN_OR_RETURN(bool found, find->Step());
-  std::optional<ConsoleAccount> out;
-  if (found) {
-    out = ConsoleAccount{find->Text(0), find->Text(1), find->Text(2), find->Int(3) != 0,
-                         find->Text(4)};
-  }
-  find->Reset();
-  return out;
+  return ReadOneRow(*find, [](Statement& s) {
+    return ConsoleAccount{s.Text(0), s.Text(1), s.Text(2), s.Int(3) != 0, s.Text(4)};
+  });
 }
 
 Result<ConsoleSession> ConsoleStore::CreateSession(const std::string& rep_id, int64_t now_ms,
@@ -89,14 +85,10 @@ Result<std::optional<Principal>> ConsoleStore::Lookup(const std::string& token, 
                                   "s.token_hash = ? AND s.expires_ms > ? AND r.role = 'manager' "
                                   "AND r.active = 1 AND r.deleted = 0"));
   find->Bind(1, HashToken(token)).Bind(2, now_ms);
-  FB_ASSIGN_OR_RETURN(bool found, find->Step());
-  std::optional<Principal> out;
-  if (found) {
-    out = Principal{find->Text(0), find->Text(1), "manager", 0, "console"};
-    if (expires_ms) *expires_ms = find->Int(2);
-  }
-  find->Reset();
-  return out;
+  return ReadOneRow(*find, [&](Statement& s) {
+    if (expires_ms) *expires_ms = s.Int(2);
+    return Principal{s.Text(0), s.Text(1), "manager", 0, "console"};
+  });
 }
 
 Status ConsoleStore::End(const std::string& token) {

@@ -1,5 +1,7 @@
 #include "store/dashboard_store.h"
 
+#include "fieldbook/columns.h"
+
 namespace fieldbook::server {
 
 Result<std::vector<TerritoryTiers>> DashboardStore::TiersByTerritory() {
@@ -11,17 +13,15 @@ Result<std::vector<TerritoryTiers>> DashboardStore::TiersByTerritory() {
           "FROM customers c LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 "
           "WHERE c.deleted = 0 GROUP BY 1, 2, 3 ORDER BY t.id IS NULL, 2, 1, 3"));
   std::vector<TerritoryTiers> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    const std::string id = stmt->Text(0);
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](Statement& s) {
+    const std::string id = s.Text(0);
     if (out.empty() || out.back().territory_id != id) {
-      out.push_back(TerritoryTiers{id, stmt->Text(1), 0, {}});
+      out.push_back(TerritoryTiers{id, s.Text(1), 0, {}});
     }
-    const int64_t n = stmt->Int(3);
-    out.back().tiers[stmt->Text(2)] += n;
+    const int64_t n = s.Int(3);
+    out.back().tiers[s.Text(2)] += n;
     out.back().customers += n;
-  }
+  }));
   return out;
 }
 
@@ -53,14 +53,9 @@ Result<std::vector<ReplicaCheck>> DashboardStore::LatestChecks(int64_t limit) {
           "GROUP BY replica_id) latest ON latest.id = v.id "
           "ORDER BY v.checked_ms DESC, v.id DESC LIMIT ?"));
   stmt->Bind(1, limit);
-  std::vector<ReplicaCheck> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(
-        ReplicaCheck{stmt->Text(0), stmt->Text(1), stmt->Int(2), stmt->Text(3), stmt->Int(4)});
-  }
-  return out;
+  return ReadRows(*stmt, [](Statement& s) {
+    return ReplicaCheck{s.Text(0), s.Text(1), s.Int(2), s.Text(3), s.Int(4)};
+  });
 }
 
 }  // namespace fieldbook::server

@@ -32,11 +32,7 @@ DeviceInfo ReadDevice(Statement& s) {
 Result<std::optional<std::string>> LoadKey(Db& db) {
   FB_ASSIGN_OR_RETURN(Statement * load, db.Prepare("SELECT value FROM srv_secrets WHERE name = ?"));
   load->Bind(1, kKeyName);
-  FB_ASSIGN_OR_RETURN(bool found, load->Step());
-  std::optional<std::string> key;
-  if (found) key = load->Blob(0);
-  load->Reset();
-  return key;
+  return ReadOneRow(*load, [](Statement& s) { return s.Blob(0); });
 }
 
 }  // namespace
@@ -135,11 +131,9 @@ Result<std::optional<DeviceCredential>> DeviceTokens::Authenticate(const std::st
                     const char* scheme) -> Result<std::optional<DeviceCredential>> {
     find->Reset();
     find->Bind(1, hash).Bind(2, scheme);
-    FB_ASSIGN_OR_RETURN(bool found, find->Step());
-    if (!found) return std::optional<DeviceCredential>();
-    DeviceCredential c{find->Int(0), find->Text(1), find->Text(2), find->Text(3), find->Text(4)};
-    find->Reset();
-    return std::optional<DeviceCredential>(std::move(c));
+    return ReadOneRow(*find, [](Statement& s) {
+      return DeviceCredential{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
+    });
   };
   const std::string keyed = KeyedTokenHash(key_, token);
   FB_ASSIGN_OR_RETURN(std::optional<DeviceCredential> found, lookup(keyed, "hmac-sha256"));

@@ -89,17 +89,14 @@ Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& fi
                  kWhere + " ORDER BY c.name, c.id LIMIT ?7 OFFSET ?8"));
   BindFilter(*list, filter);
   list->Bind(7, static_cast<int64_t>(limit)).Bind(8, static_cast<int64_t>(offset));
-  std::vector<CustomerRow> rows;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, list->Step());
-    if (!row) break;
-    CustomerRow c;
-    ReadTextColumns(*list, 0,
-                    {&c.id, &c.name, &c.city, &c.phone, &c.owner_rep, &c.holder, &c.territory,
-                     &c.tier, &c.lifecycle, &c.created_at});
-    c.pooled = list->Int(10) != 0;
-    rows.push_back(std::move(c));
-  }
+  FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, ReadRows(*list, [](Statement& s) {
+                        CustomerRow c;
+                        ReadTextColumns(s, 0,
+                                        {&c.id, &c.name, &c.city, &c.phone, &c.owner_rep, &c.holder,
+                                         &c.territory, &c.tier, &c.lifecycle, &c.created_at});
+                        c.pooled = s.Int(10) != 0;
+                        return c;
+                      }));
   list->Reset();
   return rows;
 }
@@ -136,12 +133,8 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
                                    "\" WHERE customer_id = ? ORDER BY " + NewestFirst(name) +
                                    " LIMIT " + std::to_string(kMaxRecords)));
     rows->Bind(1, customer_id);
-    std::vector<Record>& out = a.records[name];
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, rows->Step());
-      if (!row) break;
-      out.push_back(ReadRecord(table, *rows));
-    }
+    FB_ASSIGN_OR_RETURN(a.records[name],
+                        ReadRows(*rows, [&](Statement& s) { return ReadRecord(table, s); }));
     rows->Reset();
     FB_ASSIGN_OR_RETURN(Statement * count,
                         db.Prepare("SELECT count(*) FROM \"" + name + "\" WHERE customer_id = ?"));
@@ -158,13 +151,10 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
                  "JOIN srv_grade_runs r ON r.id = h.run_id WHERE h.customer_id = ? "
                  "ORDER BY h.run_id"));
   grades->Bind(1, customer_id);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, grades->Step());
-    if (!row) break;
-    a.grades.push_back(GradePoint{grades->Int(0), grades->Text(1), grades->Text(2), grades->Text(6),
-                                  grades->Text(7), grades->Int(3), grades->Int(4), grades->Int(5),
-                                  grades->Real(8)});
-  }
+  FB_ASSIGN_OR_RETURN(a.grades, ReadRows(*grades, [](Statement& s) {
+                        return GradePoint{s.Int(0), s.Text(1), s.Text(2), s.Text(6), s.Text(7),
+                                          s.Int(3), s.Int(4),  s.Int(5),  s.Real(8)};
+                      }));
   grades->Reset();
   return a;
 }

@@ -41,11 +41,7 @@ Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
   FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "
                                                   "FROM srv_nightly_lease WHERE name = ?"));
   s->Bind(1, kLeaseName);
-  FB_ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return std::optional<LeaseInfo>();
-  LeaseInfo info{s->Text(0), s->Int(1), s->Int(2)};
-  s->Reset();
-  return std::optional<LeaseInfo>(std::move(info));
+  return ReadOneRow(*s, [](Statement& r) { return LeaseInfo{r.Text(0), r.Int(1), r.Int(2)}; });
 }
 
 Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms) {
@@ -130,15 +126,16 @@ Result<std::vector<NightlyStepRecord>> NightlyStore::StepsOf(int64_t run_id) {
                                    "attempts, report, error FROM srv_nightly_steps WHERE run_id = "
                                    "? ORDER BY position, step"));
   s->Bind(1, run_id);
-  std::vector<NightlyStepRecord> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back(NightlyStepRecord{s->Text(0), static_cast<int>(s->Int(1)), s->Text(2), s->Int(3),
-                                    s->IsNull(4) ? 0 : s->Int(4), static_cast<int>(s->Int(5)),
-                                    s->Text(6), s->Text(7)});
-  }
-  return out;
+  return ReadRows(*s, [](Statement& r) {
+    return NightlyStepRecord{r.Text(0),
+                             static_cast<int>(r.Int(1)),
+                             r.Text(2),
+                             r.Int(3),
+                             r.IsNull(4) ? 0 : r.Int(4),
+                             static_cast<int>(r.Int(5)),
+                             r.Text(6),
+                             r.Text(7)};
+  });
 }
 
 Result<std::vector<NightlyRunRecord>> NightlyStore::Runs(size_t last) {
@@ -161,15 +158,11 @@ Result<std::optional<NightlyRunRecord>> NightlyStore::Run(int64_t run_id) {
 }
 
 Result<std::optional<NightlyRunRecord>> NightlyStore::FirstRunWithSteps(Statement& runs) {
-  FB_ASSIGN_OR_RETURN(bool found, runs.Step());
-  if (!found) {
-    runs.Reset();
-    return std::optional<NightlyRunRecord>();
+  FB_ASSIGN_OR_RETURN(std::optional<NightlyRunRecord> run, ReadOneRow(runs, ReadRun));
+  if (run) {
+    FB_ASSIGN_OR_RETURN(run->steps, StepsOf(run->id));
   }
-  NightlyRunRecord run = ReadRun(runs);
-  runs.Reset();
-  FB_ASSIGN_OR_RETURN(run.steps, StepsOf(run.id));
-  return std::optional<NightlyRunRecord>(std::move(run));
+  return run;
 }
 
 Result<int64_t> NightlyStore::LastFinishedStartMs() {
@@ -196,11 +189,7 @@ Result<std::optional<uint64_t>> NightlyStore::SeqAtOrBefore(int64_t at_ms) {
                       db().Prepare("SELECT seq_at_start FROM srv_nightly_runs WHERE started_ms "
                                    "<= ? ORDER BY started_ms DESC, id DESC LIMIT 1"));
   s->Bind(1, at_ms);
-  FB_ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return std::optional<uint64_t>();
-  const auto seq = static_cast<uint64_t>(s->Int(0));
-  s->Reset();
-  return std::optional<uint64_t>(seq);
+  return ReadOneRow(*s, [](Statement& r) { return static_cast<uint64_t>(r.Int(0)); });
 }
 
 Status NightlyStore::BeginStep(int64_t run_id, const std::string& step, int position,
@@ -263,11 +252,7 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   FB_ASSIGN_OR_RETURN(Statement * schema,
                       d.Prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN "
                                 "('table', 'index')"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, schema->Step());
-    if (!row) break;
-    owner[schema->Text(0)] = schema->Text(1);
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*schema, [&](Statement& s) { owner[s.Text(0)] = s.Text(1); }));
   auto is_domain = [&](const std::string& table) { return catalog.Find(table) != nullptr; };
   auto is_bookkeeping_table = [](const std::string& table) {
     return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events" ||
@@ -281,13 +266,11 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   BookkeepingStats out;
   std::map<std::string, int64_t> by_object;
   int64_t domain_bytes = 0, domain_table_bytes = 0;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, (*pages)->Step());
-    if (!row) break;
-    const std::string name = (*pages)->Text(0);
-    const int64_t bytes = (*pages)->Int(1);
+  FB_RETURN_IF_ERROR(VisitRows(**pages, [&](Statement& s) {
+    const std::string name = s.Text(0);
+    const int64_t bytes = s.Int(1);
     auto it = owner.find(name);
-    if (it == owner.end()) continue;  // sqlite_schema and internal pages
+    if (it == owner.end()) return;  // sqlite_schema and internal pages
     const std::string& table = it->second;
     if (is_bookkeeping_table(table) || (is_domain(table) && name == table + "_seq")) {
       by_object[name] += bytes;
@@ -296,7 +279,7 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
       domain_bytes += bytes;
       if (name == table) domain_table_bytes += bytes;
     }
-  }
+  }));
   for (const TableInfo& t : catalog.tables()) {
     // Identifiers come from the catalog. length() of a blob reads only the record header.
     FB_ASSIGN_OR_RETURN(

@@ -95,20 +95,16 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
                  "c.id = s.customer_id WHERE c.deleted = 0 AND " +
                  held_by + " ORDER BY s.customer_id"));
   load->Bind(1, rep);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, load->Step());
-    if (!row) break;
+  FB_RETURN_IF_ERROR(VisitRows(*load, [&](Statement& s) {
     Known k;
-    ReadTextColumns(*load, 0,
-                    {&k.clock.customer_id, &k.clock.rep_id, &k.clock.name, &k.clock.tier});
-    k.created = ParseDay(load->Text(4)).value_or(-1);
-    if (!load->IsNull(5)) {
-      k.added =
-          DayOfMs(static_cast<int64_t>(Hlc(static_cast<uint64_t>(load->Int(5))).physical_ms()));
+    ReadTextColumns(s, 0, {&k.clock.customer_id, &k.clock.rep_id, &k.clock.name, &k.clock.tier});
+    k.created = ParseDay(s.Text(4)).value_or(-1);
+    if (!s.IsNull(5)) {
+      k.added = DayOfMs(static_cast<int64_t>(Hlc(static_cast<uint64_t>(s.Int(5))).physical_ms()));
     }
     index.emplace(k.clock.customer_id, held.size());
     held.push_back(std::move(k));
-  }
+  }));
 
   // The latest visit and order of each held customer, by their own dates; a date after tomorrow
   // (a device with a wrong calendar) does not count.
@@ -122,25 +118,19 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
                    " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND substr(" + day +
                    ", 1, 10) <= ?2 GROUP BY a.customer_id"));
     latest->Bind(1, rep).Bind(2, latest_day);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, latest->Step());
-      if (!row) break;
-      auto it = index.find(latest->Text(0));
-      const std::optional<int32_t> day = ParseDay(latest->Text(1));
-      if (it == index.end() || !day) continue;
+    FB_RETURN_IF_ERROR(VisitRows(*latest, [&](Statement& s) {
+      auto it = index.find(s.Text(0));
+      const std::optional<int32_t> day = ParseDay(s.Text(1));
+      if (it == index.end() || !day) return;
       int32_t& last = held[it->second].clock.last_activity_day;
       last = std::max(last, *day);
-    }
+    }));
   }
 
   std::unordered_map<std::string, int64_t> synced;
   FB_ASSIGN_OR_RETURN(Statement * sync,
                       db.Prepare("SELECT rep_id, last_sync_ms FROM srv_rep_sync"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, sync->Step());
-    if (!row) break;
-    synced[sync->Text(0)] = sync->Int(1);
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*sync, [&](Statement& s) { synced[s.Text(0)] = s.Int(1); }));
 
   std::vector<ReclaimClock> out;
   for (Known& k : held) {
@@ -236,11 +226,7 @@ Result<std::optional<PoolEntry>> PoolStore::EntryOf(const std::string& customer)
   FB_ASSIGN_OR_RETURN(Statement * stmt, store_.hub().db().Prepare(std::string(kEntryColumns) +
                                                                   "WHERE p.customer_id = ?"));
   stmt->Bind(1, customer);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return std::optional<PoolEntry>();
-  PoolEntry e = ReadEntry(*stmt);
-  stmt->Reset();
-  return std::optional<PoolEntry>(std::move(e));
+  return ReadOneRow(*stmt, ReadEntry);
 }
 
 Result<bool> PoolStore::InPool(const std::string& customer) {
@@ -332,12 +318,10 @@ Result<std::pair<int64_t, int64_t>> PoolStore::Holdings(const std::string& rep,
                                                 "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
   stmt->Bind(1, rep);
   std::pair<int64_t, int64_t> out{0, 0};
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.first += stmt->Int(1);
-    if (rules.IsTierA(stmt->Text(0))) out.second += stmt->Int(1);
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](Statement& s) {
+    out.first += s.Int(1);
+    if (rules.IsTierA(s.Text(0))) out.second += s.Int(1);
+  }));
   return out;
 }
 
@@ -578,14 +562,10 @@ Result<std::vector<PoolAuditEntry>> PoolStore::Audit(const std::string& customer
                                                 "actor, reason FROM srv_pool_audit WHERE (?1 = '' "
                                                 "OR customer_id = ?1) ORDER BY id DESC LIMIT ?2"));
   stmt->Bind(1, customer).Bind(2, static_cast<int64_t>(limit));
-  std::vector<PoolAuditEntry> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(PoolAuditEntry{stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3),
-                                 stmt->Text(4), stmt->Text(5), stmt->Text(6)});
-  }
-  return out;
+  return ReadRows(*stmt, [](Statement& s) {
+    return PoolAuditEntry{s.Int(0),  s.Int(1),  s.Text(2), s.Text(3),
+                          s.Text(4), s.Text(5), s.Text(6)};
+  });
 }
 
 }  // namespace fieldbook::server

@@ -175,11 +175,7 @@ Result<std::optional<Product>> ProductStore::FindBy(const char* column, const st
       store_.hub().db().Prepare(std::string("SELECT " FB_PRODUCT_ROW) + " FROM products WHERE " +
                                 column + " = ? AND deleted = 0 LIMIT 1"));
   s->Bind(1, value);
-  FB_ASSIGN_OR_RETURN(bool found, s->Step());
-  std::optional<Product> out;
-  if (found) out = ReadProduct(*s);
-  s->Reset();
-  return out;
+  return ReadOneRow(*s, ReadProduct);
 }
 
 Result<std::optional<Product>> ProductStore::Find(const std::string& ref) {

@@ -1,6 +1,7 @@
 #include "store/record_store.h"
 
 #include "fieldbook/catalog.h"
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::server {
@@ -68,21 +69,17 @@ Result<RecordPage> RecordStore::List(const RecordQuery& q) {
   if (table->deleted_column >= 0) s->Bind(3, q.include_deleted ? 1 : 0);
   s->Bind(4, static_cast<int64_t>(q.limit));
   RecordPage page;
-  while (true) {
-    auto row = s->Step();
-    if (!row.ok()) {
-      s->Reset();
-      return row.status();
-    }
-    if (!*row) break;
+  auto rows = ReadRows(*s, [&](Statement& r) {
     boost::json::object o;
-    o["id"] = s->Text(0);
+    o["id"] = r.Text(0);
     for (size_t i = 0; i < table->columns.size(); ++i) {
-      o[table->columns[i]] = JsonOf(s->Get(static_cast<int>(i) + 1));
+      o[table->columns[i]] = JsonOf(r.Get(static_cast<int>(i) + 1));
     }
-    page.rows.push_back(std::move(o));
-  }
+    return o;
+  });
   s->Reset();
+  if (!rows.ok()) return rows.status();
+  page.rows = std::move(*rows);
   if (page.rows.size() == q.limit) page.next = page.rows.back().at("id").as_string().c_str();
   return page;
 }

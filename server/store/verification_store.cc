@@ -49,11 +49,7 @@ Result<size_t> VerificationStore::RequestVerification(const std::string& rep_id,
     FB_ASSIGN_OR_RETURN(Statement * active,
                         db.Prepare("SELECT id FROM reps WHERE deleted = 0 AND active = 1 AND "
                                    "role = 'rep' ORDER BY id"));
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, active->Step());
-      if (!row) break;
-      reps.push_back(active->Text(0));
-    }
+    FB_ASSIGN_OR_RETURN(reps, ReadRows(*active, [](Statement& s) { return s.Text(0); }));
   }
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   FB_ASSIGN_OR_RETURN(Statement * next, db.Prepare("SELECT coalesce(max(request_id), 0) + 1 FROM "
@@ -83,11 +79,7 @@ Result<std::optional<VerificationStore::Request>> VerificationStore::CurrentRequ
                       store_.hub().db().Prepare(
                           "SELECT request_id, deep FROM srv_verify_requests WHERE rep_id = ?"));
   stmt->Bind(1, rep_id);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return std::optional<Request>();
-  Request r{stmt->Int(0), stmt->Int(1) != 0};
-  stmt->Reset();
-  return std::optional<Request>(r);
+  return ReadOneRow(*stmt, [](Statement& s) { return Request{s.Int(0), s.Int(1) != 0}; });
 }
 
 Result<std::optional<VerificationStore::LastCheck>> VerificationStore::LastCheckOf(
@@ -96,11 +88,7 @@ Result<std::optional<VerificationStore::LastCheck>> VerificationStore::LastCheck
                       store_.hub().db().Prepare("SELECT request_id, checked_ms FROM "
                                                 "srv_replica_checks WHERE replica_id = ?"));
   stmt->Bind(1, replica_id);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return std::optional<LastCheck>();
-  LastCheck c{stmt->Int(0), stmt->Int(1)};
-  stmt->Reset();
-  return std::optional<LastCheck>(c);
+  return ReadOneRow(*stmt, [](Statement& s) { return LastCheck{s.Int(0), s.Int(1)}; });
 }
 
 Result<VerifyAsk> VerificationStore::Wanted(const std::string& rep_id,
@@ -160,28 +148,24 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
                                    "fb_owner_digests d ON d.owner = s.customer_id "
                                    "WHERE s.rep_id = ?"));
     scoped->Bind(1, report.rep_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, scoped->Step());
-      if (!row) break;
-      const int64_t code = scoped->Int(0);
+    FB_RETURN_IF_ERROR(VisitRows(*scoped, [&](Statement& s) {
+      const int64_t code = s.Int(0);
       // A row id of a table of no customer can equal a customer id: only customers' tables here.
       if (code < 0 || static_cast<size_t>(code) >= of_customer.size() ||
           !of_customer[static_cast<size_t>(code)]) {
-        continue;
+        return;
       }
-      add(static_cast<uint32_t>(code), scoped->Text(1), scoped->Int(2), scoped->Int(3));
-    }
+      add(static_cast<uint32_t>(code), s.Text(1), s.Int(2), s.Int(3));
+    }));
     FB_ASSIGN_OR_RETURN(Statement * shared,
                         db.Prepare("SELECT owner, rows, sum FROM fb_owner_digests WHERE tbl = ?"));
     for (const TableInfo& t : catalog.tables()) {
       if (!t.customer_column.empty()) continue;
       shared->Reset();
       shared->Bind(1, static_cast<int64_t>(t.code));
-      while (true) {
-        FB_ASSIGN_OR_RETURN(bool row, shared->Step());
-        if (!row) break;
-        add(static_cast<uint32_t>(t.code), shared->Text(0), shared->Int(1), shared->Int(2));
-      }
+      FB_RETURN_IF_ERROR(VisitRows(*shared, [&](Statement& s) {
+        add(static_cast<uint32_t>(t.code), s.Text(0), s.Int(1), s.Int(2));
+      }));
     }
 
     // Compare: every (table, bucket) that is non-empty on either side.
@@ -226,12 +210,10 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
         // Catalog identifiers only.
         FB_ASSIGN_OR_RETURN(Statement * ids,
                             db.Prepare("SELECT id FROM \"" + t->name + "\" ORDER BY id"));
-        while (true) {
-          FB_ASSIGN_OR_RETURN(bool row, ids->Step());
-          if (!row) break;
-          std::string id = ids->Text(0);
+        FB_RETURN_IF_ERROR(VisitRows(*ids, [&](Statement& s) {
+          std::string id = s.Text(0);
           if (DigestBucket(id, report.buckets) == key.second) keys.push_back(std::move(id));
-        }
+        }));
       }
       FB_ASSIGN_OR_RETURN(ChangeSet rows, hub.ReadRowsByKey(*t, keys));
       if (!out.repair_buckets.empty() && rows_sent + rows.rows.size() > options_.max_repair_rows) {

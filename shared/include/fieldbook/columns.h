@@ -1,14 +1,15 @@
 // Row helpers over Statement (sqlite_db.h), so that the readers and writers of each store do not
 // repeat the same steps: a record's run of text columns read into its fields in one call (not one
-// `x.f = s.Text(i)` line per column); every row of a query read with a record's reader (not a
-// Step loop per query); a statement's parameters bound from one list (not a chain of
-// Bind(1, ..).Bind(2, ..)).
+// `x.f = s.Text(i)` line per column); every row of a query read with a record's reader, or
+// visited by a function (not a Step loop per query), or the one row of a lookup; a statement's
+// parameters bound from one list (not a chain of Bind(1, ..).Bind(2, ..)).
 //
 // Thread safety: as the Statement (one thread at a time).
 #ifndef FIELDBOOK_COLUMNS_H_
 #define FIELDBOOK_COLUMNS_H_
 
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -26,15 +27,38 @@ inline void ReadTextColumns(const Statement& s, int first,
   for (std::string* field : fields) *field = s.Text(first++);
 }
 
+// Steps `s` to its end, calling visit(s) on every row, in order. `visit` returns void, or a
+// Status whose error stops the walk; that error, or one of Step, is returned as it is.
+template <typename Visit>
+Status VisitRows(Statement& s, Visit visit) {
+  while (true) {
+    FB_ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) return Status::Ok();
+    if constexpr (std::is_same_v<decltype(visit(s)), Status>) {
+      FB_RETURN_IF_ERROR(visit(s));
+    } else {
+      visit(s);
+    }
+  }
+}
+
 // Steps `s` to its end: read(s) of every row, in order (an error of Step is returned as it is).
 template <typename Read>
 auto ReadRows(Statement& s, Read read) -> Result<std::vector<std::decay_t<decltype(read(s))>>> {
   std::vector<std::decay_t<decltype(read(s))>> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s.Step());
-    if (!row) return out;
-    out.push_back(read(s));
-  }
+  FB_RETURN_IF_ERROR(VisitRows(s, [&](Statement& row) { out.push_back(read(row)); }));
+  return out;
+}
+
+// The first row of `s` read with read(s), or nullopt when it has none; `s` is reset either way
+// (an error of Step is returned as it is).
+template <typename Read>
+auto ReadOneRow(Statement& s, Read read) -> Result<std::optional<std::decay_t<decltype(read(s))>>> {
+  FB_ASSIGN_OR_RETURN(bool row, s.Step());
+  std::optional<std::decay_t<decltype(read(s))>> out;
+  if (row) out = read(s);
+  s.Reset();
+  return out;
 }
 
 // Binds `values` to parameters 1, 2, ... of `s`, in order (a monostate binds NULL).
