@@ -50,31 +50,21 @@ int main(int argc, char** argv) {
   add_db(serve);
   AddServeFlags(serve, serve_options);  // serve_flags.h: the HTTP options
   serve->add_option("--port-file", serve_options.port_file, "write the bound port here");
-  serve
-      ->add_option("--start-check-ms", serve_options.start_check_ms,
-                   "the quick integrity check at start stops after this long (0: header and "
-                   "schema only)")
-      ->check(CLI::Range(int64_t{0}, int64_t{3600000}))
-      ->capture_default_str();
+  AddBounded(serve, "--start-check-ms", serve_options.start_check_ms,
+             "the quick integrity check at start stops after this long (0: header and "
+             "schema only)",
+             int64_t{0}, int64_t{3600000});
   // The nightly job (nightly_commands.h); the same options as `nightly`.
   auto add_nightly_options = [](CLI::App* cmd, fieldbook::server::NightlySettings& s) {
-    cmd->add_option("--retention-days", s.retention_days,
-                    "history older than this is compacted; devices offline longer rebuild")
-        ->check(CLI::Range(0, 36500))
-        ->capture_default_str();
-    cmd->add_option("--push-answers-days", s.push_answers_days,
-                    "stored push answers (for retried pushes) are kept this long")
-        ->check(CLI::Range(0, 36500))
-        ->capture_default_str();
+    AddBounded(cmd, "--retention-days", s.retention_days,
+               "history older than this is compacted; devices offline longer rebuild", 0, 36500);
+    AddBounded(cmd, "--push-answers-days", s.push_answers_days,
+               "stored push answers (for retried pushes) are kept this long", 0, 36500);
     cmd->add_option("--backup-dir", s.backup_dir,
                     "where backups go (default: backups/ beside the database)");
-    cmd->add_option("--backup-keep", s.backup_keep, "newest backups kept")
-        ->check(CLI::Range(1, 10000))
-        ->capture_default_str();
-    cmd->add_option("--lease-seconds", s.lease_seconds,
-                    "a crashed run's lease is taken over after this")
-        ->check(CLI::Range(1, 86400))
-        ->capture_default_str();
+    AddBounded(cmd, "--backup-keep", s.backup_keep, "newest backups kept", 1, 10000);
+    AddBounded(cmd, "--lease-seconds", s.lease_seconds,
+               "a crashed run's lease is taken over after this", 1, 86400);
   };
   serve
       ->add_option("--nightly-at", serve_options.nightly.at,
@@ -306,9 +296,7 @@ int main(int argc, char** argv) {
                   "a customer with the phone, or name and city, of another: skip, merge or flag")
       ->check(CLI::IsMember({"skip", "merge", "flag"}))
       ->capture_default_str();
-  imp->add_option("--batch-rows", import_args.batch_rows, "rows per transaction")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
+  AddBounded(imp, "--batch-rows", import_args.batch_rows, "rows per transaction", 1, 100000);
   imp->add_option("--today", import_args.today,
                   "grade as of YYYY-MM-DD after importing orders (default: today)");
   imp->add_flag("--json", import_args.json, "print the report as JSON");
@@ -351,18 +339,14 @@ int main(int argc, char** argv) {
   add_db(pr_list);
   pr_list->add_option("--search", product_args.search, "part number, name or brand contains");
   pr_list->add_flag("--all", product_args.all, "deactivated products too");
-  pr_list->add_option("--limit", product_args.limit, "most products shown")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
+  AddBounded(pr_list, "--limit", product_args.limit, "most products shown", 1, 1000);
   pr_list->add_flag("--json", product_args.json, "print JSON");
   pr_list->callback([&] { rc = RunProductList(db, product_args); });
 
   DemoSeedOptions seed_options;
   CLI::App* seed = app.add_subcommand("seed-demo", "fill a database with deterministic demo data");
   add_db(seed);
-  seed->add_option("--customers", seed_options.customers, "number of garages")
-      ->check(CLI::Range(1, 200000))
-      ->capture_default_str();
+  AddBounded(seed, "--customers", seed_options.customers, "number of garages", 1, 200000);
   seed->add_option("--seed", seed_options.seed, "random seed")->capture_default_str();
   seed->add_option("--today", seed_options.today, "anchor date YYYY-MM-DD (default: today)");
   seed->add_flag("--json", json, "print JSON");
@@ -457,9 +441,7 @@ int main(int argc, char** argv) {
       pool->add_subcommand("audit", "claims, refusals, reclaims, releases and assignments");
   add_db(p_audit);
   p_audit->add_option("--customer", pool_customer, "only this customer");
-  p_audit->add_option("--limit", audit_limit, "newest entries shown")
-      ->check(CLI::Range(1, 100000))
-      ->capture_default_str();
+  AddBounded(p_audit, "--limit", audit_limit, "newest entries shown", 1, 100000);
   p_audit->add_flag("--json", json, "print JSON");
   p_audit->callback([&] { rc = RunPoolAudit(db, pool_customer, audit_limit, json); });
 
@@ -479,9 +461,7 @@ int main(int argc, char** argv) {
                          "from this UTC time (2026-11-23T10:00:00Z) or day (2026-11-23)");
   audit_list->add_option("--after", audit_args.filter.after_id, "entries after this id (paging)")
       ->check(CLI::NonNegativeNumber);
-  audit_list->add_option("--limit", audit_args.filter.limit, "most entries shown")
-      ->check(CLI::Range(1, 1000))
-      ->capture_default_str();
+  AddBounded(audit_list, "--limit", audit_args.filter.limit, "most entries shown", 1, 1000);
   audit_list->add_flag("--json", audit_args.json, "print JSON");
   audit_list->callback([&] { rc = RunAuditList(db, audit_args); });
 
@@ -497,9 +477,7 @@ int main(int argc, char** argv) {
   nightly->add_flag("--json", json, "print the run's report as JSON");
   CLI::App* nightly_report = nightly->add_subcommand("report", "the reports of the last runs");
   nightly_report->add_option("--db", nightly_db, "the server database file");
-  nightly_report->add_option("--last", nightly_last, "how many runs")
-      ->check(CLI::Range(1, 100))
-      ->capture_default_str();
+  AddBounded(nightly_report, "--last", nightly_last, "how many runs", 1, 100);
   nightly_report->add_flag("--json", json, "print JSON");
   nightly_report->callback([&] {
     if (nightly_db.empty()) throw CLI::RequiredError("--db");
@@ -515,9 +493,8 @@ int main(int argc, char** argv) {
   add_db(backup);
   backup->add_option("--backup-dir", nightly_settings.backup_dir,
                      "where backups go (default: backups/ beside the database)");
-  backup->add_option("--backup-keep", nightly_settings.backup_keep, "newest backups kept")
-      ->check(CLI::Range(1, 10000))
-      ->capture_default_str();
+  AddBounded(backup, "--backup-keep", nightly_settings.backup_keep, "newest backups kept", 1,
+             10000);
   backup->add_flag("--json", json, "print JSON");
   backup->callback([&] { rc = RunBackup(db, nightly_settings, json); });
 

@@ -106,11 +106,6 @@ boost::json::object RepJson(const RepInfo& r) {
                              {"customers", r.customers}};
 }
 
-boost::json::object TerritoryJson(const TerritoryInfo& t) {
-  return boost::json::object{{"id", t.id},     {"name", t.name},  {"region", t.region},
-                             {"city", t.city}, {"rep", t.rep_id}, {"customers", t.customers}};
-}
-
 // POST /v1/conflicts/status, a rep's device asking what became of its held edits (its review
 // list): {"edits":[{"table","row_id","column","hlc"},...]} -> the same list, each with "status"
 // ("open", "applied", "dismissed" or "unknown"). Only the caller's own edits are found.
@@ -167,6 +162,11 @@ HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& reque
 }
 
 }  // namespace
+
+boost::json::object TerritoryJson(const TerritoryInfo& t) {
+  return boost::json::object{{"id", t.id},     {"name", t.name},  {"region", t.region},
+                             {"city", t.city}, {"rep", t.rep_id}, {"customers", t.customers}};
+}
 
 boost::json::object ConflictJson(const Conflict& c) {
   boost::system::error_code ec;

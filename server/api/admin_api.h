@@ -34,6 +34,10 @@ namespace fieldbook::server {
 // column, kind, value (its JSON), from_rep, owner_rep, status.
 boost::json::object ConflictJson(const Conflict& c);
 
+// A territory as the admin API and `territory list --json` show it: id, name, region, city, rep,
+// customers.
+boost::json::object TerritoryJson(const TerritoryInfo& t);
+
 // `wall` gives "today" for grading and reports when the request does not name a day.
 HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
                                 const Principal& caller, WallClock& wall);

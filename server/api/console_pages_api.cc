@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "api/http_json.h"
+#include "api/report_api.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
 #include "store/directory_store.h"
@@ -381,16 +382,11 @@ HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, Wall
   GradingStore grading(store);
   auto preview = grading.Preview(*rules, *day);
   if (!preview.ok()) return StatusResponse(preview.status());
-  boost::json::array moves;
-  for (const auto& [cell, n] : preview->moves) {
-    moves.push_back(
-        boost::json::object{{"from", cell.first}, {"to", cell.second}, {"customers", n}});
-  }
   return JsonResponse(boost::json::object{{"customers", preview->customers},
                                           {"changed", preview->changed},
                                           {"today", FormatDay(*day)},
                                           {"rules_version", preview->rules_version},
-                                          {"moves", moves}});
+                                          {"moves", TierCellsJson(preview->moves)}});
 }
 
 }  // namespace

@@ -44,11 +44,6 @@ HttpResponse Movement(GradingStore& grading, const std::string& rep, const std::
   }
   auto m = grading.Movement(rep, *from, *to);
   if (!m.ok()) return StatusResponse(m.status());
-  boost::json::array cells;
-  for (const auto& [cell, n] : m->cells) {
-    cells.push_back(
-        boost::json::object{{"from", cell.first}, {"to", cell.second}, {"customers", n}});
-  }
   return JsonResponse(
       boost::json::object{{"rep", RepJson(rep)},
                           {"from_run", m->from_run},
@@ -56,7 +51,7 @@ HttpResponse Movement(GradingStore& grading, const std::string& rep, const std::
                           {"from_today", m->from_today.empty() ? boost::json::value(nullptr)
                                                                : boost::json::value(m->from_today)},
                           {"to_today", m->to_today},
-                          {"cells", std::move(cells)}});
+                          {"cells", TierCellsJson(m->cells)}});
 }
 
 boost::json::object AtRiskJson(const AtRiskCustomer& a) {
@@ -138,6 +133,15 @@ HttpResponse HandleReportRequest(ServerStore& store, const HttpRequest& request,
   if (kind == "movement") return Movement(grading, rep, request.target);
   if (kind == "at-risk") return AtRisk(grading, rep, request.target);
   return Portfolio(grading, rep, request.target, wall);
+}
+
+boost::json::array TierCellsJson(
+    const std::map<std::pair<std::string, std::string>, int64_t>& cells) {
+  boost::json::array out;
+  for (const auto& [cell, n] : cells) {
+    out.push_back(boost::json::object{{"from", cell.first}, {"to", cell.second}, {"customers", n}});
+  }
+  return out;
 }
 
 }  // namespace fieldbook::server

@@ -33,7 +33,11 @@
 #ifndef FIELDBOOK_SERVER_REPORT_API_H_
 #define FIELDBOOK_SERVER_REPORT_API_H_
 
+#include <boost/json.hpp>
+#include <cstdint>
+#include <map>
 #include <string>
+#include <utility>
 
 #include "fieldbook/hlc.h"
 #include "fieldbook/status.h"
@@ -43,6 +47,11 @@
 namespace fieldbook::server {
 
 // Serves /v1/admin/reports/* and /v1/reports/*. `wall` gives "today" for the portfolio.
+// Tier migration cells (a movement report's, a rules preview's moves) as
+// [{"from": "B", "to": "A", "customers": 2}, ...].
+boost::json::array TierCellsJson(
+    const std::map<std::pair<std::string, std::string>, int64_t>& cells);
+
 HttpResponse HandleReportRequest(ServerStore& store, const HttpRequest& request,
                                  const Principal& caller, WallClock& wall);
 

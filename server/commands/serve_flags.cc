@@ -9,12 +9,6 @@ namespace fieldbook::server {
 
 namespace {
 
-// An option of `serve` whose value must lie in [lo, hi]; --help shows its default.
-template <typename T, typename Bound>
-void AddBounded(CLI::App* serve, const char* name, T& value, const char* help, Bound lo, Bound hi) {
-  serve->add_option(name, value, help)->check(CLI::Range(lo, hi))->capture_default_str();
-}
-
 // An option of `serve` given in whole units of 2^shift bytes (KiB: 10, MiB: 20) and kept in
 // `bytes`; its value must lie in [lo, hi] units. --help shows the default in units.
 void AddScaled(CLI::App* serve, const char* name, size_t& bytes, int shift, const char* help,

@@ -8,10 +8,19 @@
 #define FIELDBOOK_SERVER_SERVE_FLAGS_H_
 
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "commands/server_commands.h"
 
 namespace fieldbook::server {
+
+// An option of `command` whose value must lie in [lo, hi]; --help shows its default. Every bounded
+// option of fieldbook-server is added through it.
+template <typename T, typename Bound>
+void AddBounded(CLI::App* command, const std::string& name, T& value, const std::string& help,
+                Bound lo, Bound hi) {
+  command->add_option(name, value, help)->check(CLI::Range(lo, hi))->capture_default_str();
+}
 
 // Adds --listen, --port, --threads, --tls-cert, --tls-key, --body-limit-mb, --read-timeout-ms,
 // --max-connections, --max-connections-per-address, --header-timeout-ms, --idle-timeout-ms,

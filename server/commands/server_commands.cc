@@ -171,22 +171,15 @@ int RunTerritoryAdd(const std::string& db, const std::string& name, const std::s
 int RunTerritoryList(const std::string& db, bool json) {
   return OnStore(db, "territory list", [&](Opened& opened) -> Status {
     FB_ASSIGN_OR_RETURN(std::vector<TerritoryInfo> list, opened.store->ListTerritories());
-    boost::json::array out;
-    for (const TerritoryInfo& t : list) {
-      if (json) {
-        out.push_back(boost::json::object{{"id", t.id},
-                                          {"name", t.name},
-                                          {"region", t.region},
-                                          {"city", t.city},
-                                          {"rep", t.rep_id},
-                                          {"customers", t.customers}});
-      } else {
-        std::printf("%-20s %-16s %6lld customers  %s\n", t.id.c_str(),
-                    t.rep_id.empty() ? "(no rep)" : t.rep_id.c_str(),
-                    static_cast<long long>(t.customers), t.name.c_str());
-      }
+    if (json) {
+      std::cout << WriteJson(JsonArray(list, TerritoryJson)) << "\n";
+      return Status::Ok();
     }
-    if (json) std::cout << WriteJson(out) << "\n";
+    for (const TerritoryInfo& t : list) {
+      std::printf("%-20s %-16s %6lld customers  %s\n", t.id.c_str(),
+                  t.rep_id.empty() ? "(no rep)" : t.rep_id.c_str(),
+                  static_cast<long long>(t.customers), t.name.c_str());
+    }
     return Status::Ok();
   });
 }

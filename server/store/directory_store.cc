@@ -265,14 +265,12 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
                                    "coalesce(city, '') FROM territories WHERE id = ? AND "
                                    "deleted = 0"));
     old->Bind(1, territory);
-    FB_ASSIGN_OR_RETURN(bool found, old->Step());
-    if (!found) {
-      old->Reset();
-      return Status::NotFound("no territory " + territory);
-    }
-    boost::json::object before{
-        {"name", old->Text(0)}, {"region", old->Text(1)}, {"city", old->Text(2)}};
-    old->Reset();
+    FB_ASSIGN_OR_RETURN(std::optional<boost::json::object> before,
+                        ReadOneRow(*old, [](Statement& s) {
+                          return boost::json::object{
+                              {"name", s.Text(0)}, {"region", s.Text(1)}, {"city", s.Text(2)}};
+                        }));
+    if (!before) return Status::NotFound("no territory " + territory);
     RowWrite write{"territories", territory, {}};
     boost::json::object after;
     for (const auto& [column, value] :
@@ -290,7 +288,7 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
       audit.actor = actor;
       audit.action = "territory.edit";
       audit.subject = territory;
-      audit.before = std::move(before);
+      audit.before = std::move(*before);
       audit.after = std::move(after);
       FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
     }
