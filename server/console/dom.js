@@ -62,6 +62,21 @@ export function clearFieldErrors(root) {
   for (const input of root.querySelectorAll('[aria-invalid="true"]')) fieldError(input, '');
 }
 
+// A form the page checks itself (novalidate): on submit the browser's default is prevented and the
+// field errors of the last try are cleared before submit(e) runs.
+export function cardForm(attrs, submit, ...children) {
+  const form = h('form', {
+    ...attrs,
+    novalidate: true,
+    onsubmit: async (e) => {
+      e.preventDefault();
+      clearFieldErrors(form);
+      await submit(e);
+    },
+  }, ...children);
+  return form;
+}
+
 // The server names the bad field first in its validation messages ("monetary.thresholds: must be
 // 4 ascending numbers"); the input whose data-path is that field (or the closest one above it,
 // "tiers[2].min_score" -> "tiers[2]" -> "tiers") gets the message. Returns whether one did.

@@ -2,7 +2,7 @@
 // validation messages next to the field they name, the dry run as a table of moves with their
 // reasons (GET /v1/admin/assignment/plan) and applying it (POST /v1/admin/assignment/apply).
 import { get, api, post } from '../api.js';
-import { clearFieldErrors, field, fieldError, h, message, serverFieldError, table } from '../dom.js';
+import { cardForm, field, fieldError, h, message, serverFieldError, table } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 
 addStrings({
@@ -167,48 +167,43 @@ export async function renderAssignment(body) {
     daily_claims: 'dailyClaims', holding_cap: 'holdingCap',
   };
 
-  const form = h('form', {
-    class: 'card wide rules', 'aria-labelledby': 'h-asg-rules', novalidate: true, id: 'asg-form',
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(form);
-      status.replaceChildren();
-      // An empty reclaim-days field means "use the default days": it is left out.
-      for (const input of form.querySelectorAll('input[data-optional]')) {
-        if (input.value.trim() === '') input.dataset.skip = '1';
-        else delete input.dataset.skip;
-      }
-      const numbers = [...form.querySelectorAll('input[type="number"]')].filter((i) => !i.dataset.skip);
-      if (!validNumbers(numbers)) {
+  const form = cardForm({ class: 'card wide rules', 'aria-labelledby': 'h-asg-rules', id: 'asg-form' }, async (e) => {
+    status.replaceChildren();
+    // An empty reclaim-days field means "use the default days": it is left out.
+    for (const input of form.querySelectorAll('input[data-optional]')) {
+      if (input.value.trim() === '') input.dataset.skip = '1';
+      else delete input.dataset.skip;
+    }
+    const numbers = [...form.querySelectorAll('input[type="number"]')].filter((i) => !i.dataset.skip);
+    if (!validNumbers(numbers)) {
+      status.replaceChildren(message('error', t('rulesInvalid')));
+      return;
+    }
+    const next = { ...rules };
+    delete next.version;
+    next.skill_for_tier = {};
+    for (const s of form.querySelectorAll('select[data-tier]')) if (s.value) next.skill_for_tier[s.dataset.tier] = s.value;
+    next.region_match = regionMatch.checked;
+    next.capacity = { enforce: enforce.checked, tier_a_tiers: tierA.value.split(/[,，\s]+/).filter(Boolean) };
+    next.stability = { keep_current_rep: keep.checked, rebalance_tolerance: Number(tolerance.value) };
+    next.closer = { purchase_stages: STAGES.filter((s) => document.getElementById('asg-stage-' + s).checked) };
+    next.pool = { reclaim_days: {} };
+    for (const input of form.querySelectorAll('input[data-tier]')) {
+      if (!input.dataset.skip) next.pool.reclaim_days[input.dataset.tier] = Number(input.value);
+    }
+    for (const [key, input] of Object.entries(poolInputs)) next.pool[key] = Number(input.value);
+    try {
+      const r = await api('PUT', '/v1/admin/assignment', next);
+      rules.version = r.version;
+      versionNote.textContent = t('version', { v: r.version });
+      status.replaceChildren(message('info', t('rulesSaved', { v: r.version })));
+    } catch (err) {
+      if (err.status === 400 && serverFieldError(form, err.message)) {
         status.replaceChildren(message('error', t('rulesInvalid')));
-        return;
+      } else {
+        status.replaceChildren(message('error', err.message));
       }
-      const next = { ...rules };
-      delete next.version;
-      next.skill_for_tier = {};
-      for (const s of form.querySelectorAll('select[data-tier]')) if (s.value) next.skill_for_tier[s.dataset.tier] = s.value;
-      next.region_match = regionMatch.checked;
-      next.capacity = { enforce: enforce.checked, tier_a_tiers: tierA.value.split(/[,，\s]+/).filter(Boolean) };
-      next.stability = { keep_current_rep: keep.checked, rebalance_tolerance: Number(tolerance.value) };
-      next.closer = { purchase_stages: STAGES.filter((s) => document.getElementById('asg-stage-' + s).checked) };
-      next.pool = { reclaim_days: {} };
-      for (const input of form.querySelectorAll('input[data-tier]')) {
-        if (!input.dataset.skip) next.pool.reclaim_days[input.dataset.tier] = Number(input.value);
-      }
-      for (const [key, input] of Object.entries(poolInputs)) next.pool[key] = Number(input.value);
-      try {
-        const r = await api('PUT', '/v1/admin/assignment', next);
-        rules.version = r.version;
-        versionNote.textContent = t('version', { v: r.version });
-        status.replaceChildren(message('info', t('rulesSaved', { v: r.version })));
-      } catch (err) {
-        if (err.status === 400 && serverFieldError(form, err.message)) {
-          status.replaceChildren(message('error', t('rulesInvalid')));
-        } else {
-          status.replaceChildren(message('error', err.message));
-        }
-      }
-    },
+    }
   },
   h('h2', { id: 'h-asg-rules' }, t('asgRules')), versionNote, h('p', {}, t('asgRulesHelp')),
   h('div', { class: 'form-grid' },

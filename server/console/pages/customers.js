@@ -3,7 +3,7 @@
 // reasons and its history) and the fields managers own: the rep (POST /v1/admin/customers/reassign)
 // and the territory (POST /v1/admin/customers/territory). #/customers/<id> opens one archive.
 import { get, post } from '../api.js';
-import { clearFieldErrors, field, fieldError, h, message, repSelect, table } from '../dom.js';
+import { cardForm, field, fieldError, h, message, repSelect, table } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 
 addStrings({
@@ -139,28 +139,23 @@ async function renderArchive(body, id, reps, territories) {
     h('option', { value: '' }, t('noTerritory')),
     territories.map((x) => h('option', { value: x.id }, (x.name || x.id) + (x.region ? ' · ' + x.region : ''))));
   territory.value = c.territory_id || '';
-  const ownerForm = h('form', {
-    class: 'card', 'aria-labelledby': 'h-owner', novalidate: true,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(ownerForm);
-      const why = reason.value.trim() || undefined;
-      try {
-        if (e.submitter && e.submitter.id === 'archive-save-territory') {
-          await post('/v1/admin/customers/territory', { customer: c.id, territory: territory.value, reason: why });
-          status.replaceChildren(message('info', t('territorySet', { c: label, t: territory.value || '—' })));
-        } else {
-          if (!toRep.value) {
-            fieldError(toRep, t('required'));
-            return;
-          }
-          await post('/v1/admin/customers/reassign', { customer: c.id, to: toRep.value, reason: why });
-          status.replaceChildren(message('info', t('moved', { c: label, r: toRep.value })));
+  const ownerForm = cardForm({ class: 'card', 'aria-labelledby': 'h-owner' }, async (e) => {
+    const why = reason.value.trim() || undefined;
+    try {
+      if (e.submitter && e.submitter.id === 'archive-save-territory') {
+        await post('/v1/admin/customers/territory', { customer: c.id, territory: territory.value, reason: why });
+        status.replaceChildren(message('info', t('territorySet', { c: label, t: territory.value || '—' })));
+      } else {
+        if (!toRep.value) {
+          fieldError(toRep, t('required'));
+          return;
         }
-      } catch (err) {
-        status.replaceChildren(message('error', err.message));
+        await post('/v1/admin/customers/reassign', { customer: c.id, to: toRep.value, reason: why });
+        status.replaceChildren(message('info', t('moved', { c: label, r: toRep.value })));
       }
-    },
+    } catch (err) {
+      status.replaceChildren(message('error', err.message));
+    }
   },
   h('h2', { id: 'h-owner' }, t('ownerFields')),
   a.pooled ? message('info', t('inPool')) : '',

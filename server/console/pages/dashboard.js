@@ -136,6 +136,18 @@ export async function renderDashboard(body) {
     company.append(message('info', t('noGrades')));
   }
 
+  // A bar per item (a rep, a territory) named by label(item), stacked by tier (`names`).
+  const stackedTiers = (names, items, label) => ({
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0 },
+    grid: { top: 36, containLabel: true },
+    xAxis: { type: 'category', data: items.map(label) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: names.map((n) => ({
+      name: tierName(n), type: 'bar', stack: 'tiers', data: items.map((x) => (x.tiers || {})[n] || 0),
+    })),
+  });
+
   // Tiers per rep (stacked) and the portfolio table.
   const byRep = h('section', { class: 'card', 'aria-labelledby': 'h-reps' },
     h('h2', { id: 'h-reps' }, t('tiersByRep')));
@@ -144,16 +156,7 @@ export async function renderDashboard(body) {
     const names = sortedTiers(Object.assign({}, ...reps.map((r) => r.tiers || {})));
     const box = chartBox(t('tiersByRep'));
     byRep.append(box);
-    sections.push(() => draw(echarts, box, {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { top: 36, containLabel: true },
-      xAxis: { type: 'category', data: reps.map((r) => r.name || r.rep) },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: names.map((n) => ({
-        name: tierName(n), type: 'bar', stack: 'tiers', data: reps.map((r) => (r.tiers || {})[n] || 0),
-      })),
-    }));
+    sections.push(() => draw(echarts, box, stackedTiers(names, reps, (r) => r.name || r.rep)));
   } else {
     byRep.append(message('info', t('noGrades')));
   }
@@ -169,16 +172,7 @@ export async function renderDashboard(body) {
     byTerritory.append(box, h('div', { class: 'scroll' }, table(
       [t('territory'), ...names.map(tierName), t('customers')],
       terr.map((x) => [label(x), ...names.map((n) => (x.tiers || {})[n] || 0), x.customers]))));
-    sections.push(() => draw(echarts, box, {
-      tooltip: { trigger: 'axis' },
-      legend: { top: 0 },
-      grid: { top: 36, containLabel: true },
-      xAxis: { type: 'category', data: terr.map(label) },
-      yAxis: { type: 'value', minInterval: 1 },
-      series: names.map((n) => ({
-        name: tierName(n), type: 'bar', stack: 'tiers', data: terr.map((x) => (x.tiers || {})[n] || 0),
-      })),
-    }));
+    sections.push(() => draw(echarts, box, stackedTiers(names, terr, label)));
   } else {
     byTerritory.append(message('info', t('none')));
   }

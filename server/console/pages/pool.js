@@ -3,7 +3,7 @@
 // /v1/admin/pool/release); the reclaim's dry run and the reclaim itself (POST
 // /v1/admin/pool/reclaim[?dry_run=1]); the pool's audit (GET /v1/admin/pool/audit).
 import { get, post } from '../api.js';
-import { clearFieldErrors, field, fieldError, h, message, repSelect, table, when } from '../dom.js';
+import { cardForm, field, fieldError, h, message, repSelect, table, when } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 
 addStrings({
@@ -129,40 +129,37 @@ export async function renderPool(body) {
         t('fromRep'), t('assignTo')], rows));
   }
 
-  const listCard = h('section', { class: 'card wide', 'aria-labelledby': 'h-pool' },
-    h('h2', { id: 'h-pool' }, t('poolList')),
+  // A card listing what load() puts into `box`, with one filter field and a Show button.
+  const listCardOf = (id, title, label, input, load, box) => h('section', { class: 'card wide', 'aria-labelledby': id },
+    h('h2', { id }, title),
     h('form', {
       class: 'inline-form',
       onsubmit: async (e) => {
         e.preventDefault();
-        await loadPool().catch((err) => status.replaceChildren(message('error', err.message)));
+        await load().catch((err) => status.replaceChildren(message('error', err.message)));
       },
-    }, field(t('poolRegion'), region), h('button', { type: 'submit' }, t('show'))),
-    listBox);
+    }, field(label, input), h('button', { type: 'submit' }, t('show'))),
+    box);
+  const listCard = listCardOf('h-pool', t('poolList'), t('poolRegion'), region, loadPool, listBox);
 
   // Release.
   const relCustomer = h('input', { id: 'release-customer', autocomplete: 'off' });
   const relReason = h('input', { id: 'release-reason', maxlength: '2000' });
-  const releaseForm = h('form', {
-    class: 'card', 'aria-labelledby': 'h-release', novalidate: true,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(releaseForm);
-      if (!relCustomer.value.trim()) fieldError(relCustomer, t('required'));
-      if (!relReason.value.trim()) fieldError(relReason, t('required'));
-      if (!relCustomer.value.trim() || !relReason.value.trim()) return;
-      try {
-        await post('/v1/admin/pool/release', { customer: relCustomer.value.trim(), reason: relReason.value.trim() });
-        status.replaceChildren(message('info', t('released', { c: relCustomer.value.trim() })));
-        relCustomer.value = '';
-        relReason.value = '';
-        await loadPool();
-        await loadAudit();
-      } catch (err) {
-        if (err.status === 404) fieldError(relCustomer, err.message);
-        else status.replaceChildren(message('error', err.message));
-      }
-    },
+  const releaseForm = cardForm({ class: 'card', 'aria-labelledby': 'h-release' }, async (e) => {
+    if (!relCustomer.value.trim()) fieldError(relCustomer, t('required'));
+    if (!relReason.value.trim()) fieldError(relReason, t('required'));
+    if (!relCustomer.value.trim() || !relReason.value.trim()) return;
+    try {
+      await post('/v1/admin/pool/release', { customer: relCustomer.value.trim(), reason: relReason.value.trim() });
+      status.replaceChildren(message('info', t('released', { c: relCustomer.value.trim() })));
+      relCustomer.value = '';
+      relReason.value = '';
+      await loadPool();
+      await loadAudit();
+    } catch (err) {
+      if (err.status === 404) fieldError(relCustomer, err.message);
+      else status.replaceChildren(message('error', err.message));
+    }
   },
   h('h2', { id: 'h-release' }, t('poolRelease')),
   field(t('customerId'), relCustomer), field(t('releaseReason'), relReason),
@@ -203,16 +200,7 @@ export async function renderPool(body) {
     auditBox.replaceChildren(audit.length ? table([t('at'), t('customer'), t('action'), t('rep'), t('actor'), t('reasonCol')],
       audit.map((a) => [when(a.at), a.customer, a.action, a.rep || '—', a.actor, a.reason || ''])) : message('info', t('none')));
   }
-  const auditCard = h('section', { class: 'card wide', 'aria-labelledby': 'h-pool-audit' },
-    h('h2', { id: 'h-pool-audit' }, t('poolAudit')),
-    h('form', {
-      class: 'inline-form',
-      onsubmit: async (e) => {
-        e.preventDefault();
-        await loadAudit().catch((err) => status.replaceChildren(message('error', err.message)));
-      },
-    }, field(t('auditCustomer'), auditCustomer), h('button', { type: 'submit' }, t('show'))),
-    auditBox);
+  const auditCard = listCardOf('h-pool-audit', t('poolAudit'), t('auditCustomer'), auditCustomer, loadAudit, auditBox);
 
   await Promise.all([loadPool(), loadAudit()]);
   body.replaceChildren(status, h('div', { class: 'grid' }, listCard, releaseForm, reclaimCard, auditCard));

@@ -4,7 +4,7 @@
 // token is shown once, inside the one line that sets the device up, and as that line's QR code;
 // or a short one-time setup code (POST /v1/admin/devices/code) the rep types on the device.
 import { api, get, post } from '../api.js';
-import { clearFieldErrors, field, fieldError, h, message, serverFieldError, table, when } from '../dom.js';
+import { cardForm, field, fieldError, h, message, serverFieldError, table, when } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 import { qrCanvas } from '../qr.js';
 
@@ -128,27 +128,22 @@ export async function repCards(reps, status, reload) {
   newRole.dataset.path = 'role';
   const newRegions = h('input', { id: 'rep-new-regions', 'data-path': 'regions' });
   const addResult = h('div');
-  const addForm = h('form', {
-    class: 'card', 'aria-labelledby': 'h-rep-add', novalidate: true,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(addForm);
-      addResult.replaceChildren();
-      if (!newId.value.trim()) fieldError(newId, t('required'));
-      if (!newName.value.trim()) fieldError(newName, t('required'));
-      if (!newId.value.trim() || !newName.value.trim()) return;
-      try {
-        const r = await post('/v1/admin/reps', {
-          id: newId.value.trim(), name: newName.value.trim(), role: newRole.value,
-          regions: newRegions.value.split(/[,，\s]+/).filter(Boolean),
-        });
-        await reload(setupBox(t('repAdded', { r: r.id }), setupLine(r.token)));
-      } catch (err) {
-        if (!(err.status === 400 || err.status === 409) || !serverFieldError(addForm, err.message)) {
-          addResult.replaceChildren(message('error', err.message));
-        }
+  const addForm = cardForm({ class: 'card', 'aria-labelledby': 'h-rep-add' }, async (e) => {
+    addResult.replaceChildren();
+    if (!newId.value.trim()) fieldError(newId, t('required'));
+    if (!newName.value.trim()) fieldError(newName, t('required'));
+    if (!newId.value.trim() || !newName.value.trim()) return;
+    try {
+      const r = await post('/v1/admin/reps', {
+        id: newId.value.trim(), name: newName.value.trim(), role: newRole.value,
+        regions: newRegions.value.split(/[,，\s]+/).filter(Boolean),
+      });
+      await reload(setupBox(t('repAdded', { r: r.id }), setupLine(r.token)));
+    } catch (err) {
+      if (!(err.status === 400 || err.status === 409) || !serverFieldError(addForm, err.message)) {
+        addResult.replaceChildren(message('error', err.message));
       }
-    },
+    }
   },
   h('h2', { id: 'h-rep-add' }, t('addRepTitle')),
   field(t('repIdField'), newId), field(t('repName'), newName), field(t('repRole'), newRole),
@@ -171,35 +166,30 @@ export async function repCards(reps, status, reload) {
     pCapA.value = p.capacity_a ?? '';
     pCloser.checked = !!p.closer;
   });
-  const profileForm = h('form', {
-    class: 'card', 'aria-labelledby': 'h-profile', novalidate: true,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(profileForm);
-      if (!pRep.value) {
-        fieldError(pRep, t('pickRep'));
-        return;
+  const profileForm = cardForm({ class: 'card', 'aria-labelledby': 'h-profile' }, async (e) => {
+    if (!pRep.value) {
+      fieldError(pRep, t('pickRep'));
+      return;
+    }
+    let ok = true;
+    for (const input of [pCap, pCapA]) {
+      const v = input.value.trim();
+      if (v !== '' && !(Number.isInteger(Number(v)) && Number(v) >= 0)) {
+        fieldError(input, t('wholeNumber'));
+        ok = false;
       }
-      let ok = true;
-      for (const input of [pCap, pCapA]) {
-        const v = input.value.trim();
-        if (v !== '' && !(Number.isInteger(Number(v)) && Number(v) >= 0)) {
-          fieldError(input, t('wholeNumber'));
-          ok = false;
-        }
-      }
-      if (!ok) return;
-      const num = (v) => (v.trim() === '' ? null : Number(v));
-      try {
-        await api('PUT', '/v1/admin/assignment/profiles', {
-          rep: pRep.value, regions: pRegions.value.split(/[,，\s]+/).filter(Boolean), skill: pSkill.value,
-          capacity: num(pCap.value), capacity_a: num(pCapA.value), closer: pCloser.checked,
-        });
-        await reload(message('info', t('profileSaved', { r: pRep.value })));
-      } catch (err) {
-        if (!serverFieldError(profileForm, err.message)) status.replaceChildren(message('error', err.message));
-      }
-    },
+    }
+    if (!ok) return;
+    const num = (v) => (v.trim() === '' ? null : Number(v));
+    try {
+      await api('PUT', '/v1/admin/assignment/profiles', {
+        rep: pRep.value, regions: pRegions.value.split(/[,，\s]+/).filter(Boolean), skill: pSkill.value,
+        capacity: num(pCap.value), capacity_a: num(pCapA.value), closer: pCloser.checked,
+      });
+      await reload(message('info', t('profileSaved', { r: pRep.value })));
+    } catch (err) {
+      if (!serverFieldError(profileForm, err.message)) status.replaceChildren(message('error', err.message));
+    }
   },
   h('h2', { id: 'h-profile' }, t('profileTitle')),
   field(t('profileRep'), pRep), field(t('repRegions'), pRegions), field(t('skill'), pSkill),
@@ -235,35 +225,30 @@ export async function repCards(reps, status, reload) {
         }, t('revoke'))])) : message('info', t('none')));
   }
   dRep.addEventListener('change', () => loadDevices().catch((err) => dResult.replaceChildren(message('error', err.message))));
-  const devicesForm = h('form', {
-    class: 'card wide', 'aria-labelledby': 'h-devices', novalidate: true,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(devicesForm);
-      if (!dRep.value) {
-        fieldError(dRep, t('pickRep'));
-        return;
+  const devicesForm = cardForm({ class: 'card wide', 'aria-labelledby': 'h-devices' }, async (e) => {
+    if (!dRep.value) {
+      fieldError(dRep, t('pickRep'));
+      return;
+    }
+    // The button pressed: a token (the default) or a one-time setup code.
+    const wantCode = e.submitter && e.submitter.id === 'issue-code';
+    try {
+      const body = { rep: dRep.value };
+      if (dName.value.trim()) body.device = dName.value.trim();
+      if (wantCode) {
+        const c = await post('/v1/admin/devices/code', body);
+        dResult.replaceChildren(codeBox(c));
+      } else {
+        const d = await post('/v1/admin/devices', body);
+        dResult.replaceChildren(setupBox(t('issued', { d: d.device, r: d.rep }), setupLine(d.token)));
+        dName.value = '';
+        await loadDevices();
       }
-      // The button pressed: a token (the default) or a one-time setup code.
-      const wantCode = e.submitter && e.submitter.id === 'issue-code';
-      try {
-        const body = { rep: dRep.value };
-        if (dName.value.trim()) body.device = dName.value.trim();
-        if (wantCode) {
-          const c = await post('/v1/admin/devices/code', body);
-          dResult.replaceChildren(codeBox(c));
-        } else {
-          const d = await post('/v1/admin/devices', body);
-          dResult.replaceChildren(setupBox(t('issued', { d: d.device, r: d.rep }), setupLine(d.token)));
-          dName.value = '';
-          await loadDevices();
-        }
-      } catch (err) {
-        if (err.status === 409 || err.status === 400) fieldError(dName, err.message);
-        else if (err.status === 422) fieldError(dRep, err.message);
-        else dResult.replaceChildren(message('error', err.message));
-      }
-    },
+    } catch (err) {
+      if (err.status === 409 || err.status === 400) fieldError(dName, err.message);
+      else if (err.status === 422) fieldError(dRep, err.message);
+      else dResult.replaceChildren(message('error', err.message));
+    }
   },
   h('h2', { id: 'h-devices' }, t('devicesTitle')),
   h('div', { class: 'inline-form' }, field(t('devicesRep'), dRep), field(t('deviceName'), dName),

@@ -3,7 +3,7 @@
 // /v1/admin/territories/assign); the reps' cards (reps.js): the reps with their profiles, adding a
 // rep, a rep's profile and devices. Validation messages sit by the field.
 import { api, get, post } from '../api.js';
-import { clearFieldErrors, field, fieldError, h, message, repSelect, serverFieldError, table } from '../dom.js';
+import { cardForm, clearFieldErrors, field, fieldError, h, message, repSelect, serverFieldError, table } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 import { repCards } from './reps.js';
 
@@ -128,25 +128,20 @@ export async function renderTerritories(body, notice) {
     tCity.value = x.city || '';
     tRep.value = x.rep || '';
   });
-  const terrForm = h('form', {
-    class: 'card', 'aria-labelledby': 'h-terr-edit', novalidate: true,
-    onsubmit: async (e) => {
-      e.preventDefault();
-      clearFieldErrors(terrForm);
-      if (!which.value && !tName.value.trim()) {
-        fieldError(tName, t('required'));
-        return;
-      }
-      const body = { name: tName.value.trim(), region: tRegion.value.trim(), city: tCity.value.trim() };
-      if (tRep.value) body.rep = tRep.value;
-      try {
-        const r = which.value ? await api('PUT', '/v1/admin/territories', { id: which.value, ...body })
-          : await post('/v1/admin/territories', body);
-        await reload(message('info', t('terrSaved', { t: body.name || r.id })));
-      } catch (err) {
-        if (!serverFieldError(terrForm, err.message)) status.replaceChildren(message('error', err.message));
-      }
-    },
+  const terrForm = cardForm({ class: 'card', 'aria-labelledby': 'h-terr-edit' }, async (e) => {
+    if (!which.value && !tName.value.trim()) {
+      fieldError(tName, t('required'));
+      return;
+    }
+    const body = { name: tName.value.trim(), region: tRegion.value.trim(), city: tCity.value.trim() };
+    if (tRep.value) body.rep = tRep.value;
+    try {
+      const r = which.value ? await api('PUT', '/v1/admin/territories', { id: which.value, ...body })
+        : await post('/v1/admin/territories', body);
+      await reload(message('info', t('terrSaved', { t: body.name || r.id })));
+    } catch (err) {
+      if (!serverFieldError(terrForm, err.message)) status.replaceChildren(message('error', err.message));
+    }
   },
   h('h2', { id: 'h-terr-edit' }, t('terrEditTitle')),
   field(t('terrWhich'), which), field(t('terrName'), tName), field(t('terrRegion'), tRegion),
