@@ -87,10 +87,9 @@ Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
   FB_ASSIGN_OR_RETURN(Statement * has,
                       old_db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
                                      "name = 'srv_audit'"));
-  FB_ASSIGN_OR_RETURN(bool row, has->Step());
-  const bool present = row && has->Int(0) > 0;
-  has->Reset();
-  if (!present) return int64_t{0};
+  FB_ASSIGN_OR_RETURN(std::optional<bool> present,
+                      ReadOneRow(*has, [](Statement& s) { return s.Int(0) > 0; }));
+  if (!present.value_or(false)) return int64_t{0};
   FB_ASSIGN_OR_RETURN(Statement * read, old_db.Prepare(std::string(kColumns) + "ORDER BY id"));
   FB_ASSIGN_OR_RETURN(Statement * same,
                       db.Prepare("SELECT (SELECT count(*) FROM srv_audit WHERE id = ?1 AND at_ms "
