@@ -39,6 +39,14 @@ export async function api(method, path, body) {
 }
 
 export const get = (path) => api('GET', path);
+
+// PUTs new rules (grading, assignment) and keeps rules.version to the version now in force, which
+// it returns.
+export async function putRules(path, rules, next) {
+  const r = await api('PUT', path, next);
+  rules.version = r.version;
+  return r.version;
+}
 export const post = (path, body) => api('POST', path, body === undefined ? {} : body);
 
 // A file's bytes as the body (the import routes take the sheet itself, not JSON), sent with

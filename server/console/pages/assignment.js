@@ -1,7 +1,7 @@
 // Assignment: the assignment rules in a form (GET/PUT /v1/admin/assignment) with the server's
 // validation messages next to the field they name, the dry run as a table of moves with their
 // reasons (GET /v1/admin/assignment/plan) and applying it (POST /v1/admin/assignment/apply).
-import { get, api, post } from '../api.js';
+import { get, post, putRules } from '../api.js';
 import { cardForm, field, fieldError, h, message, serverFieldError, table } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 
@@ -193,10 +193,9 @@ export async function renderAssignment(body) {
     }
     for (const [key, input] of Object.entries(poolInputs)) next.pool[key] = Number(input.value);
     try {
-      const r = await api('PUT', '/v1/admin/assignment', next);
-      rules.version = r.version;
-      versionNote.textContent = t('version', { v: r.version });
-      status.replaceChildren(message('info', t('rulesSaved', { v: r.version })));
+      const v = await putRules('/v1/admin/assignment', rules, next);
+      versionNote.textContent = t('version', { v });
+      status.replaceChildren(message('info', t('rulesSaved', { v })));
     } catch (err) {
       if (err.status === 400 && serverFieldError(form, err.message)) {
         status.replaceChildren(message('error', t('rulesInvalid')));

@@ -3,7 +3,7 @@
 // message goes next to the field it names. Preview (POST /v1/admin/grading/preview) shows how many
 // grades the form's rules would move before anything is saved; Regrade now (POST /v1/admin/grade)
 // grades every customer with the rules in force.
-import { api, get, post } from '../api.js';
+import { get, post, putRules } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, serverFieldError, table } from '../dom.js';
 import { addStrings, t } from '../i18n.js';
 
@@ -230,10 +230,9 @@ export async function renderGrading(body) {
     status.replaceChildren();
     if (!next) return;
     try {
-      const r = await api('PUT', '/v1/admin/grading', next);
-      rules.version = r.version;
-      inForce.textContent = t('rulesInForce', { v: r.version });
-      status.replaceChildren(message('info', t('rulesSaved', { v: r.version })));
+      const v = await putRules('/v1/admin/grading', rules, next);
+      inForce.textContent = t('rulesInForce', { v });
+      status.replaceChildren(message('info', t('rulesSaved', { v })));
     } catch (err) {
       showError(err);
     }
