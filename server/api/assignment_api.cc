@@ -284,29 +284,12 @@ HttpResponse HandleAssignmentRequest(ServerStore& store, WallClock& wall,
 
 boost::json::object PlanJson(const AssignmentPlan& plan, const std::string& territory,
                              bool applied) {
-  boost::json::array moves, unplaced;
-  for (const ProposedMove& m : plan.moves) {
-    moves.push_back(boost::json::object{{"customer", m.customer},
-                                        {"name", m.name},
-                                        {"from", m.from},
-                                        {"to", m.to},
-                                        {"rule", m.rule},
-                                        {"reason", m.reason},
-                                        {"to_load", m.to_load}});
-  }
-  for (const UnplacedCustomer& u : plan.unplaced) {
-    unplaced.push_back(boost::json::object{{"customer", u.customer},
-                                           {"name", u.name},
-                                           {"from", u.from},
-                                           {"rule", u.rule},
-                                           {"reason", u.reason}});
-  }
   return boost::json::object{{"rules_version", plan.rules_version},
                              {"territory", territory},
                              {"customers_considered", plan.customers_considered},
                              {"applied", applied},
-                             {"moves", moves},
-                             {"unplaced", unplaced}};
+                             {"moves", JsonArray(plan.moves, FieldsJson<ProposedMove>)},
+                             {"unplaced", JsonArray(plan.unplaced, FieldsJson<UnplacedCustomer>)}};
 }
 
 boost::json::object ClockJson(const ReclaimClock& c, int32_t today) {

@@ -167,18 +167,6 @@ HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
     records[table] = JsonArray(rows, RecordJson);
   }
   for (const auto& [table, n] : a->totals) totals[table] = n;
-  boost::json::array grades;
-  for (const GradePoint& g : a->grades) {
-    grades.push_back(boost::json::object{{"run", g.run},
-                                         {"today", g.today},
-                                         {"tier", g.tier},
-                                         {"recency", g.recency},
-                                         {"frequency", g.frequency},
-                                         {"monetary", g.monetary},
-                                         {"ticket_class", g.ticket_class},
-                                         {"lifecycle", g.lifecycle},
-                                         {"churn_risk", g.churn_risk}});
-  }
   boost::json::object customer = RecordJson(a->customer);
   boost::json::value reasons = nullptr;
   if (const auto* text = customer.if_contains("grade_reasons"); text && text->is_string()) {
@@ -186,13 +174,14 @@ HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
     boost::json::value parsed = ReadJson(std::string(text->as_string()), ec);
     if (!ec) reasons = std::move(parsed);
   }
-  return JsonResponse(boost::json::object{{"customer", std::move(customer)},
-                                          {"rep", a->holder},
-                                          {"pooled", a->pooled},
-                                          {"grade_reasons", std::move(reasons)},
-                                          {"grade_history", std::move(grades)},
-                                          {"records", std::move(records)},
-                                          {"totals", std::move(totals)}});
+  return JsonResponse(
+      boost::json::object{{"customer", std::move(customer)},
+                          {"rep", a->holder},
+                          {"pooled", a->pooled},
+                          {"grade_reasons", std::move(reasons)},
+                          {"grade_history", JsonArray(a->grades, FieldsJson<GradePoint>)},
+                          {"records", std::move(records)},
+                          {"totals", std::move(totals)}});
 }
 
 HttpResponse SetTerritory(ServerStore& store, const HttpRequest& request,

@@ -43,6 +43,15 @@ HttpResponse SetRulesResponse(RulesStore& rules, const HttpRequest& request,
   return JsonResponse(boost::json::object{{"ok", true}, {"version", *version}});
 }
 
+// A described record (BOOST_DESCRIBE_STRUCT beside its type) as a JSON object: each described field
+// under its own name, in the order described. The one writer of every record whose JSON names are
+// its field names (an assignment move, an unplaced customer, a grade point, a demo rep).
+template <typename T>
+boost::json::object FieldsJson(const T& record) {
+  boost::json::value v = boost::json::value_from(record);
+  return std::move(v.as_object());
+}
+
 // [to_json(item), ...] for each item of `items`.
 template <typename Items, typename ToJson>
 boost::json::array JsonArray(const Items& items, ToJson&& to_json) {

@@ -7,6 +7,7 @@
 #ifndef FIELDBOOK_SERVER_DEMO_SEED_H_
 #define FIELDBOOK_SERVER_DEMO_SEED_H_
 
+#include <boost/describe/class.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +29,7 @@ struct DemoRep {
   std::string token;  // shown once
   int customers = 0;
 };
+BOOST_DESCRIBE_STRUCT(DemoRep, (), (id, name, role, token, customers))
 
 struct DemoSeedReport {
   std::vector<DemoRep> reps;

@@ -244,19 +244,12 @@ int RunSeedDemo(const std::string& db, const DemoSeedOptions& options, bool json
   auto report = SeedDemo(*(*opened)->store, (*opened)->wall, options);
   if (!report.ok()) return CommandFailed("seed-demo", report.status());
   if (json) {
-    boost::json::array reps;
-    for (const DemoRep& r : report->reps) {
-      reps.push_back(boost::json::object{{"id", r.id},
-                                         {"name", r.name},
-                                         {"role", r.role},
-                                         {"token", r.token},
-                                         {"customers", r.customers}});
-    }
-    std::cout << WriteJson(boost::json::object{{"reps", reps},
-                                               {"customers", report->customers},
-                                               {"visits", report->visits},
-                                               {"orders", report->orders},
-                                               {"order_lines", report->order_lines}})
+    std::cout << WriteJson(
+                     boost::json::object{{"reps", JsonArray(report->reps, FieldsJson<DemoRep>)},
+                                         {"customers", report->customers},
+                                         {"visits", report->visits},
+                                         {"orders", report->orders},
+                                         {"order_lines", report->order_lines}})
               << "\n";
     return 0;
   }

@@ -20,6 +20,7 @@
 #ifndef FIELDBOOK_SERVER_ASSIGNMENT_ENGINE_H_
 #define FIELDBOOK_SERVER_ASSIGNMENT_ENGINE_H_
 
+#include <boost/describe/class.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -40,12 +41,14 @@ struct ProposedMove {
   std::string reason;   // "tier A needs senior+: rep r3 is junior"
   std::string to_load;  // the new rep's load after the move: "46/120" (or "46" without capacity)
 };
+BOOST_DESCRIBE_STRUCT(ProposedMove, (), (customer, name, from, to, rule, reason, to_load))
 
 struct UnplacedCustomer {
   std::string customer, name, from;
   std::string rule;
   std::string reason;  // why it should move, and what no rep could offer
 };
+BOOST_DESCRIBE_STRUCT(UnplacedCustomer, (), (customer, name, from, rule, reason))
 
 struct AssignmentPlan {
   int rules_version = 0;

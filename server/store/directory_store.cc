@@ -152,8 +152,8 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
                  "ORDER BY h.run_id"));
   grades->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(a.grades, ReadRows(*grades, [](Statement& s) {
-                        return GradePoint{s.Int(0), s.Text(1), s.Text(2), s.Text(6), s.Text(7),
-                                          s.Int(3), s.Int(4),  s.Int(5),  s.Real(8)};
+                        return GradePoint{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4),
+                                          s.Int(5), s.Text(6), s.Text(7), s.Real(8)};
                       }));
   grades->Reset();
   return a;

@@ -9,6 +9,7 @@
 #ifndef FIELDBOOK_SERVER_STORE_DIRECTORY_STORE_H_
 #define FIELDBOOK_SERVER_STORE_DIRECTORY_STORE_H_
 
+#include <boost/describe/class.hpp>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -41,10 +42,14 @@ using Record = std::vector<std::pair<std::string, Value>>;
 
 struct GradePoint {
   int64_t run = 0;
-  std::string today, tier, ticket_class, lifecycle;
+  std::string today, tier;
   int64_t recency = 0, frequency = 0, monetary = 0;
+  std::string ticket_class, lifecycle;
   double churn_risk = 0;
 };
+BOOST_DESCRIBE_STRUCT(GradePoint, (),
+                      (run, today, tier, recency, frequency, monetary, ticket_class, lifecycle,
+                       churn_risk))
 
 struct CustomerArchive {
   Record customer;
