@@ -19,6 +19,8 @@
 #include <variant>
 #include <vector>
 
+#include "fieldbook/grading.h"
+#include "fieldbook/lang_text.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
 #include "store/review.h"
@@ -162,7 +164,8 @@ struct CustomerDetail {
   std::optional<int64_t> frequency;
   std::optional<int64_t> monetary;
   std::optional<double> churn_risk;
-  std::vector<std::string> grade_reasons;  // one sentence each, from grade_reasons (JSON)
+  // One per rule, as values (code and values, or an old row's words): ReasonLine() renders them.
+  std::vector<GradeReason> grade_reasons;
   // The grade above is provisional: computed on this device from what the rep recorded since the
   // server's grade (graded_at is then the server grade it was based on, "" if none), until the
   // server's next grade arrives. server_tier is the server's tier meanwhile.
@@ -186,9 +189,10 @@ struct PlanItem {
   std::string customer_name;
   std::string due_date;  // follow-ups; "" for suggestions
   int64_t days_overdue = 0;
-  std::string tier;     // "" when not graded
-  std::string reason;   // what is due, or why the visit is suggested
-  std::string task_id;  // set when the line is an open task (it can be marked done)
+  std::string tier;         // "" when not graded
+  std::string reason;       // what is due, or why the visit is suggested (English)
+  std::vector<Phrase> why;  // the same as values, rendered in the UI's language
+  std::string task_id;      // set when the line is an open task (it can be marked done)
 };
 
 // One of the rep's customers due to return to the public pool (公海) soon, computed on the device
@@ -221,7 +225,8 @@ struct CareRow {
   std::string task_id;     // a care task
   std::string date;        // YYYY-MM-DD
   int64_t days_until = 0;
-  std::string reason;
+  std::string reason;  // English
+  Phrase why;          // the same as a value, rendered in the UI's language
 };
 
 struct Plan {
@@ -275,7 +280,8 @@ struct AtRiskRow {
   std::string tier;
   std::string lifecycle;
   double churn_risk = 0;
-  std::string reasons;
+  std::string reasons;           // English
+  std::vector<GradeReason> why;  // the same as values, rendered in the UI's language
   bool provisional = false;
 };
 

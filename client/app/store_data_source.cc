@@ -40,14 +40,6 @@ bool Matches(const CustomerFilter& f, const client::Customer& c, bool overdue) {
          (f.region.empty() || f.region == c.region_class) && (!f.overdue_only || overdue);
 }
 
-// A grade's reasons as "recency: ..." lines.
-std::vector<std::string> ReasonLines(const std::vector<GradeReason>& reasons) {
-  std::vector<std::string> out;
-  out.reserve(reasons.size());
-  for (const GradeReason& r : reasons) out.push_back(r.rule + ": " + r.detail);
-  return out;
-}
-
 // The device's private CA (fieldbook-cli init --ca-file), when it has one.
 client::HttpClientOptions TrustFor(const client::ClientSettings& settings) {
   client::HttpClientOptions options;
@@ -212,7 +204,7 @@ Result<CustomerDetail> StoreDataSource::LoadCustomer(const std::string& id,
   d.frequency = g.frequency;
   d.monetary = g.monetary;
   d.churn_risk = g.churn_risk;
-  d.grade_reasons = ReasonLines(g.reasons);
+  d.grade_reasons = g.reasons;
   d.grade_provisional = g.provisional;
   d.grade_computed_at = g.computed_at;
   d.server_tier = p.grade.server.tier;
@@ -257,6 +249,7 @@ Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
     // The grade shown; a provisional one is marked as in the list ("B*", issue #19).
     item.tier = i.tier_provisional ? i.tier + "*" : i.tier;
     item.reason = i.reason;
+    item.why = i.why;
     item.task_id = i.task_id;
     plan.items.push_back(std::move(item));
   }
@@ -284,7 +277,7 @@ Result<Plan> StoreDataSource::LoadPlan(const std::string& today) {
     plan.care.push_back(CareRow{c.kind == client::CareItem::Kind::kBirthday,
                                 std::move(c.customer_id), std::move(c.customer_name),
                                 std::move(c.contact_id), std::move(c.task_id), std::move(c.date),
-                                c.days_until, std::move(c.reason)});
+                                c.days_until, std::move(c.reason), std::move(c.why)});
   }
   return plan;
 }
@@ -394,7 +387,7 @@ Result<Reports> StoreDataSource::LoadReports(const std::string& today) {
   for (client::AtRiskEntry& a : risk) {
     r.at_risk.push_back(AtRiskRow{std::move(a.customer_id), std::move(a.name), std::move(a.tier),
                                   std::move(a.lifecycle), a.churn_risk, std::move(a.reasons),
-                                  a.provisional});
+                                  std::move(a.why), a.provisional});
   }
   r.server_error = reports_error_;
   FB_ASSIGN_OR_RETURN(std::optional<client::CachedServerReports> kept,

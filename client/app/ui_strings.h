@@ -1,17 +1,19 @@
 // Strings: the desktop app's UI text in English and Chinese, chosen once at start-up (--lang).
 // (The file is ui_strings.h: a strings.h on the include path would shadow the C library's.)
 // Each entry is written once with both languages side by side (FIELDBOOK_UI_STRINGS), so a
-// missing translation is a compile error. Entries ending in _fmt are printf formats; both
-// languages take the same arguments in the same order.
+// missing translation is a compile error; UiTexts() gives the same table as entries of the one
+// string-table type (fieldbook/lang_text.h) the device's messages and the reasons use. Entries
+// ending in _fmt are printf formats; both languages take the same arguments in the same order.
 //
 // CodeLabel() translates the schema's enumeration codes (purpose "delivery", stage "deciding",
-// ...) for display; unknown codes are shown as they are.
+// ...) for display (fieldbook::CodeLabels()); unknown codes are shown as they are.
 //
 // Thread safety: immutable static data; safe from any thread.
 #ifndef FIELDBOOK_CLIENT_APP_UI_STRINGS_H_
 #define FIELDBOOK_CLIENT_APP_UI_STRINGS_H_
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -347,12 +349,14 @@ struct Strings {
 };
 
 const Strings& StringsFor(Lang lang);
+// The same table, one LangText per entry (code = the entry's name), in table order.
+std::span<const LangText> UiTexts();
 
 // A schema code's label ("deciding" -> "Deciding" / "决策中"); the code itself when unknown.
 std::string_view CodeLabel(Lang lang, std::string_view code);
 
 // Known codes of one enumeration, in display order: "tier", "purpose", "outcome", "stage", "type",
-// "region", "relationship", "task_kind", "task_status", "lifecycle".
+// "region", "relationship", "task_kind", "task_status", "lifecycle", "ticket", "rule".
 const std::vector<std::string>& CodesOf(std::string_view enumeration);
 
 // Every text the UI may show in `lang` (strings and code labels), for the font atlas.

@@ -18,13 +18,19 @@ void AddGlyphs(std::string_view s, std::set<uint32_t>& out) {
   });
 }
 
+// A reason's stored words and its values (names, titles: the template's glyphs are in AllText).
+void AddGlyphs(const GradeReason& r, std::set<uint32_t>& out) {
+  AddGlyphs(r.detail, out);
+  for (const auto& [name, value] : r.values) AddGlyphs(value, out);
+}
+
 void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
   for (const std::string* s :
        {&d.name, &d.name_latin, &d.address, &d.city, &d.province, &d.primary_contact, &d.tags,
         &d.notes, &d.owner_name, &d.territory_name, &d.lifecycle, &d.ticket_class}) {
     AddGlyphs(*s, out);
   }
-  for (const std::string& r : d.grade_reasons) AddGlyphs(r, out);
+  for (const GradeReason& r : d.grade_reasons) AddGlyphs(r, out);
   for (const ContactRow& c : d.contacts) {
     AddGlyphs(c.name, out);
     AddGlyphs(c.title, out);
@@ -55,6 +61,7 @@ void AddGlyphs(const Reports& r, std::set<uint32_t>& out) {
   for (const AtRiskRow& a : r.at_risk) {
     AddGlyphs(a.name, out);
     AddGlyphs(a.reasons, out);
+    for (const GradeReason& r : a.why) AddGlyphs(r, out);
   }
   if (r.portfolio) AddGlyphs(r.portfolio->rep_name, out);
   AddGlyphs(r.server_error, out);

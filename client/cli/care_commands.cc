@@ -30,7 +30,7 @@ int RunCareList(const CliContext& ctx, const std::string& date, int64_t days) {
     PrintJson(json::object{{"date", today}, {"days", *window}, {"care", CareJson(*items)}});
     return kExitOk;
   }
-  PrintCare(*items, today, *window);
+  PrintCare(*items, today, *window, LangOf(ctx));
   return kExitOk;
 }
 
@@ -113,16 +113,18 @@ json::array CareJson(const std::vector<CareItem>& items) {
                      {"task_id", TextOrNull(c.task_id)},
                      {"date", c.date},
                      {"days_until", c.days_until},
-                     {"reason", c.reason}});
+                     {"reason", c.reason},
+                     {"why", PhrasesJson({c.why})}});
   }
   return out;
 }
 
-void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days) {
+void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days,
+               Lang lang) {
   std::cout << "Care (" << today << " and the next " << Plural(days, "day", "days") << "):\n";
   if (items.empty()) std::cout << "  no birthdays or care tasks\n";
   for (const CareItem& c : items) {
-    std::cout << "  * " << c.reason << "\n";
+    std::cout << "  * " << Say(lang, c.why, c.reason) << "\n";
     if (c.kind == CareItem::Kind::kBirthday) {
       std::cout << "      care task " << c.customer_id
                 << (c.contact_id.empty() ? "" : " --contact " + c.contact_id) << "\n";

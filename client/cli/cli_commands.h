@@ -125,7 +125,8 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit);
 // Care items as JSON and as text ("Care (DATE and the next N days):" and one line each, with the
 // command that makes a care task from a birthday).
 boost::json::array CareJson(const std::vector<CareItem>& items);
-void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days);
+void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days,
+               Lang lang);
 
 // The public pool (公海, issue #7): `pool list` shows the device's copy (as of its last sync),
 // `claim` and `release` record requests that the next sync sends (the server grants or refuses

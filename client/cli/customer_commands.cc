@@ -77,7 +77,7 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
         {"stage ", c.purchase_stage},
         {"relationship ", c.relationship},
         {"region ", c.region_class}});
-  PrintGrade(p->grade);
+  PrintGrade(p->grade, LangOf(ctx));
   std::string location;
   if (c.lat && c.lon) {
     char buf[64];

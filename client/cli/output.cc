@@ -79,11 +79,29 @@ json::object ToJson(const Customer& c) {
                       {"last_visit", TextOrNull(c.last_visit)}};
 }
 
+json::object ValuesJson(const TextValues& values) {
+  json::object out;
+  for (const auto& [name, value] : values) out[name] = value;
+  return out;
+}
+
+json::array PhrasesJson(const std::vector<Phrase>& phrases) {
+  json::array out;
+  for (const Phrase& p : phrases) {
+    out.push_back(json::object{{"code", p.code}, {"values", ValuesJson(p.values)}});
+  }
+  return out;
+}
+
 // A grade (the server's or the device's provisional one) with its reasons.
 json::object ToJson(const CustomerGrade& g) {
   json::array reasons;
   for (const GradeReason& r : g.reasons) {
-    reasons.push_back(json::object{{"rule", r.rule}, {"detail", r.detail}});
+    // The reason as a value (code and values) beside its English sentence (grading.h).
+    reasons.push_back(json::object{{"rule", r.rule},
+                                   {"detail", r.detail},
+                                   {"code", TextOrNull(r.code)},
+                                   {"values", ValuesJson(r.values)}});
   }
   json::object out{
       {"provisional", g.provisional},         {"tier", TextOrNull(g.tier)},
@@ -106,36 +124,44 @@ json::object ToJson(const CustomerGrade& g) {
   return out;
 }
 
-// "grade C · R5 F1 M1 · low 客单 · new · churn risk 0.02" and a line per reason.
-void PrintGrade(const GradeView& view) {
+// "grade C · R5 F1 M1 · low ticket · new · churn risk 0.02" and a line per reason, the reasons
+// and the ticket class in `lang`.
+void PrintGrade(const GradeView& view, Lang lang) {
   const CustomerGrade& g = view.shown();
   if (g.tier.empty() && g.graded_at.empty() && !g.provisional) {
-    std::cout << "  grade: not graded yet\n";
+    std::cout << "  " << Render(lang, "grade_not_graded") << "\n";
     return;
   }
-  std::string line = "  grade " + (g.tier.empty() ? std::string("-") : g.tier);
+  std::string line =
+      "  " + Render(lang, "grade_head", {g.tier.empty() ? std::string("-") : g.tier});
   if (g.provisional) {
-    line += " [PROVISIONAL: computed on this device " + g.computed_at.substr(0, 10) +
-            "; the server's next grade replaces it]";
+    line += " " + Render(lang, "grade_provisional", {g.computed_at.substr(0, 10)});
   } else {
-    line += " (graded " + g.graded_at + ", rules v" + std::to_string(g.rules_version) + ")";
+    line += " " + Render(lang, "grade_graded", {g.graded_at, std::to_string(g.rules_version)});
   }
   if (g.recency || g.frequency || g.monetary) {
     line += " · R" + std::to_string(g.recency.value_or(0)) + " F" +
             std::to_string(g.frequency.value_or(0)) + " M" + std::to_string(g.monetary.value_or(0));
   }
-  if (!g.ticket_class.empty()) line += " · " + g.ticket_class + " 客单";
-  if (!g.lifecycle.empty()) line += " · " + g.lifecycle;
+  if (!g.ticket_class.empty()) {
+    line += " · " +
+            Render(lang, "ticket_class", {std::string(CodeLabel(lang, "ticket", g.ticket_class))});
+  }
+  if (!g.lifecycle.empty()) {
+    // English keeps the code (scripts read it); Chinese shows its label.
+    line += " · " + (lang == Lang::kChinese ? std::string(CodeLabel(lang, "lifecycle", g.lifecycle))
+                                            : g.lifecycle);
+  }
   if (g.churn_risk) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.2f", *g.churn_risk);
-    line += std::string(" · churn risk ") + buf;
+    line += " · " + Render(lang, "grade_churn_risk", {buf});
   }
   std::cout << line << "\n";
-  for (const GradeReason& r : g.reasons) std::cout << "    " << r.rule << ": " << r.detail << "\n";
+  for (const GradeReason& r : g.reasons) std::cout << "    " << ReasonLine(lang, r) << "\n";
   if (g.provisional && !view.server.tier.empty()) {
-    std::cout << "  server grade " << view.server.tier << " (graded " << view.server.graded_at
-              << ")\n";
+    std::cout << "  " << Render(lang, "grade_server", {view.server.tier, view.server.graded_at})
+              << "\n";
   }
 }
 

@@ -75,8 +75,13 @@ boost::json::object ToJson(const ReviewItem& r);
 boost::json::object ToJson(const PoolRequest& r);
 boost::json::object ToJson(const ReclaimWarning& w);
 
+// Values of a reason or phrase as a JSON object, and phrases as [{"code","values"}...]
+// (fieldbook/lang_text.h).
+boost::json::object ValuesJson(const TextValues& values);
+boost::json::array PhrasesJson(const std::vector<Phrase>& phrases);
+
 // Records as text: a customer's grade (a line and one per reason), a customer on one line.
-void PrintGrade(const GradeView& view);
+void PrintGrade(const GradeView& view, Lang lang);
 std::string CustomerLine(const Customer& c);
 
 // The public pool's requests: "pending" / "claim", "鑫达汽修 (c1...)", and one line with the

@@ -70,7 +70,8 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
                                    {"tier_provisional", p.tier_provisional},
                                    {"days_since_visit", OptOrNull(p.days_since_visit)},
                                    {"churn_risk", OptOrNull(p.churn_risk)},
-                                   {"reason", p.reason}});
+                                   {"reason", p.reason},
+                                   {"why", PhrasesJson(p.why)}});
     }
     json::array reclaim;
     for (const ReclaimWarning& w : *warnings) reclaim.push_back(ToJson(w));
@@ -95,10 +96,10 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
     const PlanItem& p = (*plan)[i];
     std::cout << (i < 9 ? " " : "") << i + 1 << ". "
               << (p.kind == PlanItem::Kind::kFollowUp ? "[follow-up] " : "[visit]     ")
-              << p.customer_name << " — " << p.reason << "\n"
+              << p.customer_name << " — " << SayAll(LangOf(ctx), p.why) << "\n"
               << "               " << p.customer_id << "\n";
   }
-  PrintCare(*care, today, *care_days);
+  PrintCare(*care, today, *care_days, LangOf(ctx));
   return kExitOk;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <string>
 
 #include "lang/review_messages.h"
 
@@ -10,60 +11,64 @@ namespace fieldbook::client {
 
 namespace {
 
-struct Entry {
-  std::string_view code, en, zh;
-};
-
 // clang-format off
-constexpr Entry kMessages[] = {
+// Entries of other tables written as X(code, English, Chinese) join this one through this macro
+// (e.g. FIELDBOOK_REVIEW_MESSAGES(FIELDBOOK_MESSAGE_ENTRY) at the end of kMessages).
 #define FIELDBOOK_MESSAGE_ENTRY(code, en, zh) {#code, en, zh},
-    FIELDBOOK_MESSAGES(FIELDBOOK_MESSAGE_ENTRY)
-    FIELDBOOK_REVIEW_MESSAGES(FIELDBOOK_MESSAGE_ENTRY)  // the review list's (review_messages.h)
-#undef FIELDBOOK_MESSAGE_ENTRY
+constexpr LangText kMessages[] = {
+    {"sync_kept_one", "nothing was lost: 1 change stays queued on this device for the next sync",
+     "没有丢失任何数据：1 条改动已安全保存在本机，下次同步时发送"},
+    {"sync_kept_many", "nothing was lost: {0} changes stay queued on this device for the next sync",
+     "没有丢失任何数据：{0} 条改动已安全保存在本机，下次同步时发送"},
+    {"sync_pool_one", ", and 1 pool request waits", "，另有 1 个公海请求等待发送"},
+    {"sync_pool_many", ", and {0} pool requests wait", "，另有 {0} 个公海请求等待发送"},
+    {"sync_unreachable", "the server could not be reached ({0}); {1}",
+     "无法连接服务器（{0}）；{1}"},
+    {"sync_failed", "{0}; {1}", "同步失败（{0}）；{1}"},
+    {"sync_offline_short_one", "Offline: 1 change safely queued, nothing lost",
+     "离线：1 条改动已安全保存，没有丢失"},
+    {"sync_offline_short", "Offline: {0} changes safely queued, nothing lost",
+     "离线：{0} 条改动已安全保存，没有丢失"},
+    {"sync_failed_short_one", "Sync failed: 1 change safely queued, nothing lost",
+     "同步失败：1 条改动已安全保存，没有丢失"},
+    {"sync_failed_short", "Sync failed: {0} changes safely queued, nothing lost",
+     "同步失败：{0} 条改动已安全保存，没有丢失"},
+    // A customer's grade (fieldbook-cli customer show).
+    {"grade_not_graded", "grade: not graded yet", "评级：尚未评级"},
+    {"grade_head", "grade {0}", "评级 {0}"},
+    {"grade_provisional",
+     "[PROVISIONAL: computed on this device {0}; the server's next grade replaces it]",
+     "[暂定：{0:date}在本设备上计算，服务器下次评级后将被替换]"},
+    {"grade_graded", "(graded {0}, rules v{1})", "（评级于 {0:date}，规则 v{1}）"},
+    {"grade_churn_risk", "churn risk {0}", "流失风险 {0}"},
+    {"grade_server", "server grade {0} (graded {1})", "服务器评级 {0}（评级于 {1:date}）"},
 };
+#undef FIELDBOOK_MESSAGE_ENTRY
 // clang-format on
-
-bool Digits(std::string_view s) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
-}
 
 }  // namespace
 
+std::span<const LangText> DeviceMessages() { return kMessages; }
+
 std::vector<std::string_view> MessageCodes() {
   std::vector<std::string_view> out;
-  for (const Entry& e : kMessages) out.push_back(e.code);
+  for (const LangText& e : kMessages) out.push_back(e.code);
   return out;
 }
 
 std::optional<std::string_view> MessageTemplate(Lang lang, std::string_view code) {
-  for (const Entry& e : kMessages) {
-    if (e.code == code) return lang == Lang::kChinese ? e.zh : e.en;
-  }
-  return std::nullopt;
+  const LangText* e = FindText(kMessages, code);
+  if (e == nullptr) e = FindText(CommonTexts(), code);
+  if (e == nullptr) return std::nullopt;
+  return e->In(lang);
 }
 
 std::string Render(Lang lang, std::string_view code, std::initializer_list<std::string> args) {
   const std::optional<std::string_view> tmpl = MessageTemplate(lang, code);
   if (!tmpl) return std::string(code);
-  const std::vector<std::string> list(args);
-  std::string out;
-  for (size_t i = 0; i < tmpl->size(); ++i) {
-    const size_t close = (*tmpl)[i] == '{' ? tmpl->find('}', i) : std::string_view::npos;
-    if (close != std::string_view::npos) {
-      const std::string_view index = tmpl->substr(i + 1, close - i - 1);
-      if (Digits(index) && index.size() < 3) {
-        const size_t n = static_cast<size_t>(std::atoi(std::string(index).c_str()));
-        if (n < list.size()) {
-          out += list[n];
-          i = close;
-          continue;
-        }
-      }
-    }
-    out += (*tmpl)[i];
-  }
-  return out;
+  TextValues values;
+  for (const std::string& a : args) values.emplace_back(std::to_string(values.size()), a);
+  return FillText(lang, *tmpl, values);
 }
 
 std::string RenderSyncFailure(Lang lang, const SyncFailure& f) {
@@ -102,47 +107,6 @@ Lang ChooseLang(std::string_view flag) {
     }
   }
   return Lang::kEnglish;
-}
-
-std::string FormatDate(Lang lang, std::string_view iso) {
-  // YYYY-MM-DD, then optionally a space or 'T' and HH:MM.
-  if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-' || !Digits(iso.substr(0, 4)) ||
-      !Digits(iso.substr(5, 2)) || !Digits(iso.substr(8, 2))) {
-    return std::string(iso);
-  }
-  const int month = std::atoi(std::string(iso.substr(5, 2)).c_str());
-  const int day = std::atoi(std::string(iso.substr(8, 2)).c_str());
-  if (month < 1 || month > 12 || day < 1 || day > 31) return std::string(iso);
-  std::string time;
-  if (iso.size() >= 16 && (iso[10] == ' ' || iso[10] == 'T') && iso[13] == ':' &&
-      Digits(iso.substr(11, 2)) && Digits(iso.substr(14, 2))) {
-    time = " " + std::string(iso.substr(11, 5));
-  }
-  return Render(lang, "date_day_month_year",
-                {std::string(iso.substr(0, 4)), Render(lang, "month_" + std::to_string(month)),
-                 std::to_string(day)}) +
-         time;
-}
-
-std::string FormatMoney(Lang lang, int64_t cents) {
-  const std::string amount = FormatAmount(cents);
-  const bool negative = cents < 0;
-  const std::string number = negative ? amount.substr(1) : amount;
-  const std::string sign = negative ? "-" : "";
-  return lang == Lang::kChinese ? sign + number + " 元" : sign + "¥" + number;
-}
-
-std::string FormatAmount(int64_t cents) {
-  const bool negative = cents < 0;
-  // The magnitude without overflowing on INT64_MIN.
-  const uint64_t magnitude =
-      negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
-  std::string whole = std::to_string(magnitude / 100);
-  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) {
-    whole.insert(static_cast<size_t>(i), ",");
-  }
-  const uint64_t fen = magnitude % 100;
-  return (negative ? "-" : "") + whole + "." + (fen < 10 ? "0" : "") + std::to_string(fen);
 }
 
 }  // namespace fieldbook::client

@@ -15,17 +15,12 @@ namespace fieldbook::client {
 
 namespace {
 
-using internal::DaysText;
 using internal::ForEachRow;
 using internal::ParseInt;
 using internal::ResolveCustomerId;
 using internal::Trim;
 
 constexpr const char* kDaysKey = "care_days";
-
-std::string InDays(int64_t days) {
-  return days == 0 ? "today" : days == 1 ? "tomorrow" : "in " + DaysText(days);
-}
 
 // Someone with a birthday: the customer itself or one of its contacts.
 struct Person {
@@ -92,27 +87,32 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
   // Care tasks scheduled in the window; a birthday task stands for its birthday.
   std::set<std::pair<std::string, std::string>> scheduled;  // (customer, day)
   {
-    FB_RETURN_IF_ERROR(ForEachRow(
-        db_,
-        "SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, t.title, t.status "
-        "FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.deleted = 0 "
-        "AND c.deleted = 0 AND t.kind IN ('care', 'birthday') AND t.status IN "
-        "('open', 'done') AND t.due_date >= ?1 AND t.due_date <= ?2 "
-        "ORDER BY t.due_date, c.name, t.id",
-        {today_text, last}, [&](Statement& s) {
-          if (s.Text(4) == "birthday") scheduled.emplace(s.Text(1), s.Text(3));
-          if (s.Text(6) != "open") return;
-          CareItem item;
-          item.kind = CareItem::Kind::kCareTask;
-          item.task_id = s.Text(0);
-          item.customer_id = s.Text(1);
-          item.customer_name = s.Text(2);
-          item.date = s.Text(3);
-          item.days_until = DaysBetween(today_text, item.date);
-          item.reason = s.Text(4) + " task \"" + s.Text(5) + "\" for " + item.customer_name +
-                        " due " + item.date + ", " + InDays(item.days_until);
-          out.push_back(std::move(item));
-        }));
+    FB_RETURN_IF_ERROR(
+        ForEachRow(db_,
+                   "SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, t.title, t.status "
+                   "FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.deleted = 0 "
+                   "AND c.deleted = 0 AND t.kind IN ('care', 'birthday') AND t.status IN "
+                   "('open', 'done') AND t.due_date >= ?1 AND t.due_date <= ?2 "
+                   "ORDER BY t.due_date, c.name, t.id",
+                   {today_text, last}, [&](Statement& s) {
+                     if (s.Text(4) == "birthday") scheduled.emplace(s.Text(1), s.Text(3));
+                     if (s.Text(6) != "open") return;
+                     CareItem item;
+                     item.kind = CareItem::Kind::kCareTask;
+                     item.task_id = s.Text(0);
+                     item.customer_id = s.Text(1);
+                     item.customer_name = s.Text(2);
+                     item.date = s.Text(3);
+                     item.days_until = DaysBetween(today_text, item.date);
+                     item.why = {"care_task",
+                                 {{"kind", s.Text(4)},
+                                  {"title", s.Text(5)},
+                                  {"customer", item.customer_name},
+                                  {"date", item.date},
+                                  {"days", std::to_string(item.days_until)}}};
+                     item.reason = Say(Lang::kEnglish, item.why);
+                     out.push_back(std::move(item));
+                   }));
   }
   FB_ASSIGN_OR_RETURN(std::vector<Person> people, PeopleWithBirthdays(db_, ""));
   for (Person& p : people) {
@@ -127,10 +127,13 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
     item.customer_name = std::move(p.customer_name);
     item.contact_id = std::move(p.contact_id);
     item.contact_name = std::move(p.contact_name);
-    item.reason = "birthday of " +
-                  (item.contact_id.empty() ? item.customer_name
-                                           : item.contact_name + " (" + item.customer_name + ")") +
-                  " on " + item.date + ", " + InDays(item.days_until);
+    item.why = {
+        "care_birthday",
+        {{"who", item.contact_id.empty() ? item.customer_name
+                                         : item.contact_name + " (" + item.customer_name + ")"},
+         {"date", item.date},
+         {"days", std::to_string(item.days_until)}}};
+    item.reason = Say(Lang::kEnglish, item.why);
     out.push_back(std::move(item));
   }
   std::stable_sort(out.begin(), out.end(), [](const CareItem& a, const CareItem& b) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/lang_text.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook {
@@ -38,7 +39,9 @@ struct CareItem {
   std::string task_id;     // a care task
   std::string date;        // the birthday's next day, or the task's due date
   int64_t days_until = 0;  // 0 = today
-  std::string reason;      // "birthday of 王强 (鑫达汽修) on 2026-12-01, in 8 days"
+  Phrase why;              // why, as a value (fieldbook/lang_text.h)
+  std::string
+      reason;  // the same in English: "birthday of 王强 (鑫达汽修) on 2026-12-01, in 8 days"
 };
 
 // The next day on or after `today` (days since 1970) with the month and day of `birthday`

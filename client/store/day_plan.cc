@@ -11,7 +11,6 @@
 
 namespace fieldbook::client {
 
-using internal::DaysText;
 using internal::Stmt;
 
 Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limit) {
@@ -43,11 +42,17 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
       item.tier = s->Text(6);
       item.tier_provisional = s->Int(7) != 0;
       item.days_overdue = DaysBetween(item.due_date, today);
-      const std::string what = s->Text(4).empty() ? "task" : s->Text(4) + " task";
-      item.reason = what + " \"" + s->Text(5) + "\" " +
-                    (item.days_overdue > 0 ? "overdue since " + item.due_date + " (" +
-                                                 DaysText(item.days_overdue) + ")"
-                                           : std::string("due today"));
+      const bool overdue = item.days_overdue > 0;
+      const std::string kind = s->Text(4);
+      Phrase why{kind.empty() ? (overdue ? "plan_plain_task_overdue" : "plan_plain_task_due")
+                              : (overdue ? "plan_task_overdue" : "plan_task_due"),
+                 {{"kind", kind}, {"title", s->Text(5)}}};
+      if (overdue) {
+        why.values.emplace_back("due", item.due_date);
+        why.values.emplace_back("days", std::to_string(item.days_overdue));
+      }
+      item.why = {std::move(why)};
+      item.reason = SayAll(Lang::kEnglish, item.why);
       follow_ups.push_back(std::move(item));
     }
   }
@@ -82,10 +87,13 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
       item.tier = s->Text(5);
       item.tier_provisional = s->Int(7) != 0;
       item.days_overdue = DaysBetween(item.due_date, today);
-      item.reason = "follow-up promised at the visit of " + s->Text(4) +
-                    (item.days_overdue > 0 ? " was due " + item.due_date + " (" +
-                                                 DaysText(item.days_overdue) + " overdue)"
-                                           : std::string(" is due today"));
+      item.why = {item.days_overdue > 0
+                      ? Phrase{"plan_visit_follow_up_overdue",
+                               {{"visit_day", s->Text(4)},
+                                {"due", item.due_date},
+                                {"days", std::to_string(item.days_overdue)}}}
+                      : Phrase{"plan_visit_follow_up_due", {{"visit_day", s->Text(4)}}}};
+      item.reason = SayAll(Lang::kEnglish, item.why);
       follow_ups.push_back(std::move(item));
     }
   }
@@ -129,16 +137,20 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
     item.tier_provisional = s->Int(6) != 0;
     item.churn_risk = s->RealOrNull(3);
     item.days_since_visit = s->IntOrNull(4);
-    std::string reason = item.tier.empty() ? "tier C (not graded)" : "tier " + item.tier;
-    if (item.tier_provisional) reason += " (provisional)";
-    reason += item.days_since_visit ? ", last visit " + DaysText(*item.days_since_visit) + " ago"
-                                    : std::string(", never visited");
+    item.why.push_back(item.tier.empty()
+                           ? Phrase{"plan_tier_ungraded", {}}
+                           : Phrase{item.tier_provisional ? "plan_tier_provisional" : "plan_tier",
+                                    {{"tier", item.tier}}});
+    item.why.push_back(
+        item.days_since_visit
+            ? Phrase{"plan_last_visit", {{"days", std::to_string(*item.days_since_visit)}}}
+            : Phrase{"plan_never_visited", {}});
     if (item.churn_risk && *item.churn_risk > 0) {
       char buf[32];
       std::snprintf(buf, sizeof buf, "%.2f", *item.churn_risk);
-      reason += std::string(", churn risk ") + buf;
+      item.why.push_back(Phrase{"plan_churn_risk", {{"risk", buf}}});
     }
-    item.reason = std::move(reason);
+    item.reason = SayAll(Lang::kEnglish, item.why);
     plan.push_back(std::move(item));
   }
   return plan;

@@ -1,7 +1,8 @@
 // DayPlan: the rep's plan for a day, read from the replica — overdue and due follow-ups first
 // (open tasks due by the day, follow-ups promised at a customer's latest visit due by the day),
 // then suggested visits by tier (A > B > C > D, ungraded as C), days since the last visit (longer
-// first) and churn risk (higher first).
+// first) and churn risk (higher first). Each item says why as values (PlanItem::why), rendered in
+// the reader's language where it is shown.
 //
 // Thread safety: not thread-safe; use it on the thread that owns the ClientStore (its Replica).
 #ifndef FIELDBOOK_CLIENT_STORE_DAY_PLAN_H_
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/lang_text.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook {
@@ -34,7 +36,8 @@ struct PlanItem {
   bool tier_provisional = false;
   std::optional<int64_t> days_since_visit;
   std::optional<double> churn_risk;
-  std::string reason;
+  std::vector<Phrase> why;  // why it is in the plan, as values (fieldbook/lang_text.h)
+  std::string reason;       // the same in English
 };
 
 class DayPlan {

@@ -39,45 +39,32 @@ using internal::TodayOf;
 constexpr size_t kMaxStoredText = 64 * 1024;
 constexpr size_t kMaxStoredItems = 100000;
 
-// {"rules_version":N,"reasons":[{"rule","detail"}...]} -> reasons; malformed parts are skipped.
+// {"rules_version":N,"reasons":[{"rule","code","detail",values...}...]} -> reasons (grading.h);
+// malformed parts are skipped.
 std::vector<GradeReason> ParseReasons(const std::string& json, int64_t* rules_version) {
-  std::vector<GradeReason> out;
-  if (json.empty()) return out;
+  if (json.empty()) return {};
   Result<boost::json::object> o = ParseJsonObject(json, "grade reasons");
-  if (!o.ok()) return out;
+  if (!o.ok()) return {};
   const JsonReader r(*o, "grade reasons", kMaxStoredText);
   if (Result<std::optional<int64_t>> version = r.IntOrNull("rules_version");
       version.ok() && *version && rules_version != nullptr) {
     *rules_version = **version;
   }
   Result<const boost::json::array*> reasons = r.Array("reasons", kMaxStoredItems);
-  if (!reasons.ok()) return out;
-  for (const boost::json::value& v : **reasons) {
-    if (!v.is_object()) continue;
-    const JsonReader reason(v.as_object(), "grade reasons.reasons[]", kMaxStoredText);
-    Result<std::string> rule = reason.Text("rule");
-    Result<std::string> detail = reason.Text("detail");
-    if (!rule.ok() || !detail.ok()) continue;
-    out.push_back(GradeReason{std::move(*rule), std::move(*detail)});
-  }
-  return out;
+  if (!reasons.ok()) return {};
+  return ReasonsFromJson(**reasons, kMaxStoredText);
 }
 
 std::string ReasonsJson(const std::vector<GradeReason>& reasons, int64_t rules_version) {
-  boost::json::array out;
-  for (const GradeReason& r : reasons) {
-    out.push_back(boost::json::object{{"rule", r.rule}, {"detail", r.detail}});
-  }
-  return WriteJson(
-      boost::json::object{{"rules_version", rules_version}, {"reasons", std::move(out)}});
+  return "{\"rules_version\":" + std::to_string(rules_version) +
+         ",\"reasons\":" + ReasonsArrayJson(reasons) + "}";
 }
 
 // The lifecycle and churn-risk explanations, as the server's at-risk report gives them.
-std::string RiskReasons(const std::string& reasons_json) {
-  std::string out;
-  for (const GradeReason& r : ParseReasons(reasons_json, nullptr)) {
-    if (r.rule != "lifecycle" && r.rule != "churn_risk") continue;
-    out += (out.empty() ? "" : "; ") + r.detail;
+std::vector<GradeReason> RiskReasons(const std::string& reasons_json) {
+  std::vector<GradeReason> out;
+  for (GradeReason& r : ParseReasons(reasons_json, nullptr)) {
+    if (r.rule == "lifecycle" || r.rule == "churn_risk") out.push_back(std::move(r));
   }
   return out;
 }
@@ -106,26 +93,17 @@ std::string FactsJson(const FactList& facts) {
   return WriteJson(out);
 }
 
-// "1 order and 2 visits".
-std::string DescribeFacts(const FactList& facts) {
+// How many orders, visits and feedback `facts` holds, as a reason's value: "1 2 0" ({facts:facts}
+// in fieldbook/lang_text.h says "1 order and 2 visits").
+TextValues CountFacts(const FactList& facts) {
   int orders = 0, visits = 0, feedback = 0;
   for (const auto& f : facts) {
     orders += f.first == "orders";
     visits += f.first == "visits";
     feedback += f.first == "feedback";
   }
-  std::vector<std::string> parts;
-  auto add = [&parts](int n, const char* one, const char* many) {
-    if (n > 0) parts.push_back(std::to_string(n) + " " + (n == 1 ? one : many));
-  };
-  add(orders, "order", "orders");
-  add(visits, "visit", "visits");
-  add(feedback, "feedback", "feedback");
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) {
-    out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
-  }
-  return out;
+  return {{"facts",
+           std::to_string(orders) + " " + std::to_string(visits) + " " + std::to_string(feedback)}};
 }
 
 bool UsesQuantiles(const GradingRules& rules) {
@@ -165,17 +143,17 @@ int ScoreOf(const char* part, const Grade& g) {
 
 // The device's reason for `part` (the last one in `reasons`) states the device's score; the score
 // shown is the server's: "…, scores 3" -> "…, scores 2 (the server's score; these figures would
-// score 3 on this device)".
+// score 3 on this device)" (the value device_score: grading.h's ReasonText says so).
 void KeepScoreInReason(std::vector<GradeReason>& reasons, const char* part, int device_score,
                        int shown_score) {
   if (device_score == shown_score || reasons.empty() || reasons.back().rule != part) return;
-  std::string& detail = reasons.back().detail;
-  const std::string device = "scores " + std::to_string(device_score);
-  const size_t at = detail.find(device);
-  if (at == std::string::npos) return;
-  detail.replace(at, device.size(), "scores " + std::to_string(shown_score));
-  detail += " (the server's score; these figures would score " + std::to_string(device_score) +
-            " on this device)";
+  GradeReason& r = reasons.back();
+  TextValues values = r.values;
+  for (auto& [key, value] : values) {
+    if (key == "score") value = std::to_string(shown_score);
+  }
+  values.emplace_back("device_score", std::to_string(device_score));
+  r = MakeReason(r.rule, r.code, std::move(values));
 }
 
 // Columns 0-6 of a grade's row: tier, recency, frequency, monetary, ticket class, lifecycle and
@@ -256,7 +234,7 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
   // The rules the server grades by, as replicated (the built-in defaults before any were set).
   GradingRules rules;
   int64_t rules_version = 0;
-  std::string rules_note;
+  std::string rules_error;  // the rules on this device could not be read
   {
     FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare("SELECT version, rules_json FROM grading_rules "
                                                     "WHERE id = 'current' AND deleted = 0"));
@@ -268,8 +246,7 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
         rules = *parsed;
         rules_version = s->IsNull(0) ? 0 : s->Int(0);
       } else {
-        rules_note = "; the rules on this device could not be read (" + parsed.status().message() +
-                     "), the built-in defaults were used";
+        rules_error = parsed.status().message();
       }
     }
   }
@@ -328,19 +305,21 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
   // Each part the recorded facts change takes the device's value; the others stay the server's.
   Grade shown = with;
   std::vector<GradeReason> reasons;
-  const std::string since =
-      server_graded ? "since the server's grade of " + (graded_at.empty() ? "-" : graded_at)
-                    : "(the server has not graded this customer yet)";
-  std::string note = "computed on this device on " + TodayOf(wall_) + " from " +
-                     DescribeFacts(facts) + " recorded here " + since +
-                     "; the server's next grade replaces it";
-  if (server_graded) note += "; parts the records did not change keep the server's values";
+  TextValues note = CountFacts(facts);
+  note.insert(note.begin(), {"day", TodayOf(wall_)});
+  if (server_graded) note.emplace_back("graded_at", graded_at.empty() ? "-" : graded_at);
+  reasons.push_back(MakeReason("provisional",
+                               server_graded ? "provisional_since_server" : "provisional_first",
+                               std::move(note)));
   if (UsesQuantiles(rules)) {
     const size_t ranked = others.recency_days.size() + (target.orders.empty() ? 0 : 1);
-    note += "; quintiles rank among the " + std::to_string(ranked) +
-            (ranked == 1 ? " customer" : " customers") + " with orders on this device";
+    reasons.push_back(MakeReason("provisional", "provisional_quintiles",
+                                 {{"customers", std::to_string(ranked)}}));
   }
-  reasons.push_back(GradeReason{"provisional", note + rules_note});
+  if (!rules_error.empty()) {
+    reasons.push_back(
+        MakeReason("provisional", "provisional_rules_unreadable", {{"error", rules_error}}));
+  }
   const bool recorded_order =
       std::any_of(facts.begin(), facts.end(), [](const auto& f) { return f.first == "orders"; });
   for (const char* part : kParts) {
@@ -513,8 +492,10 @@ Result<std::vector<AtRiskEntry>> Grades::AtRiskCustomers(size_t limit) {
   while (true) {
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (!row) break;
+    std::vector<GradeReason> why = RiskReasons(s->Text(5));
+    std::string english = JoinReasons(Lang::kEnglish, why);
     out.push_back(AtRiskEntry{s->Text(0), s->Text(1), s->Text(2), s->Text(3), s->Real(4),
-                              RiskReasons(s->Text(5)), s->Int(6) != 0});
+                              std::move(english), std::move(why), s->Int(6) != 0});
   }
   return out;
 }

@@ -74,7 +74,8 @@ struct AtRiskEntry {
   std::string tier;
   std::string lifecycle;  // at_risk or churned
   double churn_risk = 0;
-  std::string reasons;  // the lifecycle and churn-risk explanations
+  std::string reasons;           // the lifecycle and churn-risk explanations, in English
+  std::vector<GradeReason> why;  // the same as values (rendered per language: grading.h)
   bool provisional = false;
 };
 

@@ -154,6 +154,26 @@ HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
       boost::json::object{{"customers", JsonArray(*rows, CustomerRowJson)}, {"total", total}});
 }
 
+// Each stored reason of a grade gains its texts in both languages ("text", "rule_text": {"en",
+// "zh"}) for the console, rendered from its code and values (old rows: their words).
+boost::json::value WithReasonTexts(boost::json::value grade_reasons) {
+  constexpr size_t kMaxReasonText = 4096;
+  boost::json::object* o = grade_reasons.if_object();
+  boost::json::value* list = o == nullptr ? nullptr : o->if_contains("reasons");
+  if (list == nullptr || !list->is_array()) return grade_reasons;
+  for (boost::json::value& entry : list->as_array()) {
+    const std::vector<GradeReason> one = ReasonsFromJson(boost::json::array{entry}, kMaxReasonText);
+    if (one.size() != 1) continue;
+    auto both = [](auto render) {
+      return boost::json::object{{"en", render(Lang::kEnglish)}, {"zh", render(Lang::kChinese)}};
+    };
+    entry.as_object()["text"] = both([&](Lang l) { return ReasonText(l, one[0]); });
+    entry.as_object()["rule_text"] =
+        both([&](Lang l) { return std::string(CodeLabel(l, "rule", one[0].rule)); });
+  }
+  return grade_reasons;
+}
+
 HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
   const std::string id = QueryParam(request.target, "id");
   if (id.empty() || id.size() > 64) {
@@ -172,7 +192,7 @@ HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
   if (const auto* text = customer.if_contains("grade_reasons"); text && text->is_string()) {
     boost::system::error_code ec;
     boost::json::value parsed = ReadJson(std::string(text->as_string()), ec);
-    if (!ec) reasons = std::move(parsed);
+    if (!ec) reasons = WithReasonTexts(std::move(parsed));
   }
   return JsonResponse(
       boost::json::object{{"customer", std::move(customer)},

@@ -56,9 +56,16 @@ HttpResponse Movement(GradingStore& grading, const std::string& rep, const std::
 
 boost::json::object AtRiskJson(const AtRiskCustomer& a) {
   return boost::json::object{
-      {"id", a.id},          {"name", a.name},           {"rep", a.owner_rep},
-      {"tier", a.tier},      {"lifecycle", a.lifecycle}, {"churn_risk", a.churn_risk},
-      {"reasons", a.reasons}};
+      {"id", a.id},
+      {"name", a.name},
+      {"rep", a.owner_rep},
+      {"tier", a.tier},
+      {"lifecycle", a.lifecycle},
+      {"churn_risk", a.churn_risk},
+      {"reasons", a.reasons},
+      // The same in both languages, for the console (fieldbook/lang_text.h).
+      {"reason_texts",
+       boost::json::object{{"en", a.reasons}, {"zh", JoinReasons(Lang::kChinese, a.why)}}}};
 }
 
 HttpResponse AtRisk(GradingStore& grading, const std::string& rep, const std::string& target) {

@@ -238,6 +238,12 @@ export function missingStrings() {
     ...zh.filter((k) => !(k in dictionaries.en)).map((k) => 'en:' + k), ...clashes];
 }
 
+// A text the server gives in both languages ({en, zh}: grade reasons, at-risk reasons) in the
+// current one; `fallback` when there is none (rows from before reasons had codes).
+export function inLang(texts, fallback = '') {
+  return (texts && (texts[lang] ?? texts.en)) ?? fallback;
+}
+
 export function t(key, values = {}) {
   const text = dictionaries[lang][key] ?? dictionaries.en[key] ?? key;
   return text.replace(/\{(\w+)\}/g, (_, name) => String(values[name] ?? ''));

@@ -21,6 +21,9 @@ int64_t NowMs() {
       .count();
 }
 
+// A stored reason's texts and values are the server's own writes; a bound all the same.
+constexpr size_t kMaxReasonText = 4096;
+
 // Reps' customers: a join clause and its parameter, or nothing for everyone.
 constexpr const char* kScopeFilter =
     "(?1 = '' OR c.id IN (SELECT customer_id FROM srv_scope WHERE rep_id = ?1))";
@@ -428,17 +431,19 @@ Result<std::vector<AtRiskCustomer>> GradingStore::AtRisk(const std::string& rep,
                      stmt->Text(3),
                      stmt->Text(4),
                      stmt->IsNull(5) ? 0 : stmt->Real(5),
-                     ""};
+                     "",
+                     {}};
+    // The lifecycle and churn-risk reasons (values, shown per language; malformed ones skipped).
     boost::system::error_code ec;
-    boost::json::value reasons = ReadJson(stmt->Text(6), ec);
-    if (!ec && reasons.is_object() && reasons.as_object().contains("reasons")) {
-      for (const auto& r : reasons.as_object().at("reasons").as_array()) {
-        const std::string rule(r.as_object().at("rule").as_string());
-        if (rule != "lifecycle" && rule != "churn_risk") continue;
-        if (!a.reasons.empty()) a.reasons += "; ";
-        a.reasons += std::string(r.as_object().at("detail").as_string());
+    const boost::json::value reasons = ReadJson(stmt->Text(6), ec);
+    if (const boost::json::object* o = ec ? nullptr : reasons.if_object()) {
+      if (const boost::json::value* list = o->if_contains("reasons")) {
+        for (GradeReason& r : ReasonsFromJson(*list, kMaxReasonText)) {
+          if (r.rule == "lifecycle" || r.rule == "churn_risk") a.why.push_back(std::move(r));
+        }
       }
     }
+    a.reasons = JoinReasons(Lang::kEnglish, a.why);
     out.push_back(std::move(a));
   }
   return out;

@@ -58,7 +58,8 @@ struct TierMovement {
 struct AtRiskCustomer {
   std::string id, name, owner_rep, tier, lifecycle;
   double churn_risk = 0;
-  std::string reasons;  // the lifecycle and churn-risk explanations
+  std::string reasons;           // the lifecycle and churn-risk explanations, in English
+  std::vector<GradeReason> why;  // the same as values (grading.h renders them per language)
 };
 
 struct PortfolioRow {

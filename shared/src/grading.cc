@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <unordered_set>
+
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
 #include "json_text.h"
@@ -20,10 +23,8 @@ std::string Fmt(const char* format, double a) {
   return buf;
 }
 
-std::string Num(double v) {
-  if (std::fabs(v - std::round(v)) < 1e-9) return Fmt("%.0f", v);
-  return Fmt("%.2f", v);
-}
+// "9", "4.70" (lang_text.h).
+std::string Num(double v) { return NumberText(v); }
 
 // --- rules JSON ---------------------------------------------------------------------------
 
@@ -318,19 +319,126 @@ std::string GradingRulesToJson(const GradingRules& r) {
 
 std::string DefaultGradingRulesJson() { return GradingRulesToJson(GradingRules{}); }
 
-// Appended as text, not built as a boost::json value first: a regrade writes one per customer
-// (issue #17). The same bytes WriteJson gives the equivalent object (GradingTest.ReasonsJson...).
-std::string Grade::ReasonsJson(int rules_version) const {
-  std::string out = "{\"rules_version\":" + std::to_string(rules_version) + ",\"reasons\":[";
-  for (size_t i = 0; i < reasons.size(); ++i) {
-    out += i == 0 ? "{\"rule\":" : ",{\"rule\":";
-    AppendJsonString(out, reasons[i].rule);
+namespace {
+
+// A value that reads as a JSON number ("9", "-0.35") is stored as one; other values as text.
+bool IsJsonNumber(std::string_view s) {
+  size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
+  const size_t int_start = i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == int_start || (s[int_start] == '0' && i - int_start > 1)) return false;
+  if (i < s.size() && s[i] == '.') {
+    const size_t frac = ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    if (i == frac) return false;
+  }
+  return i == s.size() && s.size() < 32;
+}
+
+bool IsReservedKey(std::string_view key) {
+  return key == "rule" || key == "code" || key == "detail";
+}
+
+}  // namespace
+
+GradeReason MakeReason(std::string rule, std::string code, TextValues values) {
+  GradeReason r{std::move(rule), "", std::move(code), std::move(values)};
+  r.detail = ReasonText(Lang::kEnglish, r);
+  return r;
+}
+
+std::string ReasonText(Lang lang, const GradeReason& reason) {
+  if (reason.code.empty() || FindText(CommonTexts(), reason.code) == nullptr) {
+    return reason.detail.empty() ? reason.code : reason.detail;
+  }
+  std::string text = Say(lang, Phrase{reason.code, reason.values});
+  // A score shown from the server beside the device's figures says so (client/store/grades.cc).
+  for (const auto& [name, value] : reason.values) {
+    if (name == "device_score") {
+      text += Say(lang, Phrase{"score_kept_from_server", {{"device_score", value}}});
+    }
+  }
+  return text;
+}
+
+std::string ReasonLine(Lang lang, const GradeReason& reason) {
+  return std::string(CodeLabel(lang, "rule", reason.rule)) +
+         (lang == Lang::kChinese ? "：" : ": ") + ReasonText(lang, reason);
+}
+
+std::string JoinReasons(Lang lang, const std::vector<GradeReason>& reasons) {
+  std::vector<std::string> texts;
+  for (const GradeReason& r : reasons) texts.push_back(ReasonText(lang, r));
+  return JoinTexts(lang, texts, /*clauses=*/true);
+}
+
+std::string ReasonsArrayJson(const std::vector<GradeReason>& reasons) {
+  std::string out = "[";
+  for (const GradeReason& r : reasons) {
+    if (out.size() > 1) out += ',';
+    out += "{\"rule\":";
+    AppendJsonString(out, r.rule);
+    if (!r.code.empty()) {
+      out += ",\"code\":";
+      AppendJsonString(out, r.code);
+    }
     out += ",\"detail\":";
-    AppendJsonString(out, reasons[i].detail);
+    AppendJsonString(out, r.detail);
+    for (const auto& [key, value] : r.values) {
+      if (IsReservedKey(key)) continue;
+      out += ',';
+      AppendJsonString(out, key);
+      out += ':';
+      if (IsJsonNumber(value)) {
+        out += value;
+      } else {
+        AppendJsonString(out, value);
+      }
+    }
     out += '}';
   }
-  out += "]}";
+  return out + "]";
+}
+
+std::vector<GradeReason> ReasonsFromJson(const boost::json::value& reasons, size_t max_text) {
+  std::vector<GradeReason> out;
+  const boost::json::array* list = reasons.if_array();
+  if (list == nullptr) return out;
+  auto text = [max_text](const boost::json::value& v) -> std::optional<std::string> {
+    if (const boost::json::string* s = v.if_string()) {
+      return std::string(s->data(), std::min(s->size(), max_text));
+    }
+    if (v.is_int64()) return std::to_string(v.as_int64());
+    if (v.is_uint64()) return std::to_string(v.as_uint64());
+    if (v.is_double() && std::isfinite(v.as_double())) return NumberText(v.as_double());
+    return std::nullopt;
+  };
+  for (const boost::json::value& v : *list) {
+    const boost::json::object* o = v.if_object();
+    if (o == nullptr) continue;
+    const boost::json::value* rule = o->if_contains("rule");
+    const boost::json::value* detail = o->if_contains("detail");
+    if (rule == nullptr || !rule->is_string() || detail == nullptr || !detail->is_string()) {
+      continue;
+    }
+    GradeReason r{*text(*rule), *text(*detail), "", {}};
+    if (const boost::json::value* code = o->if_contains("code"); code && code->is_string()) {
+      r.code = *text(*code);
+    }
+    for (const auto& [key, value] : *o) {
+      if (IsReservedKey(key)) continue;
+      if (std::optional<std::string> t = text(value)) {
+        r.values.emplace_back(std::string(key.substr(0, std::min(key.size(), max_text))), *t);
+      }
+    }
+    out.push_back(std::move(r));
+  }
   return out;
+}
+
+std::string Grade::ReasonsJson(int rules_version) const {
+  return "{\"rules_version\":" + std::to_string(rules_version) +
+         ",\"reasons\":" + ReasonsArrayJson(reasons) + "}";
 }
 
 namespace {
@@ -404,8 +512,8 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
     g.relationship = c.relationship;
     g.purchase_stage = c.purchase_stage;
     g.last_order_day = f.last_order_day;
-    auto reason = [&g](std::string rule, std::string detail) {
-      g.reasons.push_back(GradeReason{std::move(rule), std::move(detail)});
+    auto reason = [&g](std::string rule, std::string code, TextValues values) {
+      g.reasons.push_back(MakeReason(std::move(rule), std::move(code), std::move(values)));
     };
     const bool ordered = f.last_order_day >= 0;
     const double spend = static_cast<double>(f.cents_in_window) / 100.0;
@@ -416,13 +524,12 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
       g.recency = rules.recency.method == ScoreRule::Method::kQuantiles
                       ? QuantileScore(days, recency_pop, /*higher_better=*/false)
                       : ThresholdScoreLowerBetter(days, rules.recency.thresholds);
-      reason("recency", "last order " + std::to_string(days) + " days ago, scores " +
-                            std::to_string(g.recency) +
-                            (rules.recency.method == ScoreRule::Method::kQuantiles
-                                 ? " (quintile among customers with orders)"
-                                 : ""));
+      reason("recency",
+             rules.recency.method == ScoreRule::Method::kQuantiles ? "recency_days_quintile"
+                                                                   : "recency_days",
+             {{"days", std::to_string(days)}, {"score", std::to_string(g.recency)}});
     } else {
-      reason("recency", "no order yet, scores 0");
+      reason("recency", "recency_none", {});
     }
     if (f.orders_in_window > 0) {
       g.frequency =
@@ -432,14 +539,15 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
       g.monetary = rules.monetary.method == ScoreRule::Method::kQuantiles
                        ? QuantileScore(spend, monetary_pop, true)
                        : ThresholdScoreHigherBetter(spend, rules.monetary.thresholds);
-      reason("frequency", std::to_string(f.orders_in_window) + " orders in the last " +
-                              std::to_string(rules.window_days) + " days, scores " +
-                              std::to_string(g.frequency));
-      reason("monetary", "¥" + Num(spend) + " in the last " + std::to_string(rules.window_days) +
-                             " days, scores " + std::to_string(g.monetary));
+      const std::string window = std::to_string(rules.window_days);
+      reason("frequency", "frequency_orders",
+             {{"orders", std::to_string(f.orders_in_window)},
+              {"window", window},
+              {"score", std::to_string(g.frequency)}});
+      reason("monetary", "monetary_spend",
+             {{"spend", Num(spend)}, {"window", window}, {"score", std::to_string(g.monetary)}});
     } else {
-      reason("frequency", "no order in the last " + std::to_string(rules.window_days) +
-                              " days, frequency and monetary score 0");
+      reason("frequency", "frequency_none", {{"window", std::to_string(rules.window_days)}});
     }
 
     // Tier.
@@ -448,15 +556,22 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
     const bool vip_relation = rules.vip_by_relationship && c.relationship == "vip";
     if (vip_spend || vip_relation) {
       g.tier = rules.vip_tier;
-      reason("tier", vip_spend ? rules.vip_tier + ": spent ¥" + Num(spend) + " >= ¥" +
-                                     Num(rules.vip_min_monetary_yuan)
-                               : rules.vip_tier + ": relationship is vip");
+      if (vip_spend) {
+        reason("tier", "tier_vip_spend",
+               {{"tier", rules.vip_tier},
+                {"spend", Num(spend)},
+                {"min", Num(rules.vip_min_monetary_yuan)}});
+      } else {
+        reason("tier", "tier_vip_relationship", {{"tier", rules.vip_tier}});
+      }
     } else {
       for (const TierRule& t : rules.tiers) {
         if (total >= t.min_score) {
           g.tier = t.name;
-          reason("tier", t.name + ": R+F+M = " + std::to_string(total) +
-                             " >= " + std::to_string(t.min_score));
+          reason("tier", "tier_score",
+                 {{"tier", t.name},
+                  {"total", std::to_string(total)},
+                  {"min", std::to_string(t.min_score)}});
           break;
         }
       }
@@ -466,9 +581,8 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
     if (f.orders_in_window > 0) {
       const double average = spend / f.orders_in_window;
       g.ticket_class = average >= rules.high_ticket_yuan ? "high" : "low";
-      reason("ticket", "average order ¥" + Num(average) +
-                           (g.ticket_class == "high" ? " >= " : " < ") + "¥" +
-                           Num(rules.high_ticket_yuan) + ": " + g.ticket_class + " 客单");
+      reason("ticket", "ticket_" + g.ticket_class,
+             {{"average", Num(average)}, {"threshold", Num(rules.high_ticket_yuan)}});
     }
 
     // Interaction frequency.
@@ -489,10 +603,12 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
     if (!ordered) {
       const bool young = today - c.created_day <= rules.new_customer_days;
       g.lifecycle = "new";
-      reason("lifecycle", std::string("new: no order yet") +
-                              (young ? ""
-                                     : " (prospect for more than " +
-                                           std::to_string(rules.new_customer_days) + " days)"));
+      if (young) {
+        reason("lifecycle", "lifecycle_new_no_order", {});
+      } else {
+        reason("lifecycle", "lifecycle_new_no_order_long",
+               {{"days", std::to_string(rules.new_customer_days)}});
+      }
     } else {
       const double quiet = today - f.last_order_day;
       const double factor = quiet / g.rhythm_days;
@@ -501,67 +617,70 @@ Grade GradeOne(const CustomerHistory& c, const Facts& f, const RankingPopulation
       const bool comeback = gaps.size() >= 2 &&
                             gaps.back() > rules.churned_factor * rhythm_before &&
                             quiet <= rules.won_back_days;
-      const std::string rhythm_text = "orders every " + Num(g.rhythm_days) + " days (median gap)";
-      if (factor > rules.churned_factor) {
-        g.lifecycle = "churned";
-        reason("lifecycle", "churned: no order for " + Num(quiet) + " days, " + Num(factor) +
-                                "x its rhythm > " + Num(rules.churned_factor) + "x; " +
-                                rhythm_text);
-      } else if (factor > rules.at_risk_factor) {
-        g.lifecycle = "at_risk";
-        reason("lifecycle", "at risk: no order for " + Num(quiet) + " days, " + Num(factor) +
-                                "x its rhythm > " + Num(rules.at_risk_factor) + "x; " +
-                                rhythm_text);
+      if (factor > rules.churned_factor || factor > rules.at_risk_factor) {
+        const bool churned = factor > rules.churned_factor;
+        g.lifecycle = churned ? "churned" : "at_risk";
+        reason("lifecycle", churned ? "lifecycle_churned" : "lifecycle_at_risk",
+               {{"quiet", Num(quiet)},
+                {"factor", Num(factor)},
+                {"limit", Num(churned ? rules.churned_factor : rules.at_risk_factor)},
+                {"rhythm", Num(g.rhythm_days)}});
       } else if (comeback) {
         g.lifecycle = "won_back";
-        reason("lifecycle", "won back: ordered again after " + Num(gaps.back()) +
-                                " quiet days (> " + Num(rules.churned_factor) + "x its rhythm of " +
-                                Num(rhythm_before) + " days)");
+        reason("lifecycle", "lifecycle_won_back",
+               {{"gap", Num(gaps.back())},
+                {"limit", Num(rules.churned_factor)},
+                {"rhythm", Num(rhythm_before)}});
       } else if (today - f.first_order_day <= rules.new_customer_days) {
         g.lifecycle = "new";
-        reason("lifecycle",
-               "new: first order " + std::to_string(today - f.first_order_day) + " days ago");
+        reason("lifecycle", "lifecycle_new_first_order",
+               {{"days", std::to_string(today - f.first_order_day)}});
       } else {
         g.lifecycle = "active";
-        reason("lifecycle", "active: last order " + Num(quiet) + " days ago; " + rhythm_text);
+        reason("lifecycle", "lifecycle_active",
+               {{"quiet", Num(quiet)}, {"rhythm", Num(g.rhythm_days)}});
       }
 
       // Churn risk: how far past its own rhythm, adjusted by satisfaction and trend.
       double risk = 1.0 / (1.0 + std::exp(-2.0 * (factor - rules.at_risk_factor)));
-      std::string detail = Num(factor) + "x its rhythm since the last order";
+      std::vector<std::pair<std::string, TextValues>> adjustments;
       double satisfaction = 0;
       for (int s : c.satisfaction) satisfaction += s;
       if (!c.satisfaction.empty()) {
         satisfaction /= static_cast<double>(c.satisfaction.size());
         if (satisfaction <= 2.0) {
           risk += 0.15;
-          detail += "; low satisfaction " + Num(satisfaction) + "/5 (+0.15)";
+          adjustments.push_back(
+              {"churn_risk_low_satisfaction", {{"satisfaction", Num(satisfaction)}}});
         } else if (satisfaction >= 4.0) {
           risk -= 0.05;
-          detail += "; satisfied " + Num(satisfaction) + "/5 (-0.05)";
+          adjustments.push_back({"churn_risk_satisfied", {{"satisfaction", Num(satisfaction)}}});
         }
       }
       if (f.orders_first_half >= 4 && f.orders_second_half * 2 < f.orders_first_half) {
         risk += 0.1;
-        detail += "; orders halved (" + std::to_string(f.orders_first_half) + " -> " +
-                  std::to_string(f.orders_second_half) + ") (+0.10)";
+        adjustments.push_back({"churn_risk_orders_halved",
+                               {{"before", std::to_string(f.orders_first_half)},
+                                {"after", std::to_string(f.orders_second_half)}}});
       }
       g.churn_risk = std::round(std::clamp(risk, 0.0, 1.0) * 100.0) / 100.0;
-      reason("churn_risk", "churn risk " + Fmt("%.2f", g.churn_risk) + " from " + detail);
+      // The risk, then each adjustment as a reason of its own (shown joined by "; ").
+      reason("churn_risk", "churn_risk_rhythm",
+             {{"risk", Fmt("%.2f", g.churn_risk)}, {"factor", Num(factor)}});
+      for (auto& [code, values] : adjustments) reason("churn_risk", code, std::move(values));
 
       // What the data decide about the relationship.
       if (g.purchase_stage != "customer") {
-        reason("purchase_stage",
-               "customer: has ordered (was " +
-                   (g.purchase_stage.empty() ? std::string("unset") : g.purchase_stage) + ")");
+        reason("purchase_stage", "stage_ordered",
+               {{"was", g.purchase_stage.empty() ? std::string("unset") : g.purchase_stage}});
         g.purchase_stage = "customer";
       }
       if (g.relationship.empty() || g.relationship == "potential") {
-        reason("relationship", "existing: has ordered");
+        reason("relationship", "relationship_ordered", {});
         g.relationship = "existing";
       }
       if (vip_spend && g.relationship != "vip") {
-        reason("relationship", "vip: spend reached the VIP threshold");
+        reason("relationship", "relationship_vip_spend", {});
         g.relationship = "vip";
       }
     }

@@ -87,7 +87,7 @@ TEST_F(OrderIntegrationTest, AVoidedTypoAndACorrectionLeaveTheServersGradeAndRev
           << JsonStr(r, "detail");
     }
     if (JsonStr(r, "rule") == "monetary") {
-      counted = JsonStr(r, "detail").find("¥8250") != std::string::npos;
+      counted = JsonStr(r, "detail").find("¥8,250.00") != std::string::npos;
       EXPECT_TRUE(counted) << JsonStr(r, "detail");
     }
   }

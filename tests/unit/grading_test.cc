@@ -130,7 +130,8 @@ TEST(Grading, VoidedOrdersDoNotCountAndCorrectionsCountTheirOwnAmount) {
   EXPECT_EQ(g.monetary, 2);   // ¥10,000 counted
   EXPECT_EQ(g.frequency, 2);  // o2 and o4 count as orders: >= 2
   bool explained = false;
-  for (const GradeReason& r : g.reasons) explained |= r.detail.find("¥10000 ") != std::string::npos;
+  for (const GradeReason& r : g.reasons)
+    explained |= r.detail.find("¥10,000.00 ") != std::string::npos;
   EXPECT_TRUE(explained);
 }
 

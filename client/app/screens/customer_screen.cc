@@ -65,7 +65,9 @@ void Profile(const Strings& s, const CustomerDetail& d) {
     ui::FieldRow(s.grade_recency, Score(d.recency));
     ui::FieldRow(s.grade_frequency, Score(d.frequency));
     ui::FieldRow(s.grade_monetary, Score(d.monetary));
-    ui::FieldRow(s.grade_ticket, d.ticket_class);
+    const std::string_view ticket = fieldbook::CodeLabel(s.lang, "ticket", d.ticket_class);
+    ui::FieldRow(s.grade_ticket, ticket);
+    Anchor("customer.grade.ticket:", ticket);
     ui::FieldRow(s.grade_lifecycle, CodeLabel(s.lang, d.lifecycle));
     ui::FieldRow(s.grade_churn,
                  d.churn_risk ? ui::Format("%.0f%%", *d.churn_risk * 100) : std::string());
@@ -83,9 +85,11 @@ void Profile(const Strings& s, const CustomerDetail& d) {
   }
   if (!d.grade_reasons.empty()) {
     ui::TextMuted(s.grade_reasons);
-    for (const std::string& reason : d.grade_reasons) {
+    for (const GradeReason& reason : d.grade_reasons) {
       ImGui::Bullet();
-      ui::TextWrapped(reason);
+      const std::string line = ReasonLine(s.lang, reason);
+      ui::TextWrapped(line);
+      Anchor("customer.reason:", line);
     }
   }
 }

@@ -63,7 +63,9 @@ void PlanScreen::Draw(const Snapshot& snap, Intents& intents) {
           ui::Text(item.due_date);
         }
         ImGui::TableNextColumn();
-        ui::TextWrapped(item.reason);
+        const std::string why = item.why.empty() ? item.reason : SayAll(s.lang, item.why);
+        ui::TextWrapped(why);
+        Anchor("plan.reason:", why);
         ImGui::TableNextColumn();
         if (!item.task_id.empty()) {
           if (ImGui::SmallButton(s.mark_done)) outbox.Set(CompleteTask{item.task_id});
@@ -106,7 +108,9 @@ void PlanScreen::DrawCare(const Snapshot& snap) {
     ImGui::TableNextColumn();
     ui::Text(c.date);
     ImGui::TableNextColumn();
-    ui::TextWrapped(c.reason);
+    const std::string why = Say(s.lang, c.why, c.reason);
+    ui::TextWrapped(why);
+    Anchor("plan.care_reason:", why);
     ImGui::TableNextColumn();
     if (c.birthday) {
       if (ImGui::SmallButton(s.plan_care_task)) {

@@ -192,7 +192,9 @@ void AtRisk(const Strings& s, const Snapshot& snap, ui::Outbox& outbox, bool& op
     ImGui::ProgressBar(static_cast<float>(a.churn_risk), ImVec2(-1, 0),
                        ui::Format("%.0f%%", a.churn_risk * 100).c_str());
     ImGui::TableNextColumn();
-    ui::TextWrapped(a.reasons);
+    const std::string why = a.why.empty() ? a.reasons : JoinReasons(s.lang, a.why);
+    ui::TextWrapped(why);
+    Anchor("reports.reason:", why);
     ImGui::PopID();
   }
   ImGui::EndTable();

@@ -4,7 +4,7 @@
 // and the territory (POST /v1/admin/customers/territory). #/customers/<id> opens one archive.
 import { get, post } from '../api.js';
 import { cardForm, field, fieldError, h, message, repSelect, table } from '../dom.js';
-import { addStrings, t } from '../i18n.js';
+import { addStrings, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -178,7 +178,8 @@ async function renderArchive(body, id, reps, territories) {
     h('h2', { id: 'h-grade' }, t('grade') + ': ' + (c.grade_tier || t('notGraded'))),
     c.graded_at ? h('p', { class: 'meta' }, t('gradedAt') + ': ' + c.graded_at + ' · R' + (c.grade_recency ?? '-') +
       ' F' + (c.grade_frequency ?? '-') + ' M' + (c.grade_monetary ?? '-') + ' · ' + (c.grade_lifecycle || '')) : '',
-    reasons.length ? table([t('rule'), t('reasons')], reasons.map((r) => [r.rule, r.detail])) : message('info', t('none')));
+    reasons.length ? table([t('rule'), t('reasons')],
+      reasons.map((r) => [inLang(r.rule_text, r.rule), inLang(r.text, r.detail)])) : message('info', t('none')));
 
   const history = a.grade_history || [];
   const historyCard = h('section', { class: 'card wide', 'aria-labelledby': 'h-history' },

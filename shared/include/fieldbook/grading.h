@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "fieldbook/dates.h"  // ParseDay, FormatDay: the days the rules count in
+#include "fieldbook/lang_text.h"
 #include "fieldbook/status.h"
 
 namespace boost::json {
@@ -102,10 +103,28 @@ struct CustomerHistory {
   std::vector<int> satisfaction;  // feedback scores 1..5
 };
 
+// One reason of a grade, stored as a value: a code and its named values (lang_text.h renders it
+// in the reader's language) and, for readers that know no codes (and rows written before codes),
+// its English sentence. JSON: {"rule":"recency","code":"recency_days","detail":"last order 9 days
+// ago, scores 5","days":9,"score":5}; a row without "code" is shown as its detail.
 struct GradeReason {
   std::string rule;    // "recency", "tier", "lifecycle", ...
-  std::string detail;  // "last order 12 days ago (<= 30 days scores 5)"
+  std::string detail;  // the English sentence: "last order 12 days ago, scores 5"
+  std::string code;    // "recency_days" ("" in rows written before codes)
+  TextValues values;   // {"days","12"}, {"score","5"}
 };
+// A reason with its English sentence filled from the code's English text.
+GradeReason MakeReason(std::string rule, std::string code, TextValues values);
+// A reason in `lang`: the code's text, or the stored sentence when the code is unknown.
+std::string ReasonText(Lang lang, const GradeReason& reason);
+// "recency: last order 9 days ago, scores 5" / "最近购买：上次下单在 9 天前，得 5 分".
+std::string ReasonLine(Lang lang, const GradeReason& reason);
+// Reasons' texts in `lang` joined by "; " ("；" in Chinese), without their rules.
+std::string JoinReasons(Lang lang, const std::vector<GradeReason>& reasons);
+// Reasons as stored (the object's "reasons" array, values included), and read back: malformed
+// entries are skipped; values longer than `max_text` bytes are cut off.
+std::string ReasonsArrayJson(const std::vector<GradeReason>& reasons);
+std::vector<GradeReason> ReasonsFromJson(const boost::json::value& reasons, size_t max_text);
 
 struct Grade {
   std::string customer_id;
@@ -121,7 +140,8 @@ struct Grade {
   double rhythm_days = 0;
   std::vector<GradeReason> reasons;
 
-  // The explanation as JSON: {"rules_version":1,"reasons":[{"rule":..,"detail":..},...]}.
+  // The explanation as JSON: {"rules_version":1,"reasons":[{"rule":..,"code":..,"detail":..,
+  // values...},...]}.
   std::string ReasonsJson(int rules_version) const;
 };
 

@@ -1,0 +1,379 @@
+#include "fieldbook/lang_text.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace fieldbook {
+
+namespace {
+
+// Reasons of grades (shared/src/grading.cc), provisional grades (client/store/grades.cc) and the
+// day plan (client/store/day_plan.cc), then date parts. English first, then Chinese.
+constexpr LangText kCommon[] = {
+    // Grading: recency, frequency, monetary.
+    {"recency_days", "last order {days} days ago, scores {score}",
+     "上次下单在 {days} 天前，得 {score} 分"},
+    {"recency_days_quintile",
+     "last order {days} days ago, scores {score} (quintile among customers with orders)",
+     "上次下单在 {days} 天前，得 {score} 分（在有订单的客户中按五分位排名）"},
+    {"recency_none", "no order yet, scores 0", "尚无订单，得 0 分"},
+    {"frequency_orders", "{orders} orders in the last {window} days, scores {score}",
+     "近 {window} 天下单 {orders} 次，得 {score} 分"},
+    {"monetary_spend", "{spend:money} in the last {window} days, scores {score}",
+     "近 {window} 天消费 {spend:money}，得 {score} 分"},
+    {"frequency_none", "no order in the last {window} days, frequency and monetary score 0",
+     "近 {window} 天没有订单，频次和金额均得 0 分"},
+    {"score_kept_from_server",
+     " (the server's score; these figures would score {device_score} on this device)",
+     "（这是服务器的得分；按本设备的数据将得 {device_score} 分）"},
+    // Tier and ticket.
+    {"ticket_class", "{0} ticket", "{0}客单价"},
+    {"tier_vip_spend", "{tier}: spent {spend:money} >= {min:money}",
+     "{tier}：消费 {spend:money}，达到 {min:money}"},
+    {"tier_vip_relationship", "{tier}: relationship is vip", "{tier}：客户关系为 VIP"},
+    {"tier_score", "{tier}: R+F+M = {total} >= {min}", "{tier}：R+F+M = {total}，达到 {min}"},
+    {"ticket_high", "average order {average:money} >= {threshold:money}: high ticket",
+     "平均每单 {average:money}，不低于 {threshold:money}：高客单价"},
+    {"ticket_low", "average order {average:money} < {threshold:money}: low ticket",
+     "平均每单 {average:money}，低于 {threshold:money}：低客单价"},
+    // Lifecycle.
+    {"lifecycle_new_no_order", "new: no order yet", "新客户：尚无订单"},
+    {"lifecycle_new_no_order_long", "new: no order yet (prospect for more than {days} days)",
+     "新客户：尚无订单（已是潜在客户超过 {days} 天）"},
+    {"lifecycle_new_first_order", "new: first order {days} days ago", "新客户：首单在 {days} 天前"},
+    {"lifecycle_churned",
+     "churned: no order for {quiet} days, {factor}x its rhythm > {limit}x; orders every {rhythm} "
+     "days (median gap)",
+     "已流失：{quiet} 天未下单，是其下单节奏的 {factor} 倍，超过 {limit} 倍；通常每 {rhythm} "
+     "天下单一次（间隔中位数）"},
+    {"lifecycle_at_risk",
+     "at risk: no order for {quiet} days, {factor}x its rhythm > {limit}x; orders every {rhythm} "
+     "days (median gap)",
+     "有流失风险：{quiet} 天未下单，是其下单节奏的 {factor} 倍，超过 {limit} 倍；通常每 "
+     "{rhythm} 天下单一次（间隔中位数）"},
+    {"lifecycle_won_back",
+     "won back: ordered again after {gap} quiet days (> {limit}x its rhythm of {rhythm} days)",
+     "已挽回：沉寂 {gap} 天后再次下单（超过其 {rhythm} 天节奏的 {limit} 倍）"},
+    {"lifecycle_active",
+     "active: last order {quiet} days ago; orders every {rhythm} days (median gap)",
+     "活跃：上次下单在 {quiet} 天前；通常每 {rhythm} 天下单一次（间隔中位数）"},
+    // Churn risk and its adjustments.
+    {"churn_risk_rhythm", "churn risk {risk} from {factor}x its rhythm since the last order",
+     "流失风险 {risk}：距上次下单已是其下单节奏的 {factor} 倍"},
+    {"churn_risk_low_satisfaction", "low satisfaction {satisfaction}/5 (+0.15)",
+     "满意度低 {satisfaction}/5（+0.15）"},
+    {"churn_risk_satisfied", "satisfied {satisfaction}/5 (-0.05)",
+     "满意度高 {satisfaction}/5（-0.05）"},
+    {"churn_risk_orders_halved", "orders halved ({before} -> {after}) (+0.10)",
+     "订单减半（{before} → {after}）（+0.10）"},
+    // What the data decide.
+    {"stage_ordered", "customer: has ordered (was {was})", "已成交：已经下单（原为 {was:label}）"},
+    {"relationship_ordered", "existing: has ordered", "现有客户：已经下单"},
+    {"relationship_vip_spend", "vip: spend reached the VIP threshold", "VIP：消费达到 VIP 门槛"},
+    // Provisional grades (client/store/grades.cc).
+    {"provisional_since_server",
+     "computed on this device on {day} from {facts:facts} recorded here since the server's grade "
+     "of {graded_at}; the server's next grade replaces it; parts the records did not change keep "
+     "the server's values",
+     "{day:date} 在本设备上根据此后记录的 {facts:facts} 计算（服务器上次评级于 {graded_at:date}）；"
+     "服务器下次评级后将被替换；这些记录未改变的部分保留服务器的结果"},
+    {"provisional_first",
+     "computed on this device on {day} from {facts:facts} recorded here (the server has not "
+     "graded this customer yet); the server's next grade replaces it",
+     "{day:date} 在本设备上根据此处记录的 {facts:facts} 计算（服务器尚未给该客户评级）；"
+     "服务器下次评级后将被替换"},
+    {"provisional_quintiles",
+     "quintiles rank among the {customers:plural:customer:customers} with orders on this device",
+     "五分位在本设备上有订单的 {customers} 个客户中排名"},
+    {"provisional_rules_unreadable",
+     "the rules on this device could not be read ({error}), the built-in defaults were used",
+     "本设备上的评级规则无法读取（{error}），已使用内置默认规则"},
+    // The day plan (client/store/day_plan.cc).
+    {"plan_task_overdue", "{kind} task \"{title}\" overdue since {due} ({days:days})",
+     "{kind:label}任务“{title}”自 {due:date} 起逾期（{days} 天）"},
+    {"plan_task_due", "{kind} task \"{title}\" due today", "{kind:label}任务“{title}”今天到期"},
+    {"plan_plain_task_overdue", "task \"{title}\" overdue since {due} ({days:days})",
+     "任务“{title}”自 {due:date} 起逾期（{days} 天）"},
+    {"plan_plain_task_due", "task \"{title}\" due today", "任务“{title}”今天到期"},
+    {"plan_visit_follow_up_overdue",
+     "follow-up promised at the visit of {visit_day} was due {due} ({days:days} overdue)",
+     "{visit_day:date} 拜访时约定的跟进已于 {due:date} 到期（逾期 {days} 天）"},
+    {"plan_visit_follow_up_due", "follow-up promised at the visit of {visit_day} is due today",
+     "{visit_day:date} 拜访时约定的跟进今天到期"},
+    {"plan_tier", "tier {tier}", "{tier} 级"},
+    {"plan_tier_provisional", "tier {tier} (provisional)", "{tier} 级（暂定）"},
+    {"plan_tier_ungraded", "tier C (not graded)", "按 C 级（尚未评级）"},
+    {"plan_last_visit", "last visit {days:days} ago", "上次拜访在 {days} 天前"},
+    {"plan_never_visited", "never visited", "从未拜访"},
+    {"plan_churn_risk", "churn risk {risk}", "流失风险 {risk}"},
+    {"care_task", "{kind} task \"{title}\" for {customer} due {date}, {days:in_days}",
+     "{customer} 的{kind:label}任务“{title}”于 {date:date} 到期，{days:in_days}"},
+    {"care_birthday", "birthday of {who} on {date}, {days:in_days}",
+     "{who} 的生日在 {date:date}，{days:in_days}"},
+    // Dates.
+    {"date_day_month_year", "{2} {1} {0}", "{0}年{1}{2}日"},
+    {"month_1", "Jan", "1月"},
+    {"month_2", "Feb", "2月"},
+    {"month_3", "Mar", "3月"},
+    {"month_4", "Apr", "4月"},
+    {"month_5", "May", "5月"},
+    {"month_6", "Jun", "6月"},
+    {"month_7", "Jul", "7月"},
+    {"month_8", "Aug", "8月"},
+    {"month_9", "Sep", "9月"},
+    {"month_10", "Oct", "10月"},
+    {"month_11", "Nov", "11月"},
+    {"month_12", "Dec", "12月"},
+};
+
+// The schema's CHECKed enumerations (schema/sql/domain/0001_domain.sql), the visit purposes and
+// outcomes the field team uses, the grade's parts and its ticket class.
+constexpr LangText kLabels[] = {
+    {"tier.A", "A", "A"},
+    {"tier.B", "B", "B"},
+    {"tier.C", "C", "C"},
+    {"tier.D", "D", "D"},
+    {"pref.brand", "Brand", "品牌"},
+    {"pref.payment_terms", "Payment terms", "付款方式"},
+    {"pref.delivery", "Delivery", "送货"},
+    {"pref.other", "Other", "其他"},
+    {"purpose.routine", "Routine call", "例行拜访"},
+    {"purpose.delivery", "Delivery", "送货"},
+    {"purpose.complaint", "Complaint", "处理投诉"},
+    {"purpose.promotion", "Promotion", "促销推广"},
+    {"purpose.collection", "Payment collection", "收款"},
+    {"outcome.ordered", "Ordered", "已下单"},
+    {"outcome.quoted", "Quoted", "已报价"},
+    {"outcome.follow_up", "Needs follow-up", "需跟进"},
+    {"outcome.resolved", "Resolved", "已解决"},
+    {"outcome.no_need", "No need now", "暂无需求"},
+    {"stage.aware", "Aware", "初步了解"},
+    {"stage.interested", "Interested", "有意向"},
+    {"stage.deciding", "Deciding", "决策中"},
+    {"stage.customer", "Customer", "已成交"},
+    {"stage.unset", "unset", "未设置"},
+    {"type.garage", "Garage", "汽修厂"},
+    {"type.dealer", "Dealer", "经销商"},
+    {"type.fleet", "Fleet", "车队"},
+    {"type.individual", "Individual", "个人"},
+    {"region.local", "Local", "本地"},
+    {"region.domestic", "Domestic", "国内"},
+    {"region.international", "International", "国际"},
+    {"relationship.potential", "Potential", "潜在客户"},
+    {"relationship.existing", "Existing", "现有客户"},
+    {"relationship.vip", "VIP", "VIP"},
+    {"task_kind.call", "Call", "电话"},
+    {"task_kind.visit", "Visit", "拜访"},
+    {"task_kind.care", "Care", "关怀"},
+    {"task_kind.birthday", "Birthday", "生日"},
+    {"task_status.open", "Open", "待办"},
+    {"task_status.done", "Done", "已完成"},
+    {"task_status.cancelled", "Cancelled", "已取消"},
+    {"lifecycle.new", "New", "新客户"},
+    {"lifecycle.active", "Active", "活跃"},
+    {"lifecycle.at_risk", "At risk", "有流失风险"},
+    {"lifecycle.churned", "Churned", "已流失"},
+    {"lifecycle.won_back", "Won back", "已挽回"},
+    {"ticket.high", "high", "高"},
+    {"ticket.low", "low", "低"},
+    // The parts of a grade, as its reasons name them (English: the part's own name).
+    {"rule.provisional", "provisional", "暂定"},
+    {"rule.recency", "recency", "最近购买"},
+    {"rule.frequency", "frequency", "购买频次"},
+    {"rule.monetary", "monetary", "消费金额"},
+    {"rule.tier", "tier", "等级"},
+    {"rule.ticket", "ticket", "客单价"},
+    {"rule.lifecycle", "lifecycle", "生命周期"},
+    {"rule.churn_risk", "churn_risk", "流失风险"},
+    {"rule.purchase_stage", "purchase_stage", "采购阶段"},
+    {"rule.relationship", "relationship", "客户关系"},
+};
+
+bool Digits(std::string_view s) {
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c) != 0; });
+}
+
+const std::string* ValueOf(const TextValues& values, std::string_view name) {
+  for (const auto& [key, value] : values) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+// "orders visits feedback" counts ("1 2 0") as "1 order and 2 visits" / "1 个订单和 2 次拜访"
+// (the counts that are not 0).
+std::string FactsText(Lang lang, const std::string& counts) {
+  const bool zh = lang == Lang::kChinese;
+  const char* units[3][3] = {{"order", "orders", " 个订单"},
+                             {"visit", "visits", " 次拜访"},
+                             {"feedback", "feedback", " 条反馈"}};
+  std::vector<std::string> parts;
+  size_t at = 0;
+  for (const auto& unit : units) {
+    const size_t end = std::min(counts.find(' ', at), counts.size());
+    const std::string n = counts.substr(at, end - at);
+    at = end + 1;
+    if (n.empty() || n == "0" || !Digits(n)) continue;
+    parts.push_back(zh ? n + unit[2] : n + " " + (n == "1" ? unit[0] : unit[1]));
+  }
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += i + 1 == parts.size() ? (zh ? "和" : " and ") : (zh ? "、" : ", ");
+    out += parts[i];
+  }
+  return out;
+}
+
+// A value filled in by its kind ("money", "date", "label", "days", "plural:one:many").
+std::string Formatted(Lang lang, const std::string& value, std::string_view kind) {
+  const size_t colon = kind.find(':');
+  const std::string_view head = kind.substr(0, colon);
+  if (head == "money") {
+    char* end = nullptr;
+    const double yuan = std::strtod(value.c_str(), &end);
+    if (end == value.c_str() || *end != '\0' || !std::isfinite(yuan) || std::fabs(yuan) > 9e15) {
+      return value;
+    }
+    return FormatMoney(lang, std::llround(yuan * 100.0));
+  }
+  if (head == "date") return FormatDate(lang, value);
+  if (head == "label") return std::string(CodeLabel(lang, "", value));
+  if (head == "days") {
+    if (lang == Lang::kChinese) return value + " 天";
+    return value + (value == "1" ? " day" : " days");
+  }
+  if (head == "facts") return FactsText(lang, value);
+  if (head == "in_days") {
+    if (value == "0") return lang == Lang::kChinese ? "今天" : "today";
+    if (value == "1") return lang == Lang::kChinese ? "明天" : "tomorrow";
+    return lang == Lang::kChinese ? value + " 天后" : "in " + value + " days";
+  }
+  if (head == "plural" && colon != std::string_view::npos) {
+    const std::string_view forms = kind.substr(colon + 1);
+    const size_t split = forms.find(':');
+    if (split == std::string_view::npos) return value;
+    return value + " " +
+           std::string(value == "1" ? forms.substr(0, split) : forms.substr(split + 1));
+  }
+  return value;
+}
+
+}  // namespace
+
+const LangText* FindText(std::span<const LangText> table, std::string_view code) {
+  for (const LangText& t : table) {
+    if (t.code == code) return &t;
+  }
+  return nullptr;
+}
+
+std::span<const LangText> CommonTexts() { return kCommon; }
+
+std::span<const LangText> CodeLabels() { return kLabels; }
+
+std::string_view CodeLabel(Lang lang, std::string_view enumeration, std::string_view value) {
+  for (const LangText& t : kLabels) {
+    const size_t dot = t.code.find('.');
+    if (t.code.substr(dot + 1) == value &&
+        (enumeration.empty() || t.code.substr(0, dot) == enumeration)) {
+      return t.In(lang);
+    }
+  }
+  return value;
+}
+
+std::string FillText(Lang lang, std::string_view tmpl, const TextValues& values) {
+  std::string out;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    const size_t close = tmpl[i] == '{' ? tmpl.find('}', i) : std::string_view::npos;
+    if (close != std::string_view::npos) {
+      const std::string_view inside = tmpl.substr(i + 1, close - i - 1);
+      const size_t colon = inside.find(':');
+      const std::string_view name = inside.substr(0, colon);
+      if (const std::string* value = ValueOf(values, name); value != nullptr && !name.empty()) {
+        out += colon == std::string_view::npos ? *value
+                                               : Formatted(lang, *value, inside.substr(colon + 1));
+        i = close;
+        continue;
+      }
+    }
+    out += tmpl[i];
+  }
+  return out;
+}
+
+std::string Say(Lang lang, const Phrase& phrase, std::string_view fallback) {
+  const LangText* t = FindText(kCommon, phrase.code);
+  if (t == nullptr) return std::string(fallback.empty() ? phrase.code : fallback);
+  return FillText(lang, t->In(lang), phrase.values);
+}
+
+std::string SayAll(Lang lang, const std::vector<Phrase>& phrases) {
+  std::vector<std::string> texts;
+  for (const Phrase& p : phrases) texts.push_back(Say(lang, p));
+  return JoinTexts(lang, texts, /*clauses=*/false);
+}
+
+std::string JoinTexts(Lang lang, const std::vector<std::string>& texts, bool clauses) {
+  const char* separator =
+      lang == Lang::kChinese ? (clauses ? "；" : "，") : (clauses ? "; " : ", ");
+  std::string out;
+  for (const std::string& t : texts) out += (out.empty() ? "" : separator) + t;
+  return out;
+}
+
+std::string NumberText(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, std::fabs(v - std::round(v)) < 1e-9 ? "%.0f" : "%.2f", v);
+  return buf;
+}
+
+std::string FormatDate(Lang lang, std::string_view iso) {
+  // YYYY-MM-DD, then optionally a space or 'T' and HH:MM.
+  if (iso.size() < 10 || iso[4] != '-' || iso[7] != '-' || !Digits(iso.substr(0, 4)) ||
+      !Digits(iso.substr(5, 2)) || !Digits(iso.substr(8, 2))) {
+    return std::string(iso);
+  }
+  const int month = std::atoi(std::string(iso.substr(5, 2)).c_str());
+  const int day = std::atoi(std::string(iso.substr(8, 2)).c_str());
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::string(iso);
+  std::string time;
+  if (iso.size() >= 16 && (iso[10] == ' ' || iso[10] == 'T') && iso[13] == ':' &&
+      Digits(iso.substr(11, 2)) && Digits(iso.substr(14, 2))) {
+    time = " " + std::string(iso.substr(11, 5));
+  }
+  const LangText* pattern = FindText(kCommon, "date_day_month_year");
+  const LangText* name = FindText(kCommon, "month_" + std::to_string(month));
+  return FillText(lang, pattern->In(lang),
+                  {{"0", std::string(iso.substr(0, 4))},
+                   {"1", std::string(name->In(lang))},
+                   {"2", std::to_string(day)}}) +
+         time;
+}
+
+std::string FormatMoney(Lang lang, int64_t cents) {
+  const std::string amount = FormatAmount(cents);
+  const bool negative = cents < 0;
+  const std::string number = negative ? amount.substr(1) : amount;
+  const std::string sign = negative ? "-" : "";
+  return lang == Lang::kChinese ? sign + number + " 元" : sign + "¥" + number;
+}
+
+std::string FormatAmount(int64_t cents) {
+  const bool negative = cents < 0;
+  // The magnitude without overflowing on INT64_MIN.
+  const uint64_t magnitude =
+      negative ? static_cast<uint64_t>(-(cents + 1)) + 1 : static_cast<uint64_t>(cents);
+  std::string whole = std::to_string(magnitude / 100);
+  for (int i = static_cast<int>(whole.size()) - 3; i > 0; i -= 3) {
+    whole.insert(static_cast<size_t>(i), ",");
+  }
+  const uint64_t fen = magnitude % 100;
+  return (negative ? "-" : "") + whole + "." + (fen < 10 ? "0" : "") + std::to_string(fen);
+}
+
+}  // namespace fieldbook
