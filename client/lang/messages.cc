@@ -42,6 +42,8 @@ constexpr LangText kMessages[] = {
     {"grade_graded", "(graded {0}, rules v{1})", "（评级于 {0:date}，规则 v{1}）"},
     {"grade_churn_risk", "churn risk {0}", "流失风险 {0}"},
     {"grade_server", "server grade {0} (graded {1})", "服务器评级 {0}（评级于 {1:date}）"},
+    // The review list's (review_messages.h).
+    FIELDBOOK_REVIEW_MESSAGES(FIELDBOOK_MESSAGE_ENTRY)
 };
 #undef FIELDBOOK_MESSAGE_ENTRY
 // clang-format on

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <unordered_set>
@@ -321,7 +322,8 @@ std::string DefaultGradingRulesJson() { return GradingRulesToJson(GradingRules{}
 
 namespace {
 
-// A value that reads as a JSON number ("9", "-0.35") is stored as one; other values as text.
+// A value that reads as a JSON number and reads back as the same text ("9", "-0.35", "4.70"; not
+// "1.00", which would come back as "1") is stored as one; other values as text.
 bool IsJsonNumber(std::string_view s) {
   size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
   const size_t int_start = i;
@@ -332,7 +334,9 @@ bool IsJsonNumber(std::string_view s) {
     while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
     if (i == frac) return false;
   }
-  return i == s.size() && s.size() < 32;
+  if (i != s.size() || s.size() >= 32) return false;
+  return s.find('.') == std::string_view::npos ||
+         NumberText(std::strtod(std::string(s).c_str(), nullptr)) == s;
 }
 
 bool IsReservedKey(std::string_view key) {

@@ -62,7 +62,7 @@ constexpr LangText kCommon[] = {
      "活跃：上次下单在 {quiet} 天前；通常每 {rhythm} 天下单一次（间隔中位数）"},
     // Churn risk and its adjustments.
     {"churn_risk_rhythm", "churn risk {risk} from {factor}x its rhythm since the last order",
-     "流失风险 {risk}：距上次下单已是其下单节奏的 {factor} 倍"},
+     "风险值 {risk}，距上次下单已是其下单节奏的 {factor} 倍"},
     {"churn_risk_low_satisfaction", "low satisfaction {satisfaction}/5 (+0.15)",
      "满意度低 {satisfaction}/5（+0.15）"},
     {"churn_risk_satisfied", "satisfied {satisfaction}/5 (-0.05)",
@@ -214,6 +214,7 @@ std::string FactsText(Lang lang, const std::string& counts) {
   std::vector<std::string> parts;
   size_t at = 0;
   for (const auto& unit : units) {
+    if (at > counts.size()) break;  // fewer counts than units (a stored value is not trusted)
     const size_t end = std::min(counts.find(' ', at), counts.size());
     const std::string n = counts.substr(at, end - at);
     at = end + 1;
