@@ -491,7 +491,7 @@ Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
                                                           const std::string& customer,
                                                           bool exists) {
   using Verdict = std::optional<std::string>;
-  // A fact is recorded in the name of the rep who pushes it.
+  // A row with a rep column (facts, check-ins) is recorded in the name of the rep who pushes it.
   if (!t.rep_column.empty()) {
     const ColumnChange* by = FindColumn(change, t.rep_column);
     if (by != nullptr ? TextOr(by->value) != rep.rep_id : !exists) {
@@ -499,6 +499,7 @@ Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
                      t.rep_column + " = " + rep.rep_id + ")");
     }
   }
+  if (!t.is_fact()) return Verdict();
   // A correction voids a fact of the same table and the same customer, already recorded.
   if (t.voids_column.empty()) return Verdict();
   return CheckReference(*hub_, change, customer, t.voids_column, t);
@@ -562,7 +563,32 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
       }
       return GateDecision{};
     }
-    if (t.is_fact()) {
+    auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
+    if (!scope.ok()) {
+      gate_error = scope.status();
+      return GateDecision{false, std::nullopt};
+    }
+    (*scope)->Bind(1, rep.rep_id).Bind(2, *customer);
+    auto in_scope = (*scope)->Step();
+    if (!in_scope.ok()) {
+      gate_error = in_scope.status();
+      return GateDecision{false, std::nullopt};
+    }
+    (*scope)->Reset();
+    std::optional<Hlc> removed;
+    if (!*in_scope) {
+      auto removal = LastRemoval(rep.rep_id, *customer);
+      if (!removal.ok()) {
+        gate_error = removal.status();
+        return GateDecision{false, std::nullopt};
+      }
+      if (!*removal)
+        return reject("out_of_scope", "customer " + *customer + " is not assigned to you");
+      removed = *removal;
+    }
+    // The row's own rules, once the customer is known to be the rep's (or was, before a move):
+    // checked after the scope, so a refusal never tells a prober about another rep's rows.
+    if (t.is_fact() || !t.rep_column.empty()) {
       auto fact = CheckFact(t, change, rep, *customer, exists);
       if (!fact.ok()) {
         gate_error = fact.status();
@@ -580,32 +606,12 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
       }
       if (verdict->has_value()) return reject("invalid", std::move(**verdict));
     }
-
-    auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
-    if (!scope.ok()) {
-      gate_error = scope.status();
-      return GateDecision{false, std::nullopt};
-    }
-    (*scope)->Bind(1, rep.rep_id).Bind(2, *customer);
-    auto in_scope = (*scope)->Step();
-    if (!in_scope.ok()) {
-      gate_error = in_scope.status();
-      return GateDecision{false, std::nullopt};
-    }
-    (*scope)->Reset();
     if (*in_scope) return GateDecision{};
 
-    auto removal = LastRemoval(rep.rep_id, *customer);
-    if (!removal.ok()) {
-      gate_error = removal.status();
-      return GateDecision{false, std::nullopt};
-    }
-    if (!*removal)
-      return reject("out_of_scope", "customer " + *customer + " is not assigned to you");
     // Work recorded before the rep learned of the move is kept: facts always, attributed to them.
     if (t.is_fact()) return GateDecision{};
     // Field edits: those stamped before the move merge, later ones wait for review.
-    auto decision = DivertAfterMove(rep.rep_id, t, change, *customer, exists, **removal);
+    auto decision = DivertAfterMove(rep.rep_id, t, change, *customer, exists, *removed);
     if (!decision.ok()) {
       gate_error = decision.status();
       return GateDecision{false, std::nullopt};

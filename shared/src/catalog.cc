@@ -11,7 +11,7 @@ struct TableDef {
   const char* name;
   TableKind kind;
   const char* customer_column;
-  const char* rep_column = "";  // facts: who recorded the row
+  const char* rep_column = "";  // who recorded the row: pushed only in the pushing rep's name
   bool server_managed = false;  // TableInfo::server_managed
 };
 
@@ -60,7 +60,7 @@ constexpr TableDef kTables[] = {
     {10, "grading_rules", TableKind::kMutable, ""},
     {11, "products", TableKind::kMutable, "", "", true},
     {12, "customer_preferences", TableKind::kMutable, "customer_id"},
-    {13, "visit_checkins", TableKind::kMutable, "customer_id"},
+    {13, "visit_checkins", TableKind::kMutable, "customer_id", "rep_id"},
     {14, "review_dismissals", TableKind::kFact, "customer_id", "rep_id"},
 };
 
@@ -124,8 +124,8 @@ Result<Catalog> Catalog::Load(Db& db) {
       info.owner_.push_back(owned != nullptr ? owned->owner : ColumnOwner::kDevice);
       info.set_by_creator_.push_back(owned != nullptr && owned->by_creator);
     }
+    info.rep_column = def.rep_column;
     if (info.kind == TableKind::kFact) {
-      info.rep_column = def.rep_column;
       if (info.ColumnIndex("voids_id") >= 0) info.voids_column = "voids_id";
     }
     info.deleted_column = info.ColumnIndex("deleted");

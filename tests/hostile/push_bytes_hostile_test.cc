@@ -104,11 +104,15 @@ TEST_F(PushBytesHostileTest, ASetSentAsBytesGetsExactlyTheAnswerItGetsInline) {
        "200 read_only_column"},
       {"a visit in another rep's name",
        [&](const std::string& id) {
+         // Of the rep's own new garage: another rep's garage is refused as out of scope first.
          ChangeSet s = base(id);
-         s.rows.push_back(RowChange{
-             "visits",
-             "v-forged-" + id,
-             {col("customer_id", S("c-theirs")), col("rep_id", S("rep-b")), col("notes", S("x"))}});
+         s.rows.push_back(RowChange{"customers",
+                                    "c-own-" + id,
+                                    {col("name", S("自家")), col("owner_rep_id", S("rep-a"))}});
+         s.rows.push_back(RowChange{"visits",
+                                    "v-forged-" + id,
+                                    {col("customer_id", Value("c-own-" + id)),
+                                     col("rep_id", S("rep-b")), col("notes", S("x"))}});
          return s;
        },
        "200 invalid"},

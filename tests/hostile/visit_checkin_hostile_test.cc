@@ -1,7 +1,9 @@
 // A rep's device attacks visit check-ins (issue #18; visit_checkins, a mutable table scoped to its
 // customer): the real fieldbook-server receives, over HTTP with a valid rep token, one change set
 // holding an honest offline day of 200 check-ins with the visits their check-outs recorded, and
-// crafted check-ins: one for another rep's customer, an edit of another rep's check-in, visit_ids
+// crafted check-ins: one for another rep's customer, an edit of another rep's check-in, probes of
+// another rep's visits (answered "out of scope" whether the visit exists or not), one in another
+// rep's name, visit_ids
 // naming a visit of another customer (of this rep, of another rep, and one pushed after it in the
 // same set) or no visit, and absurd coordinates. Then sets with a
 // column named twice and a NaN latitude. Each crafted row is refused with a reason that names the
@@ -100,6 +102,11 @@ TEST_F(VisitCheckinHostileTest, CraftedCheckInsAreRefusedAndTheHonestDayLands) {
       checkin("ck-no-visit", "c-a1", "rep-a", "no-such-visit", 23.1, 113.3),
       checkin("ck-north-of-the-pole", "c-a1", "rep-a", nullptr, 91.0, 113.3),
       checkin("ck-infinite", "c-a1", "rep-a", nullptr, 23.1, inf),
+      // Probes of another rep's customer: its real visit and a guess must get the same answer.
+      checkin("ck-probe-their-visit", "c-b", "rep-a", "v-b", 22.5, 114.0),
+      checkin("ck-probe-guessed-visit", "c-b", "rep-a", "v-guess", 22.5, 114.0),
+      // A check-in of rep A's own customer in rep B's name.
+      checkin("ck-in-their-name", "c-a1", "rep-b", nullptr, 23.1, 113.3),
       // Rep B's own check-in, checked out by rep A (with rep B's visit of that customer).
       RowChange{"visit_checkins", "ck-b", {col("visit_id", S("v-b"))}},
   };
@@ -127,6 +134,14 @@ TEST_F(VisitCheckinHostileTest, CraftedCheckInsAreRefusedAndTheHonestDayLands) {
   EXPECT_EQ(refused["ck-north-of-the-pole"].code, "constraint");
   EXPECT_EQ(refused["ck-infinite"].code, "constraint");
   EXPECT_EQ(refused["ck-b"].code, "out_of_scope");
+  // Scope is judged first: a refusal says nothing about another rep's visits.
+  EXPECT_EQ(refused["ck-probe-their-visit"].code, "out_of_scope");
+  EXPECT_EQ(refused["ck-probe-guessed-visit"].code, "out_of_scope");
+  EXPECT_EQ(refused["ck-probe-their-visit"].reason, refused["ck-probe-guessed-visit"].reason);
+  EXPECT_EQ(refused["ck-in-their-name"].code, "invalid");
+  EXPECT_EQ(refused["ck-in-their-name"].reason,
+            "a visit_checkins row is recorded in the name of the rep who pushes it (rep_id = "
+            "rep-a)");
 
   // Nothing crafted was written; the honest day and the later visit landed; rep B's data is as it
   // was.
