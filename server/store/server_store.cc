@@ -485,11 +485,11 @@ Result<std::string> ServerStore::CustomerOfRow(const TableInfo& t, const RowChan
   return stored;
 }
 
-Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
-                                                          const RowChange& change,
-                                                          const Principal& rep,
-                                                          const std::string& customer,
-                                                          bool exists) {
+Result<std::optional<std::string>> ServerStore::CheckRowRules(const TableInfo& t,
+                                                              const RowChange& change,
+                                                              const Principal& rep,
+                                                              const std::string& customer,
+                                                              bool exists) {
   using Verdict = std::optional<std::string>;
   // A row with a rep column (facts, check-ins) is recorded in the name of the rep who pushes it.
   if (!t.rep_column.empty()) {
@@ -499,7 +499,6 @@ Result<std::optional<std::string>> ServerStore::CheckFact(const TableInfo& t,
                      t.rep_column + " = " + rep.rep_id + ")");
     }
   }
-  if (!t.is_fact()) return Verdict();
   // A correction voids a fact of the same table and the same customer, already recorded.
   if (t.voids_column.empty()) return Verdict();
   return CheckReference(*hub_, change, customer, t.voids_column, t);
@@ -588,14 +587,12 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     }
     // The row's own rules, once the customer is known to be the rep's (or was, before a move):
     // checked after the scope, so a refusal never tells a prober about another rep's rows.
-    if (t.is_fact() || !t.rep_column.empty()) {
-      auto fact = CheckFact(t, change, rep, *customer, exists);
-      if (!fact.ok()) {
-        gate_error = fact.status();
-        return GateDecision{false, std::nullopt};
-      }
-      if (fact->has_value()) return reject("invalid", std::move(**fact));
+    auto rules = CheckRowRules(t, change, rep, *customer, exists);
+    if (!rules.ok()) {
+      gate_error = rules.status();
+      return GateDecision{false, std::nullopt};
     }
+    if (rules->has_value()) return reject("invalid", std::move(**rules));
     for (const Reference& ref : kReferences) {
       const TableInfo* target = hub_->catalog().Find(ref.target);
       if (t.name != ref.table || target == nullptr) continue;

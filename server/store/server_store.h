@@ -345,11 +345,11 @@ class ServerStore {
   Result<std::optional<Hlc>> LastRemoval(const std::string& rep_id, const std::string& customer_id);
   Result<std::string> CustomerOfRow(const TableInfo& table, const RowChange& change, bool* exists,
                                     bool* moves);
-  // Why a pushed fact row of `customer` must be refused (another rep's name, a void of another
-  // customer's fact), or nullopt.
-  Result<std::optional<std::string>> CheckFact(const TableInfo& table, const RowChange& change,
-                                               const Principal& rep, const std::string& customer,
-                                               bool exists);
+  // Why a pushed row of `customer` must be refused by its table's own rules (another rep's name
+  // where the table has a rep column, a void of another customer's fact), or nullopt.
+  Result<std::optional<std::string>> CheckRowRules(const TableInfo& table, const RowChange& change,
+                                                   const Principal& rep,
+                                                   const std::string& customer, bool exists);
 
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<DeviceTokens> devices_;
