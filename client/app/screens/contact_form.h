@@ -12,20 +12,15 @@
 
 namespace fieldbook::app {
 
-struct ContactForm final : ui::RecordForm {
-  explicit ContactForm(const Strings& strings) : s(strings) {}
+struct ContactForm final : ui::DraftForm<ContactDraft> {
+  using DraftForm::DraftForm;
 
-  void Open(const CustomerDetail& customer);
   void OpenEdit(const CustomerDetail& customer, const ContactRow& contact);
-  void Draw(const Snapshot& snap, Intents& intents);
-  std::string TypedText() const { return c.name + c.title + c.notes; }
-
-  const Strings& s;
-  ContactDraft c;
+  void Draw(const Snapshot& snap, Intents& intents) override;
+  std::string TypedText() const override { return draft.name + draft.title + draft.notes; }
 
  private:
   std::optional<RecordDraft> Draft() override;
-  void Clear() override { c = ContactDraft{}; }
 };
 
 }  // namespace fieldbook::app

@@ -12,19 +12,14 @@
 
 namespace fieldbook::app {
 
-struct FeedbackForm final : ui::RecordForm {
-  explicit FeedbackForm(const Strings& strings) : s(strings) {}
+struct FeedbackForm final : ui::DraftForm<FeedbackDraft> {
+  using DraftForm::DraftForm;
 
-  void Open(const CustomerDetail& customer);
-  void Draw(const Snapshot& snap, Intents& intents);
-  std::string TypedText() const { return f.complaint; }
-
-  const Strings& s;
-  FeedbackDraft f;
+  void Draw(const Snapshot& snap, Intents& intents) override;
+  std::string TypedText() const override { return draft.complaint; }
 
  private:
   std::optional<RecordDraft> Draft() override;
-  void Clear() override { f = FeedbackDraft{}; }
 };
 
 }  // namespace fieldbook::app

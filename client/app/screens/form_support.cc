@@ -37,9 +37,9 @@ bool BeginFormModal(const char* popup_id, const std::string& title, float width,
       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
 }
 
-bool RecordForm::Begin(const char* popup_id, const std::string& title, float width,
-                       const Snapshot& snap) {
-  visible = BeginFormModal(popup_id, title, width, open_requested);
+bool RecordForm::Begin(const char* popup_id, const char* title_fmt, const Snapshot& snap) {
+  visible =
+      BeginFormModal(popup_id, Format(title_fmt, customer_name.c_str()), 560.0f, open_requested);
   if (!visible) return false;
   if (std::optional<FormResult> r = pending.Arrived(snap)) {
     if (r->ok) {

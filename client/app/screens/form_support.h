@@ -53,6 +53,10 @@ class RecordForm {
  public:
   virtual ~RecordForm() = default;
   bool is_open() const { return open_requested || visible; }
+  // Draws the form when it is open (Begin, the form's own fields, End).
+  virtual void Draw(const Snapshot& snap, Intents& intents) = 0;
+  // What the rep typed in it (for the font's glyphs).
+  virtual std::string TypedText() const = 0;
 
   bool open_requested = false;
   bool visible = false;
@@ -66,9 +70,10 @@ class RecordForm {
   void OpenFor(const CustomerDetail& customer);
   // False (with `error` = `message`) when `text` is blank.
   bool Required(const std::string& text, const char* message);
-  // Begins the modal and settles the outcome of the pending save. False when it is not shown
-  // (then draw nothing and do not call End).
-  bool Begin(const char* popup_id, const std::string& title, float width, const Snapshot& snap);
+  // Begins the modal `popup_id` ("###name"), titled `title_fmt` with the customer's name, and
+  // settles the outcome of the pending save. False when it is not shown (then draw nothing and do
+  // not call End).
+  bool Begin(const char* popup_id, const char* title_fmt, const Snapshot& snap);
   // The error line, Save (`save_label`: posts SubmitRecord with Draft() unless it sets `error`)
   // and Cancel, anchored "<prefix>.submit" and "<prefix>.cancel"; ends the popup.
   void End(const Strings& s, const char* save_label, const std::string& prefix, Intents& intents);
@@ -77,6 +82,40 @@ class RecordForm {
   // Forgets what was typed (after a save).
   virtual void Clear() = 0;
   void Close();
+};
+
+// A RecordForm over one kind of draft (ContactDraft, TaskDraft, FeedbackDraft, ReleaseDraft,
+// PreferenceDraft): it holds the UI's strings and the draft being typed, opens for a new record of
+// a customer and forgets the draft once it is saved. A form adds only what is its own: its fields
+// (Draw), its checks (Draft), what the rep types in it (TypedText) and any other way to open it.
+template <class D>
+class DraftForm : public RecordForm {
+ public:
+  explicit DraftForm(const Strings& strings) : s(strings) {}
+
+  // A new record for `customer` on the next Draw; what was typed for a new record of the same
+  // customer stays (an edit in progress does not).
+  void Open(const CustomerDetail& customer) {
+    if (draft.customer_id != customer.id || !IsNew()) Clear();
+    draft.customer_id = customer.id;
+    OpenFor(customer);
+  }
+
+  const Strings& s;
+  D draft;
+
+ protected:
+  void Clear() override { draft = D{}; }
+
+ private:
+  // Drafts with an id ("" = a new record) may hold an edit.
+  bool IsNew() const {
+    if constexpr (requires { draft.id; }) {
+      return draft.id.empty();
+    } else {
+      return true;
+    }
+  }
 };
 
 // The bottom of a form: `error` (if any), a separator, Save (`save_label`; "Saving..." and disabled

@@ -21,15 +21,13 @@ std::string Key(const std::string& kind, const std::string& value) {
 }  // namespace
 
 void PreferenceForm::Open(const CustomerDetail& customer) {
-  if (p.customer_id != customer.id || !p.id.empty()) Clear();  // else keep what was typed
-  p.customer_id = customer.id;
+  DraftForm::Open(customer);
   others_.clear();
   for (const PreferenceRow& row : customer.preferences) others_.push_back(Key(row.kind, row.value));
-  OpenFor(customer);
 }
 
 void PreferenceForm::OpenEdit(const CustomerDetail& customer, const PreferenceRow& row) {
-  p = PreferenceDraft{customer.id, row.id, row.kind, row.value, row.note, false};
+  draft = PreferenceDraft{customer.id, row.id, row.kind, row.value, row.note, false};
   others_.clear();
   for (const PreferenceRow& other : customer.preferences) {
     if (other.id != row.id) others_.push_back(Key(other.kind, other.value));
@@ -39,36 +37,38 @@ void PreferenceForm::OpenEdit(const CustomerDetail& customer, const PreferenceRo
 
 void PreferenceForm::OpenRemove(const CustomerDetail& customer, const PreferenceRow& row) {
   OpenEdit(customer, row);
-  p.remove = true;
+  draft.remove = true;
 }
 
 std::optional<RecordDraft> PreferenceForm::Draft() {
-  if (p.remove) return p;
-  if (!Required(p.value, s.pref_need_value)) return std::nullopt;
-  if (std::find(others_.begin(), others_.end(), Key(p.kind, p.value)) != others_.end()) {
+  if (draft.remove) return draft;
+  if (!Required(draft.value, s.pref_need_value)) return std::nullopt;
+  if (std::find(others_.begin(), others_.end(), Key(draft.kind, draft.value)) != others_.end()) {
     error = s.pref_already;
     return std::nullopt;
   }
-  return p;
+  return draft;
 }
 
 void PreferenceForm::Draw(const Snapshot& snap, Intents& intents) {
-  const char* fmt = p.remove ? s.pref_remove_fmt : p.id.empty() ? s.pref_add_fmt : s.pref_edit_fmt;
-  if (!Begin("###preference_form", ui::Format(fmt, customer_name.c_str()), 560.0f, snap)) return;
-  if (p.remove) {
+  const char* fmt = draft.remove       ? s.pref_remove_fmt
+                    : draft.id.empty() ? s.pref_add_fmt
+                                       : s.pref_edit_fmt;
+  if (!Begin("###preference_form", fmt, snap)) return;
+  if (draft.remove) {
     // What goes, as the page shows it; nothing to type.
-    ui::Text(std::string(CodeLabel(s.lang, p.kind)) + ": " + p.value);
-    if (!p.note.empty()) ui::TextMuted(p.note);
+    ui::Text(std::string(CodeLabel(s.lang, draft.kind)) + ": " + draft.value);
+    if (!draft.note.empty()) ui::TextMuted(draft.note);
     return End(s, s.pref_remove, "preference_form", intents);
   }
   ui::FieldLabel(s.pref_kind, 150.0f);
-  ui::CodeCombo("##kind", s.lang, CodesOf("pref"), p.kind, nullptr);
+  ui::CodeCombo("##kind", s.lang, CodesOf("pref"), draft.kind, nullptr);
   Anchor("preference_form.kind");
   ui::FieldLabel(s.pref_value, 150.0f);
-  ImGui::InputTextWithHint("##value", s.pref_value_hint, &p.value);
+  ImGui::InputTextWithHint("##value", s.pref_value_hint, &draft.value);
   Anchor("preference_form.value");
   ui::FieldLabel(s.field_notes, 150.0f);
-  ImGui::InputText("##note", &p.note);
+  ImGui::InputText("##note", &draft.note);
   Anchor("preference_form.note");
   End(s, s.save_customer, "preference_form", intents);
 }

@@ -16,21 +16,17 @@
 
 namespace fieldbook::app {
 
-struct PreferenceForm final : ui::RecordForm {
-  explicit PreferenceForm(const Strings& strings) : s(strings) {}
+struct PreferenceForm final : ui::DraftForm<PreferenceDraft> {
+  using DraftForm::DraftForm;
 
   void Open(const CustomerDetail& customer);
   void OpenEdit(const CustomerDetail& customer, const PreferenceRow& preference);
   void OpenRemove(const CustomerDetail& customer, const PreferenceRow& preference);
-  void Draw(const Snapshot& snap, Intents& intents);
-  std::string TypedText() const { return p.value + p.note; }
-
-  const Strings& s;
-  PreferenceDraft p;
+  void Draw(const Snapshot& snap, Intents& intents) override;
+  std::string TypedText() const override { return draft.value + draft.note; }
 
  private:
   std::optional<RecordDraft> Draft() override;
-  void Clear() override { p = PreferenceDraft{}; }
 
   // The customer's other live preferences (kind + '\n' + value), when the form opened.
   std::vector<std::string> others_;

@@ -8,25 +8,16 @@
 
 namespace fieldbook::app {
 
-void ReleaseDialog::Open(const CustomerDetail& customer) {
-  if (r.customer_id != customer.id) Clear();
-  r.customer_id = customer.id;
-  OpenFor(customer);
-}
-
 std::optional<RecordDraft> ReleaseDialog::Draft() {
-  if (!Required(r.reason, s.release_need_reason)) return std::nullopt;
-  return r;
+  if (!Required(draft.reason, s.release_need_reason)) return std::nullopt;
+  return draft;
 }
 
 void ReleaseDialog::Draw(const Snapshot& snap, Intents& intents) {
-  if (!Begin("###release_dialog", ui::Format(s.release_title_fmt, customer_name.c_str()), 560.0f,
-             snap)) {
-    return;
-  }
+  if (!Begin("###release_dialog", s.release_title_fmt, snap)) return;
   ui::TextWrapped(s.release_note);
   ui::FieldLabel(s.release_reason, 150.0f);
-  ImGui::InputText("##reason", &r.reason);
+  ImGui::InputText("##reason", &draft.reason);
   Anchor("release.reason");
   End(s, s.release_submit, "release", intents);
 }

@@ -13,19 +13,14 @@
 
 namespace fieldbook::app {
 
-struct ReleaseDialog final : ui::RecordForm {
-  explicit ReleaseDialog(const Strings& strings) : s(strings) {}
+struct ReleaseDialog final : ui::DraftForm<ReleaseDraft> {
+  using DraftForm::DraftForm;
 
-  void Open(const CustomerDetail& customer);
-  void Draw(const Snapshot& snap, Intents& intents);
-  std::string TypedText() const { return r.reason; }
-
-  const Strings& s;
-  ReleaseDraft r;
+  void Draw(const Snapshot& snap, Intents& intents) override;
+  std::string TypedText() const override { return draft.reason; }
 
  private:
   std::optional<RecordDraft> Draft() override;
-  void Clear() override { r = ReleaseDraft{}; }
 };
 
 }  // namespace fieldbook::app

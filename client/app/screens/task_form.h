@@ -13,20 +13,16 @@
 
 namespace fieldbook::app {
 
-struct TaskForm final : ui::RecordForm {
-  explicit TaskForm(const Strings& strings) : s(strings) {}
+struct TaskForm final : ui::DraftForm<TaskDraft> {
+  using DraftForm::DraftForm;
 
   // A new task, due tomorrow unless the rep picks another day.
   void Open(const CustomerDetail& customer, const std::string& today);
-  void Draw(const Snapshot& snap, Intents& intents);
-  std::string TypedText() const { return t.title + t.notes; }
-
-  const Strings& s;
-  TaskDraft t;
+  void Draw(const Snapshot& snap, Intents& intents) override;
+  std::string TypedText() const override { return draft.title + draft.notes; }
 
  private:
   std::optional<RecordDraft> Draft() override;
-  void Clear() override { t = TaskDraft{}; }
 };
 
 }  // namespace fieldbook::app
