@@ -57,22 +57,18 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
   ImGui::BeginChild("main", ImVec2(0, -StatusBar::Height()));
   const std::string review_label =
       ui::Format(s_.tab_review_fmt, static_cast<int>(snap.review->size())) + "###review";
-  struct TabEntry {
-    Tab tab;
-    const char* label;
-    const char* anchor;
-  };
-  const TabEntry tabs[] = {{Tab::kCustomers, s_.tab_customers, "tab.customers"},
-                           {Tab::kPlan, s_.tab_plan, "tab.plan"},
-                           {Tab::kReports, s_.tab_reports, "tab.reports"},
-                           {Tab::kPool, s_.tab_pool, "tab.pool"},
-                           {Tab::kReview, review_label.c_str(), "tab.review"}};
+  const TabEntry tabs[] = {{Tab::kCustomers, s_.tab_customers, "customers", nullptr},
+                           {Tab::kPlan, s_.tab_plan, "plan", &plan_},
+                           {Tab::kReports, s_.tab_reports, "reports", &reports_},
+                           {Tab::kPool, s_.tab_pool, "pool", &pool_},
+                           {Tab::kReview, review_label.c_str(), "review", &review_}};
   if (layout.narrow) {
     // Narrow: the tabs as buttons with their whole labels, wrapping onto a second line rather
     // than shrinking to a character or scrolling out of reach.
     if (switch_to_customers_) tab_ = Tab::kCustomers;
     switch_to_customers_ = false;
     ui::WrapRow row;
+    const TabEntry* shown = &tabs[0];
     for (const TabEntry& t : tabs) {
       row.Next(ui::WrapRow::ButtonWidth(t.label));
       const bool selected = tab_ == t.tab;
@@ -80,11 +76,12 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
         ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_TabActive));
       }
       if (ImGui::Button(t.label)) tab_ = t.tab;
-      Anchor(t.anchor);
+      Anchor("tab.", t.name);
       if (selected) ImGui::PopStyleColor();
     }
+    for (const TabEntry& t : tabs) shown = t.tab == tab_ ? &t : shown;
     ImGui::Separator();
-    DrawTab(snap, intents, layout);
+    DrawTab(*shown, snap, intents, layout);
   } else if (ImGui::BeginTabBar("tabs")) {
     const bool switching = switch_to_customers_;
     switch_to_customers_ = false;
@@ -93,10 +90,10 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
                                           ? ImGuiTabItemFlags_SetSelected
                                           : ImGuiTabItemFlags_None;
       const bool open = ImGui::BeginTabItem(t.label, nullptr, flags);
-      Anchor(t.anchor);
+      Anchor("tab.", t.name);
       if (open) {
         tab_ = t.tab;
-        DrawTab(snap, intents, layout);
+        DrawTab(t, snap, intents, layout);
         ImGui::EndTabItem();
       }
     }
@@ -106,13 +103,12 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
 
   status_.Draw(snap, intents);
 
-  // Routing between screens, for the next frame.
-  if (plan_.open_customer_requested || reports_.open_customer_requested) {
+  // Routing between screens, for the next frame: a customer clicked on another tab opens its page.
+  for (const TabEntry& t : tabs) {
+    if (t.screen == nullptr || !t.screen->open_customer_requested) continue;
     switch_to_customers_ = true;
     show_customer_ = true;
-    // Consumed here: a screen resets its flag only when it is drawn.
-    plan_.open_customer_requested = false;
-    reports_.open_customer_requested = false;
+    t.screen->open_customer_requested = false;  // consumed: a screen resets it only when drawn
   }
   if (customer_.log_visit_requested) {
     const CustomerDetail& d = *snap.customer;
@@ -121,50 +117,35 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
   visit_.Draw(snap, intents);
 }
 
-void AppUi::DrawTab(const Snapshot& snap, Intents& intents, const ui::Layout& layout) {
-  switch (tab_) {
-    case Tab::kCustomers:
-      if (!layout.narrow) {
-        const float list_width = ImGui::GetContentRegionAvail().x * 0.44f;
-        ImGui::BeginChild("list", ImVec2(list_width, 0));
-        list_.Draw(snap, intents);
-        ImGui::EndChild();
-        ImGui::SameLine();
-        ImGui::BeginChild("customer", ImVec2(0, 0), true);
-        customer_.Draw(snap, intents);
-        ImGui::EndChild();
-      } else if (show_customer_ && !snap.selected_id.empty()) {
-        // Narrow: the customer's page alone, with the way back to the list above it.
-        if (ImGui::Button(s_.back_to_list, ImVec2(-FLT_MIN, 0))) show_customer_ = false;
-        Anchor("customer.back");
-        ImGui::BeginChild("customer", ImVec2(0, 0), true);
-        customer_.Draw(snap, intents);
-        ImGui::EndChild();
-      } else {
-        ImGui::BeginChild("list", ImVec2(0, 0));
-        list_.Draw(snap, intents);
-        ImGui::EndChild();
-        if (list_.row_clicked) show_customer_ = true;
-      }
-      break;
-    case Tab::kPlan:
-      ImGui::BeginChild("plan");
-      plan_.Draw(snap, intents);
-      ImGui::EndChild();
-      break;
-    case Tab::kReports:
-      ImGui::BeginChild("reports");
-      reports_.Draw(snap, intents);
-      ImGui::EndChild();
-      break;
-    case Tab::kPool:
-      ImGui::BeginChild("pool");
-      pool_.Draw(snap, intents);
-      ImGui::EndChild();
-      break;
-    case Tab::kReview:
-      review_.Draw(snap, intents);
-      break;
+void AppUi::DrawTab(const TabEntry& t, const Snapshot& snap, Intents& intents,
+                    const ui::Layout& layout) {
+  if (t.screen != nullptr) {
+    ImGui::BeginChild(t.name);
+    t.screen->Draw(snap, intents);
+    ImGui::EndChild();
+    return;
+  }
+  if (!layout.narrow) {
+    const float list_width = ImGui::GetContentRegionAvail().x * 0.44f;
+    ImGui::BeginChild("list", ImVec2(list_width, 0));
+    list_.Draw(snap, intents);
+    ImGui::EndChild();
+    ImGui::SameLine();
+    ImGui::BeginChild("customer", ImVec2(0, 0), true);
+    customer_.Draw(snap, intents);
+    ImGui::EndChild();
+  } else if (show_customer_ && !snap.selected_id.empty()) {
+    // Narrow: the customer's page alone, with the way back to the list above it.
+    if (ImGui::Button(s_.back_to_list, ImVec2(-FLT_MIN, 0))) show_customer_ = false;
+    Anchor("customer.back");
+    ImGui::BeginChild("customer", ImVec2(0, 0), true);
+    customer_.Draw(snap, intents);
+    ImGui::EndChild();
+  } else {
+    ImGui::BeginChild("list", ImVec2(0, 0));
+    list_.Draw(snap, intents);
+    ImGui::EndChild();
+    if (list_.row_clicked) show_customer_ = true;
   }
 }
 

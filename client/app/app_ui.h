@@ -62,9 +62,18 @@ class AppUi {
   bool switch_to_customers_ = false;
   bool show_customer_ = false;  // narrow layout: the page, not the list
 
+  // A tab: its label, its name (anchored "tab.<name>"; the screen's child window) and the screen
+  // it shows (null: the customers list beside the customer's page).
+  struct TabEntry {
+    Tab tab;
+    const char* label;
+    const char* name;
+    ui::Screen* screen;
+  };
+
   void DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout& layout);
-  // The open tab's page (tab_).
-  void DrawTab(const Snapshot& snap, Intents& intents, const ui::Layout& layout);
+  // The open tab's page (`t`, the entry of tab_).
+  void DrawTab(const TabEntry& t, const Snapshot& snap, Intents& intents, const ui::Layout& layout);
 };
 
 }  // namespace fieldbook::app

@@ -171,13 +171,13 @@ void CustomerListScreen::Draw(const Snapshot& snap, Intents& intents) {
     while (clipper.Step()) {
       for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
         const CustomerRow& row = list.rows[static_cast<size_t>(i)];
-        row_clicked |= DrawRow(s, row, row.id == snap.selected_id, select_outbox, layout);
+        row_clicked |= DrawRow(s, row, row.id == snap.selected_id, outbox, layout);
         ++rows_submitted;
       }
     }
     ImGui::EndTable();
   }
-  select_outbox.Flush(intents);
+  outbox.Flush(intents);
 }
 
 }  // namespace fieldbook::app

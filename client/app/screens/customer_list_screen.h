@@ -13,24 +13,17 @@
 #include <cstddef>
 #include <string>
 
-#include "../data_source.h"
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
-#include "widgets.h"
+#include "screen.h"
 
 namespace fieldbook::app {
 
-struct CustomerListScreen {
-  explicit CustomerListScreen(const Strings& strings) : s(strings) {}
+struct CustomerListScreen final : ui::Screen {
+  using Screen::Screen;
+  void Draw(const Snapshot& snap, Intents& intents) override;
 
-  void Draw(const Snapshot& snap, Intents& intents);
-
-  const Strings& s;
-  CustomerFilter filter;  // as the rep set it (the snapshot's list may lag a moment behind)
-  std::string search;     // the search box's text
-  ui::Outbox filter_outbox;
-  ui::Outbox select_outbox;
+  CustomerFilter filter;      // as the rep set it (the snapshot's list may lag a moment behind)
+  std::string search;         // the search box's text
+  ui::Outbox filter_outbox;   // SetFilter (outbox: SelectCustomer)
   size_t rows_submitted = 0;  // rows drawn in the last frame (the clipper keeps it to the view)
   bool row_clicked = false;   // a row was clicked in the last frame
 };

@@ -10,9 +10,15 @@ namespace fieldbook::app {
 
 namespace {
 
-constexpr ImGuiTableFlags kListTable = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
-                                       ImGuiTableFlags_SizingStretchProp |
-                                       ImGuiTableFlags_Resizable;
+// The page's lists: ui::BeginList, resizable; "None yet." instead when the list is `empty`.
+bool BeginPageList(const Strings& s, const char* id, bool empty,
+                   std::initializer_list<ui::Column> columns) {
+  if (empty) {
+    ui::TextMuted(s.none);
+    return false;
+  }
+  return ui::BeginList(id, columns, true, ImGuiTableFlags_Resizable);
+}
 
 // RFM scores are 1 to 5; 0 means no orders in the grading window.
 std::string Score(const std::optional<int64_t>& v) {
@@ -20,9 +26,7 @@ std::string Score(const std::optional<int64_t>& v) {
 }
 
 void Profile(const Strings& s, const CustomerDetail& d) {
-  if (ImGui::BeginTable("profile", 2, ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 140.0f);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  if (ui::BeginFieldTable("profile", 140.0f)) {
     ui::FieldRow(s.field_type, CodeLabel(s.lang, d.type));
     ui::FieldRow(s.field_relationship, CodeLabel(s.lang, d.relationship));
     ui::FieldRow(s.field_stage, CodeLabel(s.lang, d.stage));
@@ -58,9 +62,7 @@ void Profile(const Strings& s, const CustomerDetail& d) {
     ui::TextMuted(s.not_graded);
     return;
   }
-  if (ImGui::BeginTable("grade", 2, ImGuiTableFlags_SizingStretchProp)) {
-    ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 140.0f);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  if (ui::BeginFieldTable("grade", 140.0f)) {
     ui::FieldRow(s.grade_tier, d.tier);
     ui::FieldRow(s.grade_recency, Score(d.recency));
     ui::FieldRow(s.grade_frequency, Score(d.frequency));
@@ -95,58 +97,47 @@ void Profile(const Strings& s, const CustomerDetail& d) {
 }
 
 void Contacts(const Strings& s, const CustomerDetail& d, ContactForm& form) {
-  if (d.contacts.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("contacts", 5, kListTable)) return;
-  ImGui::TableSetupColumn(s.col_name);
-  ImGui::TableSetupColumn(s.col_title);
-  ImGui::TableSetupColumn(s.field_phone);
-  ImGui::TableSetupColumn(s.col_wechat);
-  ImGui::TableSetupColumn("##edit", ImGuiTableColumnFlags_WidthFixed, 70.0f);
-  ImGui::TableHeadersRow();
+  if (!BeginPageList(s, "contacts", d.contacts.empty(),
+                     {{s.col_name},
+                      {s.col_title},
+                      {s.field_phone},
+                      {s.col_wechat},
+                      ui::Fixed("##edit", 70.0f)})) {
+    return;
+  }
   for (const ContactRow& c : d.contacts) {
-    ImGui::TableNextRow();
-    ImGui::PushID(c.id.c_str());
-    ImGui::TableNextColumn();
-    ui::Text(c.name);
+    ui::ListRow row(c.id);
+    ui::Cell(c.name);
     if (c.primary) {
       ImGui::SameLine();
       ui::TextMuted(s.primary);
     }
-    ImGui::TableNextColumn();
-    ui::Text(c.title);
-    ImGui::TableNextColumn();
-    ui::Text(c.phone);
-    ImGui::TableNextColumn();
-    ui::Text(c.wechat);
+    ui::Cell(c.title);
+    ui::Cell(c.phone);
+    ui::Cell(c.wechat);
     ImGui::TableNextColumn();
     if (ImGui::SmallButton(s.edit_contact)) form.OpenEdit(d, c);
     Anchor("contact.edit:", c.id);
-    ImGui::PopID();
   }
   ImGui::EndTable();
 }
 
 void Visits(const Strings& s, const CustomerDetail& d) {
-  if (d.visits.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("visits", 5, kListTable)) return;
-  ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn(s.col_purpose, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_outcome, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_notes, ImGuiTableColumnFlags_WidthStretch, 3.0f);
-  ImGui::TableSetupColumn(s.col_follow_up, ImGuiTableColumnFlags_WidthStretch, 1.1f);
-  ImGui::TableHeadersRow();
+  if (!BeginPageList(s, "visits", d.visits.empty(),
+                     {{s.col_date, 1.4f},
+                      {s.col_purpose, 1.0f},
+                      {s.col_outcome, 1.0f},
+                      {s.col_notes, 3.0f},
+                      {s.col_follow_up, 1.1f}})) {
+    return;
+  }
   for (const VisitRow& v : d.visits) {
     ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ui::Text(ui::LocalTime(v.check_in));
-    ImGui::TableNextColumn();
-    ui::Text(CodeLabel(s.lang, v.purpose));
-    ImGui::TableNextColumn();
-    ui::Text(CodeLabel(s.lang, v.outcome));
-    ImGui::TableNextColumn();
-    ui::TextWrapped(v.notes);
-    ImGui::TableNextColumn();
-    ui::Text(v.next_follow_up);
+    ui::Cell(ui::LocalTime(v.check_in));
+    ui::Cell(CodeLabel(s.lang, v.purpose));
+    ui::Cell(CodeLabel(s.lang, v.outcome));
+    ui::CellWrapped(v.notes);
+    ui::Cell(v.next_follow_up);
   }
   ImGui::EndTable();
 }
@@ -162,19 +153,17 @@ std::string OrderDate(const CustomerDetail& d, const std::string& id) {
 // The ledger: voids and voided orders stay listed, marked; an order that counts can be voided or
 // corrected (issue #18).
 void Orders(const Strings& s, const CustomerDetail& d, OrderForm& form, VoidOrderDialog& voider) {
-  if (d.orders.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("orders", 5, kListTable)) return;
-  ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_amount, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_lines, ImGuiTableColumnFlags_WidthStretch, 0.5f);
-  ImGui::TableSetupColumn(s.col_notes, ImGuiTableColumnFlags_WidthStretch, 2.5f);
-  ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 150.0f);
-  ImGui::TableHeadersRow();
+  if (!BeginPageList(s, "orders", d.orders.empty(),
+                     {{s.col_date, 1.0f},
+                      {s.col_amount, 1.0f},
+                      {s.col_lines, 0.5f},
+                      {s.col_notes, 2.5f},
+                      ui::Fixed("##actions", 150.0f)})) {
+    return;
+  }
   for (const OrderRow& o : d.orders) {
-    ImGui::TableNextRow();
-    ImGui::PushID(o.id.c_str());
-    ImGui::TableNextColumn();
-    ui::Text(o.date);
+    ui::ListRow row(o.id);
+    ui::Cell(o.date);
     ImGui::TableNextColumn();
     if (o.is_void) {
       ui::TextColored(ui::kOverdue, s.order_is_void);
@@ -210,61 +199,45 @@ void Orders(const Strings& s, const CustomerDetail& d, OrderForm& form, VoidOrde
       if (ImGui::SmallButton(s.order_correct)) form.OpenCorrection(d, o);
       Anchor("order.correct:", o.id);
     }
-    ImGui::PopID();
   }
   ImGui::EndTable();
 }
 
 void Tasks(const Strings& s, const CustomerDetail& d, ui::Outbox& outbox) {
-  if (d.tasks.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("tasks", 5, kListTable)) return;
-  ImGui::TableSetupColumn(s.col_due, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_kind, ImGuiTableColumnFlags_WidthStretch, 0.7f);
-  ImGui::TableSetupColumn(s.col_task, ImGuiTableColumnFlags_WidthStretch, 3.0f);
-  ImGui::TableSetupColumn(s.col_status, ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn("##done", ImGuiTableColumnFlags_WidthFixed, 70.0f);
-  ImGui::TableHeadersRow();
+  if (!BeginPageList(s, "tasks", d.tasks.empty(),
+                     {{s.col_due, 1.0f},
+                      {s.col_kind, 0.7f},
+                      {s.col_task, 3.0f},
+                      {s.col_status, 0.8f},
+                      ui::Fixed("##done", 70.0f)})) {
+    return;
+  }
   for (const TaskRow& t : d.tasks) {
-    ImGui::TableNextRow();
-    ImGui::PushID(t.id.c_str());
-    ImGui::TableNextColumn();
-    if (t.overdue) {
-      ui::TextColored(ui::kOverdue, t.due_date);
-    } else {
-      ui::Text(t.due_date);
-    }
-    ImGui::TableNextColumn();
-    ui::Text(CodeLabel(s.lang, t.kind));
-    ImGui::TableNextColumn();
-    ui::TextWrapped(t.title);
+    ui::ListRow row(t.id);
+    ui::CellColored(t.overdue ? ui::kOverdue : ImGui::GetStyleColorVec4(ImGuiCol_Text), t.due_date);
+    ui::Cell(CodeLabel(s.lang, t.kind));
+    ui::CellWrapped(t.title);
     if (!t.notes.empty()) ui::TextMuted(t.notes);
-    ImGui::TableNextColumn();
-    ui::Text(CodeLabel(s.lang, t.status));
+    ui::Cell(CodeLabel(s.lang, t.status));
     ImGui::TableNextColumn();
     if (t.status == "open") {
       if (ImGui::SmallButton(s.mark_done)) outbox.Set(CompleteTask{t.id});
       Anchor("task.done:", t.id);
     }
-    ImGui::PopID();
   }
   ImGui::EndTable();
 }
 
 void Feedback(const Strings& s, const CustomerDetail& d) {
-  if (d.feedback.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("feedback", 3, kListTable)) return;
-  ImGui::TableSetupColumn(s.col_date, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_satisfaction, ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn(s.col_complaint, ImGuiTableColumnFlags_WidthStretch, 3.0f);
-  ImGui::TableHeadersRow();
+  if (!BeginPageList(s, "feedback", d.feedback.empty(),
+                     {{s.col_date, 1.0f}, {s.col_satisfaction, 0.8f}, {s.col_complaint, 3.0f}})) {
+    return;
+  }
   for (const FeedbackRow& f : d.feedback) {
     ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ui::Text(ui::LocalTime(f.created_at));
-    ImGui::TableNextColumn();
-    ui::Text(f.satisfaction > 0 ? ui::Format("%d / 5", f.satisfaction) : std::string());
-    ImGui::TableNextColumn();
-    ui::TextWrapped(f.complaint);
+    ui::Cell(ui::LocalTime(f.created_at));
+    ui::Cell(f.satisfaction > 0 ? ui::Format("%d / 5", f.satisfaction) : std::string());
+    ui::CellWrapped(f.complaint);
   }
   ImGui::EndTable();
 }
@@ -273,30 +246,25 @@ void Feedback(const Strings& s, const CustomerDetail& d) {
 void Preferences(const Strings& s, const CustomerDetail& d, PreferenceForm& form) {
   if (ImGui::Button(s.pref_add)) form.Open(d);
   Anchor("customer.add_preference");
-  if (d.preferences.empty()) return ui::TextMuted(s.none);
-  if (!ImGui::BeginTable("preferences", 4, kListTable)) return;
-  ImGui::TableSetupColumn(s.pref_kind, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.pref_value, ImGuiTableColumnFlags_WidthStretch, 1.5f);
-  ImGui::TableSetupColumn(s.field_notes, ImGuiTableColumnFlags_WidthStretch, 2.5f);
-  ImGui::TableSetupColumn("##actions", ImGuiTableColumnFlags_WidthFixed, 130.0f);
-  ImGui::TableHeadersRow();
+  if (!BeginPageList(s, "preferences", d.preferences.empty(),
+                     {{s.pref_kind, 1.0f},
+                      {s.pref_value, 1.5f},
+                      {s.field_notes, 2.5f},
+                      ui::Fixed("##actions", 130.0f)})) {
+    return;
+  }
   for (const PreferenceRow& p : d.preferences) {
-    ImGui::TableNextRow();
-    ImGui::PushID(p.id.c_str());
-    ImGui::TableNextColumn();
-    ui::Text(CodeLabel(s.lang, p.kind));
-    ImGui::TableNextColumn();
-    ui::Text(p.value);
+    ui::ListRow row(p.id);
+    ui::Cell(CodeLabel(s.lang, p.kind));
+    ui::Cell(p.value);
     Anchor("preference:", p.id);
-    ImGui::TableNextColumn();
-    ui::TextWrapped(p.note);
+    ui::CellWrapped(p.note);
     ImGui::TableNextColumn();
     if (ImGui::SmallButton(s.pref_edit)) form.OpenEdit(d, p);
     Anchor("preference.edit:", p.id);
     ImGui::SameLine();
     if (ImGui::SmallButton(s.pref_remove)) form.OpenRemove(d, p);
     Anchor("preference.remove:", p.id);
-    ImGui::PopID();
   }
   ImGui::EndTable();
 }

@@ -11,23 +11,20 @@
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_SCREEN_H_
 #define FIELDBOOK_CLIENT_APP_SCREENS_CUSTOMER_SCREEN_H_
 
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
 #include "contact_form.h"
 #include "customer_form.h"
 #include "feedback_form.h"
 #include "order_form.h"
 #include "preference_form.h"
 #include "release_dialog.h"
+#include "screen.h"
 #include "task_form.h"
-#include "widgets.h"
 
 namespace fieldbook::app {
 
-struct CustomerScreen {
+struct CustomerScreen final : ui::Screen {
   explicit CustomerScreen(const Strings& strings)
-      : s(strings),
+      : Screen(strings),
         order_form(strings),
         void_dialog(strings),
         customer_form(strings),
@@ -37,13 +34,11 @@ struct CustomerScreen {
         release_dialog(strings),
         preference_form(strings) {}
 
-  void Draw(const Snapshot& snap, Intents& intents);
+  void Draw(const Snapshot& snap, Intents& intents) override;
   // What the rep typed in the forms this page opens (for the font's glyphs).
   std::string TypedText() const;
 
-  const Strings& s;
   bool log_visit_requested = false;  // set for the frame in which "Log visit" was pressed
-  ui::Outbox outbox;
 
   // The rep's forms this page opens (issue #18): they are drawn whether or not a customer is
   // shown, so a modal open is always submitted.

@@ -107,14 +107,10 @@ void OrderForm::DrawSearch(const Snapshot& snap) {
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableHeadersRow();
     for (const ProductHit& h : found.hits) {
-      ImGui::PushID(h.part_number.c_str());
-      ImGui::TableNextRow();
-      ImGui::TableNextColumn();
-      ui::Text(h.part_number);
-      ImGui::TableNextColumn();
-      ui::Text(h.name);
-      ImGui::TableNextColumn();
-      ui::Text(h.brand);
+      ui::ListRow row(h.part_number);
+      ui::Cell(h.part_number);
+      ui::Cell(h.name);
+      ui::Cell(h.brand);
       ImGui::TableNextColumn();
       if (h.price_cents) {
         ui::Text(ui::Money(*h.price_cents, "CNY") + (h.unit.empty() ? "" : " / " + h.unit));
@@ -130,7 +126,6 @@ void OrderForm::DrawSearch(const Snapshot& snap) {
         AddLine(std::move(line));
       }
       Anchor("order.hit:", h.part_number);
-      ImGui::PopID();
     }
     ImGui::EndTable();
   }
@@ -149,24 +144,20 @@ void OrderForm::DrawSearch(const Snapshot& snap) {
 
 void OrderForm::DrawLines() {
   if (f.lines.empty()) return ui::TextMuted(s.order_no_lines);
-  constexpr ImGuiTableFlags kFlags =
-      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("lines", 6, kFlags)) return;
-  ImGui::TableSetupColumn(s.col_part, ImGuiTableColumnFlags_WidthStretch, 2.2f);
-  ImGui::TableSetupColumn(s.col_qty, ImGuiTableColumnFlags_WidthFixed, 100.0f);
-  ImGui::TableSetupColumn(s.col_unit_price, ImGuiTableColumnFlags_WidthFixed, 110.0f);
-  ImGui::TableSetupColumn(s.col_price_reason, ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  ImGui::TableSetupColumn(s.col_line_total, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn("##remove", ImGuiTableColumnFlags_WidthFixed, 70.0f);
-  ImGui::TableHeadersRow();
+  if (!ui::BeginList("lines", {{s.col_part, 2.2f},
+                               ui::Fixed(s.col_qty, 100.0f),
+                               ui::Fixed(s.col_unit_price, 110.0f),
+                               {s.col_price_reason, 1.6f},
+                               {s.col_line_total, 1.0f},
+                               ui::Fixed("##remove", 70.0f)})) {
+    return;
+  }
   int remove = -1;
   for (size_t i = 0; i < f.lines.size(); ++i) {
     Line& l = f.lines[i];
     const std::string n = std::to_string(i);
-    ImGui::PushID(static_cast<int>(i));
-    ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ui::Text(l.part_no);
+    ui::ListRow row(static_cast<int>(i));
+    ui::Cell(l.part_no);
     if (!l.name.empty()) ui::TextMuted(l.name);
     ImGui::TableNextColumn();
     ImGui::SetNextItemWidth(-FLT_MIN);
@@ -195,7 +186,6 @@ void OrderForm::DrawLines() {
     ImGui::TableNextColumn();
     if (ImGui::SmallButton(s.order_remove)) remove = static_cast<int>(i);
     Anchor("order.remove:", n);
-    ImGui::PopID();
   }
   ImGui::EndTable();
   if (remove >= 0) {

@@ -8,25 +8,23 @@
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_PLAN_SCREEN_H_
 #define FIELDBOOK_CLIENT_APP_SCREENS_PLAN_SCREEN_H_
 
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
-#include "widgets.h"
+#include <string>
+
+#include "screen.h"
 
 namespace fieldbook::app {
 
-struct PlanScreen {
-  explicit PlanScreen(const Strings& strings) : s(strings) {}
+struct PlanScreen final : ui::Screen {
+  using Screen::Screen;
+  void Draw(const Snapshot& snap, Intents& intents) override;
 
-  void Draw(const Snapshot& snap, Intents& intents);
+ private:
   // The public pool's reclaim warnings, above the plan (anchors "plan.reclaim:<customer id>").
   void DrawReclaimWarnings(const Snapshot& snap);
   // Birthdays and care tasks of the days ahead, below the plan (anchors "plan.care:<key>").
   void DrawCare(const Snapshot& snap);
-
-  const Strings& s;
-  bool open_customer_requested = false;  // set for the frame in which a customer was clicked
-  ui::Outbox outbox;
+  // "Done" on an open task: posts CompleteTask (anchor "plan.done:<task id>").
+  void DoneButton(const std::string& task_id);
 };
 
 }  // namespace fieldbook::app

@@ -36,40 +36,66 @@ void Requests(const Strings& s, const PoolView& pool) {
     ui::TextMuted(s.pool_no_requests);
     return;
   }
-  const ImGuiTableFlags flags =
-      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("pool_requests", 5, flags)) return;
-  ImGui::TableSetupColumn(s.col_requested, ImGuiTableColumnFlags_WidthStretch, 1.0f);
-  ImGui::TableSetupColumn(s.col_kind, ImGuiTableColumnFlags_WidthStretch, 0.6f);
-  ImGui::TableSetupColumn(s.col_name, ImGuiTableColumnFlags_WidthStretch, 1.4f);
-  ImGui::TableSetupColumn(s.col_status, ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn(s.col_answer, ImGuiTableColumnFlags_WidthStretch, 3.0f);
-  ImGui::TableHeadersRow();
+  if (!ui::BeginList("pool_requests", {{s.col_requested, 1.0f},
+                                       {s.col_kind, 0.6f},
+                                       {s.col_name, 1.4f},
+                                       {s.col_status, 0.8f},
+                                       {s.col_answer, 3.0f}})) {
+    return;
+  }
   for (const PoolRequestRow& r : pool.requests) {
     ImGui::TableNextRow();
-    ImGui::TableNextColumn();
-    ui::Text(ui::LocalTime(r.requested_at));
+    ui::Cell(ui::LocalTime(r.requested_at));
     Anchor("pool.request:", r.request_id);
-    ImGui::TableNextColumn();
-    ui::Text(r.claim ? s.req_claim : s.req_release);
-    ImGui::TableNextColumn();
-    ui::Text(r.customer_name.empty() ? r.customer_id : r.customer_name);
-    ImGui::TableNextColumn();
-    ui::TextColored(StatusColor(r), StatusLabel(s, r));
-    ImGui::TableNextColumn();
-    ui::TextWrapped(r.reason);
+    ui::Cell(r.claim ? s.req_claim : s.req_release);
+    ui::Cell(r.customer_name.empty() ? r.customer_id : r.customer_name);
+    ui::CellColored(StatusColor(r), StatusLabel(s, r));
+    ui::CellWrapped(r.reason);
   }
   ImGui::EndTable();
 }
 
 }  // namespace
 
+// The pooled customers, each with its Claim button (or that its claim waits for the sync).
+void PoolScreen::DrawRows(const PoolView& pool) {
+  if (!ui::BeginList("pool", {{s.col_name, 1.6f},
+                              {s.col_tier, 0.4f},
+                              {s.col_city, 0.7f},
+                              {s.filter_region, 0.7f},
+                              {s.col_since, 0.9f},
+                              {s.col_why, 3.0f},
+                              ui::Fixed("##claim", 150.0f)})) {
+    return;
+  }
+  for (const PoolRow& row : pool.rows) {
+    ui::ListRow list_row(row.id);
+    for (const std::string* text :
+         {row.name.empty() ? &row.id : &row.name, &row.tier, &row.city, &row.region, &row.since}) {
+      ui::Cell(*text);
+    }
+    ui::CellWrapped(row.reason);
+    if (!row.claimable && !row.refusal.empty()) {
+      ImGui::PushStyleColor(ImGuiCol_Text, ui::kMuted);
+      ui::TextWrapped(ui::Format(s.pool_would_refuse_fmt, row.refusal.c_str()));
+      ImGui::PopStyleColor();
+    }
+    ImGui::TableNextColumn();
+    if (row.claim_pending) {
+      ui::TextColored(ui::kDue, s.pool_claim_waiting);
+      Anchor("pool.pending:", row.id);
+    } else {
+      if (ImGui::SmallButton(s.pool_claim)) outbox.Set(ClaimFromPool{++last_request, row.id});
+      Anchor("pool.claim:", row.id);
+    }
+  }
+  ImGui::EndTable();
+}
+
 void PoolScreen::Draw(const Snapshot& snap, Intents& intents) {
   const PoolView& pool = *snap.pool;
-  ImGui::SetWindowFontScale(1.2f);
-  ui::Text(pool.fetched ? ui::Format(s.pool_title_fmt, ui::LocalTime(pool.as_of).c_str())
-                        : std::string(s.tab_pool));
-  ImGui::SetWindowFontScale(1.0f);
+  ui::Title(pool.fetched ? ui::Format(s.pool_title_fmt, ui::LocalTime(pool.as_of).c_str())
+                         : std::string(s.tab_pool));
 
   // The outcome of the rep's last Claim click.
   const ClaimResult& claim = snap.last_claim;
@@ -100,53 +126,7 @@ void PoolScreen::Draw(const Snapshot& snap, Intents& intents) {
     if (pool.rows.empty()) ui::TextMuted(s.pool_empty);
   }
 
-  if (!pool.rows.empty()) {
-    const ImGuiTableFlags flags =
-        ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-    if (ImGui::BeginTable("pool", 7, flags)) {
-      ImGui::TableSetupColumn(s.col_name, ImGuiTableColumnFlags_WidthStretch, 1.6f);
-      ImGui::TableSetupColumn(s.col_tier, ImGuiTableColumnFlags_WidthStretch, 0.4f);
-      ImGui::TableSetupColumn(s.col_city, ImGuiTableColumnFlags_WidthStretch, 0.7f);
-      ImGui::TableSetupColumn(s.filter_region, ImGuiTableColumnFlags_WidthStretch, 0.7f);
-      ImGui::TableSetupColumn(s.col_since, ImGuiTableColumnFlags_WidthStretch, 0.9f);
-      ImGui::TableSetupColumn(s.col_why, ImGuiTableColumnFlags_WidthStretch, 3.0f);
-      ImGui::TableSetupColumn("##claim", ImGuiTableColumnFlags_WidthFixed, 150.0f);
-      ImGui::TableHeadersRow();
-      for (const PoolRow& row : pool.rows) {
-        ImGui::TableNextRow();
-        ImGui::PushID(row.id.c_str());
-        ImGui::TableNextColumn();
-        ui::Text(row.name.empty() ? row.id : row.name);
-        ImGui::TableNextColumn();
-        ui::Text(row.tier);
-        ImGui::TableNextColumn();
-        ui::Text(row.city);
-        ImGui::TableNextColumn();
-        ui::Text(row.region);
-        ImGui::TableNextColumn();
-        ui::Text(row.since);
-        ImGui::TableNextColumn();
-        ui::TextWrapped(row.reason);
-        if (!row.claimable && !row.refusal.empty()) {
-          ImGui::PushStyleColor(ImGuiCol_Text, ui::kMuted);
-          ui::TextWrapped(ui::Format(s.pool_would_refuse_fmt, row.refusal.c_str()));
-          ImGui::PopStyleColor();
-        }
-        ImGui::TableNextColumn();
-        if (row.claim_pending) {
-          ui::TextColored(ui::kDue, s.pool_claim_waiting);
-          Anchor("pool.pending:", row.id);
-        } else {
-          if (ImGui::SmallButton(s.pool_claim)) {
-            outbox.Set(ClaimFromPool{++last_request, row.id});
-          }
-          Anchor("pool.claim:", row.id);
-        }
-        ImGui::PopID();
-      }
-      ImGui::EndTable();
-    }
-  }
+  if (!pool.rows.empty()) DrawRows(pool);
   Requests(s, pool);
   outbox.Flush(intents);
 }

@@ -14,21 +14,18 @@
 
 #include <cstdint>
 
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
-#include "widgets.h"
+#include "screen.h"
 
 namespace fieldbook::app {
 
-struct PoolScreen {
-  explicit PoolScreen(const Strings& strings) : s(strings) {}
+struct PoolScreen final : ui::Screen {
+  using Screen::Screen;
+  void Draw(const Snapshot& snap, Intents& intents) override;
 
-  void Draw(const Snapshot& snap, Intents& intents);
-
-  const Strings& s;
   uint64_t last_request = 0;  // the latest ClaimFromPool posted, to show its outcome
-  ui::Outbox outbox;
+
+ private:
+  void DrawRows(const PoolView& pool);
 };
 
 }  // namespace fieldbook::app

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "../ui_probe.h"
@@ -161,50 +162,9 @@ void MigrationGrid(const Strings& s, const Reports& r) {
   ImGui::EndTable();
 }
 
-void AtRisk(const Strings& s, const Snapshot& snap, ui::Outbox& outbox, bool& open_customer) {
-  const Reports& r = *snap.reports;
-  if (r.at_risk.empty()) return ui::TextMuted(s.reports_no_risk);
-  const ImGuiTableFlags flags =
-      ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH | ImGuiTableFlags_SizingStretchProp;
-  if (!ImGui::BeginTable("at_risk", 5, flags)) return;
-  ImGui::TableSetupColumn(s.col_name, ImGuiTableColumnFlags_WidthStretch, 1.6f);
-  ImGui::TableSetupColumn(s.col_tier, ImGuiTableColumnFlags_WidthStretch, 0.4f);
-  ImGui::TableSetupColumn(s.grade_lifecycle, ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn(s.grade_churn, ImGuiTableColumnFlags_WidthStretch, 0.8f);
-  ImGui::TableSetupColumn(s.grade_reasons, ImGuiTableColumnFlags_WidthStretch, 4.0f);
-  ImGui::TableHeadersRow();
-  for (const AtRiskRow& a : r.at_risk) {
-    ImGui::TableNextRow();
-    ImGui::PushID(a.customer_id.c_str());
-    ImGui::TableNextColumn();
-    if (ImGui::Selectable(a.name.c_str(), a.customer_id == snap.selected_id)) {
-      outbox.Set(SelectCustomer{a.customer_id});
-      open_customer = true;
-    }
-    Anchor("reports.risk:", a.customer_id);
-    if (a.provisional) ui::TextColored(ui::kDue, s.provisional);
-    ImGui::TableNextColumn();
-    ui::Text(a.tier);
-    ImGui::TableNextColumn();
-    ui::TextColored(a.lifecycle == "churned" ? ui::kOverdue : ui::kDue,
-                    CodeLabel(s.lang, a.lifecycle));
-    ImGui::TableNextColumn();
-    ImGui::ProgressBar(static_cast<float>(a.churn_risk), ImVec2(-1, 0),
-                       ui::Format("%.0f%%", a.churn_risk * 100).c_str());
-    ImGui::TableNextColumn();
-    const std::string why = a.why.empty() ? a.reasons : JoinReasons(s.lang, a.why);
-    ui::TextWrapped(why);
-    Anchor("reports.reason:", why);
-    ImGui::PopID();
-  }
-  ImGui::EndTable();
-}
-
 void Portfolio(const Strings& s, const client::RepPortfolio& p) {
   ui::TextMuted(ui::Format(s.reports_portfolio_fmt, p.today.c_str()));
-  if (!ImGui::BeginTable("portfolio", 2, ImGuiTableFlags_SizingStretchProp)) return;
-  ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, 180.0f);
-  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  if (!ui::BeginFieldTable("portfolio", 180.0f)) return;
   ui::FieldRow(s.reports_customers, std::to_string(p.customers));
   std::string tiers;
   for (const auto& [tier, n] : p.tiers) {
@@ -212,37 +172,57 @@ void Portfolio(const Strings& s, const client::RepPortfolio& p) {
              TierLabel(s, tier == "not graded" ? "" : tier) + " " + std::to_string(n);
   }
   ui::FieldRow(s.reports_by_tier, tiers);
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ui::TextMuted(s.reports_follow_ups);
-  ImGui::TableNextColumn();
-  ui::TextColored(p.follow_ups_overdue > 0 ? ui::kOverdue : ImGui::GetStyleColorVec4(ImGuiCol_Text),
-                  ui::Format(s.reports_due_fmt, static_cast<long long>(p.follow_ups_due),
-                             static_cast<long long>(p.follow_ups_overdue)));
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ui::TextMuted(s.reports_visits);
-  ImGui::TableNextColumn();
-  ui::TextColored(p.visits_overdue > 0 ? ui::kOverdue : ImGui::GetStyleColorVec4(ImGuiCol_Text),
-                  ui::Format(s.reports_due_fmt, static_cast<long long>(p.visits_due),
-                             static_cast<long long>(p.visits_overdue)));
-  ImGui::TableNextRow();
-  ImGui::TableNextColumn();
-  ui::TextMuted(ui::Format(s.reports_revenue_fmt, p.window_days));
-  ImGui::TableNextColumn();
-  ui::Text(ui::Money(p.revenue_cents, "CNY"));
+  // Due today and overdue, red when anything is overdue.
+  for (const auto& [label, due, overdue] :
+       {std::tuple{s.reports_follow_ups, p.follow_ups_due, p.follow_ups_overdue},
+        std::tuple{s.reports_visits, p.visits_due, p.visits_overdue}}) {
+    ui::FieldRow(
+        label,
+        ui::Format(s.reports_due_fmt, static_cast<long long>(due), static_cast<long long>(overdue)),
+        overdue > 0 ? ui::kOverdue : ImGui::GetStyleColorVec4(ImGuiCol_Text));
+  }
+  const std::string revenue = ui::Format(s.reports_revenue_fmt, p.window_days);
+  ui::FieldRow(revenue.c_str(), ui::Money(p.revenue_cents, "CNY"),
+               ImGui::GetStyleColorVec4(ImGuiCol_Text));
   Anchor("reports.portfolio.revenue");
   ImGui::EndTable();
 }
 
 }  // namespace
 
+void ReportsScreen::AtRisk(const Snapshot& snap) {
+  const Reports& r = *snap.reports;
+  if (r.at_risk.empty()) return ui::TextMuted(s.reports_no_risk);
+  if (!ui::BeginList("at_risk", {{s.col_name, 1.6f},
+                                 {s.col_tier, 0.4f},
+                                 {s.grade_lifecycle, 0.8f},
+                                 {s.grade_churn, 0.8f},
+                                 {s.grade_reasons, 4.0f}})) {
+    return;
+  }
+  for (const AtRiskRow& a : r.at_risk) {
+    ui::ListRow row(a.customer_id);
+    ImGui::TableNextColumn();
+    CustomerLink(a.name, a.customer_id, snap);
+    Anchor("reports.risk:", a.customer_id);
+    if (a.provisional) ui::TextColored(ui::kDue, s.provisional);
+    ui::Cell(a.tier);
+    ui::CellColored(a.lifecycle == "churned" ? ui::kOverdue : ui::kDue,
+                    CodeLabel(s.lang, a.lifecycle));
+    ImGui::TableNextColumn();
+    ImGui::ProgressBar(static_cast<float>(a.churn_risk), ImVec2(-1, 0),
+                       ui::Format("%.0f%%", a.churn_risk * 100).c_str());
+    const std::string why = a.why.empty() ? a.reasons : JoinReasons(s.lang, a.why);
+    ui::CellWrapped(why);
+    Anchor("reports.reason:", why);
+  }
+  ImGui::EndTable();
+}
+
 void ReportsScreen::Draw(const Snapshot& snap, Intents& intents) {
   open_customer_requested = false;
   const Reports& r = *snap.reports;
-  ImGui::SetWindowFontScale(1.2f);
-  ui::Text(s.reports_title);
-  ImGui::SetWindowFontScale(1.0f);
+  ui::Title(s.reports_title);
   const float button_width =
       ImGui::CalcTextSize(s.reports_refresh).x + 2 * ImGui::GetStyle().FramePadding.x;
   ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_width);
@@ -282,7 +262,7 @@ void ReportsScreen::Draw(const Snapshot& snap, Intents& intents) {
     ui::TextMuted(r.server_fetched ? s.reports_no_portfolio : s.reports_never);
   }
   Heading(s.reports_at_risk);
-  AtRisk(s, snap, outbox, open_customer_requested);
+  AtRisk(snap);
   ImGui::EndChild();
   outbox.Flush(intents);
 }

@@ -17,21 +17,16 @@
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_REPORTS_SCREEN_H_
 #define FIELDBOOK_CLIENT_APP_SCREENS_REPORTS_SCREEN_H_
 
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
-#include "widgets.h"
+#include "screen.h"
 
 namespace fieldbook::app {
 
-struct ReportsScreen {
-  explicit ReportsScreen(const Strings& strings) : s(strings) {}
+struct ReportsScreen final : ui::Screen {
+  using Screen::Screen;
+  void Draw(const Snapshot& snap, Intents& intents) override;
 
-  void Draw(const Snapshot& snap, Intents& intents);
-
-  const Strings& s;
-  bool open_customer_requested = false;  // set for the frame in which a customer was clicked
-  ui::Outbox outbox;
+ private:
+  void AtRisk(const Snapshot& snap);
 };
 
 }  // namespace fieldbook::app

@@ -15,9 +15,7 @@ void ReviewPanel::Draw(const Snapshot& snap, Intents& intents) {
     message = r->ok ? client::Render(s.lang, "review_dismissed") : r->message;
   }
   const std::vector<client::ReviewEntry>& entries = *snap.review;
-  ImGui::SetWindowFontScale(1.2f);
-  ui::Text(s.review_title);
-  ImGui::SetWindowFontScale(1.0f);
+  ui::Title(s.review_title);
   if (!message.empty()) {
     if (message_ok) {
       ui::TextMuted(message);

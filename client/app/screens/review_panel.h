@@ -16,19 +16,15 @@
 #include <map>
 #include <string>
 
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
 #include "form_support.h"
+#include "screen.h"
 
 namespace fieldbook::app {
 
-struct ReviewPanel {
-  explicit ReviewPanel(const Strings& strings) : s(strings) {}
+struct ReviewPanel final : ui::Screen {
+  using Screen::Screen;
+  void Draw(const Snapshot& snap, Intents& intents) override;
 
-  void Draw(const Snapshot& snap, Intents& intents);
-
-  const Strings& s;
   std::map<int64_t, std::string> notes;  // what the rep typed per entry
   ui::PendingSave pending;
   std::string message;  // the last dismissal's outcome

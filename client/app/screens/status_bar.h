@@ -5,22 +5,15 @@
 #ifndef FIELDBOOK_CLIENT_APP_SCREENS_STATUS_BAR_H_
 #define FIELDBOOK_CLIENT_APP_SCREENS_STATUS_BAR_H_
 
-#include "../intents.h"
-#include "../snapshot.h"
-#include "../ui_strings.h"
-#include "widgets.h"
+#include "screen.h"
 
 namespace fieldbook::app {
 
-struct StatusBar {
-  explicit StatusBar(const Strings& strings) : s(strings) {}
-
+struct StatusBar final : ui::Screen {
+  using Screen::Screen;
+  void Draw(const Snapshot& snap, Intents& intents) override;
   // The height Draw needs, to reserve it below the main area.
   static float Height();
-  void Draw(const Snapshot& snap, Intents& intents);
-
-  const Strings& s;
-  ui::Outbox outbox;
 };
 
 }  // namespace fieldbook::app

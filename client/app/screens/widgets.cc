@@ -24,6 +24,12 @@ void TextWrapped(std::string_view text) {
 
 void TextMuted(std::string_view text) { TextColored(kMuted, text); }
 
+void Title(std::string_view text) {
+  ImGui::SetWindowFontScale(1.2f);
+  Text(text);
+  ImGui::SetWindowFontScale(1.0f);
+}
+
 void Value(std::string_view text) {
   if (text.empty()) {
     TextMuted("\xE2\x80\x94");  // em dash
@@ -121,6 +127,62 @@ void FieldRow(const char* label, std::string_view value) {
   TextMuted(label);
   ImGui::TableSetColumnIndex(1);
   Value(value);
+}
+
+void FieldRow(const char* label, std::string_view value, const ImVec4& color) {
+  ImGui::TableNextRow();
+  ImGui::TableSetColumnIndex(0);
+  TextMuted(label);
+  ImGui::TableSetColumnIndex(1);
+  TextColored(color, value);
+}
+
+bool BeginFieldTable(const char* id, float label_width) {
+  if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingStretchProp)) return false;
+  ImGui::TableSetupColumn("label", ImGuiTableColumnFlags_WidthFixed, label_width);
+  ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+  return true;
+}
+
+bool BeginList(const char* id, std::initializer_list<Column> columns, bool headers,
+               ImGuiTableFlags extra) {
+  const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH |
+                                ImGuiTableFlags_SizingStretchProp | extra;
+  if (!ImGui::BeginTable(id, static_cast<int>(columns.size()), flags)) return false;
+  for (const Column& c : columns) {
+    ImGui::TableSetupColumn(
+        c.label, c.fixed ? ImGuiTableColumnFlags_WidthFixed : ImGuiTableColumnFlags_WidthStretch,
+        c.weight);
+  }
+  if (headers) ImGui::TableHeadersRow();
+  return true;
+}
+
+ListRow::ListRow(std::string_view id) {
+  ImGui::TableNextRow();
+  ImGui::PushID(id.data(), id.data() + id.size());
+}
+
+ListRow::ListRow(int id) {
+  ImGui::TableNextRow();
+  ImGui::PushID(id);
+}
+
+ListRow::~ListRow() { ImGui::PopID(); }
+
+void Cell(std::string_view text) {
+  ImGui::TableNextColumn();
+  Text(text);
+}
+
+void CellWrapped(std::string_view text) {
+  ImGui::TableNextColumn();
+  TextWrapped(text);
+}
+
+void CellColored(const ImVec4& color, std::string_view text) {
+  ImGui::TableNextColumn();
+  TextColored(color, text);
 }
 
 bool Outbox::Flush(Intents& intents) {

@@ -7,6 +7,7 @@
 #define FIELDBOOK_CLIENT_APP_SCREENS_WIDGETS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,8 @@ void Text(std::string_view text);
 void TextColored(const ImVec4& color, std::string_view text);
 void TextWrapped(std::string_view text);
 void TextMuted(std::string_view text);
+// A screen's title, larger than its text.
+void Title(std::string_view text);
 // "—" for an empty value.
 void Value(std::string_view text);
 
@@ -81,6 +84,36 @@ class WrapRow {
 
 // A table row of a label and a value (inside a two-column table).
 void FieldRow(const char* label, std::string_view value);
+// The same, the value in `color`.
+void FieldRow(const char* label, std::string_view value, const ImVec4& color);
+// A two-column table of labels (`label_width` wide) and values, filled with FieldRow. False when
+// it is not shown (then do not call ImGui::EndTable).
+bool BeginFieldTable(const char* id, float label_width);
+
+// The screens' list tables: striped rows, inner horizontal borders, columns sized by weight.
+struct Column {
+  const char* label;
+  float weight = -1;  // a stretched column's share (-1: by its contents); a fixed one's width
+  bool fixed = false;
+};
+inline Column Fixed(const char* label, float width) { return Column{label, width, true}; }
+// Begins list table `id` with `columns` (and their header row when `headers`) and `extra` flags.
+// False when it is not shown (then draw no rows and do not call ImGui::EndTable).
+bool BeginList(const char* id, std::initializer_list<Column> columns, bool headers = true,
+               ImGuiTableFlags extra = 0);
+// One row of a list table; the ids of its widgets are scoped by `id` (PushID until destroyed).
+class ListRow {
+ public:
+  explicit ListRow(std::string_view id);
+  explicit ListRow(int id);
+  ~ListRow();
+  ListRow(const ListRow&) = delete;
+  ListRow& operator=(const ListRow&) = delete;
+};
+// The next cell of the row, holding `text` (wrapped, muted, coloured).
+void Cell(std::string_view text);
+void CellWrapped(std::string_view text);
+void CellColored(const ImVec4& color, std::string_view text);
 
 // One intent waiting to be posted: screens keep what the rep asked for until the queue takes it
 // (the queue refuses when full), retrying every frame.
