@@ -23,8 +23,10 @@
 #include "fieldbook/lang_text.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/status.h"
+#include "store/facts.h"
 #include "store/review.h"
 #include "store/server_reports.h"
+#include "store/tasks.h"
 
 namespace fieldbook::app {
 
@@ -85,12 +87,8 @@ struct VisitRow {
   std::string next_follow_up;  // YYYY-MM-DD
 };
 
-struct OrderLineRow {
-  std::string part_no;
-  std::string description;
-  int64_t quantity = 0;
-  int64_t unit_price_cents = 0;
-};
+// An order's line as the store records it.
+using OrderLineRow = client::NewOrderLine;
 
 // One order of the customer's ledger (client/store/orders.h): voids and voided orders stay listed,
 // marked.
@@ -413,13 +411,7 @@ struct ContactDraft {
   bool primary = false;
   std::string notes;
 };
-struct TaskDraft {
-  std::string customer_id;
-  std::string due_date;  // YYYY-MM-DD
-  std::string kind = "visit";
-  std::string title;
-  std::string notes;
-};
+using TaskDraft = client::NewTask;  // as the store adds it
 struct FeedbackDraft {
   std::string customer_id;
   int satisfaction = 0;  // 1..5, 0 = not given

@@ -47,33 +47,32 @@ client::HttpClientOptions TrustFor(const client::ClientSettings& settings) {
   return options;
 }
 
+// Makes `Http` (an HTTP(S) transport with the device token) to the server in the settings, as the
+// `Transport` a sync uses.
+template <class Transport, class Http>
+std::function<Result<std::unique_ptr<Transport>>(const client::ClientSettings&)> HttpFactory() {
+  return [](const client::ClientSettings& settings) -> Result<std::unique_ptr<Transport>> {
+    FB_ASSIGN_OR_RETURN(
+        std::unique_ptr<Http> http,
+        Http::Create(settings.server_url, settings.device_token, TrustFor(settings)));
+    return std::unique_ptr<Transport>(std::move(http));
+  };
+}
+
 }  // namespace
 
 TransportFactory HttpTransports() {
-  return
-      [](const client::ClientSettings& settings) -> Result<std::unique_ptr<client::SyncTransport>> {
-        FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpSyncTransport> http,
-                            client::HttpSyncTransport::Create(
-                                settings.server_url, settings.device_token, TrustFor(settings)));
-        return std::unique_ptr<client::SyncTransport>(std::move(http));
-      };
+  return HttpFactory<client::SyncTransport, client::HttpSyncTransport>();
 }
 
 PoolTransportFactory HttpPoolTransports() {
-  return
-      [](const client::ClientSettings& settings) -> Result<std::unique_ptr<client::PoolTransport>> {
-        FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpPoolTransport> http,
-                            client::HttpPoolTransport::Create(
-                                settings.server_url, settings.device_token, TrustFor(settings)));
-        return std::unique_ptr<client::PoolTransport>(std::move(http));
-      };
+  return HttpFactory<client::PoolTransport, client::HttpPoolTransport>();
 }
 
 ReportsFetcher HttpReports() {
   return
       [](const client::ClientSettings& settings, const std::string& today) -> Result<std::string> {
-        client::HttpClientOptions options;
-        options.ca_file = settings.ca_file;
+        client::HttpClientOptions options = TrustFor(settings);
         options.response_body_limit = 4u << 20;  // a report is a few kilobytes
         FB_ASSIGN_OR_RETURN(std::unique_ptr<client::HttpClient> http,
                             client::HttpClient::Create(settings.server_url, options));

@@ -164,9 +164,7 @@ Result<std::string> StoreDataSource::SaveRecord(const RecordDraft& draft) {
       FB_RETURN_IF_ERROR(store.customers().EditContact(d.id, c));
       return d.id;
     }
-    Result<std::string> operator()(const TaskDraft& d) const {
-      return store.tasks().Add({d.customer_id, d.due_date, d.kind, d.title, d.notes});
-    }
+    Result<std::string> operator()(const TaskDraft& d) const { return store.tasks().Add(d); }
     Result<std::string> operator()(const FeedbackDraft& d) const {
       client::NewFeedback f;
       f.customer_id = d.customer_id;
