@@ -111,11 +111,12 @@ class HostileTest : public ServerFixture {
     return std::atof(text.c_str() + at + series.size() + 2);
   }
 
-  // Sample(series) once it reaches `at_least`, polling for up to two seconds (a server counts a
-  // timeout just after it has closed the connection).
+  // Sample(series) once it reaches `at_least`, polling for up to twenty seconds (a server counts a
+  // timeout just after it has closed the connection; a loaded machine is slow).
   double SampleAtLeast(const std::string& series, double at_least) {
     double value = Sample(series);
-    for (int i = 0; i < 40 && value < at_least; ++i) {
+    const auto deadline = Clock::now() + 20s;
+    while (value < at_least && Clock::now() < deadline) {
       std::this_thread::sleep_for(50ms);
       value = Sample(series);
     }
@@ -182,7 +183,7 @@ TEST_F(HostileTest, ElevenHundredIdleConnectionsAtTheDefaultLimits) {
   }
   const auto start = Clock::now();
   ASSERT_NO_FATAL_FAILURE(ExpectHealthy());
-  EXPECT_LT(Clock::now() - start, 5s);
+  EXPECT_LT(Clock::now() - start, 30s);  // not locked out for the 60 s idle timeout
   EXPECT_GE(SampleAtLeast("fieldbook_connections_refused_total{reason=\"overflow_full\"}", 1000),
             1000);
   EXPECT_LE(Sample("fieldbook_open_sessions"), 64 + 8 + 2);
@@ -197,7 +198,8 @@ TEST_F(HostileTest, SlowlorisHeadersAreCutByTheHeaderTimeout) {
   }
   const auto start = Clock::now();
   size_t closed = 0;
-  for (int round = 0; round < 40 && closed < drips.size(); ++round) {  // at most 4 s
+  // Up to 30 s, however slow the machine: the 1 s header timeout, not the 60 s idle one.
+  for (int round = 0; closed < drips.size() && Clock::now() - start < 30s; ++round) {
     closed = 0;
     for (size_t i = 0; i < drips.size(); ++i) {
       if (!drips[i]->Send("X-Drip-" + std::to_string(round) + ": a\r\n")) ++closed;
@@ -205,7 +207,7 @@ TEST_F(HostileTest, SlowlorisHeadersAreCutByTheHeaderTimeout) {
     std::this_thread::sleep_for(100ms);
   }
   for (auto& d : drips) EXPECT_TRUE(d->WaitClosed(2s));
-  EXPECT_LT(Clock::now() - start, 4s);
+  EXPECT_LT(Clock::now() - start, 40s);
   ASSERT_NO_FATAL_FAILURE(ExpectHealthy());
 }
 
@@ -333,7 +335,8 @@ TEST_F(HostileTest, InFlightBodyBytesAreCappedWith503) {
   EXPECT_GE(Sample("fieldbook_connections_refused_total{reason=\"body_budget\"}"), 1);
   holders.clear();  // the holders give up: their reservations go back
   bool freed = false;
-  for (int i = 0; i < 40 && !freed; ++i) {
+  const auto deadline = Clock::now() + 20s;
+  while (!freed && Clock::now() < deadline) {
     freed = Sample("fieldbook_request_body_bytes_in_flight") == 0;
     if (!freed) std::this_thread::sleep_for(50ms);
   }

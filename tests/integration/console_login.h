@@ -9,8 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdint>
 #include <string>
 
+#include "fieldbook/sqlite_db.h"
 #include "integration/console_client.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
@@ -46,6 +49,48 @@ class ConsoleLogin : public Fixture {
     ConsoleClient c = Console(source);
     EXPECT_EQ(c.Login(id, kConsolePassword).status, 200);
     return c;
+  }
+  // The lifetime the server gave the newest console session (its expiry minus its start), in ms;
+  // -1 when there is none. With ExpireConsoleSessions, a session's end is tested without waiting
+  // for it: a wait sized to a short lifetime races with a loaded machine.
+  int64_t NewestSessionLifetimeMs() {
+    int64_t lifetime = -1;
+    OnDb([&](Db& db) {
+      auto s = db.Prepare(
+          "SELECT expires_ms - created_ms FROM srv_console_sessions ORDER BY created_ms DESC "
+          "LIMIT 1");
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      auto row = (*s)->Step();
+      ASSERT_TRUE(row.ok()) << row.status().ToString();
+      if (*row) lifetime = (*s)->Int(0);
+    });
+    return lifetime;
+  }
+  // Every console session ends now, as when its lifetime has passed: its expiry becomes the
+  // present (the server refuses a session whose expiry is not in the future).
+  void ExpireConsoleSessions() {
+    OnDb([](Db& db) {
+      const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+      auto s = db.Prepare("UPDATE srv_console_sessions SET expires_ms = ?");
+      ASSERT_TRUE(s.ok()) << s.status().ToString();
+      Status done = (*s)->Bind(1, now_ms).Run();
+      ASSERT_TRUE(done.ok()) << done.ToString();
+      ASSERT_GE(db.LastChanges(), 1) << "no console session to expire";
+    });
+  }
+
+ private:
+  // `f` on a connection of its own to the fixture's database (beside the running server).
+  template <class F>
+  void OnDb(F f) {
+    DbOptions options;
+    options.create = false;
+    options.busy_timeout_ms = 60000;  // the server may be writing; a loaded machine is slow
+    auto db = Db::Open(this->db_, options);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    f(**db);
   }
 };
 

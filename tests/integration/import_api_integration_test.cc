@@ -78,8 +78,9 @@ class ImportApiTest : public ServerFixture {
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return r.out;
   }
-  bool EventuallyNoUploadFiles() {
-    for (int i = 0; i < 300 && UploadFilesLeft() > 0; ++i) {
+  bool EventuallyNoUploadFiles() {  // polled for up to 30 s: the machine may be loaded
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (UploadFilesLeft() > 0 && std::chrono::steady_clock::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     return UploadFilesLeft() == 0;
@@ -244,7 +245,8 @@ TEST_F(ImportApiTest, UploadsInProgressTogetherStayWithinTheDiskCap) {
   // A 4 MiB upload in progress (its first bytes sent, the rest still to come)...
   RawConnection slow(static_cast<uint16_t>(server_->port()));
   ASSERT_TRUE(slow.Send(head(4u << 20) + std::string(1000, 'x')));
-  for (int i = 0; i < 500 && UploadFilesLeft() == 0; ++i) {
+  const auto upload_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (UploadFilesLeft() == 0 && std::chrono::steady_clock::now() < upload_deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   ASSERT_EQ(UploadFilesLeft(), 1u);

@@ -104,6 +104,15 @@ class NightlyIntegrationTest : public ServerFixture {
     ASSERT_TRUE(paused) << ReadWholeFile(err);
   }
 
+  // Moves the nightly lease's expiry to `expires_ms` (the clock passing it, without the wait).
+  void ExpireLease(int64_t expires_ms) {
+    auto db = Db::Open(db_, DbOptions{});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    Status s = Exec(**db, "UPDATE srv_nightly_lease SET expires_ms = ?", {Value{expires_ms}});
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    ASSERT_EQ((*db)->LastChanges(), 1);
+  }
+
   // Kills a run after `step`, checks it stays unfinished and locked, then lets it complete.
   void KilledRunCompletes(const std::string& step, const std::vector<std::string>& done_before) {
     ASSERT_EQ(
@@ -111,7 +120,9 @@ class NightlyIntegrationTest : public ServerFixture {
             .exit_code,
         0);
     const std::string backups = dir_.File("backups");
-    const std::vector<std::string> flags = {"--lease-seconds", "3", "--backup-dir", backups};
+    // A lease far longer than the test: the dead process's lease cannot run out by itself while
+    // the test looks at what it left, however slow the machine; the test ends it below.
+    const std::vector<std::string> flags = {"--lease-seconds", "600", "--backup-dir", backups};
     ASSERT_NO_FATAL_FAILURE(KillNightlyAfter(step, flags));
 
     boost::json::array runs = Runs(db_);
@@ -130,7 +141,15 @@ class NightlyIntegrationTest : public ServerFixture {
     EXPECT_EQ(busy.exit_code, 1);
     EXPECT_NE(busy.err.find("another nightly run is in progress"), std::string::npos) << busy.err;
 
-    std::this_thread::sleep_for(std::chrono::milliseconds(3200));  // the lease expires
+    // The dead holder's lease runs the whole --lease-seconds from its last renewal; then, as if
+    // those ten minutes had passed, it expires.
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    const int64_t expires_ms = QueryInt(db_, "SELECT expires_ms FROM srv_nightly_lease");
+    EXPECT_GT(expires_ms, now_ms + 300 * 1000);
+    EXPECT_LE(expires_ms, now_ms + 600 * 1000);
+    ExpireLease(now_ms - 1);
     CommandResult resumed = RunServerCommand(args);
     ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
     EXPECT_NE(resumed.out.find("resumed 1x"), std::string::npos) << resumed.out;

@@ -107,9 +107,13 @@ class HttpBodyFileTest : public ::testing::Test {
     for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir_)) ++n;
     return n;
   }
-  // The server removes a body's file as the connection closes: within two seconds.
+  // The server removes a body's file as the connection closes: polled for up to twenty seconds
+  // (generous: the machine may be loaded; only a failing test waits that long).
   bool EventuallyNoFiles() {
-    for (int i = 0; i < 200 && FilesLeft() > 0; ++i) std::this_thread::sleep_for(10ms);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (FilesLeft() > 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
     return FilesLeft() == 0;
   }
   static std::string Body(size_t n) {
