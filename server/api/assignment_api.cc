@@ -334,8 +334,6 @@ boost::json::object AuditJson(const PoolAuditEntry& a) {
 
 boost::json::object ProfileJson(const RepLoad& l) {
   const RepProfile& p = l.profile;
-  boost::json::array regions;
-  for (const std::string& r : p.regions) regions.push_back(boost::json::string(r));
   boost::json::value capacity = nullptr, capacity_a = nullptr;
   if (p.capacity) capacity = *p.capacity;
   if (p.capacity_a) capacity_a = *p.capacity_a;
@@ -344,7 +342,7 @@ boost::json::object ProfileJson(const RepLoad& l) {
                              {"role", l.role},
                              {"active", p.active},
                              {"configured", p.configured},
-                             {"regions", regions},
+                             {"regions", boost::json::value_from(p.regions)},
                              {"skill", SkillName(p.skill)},
                              {"capacity", capacity},
                              {"capacity_a", capacity_a},
@@ -354,14 +352,10 @@ boost::json::object ProfileJson(const RepLoad& l) {
 }
 
 boost::json::object RepPoolViewJson(const std::string& rep, const RepPoolView& view) {
-  boost::json::object reclaim;
-  for (const auto& [tier, days] : view.policy.reclaim_days) reclaim[tier] = days;
-  boost::json::array regions;
-  for (const std::string& r : view.regions) regions.push_back(boost::json::string(r));
   boost::json::value tier_a_cap = nullptr;
   if (view.tier_a_cap) tier_a_cap = *view.tier_a_cap;
   boost::json::object policy{{"rules_version", view.rules_version},
-                             {"reclaim_days", reclaim},
+                             {"reclaim_days", boost::json::value_from(view.policy.reclaim_days)},
                              {"default_reclaim_days", view.policy.default_reclaim_days},
                              {"warn_days", view.policy.warn_days},
                              {"max_wait_days", view.policy.max_wait_days},
@@ -372,7 +366,7 @@ boost::json::object RepPoolViewJson(const std::string& rep, const RepPoolView& v
                              {"holding", view.holding},
                              {"tier_a_cap", tier_a_cap},
                              {"tier_a_holding", view.tier_a_holding},
-                             {"regions", regions}};
+                             {"regions", boost::json::value_from(view.regions)}};
   boost::json::array pool, warnings, upcoming;
   for (const RepPoolView::Item& item : view.pool) {
     boost::json::object o = PoolEntryJson(item.entry, false);

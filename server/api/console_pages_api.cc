@@ -238,15 +238,13 @@ HttpResponse MoveByFilter(ServerStore& store, const HttpRequest& request,
   DirectoryStore directory(store);
   auto moved = directory.MoveMatching(filter, to, dry_run, actor, reason);
   if (!moved.ok()) return StatusResponse(moved.status());
-  boost::json::array customers, skipped;
-  for (const CustomerRow& c : moved->customers) customers.push_back(CustomerRowJson(c));
-  for (const std::string& s : moved->skipped) skipped.push_back(boost::json::string(s));
-  return JsonResponse(boost::json::object{{"dry_run", dry_run},
-                                          {"matched", moved->matched},
-                                          {"moved", moved->moved},
-                                          {"to", to},
-                                          {"customers", customers},
-                                          {"skipped", skipped}});
+  return JsonResponse(
+      boost::json::object{{"dry_run", dry_run},
+                          {"matched", moved->matched},
+                          {"moved", moved->moved},
+                          {"to", to},
+                          {"customers", JsonArray(moved->customers, CustomerRowJson)},
+                          {"skipped", boost::json::value_from(moved->skipped)}});
 }
 
 HttpResponse SaveTerritory(ServerStore& store, const HttpRequest& request, const std::string& actor,
@@ -340,42 +338,34 @@ HttpResponse Duplicates(ServerStore& store, const HttpRequest& request) {
                       });
 }
 
-HttpResponse Merge(ServerStore& store, const HttpRequest& request, const std::string& actor) {
-  auto body = ReadObject(request, kMaxBody, {"survivor", "loser", "reason"});
-  if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
-  const auto& o = std::get<boost::json::object>(body);
-  std::string survivor, loser, reason;
-  if (auto bad = ReadText(o, "survivor", true, 64, &survivor)) return *bad;
-  if (auto bad = ReadText(o, "loser", true, 64, &loser)) return *bad;
-  if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
-  DuplicateStore duplicates(store);
-  auto merged = duplicates.Merge(survivor, loser, actor, reason);
-  if (!merged.ok()) return StatusResponse(merged.status());
-  boost::json::object moved;
-  for (const auto& [table, n] : merged->moved) moved[table] = n;
-  boost::json::array filled;
-  for (const std::string& f : merged->filled) filled.push_back(boost::json::string(f));
-  return JsonResponse(boost::json::object{{"ok", true},
-                                          {"survivor", merged->survivor},
-                                          {"loser", merged->loser},
-                                          {"moved", moved},
-                                          {"filled", filled},
-                                          {"survivor_rep", merged->survivor_holder},
-                                          {"loser_rep", merged->loser_holder}});
-}
-
-HttpResponse Distinct(ServerStore& store, const HttpRequest& request, const std::string& actor) {
-  auto body = ReadObject(request, kMaxBody, {"a", "b", "reason"});
+// A manager's decision on a pair of customers: merge ({"survivor","loser","reason"}: the loser's
+// records move to the survivor) or mark them distinct ({"a","b","reason"}). Both customers are
+// required, the reason is optional, nothing else may be sent.
+HttpResponse DecidePair(ServerStore& store, const HttpRequest& request, const std::string& actor,
+                        bool merge) {
+  const char* first = merge ? "survivor" : "a";
+  const char* second = merge ? "loser" : "b";
+  auto body = ReadObject(request, kMaxBody, {first, second, "reason"});
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const auto& o = std::get<boost::json::object>(body);
   std::string a, b, reason;
-  if (auto bad = ReadText(o, "a", true, 64, &a)) return *bad;
-  if (auto bad = ReadText(o, "b", true, 64, &b)) return *bad;
+  if (auto bad = ReadText(o, first, true, 64, &a)) return *bad;
+  if (auto bad = ReadText(o, second, true, 64, &b)) return *bad;
   if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
   DuplicateStore duplicates(store);
-  Status s = duplicates.MarkDistinct(a, b, actor, reason);
-  if (!s.ok()) return StatusResponse(s);
-  return JsonResponse(boost::json::object{{"ok", true}, {"a", a}, {"b", b}});
+  if (!merge) {
+    return JsonResponseIf(duplicates.MarkDistinct(a, b, actor, reason),
+                          boost::json::object{{"ok", true}, {"a", a}, {"b", b}});
+  }
+  auto merged = duplicates.Merge(a, b, actor, reason);
+  if (!merged.ok()) return StatusResponse(merged.status());
+  return JsonResponse(boost::json::object{{"ok", true},
+                                          {"survivor", merged->survivor},
+                                          {"loser", merged->loser},
+                                          {"moved", boost::json::value_from(merged->moved)},
+                                          {"filled", boost::json::value_from(merged->filled)},
+                                          {"survivor_rep", merged->survivor_holder},
+                                          {"loser_rep", merged->loser_holder}});
 }
 
 HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, WallClock& wall) {
@@ -416,8 +406,10 @@ std::optional<HttpResponse> HandleConsolePagesRequest(ServerStore& store,
   }
   if (path == "/v1/admin/reps" && post) return AddRep(store, request, actor);
   if (path == "/v1/admin/duplicates" && get) return Duplicates(store, request);
-  if (path == "/v1/admin/duplicates/merge" && post) return Merge(store, request, actor);
-  if (path == "/v1/admin/duplicates/distinct" && post) return Distinct(store, request, actor);
+  if (path == "/v1/admin/duplicates/merge" && post) return DecidePair(store, request, actor, true);
+  if (path == "/v1/admin/duplicates/distinct" && post) {
+    return DecidePair(store, request, actor, false);
+  }
   if (path == "/v1/admin/grading/preview" && post) return GradingPreview(store, request, wall);
   return std::nullopt;
 }

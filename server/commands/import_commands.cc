@@ -7,6 +7,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "api/http_json.h"
 #include "commands/command_actor.h"
 #include "commands/server_commands.h"
 #include "fieldbook/json.h"
@@ -90,53 +91,27 @@ void PrintReport(const ImportReport& r) {
 }  // namespace
 
 boost::json::object ImportReportJson(const ImportReport& r) {
-  boost::json::array notes, ignored, issues, placements;
-  for (const auto& n : r.notes) notes.push_back(boost::json::string(n));
-  for (const auto& c : r.ignored_columns) ignored.push_back(boost::json::string(c));
-  for (const ImportIssue& i : r.issues) {
-    issues.push_back(boost::json::object{{"row", i.row},
-                                         {"column", i.column},
-                                         {"value", i.value},
-                                         {"reason", i.reason},
-                                         {"level", i.level}});
-  }
-  for (const ImportPlacement& p : r.placements) {
-    placements.push_back(boost::json::object{
+  const auto parsed = ParseImportKind(r.kind);
+  const ImportKind kind = parsed.ok() ? *parsed : ImportKind::kCustomers;
+  boost::json::object out = FieldsJson(r);
+  out["per_rep"] = boost::json::value_from(r.per_rep);
+  out["batches"] = r.batches;
+  out["regraded"] = r.regraded;
+  out["notes"] = boost::json::value_from(r.notes);
+  out["ignored_columns"] = boost::json::value_from(r.ignored_columns);
+  out["columns"] = ImportColumnsJson(kind, r.columns);
+  out["fields"] = ImportFieldsJson(kind);
+  out["issues_total"] = r.issues_total;
+  out["issues"] = JsonArray(r.issues, FieldsJson<ImportIssue>);
+  out["placements"] = JsonArray(r.placements, [](const ImportPlacement& p) {
+    return boost::json::object{
         {"row", p.row},
         {"customer_id", p.customer_id},
         {"name", p.name},
         {"rep", p.rep.empty() ? boost::json::value(nullptr) : boost::json::value(p.rep)},
-        {"how", p.how}});
-  }
-  boost::json::object per_rep;
-  for (const auto& [rep, n] : r.per_rep) per_rep[rep] = n;
-  const auto parsed = ParseImportKind(r.kind);
-  const ImportKind kind = parsed.ok() ? *parsed : ImportKind::kCustomers;
-  return boost::json::object{{"kind", r.kind},
-                             {"file", r.file},
-                             {"format", r.format},
-                             {"dry_run", r.dry_run},
-                             {"rows", r.rows},
-                             {"created", r.created},
-                             {"updated", r.updated},
-                             {"unchanged", r.unchanged},
-                             {"rejected", r.rejected},
-                             {"duplicates_skipped", r.duplicates_skipped},
-                             {"merged", r.merged},
-                             {"flagged", r.flagged},
-                             {"lines_created", r.lines_created},
-                             {"lines_unchanged", r.lines_unchanged},
-                             {"pooled", r.pooled},
-                             {"per_rep", per_rep},
-                             {"batches", r.batches},
-                             {"regraded", r.regraded},
-                             {"notes", notes},
-                             {"ignored_columns", ignored},
-                             {"columns", ImportColumnsJson(kind, r.columns)},
-                             {"fields", ImportFieldsJson(kind)},
-                             {"issues_total", r.issues_total},
-                             {"issues", issues},
-                             {"placements", placements}};
+        {"how", p.how}};
+  });
+  return out;
 }
 
 Result<ImportOptions> MakeImportOptions(const ImportArgs& args) {

@@ -163,12 +163,10 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
   auto info = WriteBackup(db, config.backup, wall.NowMs());
   if (!info.ok()) return CommandFailed("backup", info.status());
   if (json) {
-    boost::json::array removed;
-    for (const std::string& f : info->removed) removed.push_back(boost::json::string(f));
     std::cout << WriteJson(boost::json::object{{"file", info->file},
                                                {"bytes", info->bytes},
                                                {"seconds", info->seconds},
-                                               {"removed", removed}})
+                                               {"removed", boost::json::value_from(info->removed)}})
               << "\n";
     return 0;
   }
@@ -204,36 +202,33 @@ int RunRestore(const std::string& backup_file, const std::string& db, bool force
   return 0;
 }
 
-struct ServeNightly::State {
+namespace {
+
+// What the scheduled job's closures share: the scheduler's thread uses it alone.
+struct ScheduleState {
   SystemWallClock wall;
-  std::unique_ptr<ServerStore> store;  // used on the scheduler's thread only
+  std::unique_ptr<ServerStore> store;
   NightlySettings settings;
   NightlyConfig config;
   std::string holder;
-  std::unique_ptr<NightlyScheduler> scheduler;
 };
 
-ServeNightly::ServeNightly(std::unique_ptr<State> state) : state_(std::move(state)) {}
+}  // namespace
 
-ServeNightly::~ServeNightly() { Stop(); }
-
-void ServeNightly::Stop() {
-  if (state_ && state_->scheduler) state_->scheduler->Stop();
-}
-
-Result<std::unique_ptr<ServeNightly>> ServeNightly::Start(const std::string& db,
-                                                          const NightlySettings& settings) {
-  if (settings.at == "off") return std::unique_ptr<ServeNightly>();
+Result<std::unique_ptr<NightlyScheduler>> StartServeNightly(const std::string& db,
+                                                            const NightlySettings& settings) {
+  if (settings.at == "off") return std::unique_ptr<NightlyScheduler>();
   FB_RETURN_IF_ERROR(CheckSettings(settings));
   FB_ASSIGN_OR_RETURN(int minute, ParseTimeOfDay(settings.at));
-  auto state = std::make_unique<State>();
+  // Held by the scheduler's two closures: it outlives the scheduler's thread, which the
+  // scheduler's destructor joins before its closures go.
+  auto s = std::make_shared<ScheduleState>();
   // `serve` checked the file before opening its own store; checking it again here would open and
   // close the file outside SQLite, which drops this process's locks on it (see db_check.h).
-  FB_ASSIGN_OR_RETURN(state->store, ServerStore::Open(db, state->wall));
-  state->settings = settings;
-  state->config = ConfigFor(db, settings);
-  state->holder = ProcessHolderName();
-  State* s = state.get();
+  FB_ASSIGN_OR_RETURN(s->store, ServerStore::Open(db, s->wall));
+  s->settings = settings;
+  s->config = ConfigFor(db, settings);
+  s->holder = ProcessHolderName();
   ScheduleOptions schedule;
   schedule.at_minute = minute;
   auto history = [s]() -> Result<RunHistory> {
@@ -254,14 +249,14 @@ Result<std::unique_ptr<ServeNightly>> ServeNightly::Start(const std::string& db,
     auto finished = runner.Run();
     return finished.ok() ? Status::Ok() : finished.status();
   };
-  state->scheduler =
-      std::make_unique<NightlyScheduler>(state->wall, SystemUtcOffsetMs, schedule, history, run);
-  state->scheduler->Start();
+  auto scheduler =
+      std::make_unique<NightlyScheduler>(s->wall, SystemUtcOffsetMs, schedule, history, run);
+  scheduler->Start();
   LogEvent("info", "nightly_scheduled",
            {{"at", settings.at},
             {"retention_days", std::to_string(settings.retention_days)},
-            {"backup_dir", state->config.backup.dir}});
-  return std::unique_ptr<ServeNightly>(new ServeNightly(std::move(state)));
+            {"backup_dir", s->config.backup.dir}});
+  return scheduler;
 }
 
 std::shared_ptr<NightlyLauncher> ServeNightlyLauncher(const std::string& db,

@@ -12,8 +12,8 @@
 // kill it there (tests/integration/nightly_integration_test.cc). `serve`'s run now pauses the same
 // way (nightly_run_now_integration_test.cc), until the server stops.
 //
-// Thread safety: commands run on the main thread; ServeNightly runs the job on its own thread
-// with its own database connection.
+// Thread safety: commands run on the main thread; StartServeNightly's scheduler runs the job on
+// its own thread with its own database connection.
 #ifndef FIELDBOOK_SERVER_NIGHTLY_COMMANDS_H_
 #define FIELDBOOK_SERVER_NIGHTLY_COMMANDS_H_
 
@@ -48,21 +48,12 @@ class NightlyLauncher;
 std::shared_ptr<NightlyLauncher> ServeNightlyLauncher(const std::string& db,
                                                       const NightlySettings& settings);
 
-// The scheduled job inside `serve`: its own connection, clock and scheduler thread.
-class ServeNightly {
- public:
-  // nullptr when settings.at is "off".
-  static Result<std::unique_ptr<ServeNightly>> Start(const std::string& db,
-                                                     const NightlySettings& settings);
-  ~ServeNightly();
-  // Stops the scheduler; a run in progress stops at its next checkpoint (and is resumed later).
-  void Stop();
-
- private:
-  struct State;
-  explicit ServeNightly(std::unique_ptr<State> state);
-  std::unique_ptr<State> state_;
-};
+// The scheduled job inside `serve`: a scheduler on its own thread, which owns its own connection
+// to `db`, clock and settings (they live as long as the scheduler). nullptr when settings.at is
+// "off". Stopping it (Stop(), or destroying it) stops a run in progress at its next checkpoint
+// (it is resumed later).
+Result<std::unique_ptr<NightlyScheduler>> StartServeNightly(const std::string& db,
+                                                            const NightlySettings& settings);
 
 }  // namespace fieldbook::server
 

@@ -19,6 +19,7 @@
 #include "fieldbook/json.h"
 #include "http/log.h"
 #include "http/metrics.h"
+#include "nightly/nightly_scheduler.h"
 #include "store/backup.h"
 #include "store/db_check.h"
 #include "store/grading_store.h"
@@ -126,7 +127,7 @@ int RunServe(const ServeOptions& options) {
     std::ofstream(tmp) << port << "\n";
     std::rename(tmp.c_str(), options.port_file.c_str());  // appears complete or not at all
   }
-  auto nightly = ServeNightly::Start(options.db, options.nightly);  // after the signal mask
+  auto nightly = StartServeNightly(options.db, options.nightly);  // after the signal mask
   if (!nightly.ok()) return CommandFailed("serve", nightly.status());
   LogEvent("info", "serving",
            {{"db", options.db},

@@ -4,38 +4,6 @@
 
 namespace fieldbook::server {
 
-ConnectionLimits::Slot& ConnectionLimits::Slot::operator=(Slot&& other) noexcept {
-  if (this != &other) {
-    Release();
-    owner_ = std::exchange(other.owner_, nullptr);
-    address_ = std::move(other.address_);
-    decision_ = other.decision_;
-  }
-  return *this;
-}
-
-void ConnectionLimits::Slot::Release() {
-  if (owner_ != nullptr) std::exchange(owner_, nullptr)->Give(address_, decision_.kind);
-}
-
-ConnectionLimits::BodyReservation& ConnectionLimits::BodyReservation::operator=(
-    BodyReservation&& other) noexcept {
-  if (this != &other) {
-    Release();
-    owner_ = std::exchange(other.owner_, nullptr);
-    bytes_ = std::exchange(other.bytes_, 0);
-    ok_ = std::exchange(other.ok_, false);
-    upload_ = std::exchange(other.upload_, false);
-  }
-  return *this;
-}
-
-void ConnectionLimits::BodyReservation::Release() {
-  if (owner_ != nullptr) {
-    std::exchange(owner_, nullptr)->GiveBody(std::exchange(bytes_, 0), upload_);
-  }
-}
-
 ConnectionLimits::Slot ConnectionLimits::Admit(const std::string& address) {
   Slot slot;
   std::lock_guard lock(mu_);
@@ -65,9 +33,10 @@ ConnectionLimits::Slot ConnectionLimits::Admit(const std::string& address) {
   return slot;
 }
 
-void ConnectionLimits::Give(const std::string& address, Kind kind) {
+void ConnectionLimits::Give(const Admission& admission) {
+  const Kind kind = admission.decision_.kind;
   std::lock_guard lock(mu_);
-  auto it = by_address_.find(address);
+  auto it = by_address_.find(admission.address_);
   if (kind == Kind::kAdmitted) {
     --admitted_;
     if (it != by_address_.end()) --it->second.admitted;
@@ -107,9 +76,9 @@ ConnectionLimits::BodyReservation ConnectionLimits::Reserve(size_t bytes, bool u
   return reservation;
 }
 
-void ConnectionLimits::GiveBody(size_t bytes, bool upload) {
+void ConnectionLimits::Give(const BodyBytes& body) {
   std::lock_guard lock(mu_);
-  (upload ? upload_bytes_ : body_bytes_) -= bytes;
+  (body.upload_ ? upload_bytes_ : body_bytes_) -= body.bytes_;
 }
 
 }  // namespace fieldbook::server

@@ -21,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 namespace fieldbook::server {
 
@@ -42,43 +43,59 @@ class ConnectionLimits {
     const char* reason = "";
   };
 
-  class Slot {
+  // What a Slot holds: the connection's address and the decision on it.
+  class Admission {
    public:
-    Slot() = default;
-    Slot(Slot&& other) noexcept { *this = std::move(other); }
-    Slot& operator=(Slot&& other) noexcept;
-    Slot(const Slot&) = delete;
-    Slot& operator=(const Slot&) = delete;
-    ~Slot() { Release(); }
     Kind kind() const { return decision_.kind; }
     const char* reason() const { return decision_.reason; }
 
    private:
     friend class ConnectionLimits;
-    void Release();
-    ConnectionLimits* owner_ = nullptr;
     std::string address_;
     Decision decision_;
   };
 
-  class BodyReservation {
+  // What a BodyReservation holds: bytes of the in-memory budget, or of the upload budget.
+  class BodyBytes {
    public:
-    BodyReservation() = default;
-    BodyReservation(BodyReservation&& other) noexcept { *this = std::move(other); }
-    BodyReservation& operator=(BodyReservation&& other) noexcept;
-    BodyReservation(const BodyReservation&) = delete;
-    BodyReservation& operator=(const BodyReservation&) = delete;
-    ~BodyReservation() { Release(); }
     bool ok() const { return ok_; }
-    void Release();
 
    private:
     friend class ConnectionLimits;
-    ConnectionLimits* owner_ = nullptr;
     size_t bytes_ = 0;
     bool ok_ = false;
     bool upload_ = false;  // of the upload budget (else the in-memory one)
   };
+
+  // A claim (Admission or BodyBytes) on the counters of the ConnectionLimits that issued it,
+  // given back when destroyed or released, once: a moved-from or released claim holds nothing.
+  // Move-only.
+  template <typename Claim>
+  class Held : public Claim {
+   public:
+    Held() = default;
+    Held(Held&& other) noexcept { *this = std::move(other); }
+    Held& operator=(Held&& other) noexcept {
+      if (this != &other) {
+        Release();
+        owner_ = std::exchange(other.owner_, nullptr);
+        static_cast<Claim&>(*this) = std::exchange(static_cast<Claim&>(other), Claim{});
+      }
+      return *this;
+    }
+    Held(const Held&) = delete;
+    Held& operator=(const Held&) = delete;
+    ~Held() { Release(); }
+    void Release() {
+      if (owner_ != nullptr) std::exchange(owner_, nullptr)->Give(static_cast<const Claim&>(*this));
+    }
+
+   private:
+    friend class ConnectionLimits;
+    ConnectionLimits* owner_ = nullptr;
+  };
+  using Slot = Held<Admission>;
+  using BodyReservation = Held<BodyBytes>;
 
   explicit ConnectionLimits(const ConnectionLimitOptions& options) : options_(options) {}
   ConnectionLimits(const ConnectionLimits&) = delete;
@@ -101,8 +118,8 @@ class ConnectionLimits {
     size_t admitted = 0;
     size_t overflow = 0;
   };
-  void Give(const std::string& address, Kind kind);
-  void GiveBody(size_t bytes, bool upload);
+  void Give(const Admission& admission);
+  void Give(const BodyBytes& body);
   BodyReservation Reserve(size_t bytes, bool upload);
   // One of the counters below, read under mu_.
   size_t Read(const size_t& counter) const {

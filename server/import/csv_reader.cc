@@ -2,6 +2,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
+
+#include "fieldbook/utf8.h"
 
 namespace fieldbook::server {
 
@@ -22,53 +25,6 @@ std::string Mib(size_t bytes) {
 }
 
 }  // namespace
-
-bool IsValidUtf8(const char* data, size_t size, bool partial_end, size_t* bad_at) {
-  const auto* s = reinterpret_cast<const unsigned char*>(data);
-  size_t i = 0;
-  while (i < size) {
-    const unsigned char c = s[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t need = 0;
-    uint32_t cp = 0;
-    if (c >= 0xC2 && c <= 0xDF) {
-      need = 1;
-      cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      need = 2;
-      cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      need = 3;
-      cp = c & 0x07;
-    } else {
-      if (bad_at) *bad_at = i;
-      return false;
-    }
-    size_t j = 1;
-    for (; j <= need && i + j < size; ++j) {
-      if ((s[i + j] & 0xC0) != 0x80) {
-        if (bad_at) *bad_at = i;
-        return false;
-      }
-      cp = (cp << 6) | (s[i + j] & 0x3F);
-    }
-    if (j <= need) {  // cut by the end of the data
-      if (partial_end) return true;
-      if (bad_at) *bad_at = i;
-      return false;
-    }
-    const bool overlong = (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000);
-    if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      if (bad_at) *bad_at = i;
-      return false;
-    }
-    i += need + 1;
-  }
-  return true;
-}
 
 Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::unique_ptr<std::istream> in,
                                                    const SheetOptions& options,
@@ -106,8 +62,8 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::unique_ptr<std::istream>
     skip = 4;
     r->notes_.push_back("encoding: GB18030 (with a byte-order mark)");
   } else if (enc == TextEncoding::kAuto) {
-    enc = IsValidUtf8(head.data(), head.size(), !r->eof_) ? TextEncoding::kUtf8
-                                                          : TextEncoding::kGb18030;
+    enc = Utf8ErrorAt(head, !r->eof_) == std::string_view::npos ? TextEncoding::kUtf8
+                                                                : TextEncoding::kGb18030;
     r->notes_.push_back(enc == TextEncoding::kUtf8 ? "encoding: UTF-8 (detected)"
                                                    : "encoding: GB18030/GBK (detected: the "
                                                      "file is not UTF-8)");
@@ -162,8 +118,8 @@ Status CsvReader::BadBytes(const std::string& what) const {
 Status CsvReader::Decode(const char* data, size_t size, bool last) {
   pending_.append(data, size);
   if (encoding_ != TextEncoding::kGb18030) {
-    size_t bad = 0;
-    if (!IsValidUtf8(pending_.data(), pending_.size(), !last, &bad)) {
+    const size_t bad = Utf8ErrorAt(pending_, !last);
+    if (bad != std::string_view::npos) {
       // Account for the text before the bad byte so the row number is right.
       text_.append(pending_, 0, bad);
       bad_ = "the byte " + Hex(static_cast<unsigned char>(pending_[bad])) + " is not valid UTF-8";

@@ -65,9 +65,6 @@ class CsvReader final : public SheetReader {
   std::string bad_;
 };
 
-// True when `data` is valid UTF-8, except that it may end inside a sequence when `partial_end`.
-bool IsValidUtf8(const char* data, size_t size, bool partial_end, size_t* bad_at = nullptr);
-
 }  // namespace fieldbook::server
 
 #endif  // FIELDBOOK_SERVER_CSV_READER_H_

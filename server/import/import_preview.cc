@@ -64,20 +64,13 @@ boost::json::array ImportFieldsJson(ImportKind kind) {
 }
 
 boost::json::object ImportPreviewJson(const ImportPreview& preview) {
-  boost::json::array notes, rows;
-  for (const std::string& n : preview.notes) notes.push_back(boost::json::string(n));
-  for (const auto& r : preview.rows) {
-    boost::json::array cells;
-    for (const std::string& cell : r) cells.push_back(boost::json::string(cell));
-    rows.push_back(std::move(cells));
-  }
   return boost::json::object{
       {"kind", ImportKindName(preview.kind)},
       {"format", preview.format},
-      {"notes", std::move(notes)},
+      {"notes", boost::json::value_from(preview.notes)},
       {"columns", ImportColumnsJson(preview.kind, preview.columns)},
       {"fields", ImportFieldsJson(preview.kind)},
-      {"rows", std::move(rows)},
+      {"rows", boost::json::value_from(preview.rows)},
       {"problem", preview.problem.empty() ? boost::json::value(nullptr)
                                           : boost::json::value(preview.problem)}};
 }

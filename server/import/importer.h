@@ -29,6 +29,7 @@
 #ifndef FIELDBOOK_SERVER_IMPORTER_H_
 #define FIELDBOOK_SERVER_IMPORTER_H_
 
+#include <boost/describe/class.hpp>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -101,6 +102,7 @@ struct ImportIssue {
   std::string reason;
   std::string level;  // "error" (the row is not imported), "duplicate", "warning"
 };
+BOOST_DESCRIBE_STRUCT(ImportIssue, (), (row, column, value, reason, level))
 
 // A column of the sheet and what it is imported as.
 struct ImportColumn {
@@ -135,6 +137,11 @@ struct ImportReport {
   bool regraded = false;
   int graded_customers = 0;
 };
+// Described: the summary, the fields a report's JSON (ImportReportJson) writes under their own
+// names, in that order; the lists and the per-rep counts are written beside them.
+BOOST_DESCRIBE_STRUCT(ImportReport, (),
+                      (kind, file, format, dry_run, rows, created, updated, unchanged, rejected,
+                       duplicates_skipped, merged, flagged, lines_created, lines_unchanged, pooled))
 
 Result<ImportReport> RunImport(ServerStore& store, WallClock& wall, const ImportOptions& options);
 

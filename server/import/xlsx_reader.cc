@@ -34,12 +34,18 @@ const char* Attr(const XML_Char** attrs, std::string_view name) {
   return nullptr;
 }
 
+// The value of attribute `name`, or `fallback` when it is absent.
+std::string AttrOr(const XML_Char** attrs, std::string_view name, const char* fallback) {
+  const char* value = Attr(attrs, name);
+  return value != nullptr ? value : fallback;
+}
+
 // Receives expat's events for one entry of the archive.
 class XmlEvents {
  public:
   virtual ~XmlEvents() = default;
   virtual void Start(std::string_view name, const XML_Char** attrs) = 0;
-  virtual void End(std::string_view name) = 0;
+  virtual void End(std::string_view) {}
   virtual void Text(const char*, size_t) {}
   Status status;  // set by a handler to stop the parse with an error
 };
@@ -272,16 +278,13 @@ class WorkbookEvents final : public XmlEvents {
   explicit WorkbookEvents(XlsxState& s) : s_(s) {}
   void Start(std::string_view name, const XML_Char** a) override {
     if (name == "workbookPr") {
-      const char* v = Attr(a, "date1904");
-      s_.date1904 = v && (std::strcmp(v, "1") == 0 || std::strcmp(v, "true") == 0);
+      const std::string date1904 = AttrOr(a, "date1904", "");
+      s_.date1904 = date1904 == "1" || date1904 == "true";
     } else if (name == "sheet" && s_.sheets.size() < kMaxSheets) {
-      const char* n = Attr(a, "name");
-      const char* rid = Attr(a, "id");
-      const char* state = Attr(a, "state");
-      s_.sheets.push_back({n ? n : "", rid ? rid : "", state ? state : "visible", ""});
+      s_.sheets.push_back(
+          {AttrOr(a, "name", ""), AttrOr(a, "id", ""), AttrOr(a, "state", "visible"), ""});
     }
   }
-  void End(std::string_view) override {}
 
  private:
   XlsxState& s_;
@@ -295,7 +298,6 @@ class RelsEvents final : public XmlEvents {
     const char* target = Attr(a, "Target");
     if (id && target && targets.size() < 10000) targets[id] = target;
   }
-  void End(std::string_view) override {}
   std::map<std::string, std::string> targets;
 };
 
@@ -391,7 +393,6 @@ class MergeEvents final : public XmlEvents {
     m.ref = std::string(r);
     s_.merges.push_back(std::move(m));
   }
-  void End(std::string_view) override {}
 
  private:
   XlsxState& s_;
@@ -417,8 +418,7 @@ class SheetEvents final : public XmlEvents {
       if (col < next_col_) col = next_col_;
       col_ = col;
       next_col_ = col + 1;
-      const char* t = Attr(a, "t");
-      type_ = t ? t : "n";
+      type_ = AttrOr(a, "t", "n");
       const char* st = Attr(a, "s");
       style_ = st ? static_cast<size_t>(std::atoll(st)) : 0;
       v_.clear();

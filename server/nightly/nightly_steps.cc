@@ -237,8 +237,7 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
 Result<boost::json::object> BackupStep::Run(StepContext& ctx) {
   FB_ASSIGN_OR_RETURN(BackupInfo info, WriteBackup(ctx.store.path(), options_, ctx.wall.NowMs(),
                                                    [&ctx]() { return ctx.Checkpoint(); }));
-  boost::json::array removed;
-  for (const std::string& f : info.removed) removed.push_back(boost::json::string(f));
+  const boost::json::value removed = boost::json::value_from(info.removed);
   return boost::json::object{{"file", info.file},       {"bytes", info.bytes},
                              {"pages", info.pages},     {"chunks", info.chunks},
                              {"seconds", info.seconds}, {"keep", options_.keep},

@@ -18,6 +18,7 @@
 #include "fieldbook/change_set.h"
 #include "fieldbook/change_set_codec.h"
 #include "fieldbook/status.h"
+#include "fieldbook/utf8.h"
 
 namespace fieldbook::codec {
 
@@ -60,10 +61,6 @@ Status CheckLength(size_t bytes, size_t limit, std::string_view field, const Whe
                                    std::to_string(bytes) + " bytes (limit " +
                                    std::to_string(limit) + ")");
 }
-
-// Well-formed UTF-8 per Unicode 15 table 3-7: no overlong forms, no surrogates, nothing above
-// U+10FFFF, no truncated sequence.
-bool IsValidUtf8(std::string_view s);
 
 enum class IdRule { kRequired, kMayBeEmpty };
 

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "fieldbook/utf8.h"
 #include "fuzz_target.h"
 #include "import/csv_reader.h"
 
@@ -31,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (row.cells.size() > options.max_columns) __builtin_trap();
       for (const std::string& c : row.cells) {
         if (c.size() > options.max_cell_bytes + 4) __builtin_trap();
-        if (!IsValidUtf8(c.data(), c.size(), false)) __builtin_trap();
+        if (!fieldbook::IsValidUtf8(c)) __builtin_trap();
       }
     }
   }

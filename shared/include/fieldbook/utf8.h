@@ -1,0 +1,25 @@
+// Well-formed UTF-8, the one check of it (change-set decoding, the CSV import's decoder and its
+// encoding detection): Unicode 15 table 3-7, so no overlong forms, no surrogates, nothing above
+// U+10FFFF.
+//
+// Thread safety: pure functions; call from any thread.
+#ifndef FIELDBOOK_UTF8_H_
+#define FIELDBOOK_UTF8_H_
+
+#include <cstddef>
+#include <string_view>
+
+namespace fieldbook {
+
+// The offset of the first byte of `s` that does not start a well-formed UTF-8 sequence (the lead
+// of the ill-formed one), or std::string_view::npos when all of `s` is well formed. A sequence cut
+// by the end of `s` is ill formed, unless `partial_end` (`s` is a chunk of a longer text) and its
+// bytes so far are continuation bytes: then the next chunk decides.
+size_t Utf8ErrorAt(std::string_view s, bool partial_end = false);
+
+// True when all of `s` is well-formed UTF-8, with no truncated sequence at its end.
+inline bool IsValidUtf8(std::string_view s) { return Utf8ErrorAt(s) == std::string_view::npos; }
+
+}  // namespace fieldbook
+
+#endif  // FIELDBOOK_UTF8_H_
