@@ -23,7 +23,7 @@ Result<std::vector<ProductRow>> ProductCatalog::Search(const std::string& text, 
   s->Bind(1, text)
       .Bind(2, static_cast<int64_t>(include_inactive ? 1 : 0))
       .Bind(3, static_cast<int64_t>(limit));
-  return ReadRows(*s, ReadProductRecord);
+  return ReadRows(*s, [](Statement& r) { return ReadProductRecord(r); });
 }
 
 Result<std::optional<ProductRow>> ProductCatalog::ByPartNumber(const std::string& part_number) {

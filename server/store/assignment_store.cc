@@ -5,9 +5,9 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/grading_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -50,15 +50,15 @@ std::vector<std::string> SplitRegions(const std::string& text) {
 }
 
 Result<AssignmentRules> AssignmentStore::CurrentRules() {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT version, rules_json FROM "
-                                                "srv_assignment_rules ORDER BY version DESC "
-                                                "LIMIT 1"));
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return AssignmentRules{};
-  const int version = static_cast<int>(stmt->Int(0));
-  const std::string json = stmt->Text(1);
-  stmt->Reset();
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT version, rules_json FROM "
+                                           "srv_assignment_rules ORDER BY version DESC "
+                                           "LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(auto stored, ReadOneRow(*stmt, [](SqlStatement& s) {
+                        return std::make_pair(static_cast<int>(s.Int(0)), s.Text(1));
+                      }));
+  if (!stored) return AssignmentRules{};
+  const auto& [version, json] = *stored;
   // Stored rules were validated when set; tiers renamed since then simply match nothing.
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, ParseAssignmentRules(json, {}));
   rules.version = version;
@@ -79,11 +79,11 @@ Result<int> AssignmentStore::SetParsedRules(const boost::json::value& json,
 }
 
 Result<int> AssignmentStore::StoreRules(AssignmentRules parsed, const std::string& actor) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(AssignmentRules current, CurrentRules());
   parsed.version = current.version + 1;
-  FB_ASSIGN_OR_RETURN(Statement * insert,
+  FB_ASSIGN_OR_RETURN(SqlStatement * insert,
                       db.Prepare("INSERT INTO srv_assignment_rules (version, rules_json, set_by, "
                                  "set_ms) VALUES (?, ?, ?, ?)"));
   BindValues(*insert, {int64_t{parsed.version}, AssignmentRulesToJson(parsed), actor,
@@ -115,13 +115,13 @@ Result<std::vector<std::string>> AssignmentStore::TierOrder() {
 
 Result<std::vector<RepProfile>> AssignmentStore::Profiles() {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare(
+      SqlStatement * stmt,
+      store_.sql().Prepare(
           "SELECT r.id, r.name, coalesce(r.role, 'rep'), coalesce(r.active, 1), r.regions, "
           "p.rep_id IS NOT NULL, p.regions, p.skill, p.capacity, p.capacity_a, p.closer "
           "FROM reps r LEFT JOIN srv_rep_profiles p ON p.rep_id = r.id WHERE r.deleted = 0 "
           "ORDER BY r.id"));
-  return ReadRows(*stmt, [](Statement& s) {
+  return ReadRows(*stmt, [](SqlStatement& s) {
     RepProfile p;
     p.rep_id = s.Text(0);
     p.name = s.Text(1);
@@ -151,7 +151,7 @@ Result<RepProfile> AssignmentStore::ProfileOf(const std::string& rep_id) {
 
 Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdate& update,
                                    const std::string& actor) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
+  FB_ASSIGN_OR_RETURN(auto txn, store_.sql().Begin());
   FB_ASSIGN_OR_RETURN(RepProfile p, ProfileOf(rep_id));
   const boost::json::object before = ProfileState(p);
   if (update.regions) {
@@ -190,8 +190,8 @@ Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdat
   std::string regions;
   for (const std::string& r : p.regions) regions += (regions.empty() ? "" : ",") + r;
   FB_ASSIGN_OR_RETURN(
-      Statement * save,
-      store_.hub().db().Prepare(
+      SqlStatement * save,
+      store_.sql().Prepare(
           "INSERT INTO srv_rep_profiles (rep_id, regions, skill, capacity, capacity_a, closer, "
           "updated_by, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (rep_id) "
           "DO UPDATE SET regions = ?2, skill = ?3, capacity = ?4, capacity_a = ?5, closer = ?6, "
@@ -225,16 +225,16 @@ Result<std::vector<RepLoad>> AssignmentStore::Loads() {
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, CurrentRules());
   FB_ASSIGN_OR_RETURN(std::vector<RepProfile> profiles, Profiles());
   std::vector<RepLoad> out;
-  FB_ASSIGN_OR_RETURN(Statement * tiers,
-                      store_.hub().db().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
-                                                "FROM srv_scope s JOIN customers c ON c.id = "
-                                                "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * tiers,
+                      store_.sql().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
+                                           "FROM srv_scope s JOIN customers c ON c.id = "
+                                           "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
   for (RepProfile& p : profiles) {
     RepLoad load;
     load.role = p.assignable ? "rep" : "manager";
     tiers->Reset();
     tiers->Bind(1, p.rep_id);
-    FB_RETURN_IF_ERROR(VisitRows(*tiers, [&](Statement& s) {
+    FB_RETURN_IF_ERROR(VisitRows(*tiers, [&](SqlStatement& s) {
       load.customers += s.Int(1);
       if (rules.IsTierA(s.Text(0))) load.tier_a += s.Int(1);
     }));
@@ -246,8 +246,8 @@ Result<std::vector<RepLoad>> AssignmentStore::Loads() {
 
 Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare(
+      SqlStatement * stmt,
+      store_.sql().Prepare(
           "SELECT c.id, c.name, c.grade_tier, c.purchase_stage, t.region, c.territory_id, "
           "s.rep_id, (SELECT max(e.hlc) FROM srv_scope_events e WHERE e.customer_id = c.id AND "
           "e.rep_id = s.rep_id AND e.kind = 'added') FROM customers c "
@@ -255,7 +255,7 @@ Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
           "LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 "
           "WHERE c.deleted = 0 AND c.id NOT IN (SELECT customer_id FROM srv_pool) "
           "ORDER BY c.id"));
-  return ReadRows(*stmt, [](Statement& s) {
+  return ReadRows(*stmt, [](SqlStatement& s) {
     HeldCustomer c;
     ReadTextColumns(
         s, 0, {&c.id, &c.name, &c.tier, &c.purchase_stage, &c.region, &c.territory_id, &c.holder});
@@ -282,14 +282,14 @@ Result<AssignmentPlan> AssignmentStore::Plan(const std::string& territory) {
 
 Result<AssignmentPlan> AssignmentStore::Apply(const std::string& territory,
                                               const std::string& actor) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(AssignmentPlan plan, Plan(territory));
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   for (const ProposedMove& m : plan.moves) {
     FB_RETURN_IF_ERROR(store_.ReassignCustomer(m.customer, m.to, actor,
                                                "rule " + m.rule + ": " + m.reason, "assign.move"));
-    FB_ASSIGN_OR_RETURN(Statement * log,
+    FB_ASSIGN_OR_RETURN(SqlStatement * log,
                         db.Prepare("INSERT INTO srv_assignment_log (at_ms, actor, customer_id, "
                                    "from_rep, to_rep, rule, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     log->Bind(1, now).Bind(2, actor).Bind(3, m.customer);

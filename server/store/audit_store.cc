@@ -3,12 +3,14 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/sqlite_sql_db.h"
 #include "store/pool_store.h"
 #include "store/server_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
-AuditStore::AuditStore(ServerStore& store) : AuditStore(store.hub().db(), store.wall()) {}
+AuditStore::AuditStore(ServerStore& store) : AuditStore(store.sql(), store.wall()) {}
 
 namespace {
 
@@ -22,7 +24,7 @@ boost::json::object ObjectOf(const std::string& text) {
   return std::move(*o);
 }
 
-AuditEntry ReadEntry(Statement& s) {
+AuditEntry ReadEntry(SqlStatement& s) {
   AuditEntry e;
   e.id = s.Int(0);
   e.at_ms = s.Int(1);
@@ -33,7 +35,7 @@ AuditEntry ReadEntry(Statement& s) {
   return e;
 }
 
-void BindNullable(Statement& s, int index, const std::string& text) {
+void BindNullable(SqlStatement& s, int index, const std::string& text) {
   if (text.empty()) {
     s.BindNull(index);
   } else {
@@ -48,7 +50,7 @@ Result<int64_t> AuditStore::Record(AuditEntry entry) {
   if (entry.action.empty()) return Status::InvalidArgument("an audit entry needs an action");
   if (entry.at_ms == 0) entry.at_ms = static_cast<int64_t>(wall_.NowMs());
   if (entry.reason.size() > kMaxReasonBytes) entry.reason.resize(kMaxReasonBytes);
-  FB_ASSIGN_OR_RETURN(Statement * insert,
+  FB_ASSIGN_OR_RETURN(SqlStatement * insert,
                       db_.Prepare("INSERT INTO srv_audit (at_ms, actor, action, customer_id, "
                                   "subject, before_json, after_json, reason) VALUES (?, ?, ?, ?, "
                                   "?, ?, ?, ?) RETURNING id"));
@@ -56,17 +58,13 @@ Result<int64_t> AuditStore::Record(AuditEntry entry) {
   BindNullable(*insert, 4, entry.customer_id);
   BindNullable(*insert, 5, entry.subject);
   insert->Bind(6, WriteJson(entry.before)).Bind(7, WriteJson(entry.after)).Bind(8, entry.reason);
-  FB_ASSIGN_OR_RETURN(bool row, insert->Step());
-  if (!row) return Status::Internal("the audit entry got no id");
-  const int64_t id = insert->Int(0);
-  insert->Reset();
-  return id;
+  return ReadNewId(*insert, "the audit entry");
 }
 
 Result<AuditPage> AuditStore::List(const AuditFilter& filter) {
   const size_t limit = std::max<size_t>(1, std::min(filter.limit, kMaxPage));
   // Each filter through its own index when given; the id order is the time order of writing.
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db_.Prepare(std::string(kColumns) +
                                   "WHERE id > ?1 AND (?2 = '' OR customer_id = ?2) AND (?3 = '' "
                                   "OR actor = ?3) AND (?4 = '' OR action = ?4) AND at_ms >= ?5 "
@@ -83,25 +81,26 @@ Result<AuditPage> AuditStore::List(const AuditFilter& filter) {
   return page;
 }
 
-Result<int64_t> CarryOverAudit(Db& db, Db& old_db) {
-  FB_ASSIGN_OR_RETURN(Statement * has,
+Result<int64_t> CarryOverAudit(Db& file_db, Db& old_file_db) {
+  SqliteSqlDb db(file_db), old_db(old_file_db);
+  FB_ASSIGN_OR_RETURN(SqlStatement * has,
                       old_db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
                                      "name = 'srv_audit'"));
   FB_ASSIGN_OR_RETURN(std::optional<bool> present,
-                      ReadOneRow(*has, [](Statement& s) { return s.Int(0) > 0; }));
+                      ReadOneRow(*has, [](SqlStatement& s) { return s.Int(0) > 0; }));
   if (!present.value_or(false)) return int64_t{0};
-  FB_ASSIGN_OR_RETURN(Statement * read, old_db.Prepare(std::string(kColumns) + "ORDER BY id"));
-  FB_ASSIGN_OR_RETURN(Statement * same,
+  FB_ASSIGN_OR_RETURN(SqlStatement * read, old_db.Prepare(std::string(kColumns) + "ORDER BY id"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * same,
                       db.Prepare("SELECT (SELECT count(*) FROM srv_audit WHERE id = ?1 AND at_ms "
                                  "= ?2 AND actor = ?3 AND action = ?4), (SELECT count(*) FROM "
                                  "srv_audit WHERE id = ?1)"));
-  FB_ASSIGN_OR_RETURN(Statement * copy,
+  FB_ASSIGN_OR_RETURN(SqlStatement * copy,
                       db.Prepare("INSERT INTO srv_audit (id, at_ms, actor, action, customer_id, "
                                  "subject, before_json, after_json, reason) VALUES (?, ?, ?, ?, ?, "
                                  "?, ?, ?, ?)"));
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   int64_t copied = 0;
-  FB_RETURN_IF_ERROR(VisitRows(*read, [&](Statement& old) -> Status {
+  FB_RETURN_IF_ERROR(VisitRows(*read, [&](SqlStatement& old) -> Status {
     const int64_t id = old.Int(0), at_ms = old.Int(1);
     const std::string actor = old.Text(2), action = old.Text(3);
     same->Reset();

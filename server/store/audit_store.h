@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "fieldbook/hlc.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
 #include "fieldbook/status.h"
 
@@ -62,7 +63,7 @@ class AuditStore {
   static constexpr size_t kMaxPage = 1000;
   static constexpr size_t kMaxReasonBytes = 2000;
 
-  AuditStore(Db& db, WallClock& wall) : db_(db), wall_(wall) {}
+  AuditStore(SqlDb& db, WallClock& wall) : db_(db), wall_(wall) {}
   // The audit log of the server's database, on its clock.
   explicit AuditStore(ServerStore& store);
 
@@ -72,7 +73,7 @@ class AuditStore {
   Result<AuditPage> List(const AuditFilter& filter);
 
  private:
-  Db& db_;
+  SqlDb& db_;
   WallClock& wall_;
 };
 

@@ -2,6 +2,7 @@
 
 #include "auth/auth.h"
 #include "fieldbook/columns.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -31,15 +32,15 @@ Status ConsoleStore::SetPassword(const std::string& rep_id, const std::string& e
   if (account->role != "manager") {
     return Status::Rejected(rep_id + " is a rep, not a manager: only managers use the console");
   }
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
+  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
   FB_ASSIGN_OR_RETURN(
-      Statement * save,
+      SqlStatement * save,
       db_.Prepare("INSERT INTO srv_passwords (rep_id, hash, set_ms) VALUES (?, ?, ?) "
                   "ON CONFLICT (rep_id) DO UPDATE SET hash = excluded.hash, "
                   "set_ms = excluded.set_ms"));
   save->Bind(1, rep_id).Bind(2, encoded).Bind(3, now_ms);
   FB_RETURN_IF_ERROR(save->Run());
-  FB_ASSIGN_OR_RETURN(Statement * end,
+  FB_ASSIGN_OR_RETURN(SqlStatement * end,
                       db_.Prepare("DELETE FROM srv_console_sessions WHERE rep_id = ?"));
   end->Bind(1, rep_id);
   FB_RETURN_IF_ERROR(end->Run());
@@ -47,13 +48,13 @@ Status ConsoleStore::SetPassword(const std::string& rep_id, const std::string& e
 }
 
 Result<std::optional<ConsoleAccount>> ConsoleStore::Account(const std::string& rep_id) {
-  FB_ASSIGN_OR_RETURN(Statement * find,
+  FB_ASSIGN_OR_RETURN(SqlStatement * find,
                       db_.Prepare("SELECT r.id, coalesce(r.name, ''), coalesce(r.role, ''), "
                                   "coalesce(r.active, 0), coalesce(p.hash, '') FROM reps r "
                                   "LEFT JOIN srv_passwords p ON p.rep_id = r.id "
                                   "WHERE r.id = ? AND r.deleted = 0"));
   find->Bind(1, rep_id);
-  return ReadOneRow(*find, [](Statement& s) {
+  return ReadOneRow(*find, [](SqlStatement& s) {
     return ConsoleAccount{s.Text(0), s.Text(1), s.Text(2), s.Int(3) != 0, s.Text(4)};
   });
 }
@@ -61,12 +62,12 @@ Result<std::optional<ConsoleAccount>> ConsoleStore::Account(const std::string& r
 Result<ConsoleSession> ConsoleStore::CreateSession(const std::string& rep_id, int64_t now_ms,
                                                    int64_t ttl_ms, const std::string& address) {
   FB_ASSIGN_OR_RETURN(std::string token, NewSessionToken());
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
-  FB_ASSIGN_OR_RETURN(Statement * purge,
+  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * purge,
                       db_.Prepare("DELETE FROM srv_console_sessions WHERE expires_ms <= ?"));
   purge->Bind(1, now_ms);
   FB_RETURN_IF_ERROR(purge->Run());
-  FB_ASSIGN_OR_RETURN(Statement * add,
+  FB_ASSIGN_OR_RETURN(SqlStatement * add,
                       db_.Prepare("INSERT INTO srv_console_sessions (token_hash, rep_id, "
                                   "created_ms, expires_ms, address) VALUES (?, ?, ?, ?, ?)"));
   const int64_t expires = now_ms + ttl_ms;
@@ -79,33 +80,30 @@ Result<ConsoleSession> ConsoleStore::CreateSession(const std::string& rep_id, in
 Result<std::optional<Principal>> ConsoleStore::Lookup(const std::string& token, int64_t now_ms,
                                                       int64_t* expires_ms) {
   if (token.size() != kSessionTokenHexDigits) return std::optional<Principal>();
-  FB_ASSIGN_OR_RETURN(Statement * find,
+  FB_ASSIGN_OR_RETURN(SqlStatement * find,
                       db_.Prepare("SELECT r.id, coalesce(r.name, ''), s.expires_ms FROM "
                                   "srv_console_sessions s JOIN reps r ON r.id = s.rep_id WHERE "
                                   "s.token_hash = ? AND s.expires_ms > ? AND r.role = 'manager' "
                                   "AND r.active = 1 AND r.deleted = 0"));
   find->Bind(1, HashToken(token)).Bind(2, now_ms);
-  return ReadOneRow(*find, [&](Statement& s) {
+  return ReadOneRow(*find, [&](SqlStatement& s) {
     if (expires_ms) *expires_ms = s.Int(2);
     return Principal{s.Text(0), s.Text(1), "manager", 0, "console"};
   });
 }
 
 Status ConsoleStore::End(const std::string& token) {
-  FB_ASSIGN_OR_RETURN(Statement * end,
+  FB_ASSIGN_OR_RETURN(SqlStatement * end,
                       db_.Prepare("DELETE FROM srv_console_sessions WHERE token_hash = ?"));
   end->Bind(1, HashToken(token));
   return end->Run();
 }
 
 Result<int64_t> ConsoleStore::CountSessionsForTesting(const std::string& rep_id) {
-  FB_ASSIGN_OR_RETURN(Statement * count,
+  FB_ASSIGN_OR_RETURN(SqlStatement * count,
                       db_.Prepare("SELECT count(*) FROM srv_console_sessions WHERE rep_id = ?"));
   count->Bind(1, rep_id);
-  FB_ASSIGN_OR_RETURN(bool found, count->Step());
-  const int64_t n = found ? count->Int(0) : 0;
-  count->Reset();
-  return n;
+  return ReadInt(*count);
 }
 
 }  // namespace fieldbook::server

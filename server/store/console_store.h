@@ -19,7 +19,7 @@
 #include <optional>
 #include <string>
 
-#include "fieldbook/sqlite_db.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/status.h"
 #include "store/server_store.h"
 
@@ -41,9 +41,9 @@ struct ConsoleSession {
 
 class ConsoleStore {
  public:
-  explicit ConsoleStore(Db& db) : db_(db) {}
+  explicit ConsoleStore(SqlDb& db) : db_(db) {}
   // The console's accounts and sessions in the server's database.
-  explicit ConsoleStore(ServerStore& store) : db_(store.hub().db()) {}
+  explicit ConsoleStore(ServerStore& store) : db_(store.sql()) {}
 
   // Stores `encoded` (an argon2id hash) as `rep_id`'s password and ends their sessions.
   // kNotFound for an unknown rep; kRejected for a rep who is not a manager.
@@ -62,7 +62,7 @@ class ConsoleStore {
   Result<int64_t> CountSessionsForTesting(const std::string& rep_id);
 
  private:
-  Db& db_;
+  SqlDb& db_;
 };
 
 // A new session token: 64 lowercase hex digits (256 random bits).

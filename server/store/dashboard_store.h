@@ -43,7 +43,8 @@ struct ReplicaCheck {
 
 class DashboardStore {
  public:
-  explicit DashboardStore(ServerStore& store) : store_(store) {}
+  explicit DashboardStore(SqlDb& db) : db_(db) {}
+  explicit DashboardStore(ServerStore& store) : db_(store.sql()) {}
 
   // Every territory that has customers, by name; customers without one last.
   Result<std::vector<TerritoryTiers>> TiersByTerritory();
@@ -52,7 +53,7 @@ class DashboardStore {
   Result<std::vector<ReplicaCheck>> LatestChecks(int64_t limit);
 
  private:
-  ServerStore& store_;
+  SqlDb& db_;
 };
 
 }  // namespace fieldbook::server

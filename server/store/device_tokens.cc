@@ -2,6 +2,7 @@
 #include "fieldbook/columns.h"
 
 #include "auth/auth.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -14,7 +15,7 @@ constexpr const char* kDeviceColumns =
     "SELECT id, rep_id, device, created_ms, revoked, revoked_ms, revoked_by, last_sync_ms, "
     "last_address, hash_scheme = 'sha256' FROM srv_credentials ";
 
-DeviceInfo ReadDevice(Statement& s) {
+DeviceInfo ReadDevice(SqlStatement& s) {
   DeviceInfo d;
   d.id = s.Int(0);
   d.rep_id = s.Text(1);
@@ -29,10 +30,11 @@ DeviceInfo ReadDevice(Statement& s) {
   return d;
 }
 
-Result<std::optional<std::string>> LoadKey(Db& db) {
-  FB_ASSIGN_OR_RETURN(Statement * load, db.Prepare("SELECT value FROM srv_secrets WHERE name = ?"));
+Result<std::optional<std::string>> LoadKey(SqlDb& db) {
+  FB_ASSIGN_OR_RETURN(SqlStatement * load,
+                      db.Prepare("SELECT value FROM srv_secrets WHERE name = ?"));
   load->Bind(1, kKeyName);
-  return ReadOneRow(*load, [](Statement& s) { return s.Blob(0); });
+  return ReadOneRow(*load, [](SqlStatement& s) { return s.Blob(0); });
 }
 
 }  // namespace
@@ -50,12 +52,12 @@ Status CheckDeviceName(const std::string& name) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<DeviceTokens>> DeviceTokens::Open(Db& db, WallClock& wall) {
+Result<std::unique_ptr<DeviceTokens>> DeviceTokens::Open(SqlDb& db, WallClock& wall) {
   FB_ASSIGN_OR_RETURN(std::optional<std::string> key, LoadKey(db));
   if (!key) {
     FB_ASSIGN_OR_RETURN(std::string fresh, RandomBytes(kKeyBytes));
     // Another process opening the same new database may win the race: both then use its key.
-    FB_ASSIGN_OR_RETURN(Statement * save,
+    FB_ASSIGN_OR_RETURN(SqlStatement * save,
                         db.Prepare("INSERT INTO srv_secrets (name, value) VALUES (?, ?) "
                                    "ON CONFLICT (name) DO NOTHING"));
     save->Bind(1, kKeyName).BindBlob(2, fresh);
@@ -63,41 +65,40 @@ Result<std::unique_ptr<DeviceTokens>> DeviceTokens::Open(Db& db, WallClock& wall
     FB_ASSIGN_OR_RETURN(key, LoadKey(db));
   }
   if (!key || key->size() < 16) {
-    return Status::Corrupt("the server's token key in " + db.path() + " is missing or damaged");
+    return Status::Corrupt("the server's token key (srv_secrets) is missing or damaged");
   }
   return std::unique_ptr<DeviceTokens>(new DeviceTokens(db, wall, std::move(*key)));
 }
 
 Result<std::pair<DeviceInfo, std::string>> DeviceTokens::Issue(const std::string& rep_id,
                                                                const std::string& device) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
-  FB_ASSIGN_OR_RETURN(Statement * in_use,
+  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * in_use,
                       db_.Prepare("SELECT count(*), (SELECT count(*) FROM srv_credentials WHERE "
                                   "rep_id = ?1) FROM srv_credentials WHERE rep_id = ?1 AND "
                                   "device = ?2 AND revoked = 0"));
+  // (the rep's devices in use named `n`, all the rep's devices)
+  auto counts = [&](const std::string& n) -> Result<std::pair<int64_t, int64_t>> {
+    in_use->Reset();
+    in_use->Bind(1, rep_id).Bind(2, n);
+    FB_ASSIGN_OR_RETURN(auto row, ReadOneRow(*in_use, [](SqlStatement& r) {
+                          return std::make_pair(r.Int(0), r.Int(1));
+                        }));
+    return row.value_or(std::pair<int64_t, int64_t>{0, 0});
+  };
   std::string name = device;
   if (name.empty()) {
     // "device-<n>": the first free number after the rep's device count.
-    in_use->Bind(1, rep_id).Bind(2, "");
-    FB_ASSIGN_OR_RETURN(bool row, in_use->Step());
-    int64_t n = row ? in_use->Int(1) : 0;
-    in_use->Reset();
-    for (;;) {
+    FB_ASSIGN_OR_RETURN(auto all, counts(""));
+    for (int64_t n = all.second;;) {
       name = "device-" + std::to_string(++n);
-      in_use->Reset();
-      in_use->Bind(1, rep_id).Bind(2, name);
-      FB_ASSIGN_OR_RETURN(bool r, in_use->Step());
-      const bool taken = r && in_use->Int(0) > 0;
-      in_use->Reset();
-      if (!taken) break;
+      FB_ASSIGN_OR_RETURN(auto taken, counts(name));
+      if (taken.first == 0) break;
     }
   } else {
     FB_RETURN_IF_ERROR(CheckDeviceName(name));
-    in_use->Bind(1, rep_id).Bind(2, name);
-    FB_ASSIGN_OR_RETURN(bool row, in_use->Step());
-    const bool taken = row && in_use->Int(0) > 0;
-    in_use->Reset();
-    if (taken) {
+    FB_ASSIGN_OR_RETURN(auto taken, counts(name));
+    if (taken.first > 0) {
       return Status::Conflict(rep_id + " already has a device named '" + name +
                               "' (revoke it first, or choose another name)");
     }
@@ -107,22 +108,19 @@ Result<std::pair<DeviceInfo, std::string>> DeviceTokens::Issue(const std::string
   info.rep_id = rep_id;
   info.device = name;
   info.created_ms = static_cast<int64_t>(wall_.NowMs());
-  FB_ASSIGN_OR_RETURN(Statement * insert,
+  FB_ASSIGN_OR_RETURN(SqlStatement * insert,
                       db_.Prepare("INSERT INTO srv_credentials (rep_id, device, token_hash, "
                                   "hash_scheme, created_ms) VALUES (?, ?, ?, 'hmac-sha256', ?) "
                                   "RETURNING id"));
   BindValues(*insert, {rep_id, name, KeyedTokenHash(key_, token), info.created_ms});
-  FB_ASSIGN_OR_RETURN(bool inserted, insert->Step());
-  if (!inserted) return Status::Internal("storing the device token returned no id");
-  info.id = insert->Int(0);
-  insert->Reset();
+  FB_ASSIGN_OR_RETURN(info.id, ReadNewId(*insert, "the device token"));
   FB_RETURN_IF_ERROR(txn->Commit());
   return std::make_pair(std::move(info), std::move(token));
 }
 
 Result<std::optional<DeviceCredential>> DeviceTokens::Authenticate(const std::string& token) {
   if (token.empty()) return std::optional<DeviceCredential>();
-  FB_ASSIGN_OR_RETURN(Statement * find,
+  FB_ASSIGN_OR_RETURN(SqlStatement * find,
                       db_.Prepare("SELECT c.id, c.device, r.id, r.name, r.role FROM "
                                   "srv_credentials c JOIN reps r ON r.id = c.rep_id WHERE "
                                   "c.token_hash = ? AND c.hash_scheme = ? AND c.revoked = 0 AND "
@@ -131,7 +129,7 @@ Result<std::optional<DeviceCredential>> DeviceTokens::Authenticate(const std::st
                     const char* scheme) -> Result<std::optional<DeviceCredential>> {
     find->Reset();
     find->Bind(1, hash).Bind(2, scheme);
-    return ReadOneRow(*find, [](Statement& s) {
+    return ReadOneRow(*find, [](SqlStatement& s) {
       return DeviceCredential{s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4)};
     });
   };
@@ -141,7 +139,7 @@ Result<std::optional<DeviceCredential>> DeviceTokens::Authenticate(const std::st
   // A token stored before keyed hashes: recognised once, then stored keyed.
   FB_ASSIGN_OR_RETURN(found, lookup(HashToken(token), "sha256"));
   if (!found) return found;
-  FB_ASSIGN_OR_RETURN(Statement * rehash,
+  FB_ASSIGN_OR_RETURN(SqlStatement * rehash,
                       db_.Prepare("UPDATE srv_credentials SET token_hash = ?, hash_scheme = "
                                   "'hmac-sha256' WHERE id = ? AND hash_scheme = 'sha256'"));
   rehash->Bind(1, keyed).Bind(2, found->device_id);
@@ -150,7 +148,7 @@ Result<std::optional<DeviceCredential>> DeviceTokens::Authenticate(const std::st
 }
 
 Result<std::vector<DeviceInfo>> DeviceTokens::List(const std::string& rep_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db_.Prepare(std::string(kDeviceColumns) +
                                   "WHERE ?1 = '' OR rep_id = ?1 ORDER BY rep_id, id"));
   stmt->Bind(1, rep_id);
@@ -160,7 +158,7 @@ Result<std::vector<DeviceInfo>> DeviceTokens::List(const std::string& rep_id) {
 Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::string& device,
                                       int64_t id) {
   if (id <= 0 && device.empty()) return Status::InvalidArgument("name the device or its id");
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db_.Prepare(std::string(kDeviceColumns) +
                                   "WHERE rep_id = ?1 AND (CASE WHEN ?2 > 0 THEN id = ?2 ELSE "
                                   "device = ?3 END) ORDER BY revoked, id"));
@@ -177,13 +175,13 @@ Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::stri
 
 Result<DeviceInfo> DeviceTokens::Revoke(const std::string& rep_id, const std::string& device,
                                         int64_t id, const std::string& actor) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
+  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
   FB_ASSIGN_OR_RETURN(DeviceInfo d, Find(rep_id, device, id));
   if (d.revoked) {
     return Status::Conflict(rep_id + "'s device '" + d.device + "' (#" + std::to_string(d.id) +
                             ") is revoked already");
   }
-  FB_ASSIGN_OR_RETURN(Statement * revoke,
+  FB_ASSIGN_OR_RETURN(SqlStatement * revoke,
                       db_.Prepare("UPDATE srv_credentials SET revoked = 1, revoked_ms = ?, "
                                   "revoked_by = ? WHERE id = ?"));
   d.revoked = true;
@@ -197,8 +195,8 @@ Result<DeviceInfo> DeviceTokens::Revoke(const std::string& rep_id, const std::st
 
 Status DeviceTokens::RecordSyncs(const std::vector<DeviceSync>& syncs) {
   if (syncs.empty()) return Status::Ok();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db_));
-  FB_ASSIGN_OR_RETURN(Statement * save,
+  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * save,
                       db_.Prepare("UPDATE srv_credentials SET last_sync_ms = ?1, last_address = "
                                   "?2 WHERE id = ?3 AND (last_sync_ms IS NULL OR last_sync_ms "
                                   "<= ?1)"));

@@ -24,7 +24,7 @@
 #include <vector>
 
 #include "fieldbook/hlc.h"
-#include "fieldbook/sqlite_db.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook::server {
@@ -62,7 +62,7 @@ class DeviceTokens {
   static constexpr size_t kMaxDeviceName = 64;
 
   // Loads the token key, generating and storing it when the database has none.
-  static Result<std::unique_ptr<DeviceTokens>> Open(Db& db, WallClock& wall);
+  static Result<std::unique_ptr<DeviceTokens>> Open(SqlDb& db, WallClock& wall);
 
   // A new token for `rep_id`'s device `device` (the caller checks the rep exists). Empty name:
   // "device-<n>". kInvalidArgument for a bad name, kConflict when the rep has a device of that
@@ -83,10 +83,10 @@ class DeviceTokens {
   Status RecordSyncs(const std::vector<DeviceSync>& syncs);
 
  private:
-  DeviceTokens(Db& db, WallClock& wall, std::string key)
+  DeviceTokens(SqlDb& db, WallClock& wall, std::string key)
       : db_(db), wall_(wall), key_(std::move(key)) {}
 
-  Db& db_;
+  SqlDb& db_;
   WallClock& wall_;
   std::string key_;
 };

@@ -3,9 +3,9 @@
 #include <boost/json.hpp>
 
 #include "fieldbook/columns.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/duplicate_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -21,6 +21,18 @@ constexpr const char* kWhere =
     " AND (?5 = '' OR (?5 = '-' AND coalesce(c.grade_tier, '') = '') OR c.grade_tier = ?5)"
     " AND (?6 = '' OR c.city = ?6)";
 
+// kWhere for the backend: SQLite's LIKE ignores ASCII case, PostgreSQL's ILIKE is the same match.
+std::string Where(const SqlDb& db) {
+  std::string where = kWhere;
+  if (db.dialect() == SqlDialect::kPostgres) {
+    for (size_t at = where.find(" LIKE "); at != std::string::npos; at = where.find(" LIKE ", at)) {
+      where.replace(at, 6, " ILIKE ");
+      at += 7;
+    }
+  }
+  return where;
+}
+
 std::string LikePattern(const std::string& text) {
   std::string out = "%";
   for (char ch : text) {
@@ -30,7 +42,7 @@ std::string LikePattern(const std::string& text) {
   return out + "%";
 }
 
-void BindFilter(Statement& stmt, const CustomerFilter& f) {
+void BindFilter(SqlStatement& stmt, const CustomerFilter& f) {
   stmt.Bind(1, f.text)
       .Bind(2, LikePattern(f.text))
       .Bind(3, f.rep)
@@ -49,7 +61,7 @@ std::string NewestFirst(const std::string& table) {
 }
 
 // A row read by "SELECT id, <Columns(table)>": its id first, then the replicated columns.
-Record ReadRecord(const TableInfo& table, Statement& stmt) {
+Record ReadRecord(const TableInfo& table, SqlStatement& stmt) {
   Record r;
   r.emplace_back("id", stmt.Get(0));
   for (size_t i = 0; i < table.columns.size(); ++i) {
@@ -68,28 +80,26 @@ std::string Columns(const TableInfo& table) {
 
 Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& filter, size_t offset,
                                                         size_t limit, int64_t* total) {
-  Db& db = store_.hub().db();
-  ReadSnapshot snapshot(db);
+  SqlDb& db = store_.sql();
+  SqlReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
   if (total != nullptr) {
-    FB_ASSIGN_OR_RETURN(Statement * count, db.Prepare(std::string("SELECT count(*)") + kWhere));
+    FB_ASSIGN_OR_RETURN(SqlStatement * count, db.Prepare("SELECT count(*)" + Where(db)));
     BindFilter(*count, filter);
-    FB_ASSIGN_OR_RETURN(bool row, count->Step());
-    *total = row ? count->Int(0) : 0;
-    count->Reset();
+    FB_ASSIGN_OR_RETURN(*total, ReadInt(*count));
   }
   FB_ASSIGN_OR_RETURN(
-      Statement * list,
+      SqlStatement * list,
       db.Prepare(std::string("SELECT c.id, coalesce(c.name, ''), coalesce(c.city, ''), "
                              "coalesce(c.phone, ''), coalesce(c.owner_rep_id, ''), "
                              "coalesce(s.rep_id, ''), coalesce(c.territory_id, ''), "
                              "coalesce(c.grade_tier, ''), coalesce(c.grade_lifecycle, ''), "
                              "coalesce(c.created_at, ''), EXISTS (SELECT 1 FROM srv_pool p "
                              "WHERE p.customer_id = c.id)") +
-                 kWhere + " ORDER BY c.name, c.id LIMIT ?7 OFFSET ?8"));
+                 Where(db) + " ORDER BY c.name, c.id LIMIT ?7 OFFSET ?8"));
   BindFilter(*list, filter);
   list->Bind(7, static_cast<int64_t>(limit)).Bind(8, static_cast<int64_t>(offset));
-  FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, ReadRows(*list, [](Statement& s) {
+  FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, ReadRows(*list, [](SqlStatement& s) {
                         CustomerRow c;
                         ReadTextColumns(s, 0,
                                         {&c.id, &c.name, &c.city, &c.phone, &c.owner_rep, &c.holder,
@@ -103,8 +113,8 @@ Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& fi
 
 Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) {
   Hub& hub = store_.hub();
-  Db& db = hub.db();
-  ReadSnapshot snapshot(db);
+  SqlDb& db = store_.sql();
+  SqlReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
   const TableInfo& customers = *hub.catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
@@ -115,43 +125,39 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
     a.customer.emplace_back(customers.columns[i], (*values)[i]);
   }
   FB_ASSIGN_OR_RETURN(
-      Statement * holder,
+      SqlStatement * holder,
       db.Prepare("SELECT (SELECT rep_id FROM srv_scope WHERE customer_id = ?1 "
                  "LIMIT 1), EXISTS (SELECT 1 FROM srv_pool WHERE customer_id = ?1)"));
   holder->Bind(1, customer_id);
-  FB_ASSIGN_OR_RETURN(bool got, holder->Step());
-  if (got) {
-    a.holder = holder->IsNull(0) ? "" : holder->Text(0);
-    a.pooled = holder->Int(1) != 0;
-  }
-  holder->Reset();
+  FB_RETURN_IF_ERROR(VisitRows(*holder, [&](SqlStatement& s) {
+    a.holder = s.Text(0);  // NULL (held by nobody) reads as ""
+    a.pooled = s.Int(1) != 0;
+  }));
   for (const std::string& name : DuplicateStore::RecordTables(hub.catalog())) {
     const TableInfo& table = *hub.catalog().Find(name);
     // Identifiers from the catalog only; the customer is bound.
-    FB_ASSIGN_OR_RETURN(Statement * rows,
+    FB_ASSIGN_OR_RETURN(SqlStatement * rows,
                         db.Prepare("SELECT " + Columns(table) + " FROM \"" + name +
                                    "\" WHERE customer_id = ? ORDER BY " + NewestFirst(name) +
                                    " LIMIT " + std::to_string(kMaxRecords)));
     rows->Bind(1, customer_id);
     FB_ASSIGN_OR_RETURN(a.records[name],
-                        ReadRows(*rows, [&](Statement& s) { return ReadRecord(table, s); }));
+                        ReadRows(*rows, [&](SqlStatement& s) { return ReadRecord(table, s); }));
     rows->Reset();
-    FB_ASSIGN_OR_RETURN(Statement * count,
+    FB_ASSIGN_OR_RETURN(SqlStatement * count,
                         db.Prepare("SELECT count(*) FROM \"" + name + "\" WHERE customer_id = ?"));
     count->Bind(1, customer_id);
-    FB_ASSIGN_OR_RETURN(bool row, count->Step());
-    a.totals[name] = row ? count->Int(0) : 0;
-    count->Reset();
+    FB_ASSIGN_OR_RETURN(a.totals[name], ReadInt(*count));
   }
   FB_ASSIGN_OR_RETURN(
-      Statement * grades,
+      SqlStatement * grades,
       db.Prepare("SELECT h.run_id, r.today, coalesce(h.tier, ''), coalesce(h.recency, 0), "
                  "coalesce(h.frequency, 0), coalesce(h.monetary, 0), coalesce(h.ticket_class, ''), "
                  "coalesce(h.lifecycle, ''), coalesce(h.churn_risk, 0) FROM srv_grade_history h "
                  "JOIN srv_grade_runs r ON r.id = h.run_id WHERE h.customer_id = ? "
                  "ORDER BY h.run_id"));
   grades->Bind(1, customer_id);
-  FB_ASSIGN_OR_RETURN(a.grades, ReadRows(*grades, [](Statement& s) {
+  FB_ASSIGN_OR_RETURN(a.grades, ReadRows(*grades, [](SqlStatement& s) {
                         return GradePoint{s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4),
                                           s.Int(5), s.Text(6), s.Text(7), s.Real(8)};
                       }));
@@ -162,13 +168,13 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
 Status DirectoryStore::SetTerritory(const std::string& customer_id, const std::string& territory,
                                     const std::string& actor, const std::string& reason) {
   Hub& hub = store_.hub();
-  Db& db = hub.db();
+  SqlDb& db = store_.sql();
   const TableInfo& customers = *hub.catalog().Find("customers");
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
   if (!values) return Status::NotFound("no customer " + customer_id);
   if (!territory.empty()) {
-    FB_ASSIGN_OR_RETURN(Statement * known,
+    FB_ASSIGN_OR_RETURN(SqlStatement * known,
                         db.Prepare("SELECT 1 FROM territories WHERE id = ? AND deleted = 0"));
     known->Bind(1, territory);
     FB_ASSIGN_OR_RETURN(bool found, known->Step());
@@ -211,7 +217,7 @@ Result<BulkMove> DirectoryStore::MoveMatching(const CustomerFilter& filter, cons
   bool is_rep = false;
   for (const RepInfo& r : reps) is_rep |= r.id == to && r.role == "rep" && r.active;
   if (!is_rep) return Status::NotFound("to: no active rep " + to);
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
+  FB_ASSIGN_OR_RETURN(auto txn, store_.sql().Begin());
   int64_t total = 0;
   FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, Search(filter, 0, kMaxBulk + 1, &total));
   if (rows.size() > kMaxBulk) {
@@ -247,8 +253,8 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
                                                   const std::string& region,
                                                   const std::string& city, const std::string& rep,
                                                   const std::string& actor) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   std::string territory = id;
   if (territory.empty()) {
     if (name.empty()) return Status::InvalidArgument("name: a new territory needs a name");
@@ -260,13 +266,13 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
     audit.after = {{"name", name}, {"region", region}, {"city", city}};
     FB_RETURN_IF_ERROR(store_.Audit(std::move(audit)));
   } else {
-    FB_ASSIGN_OR_RETURN(Statement * old,
+    FB_ASSIGN_OR_RETURN(SqlStatement * old,
                         db.Prepare("SELECT coalesce(name, ''), coalesce(region, ''), "
                                    "coalesce(city, '') FROM territories WHERE id = ? AND "
                                    "deleted = 0"));
     old->Bind(1, territory);
     FB_ASSIGN_OR_RETURN(std::optional<boost::json::object> before,
-                        ReadOneRow(*old, [](Statement& s) {
+                        ReadOneRow(*old, [](SqlStatement& s) {
                           return boost::json::object{
                               {"name", s.Text(0)}, {"region", s.Text(1)}, {"city", s.Text(2)}};
                         }));

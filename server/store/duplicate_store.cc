@@ -2,9 +2,10 @@
 
 #include <boost/json.hpp>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/duplicate_detector.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -37,17 +38,16 @@ std::vector<std::string> DuplicateStore::RecordTables(const Catalog& catalog) {
 Result<std::string> DuplicateStore::SurvivorOf(const std::string& customer_id) {
   // A chain (A merged into B, then B into C) ends at the customer that was never merged away.
   // Merges only take live customers, so a chain has no loop; the depth bound is a safeguard.
-  FB_ASSIGN_OR_RETURN(Statement * follow,
-                      store_.hub().db().Prepare(
-                          "WITH RECURSIVE chain(id, depth) AS (SELECT ?1, 0 UNION ALL "
-                          "SELECT m.survivor, chain.depth + 1 FROM srv_merges m JOIN chain ON "
-                          "m.loser = chain.id WHERE chain.depth < 64) "
-                          "SELECT id FROM chain ORDER BY depth DESC LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(
+      SqlStatement * follow,
+      store_.sql().Prepare("WITH RECURSIVE chain(id, depth) AS (SELECT ?1, 0 UNION ALL "
+                           "SELECT m.survivor, chain.depth + 1 FROM srv_merges m JOIN chain ON "
+                           "m.loser = chain.id WHERE chain.depth < 64) "
+                           "SELECT id FROM chain ORDER BY depth DESC LIMIT 1"));
   follow->Bind(1, customer_id);
-  FB_ASSIGN_OR_RETURN(bool row, follow->Step());
-  std::string survivor = row ? follow->Text(0) : customer_id;
-  follow->Reset();
-  return survivor;
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> survivor,
+                      ReadOneRow(*follow, [](SqlStatement& s) { return s.Text(0); }));
+  return survivor.value_or(customer_id);
 }
 
 Result<bool> DuplicateStore::FollowMerges(const TableInfo& t, RowChange& change) {
@@ -68,55 +68,47 @@ Result<bool> DuplicateStore::FollowMerges(const TableInfo& t, RowChange& change)
 }
 
 Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   DuplicateSide side;
   side.id = id;
   FB_ASSIGN_OR_RETURN(
-      Statement * c,
+      SqlStatement * c,
       db.Prepare("SELECT coalesce(name, ''), coalesce(city, ''), coalesce(phone, ''), "
                  "coalesce(address, ''), coalesce(owner_rep_id, ''), coalesce(grade_tier, ''), "
                  "coalesce(created_at, ''), deleted FROM customers WHERE id = ?"));
   c->Bind(1, id);
-  FB_ASSIGN_OR_RETURN(bool found, c->Step());
-  if (!found) {
-    c->Reset();
-    return Status::NotFound("no customer " + id);
-  }
-  side.name = c->Text(0);
-  side.city = c->Text(1);
-  side.phone = c->Text(2);
-  side.address = c->Text(3);
-  side.owner_rep = c->Text(4);
-  side.tier = c->Text(5);
-  side.created_at = c->Text(6);
-  side.deleted = c->Int(7) != 0;
-  c->Reset();
-  FB_ASSIGN_OR_RETURN(Statement * h,
+  FB_ASSIGN_OR_RETURN(std::optional<bool> found, ReadOneRow(*c, [&](SqlStatement& s) {
+                        ReadTextColumns(s, 0,
+                                        {&side.name, &side.city, &side.phone, &side.address,
+                                         &side.owner_rep, &side.tier, &side.created_at});
+                        return s.Int(7) != 0;
+                      }));
+  if (!found) return Status::NotFound("no customer " + id);
+  side.deleted = *found;
+  FB_ASSIGN_OR_RETURN(SqlStatement * h,
                       db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? LIMIT 1"));
   h->Bind(1, id);
-  FB_ASSIGN_OR_RETURN(bool held, h->Step());
-  if (held) side.holder = h->Text(0);
-  h->Reset();
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> holder,
+                      ReadOneRow(*h, [](SqlStatement& s) { return s.Text(0); }));
+  side.holder = holder.value_or("");
   for (const std::string& table : RecordTables(store_.hub().catalog())) {
     // Table names come from the catalog, never from a request.
     const std::string live =
         store_.hub().catalog().Find(table)->ColumnIndex("deleted") >= 0 ? " AND deleted = 0" : "";
-    FB_ASSIGN_OR_RETURN(Statement * n, db.Prepare("SELECT count(*) FROM \"" + table +
-                                                  "\" WHERE customer_id = ?" + live));
+    FB_ASSIGN_OR_RETURN(SqlStatement * n, db.Prepare("SELECT count(*) FROM \"" + table +
+                                                     "\" WHERE customer_id = ?" + live));
     n->Bind(1, id);
-    FB_ASSIGN_OR_RETURN(bool row, n->Step());
-    side.records[table] = row ? n->Int(0) : 0;
-    n->Reset();
+    FB_ASSIGN_OR_RETURN(side.records[table], ReadInt(*n));
   }
   return side;
 }
 
 Result<std::vector<DuplicateCase>> DuplicateStore::List(const std::string& status, size_t limit) {
-  Db& db = store_.hub().db();
-  ReadSnapshot snapshot(db);
+  SqlDb& db = store_.sql();
+  SqlReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
   FB_ASSIGN_OR_RETURN(
-      Statement * list,
+      SqlStatement * list,
       db.Prepare("SELECT p.customer_a, p.customer_b, p.reason, p.status, p.detected_ms "
                  "FROM fb_possible_duplicates p WHERE (?1 = '' OR p.status = ?1) AND (p.status <> "
                  "'open' OR (EXISTS (SELECT 1 FROM customers a WHERE a.id = p.customer_a AND "
@@ -124,19 +116,12 @@ Result<std::vector<DuplicateCase>> DuplicateStore::List(const std::string& statu
                  "AND b.deleted = 0))) ORDER BY p.detected_ms DESC, p.customer_a, p.customer_b "
                  "LIMIT ?2"));
   list->Bind(1, status).Bind(2, static_cast<int64_t>(limit));
-  std::vector<DuplicateCase> cases;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, list->Step());
-    if (!row) break;
-    DuplicateCase c;
-    c.a.id = list->Text(0);
-    c.b.id = list->Text(1);
-    c.reason = list->Text(2);
-    c.status = list->Text(3);
-    c.detected_ms = list->Int(4);
-    cases.push_back(std::move(c));
-  }
-  list->Reset();
+  FB_ASSIGN_OR_RETURN(std::vector<DuplicateCase> cases, ReadRows(*list, [](SqlStatement& s) {
+                        DuplicateCase c;
+                        ReadTextColumns(s, 0, {&c.a.id, &c.b.id, &c.reason, &c.status});
+                        c.detected_ms = s.Int(4);
+                        return c;
+                      }));
   for (DuplicateCase& c : cases) {
     auto a = Side(c.a.id);
     auto b = Side(c.b.id);
@@ -152,10 +137,10 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   if (survivor == loser) {
     return Status::InvalidArgument("a customer cannot be merged into itself");
   }
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   Hub& hub = store_.hub();
   const TableInfo& customers = *hub.catalog().Find("customers");
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto keep, hub.ReadValues(customers, survivor));
   FB_ASSIGN_OR_RETURN(auto drop, hub.ReadValues(customers, loser));
   if (!keep) return Status::NotFound("no customer " + survivor);
@@ -167,14 +152,13 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
       return Status::Conflict("customer " + id + " is deleted already");
     }
   }
-  FB_ASSIGN_OR_RETURN(Statement * pooled,
+  FB_ASSIGN_OR_RETURN(SqlStatement * pooled,
                       db.Prepare("SELECT customer_id FROM srv_pool WHERE customer_id IN (?, ?)"));
   pooled->Bind(1, survivor).Bind(2, loser);
-  FB_ASSIGN_OR_RETURN(bool in_pool, pooled->Step());
-  const std::string pooled_id = in_pool ? pooled->Text(0) : "";
-  pooled->Reset();
-  if (in_pool) {
-    return Status::Conflict("customer " + pooled_id +
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> pooled_id,
+                      ReadOneRow(*pooled, [](SqlStatement& s) { return s.Text(0); }));
+  if (pooled_id) {
+    return Status::Conflict("customer " + *pooled_id +
                             " is in the public pool: assign it to a rep before merging");
   }
 
@@ -189,18 +173,14 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   // 1. Every record of the loser, tombstones included, to the survivor.
   std::vector<RowWrite> rows;
   for (const std::string& table : RecordTables(hub.catalog())) {
-    FB_ASSIGN_OR_RETURN(Statement * ids, db.Prepare("SELECT id FROM \"" + table +
-                                                    "\" WHERE customer_id = ? ORDER BY id"));
+    FB_ASSIGN_OR_RETURN(SqlStatement * ids, db.Prepare("SELECT id FROM \"" + table +
+                                                       "\" WHERE customer_id = ? ORDER BY id"));
     ids->Bind(1, loser);
-    int64_t n = 0;
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, ids->Step());
-      if (!row) break;
-      rows.push_back(RowWrite{table, ids->Text(0), {{"customer_id", Value(survivor)}}});
+    int64_t& n = report.moved[table];
+    FB_RETURN_IF_ERROR(VisitRows(*ids, [&](SqlStatement& s) {
+      rows.push_back(RowWrite{table, s.Text(0), {{"customer_id", Value(survivor)}}});
       ++n;
-    }
-    ids->Reset();
-    report.moved[table] = n;
+    }));
   }
   // 2. The survivor's empty fields take the loser's values.
   RowWrite fill{"customers", survivor, {}};
@@ -229,9 +209,11 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   }
 
   // 4. Rows pushed later for the loser (logged offline meanwhile) follow it to the survivor.
-  FB_ASSIGN_OR_RETURN(Statement * remember,
-                      db.Prepare("INSERT OR REPLACE INTO srv_merges (loser, survivor, merged_ms, "
-                                 "actor) VALUES (?, ?, ?, ?)"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * remember,
+                      db.Prepare("INSERT INTO srv_merges (loser, survivor, merged_ms, actor) "
+                                 "VALUES (?, ?, ?, ?) ON CONFLICT (loser) DO UPDATE SET "
+                                 "survivor = excluded.survivor, merged_ms = excluded.merged_ms, "
+                                 "actor = excluded.actor"));
   remember->Bind(1, loser)
       .Bind(2, survivor)
       .Bind(3, static_cast<int64_t>(store_.wall().NowMs()))
@@ -240,13 +222,15 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
 
   // 5. The pair is merged; other open pairs of the loser are moot; the survivor is checked again.
   FB_ASSIGN_OR_RETURN(
-      Statement * settle,
+      SqlStatement * settle,
       db.Prepare("UPDATE fb_possible_duplicates SET status = 'merged' WHERE status = 'open' AND "
                  "(customer_a = ?1 OR customer_b = ?1)"));
   settle->Bind(1, loser);
   FB_RETURN_IF_ERROR(settle->Run());
   FB_RETURN_IF_ERROR(
-      FlagPossibleDuplicates(db, survivor, static_cast<uint64_t>(store_.wall().NowMs())).status());
+      // The detector is the hub's (SQLite's, for now).
+      FlagPossibleDuplicates(hub.db(), survivor, static_cast<uint64_t>(store_.wall().NowMs()))
+          .status());
 
   boost::json::object moved;
   for (const auto& [table, n] : report.moved) moved[table] = n;
@@ -273,9 +257,9 @@ Status DuplicateStore::MarkDistinct(const std::string& a, const std::string& b,
                                     const std::string& actor, const std::string& reason) {
   const std::string first = a < b ? a : b;
   const std::string second = a < b ? b : a;
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * mark,
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * mark,
                       db.Prepare("UPDATE fb_possible_duplicates SET status = 'distinct' WHERE "
                                  "customer_a = ? AND customer_b = ?"));
   mark->Bind(1, first).Bind(2, second);

@@ -8,8 +8,8 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -29,15 +29,14 @@ constexpr const char* kScopeFilter =
     "(?1 = '' OR c.id IN (SELECT customer_id FROM srv_scope WHERE rep_id = ?1))";
 
 // The "as of" day of run `id`, or kNotFound.
-Result<std::string> RunDay(Db& db, int64_t id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
+Result<std::string> RunDay(SqlDb& db, int64_t id) {
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db.Prepare("SELECT today FROM srv_grade_runs WHERE id = ?"));
   stmt->Bind(1, id);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found) return Status::NotFound("no grading run " + std::to_string(id));
-  std::string day = stmt->Text(0);
-  stmt->Reset();
-  return day;
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> day,
+                      ReadOneRow(*stmt, [](SqlStatement& s) { return s.Text(0); }));
+  if (!day) return Status::NotFound("no grading run " + std::to_string(id));
+  return *day;
 }
 
 // The columns a run writes, in the order of Previous::stored.
@@ -61,87 +60,77 @@ struct Everyone {
   std::vector<Previous> previous;
 };
 
-Result<Everyone> LoadEveryone(Db& db, int32_t today) {
+Result<Everyone> LoadEveryone(SqlDb& db, int32_t today) {
   Everyone out;
   std::unordered_map<std::string, size_t> index;
   FB_ASSIGN_OR_RETURN(
-      Statement * load,
+      SqlStatement * load,
       db.Prepare("SELECT id, created_at, relationship, purchase_stage, grade_tier, grade_recency, "
                  "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, "
                  "grade_churn_risk, grade_reasons, graded_at, grade_rules_version, grade_stage, "
                  "grade_relationship FROM customers WHERE deleted = 0 ORDER BY id"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, load->Step());
-    if (!row) break;
+  FB_RETURN_IF_ERROR(VisitRows(*load, [&](SqlStatement& r) {
     CustomerHistory c;
-    c.customer_id = load->Text(0);
-    c.created_day = ParseDay(load->Text(1)).value_or(today);
-    c.relationship = load->Text(2);
-    c.purchase_stage = load->Text(3);
-    Previous p{load->Text(4),
-               load->Text(8),
-               load->Text(9),
-               load->IsNull(5) ? -1 : load->Int(5),
-               load->IsNull(6) ? -1 : load->Int(6),
-               load->IsNull(7) ? -1 : load->Int(7),
+    c.customer_id = r.Text(0);
+    c.created_day = ParseDay(r.Text(1)).value_or(today);
+    c.relationship = r.Text(2);
+    c.purchase_stage = r.Text(3);
+    Previous p{r.Text(4),
+               r.Text(8),
+               r.Text(9),
+               r.IsNull(5) ? -1 : r.Int(5),
+               r.IsNull(6) ? -1 : r.Int(6),
+               r.IsNull(7) ? -1 : r.Int(7),
                {}};
     p.stored.reserve(kGradeColumnCount);
     for (size_t k = 0; k < kGradeColumnCount; ++k)
-      p.stored.push_back(load->Get(4 + static_cast<int>(k)));
+      p.stored.push_back(r.Get(4 + static_cast<int>(k)));
     index.emplace(c.customer_id, out.customers.size());
     out.customers.push_back(std::move(c));
     out.previous.push_back(std::move(p));
-  }
-  FB_ASSIGN_OR_RETURN(Statement * orders,
+  }));
+  FB_ASSIGN_OR_RETURN(SqlStatement * orders,
                       db.Prepare("SELECT customer_id, id, order_date, amount_cents, voids_id "
                                  "FROM orders"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, orders->Step());
-    if (!row) break;
-    auto it = index.find(orders->Text(0));
-    auto day = ParseDay(orders->Text(2));
-    if (it == index.end() || !day) continue;
-    out.customers[it->second].orders.push_back(
-        OrderFact{orders->Text(1), *day, orders->IsNull(3) ? 0 : orders->Int(3), orders->Text(4),
-                  /*is_void=*/orders->IsNull(3) && !orders->IsNull(4)});
-  }
-  FB_ASSIGN_OR_RETURN(Statement * visits, db.Prepare("SELECT customer_id, check_in FROM visits"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, visits->Step());
-    if (!row) break;
-    auto it = index.find(visits->Text(0));
-    auto day = ParseDay(visits->Text(1));
+  FB_RETURN_IF_ERROR(VisitRows(*orders, [&](SqlStatement& r) {
+    auto it = index.find(r.Text(0));
+    auto day = ParseDay(r.Text(2));
+    if (it == index.end() || !day) return;
+    out.customers[it->second].orders.push_back(OrderFact{r.Text(1), *day,
+                                                         r.IsNull(3) ? 0 : r.Int(3), r.Text(4),
+                                                         /*is_void=*/r.IsNull(3) && !r.IsNull(4)});
+  }));
+  FB_ASSIGN_OR_RETURN(SqlStatement * visits,
+                      db.Prepare("SELECT customer_id, check_in FROM visits"));
+  FB_RETURN_IF_ERROR(VisitRows(*visits, [&](SqlStatement& r) {
+    auto it = index.find(r.Text(0));
+    auto day = ParseDay(r.Text(1));
     if (it != index.end() && day) out.customers[it->second].visit_days.push_back(*day);
-  }
+  }));
   FB_ASSIGN_OR_RETURN(
-      Statement * feedback,
+      SqlStatement * feedback,
       db.Prepare("SELECT customer_id, satisfaction FROM feedback WHERE satisfaction IS NOT NULL "
                  "AND id NOT IN (SELECT x.voids_id FROM feedback x WHERE x.customer_id = "
                  "feedback.customer_id AND x.voids_id IS NOT NULL)"));
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, feedback->Step());
-    if (!row) break;
-    auto it = index.find(feedback->Text(0));
+  FB_RETURN_IF_ERROR(VisitRows(*feedback, [&](SqlStatement& r) {
+    auto it = index.find(r.Text(0));
     if (it != index.end()) {
-      out.customers[it->second].satisfaction.push_back(static_cast<int>(feedback->Int(1)));
+      out.customers[it->second].satisfaction.push_back(static_cast<int>(r.Int(1)));
     }
-  }
+  }));
 
   return out;
 }
 
-// Runs `counts` (a query of sum(day = ?2), sum(day < ?2) for rep ?1) into `due` and `overdue`
+// Runs `counts` (a query of the number of days = ?2 and < ?2 for rep ?1) into `due` and `overdue`
 // (0 where nothing counts).
-Status CountDueAndOverdue(Statement& counts, const std::string& rep, const std::string& today,
+Status CountDueAndOverdue(SqlStatement& counts, const std::string& rep, const std::string& today,
                           int64_t& due, int64_t& overdue) {
   counts.Bind(1, rep).Bind(2, today);
-  FB_ASSIGN_OR_RETURN(bool has_row, counts.Step());
-  if (has_row) {
-    due = counts.IsNull(0) ? 0 : counts.Int(0);
-    overdue = counts.IsNull(1) ? 0 : counts.Int(1);
-  }
-  counts.Reset();
-  return Status::Ok();
+  return VisitRows(counts, [&](SqlStatement& r) {
+    due = r.Int(0);  // NULL (nothing to count) reads as 0
+    overdue = r.Int(1);
+  });
 }
 
 }  // namespace
@@ -157,14 +146,15 @@ Result<int32_t> DayOrToday(std::string_view text, WallClock& wall) {
 }
 
 Result<std::pair<GradingRules, int>> GradingStore::CurrentRules() {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT version, rules_json FROM grading_rules "
-                                                "WHERE id = 'current' AND deleted = 0"));
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  if (!found || stmt->IsNull(1)) return std::make_pair(GradingRules{}, 0);
-  const int version = static_cast<int>(stmt->Int(0));
-  const std::string json = stmt->Text(1);
-  stmt->Reset();
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT version, rules_json FROM grading_rules "
+                                           "WHERE id = 'current' AND deleted = 0"));
+  FB_ASSIGN_OR_RETURN(auto stored, ReadOneRow(*stmt, [](SqlStatement& s) {
+                        return std::make_pair(static_cast<int>(s.Int(0)), s.TextOrNull(1));
+                      }));
+  if (!stored || !stored->second) return std::make_pair(GradingRules{}, 0);
+  const int version = stored->first;
+  const std::string& json = *stored->second;
   FB_ASSIGN_OR_RETURN(GradingRules rules, ParseGradingRules(json));
   return std::make_pair(rules, version);
 }
@@ -186,13 +176,13 @@ Result<int> GradingStore::SetParsedRules(const boost::json::value& json, const s
 }
 
 Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& actor) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto current, CurrentRules());
   const int version = current.second + 1;
   parsed.version = version;
   const std::string canonical = GradingRulesToJson(parsed);
-  FB_ASSIGN_OR_RETURN(Statement * history,
+  FB_ASSIGN_OR_RETURN(SqlStatement * history,
                       db.Prepare("INSERT INTO srv_grading_rules_history (version, rules_json, "
                                  "set_by, set_ms) VALUES (?, ?, ?, ?)"));
   history->Bind(1, int64_t{version}).Bind(2, canonical).Bind(3, actor).Bind(4, NowMs());
@@ -221,7 +211,7 @@ Result<int> GradingStore::StoreRules(GradingRules parsed, const std::string& act
 
 Result<GradeRun> GradingStore::GradeAll(int32_t today) {
   // One transaction (the steps are savepoints inside it): nothing half-written.
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store_.hub().db()));
+  FB_ASSIGN_OR_RETURN(auto txn, store_.sql().Begin());
   FB_ASSIGN_OR_RETURN(GradeRun run, GradeAllInSteps(today, 0, nullptr));
   FB_RETURN_IF_ERROR(txn->Commit());
   return run;
@@ -231,7 +221,7 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
     int32_t today, size_t step, const std::function<std::unique_lock<std::mutex>()>& lock) {
   const auto started = std::chrono::steady_clock::now();
   auto hold = [&] { return lock ? lock() : std::unique_lock<std::mutex>(); };
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   Everyone everyone;
   GradingRules rules;
   int rules_version = 0;
@@ -241,17 +231,14 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
     FB_ASSIGN_OR_RETURN(auto rules_and_version, CurrentRules());
     rules = std::move(rules_and_version.first);
     rules_version = rules_and_version.second;
-    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+    FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
     FB_ASSIGN_OR_RETURN(everyone, LoadEveryone(db, today));
-    FB_ASSIGN_OR_RETURN(Statement * run,
+    FB_ASSIGN_OR_RETURN(SqlStatement * run,
                         db.Prepare("INSERT INTO srv_grade_runs (today, rules_version, started_ms, "
                                    "customers) VALUES (?, ?, ?, ?) RETURNING id"));
     BindValues(*run, {FormatDay(today), int64_t{rules_version}, NowMs(),
                       static_cast<int64_t>(everyone.customers.size())});
-    FB_ASSIGN_OR_RETURN(bool has_id, run->Step());
-    if (!has_id) return Status::Internal("grading run has no id");
-    run_id = run->Int(0);
-    run->Reset();
+    FB_ASSIGN_OR_RETURN(run_id, ReadNewId(*run, "the grading run"));
     FB_RETURN_IF_ERROR(txn->Commit());
   }
   // Pure computation: no lock needed.
@@ -264,8 +251,8 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
   for (size_t from = 0; from < grades.size(); from += step) {
     const size_t to = std::min(grades.size(), from + step);
     auto held = hold();
-    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-    FB_ASSIGN_OR_RETURN(Statement * history,
+    FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+    FB_ASSIGN_OR_RETURN(SqlStatement * history,
                         db.Prepare("INSERT INTO srv_grade_history (customer_id, run_id, tier, "
                                    "recency, frequency, monetary, ticket_class, lifecycle, "
                                    "churn_risk) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -323,7 +310,7 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
   }
   {
     auto held = hold();
-    FB_ASSIGN_OR_RETURN(Statement * finish,
+    FB_ASSIGN_OR_RETURN(SqlStatement * finish,
                         db.Prepare("UPDATE srv_grade_runs SET finished_ms = ?, changed = ? "
                                    "WHERE id = ?"));
     finish->Bind(1, NowMs()).Bind(2, int64_t{changed}).Bind(3, run_id);
@@ -341,35 +328,31 @@ Result<GradeRun> GradingStore::GradeAllInSteps(
 
 Result<std::vector<GradeRun>> GradingStore::Runs(size_t last) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare("SELECT id, today, rules_version, customers, changed, "
-                                "coalesce(finished_ms - started_ms, 0) FROM srv_grade_runs "
-                                "ORDER BY id DESC LIMIT ?"));
+      SqlStatement * stmt,
+      store_.sql().Prepare("SELECT id, today, rules_version, customers, changed, "
+                           "coalesce(finished_ms - started_ms, 0) FROM srv_grade_runs "
+                           "ORDER BY id DESC LIMIT ?"));
   stmt->Bind(1, static_cast<int64_t>(last));
   std::vector<GradeRun> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(GradeRun{stmt->Int(0), stmt->Text(1), static_cast<int>(stmt->Int(2)),
-                           static_cast<int>(stmt->Int(3)), static_cast<int>(stmt->Int(4)),
-                           stmt->Int(5) / 1000.0});
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& r) {
+    out.push_back(GradeRun{r.Int(0), r.Text(1), static_cast<int>(r.Int(2)),
+                           static_cast<int>(r.Int(3)), static_cast<int>(r.Int(4)),
+                           r.Int(5) / 1000.0});
+  }));
   return out;
 }
 
 Result<std::vector<TierCount>> GradingStore::Tiers(const std::string& rep) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare(std::string("SELECT coalesce(c.grade_tier, 'not graded'), count(*) "
-                                            "FROM customers c WHERE c.deleted = 0 AND ") +
-                                kScopeFilter + " GROUP BY 1 ORDER BY 1"));
+      SqlStatement * stmt,
+      store_.sql().Prepare(std::string("SELECT coalesce(c.grade_tier, 'not graded'), count(*) "
+                                       "FROM customers c WHERE c.deleted = 0 AND ") +
+                           kScopeFilter + " GROUP BY 1 ORDER BY 1"));
   stmt->Bind(1, rep);
   std::vector<TierCount> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(TierCount{stmt->Text(0), stmt->Int(1)});
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& r) {
+    out.push_back(TierCount{r.Text(0), r.Int(1)});
+  }));
   return out;
 }
 
@@ -384,15 +367,15 @@ Result<TierMovement> GradingStore::Movement(const std::string& rep, int64_t from
     m.from_run = from;
     m.to_run = to;
   }
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(m.to_today, RunDay(db, m.to_run));
   if (m.from_run != 0) {
     FB_ASSIGN_OR_RETURN(m.from_today, RunDay(db, m.from_run));
   }
   // A customer's tier at run R is its latest history row at or before R.
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare(
+      SqlStatement * stmt,
+      store_.sql().Prepare(
           std::string("WITH at_to AS (SELECT h.customer_id, h.tier FROM srv_grade_history h "
                       "WHERE h.run_id = (SELECT max(run_id) FROM srv_grade_history x "
                       "WHERE x.customer_id = h.customer_id AND x.run_id <= ?3)), "
@@ -404,90 +387,78 @@ Result<TierMovement> GradingStore::Movement(const std::string& rep, int64_t from
                       "LEFT JOIN at_from f ON f.customer_id = t.customer_id WHERE ") +
           kScopeFilter + " GROUP BY 1, 2"));
   stmt->Bind(1, rep).Bind(2, m.from_run).Bind(3, m.to_run);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    m.cells[{stmt->Text(0), stmt->Text(1)}] = stmt->Int(2);
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& r) {
+    m.cells[{r.Text(0), r.Text(1)}] = r.Int(2);
+  }));
   return m;
 }
 
 Result<std::vector<AtRiskCustomer>> GradingStore::AtRisk(const std::string& rep, size_t limit) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare(
+      SqlStatement * stmt,
+      store_.sql().Prepare(
           std::string("SELECT c.id, c.name, c.owner_rep_id, c.grade_tier, c.grade_lifecycle, "
                       "c.grade_churn_risk, c.grade_reasons FROM customers c WHERE c.deleted = 0 "
                       "AND c.grade_lifecycle IN ('at_risk', 'churned') AND ") +
           kScopeFilter + " ORDER BY c.grade_churn_risk DESC, c.id LIMIT ?2"));
   stmt->Bind(1, rep).Bind(2, static_cast<int64_t>(limit));
   std::vector<AtRiskCustomer> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    AtRiskCustomer a{stmt->Text(0),
-                     stmt->Text(1),
-                     stmt->Text(2),
-                     stmt->Text(3),
-                     stmt->Text(4),
-                     stmt->IsNull(5) ? 0 : stmt->Real(5),
-                     "",
-                     {}};
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& r) {
+    AtRiskCustomer a{
+        r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.IsNull(5) ? 0 : r.Real(5), "", {}};
     // The lifecycle and churn-risk reasons (values, shown per language; malformed ones skipped).
     boost::system::error_code ec;
-    const boost::json::value reasons = ReadJson(stmt->Text(6), ec);
+    const boost::json::value reasons = ReadJson(r.Text(6), ec);
     if (const boost::json::object* o = ec ? nullptr : reasons.if_object()) {
       if (const boost::json::value* list = o->if_contains("reasons")) {
-        for (GradeReason& r : ReasonsFromJson(*list, kMaxReasonText)) {
-          if (r.rule == "lifecycle" || r.rule == "churn_risk") a.why.push_back(std::move(r));
+        for (GradeReason& why : ReasonsFromJson(*list, kMaxReasonText)) {
+          if (why.rule == "lifecycle" || why.rule == "churn_risk") a.why.push_back(std::move(why));
         }
       }
     }
     a.reasons = JoinReasons(Lang::kEnglish, a.why);
     out.push_back(std::move(a));
-  }
+  }));
   return out;
 }
 
 Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep, int32_t today,
                                                           int window_days) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(Statement * reps,
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(SqlStatement * reps,
                       db.Prepare("SELECT id, name FROM reps WHERE deleted = 0 AND role = 'rep' "
                                  "AND (?1 = '' OR id = ?1) ORDER BY id"));
   reps->Bind(1, rep);
   std::vector<PortfolioRow> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, reps->Step());
-    if (!row) break;
+  FB_RETURN_IF_ERROR(VisitRows(*reps, [&](SqlStatement& r) {
     PortfolioRow p;
-    p.rep_id = reps->Text(0);
-    p.rep_name = reps->Text(1);
+    p.rep_id = r.Text(0);
+    p.rep_name = r.Text(1);
     out.push_back(std::move(p));
-  }
+  }));
   const std::string today_text = FormatDay(today);
   const std::string since = FormatDay(today - window_days);
   for (PortfolioRow& p : out) {
-    FB_ASSIGN_OR_RETURN(Statement * tiers,
+    FB_ASSIGN_OR_RETURN(SqlStatement * tiers,
                         db.Prepare("SELECT coalesce(c.grade_tier, 'not graded'), count(*) FROM "
                                    "customers c JOIN srv_scope s ON s.customer_id = c.id "
                                    "WHERE s.rep_id = ? AND c.deleted = 0 GROUP BY 1"));
     tiers->Bind(1, p.rep_id);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, tiers->Step());
-      if (!row) break;
-      p.customers_by_tier[tiers->Text(0)] = tiers->Int(1);
-      p.customers += tiers->Int(1);
-    }
-    FB_ASSIGN_OR_RETURN(Statement * tasks,
-                        db.Prepare("SELECT sum(t.due_date = ?2), sum(t.due_date < ?2) FROM tasks t "
-                                   "JOIN srv_scope s ON s.customer_id = t.customer_id "
-                                   "WHERE s.rep_id = ?1 AND t.deleted = 0 AND t.status = 'open'"));
+    FB_RETURN_IF_ERROR(VisitRows(*tiers, [&](SqlStatement& r) {
+      p.customers_by_tier[r.Text(0)] = r.Int(1);
+      p.customers += r.Int(1);
+    }));
+    FB_ASSIGN_OR_RETURN(
+        SqlStatement * tasks,
+        db.Prepare("SELECT sum(CASE WHEN t.due_date = ?2 THEN 1 END), sum(CASE WHEN "
+                   "t.due_date < ?2 THEN 1 END) FROM tasks t "
+                   "JOIN srv_scope s ON s.customer_id = t.customer_id "
+                   "WHERE s.rep_id = ?1 AND t.deleted = 0 AND t.status = 'open'"));
     FB_RETURN_IF_ERROR(
         CountDueAndOverdue(*tasks, p.rep_id, today_text, p.follow_ups_due, p.follow_ups_overdue));
     // Follow-ups promised at each customer's latest visit (corrected visits do not count).
     FB_ASSIGN_OR_RETURN(
-        Statement * promised,
+        SqlStatement * promised,
         db.Prepare("WITH live AS (SELECT v.customer_id, v.check_in, v.next_follow_up FROM visits v "
                    "JOIN srv_scope s ON s.customer_id = v.customer_id WHERE s.rep_id = ?1 AND "
                    "v.id NOT IN (SELECT x.voids_id FROM visits x WHERE x.customer_id = "
@@ -499,27 +470,26 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
                    "JOIN customers c ON c.id = v.customer_id AND c.deleted = 0 "
                    "WHERE v.next_follow_up IS NOT NULL AND v.next_follow_up <> '' "
                    "GROUP BY v.customer_id) "
-                   "SELECT sum(f = ?2), sum(f < ?2) FROM due"));
+                   "SELECT sum(CASE WHEN f = ?2 THEN 1 END), sum(CASE WHEN f < ?2 THEN 1 END) "
+                   "FROM due"));
     FB_RETURN_IF_ERROR(
         CountDueAndOverdue(*promised, p.rep_id, today_text, p.visits_due, p.visits_overdue));
     FB_ASSIGN_OR_RETURN(
-        Statement * revenue,
+        SqlStatement * revenue,
         db.Prepare("SELECT coalesce(sum(o.amount_cents), 0) FROM orders o JOIN srv_scope s ON "
                    "s.customer_id = o.customer_id WHERE s.rep_id = ?1 AND o.order_date > ?2 AND "
                    "o.order_date <= ?3 AND o.id NOT IN (SELECT x.voids_id FROM orders x "
                    "WHERE x.customer_id = o.customer_id AND x.voids_id IS NOT NULL)"));
     revenue->Bind(1, p.rep_id).Bind(2, since).Bind(3, today_text);
-    FB_ASSIGN_OR_RETURN(bool has_revenue, revenue->Step());
-    if (has_revenue) p.revenue_cents = revenue->Int(0);
-    revenue->Reset();
+    FB_ASSIGN_OR_RETURN(p.revenue_cents, ReadInt(*revenue));
   }
   return out;
 }
 
 Result<GradePreview> GradingStore::Preview(const GradingRules& rules, int32_t today) {
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(auto current, CurrentRules());
-  ReadSnapshot snapshot(db);
+  SqlReadSnapshot snapshot(db);
   FB_RETURN_IF_ERROR(snapshot.Begin());
   FB_ASSIGN_OR_RETURN(Everyone everyone, LoadEveryone(db, today));
   const std::vector<Grade> now = GradeCustomers(everyone.customers, current.first, today);

@@ -21,7 +21,9 @@ namespace fieldbook::server {
 
 class ImportStore {
  public:
-  explicit ImportStore(ServerStore& store) : store_(store) {}
+  // The keys and rows of `catalog`'s tables on `db` (either backend of the storage seam).
+  ImportStore(SqlDb& db, const Catalog& catalog) : db_(db), catalog_(catalog) {}
+  explicit ImportStore(ServerStore& store) : ImportStore(store.sql(), store.hub().catalog()) {}
 
   // The row an import key became, or nullopt. `kind`: customer, contact, order, order_line, visit.
   Result<std::optional<std::string>> RowOfKey(const std::string& kind, const std::string& key);
@@ -71,7 +73,8 @@ class ImportStore {
   // The customer ids `sql` (one key, then a limit) selects.
   Result<std::vector<std::string>> CustomerIds(const char* sql, const std::string& key,
                                                size_t limit);
-  ServerStore& store_;
+  SqlDb& db_;
+  const Catalog& catalog_;
 };
 
 }  // namespace fieldbook::server

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "fieldbook/columns.h"
-#include "fieldbook/sqlite_db.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -18,7 +18,7 @@ std::string FormatMs(int64_t ms) {
   return s.substr(0, s.find('#'));
 }
 
-NightlyRunRecord ReadRun(Statement& s) {
+NightlyRunRecord ReadRun(SqlStatement& s) {
   NightlyRunRecord r;
   r.id = s.Int(0);
   r.trigger = s.Text(1);
@@ -38,20 +38,21 @@ constexpr const char* kRunColumns =
 }  // namespace
 
 Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
-  FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "
-                                                  "FROM srv_nightly_lease WHERE name = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
+                      db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "
+                                   "FROM srv_nightly_lease WHERE name = ?"));
   s->Bind(1, kLeaseName);
-  return ReadOneRow(*s, [](Statement& r) { return LeaseInfo{r.Text(0), r.Int(1), r.Int(2)}; });
+  return ReadOneRow(*s, [](SqlStatement& r) { return LeaseInfo{r.Text(0), r.Int(1), r.Int(2)}; });
 }
 
 Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db()));
+  FB_ASSIGN_OR_RETURN(auto txn, db().Begin());
   FB_ASSIGN_OR_RETURN(std::optional<LeaseInfo> current, Lease());
   if (current && current->holder != holder && current->expires_ms > now_ms) {
     return Status::Conflict("another nightly run is in progress (" + current->holder +
                             "); its lease runs until " + FormatMs(current->expires_ms));
   }
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("INSERT INTO srv_nightly_lease (name, holder, run_id, "
                                    "expires_ms) VALUES (?, ?, NULL, ?) ON CONFLICT (name) DO "
                                    "UPDATE SET holder = excluded.holder, run_id = NULL, "
@@ -63,7 +64,7 @@ Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int
 
 Status NightlyStore::RenewLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms,
                                 int64_t run_id) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("UPDATE srv_nightly_lease SET expires_ms = ?, run_id = ? "
                                    "WHERE name = ? AND holder = ?"));
   s->Bind(1, now_ms + ttl_ms).Bind(2, run_id).Bind(3, kLeaseName).Bind(4, holder);
@@ -75,14 +76,14 @@ Status NightlyStore::RenewLease(const std::string& holder, int64_t now_ms, int64
 }
 
 Status NightlyStore::ReleaseLease(const std::string& holder) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("DELETE FROM srv_nightly_lease WHERE name = ? AND holder = ?"));
   s->Bind(1, kLeaseName).Bind(2, holder);
   return s->Run();
 }
 
 Result<std::optional<NightlyRunRecord>> NightlyStore::UnfinishedRun() {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare(std::string("SELECT ") + kRunColumns +
                                    " FROM srv_nightly_runs WHERE status IN ('running', "
                                    "'interrupted') ORDER BY id DESC LIMIT 1"));
@@ -92,20 +93,16 @@ Result<std::optional<NightlyRunRecord>> NightlyStore::UnfinishedRun() {
 Result<int64_t> NightlyStore::CreateRun(const std::string& trigger, int64_t now_ms,
                                         const std::string& day, uint64_t seq_at_start,
                                         const std::string& holder) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("INSERT INTO srv_nightly_runs (trigger, started_ms, status, "
                                    "day, seq_at_start, holder) VALUES (?, ?, 'running', ?, ?, ?) "
                                    "RETURNING id"));
   BindValues(*s, {trigger, now_ms, day, static_cast<int64_t>(seq_at_start), holder});
-  FB_ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return Status::Internal("new nightly run has no id");
-  const int64_t id = s->Int(0);
-  s->Reset();
-  return id;
+  return ReadNewId(*s, "the new nightly run");
 }
 
 Status NightlyStore::ResumeRun(int64_t run_id, const std::string& holder) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("UPDATE srv_nightly_runs SET status = 'running', holder = ?, "
                                    "resumed = resumed + 1, finished_ms = NULL WHERE id = ?"));
   s->Bind(1, holder).Bind(2, run_id);
@@ -114,19 +111,19 @@ Status NightlyStore::ResumeRun(int64_t run_id, const std::string& holder) {
 
 Status NightlyStore::FinishRun(int64_t run_id, const std::string& status, int64_t now_ms) {
   FB_ASSIGN_OR_RETURN(
-      Statement * s,
+      SqlStatement * s,
       db().Prepare("UPDATE srv_nightly_runs SET status = ?, finished_ms = ? WHERE id = ?"));
   s->Bind(1, status).Bind(2, now_ms).Bind(3, run_id);
   return s->Run();
 }
 
 Result<std::vector<NightlyStepRecord>> NightlyStore::StepsOf(int64_t run_id) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT step, position, status, started_ms, finished_ms, "
                                    "attempts, report, error FROM srv_nightly_steps WHERE run_id = "
                                    "? ORDER BY position, step"));
   s->Bind(1, run_id);
-  return ReadRows(*s, [](Statement& r) {
+  return ReadRows(*s, [](SqlStatement& r) {
     return NightlyStepRecord{r.Text(0),
                              static_cast<int>(r.Int(1)),
                              r.Text(2),
@@ -139,7 +136,7 @@ Result<std::vector<NightlyStepRecord>> NightlyStore::StepsOf(int64_t run_id) {
 }
 
 Result<std::vector<NightlyRunRecord>> NightlyStore::Runs(size_t last) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare(std::string("SELECT ") + kRunColumns +
                                    " FROM srv_nightly_runs ORDER BY id DESC LIMIT ?"));
   s->Bind(1, static_cast<int64_t>(last));
@@ -151,13 +148,13 @@ Result<std::vector<NightlyRunRecord>> NightlyStore::Runs(size_t last) {
 }
 
 Result<std::optional<NightlyRunRecord>> NightlyStore::Run(int64_t run_id) {
-  FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare(std::string("SELECT ") + kRunColumns +
-                                                  " FROM srv_nightly_runs WHERE id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * s, db().Prepare(std::string("SELECT ") + kRunColumns +
+                                                     " FROM srv_nightly_runs WHERE id = ?"));
   s->Bind(1, run_id);
   return FirstRunWithSteps(*s);
 }
 
-Result<std::optional<NightlyRunRecord>> NightlyStore::FirstRunWithSteps(Statement& runs) {
+Result<std::optional<NightlyRunRecord>> NightlyStore::FirstRunWithSteps(SqlStatement& runs) {
   FB_ASSIGN_OR_RETURN(std::optional<NightlyRunRecord> run, ReadOneRow(runs, ReadRun));
   if (run) {
     FB_ASSIGN_OR_RETURN(run->steps, StepsOf(run->id));
@@ -166,46 +163,41 @@ Result<std::optional<NightlyRunRecord>> NightlyStore::FirstRunWithSteps(Statemen
 }
 
 Result<int64_t> NightlyStore::LastFinishedStartMs() {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT coalesce(max(started_ms), 0) FROM srv_nightly_runs "
                                    "WHERE status IN ('succeeded', 'failed')"));
-  FB_ASSIGN_OR_RETURN(bool row, s->Step());
-  const int64_t ms = row ? s->Int(0) : 0;
-  s->Reset();
-  return ms;
+  return ReadInt(*s);
 }
 
 Result<int64_t> NightlyStore::LastStartedMs() {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT coalesce(max(started_ms), 0) FROM srv_nightly_runs"));
-  FB_ASSIGN_OR_RETURN(bool row, s->Step());
-  const int64_t ms = row ? s->Int(0) : 0;
-  s->Reset();
-  return ms;
+  return ReadInt(*s);
 }
 
 Result<std::optional<uint64_t>> NightlyStore::SeqAtOrBefore(int64_t at_ms) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT seq_at_start FROM srv_nightly_runs WHERE started_ms "
                                    "<= ? ORDER BY started_ms DESC, id DESC LIMIT 1"));
   s->Bind(1, at_ms);
-  return ReadOneRow(*s, [](Statement& r) { return static_cast<uint64_t>(r.Int(0)); });
+  return ReadOneRow(*s, [](SqlStatement& r) { return static_cast<uint64_t>(r.Int(0)); });
 }
 
 Status NightlyStore::BeginStep(int64_t run_id, const std::string& step, int position,
                                int64_t now_ms) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
-                      db().Prepare("INSERT INTO srv_nightly_steps (run_id, step, position, status, "
-                                   "started_ms) VALUES (?, ?, ?, 'running', ?) ON CONFLICT "
-                                   "(run_id, step) DO UPDATE SET status = 'running', attempts = "
-                                   "attempts + 1, finished_ms = NULL, error = NULL"));
+  FB_ASSIGN_OR_RETURN(
+      SqlStatement * s,
+      db().Prepare("INSERT INTO srv_nightly_steps (run_id, step, position, status, "
+                   "started_ms) VALUES (?, ?, ?, 'running', ?) ON CONFLICT "
+                   "(run_id, step) DO UPDATE SET status = 'running', attempts = "
+                   "srv_nightly_steps.attempts + 1, finished_ms = NULL, error = NULL"));
   s->Bind(1, run_id).Bind(2, step).Bind(3, position).Bind(4, now_ms);
   return s->Run();
 }
 
 Status NightlyStore::SaveStepProgress(int64_t run_id, const std::string& step,
                                       const std::string& report_json) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("UPDATE srv_nightly_steps SET report = ? WHERE run_id = ? AND "
                                    "step = ? AND status = 'running'"));
   s->Bind(1, report_json).Bind(2, run_id).Bind(3, step);
@@ -215,7 +207,7 @@ Status NightlyStore::SaveStepProgress(int64_t run_id, const std::string& step,
 Status NightlyStore::FinishStep(int64_t run_id, const std::string& step, const std::string& status,
                                 const std::string& report_json, const std::string& error,
                                 int64_t now_ms) {
-  FB_ASSIGN_OR_RETURN(Statement * s,
+  FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("UPDATE srv_nightly_steps SET status = ?, report = "
                                    "coalesce(nullif(?, ''), report), error = nullif(?, ''), "
                                    "finished_ms = ? WHERE run_id = ? AND step = ?"));
@@ -229,30 +221,34 @@ Status NightlyStore::FinishStep(int64_t run_id, const std::string& step, const s
 
 Result<PageStats> NightlyStore::Pages() {
   PageStats out;
+  if (db().dialect() != SqlDialect::kSqlite) {
+    return Status::Unavailable("page counts are SQLite's (PRAGMA page_count)");
+  }
   for (auto [pragma, field] :
        {std::pair{"PRAGMA page_size", &out.page_size}, std::pair{"PRAGMA page_count", &out.pages},
         std::pair{"PRAGMA freelist_count", &out.free_pages}}) {
-    FB_ASSIGN_OR_RETURN(Statement * s, db().Prepare(pragma));
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    *field = row ? s->Int(0) : 0;
-    s->Reset();
+    FB_ASSIGN_OR_RETURN(SqlStatement * s, db().Prepare(pragma));
+    FB_ASSIGN_OR_RETURN(*field, ReadInt(*s));
   }
   return out;
 }
 
 Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
-  Db& d = db();
-  const Catalog& catalog = store_.hub().catalog();
+  SqlDb& d = db();
+  if (d.dialect() != SqlDialect::kSqlite) {
+    return Status::Unavailable("bookkeeping sizes are measured on SQLite only (dbstat)");
+  }
+  const Catalog& catalog = catalog_;
   // One read snapshot for every figure.
-  ReadSnapshot snapshot(d);
+  SqlReadSnapshot snapshot(d);
   FB_RETURN_IF_ERROR(snapshot.Begin());
 
   // Which table each b-tree serves.
   std::map<std::string, std::string> owner;
-  FB_ASSIGN_OR_RETURN(Statement * schema,
+  FB_ASSIGN_OR_RETURN(SqlStatement * schema,
                       d.Prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN "
                                 "('table', 'index')"));
-  FB_RETURN_IF_ERROR(VisitRows(*schema, [&](Statement& s) { owner[s.Text(0)] = s.Text(1); }));
+  FB_RETURN_IF_ERROR(VisitRows(*schema, [&](SqlStatement& s) { owner[s.Text(0)] = s.Text(1); }));
   auto is_domain = [&](const std::string& table) { return catalog.Find(table) != nullptr; };
   auto is_bookkeeping_table = [](const std::string& table) {
     return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events" ||
@@ -266,7 +262,7 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   BookkeepingStats out;
   std::map<std::string, int64_t> by_object;
   int64_t domain_bytes = 0, domain_table_bytes = 0;
-  FB_RETURN_IF_ERROR(VisitRows(**pages, [&](Statement& s) {
+  FB_RETURN_IF_ERROR(VisitRows(**pages, [&](SqlStatement& s) {
     const std::string name = s.Text(0);
     const int64_t bytes = s.Int(1);
     auto it = owner.find(name);
@@ -283,7 +279,7 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   for (const TableInfo& t : catalog.tables()) {
     // Identifiers come from the catalog. length() of a blob reads only the record header.
     FB_ASSIGN_OR_RETURN(
-        Statement * s,
+        SqlStatement * s,
         d.Prepare("SELECT coalesce(sum(length(_v)), 0), coalesce(sum(CASE WHEN _seq IS NULL THEN 0 "
                   "WHEN _seq < 128 THEN 2 WHEN _seq < 32768 THEN 3 WHEN _seq < 8388608 THEN 4 "
                   "WHEN _seq < 2147483648 THEN 5 ELSE 7 END), 0) FROM \"" +

@@ -79,9 +79,12 @@ struct BookkeepingStats {
 
 class NightlyStore {
  public:
-  explicit NightlyStore(ServerStore& store) : store_(store) {}
+  // The runs and steps on `db` (either backend of the storage seam); `catalog` names the
+  // replicated tables MeasureBookkeeping sizes.
+  NightlyStore(SqlDb& db, const Catalog& catalog) : db_(db), catalog_(catalog) {}
+  explicit NightlyStore(ServerStore& store) : NightlyStore(store.sql(), store.hub().catalog()) {}
 
-  Db& db() { return store_.hub().db(); }
+  SqlDb& db() { return db_; }
 
   // Takes the lease for `holder` until now + ttl when it is free, expired or already held by
   // `holder`; otherwise kConflict naming the holder and when its lease runs out.
@@ -129,8 +132,9 @@ class NightlyStore {
   Result<std::vector<NightlyStepRecord>> StepsOf(int64_t run_id);
   // The run in the first row of `runs` (a query of the run columns), with its steps; nullopt
   // when there is no row. Resets `runs`.
-  Result<std::optional<NightlyRunRecord>> FirstRunWithSteps(Statement& runs);
-  ServerStore& store_;
+  Result<std::optional<NightlyRunRecord>> FirstRunWithSteps(SqlStatement& runs);
+  SqlDb& db_;
+  const Catalog& catalog_;
 };
 
 }  // namespace fieldbook::server

@@ -7,9 +7,9 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/assignment_store.h"
 #include "store/audit_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -20,7 +20,7 @@ constexpr const char* kEntryColumns =
     "p.kind, p.reason, p.from_rep FROM srv_pool p JOIN customers c ON c.id = p.customer_id AND "
     "c.deleted = 0 LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 ";
 
-PoolEntry ReadEntry(Statement& s) {
+PoolEntry ReadEntry(SqlStatement& s) {
   return PoolEntry{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),
                    s.Text(5), s.Int(6),  s.Text(7), s.Text(8), s.Text(9)};
 }
@@ -77,7 +77,7 @@ std::string IsoTime(int64_t ms) { return FormatIsoUtc(ms); }
 Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int32_t today) {
   AssignmentStore assignment(store_, wall_);
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
 
   struct Known {
     ReclaimClock clock;
@@ -88,14 +88,14 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
   // One rep's customers through the scope's primary key (GET /v1/pool), or everyone's (nightly).
   const std::string held_by = rep.empty() ? "?1 = ''" : "s.rep_id = ?1";
   FB_ASSIGN_OR_RETURN(
-      Statement * load,
+      SqlStatement * load,
       db.Prepare("SELECT s.customer_id, s.rep_id, c.name, c.grade_tier, c.created_at, (SELECT "
                  "max(e.hlc) FROM srv_scope_events e WHERE e.customer_id = s.customer_id AND "
                  "e.rep_id = s.rep_id AND e.kind = 'added') FROM srv_scope s JOIN customers c ON "
                  "c.id = s.customer_id WHERE c.deleted = 0 AND " +
                  held_by + " ORDER BY s.customer_id"));
   load->Bind(1, rep);
-  FB_RETURN_IF_ERROR(VisitRows(*load, [&](Statement& s) {
+  FB_RETURN_IF_ERROR(VisitRows(*load, [&](SqlStatement& s) {
     Known k;
     ReadTextColumns(s, 0, {&k.clock.customer_id, &k.clock.rep_id, &k.clock.name, &k.clock.tier});
     k.created = ParseDay(s.Text(4)).value_or(-1);
@@ -112,13 +112,14 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
   for (const char* table : {"visits", "orders"}) {
     const std::string day = std::string(table) == "visits" ? "a.check_in" : "a.order_date";
     FB_ASSIGN_OR_RETURN(
-        Statement * latest,
+        SqlStatement * latest,
         db.Prepare("SELECT a.customer_id, max(substr(" + day + ", 1, 10)) FROM srv_scope s JOIN " +
                    table + " a ON a.customer_id = s.customer_id WHERE " + held_by + " AND " + day +
-                   " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND substr(" + day +
-                   ", 1, 10) <= ?2 GROUP BY a.customer_id"));
+                   std::string(SqlFor(db, " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'",
+                                      " ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}'")) +
+                   " AND substr(" + day + ", 1, 10) <= ?2 GROUP BY a.customer_id"));
     latest->Bind(1, rep).Bind(2, latest_day);
-    FB_RETURN_IF_ERROR(VisitRows(*latest, [&](Statement& s) {
+    FB_RETURN_IF_ERROR(VisitRows(*latest, [&](SqlStatement& s) {
       auto it = index.find(s.Text(0));
       const std::optional<int32_t> day = ParseDay(s.Text(1));
       if (it == index.end() || !day) return;
@@ -128,9 +129,9 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
   }
 
   std::unordered_map<std::string, int64_t> synced;
-  FB_ASSIGN_OR_RETURN(Statement * sync,
+  FB_ASSIGN_OR_RETURN(SqlStatement * sync,
                       db.Prepare("SELECT rep_id, last_sync_ms FROM srv_rep_sync"));
-  FB_RETURN_IF_ERROR(VisitRows(*sync, [&](Statement& s) { synced[s.Text(0)] = s.Int(1); }));
+  FB_RETURN_IF_ERROR(VisitRows(*sync, [&](SqlStatement& s) { synced[s.Text(0)] = s.Int(1); }));
 
   std::vector<ReclaimClock> out;
   for (Known& k : held) {
@@ -148,11 +149,11 @@ Result<std::vector<ReclaimClock>> PoolStore::Clocks(const std::string& rep, int3
 }
 
 Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::string& actor) {
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   // Applying decides inside the transaction that acts, so nothing changes in between.
-  std::unique_ptr<Transaction> txn;
+  std::unique_ptr<SqlTransaction> txn;
   if (apply) {
-    FB_ASSIGN_OR_RETURN(txn, Transaction::Begin(db));
+    FB_ASSIGN_OR_RETURN(txn, db.Begin());
   }
   AssignmentStore assignment(store_, wall_);
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
@@ -184,7 +185,7 @@ Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::s
 
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   for (const ReclaimClock& c : report.reclaimed) {
-    FB_ASSIGN_OR_RETURN(Statement * pool,
+    FB_ASSIGN_OR_RETURN(SqlStatement * pool,
                         db.Prepare("INSERT INTO srv_pool (customer_id, since_ms, kind, reason, "
                                    "from_rep) VALUES (?, ?, 'reclaim', ?, ?)"));
     pool->Bind(1, c.customer_id).Bind(2, now).Bind(3, c.reason).Bind(4, c.rep_id);
@@ -205,74 +206,71 @@ Result<ReclaimReport> PoolStore::PlanReclaim(int32_t today) { return Reclaim(tod
 Result<std::vector<PoolEntry>> PoolStore::List(const std::vector<std::string>& regions,
                                                size_t limit) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare(std::string(kEntryColumns) + "ORDER BY p.since_ms, p.customer_id"));
+      SqlStatement * stmt,
+      store_.sql().Prepare(std::string(kEntryColumns) + "ORDER BY p.since_ms, p.customer_id"));
   std::vector<PoolEntry> out;
   while (out.size() < limit) {
     FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
     if (!row) break;
     PoolEntry e = ReadEntry(*stmt);
-    if (!regions.empty() && !e.region.empty() &&
-        std::find(regions.begin(), regions.end(), e.region) == regions.end()) {
-      continue;
+    if (regions.empty() || e.region.empty() ||
+        std::find(regions.begin(), regions.end(), e.region) != regions.end()) {
+      out.push_back(std::move(e));
     }
-    out.push_back(std::move(e));
   }
   stmt->Reset();
   return out;
 }
 
 Result<std::optional<PoolEntry>> PoolStore::EntryOf(const std::string& customer) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt, store_.hub().db().Prepare(std::string(kEntryColumns) +
-                                                                  "WHERE p.customer_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare(std::string(kEntryColumns) + "WHERE p.customer_id = ?"));
   stmt->Bind(1, customer);
   return ReadOneRow(*stmt, ReadEntry);
 }
 
 Result<bool> PoolStore::InPool(const std::string& customer) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
   stmt->Bind(1, customer);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  stmt->Reset();
-  return found;
+  FB_ASSIGN_OR_RETURN(std::optional<bool> found,
+                      ReadOneRow(*stmt, [](SqlStatement&) { return true; }));
+  return found.has_value();
 }
 
 Result<CustomerFacts> PoolStore::Facts(const std::string& customer, bool* exists) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      store_.hub().db().Prepare("SELECT c.name, c.grade_tier, c.purchase_stage, t.region FROM "
-                                "customers c LEFT JOIN territories t ON t.id = c.territory_id AND "
-                                "t.deleted = 0 WHERE c.id = ? AND c.deleted = 0"));
+      SqlStatement * stmt,
+      store_.sql().Prepare("SELECT c.name, c.grade_tier, c.purchase_stage, t.region FROM "
+                           "customers c LEFT JOIN territories t ON t.id = c.territory_id AND "
+                           "t.deleted = 0 WHERE c.id = ? AND c.deleted = 0"));
   stmt->Bind(1, customer);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  *exists = found;
   CustomerFacts f;
   f.id = customer;
-  if (found) {
-    ReadTextColumns(*stmt, 0, {&f.name, &f.tier, &f.purchase_stage, &f.region});
-  }
-  stmt->Reset();
+  FB_ASSIGN_OR_RETURN(std::optional<bool> found, ReadOneRow(*stmt, [&](SqlStatement& s) {
+                        ReadTextColumns(s, 0, {&f.name, &f.tier, &f.purchase_stage, &f.region});
+                        return true;
+                      }));
+  *exists = found.has_value();
   return f;
 }
 
 Result<std::string> PoolStore::Holder(const std::string& customer) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt, store_.hub().db().Prepare(
-                                            "SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
   stmt->Bind(1, customer);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  std::string rep = found ? stmt->Text(0) : std::string();
-  stmt->Reset();
-  return rep;
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> rep,
+                      ReadOneRow(*stmt, [](SqlStatement& s) { return s.Text(0); }));
+  return rep.value_or("");
 }
 
 Status PoolStore::Record(const std::string& customer, const std::string& action,
                          const std::string& rep, const std::string& actor,
                          const std::string& reason) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("INSERT INTO srv_pool_audit (at_ms, customer_id, "
-                                                "action, rep_id, actor, reason) VALUES (?, ?, ?, "
-                                                "?, ?, ?)"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("INSERT INTO srv_pool_audit (at_ms, customer_id, "
+                                           "action, rep_id, actor, reason) VALUES (?, ?, ?, "
+                                           "?, ?, ?)"));
   stmt->Bind(1, static_cast<int64_t>(wall_.NowMs())).Bind(2, customer).Bind(3, action);
   if (rep.empty()) {
     stmt->BindNull(4);
@@ -299,26 +297,24 @@ Status PoolStore::Record(const std::string& customer, const std::string& action,
 }
 
 Result<int> PoolStore::ClaimsOn(const std::string& rep, int32_t day) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT count(*) FROM srv_pool_claims WHERE "
-                                                "rep_id = ? AND status = 'granted' AND "
-                                                "decided_ms >= ? AND decided_ms < ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT count(*) FROM srv_pool_claims WHERE "
+                                           "rep_id = ? AND status = 'granted' AND "
+                                           "decided_ms >= ? AND decided_ms < ?"));
   stmt->Bind(1, rep).Bind(2, MsOfDay(day)).Bind(3, MsOfDay(day + 1));
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  const int n = found ? static_cast<int>(stmt->Int(0)) : 0;
-  stmt->Reset();
-  return n;
+  FB_ASSIGN_OR_RETURN(const int64_t n, ReadInt(*stmt));
+  return static_cast<int>(n);
 }
 
 Result<std::pair<int64_t, int64_t>> PoolStore::Holdings(const std::string& rep,
                                                         const AssignmentRules& rules) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
-                                                "FROM srv_scope s JOIN customers c ON c.id = "
-                                                "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
+                                           "FROM srv_scope s JOIN customers c ON c.id = "
+                                           "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
   stmt->Bind(1, rep);
   std::pair<int64_t, int64_t> out{0, 0};
-  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](Statement& s) {
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& s) {
     out.first += s.Int(1);
     if (rules.IsTierA(s.Text(0))) out.second += s.Int(1);
   }));
@@ -404,18 +400,17 @@ Result<std::vector<ClaimAnswer>> PoolStore::Claim(const std::string& rep,
 
 Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest& claim,
                                       const AssignmentRules& rules, int32_t today) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * seen,
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * seen,
                       db.Prepare("SELECT customer_id, status, reason, decided_ms FROM "
                                  "srv_pool_claims WHERE rep_id = ? AND request_id = ?"));
   seen->Bind(1, rep).Bind(2, claim.request_id);
-  FB_ASSIGN_OR_RETURN(bool found, seen->Step());
-  if (found) {
-    ClaimAnswer again{claim.request_id, seen->Text(0), seen->Text(1), seen->Text(2), seen->Int(3)};
-    seen->Reset();
-    return again;  // a retry: the first answer, nothing decided again
-  }
+  FB_ASSIGN_OR_RETURN(
+      std::optional<ClaimAnswer> again, ReadOneRow(*seen, [&](SqlStatement& s) {
+        return ClaimAnswer{claim.request_id, s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
+      }));
+  if (again) return *again;  // a retry: the first answer, nothing decided again
 
   ClaimAnswer answer{claim.request_id, claim.customer_id, "refused", "",
                      static_cast<int64_t>(wall_.NowMs())};
@@ -431,22 +426,18 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
       answer.reason += ": it is already yours";
     } else if (!holder.empty()) {
       // Who took it out of the pool, when: the other side of a claim race.
-      FB_ASSIGN_OR_RETURN(Statement * last,
+      FB_ASSIGN_OR_RETURN(SqlStatement * last,
                           db.Prepare("SELECT a.action, a.at_ms, r.name FROM srv_pool_audit a "
                                      "LEFT JOIN reps r ON r.id = a.rep_id WHERE "
                                      "a.customer_id = ? AND a.rep_id = ? AND a.action IN "
                                      "('claim', 'assign') ORDER BY a.id DESC LIMIT 1"));
       last->Bind(1, claim.customer_id).Bind(2, holder);
-      FB_ASSIGN_OR_RETURN(bool taken, last->Step());
-      if (taken) {
-        const std::string who =
-            last->Text(2).empty() ? holder : last->Text(2) + " (" + holder + ")";
-        answer.reason = "already " +
-                        std::string(last->Text(0) == "claim" ? "claimed by " : "assigned to ") +
-                        who + (last->Text(0) == "claim" ? "" : " by a manager") + " at " +
-                        MinuteText(last->Int(1));
-      }
-      last->Reset();
+      FB_RETURN_IF_ERROR(VisitRows(*last, [&](SqlStatement& s) {
+        const std::string who = s.Text(2).empty() ? holder : s.Text(2) + " (" + holder + ")";
+        const bool claimed = s.Text(0) == "claim";
+        answer.reason = "already " + std::string(claimed ? "claimed by " : "assigned to ") + who +
+                        (claimed ? "" : " by a manager") + " at " + MinuteText(s.Int(1));
+      }));
     }
   } else {
     AssignmentStore assignment(store_, wall_);
@@ -460,7 +451,7 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
   if (answer.reason.empty()) {
     answer.status = "granted";
     answer.reason = "claimed from the pool";
-    FB_ASSIGN_OR_RETURN(Statement * leave,
+    FB_ASSIGN_OR_RETURN(SqlStatement * leave,
                         db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
     leave->Bind(1, claim.customer_id);
     FB_RETURN_IF_ERROR(leave->Run());
@@ -475,7 +466,7 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
     FB_RETURN_IF_ERROR(
         Record(claim.customer_id, "claim_refused", rep, "rep:" + rep, answer.reason));
   }
-  FB_ASSIGN_OR_RETURN(Statement * save,
+  FB_ASSIGN_OR_RETURN(SqlStatement * save,
                       db.Prepare("INSERT INTO srv_pool_claims (rep_id, request_id, customer_id, "
                                  "requested_at_ms, status, reason, decided_ms) VALUES (?, ?, ?, "
                                  "?, ?, ?, ?)"));
@@ -493,8 +484,8 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
     return Status::InvalidArgument("the reason is longer than " + std::to_string(kMaxReasonBytes) +
                                    " bytes");
   }
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
   if (!exists) return Status::NotFound("no customer " + customer);
@@ -509,7 +500,7 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
   if (!holder.empty() && current != holder) {
     return Status::Conflict("customer " + customer + " is not assigned to you");
   }
-  FB_ASSIGN_OR_RETURN(Statement * pool,
+  FB_ASSIGN_OR_RETURN(SqlStatement * pool,
                       db.Prepare("INSERT INTO srv_pool (customer_id, since_ms, kind, reason, "
                                  "from_rep) VALUES (?, ?, 'release', ?, ?)"));
   pool->Bind(1, customer).Bind(2, static_cast<int64_t>(wall_.NowMs())).Bind(3, reason);
@@ -530,8 +521,8 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
 
 Result<std::string> PoolStore::Assign(const std::string& customer, const std::string& rep,
                                       const std::string& actor) {
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
   if (!exists) return Status::NotFound("no customer " + customer);
@@ -545,7 +536,8 @@ Result<std::string> PoolStore::Assign(const std::string& customer, const std::st
   }
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
   const Fit fit = CheckFit(rules, profile, facts);
-  FB_ASSIGN_OR_RETURN(Statement * leave, db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * leave,
+                      db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
   leave->Bind(1, customer);
   FB_RETURN_IF_ERROR(leave->Run());
   FB_RETURN_IF_ERROR(store_.SetCustomerOwner(customer, rep, "assigned from the pool by " + actor));
@@ -557,12 +549,12 @@ Result<std::string> PoolStore::Assign(const std::string& customer, const std::st
 }
 
 Result<std::vector<PoolAuditEntry>> PoolStore::Audit(const std::string& customer, size_t limit) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT id, at_ms, customer_id, action, rep_id, "
-                                                "actor, reason FROM srv_pool_audit WHERE (?1 = '' "
-                                                "OR customer_id = ?1) ORDER BY id DESC LIMIT ?2"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT id, at_ms, customer_id, action, rep_id, "
+                                           "actor, reason FROM srv_pool_audit WHERE (?1 = '' "
+                                           "OR customer_id = ?1) ORDER BY id DESC LIMIT ?2"));
   stmt->Bind(1, customer).Bind(2, static_cast<int64_t>(limit));
-  return ReadRows(*stmt, [](Statement& s) {
+  return ReadRows(*stmt, [](SqlStatement& s) {
     return PoolAuditEntry{s.Int(0),  s.Int(1),  s.Text(2), s.Text(3),
                           s.Text(4), s.Text(5), s.Text(6)};
   });

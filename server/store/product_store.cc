@@ -7,8 +7,8 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/row_id.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -69,7 +69,7 @@ Result<int64_t> ParseYuan(std::string_view text) {
   return yuan * 100 + cents;
 }
 
-Product ReadProduct(Statement& s) {
+Product ReadProduct(SqlStatement& s) {
   Product p;
   static_cast<ProductRecord&>(p) = ReadProductRecord(s);
   p.updated_at = s.Text(kProductColumnCount);
@@ -170,10 +170,9 @@ std::string ProductStore::TierPricesJson(const std::map<std::string, int64_t>& t
 
 Result<std::optional<Product>> ProductStore::FindBy(const char* column, const std::string& value) {
   // `column` is one of two compiled-in names; the value is bound.
-  FB_ASSIGN_OR_RETURN(
-      Statement * s,
-      store_.hub().db().Prepare(std::string("SELECT " FB_PRODUCT_ROW) + " FROM products WHERE " +
-                                column + " = ? AND deleted = 0 LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * s, store_.sql().Prepare(std::string("SELECT " FB_PRODUCT_ROW) +
+                                                             " FROM products WHERE " + column +
+                                                             " = ? AND deleted = 0 LIMIT 1"));
   s->Bind(1, value);
   return ReadOneRow(*s, ReadProduct);
 }
@@ -186,15 +185,17 @@ Result<std::optional<Product>> ProductStore::Find(const std::string& ref) {
 
 Result<std::vector<Product>> ProductStore::List(const ProductQuery& q) {
   const size_t limit = std::min<size_t>(q.limit == 0 ? 100 : q.limit, 1000);
+  // Where the text occurs: instr on SQLite, strpos on PostgreSQL (same arguments, same answer).
+  const std::string at(SqlFor(store_.sql(), "instr", "strpos"));
   FB_ASSIGN_OR_RETURN(
-      Statement * s,
-      store_.hub().db().Prepare(
-          std::string("SELECT " FB_PRODUCT_ROW) +
-          " FROM products WHERE deleted = 0 AND (?1 OR coalesce(active, 1) = 1) "
-          "AND part_number > ?2 AND (?3 = '' OR instr(lower(part_number), lower(?3)) > 0 "
-          "OR instr(lower(coalesce(name, '')), lower(?3)) > 0 "
-          "OR instr(lower(coalesce(brand, '')), lower(?3)) > 0) "
-          "ORDER BY part_number LIMIT ?4"));
+      SqlStatement * s,
+      store_.sql().Prepare(std::string("SELECT " FB_PRODUCT_ROW) +
+                           " FROM products WHERE deleted = 0 AND (?1 OR coalesce(active, 1) = 1) "
+                           "AND part_number > ?2 AND (?3 = '' OR " +
+                           at + "(lower(part_number), lower(?3)) > 0 OR " + at +
+                           "(lower(coalesce(name, '')), lower(?3)) > 0 OR " + at +
+                           "(lower(coalesce(brand, '')), lower(?3)) > 0) "
+                           "ORDER BY part_number LIMIT ?4"));
   s->Bind(1, static_cast<int64_t>(q.include_inactive ? 1 : 0))
       .Bind(2, q.after)
       .Bind(3, q.text)
@@ -294,8 +295,8 @@ Result<ProductStore::Plan> ProductStore::PlanUpsert(const ProductFields& fields)
 
 Result<ProductWrite> ProductStore::Add(const ProductFields& fields, const std::string& actor) {
   FB_RETURN_IF_ERROR(Validate(fields, /*creating=*/true));
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(ProductWrite w, Write(std::nullopt, fields));
   AuditEntry entry;
   entry.actor = actor;
@@ -310,8 +311,8 @@ Result<ProductWrite> ProductStore::Add(const ProductFields& fields, const std::s
 Result<ProductWrite> ProductStore::Update(const std::string& ref, const ProductFields& fields,
                                           const std::string& actor) {
   FB_RETURN_IF_ERROR(Validate(fields, /*creating=*/false));
-  Db& db = store_.hub().db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = store_.sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto existing, Find(ref));
   if (!existing) return Status::NotFound("no product with part number or id " + ref);
   const Product before = *existing;

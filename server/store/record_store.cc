@@ -2,7 +2,7 @@
 
 #include "fieldbook/catalog.h"
 #include "fieldbook/columns.h"
-#include "fieldbook/sqlite_db.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -32,12 +32,12 @@ boost::json::value JsonOf(const Value& v) {
 
 std::vector<std::string> RecordStore::Tables() const {
   std::vector<std::string> out;
-  for (const TableInfo& t : store_.hub().catalog().tables()) out.push_back(t.name);
+  for (const TableInfo& t : catalog_.tables()) out.push_back(t.name);
   return out;
 }
 
 Result<RecordPage> RecordStore::List(const RecordQuery& q) {
-  const TableInfo* table = store_.hub().catalog().Find(q.table);
+  const TableInfo* table = catalog_.Find(q.table);
   if (table == nullptr) return Status::NotFound("no replicated table " + q.table);
   if (q.limit == 0 || q.limit > kMaxLimit) {
     return Status::InvalidArgument("limit must be 1 to " + std::to_string(kMaxLimit));
@@ -45,31 +45,23 @@ Result<RecordPage> RecordStore::List(const RecordQuery& q) {
   if (!q.customer.empty() && table->customer_column.empty()) {
     return Status::InvalidArgument("table " + table->name + " belongs to no customer");
   }
+  // Parameters numbered as they are used: PostgreSQL refuses one it is given and never sees, and
+  // types each by its first use (a comparison with the column, not IS NULL).
   std::string sql = "SELECT id";
   for (const std::string& c : table->columns) sql += ", " + Quoted(c);
-  sql += " FROM " + Quoted(table->name) + " WHERE (?2 IS NULL OR id > ?2)";
+  sql += " FROM " + Quoted(table->name) + " WHERE (id > ?1 OR ?1 IS NULL)";
+  std::vector<Value> binds = {q.after.empty() ? Value{} : Value{q.after}};
   if (!table->customer_column.empty()) {
-    sql += " AND (?1 IS NULL OR " + Quoted(table->customer_column) + " = ?1)";
+    sql += " AND (" + Quoted(table->customer_column) + " = ?2 OR ?2 IS NULL)";
+    binds.push_back(q.customer.empty() ? Value{} : Value{q.customer});
   }
-  if (table->deleted_column >= 0) sql += " AND (?3 OR deleted = 0)";
-  sql += " ORDER BY id LIMIT ?4";
-  FB_ASSIGN_OR_RETURN(Statement * s, store_.hub().db().Prepare(sql));
-  if (!table->customer_column.empty()) {
-    if (q.customer.empty()) {
-      s->Bind(1, Value{});
-    } else {
-      s->Bind(1, q.customer);
-    }
-  }
-  if (q.after.empty()) {
-    s->Bind(2, Value{});
-  } else {
-    s->Bind(2, q.after);
-  }
-  if (table->deleted_column >= 0) s->Bind(3, q.include_deleted ? 1 : 0);
-  s->Bind(4, static_cast<int64_t>(q.limit));
+  if (table->deleted_column >= 0 && !q.include_deleted) sql += " AND deleted = 0";
+  binds.emplace_back(static_cast<int64_t>(q.limit));
+  sql += " ORDER BY id LIMIT ?" + std::to_string(binds.size());
+  FB_ASSIGN_OR_RETURN(SqlStatement * s, db_.Prepare(sql));
+  for (size_t i = 0; i < binds.size(); ++i) s->Bind(static_cast<int>(i) + 1, binds[i]);
   RecordPage page;
-  auto rows = ReadRows(*s, [&](Statement& r) {
+  auto rows = ReadRows(*s, [&](SqlStatement& r) {
     boost::json::object o;
     o["id"] = r.Text(0);
     for (size_t i = 0; i < table->columns.size(); ++i) {

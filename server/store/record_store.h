@@ -36,7 +36,9 @@ struct RecordPage {
 
 class RecordStore {
  public:
-  explicit RecordStore(ServerStore& store) : store_(store) {}
+  // The tables of `catalog` on `db` (either backend of the storage seam).
+  RecordStore(SqlDb& db, const Catalog& catalog) : db_(db), catalog_(catalog) {}
+  explicit RecordStore(ServerStore& store) : RecordStore(store.sql(), store.hub().catalog()) {}
 
   // The replicated tables managers may read, in catalog order.
   std::vector<std::string> Tables() const;
@@ -45,7 +47,8 @@ class RecordStore {
   Result<RecordPage> List(const RecordQuery& query);
 
  private:
-  ServerStore& store_;
+  SqlDb& db_;
+  const Catalog& catalog_;
 };
 
 }  // namespace fieldbook::server

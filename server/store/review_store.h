@@ -40,13 +40,14 @@ class ReviewStore {
  public:
   static constexpr size_t kMaxListed = 1000;
 
-  explicit ReviewStore(ServerStore& store) : store_(store) {}
+  explicit ReviewStore(SqlDb& db) : db_(db) {}
+  explicit ReviewStore(ServerStore& store) : db_(store.sql()) {}
 
   // The newest `limit` dismissals (at most kMaxListed), of one rep when `rep` is not "".
   Result<std::vector<Dismissal>> Dismissals(const std::string& rep, size_t limit);
 
  private:
-  ServerStore& store_;
+  SqlDb& db_;
 };
 
 }  // namespace fieldbook::server

@@ -131,13 +131,11 @@ Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owne
                          "ORDER BY id"));
   stmt->Bind(1, owner).Bind(2, int64_t{open_only ? 1 : 0});
   std::vector<Conflict> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(Conflict{stmt->Int(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Text(4),
-                           stmt->Text(5), Hlc(static_cast<uint64_t>(stmt->Int(6))), stmt->Text(7),
-                           stmt->Text(8), stmt->Int(9), stmt->Text(10), stmt->Text(11)});
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
+    out.push_back(Conflict{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5),
+                           Hlc(static_cast<uint64_t>(r.Int(6))), r.Text(7), r.Text(8), r.Int(9),
+                           r.Text(10), r.Text(11)});
+  }));
   return out;
 }
 

@@ -5,10 +5,13 @@
 #include <algorithm>
 
 #include "fieldbook/canonical_export.h"
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
+#include "fieldbook/sqlite_sql_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
 #include "store/duplicate_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -66,7 +69,8 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
                                                        const HubOptions& options) {
   std::unique_ptr<ServerStore> store(new ServerStore());
   FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(path, wall, options));
-  FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(store->hub_->db(), wall));
+  store->sql_ = std::make_unique<SqliteSqlDb>(store->hub_->db());
+  FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(*store->sql_, wall));
   store->ids_ = std::make_unique<RowIdGenerator>(wall);
   store->wall_ = &wall;
   FB_ASSIGN_OR_RETURN(uint64_t epoch, store->Epoch());
@@ -76,22 +80,13 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
 
 namespace {
 
-class SqliteStoreTransaction final : public StoreTransaction {
+class SeamStoreRead final : public StoreRead {
  public:
-  explicit SqliteStoreTransaction(std::unique_ptr<Transaction> txn) : txn_(std::move(txn)) {}
-  Status Commit() override { return txn_->Commit(); }
-
- private:
-  std::unique_ptr<Transaction> txn_;
-};
-
-class SqliteStoreRead final : public StoreRead {
- public:
-  explicit SqliteStoreRead(Db& db) : snapshot_(db) {}
+  explicit SeamStoreRead(SqlDb& db) : snapshot_(db) {}
   Status Begin() { return snapshot_.Begin(); }
 
  private:
-  ReadSnapshot snapshot_;
+  SqlReadSnapshot snapshot_;
 };
 
 }  // namespace
@@ -99,17 +94,14 @@ class SqliteStoreRead final : public StoreRead {
 const std::string& ServerStore::path() { return hub_->db().path(); }
 
 Result<std::unique_ptr<StoreRead>> ServerStore::BeginRead() {
-  auto read = std::make_unique<SqliteStoreRead>(hub_->db());
+  auto read = std::make_unique<SeamStoreRead>(*sql_);
   FB_RETURN_IF_ERROR(read->Begin());
   return std::unique_ptr<StoreRead>(std::move(read));
 }
 
 void ServerStore::ForgetUncommitted() { hub_->ForgetUncommitted(); }
 
-Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() {
-  FB_ASSIGN_OR_RETURN(std::unique_ptr<Transaction> txn, Transaction::Begin(hub_->db()));
-  return std::unique_ptr<StoreTransaction>(new SqliteStoreTransaction(std::move(txn)));
-}
+Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() { return sql_->Begin(); }
 
 bool ServerStore::RepExists(const std::string& rep_id) {
   auto stmt = hub_->db().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
@@ -122,7 +114,7 @@ bool ServerStore::RepExists(const std::string& rep_id) {
 }
 
 Status ServerStore::Audit(AuditEntry entry) {
-  AuditStore audit(hub_->db(), *wall_);
+  AuditStore audit(*sql_, *wall_);
   return audit.Record(std::move(entry)).status();
 }
 
@@ -130,10 +122,9 @@ Result<std::string> ServerStore::HolderOf(const std::string& customer_id) {
   FB_ASSIGN_OR_RETURN(Statement * stmt,
                       hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
   stmt->Bind(1, customer_id);
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  std::string rep = found ? stmt->Text(0) : std::string();
-  stmt->Reset();
-  return rep;
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> rep,
+                      ReadOneRow(*stmt, [](Statement& s) { return s.Text(0); }));
+  return rep.value_or("");
 }
 
 Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep,
@@ -175,12 +166,9 @@ Result<std::vector<RepInfo>> ServerStore::ListReps() {
           "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
           "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name, id"));
   std::vector<RepInfo> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(
-        RepInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Int(3) != 0, stmt->Int(4)});
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
+    out.push_back(RepInfo{r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0, r.Int(4)});
+  }));
   return out;
 }
 
@@ -203,12 +191,9 @@ Result<std::vector<TerritoryInfo>> ServerStore::ListTerritories() {
                          "WHERE c.territory_id = t.id AND c.deleted = 0) FROM territories t "
                          "WHERE deleted = 0 ORDER BY name, id"));
   std::vector<TerritoryInfo> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(TerritoryInfo{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
-                                stmt->Text(4), stmt->Int(5)});
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
+    out.push_back(TerritoryInfo{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
+  }));
   return out;
 }
 
@@ -231,12 +216,10 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
                         db.Prepare("SELECT id FROM customers WHERE territory_id = ? AND "
                                    "owner_rep_id = ? ORDER BY id"));
     owned->Bind(1, territory_id).Bind(2, previous);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, owned->Step());
-      if (!row) break;
-      writes.push_back(RowWrite{"customers", owned->Text(0), {{"owner_rep_id", rep_id}}});
-      moved.push_back(boost::json::string(owned->Text(0)));
-    }
+    FB_RETURN_IF_ERROR(VisitRows(*owned, [&](auto& r) {
+      writes.push_back(RowWrite{"customers", r.Text(0), {{"owner_rep_id", rep_id}}});
+      moved.push_back(boost::json::string(r.Text(0)));
+    }));
   }
   FB_ASSIGN_OR_RETURN(PushResult written, Write(writes));
   (void)written;
@@ -367,11 +350,7 @@ ApplyObserver ServerStore::MakeScopeObserver() {
                                              "AND (owner_rep_id IS NULL OR owner_rep_id = '')"));
       unowned->Bind(1, row.row_id);
       std::vector<std::string> ids;
-      while (true) {
-        FB_ASSIGN_OR_RETURN(bool r, unowned->Step());
-        if (!r) break;
-        ids.push_back(unowned->Text(0));
-      }
+      FB_RETURN_IF_ERROR(VisitRows(*unowned, [&](auto& r) { ids.push_back(r.Text(0)); }));
       for (const std::string& id : ids) {
         FB_RETURN_IF_ERROR(
             RecomputeScope(id, scope_reason_.empty() ? "territory changed" : scope_reason_));
@@ -391,19 +370,15 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
                                  "t.rep_id FROM territories t WHERE t.id = c.territory_id AND "
                                  "t.deleted = 0) END FROM customers c WHERE c.id = ?"));
   who->Bind(1, customer_id);
-  FB_ASSIGN_OR_RETURN(bool found, who->Step());
-  std::string effective = found ? who->Text(0) : std::string();
-  who->Reset();
+  FB_ASSIGN_OR_RETURN(std::optional<std::string> holder,
+                      ReadOneRow(*who, [](Statement& s) { return s.Text(0); }));
+  const std::string effective = holder.value_or("");
 
   FB_ASSIGN_OR_RETURN(Statement * current,
                       db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
   current->Bind(1, customer_id);
   std::vector<std::string> holders;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, current->Step());
-    if (!row) break;
-    holders.push_back(current->Text(0));
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*current, [&](auto& r) { holders.push_back(r.Text(0)); }));
 
   auto event = [&](const std::string& rep, const char* kind) -> Status {
     FB_ASSIGN_OR_RETURN(uint64_t seq, hub_->AllocateSeq());
@@ -445,11 +420,7 @@ Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& 
                       hub_->db().Prepare("SELECT customer_id FROM srv_scope WHERE rep_id = ?"));
   stmt->Bind(1, rep_id);
   std::unordered_set<std::string> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.insert(stmt->Text(0));
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) { out.insert(r.Text(0)); }));
   return out;
 }
 

@@ -52,6 +52,7 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/hub.h"
 #include "fieldbook/row_id.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/status.h"
 #include "fieldbook/value.h"
 #include "store/device_tokens.h"
@@ -147,12 +148,8 @@ struct FeedTrim {
 // A write transaction on the server's database: what the store and its repositories write
 // between ServerStore::BeginWrite and Commit commits together; destroyed without Commit, it rolls
 // back. Begun inside another, it is a savepoint of it. Part of the storage seam: callers outside
-// server/store/ see only this, never the SQLite connection.
-class StoreTransaction {
- public:
-  virtual ~StoreTransaction() = default;
-  virtual Status Commit() = 0;
-};
+// server/store/ see only this, never the SQLite connection. It is the seam's own transaction.
+using StoreTransaction = SqlTransaction;
 
 // A read snapshot on the server's database (ServerStore::BeginRead): every store read made
 // until it is destroyed sees the same committed state. Part of the storage seam.
@@ -168,6 +165,10 @@ class ServerStore {
   ~ServerStore();
 
   Hub& hub() { return *hub_; }
+  // The server's database on the storage seam (fieldbook/sql_db.h): what the stores beside this
+  // class (audit_store, console_store, ...) prepare their SQL on. Today SQLite's, over the hub's
+  // connection (one statement cache, one transaction).
+  SqlDb& sql() { return *sql_; }
   WallClock& wall() { return *wall_; }
   // The database file (backups copy it).
   const std::string& path();
@@ -352,6 +353,7 @@ class ServerStore {
                                                    const std::string& customer, bool exists);
 
   std::unique_ptr<Hub> hub_;
+  std::unique_ptr<SqlDb> sql_;  // over hub_'s connection: declared after it, destroyed before
   std::unique_ptr<DeviceTokens> devices_;
   std::unique_ptr<RowIdGenerator> ids_;
   WallClock* wall_ = nullptr;

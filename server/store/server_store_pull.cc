@@ -4,6 +4,7 @@
 #include <iterator>
 #include <random>
 
+#include "fieldbook/columns.h"
 #include "store/server_store.h"
 
 namespace fieldbook::server {
@@ -59,12 +60,9 @@ Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string&
                                          "WHERE rep_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
   stmt->Bind(1, rep_id).Bind(2, static_cast<int64_t>(cursor)).Bind(3, static_cast<int64_t>(limit));
   std::vector<ScopeEvent> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(
-        ScopeEvent{static_cast<uint64_t>(stmt->Int(0)), stmt->Text(1), stmt->Text(2) == "added"});
-  }
+  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
+    out.push_back(ScopeEvent{static_cast<uint64_t>(r.Int(0)), r.Text(1), r.Text(2) == "added"});
+  }));
   return out;
 }
 
@@ -98,11 +96,7 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
       FB_ASSIGN_OR_RETURN(Statement * who,
                           db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
       who->Bind(1, customer);
-      while (true) {
-        FB_ASSIGN_OR_RETURN(bool found, who->Step());
-        if (!found) break;
-        holders.push_back(who->Text(0));
-      }
+      FB_RETURN_IF_ERROR(VisitRows(*who, [&](auto& r) { holders.push_back(r.Text(0)); }));
       if (bulk_feed_.on) bulk_feed_.holders.emplace(customer, holders);
     }
   }
@@ -164,12 +158,9 @@ Result<std::optional<std::vector<FeedEntry>>> ServerStore::FeedAfter(const std::
     stmt->Bind(1, feeds[f])
         .Bind(2, static_cast<int64_t>(cursor))
         .Bind(3, static_cast<int64_t>(limit));
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
-      parts[f].push_back(
-          FeedEntry{static_cast<uint64_t>(stmt->Int(0)), static_cast<int>(stmt->Int(1))});
-    }
+    FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
+      parts[f].push_back(FeedEntry{static_cast<uint64_t>(r.Int(0)), static_cast<int>(r.Int(1))});
+    }));
   }
   stmt->Reset();
   std::vector<FeedEntry> out;
@@ -370,17 +361,15 @@ Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t befo
   out.scanned_to = after_seq;
   std::vector<int64_t> forget;
   size_t scanned = 0;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, scan->Step());
-    if (!row) break;
+  FB_RETURN_IF_ERROR(VisitRows(*scan, [&](auto& r) {
     ++scanned;
-    out.scanned_to = static_cast<uint64_t>(scan->Int(0));
-    if (scan->Int(1) == 0) {
-      forget.push_back(scan->Int(0));
+    out.scanned_to = static_cast<uint64_t>(r.Int(0));
+    if (r.Int(1) == 0) {
+      forget.push_back(r.Int(0));
     } else {
       ++out.kept;
     }
-  }
+  }));
   FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM srv_scope_events WHERE seq = ?"));
   for (int64_t seq : forget) {
     drop->Reset();

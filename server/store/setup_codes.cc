@@ -3,9 +3,10 @@
 #include <cctype>
 
 #include "auth/auth.h"
-#include "fieldbook/sqlite_db.h"
+#include "fieldbook/columns.h"
 #include "store/audit_store.h"
 #include "store/console_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -55,15 +56,15 @@ Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::
     return Status::Rejected(rep_id + " is a manager; setup codes are for reps' devices");
   }
   if (!account->active) return Status::Rejected("rep " + rep_id + " is disabled");
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * forget,
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * forget,
                       db.Prepare("DELETE FROM srv_setup_codes WHERE expires_ms < ?"));
   forget->Bind(1, now - kForgetAfterMs);
   FB_RETURN_IF_ERROR(forget->Run());
   FB_ASSIGN_OR_RETURN(std::string code, NewCode());
-  FB_ASSIGN_OR_RETURN(Statement * add,
+  FB_ASSIGN_OR_RETURN(SqlStatement * add,
                       db.Prepare("INSERT INTO srv_setup_codes (code_hash, rep_id, device, "
                                  "created_by, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?, ?)"));
   add->Bind(1, HashOf(code))
@@ -89,24 +90,25 @@ Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
   if (normalized.empty()) {
     return Status::InvalidArgument("a setup code is 10 letters and digits, like ABCDE-FGHJK");
   }
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * find,
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * find,
                       db.Prepare("SELECT rep_id, device, created_by, expires_ms, used_ms FROM "
                                  "srv_setup_codes WHERE code_hash = ?"));
   find->Bind(1, HashOf(normalized));
-  FB_ASSIGN_OR_RETURN(bool found, find->Step());
+  struct Code {
+    std::string rep_id, device, created_by;
+    int64_t expires_ms;
+    bool used;
+  };
+  FB_ASSIGN_OR_RETURN(std::optional<Code> found, ReadOneRow(*find, [](SqlStatement& r) {
+                        return Code{r.Text(0), r.Text(1), r.Text(2), r.Int(3), !r.IsNull(4)};
+                      }));
   if (!found) {
-    find->Reset();
     return Status::NotFound("unknown setup code: check it, or ask your manager for a new one");
   }
-  const std::string rep_id = find->Text(0);
-  const std::string device = find->Text(1);
-  const std::string created_by = find->Text(2);
-  const int64_t expires_ms = find->Int(3);
-  const bool used = !find->IsNull(4);
-  find->Reset();
+  const auto& [rep_id, device, created_by, expires_ms, used] = *found;
   if (used) {
     return Status::Conflict(
         "this setup code was used already (a code sets up one device); ask your manager for a "
@@ -122,7 +124,7 @@ Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
   }
   FB_ASSIGN_OR_RETURN(auto issued,
                       store_.IssueDeviceToken(rep_id, device, "setup-code:" + created_by));
-  FB_ASSIGN_OR_RETURN(Statement * spend,
+  FB_ASSIGN_OR_RETURN(SqlStatement * spend,
                       db.Prepare("UPDATE srv_setup_codes SET used_ms = ?, device_id = ? WHERE "
                                  "code_hash = ? AND used_ms IS NULL"));
   spend->Bind(1, now).Bind(2, issued.first.id).Bind(3, HashOf(normalized));

@@ -7,7 +7,7 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/row_digest.h"
-#include "fieldbook/sqlite_db.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -40,25 +40,24 @@ void AppendRows(ChangeSet& into, ChangeSet&& from) {
 
 Result<size_t> VerificationStore::RequestVerification(const std::string& rep_id, bool deep,
                                                       const std::string& reason) {
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   std::vector<std::string> reps;
   if (!rep_id.empty()) {
     if (!store_.RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
     reps.push_back(rep_id);
   } else {
-    FB_ASSIGN_OR_RETURN(Statement * active,
+    FB_ASSIGN_OR_RETURN(SqlStatement * active,
                         db.Prepare("SELECT id FROM reps WHERE deleted = 0 AND active = 1 AND "
                                    "role = 'rep' ORDER BY id"));
-    FB_ASSIGN_OR_RETURN(reps, ReadRows(*active, [](Statement& s) { return s.Text(0); }));
+    FB_ASSIGN_OR_RETURN(reps, ReadRows(*active, [](SqlStatement& s) { return s.Text(0); }));
   }
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * next, db.Prepare("SELECT coalesce(max(request_id), 0) + 1 FROM "
-                                                   "srv_verify_requests"));
-  FB_ASSIGN_OR_RETURN(bool has, next->Step());
-  const int64_t request_id = has ? next->Int(0) : 1;
-  next->Reset();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * next,
+                      db.Prepare("SELECT coalesce(max(request_id), 0) + 1 FROM "
+                                 "srv_verify_requests"));
+  FB_ASSIGN_OR_RETURN(const int64_t request_id, ReadInt(*next));
   FB_ASSIGN_OR_RETURN(
-      Statement * ask,
+      SqlStatement * ask,
       db.Prepare("INSERT INTO srv_verify_requests (rep_id, request_id, requested_ms, deep, reason) "
                  "VALUES (?, ?, ?, ?, ?) ON CONFLICT (rep_id) DO UPDATE SET request_id = "
                  "excluded.request_id, requested_ms = excluded.requested_ms, deep = excluded.deep, "
@@ -75,20 +74,20 @@ Result<size_t> VerificationStore::RequestVerification(const std::string& rep_id,
 
 Result<std::optional<VerificationStore::Request>> VerificationStore::CurrentRequest(
     const std::string& rep_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare(
-                          "SELECT request_id, deep FROM srv_verify_requests WHERE rep_id = ?"));
+  FB_ASSIGN_OR_RETURN(
+      SqlStatement * stmt,
+      store_.sql().Prepare("SELECT request_id, deep FROM srv_verify_requests WHERE rep_id = ?"));
   stmt->Bind(1, rep_id);
-  return ReadOneRow(*stmt, [](Statement& s) { return Request{s.Int(0), s.Int(1) != 0}; });
+  return ReadOneRow(*stmt, [](SqlStatement& s) { return Request{s.Int(0), s.Int(1) != 0}; });
 }
 
 Result<std::optional<VerificationStore::LastCheck>> VerificationStore::LastCheckOf(
     const std::string& replica_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      store_.hub().db().Prepare("SELECT request_id, checked_ms FROM "
-                                                "srv_replica_checks WHERE replica_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare("SELECT request_id, checked_ms FROM "
+                                           "srv_replica_checks WHERE replica_id = ?"));
   stmt->Bind(1, replica_id);
-  return ReadOneRow(*stmt, [](Statement& s) { return LastCheck{s.Int(0), s.Int(1)}; });
+  return ReadOneRow(*stmt, [](SqlStatement& s) { return LastCheck{s.Int(0), s.Int(1)}; });
 }
 
 Result<VerifyAsk> VerificationStore::Wanted(const std::string& rep_id,
@@ -102,7 +101,7 @@ Result<VerifyAsk> VerificationStore::Wanted(const std::string& rep_id,
 
 Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
   Hub& hub = store_.hub();
-  Db& db = hub.db();
+  SqlDb& db = store_.sql();
   const Catalog& catalog = hub.catalog();
   DigestCheck out;
 
@@ -127,7 +126,7 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
   }
 
   {
-    ReadSnapshot snapshot(db);
+    SqlReadSnapshot snapshot(db);
     FB_RETURN_IF_ERROR(snapshot.Begin());
 
     // The hub's digests of the rep's scope, per (table, bucket).
@@ -143,12 +142,12 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
       if (of_customer.size() <= static_cast<size_t>(t.code)) of_customer.resize(t.code + 1);
       of_customer[static_cast<size_t>(t.code)] = true;
     }
-    FB_ASSIGN_OR_RETURN(Statement * scoped,
+    FB_ASSIGN_OR_RETURN(SqlStatement * scoped,
                         db.Prepare("SELECT d.tbl, d.owner, d.rows, d.sum FROM srv_scope s JOIN "
                                    "fb_owner_digests d ON d.owner = s.customer_id "
                                    "WHERE s.rep_id = ?"));
     scoped->Bind(1, report.rep_id);
-    FB_RETURN_IF_ERROR(VisitRows(*scoped, [&](Statement& s) {
+    FB_RETURN_IF_ERROR(VisitRows(*scoped, [&](SqlStatement& s) {
       const int64_t code = s.Int(0);
       // A row id of a table of no customer can equal a customer id: only customers' tables here.
       if (code < 0 || static_cast<size_t>(code) >= of_customer.size() ||
@@ -157,13 +156,13 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
       }
       add(static_cast<uint32_t>(code), s.Text(1), s.Int(2), s.Int(3));
     }));
-    FB_ASSIGN_OR_RETURN(Statement * shared,
+    FB_ASSIGN_OR_RETURN(SqlStatement * shared,
                         db.Prepare("SELECT owner, rows, sum FROM fb_owner_digests WHERE tbl = ?"));
     for (const TableInfo& t : catalog.tables()) {
       if (!t.customer_column.empty()) continue;
       shared->Reset();
       shared->Bind(1, static_cast<int64_t>(t.code));
-      FB_RETURN_IF_ERROR(VisitRows(*shared, [&](Statement& s) {
+      FB_RETURN_IF_ERROR(VisitRows(*shared, [&](SqlStatement& s) {
         add(static_cast<uint32_t>(t.code), s.Text(0), s.Int(1), s.Int(2));
       }));
     }
@@ -208,9 +207,9 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
         if (it != customers_by_bucket.end()) keys = it->second;
       } else {
         // Catalog identifiers only.
-        FB_ASSIGN_OR_RETURN(Statement * ids,
+        FB_ASSIGN_OR_RETURN(SqlStatement * ids,
                             db.Prepare("SELECT id FROM \"" + t->name + "\" ORDER BY id"));
-        FB_RETURN_IF_ERROR(VisitRows(*ids, [&](Statement& s) {
+        FB_RETURN_IF_ERROR(VisitRows(*ids, [&](SqlStatement& s) {
           std::string id = s.Text(0);
           if (DigestBucket(id, report.buckets) == key.second) keys.push_back(std::move(id));
         }));
@@ -237,11 +236,11 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
 
 Status VerificationStore::Record(const DigestReport& report, const DigestCheck& check,
                                  bool solicited, int64_t request_id) {
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   const auto now = static_cast<int64_t>(wall_.NowMs());
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(
-      Statement * log,
+      SqlStatement * log,
       db.Prepare("INSERT INTO srv_verifications (rep_id, replica_id, checked_ms, outcome, "
                  "buckets_compared, buckets_mismatched, buckets_resent, rows_resent, solicited) "
                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -253,11 +252,14 @@ Status VerificationStore::Record(const DigestReport& report, const DigestCheck& 
   FB_RETURN_IF_ERROR(log->Run());
   if (!check.more) {
     // Complete: this device has answered the rep's request.
+    // The larger of two values: SQLite's max(a, b) is PostgreSQL's greatest(a, b).
     FB_ASSIGN_OR_RETURN(
-        Statement * done,
+        SqlStatement * done,
         db.Prepare("INSERT INTO srv_replica_checks (replica_id, rep_id, request_id, checked_ms, "
                    "outcome) VALUES (?, ?, ?, ?, ?) ON CONFLICT (replica_id) DO UPDATE SET "
-                   "rep_id = excluded.rep_id, request_id = max(request_id, excluded.request_id), "
+                   "rep_id = excluded.rep_id, request_id = " +
+                   std::string(SqlFor(db, "max", "greatest")) +
+                   "(srv_replica_checks.request_id, excluded.request_id), "
                    "checked_ms = excluded.checked_ms, outcome = excluded.outcome"));
     BindValues(*done, {report.replica_id, report.rep_id, request_id, now, check.outcome});
     FB_RETURN_IF_ERROR(done->Run());
@@ -266,34 +268,28 @@ Status VerificationStore::Record(const DigestReport& report, const DigestCheck& 
 }
 
 Result<VerificationSummary> VerificationStore::Summary(int64_t since_ms) {
-  Db& db = store_.hub().db();
+  SqlDb& db = store_.sql();
   VerificationSummary out;
   FB_ASSIGN_OR_RETURN(
-      Statement * checks,
+      SqlStatement * checks,
       db.Prepare("SELECT count(*), count(DISTINCT CASE WHEN outcome <> 'incompatible' THEN "
                  "replica_id END), count(DISTINCT CASE WHEN buckets_resent > 0 THEN replica_id "
                  "END), coalesce(sum(buckets_resent), 0), coalesce(sum(rows_resent), 0), "
                  "count(DISTINCT CASE WHEN outcome = 'incompatible' THEN replica_id END) "
                  "FROM srv_verifications WHERE checked_ms >= ?"));
   checks->Bind(1, since_ms);
-  FB_ASSIGN_OR_RETURN(bool row, checks->Step());
-  if (row) {
-    out.checks = checks->Int(0);
-    out.replicas_verified = checks->Int(1);
-    out.replicas_repaired = checks->Int(2);
-    out.buckets_repaired = checks->Int(3);
-    out.rows_resent = checks->Int(4);
-    out.replicas_incompatible = checks->Int(5);
-  }
-  checks->Reset();
+  int64_t* const figures[] = {
+      &out.checks,           &out.replicas_verified, &out.replicas_repaired,
+      &out.buckets_repaired, &out.rows_resent,       &out.replicas_incompatible};
+  FB_RETURN_IF_ERROR(VisitRows(*checks, [&](SqlStatement& c) {
+    for (int i = 0; i < 6; ++i) *figures[i] = c.Int(i);
+  }));
   FB_ASSIGN_OR_RETURN(
-      Statement * pending,
+      SqlStatement * pending,
       db.Prepare("SELECT count(*) FROM srv_verify_requests r WHERE NOT EXISTS (SELECT 1 FROM "
                  "srv_replica_checks c WHERE c.rep_id = r.rep_id AND c.request_id >= "
                  "r.request_id)"));
-  FB_ASSIGN_OR_RETURN(bool has, pending->Step());
-  out.reps_pending = has ? pending->Int(0) : 0;
-  pending->Reset();
+  FB_ASSIGN_OR_RETURN(out.reps_pending, ReadInt(*pending));
   return out;
 }
 

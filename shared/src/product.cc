@@ -1,6 +1,7 @@
 #include "fieldbook/product.h"
 
 #include "fieldbook/columns.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/json_reader.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -12,7 +13,10 @@ std::optional<int64_t> ProductRecord::PriceFor(const std::string& tier) const {
   return list_price_cents;
 }
 
-ProductRecord ReadProductRecord(const Statement& s) {
+namespace {
+
+template <typename Stmt>
+ProductRecord ReadProductRecordOf(const Stmt& s) {
   ProductRecord p;
   ReadTextColumns(s, 0, {&p.id, &p.part_number, &p.name, &p.brand, &p.category, &p.unit});
   p.list_price_cents = s.IntOrNull(6);
@@ -20,6 +24,11 @@ ProductRecord ReadProductRecord(const Statement& s) {
   p.active = s.IsNull(8) || s.Int(8) != 0;
   return p;
 }
+
+}  // namespace
+
+ProductRecord ReadProductRecord(const Statement& s) { return ReadProductRecordOf(s); }
+ProductRecord ReadProductRecord(const SqlStatement& s) { return ReadProductRecordOf(s); }
 
 std::map<std::string, int64_t> TierPricesOf(std::string_view stored_json) {
   std::map<std::string, int64_t> out;

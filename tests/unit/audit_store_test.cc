@@ -24,7 +24,7 @@ class AuditStoreTest : public fieldbook::testing::PoolFixture {
  protected:
   std::vector<AuditEntry> List(AuditFilter filter = {}) {
     filter.limit = AuditStore::kMaxPage;
-    AuditStore audit(store_->hub().db(), wall_);
+    AuditStore audit(store_->sql(), wall_);
     auto page = audit.List(filter);
     EXPECT_TRUE(page.ok()) << page.status().ToString();
     return page.ok() ? page->entries : std::vector<AuditEntry>{};
@@ -268,7 +268,7 @@ TEST_F(AuditStoreTest, TheListFiltersByCustomerActorActionAndTimeAndPages) {
   f.action = "customer.reassign";
   EXPECT_EQ(List(f).size(), 30u);
   // Pages of 7, oldest first, continuing from `next` without gaps or repeats.
-  AuditStore audit(store_->hub().db(), wall_);
+  AuditStore audit(store_->sql(), wall_);
   AuditFilter page_filter;
   page_filter.action = "customer.reassign";
   page_filter.limit = 7;

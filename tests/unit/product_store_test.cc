@@ -140,7 +140,7 @@ TEST_F(ProductStoreTest, AnEditWritesOnlyWhatChangedAndIsAudited) {
   EXPECT_EQ((*found)->brand, "博世");
   EXPECT_EQ(products_->Update("BP-404", price, "m").status().code(), StatusCode::kNotFound);
 
-  AuditStore audit(store_->hub().db(), wall_);
+  AuditStore audit(store_->sql(), wall_);
   auto entries = audit.List(AuditFilter{});
   ASSERT_TRUE(entries.ok());
   std::vector<std::string> actions;

@@ -17,6 +17,7 @@
 namespace fieldbook {
 
 class Statement;
+class SqlStatement;
 
 struct ProductRecord {
   std::string id, part_number, name, brand, category, unit;
@@ -34,8 +35,9 @@ struct ProductRecord {
 inline constexpr int kProductColumnCount = 9;
 
 // FB_PRODUCT_COLUMNS from column 0 of the current row. The stored tier prices are read with
-// TierPricesOf; a NULL active reads as active.
+// TierPricesOf; a NULL active reads as active. On SQLite's Statement or the seam's SqlStatement.
 ProductRecord ReadProductRecord(const Statement& s);
+ProductRecord ReadProductRecord(const SqlStatement& s);
 // The tier prices the server stores (a JSON object of whole cents, {"VIP": 9800}). Written by the
 // server, but not trusted: text that is not such an object, and entries that are not whole cents
 // of 0 or more, are left out.
