@@ -41,7 +41,7 @@ int RunCareTask(const CliContext& ctx, const std::string& customer, const std::s
   return AnswerAdded(
       ctx, what,
       store->care().ScheduleBirthday(store->tasks(), store->Today(), customer, contact, title),
-      "added care task");
+      Render(LangOf(ctx), "cli_added_care_task"));
 }
 
 int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {
@@ -53,9 +53,8 @@ int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {
   }
   auto window = store->care().Days();
   if (!window.ok()) return Fail(ctx, what, window.status());
-  return Answer(
-      ctx, json::object{{"days", *window}},
-      "the plan shows birthdays and care tasks of the next " + Plural(*window, "day", "days"));
+  return Answer(ctx, json::object{{"days", *window}},
+                Render(LangOf(ctx), "cli_care_days", {std::to_string(*window)}));
 }
 
 void AddCareCommands(CLI::App& app, CliWiring& w) {
@@ -121,15 +120,19 @@ json::array CareJson(const std::vector<CareItem>& items) {
 
 void PrintCare(const std::vector<CareItem>& items, const std::string& today, int64_t days,
                Lang lang) {
-  std::cout << "Care (" << today << " and the next " << Plural(days, "day", "days") << "):\n";
-  if (items.empty()) std::cout << "  no birthdays or care tasks\n";
+  std::cout << Render(lang, "cli_care_head", {today, std::to_string(days)}) << "\n";
+  if (items.empty()) std::cout << Render(lang, "cli_care_none") << "\n";
   for (const CareItem& c : items) {
     std::cout << "  * " << Say(lang, c.why, c.reason) << "\n";
     if (c.kind == CareItem::Kind::kBirthday) {
-      std::cout << "      care task " << c.customer_id
-                << (c.contact_id.empty() ? "" : " --contact " + c.contact_id) << "\n";
+      // The command that makes a care task of it.
+      std::cout << "      "
+                << Render(
+                       lang, "cli_care_make_task",
+                       {c.customer_id + (c.contact_id.empty() ? "" : " --contact " + c.contact_id)})
+                << "\n";
     } else {
-      std::cout << "      task " << c.task_id << "\n";
+      std::cout << "      " << Render(lang, "cli_care_task_id", {c.task_id}) << "\n";
     }
   }
 }

@@ -102,8 +102,9 @@ int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::str
 int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
                     const OrderLineOptions& lines);
 // One entry of a customer's ledger as `order list` and `customer show` print it: the date, the
-// amount and lines, or VOID; voided orders marked [VOIDED], with what voids or corrects what.
-std::string OrderEntryLine(const OrderEntry& e);
+// amount and lines, or VOID; voided orders marked [VOIDED], with what voids or corrects what (in
+// `lang`).
+std::string OrderEntryLine(const OrderEntry& e, Lang lang);
 // The same as JSON: the order with is_void, voided_by, corrected, void_reason and counts (a void's
 // amount_cents is null).
 boost::json::object OrderEntryJson(const OrderEntry& e);

@@ -7,6 +7,7 @@
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "store/review.h"
 
 namespace fieldbook::client::cli {
 
@@ -19,7 +20,8 @@ int RunCustomerAdd(const CliContext& ctx, const std::vector<FieldValue>& fields)
   for (const FieldValue& f : fields) {
     if (f.field == "name" && f.value) name = *f.value;
   }
-  return AnswerAdded(ctx, what, store->customers().Add(fields), "added customer", " " + name);
+  return AnswerAdded(ctx, what, store->customers().Add(fields),
+                     Render(LangOf(ctx), "cli_added_customer"), " " + name);
 }
 
 int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
@@ -29,15 +31,17 @@ int RunCustomerEdit(const CliContext& ctx, const std::string& customer,
   Status s = store->customers().Edit(customer, edits);
   if (!s.ok()) return Fail(ctx, what, s);
   auto id = store->customers().Resolve(customer);
-  std::string list;
+  std::vector<std::string> labels;
   json::array fields;
   for (const FieldValue& f : edits) {
-    list += (list.empty() ? "" : ", ") + f.field;
+    labels.push_back(LangOf(ctx) == Lang::kEnglish ? f.field
+                                                   : ReviewFieldLabel(LangOf(ctx), f.field));
     fields.push_back(json::value(f.field));
   }
   const std::string& shown = id.ok() ? *id : customer;
   return Answer(ctx, json::object{{"id", shown}, {"fields", std::move(fields)}},
-                "updated customer " + shown + ": " + list);
+                Render(LangOf(ctx), "cli_updated_customer",
+                       {shown, JoinTexts(LangOf(ctx), labels, /*clauses=*/false)}));
 }
 
 int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
@@ -63,64 +67,83 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
     return kExitOk;
   }
   const Customer& c = p->customer;
+  const Lang lang = LangOf(ctx);
   std::cout << c.name << (c.name_latin.empty() ? "" : " (" + c.name_latin + ")") << "\n";
-  std::cout << "  id " << c.id << "\n";
-  auto line = [](const std::vector<std::pair<const char*, std::string>>& parts) {
-    std::string out;
-    for (const auto& [label, value] : parts) {
-      if (value.empty()) continue;
-      out += (out.empty() ? "" : " · ") + std::string(label) + value;
+  std::cout << "  " << Render(lang, "cli_show_id", {c.id}) << "\n";
+  // Parts with a value, as "type garage · stage deciding" (each a message with its value).
+  auto line = [lang](const std::vector<std::pair<const char*, std::string>>& parts) {
+    std::vector<std::string> shown;
+    for (const auto& [code, value] : parts) {
+      if (!value.empty()) shown.push_back(*code == '\0' ? value : Render(lang, code, {value}));
     }
+    std::string out;
+    for (const std::string& s : shown) out += (out.empty() ? "" : " · ") + s;
     if (!out.empty()) std::cout << "  " << out << "\n";
   };
-  line({{"type ", c.customer_type},
-        {"stage ", c.purchase_stage},
-        {"relationship ", c.relationship},
-        {"region ", c.region_class}});
-  PrintGrade(p->grade, LangOf(ctx));
+  line({{"cli_show_type", EnumText(lang, "type", c.customer_type)},
+        {"cli_show_stage", EnumText(lang, "stage", c.purchase_stage)},
+        {"cli_show_relationship", EnumText(lang, "relationship", c.relationship)},
+        {"cli_show_region", EnumText(lang, "region", c.region_class)}});
+  PrintGrade(p->grade, lang);
   std::string location;
   if (c.lat && c.lon) {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%.5f,%.5f", *c.lat, *c.lon);
     location = buf;
   }
-  line({{"", c.city}, {"", c.address}, {"at ", location}});
-  line({{"phone ", c.phone}, {"contact ", c.primary_contact}, {"birthday ", c.birthday}});
-  line({{"owner ", c.owner_rep_id}, {"added ", c.created_at}, {"tags ", c.tags}});
-  if (!c.notes.empty()) std::cout << "  notes: " << c.notes << "\n";
+  line({{"", c.city}, {"", c.address}, {"cli_show_at", location}});
+  line({{"cli_show_phone", c.phone},
+        {"cli_show_contact", c.primary_contact},
+        {"cli_show_birthday", c.birthday}});
+  line({{"cli_show_owner", c.owner_rep_id},
+        {"cli_show_added", c.created_at},
+        {"cli_show_tags", c.tags}});
+  if (!c.notes.empty()) std::cout << "  " << Render(lang, "cli_show_notes", {c.notes}) << "\n";
   if (!p->contacts.empty()) {
-    std::cout << "Contacts:\n";
+    std::cout << Render(lang, "cli_show_contacts") << "\n";
     for (const Contact& k : p->contacts) {
       std::cout << "  " << k.name << (k.title.empty() ? "" : " (" + k.title + ")")
                 << (k.phone.empty() ? "" : "  " + k.phone)
-                << (k.wechat.empty() ? "" : "  wechat " + k.wechat)
-                << (k.is_primary ? "  [primary]" : "") << "\n";
+                << (k.wechat.empty() ? "" : "  " + Render(lang, "cli_show_wechat", {k.wechat}))
+                << (k.is_primary ? "  " + Render(lang, "cli_show_primary") : "") << "\n";
     }
   }
-  std::cout << "Visits (" << p->recent_visits.size() << " latest of " << p->visit_count << "):\n";
+  std::cout << Render(lang, "cli_show_visits",
+                      {std::to_string(p->recent_visits.size()), std::to_string(p->visit_count)})
+            << "\n";
   for (const Visit& v : p->recent_visits) {
     std::cout << "  " << v.check_in;
-    if (!v.purpose.empty()) std::cout << "  " << v.purpose;
-    if (!v.outcome.empty()) std::cout << " → " << v.outcome;
+    if (!v.purpose.empty()) std::cout << "  " << EnumText(lang, "purpose", v.purpose);
+    if (!v.outcome.empty()) std::cout << " → " << EnumText(lang, "outcome", v.outcome);
     if (!v.notes.empty()) std::cout << "  \"" << v.notes << "\"";
-    if (!v.next_follow_up.empty()) std::cout << "  next follow-up " << v.next_follow_up;
+    if (!v.next_follow_up.empty()) {
+      std::cout << "  " << Render(lang, "cli_show_next_follow_up", {v.next_follow_up});
+    }
     std::cout << "\n";
   }
-  std::cout << "Orders (" << ledger->orders.size() << " latest of " << p->order_count << "):\n";
-  for (const OrderEntry& e : ledger->orders) std::cout << "  " << OrderEntryLine(e) << "\n";
+  std::cout << Render(lang, "cli_show_orders",
+                      {std::to_string(ledger->orders.size()), std::to_string(p->order_count)})
+            << "\n";
+  for (const OrderEntry& e : ledger->orders) std::cout << "  " << OrderEntryLine(e, lang) << "\n";
   if (!p->open_tasks.empty()) {
-    std::cout << "Open tasks:\n";
+    std::cout << Render(lang, "cli_show_open_tasks") << "\n";
     for (const Task& t : p->open_tasks) {
-      std::cout << "  " << Or(t.due_date, "(no date)") << "  " << t.kind << "  \"" << t.title
-                << "\"  " << t.id << "\n";
+      std::cout << "  " << (t.due_date.empty() ? Render(lang, "cli_no_date") : t.due_date) << "  "
+                << EnumText(lang, "task_kind", t.kind) << "  \"" << t.title << "\"  " << t.id
+                << "\n";
     }
   }
   if (!p->feedback.empty()) {
-    std::cout << "Feedback:\n";
+    std::cout << Render(lang, "cli_show_feedback") << "\n";
     for (const Feedback& f : p->feedback) {
       std::cout << "  " << f.created_at.substr(0, 10);
-      if (f.satisfaction) std::cout << "  satisfaction " << *f.satisfaction << "/5";
-      if (!f.complaint.empty()) std::cout << "  complaint: " << f.complaint;
+      if (f.satisfaction) {
+        std::cout << "  "
+                  << Render(lang, "cli_show_satisfaction", {std::to_string(*f.satisfaction)});
+      }
+      if (!f.complaint.empty()) {
+        std::cout << "  " << Render(lang, "cli_show_complaint", {f.complaint});
+      }
       std::cout << "\n";
     }
   }
@@ -137,8 +160,9 @@ int RunCustomerList(const CliContext& ctx, CustomerFilter filter) {
     PrintJsonList(*list);
     return kExitOk;
   }
-  for (const Customer& c : *list) std::cout << CustomerLine(c) << "\n";
-  std::cout << Plural(static_cast<int64_t>(list->size()), "customer", "customers") << "\n";
+  const Lang lang = LangOf(ctx);
+  for (const Customer& c : *list) std::cout << CustomerLine(c, lang) << "\n";
+  std::cout << Count(lang, "cli_customers", static_cast<int64_t>(list->size())) << "\n";
   return kExitOk;
 }
 
@@ -150,7 +174,7 @@ int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t li
   auto pending = store->search().Pending();
   if (!pending.ok()) return Fail(ctx, what, pending.status());
   if (*pending > static_cast<int64_t>(client::kSearchIndexBudget)) {
-    std::cerr << "indexing " << *pending << " records for search (once, after an upgrade)...\n";
+    std::cerr << Render(LangOf(ctx), "cli_search_indexing", {std::to_string(*pending)}) << "\n";
     if (Status s = store->search().Update(); !s.ok()) return Fail(ctx, what, s);
   }
   auto hits = store->search().Search(query, limit);
@@ -163,19 +187,21 @@ int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t li
     });
     return kExitOk;
   }
+  const Lang lang = LangOf(ctx);
   for (const SearchHit& h : *hits) {
-    std::cout << CustomerLine(h.customer)
-              << (h.matched == "customer" ? "" : "  (matched in " + h.matched + "s)") << "\n";
+    std::cout << CustomerLine(h.customer, lang)
+              << (h.matched == "customer" ? "" : Render(lang, "cli_search_matched_" + h.matched))
+              << "\n";
   }
-  if (hits->empty()) std::cout << "no customer matches '" << query << "'\n";
+  if (hits->empty()) std::cout << Render(lang, "cli_search_none", {query}) << "\n";
   return kExitOk;
 }
 
 int RunContactAdd(const CliContext& ctx, const std::string& customer, const Contact& contact) {
   const char* what = "contact add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  return AnswerAdded(ctx, what, store->customers().AddContact(customer, contact), "added contact",
-                     " " + contact.name);
+  return AnswerAdded(ctx, what, store->customers().AddContact(customer, contact),
+                     Render(LangOf(ctx), "cli_added_contact"), " " + contact.name);
 }
 
 }  // namespace fieldbook::client::cli

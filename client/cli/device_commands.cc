@@ -125,13 +125,15 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
                            {"verified", verified},
                            {"replica_id", store->replica().replica_id()}});
   } else if (verified) {
-    std::cout << "set up for " << settings.rep_id
-              << (settings.rep_name.empty() ? "" : " (" + settings.rep_name + ")") << " with "
-              << settings.server_url << "; run fieldbook-cli sync to download your customers\n";
+    std::cout << Render(LangOf(ctx), "cli_init_done",
+                        {settings.rep_id +
+                             (settings.rep_name.empty() ? "" : " (" + settings.rep_name + ")"),
+                         settings.server_url})
+              << "\n";
   } else {
-    std::cout << "set up offline for " << settings.rep_id << " with " << settings.server_url
-              << " (the server could not be reached: " << offline_reason
-              << "); the first sync checks the token\n";
+    std::cout << Render(LangOf(ctx), "cli_init_offline",
+                        {settings.rep_id, settings.server_url, offline_reason})
+              << "\n";
   }
   return kExitOk;
 }
@@ -147,9 +149,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
   auto settings = store->Settings();
   if (!settings.ok()) return Fail(ctx, what, settings.status());
   if (settings->server_url.empty() || settings->device_token.empty()) {
-    return Fail(ctx, what, "invalid_argument",
-                "this device is not set up yet: run fieldbook-cli init --server URL --token TOKEN",
-                kExitUsage);
+    return Fail(ctx, what, "invalid_argument", Render(LangOf(ctx), "cli_not_set_up"), kExitUsage);
   }
   auto links = HttpServerLinks::Create(*settings);
   if (!links.ok()) {
@@ -231,45 +231,53 @@ int RunStatus(const CliContext& ctx) {
                      {"pool_requests", PoolSummaryJson(*pool)}});
     return kExitOk;
   }
-  std::cout << "rep:            "
-            << (st->rep_id.empty()
-                    ? std::string("(not set up: run fieldbook-cli init)")
-                    : st->rep_id + (st->rep_name.empty() ? "" : " (" + st->rep_name + ")"))
+  const Lang lang = LangOf(ctx);
+  const auto n = [](int64_t v) { return std::to_string(v); };
+  std::cout << Render(lang, "cli_status_rep",
+                      {st->rep_id.empty()
+                           ? Render(lang, "cli_status_not_set_up")
+                           : st->rep_id + (st->rep_name.empty() ? "" : " (" + st->rep_name + ")")})
             << "\n";
-  std::cout << "server:         " << Or(st->server_url, "(none)") << "\n";
-  std::cout << "replica:        " << store->replica().db().path() << " (id " << st->replica_id
-            << ")\n";
-  std::cout << "customers:      " << st->customers << "\n";
-  std::cout << "pending writes: " << st->pending_writes << "\n";
-  std::cout << "last sync:      "
-            << (st->last_sync_ms ? FormatIsoUtc(*st->last_sync_ms) : std::string("never")) << "\n";
+  std::cout << Render(lang, "cli_status_server",
+                      {st->server_url.empty() ? Render(lang, "cli_none") : st->server_url})
+            << "\n";
+  std::cout << Render(lang, "cli_status_replica", {store->replica().db().path(), st->replica_id})
+            << "\n";
+  std::cout << Render(lang, "cli_status_customers", {n(st->customers)}) << "\n";
+  std::cout << Render(lang, "cli_status_pending", {n(st->pending_writes)}) << "\n";
+  std::cout << Render(
+                   lang, "cli_status_last_sync",
+                   {st->last_sync_ms ? FormatIsoUtc(*st->last_sync_ms) : Render(lang, "cli_never")})
+            << "\n";
   if (st->clock_skew_ms) {
     const int64_t skew = *st->clock_skew_ms;
-    std::cout << "clock skew:     " << (skew >= 0 ? "+" : "") << skew << " ms ("
-              << (skew >= 0 ? "this device is ahead of the server"
-                            : "this device is behind the server")
-              << ")\n";
+    std::cout << Render(lang, skew >= 0 ? "cli_status_skew_ahead" : "cli_status_skew_behind",
+                        {(skew >= 0 ? "+" : "") + n(skew)})
+              << "\n";
   }
-  std::cout << "cursor:         " << st->cursor << "\n";
+  std::cout << Render(lang, "cli_status_cursor", {n(st->cursor)}) << "\n";
   auto review = ReviewList(store->replica()).Entries();
   if (!review.ok()) return Fail(ctx, what, review.status());
-  std::cout << "review list:    "
-            << Plural(static_cast<int64_t>(review->size()), "record", "records");
-  if (!review->empty()) std::cout << " (fieldbook-cli review list)";
-  std::cout << "\n";
+  std::cout << Render(lang, review->empty() ? "cli_status_review_none" : "cli_status_review",
+                      {n(static_cast<int64_t>(review->size()))})
+            << "\n";
   for (const ReviewEntry& e : *review) {
-    std::cout << "  #" << e.id << " " << ReviewTitle(LangOf(ctx), e) << "\n";
+    std::cout << "  #" << e.id << " " << ReviewTitle(lang, e) << "\n";
   }
-  std::cout << "deferred evictions: " << st->deferred_evictions.size() << "\n";
+  std::cout << Render(lang, "cli_status_deferred",
+                      {n(static_cast<int64_t>(st->deferred_evictions.size()))})
+            << "\n";
   for (const std::string& c : st->deferred_evictions) {
-    std::cout << "  customer " << c << " leaves once your changes to it land\n";
+    std::cout << "  " << Render(lang, "cli_status_deferred_one", {c}) << "\n";
   }
-  std::cout << "pool requests:  " << pool->pending << " waiting for the next sync";
-  if (pool->pending > 0 || !pool->recent_refusals.empty()) {
-    std::cout << " (fieldbook-cli pool requests)";
+  std::cout << Render(lang,
+                      pool->pending > 0 || !pool->recent_refusals.empty() ? "cli_status_pool_see"
+                                                                          : "cli_status_pool",
+                      {n(pool->pending)})
+            << "\n";
+  for (const PoolRequest& r : pool->recent_refusals) {
+    std::cout << "  " << RequestLine(r, lang) << "\n";
   }
-  std::cout << "\n";
-  for (const PoolRequest& r : pool->recent_refusals) std::cout << "  " << RequestLine(r) << "\n";
   return kExitOk;
 }
 

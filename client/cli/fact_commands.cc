@@ -14,13 +14,15 @@ namespace json = boost::json;
 int RunVisitLog(const CliContext& ctx, const NewVisit& visit) {
   const char* what = "visit log";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  return AnswerAdded(ctx, what, store->facts().LogVisit(visit), "logged visit");
+  return AnswerAdded(ctx, what, store->facts().LogVisit(visit),
+                     Render(LangOf(ctx), "cli_logged_visit"));
 }
 
 int RunFeedbackAdd(const CliContext& ctx, const NewFeedback& feedback) {
   const char* what = "feedback add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  return AnswerAdded(ctx, what, store->facts().AddFeedback(feedback), "recorded feedback");
+  return AnswerAdded(ctx, what, store->facts().AddFeedback(feedback),
+                     Render(LangOf(ctx), "cli_recorded_feedback"));
 }
 
 }  // namespace fieldbook::client::cli

@@ -48,13 +48,13 @@ std::string LinesText(const Order& o) {
 }
 
 // "voided by X: reason", "corrected by X", "void of X: reason", "corrects X", or "".
-std::string VoidState(const OrderEntry& e) {
-  if (e.is_void) return "void of " + e.order.voids_id + ": " + e.order.notes;
+std::string VoidState(const OrderEntry& e, Lang lang) {
+  if (e.is_void) return Render(lang, "cli_order_void_of", {e.order.voids_id, e.order.notes});
   if (!e.voided_by.empty()) {
-    return e.corrected ? "corrected by " + e.voided_by
-                       : "voided by " + e.voided_by + ": " + e.void_reason;
+    return e.corrected ? Render(lang, "cli_order_corrected_by", {e.voided_by})
+                       : Render(lang, "cli_order_voided_by", {e.voided_by, e.void_reason});
   }
-  if (!e.order.voids_id.empty()) return "corrects " + e.order.voids_id;
+  if (!e.order.voids_id.empty()) return Render(lang, "cli_order_corrects", {e.order.voids_id});
   return "";
 }
 
@@ -66,16 +66,16 @@ Status OutlierHint(const Status& s) {
 
 }  // namespace
 
-std::string OrderEntryLine(const OrderEntry& e) {
+std::string OrderEntryLine(const OrderEntry& e, Lang lang) {
   std::string out = e.order.order_date + "  ";
   if (e.is_void) {
-    out += "VOID";
+    out += Render(lang, "cli_order_void");
   } else {
     out += FormatYuan(e.order.amount_cents) + " " + e.order.currency;
-    if (!e.counts()) out += "  [VOIDED]";
+    if (!e.counts()) out += "  " + Render(lang, "cli_order_voided_mark");
     out += "  " + LinesText(e.order);
   }
-  const std::string state = VoidState(e);
+  const std::string state = VoidState(e, lang);
   if (!state.empty()) out += "  (" + state + ")";
   return out;
 }
@@ -127,9 +127,9 @@ int RunOrderAdd(const CliContext& ctx, NewOrder order, const OrderLineOptions& l
   auto added = store->orders().Add(std::move(order), *parsed);
   if (!added.ok()) return Fail(ctx, what, OutlierHint(added.status()));
   return Answer(ctx, ToJson(*added),
-                "added order " + added->id + ": " +
-                    Plural(static_cast<int64_t>(added->lines.size()), "line", "lines") +
-                    ", total " + FormatYuan(added->amount_cents) + " " + added->currency);
+                Render(LangOf(ctx), "cli_order_added",
+                       {added->id, std::to_string(added->lines.size()),
+                        FormatYuan(added->amount_cents) + " " + added->currency}));
 }
 
 int RunOrderList(const CliContext& ctx, const std::string& customer) {
@@ -143,11 +143,12 @@ int RunOrderList(const CliContext& ctx, const std::string& customer) {
                            {"counted", ledger->counted}});
     return kExitOk;
   }
+  const Lang lang = LangOf(ctx);
   for (const OrderEntry& e : ledger->orders)
-    std::cout << e.order.id << "  " << OrderEntryLine(e) << "\n";
-  std::cout << "total " << FormatYuan(ledger->total_cents) << " in "
-            << Plural(ledger->counted, "order", "orders")
-            << " (voided orders and voids left out)\n";
+    std::cout << e.order.id << "  " << OrderEntryLine(e, lang) << "\n";
+  std::cout << Render(lang, "cli_order_total",
+                      {FormatYuan(ledger->total_cents), std::to_string(ledger->counted)})
+            << "\n";
   return kExitOk;
 }
 
@@ -158,9 +159,7 @@ int RunOrderVoid(const CliContext& ctx, const std::string& order, const std::str
   if (!v.ok()) return Fail(ctx, what, v.status());
   json::object o = ToJson(*v);
   o["amount_cents"] = nullptr;
-  return Answer(ctx, o,
-                "voided order " + v->voids_id + " (void " + v->id + ": " + v->notes +
-                    "); it stays listed as voided and no longer counts");
+  return Answer(ctx, o, Render(LangOf(ctx), "cli_order_voided", {v->voids_id, v->id, v->notes}));
 }
 
 int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrection correction,
@@ -173,9 +172,9 @@ int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrec
   auto fixed = store->orders().Correct(order, correction);
   if (!fixed.ok()) return Fail(ctx, what, OutlierHint(fixed.status()));
   return Answer(ctx, ToJson(*fixed),
-                "corrected order " + fixed->voids_id + " with order " + fixed->id + ": " +
-                    Plural(static_cast<int64_t>(fixed->lines.size()), "line", "lines") +
-                    ", total " + FormatYuan(fixed->amount_cents) + " " + fixed->currency);
+                Render(LangOf(ctx), "cli_order_corrected",
+                       {fixed->voids_id, fixed->id, std::to_string(fixed->lines.size()),
+                        FormatYuan(fixed->amount_cents) + " " + fixed->currency}));
 }
 
 void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,

@@ -253,19 +253,25 @@ json::object ToJson(const ReviewItem& r) {
 
 std::string Or(const std::string& s, const char* fallback) { return s.empty() ? fallback : s; }
 
-std::string CustomerLine(const Customer& c) {
+std::string CustomerLine(const Customer& c, Lang lang) {
   std::string line = c.id + "  " + Or(c.grade_tier, "-") +
-                     (c.grade_provisional ? " (provisional)" : "") + "  " + c.name;
+                     (c.grade_provisional ? Render(lang, "cli_provisional") : "") + "  " + c.name;
   if (!c.name_latin.empty()) line += " (" + c.name_latin + ")";
   if (!c.city.empty()) line += "  " + c.city;
   if (!c.phone.empty()) line += "  " + c.phone;
   line +=
-      "  last visit " + (c.last_visit.empty() ? std::string("never") : c.last_visit.substr(0, 10));
+      "  " + (c.last_visit.empty() ? Render(lang, "cli_last_visit_never")
+                                   : Render(lang, "cli_last_visit", {c.last_visit.substr(0, 10)}));
   return line;
 }
 
-std::string Plural(int64_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
+std::string EnumText(Lang lang, std::string_view enumeration, const std::string& code) {
+  if (lang == Lang::kEnglish || code.empty()) return code;
+  return std::string(CodeLabel(lang, enumeration, code));
+}
+
+std::string Count(Lang lang, std::string_view code, int64_t n) {
+  return Render(lang, code, {std::to_string(n)});
 }
 
 const char* StateName(PoolRequest::State s) {
@@ -323,31 +329,29 @@ json::object PoolSummaryJson(const PoolRequestCounts& c) {
   return json::object{{"pending", c.pending}, {"recent_refusals", JsonList(c.recent_refusals)}};
 }
 
-void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered) {
+void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered, Lang lang) {
   for (const PoolRequest& a : pool_answered) {
-    std::cout << "  pool:     " << RequestLine(a) << "\n";
+    std::cout << Render(lang, "cli_sync_pool", {RequestLine(a, lang)}) << "\n";
   }
   if (!r.pool_error.empty()) {
-    std::cout << "  pool:     not exchanged (" << r.pool_error
-              << "); your pool requests wait for the next sync\n";
+    std::cout << Render(lang, "cli_sync_pool_not_exchanged", {r.pool_error}) << "\n";
   }
 }
 
 // "claim of 鑫达汽修 (c1...): refused: already claimed by ..."
-std::string RequestLine(const PoolRequest& r) {
-  std::string line = std::string(KindName(r.kind)) + " of " + RequestWho(r) + ": ";
+std::string RequestLine(const PoolRequest& r, Lang lang) {
+  const bool claim = r.kind == PoolRequest::Kind::kClaim;
+  const std::string who = RequestWho(r);
   switch (r.state) {
     case PoolRequest::State::kPending:
-      line += "waiting for the next sync";
       break;
     case PoolRequest::State::kGranted:
-      line += r.kind == PoolRequest::Kind::kClaim ? "granted" : "done (released to the pool)";
-      break;
+      return Render(lang, claim ? "cli_claim_granted" : "cli_release_granted", {who});
     case PoolRequest::State::kRefused:
-      line += "refused: " + (r.reason.empty() ? std::string("no reason given") : r.reason);
-      break;
+      return Render(lang, claim ? "cli_claim_refused" : "cli_release_refused",
+                    {who, r.reason.empty() ? Render(lang, "cli_no_reason_given") : r.reason});
   }
-  return line;
+  return Render(lang, claim ? "cli_claim_pending" : "cli_release_pending", {who});
 }
 
 void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyncReport& synced,
@@ -383,57 +387,48 @@ void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyn
                                         : json::value("not refreshed: " + review_error)}});
     return;
   }
-  std::cout << "synced with " << server << "\n";
-  std::cout << "  pushed:   " << Plural(static_cast<int64_t>(r.rows_pushed), "change", "changes")
-            << "\n";
-  std::cout << "  rejected: " << r.rows_rejected;
-  if (r.rows_rejected > 0) std::cout << " (kept for you: see fieldbook-cli review list)";
-  std::cout << "\n  received: " << Plural(static_cast<int64_t>(r.rows_received), "row", "rows")
-            << "\n";
-  std::cout << "  evicted:  "
-            << Plural(static_cast<int64_t>(r.customers_evicted), "customer", "customers");
-  if (r.customers_evicted > 0) std::cout << " no longer assigned to you";
+  const Lang lang = LangOf(ctx);
+  auto n = [](auto v) { return std::to_string(v); };
+  std::cout << Render(lang, "cli_sync_with", {server}) << "\n";
+  std::cout << Render(lang, "cli_sync_pushed", {n(r.rows_pushed)}) << "\n";
+  std::cout << Render(lang, "cli_sync_rejected", {n(r.rows_rejected)});
+  if (r.rows_rejected > 0) std::cout << Render(lang, "cli_sync_rejected_kept");
+  std::cout << "\n" << Render(lang, "cli_sync_received", {n(r.rows_received)}) << "\n";
+  std::cout << Render(lang, "cli_sync_evicted", {n(r.customers_evicted)});
+  if (r.customers_evicted > 0) std::cout << Render(lang, "cli_sync_evicted_why");
   if (r.evictions_deferred > 0) {
-    std::cout << "; " << r.evictions_deferred << " more leave once your changes to them land";
+    std::cout << Render(lang, "cli_sync_evictions_deferred", {n(r.evictions_deferred)});
   }
   std::cout << "\n";
   if (r.server_restored) {
-    std::cout << "  restored: the server had been restored from a backup and may have lost changes "
-                 "you synced earlier; "
-              << Plural(static_cast<int64_t>(r.rows_repushed), "record", "records")
-              << " of yours on this device were sent again, so nothing of yours that this device "
-                 "still holds is lost\n";
+    std::cout << Render(lang, "cli_sync_restored", {n(r.rows_repushed)}) << "\n";
   }
-  if (r.rebuilt) std::cout << "  rebuilt:  the replica was downloaded afresh\n";
+  if (r.rebuilt) std::cout << Render(lang, "cli_sync_rebuilt") << "\n";
   if (r.verified) {
-    std::cout << "  verified: this replica was checked against the server";
     if (r.buckets_repaired == 0) {
-      std::cout << ": whole\n";
+      std::cout << Render(lang, "cli_sync_verified_whole") << "\n";
     } else {
-      std::cout << "; " << Plural(static_cast<int64_t>(r.buckets_repaired), "part", "parts")
-                << " differed and were repaired ("
-                << Plural(static_cast<int64_t>(r.rows_repaired), "row", "rows") << " restored, "
-                << r.rows_removed << " removed)\n";
+      std::cout << Render(lang, "cli_sync_verified_repaired",
+                          {n(r.buckets_repaired), n(r.rows_repaired), n(r.rows_removed)})
+                << "\n";
     }
   }
-  PrintPoolSync(r, synced.pool_answered);
+  PrintPoolSync(r, synced.pool_answered, lang);
   if (!reports_error.empty()) {
-    std::cout << "  reports:  the server's reports were not refreshed (" << reports_error << ")\n";
+    std::cout << Render(lang, "cli_sync_reports_not_refreshed", {reports_error}) << "\n";
   }
   if (review_resolved > 0) {
-    std::cout << "  review:   "
-              << Plural(static_cast<int64_t>(review_resolved), "item was", "items were")
-              << " resolved by a manager (fieldbook-cli review list --all)\n";
+    std::cout << Render(lang, "cli_sync_review_resolved", {n(review_resolved)}) << "\n";
   }
   if (!review_error.empty()) {
-    std::cout << "  review:   the review list was not brought up to date (" << review_error
-              << ")\n";
+    std::cout << Render(lang, "cli_sync_review_not_refreshed", {review_error}) << "\n";
   }
-  if (pending > 0) std::cout << "  queued:   " << Plural(pending, "change", "changes") << "\n";
+  if (pending > 0) std::cout << Render(lang, "cli_sync_queued", {n(pending)}) << "\n";
   const int64_t skew = r.hub_clock_skew_ms;
   if (skew > 5 * 60 * 1000 || skew < -5 * 60 * 1000) {
-    std::cout << "  warning:  this device's clock is " << (skew > 0 ? skew : -skew) / 60000
-              << " minutes " << (skew > 0 ? "ahead of" : "behind") << " the server's\n";
+    std::cout << Render(lang, skew > 0 ? "cli_sync_clock_ahead" : "cli_sync_clock_behind",
+                        {n((skew > 0 ? skew : -skew) / 60000)})
+              << "\n";
   }
 }
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cli/cli_commands.h"
@@ -58,10 +59,8 @@ boost::json::value OptOrNull(const std::optional<T>& v) {
   return boost::json::value(*v);
 }
 
-// Text helpers: `fallback` for an empty text; "1 customer" / "3 customers";
-// "2026-11-23T08:00:00Z" -> "2026-11-23 08:00 UTC".
+// `fallback` for an empty text.
 std::string Or(const std::string& s, const char* fallback);
-std::string Plural(int64_t n, const char* one, const char* many);
 
 // Records as JSON objects.
 boost::json::object ToJson(const Customer& c);
@@ -82,22 +81,28 @@ boost::json::array PhrasesJson(const std::vector<Phrase>& phrases);
 
 // Records as text: a customer's grade (a line and one per reason), a customer on one line.
 void PrintGrade(const GradeView& view, Lang lang);
-std::string CustomerLine(const Customer& c);
+std::string CustomerLine(const Customer& c, Lang lang);
+// An enumeration's code as the rep reads it: the code itself in English (scripts read it), its
+// label in Chinese ("stage", "deciding" -> "决策中"; fieldbook/lang_text.h).
+std::string EnumText(Lang lang, std::string_view enumeration, const std::string& code);
+// A message (lang/messages.h) whose one value is a count: "3 customers" / "3 个客户".
+std::string Count(Lang lang, std::string_view code, int64_t n);
 
 // The public pool's requests: "pending" / "claim", "鑫达汽修 (c1...)", and one line with the
 // server's answer ("claim of 鑫达汽修 (c1...): refused: already claimed by ...").
 const char* StateName(PoolRequest::State s);
 const char* KindName(PoolRequest::Kind k);
 std::string RequestWho(const PoolRequest& r);
-std::string RequestLine(const PoolRequest& r);
+std::string RequestLine(const PoolRequest& r, Lang lang);
 boost::json::object PoolSummaryJson(const PoolRequestCounts& c);
 boost::json::object PoolSyncJson(const SyncReport& r,
                                  const std::vector<PoolRequest>& pool_answered);
 // The pool's part of `sync`: each answer, and whether the pool could be refreshed.
-void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered);
+void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_answered, Lang lang);
 
-// fieldbook-cli sync's result: what was exchanged, the pool's answers, and what could not be
-// brought up to date (the reports, the review list); `pending` changes still queued.
+// fieldbook-cli sync's result (in the rep's language): what was exchanged, the pool's answers, and
+// what could not be brought up to date (the reports, the review list); `pending` changes still
+// queued.
 void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyncReport& synced,
                int64_t pending);
 

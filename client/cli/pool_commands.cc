@@ -19,7 +19,7 @@ int RunPoolList(const CliContext& ctx) {
   if (!cached.ok()) return Fail(ctx, what, cached.status());
   if (!cached->has_value()) {
     return Answer(ctx, json::object{{"as_of", nullptr}, {"pool", json::array()}},
-                  "this device has no copy of the public pool yet: run fieldbook-cli sync");
+                  Render(LangOf(ctx), "cli_pool_no_copy"));
   }
   const PoolListing& l = **cached;
   const PoolPolicy& p = l.policy;
@@ -54,28 +54,34 @@ int RunPoolList(const CliContext& ctx) {
                            {"pool", std::move(pool)}});
     return kExitOk;
   }
-  std::cout << "Public pool (公海) as of " << UtcMinuteOfIso(l.as_of) << " — "
-            << (regions.empty() ? std::string("every region") : "your regions: " + regions)
-            << "; claims today " << p.claims_today << " of " << p.daily_claims << "; holding "
-            << p.holding << " of " << p.holding_cap << "\n";
+  const Lang lang = LangOf(ctx);
+  const auto n = [](int64_t v) { return std::to_string(v); };
+  std::cout << Render(lang, "cli_pool_head",
+                      {UtcMinuteOfIso(l.as_of),
+                       regions.empty() ? Render(lang, "cli_pool_every_region")
+                                       : Render(lang, "cli_pool_your_regions", {regions}),
+                       n(p.claims_today), n(p.daily_claims), n(p.holding), n(p.holding_cap)})
+            << "\n";
   for (const PoolCustomer& c : l.pool) {
-    std::cout << "  " << c.id << "  " << Or(c.tier, "-") << "  " << Or(c.name, "(no name)");
+    std::cout << "  " << c.id << "  " << Or(c.tier, "-") << "  "
+              << (c.name.empty() ? Render(lang, "cli_no_name") : c.name);
     if (!c.city.empty()) std::cout << "  " << c.city;
-    if (!c.region.empty()) std::cout << "  " << c.region;
-    std::cout << "  in the pool since " << c.since.substr(0, 10);
-    if (c.claim_pending) std::cout << "  [your claim waits for the next sync]";
+    if (!c.region.empty()) std::cout << "  " << EnumText(lang, "region", c.region);
+    std::cout << "  " << Render(lang, "cli_pool_since", {c.since.substr(0, 10)});
+    if (c.claim_pending) std::cout << "  " << Render(lang, "cli_pool_claim_waits");
     std::cout << "\n";
-    if (!c.reason.empty()) std::cout << "      why: " << c.reason << "\n";
+    if (!c.reason.empty())
+      std::cout << "      " << Render(lang, "cli_pool_why", {c.reason}) << "\n";
     if (!c.claimable && !c.refusal.empty()) {
-      std::cout << "      the server would refuse a claim now: " << c.refusal << "\n";
+      std::cout << "      " << Render(lang, "cli_pool_would_refuse", {c.refusal}) << "\n";
     }
   }
   if (l.pool.empty()) {
-    std::cout << "no customers in the pool for you\n";
+    std::cout << Render(lang, "cli_pool_empty") << "\n";
   } else {
-    std::cout << Plural(static_cast<int64_t>(l.pool.size()), "customer", "customers")
-              << (l.truncated ? " (the server listed only the first ones)" : "")
-              << "; claim one with fieldbook-cli pool claim ID\n";
+    std::cout << Render(lang, l.truncated ? "cli_pool_count_truncated" : "cli_pool_count",
+                        {n(static_cast<int64_t>(l.pool.size()))})
+              << "\n";
   }
   return kExitOk;
 }
@@ -89,15 +95,15 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
     PrintJson(ToJson(*r));
     return kExitOk;
   }
-  std::cout << "claim of " << RequestWho(*r)
-            << " recorded; it is sent at the next sync (fieldbook-cli sync), where the server "
-               "grants or refuses it\n";
+  const Lang lang = LangOf(ctx);
+  std::cout << Render(lang, "cli_pool_claim_recorded", {RequestWho(*r)}) << "\n";
   // What the server said when the pool was listed (caps reset daily, so it may still be granted).
   if (auto cached = store->pool().Cached(); cached.ok() && cached->has_value()) {
     for (const PoolCustomer& c : (*cached)->pool) {
       if (c.id == r->customer_id && !c.claimable && !c.refusal.empty()) {
-        std::cout << "note: as of " << UtcMinuteOfIso((*cached)->as_of)
-                  << " the server would have refused it: " << c.refusal << "\n";
+        std::cout << Render(lang, "cli_pool_claim_note",
+                            {UtcMinuteOfIso((*cached)->as_of), c.refusal})
+                  << "\n";
       }
     }
   }
@@ -113,9 +119,7 @@ int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std
     PrintJson(ToJson(*r));
     return kExitOk;
   }
-  std::cout << "release of " << RequestWho(*r)
-            << " recorded; it is sent at the next sync, and the customer leaves this device once "
-               "the server has put it in the pool\n";
+  std::cout << Render(LangOf(ctx), "cli_pool_release_recorded", {RequestWho(*r)}) << "\n";
   return kExitOk;
 }
 
@@ -128,15 +132,19 @@ int RunPoolRequests(const CliContext& ctx) {
     PrintJsonList(*requests);
     return kExitOk;
   }
+  const Lang lang = LangOf(ctx);
   if (requests->empty()) {
-    std::cout << "no pool requests: claim with fieldbook-cli pool claim ID\n";
+    std::cout << Render(lang, "cli_pool_no_requests") << "\n";
     return kExitOk;
   }
   for (const PoolRequest& r : *requests) {
-    std::cout << UtcMinuteOfIso(r.requested_at) << "  " << RequestLine(r);
-    if (!r.answered_at.empty()) std::cout << "  (answered " << UtcMinuteOfIso(r.answered_at) << ")";
+    std::cout << UtcMinuteOfIso(r.requested_at) << "  " << RequestLine(r, lang);
+    if (!r.answered_at.empty()) {
+      std::cout << "  " << Render(lang, "cli_pool_answered", {UtcMinuteOfIso(r.answered_at)});
+    }
     std::cout << "\n";
-    if (!r.note.empty()) std::cout << "    your reason: " << r.note << "\n";
+    if (!r.note.empty())
+      std::cout << "    " << Render(lang, "cli_pool_your_reason", {r.note}) << "\n";
   }
   return kExitOk;
 }

@@ -35,8 +35,11 @@ int RunAdd(const CliContext& ctx, const NewPreference& p) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto rep = store->settings_table().RequireRep();
   if (!rep.ok()) return Fail(ctx, what, rep.status());
-  return AnswerAdded(ctx, what, Preferences(store->replica()).Add(p, *rep, store->NowIso()),
-                     "added preference", ": " + p.kind + " " + p.value);
+  auto id = Preferences(store->replica()).Add(p, *rep, store->NowIso());
+  if (!id.ok()) return Fail(ctx, what, id.status());
+  return Answer(ctx, json::object{{"id", *id}},
+                Render(LangOf(ctx), "cli_added_preference",
+                       {*id, EnumText(LangOf(ctx), "pref", p.kind) + " " + p.value}));
 }
 
 int RunNote(const CliContext& ctx, const std::string& ref, const std::string& note) {
@@ -45,7 +48,7 @@ int RunNote(const CliContext& ctx, const std::string& ref, const std::string& no
   Status s = Preferences(store->replica()).SetNote(ref, note);
   if (!s.ok()) return Fail(ctx, what, s);
   return Answer(ctx, json::object{{"id", ref}, {"note", TextOrNull(note)}},
-                "preference " + ref + ": note set");
+                Render(LangOf(ctx), "cli_preference_note_set", {ref}));
 }
 
 int RunRemove(const CliContext& ctx, const std::string& ref) {
@@ -54,7 +57,7 @@ int RunRemove(const CliContext& ctx, const std::string& ref) {
   Status s = Preferences(store->replica()).Remove(ref);
   if (!s.ok()) return Fail(ctx, what, s);
   return Answer(ctx, json::object{{"id", ref}, {"removed", true}},
-                "preference " + ref + " removed");
+                Render(LangOf(ctx), "cli_preference_removed", {ref}));
 }
 
 int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
@@ -66,11 +69,13 @@ int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
     PrintJsonList(*prefs, PreferenceJson);
     return kExitOk;
   }
+  const Lang lang = LangOf(ctx);
   for (const CustomerPreference& p : *prefs) {
-    std::cout << p.id << "  " << p.customer_name << " (" << p.customer_id << ")  " << p.kind << "  "
-              << p.value << (p.note.empty() ? "" : "  \"" + p.note + "\"") << "\n";
+    std::cout << p.id << "  " << p.customer_name << " (" << p.customer_id << ")  "
+              << EnumText(lang, "pref", p.kind) << "  " << p.value
+              << (p.note.empty() ? "" : "  \"" + p.note + "\"") << "\n";
   }
-  std::cout << Plural(static_cast<int64_t>(prefs->size()), "preference", "preferences") << "\n";
+  std::cout << Count(lang, "cli_preferences", static_cast<int64_t>(prefs->size())) << "\n";
   return kExitOk;
 }
 

@@ -29,10 +29,10 @@ int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limi
     for (const auto& [tier, cents] : p.tier_prices) {
       std::cout << "  " << tier << " " << FormatYuan(cents);
     }
-    if (!p.active) std::cout << "  (discontinued)";
+    if (!p.active) std::cout << "  " << Render(LangOf(ctx), "cli_product_discontinued");
     std::cout << "\n";
   }
-  if (hits->empty()) std::cout << "no product matches '" << text << "'\n";
+  if (hits->empty()) std::cout << Render(LangOf(ctx), "cli_product_none", {text}) << "\n";
   return kExitOk;
 }
 

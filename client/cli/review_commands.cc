@@ -53,6 +53,20 @@ json::object EntryJson(Lang lang, const ReviewEntry& e) {
                       {"outcome", TextOrNull(e.outcome)}};
 }
 
+// How an entry was resolved, as the replica records it ("applied by a manager", "dismissed by the
+// rep: NOTE"), in `lang`; other words as they are.
+std::string OutcomeText(Lang lang, const std::string& outcome) {
+  for (const char* code : {"applied_by_manager", "dismissed_by_manager", "dismissed_by_rep"}) {
+    const std::string en(*MessageTemplate(Lang::kEnglish, std::string("cli_review_") + code));
+    if (outcome == en) return Render(lang, std::string("cli_review_") + code);
+    if (outcome.rfind(en + ": ", 0) == 0) {
+      return Render(lang, std::string("cli_review_") + code) +
+             (lang == Lang::kChinese ? "：" : ": ") + outcome.substr(en.size() + 2);
+    }
+  }
+  return outcome;
+}
+
 int RunDismiss(const CliContext& ctx, int64_t id, const std::string& note) {
   const char* what = "review dismiss";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
@@ -93,7 +107,7 @@ int RunReviewList(const CliContext& ctx, bool all) {
     return kExitOk;
   }
   if (entries->empty()) {
-    std::cout << "nothing to review: the server accepted every change from this device\n";
+    std::cout << Render(lang, "cli_review_nothing") << "\n";
     return kExitOk;
   }
   for (const ReviewEntry& e : *entries) {
@@ -102,14 +116,13 @@ int RunReviewList(const CliContext& ctx, bool all) {
     for (const ReviewChange& c : e.changes)
       std::cout << "    " << ReviewChangeText(lang, c) << "\n";
     if (e.resolved) {
-      std::cout << "  resolved: " << e.outcome << "\n";
+      std::cout << "  " << Render(lang, "cli_review_resolved", {OutcomeText(lang, e.outcome)})
+                << "\n";
     } else if (e.held) {
       std::cout << "  " << Render(lang, "review_waits_manager") << "\n";
     }
   }
-  std::cout << Plural(static_cast<int64_t>(entries->size()), "record", "records")
-            << " the server did not take as sent; nothing was deleted (fieldbook-cli review "
-               "dismiss ID [--note TEXT] lets one go)\n";
+  std::cout << Count(lang, "cli_review_count", static_cast<int64_t>(entries->size())) << "\n";
   return kExitOk;
 }
 

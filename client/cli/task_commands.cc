@@ -5,15 +5,31 @@
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "fieldbook/dates.h"
 
 namespace fieldbook::client::cli {
 
 namespace json = boost::json;
 
+// A reclaim warning in the rep's language, from its values (the store's `message` is English,
+// for --json readers): "鑫达汽修: will return to the public pool in 3 days unless ...".
+std::string ReclaimText(Lang lang, const ReclaimWarning& w) {
+  const std::string who = w.name.empty() ? w.customer_id : w.name;
+  const std::string activity = w.last_activity.empty()
+                                   ? Render(lang, "cli_reclaim_no_activity")
+                                   : Render(lang, "cli_reclaim_last_activity", {w.last_activity});
+  if (w.days_until > 1) {
+    return Render(lang, "cli_reclaim_in_days", {who, std::to_string(w.days_until), activity});
+  }
+  if (w.days_until == 1) return Render(lang, "cli_reclaim_tomorrow", {who, activity});
+  return Render(lang, "cli_reclaim_due", {who, AddDays(w.deadline, 1), activity});
+}
+
 int RunTaskAdd(const CliContext& ctx, const NewTask& task) {
   const char* what = "task add";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  return AnswerAdded(ctx, what, store->tasks().Add(task), "added task", " due " + task.due_date);
+  return AnswerAdded(ctx, what, store->tasks().Add(task), Render(LangOf(ctx), "cli_added_task"),
+                     Render(LangOf(ctx), "cli_task_due", {task.due_date}));
 }
 
 int RunTaskDone(const CliContext& ctx, const std::string& task) {
@@ -21,7 +37,8 @@ int RunTaskDone(const CliContext& ctx, const std::string& task) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   Status s = store->tasks().Complete(task);
   if (!s.ok()) return Fail(ctx, what, s);
-  return Answer(ctx, json::object{{"id", task}, {"status", "done"}}, "task " + task + " done");
+  return Answer(ctx, json::object{{"id", task}, {"status", "done"}},
+                Render(LangOf(ctx), "cli_task_done", {task}));
 }
 
 int RunTaskList(const CliContext& ctx, const TaskFilter& filter) {
@@ -33,11 +50,14 @@ int RunTaskList(const CliContext& ctx, const TaskFilter& filter) {
     PrintJsonList(*tasks);
     return kExitOk;
   }
+  const Lang lang = LangOf(ctx);
   for (const Task& t : *tasks) {
-    std::cout << t.id << "  " << Or(t.due_date, "(no date)") << "  " << t.status << "  " << t.kind
-              << "  \"" << t.title << "\"  " << t.customer_name << "\n";
+    std::cout << t.id << "  " << (t.due_date.empty() ? Render(lang, "cli_no_date") : t.due_date)
+              << "  " << EnumText(lang, "task_status", t.status) << "  "
+              << EnumText(lang, "task_kind", t.kind) << "  \"" << t.title << "\"  "
+              << t.customer_name << "\n";
   }
-  std::cout << Plural(static_cast<int64_t>(tasks->size()), "task", "tasks") << "\n";
+  std::cout << Count(lang, "cli_tasks", static_cast<int64_t>(tasks->size())) << "\n";
   return kExitOk;
 }
 
@@ -83,23 +103,25 @@ int RunPlan(const CliContext& ctx, const std::string& date, size_t limit) {
     return kExitOk;
   }
   // First: losing a customer to the pool is what a visit today can still prevent.
+  const Lang lang = LangOf(ctx);
   if (!warnings->empty()) {
-    std::cout << "Public pool (公海) warnings:\n";
+    std::cout << Render(lang, "cli_plan_pool_warnings") << "\n";
     for (const ReclaimWarning& w : *warnings) {
-      std::cout << "  ! " << w.message << "\n"
+      std::cout << "  ! " << ReclaimText(lang, w) << "\n"
                 << "    " << w.customer_id << "\n";
     }
   }
-  std::cout << "Plan for " << today << ":\n";
-  if (plan->empty()) std::cout << "  nothing due and no customers to suggest\n";
+  std::cout << Render(lang, "cli_plan_for", {today}) << "\n";
+  if (plan->empty()) std::cout << Render(lang, "cli_plan_nothing") << "\n";
   for (size_t i = 0; i < plan->size(); ++i) {
     const PlanItem& p = (*plan)[i];
     std::cout << (i < 9 ? " " : "") << i + 1 << ". "
-              << (p.kind == PlanItem::Kind::kFollowUp ? "[follow-up] " : "[visit]     ")
-              << p.customer_name << " — " << SayAll(LangOf(ctx), p.why) << "\n"
+              << Render(lang, p.kind == PlanItem::Kind::kFollowUp ? "cli_plan_follow_up"
+                                                                  : "cli_plan_visit")
+              << p.customer_name << " — " << SayAll(lang, p.why) << "\n"
               << "               " << p.customer_id << "\n";
   }
-  PrintCare(*care, today, *care_days, LangOf(ctx));
+  PrintCare(*care, today, *care_days, lang);
   return kExitOk;
 }
 

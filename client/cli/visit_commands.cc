@@ -22,12 +22,14 @@ namespace {
 namespace json = boost::json;
 
 // "120 m from the garage: verified", "location unknown", "the garage's location is unknown".
-std::string LocationText(const OpenVisit& v) {
-  if (!v.lat || !v.lon) return "location unknown (visit locate --lat --lon)";
-  if (!v.location.distance_m) return "the garage's location is unknown: not verified";
+std::string LocationText(Lang lang, const OpenVisit& v) {
+  if (!v.lat || !v.lon) return Render(lang, "cli_visit_location_unknown");
+  if (!v.location.distance_m) return Render(lang, "cli_visit_garage_location_unknown");
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.0f m from the garage: ", *v.location.distance_m);
-  return buf + v.location.verdict;
+  std::snprintf(buf, sizeof buf, "%.0f", *v.location.distance_m);
+  return Render(lang,
+                v.location.verdict == "verified" ? "cli_visit_verified" : "cli_visit_unverified",
+                {buf});
 }
 
 json::object OpenVisitJson(const OpenVisit& v) {
@@ -42,10 +44,12 @@ json::object OpenVisitJson(const OpenVisit& v) {
                       {"location_check", TextOrNull(v.location.verdict)}};
 }
 
-int PrintOpen(const CliContext& ctx, const OpenVisit& v, const char* verb) {
+// `code`: cli_visit_checked_in or cli_visit_located.
+int PrintOpen(const CliContext& ctx, const OpenVisit& v, const char* code) {
+  const Lang lang = LangOf(ctx);
   return Answer(ctx, OpenVisitJson(v),
-                verb + (" " + v.customer_name) + " since " + UtcMinuteOfIso(v.check_in) +
-                    " (visit " + v.id + "); " + LocationText(v));
+                Render(lang, code,
+                       {v.customer_name, UtcMinuteOfIso(v.check_in), v.id, LocationText(lang, v)}));
 }
 
 int RunCheckIn(const CliContext& ctx, const CheckInRequest& r) {
@@ -53,7 +57,7 @@ int RunCheckIn(const CliContext& ctx, const CheckInRequest& r) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto v = store->visits().CheckIn(r);
   if (!v.ok()) return Fail(ctx, what, v.status());
-  return PrintOpen(ctx, *v, "checked in at");
+  return PrintOpen(ctx, *v, "cli_visit_checked_in");
 }
 
 int RunLocate(const CliContext& ctx, const std::string& visit, double lat, double lon) {
@@ -61,7 +65,7 @@ int RunLocate(const CliContext& ctx, const std::string& visit, double lat, doubl
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto v = store->visits().Locate(visit, lat, lon);
   if (!v.ok()) return Fail(ctx, what, v.status());
-  return PrintOpen(ctx, *v, "located the visit at");
+  return PrintOpen(ctx, *v, "cli_visit_located");
 }
 
 int RunCurrent(const CliContext& ctx) {
@@ -73,15 +77,16 @@ int RunCurrent(const CliContext& ctx) {
     PrintJsonList(*open, OpenVisitJson);
     return kExitOk;
   }
-  if (open->empty()) std::cout << "no visit in progress\n";
-  for (const OpenVisit& v : *open) PrintOpen(ctx, v, "checked in at");
+  if (open->empty()) std::cout << Render(LangOf(ctx), "cli_visit_none_open") << "\n";
+  for (const OpenVisit& v : *open) PrintOpen(ctx, v, "cli_visit_checked_in");
   return kExitOk;
 }
 
 int RunCheckOut(const CliContext& ctx, const CheckOutRequest& r) {
   const char* what = "visit checkout";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  return AnswerAdded(ctx, what, store->visits().CheckOut(r), "checked out: logged visit");
+  return AnswerAdded(ctx, what, store->visits().CheckOut(r),
+                     Render(LangOf(ctx), "cli_visit_checked_out"));
 }
 
 int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
@@ -94,7 +99,7 @@ int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
   auto radius = store->visits().RadiusMeters();
   if (!radius.ok()) return Fail(ctx, what, radius.status());
   return Answer(ctx, json::object{{"radius_m", *radius}},
-                "a check-in within " + std::to_string(*radius) + " m of the garage is verified");
+                Render(LangOf(ctx), "cli_visit_radius", {std::to_string(*radius)}));
 }
 
 // --lat and --lon into an optional pair (CheckCoordinates refuses one without the other).

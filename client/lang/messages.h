@@ -1,6 +1,7 @@
 // Messages: what the device tells the rep as values (a code and its parameters) rendered in the
 // rep's language only when shown (issue #19), shared by the desktop app and fieldbook-cli. The
-// device's own messages (sync failures) are a table of the one string-table type
+// device's own messages (sync failures, the review list's words, every line fieldbook-cli prints:
+// codes cli_...) are a table of the one string-table type
 // (fieldbook/lang_text.h: each code with English and Chinese side by side); codes it does not
 // hold are looked up among the common texts (reasons, date parts). Parameters are written {0},
 // {1}... (or by name) and both languages use the same ones. Dates and money are formatted per
@@ -29,7 +30,7 @@ using fieldbook::FormatDate;
 using fieldbook::FormatMoney;
 using fieldbook::Lang;
 
-// The device's own messages (sync), one LangText each.
+// The device's own messages (sync, review list, fieldbook-cli's lines), one LangText each.
 std::span<const LangText> DeviceMessages();
 
 // Every message code, in table order (for tests that walk the table).

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -228,10 +229,28 @@ std::string ReviewTitle(Lang lang, const ReviewEntry& e) {
   return Render(lang, e.new_record ? "review_title_new" : "review_title", {garage, what});
 }
 
+// The enumeration a column's codes belong to (fieldbook/lang_text.h CodeLabels), "" for a kind
+// (a task's and a preference's kinds share the column, not a value); nullopt for other columns.
+static std::optional<std::string_view> EnumerationOf(const std::string& column) {
+  static constexpr std::pair<std::string_view, std::string_view> kColumns[] = {
+      {"purpose", "purpose"},      {"outcome", "outcome"},
+      {"purchase_stage", "stage"}, {"customer_type", "type"},
+      {"region_class", "region"},  {"relationship", "relationship"},
+      {"status", "task_status"},   {"kind", ""}};
+  for (const auto& [name, enumeration] : kColumns) {
+    if (name == column) return enumeration;
+  }
+  return std::nullopt;
+}
+
 std::string ReviewChangeText(Lang lang, const ReviewChange& c) {
+  const std::optional<std::string_view> enumeration = EnumerationOf(c.column);
   auto shown = [&](const std::string& text) {
     if (c.column == "deleted" && text == "1") return Render(lang, "review_removed");
-    return text.empty() ? Render(lang, "review_empty_value") : text;
+    if (text.empty()) return Render(lang, "review_empty_value");
+    // A code is shown by its label ("routine" -> "Routine call" / "例行拜访").
+    if (enumeration) return std::string(CodeLabel(lang, *enumeration, text));
+    return text;
   };
   const std::string label = ReviewFieldLabel(lang, c.column);
   if (!c.before) return Render(lang, "review_change_new", {label, shown(c.refused)});

@@ -388,6 +388,16 @@ HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, Wall
                                           {"moves", TierCellsJson(preview->moves)}});
 }
 
+// The schema's enumeration labels in both languages (fieldbook/lang_text.h CodeLabels), so the
+// console shows codes as words: {"labels": {"stage.deciding": {"en": "Deciding", "zh": "决策中"}}}.
+HttpResponse Labels() {
+  boost::json::object labels;
+  for (const LangText& l : CodeLabels()) {
+    labels[l.code] = boost::json::object{{"en", l.en}, {"zh", l.zh}};
+  }
+  return JsonResponse(boost::json::object{{"labels", std::move(labels)}});
+}
+
 }  // namespace
 
 std::optional<HttpResponse> HandleConsolePagesRequest(ServerStore& store,
@@ -411,6 +421,7 @@ std::optional<HttpResponse> HandleConsolePagesRequest(ServerStore& store,
     return DecidePair(store, request, actor, false);
   }
   if (path == "/v1/admin/grading/preview" && post) return GradingPreview(store, request, wall);
+  if (path == "/v1/admin/labels" && get) return Labels();
   return std::nullopt;
 }
 

@@ -13,6 +13,7 @@
 //   POST /v1/admin/duplicates/merge {"survivor","loser","reason"?}
 //   POST /v1/admin/duplicates/distinct {"a","b","reason"?}
 //   POST /v1/admin/grading/preview  <grading rules>                      nothing is saved
+//   GET  /v1/admin/labels      the enumerations' labels in English and Chinese (lang_text.h)
 //
 // Bodies are JSON objects of at most 8 KiB (64 KiB for the grading preview) naming only their
 // fields; a malformed field is 400 naming it ("field: why"), as the console shows it by the field.
