@@ -3,7 +3,7 @@
 // #/import). Pages live in pages/*.js and use only the admin API.
 import { ApiError, get, post, setCsrf } from './api.js';
 import { field, h, message } from './dom.js';
-import { currentLang, setLang, t } from './i18n.js';
+import { currentLang, setLabels, setLang, t } from './i18n.js';
 import { renderAssignment } from './pages/assignment.js';
 import { renderCustomers } from './pages/customers.js';
 import { renderDashboard } from './pages/dashboard.js';
@@ -125,7 +125,7 @@ function shell() {
   main.append(h('h1', {}, t(pages[active].title)));
   const body = h('div', { class: 'page' }, message('info', t('loading')));
   main.append(body);
-  pages[active].render(body).catch((err) => {
+  loadLabels().then(() => pages[active].render(body)).catch((err) => {
     if (err instanceof ApiError && err.status === 401) {
       me = null;
       loginView(t('sessionEnded'));
@@ -133,6 +133,14 @@ function shell() {
     }
     body.replaceChildren(message('error', t('failed', { m: err.message })));
   });
+}
+
+// The schema's enumeration labels, once per sign-in (pages show codes by them: i18n.js codeLabel).
+let labelsLoaded = false;
+async function loadLabels() {
+  if (labelsLoaded) return;
+  setLabels((await get('/v1/admin/labels')).labels);
+  labelsLoaded = true;
 }
 
 function render() {

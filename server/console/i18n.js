@@ -238,6 +238,25 @@ export function missingStrings() {
     ...zh.filter((k) => !(k in dictionaries.en)).map((k) => 'en:' + k), ...clashes];
 }
 
+// The schema's enumeration labels ({"stage.deciding": {en, zh}}: GET /v1/admin/labels, loaded once
+// signed in) and a code shown by its label in the current language ("stage", "deciding" ->
+// "Deciding" / "决策中"); a code without one is shown as it is. The column a code is stored in
+// names its enumeration (COLUMN_ENUMERATIONS: "purpose" -> "purpose", "purchase_stage" -> "stage").
+let labels = {};
+export function setLabels(next) {
+  labels = next || {};
+}
+export const COLUMN_ENUMERATIONS = {
+  customer_type: 'type', purchase_stage: 'stage', relationship: 'relationship', region_class: 'region',
+  purpose: 'purpose', outcome: 'outcome', lifecycle: 'lifecycle', grade_lifecycle: 'lifecycle',
+  status: 'task_status', kind: 'task_kind',
+};
+export function codeLabel(enumeration, code) {
+  if (code === null || code === undefined || code === '') return '';
+  const l = labels[enumeration + '.' + code];
+  return l ? (l[lang] ?? l.en) : String(code);
+}
+
 // A text the server gives in both languages ({en, zh}: grade reasons, at-risk reasons) in the
 // current one; `fallback` when there is none (rows from before reasons had codes).
 export function inLang(texts, fallback = '') {

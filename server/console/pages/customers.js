@@ -4,7 +4,7 @@
 // and the territory (POST /v1/admin/customers/territory). #/customers/<id> opens one archive.
 import { get, post } from '../api.js';
 import { cardForm, field, fieldError, h, message, repSelect, table } from '../dom.js';
-import { addStrings, inLang, t } from '../i18n.js';
+import { addStrings, codeLabel, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -51,6 +51,10 @@ addStrings({
     details: 'Details',
     deletedMark: '(deleted)',
     voided: 'voids {v}',
+    f_name: 'Name', f_name_latin: 'Name (Latin)', f_customer_type: 'Type', f_relationship: 'Relationship',
+    f_purchase_stage: 'Stage', f_phone: 'Phone', f_primary_contact: 'Main contact', f_address: 'Address',
+    f_city: 'City', f_province: 'Province', f_tags: 'Tags', f_notes: 'Notes', f_created_at: 'Added',
+    f_owner_rep_id: 'Rep', f_territory_id: 'Territory',
   },
   zh: {
     search: '搜索',
@@ -96,6 +100,10 @@ addStrings({
     details: '详情',
     deletedMark: '（已删除）',
     voided: '冲销 {v}',
+    f_name: '名称', f_name_latin: '拼音名', f_customer_type: '类型', f_relationship: '客户关系',
+    f_purchase_stage: '采购阶段', f_phone: '电话', f_primary_contact: '主要联系人', f_address: '地址',
+    f_city: '城市', f_province: '省份', f_tags: '标签', f_notes: '备注', f_created_at: '添加时间',
+    f_owner_rep_id: '业务员', f_territory_id: '片区',
   },
 });
 
@@ -111,10 +119,12 @@ function recordTable(name, rows) {
         rows.map((r) => [(r.name || '') + mark(r), r.title || '', r.phone || '', r.notes || '']));
     case 'tasks':
       return table([t('due'), t('jobTitle'), t('status'), t('rep')],
-        rows.map((r) => [r.due_date || '', (r.title || r.kind || '') + mark(r), r.status || '', r.rep_id || '']));
+        rows.map((r) => [r.due_date || '', (r.title || codeLabel('task_kind', r.kind)) + mark(r),
+          codeLabel('task_status', r.status), r.rep_id || '']));
     case 'visits':
       return table([t('date'), t('rep'), t('purpose'), t('outcome'), t('notes')],
-        rows.map((r) => [r.check_in || '', r.rep_id || '', r.purpose || '', r.outcome || '', (r.notes || '') + voids(r)]));
+        rows.map((r) => [r.check_in || '', r.rep_id || '', codeLabel('purpose', r.purpose), codeLabel('outcome', r.outcome),
+          (r.notes || '') + voids(r)]));
     case 'orders':
       return table([t('date'), t('rep'), t('amount'), t('notes')],
         rows.map((r) => [r.order_date || '', r.rep_id || '', yuan(r.amount_cents), (r.notes || '') + voids(r)]));
@@ -164,6 +174,9 @@ async function renderArchive(body, id, reps, territories) {
     h('button', { type: 'submit', class: 'primary', id: 'archive-save-rep', disabled: a.pooled }, t('saveOwner')),
     h('button', { type: 'submit', id: 'archive-save-territory' }, t('saveTerritory'))));
 
+  // Codes by their labels ("garage" -> 汽修厂).
+  const shownFact = (k, v) => ({ customer_type: codeLabel('type', v), relationship: codeLabel('relationship', v),
+    purchase_stage: codeLabel('stage', v) })[k] ?? String(v);
   const facts = [['name', c.name], ['name_latin', c.name_latin], ['customer_type', c.customer_type],
     ['relationship', c.relationship], ['purchase_stage', c.purchase_stage], ['phone', c.phone],
     ['primary_contact', c.primary_contact], ['address', c.address], ['city', c.city],
@@ -171,13 +184,13 @@ async function renderArchive(body, id, reps, territories) {
     ['owner_rep_id', c.owner_rep_id], ['territory_id', c.territory_id]].filter(([, v]) => v !== null && v !== '' && v !== undefined);
   const summary = h('section', { class: 'card', 'aria-labelledby': 'h-summary' },
     h('h2', { id: 'h-summary' }, c.id),
-    h('dl', { class: 'archive' }, facts.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])));
+    h('dl', { class: 'archive' }, facts.flatMap(([k, v]) => [h('dt', {}, t('f_' + k)), h('dd', {}, shownFact(k, v))])));
 
   const reasons = (a.grade_reasons && a.grade_reasons.reasons) || [];
   const gradeCard = h('section', { class: 'card', 'aria-labelledby': 'h-grade' },
     h('h2', { id: 'h-grade' }, t('grade') + ': ' + (c.grade_tier || t('notGraded'))),
     c.graded_at ? h('p', { class: 'meta' }, t('gradedAt') + ': ' + c.graded_at + ' · R' + (c.grade_recency ?? '-') +
-      ' F' + (c.grade_frequency ?? '-') + ' M' + (c.grade_monetary ?? '-') + ' · ' + (c.grade_lifecycle || '')) : '',
+      ' F' + (c.grade_frequency ?? '-') + ' M' + (c.grade_monetary ?? '-') + ' · ' + codeLabel('lifecycle', c.grade_lifecycle)) : '',
     reasons.length ? table([t('rule'), t('reasons')],
       reasons.map((r) => [inLang(r.rule_text, r.rule), inLang(r.text, r.detail)])) : message('info', t('none')));
 
@@ -185,7 +198,7 @@ async function renderArchive(body, id, reps, territories) {
   const historyCard = h('section', { class: 'card wide', 'aria-labelledby': 'h-history' },
     h('h2', { id: 'h-history' }, t('gradeHistory')),
     history.length ? h('div', { class: 'scroll' }, table([t('run'), t('date'), t('tier'), 'R', 'F', 'M', t('lifecycle')],
-      history.map((g) => [g.run, g.today, g.tier, g.recency, g.frequency, g.monetary, g.lifecycle]))) : message('info', t('none')));
+      history.map((g) => [g.run, g.today, g.tier, g.recency, g.frequency, g.monetary, codeLabel('lifecycle', g.lifecycle)]))) : message('info', t('none')));
 
   const recordCards = ['contacts', 'tasks', 'visits', 'orders', 'feedback'].map((name) => {
     const rows = a.records[name] || [];
@@ -238,7 +251,7 @@ export async function renderCustomers(body) {
     const tableRows = rows.map((c) => [
       h('a', { href: '#/customers/' + encodeURIComponent(c.id), 'aria-label': t('openCustomer', { c: c.name || c.id }) }, c.name || c.id),
       c.city, c.phone, c.pooled ? t('inPool') : repName[c.rep] || c.rep || '—', territoryName[c.territory] || c.territory || '—',
-      c.tier || '—', c.lifecycle || '']);
+      c.tier || '—', codeLabel('lifecycle', c.lifecycle)]);
     results.replaceChildren(message('info', t('found', { n: data.total })),
       rows.length ? h('div', { class: 'scroll' }, table([t('customer'), t('city'), t('phone'), t('rep'), t('territory'), t('tier'), t('lifecycle')], tableRows)) : '',
       rows.length < data.total ? h('button', { type: 'button', id: 'cust-more', onclick: () => search(true).catch(showError) }, t('more')) : '');

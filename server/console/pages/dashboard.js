@@ -6,7 +6,7 @@
 // and /v1/admin/nightly/runs.
 import { ApiError, get } from '../api.js';
 import { h, message, table } from '../dom.js';
-import { addStrings, inLang, t } from '../i18n.js';
+import { addStrings, codeLabel, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -226,7 +226,7 @@ export async function renderDashboard(body) {
     h('h2', { id: 'h-risk' }, t('atRisk')),
     risky.length ? h('div', { class: 'scroll' }, table(
       [t('customer'), t('rep'), t('tier'), t('lifecycle'), t('reasons')],
-      risky.map((c) => [c.name || c.id, c.rep, c.tier, c.lifecycle,
+      risky.map((c) => [c.name || c.id, c.rep, c.tier, codeLabel('lifecycle', c.lifecycle),
         inLang(c.reason_texts, Array.isArray(c.reasons) ? c.reasons.join('; ') : String(c.reasons ?? ''))]))) : message('info', t('none')));
 
   const review = overview.review || {};

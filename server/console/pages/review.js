@@ -7,7 +7,7 @@
 // /v1/admin/duplicates/merge) or mark them as two garages (POST /v1/admin/duplicates/distinct).
 import { get, post } from '../api.js';
 import { h, message } from '../dom.js';
-import { addStrings, t } from '../i18n.js';
+import { addStrings, codeLabel, COLUMN_ENUMERATIONS, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -52,12 +52,15 @@ addStrings({
   },
 });
 
-function show(value) {
+// A value as the manager reads it: a code by its label when its column holds codes ("purpose":
+// "routine" -> 例行拜访), an object as one "column: value" line each.
+function show(value, column) {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'object') {
-    return Object.entries(value).map(([k, v]) => k + ': ' + (v === null ? '—' : String(v))).join('\n');
+    return Object.entries(value).map(([k, v]) => k + ': ' + show(v, k)).join('\n');
   }
-  return String(value);
+  const enumeration = COLUMN_ENUMERATIONS[column];
+  return enumeration ? codeLabel(enumeration, value) : String(value);
 }
 
 function conflictList(conflicts, status) {
@@ -83,8 +86,8 @@ function conflictList(conflicts, status) {
       h('p', { class: 'meta' }, t('field') + ': ' + c.table + '.' + c.column + ' · ' + t('by') + ': ' +
         c.from_rep + ' · ' + t('rep') + ': ' + (c.owner_rep || '—')),
       h('div', { class: 'sides' },
-        h('div', { class: 'side current' }, h('h4', {}, t('current')), h('pre', {}, show(c.current))),
-        h('div', { class: 'side diverted' }, h('h4', {}, t('diverted')), h('pre', {}, show(c.value)))),
+        h('div', { class: 'side current' }, h('h4', {}, t('current')), h('pre', {}, show(c.current, c.column))),
+        h('div', { class: 'side diverted' }, h('h4', {}, t('diverted')), h('pre', {}, show(c.value, c.column)))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => resolve('apply') }, t('apply')),
         h('button', { type: 'button', onclick: () => resolve('dismiss') }, t('dismiss'))));
