@@ -1,9 +1,12 @@
 #include "store/nightly_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "fieldbook/columns.h"
+#include "store/pg/pg_lease.h"
+#include "store/pg/pg_sql_db.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -32,12 +35,30 @@ NightlyRunRecord ReadRun(SqlStatement& s) {
   return r;
 }
 
+// The nightly lease on PostgreSQL, or nullopt on SQLite (srv_nightly_lease).
+std::optional<pg::PgLease> PgNightlyLease(SqlDb& db) {
+  if (db.dialect() != SqlDialect::kPostgres) return std::nullopt;
+  // Only PgSqlDb speaks PostgreSQL's dialect.
+  return pg::PgLease(static_cast<pg::PgSqlDb&>(db).db(), kLeaseName);
+}
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 constexpr const char* kRunColumns =
     "id, trigger, started_ms, finished_ms, status, day, seq_at_start, holder, resumed";
 
 }  // namespace
 
 Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
+  if (auto lease = PgNightlyLease(db_)) {
+    FB_ASSIGN_OR_RETURN(std::optional<pg::PgLeaseInfo> current, lease->Current());
+    if (!current) return std::optional<LeaseInfo>();
+    return LeaseInfo{current->holder, current->run_id, SystemNowMs() + current->expires_in_ms};
+  }
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "
                                    "FROM srv_nightly_lease WHERE name = ?"));
@@ -46,6 +67,7 @@ Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
 }
 
 Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms) {
+  if (auto lease = PgNightlyLease(db_)) return lease->Acquire(holder, ttl_ms);
   FB_ASSIGN_OR_RETURN(auto txn, db().Begin());
   FB_ASSIGN_OR_RETURN(std::optional<LeaseInfo> current, Lease());
   if (current && current->holder != holder && current->expires_ms > now_ms) {
@@ -64,6 +86,7 @@ Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int
 
 Status NightlyStore::RenewLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms,
                                 int64_t run_id) {
+  if (auto lease = PgNightlyLease(db_)) return lease->Renew(holder, ttl_ms, run_id);
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("UPDATE srv_nightly_lease SET expires_ms = ?, run_id = ? "
                                    "WHERE name = ? AND holder = ?"));
@@ -76,6 +99,7 @@ Status NightlyStore::RenewLease(const std::string& holder, int64_t now_ms, int64
 }
 
 Status NightlyStore::ReleaseLease(const std::string& holder) {
+  if (auto lease = PgNightlyLease(db_)) return lease->Release(holder);
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("DELETE FROM srv_nightly_lease WHERE name = ? AND holder = ?"));
   s->Bind(1, kLeaseName).Bind(2, holder);

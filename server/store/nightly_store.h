@@ -6,7 +6,10 @@
 //
 // Lease. A row ('nightly', holder, expires_ms). A holder takes it when it is free, expired or
 // already its own, and renews it between steps and batches; a process killed with SIGKILL simply
-// stops renewing, and the next run takes over once the lease has expired.
+// stops renewing, and the next run takes over once the lease has expired. On PostgreSQL the lease
+// is PgLease's (fb_leases, store/pg/pg_lease.h): the same protocol, taken in one conditional
+// upsert, with expiry by the DATABASE's clock (the now_ms arguments are not used there; Lease()
+// reports the expiry on this machine's clock).
 //
 // Thread safety: not thread-safe; use on the thread that owns the ServerStore it wraps.
 #ifndef FIELDBOOK_SERVER_NIGHTLY_STORE_H_

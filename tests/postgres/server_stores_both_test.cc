@@ -8,10 +8,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "fieldbook/catalog.h"
@@ -534,6 +536,43 @@ TEST_P(StoresBothTest, NightlyRunsAndStepsAreKept) {
   auto before_all = nightly.SeqAtOrBefore(999);
   ASSERT_TRUE(before_all.ok());
   EXPECT_FALSE(before_all->has_value());
+}
+
+// --- NightlyStore: the lease (SQLite: srv_nightly_lease; PostgreSQL: PgLease) -------------------
+
+TEST_P(StoresBothTest, NightlyLeaseHasOneHolderAtATime) {
+  server::NightlyStore nightly(sql_db(), catalog_);
+  const int64_t now = 1'795'392'000'000;
+  const int64_t minute = 60'000;
+  auto lease = nightly.Lease();
+  ASSERT_TRUE(lease.ok()) << lease.status().ToString();
+  EXPECT_FALSE(lease->has_value());
+  Status taken = nightly.AcquireLease("host-a", now, minute);
+  ASSERT_TRUE(taken.ok()) << taken.ToString();
+  EXPECT_EQ(nightly.AcquireLease("host-b", now + 1, minute).code(), StatusCode::kConflict);
+  ASSERT_TRUE(nightly.AcquireLease("host-a", now + 2, minute).ok());  // its own again
+  Status renewed = nightly.RenewLease("host-a", now + 3, minute, 7);
+  ASSERT_TRUE(renewed.ok()) << renewed.ToString();
+  EXPECT_EQ(nightly.RenewLease("host-b", now + 3, minute, 8).code(), StatusCode::kConflict);
+  lease = nightly.Lease();
+  ASSERT_TRUE(lease.ok());
+  ASSERT_TRUE(lease->has_value());
+  EXPECT_EQ((*lease)->holder, "host-a");
+  EXPECT_EQ((*lease)->run_id, 7);
+  ASSERT_TRUE(nightly.ReleaseLease("host-b").ok());  // not the holder: nothing happens
+  EXPECT_EQ(nightly.AcquireLease("host-b", now + 4, minute).code(), StatusCode::kConflict);
+  ASSERT_TRUE(nightly.ReleaseLease("host-a").ok());
+  ASSERT_TRUE(nightly.AcquireLease("host-b", now + 5, 1).ok());  // 1 ms
+  // A holder that stops renewing is taken over once its lease has expired (SQLite: by the
+  // callers' clock; PostgreSQL: by the database's, so wait for it).
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  Status took_over = nightly.AcquireLease("host-c", now + 1000, minute);
+  ASSERT_TRUE(took_over.ok()) << took_over.ToString();
+  EXPECT_EQ(nightly.RenewLease("host-b", now + 1001, minute, 0).code(), StatusCode::kConflict);
+  lease = nightly.Lease();
+  ASSERT_TRUE(lease.ok());
+  ASSERT_TRUE(lease->has_value());
+  EXPECT_EQ((*lease)->holder, "host-c");
 }
 
 // --- ImportStore: keys and the export's reads ---------------------------------------------------
