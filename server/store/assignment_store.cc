@@ -113,14 +113,19 @@ Result<std::vector<std::string>> AssignmentStore::TierOrder() {
   return out;
 }
 
+namespace {
+
+// Every rep with their profile (p.rep_id IS NULL: never configured).
+constexpr const char* kProfilesSql =
+    "SELECT r.id, r.name, coalesce(r.role, 'rep'), coalesce(r.active, 1), r.regions, "
+    "p.rep_id IS NOT NULL, p.regions, p.skill, p.capacity, p.capacity_a, p.closer "
+    "FROM reps r LEFT JOIN srv_rep_profiles p ON p.rep_id = r.id WHERE r.deleted = 0 "
+    "ORDER BY r.id";
+
+}  // namespace
+
 Result<std::vector<RepProfile>> AssignmentStore::Profiles() {
-  FB_ASSIGN_OR_RETURN(
-      SqlStatement * stmt,
-      store_.sql().Prepare(
-          "SELECT r.id, r.name, coalesce(r.role, 'rep'), coalesce(r.active, 1), r.regions, "
-          "p.rep_id IS NOT NULL, p.regions, p.skill, p.capacity, p.capacity_a, p.closer "
-          "FROM reps r LEFT JOIN srv_rep_profiles p ON p.rep_id = r.id WHERE r.deleted = 0 "
-          "ORDER BY r.id"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt, store_.sql().Prepare(kProfilesSql));
   return ReadRows(*stmt, [](SqlStatement& s) {
     RepProfile p;
     p.rep_id = s.Text(0);

@@ -19,6 +19,13 @@ constexpr const char* kFillable[] = {
     "country",         "lat",           "lon",          "phone",
     "primary_contact", "birthday",      "tags",         "notes"};
 
+// The end of customer ?1's merge chain (?1 itself when it was never merged away).
+constexpr const char* kSurvivorSql =
+    "WITH RECURSIVE chain(id, depth) AS (SELECT ?1, 0 UNION ALL "
+    "SELECT m.survivor, chain.depth + 1 FROM srv_merges m JOIN chain ON "
+    "m.loser = chain.id WHERE chain.depth < 64) "
+    "SELECT id FROM chain ORDER BY depth DESC LIMIT 1";
+
 bool Empty(const Value& v) {
   if (IsNull(v)) return true;
   const auto* s = std::get_if<std::string>(&v);
@@ -38,12 +45,7 @@ std::vector<std::string> DuplicateStore::RecordTables(const Catalog& catalog) {
 Result<std::string> DuplicateStore::SurvivorOf(const std::string& customer_id) {
   // A chain (A merged into B, then B into C) ends at the customer that was never merged away.
   // Merges only take live customers, so a chain has no loop; the depth bound is a safeguard.
-  FB_ASSIGN_OR_RETURN(
-      SqlStatement * follow,
-      store_.sql().Prepare("WITH RECURSIVE chain(id, depth) AS (SELECT ?1, 0 UNION ALL "
-                           "SELECT m.survivor, chain.depth + 1 FROM srv_merges m JOIN chain ON "
-                           "m.loser = chain.id WHERE chain.depth < 64) "
-                           "SELECT id FROM chain ORDER BY depth DESC LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * follow, store_.sql().Prepare(kSurvivorSql));
   follow->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(std::optional<std::string> survivor,
                       ReadOneRow(*follow, [](SqlStatement& s) { return s.Text(0); }));

@@ -57,7 +57,8 @@ Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
   if (auto lease = PgNightlyLease(db_)) {
     FB_ASSIGN_OR_RETURN(std::optional<pg::PgLeaseInfo> current, lease->Current());
     if (!current) return std::optional<LeaseInfo>();
-    return LeaseInfo{current->holder, current->run_id, SystemNowMs() + current->expires_in_ms};
+    return std::optional<LeaseInfo>(
+        LeaseInfo{current->holder, current->run_id, SystemNowMs() + current->expires_in_ms});
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "

@@ -1,8 +1,8 @@
 #include "fieldbook/product.h"
 
 #include "fieldbook/columns.h"
-#include "fieldbook/sql_db.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook {
