@@ -44,19 +44,6 @@ int RunCareTask(const CliContext& ctx, const std::string& customer, const std::s
       Render(LangOf(ctx), "cli_added_care_task"));
 }
 
-int RunCareDays(const CliContext& ctx, const std::optional<int64_t>& days) {
-  const char* what = "care days";
-  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  if (days) {
-    Status s = store->care().SetDays(*days);
-    if (!s.ok()) return Fail(ctx, what, s);
-  }
-  auto window = store->care().Days();
-  if (!window.ok()) return Fail(ctx, what, window.status());
-  return Answer(ctx, json::object{{"days", *window}},
-                Render(LangOf(ctx), "cli_care_days", {std::to_string(*window)}));
-}
-
 void AddCareCommands(CLI::App& app, CliWiring& w) {
   (void)app;
   CLI::App* care = w.group("care", "customer care: birthdays and care tasks in the days ahead");
@@ -86,14 +73,12 @@ void AddCareCommands(CLI::App& app, CliWiring& w) {
     };
   });
 
-  auto set = std::make_shared<int64_t>(0);
-  CLI::App* days_cmd = w.leaf(care, "days", "how many days ahead the plan shows care (0 to 366)");
-  CLI::Option* value = days_cmd->add_option("days", *set, "set it");
-  days_cmd->callback([&w, set, value] {
-    const std::optional<int64_t> v =
-        value->count() > 0 ? std::optional<int64_t>(*set) : std::nullopt;
-    w.action = [&w, v] { return RunCareDays(w.ctx, v); };
-  });
+  AddNumberSetting(
+      w, care,
+      {"days", "how many days ahead the plan shows care (0 to 366)", "days", "set it", "care days",
+       "days", [](ClientStore& store, int64_t n) { return store.care().SetDays(n); },
+       [](ClientStore& store) { return store.care().Days(); },
+       [](Lang lang, int64_t n) { return Render(lang, "cli_care_days", {std::to_string(n)}); }});
 }
 
 const CommandFamily kCareCommands{"care", &AddCareCommands};

@@ -14,14 +14,21 @@
 #ifndef FIELDBOOK_CLIENT_CLI_COMMAND_FAMILY_H_
 #define FIELDBOOK_CLIENT_CLI_COMMAND_FAMILY_H_
 
+#include <cstdint>
 #include <functional>
+#include <string>
 
 #include "cli/cli_commands.h"
 #include "fieldbook/registration.h"
+#include "fieldbook/status.h"
 
 namespace CLI {
 class App;
 }  // namespace CLI
+
+namespace fieldbook::client {
+class ClientStore;
+}  // namespace fieldbook::client
 
 namespace fieldbook::client::cli {
 
@@ -36,6 +43,23 @@ struct CliWiring {
 };
 
 using CommandFamily = Registration<void (*)(CLI::App&, CliWiring&)>;
+
+// A number setting of the replica, shown by one leaf, or set first when the number is given (the
+// leaf's one argument): set(store, n), then get(store), answered as {json_key: n} or
+// text(the rep's language, n);
+// errors name `what`.
+struct NumberSetting {
+  const char* name;
+  const char* description;
+  const char* arg;
+  const char* arg_description;
+  const char* what;
+  const char* json_key;
+  Status (*set)(ClientStore& store, int64_t n);
+  Result<int64_t> (*get)(ClientStore& store);
+  std::string (*text)(Lang lang, int64_t n);
+};
+void AddNumberSetting(CliWiring& w, CLI::App* parent, const NumberSetting& setting);
 
 inline void AddCommandFamilies(CLI::App& app, CliWiring& wiring) {
   for (const CommandFamily* family : CommandFamily::All()) family->fn()(app, wiring);

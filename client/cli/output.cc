@@ -1,9 +1,32 @@
 #include "cli/output.h"
 
+#include <boost/describe/class.hpp>
+#include <boost/describe/members.hpp>
+#include <boost/mp11/algorithm.hpp>
 #include <cstdio>
 #include <iostream>
 
 #include "fieldbook/json.h"
+
+// The fields of the store's records (store/records.h) that --json prints, in the order printed
+// (RecordJson below): a customer's deleted flag and a contact's customer id are left out.
+namespace fieldbook::client {
+BOOST_DESCRIBE_STRUCT(Customer, (),
+                      (id, name, name_latin, customer_type, relationship, purchase_stage,
+                       region_class, address, city, province, country, lat, lon, phone,
+                       primary_contact, birthday, tags, notes, owner_rep_id, territory_id,
+                       created_at, grade_tier, grade_lifecycle, grade_churn_risk, grade_provisional,
+                       graded_at, last_visit))
+BOOST_DESCRIBE_STRUCT(Contact, (),
+                      (id, name, title, phone, wechat, email, birthday, is_primary, notes))
+BOOST_DESCRIBE_STRUCT(Visit, (),
+                      (id, customer_id, rep_id, check_in, check_out, lat, lon, purpose, outcome,
+                       notes, next_follow_up, voids_id))
+BOOST_DESCRIBE_STRUCT(Task, (),
+                      (id, customer_id, customer_name, rep_id, due_date, kind, status, title, notes,
+                       done_at))
+BOOST_DESCRIBE_STRUCT(Feedback, (), (id, customer_id, rep_id, created_at, satisfaction, complaint))
+}  // namespace fieldbook::client
 
 namespace fieldbook::client::cli {
 
@@ -49,35 +72,28 @@ json::value TextOrNull(const std::string& s) {
   return json::value(s);
 }
 
-json::object ToJson(const Customer& c) {
-  return json::object{{"id", c.id},
-                      {"name", TextOrNull(c.name)},
-                      {"name_latin", TextOrNull(c.name_latin)},
-                      {"customer_type", TextOrNull(c.customer_type)},
-                      {"relationship", TextOrNull(c.relationship)},
-                      {"purchase_stage", TextOrNull(c.purchase_stage)},
-                      {"region_class", TextOrNull(c.region_class)},
-                      {"address", TextOrNull(c.address)},
-                      {"city", TextOrNull(c.city)},
-                      {"province", TextOrNull(c.province)},
-                      {"country", TextOrNull(c.country)},
-                      {"lat", OptOrNull(c.lat)},
-                      {"lon", OptOrNull(c.lon)},
-                      {"phone", TextOrNull(c.phone)},
-                      {"primary_contact", TextOrNull(c.primary_contact)},
-                      {"birthday", TextOrNull(c.birthday)},
-                      {"tags", TextOrNull(c.tags)},
-                      {"notes", TextOrNull(c.notes)},
-                      {"owner_rep_id", TextOrNull(c.owner_rep_id)},
-                      {"territory_id", TextOrNull(c.territory_id)},
-                      {"created_at", TextOrNull(c.created_at)},
-                      {"grade_tier", TextOrNull(c.grade_tier)},
-                      {"grade_lifecycle", TextOrNull(c.grade_lifecycle)},
-                      {"grade_churn_risk", OptOrNull(c.grade_churn_risk)},
-                      {"grade_provisional", c.grade_provisional},
-                      {"graded_at", TextOrNull(c.graded_at)},
-                      {"last_visit", TextOrNull(c.last_visit)}};
+namespace {
+
+// A record's field as --json prints it: empty text and an absent number as null.
+json::value FieldJson(const std::string& text) { return TextOrNull(text); }
+template <typename T>
+json::value FieldJson(const std::optional<T>& v) {
+  return OptOrNull(v);
 }
+json::value FieldJson(bool b) { return b; }
+
+// A record described below as a JSON object: each described field under its own name, in order.
+template <typename T>
+json::object RecordJson(const T& record) {
+  json::object out;
+  boost::mp11::mp_for_each<boost::describe::describe_members<T, boost::describe::mod_public>>(
+      [&](auto member) { out[member.name] = FieldJson(record.*member.pointer); });
+  return out;
+}
+
+}  // namespace
+
+json::object ToJson(const Customer& c) { return RecordJson(c); }
 
 json::object ValuesJson(const TextValues& values) {
   json::object out;
@@ -165,32 +181,9 @@ void PrintGrade(const GradeView& view, Lang lang) {
   }
 }
 
-json::object ToJson(const Contact& c) {
-  return json::object{{"id", c.id},
-                      {"name", TextOrNull(c.name)},
-                      {"title", TextOrNull(c.title)},
-                      {"phone", TextOrNull(c.phone)},
-                      {"wechat", TextOrNull(c.wechat)},
-                      {"email", TextOrNull(c.email)},
-                      {"birthday", TextOrNull(c.birthday)},
-                      {"is_primary", c.is_primary},
-                      {"notes", TextOrNull(c.notes)}};
-}
+json::object ToJson(const Contact& c) { return RecordJson(c); }
 
-json::object ToJson(const Visit& v) {
-  return json::object{{"id", v.id},
-                      {"customer_id", v.customer_id},
-                      {"rep_id", TextOrNull(v.rep_id)},
-                      {"check_in", TextOrNull(v.check_in)},
-                      {"check_out", TextOrNull(v.check_out)},
-                      {"lat", OptOrNull(v.lat)},
-                      {"lon", OptOrNull(v.lon)},
-                      {"purpose", TextOrNull(v.purpose)},
-                      {"outcome", TextOrNull(v.outcome)},
-                      {"notes", TextOrNull(v.notes)},
-                      {"next_follow_up", TextOrNull(v.next_follow_up)},
-                      {"voids_id", TextOrNull(v.voids_id)}};
-}
+json::object ToJson(const Visit& v) { return RecordJson(v); }
 
 json::object ToJson(const Order& o) {
   json::array lines;
@@ -212,27 +205,9 @@ json::object ToJson(const Order& o) {
                       {"lines", std::move(lines)}};
 }
 
-json::object ToJson(const Task& t) {
-  return json::object{{"id", t.id},
-                      {"customer_id", t.customer_id},
-                      {"customer_name", TextOrNull(t.customer_name)},
-                      {"rep_id", TextOrNull(t.rep_id)},
-                      {"due_date", TextOrNull(t.due_date)},
-                      {"kind", TextOrNull(t.kind)},
-                      {"status", TextOrNull(t.status)},
-                      {"title", TextOrNull(t.title)},
-                      {"notes", TextOrNull(t.notes)},
-                      {"done_at", TextOrNull(t.done_at)}};
-}
+json::object ToJson(const Task& t) { return RecordJson(t); }
 
-json::object ToJson(const Feedback& f) {
-  return json::object{{"id", f.id},
-                      {"customer_id", f.customer_id},
-                      {"rep_id", TextOrNull(f.rep_id)},
-                      {"created_at", TextOrNull(f.created_at)},
-                      {"satisfaction", OptOrNull(f.satisfaction)},
-                      {"complaint", TextOrNull(f.complaint)}};
-}
+json::object ToJson(const Feedback& f) { return RecordJson(f); }
 
 json::object ToJson(const ReviewItem& r) {
   json::value payload;
@@ -272,22 +247,6 @@ std::string EnumText(Lang lang, std::string_view enumeration, const std::string&
 
 std::string Count(Lang lang, std::string_view code, int64_t n) {
   return Render(lang, code, {std::to_string(n)});
-}
-
-const char* StateName(PoolRequest::State s) {
-  switch (s) {
-    case PoolRequest::State::kGranted:
-      return "granted";
-    case PoolRequest::State::kRefused:
-      return "refused";
-    case PoolRequest::State::kPending:
-      break;
-  }
-  return "pending";
-}
-
-const char* KindName(PoolRequest::Kind k) {
-  return k == PoolRequest::Kind::kClaim ? "claim" : "release";
 }
 
 json::object ToJson(const PoolRequest& r) {

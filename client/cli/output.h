@@ -88,10 +88,9 @@ std::string EnumText(Lang lang, std::string_view enumeration, const std::string&
 // A message (lang/messages.h) whose one value is a count: "3 customers" / "3 个客户".
 std::string Count(Lang lang, std::string_view code, int64_t n);
 
-// The public pool's requests: "pending" / "claim", "鑫达汽修 (c1...)", and one line with the
-// server's answer ("claim of 鑫达汽修 (c1...): refused: already claimed by ...").
-const char* StateName(PoolRequest::State s);
-const char* KindName(PoolRequest::Kind k);
+// The public pool's requests (their kind and state: KindName, StateName of store/pool_cache.h):
+// "鑫达汽修 (c1...)", and one line with the server's answer ("claim of 鑫达汽修 (c1...): refused:
+// already claimed by ...").
 std::string RequestWho(const PoolRequest& r);
 std::string RequestLine(const PoolRequest& r, Lang lang);
 boost::json::object PoolSummaryJson(const PoolRequestCounts& c);

@@ -91,12 +91,9 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto r = store->pool().RequestClaim(customer);
   if (!r.ok()) return Fail(ctx, what, r.status());
-  if (ctx.json) {
-    PrintJson(ToJson(*r));
-    return kExitOk;
-  }
   const Lang lang = LangOf(ctx);
-  std::cout << Render(lang, "cli_pool_claim_recorded", {RequestWho(*r)}) << "\n";
+  Answer(ctx, ToJson(*r), Render(lang, "cli_pool_claim_recorded", {RequestWho(*r)}));
+  if (ctx.json) return kExitOk;
   // What the server said when the pool was listed (caps reset daily, so it may still be granted).
   if (auto cached = store->pool().Cached(); cached.ok() && cached->has_value()) {
     for (const PoolCustomer& c : (*cached)->pool) {
@@ -115,12 +112,8 @@ int RunPoolRelease(const CliContext& ctx, const std::string& customer, const std
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto r = store->pool().RequestRelease(customer, reason);
   if (!r.ok()) return Fail(ctx, what, r.status());
-  if (ctx.json) {
-    PrintJson(ToJson(*r));
-    return kExitOk;
-  }
-  std::cout << Render(LangOf(ctx), "cli_pool_release_recorded", {RequestWho(*r)}) << "\n";
-  return kExitOk;
+  return Answer(ctx, ToJson(*r),
+                Render(LangOf(ctx), "cli_pool_release_recorded", {RequestWho(*r)}));
 }
 
 int RunPoolRequests(const CliContext& ctx) {

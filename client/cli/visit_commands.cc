@@ -89,19 +89,6 @@ int RunCheckOut(const CliContext& ctx, const CheckOutRequest& r) {
                      Render(LangOf(ctx), "cli_visit_checked_out"));
 }
 
-int RunRadius(const CliContext& ctx, const std::optional<int64_t>& meters) {
-  const char* what = "visit radius";
-  FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  if (meters) {
-    Status s = store->visits().SetRadiusMeters(*meters);
-    if (!s.ok()) return Fail(ctx, what, s);
-  }
-  auto radius = store->visits().RadiusMeters();
-  if (!radius.ok()) return Fail(ctx, what, radius.status());
-  return Answer(ctx, json::object{{"radius_m", *radius}},
-                Render(LangOf(ctx), "cli_visit_radius", {std::to_string(*radius)}));
-}
-
 // --lat and --lon into an optional pair (CheckCoordinates refuses one without the other).
 struct LocationOptions {
   double lat = 0, lon = 0;
@@ -166,15 +153,13 @@ void AddVisitCommands(CLI::App& app, CliWiring& w) {
   CLI::App* current = w.leaf(visit, "current", "the visit in progress, if any");
   current->callback([&w] { w.action = [&w] { return RunCurrent(w.ctx); }; });
 
-  auto meters = std::make_shared<int64_t>(0);
-  CLI::App* radius =
-      w.leaf(visit, "radius", "the radius of a verified check-in around the garage (metres)");
-  CLI::Option* set = radius->add_option("meters", *meters, "set it (1 to 100000)");
-  radius->callback([&w, meters, set] {
-    const std::optional<int64_t> value =
-        set->count() > 0 ? std::optional<int64_t>(*meters) : std::nullopt;
-    w.action = [&w, value] { return RunRadius(w.ctx, value); };
-  });
+  AddNumberSetting(
+      w, visit,
+      {"radius", "the radius of a verified check-in around the garage (metres)", "meters",
+       "set it (1 to 100000)", "visit radius", "radius_m",
+       [](ClientStore& store, int64_t n) { return store.visits().SetRadiusMeters(n); },
+       [](ClientStore& store) { return store.visits().RadiusMeters(); },
+       [](Lang lang, int64_t n) { return Render(lang, "cli_visit_radius", {std::to_string(n)}); }});
 }
 
 const CommandFamily kVisitCommands{"visits", &AddVisitCommands};

@@ -23,6 +23,7 @@ using internal::Join;
 using internal::NowIso;
 using internal::ParseDouble;
 using internal::ReadCustomer;
+using internal::ReadFoundRow;
 using internal::ReadOrder;
 using internal::ReadOrderLines;
 using internal::ReadTask;
@@ -215,20 +216,17 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
   Db& db = replica_.db();
   CustomerProfile p;
   const int64_t n = static_cast<int64_t>(recent);
-  {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT " FB_CUSTOMER_COLUMNS
-                                   ", (SELECT name FROM reps WHERE id = c.owner_rep_id),"
-                                   " (SELECT name FROM territories WHERE id = c.territory_id)"
-                                   " FROM customers c WHERE c.id = ?"));
-    Stmt s(raw);
-    s->Bind(1, id);
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return Status::NotFound("no customer " + ref + " on this device");
-    p.customer = ReadCustomer(*s);
-    p.owner_name = s->Text(internal::kCustomerColumnCount);
-    p.territory_name = s->Text(internal::kCustomerColumnCount + 1);
-  }
+  FB_RETURN_IF_ERROR(ReadFoundRow(db,
+                                  "SELECT " FB_CUSTOMER_COLUMNS
+                                  ", (SELECT name FROM reps WHERE id = c.owner_rep_id),"
+                                  " (SELECT name FROM territories WHERE id = c.territory_id)"
+                                  " FROM customers c WHERE c.id = ?",
+                                  {id}, "no customer " + ref + " on this device",
+                                  [&](Statement& s) {
+                                    p.customer = ReadCustomer(s);
+                                    p.owner_name = s.Text(internal::kCustomerColumnCount);
+                                    p.territory_name = s.Text(internal::kCustomerColumnCount + 1);
+                                  }));
   {
     FB_RETURN_IF_ERROR(ForEachRow(db,
                                   "SELECT id, customer_id, name, title, phone, wechat, email, "
@@ -400,21 +398,18 @@ Status Customers::EditContact(const std::string& contact_id, const Contact& cont
                           contact.notes.empty() ? Value() : Value(contact.notes)};
   std::string set;
   std::vector<Value> values;
-  {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT name, title, phone, wechat, email, birthday, "
-                                   "coalesce(is_primary, 0), notes FROM contacts WHERE id = ? AND "
-                                   "deleted = 0"));
-    Stmt s(raw);
-    s->Bind(1, contact_id);
-    FB_ASSIGN_OR_RETURN(bool found, s->Step());
-    if (!found) return Status::NotFound("no contact " + contact_id + " on this device");
-    for (int i = 0; i < 8; ++i) {
-      if (s->Get(i) == wanted[i]) continue;
-      set += std::string(set.empty() ? "" : ", ") + kColumns[i] + " = ?";
-      values.push_back(wanted[i]);
-    }
-  }
+  FB_RETURN_IF_ERROR(
+      ReadFoundRow(db,
+                   "SELECT name, title, phone, wechat, email, birthday, "
+                   "coalesce(is_primary, 0), notes FROM contacts WHERE id = ? AND "
+                   "deleted = 0",
+                   {contact_id}, "no contact " + contact_id + " on this device", [&](Statement& s) {
+                     for (int i = 0; i < 8; ++i) {
+                       if (s.Get(i) == wanted[i]) continue;
+                       set += std::string(set.empty() ? "" : ", ") + kColumns[i] + " = ?";
+                       values.push_back(wanted[i]);
+                     }
+                   }));
   if (set.empty()) return Status::Ok();
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       db.Prepare("UPDATE contacts SET " + set + " WHERE id = ? AND deleted = 0"));

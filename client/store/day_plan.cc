@@ -11,7 +11,24 @@
 
 namespace fieldbook::client {
 
+using internal::ForEachRow;
 using internal::Stmt;
+
+namespace {
+
+// A follow-up's first columns, the same in both of its queries: its id (into `id`), the
+// customer's id and name, the due date, the shown tier and whether that is provisional.
+PlanItem ReadFollowUp(const Statement& s, std::string PlanItem::*id, const std::string& today) {
+  PlanItem item;
+  item.kind = PlanItem::Kind::kFollowUp;
+  ReadTextColumns(
+      s, 0, {&(item.*id), &item.customer_id, &item.customer_name, &item.due_date, &item.tier});
+  item.tier_provisional = s.Int(5) != 0;
+  item.days_overdue = DaysBetween(item.due_date, today);
+  return item;
+}
+
+}  // namespace
 
 Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limit) {
   if (!IsValidDate(today)) {
@@ -20,83 +37,54 @@ Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limi
   if (limit == 0) return std::vector<PlanItem>();
   Db& db = db_;
   std::vector<PlanItem> follow_ups;
-  {
-    FB_ASSIGN_OR_RETURN(Statement * raw,
-                        db.Prepare("SELECT t.id, t.customer_id, c.name, t.due_date, t.kind, "
-                                   "t.title, " FB_SHOWN_TIER ", " FB_SHOWN_PROVISIONAL
-                                   " FROM tasks t JOIN customers c ON c.id = "
-                                   "t.customer_id WHERE t.deleted = 0 AND t.status = 'open' AND "
-                                   "c.deleted = 0 AND t.due_date IS NOT NULL AND t.due_date <> '' "
-                                   "AND t.due_date <= ? ORDER BY t.due_date, c.name, t.id"));
-    Stmt s(raw);
-    s->Bind(1, today);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      PlanItem item;
-      item.kind = PlanItem::Kind::kFollowUp;
-      item.task_id = s->Text(0);
-      item.customer_id = s->Text(1);
-      item.customer_name = s->Text(2);
-      item.due_date = s->Text(3);
-      item.tier = s->Text(6);
-      item.tier_provisional = s->Int(7) != 0;
-      item.days_overdue = DaysBetween(item.due_date, today);
-      const bool overdue = item.days_overdue > 0;
-      const std::string kind = s->Text(4);
-      Phrase why{kind.empty() ? (overdue ? "plan_plain_task_overdue" : "plan_plain_task_due")
-                              : (overdue ? "plan_task_overdue" : "plan_task_due"),
-                 {{"kind", kind}, {"title", s->Text(5)}}};
-      if (overdue) {
-        why.values.emplace_back("due", item.due_date);
-        why.values.emplace_back("days", std::to_string(item.days_overdue));
-      }
-      item.why = {std::move(why)};
-      item.reason = SayAll(Lang::kEnglish, item.why);
-      follow_ups.push_back(std::move(item));
-    }
-  }
-  {
-    // Follow-ups promised at a customer's latest visit: a later visit settles them.
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db.Prepare("WITH live AS (SELECT v.* FROM visits v WHERE " FB_LIVE_VISIT "),"
-                   " latest AS (SELECT customer_id, max(check_in) AS last_in FROM live"
-                   "   GROUP BY customer_id)"
-                   " SELECT v.id, v.customer_id, c.name, v.next_follow_up,"
-                   "   date(v.check_in, 'localtime'), " FB_SHOWN_TIER
-                   ", v.purpose, " FB_SHOWN_PROVISIONAL
-                   " FROM live v JOIN latest l ON l.customer_id = v.customer_id"
-                   "   AND v.check_in = l.last_in JOIN customers c ON c.id = v.customer_id"
-                   " WHERE c.deleted = 0 AND v.next_follow_up IS NOT NULL"
-                   "   AND v.next_follow_up <> '' AND v.next_follow_up <= ?"
-                   " ORDER BY v.next_follow_up, c.name, v.id"));
-    Stmt s(raw);
-    s->Bind(1, today);
-    std::set<std::string> seen;
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      PlanItem item;
-      item.kind = PlanItem::Kind::kFollowUp;
-      item.visit_id = s->Text(0);
-      item.customer_id = s->Text(1);
-      if (!seen.insert(item.customer_id).second) continue;
-      item.customer_name = s->Text(2);
-      item.due_date = s->Text(3);
-      item.tier = s->Text(5);
-      item.tier_provisional = s->Int(7) != 0;
-      item.days_overdue = DaysBetween(item.due_date, today);
-      item.why = {item.days_overdue > 0
-                      ? Phrase{"plan_visit_follow_up_overdue",
-                               {{"visit_day", s->Text(4)},
-                                {"due", item.due_date},
-                                {"days", std::to_string(item.days_overdue)}}}
-                      : Phrase{"plan_visit_follow_up_due", {{"visit_day", s->Text(4)}}}};
-      item.reason = SayAll(Lang::kEnglish, item.why);
-      follow_ups.push_back(std::move(item));
-    }
-  }
+  FB_RETURN_IF_ERROR(ForEachRow(
+      db,
+      "SELECT t.id, t.customer_id, c.name, t.due_date, " FB_SHOWN_TIER ", " FB_SHOWN_PROVISIONAL
+      ", t.kind, t.title FROM tasks t JOIN customers c ON c.id = t.customer_id WHERE t.deleted = "
+      "0 AND t.status = 'open' AND c.deleted = 0 AND t.due_date IS NOT NULL AND t.due_date <> '' "
+      "AND t.due_date <= ? ORDER BY t.due_date, c.name, t.id",
+      {today}, [&](Statement& s) {
+        PlanItem item = ReadFollowUp(s, &PlanItem::task_id, today);
+        const bool overdue = item.days_overdue > 0;
+        const std::string kind = s.Text(6);
+        Phrase why{kind.empty() ? (overdue ? "plan_plain_task_overdue" : "plan_plain_task_due")
+                                : (overdue ? "plan_task_overdue" : "plan_task_due"),
+                   {{"kind", kind}, {"title", s.Text(7)}}};
+        if (overdue) {
+          why.values.emplace_back("due", item.due_date);
+          why.values.emplace_back("days", std::to_string(item.days_overdue));
+        }
+        item.why = {std::move(why)};
+        item.reason = SayAll(Lang::kEnglish, item.why);
+        follow_ups.push_back(std::move(item));
+      }));
+  // Follow-ups promised at a customer's latest visit: a later visit settles them.
+  std::set<std::string> seen;
+  FB_RETURN_IF_ERROR(
+      ForEachRow(
+          db,
+          "WITH live AS (SELECT v.* FROM visits v WHERE " FB_LIVE_VISIT "),"
+          " latest AS (SELECT customer_id, max(check_in) AS last_in FROM live GROUP BY customer_id)"
+          " SELECT v.id, v.customer_id, c.name, v.next_follow_up, " FB_SHOWN_TIER
+          ", " FB_SHOWN_PROVISIONAL ", date(v.check_in, 'localtime')"
+          " FROM live v JOIN latest l ON l.customer_id = v.customer_id"
+          "   AND v.check_in = l.last_in JOIN customers c ON c.id = v.customer_id"
+          " WHERE c.deleted = 0 AND v.next_follow_up IS NOT NULL"
+          "   AND v.next_follow_up <> '' AND v.next_follow_up <= ?"
+          " ORDER BY v.next_follow_up, c.name, v.id",
+          {today}, [&](Statement& s) {
+            PlanItem item = ReadFollowUp(s, &PlanItem::visit_id, today);
+            if (!seen.insert(item.customer_id).second) return;
+            const std::string visit_day = s.Text(6);
+            item.why = {item.days_overdue > 0
+                            ? Phrase{"plan_visit_follow_up_overdue",
+                                     {{"visit_day", visit_day},
+                                      {"due", item.due_date},
+                                      {"days", std::to_string(item.days_overdue)}}}
+                            : Phrase{"plan_visit_follow_up_due", {{"visit_day", visit_day}}}};
+            item.reason = SayAll(Lang::kEnglish, item.why);
+            follow_ups.push_back(std::move(item));
+          }));
   // Most overdue first; on the same day, tasks before visit follow-ups (stable).
   std::stable_sort(follow_ups.begin(), follow_ups.end(),
                    [](const PlanItem& a, const PlanItem& b) { return a.due_date < b.due_date; });

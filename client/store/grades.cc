@@ -32,6 +32,7 @@ namespace {
 
 using internal::ForEachCustomerRow;
 using internal::NowIso;
+using internal::ReadFoundRow;
 using internal::Stmt;
 using internal::TodayOf;
 
@@ -183,36 +184,31 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
   int64_t server_rules_version = 0;
   CustomerHistory target;
   target.customer_id = customer_id;
-  {
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db.Prepare("SELECT created_at, relationship, purchase_stage, grade_tier, grade_recency, "
-                   "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, "
-                   "grade_churn_risk, grade_reasons, graded_at, grade_stage, grade_relationship "
-                   "FROM customers WHERE id = ?"));
-    Stmt s(raw);
-    s->Bind(1, customer_id);
-    FB_ASSIGN_OR_RETURN(bool found, s->Step());
-    if (!found) return Status::NotFound("no customer " + customer_id + " on this device");
-    const std::optional<int32_t> created = ParseDay(s->Text(0));
-    target.relationship = s->Text(1);
-    target.purchase_stage = s->Text(2);
-    server.tier = s->Text(3);
-    server.recency = static_cast<int>(s->IsNull(4) ? 0 : s->Int(4));
-    server.frequency = static_cast<int>(s->IsNull(5) ? 0 : s->Int(5));
-    server.monetary = static_cast<int>(s->IsNull(6) ? 0 : s->Int(6));
-    server.ticket_class = s->Text(7);
-    server.lifecycle = s->Text(8);
-    server.churn_risk = s->IsNull(9) ? 0 : s->Real(9);
-    server.reasons = ParseReasons(s->Text(10), &server_rules_version);
-    graded_at = s->Text(11);
-    // The server's computed stage and relationship (grade_stage, grade_relationship) sit beside
-    // the rep's own fields; before the server computed them, the rep's stand in.
-    server.purchase_stage = s->IsNull(12) ? target.purchase_stage : s->Text(12);
-    server.relationship = s->IsNull(13) ? target.relationship : s->Text(13);
-    const std::optional<int32_t> today = ParseDay(TodayOf(wall_));
-    target.created_day = created.value_or(today.value_or(0));
-  }
+  FB_RETURN_IF_ERROR(ReadFoundRow(
+      db,
+      "SELECT created_at, relationship, purchase_stage, grade_tier, grade_recency, "
+      "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, grade_churn_risk, "
+      "grade_reasons, graded_at, grade_stage, grade_relationship FROM customers WHERE id = ?",
+      {customer_id}, "no customer " + customer_id + " on this device", [&](Statement& s) {
+        const std::optional<int32_t> created = ParseDay(s.Text(0));
+        target.relationship = s.Text(1);
+        target.purchase_stage = s.Text(2);
+        server.tier = s.Text(3);
+        server.recency = static_cast<int>(s.IsNull(4) ? 0 : s.Int(4));
+        server.frequency = static_cast<int>(s.IsNull(5) ? 0 : s.Int(5));
+        server.monetary = static_cast<int>(s.IsNull(6) ? 0 : s.Int(6));
+        server.ticket_class = s.Text(7);
+        server.lifecycle = s.Text(8);
+        server.churn_risk = s.IsNull(9) ? 0 : s.Real(9);
+        server.reasons = ParseReasons(s.Text(10), &server_rules_version);
+        graded_at = s.Text(11);
+        // The server's computed stage and relationship (grade_stage, grade_relationship) sit
+        // beside the rep's own fields; before the server computed them, the rep's stand in.
+        server.purchase_stage = s.IsNull(12) ? target.purchase_stage : s.Text(12);
+        server.relationship = s.IsNull(13) ? target.relationship : s.Text(13);
+        const std::optional<int32_t> today = ParseDay(TodayOf(wall_));
+        target.created_day = created.value_or(today.value_or(0));
+      }));
   const bool server_graded = !graded_at.empty() || !server.tier.empty();
 
   // What was recorded here since the server's grade, with this fact.
@@ -387,25 +383,20 @@ Result<GradeView> Grades::ForCustomer(const std::string& ref) {
   FB_ASSIGN_OR_RETURN(std::string id, internal::ResolveCustomerId(replica_.db(), ref));
   Db& db = replica_.db();
   GradeView view;
-  {
-    FB_ASSIGN_OR_RETURN(
-        Statement * raw,
-        db.Prepare("SELECT grade_tier, grade_recency, grade_frequency, grade_monetary, "
-                   "grade_ticket_class, grade_lifecycle, grade_churn_risk, grade_reasons, "
-                   "graded_at, grade_rules_version, grade_stage, grade_relationship FROM customers "
-                   "WHERE id = ?"));
-    Stmt s(raw);
-    s->Bind(1, id);
-    FB_ASSIGN_OR_RETURN(bool found, s->Step());
-    if (!found) return Status::NotFound("no customer " + ref + " on this device");
-    CustomerGrade& g = view.server;
-    ReadGradeFigures(*raw, g);
-    g.reasons = ParseReasons(s->Text(7), &g.rules_version);
-    g.graded_at = s->Text(8);
-    if (!s->IsNull(9)) g.rules_version = s->Int(9);
-    g.purchase_stage = s->Text(10);
-    g.relationship = s->Text(11);
-  }
+  FB_RETURN_IF_ERROR(ReadFoundRow(
+      db,
+      "SELECT grade_tier, grade_recency, grade_frequency, grade_monetary, grade_ticket_class, "
+      "grade_lifecycle, grade_churn_risk, grade_reasons, graded_at, grade_rules_version, "
+      "grade_stage, grade_relationship FROM customers WHERE id = ?",
+      {id}, "no customer " + ref + " on this device", [&](Statement& s) {
+        CustomerGrade& g = view.server;
+        ReadGradeFigures(s, g);
+        g.reasons = ParseReasons(s.Text(7), &g.rules_version);
+        g.graded_at = s.Text(8);
+        if (!s.IsNull(9)) g.rules_version = s.Int(9);
+        g.purchase_stage = s.Text(10);
+        g.relationship = s.Text(11);
+      }));
   FB_ASSIGN_OR_RETURN(
       Statement * raw,
       db.Prepare("SELECT tier, recency, frequency, monetary, ticket_class, lifecycle, churn_risk, "

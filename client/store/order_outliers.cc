@@ -10,25 +10,6 @@
 
 namespace fieldbook::client {
 
-namespace {
-
-using internal::Stmt;
-
-Status ReadTotals(Db& db, const char* sql, const std::vector<std::string>& params,
-                  std::vector<int64_t>* out) {
-  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
-  Stmt s(raw);
-  for (size_t i = 0; i < params.size(); ++i) s->Bind(static_cast<int>(i + 1), params[i]);
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out->push_back(s->Int(0));
-  }
-  return Status::Ok();
-}
-
-}  // namespace
-
 int64_t MedianCents(std::vector<int64_t> cents) {
   if (cents.empty()) return 0;
   const size_t mid = cents.size() / 2;
@@ -79,22 +60,25 @@ OutlierVerdict JudgeOrderTotal(int64_t total_cents, const OrderHistory& history)
 Result<OrderHistory> ReadOrderHistory(Db& db, const std::string& customer_id,
                                       const std::string& except) {
   OrderHistory h;
-  FB_RETURN_IF_ERROR(ReadTotals(db,
-                                "SELECT o.amount_cents FROM orders o WHERE o.customer_id = ?1 "
-                                "AND o.id <> ?2 AND o.amount_cents > 0 AND " FB_LIVE_ORDER,
-                                {customer_id, except}, &h.customer));
-  if (h.customer.size() >= kMinHistory) return h;
-  FB_RETURN_IF_ERROR(ReadTotals(db,
-                                "SELECT o.amount_cents FROM orders o JOIN customers c ON c.id = "
-                                "o.customer_id WHERE c.territory_id = (SELECT territory_id FROM "
-                                "customers WHERE id = ?1) AND o.id <> ?2 AND o.amount_cents > 0 "
-                                "AND " FB_LIVE_ORDER,
-                                {customer_id, except}, &h.territory));
-  if (h.territory.size() >= kMinHistory) return h;
-  FB_RETURN_IF_ERROR(ReadTotals(db,
-                                "SELECT o.amount_cents FROM orders o WHERE o.id <> ?1 AND "
-                                "o.amount_cents > 0 AND " FB_LIVE_ORDER,
-                                {except}, &h.device));
+  // The customer's orders, else its territory's, else the device's (?1 the customer, ?2 the order
+  // left out): read until one has enough.
+  const std::pair<const char*, std::vector<int64_t>*> bases[] = {
+      {"SELECT o.amount_cents FROM orders o WHERE o.customer_id = ?1 AND o.id <> ?2 AND "
+       "o.amount_cents > 0 AND " FB_LIVE_ORDER,
+       &h.customer},
+      {"SELECT o.amount_cents FROM orders o JOIN customers c ON c.id = o.customer_id WHERE "
+       "c.territory_id = (SELECT territory_id FROM customers WHERE id = ?1) AND o.id <> ?2 AND "
+       "o.amount_cents > 0 AND " FB_LIVE_ORDER,
+       &h.territory},
+      {"SELECT o.amount_cents FROM orders o WHERE o.id <> ?2 AND o.amount_cents > 0 "
+       "AND " FB_LIVE_ORDER,
+       &h.device}};
+  for (const auto& [sql, totals_of_basis] : bases) {
+    std::vector<int64_t>* totals = totals_of_basis;
+    FB_RETURN_IF_ERROR(internal::ForEachRow(db, sql, {customer_id, except},
+                                            [&](Statement& s) { totals->push_back(s.Int(0)); }));
+    if (totals->size() >= kMinHistory) break;
+  }
   return h;
 }
 

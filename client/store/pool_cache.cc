@@ -20,19 +20,6 @@
 
 namespace fieldbook::client {
 
-namespace {
-
-constexpr int64_t kDayMs = 86400000;
-constexpr size_t kMaxReleaseReasonBytes = 500;  // the server's limit (PoolStore::kMaxReasonBytes)
-constexpr size_t kMinPrefix = 6;
-
-using internal::DaysText;
-using internal::ForEachRow;
-using internal::NowIso;
-using internal::RunWrite;
-using internal::Stmt;
-using internal::Trim;
-
 const char* KindName(PoolRequest::Kind kind) {
   return kind == PoolRequest::Kind::kClaim ? "claim" : "release";
 }
@@ -48,6 +35,19 @@ const char* StateName(PoolRequest::State state) {
   }
   return "pending";
 }
+
+namespace {
+
+constexpr int64_t kDayMs = 86400000;
+constexpr size_t kMaxReleaseReasonBytes = 500;  // the server's limit (PoolStore::kMaxReasonBytes)
+constexpr size_t kMinPrefix = 6;
+
+using internal::DaysText;
+using internal::ForEachRow;
+using internal::NowIso;
+using internal::RunWrite;
+using internal::Stmt;
+using internal::Trim;
 
 constexpr const char* kRequestColumns =
     "SELECT request_id, kind, customer_id, customer_name, note, requested_at, status, reason, "
@@ -94,15 +94,10 @@ Result<std::optional<PoolListing>> PoolCache::Cached() {
     ReadTextColumns(*s, 0, {&out.rep_id, &out.as_of, &out.server_day});
     out.fetched_ms = s->Int(3);
     PoolPolicy& p = out.policy;
-    p.rules_version = s->Int(4);
-    p.default_reclaim_days = s->Int(5);
-    p.warn_days = s->Int(6);
-    p.upcoming_days = s->Int(7);
-    p.max_wait_days = s->Int(8);
-    p.daily_claims = s->Int(9);
-    p.claims_today = s->Int(10);
-    p.holding_cap = s->Int(11);
-    p.holding = s->Int(12);
+    ReadIntColumns(
+        *s, 4,
+        {&p.rules_version, &p.default_reclaim_days, &p.warn_days, &p.upcoming_days,
+         &p.max_wait_days, &p.daily_claims, &p.claims_today, &p.holding_cap, &p.holding});
     if (!s->IsNull(13)) p.tier_a_cap = s->Int(13);
     p.tier_a_holding = s->Int(14);
     const std::string regions = s->Text(15);

@@ -108,6 +108,11 @@ struct PoolRequest {
   std::string answered_at;  // ISO-8601 UTC (the server's decision)
 };
 
+// A request's kind and state as the replica stores them and the CLI shows them: "claim",
+// "release"; "pending", "granted", "refused".
+const char* KindName(PoolRequest::Kind kind);
+const char* StateName(PoolRequest::State state);
+
 struct PoolRequestCounts {
   int64_t pending = 0;
   std::vector<PoolRequest> recent_refusals;  // answered in the last 7 days, newest first

@@ -12,7 +12,6 @@ using internal::BindText;
 using internal::CheckEnum;
 using internal::CodePoints;
 using internal::ResolveCustomerId;
-using internal::ResolveId;
 using internal::Stmt;
 using internal::Trim;
 
@@ -53,10 +52,11 @@ Status CheckUnique(Db& db, const std::string& customer_id, const std::string& ki
 }
 
 Result<std::string> ResolvePreference(Db& db, const std::string& ref) {
-  return ResolveId(db,
-                   "SELECT id FROM customer_preferences WHERE deleted = 0 AND (id = ?1 OR (?2 AND "
-                   "substr(id, 1, length(?1)) = ?1)) LIMIT 3",
-                   ref, "preference");
+  return internal::ResolveId(
+      db,
+      "SELECT id FROM customer_preferences WHERE deleted = 0 AND (id = ?1 OR (?2 AND "
+      "substr(id, 1, length(?1)) = ?1)) LIMIT 3",
+      ref, "preference");
 }
 
 }  // namespace

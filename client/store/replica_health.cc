@@ -1,14 +1,9 @@
 #include "store/replica_health.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <map>
 
 #include "fieldbook/catalog.h"
+#include "fieldbook/db_file.h"
 #include "fieldbook/db_integrity.h"
 #include "fieldbook/sqlite_db.h"
 
@@ -16,50 +11,34 @@ namespace fieldbook::client {
 
 namespace {
 
-constexpr char kSqliteMagic[] = "SQLite format 3";  // 16 bytes with its NUL
-
 const char* kRecoverHint =
     " Nothing was pushed from it. Run fieldbook-cli recover to keep the writes it has not synced "
     "yet and rebuild it from the server.";
 
-std::string Quoted(const std::string& name) {
-  std::string out = "\"";
-  for (char c : name) {
-    out += c;
-    if (c == '"') out += '"';
-  }
-  return out + "\"";
-}
-
 }  // namespace
 
 Status CheckReplicaFile(const std::string& path) {
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) {
+  auto kind = InspectDbFile(path);
+  if (!kind.ok())
+    return Status::Io("cannot read the replica " + path + ": " + kind.status().message());
+  switch (*kind) {
+    case DbFileKind::kMissing:
       return Status::NotFound("no replica at " + path +
                               ": set this device up with fieldbook-cli init --server URL --token "
                               "TOKEN (only init creates a replica; check --replica)");
-    }
-    return Status::Io("cannot read the replica " + path + ": " + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
-  if (st.st_size == 0) {
-    return Status::Corrupt(
-        "the replica " + path +
-        " is empty (0 bytes): it is damaged and everything it held is gone, including writes not "
-        "synced yet and the device token. Move it away and set the device up again with "
-        "fieldbook-cli init.");
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Io("cannot read the replica " + path + ": " + std::strerror(errno));
-  char header[sizeof kSqliteMagic] = {};
-  const ssize_t n = ::read(fd, header, sizeof header);
-  ::close(fd);
-  if (n != static_cast<ssize_t>(sizeof header) ||
-      std::memcmp(header, kSqliteMagic, sizeof header) != 0) {
-    return Status::Corrupt("the replica " + path +
-                           " is damaged: its first page is not a SQLite header." + kRecoverHint);
+    case DbFileKind::kNotRegular:
+      return Status::InvalidArgument(path + " is not a regular file");
+    case DbFileKind::kEmpty:
+      return Status::Corrupt(
+          "the replica " + path +
+          " is empty (0 bytes): it is damaged and everything it held is gone, including writes "
+          "not synced yet and the device token. Move it away and set the device up again with "
+          "fieldbook-cli init.");
+    case DbFileKind::kNotSqlite:
+      return Status::Corrupt("the replica " + path +
+                             " is damaged: its first page is not a SQLite header." + kRecoverHint);
+    case DbFileKind::kSqlite:
+      break;
   }
   return Status::Ok();
 }
@@ -72,11 +51,7 @@ Status QuickCheckReplica(Db& db, int64_t max_ms) {
 }
 
 Result<Salvage> SalvageReplica(const std::string& path) {
-  DbOptions options;
-  options.read_only = true;
-  options.create = false;
-  options.wal = false;
-  auto opened = Db::Open(path, options);
+  auto opened = Db::Open(path, InspectOptions());
   if (!opened.ok()) {
     return Status::Corrupt("nothing can be read from " + path + ": " + opened.status().message());
   }
@@ -168,8 +143,9 @@ Result<Salvage> SalvageReplica(const std::string& path) {
     }
     if (columns.empty()) continue;
     std::string sql = "SELECT ";
-    for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + Quoted(columns[i]);
-    sql += " FROM " + Quoted(t->name) + " WHERE id = ?";
+    for (size_t i = 0; i < columns.size(); ++i)
+      sql += (i ? ", " : "") + QuoteIdentifier(columns[i]);
+    sql += " FROM " + QuoteIdentifier(t->name) + " WHERE id = ?";
     auto stmt = db.Prepare(sql);
     if (!stmt.ok()) {
       out.lost.push_back(name);
@@ -207,8 +183,9 @@ Result<size_t> ReplaySalvage(Db& fresh, const Salvage& salvage) {
     }
     if (columns.empty()) continue;
     // Names below come from the catalog of the fresh replica, never from the damaged file.
-    FB_ASSIGN_OR_RETURN(Statement * exists,
-                        fresh.Prepare("SELECT 1 FROM " + Quoted(t->name) + " WHERE id = ?"));
+    FB_ASSIGN_OR_RETURN(
+        Statement * exists,
+        fresh.Prepare("SELECT 1 FROM " + QuoteIdentifier(t->name) + " WHERE id = ?"));
     exists->Bind(1, row.row_id);
     FB_ASSIGN_OR_RETURN(bool found, exists->Step());
     exists->Reset();
@@ -218,16 +195,17 @@ Result<size_t> ReplaySalvage(Db& fresh, const Salvage& salvage) {
       // Columns only the server writes (a new customer's owner) are the server's by now.
       std::erase_if(columns, [&](const auto* c) { return t->IsServerOwned(c->first); });
       if (columns.empty()) continue;
-      sql = "UPDATE " + Quoted(t->name) + " SET ";
+      sql = "UPDATE " + QuoteIdentifier(t->name) + " SET ";
       for (size_t i = 0; i < columns.size(); ++i) {
-        sql += (i ? ", " : "") + Quoted(columns[i]->first) + " = ?" + std::to_string(i + 2);
+        sql +=
+            (i ? ", " : "") + QuoteIdentifier(columns[i]->first) + " = ?" + std::to_string(i + 2);
       }
       sql += " WHERE id = ?1";
     } else {
-      sql = "INSERT INTO " + Quoted(t->name) + " (id";
+      sql = "INSERT INTO " + QuoteIdentifier(t->name) + " (id";
       std::string params = "?1";
       for (size_t i = 0; i < columns.size(); ++i) {
-        sql += ", " + Quoted(columns[i]->first);
+        sql += ", " + QuoteIdentifier(columns[i]->first);
         params += ", ?" + std::to_string(i + 2);
       }
       sql += ") VALUES (" + params + ")";

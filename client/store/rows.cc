@@ -23,6 +23,16 @@ Status ForEachRow(Db& db, std::string_view sql, std::initializer_list<Value> par
   }
 }
 
+Status ReadFoundRow(Db& db, std::string_view sql, std::initializer_list<Value> params,
+                    const std::string& not_found, const std::function<void(Statement&)>& row) {
+  FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
+  Stmt s(raw);
+  FB_ASSIGN_OR_RETURN(bool found, BindValues(*s, params).Step());
+  if (!found) return Status::NotFound(not_found);
+  row(*s);
+  return Status::Ok();
+}
+
 Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
                           const std::function<void(Statement&)>& row) {
   return ForEachRow(db, sql, {Value(customer_id)}, row);

@@ -19,7 +19,6 @@ namespace {
 
 using internal::CodePoints;
 using internal::ForEachRow;
-using internal::ReadCustomer;
 using internal::Stmt;
 
 constexpr size_t kMaxWords = 8;
@@ -286,7 +285,7 @@ Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, siz
                                   "SELECT " FB_CUSTOMER_COLUMNS " FROM customers c"
                                   " WHERE c.id IN (SELECT value FROM json_each(?1))",
                                   {JsonArray(ranked)}, [&](Statement& s) {
-                                    Customer c = ReadCustomer(s);
+                                    Customer c = internal::ReadCustomer(s);
                                     std::string id = c.id;
                                     rows.emplace(std::move(id), std::move(c));
                                   }));

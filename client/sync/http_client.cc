@@ -474,11 +474,13 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(const std::string& base_u
 Result<HttpReply> HttpClient::Post(const std::string& target, const std::string& body,
                                    const std::string& content_type,
                                    const std::string& bearer_token) {
-  return impl_->Request(http::verb::post, target, body, content_type, bearer_token);
+  return impl_->Request(http::verb::post, target, body, content_type,
+                        bearer_token.empty() ? impl_->options.bearer_token : bearer_token);
 }
 
 Result<HttpReply> HttpClient::Get(const std::string& target, const std::string& bearer_token) {
-  return impl_->Request(http::verb::get, target, "", "", bearer_token);
+  return impl_->Request(http::verb::get, target, "", "",
+                        bearer_token.empty() ? impl_->options.bearer_token : bearer_token);
 }
 
 const std::string& HttpClient::base_url() const { return impl_->base_url; }

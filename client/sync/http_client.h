@@ -41,6 +41,7 @@ struct HttpClientOptions {
   bool verify_tls = true;  // false: accept any certificate (tests only)
   int busy_retries = 5;    // 503 + Retry-After answers asked again, at most
   std::chrono::milliseconds max_busy_wait{60000};  // the back-off's total wait, at most
+  std::string bearer_token;  // sent with every request that names none of its own; "" = none
 };
 
 struct HttpReply {
@@ -72,8 +73,8 @@ class HttpClient {
   HttpClient& operator=(const HttpClient&) = delete;
   ~HttpClient();
 
-  // target: path and query starting with '/', e.g. "/v1/sync". bearer_token, when not empty, is
-  // sent as "Authorization: Bearer <token>".
+  // target: path and query starting with '/', e.g. "/v1/sync". bearer_token (when empty, the
+  // options' bearer_token), when not empty, is sent as "Authorization: Bearer <token>".
   Result<HttpReply> Post(const std::string& target, const std::string& body,
                          const std::string& content_type, const std::string& bearer_token = "");
   Result<HttpReply> Get(const std::string& target, const std::string& bearer_token = "");

@@ -182,12 +182,13 @@ Result<std::unique_ptr<HttpPoolTransport>> HttpPoolTransport::Create(const std::
                                                                      const std::string& token,
                                                                      HttpClientOptions options) {
   options.response_body_limit = std::min(options.response_body_limit, kPoolResponseLimit);
+  options.bearer_token = token;
   FB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, HttpClient::Create(server_url, options));
-  return std::unique_ptr<HttpPoolTransport>(new HttpPoolTransport(std::move(http), token));
+  return std::unique_ptr<HttpPoolTransport>(new HttpPoolTransport(std::move(http)));
 }
 
 Result<PoolListing> HttpPoolTransport::FetchPool() {
-  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Get("/v1/pool", token_));
+  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Get("/v1/pool"));
   if (reply.status != 200) return ReplyError(reply, "the pool listing");
   return ParsePoolListing(reply.body);
 }
@@ -199,8 +200,8 @@ Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
     return Status::InvalidArgument("at most " + std::to_string(kClaimsPerRequest) +
                                    " claims per request");
   }
-  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Post("/v1/pool/claims", ClaimsBody(claims),
-                                                   "application/json", token_));
+  FB_ASSIGN_OR_RETURN(HttpReply reply,
+                      http_->Post("/v1/pool/claims", ClaimsBody(claims), "application/json"));
   if (reply.status != 200) return ReplyError(reply, "the claims");
   return ParseClaimAnswers(reply.body);
 }
@@ -208,8 +209,7 @@ Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
 Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release) {
   const std::string body =
       WriteJson(json::object{{"customer", release.customer_id}, {"reason", release.note}});
-  FB_ASSIGN_OR_RETURN(HttpReply reply,
-                      http_->Post("/v1/pool/release", body, "application/json", token_));
+  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Post("/v1/pool/release", body, "application/json"));
   ReleaseAnswer answer;
   switch (reply.status) {
     case 200: {

@@ -73,10 +73,8 @@ class HttpPoolTransport final : public PoolTransport {
   Result<ReleaseAnswer> SendRelease(const PoolRequest& release) override;
 
  private:
-  HttpPoolTransport(std::unique_ptr<HttpClient> http, std::string token)
-      : http_(std::move(http)), token_(std::move(token)) {}
-  std::unique_ptr<HttpClient> http_;
-  std::string token_;
+  explicit HttpPoolTransport(std::unique_ptr<HttpClient> http) : http_(std::move(http)) {}
+  std::unique_ptr<HttpClient> http_;  // sends the device token
 };
 
 // Reads GET /v1/pool's body. kCorrupt naming the bad field.

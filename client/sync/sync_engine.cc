@@ -17,15 +17,17 @@ constexpr const char* kSyncContentType = "application/x-fieldbook-sync";
 
 }  // namespace
 
-Result<std::unique_ptr<HttpSyncTransport>> HttpSyncTransport::Create(
-    const std::string& server_url, const std::string& token, const HttpClientOptions& options) {
+Result<std::unique_ptr<HttpSyncTransport>> HttpSyncTransport::Create(const std::string& server_url,
+                                                                     const std::string& token,
+                                                                     HttpClientOptions options) {
+  options.bearer_token = token;
   FB_ASSIGN_OR_RETURN(std::unique_ptr<HttpClient> http, HttpClient::Create(server_url, options));
-  return std::unique_ptr<HttpSyncTransport>(new HttpSyncTransport(std::move(http), token));
+  return std::unique_ptr<HttpSyncTransport>(new HttpSyncTransport(std::move(http)));
 }
 
 Result<SyncResponse> HttpSyncTransport::Exchange(const SyncRequest& request) {
-  FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Post("/v1/sync", EncodeSyncRequest(request),
-                                                   kSyncContentType, token_));
+  FB_ASSIGN_OR_RETURN(HttpReply reply,
+                      http_->Post("/v1/sync", EncodeSyncRequest(request), kSyncContentType));
   if (reply.status == 200) {
     auto decoded = DecodeSyncResponse(reply.body);
     if (!decoded.ok()) {

@@ -45,17 +45,15 @@ class HttpSyncTransport final : public SyncTransport {
  public:
   static Result<std::unique_ptr<HttpSyncTransport>> Create(const std::string& server_url,
                                                            const std::string& token,
-                                                           const HttpClientOptions& options = {});
+                                                           HttpClientOptions options = {});
   // Non-2xx answers become Status values carrying the server's message: 401 -> kRejected
   // ("the server refused the device token"), 403 -> kRejected, 400 -> kInvalidArgument,
   // 409 -> kConflict, 413 -> kResourceExhausted, 5xx -> kUnavailable.
   Result<SyncResponse> Exchange(const SyncRequest& request) override;
 
  private:
-  HttpSyncTransport(std::unique_ptr<HttpClient> http, std::string token)
-      : http_(std::move(http)), token_(std::move(token)) {}
-  std::unique_ptr<HttpClient> http_;
-  std::string token_;
+  explicit HttpSyncTransport(std::unique_ptr<HttpClient> http) : http_(std::move(http)) {}
+  std::unique_ptr<HttpClient> http_;  // sends the device token
 };
 
 struct SyncOptions {

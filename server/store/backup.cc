@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "fieldbook/dates.h"
+#include "fieldbook/db_file.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
@@ -169,10 +170,7 @@ Result<BackupInfo> WriteBackup(const std::string& db_path, const BackupOptions& 
   }
   const std::string partial_path = final_path + ".partial";
 
-  DbOptions source_options;
-  source_options.read_only = true;
-  source_options.create = false;
-  FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> source, Db::Open(db_path, source_options));
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> source, Db::Open(db_path, InspectOptions()));
   auto copied = CopyDatabase(*source, partial_path, options.pages_per_chunk, checkpoint);
   source.reset();
   if (!copied.ok()) {
@@ -209,11 +207,7 @@ Result<BackupInfo> WriteBackup(const std::string& db_path, const BackupOptions& 
 Result<DatabaseCheck> CheckServerDatabase(const std::string& path) {
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return Status::NotFound("no file " + path);
-  DbOptions options;
-  options.read_only = true;
-  options.create = false;
-  options.wal = false;
-  auto opened = Db::Open(path, options);
+  auto opened = Db::Open(path, InspectOptions());
   if (!opened.ok()) {
     return Status::Corrupt(path +
                            " is not a readable SQLite database: " + opened.status().message());
@@ -287,11 +281,7 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
   const std::string restoring = db_path + ".restoring";
   RemoveQuietly(restoring);
   {
-    DbOptions source_options;
-    source_options.read_only = true;
-    source_options.create = false;
-    source_options.wal = false;
-    FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> source, Db::Open(backup_file, source_options));
+    FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> source, Db::Open(backup_file, InspectOptions()));
     auto copied = CopyDatabase(*source, restoring, 4096, {});
     if (!copied.ok()) {
       RemoveQuietly(restoring);
@@ -322,11 +312,7 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
   // The audit log never loses an entry: those written after the backup are carried over from the
   // replaced database (best effort: a damaged one may not give them up, which the entry says).
   if (!info.safety_copy.empty()) {
-    DbOptions old_options;
-    old_options.read_only = true;
-    old_options.create = false;
-    old_options.wal = false;
-    auto old_db = Db::Open(info.safety_copy, old_options);
+    auto old_db = Db::Open(info.safety_copy, InspectOptions());
     auto carried = old_db.ok() ? CarryOverAudit(store->hub().db(), **old_db)
                                : Result<int64_t>(old_db.status());
     if (carried.ok()) {

@@ -8,14 +8,13 @@
 #include <cstring>
 #include <memory>
 
+#include "fieldbook/db_file.h"
 #include "fieldbook/db_integrity.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook::server {
 
 namespace {
-
-constexpr char kSqliteMagic[] = "SQLite format 3";  // 16 bytes with its NUL
 
 std::string Restore(const std::string& path) {
   return " If it should hold your data, restore a backup (fieldbook-server restore --db " + path +
@@ -25,30 +24,23 @@ std::string Restore(const std::string& path) {
 
 // What the first bytes say: kNotFound, an empty file, not SQLite, or OK.
 Status CheckHeader(const std::string& path, bool* empty) {
-  *empty = false;
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) {
+  auto kind = InspectDbFile(path);
+  *empty = kind.ok() && *kind == DbFileKind::kEmpty;
+  if (!kind.ok()) return Status::Io("cannot read " + path + ": " + kind.status().message());
+  switch (*kind) {
+    case DbFileKind::kMissing:
       return Status::NotFound("no database at " + path +
                               " (create it with: fieldbook-server init --db " + path + ")");
-    }
-    return Status::Io("cannot read " + path + ": " + std::strerror(errno));
-  }
-  if (!S_ISREG(st.st_mode)) return Status::InvalidArgument(path + " is not a regular file");
-  if (st.st_size == 0) {
-    *empty = true;
-    return Status::Corrupt(path + " is empty (0 bytes): it is not a Fieldbook server database." +
-                           Restore(path));
-  }
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Io("cannot read " + path + ": " + std::strerror(errno));
-  char header[sizeof kSqliteMagic] = {};
-  const ssize_t n = ::read(fd, header, sizeof header);
-  ::close(fd);
-  if (n != static_cast<ssize_t>(sizeof header) ||
-      std::memcmp(header, kSqliteMagic, sizeof header) != 0) {
-    return Status::Corrupt(path + " is not a SQLite database (its header is damaged or it is " +
-                           "another kind of file)." + Restore(path));
+    case DbFileKind::kNotRegular:
+      return Status::InvalidArgument(path + " is not a regular file");
+    case DbFileKind::kEmpty:
+      return Status::Corrupt(path + " is empty (0 bytes): it is not a Fieldbook server database." +
+                             Restore(path));
+    case DbFileKind::kNotSqlite:
+      return Status::Corrupt(path + " is not a SQLite database (its header is damaged or it is " +
+                             "another kind of file)." + Restore(path));
+    case DbFileKind::kSqlite:
+      break;
   }
   return Status::Ok();
 }

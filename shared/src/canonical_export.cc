@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
 #include "json_text.h"
 
@@ -14,6 +15,12 @@ std::vector<const TableInfo*> CanonicalExportTables(const Catalog& catalog) {
   std::sort(tables.begin(), tables.end(),
             [](const TableInfo* a, const TableInfo* b) { return a->name < b->name; });
   return tables;
+}
+
+std::string CanonicalExportSql(const TableInfo& table, std::string_view id_order) {
+  std::string sql = "SELECT id";
+  for (const std::string& c : table.columns) sql += ", \"" + c + "\"";
+  return sql + " FROM \"" + table.name + "\" ORDER BY " + std::string(id_order);
 }
 
 void AppendCanonicalExportLine(std::string& line, const TableInfo& table, const std::string& id,
@@ -36,24 +43,18 @@ Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
   std::string line;
   std::vector<Value> values;
   for (const TableInfo* t : CanonicalExportTables(catalog)) {
-    std::string sql = "SELECT id";
-    for (const std::string& c : t->columns) sql += ", \"" + c + "\"";
-    // BINARY collation on ids: byte order, identical everywhere.
-    sql += " FROM \"" + t->name + "\" ORDER BY id";
-    FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(sql));
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-      if (!row) break;
-      const std::string id = stmt->Text(0);
+    FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(CanonicalExportSql(*t, "id")));
+    FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](const Statement& row) {
+      const std::string id = row.Text(0);
       values.clear();
       for (size_t i = 0; i < t->columns.size(); ++i) {
-        values.push_back(stmt->Get(static_cast<int>(i + 1)));
+        values.push_back(row.Get(static_cast<int>(i + 1)));
       }
-      if (filter != nullptr && *filter && !(*filter)(*t, id, values)) continue;
+      if (filter != nullptr && *filter && !(*filter)(*t, id, values)) return;
       line.clear();
       AppendCanonicalExportLine(line, *t, id, values);
       out << line;
-    }
+    }));
     if (!out) return Status::Io("writing the export failed");
   }
   return Status::Ok();

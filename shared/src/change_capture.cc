@@ -149,42 +149,49 @@ namespace {
 }();
 }  // namespace
 
-Status InstallCaptureTriggers(Db& db, const Catalog& catalog) {
-  std::string triggers;
-  for (const TableInfo& t : catalog.tables()) triggers += TriggersFor(t);
+Status InstallTriggersOnce(Db& db, const std::string& triggers, const char* meta_key,
+                           const char* count_sql, const char* what) {
   // Rewriting the triggers costs a write transaction (a disk sync): skip it when the installed
   // ones were generated from the same SQL, which is the case on every open but the first after a
   // migration or an upgrade.
   const std::string fingerprint = std::to_string(std::hash<std::string>{}(triggers));
-  FB_ASSIGN_OR_RETURN(Statement * installed,
-                      db.Prepare("SELECT value FROM fb_meta WHERE key = 'capture_triggers'"));
+  FB_ASSIGN_OR_RETURN(Statement * installed, db.Prepare("SELECT value FROM fb_meta WHERE key = ?"));
+  installed->Bind(1, meta_key);
   FB_ASSIGN_OR_RETURN(bool found, installed->Step());
   bool current = found && installed->Text(0) == fingerprint;
   installed->Reset();
   if (current) {
-    // A trigger dropped by another program must not leave capture off: count what is there.
+    // A trigger dropped by another program must not stay dropped: count what is there.
     size_t expected = 0;
     for (size_t at = triggers.find("CREATE TRIGGER"); at != std::string::npos;
          at = triggers.find("CREATE TRIGGER", at + 1)) {
       ++expected;
     }
-    FB_ASSIGN_OR_RETURN(Statement * count,
-                        db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-                                   "AND (name GLOB 'fb_*_capture_*' OR name GLOB 'fb_*_guard_*')"));
+    FB_ASSIGN_OR_RETURN(Statement * count, db.Prepare(count_sql));
     FB_ASSIGN_OR_RETURN(bool row, count->Step());
     current = row && static_cast<size_t>(count->Int(0)) == expected;
     count->Reset();
   }
   if (current) return Status::Ok();
-  std::string sql = "BEGIN IMMEDIATE;\n" + triggers +
-                    "INSERT INTO fb_meta (key, value) VALUES ('capture_triggers', '" + fingerprint +
+  // meta_key is a compiled-in name, the fingerprint a number: nothing from input is spliced.
+  std::string sql = "BEGIN IMMEDIATE;\n" + triggers + "INSERT INTO fb_meta (key, value) VALUES ('" +
+                    meta_key + "', '" + fingerprint +
                     "') ON CONFLICT (key) DO UPDATE SET value = excluded.value;\nCOMMIT;\n";
   Status s = db.ExecScript(sql);
   if (!s.ok()) {
     (void)db.ExecScript("ROLLBACK");
-    return Status(s.code(), "installing capture triggers: " + s.message());
+    return Status(s.code(), std::string("installing ") + what + ": " + s.message());
   }
   return Status::Ok();
+}
+
+Status InstallCaptureTriggers(Db& db, const Catalog& catalog) {
+  std::string triggers;
+  for (const TableInfo& t : catalog.tables()) triggers += TriggersFor(t);
+  return InstallTriggersOnce(db, triggers, "capture_triggers",
+                             "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND (name "
+                             "GLOB 'fb_*_capture_*' OR name GLOB 'fb_*_guard_*')",
+                             "capture triggers");
 }
 
 }  // namespace fieldbook

@@ -40,6 +40,14 @@ Status RegisterCaptureFunctions(Db& db, CaptureContext* context);
 // Idempotent; run after migrations on every open.
 Status InstallCaptureTriggers(Db& db, const Catalog& catalog);
 
+// Installs generated triggers (`triggers`: their DROP and CREATE statements) in one transaction
+// that also records their fingerprint in fb_meta under `meta_key`, unless the fingerprint there
+// is already theirs and `count_sql` (a count of the installed ones) finds one per CREATE TRIGGER,
+// so that a trigger dropped by another program is put back. `what` names them in an error. The
+// capture triggers and the outbox history triggers (outbox_history.h) are installed by it.
+Status InstallTriggersOnce(Db& db, const std::string& triggers, const char* meta_key,
+                           const char* count_sql, const char* what);
+
 // Suspends capture for its lifetime (applying hub changes, purging rows).
 class CaptureSuspension {
  public:

@@ -338,6 +338,13 @@ void WriteChangeSet(const ChangeSet& set, const WirePlan& plan, wire::ChangeSet:
   for (unsigned i = 0; i < evicted.size(); ++i) evicted.set(i, AsText(set.evicted_customers[i]));
 }
 
+// A rejection's or a restamp's table and row id.
+template <typename Row, typename Builder>
+void WriteRowRef(const Row& row, Builder out) {
+  out.setTable(AsText(row.table));
+  out.setRowId(AsText(row.row_id));
+}
+
 void WritePushResult(const PushResult& result, wire::PushResult::Builder out) {
   out.setSetId(AsText(result.set_id));
   out.setRowsAccepted(result.rows_accepted);
@@ -345,8 +352,7 @@ void WritePushResult(const PushResult& result, wire::PushResult::Builder out) {
   for (unsigned i = 0; i < rejections.size(); ++i) {
     const RowRejection& rejection = result.rejections[i];
     auto rejection_out = rejections[i];
-    rejection_out.setTable(AsText(rejection.table));
-    rejection_out.setRowId(AsText(rejection.row_id));
+    WriteRowRef(rejection, rejection_out);
     rejection_out.setCode(AsText(rejection.code));
     rejection_out.setReason(AsText(rejection.reason));
     rejection_out.setRowIndex(rejection.row_index);
@@ -357,11 +363,8 @@ void WritePushResult(const PushResult& result, wire::PushResult::Builder out) {
   }
   auto restamps = out.initRestamps(static_cast<unsigned>(result.restamps.size()));
   for (unsigned i = 0; i < restamps.size(); ++i) {
-    const RowRestamp& restamp = result.restamps[i];
-    auto restamp_out = restamps[i];
-    restamp_out.setTable(AsText(restamp.table));
-    restamp_out.setRowId(AsText(restamp.row_id));
-    restamp_out.setHlc(restamp.hlc.packed());
+    WriteRowRef(result.restamps[i], restamps[i]);
+    restamps[i].setHlc(result.restamps[i].hlc.packed());
   }
 }
 

@@ -27,6 +27,7 @@ namespace {
 using codec::CheckCount;
 using codec::CheckLength;
 using codec::CorruptAt;
+using codec::EachItem;
 using codec::kChangeSetName;
 using codec::kMaxSegments;
 using codec::kMaxSharedTextBytes;
@@ -232,19 +233,35 @@ Status ReadValue(wire::ColumnChange::Reader in, const std::vector<std::string>& 
   return CorruptAt(where, "unknown value kind " + std::to_string(static_cast<int>(in.which())));
 }
 
+// Reads the wire list `in` into `out`: its count checked against `limit` (`plural` names the
+// list in that error), then read(item_in, item_out, at) on each item, `at` naming it
+// ("<name> <noun> <i>").
+template <typename List, typename Item, typename Read>
+Status ReadItems(List in, size_t limit, std::string_view name, std::string_view plural,
+                 std::string_view noun, std::vector<Item>* out, const Read& read) {
+  FB_RETURN_IF_ERROR(CheckCount(in.size(), limit, plural, [&] { return std::string(name); }));
+  out->resize(in.size());
+  return EachItem(in.size(), name, noun, [&](size_t i, const auto& at) -> Status {
+    return read(in[static_cast<unsigned>(i)], (*out)[i], at);
+  });
+}
+
 // Copies a list of ids (origins, dictionaries, evicted customers) after checking its count, with
 // `noun` naming the list in the count error and `item` naming one entry ("origin 3").
 Status CopyIds(capnp::List<capnp::Text>::Reader in, size_t max_count, std::string_view noun,
                std::string_view item, std::string_view field, const DecodeLimits& limits,
                std::string_view name, std::vector<std::string>* out) {
-  auto at_set = [&] { return std::string(name); };
-  FB_RETURN_IF_ERROR(CheckCount(in.size(), max_count, noun, at_set));
-  out->resize(in.size());
-  for (unsigned i = 0; i < in.size(); ++i) {
-    auto at = [&] { return std::string(name) + " " + std::string(item) + " " + std::to_string(i); };
-    FB_RETURN_IF_ERROR(CopyText(in[i], limits.max_id_bytes, field, at, &(*out)[i]));
-  }
-  return Status::Ok();
+  return ReadItems(in, max_count, name, noun, item, out,
+                   [&](capnp::Text::Reader id, std::string& copy, const auto& at) {
+                     return CopyText(id, limits.max_id_bytes, field, at, &copy);
+                   });
+}
+
+// A rejection's or a restamp's table and row id.
+template <typename Reader, typename Row, typename Where>
+Status CopyRowRef(Reader in, const DecodeLimits& limits, const Where& where, Row* out) {
+  FB_RETURN_IF_ERROR(CopyText(in.getTable(), limits.max_id_bytes, "table", where, &out->table));
+  return CopyText(in.getRowId(), limits.max_id_bytes, "row id", where, &out->row_id);
 }
 
 Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const ReadContext& context,
@@ -286,47 +303,45 @@ Result<ChangeSet> ReadChangeSet(wire::ChangeSet::Reader in, const ReadContext& c
     shared_texts[i].assign(text.cStr(), text.size());
   }
 
-  const auto rows = in.getRows();
-  FB_RETURN_IF_ERROR(CheckCount(rows.size(), limits.max_rows, "rows", at_set));
-  set.rows.resize(rows.size());
-  for (unsigned r = 0; r < rows.size(); ++r) {
-    const auto row_in = rows[r];
-    RowChange& row = set.rows[r];
-    auto at_row = [&] { return std::string(name) + " row " + std::to_string(r); };
-    FB_RETURN_IF_ERROR(
-        CopyName(row_in.getTable(), table_names, "table name", context.names, at_row, &row.table));
-    FB_RETURN_IF_ERROR(
-        CopyText(row_in.getRowId(), limits.max_id_bytes, "row id", at_row, &row.row_id));
-    const Hlc row_hlc(row_in.getHlc());
-    const uint32_t row_origin = row_in.getOrigin();
-    if (row_hlc.is_zero() && row_origin != 0) {
-      return CorruptAt(at_row, "origin " + std::to_string(row_origin) + " without a timestamp");
-    }
-    const auto columns = row_in.getColumns();
-    FB_RETURN_IF_ERROR(CheckCount(columns.size(), limits.max_columns_per_row, "columns", at_row));
-    row.columns.resize(columns.size());
-    for (unsigned c = 0; c < columns.size(); ++c) {
-      const auto column_in = columns[c];
-      ColumnChange& column = row.columns[c];
-      auto at_column = [&] { return at_row() + " column " + std::to_string(c); };
-      FB_RETURN_IF_ERROR(CopyName(column_in.getColumn(), column_names, "column name", context.names,
-                                  at_column, &column.column));
-      FB_RETURN_IF_ERROR(ReadValue(column_in, shared_texts, context, at_column, &column.value));
-      column.hlc = Hlc(column_in.getHlc());
-      column.origin = column_in.getOrigin();
-      if (column.hlc.is_zero()) {  // the row's version
-        if (column.origin != 0) {
-          return CorruptAt(at_column,
-                           "origin " + std::to_string(column.origin) + " without a timestamp");
+  FB_RETURN_IF_ERROR(ReadItems(
+      in.getRows(), limits.max_rows, name, "rows", "row", &set.rows,
+      [&](auto row_in, RowChange& row, const auto& at_row) -> Status {
+        FB_RETURN_IF_ERROR(CopyName(row_in.getTable(), table_names, "table name", context.names,
+                                    at_row, &row.table));
+        FB_RETURN_IF_ERROR(
+            CopyText(row_in.getRowId(), limits.max_id_bytes, "row id", at_row, &row.row_id));
+        const Hlc row_hlc(row_in.getHlc());
+        const uint32_t row_origin = row_in.getOrigin();
+        if (row_hlc.is_zero() && row_origin != 0) {
+          return CorruptAt(at_row, "origin " + std::to_string(row_origin) + " without a timestamp");
         }
-        if (row_hlc.is_zero()) {
-          return CorruptAt(at_column, "no timestamp (hlc 0, and the row's hlc is 0)");
+        const auto columns = row_in.getColumns();
+        FB_RETURN_IF_ERROR(
+            CheckCount(columns.size(), limits.max_columns_per_row, "columns", at_row));
+        row.columns.resize(columns.size());
+        for (unsigned c = 0; c < columns.size(); ++c) {
+          const auto column_in = columns[c];
+          ColumnChange& column = row.columns[c];
+          auto at_column = [&] { return at_row() + " column " + std::to_string(c); };
+          FB_RETURN_IF_ERROR(CopyName(column_in.getColumn(), column_names, "column name",
+                                      context.names, at_column, &column.column));
+          FB_RETURN_IF_ERROR(ReadValue(column_in, shared_texts, context, at_column, &column.value));
+          column.hlc = Hlc(column_in.getHlc());
+          column.origin = column_in.getOrigin();
+          if (column.hlc.is_zero()) {  // the row's version
+            if (column.origin != 0) {
+              return CorruptAt(at_column,
+                               "origin " + std::to_string(column.origin) + " without a timestamp");
+            }
+            if (row_hlc.is_zero()) {
+              return CorruptAt(at_column, "no timestamp (hlc 0, and the row's hlc is 0)");
+            }
+            column.hlc = row_hlc;
+            column.origin = row_origin;
+          }
         }
-        column.hlc = row_hlc;
-        column.origin = row_origin;
-      }
-    }
-  }
+        return Status::Ok();
+      }));
 
   FB_RETURN_IF_ERROR(CopyIds(in.getEvictedCustomers(), limits.max_rows, "evicted customers",
                              "evicted customer", "customer id", limits, name,
@@ -342,44 +357,31 @@ Result<PushResult> ReadPushResult(wire::PushResult::Reader in, const DecodeLimit
       CopyText(in.getSetId(), limits.max_id_bytes, "set id", at_result, &result.set_id));
   result.rows_accepted = in.getRowsAccepted();
 
-  const auto rejections = in.getRejections();
-  FB_RETURN_IF_ERROR(CheckCount(rejections.size(), limits.max_rows, "rejections", at_result));
-  result.rejections.resize(rejections.size());
-  for (unsigned i = 0; i < rejections.size(); ++i) {
-    const auto rejection_in = rejections[i];
-    RowRejection& rejection = result.rejections[i];
-    auto at = [&] { return std::string(name) + " rejection " + std::to_string(i); };
-    FB_RETURN_IF_ERROR(
-        CopyText(rejection_in.getTable(), limits.max_id_bytes, "table", at, &rejection.table));
-    FB_RETURN_IF_ERROR(
-        CopyText(rejection_in.getRowId(), limits.max_id_bytes, "row id", at, &rejection.row_id));
-    FB_RETURN_IF_ERROR(
-        CopyText(rejection_in.getCode(), limits.max_id_bytes, "code", at, &rejection.code));
-    FB_RETURN_IF_ERROR(
-        CopyText(rejection_in.getReason(), limits.max_text_bytes, "reason", at, &rejection.reason));
-    rejection.row_index = rejection_in.getRowIndex();
-    const auto columns = rejection_in.getColumns();
-    FB_RETURN_IF_ERROR(CheckCount(columns.size(), limits.max_columns_per_row, "columns", at));
-    rejection.columns.resize(columns.size());
-    for (unsigned c = 0; c < columns.size(); ++c) {
-      FB_RETURN_IF_ERROR(
-          CopyText(columns[c], limits.max_id_bytes, "column", at, &rejection.columns[c]));
-    }
-  }
-
-  const auto restamps = in.getRestamps();
-  FB_RETURN_IF_ERROR(CheckCount(restamps.size(), limits.max_rows, "restamps", at_result));
-  result.restamps.resize(restamps.size());
-  for (unsigned i = 0; i < restamps.size(); ++i) {
-    const auto restamp_in = restamps[i];
-    RowRestamp& restamp = result.restamps[i];
-    auto at = [&] { return std::string(name) + " restamp " + std::to_string(i); };
-    FB_RETURN_IF_ERROR(
-        CopyText(restamp_in.getTable(), limits.max_id_bytes, "table", at, &restamp.table));
-    FB_RETURN_IF_ERROR(
-        CopyText(restamp_in.getRowId(), limits.max_id_bytes, "row id", at, &restamp.row_id));
-    restamp.hlc = Hlc(restamp_in.getHlc());
-  }
+  FB_RETURN_IF_ERROR(ReadItems(
+      in.getRejections(), limits.max_rows, name, "rejections", "rejection", &result.rejections,
+      [&](wire::RowRejection::Reader rejection_in, RowRejection& rejection,
+          const auto& at) -> Status {
+        FB_RETURN_IF_ERROR(CopyRowRef(rejection_in, limits, at, &rejection));
+        FB_RETURN_IF_ERROR(
+            CopyText(rejection_in.getCode(), limits.max_id_bytes, "code", at, &rejection.code));
+        FB_RETURN_IF_ERROR(CopyText(rejection_in.getReason(), limits.max_text_bytes, "reason", at,
+                                    &rejection.reason));
+        rejection.row_index = rejection_in.getRowIndex();
+        const auto columns = rejection_in.getColumns();
+        FB_RETURN_IF_ERROR(CheckCount(columns.size(), limits.max_columns_per_row, "columns", at));
+        rejection.columns.resize(columns.size());
+        for (unsigned c = 0; c < columns.size(); ++c) {
+          FB_RETURN_IF_ERROR(
+              CopyText(columns[c], limits.max_id_bytes, "column", at, &rejection.columns[c]));
+        }
+        return Status::Ok();
+      }));
+  FB_RETURN_IF_ERROR(ReadItems(
+      in.getRestamps(), limits.max_rows, name, "restamps", "restamp", &result.restamps,
+      [&](wire::RowRestamp::Reader restamp_in, RowRestamp& restamp, const auto& at) -> Status {
+        restamp.hlc = Hlc(restamp_in.getHlc());
+        return CopyRowRef(restamp_in, limits, at, &restamp);
+      }));
   return result;
 }
 

@@ -62,6 +62,17 @@ Status CheckLength(size_t bytes, size_t limit, std::string_view field, const Whe
                                    std::to_string(limit) + ")");
 }
 
+// Runs each(i, at) on items 0 .. count - 1 in order, `at` naming item i ("<name> <noun> <i>");
+// stops at the first error. The lists' count is checked (CheckCount) before.
+template <typename Each>
+Status EachItem(size_t count, std::string_view name, std::string_view noun, const Each& each) {
+  for (size_t i = 0; i < count; ++i) {
+    auto at = [&] { return std::string(name) + " " + std::string(noun) + " " + std::to_string(i); };
+    FB_RETURN_IF_ERROR(each(i, at));
+  }
+  return Status::Ok();
+}
+
 enum class IdRule { kRequired, kMayBeEmpty };
 
 template <typename Where>
@@ -77,6 +88,13 @@ Status CheckId(std::string_view id, std::string_view field, IdRule rule, const D
   }
   if (!IsValidUtf8(id)) return CorruptAt(where, std::string(field) + " is not valid UTF-8");
   return Status::Ok();
+}
+
+// A row's table and id (a rejection's or a restamp's), both required.
+template <typename Row, typename Where>
+Status CheckRowRef(const Row& row, const DecodeLimits& limits, const Where& where) {
+  FB_RETURN_IF_ERROR(CheckId(row.table, "table", IdRule::kRequired, limits, where));
+  return CheckId(row.row_id, "row id", IdRule::kRequired, limits, where);
 }
 
 // A snapshot token: opaque to replicas, so only its size and encoding are checked here; the hub

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook {
@@ -117,13 +118,9 @@ Result<std::vector<DuplicatePair>> ListPossibleDuplicates(Db& db) {
   FB_ASSIGN_OR_RETURN(Statement * stmt,
                       db.Prepare("SELECT customer_a, customer_b, reason, status "
                                  "FROM fb_possible_duplicates ORDER BY customer_a, customer_b"));
-  std::vector<DuplicatePair> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back({stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3)});
-  }
-  return out;
+  return ReadRows(*stmt, [](const Statement& s) {
+    return DuplicatePair{s.Text(0), s.Text(1), s.Text(2), s.Text(3)};
+  });
 }
 
 }  // namespace fieldbook

@@ -1,8 +1,6 @@
 #include "outbox_history.h"
 
-#include <functional>
-
-#include "fieldbook/sqlite_db.h"
+#include "change_capture.h"
 
 namespace fieldbook {
 
@@ -53,7 +51,6 @@ std::string OutboxHistoryTriggerSql(const TableInfo& t) {
 
 Status InstallOutboxHistoryTriggers(Db& db, const Catalog& catalog) {
   std::string triggers;
-  size_t expected = 0;
   for (const TableInfo& t : catalog.tables()) {
     const std::string sql = OutboxHistoryTriggerSql(t);
     if (sql.empty()) continue;
@@ -62,34 +59,11 @@ Status InstallOutboxHistoryTriggers(Db& db, const Catalog& catalog) {
       triggers += "DROP TRIGGER IF EXISTS " + ReenteredTriggerName(t, i) + ";\n";
     }
     triggers += sql;
-    expected += 1 + t.columns.size();
   }
-  // Rewriting costs a write transaction: skip it when the installed triggers are these.
-  const std::string fingerprint = std::to_string(std::hash<std::string>{}(triggers));
-  FB_ASSIGN_OR_RETURN(Statement * installed,
-                      db.Prepare("SELECT value FROM fb_meta WHERE key = 'history_triggers'"));
-  FB_ASSIGN_OR_RETURN(bool found, installed->Step());
-  bool current = found && installed->Text(0) == fingerprint;
-  installed->Reset();
-  if (current) {
-    FB_ASSIGN_OR_RETURN(Statement * count,
-                        db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-                                   "AND (name GLOB 'fb_*_keep_superseded' OR "
-                                   "name GLOB 'fb_*_keep_reentered_*')"));
-    FB_ASSIGN_OR_RETURN(bool row, count->Step());
-    current = row && static_cast<size_t>(count->Int(0)) == expected;
-    count->Reset();
-  }
-  if (current) return Status::Ok();
-  std::string sql = "BEGIN IMMEDIATE;\n" + triggers +
-                    "INSERT INTO fb_meta (key, value) VALUES ('history_triggers', '" + fingerprint +
-                    "') ON CONFLICT (key) DO UPDATE SET value = excluded.value;\nCOMMIT;\n";
-  Status s = db.ExecScript(sql);
-  if (!s.ok()) {
-    (void)db.ExecScript("ROLLBACK");
-    return Status(s.code(), "installing outbox history triggers: " + s.message());
-  }
-  return Status::Ok();
+  return InstallTriggersOnce(db, triggers, "history_triggers",
+                             "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND (name "
+                             "GLOB 'fb_*_keep_superseded' OR name GLOB 'fb_*_keep_reentered_*')",
+                             "outbox history triggers");
 }
 
 }  // namespace fieldbook

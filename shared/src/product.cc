@@ -1,11 +1,20 @@
 #include "fieldbook/product.h"
 
+#include <boost/describe/class.hpp>
+#include <boost/json.hpp>
+
 #include "fieldbook/columns.h"
 #include "fieldbook/json_reader.h"
 #include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook {
+
+// A product as JSON (ProductRecordJson): these fields under their own names, in this order; the
+// tier prices an object of cents by tier, no list price null.
+BOOST_DESCRIBE_STRUCT(ProductRecord, (),
+                      (id, part_number, name, brand, category, unit, tier_prices, active,
+                       list_price_cents))
 
 std::optional<int64_t> ProductRecord::PriceFor(const std::string& tier) const {
   auto it = tier_prices.find(tier);
@@ -43,18 +52,8 @@ std::map<std::string, int64_t> TierPricesOf(std::string_view stored_json) {
 }
 
 boost::json::object ProductRecordJson(const ProductRecord& p) {
-  boost::json::object tiers;
-  for (const auto& [tier, cents] : p.tier_prices) tiers[tier] = cents;
-  boost::json::object o{{"id", p.id},
-                        {"part_number", p.part_number},
-                        {"name", p.name},
-                        {"brand", p.brand},
-                        {"category", p.category},
-                        {"unit", p.unit},
-                        {"tier_prices", std::move(tiers)},
-                        {"active", p.active}};
-  o["list_price_cents"] = p.list_price_cents ? boost::json::value(*p.list_price_cents) : nullptr;
-  return o;
+  boost::json::value v = boost::json::value_from(p);
+  return std::move(v.as_object());
 }
 
 }  // namespace fieldbook

@@ -9,6 +9,7 @@
 #include "column_versions.h"
 #include "digest_tracker.h"
 #include "fieldbook/change_set_codec.h"
+#include "fieldbook/columns.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/row_digest.h"
 #include "merge_engine.h"
@@ -171,13 +172,7 @@ Result<size_t> Replica::RetryDeferredEvictions() {
 Result<std::vector<std::string>> Replica::DeferredEvictions() {
   FB_ASSIGN_OR_RETURN(Statement * stmt,
                       db_->Prepare("SELECT customer_id FROM fb_deferred_evictions ORDER BY 1"));
-  std::vector<std::string> out;
-  while (true) {
-    FB_ASSIGN_OR_RETURN(bool row, stmt->Step());
-    if (!row) break;
-    out.push_back(stmt->Text(0));
-  }
-  return out;
+  return ReadRows(*stmt, [](const Statement& s) { return s.Text(0); });
 }
 
 Status Replica::ResetForRebuild() {

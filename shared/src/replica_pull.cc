@@ -11,6 +11,7 @@
 #include "column_versions.h"
 #include "digest_tracker.h"
 #include "fieldbook/change_set_codec.h"
+#include "fieldbook/columns.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/row_digest.h"
 #include "merge_engine.h"
@@ -52,11 +53,9 @@ Status Replica::BeginBulkInserts() {
                                    "AND tbl_name = ?1 AND name IN ('fb_' || ?1 || "
                                    "'_capture_insert', 'fb_search_queue_' || ?1 || '_insert')"));
     find->Bind(1, t.name);
-    while (true) {
-      FB_ASSIGN_OR_RETURN(bool row, find->Step());
-      if (!row) break;
-      triggers.push_back(Trigger{find->Text(0), find->Text(1), t.name});
-    }
+    FB_RETURN_IF_ERROR(VisitRows(*find, [&](const Statement& s) {
+      triggers.push_back(Trigger{s.Text(0), s.Text(1), t.name});
+    }));
   }
   if (!in_->fresh_valid) {
     in_->fresh.assign(64, false);

@@ -12,6 +12,7 @@
 #include <functional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "fieldbook/catalog.h"
@@ -33,6 +34,10 @@ Status WriteCanonicalExport(Db& db, const Catalog& catalog, std::ostream& out,
 // pg_export.h), so that equal data gives the same bytes from either: the catalog's tables in
 // export order (by name), and one row's line with its newline.
 std::vector<const TableInfo*> CanonicalExportTables(const Catalog& catalog);
+// The query of one table's rows: id, then the replicated columns, in byte order of ids, which
+// `id_order` gives ("id" on SQLite, whose BINARY collation is byte order; "id COLLATE \"C\"" on
+// PostgreSQL). Catalog identifiers only.
+std::string CanonicalExportSql(const TableInfo& table, std::string_view id_order);
 void AppendCanonicalExportLine(std::string& line, const TableInfo& table, const std::string& id,
                                const std::vector<Value>& values);
 

@@ -1,9 +1,9 @@
 // Row helpers over Statement (sqlite_db.h) and the storage seam's SqlStatement (sql_db.h), so
 // that the readers and writers of each store do not repeat the same steps: a record's run of text
-// columns read into its fields in one call (not one `x.f = s.Text(i)` line per column); every row
-// of a query read with a record's reader, or visited by a function (not a Step loop per query), or
-// the one row of a lookup; a statement's parameters bound from one list (not a chain of Bind(1,
-// ..).Bind(2, ..)).
+// (or integer) columns read into its fields in one call (not one `x.f = s.Text(i)` line per
+// column); every row of a query read with a record's reader, or visited by a function (not a Step
+// loop per query), or the one row of a lookup; a statement's parameters bound from one list (not a
+// chain of Bind(1, ..).Bind(2, ..)).
 //
 // Each helper takes either statement type (any type with Step/Text/Bind/Reset of that contract).
 //
@@ -28,6 +28,13 @@ namespace fieldbook {
 template <typename Stmt>
 void ReadTextColumns(const Stmt& s, int first, std::initializer_list<std::string*> fields) {
   for (std::string* field : fields) *field = s.Text(first++);
+}
+
+// Columns first, first + 1, ... of the current row as integers (Statement::Int: NULL reads as 0)
+// into `fields`, in order.
+template <typename Stmt>
+void ReadIntColumns(const Stmt& s, int first, std::initializer_list<int64_t*> fields) {
+  for (int64_t* field : fields) *field = s.Int(first++);
 }
 
 // Steps `s` to its end, calling visit(s) on every row, in order. `visit` returns void, or a
