@@ -223,7 +223,7 @@ std::string FactsText(Lang lang, const std::string& counts) {
   }
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += i + 1 == parts.size() ? (zh ? "和" : " and ") : (zh ? "、" : ", ");
+    if (i > 0) out += i + 1 == parts.size() ? (zh ? "和 " : " and ") : (zh ? "、" : ", ");
     out += parts[i];
   }
   return out;

@@ -110,6 +110,19 @@ TEST(CliLangTest, EveryCliEntryIsUsedAndRendersInBothLanguages) {
             "activity x)");
 }
 
+// A provisional grade's counts read as the table documents them ("1 个订单和 2 条反馈"): a space
+// before each count, as around every number of the Chinese texts.
+TEST(CliLangTest, CountsOfRecordsReadWithTheirSpaces) {
+  const Phrase first{"provisional_first", {{"day", "2026-12-07"}, {"facts", "1 2 3"}}};
+  EXPECT_NE(Say(Lang::kChinese, first).find("1 个订单、2 次拜访和 3 条反馈"), std::string::npos)
+      << Say(Lang::kChinese, first);
+  EXPECT_NE(Say(Lang::kEnglish, first).find("1 order, 2 visits and 3 feedback"), std::string::npos)
+      << Say(Lang::kEnglish, first);
+  const Phrase two{"provisional_first", {{"day", "2026-12-07"}, {"facts", "1 0 2"}}};
+  EXPECT_NE(Say(Lang::kChinese, two).find("1 个订单和 2 条反馈"), std::string::npos)
+      << Say(Lang::kChinese, two);
+}
+
 // Codes in the review list read as their labels ("routine" -> 例行拜访); other values as they are.
 TEST(CliLangTest, TheReviewListShowsEnumerationCodesByTheirLabels) {
   const ReviewChange purpose{"purpose", std::nullopt, "routine", false};
