@@ -57,6 +57,23 @@ void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
   }
 }
 
+void AddGlyphs(const CustomerList& list, std::set<uint32_t>& out) {
+  for (const CustomerRow& r : list.rows) {
+    AddGlyphs(r.name, out);
+    AddGlyphs(r.city, out);
+  }
+}
+
+void AddGlyphs(const Plan& plan, std::set<uint32_t>& out) {
+  for (const PlanItem& item : plan.items) {
+    AddGlyphs(item.customer_name, out);
+    AddGlyphs(item.reason, out);
+  }
+  for (const ReclaimWarningRow& w : plan.reclaim_warnings) AddGlyphs(w.name, out);
+  for (const OpenVisitRow& v : plan.in_progress) AddGlyphs(v.customer_name, out);
+  for (const CareRow& c : plan.care) AddGlyphs(c.reason, out);
+}
+
 void AddGlyphs(const Reports& r, std::set<uint32_t>& out) {
   for (const AtRiskRow& a : r.at_risk) {
     AddGlyphs(a.name, out);
@@ -133,6 +150,13 @@ class ViewModel::Worker {
   void RunSync(Dirty& dirty);
   void Reload(const Dirty& dirty);
   void Fail(const Status& status, const char* what);
+  // Keeps what was loaded as the snapshot's `part` (adding its glyphs), or fails with `what`.
+  template <class T>
+  void Keep(Result<T> loaded, std::shared_ptr<const T>& part, const char* what) {
+    if (!loaded.ok()) return Fail(loaded.status(), what);
+    AddGlyphs(*loaded, glyphs_);
+    part = std::make_shared<const T>(std::move(loaded).value());
+  }
   void Publish();
   // The rep's forms (issue #18, H6): records a form command's outcome; true when it was saved.
   bool Settle(uint64_t request_id, const Result<std::string>& saved);
@@ -340,16 +364,7 @@ void ViewModel::Worker::RunSync(Dirty& dirty) {
 void ViewModel::Worker::Reload(const Dirty& dirty) {
   const std::string& today = state_.today;
   if (dirty.list) {
-    auto list = ds_->ListCustomers(state_.filter, today);
-    if (list.ok()) {
-      for (const CustomerRow& r : list->rows) {
-        AddGlyphs(r.name, glyphs_);
-        AddGlyphs(r.city, glyphs_);
-      }
-      state_.customers = std::make_shared<const CustomerList>(std::move(list).value());
-    } else {
-      Fail(list.status(), "cannot list customers");
-    }
+    Keep(ds_->ListCustomers(state_.filter, today), state_.customers, "cannot list customers");
   }
   if (dirty.customer) {
     if (state_.selected_id.empty()) {
@@ -367,39 +382,9 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
       }
     }
   }
-  if (dirty.plan) {
-    auto plan = ds_->LoadPlan(today);
-    if (plan.ok()) {
-      for (const PlanItem& item : plan->items) {
-        AddGlyphs(item.customer_name, glyphs_);
-        AddGlyphs(item.reason, glyphs_);
-      }
-      for (const ReclaimWarningRow& w : plan->reclaim_warnings) AddGlyphs(w.name, glyphs_);
-      for (const OpenVisitRow& v : plan->in_progress) AddGlyphs(v.customer_name, glyphs_);
-      for (const CareRow& c : plan->care) AddGlyphs(c.reason, glyphs_);
-      state_.plan = std::make_shared<const Plan>(std::move(plan).value());
-    } else {
-      Fail(plan.status(), "cannot build today's plan");
-    }
-  }
-  if (dirty.pool) {
-    auto pool = ds_->LoadPool();
-    if (pool.ok()) {
-      AddGlyphs(*pool, glyphs_);
-      state_.pool = std::make_shared<const PoolView>(std::move(pool).value());
-    } else {
-      Fail(pool.status(), "cannot read the public pool");
-    }
-  }
-  if (dirty.reports) {
-    auto reports = ds_->LoadReports(today);
-    if (reports.ok()) {
-      AddGlyphs(*reports, glyphs_);
-      state_.reports = std::make_shared<const Reports>(std::move(reports).value());
-    } else {
-      Fail(reports.status(), "cannot build the reports");
-    }
-  }
+  if (dirty.plan) Keep(ds_->LoadPlan(today), state_.plan, "cannot build today's plan");
+  if (dirty.pool) Keep(ds_->LoadPool(), state_.pool, "cannot read the public pool");
+  if (dirty.reports) Keep(ds_->LoadReports(today), state_.reports, "cannot build the reports");
   if (dirty.sync_state) {
     auto sync = ds_->LoadSyncState();
     if (sync.ok()) {
