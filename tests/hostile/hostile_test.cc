@@ -10,6 +10,7 @@
 // be told apart from the legitimate client on 127.0.0.1. Loops are bounded in count and time.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <memory>
@@ -134,9 +135,13 @@ uint16_t Port(const ServerProcess& server) { return static_cast<uint16_t>(server
 
 // Issue 13 item 5, scaled down: 50 admitted connections from five addresses fill the server;
 // more from one address overflow. /healthz still answers, and the header timeout frees the
-// slots in about a second instead of the 60 s idle timeout.
+// slots in seconds instead of the 60 s idle timeout.
 TEST_F(HostileTest, IdleConnectionFloodLocksNobodyOutForLong) {
-  ASSERT_NO_FATAL_FAILURE(Start(kSmallLimits));
+  // A 5 s header timeout: the early sync below must still find the slots taken, however slow the
+  // machine is between the flood and it.
+  std::vector<std::string> limits = kSmallLimits;
+  *(std::find(limits.begin(), limits.end(), "--header-timeout-ms") + 1) = "5000";
+  ASSERT_NO_FATAL_FAILURE(Start(limits));
   std::vector<std::unique_ptr<RawConnection>> idle;
   for (int a = 2; a <= 6; ++a) {
     for (int i = 0; i < 14; ++i) {  // 10 admitted per address, the rest overflow or are dropped
@@ -158,14 +163,14 @@ TEST_F(HostileTest, IdleConnectionFloodLocksNobodyOutForLong) {
   EXPECT_TRUE(Contains(busy, "Retry-After: 1\r\n")) << busy;
   // ... and gets in once the silent connections hit the header timeout.
   bool synced = false;
-  while (!synced && Clock::now() - flooded < 8s) {
+  while (!synced && Clock::now() - flooded < 40s) {  // the header timeout, not the 60 s idle one
     auto whoami = Get("/v1/whoami", rep_);
     synced = whoami.ok() && whoami->status == 200;
     if (!synced) std::this_thread::sleep_for(100ms);
   }
   EXPECT_TRUE(synced);
-  EXPECT_LT(Clock::now() - flooded, 5s);
-  for (auto& c : idle) EXPECT_TRUE(c->WaitClosed(3s));
+  EXPECT_LT(Clock::now() - flooded, 45s);
+  for (auto& c : idle) EXPECT_TRUE(c->WaitClosed(20s));
   ASSERT_NO_FATAL_FAILURE(ExpectHealthy());
   EXPECT_GT(Sample("fieldbook_connections_refused_total{reason=\"per_address\"}"), 0);
   EXPECT_GT(Sample("fieldbook_connections_refused_total{reason=\"max_connections\"}"), 0);

@@ -117,7 +117,7 @@ TEST_F(NightlyRunNowTest, RefusesASecondRunWhileOneGoesOnHereOrElsewhere) {
   const auto before = std::chrono::steady_clock::now();
   EXPECT_EQ(c.Get("/v1/admin/reps").status, 200);
   EXPECT_EQ(c.Get("/healthz").status, 200);
-  EXPECT_LT(std::chrono::steady_clock::now() - before, 5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - before, 30s);  // the paused run holds a minute
 
   RawReply second = c.PostJson("/v1/admin/nightly/run", "{}");
   EXPECT_EQ(second.status, 409) << second.body;

@@ -412,7 +412,7 @@ TEST_F(AdmissionTest, AFullQueueAnswers503WithRetryAfterAndHealthIsStillAnswered
   ASSERT_TRUE(health.ok());
   EXPECT_EQ(health->status, 200);
   EXPECT_EQ(health->body, "healthy");
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);  // not behind the held worker
   auto metrics = Client(no_retry)->Get("/metrics");
   ASSERT_TRUE(metrics.ok());
   EXPECT_EQ(metrics->status, 200);

@@ -88,7 +88,8 @@ TEST_F(HttpClientTest, ConnectionRefusedIsUnavailableAtOnce) {
   ASSERT_TRUE(client.ok()) << client.status().ToString();
   const auto start = std::chrono::steady_clock::now();
   auto reply = (*client)->Get("/v1/status");
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 1s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start,
+            10s);  // no retrying (a loaded machine is slow)
   ASSERT_FALSE(reply.ok());
   EXPECT_EQ(reply.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(reply.status().message(), "cannot reach " + closed.url() + ": connection refused");
@@ -107,7 +108,7 @@ TEST_F(HttpClientTest, ServerThatNeverAnswersTimesOut) {
   EXPECT_EQ(reply.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(reply.status().message(), "no answer from " + silent.url() + " within 300 ms");
   EXPECT_GE(elapsed, 250ms);
-  EXPECT_LT(elapsed, 1500ms);
+  EXPECT_LT(elapsed, 15s);  // the 300 ms timeout, not the 30 s default (a loaded machine is slow)
 }
 
 TEST_F(HttpClientTest, BadUrlIsInvalidArgument) {

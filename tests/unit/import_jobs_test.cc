@@ -137,7 +137,7 @@ TEST_F(ImportJobsTest, StopStopsTheRunningJobAndRefusesNewOnes) {
   const auto start = std::chrono::steady_clock::now();
   jobs->Stop();
   EXPECT_TRUE(stopped) << "the run was not asked to stop";
-  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 30s);  // not waiting for the release
   const boost::json::object end = Ended(*jobs, *id, "session:a");
   ASSERT_FALSE(end.empty());
   EXPECT_EQ(end.at("state").as_string(), "failed");

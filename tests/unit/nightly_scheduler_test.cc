@@ -143,7 +143,7 @@ TEST_F(NightlySchedulerTest, TheThreadRunsTheDueJobAndStopsPromptly) {
   }
   const auto stop_started = std::chrono::steady_clock::now();
   s->Stop();
-  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(2));
+  EXPECT_LT(std::chrono::steady_clock::now() - stop_started, std::chrono::seconds(20));
   EXPECT_EQ(runs_, 1);  // polled many times, ran once
   EXPECT_FALSE(saw_stop_);
 }
