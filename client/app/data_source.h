@@ -245,22 +245,15 @@ struct LocalSyncState {
   std::vector<client::ReviewEntry> review;  // open review entries, one per record
 };
 
-// The log-visit form's content. `mode` says what to do with it: log the whole visit at once,
-// check in (customer and location only), or check out of the visit in progress `visit_id` (the
-// location, when given, corrects the check-in's).
-struct VisitDraft {
+// The log-visit form's content: the visit as the store logs it (client::NewVisit: customer,
+// check-in and check-out times in UTC, location, purpose, outcome, notes, next follow-up). `mode`
+// says what to do with it: log the whole visit at once, check in (customer and location only), or
+// check out of the visit in progress `visit_id` (the location, when given, corrects the
+// check-in's).
+struct VisitDraft : client::NewVisit {
   enum class Mode { kLog, kCheckIn, kCheckOut };
   Mode mode = Mode::kLog;
   std::string visit_id;  // kCheckOut: the check-in ("" = the one in progress)
-  std::string customer_id;
-  std::string purpose;
-  std::string outcome;
-  std::string notes;
-  std::string next_follow_up;  // YYYY-MM-DD or ""
-  std::string check_in;        // ISO-8601 UTC or "" (= now)
-  std::string check_out;       // ISO-8601 UTC or ""
-  std::optional<double> lat;
-  std::optional<double> lon;
 };
 
 // The reports view (issue #6). Tiers and at-risk customers come from the replica (they work

@@ -292,22 +292,6 @@ Result<LocalSyncState> StoreDataSource::LoadSyncState() {
   return s;
 }
 
-namespace {
-
-// What the form says about the visit, into a whole visit or a check-out (the same fields).
-template <typename To>
-To WithVisitFields(const VisitDraft& draft, To to) {
-  to.lat = draft.lat;
-  to.lon = draft.lon;
-  to.purpose = draft.purpose;
-  to.outcome = draft.outcome;
-  to.notes = draft.notes;
-  to.next_follow_up = draft.next_follow_up;
-  return to;
-}
-
-}  // namespace
-
 Result<std::string> StoreDataSource::LogVisit(const VisitDraft& draft) {
   if (draft.mode == VisitDraft::Mode::kCheckIn) {
     FB_ASSIGN_OR_RETURN(client::OpenVisit open,
@@ -315,15 +299,10 @@ Result<std::string> StoreDataSource::LogVisit(const VisitDraft& draft) {
     return open.id;
   }
   if (draft.mode == VisitDraft::Mode::kCheckOut) {
-    client::CheckOutRequest out;
-    out.visit = draft.visit_id;
-    return store_->visits().CheckOut(WithVisitFields(draft, std::move(out)));
+    return store_->visits().CheckOut({draft.visit_id, "", draft.lat, draft.lon, draft.purpose,
+                                      draft.outcome, draft.notes, draft.next_follow_up});
   }
-  client::NewVisit visit;
-  visit.customer_id = draft.customer_id;
-  visit.check_in = draft.check_in;
-  visit.check_out = draft.check_out;
-  return store_->facts().LogVisit(WithVisitFields(draft, std::move(visit)));
+  return store_->facts().LogVisit(draft);  // the visit itself (client::NewVisit)
 }
 
 Status StoreDataSource::CompleteTask(const std::string& task_id) {

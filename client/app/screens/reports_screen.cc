@@ -188,9 +188,8 @@ void Portfolio(const Strings& s, const client::RepPortfolio& p) {
   ImGui::EndTable();
 }
 
-}  // namespace
-
-void ReportsScreen::AtRisk(const Snapshot& snap) {
+// At-risk customers with the reasons; a name opens the customer page.
+void AtRisk(const Strings& s, const Snapshot& snap, ui::Screen& screen) {
   const Reports& r = *snap.reports;
   if (r.at_risk.empty()) return ui::TextMuted(s.reports_no_risk);
   if (!ui::BeginList("at_risk", {{s.col_name, 1.6f},
@@ -203,7 +202,7 @@ void ReportsScreen::AtRisk(const Snapshot& snap) {
   for (const AtRiskRow& a : r.at_risk) {
     ui::ListRow row(a.customer_id);
     ImGui::TableNextColumn();
-    CustomerLink(a.name, a.customer_id, snap);
+    screen.CustomerLink(a.name, a.customer_id, snap);
     Anchor("reports.risk:", a.customer_id);
     if (a.provisional) ui::TextColored(ui::kDue, s.provisional);
     ui::Cell(a.tier);
@@ -218,6 +217,8 @@ void ReportsScreen::AtRisk(const Snapshot& snap) {
   }
   ImGui::EndTable();
 }
+
+}  // namespace
 
 void ReportsScreen::Draw(const Snapshot& snap, Intents& intents) {
   open_customer_requested = false;
@@ -262,7 +263,7 @@ void ReportsScreen::Draw(const Snapshot& snap, Intents& intents) {
     ui::TextMuted(r.server_fetched ? s.reports_no_portfolio : s.reports_never);
   }
   Heading(s.reports_at_risk);
-  AtRisk(snap);
+  AtRisk(s, snap, *this);
   ImGui::EndChild();
   outbox.Flush(intents);
 }

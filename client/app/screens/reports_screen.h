@@ -24,9 +24,6 @@ namespace fieldbook::app {
 struct ReportsScreen final : ui::Screen {
   using Screen::Screen;
   void Draw(const Snapshot& snap, Intents& intents) override;
-
- private:
-  void AtRisk(const Snapshot& snap);
 };
 
 }  // namespace fieldbook::app

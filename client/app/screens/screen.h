@@ -30,7 +30,6 @@ struct Screen {
   // Set for the frame in which a customer was clicked: the app shows the customer's page.
   bool open_customer_requested = false;
 
- protected:
   // A customer as a selectable `label` (its name), highlighted when it is the selected customer; a
   // click selects the customer (SelectCustomer) and sets open_customer_requested.
   void CustomerLink(const std::string& label, const std::string& customer_id, const Snapshot& snap);
