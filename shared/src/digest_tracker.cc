@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "fieldbook/sqlite_db.h"
+#include "fieldbook/sqlite_sql_db.h"
 
 namespace fieldbook {
 
@@ -341,16 +342,42 @@ void HubDigestListener::After(const TableInfo& table, const std::string& row_id,
     Add(table.code, before_.key, -1, uint64_t{0} - before_.digest);
   }
   has_before_ = false;
-  const RowImage after = DigestRow(table, row_id, values, context_.digester);
+  RowImage after = DigestRow(table, row_id, values, context_.digester);
   if (after.live) Add(table.code, after.key, 1, after.digest);
+  if (record_keys_) {
+    // A tombstone's key too (DigestRow leaves it set): the change log names its customer.
+    keys_[{table.code, row_id}] = std::move(after.key);
+  }
+}
+
+std::string HubDigestListener::TakeKey(const TableInfo& table, const std::string& row_id) {
+  auto it = keys_.find({table.code, row_id});
+  if (it == keys_.end()) return {};
+  std::string key = std::move(it->second);
+  keys_.erase(it);
+  return key;
 }
 
 Status HubDigestListener::Flush(Db& db) {
+  SqliteSqlDb sql(db);
+  return Flush(sql);
+}
+
+Status HubDigestListener::Flush(SqlDb& db) {
   if (deltas_.empty()) return Status::Ok();
-  FB_ASSIGN_OR_RETURN(Statement * upsert,
-                      db.Prepare("INSERT INTO fb_owner_digests (owner, tbl, rows, sum) VALUES (?, "
-                                 "?, ?, ?) ON CONFLICT (owner, tbl) DO UPDATE SET rows = rows + "
-                                 "excluded.rows, sum = fb_digest_wrap(sum, excluded.sum)"));
+  // The sum wraps modulo 2^64: SQLite by the function the hub registers; PostgreSQL in numeric
+  // (bigint addition raises on overflow), shifted into 0..2^64 and back into bigint's range.
+  FB_ASSIGN_OR_RETURN(
+      SqlStatement * upsert,
+      db.Prepare(db.dialect() == SqlDialect::kSqlite
+                     ? "INSERT INTO fb_owner_digests (owner, tbl, rows, sum) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT (owner, tbl) DO UPDATE SET rows = rows + excluded.rows, "
+                       "sum = fb_digest_wrap(sum, excluded.sum)"
+                     : "INSERT INTO fb_owner_digests AS d (owner, tbl, rows, sum) VALUES "
+                       "(?, ?, ?, ?) ON CONFLICT (owner, tbl) DO UPDATE SET rows = d.rows + "
+                       "excluded.rows, sum = ((d.sum::numeric + excluded.sum + "
+                       "27670116110564327424) % 18446744073709551616 - "
+                       "9223372036854775808)::bigint"));
   for (const auto& [key, delta] : deltas_) {
     if (delta.first == 0 && delta.second == 0) continue;
     upsert->Reset();
@@ -621,22 +648,43 @@ Result<std::vector<BucketDigest>> ReadReplicaDigests(Db& db) {
   return out;
 }
 
-Status RecomputeHubDigests(Db& db, const Catalog& catalog, DigestContext& context) {
+Status RecomputeHubDigests(SqlDb& db, const Catalog& catalog, DigestContext& context) {
+  // SQLite reads the rows through a raw statement (values reach the digester without copies);
+  // PostgreSQL through the seam, a table in one result.
+  Db* sqlite = db.dialect() == SqlDialect::kSqlite ? &dynamic_cast<SqliteSqlDb&>(db).db() : nullptr;
   FB_RETURN_IF_ERROR(db.ExecScript("DELETE FROM fb_owner_digests"));
-  FB_ASSIGN_OR_RETURN(Statement * insert,
+  FB_ASSIGN_OR_RETURN(SqlStatement * insert,
                       db.Prepare("INSERT INTO fb_owner_digests (owner, tbl, rows, sum) "
                                  "VALUES (?, ?, ?, ?)"));
   for (const TableInfo& t : catalog.tables()) {
     std::map<std::string, std::pair<int64_t, uint64_t>, std::less<>> owners;
-    FB_RETURN_IF_ERROR(
-        ScanLiveRows(db, t, context.digester, /*settled_only=*/false,
-                     [&](std::string_view key, uint64_t digest) {
-                       auto it = owners.find(key);
-                       if (it == owners.end())
-                         it = owners.emplace(std::string(key), std::make_pair(0, 0)).first;
-                       ++it->second.first;
-                       it->second.second += digest;
-                     }));
+    auto add = [&](std::string_view key, uint64_t digest) {
+      auto it = owners.find(key);
+      if (it == owners.end()) it = owners.emplace(std::string(key), std::make_pair(0, 0)).first;
+      ++it->second.first;
+      it->second.second += digest;
+    };
+    if (sqlite != nullptr) {
+      FB_RETURN_IF_ERROR(ScanLiveRows(*sqlite, t, context.digester, /*settled_only=*/false, add));
+    } else {
+      std::string sql = "SELECT " + Quote(BucketKeyColumn(t)) + ", \"id\"";
+      for (const std::string& c : t.columns) sql += ", " + Quote(c);
+      sql += " FROM " + Quote(t.name);
+      if (!t.is_fact() && t.deleted_column >= 0) sql += " WHERE \"deleted\" IS DISTINCT FROM 1";
+      FB_ASSIGN_OR_RETURN(SqlStatement * rows, db.Prepare(sql));
+      RowDigester& d = context.digester;
+      Status scanned;
+      while (scanned.ok()) {
+        auto row = rows->Step();
+        if (!row.ok()) scanned = row.status();
+        if (!row.ok() || !*row) break;
+        d.Reset(t.code, rows->Text(1));
+        for (size_t i = 0; i < t.columns.size(); ++i) d.Add(rows->Get(2 + static_cast<int>(i)));
+        add(rows->Text(0), d.Digest());
+      }
+      rows->Reset();
+      FB_RETURN_IF_ERROR(scanned);
+    }
     for (const auto& [owner, sums] : owners) {
       insert->Reset();
       insert->Bind(1, owner)
@@ -647,6 +695,11 @@ Status RecomputeHubDigests(Db& db, const Catalog& catalog, DigestContext& contex
     }
   }
   return Status::Ok();
+}
+
+Status RecomputeHubDigests(Db& db, const Catalog& catalog, DigestContext& context) {
+  SqliteSqlDb sql(db);
+  return RecomputeHubDigests(sql, catalog, context);
 }
 
 }  // namespace fieldbook

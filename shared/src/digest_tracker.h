@@ -50,6 +50,7 @@
 namespace fieldbook {
 
 class Db;
+class SqlDb;
 
 struct DigestDelta {
   int table_code = 0;
@@ -131,7 +132,11 @@ class DigestListener final : public RowWriteListener {
 };
 
 // Hub: gathers the changes of the rows MergeEngine writes per (owner, table code); Flush() adds
-// them to fb_owner_digests inside the writing transaction, Clear() forgets them (rollback).
+// them to fb_owner_digests inside the writing transaction (on either backend of the storage seam:
+// PostgreSQL has no trigger or registered function, so the instance that writes a row adds its
+// digest, wrapping the sum modulo 2^64 as SQLite's fb_digest_wrap does), Clear() forgets them
+// (rollback). With set_record_keys, it also keeps each written row's bucket key (its customer)
+// until TakeKey asks for it: a change log names the customer of every row changed.
 class HubDigestListener final : public RowWriteListener {
  public:
   explicit HubDigestListener(DigestContext& context) : context_(context) {}
@@ -139,8 +144,16 @@ class HubDigestListener final : public RowWriteListener {
               const std::vector<Value>& values) override;
   void After(const TableInfo& table, const std::string& row_id, bool created,
              const std::vector<Value>& values) override;
+  Status Flush(SqlDb& db);
   Status Flush(Db& db);
-  void Clear() { deltas_.clear(); }
+  void Clear() {
+    deltas_.clear();
+    keys_.clear();
+  }
+  void set_record_keys(bool record) { record_keys_ = record; }
+  // The bucket key of the row After() last saw as `row_id` of `table` (and forgets it); "" when
+  // none was recorded.
+  std::string TakeKey(const TableInfo& table, const std::string& row_id);
 
  private:
   void Add(int table_code, const std::string& owner, int64_t rows, uint64_t sum);
@@ -149,6 +162,8 @@ class HubDigestListener final : public RowWriteListener {
   RowImage before_;
   bool has_before_ = false;
   std::map<std::pair<std::string, int>, std::pair<int64_t, uint64_t>> deltas_;
+  bool record_keys_ = false;
+  std::map<std::pair<int, std::string>, std::string> keys_;  // (table code, row id) -> key
 };
 
 // Replica: subtracts, in the deltas, the settled live rows whose bucket key is `key` (a customer
@@ -177,8 +192,10 @@ Status RecomputeReplicaDigests(Db& db, const Catalog& catalog, DigestContext& co
 // Replica: the non-empty slots of fb_digests, ordered by table code and bucket.
 Result<std::vector<BucketDigest>> ReadReplicaDigests(Db& db);
 
-// Hub: recomputes fb_owner_digests from the rows. Call inside a transaction.
+// Hub: recomputes fb_owner_digests from the rows. Call inside a transaction. On PostgreSQL the
+// rows of one table are read in one result (a recompute is an operator's repair, not a routine).
 Status RecomputeHubDigests(Db& db, const Catalog& catalog, DigestContext& context);
+Status RecomputeHubDigests(SqlDb& db, const Catalog& catalog, DigestContext& context);
 
 }  // namespace fieldbook
 

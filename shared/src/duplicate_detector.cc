@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "fieldbook/columns.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
 
 namespace fieldbook {
@@ -54,8 +55,12 @@ std::string NormalizeName(std::string_view name) {
   return out;
 }
 
-Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint64_t now_ms) {
-  FB_ASSIGN_OR_RETURN(Statement * self,
+namespace {
+
+// On a Db or on the storage seam (the hub on either backend): the same statements.
+template <typename Database>
+Result<int> Flag(Database& db, const std::string& customer_id, uint64_t now_ms) {
+  FB_ASSIGN_OR_RETURN(auto* self,
                       db.Prepare("SELECT name, city, phone, deleted FROM customers WHERE id = ?"));
   self->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(bool found, self->Step());
@@ -69,7 +74,7 @@ Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint6
   // Keep this customer's keys current (a deleted customer has none), then look its keys up.
   const Value phone_key = phone.empty() || deleted ? Value() : Value(phone);
   const Value name_key = name.empty() || deleted ? Value() : Value(name + "|" + city);
-  FB_ASSIGN_OR_RETURN(Statement * keys,
+  FB_ASSIGN_OR_RETURN(auto* keys,
                       db.Prepare("INSERT INTO fb_customer_keys (customer_id, phone_key, "
                                  "name_city_key) VALUES (?, ?, ?) ON CONFLICT (customer_id) DO "
                                  "UPDATE SET phone_key = excluded.phone_key, "
@@ -79,8 +84,9 @@ Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint6
   if (deleted) return 0;
 
   FB_ASSIGN_OR_RETURN(
-      Statement * candidates,
-      db.Prepare("SELECT customer_id, phone_key = ?1 FROM fb_customer_keys "
+      auto* candidates,
+      db.Prepare("SELECT customer_id, CASE WHEN phone_key = ?1 THEN 1 ELSE 0 END "
+                 "FROM fb_customer_keys "
                  "WHERE (phone_key = ?1 OR name_city_key = ?2) AND customer_id <> ?3"));
   candidates->Bind(1, phone_key).Bind(2, name_key).Bind(3, customer_id);
   struct Hit {
@@ -97,9 +103,9 @@ Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint6
   }
 
   FB_ASSIGN_OR_RETURN(
-      Statement * insert,
-      db.Prepare("INSERT OR IGNORE INTO fb_possible_duplicates "
-                 "(customer_a, customer_b, reason, detected_ms) VALUES (?, ?, ?, ?)"));
+      auto* insert,
+      db.Prepare("INSERT INTO fb_possible_duplicates (customer_a, customer_b, reason, "
+                 "detected_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
   int added = 0;
   for (const Hit& h : hits) {
     const bool self_first = customer_id < h.other;
@@ -112,6 +118,16 @@ Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint6
     added += static_cast<int>(db.LastChanges());
   }
   return added;
+}
+
+}  // namespace
+
+Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint64_t now_ms) {
+  return Flag(db, customer_id, now_ms);
+}
+
+Result<int> FlagPossibleDuplicates(SqlDb& db, const std::string& customer_id, uint64_t now_ms) {
+  return Flag(db, customer_id, now_ms);
 }
 
 Result<std::vector<DuplicatePair>> ListPossibleDuplicates(Db& db) {

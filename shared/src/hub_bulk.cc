@@ -14,25 +14,15 @@ Result<PushResult> Hub::WriteBulk(const std::vector<RowWrite>& rows, const std::
   if (!fresh.empty() && fresh.size() != rows.size()) {
     return Status::InvalidArgument("WriteBulk: one fresh flag per row");
   }
-  Db& db = *db_;
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_RETURN_IF_ERROR(CatchUpWithDisk());
-  WritingScope writing(in_->writing);
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> txn, sql_->Begin());
+  WritingScope writing(*in_);
+  if (dialect() == SqlDialect::kSqlite) FB_RETURN_IF_ERROR(TakeCounters());
   const ChangeSet set = HubChangeSet(rows);
 
   PushResult result;
   std::vector<std::string> duplicate_candidates;
   in_->digest_listener->Clear();
   auto fail = [&](Status s) { return RollBack(txn, *this, std::move(s)); };
-  auto reject = [&](size_t row_index, std::string code, std::string reason) {
-    RowRejection r;
-    r.table = set.rows[row_index].table;
-    r.row_id = set.rows[row_index].row_id;
-    r.code = std::move(code);
-    r.reason = std::move(reason);
-    r.row_index = static_cast<uint32_t>(row_index + 1);
-    result.rejections.push_back(std::move(r));
-  };
 
   // The rows Write would refuse before merging are refused the same way; the others are applied
   // in segments that name each row once (within one, writing every row before observing any is
@@ -43,6 +33,7 @@ Result<PushResult> Hub::WriteBulk(const std::vector<RowWrite>& rows, const std::
   std::vector<std::unordered_set<std::string_view>> seen;  // row ids by table code
   auto apply_segment = [&]() -> Status {
     if (segment.empty()) return Status::Ok();
+    FB_RETURN_IF_ERROR(TakeCounters());
     const uint64_t base = in_->seq;
     for (size_t k = 0; k < segment.size(); ++k) segment[k].seq = base + k + 1;
     FB_RETURN_IF_ERROR(
@@ -53,30 +44,16 @@ Result<PushResult> Hub::WriteBulk(const std::vector<RowWrite>& rows, const std::
       const size_t row_index = segment_rows[k];
       const TableInfo& t = *segment[k].table;
       RowOutcome& out = outcomes[k];
+      const RowChange& change = set.rows[row_index];
       if (!out.status.ok()) {
-        const StatusCode code = out.status.code();
-        const bool fact = out.status.message().find("insert-only") != std::string::npos;
-        reject(row_index,
-               code == StatusCode::kRejected ? (fact ? "immutable_fact" : "constraint") : "invalid",
-               out.status.message());
+        AddRejection(result, change, row_index, RefusalCode(out.status), out.status.message());
         continue;
       }
       ++result.rows_accepted;
       if (!out.outcome.changed) continue;
-      if (TouchesDuplicateKeys(t, out.outcome)) {
-        duplicate_candidates.push_back(set.rows[row_index].row_id);
-      }
-      if (observer != nullptr && *observer) {
-        AppliedRow applied{&t,
-                           set.rows[row_index].row_id,
-                           out.outcome.created,
-                           {},
-                           base + k + 1,
-                           WrittenCustomer(t, set.rows[row_index], out.outcome)};
-        for (int idx : out.outcome.changed_columns)
-          applied.changed_columns.push_back(t.columns[idx]);
-        FB_RETURN_IF_ERROR((*observer)(applied));
-      }
+      if (backend_->logs_rows()) LogRow(t, change.row_id, base + k + 1);
+      FB_RETURN_IF_ERROR(NoteChangedRow(t, change.row_id, change, out.outcome, base + k + 1,
+                                        observer, duplicate_candidates));
     }
     segment.clear();
     segment_rows.clear();
@@ -86,19 +63,8 @@ Result<PushResult> Hub::WriteBulk(const std::vector<RowWrite>& rows, const std::
 
   for (size_t i = 0; i < set.rows.size(); ++i) {
     const RowChange& change = set.rows[i];
-    const TableInfo* t = catalog_.Find(change.table);
-    if (t == nullptr) {
-      reject(i, "unknown_table", "the hub has no table " + change.table);
-      continue;
-    }
-    if (change.row_id.empty()) {
-      reject(i, "invalid", "row without an id");
-      continue;
-    }
-    if (NamesAColumnTwice(change)) {
-      reject(i, "invalid", "a row may name each column once");
-      continue;
-    }
+    const TableInfo* t = AdmitRow(catalog_, change, i, /*from_replica=*/nullptr, result);
+    if (t == nullptr) continue;
     if (t->code < 0) return fail(Status::Internal("table " + t->name + " has no code"));
     const auto code = static_cast<size_t>(t->code);
     if (seen.size() <= code) seen.resize(code + 1);

@@ -57,6 +57,30 @@ Result<std::unique_ptr<SqlTransaction>> SqliteSqlDb::Begin() {
   return std::unique_ptr<SqlTransaction>(new SqlTransactionOf<Transaction>(std::move(tx)));
 }
 
+namespace {
+
+// A ReadSnapshot as an SqlTransaction: Commit ends the snapshot.
+class SqliteReadTransaction final : public SqlTransaction {
+ public:
+  explicit SqliteReadTransaction(Db& db) : snapshot_(std::make_unique<ReadSnapshot>(db)) {}
+  Status Begin() { return snapshot_->Begin(); }
+  Status Commit() override {
+    snapshot_.reset();
+    return Status::Ok();
+  }
+
+ private:
+  std::unique_ptr<ReadSnapshot> snapshot_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlTransaction>> SqliteSqlDb::BeginRead() {
+  auto tx = std::make_unique<SqliteReadTransaction>(db_);
+  FB_RETURN_IF_ERROR(tx->Begin());
+  return std::unique_ptr<SqlTransaction>(std::move(tx));
+}
+
 size_t SqliteSqlDb::MaxParameters() const {
   return static_cast<size_t>(
       std::max(0, sqlite3_limit(db_.raw(), SQLITE_LIMIT_VARIABLE_NUMBER, -1)));

@@ -29,17 +29,6 @@ namespace {
 
 constexpr MergeOptions kHubMerge{.enforce_fact_immutability = true, .update_changed_columns = true};
 
-std::string Show(const Value& v) {
-  if (const auto* s = std::get_if<std::string>(&v)) return "'" + *s + "'";
-  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
-  if (const auto* d = std::get_if<double>(&v)) {
-    std::array<char, 32> buf{};
-    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), *d);
-    return "d" + std::string(buf.data(), end);
-  }
-  return "NULL";
-}
-
 std::string Describe(const Status& s, const MergeOutcome& o) {
   if (!s.ok()) return std::string(StatusCodeName(s.code())) + ": " + s.message();
   std::string out = o.changed ? (o.created ? "created" : "changed") : "unchanged";
@@ -68,7 +57,7 @@ std::map<std::string, std::string> Rows(Database& db, const Catalog& catalog,
       std::string line = "seq " + std::to_string(row.seq) + ":";
       for (size_t i = 0; i < row.values.size(); ++i) {
         const ColumnVersion& v = row.versions[i];
-        line += " " + Show(row.values[i]);
+        line += " " + ShowValue(row.values[i]);
         if (!v.empty()) {
           line += "@" + std::to_string(v.hlc.packed()) + "/" + origins.IdOf(v.origin) + "/" +
                   std::to_string(v.seq);

@@ -233,22 +233,24 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
   ASSERT_TRUE(gone.ok() && gone->size() == 1);
   EXPECT_EQ(gone->Int(0, 0), 1);
 
-  // The hub's sequence, floor and epoch; the translated tables.
+  // The hub's sequence, floor, epoch and clock; the translated tables.
   auto meta = hub.Prepare(
       "SELECT key, value FROM fb_meta WHERE key IN ('seq', 'history_floor', "
-      "'epoch', 'feed_floor')");
+      "'epoch', 'feed_floor', 'hlc')");
   ASSERT_TRUE(meta.ok());
   std::map<std::string, int64_t> m;
   while (*(*meta)->Step()) m[(*meta)->Text(0)] = (*meta)->Int(1);
   (*meta)->Reset();
   ASSERT_GT(m["history_floor"], 0);
-  auto seq = db_->Exec("SELECT value, floor, epoch, feed_floor FROM fb_hub_seq");
+  auto seq = db_->Exec("SELECT value, floor, epoch, feed_floor, hlc FROM fb_hub_seq");
   ASSERT_TRUE(seq.ok());
   EXPECT_EQ(seq->Int(0, 0), m["seq"]);
   EXPECT_EQ(seq->Int(0, 1), m["history_floor"]);
   EXPECT_EQ(seq->Int(0, 2), m["epoch"]);
   EXPECT_EQ(seq->Int(0, 3), m["feed_floor"]);
+  EXPECT_EQ(seq->Int(0, 4), m["hlc"]);
   EXPECT_NE(m["epoch"], 0);
+  EXPECT_NE(m["hlc"], 0);
   auto set = db_->Exec(
       "SELECT replica_id, result, (extract(epoch FROM applied_at) * 1000)::bigint FROM "
       "fb_applied_sets WHERE set_id = 'set-1'");

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <charconv>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,6 +26,18 @@
 namespace fieldbook::testing {
 
 enum class Backend { kSqlite, kPostgres };
+
+// A value as a test names it in a comparison: 'text', 42, d0.5 (shortest exact), NULL.
+inline std::string ShowValue(const Value& v) {
+  if (const auto* s = std::get_if<std::string>(&v)) return "'" + *s + "'";
+  if (const auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (const auto* d = std::get_if<double>(&v)) {
+    std::array<char, 32> buf{};
+    auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), *d);
+    return "d" + std::string(buf.data(), end);
+  }
+  return "NULL";
+}
 
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";

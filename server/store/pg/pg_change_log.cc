@@ -77,6 +77,38 @@ Result<uint64_t> PgChangeLog::Append(std::span<const PgChange> changes) {
   return static_cast<uint64_t>(first.Int(0, 0));
 }
 
+Status PgChangeLog::AppendTaken(std::span<const PgLoggedChange> entries) {
+  if (!db_.InTransaction()) {
+    return Status::Internal("PgChangeLog::AppendTaken outside a transaction");
+  }
+  if (entries.empty()) return Status::Ok();
+  if (entries.size() > kMaxAppend) {
+    return Status::ResourceExhausted("PgChangeLog::AppendTaken of more than " +
+                                     std::to_string(kMaxAppend) + " changes");
+  }
+  std::vector<std::string> seqs, tables, rows, customers;
+  seqs.reserve(entries.size());
+  tables.reserve(entries.size());
+  rows.reserve(entries.size());
+  customers.reserve(entries.size());
+  for (const PgLoggedChange& e : entries) {
+    seqs.push_back(std::to_string(e.seq));
+    tables.push_back(std::to_string(e.change.table));
+    rows.push_back(e.change.row_id);
+    customers.push_back(e.change.customer_id);
+  }
+  FB_ASSIGN_OR_RETURN(std::string seq_array, TextArrayLiteral(seqs));
+  FB_ASSIGN_OR_RETURN(std::string table_array, TextArrayLiteral(tables));
+  FB_ASSIGN_OR_RETURN(std::string row_array, TextArrayLiteral(rows));
+  FB_ASSIGN_OR_RETURN(std::string customer_array, TextArrayLiteral(customers));
+  return db_
+      .Exec(
+          "INSERT INTO fb_change_log (seq, table_code, row_id, customer_id) "
+          "SELECT * FROM unnest($1::bigint[], $2::integer[], $3::text[], $4::text[])",
+          {seq_array, table_array, row_array, customer_array})
+      .status();
+}
+
 Result<std::vector<PgLoggedChange>> PgChangeLog::After(uint64_t cursor, size_t limit) {
   FB_RETURN_IF_ERROR(CheckPage(cursor, limit));
   FB_ASSIGN_OR_RETURN(PgRows rows,

@@ -55,6 +55,11 @@ class PgChangeLog {
   // the transaction ends, other writers' Appends wait.
   Result<uint64_t> Append(std::span<const PgChange> changes);
 
+  // The hub's own writes (PgHubBackend): entries whose numbers the caller's transaction already
+  // took from the counter row (it holds the row's lock since then), inserted in one round trip.
+  // Their feeds are not written here (`change.feeds` is ignored): the server's records do that.
+  Status AppendTaken(std::span<const PgLoggedChange> entries);
+
   // The committed entries after `cursor`, in sequence order, at most `limit` (<= kMaxPage).
   // kNotFound when `cursor` is below the history floor (Forget): entries after it are gone, and
   // the puller rebuilds from a snapshot.

@@ -132,7 +132,7 @@ Status ContinueIdentities(Db& from, PgDb& to, const PgCopySpec& spec) {
 }
 
 struct HubMeta {
-  uint64_t seq = 0, history_floor = 0, feed_floor = 0, epoch = 0;
+  uint64_t seq = 0, history_floor = 0, feed_floor = 0, epoch = 0, hlc = 0;
 };
 
 Result<HubMeta> ReadHubMeta(Db& from) {
@@ -147,6 +147,7 @@ Result<HubMeta> ReadHubMeta(Db& from) {
     if (key == "history_floor") meta.history_floor = value;
     if (key == "feed_floor") meta.feed_floor = value;
     if (key == "epoch") meta.epoch = value;
+    if (key == "hlc") meta.hlc = value;
   }
   stmt->Reset();
   return meta;
@@ -218,8 +219,9 @@ Result<HubCopyReport> CopyHubToPg(Db& from, const Catalog& catalog, PgDb& to,
   report.seq = highest;
   report.floor = std::min(meta.history_floor, highest);
   FB_RETURN_IF_ERROR(
-      to.Exec("UPDATE fb_hub_seq SET value = $1, floor = $2, epoch = $3, feed_floor = $4",
-              {report.seq, report.floor, meta.epoch, meta.feed_floor})
+      to.Exec("UPDATE fb_hub_seq SET value = $1, floor = $2, epoch = $3, feed_floor = $4, "
+              "hlc = $5",
+              {report.seq, report.floor, meta.epoch, meta.feed_floor, meta.hlc})
           .status());
   if (!options.verify_temp_dir.empty()) {
     FB_ASSIGN_OR_RETURN(HubVerification verified,

@@ -236,4 +236,10 @@ Result<std::unique_ptr<SqlTransaction>> PgSqlDb::Begin() {
   return std::unique_ptr<SqlTransaction>(new SqlTransactionOf<PgTransaction>(std::move(tx)));
 }
 
+Result<std::unique_ptr<SqlTransaction>> PgSqlDb::BeginRead() {
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<PgTransaction> tx,
+                      PgTransaction::Begin(db_, PgIsolation::kRepeatableRead));
+  return std::unique_ptr<SqlTransaction>(new SqlTransactionOf<PgTransaction>(std::move(tx)));
+}
+
 }  // namespace fieldbook::pg

@@ -81,6 +81,7 @@ class PgSqlDb final : public SqlDb {
   Result<SqlStatement*> Prepare(std::string_view sql) override;
   Status ExecScript(std::string_view sql) override { return db_.ExecScript(sql); }
   Result<std::unique_ptr<SqlTransaction>> Begin() override;
+  Result<std::unique_ptr<SqlTransaction>> BeginRead() override;
   bool InTransaction() const override { return db_.InTransaction(); }
   int64_t LastChanges() const override { return last_changes_; }
   size_t MaxParameters() const override { return 65535; }

@@ -8,7 +8,8 @@
 // ASCII and CJK full-width — removed). The normalised keys of live customers are kept in the hub's
 // fb_customer_keys table, so a check is two index lookups rather than a scan.
 //
-// Thread safety: operates on the Db it is given, inside the caller's transaction.
+// Thread safety: operates on the Db (or, on either backend of the storage seam, the SqlDb) it is
+// given, inside the caller's transaction.
 #ifndef FIELDBOOK_DUPLICATE_DETECTOR_H_
 #define FIELDBOOK_DUPLICATE_DETECTOR_H_
 
@@ -22,6 +23,7 @@
 namespace fieldbook {
 
 class Db;
+class SqlDb;
 
 std::string NormalizePhone(std::string_view phone);
 std::string NormalizeName(std::string_view name);
@@ -29,6 +31,7 @@ std::string NormalizeName(std::string_view name);
 // Records every possible duplicate of `customer_id` (a new pair is inserted once, whichever of
 // the two arrived first). Returns the number of new pairs.
 Result<int> FlagPossibleDuplicates(Db& db, const std::string& customer_id, uint64_t now_ms);
+Result<int> FlagPossibleDuplicates(SqlDb& db, const std::string& customer_id, uint64_t now_ms);
 
 struct DuplicatePair {
   std::string customer_a;

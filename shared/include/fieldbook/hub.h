@@ -14,13 +14,21 @@
 //  * A new or renamed customer that matches another by phone, or by name and city, is flagged in
 //    fb_possible_duplicates for review; the rows are never merged silently.
 //
+// Storage: every statement runs on the storage seam (fieldbook/sql_db.h), so one Hub runs on either
+// of the server's backends with the same SQL save where the dialects differ (docs/postgres.md):
+// Open(path) is the SQLite hub; Open(SqlDb&, HubBackend&, ...) takes any SqlDb with the backend's
+// own sequence counter, push idempotency and change log (HubBackend; PostgreSQL's is
+// server/store/pg/pg_hub_backend.h).
+//
 // Thread safety: not thread-safe; the server serialises its use of one Hub (its writer) and reads
-// through other Hubs on the same file (read connections). Other processes may write the same
-// file (server commands beside a running server): every write transaction resumes from the
-// stored sequence number, clock and origins. Sequence numbers are allocated inside the write
-// transaction, which SQLite runs one at a time per file, so they are committed in increasing
-// order: a reader's snapshot that holds sequence S holds every sequence below S that will ever
-// be committed (docs/sync.md, "Concurrent pulls and the one writer").
+// through other Hubs on the same database (read connections). Other processes (or, on
+// PostgreSQL, other instances) may write the same database: every write transaction resumes from
+// the stored sequence number, clock and origins. Sequence numbers are allocated inside the write
+// transaction while it holds the counter (SQLite: the one writer's lock, taken at BEGIN;
+// PostgreSQL: the counter row's lock, taken with the first number and held to COMMIT), so they
+// are committed in increasing order: a reader's snapshot that holds sequence S holds every
+// sequence below S that will ever be committed (docs/sync.md, "Concurrent pulls and the one
+// writer"; docs/postgres.md, "Cursors that never skip a row").
 #ifndef FIELDBOOK_HUB_H_
 #define FIELDBOOK_HUB_H_
 
@@ -35,12 +43,14 @@
 #include "fieldbook/catalog.h"
 #include "fieldbook/change_set.h"
 #include "fieldbook/hlc.h"
+#include "fieldbook/sql_db.h"
 #include "fieldbook/sqlite_db.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook {
 
-struct StoredRow;  // internal: a row with its versions (merge_engine.h)
+struct StoredRow;      // internal: a row with its versions (merge_engine.h)
+struct DigestContext;  // internal: the verification digests' state (digest_tracker.h)
 
 struct HubOptions {
   std::string hub_id = "hub";
@@ -159,10 +169,64 @@ struct TombstonePurge {
 };
 // ---- end of compaction ----
 
+// ---- Storage backends ----
+// The hub's stored sequence number and clock floor.
+struct HubCounters {
+  uint64_t seq = 0;
+  uint64_t hlc = 0;  // Hlc::packed()
+};
+
+// A row a write changed, for a backend that keeps a change log (PostgreSQL's fb_change_log).
+struct HubLoggedRow {
+  uint64_t seq = 0;
+  int table = 0;  // catalog code
+  std::string row_id;
+  std::string customer;  // the row's customer; "" for a row of no customer
+};
+
+// What differs between the hub's storage backends beyond SQL text. Every call but Counters()
+// runs inside the Hub's open transaction on the same connection as its SqlDb.
+// Thread safety: as the Hub that uses it.
+class HubBackend {
+ public:
+  virtual ~HubBackend() = default;
+  // The committed counters (no lock).
+  virtual Result<HubCounters> Counters() = 0;
+  // The counters, taken for this transaction: from here until it ends no other writer takes
+  // sequence numbers (SQLite: the write transaction already is that lock; PostgreSQL: the
+  // counter row's lock).
+  virtual Result<HubCounters> LockCounters() = 0;
+  // Stores the sequence number and, when given, the clock floor (after LockCounters).
+  virtual Status StoreCounters(uint64_t seq, std::optional<uint64_t> hlc) = 0;
+  // Push idempotency, first in a push: the stored answer of a set applied before (apply
+  // nothing), or nullopt: apply it and RecordSet its answer before commit. kConflict when
+  // another replica used the set id.
+  virtual Result<std::optional<std::string>> ClaimSet(const std::string& set_id,
+                                                      const std::string& replica_id) = 0;
+  virtual Status RecordSet(const std::string& set_id, const std::string& replica_id,
+                           const std::string& answer, uint64_t now_ms) = 0;
+  // Whether LogRows wants the rows a write changed (SQLite finds them through each table's _seq
+  // index and keeps no log).
+  virtual bool logs_rows() const { return false; }
+  // The rows a write changed, before commit (after LockCounters: their numbers are taken).
+  virtual Status LogRows(const std::vector<HubLoggedRow>& rows) {
+    (void)rows;
+    return Status::Ok();
+  }
+};
+// ---- end of storage backends ----
+
 class Hub {
  public:
+  // The SQLite hub: opens (creating and migrating) the database file.
   static Result<std::unique_ptr<Hub>> Open(const std::string& path, WallClock& wall,
                                            const HubOptions& options = {});
+  // A hub on another backend of the storage seam (PostgreSQL: PgSqlDb and PgHubBackend; SQLite's
+  // is Open(path), which also installs its digest trigger and functions): `db` holds the hub's
+  // tables (migrated), `backend` its counters, applied sets and change log, `catalog` the
+  // replicated tables (the SQLite hub schema's, Catalog::Load). All three outlive the Hub.
+  static Result<std::unique_ptr<Hub>> Open(SqlDb& db, HubBackend& backend, const Catalog& catalog,
+                                           WallClock& wall, const HubOptions& options = {});
   ~Hub();
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -242,20 +306,35 @@ class Hub {
   Status RecomputeDigests();
   // ---- end of verification ----
 
+  // The SQLite hub's connection (Open(path) only).
   Db& db() { return *db_; }
+  // The hub's connection on the storage seam (either backend): stores that keep server records in
+  // step with the hub's transactions use it.
+  SqlDb& sql() { return *sql_; }
+  SqlDialect dialect() const { return sql_->dialect(); }
   const Catalog& catalog() const { return catalog_; }
   HybridClock& clock() { return *clock_; }
   const std::string& hub_id() const { return options_.hub_id; }
 
  private:
   Hub() = default;
+  static Result<std::unique_ptr<Hub>> Open(SqlDb& db, HubBackend& backend, const Catalog& catalog,
+                                           WallClock& wall, const HubOptions& options,
+                                           std::unique_ptr<DigestContext> digests);
   Result<PushResult> ApplyRows(const ChangeSet& set, const PushOptions& options, bool from_replica);
+  // Notes a changed row for the backend's change log (HubBackend::logs_rows).
+  void LogRow(const TableInfo& table, const std::string& row_id, uint64_t seq);
   // The change set of a hub-authored write: every column stamped with the hub's clock.
   ChangeSet HubChangeSet(const std::vector<RowWrite>& rows);
   // The end of a write, before its commit: duplicate flags for `duplicate_candidates`, the
   // digests gathered, the sequence number and the clock.
   Status FinishWrite(const std::vector<std::string>& duplicate_candidates);
-  Status CatchUpWithDisk();
+  // The stored sequence number and clock, taken for this write (HubBackend::LockCounters), once.
+  Status TakeCounters();
+  // The SQL text for this backend: `postgres` where the dialects differ.
+  std::string Pick(std::string sqlite, std::string postgres) const {
+    return dialect() == SqlDialect::kPostgres ? std::move(postgres) : std::move(sqlite);
+  }
   Result<PullPage> PullFeed(uint64_t cursor, size_t limit, PullScope& scope,
                             const std::vector<FeedEntry>& feed);
   Status AppendCustomerRows(const std::string& customer_id, uint64_t up_to, ChangeSet& out,
@@ -266,7 +345,11 @@ class Hub {
                        ChangeSet& out, std::vector<int64_t>& origin_map);
 
   struct Internals;
-  std::unique_ptr<Db> db_;
+  std::unique_ptr<Db> db_;                   // the SQLite hub's (Open(path))
+  std::unique_ptr<SqlDb> own_sql_;           // over db_ (Open(path))
+  std::unique_ptr<HubBackend> own_backend_;  // SQLite's (Open(path))
+  SqlDb* sql_ = nullptr;
+  HubBackend* backend_ = nullptr;
   Catalog catalog_;
   std::unique_ptr<HybridClock> clock_;
   std::unique_ptr<Internals> in_;

@@ -124,6 +124,10 @@ class SqlDb {
   virtual Status ExecScript(std::string_view sql) = 0;
   // BEGIN (SQLite: IMMEDIATE; PostgreSQL: READ COMMITTED), or a SAVEPOINT inside a transaction.
   virtual Result<std::unique_ptr<SqlTransaction>> Begin() = 0;
+  // A read-only snapshot for several statements that must see one state (a pull's page): SQLite:
+  // a deferred read transaction (none inside a transaction); PostgreSQL: REPEATABLE READ (a
+  // savepoint inside a transaction). Ends when destroyed; Commit() ends it early.
+  virtual Result<std::unique_ptr<SqlTransaction>> BeginRead() = 0;
   virtual bool InTransaction() const = 0;
   // Rows the last INSERT, UPDATE or DELETE run on this connection changed.
   virtual int64_t LastChanges() const = 0;

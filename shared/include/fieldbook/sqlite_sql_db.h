@@ -51,6 +51,7 @@ class SqliteSqlDb final : public SqlDb {
   Result<SqlStatement*> Prepare(std::string_view sql) override;
   Status ExecScript(std::string_view sql) override;
   Result<std::unique_ptr<SqlTransaction>> Begin() override;
+  Result<std::unique_ptr<SqlTransaction>> BeginRead() override;
   bool InTransaction() const override { return db_.InTransaction(); }
   int64_t LastChanges() const override { return db_.LastChanges(); }
   size_t MaxParameters() const override;
