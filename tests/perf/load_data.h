@@ -147,47 +147,73 @@ inline std::string Phone(int rep_index, int i) {
   return buf;
 }
 
+// The replicated columns a new customer is written with, in this order (kInsertCustomer binds
+// them after the id).
+inline constexpr const char* kCustomerColumns[] = {
+    "name", "name_latin", "customer_type", "relationship", "purchase_stage", "address",
+    "city", "province",   "lat",           "lon",          "phone",          "primary_contact",
+    "tags", "notes",      "owner_rep_id",  "created_at"};
+inline constexpr size_t kCustomerColumnCount = std::size(kCustomerColumns);
+
 inline constexpr const char* kInsertCustomer =
     "INSERT INTO customers (id, name, name_latin, customer_type, relationship, purchase_stage, "
     "address, city, province, lat, lon, phone, primary_contact, tags, notes, owner_rep_id, "
     "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The values of a realistic new customer (the i-th of rep `rep_index`), as kCustomerColumns.
+inline std::vector<Value> NewCustomerValues(const std::string& rep_id, int rep_index, int i,
+                                            std::mt19937_64& rng) {
+  const City* cities = kRegions[rep_index % 4];
+  std::uniform_real_distribution<double> jitter(-0.15, 0.15);
+  const City& city = cities[rng() % 3];
+  const Brand& surname = Pick(rng, kSurnames);
+  const Brand& brand = Pick(rng, kBrands);
+  const Brand& kind = Pick(rng, kKinds);
+  std::string name, latin;
+  if (rng() % 10 == 0) {
+    latin = Pick(rng, kLatinNames);
+    name = latin + " " + std::to_string(i % 97 + 1);
+  } else {
+    name = std::string(city.districts[rng() % 4]).substr(0, 6) + surname.hanzi + "记" +
+           brand.hanzi + kind.hanzi;
+    latin = std::string(surname.latin) + "ji " + brand.latin + " " + kind.latin;
+  }
+  const std::string address = std::string(city.districts[rng() % 4]) + city.roads[rng() % 4] +
+                              std::to_string(rng() % 900 + 1) + "号";
+  const std::string contact = rng() % 8 == 0 ? std::string("Mr. ") + surname.latin
+                                             : std::string(surname.hanzi) + Pick(rng, kTitles);
+  return {name,
+          latin,
+          std::string(Pick(rng, kCustomerType)),
+          std::string(Pick(rng, kRelationship)),
+          std::string(Pick(rng, kStage)),
+          address,
+          std::string(city.name),
+          std::string(city.province),
+          city.lat + jitter(rng),
+          city.lon + jitter(rng),
+          Phone(rep_index, i),
+          contact,
+          std::string(Pick(rng, kTags)),
+          std::string(Pick(rng, kNotes)),
+          rep_id,
+          std::string("2026-11-23T08:00:00Z")};
+}
 
 // Inserts `count` new customers owned by `rep_id` into the replica, `per_txn` per transaction.
 inline Status AddCustomers(Replica& replica, const std::string& rep_id, int rep_index, int first,
                            int count, std::mt19937_64& rng, std::vector<std::string>* ids,
                            int per_txn = 1000) {
   Db& db = replica.db();
-  const City* cities = kRegions[rep_index % 4];
-  std::uniform_real_distribution<double> jitter(-0.15, 0.15);
   for (int done = 0; done < count;) {
     FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
     for (int j = 0; j < per_txn && done < count; ++j, ++done) {
-      const int i = first + done;
-      const City& city = cities[rng() % 3];
-      const Brand& surname = Pick(rng, kSurnames);
-      const Brand& brand = Pick(rng, kBrands);
-      const Brand& kind = Pick(rng, kKinds);
-      std::string name, latin;
-      if (rng() % 10 == 0) {
-        latin = Pick(rng, kLatinNames);
-        name = latin + " " + std::to_string(i % 97 + 1);
-      } else {
-        name = std::string(city.districts[rng() % 4]).substr(0, 6) + surname.hanzi + "记" +
-               brand.hanzi + kind.hanzi;
-        latin = std::string(surname.latin) + "ji " + brand.latin + " " + kind.latin;
-      }
-      const std::string address = std::string(city.districts[rng() % 4]) + city.roads[rng() % 4] +
-                                  std::to_string(rng() % 900 + 1) + "号";
-      const std::string contact = rng() % 8 == 0 ? std::string("Mr. ") + surname.latin
-                                                 : std::string(surname.hanzi) + Pick(rng, kTitles);
+      const std::vector<Value> values = NewCustomerValues(rep_id, rep_index, first + done, rng);
       const std::string id = replica.ids().Next();
-      FB_RETURN_IF_ERROR(
-          Exec(db, kInsertCustomer,
-               {id, name, latin, std::string(Pick(rng, kCustomerType)),
-                std::string(Pick(rng, kRelationship)), std::string(Pick(rng, kStage)), address,
-                std::string(city.name), std::string(city.province), city.lat + jitter(rng),
-                city.lon + jitter(rng), Phone(rep_index, i), contact, std::string(Pick(rng, kTags)),
-                std::string(Pick(rng, kNotes)), rep_id, std::string("2026-11-23T08:00:00Z")}));
+      FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare(kInsertCustomer));
+      stmt->Bind(1, id);
+      for (size_t k = 0; k < values.size(); ++k) stmt->Bind(static_cast<int>(k) + 2, values[k]);
+      FB_RETURN_IF_ERROR(stmt->Run());
       if (ids != nullptr) ids->push_back(id);
     }
     FB_RETURN_IF_ERROR(txn->Commit());
@@ -195,34 +221,49 @@ inline Status AddCustomers(Replica& replica, const std::string& rep_id, int rep_
   return Status::Ok();
 }
 
-// One edit of a random field of a customer, as a rep would make it in the app.
-inline Status EditCustomer(Db& db, const std::string& id, std::mt19937_64& rng, int rep_index,
-                           int n) {
+// One edit of a random field of a customer, as a rep would make it in the app: `kind` says
+// which (0 notes, 1 tags, 2 relationship, 3 purchase stage, 4 primary contact, 5 phone, 6 the
+// pin moves by 0.0001, 7 " 后门" appended to the address) and `text` is the new value of 0-5.
+struct CustomerEdit {
+  int kind = 0;
+  const char* column = "";
+  std::string text;
+};
+
+inline CustomerEdit PickEdit(std::mt19937_64& rng, int rep_index, int n) {
   switch (rng() % 8) {
     case 0:
-      return Exec(db, "UPDATE customers SET notes = ? WHERE id = ?",
-                  {std::string(Pick(rng, kNotes)) + " (" + std::to_string(n) + ")", id});
+      return {0, "notes", std::string(Pick(rng, kNotes)) + " (" + std::to_string(n) + ")"};
     case 1:
-      return Exec(db, "UPDATE customers SET tags = ? WHERE id = ?",
-                  {std::string(Pick(rng, kTags)), id});
+      return {1, "tags", Pick(rng, kTags)};
     case 2:
-      return Exec(db, "UPDATE customers SET relationship = ? WHERE id = ?",
-                  {std::string(Pick(rng, kRelationship)), id});
+      return {2, "relationship", Pick(rng, kRelationship)};
     case 3:
-      return Exec(db, "UPDATE customers SET purchase_stage = ? WHERE id = ?",
-                  {std::string(Pick(rng, kStage)), id});
+      return {3, "purchase_stage", Pick(rng, kStage)};
     case 4:
-      return Exec(db, "UPDATE customers SET primary_contact = ? WHERE id = ?",
-                  {std::string(Pick(rng, kSurnames).hanzi) + Pick(rng, kTitles), id});
+      return {4, "primary_contact", std::string(Pick(rng, kSurnames).hanzi) + Pick(rng, kTitles)};
     case 5:
-      return Exec(db, "UPDATE customers SET phone = ? WHERE id = ?",
-                  {Phone(rep_index, 50000 + n), id});
+      return {5, "phone", Phone(rep_index, 50000 + n)};
+    case 6:
+      return {6, "lat", ""};
+    default:
+      return {7, "address", " 后门"};
+  }
+}
+
+// One edit (PickEdit) of customer `id` in the replica.
+inline Status EditCustomer(Db& db, const std::string& id, std::mt19937_64& rng, int rep_index,
+                           int n) {
+  const CustomerEdit edit = PickEdit(rng, rep_index, n);
+  switch (edit.kind) {
     case 6:
       return Exec(db, "UPDATE customers SET lat = lat + 0.0001, lon = lon - 0.0001 WHERE id = ?",
                   {id});
+    case 7:
+      return Exec(db, "UPDATE customers SET address = address || ? WHERE id = ?", {edit.text, id});
     default:
-      return Exec(db, "UPDATE customers SET address = address || ? WHERE id = ?",
-                  {std::string(" 后门"), id});
+      return Exec(db, "UPDATE customers SET " + std::string(edit.column) + " = ? WHERE id = ?",
+                  {edit.text, id});
   }
 }
 

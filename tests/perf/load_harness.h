@@ -125,6 +125,17 @@ class ErrorLog {
   std::vector<std::string> samples_;
 };
 
+// What a run found: errors, and the targets it missed.
+struct Verdicts {
+  size_t errors = 0;
+  std::vector<std::string> missed;
+};
+
+inline void Target(Verdicts& v, bool met, const std::string& what) {
+  std::printf("  target: %s -- %s\n", what.c_str(), met ? "met" : "target missed");
+  if (!met) v.missed.push_back(what);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The machine and the conditions
 
@@ -278,6 +289,7 @@ class Server {
   }
 
   pid_t pid() const { return pid_; }
+  int port() const { return port_; }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string log_path() const { return dir_ + "/server.log"; }
 
@@ -345,6 +357,7 @@ class ServerWatch {
     self_cpu_before_ = SelfCpuSeconds();
   }
   double ServerCpuSeconds() const { return ProcessCpuSeconds(server_.pid()) - cpu_before_; }
+  double LoadGeneratorCpuSeconds() const { return SelfCpuSeconds() - self_cpu_before_; }
   void Print(double wall_s) const {
     const ServerMetrics after = ScrapeMetrics(server_.url()).value_or(ServerMetrics{});
     const double server_cpu = ProcessCpuSeconds(server_.pid()) - cpu_before_;

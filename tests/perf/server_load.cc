@@ -7,8 +7,10 @@
 //                           changes/s merged (target: >= 20,000 column changes/s).
 //   2. small-delta sync     one synced rep edits 1-10 customers, then SyncOnce; 500 times;
 //                           median, p95, p99 of SyncOnce (target: median < 5 ms).
-//   3. 200 concurrent reps  200 threads, each its own replica (5 customers), 20 rounds of 1-5
-//                           edits + SyncOnce; errors (must be 0), syncs/s and latency.
+//   3. 200 concurrent reps  200 light devices (light_fleet.h: coroutines on one thread, each rep's
+//                           5 customers in memory, whole syncs through POST /v1/sync), 20 rounds
+//                           of 1-5 edits + sync; errors (must be 0), syncs/s, latency, CPU per
+//                           sync. --fleet-replicas: a thread and a SQLite replica per rep instead.
 //
 // Every phase has a time limit (merge 50 s, small deltas 20 s, 200 reps 30 s for the first syncs
 // and 35 s for the rounds; a round trip already under way finishes first), so the whole run stays
@@ -51,6 +53,7 @@
 #include "fieldbook/hlc.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "light_fleet.h"
 #include "load_data.h"
 #include "load_harness.h"
 #include "store/server_store.h"
@@ -84,31 +87,38 @@ struct Options {
   // at a random point of it); 0: back to back, which measures saturation, not a field day.
   double fleet_pace_s = 0;
   bool keep = false;
-  bool only_fleet = false;                // skip phases 1 and 2
+  bool only_fleet = false;      // skip phases 1 and 2
+  bool fleet_replicas = false;  // phase 3 with a replica and a thread per rep (the old devices)
+  int fleet_threads = 1;        // threads running phase 3's light devices
   std::vector<std::string> server_flags;  // more `serve` flags
 };
 
 void Usage(FILE* out) {
-  std::fprintf(out,
-               "usage: fieldbook-loadgen [options]\n"
-               "  --quick                 a small run (2,000 rows/rep, 50 deltas, 20 reps x 5)\n"
-               "  --merge-reps N          reps pushing at once in phase 1 (4)\n"
-               "  --merge-rows N          new customers per rep in phase 1 (20000)\n"
-               "  --delta-customers N     customers of the phase-2 rep (500)\n"
-               "  --delta-iterations N    edit + SyncOnce repetitions in phase 2 (500)\n"
-               "  --fleet-reps N          concurrent reps in phase 3 (200)\n"
-               "  --fleet-rounds N        edit + SyncOnce rounds per rep in phase 3 (20)\n"
-               "  --server-threads N      fieldbook-server --threads (2)\n"
-               "  --fleet-setup-limit S   seconds for phase 3's first syncs (30; more breaks the "
-               "3-minute bound)\n"
-               "  --server PATH           the fieldbook-server binary (the one built with this)\n"
-               "  --keep                  keep the temporary directory (printed)\n"
-               "  --only-fleet            phase 3 only (with --fleet-reps 1000: issue #15's run)\n"
-               "  --fleet-limit S         seconds for phase 3's rounds (35)\n"
-               "  --fleet-pace S          each rep syncs every S seconds on average in phase 3\n"
-               "                          (0: back to back, the saturation run)\n"
-               "  --server-flag ARG       pass ARG to `fieldbook-server serve` (repeatable; e.g.\n"
-               "                          --server-flag --max-connections --server-flag 4096)\n");
+  std::fprintf(
+      out,
+      "usage: fieldbook-loadgen [options]\n"
+      "  --quick                 a small run (2,000 rows/rep, 50 deltas, 20 reps x 5)\n"
+      "  --merge-reps N          reps pushing at once in phase 1 (4)\n"
+      "  --merge-rows N          new customers per rep in phase 1 (20000)\n"
+      "  --delta-customers N     customers of the phase-2 rep (500)\n"
+      "  --delta-iterations N    edit + SyncOnce repetitions in phase 2 (500)\n"
+      "  --fleet-reps N          concurrent reps in phase 3 (200)\n"
+      "  --fleet-rounds N        edit + SyncOnce rounds per rep in phase 3 (20)\n"
+      "  --server-threads N      fieldbook-server --threads (2)\n"
+      "  --fleet-setup-limit S   seconds for phase 3's first syncs (30; more breaks the "
+      "3-minute bound)\n"
+      "  --server PATH           the fieldbook-server binary (the one built with this)\n"
+      "  --keep                  keep the temporary directory (printed)\n"
+      "  --only-fleet            phase 3 only (with --fleet-reps 1000: issue #15's run)\n"
+      "  --fleet-limit S         seconds for phase 3's rounds (35)\n"
+      "  --fleet-replicas        phase 3 with a SQLite replica, SyncEngine and thread per\n"
+      "                          rep (before issue #15's light devices; costs ~5 ms CPU\n"
+      "                          per sync in this process)\n"
+      "  --fleet-threads N       threads running phase 3's light devices (1)\n"
+      "  --fleet-pace S          each rep syncs every S seconds on average in phase 3\n"
+      "                          (0: back to back, the saturation run)\n"
+      "  --server-flag ARG       pass ARG to `fieldbook-server serve` (repeatable; e.g.\n"
+      "                          --server-flag --max-connections --server-flag 4096)\n");
 }
 
 bool ParseArgs(int argc, char** argv, Options& o) {
@@ -151,6 +161,10 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       if (!next_int(o.server_threads)) return false;
     } else if (a == "--only-fleet") {
       o.only_fleet = true;
+    } else if (a == "--fleet-replicas") {
+      o.fleet_replicas = true;
+    } else if (a == "--fleet-threads") {
+      if (!next_int(o.fleet_threads)) return false;
     } else if (a == "--server-flag" && i + 1 < argc) {
       o.server_flags.push_back(argv[++i]);
     } else if (a == "--fleet-limit") {
@@ -278,16 +292,6 @@ struct Device {
 
 // ---------------------------------------------------------------------------------------------
 // Phases
-
-struct Verdicts {
-  size_t errors = 0;
-  std::vector<std::string> missed;
-};
-
-void Target(Verdicts& v, bool met, const std::string& what) {
-  std::printf("  target: %s -- %s\n", what.c_str(), met ? "met" : "target missed");
-  if (!met) v.missed.push_back(what);
-}
 
 std::vector<std::unique_ptr<Device>> MakeDevices(
     const std::vector<std::pair<std::string, std::string>>& reps, int first_index, int count) {
@@ -651,6 +655,11 @@ int Main(int argc, char** argv) {
     return 2;
   }
   const auto program_start = Clock::now();
+  rlimit files{};  // a connection per device (and, with --fleet-replicas, 3 files per replica)
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   testing::TempDir dir;
   const std::string dir_path = dir.path().string();
 
@@ -738,9 +747,20 @@ int Main(int argc, char** argv) {
     delta.clear();
   }
 
-  auto fleet = MakeDevices(reps, o.merge_reps + 1, o.fleet_reps);
-  PhaseFleet(o, server, dir, fleet, v);
-  fleet.clear();
+  if (o.fleet_replicas) {
+    auto fleet = MakeDevices(reps, o.merge_reps + 1, o.fleet_reps);
+    PhaseFleet(o, server, dir, fleet, v);
+  } else {
+    FleetOptions f;
+    f.ports = {server.port()};
+    f.customers = o.fleet_customers;
+    f.rounds = o.fleet_rounds;
+    f.pace_s = o.fleet_pace_s;
+    f.setup_limit_s = o.fleet_setup_limit_s;
+    f.limit_s = o.fleet_limit_s;
+    f.threads = o.fleet_threads;
+    PhaseLightFleet(f, {reps.begin() + o.merge_reps + 1, reps.end()}, {&server}, v);
+  }
 
   // 7. Stop the server gracefully.
   const long server_rss = PeakRssMiB(server.pid());
