@@ -428,7 +428,7 @@ int LightFleet::ready() const { return impl_->figures.setup_ok; }
 
 void PhaseLightFleet(const FleetOptions& options,
                      const std::vector<std::pair<std::string, std::string>>& reps,
-                     const std::vector<const Server*>& servers, Verdicts& v) {
+                     const std::vector<const Server*>& servers, pid_t database_pid, Verdicts& v) {
   const int n = static_cast<int>(reps.size());
   std::printf(
       "\n== phase 3: %d concurrent reps (light devices: coroutines on %d thread(s), %d customers "
@@ -448,6 +448,7 @@ void PhaseLightFleet(const FleetOptions& options,
     for (const Server* s : servers) watches.push_back(std::make_unique<ServerWatch>(*s));
     return watches;
   };
+  double db_cpu_before = 0;
   auto print_all = [&](const std::vector<std::unique_ptr<ServerWatch>>& watches, double wall,
                        size_t syncs) {
     double server_cpu = 0;
@@ -457,14 +458,21 @@ void PhaseLightFleet(const FleetOptions& options,
       server_cpu += watches[i]->ServerCpuSeconds();
     }
     const double self_cpu = watches.empty() ? 0 : watches.front()->LoadGeneratorCpuSeconds();
-    if (syncs > 0) {
-      std::printf(
-          "  CPU per sync: server %.2f ms (all instances), load generator %.2f ms (%zu syncs)\n",
-          1000.0 * server_cpu / static_cast<double>(syncs),
-          1000.0 * self_cpu / static_cast<double>(syncs), syncs);
+    const double per = syncs > 0 ? 1000.0 / static_cast<double>(syncs) : 0;
+    std::printf(
+        "  CPU per sync: server %.2f ms (all instances), load generator %.2f ms (%zu syncs)\n",
+        server_cpu * per, self_cpu * per, syncs);
+    if (database_pid > 0) {
+      const double db_cpu = ProcessTreeCpuSeconds(database_pid) - db_cpu_before;
+      std::printf("  CPU per sync: PostgreSQL %.2f ms (%.2f s: postmaster and backends)\n",
+                  db_cpu * per, db_cpu);
     }
   };
-  auto watches = watch_all();
+  auto start_watch = [&] {
+    if (database_pid > 0) db_cpu_before = ProcessTreeCpuSeconds(database_pid);
+    return watch_all();
+  };
+  auto watches = start_watch();
   fleet.Setup(errors);
   const FleetFigures& setup = fleet.figures();
   std::vector<double> setup_sorted = setup.setup_s;
@@ -484,7 +492,7 @@ void PhaseLightFleet(const FleetOptions& options,
   const size_t refused_before = setup.rows_refused, received_before = setup.rows_received;
   const size_t busy_before = setup.busy_retries, reopened_before = setup.reconnects;
 
-  watches = watch_all();
+  watches = start_watch();
   HealthProbe health(servers.front()->url());  // a monitor's view, all through the rounds
   fleet.Rounds(errors);
   health.Stop();

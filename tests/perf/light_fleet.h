@@ -81,9 +81,10 @@ class LightFleet {
 // or more instances of one hub), printing what the devices saw, what each server's /metrics and
 // /proc say it spent (CPU per sync), the load generator's own CPU, and /healthz polled on the
 // first instance all through the rounds; the verdicts go into `v` (issue #15's targets).
+// database_pid: PostgreSQL's postmaster, whose processes' CPU is reported too (0: none).
 void PhaseLightFleet(const FleetOptions& options,
                      const std::vector<std::pair<std::string, std::string>>& reps,
-                     const std::vector<const Server*>& servers, Verdicts& v);
+                     const std::vector<const Server*>& servers, pid_t database_pid, Verdicts& v);
 
 }  // namespace fieldbook::loadgen
 

@@ -22,6 +22,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <latch>
@@ -230,6 +231,40 @@ inline double SelfCpuSeconds() {
          static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
+// CPU seconds of a process and its direct children: their own time while they run, the reaped
+// ones' through the parent's cutime/cstime (PostgreSQL's postmaster and its backends).
+inline double ProcessTreeCpuSeconds(pid_t root) {
+  auto fields = [](pid_t pid) {
+    std::vector<std::string> out;
+    std::string stat = ReadWholeFile("/proc/" + std::to_string(pid) + "/stat");
+    const size_t paren = stat.rfind(')');
+    if (paren == std::string::npos) return out;
+    std::istringstream in(stat.substr(paren + 2));
+    for (std::string f; in >> f;) out.push_back(f);  // out[0] is field 3 (state)
+    return out;
+  };
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  auto at = [](const std::vector<std::string>& f, size_t field) {
+    return f.size() > field - 3 ? std::strtod(f[field - 3].c_str(), nullptr) : 0.0;
+  };
+  const std::vector<std::string> r = fields(root);
+  double ticks = at(r, 14) + at(r, 15) + at(r, 16) + at(r, 17);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    const std::vector<std::string> f = fields(static_cast<pid_t>(std::stol(name)));
+    if (at(f, 4) == static_cast<double>(root)) ticks += at(f, 14) + at(f, 15);
+  }
+  return ticks / tick;
+}
+
+// The postmaster's pid from a PostgreSQL data directory (0 when it is not running).
+inline pid_t PostmasterPid(const std::string& data_dir) {
+  std::ifstream in(data_dir + "/postmaster.pid");
+  long pid = 0;
+  return in >> pid ? static_cast<pid_t>(pid) : 0;
+}
+
 inline long PeakRssMiB(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;
@@ -237,6 +272,34 @@ inline long PeakRssMiB(pid_t pid) {
     if (line.rfind("VmHWM:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10) / 1024;
   }
   return -1;
+}
+
+// Prints the machine and the conditions of a run (loadgen's header).
+inline void PrintConditions(const std::string& dir, const std::string& server, int server_threads,
+                            const std::string& storage) {
+  utsname un{};
+  uname(&un);
+  const auto [fsync_ms, fsync_max_ms] = MeasureFsyncMs(dir);
+  std::printf("fieldbook-loadgen: server load benchmark (issue #4 item 8)\n");
+  std::printf("machine:    %ld cores, %.1f GiB, %s %s %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+              MemTotalGiB(), un.sysname, un.release, un.machine);
+  std::printf("cpu:        %s\n", CpuModel().c_str());
+#ifdef NDEBUG
+  const char* build = "release (NDEBUG, optimised)";
+#else
+  const char* build = "NOT a release build (assertions on): figures are not representative";
+#endif
+  std::printf("build:      %s; server %s\n", build, server.c_str());
+  std::printf("network:    loopback (127.0.0.1), plain HTTP/1.1 keep-alive, --threads %d\n",
+              server_threads);
+  std::printf("storage:    %s on %s; 4 KiB write+fdatasync %.2f ms mean, %.2f ms max\n",
+              dir.c_str(), FilesystemOf(dir).c_str(), fsync_ms, fsync_max_ms);
+  std::printf("            server: %s; replicas: SQLite WAL, synchronous=FULL\n", storage.c_str());
+  double load[3] = {0, 0, 0};
+  getloadavg(load, 3);
+  std::printf(
+      "load:       %.2f %.2f %.2f before the run (other work on the machine skews figures)\n",
+      load[0], load[1], load[2]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -21,11 +21,8 @@
 // 2 on bad arguments. Run it through scripts/bench, or directly:
 //   build/release/tests/perf/fieldbook-loadgen [--quick] [--keep] [--merge-rows N] ...
 // (--help lists the knobs).
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
-#include <sys/statfs.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +34,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <latch>
@@ -56,6 +54,7 @@
 #include "light_fleet.h"
 #include "load_data.h"
 #include "load_harness.h"
+#include "replica_device.h"
 #include "store/server_store.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
@@ -90,6 +89,9 @@ struct Options {
   bool only_fleet = false;      // skip phases 1 and 2
   bool fleet_replicas = false;  // phase 3 with a replica and a thread per rep (the old devices)
   int fleet_threads = 1;        // threads running phase 3's light devices
+  std::string db_url;           // serve on PostgreSQL: an empty database (libpq string)
+  int instances = 1;            // server processes on that database (phase 3 spreads over them)
+  std::string pg_cluster;       // scripts/pg-cluster's DIR: its processes' CPU is reported
   std::vector<std::string> server_flags;  // more `serve` flags
 };
 
@@ -165,6 +167,12 @@ bool ParseArgs(int argc, char** argv, Options& o) {
       o.fleet_replicas = true;
     } else if (a == "--fleet-threads") {
       if (!next_int(o.fleet_threads)) return false;
+    } else if (a == "--db" && i + 1 < argc) {
+      o.db_url = argv[++i];
+    } else if (a == "--instances") {
+      if (!next_int(o.instances)) return false;
+    } else if (a == "--pg-cluster" && i + 1 < argc) {
+      o.pg_cluster = argv[++i];
     } else if (a == "--server-flag" && i + 1 < argc) {
       o.server_flags.push_back(argv[++i]);
     } else if (a == "--fleet-limit") {
@@ -187,108 +195,6 @@ bool ParseArgs(int argc, char** argv, Options& o) {
   }
   return true;
 }
-
-// ---------------------------------------------------------------------------------------------
-// A transport that times each round trip and counts what the server merged.
-
-class TimedTransport final : public client::SyncTransport {
- public:
-  explicit TimedTransport(std::unique_ptr<client::HttpSyncTransport> inner)
-      : inner_(std::move(inner)) {}
-
-  Result<SyncResponse> Exchange(const SyncRequest& request) override {
-    const auto start = Clock::now();
-    auto response = inner_->Exchange(request);
-    const auto end = Clock::now();
-    const double ms = Millis(end - start);
-    exchanged_ms += ms;
-    if (request.has_push) {
-      push_latencies.push_back(ms);
-      if (response.ok() && response->has_push_result) {
-        rows_accepted += response->push_result.rows_accepted;
-        rejections += response->push_result.rejections.size();
-        if (!response->push_result.rejections.empty() && first_rejection.empty()) {
-          const RowRejection& r = response->push_result.rejections.front();
-          first_rejection = r.table + " " + r.row_id + ": " + r.code + " " + r.reason;
-        }
-        // Every column of an accepted row was merged; refused rows are counted as errors.
-        if (response->push_result.rejections.empty()) {
-          // A push goes as its stored bytes (wire version 4); read them after the timing.
-          if (request.push_bytes.empty()) {
-            columns_accepted += request.push.ColumnCount();
-          } else if (auto sent = DecodeChangeSet(request.push_bytes); sent.ok()) {
-            columns_accepted += sent->ColumnCount();
-          }
-        }
-        last_push_acked = end;
-      }
-    } else {
-      pull_latencies.push_back(ms);
-    }
-    if (response.ok()) {
-      rows_received += response->pull.rows.size();
-      // SyncEngine stops after a round trip without a push whose page says no more.
-      last_was_final = !request.has_push && !response->more && !response->rebuild;
-    }
-    return response;
-  }
-
-  void ClearLatencies() {
-    push_latencies.clear();
-    pull_latencies.clear();
-    exchanged_ms = 0;
-  }
-  size_t exchanges() const { return push_latencies.size() + pull_latencies.size(); }
-
-  std::vector<double> push_latencies;  // ms of round trips that carried a push
-  std::vector<double> pull_latencies;  // ms of pull-only round trips
-  double exchanged_ms = 0;             // total ms spent in Exchange
-  size_t rows_accepted = 0, columns_accepted = 0, rejections = 0, rows_received = 0;
-  std::string first_rejection;
-  Clock::time_point last_push_acked{};
-  bool last_was_final = false;
-
- private:
-  std::unique_ptr<client::HttpSyncTransport> inner_;
-};
-
-// A rep's device: its replica, transport and engine, used by one thread.
-struct Device {
-  std::string rep_id;
-  int rep_index = 0;
-  std::string token;
-  SystemWallClock wall;
-  std::unique_ptr<Replica> replica;
-  std::unique_ptr<TimedTransport> transport;
-  std::vector<std::string> customers;
-  std::mt19937_64 rng;
-
-  Status Open(const std::string& path, const std::string& url) {
-    FB_ASSIGN_OR_RETURN(replica, Replica::Open(path, wall));
-    FB_ASSIGN_OR_RETURN(auto http, client::HttpSyncTransport::Create(url, token));
-    transport = std::make_unique<TimedTransport>(std::move(http));
-    return Status::Ok();
-  }
-
-  // One SyncOnce (page_rows 1000), to the end.
-  Status Sync() {
-    client::SyncEngine engine(*replica, *transport, client::SyncOptions{1000, 100000});
-    return engine.SyncOnce().status();
-  }
-
-  // SyncOnce one round trip at a time (max_round_trips = 1), until the engine would have stopped
-  // by itself (a round trip without a push that says no more) or `deadline`; false when the
-  // deadline stopped it. The same round trips as one SyncOnce, but bounded in time.
-  Result<bool> SyncUntil(Clock::time_point deadline) {
-    while (Clock::now() < deadline) {
-      client::SyncEngine engine(*replica, *transport, client::SyncOptions{1000, 1});
-      FB_ASSIGN_OR_RETURN(client::SyncReport report, engine.SyncOnce());
-      (void)report;
-      if (transport->last_was_final) return true;
-    }
-    return false;
-  }
-};
 
 // ---------------------------------------------------------------------------------------------
 // Phases
@@ -663,30 +569,9 @@ int Main(int argc, char** argv) {
   testing::TempDir dir;
   const std::string dir_path = dir.path().string();
 
-  // The machine and the conditions.
-  utsname un{};
-  uname(&un);
-  const auto [fsync_ms, fsync_max_ms] = MeasureFsyncMs(dir_path);
-  std::printf("fieldbook-loadgen: server load benchmark (issue #4 item 8)\n");
-  std::printf("machine:    %ld cores, %.1f GiB, %s %s %s\n", sysconf(_SC_NPROCESSORS_ONLN),
-              MemTotalGiB(), un.sysname, un.release, un.machine);
-  std::printf("cpu:        %s\n", CpuModel().c_str());
-#ifdef NDEBUG
-  const char* build = "release (NDEBUG, optimised)";
-#else
-  const char* build = "NOT a release build (assertions on): figures are not representative";
-#endif
-  std::printf("build:      %s; server %s\n", build, o.server.c_str());
-  std::printf("network:    loopback (127.0.0.1), plain HTTP/1.1 keep-alive, --threads %d\n",
-              o.server_threads);
-  std::printf("storage:    %s on %s; 4 KiB write+fdatasync %.2f ms mean, %.2f ms max\n",
-              dir_path.c_str(), FilesystemOf(dir_path).c_str(), fsync_ms, fsync_max_ms);
-  std::printf("            server and replicas: SQLite WAL, synchronous=FULL\n");
-  double load[3] = {0, 0, 0};
-  getloadavg(load, 3);
-  std::printf(
-      "load:       %.2f %.2f %.2f before the run (other work on the machine skews figures)\n",
-      load[0], load[1], load[2]);
+  PrintConditions(dir_path, o.server, o.server_threads,
+                  o.db_url.empty() ? "SQLite WAL, synchronous=FULL"
+                                   : "PostgreSQL (" + o.db_url + "), after `migrate` from SQLite");
 
   // 1. The server database: `init` through the binary, then the reps in-process (one
   // transaction; 200 `rep add` processes would take a while) before the server starts.
@@ -729,12 +614,35 @@ int Main(int argc, char** argv) {
                 Seconds(Clock::now() - t0));
   }
 
-  // 2. The server.
-  if (!server.Start(db, o.server_threads, o.server_flags)) {
-    std::printf("the server did not start:\n%s\n", ReadWholeFile(server.log_path()).c_str());
-    return 1;
+  // 2. The server: on that file, or on PostgreSQL after `migrate`, in o.instances processes.
+  std::string serve_db = db;
+  if (!o.db_url.empty()) {
+    const auto t0 = Clock::now();
+    if (server.RunCommand({"migrate", "--from", db, "--to", o.db_url}, &out) != 0) {
+      std::printf("migrate failed: %s\n", ReadWholeFile(dir.File("command.err")).c_str());
+      return 1;
+    }
+    std::printf("migrate:    copied to PostgreSQL in %.2f s\n", Seconds(Clock::now() - t0));
+    serve_db = o.db_url;
+  } else if (o.instances > 1) {
+    std::printf("--instances %d needs --db (one SQLite file has one server)\n", o.instances);
+    return 2;
   }
-  std::printf("server:     pid %d at %s\n", static_cast<int>(server.pid()), server.url().c_str());
+  std::vector<std::unique_ptr<Server>> more;  // instances 2..N, each with a folder of its own
+  std::vector<Server*> all = {&server};
+  for (int k = 2; k <= o.instances; ++k) {
+    const std::string home = dir.File("instance-" + std::to_string(k));
+    std::filesystem::create_directories(home);
+    more.push_back(std::make_unique<Server>(o.server, home));
+    all.push_back(more.back().get());
+  }
+  for (Server* s : all) {
+    if (!s->Start(serve_db, o.server_threads, o.server_flags)) {
+      std::printf("the server did not start:\n%s\n", ReadWholeFile(s->log_path()).c_str());
+      return 1;
+    }
+    std::printf("server:     pid %d at %s\n", static_cast<int>(s->pid()), s->url().c_str());
+  }
 
   Verdicts v;
   if (!o.only_fleet) {
@@ -752,25 +660,31 @@ int Main(int argc, char** argv) {
     PhaseFleet(o, server, dir, fleet, v);
   } else {
     FleetOptions f;
-    f.ports = {server.port()};
+    for (const Server* s : all) f.ports.push_back(s->port());
     f.customers = o.fleet_customers;
     f.rounds = o.fleet_rounds;
     f.pace_s = o.fleet_pace_s;
     f.setup_limit_s = o.fleet_setup_limit_s;
     f.limit_s = o.fleet_limit_s;
     f.threads = o.fleet_threads;
-    PhaseLightFleet(f, {reps.begin() + o.merge_reps + 1, reps.end()}, {&server}, v);
+    const pid_t pg = o.pg_cluster.empty() ? 0 : PostmasterPid(o.pg_cluster + "/data");
+    PhaseLightFleet(f, {reps.begin() + o.merge_reps + 1, reps.end()}, {all.begin(), all.end()}, pg,
+                    v);
   }
 
-  // 7. Stop the server gracefully.
-  const long server_rss = PeakRssMiB(server.pid());
+  // 7. Stop the servers gracefully.
   const int64_t seq = HubSeq(server.url());
-  const int code = server.Stop(SIGTERM);
-  std::printf("\nserver:     hub sequence %" PRId64 ", peak RSS %ld MiB; SIGTERM -> exit %d\n", seq,
-              server_rss, code);
-  if (code != 0) {
-    ++v.errors;
-    std::printf("server log:\n%s\n", ReadWholeFile(server.log_path()).c_str());
+  for (Server* s : all) {
+    const long rss = PeakRssMiB(s->pid());
+    const pid_t pid = s->pid();
+    const int code = s->Stop(SIGTERM);
+    std::printf("\nserver:     pid %d: hub sequence %" PRId64
+                ", peak RSS %ld MiB; SIGTERM -> exit %d\n",
+                static_cast<int>(pid), seq, rss, code);
+    if (code != 0) {
+      ++v.errors;
+      std::printf("server log:\n%s\n", ReadWholeFile(s->log_path()).c_str());
+    }
   }
   std::printf("load generator peak RSS %ld MiB; total run time %.1f s\n", PeakRssMiB(getpid()),
               Seconds(Clock::now() - program_start));
