@@ -5,7 +5,6 @@
 
 #include <boost/json.hpp>
 
-#include "fieldbook/sqlite_db.h"
 #include "integration/server_fixture.h"
 #include "support/sync_fixture.h"
 
@@ -123,12 +122,9 @@ TEST_F(AuditIntegrationTest, CommandsAndTheAdminApiWriteOneEntryEachWithTheirAct
               boost::json::serialize(JsonArr(all, "entries")[i]));
   }
 
-  // SQL on the file itself cannot delete or change an entry.
-  auto db = Db::Open(db_, DbOptions{});
-  ASSERT_TRUE(db.ok());
-  EXPECT_FALSE((*db)->ExecScript("DELETE FROM srv_audit").ok());
-  EXPECT_FALSE((*db)->ExecScript("UPDATE srv_audit SET actor = 'nobody'").ok());
-  db->reset();
+  // SQL on the database itself (the file, or PostgreSQL) cannot delete or change an entry.
+  EXPECT_FALSE(server_db_.Exec("DELETE FROM srv_audit").ok());
+  EXPECT_FALSE(server_db_.Exec("UPDATE srv_audit SET actor = 'nobody'").ok());
   EXPECT_EQ(JsonArr(AuditList({"--limit", "1000"}), "entries").size(),
             JsonArr(after_nightly, "entries").size());
 }

@@ -51,8 +51,8 @@ TEST_F(ConsoleTest, PasswdStoresOnlyAnArgon2idHashAndRefusesRepsAndWeakInput) {
   EXPECT_EQ(Passwd("nobody", std::string(kConsolePassword) + "\n").exit_code, 1);
   // The password is never an argument.
   EXPECT_NE(RunServerCommand({"rep", "passwd", "--db", db_, "mgr", kConsolePassword}).exit_code, 0);
-  // Only the hash is in the database file.
-  const std::string bytes = ReadWholeFile(db_);
+  // Only the hash is in the database (the file's bytes, or every row on PostgreSQL).
+  const std::string bytes = server_db_.AllStoredText();
   EXPECT_FALSE(Has(bytes, kConsolePassword));
   EXPECT_TRUE(Has(bytes, "$argon2id$v=19$m=19456,t=2,p=1$"));
   // The change is audited.
@@ -94,7 +94,7 @@ TEST_F(ConsoleTest, LoginSetsAHardenedSessionCookieThatActsAsTheManager) {
   EXPECT_EQ(c.PostJson("/v1/sync", "x").status, 401);
   // The session's token is stored hashed: the cookie's value is nowhere in the database.
   const std::string token = c.cookie.substr(c.cookie.find('=') + 1);
-  EXPECT_FALSE(Has(ReadWholeFile(db_), token));
+  EXPECT_FALSE(Has(server_db_.AllStoredText(), token));
 }
 
 TEST_F(ConsoleTest, WrongPasswordUnknownRepAndRepsAllGetTheSame401) {

@@ -1,5 +1,6 @@
-// ServerFixture: the common ground of the end-to-end tests - a fresh server database in a
-// temporary directory, reps added with the server's own `rep add`, the real fieldbook-server on a
+// ServerFixture: the common ground of the end-to-end tests - a fresh server database (a file in a
+// temporary directory, or with FIELDBOOK_TEST_SERVER_DB=postgres a fresh PostgreSQL database:
+// test_server_db.h), reps added with the server's own `rep add`, the real fieldbook-server on a
 // loopback port, and the real client code (Replica + SyncEngine + HttpClient) to talk to it.
 // CliFixture adds devices driven by the real fieldbook-cli binary, one replica file per device.
 // Also the JSON readers the tests use on command output and HTTP replies.
@@ -21,6 +22,7 @@
 #include "fieldbook/replica.h"
 #include "integration/cli_process.h"
 #include "integration/server_process.h"
+#include "integration/test_server_db.h"
 #include "support/temp_dir.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"
@@ -66,7 +68,9 @@ class ServerFixture : public ::testing::Test {
 
   TempDir dir_;
   SystemWallClock wall_;
-  std::string db_ = dir_.File("server.db");
+  TestServerDb server_db_{dir_};  // dropped after the servers below are gone
+  // What `--db` takes: server.db in dir_, or a postgresql:// URL (test_server_db.h).
+  std::string db_ = server_db_.url();
   std::unique_ptr<ServerProcess> server_;
   uint32_t sync_page_rows_ = 50;
 };

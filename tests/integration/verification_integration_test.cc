@@ -10,6 +10,7 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/replica.h"
 #include "integration/server_process.h"
+#include "integration/test_server_db.h"
 #include "store/server_store.h"
 #include "store/verification_store.h"
 #include "support/sync_fixture.h"
@@ -33,7 +34,7 @@ class VerificationIntegrationTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(std::filesystem::exists(kSqliteShell))
         << "the sqlite3 shell is needed (scripts/setup installs it)";
-    db_ = dir_.File("server.db");
+    db_ = server_db_.url();  // a file, or a fresh PostgreSQL database (test_server_db.h)
     ASSERT_EQ(RunServerCommand({"init", "--db", db_}).exit_code, 0);
     token_a_ = AddRep("rep-a", "张伟 Zhang Wei");
     AddRep("rep-b", "李娜 Li Na");
@@ -106,6 +107,7 @@ class VerificationIntegrationTest : public ::testing::Test {
 
   TempDir dir_;
   SystemWallClock wall_;
+  TestServerDb server_db_{dir_};
   std::string db_, token_a_;
   std::unique_ptr<ServerProcess> server_;
 };

@@ -1,0 +1,70 @@
+// TestServerDb: the server database of one end-to-end test, on the backend the run asks for.
+// By default (SQLite) it is `server.db` in the test's folder, which `fieldbook-server init`
+// creates. With FIELDBOOK_TEST_SERVER_DB=postgres it is a fresh, empty PostgreSQL database on the
+// cluster FIELDBOOK_TEST_PG names (scripts/test starts one with scripts/pg-cluster): created by the
+// constructor (`fbit_<pid>_<n>`), named to the server as a postgresql:// URL, and dropped with
+// every connection to it when the object dies. The tests then talk to the server through its
+// binaries exactly as on SQLite (`--db <url>`); the ones that open server.db as a file skip on
+// PostgreSQL (FB_SKIP_ON_POSTGRES, below).
+//
+// A run that asks for PostgreSQL without FIELDBOOK_TEST_PG skips every test with a message saying
+// so (a global test environment); with it, a cluster that cannot be reached fails the test.
+//
+// Thread safety: an object belongs to its test's thread; OnPostgres() may be called from any.
+#ifndef FIELDBOOK_TESTS_INTEGRATION_TEST_SERVER_DB_H_
+#define FIELDBOOK_TESTS_INTEGRATION_TEST_SERVER_DB_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "fieldbook/status.h"
+#include "support/temp_dir.h"
+
+namespace fieldbook::testing {
+
+// Whether this run's server databases are PostgreSQL (FIELDBOOK_TEST_SERVER_DB=postgres).
+bool OnPostgres();
+
+// Skips the current test on PostgreSQL, saying why (it reads or damages server.db as a file...).
+#define FB_SKIP_ON_POSTGRES(why)                                                      \
+  do {                                                                                \
+    if (::fieldbook::testing::OnPostgres()) GTEST_SKIP() << "SQLite only: " << (why); \
+  } while (0)
+
+class TestServerDb {
+ public:
+  explicit TestServerDb(const TempDir& dir);
+  ~TestServerDb();
+  TestServerDb(const TestServerDb&) = delete;
+  TestServerDb& operator=(const TestServerDb&) = delete;
+
+  // What `--db` takes: the file's path, or "postgresql://user@/fbit_…?host=…&port=…".
+  const std::string& url() const { return url_; }
+  bool postgres() const { return !name_.empty(); }
+  // On PostgreSQL: a libpq connection string (keyword form) of this database, for a test's own
+  // reads. "" on SQLite.
+  const std::string& conninfo() const { return conninfo_; }
+
+  // One integer a query answers (count(*) …), on either backend; -1 and a test failure when it
+  // fails. The query must be valid on both (or the caller picks its text by postgres()).
+  int64_t QueryInt(const std::string& sql) const;
+  // Runs one statement on the database directly, as an operator with SQL access would (on
+  // SQLite: the file opened as every command opens it).
+  Status Exec(const std::string& sql) const;
+  // Every row of every table of the database as text, for tests that check a secret is never
+  // stored in the clear: the file's bytes on SQLite; each table's rows (`t::text`, bytea in its
+  // escaped form so stored bytes stay readable) on PostgreSQL.
+  std::string AllStoredText() const;
+
+ private:
+  std::string url_;
+  std::string name_;      // the database's name on PostgreSQL; "" on SQLite
+  std::string admin_;     // the cluster's connection string (database `postgres` or as given)
+  std::string conninfo_;  // this database's
+};
+
+}  // namespace fieldbook::testing
+
+#endif  // FIELDBOOK_TESTS_INTEGRATION_TEST_SERVER_DB_H_
