@@ -81,8 +81,7 @@ std::string Columns(const TableInfo& table) {
 Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& filter, size_t offset,
                                                         size_t limit, int64_t* total) {
   SqlDb& db = store_.sql();
-  SqlReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, db.BeginRead());
   if (total != nullptr) {
     FB_ASSIGN_OR_RETURN(SqlStatement * count, db.Prepare("SELECT count(*)" + Where(db)));
     BindFilter(*count, filter);
@@ -114,8 +113,7 @@ Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& fi
 Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) {
   Hub& hub = store_.hub();
   SqlDb& db = store_.sql();
-  SqlReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, db.BeginRead());
   const TableInfo& customers = *hub.catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
   if (!values) return Status::NotFound("no customer " + customer_id);

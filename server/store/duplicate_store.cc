@@ -107,8 +107,7 @@ Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
 
 Result<std::vector<DuplicateCase>> DuplicateStore::List(const std::string& status, size_t limit) {
   SqlDb& db = store_.sql();
-  SqlReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, db.BeginRead());
   FB_ASSIGN_OR_RETURN(
       SqlStatement * list,
       db.Prepare("SELECT p.customer_a, p.customer_b, p.reason, p.status, p.detected_ms "

@@ -489,8 +489,7 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
 Result<GradePreview> GradingStore::Preview(const GradingRules& rules, int32_t today) {
   SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(auto current, CurrentRules());
-  SqlReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, db.BeginRead());
   FB_ASSIGN_OR_RETURN(Everyone everyone, LoadEveryone(db, today));
   const std::vector<Grade> now = GradeCustomers(everyone.customers, current.first, today);
   const std::vector<Grade> then = GradeCustomers(everyone.customers, rules, today);

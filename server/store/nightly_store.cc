@@ -265,8 +265,7 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   }
   const Catalog& catalog = catalog_;
   // One read snapshot for every figure.
-  SqlReadSnapshot snapshot(d);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, d.BeginRead());
 
   // Which table each b-tree serves.
   std::map<std::string, std::string> owner;

@@ -7,7 +7,6 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
-#include "fieldbook/sqlite_sql_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
 #include "store/duplicate_store.h"
@@ -69,8 +68,7 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
                                                        const HubOptions& options) {
   std::unique_ptr<ServerStore> store(new ServerStore());
   FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(path, wall, options));
-  store->sql_ = std::make_unique<SqliteSqlDb>(store->hub_->db());
-  FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(*store->sql_, wall));
+  FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(store->sql(), wall));
   store->ids_ = std::make_unique<RowIdGenerator>(wall);
   store->wall_ = &wall;
   FB_ASSIGN_OR_RETURN(uint64_t epoch, store->Epoch());
@@ -80,13 +78,14 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, 
 
 namespace {
 
+// The seam's read snapshot (SqlDb::BeginRead), held until the StoreRead is destroyed.
 class SeamStoreRead final : public StoreRead {
  public:
-  explicit SeamStoreRead(SqlDb& db) : snapshot_(db) {}
-  Status Begin() { return snapshot_.Begin(); }
+  explicit SeamStoreRead(std::unique_ptr<SqlTransaction> snapshot)
+      : snapshot_(std::move(snapshot)) {}
 
  private:
-  SqlReadSnapshot snapshot_;
+  std::unique_ptr<SqlTransaction> snapshot_;
 };
 
 }  // namespace
@@ -94,14 +93,13 @@ class SeamStoreRead final : public StoreRead {
 const std::string& ServerStore::path() { return hub_->db().path(); }
 
 Result<std::unique_ptr<StoreRead>> ServerStore::BeginRead() {
-  auto read = std::make_unique<SeamStoreRead>(*sql_);
-  FB_RETURN_IF_ERROR(read->Begin());
-  return std::unique_ptr<StoreRead>(std::move(read));
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, sql().BeginRead());
+  return std::unique_ptr<StoreRead>(std::make_unique<SeamStoreRead>(std::move(snapshot)));
 }
 
 void ServerStore::ForgetUncommitted() { hub_->ForgetUncommitted(); }
 
-Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() { return sql_->Begin(); }
+Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() { return sql().Begin(); }
 
 bool ServerStore::RepExists(const std::string& rep_id) {
   auto stmt = hub_->db().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
@@ -114,7 +112,7 @@ bool ServerStore::RepExists(const std::string& rep_id) {
 }
 
 Status ServerStore::Audit(AuditEntry entry) {
-  AuditStore audit(*sql_, *wall_);
+  AuditStore audit(sql(), *wall_);
   return audit.Record(std::move(entry)).status();
 }
 

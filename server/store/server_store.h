@@ -166,9 +166,9 @@ class ServerStore {
 
   Hub& hub() { return *hub_; }
   // The server's database on the storage seam (fieldbook/sql_db.h): what the stores beside this
-  // class (audit_store, console_store, ...) prepare their SQL on. Today SQLite's, over the hub's
-  // connection (one statement cache, one transaction).
-  SqlDb& sql() { return *sql_; }
+  // class (audit_store, console_store, ...) prepare their SQL on: the hub's own connection (one
+  // statement cache, one transaction), on either backend.
+  SqlDb& sql() { return hub_->sql(); }
   WallClock& wall() { return *wall_; }
   // The database file (backups copy it).
   const std::string& path();
@@ -353,7 +353,6 @@ class ServerStore {
                                                    const std::string& customer, bool exists);
 
   std::unique_ptr<Hub> hub_;
-  std::unique_ptr<SqlDb> sql_;  // over hub_'s connection: declared after it, destroyed before
   std::unique_ptr<DeviceTokens> devices_;
   std::unique_ptr<RowIdGenerator> ids_;
   WallClock* wall_ = nullptr;

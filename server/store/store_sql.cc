@@ -2,21 +2,7 @@
 
 #include <string>
 
-#include "fieldbook/sqlite_sql_db.h"
-
 namespace fieldbook::server {
-
-Status SqlReadSnapshot::Begin() {
-  if (db_.dialect() == SqlDialect::kSqlite) {
-    // Only SqliteSqlDb speaks SQLite's dialect.
-    sqlite_ = std::make_unique<ReadSnapshot>(static_cast<SqliteSqlDb&>(db_).db());
-    return sqlite_->Begin();
-  }
-  if (db_.InTransaction()) return Status::Ok();
-  FB_ASSIGN_OR_RETURN(postgres_, db_.Begin());
-  // The first statement of the transaction: its snapshot is taken by the next read and kept.
-  return db_.ExecScript("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-}
 
 Result<int64_t> ReadInt(SqlStatement& s) {
   FB_ASSIGN_OR_RETURN(bool row, s.Step());

@@ -1,8 +1,6 @@
 // Helpers for the server's stores on the storage seam (fieldbook/sql_db.h; issue #15,
-// docs/postgres.md): what every store needs besides SqlDb itself.
-//  * SqlReadSnapshot: several reads that see one committed state (SQLite: sqlite_db.h's
-//    ReadSnapshot, a deferred read transaction; PostgreSQL: a REPEATABLE READ transaction). Inside
-//    a transaction it joins it and does nothing, on both.
+// docs/postgres.md): what every store needs besides SqlDb itself (several reads that must see one
+// committed state take SqlDb::BeginRead's snapshot).
 //  * ReadInt, ReadNewId: the one number a count or sum query answers; the id an insert made.
 //  * SqlFor: the statement text for the backend, where the dialects differ (INSERT OR IGNORE /
 //    REPLACE, sqlite_schema, date and string functions); everything else is common ground.
@@ -19,20 +17,6 @@
 #include "fieldbook/status.h"
 
 namespace fieldbook::server {
-
-class SqlReadSnapshot {
- public:
-  explicit SqlReadSnapshot(SqlDb& db) : db_(db) {}
-  SqlReadSnapshot(const SqlReadSnapshot&) = delete;
-  SqlReadSnapshot& operator=(const SqlReadSnapshot&) = delete;
-  // Starts the snapshot (nothing inside a transaction); it ends when this is destroyed.
-  Status Begin();
-
- private:
-  SqlDb& db_;
-  std::unique_ptr<ReadSnapshot> sqlite_;
-  std::unique_ptr<SqlTransaction> postgres_;
-};
 
 // The first column of `s`'s first row as an integer (a count, a sum, a max), 0 when there is no
 // row or it is NULL; `s` is reset either way.

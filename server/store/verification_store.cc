@@ -126,8 +126,7 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
   }
 
   {
-    SqlReadSnapshot snapshot(db);
-    FB_RETURN_IF_ERROR(snapshot.Begin());
+    FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, db.BeginRead());
 
     // The hub's digests of the rep's scope, per (table, bucket).
     std::map<SlotKey, Sums> hub_sums;
