@@ -32,12 +32,13 @@ SyncService::SyncService(ServerStore& store, Metrics& metrics, WallClock& wall,
       console_(std::make_unique<ConsoleApi>(
           store, wall, [this] { return LockStore(); }, options.console)),
       auth_(store, [this](const HttpRequest& request) { return console_->SessionOf(request); }),
-      health_(metrics,
-              [this]() -> std::optional<Result<uint64_t>> {
-                std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
-                if (!lock.owns_lock()) return std::nullopt;
-                return store_.hub().LatestSeq();
-              }),
+      health_(metrics, options.health_reads_store
+                           ? HealthEndpoint::SeqProbe([this]() -> std::optional<Result<uint64_t>> {
+                               std::unique_lock<std::mutex> lock(mu_, std::try_to_lock);
+                               if (!lock.owns_lock()) return std::nullopt;
+                               return store_.hub().LatestSeq();
+                             })
+                           : HealthEndpoint::SeqProbe()),
       group_(
           store, [this] { return LockStore(); }, options.max_push_batch),
       sync_(SyncStores{store, [this] { return LockStore(); }, &group_, options.readers.get(),
@@ -96,6 +97,13 @@ namespace {
 HttpResponse CsrfRefused() {
   return JsonError(403, "csrf",
                    "a console session's changes need its X-CSRF-Token (GET /v1/admin/session)");
+}
+
+// A token check that failed on the server: 503 (retry) when the database is out of reach for
+// now, else 500.
+HttpResponse AuthFailed(const Status& s) {
+  if (s.code() == StatusCode::kUnavailable) return StatusResponse(s);
+  return JsonError(500, "internal", "authentication failed on the server");
 }
 
 // Bodies of the JSON APIs are objects a few levels deep; deeper nesting is refused while parsing.
@@ -159,7 +167,7 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
   }
   if (!principal.ok()) {
     LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
-    admission.response = JsonError(500, "internal", "authentication failed on the server");
+    admission.response = AuthFailed(principal.status());
     return admission;
   }
   std::optional<Principal>& who = *principal;
@@ -224,7 +232,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     auto principal = auth_.Authenticate(req, SessionsAllowed(route, path), &by_session);
     if (!principal.ok()) {
       LogEvent("error", "auth_failed", {{"error", principal.status().ToString()}});
-      return JsonError(500, "internal", "authentication failed on the server");
+      return AuthFailed(principal.status());
     }
     if (!*principal) {
       return JsonError(401, "unauthorized",

@@ -15,8 +15,9 @@
 // The /v1/admin/ routes and /v1/whoami take a manager's bearer token or a console session cookie
 // (then, for any method but GET and HEAD, with its X-CSRF-Token: 403 `csrf` otherwise).
 // Errors are JSON bodies: 401 missing, unknown or revoked token or disabled rep; 403 wrong role;
-// 400 malformed input; 409 a set id reused by another device; 413 over a size limit; 500 a bug
-// (logged).
+// 400 malformed input; 409 a set id reused by another device; 413 over a size limit; 503 (with
+// Retry-After) the database is out of reach for now (PostgreSQL: a lost connection, which the
+// next request's store connects again: ServerStore::Reconnect); 500 a bug (logged).
 //
 // Admit() judges a request on its header, before its body is read: unknown routes are 404, a
 // missing or bad token 401, a manager on /v1/sync 403 — none of them costs a body read. It also
@@ -82,6 +83,10 @@ struct SyncServiceOptions {
   // on the writer under its lock (tests, tools).
   std::shared_ptr<ReadStores> readers;
   size_t max_push_batch = 64;  // pushes committed together at most (group_commit.h)
+  // Whether /healthz reads the hub's sequence number (when the writer is free). False on
+  // PostgreSQL: /healthz is then the process's liveness alone ("store":"not_read"), never a
+  // query to a database that every instance shares.
+  bool health_reads_store = true;
 };
 
 class SyncService final : public RequestHandler {

@@ -21,13 +21,6 @@ namespace {
 constexpr int kBadCommandLine = 2;
 constexpr int kDiffers = 3;
 
-// Whether `to` reads as a libpq connection string (a URL, or keyword=value pairs). Anything else
-// (a file name, a typo) is refused before libpq guesses at it.
-bool LooksLikeConnectionString(const std::string& to) {
-  return to.starts_with("postgresql://") || to.starts_with("postgres://") ||
-         to.find('=') != std::string::npos;
-}
-
 void PrintDifference(const pg::HubDifference& d) {
   std::cerr << "fieldbook-server: migrate: the copy differs from the source at table " << d.table;
   if (!d.row.empty()) std::cerr << ", row " << d.row;
@@ -35,10 +28,6 @@ void PrintDifference(const pg::HubDifference& d) {
 }
 
 }  // namespace
-
-bool NamesPostgres(const std::string& db) {
-  return db.starts_with("postgresql://") || db.starts_with("postgres://");
-}
 
 Status PostgresNotYet() {
   return Status::Rejected(
@@ -50,7 +39,12 @@ Status PostgresNotYet() {
 
 int RunMigrate(const MigrateArgs& args) {
   auto fail = [](const Status& s) { return CommandFailed("migrate", s); };
-  if (!LooksLikeConnectionString(args.to)) {
+  if (NamesPostgres(args.from)) {
+    return RefuseOnPostgres("migrate",
+                            "--from is the SQLite file to copy; to copy one PostgreSQL database "
+                            "into another, use pg_dump and pg_restore");
+  }
+  if (!NamesPostgres(args.to)) {  // a file name, a typo: refused before libpq guesses at it
     std::cerr << "fieldbook-server: migrate: --to must be a PostgreSQL connection string "
                  "(postgresql://user@host/dbname, or 'host=... dbname=...')\n";
     return kBadCommandLine;

@@ -32,11 +32,7 @@ struct MigrateArgs {
 
 int RunMigrate(const MigrateArgs& args);
 
-// Whether a --db value names a PostgreSQL database (postgresql://…, postgres://…) rather than a
-// file. `serve` and the other commands cannot use one yet (docs/postgres.md, "What serve still
-// needs before PostgreSQL"): they refuse it with PostgresNotYet()'s message (serve with exit code
-// 2) instead of reading it as a file name.
-bool NamesPostgres(const std::string& db);
+// The refusal of a command on a PostgreSQL --db while ServerStore cannot open one (#15).
 Status PostgresNotYet();
 
 }  // namespace fieldbook::server

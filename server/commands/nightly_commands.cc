@@ -42,10 +42,19 @@ Status CheckSettings(const NightlySettings& settings) {
   return Status::Ok();
 }
 
+// Backing up PostgreSQL is the database's own tools' job (the nightly job's backup step says so).
+constexpr char kPgBackup[] =
+    "PostgreSQL: back up with pg_dump (one database) or pg_basebackup (the whole cluster, with "
+    "point-in-time recovery)";
+
 NightlyConfig ConfigFor(const std::string& db, const NightlySettings& settings) {
   NightlyConfig config;
   config.compact.retention_days = settings.retention_days;
   config.compact.push_answers_days = settings.push_answers_days;
+  if (NamesPostgres(db)) {
+    config.backup_elsewhere = kPgBackup;
+    return config;
+  }
   config.backup.dir = settings.backup_dir.empty()
                           ? (fs::absolute(db).parent_path() / "backups").string()
                           : settings.backup_dir;
@@ -54,10 +63,7 @@ NightlyConfig ConfigFor(const std::string& db, const NightlySettings& settings) 
 }
 
 Result<std::unique_ptr<ServerStore>> OpenExisting(const std::string& db, WallClock& wall) {
-  if (db.empty()) return Status::InvalidArgument("--db is required");
-  FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));  // missing, empty, foreign: refused
-  (void)check;
-  return ServerStore::Open(db, wall);
+  return OpenServerStore(db, wall);  // a file is checked first: missing, empty, foreign: refused
 }
 
 // FIELDBOOK_TEST_NIGHTLY_PAUSE_AFTER=<step>: pause after that step (a minute, or until `stop`)
@@ -152,6 +158,7 @@ int RunNightlyReport(const std::string& db, int last, bool json) {
 }
 
 int RunBackup(const std::string& db, const NightlySettings& settings, bool json) {
+  if (NamesPostgres(db)) return RefuseOnPostgres("backup", kPgBackup);
   Status valid = CheckSettings(settings);
   if (!valid.ok()) return CommandFailed("backup", valid);
   SystemWallClock wall;
@@ -178,6 +185,11 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
 
 int RunRestore(const std::string& backup_file, const std::string& db, bool force) {
   if (db.empty()) return CommandFailed("restore", Status::InvalidArgument("--db is required"));
+  if (NamesPostgres(db)) {
+    return RefuseOnPostgres("restore",
+                            "restore a PostgreSQL database with pg_restore (a pg_dump -Fc "
+                            "archive) or psql (a plain dump), with every serve instance stopped");
+  }
   SystemWallClock wall;
   RestoreOptions options;
   options.force = force;

@@ -31,6 +31,20 @@ int CommandFailed(const std::string& what, const Status& s) {
   return 1;
 }
 
+bool NamesPostgres(const std::string& db) {
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) return true;
+  const size_t eq = db.find('=');
+  return eq != std::string::npos && db.find('/') > eq;
+}
+
+int RefuseOnPostgres(const std::string& what, const std::string& instead) {
+  std::cerr << "fieldbook-server: " << what
+            << ": this command works on a SQLite database file and --db names a PostgreSQL "
+               "database; "
+            << instead << "\n";
+  return 2;
+}
+
 int OnStore(const std::string& db, const std::string& what,
             const std::function<Status(Opened&)>& body) {
   auto opened = OpenStore(db);
@@ -50,17 +64,23 @@ Result<std::string> ReadCommandFile(const std::string& file, size_t max_bytes) {
   return text.str();
 }
 
-Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
+Result<std::unique_ptr<ServerStore>> OpenServerStore(const std::string& db, WallClock& wall,
+                                                     bool create) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
-  if (NamesPostgres(db)) return PostgresNotYet();  // #15, migrate_command.h
-  if (create) {
+  if (NamesPostgres(db)) {
+    return PostgresNotYet();  // #15, migrate_command.h
+  } else if (create) {
     FB_RETURN_IF_ERROR(PrepareNewServerFile(db));
   } else {
     FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));
     (void)check;
   }
+  return ServerStore::Open(db, wall);
+}
+
+Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create) {
   auto opened = std::make_unique<Opened>();
-  FB_ASSIGN_OR_RETURN(opened->store, ServerStore::Open(db, opened->wall));
+  FB_ASSIGN_OR_RETURN(opened->store, OpenServerStore(db, opened->wall, create));
   return opened;
 }
 
@@ -71,20 +91,51 @@ int RunInit(const std::string& db) {
   return 0;
 }
 
+namespace {
+
+// A connection string as it may be logged: a password in it becomes ***.
+std::string RedactedUrl(std::string db) {
+  if (NamesPostgres(db) && db.find("://") != std::string::npos) {
+    const size_t user = db.find("://") + 3;
+    const size_t at = db.find('@', user);
+    const size_t colon = db.find(':', user);
+    if (at != std::string::npos && colon < at) db.replace(colon + 1, at - colon - 1, "***");
+  }
+  const size_t password = db.find("password=");
+  if (password != std::string::npos) {
+    const size_t from = password + 9;
+    const size_t end = db.find_first_of(" &", from);
+    db.replace(from, (end == std::string::npos ? db.size() : end) - from, "***");
+  }
+  return db;
+}
+
+}  // namespace
+
 int RunServe(const ServeOptions& options) {
   if (NamesPostgres(options.db)) {  // #15: not yet (migrate_command.h)
     CommandFailed("serve", PostgresNotYet());
     return 2;
   }
-  // Never serve a file that is not a healthy server database: answering "healthy" from an empty
-  // one, or 500s from a damaged one, hides the damage from the operator.
-  auto checked = CheckServerFile(options.db, options.start_check_ms);
-  if (!checked.ok()) return CommandFailed("serve", checked.status());
-  if (!checked->note.empty()) LogEvent("warn", "start_check", {{"note", checked->note}});
+  const bool postgres = NamesPostgres(options.db);
+  std::unique_ptr<ServeLock> serve_lock;
+  if (!postgres) {
+    // Never serve a file that is not a healthy server database: answering "healthy" from an
+    // empty one, or 500s from a damaged one, hides the damage from the operator.
+    auto checked = CheckServerFile(options.db, options.start_check_ms);
+    if (!checked.ok()) return CommandFailed("serve", checked.status());
+    if (!checked->note.empty()) LogEvent("warn", "start_check", {{"note", checked->note}});
+  }
   auto opened = OpenStore(options.db);
   if (!opened.ok()) return CommandFailed("serve", opened.status());
-  auto serve_lock = ServeLock::AcquireShared(options.db);  // `restore` refuses while held
-  if (!serve_lock.ok()) return CommandFailed("serve", serve_lock.status());
+  if (!postgres) {
+    // One file, one serving process: `restore` and `migrate` refuse while this is held. On
+    // PostgreSQL there is no such lock: any number of instances serve one database (the database
+    // orders their writes; docs/postgres.md "Serving from PostgreSQL").
+    auto lock = ServeLock::AcquireShared(options.db);
+    if (!lock.ok()) return CommandFailed("serve", lock.status());
+    serve_lock = std::move(*lock);
+  }
   Metrics metrics;
   SyncServiceOptions sync_options;
   sync_options.default_page_rows = options.page_rows;
@@ -110,6 +161,9 @@ int RunServe(const ServeOptions& options) {
   auto read_stores = ReadStores::Open(options.db, (*opened)->wall, HubOptions{}, readers);
   if (!read_stores.ok()) return CommandFailed("serve", read_stores.status());
   sync_options.readers = std::move(*read_stores);
+  // On PostgreSQL /healthz is the process's liveness alone: the database is shared by every
+  // instance and watched on its own, and a request that finds it gone answers 503 + Retry-After.
+  sync_options.health_reads_store = !postgres;
   SyncService service(*(*opened)->store, metrics, (*opened)->wall, sync_options);
 
   // Signals are taken by this thread alone (sigwait); the workers inherit the blocked mask.
@@ -130,7 +184,8 @@ int RunServe(const ServeOptions& options) {
   auto nightly = StartServeNightly(options.db, options.nightly);  // after the signal mask
   if (!nightly.ok()) return CommandFailed("serve", nightly.status());
   LogEvent("info", "serving",
-           {{"db", options.db},
+           {{"db", postgres ? RedactedUrl(options.db) : options.db},
+            {"backend", postgres ? "postgresql" : "sqlite"},
             {"page_rows", std::to_string(options.page_rows)},
             {"read_connections", std::to_string(readers)}});
   std::cout << "listening on " << options.http.address << ":" << port << std::endl;

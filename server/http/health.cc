@@ -7,7 +7,11 @@
 namespace fieldbook::server {
 
 HttpResponse HealthEndpoint::Health() {
-  std::optional<Result<uint64_t>> seq = probe_ ? probe_() : std::nullopt;
+  if (!probe_) {  // liveness alone (a shared PostgreSQL: sync_service.h)
+    boost::json::object body{{"status", "ok"}, {"store", "not_read"}};
+    return HttpResponse{200, "application/json", WriteJson(body), {}};
+  }
+  std::optional<Result<uint64_t>> seq = probe_();
   if (seq) {
     if (!seq->ok()) return JsonError(503, "unhealthy", seq->status().ToString());
     last_seq_.store(static_cast<int64_t>(**seq));

@@ -2,7 +2,8 @@
 // for the store: /healthz asks a probe that answers at once (nullopt when the store is busy;
 // then the sequence number last read stands in) and /metrics renders the Metrics.
 //   /healthz  {"status":"ok","seq":<hub sequence>,"store":"idle"|"busy"}; 503 `unhealthy`
-//             when the probe reads an error
+//             when the probe reads an error; without a probe {"status":"ok","store":"not_read"}
+//             (the process's liveness alone: serving from PostgreSQL)
 //   /metrics  Prometheus text (metrics.h)
 //
 // Thread safety: thread-safe (the probe must be too).
@@ -22,7 +23,8 @@ namespace fieldbook::server {
 
 class HealthEndpoint {
  public:
-  // The hub's latest sequence number, or nullopt without waiting when the store is busy.
+  // The hub's latest sequence number, or nullopt without waiting when the store is busy. An
+  // empty probe: /healthz never reads the store.
   using SeqProbe = std::function<std::optional<Result<uint64_t>>()>;
   HealthEndpoint(Metrics& metrics, SeqProbe probe) : metrics_(metrics), probe_(std::move(probe)) {}
 

@@ -34,6 +34,8 @@
 //      health_path is answered by the handler, anything else 503 with Retry-After, then the
 //      connection closes; when the overflow pool is full too, a new connection is closed at
 //      once. Refusals are counted in Metrics by reason.
+//    Every 503, the handler's too (a store that lost its database, sync_service.h), carries
+//    Retry-After (1 s unless the handler set one): devices retry only a 503 that says when.
 //    A handler (Admit or Handle) that throws yields 500 (and a log line); an exception thrown
 //    anywhere while a connection is served is logged and ends that connection only.
 //  * Shutdown() is graceful: it stops accepting, closes idle connections and lets requests that

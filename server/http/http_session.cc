@@ -509,6 +509,13 @@ class Session final : public SessionBase {
   }
 
   void Finish(HttpResponse response) {
+    // Every 503 tells the client when to ask again (a store that lost its database connection,
+    // a full queue): devices retry only a 503 that says so (client/sync/http_client.h).
+    if (response.status == 503 &&
+        std::none_of(response.headers.begin(), response.headers.end(),
+                     [](const auto& h) { return beast::iequals(h.first, "Retry-After"); })) {
+      response.headers.emplace_back("Retry-After", "1");
+    }
     state_.metrics.RequestCompleted(route_.empty() ? "other" : route_,
                                     std::chrono::duration_cast<std::chrono::microseconds>(
                                         std::chrono::steady_clock::now() - header_done_));

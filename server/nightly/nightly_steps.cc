@@ -107,8 +107,12 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
   boost::json::object report = ctx.previous;
   report["retention_days"] = options_.retention_days;
   report["horizon"] = FormatIsoUtc(std::max<int64_t>(horizon_ms, 0));
-  FB_ASSIGN_OR_RETURN(PageStats pages_before, ctx.nightly.Pages());
-  if (!report.contains("free_pages_before")) report["free_pages_before"] = pages_before.free_pages;
+  // SQLite's file pages; PostgreSQL's space is autovacuum's, not measured here.
+  const bool pages_measured = store.sql().dialect() == SqlDialect::kSqlite;
+  if (pages_measured && !report.contains("free_pages_before")) {
+    FB_ASSIGN_OR_RETURN(PageStats pages_before, ctx.nightly.Pages());
+    report["free_pages_before"] = pages_before.free_pages;
+  }
   int64_t scope_events = IntOr(report, "scope_events");
   int64_t applied_sets = IntOr(report, "applied_sets");
   int64_t tombstones = IntOr(report, "tombstones");
@@ -211,12 +215,17 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
     }));
   }
 
-  FB_ASSIGN_OR_RETURN(PageStats pages_after, ctx.nightly.Pages());
-  const int64_t freed_pages =
-      std::max<int64_t>(0, pages_after.free_pages - IntOr(report, "free_pages_before"));
-  report["bytes_freed"] = freed_pages * pages_after.page_size;
-  report["database_bytes"] = pages_after.pages * pages_after.page_size;
-  if (options_.measure_bookkeeping) {
+  if (!pages_measured) {
+    report["space"] =
+        "PostgreSQL: freed rows are reused after VACUUM (autovacuum); file sizes are not measured";
+  } else {
+    FB_ASSIGN_OR_RETURN(PageStats pages_after, ctx.nightly.Pages());
+    const int64_t freed_pages =
+        std::max<int64_t>(0, pages_after.free_pages - IntOr(report, "free_pages_before"));
+    report["bytes_freed"] = freed_pages * pages_after.page_size;
+    report["database_bytes"] = pages_after.pages * pages_after.page_size;
+  }
+  if (options_.measure_bookkeeping && pages_measured) {
     auto stats = ctx.nightly.MeasureBookkeeping();
     if (stats.ok()) {
       report["bookkeeping"] =
@@ -258,7 +267,11 @@ std::vector<std::unique_ptr<NightlyStep>> DefaultNightlySteps(const NightlyConfi
   steps.push_back(MakeReclaimStep());
   steps.push_back(MakeVerifyStep());
   steps.push_back(std::make_unique<CompactStep>(config.compact));
-  steps.push_back(std::make_unique<BackupStep>(config.backup));
+  if (config.backup_elsewhere.empty()) {
+    steps.push_back(std::make_unique<BackupStep>(config.backup));
+  } else {
+    steps.push_back(std::make_unique<NotConfiguredStep>("backup", config.backup_elsewhere));
+  }
   return steps;
 }
 

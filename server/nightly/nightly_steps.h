@@ -12,7 +12,8 @@
 //   reclaim  reclaim neglected customers to the public pool (issue #7)   -- slot, see below
 //   verify   replica verification and repair summary (digests)            -- slot, see below
 //   compact  forget history older than the retention horizon
-//   backup   an online backup of the database, verified, with rotation
+//   backup   an online backup of the database, verified, with rotation (SQLite; on PostgreSQL
+//            skipped, saying to back up with pg_dump / pg_basebackup: NightlyConfig)
 // The reclaim and verify slots are filled by MakeReclaimStep()/MakeVerifyStep() below; until
 // their owners wire them, they are NotConfiguredStep and every run reports them as skipped.
 //
@@ -131,7 +132,8 @@ struct CompactOptions {
 // the newest run that started before the horizon (devices behind it rebuild from a snapshot), then
 // scope events and tombstones below it are removed in batches, and push answers older than their
 // own, shorter horizon. Report: horizon, floor, scope_events, applied_sets, tombstones,
-// bytes_freed, bookkeeping share.
+// bytes_freed, bookkeeping share (the last two SQLite's file pages; on PostgreSQL the report says
+// that its space is autovacuum's and is not measured here).
 class CompactStep final : public NightlyStep {
  public:
   explicit CompactStep(CompactOptions options) : options_(options) {}
@@ -162,6 +164,9 @@ std::unique_ptr<NightlyStep> MakeVerifyStep();
 struct NightlyConfig {
   CompactOptions compact;
   BackupOptions backup;
+  // Not empty: the database is backed up by other means (PostgreSQL: pg_dump, pg_basebackup),
+  // and the backup step is recorded as skipped with this sentence.
+  std::string backup_elsewhere;
 };
 
 // grade, reclaim, verify, compact, backup.

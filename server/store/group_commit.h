@@ -9,6 +9,11 @@
 //  * Push() returns only once the batch's COMMIT has returned, i.e. the push is durable before it
 //    is acknowledged; when the COMMIT fails, every push of the batch gets that error and nothing
 //    of it is kept.
+// On PostgreSQL the same holds per instance (the in-process lock makes one batch at a time); across
+// instances the batches of several processes are ordered by the database: each holds the hub's
+// counter row (fb_hub_seq) from its first sequence number to its COMMIT (docs/postgres.md,
+// "Cursors that never skip a row"). A batch whose connection is lost fails whole (kUnavailable,
+// 503 + Retry-After); the devices push again and their stored answers keep that idempotent.
 // No thread of its own: the first waiting caller leads: it takes the store's lock (LockFn, the
 // server's writer lock, which other writers take too), then everything queued by then (at most
 // max_batch), applies it, commits and wakes the others; the next waiting caller leads the next.

@@ -40,6 +40,10 @@ int RefuseWrites(void* reader, int action, const char* /*a*/, const char* /*b*/,
   }
 }
 
+bool OnSqlite(const ReadStores::Reader& reader) {
+  return reader.store->sql().dialect() == SqlDialect::kSqlite;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ReadStores>> ReadStores::Open(const std::string& path, WallClock& wall,
@@ -49,7 +53,9 @@ Result<std::unique_ptr<ReadStores>> ReadStores::Open(const std::string& path, Wa
     auto reader = std::make_unique<Reader>();
     FB_ASSIGN_OR_RETURN(reader->store, ServerStore::Open(path, wall, options));
     // Set after Open (which may migrate): from here on this connection only reads.
-    sqlite3_set_authorizer(reader->store->hub().db().raw(), RefuseWrites, reader.get());
+    if (OnSqlite(*reader)) {
+      sqlite3_set_authorizer(reader->store->hub().db().raw(), RefuseWrites, reader.get());
+    }
     pool->free_.push_back(reader.get());
     pool->readers_.push_back(std::move(reader));
   }
@@ -58,7 +64,8 @@ Result<std::unique_ptr<ReadStores>> ReadStores::Open(const std::string& path, Wa
 
 ReadStores::~ReadStores() {
   for (auto& reader : readers_) {
-    sqlite3_set_authorizer(reader->store->hub().db().raw(), nullptr, nullptr);
+    if (OnSqlite(*reader))
+      sqlite3_set_authorizer(reader->store->hub().db().raw(), nullptr, nullptr);
   }
 }
 

@@ -1,15 +1,20 @@
 // ReadStores: a small pool of read connections to the server's database (each a ServerStore of
-// its own on the same file, SQLite WAL), so that pulls and other reads run concurrently with each
-// other and with the one writer (group_commit.h). A reader reads inside one snapshot
-// transaction (ServerStore::BeginRead): it sees exactly the transactions committed before it
-// began, never a later one, and never blocks the writer.
+// its own on the same file, SQLite WAL; or its own PostgreSQL connection), so that pulls and other
+// reads run concurrently with each other and with the one writer (group_commit.h). A reader reads
+// inside one snapshot transaction (ServerStore::BeginRead; PostgreSQL's REPEATABLE READ): it sees
+// exactly the transactions committed before it began, never a later one, and never blocks the
+// writer.
 //
-// Readers never write: an authorizer on each read connection refuses any statement that would
-// change the database (SQLITE_AUTH when it is prepared) and notes it on the lease
+// On SQLite readers never write: an authorizer on each read connection refuses any statement that
+// would change the database (SQLITE_AUTH when it is prepared) and notes it on the lease
 // (Lease::TakeWriteRefused), so a caller whose read turned out to need a write (a legacy token
 // re-hashed, a handler that records something) does it again on the writer. A pull that must
 // record something (the rep's first sync of the day, a replica verification) asks the writer
 // directly.
+// On PostgreSQL a read connection is an ordinary session: there is no authorizer, and the rare
+// read that writes (the legacy token re-hash) commits on it, ordered by the database with every
+// other session's writes (this instance's writer's and other instances'); inside a snapshot such
+// a write to a row changed since fails as a serialization failure (kUnavailable: 503, retried).
 //
 // Thread safety: thread-safe. Acquire() waits for a free reader; a Lease (and its store) belongs
 // to the thread holding it.

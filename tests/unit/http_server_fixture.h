@@ -27,7 +27,8 @@ namespace fieldbook::server {
 using namespace std::chrono_literals;
 
 // Routes: /echo (body and content type back), /inspect (what the server handed over),
-// /remote (the peer address), /slow (sleeps 300 ms), /throw, /big (10,000 bytes); else 404.
+// /remote (the peer address), /slow (sleeps 300 ms), /throw, /big (10,000 bytes), /gone (503
+// with no Retry-After), /gone-7 (503 with Retry-After: 7); else 404.
 // Admit(): /private needs "Bearer good" (else 401 on the header), /small takes bodies of at most
 // 100 bytes, /admit-throw throws; Handle() sees what Admit() put in the context at /private.
 class FakeHandler : public RequestHandler {
@@ -81,6 +82,9 @@ class FakeHandler : public RequestHandler {
       response.body = "slow done";
     } else if (request.target == "/throw") {
       throw std::runtime_error("boom");
+    } else if (request.target == "/gone" || request.target == "/gone-7") {
+      response = JsonError(503, "unavailable", "the database is out of reach");
+      if (request.target == "/gone-7") response.headers.emplace_back("Retry-After", "7");
     } else if (request.target == "/big") {
       response.content_type = "application/octet-stream";
       response.body.assign(10000, 'x');

@@ -202,6 +202,24 @@ TEST_F(HttpServerTest, HandlerExceptionIs500AndTheConnectionGoesOn) {
   EXPECT_EQ(remote1->body, remote2->body);
 }
 
+// #15: a handler's 503 (a store whose database connection is lost) reached devices without
+// Retry-After, and devices retry only a 503 that says when: every 503 now carries one, and a
+// handler's own is kept as it is.
+TEST_F(HttpServerTest, EveryHandler503TellsWhenToAskAgain) {
+  auto server = StartServer();
+  ASSERT_NE(server, nullptr);
+  RawConnection gone(server->port());
+  ASSERT_TRUE(gone.Send(Request("GET", "/gone")));
+  const std::string response = gone.ReadResponse();
+  EXPECT_TRUE(StartsWith(response, "HTTP/1.1 503 ")) << response;
+  EXPECT_TRUE(Contains(response, "Retry-After: 1\r\n")) << response;
+  RawConnection later(server->port());
+  ASSERT_TRUE(later.Send(Request("GET", "/gone-7")));
+  const std::string kept = later.ReadResponse();
+  EXPECT_TRUE(Contains(kept, "Retry-After: 7\r\n")) << kept;
+  EXPECT_FALSE(Contains(kept, "Retry-After: 1")) << kept;
+}
+
 TEST_F(HttpServerTest, SlowClientIsCutByTheReadTimeout) {
   HttpServerOptions options;
   options.read_timeout = 200ms;

@@ -343,5 +343,18 @@ TEST_F(NightlyStepsTest, TheDefaultListHasEveryStepInOrder) {
   for (const auto& s : steps) EXPECT_TRUE(s->configured()) << s->name();
 }
 
+// #15: on PostgreSQL the backup is pg_dump's or pg_basebackup's; the step says so instead of
+// copying a file that is not there.
+TEST_F(NightlyStepsTest, ADatabaseBackedUpElsewhereSkipsTheBackupSayingHow) {
+  NightlyConfig config;
+  config.backup_elsewhere = "PostgreSQL: back up with pg_dump";
+  auto steps = DefaultNightlySteps(config);
+  ASSERT_EQ(steps.size(), 5u);
+  EXPECT_EQ(steps.back()->name(), "backup");
+  EXPECT_FALSE(steps.back()->configured());
+  EXPECT_EQ(steps.back()->why_not_configured(), "PostgreSQL: back up with pg_dump");
+  for (size_t i = 0; i + 1 < steps.size(); ++i) EXPECT_TRUE(steps[i]->configured());
+}
+
 }  // namespace
 }  // namespace fieldbook::server

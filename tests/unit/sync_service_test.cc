@@ -111,6 +111,19 @@ TEST_F(SyncServiceTest, HealthzNeverWaitsForTheStore) {
   EXPECT_NE(metrics.get().body.find("fieldbook_store_lock_wait_seconds_count"), std::string::npos);
 }
 
+// #15: on PostgreSQL /healthz is the process's liveness alone: it never asks the store (a
+// database every instance shares, which may be out of reach), even when the writer is free.
+TEST_F(SyncServiceTest, HealthzWithoutTheStoreNeverReadsIt) {
+  SyncServiceOptions options;
+  options.health_reads_store = false;
+  SyncService service(*store_, metrics_, wall_, options);
+  service_.reset();
+  store_.reset();  // any read of the store would crash
+  const HttpResponse health = service.Handle(Head("GET", "/healthz"));
+  EXPECT_EQ(health.status, 200);
+  EXPECT_NE(health.body.find("\"store\":\"not_read\""), std::string::npos) << health.body;
+}
+
 // Issue 13 item 8: admin JSON was parsed while holding the store's lock, with the 32 MB body limit.
 // Bodies over the JSON limit are refused without waiting for the store; the rest are parsed
 // before the lock is taken and reach the route as a document (a null one when not JSON).
