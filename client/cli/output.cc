@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "fieldbook/json.h"
+#include "fieldbook/phrase_json.h"
 
 // The fields of the store's records (store/records.h) that --json prints, in the order printed
 // (RecordJson below): a customer's deleted flag and a contact's customer id are left out.
@@ -257,7 +258,8 @@ json::object ToJson(const PoolRequest& r) {
                       {"note", TextOrNull(r.note)},
                       {"requested_at", r.requested_at},
                       {"status", StateName(r.state)},
-                      {"reason", TextOrNull(r.reason)},
+                      {"reason", TextOrNull(SayStored(Lang::kEnglish, r.reason))},
+                      {"reason_code", TextOrNull(ReadStoredPhrase(r.reason).phrase.code)},
                       {"answered_at", TextOrNull(r.answered_at)}};
 }
 
@@ -308,7 +310,8 @@ std::string RequestLine(const PoolRequest& r, Lang lang) {
       return Render(lang, claim ? "cli_claim_granted" : "cli_release_granted", {who});
     case PoolRequest::State::kRefused:
       return Render(lang, claim ? "cli_claim_refused" : "cli_release_refused",
-                    {who, r.reason.empty() ? Render(lang, "cli_no_reason_given") : r.reason});
+                    {who, r.reason.empty() ? Render(lang, "cli_no_reason_given")
+                                           : SayStored(lang, r.reason)});
   }
   return Render(lang, claim ? "cli_claim_pending" : "cli_release_pending", {who});
 }

@@ -7,6 +7,7 @@
 #include "cli/device_replica.h"
 #include "cli/output.h"
 #include "fieldbook/dates.h"
+#include "fieldbook/phrase_json.h"
 
 namespace fieldbook::client::cli {
 
@@ -28,18 +29,20 @@ int RunPoolList(const CliContext& ctx) {
   if (ctx.json) {
     json::array pool;
     for (const PoolCustomer& c : l.pool) {
-      pool.push_back(json::object{{"id", c.id},
-                                  {"name", TextOrNull(c.name)},
-                                  {"city", TextOrNull(c.city)},
-                                  {"region", TextOrNull(c.region)},
-                                  {"tier", TextOrNull(c.tier)},
-                                  {"type", TextOrNull(c.customer_type)},
-                                  {"since", TextOrNull(c.since)},
-                                  {"kind", TextOrNull(c.kind)},
-                                  {"reason", TextOrNull(c.reason)},
-                                  {"claimable", c.claimable},
-                                  {"refusal", TextOrNull(c.refusal)},
-                                  {"claim_pending", c.claim_pending}});
+      pool.push_back(
+          json::object{{"id", c.id},
+                       {"name", TextOrNull(c.name)},
+                       {"city", TextOrNull(c.city)},
+                       {"region", TextOrNull(c.region)},
+                       {"tier", TextOrNull(c.tier)},
+                       {"type", TextOrNull(c.customer_type)},
+                       {"since", TextOrNull(c.since)},
+                       {"kind", TextOrNull(c.kind)},
+                       {"reason", TextOrNull(c.reason)},
+                       {"claimable", c.claimable},
+                       {"refusal", TextOrNull(SayStored(Lang::kEnglish, c.refusal))},
+                       {"refusal_code", TextOrNull(ReadStoredPhrase(c.refusal).phrase.code)},
+                       {"claim_pending", c.claim_pending}});
     }
     json::array region_list;
     for (const std::string& r : p.regions) region_list.push_back(json::value(r));
@@ -73,7 +76,8 @@ int RunPoolList(const CliContext& ctx) {
     if (!c.reason.empty())
       std::cout << "      " << Render(lang, "cli_pool_why", {c.reason}) << "\n";
     if (!c.claimable && !c.refusal.empty()) {
-      std::cout << "      " << Render(lang, "cli_pool_would_refuse", {c.refusal}) << "\n";
+      std::cout << "      " << Render(lang, "cli_pool_would_refuse", {SayStored(lang, c.refusal)})
+                << "\n";
     }
   }
   if (l.pool.empty()) {
@@ -99,7 +103,7 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
     for (const PoolCustomer& c : (*cached)->pool) {
       if (c.id == r->customer_id && !c.claimable && !c.refusal.empty()) {
         std::cout << Render(lang, "cli_pool_claim_note",
-                            {UtcMinuteOfIso((*cached)->as_of), c.refusal})
+                            {UtcMinuteOfIso((*cached)->as_of), SayStored(lang, c.refusal)})
                   << "\n";
       }
     }

@@ -6,6 +6,7 @@
 
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/phrase_json.h"
 
 namespace fieldbook::client {
 
@@ -81,6 +82,22 @@ Result<PoolPolicy> ReadPolicy(const json::object& o) {
   return p;
 }
 
+// The server's `key` ("reason": its English) with its value beside it ("reason_code",
+// "reason_values": servers since #19) as the device keeps it (phrase_json.h); the English alone
+// from an older server.
+Result<std::string> CodedText(const json::object& o, const std::string& key, std::string english) {
+  const json::value* code = o.if_contains(key + "_code");
+  if (code == nullptr || code->is_null()) return english;
+  if (!code->is_string() || code->as_string().size() > 64) {
+    return Status::Corrupt("the pool answer's " + key + "_code must be a short text");
+  }
+  const json::value* values = o.if_contains(key + "_values");
+  Phrase p{std::string(code->as_string()),
+           values ? PhraseValuesFrom(*values, kMaxText) : TextValues{}};
+  if (p.code.empty()) return english;
+  return StorePhrase(p, english);
+}
+
 Result<PoolCustomer> ReadPoolCustomer(const json::value& v) {
   if (!v.is_object()) return Status::Corrupt("the pool answer's pool must hold objects");
   JsonReader r = PoolReader(v.as_object(), "pool[]");
@@ -97,6 +114,7 @@ Result<PoolCustomer> ReadPoolCustomer(const json::value& v) {
   FB_ASSIGN_OR_RETURN(c.reason, r.Text("reason", true));
   FB_ASSIGN_OR_RETURN(c.claimable, r.Bool("claimable", true));
   FB_ASSIGN_OR_RETURN(c.refusal, r.Text("refusal", true));
+  FB_ASSIGN_OR_RETURN(c.refusal, CodedText(v.as_object(), "refusal", std::move(c.refusal)));
   return c;
 }
 
@@ -162,6 +180,8 @@ Result<std::vector<ClaimAnswer>> ParseClaimAnswers(const std::string& body) {
     if (status != "granted" && status != "refused") return a.Bad("status", "granted or refused");
     answer.granted = status == "granted";
     FB_ASSIGN_OR_RETURN(answer.reason, a.Text("reason", true));
+    FB_ASSIGN_OR_RETURN(answer.reason,
+                        CodedText(v.as_object(), "reason", std::move(answer.reason)));
     FB_ASSIGN_OR_RETURN(answer.decided_at, a.Text("decided_at", true));
     out.push_back(std::move(answer));
   }
@@ -219,7 +239,7 @@ Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release)
       if (status != "released") return r.Bad("status", "\"released\"");
       FB_ASSIGN_OR_RETURN(answer.decided_at, r.Text("since", true));
       answer.released = true;
-      answer.reason = "released to the pool";
+      answer.reason = StorePhrase(Phrase{"pool_released", {}});
       return answer;
     }
     case 400:  // it cannot be accepted as sent: refused, so it does not block the queue

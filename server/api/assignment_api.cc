@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
+#include "fieldbook/phrase_json.h"
 #include "store/grading_store.h"
 
 namespace fieldbook::server {
@@ -92,6 +94,8 @@ HttpResponse Claims(ServerStore& store, WallClock& wall, const HttpRequest& requ
                                {"customer", a.customer_id},
                                {"status", a.status},
                                {"reason", a.reason},
+                               {"reason_code", a.why.code},
+                               {"reason_values", PhraseValuesJson(a.why.values)},
                                {"decided_at", IsoTime(a.decided_ms)}};
   });
 }
@@ -282,14 +286,36 @@ HttpResponse HandleAssignmentRequest(ServerStore& store, WallClock& wall,
   return Admin(store, wall, request, path, "manager:" + caller.rep_id);
 }
 
+namespace {
+
+// A reason of the plan in both languages for the console ("reason_text": {"en", "zh"}); "reason"
+// stays its English sentence.
+boost::json::object ReasonTexts(const std::function<std::string(Lang)>& render) {
+  return boost::json::object{{"en", render(Lang::kEnglish)}, {"zh", render(Lang::kChinese)}};
+}
+
+boost::json::object MoveJson(const ProposedMove& m) {
+  boost::json::object o = FieldsJson(m);
+  o["reason_text"] = ReasonTexts([&](Lang lang) { return PlanReasonText(lang, m.why); });
+  return o;
+}
+
+boost::json::object UnplacedJson(const UnplacedCustomer& u) {
+  boost::json::object o = FieldsJson(u);
+  o["reason_text"] = ReasonTexts([&](Lang lang) { return PlanReasonText(lang, u.why, u.needs); });
+  return o;
+}
+
+}  // namespace
+
 boost::json::object PlanJson(const AssignmentPlan& plan, const std::string& territory,
                              bool applied) {
   return boost::json::object{{"rules_version", plan.rules_version},
                              {"territory", territory},
                              {"customers_considered", plan.customers_considered},
                              {"applied", applied},
-                             {"moves", JsonArray(plan.moves, FieldsJson<ProposedMove>)},
-                             {"unplaced", JsonArray(plan.unplaced, FieldsJson<UnplacedCustomer>)}};
+                             {"moves", JsonArray(plan.moves, MoveJson)},
+                             {"unplaced", JsonArray(plan.unplaced, UnplacedJson)}};
 }
 
 boost::json::object ClockJson(const ReclaimClock& c, int32_t today) {
@@ -372,6 +398,8 @@ boost::json::object RepPoolViewJson(const std::string& rep, const RepPoolView& v
     boost::json::object o = PoolEntryJson(item.entry, false);
     o["claimable"] = item.claimable;
     o["refusal"] = item.refusal;
+    o["refusal_code"] = item.refusal_why.code;
+    o["refusal_values"] = PhraseValuesJson(item.refusal_why.values);
     pool.push_back(std::move(o));
   }
   for (const ReclaimClock& c : view.warnings) warnings.push_back(ClockJson(c, view.today));

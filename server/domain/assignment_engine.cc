@@ -131,24 +131,20 @@ class Planner {
     return best;
   }
 
-  // "no other rep is senior+, serves GD-SZ, is a closer and has room".
-  std::string Needs(const HeldCustomer& c) const {
-    std::vector<std::string> parts;
+  // "no other rep is senior+, serves GD-SZ, is a closer and has room", as values.
+  std::vector<Phrase> Needs(const HeldCustomer& c) const {
+    std::vector<Phrase> parts;
     const Skill skill = rules_.RequiredSkill(c.tier);
-    if (skill != Skill::kJunior) parts.push_back("is " + SkillNeeded(skill));
-    if (rules_.region_match && !c.region.empty()) parts.push_back("serves " + c.region);
-    if (rules_.NeedsCloser(c.purchase_stage)) parts.push_back("is a closer");
-    if (rules_.enforce_capacity) parts.push_back("has room");
-    if (parts.empty()) return "no other active rep";
-    std::string out = "no other rep ";
-    for (size_t i = 0; i < parts.size(); ++i) {
-      if (i > 0) out += i + 1 == parts.size() ? " and " : ", ";
-      out += parts[i];
+    if (skill != Skill::kJunior) parts.push_back({"need_skill", {{"skill", SkillNeeded(skill)}}});
+    if (rules_.region_match && !c.region.empty()) {
+      parts.push_back({"need_region", {{"region", c.region}}});
     }
-    return out;
+    if (rules_.NeedsCloser(c.purchase_stage)) parts.push_back({"need_closer", {}});
+    if (rules_.enforce_capacity) parts.push_back({"need_room", {}});
+    return parts;
   }
 
-  void Move(size_t i, const RepProfile& to, const std::string& rule, const std::string& reason) {
+  void Move(size_t i, const RepProfile& to, const std::string& rule, const Phrase& why) {
     const HeldCustomer& c = customers_[i];
     const bool tier_a = rules_.IsTierA(c.tier);
     if (!c.holder.empty()) {
@@ -160,43 +156,46 @@ class Planner {
     ++dest.total;
     if (tier_a) ++dest.tier_a;
     settled_[i] = true;
-    plan_.moves.push_back(
-        ProposedMove{c.id, c.name, c.holder, to.rep_id, rule, reason, LoadText(to)});
+    plan_.moves.push_back(ProposedMove{c.id, c.name, c.holder, to.rep_id, rule,
+                                       PlanReasonText(Lang::kEnglish, why), LoadText(to), why});
   }
 
-  void Unplaced(size_t i, const std::string& rule, const std::string& reason) {
+  void Unplaced(size_t i, const std::string& rule, const Phrase& why) {
     const HeldCustomer& c = customers_[i];
     settled_[i] = true;
+    std::vector<Phrase> needs = Needs(c);
+    std::string reason = PlanReasonText(Lang::kEnglish, why, needs);
     plan_.unplaced.push_back(
-        UnplacedCustomer{c.id, c.name, c.holder, rule, reason + "; " + Needs(c)});
+        UnplacedCustomer{c.id, c.name, c.holder, rule, std::move(reason), why, std::move(needs)});
   }
 
   void PlaceRuleBreakers() {
     for (size_t i : ByValue(considered_)) {
       const HeldCustomer& c = customers_[i];
-      std::string rule, reason;
+      std::string rule;
+      Phrase why;
       if (c.holder.empty()) {
         rule = "no_rep";
-        reason = "no rep holds this customer";
+        why = {"assign_no_rep", {}};
       } else if (const RepProfile* rep = FindRep(c.holder); rep == nullptr) {
         rule = "inactive";
-        reason = "rep " + c.holder + " no longer exists";
+        why = {"assign_rep_gone", {{"rep", c.holder}}};
       } else if (!rep->active) {
         rule = "inactive";
-        reason = "rep " + c.holder + " is disabled";
+        why = {"assign_rep_disabled", {{"rep", c.holder}}};
       } else if (!rep->assignable) {
         rule = "inactive";
-        reason = c.holder + " is a manager, not a rep";
+        why = {"assign_rep_manager", {{"rep", c.holder}}};
       } else {
         const Fit fit = CheckFit(rules_, *rep, c);
         rule = fit.rule;
-        reason = fit.reason;
+        why = fit.why;
       }
       if (rule.empty()) continue;
       if (const RepProfile* to = Best(c, c.holder)) {
-        Move(i, *to, rule, reason);
+        Move(i, *to, rule, why);
       } else {
-        Unplaced(i, rule, reason);
+        Unplaced(i, rule, why);
       }
     }
   }
@@ -212,9 +211,10 @@ class Planner {
     if (excess <= 0) return;
     const Load& l = load_[rep.rep_id];
     const std::string rule = tier_a ? "capacity_a" : "capacity";
-    const std::string reason =
-        "rep " + rep.rep_id + " over " + (tier_a ? "tier-A capacity " : "capacity ") +
-        std::to_string(tier_a ? l.tier_a : l.total) + "/" + std::to_string(*cap);
+    const Phrase why{tier_a ? "assign_over_capacity_a" : "assign_over_capacity",
+                     {{"rep", rep.rep_id},
+                      {"n", std::to_string(tier_a ? l.tier_a : l.total)},
+                      {"cap", std::to_string(*cap)}}};
     std::vector<size_t> held;
     for (size_t i : considered_) {
       const HeldCustomer& c = customers_[i];
@@ -225,9 +225,9 @@ class Planner {
     for (size_t i : CheapestFirst(held)) {
       if (excess <= 0) break;
       if (const RepProfile* to = Best(customers_[i], rep.rep_id)) {
-        Move(i, *to, rule, reason);
+        Move(i, *to, rule, why);
       } else {
-        Unplaced(i, rule, reason);
+        Unplaced(i, rule, why);
       }
       --excess;
     }
@@ -248,8 +248,11 @@ class Planner {
       const double share_to = Share(*to, load_[to->rep_id].total + 1);
       if (share_from - share_to <= rules_.rebalance_tolerance) continue;
       Move(i, *to, "rebalance",
-           "rebalance: " + from->rep_id + " at " + Percent(share_from) + " of capacity, " +
-               to->rep_id + " at " + Percent(share_to) + " after the move");
+           {"assign_rebalance",
+            {{"from", from->rep_id},
+             {"from_share", Percent(share_from)},
+             {"to", to->rep_id},
+             {"to_share", Percent(share_to)}}});
     }
   }
 
@@ -266,6 +269,22 @@ class Planner {
 };
 
 }  // namespace
+
+std::string PlanReasonText(Lang lang, const Phrase& why) { return Say(lang, why); }
+
+std::string PlanReasonText(Lang lang, const Phrase& why, const std::vector<Phrase>& needs) {
+  std::string out = Say(lang, why) + (lang == Lang::kChinese ? "；" : "; ");
+  if (needs.empty()) return out + Say(lang, Phrase{"assign_needs_none", {}});
+  std::string list;
+  for (size_t i = 0; i < needs.size(); ++i) {
+    if (i > 0) {
+      const bool last = i + 1 == needs.size();
+      list += lang == Lang::kChinese ? "、" : (last ? " and " : ", ");
+    }
+    list += Say(lang, needs[i]);
+  }
+  return out + Say(lang, Phrase{"assign_needs", {{"needs", list}}});
+}
 
 AssignmentPlan PlanAssignment(const AssignmentRules& rules,
                               const std::vector<std::string>& tier_order,

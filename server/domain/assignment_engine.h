@@ -35,11 +35,15 @@ struct HeldCustomer : CustomerFacts {
   int32_t since_day = -1;  // the day it came to its holder; -1 = unknown (counts as long ago)
 };
 
+// A move's and an unplaced customer's reason is a value too (`why`, codes assign_..., fit_... and
+// need_... of lang_text.cc) that PlanReasonText renders in the console's language; `reason` is
+// its English sentence (the JSON's "reason", the audit's words).
 struct ProposedMove {
   std::string customer, name, from, to;
   std::string rule;     // no_rep, inactive, skill, region, closer, capacity_a, capacity, rebalance
   std::string reason;   // "tier A needs senior+: rep r3 is junior"
   std::string to_load;  // the new rep's load after the move: "46/120" (or "46" without capacity)
+  Phrase why;
 };
 BOOST_DESCRIBE_STRUCT(ProposedMove, (), (customer, name, from, to, rule, reason, to_load))
 
@@ -47,6 +51,8 @@ struct UnplacedCustomer {
   std::string customer, name, from;
   std::string rule;
   std::string reason;  // why it should move, and what no rep could offer
+  Phrase why;
+  std::vector<Phrase> needs;  // what no rep could offer (need_...); empty: no other active rep
 };
 BOOST_DESCRIBE_STRUCT(UnplacedCustomer, (), (customer, name, from, rule, reason))
 
@@ -56,6 +62,11 @@ struct AssignmentPlan {
   std::vector<ProposedMove> moves;
   std::vector<UnplacedCustomer> unplaced;
 };
+
+// A reason of the plan in `lang`: "why" alone (a move), or "why; what no rep could offer" (an
+// unplaced customer: "...; no other rep is senior+ and has room").
+std::string PlanReasonText(Lang lang, const Phrase& why);
+std::string PlanReasonText(Lang lang, const Phrase& why, const std::vector<Phrase>& needs);
 
 // `tier_order`: tiers from most to least valuable (the grading tiers); `territory` non-empty
 // limits the moves to that territory's customers (loads still count every customer).

@@ -176,23 +176,35 @@ std::string RepProfile::RegionsText() const {
   return regions.empty() ? std::string("any region") : Join(regions, ",");
 }
 
+namespace {
+
+Fit MakeFit(std::string rule, std::string code, TextValues values) {
+  Phrase why{std::move(code), std::move(values)};
+  std::string reason = Say(Lang::kEnglish, why);
+  return Fit{std::move(rule), std::move(reason), std::move(why)};
+}
+
+}  // namespace
+
 Fit CheckFit(const AssignmentRules& rules, const RepProfile& rep, const CustomerFacts& customer,
              bool to_the_rep) {
-  const std::string who = to_the_rep ? "you" : rep.rep_id;
-  const std::string is = to_the_rep ? " are " : " is ";
+  const std::string you = to_the_rep ? "_you" : "";
   const Skill needed = rules.RequiredSkill(customer.tier);
   if (rep.skill < needed) {
-    return Fit{"skill", "tier " + customer.tier + " needs " + SkillNeeded(needed) + ": " + who +
-                            is + SkillName(rep.skill)};
+    return MakeFit("skill", "fit_skill" + you,
+                   {{"tier", customer.tier},
+                    {"needed", SkillNeeded(needed)},
+                    {"rep", rep.rep_id},
+                    {"skill", SkillName(rep.skill)}});
   }
   if (rules.region_match && !rep.ServesRegion(customer.region)) {
-    return Fit{"region", std::string(to_the_rep ? "not in your region" : "region mismatch") +
-                             ": customer in " + customer.region + ", " + who +
-                             (to_the_rep ? " serve " : " serves ") + rep.RegionsText()};
+    return MakeFit(
+        "region", "fit_region" + you,
+        {{"region", customer.region}, {"rep", rep.rep_id}, {"regions", rep.RegionsText()}});
   }
   if (rules.NeedsCloser(customer.purchase_stage) && !rep.closer) {
-    return Fit{"closer",
-               "stage " + customer.purchase_stage + " needs a closer: " + who + is + "not one"};
+    return MakeFit("closer", "fit_closer" + you,
+                   {{"stage", customer.purchase_stage}, {"rep", rep.rep_id}});
   }
   return Fit{};
 }

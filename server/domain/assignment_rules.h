@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fieldbook/lang_text.h"
 #include "fieldbook/status.h"
 
 namespace boost::json {
@@ -99,10 +100,12 @@ struct CustomerFacts {
   std::string region;          // its territory's region; empty = none
 };
 
-// A rule a rep breaks for a customer: "skill", "region" or "closer", with a sentence.
+// A rule a rep breaks for a customer: "skill", "region" or "closer", with why as a value (codes
+// fit_... of lang_text.cc, rendered in the reader's language) and its English sentence.
 struct Fit {
   std::string rule;  // empty: the rep fits
   std::string reason;
+  Phrase why;
   bool ok() const { return rule.empty(); }
 };
 

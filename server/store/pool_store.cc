@@ -7,6 +7,7 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
+#include "fieldbook/phrase_json.h"
 #include "store/assignment_store.h"
 #include "store/audit_store.h"
 #include "store/store_sql.h"
@@ -52,21 +53,24 @@ int64_t HoldingCap(const AssignmentRules& rules, const RepProfile& rep) {
   return cap;
 }
 
-std::string Refusal(const RepProfile& rep, const CustomerFacts& customer,
-                    const AssignmentRules& rules, const ClaimState& state) {
+// Why the server refuses `rep` a claim of `customer` now, as a value; an empty code: it would not.
+Phrase Refusal(const RepProfile& rep, const CustomerFacts& customer, const AssignmentRules& rules,
+               const ClaimState& state) {
   const Fit fit = CheckFit(rules, rep, customer, /*to_the_rep=*/true);
-  if (!fit.ok()) return fit.reason;
-  auto of = [](int64_t n, int64_t cap) { return std::to_string(n) + "/" + std::to_string(cap); };
+  if (!fit.ok()) return fit.why;
+  auto of = [](int64_t n, int64_t cap) {
+    return TextValues{{"n", std::to_string(n)}, {"cap", std::to_string(cap)}};
+  };
   if (state.claims_today >= rules.pool.daily_claims) {
-    return "daily claim cap reached (" + of(state.claims_today, rules.pool.daily_claims) + ")";
+    return Phrase{"pool_daily_cap", of(state.claims_today, rules.pool.daily_claims)};
   }
   const int64_t cap = HoldingCap(rules, rep);
-  if (state.holding >= cap) return "holding cap reached (" + of(state.holding, cap) + ")";
+  if (state.holding >= cap) return Phrase{"pool_holding_cap", of(state.holding, cap)};
   if (rules.enforce_capacity && rules.IsTierA(customer.tier) && rep.capacity_a &&
       state.tier_a >= *rep.capacity_a) {
-    return "tier-A capacity reached (" + of(state.tier_a, *rep.capacity_a) + ")";
+    return Phrase{"pool_tier_a_cap", of(state.tier_a, *rep.capacity_a)};
   }
-  return "";
+  return Phrase{};
 }
 
 }  // namespace
@@ -353,7 +357,8 @@ Result<RepPoolView> PoolStore::ViewFor(const std::string& rep, int32_t today, si
     bool exists = false;
     FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(e.customer_id, &exists));
     RepPoolView::Item item;
-    item.refusal = Refusal(profile, facts, rules, state);
+    item.refusal_why = Refusal(profile, facts, rules, state);
+    item.refusal = item.refusal_why.code.empty() ? "" : Say(Lang::kEnglish, item.refusal_why);
     item.claimable = item.refusal.empty();
     item.entry = std::move(e);
     view.pool.push_back(std::move(item));
@@ -406,25 +411,25 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
                       db.Prepare("SELECT customer_id, status, reason, decided_ms FROM "
                                  "srv_pool_claims WHERE rep_id = ? AND request_id = ?"));
   seen->Bind(1, rep).Bind(2, claim.request_id);
-  FB_ASSIGN_OR_RETURN(
-      std::optional<ClaimAnswer> again, ReadOneRow(*seen, [&](SqlStatement& s) {
-        return ClaimAnswer{claim.request_id, s.Text(0), s.Text(1), s.Text(2), s.Int(3)};
-      }));
+  FB_ASSIGN_OR_RETURN(std::optional<ClaimAnswer> again, ReadOneRow(*seen, [&](SqlStatement& s) {
+                        const StoredPhrase stored = ReadStoredPhrase(s.Text(2));
+                        return ClaimAnswer{claim.request_id, s.Text(0), s.Text(1),
+                                           stored.detail,    s.Int(3),  stored.phrase};
+                      }));
   if (again) return *again;  // a retry: the first answer, nothing decided again
 
-  ClaimAnswer answer{claim.request_id, claim.customer_id, "refused", "",
-                     static_cast<int64_t>(wall_.NowMs())};
+  ClaimAnswer answer{
+      claim.request_id, claim.customer_id, "refused", "", static_cast<int64_t>(wall_.NowMs()), {}};
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(claim.customer_id, &exists));
   FB_ASSIGN_OR_RETURN(bool pooled, InPool(claim.customer_id));
   if (!exists) {
-    answer.reason = "no customer " + claim.customer_id;
+    answer.why = Phrase{"pool_no_customer", {{"customer", claim.customer_id}}};
   } else if (!pooled) {
     FB_ASSIGN_OR_RETURN(std::string holder, Holder(claim.customer_id));
-    answer.reason = "customer " + claim.customer_id + " is not in the pool";
-    if (holder == rep) {
-      answer.reason += ": it is already yours";
-    } else if (!holder.empty()) {
+    answer.why = Phrase{holder == rep ? "pool_already_yours" : "pool_not_in_pool",
+                        {{"customer", claim.customer_id}}};
+    if (!holder.empty() && holder != rep) {
       // Who took it out of the pool, when: the other side of a claim race.
       FB_ASSIGN_OR_RETURN(SqlStatement * last,
                           db.Prepare("SELECT a.action, a.at_ms, r.name FROM srv_pool_audit a "
@@ -434,9 +439,8 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
       last->Bind(1, claim.customer_id).Bind(2, holder);
       FB_RETURN_IF_ERROR(VisitRows(*last, [&](SqlStatement& s) {
         const std::string who = s.Text(2).empty() ? holder : s.Text(2) + " (" + holder + ")";
-        const bool claimed = s.Text(0) == "claim";
-        answer.reason = "already " + std::string(claimed ? "claimed by " : "assigned to ") + who +
-                        (claimed ? "" : " by a manager") + " at " + MinuteText(s.Int(1));
+        answer.why = Phrase{s.Text(0) == "claim" ? "pool_already_claimed" : "pool_already_assigned",
+                            {{"who", who}, {"at", MinuteText(s.Int(1))}}};
       }));
     }
   } else {
@@ -444,13 +448,14 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
     FB_ASSIGN_OR_RETURN(RepProfile profile, assignment.ProfileOf(rep));
     FB_ASSIGN_OR_RETURN(int claims_today, ClaimsOn(rep, today));
     FB_ASSIGN_OR_RETURN(auto holdings, Holdings(rep, rules));
-    answer.reason =
+    answer.why =
         Refusal(profile, facts, rules, ClaimState{claims_today, holdings.first, holdings.second});
   }
 
-  if (answer.reason.empty()) {
+  if (answer.why.code.empty()) {
     answer.status = "granted";
-    answer.reason = "claimed from the pool";
+    answer.why = Phrase{"pool_claimed", {}};
+    answer.reason = Say(Lang::kEnglish, answer.why);
     FB_ASSIGN_OR_RETURN(SqlStatement * leave,
                         db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
     leave->Bind(1, claim.customer_id);
@@ -463,6 +468,7 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
                                         MinuteText(claim.requested_at_ms) + ")"
                                   : std::string("claimed from the pool")));
   } else {
+    answer.reason = Say(Lang::kEnglish, answer.why);
     FB_RETURN_IF_ERROR(
         Record(claim.customer_id, "claim_refused", rep, "rep:" + rep, answer.reason));
   }
@@ -471,7 +477,7 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
                                  "requested_at_ms, status, reason, decided_ms) VALUES (?, ?, ?, "
                                  "?, ?, ?, ?)"));
   BindValues(*save, {rep, claim.request_id, claim.customer_id, claim.requested_at_ms, answer.status,
-                     answer.reason, answer.decided_ms});
+                     StorePhrase(answer.why), answer.decided_ms});
   FB_RETURN_IF_ERROR(save->Run());
   FB_RETURN_IF_ERROR(txn->Commit());
   return answer;

@@ -64,11 +64,16 @@ struct ClaimRequest {
   int64_t requested_at_ms = 0;  // when the rep asked (device clock; recorded, not trusted)
 };
 
+// A claim's answer. `why` is the reason as a value (codes pool_... and fit_..._you of
+// lang_text.cc; the device renders it in the rep's language), `reason` its English sentence (what
+// old devices show and the audit keeps). srv_pool_claims.reason keeps both (phrase_json.h), so a
+// retried claim gets its first answer again, code and all.
 struct ClaimAnswer {
   std::string request_id, customer_id;
   std::string status;  // "granted" or "refused"
   std::string reason;
   int64_t decided_ms = 0;
+  Phrase why;  // empty code: an answer stored before codes (its reason is all there is)
 };
 
 struct PoolAuditEntry {
@@ -92,7 +97,8 @@ struct RepPoolView {
   struct Item {
     PoolEntry entry;
     bool claimable = true;
-    std::string refusal;  // why a claim would be refused now
+    std::string refusal;  // why a claim would be refused now (English)
+    Phrase refusal_why;   // the same as a value (codes as ClaimAnswer::why)
   };
   std::vector<Item> pool;  // most valuable tiers first, then the longest in the pool
   bool pool_truncated = false;

@@ -9,10 +9,13 @@
 #include <boost/json.hpp>
 #include <ctime>
 #include <fstream>
+#include <regex>
 #include <string>
 #include <vector>
 
 #include "integration/server_fixture.h"
+#include "store/server_store.h"
+#include "support/sync_fixture.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -211,6 +214,146 @@ TEST_F(PoolCliIntegrationTest, PlanWarnsAheadOfAReclaimAndAReleaseReturnsTheCust
   const std::string requests = Ok("zhang", {"pool", "requests"});
   EXPECT_TRUE(Contains(requests, "release of 顺通汽配 (" + shuntong + "): done")) << requests;
   EXPECT_TRUE(Contains(requests, "your reason: 只做轮胎")) << requests;
+}
+
+// The pool's answers in the rep's language (issue #19): reps whose devices run in 中文 hit every
+// refusal the server gives a claim — not in their region, a tier that needs a more senior rep, the
+// daily claim cap, the holding cap, tier-A capacity, already claimed by another rep — and read
+// each in Chinese in `sync`, `pool requests`, `pool list` and `status`, with no English sentence;
+// the same answers read in English with --lang en (what old devices and scripts read).
+class PoolLangCliTest : public CliFixture {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(InitDb());
+    AddRep("rep-old", "老刘");
+    zhou_ = AddRep("rep-z", "周杰");  // junior, 广州: claims four
+    li_ = AddRep("rep-l", "李娜");    // senior, 广州, tier-A capacity 1 (holds one)
+    wang_ = AddRep("rep-w", "王强");  // senior, 广州, holds two (the holding cap)
+    Server({"rep", "profile", "rep-z", "--regions", "GD-GZ", "--skill", "junior"});
+    Server({"rep", "profile", "rep-l", "--regions", "GD-GZ", "--skill", "senior", "--capacity-a",
+            "1"});
+    Server({"rep", "profile", "rep-w", "--regions", "GD-GZ", "--skill", "senior"});
+    const std::string rules = dir_.File("rules.json");
+    std::ofstream(rules) << R"({"skill_for_tier":{"A":"senior"},"region_match":true,)"
+                            R"("capacity":{"enforce":true,"tier_a_tiers":["A"]},)"
+                            R"("pool":{"reclaim_days":{},"default_reclaim_days":30,"warn_days":7,)"
+                            R"("max_wait_days":5,"daily_claims":1,"holding_cap":2}})";
+    Server({"assignment", "set", rules});
+    {
+      auto store = server::ServerStore::Open(db_, wall_);
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      std::vector<RowWrite> rows = {
+          RowWrite{"territories", "t-gz", {{"name", S("天河")}, {"region", S("GD-GZ")}}},
+          RowWrite{"territories", "t-sz", {{"name", S("宝安")}, {"region", S("GD-SZ")}}}};
+      auto garage = [&](const std::string& id, const std::string& name, const std::string& owner,
+                        const std::string& tier, const std::string& territory) {
+        rows.push_back(RowWrite{"customers",
+                                id,
+                                {{"name", Value(name)},
+                                 {"city", S("广州")},
+                                 {"customer_type", S("garage")},
+                                 {"owner_rep_id", Value(owner)},
+                                 {"grade_tier", Value(tier)},
+                                 {"territory_id", Value(territory)}}});
+      };
+      garage("pb1", "鑫达汽修", "rep-old", "B", "t-gz");
+      garage("pb2", "顺风车行", "rep-old", "B", "t-gz");
+      garage("psz", "宝安快修", "rep-old", "B", "t-gz");  // moves to 宝安 once listed
+      garage("pa", "嘉实多旗舰店", "rep-old", "A", "t-gz");
+      garage("la", "李娜的A级客户", "rep-l", "A", "t-gz");
+      garage("w1", "王强的客户一", "rep-w", "B", "t-gz");
+      garage("w2", "王强的客户二", "rep-w", "B", "t-gz");
+      auto written = (*store)->Write(rows);
+      ASSERT_TRUE(written.ok()) << written.status().ToString();
+      ASSERT_TRUE(written->rejections.empty()) << written->rejections[0].reason;
+    }
+    for (const char* id : {"pb1", "pb2", "psz", "pa"}) {
+      Server({"pool", "release", id, "--reason", "老刘离职"});
+    }
+    ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true));
+    Init("zhou", zhou_);
+    Init("li", li_);
+    Init("wang", wang_);
+  }
+
+  void Server(std::vector<std::string> args) {
+    args.insert(args.begin() + 2, {"--db", db_});
+    CommandResult r = RunServerCommand(args);
+    ASSERT_EQ(r.exit_code, 0) << args[0] << " " << args[1] << ": " << r.err;
+  }
+
+  std::string Zh(const std::string& device, std::vector<std::string> args) {
+    args.insert(args.end(), {"--lang", "zh"});
+    std::string out = Ok(device, args);
+    zh_ += out;
+    return out;
+  }
+
+  std::string zhou_, li_, wang_;
+  std::string zh_;  // every line the reps read in Chinese
+};
+
+TEST_F(PoolLangCliTest, EveryRefusalOfAClaimReadsInTheRepsLanguage) {
+  for (const char* device : {"zhou", "li", "wang"}) Zh(device, {"sync"});
+  // 周杰 (junior, 广州) sees why the server would refuse the tier-A garage before asking.
+  const std::string listed = Zh("zhou", {"pool", "list"});
+  EXPECT_TRUE(Contains(listed, "现在认领会被服务器拒绝：A 级客户需要高级及以上业务员：您是初级"))
+      << listed;
+  {  // 宝安快修 moves to a 深圳 territory after the devices listed the pool.
+    auto store = server::ServerStore::Open(db_, wall_);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto moved = (*store)->Write({RowWrite{"customers", "psz", {{"territory_id", S("t-sz")}}}});
+    ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  }
+  // He asks for all four; the server grants one and refuses three, each in his language.
+  for (const char* id : {"psz", "pa", "pb1", "pb2"}) Zh("zhou", {"pool", "claim", id});
+  const std::string zhou_sync = Zh("zhou", {"sync"});
+  EXPECT_TRUE(Contains(zhou_sync, "认领 鑫达汽修 (pb1)：已批准")) << zhou_sync;
+  EXPECT_TRUE(
+      Contains(zhou_sync, "认领 宝安快修 (psz)：被拒绝：不在您的区域：客户在 GD-SZ，您负责 GD-GZ"))
+      << zhou_sync;
+  EXPECT_TRUE(
+      Contains(zhou_sync, "认领 嘉实多旗舰店 (pa)：被拒绝：A 级客户需要高级及以上业务员：您是初级"))
+      << zhou_sync;
+  EXPECT_TRUE(Contains(zhou_sync, "认领 顺风车行 (pb2)：被拒绝：今日认领次数已达上限（1/1）"))
+      << zhou_sync;
+  // 王强 holds two (the cap); 李娜 holds her one tier-A garage and is too late for 鑫达汽修.
+  Zh("wang", {"pool", "claim", "pb2"});
+  const std::string wang_sync = Zh("wang", {"sync"});
+  EXPECT_TRUE(Contains(wang_sync, "被拒绝：持有客户数已达上限（2/2）")) << wang_sync;
+  Zh("li", {"pool", "claim", "pa"});
+  Zh("li", {"pool", "claim", "pb1"});
+  const std::string li_sync = Zh("li", {"sync"});
+  EXPECT_TRUE(Contains(li_sync, "认领 嘉实多旗舰店 (pa)：被拒绝：A 级客户容量已满（1/1）"))
+      << li_sync;
+  EXPECT_TRUE(Contains(li_sync, "认领 鑫达汽修 (pb1)：被拒绝：已被 周杰 (rep-z) 认领（"))
+      << li_sync;
+  // The answers stay on the devices in the same words.
+  const std::string requests = Zh("zhou", {"pool", "requests"});
+  EXPECT_TRUE(Contains(requests, "今日认领次数已达上限（1/1）")) << requests;
+  const std::string status = Zh("li", {"status"});
+  EXPECT_TRUE(Contains(status, "A 级客户容量已满（1/1）")) << status;
+  // No English sentence anywhere (command lines such as "fieldbook-cli pool claim ID" aside).
+  std::string latin = std::regex_replace(zh_, std::regex("fieldbook-cli [a-z -]+"), "");
+  latin = std::regex_replace(latin, std::regex("--[a-z]+( [A-Z]+)?"), "");
+  std::smatch english;
+  EXPECT_FALSE(std::regex_search(latin, english, std::regex("[a-z]+ [a-z]+ [a-z]+")))
+      << english.str() << "\n"
+      << zh_;
+  // The same answers in English, as old devices and scripts read them.
+  const std::string en = Ok("zhou", {"pool", "requests", "--lang", "en"});
+  EXPECT_TRUE(Contains(en, "refused: daily claim cap reached (1/1)")) << en;
+  EXPECT_TRUE(Contains(en, "refused: tier A needs senior+: you are junior")) << en;
+  EXPECT_TRUE(Contains(en, "refused: not in your region: customer in GD-SZ, you serve GD-GZ"))
+      << en;
+  const json::value as_json = OkJson("zhou", {"pool", "requests"});
+  bool coded = false;
+  for (const json::value& r : as_json.as_array()) {
+    if (JsonStr(r, "reason") == "daily claim cap reached (1/1)") {
+      coded = JsonStr(r, "reason_code") == "pool_daily_cap";
+    }
+  }
+  EXPECT_TRUE(coded) << json::serialize(as_json);
 }
 
 }  // namespace

@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "fieldbook/lang_text.h"
+#include "fieldbook/phrase_json.h"
 #include "lang/messages.h"
 #include "store/review.h"
+#include "sync/pool_sync.h"
 
 namespace fieldbook::client {
 namespace {
@@ -28,27 +30,34 @@ bool HasCjk(std::string_view s) {
   return false;
 }
 
-// The "cli_..." string literals of client/cli/*.cc and *.h: whole codes, and prefixes a code is
-// made from ("cli_search_matched_" + what matched).
-std::set<std::string> CodesNamedInTheCliSources() {
-  static const std::regex kCode("\"(cli_[a-z_]+)\"");
+// The string literals `code` matches (its group 1) in `files`.
+std::set<std::string> CodesIn(const std::vector<std::filesystem::path>& files,
+                              const std::regex& code) {
   std::set<std::string> out;
-  size_t files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(FIELDBOOK_CLI_SOURCE_DIR)) {
-    const std::string ext = entry.path().extension().string();
-    if (ext != ".cc" && ext != ".h") continue;
-    ++files;
-    std::ifstream in(entry.path());
+  for (const std::filesystem::path& file : files) {
+    std::ifstream in(file);
+    EXPECT_TRUE(in.good()) << file;
     std::stringstream text;
     text << in.rdbuf();
     const std::string s = text.str();
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), kCode); it != std::sregex_iterator();
+    for (auto it = std::sregex_iterator(s.begin(), s.end(), code); it != std::sregex_iterator();
          ++it) {
       out.insert((*it)[1].str());
     }
   }
-  EXPECT_GT(files, 10u) << FIELDBOOK_CLI_SOURCE_DIR;
   return out;
+}
+
+// The "cli_..." string literals of client/cli/*.cc and *.h: whole codes, and prefixes a code is
+// made from ("cli_search_matched_" + what matched).
+std::set<std::string> CodesNamedInTheCliSources() {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(FIELDBOOK_CLI_SOURCE_DIR)) {
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".cc" || ext == ".h") files.push_back(entry.path());
+  }
+  EXPECT_GT(files.size(), 10u) << FIELDBOOK_CLI_SOURCE_DIR;
+  return CodesIn(files, std::regex("\"(cli_[a-z_]+)\""));
 }
 
 TEST(CliLangTest, EveryCodeTheCliNamesIsInTheTableInBothLanguages) {
@@ -121,6 +130,143 @@ TEST(CliLangTest, CountsOfRecordsReadWithTheirSpaces) {
   const Phrase two{"provisional_first", {{"day", "2026-12-07"}, {"facts", "1 0 2"}}};
   EXPECT_NE(Say(Lang::kChinese, two).find("1 个订单和 2 条反馈"), std::string::npos)
       << Say(Lang::kChinese, two);
+}
+
+// The server's own texts that reach a rep or a manager (the pool's answers to a claim, the
+// assignment rules a rep breaks, the assignment plan's reasons) are codes with values: every code
+// the server's sources name is a common text with English and Chinese, renders with every value
+// filled, and its Chinese holds no English sentence.
+std::set<std::string> CodesNamedInTheServerSources() {
+  const std::string root = FIELDBOOK_SOURCE_DIR;
+  return CodesIn({root + "/server/store/pool_store.cc", root + "/server/domain/assignment_rules.cc",
+                  root + "/server/domain/assignment_engine.cc"},
+                 std::regex("\"((pool|fit|assign|need)_[a-z_]+)\""));
+}
+
+// A text with every value the server's reasons name filled (a label's code, a time for a date).
+std::string FilledForTest(Lang lang, std::string_view tmpl) {
+  static const TextValues kSamples = {{"n", "3"},
+                                      {"cap", "3"},
+                                      {"customer", "c1"},
+                                      {"who", "Li Na"},
+                                      {"at", "2026-12-07 14:05 UTC"},
+                                      {"tier", "A"},
+                                      {"needed", "senior+"},
+                                      {"skill", "junior"},
+                                      {"rep", "r1"},
+                                      {"region", "GD-SZ"},
+                                      {"regions", "GD-GZ"},
+                                      {"stage", "deciding"},
+                                      {"from", "r1"},
+                                      {"from_share", "80%"},
+                                      {"to", "r2"},
+                                      {"to_share", "10%"},
+                                      {"needs", "..."}};
+  return FillText(lang, tmpl, kSamples);
+}
+
+TEST(CliLangTest, EveryServerReasonCodeIsACommonTextInBothLanguages) {
+  std::set<std::string> named = CodesNamedInTheServerSources();
+  ASSERT_GT(named.size(), 20u);
+  named.insert("pool_released");  // the device's own word for a granted release
+  for (const std::string& code : {"fit_skill", "fit_region", "fit_closer"}) {
+    named.insert(code + "_you");  // the rep's own wording (CheckFit to_the_rep)
+  }
+  static const std::regex kWords("(^|[^-a-z])([a-z]+ ){2}[a-z]+");
+  for (const std::string& code : named) {
+    const LangText* t = FindText(CommonTexts(), code);
+    ASSERT_NE(t, nullptr) << code << " is named by the server but has no text";
+    EXPECT_FALSE(t->en.empty()) << code;
+    EXPECT_TRUE(HasCjk(t->zh)) << code << " reads \"" << t->zh << "\"";
+    for (Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+      const std::string shown = FilledForTest(lang, t->In(lang));
+      EXPECT_EQ(shown.find('{'), std::string::npos) << code << ": " << shown;
+      if (lang == Lang::kChinese) {
+        EXPECT_FALSE(std::regex_search(shown, kWords)) << code << ": " << shown;
+      } else {
+        EXPECT_FALSE(HasCjk(shown)) << code << ": " << shown;
+      }
+    }
+  }
+  // The pool's refusals and the rules a rep breaks, as a rep in 中文 reads them.
+  EXPECT_EQ(Say(Lang::kChinese, {"pool_holding_cap", {{"n", "5"}, {"cap", "5"}}}),
+            "持有客户数已达上限（5/5）");
+  EXPECT_EQ(Say(Lang::kEnglish, {"pool_holding_cap", {{"n", "5"}, {"cap", "5"}}}),
+            "holding cap reached (5/5)");
+  EXPECT_EQ(Say(Lang::kChinese, {"pool_daily_cap", {{"n", "3"}, {"cap", "3"}}}),
+            "今日认领次数已达上限（3/3）");
+  EXPECT_EQ(Say(Lang::kChinese, {"pool_tier_a_cap", {{"n", "2"}, {"cap", "2"}}}),
+            "A 级客户容量已满（2/2）");
+  EXPECT_EQ(Say(Lang::kChinese,
+                {"fit_skill_you", {{"tier", "A"}, {"needed", "senior+"}, {"skill", "junior"}}}),
+            "A 级客户需要高级及以上业务员：您是初级");
+  EXPECT_EQ(Say(Lang::kChinese, {"pool_already_claimed",
+                                 {{"who", "李娜 Li Na (rep-b)"}, {"at", "2026-11-23 07:00 UTC"}}}),
+            "已被 李娜 Li Na (rep-b) 认领（2026年11月23日 07:00 UTC）");
+  EXPECT_EQ(Say(Lang::kChinese, {"fit_closer_you", {{"stage", "deciding"}}}),
+            "采购阶段为决策中的客户需要成交专员：您不是");
+}
+
+// A phrase kept in a text column: rendered per language; a row written before codes (or by an
+// old server), a code this build does not know and a text that only looks like JSON stay as
+// they are.
+TEST(CliLangTest, AStoredPhraseReadsInTheRepsLanguageAndOldTextAsItIs) {
+  const Phrase cap{"pool_holding_cap", {{"n", "5"}, {"cap", "5"}}};
+  const std::string stored = StorePhrase(cap);
+  EXPECT_EQ(ReadStoredPhrase(stored).detail, "holding cap reached (5/5)");
+  EXPECT_EQ(ReadStoredPhrase(stored).phrase.code, "pool_holding_cap");
+  EXPECT_EQ(SayStored(Lang::kChinese, stored), "持有客户数已达上限（5/5）");
+  EXPECT_EQ(SayStored(Lang::kEnglish, stored), "holding cap reached (5/5)");
+  EXPECT_EQ(SayStored(Lang::kChinese, "holding cap reached (5/5)"), "holding cap reached (5/5)");
+  EXPECT_EQ(SayStored(Lang::kChinese, StorePhrase({"pool_from_the_future", {}}, "a new reason")),
+            "a new reason");
+  EXPECT_EQ(SayStored(Lang::kChinese, "{not json"), "{not json");
+  EXPECT_EQ(SayStored(Lang::kChinese, R"({"code":"pool_claimed"})"), R"({"code":"pool_claimed"})");
+  EXPECT_EQ(SayStored(Lang::kChinese, ""), "");
+  EXPECT_EQ(StorePhrase(Phrase{}), "");
+}
+
+// The server's answer to a claim and its pool listing carry the refusal as a value beside the
+// English (servers since #19): the device keeps both and shows the rep's language; an answer
+// from an older server (English only) is shown as it came.
+TEST(CliLangTest, TheServersRefusalsArriveAsValuesAndOldServersEnglishStays) {
+  auto answers = ParseClaimAnswers(
+      R"json({"results": [
+        {"request_id": "r1", "customer": "c1", "status": "refused",
+         "reason": "holding cap reached (5/5)", "reason_code": "pool_holding_cap",
+         "reason_values": {"n": "5", "cap": 5}},
+        {"request_id": "r2", "customer": "c2", "status": "refused",
+         "reason": "daily claim cap reached (5/5)"}]})json");
+  ASSERT_TRUE(answers.ok()) << answers.status().ToString();
+  ASSERT_EQ(answers->size(), 2u);
+  EXPECT_EQ(SayStored(Lang::kChinese, (*answers)[0].reason), "持有客户数已达上限（5/5）");
+  EXPECT_EQ(SayStored(Lang::kEnglish, (*answers)[0].reason), "holding cap reached (5/5)");
+  EXPECT_EQ(SayStored(Lang::kChinese, (*answers)[1].reason), "daily claim cap reached (5/5)");
+  EXPECT_EQ(ParseClaimAnswers(R"({"results":[{"request_id":"r1","status":"refused",)"
+                              R"("reason":"x","reason_code":7}]})")
+                .status()
+                .code(),
+            StatusCode::kCorrupt);
+
+  auto listing = ParsePoolListing(
+      R"json({"rep": "rep-a", "as_of": "2026-11-23T08:00:00Z", "today": "2026-11-23",
+        "policy": {"rules_version": 1, "reclaim_days": {}, "default_reclaim_days": 30,
+                   "warn_days": 7, "max_wait_days": 5, "upcoming_days": 14, "daily_claims": 3,
+                   "claims_today": 0,
+                   "holding_cap": 1, "holding": 1, "tier_a_cap": null, "tier_a_holding": 0,
+                   "regions": []},
+        "pool": [{"id": "c1", "name": "鑫达汽修", "city": "广州", "region": "GD-GZ", "tier": "A",
+                  "type": "garage", "since": "2026-11-20T00:00:00Z",
+                  "kind": "release", "reason": "moved", "claimable": false,
+                  "refusal": "tier A needs senior+: you are junior", "refusal_code": "fit_skill_you",
+                  "refusal_values": {"tier": "A", "needed": "senior+", "skill": "junior"}}],
+        "pool_truncated": false, "warnings": []})json");
+  ASSERT_TRUE(listing.ok()) << listing.status().ToString();
+  ASSERT_EQ(listing->pool.size(), 1u);
+  EXPECT_EQ(SayStored(Lang::kChinese, listing->pool[0].refusal),
+            "A 级客户需要高级及以上业务员：您是初级");
+  EXPECT_EQ(SayStored(Lang::kEnglish, listing->pool[0].refusal),
+            "tier A needs senior+: you are junior");
 }
 
 // Codes in the review list read as their labels ("routine" -> 例行拜访); other values as they are.

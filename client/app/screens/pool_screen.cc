@@ -5,6 +5,7 @@
 #include <string>
 
 #include "../ui_probe.h"
+#include "fieldbook/phrase_json.h"
 
 namespace fieldbook::app {
 
@@ -50,7 +51,7 @@ void Requests(const Strings& s, const PoolView& pool) {
     ui::Cell(r.claim ? s.req_claim : s.req_release);
     ui::Cell(r.customer_name.empty() ? r.customer_id : r.customer_name);
     ui::CellColored(StatusColor(r), StatusLabel(s, r));
-    ui::CellWrapped(r.reason);
+    ui::CellWrapped(SayStored(s.lang, r.reason));
   }
   ImGui::EndTable();
 }
@@ -77,7 +78,7 @@ void PoolScreen::DrawRows(const PoolView& pool) {
     ui::CellWrapped(row.reason);
     if (!row.claimable && !row.refusal.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::kMuted);
-      ui::TextWrapped(ui::Format(s.pool_would_refuse_fmt, row.refusal.c_str()));
+      ui::TextWrapped(ui::Format(s.pool_would_refuse_fmt, SayStored(s.lang, row.refusal).c_str()));
       ImGui::PopStyleColor();
     }
     ImGui::TableNextColumn();

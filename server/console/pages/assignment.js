@@ -3,7 +3,7 @@
 // reasons (GET /v1/admin/assignment/plan) and applying it (POST /v1/admin/assignment/apply).
 import { get, post, putRules } from '../api.js';
 import { cardForm, field, fieldError, h, message, serverFieldError, table } from '../dom.js';
-import { addStrings, t } from '../i18n.js';
+import { addStrings, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -231,10 +231,10 @@ export async function renderAssignment(body) {
       message('info', applied ? t('planApplied', { n: moves.length })
         : moves.length ? t('planMoves', { n: moves.length, m: plan.customers_considered }) : t('noMoves')),
       moves.length ? h('div', { class: 'scroll' }, table([t('customer'), t('from'), t('to'), t('rule'), t('reasonCol')],
-        moves.map((m) => [(m.name || m.customer) + ' (' + m.customer + ')', m.from || '—', m.to, m.rule, m.reason]))) : '',
+        moves.map((m) => [(m.name || m.customer) + ' (' + m.customer + ')', m.from || '—', m.to, m.rule, inLang(m.reason_text, m.reason)]))) : '',
       unplaced.length ? h('h3', {}, t('unplaced')) : '',
       unplaced.length ? h('div', { class: 'scroll' }, table([t('customer'), t('from'), t('rule'), t('reasonCol')],
-        unplaced.map((u) => [(u.name || u.customer) + ' (' + u.customer + ')', u.from || '—', u.rule, u.reason]))) : '');
+        unplaced.map((u) => [(u.name || u.customer) + ' (' + u.customer + ')', u.from || '—', u.rule, inLang(u.reason_text, u.reason)]))) : '');
     applyButton.disabled = applied || !moves.length;
   }
   territory.addEventListener('change', () => {
