@@ -10,7 +10,6 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/json.h"
-#include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/server_store.h"
 
@@ -38,11 +37,11 @@ Value JsonToValue(const boost::json::value& j) {
 Status ServerStore::RecordConflict(const Conflict& c) {
   // Idempotent by the edit: the same (table, row, column, hlc) from the same rep is one item.
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      hub_->db().Prepare("INSERT INTO srv_conflicts (customer_id, tbl, row_id, column_name, "
-                         "value_json, hlc, from_rep, owner_rep, created_ms, kind) VALUES (?, ?, ?, "
-                         "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id, column_name, hlc, "
-                         "from_rep) DO NOTHING"));
+      SqlStatement * stmt,
+      sql().Prepare("INSERT INTO srv_conflicts (customer_id, tbl, row_id, column_name, "
+                    "value_json, hlc, from_rep, owner_rep, created_ms, kind) VALUES (?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?) ON CONFLICT (tbl, row_id, column_name, hlc, "
+                    "from_rep) DO NOTHING"));
   BindValues(*stmt,
              {c.customer_id, c.table, c.row_id, c.column, c.value_json,
               static_cast<int64_t>(c.hlc.packed()), c.from_rep, c.owner_rep, c.created_ms, c.kind});
@@ -65,8 +64,8 @@ Result<GateDecision> ServerStore::DivertAfterMove(const std::string& rep_id, con
   conflict.from_rep = rep_id;
   conflict.created_ms = static_cast<int64_t>(wall_->NowMs());
   {
-    FB_ASSIGN_OR_RETURN(Statement * owner,
-                        hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+    FB_ASSIGN_OR_RETURN(SqlStatement * owner,
+                        sql().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
     owner->Bind(1, customer);
     FB_ASSIGN_OR_RETURN(bool found, owner->Step());
     if (found) conflict.owner_rep = owner->Text(0);
@@ -124,11 +123,11 @@ Result<GateDecision> ServerStore::DivertAfterMove(const std::string& rep_id, con
 
 Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owner, bool open_only) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      hub_->db().Prepare("SELECT id, customer_id, tbl, row_id, column_name, value_json, hlc, "
-                         "from_rep, owner_rep, created_ms, status, kind FROM srv_conflicts "
-                         "WHERE (?1 = '' OR owner_rep = ?1) AND (?2 = 0 OR status = 'open') "
-                         "ORDER BY id"));
+      SqlStatement * stmt,
+      sql().Prepare("SELECT id, customer_id, tbl, row_id, column_name, value_json, hlc, "
+                    "from_rep, owner_rep, created_ms, status, kind FROM srv_conflicts "
+                    "WHERE (?1 = '' OR owner_rep = ?1) AND (?2 = 0 OR status = 'open') "
+                    "ORDER BY id"));
   stmt->Bind(1, owner).Bind(2, int64_t{open_only ? 1 : 0});
   std::vector<Conflict> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
@@ -144,9 +143,9 @@ Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const
   if (action != "apply" && action != "dismiss") {
     return Status::InvalidArgument("action must be apply or dismiss, not '" + action + "'");
   }
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
-  FB_ASSIGN_OR_RETURN(Statement * load,
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
+  FB_ASSIGN_OR_RETURN(SqlStatement * load,
                       db.Prepare("SELECT tbl, row_id, column_name, value_json, status, kind, "
                                  "customer_id, from_rep FROM srv_conflicts WHERE id = ?"));
   load->Bind(1, id);
@@ -177,7 +176,7 @@ Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const
     FB_ASSIGN_OR_RETURN(PushResult written, Write({write}));
     if (!written.rejections.empty()) return Status::Rejected(written.rejections[0].reason);
   }
-  FB_ASSIGN_OR_RETURN(Statement * mark,
+  FB_ASSIGN_OR_RETURN(SqlStatement * mark,
                       db.Prepare("UPDATE srv_conflicts SET status = ?, resolved_by = ?, "
                                  "resolved_ms = ? WHERE id = ?"));
   BindValues(*mark, {action == "apply" ? "applied" : "dismissed", actor,
@@ -199,15 +198,15 @@ Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const
 
 Result<std::vector<std::string>> ServerStore::HeldEditStatus(const std::string& rep_id,
                                                              const std::vector<HeldEdit>& edits) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT status FROM srv_conflicts WHERE tbl = ? AND "
-                                         "row_id = ? AND column_name = ? AND hlc = ? AND "
-                                         "from_rep = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      sql().Prepare("SELECT status FROM srv_conflicts WHERE tbl = ? AND "
+                                    "row_id = ? AND column_name = ? AND hlc = ? AND "
+                                    "from_rep = ?"));
   // A column of a new record held whole is answered by that record's item.
-  FB_ASSIGN_OR_RETURN(Statement * record,
-                      hub_->db().Prepare("SELECT status FROM srv_conflicts WHERE tbl = ? AND "
-                                         "row_id = ? AND column_name = '*' AND kind = 'row' AND "
-                                         "from_rep = ? ORDER BY id DESC LIMIT 1"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * record,
+                      sql().Prepare("SELECT status FROM srv_conflicts WHERE tbl = ? AND "
+                                    "row_id = ? AND column_name = '*' AND kind = 'row' AND "
+                                    "from_rep = ? ORDER BY id DESC LIMIT 1"));
   std::vector<std::string> out;
   out.reserve(edits.size());
   for (const HeldEdit& e : edits) {
@@ -234,15 +233,15 @@ Result<std::optional<std::vector<Value>>> ServerStore::CurrentValues(
   if (hub_->catalog().Find(table.name) != &table) {
     return Status::InvalidArgument("no table " + table.name + " in the catalog");
   }
-  std::string sql = "SELECT ";
+  std::string text = "SELECT ";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (table.ColumnIndex(columns[i]) < 0) {
       return Status::InvalidArgument("no column " + columns[i] + " in " + table.name);
     }
-    sql += (i ? ", \"" : "\"") + columns[i] + "\"";
+    text += (i ? ", \"" : "\"") + columns[i] + "\"";
   }
-  sql += " FROM \"" + table.name + "\" WHERE id = ?";
-  FB_ASSIGN_OR_RETURN(Statement * select, hub_->db().Prepare(sql));
+  text += " FROM \"" + table.name + "\" WHERE id = ?";
+  FB_ASSIGN_OR_RETURN(SqlStatement * select, sql().Prepare(text));
   select->Bind(1, row_id);
   auto found = select->Step();
   if (!found.ok()) {
@@ -268,8 +267,8 @@ Result<std::optional<std::vector<Value>>> ServerStore::CurrentValues(
 }
 
 Result<std::string> ServerStore::CustomerName(const std::string& customer_id) {
-  FB_ASSIGN_OR_RETURN(Statement * select,
-                      hub_->db().Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * select,
+                      sql().Prepare("SELECT coalesce(name, '') FROM customers WHERE id = ?"));
   select->Bind(1, customer_id);
   auto found = select->Step();
   std::string name = found.ok() && *found ? select->Text(0) : std::string();

@@ -6,6 +6,7 @@
 
 #include "fieldbook/columns.h"
 #include "store/server_store.h"
+#include "store/store_sql.h"
 
 namespace fieldbook::server {
 
@@ -41,23 +42,69 @@ class RepScope final : public PullScope {
 
 constexpr int64_t kDayMs = 86400000;
 
-// fb_meta's integer `key`, or 0 when absent.
-Result<uint64_t> MetaInt(Db& db, const char* key) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt, db.Prepare("SELECT value FROM fb_meta WHERE key = ?"));
-  stmt->Bind(1, key);
+// The hub's counters besides the sequence: SQLite keeps them in fb_meta by key, PostgreSQL in
+// fb_hub_seq's one row (schema/sql/postgres/0005, 0008, 0010; `migrate` copies one into the other).
+enum class HubMeta { kHistoryFloor, kFeedFloor, kEpoch };
+
+const char* MetaKey(HubMeta m) {
+  switch (m) {
+    case HubMeta::kHistoryFloor:
+      return "history_floor";
+    case HubMeta::kFeedFloor:
+      return "feed_floor";
+    case HubMeta::kEpoch:
+      return "epoch";
+  }
+  return "";
+}
+
+const char* PgMetaColumn(HubMeta m) {
+  switch (m) {
+    case HubMeta::kHistoryFloor:
+      return "floor";
+    case HubMeta::kFeedFloor:
+      return "feed_floor";
+    case HubMeta::kEpoch:
+      return "epoch";
+  }
+  return "";
+}
+
+// The counter's value, or 0 when absent.
+Result<uint64_t> MetaInt(SqlDb& db, HubMeta m) {
+  if (db.dialect() == SqlDialect::kPostgres) {
+    FB_ASSIGN_OR_RETURN(SqlStatement * stmt, db.Prepare(std::string("SELECT ") + PgMetaColumn(m) +
+                                                        " FROM fb_hub_seq WHERE one"));
+    FB_ASSIGN_OR_RETURN(int64_t v, ReadInt(*stmt));
+    return static_cast<uint64_t>(v);
+  }
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt, db.Prepare("SELECT value FROM fb_meta WHERE key = ?"));
+  stmt->Bind(1, MetaKey(m));
   FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
   const uint64_t v = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
   stmt->Reset();
   return v;
 }
 
+// Sets the counter to `value` (inside the caller's transaction, if any).
+Status SetMetaInt(SqlDb& db, HubMeta m, uint64_t value) {
+  auto save =
+      db.dialect() == SqlDialect::kPostgres
+          ? db.Prepare(std::string("UPDATE fb_hub_seq SET ") + PgMetaColumn(m) + " = ? WHERE one")
+          : db.Prepare(std::string("INSERT INTO fb_meta (key, value) VALUES ('") + MetaKey(m) +
+                       "', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  FB_RETURN_IF_ERROR(save.status());
+  (*save)->Bind(1, static_cast<int64_t>(value));
+  return (*save)->Run();
+}
+
 }  // namespace
 
 Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string& rep_id,
                                                               uint64_t cursor, size_t limit) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT seq, customer_id, kind FROM srv_scope_events "
-                                         "WHERE rep_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      sql().Prepare("SELECT seq, customer_id, kind FROM srv_scope_events "
+                                    "WHERE rep_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
   stmt->Bind(1, rep_id).Bind(2, static_cast<int64_t>(cursor)).Bind(3, static_cast<int64_t>(limit));
   std::vector<ScopeEvent> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
@@ -67,7 +114,7 @@ Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string&
 }
 
 Status ServerStore::FeedRow(const AppliedRow& row) {
-  Db& db = hub_->db();
+  SqlDb& db = sql();
   const TableInfo& t = *row.table;
   std::vector<std::string> holders;
   if (t.customer_column.empty()) {
@@ -79,8 +126,8 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
       if (customer.empty()) return Status::Ok();
     } else if (t.customer_column != "id") {
       // Catalog identifiers only; values are bound.
-      FB_ASSIGN_OR_RETURN(Statement * of, db.Prepare("SELECT \"" + t.customer_column +
-                                                     "\" FROM \"" + t.name + "\" WHERE id = ?"));
+      FB_ASSIGN_OR_RETURN(SqlStatement * of, db.Prepare("SELECT \"" + t.customer_column +
+                                                        "\" FROM \"" + t.name + "\" WHERE id = ?"));
       of->Bind(1, row.row_id);
       FB_ASSIGN_OR_RETURN(bool found, of->Step());
       customer = found && !of->IsNull(0) ? of->Text(0) : std::string();
@@ -93,7 +140,7 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
     if (known != bulk_feed_.holders.end()) {
       holders = known->second;
     } else {
-      FB_ASSIGN_OR_RETURN(Statement * who,
+      FB_ASSIGN_OR_RETURN(SqlStatement * who,
                           db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
       who->Bind(1, customer);
       FB_RETURN_IF_ERROR(VisitRows(*who, [&](auto& r) { holders.push_back(r.Text(0)); }));
@@ -106,9 +153,12 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
     }
     return Status::Ok();
   }
-  FB_ASSIGN_OR_RETURN(Statement * add,
-                      db.Prepare("INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) "
-                                 "VALUES (?, ?, ?)"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * add,
+                      db.Prepare(SqlFor(db,
+                                        "INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) "
+                                        "VALUES (?, ?, ?)",
+                                        "INSERT INTO srv_feed (rep_id, seq, tbl) VALUES (?, ?, ?) "
+                                        "ON CONFLICT DO NOTHING")));
   for (const std::string& rep : holders) {
     add->Reset();
     add->Bind(1, rep).Bind(2, static_cast<int64_t>(row.seq)).Bind(3, static_cast<int64_t>(t.code));
@@ -122,9 +172,13 @@ Status ServerStore::FlushBulkFeed() {
   const auto& entries = bulk_feed_.entries;
   for (size_t at = 0; at < entries.size();) {
     const size_t n = std::min(kPerStatement, entries.size() - at);
-    std::string sql = "INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) VALUES (?, ?, ?)";
-    for (size_t i = 1; i < n; ++i) sql += ", (?, ?, ?)";
-    FB_ASSIGN_OR_RETURN(Statement * add, hub_->db().Prepare(sql));
+    const bool postgres = sql().dialect() == SqlDialect::kPostgres;
+    std::string text = postgres
+                           ? "INSERT INTO srv_feed (rep_id, seq, tbl) VALUES (?, ?, ?)"
+                           : "INSERT OR IGNORE INTO srv_feed (rep_id, seq, tbl) VALUES (?, ?, ?)";
+    for (size_t i = 1; i < n; ++i) text += ", (?, ?, ?)";
+    if (postgres) text += " ON CONFLICT DO NOTHING";
+    FB_ASSIGN_OR_RETURN(SqlStatement * add, sql().Prepare(text));
     for (size_t i = 0; i < n; ++i) {
       const auto& e = entries[at + i];
       const int p = static_cast<int>(3 * i);
@@ -143,13 +197,13 @@ Result<std::optional<std::vector<FeedEntry>>> ServerStore::FeedAfter(const std::
                                                                      uint64_t cursor,
                                                                      size_t limit) {
   using Feed = std::optional<std::vector<FeedEntry>>;
-  FB_ASSIGN_OR_RETURN(uint64_t floor, MetaInt(hub_->db(), "feed_floor"));
+  FB_ASSIGN_OR_RETURN(uint64_t floor, MetaInt(sql(), HubMeta::kFeedFloor));
   if (cursor < floor) return Feed();
   // The rep's entries and the shared ones, each read in sequence order as far as the page can
   // go (two index ranges; one query for both would read and sort every entry after the cursor).
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT seq, tbl FROM srv_feed WHERE rep_id = ? AND "
-                                         "seq > ? ORDER BY seq LIMIT ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      sql().Prepare("SELECT seq, tbl FROM srv_feed WHERE rep_id = ? AND "
+                                    "seq > ? ORDER BY seq LIMIT ?"));
   std::vector<FeedEntry> parts[2];
   const std::string feeds[2] = {rep_id, std::string()};
   for (int f = 0; f < 2; ++f) {
@@ -173,18 +227,18 @@ Result<std::optional<std::vector<FeedEntry>>> ServerStore::FeedAfter(const std::
 }
 
 Result<FeedTrim> ServerStore::TrimFeeds(const FeedTrim& from, uint64_t before_seq, size_t limit) {
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   // Never above the history floor: a pull from a cursor at or above it reads its feed from there.
   FB_ASSIGN_OR_RETURN(uint64_t floor, HistoryFloor());
   before_seq = std::min(before_seq, floor + 1);
-  FB_ASSIGN_OR_RETURN(Statement * at,
+  FB_ASSIGN_OR_RETURN(SqlStatement * at,
                       db.Prepare("SELECT rep_id FROM srv_feed WHERE rep_id >= ? ORDER BY rep_id "
                                  "LIMIT 1"));
-  FB_ASSIGN_OR_RETURN(Statement * after,
+  FB_ASSIGN_OR_RETURN(SqlStatement * after,
                       db.Prepare("SELECT rep_id FROM srv_feed WHERE rep_id > ? ORDER BY rep_id "
                                  "LIMIT 1"));
-  FB_ASSIGN_OR_RETURN(Statement * drop,
+  FB_ASSIGN_OR_RETURN(SqlStatement * drop,
                       db.Prepare("DELETE FROM srv_feed WHERE rep_id = ?1 AND seq IN (SELECT seq "
                                  "FROM srv_feed WHERE rep_id = ?1 AND seq < ?2 ORDER BY seq "
                                  "LIMIT ?3)"));
@@ -192,7 +246,7 @@ Result<FeedTrim> ServerStore::TrimFeeds(const FeedTrim& from, uint64_t before_se
   out.forgotten = 0;
   while (out.forgotten < limit) {
     // The next feed (one index seek), the shared feed '' first.
-    Statement* next = out.rep_done ? after : at;
+    SqlStatement* next = out.rep_done ? after : at;
     next->Bind(1, out.rep);
     auto found = next->Step();
     const std::string rep = found.ok() && *found ? next->Text(0) : std::string();
@@ -220,8 +274,8 @@ Result<FeedTrim> ServerStore::TrimFeeds(const FeedTrim& from, uint64_t before_se
 
 Result<bool> ServerStore::RepSyncNotedToday(const std::string& rep_id) {
   const auto now = static_cast<int64_t>(wall_->NowMs());
-  FB_ASSIGN_OR_RETURN(Statement * last,
-                      hub_->db().Prepare("SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * last,
+                      sql().Prepare("SELECT last_sync_ms FROM srv_rep_sync WHERE rep_id = ?"));
   last->Bind(1, rep_id);
   FB_ASSIGN_OR_RETURN(bool found, last->Step());
   const int64_t before = found ? last->Int(0) : -1;
@@ -233,16 +287,16 @@ Status ServerStore::NoteRepSync(const std::string& rep_id) {
   const auto now = static_cast<int64_t>(wall_->NowMs());
   FB_ASSIGN_OR_RETURN(bool noted, RepSyncNotedToday(rep_id));
   if (noted) return Status::Ok();
-  FB_ASSIGN_OR_RETURN(Statement * synced,
-                      hub_->db().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
-                                         "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
-                                         "last_sync_ms = excluded.last_sync_ms WHERE "
-                                         "excluded.last_sync_ms > srv_rep_sync.last_sync_ms"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * synced,
+                      sql().Prepare("INSERT INTO srv_rep_sync (rep_id, last_sync_ms) VALUES "
+                                    "(?1, ?2) ON CONFLICT (rep_id) DO UPDATE SET "
+                                    "last_sync_ms = excluded.last_sync_ms WHERE "
+                                    "excluded.last_sync_ms > srv_rep_sync.last_sync_ms"));
   synced->Bind(1, rep_id).Bind(2, now);
   return synced->Run();
 }
 
-Result<uint64_t> ServerStore::Epoch() { return MetaInt(hub_->db(), "epoch"); }
+Result<uint64_t> ServerStore::Epoch() { return MetaInt(sql(), HubMeta::kEpoch); }
 
 Result<uint64_t> ServerStore::NewEpoch() {
   std::random_device random;
@@ -252,11 +306,7 @@ Result<uint64_t> ServerStore::NewEpoch() {
   while (epoch == 0 || epoch == current) {
     epoch = ((uint64_t{random()} << 32) | random()) & 0x7fffffffffffffffULL;
   }
-  FB_ASSIGN_OR_RETURN(Statement * save,
-                      hub_->db().Prepare("INSERT INTO fb_meta (key, value) VALUES ('epoch', ?) "
-                                         "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
-  save->Bind(1, static_cast<int64_t>(epoch));
-  FB_RETURN_IF_ERROR(save->Run());
+  FB_RETURN_IF_ERROR(SetMetaInt(sql(), HubMeta::kEpoch, epoch));
   return epoch;
 }
 
@@ -268,9 +318,8 @@ Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
 
 Result<SnapshotPage> ServerStore::ReadSnapshotForRep(const std::string& rep_id,
                                                      const SnapshotPosition& from, size_t limit) {
-  Db& db = hub_->db();
-  ReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto snapshot, db.BeginRead());
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   RepScope scope(*this, rep_id, std::move(customers));
   return hub_->PullSnapshot(from, limit, &scope);
@@ -287,9 +336,8 @@ Result<PullPage> ServerStore::ReadPullForRep(const std::string& rep_id, uint64_t
   // cursor up to the latest sequence (everything up to it has been looked at), so a device that
   // holds everything is never left below the history floor -- otherwise a device rebuilt after
   // compaction (issue #8) would rebuild again at every sync.
-  Db& db = hub_->db();
-  ReadSnapshot snapshot(db);
-  FB_RETURN_IF_ERROR(snapshot.Begin());
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto snapshot, db.BeginRead());
   FB_ASSIGN_OR_RETURN(uint64_t latest, hub_->LatestSeq());
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   RepScope scope(*this, rep_id, std::move(customers));
@@ -298,17 +346,10 @@ Result<PullPage> ServerStore::ReadPullForRep(const std::string& rep_id, uint64_t
   return page;
 }
 
-Result<uint64_t> ServerStore::HistoryFloor() {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT value FROM fb_meta WHERE key = 'history_floor'"));
-  FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
-  const uint64_t floor = found ? static_cast<uint64_t>(stmt->Int(0)) : 0;
-  stmt->Reset();
-  return floor;
-}
+Result<uint64_t> ServerStore::HistoryFloor() { return MetaInt(sql(), HubMeta::kHistoryFloor); }
 
 Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_before_ms) {
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   FB_ASSIGN_OR_RETURN(uint64_t floor, RaiseHistoryFloor(before_seq));
   for (ScopeTrim trim; !trim.done;) {
     FB_ASSIGN_OR_RETURN(trim, TrimScopeEvents(trim.scanned_to, before_seq, 10000));
@@ -325,30 +366,37 @@ Result<uint64_t> ServerStore::TrimHistory(uint64_t before_seq, uint64_t applied_
 }
 
 Result<uint64_t> ServerStore::RaiseHistoryFloor(uint64_t floor) {
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(uint64_t current, HistoryFloor());
   if (floor <= current) return current;
   // The floor never passes the hub's sequence: a snapshot taken at the latest sequence must be at
   // or above the floor, or a device could never finish one (docs/sync.md).
   FB_RETURN_IF_ERROR(hub_->AdvanceSeq(floor));
-  FB_ASSIGN_OR_RETURN(Statement * save,
-                      db.Prepare("INSERT INTO fb_meta (key, value) VALUES ('history_floor', ?) "
-                                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
-  save->Bind(1, static_cast<int64_t>(floor));
-  FB_RETURN_IF_ERROR(save->Run());
+  if (db.dialect() == SqlDialect::kPostgres) {
+    // Another instance may have raised it since it was read: never lower it (AdvanceSeq took the
+    // counter row's lock, so the floor read back is the one in force).
+    FB_ASSIGN_OR_RETURN(SqlStatement * raise,
+                        db.Prepare("UPDATE fb_hub_seq SET floor = greatest(floor, ?) WHERE one "
+                                   "RETURNING floor"));
+    raise->Bind(1, static_cast<int64_t>(floor));
+    FB_ASSIGN_OR_RETURN(int64_t now, ReadInt(*raise));
+    FB_RETURN_IF_ERROR(txn->Commit());
+    return static_cast<uint64_t>(now);
+  }
+  FB_RETURN_IF_ERROR(SetMetaInt(db, HubMeta::kHistoryFloor, floor));
   FB_RETURN_IF_ERROR(txn->Commit());
   return floor;
 }
 
 Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t before_seq,
                                                size_t limit) {
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   // The next `limit` events in sequence order, each with whether it must stay: the latest removal
   // of a customer its rep no longer holds.
   FB_ASSIGN_OR_RETURN(
-      Statement * scan,
+      SqlStatement * scan,
       db.Prepare("SELECT e.seq, e.kind = 'removed' AND NOT EXISTS (SELECT 1 FROM srv_scope s "
                  "WHERE s.rep_id = e.rep_id AND s.customer_id = e.customer_id) AND e.seq = "
                  "(SELECT max(x.seq) FROM srv_scope_events x WHERE x.customer_id = e.customer_id "
@@ -370,7 +418,8 @@ Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t befo
       ++out.kept;
     }
   }));
-  FB_ASSIGN_OR_RETURN(Statement * drop, db.Prepare("DELETE FROM srv_scope_events WHERE seq = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * drop,
+                      db.Prepare("DELETE FROM srv_scope_events WHERE seq = ?"));
   for (int64_t seq : forget) {
     drop->Reset();
     drop->Bind(1, seq);
@@ -383,13 +432,19 @@ Result<ScopeTrim> ServerStore::TrimScopeEvents(uint64_t after_seq, uint64_t befo
 }
 
 Result<size_t> ServerStore::TrimAppliedSets(uint64_t before_ms, size_t limit) {
+  // PostgreSQL stamps an answer by its own clock (applied_at, pg_applied_sets.h) and keeps a set
+  // being applied as a claim without one: only answers are forgotten.
   FB_ASSIGN_OR_RETURN(
-      Statement * drop,
-      hub_->db().Prepare("DELETE FROM fb_applied_sets WHERE rowid IN (SELECT "
-                         "rowid FROM fb_applied_sets WHERE applied_ms < ? LIMIT ?)"));
+      SqlStatement * drop,
+      sql().Prepare(SqlFor(sql(),
+                           "DELETE FROM fb_applied_sets WHERE rowid IN (SELECT "
+                           "rowid FROM fb_applied_sets WHERE applied_ms < ? LIMIT ?)",
+                           "DELETE FROM fb_applied_sets WHERE set_id IN (SELECT set_id FROM "
+                           "fb_applied_sets WHERE applied_at < to_timestamp(?::bigint / 1000.0) "
+                           "AND result IS NOT NULL LIMIT ?)")));
   drop->Bind(1, static_cast<int64_t>(before_ms)).Bind(2, static_cast<int64_t>(limit));
   FB_RETURN_IF_ERROR(drop->Run());
-  return static_cast<size_t>(hub_->db().LastChanges());
+  return static_cast<size_t>(sql().LastChanges());
 }
 
 }  // namespace fieldbook::server
