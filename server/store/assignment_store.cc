@@ -7,6 +7,7 @@
 #include "fieldbook/json.h"
 #include "store/audit_store.h"
 #include "store/grading_store.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -120,12 +121,13 @@ constexpr const char* kProfilesSql =
     "SELECT r.id, r.name, coalesce(r.role, 'rep'), coalesce(r.active, 1), r.regions, "
     "p.rep_id IS NOT NULL, p.regions, p.skill, p.capacity, p.capacity_a, p.closer "
     "FROM reps r LEFT JOIN srv_rep_profiles p ON p.rep_id = r.id WHERE r.deleted = 0 "
-    "ORDER BY r.id";
+    "ORDER BY ";
 
 }  // namespace
 
 Result<std::vector<RepProfile>> AssignmentStore::Profiles() {
-  FB_ASSIGN_OR_RETURN(SqlStatement * stmt, store_.sql().Prepare(kProfilesSql));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      store_.sql().Prepare(kProfilesSql + ByteOrder(store_.sql(), "r.id")));
   return ReadRows(*stmt, [](SqlStatement& s) {
     RepProfile p;
     p.rep_id = s.Text(0);
@@ -258,8 +260,8 @@ Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {
           "e.rep_id = s.rep_id AND e.kind = 'added') FROM customers c "
           "LEFT JOIN srv_scope s ON s.customer_id = c.id "
           "LEFT JOIN territories t ON t.id = c.territory_id AND t.deleted = 0 "
-          "WHERE c.deleted = 0 AND c.id NOT IN (SELECT customer_id FROM srv_pool) "
-          "ORDER BY c.id"));
+          "WHERE c.deleted = 0 AND c.id NOT IN (SELECT customer_id FROM srv_pool) ORDER BY " +
+          ByteOrder(store_.sql(), "c.id")));
   return ReadRows(*stmt, [](SqlStatement& s) {
     HeldCustomer c;
     ReadTextColumns(

@@ -5,6 +5,7 @@
 #include "fieldbook/columns.h"
 #include "store/audit_store.h"
 #include "store/duplicate_store.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -21,13 +22,17 @@ constexpr const char* kWhere =
     " AND (?5 = '' OR (?5 = '-' AND coalesce(c.grade_tier, '') = '') OR c.grade_tier = ?5)"
     " AND (?6 = '' OR c.city = ?6)";
 
-// kWhere for the backend: SQLite's LIKE ignores ASCII case, PostgreSQL's ILIKE is the same match.
+// kWhere for the backend. SQLite's LIKE ignores the case of ASCII letters only; PostgreSQL's LIKE
+// ignores none and its ILIKE that of every letter, so there both sides are folded as SQLite folds
+// (AsciiLower) and compared with LIKE: the same customers match.
 std::string Where(const SqlDb& db) {
   std::string where = kWhere;
   if (db.dialect() == SqlDialect::kPostgres) {
-    for (size_t at = where.find(" LIKE "); at != std::string::npos; at = where.find(" LIKE ", at)) {
-      where.replace(at, 6, " ILIKE ");
-      at += 7;
+    for (const char* column : {"c.name_latin", "c.name", "c.phone"}) {
+      const std::string from = std::string(column) + " LIKE ?2";
+      const size_t at = where.find(from);
+      if (at == std::string::npos) continue;
+      where.replace(at, from.size(), AsciiLower(db, column) + " LIKE " + AsciiLower(db, "?2"));
     }
   }
   return where;
@@ -51,13 +56,15 @@ void BindFilter(SqlStatement& stmt, const CustomerFilter& f) {
       .Bind(6, f.city);
 }
 
-// The column that orders a table's records newest first in an archive.
-std::string NewestFirst(const std::string& table) {
-  if (table == "visits") return "check_in DESC, id DESC";
-  if (table == "orders") return "order_date DESC, id DESC";
-  if (table == "tasks") return "due_date DESC, id DESC";
-  if (table == "feedback") return "created_at DESC, id DESC";
-  return "id";
+// The column that orders a table's records newest first in an archive (NULL last, as on SQLite).
+std::string NewestFirst(const SqlDb& db, const std::string& table) {
+  const std::string id_desc = ByteOrder(db, "id") + " DESC";
+  const std::string nulls = NullsAsSqlite(db, /*descending=*/true);
+  if (table == "visits") return ByteOrder(db, "check_in") + " DESC" + nulls + ", " + id_desc;
+  if (table == "orders") return ByteOrder(db, "order_date") + " DESC" + nulls + ", " + id_desc;
+  if (table == "tasks") return ByteOrder(db, "due_date") + " DESC" + nulls + ", " + id_desc;
+  if (table == "feedback") return ByteOrder(db, "created_at") + " DESC" + nulls + ", " + id_desc;
+  return ByteOrder(db, "id");
 }
 
 // A row read by "SELECT id, <Columns(table)>": its id first, then the replicated columns.
@@ -95,7 +102,10 @@ Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& fi
                              "coalesce(c.grade_tier, ''), coalesce(c.grade_lifecycle, ''), "
                              "coalesce(c.created_at, ''), EXISTS (SELECT 1 FROM srv_pool p "
                              "WHERE p.customer_id = c.id)") +
-                 Where(db) + " ORDER BY c.name, c.id LIMIT ?7 OFFSET ?8"));
+                 Where(db) + " ORDER BY " +
+                 // SQLite sorts NULL names first; PostgreSQL last unless told.
+                 ByteOrder(db, "c.name") + NullsAsSqlite(db, /*descending=*/false) + ", " +
+                 ByteOrder(db, "c.id") + " LIMIT ?7 OFFSET ?8"));
   BindFilter(*list, filter);
   list->Bind(7, static_cast<int64_t>(limit)).Bind(8, static_cast<int64_t>(offset));
   FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, ReadRows(*list, [](SqlStatement& s) {
@@ -136,7 +146,7 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
     // Identifiers from the catalog only; the customer is bound.
     FB_ASSIGN_OR_RETURN(SqlStatement * rows,
                         db.Prepare("SELECT " + Columns(table) + " FROM \"" + name +
-                                   "\" WHERE customer_id = ? ORDER BY " + NewestFirst(name) +
+                                   "\" WHERE customer_id = ? ORDER BY " + NewestFirst(db, name) +
                                    " LIMIT " + std::to_string(kMaxRecords)));
     rows->Bind(1, customer_id);
     FB_ASSIGN_OR_RETURN(a.records[name],

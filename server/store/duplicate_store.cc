@@ -5,6 +5,7 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/duplicate_detector.h"
 #include "store/audit_store.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -114,8 +115,9 @@ Result<std::vector<DuplicateCase>> DuplicateStore::List(const std::string& statu
                  "FROM fb_possible_duplicates p WHERE (?1 = '' OR p.status = ?1) AND (p.status <> "
                  "'open' OR (EXISTS (SELECT 1 FROM customers a WHERE a.id = p.customer_a AND "
                  "a.deleted = 0) AND EXISTS (SELECT 1 FROM customers b WHERE b.id = p.customer_b "
-                 "AND b.deleted = 0))) ORDER BY p.detected_ms DESC, p.customer_a, p.customer_b "
-                 "LIMIT ?2"));
+                 "AND b.deleted = 0))) ORDER BY p.detected_ms DESC, " +
+                 ByteOrder(db, "p.customer_a") + ", " + ByteOrder(db, "p.customer_b") +
+                 " LIMIT ?2"));
   list->Bind(1, status).Bind(2, static_cast<int64_t>(limit));
   FB_ASSIGN_OR_RETURN(std::vector<DuplicateCase> cases, ReadRows(*list, [](SqlStatement& s) {
                         DuplicateCase c;
@@ -174,8 +176,9 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   // 1. Every record of the loser, tombstones included, to the survivor.
   std::vector<RowWrite> rows;
   for (const std::string& table : RecordTables(hub.catalog())) {
-    FB_ASSIGN_OR_RETURN(SqlStatement * ids, db.Prepare("SELECT id FROM \"" + table +
-                                                       "\" WHERE customer_id = ? ORDER BY id"));
+    FB_ASSIGN_OR_RETURN(SqlStatement * ids,
+                        db.Prepare("SELECT id FROM \"" + table +
+                                   "\" WHERE customer_id = ? ORDER BY " + ByteOrder(db, "id")));
     ids->Bind(1, loser);
     int64_t& n = report.moved[table];
     FB_RETURN_IF_ERROR(VisitRows(*ids, [&](SqlStatement& s) {
@@ -229,9 +232,8 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   settle->Bind(1, loser);
   FB_RETURN_IF_ERROR(settle->Run());
   FB_RETURN_IF_ERROR(
-      // The detector is the hub's (SQLite's, for now).
-      FlagPossibleDuplicates(hub.db(), survivor, static_cast<uint64_t>(store_.wall().NowMs()))
-          .status());
+      // The hub's detector, on the hub's connection (either backend).
+      FlagPossibleDuplicates(db, survivor, static_cast<uint64_t>(store_.wall().NowMs())).status());
 
   boost::json::object moved;
   for (const auto& [table, n] : report.moved) moved[table] = n;

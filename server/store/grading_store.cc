@@ -9,6 +9,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "store/audit_store.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -68,7 +69,8 @@ Result<Everyone> LoadEveryone(SqlDb& db, int32_t today) {
       db.Prepare("SELECT id, created_at, relationship, purchase_stage, grade_tier, grade_recency, "
                  "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, "
                  "grade_churn_risk, grade_reasons, graded_at, grade_rules_version, grade_stage, "
-                 "grade_relationship FROM customers WHERE deleted = 0 ORDER BY id"));
+                 "grade_relationship FROM customers WHERE deleted = 0 ORDER BY " +
+                 ByteOrder(db, "id")));
   FB_RETURN_IF_ERROR(VisitRows(*load, [&](SqlStatement& r) {
     CustomerHistory c;
     c.customer_id = r.Text(0);
@@ -347,7 +349,10 @@ Result<std::vector<TierCount>> GradingStore::Tiers(const std::string& rep) {
       SqlStatement * stmt,
       store_.sql().Prepare(std::string("SELECT coalesce(c.grade_tier, 'not graded'), count(*) "
                                        "FROM customers c WHERE c.deleted = 0 AND ") +
-                           kScopeFilter + " GROUP BY 1 ORDER BY 1"));
+                           kScopeFilter + " GROUP BY 1 ORDER BY " +
+                           (store_.sql().dialect() == SqlDialect::kPostgres
+                                ? ByteOrder(store_.sql(), "coalesce(c.grade_tier, 'not graded')")
+                                : std::string("1"))));
   stmt->Bind(1, rep);
   std::vector<TierCount> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& r) {
@@ -400,7 +405,10 @@ Result<std::vector<AtRiskCustomer>> GradingStore::AtRisk(const std::string& rep,
           std::string("SELECT c.id, c.name, c.owner_rep_id, c.grade_tier, c.grade_lifecycle, "
                       "c.grade_churn_risk, c.grade_reasons FROM customers c WHERE c.deleted = 0 "
                       "AND c.grade_lifecycle IN ('at_risk', 'churned') AND ") +
-          kScopeFilter + " ORDER BY c.grade_churn_risk DESC, c.id LIMIT ?2"));
+          kScopeFilter + " ORDER BY c.grade_churn_risk DESC" +
+          // SQLite sorts NULL first, so last when descending; PostgreSQL the other way round.
+          NullsAsSqlite(store_.sql(), /*descending=*/true) + ", " +
+          ByteOrder(store_.sql(), "c.id") + " LIMIT ?2"));
   stmt->Bind(1, rep).Bind(2, static_cast<int64_t>(limit));
   std::vector<AtRiskCustomer> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& r) {
@@ -427,7 +435,8 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
   SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(SqlStatement * reps,
                       db.Prepare("SELECT id, name FROM reps WHERE deleted = 0 AND role = 'rep' "
-                                 "AND (?1 = '' OR id = ?1) ORDER BY id"));
+                                 "AND (?1 = '' OR id = ?1) ORDER BY " +
+                                 ByteOrder(db, "id")));
   reps->Bind(1, rep);
   std::vector<PortfolioRow> out;
   FB_RETURN_IF_ERROR(VisitRows(*reps, [&](SqlStatement& r) {

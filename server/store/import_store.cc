@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "fieldbook/columns.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -67,8 +68,8 @@ Status ImportStore::PutKeys(const std::vector<Key>& given) {
 Result<std::string> ImportStore::ExternalIdOf(const std::string& kind, const std::string& row_id) {
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db_.Prepare("SELECT substr(key, 3) FROM srv_import_keys WHERE "
-                                  "row_id = ? AND kind = ? AND key LIKE 'x:%' "
-                                  "ORDER BY key LIMIT 1"));
+                                  "row_id = ? AND kind = ? AND key LIKE 'x:%' ORDER BY " +
+                                  ByteOrder(db_, "key") + " LIMIT 1"));
   s->Bind(1, row_id).Bind(2, kind);
   FB_ASSIGN_OR_RETURN(std::optional<std::string> id, ReadOneRow(*s, FirstText));
   return id.value_or("");
@@ -83,21 +84,20 @@ Result<std::optional<std::string>> ImportStore::LiveCustomer(const std::string& 
 
 Result<std::vector<std::string>> ImportStore::CustomersByPhoneKey(const std::string& phone_key,
                                                                   size_t limit) {
-  return CustomerIds(
-      "SELECT customer_id FROM fb_customer_keys WHERE phone_key = ? ORDER BY customer_id LIMIT ?",
-      phone_key, limit);
+  return CustomerIds("SELECT customer_id FROM fb_customer_keys WHERE phone_key = ? ORDER BY " +
+                         ByteOrder(db_, "customer_id") + " LIMIT ?",
+                     phone_key, limit);
 }
 
 Result<std::vector<std::string>> ImportStore::CustomersByNameCityKey(const std::string& key,
                                                                      size_t limit) {
-  return CustomerIds(
-      "SELECT customer_id FROM fb_customer_keys WHERE name_city_key = ? ORDER BY customer_id "
-      "LIMIT ?",
-      key, limit);
+  return CustomerIds("SELECT customer_id FROM fb_customer_keys WHERE name_city_key = ? ORDER BY " +
+                         ByteOrder(db_, "customer_id") + " LIMIT ?",
+                     key, limit);
 }
 
-Result<std::vector<std::string>> ImportStore::CustomerIds(const char* sql, const std::string& key,
-                                                          size_t limit) {
+Result<std::vector<std::string>> ImportStore::CustomerIds(const std::string& sql,
+                                                          const std::string& key, size_t limit) {
   FB_ASSIGN_OR_RETURN(SqlStatement * s, db_.Prepare(sql));
   s->Bind(1, key).Bind(2, static_cast<int64_t>(limit));
   return ReadRows(*s, FirstText);
@@ -139,8 +139,8 @@ Status ImportStore::ForEachLineOf(
 
 Result<std::string> ImportStore::HolderOf(const std::string& customer_id) {
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
-                      db_.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? "
-                                  "ORDER BY rep_id LIMIT 1"));
+                      db_.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? ORDER BY " +
+                                  ByteOrder(db_, "rep_id") + " LIMIT 1"));
   s->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(std::optional<std::string> rep, ReadOneRow(*s, FirstText));
   return rep.value_or("");
@@ -171,7 +171,7 @@ Status ImportStore::ForEachRow(const std::string& table, const std::vector<std::
       " AND s.rep_id = ?1))";
   sql += " AND (?2 = '' OR EXISTS (SELECT 1 FROM customers c WHERE c.id = " + customer_col +
          " AND c.territory_id = ?2))";
-  sql += " ORDER BY t.id";
+  sql += " ORDER BY " + ByteOrder(db_, "t.id");
   FB_ASSIGN_OR_RETURN(SqlStatement * s, db_.Prepare(sql));
   s->Bind(1, rep).Bind(2, territory);
   return VisitValues(*s, columns.size(), row);
@@ -189,7 +189,9 @@ Status ImportStore::ForEachOrderLine(const std::string& rep, const std::string& 
           "AND (?1 = '' OR EXISTS (SELECT 1 FROM srv_scope s WHERE s.customer_id = o.customer_id "
           "AND s.rep_id = ?1)) "
           "AND (?2 = '' OR EXISTS (SELECT 1 FROM customers c WHERE c.id = o.customer_id AND "
-          "c.territory_id = ?2)) ORDER BY o.id, l.id"));
+          "c.territory_id = ?2)) ORDER BY " +
+          ByteOrder(db_, "o.id") + ", " + ByteOrder(db_, "l.id") +
+          NullsAsSqlite(db_, /*descending=*/false)));
   s->Bind(1, rep).Bind(2, territory);
   return VisitValues(*s, 12, row);
 }

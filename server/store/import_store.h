@@ -71,7 +71,7 @@ class ImportStore {
 
  private:
   // The customer ids `sql` (one key, then a limit) selects.
-  Result<std::vector<std::string>> CustomerIds(const char* sql, const std::string& key,
+  Result<std::vector<std::string>> CustomerIds(const std::string& sql, const std::string& key,
                                                size_t limit);
   SqlDb& db_;
   const Catalog& catalog_;

@@ -8,6 +8,7 @@
 #include "fieldbook/json.h"
 #include "fieldbook/row_id.h"
 #include "store/audit_store.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -187,15 +188,19 @@ Result<std::vector<Product>> ProductStore::List(const ProductQuery& q) {
   const size_t limit = std::min<size_t>(q.limit == 0 ? 100 : q.limit, 1000);
   // Where the text occurs: instr on SQLite, strpos on PostgreSQL (same arguments, same answer).
   const std::string at(SqlFor(store_.sql(), "instr", "strpos"));
+  // Case folded as SQLite folds it (ASCII letters), pages in byte order of part numbers.
+  auto lower = [&](std::string_view expr) { return AsciiLower(store_.sql(), expr); };
+  const std::string part = ByteOrder(store_.sql(), "part_number");
   FB_ASSIGN_OR_RETURN(
       SqlStatement * s,
       store_.sql().Prepare(std::string("SELECT " FB_PRODUCT_ROW) +
                            " FROM products WHERE deleted = 0 AND (?1 OR coalesce(active, 1) = 1) "
-                           "AND part_number > ?2 AND (?3 = '' OR " +
-                           at + "(lower(part_number), lower(?3)) > 0 OR " + at +
-                           "(lower(coalesce(name, '')), lower(?3)) > 0 OR " + at +
-                           "(lower(coalesce(brand, '')), lower(?3)) > 0) "
-                           "ORDER BY part_number LIMIT ?4"));
+                           "AND " +
+                           part + " > ?2 AND (?3 = '' OR " + at + "(" + lower("part_number") +
+                           ", " + lower("?3") + ") > 0 OR " + at + "(" +
+                           lower("coalesce(name, '')") + ", " + lower("?3") + ") > 0 OR " + at +
+                           "(" + lower("coalesce(brand, '')") + ", " + lower("?3") +
+                           ") > 0) ORDER BY " + part + " LIMIT ?4"));
   s->Bind(1, static_cast<int64_t>(q.include_inactive ? 1 : 0))
       .Bind(2, q.after)
       .Bind(3, q.text)

@@ -46,29 +46,14 @@ constexpr int64_t kDayMs = 86400000;
 // fb_hub_seq's one row (schema/sql/postgres/0005, 0008, 0010; `migrate` copies one into the other).
 enum class HubMeta { kHistoryFloor, kFeedFloor, kEpoch };
 
-const char* MetaKey(HubMeta m) {
-  switch (m) {
-    case HubMeta::kHistoryFloor:
-      return "history_floor";
-    case HubMeta::kFeedFloor:
-      return "feed_floor";
-    case HubMeta::kEpoch:
-      return "epoch";
-  }
-  return "";
-}
+// Each counter's fb_meta key (SQLite) and fb_hub_seq column (PostgreSQL), in HubMeta's order.
+constexpr struct {
+  const char* key;
+  const char* column;
+} kHubMeta[] = {{"history_floor", "floor"}, {"feed_floor", "feed_floor"}, {"epoch", "epoch"}};
 
-const char* PgMetaColumn(HubMeta m) {
-  switch (m) {
-    case HubMeta::kHistoryFloor:
-      return "floor";
-    case HubMeta::kFeedFloor:
-      return "feed_floor";
-    case HubMeta::kEpoch:
-      return "epoch";
-  }
-  return "";
-}
+const char* MetaKey(HubMeta m) { return kHubMeta[static_cast<int>(m)].key; }
+const char* PgMetaColumn(HubMeta m) { return kHubMeta[static_cast<int>(m)].column; }
 
 // The counter's value, or 0 when absent.
 Result<uint64_t> MetaInt(SqlDb& db, HubMeta m) {

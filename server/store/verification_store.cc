@@ -7,6 +7,7 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/row_digest.h"
+#include "store/store_dialect.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -48,7 +49,8 @@ Result<size_t> VerificationStore::RequestVerification(const std::string& rep_id,
   } else {
     FB_ASSIGN_OR_RETURN(SqlStatement * active,
                         db.Prepare("SELECT id FROM reps WHERE deleted = 0 AND active = 1 AND "
-                                   "role = 'rep' ORDER BY id"));
+                                   "role = 'rep' ORDER BY " +
+                                   ByteOrder(db, "id")));
     FB_ASSIGN_OR_RETURN(reps, ReadRows(*active, [](SqlStatement& s) { return s.Text(0); }));
   }
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
@@ -206,8 +208,8 @@ Result<DigestCheck> VerificationStore::Check(const DigestReport& report) {
         if (it != customers_by_bucket.end()) keys = it->second;
       } else {
         // Catalog identifiers only.
-        FB_ASSIGN_OR_RETURN(SqlStatement * ids,
-                            db.Prepare("SELECT id FROM \"" + t->name + "\" ORDER BY id"));
+        FB_ASSIGN_OR_RETURN(SqlStatement * ids, db.Prepare("SELECT id FROM \"" + t->name +
+                                                           "\" ORDER BY " + ByteOrder(db, "id")));
         FB_RETURN_IF_ERROR(VisitRows(*ids, [&](SqlStatement& s) {
           std::string id = s.Text(0);
           if (DigestBucket(id, report.buckets) == key.second) keys.push_back(std::move(id));
