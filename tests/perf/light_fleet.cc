@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
 #include <optional>
 #include <random>
 #include <thread>
@@ -39,6 +40,7 @@ struct Customer {
   std::string id;
   std::string address;
   double lat = 0, lon = 0;
+  std::map<std::string, Value> acked;  // each column's last value the server acknowledged
 };
 
 struct Reply {
@@ -162,6 +164,34 @@ struct LightFleet::Impl {
     }
   }
 
+  // One round trip to a random instance: the reply decoded, a 503 asked again after the client's
+  // back-off (HttpClient: Retry-After grown per retry, with jitter), at most 5 times. `ms`: the
+  // round trip that answered.
+  awaitable<Result<SyncResponse>> Exchange(Device& d, const SyncRequest& req, double& ms) {
+    std::uniform_int_distribution<size_t> instance(0, o.ports.size() - 1);
+    std::uniform_real_distribution<double> jitter(0, 1);
+    const std::string body = EncodeSyncRequest(req);
+    for (int busy = 0;; ++busy) {
+      const auto t0 = Clock::now();
+      Result<Reply> reply = co_await Post(d, instance(d.rng), body);
+      ms = Millis(Clock::now() - t0);
+      if (!reply.ok()) co_return reply.status();
+      if (reply->status == 503 && busy < 5) {
+        net::steady_timer wait(io);
+        wait.expires_after(client::BusyBackoff(reply->retry_after, busy, jitter(d.rng)));
+        co_await wait.async_wait(kTuple);
+        ++d.f.busy_retries;
+        continue;
+      }
+      if (reply->status != 200) {
+        client::HttpReply as_client{reply->status, "", reply->body, reply->retry_after, busy};
+        co_return Status::Unavailable("the server answered " + std::to_string(reply->status) +
+                                      ": " + client::ServerErrorMessage(as_client, 300));
+      }
+      co_return DecodeSyncResponse(reply->body);
+    }
+  }
+
   // One whole sync: `push` (not empty) in the first round trip with the pull, then pull-only
   // round trips until the server says there is no more. `timed`: record round trip latencies.
   awaitable<Status> Sync(Device& d, ChangeSet push, bool timed) {
@@ -170,10 +200,7 @@ struct LightFleet::Impl {
     push.cursor = d.cursor;
     const std::string push_bytes = EncodeChangeSet(push);
     bool pushing = true;
-    int busy = 0;
-    std::uniform_int_distribution<size_t> instance(0, o.ports.size() - 1);
-    std::uniform_real_distribution<double> jitter(0, 1);
-    for (int trips = 0; trips < kMaxRoundTrips;) {
+    for (int trips = 0; trips < kMaxRoundTrips; ++trips) {
       SyncRequest req;
       req.replica_id = d.replica_id;
       // Where the device stands, as the replica would send it.
@@ -185,28 +212,10 @@ struct LightFleet::Impl {
         req.push.set_id = push.set_id;  // for matching the answer; not sent
         req.push_bytes = push_bytes;
       }
-      const auto t0 = Clock::now();
-      Result<Reply> reply = co_await Post(d, instance(d.rng), EncodeSyncRequest(req));
-      const double ms = Millis(Clock::now() - t0);
-      if (!reply.ok()) co_return reply.status();
-      if (reply->status == 503 && busy < 5) {
-        // The client's back-off (HttpClient): Retry-After grown per retry, with jitter.
-        net::steady_timer wait(io);
-        wait.expires_after(client::BusyBackoff(reply->retry_after, busy++, jitter(d.rng)));
-        co_await wait.async_wait(kTuple);
-        ++d.f.busy_retries;
-        continue;
-      }
-      if (reply->status != 200) {
-        client::HttpReply as_client{reply->status, "", reply->body, reply->retry_after, busy};
-        co_return Status::Unavailable("the server answered " + std::to_string(reply->status) +
-                                      ": " + client::ServerErrorMessage(as_client, 300));
-      }
-      ++trips;
-      busy = 0;
-      auto decoded = DecodeSyncResponse(reply->body);
-      if (!decoded.ok()) co_return decoded.status();
-      const SyncResponse& r = *decoded;
+      double ms = 0;
+      Result<SyncResponse> answer = co_await Exchange(d, req, ms);
+      if (!answer.ok()) co_return answer.status();
+      const SyncResponse& r = *answer;
       if (timed) (pushing ? d.f.push_ms : d.f.pull_ms).push_back(ms);
       if (pushing) {
         if (!r.has_push_result || r.push_result.set_id != push.set_id) {
@@ -226,6 +235,13 @@ struct LightFleet::Impl {
                                         std::to_string(push.rows.size()) + " rows");
         }
         pushing = false;
+        // Acknowledged: what the server must hold from now on.
+        for (const RowChange& row : push.rows) {
+          for (Customer& c : d.customers) {
+            if (c.id != row.row_id) continue;
+            for (const ColumnChange& col : row.columns) c.acked[col.column] = col.value;
+          }
+        }
       }
       if (r.rebuild) co_return Status::Unavailable("the server asked for a rebuild");
       if (r.verify) ++d.f.verify_asked;
@@ -233,6 +249,43 @@ struct LightFleet::Impl {
       if (!r.more) co_return Status::Ok();
     }
     co_return Status::Unavailable("no end after " + std::to_string(kMaxRoundTrips) + " pages");
+  }
+
+  // A new device of the same rep (a fresh replica id, cursor 0): its first sync's snapshot must
+  // hold, for each of this device's customers, every column value the server acknowledged last.
+  awaitable<Status> Check(Device& d) {
+    SyncRequest req;
+    req.replica_id = d.ids->Next();
+    req.page_limit = kPageRows;
+    std::map<std::string, std::map<std::string, Value>> seen;  // customer id -> column -> value
+    for (int trips = 0; trips < kMaxRoundTrips; ++trips) {
+      double ms = 0;
+      Result<SyncResponse> answer = co_await Exchange(d, req, ms);
+      if (!answer.ok()) co_return answer.status();
+      for (const RowChange& row : answer->pull.rows) {
+        if (row.table != "customers") continue;
+        for (const ColumnChange& col : row.columns) seen[row.row_id][col.column] = col.value;
+      }
+      if (!answer->more) break;
+      req.epoch = answer->epoch;
+      req.snapshot_token = answer->snapshot ? answer->snapshot_token : std::string();
+      req.pull_cursor = std::max(req.pull_cursor, answer->pull.cursor);
+    }
+    for (const Customer& c : d.customers) {
+      const auto row = seen.find(c.id);
+      for (const auto& [column, value] : c.acked) {
+        ++d.f.columns_checked;
+        if (row == seen.end() || !row->second.contains(column) || row->second.at(column) != value) {
+          ++d.f.columns_lost;
+          co_return Status::Corrupt("customer " + c.id + " column " + column + ": acknowledged " +
+                                    ValueToDebugString(value) + ", a new device gets " +
+                                    (row == seen.end() || !row->second.contains(column)
+                                         ? std::string("nothing")
+                                         : ValueToDebugString(row->second.at(column))));
+        }
+      }
+    }
+    co_return Status::Ok();
   }
 
   // The device's customers, new: every column a replica's INSERT captures (the non-null ones).
@@ -335,6 +388,15 @@ struct LightFleet::Impl {
     }
   }
 
+  awaitable<void> CheckWorker(std::atomic<size_t>& next, ErrorLog& errors) {
+    for (size_t i = next++; i < devices.size(); i = next++) {
+      Device& d = *devices[i];
+      if (!d.ready) continue;
+      Status s = co_await Check(d);
+      if (!s.ok()) errors.Add(d.rep_id + " check: " + s.ToString());
+    }
+  }
+
   void Run() {
     io.restart();
     std::vector<std::thread> extra;
@@ -365,6 +427,8 @@ struct LightFleet::Impl {
       sum.busy_retries += f.busy_retries;
       sum.reconnects += f.reconnects;
       sum.verify_asked += f.verify_asked;
+      sum.columns_checked += f.columns_checked;
+      sum.columns_lost += f.columns_lost;
     }
     figures = std::move(sum);
   }
@@ -419,6 +483,16 @@ void LightFleet::Rounds(ErrorLog& errors) {
   }
   m.Run();
   m.figures.wall_s = Seconds(Clock::now() - start);
+  m.Collect();
+}
+
+void LightFleet::Check(ErrorLog& errors) {
+  Impl& m = *impl_;
+  std::atomic<size_t> next{0};
+  for (int w = 0; w < std::max(1, m.o.setup_parallel); ++w) {
+    net::co_spawn(m.io, m.CheckWorker(next, errors), net::detached);
+  }
+  m.Run();
   m.Collect();
 }
 
@@ -513,6 +587,11 @@ void PhaseLightFleet(const FleetOptions& options,
       f.reconnects - reopened_before, f.verify_asked);
   print_all(watches, f.wall_s, f.syncs_done);
   health.Print();
+  fleet.Check(errors);
+  std::printf(
+      "  check: a new device of each rep got %zu of %zu acknowledged column values (%zu lost)\n",
+      fleet.figures().columns_checked - fleet.figures().columns_lost,
+      fleet.figures().columns_checked, fleet.figures().columns_lost);
   std::printf("  errors: %zu\n", errors.count());
   errors.Print();
   v.errors += errors.count();
@@ -521,6 +600,8 @@ void PhaseLightFleet(const FleetOptions& options,
              static_cast<int>(f.syncs_done) == n * options.rounds,
          "every one of the " + std::to_string(n * options.rounds) + " syncs succeeds, in time");
   Target(v, sync.n > 0 && sync.p99 <= 1000, "p99 sync under load <= 1 s");
+  Target(v, fleet.figures().columns_checked > 0 && fleet.figures().columns_lost == 0,
+         "every acknowledged write is there for a new device");
   Target(v, health.failed() == 0 && health.P99() <= 50, "/healthz p99 <= 50 ms during the run");
 }
 

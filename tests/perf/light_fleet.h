@@ -57,6 +57,8 @@ struct FleetFigures {
   // Both.
   size_t rows_pushed = 0, rows_acked = 0, rows_refused = 0, rows_received = 0;
   size_t busy_retries = 0, reconnects = 0, verify_asked = 0;
+  // Check: acknowledged column values a new device of the rep got, and those it did not.
+  size_t columns_checked = 0, columns_lost = 0;
 };
 
 class LightFleet {
@@ -69,6 +71,9 @@ class LightFleet {
 
   void Setup(ErrorLog& errors);   // every device's first sync (push its customers, pull to the end)
   void Rounds(ErrorLog& errors);  // then `rounds` edit + sync rounds each, at the pace
+  // Then a new device of each rep syncs from nothing: every column value the server acknowledged
+  // to the rep's device must be in its snapshot (acknowledged writes are kept, on every instance).
+  void Check(ErrorLog& errors);
   const FleetFigures& figures() const;
   int ready() const;  // devices that finished their first sync
 

@@ -628,6 +628,14 @@ int Main(int argc, char** argv) {
     std::printf("--instances %d needs --db (one SQLite file has one server)\n", o.instances);
     return 2;
   }
+  // Every device here comes from 127.0.0.1, standing in for phones on many addresses, and holds
+  // a keep-alive connection per instance: connection limits above that, unless given.
+  for (const char* limit : {"--max-connections", "--max-connections-per-address"}) {
+    if (std::find(o.server_flags.begin(), o.server_flags.end(), limit) != o.server_flags.end()) {
+      continue;
+    }
+    o.server_flags.insert(o.server_flags.end(), {limit, std::to_string(2 * total_reps + 1024)});
+  }
   std::vector<std::unique_ptr<Server>> more;  // instances 2..N, each with a folder of its own
   std::vector<Server*> all = {&server};
   for (int k = 2; k <= o.instances; ++k) {
