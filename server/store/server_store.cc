@@ -6,10 +6,16 @@
 
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/columns.h"
+#include "fieldbook/migrations.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
 #include "store/duplicate_store.h"
+#include "store/pg/pg_db.h"
+#include "store/pg/pg_export.h"
+#include "store/pg/pg_hub_backend.h"
+#include "store/pg/pg_schema.h"
+#include "store/pg/pg_sql_db.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -62,12 +68,57 @@ Result<std::optional<std::string>> CheckReference(Hub& hub, const RowChange& cha
 
 }  // namespace
 
+// The connection a ServerStore on PostgreSQL keeps under its Hub (members destroyed in reverse).
+struct ServerStore::PgConnection {
+  std::unique_ptr<pg::PgDb> db;
+  std::unique_ptr<pg::PgSqlDb> sql;
+  std::unique_ptr<pg::PgHubBackend> backend;
+};
+
+namespace {
+
+// The replicated tables, as the SQLite hub's schema has them (PostgreSQL's hub tables have the
+// same columns in the same order: PgDomainSchemaTest): made once per process.
+Result<const Catalog*> SqliteHubCatalog() {
+  static const Result<Catalog> catalog = []() -> Result<Catalog> {
+    FB_ASSIGN_OR_RETURN(std::unique_ptr<Db> db, Db::Open(":memory:"));
+    FB_RETURN_IF_ERROR(ApplyMigrations(*db, HubMigrations()).status());
+    return Catalog::Load(*db);
+  }();
+  if (!catalog.ok()) return catalog.status();
+  return &*catalog;
+}
+
+}  // namespace
+
 ServerStore::~ServerStore() = default;
 
-Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& path, WallClock& wall,
+bool ServerStore::NamesPostgres(const std::string& db) {
+  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) return true;
+  for (const char* key : {"host=", "hostaddr=", "dbname=", "user=", "port=", "service="}) {
+    if (db.starts_with(key)) return true;
+  }
+  return false;
+}
+
+Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& db, WallClock& wall,
                                                        const HubOptions& options) {
   std::unique_ptr<ServerStore> store(new ServerStore());
-  FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(path, wall, options));
+  if (NamesPostgres(db)) {
+    auto pg = std::make_unique<PgConnection>();
+    FB_ASSIGN_OR_RETURN(pg->db, pg::PgDb::Connect(db));
+    FB_RETURN_IF_ERROR(pg::MigratePg(*pg->db).status());
+    pg->sql = std::make_unique<pg::PgSqlDb>(*pg->db);
+    pg->backend = std::make_unique<pg::PgHubBackend>(*pg->db);
+    FB_ASSIGN_OR_RETURN(const Catalog* catalog, SqliteHubCatalog());
+    store->pg_ = std::move(pg);
+    FB_ASSIGN_OR_RETURN(store->hub_,
+                        Hub::Open(*store->pg_->sql, *store->pg_->backend, *catalog, wall, options));
+    store->location_ = db;
+  } else {
+    FB_ASSIGN_OR_RETURN(store->hub_, Hub::Open(db, wall, options));
+    store->location_ = store->hub_->db().path();
+  }
   FB_ASSIGN_OR_RETURN(store->devices_, DeviceTokens::Open(store->sql(), wall));
   store->ids_ = std::make_unique<RowIdGenerator>(wall);
   store->wall_ = &wall;
@@ -90,7 +141,12 @@ class SeamStoreRead final : public StoreRead {
 
 }  // namespace
 
-const std::string& ServerStore::path() { return hub_->db().path(); }
+Status ServerStore::Reconnect() {
+  if (pg_ == nullptr || pg_->db->connected()) return Status::Ok();
+  FB_RETURN_IF_ERROR(pg_->db->Reconnect());
+  hub_->ForgetUncommitted();
+  return Status::Ok();
+}
 
 Result<std::unique_ptr<StoreRead>> ServerStore::BeginRead() {
   FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, sql().BeginRead());
@@ -102,7 +158,7 @@ void ServerStore::ForgetUncommitted() { hub_->ForgetUncommitted(); }
 Result<std::unique_ptr<StoreTransaction>> ServerStore::BeginWrite() { return sql().Begin(); }
 
 bool ServerStore::RepExists(const std::string& rep_id) {
-  auto stmt = hub_->db().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
+  auto stmt = sql().Prepare("SELECT 1 FROM reps WHERE id = ? AND deleted = 0");
   if (!stmt.ok()) return false;
   (*stmt)->Bind(1, rep_id);
   auto row = (*stmt)->Step();
@@ -117,11 +173,11 @@ Status ServerStore::Audit(AuditEntry entry) {
 }
 
 Result<std::string> ServerStore::HolderOf(const std::string& customer_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      sql().Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
   stmt->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(std::optional<std::string> rep,
-                      ReadOneRow(*stmt, [](Statement& s) { return s.Text(0); }));
+                      ReadOneRow(*stmt, [](SqlStatement& s) { return s.Text(0); }));
   return rep.value_or("");
 }
 
@@ -134,8 +190,8 @@ Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& re
   }
   const std::string id = rep.id.empty() ? ids_->Next() : rep.id;
   if (RepExists(id)) return Status::Conflict("rep " + id + " already exists");
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   std::vector<std::pair<std::string, Value>> cols = {
       {"name", rep.name}, {"role", rep.role}, {"active", int64_t{1}}};
   if (!rep.phone.empty()) cols.emplace_back("phone", rep.phone);
@@ -159,10 +215,14 @@ Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& re
 
 Result<std::vector<RepInfo>> ServerStore::ListReps() {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      hub_->db().Prepare(
+      SqlStatement * stmt,
+      sql().Prepare(SqlFor(
+          sql(),
           "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
-          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name, id"));
+          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name, id",
+          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
+          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name COLLATE \"C\", "
+          "id COLLATE \"C\"")));
   std::vector<RepInfo> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
     out.push_back(RepInfo{r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0, r.Int(4)});
@@ -184,10 +244,15 @@ Result<std::string> ServerStore::AddTerritory(const std::string& name, const std
 
 Result<std::vector<TerritoryInfo>> ServerStore::ListTerritories() {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      hub_->db().Prepare("SELECT id, name, region, city, rep_id, (SELECT count(*) FROM customers c "
-                         "WHERE c.territory_id = t.id AND c.deleted = 0) FROM territories t "
-                         "WHERE deleted = 0 ORDER BY name, id"));
+      SqlStatement * stmt,
+      sql().Prepare(
+          SqlFor(sql(),
+                 "SELECT id, name, region, city, rep_id, (SELECT count(*) FROM customers c "
+                 "WHERE c.territory_id = t.id AND c.deleted = 0) FROM territories t "
+                 "WHERE deleted = 0 ORDER BY name, id",
+                 "SELECT id, name, region, city, rep_id, (SELECT count(*) FROM customers c "
+                 "WHERE c.territory_id = t.id AND c.deleted = 0) FROM territories t "
+                 "WHERE deleted = 0 ORDER BY name COLLATE \"C\", id COLLATE \"C\"")));
   std::vector<TerritoryInfo> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
     out.push_back(TerritoryInfo{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Int(5)});
@@ -203,16 +268,19 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
   const std::string previous = TextOr((*values)[territories.ColumnIndex("rep_id")]);
 
-  Db& db = hub_->db();
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
+  SqlDb& db = sql();
+  FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   scope_reason_ = "territory " + territory_id + " assigned to " + rep_id + " by " + actor;
   std::vector<RowWrite> writes = {RowWrite{"territories", territory_id, {{"rep_id", rep_id}}}};
   boost::json::array moved;
   // The previous rep's customers in the territory move with it.
   if (!previous.empty() && previous != rep_id) {
-    FB_ASSIGN_OR_RETURN(Statement * owned,
-                        db.Prepare("SELECT id FROM customers WHERE territory_id = ? AND "
-                                   "owner_rep_id = ? ORDER BY id"));
+    FB_ASSIGN_OR_RETURN(SqlStatement * owned,
+                        db.Prepare(SqlFor(db,
+                                          "SELECT id FROM customers WHERE territory_id = ? AND "
+                                          "owner_rep_id = ? ORDER BY id",
+                                          "SELECT id FROM customers WHERE territory_id = ? AND "
+                                          "owner_rep_id = ? ORDER BY id COLLATE \"C\"")));
     owned->Bind(1, territory_id).Bind(2, previous);
     FB_RETURN_IF_ERROR(VisitRows(*owned, [&](auto& r) {
       writes.push_back(RowWrite{"customers", r.Text(0), {{"owner_rep_id", rep_id}}});
@@ -241,8 +309,8 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
   if (!values) return Status::NotFound("no customer " + customer_id);
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
-  FB_ASSIGN_OR_RETURN(Statement * pooled,
-                      hub_->db().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * pooled,
+                      sql().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
   pooled->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(bool in_pool, pooled->Step());
   pooled->Reset();
@@ -251,7 +319,7 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
                             " is in the public pool: assign it with `fieldbook-server pool "
                             "assign` (or let a rep claim it)");
   }
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   const std::string owner = TextOr((*values)[customers.ColumnIndex("owner_rep_id")]);
   FB_ASSIGN_OR_RETURN(std::string holder, HolderOf(customer_id));
   scope_reason_ = "customer reassigned to " + rep_id + " by " + actor;
@@ -278,7 +346,7 @@ Status ServerStore::SetCustomerOwner(const std::string& customer_id, const std::
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
   if (!values) return Status::NotFound("no customer " + customer_id);
   if (!rep_id.empty() && !RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   scope_reason_ = reason;
   auto written = Write({RowWrite{
       "customers", customer_id, {{"owner_rep_id", rep_id.empty() ? Value() : Value(rep_id)}}}});
@@ -311,7 +379,7 @@ Result<PushResult> ServerStore::WriteBulk(const std::vector<RowWrite>& rows,
                                           const std::vector<bool>& fresh) {
   ApplyObserver observer = MakeScopeObserver();
   // The hub's write is a savepoint inside this transaction: its feed entries are stored with it.
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   bulk_feed_ = BulkFeed{};
   bulk_feed_.on = true;
   auto written = hub_->WriteBulk(rows, fresh, &observer);
@@ -343,9 +411,14 @@ ApplyObserver ServerStore::MakeScopeObserver() {
       return RecomputeScope(row.row_id, scope_reason_.empty() ? "customer created" : scope_reason_);
     }
     if (row.table->name == "territories" && (row.created || touched("rep_id"))) {
-      FB_ASSIGN_OR_RETURN(Statement * unowned,
-                          hub_->db().Prepare("SELECT id FROM customers WHERE territory_id = ? "
-                                             "AND (owner_rep_id IS NULL OR owner_rep_id = '')"));
+      FB_ASSIGN_OR_RETURN(
+          SqlStatement * unowned,
+          sql().Prepare(SqlFor(sql(),
+                               "SELECT id FROM customers WHERE territory_id = ? AND "
+                               "(owner_rep_id IS NULL OR owner_rep_id = '') ORDER BY id",
+                               "SELECT id FROM customers WHERE territory_id = ? AND "
+                               "(owner_rep_id IS NULL OR owner_rep_id = '') ORDER BY id "
+                               "COLLATE \"C\"")));
       unowned->Bind(1, row.row_id);
       std::vector<std::string> ids;
       FB_RETURN_IF_ERROR(VisitRows(*unowned, [&](auto& r) { ids.push_back(r.Text(0)); }));
@@ -359,9 +432,9 @@ ApplyObserver ServerStore::MakeScopeObserver() {
 }
 
 Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason) {
-  Db& db = hub_->db();
+  SqlDb& db = sql();
   if (bulk_feed_.on) bulk_feed_.holders.erase(customer_id);
-  FB_ASSIGN_OR_RETURN(Statement * who,
+  FB_ASSIGN_OR_RETURN(SqlStatement * who,
                       db.Prepare("SELECT CASE WHEN EXISTS (SELECT 1 FROM srv_pool p WHERE "
                                  "p.customer_id = c.id) THEN NULL WHEN c.owner_rep_id IS NOT NULL "
                                  "AND c.owner_rep_id <> '' THEN c.owner_rep_id ELSE (SELECT "
@@ -369,10 +442,10 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
                                  "t.deleted = 0) END FROM customers c WHERE c.id = ?"));
   who->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(std::optional<std::string> holder,
-                      ReadOneRow(*who, [](Statement& s) { return s.Text(0); }));
+                      ReadOneRow(*who, [](SqlStatement& s) { return s.Text(0); }));
   const std::string effective = holder.value_or("");
 
-  FB_ASSIGN_OR_RETURN(Statement * current,
+  FB_ASSIGN_OR_RETURN(SqlStatement * current,
                       db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
   current->Bind(1, customer_id);
   std::vector<std::string> holders;
@@ -380,7 +453,7 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
 
   auto event = [&](const std::string& rep, const char* kind) -> Status {
     FB_ASSIGN_OR_RETURN(uint64_t seq, hub_->AllocateSeq());
-    FB_ASSIGN_OR_RETURN(Statement * log,
+    FB_ASSIGN_OR_RETURN(SqlStatement * log,
                         db.Prepare("INSERT INTO srv_scope_events (seq, rep_id, customer_id, kind, "
                                    "hlc, reason) VALUES (?, ?, ?, ?, ?, ?)"));
     log->Bind(1, static_cast<int64_t>(seq))
@@ -397,14 +470,14 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
       kept = true;
       continue;
     }
-    FB_ASSIGN_OR_RETURN(Statement * drop,
+    FB_ASSIGN_OR_RETURN(SqlStatement * drop,
                         db.Prepare("DELETE FROM srv_scope WHERE rep_id = ? AND customer_id = ?"));
     drop->Bind(1, rep).Bind(2, customer_id);
     FB_RETURN_IF_ERROR(drop->Run());
     FB_RETURN_IF_ERROR(event(rep, "removed"));
   }
   if (!effective.empty() && !kept) {
-    FB_ASSIGN_OR_RETURN(Statement * add,
+    FB_ASSIGN_OR_RETURN(SqlStatement * add,
                         db.Prepare("INSERT INTO srv_scope (rep_id, customer_id) VALUES (?, ?)"));
     add->Bind(1, effective).Bind(2, customer_id);
     FB_RETURN_IF_ERROR(add->Run());
@@ -414,8 +487,8 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
 }
 
 Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& rep_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
-                      hub_->db().Prepare("SELECT customer_id FROM srv_scope WHERE rep_id = ?"));
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
+                      sql().Prepare("SELECT customer_id FROM srv_scope WHERE rep_id = ?"));
   stmt->Bind(1, rep_id);
   std::unordered_set<std::string> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) { out.insert(r.Text(0)); }));
@@ -425,11 +498,11 @@ Result<std::unordered_set<std::string>> ServerStore::ScopeOf(const std::string& 
 Result<std::optional<Hlc>> ServerStore::LastRemoval(const std::string& rep_id,
                                                     const std::string& customer_id) {
   FB_ASSIGN_OR_RETURN(
-      Statement * stmt,
-      hub_->db().Prepare(std::string("SELECT hlc FROM srv_scope_events WHERE customer_id IN (") +
-                         DuplicateStore::kMergedIntoSql +
-                         ") AND rep_id = ?2 AND kind = "
-                         "'removed' ORDER BY seq DESC LIMIT 1"));
+      SqlStatement * stmt,
+      sql().Prepare(std::string("SELECT hlc FROM srv_scope_events WHERE customer_id IN (") +
+                    DuplicateStore::kMergedIntoSql +
+                    ") AND rep_id = ?2 AND kind = "
+                    "'removed' ORDER BY seq DESC LIMIT 1"));
   stmt->Bind(1, customer_id).Bind(2, rep_id);
   FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
   if (!found) return std::optional<Hlc>();
@@ -531,7 +604,7 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
       }
       return GateDecision{};
     }
-    auto scope = hub_->db().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
+    auto scope = sql().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
     if (!scope.ok()) {
       gate_error = scope.status();
       return GateDecision{false, std::nullopt};
@@ -590,7 +663,7 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
   options.observer = &observer;
   // The hub's transaction nests in this one, so a failing gate undoes the whole push: a set is
   // never half applied, and its stored answer never hides a row that was skipped by an error.
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   scope_reason_ = "created by " + rep.rep_id;
   auto result = hub_->ApplyPush(set, options);
   scope_reason_.clear();
@@ -609,6 +682,12 @@ Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
     if (t.customer_column == "id") return customers.count(id) > 0;
     return customers.count(TextOr(values[t.customer_column_index])) > 0;
   };
+  if (pg_ != nullptr) {
+    // One snapshot for every table (SQLite's export takes its own).
+    FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, sql().BeginRead());
+    FB_RETURN_IF_ERROR(pg::WritePgCanonicalExport(*pg_->db, hub_->catalog(), out, &filter));
+    return snapshot->Commit();
+  }
   return WriteCanonicalExport(hub_->db(), hub_->catalog(), out, &filter);
 }
 

@@ -7,8 +7,8 @@
 // grading_store, import_store, nightly_store, pool_store, verification_store, backup, db_check),
 // plus the shared Hub underneath. The rest of the server (api/, commands/, nightly/, import/)
 // calls their typed methods and makes several calls atomic with BeginWrite(); it never sees the
-// SQLite connection (no hub().db() outside server/store/). A second backend implements this
-// class and those repositories.
+// SQLite connection (no hub().db() outside server/store/). The same classes run on either
+// backend (Backends, below).
 //
 // Direction. ServerStore owns the Hub and calls down into it. The Hub never knows ServerStore:
 // the push gate (GateForRep), the scope observer (MakeScopeObserver) and the snapshot scope
@@ -33,9 +33,17 @@
 // holding its customer at that moment (or the shared feed for reps, territories and grading
 // rules), so a rep's incremental pull reads only its own changes (server_store_pull.cc).
 //
+// Backends. Open(db) takes a SQLite file, or a PostgreSQL database (NamesPostgres: postgresql://…,
+// postgres://…, or a libpq "host=… dbname=…" string): one connection (PgDb), the PostgreSQL
+// migrations run on open (safe when several instances start at once), the Hub over PgSqlDb and
+// PgHubBackend with the SQLite hub schema's catalog (PostgreSQL's tables have its columns in its
+// order). Every statement of this class runs on sql(), the hub's connection, with the text picked
+// by dialect where the two differ (store_sql.h's SqlFor).
+//
 // Thread safety: not thread-safe. The server serialises access to its writer (SyncService holds
-// a mutex) and keeps other ServerStores on the same file for concurrent reads (read_stores.h);
-// other processes may use the same file concurrently (SQLite WAL).
+// a mutex) and keeps other ServerStores on the same database for concurrent reads
+// (read_stores.h); other processes may use the same file concurrently (SQLite WAL), and on
+// PostgreSQL any number of instances the same database (each ServerStore its own connection).
 #ifndef FIELDBOOK_SERVER_SERVER_STORE_H_
 #define FIELDBOOK_SERVER_SERVER_STORE_H_
 
@@ -160,9 +168,21 @@ class StoreRead {
 
 class ServerStore {
  public:
-  static Result<std::unique_ptr<ServerStore>> Open(const std::string& path, WallClock& wall,
+  // `db`: the SQLite file (created and migrated), or a PostgreSQL database (NamesPostgres; its
+  // migrations applied). A PostgreSQL server that cannot be reached is kUnavailable.
+  static Result<std::unique_ptr<ServerStore>> Open(const std::string& db, WallClock& wall,
                                                    const HubOptions& options = {});
   ~ServerStore();
+
+  // Whether `db` names a PostgreSQL database rather than a SQLite file: postgresql://…,
+  // postgres://…, or a libpq key=value string that starts with host=, hostaddr=, dbname=, user=,
+  // port= or service=.
+  static bool NamesPostgres(const std::string& db);
+  bool on_postgres() const { return pg_ != nullptr; }
+  // After a failure that lost the PostgreSQL connection (kUnavailable: the server restarted,
+  // failed over, or ended the session): connects again, and forgets what the hub cached from a
+  // transaction the server rolled back. Nothing to do on SQLite or on a live connection.
+  Status Reconnect();
 
   Hub& hub() { return *hub_; }
   // The server's database on the storage seam (fieldbook/sql_db.h): what the stores beside this
@@ -170,8 +190,8 @@ class ServerStore {
   // statement cache, one transaction), on either backend.
   SqlDb& sql() { return hub_->sql(); }
   WallClock& wall() { return *wall_; }
-  // The database file (backups copy it).
-  const std::string& path();
+  // The database file (backups copy it); on PostgreSQL the connection string Open was given.
+  const std::string& path() const { return location_; }
   // Makes the writes of several store calls atomic (StoreTransaction).
   Result<std::unique_ptr<StoreTransaction>> BeginWrite();
   // Makes several store reads see one snapshot (StoreRead); inside a write, joins it.
@@ -352,6 +372,9 @@ class ServerStore {
                                                    const Principal& rep,
                                                    const std::string& customer, bool exists);
 
+  struct PgConnection;                // server_store.cc: the PostgreSQL connection under the hub
+  std::unique_ptr<PgConnection> pg_;  // declared before hub_: outlives it
+  std::string location_;              // path()
   std::unique_ptr<Hub> hub_;
   std::unique_ptr<DeviceTokens> devices_;
   std::unique_ptr<RowIdGenerator> ids_;

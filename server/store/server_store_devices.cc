@@ -1,6 +1,6 @@
 // ServerStore: reps' credentials (the rules are in device_tokens.h). Every change is written to
 // the audit log in the same transaction.
-#include "fieldbook/sqlite_db.h"
+#include "fieldbook/sql_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
 #include "store/server_store.h"
@@ -25,7 +25,7 @@ Result<std::pair<DeviceInfo, std::string>> ServerStore::IssueDeviceToken(const s
                                                                          const std::string& device,
                                                                          const std::string& actor) {
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   FB_ASSIGN_OR_RETURN(auto issued, devices_->Issue(rep_id, device));
   AuditEntry audit;
   audit.actor = actor;
@@ -39,8 +39,8 @@ Result<std::pair<DeviceInfo, std::string>> ServerStore::IssueDeviceToken(const s
 
 namespace {
 
-Result<bool> IsActive(Db& db, const std::string& rep_id) {
-  FB_ASSIGN_OR_RETURN(Statement * stmt,
+Result<bool> IsActive(SqlDb& db, const std::string& rep_id) {
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db.Prepare("SELECT coalesce(active, 1) FROM reps WHERE id = ?"));
   stmt->Bind(1, rep_id);
   FB_ASSIGN_OR_RETURN(bool found, stmt->Step());
@@ -63,8 +63,8 @@ Status ServerStore::SetRepActive(const std::string& rep_id, bool active, const s
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
   // Authenticate refuses every device of an inactive rep; the devices themselves are left as
   // they are, so enabling brings back exactly those that were not revoked one by one.
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
-  FB_ASSIGN_OR_RETURN(bool was, IsActive(hub_->db(), rep_id));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
+  FB_ASSIGN_OR_RETURN(bool was, IsActive(sql(), rep_id));
   FB_ASSIGN_OR_RETURN(PushResult written,
                       Write({RowWrite{"reps", rep_id, {{"active", int64_t{active ? 1 : 0}}}}}));
   (void)written;
@@ -86,7 +86,7 @@ Result<std::vector<DeviceInfo>> ServerStore::ListDevices(const std::string& rep_
 Result<DeviceInfo> ServerStore::RevokeDevice(const std::string& rep_id, const std::string& device,
                                              int64_t id, const std::string& actor) {
   if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
-  FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(hub_->db()));
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   FB_ASSIGN_OR_RETURN(DeviceInfo revoked, devices_->Revoke(rep_id, device, id, actor));
   AuditEntry audit;
   audit.actor = actor;

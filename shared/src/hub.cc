@@ -410,6 +410,10 @@ Result<TombstonePurge> Hub::PurgeTombstones(uint64_t before_seq, size_t limit) {
     out.rows += ids.size();
     out.by_table.emplace_back(t.name, ids.size());
   }
+  if (backend_->logs_rows() && before_seq > 0 && limit > 0) {
+    FB_ASSIGN_OR_RETURN(out.log_entries, backend_->ForgetLogged(before_seq - 1, limit));
+    if (out.log_entries == limit) out.more = true;
+  }
   FB_RETURN_IF_ERROR(txn->Commit());
   return out;
 }

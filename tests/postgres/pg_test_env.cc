@@ -46,6 +46,14 @@ std::unique_ptr<PgDb> PgTest::Connect() {
   return db.ok() ? std::move(db).value() : nullptr;
 }
 
+std::string PgTest::ConninfoWithSchema() const {
+  if (conninfo_.starts_with("postgresql://") || conninfo_.starts_with("postgres://")) {
+    const char* glue = conninfo_.find('?') == std::string::npos ? "?" : "&";
+    return conninfo_ + glue + "options=-csearch_path%3D" + schema_;
+  }
+  return conninfo_ + " options='-csearch_path=" + schema_ + "'";
+}
+
 void PgTest::WaitUntilBlocked(int pid) {
   for (int i = 0; i < 1000; ++i) {
     auto waiting = db_->Exec(

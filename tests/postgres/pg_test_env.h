@@ -29,6 +29,10 @@ class PgTest : public ::testing::Test {
   std::unique_ptr<PgDb> db_;  // the test's own connection, made by SetUp
   const std::string& conninfo() const { return conninfo_; }
   const std::string& schema() const { return schema_; }
+  // conninfo() with this test's schema as the session's search_path, for code that connects by
+  // itself (ServerStore::Open): a URL gains ?options=-csearch_path%3D…, a key=value string
+  // options='-csearch_path=…'.
+  std::string ConninfoWithSchema() const;
 
  private:
   std::string conninfo_;

@@ -173,6 +173,23 @@ Result<size_t> PgChangeLog::Forget(uint64_t floor, size_t limit) {
   return static_cast<size_t>(deleted.Int(0, 0));
 }
 
+Result<size_t> PgChangeLog::ForgetUpTo(uint64_t up_to, size_t limit) {
+  if (limit == 0 || limit > kMaxAppend) {
+    return Status::InvalidArgument("PgChangeLog::ForgetUpTo: 1 to " + std::to_string(kMaxAppend) +
+                                   " entries at a time");
+  }
+  if (up_to > kMaxSeq) return Status::InvalidArgument("PgChangeLog::ForgetUpTo: out of range");
+  FB_ASSIGN_OR_RETURN(
+      PgRows deleted,
+      db_.Exec("WITH gone AS (DELETE FROM fb_change_log WHERE seq IN (SELECT seq FROM "
+               "fb_change_log WHERE seq <= least($1, (SELECT floor FROM fb_hub_seq)) ORDER BY seq "
+               "LIMIT $2) RETURNING seq), "
+               "unfed AS (DELETE FROM srv_feed WHERE seq IN (SELECT seq FROM gone)) "
+               "SELECT count(*) FROM gone",
+               {up_to, static_cast<uint64_t>(limit)}));
+  return static_cast<size_t>(deleted.Int(0, 0));
+}
+
 Result<uint64_t> PgChangeLog::Floor() {
   FB_ASSIGN_OR_RETURN(PgRows rows, db_.Exec("SELECT floor FROM fb_hub_seq"));
   if (rows.size() != 1) return Status::Corrupt("postgresql: fb_hub_seq has no row");

@@ -79,6 +79,10 @@ class PgChangeLog {
   // 0), with their feed entries. Readers check the floor after reading entries, so none takes a
   // page with a hole for whole.
   Result<size_t> Forget(uint64_t floor, size_t limit);
+  // The hub's compaction (PgHubBackend::ForgetLogged): deletes up to `limit` entries at or below
+  // `up_to` and the stored floor both, with their feed entries, inside the caller's transaction;
+  // leaves fb_hub_seq alone (no lock on the counter row: writers go on). Returns how many.
+  Result<size_t> ForgetUpTo(uint64_t up_to, size_t limit);
   Result<uint64_t> Floor();
   Result<uint64_t> FeedFloor();
 

@@ -7,7 +7,8 @@
 
 namespace fieldbook::pg {
 
-Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out) {
+Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out,
+                              const ExportFilter* filter) {
   std::string line;
   std::vector<Value> values;
   for (const TableInfo* t : CanonicalExportTables(catalog)) {
@@ -18,8 +19,10 @@ Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& ou
     FB_RETURN_IF_ERROR(db.ExecEach(sql, {}, [&](const PgRows& rows, int r) {
       values.clear();
       for (int c = 1; c < rows.columns(); ++c) values.push_back(rows.Get(r, c));
+      const std::string id = rows.Text(r, 0);
+      if (filter != nullptr && *filter && !(*filter)(*t, id, values)) return Status::Ok();
       line.clear();
-      AppendCanonicalExportLine(line, *t, rows.Text(r, 0), values);
+      AppendCanonicalExportLine(line, *t, id, values);
       out << line;
       return out ? Status::Ok() : Status::Io("writing the export failed");
     }));

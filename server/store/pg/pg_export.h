@@ -10,6 +10,7 @@
 
 #include <ostream>
 
+#include "fieldbook/canonical_export.h"
 #include "fieldbook/catalog.h"
 #include "fieldbook/status.h"
 #include "store/pg/pg_db.h"
@@ -17,8 +18,10 @@
 namespace fieldbook::pg {
 
 // Reads each table in one statement, a row at a time (PgDb::ExecEach): call it inside one
-// REPEATABLE READ transaction for one consistent snapshot across the tables.
-Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out);
+// REPEATABLE READ transaction for one consistent snapshot across the tables. With `filter`, only
+// the rows it keeps (a rep's scope: ServerStore::ExportForRep), as WriteCanonicalExport's.
+Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& out,
+                              const ExportFilter* filter = nullptr);
 
 }  // namespace fieldbook::pg
 

@@ -1,5 +1,6 @@
 #include "store/pg/pg_hub_backend.h"
 
+#include <algorithm>
 #include <limits>
 
 namespace fieldbook::pg {
@@ -49,6 +50,10 @@ Status PgHubBackend::LogRows(const std::vector<HubLoggedRow>& rows) {
     entries.push_back(PgLoggedChange{r.seq, PgChange{r.table, r.row_id, r.customer, {}}});
   }
   return log_.AppendTaken(entries);
+}
+
+Result<size_t> PgHubBackend::ForgetLogged(uint64_t up_to, size_t limit) {
+  return log_.ForgetUpTo(up_to, std::min(limit, PgChangeLog::kMaxAppend));
 }
 
 }  // namespace fieldbook::pg

@@ -8,7 +8,9 @@
 //  * Push idempotency is PgAppliedSets: the set id is claimed first (a second instance applying
 //    the same retried set waits, then answers with the stored result) and the answer recorded
 //    last.
-//  * Every changed row gets its fb_change_log entry (PgChangeLog::AppendTaken) before COMMIT.
+//  * Every changed row gets its fb_change_log entry (PgChangeLog::AppendTaken) before COMMIT;
+//    compaction (Hub::PurgeTombstones) forgets the entries at or below the history floor
+//    (PgChangeLog::ForgetUpTo).
 //
 // Use: Hub::Open(pg_sql_db, backend, catalog, wall) with a PgSqlDb over the same PgDb.
 //
@@ -39,6 +41,7 @@ class PgHubBackend final : public HubBackend {
                    const std::string& answer, uint64_t now_ms) override;
   bool logs_rows() const override { return true; }
   Status LogRows(const std::vector<HubLoggedRow>& rows) override;
+  Result<size_t> ForgetLogged(uint64_t up_to, size_t limit) override;
 
  private:
   Result<HubCounters> Read(std::string_view sql);

@@ -165,6 +165,9 @@ struct RowWrite {
 struct TombstonePurge {
   size_t rows = 0;
   std::vector<std::pair<std::string, size_t>> by_table;  // only tables with purged rows
+  // Entries of the backend's change log forgotten below the bound (PostgreSQL's fb_change_log;
+  // SQLite keeps none).
+  size_t log_entries = 0;
   bool more = false;
 };
 // ---- end of compaction ----
@@ -212,6 +215,14 @@ class HubBackend {
   virtual Status LogRows(const std::vector<HubLoggedRow>& rows) {
     (void)rows;
     return Status::Ok();
+  }
+  // Compaction of that log (Hub::PurgeTombstones): forgets up to `limit` entries numbered at or
+  // below `up_to`, never above the stored history floor (the caller raised it first); returns
+  // how many it forgot.
+  virtual Result<size_t> ForgetLogged(uint64_t up_to, size_t limit) {
+    (void)up_to;
+    (void)limit;
+    return size_t{0};
   }
 };
 // ---- end of storage backends ----
@@ -287,7 +298,8 @@ class Hub {
   // latest change has a hub sequence below `before_seq` -- with their duplicate-detection keys, in
   // one transaction. Facts are never removed. The caller raises the history floor to at least
   // `before_seq` first: a device that has not seen a purged deletion then rebuilds from a snapshot
-  // instead of keeping the row.
+  // instead of keeping the row. A backend that keeps a change log (PostgreSQL) forgets up to
+  // `limit` of its entries below `before_seq` in the same transaction (`more` while some remain).
   Result<TombstonePurge> PurgeTombstones(uint64_t before_seq, size_t limit);
   // Moves the hub sequence forward to at least `at_least` (never back). Restoring a backup does
   // this, so that sequence numbers devices saw before the restore are never handed out again.
