@@ -89,6 +89,10 @@ std::unique_lock<std::mutex> SyncService::LockStore() {
   std::unique_lock<std::mutex> lock(mu_);
   metrics_.StoreLockWaited(std::chrono::duration_cast<std::chrono::microseconds>(
       std::chrono::steady_clock::now() - start));
+  // A PostgreSQL connection an earlier request found lost is made again here; when that fails
+  // too, the caller's first statement answers kUnavailable (503 + Retry-After).
+  Status reconnected = store_.Reconnect();
+  if (!reconnected.ok()) LogEvent("warn", "reconnect_failed", {{"error", reconnected.ToString()}});
   return lock;
 }
 

@@ -29,22 +29,15 @@ void PrintDifference(const pg::HubDifference& d) {
 
 }  // namespace
 
-Status PostgresNotYet() {
-  return Status::Rejected(
-      "not yet: the server cannot run on PostgreSQL yet (issue #15): its stores still run "
-      "SQLite's SQL (docs/postgres.md, \"What serve still needs before PostgreSQL\"). Serve the "
-      "SQLite file; "
-      "`fieldbook-server migrate --from FILE.db --to postgresql://...` copies it into PostgreSQL");
-}
-
 int RunMigrate(const MigrateArgs& args) {
   auto fail = [](const Status& s) { return CommandFailed("migrate", s); };
-  if (NamesPostgres(args.from)) {
+  if (ServerStore::NamesPostgres(args.from)) {
     return RefuseOnPostgres("migrate",
                             "--from is the SQLite file to copy; to copy one PostgreSQL database "
                             "into another, use pg_dump and pg_restore");
   }
-  if (!NamesPostgres(args.to)) {  // a file name, a typo: refused before libpq guesses at it
+  if (!ServerStore::NamesPostgres(
+          args.to)) {  // a file name, a typo: refused before libpq guesses at it
     std::cerr << "fieldbook-server: migrate: --to must be a PostgreSQL connection string "
                  "(postgresql://user@host/dbname, or 'host=... dbname=...')\n";
     return kBadCommandLine;

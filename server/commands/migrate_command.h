@@ -32,9 +32,6 @@ struct MigrateArgs {
 
 int RunMigrate(const MigrateArgs& args);
 
-// The refusal of a command on a PostgreSQL --db while ServerStore cannot open one (#15).
-Status PostgresNotYet();
-
 }  // namespace fieldbook::server
 
 #endif  // FIELDBOOK_SERVER_COMMANDS_MIGRATE_COMMAND_H_

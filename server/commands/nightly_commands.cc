@@ -51,7 +51,7 @@ NightlyConfig ConfigFor(const std::string& db, const NightlySettings& settings) 
   NightlyConfig config;
   config.compact.retention_days = settings.retention_days;
   config.compact.push_answers_days = settings.push_answers_days;
-  if (NamesPostgres(db)) {
+  if (ServerStore::NamesPostgres(db)) {
     config.backup_elsewhere = kPgBackup;
     return config;
   }
@@ -158,7 +158,7 @@ int RunNightlyReport(const std::string& db, int last, bool json) {
 }
 
 int RunBackup(const std::string& db, const NightlySettings& settings, bool json) {
-  if (NamesPostgres(db)) return RefuseOnPostgres("backup", kPgBackup);
+  if (ServerStore::NamesPostgres(db)) return RefuseOnPostgres("backup", kPgBackup);
   Status valid = CheckSettings(settings);
   if (!valid.ok()) return CommandFailed("backup", valid);
   SystemWallClock wall;
@@ -185,7 +185,7 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
 
 int RunRestore(const std::string& backup_file, const std::string& db, bool force) {
   if (db.empty()) return CommandFailed("restore", Status::InvalidArgument("--db is required"));
-  if (NamesPostgres(db)) {
+  if (ServerStore::NamesPostgres(db)) {
     return RefuseOnPostgres("restore",
                             "restore a PostgreSQL database with pg_restore (a pg_dump -Fc "
                             "archive) or psql (a plain dump), with every serve instance stopped");
@@ -244,6 +244,7 @@ Result<std::unique_ptr<NightlyScheduler>> StartServeNightly(const std::string& d
   ScheduleOptions schedule;
   schedule.at_minute = minute;
   auto history = [s]() -> Result<RunHistory> {
+    FB_RETURN_IF_ERROR(s->store->Reconnect());  // a PostgreSQL connection lost since the last poll
     NightlyStore nightly(*s->store);
     RunHistory h;
     FB_ASSIGN_OR_RETURN(h.last_started_ms, nightly.LastStartedMs());

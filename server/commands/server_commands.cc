@@ -31,12 +31,6 @@ int CommandFailed(const std::string& what, const Status& s) {
   return 1;
 }
 
-bool NamesPostgres(const std::string& db) {
-  if (db.starts_with("postgresql://") || db.starts_with("postgres://")) return true;
-  const size_t eq = db.find('=');
-  return eq != std::string::npos && db.find('/') > eq;
-}
-
 int RefuseOnPostgres(const std::string& what, const std::string& instead) {
   std::cerr << "fieldbook-server: " << what
             << ": this command works on a SQLite database file and --db names a PostgreSQL "
@@ -67,11 +61,10 @@ Result<std::string> ReadCommandFile(const std::string& file, size_t max_bytes) {
 Result<std::unique_ptr<ServerStore>> OpenServerStore(const std::string& db, WallClock& wall,
                                                      bool create) {
   if (db.empty()) return Status::InvalidArgument("--db is required");
-  if (NamesPostgres(db)) {
-    return PostgresNotYet();  // #15, migrate_command.h
-  } else if (create) {
+  // A PostgreSQL database has no file to check: connecting and migrating say what is wrong.
+  if (!ServerStore::NamesPostgres(db) && create) {
     FB_RETURN_IF_ERROR(PrepareNewServerFile(db));
-  } else {
+  } else if (!ServerStore::NamesPostgres(db)) {
     FB_ASSIGN_OR_RETURN(DbCheck check, CheckServerFile(db));
     (void)check;
   }
@@ -95,7 +88,7 @@ namespace {
 
 // A connection string as it may be logged: a password in it becomes ***.
 std::string RedactedUrl(std::string db) {
-  if (NamesPostgres(db) && db.find("://") != std::string::npos) {
+  if (ServerStore::NamesPostgres(db) && db.find("://") != std::string::npos) {
     const size_t user = db.find("://") + 3;
     const size_t at = db.find('@', user);
     const size_t colon = db.find(':', user);
@@ -113,11 +106,7 @@ std::string RedactedUrl(std::string db) {
 }  // namespace
 
 int RunServe(const ServeOptions& options) {
-  if (NamesPostgres(options.db)) {  // #15: not yet (migrate_command.h)
-    CommandFailed("serve", PostgresNotYet());
-    return 2;
-  }
-  const bool postgres = NamesPostgres(options.db);
+  const bool postgres = ServerStore::NamesPostgres(options.db);
   std::unique_ptr<ServeLock> serve_lock;
   if (!postgres) {
     // Never serve a file that is not a healthy server database: answering "healthy" from an
@@ -186,6 +175,9 @@ int RunServe(const ServeOptions& options) {
   LogEvent("info", "serving",
            {{"db", postgres ? RedactedUrl(options.db) : options.db},
             {"backend", postgres ? "postgresql" : "sqlite"},
+            {"serve_lock", postgres ? "none: any number of instances may serve one PostgreSQL "
+                                      "database"
+                                    : "held"},
             {"page_rows", std::to_string(options.page_rows)},
             {"read_connections", std::to_string(readers)}});
   std::cout << "listening on " << options.http.address << ":" << port << std::endl;

@@ -35,10 +35,8 @@ struct ServeOptions {
   size_t read_connections = 0;  // pulls' read connections; 0: DefaultReadConnections(cores)
 };
 
-// Whether a --db value names a PostgreSQL database rather than a SQLite file: a libpq URL
-// (postgresql://…, postgres://…) or a keyword string ('host=/run/postgresql dbname=fieldbook':
-// an '=' before any '/'). Every command that takes --db takes either (docs/postgres.md).
-bool NamesPostgres(const std::string& db);
+// Every command that takes --db takes a SQLite file or a PostgreSQL database
+// (ServerStore::NamesPostgres: postgresql://…, postgres://…, 'host=… dbname=…').
 // A command that works on a SQLite file by nature (backup, restore, migrate --from) given a
 // PostgreSQL database: "fieldbook-server: <what>: <why>; <instead>" on stderr, exit code 2 (a
 // command line the command cannot take), nothing touched.
@@ -51,8 +49,9 @@ struct Opened {
 };
 // Opens an existing, healthy server database (db_check.h: a missing, empty, foreign or damaged
 // file is refused). With `create` (`init`, `seed-demo`) a missing or empty file is created 0600.
-// A PostgreSQL database (NamesPostgres) is connected to and its schema migrated (the database
-// must exist; `init` on an empty one creates the tables).
+// A PostgreSQL database (ServerStore::NamesPostgres) is connected to and its schema migrated:
+// the database must exist (CREATE DATABASE); `init` on an empty one creates the tables, and so
+// would any command, under the migrations' advisory lock.
 Result<std::unique_ptr<Opened>> OpenStore(const std::string& db, bool create = false);
 // The same with the caller's clock (which must outlive the store).
 Result<std::unique_ptr<ServerStore>> OpenServerStore(const std::string& db, WallClock& wall,

@@ -74,6 +74,10 @@ ReadStores::Lease ReadStores::Acquire() {
   returned_.wait(lock, [&] { return !free_.empty(); });
   Reader* reader = free_.back();
   free_.pop_back();
+  lock.unlock();
+  // A lost PostgreSQL connection is made again before the reader is used (a no-op otherwise);
+  // when that fails, the reader's first statement answers kUnavailable.
+  (void)reader->store->Reconnect();
   return Lease(*this, reader);
 }
 

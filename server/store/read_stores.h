@@ -73,7 +73,8 @@ class ReadStores {
     Reader* reader_;
   };
 
-  // A free reader; waits until one is returned when all are in use.
+  // A free reader, its PostgreSQL connection made again if it was lost (ServerStore::Reconnect);
+  // waits until one is returned when all are in use.
   Lease Acquire();
   size_t size() const { return readers_.size(); }
   // Connections leased now.

@@ -430,19 +430,5 @@ TEST_F(MigrateTest, ATargetTableOfAnotherShapeIsRefused) {
   ExpectNothingCopied();
 }
 
-// Item 3 of #15 is not done: `serve` (and every other command) says so for a PostgreSQL --db
-// instead of taking the URL for a file name. Needs no cluster.
-TEST(ServeOnPostgresTest, SaysNotYetWithExitCode2) {
-  CommandResult run = RunCommand(FIELDBOOK_SERVER_BINARY,
-                                 {"serve", "--db", "postgresql://fieldbook@127.0.0.1/fieldbook"});
-  EXPECT_EQ(run.exit_code, 2) << run.out << run.err;
-  EXPECT_TRUE(Has(run.err, "not yet")) << run.err;
-  EXPECT_TRUE(Has(run.err, "migrate")) << run.err;
-  run = RunCommand(FIELDBOOK_SERVER_BINARY, {"rep", "list", "--db", "postgres://h/fb"});
-  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;
-  EXPECT_TRUE(Has(run.err, "not yet")) << run.err;
-  EXPECT_FALSE(std::filesystem::exists("postgres:")) << "taken for a file name";
-}
-
 }  // namespace
 }  // namespace fieldbook::pg::testing
