@@ -7,6 +7,7 @@
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "fieldbook/dates.h"
 #include "store/review.h"
 
 namespace fieldbook::client::cli {
@@ -112,7 +113,7 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
                       {std::to_string(p->recent_visits.size()), std::to_string(p->visit_count)})
             << "\n";
   for (const Visit& v : p->recent_visits) {
-    std::cout << "  " << v.check_in;
+    std::cout << "  " << WhenText(lang, v.check_in);
     if (!v.purpose.empty()) std::cout << "  " << EnumText(lang, "purpose", v.purpose);
     if (!v.outcome.empty()) std::cout << " → " << EnumText(lang, "outcome", v.outcome);
     if (!v.notes.empty()) std::cout << "  \"" << v.notes << "\"";
@@ -128,15 +129,18 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer) {
   if (!p->open_tasks.empty()) {
     std::cout << Render(lang, "cli_show_open_tasks") << "\n";
     for (const Task& t : p->open_tasks) {
-      std::cout << "  " << (t.due_date.empty() ? Render(lang, "cli_no_date") : t.due_date) << "  "
-                << EnumText(lang, "task_kind", t.kind) << "  \"" << t.title << "\"  " << t.id
-                << "\n";
+      std::cout << "  "
+                << (t.due_date.empty() ? Render(lang, "cli_no_date") : WhenText(lang, t.due_date))
+                << "  " << EnumText(lang, "task_kind", t.kind) << "  \"" << t.title << "\"  "
+                << t.id << "\n";
     }
   }
   if (!p->feedback.empty()) {
     std::cout << Render(lang, "cli_show_feedback") << "\n";
     for (const Feedback& f : p->feedback) {
-      std::cout << "  " << f.created_at.substr(0, 10);
+      std::cout << "  "
+                << (lang == Lang::kEnglish ? f.created_at.substr(0, 10)
+                                           : WhenText(lang, LocalDateOfIso(f.created_at)));
       if (f.satisfaction) {
         std::cout << "  "
                   << Render(lang, "cli_show_satisfaction", {std::to_string(*f.satisfaction)});

@@ -8,6 +8,7 @@
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client::cli {
 
@@ -67,7 +68,7 @@ Status OutlierHint(const Status& s) {
 }  // namespace
 
 std::string OrderEntryLine(const OrderEntry& e, Lang lang) {
-  std::string out = e.order.order_date + "  ";
+  std::string out = WhenText(lang, e.order.order_date) + "  ";
   if (e.is_void) {
     out += Render(lang, "cli_order_void");
   } else {
@@ -92,28 +93,23 @@ json::object OrderEntryJson(const OrderEntry& e) {
 }
 
 Result<LineRequest> ParseOrderLine(const std::string& spec) {
-  auto bad = [&spec](const std::string& why) {
-    return Status::InvalidArgument(
-        "--line must look like PART:QTY (the price list's price) or PART:QTY:UNIT_PRICE_YUAN, "
-        "e.g. BP-1024:4 or BP-1024:4:128.50 (" +
-        why + " in '" + spec + "')");
-  };
+  auto bad = [&spec](const char* error) { return Invalid(error, {{"spec", spec}}); };
   const size_t last = spec.rfind(':');
-  if (last == std::string::npos || last == 0) return bad("missing fields");
+  if (last == std::string::npos || last == 0) return bad("err_line_spec_fields");
   const size_t mid = spec.rfind(':', last - 1);
   LineRequest line;
   const size_t qty_at = mid == std::string::npos ? 0 : mid + 1;
   line.part_no = spec.substr(0, mid == std::string::npos ? last : mid);
-  if (line.part_no.empty()) return bad("no part number");
+  if (line.part_no.empty()) return bad("err_line_spec_part");
   const std::string qty =
       mid == std::string::npos ? spec.substr(last + 1) : spec.substr(qty_at, last - qty_at);
   if (qty.empty() || qty.size() > 9 || qty.find_first_not_of("0123456789") != std::string::npos) {
-    return bad("the quantity is not a whole number");
+    return bad("err_line_spec_quantity");
   }
   line.quantity = std::stoll(qty);
   if (mid != std::string::npos) {
     auto price = ParseYuan(spec.substr(last + 1));
-    if (!price) return bad("the unit price is not an amount of yuan");
+    if (!price) return bad("err_line_spec_price");
     line.unit_price_cents = *price;
   }
   return line;

@@ -6,8 +6,10 @@
 #include <cstdio>
 #include <iostream>
 
+#include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/phrase_json.h"
+#include "lang/store_errors.h"
 
 // The fields of the store's records (store/records.h) that --json prints, in the order printed
 // (RecordJson below): a customer's deleted flag and a contact's customer id are left out.
@@ -37,11 +39,16 @@ std::string CodeName(StatusCode code) { return std::string(StatusCodeName(code))
 
 int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
          const std::string& message, int exit_code) {
-  std::cerr << "fieldbook-cli: " << what << ": " << message << "\n";
+  // The detail in the rep's language when it is one of the store's errors (store_errors.h);
+  // --json keeps the English message (scripts read it) and adds the error's code when it has one.
+  std::cerr << "fieldbook-cli: " << what << ": " << RenderError(LangOf(ctx), message) << "\n";
   if (ctx.json) {
-    std::cout << WriteJson(
-                     json::object{{"error", json::object{{"code", code}, {"message", message}}}})
-              << "\n";
+    json::object error{{"code", code}, {"message", message}};
+    if (auto read = ReadStoreError(message)) {
+      error["message_code"] = read->code;
+      error["message_values"] = PhraseValuesJson(read->values);
+    }
+    std::cout << WriteJson(json::object{{"error", std::move(error)}}) << "\n";
   }
   return exit_code;
 }
@@ -96,16 +103,10 @@ json::object RecordJson(const T& record) {
 
 json::object ToJson(const Customer& c) { return RecordJson(c); }
 
-json::object ValuesJson(const TextValues& values) {
-  json::object out;
-  for (const auto& [name, value] : values) out[name] = value;
-  return out;
-}
-
 json::array PhrasesJson(const std::vector<Phrase>& phrases) {
   json::array out;
   for (const Phrase& p : phrases) {
-    out.push_back(json::object{{"code", p.code}, {"values", ValuesJson(p.values)}});
+    out.push_back(json::object{{"code", p.code}, {"values", PhraseValuesJson(p.values)}});
   }
   return out;
 }
@@ -118,7 +119,7 @@ json::object ToJson(const CustomerGrade& g) {
     reasons.push_back(json::object{{"rule", r.rule},
                                    {"detail", r.detail},
                                    {"code", TextOrNull(r.code)},
-                                   {"values", ValuesJson(r.values)}});
+                                   {"values", PhraseValuesJson(r.values)}});
   }
   json::object out{
       {"provisional", g.provisional},         {"tier", TextOrNull(g.tier)},
@@ -239,6 +240,11 @@ std::string CustomerLine(const Customer& c, Lang lang) {
       "  " + (c.last_visit.empty() ? Render(lang, "cli_last_visit_never")
                                    : Render(lang, "cli_last_visit", {c.last_visit.substr(0, 10)}));
   return line;
+}
+
+std::string WhenText(Lang lang, const std::string& when) {
+  if (lang == Lang::kEnglish || when.empty()) return when;
+  return FormatDate(lang, when.size() > 10 ? LocalMinuteOfIso(when) : when);
 }
 
 std::string EnumText(Lang lang, std::string_view enumeration, const std::string& code) {

@@ -74,10 +74,12 @@ boost::json::object ToJson(const ReviewItem& r);
 boost::json::object ToJson(const PoolRequest& r);
 boost::json::object ToJson(const ReclaimWarning& w);
 
-// Values of a reason or phrase as a JSON object, and phrases as [{"code","values"}...]
-// (fieldbook/lang_text.h).
-boost::json::object ValuesJson(const TextValues& values);
+// Phrases as [{"code","values"}...] (fieldbook/lang_text.h; values: fieldbook/phrase_json.h).
 boost::json::array PhrasesJson(const std::vector<Phrase>& phrases);
+// A visit's, an order's or a task's time as the rep reads it: in Chinese the device's local time
+// "2026年12月7日 14:05" (a day alone: "2026年12月7日"); in English as stored (ISO 8601, what
+// scripts read).
+std::string WhenText(Lang lang, const std::string& when);
 
 // Records as text: a customer's grade (a line and one per reason), a customer on one line.
 void PrintGrade(const GradeView& view, Lang lang);

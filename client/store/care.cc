@@ -1,5 +1,6 @@
 // Care (care.h): birthdays and care tasks in the days ahead, and care tasks made from birthdays.
 #include "store/care.h"
+#include "lang/store_errors.h"
 
 #include <algorithm>
 #include <set>
@@ -77,7 +78,7 @@ Status Care::SetDays(int64_t days) {
 Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int64_t days) {
   const std::optional<int32_t> today = ParseDate(today_text);
   if (!today) {
-    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + today_text + "')");
+    return Invalid("err_date_format", {{"value", today_text}});
   }
   if (days < 0 || days > kMaxCareDays) {
     return Status::InvalidArgument("care days must be from 0 to " + std::to_string(kMaxCareDays));
@@ -147,7 +148,7 @@ Result<std::string> Care::ScheduleBirthday(Tasks& tasks, const std::string& toda
                                            const std::string& title) {
   const std::optional<int32_t> today = ParseDate(today_text);
   if (!today) {
-    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + today_text + "')");
+    return Invalid("err_date_format", {{"value", today_text}});
   }
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(db_, customer));
   FB_ASSIGN_OR_RETURN(std::vector<Person> people, PeopleWithBirthdays(db_, customer_id));

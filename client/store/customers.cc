@@ -8,6 +8,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/preferences.h"
 #include "store/rows.h"
 #include "store/settings.h"
@@ -69,43 +70,38 @@ int EditableIndex(const std::string& field) {
 // Checks one customer field and converts it to the value stored.
 Result<Value> CustomerFieldValue(const std::string& field, const std::optional<std::string>& raw) {
   if (field == "owner_rep_id" || field == "territory_id") {
-    return Status::InvalidArgument(field +
-                                   " is set by managers on the server; ask your manager to "
-                                   "reassign the customer");
+    return Invalid("err_set_by_managers", {{"field", field}});
   }
   if (field.rfind("grade_", 0) == 0 || field == "graded_at") {
-    return Status::InvalidArgument(field +
-                                   " is computed by the grading on the server and cannot be "
-                                   "edited on a device");
+    return Invalid("err_computed_by_grading", {{"field", field}});
   }
   if (field == "id" || field == "created_at" || field == "deleted" ||
       (!field.empty() && field[0] == '_')) {
-    return Status::InvalidArgument(field + " cannot be edited");
+    return Invalid("err_cannot_edit", {{"field", field}});
   }
   if (EditableIndex(field) < 0) {
     std::vector<std::string> names;
     for (const EditableField& f : kEditable) names.emplace_back(f.name);
-    return Status::InvalidArgument("unknown customer field '" + field +
-                                   "'; fields: " + Join(names, ", "));
+    return Invalid("err_unknown_field", {{"field", field}, {"fields", Join(names, ", ")}});
   }
   const std::string v = raw ? Trim(*raw) : std::string();
-  if (field == "name" && v.empty()) return Status::InvalidArgument("name cannot be empty");
+  if (field == "name" && v.empty()) return Invalid("err_name_empty");
   if (v.empty()) return Value();
   if (field == "customer_type") FB_RETURN_IF_ERROR(CheckEnum("customer type", v, kCustomerTypes));
   if (field == "relationship") FB_RETURN_IF_ERROR(CheckEnum("relationship", v, kRelationships));
   if (field == "purchase_stage") FB_RETURN_IF_ERROR(CheckEnum("purchase stage", v, kStages));
   if (field == "region_class") FB_RETURN_IF_ERROR(CheckEnum("region class", v, kRegionClasses));
   if (field == "birthday" && !IsValidDate(v)) {
-    return Status::InvalidArgument("birthday must be a date like 1980-05-17 (not '" + v + "')");
+    return Invalid("err_birthday", {{"value", v}});
   }
   if (field == "lat" || field == "lon") {
     double d = 0;
     const double bound = field == "lat" ? 90 : 180;
     if (!ParseDouble(v, &d) || d < -bound || d > bound) {
-      return Status::InvalidArgument(
-          std::string(field == "lat" ? "latitude" : "longitude") + " must be a number from " +
-          std::to_string(-static_cast<int>(bound)) + " to " +
-          std::to_string(static_cast<int>(bound)) + " (not '" + v + "')");
+      return Invalid("err_coordinate", {{"what", field == "lat" ? "latitude" : "longitude"},
+                                        {"min", std::to_string(-static_cast<int>(bound))},
+                                        {"max", std::to_string(static_cast<int>(bound))},
+                                        {"value", v}});
     }
     return Value(d);
   }
@@ -155,16 +151,16 @@ Result<std::string> Customers::Add(const std::vector<FieldValue>& fields) {
   bool has_name = false;
   for (const FieldValue& f : fields) {
     if (!seen.insert(f.field).second) {
-      return Status::InvalidArgument(f.field + " is given twice");
+      return Invalid("err_given_twice", {{"field", f.field}});
     }
     FB_ASSIGN_OR_RETURN(Value v, CustomerFieldValue(f.field, f.value));
     values[EditableIndex(f.field)] = std::move(v);
     if (f.field == "name") has_name = true;
   }
-  if (!has_name) return Status::InvalidArgument("a new customer needs a name");
+  if (!has_name) return Invalid("err_customer_needs_name");
   const int lat = EditableIndex("lat"), lon = EditableIndex("lon");
   if (IsNull(values[lat]) != IsNull(values[lon])) {
-    return Status::InvalidArgument("give both latitude and longitude, or neither");
+    return Invalid("err_lat_lon_pair");
   }
   const std::string id = replica_.ids().Next();
   FB_ASSIGN_OR_RETURN(Statement * raw, replica_.db().Prepare(InsertCustomerSql()));
@@ -176,12 +172,12 @@ Result<std::string> Customers::Add(const std::vector<FieldValue>& fields) {
 }
 
 Status Customers::Edit(const std::string& ref, const std::vector<FieldValue>& edits) {
-  if (edits.empty()) return Status::InvalidArgument("nothing to change: name a field to edit");
+  if (edits.empty()) return Invalid("err_nothing_to_change");
   std::vector<std::optional<Value>> values(kEditable.size());
   for (const FieldValue& f : edits) {
     FB_ASSIGN_OR_RETURN(Value v, CustomerFieldValue(f.field, f.value));
     const int idx = EditableIndex(f.field);
-    if (values[idx]) return Status::InvalidArgument(f.field + " is given twice");
+    if (values[idx]) return Invalid("err_given_twice", {{"field", f.field}});
     values[idx] = std::move(v);
   }
   FB_ASSIGN_OR_RETURN(std::string id, Resolve(ref));
@@ -205,7 +201,7 @@ Status Customers::Edit(const std::string& ref, const std::vector<FieldValue>& ed
     s->Bind(1, id);
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (row && s->Int(0) == 0) {
-      return Status::InvalidArgument("give both latitude and longitude, or neither");
+      return Invalid("err_lat_lon_pair");
     }
   }
   return txn->Commit();
@@ -313,7 +309,7 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
     FB_RETURN_IF_ERROR(CheckEnum("preference kind", *f.pref_kind, Preferences::Kinds()));
   }
   if (f.overdue && !IsValidDate(f.today)) {
-    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + f.today + "')");
+    return Invalid("err_date_format", {{"value", f.today}});
   }
   FB_ASSIGN_OR_RETURN(
       Statement * raw,
@@ -355,10 +351,9 @@ Result<std::vector<Customer>> Customers::List(const CustomerFilter& f) {
 
 Result<std::string> Customers::AddContact(const std::string& customer, const Contact& contact) {
   FB_ASSIGN_OR_RETURN(std::string customer_id, Resolve(customer));
-  if (Trim(contact.name).empty()) return Status::InvalidArgument("a contact needs a name");
+  if (Trim(contact.name).empty()) return Invalid("err_contact_needs_name");
   if (!contact.birthday.empty() && !IsValidDate(contact.birthday)) {
-    return Status::InvalidArgument("birthday must be a date like 1980-05-17 (not '" +
-                                   contact.birthday + "')");
+    return Invalid("err_birthday", {{"value", contact.birthday}});
   }
   const std::string id = replica_.ids().Next();
   FB_ASSIGN_OR_RETURN(Statement * raw,
@@ -380,10 +375,9 @@ Result<std::string> Customers::AddContact(const std::string& customer, const Con
 }
 
 Status Customers::EditContact(const std::string& contact_id, const Contact& contact) {
-  if (Trim(contact.name).empty()) return Status::InvalidArgument("a contact needs a name");
+  if (Trim(contact.name).empty()) return Invalid("err_contact_needs_name");
   if (!contact.birthday.empty() && !IsValidDate(contact.birthday)) {
-    return Status::InvalidArgument("birthday must be a date like 1980-05-17 (not '" +
-                                   contact.birthday + "')");
+    return Invalid("err_birthday", {{"value", contact.birthday}});
   }
   Db& db = replica_.db();
   constexpr const char* kColumns[] = {"name",  "title",    "phone",      "wechat",

@@ -6,6 +6,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/grades.h"
 #include "store/order_outliers.h"
 #include "store/orders.h"
@@ -36,17 +37,16 @@ Result<std::string> Facts::LogVisit(const NewVisit& v) {
   if (!v.check_out.empty()) {
     FB_ASSIGN_OR_RETURN(check_out, TimeOrNow(wall_, v.check_out, "check-out"));
     if (check_out < check_in) {
-      return Status::InvalidArgument("check-out is before check-in");
+      return Invalid("err_check_out_before_check_in");
     }
   }
   FB_RETURN_IF_ERROR(CheckCoordinates(v.lat, v.lon));
   if (!v.next_follow_up.empty()) {
     if (!IsValidDate(v.next_follow_up)) {
-      return Status::InvalidArgument("the next follow-up must be a date like 2026-12-01 (not '" +
-                                     v.next_follow_up + "')");
+      return Invalid("err_follow_up_date", {{"value", v.next_follow_up}});
     }
     if (v.next_follow_up < LocalDateOfIso(check_in)) {
-      return Status::InvalidArgument("the next follow-up is before the visit");
+      return Invalid("err_follow_up_before_visit");
     }
   }
   // Distance to the garage and verified or not, when both locations are known (visits.h).
@@ -85,34 +85,28 @@ Result<Order> Facts::AddOrder(const NewOrder& in) {
   o.rep_id = rep;
   o.order_date = in.order_date.empty() ? TodayOf(wall_) : in.order_date;
   if (!IsValidDate(o.order_date)) {
-    return Status::InvalidArgument("the order date must look like 2026-11-23 (not '" +
-                                   o.order_date + "')");
+    return Invalid("err_order_date", {{"value", o.order_date}});
   }
   o.currency = Trim(in.currency).empty() ? "CNY" : Trim(in.currency);
   if (o.currency.size() != 3 || !std::all_of(o.currency.begin(), o.currency.end(),
                                              [](char c) { return c >= 'A' && c <= 'Z'; })) {
-    return Status::InvalidArgument("currency must be a three-letter code like CNY (not '" +
-                                   o.currency + "')");
+    return Invalid("err_currency", {{"value", o.currency}});
   }
   o.notes = in.notes;
-  if (in.lines.empty()) return Status::InvalidArgument("an order needs at least one line");
+  if (in.lines.empty()) return Invalid("err_order_no_lines");
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   for (size_t i = 0; i < in.lines.size(); ++i) {
     const NewOrderLine& l = in.lines[i];
-    const std::string where = "line " + std::to_string(i + 1) + ": ";
-    if (Trim(l.part_no).empty()) return Status::InvalidArgument(where + "the part number is empty");
-    if (l.quantity <= 0) {
-      return Status::InvalidArgument(where + "quantity must be a whole number above 0");
-    }
-    if (l.unit_price_cents < 0) {
-      return Status::InvalidArgument(where + "the unit price cannot be negative");
-    }
+    const TextValues where = {{"line", std::to_string(i + 1)}};
+    if (Trim(l.part_no).empty()) return Invalid("err_line_no_part", where);
+    if (l.quantity <= 0) return Invalid("err_line_quantity", where);
+    if (l.unit_price_cents < 0) return Invalid("err_line_price_negative", where);
     if (l.unit_price_cents != 0 && l.quantity > kMax / l.unit_price_cents) {
-      return Status::InvalidArgument(where + "the amount is too large");
+      return Invalid("err_line_amount_too_large", where);
     }
     const int64_t line_total = l.quantity * l.unit_price_cents;
     if (o.amount_cents > kMax - line_total) {
-      return Status::InvalidArgument("the order total is too large");
+      return Invalid("err_order_total_too_large");
     }
     o.amount_cents += line_total;
     o.lines.push_back(OrderLine{replica_.ids().Next(), Trim(l.part_no), Trim(l.description),
@@ -158,11 +152,11 @@ Result<Order> Facts::AddOrder(const NewOrder& in) {
 Result<std::string> Facts::AddFeedback(const NewFeedback& f) {
   FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
   if (f.satisfaction && (*f.satisfaction < 1 || *f.satisfaction > 5)) {
-    return Status::InvalidArgument("satisfaction must be 1 to 5");
+    return Invalid("err_satisfaction_range");
   }
   const std::string complaint = Trim(f.complaint);
   if (!f.satisfaction && complaint.empty()) {
-    return Status::InvalidArgument("give a satisfaction score (1 to 5), a complaint, or both");
+    return Invalid("err_feedback_empty");
   }
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), f.customer_id));
   const std::string id = replica_.ids().Next();

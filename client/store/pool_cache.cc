@@ -2,6 +2,7 @@
 // release requests and the reclaim warnings computed on the device. The rules are in pool_cache.h;
 // the tables in schema/sql/replica/0008_pool.sql.
 #include "store/pool_cache.h"
+#include "lang/store_errors.h"
 
 #include <algorithm>
 #include <map>
@@ -246,13 +247,14 @@ Status InsertRequest(Db& db, const PoolRequest& r) {
 Status QueueRequest(Db& db, RowIdGenerator& ids, WallClock& wall, PoolRequest& r) {
   FB_ASSIGN_OR_RETURN(Waiting waiting, CountWaiting(db, KindName(r.kind), r.customer_id));
   if (waiting.same) {
-    return Status::Conflict(
-        std::string(r.kind == PoolRequest::Kind::kClaim ? "a claim of " : "the release of ") +
-        r.customer_name + " (" + r.customer_id + ") already waits for the next sync");
+    return StoreError(
+        StatusCode::kConflict,
+        r.kind == PoolRequest::Kind::kClaim ? "err_pool_claim_waits" : "err_pool_release_waits",
+        {{"name", r.customer_name}, {"id", r.customer_id}});
   }
   if (waiting.total >= static_cast<int64_t>(PoolCache::kMaxPendingRequests)) {
-    return Status::ResourceExhausted(std::to_string(waiting.total) +
-                                     " pool requests already wait for the next sync; sync first");
+    return StoreError(StatusCode::kResourceExhausted, "err_pool_too_many_waiting",
+                      {{"n", std::to_string(waiting.total)}});
   }
   r.request_id = ids.Next();
   r.requested_ms = static_cast<int64_t>(wall.NowMs());
@@ -265,11 +267,10 @@ Status QueueRequest(Db& db, RowIdGenerator& ids, WallClock& wall, PoolRequest& r
 Result<PoolRequest> PoolCache::RequestClaim(const std::string& raw_ref) {
   FB_RETURN_IF_ERROR(settings_.RequireRep().status());
   const std::string ref = Trim(raw_ref);
-  if (ref.empty()) return Status::InvalidArgument("give the id or the name of a pooled customer");
+  if (ref.empty()) return Invalid("err_pool_give_customer");
   FB_ASSIGN_OR_RETURN(std::optional<PoolListing> listing, Cached());
   if (!listing) {
-    return Status::NotFound(
-        "this device has no copy of the public pool yet: sync first (fieldbook-cli sync)");
+    return StoreError(StatusCode::kNotFound, "err_pool_no_copy");
   }
   // Its id, a unique id prefix of at least 6 characters, or its exact name when unique.
   std::vector<const PoolCustomer*> by_prefix, by_name;
@@ -282,12 +283,11 @@ Result<PoolRequest> PoolCache::RequestClaim(const std::string& raw_ref) {
   if (found == nullptr && by_prefix.size() == 1) found = by_prefix.front();
   if (found == nullptr && by_prefix.empty() && by_name.size() == 1) found = by_name.front();
   if (found == nullptr && (by_prefix.size() > 1 || by_name.size() > 1)) {
-    return Status::InvalidArgument("'" + ref +
-                                   "' matches more than one customer in the pool; give the id");
+    return Invalid("err_pool_ambiguous", {{"ref", ref}});
   }
   if (found == nullptr) {
-    return Status::NotFound("'" + ref + "' is not in the public pool as of " + listing->as_of +
-                            " (fieldbook-cli pool list shows it; a sync refreshes it)");
+    return StoreError(StatusCode::kNotFound, "err_pool_not_listed",
+                      {{"ref", ref}, {"as_of", listing->as_of}});
   }
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
@@ -305,11 +305,10 @@ Result<PoolRequest> PoolCache::RequestRelease(const std::string& customer,
   FB_RETURN_IF_ERROR(settings_.RequireRep().status());
   const std::string reason = Trim(raw_reason);
   if (reason.empty()) {
-    return Status::InvalidArgument("say why the customer goes back to the pool (--reason)");
+    return Invalid("err_pool_release_reason");
   }
   if (reason.size() > kMaxReleaseReasonBytes) {
-    return Status::InvalidArgument("the reason is longer than " +
-                                   std::to_string(kMaxReleaseReasonBytes) + " bytes");
+    return Invalid("err_reason_too_long", {{"max", std::to_string(kMaxReleaseReasonBytes)}});
   }
   FB_ASSIGN_OR_RETURN(std::string id, internal::ResolveCustomerId(replica_.db(), customer));
   Db& db = replica_.db();
@@ -412,7 +411,7 @@ Status PoolCache::RecordAnswer(const std::string& request_id, PoolRequest::State
 Result<std::vector<ReclaimWarning>> PoolCache::ReclaimWarnings(const std::string& today) {
   const std::optional<int32_t> day = ParseDay(today);
   if (!day || !IsValidDate(today)) {
-    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + today + "')");
+    return Invalid("err_date_format", {{"value", today}});
   }
   FB_ASSIGN_OR_RETURN(std::optional<PoolListing> listing, Cached());
   std::vector<ReclaimWarning> out;

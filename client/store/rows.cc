@@ -8,6 +8,7 @@
 #include <map>
 
 #include "fieldbook/dates.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client::internal {
 
@@ -104,8 +105,7 @@ std::string Join(const std::vector<std::string>& items, const char* sep) {
 Status CheckEnum(const std::string& what, const std::string& v,
                  const std::vector<std::string>& allowed) {
   if (std::find(allowed.begin(), allowed.end(), v) != allowed.end()) return Status::Ok();
-  return Status::InvalidArgument(what + " must be one of " + Join(allowed, ", ") + " (not '" + v +
-                                 "')");
+  return Invalid("err_enum", {{"what", what}, {"allowed", Join(allowed, ", ")}, {"value", v}});
 }
 
 std::string DaysText(int64_t days) { return std::to_string(days) + (days == 1 ? " day" : " days"); }
@@ -118,8 +118,7 @@ Result<std::string> TimeOrNow(WallClock& wall, const std::string& text, const ch
   if (text.empty()) return NowIso(wall);
   auto t = ParseTimestamp(text);
   if (!t) {
-    return Status::InvalidArgument(std::string(what) +
-                                   " time must look like 2026-11-23T09:30 (not '" + text + "')");
+    return Invalid("err_time_format", {{"what", what}, {"value", text}});
   }
   return FormatIsoUtc(*t);
 }
@@ -127,7 +126,7 @@ Result<std::string> TimeOrNow(WallClock& wall, const std::string& text, const ch
 Result<std::string> ResolveId(Db& db, const char* sql, const std::string& raw_ref,
                               const char* what) {
   const std::string ref = Trim(raw_ref);
-  if (ref.empty()) return Status::InvalidArgument(std::string("give a ") + what + " id");
+  if (ref.empty()) return Invalid("err_give_id", {{"what", what}});
   FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
   Stmt s(raw);
   s->Bind(1, ref);
@@ -141,10 +140,10 @@ Result<std::string> ResolveId(Db& db, const char* sql, const std::string& raw_re
     found.push_back(id);
   }
   if (found.size() == 1) return found[0];
-  if (found.empty())
-    return Status::NotFound(std::string("no ") + what + " " + ref + " on this device");
-  return Status::InvalidArgument(std::string("several ") + what + "s start with " + ref +
-                                 "; give more of the id");
+  if (found.empty()) {
+    return StoreError(StatusCode::kNotFound, "err_not_on_device", {{"what", what}, {"ref", ref}});
+  }
+  return Invalid("err_several_ids", {{"what", what}, {"ref", ref}});
 }
 
 Result<std::string> ResolveCustomerId(Db& db, const std::string& ref) {

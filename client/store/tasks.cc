@@ -3,6 +3,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 #include "store/settings.h"
 
@@ -26,13 +27,12 @@ const std::vector<std::string> kTaskKinds = {"call", "visit", "care", "birthday"
 Result<std::string> Tasks::Add(const NewTask& t) {
   FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
   if (!IsValidDate(t.due_date)) {
-    return Status::InvalidArgument("the due date must look like 2026-11-23 (not '" + t.due_date +
-                                   "')");
+    return Invalid("err_task_due_date", {{"value", t.due_date}});
   }
   const std::string kind = t.kind.empty() ? "visit" : t.kind;
   FB_RETURN_IF_ERROR(CheckEnum("task kind", kind, kTaskKinds));
   const std::string title = Trim(t.title);
-  if (title.empty()) return Status::InvalidArgument("a task needs a title");
+  if (title.empty()) return Invalid("err_task_needs_title");
   FB_ASSIGN_OR_RETURN(std::string customer_id, ResolveCustomerId(replica_.db(), t.customer_id));
   const std::string id = replica_.ids().Next();
   FB_ASSIGN_OR_RETURN(Statement * raw,
@@ -61,10 +61,15 @@ Status Tasks::Complete(const std::string& ref) {
     Stmt s(raw);
     s->Bind(1, id);
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return Status::NotFound("no task " + ref + " on this device");
+    if (!row) {
+      return StoreError(StatusCode::kNotFound, "err_not_on_device",
+                        {{"what", "task"}, {"ref", ref}});
+    }
     const std::string status = s->Text(0);
-    if (status == "done") return Status::Conflict("task " + id + " is already done");
-    if (status == "cancelled") return Status::Conflict("task " + id + " was cancelled");
+    if (status == "done") return StoreError(StatusCode::kConflict, "err_task_done", {{"id", id}});
+    if (status == "cancelled") {
+      return StoreError(StatusCode::kConflict, "err_task_cancelled", {{"id", id}});
+    }
   }
   {
     FB_ASSIGN_OR_RETURN(Statement * raw,
@@ -82,7 +87,7 @@ Result<std::vector<Task>> Tasks::List(const TaskFilter& f) {
     FB_ASSIGN_OR_RETURN(customer_id, ResolveCustomerId(replica_.db(), f.customer_id));
   }
   if (!f.due_by.empty() && !IsValidDate(f.due_by)) {
-    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + f.due_by + "')");
+    return Invalid("err_date_format", {{"value", f.due_by}});
   }
   FB_ASSIGN_OR_RETURN(
       Statement * raw,

@@ -1,6 +1,7 @@
 // Visits (visits.h): check-in, check-out and the location check. visit_checkins is in
 // schema/sql/domain/0023_visit_checkins.sql; the visit itself is recorded by Facts::LogVisit.
 #include "store/visits.h"
+#include "lang/store_errors.h"
 
 #include <cmath>
 
@@ -51,13 +52,13 @@ LocationCheck JudgeLocation(std::optional<double> garage_lat, std::optional<doub
 
 Status CheckCoordinates(const std::optional<double>& lat, const std::optional<double>& lon) {
   if (lat.has_value() != lon.has_value()) {
-    return Status::InvalidArgument("give both latitude and longitude, or neither");
+    return Invalid("err_lat_lon_pair");
   }
   if (lat && !(*lat >= -90 && *lat <= 90)) {
-    return Status::InvalidArgument("latitude must be from -90 to 90");
+    return Invalid("err_latitude_range");
   }
   if (lon && !(*lon >= -180 && *lon <= 180)) {
-    return Status::InvalidArgument("longitude must be from -180 to 180");
+    return Invalid("err_longitude_range");
   }
   return Status::Ok();
 }
@@ -142,7 +143,7 @@ Result<std::vector<OpenVisit>> Visits::InProgress() {
 Result<OpenVisit> Visits::Find(const std::string& visit) {
   FB_ASSIGN_OR_RETURN(std::vector<OpenVisit> open, InProgress());
   if (visit.empty()) {
-    if (open.empty()) return Status::NotFound("no visit in progress: check in first");
+    if (open.empty()) return StoreError(StatusCode::kNotFound, "err_no_visit_in_progress");
     if (open.size() > 1) {
       std::string ids;
       for (const OpenVisit& v : open)

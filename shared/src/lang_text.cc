@@ -230,6 +230,52 @@ constexpr LangText kLabels[] = {
     {"skill.key_account", "Key account", "大客户"},
     {"skill.junior+", "Junior or above", "初级及以上"},
     {"skill.senior+", "Senior or above", "高级及以上"},
+    // Nouns of the device's store that its errors name ({what:word}: "no customer X on this
+    // device"), and the customer fields a rep edits.
+    {"word.customer", "customer", "客户"},
+    {"word.order", "order", "订单"},
+    {"word.task", "task", "任务"},
+    {"word.visit", "visit", "拜访"},
+    {"word.preference", "preference", "偏好"},
+    {"word.contact", "contact", "联系人"},
+    {"word.check-in", "check-in", "签到"},
+    {"word.check-out", "check-out", "离店"},
+    {"word.the check-in", "the check-in", "签到"},
+    {"word.the check-out", "the check-out", "离店"},
+    {"word.customer type", "customer type", "客户类型"},
+    {"word.relationship", "relationship", "客户关系"},
+    {"word.purchase stage", "purchase stage", "采购阶段"},
+    {"word.region class", "region class", "区域类别"},
+    {"word.tier", "tier", "等级"},
+    {"word.preference kind", "preference kind", "偏好类别"},
+    {"word.task kind", "task kind", "任务类别"},
+    {"word.latitude", "latitude", "纬度"},
+    {"word.longitude", "longitude", "经度"},
+    {"word.name", "name", "名称"},
+    {"word.name_latin", "name_latin", "拼音名称"},
+    {"word.phone", "phone", "电话"},
+    {"word.address", "address", "地址"},
+    {"word.city", "city", "城市"},
+    {"word.province", "province", "省份"},
+    {"word.country", "country", "国家"},
+    {"word.primary_contact", "primary_contact", "主要联系人"},
+    {"word.birthday", "birthday", "生日"},
+    {"word.tags", "tags", "标签"},
+    {"word.notes", "notes", "备注"},
+    {"word.customer_type", "customer_type", "客户类型"},
+    {"word.purchase_stage", "purchase_stage", "采购阶段"},
+    {"word.region_class", "region_class", "区域类别"},
+    {"word.lat", "lat", "纬度"},
+    {"word.lon", "lon", "经度"},
+    {"word.owner_rep_id", "owner_rep_id", "负责人"},
+    {"word.territory_id", "territory_id", "片区"},
+    {"word.grade_tier", "grade_tier", "评级"},
+    {"word.grade_lifecycle", "grade_lifecycle", "生命周期"},
+    {"word.grade_churn_risk", "grade_churn_risk", "流失风险"},
+    {"word.graded_at", "graded_at", "评级时间"},
+    {"word.id", "id", "编号"},
+    {"word.created_at", "created_at", "添加时间"},
+    {"word.deleted", "deleted", "删除标记"},
     // The parts of a grade, as its reasons name them (English: the part's own name).
     {"rule.provisional", "provisional", "暂定"},
     {"rule.recency", "recency", "最近购买"},
@@ -294,6 +340,7 @@ std::string Formatted(Lang lang, const std::string& value, std::string_view kind
   }
   if (head == "date") return FormatDate(lang, value);
   if (head == "label") return std::string(CodeLabel(lang, "", value));
+  if (head == "word") return std::string(CodeLabel(lang, "word", value));
   if (head == "days") {
     if (lang == Lang::kChinese) return value + " 天";
     return value + (value == "1" ? " day" : " days");

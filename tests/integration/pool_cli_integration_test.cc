@@ -219,8 +219,10 @@ TEST_F(PoolCliIntegrationTest, PlanWarnsAheadOfAReclaimAndAReleaseReturnsTheCust
 // The pool's answers in the rep's language (issue #19): reps whose devices run in 中文 hit every
 // refusal the server gives a claim — not in their region, a tier that needs a more senior rep, the
 // daily claim cap, the holding cap, tier-A capacity, already claimed by another rep — and read
-// each in Chinese in `sync`, `pool requests`, `pool list` and `status`, with no English sentence;
-// the same answers read in English with --lang en (what old devices and scripts read).
+// each in Chinese in `sync`, `pool requests`, `pool list` and `status`, with no English sentence,
+// as are the store's own errors (a visit for a garage not on the device, a bad order line) and a
+// visit's time in `customer show`; the same answers read in English with --lang en (what old
+// devices and scripts read).
 class PoolLangCliTest : public CliFixture {
  protected:
   void SetUp() override {
@@ -333,6 +335,25 @@ TEST_F(PoolLangCliTest, EveryRefusalOfAClaimReadsInTheRepsLanguage) {
   EXPECT_TRUE(Contains(requests, "今日认领次数已达上限（1/1）")) << requests;
   const std::string status = Zh("li", {"status"});
   EXPECT_TRUE(Contains(status, "A 级客户容量已满（1/1）")) << status;
+  // The store's own errors read in Chinese too: a visit for a garage not on this device, an
+  // order line whose quantity is not a number.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{"visit", "log", "--customer", "nosuch", "--notes", "看了库存"},
+        std::vector<std::string>{"order", "add", "--customer", "pb1", "--line", "BP-1024:x"}}) {
+    std::vector<std::string> args = bad;
+    args.insert(args.end(), {"--lang", "zh"});
+    CommandResult refused = Cli("zhou", args);
+    EXPECT_NE(refused.exit_code, 0) << refused.out;
+    zh_ += std::regex_replace(refused.err, std::regex("fieldbook-cli: [a-z ]+: "), "");
+  }
+  EXPECT_TRUE(Contains(zh_, "本设备上没有客户 nosuch")) << zh_;
+  EXPECT_TRUE(Contains(zh_, "“BP-1024:x”中的数量不是整数")) << zh_;
+  // The visit 周杰 logs at his new garage shows its time as 中文 reads it.
+  Zh("zhou", {"visit", "log", "--customer", "pb1", "--notes", "看了库存"});
+  const std::string shown = Zh("zhou", {"customer", "show", "pb1"});
+  EXPECT_TRUE(std::regex_search(shown, std::regex("20[0-9]{2}年[0-9]{1,2}月[0-9]{1,2}日 "
+                                                  "[0-9]{2}:[0-9]{2}  \"看了库存\"")))
+      << shown;
   // No English sentence anywhere (command lines such as "fieldbook-cli pool claim ID" aside).
   std::string latin = std::regex_replace(zh_, std::regex("fieldbook-cli [a-z -]+"), "");
   latin = std::regex_replace(latin, std::regex("--[a-z]+( [A-Z]+)?"), "");

@@ -17,6 +17,7 @@
 #include "fieldbook/lang_text.h"
 #include "fieldbook/phrase_json.h"
 #include "lang/messages.h"
+#include "lang/store_errors.h"
 #include "store/review.h"
 #include "sync/pool_sync.h"
 
@@ -267,6 +268,67 @@ TEST(CliLangTest, TheServersRefusalsArriveAsValuesAndOldServersEnglishStays) {
             "A 级客户需要高级及以上业务员：您是初级");
   EXPECT_EQ(SayStored(Lang::kEnglish, listing->pool[0].refusal),
             "tier A needs senior+: you are junior");
+}
+
+// The store's errors a rep reads (and fieldbook-cli's own argument checks) are codes with values:
+// every err_ code the client's sources name is in the table, every entry is used, the Chinese has
+// no English sentence, and each error is found back from its English message, whatever its
+// values (no two templates read alike), to be shown in the rep's language.
+TEST(CliLangTest, EveryStoreErrorIsACodeFoundBackFromItsMessageInBothLanguages) {
+  std::vector<std::filesystem::path> files;
+  for (const char* dir : {"/client/store", "/client/cli"}) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(FIELDBOOK_SOURCE_DIR) + dir)) {
+      if (entry.path().extension() == ".cc") files.push_back(entry.path());
+    }
+  }
+  const std::set<std::string> named = CodesIn(files, std::regex("\"(err_[a-z_]+)\""));
+  ASSERT_GT(named.size(), 40u);
+  std::set<std::string> in_table;
+  for (const LangText& e : StoreErrors()) in_table.insert(std::string(e.code));
+  for (const std::string& code : named) {
+    EXPECT_EQ(in_table.count(code), 1u) << code << " is named by the store but not in the table";
+  }
+  static const std::regex kWords("(^|[^-a-z])([a-z]+ ){2}[a-z]+");
+  for (const LangText& e : StoreErrors()) {
+    EXPECT_EQ(named.count(std::string(e.code)), 1u) << e.code << " is in the table but unused";
+    EXPECT_TRUE(HasCjk(e.zh)) << e.code;
+    // Values as a rep might type them, with the template's own words in them too.
+    const TextValues values = {{"field", "phone"},
+                               {"fields", "name, phone"},
+                               {"value", "x is given"},
+                               {"what", "customer"},
+                               {"min", "-90"},
+                               {"max", "90"},
+                               {"line", "2"},
+                               {"id", "t1"},
+                               {"ref", "鑫达 on this"},
+                               {"allowed", "a, b"},
+                               {"spec", "BP:x"},
+                               {"name", "鑫达汽修"},
+                               {"n", "200"},
+                               {"as_of", "2026-12-07T04:15:35Z"}};
+    const Status error = Invalid(e.code, values);
+    const std::optional<Phrase> read = ReadStoreError(error.message());
+    ASSERT_TRUE(read.has_value()) << e.code << ": " << error.message();
+    EXPECT_EQ(read->code, e.code) << error.message();
+    const std::string zh = RenderError(Lang::kChinese, error.message());
+    EXPECT_EQ(zh, FillText(Lang::kChinese, e.zh, values)) << e.code;
+    EXPECT_EQ(zh.find('{'), std::string::npos) << e.code << ": " << zh;
+    std::string latin = std::regex_replace(zh, std::regex("fieldbook-cli [a-z -]+"), "");
+    latin = std::regex_replace(latin, std::regex("x is given|鑫达 on this"), "");
+    EXPECT_FALSE(std::regex_search(latin, kWords)) << e.code << ": " << zh;
+    EXPECT_EQ(RenderError(Lang::kEnglish, error.message()), error.message());
+  }
+  // A message that is no store error (a server's words) is shown as it is.
+  EXPECT_EQ(RenderError(Lang::kChinese, "cannot reach http://x: connection refused"),
+            "cannot reach http://x: connection refused");
+  EXPECT_EQ(
+      RenderError(Lang::kChinese,
+                  Invalid("err_not_on_device", {{"what", "customer"}, {"ref", "c9"}}).message()),
+      "本设备上没有客户 c9");
+  EXPECT_EQ(Invalid("err_line_quantity", {{"line", "1"}}).message(),
+            "line 1: quantity must be a whole number above 0");
 }
 
 // Codes in the review list read as their labels ("routine" -> 例行拜访); other values as they are.

@@ -8,8 +8,9 @@
 //
 // Templates name their values {days}, {0}...; a value may carry a kind: {spend:money} (yuan,
 // formatted per language), {due:date} (YYYY-MM-DD, per language), {kind:label} (an enumeration
-// code's label), {days:days} ("1 day" / "9 days"), {days:in_days} ("today", "tomorrow", "in 9
-// days"), {n:plural:order:orders} ("1 order" / "2 orders"), {facts:facts} ("1 0 2": "1 order and 2
+// code's label), {what:word} (a noun of the device's store, "customer" -> 客户: labels word.*),
+// {days:days} ("1 day" / "9 days"), {days:in_days} ("today", "tomorrow", "in 9 days"),
+// {n:plural:order:orders} ("1 order" / "2 orders"), {facts:facts} ("1 0 2": "1 order and 2
 // feedback" / "1 个订单和 2 条反馈").
 //
 // Thread safety: immutable static data and pure functions; safe from any thread.
