@@ -155,6 +155,15 @@ describe('the manager\'s console', () => {
     await item.waitFor();
     assert.match(await item.locator('.side.diverted').innerText(), /edited offline after the move/);
     assert.match(await item.locator('.side.current').innerText(), /before the move/);
+    // What the held edit changed, in words (not "customers.notes"), in both languages (#19).
+    assert.match(await item.locator('.field-line').innerText(), /^Field: Customer · Notes · /);
+    await page.locator('#lang').selectOption('zh');
+    const zh = page.locator('li.conflict').filter({ hasText: 'Bright Auto' });
+    await zh.locator('.field-line', { hasText: '字段: 客户 · 备注 · ' }).waitFor();
+    assert.doesNotMatch(await zh.innerText(), /customers\.notes/);
+    await shot(page, 'review-zh');
+    await page.locator('#lang').selectOption('en');
+    await item.locator('.field-line', { hasText: 'Field: Customer · Notes' }).waitFor();
     await page.setViewportSize({ width: 768, height: 1024 });
     await shot(page, 'review-768');
     await page.setViewportSize({ width: 1280, height: 800 });

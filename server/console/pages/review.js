@@ -52,15 +52,91 @@ addStrings({
   },
 });
 
+// Tables and columns in words, [key, English, Chinese] ("tbl_customers", "col_phone").
+const WORDS = [
+  ['tbl_customers', 'Customer', '客户'],
+  ['tbl_contacts', 'Contact', '联系人'],
+  ['tbl_visits', 'Visit', '拜访'],
+  ['tbl_orders', 'Order', '订单'],
+  ['tbl_order_lines', 'Order line', '订单明细'],
+  ['tbl_tasks', 'Follow-up', '跟进任务'],
+  ['tbl_feedback', 'Feedback', '反馈'],
+  ['tbl_customer_preferences', 'Preference', '偏好'],
+  ['tbl_visit_checkins', 'Check-in', '签到'],
+  ['col_name', 'Name', '名称'],
+  ['col_name_latin', 'Name (Latin)', '拼音名'],
+  ['col_customer_type', 'Type', '类型'],
+  ['col_relationship', 'Relationship', '客户关系'],
+  ['col_purchase_stage', 'Stage', '采购阶段'],
+  ['col_region_class', 'Region', '区域'],
+  ['col_phone', 'Phone', '电话'],
+  ['col_primary_contact', 'Main contact', '主要联系人'],
+  ['col_address', 'Address', '地址'],
+  ['col_city', 'City', '城市'],
+  ['col_province', 'Province', '省份'],
+  ['col_country', 'Country', '国家'],
+  ['col_tags', 'Tags', '标签'],
+  ['col_notes', 'Notes', '备注'],
+  ['col_birthday', 'Birthday', '生日'],
+  ['col_lat', 'Latitude', '纬度'],
+  ['col_lon', 'Longitude', '经度'],
+  ['col_title', 'Title', '职务'],
+  ['col_wechat', 'WeChat', '微信'],
+  ['col_email', 'Email', '邮箱'],
+  ['col_is_primary', 'Main contact', '主要联系人'],
+  ['col_purpose', 'Purpose', '拜访目的'],
+  ['col_outcome', 'Outcome', '拜访结果'],
+  ['col_check_in', 'Check-in', '签到时间'],
+  ['col_check_out', 'Check-out', '离店时间'],
+  ['col_next_follow_up', 'Next follow-up', '下次跟进'],
+  ['col_order_date', 'Order date', '订单日期'],
+  ['col_amount_cents', 'Amount', '金额'],
+  ['col_currency', 'Currency', '币种'],
+  ['col_due_date', 'Due', '截止日期'],
+  ['col_kind', 'Kind', '类别'],
+  ['col_status', 'Status', '状态'],
+  ['col_value', 'Value', '内容'],
+  ['col_note', 'Note', '备注'],
+  ['col_satisfaction', 'Satisfaction', '满意度'],
+  ['col_complaint', 'Complaint', '投诉'],
+  ['col_part_no', 'Part number', '零件号'],
+  ['col_quantity', 'Quantity', '数量'],
+  ['col_unit_price_cents', 'Unit price', '单价'],
+  ['wholeRecord', 'the whole record', '整条记录'],
+];
+addStrings({
+  en: Object.fromEntries(WORDS.map(([key, en]) => [key, en])),
+  zh: Object.fromEntries(WORDS.map(([key, , zh]) => [key, zh])),
+});
+
+// A table's and a column's name in words ("customers", "phone" -> 客户 · 电话); a name without
+// words is shown as it is.
+function words(prefix, name) {
+  const key = prefix + name;
+  const text = t(key);
+  return text === key ? String(name) : text;
+}
+
+// The enumeration a column's codes belong to: a preference's kind is not a follow-up's.
+function enumerationOf(table, column) {
+  return table === 'customer_preferences' && column === 'kind' ? 'pref' : COLUMN_ENUMERATIONS[column];
+}
+
 // A value as the manager reads it: a code by its label when its column holds codes ("purpose":
-// "routine" -> 例行拜访), an object as one "column: value" line each.
-function show(value, column) {
+// "routine" -> 例行拜访, a preference's "payment_terms" -> 付款方式), an object (a record held
+// whole) as one "column: value" line each, the column in words.
+function show(value, table, column) {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'object') {
-    return Object.entries(value).map(([k, v]) => k + ': ' + show(v, k)).join('\n');
+    return Object.entries(value).map(([k, v]) => words('col_', k) + ': ' + show(v, table, k)).join('\n');
   }
-  const enumeration = COLUMN_ENUMERATIONS[column];
+  const enumeration = enumerationOf(table, column);
   return enumeration ? codeLabel(enumeration, value) : String(value);
+}
+
+// "Customer · Phone" / "客户 · 电话": what a held edit changed, in words.
+export function fieldText(table, column) {
+  return words('tbl_', table) + ' · ' + (column && column !== '*' ? words('col_', column) : t('wholeRecord'));
 }
 
 function conflictList(conflicts, status) {
@@ -83,11 +159,11 @@ function conflictList(conflicts, status) {
     const heading = (c.customer_name || c.customer) + (c.customer_name ? ' (' + c.customer + ')' : '');
     item.append(
       h('h3', {}, heading),
-      h('p', { class: 'meta' }, t('field') + ': ' + c.table + '.' + c.column + ' · ' + t('by') + ': ' +
+      h('p', { class: 'meta field-line' }, t('field') + ': ' + fieldText(c.table, c.column) + ' · ' + t('by') + ': ' +
         c.from_rep + ' · ' + t('rep') + ': ' + (c.owner_rep || '—')),
       h('div', { class: 'sides' },
-        h('div', { class: 'side current' }, h('h4', {}, t('current')), h('pre', {}, show(c.current, c.column))),
-        h('div', { class: 'side diverted' }, h('h4', {}, t('diverted')), h('pre', {}, show(c.value, c.column)))),
+        h('div', { class: 'side current' }, h('h4', {}, t('current')), h('pre', {}, show(c.current, c.table, c.column))),
+        h('div', { class: 'side diverted' }, h('h4', {}, t('diverted')), h('pre', {}, show(c.value, c.table, c.column)))),
       h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'primary', onclick: () => resolve('apply') }, t('apply')),
         h('button', { type: 'button', onclick: () => resolve('dismiss') }, t('dismiss'))));
@@ -159,8 +235,8 @@ function dismissalList(dismissals) {
     const heading = (d.customer_name || d.customer) + (d.customer_name ? ' (' + d.customer + ')' : '');
     list.append(h('li', { class: 'card dismissal', 'data-id': d.id },
       h('h3', {}, heading),
-      h('p', { class: 'meta' }, t('dismissedBy', { r: d.rep, t: d.dismissed_at }) + ' · ' + d.table + ' · ' + d.code),
-      h('div', { class: 'side diverted' }, h('h4', {}, t('refusedValues')), h('pre', {}, show(d.refused))),
+      h('p', { class: 'meta' }, t('dismissedBy', { r: d.rep, t: d.dismissed_at }) + ' · ' + words('tbl_', d.table) + ' · ' + d.code),
+      h('div', { class: 'side diverted' }, h('h4', {}, t('refusedValues')), h('pre', {}, show(d.refused, d.table))),
       h('p', { class: 'note' }, t('repNote') + ': ' + (d.note || '—'))));
   }
   return list;
