@@ -1,5 +1,7 @@
 #include "postgres/domain_stores_fixture.h"
 
+#include <unistd.h>
+
 #include <utility>
 
 namespace fieldbook::testing {
@@ -10,10 +12,16 @@ void DomainStoresTest::SetUp() {
   if (postgres()) {
     PgTest::SetUp();
     if (IsSkipped() || HasFatalFailure()) return;
-    if (!kServerStoreOpensPostgres) {
-      GTEST_SKIP() << "ServerStore::Open does not take a PostgreSQL connection string yet";
-    }
-    db = conninfo() + " options='-csearch_path=" + schema() + "'";
+    // A database of its own whose collation is not byte order (ICU en-US: 'cus-0001' before
+    // 'CUS-0007', punctuation ignored), as a production database may well be: every order the
+    // stores give must still be SQLite's. The name is digits and letters, never input.
+    static int counter = 0;
+    database_ = "fbd_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+    Status made = db_->ExecScript("CREATE DATABASE " + database_ +
+                                  " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8' "
+                                  "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'");
+    ASSERT_TRUE(made.ok()) << made.ToString();
+    db = conninfo() + " dbname=" + database_;  // the last dbname wins
   }
   auto opened = server::ServerStore::Open(db, wall_);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
@@ -23,6 +31,7 @@ void DomainStoresTest::SetUp() {
 
 void DomainStoresTest::TearDown() {
   store_.reset();
+  if (!database_.empty()) (void)db_->ExecScript("DROP DATABASE " + database_ + " WITH (FORCE)");
   if (postgres()) PgTest::TearDown();
 }
 

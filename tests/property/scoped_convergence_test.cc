@@ -9,13 +9,20 @@
 //   FIELDBOOK_PROPERTY_RUNS=N    number of seeds (soak: 50)
 //   FIELDBOOK_PROPERTY_STEPS=N   random actions per seed (soak: 1000)
 //   FIELDBOOK_PROPERTY_RESTORES=0  no backups and restores (on by default)
+//   FIELDBOOK_PROPERTY_SERVER=postgres  the server on PostgreSQL: FIELDBOOK_TEST_PG's cluster, a
+//                                schema per seed (dropped after it), restores off (they copy
+//                                SQLite files); ctest's postgres-labelled run sets it
 #include <gtest/gtest.h>
+
+#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "property/scoped_simulation.h"
+#include "store/pg/pg_db.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -25,8 +32,47 @@ int EnvInt(const char* name, int fallback) {
   return v != nullptr && *v != '\0' ? std::atoi(v) : fallback;
 }
 
+bool OnPostgres() {
+  const char* v = std::getenv("FIELDBOOK_PROPERTY_SERVER");
+  return v != nullptr && std::string(v) == "postgres";
+}
+
+// A schema of its own on FIELDBOOK_TEST_PG's cluster for one seed's server, dropped at the end.
+class PgServerSchema {
+ public:
+  explicit PgServerSchema(uint64_t seed)
+      : conninfo_(std::getenv("FIELDBOOK_TEST_PG")),
+        name_("fbp_" + std::to_string(getpid()) + "_" + std::to_string(seed)) {
+    // Digits and letters only, never input.
+    auto admin = pg::PgDb::Connect(conninfo_);
+    EXPECT_TRUE(admin.ok()) << admin.status().ToString();
+    if (admin.ok()) {
+      Status made = (*admin)->ExecScript("DROP SCHEMA IF EXISTS " + name_ +
+                                         " CASCADE; CREATE SCHEMA " + name_);
+      EXPECT_TRUE(made.ok()) << made.ToString();
+    }
+  }
+  ~PgServerSchema() {
+    auto admin = pg::PgDb::Connect(conninfo_);
+    if (admin.ok()) (void)(*admin)->ExecScript("DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
+  }
+  // What ServerStore::Open takes for it.
+  std::string server_db() const { return conninfo_ + " options='-csearch_path=" + name_ + "'"; }
+
+ private:
+  std::string conninfo_;
+  std::string name_;
+};
+
 void RunSeed(uint64_t seed, ScopedSimulationConfig config) {
   SCOPED_TRACE("replay with FIELDBOOK_PROPERTY_SEED=" + std::to_string(seed));
+  std::unique_ptr<PgServerSchema> schema;
+  if (OnPostgres()) {
+    schema = std::make_unique<PgServerSchema>(seed);
+    if (::testing::Test::HasFailure()) return;
+    config.server_db = schema->server_db();
+    config.restores = false;
+  }
   ScopedSimulation sim(seed, config);
   Status run = sim.Run();
   ASSERT_TRUE(run.ok()) << "seed " << seed << ": " << run.ToString() << "\n  after "
@@ -39,6 +85,13 @@ void RunSeed(uint64_t seed, ScopedSimulationConfig config) {
 }
 
 void RunSeeds(ScopedSimulationConfig config, int first, int default_runs) {
+  if (OnPostgres()) {
+    const char* pg = std::getenv("FIELDBOOK_TEST_PG");
+    if (pg == nullptr || *pg == '\0') {
+      GTEST_SKIP() << "FIELDBOOK_PROPERTY_SERVER=postgres needs FIELDBOOK_TEST_PG (scripts/test "
+                      "starts a cluster; by hand: scripts/pg-cluster start DIR)";
+    }
+  }
   config.steps = EnvInt("FIELDBOOK_PROPERTY_STEPS", config.steps);
   config.restores = EnvInt("FIELDBOOK_PROPERTY_RESTORES", config.restores ? 1 : 0) != 0;
   if (const int only = EnvInt("FIELDBOOK_PROPERTY_SEED", 0); only != 0) {

@@ -13,6 +13,7 @@
 #include "commands/demo_seed.h"
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/change_set_codec.h"
+#include "fieldbook/columns.h"
 #include "fieldbook/replica.h"
 #include "http/metrics.h"
 #include "store/backup.h"
@@ -33,7 +34,9 @@ const char* const kStages[] = {"aware", "interested", "deciding", "customer"};
 const char* const kRelations[] = {"potential", "existing", "vip"};
 const char* const kTaskStatus[] = {"open", "done", "cancelled"};
 
-std::vector<std::string> Column(Db& db, const std::string& sql) {
+// The first column of every row `sql` selects (a device's Db, or the server's SqlDb).
+template <typename Database>
+std::vector<std::string> Column(Database& db, const std::string& sql) {
   std::vector<std::string> out;
   auto stmt = db.Prepare(sql);
   if (!stmt.ok()) return out;
@@ -43,6 +46,19 @@ std::vector<std::string> Column(Db& db, const std::string& sql) {
     out.push_back((*stmt)->Text(0));
   }
   return out;
+}
+
+// The first column of the first row `sql` selects (NULL when none), on a device's Db or on the
+// server's database through the storage seam (either backend).
+template <typename Database>
+Value FirstValue(Database& db, const std::string& sql, std::initializer_list<Value> params = {}) {
+  auto stmt = db.Prepare(sql);
+  EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
+  if (!stmt.ok()) return {};
+  BindValues(**stmt, params);
+  auto found = ReadOneRow(**stmt, [](auto& row) { return row.Get(0); });
+  EXPECT_TRUE(found.ok()) << found.status().ToString();
+  return found.ok() && *found ? **found : Value();
 }
 
 size_t Lines(const std::string& text) { return std::count(text.begin(), text.end(), '\n'); }
@@ -163,7 +179,8 @@ size_t ScopedSimulation::Pick(size_t n) {
 
 Status ScopedSimulation::OpenServer() {
   server_ = std::make_unique<Server>();
-  FB_ASSIGN_OR_RETURN(server_->store, server::ServerStore::Open(dir_.File("server.db"), wall_));
+  const std::string db = config_.server_db.empty() ? dir_.File("server.db") : config_.server_db;
+  FB_ASSIGN_OR_RETURN(server_->store, server::ServerStore::Open(db, wall_));
   server::SyncServiceOptions options;
   options.default_page_rows = config_.page_rows;
   options.max_page_rows = config_.page_rows;
@@ -381,7 +398,7 @@ Status ScopedSimulation::Sync(Device& d, bool faults) {
 Status ScopedSimulation::Reassign() {
   server::ServerStore& store = *server_->store;
   const auto customers =
-      Column(store.hub().db(), "SELECT id FROM customers WHERE deleted = 0 ORDER BY id");
+      Column(store.sql(), "SELECT id FROM customers WHERE deleted = 0 ORDER BY id");
   if (customers.empty()) return Status::Ok();
   // Mostly a customer a device has just edited and not pushed yet, so that edits cross a scope
   // change (and the device edits it again before it learns of the move).
@@ -426,7 +443,7 @@ Status ScopedSimulation::Reassign() {
 Status ScopedSimulation::ManagerEdit() {
   server::ServerStore& store = *server_->store;
   const auto customers =
-      Column(store.hub().db(), "SELECT id FROM customers WHERE deleted = 0 ORDER BY id");
+      Column(store.sql(), "SELECT id FROM customers WHERE deleted = 0 ORDER BY id");
   if (customers.empty()) return Status::Ok();
   FB_ASSIGN_OR_RETURN(
       PushResult written,
@@ -459,7 +476,7 @@ Status ScopedSimulation::ResolveConflict() {
   for (const Edit& edit : edits_) {
     if (edit.row_id != c.row_id || edit.hlc != c.hlc || edit.column != c.column) continue;
     const TableInfo& t = *store.hub().catalog().Find(edit.table);
-    Value now = QueryValue(store.hub().db(),
+    Value now = FirstValue(store.sql(),
                            "SELECT \"" + edit.column + "\" FROM \"" + t.name + "\" WHERE id = ?",
                            {Value(edit.row_id)});
     if (now != edit.value) {
@@ -546,15 +563,15 @@ Status ScopedSimulation::Restore() {
 Status ScopedSimulation::MarkUnrecoverable() {
   unrecoverable_.resize(edits_.size(), false);
   Hub& hub = server_->store->hub();
-  OriginRegistry hub_origins(hub.db());
+  OriginRegistry hub_origins(server_->store->sql());
   FB_RETURN_IF_ERROR(hub_origins.Load());
   FB_ASSIGN_OR_RETURN(std::vector<server::Conflict> conflicts,
                       server_->store->ListConflicts("", false));
   // The version of a cell in `db`, and its origin's replica id; nullopt when the row is absent.
-  auto version = [](Db& db, OriginRegistry& origins, const TableInfo& t,
+  auto version = [](auto& db, OriginRegistry& origins, const TableInfo& t,
                     const Edit& e) -> std::optional<std::pair<Hlc, std::string>> {
     Value blob =
-        QueryValue(db, "SELECT _v FROM \"" + t.name + "\" WHERE id = ?", {Value(e.row_id)});
+        FirstValue(db, "SELECT _v FROM \"" + t.name + "\" WHERE id = ?", {Value(e.row_id)});
     const std::string* bytes = std::get_if<std::string>(&blob);
     if (bytes == nullptr) return std::nullopt;
     auto versions = ColumnVersions::Decode(*bytes, t.columns.size());
@@ -572,7 +589,7 @@ Status ScopedSimulation::MarkUnrecoverable() {
     if (unrecoverable_[i]) continue;
     const Edit& e = edits_[i];
     const TableInfo& t = *hub.catalog().Find(e.table);
-    auto at_server = version(hub.db(), hub_origins, t, e);
+    auto at_server = version(server_->store->sql(), hub_origins, t, e);
     if (at_server && !VersionGreater(e.hlc, e.replica, at_server->first, at_server->second)) {
       continue;  // the backup had it, or a later version
     }
@@ -675,7 +692,7 @@ Status ScopedSimulation::Check() {
 
   // No accepted edit is lost: the server holds it, or a greater version, or it waits for review
   // (diverted after a reassignment, or refused with a reason the device shows).
-  OriginRegistry origins(store.hub().db());
+  OriginRegistry origins(store.sql());
   FB_RETURN_IF_ERROR(origins.Load());
   FB_ASSIGN_OR_RETURN(std::vector<server::Conflict> conflicts, store.ListConflicts("", false));
   std::vector<std::vector<ReviewItem>> reviews;
@@ -695,8 +712,8 @@ Status ScopedSimulation::Check() {
   // whole or not at all).
   for (const char* table : {"contacts", "tasks", "visits", "orders", "order_lines", "feedback",
                             "customer_preferences"}) {
-    Value orphans = QueryValue(store.hub().db(), std::string("SELECT count(*) FROM ") + table +
-                                                     " WHERE customer_id IS NULL");
+    Value orphans = FirstValue(
+        store.sql(), std::string("SELECT count(*) FROM ") + table + " WHERE customer_id IS NULL");
     if (orphans != I(0)) {
       return Status::Internal(std::string("the server holds ") + table +
                               " rows without a customer: " + ValueToDebugString(orphans));
@@ -730,7 +747,7 @@ Status ScopedSimulation::Check() {
       continue;
     }
     const TableInfo& t = *store.hub().catalog().Find(edit.table);
-    Value blob = QueryValue(store.hub().db(), "SELECT _v FROM \"" + t.name + "\" WHERE id = ?",
+    Value blob = FirstValue(store.sql(), "SELECT _v FROM \"" + t.name + "\" WHERE id = ?",
                             {S(edit.row_id.c_str())});
     const std::string* bytes = std::get_if<std::string>(&blob);
     if (bytes == nullptr) {
@@ -753,7 +770,7 @@ Status ScopedSimulation::Check() {
                               v.hlc.ToString() + " by " + origin);
     }
     if (v.hlc == edit.hlc && origin == edit.replica) {
-      Value now = QueryValue(store.hub().db(),
+      Value now = FirstValue(store.sql(),
                              "SELECT \"" + edit.column + "\" FROM \"" + t.name + "\" WHERE id = ?",
                              {S(edit.row_id.c_str())});
       if (now != edit.value) {

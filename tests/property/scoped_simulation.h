@@ -50,6 +50,9 @@ struct ScopedSimulationConfig {
   // Check() expects every edit back except those no device held any more at the restore
   // (FIELDBOOK_PROPERTY_RESTORES=0 turns them off).
   bool restores = true;
+  // The server's database: empty, a SQLite server.db in the run's folder; else what
+  // ServerStore::Open takes (a PostgreSQL connection string; restores need a file: turn them off).
+  std::string server_db;
 };
 
 struct ScopedSimulationStats {
