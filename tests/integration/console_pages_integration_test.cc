@@ -47,9 +47,7 @@ class ConsolePagesTest : public ConsoleLogin<CliFixture> {
   }
   void SetUp() override {
     ASSERT_NE(seeded_json_, nullptr);
-    std::filesystem::copy_file(seeded_dir_->File("seed.db"), db_);
-    std::filesystem::permissions(
-        db_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    server_db_.LoadFrom(seeded_dir_->File("seed.db"));  // a copy (migrated on PostgreSQL)
     boost::json::value demo = ParseJson(*seeded_json_);
     for (const auto& r : JsonArr(demo, "reps")) tokens_[JsonStr(r, "id")] = JsonStr(r, "token");
     manager_ = AddManager();
@@ -245,7 +243,7 @@ TEST_F(ConsolePagesTest, ARepAddedFromTheConsoleSyncsWithItsFirstToken) {
   ASSERT_EQ(added.status, 201) << added.body;
   const std::string token = JsonStr(ParseJson(added.body), "token");
   ASSERT_FALSE(token.empty());
-  EXPECT_FALSE(Has(ReadWholeFile(db_), token));  // stored hashed
+  EXPECT_FALSE(Has(server_db_.AllStoredText(), token));  // stored hashed
   EXPECT_EQ(c.PostJson("/v1/admin/reps", R"({"id":"rep-sun-li","name":"again"})").status, 409);
   RawReply bad_id = c.PostJson("/v1/admin/reps", R"({"id":"a b","name":"x"})");
   EXPECT_EQ(bad_id.status, 400);

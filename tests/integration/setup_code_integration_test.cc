@@ -92,7 +92,7 @@ TEST_F(SetupCodeTest, ACodeSetsUpOneDeviceThroughTheCliAndOnlyOnce) {
   EXPECT_EQ(Cli("phone", {"init", "--server", server_->url()}).exit_code, 2);
 
   // Only the code's hash is in the database; issuing and exchanging are audited.
-  const std::string bytes = ReadWholeFile(db_);
+  const std::string bytes = server_db_.AllStoredText();
   EXPECT_FALSE(Has(bytes, code.substr(0, 5) + code.substr(6)));
   CommandResult audit =
       RunServerCommand({"audit", "list", "--db", db_, "--action", "device.setup_code"});

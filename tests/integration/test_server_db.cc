@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <utility>
 #include <variant>
@@ -149,6 +150,18 @@ int64_t TestServerDb::QueryInt(const std::string& sql) const {
   EXPECT_TRUE(rows.ok()) << sql << ": " << rows.status().ToString();
   if (!rows.ok() || rows->size() != 1 || rows->IsNull(0, 0)) return -1;
   return rows->Int(0, 0);
+}
+
+void TestServerDb::LoadFrom(const std::string& file) const {
+  if (!postgres()) {
+    std::filesystem::copy_file(file, url_);
+    std::filesystem::permissions(
+        url_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    return;
+  }
+  CommandResult copied =
+      RunCommand(FIELDBOOK_SERVER_BINARY, {"migrate", "--from", file, "--to", url_});
+  EXPECT_EQ(copied.exit_code, 0) << copied.out << copied.err;
 }
 
 Status TestServerDb::Exec(const std::string& sql) const {

@@ -50,6 +50,10 @@ class TestServerDb {
   // One integer a query answers (count(*) …), on either backend; -1 and a test failure when it
   // fails. The query must be valid on both (or the caller picks its text by postgres()).
   int64_t QueryInt(const std::string& sql) const;
+  // Fills the (new, empty) database with a copy of the SQLite server database `file` (a suite's
+  // seed-demo, made once): the file copied on SQLite; `fieldbook-server migrate --from file --to
+  // <url>` on PostgreSQL, which verifies the copy. Device tokens stay valid: they are copied too.
+  void LoadFrom(const std::string& file) const;
   // Runs one statement on the database directly, as an operator with SQL access would (on
   // SQLite: the file opened as every command opens it).
   Status Exec(const std::string& sql) const;
