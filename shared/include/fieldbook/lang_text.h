@@ -2,9 +2,10 @@
 // English and Chinese side by side) that every table of the client and the server's console
 // rendering uses, the values a text is filled with, and the tables both sides share:
 //   * CommonTexts(): reasons (of grades, plans, at-risk lists) and date parts;
-//   * CodeLabels(): the labels of the schema's enumeration codes ("stage.deciding").
-// A reason is stored and replicated as a value (a code and its named values: Phrase, and
-// GradeReason in grading.h) and rendered in the reader's language only when shown.
+//   * CodeLabels(): the labels of the schema's enumeration codes ("stage.deciding");
+//   * HttpRefusals(): the server's own refusals at its HTTP layer (shared/src/http_refusals.cc).
+// A reason is stored and replicated as a value (a code and its named values: Phrase of phrase.h,
+// and GradeReason in grading.h) and rendered in the reader's language only when shown.
 //
 // Templates name their values {days}, {0}...; a value may carry a kind: {spend:money} (yuan,
 // formatted per language), {due:date} (YYYY-MM-DD, per language), {kind:label} (an enumeration
@@ -25,6 +26,8 @@
 #include <utility>
 #include <vector>
 
+#include "fieldbook/phrase.h"
+
 namespace fieldbook {
 
 enum class Lang { kEnglish, kChinese };
@@ -35,20 +38,17 @@ struct LangText {
   std::string_view In(Lang lang) const { return lang == Lang::kChinese ? zh : en; }
 };
 
-// A text's named values, in order ("days" -> "9"); numbers are written as text.
-using TextValues = std::vector<std::pair<std::string, std::string>>;
-
-// A code and its values: a sentence (or part of one) stored as a value, rendered when shown.
-struct Phrase {
-  std::string code;
-  TextValues values;
-};
-
 // The entry of `code` in `table`; nullptr when it has none.
 const LangText* FindText(std::span<const LangText> table, std::string_view code);
 
 // Reasons (grading, plan, at risk) and date parts, in both languages.
 std::span<const LangText> CommonTexts();
+// The server's own refusals at its HTTP layer (codes http_...: a wrong device token, a body too
+// large, a server too busy), sent as "error_code" and "error_values" beside the English "error"
+// (server/http/http_types.h JsonError) and rendered by the device in the rep's language.
+std::span<const LangText> HttpRefusals();
+// A refusal in `lang`; its code when this build does not know it.
+std::string SayRefusal(Lang lang, const Phrase& refusal);
 // Enumeration labels: code "enumeration.value" ("stage.deciding", "rule.recency").
 std::span<const LangText> CodeLabels();
 // The label of `value` in `enumeration` ("stage", "deciding" -> "决策中"); the value itself when

@@ -1,15 +1,24 @@
 // Status and Result<T>: how Fieldbook reports expected outcomes (not found, conflict, rejected,
 // corrupt input) as values. Exceptions are reserved for bugs and for the program's edges.
 //
-// Thread safety: value types; distinct objects may be used from distinct threads freely.
+// An error may carry its phrase (phrase.h: a code and named values, issue #19) beside its
+// message: the message is the English (what logs, --json and older readers read), the phrase what
+// a reader's language renders (a rep's device: client/lang/store_errors.h). An error without one
+// (SQLite's words, a peer's, a message built by hand) is shown as its message.
+//
+// Thread safety: value types; distinct objects may be used from distinct threads freely (copies
+// of an error share its phrase, which is immutable once made; the count is atomic).
 #ifndef FIELDBOOK_STATUS_H_
 #define FIELDBOOK_STATUS_H_
 
 #include <cassert>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+
+#include "fieldbook/phrase.h"
 
 namespace fieldbook {
 
@@ -32,6 +41,9 @@ class [[nodiscard]] Status {
  public:
   Status() = default;
   Status(StatusCode code, std::string message) : code_(code), message_(std::move(message)) {}
+  // An error with its phrase: `message` is the phrase in English. A phrase without a code is none.
+  Status(StatusCode code, std::string message, Phrase phrase)
+      : code_(code), message_(std::move(message)), phrase_(Share(std::move(phrase))) {}
 
   static Status Ok() { return Status(); }
   static Status InvalidArgument(std::string m) {
@@ -51,12 +63,20 @@ class [[nodiscard]] Status {
   bool ok() const { return code_ == StatusCode::kOk; }
   StatusCode code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The code and values this error was made from; nullptr when it has none.
+  const Phrase* phrase() const { return phrase_.get(); }
   // "invalid_argument: name is empty"; "ok" for success.
   std::string ToString() const;
 
  private:
   StatusCode code_ = StatusCode::kOk;
   std::string message_;
+  std::shared_ptr<const Phrase> phrase_;  // shared by copies: a Status stays cheap to copy
+
+  static std::shared_ptr<const Phrase> Share(Phrase p) {
+    if (p.code.empty()) return nullptr;
+    return std::make_shared<const Phrase>(std::move(p));
+  }
 };
 
 // Either a T or a non-ok Status. Accessing value() of an error is a bug (asserts).
