@@ -123,7 +123,7 @@ Result<std::unique_ptr<ServerStore>> ServerStore::Open(const std::string& db, Wa
   store->ids_ = std::make_unique<RowIdGenerator>(wall);
   store->wall_ = &wall;
   FB_ASSIGN_OR_RETURN(uint64_t epoch, store->Epoch());
-  if (epoch == 0) FB_RETURN_IF_ERROR(store->NewEpoch().status());
+  if (epoch == 0) FB_RETURN_IF_ERROR(store->StartEpoch().status());
   return store;
 }
 

@@ -282,6 +282,9 @@ class ServerStore {
   // restore (NewEpoch), so a device can tell that the history it saw is gone (docs/sync.md).
   Result<uint64_t> Epoch();
   Result<uint64_t> NewEpoch();
+  // The epoch of a database that has none yet (Open): set by one conditional write, so that
+  // several instances opening a new database at once agree on it; returns the epoch in force.
+  Result<uint64_t> StartEpoch();
   // Hub-authored writes that keep scopes in step (demo data, manager edits).
   Result<PushResult> Write(const std::vector<RowWrite>& rows);
   // The same, with `scope_reason` in the scope history of the customers it moves, and, with

@@ -283,16 +283,40 @@ Status ServerStore::NoteRepSync(const std::string& rep_id) {
 
 Result<uint64_t> ServerStore::Epoch() { return MetaInt(sql(), HubMeta::kEpoch); }
 
-Result<uint64_t> ServerStore::NewEpoch() {
+namespace {
+
+// A random epoch: positive as a signed 64-bit integer (SQLite), never 0 (none), never `current`.
+uint64_t RandomEpoch(uint64_t current) {
   std::random_device random;
   uint64_t epoch = 0;
-  FB_ASSIGN_OR_RETURN(uint64_t current, Epoch());
-  // Positive as a signed 64-bit integer (SQLite), never 0 (none) and never the current one.
   while (epoch == 0 || epoch == current) {
     epoch = ((uint64_t{random()} << 32) | random()) & 0x7fffffffffffffffULL;
   }
+  return epoch;
+}
+
+}  // namespace
+
+Result<uint64_t> ServerStore::NewEpoch() {
+  FB_ASSIGN_OR_RETURN(uint64_t current, Epoch());
+  const uint64_t epoch = RandomEpoch(current);
   FB_RETURN_IF_ERROR(SetMetaInt(sql(), HubMeta::kEpoch, epoch));
   return epoch;
+}
+
+Result<uint64_t> ServerStore::StartEpoch() {
+  // One conditional write: of several processes opening a new database at once, only the first
+  // to commit sets the epoch; the others' write matches no row (PostgreSQL re-checks `epoch = 0`
+  // after the first commits; SQLite's writers take turns), and every one reads the winner's.
+  const bool pg = sql().dialect() == SqlDialect::kPostgres;
+  FB_ASSIGN_OR_RETURN(
+      SqlStatement * start,
+      sql().Prepare(pg ? "UPDATE fb_hub_seq SET epoch = ? WHERE one AND epoch = 0"
+                       : "INSERT INTO fb_meta (key, value) VALUES ('epoch', ?) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value WHERE fb_meta.value = 0"));
+  start->Bind(1, static_cast<int64_t>(RandomEpoch(0)));
+  FB_RETURN_IF_ERROR(start->Run());
+  return Epoch();
 }
 
 Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
