@@ -63,7 +63,7 @@ int RunMigrate(const MigrateArgs& args) {
       args.temp_dir.empty() ? std::filesystem::temp_directory_path().string() : args.temp_dir;
 
   if (args.verify_only) {
-    auto verified = pg::VerifyHubCopy(hub.db(), hub.catalog(), to, temp_dir);
+    auto verified = pg::VerifyHubCopy(hub, to, temp_dir);
     if (!verified.ok()) return fail(verified.status());
     if (verified->difference) {
       PrintDifference(*verified->difference);
@@ -87,7 +87,7 @@ int RunMigrate(const MigrateArgs& args) {
   options.on_table = [](const std::string& table, int64_t rows) {
     std::cout << "  " << table << ": " << rows << "\n";
   };
-  auto copied = pg::CopyHubToPg(hub.db(), hub.catalog(), to, options);
+  auto copied = pg::CopyHubToPg(hub, to, options);
   if (!copied.ok()) return fail(copied.status());
   if (copied->verification && copied->verification->difference) {
     PrintDifference(*copied->verification->difference);

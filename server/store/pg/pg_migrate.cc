@@ -234,4 +234,25 @@ Result<HubCopyReport> CopyHubToPg(Db& from, const Catalog& catalog, PgDb& to,
   return report;
 }
 
+namespace {
+
+Status CheckSqliteSource(Hub& from) {
+  if (from.sql().dialect() == SqlDialect::kSqlite) return Status::Ok();
+  return Status::InvalidArgument(
+      "migrate copies a SQLite hub into PostgreSQL; the source is not "
+      "a SQLite file");
+}
+
+}  // namespace
+
+Result<HubCopyReport> CopyHubToPg(Hub& from, PgDb& to, const HubCopyOptions& options) {
+  FB_RETURN_IF_ERROR(CheckSqliteSource(from));
+  return CopyHubToPg(from.db(), from.catalog(), to, options);
+}
+
+Result<HubVerification> VerifyHubCopy(Hub& from, PgDb& to, const std::string& temp_dir) {
+  FB_RETURN_IF_ERROR(CheckSqliteSource(from));
+  return VerifyHubCopy(from.db(), from.catalog(), to, temp_dir);
+}
+
 }  // namespace fieldbook::pg

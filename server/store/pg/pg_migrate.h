@@ -29,6 +29,10 @@
 //    row above the floor, the sequence at or above every row's).
 //
 // The caller holds the source still (no `serve` on it: ServeLock) and reads it in one snapshot.
+// Callers outside server/store/ hand over the source's Hub (the forms taking a Hub): the copier
+// reads SQLite's own catalog (sqlite_schema, pragma_table_info, sqlite_sequence) and writes the
+// source's canonical export through SQLite's Db, so it is a SQLite reader by nature; a Hub on
+// another backend is refused.
 //
 // Thread safety: runs on the Db and PgDb it is given, one thread.
 #ifndef FIELDBOOK_SERVER_STORE_PG_PG_MIGRATE_H_
@@ -42,6 +46,7 @@
 #include <vector>
 
 #include "fieldbook/catalog.h"
+#include "fieldbook/hub.h"
 #include "fieldbook/sqlite_db.h"
 #include "fieldbook/status.h"
 #include "store/pg/pg_db.h"
@@ -91,6 +96,10 @@ Result<HubCopyReport> CopyHubToPg(Db& from, const Catalog& catalog, PgDb& to,
 // `temp_dir`: where both canonical exports are written while they are compared.
 Result<HubVerification> VerifyHubCopy(Db& from, const Catalog& catalog, PgDb& to,
                                       const std::string& temp_dir);
+
+// The same with the source's Hub and its catalog (kInvalidArgument for a Hub not on SQLite).
+Result<HubCopyReport> CopyHubToPg(Hub& from, PgDb& to, const HubCopyOptions& options = {});
+Result<HubVerification> VerifyHubCopy(Hub& from, PgDb& to, const std::string& temp_dir);
 
 }  // namespace fieldbook::pg
 
