@@ -84,9 +84,6 @@ int RunInit(const std::string& db) {
   return 0;
 }
 
-namespace {
-
-// A connection string as it may be logged: a password in it becomes ***.
 std::string RedactedUrl(std::string db) {
   if (ServerStore::NamesPostgres(db) && db.find("://") != std::string::npos) {
     const size_t user = db.find("://") + 3;
@@ -102,8 +99,6 @@ std::string RedactedUrl(std::string db) {
   }
   return db;
 }
-
-}  // namespace
 
 int RunServe(const ServeOptions& options) {
   const bool postgres = ServerStore::NamesPostgres(options.db);

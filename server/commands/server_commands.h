@@ -41,6 +41,8 @@ struct ServeOptions {
 // PostgreSQL database: "fieldbook-server: <what>: <why>; <instead>" on stderr, exit code 2 (a
 // command line the command cannot take), nothing touched.
 int RefuseOnPostgres(const std::string& what, const std::string& instead);
+// A --db as it may be logged or audited: a password in a connection string becomes ***.
+std::string RedactedUrl(std::string db);
 
 // A server database opened by a command, with the system clock it uses.
 struct Opened {

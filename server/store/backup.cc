@@ -298,17 +298,10 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
   // Opening upgrades an older schema. Then every device rebuilds: cursors it holds may point past
   // what the restored hub has, and those numbers will be handed out again for other changes.
   FB_ASSIGN_OR_RETURN(std::unique_ptr<ServerStore> store, ServerStore::Open(db_path, wall));
-  {
-    FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(store->hub().db()));
-    FB_ASSIGN_OR_RETURN(uint64_t latest, store->hub().LatestSeq());
-    const uint64_t floor = latest + options.seq_gap;
-    FB_RETURN_IF_ERROR(store->hub().AdvanceSeq(floor));
-    FB_ASSIGN_OR_RETURN(info.history_floor, store->RaiseHistoryFloor(floor));
-    // A new epoch: devices learn that the history they saw is gone, push their own writes again
-    // (the backup may lack some the server had acknowledged) and rebuild (docs/sync.md).
-    FB_RETURN_IF_ERROR(store->NewEpoch().status());
-    FB_RETURN_IF_ERROR(txn->Commit());
-  }
+  // A new epoch: devices learn that the history they saw is gone, push their own writes again
+  // (the backup may lack some the server had acknowledged) and rebuild (docs/sync.md).
+  FB_ASSIGN_OR_RETURN(NewHistory history, store->StartNewHistory(options.seq_gap));
+  info.history_floor = history.history_floor;
   // The audit log never loses an entry: those written after the backup are carried over from the
   // replaced database (best effort: a damaged one may not give them up, which the entry says).
   if (!info.safety_copy.empty()) {

@@ -153,6 +153,13 @@ struct FeedTrim {
   bool done = false;      // no feed has
 };
 
+// What StartNewHistory did.
+struct NewHistory {
+  uint64_t previous_epoch = 0;
+  uint64_t epoch = 0;
+  uint64_t history_floor = 0;
+};
+
 // A write transaction on the server's database: what the store and its repositories write
 // between ServerStore::BeginWrite and Commit commits together; destroyed without Commit, it rolls
 // back. Begun inside another, it is a savepoint of it. Part of the storage seam: callers outside
@@ -285,6 +292,11 @@ class ServerStore {
   // The epoch of a database that has none yet (Open): set by one conditional write, so that
   // several instances opening a new database at once agree on it; returns the epoch in force.
   Result<uint64_t> StartEpoch();
+  // After the database was put back from a backup (restore, pg_restore): moves the hub sequence
+  // `seq_gap` ahead of the latest (numbers devices may have seen after the backup are never
+  // handed out again), raises the history floor to it and makes a new epoch, in one transaction.
+  // Every device then sends again what it wrote and rebuilds (docs/sync.md, "Restores").
+  Result<NewHistory> StartNewHistory(uint64_t seq_gap);
   // Hub-authored writes that keep scopes in step (demo data, manager edits).
   Result<PushResult> Write(const std::vector<RowWrite>& rows);
   // The same, with `scope_reason` in the scope history of the customers it moves, and, with

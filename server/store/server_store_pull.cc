@@ -319,6 +319,17 @@ Result<uint64_t> ServerStore::StartEpoch() {
   return Epoch();
 }
 
+Result<NewHistory> ServerStore::StartNewHistory(uint64_t seq_gap) {
+  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
+  FB_ASSIGN_OR_RETURN(uint64_t latest, hub_->LatestSeq());
+  NewHistory out;
+  FB_ASSIGN_OR_RETURN(out.previous_epoch, Epoch());
+  FB_ASSIGN_OR_RETURN(out.history_floor, RaiseHistoryFloor(latest + seq_gap));
+  FB_ASSIGN_OR_RETURN(out.epoch, NewEpoch());
+  FB_RETURN_IF_ERROR(txn->Commit());
+  return out;
+}
+
 Result<SnapshotPage> ServerStore::SnapshotForRep(const std::string& rep_id,
                                                  const SnapshotPosition& from, size_t limit) {
   FB_RETURN_IF_ERROR(NoteRepSync(rep_id));

@@ -6,7 +6,9 @@
 //    reaches them; kill -9 of the server while a device pushes loses no acknowledged change; the
 //    database ending the server's sessions answers 503 + Retry-After until it connects again;
 //  * two `serve` processes on one database at once, devices alternating between them, converge;
-//    two processes never run the nightly job at once (the lease).
+//    two processes never run the nightly job at once (the lease);
+//  * the database put back from a pg_dump under devices that kept working, then `new-epoch`:
+//    every device sends again what it holds and rebuilds; nothing it held is lost.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -54,6 +56,22 @@ int64_t Metric(const ServerProcess& server, const std::string& sample) {
   if (!reply.ok() || reply->status != 200) return -1;
   const size_t at = reply->body.find("\n" + sample + " ");
   return at == std::string::npos ? 0 : std::stoll(reply->body.substr(at + sample.size() + 2));
+}
+
+// A PostgreSQL client program (pg_dump, pg_restore) as scripts/pg-cluster finds the cluster's:
+// the newest /usr/lib/postgresql/*/bin that has it, else PATH; "" when there is none.
+std::string PgTool(const std::string& name) {
+  std::string found;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/usr/lib/postgresql", ec)) {
+    const std::filesystem::path tool = e.path() / "bin" / name;
+    if (std::filesystem::exists(tool) && (found.empty() || tool.string() > found)) {
+      found = tool.string();
+    }
+  }
+  if (!found.empty()) return found;
+  const CommandResult which = RunCommand("/bin/sh", {"-c", "command -v " + name});
+  return which.exit_code == 0 ? Trim(which.out) : std::string();
 }
 
 // Whether the process still runs (not exited, not killed).
@@ -327,6 +345,75 @@ TEST_F(ServePgTest, TwoProcessesNeverRunTheNightlyJobTwice) {
   EXPECT_EQ(Count("SELECT count(*) FROM srv_nightly_steps WHERE step = 'grade' AND status = "
                   "'done'"),
             1);
+}
+
+// The database put back from a pg_dump (pg_restore) while the devices kept working, then
+// `new-epoch`: each device sends again what it wrote and still holds (synced after the dump, or
+// never synced) and rebuilds; every device ends equal to the server and nothing it held is lost.
+// Without `new-epoch` the device that synced after the dump loses that work once another device
+// has pushed the sequence past its cursor (the restored database cannot tell it anything).
+TEST_F(ServePgTest, ARestoredDumpThenNewEpochLosesNothingTheDevicesHold) {
+  const std::string pg_dump = PgTool("pg_dump"), pg_restore = PgTool("pg_restore");
+  ASSERT_FALSE(pg_dump.empty() || pg_restore.empty()) << "pg_dump and pg_restore come with the "
+                                                         "cluster's binaries (scripts/setup)";
+  const std::string token_a = AddRep("rep-a", "张伟");
+  const std::string token_b = AddRep("rep-b", "李娜");
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true));
+  Init("a", token_a);
+  Init("b", token_b);
+  const std::string x = AddCustomerOn("a", "鑫达汽修厂");
+  Ok("a", {"visit", "log", "--customer", x, "--notes", "before the dump"});
+  const std::string y = AddCustomerOn("b", "顺通汽配");
+  Ok("a", {"sync"});
+  Ok("b", {"sync"});
+  const std::string dump = dir_.File("fieldbook.dump");
+  const CommandResult dumped = RunCommand(pg_dump, {"-Fc", "-f", dump, "-d", pg_->conninfo()});
+  ASSERT_EQ(dumped.exit_code, 0) << dumped.err;
+
+  // Work acknowledged after the dump (the restore loses it at first), and work never synced.
+  Ok("a", {"visit", "log", "--customer", x, "--notes", "after the dump"});
+  const std::string z = AddCustomerOn("a", "后来的车行");
+  Ok("a", {"sync"});
+  const std::string w = AddCustomerOn("b", "晚到汽修");
+  Ok("a", {"visit", "log", "--customer", x, "--notes", "never synced"});
+  ServerOk({"customer", "reassign", "--customer", y, "--to", "rep-a"});  // lost with the restore
+
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  const int64_t epoch = Count("SELECT epoch FROM fb_hub_seq");
+  const CommandResult restored =
+      RunCommand(pg_restore, {"--clean", "--if-exists", "-d", pg_->conninfo(), dump});
+  ASSERT_EQ(restored.exit_code, 0) << restored.err;
+  ASSERT_EQ(Count("SELECT count(*) FROM customers WHERE id = '" + z + "'"), 0);
+  EXPECT_EQ(Count("SELECT epoch FROM fb_hub_seq"), epoch);  // the dump's: devices cannot tell
+  const int64_t seq = Count("SELECT value FROM fb_hub_seq");
+  EXPECT_TRUE(Has(ServerOk({"new-epoch"}), "new epoch"));
+  EXPECT_NE(Count("SELECT epoch FROM fb_hub_seq"), epoch);
+  EXPECT_GE(Count("SELECT floor FROM fb_hub_seq"), seq + 1000000000);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_audit WHERE action = 'database.new_epoch'"), 1);
+
+  ASSERT_TRUE(server_->Start()) << server_->Log();
+  // b, which never synced after the dump, comes first with new customers: the restored database
+  // hands out the numbers a's cursor had passed again (without a new epoch, a would then look up
+  // to date, and its work acknowledged after the dump would never be sent again).
+  std::vector<std::string> added;
+  for (int i = 0; i < 6; ++i) added.push_back(AddCustomerOn("b", "新车行 " + std::to_string(i)));
+  for (const char* device : {"b", "a"}) {
+    const json::value synced = OkJson(device, {"sync"});
+    EXPECT_TRUE(synced.as_object().at("server_restored").as_bool()) << device;
+  }
+  for (const char* device : {"a", "b"}) Ok(device, {"sync"});
+  const std::string hub_a = ServerExport("rep-a"), hub_b = ServerExport("rep-b");
+  for (const std::string& kept : {std::string("before the dump"), std::string("after the dump"),
+                                  std::string("never synced"), z}) {
+    EXPECT_TRUE(Has(hub_a, kept)) << kept;
+  }
+  EXPECT_TRUE(Has(hub_b, w));
+  for (const std::string& id : added) EXPECT_TRUE(Has(hub_b, id)) << id;
+  EXPECT_TRUE(Has(hub_b, y));  // the reassignment was the server's, not a device's: undone
+  EXPECT_EQ(Count("SELECT count(*) FROM visits"), 3);
+  EXPECT_EQ(Ok("a", {"export"}), hub_a);
+  EXPECT_EQ(Ok("b", {"export"}), hub_b);
+  EXPECT_EQ(JsonInt(OkJson("a", {"status"}), "pending_writes"), 0);
 }
 
 // The database ends the server's sessions (a restart, a failover): requests in between answer
