@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,8 @@ struct StatusInfo {
   bool synced = false;
   SyncSummary last_summary;  // when synced
   bool sync_failed = false;
-  std::string sync_message;  // when sync_failed: the reason
+  std::string sync_message;           // when sync_failed: the reason (English)
+  std::optional<Phrase> sync_phrase;  // and as a value (a server's refusal), when it has one
 };
 
 // The outcome of the last SubmitVisit, so the form can close or show why it cannot.

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <map>
 
+#include "lang/store_errors.h"
+
 namespace fieldbook::app {
 
 namespace {
@@ -55,8 +57,8 @@ const std::vector<std::string>& CodesOf(std::string_view enumeration) {
 
 std::string AllText(Lang lang) {
   std::string out;
-  for (std::span<const LangText> table :
-       {UiTexts(), CodeLabels(), client::DeviceMessages(), CommonTexts()}) {
+  for (std::span<const LangText> table : {UiTexts(), CodeLabels(), client::DeviceMessages(),
+                                          CommonTexts(), client::StoreErrors(), HttpRefusals()}) {
     for (const LangText& t : table) out += t.In(lang);
   }
   return out;

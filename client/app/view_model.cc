@@ -348,6 +348,7 @@ void ViewModel::Worker::RunSync(Dirty& dirty) {
     state_.status.last_summary = *result;
     state_.status.sync_failed = false;
     state_.status.sync_message.clear();
+    state_.status.sync_phrase.reset();
   } else {
     const StatusCode code = result.status().code();
     // The server answered (a refused token, a bad request): we are online, the sync failed.
@@ -357,6 +358,8 @@ void ViewModel::Worker::RunSync(Dirty& dirty) {
     state_.status.synced = false;
     state_.status.sync_failed = true;
     state_.status.sync_message = result.status().message();
+    state_.status.sync_phrase.reset();
+    if (const Phrase* p = result.status().phrase()) state_.status.sync_phrase = *p;
   }
   dirty.All();
 }

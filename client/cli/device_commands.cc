@@ -11,6 +11,7 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "lang/store_errors.h"
 #include "store/replica_health.h"
 #include "store/review.h"
 #include "sync/device_sync.h"
@@ -59,7 +60,7 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
           "the server must be reachable to use a setup code (" + grant.status().message() + ")",
           kExitUnreachable);
     }
-    if (!grant.ok()) return Fail(ctx, what, "rejected", grant.status().message(), kExitRefused);
+    if (!grant.ok()) return Fail(ctx, what, "rejected", grant.status(), kExitRefused);
     token = grant->token;
   }
   ClientSettings settings;
@@ -83,7 +84,7 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
     settings.rep_name = who->name;
     verified = true;
   } else if (who.status().code() == StatusCode::kRejected) {
-    return Fail(ctx, what, "rejected", who.status().message(), kExitRefused);
+    return Fail(ctx, what, "rejected", who.status(), kExitRefused);
   } else if (who.status().code() == StatusCode::kUnavailable) {
     if (options.rep.empty()) {
       return Fail(ctx, what, "unavailable",
@@ -172,7 +173,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
     // What failed and that nothing was lost, in the rep's language (lang/messages.h).
     client::SyncFailure failure;
     failure.unreachable = s.code() == StatusCode::kUnavailable;
-    failure.detail = s.message();
+    failure.detail = RenderError(LangOf(ctx), s);  // a server's refusal in the rep's language
     auto pending = store->replica().PendingWriteCount();
     failure.queued = pending.ok() ? *pending : 0;
     if (auto waiting = store->pool().RequestSummary(); waiting.ok()) {

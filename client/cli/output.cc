@@ -37,25 +37,43 @@ namespace json = boost::json;
 
 std::string CodeName(StatusCode code) { return std::string(StatusCodeName(code)); }
 
-int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
-         const std::string& message, int exit_code) {
-  // The detail in the rep's language when it is one of the store's errors (store_errors.h);
-  // --json keeps the English message (scripts read it) and adds the error's code when it has one.
-  std::cerr << "fieldbook-cli: " << what << ": " << RenderError(LangOf(ctx), message) << "\n";
+namespace {
+
+// "fieldbook-cli: <what>: <shown>" on stderr; with --json the English `message` (scripts read it)
+// and the error's phrase, when it has one, as "message_code" and "message_values".
+int PrintFailure(const CliContext& ctx, const std::string& what, const std::string& code,
+                 const std::string& shown, const std::string& message, const Phrase* phrase,
+                 int exit_code) {
+  std::cerr << "fieldbook-cli: " << what << ": " << shown << "\n";
   if (ctx.json) {
     json::object error{{"code", code}, {"message", message}};
-    if (auto read = ReadStoreError(message)) {
-      error["message_code"] = read->code;
-      error["message_values"] = PhraseValuesJson(read->values);
+    if (phrase != nullptr) {
+      error["message_code"] = phrase->code;
+      error["message_values"] = PhraseValuesJson(phrase->values);
     }
     std::cout << WriteJson(json::object{{"error", std::move(error)}}) << "\n";
   }
   return exit_code;
 }
 
+}  // namespace
+
+int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
+         const std::string& message, int exit_code) {
+  return PrintFailure(ctx, what, code, message, message, nullptr, exit_code);
+}
+
+int Fail(const CliContext& ctx, const std::string& what, const std::string& code, const Status& s,
+         int exit_code) {
+  // The detail in the rep's language when it carries its phrase (a store error, a server's
+  // refusal: lang/store_errors.h).
+  return PrintFailure(ctx, what, code, RenderError(LangOf(ctx), s), s.message(), s.phrase(),
+                      exit_code);
+}
+
 int Fail(const CliContext& ctx, const std::string& what, const Status& s) {
   const int exit_code = s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
-  return Fail(ctx, what, CodeName(s.code()), s.message(), exit_code);
+  return Fail(ctx, what, CodeName(s.code()), s, exit_code);
 }
 
 void PrintJson(const json::value& v) { std::cout << WriteJson(v) << "\n"; }
@@ -301,7 +319,12 @@ void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_ans
     std::cout << Render(lang, "cli_sync_pool", {RequestLine(a, lang)}) << "\n";
   }
   if (!r.pool_error.empty()) {
-    std::cout << Render(lang, "cli_sync_pool_not_exchanged", {r.pool_error}) << "\n";
+    // A server's refusal that came as a value reads in the rep's language.
+    const std::optional<std::string> said =
+        r.pool_error_phrase ? SayError(lang, *r.pool_error_phrase) : std::nullopt;
+    std::cout << Render(lang, "cli_sync_pool_not_exchanged",
+                        {lang == Lang::kEnglish ? r.pool_error : said.value_or(r.pool_error)})
+              << "\n";
   }
 }
 

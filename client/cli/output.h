@@ -26,8 +26,13 @@ namespace fieldbook::client::cli {
 // "invalid_argument" for StatusCode::kInvalidArgument.
 std::string CodeName(StatusCode code);
 // Prints "fieldbook-cli: <what>: <message>" (and the JSON error with --json); returns `exit_code`.
+// `message` is shown as it is: a text already in the rep's language, or words with no code.
 int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
          const std::string& message, int exit_code);
+// The same with `s` as the detail: its phrase in the rep's language when it carries one (a store
+// error, a server's refusal), else its message; --json adds "message_code" and "message_values".
+int Fail(const CliContext& ctx, const std::string& what, const std::string& code, const Status& s,
+         int exit_code);
 // Local failures: bad input is a usage error, the rest a failure.
 int Fail(const CliContext& ctx, const std::string& what, const Status& s);
 

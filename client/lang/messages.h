@@ -45,7 +45,9 @@ std::string Render(Lang lang, std::string_view code, std::initializer_list<std::
 // A failed sync as a value: what went wrong and what is kept (rendered in the rep's language).
 struct SyncFailure {
   bool unreachable = false;  // the server could not be reached (offline), else it refused/failed
-  std::string detail;        // the transport's or server's own words (not translated)
+  // The transport's or server's own words; a server's refusal that came as a value (its code
+  // and values) rendered in the rep's language (lang/store_errors.h RenderError).
+  std::string detail;
   int64_t queued = 0;        // changes safely queued on the device for the next sync
   int64_t pool_waiting = 0;  // public-pool requests waiting too
 };

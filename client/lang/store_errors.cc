@@ -1,8 +1,5 @@
 #include "lang/store_errors.h"
 
-#include <regex>
-#include <vector>
-
 namespace fieldbook::client {
 
 namespace {
@@ -117,68 +114,31 @@ constexpr LangText kErrors[] = {
      "BP-1024:4:128.50（“{spec}”中的单价不是人民币金额）"},
 };
 
-// A template's English as an anchored pattern: its text literal, each {value} a group.
-struct Pattern {
-  const LangText* entry;
-  std::regex re;
-  std::vector<std::string> names;
-};
-
-const std::vector<Pattern>& Patterns() {
-  static const std::vector<Pattern> patterns = [] {
-    std::vector<Pattern> out;
-    static const std::regex kValue("\\{([a-z0-9_]+)(:[a-z_:]+)?\\}");
-    static const std::regex kSpecial("[.^$|()\\[\\]{}*+?\\\\]");
-    for (const LangText& e : kErrors) {
-      const std::string en(e.en);
-      std::string re;
-      std::vector<std::string> names;
-      size_t at = 0;
-      for (auto it = std::sregex_iterator(en.begin(), en.end(), kValue);
-           it != std::sregex_iterator(); ++it) {
-        re += std::regex_replace(en.substr(at, it->position() - at), kSpecial, "\\$&");
-        re += "(.*?)";  // the first words to the first value: "no customer a b on this device"
-        names.push_back((*it)[1].str());
-        at = it->position() + it->length();
-      }
-      re += std::regex_replace(en.substr(at), kSpecial, "\\$&");
-      out.push_back(Pattern{&e, std::regex(re), std::move(names)});
-    }
-    return out;
-  }();
-  return patterns;
-}
-
 }  // namespace
 
 std::span<const LangText> StoreErrors() { return kErrors; }
 
 Status StoreError(StatusCode code, std::string_view error, const TextValues& values) {
   const LangText* e = FindText(kErrors, error);
-  return Status(code, e == nullptr ? std::string(error) : FillText(Lang::kEnglish, e->en, values));
+  if (e == nullptr) return Status(code, std::string(error));
+  return Status(code, FillText(Lang::kEnglish, e->en, values), Phrase{std::string(error), values});
 }
 
 Status Invalid(std::string_view error, const TextValues& values) {
   return StoreError(StatusCode::kInvalidArgument, error, values);
 }
 
-std::optional<Phrase> ReadStoreError(std::string_view message) {
-  const std::string text(message);
-  for (const Pattern& p : Patterns()) {
-    std::smatch m;
-    if (!std::regex_match(text, m, p.re)) continue;
-    Phrase out{std::string(p.entry->code), {}};
-    for (size_t i = 0; i < p.names.size(); ++i) out.values.emplace_back(p.names[i], m[i + 1]);
-    return out;
+std::optional<std::string> SayError(Lang lang, const Phrase& phrase) {
+  if (const LangText* e = FindText(kErrors, phrase.code)) {
+    return FillText(lang, e->In(lang), phrase.values);
   }
+  if (FindText(HttpRefusals(), phrase.code) != nullptr) return SayRefusal(lang, phrase);
   return std::nullopt;
 }
 
-std::string RenderError(Lang lang, std::string_view message) {
-  if (lang == Lang::kEnglish) return std::string(message);
-  const std::optional<Phrase> p = ReadStoreError(message);
-  if (!p) return std::string(message);
-  return FillText(lang, FindText(kErrors, p->code)->In(lang), p->values);
+std::string RenderError(Lang lang, const Status& error) {
+  if (lang == Lang::kEnglish || error.phrase() == nullptr) return error.message();
+  return SayError(lang, *error.phrase()).value_or(error.message());
 }
 
 }  // namespace fieldbook::client

@@ -3,13 +3,14 @@
 // own argument checks) as codes with values (issue #19), each an entry of the one string-table
 // type (fieldbook/lang_text.h, codes err_...) with English and Chinese.
 //
-// The store makes such an error with StoreError (or Invalid): a Status whose message is the
-// code's English filled with its values, so logs, --json and every caller that reads messages
-// read what they read before. The code and values ride in that English: the templates are
-// distinct, so RenderError finds the code back by matching the message against them and fills
-// the same values into the reader's language; a message no template matches (a server's words,
-// SQLite's) is shown as it is. Values may carry kinds ({what:word}: a noun of the store,
-// "customer" -> 客户; lang_text.h).
+// The store makes such an error with StoreError (or Invalid): a Status that carries its phrase
+// (the code and its values, fieldbook/status.h) and whose message is the code's English filled
+// with those values, so logs, --json and every caller that reads messages read what they read
+// before. RenderError renders the carried code and values in the reader's language: a store
+// error, or one of the server's own refusals the sync layer keeps from the wire (codes http_...,
+// fieldbook/lang_text.h HttpRefusals). An error without a phrase (SQLite's words, a transport's)
+// or with a code this build does not know (a newer server's) is shown as its message. Values
+// may carry kinds ({what:word}: a noun of the store, "customer" -> 客户; lang_text.h).
 //
 // Thread safety: immutable static data and pure functions; safe from any thread.
 #ifndef FIELDBOOK_CLIENT_LANG_STORE_ERRORS_H_
@@ -34,10 +35,11 @@ Status StoreError(StatusCode code, std::string_view error, const TextValues& val
 // StoreError(kInvalidArgument, ...).
 Status Invalid(std::string_view error, const TextValues& values = {});
 
-// The code and values a message made by StoreError was made from; nullopt for any other message.
-std::optional<Phrase> ReadStoreError(std::string_view message);
-// `message` in `lang`: a store error in the reader's language, any other message as it is.
-std::string RenderError(Lang lang, std::string_view message);
+// `phrase` in `lang` when its code is a store error or a server refusal; nullopt for any other.
+std::optional<std::string> SayError(Lang lang, const Phrase& phrase);
+// `error` as the rep reads it: in Chinese its phrase when it carries one this build knows, else
+// (and always in English, what scripts read) its message as it is.
+std::string RenderError(Lang lang, const Status& error);
 
 }  // namespace fieldbook::client
 

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 #include "fieldbook/json.h"
+#include "fieldbook/phrase_json.h"
 
 namespace fieldbook::client {
 
@@ -525,5 +526,27 @@ std::string ServerErrorText(const HttpReply& reply, size_t max_bytes) {
 }
 
 }  // namespace
+
+std::optional<Phrase> ServerErrorPhrase(const HttpReply& reply) {
+  boost::system::error_code ec;
+  const boost::json::value v = ReadJson(reply.body, ec);
+  const boost::json::object* o = !ec ? v.if_object() : nullptr;
+  const boost::json::value* code = o != nullptr ? o->if_contains("error_code") : nullptr;
+  if (code == nullptr || !code->is_string() || code->as_string().empty() ||
+      code->as_string().size() > 100) {
+    return std::nullopt;
+  }
+  Phrase out{std::string(code->as_string()), {}};
+  if (const boost::json::value* values = o->if_contains("error_values")) {
+    out.values = PhraseValuesFrom(*values);
+  }
+  return out;
+}
+
+Status ServerError(StatusCode code, std::string message, const HttpReply& reply) {
+  std::optional<Phrase> phrase = ServerErrorPhrase(reply);
+  if (!phrase) return Status(code, std::move(message));
+  return Status(code, std::move(message), std::move(*phrase));
+}
 
 }  // namespace fieldbook::client

@@ -27,6 +27,7 @@
 #include <chrono>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "fieldbook/status.h"
@@ -60,6 +61,13 @@ std::chrono::milliseconds BusyBackoff(const std::string& retry_after, int retrie
 // What a server's error reply says: the message of its JSON error ({"error":{"message":...}}), at
 // most `max_bytes` of it; else the first 200 bytes of the body.
 std::string ServerErrorMessage(const HttpReply& reply, size_t max_bytes = 2000);
+// The server's refusal as a value: the "error_code" and "error_values" beside its JSON error
+// (server/http/http_types.h; fieldbook/lang_text.h HttpRefusals), nullopt when it sent none (an
+// older server, a proxy's page).
+std::optional<Phrase> ServerErrorPhrase(const HttpReply& reply);
+// A Status of `code` whose message is `message` (the English, for logs) and which carries the
+// reply's phrase when it has one, so the rep reads the server's refusal in the rep's language.
+Status ServerError(StatusCode code, std::string message, const HttpReply& reply);
 
 class HttpClient {
  public:

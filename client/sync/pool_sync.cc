@@ -27,16 +27,22 @@ Status ReplyError(const HttpReply& reply, const std::string& what) {
   switch (reply.status) {
     case 401:
     case 403:
-      return Status::Rejected("the server refused " + what + ": " + message);
+      return ServerError(StatusCode::kRejected, "the server refused " + what + ": " + message,
+                         reply);
     case 404:
-      return Status::Unavailable("the server does not offer the public pool (" + message + ")");
+      return ServerError(StatusCode::kUnavailable,
+                         "the server does not offer the public pool (" + message + ")", reply);
     case 400:
-      return Status::InvalidArgument("the server could not read " + what + ": " + message);
+      return ServerError(StatusCode::kInvalidArgument,
+                         "the server could not read " + what + ": " + message, reply);
     case 413:
-      return Status::ResourceExhausted("the server refused " + what + " as too large: " + message);
+      return ServerError(StatusCode::kResourceExhausted,
+                         "the server refused " + what + " as too large: " + message, reply);
     default:
-      return Status::Unavailable("the server answered " + std::to_string(reply.status) + " to " +
-                                 what + ": " + message);
+      return ServerError(
+          StatusCode::kUnavailable,
+          "the server answered " + std::to_string(reply.status) + " to " + what + ": " + message,
+          reply);
   }
 }
 
@@ -344,7 +350,10 @@ Status PoolSync::AfterRounds(SyncReport& report, const std::function<Status()>& 
       remote = listing.status();
     }
   }
-  if (!remote.ok()) report.pool_error = remote.message();
+  if (!remote.ok()) {
+    report.pool_error = remote.message();
+    if (const Phrase* p = remote.phrase()) report.pool_error_phrase = *p;
+  }
   return Status::Ok();
 }
 

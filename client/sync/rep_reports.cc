@@ -22,10 +22,11 @@ constexpr size_t kMaxText = 200;
 Status ReplyStatus(const HttpReply& reply, const char* what) {
   const std::string message = std::string(what) + ": " + ServerErrorMessage(reply);
   if (reply.status == 401 || reply.status == 403) {
-    return Status::Rejected("the server refused the " + message);
+    return ServerError(StatusCode::kRejected, "the server refused the " + message, reply);
   }
-  return Status::Unavailable("the server answered " + std::to_string(reply.status) + " for the " +
-                             message);
+  return ServerError(StatusCode::kUnavailable,
+                     "the server answered " + std::to_string(reply.status) + " for the " + message,
+                     reply);
 }
 
 Result<TierMigration> ReadMovement(const json::object& o) {

@@ -15,8 +15,10 @@ Result<SetupCodeGrant> ExchangeSetupCode(HttpClient& http, const std::string& co
   const std::string body = json::serialize(json::object{{"code", code}});
   FB_ASSIGN_OR_RETURN(HttpReply reply, http.Post("/v1/setup", body, "application/json"));
   if (reply.status != 200) {
-    return Status::Rejected("the server refused the setup code (HTTP " +
-                            std::to_string(reply.status) + "): " + ServerErrorMessage(reply, 300));
+    return ServerError(StatusCode::kRejected,
+                       "the server refused the setup code (HTTP " + std::to_string(reply.status) +
+                           "): " + ServerErrorMessage(reply, 300),
+                       reply);
   }
   boost::system::error_code ec;
   json::value v = ReadJson(reply.body, ec);

@@ -36,21 +36,26 @@ Result<SyncResponse> HttpSyncTransport::Exchange(const SyncRequest& request) {
     }
     return decoded;
   }
+  // The server's refusal stays a value (its code and values) beside the English.
   const std::string message = ServerErrorMessage(reply);
   switch (reply.status) {
     case 401:
-      return Status::Rejected("the server refused the device token: " + message);
+      return ServerError(StatusCode::kRejected, "the server refused the device token: " + message,
+                         reply);
     case 403:
-      return Status::Rejected("not allowed: " + message);
+      return ServerError(StatusCode::kRejected, "not allowed: " + message, reply);
     case 400:
-      return Status::InvalidArgument("the server could not read the request: " + message);
+      return ServerError(StatusCode::kInvalidArgument,
+                         "the server could not read the request: " + message, reply);
     case 409:
-      return Status::Conflict(message);
+      return ServerError(StatusCode::kConflict, message, reply);
     case 413:
-      return Status::ResourceExhausted("the server refused a request this large: " + message);
+      return ServerError(StatusCode::kResourceExhausted,
+                         "the server refused a request this large: " + message, reply);
     default:
-      return Status::Unavailable("the server answered " + std::to_string(reply.status) + ": " +
-                                 message);
+      return ServerError(StatusCode::kUnavailable,
+                         "the server answered " + std::to_string(reply.status) + ": " + message,
+                         reply);
   }
 }
 

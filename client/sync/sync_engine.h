@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "fieldbook/change_set.h"
@@ -106,6 +107,9 @@ struct SyncReport {
   size_t pool_refused = 0;
   bool pool_refreshed = false;
   std::string pool_error;
+  // pool_error as a value when it came as one (a server's refusal: its code and values), to be
+  // shown in the rep's language (lang/store_errors.h SayError).
+  std::optional<Phrase> pool_error_phrase;
 };
 
 // Told about pulled pages once they are stored (their transaction committed: one page, or the

@@ -25,8 +25,10 @@ Result<WhoAmI> ParseWhoAmI(const std::string& body) {
 Result<WhoAmI> AskWhoAmI(HttpClient& http, const std::string& token) {
   FB_ASSIGN_OR_RETURN(HttpReply reply, http.Get("/v1/whoami", token));
   if (reply.status == 401 || reply.status == 403) {
-    return Status::Rejected("the server refused the device token (HTTP " +
-                            std::to_string(reply.status) + "); ask your manager for a new one");
+    return ServerError(StatusCode::kRejected,
+                       "the server refused the device token (HTTP " + std::to_string(reply.status) +
+                           "); ask your manager for a new one",
+                       reply);
   }
   if (reply.status != 200) {
     return Status::Rejected("the server answered HTTP " + std::to_string(reply.status) + ": " +

@@ -193,7 +193,7 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (path == "/v1/conflicts/status" && post) return HeldEditStatusResponse(store, request, caller);
   if (!caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
   const std::string actor = "manager:" + caller.rep_id;
 

@@ -252,7 +252,8 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
     if (!report.ok()) return StatusResponse(report.status());
     return JsonResponse(ReclaimJson(*report, !dry_run));
   }
-  return JsonError(404, "not_found", "no route " + request.method + " " + path);
+  return JsonError(404, "not_found",
+                   Phrase{"http_no_route", {{"path", request.method + " " + path}}});
 }
 
 }  // namespace
@@ -268,8 +269,7 @@ HttpResponse HandleAssignmentRequest(ServerStore& store, WallClock& wall,
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path.rfind("/v1/pool", 0) == 0) {
     if (caller.is_manager()) {
-      return JsonError(403, "forbidden",
-                       "the pool routes under /v1/pool are for reps; managers use /v1/admin/pool");
+      return JsonError(403, "forbidden", Phrase{"http_pool_for_reps", {}});
     }
     if (path == "/v1/pool" && request.method == "GET") return PoolView(store, wall, caller);
     if (path == "/v1/pool/claims" && request.method == "POST") {
@@ -278,10 +278,11 @@ HttpResponse HandleAssignmentRequest(ServerStore& store, WallClock& wall,
     if (path == "/v1/pool/release" && request.method == "POST") {
       return Release(store, wall, request, caller.rep_id, "rep:" + caller.rep_id);
     }
-    return JsonError(404, "not_found", "no route " + request.method + " " + path);
+    return JsonError(404, "not_found",
+                     Phrase{"http_no_route", {{"path", request.method + " " + path}}});
   }
   if (!caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
   return Admin(store, wall, request, path, "manager:" + caller.rep_id);
 }

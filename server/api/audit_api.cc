@@ -10,7 +10,8 @@ std::optional<HttpResponse> HandleAuditAdminRequest(ServerStore& store,
                                                     const HttpRequest& request) {
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != "/v1/admin/audit") return std::nullopt;
-  if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET for " + path);
+  if (request.method != "GET")
+    return JsonError(405, "method_not_allowed", Phrase{"http_use_get", {{"path", path}}});
   AuditFilter filter;
   filter.customer = QueryParam(request.target, "customer");
   filter.actor = QueryParam(request.target, "actor");

@@ -56,11 +56,11 @@ std::variant<boost::json::object, HttpResponse> SmallJsonBody(const HttpRequest&
   return std::move(body.as_object());
 }
 
-// 429 with Retry-After for an attempt the throttle holds back `wait_ms`.
-HttpResponse TooManyAttempts(const std::string& what, int64_t wait_ms) {
+// 429 with Retry-After for an attempt the throttle holds back `wait_ms` (`refusal`:
+// http_too_many_logins or http_too_many_setup_codes, lang_text.h HttpRefusals).
+HttpResponse TooManyAttempts(const char* refusal, int64_t wait_ms) {
   const std::string seconds = std::to_string((wait_ms + 999) / 1000);
-  HttpResponse r =
-      JsonError(429, "too_many_attempts", "too many " + what + "; try again in " + seconds + " s");
+  HttpResponse r = JsonError(429, "too_many_attempts", Phrase{refusal, {{"seconds", seconds}}});
   r.headers.emplace_back("Retry-After", seconds);
   return r;
 }
@@ -179,7 +179,7 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   if (const int64_t wait = throttle_.Begin(rep_id, address, now); wait > 0) {
     LogEvent("warn", "console_login_throttled", {{"rep", rep_id}, {"address", address}});
-    return TooManyAttempts("failed logins", wait);
+    return TooManyAttempts("http_too_many_logins", wait);
   }
   std::optional<ConsoleAccount> account;
   {
@@ -271,7 +271,7 @@ HttpResponse ConsoleApi::Setup(const HttpRequest& request) {
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   if (const int64_t wait = setup_throttle_.Begin("setup:" + address, address, now); wait > 0) {
     LogEvent("warn", "setup_code_throttled", {{"address", address}});
-    return TooManyAttempts("wrong setup codes", wait);
+    return TooManyAttempts("http_too_many_setup_codes", wait);
   }
   Result<ExchangedSetupCode> exchanged = Status::Internal("not run");
   {

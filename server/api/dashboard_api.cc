@@ -14,9 +14,10 @@ std::optional<HttpResponse> HandleDashboardRequest(ServerStore& store, const Htt
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != "/v1/admin/dashboard") return std::nullopt;
   if (!caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
-  if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET for " + path);
+  if (request.method != "GET")
+    return JsonError(405, "method_not_allowed", Phrase{"http_use_get", {{"path", path}}});
   const std::optional<int64_t> limit = IntParam(request.target, "replicas", 1, 1000, 200);
   if (!limit) return BadIntParam("replicas", 1, 1000);
   DashboardStore dashboard(store);

@@ -24,13 +24,13 @@ struct DeviceBody {
 std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool device_fields,
                                                 bool code_fields = false) {
   if (request.body.size() > kMaxBodyBytes) {
-    return JsonError(413, "too_large", "the body is limited to 8 KiB");
+    return JsonError(413, "too_large", Phrase{"http_body_limit_8k", {}});
   }
   // SyncService parsed the body before taking the store's lock (request.json); a request that did
   // not come through it is parsed here.
   boost::json::value parsed;
   const boost::json::value& v = RequestJson(request, parsed);
-  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  if (!v.is_object()) return JsonError(400, "malformed", Phrase{"http_body_not_object", {}});
   DeviceBody out;
   bool has_rep = false;
   for (const auto& kv : v.as_object()) {
@@ -38,26 +38,26 @@ std::variant<DeviceBody, HttpResponse> ReadBody(const HttpRequest& request, bool
     const boost::json::value& f = kv.value();
     if (key == "rep" || (device_fields && key == "device")) {
       if (!f.is_string() || f.as_string().empty() || f.as_string().size() > 64) {
-        return JsonError(400, "invalid_field", "\"" + key + "\" must be a text of 1 to 64 bytes");
+        return JsonError(400, "invalid_field", Phrase{"http_field_text", {{"field", key}}});
       }
       (key == "rep" ? out.rep : out.device) = std::string(f.as_string());
       has_rep = has_rep || key == "rep";
     } else if (device_fields && key == "id") {
       if (!f.is_int64() || f.as_int64() <= 0) {
-        return JsonError(400, "invalid_field", "\"id\" must be a positive whole number");
+        return JsonError(400, "invalid_field", Phrase{"http_field_id", {}});
       }
       out.id = f.as_int64();
     } else if (code_fields && key == "ttl_seconds") {
       if (!f.is_int64() || f.as_int64() < 1 || f.as_int64() > 24 * 3600) {
-        return JsonError(400, "invalid_field",
-                         "\"ttl_seconds\" must be a whole number of seconds from 1 to 86400");
+        return JsonError(400, "invalid_field", Phrase{"http_field_ttl", {}});
       }
       out.ttl_seconds = f.as_int64();
     } else {
-      return JsonError(400, "invalid_field", "unknown field \"" + key + "\"");
+      return JsonError(400, "invalid_field", Phrase{"http_unknown_field", {{"field", key}}});
     }
   }
-  if (!has_rep) return JsonError(400, "missing_field", "missing field \"rep\"");
+  if (!has_rep)
+    return JsonError(400, "missing_field", Phrase{"http_missing_field", {{"field", "rep"}}});
   return out;
 }
 
@@ -98,12 +98,12 @@ std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const H
   const bool disable = path == "/v1/admin/reps/disable";
   const bool enable = path == "/v1/admin/reps/enable";
   if (!issue && !code && !revoke && !disable && !enable) return std::nullopt;
-  if (!post) return JsonError(405, "method_not_allowed", "use POST for " + path);
+  if (!post) return JsonError(405, "method_not_allowed", Phrase{"http_use_post", {{"path", path}}});
   auto body = ReadBody(request, issue || code || revoke, code);
   if (auto* bad = std::get_if<HttpResponse>(&body)) return *bad;
   const DeviceBody& b = std::get<DeviceBody>(body);
   if (issue) {
-    if (b.id != 0) return JsonError(400, "invalid_field", "a new device has no id yet");
+    if (b.id != 0) return JsonError(400, "invalid_field", Phrase{"http_new_device_no_id", {}});
     auto issued = store.IssueDeviceToken(b.rep, b.device, actor);
     if (!issued.ok()) return StatusResponse(issued.status());
     boost::json::object o = DeviceJson(issued->first);
@@ -111,7 +111,7 @@ std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const H
     return JsonResponse(o);
   }
   if (code) {
-    if (b.id != 0) return JsonError(400, "invalid_field", "a new device has no id yet");
+    if (b.id != 0) return JsonError(400, "invalid_field", Phrase{"http_new_device_no_id", {}});
     auto issued = SetupCodes(store).Issue(
         b.rep, b.device, actor,
         b.ttl_seconds > 0 ? b.ttl_seconds * 1000 : SetupCodes::kDefaultTtlMs);
@@ -124,7 +124,7 @@ std::optional<HttpResponse> HandleDeviceAdminRequest(ServerStore& store, const H
   }
   if (revoke) {
     if (b.device.empty() && b.id == 0) {
-      return JsonError(400, "missing_field", "name the device (\"device\") or its \"id\"");
+      return JsonError(400, "missing_field", Phrase{"http_name_the_device", {}});
     }
     auto revoked = store.RevokeDevice(b.rep, b.device, b.id, actor);
     if (!revoked.ok()) return StatusResponse(revoked.status());

@@ -39,11 +39,11 @@ std::variant<boost::json::object, HttpResponse> JsonObjectBody(const HttpRequest
                                                                size_t max_bytes) {
   if (request.body.size() > max_bytes) {
     return JsonError(413, "too_large",
-                     "the body is larger than " + std::to_string(max_bytes) + " bytes");
+                     Phrase{"http_body_larger_than", {{"max", std::to_string(max_bytes)}}});
   }
   boost::json::value parsed;
   const boost::json::value& v = RequestJson(request, parsed);
-  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  if (!v.is_object()) return JsonError(400, "malformed", Phrase{"http_body_not_object", {}});
   return v.as_object();
 }
 
@@ -58,8 +58,9 @@ HttpResponse JsonResponseIf(const Status& status, const boost::json::value& body
 HttpResponse StatusResponse(const Status& s) {
   const int status = HttpStatusFor(s.code());
   // A server-side failure names its kind ("io: disk full"); the others are the caller's to read.
+  // An error with a phrase carries its code and values beside the English (http_types.h).
   return JsonError(status, std::string(HttpErrorCodeFor(s.code())),
-                   status >= 500 ? s.ToString() : s.message());
+                   status >= 500 ? s.ToString() : s.message(), s.phrase());
 }
 
 std::string QueryParam(const std::string& target, const std::string& name) {
@@ -93,9 +94,10 @@ std::optional<int64_t> IntParam(const std::string& target, const char* name, int
 }
 
 HttpResponse BadIntParam(const char* name, int64_t lo, int64_t hi) {
-  return JsonError(400, "invalid_field",
-                   std::string("query parameter ") + name + " must be a whole number from " +
-                       std::to_string(lo) + " to " + std::to_string(hi));
+  return JsonError(
+      400, "invalid_field",
+      Phrase{"http_query_number",
+             {{"name", name}, {"lo", std::to_string(lo)}, {"hi", std::to_string(hi)}}});
 }
 
 const boost::json::value& RequestJson(const HttpRequest& request, boost::json::value& storage) {

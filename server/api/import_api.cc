@@ -71,7 +71,7 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
                                  const std::function<std::unique_lock<std::mutex>()>& lock_store,
                                  ImportJobs* jobs) {
   if (!caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
   const std::string path = PathOf(request.target);
   const bool import = path.rfind("/v1/admin/import/", 0) == 0;

@@ -48,13 +48,13 @@ std::optional<HttpResponse> HandleNightlyAdminRequest(ServerStore& store,
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path.rfind(kPrefix, 0) != 0) return std::nullopt;
   if (!caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
   if (path != "/v1/admin/nightly/runs") {
     return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
   }
   if (request.method != "GET") {
-    return JsonError(405, "method_not_allowed", "use GET for " + path);
+    return JsonError(405, "method_not_allowed", Phrase{"http_use_get", {{"path", path}}});
   }
   const std::optional<int64_t> last = IntParam(request.target, "last", 1, 100, 10);
   if (!last) return BadIntParam("last", 1, 100);
@@ -73,7 +73,7 @@ std::optional<HttpResponse> HandleNightlyLaunchRequest(NightlyLauncher* launcher
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != kRunPath) return std::nullopt;
   if (!caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
   const bool get = request.method == "GET";
   if (!get && request.method != "POST") {

@@ -18,7 +18,7 @@ std::optional<HttpResponse> HandleRecordAdminRequest(ServerStore& store,
   const std::string path = request.target.substr(0, request.target.find('?'));
   if (path != kPrefix && path.rfind(std::string(kPrefix) + "/", 0) != 0) return std::nullopt;
   if (request.method != "GET") {
-    return JsonError(405, "method_not_allowed", "the records routes are read-only (GET)");
+    return JsonError(405, "method_not_allowed", Phrase{"http_records_get", {}});
   }
   RecordStore records(store);
   if (path == kPrefix) {

@@ -118,17 +118,17 @@ HttpResponse HandleReportRequest(ServerStore& store, const HttpRequest& request,
                      "no report '" + kind + "' (tiers, movement, at-risk or portfolio)");
   }
   if (request.method != "GET") {
-    return JsonError(405, "method_not_allowed", "reports are read with GET");
+    return JsonError(405, "method_not_allowed", Phrase{"http_reports_get", {}});
   }
   if (admin && !caller.is_manager()) {
-    return JsonError(403, "forbidden", "the admin API needs a manager's token");
+    return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
 
   // Whose customers: a rep only ever sees their own.
   std::string rep = QueryParam(request.target, "rep");
   if (!caller.is_manager()) {
     if (!rep.empty() && rep != caller.rep_id) {
-      return JsonError(403, "forbidden", "a rep's token shows only that rep's own reports");
+      return JsonError(403, "forbidden", Phrase{"http_own_reports", {}});
     }
     rep = caller.rep_id;
   } else if (!rep.empty() && !store.RepExists(rep)) {

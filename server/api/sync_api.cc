@@ -7,6 +7,7 @@
 
 #include "api/http_status.h"
 #include "api/snapshot_token.h"
+#include "fieldbook/lang_text.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
@@ -48,18 +49,23 @@ std::string OutOfRange(const SyncRequest& req) {
 
 HttpResponse SyncApi::Handle(const HttpRequest& request, const Principal& rep) {
   const auto start = std::chrono::steady_clock::now();
-  auto fail = [&](int status, const std::string& code, const std::string& message) {
+  // A refusal (the server's own words are a phrase: lang_text.h HttpRefusals), counted as a
+  // failed sync.
+  auto fail = [&](int status, const std::string& code, const std::string& message,
+                  const Phrase* phrase = nullptr) {
     metrics_.SyncCompleted(std::chrono::duration_cast<std::chrono::microseconds>(
                                std::chrono::steady_clock::now() - start),
                            0, 0, false);
     if (status >= 500) LogEvent("error", "sync_failed", {{"rep", rep.rep_id}, {"error", message}});
-    return JsonError(status, code, message);
+    return JsonError(status, code, message, phrase);
   };
-  if (request.method != "POST") return fail(405, "method_not_allowed", "use POST for /v1/sync");
-  if (rep.is_manager()) {
-    return fail(403, "forbidden",
-                "managers steer through /v1/admin; /v1/sync is for reps' devices");
+  auto refuse = [&](int status, const std::string& code, const Phrase& refusal) {
+    return fail(status, code, SayRefusal(Lang::kEnglish, refusal), &refusal);
+  };
+  if (request.method != "POST") {
+    return refuse(405, "method_not_allowed", Phrase{"http_use_post", {{"path", "/v1/sync"}}});
   }
+  if (rep.is_manager()) return refuse(403, "forbidden", Phrase{"http_managers_not_sync", {}});
   auto decoded = DecodeSyncRequest(request.body, options_.limits);
   if (!decoded.ok()) {
     const bool too_big = decoded.status().code() == StatusCode::kResourceExhausted;
@@ -67,9 +73,11 @@ HttpResponse SyncApi::Handle(const HttpRequest& request, const Principal& rep) {
                 decoded.status().message());
   }
   const SyncRequest& req = *decoded;
-  if (req.replica_id.empty()) return fail(400, "malformed", "sync request has no replica id");
+  if (req.replica_id.empty()) {
+    return refuse(400, "malformed", Phrase{"http_sync_no_replica", {}});
+  }
   if (req.has_push && req.push.replica_id != req.replica_id) {
-    return fail(400, "malformed", "the pushed set names another replica than the request");
+    return refuse(400, "malformed", Phrase{"http_sync_other_replica", {}});
   }
   if (std::string bad = OutOfRange(req); !bad.empty()) return fail(400, "out_of_range", bad);
 

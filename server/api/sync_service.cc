@@ -98,16 +98,13 @@ std::unique_lock<std::mutex> SyncService::LockStore() {
 
 namespace {
 
-HttpResponse CsrfRefused() {
-  return JsonError(403, "csrf",
-                   "a console session's changes need its X-CSRF-Token (GET /v1/admin/session)");
-}
+HttpResponse CsrfRefused() { return JsonError(403, "csrf", Phrase{"http_csrf", {}}); }
 
 // A token check that failed on the server: 503 (retry) when the database is out of reach for
 // now, else 500.
 HttpResponse AuthFailed(const Status& s) {
   if (s.code() == StatusCode::kUnavailable) return StatusResponse(s);
-  return JsonError(500, "internal", "authentication failed on the server");
+  return JsonError(500, "internal", Phrase{"http_auth_failed", {}});
 }
 
 // Bodies of the JSON APIs are objects a few levels deep; deeper nesting is refused while parsing.
@@ -136,11 +133,12 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
       admission.body_limit = kLoginBodyLimit;
       return admission;
     case Route::kNone:
-      admission.response = JsonError(404, "not_found", "no route " + path);
+      admission.response = JsonError(404, "not_found", Phrase{"http_no_route", {{"path", path}}});
       return admission;
     case Route::kSync:
       if (head.method != "POST") {
-        admission.response = JsonError(405, "method_not_allowed", "use POST for /v1/sync");
+        admission.response =
+            JsonError(405, "method_not_allowed", Phrase{"http_use_post", {{"path", "/v1/sync"}}});
         return admission;
       }
       admission.body_limit = options_.limits.max_message_bytes;
@@ -176,8 +174,7 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
   }
   std::optional<Principal>& who = *principal;
   if (!who) {
-    admission.response = JsonError(401, "unauthorized",
-                                   "missing, unknown or revoked device token, or a disabled rep");
+    admission.response = JsonError(401, "unauthorized", Phrase{"http_unauthorized", {}});
     return admission;
   }
   if (by_session && !ConsoleApi::CsrfOk(head)) {
@@ -185,12 +182,11 @@ HttpAdmission SyncService::Admit(const HttpRequest& head) {
     return admission;
   }
   if (route == Route::kSync && who->is_manager()) {
-    admission.response = JsonError(
-        403, "forbidden", "managers steer through /v1/admin; /v1/sync is for reps' devices");
+    admission.response = JsonError(403, "forbidden", Phrase{"http_managers_not_sync", {}});
     return admission;
   }
   if (route == Route::kImport && !who->is_manager()) {
-    admission.response = JsonError(403, "forbidden", "the admin API needs a manager's token");
+    admission.response = JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
     return admission;
   }
   admission.context = std::move(*who);
@@ -202,7 +198,8 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
   const Route route = RouteOf(path);
   if (route == Route::kHealth) return health_.Health();
   if (route == Route::kMetrics) return health_.MetricsText();
-  if (route == Route::kNone) return JsonError(404, "not_found", "no route " + path);
+  if (route == Route::kNone)
+    return JsonError(404, "not_found", Phrase{"http_no_route", {{"path", path}}});
   if (route == Route::kConsole) {
     return options_.console_assets ? options_.console_assets->Serve(request)
                                    : ServeWithoutAssets(request);
@@ -215,7 +212,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
     if (request.body.size() > options_.json_body_limit) {
       return JsonError(
           413, "body_too_large",
-          "JSON bodies are limited to " + std::to_string(options_.json_body_limit) + " bytes");
+          Phrase{"http_json_too_large", {{"limit", std::to_string(options_.json_body_limit)}}});
     }
     if (!request.body.empty()) {
       boost::system::error_code ec;
@@ -239,8 +236,7 @@ HttpResponse SyncService::Handle(const HttpRequest& request) {
       return AuthFailed(principal.status());
     }
     if (!*principal) {
-      return JsonError(401, "unauthorized",
-                       "missing, unknown or revoked device token, or a disabled rep");
+      return JsonError(401, "unauthorized", Phrase{"http_unauthorized", {}});
     }
     if (by_session && !ConsoleApi::CsrfOk(req)) return CsrfRefused();
     admitted = std::move(**principal);

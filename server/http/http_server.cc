@@ -31,6 +31,8 @@
 #include <utility>
 #include <vector>
 #include "fieldbook/json.h"
+#include "fieldbook/lang_text.h"
+#include "fieldbook/phrase_json.h"
 
 namespace fieldbook::server {
 
@@ -40,17 +42,26 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 
-HttpResponse JsonError(int status, const std::string& code, const std::string& message) {
+HttpResponse JsonError(int status, const std::string& code, const std::string& message,
+                       const Phrase* phrase) {
   boost::json::object error;
   error["code"] = code;
   error["message"] = message;
   boost::json::object root;
   root["error"] = std::move(error);
+  if (phrase != nullptr && !phrase->code.empty()) {
+    root["error_code"] = phrase->code;
+    root["error_values"] = PhraseValuesJson(phrase->values);
+  }
   HttpResponse response;
   response.status = status;
   response.content_type = "application/json";
   response.body = WriteJson(root);
   return response;
+}
+
+HttpResponse JsonError(int status, const std::string& code, const Phrase& refusal) {
+  return JsonError(status, code, SayRefusal(Lang::kEnglish, refusal), &refusal);
 }
 
 namespace {

@@ -187,7 +187,8 @@ class Session final : public SessionBase {
     if (phase_ == Phase::kReading && !exception_seen_) {
       exception_seen_ = true;
       try {
-        return SendResponse(JsonError(500, "internal", "internal server error"), false, 11, false);
+        return SendResponse(JsonError(500, "internal", Phrase{"http_internal", {}}), false, 11,
+                            false);
       } catch (...) {
       }
     }
@@ -335,8 +336,7 @@ class Session final : public SessionBase {
     state_.metrics.ConnectionRefused("queue_full");
     HttpLog("warn", "queue_full",
             {{"remote", remote_}, {"pending", std::to_string(state_.workers.pending())}});
-    HttpResponse busy =
-        JsonError(503, "server_busy", "the server has too many requests waiting; retry");
+    HttpResponse busy = JsonError(503, "server_busy", Phrase{"http_busy_queue", {}});
     busy.headers.emplace_back("Retry-After", "1");
     return busy;
   }
@@ -381,11 +381,9 @@ class Session final : public SessionBase {
              {"bytes", std::to_string(reserve)},
              {"budget", std::to_string(body_to_file_ ? upload_cap
                                                      : state_.options.max_body_bytes_in_flight)}});
-        HttpResponse busy = JsonError(
-            503, "server_busy",
-            body_to_file_
-                ? "the uploads in progress take all the disk the server gives uploads; retry later"
-                : "the server is reading too many request bodies; retry");
+        HttpResponse busy =
+            JsonError(503, "server_busy",
+                      Phrase{body_to_file_ ? "http_busy_uploads" : "http_busy_bodies", {}});
         busy.headers.emplace_back("Retry-After", body_to_file_ ? "5" : "1");
         return Refuse(std::move(busy));
       }
@@ -442,7 +440,7 @@ class Session final : public SessionBase {
     if (fd < 0) {
       HttpLog("error", "body_file_failed", {{"remote", remote_}, {"path", path}});
       keep_alive_ = false;
-      return Finish(JsonError(500, "internal", "cannot store the request body"));
+      return Finish(JsonError(500, "internal", Phrase{"http_body_not_stored", {}}));
     }
     body_file_ = path;
     file_parser_.emplace(std::move(*parser_));
@@ -454,7 +452,7 @@ class Session final : public SessionBase {
     if (ec) {
       RemoveBodyFile();
       keep_alive_ = false;
-      return Finish(JsonError(500, "internal", "cannot store the request body"));
+      return Finish(JsonError(500, "internal", Phrase{"http_body_not_stored", {}}));
     }
     const uint64_t expected =
         std::min<uint64_t>(request_.content_length.value_or(body_limit_), uint64_t{1} << 40);
@@ -524,9 +522,13 @@ class Session final : public SessionBase {
 
   HttpResponse BodyTooLarge(size_t limit) {
     HttpLog("warn", "body_too_large", {{"remote", remote_}, {"limit", std::to_string(limit)}});
-    return JsonError(413, "body_too_large",
-                     "the request body exceeds the limit of " + std::to_string(limit) + " bytes" +
-                         (route_.empty() ? std::string() : " for route " + route_));
+    if (route_.empty()) {
+      return JsonError(413, "body_too_large",
+                       Phrase{"http_body_too_large", {{"limit", std::to_string(limit)}}});
+    }
+    return JsonError(
+        413, "body_too_large",
+        Phrase{"http_body_too_large_route", {{"limit", std::to_string(limit)}, {"route", route_}}});
   }
 
   void OnReadError(beast::error_code ec) {
@@ -555,20 +557,22 @@ class Session final : public SessionBase {
               {{"remote", remote_},
                {"limit", std::to_string(state_.options.header_limit)},
                {"trailer", header_done ? "true" : "false"}});
-      return Finish(JsonError(431, "headers_too_large",
-                              std::string("the request ") + (header_done ? "trailers" : "headers") +
-                                  " exceed the limit of " +
-                                  std::to_string(state_.options.header_limit) + " bytes"));
+      return Finish(
+          JsonError(431, "headers_too_large",
+                    Phrase{header_done ? "http_trailers_too_large" : "http_headers_too_large",
+                           {{"limit", std::to_string(state_.options.header_limit)}}}));
     }
     HttpLog("warn", "bad_request", {{"remote", remote_}, {"error", ec.message()}});
-    Finish(JsonError(400, "bad_request", "malformed HTTP request: " + ec.message()));
+    Finish(
+        JsonError(400, "bad_request", Phrase{"http_malformed_request", {{"error", ec.message()}}}));
   }
 
   HttpResponse RejectedResponse() {
-    HttpResponse response = JsonError(
-        503, "server_busy",
-        std::string("the server has too many open connections") +
-            (overflow_reason_ == "per_address" ? " from your address" : "") + "; try again");
+    HttpResponse response =
+        JsonError(503, "server_busy",
+                  Phrase{overflow_reason_ == "per_address" ? "http_busy_connections_address"
+                                                           : "http_busy_connections",
+                         {}});
     response.headers.emplace_back("Retry-After", "1");
     return response;
   }
@@ -578,13 +582,14 @@ class Session final : public SessionBase {
       return std::move(*admission);
     }
     HttpAdmission refused;
-    refused.response = JsonError(500, "internal", "internal server error");
+    refused.response = JsonError(500, "internal", Phrase{"http_internal", {}});
     return refused;
   }
 
   HttpResponse CallHandler() {
     auto response = CallGuarded([&] { return state_.handler.Handle(request_); });
-    return response ? std::move(*response) : JsonError(500, "internal", "internal server error");
+    return response ? std::move(*response)
+                    : JsonError(500, "internal", Phrase{"http_internal", {}});
   }
 
   // call()'s answer; nullopt when it throws (logged: a handler's exception never ends the session).
@@ -642,7 +647,7 @@ class Session final : public SessionBase {
     keep_alive = keep_alive && !overflow_ && !state_.shutting_down.load();
     int status = response.status;
     if (!BuildResponse(response, keep_alive, version, head)) {
-      HttpResponse error = JsonError(500, "internal", "internal server error");
+      HttpResponse error = JsonError(500, "internal", Phrase{"http_internal", {}});
       status = error.status;
       BuildResponse(error, keep_alive, version, head);
     }

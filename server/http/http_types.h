@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include "fieldbook/phrase.h"
+
 namespace boost::json {
 class value;
 }
@@ -97,8 +99,15 @@ class RequestHandler {
   virtual HttpResponse Handle(const HttpRequest& request) = 0;
 };
 
-// {"error":{"code":"...","message":"..."}} with the given status.
-HttpResponse JsonError(int status, const std::string& code, const std::string& message);
+// {"error":{"code":"...","message":"..."}} with the given status. An error with a phrase (a code
+// and values, fieldbook/phrase.h) carries them beside it: "error_code": "http_unauthorized",
+// "error_values": {...}, so a device renders it in the rep's language while an old one reads the
+// English message as before.
+HttpResponse JsonError(int status, const std::string& code, const std::string& message,
+                       const Phrase* phrase = nullptr);
+// One of the server's own refusals (fieldbook/lang_text.h HttpRefusals: codes http_...): the
+// message is its English with the values filled in, and the code and values ride beside it.
+HttpResponse JsonError(int status, const std::string& code, const Phrase& refusal);
 
 }  // namespace fieldbook::server
 

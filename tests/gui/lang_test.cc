@@ -17,6 +17,7 @@
 #include "fieldbook/json.h"
 #include "fieldbook/lang_text.h"
 #include "lang/messages.h"
+#include "lang/store_errors.h"
 #include "ui_strings.h"
 
 namespace fieldbook::testing {
@@ -141,7 +142,9 @@ TEST(LangTest, EveryEntryOfEveryStringTableIsTranslatedWithTheSameValues) {
       {"ui", app::UiTexts()},
       {"labels", CodeLabels()},
       {"device messages", client::DeviceMessages()},
-      {"common texts", CommonTexts()}};
+      {"common texts", CommonTexts()},
+      {"store errors", client::StoreErrors()},
+      {"server refusals", HttpRefusals()}};
   size_t walked = 0;
   for (const auto& [table, entries] : tables) {
     std::set<std::string_view> seen;

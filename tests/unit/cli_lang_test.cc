@@ -19,6 +19,7 @@
 #include "lang/messages.h"
 #include "lang/store_errors.h"
 #include "store/review.h"
+#include "sync/http_client.h"
 #include "sync/pool_sync.h"
 
 namespace fieldbook::client {
@@ -272,9 +273,9 @@ TEST(CliLangTest, TheServersRefusalsArriveAsValuesAndOldServersEnglishStays) {
 
 // The store's errors a rep reads (and fieldbook-cli's own argument checks) are codes with values:
 // every err_ code the client's sources name is in the table, every entry is used, the Chinese has
-// no English sentence, and each error is found back from its English message, whatever its
-// values (no two templates read alike), to be shown in the rep's language.
-TEST(CliLangTest, EveryStoreErrorIsACodeFoundBackFromItsMessageInBothLanguages) {
+// no English sentence, and each error carries its code and values (its Status's phrase) beside
+// its English message, to be shown in the rep's language.
+TEST(CliLangTest, EveryStoreErrorCarriesItsCodeAndValuesAndReadsInBothLanguages) {
   std::vector<std::filesystem::path> files;
   for (const char* dir : {"/client/store", "/client/cli"}) {
     for (const auto& entry :
@@ -309,26 +310,112 @@ TEST(CliLangTest, EveryStoreErrorIsACodeFoundBackFromItsMessageInBothLanguages) 
                                {"n", "200"},
                                {"as_of", "2026-12-07T04:15:35Z"}};
     const Status error = Invalid(e.code, values);
-    const std::optional<Phrase> read = ReadStoreError(error.message());
-    ASSERT_TRUE(read.has_value()) << e.code << ": " << error.message();
-    EXPECT_EQ(read->code, e.code) << error.message();
-    const std::string zh = RenderError(Lang::kChinese, error.message());
+    EXPECT_EQ(error.message(), FillText(Lang::kEnglish, e.en, values)) << e.code;
+    ASSERT_NE(error.phrase(), nullptr) << e.code;
+    EXPECT_EQ(error.phrase()->code, e.code);
+    EXPECT_EQ(error.phrase()->values, values) << e.code;
+    const std::string zh = RenderError(Lang::kChinese, error);
     EXPECT_EQ(zh, FillText(Lang::kChinese, e.zh, values)) << e.code;
     EXPECT_EQ(zh.find('{'), std::string::npos) << e.code << ": " << zh;
     std::string latin = std::regex_replace(zh, std::regex("fieldbook-cli [a-z -]+"), "");
     latin = std::regex_replace(latin, std::regex("x is given|鑫达 on this"), "");
     EXPECT_FALSE(std::regex_search(latin, kWords)) << e.code << ": " << zh;
-    EXPECT_EQ(RenderError(Lang::kEnglish, error.message()), error.message());
+    EXPECT_EQ(RenderError(Lang::kEnglish, error), error.message());
   }
-  // A message that is no store error (a server's words) is shown as it is.
-  EXPECT_EQ(RenderError(Lang::kChinese, "cannot reach http://x: connection refused"),
-            "cannot reach http://x: connection refused");
+  // An error without a phrase (a transport's words, SQLite's) is shown as it is, even when its
+  // words read like a store error's: only the carried code counts.
   EXPECT_EQ(
-      RenderError(Lang::kChinese,
-                  Invalid("err_not_on_device", {{"what", "customer"}, {"ref", "c9"}}).message()),
-      "本设备上没有客户 c9");
+      RenderError(Lang::kChinese, Status::Unavailable("cannot reach http://x: connection refused")),
+      "cannot reach http://x: connection refused");
+  EXPECT_EQ(RenderError(Lang::kChinese, Status::InvalidArgument("no customer c9 on this device")),
+            "no customer c9 on this device");
+  EXPECT_EQ(RenderError(Lang::kChinese,
+                        Invalid("err_not_on_device", {{"what", "customer"}, {"ref", "c9"}})),
+            "本设备上没有客户 c9");
+  EXPECT_EQ(StoreError(StatusCode::kNotFound, "err_not_on_device", {{"what", "task"}}).code(),
+            StatusCode::kNotFound);
+  // A code this build does not know (a newer server's) is its English.
+  EXPECT_EQ(RenderError(Lang::kChinese, Status(StatusCode::kRejected, "brand new words",
+                                               Phrase{"err_from_the_future", {}})),
+            "brand new words");
   EXPECT_EQ(Invalid("err_line_quantity", {{"line", "1"}}).message(),
             "line 1: quantity must be a whole number above 0");
+}
+
+// A value that holds the template's own words is filled in as it is: the customer "visit for a
+// garage (c2)" waiting to be claimed (matching the English back against the template, as before,
+// split it at its first " (": name "visit for a garage", id "c2) (c1").
+TEST(CliLangTest, AValueHoldingTheTemplatesOwnWordsRendersWhole) {
+  const TextValues values = {{"name", "visit for a garage (c2)"}, {"id", "c1"}};
+  const Status waits = StoreError(StatusCode::kConflict, "err_pool_claim_waits", values);
+  EXPECT_EQ(waits.message(),
+            "a claim of visit for a garage (c2) (c1) already waits for the next sync");
+  EXPECT_EQ(RenderError(Lang::kChinese, waits),
+            "认领 visit for a garage (c2)（c1）已在等待下次同步");
+  // The same for a value with "on this device" in it, and for a coordinate whose value reads
+  // like the rest of the sentence.
+  const Status missing = Invalid(
+      "err_not_on_device", {{"what", "customer"}, {"ref", "visit for a garage on this device"}});
+  EXPECT_EQ(RenderError(Lang::kChinese, missing),
+            "本设备上没有客户 visit for a garage on this device");
+  const Status coordinate = Invalid("err_coordinate", {{"what", "latitude must be a number from 1"},
+                                                       {"min", "-90"},
+                                                       {"max", "90"},
+                                                       {"value", "to 2 (not '3"}});
+  EXPECT_EQ(RenderError(Lang::kChinese, coordinate),
+            "latitude must be a number from 1必须是 -90 到 90 之间的数字（不是“to 2 (not '3”）");
+}
+
+// The server's own refusals at its HTTP layer (a wrong token, a body too large, a busy server)
+// are codes with values in both languages: each reads in Chinese with every value filled and no
+// English sentence, and the device keeps one from a reply's "error_code" and "error_values"
+// as a phrased Status, shown in the rep's language; an old server's reply (no code) stays English.
+TEST(CliLangTest, TheServersOwnRefusalsArriveAsValuesAndReadInTheRepsLanguage) {
+  static const std::regex kWords("(^|[^-a-z_/.])([a-z]+ ){2}[a-z]+");
+  ASSERT_GT(HttpRefusals().size(), 30u);
+  for (const LangText& t : HttpRefusals()) {
+    EXPECT_EQ(t.code.substr(0, 5), "http_") << t.code;
+    const TextValues values = {{"limit", "1024"}, {"route", "sync"}, {"path", "/v1/x"},
+                               {"seconds", "9"},  {"max", "8"},      {"name", "days"},
+                               {"lo", "1"},       {"hi", "9"},       {"field", "rep"},
+                               {"error", "bad"}};
+    const std::string zh = SayRefusal(Lang::kChinese, Phrase{std::string(t.code), values});
+    EXPECT_TRUE(HasCjk(zh)) << t.code;
+    EXPECT_EQ(zh.find('{'), std::string::npos) << t.code << ": " << zh;
+    EXPECT_FALSE(std::regex_search(zh, kWords)) << t.code << ": " << zh;
+    EXPECT_EQ(SayRefusal(Lang::kEnglish, Phrase{std::string(t.code), values}),
+              FillText(Lang::kEnglish, t.en, values));
+  }
+  HttpReply reply;
+  reply.status = 413;
+  reply.body = R"({"error":{"code":"body_too_large","message":"JSON bodies are limited to 1024 )"
+               R"(bytes"},"error_code":"http_json_too_large","error_values":{"limit":1024}})";
+  const Status refused = ServerError(StatusCode::kResourceExhausted,
+                                     "the server refused it: " + ServerErrorMessage(reply), reply);
+  EXPECT_EQ(refused.message(), "the server refused it: JSON bodies are limited to 1024 bytes");
+  ASSERT_NE(refused.phrase(), nullptr);
+  EXPECT_EQ(refused.phrase()->code, "http_json_too_large");
+  EXPECT_EQ(RenderError(Lang::kChinese, refused), "JSON 请求内容不能超过 1024 字节");
+  EXPECT_EQ(RenderError(Lang::kEnglish, refused), refused.message());
+  // A failed sync keeps saying what is queued, around the refusal in the rep's language.
+  SyncFailure failure{false, RenderError(Lang::kChinese, refused), 3, 0};
+  const std::string said = RenderSyncFailure(Lang::kChinese, failure);
+  EXPECT_NE(said.find("JSON 请求内容不能超过 1024 字节"), std::string::npos) << said;
+  EXPECT_NE(said.find("3"), std::string::npos) << said;
+  EXPECT_FALSE(std::regex_search(said, kWords)) << said;
+  // An old server (no code), a proxy's page, a hostile code: no phrase, the words as they are.
+  reply.body = R"({"error":{"code":"unauthorized","message":"missing token"}})";
+  EXPECT_FALSE(ServerErrorPhrase(reply).has_value());
+  EXPECT_EQ(RenderError(Lang::kChinese, ServerError(StatusCode::kRejected, "missing token", reply)),
+            "missing token");
+  reply.body = "<html>502 Bad Gateway</html>";
+  EXPECT_FALSE(ServerErrorPhrase(reply).has_value());
+  reply.body = R"({"error_code":7})";
+  EXPECT_FALSE(ServerErrorPhrase(reply).has_value());
+  reply.body = R"({"error_code":"http_from_the_future","error_values":{"x":"y"}})";
+  ASSERT_TRUE(ServerErrorPhrase(reply).has_value());
+  EXPECT_EQ(RenderError(Lang::kChinese, ServerError(StatusCode::kRejected, "new words", reply)),
+            "new words");
 }
 
 // Codes in the review list read as their labels ("routine" -> 例行拜访); other values as they are.

@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include "../ui_probe.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::app {
 
@@ -93,8 +94,11 @@ void StatusBar::Draw(const Snapshot& snap, Intents& intents) {
       said = true;
     }
   } else if (st.sync_failed) {
-    const client::SyncFailure failure{st.connectivity == Connectivity::kOffline, st.sync_message,
-                                      st.pending_changes, 0};
+    // A server's refusal that came as a value reads in the rep's language (lang/store_errors.h).
+    const std::optional<std::string> refusal =
+        st.sync_phrase ? client::SayError(s.lang, *st.sync_phrase) : std::nullopt;
+    const client::SyncFailure failure{st.connectivity == Connectivity::kOffline,
+                                      refusal.value_or(st.sync_message), st.pending_changes, 0};
     const std::string line = client::RenderSyncFailureShort(s.lang, failure);
     if (next(line)) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::kOverdue);
