@@ -1,4 +1,8 @@
 #include "store/device_tokens.h"
+
+#include <algorithm>
+#include <map>
+
 #include "fieldbook/columns.h"
 
 #include "auth/auth.h"
@@ -9,6 +13,8 @@ namespace fieldbook::server {
 namespace {
 
 constexpr const char* kKeyName = "token_hmac_key";
+// Devices whose syncs one statement of RecordSyncs records.
+constexpr size_t kSyncsPerStatement = 256;
 constexpr size_t kKeyBytes = 32;
 
 constexpr const char* kDeviceColumns =
@@ -195,14 +201,54 @@ Result<DeviceInfo> DeviceTokens::Revoke(const std::string& rep_id, const std::st
 
 Status DeviceTokens::RecordSyncs(const std::vector<DeviceSync>& syncs) {
   if (syncs.empty()) return Status::Ok();
-  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
-  FB_ASSIGN_OR_RETURN(SqlStatement * save,
-                      db_.Prepare("UPDATE srv_credentials SET last_sync_ms = ?1, last_address = "
-                                  "?2 WHERE id = ?3 AND (last_sync_ms IS NULL OR last_sync_ms "
-                                  "<= ?1)"));
+  // Each device's latest sync (the later one of equal times), in id order.
+  std::map<int64_t, const DeviceSync*> latest;
   for (const DeviceSync& s : syncs) {
-    save->Reset();
-    save->Bind(1, s.at_ms).Bind(2, s.address.substr(0, 64)).Bind(3, s.device_id);
+    auto [it, added] = latest.emplace(s.device_id, &s);
+    if (!added && s.at_ms >= it->second->at_ms) it->second = &s;
+  }
+  std::vector<const DeviceSync*> rows;
+  rows.reserve(latest.size());
+  for (const auto& [id, s] : latest) rows.push_back(s);
+  FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
+  // A statement per kSyncsPerStatement devices, not one per device: the flush runs under the
+  // writer's lock, which the pushes wait for (on PostgreSQL a statement is a round trip). Padded to
+  // a power of two with its last device again (an update that changes nothing), so few statement
+  // texts are prepared.
+  for (size_t from = 0; from < rows.size(); from += kSyncsPerStatement) {
+    const size_t n = std::min(kSyncsPerStatement, rows.size() - from);
+    size_t width = 1;
+    while (width < n) width *= 2;
+    std::string ids, values;
+    for (size_t i = 0; i < width; ++i) {
+      ids += i == 0 ? "?" : ", ?";
+      values += i == 0 ? "" : ", ";
+      values += "(CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS TEXT))";
+    }
+    auto row = [&](size_t i) { return rows[from + std::min(i, n - 1)]; };
+    if (db_.dialect() == SqlDialect::kPostgres) {
+      // Several instances flush overlapping devices (a device syncs through any of them): each
+      // takes the rows' locks in id order first, so two flushes wait for each other, never
+      // deadlock (PostgreSQL would end one after deadlock_timeout, the writer's lock held).
+      FB_ASSIGN_OR_RETURN(SqlStatement * lock,
+                          db_.Prepare("SELECT id FROM srv_credentials WHERE id IN (" + ids +
+                                      ") ORDER BY id FOR UPDATE"));
+      for (size_t i = 0; i < width; ++i) lock->Bind(static_cast<int>(i + 1), row(i)->device_id);
+      FB_RETURN_IF_ERROR(lock->Run());
+    }
+    FB_ASSIGN_OR_RETURN(
+        SqlStatement * save,
+        db_.Prepare("UPDATE srv_credentials SET last_sync_ms = v.column2, last_address = "
+                    "v.column3 FROM (VALUES " +
+                    values +
+                    ") AS v WHERE srv_credentials.id = v.column1 AND "
+                    "(srv_credentials.last_sync_ms IS NULL OR srv_credentials.last_sync_ms <= "
+                    "v.column2)"));
+    for (size_t i = 0; i < width; ++i) {
+      const DeviceSync& s = *row(i);
+      const int at = static_cast<int>(3 * i);
+      save->Bind(at + 1, s.device_id).Bind(at + 2, s.at_ms).Bind(at + 3, s.address.substr(0, 64));
+    }
     FB_RETURN_IF_ERROR(save->Run());
   }
   return txn->Commit();

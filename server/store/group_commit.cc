@@ -14,19 +14,26 @@ Result<PushResult> GroupCommit::Push(const Principal& rep, const ChangeSet& set)
       done_.wait(lock);
       continue;
     }
-    // Lead: wait for the writer's lock first, then take everything queued by then (this job
-    // among it): pushes that came while the last commit or another writer held the lock.
+    // Lead: wait for the writer's lock, begin the batch's transaction and take the hub's
+    // counters (on PostgreSQL the counter row, which another instance's batch may hold until its
+    // COMMIT), THEN take everything queued by then (this job among it): pushes that came while
+    // the last commit, another writer or another instance held the lock join this batch instead
+    // of waiting for the next one.
     leading_ = true;
     lock.unlock();
     auto store_lock = lock_store_();
-    lock.lock();
     std::deque<Job*> batch;
-    while (!queue_.empty() && batch.size() < max_batch_) {
-      batch.push_back(queue_.front());
-      queue_.pop_front();
-    }
-    lock.unlock();
-    std::vector<Result<PushResult>> results = RunBatch(batch);
+    std::vector<Result<PushResult>> results;
+    {
+      Result<std::unique_ptr<StoreTransaction>> txn = Begin();
+      lock.lock();
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      lock.unlock();
+      results = RunBatch(batch, txn);
+    }  // the transaction ends (committed, or rolled back) before the writer's lock is let go
     store_lock.unlock();
     lock.lock();
     // The answers are handed over under mu_: a waiter reads its own only under mu_ too.
@@ -44,10 +51,23 @@ size_t GroupCommit::queued() const {
   return queue_.size();
 }
 
-std::vector<Result<PushResult>> GroupCommit::RunBatch(const std::deque<Job*>& batch) {
+Result<std::unique_ptr<StoreTransaction>> GroupCommit::Begin() {
+  FB_ASSIGN_OR_RETURN(std::unique_ptr<StoreTransaction> txn, store_.BeginWrite());
+  if (store_.on_postgres()) {
+    // The lock PgHubBackend::LockCounters takes for the batch's first push, taken now: the
+    // counter row's, held until the transaction ends (waits while another instance's batch holds
+    // it). SQLite's write transaction is the lock already.
+    FB_ASSIGN_OR_RETURN(SqlStatement * hold,
+                        store_.sql().Prepare("UPDATE fb_hub_seq SET value = value"));
+    FB_RETURN_IF_ERROR(hold->Run());
+  }
+  return txn;
+}
+
+std::vector<Result<PushResult>> GroupCommit::RunBatch(
+    const std::deque<Job*>& batch, Result<std::unique_ptr<StoreTransaction>>& txn) {
   std::vector<Result<PushResult>> results;
   results.reserve(batch.size());
-  auto txn = store_.BeginWrite();
   if (!txn.ok()) {
     for (size_t i = 0; i < batch.size(); ++i) results.push_back(txn.status());
     return results;

@@ -15,8 +15,12 @@
 // "Cursors that never skip a row"). A batch whose connection is lost fails whole (kUnavailable,
 // 503 + Retry-After); the devices push again and their stored answers keep that idempotent.
 // No thread of its own: the first waiting caller leads: it takes the store's lock (LockFn, the
-// server's writer lock, which other writers take too), then everything queued by then (at most
-// max_batch), applies it, commits and wakes the others; the next waiting caller leads the next.
+// server's writer lock, which other writers take too), begins the transaction and takes the hub's
+// counters (on PostgreSQL: waits for the counter row, held by another instance's batch until its
+// COMMIT), then everything queued by then (at most max_batch), applies it, commits and wakes the
+// others; the next waiting caller leads the next. Choosing the batch only once the counters are
+// held lets the pushes that arrived during that wait join it (two instances' batches take the
+// row in turn: each batch then holds what queued during the other's), rather than wait a turn.
 //
 // Thread safety: thread-safe; Push may be called from any number of threads.
 #ifndef FIELDBOOK_SERVER_GROUP_COMMIT_H_
@@ -63,8 +67,13 @@ class GroupCommit {
     const ChangeSet* set;
     std::optional<Result<PushResult>> result;
   };
-  // With the writer's lock held (and not mu_): one answer per job, in order.
-  std::vector<Result<PushResult>> RunBatch(const std::deque<Job*>& batch);
+  // With the writer's lock held (and not mu_): the batch's transaction, with the hub's counters
+  // taken (on PostgreSQL the counter row's lock, as the first push would take it).
+  Result<std::unique_ptr<StoreTransaction>> Begin();
+  // With the writer's lock held (and not mu_): one answer per job, in order, in `txn` (Begin's),
+  // which it commits; a batch whose transaction did not begin gets Begin's error for each job.
+  std::vector<Result<PushResult>> RunBatch(const std::deque<Job*>& batch,
+                                           Result<std::unique_ptr<StoreTransaction>>& txn);
 
   ServerStore& store_;
   LockFn lock_store_;
