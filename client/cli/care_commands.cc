@@ -46,13 +46,13 @@ int RunCareTask(const CliContext& ctx, const std::string& customer, const std::s
 
 void AddCareCommands(CLI::App& app, CliWiring& w) {
   (void)app;
-  CLI::App* care = w.group("care", "customer care: birthdays and care tasks in the days ahead");
+  CLI::App* care = w.group("care", "help_care");
 
   auto date = std::make_shared<std::string>();
   auto days = std::make_shared<int64_t>(-1);
-  CLI::App* list = w.leaf(care, "list", "birthdays and care tasks of the days ahead");
-  list->add_option("--date", *date, "from YYYY-MM-DD (default: today)");
-  list->add_option("--days", *days, "this many days ahead (default: the care days setting)");
+  CLI::App* list = w.leaf(care, "list", "help_care_list");
+  list->add_option("--date", *date, w.help("help_care_list_date"));
+  list->add_option("--days", *days, w.help("help_care_list_days"));
   list->callback([&w, date, days] {
     w.action = [&w, date, days] { return RunCareList(w.ctx, *date, *days); };
   });
@@ -60,13 +60,10 @@ void AddCareCommands(CLI::App& app, CliWiring& w) {
   auto customer = std::make_shared<std::string>();
   auto contact = std::make_shared<std::string>();
   auto title = std::make_shared<std::string>();
-  CLI::App* task = w.leaf(care, "task",
-                          "a care task for the next birthday of a customer or of one of its "
-                          "contacts, due on the day");
-  task->add_option("customer", *customer, "customer id (or a unique prefix)")->required();
-  task->add_option("--contact", *contact,
-                   "the contact's id (default: the customer's own birthday)");
-  task->add_option("--title", *title, "the task's title (default: 生日问候 NAME)");
+  CLI::App* task = w.leaf(care, "task", "help_care_task");
+  task->add_option("customer", *customer, w.help("help_customer_ref"))->required();
+  task->add_option("--contact", *contact, w.help("help_care_task_contact"));
+  task->add_option("--title", *title, w.help("help_care_task_title"));
   task->callback([&w, customer, contact, title] {
     w.action = [&w, customer, contact, title] {
       return RunCareTask(w.ctx, *customer, *contact, *title);
@@ -75,8 +72,8 @@ void AddCareCommands(CLI::App& app, CliWiring& w) {
 
   AddNumberSetting(
       w, care,
-      {"days", "how many days ahead the plan shows care (0 to 366)", "days", "set it", "care days",
-       "days", [](ClientStore& store, int64_t n) { return store.care().SetDays(n); },
+      {"days", "help_care_days", "days", "help_care_days_set", "care days", "days",
+       [](ClientStore& store, int64_t n) { return store.care().SetDays(n); },
        [](ClientStore& store) { return store.care().Days(); },
        [](Lang lang, int64_t n) { return Render(lang, "cli_care_days", {std::to_string(n)}); }});
 }

@@ -81,8 +81,8 @@ int RunCustomerShow(const CliContext& ctx, const std::string& customer);
 // An empty filter.today means today.
 int RunCustomerList(const CliContext& ctx, CustomerFilter filter);
 // `--pref payment_terms=月结` -> kind and value (preference_commands.cc); throws
-// CLI::ValidationError when there is no KIND before a '='.
-void SplitPref(const std::string& spec, std::string& kind, std::string& value);
+// CLI::ValidationError (in `lang`) when there is no KIND before a '='.
+void SplitPref(const std::string& spec, std::string& kind, std::string& value, Lang lang);
 int RunCustomerSearch(const CliContext& ctx, const std::string& query, size_t limit);
 // The product catalogue the last sync brought (part number, name or brand contains `text`).
 int RunProductSearch(const CliContext& ctx, const std::string& text, size_t limit, bool all);
@@ -108,11 +108,13 @@ std::string OrderEntryLine(const OrderEntry& e, Lang lang);
 // The same as JSON: the order with is_void, voided_by, corrected, void_reason and counts (a void's
 // amount_cents is null).
 boost::json::object OrderEntryJson(const OrderEntry& e);
-// Adds a subcommand with the common options (--replica, --json) under a parent.
+// Adds a subcommand (parent, name, the code of its description in the help table) with the common
+// options (--replica, --json, --lang) under a parent.
 using LeafFactory = std::function<CLI::App*(CLI::App* parent, const char*, const char*)>;
-// Registers `order add|list|void|correct` under `group`; the chosen one's run goes to `action`.
+// Registers `order add|list|void|correct` under `group` (descriptions in `lang`); the chosen one's
+// run goes to `action`.
 void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,
-                      const LeafFactory& leaf);
+                      const LeafFactory& leaf, Lang lang);
 int RunTaskAdd(const CliContext& ctx, const NewTask& task);
 int RunTaskDone(const CliContext& ctx, const std::string& task);
 int RunTaskList(const CliContext& ctx, const TaskFilter& filter);

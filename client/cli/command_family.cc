@@ -30,8 +30,8 @@ int RunNumberSetting(const CliContext& ctx, const NumberSetting& setting,
 
 void AddNumberSetting(CliWiring& w, CLI::App* parent, const NumberSetting& setting) {
   auto number = std::make_shared<int64_t>(0);
-  CLI::App* cmd = w.leaf(parent, setting.name, setting.description);
-  CLI::Option* given = cmd->add_option(setting.arg, *number, setting.arg_description);
+  CLI::App* cmd = w.leaf(parent, setting.name, setting.help_code);
+  CLI::Option* given = cmd->add_option(setting.arg, *number, w.help(setting.arg_help_code));
   cmd->callback([&w, setting, number, given] {
     const std::optional<int64_t> n =
         given->count() > 0 ? std::optional<int64_t>(*number) : std::nullopt;

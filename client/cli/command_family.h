@@ -21,6 +21,7 @@
 #include "cli/cli_commands.h"
 #include "fieldbook/registration.h"
 #include "fieldbook/status.h"
+#include "lang/help_texts.h"
 
 namespace CLI {
 class App;
@@ -36,10 +37,15 @@ namespace fieldbook::client::cli {
 struct CliWiring {
   CliContext& ctx;               // --replica and --json, once parsed
   std::function<int()>& action;  // a command's callback sets what runs after parsing
-  // A subcommand of `parent` taking the options every command takes (--replica, --json).
-  std::function<CLI::App*(CLI::App* parent, const char* name, const char* description)> leaf;
+  // A subcommand of `parent` taking the options every command takes (--replica, --json,
+  // --lang), described by the help table's entry `help_code` (lang/help_texts.h).
+  std::function<CLI::App*(CLI::App* parent, const char* name, const char* help_code)> leaf;
   // The top-level group `name` (made, requiring one subcommand, if main() did not make it).
-  std::function<CLI::App*(const char* name, const char* description)> group;
+  std::function<CLI::App*(const char* name, const char* help_code)> group;
+  // The language of the help pages (help_format.h: the one the commands print in).
+  Lang lang;
+  // The help table's text of `code` in that language: every description a family gives.
+  std::string help(const char* code) const { return HelpText(lang, code); }
 };
 
 using CommandFamily = Registration<void (*)(CLI::App&, CliWiring&)>;
@@ -47,12 +53,12 @@ using CommandFamily = Registration<void (*)(CLI::App&, CliWiring&)>;
 // A number setting of the replica, shown by one leaf, or set first when the number is given (the
 // leaf's one argument): set(store, n), then get(store), answered as {json_key: n} or
 // text(the rep's language, n);
-// errors name `what`.
+// errors name `what`. Descriptions are codes of the help table.
 struct NumberSetting {
   const char* name;
-  const char* description;
+  const char* help_code;
   const char* arg;
-  const char* arg_description;
+  const char* arg_help_code;
   const char* what;
   const char* json_key;
   Status (*set)(ClientStore& store, int64_t n);

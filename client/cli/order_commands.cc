@@ -8,6 +8,7 @@
 #include "cli/cli_commands.h"
 #include "cli/device_replica.h"
 #include "cli/output.h"
+#include "lang/help_texts.h"
 #include "lang/store_errors.h"
 
 namespace fieldbook::client::cli {
@@ -174,56 +175,42 @@ int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrec
 }
 
 void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,
-                      const LeafFactory& leaf) {
+                      const LeafFactory& leaf, Lang lang) {
+  const auto H = [lang](const char* code) { return HelpText(lang, code); };
   static OrderOptions o;  // the parsed options outlive every callback
-  CLI::App* add = leaf(group, "add", "record an order; the total is computed");
-  add->add_option("--customer", o.order.customer_id, "customer id (or a unique prefix)")
-      ->required();
-  auto line_options = [](CLI::App* cmd, OrderLineOptions& lines, const char* help) {
+  CLI::App* add = leaf(group, "add", "help_order_add");
+  add->add_option("--customer", o.order.customer_id, H("help_customer_ref"))->required();
+  auto line_options = [&H](CLI::App* cmd, OrderLineOptions& lines, const std::string& help) {
     CLI::Option* line = cmd->add_option("--line", lines.lines, help);
-    cmd->add_flag("--free-text", lines.free_text,
-                  "accept part numbers that are not in the catalogue (give their price)");
-    cmd->add_option("--price-reason", lines.price_reason,
-                    "why a price differs from the price list (required then)");
+    cmd->add_flag("--free-text", lines.free_text, H("help_order_free_text"));
+    cmd->add_option("--price-reason", lines.price_reason, H("help_order_price_reason"));
     return line;
   };
-  line_options(add, o.lines,
-               "PART:QTY (the price list's price) or PART:QTY:UNIT_PRICE_YUAN, e.g. BP-1024:4 or "
-               "BP-1024:4:128.50 (repeatable)")
-      ->required();
-  add->add_option("--date", o.order.order_date, "order date YYYY-MM-DD (default: today)");
-  add->add_option("--currency", o.order.currency, "currency code")->capture_default_str();
-  add->add_option("--notes", o.order.notes, "notes");
-  add->add_flag("--confirm-outlier", o.order.confirm_outlier,
-                "save a total above 5x the customer's median order (it is right)");
+  line_options(add, o.lines, H("help_order_add_line"))->required();
+  add->add_option("--date", o.order.order_date, H("help_order_add_date"));
+  add->add_option("--currency", o.order.currency, H("help_order_currency"))->capture_default_str();
+  add->add_option("--notes", o.order.notes, H("help_notes"));
+  add->add_flag("--confirm-outlier", o.order.confirm_outlier, H("help_order_confirm_outlier"));
   add->callback([&] { action = [&] { return RunOrderAdd(ctx, o.order, o.lines); }; });
 
-  CLI::App* list = leaf(group, "list",
-                        "a customer's orders with their ids, voided ones marked, and the total "
-                        "of the orders that count");
-  list->add_option("--customer", o.customer, "customer id (or a unique prefix)")->required();
+  CLI::App* list = leaf(group, "list", "help_order_list");
+  list->add_option("--customer", o.customer, H("help_customer_ref"))->required();
   list->callback([&] { action = [&] { return RunOrderList(ctx, o.customer); }; });
 
-  CLI::App* void_cmd = leaf(group, "void",
-                            "void an order: it stays listed as voided and no longer counts in "
-                            "totals, reports and grading");
-  void_cmd->add_option("order", o.order_ref, "order id (or a unique prefix)")->required();
-  void_cmd->add_option("--reason", o.reason, "why it is voided")->required();
+  CLI::App* void_cmd = leaf(group, "void", "help_order_void");
+  void_cmd->add_option("order", o.order_ref, H("help_order_ref"))->required();
+  void_cmd->add_option("--reason", o.reason, H("help_order_void_reason"))->required();
   void_cmd->callback([&] { action = [&] { return RunOrderVoid(ctx, o.order_ref, o.reason); }; });
 
-  CLI::App* correct = leaf(group, "correct",
-                           "record the corrected order in place of ORDER (which stays listed "
-                           "as voided); what you do not give keeps the original's");
-  correct->add_option("order", o.order_ref, "order id (or a unique prefix)")->required();
-  correct->add_option("--reason", o.correction.reason, "why it is corrected")->required();
-  line_options(correct, o.lines,
-               "PART:QTY or PART:QTY:UNIT_PRICE_YUAN (repeatable; replaces all of the "
-               "original's lines)");
-  correct->add_option("--date", o.correction.order_date, "order date YYYY-MM-DD");
-  correct->add_option("--currency", o.correction.currency, "currency code");
-  auto* notes = correct->add_option("--notes", o.notes, "notes (default: the original's)");
+  CLI::App* correct = leaf(group, "correct", "help_order_correct");
+  correct->add_option("order", o.order_ref, H("help_order_ref"))->required();
+  correct->add_option("--reason", o.correction.reason, H("help_order_correct_reason"))->required();
+  line_options(correct, o.lines, H("help_order_correct_line"));
+  correct->add_option("--date", o.correction.order_date, H("help_order_correct_date"));
+  correct->add_option("--currency", o.correction.currency, H("help_order_currency"));
+  auto* notes = correct->add_option("--notes", o.notes, H("help_order_correct_notes"));
   correct->add_flag("--confirm-outlier", o.correction.confirm_outlier,
-                    "save a total above 5x the customer's median order (it is right)");
+                    H("help_order_confirm_outlier"));
   correct->callback([&, notes] {
     if (notes->count() > 0) o.correction.notes = o.notes;
     action = [&] { return RunOrderCorrect(ctx, o.order_ref, o.correction, o.lines); };

@@ -81,47 +81,42 @@ int RunList(const CliContext& ctx, const PreferenceFilter& filter) {
 
 void AddPreferenceCommands(CLI::App& app, CliWiring& w) {
   (void)app;
-  CLI::App* customer = w.group("customer", "add, edit, show, list and search customers");
-  CLI::App* pref = customer->add_subcommand(
-      "pref", "a customer's preferences: brands, payment terms (月结), delivery, other");
+  CLI::App* customer = w.group("customer", "help_customer");
+  CLI::App* pref = customer->add_subcommand("pref", w.help("help_pref"));
   pref->require_subcommand(1);
-  const std::string kinds = "brand, payment_terms, delivery or other";
 
   auto added = std::make_shared<NewPreference>();
-  CLI::App* add = w.leaf(pref, "add", "add a preference to a customer");
-  add->add_option("customer", added->customer, "customer id (or a unique prefix)")->required();
-  add->add_option("--kind", added->kind, kinds)
+  CLI::App* add = w.leaf(pref, "add", "help_pref_add");
+  add->add_option("customer", added->customer, w.help("help_customer_ref"))->required();
+  add->add_option("--kind", added->kind, w.help("help_pref_kinds"))
       ->required()
       ->check(CLI::IsMember(Preferences::Kinds()));
-  add->add_option("--value", added->value, "the preference, e.g. 月结 or 博世")->required();
-  add->add_option("--note", added->note, "a remark");
+  add->add_option("--value", added->value, w.help("help_pref_value"))->required();
+  add->add_option("--note", added->note, w.help("help_pref_note"));
   add->callback([&w, added] { w.action = [&w, added] { return RunAdd(w.ctx, *added); }; });
 
   auto ref = std::make_shared<std::string>();
   auto note = std::make_shared<std::string>();
-  CLI::App* set_note = w.leaf(pref, "note", "change a preference's note (\"\" clears it)");
-  set_note->add_option("preference", *ref, "preference id (or a unique prefix)")->required();
-  set_note->add_option("note", *note, "the new note")->required();
+  CLI::App* set_note = w.leaf(pref, "note", "help_pref_set_note");
+  set_note->add_option("preference", *ref, w.help("help_pref_ref"))->required();
+  set_note->add_option("note", *note, w.help("help_pref_new_note"))->required();
   set_note->callback(
       [&w, ref, note] { w.action = [&w, ref, note] { return RunNote(w.ctx, *ref, *note); }; });
 
-  CLI::App* remove = w.leaf(pref, "remove", "remove a preference");
-  remove->add_option("preference", *ref, "preference id (or a unique prefix)")->required();
+  CLI::App* remove = w.leaf(pref, "remove", "help_pref_remove");
+  remove->add_option("preference", *ref, w.help("help_pref_ref"))->required();
   remove->callback([&w, ref] { w.action = [&w, ref] { return RunRemove(w.ctx, *ref); }; });
 
   auto filter = std::make_shared<PreferenceFilter>();
   auto spec = std::make_shared<std::string>();
-  CLI::App* list = w.leaf(pref, "list",
-                          "preferences of one customer, or the customers with a preference "
-                          "(--pref payment_terms=月结)");
-  list->add_option("customer", filter->customer, "only this customer (id or a unique prefix)");
-  list->add_option("--kind", filter->kind, "only this kind: " + kinds)
+  CLI::App* list = w.leaf(pref, "list", "help_pref_list");
+  list->add_option("customer", filter->customer, w.help("help_pref_list_customer"));
+  list->add_option("--kind", filter->kind, w.help("help_pref_list_kind"))
       ->check(CLI::IsMember(Preferences::Kinds()));
-  CLI::Option* pref_opt =
-      list->add_option("--pref", *spec, "only preferences KIND=VALUE, e.g. payment_terms=月结");
-  list->add_option("--limit", filter->limit, "at most this many (0 = all)")->capture_default_str();
+  CLI::Option* pref_opt = list->add_option("--pref", *spec, w.help("help_pref_list_pref"));
+  list->add_option("--limit", filter->limit, w.help("help_limit_all"))->capture_default_str();
   list->callback([&w, filter, spec, pref_opt] {
-    if (pref_opt->count() > 0) SplitPref(*spec, filter->kind, filter->value);
+    if (pref_opt->count() > 0) SplitPref(*spec, filter->kind, filter->value, w.lang);
     w.action = [&w, filter] { return RunList(w.ctx, *filter); };
   });
 }
@@ -130,10 +125,10 @@ const CommandFamily kPreferenceCommands{"customer-preferences", &AddPreferenceCo
 
 }  // namespace
 
-void SplitPref(const std::string& spec, std::string& kind, std::string& value) {
+void SplitPref(const std::string& spec, std::string& kind, std::string& value, Lang lang) {
   const size_t eq = spec.find('=');
   if (eq == std::string::npos || eq == 0) {
-    throw CLI::ValidationError("--pref", "must look like KIND=VALUE, e.g. payment_terms=月结");
+    throw CLI::ValidationError("--pref", HelpText(lang, "help_err_pref_form"));
   }
   kind = spec.substr(0, eq);
   value = spec.substr(eq + 1);

@@ -80,14 +80,12 @@ int RunDismiss(const CliContext& ctx, int64_t id, const std::string& note) {
 
 void AddReviewCommands(CLI::App& app, CliWiring& w) {
   (void)app;
-  CLI::App* review = w.group("review", "changes the server refused or diverted");
+  CLI::App* review = w.group("review", "help_review");
   auto id = std::make_shared<int64_t>(0);
   auto note = std::make_shared<std::string>();
-  CLI::App* dismiss = w.leaf(review, "dismiss",
-                             "let a review entry go; your manager sees the dismissal and your "
-                             "note after the next sync");
-  dismiss->add_option("id", *id, "the entry's number (review list shows it)")->required();
-  dismiss->add_option("--note", *note, "a word for your manager (at most 500 characters)");
+  CLI::App* dismiss = w.leaf(review, "dismiss", "help_review_dismiss");
+  dismiss->add_option("id", *id, w.help("help_review_dismiss_id"))->required();
+  dismiss->add_option("--note", *note, w.help("help_review_dismiss_note"));
   dismiss->callback(
       [&w, id, note] { w.action = [&w, id, note] { return RunDismiss(w.ctx, *id, *note); }; });
 }

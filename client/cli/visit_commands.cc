@@ -94,9 +94,9 @@ struct LocationOptions {
   double lat = 0, lon = 0;
   CLI::Option* lat_opt = nullptr;
   CLI::Option* lon_opt = nullptr;
-  void Add(CLI::App* cmd) {
-    lat_opt = cmd->add_option("--lat", lat, "latitude (degrees)");
-    lon_opt = cmd->add_option("--lon", lon, "longitude (degrees)");
+  void Add(CLI::App* cmd, const CliWiring& w) {
+    lat_opt = cmd->add_option("--lat", lat, w.help("help_visit_lat_degrees"));
+    lon_opt = cmd->add_option("--lon", lon, w.help("help_visit_lon_degrees"));
   }
   void Into(std::optional<double>& to_lat, std::optional<double>& to_lon) const {
     if (lat_opt->count() > 0) to_lat = lat;
@@ -106,16 +106,14 @@ struct LocationOptions {
 
 void AddVisitCommands(CLI::App& app, CliWiring& w) {
   (void)app;
-  CLI::App* visit = w.group("visit", "visits to customers");
+  CLI::App* visit = w.group("visit", "help_visit");
 
   auto in = std::make_shared<CheckInRequest>();
   auto in_loc = std::make_shared<LocationOptions>();
-  CLI::App* checkin = w.leaf(visit, "checkin",
-                             "check in at a customer on arrival (check out later; it survives a "
-                             "restart)");
-  checkin->add_option("customer", in->customer, "customer id (or a unique prefix)")->required();
-  checkin->add_option("--at", in->check_in, "when you arrived (default: now)");
-  in_loc->Add(checkin);
+  CLI::App* checkin = w.leaf(visit, "checkin", "help_visit_checkin");
+  checkin->add_option("customer", in->customer, w.help("help_customer_ref"))->required();
+  checkin->add_option("--at", in->check_in, w.help("help_visit_checkin_at"));
+  in_loc->Add(checkin, w);
   checkin->callback([&w, in, in_loc] {
     in_loc->Into(in->lat, in->lon);
     w.action = [&w, in] { return RunCheckIn(w.ctx, *in); };
@@ -123,16 +121,15 @@ void AddVisitCommands(CLI::App& app, CliWiring& w) {
 
   auto out = std::make_shared<CheckOutRequest>();
   auto out_loc = std::make_shared<LocationOptions>();
-  CLI::App* checkout = w.leaf(visit, "checkout",
-                              "check out of the visit in progress: it is logged with what you "
-                              "give");
-  checkout->add_option("visit", out->visit, "the visit in progress (default: the only one)");
-  checkout->add_option("--at", out->check_out, "when you left (default: now)");
-  checkout->add_option("--purpose", out->purpose, "why you went");
-  checkout->add_option("--outcome", out->outcome, "what came of it");
-  checkout->add_option("--notes", out->notes, "notes");
-  checkout->add_option("--next-follow-up", out->next_follow_up, "follow up on YYYY-MM-DD");
-  out_loc->Add(checkout);
+  CLI::App* checkout = w.leaf(visit, "checkout", "help_visit_checkout");
+  checkout->add_option("visit", out->visit, w.help("help_visit_in_progress"));
+  checkout->add_option("--at", out->check_out, w.help("help_visit_checkout_at"));
+  checkout->add_option("--purpose", out->purpose, w.help("help_visit_purpose"));
+  checkout->add_option("--outcome", out->outcome, w.help("help_visit_outcome"));
+  checkout->add_option("--notes", out->notes, w.help("help_notes"));
+  checkout->add_option("--next-follow-up", out->next_follow_up,
+                       w.help("help_visit_next_follow_up"));
+  out_loc->Add(checkout, w);
   checkout->callback([&w, out, out_loc] {
     out_loc->Into(out->lat, out->lon);
     w.action = [&w, out] { return RunCheckOut(w.ctx, *out); };
@@ -140,24 +137,22 @@ void AddVisitCommands(CLI::App& app, CliWiring& w) {
 
   auto where = std::make_shared<std::string>();
   auto loc = std::make_shared<LocationOptions>();
-  CLI::App* locate =
-      w.leaf(visit, "locate", "enter or correct the location of the visit in progress");
-  locate->add_option("visit", *where, "the visit in progress (default: the only one)");
-  loc->Add(locate);
+  CLI::App* locate = w.leaf(visit, "locate", "help_visit_locate");
+  locate->add_option("visit", *where, w.help("help_visit_in_progress"));
+  loc->Add(locate, w);
   loc->lat_opt->required();
   loc->lon_opt->required();
   locate->callback([&w, where, loc] {
     w.action = [&w, where, loc] { return RunLocate(w.ctx, *where, loc->lat, loc->lon); };
   });
 
-  CLI::App* current = w.leaf(visit, "current", "the visit in progress, if any");
+  CLI::App* current = w.leaf(visit, "current", "help_visit_current");
   current->callback([&w] { w.action = [&w] { return RunCurrent(w.ctx); }; });
 
   AddNumberSetting(
       w, visit,
-      {"radius", "the radius of a verified check-in around the garage (metres)", "meters",
-       "set it (1 to 100000)", "visit radius", "radius_m",
-       [](ClientStore& store, int64_t n) { return store.visits().SetRadiusMeters(n); },
+      {"radius", "help_visit_radius", "meters", "help_visit_radius_meters", "visit radius",
+       "radius_m", [](ClientStore& store, int64_t n) { return store.visits().SetRadiusMeters(n); },
        [](ClientStore& store) { return store.visits().RadiusMeters(); },
        [](Lang lang, int64_t n) { return Render(lang, "cli_visit_radius", {std::to_string(n)}); }});
 }

@@ -36,10 +36,11 @@ struct FieldValue {
   std::optional<std::string> value;
 };
 
-// A customer column a rep may write, with a one-line description (for --help).
+// A customer column a rep may write, with the code of its one-line description (for --help: the
+// help table, client/lang/help_texts.h).
 struct EditableField {
   const char* name;
-  const char* help;
+  const char* help;  // "help_field_<name>"
 };
 
 struct CustomerProfile {

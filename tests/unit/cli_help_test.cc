@@ -1,0 +1,101 @@
+// fieldbook-cli's help table (issue #19; lang/help_texts.h): every help code the CLI's set-up
+// names (client/cli/ and the customer fields of client/store/customers.cc) is in the table, every
+// entry of the table is named, each has English and Chinese with the same values, and the Chinese
+// keeps no English but codes, examples and placeholders. (LangTest walks the table with every
+// other string table too; HelpLangTest runs the real binary's --help.)
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lang/help_texts.h"
+#include "store/customers.h"
+
+namespace fieldbook::client {
+namespace {
+
+// The `pattern` matches (group 1) in the whole text of every file named.
+std::set<std::string> Matches(const std::vector<std::string>& files, const std::regex& pattern) {
+  std::string all;
+  for (const std::string& file : files) {
+    std::ifstream in(file);
+    all.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::set<std::string> out;
+  for (std::sregex_iterator it(all.begin(), all.end(), pattern), end; it != end; ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
+}
+
+// The help codes ("help_...") named as string literals in the CLI's sources.
+std::set<std::string> HelpCodesNamed() {
+  std::vector<std::string> files = {std::string(FIELDBOOK_SOURCE_DIR) +
+                                    "/client/store/customers.cc"};
+  for (const auto& entry : std::filesystem::directory_iterator(FIELDBOOK_CLI_SOURCE_DIR)) {
+    files.push_back(entry.path().string());
+  }
+  return Matches(files, std::regex("\"(help_[a-z_]+)\""));
+}
+
+TEST(CliHelpTest, EveryHelpCodeTheCliNamesIsInTheTableAndEveryEntryIsNamed) {
+  const std::set<std::string> named = HelpCodesNamed();
+  EXPECT_GT(named.size(), 150u);
+  std::set<std::string> table;
+  for (const LangText& t : HelpTexts()) {
+    EXPECT_TRUE(table.insert(std::string(t.code)).second) << t.code << " twice";
+  }
+  for (const std::string& code : named) EXPECT_EQ(table.count(code), 1u) << code << ": no entry";
+  for (const std::string& code : table) EXPECT_EQ(named.count(code), 1u) << code << ": unused";
+  // Every customer field's option is described.
+  for (const EditableField& f : Customers::EditableFields()) {
+    EXPECT_NE(FindText(HelpTexts(), f.help), nullptr) << f.name;
+  }
+}
+
+TEST(CliHelpTest, EveryEntryHasBothLanguagesAndTheChineseKeepsNoEnglishSentence) {
+  // Latin words the Chinese keeps: codes typed as they are (each shown with its label, "garage（修
+  // 理厂）"), placeholders, examples, acronyms and the help page's own command names.
+  static const std::regex kKept(
+      R"(https?://\S*|~/\S*|\$[A-Z_]+|-?-[a-z][a-z-]*|fieldbook-(cli|server)( [a-z]+)?|[a-z_]+（|)"
+      R"([a-z_]+=|\{[0-9]+\}|[A-Z_]{2,}|\b[A-Za-z]\b|\b(en|zh|sync|care days|review list)\b)");
+  static const std::regex kWord("[A-Za-z]{2,}");
+  for (const LangText& t : HelpTexts()) {
+    EXPECT_FALSE(t.en.empty()) << t.code;
+    // Chinese: a character from U+3000 up (UTF-8 lead bytes 0xE3-0xE9).
+    EXPECT_TRUE(std::any_of(t.zh.begin(), t.zh.end(),
+                            [](unsigned char c) { return c >= 0xE3 && c <= 0xE9; }))
+        << t.code << ": " << t.zh;
+    static const std::regex kValue("\\{[0-9]+\\}");
+    const std::string en(t.en), zh(t.zh);
+    std::multiset<std::string> en_values, zh_values;
+    for (std::sregex_iterator it(en.begin(), en.end(), kValue), end; it != end; ++it)
+      en_values.insert(it->str());
+    for (std::sregex_iterator it(zh.begin(), zh.end(), kValue), end; it != end; ++it)
+      zh_values.insert(it->str());
+    EXPECT_EQ(std::set<std::string>(en_values.begin(), en_values.end()),
+              std::set<std::string>(zh_values.begin(), zh_values.end()))
+        << t.code;
+    const std::string rest = std::regex_replace(std::string(t.zh), kKept, " ");
+    EXPECT_FALSE(std::regex_search(rest, kWord)) << t.code << ": " << t.zh;
+  }
+}
+
+TEST(CliHelpTest, AHelpTextFillsItsValuesAndAMissingCodeShowsItself) {
+  EXPECT_EQ(HelpText(Lang::kEnglish, "help_err_required", {"--server"}), "--server is required");
+  EXPECT_EQ(HelpText(Lang::kChinese, "help_err_required", {"--server"}), "缺少必需的 --server");
+  EXPECT_EQ(HelpText(Lang::kChinese, "help_word_range", {"整数", "1", "500"}),
+            "整数，取值 [1 - 500]");
+  // A value is never filled in again.
+  EXPECT_EQ(HelpText(Lang::kEnglish, "help_err_line", {"{0}"}), "{0} (see --help)");
+  EXPECT_EQ(HelpText(Lang::kChinese, "help_no_such_code"), "[help_no_such_code]");
+}
+
+}  // namespace
+}  // namespace fieldbook::client
