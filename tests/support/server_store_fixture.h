@@ -1,6 +1,14 @@
-// ServerStoreFixture: a ServerStore on a fresh server.db in a temporary directory, on a fake clock
-// - the common ground of the server-side unit tests (the repository layer, the nightly job and the
-// HTTP APIs in process), with helpers to add reps and to build a device's push.
+// ServerStoreFixture: a ServerStore on a fresh database on a fake clock - the common ground of the
+// server-side unit tests (the repository layer, the nightly job and the HTTP APIs in process), with
+// helpers to add reps and to build a device's push.
+//
+// The backend is the run's: by default a fresh server.db in a temporary directory; with
+// FIELDBOOK_TEST_SERVER_DB=postgres a fresh schema on the cluster FIELDBOOK_TEST_PG names
+// (support/pg_scratch.h's PgScratchSchema, dropped at the end), which the store opens and migrates
+// as `serve` would (db_path_ is then its connection string). Without FIELDBOOK_TEST_PG such a run
+// skips every test saying so. A test about SQLite's files (backups, file checks, WAL readers)
+// skips on PostgreSQL with FB_SKIP_UNIT_ON_POSTGRES(why). ctest runs these binaries' tests a
+// second time as pg.* (label postgres, tests/unit/CMakeLists.txt).
 //
 // Not thread-safe: one test thread drives it.
 #ifndef FIELDBOOK_TESTS_SUPPORT_SERVER_STORE_FIXTURE_H_
@@ -8,6 +16,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,18 +25,57 @@
 #include "fieldbook/change_set.h"
 #include "store/server_store.h"
 #include "support/fake_clock.h"
+#include "support/pg_scratch.h"
 #include "support/temp_dir.h"
 
 namespace fieldbook::testing {
 
+// Whether this run's server stores are PostgreSQL (FIELDBOOK_TEST_SERVER_DB=postgres).
+inline bool ServerStoresOnPostgres() {
+  const char* v = std::getenv("FIELDBOOK_TEST_SERVER_DB");
+  return v != nullptr && std::string(v) == "postgres";
+}
+
+// Skips the current test on a PostgreSQL run, saying why (it is about SQLite's files...).
+#define FB_SKIP_UNIT_ON_POSTGRES(why)                     \
+  do {                                                    \
+    if (::fieldbook::testing::ServerStoresOnPostgres()) { \
+      GTEST_SKIP() << "SQLite only: " << (why);           \
+    }                                                     \
+  } while (0)
+
+// A PostgreSQL run without a cluster to run on skips every test of the binary, saying so.
+class ServerDbEnvironment : public ::testing::Environment {
+ public:
+  void SetUp() override {
+    if (ServerStoresOnPostgres() && TestPgCluster().empty()) GTEST_SKIP() << kNoTestPgCluster;
+  }
+};
+inline ::testing::Environment* const kServerDbEnvironment =
+    ::testing::AddGlobalTestEnvironment(new ServerDbEnvironment);
+
+// Where a test's server store lives: `sqlite_file` on SQLite; on a PostgreSQL run a fresh schema
+// made into `pg` (its connection string returned; a test failure when it cannot be made).
+inline std::string TestServerStoreLocation(const std::string& sqlite_file,
+                                           std::unique_ptr<PgScratchSchema>& pg) {
+  if (!ServerStoresOnPostgres()) return sqlite_file;
+  pg = std::make_unique<PgScratchSchema>("fbu");
+  EXPECT_TRUE(pg->status().ok()) << pg->status().ToString();
+  return pg->conninfo();
+}
+
 class ServerStoreFixture : public ::testing::Test {
  protected:
-  // Opens store_ on db_path_. A subclass that needs the clock elsewhere moves wall_ first.
+  // Opens store_ on db_path_ (on PostgreSQL: a fresh schema first). A subclass that needs the
+  // clock elsewhere moves wall_ first.
   void SetUp() override {
+    db_path_ = TestServerStoreLocation(db_path_, pg_);
     auto s = server::ServerStore::Open(db_path_, wall_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
   }
+
+  bool on_postgres() const { return pg_ != nullptr; }
 
   // Adds a rep; returns its token ("" and a test failure when the store refuses it).
   std::string AddRep(const std::string& id, const std::string& name,
@@ -49,6 +97,7 @@ class ServerStoreFixture : public ::testing::Test {
 
   TempDir dir_;
   FakeWallClock wall_;
+  std::unique_ptr<PgScratchSchema> pg_;  // PostgreSQL runs only; outlives store_
   std::string db_path_ = dir_.File("server.db");
   std::unique_ptr<server::ServerStore> store_;
 };

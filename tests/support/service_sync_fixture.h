@@ -1,7 +1,8 @@
 // ServiceSyncFixture: a ServerStore on a fresh server.db under a fake clock, the real SyncService
 // in process, and devices as real replica files synced by the real SyncEngine through it (as reps,
 // with their scopes) - the ground of the server-side sync tests. A subclass's SetUp calls
-// OpenStore(), writes its rows, then StartService().
+// OpenStore(), writes its rows, then StartService(). On a PostgreSQL run
+// (FIELDBOOK_TEST_SERVER_DB=postgres) the store is a fresh schema (server_store_fixture.h).
 //
 // Not thread-safe: one test thread drives it.
 #ifndef FIELDBOOK_TESTS_SUPPORT_SERVICE_SYNC_FIXTURE_H_
@@ -19,6 +20,7 @@
 #include "http/metrics.h"
 #include "store/server_store.h"
 #include "support/fake_clock.h"
+#include "support/server_store_fixture.h"
 #include "support/temp_dir.h"
 #include "sync/sync_engine.h"
 
@@ -27,7 +29,7 @@ namespace fieldbook::testing {
 class ServiceSyncFixture : public ::testing::Test {
  protected:
   void OpenStore() {
-    auto s = server::ServerStore::Open(dir_.File("server.db"), wall_);
+    auto s = server::ServerStore::Open(TestServerStoreLocation(dir_.File("server.db"), pg_), wall_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
   }
@@ -68,6 +70,7 @@ class ServiceSyncFixture : public ::testing::Test {
 
   TempDir dir_;
   FakeWallClock wall_;
+  std::unique_ptr<PgScratchSchema> pg_;  // PostgreSQL runs only; outlives store_
   server::Metrics metrics_;
   std::unique_ptr<server::ServerStore> store_;
   std::unique_ptr<server::SyncService> service_;
