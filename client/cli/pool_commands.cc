@@ -38,7 +38,8 @@ int RunPoolList(const CliContext& ctx) {
                        {"type", TextOrNull(c.customer_type)},
                        {"since", TextOrNull(c.since)},
                        {"kind", TextOrNull(c.kind)},
-                       {"reason", TextOrNull(c.reason)},
+                       {"reason", TextOrNull(SayStored(Lang::kEnglish, c.reason))},
+                       {"reason_code", TextOrNull(ReadStoredPhrase(c.reason).phrase.code)},
                        {"claimable", c.claimable},
                        {"refusal", TextOrNull(SayStored(Lang::kEnglish, c.refusal))},
                        {"refusal_code", TextOrNull(ReadStoredPhrase(c.refusal).phrase.code)},
@@ -74,7 +75,7 @@ int RunPoolList(const CliContext& ctx) {
     if (c.claim_pending) std::cout << "  " << Render(lang, "cli_pool_claim_waits");
     std::cout << "\n";
     if (!c.reason.empty())
-      std::cout << "      " << Render(lang, "cli_pool_why", {c.reason}) << "\n";
+      std::cout << "      " << Render(lang, "cli_pool_why", {SayStored(lang, c.reason)}) << "\n";
     if (!c.claimable && !c.refusal.empty()) {
       std::cout << "      " << Render(lang, "cli_pool_would_refuse", {SayStored(lang, c.refusal)})
                 << "\n";

@@ -118,6 +118,7 @@ Result<PoolCustomer> ReadPoolCustomer(const json::value& v) {
   FB_ASSIGN_OR_RETURN(c.since, r.Text("since", true));
   FB_ASSIGN_OR_RETURN(c.kind, r.Text("kind", true));
   FB_ASSIGN_OR_RETURN(c.reason, r.Text("reason", true));
+  FB_ASSIGN_OR_RETURN(c.reason, CodedText(v.as_object(), "reason", std::move(c.reason)));
   FB_ASSIGN_OR_RETURN(c.claimable, r.Bool("claimable", true));
   FB_ASSIGN_OR_RETURN(c.refusal, r.Text("refusal", true));
   FB_ASSIGN_OR_RETURN(c.refusal, CodedText(v.as_object(), "refusal", std::move(c.refusal)));

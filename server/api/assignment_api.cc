@@ -331,6 +331,11 @@ boost::json::object ClockJson(const ReclaimClock& c, int32_t today) {
                         {"days_left", c.deadline_day - today},
                         {"waiting_for_sync", c.waiting_for_sync}};
   if (!c.reason.empty()) o["reason"] = c.reason;
+  // The console's text in both languages: the English sentence as it is, the Chinese from the
+  // value (pool_reclaim_*).
+  if (!c.why.code.empty()) {
+    o["reason_text"] = boost::json::object{{"en", c.reason}, {"zh", Say(Lang::kChinese, c.why)}};
+  }
   return o;
 }
 
@@ -345,9 +350,20 @@ boost::json::object ReclaimJson(const ReclaimReport& report, bool applied) {
 }
 
 boost::json::object PoolEntryJson(const PoolEntry& e, bool for_manager) {
-  boost::json::object o{{"id", e.customer_id},          {"name", e.name}, {"city", e.city},
-                        {"region", e.region},           {"tier", e.tier}, {"type", e.customer_type},
-                        {"since", IsoTime(e.since_ms)}, {"kind", e.kind}, {"reason", e.reason}};
+  // A reclaim's reason is kept as a phrase (phrase_json.h): its English stays "reason" for old
+  // devices, its value comes beside it ("reason_code", "reason_values") for new ones and the
+  // console has it in both languages ("reason_text"); other reasons are a person's own words.
+  const StoredPhrase reason = ReadStoredPhrase(e.reason);
+  boost::json::object o{
+      {"id", e.customer_id},          {"name", e.name}, {"city", e.city},
+      {"region", e.region},           {"tier", e.tier}, {"type", e.customer_type},
+      {"since", IsoTime(e.since_ms)}, {"kind", e.kind}, {"reason", reason.detail}};
+  if (!reason.phrase.code.empty()) {
+    o["reason_code"] = reason.phrase.code;
+    o["reason_values"] = PhraseValuesJson(reason.phrase.values);
+    o["reason_text"] =
+        boost::json::object{{"en", reason.detail}, {"zh", SayStored(Lang::kChinese, e.reason)}};
+  }
   if (for_manager) o["from_rep"] = e.from_rep;
   return o;
 }

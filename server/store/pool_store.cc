@@ -36,6 +36,18 @@ std::string Neglect(const ReclaimClock& c) {
   return out;
 }
 
+// The same as a value: a code of the common texts (pool_reclaim_idle...) and its values.
+Phrase NeglectPhrase(const ReclaimClock& c) {
+  const bool graded = !c.tier.empty(), active = c.last_activity_day >= 0;
+  TextValues values{{"days", std::to_string(c.reclaim_days)}, {"from", FormatDay(c.counting_from)}};
+  if (graded) values.emplace_back("tier", c.tier);
+  if (active) values.emplace_back("last", FormatDay(c.last_activity_day));
+  const char* code =
+      graded ? (active ? "pool_reclaim_idle" : "pool_reclaim_idle_never")
+             : (active ? "pool_reclaim_idle_ungraded" : "pool_reclaim_idle_ungraded_never");
+  return Phrase{code, std::move(values)};
+}
+
 std::string LastSyncText(int64_t ms) {
   return ms < 0 ? "never synced" : "last sync " + MinuteText(ms);
 }
@@ -172,16 +184,26 @@ Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::s
     const int32_t last_wait_day = c.deadline_day + rules.pool.max_wait_days;
     if (!c.waiting_for_sync) {
       c.reason = neglect;
+      c.why = NeglectPhrase(c);
       report.reclaimed.push_back(std::move(c));
     } else if (today > last_wait_day) {
       c.reason = neglect + "; " + c.rep_id + "'s devices have not synced since the deadline (" +
                  LastSyncText(c.rep_last_sync_ms) + "), waited the maximum " +
                  std::to_string(rules.pool.max_wait_days) + " days";
+      c.why = Phrase{"pool_reclaim_waited",
+                     {{"days", std::to_string(c.reclaim_days)},
+                      {"from", FormatDay(c.counting_from)},
+                      {"rep", c.rep_id},
+                      {"max", std::to_string(rules.pool.max_wait_days)}}};
       report.reclaimed.push_back(std::move(c));
     } else {
       c.reason = "due since " + FormatDay(c.deadline_day + 1) + " (" + neglect + "); waiting for " +
                  c.rep_id + "'s devices to sync (" + LastSyncText(c.rep_last_sync_ms) +
                  "), at the latest until " + FormatDay(last_wait_day);
+      c.why = Phrase{"pool_reclaim_waiting",
+                     {{"due", FormatDay(c.deadline_day + 1)},
+                      {"rep", c.rep_id},
+                      {"until", FormatDay(last_wait_day)}}};
       report.waiting.push_back(std::move(c));
     }
   }
@@ -192,7 +214,11 @@ Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::s
     FB_ASSIGN_OR_RETURN(SqlStatement * pool,
                         db.Prepare("INSERT INTO srv_pool (customer_id, since_ms, kind, reason, "
                                    "from_rep) VALUES (?, ?, 'reclaim', ?, ?)"));
-    pool->Bind(1, c.customer_id).Bind(2, now).Bind(3, c.reason).Bind(4, c.rep_id);
+    // The reason as a phrase with its English (phrase_json.h): a reader sees it in their language.
+    pool->Bind(1, c.customer_id)
+        .Bind(2, now)
+        .Bind(3, StorePhrase(c.why, c.reason))
+        .Bind(4, c.rep_id);
     FB_RETURN_IF_ERROR(pool->Run());
     FB_RETURN_IF_ERROR(Record(c.customer_id, "reclaim", c.rep_id, actor, c.reason));
     FB_RETURN_IF_ERROR(

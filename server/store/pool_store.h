@@ -48,6 +48,7 @@ struct ReclaimClock {
   int64_t rep_last_sync_ms = -1;  // any device of the rep; -1: never
   bool waiting_for_sync = false;  // due, but the rep's devices have not synced since the deadline
   std::string reason;             // for reclaimed and waiting customers
+  Phrase why;                     // the reason as a value (pool_reclaim_*; reason is its English)
 };
 
 struct ReclaimReport {

@@ -129,6 +129,29 @@ constexpr LangText kCommon[] = {
      "已由主管分配给 {who}（{at:date} UTC）"},
     {"pool_claimed", "claimed from the pool", "已从公海认领"},
     {"pool_released", "released to the pool", "已放回公海"},
+    // Why the nightly reclaim put a customer back in the pool (server/store/pool_store.cc).
+    {"pool_reclaim_idle",
+     "no visit or order in the {days} days after {from} (tier {tier}); last one {last}",
+     "自 {from:date} 起 {days} 天内没有拜访或订单（{tier} 级）；最近一次在 {last:date}"},
+    {"pool_reclaim_idle_never",
+     "no visit or order in the {days} days after {from} (tier {tier}); no visit or order on "
+     "record",
+     "自 {from:date} 起 {days} 天内没有拜访或订单（{tier} 级）；没有任何拜访或订单记录"},
+    {"pool_reclaim_idle_ungraded",
+     "no visit or order in the {days} days after {from} (not graded); last one {last}",
+     "自 {from:date} 起 {days} 天内没有拜访或订单（未评级）；最近一次在 {last:date}"},
+    {"pool_reclaim_idle_ungraded_never",
+     "no visit or order in the {days} days after {from} (not graded); no visit or order on "
+     "record",
+     "自 {from:date} 起 {days} 天内没有拜访或订单（未评级）；没有任何拜访或订单记录"},
+    {"pool_reclaim_waited",
+     "no visit or order in the {days} days after {from}; {rep}'s devices have not synced since "
+     "the deadline, waited the maximum {max} days",
+     "自 {from:date} 起 {days} 天内没有拜访或订单；截止日后 {rep} 的设备一直没有同步，已等满最长的 "
+     "{max} 天"},
+    {"pool_reclaim_waiting",
+     "due since {due}; waiting for {rep}'s devices to sync, at the latest until {until}",
+     "自 {due:date} 起到期；正在等待 {rep} 的设备同步，最晚等到 {until:date}"},
     {"fit_skill", "tier {tier} needs {needed}: {rep} is {skill}",
      "{tier} 级客户需要{needed:label}业务员：{rep} 是{skill:label}"},
     {"fit_skill_you", "tier {tier} needs {needed}: you are {skill}",

@@ -163,7 +163,12 @@ std::string FilledForTest(Lang lang, std::string_view tmpl) {
                                       {"from_share", "80%"},
                                       {"to", "r2"},
                                       {"to_share", "10%"},
-                                      {"needs", "..."}};
+                                      {"needs", "..."},
+                                      {"days", "45"},
+                                      {"last", "2026-11-02"},
+                                      {"max", "5"},
+                                      {"due", "2026-11-20"},
+                                      {"until", "2026-11-25"}};
   return FillText(lang, tmpl, kSamples);
 }
 

@@ -75,7 +75,7 @@ void PoolScreen::DrawRows(const PoolView& pool) {
          {row.name.empty() ? &row.id : &row.name, &row.tier, &row.city, &row.region, &row.since}) {
       ui::Cell(*text);
     }
-    ui::CellWrapped(row.reason);
+    ui::CellWrapped(SayStored(s.lang, row.reason));
     if (!row.claimable && !row.refusal.empty()) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::kMuted);
       ui::TextWrapped(ui::Format(s.pool_would_refuse_fmt, SayStored(s.lang, row.refusal).c_str()));

@@ -4,7 +4,7 @@
 // /v1/admin/pool/reclaim[?dry_run=1]); the pool's audit (GET /v1/admin/pool/audit).
 import { get, post } from '../api.js';
 import { cardForm, field, fieldError, h, message, repSelect, table, when } from '../dom.js';
-import { addStrings, t } from '../i18n.js';
+import { addStrings, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -78,7 +78,7 @@ addStrings({
 function clocks(list) {
   return table([t('customer'), t('rep'), t('tier'), t('lastActivity'), t('deadline'), t('reasonCol')],
     list.map((c) => [(c.name || c.id) + ' (' + c.id + ')', c.rep, c.tier || '—', c.last_activity || '—',
-      c.deadline, c.reason || '']));
+      c.deadline, inLang(c.reason_text, c.reason || '')]));
 }
 
 export async function renderPool(body) {
@@ -121,7 +121,7 @@ export async function renderPool(body) {
         },
       }, t('assign'));
       return [label + ' (' + c.id + ')', c.city || '', c.region || '—', c.tier || '—', when(c.since),
-        c.kind, c.reason || '', c.from_rep || '—', h('span', { class: 'inline' }, to, give)];
+        c.kind, inLang(c.reason_text, c.reason || ''), c.from_rep || '—', h('span', { class: 'inline' }, to, give)];
     });
     listBox.replaceChildren(
       data.truncated ? message('info', t('poolTruncated')) : '',

@@ -1,0 +1,85 @@
+// The nightly reclaim's reason as a value (issue #19): the pooled customer's row keeps the phrase
+// (pool_reclaim_*) with the English sentence it always had; the pool's answer carries that English
+// for old devices with the code and values beside it and both languages for the console; a device
+// keeps the phrase and shows it in the rep's language; a row written before codes reads as it is.
+#include <gtest/gtest.h>
+
+#include "api/assignment_api.h"
+#include "fieldbook/phrase_json.h"
+#include "store/pool_store.h"
+#include "support/pool_fixture.h"
+
+namespace fieldbook::server {
+namespace {
+
+using fieldbook::testing::PoolFixture;
+
+class ReclaimReasonTest : public PoolFixture {
+ protected:
+  PoolEntry OnlyEntry() {
+    auto entries = pool_->List({}, 10);
+    EXPECT_TRUE(entries.ok()) << entries.status().ToString();
+    EXPECT_EQ(entries.ok() ? entries->size() : 0u, 1u);
+    return entries.ok() && !entries->empty() ? entries->front() : PoolEntry{};
+  }
+};
+
+TEST_F(ReclaimReasonTest, TheReclaimReasonIsStoredAsAPhraseAndReadInEitherLanguage) {
+  AddCustomer("c1", "rep-a", "B");  // tier B: 45 days by default
+  AddVisit("v1", "c1", start_ + 10);
+  const int32_t day = start_ + 10 + 45 + 1;
+  SetDay(day, 1);
+  Synced("rep-a");
+  auto report = pool_->ReclaimDue(day);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->reclaimed.size(), 1u);
+  const std::string english =
+      "no visit or order in the 45 days after 2026-06-11 (tier B); last one 2026-06-11";
+  EXPECT_EQ(report->reclaimed[0].reason, english);
+  EXPECT_EQ(report->reclaimed[0].why.code, "pool_reclaim_idle");
+
+  const PoolEntry entry = OnlyEntry();
+  const StoredPhrase stored = ReadStoredPhrase(entry.reason);
+  EXPECT_EQ(stored.phrase.code, "pool_reclaim_idle");
+  EXPECT_EQ(stored.detail, english);
+  // The code's English is the sentence itself; the Chinese has no English left.
+  EXPECT_EQ(SayStored(Lang::kEnglish, entry.reason), english);
+  EXPECT_EQ(SayStored(Lang::kChinese, entry.reason),
+            "自 2026年6月11日 起 45 天内没有拜访或订单（B 级）；最近一次在 2026年6月11日");
+
+  // The pool's answer: the English where old devices read it, the value beside it.
+  boost::json::object o = PoolEntryJson(entry, /*for_manager=*/true);
+  EXPECT_EQ(o["reason"].as_string(), english);
+  EXPECT_EQ(o["reason_code"].as_string(), "pool_reclaim_idle");
+  EXPECT_EQ(o["reason_values"].as_object()["days"].as_string(), "45");
+  EXPECT_EQ(o["reason_text"].as_object()["zh"].as_string(),
+            SayStored(Lang::kChinese, entry.reason));
+  // The run's report (the console's reclaim list) has it in both languages too.
+  boost::json::object clock = ClockJson(report->reclaimed[0], day);
+  EXPECT_EQ(clock["reason"].as_string(), english);
+  EXPECT_EQ(clock["reason_text"].as_object()["en"].as_string(), english);
+}
+
+TEST_F(ReclaimReasonTest, AnUngradedNeverVisitedCustomerAndAnOldPlainRow) {
+  AddCustomer("c2", "rep-a", "");
+  const int32_t day = start_ + 400;
+  SetDay(day, 1);
+  Synced("rep-a");
+  auto report = pool_->ReclaimDue(day);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->reclaimed.size(), 1u);
+  const ReclaimClock& c = report->reclaimed[0];
+  EXPECT_EQ(c.why.code, "pool_reclaim_idle_ungraded_never");
+  EXPECT_EQ(Say(Lang::kEnglish, c.why), c.reason);
+  EXPECT_NE(Say(Lang::kChinese, c.why).find("未评级"), std::string::npos);
+  // A row written before codes (plain English) is shown as it is, with no code on the wire.
+  PoolEntry old = OnlyEntry();
+  old.reason = "no visit or order in the 30 days after 2026-06-01 (tier A)";
+  EXPECT_EQ(SayStored(Lang::kChinese, old.reason), old.reason);
+  boost::json::object o = PoolEntryJson(old, /*for_manager=*/false);
+  EXPECT_EQ(o["reason"].as_string(), old.reason);
+  EXPECT_FALSE(o.contains("reason_code"));
+}
+
+}  // namespace
+}  // namespace fieldbook::server
