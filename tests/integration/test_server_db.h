@@ -1,9 +1,10 @@
 // TestServerDb: the server database of one end-to-end test, on the backend the run asks for.
 // By default (SQLite) it is `server.db` in the test's folder, which `fieldbook-server init`
-// creates. With FIELDBOOK_TEST_SERVER_DB=postgres it is a fresh, empty PostgreSQL database on the
-// cluster FIELDBOOK_TEST_PG names (scripts/test starts one with scripts/pg-cluster): created by the
-// constructor (`fbit_<pid>_<n>`), named to the server as a postgresql:// URL, and dropped with
-// every connection to it when the object dies. The tests then talk to the server through its
+// creates. With FIELDBOOK_TEST_SERVER_DB=postgres it is a fresh PostgreSQL database on the cluster
+// FIELDBOOK_TEST_PG names (scripts/test starts one with scripts/pg-cluster): a PgScratchDatabase
+// (support/pg_scratch.h, `fbit_<pid>_<n>`) copied from the cluster's migrated template, so it holds
+// the schema and no rows, named to the server as a postgresql:// URL, and dropped with every
+// connection to it when the object dies. The tests then talk to the server through its
 // binaries exactly as on SQLite (`--db <url>`); the ones that open server.db as a file skip on
 // PostgreSQL (FB_SKIP_ON_POSTGRES, below).
 //
@@ -17,9 +18,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "fieldbook/status.h"
+#include "support/pg_scratch.h"
 #include "support/temp_dir.h"
 
 namespace fieldbook::testing {
@@ -42,10 +45,10 @@ class TestServerDb {
 
   // What `--db` takes: the file's path, or "postgresql://user@/fbit_…?host=…&port=…".
   const std::string& url() const { return url_; }
-  bool postgres() const { return !name_.empty(); }
+  bool postgres() const { return database_ != nullptr; }
   // On PostgreSQL: a libpq connection string (keyword form) of this database, for a test's own
-  // reads. "" on SQLite.
-  const std::string& conninfo() const { return conninfo_; }
+  // reads.
+  const std::string& conninfo() const { return database_->conninfo(); }
 
   // One integer a query answers (count(*) …), on either backend; -1 and a test failure when it
   // fails. The query must be valid on both (or the caller picks its text by postgres()).
@@ -64,9 +67,7 @@ class TestServerDb {
 
  private:
   std::string url_;
-  std::string name_;      // the database's name on PostgreSQL; "" on SQLite
-  std::string admin_;     // the cluster's connection string (database `postgres` or as given)
-  std::string conninfo_;  // this database's
+  std::unique_ptr<PgScratchDatabase> database_;  // PostgreSQL only
 };
 
 }  // namespace fieldbook::testing

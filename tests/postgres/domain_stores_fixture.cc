@@ -1,7 +1,5 @@
 #include "postgres/domain_stores_fixture.h"
 
-#include <unistd.h>
-
 #include <utility>
 
 namespace fieldbook::testing {
@@ -10,18 +8,17 @@ void DomainStoresTest::SetUp() {
   today_ = DayOfMs(static_cast<int64_t>(wall_.NowMs()));
   std::string db = dir_.File("server.db");
   if (postgres()) {
-    PgTest::SetUp();
-    if (IsSkipped() || HasFatalFailure()) return;
+    if (TestPgCluster().empty()) GTEST_SKIP() << kNoTestPgCluster;
     // A database of its own whose collation is not byte order (ICU en-US: 'cus-0001' before
     // 'CUS-0007', punctuation ignored), as a production database may well be: every order the
-    // stores give must still be SQLite's. The name is digits and letters, never input.
-    static int counter = 0;
-    database_ = "fbd_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-    Status made = db_->ExecScript("CREATE DATABASE " + database_ +
-                                  " TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8' "
-                                  "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'");
-    ASSERT_TRUE(made.ok()) << made.ToString();
-    db = conninfo() + " dbname=" + database_;  // the last dbname wins
+    // stores give must still be SQLite's.
+    database_ = std::make_unique<PgScratchDatabase>(
+        "fbd", PgScratchDatabaseOptions{.migrated = true,
+                                        .create_options =
+                                            "TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8' "
+                                            "LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"});
+    ASSERT_TRUE(database_->status().ok()) << database_->status().ToString();
+    db = database_->conninfo();
   }
   auto opened = server::ServerStore::Open(db, wall_);
   ASSERT_TRUE(opened.ok()) << opened.status().ToString();
@@ -31,8 +28,7 @@ void DomainStoresTest::SetUp() {
 
 void DomainStoresTest::TearDown() {
   store_.reset();
-  if (!database_.empty()) (void)db_->ExecScript("DROP DATABASE " + database_ + " WITH (FORCE)");
-  if (postgres()) PgTest::TearDown();
+  database_.reset();
 }
 
 void DomainStoresTest::WriteAll(const std::vector<RowWrite>& rows) {
@@ -49,16 +45,7 @@ void DomainStoresTest::WriteAll(const std::vector<RowWrite>& rows) {
 
 std::vector<std::string> DomainStoresTest::Column(const std::string& sql) {
   std::vector<std::string> out;
-  auto stmt = store_->sql().Prepare(sql);
-  EXPECT_TRUE(stmt.ok()) << stmt.status().ToString() << "\n" << sql;
-  if (!stmt.ok()) return out;
-  while (true) {
-    auto row = (*stmt)->Step();
-    EXPECT_TRUE(row.ok()) << row.status().ToString();
-    if (!row.ok() || !*row) break;
-    out.push_back((*stmt)->Text(0));
-  }
-  (*stmt)->Reset();
+  ForEachRow(store_->sql(), sql, [&](SqlStatement& stmt) { out.push_back(stmt.Text(0)); });
   return out;
 }
 

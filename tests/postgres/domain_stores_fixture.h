@@ -1,14 +1,15 @@
 // DomainStoresTest: a ServerStore on either backend of the storage seam (/Sqlite: a server.db in a
 // temporary folder; /Postgres: ServerStore::Open on a database of its own on FIELDBOOK_TEST_PG's
-// cluster, collated en-US by ICU, so that only SQLite's byte order asked for by the stores gives
-// SQLite's orders), seeded through the store itself (hub writes, so scopes, feeds and duplicate
-// flags are the server's own) with a distributor's worth of data: 6 reps with regions, a manager
-// and a disabled rep, 12 territories in 3 regions, each given to a rep, and 1,000 customers (every
-// 31st deleted; every 4th owned by nobody, so held through its territory; every 13th of no
-// territory; every 40th without a name; every 7th id upper-case, so byte order and a database
-// collation disagree; names mixing "garage"/"Garage", "ÄRGER" and Chinese; every 50th sharing the
-// previous one's phone) with their orders and visits. Every expectation is computed from the seed
-// below, never from the other backend.
+// cluster (a migrated PgScratchDatabase, support/pg_scratch.h), collated en-US by ICU, so that only
+// SQLite's byte order asked for by the stores gives SQLite's orders), seeded through the store
+// itself (hub writes, so scopes, feeds and duplicate flags are the server's own) with a
+// distributor's worth of data: 6 reps with regions, a manager and a disabled rep, 12 territories in
+// 3 regions, each given to a rep, and 1,000 customers (every 31st deleted; every 4th owned by
+// nobody, so held through its territory; every 13th of no territory; every 40th without a name;
+// every 7th id upper-case, so byte order and a database collation disagree; names mixing
+// "garage"/"Garage", "ÄRGER" and Chinese; every 50th sharing the previous one's phone) with their
+// orders and visits. Every expectation is computed from the seed below, never from the other
+// backend.
 //
 // Thread safety: one test thread.
 #ifndef FIELDBOOK_TESTS_POSTGRES_DOMAIN_STORES_FIXTURE_H_
@@ -23,15 +24,15 @@
 #include <vector>
 
 #include "fieldbook/dates.h"
-#include "postgres/pg_test_env.h"
 #include "postgres/sql_backend.h"
 #include "store/server_store.h"
 #include "support/fake_clock.h"
+#include "support/pg_scratch.h"
 #include "support/temp_dir.h"
 
 namespace fieldbook::testing {
 
-class DomainStoresTest : public pg::testing::PgTest, public ::testing::WithParamInterface<Backend> {
+class DomainStoresTest : public ::testing::TestWithParam<Backend> {
  public:
   // The seed, customer i of 1..kCustomers.
   static constexpr int kCustomers = 1000;
@@ -113,7 +114,7 @@ class DomainStoresTest : public pg::testing::PgTest, public ::testing::WithParam
 
  private:
   void Seed();
-  std::string database_;  // PostgreSQL: the test's own database
+  std::unique_ptr<PgScratchDatabase> database_;  // PostgreSQL: the test's own database
 };
 
 }  // namespace fieldbook::testing

@@ -312,18 +312,11 @@ std::vector<std::string> RunScript(Hub& hub, FixedWall& wall) {
 // The rows of a query of text columns, sorted.
 std::vector<std::string> Lines(SqlDb& db, const std::string& sql) {
   std::vector<std::string> out;
-  auto stmt = db.Prepare(sql);
-  EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
-  if (!stmt.ok()) return out;
-  while (true) {
-    auto row = (*stmt)->Step();
-    EXPECT_TRUE(row.ok()) << row.status().ToString();
-    if (!row.ok() || !*row) break;
+  ForEachRow(db, sql, [&](SqlStatement& stmt) {
     std::string line;
-    for (int i = 0; i < (*stmt)->ColumnCount(); ++i) line += (*stmt)->Text(i) + "|";
+    for (int i = 0; i < stmt.ColumnCount(); ++i) line += stmt.Text(i) + "|";
     out.push_back(line);
-  }
-  (*stmt)->Reset();
+  });
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -45,15 +45,9 @@ std::map<std::string, std::string> Rows(Database& db, const Catalog& catalog,
   std::map<std::string, std::string> out;
   for (const std::string& name : tables) {
     const TableInfo& t = *catalog.Find(name);
-    auto stmt = db.Prepare("SELECT " + StoredRowColumns(t) + " FROM \"" + t.name + "\"");
-    EXPECT_TRUE(stmt.ok()) << stmt.status().ToString();
-    if (!stmt.ok()) return out;
-    while (true) {
-      auto more = (*stmt)->Step();
-      EXPECT_TRUE(more.ok()) << more.status().ToString();
-      if (!more.ok() || !*more) break;
+    ForEachRow(db, "SELECT " + StoredRowColumns(t) + " FROM \"" + t.name + "\"", [&](auto& stmt) {
       StoredRow row;
-      EXPECT_TRUE(DecodeStoredRow(t, **stmt, row).ok());
+      EXPECT_TRUE(DecodeStoredRow(t, stmt, row).ok());
       std::string line = "seq " + std::to_string(row.seq) + ":";
       for (size_t i = 0; i < row.values.size(); ++i) {
         const ColumnVersion& v = row.versions[i];
@@ -63,8 +57,8 @@ std::map<std::string, std::string> Rows(Database& db, const Catalog& catalog,
                   std::to_string(v.seq);
         }
       }
-      out[name + "/" + (*stmt)->Text(static_cast<int>(t.columns.size() + 2))] = line;
-    }
+      out[name + "/" + stmt.Text(static_cast<int>(t.columns.size() + 2))] = line;
+    });
   }
   return out;
 }

@@ -129,14 +129,7 @@ class SeededHub {
 class MigrateTest : public PgTest {
  protected:
   // The connection string of this test's schema for the binary.
-  std::string Target() const {
-    const std::string path = "-csearch_path=" + schema();
-    if (conninfo().starts_with("postgres")) {
-      return conninfo() + (Has(conninfo(), "?") ? "&" : "?") + "options=" + "-csearch_path%3D" +
-             schema();
-    }
-    return conninfo() + " options='" + path + "'";
-  }
+  std::string Target() const { return ConninfoWithSchema(); }
 
   CommandResult Migrate(const std::string& from, std::vector<std::string> extra = {}) {
     std::vector<std::string> args = {"migrate", "--from",       from, "--to",

@@ -1,57 +1,34 @@
 #include "postgres/pg_test_env.h"
 
-#include <unistd.h>
-
-#include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <thread>
 
 #include "store/pg/pg_schema.h"
 
 namespace fieldbook::pg::testing {
 
+using fieldbook::testing::TestPgCluster;
+
 void PgTest::SetUp() {
-  const char* env = std::getenv("FIELDBOOK_TEST_PG");
-  if (env == nullptr || *env == '\0') {
-    GTEST_SKIP() << "FIELDBOOK_TEST_PG is not set: no PostgreSQL cluster to test against. "
-                    "scripts/test starts one; by hand: scripts/pg-cluster start /tmp/fbpg, then "
-                    "FIELDBOOK_TEST_PG='<the printed string>' and run this test again.";
+  if (TestPgCluster().empty()) {
+    GTEST_SKIP() << fieldbook::testing::kNoTestPgCluster;
   }
-  conninfo_ = env;
   // A schema of this process and test: tests of one binary run in parallel processes (ctest -j).
-  static std::atomic<int> counter{0};
-  schema_ = "fbt_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
-  auto admin = PgDb::Connect(conninfo_);
-  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
-  // The name is made of digits and letters here, never of input.
-  ASSERT_TRUE(
-      (*admin)
-          ->ExecScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE; CREATE SCHEMA " + schema_)
-          .ok());
+  schema_ = std::make_unique<fieldbook::testing::PgScratchSchema>("fbt");
+  ASSERT_TRUE(schema_->status().ok()) << schema_->status().ToString();
   db_ = Connect();
   ASSERT_NE(db_, nullptr);
 }
 
 void PgTest::TearDown() {
   db_.reset();
-  if (schema_.empty()) return;
-  auto admin = PgDb::Connect(conninfo_);
-  if (admin.ok()) (void)(*admin)->ExecScript("DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+  schema_.reset();
 }
 
 std::unique_ptr<PgDb> PgTest::Connect() {
-  auto db = PgDb::Connect(conninfo_, {.search_path = schema_});
+  auto db = PgDb::Connect(conninfo(), {.search_path = schema()});
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   return db.ok() ? std::move(db).value() : nullptr;
-}
-
-std::string PgTest::ConninfoWithSchema() const {
-  if (conninfo_.starts_with("postgresql://") || conninfo_.starts_with("postgres://")) {
-    const char* glue = conninfo_.find('?') == std::string::npos ? "?" : "&";
-    return conninfo_ + glue + "options=-csearch_path%3D" + schema_;
-  }
-  return conninfo_ + " options='-csearch_path=" + schema_ + "'";
 }
 
 void PgTest::WaitUntilBlocked(int pid) {

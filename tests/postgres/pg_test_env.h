@@ -1,7 +1,8 @@
-// PgTestSchema: a private schema on the test cluster for one test. The cluster comes from
-// FIELDBOOK_TEST_PG (a libpq connection string; scripts/test starts a throwaway cluster with
-// scripts/pg-cluster and sets it). Without the variable the test is SKIPPED with a message saying
-// how to run it; with it, a cluster that cannot be reached FAILS the test.
+// PgTest: a private schema on the test cluster for one test (a PgScratchSchema,
+// support/pg_scratch.h). The cluster comes from FIELDBOOK_TEST_PG (a libpq connection string;
+// scripts/test starts a throwaway cluster with scripts/pg-cluster and sets it). Without the
+// variable the test is SKIPPED with a message saying how to run it; with it, a cluster that cannot
+// be reached FAILS the test.
 //
 // Thread safety: Connect() may be called from any thread once the fixture's SetUp has run.
 #ifndef FIELDBOOK_TESTS_POSTGRES_PG_TEST_ENV_H_
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "store/pg/pg_db.h"
+#include "support/pg_scratch.h"
 
 namespace fieldbook::pg::testing {
 
@@ -27,16 +29,15 @@ class PgTest : public ::testing::Test {
   void WaitUntilBlocked(int pid);
 
   std::unique_ptr<PgDb> db_;  // the test's own connection, made by SetUp
-  const std::string& conninfo() const { return conninfo_; }
-  const std::string& schema() const { return schema_; }
-  // conninfo() with this test's schema as the session's search_path, for code that connects by
-  // itself (ServerStore::Open): a URL gains ?options=-csearch_path%3D…, a key=value string
-  // options='-csearch_path=…'.
-  std::string ConninfoWithSchema() const;
+  // The cluster's connection string (FIELDBOOK_TEST_PG).
+  const std::string& conninfo() const { return schema_->cluster(); }
+  const std::string& schema() const { return schema_->name(); }
+  // conninfo() with this test's schema as the session's search_path (options='-csearch_path=…'),
+  // for code that connects by itself (ServerStore::Open).
+  const std::string& ConninfoWithSchema() const { return schema_->conninfo(); }
 
  private:
-  std::string conninfo_;
-  std::string schema_;
+  std::unique_ptr<fieldbook::testing::PgScratchSchema> schema_;
 };
 
 // A PgTest whose schema holds the PostgreSQL migrations (MigratePg) before the test starts.

@@ -39,6 +39,22 @@ inline std::string ShowValue(const Value& v) {
   return "NULL";
 }
 
+// Calls each(statement) for every row `sql` selects on `db` (a SqlDb of either backend or a SQLite
+// Db); a test failure when a step fails.
+template <typename Database, typename Each>
+void ForEachRow(Database& db, const std::string& sql, Each each) {
+  auto stmt = db.Prepare(sql);
+  EXPECT_TRUE(stmt.ok()) << stmt.status().ToString() << "\n" << sql;
+  if (!stmt.ok()) return;
+  while (true) {
+    auto row = (*stmt)->Step();
+    EXPECT_TRUE(row.ok()) << row.status().ToString();
+    if (!row.ok() || !*row) break;
+    each(**stmt);
+  }
+  (*stmt)->Reset();
+}
+
 inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
   return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
 }

@@ -14,15 +14,13 @@
 //                                SQLite files); ctest's postgres-labelled run sets it
 #include <gtest/gtest.h>
 
-#include <unistd.h>
-
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "property/scoped_simulation.h"
-#include "store/pg/pg_db.h"
+#include "support/pg_scratch.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -37,40 +35,14 @@ bool OnPostgres() {
   return v != nullptr && std::string(v) == "postgres";
 }
 
-// A schema of its own on FIELDBOOK_TEST_PG's cluster for one seed's server, dropped at the end.
-class PgServerSchema {
- public:
-  explicit PgServerSchema(uint64_t seed)
-      : conninfo_(std::getenv("FIELDBOOK_TEST_PG")),
-        name_("fbp_" + std::to_string(getpid()) + "_" + std::to_string(seed)) {
-    // Digits and letters only, never input.
-    auto admin = pg::PgDb::Connect(conninfo_);
-    EXPECT_TRUE(admin.ok()) << admin.status().ToString();
-    if (admin.ok()) {
-      Status made = (*admin)->ExecScript("DROP SCHEMA IF EXISTS " + name_ +
-                                         " CASCADE; CREATE SCHEMA " + name_);
-      EXPECT_TRUE(made.ok()) << made.ToString();
-    }
-  }
-  ~PgServerSchema() {
-    auto admin = pg::PgDb::Connect(conninfo_);
-    if (admin.ok()) (void)(*admin)->ExecScript("DROP SCHEMA IF EXISTS " + name_ + " CASCADE");
-  }
-  // What ServerStore::Open takes for it.
-  std::string server_db() const { return conninfo_ + " options='-csearch_path=" + name_ + "'"; }
-
- private:
-  std::string conninfo_;
-  std::string name_;
-};
-
 void RunSeed(uint64_t seed, ScopedSimulationConfig config) {
   SCOPED_TRACE("replay with FIELDBOOK_PROPERTY_SEED=" + std::to_string(seed));
-  std::unique_ptr<PgServerSchema> schema;
+  // A schema of its own on FIELDBOOK_TEST_PG's cluster for the seed's server, dropped at the end.
+  std::unique_ptr<PgScratchSchema> schema;
   if (OnPostgres()) {
-    schema = std::make_unique<PgServerSchema>(seed);
-    if (::testing::Test::HasFailure()) return;
-    config.server_db = schema->server_db();
+    schema = std::make_unique<PgScratchSchema>("fbp_" + std::to_string(seed));
+    ASSERT_TRUE(schema->status().ok()) << schema->status().ToString();
+    config.server_db = schema->conninfo();
     config.restores = false;
   }
   ScopedSimulation sim(seed, config);
@@ -86,11 +58,8 @@ void RunSeed(uint64_t seed, ScopedSimulationConfig config) {
 
 void RunSeeds(ScopedSimulationConfig config, int first, int default_runs) {
   if (OnPostgres()) {
-    const char* pg = std::getenv("FIELDBOOK_TEST_PG");
-    if (pg == nullptr || *pg == '\0') {
-      GTEST_SKIP() << "FIELDBOOK_PROPERTY_SERVER=postgres needs FIELDBOOK_TEST_PG (scripts/test "
-                      "starts a cluster; by hand: scripts/pg-cluster start DIR)";
-    }
+    if (TestPgCluster().empty())
+      GTEST_SKIP() << "FIELDBOOK_PROPERTY_SERVER=postgres: " << kNoTestPgCluster;
   }
   config.steps = EnvInt("FIELDBOOK_PROPERTY_STEPS", config.steps);
   config.restores = EnvInt("FIELDBOOK_PROPERTY_RESTORES", config.restores ? 1 : 0) != 0;
