@@ -68,13 +68,20 @@ Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
 }
 
 Status NightlyStore::AcquireLease(const std::string& holder, int64_t now_ms, int64_t ttl_ms) {
-  if (auto lease = PgNightlyLease(db_)) return lease->Acquire(holder, ttl_ms);
+  // The refusal, the same on both backends.
+  auto held = [](const LeaseInfo& current) {
+    return Status::Conflict("another nightly run is in progress (" + current.holder +
+                            "); its lease runs until " + FormatMs(current.expires_ms));
+  };
+  if (auto lease = PgNightlyLease(db_)) {
+    Status taken = lease->Acquire(holder, ttl_ms);
+    if (taken.code() != StatusCode::kConflict) return taken;
+    FB_ASSIGN_OR_RETURN(std::optional<LeaseInfo> current, Lease());
+    return current ? held(*current) : taken;
+  }
   FB_ASSIGN_OR_RETURN(auto txn, db().Begin());
   FB_ASSIGN_OR_RETURN(std::optional<LeaseInfo> current, Lease());
-  if (current && current->holder != holder && current->expires_ms > now_ms) {
-    return Status::Conflict("another nightly run is in progress (" + current->holder +
-                            "); its lease runs until " + FormatMs(current->expires_ms));
-  }
+  if (current && current->holder != holder && current->expires_ms > now_ms) return held(*current);
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("INSERT INTO srv_nightly_lease (name, holder, run_id, "
                                    "expires_ms) VALUES (?, ?, NULL, ?) ON CONFLICT (name) DO "

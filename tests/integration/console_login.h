@@ -9,11 +9,9 @@
 
 #include <gtest/gtest.h>
 
-#include <chrono>
 #include <cstdint>
 #include <string>
 
-#include "fieldbook/sqlite_db.h"
 #include "integration/console_client.h"
 #include "integration/server_fixture.h"
 #include "support/subprocess.h"
@@ -52,45 +50,21 @@ class ConsoleLogin : public Fixture {
   }
   // The lifetime the server gave the newest console session (its expiry minus its start), in ms;
   // -1 when there is none. With ExpireConsoleSessions, a session's end is tested without waiting
-  // for it: a wait sized to a short lifetime races with a loaded machine.
+  // for it: a wait sized to a short lifetime races with a loaded machine. Read beside the running
+  // server on either backend (the server database's own SQL, test_server_db.h).
   int64_t NewestSessionLifetimeMs() {
-    int64_t lifetime = -1;
-    OnDb([&](Db& db) {
-      auto s = db.Prepare(
-          "SELECT expires_ms - created_ms FROM srv_console_sessions ORDER BY created_ms DESC "
-          "LIMIT 1");
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-      auto row = (*s)->Step();
-      ASSERT_TRUE(row.ok()) << row.status().ToString();
-      if (*row) lifetime = (*s)->Int(0);
-    });
-    return lifetime;
+    if (this->server_db_.QueryInt("SELECT count(*) FROM srv_console_sessions") == 0) return -1;
+    return this->server_db_.QueryInt(
+        "SELECT expires_ms - created_ms FROM srv_console_sessions ORDER BY created_ms DESC LIMIT "
+        "1");
   }
-  // Every console session ends now, as when its lifetime has passed: its expiry becomes the
-  // present (the server refuses a session whose expiry is not in the future).
+  // Every console session ends now, as when its lifetime has passed: its expiry becomes its start,
+  // which is past (the server refuses a session whose expiry is not in the future).
   void ExpireConsoleSessions() {
-    OnDb([](Db& db) {
-      const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::system_clock::now().time_since_epoch())
-                                 .count();
-      auto s = db.Prepare("UPDATE srv_console_sessions SET expires_ms = ?");
-      ASSERT_TRUE(s.ok()) << s.status().ToString();
-      Status done = (*s)->Bind(1, now_ms).Run();
-      ASSERT_TRUE(done.ok()) << done.ToString();
-      ASSERT_GE(db.LastChanges(), 1) << "no console session to expire";
-    });
-  }
-
- private:
-  // `f` on a connection of its own to the fixture's database (beside the running server).
-  template <class F>
-  void OnDb(F f) {
-    DbOptions options;
-    options.create = false;
-    options.busy_timeout_ms = 60000;  // the server may be writing; a loaded machine is slow
-    auto db = Db::Open(this->db_, options);
-    ASSERT_TRUE(db.ok()) << db.status().ToString();
-    f(**db);
+    ASSERT_GE(this->server_db_.QueryInt("SELECT count(*) FROM srv_console_sessions"), 1)
+        << "no console session to expire";
+    Status done = this->server_db_.Exec("UPDATE srv_console_sessions SET expires_ms = created_ms");
+    ASSERT_TRUE(done.ok()) << done.ToString();
   }
 };
 
