@@ -164,8 +164,11 @@ std::string PgUrl(const std::map<std::string, std::string>& settings) {
   return url;
 }
 
+PgScratch::PgScratch(const std::string& prefix, const std::string& cluster)
+    : cluster_(cluster), name_(FreshName(prefix)) {}
+
 PgScratchSchema::PgScratchSchema(const std::string& prefix, const std::string& cluster)
-    : cluster_(cluster), name_(FreshName(prefix)) {
+    : PgScratch(prefix, cluster) {
   status_ = [&]() -> Status {
     if (cluster_.empty()) {
       return Status::InvalidArgument("no PostgreSQL cluster: FIELDBOOK_TEST_PG is not set");
@@ -188,7 +191,7 @@ PgScratchSchema::~PgScratchSchema() {
 PgScratchDatabase::PgScratchDatabase(const std::string& prefix,
                                      const PgScratchDatabaseOptions& options,
                                      const std::string& cluster)
-    : cluster_(cluster), name_(FreshName(prefix)) {
+    : PgScratch(prefix, cluster) {
   status_ = [&]() -> Status {
     FB_RETURN_IF_ERROR(MakeDatabase(cluster_, name_, options));
     FB_ASSIGN_OR_RETURN(auto settings, ParsePgConninfo(cluster_));

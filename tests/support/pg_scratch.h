@@ -47,25 +47,35 @@ Result<std::map<std::string, std::string>> ParsePgConninfo(const std::string& co
 std::string PgKeywords(const std::map<std::string, std::string>& settings);
 std::string PgUrl(const std::map<std::string, std::string>& settings);
 
-class PgScratchSchema {
+// What the two share: the cluster, the name made, this object's connection string, and whether it
+// was made.
+class PgScratch {
  public:
-  explicit PgScratchSchema(const std::string& prefix, const std::string& cluster = TestPgCluster());
-  ~PgScratchSchema();
-  PgScratchSchema(const PgScratchSchema&) = delete;
-  PgScratchSchema& operator=(const PgScratchSchema&) = delete;
+  PgScratch(const PgScratch&) = delete;
+  PgScratch& operator=(const PgScratch&) = delete;
 
   const Status& status() const { return status_; }
   const std::string& name() const { return name_; }
-  // The cluster's connection string as given.
+  // The cluster's connection string as given (its own database: `postgres` or as named there).
   const std::string& cluster() const { return cluster_; }
-  // The cluster's connection string with this schema as the session's search_path.
+  // Schema: the cluster's connection string with this schema as the session's search_path.
+  // Database: this database's, as a libpq keyword string.
   const std::string& conninfo() const { return conninfo_; }
 
- private:
+ protected:
+  PgScratch(const std::string& prefix, const std::string& cluster);
+  ~PgScratch() = default;
+
   std::string cluster_;
   std::string name_;
   std::string conninfo_;
   Status status_;
+};
+
+class PgScratchSchema : public PgScratch {
+ public:
+  explicit PgScratchSchema(const std::string& prefix, const std::string& cluster = TestPgCluster());
+  ~PgScratchSchema();
 };
 
 struct PgScratchDatabaseOptions {
@@ -77,29 +87,17 @@ struct PgScratchDatabaseOptions {
   std::string create_options;
 };
 
-class PgScratchDatabase {
+class PgScratchDatabase : public PgScratch {
  public:
   explicit PgScratchDatabase(const std::string& prefix,
                              const PgScratchDatabaseOptions& options = {},
                              const std::string& cluster = TestPgCluster());
   ~PgScratchDatabase();
-  PgScratchDatabase(const PgScratchDatabase&) = delete;
-  PgScratchDatabase& operator=(const PgScratchDatabase&) = delete;
-
-  const Status& status() const { return status_; }
-  const std::string& name() const { return name_; }
-  // The cluster's connection string as given (its own database: `postgres` or as named there).
-  const std::string& cluster() const { return cluster_; }
-  // This database: a libpq keyword string, and a postgresql://user@/name?host=…&port=… URL.
-  const std::string& conninfo() const { return conninfo_; }
+  // This database as a postgresql://user@/name?host=…&port=… URL (what `--db` takes).
   const std::string& url() const { return url_; }
 
  private:
-  std::string cluster_;
-  std::string name_;
-  std::string conninfo_;
   std::string url_;
-  Status status_;
 };
 
 }  // namespace fieldbook::testing
