@@ -296,15 +296,7 @@ class DamagedReplicaTest : public DamagedFilesTest {
   }
 
   // Pushes the server has applied, from any device.
-  int64_t AppliedSets() {
-    DbOptions options;
-    options.read_only = true;
-    options.create = false;
-    auto db = Db::Open(db_, options);
-    EXPECT_TRUE(db.ok());
-    if (!db.ok()) return -1;
-    return std::get<int64_t>(QueryValue(**db, "SELECT count(*) FROM fb_applied_sets"));
-  }
+  int64_t AppliedSets() { return server_db_.QueryInt("SELECT count(*) FROM fb_applied_sets"); }
 };
 
 TEST_F(DamagedReplicaTest, SyncRefusesEveryDamageAndRecoverKeepsTheUnsyncedEdits) {
