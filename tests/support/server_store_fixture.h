@@ -10,6 +10,10 @@
 // skips on PostgreSQL with FB_SKIP_UNIT_ON_POSTGRES(why). ctest runs these binaries' tests a
 // second time as pg.* (label postgres, tests/unit/CMakeLists.txt).
 //
+// Exec and QueryValue on an SqlDb (the store's own seam, store_->sql()): what a test helper
+// reads or writes underneath the repositories with, on either backend - the overloads of
+// sync_fixture.h's, which take SQLite's Db. `?` placeholders, values always bound.
+//
 // Not thread-safe: one test thread drives it.
 #ifndef FIELDBOOK_TESTS_SUPPORT_SERVER_STORE_FIXTURE_H_
 #define FIELDBOOK_TESTS_SUPPORT_SERVER_STORE_FIXTURE_H_
@@ -17,12 +21,14 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "fieldbook/change_set.h"
+#include "fieldbook/sql_db.h"
 #include "store/server_store.h"
 #include "support/fake_clock.h"
 #include "support/pg_scratch.h"
@@ -43,6 +49,32 @@ inline bool ServerStoresOnPostgres() {
       GTEST_SKIP() << "SQLite only: " << (why);           \
     }                                                     \
   } while (0)
+
+// Runs `sql` (one statement, no rows wanted) on the seam with `params` bound in order.
+inline Status Exec(SqlDb& db, const std::string& sql, std::initializer_list<Value> params = {}) {
+  FB_ASSIGN_OR_RETURN(SqlStatement * stmt, db.Prepare(sql));
+  int i = 1;
+  for (const Value& v : params) stmt->BindValue(i++, v);
+  Status s = stmt->Run();
+  stmt->Reset();
+  return s;
+}
+
+// The first column of the first row `sql` answers (NULL when none; a test failure when the
+// statement fails).
+inline Value QueryValue(SqlDb& db, const std::string& sql,
+                        std::initializer_list<Value> params = {}) {
+  auto stmt = db.Prepare(sql);
+  EXPECT_TRUE(stmt.ok()) << sql << ": " << stmt.status().ToString();
+  if (!stmt.ok()) return {};
+  int i = 1;
+  for (const Value& v : params) (*stmt)->BindValue(i++, v);
+  auto row = (*stmt)->Step();
+  EXPECT_TRUE(row.ok()) << sql << ": " << row.status().ToString();
+  Value v = row.ok() && *row ? (*stmt)->Get(0) : Value();
+  (*stmt)->Reset();
+  return v;
+}
 
 // A PostgreSQL run without a cluster to run on skips every test of the binary, saying so.
 class ServerDbEnvironment : public ::testing::Environment {
@@ -76,6 +108,29 @@ class ServerStoreFixture : public ::testing::Test {
   }
 
   bool on_postgres() const { return pg_ != nullptr; }
+
+  // A holder that stopped renewing, `advance_ms` later (past the end of every lease held now):
+  // the clock moves on, and on PostgreSQL, whose leases (fb_leases) run out by the database's
+  // clock, which a test cannot move, every lease ends now instead.
+  void LetLeasesExpire(uint64_t advance_ms) {
+    wall_.Advance(advance_ms);
+    if (!on_postgres()) return;
+    Status ended = Exec(store_->sql(),
+                        "UPDATE fb_leases SET expires_at = clock_timestamp() - interval '1 ms'");
+    ASSERT_TRUE(ended.ok()) << ended.ToString();
+  }
+
+  // Push set `set_id`'s stored answer as made at this test's clock: SQLite stamps it by the
+  // store's clock already; PostgreSQL by the database's (applied_at), which a test cannot move.
+  void StampAnswerNow(const std::string& set_id) {
+    if (!on_postgres()) return;
+    Status stamped =
+        Exec(store_->sql(),
+             "UPDATE fb_applied_sets SET applied_at = to_timestamp(?::bigint / 1000.0) "
+             "WHERE set_id = ?",
+             {Value(static_cast<int64_t>(wall_.NowMs())), Value(set_id)});
+    ASSERT_TRUE(stamped.ok()) << stamped.ToString();
+  }
 
   // Adds a rep; returns its token ("" and a test failure when the store refuses it).
   std::string AddRep(const std::string& id, const std::string& name,

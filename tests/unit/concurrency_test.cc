@@ -69,7 +69,7 @@ class GroupCommitTest : public fieldbook::testing::ServerStoreFixture {
   }
 
   int64_t Customers() {
-    auto stmt = store_->hub().db().Prepare("SELECT count(*) FROM customers");
+    auto stmt = store_->sql().Prepare("SELECT count(*) FROM customers");
     EXPECT_TRUE(stmt.ok());
     EXPECT_TRUE((*stmt)->Step().ok());
     const int64_t n = (*stmt)->Int(0);
@@ -267,12 +267,15 @@ TEST_F(ReadConnectionsTest, ALongReadDoesNotBlockAPushAndSeesItOnlyAfterItsSnaps
 }
 
 TEST_F(ReadConnectionsTest, AReadConnectionRefusesToWriteAndSaysSo) {
+  FB_SKIP_UNIT_ON_POSTGRES(
+      "SQLite's authorizer refuses a read connection's writes; on PostgreSQL a read connection is "
+      "an ordinary session whose rare write commits there (store/read_stores.h)");
   ReadStores::Lease reader = readers_->Acquire();
   EXPECT_FALSE(reader.TakeWriteRefused());
-  EXPECT_TRUE(reader->hub().db().ExecScript("SELECT count(*) FROM customers").ok());
+  EXPECT_TRUE(reader->sql().ExecScript("SELECT count(*) FROM customers").ok());
   EXPECT_FALSE(reader.TakeWriteRefused());
-  EXPECT_FALSE(reader->hub().db().ExecScript("DELETE FROM customers").ok());
-  EXPECT_FALSE(reader->hub().db().ExecScript("UPDATE reps SET name = 'x'").ok());
+  EXPECT_FALSE(reader->sql().ExecScript("DELETE FROM customers").ok());
+  EXPECT_FALSE(reader->sql().ExecScript("UPDATE reps SET name = 'x'").ok());
   EXPECT_TRUE(reader.TakeWriteRefused());
   EXPECT_FALSE(reader.TakeWriteRefused());  // taken
   EXPECT_EQ(Customers(), 1);
@@ -281,7 +284,7 @@ TEST_F(ReadConnectionsTest, AReadConnectionRefusesToWriteAndSaysSo) {
 TEST_F(ReadConnectionsTest, ATokenWhoseCheckMustWriteIsCheckedOnTheWriter) {
   // A device token stored before keyed hashes: its first check stores it again, keyed (a
   // write, which the read connection refuses).
-  auto insert = store_->hub().db().Prepare(
+  auto insert = store_->sql().Prepare(
       "INSERT INTO srv_credentials (rep_id, device, token_hash, hash_scheme, created_ms) VALUES "
       "('rep-a', 'old phone', ?, 'sha256', 1000)");
   ASSERT_TRUE(insert.ok());
@@ -300,8 +303,8 @@ TEST_F(ReadConnectionsTest, ATokenWhoseCheckMustWriteIsCheckedOnTheWriter) {
     EXPECT_EQ(who->rep_id, "rep-a");
     EXPECT_EQ(who->device, "old phone");
   }
-  auto legacy = store_->hub().db().Prepare(
-      "SELECT count(*) FROM srv_credentials WHERE hash_scheme = 'sha256'");
+  auto legacy =
+      store_->sql().Prepare("SELECT count(*) FROM srv_credentials WHERE hash_scheme = 'sha256'");
   ASSERT_TRUE(legacy.ok());
   ASSERT_TRUE((*legacy)->Step().ok());
   EXPECT_EQ((*legacy)->Int(0), 0);

@@ -22,7 +22,7 @@ class CompactionTest : public fieldbook::testing::ServerStoreFixture {
   }
   ColumnChange Col(const char* name, Value v, Hlc at) { return ColumnChange{name, v, at, 0}; }
   int64_t Count(const std::string& sql) {
-    return std::get<int64_t>(QueryValue(store_->hub().db(), sql));
+    return std::get<int64_t>(QueryValue(store_->sql(), sql));
   }
 
   Principal rep_a_{"rep-a", "A", "rep"};
@@ -99,6 +99,7 @@ TEST_F(CompactionTest, TrimsPushAnswersOlderThanTheHorizonInBatches) {
         Push("set-" + std::to_string(i),
              {{"customers", id, {Col("name", S("x"), at), Col("owner_rep_id", S("rep-a"), at)}}}));
     ASSERT_TRUE(r.ok()) << r.status().ToString();
+    StampAnswerNow("set-" + std::to_string(i));
     wall_.Advance(60000);
   }
   const uint64_t cutoff = wall_.NowMs() - 2 * 60000;  // the last two are newer
@@ -113,7 +114,7 @@ TEST_F(CompactionTest, TrimsPushAnswersOlderThanTheHorizonInBatches) {
   EXPECT_EQ(Count("SELECT count(*) FROM fb_applied_sets"), 2);
   // A retried set whose answer was forgotten is applied again, changing nothing.
   const std::string before = std::get<std::string>(
-      QueryValue(store_->hub().db(), "SELECT name FROM customers WHERE id = 'c0'"));
+      QueryValue(store_->sql(), "SELECT name FROM customers WHERE id = 'c0'"));
   auto again = store_->ApplyRepPush(
       rep_a_,
       Push("set-0", {{"customers",
@@ -122,7 +123,7 @@ TEST_F(CompactionTest, TrimsPushAnswersOlderThanTheHorizonInBatches) {
                        Col("owner_rep_id", S("rep-a"), Hlc::FromParts(1795392000000, 0))}}}));
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(std::get<std::string>(
-                QueryValue(store_->hub().db(), "SELECT name FROM customers WHERE id = 'c0'")),
+                QueryValue(store_->sql(), "SELECT name FROM customers WHERE id = 'c0'")),
             before);
 }
 

@@ -42,10 +42,9 @@ TEST_F(ServerStoreTest, TokensAuthenticateUntilTheRepIsDisabled) {
   EXPECT_FALSE(store_->Authenticate("fbt_wrong")->has_value());
   EXPECT_FALSE(store_->Authenticate("")->has_value());
   // Only the hash is stored.
-  EXPECT_EQ(
-      QueryValue(store_->hub().db(), "SELECT count(*) FROM srv_credentials WHERE token_hash = ?",
-                 {S(token_a_.c_str())}),
-      Value(int64_t{0}));
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT count(*) FROM srv_credentials WHERE token_hash = ?",
+                       {S(token_a_.c_str())}),
+            Value(int64_t{0}));
   ASSERT_TRUE(store_->DisableRep("rep-a", "os:test").ok());
   EXPECT_FALSE(store_->Authenticate(token_a_)->has_value());
 }
@@ -91,7 +90,7 @@ TEST_F(ServerStoreTest, RepsCannotEditAssignmentGradesOrServerTables) {
   EXPECT_EQ(result->rejections[1].code, "read_only_column");
   EXPECT_EQ(result->rejections[2].code, "read_only_table");
   EXPECT_EQ(result->rows_accepted, 1u);
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT role FROM reps WHERE id = 'rep-a'"), S("rep"));
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT role FROM reps WHERE id = 'rep-a'"), S("rep"));
 }
 
 TEST_F(ServerStoreTest, ARecordCannotBeMovedToAnotherCustomer) {
@@ -180,7 +179,7 @@ class WriteIsolationTest : public ServerStoreTest {
   }
 
   int64_t Count(const std::string& sql) {
-    Value v = QueryValue(store_->hub().db(), sql);
+    Value v = QueryValue(store_->sql(), sql);
     return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : -1;
   }
 
@@ -214,8 +213,7 @@ TEST_F(WriteIsolationTest, ARowNamingCustomerIdTwiceIsRefused) {
   EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE id = 'c-planted'"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM contacts WHERE customer_id = 'cb'"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM visits WHERE customer_id = 'cb'"), 0);
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT customer_id FROM contacts WHERE id = 'ka'"),
-            S("ca"));
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT customer_id FROM contacts WHERE id = 'ka'"), S("ca"));
   EXPECT_EQ(ExportB(), b_before_);
   EXPECT_EQ(store_->ScopeOf("rep-b")->size(), 1u);
 }

@@ -346,7 +346,7 @@ TEST_F(VerificationTest, ARepairThatCannotConvergeStopsAndARecomputeOfTheHubEnds
     }
     return {best_table, owner};
   }();
-  ASSERT_TRUE(Exec(store_->hub().db(),
+  ASSERT_TRUE(Exec(store_->sql(),
                    "UPDATE fb_owner_digests SET sum = sum + 1 WHERE owner = ? AND tbl = ?",
                    {S(first_bucket.second.c_str()), I(first_bucket.first)})
                   .ok());
