@@ -225,7 +225,7 @@ Result<boost::json::object> CompactStep::Run(StepContext& ctx) {
     report["bytes_freed"] = freed_pages * pages_after.page_size;
     report["database_bytes"] = pages_after.pages * pages_after.page_size;
   }
-  if (options_.measure_bookkeeping && pages_measured) {
+  if (options_.measure_bookkeeping) {
     auto stats = ctx.nightly.MeasureBookkeeping();
     if (stats.ok()) {
       report["bookkeeping"] =

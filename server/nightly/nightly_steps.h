@@ -125,7 +125,7 @@ struct CompactOptions {
   // Between raising the history floor and forgetting what lies below it: a pull that read the
   // old floor just before finishes first.
   std::chrono::milliseconds floor_grace{3000};
-  bool measure_bookkeeping = true;  // dbstat pass at the end (reads every page)
+  bool measure_bookkeeping = true;  // sizes every table at the end (SQLite: reads every page)
 };
 
 // (d) Forgets history older than the retention horizon: the floor rises to the hub sequence of

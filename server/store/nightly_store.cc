@@ -1,7 +1,6 @@
 #include "store/nightly_store.h"
 
 #include <algorithm>
-#include <chrono>
 #include <map>
 
 #include "fieldbook/columns.h"
@@ -42,12 +41,6 @@ std::optional<pg::PgLease> PgNightlyLease(SqlDb& db) {
   return pg::PgLease(static_cast<pg::PgSqlDb&>(db).db(), kLeaseName);
 }
 
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 constexpr const char* kRunColumns =
     "id, trigger, started_ms, finished_ms, status, day, seq_at_start, holder, resumed";
 
@@ -57,8 +50,11 @@ Result<std::optional<LeaseInfo>> NightlyStore::Lease() {
   if (auto lease = PgNightlyLease(db_)) {
     FB_ASSIGN_OR_RETURN(std::optional<pg::PgLeaseInfo> current, lease->Current());
     if (!current) return std::optional<LeaseInfo>();
+    // The time left by the database's clock, on the clock the caller compares the expiry with.
+    SystemWallClock system;
+    const int64_t now = static_cast<int64_t>((wall_ != nullptr ? *wall_ : system).NowMs());
     return std::optional<LeaseInfo>(
-        LeaseInfo{current->holder, current->run_id, SystemNowMs() + current->expires_in_ms});
+        LeaseInfo{current->holder, current->run_id, now + current->expires_in_ms});
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * s,
                       db().Prepare("SELECT holder, coalesce(run_id, 0), expires_ms "
@@ -267,38 +263,36 @@ Result<PageStats> NightlyStore::Pages() {
 
 Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   SqlDb& d = db();
-  if (d.dialect() != SqlDialect::kSqlite) {
-    return Status::Unavailable("bookkeeping sizes are measured on SQLite only (dbstat)");
-  }
+  const bool postgres = d.dialect() == SqlDialect::kPostgres;
   const Catalog& catalog = catalog_;
   // One read snapshot for every figure.
   FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, d.BeginRead());
 
-  // Which table each b-tree serves.
-  std::map<std::string, std::string> owner;
-  FB_ASSIGN_OR_RETURN(SqlStatement * schema,
-                      d.Prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN "
-                                "('table', 'index')"));
-  FB_RETURN_IF_ERROR(VisitRows(*schema, [&](SqlStatement& s) { owner[s.Text(0)] = s.Text(1); }));
+  // Each table's and index's bytes with the table it serves. SQLite: the pages dbstat counts per
+  // b-tree; PostgreSQL: each relation of this schema (a table with its TOAST and maps).
+  auto sizes = d.Prepare(
+      postgres ? "SELECT c.relname::text, coalesce(t.relname, c.relname)::text, CASE c.relkind "
+                 "WHEN 'i' THEN pg_relation_size(c.oid) ELSE pg_table_size(c.oid) END FROM "
+                 "pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON "
+                 "t.oid = i.indrelid WHERE c.relnamespace = current_schema()::regnamespace AND "
+                 "c.relkind IN ('r', 'i')"
+               : "SELECT d.name, s.tbl_name, sum(d.pgsize) FROM dbstat d JOIN sqlite_schema s ON "
+                 "s.name = d.name WHERE s.type IN ('table', 'index') GROUP BY d.name");
+  if (!sizes.ok() && !postgres) {
+    return Status::Unavailable("this SQLite has no dbstat table: " + sizes.status().message());
+  }
+  FB_RETURN_IF_ERROR(sizes.status());
   auto is_domain = [&](const std::string& table) { return catalog.Find(table) != nullptr; };
   auto is_bookkeeping_table = [](const std::string& table) {
     return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events" ||
            table == "srv_feed";
   };
-
-  auto pages = d.Prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name");
-  if (!pages.ok()) {
-    return Status::Unavailable("this SQLite has no dbstat table: " + pages.status().message());
-  }
   BookkeepingStats out;
   std::map<std::string, int64_t> by_object;
   int64_t domain_bytes = 0, domain_table_bytes = 0;
-  FB_RETURN_IF_ERROR(VisitRows(**pages, [&](SqlStatement& s) {
-    const std::string name = s.Text(0);
-    const int64_t bytes = s.Int(1);
-    auto it = owner.find(name);
-    if (it == owner.end()) return;  // sqlite_schema and internal pages
-    const std::string& table = it->second;
+  FB_RETURN_IF_ERROR(VisitRows(**sizes, [&](SqlStatement& s) {
+    const std::string name = s.Text(0), table = s.Text(1);
+    const int64_t bytes = s.Int(2);
     if (is_bookkeeping_table(table) || (is_domain(table) && name == table + "_seq")) {
       by_object[name] += bytes;
       out.bookkeeping_bytes += bytes;
@@ -308,16 +302,21 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
     }
   }));
   for (const TableInfo& t : catalog.tables()) {
-    // Identifiers come from the catalog. length() of a blob reads only the record header.
+    // Identifiers come from the catalog. SQLite: length() of a blob reads only the record header,
+    // and _seq takes its value bytes and a header byte; PostgreSQL: the stored sizes.
     FB_ASSIGN_OR_RETURN(
         SqlStatement * s,
-        d.Prepare("SELECT coalesce(sum(length(_v)), 0), coalesce(sum(CASE WHEN _seq IS NULL THEN 0 "
-                  "WHEN _seq < 128 THEN 2 WHEN _seq < 32768 THEN 3 WHEN _seq < 8388608 THEN 4 "
-                  "WHEN _seq < 2147483648 THEN 5 ELSE 7 END), 0) FROM \"" +
-                  t.name + "\""));
+        d.Prepare(postgres
+                      ? "SELECT coalesce(sum(pg_column_size(_v)), 0)::bigint, "
+                        "coalesce(sum(pg_column_size(_seq)), 0)::bigint FROM \"" +
+                            t.name + "\""
+                      : "SELECT coalesce(sum(length(_v)), 0), coalesce(sum(CASE WHEN _seq IS NULL "
+                        "THEN 0 WHEN _seq < 128 THEN 2 WHEN _seq < 32768 THEN 3 WHEN _seq < "
+                        "8388608 THEN 4 WHEN _seq < 2147483648 THEN 5 ELSE 7 END), 0) FROM \"" +
+                            t.name + "\""));
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
     if (row) {
-      const int64_t v = s->Int(0), seq = s->Int(1);  // _seq: value bytes + its header byte
+      const int64_t v = s->Int(0), seq = s->Int(1);
       by_object[t.name + "._v"] += v;
       by_object[t.name + "._seq"] += seq;
       out.in_row_bytes += v + seq;

@@ -9,7 +9,7 @@
 // stops renewing, and the next run takes over once the lease has expired. On PostgreSQL the lease
 // is PgLease's (fb_leases, store/pg/pg_lease.h): the same protocol, taken in one conditional
 // upsert, with expiry by the DATABASE's clock (the now_ms arguments are not used there; Lease()
-// reports the expiry on this machine's clock).
+// reports the expiry on the store's WallClock, the clock its callers compare it with).
 //
 // Thread safety: not thread-safe; use on the thread that owns the ServerStore it wraps.
 #ifndef FIELDBOOK_SERVER_NIGHTLY_STORE_H_
@@ -83,9 +83,12 @@ struct BookkeepingStats {
 class NightlyStore {
  public:
   // The runs and steps on `db` (either backend of the storage seam); `catalog` names the
-  // replicated tables MeasureBookkeeping sizes.
-  NightlyStore(SqlDb& db, const Catalog& catalog) : db_(db), catalog_(catalog) {}
-  explicit NightlyStore(ServerStore& store) : NightlyStore(store.sql(), store.hub().catalog()) {}
+  // replicated tables MeasureBookkeeping sizes; `wall` is the clock Lease() reports a PostgreSQL
+  // lease's expiry on (null: the system's).
+  NightlyStore(SqlDb& db, const Catalog& catalog, WallClock* wall = nullptr)
+      : db_(db), catalog_(catalog), wall_(wall) {}
+  explicit NightlyStore(ServerStore& store)
+      : NightlyStore(store.sql(), store.hub().catalog(), &store.wall()) {}
 
   SqlDb& db() { return db_; }
 
@@ -127,8 +130,9 @@ class NightlyStore {
 
   // Measurements.
   Result<PageStats> Pages();
-  // Reads every page (dbstat) and scans the domain tables' _v and _seq: seconds on a large
-  // database, without blocking writers (WAL). kUnavailable when SQLite lacks dbstat.
+  // Sizes every table and index (SQLite: reads every page, dbstat; PostgreSQL: each relation's
+  // size in this schema) and scans the domain tables' _v and _seq: seconds on a large database,
+  // without blocking writers. kUnavailable when SQLite lacks dbstat.
   Result<BookkeepingStats> MeasureBookkeeping();
 
  private:
@@ -138,6 +142,7 @@ class NightlyStore {
   Result<std::optional<NightlyRunRecord>> FirstRunWithSteps(SqlStatement& runs);
   SqlDb& db_;
   const Catalog& catalog_;
+  WallClock* wall_;
 };
 
 }  // namespace fieldbook::server

@@ -136,7 +136,7 @@ TEST_F(NightlyRunNowTest, RefusesWhileAnotherProcessHoldsTheLease) {
   EXPECT_EQ(Json(state).at("lease").at("holder").as_string(), "other-host:99:1");
 
   // An expired lease is free again (a crashed holder's run is taken over).
-  wall_.Advance(61000);
+  LetLeasesExpire(61000);
   HttpResponse started = Call(&held.launcher, "POST", "{}", manager_);
   EXPECT_EQ(started.status, 202) << started.body;
   held.release = true;

@@ -132,7 +132,7 @@ TEST_F(NightlyRunnerTest, ARunKilledHalfwayIsResumedOnceItsLeaseExpires) {
     NightlyRunner early(*store_, wall_, Steps(nullptr, b), Options());
     EXPECT_EQ(early.Run().status().code(), StatusCode::kConflict);  // the lease is still live
   }
-  wall_.Advance(60001);
+  LetLeasesExpire(60001);
   NightlyRunner runner(*store_, wall_, Steps(nullptr, b), Options());
   auto run = runner.Run();
   ASSERT_TRUE(run.ok()) << run.status().ToString();
@@ -196,7 +196,7 @@ TEST_F(NightlyRunnerTest, AStopRequestInterruptsAndTheNextRunResumes) {
 TEST_F(NightlyRunnerTest, ARunThatLostItsLeaseStopsAndLeavesTheRunToTheNewHolder) {
   auto a = [this](StepContext& ctx) -> Result<boost::json::object> {
     // This process stalls past its lease; another one takes over.
-    wall_.Advance(11 * 60 * 1000);
+    LetLeasesExpire(11 * 60 * 1000);
     EXPECT_TRUE(
         nightly_->AcquireLease("thief:3:3", static_cast<int64_t>(wall_.NowMs()), 600000).ok());
     FB_RETURN_IF_ERROR(ctx.Checkpoint());
