@@ -23,6 +23,9 @@ using fieldbook::testing::S;
 class BackupTest : public fieldbook::testing::ServerStoreFixture {
  protected:
   void SetUp() override {
+    FB_SKIP_UNIT_ON_POSTGRES(
+        "backups copy, check and restore server.db's pages; on PostgreSQL the database is backed "
+        "up with pg_dump or pg_basebackup (docs/postgres.md)");
     ASSERT_NO_FATAL_FAILURE(ServerStoreFixture::SetUp());
     ASSERT_FALSE(AddRep("rep-a", "A").empty());
     AddCustomers(0, 300);
