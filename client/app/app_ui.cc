@@ -49,7 +49,7 @@ void AppUi::DrawContent(const Snapshot& snap, Intents& intents, const ui::Layout
     if (snap.error.empty()) {
       ui::TextMuted(s_.loading);
     } else {
-      ui::TextColored(ui::kOverdue, snap.error);
+      ui::TextColored(ui::kOverdue, ui::ErrorLine(s_, snap));
     }
     return;
   }

@@ -283,7 +283,7 @@ struct Reports {
   std::string server_as_of;        // local "YYYY-MM-DD HH:MM" of that copy
   std::optional<client::TierMigration> migration;  // nullopt: no grading run (or no copy) yet
   std::optional<client::RepPortfolio> portfolio;
-  std::string server_error;  // why the last fetch failed ("" when it did not)
+  Status server_error;  // why the last fetch failed (ok when it did not)
 };
 
 // The public pool view (issue #7): the pool in the rep's regions as of the last sync, and the
@@ -320,7 +320,7 @@ struct PoolView {
   std::vector<std::string> regions;  // empty: every region
   std::vector<PoolRow> rows;
   std::vector<PoolRequestRow> requests;  // newest first
-  std::string error;  // why the last sync could not exchange the pool ("" when it could)
+  Status error;  // why the last sync could not exchange the pool (ok when it could)
 };
 
 // ---- The rep's forms (issue #18, H6) ----

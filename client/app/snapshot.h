@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "data_source.h"
+#include "ui_strings.h"
 
 namespace fieldbook::app {
 
@@ -43,7 +44,7 @@ struct StatusInfo {
 struct VisitResult {
   uint64_t request_id = 0;  // 0: none yet
   bool ok = false;
-  std::string message;
+  Status error;  // why it was not recorded: shown in the UI's language (client::RenderError)
   std::string visit_id;
 };
 
@@ -52,7 +53,7 @@ struct ClaimResult {
   uint64_t request_id = 0;  // 0: none yet
   bool ok = false;
   std::string customer_id;
-  std::string message;  // why it was not recorded
+  Status error;  // why it was not recorded: shown in the UI's language (client::RenderError)
 };
 
 // The outcome of the last command of one of the rep's forms (issue #18: order, void...), so the
@@ -62,16 +63,21 @@ struct FormResult {
   bool ok = false;
   // The store refused it until the rep confirms (kRejected: an order far outside the history).
   bool needs_confirmation = false;
-  std::string message;  // why it was not saved
-  std::string id;       // the new row's id
+  Status error;    // why it was not saved: shown in the UI's language (client::RenderError)
+  std::string id;  // the new row's id
 };
 
 struct Snapshot {
   uint64_t version = 0;       // increases with every publish
   uint64_t intents_done = 0;  // accepted intents carried out (see IntentQueue::accepted)
   bool ready = false;         // the replica is open and the first load is done
-  std::string error;          // the latest failure to open, load or write, for the status bar
-  std::string today;          // YYYY-MM-DD, local time
+  // The latest failure to open, load or write, for the status bar: in English (logs, tests), and
+  // as what failed (a UI string) and why (its Status), which the screens show in the UI's
+  // language (ui::ErrorLine).
+  std::string error;
+  const char* Strings::*error_what = nullptr;
+  Status error_cause;
+  std::string today;  // YYYY-MM-DD, local time
 
   CustomerFilter filter;  // the filter `customers` answers
   std::shared_ptr<const CustomerList> customers;

@@ -6,12 +6,20 @@
 #include <utility>
 
 #include "fieldbook/dates.h"
+#include "lang/store_errors.h"
 #include "sync/rep_reports.h"
 #include "sync/review_status.h"
 
 namespace fieldbook::app {
 
 namespace {
+
+// A sync report's error kept as its message and its phrase apart, as one Status (ok for none).
+Status ErrorOf(const std::string& message, const std::optional<Phrase>& phrase) {
+  if (message.empty()) return Status::Ok();
+  if (!phrase) return Status(StatusCode::kUnavailable, message);
+  return Status(StatusCode::kUnavailable, message, *phrase);
+}
 
 std::optional<std::string> NonEmpty(const std::string& s) {
   if (s.empty()) return std::nullopt;
@@ -320,11 +328,11 @@ Result<uint64_t> StoreDataSource::DataVersion() { return store_->DataVersion(); 
 Result<SyncSummary> StoreDataSource::Sync() {
   FB_ASSIGN_OR_RETURN(client::ClientSettings settings, store_->Settings());
   if (settings.server_url.empty() || settings.device_token.empty()) {
-    return Status::InvalidArgument("no server is set up on this device");
+    return client::Invalid("err_no_server");
   }
   const std::string key = settings.server_url + '\n' + settings.device_token;
   if (transport_ == nullptr || transport_for_ != key) {
-    if (!transports_) return Status::InvalidArgument("this app cannot reach a server");
+    if (!transports_) return client::Invalid("err_app_no_transport");
     FB_ASSIGN_OR_RETURN(transport_, transports_(settings));
     pool_transport_.reset();
     if (options_.pool_transports) {
@@ -350,8 +358,8 @@ Result<SyncSummary> StoreDataSource::Sync() {
   }
   FB_ASSIGN_OR_RETURN(client::DeviceSyncReport synced, device_sync_.Run(links));
   const client::SyncReport& report = synced.sync;
-  pool_error_ = report.pool_error;
-  if (reports_) reports_error_ = synced.reports_error;
+  pool_error_ = ErrorOf(report.pool_error, report.pool_error_phrase);
+  if (reports_) reports_error_ = ErrorOf(synced.reports_error, synced.reports_error_phrase);
   return SyncSummary{report.rows_pushed, report.rows_rejected, report.rows_received};
 }
 
@@ -377,9 +385,9 @@ Result<Reports> StoreDataSource::LoadReports(const std::string& today) {
       r.server_as_of = LocalDateTimeMinute(kept->fetched_ms);
       r.migration = std::move(parsed->movement);
       r.portfolio = std::move(parsed->portfolio);
-    } else if (r.server_error.empty()) {
-      r.server_error =
-          "the copy of the server's reports cannot be read: " + parsed.status().message();
+    } else if (r.server_error.ok()) {
+      r.server_error = client::StoreError(StatusCode::kCorrupt, "err_reports_copy_unreadable",
+                                          {{"detail", parsed.status().message()}});
     }
   }
   return r;
@@ -389,16 +397,16 @@ Status StoreDataSource::RefreshServerReports(const std::string& today) {
   if (!reports_) return Status::Ok();
   FB_ASSIGN_OR_RETURN(client::ClientSettings settings, store_->Settings());
   if (settings.server_url.empty() || settings.device_token.empty()) {
-    reports_error_ = "no server is set up on this device";
-    return Status::InvalidArgument(reports_error_);
+    reports_error_ = client::Invalid("err_no_server");
+    return reports_error_;
   }
   auto fetched = reports_(settings, today);
   if (!fetched.ok()) {
-    reports_error_ = fetched.status().message();
+    reports_error_ = fetched.status();
     return fetched.status();
   }
   FB_RETURN_IF_ERROR(store_->grades().SaveServerReports(*fetched));
-  reports_error_.clear();
+  reports_error_ = Status::Ok();
   return Status::Ok();
 }
 

@@ -129,9 +129,9 @@ class StoreDataSource final : public DataSource {
   std::unique_ptr<client::SyncTransport> transport_;
   std::string transport_for_;  // server_url + '\n' + token the transport was made for
   std::unique_ptr<client::PoolTransport> pool_transport_;  // made with transport_
-  std::string pool_error_;  // SyncReport::pool_error of the last sync
+  Status pool_error_;  // SyncReport::pool_error of the last sync, with its phrase
   ReportsFetcher reports_;
-  std::string reports_error_;  // why the last fetch of the server's reports failed
+  Status reports_error_;  // why the last fetch of the server's reports failed (ok: it did not)
 };
 
 }  // namespace fieldbook::app

@@ -24,6 +24,16 @@ void AddGlyphs(const GradeReason& r, std::set<uint32_t>& out) {
   for (const auto& [name, value] : r.values) AddGlyphs(value, out);
 }
 
+// A phrase's values and a Status's message and values (the templates' glyphs are in AllText).
+void AddGlyphs(const Phrase& p, std::set<uint32_t>& out) {
+  for (const auto& [name, value] : p.values) AddGlyphs(value, out);
+}
+
+void AddGlyphs(const Status& s, std::set<uint32_t>& out) {
+  AddGlyphs(s.message(), out);
+  if (const Phrase* p = s.phrase()) AddGlyphs(*p, out);
+}
+
 void AddGlyphs(const CustomerDetail& d, std::set<uint32_t>& out) {
   for (const std::string* s :
        {&d.name, &d.name_latin, &d.address, &d.city, &d.province, &d.primary_contact, &d.tags,
@@ -149,10 +159,11 @@ class ViewModel::Worker {
   void Handle(const Intent& intent, Dirty& dirty);
   void RunSync(Dirty& dirty);
   void Reload(const Dirty& dirty);
-  void Fail(const Status& status, const char* what);
+  // Records the failure of `what` (a UI string: "cannot list customers") for the status bar.
+  void Fail(const Status& status, const char* Strings::*what);
   // Keeps what was loaded as the snapshot's `part` (adding its glyphs), or fails with `what`.
   template <class T>
-  void Keep(Result<T> loaded, std::shared_ptr<const T>& part, const char* what) {
+  void Keep(Result<T> loaded, std::shared_ptr<const T>& part, const char* Strings::*what) {
     if (!loaded.ok()) return Fail(loaded.status(), what);
     AddGlyphs(*loaded, glyphs_);
     part = std::make_shared<const T>(std::move(loaded).value());
@@ -179,7 +190,7 @@ void ViewModel::Worker::Run() {
   auto opened = open_();
   open_ = nullptr;
   if (!opened.ok()) {
-    state_.error = "cannot open the replica: " + opened.status().message();
+    Fail(opened.status(), &Strings::fail_open);
     Publish();
     // Stay responsive: settle intents (nothing can be done) until the view model closes.
     while (!vm_.queue_.closed()) {
@@ -233,7 +244,11 @@ void ViewModel::Worker::Run() {
       next_refresh = std::chrono::steady_clock::now() + refresh_every_;
     }
     Reload(dirty);
-    if (!failed_ && !batch.intents.empty()) state_.error.clear();
+    if (!failed_ && !batch.intents.empty()) {
+      state_.error.clear();
+      state_.error_what = nullptr;
+      state_.error_cause = Status::Ok();
+    }
     const bool settled = state_.intents_done != batch.accepted;
     state_.intents_done = batch.accepted;
     if (dirty.Any() || settled) Publish();
@@ -256,7 +271,7 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                    auto id = ds_->LogVisit(i.draft);
                    state_.last_visit.request_id = i.request_id;
                    state_.last_visit.ok = id.ok();
-                   state_.last_visit.message = id.ok() ? "" : id.status().message();
+                   state_.last_visit.error = id.status();
                    state_.last_visit.visit_id = id.ok() ? *id : "";
                    if (!id.ok()) return;
                    dirty.list = dirty.plan = dirty.sync_state = dirty.reports = true;
@@ -264,14 +279,13 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                  },
                  [this, &dirty](const CompleteTask& i) {
                    Status s = ds_->CompleteTask(i.task_id);
-                   if (!s.ok()) return Fail(s, "cannot complete the task");
+                   if (!s.ok()) return Fail(s, &Strings::fail_complete_task);
                    dirty.list = dirty.customer = dirty.plan = dirty.sync_state = true;
                  },
                  [this, &dirty](const SyncNow&) { RunSync(dirty); },
                  [this, &dirty](const ClaimFromPool& i) {
                    Status s = ds_->ClaimFromPool(i.customer_id);
-                   state_.last_claim = ClaimResult{i.request_id, s.ok(), i.customer_id,
-                                                   s.ok() ? std::string() : s.message()};
+                   state_.last_claim = ClaimResult{i.request_id, s.ok(), i.customer_id, s};
                    dirty.pool = true;
                  },
                  [this, &dirty](const RefreshReports&) {
@@ -281,7 +295,7 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                  },
                  [this, &dirty](const ScheduleCareTask& i) {
                    auto id = ds_->ScheduleCareTask(i.customer_id, i.contact_id);
-                   if (!id.ok()) return Fail(id.status(), "cannot schedule the care task");
+                   if (!id.ok()) return Fail(id.status(), &Strings::fail_schedule_care);
                    dirty.plan = dirty.sync_state = true;
                    if (i.customer_id == state_.selected_id) dirty.customer = true;
                  },
@@ -367,7 +381,7 @@ void ViewModel::Worker::RunSync(Dirty& dirty) {
 void ViewModel::Worker::Reload(const Dirty& dirty) {
   const std::string& today = state_.today;
   if (dirty.list) {
-    Keep(ds_->ListCustomers(state_.filter, today), state_.customers, "cannot list customers");
+    Keep(ds_->ListCustomers(state_.filter, today), state_.customers, &Strings::fail_list);
   }
   if (dirty.customer) {
     if (state_.selected_id.empty()) {
@@ -380,14 +394,14 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
       } else {
         state_.customer = std::make_shared<const CustomerDetail>();
         if (detail.status().code() != StatusCode::kNotFound) {
-          Fail(detail.status(), "cannot load the customer");
+          Fail(detail.status(), &Strings::fail_load_customer);
         }
       }
     }
   }
-  if (dirty.plan) Keep(ds_->LoadPlan(today), state_.plan, "cannot build today's plan");
-  if (dirty.pool) Keep(ds_->LoadPool(), state_.pool, "cannot read the public pool");
-  if (dirty.reports) Keep(ds_->LoadReports(today), state_.reports, "cannot build the reports");
+  if (dirty.plan) Keep(ds_->LoadPlan(today), state_.plan, &Strings::fail_plan);
+  if (dirty.pool) Keep(ds_->LoadPool(), state_.pool, &Strings::fail_pool);
+  if (dirty.reports) Keep(ds_->LoadReports(today), state_.reports, &Strings::fail_reports);
   if (dirty.sync_state) {
     auto sync = ds_->LoadSyncState();
     if (sync.ok()) {
@@ -405,14 +419,16 @@ void ViewModel::Worker::Reload(const Dirty& dirty) {
       state_.review =
           std::make_shared<const std::vector<client::ReviewEntry>>(std::move(sync->review));
     } else {
-      Fail(sync.status(), "cannot read the sync state");
+      Fail(sync.status(), &Strings::fail_sync_state);
     }
   }
   AddGlyphs(state_.error, glyphs_);
+  AddGlyphs(state_.error_cause, glyphs_);
   AddGlyphs(state_.status.sync_message, glyphs_);
-  AddGlyphs(state_.last_visit.message, glyphs_);
-  AddGlyphs(state_.last_claim.message, glyphs_);
-  AddGlyphs(state_.last_form.message, glyphs_);
+  if (state_.status.sync_phrase) AddGlyphs(*state_.status.sync_phrase, glyphs_);
+  AddGlyphs(state_.last_visit.error, glyphs_);
+  AddGlyphs(state_.last_claim.error, glyphs_);
+  AddGlyphs(state_.last_form.error, glyphs_);
   if (glyphs_.size() != published_glyphs_) {
     state_.glyphs = std::make_shared<const std::vector<uint32_t>>(glyphs_.begin(), glyphs_.end());
     published_glyphs_ = glyphs_.size();
@@ -424,7 +440,7 @@ bool ViewModel::Worker::Settle(uint64_t request_id, const Result<std::string>& s
   r.request_id = request_id;
   r.ok = saved.ok();
   r.needs_confirmation = !saved.ok() && saved.status().code() == StatusCode::kRejected;
-  r.message = saved.ok() ? "" : saved.status().message();
+  r.error = saved.status();
   r.id = saved.ok() ? *saved : "";
   return saved.ok();
 }
@@ -434,9 +450,11 @@ void ViewModel::Worker::AfterFact(const std::string& customer_id, Dirty& dirty) 
   if (customer_id.empty() || customer_id == state_.selected_id) dirty.customer = true;
 }
 
-void ViewModel::Worker::Fail(const Status& status, const char* what) {
+void ViewModel::Worker::Fail(const Status& status, const char* Strings::*what) {
   failed_ = true;
-  state_.error = std::string(what) + ": " + status.message();
+  state_.error = std::string(StringsFor(Lang::kEnglish).*what) + ": " + status.message();
+  state_.error_what = what;
+  state_.error_cause = status;
 }
 
 void ViewModel::Worker::Publish() {

@@ -173,23 +173,21 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
     // What failed and that nothing was lost, in the rep's language (lang/messages.h).
     client::SyncFailure failure;
     failure.unreachable = s.code() == StatusCode::kUnavailable;
-    failure.detail = RenderError(LangOf(ctx), s);  // a server's refusal in the rep's language
     auto pending = store->replica().PendingWriteCount();
     failure.queued = pending.ok() ? *pending : 0;
     if (auto waiting = store->pool().RequestSummary(); waiting.ok()) {
       failure.pool_waiting = waiting->pending;
     }
-    const std::string message = client::RenderSyncFailure(LangOf(ctx), failure);
     switch (s.code()) {
       case StatusCode::kUnavailable:
-        return Fail(ctx, what, "unavailable", message, kExitUnreachable);
+        return FailSync(ctx, "unavailable", s, failure, kExitUnreachable);
       case StatusCode::kRejected:
       case StatusCode::kInvalidArgument:
       case StatusCode::kConflict:
       case StatusCode::kResourceExhausted:
-        return Fail(ctx, what, CodeName(s.code()), message, kExitRefused);
+        return FailSync(ctx, CodeName(s.code()), s, failure, kExitRefused);
       default:
-        return Fail(ctx, what, CodeName(s.code()), message, kExitFailure);
+        return FailSync(ctx, CodeName(s.code()), s, failure, kExitFailure);
     }
   }
   auto pending = store->replica().PendingWriteCount();

@@ -49,7 +49,7 @@ std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, 
   if (Status file = CheckReplicaFile(path); !file.ok()) {
     exists = file.code() != StatusCode::kNotFound;
     if (!create || exists) {
-      *exit_code = Fail(ctx, what, CodeName(file.code()), file.message(),
+      *exit_code = Fail(ctx, what, CodeName(file.code()), file,
                         file.code() == StatusCode::kNotFound ? kExitUsage : kExitFailure);
       return nullptr;
     }

@@ -61,9 +61,9 @@ std::string VoidState(const OrderEntry& e, Lang lang) {
 }
 
 // An outlier's refusal (kRejected) says how to confirm it.
-Status OutlierHint(const Status& s) {
-  if (s.code() != StatusCode::kRejected) return s;
-  return Status(s.code(), s.message() + " (add --confirm-outlier)");
+int FailOrder(const CliContext& ctx, const std::string& what, const Status& s) {
+  if (s.code() != StatusCode::kRejected) return Fail(ctx, what, s);
+  return Fail(ctx, what, s, "cli_outlier_hint");
 }
 
 }  // namespace
@@ -122,7 +122,7 @@ int RunOrderAdd(const CliContext& ctx, NewOrder order, const OrderLineOptions& l
   if (!parsed.ok()) return Fail(ctx, what, parsed.status());
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto added = store->orders().Add(std::move(order), *parsed);
-  if (!added.ok()) return Fail(ctx, what, OutlierHint(added.status()));
+  if (!added.ok()) return FailOrder(ctx, what, added.status());
   return Answer(ctx, ToJson(*added),
                 Render(LangOf(ctx), "cli_order_added",
                        {added->id, std::to_string(added->lines.size()),
@@ -167,7 +167,7 @@ int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrec
   correction.lines = std::move(*parsed);
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   auto fixed = store->orders().Correct(order, correction);
-  if (!fixed.ok()) return Fail(ctx, what, OutlierHint(fixed.status()));
+  if (!fixed.ok()) return FailOrder(ctx, what, fixed.status());
   return Answer(ctx, ToJson(*fixed),
                 Render(LangOf(ctx), "cli_order_corrected",
                        {fixed->voids_id, fixed->id, std::to_string(fixed->lines.size()),

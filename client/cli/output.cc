@@ -40,40 +40,70 @@ std::string CodeName(StatusCode code) { return std::string(StatusCodeName(code))
 namespace {
 
 // "fieldbook-cli: <what>: <shown>" on stderr; with --json the English `message` (scripts read it)
-// and the error's phrase, when it has one, as "message_code" and "message_values".
+// and `coded`'s members beside it ("message_code", "message_values"...).
 int PrintFailure(const CliContext& ctx, const std::string& what, const std::string& code,
-                 const std::string& shown, const std::string& message, const Phrase* phrase,
+                 const std::string& shown, const std::string& message, const json::object& coded,
                  int exit_code) {
   std::cerr << "fieldbook-cli: " << what << ": " << shown << "\n";
   if (ctx.json) {
     json::object error{{"code", code}, {"message", message}};
-    if (phrase != nullptr) {
-      error["message_code"] = phrase->code;
-      error["message_values"] = PhraseValuesJson(phrase->values);
-    }
+    for (const auto& member : coded) error[member.key()] = member.value();
     std::cout << WriteJson(json::object{{"error", std::move(error)}}) << "\n";
   }
   return exit_code;
+}
+
+// `phrase` as "<prefix>_code" and "<prefix>_values" (nothing for none).
+void AddPhrase(json::object& out, const std::string& prefix, const Phrase* phrase) {
+  if (phrase == nullptr) return;
+  out[prefix + "_code"] = phrase->code;
+  out[prefix + "_values"] = PhraseValuesJson(phrase->values);
 }
 
 }  // namespace
 
 int Fail(const CliContext& ctx, const std::string& what, const std::string& code,
          const std::string& message, int exit_code) {
-  return PrintFailure(ctx, what, code, message, message, nullptr, exit_code);
+  return PrintFailure(ctx, what, code, message, message, {}, exit_code);
 }
 
 int Fail(const CliContext& ctx, const std::string& what, const std::string& code, const Status& s,
          int exit_code) {
   // The detail in the rep's language when it carries its phrase (a store error, a server's
   // refusal: lang/store_errors.h).
-  return PrintFailure(ctx, what, code, RenderError(LangOf(ctx), s), s.message(), s.phrase(),
-                      exit_code);
+  json::object coded;
+  AddPhrase(coded, "message", s.phrase());
+  return PrintFailure(ctx, what, code, RenderError(LangOf(ctx), s), s.message(), coded, exit_code);
 }
 
 int Fail(const CliContext& ctx, const std::string& what, const Status& s) {
   const int exit_code = s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   return Fail(ctx, what, CodeName(s.code()), s, exit_code);
+}
+
+int Fail(const CliContext& ctx, const std::string& what, const Status& s, std::string_view hint) {
+  const int exit_code = s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  json::object coded;
+  AddPhrase(coded, "message", s.phrase());
+  return PrintFailure(ctx, what, CodeName(s.code()),
+                      RenderError(LangOf(ctx), s) + Render(LangOf(ctx), hint),
+                      s.message() + Render(Lang::kEnglish, hint), coded, exit_code);
+}
+
+int FailSync(const CliContext& ctx, const std::string& code, const Status& cause,
+             SyncFailure failure, int exit_code) {
+  failure.detail = cause.message();
+  const std::string english = RenderSyncFailure(Lang::kEnglish, failure);
+  failure.detail = RenderError(LangOf(ctx), cause);  // a server's refusal in the rep's language
+  const Phrase said{failure.unreachable ? "sync_unreachable" : "sync_failed",
+                    {{"detail", cause.message()},
+                     {"queued", std::to_string(failure.queued)},
+                     {"pool_waiting", std::to_string(failure.pool_waiting)}}};
+  json::object coded;
+  AddPhrase(coded, "message", &said);
+  AddPhrase(coded, "detail", cause.phrase());
+  return PrintFailure(ctx, "sync", code, RenderSyncFailure(LangOf(ctx), failure), english, coded,
+                      exit_code);
 }
 
 void PrintJson(const json::value& v) { std::cout << WriteJson(v) << "\n"; }
@@ -320,10 +350,8 @@ void PrintPoolSync(const SyncReport& r, const std::vector<PoolRequest>& pool_ans
   }
   if (!r.pool_error.empty()) {
     // A server's refusal that came as a value reads in the rep's language.
-    const std::optional<std::string> said =
-        r.pool_error_phrase ? SayError(lang, *r.pool_error_phrase) : std::nullopt;
     std::cout << Render(lang, "cli_sync_pool_not_exchanged",
-                        {lang == Lang::kEnglish ? r.pool_error : said.value_or(r.pool_error)})
+                        {RenderError(lang, r.pool_error, r.pool_error_phrase)})
               << "\n";
   }
 }
@@ -340,7 +368,7 @@ std::string RequestLine(const PoolRequest& r, Lang lang) {
     case PoolRequest::State::kRefused:
       return Render(lang, claim ? "cli_claim_refused" : "cli_release_refused",
                     {who, r.reason.empty() ? Render(lang, "cli_no_reason_given")
-                                           : SayStored(lang, r.reason)});
+                                           : SayStoredText(lang, r.reason)});
   }
   return Render(lang, claim ? "cli_claim_pending" : "cli_release_pending", {who});
 }
@@ -406,13 +434,17 @@ void PrintSync(const CliContext& ctx, const std::string& server, const DeviceSyn
   }
   PrintPoolSync(r, synced.pool_answered, lang);
   if (!reports_error.empty()) {
-    std::cout << Render(lang, "cli_sync_reports_not_refreshed", {reports_error}) << "\n";
+    std::cout << Render(lang, "cli_sync_reports_not_refreshed",
+                        {RenderError(lang, reports_error, synced.reports_error_phrase)})
+              << "\n";
   }
   if (review_resolved > 0) {
     std::cout << Render(lang, "cli_sync_review_resolved", {n(review_resolved)}) << "\n";
   }
   if (!review_error.empty()) {
-    std::cout << Render(lang, "cli_sync_review_not_refreshed", {review_error}) << "\n";
+    std::cout << Render(lang, "cli_sync_review_not_refreshed",
+                        {RenderError(lang, review_error, synced.review_error_phrase)})
+              << "\n";
   }
   if (pending > 0) std::cout << Render(lang, "cli_sync_queued", {n(pending)}) << "\n";
   const int64_t skew = r.hub_clock_skew_ms;

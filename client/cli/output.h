@@ -35,6 +35,16 @@ int Fail(const CliContext& ctx, const std::string& what, const std::string& code
          int exit_code);
 // Local failures: bad input is a usage error, the rest a failure.
 int Fail(const CliContext& ctx, const std::string& what, const Status& s);
+// The same with the message `hint` (lang/messages.h: what to do about it) after the detail, in
+// the rep's language on stderr and in English in --json's "message".
+int Fail(const CliContext& ctx, const std::string& what, const Status& s, std::string_view hint);
+// A failed sync, `cause` its reason and `failure` what stays queued: what failed and that nothing
+// was lost in the rep's language on stderr (lang/messages.h RenderSyncFailure). With --json the
+// English sentence as "message", "message_code" sync_unreachable or sync_failed with
+// "message_values" {"detail": the cause in English, "queued", "pool_waiting"}, and a server's
+// refusal that came as a value (its code and values) as "detail_code" and "detail_values".
+int FailSync(const CliContext& ctx, const std::string& code, const Status& cause,
+             SyncFailure failure, int exit_code);
 
 // One JSON document on stdout.
 void PrintJson(const boost::json::value& v);

@@ -224,6 +224,7 @@ constexpr LangText kMessages[] = {
      "set up offline for {0} with {1} (the server could not be reached: {2}); the first sync "
      "checks the token",
      "已离线为 {0} 设置，服务器 {1}（无法连接服务器：{2}）；第一次同步时检查令牌"},
+    {"cli_outlier_hint", " (add --confirm-outlier)", "（确认无误请加上 --confirm-outlier）"},
     {"cli_sync_with", "synced with {0}", "已与 {0} 同步"},
     {"cli_sync_pushed", "  pushed:   {0:plural:change:changes}", "  已发送：  {0} 条改动"},
     {"cli_sync_rejected", "  rejected: {0}", "  被拒绝：  {0}"},

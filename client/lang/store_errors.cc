@@ -1,5 +1,7 @@
 #include "lang/store_errors.h"
 
+#include "fieldbook/phrase_json.h"
+
 namespace fieldbook::client {
 
 namespace {
@@ -44,6 +46,22 @@ constexpr LangText kErrors[] = {
      "订单日期必须是 2026-11-23 这样的格式（不是“{value}”）"},
     {"err_currency", "currency must be a three-letter code like CNY (not '{value}')",
      "币种必须是 CNY 这样的三个字母的代码（不是“{value}”）"},
+    {"err_order_outlier_customer",
+     "the total ¥{total} is {ratio}x this customer's median order (¥{median} over {orders} "
+     "orders): check it, and confirm it if it is right",
+     "合计 ¥{total} 是该客户订单中位数（¥{median}，共 {orders} 个订单）的 {ratio} 倍：请核对，"
+     "无误后再确认"},
+    {"err_order_outlier_territory",
+     "the total ¥{total} is {ratio}x the median order in this customer's territory (the customer "
+     "has fewer than 3 orders) (¥{median} over {orders} orders): check it, and confirm it if it is "
+     "right",
+     "合计 ¥{total} 是该客户所在片区订单中位数（¥{median}，共 {orders} 个订单；该客户的订单少于 "
+     "3 个）的 {ratio} 倍：请核对，无误后再确认"},
+    {"err_order_outlier_device",
+     "the total ¥{total} is {ratio}x the median order on this device (the customer has fewer than "
+     "3 orders) (¥{median} over {orders} orders): check it, and confirm it if it is right",
+     "合计 ¥{total} 是本设备订单中位数（¥{median}，共 {orders} 个订单；该客户的订单少于 3 个）的 "
+     "{ratio} 倍：请核对，无误后再确认"},
     {"err_order_no_lines", "an order needs at least one line", "订单至少需要一行"},
     {"err_line_no_part", "line {line}: the part number is empty", "第 {line} 行：零件号为空"},
     {"err_line_quantity", "line {line}: quantity must be a whole number above 0",
@@ -91,6 +109,113 @@ constexpr LangText kErrors[] = {
     {"err_pool_release_reason", "say why the customer goes back to the pool (--reason)",
      "请说明客户退回公海的原因（--reason）"},
     {"err_reason_too_long", "the reason is longer than {max} bytes", "原因超过 {max} 字节"},
+    // Preferences (client/store/preferences.cc).
+    {"err_pref_note_long", "a preference's note has at most {max} characters",
+     "偏好备注最多 {max} 个字符"},
+    {"err_pref_value_size", "a preference's value has 1 to {max} characters",
+     "偏好的值须为 1 到 {max} 个字符"},
+    {"err_no_preference", "no preference {ref}", "没有偏好 {ref}"},
+    // Order lines priced from the catalogue (client/store/order_pricing.cc).
+    {"err_line_price_reason_long",
+     "line {line}: the price reason is too long (at most {max} "
+     "characters)",
+     "第 {line} 行：改价原因过长（最多 {max} 个字符）"},
+    {"err_line_part_unknown",
+     "line {line}: part {part} is not in the catalogue (search it with `product search`, or "
+     "record it as free text with its price)",
+     "第 {line} 行：零件 {part} 不在产品目录中（可用 `product search` "
+     "搜索，或连同单价按自由文本记录）"},
+    {"err_line_part_discontinued",
+     "line {line}: part {part} is discontinued (record it as free text with its price if you "
+     "still sell it)",
+     "第 {line} 行：零件 {part} 已停售（如仍在销售，请连同单价按自由文本记录）"},
+    {"err_line_no_list_price",
+     "line {line}: the price list has no price for {part}: give its unit price (PART:QTY:PRICE)",
+     "第 {line} 行：价目表中没有 {part} 的价格：请给出单价（PART:QTY:PRICE）"},
+    {"err_line_free_needs_price",
+     "line {line}: a part that is not in the catalogue: give its unit price (PART:QTY:PRICE)",
+     "第 {line} 行：该零件不在产品目录中：请给出单价（PART:QTY:PRICE）"},
+    {"err_line_price_differs",
+     "line {line}: the price list says ¥{listed} for {part}; give the reason for ¥{price} "
+     "(--price-reason)",
+     "第 {line} 行：价目表中 {part} 的价格是 ¥{listed}；请说明改为 ¥{price} "
+     "的原因（--price-reason）"},
+    {"err_line_price_differs_tier",
+     "line {line}: the price list says ¥{listed} for {part} (tier {tier}); give the reason for "
+     "¥{price} (--price-reason)",
+     "第 {line} 行：价目表中 {part}（{tier} 级）的价格是 ¥{listed}；请说明改为 ¥{price} 的原因"
+     "（--price-reason）"},
+    // Voids and corrections (client/store/orders.cc).
+    {"err_void_reason", "give the reason for the void (--reason), e.g. \"wrong quantity\"",
+     "请给出作废的原因（--reason），例如“数量记错了”"},
+    {"err_correction_reason",
+     "give the reason for the correction (--reason), e.g. \"wrong quantity\"",
+     "请给出更正的原因（--reason），例如“数量记错了”"},
+    {"err_reason_long_chars", "the reason is too long (at most {max} characters)",
+     "原因过长（最多 {max} 个字符）"},
+    {"err_order_other_customer",
+     "order {id} is an order of another customer ({customer}); a void or correction must be of "
+     "the same customer",
+     "订单 {id} 属于另一个客户（{customer}）；作废或更正只能针对同一客户的订单"},
+    {"err_order_is_void",
+     "order {id} is a void (of order {of}); a void is final: record the order again with `order "
+     "add`",
+     "订单 {id} 是一张作废单（作废订单 {of}）；作废不可撤回：请用 `order add` 重新记录订单"},
+    // Care, the plan, products, search, the review list, visits, settings.
+    {"err_care_days", "care days must be from 0 to {max}", "关怀天数必须在 0 到 {max} 之间"},
+    {"err_care_no_birthday", "customer {id} has no birthday on this device",
+     "本设备上客户 {id} 没有生日信息"},
+    {"err_care_no_contact_birthday", "no contact {contact} with a birthday at customer {id}",
+     "客户 {id} 没有带生日信息的联系人 {contact}"},
+    {"err_product_search_text", "search for 1 to 200 bytes of text", "请搜索 1 到 200 字节的文字"},
+    {"err_product_limit", "a limit of 1 to 500 products", "数量上限须为 1 到 500 个产品"},
+    {"err_search_empty", "give something to search for", "请输入要搜索的内容"},
+    {"err_dismiss_note_long", "a dismissal's note has at most {max} characters",
+     "处理说明最多 {max} 个字符"},
+    {"err_no_review_entry", "no open review entry #{id} (fieldbook-cli review list shows them)",
+     "没有未处理的待处理项 #{id}（fieldbook-cli review list 可查看）"},
+    {"err_radius", "the radius must be from 1 to {max} metres", "半径必须在 1 到 {max} 米之间"},
+    {"err_visits_in_progress", "{n} visits are in progress ({ids}): name one",
+     "有 {n} 个拜访正在进行（{ids}）：请指明其中一个"},
+    {"err_visit_ambiguous", "'{ref}' names more than one visit", "“{ref}”对应多个拜访"},
+    {"err_no_visit_in_progress_ref", "no visit in progress {ref}", "没有进行中的拜访 {ref}"},
+    {"err_not_set_up",
+     "this device is not set up yet: run fieldbook-cli init --server URL --token TOKEN",
+     "本设备尚未设置：请运行 fieldbook-cli init --server URL --token TOKEN"},
+    // The network (client/sync/http_client.cc): a server that cannot be reached, and why (a value
+    // why_... is read from this table in the reader's language; other words stay as they are).
+    {"err_net_cannot_reach", "cannot reach {origin}: {why}", "无法连接 {origin}：{why}"},
+    {"err_net_connect_timeout", "cannot reach {origin}: no connection within {ms} ms",
+     "无法连接 {origin}：{ms} 毫秒内未能建立连接"},
+    {"err_net_tls_untrusted",
+     "cannot reach {origin}: the server's TLS certificate is not trusted: "
+     "{why}",
+     "无法连接 {origin}：服务器的 TLS 证书不受信任：{why}"},
+    {"err_net_tls_failed", "cannot reach {origin}: TLS handshake failed: {why}",
+     "无法连接 {origin}：TLS 握手失败：{why}"},
+    {"err_net_no_answer", "no answer from {origin} within {ms} ms",
+     "{origin} 在 {ms} 毫秒内没有应答"},
+    {"err_net_bad_answer", "bad answer from {origin}: {why}", "{origin} 的应答无法读取：{why}"},
+    {"err_net_lost", "lost the connection to {origin}: {why}", "与 {origin} 的连接中断：{why}"},
+    {"why_connection_refused", "connection refused", "连接被拒绝"},
+    {"why_host_not_found", "host not found", "找不到服务器"},
+    {"why_network_unreachable", "network unreachable", "网络不可达"},
+    {"why_host_unreachable", "host unreachable", "服务器不可达"},
+    {"why_connection_reset", "connection reset by the server", "连接被服务器重置"},
+    {"why_server_closed", "the server closed the connection", "服务器关闭了连接"},
+    {"why_resolution_timeout", "name resolution timed out", "域名解析超时"},
+    // The replica file (client/store/replica_health.cc).
+    {"err_no_replica",
+     "no replica at {path}: set this device up with fieldbook-cli init --server URL --token TOKEN "
+     "(only init creates a replica; check --replica)",
+     "{path} 处没有本地数据：请先用 fieldbook-cli init --server URL --token TOKEN 设置本设备（只有 "
+     "init 会创建本地数据；请检查 --replica）"},
+    {"err_not_a_file", "{path} is not a regular file", "{path} 不是普通文件"},
+    // The desktop app (client/app/store_data_source.cc).
+    {"err_no_server", "no server is set up on this device", "本设备尚未设置服务器"},
+    {"err_app_no_transport", "this app cannot reach a server", "此应用无法连接服务器"},
+    {"err_reports_copy_unreadable", "the copy of the server's reports cannot be read: {detail}",
+     "无法读取本机保存的服务器报表：{detail}"},
     // fieldbook-cli's --line PART:QTY[:PRICE] (client/cli/order_commands.cc).
     {"err_line_spec_fields",
      "--line must look like PART:QTY (the price list's price) or PART:QTY:UNIT_PRICE_YUAN, e.g. "
@@ -114,6 +239,16 @@ constexpr LangText kErrors[] = {
      "BP-1024:4:128.50（“{spec}”中的单价不是人民币金额）"},
 };
 
+// `values` with each value that is a reason of the table (why_...) in `lang`.
+TextValues Resolved(Lang lang, TextValues values) {
+  for (auto& value : values) {
+    if (value.second.rfind("why_", 0) != 0) continue;
+    if (const LangText* t = FindText(kErrors, value.second))
+      value.second = std::string(t->In(lang));
+  }
+  return values;
+}
+
 }  // namespace
 
 std::span<const LangText> StoreErrors() { return kErrors; }
@@ -121,7 +256,8 @@ std::span<const LangText> StoreErrors() { return kErrors; }
 Status StoreError(StatusCode code, std::string_view error, const TextValues& values) {
   const LangText* e = FindText(kErrors, error);
   if (e == nullptr) return Status(code, std::string(error));
-  return Status(code, FillText(Lang::kEnglish, e->en, values), Phrase{std::string(error), values});
+  return Status(code, FillText(Lang::kEnglish, e->en, Resolved(Lang::kEnglish, values)),
+                Phrase{std::string(error), values});
 }
 
 Status Invalid(std::string_view error, const TextValues& values) {
@@ -130,7 +266,7 @@ Status Invalid(std::string_view error, const TextValues& values) {
 
 std::optional<std::string> SayError(Lang lang, const Phrase& phrase) {
   if (const LangText* e = FindText(kErrors, phrase.code)) {
-    return FillText(lang, e->In(lang), phrase.values);
+    return FillText(lang, e->In(lang), Resolved(lang, phrase.values));
   }
   if (FindText(HttpRefusals(), phrase.code) != nullptr) return SayRefusal(lang, phrase);
   return std::nullopt;
@@ -139,6 +275,20 @@ std::optional<std::string> SayError(Lang lang, const Phrase& phrase) {
 std::string RenderError(Lang lang, const Status& error) {
   if (lang == Lang::kEnglish || error.phrase() == nullptr) return error.message();
   return SayError(lang, *error.phrase()).value_or(error.message());
+}
+
+std::string SayStoredText(Lang lang, std::string_view stored) {
+  const StoredPhrase p = ReadStoredPhrase(stored);
+  if (!p.phrase.code.empty()) {
+    if (std::optional<std::string> said = SayError(lang, p.phrase)) return *said;
+  }
+  return SayStored(lang, stored);
+}
+
+std::string RenderError(Lang lang, const std::string& message,
+                        const std::optional<Phrase>& phrase) {
+  if (lang == Lang::kEnglish || !phrase) return message;
+  return SayError(lang, *phrase).value_or(message);
 }
 
 }  // namespace fieldbook::client

@@ -40,6 +40,13 @@ std::optional<std::string> SayError(Lang lang, const Phrase& phrase);
 // `error` as the rep reads it: in Chinese its phrase when it carries one this build knows, else
 // (and always in English, what scripts read) its message as it is.
 std::string RenderError(Lang lang, const Status& error);
+// A text kept in a column as a phrase with its English (fieldbook/phrase_json.h: a pool request's
+// answer, a server's refusal) in `lang`: a common text, a store error or a server's refusal by its
+// code; else (plain text, a code this build does not know) the English as it is.
+std::string SayStoredText(Lang lang, std::string_view stored);
+// The same for an error kept as its message and its phrase apart (a sync report's pool, reports
+// or review error, the app's sync status).
+std::string RenderError(Lang lang, const std::string& message, const std::optional<Phrase>& phrase);
 
 }  // namespace fieldbook::client
 

@@ -70,7 +70,7 @@ Result<int64_t> Care::Days() {
 
 Status Care::SetDays(int64_t days) {
   if (days < 0 || days > kMaxCareDays) {
-    return Status::InvalidArgument("care days must be from 0 to " + std::to_string(kMaxCareDays));
+    return Invalid("err_care_days", {{"max", std::to_string(kMaxCareDays)}});
   }
   return settings_.Put(kDaysKey, std::to_string(days));
 }
@@ -81,7 +81,7 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
     return Invalid("err_date_format", {{"value", today_text}});
   }
   if (days < 0 || days > kMaxCareDays) {
-    return Status::InvalidArgument("care days must be from 0 to " + std::to_string(kMaxCareDays));
+    return Invalid("err_care_days", {{"max", std::to_string(kMaxCareDays)}});
   }
   const std::string last = FormatDate(*today + days);
   std::vector<CareItem> out;
@@ -170,9 +170,11 @@ Result<std::string> Care::ScheduleBirthday(Tasks& tasks, const std::string& toda
     task.notes = "birthday of " + name + " (" + p.birthday + ")";
     return tasks.Add(task);
   }
-  return Status::NotFound(
-      wanted.empty() ? "customer " + customer_id + " has no birthday on this device"
-                     : "no contact " + wanted + " with a birthday at customer " + customer_id);
+  if (wanted.empty()) {
+    return StoreError(StatusCode::kNotFound, "err_care_no_birthday", {{"id", customer_id}});
+  }
+  return StoreError(StatusCode::kNotFound, "err_care_no_contact_birthday",
+                    {{"contact", wanted}, {"id", customer_id}});
 }
 
 }  // namespace fieldbook::client

@@ -217,8 +217,7 @@ Result<CustomerProfile> Customers::Show(const std::string& ref, size_t recent) {
                                   ", (SELECT name FROM reps WHERE id = c.owner_rep_id),"
                                   " (SELECT name FROM territories WHERE id = c.territory_id)"
                                   " FROM customers c WHERE c.id = ?",
-                                  {id}, "no customer " + ref + " on this device",
-                                  [&](Statement& s) {
+                                  {id}, "customer", ref, [&](Statement& s) {
                                     p.customer = ReadCustomer(s);
                                     p.owner_name = s.Text(internal::kCustomerColumnCount);
                                     p.territory_name = s.Text(internal::kCustomerColumnCount + 1);
@@ -392,18 +391,18 @@ Status Customers::EditContact(const std::string& contact_id, const Contact& cont
                           contact.notes.empty() ? Value() : Value(contact.notes)};
   std::string set;
   std::vector<Value> values;
-  FB_RETURN_IF_ERROR(
-      ReadFoundRow(db,
-                   "SELECT name, title, phone, wechat, email, birthday, "
-                   "coalesce(is_primary, 0), notes FROM contacts WHERE id = ? AND "
-                   "deleted = 0",
-                   {contact_id}, "no contact " + contact_id + " on this device", [&](Statement& s) {
-                     for (int i = 0; i < 8; ++i) {
-                       if (s.Get(i) == wanted[i]) continue;
-                       set += std::string(set.empty() ? "" : ", ") + kColumns[i] + " = ?";
-                       values.push_back(wanted[i]);
-                     }
-                   }));
+  FB_RETURN_IF_ERROR(ReadFoundRow(db,
+                                  "SELECT name, title, phone, wechat, email, birthday, "
+                                  "coalesce(is_primary, 0), notes FROM contacts WHERE id = ? AND "
+                                  "deleted = 0",
+                                  {contact_id}, "contact", contact_id, [&](Statement& s) {
+                                    for (int i = 0; i < 8; ++i) {
+                                      if (s.Get(i) == wanted[i]) continue;
+                                      set += std::string(set.empty() ? "" : ", ") + kColumns[i] +
+                                             " = ?";
+                                      values.push_back(wanted[i]);
+                                    }
+                                  }));
   if (set.empty()) return Status::Ok();
   FB_ASSIGN_OR_RETURN(Statement * raw,
                       db.Prepare("UPDATE contacts SET " + set + " WHERE id = ? AND deleted = 0"));

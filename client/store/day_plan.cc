@@ -7,6 +7,7 @@
 
 #include "fieldbook/dates.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 
 namespace fieldbook::client {
@@ -32,7 +33,7 @@ PlanItem ReadFollowUp(const Statement& s, std::string PlanItem::*id, const std::
 
 Result<std::vector<PlanItem>> DayPlan::For(const std::string& today, size_t limit) {
   if (!IsValidDate(today)) {
-    return Status::InvalidArgument("the date must look like 2026-11-23 (not '" + today + "')");
+    return Invalid("err_date_format", {{"value", today}});
   }
   if (limit == 0) return std::vector<PlanItem>();
   Db& db = db_;

@@ -117,7 +117,7 @@ Result<Order> Facts::AddOrder(const NewOrder& in) {
   if (!in.confirm_outlier) {
     FB_ASSIGN_OR_RETURN(OrderHistory history, ReadOrderHistory(db, customer_id, o.voids_id));
     const OutlierVerdict verdict = JudgeOrderTotal(o.amount_cents, history);
-    if (verdict.outlier) return Status::Rejected(verdict.message);
+    if (verdict.outlier) return verdict.refusal;
   }
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
   if (!o.voids_id.empty()) FB_RETURN_IF_ERROR(Orders::CheckVoidable(db, customer_id, o.voids_id));

@@ -189,7 +189,7 @@ Status Grades::RegradeProvisionally(const std::string& customer_id, const char* 
       "SELECT created_at, relationship, purchase_stage, grade_tier, grade_recency, "
       "grade_frequency, grade_monetary, grade_ticket_class, grade_lifecycle, grade_churn_risk, "
       "grade_reasons, graded_at, grade_stage, grade_relationship FROM customers WHERE id = ?",
-      {customer_id}, "no customer " + customer_id + " on this device", [&](Statement& s) {
+      {customer_id}, "customer", customer_id, [&](Statement& s) {
         const std::optional<int32_t> created = ParseDay(s.Text(0));
         target.relationship = s.Text(1);
         target.purchase_stage = s.Text(2);
@@ -388,7 +388,7 @@ Result<GradeView> Grades::ForCustomer(const std::string& ref) {
       "SELECT grade_tier, grade_recency, grade_frequency, grade_monetary, grade_ticket_class, "
       "grade_lifecycle, grade_churn_risk, grade_reasons, graded_at, grade_rules_version, "
       "grade_stage, grade_relationship FROM customers WHERE id = ?",
-      {id}, "no customer " + ref + " on this device", [&](Statement& s) {
+      {id}, "customer", ref, [&](Statement& s) {
         CustomerGrade& g = view.server;
         ReadGradeFigures(s, g);
         g.reasons = ParseReasons(s.Text(7), &g.rules_version);

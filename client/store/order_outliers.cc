@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "lang/store_errors.h"
 #include "store/money.h"
 #include "store/orders.h"
 #include "store/rows.h"
@@ -42,18 +43,16 @@ OutlierVerdict JudgeOrderTotal(int64_t total_cents, const OrderHistory& history)
   v.outlier = total_cents > 0 && static_cast<__int128>(total_cents) >
                                      static_cast<__int128>(kOutlierFactor) * v.median_cents;
   if (!v.outlier) return v;
-  const char* whose = v.basis == OutlierBasis::kCustomer    ? "this customer's median order"
-                      : v.basis == OutlierBasis::kTerritory ? "the median order in this customer's "
-                                                              "territory (the customer has fewer "
-                                                              "than 3 orders)"
-                                                            : "the median order on this device "
-                                                              "(the customer has fewer than 3 "
-                                                              "orders)";
+  const char* whose = v.basis == OutlierBasis::kCustomer    ? "err_order_outlier_customer"
+                      : v.basis == OutlierBasis::kTerritory ? "err_order_outlier_territory"
+                                                            : "err_order_outlier_device";
   char ratio[32];
   std::snprintf(ratio, sizeof ratio, "%.1f", v.ratio);
-  v.message = "the total ¥" + FormatYuan(total_cents) + " is " + ratio + "x " + whose + " (¥" +
-              FormatYuan(v.median_cents) + " over " + std::to_string(v.orders) +
-              " orders): check it, and confirm it if it is right";
+  v.refusal = StoreError(StatusCode::kRejected, whose,
+                         {{"total", FormatYuan(total_cents)},
+                          {"ratio", ratio},
+                          {"median", FormatYuan(v.median_cents)},
+                          {"orders", std::to_string(v.orders)}});
   return v;
 }
 

@@ -39,8 +39,9 @@ struct OutlierVerdict {
   size_t orders = 0;         // in the basis
   double ratio = 0;          // total / median
   // "the total ¥99,999,999.00 is 4,999.9x this customer's median order (¥2,000.00 over 3
-  // orders)" ("" when not an outlier).
-  std::string message;
+  // orders)..." as the store's refusal (kRejected, codes err_order_outlier_...: shown in the
+  // rep's language); ok when not an outlier.
+  Status refusal;
 };
 
 // Order totals (fen) of the customer, of its territory and of the device, each the orders that

@@ -1,6 +1,7 @@
 // Order lines from the product catalogue (order_pricing.h).
 #include "store/order_pricing.h"
 
+#include "lang/store_errors.h"
 #include "store/money.h"
 #include "store/rows.h"
 
@@ -38,46 +39,42 @@ Result<std::vector<NewOrderLine>> PriceOrderLines(Db& db, const std::string& cus
   std::vector<NewOrderLine> out;
   for (size_t i = 0; i < lines.size(); ++i) {
     const LineRequest& in = lines[i];
-    const std::string where = "line " + std::to_string(i + 1) + ": ";
+    const std::string where = std::to_string(i + 1);
     NewOrderLine line;
     line.part_no = Trim(in.part_no);
     line.quantity = in.quantity;
     const std::string reason = Trim(in.price_reason);
     if (CodePoints(reason) > kMaxReason) {
-      return Status::InvalidArgument(where + "the price reason is too long (at most " +
-                                     std::to_string(kMaxReason) + " characters)");
+      return Invalid("err_line_price_reason_long",
+                     {{"line", where}, {"max", std::to_string(kMaxReason)}});
     }
     std::optional<ProductRow> product;
     if (products > 0 && !in.free_text && !line.part_no.empty()) {
       FB_ASSIGN_OR_RETURN(product, catalog.ByPartNumber(line.part_no));
       if (!product) {
-        return Status::InvalidArgument(where + "part " + line.part_no +
-                                       " is not in the catalogue (search it with `product "
-                                       "search`, or record it as free text with its price)");
+        return Invalid("err_line_part_unknown", {{"line", where}, {"part", line.part_no}});
       }
       if (!product->active) {
-        return Status::InvalidArgument(where + "part " + line.part_no +
-                                       " is discontinued (record it as free text with its price "
-                                       "if you still sell it)");
+        return Invalid("err_line_part_discontinued", {{"line", where}, {"part", line.part_no}});
       }
     }
     const std::optional<int64_t> listed = product ? product->PriceFor(tier) : std::nullopt;
     if (!in.unit_price_cents) {
       if (!listed) {
-        return Status::InvalidArgument(where +
-                                       (product
-                                            ? "the price list has no price for " + line.part_no
-                                            : std::string("a part that is not in the catalogue")) +
-                                       ": give its unit price (PART:QTY:PRICE)");
+        return product
+                   ? Invalid("err_line_no_list_price", {{"line", where}, {"part", line.part_no}})
+                   : Invalid("err_line_free_needs_price", {{"line", where}});
       }
       line.unit_price_cents = *listed;
     } else {
       line.unit_price_cents = *in.unit_price_cents;
       if (listed && *listed != line.unit_price_cents && reason.empty()) {
-        return Status::InvalidArgument(
-            where + "the price list says ¥" + FormatYuan(*listed) + " for " + line.part_no +
-            (tier.empty() ? "" : " (tier " + tier + ")") + "; give the reason for ¥" +
-            FormatYuan(line.unit_price_cents) + " (--price-reason)");
+        return Invalid(tier.empty() ? "err_line_price_differs" : "err_line_price_differs_tier",
+                       {{"line", where},
+                        {"listed", FormatYuan(*listed)},
+                        {"part", line.part_no},
+                        {"tier", tier},
+                        {"price", FormatYuan(line.unit_price_cents)}});
       }
     }
     if (product) {

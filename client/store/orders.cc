@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "fieldbook/replica.h"
+#include "lang/store_errors.h"
 #include "store/grades.h"
 #include "store/rows.h"
 #include "store/settings.h"
@@ -48,7 +49,10 @@ Result<OrderEntry> LoadOrder(Db& db, const std::string& id, const std::string& r
   Stmt s(raw);
   s->Bind(1, id);
   FB_ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return Status::NotFound("no order " + ref + " on this device");
+  if (!found) {
+    return StoreError(StatusCode::kNotFound, "err_not_on_device",
+                      {{"what", "order"}, {"ref", ref}});
+  }
   return ReadOrderRow(*s);
 }
 
@@ -71,14 +75,11 @@ Result<std::optional<Voider>> FindVoider(Db& db, const std::string& customer_id,
   return std::optional<Voider>(Voider{s->Text(0), s->Int(1) != 0, s->Text(2)});
 }
 
-Status CheckReason(const std::string& reason, const char* what) {
-  if (reason.empty()) {
-    return Status::InvalidArgument(std::string("give the reason for the ") + what +
-                                   " (--reason), e.g. \"wrong quantity\"");
-  }
+// `missing`: the error of a reason not given (err_void_reason, err_correction_reason).
+Status CheckReason(const std::string& reason, const char* missing) {
+  if (reason.empty()) return Invalid(missing);
   if (CodePoints(reason) > kMaxReason) {
-    return Status::InvalidArgument("the reason is too long (at most " + std::to_string(kMaxReason) +
-                                   " characters)");
+    return Invalid("err_reason_long_chars", {{"max", std::to_string(kMaxReason)}});
   }
   return Status::Ok();
 }
@@ -88,13 +89,10 @@ Status CheckReason(const std::string& reason, const char* what) {
 Status Orders::CheckVoidable(Db& db, const std::string& customer_id, const std::string& target) {
   FB_ASSIGN_OR_RETURN(OrderEntry e, LoadOrder(db, target, target));
   if (e.order.customer_id != customer_id) {
-    return Status::InvalidArgument("order " + target + " is an order of another customer (" +
-                                   e.order.customer_id +
-                                   "); a void or correction must be of the same customer");
+    return Invalid("err_order_other_customer", {{"id", target}, {"customer", e.order.customer_id}});
   }
   if (e.is_void) {
-    return Status::InvalidArgument("order " + target + " is a void (of order " + e.order.voids_id +
-                                   "); a void is final: record the order again with `order add`");
+    return Invalid("err_order_is_void", {{"id", target}, {"of", e.order.voids_id}});
   }
   FB_ASSIGN_OR_RETURN(std::optional<Voider> by, FindVoider(db, customer_id, target));
   if (by) {
@@ -171,7 +169,7 @@ Result<OutlierVerdict> Orders::JudgeTotal(const std::string& customer, int64_t t
 
 Result<Order> Orders::Void(const std::string& ref, const std::string& raw_reason) {
   const std::string reason = Trim(raw_reason);
-  FB_RETURN_IF_ERROR(CheckReason(reason, "void"));
+  FB_RETURN_IF_ERROR(CheckReason(reason, "err_void_reason"));
   FB_ASSIGN_OR_RETURN(std::string rep, settings_.RequireRep());
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(std::string target, ResolveOrderId(db, ref));
@@ -205,12 +203,11 @@ Result<Order> Orders::Void(const std::string& ref, const std::string& raw_reason
 
 Result<Order> Orders::Correct(const std::string& ref, const OrderCorrection& c) {
   const std::string reason = Trim(c.reason);
-  FB_RETURN_IF_ERROR(CheckReason(reason, "correction"));
+  FB_RETURN_IF_ERROR(CheckReason(reason, "err_correction_reason"));
   FB_ASSIGN_OR_RETURN(OrderEntry original, Get(ref));
   if (original.is_void) {
-    return Status::InvalidArgument("order " + original.order.id + " is a void (of order " +
-                                   original.order.voids_id +
-                                   "); a void is final: record the order again with `order add`");
+    return Invalid("err_order_is_void",
+                   {{"id", original.order.id}, {"of", original.order.voids_id}});
   }
   NewOrder n;
   n.customer_id = original.order.customer_id;

@@ -2,6 +2,7 @@
 
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 
 namespace fieldbook::client {
@@ -20,8 +21,7 @@ constexpr size_t kMaxNote = 500;
 
 Status CheckNote(const std::string& note) {
   if (CodePoints(note) > kMaxNote) {
-    return Status::InvalidArgument("a preference's note has at most " + std::to_string(kMaxNote) +
-                                   " characters");
+    return Invalid("err_pref_note_long", {{"max", std::to_string(kMaxNote)}});
   }
   return Status::Ok();
 }
@@ -29,8 +29,7 @@ Status CheckNote(const std::string& note) {
 Result<std::string> CheckValue(const std::string& raw) {
   std::string value = Trim(raw);
   if (value.empty() || CodePoints(value) > kMaxValue) {
-    return Status::InvalidArgument("a preference's value has 1 to " + std::to_string(kMaxValue) +
-                                   " characters");
+    return Invalid("err_pref_value_size", {{"max", std::to_string(kMaxValue)}});
   }
   return value;
 }
@@ -115,7 +114,7 @@ Status Preferences::Edit(const std::string& ref, const PreferenceChange& change)
     Stmt s(raw);
     s->Bind(1, id);
     FB_ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return Status::NotFound("no preference " + ref);
+    if (!row) return StoreError(StatusCode::kNotFound, "err_no_preference", {{"ref", ref}});
     customer_id = s->Text(0);
     kind = s->Text(1);
     value = s->Text(2);

@@ -2,15 +2,16 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
 Result<std::vector<ProductRow>> ProductCatalog::Search(const std::string& text, size_t limit,
                                                        bool include_inactive) {
   if (text.empty() || text.size() > 200) {
-    return Status::InvalidArgument("search for 1 to 200 bytes of text");
+    return Invalid("err_product_search_text");
   }
-  if (limit == 0 || limit > 500) return Status::InvalidArgument("a limit of 1 to 500 products");
+  if (limit == 0 || limit > 500) return Invalid("err_product_limit");
   FB_ASSIGN_OR_RETURN(
       Statement * s,
       db_.Prepare(std::string("SELECT " FB_PRODUCT_COLUMNS) +

@@ -6,6 +6,7 @@
 #include "fieldbook/db_file.h"
 #include "fieldbook/db_integrity.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -23,11 +24,9 @@ Status CheckReplicaFile(const std::string& path) {
     return Status::Io("cannot read the replica " + path + ": " + kind.status().message());
   switch (*kind) {
     case DbFileKind::kMissing:
-      return Status::NotFound("no replica at " + path +
-                              ": set this device up with fieldbook-cli init --server URL --token "
-                              "TOKEN (only init creates a replica; check --replica)");
+      return StoreError(StatusCode::kNotFound, "err_no_replica", {{"path", path}});
     case DbFileKind::kNotRegular:
-      return Status::InvalidArgument(path + " is not a regular file");
+      return Invalid("err_not_a_file", {{"path", path}});
     case DbFileKind::kEmpty:
       return Status::Corrupt(
           "the replica " + path +

@@ -12,6 +12,7 @@
 #include "fieldbook/json.h"
 #include "fieldbook/replica.h"
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 
 namespace fieldbook::client {
@@ -168,8 +169,7 @@ Result<std::string> ReviewList::Dismiss(int64_t id, const std::string& raw_note,
                                         const std::string& rep, const std::string& now) {
   const std::string note = Trim(raw_note);
   if (CodePoints(note) > kMaxNote) {
-    return Status::InvalidArgument("a dismissal's note has at most " + std::to_string(kMaxNote) +
-                                   " characters");
+    return Invalid("err_dismiss_note_long", {{"max", std::to_string(kMaxNote)}});
   }
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
@@ -182,8 +182,7 @@ Result<std::string> ReviewList::Dismiss(int64_t id, const std::string& raw_note,
                                   row_id = s.Text(1);
                                 }));
   if (table.empty()) {
-    return Status::NotFound("no open review entry #" + std::to_string(id) +
-                            " (fieldbook-cli review list shows them)");
+    return StoreError(StatusCode::kNotFound, "err_no_review_entry", {{"id", std::to_string(id)}});
   }
   FB_ASSIGN_OR_RETURN(std::vector<ReviewEntry> entries, Entries(false));
   const auto e = std::find_if(entries.begin(), entries.end(), [&](const ReviewEntry& x) {

@@ -25,11 +25,15 @@ Status ForEachRow(Db& db, std::string_view sql, std::initializer_list<Value> par
 }
 
 Status ReadFoundRow(Db& db, std::string_view sql, std::initializer_list<Value> params,
-                    const std::string& not_found, const std::function<void(Statement&)>& row) {
+                    std::string_view what, const std::string& ref,
+                    const std::function<void(Statement&)>& row) {
   FB_ASSIGN_OR_RETURN(Statement * raw, db.Prepare(sql));
   Stmt s(raw);
   FB_ASSIGN_OR_RETURN(bool found, BindValues(*s, params).Step());
-  if (!found) return Status::NotFound(not_found);
+  if (!found) {
+    return StoreError(StatusCode::kNotFound, "err_not_on_device",
+                      {{"what", std::string(what)}, {"ref", ref}});
+  }
   row(*s);
   return Status::Ok();
 }

@@ -40,10 +40,11 @@ class Stmt {
 // Runs `sql` with `params` bound in order and calls `row` for each result row.
 Status ForEachRow(Db& db, std::string_view sql, std::initializer_list<Value> params,
                   const std::function<void(Statement&)>& row);
-// Runs `sql` with `params` bound in order and calls `row` on its first row; kNotFound
-// `not_found` when it has none.
+// Runs `sql` with `params` bound in order and calls `row` on its first row; kNotFound "no
+// <what> <ref> on this device" (err_not_on_device) when it has none.
 Status ReadFoundRow(Db& db, std::string_view sql, std::initializer_list<Value> params,
-                    const std::string& not_found, const std::function<void(Statement&)>& row);
+                    std::string_view what, const std::string& ref,
+                    const std::function<void(Statement&)>& row);
 // ForEachRow with `customer_id` bound to the one parameter of `sql`.
 Status ForEachCustomerRow(Db& db, const char* sql, const std::string& customer_id,
                           const std::function<void(Statement&)>& row);

@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 #include "store/search_text.h"
 
@@ -179,7 +180,7 @@ SearchIndex::SearchIndex(Db& db) : db_(db) {
 
 Result<std::vector<SearchHit>> SearchIndex::Search(const std::string& query, size_t limit) {
   const Query q = ParseQuery(query);
-  if (q.terms.empty()) return Status::InvalidArgument("give something to search for");
+  if (q.terms.empty()) return Invalid("err_search_empty");
   FB_RETURN_IF_ERROR(UpdateSome(kSearchIndexBudget).status());  // local writes since then
   const int64_t per_pass =
       limit == 0 ? int64_t{-1} : static_cast<int64_t>(std::max<size_t>(limit * 4, 200));

@@ -1,6 +1,7 @@
 #include "store/settings.h"
 
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 
 namespace fieldbook::client {
@@ -49,8 +50,7 @@ Status SettingsTable::Save(const ClientSettings& settings) {
 Result<std::string> SettingsTable::RequireRep() {
   FB_ASSIGN_OR_RETURN(std::string rep, Get("rep_id"));
   if (rep.empty()) {
-    return Status::InvalidArgument(
-        "this device is not set up yet: run fieldbook-cli init --server URL --token TOKEN");
+    return Invalid("err_not_set_up");
   }
   return rep;
 }

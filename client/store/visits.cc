@@ -87,8 +87,7 @@ Result<LocationCheck> JudgeVisitLocation(Db& db, SettingsTable& settings,
 
 Status Visits::SetRadiusMeters(int64_t meters) {
   if (meters < 1 || meters > kMaxRadiusM) {
-    return Status::InvalidArgument("the radius must be from 1 to " + std::to_string(kMaxRadiusM) +
-                                   " metres");
+    return Invalid("err_radius", {{"max", std::to_string(kMaxRadiusM)}});
   }
   return settings_.Put(kRadiusKey, std::to_string(meters));
 }
@@ -148,8 +147,7 @@ Result<OpenVisit> Visits::Find(const std::string& visit) {
       std::string ids;
       for (const OpenVisit& v : open)
         ids += (ids.empty() ? "" : ", ") + v.id + " " + v.customer_name;
-      return Status::InvalidArgument(std::to_string(open.size()) + " visits are in progress (" +
-                                     ids + "): name one");
+      return Invalid("err_visits_in_progress", {{"n", std::to_string(open.size())}, {"ids", ids}});
     }
     return open.front();
   }
@@ -157,12 +155,13 @@ Result<OpenVisit> Visits::Find(const std::string& visit) {
   for (const OpenVisit& v : open) {
     if (v.id == visit) return v;
     if (visit.size() >= 6 && v.id.compare(0, visit.size(), visit) == 0) {
-      if (match != nullptr)
-        return Status::InvalidArgument("'" + visit + "' names more than one visit");
+      if (match != nullptr) return Invalid("err_visit_ambiguous", {{"ref", visit}});
       match = &v;
     }
   }
-  if (match == nullptr) return Status::NotFound("no visit in progress " + visit);
+  if (match == nullptr) {
+    return StoreError(StatusCode::kNotFound, "err_no_visit_in_progress_ref", {{"ref", visit}});
+  }
   return *match;
 }
 

@@ -101,7 +101,10 @@ Result<DeviceSyncReport> DeviceSync::Run(const ServerLinks& links, const SyncOpt
     Result<std::string> fetched = links.reports(store_.Today());
     Status saved = fetched.ok() ? store_.grades().SaveServerReports(*fetched) : fetched.status();
     out.reports_refreshed = saved.ok();
-    if (!saved.ok()) out.reports_error = saved.message();
+    if (!saved.ok()) {
+      out.reports_error = saved.message();
+      if (const Phrase* p = saved.phrase()) out.reports_error_phrase = *p;
+    }
   }
   if (links.review) {
     Result<size_t> refreshed = links.review(store_.replica());
@@ -109,6 +112,7 @@ Result<DeviceSyncReport> DeviceSync::Run(const ServerLinks& links, const SyncOpt
       out.review_resolved = *refreshed;
     } else {
       out.review_error = refreshed.status().message();
+      if (const Phrase* p = refreshed.status().phrase()) out.review_error_phrase = *p;
     }
   }
   return out;

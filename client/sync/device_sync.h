@@ -73,6 +73,9 @@ struct DeviceSyncReport {
   std::string reports_error;  // why they were not ("" when refreshed or not asked)
   size_t review_resolved = 0;
   std::string review_error;  // why the review list was not brought up to date ("": it was)
+  // Both errors as values when they came as one (a server's refusal: its code and values), to be
+  // shown in the rep's language (lang/store_errors.h SayError).
+  std::optional<Phrase> reports_error_phrase, review_error_phrase;
 };
 
 class DeviceSync {

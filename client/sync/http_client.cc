@@ -22,6 +22,7 @@
 #include <vector>
 #include "fieldbook/json.h"
 #include "fieldbook/phrase_json.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -124,16 +125,16 @@ Result<ParsedUrl> ParseBaseUrl(const std::string& url) {
 
 // A short lower-case description of a network error for a rep to read.
 std::string Describe(const beast::error_code& ec) {
-  if (ec == net::error::connection_refused) return "connection refused";
+  if (ec == net::error::connection_refused) return "why_connection_refused";
   if (ec == net::error::host_not_found || ec == net::error::host_not_found_try_again) {
-    return "host not found";
+    return "why_host_not_found";
   }
-  if (ec == net::error::network_unreachable) return "network unreachable";
-  if (ec == net::error::host_unreachable) return "host unreachable";
-  if (ec == net::error::connection_reset) return "connection reset by the server";
+  if (ec == net::error::network_unreachable) return "why_network_unreachable";
+  if (ec == net::error::host_unreachable) return "why_host_unreachable";
+  if (ec == net::error::connection_reset) return "why_connection_reset";
   if (ec == net::error::eof || ec == http::error::end_of_stream ||
       ec == http::error::partial_message || ec == ssl::error::stream_truncated) {
-    return "the server closed the connection";
+    return "why_server_closed";
   }
   std::string text = ec.message();
   if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
@@ -225,14 +226,21 @@ struct HttpClient::Impl {
     if (!done) ec = beast::error::timeout;
   }
 
+  // kUnavailable "cannot reach <origin>: <why>", `why` a reason of the error table (why_...:
+  // Describe) or other words (lang/store_errors.h: read in the rep's language).
   Status Unreachable(const std::string& why) const {
-    return Status::Unavailable("cannot reach " + url.origin + ": " + why);
+    return StoreError(StatusCode::kUnavailable, "err_net_cannot_reach",
+                      {{"origin", url.origin}, {"why", why}});
+  }
+  Status Unreachable(const char* error, const std::string& detail) const {
+    return StoreError(StatusCode::kUnavailable, error, {{"origin", url.origin}, {"why", detail}});
   }
 
   Status Connect() {
     const Clock::time_point deadline = Clock::now() + options.connect_timeout;
-    const std::string timeout_text =
-        "no connection within " + std::to_string(options.connect_timeout.count()) + " ms";
+    const Status timed_out = StoreError(
+        StatusCode::kUnavailable, "err_net_connect_timeout",
+        {{"origin", url.origin}, {"ms", std::to_string(options.connect_timeout.count())}});
 
     std::vector<tcp::endpoint> endpoints;
     beast::error_code ec;
@@ -251,11 +259,11 @@ struct HttpClient::Impl {
                              });
       if (!RunUntil(state->done, deadline)) {
         resolver.cancel();
-        return Unreachable("name resolution timed out");
+        return Unreachable("why_resolution_timeout");
       }
       if (state->ec) return Unreachable(Describe(state->ec));
       for (const auto& entry : state->results) endpoints.push_back(entry.endpoint());
-      if (endpoints.empty()) return Unreachable("host not found");
+      if (endpoints.empty()) return Unreachable("why_host_not_found");
     }
 
     if (url.tls) {
@@ -273,7 +281,7 @@ struct HttpClient::Impl {
     Await(done, deadline, ec);
     if (ec) {
       Disconnect();
-      return Unreachable(ec == beast::error::timeout ? timeout_text : Describe(ec));
+      return ec == beast::error::timeout ? timed_out : Unreachable(Describe(ec));
     }
     if (!url.tls) return Status::Ok();
 
@@ -297,12 +305,11 @@ struct HttpClient::Impl {
     if (ec) {
       const long verify = SSL_get_verify_result(ssl_handle);
       Disconnect();
-      if (ec == beast::error::timeout) return Unreachable(timeout_text);
+      if (ec == beast::error::timeout) return timed_out;
       if (verify != X509_V_OK) {
-        return Unreachable(std::string("the server's TLS certificate is not trusted: ") +
-                           X509_verify_cert_error_string(verify));
+        return Unreachable("err_net_tls_untrusted", X509_verify_cert_error_string(verify));
       }
-      return Unreachable("TLS handshake failed: " + Describe(ec));
+      return Unreachable("err_net_tls_failed", Describe(ec));
     }
     return Status::Ok();
   }
@@ -363,14 +370,17 @@ struct HttpClient::Impl {
 
   Status Failure(const beast::error_code& ec) const {
     if (ec == beast::error::timeout) {
-      return Status::Unavailable("no answer from " + url.origin + " within " +
-                                 std::to_string(options.request_timeout.count()) + " ms");
+      return StoreError(
+          StatusCode::kUnavailable, "err_net_no_answer",
+          {{"origin", url.origin}, {"ms", std::to_string(options.request_timeout.count())}});
     }
     if (ec.category() == http::make_error_code(http::error::bad_version).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      return Status::Unavailable("bad answer from " + url.origin + ": " + Describe(ec));
+      return StoreError(StatusCode::kUnavailable, "err_net_bad_answer",
+                        {{"origin", url.origin}, {"why", Describe(ec)}});
     }
-    return Status::Unavailable("lost the connection to " + url.origin + ": " + Describe(ec));
+    return StoreError(StatusCode::kUnavailable, "err_net_lost",
+                      {{"origin", url.origin}, {"why", Describe(ec)}});
   }
 
   Result<HttpReply> Request(http::verb method, const std::string& target, const std::string& body,

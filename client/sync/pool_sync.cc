@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <deque>
 #include <utility>
 
 #include "fieldbook/json.h"
@@ -44,6 +45,20 @@ Status ReplyError(const HttpReply& reply, const std::string& what) {
           "the server answered " + std::to_string(reply.status) + " to " + what + ": " + message,
           reply);
   }
+}
+
+// The server's refusal of one request as the device keeps it: its English, with its code and
+// values when it sent them (phrase_json.h), so the rep reads it in the rep's language.
+std::string RefusalText(const HttpReply& reply) {
+  const std::string english = ServerErrorMessage(reply, kMaxText);
+  const std::optional<Phrase> phrase = ServerErrorPhrase(reply);
+  return phrase ? StorePhrase(*phrase, english) : english;
+}
+
+// The same for a refusal that came back as a Status (ReplyError).
+std::string StoredRefusal(const Status& refusal) {
+  const Phrase* phrase = refusal.phrase();
+  return phrase != nullptr ? StorePhrase(*phrase, refusal.message()) : refusal.message();
 }
 
 // A reader of the pool answer's object `where`: its errors say it is the pool answer's.
@@ -250,10 +265,11 @@ Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release)
       return answer;
     }
     case 400:  // it cannot be accepted as sent: refused, so it does not block the queue
+    case 413:  // too large as sent: resending it would be refused on every sync
     case 404:  // no such customer
     case 409:  // not yours, or already in the pool
     case 422:
-      answer.reason = ServerErrorMessage(reply, kMaxText);
+      answer.reason = RefusalText(reply);
       return answer;
     default:
       return ReplyError(reply, "the release");
@@ -295,16 +311,31 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
       return Status::Ok();
     }
   }
+  // Batches of at most kClaimsPerRequest, oldest first.
+  std::deque<std::vector<PoolRequest>> batches;
   for (size_t start = 0; start < claims.size(); start += kClaimsPerRequest) {
     const size_t end = std::min(claims.size(), start + kClaimsPerRequest);
-    const std::vector<PoolRequest> batch(claims.begin() + static_cast<ptrdiff_t>(start),
-                                         claims.begin() + static_cast<ptrdiff_t>(end));
+    batches.emplace_back(claims.begin() + static_cast<ptrdiff_t>(start),
+                         claims.begin() + static_cast<ptrdiff_t>(end));
+  }
+  while (!batches.empty()) {
+    const std::vector<PoolRequest> batch = std::move(batches.front());
+    batches.pop_front();
     auto answers = transport_.SendClaims(batch);
-    if (!answers.ok() && answers.status().code() == StatusCode::kInvalidArgument) {
-      // The server cannot read this batch and decided nothing: resending it would fail forever
-      // and hold back every later claim, so each is refused with the server's message.
+    const StatusCode failed = answers.ok() ? StatusCode::kOk : answers.status().code();
+    if (failed == StatusCode::kResourceExhausted && batch.size() > 1) {
+      // Too large for the server as one request: the two halves go next, in order.
+      const auto half = batch.begin() + static_cast<ptrdiff_t>(batch.size() / 2);
+      batches.emplace_front(half, batch.end());
+      batches.emplace_front(batch.begin(), half);
+      continue;
+    }
+    if (failed == StatusCode::kInvalidArgument || failed == StatusCode::kResourceExhausted) {
+      // The server cannot read this batch (or this one claim is too large) and decided nothing:
+      // resending it would fail forever and hold back every later claim, so each is refused
+      // with the server's refusal.
       for (const PoolRequest& r : batch) {
-        Status s = record(r, false, answers.status().message(), "");
+        Status s = record(r, false, StoredRefusal(answers.status()), "");
         if (!s.ok()) {
           *local = s;
           return Status::Ok();

@@ -5,9 +5,14 @@
 //
 // PoolSync, after the sync's push and pull: sends the waiting releases (one request each), then
 // the waiting claims (in batches of at most kClaimsPerRequest, oldest first, at most
-// PoolCache::kMaxPendingRequests in all) and records each answer; if a claim was granted or
-// a customer released, it runs the push/pull rounds again so the claimed customer's rows arrive,
-// and a released one leaves, in the same sync; last it fetches the pool listing (GET /v1/pool)
+// PoolCache::kMaxPendingRequests in all; a batch the server finds too large goes again in
+// halves) and records each answer. A request the server cannot take as sent (unreadable, or too
+// large: a release whose reason is over the server's JSON limit) is recorded as refused with the
+// server's refusal (its code and values, read in the rep's language) rather than resent on every
+// sync: the rep is told once, the request (its reason included) stays listed, and the rep may
+// make it again. If a claim was granted or a customer released, it runs the push/pull rounds
+// again so the claimed customer's rows arrive, and a released one leaves, in the same sync; last
+// it fetches the pool listing (GET /v1/pool)
 // and keeps it on the device. The server cannot be reached, or refuses: nothing is lost — the
 // requests not answered stay waiting, the old listing stays, and SyncReport::pool_error says why.
 // A claim resent after a lost answer keeps its request id, so the server answers it as before.

@@ -89,7 +89,7 @@ TEST_F(AppGuiTest, SearchPickLogAVisitAndItIsCapturedForTheNextPush) {
   Screenshot("zh-04-log-visit.png");
   ClickOrFail("visit.submit");
   ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
-  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
+  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.error.message();
   const std::string visit_id = Snap()->last_visit.visit_id;
   ASSERT_FALSE(visit_id.empty());
 

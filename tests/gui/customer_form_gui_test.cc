@@ -65,7 +65,7 @@ TEST_F(CustomerFormGuiTest, ANewCustomerIsSavedAndShownAndTheSamePhoneWarnsTheNe
   EXPECT_TRUE(Snap()->duplicates->rows.empty());
   EXPECT_FALSE(app_->Find("customer_form.duplicates"));
   ClickOrFail("customer_form.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("customer_form.submit"));
   const std::string added = Snap()->last_form.id;
   EXPECT_EQ(Snap()->selected_id, added);
@@ -82,7 +82,7 @@ TEST_F(CustomerFormGuiTest, ANewCustomerIsSavedAndShownAndTheSamePhoneWarnsTheNe
   ASSERT_TRUE(app_->Find("customer_form.duplicates"));
   EXPECT_TRUE(Candidate(added, true, false));
   ClickOrFail("customer_form.submit");  // "Save anyway: a different customer"
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_EQ(Snap()->customers->rows.size(), customers + 2);
 }
 
@@ -96,7 +96,7 @@ TEST_F(CustomerFormGuiTest, AnEditChangesOnlyWhatTheRepChanged) {
   ClickOrFail("customer_form.stage");
   ClickOrFail("option:deciding");
   ClickOrFail("customer_form.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   const auto snap = Snap();
   const app::CustomerDetail& d = *snap->customer;
   EXPECT_EQ(d.id, kGoldenWrench);

@@ -261,7 +261,7 @@ void AppFixture::LogVisitHere(const std::string& notes, bool follow_up_in_a_week
   if (follow_up_in_a_week) ClickOrFail("visit.in_7_days");
   ClickOrFail("visit.submit");
   ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
-  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
+  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.error.message();
 }
 
 void AppFixture::LogVisitThroughUi(const std::string& customer_id, const std::string& notes) {

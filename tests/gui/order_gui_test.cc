@@ -140,7 +140,7 @@ TEST_F(OrderGuiTest, PartsFromTheCatalogueWithTierPricesAnOverrideAndTheTotal) {
   app_->Type("deliver Monday");
   ClickOrFail("order.submit");
 
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("order.submit")) << "the form closed";
   ASSERT_EQ(OrdersOnPage(), before + 1);
   const auto saved = Snap();
@@ -187,11 +187,15 @@ TEST_F(OrderGuiTest, ATotalFarAboveTheCustomersHistoryIsConfirmedInADialogBefore
   Retype("order.qty:0", "9999");  // a typo: ¥1,099,890 against a median of ¥2,600
 
   ClickOrFail("order.submit");
-  EXPECT_TRUE(Snap()->last_form.needs_confirmation) << Snap()->last_form.message;
-  EXPECT_NE(Snap()->last_form.message.find("median"), std::string::npos)
-      << Snap()->last_form.message;
+  EXPECT_TRUE(Snap()->last_form.needs_confirmation) << Snap()->last_form.error.message();
+  EXPECT_NE(Snap()->last_form.error.message().find("median"), std::string::npos)
+      << Snap()->last_form.error.message();
   app_->Frame();
   ASSERT_TRUE(app_->Find("order.confirm")) << "the outlier dialog is up";
+  // The store's reason in Chinese (its phrase), not its English.
+  EXPECT_EQ(app_->ui().customer().order_form.outlier,
+            "合计 ¥1099890.00 是该客户订单中位数（¥2600.00，共 6 个订单）的 423.0 倍：请核对，"
+            "无误后再确认");
   EXPECT_EQ(OrdersOnPage(), before) << "nothing saved before the rep answers";
   Screenshot("zh-10b-order-outlier.png");
 
@@ -200,7 +204,7 @@ TEST_F(OrderGuiTest, ATotalFarAboveTheCustomersHistoryIsConfirmedInADialogBefore
   EXPECT_FALSE(app_->Find("order.confirm"));
   Retype("order.qty:0", "9");
   ClickOrFail("order.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("order.submit"));
   ASSERT_EQ(OrdersOnPage(), before + 1);
   EXPECT_EQ(SavedAmount(), 9 * 11000);
@@ -213,7 +217,7 @@ TEST_F(OrderGuiTest, ATotalFarAboveTheCustomersHistoryIsConfirmedInADialogBefore
   ClickOrFail("order.submit");
   app_->Frame();
   ClickOrFail("order.confirm");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("order.submit"));
   ASSERT_EQ(OrdersOnPage(), before + 2);
   EXPECT_EQ(SavedAmount(), int64_t{9999} * 11000);
@@ -236,7 +240,7 @@ TEST_F(OrderGuiTest, APartNotInTheCatalogueIsAFreeTextLineWithItsPrice) {
   Retype("order.price:0", "45.5");
   Retype("order.qty:0", "2");
   ClickOrFail("order.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   ASSERT_EQ(OrdersOnPage(), before + 1);
   const auto saved = Snap();
   const app::OrderRow& o = saved->customer->orders[0];
@@ -253,7 +257,7 @@ TEST_F(OrderGuiTest, VoidAndCorrectFromTheCustomersPageKeepTheOriginalsListedAnd
   ClickOrFail("order.hit:BP-1024");
   Retype("order.qty:0", "4");
   ClickOrFail("order.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   const std::string taken = Snap()->last_form.id;
   const size_t before = OrdersOnPage();
 
@@ -265,7 +269,7 @@ TEST_F(OrderGuiTest, VoidAndCorrectFromTheCustomersPageKeepTheOriginalsListedAnd
   ClickOrFail("void.reason");
   app_->Type("客户取消 cancelled by phone");
   ClickOrFail("void.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("void.submit")) << "the dialog closed";
   ASSERT_EQ(OrdersOnPage(), before + 1);
   const std::string void_id = Snap()->last_form.id;
@@ -296,7 +300,7 @@ TEST_F(OrderGuiTest, VoidAndCorrectFromTheCustomersPageKeepTheOriginalsListedAnd
   app_->Type("one set returned");
   Screenshot("en-11-order-correct.png");
   ClickOrFail("order.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   ASSERT_EQ(OrdersOnPage(), before + 2);
   const std::string correction = Snap()->last_form.id;
   const auto corrected = Snap();

@@ -165,7 +165,7 @@ TEST_F(PoolGuiTest, ClickingClaimRecordsTheRequestForTheNextSync) {
   Screenshot("zh-08-pool.png");
 
   ClickOrFail("pool.claim:" + std::string(kPooledA));
-  ASSERT_TRUE(Snap()->last_claim.ok) << Snap()->last_claim.message;
+  ASSERT_TRUE(Snap()->last_claim.ok) << Snap()->last_claim.error.message();
   EXPECT_EQ(Snap()->last_claim.customer_id, kPooledA);
   ASSERT_EQ(Snap()->pool->rows.size(), 2u);
   EXPECT_TRUE(Snap()->pool->rows[0].claim_pending);
@@ -230,11 +230,11 @@ TEST_F(PoolGuiTest, TheSyncButtonSendsTheClaimAndTheGrantedCustomerArrives) {
   ASSERT_EQ(Snap()->customers->rows.size(), 29u);
   ClickOrFail("tab.pool");
   ClickOrFail("pool.claim:" + std::string(kPooledA));
-  ASSERT_TRUE(Snap()->last_claim.ok) << Snap()->last_claim.message;
+  ASSERT_TRUE(Snap()->last_claim.ok) << Snap()->last_claim.error.message();
 
   ClickOrFail("status.sync");
   EXPECT_FALSE(Snap()->status.sync_failed) << Snap()->status.sync_message;
-  EXPECT_EQ(Snap()->pool->error, "");
+  EXPECT_TRUE(Snap()->pool->error.ok()) << Snap()->pool->error.message();
   // Granted: the garage is this rep's now, on the device after that one sync.
   ASSERT_EQ(Snap()->pool->requests.size(), 1u);
   EXPECT_EQ(Snap()->pool->requests[0].status, "granted");

@@ -53,7 +53,7 @@ class PreferenceGuiTest : public AppFixture {
       app_->Type(note);
     }
     ClickOrFail("preference_form.submit");
-    ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+    ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
     EXPECT_FALSE(app_->Find("preference_form.submit")) << "the form did not close";
   }
 };
@@ -99,13 +99,13 @@ TEST_F(PreferenceGuiTest, AddEditAndRemoveThenRestartAndFilterTheListOnIt) {
   app_->Type("季结");
   Screenshot("zh-14-preference-edit.png");
   ClickOrFail("preference_form.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("preference_form.submit"));
 
   // Remove the brand: asked first, then gone.
   ClickOrFail("preference.remove:" + bosch);
   ClickOrFail("preference_form.submit");
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_FALSE(app_->Find("preference.remove:" + bosch));
   const std::set<std::string> kept = {"payment_terms:季结:每月25号对账", "delivery:上午送货:9点前"};
   EXPECT_EQ(Shown(), kept);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <imgui.h>
 
+#include <chrono>
 #include <optional>
 #include <set>
 #include <string>
@@ -34,7 +35,7 @@ class RecordFormsGuiTest : public AppFixture {
   // Saves the form `prefix` and checks it closed.
   void SaveOrFail(const std::string& prefix) {
     ClickOrFail(prefix + ".submit");
-    ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+    ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
     EXPECT_FALSE(app_->Find(prefix + ".submit")) << prefix << " did not close";
   }
 };
@@ -152,6 +153,39 @@ TEST_F(RecordFormsGuiTest, ACustomerIsReleasedToThePoolWithAReasonAtTheNextSync)
   EXPECT_FALSE(Snap()->last_form.ok);
   EXPECT_TRUE(app_->Find("release.submit")) << "the form stays open with the reason";
   EXPECT_EQ(Snap()->pool->requests.size(), 1u);
+  // The store's reason in the UI's language (its phrase), the English kept for logs.
+  EXPECT_EQ(app_->ui().customer().release_dialog.error,
+            std::string("退回 鑫隆轮胎店（") + kXinlong + "）已在等待下次同步");
+  EXPECT_EQ(Snap()->last_form.error.message(), std::string("the release of 鑫隆轮胎店 (") +
+                                                   kXinlong + ") already waits for the next sync");
+}
+
+TEST_F(RecordFormsGuiTest, AStoreErrorInTheStatusBarReadsInTheUisLanguage) {
+  // Completing a task that is already done (a second click that raced the first): the status
+  // bar says what failed and why in Chinese, from the Status's phrase, not the store's English.
+  Start(Lang::kChinese);
+  ASSERT_TRUE(Snap()->error.empty()) << Snap()->error;
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(vm_->intents().Post(app::CompleteTask{kDueTask}));
+    ASSERT_TRUE(vm_->WaitIdle(std::chrono::seconds(10)));
+  }
+  EXPECT_NE(Snap()->error.find("cannot complete the task: task"), std::string::npos)
+      << Snap()->error;
+  app_->Frame();
+  const std::string said = std::string("status.error:无法完成任务：任务 ") + kDueTask + " 已经完成";
+  EXPECT_TRUE(app_->Find(said)) << app_->probe().Names();
+
+  // The same replica in English reads the English.
+  Stop();
+  Start(Lang::kEnglish);
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(vm_->intents().Post(app::CompleteTask{kOverdueTask}));
+    ASSERT_TRUE(vm_->WaitIdle(std::chrono::seconds(10)));
+  }
+  app_->Frame();
+  EXPECT_TRUE(app_->Find(std::string("status.error:cannot complete the task: task ") +
+                         kOverdueTask + " is already done"))
+      << app_->probe().Names();
 }
 
 TEST_F(RecordFormsGuiTest, TheActionsOfACustomersPageWrapOnNarrowWindows) {

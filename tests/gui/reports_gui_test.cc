@@ -137,7 +137,7 @@ TEST_F(ReportsGuiTest, TiersOfflineThenTheServersReportsAfterASyncKeptForOffline
     ASSERT_TRUE(after.portfolio);
     EXPECT_EQ(after.portfolio->revenue_cents, 511050);
     EXPECT_EQ(after.portfolio->visits_overdue, 1);
-    EXPECT_TRUE(after.server_error.empty()) << after.server_error;
+    EXPECT_TRUE(after.server_error.ok()) << after.server_error.message();
   }
   // The migration grid has a cell for every pair, empty ones too, and the portfolio its revenue.
   for (const char* cell : {"reports.cell:B>A", "reports.cell:A>A", "reports.cell:->D",
@@ -153,7 +153,7 @@ TEST_F(ReportsGuiTest, TiersOfflineThenTheServersReportsAfterASyncKeptForOffline
   server_up_ = false;
   ClickOrFail("reports.refresh");
   EXPECT_EQ(fetches_, 2);
-  EXPECT_NE(Snap()->reports->server_error.find("cannot reach"), std::string::npos);
+  EXPECT_NE(Snap()->reports->server_error.message().find("cannot reach"), std::string::npos);
   EXPECT_TRUE(Snap()->reports->migration);
   EXPECT_TRUE(app_->Find("reports.cell:B>A"));
 

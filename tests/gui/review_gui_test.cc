@@ -66,7 +66,7 @@ TEST_P(ReviewGuiTest, ARefusedVisitIsOneEntryInWordsAndTheRepDismissesItWithANot
   app_->Type(zh ? "已当面和主管说明" : "told my manager in person");
   ClickOrFail("review.dismiss:0");
   ASSERT_TRUE(app_->Settle());
-  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.message;
+  ASSERT_TRUE(Snap()->last_form.ok) << Snap()->last_form.error.message();
   EXPECT_TRUE(Snap()->review->empty());
   EXPECT_FALSE(app_->Find("review.entry:0"));
   EXPECT_TRUE(app_->Find("review.message"));

@@ -177,7 +177,7 @@ TEST(ViewModelTest, SnapshotsAreImmutableAndOnlyTheWorkerTouchesTheData) {
   ASSERT_TRUE(vm.WaitIdle(10s));
   EXPECT_EQ(vm.snapshot()->last_visit.request_id, 7u);
   EXPECT_FALSE(vm.snapshot()->last_visit.ok);
-  EXPECT_EQ(vm.snapshot()->last_visit.message, "say what happened");
+  EXPECT_EQ(vm.snapshot()->last_visit.error.message(), "say what happened");
   EXPECT_EQ(vm.snapshot()->status.connectivity, app::Connectivity::kOffline);
 
   std::lock_guard<std::mutex> lock(calls.mu);

@@ -36,7 +36,7 @@ TEST_F(VisitGuiTest, CheckInRestartTheAppThenCheckOut) {
   ClickOrFail("visit.notes");  // leaves the number fields
   ClickOrFail("visit.start");
   ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
-  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
+  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.error.message();
   ASSERT_EQ(Snap()->plan->in_progress.size(), 1u);
   EXPECT_EQ(Snap()->plan->in_progress[0].customer_id, kXinda);
   EXPECT_EQ(Snap()->plan->in_progress[0].location_check, "verified");
@@ -62,7 +62,7 @@ TEST_F(VisitGuiTest, CheckInRestartTheAppThenCheckOut) {
   ClickOrFail("visit.in_7_days");
   ClickOrFail("visit.checkout");
   ASSERT_FALSE(app_->ui().visit_form().visible) << app_->ui().visit_form().error;
-  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.message;
+  ASSERT_TRUE(Snap()->last_visit.ok) << Snap()->last_visit.error.message();
   const std::string visit_id = Snap()->last_visit.visit_id;
   EXPECT_TRUE(Snap()->plan->in_progress.empty());
   EXPECT_FALSE(app_->Find("status.visit"));

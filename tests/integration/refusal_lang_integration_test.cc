@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <csignal>
 #include <regex>
 #include <string>
 #include <vector>
@@ -65,6 +66,50 @@ class RefusalLangCliTest : public CliFixture {
   std::string token_;
 };
 
+// Bug (#19, before session 13): a release the server refused as too large (413) stayed waiting
+// and was resent, and refused, on every sync, holding back the claims behind it. Now the rep is
+// told once, in Chinese; the release is kept as refused with its reason (nothing lost), is not
+// sent again, and the rep can release the customer again with a shorter reason.
+TEST_F(RefusalLangCliTest, AReleaseTooLargeForTheServerIsToldOnceAndNotResent) {
+  ASSERT_EQ(Zh("a", {"sync"}).exit_code, 0);
+  const std::string reason(500, '"');  // 500 bytes, over 1 KiB once escaped as JSON
+  ASSERT_EQ(Zh("a", {"pool", "release", "ca", "--reason", reason}).exit_code, 0);
+
+  const CommandResult first = Zh("a", {"sync"});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_TRUE(Has(first.out, "退回 鑫达汽修 (ca)：被拒绝：请求内容超过了 1024 字节的上限"))
+      << first.out;
+  EXPECT_FALSE(Has(first.out, "未交换")) << "the pool was exchanged: " << first.out;
+  EXPECT_EQ(EnglishIn(first.out + first.err), "") << first.out << first.err;
+
+  // Kept, not waiting: refused with the server's refusal as a value, the rep's reason intact.
+  const CommandResult listed = Cli("a", {"pool", "requests", "--json"});
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  const boost::json::value requests = ParseJson(listed.out);
+  ASSERT_TRUE(requests.is_array() && requests.as_array().size() == 1) << listed.out;
+  const boost::json::value& kept = requests.as_array()[0];
+  EXPECT_EQ(JsonStr(kept, "kind"), "release");
+  EXPECT_EQ(JsonStr(kept, "status"), "refused");
+  EXPECT_EQ(JsonStr(kept, "note"), reason);
+  EXPECT_EQ(JsonStr(kept, "reason_code"), "http_body_too_large_route") << listed.out;
+  const CommandResult shown = Zh("a", {"pool", "requests"});
+  EXPECT_TRUE(Has(shown.out, "被拒绝：请求内容超过了 1024 字节的上限")) << shown.out;
+
+  // The next sync does not send it again: nothing about it, and the pool is exchanged.
+  const CommandResult second = Zh("a", {"sync"});
+  EXPECT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_FALSE(Has(second.out, "退回")) << second.out;
+  EXPECT_FALSE(Has(second.out, "未交换")) << second.out;
+
+  // Released again with a shorter reason: it goes through, and the customer leaves the device.
+  ASSERT_EQ(Zh("a", {"pool", "release", "ca", "--reason", "店已关门"}).exit_code, 0);
+  const CommandResult third = Zh("a", {"sync"});
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  EXPECT_TRUE(Has(third.out, "退回 鑫达汽修 (ca)：已完成")) << third.out;
+  const CommandResult gone = Cli("a", {"customer", "show", "ca", "--json"});
+  EXPECT_NE(gone.exit_code, 0) << gone.out;
+}
+
 TEST_F(RefusalLangCliTest, TheServersOwnRefusalsReadInChineseAndRideTheWireAsValues) {
   ASSERT_EQ(Zh("a", {"sync"}).exit_code, 0);
 
@@ -73,8 +118,8 @@ TEST_F(RefusalLangCliTest, TheServersOwnRefusalsReadInChineseAndRideTheWireAsVal
       Zh("a", {"pool", "release", "ca", "--reason", std::string(500, '"')});
   ASSERT_EQ(released.exit_code, 0) << released.err;
   const CommandResult large = Zh("a", {"sync"});
-  EXPECT_EQ(large.exit_code, 0) << large.err;  // the pool's part fails, not the sync
-  EXPECT_TRUE(Has(large.out, "公海：    未交换（")) << large.out;
+  EXPECT_EQ(large.exit_code, 0) << large.err;  // the release is refused, not the sync
+  EXPECT_TRUE(Has(large.out, "退回 鑫达汽修 (ca)：被拒绝：")) << large.out;
   EXPECT_TRUE(Has(large.out, "1024 字节")) << large.out;
   EXPECT_EQ(EnglishIn(large.out + large.err), "") << large.out << large.err;
 
@@ -112,6 +157,40 @@ TEST_F(RefusalLangCliTest, TheServersOwnRefusalsReadInChineseAndRideTheWireAsVal
   // Without --lang (and no Chinese locale) it is the English, what scripts read.
   const CommandResult json = Cli("a", {"sync", "--json", "--lang", "en"});
   EXPECT_TRUE(Has(json.out, "missing, unknown or revoked device token")) << json.out;
+  // --json says it as a value too, whatever the language: the failed sync's code with what stays
+  // queued, and the server's refusal's code beside it (the English message is unchanged).
+  for (const char* lang : {"en", "zh"}) {
+    const CommandResult coded = Cli("a", {"sync", "--json", "--lang", lang});
+    EXPECT_EQ(coded.exit_code, 4) << coded.err;
+    const boost::json::value doc = ParseJson(coded.out);
+    ASSERT_TRUE(doc.is_object() && doc.as_object().contains("error")) << coded.out;
+    const boost::json::value& e = doc.as_object().at("error");
+    EXPECT_EQ(JsonStr(e, "code"), "rejected") << coded.out;
+    EXPECT_TRUE(Has(JsonStr(e, "message"), "or a disabled rep; nothing was lost: 1 change"))
+        << coded.out;
+    EXPECT_EQ(JsonStr(e, "message_code"), "sync_failed") << coded.out;
+    const boost::json::value& values = e.as_object().at("message_values");
+    EXPECT_TRUE(Has(JsonStr(values, "detail"), "missing, unknown or revoked")) << coded.out;
+    EXPECT_EQ(JsonStr(values, "queued"), "1") << coded.out;
+    EXPECT_EQ(JsonStr(values, "pool_waiting"), "0") << coded.out;
+    EXPECT_EQ(JsonStr(e, "detail_code"), "http_unauthorized") << coded.out;
+    EXPECT_TRUE(e.as_object().at("detail_values").is_object()) << coded.out;
+  }
+  // A server that cannot be reached: sync_unreachable, and why as a value too.
+  ASSERT_EQ(server_->Stop(SIGTERM), 0);
+  const CommandResult offline = Cli("a", {"sync", "--json", "--lang", "zh"});
+  EXPECT_EQ(offline.exit_code, 3) << offline.err;
+  const boost::json::value off = ParseJson(offline.out);
+  ASSERT_TRUE(off.is_object() && off.as_object().contains("error")) << offline.out;
+  EXPECT_EQ(JsonStr(off.as_object().at("error"), "message_code"), "sync_unreachable")
+      << offline.out;
+  EXPECT_EQ(JsonStr(off.as_object().at("error"), "detail_code"), "err_net_cannot_reach")
+      << offline.out;
+  EXPECT_EQ(JsonStr(off.as_object().at("error").at("detail_values"), "why"),
+            "why_connection_refused")
+      << offline.out;
+  EXPECT_EQ(EnglishIn(offline.err), "") << offline.err;
+  ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true, {"--json-body-limit-kb", "1"}));
 
   // Wrong setup codes until the server holds this address back.
   std::string throttled;

@@ -282,13 +282,14 @@ TEST(CliLangTest, TheServersRefusalsArriveAsValuesAndOldServersEnglishStays) {
 // its English message, to be shown in the rep's language.
 TEST(CliLangTest, EveryStoreErrorCarriesItsCodeAndValuesAndReadsInBothLanguages) {
   std::vector<std::filesystem::path> files;
-  for (const char* dir : {"/client/store", "/client/cli"}) {
+  for (const char* dir : {"/client/store", "/client/cli", "/client/sync", "/client/app"}) {
     for (const auto& entry :
          std::filesystem::directory_iterator(std::string(FIELDBOOK_SOURCE_DIR) + dir)) {
       if (entry.path().extension() == ".cc") files.push_back(entry.path());
     }
   }
-  const std::set<std::string> named = CodesIn(files, std::regex("\"(err_[a-z_]+)\""));
+  // Errors (err_...) and the reasons a network error names (why_...).
+  const std::set<std::string> named = CodesIn(files, std::regex("\"((?:err|why)_[a-z_]+)\""));
   ASSERT_GT(named.size(), 40u);
   std::set<std::string> in_table;
   for (const LangText& e : StoreErrors()) in_table.insert(std::string(e.code));
@@ -313,7 +314,24 @@ TEST(CliLangTest, EveryStoreErrorCarriesItsCodeAndValuesAndReadsInBothLanguages)
                                {"spec", "BP:x"},
                                {"name", "鑫达汽修"},
                                {"n", "200"},
-                               {"as_of", "2026-12-07T04:15:35Z"}};
+                               {"as_of", "2026-12-07T04:15:35Z"},
+                               {"origin", "http://x:8443"},
+                               {"why", "tls alert"},
+                               {"ms", "5000"},
+                               {"detail", "bad json"},
+                               {"path", "/tmp/a.db"},
+                               {"part", "BP-1024"},
+                               {"listed", "120.00"},
+                               {"price", "99.00"},
+                               {"tier", "A"},
+                               {"customer", "c2"},
+                               {"of", "o1"},
+                               {"contact", "k1"},
+                               {"total", "1000.00"},
+                               {"ratio", "9.0"},
+                               {"median", "100.00"},
+                               {"orders", "3"},
+                               {"ids", "v1 鑫达汽修"}};
     const Status error = Invalid(e.code, values);
     EXPECT_EQ(error.message(), FillText(Lang::kEnglish, e.en, values)) << e.code;
     ASSERT_NE(error.phrase(), nullptr) << e.code;

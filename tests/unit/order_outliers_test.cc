@@ -38,13 +38,13 @@ TEST(OrderOutliers, AboveFiveTimesTheCustomersMedianIsAnOutlier) {
   EXPECT_EQ(v.basis, OutlierBasis::kCustomer);
   EXPECT_EQ(v.median_cents, 200000);
   EXPECT_EQ(v.orders, 3u);
-  EXPECT_EQ(v.message,
+  EXPECT_EQ(v.refusal.message(),
             "the total ¥10000.01 is 5.0x this customer's median order (¥2000.00 over 3 orders): "
             "check it, and confirm it if it is right");
   const OutlierVerdict typo = JudgeOrderTotal(9999999900, h);  // ¥99,999,999
   EXPECT_TRUE(typo.outlier);
-  EXPECT_NE(typo.message.find("is 50000.0x this customer's median"), std::string::npos)
-      << typo.message;
+  EXPECT_NE(typo.refusal.message().find("is 50000.0x this customer's median"), std::string::npos)
+      << typo.refusal.message();
   // Small orders are never questioned.
   EXPECT_FALSE(JudgeOrderTotal(1, h).outlier);
   EXPECT_FALSE(JudgeOrderTotal(0, h).outlier);
@@ -59,7 +59,7 @@ TEST(OrderOutliers, FewerThanThreeOrdersFallBackToTheTerritoryThenTheDevice) {
   EXPECT_TRUE(v.outlier);
   EXPECT_EQ(v.basis, OutlierBasis::kTerritory);
   EXPECT_EQ(v.median_cents, 20000);
-  EXPECT_NE(v.message.find("territory"), std::string::npos);
+  EXPECT_NE(v.refusal.message().find("territory"), std::string::npos);
   h.territory = {10000, 20000};  // too few as well: the device's median, ¥450
   v = JudgeOrderTotal(200000, h);
   EXPECT_FALSE(v.outlier);

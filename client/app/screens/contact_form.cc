@@ -25,7 +25,7 @@ std::optional<RecordDraft> ContactForm::Draft() {
 
 void ContactForm::Draw(const Snapshot& snap, Intents& intents) {
   const char* fmt = draft.id.empty() ? s.contact_add_fmt : s.contact_edit_fmt;
-  if (!Begin("###contact_form", fmt, snap)) return;
+  if (!Begin(s, "###contact_form", fmt, snap)) return;
   struct Text {
     const char* label;
     std::string* value;

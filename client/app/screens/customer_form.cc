@@ -122,7 +122,7 @@ void CustomerForm::Draw(const Snapshot& snap, Intents& intents) {
       ImGui::EndPopup();
       return;
     }
-    error = r->message;
+    error = ui::ErrorText(s, r->error);
   }
 
   for (int i = 0; i < kFieldCount; ++i) {

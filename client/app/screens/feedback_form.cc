@@ -14,7 +14,7 @@ std::optional<RecordDraft> FeedbackForm::Draft() {
 }
 
 void FeedbackForm::Draw(const Snapshot& snap, Intents& intents) {
-  if (!Begin("###feedback_form", s.feedback_add_fmt, snap)) return;
+  if (!Begin(s, "###feedback_form", s.feedback_add_fmt, snap)) return;
   ui::TextMuted(s.col_satisfaction);
   for (int score = 0; score <= 5; ++score) {
     ImGui::SameLine(score == 0 ? 150.0f : 0.0f);

@@ -37,7 +37,8 @@ bool BeginFormModal(const char* popup_id, const std::string& title, float width,
       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize);
 }
 
-bool RecordForm::Begin(const char* popup_id, const char* title_fmt, const Snapshot& snap) {
+bool RecordForm::Begin(const Strings& s, const char* popup_id, const char* title_fmt,
+                       const Snapshot& snap) {
   visible =
       BeginFormModal(popup_id, Format(title_fmt, customer_name.c_str()), 560.0f, open_requested);
   if (!visible) return false;
@@ -50,7 +51,7 @@ bool RecordForm::Begin(const char* popup_id, const char* title_fmt, const Snapsh
       ImGui::EndPopup();
       return false;
     }
-    error = r->message;
+    error = ErrorText(s, r->error);
   }
   return true;
 }

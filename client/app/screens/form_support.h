@@ -71,9 +71,9 @@ class RecordForm {
   // False (with `error` = `message`) when `text` is blank.
   bool Required(const std::string& text, const char* message);
   // Begins the modal `popup_id` ("###name"), titled `title_fmt` with the customer's name, and
-  // settles the outcome of the pending save. False when it is not shown (then draw nothing and do
-  // not call End).
-  bool Begin(const char* popup_id, const char* title_fmt, const Snapshot& snap);
+  // settles the outcome of the pending save (a refusal shown in `s`'s language). False when it is
+  // not shown (then draw nothing and do not call End).
+  bool Begin(const Strings& s, const char* popup_id, const char* title_fmt, const Snapshot& snap);
   // The error line, Save (`save_label`: posts SubmitRecord with Draft() unless it sets `error`)
   // and Cancel, anchored "<prefix>.submit" and "<prefix>.cancel"; ends the popup.
   void End(const Strings& s, const char* save_label, const std::string& prefix, Intents& intents);

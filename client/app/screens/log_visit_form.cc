@@ -70,7 +70,7 @@ void LogVisitForm::Draw(const Snapshot& snap, Intents& intents) {
       visible = false;
       return;
     }
-    error = snap.last_visit.message;
+    error = ui::ErrorText(s, snap.last_visit.error);
   }
 
   const float label_width = 170.0f;

@@ -298,10 +298,10 @@ void OrderForm::Draw(const Snapshot& snap, Intents& intents) {
       return;
     }
     if (r->needs_confirmation) {
-      outlier = r->message;
+      outlier = ui::ErrorText(s, r->error);
       confirm_requested = true;
     } else {
-      error = r->message;
+      error = ui::ErrorText(s, r->error);
     }
   }
 
@@ -363,7 +363,7 @@ void VoidOrderDialog::Draw(const Snapshot& snap, Intents& intents) {
       visible = false;
       return;
     }
-    error = r->message;
+    error = ui::ErrorText(s, r->error);
   }
   ui::TextWrapped(s.void_note);
   ui::FieldLabel(s.void_reason, 150.0f);

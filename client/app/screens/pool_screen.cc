@@ -6,6 +6,7 @@
 
 #include "../ui_probe.h"
 #include "fieldbook/phrase_json.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::app {
 
@@ -51,7 +52,7 @@ void Requests(const Strings& s, const PoolView& pool) {
     ui::Cell(r.claim ? s.req_claim : s.req_release);
     ui::Cell(r.customer_name.empty() ? r.customer_id : r.customer_name);
     ui::CellColored(StatusColor(r), StatusLabel(s, r));
-    ui::CellWrapped(SayStored(s.lang, r.reason));
+    ui::CellWrapped(client::SayStoredText(s.lang, r.reason));
   }
   ImGui::EndTable();
 }
@@ -104,15 +105,17 @@ void PoolScreen::Draw(const Snapshot& snap, Intents& intents) {
     if (claim.ok) {
       ui::TextColored(ui::kGood, s.pool_claim_recorded);
     } else {
-      ui::TextColored(ui::kOverdue, ui::Format(s.pool_claim_failed_fmt, claim.message.c_str()));
+      ui::TextColored(ui::kOverdue,
+                      ui::Format(s.pool_claim_failed_fmt, ui::ErrorText(s, claim.error).c_str()));
     }
     Anchor("pool.notice");
   } else if (outbox.waiting()) {
     ui::TextMuted(s.busy);
   }
 
-  if (!pool.error.empty()) {
-    ui::TextColored(ui::kOverdue, ui::Format(s.pool_error_fmt, pool.error.c_str()));
+  if (!pool.error.ok()) {
+    ui::TextColored(ui::kOverdue,
+                    ui::Format(s.pool_error_fmt, ui::ErrorText(s, pool.error).c_str()));
   }
   if (!pool.fetched) {
     ui::TextMuted(s.pool_never);

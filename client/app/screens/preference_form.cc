@@ -54,7 +54,7 @@ void PreferenceForm::Draw(const Snapshot& snap, Intents& intents) {
   const char* fmt = draft.remove       ? s.pref_remove_fmt
                     : draft.id.empty() ? s.pref_add_fmt
                                        : s.pref_edit_fmt;
-  if (!Begin("###preference_form", fmt, snap)) return;
+  if (!Begin(s, "###preference_form", fmt, snap)) return;
   if (draft.remove) {
     // What goes, as the page shows it; nothing to type.
     ui::Text(std::string(CodeLabel(s.lang, draft.kind)) + ": " + draft.value);

@@ -14,7 +14,7 @@ std::optional<RecordDraft> ReleaseDialog::Draft() {
 }
 
 void ReleaseDialog::Draw(const Snapshot& snap, Intents& intents) {
-  if (!Begin("###release_dialog", s.release_title_fmt, snap)) return;
+  if (!Begin(s, "###release_dialog", s.release_title_fmt, snap)) return;
   ui::TextWrapped(s.release_note);
   ui::FieldLabel(s.release_reason, 150.0f);
   ImGui::InputText("##reason", &draft.reason);

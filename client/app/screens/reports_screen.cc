@@ -234,8 +234,9 @@ void ReportsScreen::Draw(const Snapshot& snap, Intents& intents) {
   } else {
     ui::TextMuted(s.reports_never);
   }
-  if (!r.server_error.empty()) {
-    ui::TextColored(ui::kOverdue, ui::Format(s.reports_failed_fmt, r.server_error.c_str()));
+  if (!r.server_error.ok()) {
+    ui::TextColored(ui::kOverdue,
+                    ui::Format(s.reports_failed_fmt, ui::ErrorText(s, r.server_error).c_str()));
   }
 
   // Two columns: the charts on the left, the rep's own figures and who to call on the right.

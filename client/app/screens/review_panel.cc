@@ -12,7 +12,7 @@ namespace fieldbook::app {
 void ReviewPanel::Draw(const Snapshot& snap, Intents& intents) {
   if (std::optional<FormResult> r = pending.Arrived(snap)) {
     message_ok = r->ok;
-    message = r->ok ? client::Render(s.lang, "review_dismissed") : r->message;
+    message = r->ok ? client::Render(s.lang, "review_dismissed") : ui::ErrorText(s, r->error);
   }
   const std::vector<client::ReviewEntry>& entries = *snap.review;
   ui::Title(s.review_title);

@@ -86,19 +86,19 @@ void StatusBar::Draw(const Snapshot& snap, Intents& intents) {
   // how many changes are safely queued and that nothing was lost; the transport's own words
   // (not translated) are in the tooltip.
   bool said = false;
-  if (!snap.error.empty()) {
-    if (next(snap.error)) {
+  if (const std::string error = ui::ErrorLine(s, snap); !error.empty()) {
+    if (next(error)) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::kOverdue);
-      ui::TextWrapped(snap.error);
+      ui::TextWrapped(error);
+      Anchor("status.error:", error);  // the text itself, for the tests
       ImGui::PopStyleColor();
       said = true;
     }
   } else if (st.sync_failed) {
     // A server's refusal that came as a value reads in the rep's language (lang/store_errors.h).
-    const std::optional<std::string> refusal =
-        st.sync_phrase ? client::SayError(s.lang, *st.sync_phrase) : std::nullopt;
     const client::SyncFailure failure{st.connectivity == Connectivity::kOffline,
-                                      refusal.value_or(st.sync_message), st.pending_changes, 0};
+                                      client::RenderError(s.lang, st.sync_message, st.sync_phrase),
+                                      st.pending_changes, 0};
     const std::string line = client::RenderSyncFailureShort(s.lang, failure);
     if (next(line)) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::kOverdue);

@@ -23,7 +23,7 @@ std::optional<RecordDraft> TaskForm::Draft() {
 }
 
 void TaskForm::Draw(const Snapshot& snap, Intents& intents) {
-  if (!Begin("###task_form", s.task_add_fmt, snap)) return;
+  if (!Begin(s, "###task_form", s.task_add_fmt, snap)) return;
   ui::FieldLabel(s.col_task, 150.0f);
   ImGui::InputText("##title", &draft.title);
   Anchor("task_form.title");

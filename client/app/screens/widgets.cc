@@ -5,8 +5,18 @@
 
 #include "../ui_probe.h"
 #include "fieldbook/dates.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::app::ui {
+
+std::string ErrorText(const Strings& s, const Status& error) {
+  return client::RenderError(s.lang, error);
+}
+
+std::string ErrorLine(const Strings& s, const Snapshot& snap) {
+  if (snap.error_what == nullptr) return snap.error;
+  return Format(s.failure_fmt, s.*snap.error_what, ErrorText(s, snap.error_cause).c_str());
+}
 
 void Text(std::string_view text) { ImGui::TextUnformatted(text.data(), text.data() + text.size()); }
 

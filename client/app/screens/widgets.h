@@ -16,6 +16,7 @@
 #include <imgui.h>
 
 #include "../intents.h"
+#include "../snapshot.h"
 #include "../ui_strings.h"
 
 namespace fieldbook::app::ui {
@@ -36,6 +37,12 @@ void Value(std::string_view text);
 
 // printf into a std::string (translated formats carry their own arguments).
 std::string Format(const char* fmt, ...) IM_FMTARGS(1);
+
+// An error the store or the server gave as the rep reads it: its phrase in the UI's language when
+// it carries one this build knows, else its message (client/lang/store_errors.h RenderError).
+std::string ErrorText(const Strings& s, const Status& error);
+// The snapshot's latest failure (Snapshot::error) in the UI's language: what failed, then why.
+std::string ErrorLine(const Strings& s, const Snapshot& snap);
 
 // A combo over an enumeration's codes showing translated labels. `any` (may be null) is the label
 // of the "no value" entry; `title` (may be null) prefixes the shown value ("Tier: A"). True when
