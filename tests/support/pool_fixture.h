@@ -91,7 +91,7 @@ class PoolFixture : public ServerStoreFixture {
     return scope.ok() && scope->count(customer) > 0;
   }
   int64_t Count(const std::string& sql, std::initializer_list<Value> params = {}) {
-    const Value v = QueryValue(store_->hub().db(), sql, params);
+    const Value v = QueryValue(store_->sql(), sql, params);
     const auto* n = std::get_if<int64_t>(&v);
     return n == nullptr ? -1 : *n;
   }

@@ -143,7 +143,7 @@ TEST_F(AssignmentStoreTest, ApplyingThePlanReassignsLogsAndLeavesNothingToDo) {
   EXPECT_TRUE(Holds("rep-c", "b-sz"));
   EXPECT_TRUE(Holds("rep-c", "deal"));
   EXPECT_FALSE(Holds("rep-a", "a-gz"));
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT owner_rep_id FROM customers WHERE id = 'a-gz'"),
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT owner_rep_id FROM customers WHERE id = 'a-gz'"),
             S("rep-b"));
   // Ordinary reassignments: scope events carry them to devices.
   EXPECT_EQ(Count("SELECT count(*) FROM srv_scope_events WHERE customer_id = 'a-gz' AND "

@@ -33,15 +33,11 @@ class AuditStoreTest : public fieldbook::testing::PoolFixture {
   // The entries written since `before` (a Size()), which must be exactly `n`.
   std::vector<AuditEntry> Since(int64_t before, size_t n) {
     AuditFilter filter;
-    filter.after_id = QueryValue(store_->hub().db(),
-                                 "SELECT coalesce(max(id), 0) FROM (SELECT id FROM srv_audit "
-                                 "ORDER BY id LIMIT ?)",
-                                 {Value(before)}) == Value(int64_t{0})
-                          ? 0
-                          : std::get<int64_t>(QueryValue(store_->hub().db(),
-                                                         "SELECT max(id) FROM (SELECT id FROM "
-                                                         "srv_audit ORDER BY id LIMIT ?)",
-                                                         {Value(before)}));
+    const Value last = QueryValue(store_->sql(),
+                                  "SELECT coalesce(max(id), 0) FROM (SELECT id FROM srv_audit "
+                                  "ORDER BY id LIMIT ?) AS first_entries",
+                                  {Value(before)});
+    filter.after_id = std::holds_alternative<int64_t>(last) ? std::get<int64_t>(last) : -1;
     std::vector<AuditEntry> out = List(filter);
     EXPECT_EQ(out.size(), n);
     return out;
@@ -161,7 +157,7 @@ TEST_F(AuditStoreTest, EveryPoolActionIsOneEntryAndARefusedClaimNone) {
 
 TEST_F(AuditStoreTest, ConflictResolutionsRuleChangesProfilesAndCredentialsAreOneEntryEach) {
   AddCustomer("c1", "rep-a", "B");
-  ASSERT_TRUE(Exec(store_->hub().db(),
+  ASSERT_TRUE(Exec(store_->sql(),
                    "INSERT INTO srv_conflicts (customer_id, tbl, row_id, column_name, value_json, "
                    "hlc, from_rep, owner_rep, created_ms) VALUES ('c1', 'customers', 'c1', "
                    "'notes', '\"call after 5\"', 1, 'rep-b', 'rep-a', 1)")
@@ -297,7 +293,7 @@ TEST_F(AuditStoreTest, SqlCannotChangeOrDeleteAnEntry) {
   ASSERT_TRUE(store_->ReassignCustomer("c1", "rep-b", "manager:mgr").ok());
   const int64_t n = Size();
   ASSERT_GT(n, 0);
-  Db& db = store_->hub().db();
+  SqlDb& db = store_->sql();
   Status del = db.ExecScript("DELETE FROM srv_audit");
   EXPECT_FALSE(del.ok());
   EXPECT_NE(del.message().find("append-only"), std::string::npos) << del.ToString();
@@ -313,7 +309,8 @@ TEST_F(AuditStoreTest, SqlCannotChangeOrDeleteAnEntry) {
   f.actor = "manager:mgr";
   EXPECT_EQ(List(f).size(), 1u);
   // Compaction (history trim, the nightly job's step) never touches it.
-  ASSERT_TRUE(store_->TrimHistory(UINT64_MAX / 2, UINT64_MAX / 2).ok());
+  auto trimmed = store_->TrimHistory(UINT64_MAX / 2, UINT64_MAX / 2);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status().ToString();
   EXPECT_EQ(Size(), n);
 }
 
@@ -355,7 +352,7 @@ TEST_F(AuditStoreTest, ARestoreKeepsTheEntriesWrittenAfterTheBackupAndIsAnEntryI
   EXPECT_EQ(last.after.at("backup").as_string(), backup->file);
   EXPECT_EQ(last.after.at("audit_entries_carried_over").as_int64(), 2);
   // The restored data itself is the backup's: c1 is rep-b's again.
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT owner_rep_id FROM customers WHERE id = 'c1'"),
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT owner_rep_id FROM customers WHERE id = 'c1'"),
             S("rep-b"));
 }
 

@@ -69,10 +69,14 @@ class CustomerPreferencesSyncTest : public fieldbook::testing::ServiceSyncFixtur
     auto report = SyncDevice(device, transport, 7);
     return report.ok() ? Status::Ok() : report.status();
   }
-  static int64_t Count(Db& db, const std::string& sql, std::initializer_list<Value> params = {}) {
+  // On a device's replica (Db) or on the server's store (SqlDb, either backend).
+  template <typename Connection>
+  static int64_t Count(Connection& db, const std::string& sql,
+                       std::initializer_list<Value> params = {}) {
     return std::get<int64_t>(QueryValue(db, sql, params));
   }
-  static Value Column(Db& db, const std::string& column, const std::string& id) {
+  template <typename Connection>
+  static Value Column(Connection& db, const std::string& column, const std::string& id) {
     return QueryValue(db, "SELECT " + column + " FROM customer_preferences WHERE id = ?",
                       {S(id.c_str())});
   }
@@ -129,7 +133,7 @@ TEST_F(CustomerPreferencesSyncTest, PagesMergePerColumnAndMoveWithTheirCustomer)
     EXPECT_EQ(Column(d->db(), "value", "p-new"), S("马勒"));
     EXPECT_EQ(DeviceExport(*d), ServerExport("rep-x"));
   }
-  EXPECT_EQ(Column(store_->hub().db(), "note", p), S("每月25号对账"));
+  EXPECT_EQ(Column(store_->sql(), "note", p), S("每月25号对账"));
 
   // The customer moves to rep-y: its preferences, edits included, leave rep-x's devices and
   // arrive on rep-y's.
@@ -212,7 +216,7 @@ TEST_F(CustomerPreferencesSyncTest, ADeviceCannotWriteAnotherRepsCustomersPrefer
     EXPECT_EQ(r.table, "customer_preferences");
     EXPECT_EQ(r.code, "out_of_scope") << r.row_id << ": " << r.reason;
   }
-  Db& hub = store_->hub().db();
+  SqlDb& hub = store_->sql();
   EXPECT_EQ(Count(hub, "SELECT count(*) FROM customer_preferences WHERE id = 'p-forged'"), 0);
   EXPECT_EQ(Column(hub, "value", Pref(theirs, 1)), S("月结"));
   EXPECT_EQ(Column(hub, "deleted", Pref(theirs, 2)), I(0));

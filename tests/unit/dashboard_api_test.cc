@@ -15,7 +15,7 @@ class DashboardApiTest : public fieldbook::testing::ServerStoreFixture {
  protected:
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(ServerStoreFixture::SetUp());
-    Db& db = store_->hub().db();
+    SqlDb& db = store_->sql();
     ASSERT_TRUE(db.ExecScript(R"sql(
       INSERT INTO territories (id, name) VALUES ('t-sz', '深圳'), ('t-gz', '广州'), ('t-old', 'Old');
       UPDATE territories SET deleted = 1 WHERE id = 't-old';

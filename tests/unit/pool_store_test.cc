@@ -61,7 +61,7 @@ TEST_F(PoolStoreTest, ACustomerWithoutVisitOrOrderForItsTiersDaysIsReclaimed) {
             "no visit or order in the 45 days after 2026-06-11 (tier B); last one 2026-06-11");
   EXPECT_FALSE(Holds("rep-a", "c1"));
   EXPECT_TRUE(*pool_->InPool("c1"));
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT owner_rep_id FROM customers WHERE id = 'c1'"),
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT owner_rep_id FROM customers WHERE id = 'c1'"),
             Value());
   EXPECT_EQ(
       Count("SELECT count(*) FROM srv_scope_events WHERE rep_id = 'rep-a' AND "
@@ -277,7 +277,7 @@ TEST_F(PoolStoreTest, AGrantedClaimMakesTheRepTheOwnerAndIsAudited) {
   EXPECT_EQ((*answers)[0].reason, "claimed from the pool");
   EXPECT_FALSE(*pool_->InPool("p1"));
   EXPECT_TRUE(Holds("rep-a", "p1"));
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT owner_rep_id FROM customers WHERE id = 'p1'"),
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT owner_rep_id FROM customers WHERE id = 'p1'"),
             S("rep-a"));
   auto audit = pool_->Audit("p1", 10);
   ASSERT_TRUE(audit.ok());

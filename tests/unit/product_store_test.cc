@@ -44,7 +44,7 @@ class ProductStoreTest : public fieldbook::testing::ServerStoreFixture {
   }
 
   int64_t Seq() {
-    return std::get<int64_t>(QueryValue(store_->hub().db(), "SELECT max(_seq) FROM products"));
+    return std::get<int64_t>(QueryValue(store_->sql(), "SELECT max(_seq) FROM products"));
   }
 
   HttpResponse Api(const std::string& method, const std::string& target,
@@ -80,7 +80,7 @@ TEST_F(ProductStoreTest, APartNumberNamesOneProduct) {
   auto direct = store_->Write(
       {RowWrite{"products", "p-direct", {{"part_number", S("BP-1001")}, {"name", S("x")}}}});
   EXPECT_TRUE(!direct.ok() || !direct->rejections.empty());
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT count(*) FROM products"), I(2));
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT count(*) FROM products"), I(2));
 }
 
 TEST_F(ProductStoreTest, BadValuesAreRefusedWithTheFieldNamed) {
@@ -97,7 +97,7 @@ TEST_F(ProductStoreTest, BadValuesAreRefusedWithTheFieldNamed) {
   ProductFields tiers = Brake("BP-4");
   tiers.tier_prices = std::map<std::string, int64_t>{{"VIP", -5}};
   EXPECT_NE(products_->Add(tiers, "m").status().message().find("VIP"), std::string::npos);
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT count(*) FROM products"), I(0));
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT count(*) FROM products"), I(0));
 }
 
 TEST_F(ProductStoreTest, TierPricesParseFromTextOrJsonAndNameTheBadEntry) {
@@ -207,7 +207,7 @@ TEST_F(ProductStoreTest, ADevicesCraftedProductRowsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(result.ok()) << result.status().ToString();
   ASSERT_EQ(result->rejections.size(), 3u);
   for (const RowRejection& r : result->rejections) EXPECT_EQ(r.code, "read_only_table");
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT count(*) FROM products"), I(1));
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT count(*) FROM products"), I(1));
   auto found = products_->Find("BP-1001");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->list_price_cents, 12800);

@@ -113,7 +113,7 @@ class RepFeedTest : public fieldbook::testing::ServiceSyncFixture {
     return fieldbook::testing::LineDiff(device, server, "device", "server", SIZE_MAX);
   }
   int64_t Count(const std::string& sql, std::initializer_list<Value> params = {}) {
-    return std::get<int64_t>(QueryValue(store_->hub().db(), sql, params));
+    return std::get<int64_t>(QueryValue(store_->sql(), sql, params));
   }
   uint64_t Latest() { return *store_->hub().LatestSeq(); }
 
@@ -331,8 +331,12 @@ TEST_F(RepFeedTest, ACursorFromBeforeTheFeedsIsServedByWalkingTheHistory) {
   const uint64_t cursor = x->cursor();
   EveryRepWorks(1);
   // As if the database had been upgraded to feeds after these changes: no entries for them.
-  ASSERT_TRUE(Exec(store_->hub().db(), "DELETE FROM srv_feed").ok());
-  ASSERT_TRUE(Exec(store_->hub().db(), "UPDATE fb_meta SET value = ? WHERE key = 'feed_floor'",
+  ASSERT_TRUE(Exec(store_->sql(), "DELETE FROM srv_feed").ok());
+  // (SQLite keeps the floor in fb_meta, PostgreSQL in fb_hub_seq.)
+  ASSERT_TRUE(Exec(store_->sql(),
+                   store_->sql().dialect() == SqlDialect::kPostgres
+                       ? "UPDATE fb_hub_seq SET feed_floor = ?"
+                       : "UPDATE fb_meta SET value = ? WHERE key = 'feed_floor'",
                    {I(static_cast<int64_t>(Latest()))})
                   .ok());
   auto page = store_->PullForRep("rep-x", cursor, 5);

@@ -21,6 +21,7 @@
 #include "http/metrics.h"
 #include "store/server_store.h"
 #include "support/fake_clock.h"
+#include "support/server_store_fixture.h"
 #include "support/service_transport.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
@@ -32,10 +33,12 @@ namespace {
 
 using fieldbook::testing::Exec;
 using fieldbook::testing::FakeWallClock;
+using fieldbook::testing::PgScratchSchema;
 using fieldbook::testing::QueryValue;
 using fieldbook::testing::S;
 using fieldbook::testing::ServiceTransport;
 using fieldbook::testing::TempDir;
+using fieldbook::testing::TestServerStoreLocation;
 
 // The push of a request as it goes on the wire: the stored bytes, or the inline set's encoding.
 std::string PushAsSent(const SyncRequest& request) {
@@ -79,7 +82,7 @@ class DeviceLink final : public client::SyncTransport {
 class RetriedPushTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto s = ServerStore::Open(dir_.File("server.db"), wall_);
+    auto s = ServerStore::Open(TestServerStoreLocation(dir_.File("server.db"), pg_), wall_);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     store_ = std::move(*s);
     for (const char* rep : {"rep-a", "rep-b"}) {
@@ -127,8 +130,14 @@ class RetriedPushTest : public ::testing::Test {
     return client::SyncEngine(device, link, options_).SyncOnce();
   }
 
+  // The hub's latest change sequence (-1 when it cannot be read).
+  int64_t Seq() {
+    auto seq = store_->hub().LatestSeq();
+    EXPECT_TRUE(seq.ok()) << seq.status().ToString();
+    return seq.ok() ? static_cast<int64_t>(*seq) : -1;
+  }
   int64_t HubCount(const std::string& sql) {
-    Value v = QueryValue(store_->hub().db(), sql);
+    Value v = QueryValue(store_->sql(), sql);
     return std::holds_alternative<int64_t>(v) ? std::get<int64_t>(v) : -1;
   }
 
@@ -136,6 +145,7 @@ class RetriedPushTest : public ::testing::Test {
   FakeWallClock wall_;
   FakeWallClock device_wall_;
   Metrics metrics_;
+  std::unique_ptr<PgScratchSchema> pg_;  // PostgreSQL runs only; outlives store_
   std::unique_ptr<ServerStore> store_;
   std::unique_ptr<SyncService> service_;
   std::unique_ptr<ServiceTransport> to_service_;
@@ -164,14 +174,14 @@ TEST_F(RetriedPushTest, ARetryAfterALostAnswerSendsTheStoredBytesAndIsAppliedOnc
 
   // Another device of the hub's would answer the same bytes with the same answer and change
   // nothing: the set id is in fb_applied_sets with its answer (the hub's push idempotency).
-  const int64_t seq_after_first = HubCount("SELECT value FROM fb_meta WHERE key = 'seq'");
+  const int64_t seq_after_first = Seq();
   SyncRequest replay;
   replay.replica_id = "laptop-a";
   replay.has_push = true;
   replay.push_bytes = lost;
   HttpResponse replayed = to_service_->Raw(replay);
   ASSERT_EQ(replayed.status, 200) << replayed.body;
-  EXPECT_EQ(HubCount("SELECT value FROM fb_meta WHERE key = 'seq'"), seq_after_first);
+  EXPECT_EQ(Seq(), seq_after_first);
   EXPECT_EQ(HubCount("SELECT count(*) FROM fb_applied_sets WHERE set_id = '" + set->set_id + "'"),
             1);
 
@@ -261,7 +271,7 @@ TEST_F(RetriedPushTest, EditsMadeWhileASetWaitsGoInTheNextSet) {
   auto next = DecodeChangeSet(link.pushed[2]);
   ASSERT_TRUE(next.ok());
   EXPECT_EQ(next->rows.size(), 31u);  // the edit and the 30 new garages
-  EXPECT_EQ(QueryValue(store_->hub().db(), "SELECT phone FROM customers WHERE id = 'a1005'"),
+  EXPECT_EQ(QueryValue(store_->sql(), "SELECT phone FROM customers WHERE id = 'a1005'"),
             S("13911112222"));
   EXPECT_EQ(HubCount("SELECT count(*) FROM customers WHERE id LIKE 'a%'"), 110);
 }
@@ -322,7 +332,7 @@ TEST_F(RetriedPushTest, AnOlderDevicesSetIsRecognisedWhenItsUpgradeRetriesItAsBy
   HttpResponse answer = to_service_->Raw(old_request);
   ASSERT_EQ(answer.status, 200) << answer.body;
   EXPECT_EQ(HubCount("SELECT count(*) FROM customers WHERE id LIKE 'a%'"), 60);
-  const int64_t seq = HubCount("SELECT value FROM fb_meta WHERE key = 'seq'");
+  const int64_t seq = Seq();
 
   ASSERT_TRUE(device->RecordHubWireVersion(kWireSchemaVersion).ok());
   DeviceLink link(*to_service_);
@@ -330,7 +340,7 @@ TEST_F(RetriedPushTest, AnOlderDevicesSetIsRecognisedWhenItsUpgradeRetriesItAsBy
   ASSERT_TRUE(report.ok()) << report.status().ToString();
   ASSERT_EQ(link.pushed.size(), 1u);
   EXPECT_EQ(report->rows_pushed, 60u);
-  EXPECT_EQ(HubCount("SELECT value FROM fb_meta WHERE key = 'seq'"), seq);
+  EXPECT_EQ(Seq(), seq);
   EXPECT_EQ(HubCount("SELECT count(*) FROM fb_applied_sets"), 1);
 }
 
