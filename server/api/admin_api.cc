@@ -31,26 +31,28 @@ std::optional<HttpResponse> ReadFields(
     std::string* reason) {
   boost::json::value parsed;
   const boost::json::value& v = RequestJson(request, parsed);
-  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
+  if (!v.is_object()) return JsonError(400, "malformed", Phrase{"http_body_not_object", {}});
   for (const auto& [name, out] : fields) {
     const boost::json::value* f = v.as_object().if_contains(name);
     if (f == nullptr)
-      return JsonError(400, "missing_field", std::string("missing field \"") + name + "\"");
+      return JsonError(400, "missing_field", Phrase{"http_missing_field", {{"field", name}}});
     if (f->is_string()) {
       *out = std::string(f->as_string());
     } else if (f->is_int64()) {
       *out = std::to_string(f->as_int64());
     } else {
-      return JsonError(400, "invalid_field",
-                       std::string("field \"") + name + "\" must be a string");
+      return JsonError(400, "invalid_field", std::string("field \"") + name + "\" must be a string",
+                       Phrase{"http_field_not_text", {{"field", name}}});
     }
     if (out->empty())
-      return JsonError(400, "invalid_field", std::string("field \"") + name + "\" is empty");
+      return JsonError(400, "invalid_field", std::string("field \"") + name + "\" is empty",
+                       Phrase{"http_field_empty", {{"field", name}}});
   }
   const boost::json::value* r = v.as_object().if_contains("reason");
   if (r == nullptr || r->is_null()) return std::nullopt;
   if (!r->is_string() || r->as_string().size() > 2000) {
-    return JsonError(400, "invalid_field", "field \"reason\" must be a text of at most 2000 bytes");
+    return JsonError(400, "invalid_field", "field \"reason\" must be a text of at most 2000 bytes",
+                     Phrase{"http_field_too_long", {{"field", "reason"}, {"max", "2000"}}});
   }
   *reason = std::string(r->as_string());
   return std::nullopt;
@@ -121,11 +123,13 @@ HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& reque
     if (const auto* edits = body.as_object().if_contains("edits")) list = edits->if_array();
   }
   if (list == nullptr) {
-    return JsonError(400, "malformed", "the body must be {\"edits\": [...]}");
+    return JsonError(400, "malformed",
+                     Phrase{"http_body_shape", {{"shape", "{\"edits\": [...]}"}}});
   }
   if (list->size() > kMaxHeldEditsAsked) {
     return JsonError(413, "too_many",
-                     "at most " + std::to_string(kMaxHeldEditsAsked) + " edits per request");
+                     "at most " + std::to_string(kMaxHeldEditsAsked) + " edits per request",
+                     Phrase{"http_too_many_items", {{"max", std::to_string(kMaxHeldEditsAsked)}}});
   }
   std::vector<HeldEdit> edits;
   for (size_t i = 0; i < list->size(); ++i) {
@@ -142,8 +146,7 @@ HttpResponse HeldEditStatusResponse(ServerStore& store, const HttpRequest& reque
     if (table == nullptr || row == nullptr || column == nullptr || hlc == nullptr ||
         !hlc->is_int64() || hlc->as_int64() <= 0) {
       return JsonError(400, "invalid_field",
-                       "edit " + std::to_string(i) +
-                           " needs table, row_id and column (text) and hlc (a positive integer)");
+                       Phrase{"http_held_edit_fields", {{"index", std::to_string(i)}}});
     }
     edits.push_back(HeldEdit{std::string(*table), std::string(*row), std::string(*column),
                              Hlc(static_cast<uint64_t>(hlc->as_int64()))});
@@ -232,7 +235,8 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
     int64_t n = 0;
     const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), n);
     if (ec != std::errc() || end != id.data() + id.size() || n < 1) {
-      return JsonError(400, "invalid_field", "field \"id\" must be a conflict number (1 or more)");
+      return JsonError(400, "invalid_field", "field \"id\" must be a conflict number (1 or more)",
+                       Phrase{"http_field_positive", {{"field", "id"}}});
     }
     return JsonResponseIf(store.ResolveConflict(n, action, actor, reason),
                           boost::json::object{{"ok", true}, {"id", n}, {"action", action}});
@@ -250,7 +254,10 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (path == "/v1/admin/grade" && post) {
     GradingStore grading(store);
     auto day = DayOrToday(QueryParam(request.target, "today"), wall);
-    if (!day.ok()) return JsonError(400, "invalid_field", day.status().message());
+    if (!day.ok()) {
+      return JsonError(400, "invalid_field", day.status().message(),
+                       Phrase{"http_field_date", {{"field", "today"}}});
+    }
     auto run = grading.GradeAll(*day);
     if (!run.ok()) return StatusResponse(run.status());
     return JsonResponse(boost::json::object{{"run", run->run_id},
@@ -264,7 +271,9 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   }
   if (path == "/v1/admin/export" && get) {
     const std::string rep = QueryParam(request.target, "rep");
-    if (rep.empty()) return JsonError(400, "missing_field", "missing query parameter rep");
+    if (rep.empty()) {
+      return JsonError(400, "missing_field", Phrase{"http_query_missing", {{"name", "rep"}}});
+    }
     std::ostringstream out;
     Status s = store.ExportForRep(rep, out);
     if (!s.ok()) return StatusResponse(s);
@@ -277,7 +286,8 @@ HttpResponse HandleAdminRequest(ServerStore& store, const HttpRequest& request,
   if (auto audit = HandleAuditAdminRequest(store, request)) return *audit;
   if (auto products = HandleProductAdminRequest(store, wall, request, actor)) return *products;
   if (auto records = HandleRecordAdminRequest(store, request)) return *records;
-  return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
+  return JsonError(404, "not_found", "no admin route " + request.method + " " + path,
+                   Phrase{"http_no_route", {{"path", request.method + " " + path}}});
 }
 
 }  // namespace fieldbook::server

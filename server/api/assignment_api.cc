@@ -32,11 +32,11 @@ std::variant<std::string, HttpResponse> TextField(const boost::json::object& o, 
                                                   size_t max) {
   const boost::json::value* f = o.if_contains(name);
   if (f == nullptr)
-    return JsonError(400, "missing_field", std::string("missing field \"") + name + "\"");
+    return JsonError(400, "missing_field", Phrase{"http_missing_field", {{"field", name}}});
   if (!f->is_string() || f->as_string().empty() || f->as_string().size() > max) {
-    return JsonError(400, "invalid_field",
-                     std::string("field \"") + name + "\" must be a text of 1 to " +
-                         std::to_string(max) + " bytes");
+    return JsonError(
+        400, "invalid_field",
+        Phrase{"http_field_text_bytes", {{"field", name}, {"max", std::to_string(max)}}});
   }
   return std::string(f->as_string());
 }
@@ -56,18 +56,21 @@ HttpResponse Claims(ServerStore& store, WallClock& wall, const HttpRequest& requ
   const boost::json::object& o = std::get<boost::json::object>(body);
   const boost::json::value* list = o.if_contains("claims");
   if (list == nullptr || !list->is_array() || list->as_array().empty()) {
-    return JsonError(400, "missing_field", "\"claims\" must be a non-empty list");
+    return JsonError(400, "missing_field", Phrase{"http_field_list_empty", {{"field", "claims"}}});
   }
   if (list->as_array().size() > PoolStore::kMaxClaimsPerRequest) {
-    return JsonError(
-        413, "too_large",
-        "at most " + std::to_string(PoolStore::kMaxClaimsPerRequest) + " claims per request");
+    const std::string max = std::to_string(PoolStore::kMaxClaimsPerRequest);
+    return JsonError(413, "too_large", "at most " + max + " claims per request",
+                     Phrase{"http_too_many_items", {{"max", max}}});
   }
   std::vector<ClaimRequest> claims;
   for (size_t i = 0; i < list->as_array().size(); ++i) {
     const boost::json::value& c = list->as_array()[i];
     const std::string where = "claims[" + std::to_string(i) + "]";
-    if (!c.is_object()) return JsonError(400, "invalid_field", where + " must be an object");
+    if (!c.is_object()) {
+      return JsonError(400, "invalid_field", where + " must be an object",
+                       Phrase{"http_field_not_object", {{"field", where}}});
+    }
     ClaimRequest claim;
     auto id = TextField(c.as_object(), "request_id", 64);
     if (auto* bad = std::get_if<HttpResponse>(&id)) return *bad;
@@ -81,8 +84,9 @@ HttpResponse Claims(ServerStore& store, WallClock& wall, const HttpRequest& requ
       } else if (at->is_uint64() && at->as_uint64() <= INT64_MAX) {
         claim.requested_at_ms = static_cast<int64_t>(at->as_uint64());
       } else if (!at->is_null()) {
-        return JsonError(400, "invalid_field",
-                         where + ".requested_at_ms must be milliseconds since 1970");
+        return JsonError(
+            400, "invalid_field", where + ".requested_at_ms must be milliseconds since 1970",
+            Phrase{"http_field_whole_number", {{"field", where + ".requested_at_ms"}}});
       }
     }
     claims.push_back(std::move(claim));
@@ -127,18 +131,23 @@ HttpResponse SetProfile(ServerStore& store, WallClock& wall, const HttpRequest& 
   for (const auto& kv : o) {
     if (kv.key() != "rep" && kv.key() != "regions" && kv.key() != "skill" &&
         kv.key() != "capacity" && kv.key() != "capacity_a" && kv.key() != "closer") {
-      return JsonError(400, "invalid_field", "unknown field \"" + std::string(kv.key()) + "\"");
+      return JsonError(400, "invalid_field",
+                       Phrase{"http_unknown_field", {{"field", std::string(kv.key())}}});
     }
   }
   auto rep = TextField(o, "rep", 64);
   if (auto* bad = std::get_if<HttpResponse>(&rep)) return *bad;
   ProfileUpdate update;
   if (const boost::json::value* r = o.if_contains("regions")) {
-    if (!r->is_array()) return JsonError(400, "invalid_field", "\"regions\" must be a list");
+    if (!r->is_array()) {
+      return JsonError(400, "invalid_field", "\"regions\" must be a list",
+                       Phrase{"http_field_not_list", {{"field", "regions"}}});
+    }
     std::vector<std::string> regions;
     for (const boost::json::value& item : r->as_array()) {
       if (!item.is_string()) {
-        return JsonError(400, "invalid_field", "\"regions\" must be a list of texts");
+        return JsonError(400, "invalid_field", "\"regions\" must be a list of texts",
+                         Phrase{"http_field_list_texts", {{"field", "regions"}}});
       }
       regions.emplace_back(item.as_string());
     }
@@ -148,7 +157,9 @@ HttpResponse SetProfile(ServerStore& store, WallClock& wall, const HttpRequest& 
     std::optional<Skill> skill;
     if (s->is_string()) skill = ParseSkill(std::string(s->as_string()));
     if (!skill) {
-      return JsonError(400, "invalid_field", "\"skill\" must be junior, senior or key_account");
+      return JsonError(400, "invalid_field", "\"skill\" must be junior, senior or key_account",
+                       Phrase{"http_field_one_of",
+                              {{"field", "skill"}, {"choices", "junior, senior, key_account"}}});
     }
     update.skill = skill;
   }
@@ -159,13 +170,17 @@ HttpResponse SetProfile(ServerStore& store, WallClock& wall, const HttpRequest& 
     if (c->is_int64() && c->as_int64() >= 0 && c->as_int64() <= 1000000) {
       value = static_cast<int>(c->as_int64());
     } else if (!c->is_null()) {
-      return JsonError(400, "invalid_field",
-                       std::string("\"") + name + "\" must be 0 to 1000000, or null for no limit");
+      return JsonError(
+          400, "invalid_field",
+          std::string("\"") + name + "\" must be 0 to 1000000, or null for no limit",
+          Phrase{"http_field_number_or_null", {{"field", name}, {"lo", "0"}, {"hi", "1000000"}}});
     }
     (std::string(name) == "capacity" ? update.capacity : update.capacity_a) = value;
   }
   if (const boost::json::value* c = o.if_contains("closer")) {
-    if (!c->is_bool()) return JsonError(400, "invalid_field", "\"closer\" must be true or false");
+    if (!c->is_bool()) {
+      return JsonError(400, "invalid_field", Phrase{"http_field_not_bool", {{"field", "closer"}}});
+    }
     update.closer = c->as_bool();
   }
   AssignmentStore assignment(store, wall);
@@ -187,7 +202,8 @@ HttpResponse Admin(ServerStore& store, WallClock& wall, const HttpRequest& reque
   }
   if (path == "/v1/admin/assignment" && (put || post)) {
     if (request.body.size() > kMaxPoolBodyBytes) {
-      return JsonError(413, "too_large", "assignment rules are limited to 64 KiB");
+      return JsonError(413, "too_large", "assignment rules are limited to 64 KiB",
+                       Phrase{"http_body_limit_kib", {{"kib", "64"}}});
     }
     return SetRulesResponse(assignment, request, actor);
   }

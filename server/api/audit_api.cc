@@ -17,14 +17,19 @@ std::optional<HttpResponse> HandleAuditAdminRequest(ServerStore& store,
   filter.actor = QueryParam(request.target, "actor");
   filter.action = QueryParam(request.target, "action");
   for (const std::string* text : {&filter.customer, &filter.actor, &filter.action}) {
-    if (text->size() > 200) return JsonError(400, "invalid_field", "a filter is at most 200 bytes");
+    if (text->size() > 200) {
+      return JsonError(
+          400, "invalid_field", "a filter is at most 200 bytes",
+          Phrase{"http_query_too_long", {{"name", "customer, actor, action"}, {"max", "200"}}});
+    }
   }
   const std::string since = QueryParam(request.target, "since");
   if (!since.empty()) {
     const std::optional<int64_t> ms = ParseIsoUtc(since);
     if (!ms) {
       return JsonError(400, "invalid_field",
-                       "since must be a UTC time like 2026-11-23T10:00:00Z or a day 2026-11-23");
+                       "since must be a UTC time like 2026-11-23T10:00:00Z or a day 2026-11-23",
+                       Phrase{"http_field_time", {{"field", "since"}}});
     }
     filter.since_ms = *ms;
   }

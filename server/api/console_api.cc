@@ -41,17 +41,20 @@ std::variant<boost::json::object, HttpResponse> SmallJsonBody(const HttpRequest&
                                                               const char* shape) {
   if (request.content_type.rfind("application/json", 0) != 0) {
     return JsonError(415, "unsupported_media_type",
-                     std::string("send the ") + what + " as application/json");
+                     std::string("send the ") + what + " as application/json",
+                     Phrase{"http_body_json_type", {}});
   }
   if (request.body.size() > limit) {
-    return JsonError(
-        413, "body_too_large",
-        std::string("a ") + what + " is at most " + std::to_string(limit >> 10) + " KiB");
+    const std::string kib = std::to_string(limit >> 10);
+    return JsonError(413, "body_too_large",
+                     std::string("a ") + what + " is at most " + kib + " KiB",
+                     Phrase{"http_body_limit_kib", {{"kib", kib}}});
   }
   boost::system::error_code ec;
   boost::json::value body = ReadJson(request.body, ec, 4);
   if (ec || !body.is_object()) {
-    return JsonError(400, "malformed", std::string("a ") + what + " is a JSON object " + shape);
+    return JsonError(400, "malformed", std::string("a ") + what + " is a JSON object " + shape,
+                     Phrase{"http_body_shape", {{"shape", shape}}});
   }
   return std::move(body.as_object());
 }
@@ -138,18 +141,22 @@ HttpResponse ConsoleApi::Handle(const HttpRequest& request) {
   HttpResponse r;
   if (path == "/v1/admin/login") {
     r = request.method == "POST" ? Login(request)
-                                 : JsonError(405, "method_not_allowed", "use POST to log in");
+                                 : JsonError(405, "method_not_allowed", "use POST to log in",
+                                             Phrase{"http_use_post", {{"path", path}}});
   } else if (path == "/v1/setup") {
     r = request.method == "POST"
             ? Setup(request)
-            : JsonError(405, "method_not_allowed", "use POST to exchange a setup code");
+            : JsonError(405, "method_not_allowed", "use POST to exchange a setup code",
+                        Phrase{"http_use_post", {{"path", path}}});
   } else if (path == "/v1/admin/logout") {
     r = request.method == "POST" ? Logout(request)
-                                 : JsonError(405, "method_not_allowed", "use POST to log out");
+                                 : JsonError(405, "method_not_allowed", "use POST to log out",
+                                             Phrase{"http_use_post", {{"path", path}}});
   } else if (request.method == "GET" || request.method == "HEAD") {
     r = Session(request);
   } else {
-    r = JsonError(405, "method_not_allowed", "use GET for the session");
+    r = JsonError(405, "method_not_allowed", "use GET for the session",
+                  Phrase{"http_use_get", {{"path", path}}});
   }
   return NoStore(std::move(r), request.tls);
 }
@@ -160,7 +167,8 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   const auto& o = std::get<boost::json::object>(body);
   for (const auto& [key, value] : o) {
     if (key != "rep" && key != "password") {
-      return JsonError(400, "malformed", "unknown field \"" + std::string(key) + "\" in a login");
+      return JsonError(400, "malformed", "unknown field \"" + std::string(key) + "\" in a login",
+                       Phrase{"http_unknown_field", {{"field", std::string(key)}}});
     }
     (void)value;
   }
@@ -169,9 +177,7 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   if (!rep || !rep->is_string() || rep->as_string().empty() ||
       rep->as_string().size() > kMaxRepIdBytes || !password || !password->is_string() ||
       password->as_string().size() > kMaxPasswordBytes) {
-    return JsonError(400, "malformed",
-                     "a login needs \"rep\" (1 to 128 bytes) and \"password\" (at most 1024 "
-                     "bytes), both strings");
+    return JsonError(400, "malformed", Phrase{"http_login_fields", {}});
   }
   const std::string rep_id(rep->as_string());
   const std::string_view pw(password->as_string().data(), password->as_string().size());
@@ -195,12 +201,12 @@ HttpResponse ConsoleApi::Login(const HttpRequest& request) {
   if (!has_password || !right) {
     throttle_.Failed(address, static_cast<int64_t>(wall_.NowMs()));
     LogEvent("warn", "console_login_failed", {{"rep", rep_id}, {"address", address}});
-    return JsonError(401, "unauthorized", "wrong rep id or password");
+    return JsonError(401, "unauthorized", Phrase{"http_wrong_password", {}});
   }
   throttle_.Succeeded(rep_id);
   if (account->role != "manager" || !account->active) {
     LogEvent("warn", "console_login_refused", {{"rep", rep_id}, {"address", address}});
-    return JsonError(403, "forbidden", "only active managers can use the console");
+    return JsonError(403, "forbidden", Phrase{"http_console_managers_only", {}});
   }
   ConsoleSession session;
   {
@@ -229,9 +235,10 @@ HttpResponse ConsoleApi::Logout(const HttpRequest& request) {
   ConsoleStore sessions(store_);
   auto who = sessions.Lookup(token, static_cast<int64_t>(wall_.NowMs()));
   if (!who.ok()) return StatusResponse(who.status());
-  if (!*who) return JsonError(401, "unauthorized", "no console session (log in first)");
+  if (!*who) return JsonError(401, "unauthorized", Phrase{"http_no_session", {}});
   if (!CsrfOk(request)) {
-    return JsonError(403, "csrf", "missing or wrong X-CSRF-Token for this session");
+    return JsonError(403, "csrf", "missing or wrong X-CSRF-Token for this session",
+                     Phrase{"http_csrf", {}});
   }
   if (Status s = sessions.End(token); !s.ok()) return StatusResponse(s);
   lock.unlock();
@@ -248,7 +255,7 @@ HttpResponse ConsoleApi::Session(const HttpRequest& request) {
   int64_t expires = 0;
   auto who = sessions.Lookup(token, static_cast<int64_t>(wall_.NowMs()), &expires);
   if (!who.ok()) return StatusResponse(who.status());
-  if (!*who) return JsonError(401, "unauthorized", "no console session (log in first)");
+  if (!*who) return JsonError(401, "unauthorized", Phrase{"http_no_session", {}});
   return JsonResponse(boost::json::object{{"rep", (*who)->rep_id},
                                           {"name", (*who)->name},
                                           {"role", (*who)->role},
@@ -264,7 +271,8 @@ HttpResponse ConsoleApi::Setup(const HttpRequest& request) {
   const auto* code = o.if_contains("code");
   if (o.size() != 1 || code == nullptr || !code->is_string()) {
     return JsonError(400, "malformed",
-                     "a setup request is a JSON object {\"code\": \"ABCDE-FGHJK\"}");
+                     "a setup request is a JSON object {\"code\": \"ABCDE-FGHJK\"}",
+                     Phrase{"http_body_shape", {{"shape", "{\"code\": \"ABCDE-FGHJK\"}"}}});
   }
   // Guesses are throttled per address like logins (the account key is the address too).
   const std::string address = AddressWithoutPort(request.remote);

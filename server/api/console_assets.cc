@@ -136,16 +136,19 @@ Result<std::shared_ptr<const ConsoleAssets>> ConsoleAssets::Load(const std::stri
 HttpResponse ConsoleAssets::Serve(const HttpRequest& request) const {
   const std::string path = PathOf(request.target);
   if (request.method != "GET" && request.method != "HEAD") {
-    HttpResponse r = JsonError(405, "method_not_allowed", "the console's files are read-only");
+    HttpResponse r = JsonError(405, "method_not_allowed", Phrase{"http_console_read_only", {}});
     r.headers.emplace_back("Allow", "GET, HEAD");
     return Secured(std::move(r), request.tls);
   }
   if (path == "/" || path == "/console") return Redirect("/console/", request.tls);
   const auto rel = RelativePath(std::string_view(path).substr(kPrefix.size()));
-  if (!rel) return Secured(JsonError(400, "bad_path", "not a console file path"), request.tls);
+  if (!rel) {
+    return Secured(JsonError(400, "bad_path", Phrase{"http_console_bad_path", {}}), request.tls);
+  }
   const auto it = files_.find(*rel);
   if (it == files_.end()) {
-    return Secured(JsonError(404, "not_found", "no console file " + *rel), request.tls);
+    return Secured(JsonError(404, "not_found", Phrase{"http_console_no_file", {{"path", *rel}}}),
+                   request.tls);
   }
   const File& f = it->second;
   HttpResponse r{200, f.content_type, "", {}};
@@ -168,9 +171,7 @@ HttpResponse ServeWithoutAssets(const HttpRequest& request) {
       (path == "/" || path == "/console")) {
     return Redirect("/console/", request.tls);
   }
-  return Secured(JsonError(404, "console_not_installed",
-                           "the console's files are not installed with this server (see "
-                           "docs/console.md; --console-dir names their folder)"),
+  return Secured(JsonError(404, "console_not_installed", Phrase{"http_console_not_installed", {}}),
                  request.tls);
 }
 

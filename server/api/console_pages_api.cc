@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <initializer_list>
+#include <span>
 #include <variant>
 #include <vector>
 
@@ -9,6 +10,7 @@
 #include "api/report_api.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
+#include "fieldbook/lang_text.h"
 #include "store/directory_store.h"
 #include "store/duplicate_store.h"
 #include "store/grading_store.h"
@@ -32,7 +34,8 @@ Parsed ReadObject(const HttpRequest& request, size_t max_bytes,
       bool known = false;
       for (const char* a : allowed) known |= kv.key() == a;
       if (!known) {
-        return JsonError(400, "invalid_field", std::string(kv.key()) + ": unknown field");
+        return JsonError(400, "invalid_field", std::string(kv.key()) + ": unknown field",
+                         Phrase{"http_unknown_field", {{"field", std::string(kv.key())}}});
       }
     }
   }
@@ -44,24 +47,31 @@ std::optional<HttpResponse> ReadText(const boost::json::object& o, const char* n
                                      size_t max, std::string* out) {
   const boost::json::value* v = o.if_contains(name);
   if (v == nullptr || v->is_null()) {
-    if (required) return JsonError(400, "missing_field", std::string(name) + ": required");
+    if (required) {
+      return JsonError(400, "missing_field", std::string(name) + ": required",
+                       Phrase{"http_missing_field", {{"field", name}}});
+    }
     return std::nullopt;
   }
   if (!v->is_string()) {
-    return JsonError(400, "invalid_field", std::string(name) + ": must be a text");
+    return JsonError(400, "invalid_field", std::string(name) + ": must be a text",
+                     Phrase{"http_field_not_text", {{"field", name}}});
   }
   const boost::json::string& s = v->as_string();
   if (s.size() > max) {
-    return JsonError(400, "invalid_field",
-                     std::string(name) + ": at most " + std::to_string(max) + " bytes");
+    return JsonError(
+        400, "invalid_field", std::string(name) + ": at most " + std::to_string(max) + " bytes",
+        Phrase{"http_field_too_long", {{"field", name}, {"max", std::to_string(max)}}});
   }
   for (unsigned char ch : s) {
     if (ch < 0x20 || ch == 0x7f) {
-      return JsonError(400, "invalid_field", std::string(name) + ": no control characters");
+      return JsonError(400, "invalid_field", std::string(name) + ": no control characters",
+                       Phrase{"http_field_control", {{"field", name}}});
     }
   }
   if (required && s.empty()) {
-    return JsonError(400, "invalid_field", std::string(name) + ": must not be empty");
+    return JsonError(400, "invalid_field", std::string(name) + ": must not be empty",
+                     Phrase{"http_field_empty", {{"field", name}}});
   }
   *out = std::string(s);
   return std::nullopt;
@@ -108,13 +118,16 @@ boost::json::object SideJson(const DuplicateSide& s) {
 std::optional<HttpResponse> ReadFilter(const boost::json::object& body, CustomerFilter* f) {
   const boost::json::value* v = body.if_contains("filter");
   if (v == nullptr || !v->is_object()) {
-    return JsonError(400, "missing_field", "filter: required, an object");
+    return JsonError(400, "missing_field", "filter: required, an object",
+                     Phrase{"http_field_not_object", {{"field", "filter"}}});
   }
   const boost::json::object& o = v->as_object();
   for (const auto& kv : o) {
     if (kv.key() != "text" && kv.key() != "rep" && kv.key() != "territory" && kv.key() != "tier" &&
         kv.key() != "city") {
-      return JsonError(400, "invalid_field", "filter." + std::string(kv.key()) + ": unknown field");
+      const std::string field = "filter." + std::string(kv.key());
+      return JsonError(400, "invalid_field", field + ": unknown field",
+                       Phrase{"http_unknown_field", {{"field", field}}});
     }
   }
   for (const auto& [name, out] : {std::pair{"text", &f->text}, std::pair{"rep", &f->rep},
@@ -143,7 +156,10 @@ HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
   CustomerFilter filter = FilterFromQuery(request.target);
   for (const std::string* s :
        {&filter.text, &filter.rep, &filter.territory, &filter.tier, &filter.city}) {
-    if (s->size() > 200) return JsonError(400, "invalid_field", "a filter is at most 200 bytes");
+    if (s->size() > 200) {
+      return JsonError(400, "invalid_field", "a filter is at most 200 bytes",
+                       Phrase{"http_query_too_long", {{"name", "q"}, {"max", "200"}}});
+    }
   }
   int64_t total = 0;
   DirectoryStore directory(store);
@@ -177,7 +193,8 @@ boost::json::value WithReasonTexts(boost::json::value grade_reasons) {
 HttpResponse Archive(ServerStore& store, const HttpRequest& request) {
   const std::string id = QueryParam(request.target, "id");
   if (id.empty() || id.size() > 64) {
-    return JsonError(400, "invalid_field", "id: a customer id of 1 to 64 bytes");
+    return JsonError(400, "invalid_field", "id: a customer id of 1 to 64 bytes",
+                     Phrase{"http_field_text_bytes", {{"field", "id"}, {"max", "64"}}});
   }
   DirectoryStore directory(store);
   auto a = directory.Archive(id);
@@ -211,7 +228,10 @@ HttpResponse SetTerritory(ServerStore& store, const HttpRequest& request,
   const auto& o = std::get<boost::json::object>(body);
   std::string customer, territory, reason;
   if (auto bad = ReadText(o, "customer", true, 64, &customer)) return *bad;
-  if (!o.contains("territory")) return JsonError(400, "missing_field", "territory: required");
+  if (!o.contains("territory")) {
+    return JsonError(400, "missing_field", "territory: required",
+                     Phrase{"http_missing_field", {{"field", "territory"}}});
+  }
   if (auto bad = ReadText(o, "territory", false, 64, &territory)) return *bad;
   if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
   DirectoryStore directory(store);
@@ -232,7 +252,10 @@ HttpResponse MoveByFilter(ServerStore& store, const HttpRequest& request,
   if (auto bad = ReadText(o, "reason", false, 2000, &reason)) return *bad;
   bool dry_run = false;
   if (const auto* d = o.if_contains("dry_run")) {
-    if (!d->is_bool()) return JsonError(400, "invalid_field", "dry_run: must be true or false");
+    if (!d->is_bool()) {
+      return JsonError(400, "invalid_field", "dry_run: must be true or false",
+                       Phrase{"http_field_not_bool", {{"field", "dry_run"}}});
+    }
     dry_run = d->as_bool();
   }
   DirectoryStore directory(store);
@@ -278,13 +301,17 @@ HttpResponse AddRep(ServerStore& store, const HttpRequest& request, const std::s
   for (char ch : rep.id) {
     const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                     (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' || ch == '.';
-    if (!ok) return JsonError(400, "invalid_field", "id: letters, digits, '-', '_' and '.' only");
+    if (!ok) {
+      return JsonError(400, "invalid_field", "id: letters, digits, '-', '_' and '.' only",
+                       Phrase{"http_field_id_chars", {{"field", "id"}}});
+    }
   }
   if (auto bad = ReadText(o, "name", true, 200, &rep.name)) return *bad;
   if (auto bad = ReadText(o, "role", false, 16, &rep.role)) return *bad;
   if (rep.role.empty()) rep.role = "rep";
   if (rep.role != "rep" && rep.role != "manager") {
-    return JsonError(400, "invalid_field", "role: must be rep or manager");
+    return JsonError(400, "invalid_field", "role: must be rep or manager",
+                     Phrase{"http_field_one_of", {{"field", "role"}, {"choices", "rep, manager"}}});
   }
   if (auto bad = ReadText(o, "phone", false, 64, &rep.phone)) return *bad;
   if (auto bad = ReadText(o, "email", false, 200, &rep.email)) return *bad;
@@ -292,12 +319,14 @@ HttpResponse AddRep(ServerStore& store, const HttpRequest& request, const std::s
   if (device.empty()) device = "first device";
   if (const auto* r = o.if_contains("regions")) {
     if (!r->is_array() || r->as_array().size() > 32) {
-      return JsonError(400, "invalid_field", "regions: a list of at most 32 region codes");
+      return JsonError(400, "invalid_field", "regions: a list of at most 32 region codes",
+                       Phrase{"http_field_list_max", {{"field", "regions"}, {"max", "32"}}});
     }
     for (const auto& item : r->as_array()) {
       if (!item.is_string() || item.as_string().empty() || item.as_string().size() > 32 ||
           std::string_view(item.as_string()).find(',') != std::string_view::npos) {
-        return JsonError(400, "invalid_field", "regions: region codes of 1 to 32 bytes");
+        return JsonError(400, "invalid_field", "regions: region codes of 1 to 32 bytes",
+                         Phrase{"http_field_text_bytes", {{"field", "regions"}, {"max", "32"}}});
       }
       rep.regions += (rep.regions.empty() ? "" : ",") + std::string(item.as_string());
     }
@@ -306,7 +335,10 @@ HttpResponse AddRep(ServerStore& store, const HttpRequest& request, const std::s
     auto reps = store.ListReps();
     if (!reps.ok()) return StatusResponse(reps.status());
     for (const RepInfo& r : *reps) {
-      if (r.id == rep.id) return JsonError(409, "conflict", "id: " + rep.id + " exists already");
+      if (r.id == rep.id) {
+        return JsonError(409, "conflict", "id: " + rep.id + " exists already",
+                         Phrase{"http_rep_already_exists", {{"field", "id"}, {"rep", rep.id}}});
+      }
     }
   }
   auto added = store.AddRep(rep, actor, device);
@@ -323,7 +355,9 @@ HttpResponse Duplicates(ServerStore& store, const HttpRequest& request) {
   std::string status = QueryParam(request.target, "status");
   if (status.empty()) status = "open";
   if (status != "open" && status != "merged" && status != "distinct" && status != "all") {
-    return JsonError(400, "invalid_field", "status: open, merged, distinct or all");
+    return JsonError(400, "invalid_field", "status: open, merged, distinct or all",
+                     Phrase{"http_field_one_of",
+                            {{"field", "status"}, {"choices", "open, merged, distinct, all"}}});
   }
   const auto limit = IntParam(request.target, "limit", 1, DuplicateStore::kMaxList, 100);
   if (!limit) return BadIntParam("limit", 1, DuplicateStore::kMaxList);
@@ -370,14 +404,20 @@ HttpResponse DecidePair(ServerStore& store, const HttpRequest& request, const st
 
 HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, WallClock& wall) {
   if (request.body.size() > kMaxRulesBody) {
-    return JsonError(413, "too_large", "grading rules are limited to 64 KiB");
+    return JsonError(413, "too_large", "grading rules are limited to 64 KiB",
+                     Phrase{"http_body_limit_kib", {{"kib", "64"}}});
   }
   auto rules = request.json != nullptr && !request.json->is_null()
                    ? ParseGradingRules(*request.json)
                    : ParseGradingRules(request.body);
-  if (!rules.ok()) return JsonError(400, "invalid_field", rules.status().message());
+  if (!rules.ok()) {
+    return JsonError(400, "invalid_field", rules.status().message(), rules.status().phrase());
+  }
   auto day = DayOrToday(QueryParam(request.target, "today"), wall);
-  if (!day.ok()) return JsonError(400, "invalid_field", "today: " + day.status().message());
+  if (!day.ok()) {
+    return JsonError(400, "invalid_field", "today: " + day.status().message(),
+                     Phrase{"http_field_date", {{"field", "today"}}});
+  }
   GradingStore grading(store);
   auto preview = grading.Preview(*rules, *day);
   if (!preview.ok()) return StatusResponse(preview.status());
@@ -389,13 +429,17 @@ HttpResponse GradingPreview(ServerStore& store, const HttpRequest& request, Wall
 }
 
 // The schema's enumeration labels in both languages (fieldbook/lang_text.h CodeLabels), so the
-// console shows codes as words: {"labels": {"stage.deciding": {"en": "Deciding", "zh": "决策中"}}}.
+// console shows codes as words: {"labels": {"stage.deciding": {"en": "Deciding", "zh": "决策中"}}};
+// and the server's refusals (HttpRefusals), so it shows an answer's "error_code" with its
+// "error_values" in its language: {"errors": {"http_no_rep": {"en": "no rep {rep}", "zh": ...}}}.
 HttpResponse Labels() {
-  boost::json::object labels;
-  for (const LangText& l : CodeLabels()) {
-    labels[l.code] = boost::json::object{{"en", l.en}, {"zh", l.zh}};
-  }
-  return JsonResponse(boost::json::object{{"labels", std::move(labels)}});
+  auto both = [](std::span<const LangText> table) {
+    boost::json::object out;
+    for (const LangText& l : table) out[l.code] = boost::json::object{{"en", l.en}, {"zh", l.zh}};
+    return out;
+  };
+  return JsonResponse(
+      boost::json::object{{"labels", both(CodeLabels())}, {"errors", both(HttpRefusals())}});
 }
 
 }  // namespace

@@ -47,6 +47,11 @@ std::variant<boost::json::object, HttpResponse> JsonObjectBody(const HttpRequest
   return v.as_object();
 }
 
+HttpResponse JsonError(int status, const std::string& code, const std::string& message,
+                       const Phrase& refusal) {
+  return JsonError(status, code, message, &refusal);
+}
+
 HttpResponse JsonResponse(const boost::json::value& body, int status) {
   return HttpResponse{status, "application/json", WriteJson(body), {}};
 }

@@ -22,6 +22,12 @@ namespace fieldbook::server {
 // `body` serialized, as application/json with `status`.
 HttpResponse JsonResponse(const boost::json::value& body, int status = 200);
 
+// A refusal whose English a call site wrote before it sent a code (kept as "error"."message" for
+// old readers and scripts), with the HttpRefusals code and values it means beside it
+// (fieldbook/lang_text.h; JsonError of http_types.h).
+HttpResponse JsonError(int status, const std::string& code, const std::string& message,
+                       const Phrase& refusal);
+
 // A store Status as a JSON error, by the server's one mapping (http_status.h): kInvalidArgument
 // 400, kNotFound 404, kConflict 409, kRejected 422, kResourceExhausted 413, kUnavailable 503,
 // anything else 500.

@@ -26,7 +26,9 @@ std::string PathOf(const std::string& target) { return target.substr(0, target.f
 
 // An import's failure: a file that cannot be read is "invalid_file"; the rest by the one mapping.
 HttpResponse StatusError(const Status& s) {
-  if (s.code() == StatusCode::kInvalidArgument) return JsonError(400, "invalid_file", s.message());
+  if (s.code() == StatusCode::kInvalidArgument) {
+    return JsonError(400, "invalid_file", s.message(), s.phrase());
+  }
   return StatusResponse(s);
 }
 
@@ -51,12 +53,15 @@ std::string JobOwner(const HttpRequest& request, const Principal& caller) {
 // dropped, and another session's or token's.
 HttpResponse JobRequest(const ImportJobs* jobs, const HttpRequest& request, const Principal& caller,
                         const std::string& rest) {
-  if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET");
+  if (request.method != "GET") {
+    return JsonError(405, "method_not_allowed", "use GET",
+                     Phrase{"http_use_get", {{"path", PathOf(request.target)}}});
+  }
   const std::string prefix = "jobs/";
   const std::string id = rest.rfind(prefix, 0) == 0 ? rest.substr(prefix.size()) : "";
   std::optional<boost::json::object> job;
   if (jobs != nullptr && !id.empty()) job = jobs->Get(id, JobOwner(request, caller));
-  if (!job) return JsonError(404, "not_found", "no import job " + id + " of this session");
+  if (!job) return JsonError(404, "not_found", Phrase{"http_no_import_job", {{"id", id}}});
   return JsonResponse(*job);
 }
 
@@ -80,12 +85,13 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
   if (import && kind.rfind("jobs", 0) == 0) return JobRequest(jobs, request, caller, kind);
   if (import) {
     if (request.method != "POST") {
-      return JsonError(405, "method_not_allowed", "POST the file to " + path);
+      return JsonError(405, "method_not_allowed", "POST the file to " + path,
+                       Phrase{"http_use_post", {{"path", path}}});
     }
     std::error_code size_error;
     if (request.body_path.empty() ||
         std::filesystem::file_size(request.body_path, size_error) == 0 || size_error) {
-      return JsonError(400, "invalid_file", "the upload is empty: there is nothing to import");
+      return JsonError(400, "invalid_file", Phrase{"http_upload_empty", {}});
     }
     ImportArgs args;
     args.kind = kind;
@@ -98,14 +104,17 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     if (!dup.empty()) args.on_duplicate = dup;
     args.today = QueryParam(request.target, "today");
     if (!args.today.empty() && !IsValidDate(args.today)) {
-      return JsonError(400, "invalid_field", "today must be a date YYYY-MM-DD");
+      return JsonError(400, "invalid_field", "today must be a date YYYY-MM-DD",
+                       Phrase{"http_field_date", {{"field", "today"}}});
     }
     const auto batch = IntParam(request.target, "batch_rows", 1, 100000, 5000);
     if (!batch) return BadIntParam("batch_rows", 1, 100000);
     args.batch_rows = static_cast<size_t>(*batch);
     args.mapping_json = QueryParam(request.target, "mapping");
     auto options = MakeImportOptions(args);
-    if (!options.ok()) return JsonError(400, "invalid_field", options.status().message());
+    if (!options.ok()) {
+      return JsonError(400, "invalid_field", options.status().message(), options.status().phrase());
+    }
     options->path = request.body_path;
     options->lock_store = lock_store;
     if (QueryParam(request.target, "preview") == "1") {  // reads the file only: no lock
@@ -125,17 +134,17 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
       return HttpResponse{200, "application/json", WriteJson(ImportReportJson(*report)), {}};
     };
     if (QueryParam(request.target, "job") != "1") return run(*options);
-    if (jobs == nullptr) return JsonError(503, "unavailable", "imports as jobs are not set up");
+    if (jobs == nullptr) return JsonError(503, "unavailable", Phrase{"http_import_jobs_off", {}});
     // The job owns the upload from here: moved beside it, since the HTTP server removes the
     // request's file once this handler returns.
     options->path = request.body_path + ".job";
     std::error_code moved;
     std::filesystem::rename(request.body_path, options->path, moved);
-    if (moved) return JsonError(500, "internal", "cannot keep the upload for the import's job");
+    if (moved) return JsonError(500, "internal", Phrase{"http_upload_not_kept", {}});
     auto id = jobs->Start(JobOwner(request, caller), *options, run);
     if (!id.ok()) {
       if (id.status().code() == StatusCode::kConflict) {
-        return JsonError(409, "import_running", id.status().message());
+        return JsonError(409, "import_running", id.status().message(), id.status().phrase());
       }
       return StatusResponse(id.status());
     }
@@ -144,11 +153,16 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     accepted.headers.emplace_back("Location", "/v1/admin/import/jobs/" + *id);
     return accepted;
   }
-  if (request.method != "GET") return JsonError(405, "method_not_allowed", "use GET");
+  if (request.method != "GET") {
+    return JsonError(405, "method_not_allowed", "use GET",
+                     Phrase{"http_use_get", {{"path", PathOf(request.target)}}});
+  }
   auto lock = lock_store();
   TableExportOptions o;
   auto parsed = ParseImportKind(kind);
-  if (!parsed.ok()) return JsonError(404, "not_found", parsed.status().message());
+  if (!parsed.ok()) {
+    return JsonError(404, "not_found", parsed.status().message(), parsed.status().phrase());
+  }
   o.kind = *parsed;
   o.format = QueryParam(request.target, "format");
   if (o.format.empty()) o.format = "csv";
@@ -160,7 +174,10 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
     if (!r.ok()) return StatusError(r.status());
     return HttpResponse{200, "text/csv; charset=utf-8", out.str(), {}};
   }
-  if (o.format != "xlsx") return JsonError(400, "invalid_field", "format must be csv or xlsx");
+  if (o.format != "xlsx") {
+    return JsonError(400, "invalid_field", "format must be csv or xlsx",
+                     Phrase{"http_field_one_of", {{"field", "format"}, {"choices", "csv, xlsx"}}});
+  }
   auto file = TempFile();
   if (!file.ok()) return StatusError(file.status());
   auto r = ExportTableXlsx(store, o, *file);

@@ -5,6 +5,7 @@
 
 #include "auth/auth.h"
 #include "fieldbook/json.h"
+#include "fieldbook/refusal_status.h"
 
 namespace fieldbook::server {
 
@@ -26,8 +27,8 @@ Result<std::string> ImportJobs::Start(const std::string& owner, ImportOptions op
   if (stop_ || running_) {
     lock.unlock();
     std::filesystem::remove(options.path, ignored);
-    if (stop_) return Status::Unavailable("the server is stopping: no new import starts");
-    return Status::Conflict("another import is running; start this one when it has ended");
+    if (stop_) return RefusalStatus(StatusCode::kUnavailable, {"http_server_stopping", {}});
+    return RefusalStatus(StatusCode::kConflict, {"http_import_running", {}});
   }
   auto id = RandomHex(16);
   if (!id.ok()) return id.status();

@@ -51,7 +51,8 @@ std::optional<HttpResponse> HandleNightlyAdminRequest(ServerStore& store,
     return JsonError(403, "forbidden", Phrase{"http_admin_needs_manager", {}});
   }
   if (path != "/v1/admin/nightly/runs") {
-    return JsonError(404, "not_found", "no admin route " + request.method + " " + path);
+    return JsonError(404, "not_found", "no admin route " + request.method + " " + path,
+                     Phrase{"http_no_route", {{"path", request.method + " " + path}}});
   }
   if (request.method != "GET") {
     return JsonError(405, "method_not_allowed", Phrase{"http_use_get", {{"path", path}}});
@@ -77,10 +78,11 @@ std::optional<HttpResponse> HandleNightlyLaunchRequest(NightlyLauncher* launcher
   }
   const bool get = request.method == "GET";
   if (!get && request.method != "POST") {
-    return JsonError(405, "method_not_allowed", std::string("use GET or POST for ") + kRunPath);
+    return JsonError(405, "method_not_allowed", std::string("use GET or POST for ") + kRunPath,
+                     Phrase{"http_use_methods", {{"methods", "GET, POST"}, {"path", kRunPath}}});
   }
   if (launcher == nullptr) {
-    return JsonError(503, "unavailable", "this server cannot run the nightly job on request");
+    return JsonError(503, "unavailable", Phrase{"http_nightly_off", {}});
   }
   const int64_t now = static_cast<int64_t>(wall.NowMs());
   auto lease = LiveLease(store, now);
@@ -96,30 +98,35 @@ std::optional<HttpResponse> HandleNightlyLaunchRequest(NightlyLauncher* launcher
         boost::json::object{{"state", StateJson(launcher->Now())}, {"lease", lease_json}});
   }
   if (request.body.size() > kMaxRunBody) {
-    return JsonError(413, "too_large", "the body is limited to 1 KiB");
+    return JsonError(413, "too_large", Phrase{"http_body_limit_kib", {{"kib", "1"}}});
   }
   if (!request.body.empty()) {
     boost::json::value parsed;
     const boost::json::value& v = RequestJson(request, parsed);
     if (!v.is_object() || !v.as_object().empty()) {
-      return JsonError(400, "malformed", "the body must be {} or empty");
+      return JsonError(400, "malformed", Phrase{"http_body_empty_object", {}});
     }
   }
   const NightlyLauncher::State state = launcher->Now();
   if (state.running) {
-    return JsonError(409, "nightly_running",
-                     "a nightly run started by " + state.by + " at " + IsoTime(state.started_ms) +
-                         " is still going; wait for it to finish");
+    return JsonError(
+        409, "nightly_running",
+        Phrase{"http_nightly_running", {{"by", state.by}, {"at", IsoTime(state.started_ms)}}});
   }
   if (*lease) {
     return JsonError(409, "nightly_running",
-                     "the nightly job is running (run " + std::to_string((*lease)->run_id) +
-                         ", by " + (*lease)->holder + ", lease until " +
-                         IsoTime((*lease)->expires_ms) + "); wait for it to finish");
+                     Phrase{"http_nightly_lease",
+                            {{"run", std::to_string((*lease)->run_id)},
+                             {"holder", (*lease)->holder},
+                             {"until", IsoTime((*lease)->expires_ms)}}});
   }
   Status started = launcher->Start(caller.rep_id, now);
   if (started.code() == StatusCode::kConflict) {
-    return JsonError(409, "nightly_running", started.message());
+    // Another request started one between the look above and this start.
+    const NightlyLauncher::State now_running = launcher->Now();
+    return JsonError(409, "nightly_running", started.message(),
+                     Phrase{"http_nightly_running",
+                            {{"by", now_running.by}, {"at", IsoTime(now_running.started_ms)}}});
   }
   if (!started.ok()) return StatusResponse(started);
   return JsonResponse(boost::json::object{{"started", true}, {"state", StateJson(launcher->Now())}},

@@ -15,9 +15,11 @@ constexpr const char* kPrefix = "/v1/admin/products";
 std::optional<HttpResponse> ReadProductFields(const HttpRequest& request, ProductFields* out) {
   boost::json::value parsed;
   const boost::json::value& v = RequestJson(request, parsed);
-  if (!v.is_object()) return JsonError(400, "malformed", "the body must be a JSON object");
-  auto bad = [](const std::string& field, const char* what) {
-    return JsonError(400, "invalid_field", "field \"" + field + "\" must be " + what);
+  if (!v.is_object()) return JsonError(400, "malformed", Phrase{"http_body_not_object", {}});
+  // `refusal` is the HttpRefusals code of `what` ("a text": http_field_not_text).
+  auto bad = [](const std::string& field, const char* what, const char* refusal) {
+    return JsonError(400, "invalid_field", "field \"" + field + "\" must be " + what,
+                     Phrase{refusal, {{"field", field}}});
   };
   for (const boost::json::key_value_pair& kv : v.as_object()) {
     const std::string field(kv.key());
@@ -27,7 +29,7 @@ std::optional<HttpResponse> ReadProductFields(const HttpRequest& request, Produc
         *into = std::string();
         return std::nullopt;
       }
-      if (!value.is_string()) return bad(field, "a text");
+      if (!value.is_string()) return bad(field, "a text", "http_field_not_text");
       *into = std::string(value.as_string());
       return std::nullopt;
     };
@@ -43,30 +45,32 @@ std::optional<HttpResponse> ReadProductFields(const HttpRequest& request, Produc
     } else if (field == "unit") {
       error = text(&out->unit);
     } else if (field == "list_price_cents") {
-      if (!value.is_int64()) return bad(field, "a whole number of cents");
+      if (!value.is_int64())
+        return bad(field, "a whole number of cents", "http_field_whole_number");
       out->list_price_cents = value.as_int64();
     } else if (field == "tier_prices") {
-      if (!value.is_object()) return bad(field, "an object {tier: cents}");
+      if (!value.is_object()) return bad(field, "an object {tier: cents}", "http_field_not_object");
       std::map<std::string, int64_t> tiers;
       for (const boost::json::key_value_pair& tier : value.as_object()) {
         if (!tier.value().is_int64()) {
-          return bad(field + "." + std::string(tier.key()), "a whole number of cents");
+          return bad(field + "." + std::string(tier.key()), "a whole number of cents",
+                     "http_field_whole_number");
         }
         tiers[std::string(tier.key())] = tier.value().as_int64();
       }
       out->tier_prices = std::move(tiers);
     } else if (field == "active") {
-      if (!value.is_bool()) return bad(field, "true or false");
+      if (!value.is_bool()) return bad(field, "true or false", "http_field_not_bool");
       out->active = value.as_bool();
     } else if (field == "id" || field == "updated_at") {
-      return JsonError(400, "invalid_field", "field \"" + field + "\" is set by the server");
+      return JsonError(400, "invalid_field", Phrase{"http_field_server_set", {{"field", field}}});
     } else {
-      return JsonError(400, "invalid_field", "unknown field \"" + field + "\"");
+      return JsonError(400, "invalid_field", Phrase{"http_unknown_field", {{"field", field}}});
     }
     if (error) return error;
   }
   Status s = ProductStore::Validate(*out, /*creating=*/false);
-  if (!s.ok()) return JsonError(400, "invalid_field", s.message());
+  if (!s.ok()) return JsonError(400, "invalid_field", s.message(), s.phrase());
   return std::nullopt;
 }
 
@@ -86,7 +90,8 @@ std::optional<HttpResponse> HandleProductAdminRequest(ServerStore& store, WallCl
     auto limit = IntParam(request.target, "limit", 1, 1000, 100);
     if (!limit) return BadIntParam("limit", 1, 1000);
     if (q.text.size() > 200 || q.after.size() > 200) {
-      return JsonError(400, "invalid_field", "q and after are at most 200 bytes");
+      return JsonError(400, "invalid_field", "q and after are at most 200 bytes",
+                       Phrase{"http_query_too_long", {{"name", "q, after"}, {"max", "200"}}});
     }
     q.limit = static_cast<size_t>(*limit);
     auto list = products.List(q);
@@ -118,11 +123,13 @@ std::optional<HttpResponse> HandleProductAdminRequest(ServerStore& store, WallCl
   if (path != kPrefix && !ref.empty() && request.method == "GET") {
     auto found = products.Find(ref);
     if (!found.ok()) return StatusResponse(found.status());
-    if (!*found) return JsonError(404, "not_found", "no product with part number or id " + ref);
+    if (!*found) return JsonError(404, "not_found", Phrase{"http_no_product", {{"ref", ref}}});
     return JsonResponse(boost::json::object{{"product", ProductJson(**found)}});
   }
-  return JsonError(405, "method_not_allowed",
-                   "GET or POST " + std::string(kPrefix) + "; GET or PUT " + kPrefix + "/{part}");
+  return JsonError(
+      405, "method_not_allowed",
+      "GET or POST " + std::string(kPrefix) + "; GET or PUT " + kPrefix + "/{part}",
+      Phrase{"http_use_methods", {{"methods", "GET, POST, PUT"}, {"path", std::string(kPrefix)}}});
 }
 
 }  // namespace fieldbook::server

@@ -39,8 +39,7 @@ HttpResponse Movement(GradingStore& grading, const std::string& rep, const std::
   const std::optional<int64_t> to = IntParam(target, "to", 1, kMaxRun, 0);
   if (!to) return BadIntParam("to", 1, kMaxRun);
   if ((*from == 0) != (*to == 0)) {
-    return JsonError(400, "invalid_field",
-                     "give both from and to (grading run ids), or neither for the two latest runs");
+    return JsonError(400, "invalid_field", Phrase{"http_report_from_to", {}});
   }
   auto m = grading.Movement(rep, *from, *to);
   if (!m.ok()) return StatusResponse(m.status());
@@ -94,7 +93,10 @@ HttpResponse Portfolio(GradingStore& grading, const std::string& rep, const std:
   const std::optional<int64_t> window = IntParam(target, "window_days", 1, 3650, 365);
   if (!window) return BadIntParam("window_days", 1, 3650);
   auto today = DayOrToday(QueryParam(target, "today"), wall);
-  if (!today.ok()) return JsonError(400, "invalid_field", today.status().message());
+  if (!today.ok()) {
+    return JsonError(400, "invalid_field", today.status().message(),
+                     Phrase{"http_field_date", {{"field", "today"}}});
+  }
   auto rows = grading.Portfolio(rep, *today, static_cast<int>(*window));
   if (!rows.ok()) return StatusResponse(rows.status());
   return JsonResponse(boost::json::object{{"rep", RepJson(rep)},
@@ -110,12 +112,12 @@ HttpResponse HandleReportRequest(ServerStore& store, const HttpRequest& request,
   const std::string path = request.target.substr(0, request.target.find('?'));
   const bool admin = path.rfind(kAdminPrefix, 0) == 0;
   if (!admin && path.rfind(kRepPrefix, 0) != 0) {
-    return JsonError(404, "not_found", "no report route " + path);
+    return JsonError(404, "not_found", "no report route " + path,
+                     Phrase{"http_no_route", {{"path", path}}});
   }
   const std::string kind = path.substr(std::string(admin ? kAdminPrefix : kRepPrefix).size());
   if (kind != "tiers" && kind != "movement" && kind != "at-risk" && kind != "portfolio") {
-    return JsonError(404, "not_found",
-                     "no report '" + kind + "' (tiers, movement, at-risk or portfolio)");
+    return JsonError(404, "not_found", Phrase{"http_no_report", {{"kind", kind}}});
   }
   if (request.method != "GET") {
     return JsonError(405, "method_not_allowed", Phrase{"http_reports_get", {}});
@@ -132,7 +134,7 @@ HttpResponse HandleReportRequest(ServerStore& store, const HttpRequest& request,
     }
     rep = caller.rep_id;
   } else if (!rep.empty() && !store.RepExists(rep)) {
-    return JsonError(404, "not_found", "no rep " + rep);
+    return JsonError(404, "not_found", Phrase{"http_no_rep", {{"rep", rep}}});
   }
 
   GradingStore grading(store);

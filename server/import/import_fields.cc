@@ -131,8 +131,11 @@ Result<ImportKind> ParseImportKind(const std::string& name) {
   for (const auto& [kind, kind_name] : kKindNames) {
     if (name == kind_name) return kind;
   }
-  return Status::InvalidArgument(
-      "the kind must be customers, contacts, orders, visits or products, not '" + name + "'");
+  return Status(
+      StatusCode::kInvalidArgument,
+      "the kind must be customers, contacts, orders, visits or products, not '" + name + "'",
+      Phrase{"http_field_one_of",
+             {{"field", "kind"}, {"choices", "customers, contacts, orders, visits, products"}}});
 }
 
 const char* ImportKindName(ImportKind kind) {
@@ -195,17 +198,23 @@ Result<MappingOverrides> ParseMapping(ImportKind kind, const std::string& json) 
   MappingOverrides out;
   for (const auto& [header, field] : v.as_object()) {
     if (!field.is_string()) {
-      return Status::InvalidArgument("mapping of \"" + std::string(header) +
-                                     "\": the field must be a string");
+      return Status(StatusCode::kInvalidArgument,
+                    "mapping of \"" + std::string(header) + "\": the field must be a string",
+                    {"http_import_mapping_not_text", {{"header", std::string(header)}}});
     }
     const std::string key(field.as_string());
     if (!key.empty() && FieldIndex(kind, key) < 0) {
       std::string known;
       for (const FieldSpec& f : FieldsOf(kind))
         known += (known.empty() ? "" : ", ") + std::string(f.key);
-      return Status::InvalidArgument("mapping of \"" + std::string(header) +
-                                     "\": " + ImportKindName(kind) + " have no field \"" + key +
-                                     "\" (fields: " + known + ")");
+      return Status(StatusCode::kInvalidArgument,
+                    "mapping of \"" + std::string(header) + "\": " + ImportKindName(kind) +
+                        " have no field \"" + key + "\" (fields: " + known + ")",
+                    {"http_import_mapping_unknown",
+                     {{"header", std::string(header)},
+                      {"kind", ImportKindName(kind)},
+                      {"field", key},
+                      {"fields", known}}});
     }
     out[NormalizeHeader(std::string(header))] = key;
   }
@@ -259,11 +268,18 @@ HeaderMap DetectHeader(ImportKind kind, const std::vector<std::string>& header,
     }
     if (map.column_of_field[field] >= 0) {
       if (!problem->ok()) continue;  // the first problem is the one told
-      *problem = Status::InvalidArgument(
-          "columns " + ColumnName(static_cast<size_t>(map.column_of_field[field])) + " (\"" +
-          header[map.column_of_field[field]] + "\") and " + ColumnName(c) + " (\"" + header[c] +
-          "\") both mean " + fields[field].key +
-          "; map one of them to another field or to \"\" in a --mapping file");
+      const std::string first = ColumnName(static_cast<size_t>(map.column_of_field[field]));
+      const std::string& first_header = header[map.column_of_field[field]];
+      *problem = Status(StatusCode::kInvalidArgument,
+                        "columns " + first + " (\"" + first_header + "\") and " + ColumnName(c) +
+                            " (\"" + header[c] + "\") both mean " + fields[field].key +
+                            "; map one of them to another field or to \"\" in a --mapping file",
+                        {"http_import_columns_clash",
+                         {{"first", first},
+                          {"first_header", first_header},
+                          {"second", ColumnName(c)},
+                          {"second_header", header[c]},
+                          {"field", std::string(fields[field].key)}}});
       continue;
     }
     map.column_of_field[field] = static_cast<int>(c);
@@ -272,27 +288,34 @@ HeaderMap DetectHeader(ImportKind kind, const std::vector<std::string>& header,
   bool any = false;
   for (int c : map.column_of_field) any = any || c >= 0;
   if (problem->ok() && !any) {
-    *problem = Status::InvalidArgument(
-        "row 1 names no column Fieldbook knows for " + std::string(ImportKindName(kind)) +
-        " (is the header on the first row? is this the right kind of sheet?); give a --mapping "
-        "file");
+    *problem =
+        Status(StatusCode::kInvalidArgument,
+               "row 1 names no column Fieldbook knows for " + std::string(ImportKindName(kind)) +
+                   " (is the header on the first row? is this the right kind of sheet?); "
+                   "give a --mapping file",
+               {"http_import_no_known_column", {{"kind", ImportKindName(kind)}}});
   }
   if (problem->ok() && kind == ImportKind::kCustomers && map.Column(kind, "name") < 0) {
-    *problem = Status::InvalidArgument(
-        "no column of customer names (客户名称 / 名称 / name); map one with --mapping");
+    *problem =
+        Status(StatusCode::kInvalidArgument,
+               "no column of customer names (客户名称 / 名称 / name); map one with --mapping",
+               {"http_import_no_names", {}});
   }
   if (problem->ok() && kind == ImportKind::kProducts && map.Column(kind, "part_number") < 0) {
-    *problem = Status::InvalidArgument(
-        "no column of part numbers (配件号 / 零件号 / part number); map one with --mapping");
+    *problem = Status(StatusCode::kInvalidArgument,
+                      "no column of part numbers (配件号 / 零件号 / part number); map one with "
+                      "--mapping",
+                      {"http_import_no_part_numbers", {}});
   }
   if (problem->ok() &&
       (kind == ImportKind::kContacts || kind == ImportKind::kOrders ||
        kind == ImportKind::kVisits) &&
       map.Column(kind, "customer_ref") < 0 && map.Column(kind, "customer_phone") < 0) {
-    *problem = Status::InvalidArgument(
-        std::string(ImportKindName(kind)) +
-        " need a column naming the customer: its external id (客户编号 / customer id) or its "
-        "phone (客户电话 / customer phone)");
+    *problem = Status(StatusCode::kInvalidArgument,
+                      std::string(ImportKindName(kind)) +
+                          " need a column naming the customer: its external id (客户编号 / "
+                          "customer id) or its phone (客户电话 / customer phone)",
+                      {"http_import_no_customer_column", {{"kind", ImportKindName(kind)}}});
   }
   return map;
 }

@@ -33,7 +33,10 @@ Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_row
     }
     preview.rows.push_back(row.cells);
   }
-  if (!header_found) return Status::InvalidArgument("the file has no rows: nothing to import");
+  if (!header_found) {
+    return Status(StatusCode::kInvalidArgument, "the file has no rows: nothing to import",
+                  {"http_import_no_rows", {}});
+  }
   Status problem;
   const HeaderMap map = DetectHeader(options.kind, header, options.mapping, &problem);
   if (!problem.ok()) preview.problem = problem.message();

@@ -52,7 +52,10 @@ Result<OnDuplicate> ParseOnDuplicate(const std::string& name) {
   if (name == "skip") return OnDuplicate::kSkip;
   if (name == "merge") return OnDuplicate::kMerge;
   if (name == "flag") return OnDuplicate::kFlag;
-  return Status::InvalidArgument("--on-duplicate must be skip, merge or flag, not '" + name + "'");
+  return Status(
+      StatusCode::kInvalidArgument,
+      "--on-duplicate must be skip, merge or flag, not '" + name + "'",
+      {"http_field_one_of", {{"field", "on_duplicate"}, {"choices", "skip, merge, flag"}}});
 }
 
 Importer::Importer(ServerStore& store, WallClock& wall, const ImportOptions& options)
@@ -567,7 +570,10 @@ Result<ImportReport> Importer::Run() {
   SheetRow row;
   while (true) {
     FB_ASSIGN_OR_RETURN(bool more, reader->Next(row));
-    if (!more) return Status::InvalidArgument(options_.name + " has no rows: nothing to import");
+    if (!more) {
+      return Status(StatusCode::kInvalidArgument, options_.name + " has no rows: nothing to import",
+                    {"http_import_no_rows", {}});
+    }
     bool blank = true;
     for (const std::string& c : row.cells) blank = blank && TrimCell(c).empty();
     if (!blank) break;

@@ -13,7 +13,9 @@ Result<TextEncoding> ParseEncoding(const std::string& name) {
   if (n == "auto") return TextEncoding::kAuto;
   if (n == "utf-8" || n == "utf8") return TextEncoding::kUtf8;
   if (n == "gb18030" || n == "gbk" || n == "gb2312") return TextEncoding::kGb18030;
-  return Status::InvalidArgument("encoding must be auto, utf-8 or gb18030, not '" + name + "'");
+  return Status(
+      StatusCode::kInvalidArgument, "encoding must be auto, utf-8 or gb18030, not '" + name + "'",
+      {"http_field_one_of", {{"field", "encoding"}, {"choices", "auto, utf-8, gb18030"}}});
 }
 
 std::string ColumnName(size_t column) {
@@ -44,7 +46,9 @@ Result<std::unique_ptr<SheetReader>> OpenSheet(const std::string& path,
     return std::unique_ptr<SheetReader>(std::move(x));
   }
   if (got == 8 && std::string(magic, 8) == "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-    return Status::InvalidArgument(path + " is an old Excel .xls file: save it as .xlsx or as CSV");
+    return Status(StatusCode::kInvalidArgument,
+                  path + " is an old Excel .xls file: save it as .xlsx or as CSV",
+                  {"http_import_xls", {}});
   }
   FB_ASSIGN_OR_RETURN(auto c, CsvReader::Open(std::move(in), options, size));
   return std::unique_ptr<SheetReader>(std::move(c));

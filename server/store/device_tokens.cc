@@ -47,12 +47,14 @@ Result<std::optional<std::string>> LoadKey(SqlDb& db) {
 
 Status CheckDeviceName(const std::string& name) {
   if (name.empty() || name.size() > DeviceTokens::kMaxDeviceName) {
-    return Status::InvalidArgument("a device name is 1 to " +
-                                   std::to_string(DeviceTokens::kMaxDeviceName) + " bytes");
+    const std::string max = std::to_string(DeviceTokens::kMaxDeviceName);
+    return Status(StatusCode::kInvalidArgument, "a device name is 1 to " + max + " bytes",
+                  {"http_field_text_bytes", {{"field", "device"}, {"max", max}}});
   }
   for (unsigned char c : name) {
     if (c < 0x20 || c == 0x7f) {
-      return Status::InvalidArgument("a device name cannot hold control characters");
+      return Status(StatusCode::kInvalidArgument, "a device name cannot hold control characters",
+                    {"http_field_control", {{"field", "device"}}});
     }
   }
   return Status::Ok();
@@ -105,8 +107,10 @@ Result<std::pair<DeviceInfo, std::string>> DeviceTokens::Issue(const std::string
     FB_RETURN_IF_ERROR(CheckDeviceName(name));
     FB_ASSIGN_OR_RETURN(auto taken, counts(name));
     if (taken.first > 0) {
-      return Status::Conflict(rep_id + " already has a device named '" + name +
-                              "' (revoke it first, or choose another name)");
+      return Status(StatusCode::kConflict,
+                    rep_id + " already has a device named '" + name +
+                        "' (revoke it first, or choose another name)",
+                    {"http_device_name_taken", {{"rep", rep_id}, {"device", name}}});
     }
   }
   FB_ASSIGN_OR_RETURN(std::string token, NewDeviceToken());
@@ -163,18 +167,26 @@ Result<std::vector<DeviceInfo>> DeviceTokens::List(const std::string& rep_id) {
 
 Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::string& device,
                                       int64_t id) {
-  if (id <= 0 && device.empty()) return Status::InvalidArgument("name the device or its id");
+  if (id <= 0 && device.empty()) {
+    return Status(StatusCode::kInvalidArgument, "name the device or its id",
+                  {"http_name_the_device", {}});
+  }
   FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
                       db_.Prepare(std::string(kDeviceColumns) +
                                   "WHERE rep_id = ?1 AND (CASE WHEN ?2 > 0 THEN id = ?2 ELSE "
                                   "device = ?3 END) ORDER BY revoked, id"));
   stmt->Bind(1, rep_id).Bind(2, id).Bind(3, device);
   FB_ASSIGN_OR_RETURN(std::vector<DeviceInfo> found, ReadRows(*stmt, ReadDevice));
-  const std::string what = id > 0 ? "device #" + std::to_string(id) : "device '" + device + "'";
-  if (found.empty()) return Status::NotFound(rep_id + " has no " + what);
+  const std::string which = id > 0 ? "#" + std::to_string(id) : "'" + device + "'";
+  if (found.empty()) {
+    return Status(StatusCode::kNotFound, rep_id + " has no device " + which,
+                  {"http_no_device", {{"rep", rep_id}, {"device", which}}});
+  }
   if (found.size() > 1 && !found[1].revoked) {
-    return Status::Conflict(rep_id + " has several devices named '" + device +
-                            "' in use: name one by its id (`rep devices` lists them)");
+    return Status(StatusCode::kConflict,
+                  rep_id + " has several devices named '" + device +
+                      "' in use: name one by its id (`rep devices` lists them)",
+                  {"http_device_name_ambiguous", {{"rep", rep_id}, {"device", device}}});
   }
   return found[0];
 }
@@ -184,8 +196,11 @@ Result<DeviceInfo> DeviceTokens::Revoke(const std::string& rep_id, const std::st
   FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
   FB_ASSIGN_OR_RETURN(DeviceInfo d, Find(rep_id, device, id));
   if (d.revoked) {
-    return Status::Conflict(rep_id + "'s device '" + d.device + "' (#" + std::to_string(d.id) +
-                            ") is revoked already");
+    return Status(
+        StatusCode::kConflict,
+        rep_id + "'s device '" + d.device + "' (#" + std::to_string(d.id) + ") is revoked already",
+        {"http_device_revoked_already",
+         {{"rep", rep_id}, {"device", d.device}, {"id", std::to_string(d.id)}}});
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * revoke,
                       db_.Prepare("UPDATE srv_credentials SET revoked = 1, revoked_ms = ?, "

@@ -83,6 +83,16 @@ std::string Columns(const TableInfo& table) {
   return out;
 }
 
+// "no customer c1" and "no territory t1", with their codes (fieldbook/lang_text.h HttpRefusals).
+Status NoCustomer(const std::string& id) {
+  return Status(StatusCode::kNotFound, "no customer " + id,
+                {"http_no_customer", {{"customer", id}}});
+}
+Status NoTerritory(const std::string& id) {
+  return Status(StatusCode::kNotFound, "no territory " + id,
+                {"http_no_territory", {{"territory", id}}});
+}
+
 }  // namespace
 
 Result<std::vector<CustomerRow>> DirectoryStore::Search(const CustomerFilter& filter, size_t offset,
@@ -126,7 +136,7 @@ Result<CustomerArchive> DirectoryStore::Archive(const std::string& customer_id) 
   FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, db.BeginRead());
   const TableInfo& customers = *hub.catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
-  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!values) return NoCustomer(customer_id);
   CustomerArchive a;
   a.customer.emplace_back("id", Value(customer_id));
   for (size_t i = 0; i < customers.columns.size(); ++i) {
@@ -180,14 +190,14 @@ Status DirectoryStore::SetTerritory(const std::string& customer_id, const std::s
   const TableInfo& customers = *hub.catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto values, hub.ReadValues(customers, customer_id));
-  if (!values) return Status::NotFound("no customer " + customer_id);
+  if (!values) return NoCustomer(customer_id);
   if (!territory.empty()) {
     FB_ASSIGN_OR_RETURN(SqlStatement * known,
                         db.Prepare("SELECT 1 FROM territories WHERE id = ? AND deleted = 0"));
     known->Bind(1, territory);
     FB_ASSIGN_OR_RETURN(bool found, known->Step());
     known->Reset();
-    if (!found) return Status::NotFound("no territory " + territory);
+    if (!found) return NoTerritory(territory);
   }
   const Value& old = (*values)[static_cast<size_t>(customers.ColumnIndex("territory_id"))];
   const std::string before =
@@ -219,19 +229,27 @@ Result<BulkMove> DirectoryStore::MoveMatching(const CustomerFilter& filter, cons
                                               const std::string& reason) {
   if (filter.text.empty() && filter.rep.empty() && filter.territory.empty() &&
       filter.tier.empty() && filter.city.empty()) {
-    return Status::InvalidArgument("filter: name at least one of text, rep, territory, tier, city");
+    return Status(StatusCode::kInvalidArgument,
+                  "filter: name at least one of text, rep, territory, tier, city",
+                  {"http_filter_empty", {{"field", "filter"}}});
   }
   FB_ASSIGN_OR_RETURN(std::vector<RepInfo> reps, store_.ListReps());
   bool is_rep = false;
   for (const RepInfo& r : reps) is_rep |= r.id == to && r.role == "rep" && r.active;
-  if (!is_rep) return Status::NotFound("to: no active rep " + to);
+  if (!is_rep) {
+    return Status(StatusCode::kNotFound, "to: no active rep " + to,
+                  {"http_no_active_rep", {{"field", "to"}, {"rep", to}}});
+  }
   FB_ASSIGN_OR_RETURN(auto txn, store_.sql().Begin());
   int64_t total = 0;
   FB_ASSIGN_OR_RETURN(std::vector<CustomerRow> rows, Search(filter, 0, kMaxBulk + 1, &total));
   if (rows.size() > kMaxBulk) {
-    return Status::ResourceExhausted("filter: " + std::to_string(total) +
-                                     " customers match; move at most " + std::to_string(kMaxBulk) +
-                                     " at a time (narrow the filter)");
+    return Status(
+        StatusCode::kResourceExhausted,
+        "filter: " + std::to_string(total) + " customers match; move at most " +
+            std::to_string(kMaxBulk) + " at a time (narrow the filter)",
+        {"http_filter_too_many",
+         {{"field", "filter"}, {"n", std::to_string(total)}, {"max", std::to_string(kMaxBulk)}}});
   }
   BulkMove out;
   out.matched = static_cast<int64_t>(rows.size());
@@ -265,7 +283,10 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   std::string territory = id;
   if (territory.empty()) {
-    if (name.empty()) return Status::InvalidArgument("name: a new territory needs a name");
+    if (name.empty()) {
+      return Status(StatusCode::kInvalidArgument, "name: a new territory needs a name",
+                    {"http_territory_needs_name", {{"field", "name"}}});
+    }
     FB_ASSIGN_OR_RETURN(territory, store_.AddTerritory(name, region, city));
     AuditEntry audit;
     audit.actor = actor;
@@ -284,7 +305,7 @@ Result<std::string> DirectoryStore::SaveTerritory(const std::string& id, const s
                           return boost::json::object{
                               {"name", s.Text(0)}, {"region", s.Text(1)}, {"city", s.Text(2)}};
                         }));
-    if (!before) return Status::NotFound("no territory " + territory);
+    if (!before) return NoTerritory(territory);
     RowWrite write{"territories", territory, {}};
     boost::json::object after;
     for (const auto& [column, value] :

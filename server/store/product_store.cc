@@ -34,17 +34,28 @@ bool HasControl(const std::string& s) {
   return false;
 }
 
-Status CheckText(const char* what, const std::optional<std::string>& v, size_t min, size_t max) {
+// `what` names the field in the English ("the part number"), `field` in the code's values.
+Status CheckText(const char* what, const std::string& field, const std::optional<std::string>& v,
+                 size_t min, size_t max) {
   if (!v) return Status::Ok();
   if (v->size() < min || v->size() > max) {
-    return Status::InvalidArgument(std::string(what) + " must be " +
-                                   (min > 0 ? "1 to " : "at most ") + std::to_string(max) +
-                                   " bytes (got " + std::to_string(v->size()) + ")");
+    return Status(StatusCode::kInvalidArgument,
+                  std::string(what) + " must be " + (min > 0 ? "1 to " : "at most ") +
+                      std::to_string(max) + " bytes (got " + std::to_string(v->size()) + ")",
+                  {min > 0 ? "http_field_text_bytes" : "http_field_too_long",
+                   {{"field", field}, {"max", std::to_string(max)}}});
   }
   if (HasControl(*v)) {
-    return Status::InvalidArgument(std::string(what) + " must not hold control characters");
+    return Status(StatusCode::kInvalidArgument,
+                  std::string(what) + " must not hold control characters",
+                  {"http_field_control", {{"field", field}}});
   }
   return Status::Ok();
+}
+
+Status NeedsPartNumber() {
+  return Status(StatusCode::kInvalidArgument, "a product needs a part number (配件号)",
+                {"http_missing_field", {{"field", "part_number"}}});
 }
 
 // "98", "98.5", "98.50" (yuan) -> cents.
@@ -86,29 +97,33 @@ boost::json::object ProductJson(const Product& p) {
 }
 
 Status ProductStore::Validate(const ProductFields& f, bool creating) {
-  if (creating && (!f.part_number || f.part_number->empty())) {
-    return Status::InvalidArgument("a product needs a part number (配件号)");
-  }
+  if (creating && (!f.part_number || f.part_number->empty())) return NeedsPartNumber();
   if (creating && (!f.name || f.name->empty())) {
-    return Status::InvalidArgument("a product needs a name (名称)");
+    return Status(StatusCode::kInvalidArgument, "a product needs a name (名称)",
+                  {"http_missing_field", {{"field", "name"}}});
   }
-  FB_RETURN_IF_ERROR(CheckText("the part number", f.part_number, 1, 64));
-  FB_RETURN_IF_ERROR(CheckText("the name", f.name, 1, 200));
-  FB_RETURN_IF_ERROR(CheckText("the brand", f.brand, 0, 100));
-  FB_RETURN_IF_ERROR(CheckText("the category", f.category, 0, 100));
-  FB_RETURN_IF_ERROR(CheckText("the unit", f.unit, 0, 100));
+  FB_RETURN_IF_ERROR(CheckText("the part number", "part_number", f.part_number, 1, 64));
+  FB_RETURN_IF_ERROR(CheckText("the name", "name", f.name, 1, 200));
+  FB_RETURN_IF_ERROR(CheckText("the brand", "brand", f.brand, 0, 100));
+  FB_RETURN_IF_ERROR(CheckText("the category", "category", f.category, 0, 100));
+  FB_RETURN_IF_ERROR(CheckText("the unit", "unit", f.unit, 0, 100));
   if (f.list_price_cents && (*f.list_price_cents < 0 || *f.list_price_cents > kMaxCents)) {
-    return Status::InvalidArgument("the list price must be between 0 and ¥1,000,000,000.00");
+    return Status(StatusCode::kInvalidArgument,
+                  "the list price must be between 0 and ¥1,000,000,000.00",
+                  {"http_price_range", {{"field", "list_price_cents"}}});
   }
   if (f.tier_prices) {
     if (f.tier_prices->size() > kMaxTiers) {
-      return Status::InvalidArgument("at most " + std::to_string(kMaxTiers) + " tier prices");
+      return Status(
+          StatusCode::kInvalidArgument, "at most " + std::to_string(kMaxTiers) + " tier prices",
+          {"http_field_list_max", {{"field", "tier_prices"}, {"max", std::to_string(kMaxTiers)}}});
     }
     for (const auto& [tier, cents] : *f.tier_prices) {
-      FB_RETURN_IF_ERROR(CheckText("a tier name", tier, 1, 32));
+      FB_RETURN_IF_ERROR(CheckText("a tier name", "tier_prices", tier, 1, 32));
       if (cents < 0 || cents > kMaxCents) {
-        return Status::InvalidArgument("the price of tier " + tier +
-                                       " must be between 0 and ¥1,000,000,000.00");
+        return Status(StatusCode::kInvalidArgument,
+                      "the price of tier " + tier + " must be between 0 and ¥1,000,000,000.00",
+                      {"http_price_range", {{"field", "tier_prices." + tier}}});
       }
     }
   }
@@ -278,8 +293,11 @@ Result<ProductWrite> ProductStore::Write(std::optional<Product> existing, const 
   if (renames) {
     FB_ASSIGN_OR_RETURN(auto taken, FindBy("part_number", *f.part_number));
     if (taken && taken->id != id) {
-      return Status::Conflict("part number " + *f.part_number + " is already product " + taken->id +
-                              " (" + taken->name + ")");
+      return Status(StatusCode::kConflict,
+                    "part number " + *f.part_number + " is already product " + taken->id + " (" +
+                        taken->name + ")",
+                    {"http_part_number_taken",
+                     {{"part", *f.part_number}, {"id", taken->id}, {"name", taken->name}}});
     }
   }
   FB_ASSIGN_OR_RETURN(PushResult result, store_.Write({std::move(*plan.row)}));
@@ -292,7 +310,7 @@ Result<ProductWrite> ProductStore::Write(std::optional<Product> existing, const 
 
 Result<ProductStore::Plan> ProductStore::PlanUpsert(const ProductFields& fields) {
   FB_RETURN_IF_ERROR(Validate(fields, /*creating=*/false));
-  if (!fields.part_number) return Status::InvalidArgument("a product needs a part number (配件号)");
+  if (!fields.part_number) return NeedsPartNumber();
   FB_ASSIGN_OR_RETURN(auto existing, FindBy("part_number", *fields.part_number));
   if (!existing) FB_RETURN_IF_ERROR(Validate(fields, /*creating=*/true));
   return PlanWrite(std::move(existing), fields);
@@ -319,7 +337,10 @@ Result<ProductWrite> ProductStore::Update(const std::string& ref, const ProductF
   SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto existing, Find(ref));
-  if (!existing) return Status::NotFound("no product with part number or id " + ref);
+  if (!existing) {
+    return Status(StatusCode::kNotFound, "no product with part number or id " + ref,
+                  {"http_no_product", {{"ref", ref}}});
+  }
   const Product before = *existing;
   FB_ASSIGN_OR_RETURN(ProductWrite w, Write(std::move(existing), fields));
   if (w.changed) {

@@ -7,6 +7,7 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/columns.h"
 #include "fieldbook/migrations.h"
+#include "fieldbook/refusal_status.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
@@ -189,7 +190,8 @@ Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& re
     return Status::InvalidArgument("role must be rep or manager, not '" + rep.role + "'");
   }
   const std::string id = rep.id.empty() ? ids_->Next() : rep.id;
-  if (RepExists(id)) return Status::Conflict("rep " + id + " already exists");
+  if (RepExists(id))
+    return RefusalStatus(StatusCode::kConflict, {"http_rep_already_exists", {{"rep", id}}});
   SqlDb& db = sql();
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   std::vector<std::pair<std::string, Value>> cols = {
@@ -264,8 +266,11 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
                                     const std::string& actor, const std::string& reason) {
   const TableInfo& territories = *hub_->catalog().Find("territories");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(territories, territory_id));
-  if (!values) return Status::NotFound("no territory " + territory_id);
-  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  if (!values)
+    return RefusalStatus(StatusCode::kNotFound,
+                         {"http_no_territory", {{"territory", territory_id}}});
+  if (!RepExists(rep_id))
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
   const std::string previous = TextOr((*values)[territories.ColumnIndex("rep_id")]);
 
   SqlDb& db = sql();
@@ -307,17 +312,18 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
                                      const std::string& action) {
   const TableInfo& customers = *hub_->catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
-  if (!values) return Status::NotFound("no customer " + customer_id);
-  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  if (!values)
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer_id}}});
+  if (!RepExists(rep_id))
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
   FB_ASSIGN_OR_RETURN(SqlStatement * pooled,
                       sql().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
   pooled->Bind(1, customer_id);
   FB_ASSIGN_OR_RETURN(bool in_pool, pooled->Step());
   pooled->Reset();
   if (in_pool) {
-    return Status::Conflict("customer " + customer_id +
-                            " is in the public pool: assign it with `fieldbook-server pool "
-                            "assign` (or let a rep claim it)");
+    return RefusalStatus(StatusCode::kConflict,
+                         {"http_customer_in_pool", {{"customer", customer_id}}});
   }
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   const std::string owner = TextOr((*values)[customers.ColumnIndex("owner_rep_id")]);
@@ -344,8 +350,10 @@ Status ServerStore::SetCustomerOwner(const std::string& customer_id, const std::
                                      const std::string& reason) {
   const TableInfo& customers = *hub_->catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
-  if (!values) return Status::NotFound("no customer " + customer_id);
-  if (!rep_id.empty() && !RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  if (!values)
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer_id}}});
+  if (!rep_id.empty() && !RepExists(rep_id))
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   scope_reason_ = reason;
   auto written = Write({RowWrite{
@@ -674,7 +682,8 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
 }
 
 Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
-  if (!RepExists(rep_id)) return Status::NotFound("no rep " + rep_id);
+  if (!RepExists(rep_id))
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   ExportFilter filter = [&](const TableInfo& t, const std::string& id,
                             const std::vector<Value>& values) {

@@ -51,11 +51,18 @@ Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::
                                           const std::string& actor, int64_t ttl_ms) {
   ConsoleStore accounts(store_);
   FB_ASSIGN_OR_RETURN(std::optional<ConsoleAccount> account, accounts.Account(rep_id));
-  if (!account) return Status::NotFound("no rep " + rep_id);
-  if (account->role != "rep") {
-    return Status::Rejected(rep_id + " is a manager; setup codes are for reps' devices");
+  if (!account) {
+    return Status(StatusCode::kNotFound, "no rep " + rep_id, {"http_no_rep", {{"rep", rep_id}}});
   }
-  if (!account->active) return Status::Rejected("rep " + rep_id + " is disabled");
+  if (account->role != "rep") {
+    return Status(StatusCode::kRejected,
+                  rep_id + " is a manager; setup codes are for reps' devices",
+                  {"http_setup_code_manager", {{"rep", rep_id}}});
+  }
+  if (!account->active) {
+    return Status(StatusCode::kRejected, "rep " + rep_id + " is disabled",
+                  {"http_rep_disabled", {{"rep", rep_id}}});
+  }
   SqlDb& db = store_.sql();
   const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
@@ -88,7 +95,9 @@ Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::
 Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
   const std::string normalized = Normalize(code);
   if (normalized.empty()) {
-    return Status::InvalidArgument("a setup code is 10 letters and digits, like ABCDE-FGHJK");
+    return Status(StatusCode::kInvalidArgument,
+                  "a setup code is 10 letters and digits, like ABCDE-FGHJK",
+                  {"http_setup_code_form", {}});
   }
   SqlDb& db = store_.sql();
   const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
@@ -106,21 +115,27 @@ Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
                         return Code{r.Text(0), r.Text(1), r.Text(2), r.Int(3), !r.IsNull(4)};
                       }));
   if (!found) {
-    return Status::NotFound("unknown setup code: check it, or ask your manager for a new one");
+    return Status(StatusCode::kNotFound,
+                  "unknown setup code: check it, or ask your manager for a new one",
+                  {"http_setup_code_unknown", {}});
   }
   const auto& [rep_id, device, created_by, expires_ms, used] = *found;
   if (used) {
-    return Status::Conflict(
-        "this setup code was used already (a code sets up one device); ask your manager for a "
-        "new one");
+    return Status(StatusCode::kConflict,
+                  "this setup code was used already (a code sets up one device); ask your "
+                  "manager for a new one",
+                  {"http_setup_code_used", {}});
   }
   if (now >= expires_ms) {
-    return Status::Conflict("this setup code has expired; ask your manager for a new one");
+    return Status(StatusCode::kConflict,
+                  "this setup code has expired; ask your manager for a new one",
+                  {"http_setup_code_expired", {}});
   }
   ConsoleStore accounts(store_);
   FB_ASSIGN_OR_RETURN(std::optional<ConsoleAccount> account, accounts.Account(rep_id));
   if (!account || !account->active || account->role != "rep") {
-    return Status::Rejected("rep " + rep_id + " may no longer sync");
+    return Status(StatusCode::kRejected, "rep " + rep_id + " may no longer sync",
+                  {"http_rep_may_not_sync", {{"rep", rep_id}}});
   }
   FB_ASSIGN_OR_RETURN(auto issued,
                       store_.IssueDeviceToken(rep_id, device, "setup-code:" + created_by));
@@ -129,7 +144,10 @@ Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
                                  "code_hash = ? AND used_ms IS NULL"));
   spend->Bind(1, now).Bind(2, issued.first.id).Bind(3, HashOf(normalized));
   FB_RETURN_IF_ERROR(spend->Run());
-  if (db.LastChanges() != 1) return Status::Conflict("this setup code was used already");
+  if (db.LastChanges() != 1) {
+    return Status(StatusCode::kConflict, "this setup code was used already",
+                  {"http_setup_code_used", {}});
+  }
   FB_RETURN_IF_ERROR(txn->Commit());
   return ExchangedSetupCode{std::move(issued.first), std::move(issued.second)};
 }

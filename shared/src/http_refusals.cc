@@ -1,7 +1,11 @@
-// The server's own refusals at its HTTP layer (lang_text.h HttpRefusals): English exactly as the
-// server wrote them before they were codes (old devices and scripts read "error"."message"),
-// Chinese with the same values.
+// The server's refusals (lang_text.h HttpRefusals), ONE table: its HTTP layer's, its JSON APIs'
+// field checks, and the errors of its stores and imports that reach an HTTP body. English as the
+// server wrote them before they were codes (old devices and scripts read "error"."message"; a call
+// site whose English differs from its generic code's keeps its own on the wire), Chinese with the
+// same values. tests/unit/api_error_codes_test.cc fails on a code missing here, unused, or
+// missing a language.
 #include "fieldbook/lang_text.h"
+#include "fieldbook/refusal_status.h"
 
 namespace fieldbook {
 
@@ -78,6 +82,172 @@ constexpr LangText kRefusals[] = {
     {"http_sync_no_replica", "sync request has no replica id", "同步请求没有副本编号"},
     {"http_sync_other_replica", "the pushed set names another replica than the request",
      "推送的改动属于另一个副本，与请求不符"},
+    // The JSON APIs' own checks of a body's fields and a query's parameters (server/api: admin,
+    // products, assignment and pool, console pages, import, nightly, reports, records, audit):
+    // generic, the field named by its value. A call site that wrote its own English before keeps
+    // it on the wire ("error"."message") and sends the code beside it (http_types.h).
+    {"http_field_not_text", "\"{field}\" must be a text", "“{field}”必须是文本"},
+    {"http_field_empty", "\"{field}\" is empty", "“{field}”不能为空"},
+    {"http_field_text_bytes", "field \"{field}\" must be a text of 1 to {max} bytes",
+     "“{field}”必须是 1 到 {max} 字节的文本"},
+    {"http_field_too_long", "\"{field}\" is at most {max} bytes", "“{field}”不能超过 {max} 字节"},
+    {"http_field_control", "\"{field}\" must not hold control characters",
+     "“{field}”不能包含控制字符"},
+    {"http_field_not_bool", "\"{field}\" must be true or false", "“{field}”必须是 true 或 false"},
+    {"http_field_not_list", "\"{field}\" must be a list", "“{field}”必须是列表"},
+    {"http_field_not_object", "\"{field}\" must be an object", "“{field}”必须是对象"},
+    {"http_field_list_texts", "\"{field}\" must be a list of texts", "“{field}”必须是文本列表"},
+    {"http_field_list_max", "\"{field}\" must be a list of at most {max} items",
+     "“{field}”必须是最多 {max} 项的列表"},
+    {"http_field_list_empty", "\"{field}\" must be a non-empty list", "“{field}”必须是非空列表"},
+    {"http_field_whole_number", "\"{field}\" must be a whole number", "“{field}”必须是整数"},
+    {"http_field_positive", "\"{field}\" must be a whole number of 1 or more",
+     "“{field}”必须是不小于 1 的整数"},
+    {"http_field_number_or_null",
+     "\"{field}\" must be a whole number from {lo} to {hi}, or null for no limit",
+     "“{field}”必须是 {lo} 到 {hi} 之间的整数，或为 null（不设上限）"},
+    {"http_field_one_of", "\"{field}\" must be one of {choices}",
+     "“{field}”必须是以下之一：{choices}"},
+    {"http_field_server_set", "field \"{field}\" is set by the server",
+     "“{field}”由服务器设定，不能修改"},
+    {"http_field_date", "\"{field}\" must be a date YYYY-MM-DD",
+     "“{field}”必须是 YYYY-MM-DD 格式的日期"},
+    {"http_field_time", "\"{field}\" must be a UTC time like 2026-11-23T10:00:00Z or a day",
+     "“{field}”必须是 UTC 时间（如 2026-11-23T10:00:00Z）或日期"},
+    {"http_field_id_chars", "\"{field}\" may hold only letters, digits, '-', '_' and '.'",
+     "“{field}”只能包含字母、数字以及 '-'、'_'、'.'"},
+    {"http_query_missing", "missing query parameter {name}", "缺少查询参数 {name}"},
+    {"http_query_too_long", "query parameter {name} is at most {max} bytes",
+     "查询参数 {name} 不能超过 {max} 字节"},
+    {"http_too_many_items", "at most {max} items per request", "每次请求最多 {max} 项"},
+    {"http_body_limit_kib", "the body is limited to {kib} KiB", "请求内容不能超过 {kib} KiB"},
+    {"http_body_shape", "the body must be {shape}", "请求内容必须是 {shape}"},
+    {"http_body_empty_object", "the body must be {} or empty",
+     "请求内容必须是空的 JSON 对象或为空"},
+    {"http_body_json_type", "send the body as application/json",
+     "请求内容须以 application/json 格式发送"},
+    {"http_held_edit_fields",
+     "edit {index} needs table, row_id and column (text) and hlc (a positive integer)",
+     "第 {index} 条修改须有 table、row_id、column（文本）和 hlc（正整数）"},
+    {"http_use_methods", "use {methods} for {path}", "{path} 须用 {methods} 请求"},
+    // The console's sign-in and files (server/api/console_api.cc, console_assets.cc).
+    {"http_login_fields",
+     "a login needs \"rep\" (1 to 128 bytes) and \"password\" (at most 1024 bytes), both strings",
+     "登录须提供“rep”（1 到 128 字节）和“password”（最多 1024 字节），均为文本"},
+    {"http_wrong_password", "wrong rep id or password", "账号或密码错误"},
+    {"http_console_managers_only", "only active managers can use the console",
+     "只有在职的主管才能使用控制台"},
+    {"http_no_session", "no console session (log in first)", "没有控制台会话（请先登录）"},
+    {"http_console_read_only", "the console's files are read-only", "控制台的文件是只读的"},
+    {"http_console_bad_path", "not a console file path", "不是控制台文件的路径"},
+    {"http_console_no_file", "no console file {path}", "没有控制台文件 {path}"},
+    {"http_console_not_installed",
+     "the console's files are not installed with this server (see docs/console.md; "
+     "--console-dir names their folder)",
+     "此服务器没有安装控制台的文件（见 docs/console.md；--console-dir 指定其目录）"},
+    // Setup codes and devices (server/store/setup_codes.cc, device_tokens.cc).
+    {"http_setup_code_form", "a setup code is 10 letters and digits, like ABCDE-FGHJK",
+     "设置码由 10 个字母和数字组成，如 ABCDE-FGHJK"},
+    {"http_setup_code_unknown", "unknown setup code: check it, or ask your manager for a new one",
+     "设置码无效：请核对，或向主管索取新的设置码"},
+    {"http_setup_code_used",
+     "this setup code was used already (a code sets up one device); ask your manager for a new "
+     "one",
+     "此设置码已被使用（一个设置码只能设置一台设备）；请向主管索取新的设置码"},
+    {"http_setup_code_expired", "this setup code has expired; ask your manager for a new one",
+     "此设置码已过期；请向主管索取新的设置码"},
+    {"http_setup_code_manager", "{rep} is a manager; setup codes are for reps' devices",
+     "{rep} 是主管；设置码只用于业务员的设备"},
+    {"http_device_name_taken",
+     "{rep} already has a device named '{device}' (revoke it first, or choose another name)",
+     "{rep} 已有名为“{device}”的设备（请先吊销它，或换一个名称）"},
+    {"http_no_device", "{rep} has no device {device}", "{rep} 没有设备 {device}"},
+    {"http_device_name_ambiguous",
+     "{rep} has several devices named '{device}' in use: name one by its id (`rep devices` lists "
+     "them)",
+     "{rep} 有多台在用的设备名为“{device}”：请用编号指明其中一台（`rep devices` 可列出）"},
+    {"http_device_revoked_already", "{rep}'s device '{device}' (#{id}) is revoked already",
+     "{rep} 的设备“{device}”（#{id}）已被吊销"},
+    // What a route looks for and does not find, and the routes' own states.
+    {"http_no_report", "no report '{kind}' (tiers, movement, at-risk or portfolio)",
+     "没有报表“{kind}”（可选：tiers、movement、at-risk、portfolio）"},
+    {"http_report_from_to",
+     "give both from and to (grading run ids), or neither for the two latest runs",
+     "请同时给出 from 和 to（评级批次编号），或都不给以比较最近两次评级"},
+    {"http_no_rep", "no rep {rep}", "没有业务员 {rep}"},
+    {"http_rep_already_exists", "rep {rep} already exists", "业务员 {rep} 已存在"},
+    {"http_customer_in_pool",
+     "customer {customer} is in the public pool: assign it with `fieldbook-server pool assign` (or "
+     "let a rep claim it)",
+     "客户 {customer} 在公海中：请用 `fieldbook-server pool assign` 分配（或由业务员认领）"},
+    {"http_no_customer", "no customer {customer}", "没有客户 {customer}"},
+    {"http_no_territory", "no territory {territory}", "没有片区 {territory}"},
+    {"http_no_active_rep", "no active rep {rep}", "没有在职的业务员 {rep}"},
+    {"http_rep_disabled", "rep {rep} is disabled", "业务员 {rep} 已停用"},
+    {"http_rep_may_not_sync", "rep {rep} may no longer sync", "业务员 {rep} 已不能同步"},
+    {"http_filter_empty", "filter: name at least one of text, rep, territory, tier, city",
+     "筛选条件：至少给出 text、rep、territory、tier、city 中的一项"},
+    {"http_filter_too_many",
+     "filter: {n} customers match; move at most {max} at a time (narrow the filter)",
+     "筛选条件：有 {n} 个客户符合；每次最多移动 {max} 个（请缩小筛选范围）"},
+    {"http_territory_needs_name", "name: a new territory needs a name", "名称：新片区需要名称"},
+    {"http_no_product", "no product with part number or id {ref}",
+     "没有配件号或编号为 {ref} 的产品"},
+    {"http_no_import_job", "no import job {id} of this session",
+     "本会话没有编号为 {id} 的导入任务"},
+    {"http_price_range", "\"{field}\" must be between 0 and ¥1,000,000,000.00",
+     "“{field}”必须在 0 到 1,000,000,000.00 元之间"},
+    {"http_part_number_taken", "part number {part} is already product {id} ({name})",
+     "配件号 {part} 已是产品 {id}（{name}）"},
+    {"http_upload_empty", "the upload is empty: there is nothing to import",
+     "上传的文件是空的：没有可导入的内容"},
+    {"http_upload_not_kept", "cannot keep the upload for the import's job",
+     "无法为导入任务保存上传的文件"},
+    // A sheet an import cannot read as its kind (server/import: the file, its header, a mapping).
+    {"http_import_xls", "an old Excel .xls file: save it as .xlsx or as CSV",
+     "这是旧版 Excel .xls 文件：请另存为 .xlsx 或 CSV"},
+    {"http_import_no_rows", "the file has no rows: nothing to import",
+     "文件中没有任何行：没有可导入的内容"},
+    {"http_import_mapping_not_text", "mapping of \"{header}\": the field must be a string",
+     "列“{header}”的对应：字段必须是文本"},
+    {"http_import_mapping_unknown",
+     "mapping of \"{header}\": {kind} have no field \"{field}\" (fields: {fields})",
+     "列“{header}”的对应：{kind} 没有字段“{field}”（可用字段：{fields}）"},
+    {"http_import_columns_clash",
+     "columns {first} (\"{first_header}\") and {second} (\"{second_header}\") both mean {field}; "
+     "map one of them to another field or to \"\" in a --mapping file",
+     "{first} 列（“{first_header}”）和 {second} 列（“{second_header}”）都表示 {field}；"
+     "请把其中一列对应到别的字段，或在对应设置中忽略它"},
+    {"http_import_no_known_column",
+     "row 1 names no column Fieldbook knows for {kind} (is the header on the first row? is this "
+     "the "
+     "right kind of sheet?); give a --mapping file",
+     "第 1 行没有 Fieldbook 认得的 {kind} 列（表头在第一行吗？表格种类对吗？）；请设置列的对应"},
+    {"http_import_no_names",
+     "no column of customer names (客户名称 / 名称 / name); map one with --mapping",
+     "没有客户名称列（客户名称 / 名称 / name）；请设置列的对应"},
+    {"http_import_no_part_numbers",
+     "no column of part numbers (配件号 / 零件号 / part number); map one with --mapping",
+     "没有配件号列（配件号 / 零件号 / part number）；请设置列的对应"},
+    {"http_import_no_customer_column",
+     "{kind} need a column naming the customer: its external id (客户编号 / customer id) or its "
+     "phone (客户电话 / customer phone)",
+     "{kind} 需要一列指明客户：其外部编号（客户编号 / customer id）或电话（客户电话 / customer "
+     "phone）"},
+    {"http_import_jobs_off", "imports as jobs are not set up", "此服务器未启用导入任务"},
+    {"http_import_running", "another import is running; start this one when it has ended",
+     "另一个导入正在进行；请等它结束后再开始"},
+    {"http_server_stopping", "the server is stopping: no new import starts",
+     "服务器正在停止：不再开始新的导入"},
+    {"http_nightly_off", "this server cannot run the nightly job on request",
+     "此服务器不能按请求运行夜间任务"},
+    {"http_nightly_running",
+     "a nightly run started by {by} at {at} is still going; wait for it to finish",
+     "{by} 于 {at:date} 启动的夜间任务仍在运行；请等它结束"},
+    {"http_nightly_lease",
+     "the nightly job is running (run {run}, by {holder}, lease until {until}); wait for it to "
+     "finish",
+     "夜间任务正在运行（第 {run} 次，由 {holder} 运行，租约至 {until:date}）；请等它结束"},
 };
 
 }  // namespace
@@ -88,6 +258,11 @@ std::string SayRefusal(Lang lang, const Phrase& refusal) {
   const LangText* t = FindText(kRefusals, refusal.code);
   if (t == nullptr) return refusal.code;
   return FillText(lang, t->In(lang), refusal.values);
+}
+
+Status RefusalStatus(StatusCode code, Phrase refusal) {
+  std::string english = SayRefusal(Lang::kEnglish, refusal);
+  return Status(code, std::move(english), std::move(refusal));
 }
 
 }  // namespace fieldbook

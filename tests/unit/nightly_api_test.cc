@@ -110,6 +110,9 @@ TEST_F(NightlyRunNowTest, StartsOneRunAndRefusesASecondWhileItGoes) {
   EXPECT_EQ(again.status, 409) << again.body;
   EXPECT_NE(again.body.find("nightly_running"), std::string::npos);
   EXPECT_NE(again.body.find("started by mgr"), std::string::npos) << again.body;
+  // As a value too (issue #19): the code and who started it, for the console's language.
+  EXPECT_EQ(Json(again).at("error_code").as_string(), "http_nightly_running");
+  EXPECT_EQ(Json(again).at("error_values").at("by").as_string(), "mgr");
 
   held.release = true;
   for (int i = 0; i < 2000 && held.launcher.Now().running; ++i) {
@@ -130,6 +133,8 @@ TEST_F(NightlyRunNowTest, RefusesWhileAnotherProcessHoldsTheLease) {
   HttpResponse refused = Call(&held.launcher, "POST", "{}", manager_);
   EXPECT_EQ(refused.status, 409) << refused.body;
   EXPECT_NE(refused.body.find("other-host:99:1"), std::string::npos) << refused.body;
+  EXPECT_EQ(Json(refused).at("error_code").as_string(), "http_nightly_lease");
+  EXPECT_EQ(Json(refused).at("error_values").at("holder").as_string(), "other-host:99:1");
   EXPECT_EQ(held.runs, 0);
   EXPECT_FALSE(held.launcher.Now().running);
   HttpResponse state = Call(&held.launcher, "GET", "", manager_);
