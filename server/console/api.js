@@ -1,23 +1,37 @@
 // The console's only way to the server: the admin API (docs/server.md) with the session cookie
 // (sent by the browser, HttpOnly) and, on every state change, the session's CSRF token.
+import { errorText } from './i18n.js';
+
 let csrf = '';
 
 export function setCsrf(token) {
   csrf = token || '';
 }
 
+// A refused request: `message` in the console's language (the server's English, or its
+// "error_code" in Chinese: i18n.js errorText), `english` the server's own words, `phrase` and
+// `values` its error_code and error_values, `field` the field it names (values.field) when any.
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, phrase = '', values = {}, english = message) {
     super(message);
     this.status = status;
     this.code = code;
+    this.phrase = phrase;
+    this.values = values;
+    this.english = english;
+    this.field = values.field;
   }
 }
 
-// The error of a refused request: the server's {"error": {"code", "message"}} when it sent one.
-function errorOf(status, data, statusText) {
+// The error of a refused request: the server's {"error": {"code", "message"}, "error_code",
+// "error_values"} when it sent one.
+export function errorOf(status, data, fallback) {
   const error = data && data.error ? data.error : {};
-  return new ApiError(status, error.code || 'http_' + status, error.message || statusText);
+  const english = error.message || fallback;
+  const phrase = data && typeof data.error_code === 'string' ? data.error_code : '';
+  const values = data && data.error_values && typeof data.error_values === 'object' ? data.error_values : {};
+  return new ApiError(status, error.code || 'http_' + status, errorText(phrase, values, english), phrase, values,
+    english);
 }
 
 export async function api(method, path, body) {

@@ -3,7 +3,7 @@
 // #/import). Pages live in pages/*.js and use only the admin API.
 import { ApiError, get, post, setCsrf } from './api.js';
 import { field, h, message } from './dom.js';
-import { currentLang, setLabels, setLang, t } from './i18n.js';
+import { currentLang, setErrors, setLabels, setLang, t } from './i18n.js';
 import { renderAssignment } from './pages/assignment.js';
 import { renderCustomers } from './pages/customers.js';
 import { renderDashboard } from './pages/dashboard.js';
@@ -66,7 +66,9 @@ function loginView(notice) {
         let text = err.message;
         if (err instanceof ApiError) {
           if (err.status === 401) text = t('wrongPassword');
-          else if (err.status === 429) text = t('tooManyAttempts', { s: (err.message.match(/(\d+) s/) || [])[1] || '?' });
+          else if (err.status === 429) {
+            text = t('tooManyAttempts', { s: err.values.seconds ?? (err.english.match(/(\d+) s/) || [])[1] ?? '?' });
+          }
           else if (err.status === 403) text = t('notManager');
         }
         status.replaceChildren(message('error', text));
@@ -139,7 +141,9 @@ function shell() {
 let labelsLoaded = false;
 async function loadLabels() {
   if (labelsLoaded) return;
-  setLabels((await get('/v1/admin/labels')).labels);
+  const { labels, errors } = await get('/v1/admin/labels');
+  setLabels(labels);
+  setErrors(errors);
   labelsLoaded = true;
 }
 

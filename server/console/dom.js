@@ -77,17 +77,21 @@ export function cardForm(attrs, submit, ...children) {
   return form;
 }
 
-// The server names the bad field first in its validation messages ("monetary.thresholds: must be
-// 4 ascending numbers"); the input whose data-path is that field (or the closest one above it,
-// "tiers[2].min_score" -> "tiers[2]" -> "tiers") gets the message. Returns whether one did.
-export function serverFieldError(root, text) {
+// The server names the bad field in its refusal's values (an ApiError's `field`) or first in its
+// message ("monetary.thresholds: must be 4 ascending numbers"); the input whose data-path is that
+// field (or the closest one above it, "tiers[2].min_score" -> "tiers[2]" -> "tiers") gets the
+// message (in the console's language; without the field's name when the message starts with it).
+// `err` is an ApiError or a message. Returns whether an input got it.
+export function serverFieldError(root, err) {
+  const text = typeof err === 'string' ? err : err?.message;
   const m = /^([\w.[\]-]+): (.*)$/s.exec(text || '');
-  if (!m) return false;
-  let path = m[1];
+  let path = typeof err === 'object' && err?.field ? String(err.field) : m?.[1];
+  if (!path) return false;
+  const shown = m && m[1] === path ? m[2] : text;
   for (;;) {
     const input = root.querySelector(`[data-path="${CSS.escape(path)}"]`);
     if (input) {
-      fieldError(input, m[2]);
+      fieldError(input, shown);
       input.focus();
       return true;
     }

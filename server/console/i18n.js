@@ -257,6 +257,29 @@ export function codeLabel(enumeration, code) {
   return l ? (l[lang] ?? l.en) : String(code);
 }
 
+// The server's refusals ({"http_no_rep": {en, zh}}: GET /v1/admin/labels "errors") and one refusal
+// in the current language: the English is the server's own message (what it always said); in
+// Chinese the code's text with the answer's "error_values" filled in ({at:date} as a date). A code
+// this console does not know is shown as the server's message.
+let errors = {};
+export function setErrors(next) {
+  errors = next || {};
+}
+function zhDate(text) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}:\d{2}))?/.exec(text);
+  if (!m) return text;
+  return `${m[1]}年${Number(m[2])}月${Number(m[3])}日` + (m[4] ? ' ' + m[4] : '');
+}
+export function errorText(code, values, english) {
+  const e = code ? errors[code] : undefined;
+  if (lang === 'en' || !e || !e[lang]) return english;
+  return e[lang].replace(/\{(\w+)(?::([\w:]+))?\}/g, (whole, name, kind) => {
+    if (!values || !(name in values)) return whole;
+    const v = String(values[name]);
+    return kind === 'date' ? zhDate(v) : v;
+  });
+}
+
 // A text the server gives in both languages ({en, zh}: grade reasons, at-risk reasons) in the
 // current one; `fallback` when there is none (rows from before reasons had codes).
 export function inLang(texts, fallback = '') {

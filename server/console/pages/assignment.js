@@ -197,7 +197,7 @@ export async function renderAssignment(body) {
       versionNote.textContent = t('version', { v });
       status.replaceChildren(message('info', t('rulesSaved', { v })));
     } catch (err) {
-      if (err.status === 400 && serverFieldError(form, err.message)) {
+      if (err.status === 400 && serverFieldError(form, err)) {
         status.replaceChildren(message('error', t('rulesInvalid')));
       } else {
         status.replaceChildren(message('error', err.message));

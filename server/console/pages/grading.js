@@ -204,7 +204,7 @@ export async function renderGrading(body) {
   }
 
   function showError(err) {
-    if (err.status === 400 && serverFieldError(form, err.message)) return;
+    if (err.status === 400 && serverFieldError(form, err)) return;
     status.replaceChildren(message('error', err.message));
   }
 

@@ -9,7 +9,7 @@
 // the rows done of the total until the report comes; the job's id is kept in sessionStorage, so
 // the page follows it again after a reload or a visit to another page. Export links for the same
 // sheets (GET /v1/admin/export/{kind}).
-import { ApiError, get, upload } from '../api.js';
+import { errorOf, get, upload } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, table } from '../dom.js';
 import { addStrings, currentLang, t } from '../i18n.js';
 
@@ -184,8 +184,7 @@ async function followJob(id, progress, page) {
     if (j.state !== 'running') {
       sessionStorage.removeItem(JOB_KEY);
       if (j.status === 200) return j.result;
-      const error = (j.result && j.result.error) || {};
-      throw new ApiError(j.status, error.code || 'http_' + j.status, error.message || t('phase_failed'));
+      throw errorOf(j.status, j.result, t('phase_failed'));
     }
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }

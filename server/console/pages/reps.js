@@ -140,7 +140,7 @@ export async function repCards(reps, status, reload) {
       });
       await reload(setupBox(t('repAdded', { r: r.id }), setupLine(r.token)));
     } catch (err) {
-      if (!(err.status === 400 || err.status === 409) || !serverFieldError(addForm, err.message)) {
+      if (!(err.status === 400 || err.status === 409) || !serverFieldError(addForm, err)) {
         addResult.replaceChildren(message('error', err.message));
       }
     }
@@ -188,7 +188,7 @@ export async function repCards(reps, status, reload) {
       });
       await reload(message('info', t('profileSaved', { r: pRep.value })));
     } catch (err) {
-      if (!serverFieldError(profileForm, err.message)) status.replaceChildren(message('error', err.message));
+      if (!serverFieldError(profileForm, err)) status.replaceChildren(message('error', err.message));
     }
   },
   h('h2', { id: 'h-profile' }, t('profileTitle')),

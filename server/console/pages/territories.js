@@ -80,7 +80,7 @@ export async function renderTerritories(body, notice) {
         status.replaceChildren(message('info', t('moved', { c: body.customer, r: body.to })));
         customer.value = '';
       } catch (err) {
-        if (err.status === 404 && /customer/i.test(err.message)) fieldError(customer, err.message);
+        if (err.status === 404 && /customer/i.test(err.english)) fieldError(customer, err.message);
         else status.replaceChildren(message('error', err.message));
       }
     },
@@ -140,7 +140,7 @@ export async function renderTerritories(body, notice) {
         : await post('/v1/admin/territories', body);
       await reload(message('info', t('terrSaved', { t: body.name || r.id })));
     } catch (err) {
-      if (!serverFieldError(terrForm, err.message)) status.replaceChildren(message('error', err.message));
+      if (!serverFieldError(terrForm, err)) status.replaceChildren(message('error', err.message));
     }
   },
   h('h2', { id: 'h-terr-edit' }, t('terrEditTitle')),
@@ -212,7 +212,7 @@ export async function renderTerritories(body, notice) {
             r.customers.map((c) => [(c.name || c.id) + ' (' + c.id + ')', c.city, c.rep || '—', c.tier || '—']))) : '');
         bMove.disabled = would <= 0;
       } catch (err) {
-        if (!serverFieldError(bulkForm, err.message)) bResult.replaceChildren(message('error', err.message));
+        if (!serverFieldError(bulkForm, err)) bResult.replaceChildren(message('error', err.message));
       }
     },
   },
