@@ -95,5 +95,27 @@ TEST_F(ServerStoreSeamTest, CurrentValuesRefuseNamesOutsideTheCatalog) {
   EXPECT_EQ(other.status().code(), StatusCode::kInvalidArgument);
 }
 
+// "Every answer": a cutoff past any date (TrimHistory's second argument at its largest, as a
+// caller that wants all answers gone passes it) trims every stored push answer on both backends
+// (PostgreSQL's timestamps end in the year 294276: the cutoff is capped at the year 9999 there
+// rather than refused as out of range).
+TEST_F(ServerStoreSeamTest, ACutoffPastAnyDateTrimsEveryStoredAnswer) {
+  AddRep("rep-a", "A");
+  for (const char* id : {"s1", "s2"}) {
+    const Hlc at = Hlc::FromParts(wall_.NowMs(), 0);
+    auto r = store_->ApplyRepPush(
+        Principal{"rep-a", "A", "rep"},
+        Push(id, {{"customers",
+                   std::string("pushed-") + id,
+                   {{"name", S("鑫达汽修"), at, 0}, {"owner_rep_id", S("rep-a"), at, 0}}}}));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+  const char* answers = "SELECT count(*) FROM fb_applied_sets";
+  ASSERT_EQ(fieldbook::testing::QueryValue(store_->sql(), answers), Value(int64_t{2}));
+  auto trimmed = store_->TrimHistory(0, UINT64_MAX / 2);
+  ASSERT_TRUE(trimmed.ok()) << trimmed.status().ToString();
+  EXPECT_EQ(fieldbook::testing::QueryValue(store_->sql(), answers), Value(int64_t{0}));
+}
+
 }  // namespace
 }  // namespace fieldbook::server
