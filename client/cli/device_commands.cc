@@ -26,18 +26,10 @@ namespace json = boost::json;
 int RunInit(const CliContext& ctx, const InitOptions& options) {
   const char* what = "init";
   if (options.server.empty() || options.token.empty() == options.code.empty()) {
-    return Fail(ctx, what, "invalid_argument",
-                "--server and either --token or --code (a setup code from your manager) are "
-                "required",
-                kExitUsage);
+    return FailSaid(ctx, what, "invalid_argument", "cli_init_needs", {}, kExitUsage);
   }
   if (IsPlainHttpToAnotherHost(options.server) && !options.insecure_http) {
-    return Fail(ctx, what, "invalid_argument",
-                "refusing plain http:// to " + options.server +
-                    ": the device token and your customers would cross the network unencrypted. "
-                    "Use https:// (with --ca-file for a private CA), or give --insecure-http if "
-                    "this network is trusted",
-                kExitUsage);
+    return FailSaid(ctx, what, "invalid_argument", "cli_plain_http", {options.server}, kExitUsage);
   }
   HttpClientOptions http_options;
   if (!options.ca_file.empty()) {
@@ -47,18 +39,16 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
   }
   auto http = HttpClient::Create(options.server, http_options);
   if (!http.ok()) {
-    return Fail(ctx, what, "invalid_argument",
-                "bad server URL " + options.server + ": " + http.status().message(), kExitUsage);
+    return FailSaid(ctx, what, "invalid_argument", "cli_bad_server_url", {options.server},
+                    kExitUsage, &http.status());
   }
   std::string token = options.token;
   if (!options.code.empty()) {
     // A one-time setup code is exchanged for the token first; the rest is as with --token.
     auto grant = ExchangeSetupCode(**http, options.code);
     if (!grant.ok() && grant.status().code() == StatusCode::kUnavailable) {
-      return Fail(
-          ctx, what, "unavailable",
-          "the server must be reachable to use a setup code (" + grant.status().message() + ")",
-          kExitUnreachable);
+      return FailSaid(ctx, what, "unavailable", "cli_setup_code_needs_server", {}, kExitUnreachable,
+                      &grant.status());
     }
     if (!grant.ok()) return Fail(ctx, what, "rejected", grant.status(), kExitRefused);
     token = grant->token;
@@ -72,13 +62,11 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
   auto who = AskWhoAmI(**http, token);
   if (who.ok()) {
     if (who->role == "manager") {
-      return Fail(ctx, what, "rejected",
-                  "this token belongs to a manager; fieldbook-cli needs a rep's device token",
-                  kExitRefused);
+      return FailSaid(ctx, what, "rejected", "cli_token_of_manager", {}, kExitRefused);
     }
     if (!options.rep.empty() && options.rep != who->rep) {
-      return Fail(ctx, what, "invalid_argument",
-                  "the token belongs to " + who->rep + ", not " + options.rep, kExitUsage);
+      return FailSaid(ctx, what, "invalid_argument", "cli_token_of_other_rep",
+                      {who->rep, options.rep}, kExitUsage);
     }
     settings.rep_id = who->rep;
     settings.rep_name = who->name;
@@ -87,14 +75,12 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
     return Fail(ctx, what, "rejected", who.status(), kExitRefused);
   } else if (who.status().code() == StatusCode::kUnavailable) {
     if (options.rep.empty()) {
-      return Fail(ctx, what, "unavailable",
-                  "the server could not be reached to learn whose token this is (" +
-                      who.status().message() + "); give --rep to set up offline",
-                  kExitUnreachable);
+      return FailSaid(ctx, what, "unavailable", "cli_whoami_unreachable", {}, kExitUnreachable,
+                      &who.status());
     }
     settings.rep_id = options.rep;
     settings.rep_name = options.name;
-    offline_reason = who.status().message();
+    offline_reason = RenderError(LangOf(ctx), who.status());
   } else {
     return Fail(ctx, what, who.status());
   }
@@ -154,10 +140,8 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
   }
   auto links = HttpServerLinks::Create(*settings);
   if (!links.ok()) {
-    return Fail(ctx, what, "invalid_argument",
-                "the saved server URL " + settings->server_url +
-                    " is not usable: " + links.status().message(),
-                kExitUsage);
+    return FailSaid(ctx, what, "invalid_argument", "cli_saved_url_unusable", {settings->server_url},
+                    kExitUsage, &links.status());
   }
   SyncOptions sync_options;
   if (page_rows > 0) {
@@ -292,7 +276,7 @@ int RunExport(const CliContext& ctx, const std::string& out_path) {
   }
   std::ofstream out(out_path, std::ios::binary | std::ios::trunc);
   if (!out) {
-    return Fail(ctx, what, "io", "cannot write " + out_path, kExitFailure);
+    return FailSaid(ctx, what, "io", "cli_cannot_write", {out_path}, kExitFailure);
   }
   Status s = WriteCanonicalExport(r.db(), r.catalog(), out);
   out.close();

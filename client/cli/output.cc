@@ -90,6 +90,27 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s, std::s
                       s.message() + Render(Lang::kEnglish, hint), coded, exit_code);
 }
 
+int FailSaid(const CliContext& ctx, const std::string& what, const std::string& code,
+             std::string_view message, std::vector<std::string> args, int exit_code,
+             const Status* cause) {
+  auto said = [&](Lang lang) {
+    TextValues values;
+    for (const std::string& a : args) values.emplace_back(std::to_string(values.size()), a);
+    if (cause != nullptr) {
+      values.emplace_back(std::to_string(values.size()), RenderError(lang, *cause));
+    }
+    return values;
+  };
+  const TextValues english = said(Lang::kEnglish);
+  auto fill = [&](Lang lang, const TextValues& values) {
+    return FillText(lang, MessageTemplate(lang, message).value_or(message), values);
+  };
+  json::object coded{{"message_code", std::string(message)},
+                     {"message_values", PhraseValuesJson(english)}};
+  return PrintFailure(ctx, what, code, fill(LangOf(ctx), said(LangOf(ctx))),
+                      fill(Lang::kEnglish, english), coded, exit_code);
+}
+
 int FailSync(const CliContext& ctx, const std::string& code, const Status& cause,
              SyncFailure failure, int exit_code) {
   failure.detail = cause.message();

@@ -38,6 +38,13 @@ int Fail(const CliContext& ctx, const std::string& what, const Status& s);
 // The same with the message `hint` (lang/messages.h: what to do about it) after the detail, in
 // the rep's language on stderr and in English in --json's "message".
 int Fail(const CliContext& ctx, const std::string& what, const Status& s, std::string_view hint);
+// A failure in fieldbook-cli's own words: the message `message` (lang/messages.h, cli_...) with
+// `args` as its {0}, {1}... and, when given, `cause` as the next one (a Status: its phrase in the
+// rep's language); in the rep's language on stderr, in English in --json's "message", with
+// "message_code" and "message_values" ({"0": ..., "1": ...}, the cause in English).
+int FailSaid(const CliContext& ctx, const std::string& what, const std::string& code,
+             std::string_view message, std::vector<std::string> args, int exit_code,
+             const Status* cause = nullptr);
 // A failed sync, `cause` its reason and `failure` what stays queued: what failed and that nothing
 // was lost in the rep's language on stderr (lang/messages.h RenderSyncFailure). With --json the
 // English sentence as "message", "message_code" sync_unreachable or sync_failed with

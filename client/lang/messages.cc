@@ -220,6 +220,29 @@ constexpr LangText kMessages[] = {
     // init, sync and status.
     {"cli_init_done", "set up for {0} with {1}; run fieldbook-cli sync to download your customers",
      "已为 {0} 设置，服务器 {1}；运行 fieldbook-cli sync 下载您的客户"},
+    {"cli_init_needs",
+     "--server and either --token or --code (a setup code from your manager) are required",
+     "需要 --server，以及 --token 或 --code（主管给的设置码）二者之一"},
+    {"cli_plain_http",
+     "refusing plain http:// to {0}: the device token and your customers would cross the network "
+     "unencrypted. Use https:// (with --ca-file for a private CA), or give --insecure-http if this "
+     "network is trusted",
+     "拒绝以明文 http:// 连接 {0}：设备令牌和您的客户数据会未加密地经过网络。请使用 https://（私有 "
+     "CA 请加 --ca-file），如果网络可信也可加上 --insecure-http"},
+    {"cli_bad_server_url", "bad server URL {0}: {1}", "服务器地址 {0} 无效：{1}"},
+    {"cli_setup_code_needs_server", "the server must be reachable to use a setup code ({0})",
+     "使用设置码时必须能连接服务器（{0}）"},
+    {"cli_token_of_manager",
+     "this token belongs to a manager; fieldbook-cli needs a rep's device token",
+     "此令牌属于主管；fieldbook-cli 需要业务员的设备令牌"},
+    {"cli_token_of_other_rep", "the token belongs to {0}, not {1}", "此令牌属于 {0}，不是 {1}"},
+    {"cli_whoami_unreachable",
+     "the server could not be reached to learn whose token this is ({0}); give --rep to set up "
+     "offline",
+     "无法连接服务器来确认此令牌属于谁（{0}）；如需离线设置，请加上 --rep"},
+    {"cli_saved_url_unusable", "the saved server URL {0} is not usable: {1}",
+     "保存的服务器地址 {0} 无法使用：{1}"},
+    {"cli_cannot_write", "cannot write {0}", "无法写入 {0}"},
     {"cli_init_offline",
      "set up offline for {0} with {1} (the server could not be reached: {2}); the first sync "
      "checks the token",

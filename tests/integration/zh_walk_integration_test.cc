@@ -212,6 +212,8 @@ TEST_F(ZhWalkTest, ARepsWholeDayInChineseHasNoEnglishWord) {
   Say({"customer", "随便"}, false);
   Say({"随便"}, false);
   Say({"sync", "--page-rows", "很多"}, false);
+  Say({"init", "--server", "http://192.0.2.1:8443", "--token", "fbt_x"}, false);
+  Say({"init", "--server", server_->url()}, false);
 
   // Sync that fails: the server stopped, then a token it no longer takes.
   Say({"visit", "log", "--customer", "c001", "--notes", "老板不在"});
