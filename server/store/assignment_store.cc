@@ -5,6 +5,7 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/grading_store.h"
 #include "store/store_dialect.h"
@@ -153,7 +154,7 @@ Result<RepProfile> AssignmentStore::ProfileOf(const std::string& rep_id) {
   for (RepProfile& p : all) {
     if (p.rep_id == rep_id) return std::move(p);
   }
-  return Status::NotFound("no rep " + rep_id);
+  return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
 }
 
 Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdate& update,
@@ -162,11 +163,14 @@ Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdat
   FB_ASSIGN_OR_RETURN(RepProfile p, ProfileOf(rep_id));
   const boost::json::object before = ProfileState(p);
   if (update.regions) {
-    if (update.regions->size() > 32) return Status::InvalidArgument("regions: at most 32");
+    if (update.regions->size() > 32) {
+      return Status(StatusCode::kInvalidArgument, "regions: at most 32",
+                    {"http_field_list_max", {{"field", "regions"}, {"max", "32"}}});
+    }
     for (const std::string& r : *update.regions) {
       if (r.empty() || r.size() > 32 || r.find(',') != std::string::npos) {
-        return Status::InvalidArgument("regions: '" + r +
-                                       "' is not a region code (1 to 32 bytes, no comma)");
+        return RefusalStatus(StatusCode::kInvalidArgument,
+                             {"http_region_code", {{"field", "regions"}, {"region", r}}});
       }
     }
     p.regions = *update.regions;
@@ -174,8 +178,10 @@ Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdat
   if (update.skill) p.skill = *update.skill;
   auto check = [](const char* field, const std::optional<int>& v) -> Status {
     if (v && (*v < 0 || *v > kMaxCapacity)) {
-      return Status::InvalidArgument(std::string(field) + ": must be between 0 and " +
-                                     std::to_string(kMaxCapacity) + ", not " + std::to_string(*v));
+      return RefusalStatus(
+          StatusCode::kInvalidArgument,
+          {"http_capacity_range",
+           {{"field", field}, {"hi", std::to_string(kMaxCapacity)}, {"n", std::to_string(*v)}}});
     }
     return Status::Ok();
   };
@@ -188,9 +194,10 @@ Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdat
     p.capacity_a = *update.capacity_a;
   }
   if (p.capacity && p.capacity_a && *p.capacity_a > *p.capacity) {
-    return Status::InvalidArgument("capacity_a: " + std::to_string(*p.capacity_a) +
-                                   " tier-A customers cannot exceed the capacity of " +
-                                   std::to_string(*p.capacity));
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_capacity_a_exceeds",
+                                                        {{"field", "capacity_a"},
+                                                         {"n", std::to_string(*p.capacity_a)},
+                                                         {"cap", std::to_string(*p.capacity)}}});
   }
   if (update.closer) p.closer = *update.closer;
 
@@ -278,7 +285,10 @@ Result<AssignmentPlan> AssignmentStore::Plan(const std::string& territory) {
   if (!territory.empty()) {
     const TableInfo& territories = *store_.hub().catalog().Find("territories");
     FB_ASSIGN_OR_RETURN(auto values, store_.hub().ReadValues(territories, territory));
-    if (!values) return Status::NotFound("no territory " + territory);
+    if (!values) {
+      return RefusalStatus(StatusCode::kNotFound,
+                           {"http_no_territory", {{"territory", territory}}});
+    }
   }
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, CurrentRules());
   FB_ASSIGN_OR_RETURN(std::vector<std::string> tiers, TierOrder());

@@ -4,6 +4,7 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/duplicate_detector.h"
+#include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/store_dialect.h"
 #include "store/store_sql.h"
@@ -86,7 +87,7 @@ Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
                                          &side.owner_rep, &side.tier, &side.created_at});
                         return s.Int(7) != 0;
                       }));
-  if (!found) return Status::NotFound("no customer " + id);
+  if (!found) return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", id}}});
   side.deleted = *found;
   FB_ASSIGN_OR_RETURN(SqlStatement * h,
                       db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? LIMIT 1"));
@@ -138,7 +139,7 @@ Result<std::vector<DuplicateCase>> DuplicateStore::List(const std::string& statu
 Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std::string& loser,
                                           const std::string& actor, const std::string& reason) {
   if (survivor == loser) {
-    return Status::InvalidArgument("a customer cannot be merged into itself");
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_merge_itself", {}});
   }
   SqlDb& db = store_.sql();
   Hub& hub = store_.hub();
@@ -146,13 +147,15 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto keep, hub.ReadValues(customers, survivor));
   FB_ASSIGN_OR_RETURN(auto drop, hub.ReadValues(customers, loser));
-  if (!keep) return Status::NotFound("no customer " + survivor);
-  if (!drop) return Status::NotFound("no customer " + loser);
+  if (!keep)
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", survivor}}});
+  if (!drop)
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", loser}}});
   const int deleted = customers.ColumnIndex("deleted");
   for (const auto& [id, values] : {std::pair{survivor, &*keep}, std::pair{loser, &*drop}}) {
     if (std::get_if<int64_t>(&(*values)[deleted]) != nullptr &&
         std::get<int64_t>((*values)[deleted]) != 0) {
-      return Status::Conflict("customer " + id + " is deleted already");
+      return RefusalStatus(StatusCode::kConflict, {"http_customer_deleted", {{"customer", id}}});
     }
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * pooled,
@@ -161,8 +164,7 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   FB_ASSIGN_OR_RETURN(std::optional<std::string> pooled_id,
                       ReadOneRow(*pooled, [](SqlStatement& s) { return s.Text(0); }));
   if (pooled_id) {
-    return Status::Conflict("customer " + *pooled_id +
-                            " is in the public pool: assign it to a rep before merging");
+    return RefusalStatus(StatusCode::kConflict, {"http_merge_pooled", {{"customer", *pooled_id}}});
   }
 
   MergeReport report;
@@ -268,8 +270,8 @@ Status DuplicateStore::MarkDistinct(const std::string& a, const std::string& b,
   mark->Bind(1, first).Bind(2, second);
   FB_RETURN_IF_ERROR(mark->Run());
   if (db.LastChanges() == 0) {
-    return Status::NotFound("customers " + first + " and " + second +
-                            " were not flagged as possible duplicates");
+    return RefusalStatus(StatusCode::kNotFound,
+                         {"http_not_flagged", {{"first", first}, {"second", second}}});
   }
   AuditEntry audit;
   audit.actor = actor;

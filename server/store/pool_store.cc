@@ -8,6 +8,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/phrase_json.h"
+#include "fieldbook/refusal_status.h"
 #include "store/assignment_store.h"
 #include "store/audit_store.h"
 #include "store/store_sql.h"
@@ -410,8 +411,10 @@ Result<RepPoolView> PoolStore::ViewFor(const std::string& rep, int32_t today, si
 Result<std::vector<ClaimAnswer>> PoolStore::Claim(const std::string& rep,
                                                   const std::vector<ClaimRequest>& claims) {
   if (claims.size() > kMaxClaimsPerRequest) {
-    return Status::ResourceExhausted("at most " + std::to_string(kMaxClaimsPerRequest) +
-                                     " claims per request, not " + std::to_string(claims.size()));
+    return Status(StatusCode::kResourceExhausted,
+                  "at most " + std::to_string(kMaxClaimsPerRequest) + " claims per request, not " +
+                      std::to_string(claims.size()),
+                  {"http_too_many_items", {{"max", std::to_string(kMaxClaimsPerRequest)}}});
   }
   AssignmentStore assignment(store_, wall_);
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
@@ -511,26 +514,33 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
 
 Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::string& holder,
                                      const std::string& reason, const std::string& actor) {
-  if (reason.empty()) return Status::InvalidArgument("a release needs a reason");
+  if (reason.empty()) {
+    return Status(StatusCode::kInvalidArgument, "a release needs a reason",
+                  {"http_missing_field", {{"field", "reason"}}});
+  }
   if (reason.size() > kMaxReasonBytes) {
-    return Status::InvalidArgument("the reason is longer than " + std::to_string(kMaxReasonBytes) +
-                                   " bytes");
+    return Status(
+        StatusCode::kInvalidArgument,
+        "the reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes",
+        {"http_field_too_long", {{"field", "reason"}, {"max", std::to_string(kMaxReasonBytes)}}});
   }
   SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
-  if (!exists) return Status::NotFound("no customer " + customer);
+  if (!exists)
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer}}});
   FB_ASSIGN_OR_RETURN(std::optional<PoolEntry> pooled, EntryOf(customer));
   if (pooled) {
     if (!holder.empty() && pooled->from_rep == holder && pooled->kind == "release") {
       return *pooled;  // released by this rep already: a retry gets the same answer
     }
-    return Status::Conflict("customer " + customer + " is already in the pool");
+    return RefusalStatus(StatusCode::kConflict, {"http_customer_pooled", {{"customer", customer}}});
   }
   FB_ASSIGN_OR_RETURN(std::string current, Holder(customer));
   if (!holder.empty() && current != holder) {
-    return Status::Conflict("customer " + customer + " is not assigned to you");
+    return RefusalStatus(StatusCode::kConflict,
+                         {"http_customer_not_yours", {{"customer", customer}}});
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * pool,
                       db.Prepare("INSERT INTO srv_pool (customer_id, since_ms, kind, reason, "
@@ -557,14 +567,20 @@ Result<std::string> PoolStore::Assign(const std::string& customer, const std::st
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
-  if (!exists) return Status::NotFound("no customer " + customer);
+  if (!exists)
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer}}});
   FB_ASSIGN_OR_RETURN(bool pooled, InPool(customer));
-  if (!pooled) return Status::Conflict("customer " + customer + " is not in the pool");
+  if (!pooled) {
+    return RefusalStatus(StatusCode::kConflict,
+                         {"http_customer_not_pooled", {{"customer", customer}}});
+  }
   AssignmentStore assignment(store_, wall_);
   FB_ASSIGN_OR_RETURN(RepProfile profile, assignment.ProfileOf(rep));
-  if (!profile.active) return Status::Rejected("rep " + rep + " is disabled");
+  if (!profile.active) {
+    return RefusalStatus(StatusCode::kRejected, {"http_rep_disabled", {{"rep", rep}}});
+  }
   if (!profile.assignable) {
-    return Status::InvalidArgument(rep + " is a manager; customers go to reps");
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_rep_is_manager", {{"rep", rep}}});
   }
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
   const Fit fit = CheckFit(rules, profile, facts);

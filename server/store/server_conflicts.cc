@@ -10,6 +10,7 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/json.h"
+#include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/server_store.h"
 
@@ -141,7 +142,9 @@ Result<std::vector<Conflict>> ServerStore::ListConflicts(const std::string& owne
 Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const std::string& actor,
                                     const std::string& reason) {
   if (action != "apply" && action != "dismiss") {
-    return Status::InvalidArgument("action must be apply or dismiss, not '" + action + "'");
+    return Status(StatusCode::kInvalidArgument,
+                  "action must be apply or dismiss, not '" + action + "'",
+                  {"http_field_one_of", {{"field", "action"}, {"choices", "apply, dismiss"}}});
   }
   SqlDb& db = sql();
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
@@ -150,13 +153,17 @@ Status ServerStore::ResolveConflict(int64_t id, const std::string& action, const
                                  "customer_id, from_rep FROM srv_conflicts WHERE id = ?"));
   load->Bind(1, id);
   FB_ASSIGN_OR_RETURN(bool found, load->Step());
-  if (!found) return Status::NotFound("no conflict " + std::to_string(id));
+  if (!found) {
+    return RefusalStatus(StatusCode::kNotFound, {"http_no_conflict", {{"id", std::to_string(id)}}});
+  }
   const std::string table = load->Text(0), row_id = load->Text(1), column = load->Text(2);
   const std::string value = load->Text(3), status = load->Text(4), kind = load->Text(5);
   const std::string customer = load->Text(6), from_rep = load->Text(7);
   load->Reset();
-  if (status != "open")
-    return Status::Conflict("conflict " + std::to_string(id) + " is already " + status);
+  if (status != "open") {
+    return RefusalStatus(StatusCode::kConflict, {"http_conflict_resolved",
+                                                 {{"id", std::to_string(id)}, {"status", status}}});
+  }
   if (action == "apply") {
     boost::system::error_code ec;
     const boost::json::value parsed = ReadJson(value, ec);

@@ -185,9 +185,14 @@ Result<std::string> ServerStore::HolderOf(const std::string& customer_id) {
 Result<std::pair<std::string, std::string>> ServerStore::AddRep(const NewRep& rep,
                                                                 const std::string& actor,
                                                                 const std::string& device) {
-  if (rep.name.empty()) return Status::InvalidArgument("a rep needs a name");
+  if (rep.name.empty()) {
+    return Status(StatusCode::kInvalidArgument, "a rep needs a name",
+                  {"http_missing_field", {{"field", "name"}}});
+  }
   if (rep.role != "rep" && rep.role != "manager") {
-    return Status::InvalidArgument("role must be rep or manager, not '" + rep.role + "'");
+    return Status(StatusCode::kInvalidArgument,
+                  "role must be rep or manager, not '" + rep.role + "'",
+                  {"http_field_one_of", {{"field", "role"}, {"choices", "rep, manager"}}});
   }
   const std::string id = rep.id.empty() ? ids_->Next() : rep.id;
   if (RepExists(id))
@@ -234,7 +239,10 @@ Result<std::vector<RepInfo>> ServerStore::ListReps() {
 
 Result<std::string> ServerStore::AddTerritory(const std::string& name, const std::string& region,
                                               const std::string& city) {
-  if (name.empty()) return Status::InvalidArgument("a territory needs a name");
+  if (name.empty()) {
+    return Status(StatusCode::kInvalidArgument, "a territory needs a name",
+                  {"http_missing_field", {{"field", "name"}}});
+  }
   const std::string id = ids_->Next();
   std::vector<std::pair<std::string, Value>> cols = {{"name", name}};
   if (!region.empty()) cols.emplace_back("region", region);

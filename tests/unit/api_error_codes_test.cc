@@ -333,5 +333,39 @@ TEST_F(ApiErrorWireTest, TheStoresErrorsCarryTheirCodes) {
                  "filter: name at least one of text, rep, territory, tier, city");
 }
 
+// Conflicts, duplicates, the pool and profiles (ServerStore, DuplicateStore, PoolStore,
+// AssignmentStore): a manager's and a rep's refusals with their codes.
+TEST_F(ApiErrorWireTest, TheReviewPoolAndProfileStoresErrorsCarryTheirCodes) {
+  auto written = store_->Write(
+      {RowWrite{"customers",
+                "cb",
+                {{"name", Value(std::string("B"))}, {"owner_rep_id", Value(std::string("mgr"))}}}});
+  ASSERT_TRUE(written.ok()) << written.status().ToString();
+  Refused r = Call("POST", "/v1/admin/conflicts/resolve", R"({"id": "99", "action": "apply"})");
+  EXPECT_REFUSED(r, 404, "not_found", "http_no_conflict", "no conflict 99");
+  EXPECT_EQ(r.values["id"], "99");
+  r = Call("POST", "/v1/admin/conflicts/resolve", R"({"id": "1", "action": "undo"})");
+  EXPECT_REFUSED(r, 400, "invalid", "http_field_one_of",
+                 "action must be apply or dismiss, not 'undo'");
+  r = Call("POST", "/v1/admin/duplicates/merge", R"({"survivor": "cb", "loser": "cb"})");
+  EXPECT_REFUSED(r, 400, "invalid", "http_merge_itself", "a customer cannot be merged into itself");
+  r = Call("POST", "/v1/admin/duplicates/merge", R"({"survivor": "cb", "loser": "c9"})");
+  EXPECT_REFUSED(r, 404, "not_found", "http_no_customer", "no customer c9");
+  r = Call("POST", "/v1/pool/release", R"({"customer": "cb", "reason": "moving away"})", rep_);
+  EXPECT_REFUSED(r, 409, "conflict", "http_customer_not_yours",
+                 "customer cb is not assigned to you");
+  EXPECT_EQ(SayRefusal(Lang::kChinese, Phrase{r.code, {{"customer", r.values["customer"]}}}),
+            "客户 cb 不是分配给您的");
+  r = Call("POST", "/v1/admin/pool/assign", R"({"customer": "cb", "rep": "rep-a"})");
+  EXPECT_REFUSED(r, 409, "conflict", "http_customer_not_pooled", "customer cb is not in the pool");
+  r = Call("PUT", "/v1/admin/assignment/profiles",
+           R"({"rep": "rep-a", "capacity": 5, "capacity_a": 9})");
+  EXPECT_REFUSED(r, 400, "invalid", "http_capacity_a_exceeds",
+                 "capacity_a: 9 tier-A customers cannot exceed the capacity of 5");
+  EXPECT_EQ(r.values["field"], "capacity_a");
+  r = Call("PUT", "/v1/admin/assignment/profiles", R"({"rep": "nobody"})");
+  EXPECT_REFUSED(r, 404, "not_found", "http_no_rep", "no rep nobody");
+}
+
 }  // namespace
 }  // namespace fieldbook::server
