@@ -6,6 +6,8 @@
 #include <cstring>
 #include <utility>
 
+#include "store/pg/pg_sql_db.h"
+
 namespace fieldbook::server {
 
 namespace {
@@ -44,6 +46,12 @@ bool OnSqlite(const ReadStores::Reader& reader) {
   return reader.store->sql().dialect() == SqlDialect::kSqlite;
 }
 
+// A PostgreSQL reader's connection (nullptr on SQLite).
+pg::PgDb* PgConnection(const ReadStores::Reader& reader) {
+  auto* sql = dynamic_cast<pg::PgSqlDb*>(&reader.store->sql());
+  return sql == nullptr ? nullptr : &sql->db();
+}
+
 }  // namespace
 
 Result<std::unique_ptr<ReadStores>> ReadStores::Open(const std::string& path, WallClock& wall,
@@ -55,6 +63,8 @@ Result<std::unique_ptr<ReadStores>> ReadStores::Open(const std::string& path, Wa
     // Set after Open (which may migrate): from here on this connection only reads.
     if (OnSqlite(*reader)) {
       sqlite3_set_authorizer(reader->store->hub().db().raw(), RefuseWrites, reader.get());
+    } else if (pg::PgDb* db = PgConnection(*reader)) {
+      FB_RETURN_IF_ERROR(db->SetReadOnly());  // kept when Acquire makes it again
     }
     pool->free_.push_back(reader.get());
     pool->readers_.push_back(std::move(reader));
@@ -79,6 +89,14 @@ ReadStores::Lease ReadStores::Acquire() {
   // when that fails, the reader's first statement answers kUnavailable.
   (void)reader->store->Reconnect();
   return Lease(*this, reader);
+}
+
+bool ReadStores::Lease::TakeWriteRefused() {
+  pg::PgDb* db = PgConnection(*reader_);
+  const bool refused_there = db != nullptr && db->TakeWriteRefused();
+  const bool refused = reader_->write_refused || refused_there;
+  reader_->write_refused = false;
+  return refused;
 }
 
 void ReadStores::Return(Reader* reader) {

@@ -5,16 +5,15 @@
 // exactly the transactions committed before it began, never a later one, and never blocks the
 // writer.
 //
-// On SQLite readers never write: an authorizer on each read connection refuses any statement that
-// would change the database (SQLITE_AUTH when it is prepared) and notes it on the lease
-// (Lease::TakeWriteRefused), so a caller whose read turned out to need a write (a legacy token
-// re-hashed, a handler that records something) does it again on the writer. A pull that must
-// record something (the rep's first sync of the day, a replica verification) asks the writer
-// directly.
-// On PostgreSQL a read connection is an ordinary session: there is no authorizer, and the rare
-// read that writes (the legacy token re-hash) commits on it, ordered by the database with every
-// other session's writes (this instance's writer's and other instances'); inside a snapshot such
-// a write to a row changed since fails as a serialization failure (kUnavailable: 503, retried).
+// Readers never write, on either backend. On SQLite an authorizer on each read connection refuses
+// any statement that would change the database (SQLITE_AUTH, "not authorized", when it is
+// prepared); on PostgreSQL each reader's session is read-only (default_transaction_read_only, set
+// once the store is open and again whenever its connection is made again: PgDb::SetReadOnly), so
+// the server refuses the statement ("cannot execute ... in a read-only transaction", SQLSTATE
+// 25006). Either way the refusal is noted on the lease (Lease::TakeWriteRefused), so a caller whose
+// read turned out to need a write (a legacy token re-hashed, a handler that records something)
+// does it again on the writer. A pull that must record something (the rep's first sync of the
+// day, a replica verification) asks the writer directly.
 //
 // Thread safety: thread-safe. Acquire() waits for a free reader; a Lease (and its store) belongs
 // to the thread holding it.
@@ -41,7 +40,8 @@ class ReadStores {
                                                   const HubOptions& options, size_t count);
   ~ReadStores();
 
-  // One read connection; `write_refused` is set by its authorizer, on the leasing thread.
+  // One read connection; `write_refused` is set by its SQLite authorizer, on the leasing thread
+  // (PostgreSQL's refusals are noted by its PgDb).
   struct Reader {
     std::unique_ptr<ServerStore> store;
     bool write_refused = false;
@@ -62,11 +62,7 @@ class ReadStores {
     ServerStore& operator*() const { return *reader_->store; }
     ServerStore* operator->() const { return reader_->store.get(); }
     // Whether a statement that would write was refused since the last call (and clears it).
-    bool TakeWriteRefused() {
-      const bool refused = reader_->write_refused;
-      reader_->write_refused = false;
-      return refused;
-    }
+    bool TakeWriteRefused();
 
    private:
     ReadStores* pool_;

@@ -30,6 +30,8 @@ namespace fieldbook::server {
 namespace {
 
 using namespace std::chrono_literals;
+using ::fieldbook::testing::Exec;
+using ::fieldbook::testing::QueryValue;
 
 template <class F>
 bool WaitFor(F condition, std::chrono::milliseconds limit = 10s) {
@@ -266,18 +268,48 @@ TEST_F(ReadConnectionsTest, ALongReadDoesNotBlockAPushAndSeesItOnlyAfterItsSnaps
   EXPECT_NE(after.find("\"c2\""), std::string::npos);
 }
 
+// SQLite's authorizer refuses a read connection's writes; PostgreSQL's read-only sessions do.
 TEST_F(ReadConnectionsTest, AReadConnectionRefusesToWriteAndSaysSo) {
-  FB_SKIP_UNIT_ON_POSTGRES(
-      "SQLite's authorizer refuses a read connection's writes; on PostgreSQL a read connection is "
-      "an ordinary session whose rare write commits there (store/read_stores.h)");
   ReadStores::Lease reader = readers_->Acquire();
   EXPECT_FALSE(reader.TakeWriteRefused());
   EXPECT_TRUE(reader->sql().ExecScript("SELECT count(*) FROM customers").ok());
   EXPECT_FALSE(reader.TakeWriteRefused());
-  EXPECT_FALSE(reader->sql().ExecScript("DELETE FROM customers").ok());
+  const Status deleted = reader->sql().ExecScript("DELETE FROM customers");
+  EXPECT_FALSE(deleted.ok());
+  const std::string why = deleted.ToString();  // SQLite's words, or PostgreSQL's
+  EXPECT_TRUE(why.find("not authorized") != std::string::npos ||
+              why.find("read-only transaction") != std::string::npos)
+      << why;
   EXPECT_FALSE(reader->sql().ExecScript("UPDATE reps SET name = 'x'").ok());
   EXPECT_TRUE(reader.TakeWriteRefused());
   EXPECT_FALSE(reader.TakeWriteRefused());  // taken
+  // Inside its snapshot too.
+  {
+    auto snapshot = reader->BeginRead();
+    ASSERT_TRUE(snapshot.ok());
+    EXPECT_FALSE(reader->sql().ExecScript("DELETE FROM customers").ok());
+    EXPECT_TRUE(reader.TakeWriteRefused());
+  }
+  EXPECT_EQ(Customers(), 1);
+}
+
+TEST_F(ReadConnectionsTest, AReadConnectionMadeAgainAfterItWasLostStillRefusesToWrite) {
+  if (!store_->on_postgres()) GTEST_SKIP() << "PostgreSQL only: a SQLite file is never lost";
+  Value lost;
+  {
+    ReadStores::Lease reader = readers_->Acquire();
+    lost = QueryValue(reader->sql(), "SELECT pg_backend_pid()");
+    // The server ends the reader's session (a restart, a failover, an administrator), and
+    // waits up to 10 s for it to end.
+    ASSERT_TRUE(Exec(store_->sql(), "SELECT pg_terminate_backend(?::integer, 10000)", {lost}).ok());
+    EXPECT_FALSE(reader->sql().ExecScript("SELECT 1").ok());
+  }
+  // The next lease of that reader (the free list is last in, first out) makes it again.
+  ReadStores::Lease reader = readers_->Acquire();
+  EXPECT_NE(QueryValue(reader->sql(), "SELECT pg_backend_pid()"), lost);
+  EXPECT_TRUE(reader->sql().ExecScript("SELECT count(*) FROM customers").ok());
+  EXPECT_FALSE(reader->sql().ExecScript("DELETE FROM customers").ok());
+  EXPECT_TRUE(reader.TakeWriteRefused());
   EXPECT_EQ(Customers(), 1);
 }
 

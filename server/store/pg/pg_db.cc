@@ -151,8 +151,23 @@ Status PgDb::ApplySession() {
            {std::to_string(options_.statement_timeout_ms), std::to_string(options_.lock_timeout_ms),
             std::to_string(options_.idle_in_transaction_timeout_ms)})
           .status());
+  if (options_.read_only) {
+    FB_RETURN_IF_ERROR(
+        Exec("SELECT set_config('default_transaction_read_only', 'on', false)").status());
+  }
   if (options_.search_path.empty()) return Status::Ok();
   return Exec("SELECT set_config('search_path', $1, false)", {options_.search_path}).status();
+}
+
+Status PgDb::SetReadOnly() {
+  options_.read_only = true;
+  return ApplySession();
+}
+
+bool PgDb::TakeWriteRefused() {
+  const bool refused = write_refused_;
+  write_refused_ = false;
+  return refused;
 }
 
 Status PgDb::Reconnect() {
@@ -181,6 +196,7 @@ Status PgDb::Check(pg_result* result, std::string_view what) {
   }
   const char* state = PQresultErrorField(result, PG_DIAG_SQLSTATE);
   last_sqlstate_ = state ? state : "";
+  if (last_sqlstate_ == "25006") write_refused_ = true;  // read_only_sql_transaction
   msg += Trimmed(PQresultErrorMessage(result));
   if (!last_sqlstate_.empty()) msg += " [SQLSTATE " + last_sqlstate_ + "]";
   if (last_sqlstate_.empty() || PQstatus(conn_) != CONNECTION_OK) {

@@ -98,6 +98,8 @@ struct PgConnectOptions {
   int statement_timeout_ms = 30000;
   int lock_timeout_ms = 10000;
   int idle_in_transaction_timeout_ms = 10000;
+  // Every transaction of the session read-only (default_transaction_read_only): PgDb::SetReadOnly.
+  bool read_only = false;
 };
 
 class PgDb {
@@ -129,6 +131,14 @@ class PgDb {
   Status Reconnect();
   bool connected() const;
 
+  // From now on every transaction of this session is read-only (also after a Reconnect): the
+  // server refuses a statement that would write ("cannot execute DELETE in a read-only
+  // transaction", SQLSTATE 25006, kIo) and TakeWriteRefused() notes it. For read connections,
+  // set after whatever migrated or initialised the database on this connection.
+  Status SetReadOnly();
+  // Whether a write was refused as read-only since the last call (and clears it).
+  bool TakeWriteRefused();
+
   // True inside BEGIN ... COMMIT (also when the transaction failed and waits for ROLLBACK).
   bool InTransaction() const;
   // The server process serving this connection (pg_stat_activity.pid).
@@ -150,6 +160,7 @@ class PgDb {
   std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
   std::string last_sqlstate_;
   uint64_t savepoints_ = 0;  // savepoints opened so far: their names
+  bool write_refused_ = false;
 };
 
 enum class PgIsolation { kReadCommitted, kRepeatableRead, kSerializable };
