@@ -53,14 +53,10 @@ size_t GroupCommit::queued() const {
 
 Result<std::unique_ptr<StoreTransaction>> GroupCommit::Begin() {
   FB_ASSIGN_OR_RETURN(std::unique_ptr<StoreTransaction> txn, store_.BeginWrite());
-  if (store_.on_postgres()) {
-    // The lock PgHubBackend::LockCounters takes for the batch's first push, taken now: the
-    // counter row's, held until the transaction ends (waits while another instance's batch holds
-    // it). SQLite's write transaction is the lock already.
-    FB_ASSIGN_OR_RETURN(SqlStatement * hold,
-                        store_.sql().Prepare("UPDATE fb_hub_seq SET value = value"));
-    FB_RETURN_IF_ERROR(hold->Run());
-  }
+  // The hub's counters, for the whole batch (Hub::LockCounters): on PostgreSQL the counter row's
+  // lock, held until the transaction ends (waits while another instance's batch holds it);
+  // SQLite's write transaction is the lock already.
+  FB_RETURN_IF_ERROR(store_.hub().LockCounters());
   return txn;
 }
 

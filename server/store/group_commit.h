@@ -68,7 +68,8 @@ class GroupCommit {
     std::optional<Result<PushResult>> result;
   };
   // With the writer's lock held (and not mu_): the batch's transaction, with the hub's counters
-  // taken (on PostgreSQL the counter row's lock, as the first push would take it).
+  // taken (Hub::LockCounters: on PostgreSQL the counter row's lock, as the first push would take
+  // it).
   Result<std::unique_ptr<StoreTransaction>> Begin();
   // With the writer's lock held (and not mu_): one answer per job, in order, in `txn` (Begin's),
   // which it commits; a batch whose transaction did not begin gets Begin's error for each job.

@@ -190,6 +190,11 @@ Status Hub::TakeCounters() {
   return Status::Ok();
 }
 
+Status Hub::LockCounters() {
+  if (!sql_->InTransaction()) return Status::Internal("LockCounters outside a transaction");
+  return backend_->LockCounters().status();
+}
+
 Result<uint64_t> Hub::AllocateSeq() {
   if (!sql_->InTransaction()) return Status::Internal("AllocateSeq outside a transaction");
   // Inside one of this Hub's writes (an observer's scope event): the write holds the counters and

@@ -288,6 +288,13 @@ class Hub {
   // (scope events). Call inside a transaction on db().
   Result<uint64_t> AllocateSeq();
   Result<uint64_t> LatestSeq();
+  // Takes the hub's counters for the enclosing transaction on sql() (HubBackend::LockCounters),
+  // before any write in it takes a number: from here until that transaction ends no other writer
+  // takes sequence numbers (SQLite: its write transaction holds the one writer's lock already;
+  // PostgreSQL: the counter row's lock, waited for while another instance's transaction holds it
+  // until its COMMIT). The group commit takes them first and only then chooses its batch
+  // (server/store/group_commit.h). kInternal outside a transaction.
+  Status LockCounters();
   // After a transaction that wrote through this Hub rolled back (a failed COMMIT of a batch that
   // applied several pushes, group_commit.h): forgets what it cached from it (replica origins,
   // pending digest changes). Sequence numbers are not reused: a rollback leaves a gap.
