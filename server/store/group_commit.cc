@@ -32,7 +32,11 @@ Result<PushResult> GroupCommit::Push(const Principal& rep, const ChangeSet& set)
         queue_.pop_front();
       }
       lock.unlock();
-      results = RunBatch(batch, txn);
+      if (txn.ok()) {
+        results = RunBatch(batch, std::move(*txn));
+      } else {
+        results.assign(batch.size(), txn.status());  // a batch that did not begin: Begin's error
+      }
     }  // the transaction ends (committed, or rolled back) before the writer's lock is let go
     store_lock.unlock();
     lock.lock();
@@ -60,19 +64,15 @@ Result<std::unique_ptr<StoreTransaction>> GroupCommit::Begin() {
   return txn;
 }
 
-std::vector<Result<PushResult>> GroupCommit::RunBatch(
-    const std::deque<Job*>& batch, Result<std::unique_ptr<StoreTransaction>>& txn) {
+std::vector<Result<PushResult>> GroupCommit::RunBatch(const std::deque<Job*>& batch,
+                                                      std::unique_ptr<StoreTransaction> txn) {
   std::vector<Result<PushResult>> results;
   results.reserve(batch.size());
-  if (!txn.ok()) {
-    for (size_t i = 0; i < batch.size(); ++i) results.push_back(txn.status());
-    return results;
-  }
   for (Job* job : batch) results.push_back(store_.ApplyRepPush(*job->rep, *job->set));
   // Durable before acknowledged: the answers go out only after this COMMIT has returned.
-  Status committed = (*txn)->Commit();
+  Status committed = txn->Commit();
   if (!committed.ok()) {
-    txn->reset();  // rolled back: nothing of the batch is kept
+    txn.reset();  // rolled back: nothing of the batch is kept
     store_.ForgetUncommitted();
     for (auto& result : results) {
       if (result.ok()) result = committed;

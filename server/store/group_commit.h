@@ -72,9 +72,9 @@ class GroupCommit {
   // it).
   Result<std::unique_ptr<StoreTransaction>> Begin();
   // With the writer's lock held (and not mu_): one answer per job, in order, in `txn` (Begin's),
-  // which it commits; a batch whose transaction did not begin gets Begin's error for each job.
+  // which it commits (or, when the COMMIT fails, rolls back: every job then gets that error).
   std::vector<Result<PushResult>> RunBatch(const std::deque<Job*>& batch,
-                                           Result<std::unique_ptr<StoreTransaction>>& txn);
+                                           std::unique_ptr<StoreTransaction> txn);
 
   ServerStore& store_;
   LockFn lock_store_;
