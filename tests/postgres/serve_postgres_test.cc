@@ -162,8 +162,18 @@ class ServePgTest : public CliFixture {
   void PointAt(const std::string& device, const ServerProcess& server, const std::string& token) {
     Ok(device, {"init", "--server", server.url(), "--token", token});
   }
+  // Reps rep-a (张伟) and rep-b (李娜), `serve` started (a restart keeps its port), and device "a"
+  // of rep-a and "b" of rep-b set up against it; the reps' tokens in token_a_ and token_b_.
+  void ServeTwoRepsWithADeviceEach() {
+    token_a_ = AddRep("rep-a", "张伟");
+    token_b_ = AddRep("rep-b", "李娜");
+    ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true));
+    Init("a", token_a_);
+    Init("b", token_b_);
+  }
 
   std::string cluster_;
+  std::string token_a_, token_b_;  // ServeTwoRepsWithADeviceEach
   std::unique_ptr<TestServerDb> pg_;
   std::unique_ptr<ServerProcess> second_;
 };
@@ -209,11 +219,7 @@ TEST_F(ServePgTest, EveryCommandRunsOnTheDatabase) {
 // Two reps' devices sync through `serve` on PostgreSQL; a manager's reassignment (a command run
 // beside the server, on the same database) reaches both; every device ends equal to the server.
 TEST_F(ServePgTest, DevicesSyncThroughServeAndAReassignmentReachesThem) {
-  const std::string token_a = AddRep("rep-a", "张伟");
-  const std::string token_b = AddRep("rep-b", "李娜");
-  ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true));
-  Init("a", token_a);
-  Init("b", token_b);
+  ASSERT_NO_FATAL_FAILURE(ServeTwoRepsWithADeviceEach());
   const std::string x = AddCustomerOn("a", "鑫达汽修厂");
   Ok("a", {"visit", "log", "--customer", x, "--notes", "换了刹车片"});
   Ok("a", {"order", "add", "--customer", x, "--line", "BP-1024:4:128.50"});
@@ -283,20 +289,16 @@ TEST_F(ServePgTest, KillNineMidPushLosesNoAcknowledgedChange) {
 // Two `serve` processes on one database at once (no serve lock on PostgreSQL): devices alternate
 // between them, both reps edit, a reassignment lands in between; everything converges.
 TEST_F(ServePgTest, TwoInstancesServeOneDatabaseAndDevicesAlternatingConverge) {
-  const std::string token_a = AddRep("rep-a", "张伟");
-  const std::string token_b = AddRep("rep-b", "李娜");
-  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_NO_FATAL_FAILURE(ServeTwoRepsWithADeviceEach());
   ASSERT_NO_FATAL_FAILURE(StartSecond());
   EXPECT_EQ(Get("/healthz")->status, 200);
-  Init("a", token_a);
-  Init("b", token_b);
   const std::string x = AddCustomerOn("a", "鑫达汽修厂");
   const std::string y = AddCustomerOn("b", "顺通汽配");
   for (int round = 0; round < 6; ++round) {
     const ServerProcess& one = round % 2 == 0 ? *server_ : *second_;
     const ServerProcess& other = round % 2 == 0 ? *second_ : *server_;
-    PointAt("a", one, token_a);
-    PointAt("b", other, token_b);
+    PointAt("a", one, token_a_);
+    PointAt("b", other, token_b_);
     const std::string on_x = round < 3 ? "a" : "b";  // x moves to rep-b after round 2
     Ok(on_x, {"visit", "log", "--customer", x, "--notes", "x round " + std::to_string(round)});
     Ok("b", {"visit", "log", "--customer", y, "--notes", "y round " + std::to_string(round)});
@@ -356,11 +358,7 @@ TEST_F(ServePgTest, ARestoredDumpThenNewEpochLosesNothingTheDevicesHold) {
   const std::string pg_dump = PgTool("pg_dump"), pg_restore = PgTool("pg_restore");
   ASSERT_FALSE(pg_dump.empty() || pg_restore.empty()) << "pg_dump and pg_restore come with the "
                                                          "cluster's binaries (scripts/setup)";
-  const std::string token_a = AddRep("rep-a", "张伟");
-  const std::string token_b = AddRep("rep-b", "李娜");
-  ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true));
-  Init("a", token_a);
-  Init("b", token_b);
+  ASSERT_NO_FATAL_FAILURE(ServeTwoRepsWithADeviceEach());
   const std::string x = AddCustomerOn("a", "鑫达汽修厂");
   Ok("a", {"visit", "log", "--customer", x, "--notes", "before the dump"});
   const std::string y = AddCustomerOn("b", "顺通汽配");
