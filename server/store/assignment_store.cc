@@ -239,23 +239,32 @@ Result<std::vector<RepLoad>> AssignmentStore::Loads() {
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, CurrentRules());
   FB_ASSIGN_OR_RETURN(std::vector<RepProfile> profiles, Profiles());
   std::vector<RepLoad> out;
-  FB_ASSIGN_OR_RETURN(SqlStatement * tiers,
-                      store_.sql().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
-                                           "FROM srv_scope s JOIN customers c ON c.id = "
-                                           "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
   for (RepProfile& p : profiles) {
     RepLoad load;
     load.role = p.assignable ? "rep" : "manager";
-    tiers->Reset();
-    tiers->Bind(1, p.rep_id);
-    FB_RETURN_IF_ERROR(VisitRows(*tiers, [&](SqlStatement& s) {
-      load.customers += s.Int(1);
-      if (rules.IsTierA(s.Text(0))) load.tier_a += s.Int(1);
-    }));
+    FB_ASSIGN_OR_RETURN(Holding held, HoldingOf(p.rep_id, rules));
+    load.customers = held.customers;
+    load.tier_a = held.tier_a;
     load.profile = std::move(p);
     out.push_back(std::move(load));
   }
   return out;
+}
+
+Result<AssignmentStore::Holding> AssignmentStore::HoldingOf(const std::string& rep_id,
+                                                            const AssignmentRules& rules) {
+  FB_ASSIGN_OR_RETURN(SqlStatement * tiers,
+                      store_.sql().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
+                                           "FROM srv_scope s JOIN customers c ON c.id = "
+                                           "s.customer_id WHERE s.rep_id = ? AND c.deleted = 0 "
+                                           "GROUP BY 1"));
+  tiers->Bind(1, rep_id);
+  Holding held;
+  FB_RETURN_IF_ERROR(VisitRows(*tiers, [&](SqlStatement& s) {
+    held.customers += s.Int(1);
+    if (rules.IsTierA(s.Text(0))) held.tier_a += s.Int(1);
+  }));
+  return held;
 }
 
 Result<std::vector<HeldCustomer>> AssignmentStore::HeldCustomers() {

@@ -61,6 +61,14 @@ class AssignmentStore {
   Status SetProfile(const std::string& rep_id, const ProfileUpdate& update,
                     const std::string& actor);
   Result<std::vector<RepLoad>> Loads();
+  // What `rep_id` holds now: the live customers of its scope, and how many of them are of the
+  // rules' tier-A tiers. A deleted customer stays in its holder's scope (its tombstone goes to
+  // the rep's devices) but is held no more: no load, cap or count includes it.
+  struct Holding {
+    int64_t customers = 0;
+    int64_t tier_a = 0;
+  };
+  Result<Holding> HoldingOf(const std::string& rep_id, const AssignmentRules& rules);
 
   // Live customers outside the pool, with who holds them and since when, by id.
   Result<std::vector<HeldCustomer>> HeldCustomers();

@@ -462,6 +462,7 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
         db.Prepare("SELECT sum(CASE WHEN t.due_date = ?2 THEN 1 END), sum(CASE WHEN "
                    "t.due_date < ?2 THEN 1 END) FROM tasks t "
                    "JOIN srv_scope s ON s.customer_id = t.customer_id "
+                   "JOIN customers c ON c.id = t.customer_id AND c.deleted = 0 "
                    "WHERE s.rep_id = ?1 AND t.deleted = 0 AND t.status = 'open'"));
     FB_RETURN_IF_ERROR(
         CountDueAndOverdue(*tasks, p.rep_id, today_text, p.follow_ups_due, p.follow_ups_overdue));
@@ -486,7 +487,8 @@ Result<std::vector<PortfolioRow>> GradingStore::Portfolio(const std::string& rep
     FB_ASSIGN_OR_RETURN(
         SqlStatement * revenue,
         db.Prepare("SELECT coalesce(sum(o.amount_cents), 0) FROM orders o JOIN srv_scope s ON "
-                   "s.customer_id = o.customer_id WHERE s.rep_id = ?1 AND o.order_date > ?2 AND "
+                   "s.customer_id = o.customer_id JOIN customers c ON c.id = o.customer_id AND "
+                   "c.deleted = 0 WHERE s.rep_id = ?1 AND o.order_date > ?2 AND "
                    "o.order_date <= ?3 AND o.id NOT IN (SELECT x.voids_id FROM orders x "
                    "WHERE x.customer_id = o.customer_id AND x.voids_id IS NOT NULL)"));
     revenue->Bind(1, p.rep_id).Bind(2, since).Bind(3, today_text);

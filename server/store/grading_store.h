@@ -71,6 +71,8 @@ struct PortfolioRow {
   // settles it), as in the rep's plan.
   int64_t visits_due = 0, visits_overdue = 0;
   int64_t revenue_cents = 0;  // orders in the window, voided ones excluded
+  // (Deleted customers count nowhere here: not their tasks, promised visits or orders, as the
+  // grading run and the rep's device leave them out.)
 };
 
 // What new rules would do to the tiers (GradingStore::Preview).

@@ -337,21 +337,6 @@ Result<int> PoolStore::ClaimsOn(const std::string& rep, int32_t day) {
   return static_cast<int>(n);
 }
 
-Result<std::pair<int64_t, int64_t>> PoolStore::Holdings(const std::string& rep,
-                                                        const AssignmentRules& rules) {
-  FB_ASSIGN_OR_RETURN(SqlStatement * stmt,
-                      store_.sql().Prepare("SELECT coalesce(c.grade_tier, ''), count(*) "
-                                           "FROM srv_scope s JOIN customers c ON c.id = "
-                                           "s.customer_id WHERE s.rep_id = ? GROUP BY 1"));
-  stmt->Bind(1, rep);
-  std::pair<int64_t, int64_t> out{0, 0};
-  FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](SqlStatement& s) {
-    out.first += s.Int(1);
-    if (rules.IsTierA(s.Text(0))) out.second += s.Int(1);
-  }));
-  return out;
-}
-
 Result<RepPoolView> PoolStore::ViewFor(const std::string& rep, int32_t today, size_t limit) {
   AssignmentStore assignment(store_, wall_);
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, assignment.CurrentRules());
@@ -364,9 +349,9 @@ Result<RepPoolView> PoolStore::ViewFor(const std::string& rep, int32_t today, si
   view.policy = rules.pool;
   view.regions = profile.regions;
   FB_ASSIGN_OR_RETURN(view.claims_today, ClaimsOn(rep, today));
-  FB_ASSIGN_OR_RETURN(auto holdings, Holdings(rep, rules));
-  view.holding = holdings.first;
-  view.tier_a_holding = holdings.second;
+  FB_ASSIGN_OR_RETURN(AssignmentStore::Holding held, assignment.HoldingOf(rep, rules));
+  view.holding = held.customers;
+  view.tier_a_holding = held.tier_a;
   view.holding_cap = HoldingCap(rules, profile);
   if (rules.enforce_capacity) view.tier_a_cap = profile.capacity_a;
 
@@ -476,9 +461,9 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
     AssignmentStore assignment(store_, wall_);
     FB_ASSIGN_OR_RETURN(RepProfile profile, assignment.ProfileOf(rep));
     FB_ASSIGN_OR_RETURN(int claims_today, ClaimsOn(rep, today));
-    FB_ASSIGN_OR_RETURN(auto holdings, Holdings(rep, rules));
+    FB_ASSIGN_OR_RETURN(AssignmentStore::Holding held, assignment.HoldingOf(rep, rules));
     answer.why =
-        Refusal(profile, facts, rules, ClaimState{claims_today, holdings.first, holdings.second});
+        Refusal(profile, facts, rules, ClaimState{claims_today, held.customers, held.tier_a});
   }
 
   if (answer.why.code.empty()) {

@@ -159,8 +159,6 @@ class PoolStore {
                 const std::string& actor, const std::string& reason);
   Result<std::string> Holder(const std::string& customer);
   Result<int> ClaimsOn(const std::string& rep, int32_t day);
-  Result<std::pair<int64_t, int64_t>> Holdings(const std::string& rep,
-                                               const AssignmentRules& rules);
 
   ServerStore& store_;
   WallClock& wall_;

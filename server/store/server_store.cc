@@ -225,11 +225,12 @@ Result<std::vector<RepInfo>> ServerStore::ListReps() {
       SqlStatement * stmt,
       sql().Prepare(SqlFor(
           sql(),
-          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
-          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name, id",
-          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s "
-          "WHERE s.rep_id = reps.id) FROM reps WHERE deleted = 0 ORDER BY name COLLATE \"C\", "
-          "id COLLATE \"C\"")));
+          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s JOIN customers c ON "
+          "c.id = s.customer_id WHERE s.rep_id = reps.id AND c.deleted = 0) FROM reps WHERE "
+          "deleted = 0 ORDER BY name, id",
+          "SELECT id, name, role, active, (SELECT count(*) FROM srv_scope s JOIN customers c ON "
+          "c.id = s.customer_id WHERE s.rep_id = reps.id AND c.deleted = 0) FROM reps WHERE "
+          "deleted = 0 ORDER BY name COLLATE \"C\", id COLLATE \"C\"")));
   std::vector<RepInfo> out;
   FB_RETURN_IF_ERROR(VisitRows(*stmt, [&](auto& r) {
     out.push_back(RepInfo{r.Text(0), r.Text(1), r.Text(2), r.Int(3) != 0, r.Int(4)});

@@ -101,7 +101,7 @@ struct RepInfo {
   std::string name;
   std::string role;
   bool active = true;
-  int64_t customers = 0;  // in scope now
+  int64_t customers = 0;  // in scope now, deleted ones left out
 };
 
 struct TerritoryInfo {

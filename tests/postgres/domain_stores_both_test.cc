@@ -16,6 +16,7 @@
 #include "store/assignment_store.h"
 #include "store/directory_store.h"
 #include "store/grading_store.h"
+#include "store/pool_store.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -112,22 +113,39 @@ TEST_P(DomainStoresBothTest, ARegradeOfEveryCustomerStoresTheEnginesGrades) {
     EXPECT_EQ((*at_risk)[k].churn_risk, risky[k]->churn_risk) << k;
   }
 
-  // Each rep's revenue in the last 90 days: orders of the customers it holds (a deleted customer
-  // stays in its holder's scope, and its orders count), and its live customers.
+  // Each rep's revenue in the last 90 days: orders of the live customers it holds, and those
+  // customers. A deleted customer stays in its holder's scope (its tombstone goes to the devices)
+  // but counts nowhere: not its orders (the grading above and the rep's device leave them out
+  // too), not its open tasks (an open task due today at customer 1 and one at deleted customer
+  // 31, both held by rep-02: one follow-up due).
+  ASSERT_TRUE(Deleted(31) && !Deleted(1) && HolderOf(1) == Rep(2) && HolderOf(31) == Rep(2));
+  std::vector<RowWrite> tasks;
+  for (int i : {1, 31}) {
+    tasks.push_back(RowWrite{"tasks",
+                             "task-" + Id(i),
+                             {{"customer_id", Value(Id(i))},
+                              {"rep_id", Value(Rep(2))},
+                              {"due_date", Value(FormatDay(today_))},
+                              {"kind", Value("call")},
+                              {"status", Value("open")},
+                              {"title", Value("call back")}}});
+  }
+  ASSERT_NO_FATAL_FAILURE(WriteAll(tasks));
   auto portfolio = grading.Portfolio("", today_, 90);
   ASSERT_TRUE(portfolio.ok()) << portfolio.status().ToString();
   ASSERT_EQ(portfolio->size(), static_cast<size_t>(kReps + 1));  // the disabled rep too
   for (const auto& row : *portfolio) {
     int64_t revenue = 0, customers = 0;
-    for (int i = 1; i <= kCustomers; ++i) {
+    for (int i : LiveCustomers()) {
       if (HolderOf(i) != row.rep_id) continue;
-      customers += !Deleted(i);
+      ++customers;
       for (int k = 0; k < Orders(i); ++k) {
         if (OrderDay(i, k) > today_ - 90 && OrderDay(i, k) <= today_) revenue += Amount(i);
       }
     }
     EXPECT_EQ(row.revenue_cents, revenue) << row.rep_id;
     EXPECT_EQ(row.customers, customers) << row.rep_id;
+    EXPECT_EQ(row.follow_ups_due, row.rep_id == Rep(2) ? 1 : 0) << row.rep_id;
   }
 
   // The same day again: nothing moves, and the movement report says so for everyone.
@@ -189,19 +207,28 @@ TEST_P(DomainStoresBothTest, AnAssignmentPlanIsAppliedAndLeavesNothingToDo) {
     EXPECT_EQ((*held)[k].holder, HolderOf(live[k])) << (*held)[k].id;
     EXPECT_EQ((*held)[k].tier, TierOf(live[k])) << (*held)[k].id;
   }
+  // What each rep holds: its live customers. A deleted customer stays in its holder's scope (its
+  // tombstone goes to the devices) but is held no more: the loads the manager plans with, the rep
+  // list and the pool's holding cap leave it out.
+  std::map<std::string, int64_t> holds, holds_a;
+  for (int i : live) {
+    ++holds[HolderOf(i)];
+    holds_a[HolderOf(i)] += TierOf(i) == "VIP" || TierOf(i) == "A";
+  }
   auto loads = assignment.Loads();
   ASSERT_TRUE(loads.ok());
   for (const server::RepLoad& l : *loads) {
-    // Loads count what the rep's scope holds, deleted customers too (their tombstones are in it).
-    int64_t n = 0, a = 0;
-    for (int i = 1; i <= kCustomers; ++i) {
-      if (HolderOf(i) != l.profile.rep_id) continue;
-      ++n;
-      a += TierOf(i) == "VIP" || TierOf(i) == "A";
-    }
-    EXPECT_EQ(l.customers, n) << l.profile.rep_id;
-    EXPECT_EQ(l.tier_a, a) << l.profile.rep_id;
+    EXPECT_EQ(l.customers, holds[l.profile.rep_id]) << l.profile.rep_id;
+    EXPECT_EQ(l.tier_a, holds_a[l.profile.rep_id]) << l.profile.rep_id;
   }
+  auto reps = store().ListReps();
+  ASSERT_TRUE(reps.ok()) << reps.status().ToString();
+  ASSERT_EQ(reps->size(), static_cast<size_t>(kReps + 2));
+  for (const server::RepInfo& r : *reps) EXPECT_EQ(r.customers, holds[r.id]) << r.id;
+  auto pool = server::PoolStore(store(), wall_).ViewFor(Rep(2), today_, 10);
+  ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+  EXPECT_EQ(pool->holding, holds[Rep(2)]);
+  EXPECT_EQ(pool->tier_a_holding, holds_a[Rep(2)]);
 
   // The plan is the same when asked twice, and applying it makes exactly its moves.
   auto plan = assignment.Plan("");
