@@ -180,7 +180,8 @@ Result<DemoSeedReport> SeedDemo(ServerStore& store, WallClock& wall,
     if (batch.empty()) return Status::Ok();
     // Every row is new (fresh ids): the hub's bulk path stores what Write would, with far fewer
     // statements (Hub::WriteBulk).
-    FB_ASSIGN_OR_RETURN(PushResult w, store.WriteBulk(batch, std::vector<bool>(batch.size(), true)));
+    FB_ASSIGN_OR_RETURN(PushResult w,
+                        store.WriteBulk(batch, std::vector<bool>(batch.size(), true)));
     batch.clear();
     if (!w.rejections.empty()) {
       return Status::Internal("demo row refused: " + w.rejections[0].reason);
