@@ -8,6 +8,7 @@
 #include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/grading_store.h"
+#include "store/not_found.h"
 #include "store/store_dialect.h"
 #include "store/store_sql.h"
 
@@ -154,7 +155,7 @@ Result<RepProfile> AssignmentStore::ProfileOf(const std::string& rep_id) {
   for (RepProfile& p : all) {
     if (p.rep_id == rep_id) return std::move(p);
   }
-  return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  return NoRep(rep_id);
 }
 
 Status AssignmentStore::SetProfile(const std::string& rep_id, const ProfileUpdate& update,
@@ -295,8 +296,7 @@ Result<AssignmentPlan> AssignmentStore::Plan(const std::string& territory) {
     const TableInfo& territories = *store_.hub().catalog().Find("territories");
     FB_ASSIGN_OR_RETURN(auto values, store_.hub().ReadValues(territories, territory));
     if (!values) {
-      return RefusalStatus(StatusCode::kNotFound,
-                           {"http_no_territory", {{"territory", territory}}});
+      return NoTerritory(territory);
     }
   }
   FB_ASSIGN_OR_RETURN(AssignmentRules rules, CurrentRules());

@@ -5,6 +5,7 @@
 #include "fieldbook/columns.h"
 #include "store/audit_store.h"
 #include "store/duplicate_store.h"
+#include "store/not_found.h"
 #include "store/store_dialect.h"
 #include "store/store_sql.h"
 
@@ -81,16 +82,6 @@ std::string Columns(const TableInfo& table) {
   std::string out = "id";
   for (const std::string& c : table.columns) out += ", \"" + c + "\"";
   return out;
-}
-
-// "no customer c1" and "no territory t1", with their codes (fieldbook/lang_text.h HttpRefusals).
-Status NoCustomer(const std::string& id) {
-  return Status(StatusCode::kNotFound, "no customer " + id,
-                {"http_no_customer", {{"customer", id}}});
-}
-Status NoTerritory(const std::string& id) {
-  return Status(StatusCode::kNotFound, "no territory " + id,
-                {"http_no_territory", {{"territory", id}}});
 }
 
 }  // namespace

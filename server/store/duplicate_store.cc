@@ -6,6 +6,7 @@
 #include "fieldbook/duplicate_detector.h"
 #include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
+#include "store/not_found.h"
 #include "store/store_dialect.h"
 #include "store/store_sql.h"
 
@@ -87,7 +88,7 @@ Result<DuplicateSide> DuplicateStore::Side(const std::string& id) {
                                          &side.owner_rep, &side.tier, &side.created_at});
                         return s.Int(7) != 0;
                       }));
-  if (!found) return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", id}}});
+  if (!found) return NoCustomer(id);
   side.deleted = *found;
   FB_ASSIGN_OR_RETURN(SqlStatement * h,
                       db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ? LIMIT 1"));
@@ -147,10 +148,8 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   FB_ASSIGN_OR_RETURN(auto keep, hub.ReadValues(customers, survivor));
   FB_ASSIGN_OR_RETURN(auto drop, hub.ReadValues(customers, loser));
-  if (!keep)
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", survivor}}});
-  if (!drop)
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", loser}}});
+  if (!keep) return NoCustomer(survivor);
+  if (!drop) return NoCustomer(loser);
   const int deleted = customers.ColumnIndex("deleted");
   for (const auto& [id, values] : {std::pair{survivor, &*keep}, std::pair{loser, &*drop}}) {
     if (std::get_if<int64_t>(&(*values)[deleted]) != nullptr &&

@@ -11,6 +11,7 @@
 #include "fieldbook/refusal_status.h"
 #include "store/assignment_store.h"
 #include "store/audit_store.h"
+#include "store/not_found.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -513,8 +514,7 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
-  if (!exists)
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer}}});
+  if (!exists) return NoCustomer(customer);
   FB_ASSIGN_OR_RETURN(std::optional<PoolEntry> pooled, EntryOf(customer));
   if (pooled) {
     if (!holder.empty() && pooled->from_rep == holder && pooled->kind == "release") {
@@ -552,8 +552,7 @@ Result<std::string> PoolStore::Assign(const std::string& customer, const std::st
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
   FB_ASSIGN_OR_RETURN(CustomerFacts facts, Facts(customer, &exists));
-  if (!exists)
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer}}});
+  if (!exists) return NoCustomer(customer);
   FB_ASSIGN_OR_RETURN(bool pooled, InPool(customer));
   if (!pooled) {
     return RefusalStatus(StatusCode::kConflict,

@@ -12,6 +12,7 @@
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
 #include "store/duplicate_store.h"
+#include "store/not_found.h"
 #include "store/pg/pg_db.h"
 #include "store/pg/pg_export.h"
 #include "store/pg/pg_hub_backend.h"
@@ -275,11 +276,8 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
                                     const std::string& actor, const std::string& reason) {
   const TableInfo& territories = *hub_->catalog().Find("territories");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(territories, territory_id));
-  if (!values)
-    return RefusalStatus(StatusCode::kNotFound,
-                         {"http_no_territory", {{"territory", territory_id}}});
-  if (!RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!values) return NoTerritory(territory_id);
+  if (!RepExists(rep_id)) return NoRep(rep_id);
   const std::string previous = TextOr((*values)[territories.ColumnIndex("rep_id")]);
 
   SqlDb& db = sql();
@@ -321,10 +319,8 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
                                      const std::string& action) {
   const TableInfo& customers = *hub_->catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
-  if (!values)
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer_id}}});
-  if (!RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!values) return NoCustomer(customer_id);
+  if (!RepExists(rep_id)) return NoRep(rep_id);
   FB_ASSIGN_OR_RETURN(SqlStatement * pooled,
                       sql().Prepare("SELECT 1 FROM srv_pool WHERE customer_id = ?"));
   pooled->Bind(1, customer_id);
@@ -359,10 +355,8 @@ Status ServerStore::SetCustomerOwner(const std::string& customer_id, const std::
                                      const std::string& reason) {
   const TableInfo& customers = *hub_->catalog().Find("customers");
   FB_ASSIGN_OR_RETURN(auto values, hub_->ReadValues(customers, customer_id));
-  if (!values)
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_customer", {{"customer", customer_id}}});
-  if (!rep_id.empty() && !RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!values) return NoCustomer(customer_id);
+  if (!rep_id.empty() && !RepExists(rep_id)) return NoRep(rep_id);
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   scope_reason_ = reason;
   auto written = Write({RowWrite{
@@ -691,8 +685,7 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
 }
 
 Status ServerStore::ExportForRep(const std::string& rep_id, std::ostream& out) {
-  if (!RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!RepExists(rep_id)) return NoRep(rep_id);
   FB_ASSIGN_OR_RETURN(auto customers, ScopeOf(rep_id));
   ExportFilter filter = [&](const TableInfo& t, const std::string& id,
                             const std::vector<Value>& values) {

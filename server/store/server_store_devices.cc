@@ -1,9 +1,9 @@
 // ServerStore: reps' credentials (the rules are in device_tokens.h). Every change is written to
 // the audit log in the same transaction.
-#include "fieldbook/refusal_status.h"
 #include "fieldbook/sql_db.h"
 #include "store/audit_store.h"
 #include "store/device_tokens.h"
+#include "store/not_found.h"
 #include "store/server_store.h"
 
 namespace fieldbook::server {
@@ -25,8 +25,7 @@ Result<std::string> ServerStore::IssueToken(const std::string& rep_id, const std
 Result<std::pair<DeviceInfo, std::string>> ServerStore::IssueDeviceToken(const std::string& rep_id,
                                                                          const std::string& device,
                                                                          const std::string& actor) {
-  if (!RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!RepExists(rep_id)) return NoRep(rep_id);
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   FB_ASSIGN_OR_RETURN(auto issued, devices_->Issue(rep_id, device));
   AuditEntry audit;
@@ -62,8 +61,7 @@ Status ServerStore::EnableRep(const std::string& rep_id, const std::string& acto
 }
 
 Status ServerStore::SetRepActive(const std::string& rep_id, bool active, const std::string& actor) {
-  if (!RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!RepExists(rep_id)) return NoRep(rep_id);
   // Authenticate refuses every device of an inactive rep; the devices themselves are left as
   // they are, so enabling brings back exactly those that were not revoked one by one.
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
@@ -82,15 +80,13 @@ Status ServerStore::SetRepActive(const std::string& rep_id, bool active, const s
 }
 
 Result<std::vector<DeviceInfo>> ServerStore::ListDevices(const std::string& rep_id) {
-  if (!rep_id.empty() && !RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!rep_id.empty() && !RepExists(rep_id)) return NoRep(rep_id);
   return devices_->List(rep_id);
 }
 
 Result<DeviceInfo> ServerStore::RevokeDevice(const std::string& rep_id, const std::string& device,
                                              int64_t id, const std::string& actor) {
-  if (!RepExists(rep_id))
-    return RefusalStatus(StatusCode::kNotFound, {"http_no_rep", {{"rep", rep_id}}});
+  if (!RepExists(rep_id)) return NoRep(rep_id);
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   FB_ASSIGN_OR_RETURN(DeviceInfo revoked, devices_->Revoke(rep_id, device, id, actor));
   AuditEntry audit;

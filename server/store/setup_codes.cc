@@ -6,6 +6,7 @@
 #include "fieldbook/columns.h"
 #include "store/audit_store.h"
 #include "store/console_store.h"
+#include "store/not_found.h"
 #include "store/store_sql.h"
 
 namespace fieldbook::server {
@@ -52,7 +53,7 @@ Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::
   ConsoleStore accounts(store_);
   FB_ASSIGN_OR_RETURN(std::optional<ConsoleAccount> account, accounts.Account(rep_id));
   if (!account) {
-    return Status(StatusCode::kNotFound, "no rep " + rep_id, {"http_no_rep", {{"rep", rep_id}}});
+    return NoRep(rep_id);
   }
   if (account->role != "rep") {
     return Status(StatusCode::kRejected,
