@@ -462,10 +462,12 @@ Result<size_t> ServerStore::TrimAppliedSets(uint64_t before_ms, size_t limit) {
                            "DELETE FROM fb_applied_sets WHERE set_id IN (SELECT set_id FROM "
                            "fb_applied_sets WHERE applied_at < to_timestamp(?::bigint / 1000.0) "
                            "AND result IS NOT NULL LIMIT ?)")));
-  // PostgreSQL's timestamps end in the year 294276 and to_timestamp refuses a later cutoff: one
-  // past 9999-12-31 (a caller's "every answer") is that date there, later than every answer.
-  constexpr uint64_t kLatestPgCutoffMs = 253402300800000;  // 10000-01-01T00:00:00Z
-  if (sql().dialect() == SqlDialect::kPostgres) before_ms = std::min(before_ms, kLatestPgCutoffMs);
+  // A cutoff past 9999-12-31 (a caller's "every answer", up to the largest uint64_t) is that date
+  // on both backends, later than every answer: PostgreSQL's timestamps end in the year 294276 and
+  // to_timestamp refuses a later one; SQLite's bind would wrap one above INT64_MAX negative, and
+  // trim nothing.
+  constexpr uint64_t kLatestCutoffMs = 253402300800000;  // 10000-01-01T00:00:00Z
+  before_ms = std::min(before_ms, kLatestCutoffMs);
   drop->Bind(1, static_cast<int64_t>(before_ms)).Bind(2, static_cast<int64_t>(limit));
   FB_RETURN_IF_ERROR(drop->Run());
   return static_cast<size_t>(sql().LastChanges());

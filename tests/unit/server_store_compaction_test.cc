@@ -3,6 +3,8 @@
 // page that brings the cursor up to the latest sequence.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "store/server_store.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
@@ -125,6 +127,30 @@ TEST_F(CompactionTest, TrimsPushAnswersOlderThanTheHorizonInBatches) {
   EXPECT_EQ(std::get<std::string>(
                 QueryValue(store_->sql(), "SELECT name FROM customers WHERE id = 'c0'")),
             before);
+}
+
+// A cutoff past every time (a caller's "every answer": the largest uint64_t) forgets every
+// answer on both backends: not wrapped negative by SQLite's bind (trimming nothing), not refused by
+// PostgreSQL's to_timestamp.
+TEST_F(CompactionTest, ACutoffPastEveryTimeTrimsEveryAnswer) {
+  int sets = 0;
+  for (uint64_t cutoff :
+       {uint64_t{std::numeric_limits<int64_t>::max()} + 1, std::numeric_limits<uint64_t>::max()}) {
+    for (int i = 0; i < 2; ++i, ++sets) {
+      const Hlc at = Hlc::FromParts(wall_.NowMs(), 0);
+      const std::string set = "set-" + std::to_string(sets);
+      auto r = store_->ApplyRepPush(
+          rep_a_, Push(set, {{"customers",
+                              "c" + std::to_string(sets),
+                              {Col("name", S("x"), at), Col("owner_rep_id", S("rep-a"), at)}}}));
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      StampAnswerNow(set);
+    }
+    auto trimmed = store_->TrimAppliedSets(cutoff, 100);
+    ASSERT_TRUE(trimmed.ok()) << cutoff << ": " << trimmed.status().ToString();
+    EXPECT_EQ(*trimmed, 2u) << cutoff;
+    EXPECT_EQ(Count("SELECT count(*) FROM fb_applied_sets"), 0) << cutoff;
+  }
 }
 
 TEST_F(CompactionTest, AFinalPageBringsTheCursorUpToTheLatestSequence) {
