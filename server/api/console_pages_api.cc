@@ -154,11 +154,13 @@ HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
   const auto offset = IntParam(request.target, "offset", 0, 1000000, 0);
   if (!offset) return BadIntParam("offset", 0, 1000000);
   CustomerFilter filter = FilterFromQuery(request.target);
-  for (const std::string* s :
-       {&filter.text, &filter.rep, &filter.territory, &filter.tier, &filter.city}) {
-    if (s->size() > 200) {
+  for (const auto& [name, value] :
+       {std::pair{"q", &filter.text}, std::pair{"rep", &filter.rep},
+        std::pair{"territory", &filter.territory}, std::pair{"tier", &filter.tier},
+        std::pair{"city", &filter.city}}) {
+    if (value->size() > 200) {
       return JsonError(400, "invalid_field", "a filter is at most 200 bytes",
-                       Phrase{"http_query_too_long", {{"name", "q"}, {"max", "200"}}});
+                       Phrase{"http_query_too_long", {{"name", name}, {"max", "200"}}});
     }
   }
   int64_t total = 0;

@@ -107,11 +107,12 @@ std::optional<HttpResponse> HandleNightlyLaunchRequest(NightlyLauncher* launcher
       return JsonError(400, "malformed", Phrase{"http_body_empty_object", {}});
     }
   }
-  const NightlyLauncher::State state = launcher->Now();
-  if (state.running) {
-    return JsonError(
-        409, "nightly_running",
-        Phrase{"http_nightly_running", {{"by", state.by}, {"at", IsoTime(state.started_ms)}}});
+  // A run going on here: refused with what the launcher's one read of its state says.
+  auto running = [](const Status& refusal) {
+    return JsonError(409, "nightly_running", refusal.message(), *refusal.phrase());
+  };
+  if (const NightlyLauncher::State state = launcher->Now(); state.running) {
+    return running(NightlyLauncher::RunningRefusal(state));
   }
   if (*lease) {
     return JsonError(409, "nightly_running",
@@ -121,13 +122,9 @@ std::optional<HttpResponse> HandleNightlyLaunchRequest(NightlyLauncher* launcher
                              {"until", IsoTime((*lease)->expires_ms)}}});
   }
   Status started = launcher->Start(caller.rep_id, now);
-  if (started.code() == StatusCode::kConflict) {
-    // Another request started one between the look above and this start.
-    const NightlyLauncher::State now_running = launcher->Now();
-    return JsonError(409, "nightly_running", started.message(),
-                     Phrase{"http_nightly_running",
-                            {{"by", now_running.by}, {"at", IsoTime(now_running.started_ms)}}});
-  }
+  // Another request started one between the look above and this start: Start's refusal names
+  // that run, as Start saw it (a second look could find it ended already).
+  if (started.code() == StatusCode::kConflict) return running(started);
   if (!started.ok()) return StatusResponse(started);
   return JsonResponse(boost::json::object{{"started", true}, {"state", StateJson(launcher->Now())}},
                       202);

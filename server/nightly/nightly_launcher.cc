@@ -1,6 +1,8 @@
 #include "nightly/nightly_launcher.h"
 
+#include "fieldbook/dates.h"
 #include "fieldbook/hlc.h"
+#include "fieldbook/refusal_status.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
@@ -12,10 +14,7 @@ NightlyLauncher::~NightlyLauncher() { Stop(); }
 Status NightlyLauncher::Start(const std::string& by, int64_t now_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopped_) return Status::Unavailable("the server is shutting down");
-  if (state_.running) {
-    return Status::Conflict("a nightly run started by " + state_.by +
-                            " is still going; wait for it to finish");
-  }
+  if (state_.running) return RunningRefusal(state_);
   // The previous run's thread has finished its work (running is false); collect it.
   if (thread_.joinable()) thread_.join();
   state_ = State{};
@@ -46,6 +45,12 @@ void NightlyLauncher::Finish(const Result<NightlyRunRecord>& result, int64_t now
     state_.error = result.status().message();
     LogEvent("error", "nightly_run_now_failed", {{"error", result.status().ToString()}});
   }
+}
+
+Status NightlyLauncher::RunningRefusal(const State& running) {
+  return RefusalStatus(
+      StatusCode::kConflict,
+      {"http_nightly_running", {{"by", running.by}, {"at", FormatIsoUtc(running.started_ms)}}});
 }
 
 NightlyLauncher::State NightlyLauncher::Now() const {

@@ -48,9 +48,12 @@ class NightlyLauncher {
   NightlyLauncher(const NightlyLauncher&) = delete;
   NightlyLauncher& operator=(const NightlyLauncher&) = delete;
 
-  // Starts a run for manager `by` at `now_ms`; kConflict while this launcher's run is going,
-  // kUnavailable once stopped.
+  // Starts a run for manager `by` at `now_ms`; kConflict while this launcher's run is going (its
+  // RunningRefusal, made from the state Start read), kUnavailable once stopped.
   Status Start(const std::string& by, int64_t now_ms);
+  // The refusal of a start while `running` goes on: kConflict carrying http_nightly_running with
+  // who started it and when (fieldbook/refusal_status.h), its message the table's English.
+  static Status RunningRefusal(const State& running);
   State Now() const;
   void Stop();
 

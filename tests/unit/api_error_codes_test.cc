@@ -242,6 +242,12 @@ TEST_F(ApiErrorWireTest, TheConsolePagesAndProductsFieldChecksCarryTheirCodes) {
   r = Call("POST", "/v1/admin/customers/move", R"({"filter": {"city": "x"}, "to": "rep-a",
            "dry_run": "yes"})");
   EXPECT_REFUSED(r, 400, "invalid_field", "http_field_not_bool", "dry_run: must be true or false");
+  for (const char* name : {"q", "rep", "territory", "tier", "city"}) {  // each named as itself
+    r = Call("GET", "/v1/admin/customers?" + std::string(name) + "=" + std::string(201, 'x'));
+    EXPECT_REFUSED(r, 400, "invalid_field", "http_query_too_long", "a filter is at most 200 bytes");
+    EXPECT_EQ(r.values["name"], name);
+    EXPECT_EQ(r.values["max"], "200");
+  }
 
   r = Call("POST", "/v1/admin/products", R"({"part_number": "P-1", "list_price_cents": "9"})");
   EXPECT_REFUSED(r, 400, "invalid_field", "http_field_whole_number",

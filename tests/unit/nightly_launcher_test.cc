@@ -71,6 +71,11 @@ TEST(NightlyLauncherTest, RunsOnItsOwnThreadOneAtATime) {
   EXPECT_EQ(second.code(), StatusCode::kConflict);
   EXPECT_NE(second.message().find("mgr"), std::string::npos) << second.message();
   EXPECT_EQ(launcher.Now().by, "mgr");  // the refused request changed nothing
+  // The refusal carries the run that decided it, as Start read it (nightly_api sends these values:
+  // a second look, after the run ended, would find none).
+  ASSERT_NE(second.phrase(), nullptr);
+  EXPECT_EQ(second.phrase()->code, "http_nightly_running");
+  EXPECT_EQ(second.phrase()->values, (TextValues{{"by", "mgr"}, {"at", "1970-01-01T00:00:01Z"}}));
 
   gate.Open();
   ASSERT_TRUE(WaitIdle(launcher));
