@@ -9,6 +9,7 @@
 
 #include "postgres/pg_test_env.h"
 #include "store/pg/pg_schema.h"
+#include "store/pg/pg_sql_db.h"
 
 namespace fieldbook::pg {
 namespace {
@@ -189,6 +190,84 @@ TEST_F(PgDbTest, ADeadlockIsUnavailableForOneSide) {
   const Status& lost = first.ok() ? second : first;
   EXPECT_EQ(lost.code(), StatusCode::kUnavailable) << lost.ToString();
   EXPECT_NE(lost.message().find("40P01"), std::string::npos) << lost.message();
+}
+
+// ExecAtomic (what PgSqlDb runs every write inside a transaction with): SAVEPOINT, the statement
+// and RELEASE in ONE round trip when the statement succeeds (they were three), two when it fails;
+// a failure undoes that statement alone and leaves the transaction usable; in a transaction that
+// failed before, the statement does not run; a lost connection is kUnavailable and the
+// connection works again after Reconnect.
+TEST_F(PgDbTest, ExecAtomicIsOneRoundTripAndUndoesOnlyItsStatement) {
+  const std::string insert = "INSERT INTO t (id, n) VALUES ($1, $2)";
+  auto atomic = [&](const std::string& id, int64_t n) {
+    const PgParam params[] = {id, n};
+    return db_->ExecAtomic(insert, params).status();
+  };
+  EXPECT_EQ(atomic("outside", 0).code(), StatusCode::kInternal);  // no transaction to keep
+  {
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(atomic("a", 1).ok());  // prepares the statement: a round trip of its own
+    uint64_t before = db_->round_trips();
+    ASSERT_TRUE(atomic("b", 2).ok());
+    EXPECT_EQ(db_->round_trips() - before, 1u);
+    // Through the storage seam: a write inside a transaction is one round trip too.
+    PgSqlDb sql(*db_);
+    auto update = sql.Prepare("UPDATE t SET note = ? WHERE id = ?");
+    ASSERT_TRUE(update.ok());
+    ASSERT_TRUE((*update)->Bind(1, "warm").Bind(2, "a").Run().ok());
+    before = db_->round_trips();
+    update = sql.Prepare("UPDATE t SET note = ? WHERE id = ?");
+    ASSERT_TRUE(update.ok());
+    ASSERT_TRUE((*update)->Bind(1, "seam").Bind(2, "b").Run().ok());
+    EXPECT_EQ(db_->round_trips() - before, 1u);
+    EXPECT_EQ(sql.LastChanges(), 1);
+
+    // A duplicate key: refused with its own SQLSTATE, undone alone (a second round trip).
+    before = db_->round_trips();
+    Status dup = atomic("a", 3);
+    EXPECT_EQ(dup.code(), StatusCode::kConflict) << dup.ToString();
+    EXPECT_EQ(db_->last_sqlstate(), "23505");
+    EXPECT_EQ(db_->round_trips() - before, 2u);
+    ASSERT_TRUE(atomic("c", 4).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  auto ids = db_->Exec(
+      "SELECT string_agg(id || ':' || n || ':' || coalesce(note, ''), ',' "
+      "ORDER BY id) FROM t");
+  ASSERT_TRUE(ids.ok());
+  EXPECT_EQ(ids->Text(0, 0), "a:1:warm,b:2:seam,c:4:");
+
+  {
+    // A transaction that failed before: the SAVEPOINT fails, the statement never runs.
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    EXPECT_FALSE(db_->Exec("SELECT 1 / 0").ok());
+    Status refused = atomic("d", 5);
+    EXPECT_FALSE(refused.ok());
+    EXPECT_EQ(db_->last_sqlstate(), "25P02") << refused.ToString();
+    EXPECT_NE(refused.message().find("savepoint"), std::string::npos) << refused.ToString();
+  }
+  EXPECT_EQ(Count(), 3);
+
+  {
+    // The server ends the session mid-transaction.
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    auto admin = Connect();
+    ASSERT_NE(admin, nullptr);
+    ASSERT_TRUE(admin->Exec("SELECT pg_terminate_backend($1)", {db_->backend_pid()}).ok());
+    Status lost = atomic("e", 6);
+    EXPECT_EQ(lost.code(), StatusCode::kUnavailable) << lost.ToString();
+  }
+  ASSERT_TRUE(db_->Reconnect().ok());
+  {
+    auto tx = PgTransaction::Begin(*db_);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE(atomic("f", 7).ok());
+    ASSERT_TRUE((*tx)->Commit().ok());
+  }
+  EXPECT_EQ(Count(), 4);
 }
 
 TEST_F(PgDbTest, TextArraysCarryAnyTextIntact) {

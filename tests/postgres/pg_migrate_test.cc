@@ -309,6 +309,13 @@ TEST_F(MigrateTest, ARealisticHubIsCopiedWhole) {
   EXPECT_EQ(edited.exit_code, 3) << edited.out << edited.err;
   EXPECT_TRUE(Has(edited.err, "table customers, row " + SeededHub::Get(true).merged_loser))
       << edited.err;
+  // Found by the canonical exports (the server's export code on each side): both lines shown,
+  // the damaged value on the target's only.
+  EXPECT_TRUE(Has(edited.err,
+                  "source: {\"table\":\"customers\",\"id\":\"" + SeededHub::Get(true).merged_loser))
+      << edited.err;
+  EXPECT_TRUE(Has(edited.err, " (edited)\"")) << edited.err;
+  EXPECT_FALSE(Has(edited.err.substr(0, edited.err.find("target:")), "(edited)")) << edited.err;
   ASSERT_TRUE(db_->Exec("UPDATE customers SET name = left(name, -9) WHERE id = $1",
                         {SeededHub::Get(true).merged_loser})
                   .ok());

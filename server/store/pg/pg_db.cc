@@ -210,6 +210,7 @@ Status PgDb::ExecScript(std::string_view sql) {
   if (text.find('\0') != std::string::npos) {
     return Status::InvalidArgument("postgresql: a script holds a NUL byte");
   }
+  ++round_trips_;
   pg_result* result = PQexec(conn_, text.c_str());
   PgRows owner(result);  // frees the result; Check only reads it
   return Check(result, "script");
@@ -227,6 +228,7 @@ Result<std::string> PgDb::Prepared(std::string_view sql) {
       return Status::InvalidArgument("postgresql: a statement holds a NUL byte");
     }
     std::string name = "fb" + std::to_string(prepared_.size() + 1);
+    ++round_trips_;
     pg_result* result = PQprepare(conn_, name.c_str(), key.c_str(), 0, nullptr);
     PgRows owner(result);
     FB_RETURN_IF_ERROR(Check(result, "prepare"));
@@ -255,6 +257,7 @@ Result<std::vector<const char*>> ParamValues(std::span<const PgParam> params) {
 Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params) {
   FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
   FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
+  ++round_trips_;
   pg_result* result = PQexecPrepared(conn_, name.c_str(), static_cast<int>(values.size()),
                                      values.data(), nullptr, nullptr, 0);
   PgRows rows(result);
@@ -266,6 +269,7 @@ Status PgDb::ExecEach(std::string_view sql, std::span<const PgParam> params,
                       const std::function<Status(const PgRows& rows, int row)>& each) {
   FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
   FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
+  ++round_trips_;
   if (PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                           nullptr, nullptr, 0) == 0) {
     return Check(nullptr, "statement");
@@ -286,6 +290,74 @@ Status PgDb::ExecEach(std::string_view sql, std::span<const PgParam> params,
     for (int r = 0; r < rows.size() && status.ok(); ++r) status = each(rows, r);
   }
   return status;
+}
+
+namespace {
+
+// The result of the next statement of a pipeline (nullptr when none came: the connection broke),
+// with the end of that statement's results read too.
+pg_result* NextPipelined(pg_conn* conn) {
+  pg_result* result = PQgetResult(conn);
+  if (result != nullptr) {
+    while (pg_result* more = PQgetResult(conn)) PQclear(more);
+  }
+  return result;
+}
+
+}  // namespace
+
+Result<PgRows> PgDb::ExecAtomic(std::string_view sql, std::span<const PgParam> params) {
+  if (!InTransaction()) return Status::Internal("postgresql: ExecAtomic outside a transaction");
+  // The three statements are prepared once per connection, like any other.
+  FB_ASSIGN_OR_RETURN(const std::string savepoint, Prepared("SAVEPOINT fb_statement"));
+  FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
+  FB_ASSIGN_OR_RETURN(const std::string release, Prepared("RELEASE SAVEPOINT fb_statement"));
+  FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
+  // One round trip: the three statements and a Sync are sent together. When one fails, the
+  // server skips the rest up to the Sync (PGRES_PIPELINE_ABORTED) and the transaction waits for
+  // the ROLLBACK TO below; a failed SAVEPOINT (a transaction that failed earlier) runs nothing.
+  ++round_trips_;
+  if (PQenterPipelineMode(conn_) == 0) return Check(nullptr, "pipeline");
+  int queued = 0;
+  const bool sent =
+      PQsendQueryPrepared(conn_, savepoint.c_str(), 0, nullptr, nullptr, nullptr, 0) != 0 &&
+      ++queued > 0 &&
+      PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
+                          nullptr, nullptr, 0) != 0 &&
+      ++queued > 0 &&
+      PQsendQueryPrepared(conn_, release.c_str(), 0, nullptr, nullptr, nullptr, 0) != 0 &&
+      ++queued > 0 && PQpipelineSync(conn_) != 0;
+  pg_result* results[3] = {nullptr, nullptr, nullptr};
+  PgRows owners[3];  // free the results on return; Check only reads them
+  for (int i = 0; i < queued; ++i) {
+    results[i] = NextPipelined(conn_);
+    owners[i] = PgRows(results[i]);
+  }
+  bool synced = false;
+  PgRows sync_owner;
+  if (sent) {
+    pg_result* sync = PQgetResult(conn_);
+    sync_owner = PgRows(sync);
+    synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  }
+  // Leaves pipeline mode whatever happened (on a broken connection Reconnect's reset does).
+  const bool left = PQexitPipelineMode(conn_) != 0;
+  FB_RETURN_IF_ERROR(Check(results[0], "savepoint"));
+  if (Status failed = Check(results[1], "statement"); !failed.ok()) {
+    if (!synced || !left) return failed;
+    const std::string state = last_sqlstate_;
+    FB_RETURN_IF_ERROR(
+        ExecScript("ROLLBACK TO SAVEPOINT fb_statement; RELEASE SAVEPOINT fb_statement"));
+    last_sqlstate_ = state;
+    return failed;
+  }
+  FB_RETURN_IF_ERROR(Check(results[2], "release"));
+  if (!synced || !left) {
+    last_sqlstate_.clear();
+    return Status::Unavailable("postgresql: a pipeline ended out of step: " +
+                               Trimmed(PQerrorMessage(conn_)));
+  }
+  return std::move(owners[1]);
 }
 
 Result<std::unique_ptr<PgTransaction>> PgTransaction::Begin(PgDb& db, PgIsolation isolation) {

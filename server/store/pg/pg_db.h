@@ -11,6 +11,9 @@
 //    syntax or undefined objects kInternal (a bug); the SQLSTATE is kept (last_sqlstate());
 //  * PgTransaction is BEGIN on construction and ROLLBACK on destruction unless committed; inside
 //    another transaction it is a SAVEPOINT.
+//  * ExecAtomic runs one statement under its own savepoint (SQLite's statement atomicity) in one
+//    round trip: SAVEPOINT, the statement and RELEASE go to the server together (libpq's pipeline
+//    mode), rather than one round trip each. round_trips() counts the waits for the server.
 //
 // Thread safety: a PgDb, its PgTransactions and the PgRows it returned belong to one thread at a
 // time (a libpq connection is not thread-safe). Distinct PgDb objects may be used concurrently
@@ -124,6 +127,18 @@ class PgDb {
   // or of `each`, is returned, after the rest of the result has been read and dropped.
   Status ExecEach(std::string_view sql, std::span<const PgParam> params,
                   const std::function<Status(const PgRows& rows, int row)>& each);
+  // Exec inside the open transaction, as one atomic step: a statement that fails leaves the
+  // transaction as it was before it and usable (rolled back to a savepoint taken just before it);
+  // one that succeeds keeps its writes (the savepoint released). One round trip when it succeeds
+  // (SAVEPOINT, the statement and RELEASE sent as one pipeline), two when it fails. The failure
+  // returned, and last_sqlstate(), are the statement's (or the SAVEPOINT's, when the transaction
+  // had failed before: the statement did not run). Outside a transaction: kInternal.
+  Result<PgRows> ExecAtomic(std::string_view sql, std::span<const PgParam> params);
+
+  // Requests this connection has sent and waited for the server's answer to (statements,
+  // prepares, scripts, pipelines: one each), since it was made: what a change that saves round
+  // trips is measured by (tests/perf/pg_push_bench.cc).
+  uint64_t round_trips() const { return round_trips_; }
 
   // After a lost connection (every call answers kUnavailable; the server restarted, failed
   // over, or ended the session): connects again with the same settings. Statements are prepared
@@ -161,6 +176,7 @@ class PgDb {
   std::string last_sqlstate_;
   uint64_t savepoints_ = 0;  // savepoints opened so far: their names
   bool write_refused_ = false;
+  uint64_t round_trips_ = 0;
 };
 
 enum class PgIsolation { kReadCommitted, kRepeatableRead, kSerializable };

@@ -12,10 +12,8 @@ Status WritePgCanonicalExport(PgDb& db, const Catalog& catalog, std::ostream& ou
   std::string line;
   std::vector<Value> values;
   for (const TableInfo* t : CanonicalExportTables(catalog)) {
-    // Catalog identifiers only; byte order on ids, as SQLite's BINARY collation.
-    std::string sql = "SELECT id";
-    for (const std::string& c : t->columns) sql += ", \"" + c + "\"";
-    sql += " FROM \"" + t->name + "\" ORDER BY id COLLATE \"C\"";
+    // SQLite's export's query, ordered by ids in byte order (SQLite's BINARY collation).
+    const std::string sql = CanonicalExportSql(*t, "id COLLATE \"C\"");
     FB_RETURN_IF_ERROR(db.ExecEach(sql, {}, [&](const PgRows& rows, int r) {
       values.clear();
       for (int c = 1; c < rows.columns(); ++c) values.push_back(rows.Get(r, c));

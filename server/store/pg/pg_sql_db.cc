@@ -211,22 +211,13 @@ Result<SqlStatement*> PgSqlDb::Prepare(std::string_view sql) {
 }
 
 Result<PgRows> PgSqlDb::Run(const std::string& sql, bool writes, std::span<const PgParam> params) {
-  const bool savepoint = writes && db_.InTransaction();
-  if (savepoint) FB_RETURN_IF_ERROR(db_.ExecScript("SAVEPOINT fb_statement"));
-  Result<PgRows> rows = db_.Exec(sql, params);
+  // A write inside a transaction runs under its own savepoint, in one round trip (ExecAtomic).
+  Result<PgRows> rows =
+      writes && db_.InTransaction() ? db_.ExecAtomic(sql, params) : db_.Exec(sql, params);
   if (!rows.ok()) {
-    Status failed = rows.status();
-    const bool constraint = db_.last_sqlstate().rfind("23", 0) == 0;
-    if (savepoint) {
-      Status undone = db_.ExecScript(
-          "ROLLBACK TO SAVEPOINT fb_statement; "
-          "RELEASE SAVEPOINT fb_statement");
-      if (!undone.ok()) return undone;
-    }
-    if (constraint) return Status::Rejected(failed.message());
-    return failed;
+    if (db_.last_sqlstate().rfind("23", 0) == 0) return Status::Rejected(rows.status().message());
+    return rows.status();
   }
-  if (savepoint) FB_RETURN_IF_ERROR(db_.ExecScript("RELEASE SAVEPOINT fb_statement"));
   last_changes_ = writes ? rows->affected() : 0;
   return rows;
 }

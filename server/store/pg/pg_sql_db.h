@@ -9,7 +9,8 @@
 //    ExecEach) and converted as PgRows::Get does; Int/Real/Text/Blob convert from that Value.
 //  * SQLite's statement atomicity: inside a transaction, a statement that may write (anything but
 //    SELECT) runs under a savepoint, so a refused row leaves the transaction usable, as SQLite
-//    leaves it. A constraint violation (SQLSTATE class 23) is kRejected, as on SQLite.
+//    leaves it (PgDb::ExecAtomic: SAVEPOINT, the statement and RELEASE in one round trip). A
+//    constraint violation (SQLSTATE class 23) is kRejected, as on SQLite.
 //
 // Thread safety: as its PgDb (one thread at a time); the PgDb must outlive it.
 #ifndef FIELDBOOK_SERVER_STORE_PG_PG_SQL_DB_H_
