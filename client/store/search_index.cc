@@ -356,10 +356,10 @@ namespace {
 
 // Runs `work` with temp_store = MEMORY when no transaction is open, and puts the connection's
 // setting back after. The replica's connection keeps its temporary tables in files
-// (temp_store = FILE, shared/src/change_capture.cc); with the process's 1 MiB statement-journal
-// spill threshold, writing an index of a 50,000-customer replica through temporary files failed
-// with "database or disk is full" (the staging table and the ephemeral tables of INSERT ...
-// SELECT into FTS5 tables), while in memory they take a few megabytes per batch.
+// (temp_store = FILE, shared/src/change_capture.cc); the staging table and the ephemeral tables
+// of INSERT ... SELECT into FTS5 tables take a few megabytes per batch, cheaper in memory than
+// through temporary files. (Through files they once failed with "database or disk is full": the
+// statement-journal spill threshold was 1 MiB, over what SQLite's unix VFS writes in one call.)
 Status WithTempInMemory(Db& db, const std::function<Status()>& work) {
   if (db.InTransaction()) return work();
   int64_t before = 0;

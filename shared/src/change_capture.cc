@@ -135,16 +135,23 @@ Status RegisterCaptureFunctions(Db& db, CaptureContext* context) {
   // Inside a transaction, every statement that fires a trigger keeps a statement journal (the
   // pages it touches, to undo that statement alone). With temp_store=MEMORY it grows by 1 KiB
   // allocations, several per page; with temp_store=FILE it is one block in memory (up to the
-  // spill threshold raised below, so the merge engine's multi-row inserts stay in memory too). On
+  // spill threshold set below; past it, a temporary file). On
   // batched local inserts that is a third of what capture costs (sync_core_bench CaptureOverhead).
   return db.ExecScript("PRAGMA temp_store = FILE");
 }
 
 namespace {
 // The statement journal spill threshold is process-wide and can only be set before SQLite
-// initialises, which no code of this program does before main().
+// initialises, which no code of this program does before main(). It must stay under 128 KiB:
+// an in-memory journal spills to its file in chunks of this size, and SQLite's unix VFS writes
+// at most 128 KiB - 1 bytes in one call (seekAndWriteFd keeps 17 bits of the length), so a
+// larger chunk writes short and the statement fails with SQLITE_FULL ("database or disk is
+// full"; CaptureTest.AStatementWhoseJournalSpillsToAFileSucceedsAndRollsBack). The default is
+// 64 KiB; 120 KiB keeps twice as much of a statement's journal in one memory block.
+constexpr int kStatementJournalSpillBytes = 120 << 10;
+static_assert(kStatementJournalSpillBytes < (128 << 10), "SQLite's unix VFS writes < 128 KiB");
 [[maybe_unused]] const bool kStatementJournalInMemory = [] {
-  (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 1 << 20);
+  (void)sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, kStatementJournalSpillBytes);
   return true;
 }();
 }  // namespace

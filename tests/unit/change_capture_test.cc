@@ -224,5 +224,33 @@ TEST_F(CaptureTest, CheckRulesRefuseBadValuesAtTheEdge) {
   EXPECT_EQ(OutboxRows(), 0);
 }
 
+// A statement journal larger than SQLite's spill threshold moves to a temporary file (the replica
+// keeps temp_store = FILE). The threshold was 1 MiB: SQLite's unix VFS writes at most 128 KiB in
+// one call (seekAndWriteFd keeps 17 bits of the length), so spilling a 1 MiB in-memory journal
+// chunk wrote nothing and the rep's statement failed with "database or disk is full". One
+// statement that rewrites several megabytes inside a transaction (here: every one of 8,000
+// customers' notes, as an edit of a whole territory would) must succeed and roll back cleanly.
+TEST_F(CaptureTest, AStatementWhoseJournalSpillsToAFileSucceedsAndRollsBack) {
+  ASSERT_TRUE(Exec(db(), "BEGIN").ok());
+  ASSERT_TRUE(Exec(db(),
+                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 8000)"
+                   " INSERT INTO customers (id, name, city, notes)"
+                   " SELECT 'c' || i, '汽修' || i, '广州', printf('%.300c', 'a') FROM n",
+                   {})
+                  .ok());
+  ASSERT_TRUE(Exec(db(), "COMMIT").ok());
+  ASSERT_TRUE(Exec(db(), "BEGIN").ok());
+  Status big = Exec(db(), "UPDATE customers SET notes = printf('%.320c', 'b')", {});
+  ASSERT_TRUE(big.ok()) << big.ToString();
+  EXPECT_EQ(std::get<int64_t>(QueryValue(
+                db(), "SELECT count(*) FROM customers WHERE notes = printf('%.320c', 'b')")),
+            8000);
+  ASSERT_TRUE(Exec(db(), "ROLLBACK").ok());
+  EXPECT_EQ(std::get<int64_t>(QueryValue(
+                db(), "SELECT count(*) FROM customers WHERE notes = printf('%.300c', 'a')")),
+            8000);
+}
+
 }  // namespace
+
 }  // namespace fieldbook
