@@ -3,6 +3,7 @@
 // server's grading and revenue report leave the voided orders out while both stay listed.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "fieldbook/dates.h"
@@ -132,15 +133,21 @@ TEST_F(OrderIntegrationTest, AVoidedTypoAndACorrectionLeaveTheServersGradeAndRev
 TEST_F(OrderIntegrationTest, OrdersFromTheCatalogueArePricedByThePriceList) {
   ASSERT_NO_FATAL_FAILURE(InitDb());
   const std::string token = AddRep("rep-a", "Rep A");
+  // A catalogue of 300 parts (many pages of the sync below): BP-1024 added and edited by hand,
+  // the others from one imported price list.
+  ASSERT_EQ(Server({"product", "add", "BP-1024", "--name", "刹车片 24", "--price", "124"}).exit_code,
+            0);
+  ASSERT_EQ(Server({"product", "edit", "BP-1024", "--tier-prices", "VIP=80"}).exit_code, 0);
+  std::string csv = "配件号,名称,单价\r\n";
   for (int i = 0; i < 300; ++i) {
-    CommandResult added =
-        Server({"product", "add", "BP-" + std::to_string(1000 + i), "--name",
-                "刹车片 " + std::to_string(i), "--price", std::to_string(100 + i)});
-    ASSERT_EQ(added.exit_code, 0) << added.err;
-    if (i == 24) {
-      ASSERT_EQ(Server({"product", "edit", "BP-1024", "--tier-prices", "VIP=80"}).exit_code, 0);
-    }
+    if (i == 24) continue;
+    csv += "BP-" + std::to_string(1000 + i) + ",刹车片 " + std::to_string(i) + "," +
+           std::to_string(100 + i) + "\r\n";
   }
+  std::ofstream(dir_.File("parts.csv"), std::ios::binary) << csv;
+  CommandResult imported = Server({"import", "products", dir_.File("parts.csv"), "--json"});
+  ASSERT_EQ(imported.exit_code, 0) << imported.err;
+  ASSERT_EQ(JsonInt(ParseJson(imported.out), "created"), 299) << imported.out;
   ASSERT_NO_FATAL_FAILURE(StartServer(false, {"--page-rows", "64"}));
   Init("dev", token);
   Ok("dev", {"sync", "--page-rows", "50"});
