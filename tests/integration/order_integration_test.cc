@@ -135,8 +135,8 @@ TEST_F(OrderIntegrationTest, OrdersFromTheCatalogueArePricedByThePriceList) {
   const std::string token = AddRep("rep-a", "Rep A");
   // A catalogue of 300 parts (many pages of the sync below): BP-1024 added and edited by hand,
   // the others from one imported price list.
-  ASSERT_EQ(Server({"product", "add", "BP-1024", "--name", "刹车片 24", "--price", "124"}).exit_code,
-            0);
+  ASSERT_EQ(
+      Server({"product", "add", "BP-1024", "--name", "刹车片 24", "--price", "124"}).exit_code, 0);
   ASSERT_EQ(Server({"product", "edit", "BP-1024", "--tier-prices", "VIP=80"}).exit_code, 0);
   std::string csv = "配件号,名称,单价\r\n";
   for (int i = 0; i < 300; ++i) {
