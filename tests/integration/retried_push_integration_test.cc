@@ -2,10 +2,10 @@
 // killed with SIGKILL after it applied a push and before the device heard the answer, or at a
 // random moment while a push is in flight, and restarted on the same port; the device (the real
 // Replica, SyncEngine and HTTP transport) syncs again. Every retry sends the first attempt's
-// bytes, and every change reaches the server exactly once: 1,500 garages and 1,500 visits in sets
-// of 200, pages of 50, from a device whose clock runs an hour ahead, so that the hub re-stamps
-// every garage it applies and a set applied twice would show as more hub changes than the same
-// work makes from a device that is never interrupted.
+// bytes, and every change reaches the server exactly once: 600 garages and 600 visits in sets of
+// 80 (15 sets: a kill every third push), pages of 20, from a device whose clock runs an hour ahead,
+// so that the hub re-stamps every garage it applies and a set applied twice would show as more hub
+// changes than the same work makes from a device that is never interrupted.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -31,7 +31,8 @@ using namespace std::chrono_literals;
 
 class RetriedPushIntegrationTest : public ServerFixture {
  protected:
-  static constexpr int kGarages = 1500;
+  static constexpr int kGarages = 600;
+  static constexpr int kSetRows = 80;
 
   void SetUp() override {
     ASSERT_NO_FATAL_FAILURE(InitDb());
@@ -43,7 +44,7 @@ class RetriedPushIntegrationTest : public ServerFixture {
   std::unique_ptr<Replica> OpenDevice(const std::string& name, const std::string& prefix,
                                       WallClock& wall) {
     auto opened = Replica::Open(dir_.File(name + ".db"), wall,
-                                ReplicaOptions{name, /*max_push_rows=*/200, std::nullopt});
+                                ReplicaOptions{name, /*max_push_rows=*/kSetRows, std::nullopt});
     EXPECT_TRUE(opened.ok()) << opened.status().ToString();
     if (!opened.ok()) return nullptr;
     Db& db = (*opened)->db();
@@ -140,8 +141,8 @@ TEST_F(RetriedPushIntegrationTest, AServerKilledAroundAPushAppliesEveryChangeExa
     ASSERT_TRUE(http.ok()) << http.status().ToString();
     KillingTransport link(**http, *server_, /*kill_at=*/3, /*in_flight=*/attempt % 2 == 1, random);
     client::SyncOptions options;
-    options.page_rows = 50;
-    options.max_page_rows = 50;
+    options.page_rows = 20;
+    options.max_page_rows = 20;
     auto report = client::SyncEngine(device, link, options).SyncOnce();
     for (const auto& [set_id, bytes] : link.pushes) {
       auto [it, first] = sent.emplace(set_id, bytes);
@@ -166,7 +167,7 @@ TEST_F(RetriedPushIntegrationTest, AServerKilledAroundAPushAppliesEveryChangeExa
   EXPECT_EQ(HubCount("SELECT count(*) FROM visits WHERE rep_id = 'rep-a'"), kGarages);
   EXPECT_EQ(HubCount("SELECT count(*) FROM fb_applied_sets WHERE replica_id = 'laptop-a'"),
             static_cast<int64_t>(sent.size()));
-  EXPECT_EQ(static_cast<int64_t>(sent.size()), 2 * kGarages / 200);
+  EXPECT_EQ(static_cast<int64_t>(sent.size()), 2 * kGarages / kSetRows);
   const int64_t killed_changes = HubSeq() - seq_before;
   // The same work from a device whose pushes are never interrupted: the hub makes as many
   // changes for it (a set applied twice would have re-stamped its garages once more).
