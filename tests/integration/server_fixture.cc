@@ -1,5 +1,6 @@
 #include "integration/server_fixture.h"
 
+#include <chrono>
 #include <ctime>
 
 #include "fieldbook/canonical_export.h"
@@ -92,7 +93,11 @@ Result<client::HttpReply> ServerFixture::Get(const std::string& target, const st
 
 Result<client::HttpReply> ServerFixture::Post(const std::string& target, const std::string& body,
                                               const std::string& token, const char* content_type) {
-  FB_ASSIGN_OR_RETURN(auto http, client::HttpClient::Create(server_->url()));
+  // A whole import in one request (thousands of rows, on PostgreSQL, under the sanitizers, on a
+  // loaded machine) can take longer than a device's 30 s: the test waits for its answer.
+  client::HttpClientOptions options;
+  options.request_timeout = std::chrono::seconds(180);
+  FB_ASSIGN_OR_RETURN(auto http, client::HttpClient::Create(server_->url(), options));
   return http->Post(target, body, content_type, token);
 }
 

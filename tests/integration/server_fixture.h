@@ -60,7 +60,8 @@ class ServerFixture : public ::testing::Test {
   std::string ServerExport(const std::string& rep);
   std::string ReplicaExport(Replica& replica);
 
-  // One HTTP request to the running server, with a bearer token when one is given.
+  // One HTTP request to the running server, with a bearer token when one is given (a POST waits
+  // up to 180 s for its answer: whole imports in one request).
   Result<client::HttpReply> Get(const std::string& target, const std::string& token = "");
   Result<client::HttpReply> Post(const std::string& target, const std::string& body,
                                  const std::string& token,
