@@ -10,10 +10,11 @@
 // prepared); on PostgreSQL each reader's session is read-only (default_transaction_read_only, set
 // once the store is open and again whenever its connection is made again: PgDb::SetReadOnly), so
 // the server refuses the statement ("cannot execute ... in a read-only transaction", SQLSTATE
-// 25006). Either way the refusal is noted on the lease (Lease::TakeWriteRefused), so a caller whose
-// read turned out to need a write (a legacy token re-hashed, a handler that records something)
-// does it again on the writer. A pull that must record something (the rep's first sync of the
-// day, a replica verification) asks the writer directly.
+// 25006); a connection made again whose set-up failed serves nothing until the next lease makes it
+// again (PgDb::Reconnect). Either way the refusal is noted on the lease (Lease::TakeWriteRefused),
+// so a caller whose read turned out to need a write (a legacy token re-hashed, a handler that
+// records something) does it again on the writer. A pull that must record something (the rep's
+// first sync of the day, a replica verification) asks the writer directly.
 //
 // Thread safety: thread-safe. Acquire() waits for a free reader; a Lease (and its store) belongs
 // to the thread holding it.

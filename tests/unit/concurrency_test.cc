@@ -22,6 +22,7 @@
 #include "http/metrics.h"
 #include "http/worker_pool.h"
 #include "store/group_commit.h"
+#include "store/pg/pg_sql_db.h"
 #include "store/read_stores.h"
 #include "support/server_store_fixture.h"
 #include "sync/http_client.h"
@@ -311,6 +312,36 @@ TEST_F(ReadConnectionsTest, AReadConnectionMadeAgainAfterItWasLostStillRefusesTo
   EXPECT_FALSE(reader->sql().ExecScript("DELETE FROM customers").ok());
   EXPECT_TRUE(reader.TakeWriteRefused());
   EXPECT_EQ(Customers(), 1);
+}
+
+// Made again but not set up (a set-up statement failed before the read-only setting): the reader
+// serves nothing, and the next lease makes it again, read-only.
+TEST_F(ReadConnectionsTest, AReadConnectionWhoseSetUpFailedServesNothingUntilItIsSetUp) {
+  if (!store_->on_postgres()) GTEST_SKIP() << "PostgreSQL only: SQLite's authorizer is set once";
+  {
+    ReadStores::Lease reader = readers_->Acquire();
+    auto* pg = dynamic_cast<pg::PgSqlDb*>(&reader->sql());
+    ASSERT_NE(pg, nullptr);
+    pg->db().FailNextSessionSetUpForTesting();
+    const Value lost = QueryValue(reader->sql(), "SELECT pg_backend_pid()");
+    ASSERT_TRUE(Exec(store_->sql(), "SELECT pg_terminate_backend(?::integer, 10000)", {lost}).ok());
+    EXPECT_FALSE(reader->sql().ExecScript("SELECT 1").ok());  // lost
+  }
+  {
+    ReadStores::Lease reader = readers_->Acquire();  // made again; its set-up fails
+    const Status deleted = reader->sql().ExecScript("DELETE FROM customers");
+    EXPECT_EQ(deleted.code(), StatusCode::kUnavailable) << deleted.ToString();
+    EXPECT_EQ(reader->AddRep(NewRep{"rep-x", "X", "rep", "", "", ""}).status().code(),
+              StatusCode::kUnavailable);
+    EXPECT_FALSE(reader->BeginRead().ok());
+  }
+  EXPECT_EQ(Customers(), 1);
+  ReadStores::Lease reader = readers_->Acquire();
+  EXPECT_TRUE(reader->sql().ExecScript("SELECT count(*) FROM customers").ok());
+  EXPECT_FALSE(reader->sql().ExecScript("DELETE FROM customers").ok());
+  EXPECT_TRUE(reader.TakeWriteRefused());
+  EXPECT_EQ(Customers(), 1);
+  EXPECT_EQ(std::get<int64_t>(QueryValue(store_->sql(), "SELECT count(*) FROM reps")), 2);
 }
 
 TEST_F(ReadConnectionsTest, ATokenWhoseCheckMustWriteIsCheckedOnTheWriter) {

@@ -140,6 +140,18 @@ Result<std::unique_ptr<PgDb>> PgDb::Connect(const std::string& conninfo,
 }
 
 Status PgDb::ApplySession() {
+  session_ = Session::kSettingUp;
+  Status applied = ApplySettings();
+  session_ = applied.ok() ? Session::kSetUp : Session::kNotSetUp;
+  return applied;
+}
+
+Status PgDb::SetUp() const {
+  if (session_ != Session::kNotSetUp) return Status::Ok();
+  return Status::Unavailable("postgresql: the session's set-up failed; it is made again first");
+}
+
+Status PgDb::ApplySettings() {
   for (int ms : {options_.statement_timeout_ms, options_.lock_timeout_ms,
                  options_.idle_in_transaction_timeout_ms}) {
     if (ms < 0) return Status::InvalidArgument("postgresql: a session limit is negative");
@@ -151,6 +163,10 @@ Status PgDb::ApplySession() {
            {std::to_string(options_.statement_timeout_ms), std::to_string(options_.lock_timeout_ms),
             std::to_string(options_.idle_in_transaction_timeout_ms)})
           .status());
+  if (fail_session_set_up_) {
+    fail_session_set_up_ = false;
+    return Status::Unavailable("postgresql: the session's set-up failed (a test's hook)");
+  }
   if (options_.read_only) {
     FB_RETURN_IF_ERROR(
         Exec("SELECT set_config('default_transaction_read_only', 'on', false)").status());
@@ -180,7 +196,9 @@ Status PgDb::Reconnect() {
   return ApplySession();
 }
 
-bool PgDb::connected() const { return PQstatus(conn_) == CONNECTION_OK; }
+bool PgDb::connected() const {
+  return session_ == Session::kSetUp && PQstatus(conn_) == CONNECTION_OK;
+}
 
 PgDb::~PgDb() { PQfinish(conn_); }
 
@@ -206,6 +224,7 @@ Status PgDb::Check(pg_result* result, std::string_view what) {
 }
 
 Status PgDb::ExecScript(std::string_view sql) {
+  FB_RETURN_IF_ERROR(SetUp());
   const std::string text(sql);
   if (text.find('\0') != std::string::npos) {
     return Status::InvalidArgument("postgresql: a script holds a NUL byte");
@@ -221,6 +240,7 @@ Result<PgRows> PgDb::Exec(std::string_view sql, std::initializer_list<PgParam> p
 }
 
 Result<std::string> PgDb::Prepared(std::string_view sql) {
+  FB_RETURN_IF_ERROR(SetUp());
   std::string key(sql);
   auto it = prepared_.find(key);
   if (it == prepared_.end()) {

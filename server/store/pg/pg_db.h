@@ -143,8 +143,13 @@ class PgDb {
   // After a lost connection (every call answers kUnavailable; the server restarted, failed
   // over, or ended the session): connects again with the same settings. Statements are prepared
   // again on first use; a transaction that was open is gone (the server rolled it back).
+  // A session whose set-up (the limits, read-only, search_path) did not finish serves nothing:
+  // every call answers kUnavailable and connected() is false, so the next Reconnect makes it
+  // again -- a read connection never runs writable.
   Status Reconnect();
   bool connected() const;
+  // Test hook: the next session set-up fails after the limits, before read-only.
+  void FailNextSessionSetUpForTesting() { fail_session_set_up_ = true; }
 
   // From now on every transaction of this session is read-only (also after a Reconnect): the
   // server refuses a statement that would write ("cannot execute DELETE in a read-only
@@ -166,8 +171,11 @@ class PgDb {
   Status Check(pg_result* result, std::string_view what);
   // The name `sql` is prepared under on this connection (prepared on first use).
   Result<std::string> Prepared(std::string_view sql);
-  // The session's settings from options_ (search_path, limits).
+  // The session's settings from options_ (search_path, limits), noting whether they all took.
   Status ApplySession();
+  Status ApplySettings();
+  // kUnavailable while the session's set-up has not finished.
+  Status SetUp() const;
 
   friend class PgTransaction;
   pg_conn* conn_;
@@ -177,6 +185,8 @@ class PgDb {
   uint64_t savepoints_ = 0;  // savepoints opened so far: their names
   bool write_refused_ = false;
   uint64_t round_trips_ = 0;
+  enum class Session { kSetUp, kSettingUp, kNotSetUp } session_ = Session::kNotSetUp;
+  bool fail_session_set_up_ = false;
 };
 
 enum class PgIsolation { kReadCommitted, kRepeatableRead, kSerializable };
