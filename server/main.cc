@@ -9,6 +9,7 @@
 #include "commands/audit_commands.h"
 #include "commands/command_actor.h"
 #include "commands/command_family.h"
+#include "commands/command_lang.h"
 #include "commands/console_commands.h"
 #include "commands/device_commands.h"
 #include "commands/import_commands.h"
@@ -39,6 +40,11 @@ int main(int argc, char** argv) {
         fieldbook::Status s = SetCommandActor(v);
         return s.ok() ? std::string() : s.message();
       });
+
+  // The language the commands speak (command_lang.h): errors and problems from their values.
+  app.add_option("--lang", "the language of the commands' messages: en or zh (default: the locale)")
+      ->check(CLI::IsMember({"en", "zh"}))
+      ->each([](const std::string& v) { SetCommandLang(v); });
 
   CLI::App* init = app.add_subcommand("init", "create (or upgrade) a server database");
   add_db(init);

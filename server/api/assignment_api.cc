@@ -385,10 +385,17 @@ boost::json::object PoolEntryJson(const PoolEntry& e, bool for_manager) {
 }
 
 boost::json::object AuditJson(const PoolAuditEntry& a) {
-  return boost::json::object{
-      {"id", a.id},         {"at", IsoTime(a.at_ms)}, {"customer", a.customer_id},
-      {"action", a.action}, {"rep", a.rep_id},        {"actor", a.actor},
-      {"reason", a.reason}};
+  boost::json::object o{{"id", a.id},         {"at", IsoTime(a.at_ms)}, {"customer", a.customer_id},
+                        {"action", a.action}, {"rep", a.rep_id},        {"actor", a.actor},
+                        {"reason", a.reason}};
+  // A reclaim's reason as PoolEntryJson gives it: its value beside the English, and the console's
+  // text in both languages.
+  if (!a.why.code.empty()) {
+    o["reason_code"] = a.why.code;
+    o["reason_values"] = PhraseValuesJson(a.why.values);
+    o["reason_text"] = boost::json::object{{"en", a.reason}, {"zh", Say(Lang::kChinese, a.why)}};
+  }
+  return o;
 }
 
 boost::json::object ProfileJson(const RepLoad& l) {

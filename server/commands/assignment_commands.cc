@@ -7,6 +7,7 @@
 
 #include "api/assignment_api.h"
 #include "commands/command_actor.h"
+#include "commands/command_lang.h"
 #include "commands/server_commands.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
@@ -268,7 +269,7 @@ int RunPoolAudit(const std::string& db, const std::string& customer, size_t limi
     } else {
       std::printf("%s  %-13s %-20s %-16s by %s: %s\n", MinuteText(a.at_ms).c_str(),
                   a.action.c_str(), a.customer_id.c_str(), Or(a.rep_id, "-"), a.actor.c_str(),
-                  a.reason.c_str());
+                  SayPhrase(CommandLang(), a.why, a.reason).c_str());
     }
   }
   if (json) std::cout << WriteJson(out) << "\n";

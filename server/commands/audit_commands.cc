@@ -3,9 +3,11 @@
 #include <boost/json.hpp>
 #include <iostream>
 
+#include "commands/command_lang.h"
 #include "commands/server_commands.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/phrase_json.h"
 #include "store/audit_store.h"
 #include "store/pool_store.h"
 
@@ -47,7 +49,10 @@ int RunAuditList(const std::string& db, const AuditListArgs& args) {
     if (!e.subject.empty()) std::cout << " (" << e.subject << ")";
     std::cout << "\n    before " << WriteJson(e.before) << "\n    after  " << WriteJson(e.after)
               << "\n";
-    if (!e.reason.empty()) std::cout << "    reason: " << e.reason << "\n";
+    if (!e.reason.empty()) {
+      const StoredPhrase reason = ReadStoredPhrase(e.reason);  // in the reader's language
+      std::cout << "    reason: " << SayPhrase(CommandLang(), reason.phrase, reason.detail) << "\n";
+    }
   }
   if (page->entries.empty()) std::cout << "no audit entries\n";
   if (page->next > 0) {

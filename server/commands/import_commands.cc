@@ -9,8 +9,10 @@
 
 #include "api/http_json.h"
 #include "commands/command_actor.h"
+#include "commands/command_lang.h"
 #include "commands/server_commands.h"
 #include "fieldbook/json.h"
+#include "fieldbook/phrase_json.h"
 #include "import/import_preview.h"
 #include "import/table_export.h"
 
@@ -19,7 +21,7 @@ namespace fieldbook::server {
 namespace {
 
 int Fail(const std::string& what, const Status& s) {
-  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
+  std::cerr << "fieldbook-server: " << what << ": " << CommandErrorText(s) << "\n";
   return 1;
 }
 
@@ -68,9 +70,11 @@ void PrintReport(const ImportReport& r) {
     std::printf("rows with problems (%lld%s):\n", static_cast<long long>(r.issues_total),
                 r.issues_total > static_cast<int64_t>(r.issues.size()) ? ", the first listed" : "");
     for (const ImportIssue& i : r.issues) {
+      // The reason in the manager's language (command_lang.h); the rest of the line as it was.
+      const std::string reason = SayPhrase(CommandLang(), i.why, i.reason);
       std::printf("  row %lld%s%s: %s: %s%s%s\n", static_cast<long long>(i.row),
                   i.column.empty() ? "" : ", column ", i.column.c_str(), i.level.c_str(),
-                  i.reason.c_str(), i.value.empty() ? "" : " — value: ", i.value.c_str());
+                  reason.c_str(), i.value.empty() ? "" : " — value: ", i.value.c_str());
     }
   }
   if (!r.placements.empty()) {
@@ -102,7 +106,15 @@ boost::json::object ImportReportJson(const ImportReport& r) {
   out["columns"] = ImportColumnsJson(kind, r.columns);
   out["fields"] = ImportFieldsJson(kind);
   out["issues_total"] = r.issues_total;
-  out["issues"] = JsonArray(r.issues, FieldsJson<ImportIssue>);
+  // Each problem's English "reason" as before, and its code and values beside it (issue #19).
+  out["issues"] = JsonArray(r.issues, [](const ImportIssue& i) {
+    boost::json::object issue = FieldsJson(i);
+    if (!i.why.code.empty()) {
+      issue["reason_code"] = i.why.code;
+      issue["reason_values"] = PhraseValuesJson(i.why.values);
+    }
+    return issue;
+  });
   out["placements"] = JsonArray(r.placements, [](const ImportPlacement& p) {
     return boost::json::object{
         {"row", p.row},
@@ -153,7 +165,15 @@ int RunImportCommand(const std::string& db, const ImportArgs& args) {
   auto report = RunImport(*(*opened)->store, (*opened)->wall, *options);
   if (!report.ok()) return Fail("import " + args.kind + " " + args.file, report.status());
   if (args.json) {
-    std::cout << WriteJson(ImportReportJson(*report)) << "\n";
+    boost::json::object json = ImportReportJson(*report);
+    // For the reader: each problem's reason in --lang's language (or the locale's) as
+    // "reason_text"; "reason" stays the English scripts read.
+    boost::json::array& issues = json["issues"].as_array();
+    for (size_t k = 0; k < issues.size() && k < report->issues.size(); ++k) {
+      const ImportIssue& i = report->issues[k];
+      issues[k].as_object()["reason_text"] = SayPhrase(CommandLang(), i.why, i.reason);
+    }
+    std::cout << WriteJson(json) << "\n";
   } else {
     PrintReport(*report);
   }

@@ -15,6 +15,7 @@
 #include "api/http_json.h"
 #include "api/sync_service.h"
 #include "commands/command_actor.h"
+#include "commands/command_lang.h"
 #include "commands/migrate_command.h"
 #include "fieldbook/json.h"
 #include "http/log.h"
@@ -27,7 +28,7 @@
 namespace fieldbook::server {
 
 int CommandFailed(const std::string& what, const Status& s) {
-  std::cerr << "fieldbook-server: " << what << ": " << s.message() << "\n";
+  std::cerr << "fieldbook-server: " << what << ": " << CommandErrorText(s) << "\n";
   return 1;
 }
 

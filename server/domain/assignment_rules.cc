@@ -7,6 +7,7 @@
 #include <set>
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/refusal_status.h"
 
 namespace fieldbook::server {
 
@@ -43,13 +44,13 @@ class Reader : public JsonErrors {
   void Integer(const boost::json::value& v, const std::string& field, int lo, int hi, int& out) {
     const std::optional<double> n = JsonNumber(v);
     if (!n) {
-      Fail(field, "must be a whole number between " + Num(lo) + " and " + Num(hi));
+      Fail(field, "http_rule_whole_between", {{"lo", Num(lo)}, {"hi", Num(hi)}});
       return;
     }
     const double d = *n;
     if (d != std::floor(d) || d < lo || d > hi) {
-      Fail(field,
-           "must be a whole number between " + Num(lo) + " and " + Num(hi) + ", not " + Num(d));
+      Fail(field, "http_rule_whole_between_not",
+           {{"lo", Num(lo)}, {"hi", Num(hi)}, {"value", Num(d)}});
       return;
     }
     out = static_cast<int>(d);
@@ -67,7 +68,7 @@ class Reader : public JsonErrors {
     if (v == nullptr) return;
     const double d = JsonNumber(*v).value_or(-1);
     if (!(d >= 0 && d <= 1)) {
-      Fail(JsonPath(where, key), "must be a number between 0 and 1");
+      Fail(JsonPath(where, key), "http_rule_fraction");
       return;
     }
     out = d;
@@ -84,7 +85,7 @@ class Reader : public JsonErrors {
     if (v == nullptr) return;
     const std::string field = JsonPath(where, key);
     if (!v->is_array() || v->as_array().size() > 32) {
-      Fail(field, "must be a list of at most 32 names");
+      Fail(field, "http_rule_names");
       return;
     }
     std::vector<std::string> names;
@@ -92,16 +93,16 @@ class Reader : public JsonErrors {
       const std::string item = JsonPath(field, i);
       const boost::json::value& n = v->as_array()[i];
       if (!n.is_string() || n.as_string().empty() || n.as_string().size() > 32) {
-        Fail(item, "must be a non-empty text of at most 32 bytes");
+        Fail(item, "http_rule_short_text");
         return;
       }
       std::string name(n.as_string());
       if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        Fail(item, "must be one of " + Join(allowed) + ", not '" + name + "'");
+        Fail(item, "http_rule_one_of", {{"choices", Join(allowed)}, {"value", name}});
         return;
       }
       if (std::find(names.begin(), names.end(), name) != names.end()) {
-        Fail(item, "repeats '" + name + "'");
+        Fail(item, "http_rule_repeats_quoted", {{"value", name}});
         return;
       }
       names.push_back(std::move(name));
@@ -112,12 +113,12 @@ class Reader : public JsonErrors {
   void Tier(const std::string& field, const std::string& tier,
             const std::vector<std::string>& known_tiers) {
     if (tier.empty() || tier.size() > 32) {
-      Fail(field, "a tier name must be 1 to 32 bytes");
+      Fail(field, "http_rule_tier_bytes");
       return;
     }
     if (!known_tiers.empty() &&
         std::find(known_tiers.begin(), known_tiers.end(), tier) == known_tiers.end()) {
-      Fail(field, "no such tier in the grading rules (tiers: " + Join(known_tiers) + ")");
+      Fail(field, "http_rule_no_tier", {{"tiers", Join(known_tiers)}});
     }
   }
 };
@@ -211,14 +212,27 @@ Fit CheckFit(const AssignmentRules& rules, const RepProfile& rep, const Customer
 
 Result<AssignmentRules> ParseAssignmentRules(std::string_view json,
                                              const std::vector<std::string>& known_tiers) {
-  FB_ASSIGN_OR_RETURN(const boost::json::value root,
-                      ParseJson(json, "assignment rules", StatusCode::kInvalidArgument));
+  // ParseJson's checks and English, each as a value (issue #19).
+  const JsonLimits limits;
+  if (json.size() > limits.max_bytes) {
+    return RefusalStatus(
+        StatusCode::kInvalidArgument,
+        {"http_assignment_rules_too_large", {{"max", std::to_string(limits.max_bytes)}}});
+  }
+  boost::system::error_code ec;
+  const boost::json::value root = ReadJson(json, ec, limits.max_depth);
+  if (ec) {
+    return RefusalStatus(StatusCode::kInvalidArgument,
+                         {"http_assignment_rules_json", {{"error", ec.message()}}});
+  }
   return ParseAssignmentRules(root, known_tiers);
 }
 
 Result<AssignmentRules> ParseAssignmentRules(const boost::json::value& root,
                                              const std::vector<std::string>& known_tiers) {
-  if (!root.is_object()) return Status::InvalidArgument("assignment rules must be a JSON object");
+  if (!root.is_object()) {
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_assignment_rules_object", {}});
+  }
   const boost::json::object& o = root.as_object();
   AssignmentRules r;
   Reader in;
@@ -228,7 +242,7 @@ Result<AssignmentRules> ParseAssignmentRules(const boost::json::value& root,
   // The server numbers the versions it stores; a version in the text is informational.
   in.Integer(o, "version", "", 0, 1000000, r.version);
   if (const boost::json::value* c = o.if_contains("comment"); c && !c->is_string()) {
-    in.Fail("comment", "must be a text");
+    in.Fail("comment", "http_rule_not_text");
   }
   if (const boost::json::object* t = in.Object(o, "skill_for_tier", "")) {
     r.tier_skill.clear();
@@ -238,7 +252,7 @@ Result<AssignmentRules> ParseAssignmentRules(const boost::json::value& root,
       std::optional<Skill> skill;
       if (kv.value().is_string()) skill = ParseSkill(std::string(kv.value().as_string()));
       if (!skill) {
-        in.Fail(field, "must be junior, senior or key_account");
+        in.Fail(field, "http_rule_skill");
         continue;
       }
       r.tier_skill[std::string(kv.key())] = *skill;

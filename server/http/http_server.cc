@@ -44,6 +44,16 @@ using tcp = net::ip::tcp;
 
 HttpResponse JsonError(int status, const std::string& code, const std::string& message,
                        const Phrase* phrase) {
+  // A server-side failure without a refusal of its own: its words are the server's internals
+  // (a file, SQL, a connection), so they go to the log and the caller reads a code.
+  if (status >= 500 && (phrase == nullptr || phrase->code.empty())) {
+    static const Phrase kInternal{"http_internal", {}};
+    static const Phrase kUnavailable{"http_unavailable", {}};
+    if (status == 503) return JsonError(status, code, message, &kUnavailable);
+    LogComponentEvent("http", "error", "internal_error",
+                      {{"status", std::to_string(status)}, {"code", code}, {"error", message}});
+    return JsonError(status, code, SayRefusal(Lang::kEnglish, kInternal), &kInternal);
+  }
   boost::json::object error;
   error["code"] = code;
   error["message"] = message;

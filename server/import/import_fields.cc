@@ -5,6 +5,8 @@
 #include <deque>
 #include <utility>
 
+#include "fieldbook/refusal_status.h"
+#include "fieldbook/utf8.h"
 #include "import/sheet_reader.h"
 
 namespace fieldbook::server {
@@ -119,6 +121,11 @@ std::vector<std::vector<FieldSpec>> BuildFields() {
 
 namespace {
 
+// A header cell as an error names it: at most kHeaderShown bytes of it (whole characters, then
+// "…"), so a sheet's 1 MiB header cell does not travel into an error's English and values.
+constexpr size_t kHeaderShown = 64;
+std::string HeaderShown(std::string_view cell) { return Utf8Prefix(cell, kHeaderShown); }
+
 constexpr std::pair<ImportKind, const char*> kKindNames[] = {{ImportKind::kCustomers, "customers"},
                                                              {ImportKind::kContacts, "contacts"},
                                                              {ImportKind::kOrders, "orders"},
@@ -198,23 +205,19 @@ Result<MappingOverrides> ParseMapping(ImportKind kind, const std::string& json) 
   MappingOverrides out;
   for (const auto& [header, field] : v.as_object()) {
     if (!field.is_string()) {
-      return Status(StatusCode::kInvalidArgument,
-                    "mapping of \"" + std::string(header) + "\": the field must be a string",
-                    {"http_import_mapping_not_text", {{"header", std::string(header)}}});
+      return RefusalStatus(StatusCode::kInvalidArgument,
+                           {"http_import_mapping_not_text", {{"header", HeaderShown(header)}}});
     }
     const std::string key(field.as_string());
     if (!key.empty() && FieldIndex(kind, key) < 0) {
       std::string known;
       for (const FieldSpec& f : FieldsOf(kind))
         known += (known.empty() ? "" : ", ") + std::string(f.key);
-      return Status(StatusCode::kInvalidArgument,
-                    "mapping of \"" + std::string(header) + "\": " + ImportKindName(kind) +
-                        " have no field \"" + key + "\" (fields: " + known + ")",
-                    {"http_import_mapping_unknown",
-                     {{"header", std::string(header)},
-                      {"kind", ImportKindName(kind)},
-                      {"field", key},
-                      {"fields", known}}});
+      return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_mapping_unknown",
+                                                          {{"header", HeaderShown(header)},
+                                                           {"kind", ImportKindName(kind)},
+                                                           {"field", HeaderShown(key)},
+                                                           {"fields", known}}});
     }
     out[NormalizeHeader(std::string(header))] = key;
   }
@@ -269,17 +272,14 @@ HeaderMap DetectHeader(ImportKind kind, const std::vector<std::string>& header,
     if (map.column_of_field[field] >= 0) {
       if (!problem->ok()) continue;  // the first problem is the one told
       const std::string first = ColumnName(static_cast<size_t>(map.column_of_field[field]));
-      const std::string& first_header = header[map.column_of_field[field]];
-      *problem = Status(StatusCode::kInvalidArgument,
-                        "columns " + first + " (\"" + first_header + "\") and " + ColumnName(c) +
-                            " (\"" + header[c] + "\") both mean " + fields[field].key +
-                            "; map one of them to another field or to \"\" in a --mapping file",
-                        {"http_import_columns_clash",
-                         {{"first", first},
-                          {"first_header", first_header},
-                          {"second", ColumnName(c)},
-                          {"second_header", header[c]},
-                          {"field", std::string(fields[field].key)}}});
+      // The header cells named, each shown cut to kHeaderShown bytes (a cell may be 1 MiB).
+      *problem = RefusalStatus(StatusCode::kInvalidArgument,
+                               {"http_import_columns_clash",
+                                {{"first", first},
+                                 {"first_header", HeaderShown(header[map.column_of_field[field]])},
+                                 {"second", ColumnName(c)},
+                                 {"second_header", HeaderShown(header[c])},
+                                 {"field", std::string(fields[field].key)}}});
       continue;
     }
     map.column_of_field[field] = static_cast<int>(c);

@@ -1,5 +1,7 @@
 #include "import/import_preview.h"
 
+#include "fieldbook/phrase_json.h"
+#include "fieldbook/utf8.h"
 #include "import/import_values.h"
 
 namespace fieldbook::server {
@@ -25,11 +27,7 @@ Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_row
     }
     // A cell of a preview is shown, not imported: the first 500 bytes (whole UTF-8 characters).
     for (std::string& cell : row.cells) {
-      if (cell.size() <= 500) continue;
-      size_t cut = 500;
-      while (cut > 0 && (static_cast<unsigned char>(cell[cut]) & 0xC0) == 0x80) --cut;
-      cell.resize(cut);
-      cell += "…";
+      if (cell.size() > 500) cell = Utf8Prefix(cell, 500);
     }
     preview.rows.push_back(row.cells);
   }
@@ -39,7 +37,10 @@ Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_row
   }
   Status problem;
   const HeaderMap map = DetectHeader(options.kind, header, options.mapping, &problem);
-  if (!problem.ok()) preview.problem = problem.message();
+  if (!problem.ok()) {
+    preview.problem = problem.message();
+    if (problem.phrase() != nullptr) preview.problem_why = *problem.phrase();
+  }
   for (size_t c = 0; c < header.size(); ++c) {
     preview.columns.push_back({ColumnName(c), header[c], map.field_of_column[c]});
   }
@@ -67,15 +68,19 @@ boost::json::array ImportFieldsJson(ImportKind kind) {
 }
 
 boost::json::object ImportPreviewJson(const ImportPreview& preview) {
-  return boost::json::object{
-      {"kind", ImportKindName(preview.kind)},
-      {"format", preview.format},
-      {"notes", boost::json::value_from(preview.notes)},
-      {"columns", ImportColumnsJson(preview.kind, preview.columns)},
-      {"fields", ImportFieldsJson(preview.kind)},
-      {"rows", boost::json::value_from(preview.rows)},
-      {"problem", preview.problem.empty() ? boost::json::value(nullptr)
-                                          : boost::json::value(preview.problem)}};
+  boost::json::object o{{"kind", ImportKindName(preview.kind)},
+                        {"format", preview.format},
+                        {"notes", boost::json::value_from(preview.notes)},
+                        {"columns", ImportColumnsJson(preview.kind, preview.columns)},
+                        {"fields", ImportFieldsJson(preview.kind)},
+                        {"rows", boost::json::value_from(preview.rows)},
+                        {"problem", preview.problem.empty() ? boost::json::value(nullptr)
+                                                            : boost::json::value(preview.problem)}};
+  if (!preview.problem_why.code.empty()) {
+    o["problem_code"] = preview.problem_why.code;
+    o["problem_values"] = PhraseValuesJson(preview.problem_why.values);
+  }
+  return o;
 }
 
 }  // namespace fieldbook::server

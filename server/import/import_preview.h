@@ -21,13 +21,15 @@ struct ImportPreview {
   std::vector<ImportColumn> columns;
   std::vector<std::vector<std::string>> rows;  // the first data rows, cells as read
   std::string problem;                         // why an import would refuse this header ("" = none)
+  Phrase problem_why;                          // the same as a value (issue #19)
 };
 
 // Reads `options.path` (kind, sheet options and mapping of `options`) up to `max_rows` data rows.
 // Errors: a file that cannot be read that far (named as the import names it), no header row.
 Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_rows = 5);
 
-// {"kind", "format", "notes", "columns", "fields", "rows": [[...]], "problem": "..."|null}
+// {"kind", "format", "notes", "columns", "fields", "rows": [[...]], "problem": "..."|null}, and
+// the problem's "problem_code" and "problem_values" beside its English when it has one.
 boost::json::object ImportPreviewJson(const ImportPreview& preview);
 
 // The columns as the preview and the import report give them: [{"column": "A", "header": "店铺",

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "fieldbook/dates.h"
+#include "fieldbook/refusal_status.h"
+#include "fieldbook/utf8.h"
 #include "import/xlsx_reader.h"
 
 namespace fieldbook::server {
@@ -60,7 +62,7 @@ struct DayTime {
 
 Result<DayTime> ParseDayTime(std::string_view text) {
   const std::string s = TrimCell(text);
-  const Status bad = Status::InvalidArgument("not a date Fieldbook reads: write 2026-11-23");
+  const Status bad = RefusalStatus(StatusCode::kInvalidArgument, {"http_import_not_date", {}});
   DayTime t;
   // An Excel serial number (a date cell read as a plain number).
   bool numeric = !s.empty();
@@ -92,7 +94,8 @@ Result<DayTime> ParseDayTime(std::string_view text) {
   }
   if (s.compare(i, 3, "日") == 0) i += 3;
   if (!ValidDay(t.y, t.m, t.d)) {
-    return Status::InvalidArgument("not a day of the calendar: " + s);
+    return RefusalStatus(StatusCode::kInvalidArgument,
+                         {"http_import_not_calendar_day", {{"text", Utf8Prefix(s, 64)}}});
   }
   // An optional time: " 14:30", "T14:30:05", " 14:30:05Z".
   while (i < s.size() && (s[i] == ' ' || s[i] == 'T')) ++i;
@@ -178,9 +181,7 @@ Result<int64_t> ParseAmountCents(std::string_view text) {
     scale = 10000;
     s.resize(s.size() - 3);
   }
-  const Status bad = Status::InvalidArgument(
-      "not an amount: write 1234.50 (¥, 元 and commas are "
-      "fine)");
+  const Status bad = RefusalStatus(StatusCode::kInvalidArgument, {"http_import_not_amount", {}});
   // Thousands separators: commas between groups of three digits before the point.
   std::string digits;
   size_t point = std::string::npos;
@@ -206,12 +207,14 @@ Result<int64_t> ParseAmountCents(std::string_view text) {
     if (s.find(',') != std::string::npos) return bad;
     const double cents = v * 100;
     if (std::fabs(cents - std::round(cents)) > 1e-6 || cents > 9e15) {
-      return Status::InvalidArgument("more than two decimals: amounts are in 元 to the fen");
+      return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_amount_decimals", {}});
     }
     const auto c = static_cast<int64_t>(std::llround(cents));
     return negative ? -c : c;
   }
-  if (digits.size() > 15) return Status::InvalidArgument("an amount too large");
+  if (digits.size() > 15) {
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_amount_too_large", {}});
+  }
   int64_t value = std::strtoll(digits.c_str(), nullptr, 10);
   for (size_t k = decimals; k < 2; ++k) value *= 10;
   if (scale > 1) {
@@ -223,8 +226,12 @@ Result<int64_t> ParseAmountCents(std::string_view text) {
 
 Result<int64_t> ParseQuantity(std::string_view text) {
   FB_ASSIGN_OR_RETURN(int64_t cents, ParseAmountCents(text));
-  if (cents % 100 != 0) return Status::InvalidArgument("not a whole number");
-  if (cents < 0) return Status::InvalidArgument("a negative quantity");
+  if (cents % 100 != 0) {
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_not_whole", {}});
+  }
+  if (cents < 0) {
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_negative_quantity", {}});
+  }
   return cents / 100;
 }
 
@@ -245,7 +252,9 @@ Result<std::string> ParsePhone(std::string_view text) {
       s.find_first_not_of("0123456789") == s.size() - 2) {
     s.resize(s.size() - 2);
   }
-  if (s.size() > 64) return Status::InvalidArgument("a phone longer than 64 characters");
+  if (s.size() > 64) {
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_phone_too_long", {}});
+  }
   return s;
 }
 
@@ -258,7 +267,7 @@ Result<int64_t> ParseFlag(std::string_view text) {
   if (s == "否" || s == "no" || s == "n" || s == "false" || s == "0" || s.empty()) {
     return int64_t{0};
   }
-  return Status::InvalidArgument("not yes or no (是/否)");
+  return RefusalStatus(StatusCode::kInvalidArgument, {"http_import_not_flag", {}});
 }
 
 Result<std::string> ParseEnum(const std::string& field, std::string_view text) {
@@ -290,7 +299,8 @@ Result<std::string> ParseEnum(const std::string& field, std::string_view text) {
     }
     allowed += (allowed.empty() ? "" : ", ") + std::string(value) + "/" + aliases[1];
   }
-  return Status::InvalidArgument("not one of " + allowed);
+  return RefusalStatus(StatusCode::kInvalidArgument,
+                       {"http_import_not_one_of", {{"choices", allowed}}});
 }
 
 Result<Value> ParseField(const FieldSpec& field, std::string_view raw) {

@@ -11,6 +11,9 @@
 
 #include "fieldbook/dates.h"
 #include "fieldbook/duplicate_detector.h"
+#include "fieldbook/lang_text.h"
+#include "fieldbook/refusal_status.h"
+#include "fieldbook/utf8.h"
 #include "import/import_values.h"
 #include "import/importer_impl.h"
 #include "store/assignment_store.h"
@@ -20,6 +23,19 @@
 namespace fieldbook::server {
 
 namespace {
+
+// A possible duplicate's problem: [the same phone as a row, as a customer, the same name and
+// city as a row, as a customer][skipped, merged, flagged] (FindDuplicate's `why`).
+constexpr const char* kDuplicateCodes[4][3] = {
+    {"http_import_dup_phone_row_skipped", "http_import_dup_phone_row_merged",
+     "http_import_dup_phone_row_flagged"},
+    {"http_import_dup_phone_customer_skipped", "http_import_dup_phone_customer_merged",
+     "http_import_dup_phone_customer_flagged"},
+    {"http_import_dup_name_row_skipped", "http_import_dup_name_row_merged",
+     "http_import_dup_name_row_flagged"},
+    {"http_import_dup_name_customer_skipped", "http_import_dup_name_customer_merged",
+     "http_import_dup_name_customer_flagged"},
+};
 
 // The customers columns an import writes from the sheet (external_id, region and rep are not
 // columns: they become keys, the territory and the owner).
@@ -74,20 +90,37 @@ std::unique_lock<std::mutex> Importer::LockStore() {
   return options_.lock_store ? options_.lock_store() : std::unique_lock<std::mutex>();
 }
 
-void Importer::Issue(int64_t row, int field, const std::string& value, const std::string& reason,
+void Importer::Issue(int64_t row, int field, const std::string& value, Phrase why,
                      const std::string& level) {
+  ImportIssue* issue = AddIssue(row, field, value, level);
+  if (issue == nullptr) return;
+  issue->reason = SayRefusal(Lang::kEnglish, why);
+  issue->why = std::move(why);
+}
+
+void Importer::Issue(int64_t row, int field, const std::string& value, const Status& why,
+                     const std::string& level) {
+  ImportIssue* issue = AddIssue(row, field, value, level);
+  if (issue == nullptr) return;
+  issue->reason = why.message();
+  if (why.phrase() != nullptr) issue->why = *why.phrase();
+}
+
+ImportIssue* Importer::AddIssue(int64_t row, int field, const std::string& value,
+                                const std::string& level) {
   ++report_.issues_total;
-  if (report_.issues.size() >= options_.max_listed) return;
+  if (report_.issues.size() >= options_.max_listed) return nullptr;
   ImportIssue issue;
   issue.row = row;
   if (field >= 0 && map_.column_of_field[field] >= 0) {
     const auto c = static_cast<size_t>(map_.column_of_field[field]);
-    issue.column = ColumnName(c) + " (" + header_[c] + ")";
+    issue.column =
+        ColumnName(c) + " (" + Utf8Prefix(header_[c], 64) + ")";  // a header may be 1 MiB
   }
   issue.value = value.size() > 200 ? value.substr(0, 200) + "…" : value;
-  issue.reason = reason;
   issue.level = level;
   report_.issues.push_back(std::move(issue));
+  return &report_.issues.back();
 }
 
 std::string Importer::Text(const ImportRecord& r, const char* key) const {
@@ -148,7 +181,7 @@ Status Importer::LoadReference() {
 Result<std::string> Importer::RepOf(const std::string& text) {
   auto it = reps_.find(text);
   if (it == reps_.end()) {
-    return Status::NotFound("no rep with this id or name (see `fieldbook-server rep list`)");
+    return RefusalStatus(StatusCode::kNotFound, {"http_import_no_rep_named", {}});
   }
   return it->second;
 }
@@ -159,7 +192,7 @@ bool Importer::RowRep(const ImportRecord& r, std::string* rep) {
   auto found = RepOf(Text(r, "rep"));
   if (!found.ok()) {
     ++report_.rejected;
-    Issue(r.row, F("rep"), Text(r, "rep"), found.status().message());
+    Issue(r.row, F("rep"), Text(r, "rep"), found.status());
     return false;
   }
   *rep = std::move(*found);
@@ -260,9 +293,8 @@ Result<std::optional<ImportRecord>> Importer::Parse(const SheetRow& row) {
   for (size_t c = header_.size(); c < row.cells.size(); ++c) {
     if (TrimCell(row.cells[c]).empty()) continue;
     Issue(row.number, -1, row.cells[c],
-          "a value in column " + ColumnName(c) + ", beyond the header's " +
-              std::to_string(header_.size()) +
-              " columns (a comma or a line break inside an unquoted value?)");
+          Phrase{"http_import_beyond_header",
+                 {{"column", ColumnName(c)}, {"columns", std::to_string(header_.size())}}});
     bad = true;
     break;
   }
@@ -270,8 +302,7 @@ Result<std::optional<ImportRecord>> Importer::Parse(const SheetRow& row) {
     if (issue.column >= map_.field_of_column.size()) continue;
     const int f = map_.field_of_column[issue.column];
     if (f < 0) continue;  // a column that is not imported
-    Issue(row.number, f, issue.column < row.cells.size() ? row.cells[issue.column] : "",
-          issue.message);
+    Issue(row.number, f, issue.column < row.cells.size() ? row.cells[issue.column] : "", issue.why);
     bad = true;
   }
   for (size_t c = 0; c < row.cells.size() && c < map_.field_of_column.size(); ++c) {
@@ -281,7 +312,7 @@ Result<std::optional<ImportRecord>> Importer::Parse(const SheetRow& row) {
     if (text.empty()) continue;
     auto value = ParseField(fields[f], text);
     if (!value.ok()) {
-      Issue(row.number, f, text, value.status().message());
+      Issue(row.number, f, text, value.status());
       bad = true;
       continue;
     }
@@ -334,13 +365,14 @@ Status Importer::LoadLiveDuplicateKeys() {
   return Status::Ok();
 }
 
-Status Importer::FindDuplicate(const std::string& key, bool phone, std::string* of,
-                               std::string* why) {
+Status Importer::FindDuplicate(const std::string& key, bool phone, std::string* of, int* why,
+                               TextValues* values) {
   const auto& in_file = phone ? file_phones_ : file_names_;
-  const char* what = phone ? "the same phone as " : "the same name and city as ";
+  const int what = phone ? 0 : 2;
   if (auto f = in_file.find(key); f != in_file.end()) {
     *of = f->second.second;
-    *why = what + ("row " + std::to_string(f->second.first));
+    *why = what;
+    *values = {{"row", std::to_string(f->second.first)}};
     return Status::Ok();
   }
   if (!live_keys_loaded_) FB_RETURN_IF_ERROR(LoadLiveDuplicateKeys());
@@ -352,7 +384,8 @@ Status Importer::FindDuplicate(const std::string& key, bool phone, std::string* 
                       phone ? keys_.CustomersByPhoneKey(key) : keys_.CustomersByNameCityKey(key));
   if (!ids.empty()) {
     *of = ids[0];
-    *why = what + ("customer " + ids[0]);
+    *why = what + 1;
+    *values = {{"customer", ids[0]}};
   }
   return Status::Ok();
 }
@@ -360,7 +393,7 @@ Status Importer::FindDuplicate(const std::string& key, bool phone, std::string* 
 Status Importer::ProcessCustomer(const ImportRecord& r) {
   const std::string name = Text(r, "name");
   if (name.empty()) {
-    return Reject(r.row, F("name"), "", "no customer name");
+    return Reject(r.row, F("name"), "", Phrase{"http_import_no_name", {}});
   }
   const std::string ext = Text(r, "external_id");
   const std::string key = ext.empty() ? "h:" + Digest(r) : "x:" + ext;
@@ -373,8 +406,7 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
   if (r.Has(F("region"))) {
     territory = TerritoryOf(Text(r, "region"), &region);
     if (territory.empty()) {
-      Issue(r.row, F("region"), Text(r, "region"),
-            "no territory with this id, name or region code: imported without a territory",
+      Issue(r.row, F("region"), Text(r, "region"), Phrase{"http_import_no_territory_named", {}},
             "warning");
     }
   }
@@ -394,25 +426,27 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
   // Possible duplicates: of an earlier row of this file, or of a live customer.
   const std::string phone_key = NormalizePhone(Text(r, "phone"));
   const std::string name_key = NormalizeName(name) + "|" + NormalizeName(Text(r, "city"));
-  std::string dup_of, dup_why;
+  std::string dup_of;
+  int dup_why = 0;
+  TextValues dup_values;
   int dup_field = F("phone");
-  if (!phone_key.empty()) FB_RETURN_IF_ERROR(FindDuplicate(phone_key, true, &dup_of, &dup_why));
+  if (!phone_key.empty())
+    FB_RETURN_IF_ERROR(FindDuplicate(phone_key, true, &dup_of, &dup_why, &dup_values));
   if (dup_of.empty()) {
     dup_field = F("name");
-    FB_RETURN_IF_ERROR(FindDuplicate(name_key, false, &dup_of, &dup_why));
+    FB_RETURN_IF_ERROR(FindDuplicate(name_key, false, &dup_of, &dup_why, &dup_values));
   }
   const std::string dup_value = dup_field == F("phone") ? Text(r, "phone") : name;
   if (!dup_of.empty()) {
     if (options_.on_duplicate == OnDuplicate::kSkip) {
       ++report_.duplicates_skipped;
-      Issue(r.row, dup_field, dup_value,
-            "a possible duplicate (" + dup_why + "): skipped (--on-duplicate merge or flag)",
+      Issue(r.row, dup_field, dup_value, Phrase{kDuplicateCodes[dup_why][0], dup_values},
             "duplicate");
       return Status::Ok();
     }
     if (options_.on_duplicate == OnDuplicate::kMerge) {
       ++report_.merged;
-      Issue(r.row, dup_field, dup_value, "a possible duplicate (" + dup_why + "): merged into it",
+      Issue(r.row, dup_field, dup_value, Phrase{kDuplicateCodes[dup_why][1], dup_values},
             "duplicate");
       run_customer_keys_[key] = dup_of;
       new_keys_.emplace_back("customer", key, dup_of);
@@ -422,8 +456,8 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
       return Status::Ok();
     }
     ++report_.flagged;
-    Issue(r.row, dup_field, dup_value,
-          "a possible duplicate (" + dup_why + "): imported and flagged for review", "duplicate");
+    Issue(r.row, dup_field, dup_value, Phrase{kDuplicateCodes[dup_why][2], dup_values},
+          "duplicate");
   }
 
   write.row_id = ids_.Next();
@@ -529,7 +563,7 @@ Status Importer::Flush() {
                                                  : store_.WriteBulk(writes_, fresh_));
       for (const RowRejection& rej : result.rejections) {
         refused.insert(rej.row_id);
-        Issue(0, -1, rej.row_id, "refused by the hub: " + rej.reason);
+        Issue(0, -1, rej.row_id, Phrase{"http_import_hub_refused", {{"reason", rej.reason}}});
         ++report_.rejected;
       }
     }

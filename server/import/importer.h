@@ -99,8 +99,9 @@ struct ImportIssue {
   int64_t row = 0;
   std::string column;  // "C (电话)", or "" for the whole row
   std::string value;
-  std::string reason;
-  std::string level;  // "error" (the row is not imported), "duplicate", "warning"
+  std::string reason;  // the English (scripts read it)
+  std::string level;   // "error" (the row is not imported), "duplicate", "warning"
+  Phrase why;          // the reason as a value, shown in the reader's language (issue #19)
 };
 BOOST_DESCRIBE_STRUCT(ImportIssue, (), (row, column, value, reason, level))
 

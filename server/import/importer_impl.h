@@ -51,12 +51,20 @@ class Importer {
   Result<bool> ReadBatch(SheetReader& reader, std::vector<SheetRow>& rows);
   Status Process(const SheetRow& row);
   Result<std::optional<ImportRecord>> Parse(const SheetRow& row);
-  void Issue(int64_t row, int field, const std::string& value, const std::string& reason,
+  // A problem of `row`: its reason a value (issue #19: a code of fieldbook/lang_text.h
+  // HttpRefusals with its values), its English made from it; or an error's (its phrase when it
+  // has one, else its English alone).
+  void Issue(int64_t row, int field, const std::string& value, Phrase why,
              const std::string& level = "error");
+  void Issue(int64_t row, int field, const std::string& value, const Status& why,
+             const std::string& level = "error");
+  ImportIssue* AddIssue(int64_t row, int field, const std::string& value,
+                        const std::string& level);  // nullptr past max_listed
   // Rejects the row: counted, and reported as an error.
-  Status Reject(int64_t row, int field, const std::string& value, const std::string& reason) {
+  template <typename Why>
+  Status Reject(int64_t row, int field, const std::string& value, Why&& why) {
     ++report_.rejected;
-    Issue(row, field, value, reason);
+    Issue(row, field, value, std::forward<Why>(why));
     return Status::Ok();
   }
   int F(const char* key) const {
@@ -79,7 +87,10 @@ class Importer {
   // A possible duplicate of a new customer: an earlier row of this file in `in_file`, else a live
   // customer with the same key (`phone`: the phone key, else the name and city key). Sets `of`
   // and `why`; leaves them empty when there is none.
-  Status FindDuplicate(const std::string& key, bool phone, std::string* of, std::string* why);
+  // `why`: which match it is (kDuplicateCodes' first index: the same phone or name and city, as
+  // an earlier row or a customer) and its values.
+  Status FindDuplicate(const std::string& key, bool phone, std::string* of, int* why,
+                       TextValues* values);
   Status LoadLiveDuplicateKeys();
   Status PlaceCustomers();
   // Writes the columns of `write` that differ from the stored row (none: unchanged). Returns
@@ -92,7 +103,8 @@ class Importer {
   // importer_records.cc
   Result<std::string> ResolveCustomer(const ImportRecord& r);
   // The customer a contact's, visit's or order's row names; "" when the row is rejected (no such
-  // customer, or no `date_key` value: reported with `missing_date`; nullptr: no date needed).
+  // customer, or no `date_key` value: reported with the code `missing_date`; nullptr: no date
+  // needed).
   Result<std::string> RowCustomer(const ImportRecord& r, const char* date_key,
                                   const char* missing_date);
   // Who holds the customer now (cached: an import does not move customers it does not create).

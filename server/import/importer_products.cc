@@ -13,13 +13,12 @@ namespace fieldbook::server {
 Status Importer::ProcessProduct(const ImportRecord& r) {
   const std::string part = Text(r, "part_number");
   if (part.empty()) {
-    return Reject(r.row, F("part_number"), "", "no part number (配件号)");
+    return Reject(r.row, F("part_number"), "", Phrase{"http_import_no_part_number", {}});
   }
   auto seen = file_parts_.find(part);
   if (seen != file_parts_.end()) {
     return Reject(r.row, F("part_number"), part,
-                  "the part number is on row " + std::to_string(seen->second) +
-                      " already: only that row is imported");
+                  Phrase{"http_import_part_again", {{"row", std::to_string(seen->second)}}});
   }
   ProductFields fields;
   fields.part_number = part;
@@ -36,7 +35,7 @@ Status Importer::ProcessProduct(const ImportRecord& r) {
   if (r.Has(F("tier_prices"))) {
     auto tiers = ProductStore::ParseTierPrices(Text(r, "tier_prices"));
     if (!tiers.ok()) {
-      return Reject(r.row, F("tier_prices"), Text(r, "tier_prices"), tiers.status().message());
+      return Reject(r.row, F("tier_prices"), Text(r, "tier_prices"), tiers.status());
     }
     fields.tier_prices = std::move(*tiers);
   }
@@ -44,7 +43,7 @@ Status Importer::ProcessProduct(const ImportRecord& r) {
   auto plan = products.PlanUpsert(fields);
   if (!plan.ok()) {
     if (plan.status().code() != StatusCode::kInvalidArgument) return plan.status();
-    return Reject(r.row, -1, part, plan.status().message());
+    return Reject(r.row, -1, part, plan.status());
   }
   file_parts_.emplace(part, r.row);
   if (!plan->row) {

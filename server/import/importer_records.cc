@@ -31,8 +31,7 @@ Result<std::string> Importer::ResolveCustomer(const ImportRecord& r) {
       FB_ASSIGN_OR_RETURN(row, keys_.LiveCustomer(ref));
     }
     if (!row) {
-      Issue(r.row, F("customer_ref"), ref,
-            "no customer with this external id or Fieldbook id (import the customers first)");
+      Issue(r.row, F("customer_ref"), ref, Phrase{"http_import_no_customer_ref", {}});
       return std::string();
     }
     id = *row;
@@ -44,14 +43,13 @@ Result<std::string> Importer::ResolveCustomer(const ImportRecord& r) {
     }
     if (ids.size() != 1) {
       Issue(r.row, F("customer_phone"), phone,
-            ids.empty() ? "no customer with this phone (import the customers first)"
-                        : "several customers have this phone: name the customer by its "
-                          "external id (客户编号)");
+            Phrase{ids.empty() ? "http_import_no_customer_phone" : "http_import_phone_ambiguous",
+                   {}});
       return std::string();
     }
     id = ids[0];
   } else {
-    Issue(r.row, -1, "", "the row names no customer (客户编号 or 客户电话)");
+    Issue(r.row, -1, "", Phrase{"http_import_row_no_customer", {}});
     return std::string();
   }
   if (customer_cache_.size() < 200000) customer_cache_[cache_key] = id;
@@ -66,7 +64,7 @@ Result<std::string> Importer::RowCustomer(const ImportRecord& r, const char* dat
     return customer;
   }
   if (date_key != nullptr && !r.Has(F(date_key))) {
-    FB_RETURN_IF_ERROR(Reject(r.row, F(date_key), "", missing_date));
+    FB_RETURN_IF_ERROR(Reject(r.row, F(date_key), "", Phrase{missing_date, {}}));
     return std::string();
   }
   return customer;
@@ -92,7 +90,7 @@ Status Importer::ProcessContact(const ImportRecord& r) {
   FB_ASSIGN_OR_RETURN(std::string customer, RowCustomer(r, nullptr, nullptr));
   if (customer.empty()) return Status::Ok();
   if (Text(r, "name").empty() && Text(r, "phone").empty()) {
-    return Reject(r.row, F("name"), "", "a contact needs a name or a phone");
+    return Reject(r.row, F("name"), "", Phrase{"http_import_contact_no_name", {}});
   }
   const std::string ext = Text(r, "external_id");
   const std::string key = ext.empty() ? "h:" + customer + ":" + Digest(r) : "x:" + ext;
@@ -117,7 +115,7 @@ Status Importer::ProcessContact(const ImportRecord& r) {
 
 Status Importer::ProcessVisit(const ImportRecord& r) {
   FB_ASSIGN_OR_RETURN(std::string customer,
-                      RowCustomer(r, "check_in", "a visit needs its date (拜访日期)"));
+                      RowCustomer(r, "check_in", "http_import_visit_no_date"));
   if (customer.empty()) return Status::Ok();
   std::string rep;
   if (!RowRep(r, &rep)) return Status::Ok();
@@ -153,14 +151,8 @@ Status Importer::CloseOrder() {
       for (int64_t row : o.line_rows) {
         ++report_.rejected;
         Issue(row, F("external_id"), o.ext,
-              o.earlier_in_file
-                  ? "order " + o.ext +
-                        " appears again after other orders: the lines of one order must be on "
-                        "consecutive rows (sort the sheet by order number)"
-                  : "order " + o.ext +
-                        " was imported before without this line; a recorded order does not "
-                        "change (record a correction in Fieldbook, or give the line a new order "
-                        "number)");
+              Phrase{o.earlier_in_file ? "http_import_order_again" : "http_import_order_recorded",
+                     {{"order", o.ext}}});
       }
     }
   } else {
@@ -189,7 +181,7 @@ Status Importer::CloseOrder() {
 
 Status Importer::ProcessOrderRow(const ImportRecord& r) {
   FB_ASSIGN_OR_RETURN(std::string customer,
-                      RowCustomer(r, "order_date", "an order needs its date (订单日期)"));
+                      RowCustomer(r, "order_date", "http_import_order_no_date"));
   if (customer.empty()) return Status::Ok();
   const bool has_line = r.Has(F("part_no")) || r.Has(F("quantity")) || r.Has(F("unit_price")) ||
                         r.Has(F("description"));
@@ -200,7 +192,7 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
   } else if (r.Has(F("unit_price"))) {
     amount = quantity * std::get<int64_t>(r.values[F("unit_price")]);
   } else {
-    return Reject(r.row, F("amount"), "", "no amount (金额) and no unit price (单价)");
+    return Reject(r.row, F("amount"), "", Phrase{"http_import_no_amount", {}});
   }
   std::string rep;
   if (!RowRep(r, &rep)) return Status::Ok();
@@ -238,9 +230,9 @@ Status Importer::ProcessOrderRow(const ImportRecord& r) {
     o.rep = rep;
     order_ = std::move(o);
   } else if (customer != order_->customer) {
-    return Reject(
-        r.row, F("external_id"), ext,
-        "order " + ext + " was given to another customer on row " + std::to_string(order_->row));
+    return Reject(r.row, F("external_id"), ext,
+                  Phrase{"http_import_order_other_customer",
+                         {{"order", ext}, {"row", std::to_string(order_->row)}}});
   }
   OpenOrder& o = *order_;
   if (!has_line) {

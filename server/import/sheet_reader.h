@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/phrase.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook::server {
@@ -42,7 +43,7 @@ struct SheetOptions {
 
 struct CellIssue {
   size_t column = 0;  // 0-based
-  std::string message;
+  Phrase why;         // a code of fieldbook/lang_text.h HttpRefusals with its values (issue #19)
 };
 
 struct SheetRow {

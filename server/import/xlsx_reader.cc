@@ -452,9 +452,10 @@ class SheetEvents final : public XmlEvents {
         if (row_.number < m.r1 || row_.number > m.r2) continue;
         for (size_t c = m.c1; c <= m.c2 && c < s_.options.max_columns; ++c) {
           if (row_.number == m.r1 && c == m.c1) continue;
-          row_.issues.push_back({c, "inside merged cells " + m.ref + ", whose value is only in " +
-                                        ColumnName(m.c1) + std::to_string(m.r1) +
-                                        ": unmerge them and fill every row"});
+          row_.issues.push_back(
+              {c,
+               {"http_import_cell_merged",
+                {{"range", m.ref}, {"cell", ColumnName(m.c1) + std::to_string(m.r1)}}}});
         }
       }
       s_.ready.push_back(std::move(row_));
@@ -487,14 +488,14 @@ class SheetEvents final : public XmlEvents {
       if (!v_.empty() && *end == '\0' && i < s_.shared.size()) {
         value = s_.shared[i];
       } else if (has_v_) {
-        row_.issues.push_back({col_, "refers to shared string " + v_ + ", which does not exist"});
+        row_.issues.push_back({col_, {"http_import_cell_shared_string", {{"index", v_}}}});
       }
     } else if (type_ == "inlineStr") {
       value = is_;
     } else if (type_ == "b") {
       value = v_ == "1" ? "TRUE" : "FALSE";
     } else if (type_ == "e") {
-      row_.issues.push_back({col_, "holds the Excel error " + v_});
+      row_.issues.push_back({col_, {"http_import_cell_excel_error", {{"error", v_}}}});
     } else if (type_ == "n" && !v_.empty() && s_.date_styles.count(style_) > 0) {
       char* end = nullptr;
       const double d = std::strtod(v_.c_str(), &end);
@@ -505,9 +506,7 @@ class SheetEvents final : public XmlEvents {
     }
     if (has_f_) {
       if (!has_v_) {
-        row_.issues.push_back({col_,
-                               "holds a formula without a computed value (open and save the "
-                               "file in Excel, or paste values)"});
+        row_.issues.push_back({col_, {"http_import_cell_formula", {}}});
       } else {
         ++s_.formulas;
       }

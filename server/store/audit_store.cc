@@ -3,6 +3,7 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/phrase_json.h"
 #include "fieldbook/sqlite_sql_db.h"
 #include "store/pool_store.h"
 #include "store/server_store.h"
@@ -130,7 +131,10 @@ Result<int64_t> CarryOverAudit(Db& file_db, Db& old_file_db) {
 }
 
 boost::json::object AuditEntryJson(const AuditEntry& e) {
-  return boost::json::object{
+  // A reason the server wrote as a value (a nightly reclaim's: phrase_json.h) is its English
+  // here, its code and values beside it; a person's own words are as they were written.
+  const StoredPhrase reason = ReadStoredPhrase(e.reason);
+  boost::json::object o{
       {"id", e.id},
       {"at", IsoTime(e.at_ms)},
       {"at_ms", e.at_ms},
@@ -141,7 +145,12 @@ boost::json::object AuditEntryJson(const AuditEntry& e) {
       {"subject", e.subject.empty() ? boost::json::value(nullptr) : boost::json::value(e.subject)},
       {"before", e.before},
       {"after", e.after},
-      {"reason", e.reason}};
+      {"reason", reason.detail}};
+  if (!reason.phrase.code.empty()) {
+    o["reason_code"] = reason.phrase.code;
+    o["reason_values"] = PhraseValuesJson(reason.phrase.values);
+  }
+  return o;
 }
 
 }  // namespace fieldbook::server

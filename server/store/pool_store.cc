@@ -222,9 +222,11 @@ Result<ReclaimReport> PoolStore::Reclaim(int32_t today, bool apply, const std::s
         .Bind(3, StorePhrase(c.why, c.reason))
         .Bind(4, c.rep_id);
     FB_RETURN_IF_ERROR(pool->Run());
-    FB_RETURN_IF_ERROR(Record(c.customer_id, "reclaim", c.rep_id, actor, c.reason));
+    // The pool's audit, the audit log and the scope history keep it the same way (issue #19).
     FB_RETURN_IF_ERROR(
-        store_.SetCustomerOwner(c.customer_id, "", "reclaimed to the pool: " + c.reason));
+        Record(c.customer_id, "reclaim", c.rep_id, actor, StorePhrase(c.why, c.reason)));
+    FB_RETURN_IF_ERROR(store_.SetCustomerOwner(
+        c.customer_id, "", StorePhrase(c.why, "reclaimed to the pool: " + c.reason)));
   }
   FB_RETURN_IF_ERROR(txn->Commit());
   return report;
@@ -587,8 +589,16 @@ Result<std::vector<PoolAuditEntry>> PoolStore::Audit(const std::string& customer
                                            "OR customer_id = ?1) ORDER BY id DESC LIMIT ?2"));
   stmt->Bind(1, customer).Bind(2, static_cast<int64_t>(limit));
   return ReadRows(*stmt, [](SqlStatement& s) {
-    return PoolAuditEntry{s.Int(0),  s.Int(1),  s.Text(2), s.Text(3),
-                          s.Text(4), s.Text(5), s.Text(6)};
+    // A reclaim's reason is a phrase with its English (phrase_json.h); others are plain text.
+    StoredPhrase reason = ReadStoredPhrase(s.Text(6));
+    return PoolAuditEntry{s.Int(0),
+                          s.Int(1),
+                          s.Text(2),
+                          s.Text(3),
+                          s.Text(4),
+                          s.Text(5),
+                          std::move(reason.detail),
+                          std::move(reason.phrase)};
   });
 }
 

@@ -80,7 +80,8 @@ struct ClaimAnswer {
 struct PoolAuditEntry {
   int64_t id = 0;
   int64_t at_ms = 0;
-  std::string customer_id, action, rep_id, actor, reason;
+  std::string customer_id, action, rep_id, actor, reason;  // reason: its English
+  Phrase why;  // a reclaim's reason as a value (pool_reclaim_*); empty for a person's own words
 };
 
 // What a rep's device needs about the pool (GET /v1/pool).

@@ -12,6 +12,7 @@
 
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/refusal_status.h"
 #include "json_text.h"
 
 namespace fieldbook {
@@ -37,12 +38,12 @@ class RulesReader : public JsonErrors {
     if (v == nullptr) return;
     const std::optional<double> n = JsonNumber(*v);
     if (!n) {
-      Fail(where, "must be a number");
+      Fail(where, "http_rule_not_number");
       return;
     }
     const double d = *n;
     if (!(d >= lo && d <= hi)) {
-      Fail(where, "must be between " + Num(lo) + " and " + Num(hi) + ", not " + Num(d));
+      Fail(where, "http_rule_between", {{"lo", Num(lo)}, {"hi", Num(hi)}, {"value", Num(d)}});
       return;
     }
     out = d;
@@ -53,7 +54,7 @@ class RulesReader : public JsonErrors {
     double d = out;
     Number(o, key, where, lo, hi, d);
     if (d != std::floor(d)) {
-      Fail(where, "must be a whole number");
+      Fail(where, "http_rule_whole");
       return;
     }
     out = static_cast<int>(d);
@@ -64,7 +65,7 @@ class RulesReader : public JsonErrors {
     const boost::json::value* v = o.if_contains(key);
     if (v == nullptr) return;
     if (!v->is_string() || v->as_string().empty() || v->as_string().size() > 32) {
-      Fail(where, "must be a non-empty text of at most 32 bytes");
+      Fail(where, "http_rule_short_text");
       return;
     }
     out = std::string(v->as_string());
@@ -83,33 +84,32 @@ class RulesReader : public JsonErrors {
     } else if (method == "thresholds") {
       rule.method = ScoreRule::Method::kThresholds;
     } else {
-      Fail(where + ".method", "must be \"thresholds\" or \"quantiles\", not \"" + method + "\"");
+      Fail(where + ".method", "http_rule_method", {{"value", method}});
       return;
     }
     if (const boost::json::value* t = o->if_contains("thresholds")) {
       if (!t->is_array() || t->as_array().size() != 4) {
-        Fail(where + ".thresholds", "must be 4 ascending numbers");
+        Fail(where + ".thresholds", "http_rule_thresholds");
         return;
       }
       std::vector<double> values;
       for (const boost::json::value& x : t->as_array()) {
         if (!x.is_number()) {
-          Fail(where + ".thresholds", "must be 4 ascending numbers");
+          Fail(where + ".thresholds", "http_rule_thresholds");
           return;
         }
         values.push_back(x.to_number<double>());
       }
       for (size_t i = 0; i < values.size(); ++i) {
         if (values[i] < 0 || values[i] > max_threshold || (i > 0 && values[i] <= values[i - 1])) {
-          Fail(where + ".thresholds",
-               "must be 4 ascending numbers between 0 and " + Num(max_threshold));
+          Fail(where + ".thresholds", "http_rule_thresholds_between", {{"hi", Num(max_threshold)}});
           return;
         }
       }
       rule.thresholds = values;
     }
     if (rule.method == ScoreRule::Method::kThresholds && rule.thresholds.size() != 4) {
-      Fail(where + ".thresholds", "are required with method \"thresholds\"");
+      Fail(where + ".thresholds", "http_rule_thresholds_required");
     }
   }
 };
@@ -198,12 +198,17 @@ Facts Summarise(const CustomerHistory& c, const GradingRules& rules, int32_t tod
 Result<GradingRules> ParseGradingRules(std::string_view json) {
   boost::system::error_code ec;
   boost::json::value root = ReadJson(json, ec);
-  if (ec) return Status::InvalidArgument("grading rules are not valid JSON: " + ec.message());
+  if (ec) {
+    return RefusalStatus(StatusCode::kInvalidArgument,
+                         {"http_grading_rules_json", {{"error", ec.message()}}});
+  }
   return ParseGradingRules(root);
 }
 
 Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
-  if (!root.is_object()) return Status::InvalidArgument("grading rules must be a JSON object");
+  if (!root.is_object()) {
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_grading_rules_object", {}});
+  }
   const boost::json::object& o = root.as_object();
   GradingRules r;
   RulesReader in;
@@ -218,7 +223,7 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
   in.Score(o, "monetary", 1e12, r.monetary);
   if (const boost::json::value* t = o.if_contains("tiers")) {
     if (!t->is_array() || t->as_array().empty() || t->as_array().size() > 10) {
-      in.Fail("tiers", "must be a list of 1 to 10 tiers");
+      in.Fail("tiers", "http_rule_tiers");
     } else {
       r.tiers.clear();
       std::set<std::string> names;
@@ -226,7 +231,7 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
         const std::string where = JsonPath("tiers", i);
         const boost::json::value& tv = t->as_array()[i];
         if (!tv.is_object()) {
-          in.Fail(where, "must be an object");
+          in.Fail(where, "http_rule_not_object");
           break;
         }
         in.OnlyKeys(tv.as_object(), where, {"name", "min_score"});
@@ -234,16 +239,18 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
         in.Text(tv.as_object(), "name", where + ".name", tier.name);
         tier.min_score = -1;
         in.Integer(tv.as_object(), "min_score", where + ".min_score", 0, 15, tier.min_score);
-        if (tier.name.empty()) in.Fail(where + ".name", "is required");
-        if (tier.min_score < 0) in.Fail(where + ".min_score", "is required");
-        if (!names.insert(tier.name).second) in.Fail(where + ".name", "repeats " + tier.name);
+        if (tier.name.empty()) in.Fail(where + ".name", "http_rule_required");
+        if (tier.min_score < 0) in.Fail(where + ".min_score", "http_rule_required");
+        if (!names.insert(tier.name).second) {
+          in.Fail(where + ".name", "http_rule_repeats", {{"value", tier.name}});
+        }
         if (!r.tiers.empty() && tier.min_score >= r.tiers.back().min_score) {
-          in.Fail(where + ".min_score", "must be lower than the tier before it");
+          in.Fail(where + ".min_score", "http_rule_tier_order");
         }
         r.tiers.push_back(tier);
       }
       if (in.ok() && r.tiers.back().min_score != 0) {
-        in.Fail("tiers", "the last tier must have min_score 0 so that every customer gets one");
+        in.Fail("tiers", "http_rule_last_tier");
       }
     }
   }
@@ -270,7 +277,8 @@ Result<GradingRules> ParseGradingRules(const boost::json::value& root) {
                r.default_rhythm_days);
     in.Integer(*v, "won_back_days", "lifecycle.won_back_days", 1, 3650, r.won_back_days);
     if (in.ok() && r.churned_factor <= r.at_risk_factor) {
-      in.Fail("lifecycle.churned_factor", "must be greater than lifecycle.at_risk_factor");
+      in.Fail("lifecycle.churned_factor", "http_rule_greater",
+              {{"other", "lifecycle.at_risk_factor"}});
     }
   }
   if (!in.ok()) return in.status();

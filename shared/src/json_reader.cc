@@ -5,6 +5,7 @@
 
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/lang_text.h"
 
 namespace fieldbook {
 
@@ -144,8 +145,12 @@ Status JsonReader::Bad(const std::string& key, const std::string& expected) cons
   return Status::Corrupt(JsonPath(where_, key) + " must be " + expected);
 }
 
-void JsonErrors::Fail(const std::string& field, const std::string& message) {
-  if (error_.ok()) error_ = Status(code_, field + ": " + message);
+void JsonErrors::Fail(const std::string& field, std::string_view refusal, TextValues values) {
+  if (!error_.ok()) return;
+  values.insert(values.begin(), {"field", field});
+  Phrase phrase{std::string(refusal), std::move(values)};
+  std::string english = SayRefusal(Lang::kEnglish, phrase);
+  error_ = Status(code_, std::move(english), std::move(phrase));
 }
 
 void JsonErrors::OnlyKeys(const json::object& o, std::string_view where,
@@ -153,7 +158,7 @@ void JsonErrors::OnlyKeys(const json::object& o, std::string_view where,
   for (const auto& kv : o) {
     bool known = false;
     for (const char* a : allowed) known |= kv.key() == a;
-    if (!known) Fail(JsonPath(where, kv.key()), "unknown field");
+    if (!known) Fail(JsonPath(where, kv.key()), "http_rule_unknown_field");
   }
 }
 
@@ -162,7 +167,7 @@ const json::object* JsonErrors::Object(const json::object& o, const char* key,
   const json::value* v = o.if_contains(key);
   if (v == nullptr) return nullptr;
   if (!v->is_object()) {
-    Fail(field, "must be an object");
+    Fail(field, "http_rule_not_object");
     return nullptr;
   }
   return &v->as_object();
@@ -172,7 +177,7 @@ void JsonErrors::Bool(const json::object& o, const char* key, const std::string&
   const json::value* v = o.if_contains(key);
   if (v == nullptr) return;
   if (!v->is_bool()) {
-    Fail(field, "must be true or false");
+    Fail(field, "http_rule_not_bool");
     return;
   }
   out = v->as_bool();

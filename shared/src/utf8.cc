@@ -52,4 +52,13 @@ size_t Utf8ErrorAt(std::string_view s, bool partial_end) {
   return std::string_view::npos;
 }
 
+std::string Utf8Prefix(std::string_view s, size_t max_bytes) {
+  if (s.size() <= max_bytes) return std::string(s);
+  size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  std::string out(s.substr(0, cut));
+  out += "…";
+  return out;
+}
+
 }  // namespace fieldbook

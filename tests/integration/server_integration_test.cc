@@ -485,11 +485,23 @@ TEST_F(ServerIntegrationTest, GradesAndRulesReachTheRepsDeviceAndManagersSeeThem
   std::ofstream(rules) << R"({"monetary": {"method": "thresholds", "thresholds": [3, 2, 1, 0]}})";
   CommandResult bad = RunServerCommand({"grading", "set", "--db", db_, rules});
   EXPECT_EQ(bad.exit_code, 1);
-  EXPECT_NE(bad.err.find("monetary.thresholds"), std::string::npos) << bad.err;
+  EXPECT_NE(bad.err.find("monetary.thresholds: must be 4 ascending numbers between 0 and "),
+            std::string::npos)
+      << bad.err;
+  // The same refusal in the manager's language (issue #19: `--lang zh`; the locale otherwise).
+  CommandResult zh = RunServerCommand({"--lang", "zh", "grading", "set", "--db", db_, rules});
+  EXPECT_EQ(zh.exit_code, 1);
+  EXPECT_NE(zh.err.find("monetary.thresholds：必须是 0 到 "), std::string::npos) << zh.err;
+  EXPECT_EQ(zh.err.find("must be"), std::string::npos) << zh.err;
   auto via_api = Post("/v1/admin/grading", R"({"window_days": 2})", manager_token_);
   ASSERT_TRUE(via_api.ok());
   EXPECT_EQ(via_api->status, 400);
-  EXPECT_NE(via_api->body.find("window_days"), std::string::npos);
+  EXPECT_NE(via_api->body.find("window_days: must be between 7 and 3650, not 2"), std::string::npos)
+      << via_api->body;
+  // ... with its code and values beside the English, for the console to show in its language.
+  EXPECT_NE(via_api->body.find(R"("error_code":"http_rule_between")"), std::string::npos)
+      << via_api->body;
+  EXPECT_NE(via_api->body.find(R"("field":"window_days")"), std::string::npos) << via_api->body;
   auto report = Get("/v1/admin/reports/tiers", manager_token_);
   ASSERT_TRUE(report.ok());
   EXPECT_NE(report->body.find("\"VIP\":1"), std::string::npos) << report->body;

@@ -20,6 +20,8 @@
 #include <set>
 
 #include "api/sync_service.h"
+#include "domain/assignment_rules.h"
+#include "fieldbook/grading.h"
 #include "fieldbook/lang_text.h"
 #include "http/metrics.h"
 #include "lang/store_errors.h"
@@ -112,6 +114,79 @@ TEST(ApiErrorCodesTest, EachCodeReadsInChineseWithItsValuesFilled) {
   EXPECT_EQ(SayRefusal(Lang::kChinese,
                        {"http_nightly_running", {{"by", "mgr"}, {"at", "2026-12-07T10:15:00Z"}}}),
             "mgr 于 2026年12月7日 10:15 启动的夜间任务仍在运行；请等它结束");
+}
+
+// The grading and assignment rules' checks (issue #19): every refusal is a code of the table with
+// its field and values, its English the message as it always was, its Chinese free of English;
+// and every rules code of the table is met by one of these texts, so a new check is walked too.
+TEST(ApiErrorCodesTest, EveryRulesRefusalIsACodeInBothLanguages) {
+  struct Bad {
+    const char* rules;  // "grading" or "assignment"
+    std::string text;
+    const char* code;
+  };
+  const Bad cases[] = {
+      {"grading", "{", "http_grading_rules_json"},
+      {"grading", "[1]", "http_grading_rules_object"},
+      {"grading", R"({"colour": 1})", "http_rule_unknown_field"},
+      {"grading", R"({"vip": 3})", "http_rule_not_object"},
+      {"grading", R"({"vip": {"by_relationship": "yes"}})", "http_rule_not_bool"},
+      {"grading", R"({"ticket": {"high_average_yuan": "many"}})", "http_rule_not_number"},
+      {"grading", R"({"window_days": 2})", "http_rule_between"},
+      {"grading", R"({"window_days": 30.5})", "http_rule_whole"},
+      {"grading", R"({"vip": {"tier": ""}})", "http_rule_short_text"},
+      {"grading", R"({"recency": {"method": "guess"}})", "http_rule_method"},
+      {"grading", R"({"recency": {"thresholds": [1, 2]}})", "http_rule_thresholds"},
+      {"grading", R"({"recency": {"thresholds": [4, 3, 2, 1]}})", "http_rule_thresholds_between"},
+      {"grading", R"({"frequency": {"method": "thresholds"}})", "http_rule_thresholds_required"},
+      {"grading", R"({"tiers": []})", "http_rule_tiers"},
+      {"grading", R"({"tiers": [{"min_score": 0}]})", "http_rule_required"},
+      {"grading", R"({"tiers": [{"name": "A", "min_score": 5}, {"name": "A", "min_score": 0}]})",
+       "http_rule_repeats"},
+      {"grading", R"({"tiers": [{"name": "A", "min_score": 5}, {"name": "B", "min_score": 9}]})",
+       "http_rule_tier_order"},
+      {"grading", R"({"tiers": [{"name": "A", "min_score": 5}]})", "http_rule_last_tier"},
+      {"grading", R"({"lifecycle": {"at_risk_factor": 3, "churned_factor": 2}})",
+       "http_rule_greater"},
+      {"assignment", "{", "http_assignment_rules_json"},
+      {"assignment", std::string(65u << 20, ' '), "http_assignment_rules_too_large"},
+      {"assignment", "[1]", "http_assignment_rules_object"},
+      {"assignment", R"({"comment": 1})", "http_rule_not_text"},
+      {"assignment", R"({"pool": {"warn_days": "x"}})", "http_rule_whole_between"},
+      {"assignment", R"({"pool": {"warn_days": 900}})", "http_rule_whole_between_not"},
+      {"assignment", R"({"stability": {"rebalance_tolerance": 2}})", "http_rule_fraction"},
+      {"assignment", R"({"capacity": {"tier_a_tiers": "A"}})", "http_rule_names"},
+      {"assignment", R"({"closer": {"purchase_stages": ["signed"]}})", "http_rule_one_of"},
+      {"assignment", R"({"capacity": {"tier_a_tiers": ["A", "A"]}})", "http_rule_repeats_quoted"},
+      {"assignment", R"({"capacity": {"tier_a_tiers": [""]}})", "http_rule_short_text"},
+      {"assignment", R"({"pool": {"reclaim_days": {"": 3}}})", "http_rule_tier_bytes"},
+      {"assignment", R"({"skill_for_tier": {"Z": "senior"}})", "http_rule_no_tier"},
+      {"assignment", R"({"skill_for_tier": {"A": "guru"}})", "http_rule_skill"},
+  };
+  static const std::regex kWords("(^|[^-a-z_/.])([a-z]+ ){2}[a-z]+");
+  std::set<std::string> met;
+  for (const Bad& c : cases) {
+    const Status s = std::string(c.rules) == "grading"
+                         ? ParseGradingRules(c.text).status()
+                         : ParseAssignmentRules(c.text, {"A", "B", "C"}).status();
+    const std::string shown = c.text.substr(0, 80);
+    ASSERT_FALSE(s.ok()) << shown;
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << shown;
+    ASSERT_NE(s.phrase(), nullptr) << shown << ": " << s.message();
+    EXPECT_EQ(s.phrase()->code, c.code) << shown << ": " << s.message();
+    met.insert(s.phrase()->code);
+    EXPECT_EQ(SayRefusal(Lang::kEnglish, *s.phrase()), s.message()) << shown;
+    const std::string zh = SayRefusal(Lang::kChinese, *s.phrase());
+    EXPECT_TRUE(HasCjk(zh)) << shown << ": " << zh;
+    EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
+    EXPECT_FALSE(std::regex_search(zh, kWords)) << shown << ": " << zh;
+  }
+  for (const LangText& t : HttpRefusals()) {
+    const std::string code(t.code);
+    if (code.rfind("http_rule_", 0) == 0 || code.find("_rules_") != std::string::npos) {
+      EXPECT_EQ(met.count(code), 1u) << "no bad rules text meets " << code;
+    }
+  }
 }
 
 // What one refused request put on the wire.

@@ -49,13 +49,48 @@ TEST(HttpJsonTest, StoreStatusesMapToHttpStatuses) {
                         {Status::Conflict("taken"), 409, "conflict"},
                         {Status::Rejected("out of scope"), 422, "rejected"},
                         {Status::ResourceExhausted("too many"), 413, "too_large"},
-                        {Status::Internal("disk on fire"), 500, "internal"}};
+                        {Status::Unavailable("lost the database"), 503, "unavailable"}};
   for (const Case& c : cases) {
     const HttpResponse r = StatusResponse(c.status);
     EXPECT_EQ(r.status, c.http) << c.status.ToString();
     EXPECT_EQ(ErrorCode(r), c.code) << c.status.ToString();
     EXPECT_NE(r.body.find(c.status.message()), std::string::npos) << r.body;
   }
+  // A 503 in the store's own words carries a code the reader's language has (issue #19).
+  const boost::json::value busy =
+      boost::json::parse(StatusResponse(Status::Unavailable("lost the database")).body);
+  EXPECT_EQ(busy.at("error_code"), "http_unavailable");
+}
+
+// A server-side failure (kInternal, kIo, kCorrupt, and a 500 a route writes itself) answers the
+// code http_internal and its English "internal server error": its own words (a path, SQL, a
+// connection) go to the log only, never to the caller (issue #19).
+TEST(HttpJsonTest, InternalErrorsAnswerACodeAndLogTheirDetail) {
+  const Status failures[] = {Status::Internal("disk on fire at /srv/fb/server.db"),
+                             Status(StatusCode::kIo, "write /srv/fb/server.db-wal: ENOSPC"),
+                             Status::Corrupt("page 17 of srv_pool is damaged")};
+  for (const Status& s : failures) {
+    ::testing::internal::CaptureStderr();
+    const HttpResponse r = StatusResponse(s);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(r.status, 500) << s.ToString();
+    const boost::json::value body = boost::json::parse(r.body);
+    EXPECT_EQ(body.at("error").at("code"), "internal");
+    EXPECT_EQ(body.at("error").at("message"), "internal server error");
+    EXPECT_EQ(body.at("error_code"), "http_internal");
+    EXPECT_EQ(r.body.find("srv"), std::string::npos) << r.body;
+    EXPECT_NE(log.find("event=internal_error"), std::string::npos) << log;
+    EXPECT_NE(log.find(s.message()), std::string::npos) << log;
+  }
+  // A route's own 500 in words (nightly_api, sync_api) is answered the same way.
+  ::testing::internal::CaptureStderr();
+  const HttpResponse own = JsonError(500, "internal", "internal: SELECT failed: no such table");
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(own.body.find("SELECT"), std::string::npos) << own.body;
+  EXPECT_NE(log.find("SELECT failed"), std::string::npos) << log;
+  // A 500 with a refusal of its own (the upload could not be kept) says it as before.
+  const HttpResponse kept = JsonError(500, "internal", Phrase{"http_upload_not_kept", {}});
+  EXPECT_EQ(boost::json::parse(kept.body).at("error_code"), "http_upload_not_kept");
 }
 
 TEST(HttpJsonTest, JsonResponsesCarryTheBodyAndStatus) {

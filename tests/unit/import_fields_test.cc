@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/utf8.h"
 #include "import/import_fields.h"
 #include "import/import_values.h"
 
@@ -101,6 +102,40 @@ TEST(ImportFieldsTest, DetectHeaderShowsWhatMapHeaderRefuses) {
   EXPECT_EQ(none.field_of_column[0], -1);
   DetectHeader(ImportKind::kCustomers, {"名称"}, {}, &problem);
   EXPECT_TRUE(problem.ok());
+}
+
+// A header cell named in an error (its English and its error_values) is cut to 64 bytes on a
+// character boundary: a sheet's header cells may be 1 MiB each (issue #19).
+TEST(ImportFieldsTest, HeaderCellsInErrorsAreCut) {
+  std::string huge = "客户名称（";  // 15 bytes; then 3-byte characters, one across byte 64
+  while (huge.size() < (1u << 20)) huge += "长";
+  huge += "）";
+  const std::string shown = huge.substr(0, 63) + "…";
+  Status problem;
+  DetectHeader(ImportKind::kCustomers, {huge, huge}, {}, &problem);
+  ASSERT_FALSE(problem.ok());
+  ASSERT_NE(problem.phrase(), nullptr);
+  ASSERT_EQ(problem.phrase()->code, "http_import_columns_clash");
+  for (const auto& [name, value] : problem.phrase()->values) {
+    if (name == "first_header" || name == "second_header") EXPECT_EQ(value, shown) << name;
+    EXPECT_TRUE(IsValidUtf8(value)) << name;
+  }
+  EXPECT_LT(problem.message().size(), 400u);
+  EXPECT_EQ(problem.message(),
+            "columns A (\"" + shown + "\") and B (\"" + shown +
+                "\") both mean name; map one of them to another field or to \"\" in a --mapping "
+                "file");
+  // A short header is named whole; so is one of exactly 64 bytes.
+  DetectHeader(ImportKind::kCustomers, {"名称", "客户名称"}, {}, &problem);
+  EXPECT_NE(problem.message().find("(\"客户名称\")"), std::string::npos) << problem.message();
+  EXPECT_EQ(Utf8Prefix(std::string(64, 'x'), 64), std::string(64, 'x'));
+  EXPECT_EQ(Utf8Prefix(std::string(65, 'x'), 64), std::string(64, 'x') + "…");
+  // The mapping file's headers too.
+  auto mapping = ParseMapping(ImportKind::kCustomers, "{\"" + std::string(5000, 'h') + "\": 7}");
+  ASSERT_FALSE(mapping.ok());
+  EXPECT_LT(mapping.status().message().size(), 200u);
+  ASSERT_NE(mapping.status().phrase(), nullptr);
+  EXPECT_EQ(mapping.status().phrase()->values.at(0).second, std::string(64, 'h') + "…");
 }
 
 TEST(ImportValuesTest, DatesAsExcelWritesThem) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <mutex>
 
+#include "fieldbook/lang_text.h"
 #include "import/importer.h"
 #include "store/assignment_store.h"
 #include "store/grading_store.h"
@@ -76,6 +77,22 @@ TEST_F(ImporterTest, DryRunReportsEveryRowAndWritesNothing) {
   EXPECT_NE(report->issues[1].reason.find("row 5"), std::string::npos);
   EXPECT_EQ(report->issues[2].row, 10);
   EXPECT_EQ(report->issues[3].row, 13);
+  // Each problem is a value (issue #19): a code of the server's table with its values, its English
+  // the reason as it always read, its Chinese with no English left (the console's and the CLI's).
+  EXPECT_EQ(report->issues[1].why.code, "http_import_dup_phone_row_skipped");
+  EXPECT_EQ(report->issues[1].why.values, (TextValues{{"row", "5"}}));
+  EXPECT_EQ(SayRefusal(Lang::kChinese, report->issues[1].why),
+            "可能重复（与第 5 行电话相同）：已跳过（可选择合并或标记）");
+  EXPECT_EQ(report->issues[2].why.code, "http_import_beyond_header");
+  EXPECT_EQ(report->issues[3].why.code, "http_import_no_name");
+  for (const ImportIssue& i : report->issues) {
+    ASSERT_NE(FindText(HttpRefusals(), i.why.code), nullptr) << i.reason;
+    EXPECT_EQ(SayRefusal(Lang::kEnglish, i.why), i.reason);
+    const std::string zh = SayRefusal(Lang::kChinese, i.why);
+    for (const char* word : {"row", "column", "value", "name", "not "}) {
+      EXPECT_EQ(zh.find(word), std::string::npos) << i.why.code << ": " << zh;
+    }
+  }
   // Every new customer is placed: the default rules spread them over the two reps.
   ASSERT_EQ(report->placements.size(), 36u);
   EXPECT_EQ(report->per_rep["rep-a"] + report->per_rep["rep-b"], 36);

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include "api/assignment_api.h"
+#include "commands/command_lang.h"
 #include "fieldbook/phrase_json.h"
+#include "store/audit_store.h"
 #include "store/pool_store.h"
 #include "support/pool_fixture.h"
 
@@ -58,6 +60,42 @@ TEST_F(ReclaimReasonTest, TheReclaimReasonIsStoredAsAPhraseAndReadInEitherLangua
   boost::json::object clock = ClockJson(report->reclaimed[0], day);
   EXPECT_EQ(clock["reason"].as_string(), english);
   EXPECT_EQ(clock["reason_text"].as_object()["en"].as_string(), english);
+
+  // The pool's audit keeps the reclaim the same way: the English for old readers, the value
+  // beside it, read in the manager's language (the console's and `pool audit`'s).
+  auto audit = pool_->Audit("c1", 10);
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  ASSERT_EQ(audit->size(), 1u);
+  const PoolAuditEntry& a = audit->front();
+  EXPECT_EQ(a.action, "reclaim");
+  EXPECT_EQ(a.reason, english);
+  EXPECT_EQ(a.why.code, "pool_reclaim_idle");
+  boost::json::object aj = AuditJson(a);
+  EXPECT_EQ(aj["reason"].as_string(), english);
+  EXPECT_EQ(aj["reason_code"].as_string(), "pool_reclaim_idle");
+  EXPECT_EQ(aj["reason_text"].as_object()["zh"].as_string(),
+            SayStored(Lang::kChinese, entry.reason));
+  EXPECT_EQ(SayPhrase(Lang::kChinese, a.why, a.reason), SayStored(Lang::kChinese, entry.reason));
+  EXPECT_EQ(SayPhrase(Lang::kEnglish, a.why, a.reason), english);
+  // ... and so does the audit log.
+  AuditStore log(*store_);
+  AuditFilter filter;
+  filter.action = "pool.reclaim";
+  auto page = log.List(filter);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->entries.size(), 1u);
+  boost::json::object lj = AuditEntryJson(page->entries[0]);
+  EXPECT_EQ(lj["reason"].as_string(), english);
+  EXPECT_EQ(lj["reason_code"].as_string(), "pool_reclaim_idle");
+  EXPECT_EQ(lj["reason_values"].as_object()["tier"].as_string(), "B");
+  // The scope history's event: the value, with its English sentence as before.
+  const Value scope = fieldbook::testing::QueryValue(
+      store_->sql(),
+      "SELECT reason FROM srv_scope_events WHERE customer_id = 'c1' AND kind = 'removed'");
+  ASSERT_TRUE(std::holds_alternative<std::string>(scope));
+  const StoredPhrase event = ReadStoredPhrase(std::get<std::string>(scope));
+  EXPECT_EQ(event.phrase.code, "pool_reclaim_idle");
+  EXPECT_EQ(event.detail, "reclaimed to the pool: " + english);
 }
 
 TEST_F(ReclaimReasonTest, AnUngradedNeverVisitedCustomerAndAnOldPlainRow) {
@@ -79,6 +117,13 @@ TEST_F(ReclaimReasonTest, AnUngradedNeverVisitedCustomerAndAnOldPlainRow) {
   boost::json::object o = PoolEntryJson(old, /*for_manager=*/false);
   EXPECT_EQ(o["reason"].as_string(), old.reason);
   EXPECT_FALSE(o.contains("reason_code"));
+  // A person's own words in the audit (a release's reason) are no phrase and read as written.
+  PoolAuditEntry released;
+  released.reason = "moved away";
+  boost::json::object aj = AuditJson(released);
+  EXPECT_EQ(aj["reason"].as_string(), "moved away");
+  EXPECT_FALSE(aj.contains("reason_code"));
+  EXPECT_EQ(SayPhrase(Lang::kChinese, released.why, released.reason), "moved away");
 }
 
 }  // namespace

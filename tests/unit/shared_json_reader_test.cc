@@ -1,6 +1,7 @@
 // fieldbook/json_reader.h: bounded parsing, typed reads that name the field, both error styles,
 // and the first-error collector of the rules readers.
 #include "fieldbook/json_reader.h"
+#include "fieldbook/lang_text.h"
 
 #include <gtest/gtest.h>
 
@@ -97,13 +98,22 @@ TEST(SharedJsonReaderTest, JsonErrorsKeepsTheFirst) {
   EXPECT_TRUE(errors.ok());
   const json::object o = Object(R"({"a":1,"zz":2,"yy":3})");
   errors.OnlyKeys(o, "top", {"a"});
-  errors.Fail("later", "must be something");
+  errors.Fail("later", "http_rule_required");
   EXPECT_EQ(errors.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(errors.status().message(), "top.zz: unknown field");
+  // The error is a value (issue #19): its code and the field it names, the English made from them.
+  ASSERT_NE(errors.status().phrase(), nullptr);
+  EXPECT_EQ(errors.status().phrase()->code, "http_rule_unknown_field");
+  EXPECT_EQ(errors.status().phrase()->values, (TextValues{{"field", "top.zz"}}));
   JsonErrors corrupt(StatusCode::kCorrupt);
-  corrupt.Fail(JsonPath(JsonPath("", "tiers"), 2), "must be an object");
+  corrupt.Fail(JsonPath(JsonPath("", "tiers"), 2), "http_rule_not_object");
   EXPECT_EQ(corrupt.status().code(), StatusCode::kCorrupt);
   EXPECT_EQ(corrupt.status().message(), "tiers[2]: must be an object");
+  JsonErrors range;
+  range.Fail("window_days", "http_rule_between", {{"lo", "7"}, {"hi", "3650"}, {"value", "1"}});
+  EXPECT_EQ(range.status().message(), "window_days: must be between 7 and 3650, not 1");
+  EXPECT_EQ(SayRefusal(Lang::kChinese, *range.status().phrase()),
+            "window_days：必须在 7 到 3650 之间，而不是 1");
 }
 
 TEST(SharedJsonReaderTest, AStoredObjectOrAnEmptyOne) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fieldbook/lang_text.h"
 #include "import/csv_reader.h"
 #include "import/sheet_reader.h"
 #include "import/xlsx_reader.h"
@@ -222,10 +223,14 @@ TEST_F(SheetReaderTest, XlsxFormulasErrorsAndMergedCellsAreReported) {
   EXPECT_TRUE((*rows)[1].issues.empty());
   ASSERT_EQ((*rows)[2].issues.size(), 2u);
   EXPECT_EQ((*rows)[2].issues[0].column, 1u);
-  EXPECT_NE((*rows)[2].issues[0].message.find("formula without a computed value"),
+  EXPECT_NE(
+      SayRefusal(Lang::kEnglish, (*rows)[2].issues[0].why).find("formula without a computed value"),
+      std::string::npos);
+  EXPECT_NE(SayRefusal(Lang::kEnglish, (*rows)[2].issues[1].why).find("merged cells C2:C4"),
             std::string::npos);
-  EXPECT_NE((*rows)[2].issues[1].message.find("merged cells C2:C4"), std::string::npos);
-  EXPECT_NE((*rows)[3].issues[0].message.find("#N/A"), std::string::npos);
+  EXPECT_EQ((*rows)[3].issues[0].why.code, "http_import_cell_excel_error");
+  EXPECT_EQ(SayRefusal(Lang::kEnglish, (*rows)[3].issues[0].why), "holds the Excel error #N/A");
+  EXPECT_EQ(SayRefusal(Lang::kChinese, (*rows)[3].issues[0].why), "含有 Excel 错误值 #N/A");
   EXPECT_NE(Notes().find("1 cell(s) hold formulas"), std::string::npos) << Notes();
 }
 

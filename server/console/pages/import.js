@@ -11,7 +11,7 @@
 // sheets (GET /v1/admin/export/{kind}).
 import { errorOf, get, upload } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, table } from '../dom.js';
-import { addStrings, currentLang, t } from '../i18n.js';
+import { addStrings, currentLang, errorText, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -206,7 +206,7 @@ function reportView(r, dry) {
     (r.notes || []).map((n) => h('p', { class: 'meta' }, n)),
     issues.length ? h('h3', {}, t('impIssues') + ' (' + issues.length + ')') : '',
     issues.length ? h('div', { class: 'scroll' }, table([t('row'), t('column'), t('value'), t('reasonCol'), t('level')],
-      issues.slice(0, 200).map((i) => [i.row, i.column, i.value, i.reason, i.level]))) : '',
+      issues.slice(0, 200).map((i) => [i.row, i.column, i.value, errorText(i.reason_code, i.reason_values, i.reason), i.level]))) : '',
     placements.length ? h('h3', {}, t('impPlacements')) : '',
     placements.length ? h('div', { class: 'scroll' }, table([t('row'), t('customer'), t('rep'), t('how')],
       placements.slice(0, 100).map((p) => [p.row, (p.name || '') + ' (' + p.customer_id + ')', p.rep || '—', p.how]))) : '');
@@ -249,7 +249,7 @@ function mappingEditor(preview, onChange) {
     update();
   });
   const problem = h('div', { id: 'map-problem', 'aria-live': 'polite' },
-    preview.problem ? message('error', preview.problem) : null);
+    preview.problem ? message('error', errorText(preview.problem_code, preview.problem_values, preview.problem)) : null);
   const view = h('section', { class: 'map-editor', 'aria-labelledby': 'h-map' },
     h('h3', { id: 'h-map' }, t('mapTitle')), h('p', { class: 'meta' }, t('mapHelp')),
     (preview.notes || []).map((n) => h('p', { class: 'meta' }, n)), problem,
@@ -304,7 +304,7 @@ export async function renderImport(body) {
         apply.disabled = true;
         try {
           const again = await previewOf(chosen, mine.mapping());
-          if (editor === mine) mine.showProblem(again.problem);
+          if (editor === mine) mine.showProblem(again.problem && errorText(again.problem_code, again.problem_values, again.problem));
         } catch (err) {
           if (editor === mine) mine.showProblem(err.message);
         }

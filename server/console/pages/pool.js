@@ -198,7 +198,7 @@ export async function renderPool(body) {
     const q = auditCustomer.value.trim();
     const { audit } = await get('/v1/admin/pool/audit?limit=100' + (q ? '&customer=' + encodeURIComponent(q) : ''));
     auditBox.replaceChildren(audit.length ? table([t('at'), t('customer'), t('action'), t('rep'), t('actor'), t('reasonCol')],
-      audit.map((a) => [when(a.at), a.customer, a.action, a.rep || '—', a.actor, a.reason || ''])) : message('info', t('none')));
+      audit.map((a) => [when(a.at), a.customer, a.action, a.rep || '—', a.actor, inLang(a.reason_text, a.reason || '')])) : message('info', t('none')));
   }
   const auditCard = listCardOf('h-pool-audit', t('poolAudit'), t('auditCustomer'), auditCustomer, loadAudit, auditBox);
 

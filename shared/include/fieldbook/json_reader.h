@@ -24,6 +24,7 @@
 #include <string_view>
 #include <utility>
 
+#include "fieldbook/phrase.h"
 #include "fieldbook/status.h"
 
 namespace fieldbook {
@@ -102,8 +103,11 @@ class JsonReader {
 // The first error of a reader that goes on reading after one (so it can fill defaults).
 class JsonErrors {
  public:
-  // Remembers `code` "<field>: <message>" unless an error is already remembered.
-  void Fail(const std::string& field, const std::string& message);
+  // Remembers the refusal `refusal` (a code of fieldbook/lang_text.h HttpRefusals whose English
+  // reads "{field}: ...") with `values` and {"field": field} first, unless an error is already
+  // remembered: its message the English "<field>: <what is wrong>", its phrase the code and values
+  // a reader sees in their language (issue #19).
+  void Fail(const std::string& field, std::string_view refusal, TextValues values = {});
   // Fails "<where>.<key>: unknown field" for the first key of `o` not in `allowed`.
   void OnlyKeys(const boost::json::object& o, std::string_view where,
                 std::initializer_list<const char*> allowed);

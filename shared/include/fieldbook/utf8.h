@@ -7,6 +7,7 @@
 #define FIELDBOOK_UTF8_H_
 
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace fieldbook {
@@ -19,6 +20,11 @@ size_t Utf8ErrorAt(std::string_view s, bool partial_end = false);
 
 // True when all of `s` is well-formed UTF-8, with no truncated sequence at its end.
 inline bool IsValidUtf8(std::string_view s) { return Utf8ErrorAt(s) == std::string_view::npos; }
+
+// `s` when it is at most `max_bytes` long; else its first `max_bytes` bytes cut back to a whole
+// character (a continuation byte is never the first one left out) and "…" after them: a long text
+// shown, not kept (an import's preview cell, a header cell named in an error).
+std::string Utf8Prefix(std::string_view s, size_t max_bytes);
 
 }  // namespace fieldbook
 
