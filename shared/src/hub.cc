@@ -211,6 +211,11 @@ Result<uint64_t> Hub::AllocateSeq() {
 
 Result<std::optional<std::vector<Value>>> Hub::ReadValues(const TableInfo& table,
                                                           const std::string& row_id) {
+  const Internals::GatedRow& gated = in_->gated;
+  if (gated.table == &table && gated.row_id == row_id) {
+    if (!gated.row.exists) return std::optional<std::vector<Value>>();
+    return std::optional<std::vector<Value>>(gated.row.values);
+  }
   FB_ASSIGN_OR_RETURN(StoredRow row, in_->merge->ReadRow(table, row_id));
   if (!row.exists) return std::optional<std::vector<Value>>();
   return std::optional<std::vector<Value>>(std::move(row.values));
@@ -268,7 +273,8 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
   FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> txn, sql_->Begin());
   WritingScope writing(*in_);
   // SQLite's write transaction is the lock already: take the counters now, as the clock's floor
-  // matters for the re-stamping below. PostgreSQL takes them with the first number (the merge).
+  // matters for the re-stamping below. PostgreSQL takes them after the claim (a gated push) or
+  // with the first number (the merge).
   if (dialect() == SqlDialect::kSqlite) FB_RETURN_IF_ERROR(TakeCounters());
 
   if (from_replica) {
@@ -279,6 +285,12 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
       return stored.push_result;  // a retry: same answer, nothing applied again
     }
   }
+  const bool gated = options.gate != nullptr && *options.gate;
+  // A gated push reads each row once, before its gate, for the gate (ReadValues of that row
+  // answers from it: the gate must not write the row it judges) and the merge both: under the
+  // counters, so that no other instance's write lands between the two (taken after the claim:
+  // a claim waits for another instance applying the same set, which may wait for the counters).
+  if (gated) FB_RETURN_IF_ERROR(TakeCounters());
 
   PushResult result;
   result.set_id = set.set_id;
@@ -294,8 +306,14 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
     if (t == nullptr) continue;
 
     RowChange change = original;
-    if (options.gate != nullptr && *options.gate) {
+    std::optional<StoredRow> stored;
+    if (gated) {
+      auto read = in_->merge->ReadRow(*t, original.row_id);
+      if (!read.ok()) return fail(read.status());
+      in_->gated = Internals::GatedRow{t, original.row_id, std::move(*read)};
       GateDecision decision = (*options.gate)(*t, change);
+      if (change.row_id == original.row_id) stored = std::move(in_->gated.row);
+      in_->gated.table = nullptr;
       if (decision.report) {
         decision.report->row_index = static_cast<uint32_t>(row_index + 1);
         result.rejections.push_back(std::move(*decision.report));
@@ -318,7 +336,8 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
 
     if (Status taken = TakeCounters(); !taken.ok()) return fail(taken);
     const uint64_t seq = in_->seq + 1;
-    auto outcome = in_->merge->Apply(*t, change, set.origins, seq, nullptr, options_.hub_id);
+    auto outcome = in_->merge->Apply(*t, change, set.origins, seq, nullptr, options_.hub_id,
+                                     stored ? &*stored : nullptr);
     if (!outcome.ok()) {
       const StatusCode code = outcome.status().code();
       if (code == StatusCode::kRejected || code == StatusCode::kInvalidArgument) {

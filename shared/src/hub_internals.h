@@ -31,6 +31,14 @@ struct Hub::Internals {
   bool counters = false;
   // The rows this write changed, for a backend that logs them (HubBackend::logs_rows).
   std::vector<HubLoggedRow> logged;
+  // The pushed row a gate is judging, as the hub read it for the merge (ApplyRows): what
+  // ReadValues answers for that row meanwhile. table == nullptr outside a gate.
+  struct GatedRow {
+    const TableInfo* table = nullptr;
+    std::string row_id;
+    StoredRow row;
+  };
+  GatedRow gated;
   // Verification digests: the functions of the digest triggers, and the listener that gathers
   // every write's changes for ApplyRows to store before it commits (digest_tracker.h).
   std::unique_ptr<DigestContext> digests;
@@ -51,6 +59,7 @@ class WritingScope {
     in_.writing = false;
     in_.counters = false;
     in_.logged.clear();
+    in_.gated.table = nullptr;
   }
   WritingScope(const WritingScope&) = delete;
   WritingScope& operator=(const WritingScope&) = delete;

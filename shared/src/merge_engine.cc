@@ -314,8 +314,13 @@ Status MergeEngine::Merge(const TableInfo& table, const RowChange& change,
 Result<MergeOutcome> MergeEngine::Apply(const TableInfo& table, const RowChange& change,
                                         const std::vector<std::string>& origins, uint64_t seq,
                                         const PendingVersions* pending,
-                                        const std::string& local_replica_id) {
-  FB_ASSIGN_OR_RETURN(StoredRow row, ReadRow(table, change.row_id));
+                                        const std::string& local_replica_id, StoredRow* stored) {
+  StoredRow row;
+  if (stored != nullptr) {
+    row = std::move(*stored);
+  } else {
+    FB_ASSIGN_OR_RETURN(row, ReadRow(table, change.row_id));
+  }
   MergeOutcome outcome;
   const bool report = listener_ != nullptr && pending == nullptr;
   FB_RETURN_IF_ERROR(Merge(table, change, origins, seq, pending, local_replica_id,

@@ -125,9 +125,12 @@ class MergeEngine {
   // Applies `change` (its origins index into `origins`), stamping changed columns with `seq`.
   // A refused row returns a kRejected/kInvalidArgument Status whose message is for the rep; the
   // database is then unchanged for that row.
+  // `stored`: the row as ReadRow gave it earlier in this transaction, with nothing written to it
+  // since (the hub's gate judged it): merged into instead of being read again.
   Result<MergeOutcome> Apply(const TableInfo& table, const RowChange& change,
                              const std::vector<std::string>& origins, uint64_t seq,
-                             const PendingVersions* pending, const std::string& local_replica_id);
+                             const PendingVersions* pending, const std::string& local_replica_id,
+                             StoredRow* stored = nullptr);
 
   // While set, a fact's customer column may take a new value despite enforce_fact_immutability
   // (a manager merging two duplicate customers re-points the loser's facts to the survivor); every

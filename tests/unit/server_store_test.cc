@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <sstream>
+#include <unordered_set>
 
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
@@ -131,6 +133,72 @@ TEST_F(ServerStoreTest, ScopeEventsFollowOwnershipAndTerritories) {
   EXPECT_LT((*events_a)[0].seq, (*events_a)[1].seq);
   EXPECT_EQ(store_->ReassignCustomer("nope", "rep-b", "test").code(), StatusCode::kNotFound);
   EXPECT_EQ(store_->ReassignCustomer("c1", "nobody", "test").code(), StatusCode::kNotFound);
+}
+
+// A row the database refuses (a CHECK) in the middle of a push is undone alone: the rows before
+// and after it are applied with their scopes, feed entries and sequence numbers, nothing of the
+// refused row is (not even its valid column), and the retried set gets the same answer. On
+// PostgreSQL the refused statement is undone to its own savepoint inside the push's one
+// transaction, which stays usable for the rows after it.
+TEST_F(ServerStoreTest, ARowRefusedInTheMiddleOfAPushIsUndoneAloneAndTheRestIsApplied) {
+  ASSERT_TRUE(store_
+                  ->ApplyRepPush(rep_a_, Push("s1", {{"customers",
+                                                      "c0",
+                                                      {Col("name", S("老王汽修")),
+                                                       Col("owner_rep_id", S("rep-a")),
+                                                       Col("customer_type", S("garage"))}}}))
+                  .ok());
+  const uint64_t before = *store_->hub().LatestSeq();
+  const ChangeSet set = Push(
+      "s2",
+      {{"customers", "c1", {Col("name", S("鑫达汽修")), Col("owner_rep_id", S("rep-a"))}},
+       {"visits",
+        "v1",
+        {Col("customer_id", S("c1")), Col("rep_id", S("rep-a")), Col("check_in", S("2026-12-07"))}},
+       {"customers", "c0", {Col("name", S("改名")), Col("customer_type", S("spaceship"))}},
+       {"customers", "c2", {Col("name", S("顺通汽配")), Col("owner_rep_id", S("rep-a"))}},
+       {"contacts", "k1", {Col("customer_id", S("c0")), Col("name", S("王师傅"))}}});
+  auto result = store_->ApplyRepPush(rep_a_, set);
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->rows_accepted, 4u);
+  ASSERT_EQ(result->rejections.size(), 1u);
+  EXPECT_EQ(result->rejections[0].row_index, 3u);
+  EXPECT_EQ(result->rejections[0].code, "constraint");
+  SqlDb& db = store_->sql();
+  EXPECT_EQ(QueryValue(db, "SELECT name FROM customers WHERE id = 'c0'"), S("老王汽修"));
+  EXPECT_EQ(QueryValue(db, "SELECT customer_type FROM customers WHERE id = 'c0'"), S("garage"));
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM customers WHERE id IN ('c1', 'c2')"), I(2));
+  EXPECT_EQ(QueryValue(db, "SELECT customer_id FROM visits WHERE id = 'v1'"), S("c1"));
+  EXPECT_EQ(QueryValue(db, "SELECT customer_id FROM contacts WHERE id = 'k1'"), S("c0"));
+  auto scope = store_->ScopeOf("rep-a");
+  ASSERT_TRUE(scope.ok());
+  EXPECT_EQ(*scope, (std::unordered_set<std::string>{"c0", "c1", "c2"}));
+  auto events = store_->ScopeEventsAfter("rep-a", before, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[0].customer_id, "c1");
+  EXPECT_EQ((*events)[1].customer_id, "c2");
+  // Four changed rows and two scope events, each with its own number.
+  EXPECT_EQ(*store_->hub().LatestSeq(), before + 6);
+  // The rep's pull from before the push brings the four rows, and nothing of c0's refused edit.
+  std::set<std::string> pulled;
+  uint64_t cursor = before;
+  for (int i = 0; i < 20; ++i) {
+    auto page = store_->PullForRep("rep-a", cursor, 2);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const RowChange& r : page->changes.rows) pulled.insert(r.table + "/" + r.row_id);
+    cursor = page->changes.cursor;
+    if (!page->more) break;
+  }
+  EXPECT_EQ(pulled,
+            (std::set<std::string>{"contacts/k1", "customers/c1", "customers/c2", "visits/v1"}));
+  // Sent again, the set is answered as before and changes nothing.
+  auto again = store_->ApplyRepPush(rep_a_, set);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->rows_accepted, 4u);
+  ASSERT_EQ(again->rejections.size(), 1u);
+  EXPECT_EQ(again->rejections[0].row_index, 3u);
+  EXPECT_EQ(*store_->hub().LatestSeq(), before + 6);
 }
 
 // Issue 13, write isolation: rep-a attacks rep-b's customer cb with crafted pushes.
