@@ -4,6 +4,7 @@
 #include <map>
 
 #include "fieldbook/columns.h"
+#include "fieldbook/refusal_status.h"
 
 #include "auth/auth.h"
 #include "store/store_sql.h"
@@ -107,10 +108,8 @@ Result<std::pair<DeviceInfo, std::string>> DeviceTokens::Issue(const std::string
     FB_RETURN_IF_ERROR(CheckDeviceName(name));
     FB_ASSIGN_OR_RETURN(auto taken, counts(name));
     if (taken.first > 0) {
-      return Status(StatusCode::kConflict,
-                    rep_id + " already has a device named '" + name +
-                        "' (revoke it first, or choose another name)",
-                    {"http_device_name_taken", {{"rep", rep_id}, {"device", name}}});
+      return RefusalStatus(StatusCode::kConflict,
+                           {"http_device_name_taken", {{"rep", rep_id}, {"device", name}}});
     }
   }
   FB_ASSIGN_OR_RETURN(std::string token, NewDeviceToken());
@@ -179,14 +178,12 @@ Result<DeviceInfo> DeviceTokens::Find(const std::string& rep_id, const std::stri
   FB_ASSIGN_OR_RETURN(std::vector<DeviceInfo> found, ReadRows(*stmt, ReadDevice));
   const std::string which = id > 0 ? "#" + std::to_string(id) : "'" + device + "'";
   if (found.empty()) {
-    return Status(StatusCode::kNotFound, rep_id + " has no device " + which,
-                  {"http_no_device", {{"rep", rep_id}, {"device", which}}});
+    return RefusalStatus(StatusCode::kNotFound,
+                         {"http_no_device", {{"rep", rep_id}, {"device", which}}});
   }
   if (found.size() > 1 && !found[1].revoked) {
-    return Status(StatusCode::kConflict,
-                  rep_id + " has several devices named '" + device +
-                      "' in use: name one by its id (`rep devices` lists them)",
-                  {"http_device_name_ambiguous", {{"rep", rep_id}, {"device", device}}});
+    return RefusalStatus(StatusCode::kConflict,
+                         {"http_device_name_ambiguous", {{"rep", rep_id}, {"device", device}}});
   }
   return found[0];
 }
@@ -196,11 +193,9 @@ Result<DeviceInfo> DeviceTokens::Revoke(const std::string& rep_id, const std::st
   FB_ASSIGN_OR_RETURN(auto txn, db_.Begin());
   FB_ASSIGN_OR_RETURN(DeviceInfo d, Find(rep_id, device, id));
   if (d.revoked) {
-    return Status(
-        StatusCode::kConflict,
-        rep_id + "'s device '" + d.device + "' (#" + std::to_string(d.id) + ") is revoked already",
-        {"http_device_revoked_already",
-         {{"rep", rep_id}, {"device", d.device}, {"id", std::to_string(d.id)}}});
+    return RefusalStatus(StatusCode::kConflict,
+                         {"http_device_revoked_already",
+                          {{"rep", rep_id}, {"device", d.device}, {"id", std::to_string(d.id)}}});
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * revoke,
                       db_.Prepare("UPDATE srv_credentials SET revoked = 1, revoked_ms = ?, "

@@ -4,6 +4,7 @@
 
 #include "auth/auth.h"
 #include "fieldbook/columns.h"
+#include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/console_store.h"
 #include "store/not_found.h"
@@ -56,13 +57,10 @@ Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::
     return NoRep(rep_id);
   }
   if (account->role != "rep") {
-    return Status(StatusCode::kRejected,
-                  rep_id + " is a manager; setup codes are for reps' devices",
-                  {"http_setup_code_manager", {{"rep", rep_id}}});
+    return RefusalStatus(StatusCode::kRejected, {"http_setup_code_manager", {{"rep", rep_id}}});
   }
   if (!account->active) {
-    return Status(StatusCode::kRejected, "rep " + rep_id + " is disabled",
-                  {"http_rep_disabled", {{"rep", rep_id}}});
+    return RefusalStatus(StatusCode::kRejected, {"http_rep_disabled", {{"rep", rep_id}}});
   }
   SqlDb& db = store_.sql();
   const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
@@ -96,9 +94,7 @@ Result<IssuedSetupCode> SetupCodes::Issue(const std::string& rep_id, const std::
 Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
   const std::string normalized = Normalize(code);
   if (normalized.empty()) {
-    return Status(StatusCode::kInvalidArgument,
-                  "a setup code is 10 letters and digits, like ABCDE-FGHJK",
-                  {"http_setup_code_form", {}});
+    return RefusalStatus(StatusCode::kInvalidArgument, {"http_setup_code_form", {}});
   }
   SqlDb& db = store_.sql();
   const int64_t now = static_cast<int64_t>(store_.wall().NowMs());
@@ -116,27 +112,19 @@ Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
                         return Code{r.Text(0), r.Text(1), r.Text(2), r.Int(3), !r.IsNull(4)};
                       }));
   if (!found) {
-    return Status(StatusCode::kNotFound,
-                  "unknown setup code: check it, or ask your manager for a new one",
-                  {"http_setup_code_unknown", {}});
+    return RefusalStatus(StatusCode::kNotFound, {"http_setup_code_unknown", {}});
   }
   const auto& [rep_id, device, created_by, expires_ms, used] = *found;
   if (used) {
-    return Status(StatusCode::kConflict,
-                  "this setup code was used already (a code sets up one device); ask your "
-                  "manager for a new one",
-                  {"http_setup_code_used", {}});
+    return RefusalStatus(StatusCode::kConflict, {"http_setup_code_used", {}});
   }
   if (now >= expires_ms) {
-    return Status(StatusCode::kConflict,
-                  "this setup code has expired; ask your manager for a new one",
-                  {"http_setup_code_expired", {}});
+    return RefusalStatus(StatusCode::kConflict, {"http_setup_code_expired", {}});
   }
   ConsoleStore accounts(store_);
   FB_ASSIGN_OR_RETURN(std::optional<ConsoleAccount> account, accounts.Account(rep_id));
   if (!account || !account->active || account->role != "rep") {
-    return Status(StatusCode::kRejected, "rep " + rep_id + " may no longer sync",
-                  {"http_rep_may_not_sync", {{"rep", rep_id}}});
+    return RefusalStatus(StatusCode::kRejected, {"http_rep_may_not_sync", {{"rep", rep_id}}});
   }
   FB_ASSIGN_OR_RETURN(auto issued,
                       store_.IssueDeviceToken(rep_id, device, "setup-code:" + created_by));
@@ -146,8 +134,8 @@ Result<ExchangedSetupCode> SetupCodes::Exchange(const std::string& code) {
   spend->Bind(1, now).Bind(2, issued.first.id).Bind(3, HashOf(normalized));
   FB_RETURN_IF_ERROR(spend->Run());
   if (db.LastChanges() != 1) {
-    return Status(StatusCode::kConflict, "this setup code was used already",
-                  {"http_setup_code_used", {}});
+    // Spent by another exchange since it was read above: the same refusal.
+    return RefusalStatus(StatusCode::kConflict, {"http_setup_code_used", {}});
   }
   FB_RETURN_IF_ERROR(txn->Commit());
   return ExchangedSetupCode{std::move(issued.first), std::move(issued.second)};
