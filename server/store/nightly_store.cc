@@ -1,7 +1,9 @@
 #include "store/nightly_store.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <string_view>
 
 #include "fieldbook/columns.h"
 #include "store/pg/pg_lease.h"
@@ -269,23 +271,36 @@ Result<BookkeepingStats> NightlyStore::MeasureBookkeeping() {
   FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> snapshot, d.BeginRead());
 
   // Each table's and index's bytes with the table it serves. SQLite: the pages dbstat counts per
-  // b-tree; PostgreSQL: each relation of this schema (a table with its TOAST and maps).
+  // b-tree; PostgreSQL: each table (with its TOAST and maps) and index of this schema -- found by
+  // its name in pg_namespace (a cast to regnamespace would read a mixed-case name as unquoted) --
+  // that serves a table named below (the catalog's, and the bookkeeping's), never the others.
+  constexpr std::array<std::string_view, 3> kBookkeepingTables = {"srv_scope", "srv_scope_events",
+                                                                  "srv_feed"};
   auto sizes = d.Prepare(
       postgres ? "SELECT c.relname::text, coalesce(t.relname, c.relname)::text, CASE c.relkind "
                  "WHEN 'i' THEN pg_relation_size(c.oid) ELSE pg_table_size(c.oid) END FROM "
-                 "pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_class t ON "
-                 "t.oid = i.indrelid WHERE c.relnamespace = current_schema()::regnamespace AND "
-                 "c.relkind IN ('r', 'i')"
+                 "pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace LEFT JOIN pg_index i ON "
+                 "i.indexrelid = c.oid LEFT JOIN pg_class t ON t.oid = i.indrelid WHERE "
+                 "n.nspname = current_schema() AND c.relkind IN ('r', 'i') AND (left(coalesce("
+                 "t.relname, c.relname), 3) = 'fb_' OR coalesce(t.relname, c.relname) = ANY ("
+                 "string_to_array(?, ',')))"
                : "SELECT d.name, s.tbl_name, sum(d.pgsize) FROM dbstat d JOIN sqlite_schema s ON "
                  "s.name = d.name WHERE s.type IN ('table', 'index') GROUP BY d.name");
   if (!sizes.ok() && !postgres) {
     return Status::Unavailable("this SQLite has no dbstat table: " + sizes.status().message());
   }
   FB_RETURN_IF_ERROR(sizes.status());
+  if (postgres) {
+    std::string names;
+    for (const TableInfo& t : catalog.tables()) names += t.name + ",";
+    for (std::string_view t : kBookkeepingTables) names += std::string(t) + ",";
+    (*sizes)->Bind(1, names);
+  }
   auto is_domain = [&](const std::string& table) { return catalog.Find(table) != nullptr; };
-  auto is_bookkeeping_table = [](const std::string& table) {
-    return table.rfind("fb_", 0) == 0 || table == "srv_scope" || table == "srv_scope_events" ||
-           table == "srv_feed";
+  auto is_bookkeeping_table = [&](const std::string& table) {
+    return table.rfind("fb_", 0) == 0 ||
+           std::find(kBookkeepingTables.begin(), kBookkeepingTables.end(), table) !=
+               kBookkeepingTables.end();
   };
   BookkeepingStats out;
   std::map<std::string, int64_t> by_object;

@@ -137,6 +137,33 @@ TEST_F(NightlyStoreTest, MeasuresBookkeepingAgainstUserData) {
   EXPECT_GE(stats->strict_share(), stats->share());
 }
 
+// PostgreSQL: a schema whose quoted name keeps its capitals is found by its name (a cast to
+// regnamespace read it as unquoted, lower case: "schema does not exist").
+TEST_F(NightlyStoreTest, MeasuresBookkeepingInASchemaNamedInCapitals) {
+  if (!on_postgres()) GTEST_SKIP() << "PostgreSQL's schemas";
+  ASSERT_FALSE(AddRep("rep-a", "A").empty());
+  ASSERT_TRUE(
+      store_->Write({RowWrite{"customers", "c1", {{"name", S("x")}, {"owner_rep_id", S("rep-a")}}}})
+          .ok());
+  SqlDb& db = store_->sql();
+  const std::string schema =
+      std::get<std::string>(fieldbook::testing::QueryValue(db, "SELECT current_schema()::text"));
+  const std::string capitals = "Fb_" + schema;  // test-made names: letters, digits and '_'
+  auto rename = [&](const std::string& from, const std::string& to) {
+    return db.ExecScript("ALTER SCHEMA \"" + from + "\" RENAME TO \"" + to +
+                         "\"; SELECT set_config('search_path', '\"" + to + "\"', false)");
+  };
+  ASSERT_TRUE(rename(schema, capitals).ok());
+  auto stats = nightly_->MeasureBookkeeping();
+  ASSERT_TRUE(rename(capitals, schema).ok());
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  EXPECT_GT(stats->user_bytes, 0);
+  EXPECT_GT(stats->in_row_bytes, 0);
+  bool has_scope = false;
+  for (const auto& [name, bytes] : stats->by_object) has_scope |= name == "srv_scope_events";
+  EXPECT_TRUE(has_scope);
+}
+
 TEST_F(NightlyStoreTest, PageStatsDescribeTheFile) {
   FB_SKIP_UNIT_ON_POSTGRES(
       "page counts and the free list are server.db's (PRAGMA page_count); "
