@@ -8,7 +8,6 @@
 #include <imgui.h>
 #include <imgui_impl_sdl.h>
 #include <imgui_impl_sdlrenderer.h>
-#include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -23,7 +22,11 @@
 #include "fonts.h"
 #include "frame.h"
 #include "headless.h"
+#include "lang/messages.h"
+#include "lang/store_errors.h"
 #include "mouse_input.h"
+#include "screens/widgets.h"
+#include "store/replica_health.h"
 #include "store_data_source.h"
 #include "ui_probe.h"
 #include "ui_strings.h"
@@ -71,32 +74,11 @@ void WriteProbe(const std::string& path, SDL_Window* window, const AppUi& ui, co
   }
 }
 
-// As fieldbook-cli: --replica, else $FIELDBOOK_REPLICA, else ~/.local/share/fieldbook/replica.db
-// (its folder is created private: the replica holds the device token).
-std::string ReplicaPath(const Options& o, std::string* error) {
-  std::string path = o.replica;
-  if (path.empty()) {
-    if (const char* env = std::getenv("FIELDBOOK_REPLICA"); env != nullptr && *env != '\0') {
-      path = env;
-    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-      path = std::string(home) + "/.local/share/fieldbook/replica.db";
-    }
-  }
-  if (path.empty()) {
-    *error = "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)";
-    return {};
-  }
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  std::error_code ec;
-  if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-      *error = "cannot create " + dir.string() + ": " + ec.message();
-      return {};
-    }
-    ::chmod(dir.c_str(), 0700);
-  }
-  return path;
+// "fieldbook: " and `text` (already in the UI's language) on stderr.
+void SayLine(const std::string& text) { std::fprintf(stderr, "fieldbook: %s\n", text.c_str()); }
+// The message `code` (lang/messages.h app_...) in the UI's language, on stderr.
+void SayError(Lang lang, std::string_view code, std::initializer_list<std::string> args = {}) {
+  SayLine(client::Render(lang, code, args));
 }
 
 // The screenshot tour: the customer list, a customer's page and visits, the log-visit form
@@ -105,8 +87,7 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   std::error_code ec;
   std::filesystem::create_directories(o.screenshot_dir, ec);
   if (ec) {
-    std::fprintf(stderr, "fieldbook: cannot create %s: %s\n", o.screenshot_dir.c_str(),
-                 ec.message().c_str());
+    SayError(lang, "app_cannot_create", {o.screenshot_dir, ec.message()});
     return 1;
   }
   HeadlessOptions ho;
@@ -116,69 +97,68 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   ho.font_path = o.font;
   auto created = HeadlessApp::Create(vm, clock, ho);
   if (!created.ok()) {
-    std::fprintf(stderr, "fieldbook: %s\n", created.status().message().c_str());
+    SayLine(client::RenderError(lang, created.status()));
     return 1;
   }
   HeadlessApp& app = **created;
   app.Frame();
   if (!app.Settle()) {
-    std::fprintf(stderr, "fieldbook: the replica did not open in time\n");
+    SayError(lang, "app_not_ready_in_time");
     return 1;
   }
   if (!vm.snapshot()->ready) {
-    std::fprintf(stderr, "fieldbook: %s\n", vm.snapshot()->error.c_str());
+    SayLine(ui::ErrorLine(StringsFor(lang), *vm.snapshot()));
     return 1;
   }
 
   int failures = 0;
-  auto step = [&failures](bool ok, const char* what) {
+  // A step names the widget it clicks (ui_probe.h), in no language.
+  auto step = [&failures, lang](bool ok, const std::string& anchor) {
     if (!ok) {
-      std::fprintf(stderr, "fieldbook: tour step failed: %s\n", what);
+      SayError(lang, "app_tour_step_failed", {anchor});
       ++failures;
     }
   };
-  auto shot = [&app, &o, &failures](const char* name) {
+  auto click = [&app, &step](const std::string& anchor) { step(app.Click(anchor), anchor); };
+  auto shot = [&app, &o, &failures, lang](const char* name) {
     for (int i = 0; i < o.frames; ++i) app.Frame();
     const std::string path = (std::filesystem::path(o.screenshot_dir) / name).string();
     Status s = app.SavePng(path);
     if (s.ok()) {
       std::printf("%s\n", path.c_str());
     } else {
-      std::fprintf(stderr, "fieldbook: %s\n", s.message().c_str());
+      SayLine(client::RenderError(lang, s));
       ++failures;
     }
   };
 
   if (!o.search.empty()) {
-    step(app.Click("list.search"), "click the search box");
+    click("list.search");
     app.Type(o.search);
   }
   shot("01-customers.png");
   const std::shared_ptr<const Snapshot> snap = vm.snapshot();
   if (!snap->customers->rows.empty()) {
-    step(app.Click("list.row:" + snap->customers->rows.front().id), "open the first customer");
+    click("list.row:" + snap->customers->rows.front().id);
     shot("02-customer.png");
-    step(app.Click("customer.tab.visits"), "open the visits tab");
+    click("customer.tab.visits");
     shot("03-visits.png");
-    step(app.Click("customer.tab.profile"), "back to the profile tab");
-    step(app.Click("customer.log_visit"), "open the log-visit form");
+    click("customer.tab.profile");
+    click("customer.log_visit");
     shot("04-log-visit.png");
-    step(app.Click("visit.cancel"), "cancel the form");
+    click("visit.cancel");
+  } else if (o.search.empty()) {
+    SayError(lang, "app_no_customers");
   } else {
-    if (o.search.empty()) {
-      std::fprintf(stderr, "fieldbook: no customers on this device: no customer screenshots\n");
-    } else {
-      std::fprintf(stderr, "fieldbook: no customer matches \"%s\": no customer screenshots\n",
-                   o.search.c_str());
-    }
+    SayError(lang, "app_no_match", {o.search});
   }
-  step(app.Click("tab.plan"), "open the plan");
+  click("tab.plan");
   shot("05-plan.png");
-  step(app.Click("tab.review"), "open the review list");
+  click("tab.review");
   shot("06-review.png");
-  step(app.Click("tab.reports"), "open the reports");
+  click("tab.reports");
   shot("07-reports.png");
-  step(app.Click("tab.pool"), "open the public pool");
+  click("tab.pool");
   shot("08-pool.png");
   return failures == 0 ? 0 : 1;
 }
@@ -186,17 +166,14 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
 int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   SDL_SetHint(SDL_HINT_IME_SHOW_UI, "1");  // Chinese input methods show their candidate window
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_TIMER) != 0) {
-    std::fprintf(stderr,
-                 "fieldbook: cannot open a window (%s); without a display use --headless "
-                 "--screenshot-dir DIR\n",
-                 SDL_GetError());
+    SayError(lang, "app_no_display", {SDL_GetError()});
     return 1;
   }
   SDL_Window* window =
       SDL_CreateWindow(StringsFor(lang).app_title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
                        o.width, o.height, SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
   if (window == nullptr) {
-    std::fprintf(stderr, "fieldbook: cannot open a window: %s\n", SDL_GetError());
+    SayError(lang, "app_cannot_open_window", {SDL_GetError()});
     SDL_Quit();
     return 1;
   }
@@ -204,7 +181,7 @@ int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
       SDL_CreateRenderer(window, -1, SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC);
   if (renderer == nullptr) renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
   if (renderer == nullptr) {
-    std::fprintf(stderr, "fieldbook: cannot draw in the window: %s\n", SDL_GetError());
+    SayError(lang, "app_cannot_draw", {SDL_GetError()});
     SDL_DestroyWindow(window);
     SDL_Quit();
     return 1;
@@ -295,18 +272,18 @@ int main(int argc, char** argv) {
   cli.add_option("--probe-file", o.probe_file,
                  "for tests: write the window's widgets' rectangles to this file after each frame");
   CLI11_PARSE(cli, argc, argv);
-  if (o.headless && o.screenshot_dir.empty()) {
-    std::fprintf(stderr, "fieldbook: --headless needs --screenshot-dir DIR\n");
-    return 2;
-  }
-
-  std::string error;
-  const std::string path = ReplicaPath(o, &error);
-  if (path.empty()) {
-    std::fprintf(stderr, "fieldbook: %s\n", error.c_str());
-    return 2;
-  }
   const Lang lang = client::ChooseLang(o.lang);
+  if (o.headless && o.screenshot_dir.empty()) {
+    SayError(lang, "app_needs_screenshot_dir");
+    return 2;
+  }
+  // As fieldbook-cli's (its folder made private: the replica holds the device token).
+  const Result<std::string> replica = client::ReplicaPath(o.replica, /*create_folder=*/true);
+  if (!replica.ok()) {
+    SayLine(client::RenderError(lang, replica.status()));
+    return 2;
+  }
+  const std::string& path = *replica;
   SystemWallClock clock;
   ViewModel vm(
       [&path, &clock]() -> Result<std::unique_ptr<DataSource>> {

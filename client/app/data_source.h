@@ -320,6 +320,7 @@ struct PoolView {
   std::vector<std::string> regions;  // empty: every region
   std::vector<PoolRow> rows;
   std::vector<PoolRequestRow> requests;  // newest first
+  int64_t waiting_requests = 0;          // claims and releases waiting for the next sync
   Status error;  // why the last sync could not exchange the pool (ok when it could)
 };
 
@@ -450,12 +451,13 @@ class DataSource {
   // sentence for the rep when the draft is not acceptable.
   virtual Result<std::string> LogVisit(const VisitDraft& draft) = 0;
   virtual Status CompleteTask(const std::string& task_id) = 0;
-  // A care task for the next birthday of a customer or its contact ("" = the customer's own);
-  // returns its id. The default suits data sources without care.
+  // A care task for the next birthday of a customer or its contact ("" = the customer's own),
+  // its title and notes in `lang`; returns its id. The default suits data sources without care.
   virtual Result<std::string> ScheduleCareTask(const std::string& customer_id,
-                                               const std::string& contact_id) {
+                                               const std::string& contact_id, Lang lang) {
     (void)customer_id;
     (void)contact_id;
+    (void)lang;
     return Status::Rejected("this device has no care reminders");
   }
 

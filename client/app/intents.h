@@ -48,7 +48,8 @@ struct ClaimFromPool {      // record a claim of a pooled customer, sent at the 
 
 struct ScheduleCareTask {  // a care task for a birthday in the plan's care list (issue #18)
   std::string customer_id;
-  std::string contact_id;  // "" = the customer's own birthday
+  std::string contact_id;      // "" = the customer's own birthday
+  Lang lang = Lang::kEnglish;  // the task's title and notes are written in the UI's language
 };
 
 // The rep's forms (issue #18, H6). Each command echoes its request_id in Snapshot::last_form.

@@ -318,9 +318,9 @@ Status StoreDataSource::CompleteTask(const std::string& task_id) {
 }
 
 Result<std::string> StoreDataSource::ScheduleCareTask(const std::string& customer_id,
-                                                      const std::string& contact_id) {
+                                                      const std::string& contact_id, Lang lang) {
   return store_->care().ScheduleBirthday(store_->tasks(), store_->Today(), customer_id, contact_id,
-                                         "");
+                                         "", lang);
 }
 
 Result<uint64_t> StoreDataSource::DataVersion() { return store_->DataVersion(); }
@@ -429,6 +429,10 @@ Result<PoolView> StoreDataSource::LoadPool() {
                                c.claim_pending});
     }
   }
+  FB_ASSIGN_OR_RETURN(
+      std::vector<client::PoolRequest> waiting,
+      store_->pool().Requests(/*pending_only=*/true, client::PoolCache::kMaxPendingRequests));
+  v.waiting_requests = static_cast<int64_t>(waiting.size());
   FB_ASSIGN_OR_RETURN(std::vector<client::PoolRequest> requests,
                       store_->pool().Requests(/*pending_only=*/false, 50));
   for (client::PoolRequest& r : requests) {

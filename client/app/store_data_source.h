@@ -94,7 +94,7 @@ class StoreDataSource final : public DataSource {
   Result<std::string> LogVisit(const VisitDraft& draft) override;
   Status CompleteTask(const std::string& task_id) override;
   Result<std::string> ScheduleCareTask(const std::string& customer_id,
-                                       const std::string& contact_id) override;
+                                       const std::string& contact_id, Lang lang) override;
   Result<uint64_t> DataVersion() override;
   // After a successful sync, also fetches the server's reports and brings the review list up to
   // date (a failure there does not fail the sync; the reports view says why).

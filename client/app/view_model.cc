@@ -294,7 +294,7 @@ void ViewModel::Worker::Handle(const Intent& intent, Dirty& dirty) {
                    dirty.reports = true;
                  },
                  [this, &dirty](const ScheduleCareTask& i) {
-                   auto id = ds_->ScheduleCareTask(i.customer_id, i.contact_id);
+                   auto id = ds_->ScheduleCareTask(i.customer_id, i.contact_id, i.lang);
                    if (!id.ok()) return Fail(id.status(), &Strings::fail_schedule_care);
                    dirty.plan = dirty.sync_state = true;
                    if (i.customer_id == state_.selected_id) dirty.customer = true;

@@ -38,10 +38,10 @@ int RunCareTask(const CliContext& ctx, const std::string& customer, const std::s
                 const std::string& title) {
   const char* what = "care task";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
-  return AnswerAdded(
-      ctx, what,
-      store->care().ScheduleBirthday(store->tasks(), store->Today(), customer, contact, title),
-      Render(LangOf(ctx), "cli_added_care_task"));
+  return AnswerAdded(ctx, what,
+                     store->care().ScheduleBirthday(store->tasks(), store->Today(), customer,
+                                                    contact, title, LangOf(ctx)),
+                     Render(LangOf(ctx), "cli_added_care_task"));
 }
 
 void AddCareCommands(CLI::App& app, CliWiring& w) {

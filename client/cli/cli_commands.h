@@ -59,10 +59,6 @@ struct RecoverOptions {
   std::string token;
 };
 
-// The replica path from the environment: FIELDBOOK_REPLICA, else
-// $HOME/.local/share/fieldbook/replica.db; "" when neither is set.
-std::string DefaultReplicaPath();
-
 // "BP-1024:4:128.50" -> part BP-1024, quantity 4, unit price 12850 fen; "BP-1024:4" -> the price
 // list's price. With two or more ':' the last two fields are quantity and price (a part number
 // containing ':' needs its price given).

@@ -131,7 +131,7 @@ int RunSync(const CliContext& ctx, uint32_t page_rows, int64_t batch_rows) {
   // Never push from a damaged replica.
   DeviceSync device(*store);
   if (Status sound = device.CheckReplica(); !sound.ok()) {
-    return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
+    return Fail(ctx, what, "corrupt", sound, kExitFailure);
   }
   auto settings = store->Settings();
   if (!settings.ok()) return Fail(ctx, what, settings.status());
@@ -183,7 +183,7 @@ int RunStatus(const CliContext& ctx) {
   const char* what = "status";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   if (Status sound = QuickCheckReplica(store->replica().db()); !sound.ok()) {
-    return Fail(ctx, what, "corrupt", sound.message(), kExitFailure);
+    return Fail(ctx, what, "corrupt", sound, kExitFailure);
   }
   auto st = store->GetStatus();
   if (!st.ok()) return Fail(ctx, what, st.status());

@@ -1,36 +1,11 @@
 #include "cli/device_replica.h"
 
-#include <sys/stat.h>
-
 #include <cctype>
-#include <cstdlib>
-#include <filesystem>
 
 #include "cli/output.h"
 #include "store/replica_health.h"
 
 namespace fieldbook::client::cli {
-
-std::string ResolveReplicaPath(const CliContext& ctx, std::string* error, bool create) {
-  std::string path = ctx.replica.empty() ? DefaultReplicaPath() : ctx.replica;
-  if (path.empty()) {
-    *error = "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)";
-    return {};
-  }
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  if (create && !dir.empty()) {
-    std::error_code ec;
-    if (!std::filesystem::exists(dir, ec)) {
-      std::filesystem::create_directories(dir, ec);
-      if (ec) {
-        *error = "cannot create " + dir.string() + ": " + ec.message();
-        return {};
-      }
-      ::chmod(dir.c_str(), 0700);  // the replica holds the device token
-    }
-  }
-  return path;
-}
 
 SystemWallClock& Wall() {
   static SystemWallClock wall;
@@ -39,12 +14,12 @@ SystemWallClock& Wall() {
 
 std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, int* exit_code,
                                        bool create) {
-  std::string error;
-  const std::string path = ResolveReplicaPath(ctx, &error, create);
-  if (path.empty()) {
-    *exit_code = Fail(ctx, what, "invalid_argument", error, kExitUsage);
+  const Result<std::string> resolved = ReplicaPath(ctx.replica, create);
+  if (!resolved.ok()) {
+    *exit_code = Fail(ctx, what, resolved.status());
     return nullptr;
   }
+  const std::string& path = *resolved;
   bool exists = true;
   if (Status file = CheckReplicaFile(path); !file.ok()) {
     exists = file.code() != StatusCode::kNotFound;
@@ -56,13 +31,10 @@ std::unique_ptr<ClientStore> OpenStore(const CliContext& ctx, const char* what, 
   }
   auto store = ClientStore::Open(path, Wall());
   if (!store.ok()) {
-    std::string message = "cannot open the replica " + path + ": " + store.status().message();
-    if (exists && store.status().code() == StatusCode::kCorrupt) {
-      message +=
-          ". The replica is damaged; nothing was pushed from it. Run fieldbook-cli recover "
-          "to keep the writes it has not synced yet and rebuild it from the server.";
-    }
-    *exit_code = Fail(ctx, what, CodeName(store.status().code()), message, kExitFailure);
+    const bool damaged = exists && store.status().code() == StatusCode::kCorrupt;
+    *exit_code = FailSaid(ctx, what, CodeName(store.status().code()),
+                          damaged ? "cli_replica_damaged" : "cli_replica_cannot_open", {path},
+                          kExitFailure, &store.status());
     return nullptr;
   }
   return std::move(store).value();
@@ -89,16 +61,6 @@ bool IsPlainHttpToAnotherHost(const std::string& url) {
     return false;
   }
   return true;
-}
-
-std::string DefaultReplicaPath() {
-  if (const char* env = std::getenv("FIELDBOOK_REPLICA"); env != nullptr && *env != '\0') {
-    return env;
-  }
-  if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    return std::string(home) + "/.local/share/fieldbook/replica.db";
-  }
-  return {};
 }
 
 }  // namespace fieldbook::client::cli

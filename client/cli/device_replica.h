@@ -16,9 +16,6 @@
 
 namespace fieldbook::client::cli {
 
-// The replica's path; "" with *error set when there is none (or its folder cannot be made).
-std::string ResolveReplicaPath(const CliContext& ctx, std::string* error, bool create);
-
 // The wall clock every command's store uses.
 SystemWallClock& Wall();
 

@@ -37,6 +37,10 @@ namespace json = boost::json;
 
 std::string CodeName(StatusCode code) { return std::string(StatusCodeName(code)); }
 
+int LocalExitCode(const Status& s) {
+  return s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
+}
+
 namespace {
 
 // "fieldbook-cli: <what>: <shown>" on stderr; with --json the English `message` (scripts read it)
@@ -77,17 +81,15 @@ int Fail(const CliContext& ctx, const std::string& what, const std::string& code
 }
 
 int Fail(const CliContext& ctx, const std::string& what, const Status& s) {
-  const int exit_code = s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
-  return Fail(ctx, what, CodeName(s.code()), s, exit_code);
+  return Fail(ctx, what, CodeName(s.code()), s, LocalExitCode(s));
 }
 
 int Fail(const CliContext& ctx, const std::string& what, const Status& s, std::string_view hint) {
-  const int exit_code = s.code() == StatusCode::kInvalidArgument ? kExitUsage : kExitFailure;
   json::object coded;
   AddPhrase(coded, "message", s.phrase());
   return PrintFailure(ctx, what, CodeName(s.code()),
                       RenderError(LangOf(ctx), s) + Render(LangOf(ctx), hint),
-                      s.message() + Render(Lang::kEnglish, hint), coded, exit_code);
+                      s.message() + Render(Lang::kEnglish, hint), coded, LocalExitCode(s));
 }
 
 int FailSaid(const CliContext& ctx, const std::string& what, const std::string& code,

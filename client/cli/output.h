@@ -33,7 +33,10 @@ int Fail(const CliContext& ctx, const std::string& what, const std::string& code
 // error, a server's refusal), else its message; --json adds "message_code" and "message_values".
 int Fail(const CliContext& ctx, const std::string& what, const std::string& code, const Status& s,
          int exit_code);
-// Local failures: bad input is a usage error, the rest a failure.
+// The exit code of a local failure: bad input (kInvalidArgument) is a usage error, the rest a
+// failure.
+int LocalExitCode(const Status& s);
+// A local failure, exiting with LocalExitCode(s).
 int Fail(const CliContext& ctx, const std::string& what, const Status& s);
 // The same with the message `hint` (lang/messages.h: what to do about it) after the detail, in
 // the rep's language on stderr and in English in --json's "message".

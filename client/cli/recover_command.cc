@@ -8,11 +8,14 @@
 #include "cli/device_replica.h"
 #include "cli/output.h"
 #include "fieldbook/dates.h"
+#include "lang/messages.h"
+#include "lang/store_errors.h"
 #include "store/client_store.h"
 #include "store/replica_health.h"
 #include "sync/device_sync.h"
 #include "sync/http_client.h"
 #include "sync/sync_engine.h"
+#include "sync/whoami.h"
 
 namespace fieldbook::client::cli {
 
@@ -33,42 +36,71 @@ Status MoveReplicaFiles(const std::string& from, const std::string& to) {
     std::error_code ec;
     if (!fs::exists(from + suffix, ec)) continue;
     fs::rename(from + suffix, to + suffix, ec);
-    if (ec) return Status::Io("cannot move " + from + suffix + ": " + ec.message());
+    if (ec) {
+      return StoreError(StatusCode::kIo, "err_cannot_move",
+                        {{"path", from + suffix}, {"why", ec.message()}});
+    }
   }
   return Status::Ok();
+}
+
+// What recover did, in the rep's language (lang/messages.h cli_recover_...).
+void PrintRecovered(Lang lang, const std::string& path, const std::string& kept,
+                    const Salvage& salvage, size_t received, size_t replayed,
+                    const std::string& pushed, const Status& unreadable) {
+  std::cout << Render(lang, "cli_recover_done", {path}) << "\n"
+            << Render(lang, "cli_recover_downloaded",
+                      {std::to_string(received), salvage.settings.server_url})
+            << "\n"
+            << Render(lang, "cli_recover_salvaged",
+                      {std::to_string(replayed), std::to_string(salvage.outbox_entries), pushed})
+            << "\n";
+  if (!salvage.lost.empty() || salvage.unreadable_parts > 0) {
+    std::cout << Render(lang, "cli_recover_unreadable", {std::to_string(salvage.unreadable_parts)});
+    if (!salvage.lost.empty()) {
+      std::string rows;
+      for (size_t i = 0; i < salvage.lost.size() && i < 10; ++i) rows += " " + salvage.lost[i];
+      std::cout << Render(lang, "cli_recover_lost", {rows});
+      if (salvage.lost.size() > 10) {
+        std::cout << Render(lang, "cli_recover_lost_more",
+                            {std::to_string(salvage.lost.size() - 10)});
+      }
+    }
+    std::cout << "\n";
+  }
+  if (!unreadable.ok()) {
+    std::cout << Render(lang, "cli_recover_note", {RenderError(lang, unreadable)}) << "\n";
+  }
+  std::cout << Render(lang, "cli_recover_kept", {kept}) << "\n";
 }
 
 }  // namespace
 
 int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
-  const std::string path = ctx.replica.empty() ? DefaultReplicaPath() : ctx.replica;
-  if (path.empty()) {
-    return Fail(ctx, kWhat, "invalid_argument",
-                "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)",
-                kExitUsage);
-  }
+  const Result<std::string> resolved = ReplicaPath(ctx.replica, /*create_folder=*/false);
+  if (!resolved.ok()) return Fail(ctx, kWhat, resolved.status());
+  const std::string& path = *resolved;
   Status file = CheckReplicaFile(path);
   if (file.code() == StatusCode::kNotFound) {
-    return Fail(ctx, kWhat, "not_found", "no replica at " + path + ": nothing to recover",
-                kExitUsage);
+    return FailSaid(ctx, kWhat, "not_found", "cli_recover_no_replica", {path}, kExitUsage);
   }
   // Whatever can still be read: the settings and the writes not synced yet.
   Salvage salvage;
-  std::string unreadable;
+  Status unreadable;
   if (auto got = SalvageReplica(path); got.ok()) {
     salvage = std::move(*got);
   } else {
-    unreadable = got.status().message();
+    unreadable = got.status();
   }
   if (!options.server.empty()) salvage.settings.server_url = options.server;
   if (!options.token.empty()) salvage.settings.device_token = options.token;
   if (salvage.settings.server_url.empty() || salvage.settings.device_token.empty()) {
-    return Fail(ctx, kWhat, "invalid_argument",
-                "the server and device token cannot be read from the damaged replica " + path +
-                    (unreadable.empty() ? "" : " (" + unreadable + ")") +
-                    "; give --server and --token (ask your manager for a new token). Nothing was "
-                    "changed",
-                kExitUsage);
+    if (unreadable.ok()) {
+      return FailSaid(ctx, kWhat, "invalid_argument", "cli_recover_no_settings", {path},
+                      kExitUsage);
+    }
+    return FailSaid(ctx, kWhat, "invalid_argument", "cli_recover_no_settings_why", {path},
+                    kExitUsage, &unreadable);
   }
 
   // Rebuild beside it: the damaged file stays where it is until the new one holds the rep's data.
@@ -76,12 +108,23 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
   RemoveReplicaFiles(fresh_path);
   HttpClientOptions http;
   http.ca_file = salvage.settings.ca_file;
+  if (salvage.settings.rep_id.empty()) {
+    // Settings that could not be read: the token's rep, as init asks (else the rebuilt replica
+    // would not be set up for anyone).
+    auto client = HttpClient::Create(salvage.settings.server_url, http);
+    auto who = client.ok() ? AskWhoAmI(**client, salvage.settings.device_token)
+                           : Result<WhoAmI>(client.status());
+    if (who.ok()) {
+      salvage.settings.rep_id = who->rep;
+      salvage.settings.rep_name = who->name;
+    }
+  }
   size_t received = 0, replayed = 0;
   {
     auto store = ClientStore::Open(fresh_path, Wall());
     if (!store.ok()) {
-      return Fail(ctx, kWhat, "io", "cannot create " + fresh_path + ": " + store.status().message(),
-                  kExitFailure);
+      return FailSaid(ctx, kWhat, "io", "cli_recover_cannot_create", {fresh_path}, kExitFailure,
+                      &store.status());
     }
     const ClientSettings& settings = salvage.settings;
     Status saved = (*store)->SaveSettings(settings);
@@ -93,49 +136,45 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
     if (!pulled.ok()) {
       store->reset();
       RemoveReplicaFiles(fresh_path);
-      return Fail(
-          ctx, kWhat, std::string(StatusCodeName(pulled.status().code())),
-          "could not download your data from " + settings.server_url + " (" +
-              pulled.status().message() +
-              "); the damaged replica is untouched: try again when the server can be "
-              "reached",
-          pulled.status().code() == StatusCode::kUnavailable ? kExitUnreachable : kExitFailure);
+      return FailSaid(
+          ctx, kWhat, CodeName(pulled.status().code()), "cli_recover_download_failed",
+          {settings.server_url},
+          pulled.status().code() == StatusCode::kUnavailable ? kExitUnreachable : kExitFailure,
+          &pulled.status());
     }
     received = pulled->rows_received;
     auto written = ReplaySalvage((*store)->replica().db(), salvage);
     if (!written.ok()) {
       store->reset();
       RemoveReplicaFiles(fresh_path);
-      return Fail(ctx, kWhat, std::string(StatusCodeName(written.status().code())),
-                  "could not replay the salvaged changes: " + written.status().message() +
-                      "; the damaged replica is untouched",
-                  kExitFailure);
+      return FailSaid(ctx, kWhat, CodeName(written.status().code()), "cli_recover_replay_failed",
+                      {}, kExitFailure, &written.status());
     }
     replayed = *written;
   }
   const std::string kept =
       path + ".damaged-" + FormatCompactUtc(static_cast<int64_t>(Wall().NowMs()));
   if (Status moved = MoveReplicaFiles(path, kept); !moved.ok()) {
-    return Fail(ctx, kWhat, "io", moved.message(), kExitFailure);
+    return Fail(ctx, kWhat, "io", moved, kExitFailure);
   }
   if (Status moved = MoveReplicaFiles(fresh_path, path); !moved.ok()) {
-    return Fail(ctx, kWhat, "io",
-                moved.message() + " (the rebuilt replica is at " + fresh_path + ")", kExitFailure);
+    return FailSaid(ctx, kWhat, "io", "cli_recover_rebuilt_at", {fresh_path}, kExitFailure, &moved);
   }
 
   // Push the salvaged changes now; if that fails they wait in the outbox like any other.
-  std::string push_note = "pushed";
   size_t pushed = 0;
+  Status push_failed;
   {
     auto store = ClientStore::Open(path, Wall());
     auto transport =
         HttpSyncTransport::Create(salvage.settings.server_url, salvage.settings.device_token, http);
-    auto synced = store.ok() && transport.ok() ? DeviceSync(**store).ExchangeChanges(**transport)
-                                               : Result<SyncReport>(Status::Unavailable("-"));
+    auto synced = !store.ok()       ? Result<SyncReport>(store.status())
+                  : !transport.ok() ? Result<SyncReport>(transport.status())
+                                    : DeviceSync(**store).ExchangeChanges(**transport);
     if (synced.ok()) {
       pushed = synced->rows_pushed;
     } else {
-      push_note = "queued for the next sync (" + synced.status().message() + ")";
+      push_failed = synced.status();
     }
   }
 
@@ -151,22 +190,11 @@ int RunRecover(const CliContext& ctx, const RecoverOptions& options) {
                            {"rows_downloaded", received}});
     return kExitOk;
   }
-  std::cout << "recovered " << path << "\n"
-            << "  downloaded:  " << received << " rows from " << salvage.settings.server_url << "\n"
-            << "  salvaged:    " << replayed << " unsynced changed rows (from "
-            << salvage.outbox_entries << " outbox entries), " << push_note << "\n";
-  if (!salvage.lost.empty() || salvage.unreadable_parts > 0) {
-    std::cout << "  unreadable:  " << salvage.unreadable_parts << " damaged parts";
-    if (!salvage.lost.empty()) {
-      std::cout << "; these rows' changes could not be read:";
-      for (size_t i = 0; i < salvage.lost.size() && i < 10; ++i)
-        std::cout << " " << salvage.lost[i];
-      if (salvage.lost.size() > 10) std::cout << " (and " << salvage.lost.size() - 10 << " more)";
-    }
-    std::cout << "\n";
-  }
-  if (!unreadable.empty()) std::cout << "  note:        " << unreadable << "\n";
-  std::cout << "  damaged copy kept at " << kept << "\n";
+  const Lang lang = LangOf(ctx);
+  const std::string pushed_note =
+      push_failed.ok() ? Render(lang, "cli_recover_pushed")
+                       : Render(lang, "cli_recover_queued", {RenderError(lang, push_failed)});
+  PrintRecovered(lang, path, kept, salvage, received, replayed, pushed_note, unreadable);
   return kExitOk;
 }
 

@@ -258,7 +258,7 @@ constexpr LangText kHelp[] = {
      "为客户或其某位联系人的下一个生日建一个关怀任务，当天到期"},
     {"help_care_task_contact", "the contact's id (default: the customer's own birthday)",
      "联系人编号（默认：客户本人的生日）"},
-    {"help_care_task_title", "the task's title (default: 生日问候 NAME)",
+    {"help_care_task_title", "the task's title (default: birthday greetings for NAME)",
      "任务标题（默认：生日问候 NAME）"},
     {"help_care_days", "how many days ahead the plan shows care (0 to 366)",
      "计划提前多少天显示关怀（0 至 366）"},

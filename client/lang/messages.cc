@@ -33,6 +33,8 @@ constexpr LangText kMessages[] = {
      "同步失败：1 条改动已安全保存，没有丢失"},
     {"sync_failed_short", "Sync failed: {0} changes safely queued, nothing lost",
      "同步失败：{0} 条改动已安全保存，没有丢失"},
+    {"sync_pool_short_one", "; 1 pool request waits too", "；另有 1 个公海请求等待发送"},
+    {"sync_pool_short", "; {0} pool requests wait too", "；另有 {0} 个公海请求等待发送"},
     // A customer's grade (fieldbook-cli customer show).
     {"grade_not_graded", "grade: not graded yet", "评级：尚未评级"},
     {"grade_head", "grade {0}", "评级 {0}"},
@@ -128,6 +130,23 @@ constexpr LangText kMessages[] = {
     {"cli_plan_visit", "[visit]     ", "[拜访]      "},
     {"cli_care_head", "Care ({0} and the next {1:days}):", "关怀（{0:date}及之后 {1} 天）："},
     {"cli_care_none", "  no birthdays or care tasks", "  没有生日或关怀任务"},
+    // The desktop app's start-up (client/app/app_main.cc), on stderr after "fieldbook: ".
+    {"app_needs_screenshot_dir", "--headless needs --screenshot-dir DIR",
+     "--headless 需要 --screenshot-dir DIR"},
+    {"app_cannot_create", "cannot create {0}: {1}", "无法创建 {0}：{1}"},
+    {"app_not_ready_in_time", "the replica did not open in time", "本地数据未能及时打开"},
+    {"app_tour_step_failed", "tour step failed: {0}", "截图步骤失败：{0}"},
+    {"app_no_customers", "no customers on this device: no customer screenshots",
+     "本设备上没有客户：不截客户页面"},
+    {"app_no_match", "no customer matches \"{0}\": no customer screenshots",
+     "没有客户匹配“{0}”：不截客户页面"},
+    {"app_no_display", "cannot open a window ({0}); without a display use --headless "
+     "--screenshot-dir DIR", "无法打开窗口（{0}）；没有显示器时请用 --headless --screenshot-dir DIR"},
+    {"app_cannot_open_window", "cannot open a window: {0}", "无法打开窗口：{0}"},
+    {"app_cannot_draw", "cannot draw in the window: {0}", "无法在窗口中绘图：{0}"},
+    // A care task made from a birthday (store/care.cc): written in the rep's language.
+    {"care_birthday_title", "birthday greetings for {0}", "生日问候 {0}"},
+    {"care_birthday_note", "birthday of {0} ({1})", "{0} 的生日（{1}）"},
     {"cli_care_make_task", "care task {0}", "建关怀任务：fieldbook-cli care task {0}"},
     {"cli_care_task_id", "task {0}", "任务 {0}"},
     {"cli_care_days", "the plan shows birthdays and care tasks of the next {0:days}",
@@ -290,6 +309,49 @@ constexpr LangText kMessages[] = {
      "  警告：    本设备的时钟比服务器快 {0} 分钟"},
     {"cli_sync_clock_behind", "  warning:  this device's clock is {0} minutes behind the server's",
      "  警告：    本设备的时钟比服务器慢 {0} 分钟"},
+    // A replica that cannot be opened, and fieldbook-cli recover (client/cli/recover_command.cc).
+    {"cli_replica_cannot_open", "cannot open the replica {0}: {1}", "无法打开本地数据 {0}：{1}"},
+    {"cli_replica_damaged",
+     "cannot open the replica {0}: {1}. The replica is damaged; nothing was pushed from it. Run "
+     "fieldbook-cli recover to keep the writes it has not synced yet and rebuild it from the "
+     "server.",
+     "无法打开本地数据 {0}：{1}。本地数据已损坏，没有从它发送任何内容。请运行 fieldbook-cli "
+     "recover，保留尚未同步的改动，并从服务器重建本地数据。"},
+    {"cli_recover_no_replica", "no replica at {0}: nothing to recover",
+     "{0} 处没有本地数据：没有可恢复的内容"},
+    {"cli_recover_no_settings",
+     "the server and device token cannot be read from the damaged replica {0}; give --server and "
+     "--token (ask your manager for a new token). Nothing was changed",
+     "无法从已损坏的本地数据 {0} 中读出服务器和设备令牌；请给出 --server 和 --token（可向主管要一个"
+     "新令牌）。没有做任何改动"},
+    {"cli_recover_no_settings_why",
+     "the server and device token cannot be read from the damaged replica {0} ({1}); give "
+     "--server and --token (ask your manager for a new token). Nothing was changed",
+     "无法从已损坏的本地数据 {0} 中读出服务器和设备令牌（{1}）；请给出 --server 和 --token（可向主管"
+     "要一个新令牌）。没有做任何改动"},
+    {"cli_recover_cannot_create", "cannot create {0}: {1}", "无法创建 {0}：{1}"},
+    {"cli_recover_download_failed",
+     "could not download your data from {0} ({1}); the damaged replica is untouched: try again "
+     "when the server can be reached",
+     "无法从 {0} 下载您的数据（{1}）；已损坏的本地数据保持原样：请在能连接服务器时再试"},
+    {"cli_recover_replay_failed",
+     "could not replay the salvaged changes: {0}; the damaged replica is untouched",
+     "无法重放抢救出的改动：{0}；已损坏的本地数据保持原样"},
+    {"cli_recover_rebuilt_at", "{1} (the rebuilt replica is at {0})", "{1}（重建的本地数据在 {0}）"},
+    {"cli_recover_done", "recovered {0}", "已恢复 {0}"},
+    {"cli_recover_downloaded", "  downloaded:  {0:plural:row:rows} from {1}",
+     "  已下载：    从 {1} 下载了 {0} 行"},
+    {"cli_recover_salvaged",
+     "  salvaged:    {0} unsynced changed rows (from {1} outbox entries), {2}",
+     "  已抢救：    {0} 行尚未同步的改动（读自 {1} 条待发送记录），{2}"},
+    {"cli_recover_pushed", "pushed", "已发送"},
+    {"cli_recover_queued", "queued for the next sync ({0})", "留待下次同步（{0}）"},
+    {"cli_recover_unreadable", "  unreadable:  {0} damaged parts", "  无法读取：  {0} 处损坏"},
+    {"cli_recover_lost", "; these rows' changes could not be read:{0}",
+     "；这些行的改动无法读取：{0}"},
+    {"cli_recover_lost_more", " (and {0} more)", "（另有 {0} 行）"},
+    {"cli_recover_note", "  note:        {0}", "  说明：      {0}"},
+    {"cli_recover_kept", "  damaged copy kept at {0}", "  已损坏的副本保存在 {0}"},
     {"cli_status_rep", "rep:            {0}", "业务员：        {0}"},
     {"cli_status_not_set_up", "(not set up: run fieldbook-cli init)",
      "（尚未设置：请运行 fieldbook-cli init）"},
@@ -355,11 +417,16 @@ std::string RenderSyncFailure(Lang lang, const SyncFailure& f) {
 }
 
 std::string RenderSyncFailureShort(Lang lang, const SyncFailure& f) {
-  if (f.queued == 1) {
-    return Render(lang, f.unreachable ? "sync_offline_short_one" : "sync_failed_short_one");
+  std::string line =
+      f.queued == 1
+          ? Render(lang, f.unreachable ? "sync_offline_short_one" : "sync_failed_short_one")
+          : Render(lang, f.unreachable ? "sync_offline_short" : "sync_failed_short",
+                   {std::to_string(f.queued)});
+  if (f.pool_waiting > 0) {
+    line += f.pool_waiting == 1 ? Render(lang, "sync_pool_short_one")
+                                : Render(lang, "sync_pool_short", {std::to_string(f.pool_waiting)});
   }
-  return Render(lang, f.unreachable ? "sync_offline_short" : "sync_failed_short",
-                {std::to_string(f.queued)});
+  return line;
 }
 
 std::optional<Lang> ParseLang(std::string_view text) {

@@ -53,7 +53,8 @@ struct SyncFailure {
 };
 // The whole sentence: what failed, then that nothing was lost and what is queued.
 std::string RenderSyncFailure(Lang lang, const SyncFailure& f);
-// A short line for a status bar: offline / failed, how many changes are queued, nothing lost.
+// A short line for a status bar: offline / failed, how many changes are queued, nothing lost, and
+// how many public-pool requests wait too (when any).
 std::string RenderSyncFailureShort(Lang lang, const SyncFailure& f);
 
 // "en" or "zh" (also "zh-CN", "zh_CN.UTF-8"...); nullopt for anything else.

@@ -197,6 +197,9 @@ constexpr LangText kErrors[] = {
      "{origin} 在 {ms} 毫秒内没有应答"},
     {"err_net_bad_answer", "bad answer from {origin}: {why}", "{origin} 的应答无法读取：{why}"},
     {"err_net_lost", "lost the connection to {origin}: {why}", "与 {origin} 的连接中断：{why}"},
+    {"err_net_answer_too_large",
+     "the response from {origin} is larger than the limit of {max} bytes",
+     "{origin} 的应答超过了 {max} 字节的上限"},
     {"why_connection_refused", "connection refused", "连接被拒绝"},
     {"why_host_not_found", "host not found", "找不到服务器"},
     {"why_network_unreachable", "network unreachable", "网络不可达"},
@@ -204,6 +207,7 @@ constexpr LangText kErrors[] = {
     {"why_connection_reset", "connection reset by the server", "连接被服务器重置"},
     {"why_server_closed", "the server closed the connection", "服务器关闭了连接"},
     {"why_resolution_timeout", "name resolution timed out", "域名解析超时"},
+    {"why_not_a_database", "the file cannot be read as a database", "该文件无法作为数据库读取"},
     // The replica file (client/store/replica_health.cc).
     {"err_no_replica",
      "no replica at {path}: set this device up with fieldbook-cli init --server URL --token TOKEN "
@@ -211,6 +215,33 @@ constexpr LangText kErrors[] = {
      "{path} 处没有本地数据：请先用 fieldbook-cli init --server URL --token TOKEN 设置本设备（只有 "
      "init 会创建本地数据；请检查 --replica）"},
     {"err_not_a_file", "{path} is not a regular file", "{path} 不是普通文件"},
+    {"err_replica_unreadable", "cannot read the replica {path}: {why}",
+     "无法读取本地数据 {path}：{why}"},
+    {"err_replica_empty",
+     "the replica {path} is empty (0 bytes): it is damaged and everything it held is gone, "
+     "including writes not synced yet and the device token. Move it away and set the device up "
+     "again with fieldbook-cli init.",
+     "本地数据 {path} 是空的（0 "
+     "字节）：它已损坏，其中的一切都已丢失，包括尚未同步的改动和设备令牌。"
+     "请把它移走，再用 fieldbook-cli init 重新设置本设备。"},
+    {"err_replica_not_sqlite",
+     "the replica {path} is damaged: its first page is not a SQLite header. Nothing was pushed "
+     "from it. Run fieldbook-cli recover to keep the writes it has not synced yet and rebuild it "
+     "from the server.",
+     "本地数据 {path} 已损坏：它的第一页不是 SQLite 文件头。没有从它发送任何内容。请运行 "
+     "fieldbook-cli recover，保留尚未同步的改动，并从服务器重建本地数据。"},
+    {"err_replica_damaged",
+     "the replica {path} is damaged ({detail}). Nothing was pushed from it. Run fieldbook-cli "
+     "recover to keep the writes it has not synced yet and rebuild it from the server.",
+     "本地数据 {path} 已损坏（{detail}）。没有从它发送任何内容。请运行 fieldbook-cli recover，"
+     "保留尚未同步的改动，并从服务器重建本地数据。"},
+    {"err_replica_nothing_readable", "nothing can be read from {path}: {why}",
+     "{path} 中没有任何可读取的内容：{why}"},
+    {"err_no_replica_path",
+     "no replica path: give --replica PATH or set FIELDBOOK_REPLICA (or HOME)",
+     "没有本地数据的路径：请给出 --replica PATH，或设置 FIELDBOOK_REPLICA（或 HOME）"},
+    {"err_cannot_create_folder", "cannot create {path}: {why}", "无法创建 {path}：{why}"},
+    {"err_cannot_move", "cannot move {path}: {why}", "无法移动 {path}：{why}"},
     // The desktop app (client/app/store_data_source.cc).
     {"err_no_server", "no server is set up on this device", "本设备尚未设置服务器"},
     {"err_app_no_transport", "this app cannot reach a server", "此应用无法连接服务器"},

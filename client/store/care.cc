@@ -1,5 +1,6 @@
 // Care (care.h): birthdays and care tasks in the days ahead, and care tasks made from birthdays.
 #include "store/care.h"
+#include "lang/messages.h"
 #include "lang/store_errors.h"
 
 #include <algorithm>
@@ -83,7 +84,7 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
   if (days < 0 || days > kMaxCareDays) {
     return Invalid("err_care_days", {{"max", std::to_string(kMaxCareDays)}});
   }
-  const std::string last = FormatDate(*today + days);
+  const std::string last = fieldbook::FormatDate(*today + days);
   std::vector<CareItem> out;
   // Care tasks scheduled in the window; a birthday task stands for its birthday.
   std::set<std::pair<std::string, std::string>> scheduled;  // (customer, day)
@@ -121,7 +122,7 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
     if (!next || *next - *today > days) continue;
     CareItem item;
     item.kind = CareItem::Kind::kBirthday;
-    item.date = FormatDate(*next);
+    item.date = fieldbook::FormatDate(*next);
     if (scheduled.count({p.customer_id, item.date}) > 0) continue;
     item.days_until = *next - *today;
     item.customer_id = std::move(p.customer_id);
@@ -145,7 +146,7 @@ Result<std::vector<CareItem>> Care::Upcoming(const std::string& today_text, int6
 
 Result<std::string> Care::ScheduleBirthday(Tasks& tasks, const std::string& today_text,
                                            const std::string& customer, const std::string& contact,
-                                           const std::string& title) {
+                                           const std::string& title, Lang lang) {
   const std::optional<int32_t> today = ParseDate(today_text);
   if (!today) {
     return Invalid("err_date_format", {{"value", today_text}});
@@ -164,10 +165,10 @@ Result<std::string> Care::ScheduleBirthday(Tasks& tasks, const std::string& toda
     const std::string name = p.contact_id.empty() ? p.customer_name : p.contact_name;
     NewTask task;
     task.customer_id = customer_id;
-    task.due_date = FormatDate(*next);
+    task.due_date = fieldbook::FormatDate(*next);
     task.kind = "birthday";
-    task.title = Trim(title).empty() ? "生日问候 " + name : Trim(title);
-    task.notes = "birthday of " + name + " (" + p.birthday + ")";
+    task.title = Trim(title).empty() ? Render(lang, "care_birthday_title", {name}) : Trim(title);
+    task.notes = Render(lang, "care_birthday_note", {name, p.birthday});
     return tasks.Add(task);
   }
   if (wanted.empty()) {

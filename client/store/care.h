@@ -63,10 +63,13 @@ class Care {
 
   // Makes a care task for the next birthday of a customer (id or unique prefix) or of one of its
   // contacts (`contact`: id, or "" for the customer's own), due on the day, of kind birthday,
-  // titled `title` or "生日问候 <name>". Returns the task's id.
+  // titled `title` or "birthday greetings for <name>" / "生日问候 <name>", its notes "birthday of
+  // <name> (<birthday>)" / "<name> 的生日（<birthday>）": the rep's own words, kept as written in
+  // the rep's language `lang` (lang/messages.h care_birthday_title, care_birthday_note). Returns
+  // the task's id.
   Result<std::string> ScheduleBirthday(Tasks& tasks, const std::string& today,
                                        const std::string& customer, const std::string& contact,
-                                       const std::string& title);
+                                       const std::string& title, Lang lang);
 
  private:
   Db& db_;

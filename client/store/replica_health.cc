@@ -1,5 +1,9 @@
 #include "store/replica_health.h"
 
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <filesystem>
 #include <map>
 
 #include "fieldbook/catalog.h"
@@ -10,32 +14,44 @@
 
 namespace fieldbook::client {
 
-namespace {
-
-const char* kRecoverHint =
-    " Nothing was pushed from it. Run fieldbook-cli recover to keep the writes it has not synced "
-    "yet and rebuild it from the server.";
-
-}  // namespace
+Result<std::string> ReplicaPath(const std::string& given, bool create_folder) {
+  std::string path = given;
+  if (path.empty()) {
+    if (const char* env = std::getenv("FIELDBOOK_REPLICA"); env != nullptr && *env != '\0') {
+      path = env;
+    } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+      path = std::string(home) + "/.local/share/fieldbook/replica.db";
+    }
+  }
+  if (path.empty()) return Invalid("err_no_replica_path");
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (create_folder && !dir.empty() && !std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return StoreError(StatusCode::kIo, "err_cannot_create_folder",
+                        {{"path", dir.string()}, {"why", ec.message()}});
+    }
+    ::chmod(dir.c_str(), 0700);  // the replica holds the device token
+  }
+  return path;
+}
 
 Status CheckReplicaFile(const std::string& path) {
   auto kind = InspectDbFile(path);
-  if (!kind.ok())
-    return Status::Io("cannot read the replica " + path + ": " + kind.status().message());
+  if (!kind.ok()) {
+    return StoreError(StatusCode::kIo, "err_replica_unreadable",
+                      {{"path", path}, {"why", kind.status().message()}});
+  }
   switch (*kind) {
     case DbFileKind::kMissing:
       return StoreError(StatusCode::kNotFound, "err_no_replica", {{"path", path}});
     case DbFileKind::kNotRegular:
       return Invalid("err_not_a_file", {{"path", path}});
     case DbFileKind::kEmpty:
-      return Status::Corrupt(
-          "the replica " + path +
-          " is empty (0 bytes): it is damaged and everything it held is gone, including writes "
-          "not synced yet and the device token. Move it away and set the device up again with "
-          "fieldbook-cli init.");
+      return StoreError(StatusCode::kCorrupt, "err_replica_empty", {{"path", path}});
     case DbFileKind::kNotSqlite:
-      return Status::Corrupt("the replica " + path +
-                             " is damaged: its first page is not a SQLite header." + kRecoverHint);
+      return StoreError(StatusCode::kCorrupt, "err_replica_not_sqlite", {{"path", path}});
     case DbFileKind::kSqlite:
       break;
   }
@@ -45,14 +61,18 @@ Status CheckReplicaFile(const std::string& path) {
 Status QuickCheckReplica(Db& db, int64_t max_ms) {
   const QuickCheckResult check = QuickCheck(db, max_ms);
   if (check.ok()) return Status::Ok();
-  return Status::Corrupt("the replica " + db.path() + " is damaged (" + check.Summary() + ")." +
-                         kRecoverHint);
+  return StoreError(StatusCode::kCorrupt, "err_replica_damaged",
+                    {{"path", db.path()}, {"detail", check.Summary()}});
 }
 
 Result<Salvage> SalvageReplica(const std::string& path) {
   auto opened = Db::Open(path, InspectOptions());
   if (!opened.ok()) {
-    return Status::Corrupt("nothing can be read from " + path + ": " + opened.status().message());
+    // SQLite's own words for a file it cannot read as a database, as a reason of the table.
+    const bool not_a_database = opened.status().code() == StatusCode::kCorrupt;
+    return StoreError(StatusCode::kCorrupt, "err_replica_nothing_readable",
+                      {{"path", path},
+                       {"why", not_a_database ? "why_not_a_database" : opened.status().message()}});
   }
   Db& db = **opened;
   Salvage out;

@@ -2,6 +2,7 @@
 // (issue 13, damaged files). A replica holds the rep's unsynced writes (the outbox) and the device
 // token; a damaged one must never be silently treated as "not set up yet", and never pushed from.
 //
+//  * ReplicaPath: where the replica is.
 //  * CheckReplicaFile: the file exists (kNotFound otherwise: only `init` creates a replica), is a
 //    regular non-empty file with the SQLite header (kCorrupt otherwise, saying plainly that a
 //    zero-byte file lost everything, including writes not yet synced). Call it only before this
@@ -38,6 +39,12 @@ class Db;
 }
 
 namespace fieldbook::client {
+
+// The replica's path for fieldbook-cli and the app alike: `given` (--replica), else
+// $FIELDBOOK_REPLICA, else ~/.local/share/fieldbook/replica.db. kInvalidArgument
+// (err_no_replica_path) when there is none; with `create_folder` its folder is made when missing,
+// private (mode 0700: the replica holds the device token), kIo when it cannot be.
+Result<std::string> ReplicaPath(const std::string& given, bool create_folder);
 
 Status CheckReplicaFile(const std::string& path);
 Status QuickCheckReplica(Db& db, int64_t max_ms = 10000);

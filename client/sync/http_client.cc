@@ -352,9 +352,9 @@ struct HttpClient::Impl {
                ec == net::error::eof || ec == ssl::error::stream_truncated);
       Disconnect();
       if (ec == http::error::body_limit) {
-        return Status::ResourceExhausted("the response from " + url.origin +
-                                         " is larger than the limit of " +
-                                         std::to_string(options.response_body_limit) + " bytes");
+        return StoreError(
+            StatusCode::kResourceExhausted, "err_net_answer_too_large",
+            {{"origin", url.origin}, {"max", std::to_string(options.response_body_limit)}});
       }
       return Failure(ec);
     }

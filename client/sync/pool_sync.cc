@@ -242,10 +242,17 @@ Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
     return Status::InvalidArgument("at most " + std::to_string(kClaimsPerRequest) +
                                    " claims per request");
   }
-  FB_ASSIGN_OR_RETURN(HttpReply reply,
-                      http_->Post("/v1/pool/claims", ClaimsBody(claims), "application/json"));
-  if (reply.status != 200) return ReplyError(reply, "the claims");
-  return ParseClaimAnswers(reply.body);
+  Result<HttpReply> reply = http_->Post("/v1/pool/claims", ClaimsBody(claims), "application/json");
+  if (!reply.ok() && reply.status().code() == StatusCode::kResourceExhausted) {
+    // An answer over kPoolResponseLimit: the server has decided these claims already, so this is
+    // no 413 (the only kResourceExhausted PoolSync halves a batch on, or refuses one claim on):
+    // an unreadable answer, the claims wait and go again with their ids.
+    const Phrase* why = reply.status().phrase();
+    return Status(StatusCode::kCorrupt, reply.status().message(), why ? *why : Phrase{});
+  }
+  if (!reply.ok()) return reply.status();
+  if (reply->status != 200) return ReplyError(*reply, "the claims");
+  return ParseClaimAnswers(reply->body);
 }
 
 Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release) {
@@ -323,6 +330,7 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
     batches.pop_front();
     auto answers = transport_.SendClaims(batch);
     const StatusCode failed = answers.ok() ? StatusCode::kOk : answers.status().code();
+    // kResourceExhausted is the server's 413 only (the transport's contract): it decided nothing.
     if (failed == StatusCode::kResourceExhausted && batch.size() > 1) {
       // Too large for the server as one request: the two halves go next, in order.
       const auto half = batch.begin() + static_cast<ptrdiff_t>(batch.size() / 2);

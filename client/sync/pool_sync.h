@@ -51,7 +51,10 @@ struct ReleaseAnswer {
 };
 
 // Failures are Status values: kUnavailable when the server cannot be reached or fails (5xx),
-// kRejected when it refuses the token, kCorrupt when it answers something unreadable.
+// kRejected when it refuses the token, kCorrupt when it answers something unreadable (an answer
+// over kPoolResponseLimit too: the server has decided by then). SendClaims: kInvalidArgument when
+// the server could not read the claims (400) and kResourceExhausted only when it refused them as
+// too large (413); in both it decided nothing.
 class PoolTransport {
  public:
   virtual ~PoolTransport() = default;

@@ -467,6 +467,15 @@ std::string FormatDate(Lang lang, std::string_view iso) {
   if (iso.size() >= 16 && (iso[10] == ' ' || iso[10] == 'T') && iso[13] == ':' &&
       Digits(iso.substr(11, 2)) && Digits(iso.substr(14, 2))) {
     time = " " + std::string(iso.substr(11, 5));
+    // A UTC time says so in both languages ("...T09:15:00Z"): its seconds and fraction are not
+    // shown, its zone is. (A text's own " UTC" after "{at:date}" follows a value that ends there.)
+    std::string_view zone = iso.substr(16);
+    if (zone.size() >= 3 && zone[0] == ':' && Digits(zone.substr(1, 2))) zone.remove_prefix(3);
+    if (!zone.empty() && zone[0] == '.') {
+      const size_t digits = zone.find_first_not_of("0123456789", 1);
+      zone.remove_prefix(digits == std::string_view::npos ? zone.size() : digits);
+    }
+    if (zone == "Z") time += " UTC";
   }
   const LangText* pattern = FindText(kCommon, "date_day_month_year");
   const LangText* name = FindText(kCommon, "month_" + std::to_string(month));

@@ -24,6 +24,8 @@ TextValues PhraseValuesFrom(const boost::json::value& v, size_t max_text) {
   const boost::json::object* o = v.if_object();
   if (o == nullptr) return out;
   for (const auto& [key, value] : *o) {
+    if (out.size() == kMaxPhraseValues) break;
+    if (key.empty() || key.size() > kMaxPhraseValueName) continue;  // no text names it
     std::string text;
     if (const boost::json::string* s = value.if_string()) {
       text.assign(s->data(), std::min(s->size(), max_text));
@@ -36,7 +38,7 @@ TextValues PhraseValuesFrom(const boost::json::value& v, size_t max_text) {
     } else {
       continue;
     }
-    out.emplace_back(std::string(key.substr(0, std::min(key.size(), max_text))), std::move(text));
+    out.emplace_back(std::string(key), std::move(text));
   }
   return out;
 }

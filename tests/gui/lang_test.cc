@@ -354,8 +354,11 @@ TEST(LangTest, AFailedSyncSaysWhatIsQueuedAndThatNothingWasLostInEitherLanguage)
       client::RenderSyncFailure(Lang::kChinese, offline),
       "无法连接服务器（cannot reach http://fieldbook.test: connection refused）；"
       "没有丢失任何数据：7 条改动已安全保存在本机，下次同步时发送，另有 2 个公海请求等待发送");
+  // The status bar's short line counts the pool's waiting requests too (it left them out).
   EXPECT_EQ(client::RenderSyncFailureShort(Lang::kChinese, offline),
-            "离线：7 条改动已安全保存，没有丢失");
+            "离线：7 条改动已安全保存，没有丢失；另有 2 个公海请求等待发送");
+  EXPECT_EQ(client::RenderSyncFailureShort(Lang::kEnglish, offline),
+            "Offline: 7 changes safely queued, nothing lost; 2 pool requests wait too");
   client::SyncFailure refused{false, "token revoked", 1, 0};
   EXPECT_EQ(client::RenderSyncFailure(Lang::kEnglish, refused),
             "token revoked; nothing was lost: 1 change stays queued on this device for the next "
@@ -378,7 +381,12 @@ TEST(LangTest, DatesAndMoneyFollowTheLanguage) {
   EXPECT_EQ(client::FormatDate(Lang::kEnglish, "2026-11-23"), "23 Nov 2026");
   EXPECT_EQ(client::FormatDate(Lang::kChinese, "2026-11-23"), "2026年11月23日");
   EXPECT_EQ(client::FormatDate(Lang::kEnglish, "2026-01-05 09:15"), "5 Jan 2026 09:15");
-  EXPECT_EQ(client::FormatDate(Lang::kChinese, "2026-01-05T09:15:00Z"), "2026年1月5日 09:15");
+  // A UTC time keeps its zone (it was dropped: "2026年1月5日 09:15" read as a local time).
+  EXPECT_EQ(client::FormatDate(Lang::kChinese, "2026-01-05T09:15:00Z"), "2026年1月5日 09:15 UTC");
+  EXPECT_EQ(client::FormatDate(Lang::kEnglish, "2026-01-05T09:15:00.042Z"), "5 Jan 2026 09:15 UTC");
+  EXPECT_EQ(client::FormatDate(Lang::kChinese, "2026-01-05T09:15:00+08:00"), "2026年1月5日 09:15");
+  EXPECT_EQ(client::Render(Lang::kChinese, "cli_show_added", {"2026-11-23T08:15:00Z"}),
+            "添加于 2026年11月23日 08:15 UTC");
   EXPECT_EQ(client::FormatDate(Lang::kChinese, ""), "");
   EXPECT_EQ(client::FormatDate(Lang::kChinese, "2026-13-01"), "2026-13-01");
   EXPECT_EQ(client::FormatDate(Lang::kChinese, "yesterday!"), "yesterday!");

@@ -1,14 +1,20 @@
 // The app's layout and navigation (issue #19): from a phone's 360 px to full HD every screen's
 // widgets stay inside the window and never overlap, touch widths get targets at least 44 px
 // tall, narrow widths stack the list and the customer's page; screenshots of every screen in both
-// languages at three widths. And switching tabs after a screen opened a customer.
+// languages at three widths. And switching tabs after a screen opened a customer. And a word walk
+// of the Chinese app: every text drawn on every screen of the tour (at three widths), on each of a
+// customer's tabs and in each form and dialog holds no English word (support/english_words.h;
+// what SeedHub wrote in English is the rep's data, not the app's words).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "drawn_text.h"
 #include "gui_fixture.h"
+#include "support/english_words.h"
 #include "tab_walk.h"
 
 namespace fieldbook::testing {
@@ -17,8 +23,55 @@ namespace {
 using app::AppUi;
 using app::Lang;
 
+// What SeedHub (gui_fixture.cc) wrote in English or pinyin: the rep's data, not the app's words
+// (names, tags, notes, titles, and grade reasons stored as text before they were codes, which
+// are shown as they are).
+constexpr const char* kDataTexts[] = {"Golden Wrench Garage",
+                                      "Pearl River Motors",
+                                      "Xinda Auto Repair",
+                                      "Shuntong Auto Parts",
+                                      "Xinlong Tyres",
+                                      "Mr. Chen",
+                                      "Ms. Liang",
+                                      "张伟 Zhang Wei",
+                                      "广州天河 Guangzhou Tianhe",
+                                      "brakes,filters",
+                                      "老板 owner",
+                                      "采购 buyer",
+                                      "quoted Castrol 5W-30",
+                                      "checked stock, reorder filters next month",
+                                      "MANN filters",
+                                      "confirm the oil quote",
+                                      "Bring brake pad samples",
+                                      "delivery one day late",
+                                      "wang_xinda",
+                                      "last order 6 days ago (<= 30 days scores 5)",
+                                      "9 orders in 180 days (scores 4)"};
+
+// The words of kDataTexts.
+std::set<std::string> DataWords() {
+  std::set<std::string> out;
+  for (const char* text : kDataTexts) {
+    for (std::string& w : EnglishWords(text)) out.insert(std::move(w));
+  }
+  return out;
+}
+
 class LayoutGuiTest : public AppFixture {
  protected:
+  // The last frame in Chinese: no run of text it drew holds an English word. `where` names the
+  // screen for failure messages.
+  void CheckNoEnglish(const std::string& where) {
+    static const std::set<std::string> data_words = DataWords();
+    const std::vector<std::string> drawn = DrawnText();
+    ASSERT_GT(drawn.size(), 3u) << where;
+    for (const std::string& run : drawn) {
+      const std::vector<std::string> words = EnglishWords(run, data_words);
+      EXPECT_TRUE(words.empty()) << where << ": \"" << words.front() << "\" in: " << run;
+    }
+    ++screens_walked_;
+  }
+
   // Checks the last frame's widgets; `where` names the screen for failure messages.
   void CheckWidgets(const std::string& where) {
     const bool touch = width_ < app::ui::kTouchWidth;
@@ -72,6 +125,14 @@ class LayoutGuiTest : public AppFixture {
     auto check = [&](const std::string& screen) {
       app_->Frame();
       ASSERT_NO_FATAL_FAILURE(CheckWidgets(prefix + screen));
+      if (lang == Lang::kChinese) {
+        ASSERT_NO_FATAL_FAILURE(CheckNoEnglish(prefix + screen));
+      } else {
+        // The reader reads what was drawn: the English screen has English words.
+        size_t english = 0;
+        for (const std::string& run : DrawnText()) english += EnglishWords(run).empty() ? 0 : 1;
+        EXPECT_GT(english, 3u) << prefix + screen;
+      }
       ASSERT_NO_FATAL_FAILURE(Screenshot("layout-" + prefix + screen + ".png"));
     };
     check("customers");
@@ -117,7 +178,10 @@ class LayoutGuiTest : public AppFixture {
     height_ = height;
     ASSERT_NO_FATAL_FAILURE(TourScreens(Lang::kEnglish));
     ASSERT_NO_FATAL_FAILURE(TourScreens(Lang::kChinese));
+    EXPECT_EQ(screens_walked_, 9);
   }
+
+  int screens_walked_ = 0;
 };
 
 TEST_F(LayoutGuiTest, TheFirstClickOnAnotherTabSwitchesAfterThePlanOpenedACustomer) {
@@ -173,6 +237,44 @@ TEST_F(LayoutGuiTest, EveryScreenFitsATabletAt768PxInBothLanguages) {
 }
 
 TEST_F(LayoutGuiTest, EveryScreenFitsFullHdInBothLanguages) { TourBothLanguages(1920, 1080); }
+
+// The screens the layout tour does not open, in Chinese: each tab of a customer's page, each form
+// and dialog (opened, read, cancelled: nothing is written), each filter of the list.
+TEST_F(LayoutGuiTest, EveryTabFormAndFilterInChineseDrawsNoEnglishWord) {
+  Start(Lang::kChinese);
+  for (const char* filter :
+       {"list.filter.tier", "list.filter.stage", "list.filter.type", "list.filter.region"}) {
+    ClickOrFail(filter);
+    ASSERT_NO_FATAL_FAILURE(CheckNoEnglish(filter));
+    ClickOrFail("option:");  // "Any": the filter stays as it was
+  }
+  ClickOrFail("list.row:" + std::string(kXinda));
+  for (const char* tab : {"contacts", "visits", "orders", "tasks", "feedback", "preferences"}) {
+    ClickOrFail(std::string("customer.tab.") + tab);
+    ASSERT_NO_FATAL_FAILURE(CheckNoEnglish(tab));
+  }
+  ClickOrFail("customer.tab.profile");
+  ASSERT_NO_FATAL_FAILURE(CheckNoEnglish("profile"));
+  const std::pair<const char*, const char*> forms[] = {
+      {"customer.log_visit", "visit.cancel"},
+      {"customer.new_order", "order.cancel"},
+      {"customer.add_task", "task_form.cancel"},
+      {"customer.add_feedback", "feedback_form.cancel"},
+      {"customer.add_contact", "contact_form.cancel"},
+      {"customer.edit", "customer_form.cancel"},
+      {"customer.release", "release.cancel"},
+      {"customer.new", "customer_form.cancel"}};
+  for (const auto& [open, cancel] : forms) {
+    ClickOrFail(open);
+    ASSERT_NO_FATAL_FAILURE(CheckNoEnglish(open));
+    ClickOrFail(cancel);
+  }
+  ClickOrFail("customer.tab.preferences");
+  ClickOrFail("customer.add_preference");
+  ASSERT_NO_FATAL_FAILURE(CheckNoEnglish("customer.add_preference"));
+  ClickOrFail("preference_form.cancel");
+  EXPECT_EQ(screens_walked_, 20);
+}
 
 }  // namespace
 }  // namespace fieldbook::testing

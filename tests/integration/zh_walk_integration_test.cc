@@ -3,15 +3,11 @@
 // show, add, edit, preferences), contacts, products, visits (log, check in and out), orders (add,
 // list, void, correct, an outlier), tasks, feedback, care, the plan, the public pool (list,
 // claim, release, requests), the review list, sync that works and sync that fails (the server
-// stopped, a token the server no longer takes) and bad arguments of every command group — and
-// fails on any line that holds an English word.
+// stopped, a token the server no longer takes), a damaged replica and its recovery, and bad
+// arguments of every command group — and fails on any line that holds an English word.
 //
 // Everything the walk types is Chinese (names, notes, reasons), so an English word in the output
-// is the program's own. What is not an English word (the allow-list, kept small): words with a
-// digit or all in capitals (ids like c001 and rep-01, codes and examples: CNY, PART:QTY,
-// YYYY-MM-DD), flags (--reason), command lines (fieldbook-cli pool list), URLs and paths, the
-// codes a flag takes where an error lists them (采购阶段必须是以下之一：aware, interested, ...: the
-// rep types the code), and the few words listed in kAllowed, each with its reason. With
+// is the program's own (what is not an English word: support/english_words.h). With
 // FIELDBOOK_ZH_WALK_OUT set, the whole day is written to that file for a reader.
 #include <gtest/gtest.h>
 
@@ -26,39 +22,11 @@
 
 #include "integration/server_fixture.h"
 #include "store/server_store.h"
+#include "support/english_words.h"
 #include "support/sync_fixture.h"
 
 namespace fieldbook::testing {
 namespace {
-
-// Words that may stand in Chinese text, and why.
-const std::set<std::string> kAllowed = {
-    "fieldbook",  // the product's name ("Fieldbook"), also the program's
-    "KiB",        // a unit, written the same in Chinese
-};
-
-// The English words of one line: its words of two letters or more with a lowercase letter and no
-// digit, once command lines, flags and URLs are taken out.
-std::vector<std::string> EnglishWords(const std::string& line) {
-  static const std::regex kNotWords(
-      "https?://[^ )）]*"                   // URLs
-      "|(^|[ （(])/[^ ）)]*"                // paths (the replica's)
-      "|fieldbook-cli(:? [a-z][a-z-]*)*:?"  // the program and its command words
-      "|--[a-z][a-z0-9-]*"                  // flags
-      "|以下之一：[a-z_, ]+"                // the codes a flag takes, listed after "one of"
-      "|\\{[a-z_,]+\\}");                   // the same in a usage error: {brand,other}
-  const std::string text = std::regex_replace(line, kNotWords, " ");
-  static const std::regex kWord("[A-Za-z0-9_-]+");  // rep-01 is one word (an id)
-  std::vector<std::string> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), kWord), end; it != end; ++it) {
-    const std::string w = it->str();
-    if (w.size() < 2 || std::regex_search(w, std::regex("[0-9]"))) continue;
-    if (!std::regex_search(w, std::regex("[a-z]"))) continue;  // CNY, PART, YYYY: codes
-    if (kAllowed.count(w) > 0) continue;
-    out.push_back(w);
-  }
-  return out;
-}
 
 class ZhWalkTest : public CliFixture {
  protected:
@@ -214,6 +182,22 @@ TEST_F(ZhWalkTest, ARepsWholeDayInChineseHasNoEnglishWord) {
   Say({"sync", "--page-rows", "很多"}, false);
   Say({"init", "--server", "http://192.0.2.1:8443", "--token", "fbt_x"}, false);
   Say({"init", "--server", server_->url()}, false);
+
+  // A care task from a birthday: its title and notes are written in Chinese.
+  Say({"care", "task", added});
+  Say({"customer", "show", added});
+  // A damaged replica (its SQLite header overwritten): sync and status refuse it, recover needs
+  // the server and token it cannot read, then rebuilds it from the server.
+  {
+    std::fstream replica(dir_.File("zh.db"), std::ios::in | std::ios::out | std::ios::binary);
+    ASSERT_TRUE(replica.good());
+    replica.write("not a replica!!!", 16);
+  }
+  Say({"sync"}, false);
+  Say({"status"}, false);
+  Say({"recover"}, false);
+  Say({"recover", "--server", server_->url(), "--token", token_});
+  Say({"status"});
 
   // Sync that fails: the server stopped, then a token it no longer takes.
   Say({"visit", "log", "--customer", "c001", "--notes", "老板不在"});

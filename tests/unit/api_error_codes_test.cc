@@ -113,7 +113,7 @@ TEST(ApiErrorCodesTest, EachCodeReadsInChineseWithItsValuesFilled) {
   }
   EXPECT_EQ(SayRefusal(Lang::kChinese,
                        {"http_nightly_running", {{"by", "mgr"}, {"at", "2026-12-07T10:15:00Z"}}}),
-            "mgr 于 2026年12月7日 10:15 启动的夜间任务仍在运行；请等它结束");
+            "mgr 于 2026年12月7日 10:15 UTC 启动的夜间任务仍在运行；请等它结束");
 }
 
 // The grading and assignment rules' checks (issue #19): every refusal is a code of the table with

@@ -17,6 +17,7 @@ namespace {
 
 using client::CareItem;
 using client::NextBirthday;
+using fieldbook::Lang;
 
 int32_t Day(const char* date) { return *ParseDate(date); }
 std::string Next(const char* birthday, const char* today) {
@@ -176,7 +177,8 @@ TEST_F(CareTest, CareTasksInTheWindowAndATaskMadeFromABirthdayTakesItsPlace) {
 
   // A care task from the contact's birthday: due on the day, kind birthday; the birthday is now
   // that task (listed once).
-  auto task = store_->care().ScheduleBirthday(store_->tasks(), "2026-11-23", garage, *contact, "");
+  auto task = store_->care().ScheduleBirthday(store_->tasks(), "2026-11-23", garage, *contact, "",
+                                              Lang::kChinese);
   ASSERT_TRUE(task.ok()) << task.status().ToString();
   items = store_->care().Upcoming("2026-11-23", 7);
   ASSERT_TRUE(items.ok());
@@ -185,21 +187,43 @@ TEST_F(CareTest, CareTasksInTheWindowAndATaskMadeFromABirthdayTakesItsPlace) {
   EXPECT_EQ((*items)[2].task_id, *task);
   EXPECT_EQ((*items)[2].reason,
             "birthday task \"生日问候 王强\" for 鑫达汽修 due 2026-11-27, in 4 days");
+  // Its title and notes in the rep's language (the notes were English in Chinese).
+  auto tasks = store_->tasks().List({.customer_id = garage});
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].title, "生日问候 王强");
+  EXPECT_EQ((*tasks)[0].notes, "王强 的生日（1985-11-27）");
   // Done, it is off the list, and the birthday does not come back.
   ASSERT_TRUE(store_->tasks().Complete(*task).ok());
   items = store_->care().Upcoming("2026-11-23", 7);
   ASSERT_TRUE(items.ok());
   EXPECT_EQ(items->size(), 2u);
 
-  EXPECT_EQ(
-      store_->care().ScheduleBirthday(store_->tasks(), "2026-11-23", other, "", "").status().code(),
-      StatusCode::kNotFound);
+  EXPECT_EQ(store_->care()
+                .ScheduleBirthday(store_->tasks(), "2026-11-23", other, "", "", Lang::kEnglish)
+                .status()
+                .code(),
+            StatusCode::kNotFound);
   // The window is the device's setting.
   EXPECT_EQ(*store_->care().Days(), 7);
   ASSERT_TRUE(store_->care().SetDays(30).ok());
   EXPECT_EQ(*store_->care().Days(), 30);
   EXPECT_EQ(store_->care().SetDays(400).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(store_->care().Upcoming("2026-11-23", 30)->size(), 3u);  // + 年底拜访
+}
+
+TEST_F(CareTest, ABirthdayTasksTitleAndNotesAreInTheRepsLanguage) {
+  const std::string garage = AddCustomer({{"name", "鑫达汽修"}, {"birthday", "1970-11-25"}});
+  auto task = store_->care().ScheduleBirthday(store_->tasks(), "2026-11-23", garage, "", "",
+                                              Lang::kEnglish);
+  ASSERT_TRUE(task.ok()) << task.status().ToString();
+  auto tasks = store_->tasks().List({.customer_id = garage});
+  ASSERT_TRUE(tasks.ok());
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].title, "birthday greetings for 鑫达汽修");
+  EXPECT_EQ((*tasks)[0].notes, "birthday of 鑫达汽修 (1970-11-25)");
+  EXPECT_EQ((*tasks)[0].kind, "birthday");
+  EXPECT_EQ((*tasks)[0].due_date, "2026-11-25");
 }
 
 }  // namespace

@@ -8,11 +8,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <boost/json.hpp>
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "fieldbook/hub.h"
+#include "fieldbook/phrase_json.h"
 #include "support/fake_clock.h"
 #include "support/hub_transport.h"
 #include "support/sync_fixture.h"
@@ -21,6 +23,7 @@
 namespace fieldbook::testing {
 namespace {
 
+namespace json = boost::json;
 using client::ClaimAnswer;
 using client::ClientStore;
 using client::PoolCustomer;
@@ -127,6 +130,40 @@ TEST(PoolWireTest, ClaimAnswersAndTheClaimsBody) {
   r.requested_ms = 1795392000000;
   EXPECT_EQ(client::ClaimsBody({r}),
             R"({"claims":[{"request_id":"r1","customer":"c1","requested_at_ms":1795392000000}]})");
+}
+
+// A hostile server's values (a reason's, a refusal's error_values) are bounded before the device
+// keeps them: at most kMaxPhraseValues, names of at most kMaxPhraseValueName bytes, each value cut.
+TEST(PoolWireTest, AServersValuesAreBoundedInNumberAndSize) {
+  json::object values{{"n", "5"}, {"cap", "5"}, {std::string(40, 'k'), "named too long"}};
+  for (int i = 0; i < 100; ++i) values["v" + std::to_string(i)] = std::string(3000, 'x');
+  const json::object answer{{"request_id", "r1"},
+                            {"customer", "c1"},
+                            {"status", "refused"},
+                            {"reason", "holding cap reached (5/5)"},
+                            {"reason_code", "pool_holding_cap"},
+                            {"reason_values", values}};
+  auto answers =
+      client::ParseClaimAnswers(json::serialize(json::object{{"results", json::array{answer}}}));
+  ASSERT_TRUE(answers.ok()) << answers.status().ToString();
+  const StoredPhrase kept = ReadStoredPhrase((*answers)[0].reason);
+  EXPECT_EQ(kept.phrase.code, "pool_holding_cap");
+  ASSERT_EQ(kept.phrase.values.size(), kMaxPhraseValues);
+  EXPECT_EQ(kept.phrase.values[0], (std::pair<std::string, std::string>{"n", "5"}));
+  EXPECT_EQ(kept.phrase.values[1], (std::pair<std::string, std::string>{"cap", "5"}));
+  EXPECT_EQ(kept.phrase.values[2].first, "v0");  // the long name left out
+  EXPECT_LT((*answers)[0].reason.size(), kMaxPhraseValues * 2100);
+  EXPECT_EQ(SayStored(Lang::kChinese, (*answers)[0].reason), "持有客户数已达上限（5/5）");
+
+  // A refusal's error_values (kept as a refused request's reason) likewise.
+  client::HttpReply reply;
+  reply.status = 409;
+  reply.body = json::serialize(json::object{
+      {"error", json::object{{"message", "no"}}}, {"error_code", "x"}, {"error_values", values}});
+  const std::optional<Phrase> refusal = client::ServerErrorPhrase(reply);
+  ASSERT_TRUE(refusal.has_value());
+  EXPECT_EQ(refusal->values.size(), kMaxPhraseValues);
+  for (const auto& [name, value] : refusal->values) EXPECT_LE(value.size(), 500u) << name;
 }
 
 // Plays the server's pool routes: grants claims of customers in `pool` (writing the customer to

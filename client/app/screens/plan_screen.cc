@@ -102,7 +102,7 @@ void PlanScreen::DrawCare(const Snapshot& snap) {
       continue;
     }
     if (ImGui::SmallButton(s.plan_care_task)) {
-      outbox.Set(ScheduleCareTask{c.customer_id, c.contact_id});
+      outbox.Set(ScheduleCareTask{c.customer_id, c.contact_id, s.lang});
     }
     Anchor("plan.care:", key);
   }

@@ -96,9 +96,11 @@ void StatusBar::Draw(const Snapshot& snap, Intents& intents) {
     }
   } else if (st.sync_failed) {
     // A server's refusal that came as a value reads in the rep's language (lang/store_errors.h).
+    // The public pool's requests wait too (they go with the next sync).
     const client::SyncFailure failure{st.connectivity == Connectivity::kOffline,
                                       client::RenderError(s.lang, st.sync_message, st.sync_phrase),
-                                      st.pending_changes, 0};
+                                      st.pending_changes,
+                                      snap.pool ? snap.pool->waiting_requests : 0};
     const std::string line = client::RenderSyncFailureShort(s.lang, failure);
     if (next(line)) {
       ImGui::PushStyleColor(ImGuiCol_Text, ui::kOverdue);

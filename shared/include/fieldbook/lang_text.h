@@ -67,8 +67,9 @@ std::string JoinTexts(Lang lang, const std::vector<std::string>& texts, bool cla
 
 // A number as the reasons write it: "9", "4.70".
 std::string NumberText(double v);
-// "2026-11-23" (or "2026-11-23 09:15", "2026-11-23T09:15:00Z") as "23 Nov 2026 09:15" /
-// "2026年11月23日 09:15"; text that is not such a date is returned unchanged.
+// "2026-11-23" (or "2026-11-23 09:15") as "23 Nov 2026 09:15" / "2026年11月23日 09:15"; a UTC time
+// ("2026-11-23T09:15:00Z") keeps its zone: "2026年11月23日 09:15 UTC".
+// Text that is not such a date is returned unchanged.
 std::string FormatDate(Lang lang, std::string_view iso);
 // Cents (fen) as "¥1,234.50" / "1,234.50 元"; negative amounts keep their sign.
 std::string FormatMoney(Lang lang, int64_t cents);

@@ -34,8 +34,14 @@ struct StoredPhrase {
 
 // The phrase's values as a JSON object ({"n": "5", "cap": "5"}).
 boost::json::object PhraseValuesJson(const TextValues& values);
+// The most values a phrase read from JSON keeps, and the longest name of one: a text names at
+// most 6 (their names at most 13 bytes); what comes off the network (a server's error_values, a
+// reason's values) is bounded by these before a device keeps it.
+inline constexpr size_t kMaxPhraseValues = 16;
+inline constexpr size_t kMaxPhraseValueName = 32;
 // A JSON object's string and number members as values (other members are left out), at most
-// `max_text` bytes each.
+// `max_text` bytes each; at most kMaxPhraseValues of them (the first), members whose name is
+// longer than kMaxPhraseValueName left out.
 TextValues PhraseValuesFrom(const boost::json::value& v, size_t max_text = 500);
 
 // The text a column keeps: the JSON above (the English sentence filled from the code), or ""

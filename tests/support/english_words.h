@@ -1,0 +1,55 @@
+// EnglishWords: the English words left in a line of Chinese output, for the zh walks of issue #19
+// (the real fieldbook-cli in tests/integration/zh_walk_integration_test.cc, the app's screens in
+// tests/gui/layout_gui_test.cc). What is not an English word (the allow-list, kept small): words
+// with a digit or all in capitals (ids like c001 and rep-01, codes and units: CNY, PART:QTY,
+// YYYY-MM-DD, UTC), flags (--reason), command lines (fieldbook-cli pool list), URLs and paths, the
+// codes a flag takes where an error lists them (采购阶段必须是以下之一：aware, interested, ...: the
+// rep types the code), and the few words of kAllowedWords, each with its reason.
+//
+// Thread safety: pure functions over immutable data.
+#ifndef FIELDBOOK_TESTS_SUPPORT_ENGLISH_WORDS_H_
+#define FIELDBOOK_TESTS_SUPPORT_ENGLISH_WORDS_H_
+
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace fieldbook::testing {
+
+// Words that may stand in Chinese text, and why.
+inline const std::set<std::string> kAllowedWords = {
+    "fieldbook",  // the product's name ("Fieldbook"), also the program's
+    "KiB",        // a unit, written the same in Chinese
+    "SQLite",     // the replica's file format, by its name ("不是 SQLite 文件头")
+};
+
+// The English words of one line: its words of two letters or more with a lowercase letter and no
+// digit, once command lines, flags and URLs are taken out; words of `also_allowed` (the names of
+// a test's data) are not counted.
+inline std::vector<std::string> EnglishWords(const std::string& line,
+                                             const std::set<std::string>& also_allowed = {}) {
+  static const std::regex kNotWords(
+      "https?://[^ )）]*"                   // URLs
+      "|(^|[ （(])/[^ ）)]*"                // paths (the replica's)
+      "|fieldbook-cli(:? [a-z][a-z-]*)*:?"  // the program and its command words
+      "|--[a-z][a-z0-9-]*"                  // flags
+      "|以下之一：[a-z_, ]+"                // the codes a flag takes, listed after "one of"
+      "|\\{[a-z_,]+\\}");                   // the same in a usage error: {brand,other}
+  const std::string text = std::regex_replace(line, kNotWords, " ");
+  static const std::regex kWord("[A-Za-z0-9_-]+");  // rep-01 is one word (an id)
+  static const std::regex kDigit("[0-9]"), kLower("[a-z]");
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(text.begin(), text.end(), kWord), end; it != end; ++it) {
+    const std::string w = it->str();
+    if (w.size() < 2 || std::regex_search(w, kDigit)) continue;
+    if (!std::regex_search(w, kLower)) continue;  // CNY, PART, YYYY: codes
+    if (kAllowedWords.count(w) > 0 || also_allowed.count(w) > 0) continue;
+    out.push_back(w);
+  }
+  return out;
+}
+
+}  // namespace fieldbook::testing
+
+#endif  // FIELDBOOK_TESTS_SUPPORT_ENGLISH_WORDS_H_
