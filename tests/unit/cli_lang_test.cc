@@ -6,6 +6,7 @@
 // their labels in the reader's language.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <regex>
@@ -398,44 +399,54 @@ TEST(CliLangTest, TheServersOwnRefusalsArriveAsValuesAndReadInTheRepsLanguage) {
   ASSERT_GT(HttpRefusals().size(), 30u);
   for (const LangText& t : HttpRefusals()) {
     EXPECT_EQ(t.code.substr(0, 5), "http_") << t.code;
-    const TextValues values = {{"limit", "1024"},
-                               {"route", "sync"},
-                               {"path", "/v1/x"},
-                               {"seconds", "9"},
-                               {"max", "8"},
-                               {"name", "days"},
-                               {"lo", "1"},
-                               {"hi", "9"},
-                               {"field", "rep"},
-                               {"error", "bad"},
-                               {"choices", "a, b"},
-                               {"kib", "8"},
-                               {"shape", "[]"},
-                               {"index", "2"},
-                               {"methods", "GET"},
-                               {"kind", "k"},
-                               {"rep", "r1"},
-                               {"ref", "p1"},
-                               {"id", "7"},
-                               {"by", "mgr"},
-                               {"at", "2026-12-07"},
-                               {"run", "3"},
-                               {"holder", "h"},
-                               {"until", "2026-12-08"},
-                               {"device", "d"},
-                               {"n", "5"},
-                               {"part", "P-1"},
-                               {"customer", "c"},
-                               {"territory", "t"},
-                               {"header", "H"},
-                               {"fields", "f"},
-                               {"first", "A"},
-                               {"first_header", "X"},
-                               {"second", "B"},
-                               {"second_header", "Y"},
-                               {"status", "dismissed"},
-                               {"region", "GD"},
-                               {"cap", "3"}};
+    TextValues values = {{"limit", "1024"},
+                         {"route", "sync"},
+                         {"path", "/v1/x"},
+                         {"seconds", "9"},
+                         {"max", "8"},
+                         {"name", "days"},
+                         {"lo", "1"},
+                         {"hi", "9"},
+                         {"field", "rep"},
+                         {"error", "bad"},
+                         {"choices", "a, b"},
+                         {"kib", "8"},
+                         {"shape", "[]"},
+                         {"index", "2"},
+                         {"methods", "GET"},
+                         {"kind", "k"},
+                         {"rep", "r1"},
+                         {"ref", "p1"},
+                         {"id", "7"},
+                         {"by", "mgr"},
+                         {"at", "2026-12-07"},
+                         {"run", "3"},
+                         {"holder", "h"},
+                         {"until", "2026-12-08"},
+                         {"device", "d"},
+                         {"n", "5"},
+                         {"part", "P-1"},
+                         {"customer", "c"},
+                         {"territory", "t"},
+                         {"header", "H"},
+                         {"fields", "f"},
+                         {"first", "A"},
+                         {"first_header", "X"},
+                         {"second", "B"},
+                         {"second_header", "Y"},
+                         {"status", "dismissed"},
+                         {"region", "GD"},
+                         {"cap", "3"}};
+    // Any other value the code names (the rules' and the import's), filled too.
+    static const std::regex kName("\\{([a-z_]+)");
+    const std::string en(t.en);
+    for (std::sregex_iterator it(en.begin(), en.end(), kName), end; it != end; ++it) {
+      const std::string name = (*it)[1].str();
+      if (std::none_of(values.begin(), values.end(),
+                       [&](const auto& v) { return v.first == name; })) {
+        values.emplace_back(name, "7");
+      }
+    }
     const std::string zh = SayRefusal(Lang::kChinese, Phrase{std::string(t.code), values});
     EXPECT_TRUE(HasCjk(zh)) << t.code;
     EXPECT_EQ(zh.find('{'), std::string::npos) << t.code << ": " << zh;
