@@ -86,6 +86,19 @@ class ZhWalkTest : public CliFixture {
   std::string said_;  // every command line and what it printed
 };
 
+// The walk's own reader: an error line's prefix names the program and its command, and only
+// those are taken out; English after them is counted (the prefix once hid every lowercase word
+// of the line, so an English error message passed the walk).
+TEST(EnglishWordsTest, AnErrorLinesPrefixHidesOnlyTheProgramAndItsCommand) {
+  EXPECT_EQ(EnglishWords("fieldbook-cli: recover: the token cannot be read"),
+            (std::vector<std::string>{"the", "token", "cannot", "be", "read"}));
+  EXPECT_EQ(EnglishWords("fieldbook-cli: status: cannot open the replica"),
+            (std::vector<std::string>{"cannot", "open", "the", "replica"}));
+  EXPECT_TRUE(EnglishWords("fieldbook-cli: pool claim: 已领取 c001").empty());
+  EXPECT_TRUE(EnglishWords("请运行 fieldbook-cli pool list 查看").empty());
+  EXPECT_TRUE(EnglishWords("fieldbook-cli: 无法打开副本").empty());
+}
+
 TEST_F(ZhWalkTest, ARepsWholeDayInChineseHasNoEnglishWord) {
   // The day.
   Say({"sync"});

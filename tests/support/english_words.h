@@ -30,12 +30,14 @@ inline const std::set<std::string> kAllowedWords = {
 inline std::vector<std::string> EnglishWords(const std::string& line,
                                              const std::set<std::string>& also_allowed = {}) {
   static const std::regex kNotWords(
-      "https?://[^ )）]*"                   // URLs
-      "|(^|[ （(])/[^ ）)]*"                // paths (the replica's)
-      "|fieldbook-cli(:? [a-z][a-z-]*)*:?"  // the program and its command words
-      "|--[a-z][a-z0-9-]*"                  // flags
-      "|以下之一：[a-z_, ]+"                // the codes a flag takes, listed after "one of"
-      "|\\{[a-z_,]+\\}");                   // the same in a usage error: {brand,other}
+      "https?://[^ )）]*"                        // URLs
+      "|(^|[ （(])/[^ ）)]*"                     // paths (the replica's)
+      "|^fieldbook-cli:(?: [a-z][a-z-]*){1,2}:"  // an error line's prefix (fieldbook-cli: pool
+                                                 // claim:)
+      "|fieldbook-cli(?: [a-z][a-z-]*){0,2}"  // the program and a command (fieldbook-cli pool list)
+      "|--[a-z][a-z0-9-]*"                    // flags
+      "|以下之一：[a-z_, ]+"                  // the codes a flag takes, listed after "one of"
+      "|\\{[a-z_,]+\\}");                     // the same in a usage error: {brand,other}
   const std::string text = std::regex_replace(line, kNotWords, " ");
   static const std::regex kWord("[A-Za-z0-9_-]+");  // rep-01 is one word (an id)
   static const std::regex kDigit("[0-9]"), kLower("[a-z]");
