@@ -1,6 +1,7 @@
 #include "drawn_text.h"
 
 #include <imgui.h>
+#include <imgui_internal.h>  // ImTextCharToUtf8
 
 #include <cmath>
 #include <cstdint>
@@ -11,24 +12,6 @@
 namespace fieldbook::testing {
 
 namespace {
-
-void AppendUtf8(std::string& out, unsigned int cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 uint64_t Key(const ImVec2& uv) {
   uint32_t u = 0, v = 0;
@@ -87,7 +70,8 @@ std::vector<std::string> DrawnText() {
       } else if (origin - run.next > 0.15f * em) {
         run.text += ' ';  // one or more spaces, which draw nothing
       }
-      AppendUtf8(run.text, g->Codepoint);
+      char utf8[5];
+      run.text += ImTextCharToUtf8(utf8, g->Codepoint);
       run.top = top;
       run.next = origin + g->AdvanceX * scale;
       run.em = em;
