@@ -41,7 +41,12 @@ void DrawProgress(const ImportProgress& p) {
 void PrintReport(const ImportReport& r) {
   std::printf("%s %s from %s (%s): %lld rows\n", r.dry_run ? "dry run: import" : "imported",
               r.kind.c_str(), r.file.c_str(), r.format.c_str(), static_cast<long long>(r.rows));
-  for (const std::string& n : r.notes) std::printf("  note: %s\n", n.c_str());
+  for (size_t k = 0; k < r.notes.size(); ++k) {  // in the manager's language (command_lang.h)
+    const std::string note = k < r.note_phrases.size()
+                                 ? SayPhrase(CommandLang(), r.note_phrases[k], r.notes[k])
+                                 : r.notes[k];
+    std::printf("  note: %s\n", note.c_str());
+  }
   if (!r.ignored_columns.empty()) {
     std::string cols;
     for (const auto& c : r.ignored_columns) cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
@@ -102,6 +107,7 @@ boost::json::object ImportReportJson(const ImportReport& r) {
   out["batches"] = r.batches;
   out["regraded"] = r.regraded;
   out["notes"] = boost::json::value_from(r.notes);
+  out["note_codes"] = NoteCodesJson(r.note_phrases);
   out["ignored_columns"] = boost::json::value_from(r.ignored_columns);
   out["columns"] = ImportColumnsJson(kind, r.columns);
   out["fields"] = ImportFieldsJson(kind);

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "fieldbook/refusal_status.h"
 #include "fieldbook/utf8.h"
 
 namespace fieldbook::server {
@@ -24,6 +25,10 @@ std::string Mib(size_t bytes) {
   return std::to_string(bytes) + " bytes";
 }
 
+// A refusal of the whole file (issue #19): a code of fieldbook/lang_text.h HttpRefusals with its
+// values, its English the code's.
+Status Refuse(Phrase why) { return RefusalStatus(StatusCode::kInvalidArgument, std::move(why)); }
+
 }  // namespace
 
 Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::unique_ptr<std::istream> in,
@@ -37,7 +42,7 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::unique_ptr<std::istream>
   std::string head(kChunk, '\0');
   r->in_->read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(r->in_->gcount()));
-  if (r->in_->bad()) return Status::Io("cannot read the file");
+  if (r->in_->bad()) return RefusalStatus(StatusCode::kIo, {"http_import_cannot_read", {}});
   r->eof_ = head.size() < kChunk;
   r->consumed_ = head.size();
   size_t skip = 0;
@@ -45,31 +50,30 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::unique_ptr<std::istream>
     return head.size() >= n && std::memcmp(head.data(), bom, n) == 0;
   };
   if (starts("\xFF\xFE", 2) || starts("\xFE\xFF", 2)) {
-    return Status::InvalidArgument(
-        "the file is UTF-16 text (Excel's \"Unicode text\"); save it as \"CSV UTF-8\" or as .xlsx");
+    return Refuse({"http_import_utf16", {}});
   }
   TextEncoding enc = options.encoding;
   if (starts("\xEF\xBB\xBF", 3)) {
     if (enc == TextEncoding::kGb18030) {
-      return Status::InvalidArgument(
-          "--encoding gb18030 was given but the file starts with a UTF-8 byte-order mark");
+      return Refuse({"http_import_bom_not_gb18030", {}});
     }
     enc = TextEncoding::kUtf8;
     skip = 3;
-    r->notes_.push_back("encoding: UTF-8 (with a byte-order mark)");
+    r->notes_.push_back({"http_import_note_utf8_bom", {}});
   } else if (starts("\x84\x31\x95\x33", 4)) {
     enc = TextEncoding::kGb18030;
     skip = 4;
-    r->notes_.push_back("encoding: GB18030 (with a byte-order mark)");
+    r->notes_.push_back({"http_import_note_gb18030_bom", {}});
   } else if (enc == TextEncoding::kAuto) {
     enc = Utf8ErrorAt(head, !r->eof_) == std::string_view::npos ? TextEncoding::kUtf8
                                                                 : TextEncoding::kGb18030;
-    r->notes_.push_back(enc == TextEncoding::kUtf8 ? "encoding: UTF-8 (detected)"
-                                                   : "encoding: GB18030/GBK (detected: the "
-                                                     "file is not UTF-8)");
+    r->notes_.push_back({enc == TextEncoding::kUtf8 ? "http_import_note_utf8_detected"
+                                                    : "http_import_note_gb18030_detected",
+                         {}});
   } else {
-    r->notes_.push_back(enc == TextEncoding::kUtf8 ? "encoding: UTF-8 (as given)"
-                                                   : "encoding: GB18030/GBK (as given)");
+    r->notes_.push_back({enc == TextEncoding::kUtf8 ? "http_import_note_utf8_given"
+                                                    : "http_import_note_gb18030_given",
+                         {}});
   }
   r->encoding_ = enc;
   if (enc == TextEncoding::kGb18030) {
@@ -93,7 +97,8 @@ Result<std::unique_ptr<CsvReader>> CsvReader::Open(std::unique_ptr<std::istream>
   if (counts[1] > counts[0] && counts[1] >= counts[2]) r->delimiter_ = ';';
   if (counts[2] > counts[0] && counts[2] > counts[1]) r->delimiter_ = '\t';
   if (r->delimiter_ != ',') {
-    r->notes_.push_back(std::string("delimiter: ") + (r->delimiter_ == ';' ? "semicolon" : "tab"));
+    r->notes_.push_back(
+        {r->delimiter_ == ';' ? "http_import_note_semicolon" : "http_import_note_tab", {}});
   }
   return r;
 }
@@ -102,17 +107,15 @@ CsvReader::~CsvReader() {
   if (iconv_ != reinterpret_cast<iconv_t>(-1)) iconv_close(iconv_);
 }
 
-Status CsvReader::BadBytes(const std::string& what) const {
-  std::string msg =
-      "row " + std::to_string(row_ + 1) + ", column " + ColumnName(column_) + ": " + what;
-  if (encoding_ == TextEncoding::kUtf8) {
-    msg +=
-        "; the file is not UTF-8 there: if Excel on Chinese Windows wrote it, pass --encoding "
-        "gb18030";
-  } else {
-    msg += "; the file is not GB18030/GBK there: if it is UTF-8, pass --encoding utf-8";
-  }
-  return Status::InvalidArgument(msg);
+Status CsvReader::BadBytes(Phrase what) const {
+  what.values.emplace_back("row", std::to_string(row_ + 1));
+  what.values.emplace_back("column", ColumnName(column_));
+  return Refuse(std::move(what));
+}
+
+Phrase CsvReader::NulByte() const {
+  return {encoding_ == TextEncoding::kUtf8 ? "http_import_nul_utf8" : "http_import_nul_gb18030",
+          {}};
 }
 
 Status CsvReader::Decode(const char* data, size_t size, bool last) {
@@ -122,7 +125,7 @@ Status CsvReader::Decode(const char* data, size_t size, bool last) {
     if (bad != std::string_view::npos) {
       // Account for the text before the bad byte so the row number is right.
       text_.append(pending_, 0, bad);
-      bad_ = "the byte " + Hex(static_cast<unsigned char>(pending_[bad])) + " is not valid UTF-8";
+      bad_ = {"http_import_not_utf8", {{"byte", Hex(static_cast<unsigned char>(pending_[bad]))}}};
       pending_.clear();
       eof_ = true;
       return Status::Ok();
@@ -162,8 +165,8 @@ Status CsvReader::Decode(const char* data, size_t size, bool last) {
     text_.append(out.data(), out.size() - outleft);
     const unsigned char c = static_cast<unsigned char>(*inp);
     pending_.clear();
-    bad_ = errno == EINVAL ? "the file ends inside a character"
-                           : "the bytes from " + Hex(c) + " are not valid GB18030";
+    bad_ = errno == EINVAL ? Phrase{"http_import_gb18030_cut", {}}
+                           : Phrase{"http_import_not_gb18030", {{"byte", Hex(c)}}};
     eof_ = true;
     return Status::Ok();
   }
@@ -176,7 +179,7 @@ Result<bool> CsvReader::Fill() {
   while (pos_ >= text_.size()) {
     text_.clear();
     pos_ = 0;
-    if (!bad_.empty()) return BadBytes(bad_);
+    if (!bad_.code.empty()) return BadBytes(bad_);
     if (eof_) {
       if (!pending_.empty()) FB_RETURN_IF_ERROR(Decode("", 0, true));
       return pos_ < text_.size();
@@ -184,7 +187,7 @@ Result<bool> CsvReader::Fill() {
     char buf[kChunk];
     in_->read(buf, sizeof buf);
     const size_t got = static_cast<size_t>(in_->gcount());
-    if (in_->bad()) return Status::Io("cannot read the file");
+    if (in_->bad()) return RefusalStatus(StatusCode::kIo, {"http_import_cannot_read", {}});
     consumed_ += got;
     eof_ = got < sizeof buf;
     FB_RETURN_IF_ERROR(Decode(buf, got, eof_));
@@ -198,16 +201,23 @@ Result<bool> CsvReader::Next(SheetRow& row) {
   std::string cell;
   bool in_quotes = false;
   bool any = false;  // anything read for this record
+  // The English as before ("1 MiB"); the code's values give the bytes.
   auto too_big = [&]() {
-    return Status::InvalidArgument(
-        "row " + std::to_string(row_ + 1) + ", column " + ColumnName(column_) +
-        ": a value longer than " + Mib(options_.max_cell_bytes) +
-        (in_quotes ? " (a quote that is never closed?)" : "") + "; nothing was imported from it");
+    return Status(StatusCode::kInvalidArgument,
+                  "row " + std::to_string(row_ + 1) + ", column " + ColumnName(column_) +
+                      ": a value longer than " + Mib(options_.max_cell_bytes) +
+                      (in_quotes ? " (a quote that is never closed?)" : "") +
+                      "; nothing was imported from it",
+                  {in_quotes ? "http_import_quote_too_long" : "http_import_cell_too_long",
+                   {{"row", std::to_string(row_ + 1)},
+                    {"column", ColumnName(column_)},
+                    {"max", std::to_string(options_.max_cell_bytes)}}});
   };
   auto end_cell = [&]() -> Status {
     if (row.cells.size() >= options_.max_columns) {
-      return Status::InvalidArgument("row " + std::to_string(row_ + 1) + ": more than " +
-                                     std::to_string(options_.max_columns) + " columns");
+      return Refuse(
+          {"http_import_too_many_columns",
+           {{"row", std::to_string(row_ + 1)}, {"max", std::to_string(options_.max_columns)}}});
     }
     row.cells.push_back(std::move(cell));
     cell.clear();
@@ -218,9 +228,8 @@ Result<bool> CsvReader::Next(SheetRow& row) {
     FB_ASSIGN_OR_RETURN(bool more, Fill());
     if (!more) {
       if (in_quotes) {
-        return Status::InvalidArgument("row " + std::to_string(row_ + 1) + ", column " +
-                                       ColumnName(column_) +
-                                       ": a quoted value is not closed before the end of the file");
+        return Refuse({"http_import_quote_not_closed",
+                       {{"row", std::to_string(row_ + 1)}, {"column", ColumnName(column_)}}});
       }
       if (!any) return false;
       FB_RETURN_IF_ERROR(end_cell());
@@ -234,7 +243,7 @@ Result<bool> CsvReader::Next(SheetRow& row) {
       const char* q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
       const char* stop = q ? q : end;
       if (std::memchr(p, '\0', static_cast<size_t>(stop - p)) != nullptr) {
-        return BadBytes("a NUL byte (binary data)");
+        return BadBytes(NulByte());
       }
       cell.append(p, stop);
       pos_ += static_cast<size_t>(stop - p);
@@ -278,7 +287,7 @@ Result<bool> CsvReader::Next(SheetRow& row) {
     } else if (c == '"' && cell.empty()) {
       in_quotes = true;
     } else if (c == '\0') {
-      return BadBytes("a NUL byte (binary data)");
+      return BadBytes(NulByte());
     } else {
       cell += c;
       if (cell.size() > options_.max_cell_bytes) return too_big();

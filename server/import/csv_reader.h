@@ -32,7 +32,7 @@ class CsvReader final : public SheetReader {
   ~CsvReader() override;
 
   Result<bool> Next(SheetRow& row) override;
-  std::vector<std::string> Notes() const override { return notes_; }
+  std::vector<Phrase> Notes() const override { return notes_; }
   uint64_t BytesRead() const override { return consumed_; }
   uint64_t TotalBytes() const override { return total_; }
   std::string Format() const override { return "csv"; }
@@ -44,7 +44,9 @@ class CsvReader final : public SheetReader {
   // Refills text_ with the next decoded UTF-8; false at the end of the input.
   Result<bool> Fill();
   Status Decode(const char* data, size_t size, bool last);
-  Status BadBytes(const std::string& what) const;
+  // `what`: the bytes' refusal (a code of HttpRefusals with its values but the row and column).
+  Status BadBytes(Phrase what) const;
+  Phrase NulByte() const;  // a NUL byte's refusal in the encoding in use
 
   std::unique_ptr<std::istream> in_;
   SheetOptions options_;
@@ -59,10 +61,10 @@ class CsvReader final : public SheetReader {
   size_t column_ = 0;      // the column being read (for messages)
   uint64_t consumed_ = 0;  // raw bytes taken from the input
   uint64_t total_ = 0;
-  std::vector<std::string> notes_;
+  std::vector<Phrase> notes_;
   // Bytes not valid in the encoding, found while decoding ahead of the parser: reported when the
-  // parser reaches them, so the message names their row and column.
-  std::string bad_;
+  // parser reaches them, so the message names their row and column (empty code: none).
+  Phrase bad_;
 };
 
 }  // namespace fieldbook::server

@@ -44,7 +44,8 @@ Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_row
   for (size_t c = 0; c < header.size(); ++c) {
     preview.columns.push_back({ColumnName(c), header[c], map.field_of_column[c]});
   }
-  preview.notes = reader->Notes();
+  preview.note_phrases = reader->Notes();
+  preview.notes = NotesInEnglish(preview.note_phrases);
   return preview;
 }
 
@@ -61,6 +62,14 @@ boost::json::array ImportColumnsJson(ImportKind kind, const std::vector<ImportCo
   return out;
 }
 
+boost::json::array NoteCodesJson(const std::vector<Phrase>& notes) {
+  boost::json::array out;
+  for (const Phrase& n : notes) {
+    out.push_back(boost::json::object{{"code", n.code}, {"values", PhraseValuesJson(n.values)}});
+  }
+  return out;
+}
+
 boost::json::array ImportFieldsJson(ImportKind kind) {
   boost::json::array out;
   for (const FieldSpec& f : FieldsOf(kind)) out.push_back(boost::json::string(f.key));
@@ -71,6 +80,7 @@ boost::json::object ImportPreviewJson(const ImportPreview& preview) {
   boost::json::object o{{"kind", ImportKindName(preview.kind)},
                         {"format", preview.format},
                         {"notes", boost::json::value_from(preview.notes)},
+                        {"note_codes", NoteCodesJson(preview.note_phrases)},
                         {"columns", ImportColumnsJson(preview.kind, preview.columns)},
                         {"fields", ImportFieldsJson(preview.kind)},
                         {"rows", boost::json::value_from(preview.rows)},

@@ -16,8 +16,9 @@ namespace fieldbook::server {
 
 struct ImportPreview {
   ImportKind kind = ImportKind::kCustomers;
-  std::string format;  // "csv" or "xlsx"
-  std::vector<std::string> notes;
+  std::string format;                // "csv" or "xlsx"
+  std::vector<std::string> notes;    // the reader's notes in English
+  std::vector<Phrase> note_phrases;  // the same as values (issue #19)
   std::vector<ImportColumn> columns;
   std::vector<std::vector<std::string>> rows;  // the first data rows, cells as read
   std::string problem;                         // why an import would refuse this header ("" = none)
@@ -28,13 +29,18 @@ struct ImportPreview {
 // Errors: a file that cannot be read that far (named as the import names it), no header row.
 Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_rows = 5);
 
-// {"kind", "format", "notes", "columns", "fields", "rows": [[...]], "problem": "..."|null}, and
-// the problem's "problem_code" and "problem_values" beside its English when it has one.
+// {"kind", "format", "notes", "note_codes", "columns", "fields", "rows": [[...]], "problem":
+// "..."|null}, and the problem's "problem_code" and "problem_values" beside its English when it
+// has one.
 boost::json::object ImportPreviewJson(const ImportPreview& preview);
 
 // The columns as the preview and the import report give them: [{"column": "A", "header": "店铺",
 // "field": "name" | null (not imported)}], and the fields a column can be mapped to: the kind's
 // field keys ["external_id", "name", ...].
+// The notes as values, beside their English "notes" (issue #19): [{"code": "http_import_note_tab",
+// "values": {}}, ...], one for each note, in the same order.
+boost::json::array NoteCodesJson(const std::vector<Phrase>& notes);
+
 boost::json::array ImportColumnsJson(ImportKind kind, const std::vector<ImportColumn>& columns);
 boost::json::array ImportFieldsJson(ImportKind kind);
 

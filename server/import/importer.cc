@@ -98,6 +98,14 @@ void Importer::Issue(int64_t row, int field, const std::string& value, Phrase wh
   issue->why = std::move(why);
 }
 
+Phrase HubRefusal(const RowRejection& rej) {
+  const std::string& code = rej.code;
+  if (code == "invalid") return {"http_import_hub_invalid", {{"table", rej.table}}};
+  if (code == "constraint") return {"http_import_hub_constraint", {{"table", rej.table}}};
+  if (code == "immutable_fact") return {"http_import_hub_immutable_fact", {{"table", rej.table}}};
+  return {"http_import_hub_refused", {{"code", Utf8Prefix(code, 64)}}};
+}
+
 void Importer::Issue(int64_t row, int field, const std::string& value, const Status& why,
                      const std::string& level) {
   ImportIssue* issue = AddIssue(row, field, value, level);
@@ -117,7 +125,7 @@ ImportIssue* Importer::AddIssue(int64_t row, int field, const std::string& value
     issue.column =
         ColumnName(c) + " (" + Utf8Prefix(header_[c], 64) + ")";  // a header may be 1 MiB
   }
-  issue.value = value.size() > 200 ? value.substr(0, 200) + "…" : value;
+  issue.value = Utf8Prefix(value, 200);  // whole characters: a cut one is not UTF-8
   issue.level = level;
   report_.issues.push_back(std::move(issue));
   return &report_.issues.back();
@@ -216,8 +224,10 @@ Result<int64_t> Importer::ScanWholeFile() {
   int64_t rows = 0;  // counted like ReadBatch: not blank, or with the reader's issues
   while (true) {
     auto more = reader->Next(row);
-    if (!more.ok()) {
-      return Status(more.status().code(), more.status().message() + " (nothing was written)");
+    if (!more.ok()) {  // the English says so; the reader's code and values go with it
+      const Phrase* why = more.status().phrase();
+      return Status(more.status().code(), more.status().message() + " (nothing was written)",
+                    why != nullptr ? *why : Phrase{});
     }
     if (!*more) return rows > 0 ? rows - 1 : 0;  // the header is not a data row
     bool blank = true;
@@ -563,7 +573,8 @@ Status Importer::Flush() {
                                                  : store_.WriteBulk(writes_, fresh_));
       for (const RowRejection& rej : result.rejections) {
         refused.insert(rej.row_id);
-        Issue(0, -1, rej.row_id, Phrase{"http_import_hub_refused", {{"reason", rej.reason}}});
+        Issue(0, -1, rej.row_id,
+              Status(StatusCode::kRejected, "refused by the hub: " + rej.reason, HubRefusal(rej)));
         ++report_.rejected;
       }
     }
@@ -654,7 +665,8 @@ Result<ImportReport> Importer::Run() {
     }
     if (more) FB_RETURN_IF_ERROR(Stopped());
   }
-  report_.notes = reader->Notes();
+  report_.note_phrases = reader->Notes();
+  report_.notes = NotesInEnglish(report_.note_phrases);
   if (options_.progress) {
     progress.rows = report_.rows;
     progress.bytes = progress.total_bytes;

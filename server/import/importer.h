@@ -122,7 +122,8 @@ struct ImportPlacement {
 struct ImportReport {
   std::string kind, file, format;
   bool dry_run = false;
-  std::vector<std::string> notes;            // from the reader and the header
+  std::vector<std::string> notes;            // from the reader, in English (scripts read them)
+  std::vector<Phrase> note_phrases;          // the same as values (issue #19)
   std::vector<std::string> ignored_columns;  // headers not imported
   std::vector<ImportColumn> columns;         // every column of the header
   int64_t rows = 0;                          // data rows read (blank rows skipped)

@@ -31,6 +31,11 @@ struct ImportRecord {
   bool Has(int field) const { return field >= 0 && !IsNull(values[field]); }
 };
 
+// A row the hub refused inside an import, as a value (issue #19): a code of fieldbook/lang_text.h
+// HttpRefusals by the hub's machine code (change_set.h RowRejection::code) with the table, never
+// the hub's English sentence (which stays the problem's "reason": "refused by the hub: ...").
+Phrase HubRefusal(const RowRejection& rej);
+
 class Importer {
  public:
   // The most cell bytes one batch holds in memory before it is written.

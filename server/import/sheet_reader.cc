@@ -2,6 +2,8 @@
 
 #include <fstream>
 
+#include "fieldbook/lang_text.h"
+#include "fieldbook/refusal_status.h"
 #include "import/csv_reader.h"
 #include "import/xlsx_reader.h"
 
@@ -18,6 +20,12 @@ Result<TextEncoding> ParseEncoding(const std::string& name) {
       {"http_field_one_of", {{"field", "encoding"}, {"choices", "auto, utf-8, gb18030"}}});
 }
 
+std::vector<std::string> NotesInEnglish(const std::vector<Phrase>& notes) {
+  std::vector<std::string> out;
+  for (const Phrase& n : notes) out.push_back(SayRefusal(Lang::kEnglish, n));
+  return out;
+}
+
 std::string ColumnName(size_t column) {
   std::string name;
   size_t n = column + 1;
@@ -31,11 +39,15 @@ std::string ColumnName(size_t column) {
 Result<std::unique_ptr<SheetReader>> OpenSheet(const std::string& path,
                                                const SheetOptions& options) {
   auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
-  if (!*in) return Status::NotFound("cannot open " + path);
+  if (!*in)
+    return RefusalStatus(StatusCode::kNotFound, {"http_import_cannot_open", {{"file", path}}});
   in->seekg(0, std::ios::end);
   const auto size = static_cast<uint64_t>(in->tellg());
   in->seekg(0);
-  if (size == 0) return Status::InvalidArgument(path + " is empty: there is nothing to import");
+  if (size == 0) {  // the English names the file (the command line's); the code does not
+    return Status(StatusCode::kInvalidArgument, path + " is empty: there is nothing to import",
+                  {"http_import_empty", {}});
+  }
   char magic[8] = {};
   in->read(magic, sizeof magic);
   const size_t got = static_cast<size_t>(in->gcount());

@@ -63,8 +63,9 @@ class SheetReader {
   // Fills `row` with the next row and returns true; false at the end. An error names where.
   virtual Result<bool> Next(SheetRow& row) = 0;
   // What the reader noticed about the whole file (the encoding it detected, hidden sheets
-  // skipped, formulas whose computed values were taken), for the report.
-  virtual std::vector<std::string> Notes() const = 0;
+  // skipped, formulas whose computed values were taken), for the report: codes of
+  // fieldbook/lang_text.h HttpRefusals (http_import_note_...) with their values (issue #19).
+  virtual std::vector<Phrase> Notes() const = 0;
   // Progress: input bytes consumed so far, out of `TotalBytes` (0 when unknown).
   virtual uint64_t BytesRead() const = 0;
   virtual uint64_t TotalBytes() const = 0;
@@ -75,6 +76,9 @@ class SheetReader {
 // refused ("... is empty").
 Result<std::unique_ptr<SheetReader>> OpenSheet(const std::string& path,
                                                const SheetOptions& options);
+
+// The notes in English, as the report's "notes" have always read.
+std::vector<std::string> NotesInEnglish(const std::vector<Phrase>& notes);
 
 // "A" for column 0, "AB" for 27: how a spreadsheet names a column.
 std::string ColumnName(size_t column);

@@ -12,10 +12,25 @@
 #include <set>
 
 #include "fieldbook/dates.h"
+#include "fieldbook/lang_text.h"
+#include "fieldbook/refusal_status.h"
+#include "fieldbook/utf8.h"
 
 namespace fieldbook::server {
 
 namespace {
+
+// A refusal of the whole workbook (issue #19): a code of fieldbook/lang_text.h HttpRefusals with
+// its values, its English the code's; `detail` (a library's own words: libzip's, expat's) follows
+// it in the English only.
+Status Refuse(Phrase why, const std::string& detail = "") {
+  if (detail.empty()) return RefusalStatus(StatusCode::kInvalidArgument, std::move(why));
+  std::string english = SayRefusal(Lang::kEnglish, why) + detail;
+  return Status(StatusCode::kInvalidArgument, std::move(english), std::move(why));
+}
+
+// A cell's value named in a problem: at most 64 bytes of whole characters (a value may be 1 MiB).
+std::string Shown(const std::string& value) { return Utf8Prefix(value, 64); }
 
 constexpr size_t kChunk = 64 * 1024;
 constexpr size_t kMaxSheets = 1000;
@@ -153,7 +168,7 @@ struct XlsxState {
   zip_t* zip = nullptr;
   uint64_t total_compressed = 0;
   uint64_t inflated = 0;  // bytes inflated so far, all entries
-  std::vector<std::string> notes;
+  std::vector<Phrase> notes;
   bool date1904 = false;
   struct SheetEntry {
     std::string name, rid, state, target;
@@ -181,18 +196,17 @@ struct XlsxState {
 
   Status Limits(const std::string& name, uint64_t size, uint64_t compressed) const {
     if (size > options.max_uncompressed_bytes) {
-      return Status::InvalidArgument("the workbook's entry " + name + " inflates to " +
-                                     std::to_string(size) + " bytes, over the limit of " +
-                                     std::to_string(options.max_uncompressed_bytes) +
-                                     " (a ZIP bomb?); nothing was imported");
+      return Refuse({"http_import_zip_entry_too_large",
+                     {{"entry", Shown(name)},
+                      {"size", std::to_string(size)},
+                      {"limit", std::to_string(options.max_uncompressed_bytes)}}});
     }
     if (size > options.ratio_floor_bytes &&
         size / std::max<uint64_t>(compressed, 1) > options.max_ratio) {
-      return Status::InvalidArgument("the workbook's entry " + name + " inflates " +
-                                     std::to_string(size / std::max<uint64_t>(compressed, 1)) +
-                                     " times its compressed size, over the limit of " +
-                                     std::to_string(options.max_ratio) +
-                                     " (a ZIP bomb?); nothing was imported");
+      return Refuse({"http_import_zip_entry_ratio",
+                     {{"entry", Shown(name)},
+                      {"ratio", std::to_string(size / std::max<uint64_t>(compressed, 1))},
+                      {"limit", std::to_string(options.max_ratio)}}});
     }
     return Status::Ok();
   }
@@ -207,8 +221,8 @@ struct XlsxState {
     FB_RETURN_IF_ERROR(Limits(name, *size, *compressed));
     zip_file_t* f = zip_fopen(zip, name.c_str(), 0);
     if (!f) {
-      return Status::InvalidArgument("the workbook's entry " + name +
-                                     " cannot be read: " + zip_strerror(zip));
+      return Refuse({"http_import_zip_entry_unreadable", {{"entry", Shown(name)}}},
+                    std::string(": ") + zip_strerror(zip));
     }
     return f;
   }
@@ -218,16 +232,15 @@ struct XlsxState {
                           uint64_t declared, uint64_t compressed, uint64_t* read_so_far) {
     const zip_int64_t got = zip_fread(f, buf, cap);
     if (got < 0) {
-      return Status::InvalidArgument("the workbook's entry " + name +
-                                     " is damaged: " + zip_file_strerror(f));
+      return Refuse({"http_import_zip_entry_damaged", {{"entry", Shown(name)}}},
+                    std::string(": ") + zip_file_strerror(f));
     }
     *read_so_far += static_cast<uint64_t>(got);
     inflated += static_cast<uint64_t>(got);
     if (*read_so_far > declared || inflated > options.max_uncompressed_bytes) {
-      return Status::InvalidArgument("the workbook's entry " + name +
-                                     " inflates to more than it declares or than the limit of " +
-                                     std::to_string(options.max_uncompressed_bytes) +
-                                     " bytes (a ZIP bomb?); nothing was imported");
+      return Refuse(
+          {"http_import_zip_entry_more",
+           {{"entry", Shown(name)}, {"limit", std::to_string(options.max_uncompressed_bytes)}}});
     }
     FB_RETURN_IF_ERROR(Limits(name, *read_so_far, compressed));
     return static_cast<size_t>(got);
@@ -238,7 +251,7 @@ struct XlsxState {
     uint64_t size = 0, compressed = 0, read = 0;
     FB_ASSIGN_OR_RETURN(zip_file_t * f, OpenEntry(name, &size, &compressed));
     if (!f) {
-      return required ? Status::InvalidArgument("not an Excel workbook: " + name + " is missing")
+      return required ? Refuse({"http_import_xlsx_part_missing", {{"entry", Shown(name)}}})
                       : Status::Ok();
     }
     XML_Parser p = XML_ParserCreate("UTF-8");
@@ -255,12 +268,16 @@ struct XlsxState {
       }
       const bool last = *got == 0;
       if (XML_Parse(p, buf.data(), static_cast<int>(*got), last) == XML_STATUS_ERROR) {
-        result =
-            ev.status.ok()
-                ? Status::InvalidArgument("the workbook's " + name + " is damaged XML at line " +
-                                          std::to_string(XML_GetCurrentLineNumber(p)) + ": " +
-                                          XML_ErrorString(XML_GetErrorCode(p)))
-                : ev.status;
+        result = ev.status.ok() ? Refuse({"http_import_xlsx_damaged_xml",
+                                          {{"entry", Shown(name)},
+                                           {"line", std::to_string(XML_GetCurrentLineNumber(p))}}},
+                                         std::string(": ") + XML_ErrorString(XML_GetErrorCode(p)))
+                                : ev.status;
+        break;
+      }
+      // A handler's refusal (a shared string over the limit) ends the parse too.
+      if (!ev.status.ok()) {
+        result = ev.status;
         break;
       }
       if (last) break;
@@ -360,9 +377,9 @@ class SharedEvents final : public XmlEvents {
     if (!in_t_) return;
     cur_.append(s, n);
     if (cur_.size() > s_.options.max_cell_bytes && status.ok()) {
-      status = Status::InvalidArgument("shared string " + std::to_string(s_.shared.size()) +
-                                       " is longer than " +
-                                       std::to_string(s_.options.max_cell_bytes) + " bytes");
+      status = Refuse({"http_import_xlsx_shared_too_long",
+                       {{"index", std::to_string(s_.shared.size())},
+                        {"max", std::to_string(s_.options.max_cell_bytes)}}});
     }
   }
 
@@ -466,19 +483,20 @@ class SheetEvents final : public XmlEvents {
     if (!text_ || skip_ > 0 || !status.ok()) return;
     text_->append(s, n);
     if (text_->size() > s_.options.max_cell_bytes) {
-      status = Status::InvalidArgument("row " + std::to_string(row_.number) + ", column " +
-                                       ColumnName(col_) + ": a value longer than " +
-                                       std::to_string(s_.options.max_cell_bytes) +
-                                       " bytes; nothing was imported from it");
+      status = Refuse({"http_import_cell_too_long",
+                       {{"row", std::to_string(row_.number)},
+                        {"column", ColumnName(col_)},
+                        {"max", std::to_string(s_.options.max_cell_bytes)}}});
     }
   }
 
  private:
   void FinishCell() {
     if (col_ >= s_.options.max_columns) {
-      status = Status::InvalidArgument("row " + std::to_string(row_.number) + ", column " +
-                                       ColumnName(col_) + ": beyond the limit of " +
-                                       std::to_string(s_.options.max_columns) + " columns");
+      status = Refuse({"http_import_xlsx_too_many_columns",
+                       {{"row", std::to_string(row_.number)},
+                        {"column", ColumnName(col_)},
+                        {"max", std::to_string(s_.options.max_columns)}}});
       return;
     }
     std::string value;
@@ -488,14 +506,14 @@ class SheetEvents final : public XmlEvents {
       if (!v_.empty() && *end == '\0' && i < s_.shared.size()) {
         value = s_.shared[i];
       } else if (has_v_) {
-        row_.issues.push_back({col_, {"http_import_cell_shared_string", {{"index", v_}}}});
+        row_.issues.push_back({col_, {"http_import_cell_shared_string", {{"index", Shown(v_)}}}});
       }
     } else if (type_ == "inlineStr") {
       value = is_;
     } else if (type_ == "b") {
       value = v_ == "1" ? "TRUE" : "FALSE";
     } else if (type_ == "e") {
-      row_.issues.push_back({col_, {"http_import_cell_excel_error", {{"error", v_}}}});
+      row_.issues.push_back({col_, {"http_import_cell_excel_error", {{"error", Shown(v_)}}}});
     } else if (type_ == "n" && !v_.empty() && s_.date_styles.count(style_) > 0) {
       char* end = nullptr;
       const double d = std::strtod(v_.c_str(), &end);
@@ -546,9 +564,10 @@ Result<std::unique_ptr<XlsxReader>> XlsxReader::Open(const std::string& path,
   if (!r->s_->zip) {
     zip_error_t ze;
     zip_error_init_with_code(&ze, err);
-    std::string msg = "not a readable .xlsx file (" + std::string(zip_error_strerror(&ze)) + ")";
+    Status refused =
+        Refuse({"http_import_not_xlsx", {}}, " (" + std::string(zip_error_strerror(&ze)) + ")");
     zip_error_fini(&ze);
-    return Status::InvalidArgument(msg);
+    return refused;
   }
   FB_RETURN_IF_ERROR(r->Start(options));
   return r;
@@ -564,9 +583,10 @@ Result<std::unique_ptr<XlsxReader>> XlsxReader::OpenBytes(std::string bytes,
   if (src) r->s_->zip = zip_open_from_source(src, ZIP_RDONLY, &ze);
   if (!r->s_->zip) {
     if (src) zip_source_free(src);
-    std::string msg = "not a readable .xlsx file (" + std::string(zip_error_strerror(&ze)) + ")";
+    Status refused =
+        Refuse({"http_import_not_xlsx", {}}, " (" + std::string(zip_error_strerror(&ze)) + ")");
     zip_error_fini(&ze);
-    return Status::InvalidArgument(msg);
+    return refused;
   }
   zip_error_fini(&ze);
   FB_RETURN_IF_ERROR(r->Start(options));
@@ -587,14 +607,13 @@ Status XlsxReader::Start(const SheetOptions& options) {
     declared += st.size;
     s.total_compressed += st.comp_size;
     if (declared > options.max_uncompressed_bytes) {
-      return Status::InvalidArgument("the workbook inflates to more than " +
-                                     std::to_string(options.max_uncompressed_bytes) +
-                                     " bytes in all (a ZIP bomb?); nothing was imported");
+      return Refuse(
+          {"http_import_zip_total", {{"limit", std::to_string(options.max_uncompressed_bytes)}}});
     }
   }
   WorkbookEvents wb(s);
   FB_RETURN_IF_ERROR(s.ParseEntry("xl/workbook.xml", wb, true));
-  if (s.sheets.empty()) return Status::InvalidArgument("the workbook has no sheets");
+  if (s.sheets.empty()) return Refuse({"http_import_xlsx_no_sheets", {}});
   RelsEvents rels;
   FB_RETURN_IF_ERROR(s.ParseEntry("xl/_rels/workbook.xml.rels", rels, true));
   for (auto& sheet : s.sheets) {
@@ -608,7 +627,8 @@ Status XlsxReader::Start(const SheetOptions& options) {
     const bool is_hidden = sh.state == "hidden" || sh.state == "veryHidden";
     if (!options.sheet.empty()) {
       if (sh.name != options.sheet) continue;
-      if (is_hidden) s.notes.push_back("sheet \"" + sh.name + "\" is hidden in the workbook");
+      if (is_hidden)
+        s.notes.push_back({"http_import_note_sheet_hidden", {{"sheet", Shown(sh.name)}}});
     } else if (is_hidden) {
       hidden.push_back(sh.name);
       continue;
@@ -617,28 +637,36 @@ Status XlsxReader::Start(const SheetOptions& options) {
     found = true;
   }
   if (!found) {
-    std::string names;
+    // The English marks the hidden sheets; the code's value names them only (no English in it).
+    std::string names, marked;
     for (const auto& sh : s.sheets) {
-      names += (names.empty() ? "\"" : ", \"") + sh.name + "\"";
-      if (sh.state != "visible") names += " (hidden)";
+      const std::string quoted = (names.empty() ? "\"" : ", \"") + Shown(sh.name) + "\"";
+      names += quoted;
+      marked += quoted;
+      if (sh.state != "visible") marked += " (hidden)";
     }
-    return Status::InvalidArgument(
-        options.sheet.empty()
-            ? "every sheet of the workbook is hidden: " + names + "; name one with --sheet"
-            : "the workbook has no sheet \"" + options.sheet + "\"; its sheets: " + names);
+    if (options.sheet.empty()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "every sheet of the workbook is hidden: " + marked + "; name one with --sheet",
+                    {"http_import_xlsx_all_hidden", {{"sheets", names}}});
+    }
+    return Status(
+        StatusCode::kInvalidArgument,
+        "the workbook has no sheet \"" + Shown(options.sheet) + "\"; its sheets: " + marked,
+        {"http_import_xlsx_no_sheet", {{"sheet", Shown(options.sheet)}, {"sheets", names}}});
   }
   if (!hidden.empty()) {
     std::string names;
-    for (const auto& h : hidden) names += (names.empty() ? "\"" : ", \"") + h + "\"";
-    s.notes.push_back("skipped hidden sheet(s) " + names + " (read one with --sheet)");
+    for (const auto& h : hidden) names += (names.empty() ? "\"" : ", \"") + Shown(h) + "\"";
+    s.notes.push_back({"http_import_note_skipped_hidden", {{"sheets", names}}});
   }
   const auto& sheet = s.sheets[s.chosen];
   if (s.sheets.size() > 1) {
-    s.notes.push_back("reading sheet \"" + sheet.name + "\" of " + std::to_string(s.sheets.size()));
+    s.notes.push_back({"http_import_note_reading_sheet",
+                       {{"sheet", Shown(sheet.name)}, {"count", std::to_string(s.sheets.size())}}});
   }
   if (sheet.target.empty()) {
-    return Status::InvalidArgument("the workbook's sheet \"" + sheet.name +
-                                   "\" has no part (a damaged workbook)");
+    return Refuse({"http_import_xlsx_sheet_no_part", {{"sheet", Shown(sheet.name)}}});
   }
   StylesEvents styles(s);
   FB_RETURN_IF_ERROR(s.ParseEntry("xl/styles.xml", styles, false));
@@ -647,11 +675,11 @@ Status XlsxReader::Start(const SheetOptions& options) {
   MergeEvents merges(s);
   FB_RETURN_IF_ERROR(s.ParseEntry(sheet.target, merges, true));
   if (!s.merges.empty()) {
-    s.notes.push_back("the sheet has " + std::to_string(s.merges.size()) + " merged range(s)");
+    s.notes.push_back({"http_import_note_merged", {{"count", std::to_string(s.merges.size())}}});
   }
   uint64_t compressed = 0;
   FB_ASSIGN_OR_RETURN(s.file, s.OpenEntry(sheet.target, &s.entry_size, &compressed));
-  if (!s.file) return Status::InvalidArgument("the workbook's " + sheet.target + " is missing");
+  if (!s.file) return Refuse({"http_import_xlsx_sheet_missing", {{"entry", Shown(sheet.target)}}});
   s.entry_compressed = compressed;
   s.events = std::make_unique<SheetEvents>(s);
   s.parser = XML_ParserCreate("UTF-8");
@@ -672,9 +700,9 @@ Result<bool> XlsxReader::Next(SheetRow& row) {
     const bool last = got == 0;
     if (XML_Parse(s.parser, buf.data(), static_cast<int>(got), last) == XML_STATUS_ERROR) {
       if (!s.events->status.ok()) return s.events->status;
-      return Status::InvalidArgument("the sheet's XML is damaged at line " +
-                                     std::to_string(XML_GetCurrentLineNumber(s.parser)) + ": " +
-                                     XML_ErrorString(XML_GetErrorCode(s.parser)));
+      return Refuse({"http_import_xlsx_sheet_damaged",
+                     {{"line", std::to_string(XML_GetCurrentLineNumber(s.parser))}}},
+                    std::string(": ") + XML_ErrorString(XML_GetErrorCode(s.parser)));
     }
     if (!s.events->status.ok()) return s.events->status;
     if (last) s.done = true;
@@ -685,11 +713,10 @@ Result<bool> XlsxReader::Next(SheetRow& row) {
   return true;
 }
 
-std::vector<std::string> XlsxReader::Notes() const {
-  std::vector<std::string> notes = s_->notes;
+std::vector<Phrase> XlsxReader::Notes() const {
+  std::vector<Phrase> notes = s_->notes;
   if (s_->formulas > 0) {
-    notes.push_back(std::to_string(s_->formulas) +
-                    " cell(s) hold formulas: their last computed values were imported");
+    notes.push_back({"http_import_note_formulas", {{"count", std::to_string(s_->formulas)}}});
   }
   return notes;
 }

@@ -38,7 +38,7 @@ class XlsxReader final : public SheetReader {
   ~XlsxReader() override;
 
   Result<bool> Next(SheetRow& row) override;
-  std::vector<std::string> Notes() const override;
+  std::vector<Phrase> Notes() const override;
   uint64_t BytesRead() const override;
   uint64_t TotalBytes() const override;
   std::string Format() const override { return "xlsx"; }

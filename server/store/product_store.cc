@@ -6,7 +6,9 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/refusal_status.h"
 #include "fieldbook/row_id.h"
+#include "fieldbook/utf8.h"
 #include "store/audit_store.h"
 #include "store/store_dialect.h"
 #include "store/store_sql.h"
@@ -81,6 +83,13 @@ Result<int64_t> ParseYuan(std::string_view text) {
   return yuan * 100 + cents;
 }
 
+// An entry of a tier-price cell that is not TIER=PRICE; the entry cut to 64 bytes (a cell may
+// hold 1 MiB).
+Status TierPriceForm(const std::string& entry) {
+  return RefusalStatus(StatusCode::kInvalidArgument,
+                       {"http_tier_price_form", {{"entry", Utf8Prefix(entry, 64)}}});
+}
+
 Product ReadProduct(SqlStatement& s) {
   Product p;
   static_cast<ProductRecord&>(p) = ReadProductRecord(s);
@@ -138,12 +147,13 @@ Result<std::map<std::string, int64_t>> ProductStore::ParseTierPrices(const std::
     boost::system::error_code ec;
     const boost::json::value v = ReadJson(s, ec, 4);
     if (ec || !v.is_object()) {
-      return Status::InvalidArgument("tier prices must be a JSON object {\"VIP\": 9800} (cents)");
+      return RefusalStatus(StatusCode::kInvalidArgument,
+                           {"http_tier_prices_json", {{"example", "{\"VIP\": 9800}"}}});
     }
     for (const auto& [tier, cents] : v.as_object()) {
       if (!cents.is_int64()) {
-        return Status::InvalidArgument("the price of tier " + std::string(tier) +
-                                       " must be a whole number of cents");
+        return RefusalStatus(StatusCode::kInvalidArgument,
+                             {"http_tier_price_cents", {{"tier", Utf8Prefix(tier, 64)}}});
       }
       out[std::string(tier)] = cents.as_int64();
     }
@@ -166,12 +176,12 @@ Result<std::map<std::string, int64_t>> ProductStore::ParseTierPrices(const std::
     if (entry.empty()) continue;
     const size_t eq = entry.find_first_of("=:");
     if (eq == std::string::npos) {
-      return Status::InvalidArgument("tier price '" + entry + "' must be TIER=PRICE (VIP=98.00)");
+      return TierPriceForm(entry);
     }
     const std::string tier = Trim(entry.substr(0, eq));
     auto cents = ParseYuan(entry.substr(eq + 1));
     if (!cents.ok() || tier.empty()) {
-      return Status::InvalidArgument("tier price '" + entry + "' must be TIER=PRICE (VIP=98.00)");
+      return TierPriceForm(entry);
     }
     out[tier] = *cents;
   }
@@ -302,8 +312,10 @@ Result<ProductWrite> ProductStore::Write(std::optional<Product> existing, const 
   }
   FB_ASSIGN_OR_RETURN(PushResult result, store_.Write({std::move(*plan.row)}));
   if (!result.rejections.empty()) {
-    return Status::InvalidArgument("the hub refused the product: " +
-                                   result.rejections.front().reason);
+    // The hub's English as before; its machine code as the value (issue #19).
+    const RowRejection& rej = result.rejections.front();
+    return Status(StatusCode::kInvalidArgument, "the hub refused the product: " + rej.reason,
+                  {"http_product_hub_refused", {{"code", rej.code}}});
   }
   return plan.result;
 }

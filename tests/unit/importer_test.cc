@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "fieldbook/lang_text.h"
+#include "fieldbook/utf8.h"
 #include "import/importer.h"
 #include "store/assignment_store.h"
 #include "store/grading_store.h"
@@ -119,6 +120,21 @@ TEST_F(ImporterTest, DryRunReportsEveryRowAndWritesNothing) {
   EXPECT_EQ(changed->updated, 1);
   EXPECT_EQ(changed->unchanged, 35);
   EXPECT_EQ(Count("SELECT count(*) FROM customers WHERE address = '广州新地址1号'"), 1);
+}
+
+// A problem's value is cut at a whole character (the re-read of session 14: it was cut at byte 200,
+// inside a character, and the report held bytes that are not UTF-8).
+TEST_F(ImporterTest, AProblemsLongValueIsCutAtAWholeCharacter) {
+  auto rows = CustomerRows(2, {});
+  std::string days;
+  for (int i = 0; i < 100; ++i) days += "日";
+  rows[1][7] = "x" + days;  // 301 bytes: byte 200 is the second of the 67th 日
+  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows), /*dry_run=*/true);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->issues.size(), 1u);
+  const std::string& value = report->issues[0].value;
+  EXPECT_TRUE(IsValidUtf8(value));
+  EXPECT_EQ(value, "x" + days.substr(0, 66 * 3) + "…");
 }
 
 TEST_F(ImporterTest, DuplicatesOfLiveCustomersAreSkippedMergedOrFlagged) {
