@@ -76,6 +76,14 @@ boost::json::array ImportFieldsJson(ImportKind kind) {
   return out;
 }
 
+boost::json::array ImportFieldLabelsJson(ImportKind kind) {
+  boost::json::array out;
+  for (const FieldSpec& f : FieldsOf(kind)) {
+    out.push_back(boost::json::object{{"key", f.key}, {"label", f.label}, {"zh", f.zh}});
+  }
+  return out;
+}
+
 boost::json::object ImportPreviewJson(const ImportPreview& preview) {
   boost::json::object o{{"kind", ImportKindName(preview.kind)},
                         {"format", preview.format},
@@ -83,6 +91,7 @@ boost::json::object ImportPreviewJson(const ImportPreview& preview) {
                         {"note_codes", NoteCodesJson(preview.note_phrases)},
                         {"columns", ImportColumnsJson(preview.kind, preview.columns)},
                         {"fields", ImportFieldsJson(preview.kind)},
+                        {"field_labels", ImportFieldLabelsJson(preview.kind)},
                         {"rows", boost::json::value_from(preview.rows)},
                         {"problem", preview.problem.empty() ? boost::json::value(nullptr)
                                                             : boost::json::value(preview.problem)}};

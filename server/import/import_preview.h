@@ -29,9 +29,9 @@ struct ImportPreview {
 // Errors: a file that cannot be read that far (named as the import names it), no header row.
 Result<ImportPreview> PreviewImport(const ImportOptions& options, size_t max_rows = 5);
 
-// {"kind", "format", "notes", "note_codes", "columns", "fields", "rows": [[...]], "problem":
-// "..."|null}, and the problem's "problem_code" and "problem_values" beside its English when it
-// has one.
+// {"kind", "format", "notes", "note_codes", "columns", "fields", "field_labels", "rows": [[...]],
+// "problem": "..."|null}, and the problem's "problem_code" and "problem_values" beside its English
+// when it has one.
 boost::json::object ImportPreviewJson(const ImportPreview& preview);
 
 // The columns as the preview and the import report give them: [{"column": "A", "header": "店铺",
@@ -43,6 +43,9 @@ boost::json::array NoteCodesJson(const std::vector<Phrase>& notes);
 
 boost::json::array ImportColumnsJson(ImportKind kind, const std::vector<ImportColumn>& columns);
 boost::json::array ImportFieldsJson(ImportKind kind);
+// The same fields with their names for the mapping editor: [{"key": "phone", "label": "Phone",
+// "zh": "电话"}, ...] (issue #19: the console shows a field in its language).
+boost::json::array ImportFieldLabelsJson(ImportKind kind);
 
 }  // namespace fieldbook::server
 

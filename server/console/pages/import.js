@@ -68,6 +68,12 @@ addStrings({
     rowsOf: '{n} of {total} rows',
     rowsN: '{n} rows',
     problemsN: '{n} problems',
+    // The report's counts and a problem's level, as the server names them.
+    cnt_rows: 'rows', cnt_created: 'created', cnt_updated: 'updated', cnt_unchanged: 'unchanged',
+    cnt_rejected: 'rejected', cnt_duplicates_skipped: 'duplicates_skipped', cnt_merged: 'merged',
+    cnt_flagged: 'flagged', cnt_lines_created: 'lines_created', cnt_pooled: 'pooled',
+    cnt_regraded: 'regraded',
+    lvl_error: 'error', lvl_duplicate: 'duplicate', lvl_warning: 'warning',
   },
   zh: {
     impTitle: '导入表格',
@@ -123,6 +129,11 @@ addStrings({
     rowsOf: '{n} / {total} 行',
     rowsN: '{n} 行',
     problemsN: '{n} 个问题',
+    cnt_rows: '行数', cnt_created: '新建', cnt_updated: '更新', cnt_unchanged: '未变',
+    cnt_rejected: '拒绝', cnt_duplicates_skipped: '跳过的疑似重复', cnt_merged: '合并',
+    cnt_flagged: '标记待审核', cnt_lines_created: '新建的订单行', cnt_pooled: '进入公海',
+    cnt_regraded: '重新评级',
+    lvl_error: '错误', lvl_duplicate: '疑似重复', lvl_warning: '提醒',
   },
 });
 
@@ -195,27 +206,39 @@ const KINDS = [['customers', 'kindCustomers'], ['contacts', 'kindContacts'], ['o
 const COUNTS = ['rows', 'created', 'updated', 'unchanged', 'rejected', 'duplicates_skipped', 'merged', 'flagged',
   'lines_created', 'pooled', 'regraded'];
 
+// The reader's notes of a report or a preview in the console's language: each by its code
+// ("note_codes", issue #19), else the server's English.
+function notesOf(r) {
+  const codes = r.note_codes || [];
+  return (r.notes || []).map((n, i) => h('p', { class: 'meta' },
+    codes[i] ? errorText(codes[i].code, codes[i].values, n) : n));
+}
+
 function reportView(r, dry) {
-  const counts = COUNTS.filter((k) => r[k] !== undefined && r[k] !== 0).map((k) => [k, r[k]]);
+  const counts = COUNTS.filter((k) => r[k] !== undefined && r[k] !== 0 && r[k] !== false)
+    .map((k) => [t('cnt_' + k), r[k] === true ? '✓' : r[k]]);
   for (const [rep, n] of Object.entries(r.per_rep || {})) counts.push([t('rep') + ' ' + rep, n]);
   const issues = r.issues || [];
   const placements = r.placements || [];
   return h('div', { class: 'import-report' },
     message(r.rejected ? 'error' : 'info', t(dry ? 'impDryDone' : 'impDone', { f: r.file })),
     table([t('result'), t('count')], counts),
-    (r.notes || []).map((n) => h('p', { class: 'meta' }, n)),
+    notesOf(r),
     issues.length ? h('h3', {}, t('impIssues') + ' (' + issues.length + ')') : '',
     issues.length ? h('div', { class: 'scroll' }, table([t('row'), t('column'), t('value'), t('reasonCol'), t('level')],
-      issues.slice(0, 200).map((i) => [i.row, i.column, i.value, errorText(i.reason_code, i.reason_values, i.reason), i.level]))) : '',
+      issues.slice(0, 200).map((i) => [i.row, i.column, i.value, errorText(i.reason_code, i.reason_values, i.reason),
+        t('lvl_' + i.level)]))) : '',
     placements.length ? h('h3', {}, t('impPlacements')) : '',
     placements.length ? h('div', { class: 'scroll' }, table([t('row'), t('customer'), t('rep'), t('how')],
       placements.slice(0, 100).map((p) => [p.row, (p.name || '') + ' (' + p.customer_id + ')', p.rep || '—', p.how]))) : '');
 }
 
-// A field of the preview's list: a key, or {key, label, zh}.
+// A field of the preview's list: a key, or {key, label, zh} ("field_labels"). In 中文 its Chinese
+// name alone; in English its name and the key a --mapping file uses.
 function fieldChoice(f) {
   if (typeof f === 'string') return [f, f];
-  const label = (currentLang() === 'zh' ? f.zh : f.label) || f.label || f.key;
+  if (currentLang() === 'zh' && f.zh) return [f.key, f.zh];
+  const label = f.label || f.key;
   return [f.key, label === f.key ? f.key : label + ' (' + f.key + ')'];
 }
 
@@ -225,7 +248,7 @@ function fieldChoice(f) {
 function mappingEditor(preview, onChange) {
   const columns = preview.columns || [];
   const samples = preview.rows || [];
-  const fields = (preview.fields || []).map(fieldChoice);
+  const fields = (preview.field_labels || preview.fields || []).map(fieldChoice);
   const selects = columns.map((c, i) => {
     const select = h('select', {
       id: 'map-' + i, 'data-header': c.header,
@@ -252,7 +275,7 @@ function mappingEditor(preview, onChange) {
     preview.problem ? message('error', errorText(preview.problem_code, preview.problem_values, preview.problem)) : null);
   const view = h('section', { class: 'map-editor', 'aria-labelledby': 'h-map' },
     h('h3', { id: 'h-map' }, t('mapTitle')), h('p', { class: 'meta' }, t('mapHelp')),
-    (preview.notes || []).map((n) => h('p', { class: 'meta' }, n)), problem,
+    notesOf(preview), problem,
     h('div', { class: 'scroll' }, table([t('mapColumn'), t('mapHeader'), t('mapSample'), t('mapField'), ''],
       columns.map((c, i) => [c.column || String(i + 1), c.header,
         samples.slice(0, 3).map((r) => r[i] ?? '').filter((v) => v !== '').join(' · '), selects[i], marks[i]]))),
