@@ -15,9 +15,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "app_ui.h"
+#include "cli/help_format.h"
+#include "fieldbook/command_line.h"
 #include "fieldbook/hlc.h"
 #include "fonts.h"
 #include "frame.h"
@@ -87,7 +90,9 @@ int RunHeadless(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
   std::error_code ec;
   std::filesystem::create_directories(o.screenshot_dir, ec);
   if (ec) {
-    SayError(lang, "app_cannot_create", {o.screenshot_dir, ec.message()});
+    SayLine(client::RenderError(
+        lang, client::StoreError(StatusCode::kIo, "err_cannot_create_folder",
+                                 {{"path", o.screenshot_dir}, {"why", client::OsReason(ec)}})));
     return 1;
   }
   HeadlessOptions ho;
@@ -250,28 +255,27 @@ int RunWindow(ViewModel& vm, WallClock& clock, const Options& o, Lang lang) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App cli{
-      "fieldbook: your customers, visits and follow-ups, offline. Sync with the server set up by "
-      "`fieldbook-cli init`."};
+  // The help page and usage errors in the UI's language (help codes help_fieldbook_..., the help
+  // table of lang/help_texts.h, as fieldbook-cli's): --lang, else the locale.
+  const Lang help_lang = client::cli::HelpLang(argc, argv);
+  const auto H = [help_lang](const char* code) { return client::HelpText(help_lang, code); };
+  CLI::App cli{H("help_fieldbook")};
+  client::cli::UseHelpLanguage(cli, help_lang);
   Options o;
-  cli.add_option("--replica", o.replica,
-                 "replica file (default: $FIELDBOOK_REPLICA, else "
-                 "~/.local/share/fieldbook/replica.db)");
-  cli.add_option("--lang", o.lang, "UI language: en or zh (default: from LANG)")
-      ->check(CLI::IsMember({"en", "zh"}));
-  cli.add_flag("--headless", o.headless,
-               "no window: render the main screens with the software renderer, save them as PNGs "
-               "in --screenshot-dir and exit");
-  cli.add_option("--screenshot-dir", o.screenshot_dir, "where --headless saves its PNGs");
-  cli.add_option("--frames", o.frames, "frames rendered per screen before a screenshot")
-      ->check(CLI::Range(1, 100));
-  cli.add_option("--search", o.search, "with --headless: type this into the search box first");
-  cli.add_option("--width", o.width, "window or screenshot width")->check(CLI::Range(320, 8192));
-  cli.add_option("--height", o.height, "window or screenshot height")->check(CLI::Range(240, 8192));
-  cli.add_option("--font", o.font, "TrueType font with Chinese glyphs");
-  cli.add_option("--probe-file", o.probe_file,
-                 "for tests: write the window's widgets' rectangles to this file after each frame");
-  CLI11_PARSE(cli, argc, argv);
+  cli.add_option("--replica", o.replica, H("help_replica"));
+  cli.add_option("--lang", o.lang, H("help_fieldbook_lang"))->check(CLI::IsMember({"en", "zh"}));
+  cli.add_flag("--headless", o.headless, H("help_fieldbook_headless"));
+  cli.add_option("--screenshot-dir", o.screenshot_dir, H("help_fieldbook_screenshot_dir"));
+  cli.add_option("--frames", o.frames, H("help_fieldbook_frames"))->check(CLI::Range(1, 100));
+  cli.add_option("--search", o.search, H("help_fieldbook_search"));
+  cli.add_option("--width", o.width, H("help_fieldbook_width"))->check(CLI::Range(320, 8192));
+  cli.add_option("--height", o.height, H("help_fieldbook_height"))->check(CLI::Range(240, 8192));
+  cli.add_option("--font", o.font, H("help_fieldbook_font"));
+  cli.add_option("--probe-file", o.probe_file, H("help_fieldbook_probe_file"));
+  const std::optional<int> parsed = fieldbook::ParseCommandLine(
+      cli, argc, argv, "fieldbook", 2,
+      [help_lang](const CLI::ParseError& e) { return client::cli::UsageError(help_lang, e); });
+  if (parsed) return *parsed;
   const Lang lang = client::ChooseLang(o.lang);
   if (o.headless && o.screenshot_dir.empty()) {
     SayError(lang, "app_needs_screenshot_dir");

@@ -10,6 +10,7 @@
 #include <stb_image_write.h>
 
 #include "frame.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::app {
 
@@ -180,7 +181,7 @@ Status HeadlessApp::SavePng(const std::string& path) const {
   }
   SDL_UnlockSurface(surface_);
   if (stbi_write_png(path.c_str(), w, h, 3, rgb.data(), w * 3) == 0) {
-    return Status::Io("cannot write " + path);
+    return client::StoreError(StatusCode::kIo, "err_write_failed", {{"path", path}});
   }
   return Status::Ok();
 }

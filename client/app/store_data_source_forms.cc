@@ -4,6 +4,7 @@
 // the same functions fieldbook-cli's commands call.
 #include <utility>
 
+#include "lang/store_errors.h"
 #include "store/customer_duplicates.h"
 #include "store/order_pricing.h"
 #include "store/preferences.h"
@@ -90,7 +91,7 @@ Result<ProductSearch> StoreDataSource::SearchProducts(const std::string& custome
 
 Result<std::string> StoreDataSource::SaveOrder(const OrderDraft& draft) {
   const std::vector<client::LineRequest> lines = LineRequests(draft.lines);
-  if (lines.empty()) return Status::InvalidArgument("an order needs at least one line");
+  if (lines.empty()) return client::Invalid("err_order_no_lines");
   if (!draft.corrects.empty()) {
     client::OrderCorrection c;
     c.order_date = draft.order_date;

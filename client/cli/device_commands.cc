@@ -38,10 +38,8 @@ int RunInit(const CliContext& ctx, const InitOptions& options) {
     http_options.ca_file = ec ? options.ca_file : ca.string();
   }
   auto http = HttpClient::Create(options.server, http_options);
-  if (!http.ok()) {
-    return FailSaid(ctx, what, "invalid_argument", "cli_bad_server_url", {options.server},
-                    kExitUsage, &http.status());
-  }
+  // A URL or CA file it cannot use: the error names which and why (err_bad_server_url...).
+  if (!http.ok()) return Fail(ctx, what, "invalid_argument", http.status(), kExitUsage);
   std::string token = options.token;
   if (!options.code.empty()) {
     // A one-time setup code is exchanged for the token first; the rest is as with --token.
@@ -280,7 +278,7 @@ int RunExport(const CliContext& ctx, const std::string& out_path) {
   }
   Status s = WriteCanonicalExport(r.db(), r.catalog(), out);
   out.close();
-  if (s.ok() && !out) s = Status::Io("writing " + out_path + " failed");
+  if (s.ok() && !out) s = StoreError(StatusCode::kIo, "err_write_failed", {{"path", out_path}});
   if (!s.ok()) return Fail(ctx, what, s);
   return kExitOk;
 }

@@ -1,4 +1,4 @@
-// fieldbook-cli's help pages and usage errors in the rep's language (help_format.h).
+// The command lines' help pages and usage errors in the rep's language (help_format.h).
 #include "cli/help_format.h"
 
 #include <CLI/CLI.hpp>

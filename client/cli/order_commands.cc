@@ -17,6 +17,13 @@ namespace json = boost::json;
 
 namespace {
 
+// An order's total as the rep reads it: "200.00 CNY" in English; in Chinese a yuan total as the
+// grade's and the app's amounts read ("1,234.50 元"), another currency by its code.
+std::string TotalText(Lang lang, int64_t cents, const std::string& currency) {
+  if (lang == Lang::kChinese && currency == "CNY") return FormatMoney(lang, cents);
+  return FormatYuan(cents) + " " + currency;
+}
+
 // What the order subcommands parse into (alive as long as main's CLI11 app).
 struct OrderOptions {
   NewOrder order;
@@ -73,12 +80,12 @@ std::string OrderEntryLine(const OrderEntry& e, Lang lang) {
   if (e.is_void) {
     out += Render(lang, "cli_order_void");
   } else {
-    out += FormatYuan(e.order.amount_cents) + " " + e.order.currency;
+    out += TotalText(lang, e.order.amount_cents, e.order.currency);
     if (!e.counts()) out += "  " + Render(lang, "cli_order_voided_mark");
     out += "  " + LinesText(e.order);
   }
   const std::string state = VoidState(e, lang);
-  if (!state.empty()) out += "  (" + state + ")";
+  if (!state.empty()) out += lang == Lang::kChinese ? "  （" + state + "）" : "  (" + state + ")";
   return out;
 }
 
@@ -126,7 +133,7 @@ int RunOrderAdd(const CliContext& ctx, NewOrder order, const OrderLineOptions& l
   return Answer(ctx, ToJson(*added),
                 Render(LangOf(ctx), "cli_order_added",
                        {added->id, std::to_string(added->lines.size()),
-                        FormatYuan(added->amount_cents) + " " + added->currency}));
+                        TotalText(LangOf(ctx), added->amount_cents, added->currency)}));
 }
 
 int RunOrderList(const CliContext& ctx, const std::string& customer) {
@@ -171,7 +178,7 @@ int RunOrderCorrect(const CliContext& ctx, const std::string& order, OrderCorrec
   return Answer(ctx, ToJson(*fixed),
                 Render(LangOf(ctx), "cli_order_corrected",
                        {fixed->voids_id, fixed->id, std::to_string(fixed->lines.size()),
-                        FormatYuan(fixed->amount_cents) + " " + fixed->currency}));
+                        TotalText(LangOf(ctx), fixed->amount_cents, fixed->currency)}));
 }
 
 void AddOrderCommands(CLI::App* group, CliContext& ctx, std::function<int()>& action,

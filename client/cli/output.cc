@@ -318,6 +318,10 @@ std::string WhenText(Lang lang, const std::string& when) {
   return FormatDate(lang, when.size() > 10 ? LocalMinuteOfIso(when) : when);
 }
 
+std::string UtcWhenText(Lang lang, const std::string& iso_utc) {
+  return lang == Lang::kEnglish ? UtcMinuteOfIso(iso_utc) : FormatDate(lang, iso_utc);
+}
+
 std::string EnumText(Lang lang, std::string_view enumeration, const std::string& code) {
   if (lang == Lang::kEnglish || code.empty()) return code;
   return std::string(CodeLabel(lang, enumeration, code));

@@ -105,6 +105,9 @@ boost::json::array PhrasesJson(const std::vector<Phrase>& phrases);
 // "2026年12月7日 14:05" (a day alone: "2026年12月7日"); in English as stored (ISO 8601, what
 // scripts read).
 std::string WhenText(Lang lang, const std::string& when);
+// A moment the server or the device stamped in UTC (a check-in, a pool listing, a pool request
+// and its answer) as "2026-12-07 14:05 UTC" in English and "2026年12月7日 14:05 UTC" in Chinese.
+std::string UtcWhenText(Lang lang, const std::string& iso_utc);
 
 // Records as text: a customer's grade (a line and one per reason), a customer on one line.
 void PrintGrade(const GradeView& view, Lang lang);

@@ -61,7 +61,7 @@ int RunPoolList(const CliContext& ctx) {
   const Lang lang = LangOf(ctx);
   const auto n = [](int64_t v) { return std::to_string(v); };
   std::cout << Render(lang, "cli_pool_head",
-                      {UtcMinuteOfIso(l.as_of),
+                      {UtcWhenText(lang, l.as_of),
                        regions.empty() ? Render(lang, "cli_pool_every_region")
                                        : Render(lang, "cli_pool_your_regions", {regions}),
                        n(p.claims_today), n(p.daily_claims), n(p.holding), n(p.holding_cap)})
@@ -104,7 +104,7 @@ int RunPoolClaim(const CliContext& ctx, const std::string& customer) {
     for (const PoolCustomer& c : (*cached)->pool) {
       if (c.id == r->customer_id && !c.claimable && !c.refusal.empty()) {
         std::cout << Render(lang, "cli_pool_claim_note",
-                            {UtcMinuteOfIso((*cached)->as_of), SayStored(lang, c.refusal)})
+                            {UtcWhenText(lang, (*cached)->as_of), SayStored(lang, c.refusal)})
                   << "\n";
       }
     }
@@ -136,9 +136,9 @@ int RunPoolRequests(const CliContext& ctx) {
     return kExitOk;
   }
   for (const PoolRequest& r : *requests) {
-    std::cout << UtcMinuteOfIso(r.requested_at) << "  " << RequestLine(r, lang);
+    std::cout << UtcWhenText(lang, r.requested_at) << "  " << RequestLine(r, lang);
     if (!r.answered_at.empty()) {
-      std::cout << "  " << Render(lang, "cli_pool_answered", {UtcMinuteOfIso(r.answered_at)});
+      std::cout << "  " << Render(lang, "cli_pool_answered", {UtcWhenText(lang, r.answered_at)});
     }
     std::cout << "\n";
     if (!r.note.empty())

@@ -38,7 +38,7 @@ Status MoveReplicaFiles(const std::string& from, const std::string& to) {
     fs::rename(from + suffix, to + suffix, ec);
     if (ec) {
       return StoreError(StatusCode::kIo, "err_cannot_move",
-                        {{"path", from + suffix}, {"why", ec.message()}});
+                        {{"path", from + suffix}, {"why", OsReason(ec)}});
     }
   }
   return Status::Ok();

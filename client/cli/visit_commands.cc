@@ -47,9 +47,10 @@ json::object OpenVisitJson(const OpenVisit& v) {
 // `code`: cli_visit_checked_in or cli_visit_located.
 int PrintOpen(const CliContext& ctx, const OpenVisit& v, const char* code) {
   const Lang lang = LangOf(ctx);
-  return Answer(ctx, OpenVisitJson(v),
-                Render(lang, code,
-                       {v.customer_name, UtcMinuteOfIso(v.check_in), v.id, LocationText(lang, v)}));
+  return Answer(
+      ctx, OpenVisitJson(v),
+      Render(lang, code,
+             {v.customer_name, UtcWhenText(lang, v.check_in), v.id, LocationText(lang, v)}));
 }
 
 int RunCheckIn(const CliContext& ctx, const CheckInRequest& r) {

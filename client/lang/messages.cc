@@ -133,7 +133,6 @@ constexpr LangText kMessages[] = {
     // The desktop app's start-up (client/app/app_main.cc), on stderr after "fieldbook: ".
     {"app_needs_screenshot_dir", "--headless needs --screenshot-dir DIR",
      "--headless 需要 --screenshot-dir DIR"},
-    {"app_cannot_create", "cannot create {0}: {1}", "无法创建 {0}：{1}"},
     {"app_not_ready_in_time", "the replica did not open in time", "本地数据未能及时打开"},
     {"app_tour_step_failed", "tour step failed: {0}", "截图步骤失败：{0}"},
     {"app_no_customers", "no customers on this device: no customer screenshots",
@@ -157,7 +156,7 @@ constexpr LangText kMessages[] = {
     {"cli_visit_located", "located the visit at {0} since {1} (visit {2}); {3}",
      "已为 {0} 的拜访定位，自 {1} 起（拜访 {2}）；{3}"},
     {"cli_visit_location_unknown", "location unknown (visit locate --lat --lon)",
-     "位置未知（visit locate --lat --lon）"},
+     "位置未知（可用 fieldbook-cli visit locate --lat --lon 补上）"},
     {"cli_visit_garage_location_unknown", "the garage's location is unknown: not verified",
      "客户位置未知：未验证"},
     {"cli_visit_verified", "{0} m from the garage: verified", "距客户 {0} 米：已验证"},
@@ -248,7 +247,6 @@ constexpr LangText kMessages[] = {
      "network is trusted",
      "拒绝以明文 http:// 连接 {0}：设备令牌和您的客户数据会未加密地经过网络。请使用 https://（私有 "
      "CA 请加 --ca-file），如果网络可信也可加上 --insecure-http"},
-    {"cli_bad_server_url", "bad server URL {0}: {1}", "服务器地址 {0} 无效：{1}"},
     {"cli_setup_code_needs_server", "the server must be reachable to use a setup code ({0})",
      "使用设置码时必须能连接服务器（{0}）"},
     {"cli_token_of_manager",

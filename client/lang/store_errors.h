@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "fieldbook/lang_text.h"
 #include "fieldbook/status.h"
@@ -34,6 +35,11 @@ std::span<const LangText> StoreErrors();
 Status StoreError(StatusCode code, std::string_view error, const TextValues& values = {});
 // StoreError(kInvalidArgument, ...).
 Status Invalid(std::string_view error, const TextValues& values = {});
+
+// An operating system's error as the value of an err_ text's {why}: a reason of the table
+// (why_os_..., read in the rep's language) when it is a common one, else the system's own words.
+// In English it reads as the system writes it ("Permission denied").
+std::string OsReason(const std::error_code& ec);
 
 // `phrase` in `lang` when its code is a store error or a server refusal; nullopt for any other.
 std::optional<std::string> SayError(Lang lang, const Phrase& phrase);

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "store/rows.h"
 
 namespace fieldbook::client {
@@ -27,7 +28,9 @@ Result<std::unique_ptr<ClientStore>> ClientStore::Open(const std::string& path, 
     // to it get the same mode.
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
-      return Status::Io("cannot open the replica " + path + ": " + std::strerror(errno));
+      return StoreError(
+          StatusCode::kIo, "err_cannot_open_replica",
+          {{"path", path}, {"why", OsReason(std::error_code(errno, std::generic_category()))}});
     }
     ::close(fd);
   }
@@ -36,8 +39,9 @@ Result<std::unique_ptr<ClientStore>> ClientStore::Open(const std::string& path, 
     for (const char* suffix : {"", "-wal", "-shm"}) {
       const std::string file = path + suffix;
       if (::chmod(file.c_str(), 0600) != 0 && errno != ENOENT) {
-        return Status::Io("cannot restrict the permissions of " + file + ": " +
-                          std::strerror(errno));
+        return StoreError(
+            StatusCode::kIo, "err_cannot_restrict",
+            {{"path", file}, {"why", OsReason(std::error_code(errno, std::generic_category()))}});
       }
     }
   }

@@ -96,10 +96,9 @@ Status Orders::CheckVoidable(Db& db, const std::string& customer_id, const std::
   }
   FB_ASSIGN_OR_RETURN(std::optional<Voider> by, FindVoider(db, customer_id, target));
   if (by) {
-    return Status::Conflict(
-        "order " + target + " is already " +
-        (by->is_void ? "voided by " + by->id
-                     : "corrected by order " + by->id + "; void or correct that one instead"));
+    return StoreError(StatusCode::kConflict,
+                      by->is_void ? "err_order_voided_by" : "err_order_corrected_by",
+                      {{"id", target}, {"by", by->id}});
   }
   return Status::Ok();
 }

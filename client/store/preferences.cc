@@ -44,8 +44,9 @@ Status CheckUnique(Db& db, const std::string& customer_id, const std::string& ki
   s->Bind(1, customer_id).Bind(2, kind).Bind(3, value).Bind(4, except_id);
   FB_ASSIGN_OR_RETURN(bool row, s->Step());
   if (row) {
-    return Status::Conflict("customer " + customer_id + " already has the " + kind + " " + value +
-                            " (preference " + s->Text(0) + ")");
+    return StoreError(
+        StatusCode::kConflict, "err_pref_exists",
+        {{"customer", customer_id}, {"kind", kind}, {"value", value}, {"id", s->Text(0)}});
   }
   return Status::Ok();
 }

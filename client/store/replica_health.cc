@@ -30,7 +30,7 @@ Result<std::string> ReplicaPath(const std::string& given, bool create_folder) {
     std::filesystem::create_directories(dir, ec);
     if (ec) {
       return StoreError(StatusCode::kIo, "err_cannot_create_folder",
-                        {{"path", dir.string()}, {"why", ec.message()}});
+                        {{"path", dir.string()}, {"why", OsReason(ec)}});
     }
     ::chmod(dir.c_str(), 0700);  // the replica holds the device token
   }

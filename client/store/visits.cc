@@ -100,9 +100,10 @@ Result<OpenVisit> Visits::CheckIn(const CheckInRequest& r) {
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(replica_.db()));
   FB_ASSIGN_OR_RETURN(std::vector<OpenVisit> open, InProgress());
   if (!open.empty()) {
-    return Status::Conflict("already checked in at " + open.front().customer_name + " since " +
-                            open.front().check_in + " (visit " + open.front().id +
-                            "): check out first");
+    return StoreError(StatusCode::kConflict, "err_checked_in_elsewhere",
+                      {{"name", open.front().customer_name},
+                       {"since", open.front().check_in},
+                       {"id", open.front().id}});
   }
   const std::string id = replica_.ids().Next();
   FB_ASSIGN_OR_RETURN(Statement * raw,

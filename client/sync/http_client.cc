@@ -55,9 +55,9 @@ bool StartsWithNoCase(std::string_view s, std::string_view prefix) {
 }
 
 Result<ParsedUrl> ParseBaseUrl(const std::string& url) {
-  const auto bad = [&url](const std::string& why) {
-    return Status::InvalidArgument("bad server URL \"" + url + "\": " + why +
-                                   " (expected http://host:port or https://host:port)");
+  // `why`: a reason of the error table (why_url_...), read in the rep's language.
+  const auto bad = [&url](const char* why) {
+    return Invalid("err_bad_server_url", {{"url", url}, {"why", why}});
   };
   ParsedUrl out;
   std::string_view rest = url;
@@ -67,19 +67,19 @@ Result<ParsedUrl> ParseBaseUrl(const std::string& url) {
     out.tls = true;
     rest.remove_prefix(8);
   } else {
-    return bad("the scheme must be http or https");
+    return bad("why_url_scheme");
   }
   for (char c : rest) {
-    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return bad("it contains spaces");
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return bad("why_url_spaces");
   }
   const size_t slash = rest.find('/');
   const std::string_view authority = rest.substr(0, slash);
   std::string_view path = slash == std::string_view::npos ? "" : rest.substr(slash);
   if (authority.find_first_of("@?#") != std::string_view::npos) {
-    return bad("user names, queries and fragments are not supported");
+    return bad("why_url_user_query");
   }
   if (path.find_first_of("?#") != std::string_view::npos) {
-    return bad("queries and fragments are not supported");
+    return bad("why_url_query");
   }
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
 
@@ -87,30 +87,30 @@ Result<ParsedUrl> ParseBaseUrl(const std::string& url) {
   std::string_view port;
   if (!authority.empty() && authority.front() == '[') {
     const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unterminated [IPv6 address]");
+    if (close == std::string_view::npos) return bad("why_url_bracket_open");
     host = authority.substr(1, close - 1);
     std::string_view after = authority.substr(close + 1);
     if (!after.empty()) {
-      if (after.front() != ':') return bad("junk after the [IPv6 address]");
+      if (after.front() != ':') return bad("why_url_bracket_junk");
       port = after.substr(1);
-      if (port.empty()) return bad("empty port");
+      if (port.empty()) return bad("why_url_empty_port");
     }
   } else {
     const size_t colon = authority.find(':');
     host = authority.substr(0, colon);
     if (colon != std::string_view::npos) {
       port = authority.substr(colon + 1);
-      if (port.empty()) return bad("empty port");
+      if (port.empty()) return bad("why_url_empty_port");
     }
   }
-  if (host.empty()) return bad("no host");
+  if (host.empty()) return bad("why_url_no_host");
   if (!port.empty()) {
     if (port.size() > 5 ||
         !std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-      return bad("the port must be a number");
+      return bad("why_url_port_number");
     }
     const int number = std::stoi(std::string(port));
-    if (number < 1 || number > 65535) return bad("the port must be between 1 and 65535");
+    if (number < 1 || number > 65535) return bad("why_url_port_range");
   }
   out.host = std::string(host);
   out.port = port.empty() ? (out.tls ? "443" : "80") : std::string(port);
@@ -132,6 +132,9 @@ std::string Describe(const beast::error_code& ec) {
   if (ec == net::error::network_unreachable) return "why_network_unreachable";
   if (ec == net::error::host_unreachable) return "why_host_unreachable";
   if (ec == net::error::connection_reset) return "why_connection_reset";
+  if (ec == net::error::broken_pipe) return "why_broken_pipe";
+  if (ec == net::error::connection_aborted) return "why_connection_aborted";
+  if (ec == net::error::timed_out) return "why_timed_out";
   if (ec == net::error::eof || ec == http::error::end_of_stream ||
       ec == http::error::partial_message || ec == ssl::error::stream_truncated) {
     return "why_server_closed";
@@ -460,12 +463,11 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(const std::string& base_u
       if (!o.ca_file.empty()) {
         std::error_code fs_ec;
         if (!std::filesystem::is_regular_file(o.ca_file, fs_ec)) {
-          return Status::InvalidArgument("CA file " + o.ca_file + " does not exist");
+          return Invalid("err_ca_file_missing", {{"path", o.ca_file}});
         }
         context.load_verify_file(o.ca_file, ec);
         if (ec) {
-          return Status::InvalidArgument("cannot load CA certificates from " + o.ca_file +
-                                         " (PEM expected): " + ec.message());
+          return Invalid("err_ca_file_unreadable", {{"path", o.ca_file}});
         }
       } else {
         context.set_default_verify_paths(ec);

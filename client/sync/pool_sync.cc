@@ -8,6 +8,7 @@
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
 #include "fieldbook/phrase_json.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -59,6 +60,14 @@ std::string RefusalText(const HttpReply& reply) {
 std::string StoredRefusal(const Status& refusal) {
   const Phrase* phrase = refusal.phrase();
   return phrase != nullptr ? StorePhrase(*phrase, refusal.message()) : refusal.message();
+}
+
+// Whether `failure` (SendClaims's) is an answer larger than kPoolResponseLimit: the transport's
+// kCorrupt carrying the HTTP client's err_net_answer_too_large.
+bool IsAnswerTooLarge(const Status& failure) {
+  const Phrase* phrase = failure.phrase();
+  return failure.code() == StatusCode::kCorrupt && phrase != nullptr &&
+         phrase->code == "err_net_answer_too_large";
 }
 
 // A reader of the pool answer's object `where`: its errors say it is the pool answer's.
@@ -245,8 +254,9 @@ Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
   Result<HttpReply> reply = http_->Post("/v1/pool/claims", ClaimsBody(claims), "application/json");
   if (!reply.ok() && reply.status().code() == StatusCode::kResourceExhausted) {
     // An answer over kPoolResponseLimit: the server has decided these claims already, so this is
-    // no 413 (the only kResourceExhausted PoolSync halves a batch on, or refuses one claim on):
-    // an unreadable answer, the claims wait and go again with their ids.
+    // no 413 (kResourceExhausted, on which PoolSync halves a batch or refuses one claim) but an
+    // unreadable answer: kCorrupt with its phrase (err_net_answer_too_large), on which PoolSync
+    // sends the claims again with their ids in halves and sets one claim aside.
     const Phrase* why = reply.status().phrase();
     return Status(StatusCode::kCorrupt, reply.status().message(), why ? *why : Phrase{});
   }
@@ -331,11 +341,27 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
     auto answers = transport_.SendClaims(batch);
     const StatusCode failed = answers.ok() ? StatusCode::kOk : answers.status().code();
     // kResourceExhausted is the server's 413 only (the transport's contract): it decided nothing.
-    if (failed == StatusCode::kResourceExhausted && batch.size() > 1) {
-      // Too large for the server as one request: the two halves go next, in order.
+    // An answer too large to read: the server decided these claims and answers them again by
+    // their request ids, each half with a smaller answer.
+    const bool answer_too_large = !answers.ok() && IsAnswerTooLarge(answers.status());
+    if ((failed == StatusCode::kResourceExhausted || answer_too_large) && batch.size() > 1) {
+      // Too large as one request or one answer: the two halves go next, in order.
       const auto half = batch.begin() + static_cast<ptrdiff_t>(batch.size() / 2);
       batches.emplace_front(half, batch.end());
       batches.emplace_front(batch.begin(), half);
+      continue;
+    }
+    if (answer_too_large) {
+      // One claim whose own answer the device cannot read: it would come back the same on every
+      // sync and hold back every later claim, so it is set aside as refused, told once in the
+      // rep's language (if the server granted it, the customer arrives with a later sync).
+      const Status unreadable = StoreError(StatusCode::kCorrupt, "err_pool_claim_answer_too_large",
+                                           {{"max", std::to_string(kPoolResponseLimit)}});
+      Status s = record(batch.front(), false, StoredRefusal(unreadable), "");
+      if (!s.ok()) {
+        *local = s;
+        return Status::Ok();
+      }
       continue;
     }
     if (failed == StatusCode::kInvalidArgument || failed == StatusCode::kResourceExhausted) {

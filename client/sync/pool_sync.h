@@ -5,17 +5,19 @@
 //
 // PoolSync, after the sync's push and pull: sends the waiting releases (one request each), then
 // the waiting claims (in batches of at most kClaimsPerRequest, oldest first, at most
-// PoolCache::kMaxPendingRequests in all; a batch the server finds too large goes again in
-// halves) and records each answer. A request the server cannot take as sent (unreadable, or too
-// large: a release whose reason is over the server's JSON limit) is recorded as refused with the
-// server's refusal (its code and values, read in the rep's language) rather than resent on every
-// sync: the rep is told once, the request (its reason included) stays listed, and the rep may
-// make it again. If a claim was granted or a customer released, it runs the push/pull rounds
-// again so the claimed customer's rows arrive, and a released one leaves, in the same sync; last
-// it fetches the pool listing (GET /v1/pool)
-// and keeps it on the device. The server cannot be reached, or refuses: nothing is lost — the
-// requests not answered stay waiting, the old listing stays, and SyncReport::pool_error says why.
-// A claim resent after a lost answer keeps its request id, so the server answers it as before.
+// PoolCache::kMaxPendingRequests in all; a batch the server finds too large, or whose answer is
+// larger than kPoolResponseLimit, goes again in halves) and records each answer. A request the
+// server cannot take as sent (unreadable, or too large: a release whose reason is over the
+// server's JSON limit) is recorded as refused with the server's refusal (its code and values, read
+// in the rep's language) rather than resent on every sync: the rep is told once, the request (its
+// reason included) stays listed, and the rep may make it again. So is one claim whose own answer
+// is over kPoolResponseLimit (err_pool_claim_answer_too_large), which would otherwise come back
+// the same on every sync and hold back every later claim. If a claim was granted or a customer
+// released, it runs the push/pull rounds again so the claimed customer's rows arrive, and a
+// released one leaves, in the same sync; last it fetches the pool listing (GET /v1/pool) and keeps
+// it on the device. The server cannot be reached, or refuses: nothing is lost — the requests not
+// answered stay waiting, the old listing stays, and SyncReport::pool_error says why. A claim resent
+// after a lost answer keeps its request id, so the server answers it as before.
 //
 // Thread safety: PoolTransport implementations are used by one thread at a time; PoolSync runs on
 // the sync engine's thread (the ClientStore's).
@@ -52,9 +54,10 @@ struct ReleaseAnswer {
 
 // Failures are Status values: kUnavailable when the server cannot be reached or fails (5xx),
 // kRejected when it refuses the token, kCorrupt when it answers something unreadable (an answer
-// over kPoolResponseLimit too: the server has decided by then). SendClaims: kInvalidArgument when
-// the server could not read the claims (400) and kResourceExhausted only when it refused them as
-// too large (413); in both it decided nothing.
+// over kPoolResponseLimit too, with the HTTP client's phrase err_net_answer_too_large: the server
+// has decided by then). SendClaims: kInvalidArgument when the server could not read the claims
+// (400) and kResourceExhausted only when it refused them as too large (413); in both it decided
+// nothing.
 class PoolTransport {
  public:
   virtual ~PoolTransport() = default;

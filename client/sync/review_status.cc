@@ -5,6 +5,7 @@
 
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -70,8 +71,8 @@ Result<size_t> RefreshReviewStatus(Replica& replica, HttpClient& http, const std
         HttpReply reply,
         http.Post("/v1/conflicts/status", HeldEditStatusRequest(part), "application/json", token));
     if (reply.status != 200) {
-      return Status::Unavailable("the server answered " + std::to_string(reply.status) +
-                                 " when asked about the review list");
+      return StoreError(StatusCode::kUnavailable, "err_review_status_answer",
+                        {{"status", std::to_string(reply.status)}});
     }
     FB_ASSIGN_OR_RETURN(std::vector<std::string> status, ParseHeldEditStatus(reply.body, part));
     FB_ASSIGN_OR_RETURN(size_t n, replica.RecordHeldEditStatus(part, status));

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "fieldbook/json.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -10,7 +11,7 @@ namespace json = boost::json;
 
 Result<SetupCodeGrant> ExchangeSetupCode(HttpClient& http, const std::string& code) {
   if (code.empty() || code.size() > 64) {
-    return Status::Rejected("a setup code is 10 letters and digits, like ABCDE-FGHJK");
+    return StoreError(StatusCode::kRejected, "err_setup_code_form");
   }
   const std::string body = json::serialize(json::object{{"code", code}});
   FB_ASSIGN_OR_RETURN(HttpReply reply, http.Post("/v1/setup", body, "application/json"));
@@ -29,7 +30,7 @@ Result<SetupCodeGrant> ExchangeSetupCode(HttpClient& http, const std::string& co
   };
   SetupCodeGrant grant{field("token"), field("rep"), field("device")};
   if (grant.token.empty() || grant.rep.empty()) {
-    return Status::Rejected("the server's answer to the setup code holds no device token");
+    return StoreError(StatusCode::kRejected, "err_setup_code_no_token");
   }
   return grant;
 }

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "fieldbook/change_set_codec.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -235,7 +236,7 @@ Status SyncEngine::RoundsInBatches(SyncReport& report) {
 
     if (request.has_push) {
       if (!response.has_push_result || response.push_result.set_id != request.push.set_id) {
-        return Status::Unavailable("the server did not answer the push; it will be resent");
+        return StoreError(StatusCode::kUnavailable, "err_push_unanswered");
       }
       size_t rows = 0;
       FB_RETURN_IF_ERROR(replica_.AcknowledgePush(response.push_result, &rows));

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "integration/cli_process.h"
+#include "support/english_words.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -64,37 +65,6 @@ std::vector<HelpPage> AllHelpPages(const std::string& lang, const std::string& t
   return pages;
 }
 
-// Latin words a Chinese help page may show: codes and placeholders the rep types, examples,
-// acronyms and the languages' own codes.
-const std::set<std::string> kKeptWords = {
-    "FIELD", "VALUE", "KIND", "PART", "QTY",   "UNIT_PRICE_YUAN",
-    "YYYY",  "MM",    "DD",   "NAME", "ORDER", "ABCDE",
-    "FGHJK", "JSON",  "PEM",  "CA",   "VIP",   "BP",
-    "en",    "zh"};
-
-// The Latin words of `page` that are none of the above, nor an option (--lang), a command or
-// argument name (`names`), a code shown with its label (garage（修理厂）), a value list ({en,zh}),
-// a default value (=CNY), a KIND=VALUE example, a path, a URL, an environment variable or a single
-// letter (tier A-D).
-std::set<std::string> EnglishWordsIn(std::string page, const std::set<std::string>& names) {
-  for (size_t at; (at = page.find(FIELDBOOK_CLI_BINARY)) != std::string::npos;) {
-    page.erase(at, std::string(FIELDBOOK_CLI_BINARY).size());
-  }
-  for (const char* kept :
-       {R"(fieldbook-(cli|server))", R"(https?://\S*)", R"(~/\S*)", R"(\$[A-Z_]+)",
-        R"(-?-[a-z][a-z-]*)", R"(\{[^}]*\})", R"([a-z_]+（)", R"([a-z_]+=)", R"(=[A-Za-z0-9_]+)"}) {
-    page = std::regex_replace(page, std::regex(kept), " ");
-  }
-  std::set<std::string> out;
-  static const std::regex kWord("[A-Za-z][A-Za-z_]*");
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), kWord);
-       it != std::sregex_iterator(); ++it) {
-    const std::string w = it->str();
-    if (w.size() > 1 && kKeptWords.count(w) == 0 && names.count(w) == 0) out.insert(w);
-  }
-  return out;
-}
-
 TEST(HelpLangTest, EveryCommandsHelpIsInChineseUnderZh) {
   const std::vector<HelpPage> pages = AllHelpPages("zh", "子命令");
   EXPECT_GE(pages.size(), 50u);  // every command of fieldbook-cli
@@ -118,7 +88,7 @@ TEST(HelpLangTest, EveryCommandsHelpIsInChineseUnderZh) {
     EXPECT_TRUE(Has(p.text, "选项:")) << where;
     EXPECT_TRUE(Has(p.text, "显示本帮助并退出")) << where;
     EXPECT_FALSE(Has(p.text, "[help_")) << where << ": a code the help table lacks\n" << p.text;
-    const std::set<std::string> english = EnglishWordsIn(p.text, names);
+    const std::set<std::string> english = HelpPageEnglishWords(p.text, names, FIELDBOOK_CLI_BINARY);
     std::string words;
     for (const std::string& w : english) words += w + " ";
     EXPECT_TRUE(english.empty()) << where << ": English left: " << words << "\n" << p.text;

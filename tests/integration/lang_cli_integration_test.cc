@@ -239,12 +239,17 @@ std::vector<Shown> Expected(const std::string& shuntong) {
       {"order", {"已添加订单 ", "added order "}},
       {"order list",
        {"合计 480.00，共 1 个订单", "total 480.00 in 1 order (voided orders and voids"}},
+      // A yuan amount as the grade's amounts read in Chinese (session 15: was "480.00 CNY").
+      {"order list", {"  480.00 元  ", "  480.00 CNY  "}},
       {"customer edit",
        {"已更新客户 " + shuntong + "：电话", "updated customer " + shuntong + ": phone"}},
       {"pref", {"已添加偏好 ", "added preference "}},
       {"pref list", {"付款方式  月结", "payment_terms  月结"}},
       {"task list", {"待办  电话  \"回访\"", "open  call  \"回访\""}},
-      {"checkin", {"已在 顺通汽配 签到", "checked in at 顺通汽配 since "}},
+      // The time in the Chinese form (session 15: was "2026-12-07 14:05 UTC").
+      {"checkin",
+       {"~已在 顺通汽配 签到，自 [0-9]{4}年[0-9]+月[0-9]+日 [0-9]{2}:[0-9]{2} UTC 起",
+        "~checked in at 顺通汽配 since [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC "}},
       {"checkout", {"已离店：已记录拜访", "checked out: logged visit"}},
       // The plan, with the public pool's reclaim warnings first (a year ahead every garage not
       // visited since is due back in the pool).
@@ -256,7 +261,8 @@ std::vector<Shown> Expected(const std::string& shuntong) {
       {"plan", {"（最近活动 ", "(last activity "}},
       {"care", {"关怀（", "Care ("}},
       // The pool: listing, claim, requests with the server's answers.
-      {"pool list", {"公海（截至 ", "Public pool (公海) as of "}},
+      {"pool list",
+       {"~公海（截至 [0-9]{4}年[0-9]+月[0-9]+日 ", "~Public pool \\(公海\\) as of [0-9]{4}-"}},
       {"pool list", {"起在公海", "in the pool since "}},
       {"claim", {"已记录认领 ", "claim of "}},
       {"requests", {"：等待下次同步", ": waiting for the next sync"}},

@@ -3,8 +3,9 @@
 // show, add, edit, preferences), contacts, products, visits (log, check in and out), orders (add,
 // list, void, correct, an outlier), tasks, feedback, care, the plan, the public pool (list,
 // claim, release, requests), the review list, sync that works and sync that fails (the server
-// stopped, a token the server no longer takes), a damaged replica and its recovery, and bad
-// arguments of every command group — and fails on any line that holds an English word.
+// stopped, a token the server no longer takes), a damaged replica and its recovery, bad arguments
+// of every command group, the store's conflicts, an export that cannot be written and a server
+// URL, CA file or setup code init cannot use — and fails on any line that holds an English word.
 //
 // Everything the walk types is Chinese (names, notes, reasons), so an English word in the output
 // is the program's own (what is not an English word: support/english_words.h). With
@@ -95,6 +96,10 @@ TEST(EnglishWordsTest, AnErrorLinesPrefixHidesOnlyTheProgramAndItsCommand) {
   EXPECT_EQ(EnglishWords("fieldbook-cli: status: cannot open the replica"),
             (std::vector<std::string>{"cannot", "open", "the", "replica"}));
   EXPECT_TRUE(EnglishWords("fieldbook-cli: pool claim: 已领取 c001").empty());
+  EXPECT_TRUE(
+      EnglishWords("fieldbook-cli: customer pref add: 客户 c001 已有付款方式 月结").empty());
+  EXPECT_EQ(EnglishWords("fieldbook-cli: customer pref add: customer c001 already has"),
+            (std::vector<std::string>{"customer", "already", "has"}));
   EXPECT_TRUE(EnglishWords("请运行 fieldbook-cli pool list 查看").empty());
   EXPECT_TRUE(EnglishWords("fieldbook-cli: 无法打开副本").empty());
 }
@@ -181,6 +186,16 @@ TEST_F(ZhWalkTest, ARepsWholeDayInChineseHasNoEnglishWord) {
        "--free-text"},
       false);
   Say({"order", "void", "o999"}, false);
+  // The store's conflicts (English until session 15): a preference the garage already has, a
+  // second check-in, a void voided again, a correction corrected again.
+  Say({"customer", "pref", "add", added, "--kind", "payment_terms", "--value", "月结"}, false);
+  Say({"visit", "checkin", "c001"});
+  Say({"visit", "checkin", "c001"}, false);
+  Say({"visit", "checkout", "--purpose", "routine", "--outcome", "quoted"});
+  Say({"order", "void", voided, "--reason", "又取消了"}, false);
+  Say({"order", "correct", order, "--reason", "再改一次", "--line", "BP-1024:6:120", "--free-text"},
+      false);
+  Say({"export", "--out", "/dev/full"}, false);
   Say({"task", "add", "--customer", "c001", "--due", "明天", "--title", "回访"}, false);
   Say({"task", "done", task}, false);
   Say({"feedback", "add", "--customer", "c001", "--satisfaction", "9"}, false);
@@ -195,6 +210,12 @@ TEST_F(ZhWalkTest, ARepsWholeDayInChineseHasNoEnglishWord) {
   Say({"sync", "--page-rows", "很多"}, false);
   Say({"init", "--server", "http://192.0.2.1:8443", "--token", "fbt_x"}, false);
   Say({"init", "--server", server_->url()}, false);
+  // A server URL, CA file or setup code init cannot use (English until session 15).
+  Say({"init", "--server", "https://服务器 地址", "--token", "fbt_x"}, false);
+  Say({"init", "--server", "https://127.0.0.1:1", "--token", "fbt_x", "--ca-file",
+       "/nonexistent/ca.pem"},
+      false);
+  Say({"init", "--server", server_->url(), "--code", std::string(70, 'A')}, false);
 
   // A care task from a birthday: its title and notes are written in Chinese.
   Say({"care", "task", added});

@@ -1,8 +1,9 @@
-// fieldbook-cli's help table (issue #19; lang/help_texts.h): every help code the CLI's set-up
-// names (client/cli/ and the customer fields of client/store/customers.cc) is in the table, every
-// entry of the table is named, each has English and Chinese with the same values, and the Chinese
-// keeps no English but codes, examples and placeholders. (LangTest walks the table with every
-// other string table too; HelpLangTest runs the real binary's --help.)
+// The help table (issue #19; lang/help_texts.h): every help code fieldbook-cli's set-up names
+// (client/cli/ and the customer fields of client/store/customers.cc) and the app's (app_main.cc)
+// is in the table, every entry of the table is named, each has English and Chinese with the same
+// values, and the Chinese keeps no English but codes, examples and placeholders. (LangTest walks
+// the table with every other string table too; HelpLangTest runs the real fieldbook-cli's --help,
+// AppHelpTest the app's.)
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -34,10 +35,11 @@ std::set<std::string> Matches(const std::vector<std::string>& files, const std::
   return out;
 }
 
-// The help codes ("help_...") named as string literals in the CLI's sources.
+// The help codes ("help_...") named as string literals in the CLI's sources and the app's main.
 std::set<std::string> HelpCodesNamed() {
-  std::vector<std::string> files = {std::string(FIELDBOOK_SOURCE_DIR) +
-                                    "/client/store/customers.cc"};
+  std::vector<std::string> files = {
+      std::string(FIELDBOOK_SOURCE_DIR) + "/client/store/customers.cc",
+      std::string(FIELDBOOK_SOURCE_DIR) + "/client/app/app_main.cc"};
   for (const auto& entry : std::filesystem::directory_iterator(FIELDBOOK_CLI_SOURCE_DIR)) {
     files.push_back(entry.path().string());
   }
@@ -61,9 +63,10 @@ TEST(CliHelpTest, EveryHelpCodeTheCliNamesIsInTheTableAndEveryEntryIsNamed) {
 
 TEST(CliHelpTest, EveryEntryHasBothLanguagesAndTheChineseKeepsNoEnglishSentence) {
   // Latin words the Chinese keeps: codes typed as they are (each shown with its label, "garage（修
-  // 理厂）"), placeholders, examples, acronyms and the help page's own command names.
+  // 理厂）"), placeholders, examples, acronyms, the programs' names and the help page's own command
+  // names.
   static const std::regex kKept(
-      R"(https?://\S*|~/\S*|\$[A-Z_]+|-?-[a-z][a-z-]*|fieldbook-(cli|server)( [a-z]+)?|[a-z_]+（|)"
+      R"(https?://\S*|~/\S*|\$[A-Z_]+|-?-[a-z][a-z-]*|fieldbook(-cli|-server)?( [a-z]+)?|[a-z_]+（|)"
       R"([a-z_]+=|\{[0-9]+\}|[A-Z_]{2,}|\b[A-Za-z]\b|\b(en|zh|sync|care days|review list)\b)");
   static const std::regex kWord("[A-Za-z]{2,}");
   for (const LangText& t : HelpTexts()) {

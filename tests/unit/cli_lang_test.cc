@@ -289,6 +289,8 @@ TEST(CliLangTest, EveryStoreErrorCarriesItsCodeAndValuesAndReadsInBothLanguages)
       if (entry.path().extension() == ".cc") files.push_back(entry.path());
     }
   }
+  // The operating system's reasons (why_os_...) are named where its errors are read.
+  files.push_back(std::string(FIELDBOOK_SOURCE_DIR) + "/client/lang/os_reason.cc");
   // Errors (err_...) and the reasons a network error names (why_...).
   const std::set<std::string> named = CodesIn(files, std::regex("\"((?:err|why)_[a-z_]+)\""));
   ASSERT_GT(named.size(), 40u);
@@ -332,7 +334,12 @@ TEST(CliLangTest, EveryStoreErrorCarriesItsCodeAndValuesAndReadsInBothLanguages)
                                {"ratio", "9.0"},
                                {"median", "100.00"},
                                {"orders", "3"},
-                               {"ids", "v1 鑫达汽修"}};
+                               {"ids", "v1 鑫达汽修"},
+                               {"since", "2026-12-07T04:15:35Z"},
+                               {"by", "o2"},
+                               {"kind", "payment_terms"},
+                               {"url", "https://x y"},
+                               {"status", "503"}};
     const Status error = Invalid(e.code, values);
     EXPECT_EQ(error.message(), FillText(Lang::kEnglish, e.en, values)) << e.code;
     ASSERT_NE(error.phrase(), nullptr) << e.code;

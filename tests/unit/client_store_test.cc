@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include "fieldbook/hub.h"
+#include "lang/store_errors.h"
+#include "store/replica_health.h"
 #include "support/client_store_fixture.h"
 #include "support/hub_transport.h"
 #include "sync/device_sync.h"
@@ -22,6 +24,25 @@ using client::NewTask;
 using client::NewVisit;
 using client::PlanItem;
 using client::TaskFilter;
+
+// A replica that cannot be opened or its folder made: the operating system's reason in the rep's
+// language (English until session 15: "无法打开本地数据 ...：No such file or directory").
+TEST(ClientStoreOsErrorTest, AFileTheSystemRefusesIsToldInTheRepsLanguage) {
+  FakeWallClock wall;
+  auto opened = ClientStore::Open("/proc/fieldbook-none/replica.db", wall);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().message(),
+            "cannot open the replica /proc/fieldbook-none/replica.db: No such file or directory");
+  EXPECT_EQ(client::RenderError(Lang::kChinese, opened.status()),
+            "无法打开本地数据 /proc/fieldbook-none/replica.db：没有那个文件或文件夹");
+  auto folder = client::ReplicaPath("/proc/fieldbook-none/replica.db", /*create_folder=*/true);
+  ASSERT_FALSE(folder.ok());
+  EXPECT_EQ(client::RenderError(Lang::kChinese, folder.status()),
+            "无法创建 /proc/fieldbook-none：没有那个文件或文件夹");
+  // An error the table does not know stays in the system's words.
+  EXPECT_EQ(client::OsReason(std::make_error_code(std::errc::too_many_links)),
+            std::make_error_code(std::errc::too_many_links).message());
+}
 
 TEST_F(ClientStoreTest, TheReplicaFileIsPrivateAndSettingsPersist) {
   struct stat st {};

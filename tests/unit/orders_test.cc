@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fieldbook/sqlite_db.h"
+#include "lang/store_errors.h"
 #include "support/client_store_fixture.h"
 
 namespace fieldbook::testing {
@@ -172,6 +173,9 @@ TEST_F(OrdersTest, VoidingTwiceVoidingAVoidAndOtherCustomersOrdersAreRefused) {
   ASSERT_FALSE(twice.ok());
   EXPECT_EQ(twice.status().code(), StatusCode::kConflict);
   EXPECT_EQ(twice.status().message(), "order " + o1 + " is already voided by " + v->id);
+  // In the rep's language (English until session 15).
+  EXPECT_EQ(client::RenderError(Lang::kChinese, twice.status()),
+            "订单 " + o1 + " 已被 " + v->id + " 作废");
   EXPECT_EQ(store_->orders().Correct(o1, {"", "", std::nullopt, {}, "fix", false}).status().code(),
             StatusCode::kConflict);
   // A void of a void, and a correction of one.
@@ -188,6 +192,8 @@ TEST_F(OrdersTest, VoidingTwiceVoidingAVoidAndOtherCustomersOrdersAreRefused) {
   ASSERT_FALSE(fix_again.ok());
   EXPECT_NE(fix_again.status().message().find("corrected by order " + fixed->id),
             std::string::npos);
+  EXPECT_EQ(client::RenderError(Lang::kChinese, fix_again.status()),
+            "订单 " + o2 + " 已由订单 " + fixed->id + " 更正；请改为作废或更正那一张");
   EXPECT_TRUE(store_->orders().Void(fixed->id, "cancelled after all").ok());
   EXPECT_EQ(Ledger(c).counted, 0);
   EXPECT_EQ(Ledger(c).total_cents, 0);

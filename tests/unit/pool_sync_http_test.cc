@@ -1,16 +1,19 @@
 // PoolSync over real HTTP (HttpPoolTransport against an in-process HttpServer playing the pool's
 // claims route): a batch the server refuses as too large (its 413) goes again in halves and one
 // claim it refuses so is recorded as refused; an answer larger than the device takes
-// (kPoolResponseLimit) is not a 413 — the server has decided those claims — so they stay waiting
-// and are not told to the rep as refused.
+// (kPoolResponseLimit) is not a 413 — the server has decided those claims — so they go again with
+// their ids in halves, and one claim whose own answer is too large is set aside as refused, told
+// once in the rep's language, while the claims after it go on.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "http/http_server.h"
+#include "lang/store_errors.h"
 #include "store/client_store.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
@@ -28,6 +31,11 @@ class ClaimsServer final : public server::RequestHandler {
  public:
   server::HttpResponse Handle(const server::HttpRequest& request) override {
     server::HttpResponse response;
+    if (request.target != "/v1/pool/claims") {  // the pool's listing: not played here
+      response.status = 404;
+      response.body = R"({"error":{"code":"not_found","message":"no such route"}})";
+      return response;
+    }
     const json::value body = json::parse(request.body);
     const json::array& claims = body.as_object().at("claims").as_array();
     std::lock_guard<std::mutex> lock(mu_);
@@ -60,7 +68,10 @@ class ClaimsServer final : public server::RequestHandler {
   std::vector<std::vector<std::string>> batches_;
 };
 
-TEST(PoolSyncHttpTest, HalvesOnTheServers413OnlyAndAnAnswerTooLargeKeepsTheClaimWaiting) {
+// Bug (#19, session 14's re-read): one claim whose answer was over the device's limit stayed
+// waiting at the head of the queue, sent again and unreadable on every sync, and every claim after
+// it waited forever (c-late below).
+TEST(PoolSyncHttpTest, HalvesOnA413OrAnAnswerTooLargeAndSetsAsideOneClaimWhoseAnswerIsTooLarge) {
   ClaimsServer handler;
   server::Metrics metrics;
   auto http = server::HttpServer::Start({}, handler, metrics);
@@ -85,31 +96,53 @@ TEST(PoolSyncHttpTest, HalvesOnTheServers413OnlyAndAnAnswerTooLargeKeepsTheClaim
 
   auto transport = client::HttpPoolTransport::Create(url, "fbt_secret");
   ASSERT_TRUE(transport.ok()) << transport.status().ToString();
-  client::PoolSync pool(**store, **transport);
-  client::SyncReport report;
   int rounds = 0;
-  ASSERT_TRUE(pool.AfterRounds(report,
-                               [&rounds] {
-                                 ++rounds;
-                                 return Status::Ok();
-                               })
-                  .ok());
+  const auto sync = [&] {
+    client::PoolSync pool(**store, **transport);
+    client::SyncReport report;
+    EXPECT_TRUE(pool.AfterRounds(report,
+                                 [&rounds] {
+                                   ++rounds;
+                                   return Status::Ok();
+                                 })
+                    .ok());
+    return report;
+  };
+  const client::SyncReport report = sync();
 
-  // 413 for the three, then for the last two: halves, in order; c-big's answer was too large.
-  EXPECT_EQ(handler.batches(),
-            (std::vector<std::vector<std::string>>{
-                {"c-one", "c-big", "c-late"}, {"c-one"}, {"c-big", "c-late"}, {"c-big"}}));
-  EXPECT_EQ(report.pool_granted, 1u);
-  EXPECT_EQ(report.pool_refused, 0u);  // before the fix: c-big refused although granted
-  EXPECT_EQ(rounds, 1);                // c-one's rows come in the same sync
-  EXPECT_NE(report.pool_error.find("larger than the limit"), std::string::npos)
-      << report.pool_error;
+  // 413 for the three, then for the last two: halves, in order; c-big's own answer was too large,
+  // so it is set aside and c-late goes on.
+  EXPECT_EQ(
+      handler.batches(),
+      (std::vector<std::vector<std::string>>{
+          {"c-one", "c-big", "c-late"}, {"c-one"}, {"c-big", "c-late"}, {"c-big"}, {"c-late"}}));
+  EXPECT_EQ(report.pool_granted, 2u);  // before the fix: 1 (c-late waited behind c-big)
+  EXPECT_EQ(report.pool_refused, 1u);  // before the fix: 0 (c-big waited, resent every sync)
+  EXPECT_EQ(rounds, 1);                // c-one's and c-late's rows come in the same sync
   auto waiting = (*store)->pool().Requests(/*pending_only=*/true);
   ASSERT_TRUE(waiting.ok());
-  ASSERT_EQ(waiting->size(), 2u);
-  for (const PoolRequest& r : *waiting) EXPECT_EQ(r.state, PoolRequest::State::kPending);
-  EXPECT_EQ((*waiting)[0].customer_id, "c-late");  // newest first
-  EXPECT_EQ((*waiting)[1].customer_id, "c-big");
+  EXPECT_TRUE(waiting->empty());
+  auto all = (*store)->pool().Requests(/*pending_only=*/false);
+  ASSERT_TRUE(all.ok());
+  const auto big = std::find_if(all->begin(), all->end(),
+                                [](const PoolRequest& r) { return r.customer_id == "c-big"; });
+  ASSERT_NE(big, all->end());
+  EXPECT_EQ(big->state, PoolRequest::State::kRefused);
+  // Told in the rep's language, the limit named; the English kept for --json and scripts.
+  const std::string limit = std::to_string(client::kPoolResponseLimit);
+  EXPECT_EQ(client::SayStoredText(Lang::kChinese, big->reason),
+            "服务器对此认领的应答超过 " + limit +
+                " 字节，无法读取；此认领不再发送（如果服务器已批准，客户会在之后的同步中到达）");
+  EXPECT_EQ(client::SayStoredText(Lang::kEnglish, big->reason),
+            "the server's answer to this claim is larger than " + limit +
+                " bytes and cannot be read; the claim is not sent again (if the server granted "
+                "it, the customer arrives with a later sync)");
+
+  // Told once: the next sync sends nothing again.
+  const client::SyncReport next = sync();
+  EXPECT_EQ(handler.batches().size(), 5u);
+  EXPECT_EQ(next.pool_refused, 0u);
+  EXPECT_EQ(next.pool_granted, 0u);
 }
 
 }  // namespace

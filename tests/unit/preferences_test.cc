@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "lang/store_errors.h"
 #include "support/client_store_fixture.h"
 
 namespace fieldbook::testing {
@@ -129,6 +130,11 @@ TEST_F(PreferencesTest, BadInputIsRefusedInWordsAndWritesNothing) {
   const Status again = add(xinda, "payment_terms", " 月结 ");
   EXPECT_EQ(again.code(), StatusCode::kConflict);
   EXPECT_NE(again.message().find("already has the payment_terms 月结"), std::string::npos);
+  // In the rep's language, the kind by its label (English until session 15).
+  EXPECT_NE(client::RenderError(Lang::kChinese, again)
+                .find("客户 " + xinda + " 已有付款方式 月结（偏好 "),
+            std::string::npos)
+      << client::RenderError(Lang::kChinese, again);
   EXPECT_EQ(Count("SELECT count(*) FROM customer_preferences"), before + 2);
   EXPECT_EQ(prefs().List({"", "colour", "", 0}).status().code(), StatusCode::kInvalidArgument);
 }

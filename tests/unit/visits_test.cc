@@ -9,6 +9,7 @@
 
 #include <cmath>
 
+#include "lang/store_errors.h"
 #include "support/client_store_fixture.h"
 
 namespace fieldbook::testing {
@@ -116,6 +117,11 @@ TEST_F(VisitsTest, ACheckInSurvivesARestartAndTheCheckOutRecordsTheVisit) {
   auto again = store_->visits().CheckIn({garage, "", std::nullopt, std::nullopt});
   EXPECT_EQ(again.status().code(), StatusCode::kConflict);
   EXPECT_NE(again.status().message().find("check out first"), std::string::npos);
+  // In the rep's language, the time in the Chinese form (English until session 15).
+  EXPECT_NE(client::RenderError(Lang::kChinese, again.status())
+                .find("签到（自 2026年11月23日 09:00 UTC 起，拜访 " + in->id + "）：请先离店"),
+            std::string::npos)
+      << client::RenderError(Lang::kChinese, again.status());
 
   wall_.Advance(45 * 60 * 1000);  // 09:45
   CheckOutRequest out;

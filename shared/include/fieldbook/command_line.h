@@ -1,7 +1,7 @@
-// ParseCommandLine: the one way both programs (fieldbook-cli, fieldbook-server) read their command
-// line with CLI11: help goes to stdout with exit code 0, a usage error is one line on stderr
-// ("<program>: <what> (see --help)", or "<program>: " + say_error(e) when given: fieldbook-cli's
-// errors in the rep's language) with the program's usage exit code.
+// ParseCommandLine: the one way the programs (fieldbook-cli, the app fieldbook, fieldbook-server)
+// read their command line with CLI11: help goes to stdout with exit code 0, a usage error is one
+// line on stderr ("<program>: <what> (see --help)", or "<program>: " + say_error(e) when given:
+// the rep's programs' errors in the rep's language) with the program's usage exit code.
 //
 // Thread safety: call from main() only.
 #ifndef FIELDBOOK_COMMAND_LINE_H_
