@@ -398,6 +398,34 @@ TEST_F(MigrateTest, ADamagedFeedEntryRollsTheWholeCopyBack) {
       "srv_feed");
 }
 
+// A target schema named in capitals (quoted in search_path) is found by its name: the emptiness
+// check cast current_schema() to regnamespace, which reads the name unquoted ("schema does not
+// exist"), so migrate refused every such target.
+TEST_F(MigrateTest, ATargetSchemaNamedInCapitalsIsCheckedAndFilled) {
+  const std::string capitals = "Fb_" + schema();  // test-made names: letters, digits and '_'
+  ASSERT_TRUE(
+      db_->ExecScript("ALTER SCHEMA \"" + schema() + "\" RENAME TO \"" + capitals + "\"").ok());
+  std::string target = Target();
+  const std::string plain = "-csearch_path=" + schema();
+  const size_t at = target.find(plain);
+  ASSERT_NE(at, std::string::npos) << target;
+  target.replace(at, plain.size(), "-csearch_path=\"" + capitals + "\"");
+  const std::string from = HubCopy();
+  const CommandResult run = RunCommand(
+      FIELDBOOK_SERVER_BINARY, {"migrate", "--from", from, "--to", target, "--batch-rows", "250"});
+  const CommandResult again = RunCommand(
+      FIELDBOOK_SERVER_BINARY, {"migrate", "--from", from, "--to", target, "--batch-rows", "250"});
+  auto customers = db_->Exec("SELECT count(*) FROM \"" + capitals + "\".customers");
+  ASSERT_TRUE(
+      db_->ExecScript("ALTER SCHEMA \"" + capitals + "\" RENAME TO \"" + schema() + "\"").ok());
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_TRUE(Has(run.out, "identical:")) << run.out;
+  ASSERT_TRUE(customers.ok()) << customers.status().ToString();
+  EXPECT_GT(customers->Int(0, 0), 0);
+  EXPECT_EQ(again.exit_code, 1) << again.out << again.err;
+  EXPECT_TRUE(Has(again.err, "not empty")) << again.err;
+}
+
 TEST_F(MigrateTest, AWrongTargetIsRefused) {
   const std::string from = HubCopy();
   CommandResult run = RunCommand(FIELDBOOK_SERVER_BINARY, {"migrate", "--from", from, "--to",

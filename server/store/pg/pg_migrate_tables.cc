@@ -154,10 +154,12 @@ PgCopySpec ChangeLogSpec() {
 }
 
 Status CheckTargetEmpty(PgDb& to) {
+  // The schema by its name in pg_namespace: a cast of current_schema() to regnamespace reads the
+  // name as unquoted, so a schema named in capitals would not exist.
   FB_ASSIGN_OR_RETURN(PgRows tables,
-                      to.Exec("SELECT c.relname FROM pg_class c WHERE c.relnamespace = "
-                              "current_schema()::regnamespace AND c.relkind IN ('r', 'p') "
-                              "ORDER BY c.relname"));
+                      to.Exec("SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                              "c.relnamespace WHERE n.nspname = current_schema() AND c.relkind IN "
+                              "('r', 'p') ORDER BY c.relname"));
   bool has_seq = false;
   for (int r = 0; r < tables.size(); ++r) {
     const std::string table = tables.Text(r, 0);
