@@ -410,7 +410,8 @@ ApplyObserver ServerStore::MakeScopeObserver() {
   return [this](const AppliedRow& row) -> Status {
     // The feed entry first: it goes to whoever holds the row's customer before this write moves
     // it (the scope event that follows brings the row to the new holder).
-    FB_RETURN_IF_ERROR(FeedRow(row));
+    std::optional<std::vector<std::string>> holders;
+    FB_RETURN_IF_ERROR(FeedRow(row, &holders));
     auto touched = [&](const char* column) {
       for (const std::string& c : row.changed_columns) {
         if (c == column) return true;
@@ -419,7 +420,9 @@ ApplyObserver ServerStore::MakeScopeObserver() {
     };
     if (row.table->name == "customers" &&
         (row.created || touched("owner_rep_id") || touched("territory_id"))) {
-      return RecomputeScope(row.row_id, scope_reason_.empty() ? "customer created" : scope_reason_);
+      // A customers row's feed holders are its srv_scope rows, unchanged since: not read again.
+      return RecomputeScope(row.row_id, scope_reason_.empty() ? "customer created" : scope_reason_,
+                            holders ? &*holders : nullptr);
     }
     if (row.table->name == "territories" && (row.created || touched("rep_id"))) {
       FB_ASSIGN_OR_RETURN(
@@ -442,7 +445,8 @@ ApplyObserver ServerStore::MakeScopeObserver() {
   };
 }
 
-Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason) {
+Status ServerStore::RecomputeScope(const std::string& customer_id, const std::string& reason,
+                                   const std::vector<std::string>* known_holders) {
   SqlDb& db = sql();
   if (bulk_feed_.on) bulk_feed_.holders.erase(customer_id);
   FB_ASSIGN_OR_RETURN(SqlStatement * who,
@@ -456,11 +460,15 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
                       ReadOneRow(*who, [](SqlStatement& s) { return s.Text(0); }));
   const std::string effective = holder.value_or("");
 
-  FB_ASSIGN_OR_RETURN(SqlStatement * current,
-                      db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
-  current->Bind(1, customer_id);
   std::vector<std::string> holders;
-  FB_RETURN_IF_ERROR(VisitRows(*current, [&](auto& r) { holders.push_back(r.Text(0)); }));
+  if (known_holders != nullptr) {
+    holders = *known_holders;
+  } else {
+    FB_ASSIGN_OR_RETURN(SqlStatement * current,
+                        db.Prepare("SELECT rep_id FROM srv_scope WHERE customer_id = ?"));
+    current->Bind(1, customer_id);
+    FB_RETURN_IF_ERROR(VisitRows(*current, [&](auto& r) { holders.push_back(r.Text(0)); }));
+  }
 
   auto event = [&](const std::string& rep, const char* kind) -> Status {
     FB_ASSIGN_OR_RETURN(uint64_t seq, hub_->AllocateSeq());
@@ -558,8 +566,9 @@ Result<std::optional<std::string>> ServerStore::CheckRowRules(const TableInfo& t
 }
 
 Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeSet& set) {
-  Status gate_error;
   RowGate gate = [&](const TableInfo& t, RowChange& change) -> GateDecision {
+    // A read the gate needs failed: the hub rolls the whole push back and returns it.
+    auto Failed = [](Status s) { return GateDecision{false, std::nullopt, std::move(s)}; };
     auto reject = [&](const char* code, std::string reason) {
       RowRejection r;
       r.table = t.name;
@@ -573,24 +582,20 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     }
     // A row naming a garage merged away since is judged and stored as one of the survivor.
     auto followed = DuplicateStore(*this).FollowMerges(t, change);
-    if (!followed.ok()) {
-      gate_error = followed.status();
-      return GateDecision{false, std::nullopt};
-    }
+    if (!followed.ok()) return Failed(followed.status());
     bool exists = false, moves = false;
     auto customer = CustomerOfRow(t, change, &exists, &moves);
-    if (!customer.ok()) {
-      gate_error = customer.status();
-      return GateDecision{false, std::nullopt};
-    }
+    if (!customer.ok()) return Failed(customer.status());
     if (moves) return reject("invalid", "a " + t.name + " record cannot move to another customer");
     if (customer->empty()) return reject("invalid", t.name + " row names no customer");
 
     if (exists) {
       // A device that pushes its own writes again after a restore (docs/sync.md, "Restores")
       // resends the owner it created the customer with: the same value is no change, dropped.
+      // (The hub answers the judged row from the read its merge uses: no second read.)
       auto stored = hub_->ReadValues(t, change.row_id);
-      if (stored.ok() && *stored) {
+      if (!stored.ok()) return Failed(stored.status());
+      if (*stored) {
         std::erase_if(change.columns, [&](const ColumnChange& c) {
           const int idx = t.ColumnIndex(c.column);
           return t.IsServerOwned(c.column) && idx >= 0 && (**stored)[idx] == c.value;
@@ -616,24 +621,15 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
       return GateDecision{};
     }
     auto scope = sql().Prepare("SELECT 1 FROM srv_scope WHERE rep_id = ? AND customer_id = ?");
-    if (!scope.ok()) {
-      gate_error = scope.status();
-      return GateDecision{false, std::nullopt};
-    }
+    if (!scope.ok()) return Failed(scope.status());
     (*scope)->Bind(1, rep.rep_id).Bind(2, *customer);
     auto in_scope = (*scope)->Step();
-    if (!in_scope.ok()) {
-      gate_error = in_scope.status();
-      return GateDecision{false, std::nullopt};
-    }
+    if (!in_scope.ok()) return Failed(in_scope.status());
     (*scope)->Reset();
     std::optional<Hlc> removed;
     if (!*in_scope) {
       auto removal = LastRemoval(rep.rep_id, *customer);
-      if (!removal.ok()) {
-        gate_error = removal.status();
-        return GateDecision{false, std::nullopt};
-      }
+      if (!removal.ok()) return Failed(removal.status());
       if (!*removal)
         return reject("out_of_scope", "customer " + *customer + " is not assigned to you");
       removed = *removal;
@@ -641,19 +637,13 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     // The row's own rules, once the customer is known to be the rep's (or was, before a move):
     // checked after the scope, so a refusal never tells a prober about another rep's rows.
     auto rules = CheckRowRules(t, change, rep, *customer, exists);
-    if (!rules.ok()) {
-      gate_error = rules.status();
-      return GateDecision{false, std::nullopt};
-    }
+    if (!rules.ok()) return Failed(rules.status());
     if (rules->has_value()) return reject("invalid", std::move(**rules));
     for (const Reference& ref : kReferences) {
       const TableInfo* target = hub_->catalog().Find(ref.target);
       if (t.name != ref.table || target == nullptr) continue;
       auto verdict = CheckReference(*hub_, change, *customer, ref.column, *target);
-      if (!verdict.ok()) {
-        gate_error = verdict.status();
-        return GateDecision{false, std::nullopt};
-      }
+      if (!verdict.ok()) return Failed(verdict.status());
       if (verdict->has_value()) return reject("invalid", std::move(**verdict));
     }
     if (*in_scope) return GateDecision{};
@@ -662,25 +652,19 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
     if (t.is_fact()) return GateDecision{};
     // Field edits: those stamped before the move merge, later ones wait for review.
     auto decision = DivertAfterMove(rep.rep_id, t, change, *customer, exists, *removed);
-    if (!decision.ok()) {
-      gate_error = decision.status();
-      return GateDecision{false, std::nullopt};
-    }
+    if (!decision.ok()) return Failed(decision.status());
     return *decision;
   };
   ApplyObserver observer = MakeScopeObserver();
   PushOptions options;
   options.gate = &gate;
   options.observer = &observer;
-  // The hub's transaction nests in this one, so a failing gate undoes the whole push: a set is
-  // never half applied, and its stored answer never hides a row that was skipped by an error.
-  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
+  // The push is the hub's transaction (a savepoint of a group commit's batch): a gate that fails
+  // rolls it back whole, so a set is never half applied, and its stored answer never hides a row
+  // that was skipped by an error; a refused row is refused alone (the rest is applied).
   scope_reason_ = "created by " + rep.rep_id;
   auto result = hub_->ApplyPush(set, options);
   scope_reason_.clear();
-  if (!gate_error.ok()) return gate_error;
-  if (!result.ok()) return result.status();
-  FB_RETURN_IF_ERROR(txn->Commit());
   return result;
 }
 

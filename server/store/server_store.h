@@ -363,10 +363,15 @@ class ServerStore {
  private:
   ServerStore() = default;
   ApplyObserver MakeScopeObserver();
-  Status RecomputeScope(const std::string& customer_id, const std::string& reason);
+  // Brings srv_scope in step with who holds the customer now, with a scope event per change.
+  // `holders`: its srv_scope rows when the caller has just read them (FeedRow), else read here.
+  Status RecomputeScope(const std::string& customer_id, const std::string& reason,
+                        const std::vector<std::string>* holders = nullptr);
   // Adds a changed row's entry to the feed of the rep who holds its customer (or to the shared
-  // feed), inside the write's transaction.
-  Status FeedRow(const AppliedRow& row);
+  // feed), inside the write's transaction. `customer_holders` (may be null) gets who that is
+  // when the row has a customer: that customer's srv_scope rows.
+  Status FeedRow(const AppliedRow& row,
+                 std::optional<std::vector<std::string>>* customer_holders = nullptr);
   // The feed entries of a bulk write (WriteBulk), written many per statement before it commits.
   Status FlushBulkFeed();
   Result<std::string> HolderOf(const std::string& customer_id);  // "" when nobody holds it

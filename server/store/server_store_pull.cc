@@ -98,7 +98,8 @@ Result<std::vector<ScopeEvent>> ServerStore::ScopeEventsAfter(const std::string&
   return out;
 }
 
-Status ServerStore::FeedRow(const AppliedRow& row) {
+Status ServerStore::FeedRow(const AppliedRow& row,
+                            std::optional<std::vector<std::string>>* customer_holders) {
   SqlDb& db = sql();
   const TableInfo& t = *row.table;
   std::vector<std::string> holders;
@@ -131,11 +132,10 @@ Status ServerStore::FeedRow(const AppliedRow& row) {
       FB_RETURN_IF_ERROR(VisitRows(*who, [&](auto& r) { holders.push_back(r.Text(0)); }));
       if (bulk_feed_.on) bulk_feed_.holders.emplace(customer, holders);
     }
+    if (customer_holders != nullptr) *customer_holders = holders;
   }
   if (bulk_feed_.on) {
-    for (std::string& rep : holders) {
-      bulk_feed_.entries.push_back({std::move(rep), row.seq, t.code});
-    }
+    for (const std::string& rep : holders) bulk_feed_.entries.push_back({rep, row.seq, t.code});
     return Status::Ok();
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * add,

@@ -314,6 +314,7 @@ Result<PushResult> Hub::ApplyRows(const ChangeSet& set, const PushOptions& optio
       GateDecision decision = (*options.gate)(*t, change);
       if (change.row_id == original.row_id) stored = std::move(in_->gated.row);
       in_->gated.table = nullptr;
+      if (!decision.error.ok()) return fail(decision.error);
       if (decision.report) {
         decision.report->row_index = static_cast<uint32_t>(row_index + 1);
         result.rejections.push_back(std::move(*decision.report));

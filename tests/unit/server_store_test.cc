@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_set>
@@ -199,6 +200,69 @@ TEST_F(ServerStoreTest, ARowRefusedInTheMiddleOfAPushIsUndoneAloneAndTheRestIsAp
   ASSERT_EQ(again->rejections.size(), 1u);
   EXPECT_EQ(again->rejections[0].row_index, 3u);
   EXPECT_EQ(*store_->hub().LatestSeq(), before + 6);
+}
+
+// A push whose gate cannot decide (a read it needs fails) is undone whole, and the hub forgets
+// what it cached from it: the origin it registered for a new device. Until session 15,
+// ApplyRepPush rolled back its own transaction around the hub's, whose savepoint the hub had
+// released keeping the device's origin index: the device's later rows were stored under an index
+// fb_origins no longer held (on SQLite, the next new device's).
+TEST_F(ServerStoreTest, APushWhoseGateFailsIsUndoneWholeAndItsDevicesOriginIsRegisteredAgain) {
+  ASSERT_TRUE(
+      store_
+          ->Write({RowWrite{"customers", "ca", {{"name", S("A's")}, {"owner_rep_id", S("rep-a")}}},
+                   RowWrite{"customers", "cb", {{"name", S("B's")}, {"owner_rep_id", S("rep-b")}}}})
+          .ok());
+  auto from = [](const std::string& device, const std::string& set_id,
+                 std::vector<RowChange> rows) {
+    ChangeSet set = Push(set_id, std::move(rows));
+    set.replica_id = device;
+    set.origins = {device};
+    return set;
+  };
+  auto visit = [&](const char* id, const char* customer) {
+    return RowChange{
+        "visits",
+        id,
+        {Col("customer_id", S(customer)), Col("rep_id", S("rep-a")), Col("notes", S(id))}};
+  };
+  // kb's customer is not rep-a's: the gate looks for a removal in srv_scope_events, made to fail.
+  const ChangeSet first =
+      from("device-x", "x1",
+           {visit("va", "ca"),
+            RowChange{"contacts", "kb", {Col("customer_id", S("cb")), Col("name", S("planted"))}}});
+  SqlDb& db = store_->sql();
+  ASSERT_TRUE(Exec(db, "ALTER TABLE srv_scope_events RENAME TO srv_scope_events_away").ok());
+  auto failed = store_->ApplyRepPush(rep_a_, first);
+  ASSERT_TRUE(Exec(db, "ALTER TABLE srv_scope_events_away RENAME TO srv_scope_events").ok());
+  EXPECT_FALSE(failed.ok());
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM visits"), I(0));
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM fb_origins WHERE replica_id = 'device-x'"), I(0));
+  // Another device registers next, then device-x sends its set again: applied this time.
+  ASSERT_TRUE(store_->ApplyRepPush(rep_a_, from("device-y", "y1", {visit("vy", "ca")})).ok());
+  auto again = store_->ApplyRepPush(rep_a_, first);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->rows_accepted, 1u);
+  ASSERT_EQ(again->rejections.size(), 1u);
+  EXPECT_EQ(again->rejections[0].code, "out_of_scope");
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM fb_origins WHERE replica_id = 'device-x'"), I(1));
+  // Each visit's columns name the device that wrote them, as a pull carries them.
+  std::map<std::string, std::set<std::string>> origins;
+  uint64_t cursor = 0;
+  for (int i = 0; i < 20; ++i) {
+    auto page = store_->PullForRep("rep-a", cursor, 50);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    for (const RowChange& r : page->changes.rows) {
+      for (const ColumnChange& c : r.columns) {
+        ASSERT_LT(c.origin, page->changes.origins.size());
+        origins[r.row_id].insert(page->changes.origins[c.origin]);
+      }
+    }
+    cursor = page->changes.cursor;
+    if (!page->more) break;
+  }
+  EXPECT_EQ(origins["va"], std::set<std::string>{"device-x"});
+  EXPECT_EQ(origins["vy"], std::set<std::string>{"device-y"});
 }
 
 // Issue 13, write isolation: rep-a attacks rep-b's customer cb with crafted pushes.

@@ -60,10 +60,20 @@ struct HubOptions {
 };
 
 // What a gate decides for one pushed row. The gate may also edit the row (drop columns that must
-// not be applied); `report` is sent back to the replica as a rejection of that row.
+// not be applied); `report` is sent back to the replica as a rejection of that row. A gate that
+// cannot decide (a read it needs failed) returns that failure as `error`: the hub then rolls the
+// whole push back (nothing of it applied, no answer stored) and ApplyPush returns the error.
+// Inside the gate, Hub::ReadValues of the row being judged answers from the hub's own read of it
+// (taken with the counters held, see ApplyPush), which the merge then uses too: the gate must
+// not write that row itself.
 struct GateDecision {
+  GateDecision() = default;
+  GateDecision(bool apply_row, std::optional<RowRejection> rejection = std::nullopt,
+               Status failure = Status::Ok())
+      : apply(apply_row), report(std::move(rejection)), error(std::move(failure)) {}
   bool apply = true;
   std::optional<RowRejection> report;
+  Status error;
 };
 using RowGate = std::function<GateDecision(const TableInfo&, RowChange& change)>;
 
@@ -242,6 +252,11 @@ class Hub {
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
 
+  // Applies a replica's set in one transaction (a savepoint when one is open: a group commit's
+  // batch). A push with a gate holds the counters from before its first row (PostgreSQL: the
+  // counter row's lock, after the set id is claimed), so that what the gate reads and what the
+  // merge merges into is one stored state, which no other writer of the hub's rows (each takes
+  // the counters too) changes before COMMIT.
   Result<PushResult> ApplyPush(const ChangeSet& set, const PushOptions& options = {});
 
   // The next page after `cursor`: rows changed after it, in hub sequence order, at most `limit`
@@ -280,7 +295,8 @@ class Hub {
   Result<PushResult> WriteBulk(const std::vector<RowWrite>& rows, const std::vector<bool>& fresh,
                                const ApplyObserver* observer = nullptr);
 
-  // A row's replicated values (schema order), or nullopt when it does not exist.
+  // A row's replicated values (schema order), or nullopt when it does not exist. Inside a push's
+  // gate, the row being judged is answered from the read the merge uses (GateDecision).
   Result<std::optional<std::vector<Value>>> ReadValues(const TableInfo& table,
                                                        const std::string& row_id);
 
