@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <limits>
+#include <utility>
 #include <vector>
 
 namespace fieldbook::pg {
@@ -31,6 +32,12 @@ std::string Trimmed(const char* text) {
   std::string s = text ? text : "";
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
   return s;
+}
+
+// ": " and libpq's message, or "" when it has none.
+std::string Detail(const char* text) {
+  std::string s = Trimmed(text);
+  return s.empty() ? s : ": " + s;
 }
 
 void IgnoreNotice(void*, const char*) {}
@@ -326,6 +333,14 @@ pg_result* NextPipelined(pg_conn* conn) {
 
 }  // namespace
 
+Status PgDb::OutOfStep(std::string_view what) {
+  session_ = Session::kNotSetUp;
+  last_sqlstate_.clear();
+  return Status::Unavailable(std::string(what) +
+                             " (the connection is out of step: its transaction is lost, and the "
+                             "session is made again before its next use)");
+}
+
 Result<PgRows> PgDb::ExecAtomic(std::string_view sql, std::span<const PgParam> params) {
   if (!InTransaction()) return Status::Internal("postgresql: ExecAtomic outside a transaction");
   // The three statements are prepared once per connection, like any other.
@@ -333,38 +348,47 @@ Result<PgRows> PgDb::ExecAtomic(std::string_view sql, std::span<const PgParam> p
   FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
   FB_ASSIGN_OR_RETURN(const std::string release, Prepared("RELEASE SAVEPOINT fb_statement"));
   FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
+  const PipelineFault fault = std::exchange(pipeline_fault_, PipelineFault::kNone);
   // One round trip: the three statements and a Sync are sent together. When one fails, the
   // server skips the rest up to the Sync (PGRES_PIPELINE_ABORTED) and the transaction waits for
   // the ROLLBACK TO below; a failed SAVEPOINT (a transaction that failed earlier) runs nothing.
   ++round_trips_;
   if (PQenterPipelineMode(conn_) == 0) return Check(nullptr, "pipeline");
-  int queued = 0;
   const bool sent =
       PQsendQueryPrepared(conn_, savepoint.c_str(), 0, nullptr, nullptr, nullptr, 0) != 0 &&
-      ++queued > 0 &&
+      fault != PipelineFault::kSendFails &&
       PQsendQueryPrepared(conn_, name.c_str(), static_cast<int>(values.size()), values.data(),
                           nullptr, nullptr, 0) != 0 &&
-      ++queued > 0 &&
       PQsendQueryPrepared(conn_, release.c_str(), 0, nullptr, nullptr, nullptr, 0) != 0 &&
-      ++queued > 0 && PQpipelineSync(conn_) != 0;
+      PQpipelineSync(conn_) != 0;
+  // Without the Sync the server was never asked to answer what was queued: waiting for it would
+  // wait for ever, and the connection cannot leave pipeline mode with it pending.
+  if (!sent) {
+    return OutOfStep("postgresql: a pipelined statement could not be sent" +
+                     Detail(PQerrorMessage(conn_)));
+  }
   pg_result* results[3] = {nullptr, nullptr, nullptr};
   PgRows owners[3];  // free the results on return; Check only reads them
-  for (int i = 0; i < queued; ++i) {
+  for (int i = 0; i < 3; ++i) {
     results[i] = NextPipelined(conn_);
     owners[i] = PgRows(results[i]);
   }
-  bool synced = false;
-  PgRows sync_owner;
-  if (sent) {
-    pg_result* sync = PQgetResult(conn_);
-    sync_owner = PgRows(sync);
-    synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
-  }
-  // Leaves pipeline mode whatever happened (on a broken connection Reconnect's reset does).
+  pg_result* sync = fault == PipelineFault::kSyncLost ? nullptr : PQgetResult(conn_);
+  PgRows sync_owner(sync);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   const bool left = PQexitPipelineMode(conn_) != 0;
+  if (!synced || !left) {
+    // Still in pipeline mode, or a result missing (the connection broke): nothing more can run on
+    // this session. The first failure tells why, when a statement's result came back failed.
+    for (int i = 0; i < 3; ++i) {
+      if (Status failed = Check(results[i], "pipeline"); !failed.ok()) {
+        return OutOfStep(failed.message());
+      }
+    }
+    return OutOfStep("postgresql: a pipeline ended out of step" + Detail(PQerrorMessage(conn_)));
+  }
   FB_RETURN_IF_ERROR(Check(results[0], "savepoint"));
   if (Status failed = Check(results[1], "statement"); !failed.ok()) {
-    if (!synced || !left) return failed;
     const std::string state = last_sqlstate_;
     FB_RETURN_IF_ERROR(
         ExecScript("ROLLBACK TO SAVEPOINT fb_statement; RELEASE SAVEPOINT fb_statement"));
@@ -372,11 +396,6 @@ Result<PgRows> PgDb::ExecAtomic(std::string_view sql, std::span<const PgParam> p
     return failed;
   }
   FB_RETURN_IF_ERROR(Check(results[2], "release"));
-  if (!synced || !left) {
-    last_sqlstate_.clear();
-    return Status::Unavailable("postgresql: a pipeline ended out of step: " +
-                               Trimmed(PQerrorMessage(conn_)));
-  }
   return std::move(owners[1]);
 }
 

@@ -132,7 +132,9 @@ class PgDb {
   // one that succeeds keeps its writes (the savepoint released). One round trip when it succeeds
   // (SAVEPOINT, the statement and RELEASE sent as one pipeline), two when it fails. The failure
   // returned, and last_sqlstate(), are the statement's (or the SAVEPOINT's, when the transaction
-  // had failed before: the statement did not run). Outside a transaction: kInternal.
+  // had failed before: the statement did not run). Outside a transaction: kInternal. When the
+  // pipeline breaks off (a send fails partway, or the connection cannot leave pipeline mode): a
+  // kUnavailable, and the session is not set up any more (connected() false; see Reconnect).
   Result<PgRows> ExecAtomic(std::string_view sql, std::span<const PgParam> params);
 
   // Requests this connection has sent and waited for the server's answer to (statements,
@@ -150,6 +152,11 @@ class PgDb {
   bool connected() const;
   // Test hook: the next session set-up fails after the limits, before read-only.
   void FailNextSessionSetUpForTesting() { fail_session_set_up_ = true; }
+  // Test hook: the next ExecAtomic's pipeline breaks off as a broken or overloaded connection
+  // would leave it: its statement cannot be sent after its SAVEPOINT was (kSendFails), or its
+  // Sync's result is not read, so the connection cannot leave pipeline mode (kSyncLost).
+  enum class PipelineFault { kNone, kSendFails, kSyncLost };
+  void FailNextPipelineForTesting(PipelineFault fault) { pipeline_fault_ = fault; }
 
   // From now on every transaction of this session is read-only (also after a Reconnect): the
   // server refuses a statement that would write ("cannot execute DELETE in a read-only
@@ -176,6 +183,10 @@ class PgDb {
   Status ApplySettings();
   // kUnavailable while the session's set-up has not finished.
   Status SetUp() const;
+  // A connection left out of step with the server (a pipeline half sent, or still in pipeline
+  // mode): the session is marked as not set up, so every call answers kUnavailable until
+  // Reconnect makes a new one (the open transaction is lost with it). Returns that kUnavailable.
+  Status OutOfStep(std::string_view what);
 
   friend class PgTransaction;
   pg_conn* conn_;
@@ -187,6 +198,7 @@ class PgDb {
   uint64_t round_trips_ = 0;
   enum class Session { kSetUp, kSettingUp, kNotSetUp } session_ = Session::kNotSetUp;
   bool fail_session_set_up_ = false;
+  PipelineFault pipeline_fault_ = PipelineFault::kNone;
 };
 
 enum class PgIsolation { kReadCommitted, kRepeatableRead, kSerializable };
