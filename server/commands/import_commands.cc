@@ -86,7 +86,8 @@ void PrintReport(const ImportReport& r) {
     std::printf("who gets each new customer:\n");
     for (const ImportPlacement& p : r.placements) {
       std::printf("  row %lld  %-24s -> %-16s %s\n", static_cast<long long>(p.row), p.name.c_str(),
-                  p.rep.empty() ? "(pool)" : p.rep.c_str(), p.how.c_str());
+                  p.rep.empty() ? "(pool)" : p.rep.c_str(),
+                  PlacementText(CommandLang(), p).c_str());
     }
   }
   if (r.dry_run) {
@@ -121,13 +122,26 @@ boost::json::object ImportReportJson(const ImportReport& r) {
     }
     return issue;
   });
+  // Each placement's English "how" as before; its code and values beside it, the plan's reason
+  // in it as its own code and values (and what no rep could offer), and the console's text in
+  // both languages (issue #19).
   out["placements"] = JsonArray(r.placements, [](const ImportPlacement& p) {
-    return boost::json::object{
+    boost::json::object o{
         {"row", p.row},
         {"customer_id", p.customer_id},
         {"name", p.name},
         {"rep", p.rep.empty() ? boost::json::value(nullptr) : boost::json::value(p.rep)},
         {"how", p.how}};
+    if (!p.how_why.code.empty()) {
+      o["how_code"] = p.how_why.code;
+      o["how_values"] = PhraseValuesJson(p.how_why.values);
+      if (!p.reason.code.empty()) {
+        o["how_reason"] = NoteCodesJson({p.reason}).at(0);
+        o["how_needs"] = NoteCodesJson(p.needs);
+      }
+      o["how_text"] = boost::json::object{{"en", p.how}, {"zh", PlacementText(Lang::kChinese, p)}};
+    }
+    return o;
   });
   return out;
 }

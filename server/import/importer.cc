@@ -62,7 +62,20 @@ bool SameValue(const Value& a, const Value& b) {
   return num(a, &x) && num(b, &y) && x == y;
 }
 
+// A placement's reason in `lang`: a move's, or an unplaced customer's with what no rep could offer.
+std::string PlacementReason(Lang lang, const ImportPlacement& p) {
+  if (p.reason.code.rfind("http_", 0) == 0) return SayRefusal(lang, p.reason);
+  return p.rep.empty() ? PlanReasonText(lang, p.reason, p.needs) : PlanReasonText(lang, p.reason);
+}
+
 }  // namespace
+
+std::string PlacementText(Lang lang, const ImportPlacement& p) {
+  if (p.how_why.code.empty()) return p.how;
+  TextValues values = p.how_why.values;
+  if (!p.reason.code.empty()) values.emplace_back("reason", PlacementReason(lang, p));
+  return SayRefusal(lang, Phrase{p.how_why.code, std::move(values)});
+}
 
 Result<OnDuplicate> ParseOnDuplicate(const std::string& name) {
   if (name == "skip") return OnDuplicate::kSkip;
@@ -488,9 +501,15 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
     write.columns.emplace_back("owner_rep_id", rep);
     ++report_.per_rep[rep];
     if (report_.placements.size() < options_.max_listed) {
-      report_.placements.push_back(
-          {r.row, write.row_id, name, rep,
-           "column " + header_[static_cast<size_t>(map_.Column(options_.kind, "rep"))]});
+      const std::string& column = header_[static_cast<size_t>(map_.Column(options_.kind, "rep"))];
+      report_.placements.push_back({r.row,
+                                    write.row_id,
+                                    name,
+                                    rep,
+                                    "column " + column,
+                                    Phrase{"http_import_placed_by_column", {{"column", column}}},
+                                    {},
+                                    {}});
     }
     if (assignment_loaded_) {
       facts.holder = rep;
@@ -538,21 +557,33 @@ Status Importer::PlaceCustomers() {
   for (auto& p : pending_) {
     RowWrite& w = writes_[p.write];
     auto m = moves.find(p.facts.id);
-    ImportPlacement placement{p.row, p.facts.id, p.facts.name, "", ""};
+    ImportPlacement placement{p.row, p.facts.id, p.facts.name, "", "", {}, {}, {}};
     if (m != moves.end()) {
       w.columns.emplace_back("owner_rep_id", m->second->to);
       p.facts.holder = m->second->to;
       held_.push_back(p.facts);
       ++report_.per_rep[m->second->to];
       placement.rep = m->second->to;
-      placement.how = "assignment rules v" + std::to_string(plan.rules_version) + ": " +
-                      m->second->reason + " (load " + m->second->to_load + ")";
+      placement.how_why = {
+          "http_import_placed_by_rules",
+          {{"version", std::to_string(plan.rules_version)}, {"load", m->second->to_load}}};
+      placement.reason = m->second->why;
     } else {
       auto u = unplaced.find(p.facts.id);
-      const std::string why = u != unplaced.end() ? u->second->reason : "no rep can take it";
+      placement.how_why = {"http_import_placed_in_pool", {}};
+      if (u != unplaced.end()) {
+        placement.reason = u->second->why;
+        placement.needs = u->second->needs;
+      } else {
+        placement.reason = {"http_import_no_rep_can_take", {}};
+      }
+    }
+    placement.how = PlacementText(Lang::kEnglish, placement);
+    if (placement.rep.empty()) {
+      // The pool's reason stays English words (a person's reason column, shown as it is).
+      const std::string why = PlacementReason(Lang::kEnglish, placement);
       to_pool_.emplace_back(p.facts.id, "imported from " + options_.name + ": " + why);
       ++report_.pooled;
-      placement.how = "public pool: " + why;
     }
     if (report_.placements.size() < options_.max_listed) {
       report_.placements.push_back(std::move(placement));

@@ -37,6 +37,7 @@
 #include <string>
 #include <vector>
 
+#include "fieldbook/lang_text.h"
 #include "import/import_fields.h"
 #include "import/sheet_reader.h"
 #include "store/server_store.h"
@@ -116,8 +117,17 @@ struct ImportPlacement {
   int64_t row = 0;
   std::string customer_id, name;
   std::string rep;  // "" = the public pool
-  std::string how;  // "column 业务员", "rule no_rep: …", "pool: …"
+  std::string how;  // the English (scripts read it): "column 业务员", "assignment rules v3: …"
+  // The same as values (issue #19): http_import_placed_by_column {column},
+  // http_import_placed_by_rules {version, load} or http_import_placed_in_pool, whose {reason} is
+  // the plan's own phrase below (a move's or an unplaced customer's `why`, with what no rep could
+  // offer), filled in the reader's language by PlacementText.
+  Phrase how_why;
+  Phrase reason;
+  std::vector<Phrase> needs;
 };
+// A placement's "how" in `lang` (the English is `how`).
+std::string PlacementText(Lang lang, const ImportPlacement& p);
 
 struct ImportReport {
   std::string kind, file, format;

@@ -566,6 +566,13 @@ constexpr LangText kRefusals[] = {
     {"http_import_note_formulas",
      "{count} cell(s) hold formulas: their last computed values were imported",
      "{count} 个单元格含有公式：已导入其最后计算的值"},
+    // Who gets each new customer (the report's "placements"[].how, with how_code, how_values and
+    // how_text beside it): {reason} is the assignment plan's own reason in the same language.
+    {"http_import_placed_by_column", "column {column}", "按“{column}”列"},
+    {"http_import_placed_by_rules", "assignment rules v{version}: {reason} (load {load})",
+     "分配规则第 {version} 版：{reason}（负荷 {load}）"},
+    {"http_import_placed_in_pool", "public pool: {reason}", "放入公海：{reason}"},
+    {"http_import_no_rep_can_take", "no rep can take it", "没有业务员能接手"},
     {"http_import_jobs_off", "imports as jobs are not set up", "此服务器未启用导入任务"},
     {"http_import_running", "another import is running; start this one when it has ended",
      "另一个导入正在进行；请等它结束后再开始"},

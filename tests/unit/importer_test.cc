@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <regex>
 
 #include "fieldbook/lang_text.h"
 #include "fieldbook/utf8.h"
@@ -192,6 +193,55 @@ TEST_F(ImporterTest, ACustomerNoRepCanTakeGoesToThePublicPool) {
   EXPECT_EQ(Count("SELECT count(*) FROM srv_pool"), 1);
   EXPECT_EQ(report->issues.size(), 1u);  // 火星: no such territory (a warning)
   EXPECT_EQ(report->issues[0].level, "warning");
+}
+
+// Who gets each new customer is a value too (issue #19): the English "how" as it always read, a
+// code with its values and the plan's own reason in it, and in Chinese no English word left but
+// names (the rep's id, the regions' codes).
+TEST_F(ImporterTest, APlacementsHowReadsInChineseWithNoEnglishWord) {
+  AddRep("rep-a", "张伟 Zhang Wei");
+  AssignmentStore assignment(*store_, wall_);
+  ProfileUpdate only_gz;
+  only_gz.regions = std::vector<std::string>{"GD-GZ"};
+  ASSERT_TRUE(assignment.SetProfile("rep-a", only_gz, "test").ok());
+  ASSERT_TRUE(store_->AddTerritory("广州天河", "GD-GZ", "广州").ok());
+  ASSERT_TRUE(store_->AddTerritory("深圳宝安", "GD-SZ", "深圳").ok());
+  std::vector<std::vector<std::string>> rows = {{"客户名称", "区域", "业务员"},
+                                                {"广州客户", "GD-GZ", ""},
+                                                {"深圳客户", "深圳宝安", ""},
+                                                {"指定客户", "深圳宝安", "rep-a"}};
+  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows), /*dry_run=*/true);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  ASSERT_EQ(report->placements.size(), 3u);
+  std::map<std::string, const ImportPlacement*> by_name;
+  for (const ImportPlacement& p : report->placements) by_name[p.name] = &p;
+  const ImportPlacement& rules = *by_name.at("广州客户");
+  const ImportPlacement& pool = *by_name.at("深圳客户");
+  const ImportPlacement& column = *by_name.at("指定客户");
+  // The English as before.
+  EXPECT_TRUE(
+      std::regex_match(rules.how, std::regex(R"(assignment rules v\d+: .+ \(load \d+(/\d+)?\))")))
+      << rules.how;
+  EXPECT_EQ(pool.how.rfind("public pool: ", 0), 0u) << pool.how;
+  EXPECT_EQ(column.how, "column 业务员");
+  EXPECT_EQ(rules.how_why.code, "http_import_placed_by_rules");
+  EXPECT_FALSE(rules.reason.code.empty());
+  EXPECT_EQ(pool.how_why.code, "http_import_placed_in_pool");
+  EXPECT_FALSE(pool.reason.code.empty());
+  EXPECT_EQ(column.how_why.code, "http_import_placed_by_column");
+  EXPECT_EQ(column.how_why.values, (TextValues{{"column", "业务员"}}));
+  for (const ImportPlacement* p : {&rules, &pool, &column}) {
+    EXPECT_EQ(PlacementText(Lang::kEnglish, *p), p->how);
+    std::string zh = PlacementText(Lang::kChinese, *p);
+    EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
+    // Names stay as they are: the rep's id and the regions' codes.
+    zh = std::regex_replace(zh, std::regex("rep-a|GD-[A-Z]{2}"), "");
+    EXPECT_FALSE(std::regex_search(zh, std::regex("[A-Za-z]{2,}")))
+        << PlacementText(Lang::kChinese, *p);
+  }
+  EXPECT_EQ(PlacementText(Lang::kChinese, column), "按“业务员”列");
+  EXPECT_EQ(PlacementText(Lang::kChinese, pool).rfind("放入公海：", 0), 0u);
+  EXPECT_EQ(PlacementText(Lang::kChinese, rules).rfind("分配规则第 ", 0), 0u);
 }
 
 TEST_F(ImporterTest, ContactsVisitsAndOrdersLinkByExternalIdOrPhone) {

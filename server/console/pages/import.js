@@ -11,7 +11,7 @@
 // sheets (GET /v1/admin/export/{kind}).
 import { errorOf, get, upload } from '../api.js';
 import { clearFieldErrors, field, fieldError, h, message, table } from '../dom.js';
-import { addStrings, currentLang, errorText, t } from '../i18n.js';
+import { addStrings, currentLang, errorText, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -230,7 +230,7 @@ function reportView(r, dry) {
         t('lvl_' + i.level)]))) : '',
     placements.length ? h('h3', {}, t('impPlacements')) : '',
     placements.length ? h('div', { class: 'scroll' }, table([t('row'), t('customer'), t('rep'), t('how')],
-      placements.slice(0, 100).map((p) => [p.row, (p.name || '') + ' (' + p.customer_id + ')', p.rep || '—', p.how]))) : '');
+      placements.slice(0, 100).map((p) => [p.row, (p.name || '') + ' (' + p.customer_id + ')', p.rep || '—', inLang(p.how_text, p.how)]))) : '');
 }
 
 // A field of the preview's list: a key, or {key, label, zh} ("field_labels"). In 中文 its Chinese
