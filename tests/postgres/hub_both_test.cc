@@ -25,7 +25,6 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <cstdio>
 #include <map>
 #include <memory>
 #include <random>
@@ -33,8 +32,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <unistd.h>
 
 #include "fieldbook/catalog.h"
 #include "fieldbook/hub.h"
@@ -44,6 +41,7 @@
 #include "postgres/sql_backend.h"
 #include "store/pg/pg_hub_backend.h"
 #include "store/pg/pg_sql_db.h"
+#include "support/temp_dir.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -356,8 +354,9 @@ class HubBothTest : public pg::testing::PgMigratedTest {};
 TEST_F(HubBothTest, PushesAndPullsOnPostgresAnswerAsOnSqlite) {
   const Catalog catalog = HubCatalog();
   FixedWall sqlite_wall;
-  const std::string path = ::testing::TempDir() + "/hub_both_" + std::to_string(getpid()) + ".db";
-  std::remove(path.c_str());
+  // Declared before the hub, so the folder goes after the hub has closed its WAL.
+  const fieldbook::testing::TempDir dir;
+  const std::string path = dir.File("hub_both.db");
   auto sqlite_hub = Hub::Open(path, sqlite_wall);
   ASSERT_TRUE(sqlite_hub.ok()) << sqlite_hub.status().ToString();
   const std::vector<std::string> want = RunScript(**sqlite_hub, sqlite_wall);
@@ -418,7 +417,6 @@ TEST_F(HubBothTest, PushesAndPullsOnPostgresAnswerAsOnSqlite) {
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(logged->Int(0, 0), stored->Int(0, 0));
   EXPECT_EQ(logged->Int(0, 1), stored->Int(0, 0));
-  std::remove(path.c_str());
 }
 
 TEST_F(HubBothTest, ConcurrentPushesFromTwoInstancesNeverMakeAPullerSkipARow) {
