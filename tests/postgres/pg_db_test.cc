@@ -313,6 +313,46 @@ TEST_F(PgDbTest, APipelineThatBreaksOffLeavesTheSessionToBeMadeAgain) {
   EXPECT_EQ(ids->Text(0, 0), "kept-0,kept-1");
 }
 
+// PostgreSQL's protocol counts a statement's parameters in 16 bits. More is the caller's error,
+// refused before anything is prepared or sent: the session stays set up and an open transaction
+// usable. Until session 16 libpq refused ExecAtomic's send, which answered kUnavailable ("out of
+// step") and lost the transaction and the session; Exec answered kResourceExhausted.
+TEST_F(PgDbTest, MoreThan65535ParametersIsTheCallersErrorAndSendsNothing) {
+  const std::vector<PgParam> too_many(65536, PgParam("x"));
+  const std::vector<PgParam> most(65535, PgParam("y"));
+  const std::string insert = "INSERT INTO t (id, n) VALUES ($1, $2)";
+  auto tx = PgTransaction::Begin(*db_);
+  ASSERT_TRUE(tx.ok());
+  const PgParam first[] = {"a", int64_t{1}};
+  ASSERT_TRUE(db_->ExecAtomic(insert, first).ok());
+  const uint64_t before = db_->round_trips();
+  auto atomic = db_->ExecAtomic(insert, too_many);
+  EXPECT_EQ(atomic.status().code(), StatusCode::kInvalidArgument) << atomic.status().ToString();
+  EXPECT_NE(atomic.status().message().find("at most 65535 parameters, not 65536"),
+            std::string::npos)
+      << atomic.status().ToString();
+  auto plain = db_->Exec("SELECT $1::text", too_many);
+  EXPECT_EQ(plain.status().code(), StatusCode::kInvalidArgument) << plain.status().ToString();
+  Status each =
+      db_->ExecEach("SELECT $1::text", too_many, [](const PgRows&, int) { return Status::Ok(); });
+  EXPECT_EQ(each.code(), StatusCode::kInvalidArgument) << each.ToString();
+  EXPECT_EQ(db_->round_trips(), before);  // nothing prepared, nothing sent
+  EXPECT_TRUE(db_->connected());
+  // The transaction goes on, and a statement of exactly 65535 parameters runs in it.
+  std::string counted = "INSERT INTO t (id, n) SELECT 'most', cardinality(ARRAY[$1::text";
+  for (size_t i = 2; i <= most.size(); ++i) counted += ", $" + std::to_string(i);
+  counted += "])";
+  auto at_limit = db_->ExecAtomic(counted, most);
+  ASSERT_TRUE(at_limit.ok()) << at_limit.status().ToString();
+  EXPECT_EQ(at_limit->affected(), 1);
+  const PgParam second[] = {"b", int64_t{2}};
+  ASSERT_TRUE(db_->ExecAtomic(insert, second).ok());
+  ASSERT_TRUE((*tx)->Commit().ok());
+  auto ids = db_->Exec("SELECT string_agg(id || ':' || n, ',' ORDER BY id) FROM t");
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  EXPECT_EQ(ids->Text(0, 0), "a:1,b:2,most:65535");
+}
+
 TEST_F(PgDbTest, TextArraysCarryAnyTextIntact) {
   const std::vector<std::string> values = {
       "",           "NULL",        "a,b",      "{x}",

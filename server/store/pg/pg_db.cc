@@ -266,6 +266,17 @@ Result<std::string> PgDb::Prepared(std::string_view sql) {
 
 namespace {
 
+// PostgreSQL's protocol counts a statement's parameters in 16 bits: more is the caller's error,
+// refused before anything is prepared or sent (libpq would refuse the send, which ExecAtomic
+// could only report as a broken pipeline).
+constexpr size_t kMaxParams = 65535;
+
+Status CheckParamCount(size_t count) {
+  if (count <= kMaxParams) return Status::Ok();
+  return Status::InvalidArgument("postgresql: a statement takes at most 65535 parameters, not " +
+                                 std::to_string(count) + " (split it into smaller statements)");
+}
+
 // The parameters as libpq takes them (NULL for SQL NULL); text holding a NUL byte is refused.
 Result<std::vector<const char*>> ParamValues(std::span<const PgParam> params) {
   std::vector<const char*> values;
@@ -282,6 +293,7 @@ Result<std::vector<const char*>> ParamValues(std::span<const PgParam> params) {
 }  // namespace
 
 Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params) {
+  FB_RETURN_IF_ERROR(CheckParamCount(params.size()));
   FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
   FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
   ++round_trips_;
@@ -294,6 +306,7 @@ Result<PgRows> PgDb::Exec(std::string_view sql, std::span<const PgParam> params)
 
 Status PgDb::ExecEach(std::string_view sql, std::span<const PgParam> params,
                       const std::function<Status(const PgRows& rows, int row)>& each) {
+  FB_RETURN_IF_ERROR(CheckParamCount(params.size()));
   FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));
   FB_ASSIGN_OR_RETURN(const std::vector<const char*> values, ParamValues(params));
   ++round_trips_;
@@ -343,6 +356,7 @@ Status PgDb::OutOfStep(std::string_view what) {
 
 Result<PgRows> PgDb::ExecAtomic(std::string_view sql, std::span<const PgParam> params) {
   if (!InTransaction()) return Status::Internal("postgresql: ExecAtomic outside a transaction");
+  FB_RETURN_IF_ERROR(CheckParamCount(params.size()));
   // The three statements are prepared once per connection, like any other.
   FB_ASSIGN_OR_RETURN(const std::string savepoint, Prepared("SAVEPOINT fb_statement"));
   FB_ASSIGN_OR_RETURN(const std::string name, Prepared(sql));

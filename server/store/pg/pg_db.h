@@ -119,7 +119,9 @@ class PgDb {
   Status ExecScript(std::string_view sql);
 
   // Runs `sql` ($1, $2, ... placeholders) as a prepared statement of this connection: prepared
-  // on first use, reused by its text afterwards.
+  // on first use, reused by its text afterwards. More than 65535 parameters (the protocol's
+  // limit) is kInvalidArgument, here and in ExecEach and ExecAtomic: nothing is sent, and the
+  // session and its open transaction stay as they were.
   Result<PgRows> Exec(std::string_view sql, std::initializer_list<PgParam> params = {});
   Result<PgRows> Exec(std::string_view sql, std::span<const PgParam> params);
   // The same for a result of any size: hands the rows to `each` one at a time as they arrive
