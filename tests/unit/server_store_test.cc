@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 #include <unordered_set>
+#include <vector>
 
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
@@ -232,14 +233,48 @@ TEST_F(ServerStoreTest, APushWhoseGateFailsIsUndoneWholeAndItsDevicesOriginIsReg
            {visit("va", "ca"),
             RowChange{"contacts", "kb", {Col("customer_id", S("cb")), Col("name", S("planted"))}}});
   SqlDb& db = store_->sql();
+  // What a push writes besides its rows: the sequence, the reps' feeds, the origins, the stored
+  // answers. A failed push leaves each as it was.
+  auto bookkeeping = [&] {
+    std::vector<Value> out;
+    for (const char* q : {"SELECT count(*) FROM srv_feed", "SELECT max(seq) FROM srv_feed",
+                          "SELECT count(*) FROM fb_origins", "SELECT max(idx) FROM fb_origins",
+                          "SELECT count(*) FROM fb_applied_sets"}) {
+      out.push_back(QueryValue(db, q));
+    }
+    return out;
+  };
+  const uint64_t seq_before = *store_->hub().LatestSeq();
+  const std::vector<Value> kept = bookkeeping();
   ASSERT_TRUE(Exec(db, "ALTER TABLE srv_scope_events RENAME TO srv_scope_events_away").ok());
   auto failed = store_->ApplyRepPush(rep_a_, first);
   ASSERT_TRUE(Exec(db, "ALTER TABLE srv_scope_events_away RENAME TO srv_scope_events").ok());
-  EXPECT_FALSE(failed.ok());
+  // The gate's read failed, and the push says so (SQLite's kIo, PostgreSQL's kInternal for the
+  // missing table; not a refusal of the device's rows).
+  ASSERT_FALSE(failed.ok());
+  EXPECT_NE(failed.status().code(), StatusCode::kRejected) << failed.status().ToString();
+  EXPECT_NE(failed.status().code(), StatusCode::kInvalidArgument) << failed.status().ToString();
+  EXPECT_NE(failed.status().message().find("srv_scope_events"), std::string::npos)
+      << failed.status().ToString();
   EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM visits"), I(0));
   EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM fb_origins WHERE replica_id = 'device-x'"), I(0));
-  // Another device registers next, then device-x sends its set again: applied this time.
-  ASSERT_TRUE(store_->ApplyRepPush(rep_a_, from("device-y", "y1", {visit("vy", "ca")})).ok());
+  EXPECT_EQ(*store_->hub().LatestSeq(), seq_before);
+  EXPECT_EQ(bookkeeping(), kept);
+  // Another device registers next, then device-x sends its set again: applied this time. The
+  // push after the failure takes the next number after what was stored (on SQLite the counter
+  // may skip the numbers the failed push used: a gap, never a number used twice).
+  auto next = store_->ApplyRepPush(rep_a_, from("device-y", "y1", {visit("vy", "ca")}));
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->rows_accepted, 1u);
+  EXPECT_TRUE(next->rejections.empty());
+  const uint64_t seq_next = *store_->hub().LatestSeq();
+  EXPECT_GT(seq_next, seq_before);
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM srv_feed"),
+            I(std::get<int64_t>(kept[0]) + 1));  // vy, for rep-a
+  EXPECT_EQ(QueryValue(db, "SELECT max(seq) FROM srv_feed"), I(static_cast<int64_t>(seq_next)));
+  EXPECT_EQ(QueryValue(db, "SELECT _seq FROM visits WHERE id = 'vy'"),
+            I(static_cast<int64_t>(seq_next)));
+  EXPECT_EQ(QueryValue(db, "SELECT count(*) FROM fb_origins"), I(std::get<int64_t>(kept[2]) + 1));
   auto again = store_->ApplyRepPush(rep_a_, first);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->rows_accepted, 1u);
