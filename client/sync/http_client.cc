@@ -1,5 +1,6 @@
 #include "sync/http_client.h"
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
@@ -142,6 +143,19 @@ std::string Describe(const beast::error_code& ec) {
   std::string text = ec.message();
   if (!text.empty()) text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
   return text;
+}
+
+// Why OpenSSL could not load CA certificates, kept as a value: a reason of the error table when it
+// is the common one (a file with no PEM certificate in it: DER, a key, anything else), else
+// OpenSSL's own words ("wrong tag (asn1 encoding routines)").
+std::string CaReason(const beast::error_code& ec) {
+  if (ec.category() == net::error::get_ssl_category() &&
+      ERR_GET_LIB(static_cast<unsigned long>(ec.value())) == ERR_LIB_X509 &&
+      ERR_GET_REASON(static_cast<unsigned long>(ec.value())) ==
+          X509_R_NO_CERTIFICATE_OR_CRL_FOUND) {
+    return "why_ca_no_certificate";
+  }
+  return ec.message();
 }
 
 bool HasControlCharacters(std::string_view s) {
@@ -467,13 +481,11 @@ Result<std::unique_ptr<HttpClient>> HttpClient::Create(const std::string& base_u
         }
         context.load_verify_file(o.ca_file, ec);
         if (ec) {
-          return Invalid("err_ca_file_unreadable", {{"path", o.ca_file}});
+          return Invalid("err_ca_file_unreadable", {{"path", o.ca_file}, {"why", CaReason(ec)}});
         }
       } else {
         context.set_default_verify_paths(ec);
-        if (ec) {
-          return Status::Io("cannot load the system's CA certificates: " + ec.message());
-        }
+        if (ec) return StoreError(StatusCode::kIo, "err_system_ca", {{"why", CaReason(ec)}});
       }
       context.set_verify_mode(ssl::verify_peer);
     } else {

@@ -6,11 +6,16 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <fstream>
 #include <string>
 #include <thread>
 
 #include "http/http_server.h"
+#include "lang/store_errors.h"
+#include "support/english_words.h"
+#include "support/temp_dir.h"
 
 namespace fieldbook::client {
 namespace {
@@ -132,6 +137,39 @@ TEST_F(HttpClientTest, MissingCaFileIsInvalidArgument) {
   auto client = HttpClient::Create("https://localhost:8443", options);
   ASSERT_FALSE(client.ok());
   EXPECT_EQ(client.status().code(), StatusCode::kInvalidArgument);
+}
+
+// Bug (#19, session 15's re-read): a CA file OpenSSL could not load said only "PEM expected";
+// OpenSSL's reason was dropped. It is kept as a value: the common one (no certificate in the
+// file) a reason of the table, read in the rep's language, any other in OpenSSL's own words.
+TEST_F(HttpClientTest, AnUnreadableCaFileKeepsOpenSslsReasonAsAValue) {
+  fieldbook::testing::TempDir dir;
+  const std::string junk = dir.File("junk.pem"), damaged = dir.File("damaged.pem");
+  std::ofstream(junk) << "not a certificate\n";
+  std::ofstream(damaged) << "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+  HttpClientOptions options;
+  options.ca_file = junk;
+  auto client = HttpClient::Create("https://localhost:8443", options);
+  ASSERT_FALSE(client.ok());
+  EXPECT_EQ(client.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(client.status().message(), "cannot load CA certificates from " + junk +
+                                           " (PEM expected): no certificate or CRL found");
+  ASSERT_NE(client.status().phrase(), nullptr);
+  const std::string zh = RenderError(Lang::kChinese, client.status());
+  EXPECT_EQ(zh, "无法从 " + junk + " 读取 CA 证书（应为 PEM 格式）：其中没有证书");
+  EXPECT_TRUE(fieldbook::testing::EnglishWords(zh).empty()) << zh;
+
+  options.ca_file = damaged;
+  client = HttpClient::Create("https://localhost:8443", options);
+  ASSERT_FALSE(client.ok());
+  ASSERT_NE(client.status().phrase(), nullptr);
+  const TextValues& values = client.status().phrase()->values;
+  const auto why =
+      std::find_if(values.begin(), values.end(), [](const auto& v) { return v.first == "why"; });
+  ASSERT_NE(why, values.end());
+  EXPECT_FALSE(why->second.empty());  // OpenSSL's words ("wrong tag (asn1 encoding routines)")
+  EXPECT_NE(client.status().message().find(why->second), std::string::npos)
+      << client.status().message();
 }
 
 TEST_F(HttpClientTest, SendsMethodTargetTokenContentTypeAndBody) {
