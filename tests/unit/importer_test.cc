@@ -171,34 +171,11 @@ TEST_F(ImporterTest, DuplicatesOfLiveCustomersAreSkippedMergedOrFlagged) {
   EXPECT_GE(Count("SELECT count(*) FROM fb_possible_duplicates"), 1);
 }
 
-TEST_F(ImporterTest, ACustomerNoRepCanTakeGoesToThePublicPool) {
-  AddRep("rep-a", "张伟 Zhang Wei");
-  AssignmentStore assignment(*store_, wall_);
-  ProfileUpdate only_gz;
-  only_gz.regions = std::vector<std::string>{"GD-GZ"};
-  ASSERT_TRUE(assignment.SetProfile("rep-a", only_gz, "test").ok());
-  auto gz = store_->AddTerritory("广州天河", "GD-GZ", "广州");
-  auto sz = store_->AddTerritory("深圳宝安", "GD-SZ", "深圳");
-  ASSERT_TRUE(gz.ok() && sz.ok());
-  std::vector<std::vector<std::string>> rows = {
-      {"客户名称", "区域"}, {"广州客户", "GD-GZ"}, {"深圳客户", "深圳宝安"}, {"无区域", "火星"}};
-  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows));
-  ASSERT_TRUE(report.ok()) << report.status().ToString();
-  EXPECT_EQ(report->created, 3);
-  EXPECT_EQ(report->per_rep["rep-a"], 2);  // 广州客户 and the one without a territory
-  EXPECT_EQ(report->pooled, 1);
-  ASSERT_EQ(report->placements.size(), 3u);
-  EXPECT_EQ(report->placements[1].rep, "");
-  EXPECT_NE(report->placements[1].how.find("public pool"), std::string::npos);
-  EXPECT_EQ(Count("SELECT count(*) FROM srv_pool"), 1);
-  EXPECT_EQ(report->issues.size(), 1u);  // 火星: no such territory (a warning)
-  EXPECT_EQ(report->issues[0].level, "warning");
-}
-
-// Who gets each new customer is a value too (issue #19): the English "how" as it always read, a
-// code with its values and the plan's own reason in it, and in Chinese no English word left but
-// names (the rep's id, the regions' codes).
-TEST_F(ImporterTest, APlacementsHowReadsInChineseWithNoEnglishWord) {
+// Each new customer is placed: by its 业务员 column, by the assignment rules, or in the public pool
+// when no rep can take it (the rep serves only GD-GZ). Who gets it is a value too (issue #19): the
+// English "how" as it always read, a code with its values and the plan's own reason in it, and in
+// Chinese no English word left but names (the rep's id, the regions' codes).
+TEST_F(ImporterTest, ACustomerNoRepCanTakeGoesToThePublicPoolAndEachHowReadsInChinese) {
   AddRep("rep-a", "张伟 Zhang Wei");
   AssignmentStore assignment(*store_, wall_);
   ProfileUpdate only_gz;
@@ -209,15 +186,24 @@ TEST_F(ImporterTest, APlacementsHowReadsInChineseWithNoEnglishWord) {
   std::vector<std::vector<std::string>> rows = {{"客户名称", "区域", "业务员"},
                                                 {"广州客户", "GD-GZ", ""},
                                                 {"深圳客户", "深圳宝安", ""},
+                                                {"无区域", "火星", ""},
                                                 {"指定客户", "深圳宝安", "rep-a"}};
-  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows), /*dry_run=*/true);
+  auto report = Import(ImportKind::kCustomers, RowsToCsv(rows));
   ASSERT_TRUE(report.ok()) << report.status().ToString();
-  ASSERT_EQ(report->placements.size(), 3u);
+  EXPECT_EQ(report->created, 4);
+  EXPECT_EQ(report->per_rep["rep-a"], 3);  // 广州客户, the one without a territory, 指定客户
+  EXPECT_EQ(report->pooled, 1);
+  EXPECT_EQ(Count("SELECT count(*) FROM srv_pool"), 1);
+  ASSERT_EQ(report->issues.size(), 1u);  // 火星: no such territory (a warning)
+  EXPECT_EQ(report->issues[0].level, "warning");
+  ASSERT_EQ(report->placements.size(), 4u);
   std::map<std::string, const ImportPlacement*> by_name;
   for (const ImportPlacement& p : report->placements) by_name[p.name] = &p;
   const ImportPlacement& rules = *by_name.at("广州客户");
   const ImportPlacement& pool = *by_name.at("深圳客户");
   const ImportPlacement& column = *by_name.at("指定客户");
+  EXPECT_EQ(pool.rep, "");
+  EXPECT_EQ(by_name.at("无区域")->rep, "rep-a");
   // The English as before.
   EXPECT_TRUE(
       std::regex_match(rules.how, std::regex(R"(assignment rules v\d+: .+ \(load \d+(/\d+)?\))")))
@@ -230,14 +216,14 @@ TEST_F(ImporterTest, APlacementsHowReadsInChineseWithNoEnglishWord) {
   EXPECT_FALSE(pool.reason.code.empty());
   EXPECT_EQ(column.how_why.code, "http_import_placed_by_column");
   EXPECT_EQ(column.how_why.values, (TextValues{{"column", "业务员"}}));
-  for (const ImportPlacement* p : {&rules, &pool, &column}) {
-    EXPECT_EQ(PlacementText(Lang::kEnglish, *p), p->how);
-    std::string zh = PlacementText(Lang::kChinese, *p);
+  for (const ImportPlacement& p : report->placements) {
+    EXPECT_EQ(PlacementText(Lang::kEnglish, p), p.how);
+    std::string zh = PlacementText(Lang::kChinese, p);
     EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
     // Names stay as they are: the rep's id and the regions' codes.
     zh = std::regex_replace(zh, std::regex("rep-a|GD-[A-Z]{2}"), "");
     EXPECT_FALSE(std::regex_search(zh, std::regex("[A-Za-z]{2,}")))
-        << PlacementText(Lang::kChinese, *p);
+        << PlacementText(Lang::kChinese, p);
   }
   EXPECT_EQ(PlacementText(Lang::kChinese, column), "按“业务员”列");
   EXPECT_EQ(PlacementText(Lang::kChinese, pool).rfind("放入公海：", 0), 0u);
