@@ -68,13 +68,18 @@ std::string PlacementReason(Lang lang, const ImportPlacement& p) {
   return p.rep.empty() ? PlanReasonText(lang, p.reason, p.needs) : PlanReasonText(lang, p.reason);
 }
 
+// A placement's "how" in `lang` with its reason already rendered in it (`reason`: "" for none).
+std::string PlacementTextWith(Lang lang, const ImportPlacement& p, std::string reason) {
+  TextValues values = p.how_why.values;
+  if (!p.reason.code.empty()) values.emplace_back("reason", std::move(reason));
+  return SayRefusal(lang, Phrase{p.how_why.code, std::move(values)});
+}
+
 }  // namespace
 
 std::string PlacementText(Lang lang, const ImportPlacement& p) {
   if (p.how_why.code.empty()) return p.how;
-  TextValues values = p.how_why.values;
-  if (!p.reason.code.empty()) values.emplace_back("reason", PlacementReason(lang, p));
-  return SayRefusal(lang, Phrase{p.how_why.code, std::move(values)});
+  return PlacementTextWith(lang, p, p.reason.code.empty() ? "" : PlacementReason(lang, p));
 }
 
 Result<OnDuplicate> ParseOnDuplicate(const std::string& name) {
@@ -501,15 +506,15 @@ Status Importer::ProcessCustomer(const ImportRecord& r) {
     write.columns.emplace_back("owner_rep_id", rep);
     ++report_.per_rep[rep];
     if (report_.placements.size() < options_.max_listed) {
-      const std::string& column = header_[static_cast<size_t>(map_.Column(options_.kind, "rep"))];
-      report_.placements.push_back({r.row,
-                                    write.row_id,
-                                    name,
-                                    rep,
-                                    "column " + column,
-                                    Phrase{"http_import_placed_by_column", {{"column", column}}},
-                                    {},
-                                    {}});
+      report_.placements.push_back(
+          {r.row,
+           write.row_id,
+           name,
+           rep,
+           "column " + rep_column_,
+           Phrase{"http_import_placed_by_column", {{"column", rep_column_}}},
+           {},
+           {}});
     }
     if (assignment_loaded_) {
       facts.holder = rep;
@@ -578,16 +583,18 @@ Status Importer::PlaceCustomers() {
         placement.reason = {"http_import_no_rep_can_take", {}};
       }
     }
-    placement.how = PlacementText(Lang::kEnglish, placement);
+    // The English "how" only for a placement the report lists; the reason rendered once.
+    const bool listed = report_.placements.size() < options_.max_listed;
     if (placement.rep.empty()) {
       // The pool's reason stays English words (a person's reason column, shown as it is).
-      const std::string why = PlacementReason(Lang::kEnglish, placement);
+      std::string why = PlacementReason(Lang::kEnglish, placement);
       to_pool_.emplace_back(p.facts.id, "imported from " + options_.name + ": " + why);
       ++report_.pooled;
+      if (listed) placement.how = PlacementTextWith(Lang::kEnglish, placement, std::move(why));
+    } else if (listed) {
+      placement.how = PlacementText(Lang::kEnglish, placement);
     }
-    if (report_.placements.size() < options_.max_listed) {
-      report_.placements.push_back(std::move(placement));
-    }
+    if (listed) report_.placements.push_back(std::move(placement));
   }
   pending_.clear();
   return Status::Ok();
@@ -656,6 +663,9 @@ Result<ImportReport> Importer::Run() {
   }
   for (const std::string& c : row.cells) header_.push_back(TrimCell(c));
   FB_ASSIGN_OR_RETURN(map_, MapHeader(options_.kind, header_, options_.mapping));
+  if (const int rep = map_.Column(options_.kind, "rep"); rep >= 0) {
+    rep_column_ = Utf8Prefix(header_[static_cast<size_t>(rep)], 64);
+  }
   for (const std::string& h : map_.ignored) report_.ignored_columns.push_back(h);
   for (size_t c = 0; c < header_.size(); ++c) {
     report_.columns.push_back({ColumnName(c), header_[c], map_.field_of_column[c]});

@@ -139,6 +139,9 @@ class Importer {
   std::vector<int> all_fields_;
   std::vector<std::string> header_;
   HeaderMap map_;
+  // The rep column's header as a placement names it ("column 业务员"): cut once to 64 bytes (whole
+  // characters, then "…"), as a header an issue names; a header cell may be 1 MiB.
+  std::string rep_column_;
 
   // The batch being built; written by Flush in one transaction. fresh_[i]: writes_[i] is a new
   // row (its id made by this import), which the hub need not look for (Hub::WriteBulk).
