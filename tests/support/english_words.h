@@ -26,20 +26,42 @@ inline const std::set<std::string> kAllowedWords = {
     "SQLite",     // the replica's file format, by its name ("不是 SQLite 文件头")
 };
 
+// fieldbook-cli's commands by name (client/cli/: its groups and top-level leaves, then the words
+// below them: customer pref add, care days): a command line or an error line's prefix names the
+// program with these words only, and no other word after the program is taken out.
+inline const std::string kCliCommands =
+    "(?:init|recover|sync|status|export|plan|customer|contact|visit|order|product|pool|task|care|"
+    "review|feedback)";
+inline const std::string kCliSubcommands =
+    "(?:add|edit|show|list|search|pref|remove|note|claim|release|requests|checkin|checkout|"
+    "current|locate|log|void|correct|done|dismiss|days|task)";
+// fieldbook-server's commands by name (its --help), as a help text names one
+// (fieldbook-server export).
+inline const std::string kServerCommands =
+    "(?:init|serve|rep|territory|customer|conflicts|export|import|product|seed-demo|history|"
+    "grading|grade|report|assignment|assign|pool|audit|nightly|backup|restore|migrate|new-epoch|"
+    "records)";
+
 // The English words of one line: its words of two letters or more with a lowercase letter and no
 // digit, once command lines, flags and URLs are taken out; words of `also_allowed` (the names of
 // a test's data) are not counted.
 inline std::vector<std::string> EnglishWords(const std::string& line,
                                              const std::set<std::string>& also_allowed = {}) {
   static const std::regex kNotWords(
-      "https?://[^ )）]*"                        // URLs
-      "|(^|[ （(])/[^ ）)]*"                     // paths (the replica's)
-      "|^fieldbook-cli:(?: [a-z][a-z-]*){1,3}:"  // an error line's prefix (fieldbook-cli: pool
-                                                 // claim:, customer pref add:)
-      "|fieldbook-cli(?: [a-z][a-z-]*){0,2}"  // the program and a command (fieldbook-cli pool list)
-      "|--[a-z][a-z0-9-]*"                    // flags
-      "|以下之一：[a-z_, ]+"                  // the codes a flag takes, listed after "one of"
-      "|\\{[a-z_,]+\\}");                     // the same in a usage error: {brand,other}
+      "https?://[^ )）]*"     // URLs
+      "|(^|[ （(])/[^ ）)]*"  // paths (the replica's)
+      // An error line's prefix: the program and the command that failed (fieldbook-cli: pool
+      // claim:, customer pref add:), never other words before a colon (no such customer:).
+      "|^fieldbook-cli: " +
+      kCliCommands + "(?: " + kCliSubcommands +
+      "){0,2}:"
+      // The program and a command (fieldbook-cli pool list), a whole word each.
+      "|fieldbook-cli(?: " +
+      kCliCommands + "(?: " + kCliSubcommands +
+      ")?)?(?![A-Za-z-])"
+      "|--[a-z][a-z0-9-]*"    // flags
+      "|以下之一：[a-z_, ]+"  // the codes a flag takes, listed after "one of"
+      "|\\{[a-z_,]+\\}");     // the same in a usage error: {brand,other}
   const std::string text = std::regex_replace(line, kNotWords, " ");
   static const std::regex kWord("[A-Za-z0-9_-]+");  // rep-01 is one word (an id)
   static const std::regex kDigit("[0-9]"), kLower("[a-z]");

@@ -17,6 +17,7 @@
 
 #include "lang/help_texts.h"
 #include "store/customers.h"
+#include "support/english_words.h"
 
 namespace fieldbook::client {
 namespace {
@@ -61,14 +62,40 @@ TEST(CliHelpTest, EveryHelpCodeTheCliNamesIsInTheTableAndEveryEntryIsNamed) {
   }
 }
 
-TEST(CliHelpTest, EveryEntryHasBothLanguagesAndTheChineseKeepsNoEnglishSentence) {
-  // Latin words the Chinese keeps: codes typed as they are (each shown with its label, "garage（修
-  // 理厂）"), placeholders, examples, acronyms, the programs' names and the help page's own command
-  // names.
+// The Latin words of a Chinese help text that are not kept: codes typed as they are (each shown
+// with its label, "garage（修理厂）"), placeholders, examples, acronyms, the programs' names with
+// a command's name after them (fieldbook-cli init, fieldbook-server export) and the help page's own
+// command names.
+std::vector<std::string> NotKept(const std::string& zh) {
+  using fieldbook::testing::kCliCommands;
+  using fieldbook::testing::kServerCommands;
   static const std::regex kKept(
-      R"(https?://\S*|~/\S*|\$[A-Z_]+|-?-[a-z][a-z-]*|fieldbook(-cli|-server)?( [a-z]+)?|[a-z_]+（|)"
-      R"([a-z_]+=|\{[0-9]+\}|[A-Z_]{2,}|\b[A-Za-z]\b|\b(en|zh|sync|care days|review list)\b)");
+      R"(https?://\S*|~/\S*|\$[A-Z_]+|-?-[a-z][a-z-]*|)"
+      "fieldbook-cli(?: " +
+      kCliCommands + ")?(?![A-Za-z-])|fieldbook-server(?: " + kServerCommands +
+      ")?(?![A-Za-z-])|fieldbook\\b|" +
+      R"([a-z_]+（|[a-z_]+=|\{[0-9]+\}|[A-Z_]{2,}|\b[A-Za-z]\b|\b(en|zh|sync|care days|review list)\b)");
   static const std::regex kWord("[A-Za-z]{2,}");
+  const std::string rest = std::regex_replace(zh, kKept, " ");
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(rest.begin(), rest.end(), kWord), end; it != end; ++it) {
+    out.push_back(it->str());
+  }
+  return out;
+}
+
+// What NotKept takes out: after a program's name only a command's name (it took out any word after
+// "fieldbook ", and any after fieldbook-cli and fieldbook-server).
+TEST(CliHelpTest, AProgramsNameKeepsOnlyTheCommandsNameAfterIt) {
+  EXPECT_TRUE(NotKept("与 `fieldbook-cli init` 设置的服务器同步").empty());
+  EXPECT_TRUE(NotKept("与 fieldbook-server export 的格式相同").empty());
+  EXPECT_TRUE(NotKept("fieldbook：你的客户").empty());
+  EXPECT_EQ(NotKept("运行 fieldbook now 即可"), (std::vector<std::string>{"now"}));
+  EXPECT_EQ(NotKept("运行 fieldbook-cli first 即可"), (std::vector<std::string>{"first"}));
+  EXPECT_EQ(NotKept("与 fieldbook-server exporting 相同"), (std::vector<std::string>{"exporting"}));
+}
+
+TEST(CliHelpTest, EveryEntryHasBothLanguagesAndTheChineseKeepsNoEnglishSentence) {
   for (const LangText& t : HelpTexts()) {
     EXPECT_FALSE(t.en.empty()) << t.code;
     // Chinese: a character from U+3000 up (UTF-8 lead bytes 0xE3-0xE9).
@@ -85,9 +112,33 @@ TEST(CliHelpTest, EveryEntryHasBothLanguagesAndTheChineseKeepsNoEnglishSentence)
     EXPECT_EQ(std::set<std::string>(en_values.begin(), en_values.end()),
               std::set<std::string>(zh_values.begin(), zh_values.end()))
         << t.code;
-    const std::string rest = std::regex_replace(std::string(t.zh), kKept, " ");
-    EXPECT_FALSE(std::regex_search(rest, kWord)) << t.code << ": " << t.zh;
+    EXPECT_EQ(NotKept(zh), std::vector<std::string>{}) << t.code << ": " << t.zh;
   }
+}
+
+// tests/support/english_words.h's reader of the zh walks: an error line's prefix and a command
+// line hide the program and a command of it, never other words (its prefix took out any one to
+// three lowercase words before a colon, so "fieldbook-cli: no such customer: c001" had no English
+// word; and any two after the program's name).
+TEST(EnglishWordsPrefixTest, OnlyTheProgramAndItsCommandAreTakenOut) {
+  using fieldbook::testing::EnglishWords;
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(EnglishWords("fieldbook-cli: no such customer: c001"),
+            (Words{"no", "such", "customer"}));
+  EXPECT_EQ(EnglishWords("fieldbook-cli: sync failed: 已离线"), (Words{"sync", "failed"}));
+  EXPECT_EQ(EnglishWords("fieldbook-cli: customer pref added: 月结"),
+            (Words{"customer", "pref", "added"}));
+  EXPECT_EQ(EnglishWords("请运行 fieldbook-cli to sync again"), (Words{"to", "sync", "again"}));
+  EXPECT_EQ(EnglishWords("请运行 fieldbook-cli pool listing"), (Words{"listing"}));
+  // The program and its command, as before.
+  EXPECT_TRUE(
+      EnglishWords("fieldbook-cli: customer pref add: 客户 c001 已有付款方式 月结").empty());
+  EXPECT_TRUE(EnglishWords("fieldbook-cli: pool claim: 已领取 c001").empty());
+  EXPECT_TRUE(EnglishWords("fieldbook-cli: care days: 天数必须在 1 到 60 之间").empty());
+  EXPECT_TRUE(EnglishWords("请运行 fieldbook-cli pool list 查看").empty());
+  EXPECT_TRUE(EnglishWords("请先运行 fieldbook-cli init。").empty());
+  EXPECT_EQ(EnglishWords("fieldbook-cli: recover: the token cannot be read"),
+            (Words{"the", "token", "cannot", "be", "read"}));
 }
 
 TEST(CliHelpTest, AHelpTextFillsItsValuesAndAMissingCodeShowsItself) {
