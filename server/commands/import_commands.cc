@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -38,67 +39,164 @@ void DrawProgress(const ImportProgress& p) {
   std::fflush(stderr);
 }
 
-void PrintReport(const ImportReport& r) {
-  std::printf("%s %s from %s (%s): %lld rows\n", r.dry_run ? "dry run: import" : "imported",
-              r.kind.c_str(), r.file.c_str(), r.format.c_str(), static_cast<long long>(r.rows));
-  for (size_t k = 0; k < r.notes.size(); ++k) {  // in the manager's language (command_lang.h)
-    const std::string note = k < r.note_phrases.size()
-                                 ? SayPhrase(CommandLang(), r.note_phrases[k], r.notes[k])
-                                 : r.notes[k];
-    std::printf("  note: %s\n", note.c_str());
-  }
-  if (!r.ignored_columns.empty()) {
-    std::string cols;
-    for (const auto& c : r.ignored_columns) cols += (cols.empty() ? "\"" : ", \"") + c + "\"";
-    std::printf("  columns not imported: %s (map them with --mapping)\n", cols.c_str());
-  }
-  const char* would = r.dry_run ? "would be " : "";
-  std::printf("  %s%lld new, %s%lld updated, %lld unchanged (imported before), %lld rejected\n",
-              would, static_cast<long long>(r.created), would, static_cast<long long>(r.updated),
-              static_cast<long long>(r.unchanged), static_cast<long long>(r.rejected));
-  if (r.kind == "orders") {
-    std::printf("  order lines: %s%lld new, %lld imported before\n", would,
-                static_cast<long long>(r.lines_created), static_cast<long long>(r.lines_unchanged));
-  }
-  if (r.duplicates_skipped + r.merged + r.flagged > 0) {
-    std::printf("  possible duplicates: %lld skipped, %lld merged, %lld flagged\n",
-                static_cast<long long>(r.duplicates_skipped), static_cast<long long>(r.merged),
-                static_cast<long long>(r.flagged));
-  }
-  if (r.kind == "customers") {
-    std::printf("  placement: ");
-    for (const auto& [rep, n] : r.per_rep)
-      std::printf("%s %lld, ", rep.c_str(), static_cast<long long>(n));
-    std::printf("public pool %lld\n", static_cast<long long>(r.pooled));
-  }
-  if (!r.issues.empty()) {
-    std::printf("rows with problems (%lld%s):\n", static_cast<long long>(r.issues_total),
-                r.issues_total > static_cast<int64_t>(r.issues.size()) ? ", the first listed" : "");
-    for (const ImportIssue& i : r.issues) {
-      // The reason in the manager's language (command_lang.h); the rest of the line as it was.
-      const std::string reason = SayPhrase(CommandLang(), i.why, i.reason);
-      std::printf("  row %lld%s%s: %s: %s%s%s\n", static_cast<long long>(i.row),
-                  i.column.empty() ? "" : ", column ", i.column.c_str(), i.level.c_str(),
-                  reason.c_str(), i.value.empty() ? "" : " — value: ", i.value.c_str());
-    }
-  }
-  if (!r.placements.empty()) {
-    std::printf("who gets each new customer:\n");
-    for (const ImportPlacement& p : r.placements) {
-      std::printf("  row %lld  %-24s -> %-16s %s\n", static_cast<long long>(p.row), p.name.c_str(),
-                  p.rep.empty() ? "(pool)" : p.rep.c_str(),
-                  PlacementText(CommandLang(), p).c_str());
-    }
-  }
-  if (r.dry_run) {
-    std::printf("dry run: nothing was written; run again without --dry-run to import\n");
-  } else {
-    std::printf("done in %lld batch(es); devices receive the changes at their next sync%s\n",
-                static_cast<long long>(r.batches), r.regraded ? "; grades recomputed" : "");
-  }
+// The report's own words in both languages (issue #19): the English as the command always printed
+// it (scripts may read it), the Chinese for `--lang zh`. What the report holds from a value (a
+// note, a problem's reason, a placement's "how") is rendered by its own code.
+constexpr LangText kReportTexts[] = {
+    {"report_head", "imported {kind} from {file} ({format}): {rows} rows",
+     "已从 {file}（{format}）导入{kind}：{rows} 行"},
+    {"report_head_dry", "dry run: import {kind} from {file} ({format}): {rows} rows",
+     "试运行：从 {file}（{format}）导入{kind}：{rows} 行"},
+    {"report_kind_customers", "customers", "客户"},
+    {"report_kind_contacts", "contacts", "联系人"},
+    {"report_kind_orders", "orders", "订单"},
+    {"report_kind_visits", "visits", "拜访"},
+    {"report_kind_products", "products", "配件"},
+    {"report_note", "  note: {note}", "  提示：{note}"},
+    {"report_not_imported", "  columns not imported: {columns} (map them with --mapping)",
+     "  未导入的列：{columns}（可用 --mapping 映射）"},
+    {"report_counts",
+     "  {created} new, {updated} updated, {unchanged} unchanged (imported before), {rejected} "
+     "rejected",
+     "  新建 {created} 条，更新 {updated} 条，{unchanged} 条未变（之前已导入），{rejected} "
+     "条被拒绝"},
+    {"report_counts_dry",
+     "  would be {created} new, would be {updated} updated, {unchanged} unchanged (imported "
+     "before), {rejected} rejected",
+     "  将新建 {created} 条，将更新 {updated} 条，{unchanged} 条未变（之前已导入），{rejected} "
+     "条被拒绝"},
+    {"report_lines", "  order lines: {created} new, {unchanged} imported before",
+     "  订单行：新建 {created} 行，{unchanged} 行之前已导入"},
+    {"report_lines_dry", "  order lines: would be {created} new, {unchanged} imported before",
+     "  订单行：将新建 {created} 行，{unchanged} 行之前已导入"},
+    {"report_duplicates",
+     "  possible duplicates: {skipped} skipped, {merged} merged, {flagged} flagged",
+     "  可能重复：跳过 {skipped} 条，合并 {merged} 条，标记 {flagged} 条"},
+    {"report_placement", "  placement: {reps}public pool {pooled}", "  分配：{reps}公海 {pooled}"},
+    {"report_rep_count", "{rep} {count}, ", "{rep} {count}，"},
+    {"report_problems", "rows with problems ({count}):", "有问题的行（{count}）："},
+    {"report_problems_first", "rows with problems ({count}, the first listed):",
+     "有问题的行（{count}，列出前 {listed} 条）："},
+    {"report_problem", "  row {row}: {level}: {reason}", "  第 {row} 行：{level}：{reason}"},
+    {"report_problem_column", "  row {row}, column {column}: {level}: {reason}",
+     "  第 {row} 行，{column} 列：{level}：{reason}"},
+    {"report_problem_value", " — value: {value}", " — 值：{value}"},
+    // The levels as the console's Import page names them.
+    {"report_level_error", "error", "错误"},
+    {"report_level_duplicate", "duplicate", "疑似重复"},
+    {"report_level_warning", "warning", "提醒"},
+    {"report_placements", "who gets each new customer:", "每个新客户的归属："},
+    {"report_row", "row {row}", "第 {row} 行"},
+    {"report_pool", "(pool)", "（公海）"},
+    {"report_dry_end", "dry run: nothing was written; run again without --dry-run to import",
+     "试运行：未写入任何内容；去掉 --dry-run 再运行即可导入"},
+    {"report_done", "done in {batches} batch(es); devices receive the changes at their next sync",
+     "完成，共 {batches} 批；设备在下次同步时收到这些更改"},
+    {"report_done_regraded",
+     "done in {batches} batch(es); devices receive the changes at their next sync; grades "
+     "recomputed",
+     "完成，共 {batches} 批；设备在下次同步时收到这些更改；已重新计算评级"},
+};
+
+std::string ReportText(Lang lang, std::string_view code, const TextValues& values = {}) {
+  const LangText* t = FindText(kReportTexts, code);
+  return t == nullptr ? std::string(code) : FillText(lang, t->In(lang), values);
+}
+
+// A word of the report that names a code (a kind, a problem's level): its label in Chinese.
+std::string Label(Lang lang, const std::string& prefix, const std::string& value) {
+  const LangText* t = FindText(kReportTexts, prefix + value);
+  return t == nullptr || lang == Lang::kEnglish ? value : std::string(t->In(lang));
+}
+
+std::string N(int64_t n) { return std::to_string(n); }
+
+// `text` padded with spaces to `bytes` (printf's %-24s).
+std::string Pad(const std::string& text, size_t bytes) {
+  return text.size() >= bytes ? text : text + std::string(bytes - text.size(), ' ');
 }
 
 }  // namespace
+
+std::string ImportReportText(const ImportReport& r, Lang lang) {
+  std::string out;
+  auto line = [&out](std::string text) { out += std::move(text) + "\n"; };
+  std::string format = r.format;  // "CSV", "XLSX": the files' names, not English words
+  if (lang == Lang::kChinese) {
+    for (char& c : format) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  line(ReportText(lang, r.dry_run ? "report_head_dry" : "report_head",
+                  {{"kind", Label(lang, "report_kind_", r.kind)},
+                   {"file", r.file},
+                   {"format", format},
+                   {"rows", N(r.rows)}}));
+  for (size_t k = 0; k < r.notes.size(); ++k) {
+    const std::string note =
+        k < r.note_phrases.size() ? SayPhrase(lang, r.note_phrases[k], r.notes[k]) : r.notes[k];
+    line(ReportText(lang, "report_note", {{"note", note}}));
+  }
+  if (!r.ignored_columns.empty()) {
+    std::vector<std::string> quoted;
+    for (const auto& c : r.ignored_columns) {
+      quoted.push_back(lang == Lang::kChinese ? "“" + c + "”" : "\"" + c + "\"");
+    }
+    line(ReportText(lang, "report_not_imported", {{"columns", JoinTexts(lang, quoted, false)}}));
+  }
+  line(ReportText(lang, r.dry_run ? "report_counts_dry" : "report_counts",
+                  {{"created", N(r.created)},
+                   {"updated", N(r.updated)},
+                   {"unchanged", N(r.unchanged)},
+                   {"rejected", N(r.rejected)}}));
+  if (r.kind == "orders") {
+    line(ReportText(lang, r.dry_run ? "report_lines_dry" : "report_lines",
+                    {{"created", N(r.lines_created)}, {"unchanged", N(r.lines_unchanged)}}));
+  }
+  if (r.duplicates_skipped + r.merged + r.flagged > 0) {
+    line(ReportText(lang, "report_duplicates",
+                    {{"skipped", N(r.duplicates_skipped)},
+                     {"merged", N(r.merged)},
+                     {"flagged", N(r.flagged)}}));
+  }
+  if (r.kind == "customers") {
+    std::string reps;
+    for (const auto& [rep, n] : r.per_rep) {
+      reps += ReportText(lang, "report_rep_count", {{"rep", rep}, {"count", N(n)}});
+    }
+    line(ReportText(lang, "report_placement", {{"reps", reps}, {"pooled", N(r.pooled)}}));
+  }
+  if (!r.issues.empty()) {
+    const bool cut = r.issues_total > static_cast<int64_t>(r.issues.size());
+    line(ReportText(lang, cut ? "report_problems_first" : "report_problems",
+                    {{"count", N(r.issues_total)}, {"listed", std::to_string(r.issues.size())}}));
+    for (const ImportIssue& i : r.issues) {
+      std::string text =
+          ReportText(lang, i.column.empty() ? "report_problem" : "report_problem_column",
+                     {{"row", N(i.row)},
+                      {"column", i.column},
+                      {"level", Label(lang, "report_level_", i.level)},
+                      {"reason", SayPhrase(lang, i.why, i.reason)}});
+      if (!i.value.empty()) text += ReportText(lang, "report_problem_value", {{"value", i.value}});
+      line(std::move(text));
+    }
+  }
+  if (!r.placements.empty()) {
+    line(ReportText(lang, "report_placements"));
+    const std::string pool = ReportText(lang, "report_pool");
+    for (const ImportPlacement& p : r.placements) {
+      const std::string row = ReportText(lang, "report_row", {{"row", N(p.row)}});
+      const std::string rep = p.rep.empty() ? pool : p.rep;
+      line("  " + row + "  " + Pad(p.name, 24) + " -> " + Pad(rep, 16) + " " +
+           PlacementText(lang, p));
+    }
+  }
+  if (r.dry_run) {
+    line(ReportText(lang, "report_dry_end"));
+  } else {
+    line(ReportText(lang, r.regraded ? "report_done_regraded" : "report_done",
+                    {{"batches", N(r.batches)}}));
+  }
+  return out;
+}
 
 boost::json::object ImportReportJson(const ImportReport& r) {
   const auto parsed = ParseImportKind(r.kind);
@@ -195,7 +293,7 @@ int RunImportCommand(const std::string& db, const ImportArgs& args) {
     }
     std::cout << WriteJson(json) << "\n";
   } else {
-    PrintReport(*report);
+    std::fputs(ImportReportText(*report, CommandLang()).c_str(), stdout);
   }
   return 0;
 }

@@ -39,6 +39,9 @@ struct ExportArgs {
 
 // The report as JSON (the command's --json and the admin API's answer).
 boost::json::object ImportReportJson(const ImportReport& report);
+// The report as the command prints it (without --json), in `lang`: the English as it always
+// read, the Chinese with no English word but names (files, columns, reps' ids) and codes.
+std::string ImportReportText(const ImportReport& report, Lang lang);
 
 // ImportOptions from the arguments (kind, mapping file, encoding, duplicate policy); the file and
 // the actor are the caller's.

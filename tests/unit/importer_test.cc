@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <regex>
+#include <sstream>
 
 #include "commands/import_commands.h"
 #include "fieldbook/json.h"
@@ -18,6 +19,7 @@
 #include "store/assignment_store.h"
 #include "store/grading_store.h"
 #include "store/pool_store.h"
+#include "support/english_words.h"
 #include "support/import_sheets.h"
 #include "support/server_store_fixture.h"
 
@@ -108,12 +110,39 @@ TEST_F(ImporterTest, DryRunReportsEveryRowAndWritesNothing) {
   EXPECT_EQ(report->per_rep["rep-a"] + report->per_rep["rep-b"], 36);
   EXPECT_GE(report->per_rep["rep-a"], 17);
   EXPECT_GE(report->per_rep["rep-b"], 17);
+  // The command's report (fieldbook-server import without --json): its English as it always read,
+  // its Chinese with no English word but the data's (issue #19: its labels were English).
+  const std::string en = ImportReportText(*report, Lang::kEnglish);
+  for (const char* line :
+       {"dry run: import customers from ",
+        "\n  would be 36 new, would be 0 updated, 0 unchanged (imported before), 3 "
+        "rejected\n  possible duplicates: 1 skipped, 0 merged, 0 flagged\n",
+        "\nrows with problems (4):\n  row 4, column H (生日): error: ", " — value: 2026/13/45\n",
+        "\nwho gets each new customer:\n  row 2  ", " -> rep-",
+        "\ndry run: nothing was written; run again without --dry-run to import\n"}) {
+    EXPECT_NE(en.find(line), std::string::npos) << line << " in:\n" << en;
+  }
+  const std::string zh = ImportReportText(*report, Lang::kChinese);
+  EXPECT_NE(zh.find("\n  第 4 行，H (生日) 列：错误："), std::string::npos) << zh;
+  EXPECT_NE(zh.find("\n每个新客户的归属：\n  第 2 行  "), std::string::npos) << zh;
+  std::istringstream lines(zh);
+  for (std::string line; std::getline(lines, line);) {
+    EXPECT_EQ(fieldbook::testing::EnglishWords(line, {"rep-a", "rep-b", "stray"}),
+              std::vector<std::string>{})
+        << line;
+  }
 
   // The real import does what the dry run said, and a second one changes nothing.
   auto real = Import(ImportKind::kCustomers, RowsToCsv(rows));
   ASSERT_TRUE(real.ok()) << real.status().ToString();
   EXPECT_EQ(real->created, 36);
   EXPECT_EQ(real->per_rep, report->per_rep);
+  EXPECT_EQ(fieldbook::testing::EnglishWords(ImportReportText(*real, Lang::kChinese),
+                                             {"rep-a", "rep-b", "stray"}),
+            std::vector<std::string>{});
+  EXPECT_NE(ImportReportText(*real, Lang::kEnglish)
+                .find("\ndone in 6 batch(es); devices receive the changes at their next sync\n"),
+            std::string::npos);
   EXPECT_EQ(Count("SELECT count(*) FROM customers"), 36);
   EXPECT_EQ(Count("SELECT count(*) FROM srv_scope"), 36);
   const uint64_t after = Seq();
