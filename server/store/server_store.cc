@@ -470,11 +470,30 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
     FB_RETURN_IF_ERROR(VisitRows(*current, [&](auto& r) { holders.push_back(r.Text(0)); }));
   }
 
-  auto event = [&](const std::string& rep, const char* kind) -> Status {
+  // A change of srv_scope and its scope event. On PostgreSQL one statement (a data-modifying
+  // WITH): one round trip instead of two.
+  const bool postgres = db.dialect() == SqlDialect::kPostgres;
+  auto change = [&](const std::string& rep, const char* kind) -> Status {
+    const bool add = std::string_view(kind) == "added";
+    if (!postgres) {
+      FB_ASSIGN_OR_RETURN(
+          SqlStatement * scope,
+          db.Prepare(add ? "INSERT INTO srv_scope (rep_id, customer_id) VALUES (?, ?)"
+                         : "DELETE FROM srv_scope WHERE rep_id = ? AND customer_id = ?"));
+      scope->Bind(1, rep).Bind(2, customer_id);
+      FB_RETURN_IF_ERROR(scope->Run());
+    }
     FB_ASSIGN_OR_RETURN(uint64_t seq, hub_->AllocateSeq());
-    FB_ASSIGN_OR_RETURN(SqlStatement * log,
-                        db.Prepare("INSERT INTO srv_scope_events (seq, rep_id, customer_id, kind, "
-                                   "hlc, reason) VALUES (?, ?, ?, ?, ?, ?)"));
+    constexpr std::string_view kEvent =
+        "INSERT INTO srv_scope_events (seq, rep_id, customer_id, kind, hlc, reason) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+    const std::string text =
+        !postgres ? std::string(kEvent)
+        : add     ? "WITH s AS (INSERT INTO srv_scope (rep_id, customer_id) VALUES (?2, ?3)) " +
+                    std::string(kEvent)
+              : "WITH s AS (DELETE FROM srv_scope WHERE rep_id = ?2 AND customer_id = ?3) " +
+                    std::string(kEvent);
+    FB_ASSIGN_OR_RETURN(SqlStatement * log, db.Prepare(text));
     log->Bind(1, static_cast<int64_t>(seq))
         .Bind(2, rep)
         .Bind(3, customer_id)
@@ -489,19 +508,9 @@ Status ServerStore::RecomputeScope(const std::string& customer_id, const std::st
       kept = true;
       continue;
     }
-    FB_ASSIGN_OR_RETURN(SqlStatement * drop,
-                        db.Prepare("DELETE FROM srv_scope WHERE rep_id = ? AND customer_id = ?"));
-    drop->Bind(1, rep).Bind(2, customer_id);
-    FB_RETURN_IF_ERROR(drop->Run());
-    FB_RETURN_IF_ERROR(event(rep, "removed"));
+    FB_RETURN_IF_ERROR(change(rep, "removed"));
   }
-  if (!effective.empty() && !kept) {
-    FB_ASSIGN_OR_RETURN(SqlStatement * add,
-                        db.Prepare("INSERT INTO srv_scope (rep_id, customer_id) VALUES (?, ?)"));
-    add->Bind(1, effective).Bind(2, customer_id);
-    FB_RETURN_IF_ERROR(add->Run());
-    FB_RETURN_IF_ERROR(event(effective, "added"));
-  }
+  if (!effective.empty() && !kept) FB_RETURN_IF_ERROR(change(effective, "added"));
   return Status::Ok();
 }
 

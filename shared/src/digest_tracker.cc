@@ -2,11 +2,13 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "fieldbook/sqlite_db.h"
 #include "fieldbook/sqlite_sql_db.h"
@@ -365,27 +367,41 @@ Status HubDigestListener::Flush(Db& db) {
 
 Status HubDigestListener::Flush(SqlDb& db) {
   if (deltas_.empty()) return Status::Ok();
+  std::vector<const decltype(deltas_)::value_type*> changed;
+  for (const auto& entry : deltas_) {
+    if (entry.second.first != 0 || entry.second.second != 0) changed.push_back(&entry);
+  }
   // The sum wraps modulo 2^64: SQLite by the function the hub registers; PostgreSQL in numeric
   // (bigint addition raises on overflow), shifted into 0..2^64 and back into bigint's range.
-  FB_ASSIGN_OR_RETURN(
-      SqlStatement * upsert,
-      db.Prepare(db.dialect() == SqlDialect::kSqlite
-                     ? "INSERT INTO fb_owner_digests (owner, tbl, rows, sum) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT (owner, tbl) DO UPDATE SET rows = rows + excluded.rows, "
-                       "sum = fb_digest_wrap(sum, excluded.sum)"
-                     : "INSERT INTO fb_owner_digests AS d (owner, tbl, rows, sum) VALUES "
-                       "(?, ?, ?, ?) ON CONFLICT (owner, tbl) DO UPDATE SET rows = d.rows + "
-                       "excluded.rows, sum = ((d.sum::numeric + excluded.sum + "
-                       "27670116110564327424) % 18446744073709551616 - "
-                       "9223372036854775808)::bigint"));
-  for (const auto& [key, delta] : deltas_) {
-    if (delta.first == 0 && delta.second == 0) continue;
+  // PostgreSQL takes up to 64 owners' deltas a statement (one round trip, not one each); the
+  // keys are distinct (one delta per owner and table), as ON CONFLICT DO UPDATE needs.
+  const bool postgres = db.dialect() == SqlDialect::kPostgres;
+  const size_t per_statement = postgres ? 64 : 1;
+  for (size_t at = 0; at < changed.size();) {
+    const size_t n = std::min(per_statement, changed.size() - at);
+    std::string text = postgres
+                           ? "INSERT INTO fb_owner_digests AS d (owner, tbl, rows, sum) VALUES "
+                             "(?, ?, ?, ?)"
+                           : "INSERT INTO fb_owner_digests (owner, tbl, rows, sum) VALUES "
+                             "(?, ?, ?, ?)";
+    for (size_t i = 1; i < n; ++i) text += ", (?, ?, ?, ?)";
+    text += postgres ? " ON CONFLICT (owner, tbl) DO UPDATE SET rows = d.rows + excluded.rows, "
+                       "sum = ((d.sum::numeric + excluded.sum + 27670116110564327424) % "
+                       "18446744073709551616 - 9223372036854775808)::bigint"
+                     : " ON CONFLICT (owner, tbl) DO UPDATE SET rows = rows + excluded.rows, "
+                       "sum = fb_digest_wrap(sum, excluded.sum)";
+    FB_ASSIGN_OR_RETURN(SqlStatement * upsert, db.Prepare(text));
     upsert->Reset();
-    upsert->Bind(1, key.first)
-        .Bind(2, static_cast<int64_t>(key.second))
-        .Bind(3, delta.first)
-        .Bind(4, static_cast<int64_t>(delta.second));
+    for (size_t i = 0; i < n; ++i) {
+      const auto& [key, delta] = *changed[at + i];
+      const int p = static_cast<int>(4 * i);
+      upsert->Bind(p + 1, key.first)
+          .Bind(p + 2, static_cast<int64_t>(key.second))
+          .Bind(p + 3, delta.first)
+          .Bind(p + 4, static_cast<int64_t>(delta.second));
+    }
     FB_RETURN_IF_ERROR(upsert->Run());
+    at += n;
   }
   deltas_.clear();
   return Status::Ok();

@@ -1,6 +1,8 @@
 #include "fieldbook/duplicate_detector.h"
 
 #include <cctype>
+#include <string_view>
+#include <type_traits>
 
 #include "fieldbook/columns.h"
 #include "fieldbook/sql_db.h"
@@ -71,23 +73,32 @@ Result<int> Flag(Database& db, const std::string& customer_id, uint64_t now_ms) 
   const bool deleted = self->Int(3) != 0;
   self->Reset();
 
-  // Keep this customer's keys current (a deleted customer has none), then look its keys up.
+  // Keep this customer's keys current (a deleted customer has none), then look its keys up. On
+  // PostgreSQL one statement (a data-modifying WITH; the lookup passes over this customer's own
+  // keys anyway): one round trip instead of two.
   const Value phone_key = phone.empty() || deleted ? Value() : Value(phone);
   const Value name_key = name.empty() || deleted ? Value() : Value(name + "|" + city);
-  FB_ASSIGN_OR_RETURN(auto* keys,
-                      db.Prepare("INSERT INTO fb_customer_keys (customer_id, phone_key, "
-                                 "name_city_key) VALUES (?, ?, ?) ON CONFLICT (customer_id) DO "
-                                 "UPDATE SET phone_key = excluded.phone_key, "
-                                 "name_city_key = excluded.name_city_key"));
-  keys->Bind(1, customer_id).Bind(2, phone_key).Bind(3, name_key);
-  FB_RETURN_IF_ERROR(keys->Run());
-  if (deleted) return 0;
-
+  constexpr std::string_view kKeys =
+      "INSERT INTO fb_customer_keys (customer_id, phone_key, name_city_key) VALUES (?3, ?1, ?2) "
+      "ON CONFLICT (customer_id) DO UPDATE SET phone_key = excluded.phone_key, "
+      "name_city_key = excluded.name_city_key";
+  constexpr std::string_view kLookUp =
+      "SELECT customer_id, CASE WHEN phone_key = ?1 THEN 1 ELSE 0 END FROM fb_customer_keys "
+      "WHERE (phone_key = ?1 OR name_city_key = ?2) AND customer_id <> ?3";
+  bool one_statement = false;
+  if constexpr (std::is_same_v<Database, SqlDb>) {
+    one_statement = db.dialect() == SqlDialect::kPostgres;
+  }
+  if (!one_statement) {
+    FB_ASSIGN_OR_RETURN(auto* keys, db.Prepare(kKeys));
+    keys->Bind(1, phone_key).Bind(2, name_key).Bind(3, customer_id);
+    FB_RETURN_IF_ERROR(keys->Run());
+    if (deleted) return 0;
+  }
   FB_ASSIGN_OR_RETURN(
       auto* candidates,
-      db.Prepare("SELECT customer_id, CASE WHEN phone_key = ?1 THEN 1 ELSE 0 END "
-                 "FROM fb_customer_keys "
-                 "WHERE (phone_key = ?1 OR name_city_key = ?2) AND customer_id <> ?3"));
+      db.Prepare(one_statement ? "WITH k AS (" + std::string(kKeys) + ") " + std::string(kLookUp)
+                               : std::string(kLookUp)));
   candidates->Bind(1, phone_key).Bind(2, name_key).Bind(3, customer_id);
   struct Hit {
     std::string other;
