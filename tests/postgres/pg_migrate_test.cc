@@ -6,10 +6,11 @@
 // canonical exports of both sides, the hub sequence, floor and epoch, every rep's feed, the ids
 // that continue above the copied ones. Then the command's verification is shown to catch a
 // changed row and a missing one, and a second copy into the filled target is refused. Hostile
-// inputs: a truncated database file, a value PostgreSQL refuses, a wrong URL, a target at a newer
-// schema version, one with a table of another shape, a damaged feed entry: each is refused, and
-// the target keeps nothing. A change in two reps' feeds (a customer two reps hold) is copied into
-// both (PostgreSQL keeps SQLite's feed model).
+// inputs: a truncated database file, a value PostgreSQL refuses, a damaged byte in a row (sound
+// pages: quick_check passes over it), a wrong URL, a target at a newer schema version, one with
+// a table of another shape, a damaged feed entry: each is refused, and the target keeps nothing. A
+// change in two reps' feeds (a customer two reps hold) is copied into both (PostgreSQL keeps
+// SQLite's feed model).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -351,6 +352,17 @@ TEST_F(MigrateTest, AValuePostgresRefusesRollsTheWholeCopyBack) {
       "UPDATE orders SET amount_cents = 'lots' WHERE rowid = (SELECT max(rowid) "
       "FROM orders)",
       "copying orders");
+}
+
+// A damaged byte inside a row's value (a customer's name that is no longer UTF-8) leaves every
+// page sound: migrate's full quick_check passes over it, as serve's start check would. The copy
+// reads each table whole, and PostgreSQL refuses the text: the copy is rolled back whole, the
+// error names the table, and the target keeps nothing.
+TEST_F(MigrateTest, ADamagedByteQuickCheckMissesRollsTheWholeCopyBack) {
+  ExpectRefusedAfter(
+      "UPDATE customers SET name = CAST(X'e5a4' AS TEXT) || name WHERE rowid = (SELECT "
+      "max(rowid) FROM customers)",
+      "copying customers");
 }
 
 // A change SQLite entered in two reps' feeds (a customer two reps hold) is in both feeds on
