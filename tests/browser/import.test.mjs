@@ -176,6 +176,21 @@ describe('the Import page\'s progress', () => {
     assert.deepEqual(englishWords(dryText), [], dryText);
     await shot(page, 'import-zh-dry-run');
 
+    // Who would get each new customer: by its 业务员 column, or by the assignment rules.
+    const customers = path.join(srv.dir, '客户-试运行.csv');
+    fs.writeFileSync(customers, '客户名称,城市,业务员\n中文七厂,广州,rep-a\n中文八厂,广州,\n');
+    await page.locator('#imp-kind').selectOption('customers');
+    await page.getByLabel('文件（.csv 或 .xlsx）').setInputFiles(customers);
+    await page.getByLabel('第 C 列（业务员）对应的字段').waitFor();
+    await page.getByRole('button', { name: '试运行' }).click();
+    await page.getByText('客户-试运行.csv 试运行完成：没有做任何修改。').waitFor(LONG);
+    const placed = await page.locator('#imp-result').innerText();
+    assert.match(placed, /按“业务员”列/, placed);
+    assert.match(placed, /分配规则第 \d+ 版：/, placed);
+    // Names: the reps' ids and the new customers' ids.
+    assert.deepEqual(englishWords(placed.replace(/rep-[a-z0-9]+|\([0-9a-f]{32}\)/g, '')), [], placed);
+    await page.locator('#imp-kind').selectOption('contacts');  // the refused file's kind
+
     // The file refused whole: in the preview, and in the dry run's answer.
     await page.locator('#imp-encoding').selectOption('utf-8');
     await page.getByLabel('文件（.csv 或 .xlsx）').setInputFiles(refused);
