@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -107,7 +108,13 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
       return JsonError(400, "invalid_field", "today must be a date YYYY-MM-DD",
                        Phrase{"http_field_date", {{"field", "today"}}});
     }
-    const auto batch = IntParam(request.target, "batch_rows", 1, 100000, 5000);
+    // Test hook: FIELDBOOK_TEST_IMPORT_BATCH_ROWS is the default (the browser test's page shows
+    // three batches of a small file).
+    int64_t default_batch = 5000;
+    if (const char* rows = std::getenv("FIELDBOOK_TEST_IMPORT_BATCH_ROWS")) {
+      default_batch = std::clamp<int64_t>(std::atoll(rows), 1, 100000);
+    }
+    const auto batch = IntParam(request.target, "batch_rows", 1, 100000, default_batch);
     if (!batch) return BadIntParam("batch_rows", 1, 100000);
     args.batch_rows = static_cast<size_t>(*batch);
     args.mapping_json = QueryParam(request.target, "mapping");
