@@ -10,6 +10,7 @@
 
 #include "integration/cli_process.h"
 #include "integration/server_fixture.h"
+#include "integration/test_server_db.h"
 
 namespace fieldbook::testing {
 namespace {
@@ -23,14 +24,24 @@ class CaptureIntegrationTest : public CliFixture {
   void SetUp() override {
     // The demo distributor: 8 reps on the hub, a few thousand rows in this rep's scope, so that
     // each device's first sync takes many pages of the CLI's own size.
-    CommandResult seeded =
-        RunServerCommand({"seed-demo", "--db", db_, "--customers", "300", "--json"});
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
-    const json::value report = ParseJson(seeded.out);
+    // On SQLite a copy of the seed made once per server build (SeedDemoOnce).
+    std::string out;
+    if (server_db_.postgres()) {
+      CommandResult seeded =
+          RunServerCommand({"seed-demo", "--db", db_, "--customers", "300", "--json"});
+      ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+      out = seeded.out;
+    } else {
+      const SeededDemo seeded = SeedDemoOnce({"--customers", "300", "--json"});
+      ASSERT_FALSE(seeded.file.empty());
+      server_db_.LoadFrom(seeded.file);
+      out = seeded.out;
+    }
+    const json::value report = ParseJson(out);
     for (const json::value& r : JsonArr(report, "reps")) {
       if (JsonStr(r, "id") == kRep) token_a_ = JsonStr(r, "token");
     }
-    ASSERT_FALSE(token_a_.empty()) << seeded.out;
+    ASSERT_FALSE(token_a_.empty()) << out;
     CommandResult issued = RunServerCommand({"rep", "token", "--db", db_, "--rep", kRep});
     ASSERT_EQ(issued.exit_code, 0) << issued.err;
     token_b_ = issued.out.substr(issued.out.rfind(": ") + 2);

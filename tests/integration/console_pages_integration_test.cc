@@ -15,6 +15,7 @@
 
 #include "integration/console_login.h"
 #include "integration/server_fixture.h"
+#include "integration/test_server_db.h"
 #include "support/subprocess.h"
 #include "support/temp_dir.h"
 
@@ -29,26 +30,14 @@ bool Has(const std::string& s, const std::string& part) {
 
 class ConsolePagesTest : public ConsoleLogin<CliFixture> {
  protected:
-  // seed-demo's 240 garages are made once for the suite (a minute under the sanitizers); each
-  // test works on its own copy of that database.
-  static void SetUpTestSuite() {
-    seeded_dir_ = new TempDir();
-    CommandResult seeded =
-        RunServerCommand({"seed-demo", "--db", seeded_dir_->File("seed.db"), "--customers", "240",
-                          "--today", "2026-11-30", "--json"});
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
-    seeded_json_ = new std::string(seeded.out);
-  }
-  static void TearDownTestSuite() {
-    delete seeded_dir_;
-    delete seeded_json_;
-    seeded_dir_ = nullptr;
-    seeded_json_ = nullptr;
-  }
+  // seed-demo's 240 garages, made once per server build (SeedDemoOnce: ctest runs each test in a
+  // process of its own); each test works on its own copy of that database.
   void SetUp() override {
-    ASSERT_NE(seeded_json_, nullptr);
-    server_db_.LoadFrom(seeded_dir_->File("seed.db"));  // a copy (migrated on PostgreSQL)
-    boost::json::value demo = ParseJson(*seeded_json_);
+    const SeededDemo seeded =
+        SeedDemoOnce({"--customers", "240", "--today", "2026-11-30", "--json"});
+    ASSERT_FALSE(seeded.file.empty());
+    server_db_.LoadFrom(seeded.file);  // a copy (migrated on PostgreSQL)
+    boost::json::value demo = ParseJson(seeded.out);
     for (const auto& r : JsonArr(demo, "reps")) tokens_[JsonStr(r, "id")] = JsonStr(r, "token");
     manager_ = AddManager();
   }
@@ -58,12 +47,7 @@ class ConsolePagesTest : public ConsoleLogin<CliFixture> {
   }
   std::map<std::string, std::string> tokens_;
   std::string manager_;
-  static TempDir* seeded_dir_;
-  static std::string* seeded_json_;
 };
-
-TempDir* ConsolePagesTest::seeded_dir_ = nullptr;
-std::string* ConsolePagesTest::seeded_json_ = nullptr;
 
 // Every state-changing route of the pages: refused without the session's CSRF token (nothing
 // changes), refused for a rep's token, and refused once the session has expired.

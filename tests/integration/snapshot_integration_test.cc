@@ -16,6 +16,7 @@
 #include "fieldbook/sqlite_db.h"
 #include "integration/cli_process.h"
 #include "integration/server_fixture.h"
+#include "integration/test_server_db.h"
 #include "support/sync_fixture.h"
 
 namespace fieldbook::testing {
@@ -38,10 +39,21 @@ size_t Lines(const std::string& text) { return std::count(text.begin(), text.end
 class SnapshotIntegrationTest : public CliFixture {
  protected:
   // The demo distributor with `customers` garages, and a running server.
+  // On SQLite a copy of the seed made once per server build (SeedDemoOnce); on PostgreSQL seeded
+  // there.
   void SeedAndServe(int customers) {
-    CommandResult seeded = RunServerCommand({"seed-demo", "--db", db_, "--customers",
-                                             std::to_string(customers), "--today", "2026-11-20"});
-    ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+    const std::vector<std::string> args = {"--customers", std::to_string(customers), "--today",
+                                           "2026-11-20"};
+    if (server_db_.postgres()) {
+      std::vector<std::string> seed = {"seed-demo", "--db", db_};
+      seed.insert(seed.end(), args.begin(), args.end());
+      CommandResult seeded = RunServerCommand(seed);
+      ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
+    } else {
+      const SeededDemo seeded = SeedDemoOnce(args);
+      ASSERT_FALSE(seeded.file.empty());
+      server_db_.LoadFrom(seeded.file);
+    }
     ASSERT_NO_FATAL_FAILURE(StartServer(/*keep_port=*/true, {"--nightly-at", "off"}));
   }
   // A new device token for a seeded rep.

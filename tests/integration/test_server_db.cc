@@ -1,7 +1,10 @@
 #include "integration/test_server_db.h"
 
+#include <unistd.h>
+
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <utility>
 #include <variant>
 
@@ -33,12 +36,50 @@ std::unique_ptr<pg::PgDb> Connect(const std::string& conninfo) {
 
 }  // namespace
 
+SeededDemo SeedDemoOnce(const std::vector<std::string>& args) {
+  namespace fs = std::filesystem;
+  const fs::path binary(FIELDBOOK_SERVER_BINARY);
+  const fs::path dir = binary.parent_path() / "test-seed-cache";
+  std::error_code ec;
+  const std::string stamp =
+      std::to_string(fs::file_size(binary, ec)) + "-" +
+      std::to_string(fs::last_write_time(binary, ec).time_since_epoch().count());
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a of the arguments
+  for (const std::string& a : args) {
+    for (const char c : a + '\0') h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  }
+  const std::string name = "seed-" + stamp + "-" + std::to_string(h);
+  const fs::path db = dir / (name + ".db"), out = dir / (name + ".out");
+  if (!fs::exists(db)) {
+    fs::create_directories(dir, ec);
+    for (const auto& old : fs::directory_iterator(dir, ec)) {  // an older build's copies
+      if (old.path().filename().string().rfind("seed-" + stamp + "-", 0) != 0) {
+        fs::remove(old.path(), ec);
+      }
+    }
+    const std::string part = (dir / (name + "." + std::to_string(::getpid()))).string();
+    std::vector<std::string> seed = {"seed-demo", "--db", part + ".db"};
+    seed.insert(seed.end(), args.begin(), args.end());
+    CommandResult seeded = RunCommand(FIELDBOOK_SERVER_BINARY, seed);
+    EXPECT_EQ(seeded.exit_code, 0) << seeded.out << seeded.err;
+    if (seeded.exit_code != 0) return {};
+    {
+      std::ofstream o(part + ".out", std::ios::binary);
+      o << seeded.out;
+    }
+    fs::rename(part + ".out", out);  // the output first: whoever sees the file finds it
+    fs::rename(part + ".db", db);
+  }
+  return {db.string(), ReadWholeFile(out.string())};
+}
+
 bool OnPostgres() {
   const char* v = std::getenv("FIELDBOOK_TEST_SERVER_DB");
   return v != nullptr && std::string(v) == "postgres";
 }
 
-TestServerDb::TestServerDb(const TempDir& dir) : url_(dir.File("server.db")) {
+TestServerDb::TestServerDb(const TempDir& dir)
+    : url_(dir.File("server.db")), source_copy_(dir.File("loaded-from.db")) {
   if (!OnPostgres() || TestPgCluster().empty()) return;  // SQLite, or skipped by the environment
   // Migrated already (a copy of the cluster's migrated template): `init` and the first command
   // find the schema made, as they would after the first `init` of a real install.
@@ -74,8 +115,11 @@ void TestServerDb::LoadFrom(const std::string& file) const {
         url_, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
     return;
   }
+  // From a copy of its own: `migrate` locks its source as `serve` would, and tests side by side
+  // may load the same file (SeedDemoOnce).
+  std::filesystem::copy_file(file, source_copy_, std::filesystem::copy_options::overwrite_existing);
   CommandResult copied =
-      RunCommand(FIELDBOOK_SERVER_BINARY, {"migrate", "--from", file, "--to", url_});
+      RunCommand(FIELDBOOK_SERVER_BINARY, {"migrate", "--from", source_copy_, "--to", url_});
   EXPECT_EQ(copied.exit_code, 0) << copied.out << copied.err;
 }
 

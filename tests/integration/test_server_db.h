@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fieldbook/status.h"
 #include "support/pg_scratch.h"
@@ -35,6 +36,20 @@ bool OnPostgres();
   do {                                                                                \
     if (::fieldbook::testing::OnPostgres()) GTEST_SKIP() << "SQLite only: " << (why); \
   } while (0)
+
+// What `fieldbook-server seed-demo --db <file> <args>` makes, made once per server binary and
+// arguments rather than once per test: ctest runs every test in a process of its own, so a
+// suite's SetUpTestSuite seeds again for each of its tests (seconds under the sanitizers). The
+// first test to ask writes the SQLite file and the command's standard output under the build
+// folder (<server binary's folder>/test-seed-cache: temporary names, then renamed, so tests side
+// by side never read half a copy; the name carries the binary's size and time, so a rebuilt
+// server seeds again and the copies of older builds are removed). Load it with
+// TestServerDb::LoadFrom (a copy; on PostgreSQL `migrate`). Safe from any thread and process.
+struct SeededDemo {
+  std::string file;  // the SQLite server database: read it, never write it
+  std::string out;   // seed-demo's standard output (with --json: the reps and their tokens)
+};
+SeededDemo SeedDemoOnce(const std::vector<std::string>& args);
 
 class TestServerDb {
  public:
@@ -67,6 +82,7 @@ class TestServerDb {
 
  private:
   std::string url_;
+  std::string source_copy_;                      // LoadFrom's copy of its file (PostgreSQL)
   std::unique_ptr<PgScratchDatabase> database_;  // PostgreSQL only
 };
 
