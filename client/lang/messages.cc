@@ -427,24 +427,4 @@ std::string RenderSyncFailureShort(Lang lang, const SyncFailure& f) {
   return line;
 }
 
-std::optional<Lang> ParseLang(std::string_view text) {
-  std::string lower(text.substr(0, 2));
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (text.size() > 2 && text[2] != '-' && text[2] != '_' && text[2] != '.') return std::nullopt;
-  if (lower == "en") return Lang::kEnglish;
-  if (lower == "zh") return Lang::kChinese;
-  return std::nullopt;
-}
-
-Lang ChooseLang(std::string_view flag) {
-  if (!flag.empty()) return ParseLang(flag).value_or(Lang::kEnglish);
-  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
-    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
-      return ParseLang(v).value_or(Lang::kEnglish);
-    }
-  }
-  return Lang::kEnglish;
-}
-
 }  // namespace fieldbook::client

@@ -57,10 +57,10 @@ std::string RenderSyncFailure(Lang lang, const SyncFailure& f);
 // how many public-pool requests wait too (when any).
 std::string RenderSyncFailureShort(Lang lang, const SyncFailure& f);
 
-// "en" or "zh" (also "zh-CN", "zh_CN.UTF-8"...); nullopt for anything else.
-std::optional<Lang> ParseLang(std::string_view text);
-// `flag` when given (unknown: English), else the locale's language, else English.
-Lang ChooseLang(std::string_view flag);
+// "en" or "zh" (also "zh-CN", "zh_CN.UTF-8"...), and the flag's or the locale's language: the one
+// choice of both sides (fieldbook/lang_text.h).
+using fieldbook::ChooseLang;
+using fieldbook::ParseLang;
 
 }  // namespace fieldbook::client
 

@@ -365,8 +365,7 @@ std::optional<std::string> SayError(Lang lang, const Phrase& phrase) {
   if (const LangText* e = FindText(kErrors, phrase.code)) {
     return FillText(lang, e->In(lang), Resolved(lang, phrase.values));
   }
-  if (FindText(HttpRefusals(), phrase.code) != nullptr) return SayRefusal(lang, phrase);
-  return std::nullopt;
+  return SayKnown(lang, phrase);
 }
 
 std::string RenderError(Lang lang, const Status& error) {

@@ -41,7 +41,8 @@ Status Invalid(std::string_view error, const TextValues& values = {});
 // In English it reads as the system writes it ("Permission denied").
 std::string OsReason(const std::error_code& ec);
 
-// `phrase` in `lang` when its code is a store error or a server refusal; nullopt for any other.
+// `phrase` in `lang` when its code is a store error, a server refusal or a common text
+// (fieldbook/lang_text.h SayKnown); nullopt for any other.
 std::optional<std::string> SayError(Lang lang, const Phrase& phrase);
 // `error` as the rep reads it: in Chinese its phrase when it carries one this build knows, else
 // (and always in English, what scripts read) its message as it is.

@@ -16,12 +16,10 @@ std::optional<HttpResponse> HandleAuditAdminRequest(ServerStore& store,
   filter.customer = QueryParam(request.target, "customer");
   filter.actor = QueryParam(request.target, "actor");
   filter.action = QueryParam(request.target, "action");
-  for (const std::string* text : {&filter.customer, &filter.actor, &filter.action}) {
-    if (text->size() > 200) {
-      return JsonError(
-          400, "invalid_field", "a filter is at most 200 bytes",
-          Phrase{"http_query_too_long", {{"name", "customer, actor, action"}, {"max", "200"}}});
-    }
+  if (auto refused = LongQueryParam(
+          {{"customer", &filter.customer}, {"actor", &filter.actor}, {"action", &filter.action}},
+          200, "a filter is at most 200 bytes")) {
+    return *refused;
   }
   const std::string since = QueryParam(request.target, "since");
   if (!since.empty()) {

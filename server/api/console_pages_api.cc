@@ -154,14 +154,13 @@ HttpResponse Customers(ServerStore& store, const HttpRequest& request) {
   const auto offset = IntParam(request.target, "offset", 0, 1000000, 0);
   if (!offset) return BadIntParam("offset", 0, 1000000);
   CustomerFilter filter = FilterFromQuery(request.target);
-  for (const auto& [name, value] :
-       {std::pair{"q", &filter.text}, std::pair{"rep", &filter.rep},
-        std::pair{"territory", &filter.territory}, std::pair{"tier", &filter.tier},
-        std::pair{"city", &filter.city}}) {
-    if (value->size() > 200) {
-      return JsonError(400, "invalid_field", "a filter is at most 200 bytes",
-                       Phrase{"http_query_too_long", {{"name", name}, {"max", "200"}}});
-    }
+  if (auto refused = LongQueryParam({{"q", &filter.text},
+                                     {"rep", &filter.rep},
+                                     {"territory", &filter.territory},
+                                     {"tier", &filter.tier},
+                                     {"city", &filter.city}},
+                                    200, "a filter is at most 200 bytes")) {
+    return *refused;
   }
   int64_t total = 0;
   DirectoryStore directory(store);

@@ -105,6 +105,19 @@ HttpResponse BadIntParam(const char* name, int64_t lo, int64_t hi) {
              {{"name", name}, {"lo", std::to_string(lo)}, {"hi", std::to_string(hi)}}});
 }
 
+std::optional<HttpResponse> LongQueryParam(
+    std::initializer_list<std::pair<const char*, const std::string*>> params, size_t max,
+    const std::string& english) {
+  for (const auto& [name, value] : params) {
+    if (value->size() > max) {
+      return JsonError(
+          400, "invalid_field", english,
+          Phrase{"http_query_too_long", {{"name", name}, {"max", std::to_string(max)}}});
+    }
+  }
+  return std::nullopt;
+}
+
 const boost::json::value& RequestJson(const HttpRequest& request, boost::json::value& storage) {
   if (request.json != nullptr) return *request.json;
   boost::system::error_code ec;

@@ -8,9 +8,11 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -97,6 +99,12 @@ std::optional<int64_t> IntParam(const std::string& target, const char* name, int
                                 int64_t fallback);
 // The 400 for a query parameter IntParam refused, naming it and its range.
 HttpResponse BadIntParam(const char* name, int64_t lo, int64_t hi);
+// The query parameters a route reads as texts, at most `max` bytes each: the refusal of the
+// first one longer (400 invalid_field, http_query_too_long naming that one parameter, issue #19),
+// with `english` the message old readers read; nullopt when every one fits.
+std::optional<HttpResponse> LongQueryParam(
+    std::initializer_list<std::pair<const char*, const std::string*>> params, size_t max,
+    const std::string& english);
 
 }  // namespace fieldbook::server
 

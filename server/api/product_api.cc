@@ -89,9 +89,9 @@ std::optional<HttpResponse> HandleProductAdminRequest(ServerStore& store, WallCl
     q.after = QueryParam(request.target, "after");
     auto limit = IntParam(request.target, "limit", 1, 1000, 100);
     if (!limit) return BadIntParam("limit", 1, 1000);
-    if (q.text.size() > 200 || q.after.size() > 200) {
-      return JsonError(400, "invalid_field", "q and after are at most 200 bytes",
-                       Phrase{"http_query_too_long", {{"name", "q, after"}, {"max", "200"}}});
+    if (auto refused = LongQueryParam({{"q", &q.text}, {"after", &q.after}}, 200,
+                                      "q and after are at most 200 bytes")) {
+      return *refused;
     }
     q.limit = static_cast<size_t>(*limit);
     auto list = products.List(q);

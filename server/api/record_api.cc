@@ -30,9 +30,9 @@ std::optional<HttpResponse> HandleRecordAdminRequest(ServerStore& store,
   q.table = path.substr(kPrefix.size() + 1);
   q.customer = QueryParam(request.target, "customer");
   q.after = QueryParam(request.target, "after");
-  if (q.customer.size() > 200 || q.after.size() > 200) {
-    return JsonError(400, "invalid_field", "customer and after are at most 200 bytes",
-                     Phrase{"http_query_too_long", {{"name", "customer, after"}, {"max", "200"}}});
+  if (auto refused = LongQueryParam({{"customer", &q.customer}, {"after", &q.after}}, 200,
+                                    "customer and after are at most 200 bytes")) {
+    return *refused;
   }
   q.include_deleted = QueryParam(request.target, "deleted") == "1";
   auto limit = IntParam(request.target, "limit", 1, 1000, 100);

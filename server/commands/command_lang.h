@@ -1,8 +1,9 @@
 // The language fieldbook-server's commands speak to the manager who runs them (issue #19):
-// `--lang en|zh`, else the locale (LC_ALL, LC_MESSAGES, LANG: a value starting "zh" is Chinese),
-// else English. What the commands print from a value (an error's code and values, an import's
-// row problems, an audit entry's reason) is rendered in it; what a script reads (--json's
-// English fields, exit codes) is the same in every language.
+// `--lang en|zh`, else the locale (LC_ALL, LC_MESSAGES, LANG), else English: the one choice of
+// fieldbook/lang_text.h ChooseLang, the rep's app's and CLI's too. What the commands print from a
+// value (an error's code and values, an import's row problems, an audit entry's reason) is
+// rendered in it (fieldbook/lang_text.h SayPhrase); what a script reads (--json's English fields,
+// exit codes) is the same in every language.
 //
 // Thread safety: SetCommandLang is called by main while it parses the command line, before any
 // command runs; the rest may then be called from any thread.
@@ -17,13 +18,10 @@
 
 namespace fieldbook::server {
 
-// `flag` ("en" or "zh"; "" for the locale's choice).
+// `flag` ("en" or "zh", "zh_CN"...; "" for the locale's choice).
 void SetCommandLang(std::string_view flag);
 Lang CommandLang();
 
-// `phrase` in `lang`: a server refusal (HttpRefusals) or a common text (CommonTexts) by its code;
-// `english` when it has none this build knows (an old row's words).
-std::string SayPhrase(Lang lang, const Phrase& phrase, std::string_view english);
 // An error as the manager reads it: in Chinese its phrase when it has one this build knows, else
 // (and always in English) its message as it is.
 std::string CommandErrorText(const Status& error);

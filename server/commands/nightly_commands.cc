@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "commands/command_actor.h"
+#include "commands/command_lang.h"
 #include "commands/server_commands.h"
 #include "fieldbook/json.h"
 #include "http/log.h"
@@ -134,7 +135,7 @@ int RunNightly(const std::string& db, const NightlySettings& settings, bool json
   if (json) {
     std::cout << WriteJson(NightlyRunJson(*run)) << "\n";
   } else {
-    std::cout << NightlyRunText(*run);
+    std::cout << NightlyRunText(*run, CommandLang());
   }
   return run->status == "succeeded" ? 0 : 1;
 }
@@ -150,9 +151,9 @@ int RunNightlyReport(const std::string& db, int last, bool json) {
     PrintJsonList("runs", *runs, NightlyRunJson);
     return 0;
   }
-  if (runs->empty()) std::cout << "no nightly run yet\n";
+  if (runs->empty()) std::cout << NoNightlyRunText(CommandLang()) << "\n";
   for (size_t i = 0; i < runs->size(); ++i) {
-    std::cout << (i > 0 ? "\n" : "") << NightlyRunText((*runs)[i]);
+    std::cout << (i > 0 ? "\n" : "") << NightlyRunText((*runs)[i], CommandLang());
   }
   return 0;
 }

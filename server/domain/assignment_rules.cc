@@ -212,19 +212,11 @@ Fit CheckFit(const AssignmentRules& rules, const RepProfile& rep, const Customer
 
 Result<AssignmentRules> ParseAssignmentRules(std::string_view json,
                                              const std::vector<std::string>& known_tiers) {
-  // ParseJson's checks and English, each as a value (issue #19).
-  const JsonLimits limits;
-  if (json.size() > limits.max_bytes) {
-    return RefusalStatus(
-        StatusCode::kInvalidArgument,
-        {"http_assignment_rules_too_large", {{"max", std::to_string(limits.max_bytes)}}});
-  }
-  boost::system::error_code ec;
-  const boost::json::value root = ReadJson(json, ec, limits.max_depth);
-  if (ec) {
-    return RefusalStatus(StatusCode::kInvalidArgument,
-                         {"http_assignment_rules_json", {{"error", ec.message()}}});
-  }
+  // What a manager wrote: the place where it stops being JSON is the value (issue #19).
+  FB_ASSIGN_OR_RETURN(
+      const boost::json::value root,
+      ParseJson(json, JsonRefusals{"http_assignment_rules_json", "http_assignment_rules_too_large",
+                                   "assignment rules is not valid JSON"}));
   return ParseAssignmentRules(root, known_tiers);
 }
 

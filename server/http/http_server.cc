@@ -44,15 +44,19 @@ using tcp = net::ip::tcp;
 
 HttpResponse JsonError(int status, const std::string& code, const std::string& message,
                        const Phrase* phrase) {
-  // A server-side failure without a refusal of its own: its words are the server's internals
-  // (a file, SQL, a connection), so they go to the log and the caller reads a code.
+  // A server-side failure without a refusal of its own (a 500, or a 503 in a store's words: a
+  // lost connection, libpq's text): its words are the server's internals (a file, SQL, a
+  // connection), so they go to the log and the caller reads a code (and, for a 503, the
+  // Retry-After the session adds).
   if (status >= 500 && (phrase == nullptr || phrase->code.empty())) {
     static const Phrase kInternal{"http_internal", {}};
     static const Phrase kUnavailable{"http_unavailable", {}};
-    if (status == 503) return JsonError(status, code, message, &kUnavailable);
-    LogComponentEvent("http", "error", "internal_error",
+    const bool unavailable = status == 503;
+    LogComponentEvent("http", unavailable ? "warn" : "error",
+                      unavailable ? "unavailable" : "internal_error",
                       {{"status", std::to_string(status)}, {"code", code}, {"error", message}});
-    return JsonError(status, code, SayRefusal(Lang::kEnglish, kInternal), &kInternal);
+    const Phrase& refusal = unavailable ? kUnavailable : kInternal;
+    return JsonError(status, code, SayRefusal(Lang::kEnglish, refusal), &refusal);
   }
   boost::json::object error;
   error["code"] = code;

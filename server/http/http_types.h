@@ -102,7 +102,9 @@ class RequestHandler {
 // {"error":{"code":"...","message":"..."}} with the given status. An error with a phrase (a code
 // and values, fieldbook/phrase.h) carries them beside it: "error_code": "http_unauthorized",
 // "error_values": {...}, so a device renders it in the rep's language while an old one reads the
-// English message as before.
+// English message as before. A 500 or 503 without a phrase is the server's own words (a path,
+// SQL, a connection's error): they go to the log, and the answer is the code http_internal or
+// http_unavailable with its English.
 HttpResponse JsonError(int status, const std::string& code, const std::string& message,
                        const Phrase* phrase = nullptr);
 // One of the server's own refusals (fieldbook/lang_text.h HttpRefusals: codes http_...): the

@@ -10,6 +10,7 @@
 #include "fieldbook/grading.h"
 #include "fieldbook/json.h"
 #include "fieldbook/json_reader.h"
+#include "fieldbook/phrase_json.h"
 #include "http/log.h"
 
 namespace fieldbook::server {
@@ -166,8 +167,14 @@ Result<NightlyRunRecord> NightlyRunner::Run() {
       break;
     } else {
       failed = true;
-      FB_RETURN_IF_ERROR(
-          nightly_.FinishStep(run_id, name, "failed", "", result.status().message(), now));
+      // An error with a phrase (a damaged backup's) is kept as the phrase with its English
+      // (fieldbook/phrase_json.h): the report shows it in the reader's language (issue #19).
+      const Status& error = result.status();
+      FB_RETURN_IF_ERROR(nightly_.FinishStep(run_id, name, "failed", "",
+                                             error.phrase() != nullptr
+                                                 ? StorePhrase(*error.phrase(), error.message())
+                                                 : error.message(),
+                                             now));
       LogEvent("error", "nightly_step",
                {{"step", name}, {"status", "failed"}, {"error", result.status().ToString()}});
     }

@@ -18,7 +18,9 @@
 #include "fieldbook/db_file.h"
 #include "fieldbook/migrations.h"
 #include "fieldbook/sqlite_db.h"
+#include "http/log.h"
 #include "store/audit_store.h"
+#include "store/db_check.h"
 #include "store/server_store.h"
 
 namespace fieldbook::server {
@@ -180,8 +182,10 @@ Result<BackupInfo> WriteBackup(const std::string& db_path, const BackupOptions& 
   auto check = CheckServerDatabase(partial_path);
   if (!check.ok()) {
     RemoveQuietly(partial_path);
-    return Status(check.status().code(),
-                  "the backup failed its check and was discarded: " + check.status().message());
+    std::string message =
+        "the backup failed its check and was discarded: " + check.status().message();
+    if (check.status().phrase() == nullptr) return Status(check.status().code(), message);
+    return Status(check.status().code(), std::move(message), Phrase{"http_backup_discarded", {}});
   }
   FB_RETURN_IF_ERROR(SyncPath(partial_path, false));
   fs::rename(partial_path, final_path, ec);
@@ -209,8 +213,12 @@ Result<DatabaseCheck> CheckServerDatabase(const std::string& path) {
   if (!fs::is_regular_file(path, ec)) return Status::NotFound("no file " + path);
   auto opened = Db::Open(path, InspectOptions());
   if (!opened.ok()) {
-    return Status::Corrupt(path +
-                           " is not a readable SQLite database: " + opened.status().message());
+    // SQLite's words are the detail: the message and the log keep them (issue #19).
+    LogEvent("error", "integrity_check_failed",
+             {{"path", path}, {"error", opened.status().message()}});
+    return Status(StatusCode::kCorrupt,
+                  path + " is not a readable SQLite database: " + opened.status().message(),
+                  Phrase{"http_backup_unreadable", {{"path", path}}});
   }
   Db& db = **opened;
   FB_ASSIGN_OR_RETURN(Statement * integrity, db.Prepare("PRAGMA integrity_check(20)"));
@@ -218,7 +226,7 @@ Result<DatabaseCheck> CheckServerDatabase(const std::string& path) {
   while (true) {
     auto row = integrity->Step();
     if (!row.ok()) {
-      return Status::Corrupt(path + " failed its integrity check: " + row.status().message());
+      return FailedIntegrityCheck(path, row.status().message(), "", "http_backup_damaged");
     }
     if (!*row) break;
     const std::string line = integrity->Text(0);
@@ -227,7 +235,7 @@ Result<DatabaseCheck> CheckServerDatabase(const std::string& path) {
   if (!problems.empty()) {
     std::string joined;
     for (size_t i = 0; i < problems.size() && i < 3; ++i) joined += (i ? "; " : "") + problems[i];
-    return Status::Corrupt(path + " failed its integrity check: " + joined);
+    return FailedIntegrityCheck(path, joined, "", "http_backup_damaged");
   }
   FB_ASSIGN_OR_RETURN(Statement * tables,
                       db.Prepare("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND "
@@ -255,7 +263,10 @@ Result<RestoreInfo> RestoreBackup(const std::string& backup_file, const std::str
                                   const RestoreOptions& options, WallClock& wall) {
   auto check = CheckServerDatabase(backup_file);
   if (!check.ok()) {
-    return Status(check.status().code(), "refusing to restore: " + check.status().message());
+    std::string message = "refusing to restore: " + check.status().message();
+    if (check.status().phrase() == nullptr) return Status(check.status().code(), message);
+    return Status(check.status().code(), std::move(message),
+                  Phrase{"http_restore_damaged", {{"path", backup_file}}});
   }
   FB_ASSIGN_OR_RETURN(std::unique_ptr<ServeLock> lock, ServeLock::AcquireExclusive(db_path));
   std::error_code ec;

@@ -11,6 +11,7 @@
 #include "fieldbook/db_file.h"
 #include "fieldbook/db_integrity.h"
 #include "fieldbook/sqlite_db.h"
+#include "http/log.h"
 
 namespace fieldbook::server {
 
@@ -88,8 +89,7 @@ Result<DbCheck> CheckServerFile(const std::string& path, int64_t quick_check_ms)
   if (quick_check_ms <= 0) return out;
   const QuickCheckResult check = QuickCheck(db, quick_check_ms);
   if (!check.ok()) {
-    return Status::Corrupt(path + " failed its integrity check: " + check.Summary() + "." +
-                           Restore(path));
+    return FailedIntegrityCheck(path, check.Summary(), "." + Restore(path), "http_db_damaged");
   }
   if (check.cut_short) {
     out.note = "quick check stopped after " + std::to_string(quick_check_ms) +
@@ -98,6 +98,14 @@ Result<DbCheck> CheckServerFile(const std::string& path, int64_t quick_check_ms)
   }
   out.quick_checked = true;
   return out;
+}
+
+Status FailedIntegrityCheck(const std::string& path, const std::string& sqlite_words,
+                            const std::string& advice, const char* refusal) {
+  LogEvent("error", "integrity_check_failed", {{"path", path}, {"error", sqlite_words}});
+  return Status(StatusCode::kCorrupt,
+                path + " failed its integrity check: " + sqlite_words + advice,
+                Phrase{refusal, {{"path", path}}});
 }
 
 Status PrepareNewServerFile(const std::string& path) {

@@ -36,12 +36,20 @@ struct DbCheck {
   std::string note;            // e.g. "quick check stopped after 5000 ms"
 };
 
-// kNotFound (no file; the message names `init`), kCorrupt (empty, not SQLite, damaged pages) or
-// kInvalidArgument (a SQLite database of something else).
+// kNotFound (no file; the message names `init`), kCorrupt (empty, not SQLite, damaged pages:
+// FailedIntegrityCheck with http_db_damaged) or kInvalidArgument (a SQLite database of something
+// else).
 Result<DbCheck> CheckServerFile(const std::string& path, int64_t quick_check_ms = 0);
 
 // See the file comment. kInvalidArgument for a file that is neither empty nor a server database.
 Status PrepareNewServerFile(const std::string& path);
+
+// kCorrupt "<path> failed its integrity check: <sqlite_words><advice>": SQLite's own words
+// (quick_check's, integrity_check's) are the detail, kept in the message (a command's English
+// output, a nightly run's recorded error) and logged (event=integrity_check_failed); the phrase a
+// reader sees in their language names the file (`refusal`, a code with {path}: issue #19).
+Status FailedIntegrityCheck(const std::string& path, const std::string& sqlite_words,
+                            const std::string& advice, const char* refusal);
 
 }  // namespace fieldbook::server
 

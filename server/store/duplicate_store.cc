@@ -4,6 +4,7 @@
 
 #include "fieldbook/columns.h"
 #include "fieldbook/duplicate_detector.h"
+#include "fieldbook/phrase_json.h"
 #include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/not_found.h"
@@ -205,8 +206,11 @@ Result<MergeReport> DuplicateStore::Merge(const std::string& survivor, const std
       "customers",
       loser,
       {{"deleted", Value(int64_t{1})}, {"owner_rep_id", Value()}, {"territory_id", Value()}}});
-  FB_ASSIGN_OR_RETURN(PushResult written, store_.Write(rows, /*move_fact_customers=*/true,
-                                                       "merged into " + survivor + " by " + actor));
+  // The scope history keeps why as a phrase with its English (issue #19).
+  FB_ASSIGN_OR_RETURN(
+      PushResult written,
+      store_.Write(rows, /*move_fact_customers=*/true,
+                   StorePhrase({"scope_merged", {{"survivor", survivor}, {"actor", actor}}})));
   if (!written.rejections.empty()) {
     const auto& r = written.rejections.front();
     return Status::Internal("merging " + loser + " into " + survivor + ": " + r.table + " " +

@@ -477,17 +477,18 @@ Result<ClaimAnswer> PoolStore::Decide(const std::string& rep, const ClaimRequest
                         db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
     leave->Bind(1, claim.customer_id);
     FB_RETURN_IF_ERROR(leave->Run());
-    FB_RETURN_IF_ERROR(
-        store_.SetCustomerOwner(claim.customer_id, rep, "claimed from the pool by " + rep));
-    FB_RETURN_IF_ERROR(Record(claim.customer_id, "claim", rep, "rep:" + rep,
-                              claim.requested_at_ms > 0
-                                  ? "claimed from the pool (asked on the device at " +
-                                        MinuteText(claim.requested_at_ms) + ")"
-                                  : std::string("claimed from the pool")));
+    // The scope history and the pool's audit keep why as a phrase with its English (issue #19).
+    FB_RETURN_IF_ERROR(store_.SetCustomerOwner(claim.customer_id, rep,
+                                               StorePhrase({"scope_claimed", {{"rep", rep}}})));
+    FB_RETURN_IF_ERROR(Record(
+        claim.customer_id, "claim", rep, "rep:" + rep,
+        StorePhrase(claim.requested_at_ms > 0
+                        ? Phrase{"pool_claimed_asked", {{"at", MinuteText(claim.requested_at_ms)}}}
+                        : Phrase{"pool_claimed", {}})));
   } else {
     answer.reason = Say(Lang::kEnglish, answer.why);
-    FB_RETURN_IF_ERROR(
-        Record(claim.customer_id, "claim_refused", rep, "rep:" + rep, answer.reason));
+    FB_RETURN_IF_ERROR(Record(claim.customer_id, "claim_refused", rep, "rep:" + rep,
+                              StorePhrase(answer.why, answer.reason)));
   }
   FB_ASSIGN_OR_RETURN(SqlStatement * save,
                       db.Prepare("INSERT INTO srv_pool_claims (rep_id, request_id, customer_id, "
@@ -540,8 +541,8 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
   }
   FB_RETURN_IF_ERROR(pool->Run());
   FB_RETURN_IF_ERROR(Record(customer, "release", current, actor, reason));
-  FB_RETURN_IF_ERROR(
-      store_.SetCustomerOwner(customer, "", "released to the pool by " + actor + ": " + reason));
+  FB_RETURN_IF_ERROR(store_.SetCustomerOwner(
+      customer, "", StorePhrase({"scope_released", {{"actor", actor}, {"reason", reason}}})));
   FB_ASSIGN_OR_RETURN(std::optional<PoolEntry> entry, EntryOf(customer));
   FB_RETURN_IF_ERROR(txn->Commit());
   if (!entry) return Status::Internal("released customer " + customer + " is not in the pool");
@@ -574,10 +575,20 @@ Result<std::string> PoolStore::Assign(const std::string& customer, const std::st
                       db.Prepare("DELETE FROM srv_pool WHERE customer_id = ?"));
   leave->Bind(1, customer);
   FB_RETURN_IF_ERROR(leave->Run());
-  FB_RETURN_IF_ERROR(store_.SetCustomerOwner(customer, rep, "assigned from the pool by " + actor));
-  FB_RETURN_IF_ERROR(Record(
-      customer, "assign", rep, actor,
-      fit.ok() ? "assigned from the pool" : "assigned from the pool despite: " + fit.reason));
+  FB_RETURN_IF_ERROR(
+      store_.SetCustomerOwner(customer, rep, StorePhrase({"scope_assigned", {{"actor", actor}}})));
+  // The fit's values with the words around them: one phrase a reader sees in their language.
+  Phrase assigned{"pool_assigned", {}};
+  if (!fit.ok()) {
+    assigned = Phrase{fit.rule == "skill"    ? "pool_assigned_despite_skill"
+                      : fit.rule == "region" ? "pool_assigned_despite_region"
+                                             : "pool_assigned_despite_closer",
+                      fit.why.values};
+  }
+  FB_RETURN_IF_ERROR(
+      Record(customer, "assign", rep, actor,
+             StorePhrase(assigned, fit.ok() ? "assigned from the pool"
+                                            : "assigned from the pool despite: " + fit.reason)));
   FB_RETURN_IF_ERROR(txn->Commit());
   return fit.ok() ? std::string() : "note: " + fit.reason;
 }
@@ -589,7 +600,8 @@ Result<std::vector<PoolAuditEntry>> PoolStore::Audit(const std::string& customer
                                            "OR customer_id = ?1) ORDER BY id DESC LIMIT ?2"));
   stmt->Bind(1, customer).Bind(2, static_cast<int64_t>(limit));
   return ReadRows(*stmt, [](SqlStatement& s) {
-    // A reclaim's reason is a phrase with its English (phrase_json.h); others are plain text.
+    // A reason the server wrote is a phrase with its English (phrase_json.h); a person's (a
+    // release's) and an old row's are plain text.
     StoredPhrase reason = ReadStoredPhrase(s.Text(6));
     return PoolAuditEntry{s.Int(0),
                           s.Int(1),

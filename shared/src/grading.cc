@@ -196,12 +196,10 @@ Facts Summarise(const CustomerHistory& c, const GradingRules& rules, int32_t tod
 }  // namespace
 
 Result<GradingRules> ParseGradingRules(std::string_view json) {
-  boost::system::error_code ec;
-  boost::json::value root = ReadJson(json, ec);
-  if (ec) {
-    return RefusalStatus(StatusCode::kInvalidArgument,
-                         {"http_grading_rules_json", {{"error", ec.message()}}});
-  }
+  FB_ASSIGN_OR_RETURN(
+      const boost::json::value root,
+      ParseJson(json, JsonRefusals{"http_grading_rules_json", "http_grading_rules_too_large",
+                                   "grading rules are not valid JSON"}));
   return ParseGradingRules(root);
 }
 

@@ -14,8 +14,31 @@ namespace {
 constexpr LangText kRefusals[] = {
     // The transport (server/http/http_session.cc): limits and a busy server.
     {"http_internal", "internal server error", "服务器内部错误"},
+    // A database file that failed SQLite's check (server/store/db_check.h FailedIntegrityCheck):
+    // the message keeps SQLite's words (the log, a command's English), the code names the file.
+    {"http_db_damaged",
+     "{path} failed its integrity check: it has damaged pages (SQLite's words are in the log). If "
+     "it should hold your data, restore a backup (fieldbook-server restore --db {path} --from "
+     "<backup>); to start afresh, move it away and run fieldbook-server init --db {path}.",
+     "{path} 未通过完整性检查：有损坏的页面（SQLite 的原话见日志）。如果其中应有您的数据，请恢复"
+     "备份（fieldbook-server restore --db {path} --from <备份>）；如要重新开始，请把它移走，再运行 "
+     "fieldbook-server init --db {path}。"},
+    {"http_backup_damaged",
+     "{path} failed its integrity check: it has damaged pages (SQLite's words are in the log and "
+     "the nightly run's report)",
+     "{path} 未通过完整性检查：有损坏的页面（SQLite 的原话见日志和夜间任务的报告）"},
+    {"http_backup_unreadable",
+     "{path} is not a readable SQLite database (SQLite's words are in the log)",
+     "{path} 不是可读的 SQLite 数据库（SQLite 的原话见日志）"},
+    {"http_backup_discarded",
+     "the backup failed its integrity check and was discarded (SQLite's words are in the log and "
+     "the nightly run's report)",
+     "备份未通过完整性检查，已丢弃（SQLite 的原话见日志和夜间任务的报告）"},
+    {"http_restore_damaged",
+     "refusing to restore: {path} failed its integrity check (SQLite's words are in the log)",
+     "拒绝恢复：{path} 未通过完整性检查（SQLite 的原话见日志）"},
     // A 503 in the server's own words (a store answering kUnavailable: shutting down, a lost
-    // database connection); the words stay as the English, the reader reads the code.
+    // database connection): the words go to the log, the reader reads the code.
     {"http_unavailable", "the server cannot answer just now; retry later",
      "服务器暂时无法处理；请稍后重试"},
     {"http_busy_queue", "the server has too many requests waiting; retry",
@@ -234,12 +257,17 @@ constexpr LangText kRefusals[] = {
     // The grading and assignment rules a manager writes (shared/src/grading.cc ParseGradingRules,
     // server/domain/assignment_rules.cc, fieldbook/json_reader.h JsonErrors): the field by its
     // path in the rules ("tiers[2].min_score"), the English as it always was.
-    {"http_grading_rules_json", "grading rules are not valid JSON: {error}",
-     "评级规则不是有效的 JSON：{error}"},
+    // Where a text stops being JSON (fieldbook/json_reader.h JsonRefusals); the message on the
+    // wire keeps the parser's English after the words below, as before.
+    {"http_grading_rules_json", "grading rules are not valid JSON (line {line}, column {column})",
+     "评级规则不是有效的 JSON（第 {line} 行第 {column} 列）"},
+    {"http_grading_rules_too_large", "grading rules are larger than {max} bytes",
+     "评级规则超过了 {max} 字节"},
     {"http_grading_rules_object", "grading rules must be a JSON object",
      "评级规则必须是 JSON 对象"},
-    {"http_assignment_rules_json", "assignment rules is not valid JSON: {error}",
-     "分配规则不是有效的 JSON：{error}"},
+    {"http_assignment_rules_json",
+     "assignment rules is not valid JSON (line {line}, column {column})",
+     "分配规则不是有效的 JSON（第 {line} 行第 {column} 列）"},
     {"http_assignment_rules_too_large", "assignment rules is larger than {max} bytes",
      "分配规则超过了 {max} 字节"},
     {"http_assignment_rules_object", "assignment rules must be a JSON object",

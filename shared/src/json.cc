@@ -160,7 +160,8 @@ std::string WriteJson(const json::value& v) {
   return out;
 }
 
-json::value ReadJson(std::string_view text, boost::system::error_code& ec, size_t max_depth) {
+json::value ReadJson(std::string_view text, boost::system::error_code& ec, size_t max_depth,
+                     size_t* stopped_at) {
   json::parse_options options;
   options.max_depth = max_depth;
   json::basic_parser<ExactHandler> parser{options};
@@ -170,6 +171,7 @@ json::value ReadJson(std::string_view text, boost::system::error_code& ec, size_
   if (!ec && n < text.size()) ec = json::error::extra_data;
   if (ec || !parser.done()) {
     if (!ec) ec = json::error::incomplete;
+    if (stopped_at != nullptr) *stopped_at = n;
     return nullptr;
   }
   return parser.handler().st.release();

@@ -1,26 +1,80 @@
 #include "fieldbook/json_reader.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
 #include "fieldbook/lang_text.h"
+#include "fieldbook/refusal_status.h"
 
 namespace fieldbook {
 
 namespace json = boost::json;
 
+namespace {
+
+// `text` parsed within `limits`; on an error, where it stopped.
+struct Parsed {
+  json::value value;
+  boost::system::error_code ec;
+  size_t stopped_at = 0;
+  bool too_large = false;
+};
+
+Parsed Parse(std::string_view text, const JsonLimits& limits) {
+  Parsed out;
+  if (text.size() > limits.max_bytes) {
+    out.too_large = true;
+    return out;
+  }
+  out.value = ReadJson(text, out.ec, limits.max_depth, &out.stopped_at);
+  return out;
+}
+
+// The 1-based line and column (in characters) of the byte at `offset`.
+TextValues Place(std::string_view text, size_t offset) {
+  offset = std::min(offset, text.size());
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {{"line", std::to_string(line)}, {"column", std::to_string(column)}};
+}
+
+}  // namespace
+
 Result<json::value> ParseJson(std::string_view text, std::string_view what, StatusCode code,
                               const JsonLimits& limits) {
-  if (text.size() > limits.max_bytes) {
+  Parsed p = Parse(text, limits);
+  if (p.too_large) {
     return Status(
         code, std::string(what) + " is larger than " + std::to_string(limits.max_bytes) + " bytes");
   }
-  boost::system::error_code ec;
-  json::value v = ReadJson(text, ec, limits.max_depth);
-  if (ec) return Status(code, std::string(what) + " is not valid JSON: " + ec.message());
-  return v;
+  if (p.ec) return Status(code, std::string(what) + " is not valid JSON: " + p.ec.message());
+  return std::move(p.value);
+}
+
+Result<json::value> ParseJson(std::string_view text, const JsonRefusals& refusals,
+                              const JsonLimits& limits) {
+  Parsed p = Parse(text, limits);
+  if (p.too_large) {
+    return RefusalStatus(
+        StatusCode::kInvalidArgument,
+        {std::string(refusals.too_large), {{"max", std::to_string(limits.max_bytes)}}});
+  }
+  if (p.ec) {
+    return Status(StatusCode::kInvalidArgument,
+                  std::string(refusals.english) + ": " + p.ec.message(),
+                  Phrase{std::string(refusals.invalid), Place(text, p.stopped_at)});
+  }
+  return std::move(p.value);
 }
 
 Result<json::object> ParseJsonObject(std::string_view text, std::string_view what,

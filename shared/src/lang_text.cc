@@ -129,6 +129,26 @@ constexpr LangText kCommon[] = {
      "已由主管分配给 {who}（{at:date} UTC）"},
     {"pool_claimed", "claimed from the pool", "已从公海认领"},
     {"pool_released", "released to the pool", "已放回公海"},
+    // The pool's audit and the scope history (server/store/pool_store.cc, duplicate_store.cc):
+    // why a customer changed hands, the English as it always was.
+    {"pool_claimed_asked", "claimed from the pool (asked on the device at {at})",
+     "已从公海认领（在设备上申请于 {at:date}）"},
+    {"pool_assigned", "assigned from the pool", "已从公海分配"},
+    {"pool_assigned_despite_skill",
+     "assigned from the pool despite: tier {tier} needs {needed}: "
+     "{rep} is {skill}",
+     "已从公海分配，尽管 {tier} 级客户需要{needed:label}业务员：{rep} 是{skill:label}"},
+    {"pool_assigned_despite_region",
+     "assigned from the pool despite: region mismatch: customer in {region}, {rep} serves "
+     "{regions}",
+     "已从公海分配，尽管区域不符：客户在 {region}，{rep} 负责 {regions}"},
+    {"pool_assigned_despite_closer",
+     "assigned from the pool despite: stage {stage} needs a closer: {rep} is not one",
+     "已从公海分配，尽管采购阶段为{stage:label}的客户需要成交专员：{rep} 不是"},
+    {"scope_claimed", "claimed from the pool by {rep}", "{rep} 已从公海认领"},
+    {"scope_released", "released to the pool by {actor}: {reason}", "{actor} 已放回公海：{reason}"},
+    {"scope_assigned", "assigned from the pool by {actor}", "{actor} 已从公海分配"},
+    {"scope_merged", "merged into {survivor} by {actor}", "{actor} 已将其合并到 {survivor}"},
     // Why the nightly reclaim put a customer back in the pool (server/store/pool_store.cc).
     {"pool_reclaim_idle",
      "no visit or order in the {days} days after {from} (tier {tier}); last one {last}",
@@ -434,6 +454,17 @@ std::string Say(Lang lang, const Phrase& phrase, std::string_view fallback) {
   return FillText(lang, t->In(lang), phrase.values);
 }
 
+std::optional<std::string> SayKnown(Lang lang, const Phrase& phrase) {
+  if (FindText(HttpRefusals(), phrase.code) != nullptr) return SayRefusal(lang, phrase);
+  if (FindText(kCommon, phrase.code) != nullptr) return Say(lang, phrase);
+  return std::nullopt;
+}
+
+std::string SayPhrase(Lang lang, const Phrase& phrase, std::string_view english) {
+  std::optional<std::string> said = SayKnown(lang, phrase);
+  return said ? std::move(*said) : std::string(english);
+}
+
 std::string SayAll(Lang lang, const std::vector<Phrase>& phrases) {
   std::vector<std::string> texts;
   for (const Phrase& p : phrases) texts.push_back(Say(lang, p));
@@ -492,6 +523,29 @@ std::string FormatMoney(Lang lang, int64_t cents) {
   const std::string number = negative ? amount.substr(1) : amount;
   const std::string sign = negative ? "-" : "";
   return lang == Lang::kChinese ? sign + number + " 元" : sign + "¥" + number;
+}
+
+std::optional<Lang> ParseLang(std::string_view text) {
+  // "en", "zh", or either followed by a region or an encoding ("zh-CN", "ZH_CN", "zh_CN.UTF-8").
+  if (text.size() < 2 || (text.size() > 2 && text[2] != '-' && text[2] != '_' && text[2] != '.')) {
+    return std::nullopt;
+  }
+  std::string lower(text.substr(0, 2));
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (lower == "en") return Lang::kEnglish;
+  if (lower == "zh") return Lang::kChinese;
+  return std::nullopt;
+}
+
+Lang ChooseLang(std::string_view flag) {
+  if (!flag.empty()) return ParseLang(flag).value_or(Lang::kEnglish);
+  // The first locale variable that is set decides, as for any program (POSIX's order).
+  for (const char* var : {"LC_ALL", "LC_MESSAGES", "LANG"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') {
+      return ParseLang(v).value_or(Lang::kEnglish);
+    }
+  }
+  return Lang::kEnglish;
 }
 
 std::string FormatAmount(int64_t cents) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "fieldbook/json.h"
+#include "fieldbook/utf8.h"
 
 namespace fieldbook {
 
@@ -28,7 +29,10 @@ TextValues PhraseValuesFrom(const boost::json::value& v, size_t max_text) {
     if (key.empty() || key.size() > kMaxPhraseValueName) continue;  // no text names it
     std::string text;
     if (const boost::json::string* s = value.if_string()) {
-      text.assign(s->data(), std::min(s->size(), max_text));
+      // Cut to whole characters (a value is shown), the "…" within the bound.
+      const std::string_view all(s->data(), s->size());
+      text = all.size() <= max_text ? std::string(all)
+                                    : Utf8Prefix(all, max_text - std::min<size_t>(max_text, 3));
     } else if (value.is_int64()) {
       text = std::to_string(value.as_int64());
     } else if (value.is_uint64()) {

@@ -50,7 +50,20 @@ describe('the Night page and the dashboard it feeds', () => {
     assert.ok(fs.existsSync(file), file + ' exists');
     assert.ok(file.startsWith(backups) || file.startsWith(path.join(srv.dir)), file);
     assert.equal(await button.isEnabled(), true);
+    assert.match(text, /customers graded as of/);  // each step's line, not its JSON report
     await shot(page, 'night-run-now');
+    // In Chinese each step's result is the server's line in Chinese (issue #19).
+    await page.locator('#lang').selectOption('zh');
+    const zhRun = page.locator('section.night-run').first();
+    await page.waitForFunction(() => /已为 \d+ 个客户分级/.test(
+      document.querySelector('section.night-run')?.textContent ?? ''));
+    const results = await zhRun.locator('tbody tr td:last-child').allInnerTexts();
+    assert.equal(results.length, 5, results.join('\n'));
+    for (const result of results) {
+      assert.match(result, /[\u3400-\u9fff]/, result);
+      assert.doesNotMatch(result, /graded|reclaimed|verified|forgot|integrity ok|\{"/, result);
+    }
+    await page.locator('#lang').selectOption('en');
     assert.deepEqual(problems, []);
     await context.close();
   });

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -57,7 +58,6 @@ std::set<std::string> Placeholders(std::string_view text) {
 // own file left out): the codes the code sends.
 std::set<std::string> CodesUsed() {
   const std::filesystem::path root = FIELDBOOK_SOURCE_DIR;
-  static const std::regex kCode("\"(http_[a-z0-9_]+)\"");
   std::set<std::string> out;
   size_t files = 0;
   for (const char* dir : {"server", "shared/src"}) {
@@ -68,8 +68,17 @@ std::set<std::string> CodesUsed() {
       ++files;
       std::ifstream in(entry.path());
       const std::string source{std::istreambuf_iterator<char>(in), {}};
-      for (std::sregex_iterator at(source.begin(), source.end(), kCode), end; at != end; ++at) {
-        out.insert((*at)[1].str());
+      // "http_[a-z0-9_]+" by hand: std::regex over ~200 files took 3 s of the sanitized suite.
+      for (size_t at = source.find("\"http_"); at != std::string::npos;
+           at = source.find("\"http_", at + 1)) {
+        size_t end = at + 6;  // past "http_
+        while (end < source.size() &&
+               (std::islower(static_cast<unsigned char>(source[end])) ||
+                std::isdigit(static_cast<unsigned char>(source[end])) || source[end] == '_')) {
+          ++end;
+        }
+        if (end > at + 6 && end < source.size() && source[end] == '"')
+          out.insert(source.substr(at + 1, end - at - 1));
       }
     }
   }
@@ -127,6 +136,7 @@ TEST(ApiErrorCodesTest, EveryRulesRefusalIsACodeInBothLanguages) {
   };
   const Bad cases[] = {
       {"grading", "{", "http_grading_rules_json"},
+      {"grading", std::string(65u << 20, ' '), "http_grading_rules_too_large"},
       {"grading", "[1]", "http_grading_rules_object"},
       {"grading", R"({"colour": 1})", "http_rule_unknown_field"},
       {"grading", R"({"vip": 3})", "http_rule_not_object"},
@@ -175,7 +185,17 @@ TEST(ApiErrorCodesTest, EveryRulesRefusalIsACodeInBothLanguages) {
     ASSERT_NE(s.phrase(), nullptr) << shown << ": " << s.message();
     EXPECT_EQ(s.phrase()->code, c.code) << shown << ": " << s.message();
     met.insert(s.phrase()->code);
-    EXPECT_EQ(SayRefusal(Lang::kEnglish, *s.phrase()), s.message()) << shown;
+    if (s.phrase()->code.ends_with("_rules_json")) {
+      // The parser's English stays on the wire after the old words; the value is the place.
+      const std::string before = std::string(c.rules) == "grading"
+                                     ? "grading rules are not valid JSON: "
+                                     : "assignment rules is not valid JSON: ";
+      EXPECT_EQ(s.message().rfind(before, 0), 0u) << s.message();
+      EXPECT_GT(s.message().size(), before.size()) << s.message();
+      EXPECT_EQ(s.phrase()->values, (TextValues{{"line", "1"}, {"column", "2"}})) << shown;
+    } else {
+      EXPECT_EQ(SayRefusal(Lang::kEnglish, *s.phrase()), s.message()) << shown;
+    }
     const std::string zh = SayRefusal(Lang::kChinese, *s.phrase());
     EXPECT_TRUE(HasCjk(zh)) << shown << ": " << zh;
     EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
@@ -322,6 +342,30 @@ TEST_F(ApiErrorWireTest, TheConsolePagesAndProductsFieldChecksCarryTheirCodes) {
     EXPECT_REFUSED(r, 400, "invalid_field", "http_query_too_long", "a filter is at most 200 bytes");
     EXPECT_EQ(r.values["name"], name);
     EXPECT_EQ(r.values["max"], "200");
+  }
+
+  // The audit, records and products lists name the one parameter that is too long (issue #19;
+  // they named them all at once before), their English as before.
+  struct Long {
+    std::string route;
+    const char* name;
+    const char* english;
+  };
+  const Long longs[] = {
+      {"/v1/admin/audit?", "customer", "a filter is at most 200 bytes"},
+      {"/v1/admin/audit?", "actor", "a filter is at most 200 bytes"},
+      {"/v1/admin/audit?", "action", "a filter is at most 200 bytes"},
+      {"/v1/admin/records/visits?", "customer", "customer and after are at most 200 bytes"},
+      {"/v1/admin/records/visits?", "after", "customer and after are at most 200 bytes"},
+      {"/v1/admin/products?", "q", "q and after are at most 200 bytes"},
+      {"/v1/admin/products?", "after", "q and after are at most 200 bytes"},
+  };
+  for (const Long& l : longs) {
+    r = Call("GET", l.route + l.name + "=" + std::string(201, 'x'));
+    EXPECT_REFUSED(r, 400, "invalid_field", "http_query_too_long", l.english);
+    EXPECT_EQ(r.values["name"], l.name) << l.route;
+    EXPECT_EQ(SayRefusal(Lang::kChinese, {r.code, {r.values.begin(), r.values.end()}}).find(", "),
+              std::string::npos);
   }
 
   r = Call("POST", "/v1/admin/products", R"({"part_number": "P-1", "list_price_cents": "9"})");

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fieldbook/lang_text.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/server_store.h"
 #include "support/server_store_fixture.h"
@@ -165,7 +166,26 @@ TEST_F(BackupTest, CheckRefusesWhatIsNotAnIntactServerDatabaseOfThisVersion) {
       f << std::string(400, '\x5a');
     }
   }
-  EXPECT_EQ(CheckServerDatabase(damaged).status().code(), StatusCode::kCorrupt);
+  const Status found = CheckServerDatabase(damaged).status();
+  EXPECT_EQ(found.code(), StatusCode::kCorrupt);
+  // SQLite's words stay in the message (the log, the nightly run's report); the phrase a reader
+  // sees in their language names the file and none of them (issue #19).
+  // (The damage may break the schema first: then the file does not even open.)
+  ASSERT_NE(found.phrase(), nullptr) << found.message();
+  const bool opened = found.phrase()->code == "http_backup_damaged";
+  if (!opened) EXPECT_EQ(found.phrase()->code, "http_backup_unreadable");
+  const std::string before =
+      damaged + (opened ? " failed its integrity check: " : " is not a readable SQLite database: ");
+  ASSERT_EQ(found.message().rfind(before, 0), 0u) << found.message();
+  EXPECT_EQ(found.phrase()->values, (TextValues{{"path", damaged}}));
+  const std::string sqlite_words = found.message().substr(before.size(), 10);
+  EXPECT_EQ(SayRefusal(Lang::kChinese, *found.phrase()).find(sqlite_words), std::string::npos);
+  RestoreOptions restore;
+  auto refused_restore = RestoreBackup(damaged, db_path_, restore, wall_);
+  ASSERT_FALSE(refused_restore.ok());
+  ASSERT_NE(refused_restore.status().phrase(), nullptr);
+  EXPECT_EQ(refused_restore.status().phrase()->code, "http_restore_damaged");
+  EXPECT_EQ(refused_restore.status().message().rfind("refusing to restore: " + before, 0), 0u);
 }
 
 TEST_F(BackupTest, RestoreReplacesTheDatabaseAndMakesEveryDeviceRebuild) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 
+#include "fieldbook/lang_text.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/server_store.h"
 #include "support/fake_clock.h"
@@ -105,7 +106,7 @@ TEST_F(DbCheckTest, SmashedPagesAndAHeaderBitFlipAreCaught) {
   const int64_t page = 4096;
   ASSERT_GT(size / page, 40);
   std::mt19937 rng(13);
-  int caught = 0, cases = 0;
+  int caught = 0, cases = 0, quick_checked = 0;
   auto attempt = [&](const std::string& what, const std::function<void(const std::string&)>& harm) {
     const std::string path = dir_.File("bad-" + std::to_string(cases++) + ".db");
     std::filesystem::copy_file(good, path);
@@ -114,6 +115,20 @@ TEST_F(DbCheckTest, SmashedPagesAndAHeaderBitFlipAreCaught) {
     if (!check.ok()) {
       ++caught;
       EXPECT_NE(check.status().message().find(path), std::string::npos) << what;
+      // SQLite's words stay in the message (a command's English, the log); the phrase a manager
+      // reads in Chinese names the file and none of them (issue #19).
+      const std::string& message = check.status().message();
+      const size_t words = message.find(" failed its integrity check: ");
+      if (words != std::string::npos) {
+        ++quick_checked;
+        ASSERT_NE(check.status().phrase(), nullptr) << message;
+        EXPECT_EQ(check.status().phrase()->code, "http_db_damaged");
+        EXPECT_EQ(check.status().phrase()->values, (TextValues{{"path", path}}));
+        const std::string zh = SayRefusal(Lang::kChinese, *check.status().phrase());
+        const std::string sqlite_words = message.substr(words + 29, 12);
+        EXPECT_EQ(zh.find(sqlite_words), std::string::npos) << zh;
+        EXPECT_NE(zh.find("未通过完整性检查"), std::string::npos) << zh;
+      }
     } else {
       ADD_FAILURE() << what << " went unnoticed";
     }
@@ -135,6 +150,7 @@ TEST_F(DbCheckTest, SmashedPagesAndAHeaderBitFlipAreCaught) {
             [&](const std::string& p) { Smash(p, n * page, std::string("\x07\xff\xff\xff", 4)); });
   }
   EXPECT_EQ(caught, cases);
+  EXPECT_GT(quick_checked, 0);
 }
 
 TEST_F(DbCheckTest, InitCreatesTheDatabase0600) {

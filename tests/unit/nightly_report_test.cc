@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <regex>
+#include <set>
+
 namespace fieldbook::server {
 namespace {
 
@@ -64,6 +68,84 @@ TEST(NightlyReport, TextSaysWhatHappenedOvernight) {
         "history floor 4567", "sync bookkeeping 14.8% of user data", "backup   failed   FAILED",
         "errors:\n  backup: disk full"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << "missing: " << expected << "\n" << text;
+  }
+}
+
+// The report's words are codes with values (issue #19): in Chinese no English sentence is left
+// (the server's own words in a step's error, a file's path, stay as they are), every code has
+// both languages with the same values, and the JSON gives each step's line in both.
+TEST(NightlyReport, TextAndStepLinesReadInTheManagersLanguage) {
+  NightlyRunRecord run = SampleRun();
+  run.steps.push_back({"backup", 5, "done", run.started_ms, run.finished_ms, 1,
+                       R"({"file":"/srv/fb/backups/fieldbook-20261123.db","bytes":900,)"
+                       R"("removed":["a.db","b.db"]})",
+                       ""});
+  run.steps.push_back({"reclaim", 6, "running", run.started_ms, 0, 1, R"({"reclaimed":4})", ""});
+  const std::string zh = NightlyRunText(run, Lang::kChinese);
+  for (const char* expected :
+       {"夜间任务第 7 次运行：失败（定时，日期 2026年11月23日），开始于 2026年11月22日 18:30 UTC，"
+        "用时 12.5 秒，崩溃或停止后续跑 1 次",
+        "分级 完成 截至 2026年11月23日 已为 2000 个客户分级，37 个等级有变化（规则版本 3）",
+        "回收 已跳过 已跳过：not configured", "已校验 8 个副本，修复 1 个",
+        "清除了早于 2026年10月24日 18:30 UTC 的 1200 条范围事件、340 条推送应答和 5 条删除标记；"
+        "释放 2.0 MiB；历史下限 4567；同步记录占用户数据的 14.8%",
+        "备份 失败 失败：disk full",
+        "/srv/fb/backups/fieldbook-20261123.db（900 字节，完整性检查通过），已轮换移除 2 "
+        "个较旧的备份",
+        "回收 运行中 尚未完成，目前：4 个客户已回收到公海", "错误：\n  备份: disk full"}) {
+    EXPECT_NE(zh.find(expected), std::string::npos) << "missing: " << expected << "\n" << zh;
+  }
+  // Without the values (the server's words, a path), nothing English is left.
+  std::string words = zh;
+  for (const char* value : {"not configured: reclaiming to the public pool (issue #7) is not "
+                            "wired in yet",
+                            "disk full", "/srv/fb/backups/fieldbook-20261123.db", "MiB", "UTC"}) {
+    for (size_t at; (at = words.find(value)) != std::string::npos;) words.erase(at, strlen(value));
+  }
+  EXPECT_EQ(words.find_first_of("abcdefghijklmnopqrstuvwxyz"), std::string::npos) << words;
+  EXPECT_EQ(NoNightlyRunText(Lang::kChinese), "还没有夜间任务的运行记录");
+  EXPECT_EQ(NoNightlyRunText(Lang::kEnglish), "no nightly run yet");
+
+  const boost::json::object json = NightlyRunJson(run);
+  const boost::json::object& verify = json.at("steps").as_array()[2].as_object();
+  EXPECT_EQ(verify.at("line").at("en").as_string(), "8 replicas verified, 1 repaired");
+  EXPECT_EQ(verify.at("line").at("zh").as_string(), "已校验 8 个副本，修复 1 个");
+
+  static const std::regex kPlaceholder(R"(\{([a-z_]+)(:[a-z_:]+)?\})");
+  auto names = [](std::string_view text) {
+    std::set<std::string> out;
+    const std::string str(text);
+    for (std::sregex_iterator it(str.begin(), str.end(), kPlaceholder), end; it != end; ++it) {
+      out.insert((*it)[1].str());
+    }
+    return out;
+  };
+  std::set<std::string> codes;
+  for (const LangText& t : NightlyTexts()) {
+    EXPECT_TRUE(codes.insert(std::string(t.code)).second) << "twice: " << t.code;
+    EXPECT_FALSE(t.en.empty()) << t.code;
+    EXPECT_NE(t.en, t.zh) << t.code;
+    EXPECT_EQ(names(t.en), names(t.zh)) << t.code;
+    EXPECT_NE(std::string(t.zh).find_first_of("\xE3\xE4\xE5\xE6\xE7\xE8\xE9"), std::string::npos)
+        << t.code << ": " << t.zh;
+  }
+  // Every code is reached by a run above (or the empty list's line).
+  std::string both = NightlyRunText(run, Lang::kChinese) + NoNightlyRunText(Lang::kChinese);
+  for (const char* status : {"running", "succeeded", "interrupted", "abandoned"}) {
+    run.status = status;
+    both += NightlyRunText(run, Lang::kChinese);
+  }
+  run.trigger = "manual";
+  run.steps[1].report_json = "{}";  // skipped, saying no why
+  run.steps[4].status = "done";
+  run.steps[4].error.clear();
+  run.resumed = 0;
+  both += NightlyRunText(run, Lang::kChinese);
+  for (const LangText& t : NightlyTexts()) {
+    const std::string code(t.code);
+    if (names(t.zh).empty()) {
+      EXPECT_NE(both.find(t.zh), std::string::npos) << "no run shows " << code;
+    }
   }
 }
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "api/assignment_api.h"
+
 #include "commands/command_lang.h"
 #include "fieldbook/phrase_json.h"
 #include "store/audit_store.h"
@@ -124,6 +125,83 @@ TEST_F(ReclaimReasonTest, AnUngradedNeverVisitedCustomerAndAnOldPlainRow) {
   EXPECT_EQ(aj["reason"].as_string(), "moved away");
   EXPECT_FALSE(aj.contains("reason_code"));
   EXPECT_EQ(SayPhrase(Lang::kChinese, released.why, released.reason), "moved away");
+}
+
+// The other reasons a customer changes hands (issue #19): a claim, a manager's assignment from the
+// pool (with the rule it breaks), a release and a merge are kept as values with their English as
+// before, in the pool's audit (which `pool audit` and the console show) and the scope history.
+TEST_F(ReclaimReasonTest, ClaimsAssignmentsReleasesAndMergesAreKeptAsValues) {
+  Profile("rep-a", {"GD-GZ"}, Skill::kJunior);
+  AddCustomer("pa", "rep-c", "A");
+  AddCustomer("pc", "rep-c", "C");
+  ASSERT_TRUE(pool_->Release("pa", "rep-c", "moved away", "rep:rep-c").ok());
+  ASSERT_TRUE(pool_->Release("pc", "rep-c", "moved away", "rep:rep-c").ok());
+  auto note = pool_->Assign("pa", "rep-a", "manager:mgr");
+  ASSERT_TRUE(note.ok()) << note.status().ToString();
+  wall_.Advance(60000);
+  auto claimed = pool_->Claim("rep-b", {ClaimRequest{"req-1", "pc", 1780300000000}});
+  ASSERT_TRUE(claimed.ok()) << claimed.status().ToString();
+  auto refused = pool_->Claim("rep-b", {ClaimRequest{"req-2", "pa", 0}});
+  ASSERT_TRUE(refused.ok()) << refused.status().ToString();
+  ASSERT_EQ((*refused)[0].status, "refused");
+
+  struct Expected {
+    const char* customer;
+    const char* action;
+    const char* code;
+    const char* english;
+  };
+  const Expected expected[] = {
+      {"pa", "assign", "pool_assigned_despite_skill",
+       "assigned from the pool despite: tier A needs senior+: rep-a is junior"},
+      {"pc", "claim", "pool_claimed_asked", nullptr},
+      {"pa", "release", "", "moved away"},  // a person's own words: no phrase
+  };
+  for (const Expected& e : expected) {
+    auto audit = pool_->Audit(e.customer, 10);
+    ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+    const PoolAuditEntry* found = nullptr;
+    for (const PoolAuditEntry& a : *audit) {
+      if (a.action == e.action) found = &a;
+    }
+    ASSERT_NE(found, nullptr) << e.action;
+    EXPECT_EQ(found->why.code, e.code) << e.action;
+    if (e.english != nullptr) EXPECT_EQ(found->reason, e.english);
+    if (*e.code == '\0') continue;
+    EXPECT_EQ(Say(Lang::kEnglish, found->why), found->reason);
+    const std::string zh = SayPhrase(Lang::kChinese, found->why, found->reason);
+    EXPECT_EQ(zh.find("from the pool"), std::string::npos) << zh;
+    EXPECT_NE(zh.find("公海"), std::string::npos) << zh;
+    EXPECT_EQ(AuditJson(*found)["reason_code"].as_string(), e.code);
+  }
+  auto claim_audit = pool_->Audit("pc", 10);
+  ASSERT_TRUE(claim_audit.ok());
+  EXPECT_NE(claim_audit->front().reason.find("claimed from the pool (asked on the device at "),
+            std::string::npos)
+      << claim_audit->front().reason;
+  // A refused claim keeps its refusal as a value too.
+  auto refused_audit = pool_->Audit("pa", 10);
+  ASSERT_TRUE(refused_audit.ok());
+  EXPECT_EQ(refused_audit->front().action, "claim_refused");
+  EXPECT_EQ(refused_audit->front().why.code, (*refused)[0].why.code);
+
+  // The scope history: each change of holder keeps why as a value with its English as before.
+  auto scope_reason = [&](const std::string& customer, const char* kind) {
+    const Value v = fieldbook::testing::QueryValue(
+        store_->sql(), "SELECT reason FROM srv_scope_events WHERE customer_id = '" + customer +
+                           "' AND kind = '" + kind + "' ORDER BY seq DESC LIMIT 1");
+    return std::holds_alternative<std::string>(v) ? std::get<std::string>(v) : std::string();
+  };
+  const StoredPhrase claimed_scope = ReadStoredPhrase(scope_reason("pc", "added"));
+  EXPECT_EQ(claimed_scope.phrase.code, "scope_claimed");
+  EXPECT_EQ(claimed_scope.detail, "claimed from the pool by rep-b");
+  const std::string released = scope_reason("pc", "removed");
+  EXPECT_EQ(ReadStoredPhrase(released).phrase.code, "scope_released");
+  EXPECT_EQ(ReadStoredPhrase(released).detail, "released to the pool by rep:rep-c: moved away");
+  EXPECT_EQ(SayStored(Lang::kChinese, released), "rep:rep-c 已放回公海：moved away");
+  const StoredPhrase assigned_scope = ReadStoredPhrase(scope_reason("pa", "added"));
+  EXPECT_EQ(assigned_scope.phrase.code, "scope_assigned");
+  EXPECT_EQ(assigned_scope.detail, "assigned from the pool by manager:mgr");
 }
 
 }  // namespace

@@ -44,6 +44,41 @@ TEST(SharedJsonReaderTest, ParsingIsBoundedInSizeAndDepth) {
   EXPECT_EQ(ParseJson("0.1", "n")->as_double(), 0.1);
 }
 
+// What a person wrote (issue #19): the value a reader sees is where the text stops being JSON,
+// line and column in characters, never the parser's English; the message keeps that English.
+TEST(SharedJsonReaderTest, APersonsTextThatIsNoJsonIsRefusedWithItsPlace) {
+  const JsonRefusals refusals{"http_grading_rules_json", "http_grading_rules_too_large",
+                              "grading rules are not valid JSON"};
+  struct Case {
+    std::string text;
+    const char* line;
+    const char* column;
+  };
+  const Case cases[] = {
+      {"{", "1", "2"},                        // ends too soon
+      {"{\"a\": 1,\n  \"b\" 2}", "2", "7"},   // a value without its colon
+      {"{\"名字\": \"鑫达\" x}", "1", "13"},  // columns count characters
+      {"{\"a\": 1}\n\n}", "3", "1"},          // more after the document
+      {"{\"a\":\n[1,\n2,\n", "4", "1"},       // a list left open
+  };
+  for (const Case& c : cases) {
+    const Status s = ParseJson(c.text, refusals).status();
+    ASSERT_FALSE(s.ok()) << c.text;
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_EQ(s.message().rfind("grading rules are not valid JSON: ", 0), 0u) << s.message();
+    ASSERT_NE(s.phrase(), nullptr);
+    EXPECT_EQ(s.phrase()->code, "http_grading_rules_json");
+    EXPECT_EQ(s.phrase()->values, (TextValues{{"line", c.line}, {"column", c.column}})) << c.text;
+    EXPECT_EQ(SayRefusal(Lang::kChinese, *s.phrase()),
+              std::string("评级规则不是有效的 JSON（第 ") + c.line + " 行第 " + c.column + " 列）");
+  }
+  const Status big = ParseJson("[1, 2, 3]", refusals, JsonLimits{8, 32}).status();
+  EXPECT_EQ(big.message(), "grading rules are larger than 8 bytes");
+  ASSERT_NE(big.phrase(), nullptr);
+  EXPECT_EQ(big.phrase()->values, (TextValues{{"max", "8"}}));
+  EXPECT_EQ(ParseJson("[1, 2, 3]", refusals, JsonLimits{9, 32})->as_array().size(), 3u);
+}
+
 TEST(SharedJsonReaderTest, TypedReadsNameTheField) {
   const json::object o = Object(
       R"({"name":"鑫达","long":"abcdefghijk","n":5,"neg":-1,"frac":2.5,"day":"2024-02-29",

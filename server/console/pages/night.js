@@ -3,7 +3,7 @@
 // thread; the page polls GET /v1/admin/nightly/run and the runs until it has finished.
 import { ApiError, get, post } from '../api.js';
 import { h, message, table, when } from '../dom.js';
-import { addStrings, t } from '../i18n.js';
+import { addStrings, inLang, t } from '../i18n.js';
 
 addStrings({
   en: {
@@ -35,8 +35,10 @@ addStrings({
 const POLL_MS = 1000;
 
 function runCard(run) {
+  // A step's result in the console's language (the server's "line" in both); a server from before
+  // lines sent its report.
   const steps = (run.steps || []).map((s) => [s.name, s.status, s.attempts,
-    s.error ? s.error : JSON.stringify(s.report ?? {})]);
+    inLang(s.line, s.error ? s.error : JSON.stringify(s.report ?? {}))]);
   const summary = run.summary || {};
   const backup = summary.backup_file
     ? summary.backup_file + ' (' + (summary.backup_bytes ?? 0) + ' ' + t('bytes') + ')'

@@ -27,9 +27,11 @@ std::string WriteJson(const boost::json::value& v);
 void AppendJsonDouble(std::string& out, double d);
 
 // Parses one JSON document (surrounding whitespace allowed), with exact doubles, refusing nesting
-// deeper than `max_depth`. On malformed input sets `ec` and returns null.
+// deeper than `max_depth`. On malformed input sets `ec` and returns null; `stopped_at`, when
+// given, is then the offset of the byte where the text stopped being JSON (its size when it ends
+// too soon).
 boost::json::value ReadJson(std::string_view text, boost::system::error_code& ec,
-                            size_t max_depth = 32);
+                            size_t max_depth = 32, size_t* stopped_at = nullptr);
 
 }  // namespace fieldbook
 

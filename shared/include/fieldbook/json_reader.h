@@ -39,6 +39,20 @@ struct JsonLimits {
 Result<boost::json::value> ParseJson(std::string_view text, std::string_view what,
                                      StatusCode code = StatusCode::kCorrupt,
                                      const JsonLimits& limits = {});
+// The refusals (codes of fieldbook/lang_text.h HttpRefusals) a text a person wrote gets when it
+// is no JSON (issue #19): the place, not the parser's English, is the value a reader sees.
+struct JsonRefusals {
+  std::string_view invalid;    // {line, column}: where the text stops being JSON (1-based, column
+                               // in characters)
+  std::string_view too_large;  // {max}: the most bytes
+  std::string_view english;    // the message's words before ": <the parser's reason>", as old
+                               // readers read them ("grading rules are not valid JSON")
+};
+// `text` as one JSON document, for what a person wrote: kInvalidArgument errors carrying
+// `refusals`' codes and values; the message of a malformed text is "<english>: <the parser's
+// reason>" (the English on the wire as before), of a too large one its refusal's English.
+Result<boost::json::value> ParseJson(std::string_view text, const JsonRefusals& refusals,
+                                     const JsonLimits& limits = {});
 // `text` as a JSON object; kCorrupt "<what> is not a JSON object" otherwise (too large, too deep,
 // malformed or another kind of value alike).
 Result<boost::json::object> ParseJsonObject(std::string_view text, std::string_view what,

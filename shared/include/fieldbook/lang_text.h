@@ -60,10 +60,23 @@ std::string_view CodeLabel(Lang lang, std::string_view enumeration, std::string_
 std::string FillText(Lang lang, std::string_view tmpl, const TextValues& values);
 // A common text (CommonTexts) in `lang`; `fallback` when the code has none (an old row's words).
 std::string Say(Lang lang, const Phrase& phrase, std::string_view fallback = {});
+// `phrase` in `lang` when its code is a server refusal (HttpRefusals) or a common text
+// (CommonTexts); nullopt for any other code (a table of one side's own, an old row's words).
+std::optional<std::string> SayKnown(Lang lang, const Phrase& phrase);
+// SayKnown, else `english` (the words kept beside the code) as it is.
+std::string SayPhrase(Lang lang, const Phrase& phrase, std::string_view english);
 // Phrases joined as one sentence: ", " in English, "，" in Chinese.
 std::string SayAll(Lang lang, const std::vector<Phrase>& phrases);
 // Texts joined as a list (", " / "，") or as clauses ("; " / "；").
 std::string JoinTexts(Lang lang, const std::vector<std::string>& texts, bool clauses);
+
+// The language a program speaks to the person who runs it (the rep's app and CLI, the manager's
+// fieldbook-server): "en" or "zh", in any case, alone or with a region or an encoding ("zh-CN",
+// "ZH_CN", "zh_CN.UTF-8"); nullopt for anything else.
+std::optional<Lang> ParseLang(std::string_view text);
+// `flag` when given (one ParseLang does not know: English), else the first locale variable set
+// (LC_ALL, LC_MESSAGES, LANG), else English.
+Lang ChooseLang(std::string_view flag);
 
 // A number as the reasons write it: "9", "4.70".
 std::string NumberText(double v);

@@ -40,8 +40,9 @@ boost::json::object PhraseValuesJson(const TextValues& values);
 inline constexpr size_t kMaxPhraseValues = 16;
 inline constexpr size_t kMaxPhraseValueName = 32;
 // A JSON object's string and number members as values (other members are left out), at most
-// `max_text` bytes each; at most kMaxPhraseValues of them (the first), members whose name is
-// longer than kMaxPhraseValueName left out.
+// `max_text` bytes each (a longer text cut back to whole characters, with "…"); at most
+// kMaxPhraseValues of them (the first), members whose name is longer than kMaxPhraseValueName
+// left out.
 TextValues PhraseValuesFrom(const boost::json::value& v, size_t max_text = 500);
 
 // The text a column keeps: the JSON above (the English sentence filled from the code), or ""

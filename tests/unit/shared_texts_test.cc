@@ -1,0 +1,116 @@
+// The texts both sides share (issue #19): the one choice of language (fieldbook/lang_text.h
+// ParseLang, ChooseLang: the rep's app and CLI and fieldbook-server alike), the one rendering of
+// a phrase whose code either side knows (SayKnown, SayPhrase), and a phrase's values read off the
+// network cut to whole characters (fieldbook/phrase_json.h PhraseValuesFrom).
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+
+#include "fieldbook/lang_text.h"
+#include "fieldbook/phrase_json.h"
+#include "fieldbook/utf8.h"
+
+namespace fieldbook {
+namespace {
+
+// Sets the locale variables for one test and puts them back.
+class Locale {
+ public:
+  Locale(const char* lc_all, const char* lc_messages, const char* lang) {
+    for (int i = 0; i < 3; ++i) {
+      const char* v = std::getenv(kVars[i]);
+      saved_[i] = v ? std::optional<std::string>(v) : std::nullopt;
+    }
+    Set(0, lc_all);
+    Set(1, lc_messages);
+    Set(2, lang);
+  }
+  ~Locale() {
+    for (int i = 0; i < 3; ++i) Set(i, saved_[i] ? saved_[i]->c_str() : nullptr);
+  }
+
+ private:
+  static void Set(int i, const char* v) {
+    if (v == nullptr) {
+      unsetenv(kVars[i]);
+    } else {
+      setenv(kVars[i], v, 1);
+    }
+  }
+  static constexpr const char* kVars[3] = {"LC_ALL", "LC_MESSAGES", "LANG"};
+  std::optional<std::string> saved_[3];
+};
+
+TEST(SharedTextsTest, TheLanguageIsReadInAnyCaseWithARegionOrAnEncoding) {
+  for (const char* zh : {"zh", "ZH", "zh-CN", "zh_CN", "ZH_CN", "zh_CN.UTF-8", "zh_TW", "zh.GBK"}) {
+    EXPECT_EQ(ParseLang(zh), Lang::kChinese) << zh;
+  }
+  for (const char* en : {"en", "EN", "en_US.UTF-8", "en-GB"}) {
+    EXPECT_EQ(ParseLang(en), Lang::kEnglish) << en;
+  }
+  for (const char* other : {"", "z", "zhx", "zhong", "fr_FR.UTF-8", "C", "POSIX", "C.UTF-8"}) {
+    EXPECT_EQ(ParseLang(other), std::nullopt) << other;
+  }
+}
+
+TEST(SharedTextsTest, TheFlagDecidesThenTheFirstLocaleVariableSet) {
+  {
+    const Locale locale(nullptr, nullptr, "ZH_CN");  // the re-read's case: English before
+    EXPECT_EQ(ChooseLang(""), Lang::kChinese);
+    EXPECT_EQ(ChooseLang("en"), Lang::kEnglish);
+    EXPECT_EQ(ChooseLang("fr"), Lang::kEnglish);  // a flag it does not know: English
+  }
+  {
+    const Locale locale("en_US.UTF-8", "zh_CN.UTF-8", "zh_CN.UTF-8");
+    EXPECT_EQ(ChooseLang(""), Lang::kEnglish);  // LC_ALL first
+    EXPECT_EQ(ChooseLang("zh"), Lang::kChinese);
+  }
+  {
+    const Locale locale("", "zh_CN.UTF-8", "en_US.UTF-8");  // an empty one is not set
+    EXPECT_EQ(ChooseLang(""), Lang::kChinese);
+  }
+  {
+    const Locale locale(nullptr, nullptr, "zhong");  // not "zh" followed by a region
+    EXPECT_EQ(ChooseLang(""), Lang::kEnglish);
+  }
+  {
+    const Locale locale(nullptr, nullptr, nullptr);
+    EXPECT_EQ(ChooseLang(""), Lang::kEnglish);
+  }
+}
+
+TEST(SharedTextsTest, APhraseEitherSideKnowsRendersElseTheEnglishKeptBesideIt) {
+  const Phrase refusal{"http_no_conflict", {{"id", "9"}}};
+  EXPECT_EQ(SayKnown(Lang::kChinese, refusal), SayRefusal(Lang::kChinese, refusal));
+  const Phrase common{"pool_holding_cap", {{"n", "5"}, {"cap", "5"}}};
+  EXPECT_EQ(SayKnown(Lang::kEnglish, common), Say(Lang::kEnglish, common));
+  EXPECT_EQ(SayKnown(Lang::kChinese, Phrase{"no_such_code", {}}), std::nullopt);
+  EXPECT_EQ(SayPhrase(Lang::kChinese, Phrase{"no_such_code", {}}, "old words"), "old words");
+  EXPECT_EQ(SayPhrase(Lang::kChinese, common, "old words"), Say(Lang::kChinese, common));
+}
+
+TEST(SharedTextsTest, AValueOffTheNetworkIsCutToWholeCharacters) {
+  // 200 three-byte characters: 600 bytes, over the 500 a value keeps.
+  std::string long_name;
+  for (int i = 0; i < 200; ++i) long_name += "鑫";
+  const boost::json::object o{{"name", long_name}, {"short", "达"}, {"n", 5}};
+  const TextValues values = PhraseValuesFrom(o);
+  ASSERT_EQ(values.size(), 3u);
+  const std::string& cut = values[0].second;
+  EXPECT_LE(cut.size(), 500u);
+  EXPECT_TRUE(IsValidUtf8(cut)) << cut.size();
+  EXPECT_EQ(cut.rfind("…"), cut.size() - 3);
+  EXPECT_EQ(cut.size(), 165u * 3 + 3);  // 497 bytes hold 165 whole characters, then "…"
+  EXPECT_EQ(values[1].second, "达");
+  EXPECT_EQ(values[2].second, "5");
+  // A short bound still ends whole.
+  const TextValues tight = PhraseValuesFrom(o, 7);
+  EXPECT_TRUE(IsValidUtf8(tight[0].second));
+  EXPECT_LE(tight[0].second.size(), 7u);
+}
+
+}  // namespace
+}  // namespace fieldbook
