@@ -1,4 +1,5 @@
-// OsReason: an operating system's error as a reason of the error table (store_errors.h).
+// OsReason and SqliteReason: an operating system's or SQLite's error as a reason of the error
+// table (store_errors.h).
 #include <utility>
 
 #include "lang/store_errors.h"
@@ -22,6 +23,24 @@ std::string OsReason(const std::error_code& ec) {
     if (ec == errc) return reason;
   }
   return ec.message();
+}
+
+std::optional<std::string> SqliteReason(std::string_view message) {
+  // SQLite's own words for its result codes (sqlite3_errstr), as fieldbook/sqlite_db.h ends its
+  // errors with them.
+  static const std::pair<std::string_view, const char*> kReasons[] = {
+      {"database is locked", "why_sqlite_locked"},
+      {"database table is locked", "why_sqlite_locked"},
+      {"database or disk is full", "why_sqlite_full"},
+      {"attempt to write a readonly database", "why_sqlite_read_only"},
+      {"unable to open database file", "why_sqlite_cannot_open"},
+      {"disk I/O error", "why_sqlite_io"},
+      {"access permission denied", "why_os_permission_denied"},
+  };
+  for (const auto& [words, reason] : kReasons) {
+    if (message.ends_with(words)) return std::string(reason);
+  }
+  return std::nullopt;
 }
 
 }  // namespace fieldbook::client

@@ -306,6 +306,16 @@ constexpr LangText kErrors[] = {
     {"why_os_exists", "File exists", "文件已存在"},
     {"why_os_name_too_long", "File name too long", "文件名过长"},
     {"why_os_io", "Input/output error", "输入/输出错误"},
+    // SQLite's own words for what the file system or another program did to the replica
+    // (SqliteReason): shown alone in Chinese, the statement's English left out.
+    {"why_sqlite_locked", "database is locked",
+     "本地数据正被另一个程序使用（已锁定）；请关闭它或稍后再试"},
+    {"why_sqlite_full", "database or disk is full", "磁盘空间已满，无法写入本地数据"},
+    {"why_sqlite_read_only", "attempt to write a readonly database",
+     "本地数据是只读的，无法写入（请检查文件的权限）"},
+    {"why_sqlite_cannot_open", "unable to open database file",
+     "无法打开本地数据文件（请检查文件和文件夹的权限）"},
+    {"why_sqlite_io", "disk I/O error", "磁盘读写错误"},
     {"err_cannot_create_folder", "cannot create {path}: {why}", "无法创建 {path}：{why}"},
     {"err_cannot_move", "cannot move {path}: {why}", "无法移动 {path}：{why}"},
     // The desktop app (client/app/store_data_source.cc).
@@ -369,8 +379,8 @@ std::optional<std::string> SayError(Lang lang, const Phrase& phrase) {
 }
 
 std::string RenderError(Lang lang, const Status& error) {
-  if (lang == Lang::kEnglish || error.phrase() == nullptr) return error.message();
-  return SayError(lang, *error.phrase()).value_or(error.message());
+  return RenderError(lang, error.message(),
+                     error.phrase() ? std::optional<Phrase>(*error.phrase()) : std::nullopt);
 }
 
 std::string SayStoredText(Lang lang, std::string_view stored) {
@@ -383,7 +393,13 @@ std::string SayStoredText(Lang lang, std::string_view stored) {
 
 std::string RenderError(Lang lang, const std::string& message,
                         const std::optional<Phrase>& phrase) {
-  if (lang == Lang::kEnglish || !phrase) return message;
+  if (lang == Lang::kEnglish) return message;
+  if (!phrase) {
+    // SQLite's words (a locked, full or read-only replica) read in the rep's language.
+    const std::optional<std::string> reason = SqliteReason(message);
+    const LangText* said = reason ? FindText(kErrors, *reason) : nullptr;
+    return said != nullptr ? std::string(said->In(lang)) : message;
+  }
   return SayError(lang, *phrase).value_or(message);
 }
 

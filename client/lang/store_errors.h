@@ -40,12 +40,17 @@ Status Invalid(std::string_view error, const TextValues& values = {});
 // (why_os_..., read in the rep's language) when it is a common one, else the system's own words.
 // In English it reads as the system writes it ("Permission denied").
 std::string OsReason(const std::error_code& ec);
+// SQLite's words at the end of an error's message (fieldbook/sqlite_db.h: "database is locked",
+// "database or disk is full", "attempt to write a readonly database"...) as a reason of the table
+// (why_sqlite_...), nullopt for any other. RenderError reads an error without a phrase by it.
+std::optional<std::string> SqliteReason(std::string_view message);
 
 // `phrase` in `lang` when its code is a store error, a server refusal or a common text
 // (fieldbook/lang_text.h SayKnown); nullopt for any other.
 std::optional<std::string> SayError(Lang lang, const Phrase& phrase);
-// `error` as the rep reads it: in Chinese its phrase when it carries one this build knows, else
-// (and always in English, what scripts read) its message as it is.
+// `error` as the rep reads it: in Chinese its phrase when it carries one this build knows, or the
+// reason of SQLite's words its message ends with (SqliteReason: a locked, full or read-only
+// replica, shown alone), else (and always in English, what scripts read) its message as it is.
 std::string RenderError(Lang lang, const Status& error);
 // A text kept in a column as a phrase with its English (fieldbook/phrase_json.h: a pool request's
 // answer, a server's refusal) in `lang`: a common text, a store error or a server's refusal by its

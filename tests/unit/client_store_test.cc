@@ -44,6 +44,51 @@ TEST(ClientStoreOsErrorTest, AFileTheSystemRefusesIsToldInTheRepsLanguage) {
             std::make_error_code(std::errc::too_many_links).message());
 }
 
+// The rarer errors a rep can meet on the replica itself, in SQLite's words (another program holding
+// it locked, a full disk, a file that cannot be written), read in the rep's language with nothing
+// lost (English until session 16: "无法打开本地数据 r.db：database is locked"); the English stays.
+TEST_F(ClientStoreTest, ALockedFullOrReadOnlyReplicaIsToldInTheRepsLanguage) {
+  const std::string kept = AddCustomer({{"name", "鑫达汽修"}});
+  Db& db = store_->replica().db();
+  const auto said = [](const Status& s) { return client::RenderError(Lang::kChinese, s); };
+
+  auto other = Db::Open(path_);  // another program holding the replica
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  ASSERT_TRUE(db.ExecScript("PRAGMA busy_timeout = 0").ok());
+  ASSERT_TRUE((*other)->ExecScript("BEGIN EXCLUSIVE").ok());
+  auto locked = store_->customers().Add({{"name", "宏图汽配"}});
+  ASSERT_FALSE(locked.ok());
+  EXPECT_TRUE(locked.status().message().ends_with("database is locked"))
+      << locked.status().message();
+  EXPECT_EQ(said(locked.status()), "本地数据正被另一个程序使用（已锁定）；请关闭它或稍后再试");
+  ASSERT_TRUE((*other)->ExecScript("ROLLBACK").ok());
+  other->reset();
+
+  ASSERT_TRUE(db.ExecScript("PRAGMA max_page_count = 1").ok());  // no page more than it has
+  auto full = store_->customers().Add({{"name", "宏图汽配"}, {"notes", std::string(200000, 'x')}});
+  ASSERT_FALSE(full.ok());
+  EXPECT_TRUE(full.status().message().ends_with("database or disk is full"))
+      << full.status().message();
+  EXPECT_EQ(said(full.status()), "磁盘空间已满，无法写入本地数据");
+  ASSERT_TRUE(db.ExecScript("PRAGMA max_page_count = 1073741823").ok());
+
+  ASSERT_TRUE(db.ExecScript("PRAGMA query_only = 1").ok());  // as a file that cannot be written
+  auto read_only = store_->customers().Add({{"name", "宏图汽配"}});
+  ASSERT_FALSE(read_only.ok());
+  EXPECT_EQ(said(read_only.status()), "本地数据是只读的，无法写入（请检查文件的权限）")
+      << read_only.status().message();
+  ASSERT_TRUE(db.ExecScript("PRAGMA query_only = 0").ok());
+
+  // Nothing was lost: the one customer, and the store writes again.
+  auto listed = store_->customers().List({});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 1u);
+  EXPECT_EQ((*listed)[0].id, kept);
+  EXPECT_TRUE(store_->customers().Add({{"name", "宏图汽配"}}).ok());
+  // Another status without a phrase stays as it is.
+  EXPECT_EQ(said(Status::Io("step: no such table: x")), "step: no such table: x");
+}
+
 TEST_F(ClientStoreTest, TheReplicaFileIsPrivateAndSettingsPersist) {
   struct stat st {};
   ASSERT_EQ(stat(path_.c_str(), &st), 0);
