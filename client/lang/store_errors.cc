@@ -109,13 +109,18 @@ constexpr LangText kErrors[] = {
     {"err_pool_release_reason", "say why the customer goes back to the pool (--reason)",
      "请说明客户退回公海的原因（--reason）"},
     {"err_reason_too_long", "the reason is longer than {max} bytes", "原因超过 {max} 字节"},
-    // The pool's exchange (client/sync/pool_sync.cc): one claim whose answer cannot be read.
-    {"err_pool_claim_answer_too_large",
-     "the server's answer to this claim is larger than {max} bytes and cannot be read; the claim "
-     "is not sent again (if the server granted it, the customer arrives with a later sync)",
-     "服务器对此认领的应答超过 {max} "
-     "字节，无法读取；此认领不再发送（如果服务器已批准，客户会在之后的"
-     "同步中到达）"},
+    // The pool's exchange (client/sync/pool_sync.cc): one claim whose answer cannot be read, and
+    // such a claim settled when its customer arrives.
+    {"err_pool_claim_answer_unreadable",
+     "the server's answer to the claim of {name} ({id}) is larger than {max} bytes and cannot be "
+     "read; the claim waits and is sent again at the next sync (if the server granted it, the "
+     "customer arrives with a sync)",
+     "服务器对认领 {name}（{id}）的应答超过 {max} 字节，无法读取；此认领仍在等待，下次同步时会再次"
+     "发送（如果服务器已批准，客户会随同步到达）"},
+    {"err_pool_claim_arrived",
+     "granted: the customer arrived with a sync (the server's answer to the claim could not be "
+     "read)",
+     "已批准：客户已随同步到达（服务器对此认领的应答无法读取）"},
     // Preferences (client/store/preferences.cc).
     {"err_pref_note_long", "a preference's note has at most {max} characters",
      "偏好备注最多 {max} 个字符"},
@@ -216,6 +221,40 @@ constexpr LangText kErrors[] = {
     {"err_net_answer_too_large",
      "the response from {origin} is larger than the limit of {max} bytes",
      "{origin} 的应答超过了 {max} 字节的上限"},
+    // A server that misbehaves (client/sync/): a status or refusal code this build cannot read, an
+    // answer it cannot read, an impossible position. The English of such an error keeps the
+    // server's own words (its message, a decoder's detail) for logs and scripts; the rep reads
+    // these, with {what} one of the what_ values below.
+    {"err_server_status", "the server answered HTTP {status} to {what}",
+     "服务器对{what}应答了 HTTP {status}"},
+    {"err_server_answer_unreadable", "the server's answer to {what} cannot be read",
+     "服务器对{what}的应答无法读取"},
+    {"err_sync_impossible",
+     "the server sent an impossible {what} ({value}); nothing of its answer was stored",
+     "服务器发来了不可能的{what}（{value}）；其应答的内容都没有保存"},
+    {"err_token_refused",
+     "the server refused the device token (HTTP {status}); ask your manager for a new one",
+     "服务器拒绝了设备令牌（HTTP {status}）；请向主管要一个新的令牌"},
+    {"err_whoami_no_rep", "the server's answer to /v1/whoami names no rep",
+     "服务器对 /v1/whoami 的应答中没有业务员"},
+    {"err_pool_not_offered", "the server does not offer the public pool", "服务器没有提供公海"},
+    {"err_pool_listing_other_rep",
+     "the server listed the pool for {rep}, but this device belongs to {own}",
+     "服务器发来的是 {rep} 的公海列表，但本设备属于 {own}"},
+    {"err_pool_listing_day", "the pool listing's day is not a date: '{value}'",
+     "公海列表的日期不是有效的日期：“{value}”"},
+    {"what_sync", "the sync", "同步"},
+    {"what_pool_listing", "the pool listing", "公海列表"},
+    {"what_claims", "the claims", "认领请求"},
+    {"what_release", "the release", "退回请求"},
+    {"what_reports", "the reports", "报表"},
+    {"what_review_status", "the review list's status", "待处理列表的状态"},
+    {"what_whoami", "the token check", "令牌查询"},
+    {"what_setup_code", "the setup code", "设置码"},
+    {"what_cursor", "cursor", "同步位置"},
+    {"what_epoch", "epoch", "数据纪元"},
+    {"what_time", "time", "时间"},
+    {"why_not_http", "not an HTTP answer", "不是 HTTP 应答"},
     // The sync's exchanges (client/sync/): a setup code, the push, the review list's status.
     {"err_setup_code_form", "a setup code is 10 letters and digits, like ABCDE-FGHJK",
      "设置码是 10 个字母和数字，例如 ABCDE-FGHJK"},
@@ -346,10 +385,10 @@ constexpr LangText kErrors[] = {
      "BP-1024:4:128.50（“{spec}”中的单价不是人民币金额）"},
 };
 
-// `values` with each value that is a reason of the table (why_...) in `lang`.
+// `values` with each value that is a reason or a thing of the table (why_..., what_...) in `lang`.
 TextValues Resolved(Lang lang, TextValues values) {
   for (auto& value : values) {
-    if (value.second.rfind("why_", 0) != 0) continue;
+    if (value.second.rfind("why_", 0) != 0 && value.second.rfind("what_", 0) != 0) continue;
     if (const LangText* t = FindText(kErrors, value.second))
       value.second = std::string(t->In(lang));
   }

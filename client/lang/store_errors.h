@@ -6,8 +6,11 @@
 // The store makes such an error with StoreError (or Invalid): a Status that carries its phrase
 // (the code and its values, fieldbook/status.h) and whose message is the code's English filled
 // with those values, so logs, --json and every caller that reads messages read what they read
-// before. RenderError renders the carried code and values in the reader's language: a store
-// error, or one of the server's own refusals the sync layer keeps from the wire (codes http_...,
+// before. (An error of a server that misbehaves keeps the server's own words in its message and
+// carries the rep's words as its phrase: sync/http_client.h ServerError, AnswerUnreadable.) A
+// value that is a code of the table (why_..., what_...) is read from it in the reader's language.
+// RenderError renders the carried code and values in the reader's language: a store error, or one
+// of the server's own refusals the sync layer keeps from the wire (codes http_...,
 // fieldbook/lang_text.h HttpRefusals). An error without a phrase (SQLite's words, a transport's)
 // or with a code this build does not know (a newer server's) is shown as its message. Values
 // may carry kinds ({what:word}: a noun of the store, "customer" -> 客户; lang_text.h).

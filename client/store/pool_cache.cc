@@ -151,12 +151,11 @@ Result<std::optional<PoolListing>> PoolCache::Cached() {
 Status PoolCache::Save(const PoolListing& listing) {
   FB_ASSIGN_OR_RETURN(std::string rep, settings_.Get("rep_id"));
   if (!rep.empty() && listing.rep_id != rep) {
-    return Status::Conflict("the server listed the pool for " + listing.rep_id +
-                            ", but this device belongs to " + rep);
+    return StoreError(StatusCode::kConflict, "err_pool_listing_other_rep",
+                      {{"rep", listing.rep_id}, {"own", rep}});
   }
   if (!ParseDay(listing.server_day)) {
-    return Status::InvalidArgument("the pool listing's day is not a date: '" + listing.server_day +
-                                   "'");
+    return Invalid("err_pool_listing_day", {{"value", listing.server_day}});
   }
   Db& db = replica_.db();
   FB_ASSIGN_OR_RETURN(auto txn, Transaction::Begin(db));
@@ -406,6 +405,27 @@ Status PoolCache::RecordAnswer(const std::string& request_id, PoolRequest::State
         {static_cast<int64_t>(kKeptAnsweredRequests)}));
   }
   return txn->Commit();
+}
+
+Result<bool> PoolCache::NoteUnreadableAnswer(const std::string& request_id,
+                                             const std::string& note) {
+  Db& db = replica_.db();
+  FB_RETURN_IF_ERROR(RunWrite(db,
+                              "UPDATE fb_pool_requests SET reason = ? WHERE request_id = ? AND "
+                              "kind = 'claim' AND status = 'pending' AND reason = ''",
+                              {note, request_id}));
+  return db.LastChanges() > 0;
+}
+
+Result<std::vector<PoolRequest>> PoolCache::ArrivedUnansweredClaims() {
+  FB_ASSIGN_OR_RETURN(
+      Statement * raw,
+      replica_.db().Prepare(std::string(kRequestColumns) +
+                            "WHERE kind = 'claim' AND status = 'pending' AND reason <> '' AND "
+                            "customer_id IN (SELECT id FROM customers WHERE deleted = 0) ORDER BY "
+                            "requested_ms, request_id"));
+  Stmt s(raw);
+  return ReadRows(*s, ReadRequest);
 }
 
 Result<std::vector<ReclaimWarning>> PoolCache::ReclaimWarnings(const std::string& today) {

@@ -158,6 +158,13 @@ class PoolCache {
   // claims also record the day the customer came (for the warnings).
   Status RecordAnswer(const std::string& request_id, PoolRequest::State state,
                       const std::string& reason, const std::string& answered_at);
+  // Notes on a waiting claim that the server's answer to it could not be read (`note`, kept as
+  // its reason while it waits; sync/pool_sync.h): true when noted now, false when it was already
+  // (or waits no longer).
+  Result<bool> NoteUnreadableAnswer(const std::string& request_id, const std::string& note);
+  // The waiting claims so noted whose customers are now on this device (arrived with a sync: the
+  // server granted them), oldest first.
+  Result<std::vector<PoolRequest>> ArrivedUnansweredClaims();
   // The rep's customers due to return to the pool within warn_days of `today` (YYYY-MM-DD),
   // soonest first (see above for the rule); none before the pool was ever fetched.
   Result<std::vector<ReclaimWarning>> ReclaimWarnings(const std::string& today);

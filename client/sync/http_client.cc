@@ -393,8 +393,12 @@ struct HttpClient::Impl {
     }
     if (ec.category() == http::make_error_code(http::error::bad_version).category() &&
         ec != http::error::end_of_stream && ec != http::error::partial_message) {
-      return StoreError(StatusCode::kUnavailable, "err_net_bad_answer",
-                        {{"origin", url.origin}, {"why", Describe(ec)}});
+      // Bytes that are no HTTP answer: the parser's words in English, the rep's own in the phrase.
+      const Status english = StoreError(StatusCode::kUnavailable, "err_net_bad_answer",
+                                        {{"origin", url.origin}, {"why", Describe(ec)}});
+      return Status(
+          english.code(), english.message(),
+          Phrase{"err_net_bad_answer", {{"origin", url.origin}, {"why", "why_not_http"}}});
     }
     return StoreError(StatusCode::kUnavailable, "err_net_lost",
                       {{"origin", url.origin}, {"why", Describe(ec)}});
@@ -571,6 +575,24 @@ Status ServerError(StatusCode code, std::string message, const HttpReply& reply)
   std::optional<Phrase> phrase = ServerErrorPhrase(reply);
   if (!phrase) return Status(code, std::move(message));
   return Status(code, std::move(message), std::move(*phrase));
+}
+
+Status ServerError(StatusCode code, std::string message, const HttpReply& reply, Phrase otherwise) {
+  std::optional<Phrase> phrase = ServerErrorPhrase(reply);
+  // A code this build cannot read (a newer server's, a broken or hostile one's) is as good as none.
+  if (!phrase || !SayError(Lang::kChinese, *phrase)) phrase = std::move(otherwise);
+  return Status(code, std::move(message), std::move(*phrase));
+}
+
+Phrase AnsweredPhrase(const HttpReply& reply, std::string_view what) {
+  return Phrase{"err_server_status",
+                {{"status", std::to_string(reply.status)}, {"what", std::string(what)}}};
+}
+
+Status AnswerUnreadable(const Status& failure, std::string_view what) {
+  if (failure.ok() || failure.phrase() != nullptr) return failure;
+  return Status(failure.code(), failure.message(),
+                Phrase{"err_server_answer_unreadable", {{"what", std::string(what)}}});
 }
 
 }  // namespace fieldbook::client

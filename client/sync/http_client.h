@@ -29,6 +29,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "fieldbook/status.h"
 
@@ -68,6 +69,17 @@ std::optional<Phrase> ServerErrorPhrase(const HttpReply& reply);
 // A Status of `code` whose message is `message` (the English, for logs) and which carries the
 // reply's phrase when it has one, so the rep reads the server's refusal in the rep's language.
 Status ServerError(StatusCode code, std::string message, const HttpReply& reply);
+// The same, carrying `otherwise` when the reply has no phrase this build reads (an older server,
+// a proxy's page, a newer or hostile server's code): a server that misbehaves is told in the rep's
+// language too, its own words kept in the English message only.
+Status ServerError(StatusCode code, std::string message, const HttpReply& reply, Phrase otherwise);
+// err_server_status: "the server answered HTTP <status> to <what>", `what` a what_ value of the
+// error table (lang/store_errors.cc: "what_sync").
+Phrase AnsweredPhrase(const HttpReply& reply, std::string_view what);
+// `failure` (reading the server's answer to `what`) with err_server_answer_unreadable as its phrase
+// when it carries none (a JSON or field error in English), its message as it was; as it is
+// otherwise.
+Status AnswerUnreadable(const Status& failure, std::string_view what);
 
 class HttpClient {
  public:

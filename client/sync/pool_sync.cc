@@ -24,42 +24,55 @@ constexpr size_t kMaxRegions = 100;
 constexpr size_t kMaxAnswers = 1000;
 constexpr int64_t kMaxDays = 100000;
 
-Status ReplyError(const HttpReply& reply, const std::string& what) {
+// A refusal as the device keeps it (a pool request's answer): its English, with its code and
+// values when it carries them (phrase_json.h), so the rep reads it in the rep's language.
+std::string StoredRefusal(const Status& refusal) {
+  const Phrase* phrase = refusal.phrase();
+  return phrase != nullptr ? StorePhrase(*phrase, refusal.message()) : refusal.message();
+}
+
+// A text of the error table as a pool request keeps it (its English with its code and values).
+std::string StoredText(const char* code, const TextValues& values = {}) {
+  const Phrase said{code, values};
+  return StorePhrase(said, SayError(Lang::kEnglish, said).value_or(code));
+}
+
+// The server's refusal of `what` (a what_ value of lang/store_errors.cc: "what_claims"): its
+// English, with the server's code and values or else the status, for the rep's language.
+Status ReplyError(const HttpReply& reply, const char* what) {
   const std::string message = ServerErrorMessage(reply, kMaxText);
+  const std::string english = SayError(Lang::kEnglish, Phrase{what, {}}).value_or(what);
+  const Phrase answered = AnsweredPhrase(reply, what);
   switch (reply.status) {
     case 401:
     case 403:
-      return ServerError(StatusCode::kRejected, "the server refused " + what + ": " + message,
-                         reply);
+      return ServerError(StatusCode::kRejected, "the server refused " + english + ": " + message,
+                         reply, answered);
     case 404:
       return ServerError(StatusCode::kUnavailable,
-                         "the server does not offer the public pool (" + message + ")", reply);
+                         "the server does not offer the public pool (" + message + ")", reply,
+                         Phrase{"err_pool_not_offered", {}});
     case 400:
       return ServerError(StatusCode::kInvalidArgument,
-                         "the server could not read " + what + ": " + message, reply);
+                         "the server could not read " + english + ": " + message, reply, answered);
     case 413:
       return ServerError(StatusCode::kResourceExhausted,
-                         "the server refused " + what + " as too large: " + message, reply);
+                         "the server refused " + english + " as too large: " + message, reply,
+                         answered);
     default:
       return ServerError(
           StatusCode::kUnavailable,
-          "the server answered " + std::to_string(reply.status) + " to " + what + ": " + message,
-          reply);
+          "the server answered " + std::to_string(reply.status) + " to " + english + ": " + message,
+          reply, answered);
   }
 }
 
 // The server's refusal of one request as the device keeps it: its English, with its code and
-// values when it sent them (phrase_json.h), so the rep reads it in the rep's language.
-std::string RefusalText(const HttpReply& reply) {
-  const std::string english = ServerErrorMessage(reply, kMaxText);
-  const std::optional<Phrase> phrase = ServerErrorPhrase(reply);
-  return phrase ? StorePhrase(*phrase, english) : english;
-}
-
-// The same for a refusal that came back as a Status (ReplyError).
-std::string StoredRefusal(const Status& refusal) {
-  const Phrase* phrase = refusal.phrase();
-  return phrase != nullptr ? StorePhrase(*phrase, refusal.message()) : refusal.message();
+// values (phrase_json.h), or the status when it sent none this build reads, so the rep reads it
+// in the rep's language.
+std::string RefusalText(const HttpReply& reply, const char* what) {
+  return StoredRefusal(ServerError(StatusCode::kRejected, ServerErrorMessage(reply, kMaxText),
+                                   reply, AnsweredPhrase(reply, what)));
 }
 
 // Whether `failure` (SendClaims's) is an answer larger than kPoolResponseLimit: the transport's
@@ -219,6 +232,23 @@ Result<std::vector<ClaimAnswer>> ParseClaimAnswers(const std::string& body) {
   return out;
 }
 
+namespace {
+
+// The server's 200 to a release.
+Result<ReleaseAnswer> ParseReleaseAnswer(const std::string& body) {
+  FB_ASSIGN_OR_RETURN(json::object o, ParseJsonObject(body, "the answer to the release"));
+  JsonReader r = PoolReader(o, "answer");
+  ReleaseAnswer answer;
+  FB_ASSIGN_OR_RETURN(std::string status, r.Text("status"));
+  if (status != "released") return r.Bad("status", "\"released\"");
+  FB_ASSIGN_OR_RETURN(answer.decided_at, r.Text("since", true));
+  answer.released = true;
+  answer.reason = StorePhrase(Phrase{"pool_released", {}});
+  return answer;
+}
+
+}  // namespace
+
 std::string ClaimsBody(const std::vector<PoolRequest>& claims) {
   json::array list;
   for (const PoolRequest& c : claims) {
@@ -240,8 +270,10 @@ Result<std::unique_ptr<HttpPoolTransport>> HttpPoolTransport::Create(const std::
 
 Result<PoolListing> HttpPoolTransport::FetchPool() {
   FB_ASSIGN_OR_RETURN(HttpReply reply, http_->Get("/v1/pool"));
-  if (reply.status != 200) return ReplyError(reply, "the pool listing");
-  return ParsePoolListing(reply.body);
+  if (reply.status != 200) return ReplyError(reply, "what_pool_listing");
+  Result<PoolListing> listing = ParsePoolListing(reply.body);
+  if (!listing.ok()) return AnswerUnreadable(listing.status(), "what_pool_listing");
+  return listing;
 }
 
 Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
@@ -261,8 +293,10 @@ Result<std::vector<ClaimAnswer>> HttpPoolTransport::SendClaims(
     return Status(StatusCode::kCorrupt, reply.status().message(), why ? *why : Phrase{});
   }
   if (!reply.ok()) return reply.status();
-  if (reply->status != 200) return ReplyError(*reply, "the claims");
-  return ParseClaimAnswers(reply->body);
+  if (reply->status != 200) return ReplyError(*reply, "what_claims");
+  Result<std::vector<ClaimAnswer>> answers = ParseClaimAnswers(reply->body);
+  if (!answers.ok()) return AnswerUnreadable(answers.status(), "what_claims");
+  return answers;
 }
 
 Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release) {
@@ -272,34 +306,24 @@ Result<ReleaseAnswer> HttpPoolTransport::SendRelease(const PoolRequest& release)
   ReleaseAnswer answer;
   switch (reply.status) {
     case 200: {
-      FB_ASSIGN_OR_RETURN(json::object o, ParseJsonObject(reply.body, "the answer to the release"));
-      JsonReader r = PoolReader(o, "answer");
-      FB_ASSIGN_OR_RETURN(std::string status, r.Text("status"));
-      if (status != "released") return r.Bad("status", "\"released\"");
-      FB_ASSIGN_OR_RETURN(answer.decided_at, r.Text("since", true));
-      answer.released = true;
-      answer.reason = StorePhrase(Phrase{"pool_released", {}});
-      return answer;
+      Result<ReleaseAnswer> released = ParseReleaseAnswer(reply.body);
+      if (!released.ok()) return AnswerUnreadable(released.status(), "what_release");
+      return released;
     }
     case 400:  // it cannot be accepted as sent: refused, so it does not block the queue
     case 413:  // too large as sent: resending it would be refused on every sync
     case 404:  // no such customer
     case 409:  // not yours, or already in the pool
     case 422:
-      answer.reason = RefusalText(reply);
+      answer.reason = RefusalText(reply, "what_release");
       return answer;
     default:
-      return ReplyError(reply, "the release");
+      return ReplyError(reply, "what_release");
   }
 }
 
-Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* local) {
-  auto pending = store_.pool().Requests(/*pending_only=*/true, PoolCache::kMaxPendingRequests);
-  if (!pending.ok()) {
-    *local = pending.status();
-    return Status::Ok();
-  }
-  std::reverse(pending->begin(), pending->end());  // oldest first
+Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* local,
+                              Status* notice) {
   auto record = [&](PoolRequest request, bool granted, const std::string& reason,
                     const std::string& at) -> Status {
     request.state = granted ? PoolRequest::State::kGranted : PoolRequest::State::kRefused;
@@ -313,6 +337,25 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
     answered_.push_back(std::move(request));
     return Status::Ok();
   };
+  // Claims whose answer could not be read, of customers that have arrived since: granted.
+  auto arrived = store_.pool().ArrivedUnansweredClaims();
+  if (!arrived.ok()) {
+    *local = arrived.status();
+    return Status::Ok();
+  }
+  for (const PoolRequest& r : *arrived) {
+    Status s = record(r, true, StoredText("err_pool_claim_arrived"), "");
+    if (!s.ok()) {
+      *local = s;
+      return Status::Ok();
+    }
+  }
+  auto pending = store_.pool().Requests(/*pending_only=*/true, PoolCache::kMaxPendingRequests);
+  if (!pending.ok()) {
+    *local = pending.status();
+    return Status::Ok();
+  }
+  std::reverse(pending->begin(), pending->end());  // oldest first
   // Releases first: they free room under the holding cap for the claims.
   std::vector<PoolRequest> claims;
   for (PoolRequest& r : *pending) {
@@ -352,16 +395,24 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
       continue;
     }
     if (answer_too_large) {
-      // One claim whose own answer the device cannot read: it would come back the same on every
-      // sync and hold back every later claim, so it is set aside as refused, told once in the
-      // rep's language (if the server granted it, the customer arrives with a later sync).
-      const Status unreadable = StoreError(StatusCode::kCorrupt, "err_pool_claim_answer_too_large",
-                                           {{"max", std::to_string(kPoolResponseLimit)}});
-      Status s = record(batch.front(), false, StoredRefusal(unreadable), "");
-      if (!s.ok()) {
-        *local = s;
+      // One claim whose own answer the device cannot read: the server decided it, perhaps granted
+      // it, so it is not told refused. It keeps waiting with a note (told once, in the rep's
+      // language) and goes again at the next sync, the claims after it going on now; if the server
+      // granted it, the customer arrives with a sync and the claim is settled as granted then
+      // (ArrivedUnansweredClaims above).
+      const PoolRequest& r = batch.front();
+      const Status unreadable =
+          StoreError(StatusCode::kCorrupt, "err_pool_claim_answer_unreadable",
+                     {{"name", r.customer_name.empty() ? r.customer_id : r.customer_name},
+                      {"id", r.customer_id},
+                      {"max", std::to_string(kPoolResponseLimit)}});
+      Result<bool> noted =
+          store_.pool().NoteUnreadableAnswer(r.request_id, StoredRefusal(unreadable));
+      if (!noted.ok()) {
+        *local = noted.status();
         return Status::Ok();
       }
+      if (*noted && notice->ok()) *notice = unreadable;
       continue;
     }
     if (failed == StatusCode::kInvalidArgument || failed == StatusCode::kResourceExhausted) {
@@ -395,8 +446,8 @@ Status PoolSync::SendRequests(SyncReport& report, bool* scope_changed, Status* l
 Status PoolSync::AfterRounds(SyncReport& report, const std::function<Status()>& rounds) {
   answered_.clear();
   bool scope_changed = false;
-  Status local;
-  Status remote = SendRequests(report, &scope_changed, &local);
+  Status local, notice;
+  Status remote = SendRequests(report, &scope_changed, &local, &notice);
   FB_RETURN_IF_ERROR(local);
   // A claimed customer's rows arrive, and a released one leaves, in this same sync.
   if (scope_changed) FB_RETURN_IF_ERROR(rounds());
@@ -416,6 +467,7 @@ Status PoolSync::AfterRounds(SyncReport& report, const std::function<Status()>& 
       remote = listing.status();
     }
   }
+  if (remote.ok()) remote = notice;  // a claim whose answer could not be read, told once
   if (!remote.ok()) {
     report.pool_error = remote.message();
     if (const Phrase* p = remote.phrase()) report.pool_error_phrase = *p;

@@ -10,9 +10,13 @@
 // server cannot take as sent (unreadable, or too large: a release whose reason is over the
 // server's JSON limit) is recorded as refused with the server's refusal (its code and values, read
 // in the rep's language) rather than resent on every sync: the rep is told once, the request (its
-// reason included) stays listed, and the rep may make it again. So is one claim whose own answer
-// is over kPoolResponseLimit (err_pool_claim_answer_too_large), which would otherwise come back
-// the same on every sync and hold back every later claim. If a claim was granted or a customer
+// reason included) stays listed, and the rep may make it again. One claim whose own answer is
+// over kPoolResponseLimit was decided by the server, perhaps granted: it is not told refused but
+// keeps waiting with a note (err_pool_claim_answer_unreadable, told once as pool_error) and goes
+// again at the next sync, never holding back the claims after it; when its customer has arrived
+// with a sync (the server granted it) it is settled as granted (err_pool_claim_arrived) without
+// being sent again. Any other answer the device cannot read is told in the rep's language
+// (AnswerUnreadable, http_client.h) and its requests wait. If a claim was granted or a customer
 // released, it runs the push/pull rounds again so the claimed customer's rows arrive, and a
 // released one leaves, in the same sync; last it fetches the pool listing (GET /v1/pool) and keeps
 // it on the device. The server cannot be reached, or refuses: nothing is lost — the requests not
@@ -106,9 +110,11 @@ class PoolSync final : public SyncExtension {
   const std::vector<PoolRequest>& answered() const { return answered_; }
 
  private:
-  // Sends the waiting requests; the first failure to reach the server stops and is returned
-  // (the rest wait). Local failures go to *local.
-  Status SendRequests(SyncReport& report, bool* scope_changed, Status* local);
+  // Settles the waiting claims whose customers arrived after an unreadable answer, then sends the
+  // waiting requests; the first failure to reach the server stops and is returned (the rest
+  // wait). Local failures go to *local; a claim whose answer could not be read, noted for the
+  // first time, to *notice (the first such).
+  Status SendRequests(SyncReport& report, bool* scope_changed, Status* local, Status* notice);
 
   ClientStore& store_;
   PoolTransport& transport_;

@@ -21,12 +21,31 @@ constexpr size_t kMaxText = 200;
 
 Status ReplyStatus(const HttpReply& reply, const char* what) {
   const std::string message = std::string(what) + ": " + ServerErrorMessage(reply);
+  const Phrase answered = AnsweredPhrase(reply, "what_reports");
   if (reply.status == 401 || reply.status == 403) {
-    return ServerError(StatusCode::kRejected, "the server refused the " + message, reply);
+    return ServerError(StatusCode::kRejected, "the server refused the " + message, reply, answered);
   }
   return ServerError(StatusCode::kUnavailable,
                      "the server answered " + std::to_string(reply.status) + " for the " + message,
-                     reply);
+                     reply, answered);
+}
+
+// The reports as fetched (both answers' bodies), checked to read back as ServerReports.
+Result<std::string> ReportsCopy(const std::string& movement, bool has_movement,
+                                const std::string& portfolio) {
+  json::object out;
+  if (has_movement) {
+    FB_ASSIGN_OR_RETURN(json::object v, ParseJsonObject(movement, "the tier movement report"));
+    out["movement"] = std::move(v);
+  } else {
+    out["movement"] = nullptr;  // no grading run yet
+  }
+  FB_ASSIGN_OR_RETURN(json::object v, ParseJsonObject(portfolio, "the portfolio report"));
+  out["portfolio"] = std::move(v);
+  std::string text = WriteJson(out);
+  // What was fetched must read back; a server answering nonsense is not cached.
+  FB_RETURN_IF_ERROR(ParseServerReports(text).status());
+  return text;
 }
 
 Result<TierMigration> ReadMovement(const json::object& o) {
@@ -83,24 +102,15 @@ Result<std::optional<RepPortfolio>> ReadPortfolio(const json::object& o) {
 Result<std::string> FetchServerReports(HttpClient& http, const std::string& token,
                                        const std::string& today) {
   if (!fieldbook::IsValidDate(today)) return Status::InvalidArgument("not a date: '" + today + "'");
-  json::object out;
   FB_ASSIGN_OR_RETURN(HttpReply movement, http.Get("/v1/reports/movement", token));
-  if (movement.status == 200) {
-    FB_ASSIGN_OR_RETURN(json::object v, ParseJsonObject(movement.body, "the tier movement report"));
-    out["movement"] = std::move(v);
-  } else if (movement.status == 404) {
-    out["movement"] = nullptr;  // no grading run yet
-  } else {
+  if (movement.status != 200 && movement.status != 404) {  // 404: no grading run yet
     return ReplyStatus(movement, "tier movement report");
   }
   FB_ASSIGN_OR_RETURN(HttpReply portfolio, http.Get("/v1/reports/portfolio?today=" + today, token));
   if (portfolio.status != 200) return ReplyStatus(portfolio, "portfolio report");
-  FB_ASSIGN_OR_RETURN(json::object v, ParseJsonObject(portfolio.body, "the portfolio report"));
-  out["portfolio"] = std::move(v);
-  std::string text = WriteJson(out);
-  // What was fetched must read back; a server answering nonsense is not cached.
-  FB_RETURN_IF_ERROR(ParseServerReports(text).status());
-  return text;
+  Result<std::string> copy = ReportsCopy(movement.body, movement.status == 200, portfolio.body);
+  if (!copy.ok()) return AnswerUnreadable(copy.status(), "what_reports");
+  return copy;
 }
 
 Result<ServerReports> ParseServerReports(const std::string& text) {

@@ -74,8 +74,9 @@ Result<size_t> RefreshReviewStatus(Replica& replica, HttpClient& http, const std
       return StoreError(StatusCode::kUnavailable, "err_review_status_answer",
                         {{"status", std::to_string(reply.status)}});
     }
-    FB_ASSIGN_OR_RETURN(std::vector<std::string> status, ParseHeldEditStatus(reply.body, part));
-    FB_ASSIGN_OR_RETURN(size_t n, replica.RecordHeldEditStatus(part, status));
+    Result<std::vector<std::string>> status = ParseHeldEditStatus(reply.body, part);
+    if (!status.ok()) return AnswerUnreadable(status.status(), "what_review_status");
+    FB_ASSIGN_OR_RETURN(size_t n, replica.RecordHeldEditStatus(part, *status));
     resolved += n;
     at = end;
   }

@@ -19,7 +19,7 @@ Result<SetupCodeGrant> ExchangeSetupCode(HttpClient& http, const std::string& co
     return ServerError(StatusCode::kRejected,
                        "the server refused the setup code (HTTP " + std::to_string(reply.status) +
                            "): " + ServerErrorMessage(reply, 300),
-                       reply);
+                       reply, AnsweredPhrase(reply, "what_setup_code"));
   }
   boost::system::error_code ec;
   json::value v = ReadJson(reply.body, ec);

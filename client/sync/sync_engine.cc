@@ -32,31 +32,34 @@ Result<SyncResponse> HttpSyncTransport::Exchange(const SyncRequest& request) {
   if (reply.status == 200) {
     auto decoded = DecodeSyncResponse(reply.body);
     if (!decoded.ok()) {
-      return Status::Unavailable("the server sent an unreadable answer: " +
-                                 decoded.status().message());
+      return Status(StatusCode::kUnavailable,
+                    "the server sent an unreadable answer: " + decoded.status().message(),
+                    Phrase{"err_server_answer_unreadable", {{"what", "what_sync"}}});
     }
     return decoded;
   }
-  // The server's refusal stays a value (its code and values) beside the English.
+  // The server's refusal stays a value (its code and values) beside the English; without one this
+  // build reads, the status is.
   const std::string message = ServerErrorMessage(reply);
+  const Phrase answered = AnsweredPhrase(reply, "what_sync");
   switch (reply.status) {
     case 401:
       return ServerError(StatusCode::kRejected, "the server refused the device token: " + message,
-                         reply);
+                         reply, Phrase{"err_token_refused", {{"status", "401"}}});
     case 403:
-      return ServerError(StatusCode::kRejected, "not allowed: " + message, reply);
+      return ServerError(StatusCode::kRejected, "not allowed: " + message, reply, answered);
     case 400:
       return ServerError(StatusCode::kInvalidArgument,
-                         "the server could not read the request: " + message, reply);
+                         "the server could not read the request: " + message, reply, answered);
     case 409:
-      return ServerError(StatusCode::kConflict, message, reply);
+      return ServerError(StatusCode::kConflict, message, reply, answered);
     case 413:
       return ServerError(StatusCode::kResourceExhausted,
-                         "the server refused a request this large: " + message, reply);
+                         "the server refused a request this large: " + message, reply, answered);
     default:
       return ServerError(StatusCode::kUnavailable,
                          "the server answered " + std::to_string(reply.status) + ": " + message,
-                         reply);
+                         reply, answered);
   }
 }
 
@@ -101,12 +104,12 @@ uint32_t NextPageLimit(uint32_t limit, SteadyClock::duration round_trip,
 Status CheckPositions(const SyncResponse& response) {
   constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   auto impossible = [](const char* what, uint64_t value) {
-    return Status::Corrupt("the server sent an impossible " + std::string(what) + " (" +
-                           std::to_string(value) + "); nothing of its answer was stored");
+    return StoreError(StatusCode::kCorrupt, "err_sync_impossible",
+                      {{"what", what}, {"value", std::to_string(value)}});
   };
-  if (response.pull.cursor > kMax) return impossible("cursor", response.pull.cursor);
-  if (response.epoch > kMax) return impossible("epoch", response.epoch);
-  if (response.hub_time_ms > kMax) return impossible("time", response.hub_time_ms);
+  if (response.pull.cursor > kMax) return impossible("what_cursor", response.pull.cursor);
+  if (response.epoch > kMax) return impossible("what_epoch", response.epoch);
+  if (response.hub_time_ms > kMax) return impossible("what_time", response.hub_time_ms);
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "fieldbook/json.h"
+#include "lang/store_errors.h"
 
 namespace fieldbook::client {
 
@@ -18,21 +19,22 @@ Result<WhoAmI> ParseWhoAmI(const std::string& body) {
     return v != nullptr && v->is_string() ? std::string(v->as_string()) : std::string();
   };
   WhoAmI out{field("rep"), field("name"), field("role")};
-  if (out.rep.empty()) return Status::Rejected("the server's answer to /v1/whoami names no rep");
+  if (out.rep.empty()) return StoreError(StatusCode::kRejected, "err_whoami_no_rep");
   return out;
 }
 
 Result<WhoAmI> AskWhoAmI(HttpClient& http, const std::string& token) {
   FB_ASSIGN_OR_RETURN(HttpReply reply, http.Get("/v1/whoami", token));
   if (reply.status == 401 || reply.status == 403) {
-    return ServerError(StatusCode::kRejected,
-                       "the server refused the device token (HTTP " + std::to_string(reply.status) +
-                           "); ask your manager for a new one",
-                       reply);
+    const Status refused = StoreError(StatusCode::kRejected, "err_token_refused",
+                                      {{"status", std::to_string(reply.status)}});
+    return ServerError(StatusCode::kRejected, refused.message(), reply, *refused.phrase());
   }
   if (reply.status != 200) {
-    return Status::Rejected("the server answered HTTP " + std::to_string(reply.status) + ": " +
-                            reply.body.substr(0, 200));
+    return Status(StatusCode::kRejected,
+                  "the server answered HTTP " + std::to_string(reply.status) + ": " +
+                      reply.body.substr(0, 200),
+                  AnsweredPhrase(reply, "what_whoami"));
   }
   return ParseWhoAmI(reply.body);
 }
