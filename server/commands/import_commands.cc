@@ -118,6 +118,17 @@ std::string Pad(const std::string& text, size_t bytes) {
 
 }  // namespace
 
+std::string ImportFailureText(const Status& refused, Lang lang) {
+  const Phrase* why = refused.phrase();
+  if (lang == Lang::kEnglish || why == nullptr) return refused.message();
+  // A code this build does not know: the English whole (it says nothing was written).
+  std::string text = SayPhrase(lang, *why, refused.message());
+  if (NothingWritten(refused) && text != refused.message()) {
+    text += "（" + SayRefusal(lang, {"http_import_nothing_written", {}}) + "）";
+  }
+  return text;
+}
+
 std::string ImportReportText(const ImportReport& r, Lang lang) {
   std::string out;
   auto line = [&out](std::string text) { out += std::move(text) + "\n"; };
@@ -281,7 +292,11 @@ int RunImportCommand(const std::string& db, const ImportArgs& args) {
   auto opened = OpenStore(db);
   if (!opened.ok()) return Fail("import", opened.status());
   auto report = RunImport(*(*opened)->store, (*opened)->wall, *options);
-  if (!report.ok()) return Fail("import " + args.kind + " " + args.file, report.status());
+  if (!report.ok()) {
+    std::cerr << "fieldbook-server: import " << args.kind << " " << args.file << ": "
+              << ImportFailureText(report.status(), CommandLang()) << "\n";
+    return 1;
+  }
   if (args.json) {
     boost::json::object json = ImportReportJson(*report);
     // For the reader: each problem's reason in --lang's language (or the locale's) as

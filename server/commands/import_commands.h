@@ -42,6 +42,9 @@ boost::json::object ImportReportJson(const ImportReport& report);
 // The report as the command prints it (without --json), in `lang`: the English as it always
 // read, the Chinese with no English word but names (files, columns, reps' ids) and codes.
 std::string ImportReportText(const ImportReport& report, Lang lang);
+// Why an import failed as the command prints it, in `lang`: the English message as it is; in
+// Chinese its phrase, and that nothing was written when so (NothingWritten).
+std::string ImportFailureText(const Status& refused, Lang lang);
 
 // ImportOptions from the arguments (kind, mapping file, encoding, duplicate policy); the file and
 // the actor are the caller's.

@@ -82,6 +82,15 @@ std::string PlacementText(Lang lang, const ImportPlacement& p) {
   return PlacementTextWith(lang, p, p.reason.code.empty() ? "" : PlacementReason(lang, p));
 }
 
+bool NothingWritten(const Status& refused) {
+  const Phrase* why = refused.phrase();
+  if (why == nullptr) return false;
+  for (const auto& [name, value] : why->values) {
+    if (name == "written") return value == "nothing";
+  }
+  return false;
+}
+
 Result<OnDuplicate> ParseOnDuplicate(const std::string& name) {
   if (name == "skip") return OnDuplicate::kSkip;
   if (name == "merge") return OnDuplicate::kMerge;
@@ -242,10 +251,13 @@ Result<int64_t> Importer::ScanWholeFile() {
   int64_t rows = 0;  // counted like ReadBatch: not blank, or with the reader's issues
   while (true) {
     auto more = reader->Next(row);
-    if (!more.ok()) {  // the English says so; the reader's code and values go with it
-      const Phrase* why = more.status().phrase();
+    if (!more.ok()) {
+      // The English says so; the reader's code and values go with it, and {written: nothing}
+      // (NothingWritten: the import's http_import_nothing_written in the reader's language).
+      Phrase why = more.status().phrase() != nullptr ? *more.status().phrase() : Phrase{};
+      if (!why.code.empty()) why.values.emplace_back("written", "nothing");
       return Status(more.status().code(), more.status().message() + " (nothing was written)",
-                    why != nullptr ? *why : Phrase{});
+                    std::move(why));
     }
     if (!*more) return rows > 0 ? rows - 1 : 0;  // the header is not a data row
     bool blank = true;

@@ -156,6 +156,10 @@ BOOST_DESCRIBE_STRUCT(ImportReport, (),
                        duplicates_skipped, merged, flagged, lines_created, lines_unchanged, pooled))
 
 Result<ImportReport> RunImport(ServerStore& store, WallClock& wall, const ImportOptions& options);
+// RunImport refused the file whole before it wrote anything (a file it cannot read to its end):
+// its English ends "(nothing was written)", its phrase (the reader's code and values) carries
+// {written: nothing}, which a reader in Chinese reads as http_import_nothing_written.
+bool NothingWritten(const Status& refused);
 
 }  // namespace fieldbook::server
 

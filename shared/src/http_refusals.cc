@@ -478,6 +478,10 @@ constexpr LangText kRefusals[] = {
     // xlsx_reader.cc): nothing is imported; the import API sends it as "invalid_file" with the code
     // beside it. Where a library's own words (libzip's, expat's) followed, they stay in the English
     // and are not values.
+    // Said after a whole-file refusal of a real import, which wrote nothing: its English ends
+    // "(nothing was written)", its values hold {written: nothing} (server/import/importer.h
+    // NothingWritten).
+    {"http_import_nothing_written", "nothing was written", "未写入任何内容"},
     {"http_import_cannot_open", "cannot open {file}", "无法打开 {file}"},
     {"http_import_empty", "the file is empty: there is nothing to import",
      "文件是空的：没有可导入的内容"},

@@ -173,6 +173,28 @@ TEST_F(ImporterTest, AProblemsLongValueIsCutAtAWholeCharacter) {
   const std::string& value = report->issues[0].value;
   EXPECT_TRUE(IsValidUtf8(value));
   EXPECT_EQ(value, "x" + days.substr(0, 66 * 3) + "…");
+
+  // A cell over the reader's limit refuses the whole file before anything is written: the English
+  // says so, and so does the Chinese (session 15's re-read: "(nothing was written)" was English
+  // only), from {written: nothing} beside the reader's code and values; a dry run does not say it.
+  ImportOptions o = Options(ImportKind::kCustomers, RowsToCsv(rows));
+  o.sheet.max_cell_bytes = 100;
+  auto refused = RunImport(*store_, wall_, o);
+  ASSERT_FALSE(refused.ok());
+  const Status& why = refused.status();
+  EXPECT_TRUE(why.message().ends_with(" (nothing was written)")) << why.message();
+  ASSERT_NE(why.phrase(), nullptr);
+  EXPECT_TRUE(NothingWritten(why));
+  EXPECT_EQ(ImportFailureText(why, Lang::kEnglish), why.message());
+  const std::string zh = ImportFailureText(why, Lang::kChinese);
+  EXPECT_TRUE(zh.ends_with("（未写入任何内容）")) << zh;
+  EXPECT_EQ(fieldbook::testing::EnglishWords(zh), std::vector<std::string>{}) << zh;
+  EXPECT_EQ(Count("SELECT count(*) FROM customers"), 0);
+  o.dry_run = true;
+  auto dry = RunImport(*store_, wall_, o);
+  ASSERT_FALSE(dry.ok());
+  EXPECT_FALSE(NothingWritten(dry.status()));
+  EXPECT_FALSE(ImportFailureText(dry.status(), Lang::kChinese).ends_with("（未写入任何内容）"));
 }
 
 TEST_F(ImporterTest, DuplicatesOfLiveCustomersAreSkippedMergedOrFlagged) {
