@@ -276,6 +276,7 @@ export function errorText(code, values, english) {
   return e[lang].replace(/\{(\w+)(?::([\w:]+))?\}/g, (whole, name, kind) => {
     if (!values || !(name in values)) return whole;
     const v = String(values[name]);
+    if (kind === 'word') return codeLabel('word', v);  // a table by its name ("orders" -> 订单)
     return kind === 'date' ? zhDate(v) : v;
   });
 }

@@ -466,14 +466,15 @@ constexpr LangText kRefusals[] = {
     {"http_product_hub_refused", "the hub refused the product ({code})",
      "服务器拒绝了该配件（{code}）"},
     // A row the hub refused inside an import (server/import/importer.cc HubRefusal), by the hub's
-    // code; the hub's own English stays the "reason" ("refused by the hub: ...").
+    // code; the hub's own English stays the "reason" ("refused by the hub: ..."). The
+    // table by its name in Chinese (lang_text.cc's labels word.customers, ...).
     {"http_import_hub_invalid", "refused by the hub: the {table} row is not accepted as sent",
-     "被服务器拒绝：{table} 表的这一行内容不被接受"},
+     "被服务器拒绝：{table:word}表的这一行内容不被接受"},
     {"http_import_hub_constraint", "refused by the hub: a value breaks a rule of the {table} table",
-     "被服务器拒绝：有数值不符合 {table} 表的规则"},
+     "被服务器拒绝：有数值不符合{table:word}表的规则"},
     {"http_import_hub_immutable_fact",
      "refused by the hub: a recorded {table} row (a visit, order or feedback) cannot be edited",
-     "被服务器拒绝：已记录的 {table} 行（拜访、订单或反馈）不能修改"},
+     "被服务器拒绝：已记录的{table:word}行（拜访、订单或反馈）不能修改"},
     // A whole file an import cannot read (server/import: sheet_reader.cc, csv_reader.cc,
     // xlsx_reader.cc): nothing is imported; the import API sends it as "invalid_file" with the code
     // beside it. Where a library's own words (libzip's, expat's) followed, they stay in the English

@@ -319,6 +319,13 @@ constexpr LangText kLabels[] = {
     {"word.id", "id", "编号"},
     {"word.created_at", "created_at", "添加时间"},
     {"word.deleted", "deleted", "删除标记"},
+    // The tables an import writes, as the hub's refusal of a row names them ({table:word}).
+    {"word.customers", "customers", "客户"},
+    {"word.contacts", "contacts", "联系人"},
+    {"word.visits", "visits", "拜访"},
+    {"word.orders", "orders", "订单"},
+    {"word.order_lines", "order_lines", "订单明细"},
+    {"word.products", "products", "配件"},
     // The parts of a grade, as its reasons name them (English: the part's own name).
     {"rule.provisional", "provisional", "暂定"},
     {"rule.recency", "recency", "最近购买"},

@@ -368,10 +368,10 @@ TEST_F(ImportCodesTest, TierPriceProblemsAndTheHubsRefusalsAreCodes) {
     const char* zh;
   };
   const Hub hub[] = {
-      {"invalid", "http_import_hub_invalid", "被服务器拒绝：orders 表的这一行内容不被接受"},
-      {"constraint", "http_import_hub_constraint", "被服务器拒绝：有数值不符合 orders 表的规则"},
+      {"invalid", "http_import_hub_invalid", "被服务器拒绝：订单表的这一行内容不被接受"},
+      {"constraint", "http_import_hub_constraint", "被服务器拒绝：有数值不符合订单表的规则"},
       {"immutable_fact", "http_import_hub_immutable_fact",
-       "被服务器拒绝：已记录的 orders 行（拜访、订单或反馈）不能修改"},
+       "被服务器拒绝：已记录的订单行（拜访、订单或反馈）不能修改"},
       {"out_of_scope", "http_import_hub_refused", "被服务器拒绝（out_of_scope）"},
   };
   for (const Hub& h : hub) {
@@ -383,6 +383,20 @@ TEST_F(ImportCodesTest, TierPriceProblemsAndTheHubsRefusalsAreCodes) {
     EXPECT_EQ(why.code, h.code);
     EXPECT_EQ(SayRefusal(Lang::kChinese, why), h.zh);
     EXPECT_EQ(SayRefusal(Lang::kEnglish, why).find("CHECK"), std::string::npos);
+  }
+  // Every table an import writes by its name in Chinese (session 15's re-read: the table's own
+  // name stood in the Chinese), as it is in English.
+  static const std::regex kLatin("[A-Za-z]");
+  for (const char* table :
+       {"customers", "contacts", "visits", "orders", "order_lines", "products"}) {
+    for (const char* code : {"http_import_hub_invalid", "http_import_hub_constraint",
+                             "http_import_hub_immutable_fact"}) {
+      const Phrase why{code, {{"table", table}}};
+      const std::string zh = SayRefusal(Lang::kChinese, why);
+      EXPECT_FALSE(std::regex_search(zh, kLatin)) << zh;
+      EXPECT_NE(SayRefusal(Lang::kEnglish, why).find(std::string(" ") + table + " "),
+                std::string::npos);
+    }
   }
 }
 
