@@ -5,6 +5,8 @@
 #include <map>
 #include <tuple>
 
+#include "fieldbook/phrase_nest.h"
+
 namespace fieldbook::server {
 
 namespace {
@@ -272,18 +274,15 @@ class Planner {
 
 std::string PlanReasonText(Lang lang, const Phrase& why) { return Say(lang, why); }
 
+Phrase UnplacedWhy(const Phrase& why, const std::vector<Phrase>& needs) {
+  Phrase out{needs.empty() ? "assign_unplaced_none" : "assign_unplaced", {}};
+  NestPhrase(out.values, "why", why);
+  if (!needs.empty()) NestPhrases(out.values, "needs", needs);
+  return out;
+}
+
 std::string PlanReasonText(Lang lang, const Phrase& why, const std::vector<Phrase>& needs) {
-  std::string out = Say(lang, why) + (lang == Lang::kChinese ? "；" : "; ");
-  if (needs.empty()) return out + Say(lang, Phrase{"assign_needs_none", {}});
-  std::string list;
-  for (size_t i = 0; i < needs.size(); ++i) {
-    if (i > 0) {
-      const bool last = i + 1 == needs.size();
-      list += lang == Lang::kChinese ? "、" : (last ? " and " : ", ");
-    }
-    list += Say(lang, needs[i]);
-  }
-  return out + Say(lang, Phrase{"assign_needs", {{"needs", list}}});
+  return Say(lang, UnplacedWhy(why, needs));
 }
 
 AssignmentPlan PlanAssignment(const AssignmentRules& rules,

@@ -67,6 +67,10 @@ struct AssignmentPlan {
 // unplaced customer: "...; no other rep is senior+ and has room").
 std::string PlanReasonText(Lang lang, const Phrase& why);
 std::string PlanReasonText(Lang lang, const Phrase& why, const std::vector<Phrase>& needs);
+// An unplaced customer's reason as one phrase (assign_unplaced: `why` and `needs` nested in it,
+// fieldbook/phrase_nest.h), which PlanReasonText renders: kept where it is stored (the pool's
+// reason of an imported customer).
+Phrase UnplacedWhy(const Phrase& why, const std::vector<Phrase>& needs);
 
 // `tier_order`: tiers from most to least valuable (the grading tiers); `territory` non-empty
 // limits the moves to that territory's customers (loads still count every customer).

@@ -12,6 +12,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/duplicate_detector.h"
 #include "fieldbook/lang_text.h"
+#include "fieldbook/phrase_nest.h"
 #include "fieldbook/refusal_status.h"
 #include "fieldbook/utf8.h"
 #include "import/import_values.h"
@@ -62,10 +63,17 @@ bool SameValue(const Value& a, const Value& b) {
   return num(a, &x) && num(b, &y) && x == y;
 }
 
-// A placement's reason in `lang`: a move's, or an unplaced customer's with what no rep could offer.
+// A placement's reason as one phrase: a move's, the import's own refusal, or an unplaced
+// customer's with what no rep could offer (UnplacedWhy).
+Phrase PlacementWhy(const ImportPlacement& p) {
+  if (p.reason.code.rfind("http_", 0) == 0 || !p.rep.empty()) return p.reason;
+  return UnplacedWhy(p.reason, p.needs);
+}
+
+// The same in `lang`.
 std::string PlacementReason(Lang lang, const ImportPlacement& p) {
-  if (p.reason.code.rfind("http_", 0) == 0) return SayRefusal(lang, p.reason);
-  return p.rep.empty() ? PlanReasonText(lang, p.reason, p.needs) : PlanReasonText(lang, p.reason);
+  const Phrase why = PlacementWhy(p);
+  return SayKnown(lang, why).value_or(why.code);
 }
 
 // A placement's "how" in `lang` with its reason already rendered in it (`reason`: "" for none).
@@ -598,14 +606,15 @@ Status Importer::PlaceCustomers() {
     // The English "how" only for a placement the report lists; the reason rendered once.
     const bool listed = report_.placements.size() < options_.max_listed;
     if (placement.rep.empty()) {
-      // The pool's reason stays English words (a person's reason column, shown as it is).
-      std::string why = PlacementReason(Lang::kEnglish, placement);
-      to_pool_.emplace_back(p.facts.id, "imported from " + options_.name + ": " + why);
+      // The pool's reason is a phrase, the file a value and the placement's reason nested in it
+      // (fieldbook/phrase_nest.h): each reader sees it in their language (issue #19); its English
+      // is rendered once, where the pool keeps it (PoolStore::Release).
+      Phrase why{"pool_imported", {{"file", options_.name}}};
+      NestPhrase(why.values, "reason", PlacementWhy(placement));
+      to_pool_.emplace_back(p.facts.id, std::move(why));
       ++report_.pooled;
-      if (listed) placement.how = PlacementTextWith(Lang::kEnglish, placement, std::move(why));
-    } else if (listed) {
-      placement.how = PlacementText(Lang::kEnglish, placement);
     }
+    if (listed) placement.how = PlacementText(Lang::kEnglish, placement);
     if (listed) report_.placements.push_back(std::move(placement));
   }
   pending_.clear();

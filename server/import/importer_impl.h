@@ -176,7 +176,7 @@ class Importer {
     HeldCustomer facts;
   };
   std::vector<PendingPlacement> pending_;
-  std::vector<std::pair<std::string, std::string>> to_pool_;  // customer, reason
+  std::vector<std::pair<std::string, Phrase>> to_pool_;  // customer, why (pool_imported)
   bool assignment_loaded_ = false;
   AssignmentRules rules_;
   std::vector<std::string> tiers_;

@@ -5,6 +5,8 @@
 #include "fieldbook/columns.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/phrase_json.h"
+#include "fieldbook/phrase_nest.h"
 #include "fieldbook/refusal_status.h"
 #include "store/audit_store.h"
 #include "store/grading_store.h"
@@ -313,8 +315,12 @@ Result<AssignmentPlan> AssignmentStore::Apply(const std::string& territory,
   FB_ASSIGN_OR_RETURN(AssignmentPlan plan, Plan(territory));
   const int64_t now = static_cast<int64_t>(wall_.NowMs());
   for (const ProposedMove& m : plan.moves) {
-    FB_RETURN_IF_ERROR(store_.ReassignCustomer(m.customer, m.to, actor,
-                                               "rule " + m.rule + ": " + m.reason, "assign.move"));
+    // The audit log keeps why as a phrase with its English as before (issue #19).
+    Phrase moved{"audit_assign_move", {{"rule", m.rule}}};
+    NestPhrase(moved.values, "why", m.why);
+    FB_RETURN_IF_ERROR(store_.ReassignCustomer(
+        m.customer, m.to, actor, StorePhrase(moved, "rule " + m.rule + ": " + m.reason),
+        "assign.move"));
     FB_ASSIGN_OR_RETURN(SqlStatement * log,
                         db.Prepare("INSERT INTO srv_assignment_log (at_ms, actor, customer_id, "
                                    "from_rep, to_rep, rule, reason) VALUES (?, ?, ?, ?, ?, ?, ?)"));

@@ -8,6 +8,7 @@
 #include "fieldbook/dates.h"
 #include "fieldbook/grading.h"
 #include "fieldbook/phrase_json.h"
+#include "fieldbook/phrase_nest.h"
 #include "fieldbook/refusal_status.h"
 #include "store/assignment_store.h"
 #include "store/audit_store.h"
@@ -513,6 +514,20 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
         "the reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes",
         {"http_field_too_long", {{"field", "reason"}, {"max", std::to_string(kMaxReasonBytes)}}});
   }
+  return ReleaseAs(customer, holder, reason,
+                   StorePhrase({"scope_released", {{"actor", actor}, {"reason", reason}}}), actor);
+}
+
+Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::string& holder,
+                                     const Phrase& why, const std::string& actor) {
+  Phrase scope{"scope_released_why", {{"actor", actor}}};
+  NestPhrase(scope.values, "reason", why);
+  return ReleaseAs(customer, holder, StorePhrase(why), StorePhrase(scope), actor);
+}
+
+Result<PoolEntry> PoolStore::ReleaseAs(const std::string& customer, const std::string& holder,
+                                       const std::string& reason, const std::string& scope_reason,
+                                       const std::string& actor) {
   SqlDb& db = store_.sql();
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
   bool exists = false;
@@ -541,8 +556,7 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
   }
   FB_RETURN_IF_ERROR(pool->Run());
   FB_RETURN_IF_ERROR(Record(customer, "release", current, actor, reason));
-  FB_RETURN_IF_ERROR(store_.SetCustomerOwner(
-      customer, "", StorePhrase({"scope_released", {{"actor", actor}, {"reason", reason}}})));
+  FB_RETURN_IF_ERROR(store_.SetCustomerOwner(customer, "", scope_reason));
   FB_ASSIGN_OR_RETURN(std::optional<PoolEntry> entry, EntryOf(customer));
   FB_RETURN_IF_ERROR(txn->Commit());
   if (!entry) return Status::Internal("released customer " + customer + " is not in the pool");

@@ -141,6 +141,10 @@ class PoolStore {
   // kNotFound, kConflict (not the holder's, already pooled).
   Result<PoolEntry> Release(const std::string& customer, const std::string& holder,
                             const std::string& reason, const std::string& actor);
+  // The same with the server's own reason as a phrase (an import's pool_imported), kept as a value
+  // (phrase_json.h) in the pool, its audit and the scope history (scope_released_why).
+  Result<PoolEntry> Release(const std::string& customer, const std::string& holder,
+                            const Phrase& why, const std::string& actor);
   // A manager gives a pooled customer to a rep. Caps do not bind a manager; a rule the rep
   // breaks for the customer comes back as a note ("" when none).
   Result<std::string> Assign(const std::string& customer, const std::string& rep,
@@ -156,6 +160,11 @@ class PoolStore {
                              const AssignmentRules& rules, int32_t today);
   Result<CustomerFacts> Facts(const std::string& customer, bool* exists);
   Result<std::optional<PoolEntry>> EntryOf(const std::string& customer);
+  // Release with its reason as stored (`reason`: a person's words or a stored phrase) and the
+  // scope history's (`scope_reason`), both checked by the caller.
+  Result<PoolEntry> ReleaseAs(const std::string& customer, const std::string& holder,
+                              const std::string& reason, const std::string& scope_reason,
+                              const std::string& actor);
   Status Record(const std::string& customer, const std::string& action, const std::string& rep,
                 const std::string& actor, const std::string& reason);
   Result<std::string> Holder(const std::string& customer);

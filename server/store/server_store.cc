@@ -7,6 +7,7 @@
 #include "fieldbook/canonical_export.h"
 #include "fieldbook/columns.h"
 #include "fieldbook/migrations.h"
+#include "fieldbook/phrase_json.h"
 #include "fieldbook/refusal_status.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/audit_store.h"
@@ -282,7 +283,8 @@ Status ServerStore::AssignTerritory(const std::string& territory_id, const std::
 
   SqlDb& db = sql();
   FB_ASSIGN_OR_RETURN(auto txn, db.Begin());
-  scope_reason_ = "territory " + territory_id + " assigned to " + rep_id + " by " + actor;
+  scope_reason_ = StorePhrase({"scope_territory_assigned",
+                               {{"territory", territory_id}, {"rep", rep_id}, {"actor", actor}}});
   std::vector<RowWrite> writes = {RowWrite{"territories", territory_id, {{"rep_id", rep_id}}}};
   boost::json::array moved;
   // The previous rep's customers in the territory move with it.
@@ -333,7 +335,7 @@ Status ServerStore::ReassignCustomer(const std::string& customer_id, const std::
   FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
   const std::string owner = TextOr((*values)[customers.ColumnIndex("owner_rep_id")]);
   FB_ASSIGN_OR_RETURN(std::string holder, HolderOf(customer_id));
-  scope_reason_ = "customer reassigned to " + rep_id + " by " + actor;
+  scope_reason_ = StorePhrase({"scope_reassigned", {{"rep", rep_id}, {"actor", actor}}});
   auto written = Write({RowWrite{"customers", customer_id, {{"owner_rep_id", rep_id}}}});
   scope_reason_.clear();
   if (!written.ok()) return written.status();
@@ -421,7 +423,8 @@ ApplyObserver ServerStore::MakeScopeObserver() {
     if (row.table->name == "customers" &&
         (row.created || touched("owner_rep_id") || touched("territory_id"))) {
       // A customers row's feed holders are its srv_scope rows, unchanged since: not read again.
-      return RecomputeScope(row.row_id, scope_reason_.empty() ? "customer created" : scope_reason_,
+      static const std::string kCreated = StorePhrase({"scope_created", {}});
+      return RecomputeScope(row.row_id, scope_reason_.empty() ? kCreated : scope_reason_,
                             holders ? &*holders : nullptr);
     }
     if (row.table->name == "territories" && (row.created || touched("rep_id"))) {
@@ -436,9 +439,10 @@ ApplyObserver ServerStore::MakeScopeObserver() {
       unowned->Bind(1, row.row_id);
       std::vector<std::string> ids;
       FB_RETURN_IF_ERROR(VisitRows(*unowned, [&](auto& r) { ids.push_back(r.Text(0)); }));
+      static const std::string kTerritoryChanged = StorePhrase({"scope_territory_changed", {}});
       for (const std::string& id : ids) {
         FB_RETURN_IF_ERROR(
-            RecomputeScope(id, scope_reason_.empty() ? "territory changed" : scope_reason_));
+            RecomputeScope(id, scope_reason_.empty() ? kTerritoryChanged : scope_reason_));
       }
     }
     return Status::Ok();
@@ -671,7 +675,7 @@ Result<PushResult> ServerStore::ApplyRepPush(const Principal& rep, const ChangeS
   // The push is the hub's transaction (a savepoint of a group commit's batch): a gate that fails
   // rolls it back whole, so a set is never half applied, and its stored answer never hides a row
   // that was skipped by an error; a refused row is refused alone (the rest is applied).
-  scope_reason_ = "created by " + rep.rep_id;
+  scope_reason_ = StorePhrase({"scope_created_by", {{"rep", rep.rep_id}}});
   auto result = hub_->ApplyPush(set, options);
   scope_reason_.clear();
   return result;

@@ -149,6 +149,20 @@ constexpr LangText kCommon[] = {
     {"scope_released", "released to the pool by {actor}: {reason}", "{actor} 已放回公海：{reason}"},
     {"scope_assigned", "assigned from the pool by {actor}", "{actor} 已从公海分配"},
     {"scope_merged", "merged into {survivor} by {actor}", "{actor} 已将其合并到 {survivor}"},
+    // A customer the import put in the pool (server/import/importer.cc): the file and why, a
+    // nested phrase (the plan's reason, or the import's own refusal).
+    {"pool_imported", "imported from {file}: {reason:phrase}", "从 {file} 导入：{reason:phrase}"},
+    {"scope_released_why", "released to the pool by {actor}: {reason:phrase}",
+     "{actor} 已放回公海：{reason:phrase}"},
+    // The scope history's other reasons (server/store/server_store.cc) and an assignment plan's
+    // move in the audit log (server/store/assignment_store.cc).
+    {"scope_territory_assigned", "territory {territory} assigned to {rep} by {actor}",
+     "{actor} 已将片区 {territory} 分配给 {rep}"},
+    {"scope_reassigned", "customer reassigned to {rep} by {actor}", "{actor} 已将客户改派给 {rep}"},
+    {"scope_created", "customer created", "客户已创建"},
+    {"scope_created_by", "created by {rep}", "由 {rep} 创建"},
+    {"scope_territory_changed", "territory changed", "片区已变更"},
+    {"audit_assign_move", "rule {rule}: {why:phrase}", "按分配规则改派：{why:phrase}"},
     // Why the nightly reclaim put a customer back in the pool (server/store/pool_store.cc).
     {"pool_reclaim_idle",
      "no visit or order in the {days} days after {from} (tier {tier}); last one {last}",
@@ -196,8 +210,12 @@ constexpr LangText kCommon[] = {
     {"assign_rebalance",
      "rebalance: {from} at {from_share} of capacity, {to} at {to_share} after the move",
      "均衡负载：{from} 已用容量的 {from_share}，调整后 {to} 为 {to_share}"},
-    {"assign_needs_none", "no other active rep", "没有其他在职业务员"},
-    {"assign_needs", "no other rep {needs}", "没有其他业务员同时满足：{needs}"},
+    // An unplaced customer's reason (assignment_engine.h UnplacedWhy): why it should move (a
+    // nested phrase) and what no rep could offer (need_..., a nested list).
+    {"assign_unplaced_none", "{why:phrase}; no other active rep",
+     "{why:phrase}；没有其他在职业务员"},
+    {"assign_unplaced", "{why:phrase}; no other rep {needs:phrases}",
+     "{why:phrase}；没有其他业务员同时满足：{needs:phrases}"},
     {"need_skill", "is {skill}", "是{skill:label}业务员"},
     {"need_region", "serves {region}", "负责 {region}"},
     {"need_closer", "is a closer", "是成交专员"},
@@ -435,6 +453,47 @@ std::string_view CodeLabel(Lang lang, std::string_view enumeration, std::string_
   return value;
 }
 
+namespace {
+
+// A phrase nested in `values` under `name` (phrase_nest.h): its code is the value `name`, its
+// values those named "name.X"; in `lang` when this build knows the code, else the code.
+std::string SayNested(Lang lang, const TextValues& values, std::string_view name,
+                      const std::string& code) {
+  Phrase inner{code, {}};
+  const std::string prefix = std::string(name) + ".";
+  for (const auto& [key, value] : values) {
+    if (key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0) {
+      inner.values.emplace_back(key.substr(prefix.size()), value);
+    }
+  }
+  return SayKnown(lang, inner).value_or(code);
+}
+
+// A nested list (phrase_nest.h): the codes of `codes` (separated by spaces), item I's values
+// named "name.I.X"; "a, b and c" / "a、b、c".
+std::string SayNestedList(Lang lang, const TextValues& values, std::string_view name,
+                          std::string_view codes) {
+  std::vector<std::string> items;
+  for (size_t start = 0; start < codes.size();) {
+    size_t end = codes.find(' ', start);
+    if (end == std::string_view::npos) end = codes.size();
+    if (end > start) {
+      items.push_back(SayNested(lang, values,
+                                std::string(name) + "." + std::to_string(items.size()),
+                                std::string(codes.substr(start, end - start))));
+    }
+    start = end + 1;
+  }
+  std::string out;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += lang == Lang::kChinese ? "、" : (i + 1 == items.size() ? " and " : ", ");
+    out += items[i];
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FillText(Lang lang, std::string_view tmpl, const TextValues& values) {
   std::string out;
   for (size_t i = 0; i < tmpl.size(); ++i) {
@@ -444,8 +503,15 @@ std::string FillText(Lang lang, std::string_view tmpl, const TextValues& values)
       const size_t colon = inside.find(':');
       const std::string_view name = inside.substr(0, colon);
       if (const std::string* value = ValueOf(values, name); value != nullptr && !name.empty()) {
-        out += colon == std::string_view::npos ? *value
-                                               : Formatted(lang, *value, inside.substr(colon + 1));
+        const std::string_view kind =
+            colon == std::string_view::npos ? std::string_view() : inside.substr(colon + 1);
+        if (kind == "phrase") {
+          out += SayNested(lang, values, name, *value);
+        } else if (kind == "phrases") {
+          out += SayNestedList(lang, values, name, *value);
+        } else {
+          out += kind.empty() ? *value : Formatted(lang, *value, kind);
+        }
         i = close;
         continue;
       }

@@ -180,6 +180,7 @@ std::string FilledForTest(Lang lang, std::string_view tmpl) {
                                       {"to", "r2"},
                                       {"to_share", "10%"},
                                       {"needs", "..."},
+                                      {"why", "assign_no_rep"},  // a nested phrase (phrase_nest.h)
                                       {"days", "45"},
                                       {"last", "2026-11-02"},
                                       {"max", "5"},

@@ -4,18 +4,25 @@
 // keeps the phrase and shows it in the rep's language; a row written before codes reads as it is.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <map>
+
 #include "api/assignment_api.h"
 
 #include "commands/command_lang.h"
 #include "fieldbook/phrase_json.h"
+#include "import/importer.h"
 #include "store/audit_store.h"
 #include "store/pool_store.h"
+#include "support/english_words.h"
+#include "support/import_sheets.h"
 #include "support/pool_fixture.h"
 
 namespace fieldbook::server {
 namespace {
 
 using fieldbook::testing::PoolFixture;
+using fieldbook::testing::S;
 
 class ReclaimReasonTest : public PoolFixture {
  protected:
@@ -202,6 +209,163 @@ TEST_F(ReclaimReasonTest, ClaimsAssignmentsReleasesAndMergesAreKeptAsValues) {
   const StoredPhrase assigned_scope = ReadStoredPhrase(scope_reason("pa", "added"));
   EXPECT_EQ(assigned_scope.phrase.code, "scope_assigned");
   EXPECT_EQ(assigned_scope.detail, "assigned from the pool by manager:mgr");
+}
+
+// The scope history's own reasons (issue #19): a territory given to a rep, a reassignment, a
+// customer the hub creates, a territory changed underneath its customers and a customer a rep's
+// device creates are values with the English they always had; and an assignment plan's move is
+// one in the audit log, the plan's reason nested in it (fieldbook/phrase_nest.h).
+TEST_F(ReclaimReasonTest, TerritoriesReassignmentsCreationsAndPlansAreKeptAsValues) {
+  AddCustomer("t1", "", "B");  // in t-gz, which no rep serves yet
+  ASSERT_TRUE(store_->AssignTerritory("t-gz", "rep-a", "manager:mgr", "new hire").ok());
+  AddCustomer("t2", "rep-b", "B");
+  ASSERT_TRUE(store_->ReassignCustomer("t2", "rep-c", "manager:mgr", "balance").ok());
+  ASSERT_TRUE(store_->Write({RowWrite{"territories", "t-gz", {{"rep_id", S("rep-b")}}}}).ok());
+  const Hlc at = Hlc::FromParts(wall_.NowMs(), 0);  // by device-a, the set's origin 0
+  auto pushed = store_->ApplyRepPush(
+      Principal{"rep-a", "A", "rep"},
+      Push("created-on-device",
+           {{"customers",
+             "t3",
+             {{"name", S("新客户"), at, 0}, {"owner_rep_id", S("rep-a"), at, 0}}}}));
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  ASSERT_TRUE(pushed->rejections.empty())
+      << pushed->rejections[0].code << ": " << pushed->rejections[0].reason;
+
+  struct Expected {
+    const char* customer;
+    const char* rep;
+    const char* code;
+    const char* english;
+  };
+  const Expected expected[] = {
+      {"t1", "rep-a", "scope_territory_assigned",
+       "territory t-gz assigned to rep-a by manager:mgr"},
+      {"t2", "rep-b", "scope_created", "customer created"},
+      {"t2", "rep-c", "scope_reassigned", "customer reassigned to rep-c by manager:mgr"},
+      {"t1", "rep-b", "scope_territory_changed", "territory changed"},
+      {"t3", "rep-a", "scope_created_by", "created by rep-a"},
+  };
+  const std::set<std::string> names = {"rep-a", "rep-b", "rep-c", "t-gz", "manager", "mgr"};
+  for (const Expected& e : expected) {
+    const Value v = fieldbook::testing::QueryValue(
+        store_->sql(),
+        "SELECT reason FROM srv_scope_events WHERE customer_id = ? AND rep_id = ? AND kind = "
+        "'added' ORDER BY seq DESC LIMIT 1",
+        {S(e.customer), S(e.rep)});
+    ASSERT_TRUE(std::holds_alternative<std::string>(v)) << e.customer << " " << e.rep;
+    const std::string& stored = std::get<std::string>(v);
+    EXPECT_EQ(ReadStoredPhrase(stored).phrase.code, e.code);
+    EXPECT_EQ(ReadStoredPhrase(stored).detail, e.english);
+    EXPECT_EQ(SayStored(Lang::kEnglish, stored), e.english);
+    const std::string zh = SayStored(Lang::kChinese, stored);
+    EXPECT_NE(zh, e.english);
+    EXPECT_EQ(fieldbook::testing::EnglishWords(zh, names), std::vector<std::string>{}) << zh;
+  }
+
+  // An assignment plan's move: the audit log's reason is the rule and the plan's own reason.
+  AddCustomer("orphan", "", "C", "t-sz");  // no rep holds it: placed by the plan
+  auto applied = assignment_->Apply("", "cli");
+  ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+  AuditStore log(*store_);
+  AuditFilter filter;
+  filter.action = "assign.move";
+  auto page = log.List(filter);
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_FALSE(page->entries.empty());
+  for (const AuditEntry& moved : page->entries) {
+    const StoredPhrase reason = ReadStoredPhrase(moved.reason);
+    EXPECT_EQ(reason.phrase.code, "audit_assign_move");
+    EXPECT_EQ(reason.detail.rfind("rule ", 0), 0u) << reason.detail;
+    EXPECT_EQ(SayStored(Lang::kEnglish, moved.reason), reason.detail);
+    boost::json::object j = AuditEntryJson(moved);
+    EXPECT_EQ(j["reason"].as_string(), reason.detail);
+    const std::string zh = SayStored(Lang::kChinese, moved.reason);
+    EXPECT_EQ(fieldbook::testing::EnglishWords(zh, names), std::vector<std::string>{}) << zh;
+  }
+}
+
+// An imported customer no rep can take goes to the pool with why (issue #19): "imported from
+// FILE: ..." as it always read in English, a phrase with the file a value and the plan's reason
+// (why it should move and what no rep could offer) nested in it. At a realistic shape (30 reps,
+// 300 imported customers, half of them pooled for want of room or of a rep in their region) each
+// pooled customer reads in Chinese with no English word but names, on the server and on a device
+// that keeps what the pool's answer sends.
+TEST_F(ReclaimReasonTest, AnImportedCustomersPoolReasonIsANestedValueAtARealisticShape) {
+  for (const char* rep : {"rep-a", "rep-b", "rep-c"}) Profile(rep, {"GD-FS"}, Skill::kJunior);
+  for (int r = 1; r <= 30; ++r) {
+    const std::string id = (r < 10 ? "rep-0" : "rep-") + std::to_string(r);
+    ASSERT_FALSE(AddRep(id, "业务员 " + std::to_string(r)).empty());
+    Profile(id, {"GD-GZ"}, r % 3 == 0 ? Skill::kSenior : Skill::kJunior, 5);
+  }
+  std::vector<std::vector<std::string>> rows = {{"客户名称", "区域"}};
+  for (int i = 1; i <= 300; ++i) {
+    rows.push_back({fieldbook::testing::CustomerName(i), i % 3 == 0 ? "宝安" : "天河"});
+  }
+  const std::string path = dir_.File("客户名单.csv");
+  std::ofstream(path, std::ios::binary) << fieldbook::testing::RowsToCsv(rows);
+  ImportOptions options;
+  options.path = path;
+  options.name = "客户名单.csv";
+  options.today = "2026-06-01";
+  options.actor = "manager:mgr";
+  auto report = RunImport(*store_, wall_, options);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->created, 300);
+  EXPECT_GE(report->pooled, 100);  // every 宝安 customer: no rep serves GD-SZ
+  std::map<std::string, const ImportPlacement*> placed;
+  for (const ImportPlacement& p : report->placements) placed[p.customer_id] = &p;
+
+  auto pooled = pool_->List({}, 1000);
+  ASSERT_TRUE(pooled.ok()) << pooled.status().ToString();
+  ASSERT_EQ(static_cast<int64_t>(pooled->size()), report->pooled);
+  std::set<std::string> inner_codes;
+  for (const PoolEntry& entry : *pooled) {
+    const StoredPhrase stored = ReadStoredPhrase(entry.reason);
+    ASSERT_EQ(stored.phrase.code, "pool_imported") << entry.reason;
+    const ImportPlacement& p = *placed.at(entry.customer_id);
+    // The English as it always read (the plan's reason with what no rep could offer).
+    // (the plan's English as it was written before it was a phrase: why, "; ", then what no rep
+    // could offer as a list, or that no other rep is active)
+    std::string needs;
+    for (size_t i = 0; i < p.needs.size(); ++i) {
+      needs += (i == 0                    ? ""
+                : i + 1 == p.needs.size() ? " and "
+                                          : ", ") +
+               Say(Lang::kEnglish, p.needs[i]);
+    }
+    const std::string english =
+        "imported from 客户名单.csv: " +
+        (p.reason.code.rfind("http_", 0) == 0
+             ? SayRefusal(Lang::kEnglish, p.reason)
+             : Say(Lang::kEnglish, p.reason) + "; " +
+                   (needs.empty() ? "no other active rep" : "no other rep " + needs));
+    EXPECT_EQ(stored.detail, english);
+    EXPECT_EQ(SayStored(Lang::kEnglish, entry.reason), english);
+    inner_codes.insert(p.reason.code);
+    const std::string zh = SayStored(Lang::kChinese, entry.reason);
+    EXPECT_EQ(zh.rfind("从 客户名单.csv 导入：", 0), 0u) << zh;
+    EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
+    EXPECT_EQ(fieldbook::testing::EnglishWords(zh, {"csv"}), std::vector<std::string>{}) << zh;
+    // A device keeps what the pool's answer sends (the code and its flat values) and shows the
+    // same Chinese.
+    boost::json::object o = PoolEntryJson(entry, /*for_manager=*/false);
+    EXPECT_EQ(o["reason"].as_string(), english);
+    const Phrase kept{std::string(o["reason_code"].as_string()),
+                      PhraseValuesFrom(o["reason_values"])};
+    EXPECT_EQ(kept.values, stored.phrase.values);
+    EXPECT_EQ(SayStored(Lang::kChinese, StorePhrase(kept, o["reason"].as_string())), zh);
+  }
+  EXPECT_FALSE(inner_codes.empty());
+
+  // The pool's audit and the audit log keep the same phrase for the import's release.
+  const std::string first = pooled->front().customer_id;
+  auto audit = pool_->Audit(first, 10);
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ(audit->back().action, "release");
+  EXPECT_EQ(audit->back().why.code, "pool_imported");
+  EXPECT_EQ(AuditJson(audit->back())["reason_code"].as_string(), "pool_imported");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "fieldbook/lang_text.h"
 #include "fieldbook/phrase_json.h"
+#include "fieldbook/phrase_nest.h"
 #include "fieldbook/utf8.h"
 
 namespace fieldbook {
@@ -110,6 +111,47 @@ TEST(SharedTextsTest, AValueOffTheNetworkIsCutToWholeCharacters) {
   const TextValues tight = PhraseValuesFrom(o, 7);
   EXPECT_TRUE(IsValidUtf8(tight[0].second));
   EXPECT_LE(tight[0].second.size(), 7u);
+}
+
+// A phrase nested in a phrase (fieldbook/phrase_nest.h): the inner code and its values travel as
+// flat values (a stored phrase, the wire), and each reader renders the whole in their language.
+TEST(SharedTextsTest, APhraseNestedInAPhraseIsRenderedInTheReadersLanguage) {
+  Phrase why{"assign_unplaced", {}};
+  NestPhrase(why.values, "why",
+             Phrase{"fit_region", {{"region", "GD-SZ"}, {"rep", "rep-07"}, {"regions", "GD-GZ"}}});
+  NestPhrases(why.values, "needs",
+              {Phrase{"need_skill", {{"skill", "senior"}}},
+               Phrase{"need_region", {{"region", "GD-SZ"}}}, Phrase{"need_room", {}}});
+  Phrase pooled{"pool_imported", {{"file", "客户.csv"}}};
+  NestPhrase(pooled.values, "reason", why);
+  EXPECT_EQ(Say(Lang::kEnglish, pooled),
+            "imported from 客户.csv: region mismatch: customer in GD-SZ, rep-07 serves GD-GZ; no "
+            "other rep is senior, serves GD-SZ and has room");
+  EXPECT_EQ(
+      Say(Lang::kChinese, pooled),
+      "从 客户.csv 导入：区域不符：客户在 GD-SZ，rep-07 负责 GD-GZ；没有其他业务员同时满足：是高级"
+      "业务员、负责 GD-SZ、有余量");
+  // Flat values: a device keeps them all (within the bounds of what it reads off the network).
+  EXPECT_LE(pooled.values.size(), kMaxPhraseValues);
+  for (const auto& [name, value] : pooled.values) EXPECT_LE(name.size(), kMaxPhraseValueName);
+  // Stored and read back (the pool's column, a device's copy): the same in either language.
+  const std::string stored = StorePhrase(pooled);
+  EXPECT_EQ(SayStored(Lang::kChinese, stored), Say(Lang::kChinese, pooled));
+  EXPECT_EQ(ReadStoredPhrase(stored).detail, Say(Lang::kEnglish, pooled));
+  // A refusal nested in a common text, one item, none; an inner code this build does not know
+  // shows as its code.
+  Phrase refused{"pool_imported", {{"file", "a.csv"}}};
+  NestPhrase(refused.values, "reason", Phrase{"http_import_no_rep_can_take", {}});
+  EXPECT_EQ(
+      Say(Lang::kEnglish, refused),
+      "imported from a.csv: " + SayRefusal(Lang::kEnglish, {"http_import_no_rep_can_take", {}}));
+  Phrase one{"assign_unplaced", {}};
+  NestPhrase(one.values, "why", Phrase{"assign_no_rep", {}});
+  NestPhrases(one.values, "needs", {Phrase{"need_closer", {}}});
+  EXPECT_EQ(Say(Lang::kEnglish, one), "no rep holds this customer; no other rep is a closer");
+  Phrase none{"assign_unplaced_none", {}};
+  NestPhrase(none.values, "why", Phrase{"from_a_newer_build", {}});
+  EXPECT_EQ(Say(Lang::kEnglish, none), "from_a_newer_build; no other active rep");
 }
 
 }  // namespace
