@@ -178,9 +178,15 @@ int RunBackup(const std::string& db, const NightlySettings& settings, bool json)
               << "\n";
     return 0;
   }
-  std::printf("backed up %s to %s (%lld bytes, integrity ok) in %.2f s; %zu older removed\n",
-              db.c_str(), info->file.c_str(), static_cast<long long>(info->bytes), info->seconds,
-              info->removed.size());
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.2f", info->seconds);
+  std::cout << NightlyText(CommandLang(), "nightly_backed_up",
+                           {{"db", db},
+                            {"file", info->file},
+                            {"bytes", std::to_string(info->bytes)},
+                            {"seconds", seconds},
+                            {"removed", std::to_string(info->removed.size())}})
+            << "\n";
   return 0;
 }
 
@@ -197,21 +203,26 @@ int RunRestore(const std::string& backup_file, const std::string& db, bool force
   options.actor = CommandActor();
   auto info = RestoreBackup(backup_file, db, options, wall);
   if (!info.ok()) return CommandFailed("restore", info.status());
-  std::cout << "restored " << backup_file << " into " << db << " (schema version "
-            << info->schema_version << ")\n";
+  const Lang lang = CommandLang();
+  std::cout << NightlyText(lang, "nightly_restored",
+                           {{"backup", backup_file},
+                            {"db", db},
+                            {"version", std::to_string(info->schema_version)}})
+            << "\n";
   if (!info->safety_copy.empty()) {
-    std::cout << "the database it replaced is kept as " << info->safety_copy << "; "
-              << info->audit_carried
-              << " audit entries written after the backup were carried over\n";
+    std::cout << NightlyText(
+                     lang, "nightly_restore_kept",
+                     {{"copy", info->safety_copy}, {"n", std::to_string(info->audit_carried)}})
+              << "\n";
   }
   if (!info->audit_problem.empty()) {
     std::cerr << "fieldbook-server: restore: warning: the replaced database's audit entries could "
                  "not be carried over: "
               << info->audit_problem << "\n";
   }
-  std::cout << "every device rebuilds from the restored data at its next sync, after pushing what "
-               "it has not synced (history floor "
-            << info->history_floor << ")\n";
+  std::cout << NightlyText(lang, "nightly_restore_rebuild",
+                           {{"floor", std::to_string(info->history_floor)}})
+            << "\n";
   return 0;
 }
 

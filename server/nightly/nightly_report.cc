@@ -85,11 +85,26 @@ constexpr LangText kTexts[] = {
     {"nightly_line_rotated", ", {n} older backup(s) rotated out", "，已轮换移除 {n} 个较旧的备份"},
     {"nightly_bytes", "{n} bytes", "{n} 字节"},
     {"nightly_no_runs", "no nightly run yet", "还没有夜间任务的运行记录"},
+    // `fieldbook-server backup` and `restore` (server/commands/nightly_commands.cc).
+    {"nightly_backed_up",
+     "backed up {db} to {file} ({bytes} bytes, integrity ok) in {seconds} s; {removed} older "
+     "removed",
+     "已将 {db} 备份到 {file}（{bytes} 字节，完整性检查通过），用时 {seconds} 秒；移除了 {removed} "
+     "个较旧的备份"},
+    {"nightly_restored", "restored {backup} into {db} (schema version {version})",
+     "已将 {backup} 恢复到 {db}（架构版本 {version}）"},
+    {"nightly_restore_kept",
+     "the database it replaced is kept as {copy}; {n} audit entries written after the backup were "
+     "carried over",
+     "被替换的数据库保存为 {copy}；备份之后写入的 {n} 条审计记录已带过来"},
+    {"nightly_restore_rebuild",
+     "every device rebuilds from the restored data at its next sync, after pushing what it has "
+     "not synced (history floor {floor})",
+     "每台设备在下次同步时先推送尚未同步的内容，再从恢复的数据重建（历史下限 {floor}）"},
 };
 
 std::string Text(Lang lang, std::string_view code, const TextValues& values = {}) {
-  const LangText* t = FindText(kTexts, code);
-  return t == nullptr ? std::string(code) : FillText(lang, t->In(lang), values);
+  return NightlyText(lang, code, values);
 }
 
 // A recorded word (a status, a trigger, a step's name) in `lang`; unknown ones as they are.
@@ -242,6 +257,11 @@ boost::json::object NightlyRunJson(const NightlyRunRecord& run) {
 }
 
 std::span<const LangText> NightlyTexts() { return kTexts; }
+
+std::string NightlyText(Lang lang, std::string_view code, const TextValues& values) {
+  const LangText* t = FindText(kTexts, code);
+  return t == nullptr ? std::string(code) : FillText(lang, t->In(lang), values);
+}
 
 std::string NoNightlyRunText(Lang lang) { return Text(lang, "nightly_no_runs"); }
 

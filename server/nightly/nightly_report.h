@@ -13,6 +13,7 @@
 #include <boost/json.hpp>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "fieldbook/lang_text.h"
 #include "store/nightly_store.h"
@@ -33,6 +34,9 @@ std::string NightlyStepLine(Lang lang, const NightlyStepRecord& step);
 std::string NoNightlyRunText(Lang lang);
 // The report's texts, every code in both languages.
 std::span<const LangText> NightlyTexts();
+// One of them in `lang` (the backup's and restore's lines of their commands too); the code when
+// it has none.
+std::string NightlyText(Lang lang, std::string_view code, const TextValues& values = {});
 
 // 2026-11-23T02:30:00Z
 std::string FormatUtcSeconds(int64_t ms);

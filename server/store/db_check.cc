@@ -10,6 +10,7 @@
 
 #include "fieldbook/db_file.h"
 #include "fieldbook/db_integrity.h"
+#include "fieldbook/phrase_nest.h"
 #include "fieldbook/sqlite_db.h"
 #include "http/log.h"
 
@@ -23,23 +24,41 @@ std::string Restore(const std::string& path) {
          path + ".";
 }
 
+// A refusal that names the file (issue #19): `message` is the English as it always was; the
+// system's or SQLite's own `words` in it also go to the log, never into another language.
+Status Refused(StatusCode code, std::string message, const char* refusal, const std::string& path,
+               const std::string& words = {}) {
+  if (!words.empty()) LogEvent("error", "db_check_failed", {{"path", path}, {"error", words}});
+  return Status(code, std::move(message), Phrase{refusal, {{"path", path}}});
+}
+
 // What the first bytes say: kNotFound, an empty file, not SQLite, or OK.
 Status CheckHeader(const std::string& path, bool* empty) {
   auto kind = InspectDbFile(path);
   *empty = kind.ok() && *kind == DbFileKind::kEmpty;
-  if (!kind.ok()) return Status::Io("cannot read " + path + ": " + kind.status().message());
+  if (!kind.ok()) {
+    return Refused(StatusCode::kIo, "cannot read " + path + ": " + kind.status().message(),
+                   "http_db_unreadable", path, kind.status().message());
+  }
   switch (*kind) {
     case DbFileKind::kMissing:
-      return Status::NotFound("no database at " + path +
-                              " (create it with: fieldbook-server init --db " + path + ")");
+      return Refused(
+          StatusCode::kNotFound,
+          "no database at " + path + " (create it with: fieldbook-server init --db " + path + ")",
+          "http_db_missing", path);
     case DbFileKind::kNotRegular:
-      return Status::InvalidArgument(path + " is not a regular file");
+      return Refused(StatusCode::kInvalidArgument, path + " is not a regular file",
+                     "http_db_not_regular", path);
     case DbFileKind::kEmpty:
-      return Status::Corrupt(path + " is empty (0 bytes): it is not a Fieldbook server database." +
-                             Restore(path));
+      return Refused(
+          StatusCode::kCorrupt,
+          path + " is empty (0 bytes): it is not a Fieldbook server database." + Restore(path),
+          "http_db_empty", path);
     case DbFileKind::kNotSqlite:
-      return Status::Corrupt(path + " is not a SQLite database (its header is damaged or it is " +
-                             "another kind of file)." + Restore(path));
+      return Refused(StatusCode::kCorrupt,
+                     path + " is not a SQLite database (its header is damaged or it is " +
+                         "another kind of file)." + Restore(path),
+                     "http_db_not_sqlite", path);
     case DbFileKind::kSqlite:
       break;
   }
@@ -52,22 +71,35 @@ Status CheckSchema(Db& db, const std::string& path) {
       "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('fb_meta', "
       "'fb_applied_sets', 'srv_credentials', 'srv_scope', 'customers')");
   if (!tables.ok()) {
-    return Status::Corrupt(path + " cannot be read: " + tables.status().message() + "." +
-                           Restore(path));
+    return Refused(StatusCode::kCorrupt,
+                   path + " cannot be read: " + tables.status().message() + "." + Restore(path),
+                   "http_db_cannot_open", path, tables.status().message());
   }
   auto row = (*tables)->Step();
   if (!row.ok()) {
-    return Status::Corrupt(path + " cannot be read: " + row.status().message() + "." +
-                           Restore(path));
+    return Refused(StatusCode::kCorrupt,
+                   path + " cannot be read: " + row.status().message() + "." + Restore(path),
+                   "http_db_cannot_open", path, row.status().message());
   }
   const int64_t known = *row ? (*tables)->Int(0) : 0;
   (*tables)->Reset();
   if (known != 5) {
-    return Status::InvalidArgument(path +
-                                   " is a SQLite database but not a Fieldbook server database "
-                                   "(it lacks the server's tables); refusing to touch it");
+    return Refused(StatusCode::kInvalidArgument,
+                   path +
+                       " is a SQLite database but not a Fieldbook server database (it lacks the "
+                       "server's tables); refusing to touch it",
+                   "http_db_foreign", path);
   }
   return Status::Ok();
+}
+
+// `init` refusing a file for `why` (a refusal of the checks above): kInvalidArgument, the check's
+// own refusal nested in init's (fieldbook/phrase_nest.h).
+Status InitRefused(const std::string& path, std::string message, const Status& why) {
+  if (why.phrase() == nullptr) return Status::InvalidArgument(std::move(message));
+  Phrase refusal{"http_db_init_refused", {{"path", path}}};
+  NestPhrase(refusal.values, "why", *why.phrase());
+  return Status(StatusCode::kInvalidArgument, std::move(message), std::move(refusal));
 }
 
 }  // namespace
@@ -80,8 +112,10 @@ Result<DbCheck> CheckServerFile(const std::string& path, int64_t quick_check_ms)
   options.wal = false;  // changes nothing: no journal-mode switch, no migration
   auto opened = Db::Open(path, options);
   if (!opened.ok()) {
-    return Status::Corrupt(path + " cannot be opened as a database: " + opened.status().message() +
-                           "." + Restore(path));
+    return Refused(StatusCode::kCorrupt,
+                   path + " cannot be opened as a database: " + opened.status().message() + "." +
+                       Restore(path),
+                   "http_db_cannot_open", path, opened.status().message());
   }
   Db& db = **opened;
   FB_RETURN_IF_ERROR(CheckSchema(db, path));
@@ -114,18 +148,23 @@ Status PrepareNewServerFile(const std::string& path) {
   Status header = CheckHeader(path, &empty);
   if (header.code() == StatusCode::kNotFound || empty) {
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd < 0) return Status::Io("cannot create " + path + ": " + std::strerror(errno));
+    if (fd < 0) {
+      const std::string words = std::strerror(errno);
+      return Refused(StatusCode::kIo, "cannot create " + path + ": " + words,
+                     "http_db_cannot_create", path, words);
+    }
     ::close(fd);
   } else if (!header.ok()) {
-    return Status::InvalidArgument("refusing to initialise " + path + ": " + header.message());
+    return InitRefused(path, "refusing to initialise " + path + ": " + header.message(), header);
   } else {
     DbOptions options;
     options.create = false;
     options.wal = false;
     auto opened = Db::Open(path, options);
     if (!opened.ok()) {
-      return Status::InvalidArgument("refusing to initialise " + path + ": " +
-                                     opened.status().message());
+      return InitRefused(path, "refusing to initialise " + path + ": " + opened.status().message(),
+                         Refused(StatusCode::kCorrupt, opened.status().message(),
+                                 "http_db_cannot_open", path, opened.status().message()));
     }
     // An empty SQLite database (no tables yet) may be initialised; anything else must be ours.
     auto any = (*opened)->Prepare("SELECT count(*) FROM sqlite_schema");
@@ -136,7 +175,7 @@ Status PrepareNewServerFile(const std::string& path) {
     (*any)->Reset();
     if (objects > 0) {
       Status ours = CheckSchema(**opened, path);
-      if (!ours.ok()) return Status::InvalidArgument("refusing to initialise: " + ours.message());
+      if (!ours.ok()) return InitRefused(path, "refusing to initialise: " + ours.message(), ours);
     }
   }
   for (const char* suffix : {"", "-wal", "-shm"}) {

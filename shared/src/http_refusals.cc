@@ -37,6 +37,43 @@ constexpr LangText kRefusals[] = {
     {"http_restore_damaged",
      "refusing to restore: {path} failed its integrity check (SQLite's words are in the log)",
      "拒绝恢复：{path} 未通过完整性检查（SQLite 的原话见日志）"},
+    // A database file that cannot be checked (server/store/db_check.cc CheckServerFile,
+    // PrepareNewServerFile): the system's and SQLite's own words are in the message (a command's
+    // English) and the log, the code names the file.
+    {"http_db_unreadable", "cannot read {path} (the system's words are in the log)",
+     "无法读取 {path}（系统的原话见日志）"},
+    {"http_db_missing", "no database at {path} (create it with: fieldbook-server init --db {path})",
+     "{path} 处没有数据库（请用 fieldbook-server init --db {path} 创建）"},
+    {"http_db_not_regular", "{path} is not a regular file", "{path} 不是普通文件"},
+    {"http_db_empty",
+     "{path} is empty (0 bytes): it is not a Fieldbook server database. If it should hold your "
+     "data, restore a backup (fieldbook-server restore --db {path} --from <backup>); to start "
+     "afresh, move it away and run fieldbook-server init --db {path}.",
+     "{path} 是空文件（0 字节）：不是 Fieldbook 服务器数据库。如果其中应有您的数据，请恢复备份"
+     "（fieldbook-server restore --db {path} --from <备份>）；如要重新开始，请把它移走，再运行 "
+     "fieldbook-server init --db {path}。"},
+    {"http_db_not_sqlite",
+     "{path} is not a SQLite database (its header is damaged or it is another kind of file). If "
+     "it should hold your data, restore a backup (fieldbook-server restore --db {path} --from "
+     "<backup>); to start afresh, move it away and run fieldbook-server init --db {path}.",
+     "{path} 不是 SQLite 数据库（文件头已损坏，或是别的文件）。如果其中应有您的数据，请恢复备份"
+     "（fieldbook-server restore --db {path} --from <备份>）；如要重新开始，请把它移走，再运行 "
+     "fieldbook-server init --db {path}。"},
+    {"http_db_cannot_open",
+     "{path} cannot be opened or read as a database (SQLite's words are in the log). If it should "
+     "hold your data, restore a backup (fieldbook-server restore --db {path} --from <backup>); to "
+     "start afresh, move it away and run fieldbook-server init --db {path}.",
+     "无法以数据库方式打开或读取 {path}（SQLite 的原话见日志）。如果其中应有您的数据，请恢复备份"
+     "（fieldbook-server restore --db {path} --from <备份>）；如要重新开始，请把它移走，再运行 "
+     "fieldbook-server init --db {path}。"},
+    {"http_db_foreign",
+     "{path} is a SQLite database but not a Fieldbook server database (it lacks the server's "
+     "tables); refusing to touch it",
+     "{path} 是 SQLite 数据库，但不是 Fieldbook 服务器数据库（缺少服务器的表）；拒绝改动它"},
+    {"http_db_cannot_create", "cannot create {path} (the system's words are in the log)",
+     "无法创建 {path}（系统的原话见日志）"},
+    {"http_db_init_refused", "refusing to initialise {path}: {why:phrase}",
+     "拒绝初始化 {path}：{why:phrase}"},
     // A 503 in the server's own words (a store answering kUnavailable: shutting down, a lost
     // database connection): the words go to the log, the reader reads the code.
     {"http_unavailable", "the server cannot answer just now; retry later",

@@ -7,10 +7,15 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <regex>
 
+#include "commands/command_lang.h"
+#include "commands/nightly_commands.h"
 #include "fieldbook/lang_text.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/server_store.h"
+#include "support/english_words.h"
 #include "support/server_store_fixture.h"
 #include "support/sync_fixture.h"
 
@@ -245,6 +250,64 @@ TEST_F(BackupTest, ServingSharesTheLockAndRestoreExcludesIt) {
   auto serve = ServeLock::AcquireShared(db_path_);
   EXPECT_EQ(serve.status().code(), StatusCode::kConflict);
   EXPECT_NE(serve.status().message().find("restore"), std::string::npos);
+}
+
+// What `fieldbook-server nightly`, `nightly report`, `backup` and `restore` print is in the
+// manager's language (issue #19), at a realistic shape: a hub of 30 reps and 300 customers, the
+// whole nightly run (grade, reclaim, verify, compact, backup). In Chinese no line holds an English
+// word but the files' paths and units; in English the backup's line reads as it always did.
+TEST_F(BackupTest, TheNightlyBackupAndRestoreCommandsSpeakTheManagersLanguage) {
+  std::vector<RowWrite> moves;
+  for (int r = 1; r <= 30; ++r) {
+    const std::string rep = (r < 10 ? "rep-0" : "rep-") + std::to_string(r);
+    ASSERT_FALSE(AddRep(rep, "业务员 " + std::to_string(r)).empty());
+    for (int i = r; i < 300; i += 30) {
+      moves.push_back(
+          RowWrite{"customers", "c" + std::to_string(i), {{"owner_rep_id", Value(rep)}}});
+    }
+  }
+  ASSERT_TRUE(store_->Write(moves).ok());
+  store_.reset();  // the commands open the file themselves
+  NightlySettings settings;
+  settings.backup_dir = dir_.File("backups");
+  settings.backup_keep = 2;
+  auto run = [&](const std::function<int()>& command) {
+    ::testing::internal::CaptureStdout();
+    const int rc = command();
+    std::string out = ::testing::internal::GetCapturedStdout();
+    EXPECT_EQ(rc, 0) << out;
+    return out;
+  };
+  SetCommandLang("zh");
+  std::string zh = run([&] { return RunNightly(db_path_, settings, false); });
+  zh += run([&] { return RunNightlyReport(db_path_, 1, false); });
+  zh += run([&] { return RunBackup(db_path_, settings, false); });
+  std::vector<std::string> backups;
+  for (const auto& e : fs::directory_iterator(settings.backup_dir)) {
+    backups.push_back(e.path().string());
+  }
+  ASSERT_FALSE(backups.empty());
+  const std::string restored = dir_.File("restored.db");
+  zh += run([&] { return RunRestore(backups.front(), restored, false); });
+  SetCommandLang("en");
+  const std::string en = run([&] { return RunBackup(db_path_, settings, false); });
+
+  EXPECT_NE(zh.find("已将 " + db_path_ + " 备份到 "), std::string::npos) << zh;
+  EXPECT_NE(zh.find("已将 " + backups.front() + " 恢复到 " + restored), std::string::npos) << zh;
+  size_t lines = 0;
+  for (size_t at = 0; at < zh.size();) {
+    const size_t end = std::min(zh.find('\n', at), zh.size());
+    const std::string line = zh.substr(at, end - at);
+    at = end + 1;
+    ++lines;
+    EXPECT_EQ(fieldbook::testing::EnglishWords(line, {"MiB"}), std::vector<std::string>{}) << line;
+  }
+  EXPECT_GE(lines, 15u);  // the run and its 5 steps twice, the backup, the restore's
+  EXPECT_TRUE(std::regex_match(
+      en, std::regex("backed up " + db_path_ +
+                     " to .+ \\(\\d+ bytes, integrity ok\\) in \\d+\\.\\d\\d s; \\d+ older "
+                     "removed\n")))
+      << en;
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "fieldbook/lang_text.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/server_store.h"
+#include "support/english_words.h"
 #include "support/fake_clock.h"
 #include "support/sync_fixture.h"
 #include "support/temp_dir.h"
@@ -168,6 +169,64 @@ TEST_F(DbCheckTest, InitCreatesTheDatabase0600) {
   ASSERT_TRUE(PrepareNewServerFile(path).ok());
   EXPECT_EQ(Mode(path), 0600u);
   ASSERT_TRUE(CheckServerFile(path, 1000).ok());
+}
+
+// Each refusal of the check names the file as a value (issue #19): the English message as it
+// always read, the manager's Chinese with no English word but the file and the commands to type;
+// init's refusal keeps the check's own nested in it (fieldbook/phrase_nest.h).
+TEST_F(DbCheckTest, EveryRefusalNamesTheFileAndReadsInChinese) {
+  const std::string empty = dir_.File("empty.db");
+  std::ofstream(empty).close();
+  const std::string text = dir_.File("notes.txt");
+  std::ofstream(text) << "not a database at all, only words\n";
+  const std::string foreign = dir_.File("foreign.db");
+  {
+    auto db = Db::Open(foreign);
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->ExecScript("CREATE TABLE songs (id INTEGER PRIMARY KEY, title TEXT)").ok());
+  }
+  const std::string folder = dir_.File("folder.db");
+  std::filesystem::create_directory(folder);
+  struct Case {
+    std::string path;
+    Status status;
+    const char* code;
+    bool english_is_the_codes;  // the message is the code's English (no SQLite words in it)
+  };
+  const Case cases[] = {
+      {dir_.File("nope.db"), CheckServerFile(dir_.File("nope.db")).status(), "http_db_missing",
+       true},
+      {folder, CheckServerFile(folder).status(), "http_db_not_regular", true},
+      {empty, CheckServerFile(empty).status(), "http_db_empty", true},
+      {text, CheckServerFile(text).status(), "http_db_not_sqlite", true},
+      {foreign, CheckServerFile(foreign).status(), "http_db_foreign", true},
+      {foreign, PrepareNewServerFile(foreign), "http_db_init_refused", false},
+      {text, PrepareNewServerFile(text), "http_db_init_refused", false},
+  };
+  const std::set<std::string> commands = {"fieldbook-server", "init", "restore", "Fieldbook"};
+  for (const Case& c : cases) {
+    ASSERT_FALSE(c.status.ok()) << c.code;
+    ASSERT_NE(c.status.phrase(), nullptr) << c.status.ToString();
+    const Phrase& p = *c.status.phrase();
+    EXPECT_EQ(p.code, c.code) << c.status.ToString();
+    ASSERT_FALSE(p.values.empty());
+    EXPECT_EQ(p.values[0], (std::pair<std::string, std::string>{"path", c.path}));
+    if (c.english_is_the_codes) {
+      EXPECT_EQ(SayRefusal(Lang::kEnglish, p), c.status.message());
+    }
+    std::string zh = SayRefusal(Lang::kChinese, p);
+    EXPECT_EQ(zh.find('{'), std::string::npos) << zh;
+    // The file's path is a name (a value), as are the commands to type and the product's name.
+    for (size_t at; (at = zh.find(c.path)) != std::string::npos;) zh.erase(at, c.path.size());
+    EXPECT_EQ(fieldbook::testing::EnglishWords(zh, commands), std::vector<std::string>{}) << zh;
+  }
+  // init's refusal: the check's own inside it, in either language.
+  const Phrase& init = *cases[5].status.phrase();
+  EXPECT_EQ(SayRefusal(Lang::kEnglish, init),
+            "refusing to initialise " + foreign + ": " +
+                SayRefusal(Lang::kEnglish, *cases[4].status.phrase()));
+  EXPECT_EQ(SayRefusal(Lang::kChinese, init),
+            "拒绝初始化 " + foreign + "：" + SayRefusal(Lang::kChinese, *cases[4].status.phrase()));
 }
 
 }  // namespace
