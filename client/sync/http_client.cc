@@ -158,6 +158,59 @@ std::string CaReason(const beast::error_code& ec) {
   return ec.message();
 }
 
+// Why the server's certificate was not trusted (SSL_get_verify_result), kept as a value: a reason
+// of the error table for the common ones, else OpenSSL's own words ("certificate revoked").
+std::string UntrustedReason(long verify) {
+  switch (verify) {
+    case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+      return "why_tls_self_signed";
+    case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+      return "why_tls_self_signed_root";
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+    case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+      return "why_tls_unknown_issuer";
+    case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+      return "why_tls_no_chain";
+    case X509_V_ERR_CERT_HAS_EXPIRED:
+      return "why_tls_expired";
+    case X509_V_ERR_CERT_NOT_YET_VALID:
+      return "why_tls_not_yet_valid";
+    case X509_V_ERR_HOSTNAME_MISMATCH:
+      return "why_tls_host_mismatch";
+    case X509_V_ERR_IP_ADDRESS_MISMATCH:
+      return "why_tls_ip_mismatch";
+    default:
+      return X509_verify_cert_error_string(verify);
+  }
+}
+
+// Why a TLS handshake failed with a certificate that was not the matter: a reason of the error
+// table for the common ones of OpenSSL's SSL library (a plain-HTTP port, no TLS version in common,
+// the server's refusals), else as Describe says it.
+std::string HandshakeReason(const beast::error_code& ec) {
+  if (ec.category() == net::error::get_ssl_category() &&
+      ERR_GET_LIB(static_cast<unsigned long>(ec.value())) == ERR_LIB_SSL) {
+    switch (ERR_GET_REASON(static_cast<unsigned long>(ec.value()))) {
+      case SSL_R_WRONG_VERSION_NUMBER:
+        return "why_tls_not_tls";
+      case SSL_R_UNSUPPORTED_PROTOCOL:
+      case SSL_R_TLSV1_ALERT_PROTOCOL_VERSION:
+      case SSL_R_NO_PROTOCOLS_AVAILABLE:
+        return "why_tls_version";
+      case SSL_R_SSLV3_ALERT_HANDSHAKE_FAILURE:
+        return "why_tls_refused";
+      case SSL_R_TLSV1_ALERT_UNKNOWN_CA:
+      case SSL_R_SSLV3_ALERT_BAD_CERTIFICATE:
+        return "why_tls_device_refused";
+      case SSL_R_TLSV13_ALERT_CERTIFICATE_REQUIRED:
+        return "why_tls_device_certificate";
+      default:
+        break;
+    }
+  }
+  return Describe(ec);
+}
+
 bool HasControlCharacters(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) {
     const auto u = static_cast<unsigned char>(c);
@@ -324,9 +377,9 @@ struct HttpClient::Impl {
       Disconnect();
       if (ec == beast::error::timeout) return timed_out;
       if (verify != X509_V_OK) {
-        return Unreachable("err_net_tls_untrusted", X509_verify_cert_error_string(verify));
+        return Unreachable("err_net_tls_untrusted", UntrustedReason(verify));
       }
-      return Unreachable("err_net_tls_failed", Describe(ec));
+      return Unreachable("err_net_tls_failed", HandshakeReason(ec));
     }
     return Status::Ok();
   }

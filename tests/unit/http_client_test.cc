@@ -3,14 +3,21 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "http/http_server.h"
 #include "lang/store_errors.h"
@@ -71,6 +78,63 @@ class TestHandler : public server::RequestHandler {
     return response;
   }
 };
+
+// A key and its certificate, made for a test.
+struct TestCertificate {
+  std::shared_ptr<EVP_PKEY> key;
+  std::shared_ptr<X509> cert;
+};
+
+// A certificate for `name` (its common name and, but for a CA's, its one DNS name) valid from
+// `from_days` to `until_days` days from now, signed by `issuer` or, with none, by itself.
+TestCertificate MakeCertificate(const std::string& name, long from_days, long until_days,
+                                const TestCertificate* issuer = nullptr, bool ca = false) {
+  static long serial = 0;
+  TestCertificate out;
+  out.key.reset(EVP_EC_gen("P-256"), EVP_PKEY_free);
+  out.cert.reset(X509_new(), X509_free);
+  X509* x = out.cert.get();
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), ++serial);
+  X509_gmtime_adj(X509_getm_notBefore(x), from_days * 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(x), until_days * 24 * 3600);
+  X509_set_pubkey(x, out.key.get());
+  X509_NAME_add_entry_by_txt(X509_get_subject_name(x), "CN", MBSTRING_ASC,
+                             reinterpret_cast<const unsigned char*>(name.c_str()), -1, -1, 0);
+  const TestCertificate& signer = issuer != nullptr ? *issuer : out;
+  X509_set_issuer_name(x, X509_get_subject_name(signer.cert.get()));
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, signer.cert.get(), x, nullptr, nullptr, 0);
+  std::vector<std::pair<int, std::string>> extensions;
+  // A CA's, or a self-signed one as `openssl req -x509` makes it.
+  if (ca || issuer == nullptr) extensions.emplace_back(NID_basic_constraints, "critical,CA:TRUE");
+  if (!ca) extensions.emplace_back(NID_subject_alt_name, "DNS:" + name);
+  for (const auto& [nid, value] : extensions) {
+    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+    EXPECT_NE(ext, nullptr) << value;
+    if (ext == nullptr) continue;
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+  }
+  EXPECT_GT(X509_sign(x, signer.key.get(), EVP_sha256()), 0);
+  return out;
+}
+
+// Writes `chain`'s certificates (the server's first) to `path`, and the first one's key to
+// `key_path` unless it is empty.
+void WritePem(const std::string& path, const std::vector<const TestCertificate*>& chain,
+              const std::string& key_path = "") {
+  std::unique_ptr<FILE, int (*)(FILE*)> out(std::fopen(path.c_str(), "w"), std::fclose);
+  ASSERT_NE(out, nullptr) << path;
+  for (const TestCertificate* c : chain) ASSERT_EQ(PEM_write_X509(out.get(), c->cert.get()), 1);
+  if (key_path.empty()) return;
+  std::unique_ptr<FILE, int (*)(FILE*)> key(std::fopen(key_path.c_str(), "w"), std::fclose);
+  ASSERT_NE(key, nullptr) << key_path;
+  ASSERT_EQ(PEM_write_PrivateKey(key.get(), chain.front()->key.get(), nullptr, nullptr, 0, nullptr,
+                                 nullptr),
+            1);
+}
 
 class HttpClientTest : public ::testing::Test {
  protected:
@@ -170,6 +234,113 @@ TEST_F(HttpClientTest, AnUnreadableCaFileKeepsOpenSslsReasonAsAValue) {
   EXPECT_FALSE(why->second.empty());  // OpenSSL's words ("wrong tag (asn1 encoding routines)")
   EXPECT_NE(client.status().message().find(why->second), std::string::npos)
       << client.status().message();
+}
+
+// Bug (#19): a TLS handshake that failed told a rep in 中文 OpenSSL's English ("wrong version
+// number", "self-signed certificate", "Hostname mismatch", "certificate has expired"). The common
+// reasons are codes of the error table, read in the rep's language; the English names them.
+TEST_F(HttpClientTest, ACommonTlsFailureIsToldInTheRepsLanguage) {
+  fieldbook::testing::TempDir dir;
+  const TestCertificate self_signed = MakeCertificate("localhost", -1, 30);
+  const TestCertificate elsewhere = MakeCertificate("elsewhere.example", -1, 30);
+  const TestCertificate expired = MakeCertificate("localhost", -30, -1);
+  const TestCertificate early = MakeCertificate("localhost", 1, 30);
+  const TestCertificate root = MakeCertificate("Fieldbook Test Root", -1, 30, nullptr, true);
+  const TestCertificate middle = MakeCertificate("Fieldbook Test CA", -1, 30, &root, true);
+  const TestCertificate by_root = MakeCertificate("localhost", -1, 30, &root);
+  const TestCertificate by_middle = MakeCertificate("localhost", -1, 30, &middle);
+  // The reason's code and the words that follow the error's own, in English and in Chinese.
+  struct Case {
+    std::string name;
+    std::vector<const TestCertificate*> chain;  // the server's; none: plain HTTP
+    const TestCertificate* trusted;             // the CA file's; null: the system's
+    std::string why, en, zh;
+  };
+  const std::vector<Case> cases = {
+      {"plain",
+       {},
+       nullptr,
+       "why_tls_not_tls",
+       "the server does not speak TLS on this port (is it an http:// address?)",
+       "服务器在这个端口上不使用 TLS（是否应该用 http:// 地址？）"},
+      {"self_signed",
+       {&self_signed},
+       nullptr,
+       "why_tls_self_signed",
+       "it is self-signed",
+       "这是一个自签名证书"},
+      {"elsewhere",
+       {&elsewhere},
+       &elsewhere,
+       "why_tls_host_mismatch",
+       "it is not for this host name",
+       "证书不是为这个主机名签发的"},
+      {"expired", {&expired}, &expired, "why_tls_expired", "it has expired", "证书已过期"},
+      {"early",
+       {&early},
+       &early,
+       "why_tls_not_yet_valid",
+       "it is not valid yet (is this device's date and time right?)",
+       "证书尚未生效（请检查本设备的日期和时间）"},
+      {"root_in_chain",
+       {&by_root, &root},
+       nullptr,
+       "why_tls_self_signed_root",
+       "its chain ends in a self-signed certificate",
+       "其证书链的根证书是自签名证书"},
+      {"no_root",
+       {&by_middle, &middle},
+       nullptr,
+       "why_tls_unknown_issuer",
+       "its issuer is not among the trusted certificates",
+       "签发机构不在受信任的证书之中"},
+      // OpenSSL 3 says the same of a certificate sent without its issuer's.
+      {"leaf_alone",
+       {&by_root},
+       nullptr,
+       "why_tls_unknown_issuer",
+       "its issuer is not among the trusted certificates",
+       "签发机构不在受信任的证书之中"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    HttpServerOptions server_options;
+    if (!c.chain.empty()) {
+      server_options.tls_cert_file = dir.File(c.name + ".pem");
+      server_options.tls_key_file = dir.File(c.name + ".key");
+      ASSERT_NO_FATAL_FAILURE(
+          WritePem(server_options.tls_cert_file, c.chain, server_options.tls_key_file));
+    }
+    auto server = StartServer(server_options);
+    ASSERT_NE(server, nullptr);
+    HttpClientOptions options;
+    if (c.trusted != nullptr) {
+      options.ca_file = dir.File(c.name + "-ca.pem");
+      ASSERT_NO_FATAL_FAILURE(WritePem(options.ca_file, {c.trusted}));
+    }
+    const std::string origin = "https://localhost:" + std::to_string(server->port());
+    auto client = HttpClient::Create(origin, options);
+    ASSERT_TRUE(client.ok()) << client.status().ToString();
+    auto reply = (*client)->Get("/echo");
+    ASSERT_FALSE(reply.ok());
+    EXPECT_EQ(reply.status().code(), StatusCode::kUnavailable);
+    const bool plain = c.chain.empty();
+    EXPECT_EQ(reply.status().message(),
+              "cannot reach " + origin +
+                  (plain ? ": TLS handshake failed: "
+                         : ": the server's TLS certificate is not trusted: ") +
+                  c.en);
+    ASSERT_NE(reply.status().phrase(), nullptr);
+    EXPECT_EQ(reply.status().phrase()->code,
+              plain ? "err_net_tls_failed" : "err_net_tls_untrusted");
+    const TextValues expected = {{"origin", origin}, {"why", c.why}};
+    EXPECT_EQ(reply.status().phrase()->values, expected);
+    const std::string zh = RenderError(Lang::kChinese, reply.status());
+    EXPECT_EQ(zh, "无法连接 " + origin +
+                      (plain ? "：TLS 握手失败：" : "：服务器的 TLS 证书不受信任：") + c.zh);
+    EXPECT_TRUE(fieldbook::testing::EnglishWords(zh).empty()) << zh;
+    EXPECT_EQ(RenderError(Lang::kEnglish, reply.status()), reply.status().message());
+  }
 }
 
 TEST_F(HttpClientTest, SendsMethodTargetTokenContentTypeAndBody) {

@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "lang/store_errors.h"
 #include "support/raw_connection.h"
 #include "support/temp_dir.h"
 #include "sync/http_client.h"
@@ -439,7 +440,10 @@ TEST_F(HttpsServerTest, UntrustedOrMisnamedCertificateIsRefusedByTheClient) {
   EXPECT_EQ(reply.status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(reply.status().message(), "cannot reach https://127.0.0.1:" + port +
                                           ": the server's TLS certificate is not trusted: "
-                                          "IP address mismatch");
+                                          "it is not for this IP address");
+  EXPECT_EQ(client::RenderError(Lang::kChinese, reply.status()),
+            "无法连接 https://127.0.0.1:" + port +
+                "：服务器的 TLS 证书不受信任：证书不是为这个 IP 地址签发的");
 
   HttpClientOptions insecure;
   insecure.verify_tls = false;
