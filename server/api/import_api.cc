@@ -16,6 +16,7 @@
 #include "commands/import_commands.h"
 #include "fieldbook/dates.h"
 #include "fieldbook/json.h"
+#include "fieldbook/utf8.h"
 #include "import/import_preview.h"
 #include "import/table_export.h"
 
@@ -130,7 +131,7 @@ HttpResponse HandleImportRequest(ServerStore& store, WallClock& wall, const Http
       return HttpResponse{200, "application/json", WriteJson(ImportPreviewJson(*preview)), {}};
     }
     const std::string name = QueryParam(request.target, "name");
-    options->name = name.empty() ? "upload" : name.substr(0, 200);
+    options->name = name.empty() ? "upload" : Utf8Prefix(Utf8Scrub(name), 200);
     options->actor = "manager:" + caller.rep_id;
     if (const char* pause = std::getenv("FIELDBOOK_TEST_IMPORT_PAUSE_MS")) {
       options->pause_between_batches_ms = std::atoll(pause);

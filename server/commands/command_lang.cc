@@ -18,11 +18,13 @@ void SetCommandLang(std::string_view flag) {
 
 Lang CommandLang() { return g_chosen ? g_lang.load() : ChooseLang(""); }
 
-std::string CommandErrorText(const Status& error) {
+std::string CommandErrorText(const Status& error) { return CommandErrorText(error, CommandLang()); }
+
+std::string CommandErrorText(const Status& error, Lang lang) {
   // In English the message itself: a call site may keep words older than its code's.
   const Phrase* phrase = error.phrase();
-  if (phrase == nullptr || CommandLang() == Lang::kEnglish) return error.message();
-  return SayPhrase(CommandLang(), *phrase, error.message());
+  if (phrase == nullptr || lang == Lang::kEnglish) return error.message();
+  return SayPhrase(lang, *phrase, error.message());
 }
 
 }  // namespace fieldbook::server

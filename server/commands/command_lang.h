@@ -25,6 +25,8 @@ Lang CommandLang();
 // An error as the manager reads it: in Chinese its phrase when it has one this build knows, else
 // (and always in English) its message as it is.
 std::string CommandErrorText(const Status& error);
+// The same in `lang`.
+std::string CommandErrorText(const Status& error, Lang lang);
 
 }  // namespace fieldbook::server
 

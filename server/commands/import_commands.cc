@@ -119,10 +119,8 @@ std::string Pad(const std::string& text, size_t bytes) {
 }  // namespace
 
 std::string ImportFailureText(const Status& refused, Lang lang) {
-  const Phrase* why = refused.phrase();
-  if (lang == Lang::kEnglish || why == nullptr) return refused.message();
   // A code this build does not know: the English whole (it says nothing was written).
-  std::string text = SayPhrase(lang, *why, refused.message());
+  std::string text = CommandErrorText(refused, lang);
   if (NothingWritten(refused) && text != refused.message()) {
     text += "（" + SayRefusal(lang, {"http_import_nothing_written", {}}) + "）";
   }

@@ -273,12 +273,19 @@ function zhDate(text) {
 export function errorText(code, values, english) {
   const e = code ? errors[code] : undefined;
   if (lang === 'en' || !e || !e[lang]) return english;
-  return e[lang].replace(/\{(\w+)(?::([\w:]+))?\}/g, (whole, name, kind) => {
+  const text = e[lang].replace(/\{(\w+)(?::([\w:]+))?\}/g, (whole, name, kind) => {
     if (!values || !(name in values)) return whole;
     const v = String(values[name]);
     if (kind === 'word') return codeLabel('word', v);  // a table by its name ("orders" -> 订单)
     return kind === 'date' ? zhDate(v) : v;
   });
+  // A real import refused whole says that nothing was written ({"written": "nothing"}), as its
+  // English does: "…（未写入任何内容）".
+  const nothing = errors.http_import_nothing_written;
+  if (values && values.written === 'nothing' && nothing && nothing[lang]) {
+    return `${text}（${nothing[lang]}）`;
+  }
+  return text;
 }
 
 // A text the server gives in both languages ({en, zh}: grade reasons, at-risk reasons) in the

@@ -609,7 +609,9 @@ Status Importer::PlaceCustomers() {
       // The pool's reason is a phrase, the file a value and the placement's reason nested in it
       // (fieldbook/phrase_nest.h): each reader sees it in their language (issue #19); its English
       // is rendered once, where the pool keeps it (PoolStore::Release).
-      Phrase why{"pool_imported", {{"file", options_.name}}};
+      // The name as a value cut to whole characters (a path may be long, or not UTF-8 on a disk
+      // of another system's): the pool's reason stays within PoolStore::kMaxReasonBytes.
+      Phrase why{"pool_imported", {{"file", Utf8Prefix(Utf8Scrub(options_.name), 120)}}};
       NestPhrase(why.values, "reason", PlacementWhy(placement));
       to_pool_.emplace_back(p.facts.id, std::move(why));
       ++report_.pooled;

@@ -10,6 +10,7 @@
 #include "fieldbook/phrase_json.h"
 #include "fieldbook/phrase_nest.h"
 #include "fieldbook/refusal_status.h"
+#include "fieldbook/utf8.h"
 #include "store/assignment_store.h"
 #include "store/audit_store.h"
 #include "store/not_found.h"
@@ -522,7 +523,18 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
                                      const Phrase& why, const std::string& actor) {
   Phrase scope{"scope_released_why", {{"actor", actor}}};
   NestPhrase(scope.values, "reason", why);
-  return ReleaseAs(customer, holder, StorePhrase(why), StorePhrase(scope), actor);
+  std::string reason = StorePhrase(why);
+  std::string scope_reason = StorePhrase(scope);
+  // Bounded as a person's reason is: its English within kMaxReasonBytes (what a device reads of
+  // the pool's reason), the stored phrase within kMaxStoredReasonBytes (under the audit log's
+  // bound, which would cut its JSON). Past them the reason is its English cut to whole
+  // characters, a plain text every reader shows as it is.
+  const std::string english = Say(Lang::kEnglish, why);
+  if (english.size() > kMaxReasonBytes || reason.size() > kMaxStoredReasonBytes) {
+    reason = Utf8Prefix(english, kMaxReasonBytes - 3);
+    scope_reason = StorePhrase({"scope_released", {{"actor", actor}, {"reason", reason}}});
+  }
+  return ReleaseAs(customer, holder, reason, scope_reason, actor);
 }
 
 Result<PoolEntry> PoolStore::ReleaseAs(const std::string& customer, const std::string& holder,

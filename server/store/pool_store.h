@@ -113,6 +113,8 @@ class PoolStore {
   static constexpr size_t kMaxClaimsPerRequest = 50;
   static constexpr int kUpcomingDays = 14;  // how far past warn_days GET /v1/pool looks ahead
   static constexpr size_t kMaxReasonBytes = 500;
+  // A reason kept as a phrase (Release(Phrase)): its JSON, under AuditStore::kMaxReasonBytes.
+  static constexpr size_t kMaxStoredReasonBytes = 1500;
 
   PoolStore(ServerStore& store, WallClock& wall) : store_(store), wall_(wall) {}
 
@@ -142,7 +144,9 @@ class PoolStore {
   Result<PoolEntry> Release(const std::string& customer, const std::string& holder,
                             const std::string& reason, const std::string& actor);
   // The same with the server's own reason as a phrase (an import's pool_imported), kept as a value
-  // (phrase_json.h) in the pool, its audit and the scope history (scope_released_why).
+  // (phrase_json.h) in the pool, its audit and the scope history (scope_released_why); one whose
+  // English passes kMaxReasonBytes or whose JSON passes kMaxStoredReasonBytes is kept as its
+  // English cut to whole characters.
   Result<PoolEntry> Release(const std::string& customer, const std::string& holder,
                             const Phrase& why, const std::string& actor);
   // A manager gives a pooled customer to a rep. Caps do not bind a manager; a rule the rep

@@ -469,12 +469,20 @@ std::string SayNested(Lang lang, const TextValues& values, std::string_view name
   return SayKnown(lang, inner).value_or(code);
 }
 
+// The most items of a nested list rendered (a real one names at most the 4 needs: skill, region,
+// closer, room): a list off the network is bounded before it is spelled out, the rest is "…".
+constexpr size_t kMaxNestedItems = 8;
+
 // A nested list (phrase_nest.h): the codes of `codes` (separated by spaces), item I's values
 // named "name.I.X"; "a, b and c" / "a、b、c".
 std::string SayNestedList(Lang lang, const TextValues& values, std::string_view name,
                           std::string_view codes) {
   std::vector<std::string> items;
   for (size_t start = 0; start < codes.size();) {
+    if (items.size() == kMaxNestedItems) {
+      items.push_back("…");
+      break;
+    }
     size_t end = codes.find(' ', start);
     if (end == std::string_view::npos) end = codes.size();
     if (end > start) {

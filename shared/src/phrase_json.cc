@@ -16,7 +16,9 @@ bool Known(std::string_view code) { return FindText(CommonTexts(), code) != null
 
 boost::json::object PhraseValuesJson(const TextValues& values) {
   boost::json::object o;
-  for (const auto& [name, value] : values) o[name] = value;
+  // Well-formed UTF-8 only: a strict reader (ReadStoredPhrase, a device) refuses the whole JSON
+  // otherwise, and the stored phrase would be shown as its raw text (a file's name on a GBK disk).
+  for (const auto& [name, value] : values) o[Utf8Scrub(name)] = Utf8Scrub(value);
   return o;
 }
 
@@ -55,7 +57,7 @@ std::string StorePhrase(const Phrase& p) {
 std::string StorePhrase(const Phrase& p, std::string_view detail) {
   if (p.code.empty()) return std::string(detail);
   return WriteJson(boost::json::object{
-      {"code", p.code}, {"detail", std::string(detail)}, {"values", PhraseValuesJson(p.values)}});
+      {"code", p.code}, {"detail", Utf8Scrub(detail)}, {"values", PhraseValuesJson(p.values)}});
 }
 
 StoredPhrase ReadStoredPhrase(std::string_view stored) {

@@ -61,4 +61,18 @@ std::string Utf8Prefix(std::string_view s, size_t max_bytes) {
   return out;
 }
 
+std::string Utf8Scrub(std::string_view s) {
+  std::string out;
+  size_t bad = Utf8ErrorAt(s);
+  if (bad == std::string_view::npos) return std::string(s);
+  while (bad != std::string_view::npos) {
+    out.append(s.substr(0, bad));
+    out += "\xEF\xBF\xBD";
+    s.remove_prefix(bad + 1);
+    bad = Utf8ErrorAt(s);
+  }
+  out.append(s);
+  return out;
+}
+
 }  // namespace fieldbook

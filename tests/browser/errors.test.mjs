@@ -74,6 +74,21 @@ describe('the server\'s refusals in the console\'s language', () => {
       return e.message;
     });
     assert.equal(shown, 'newer words');
+
+    // A real import refused whole ({"written": "nothing"}) says in Chinese too that nothing was
+    // written, as its English does.
+    const whole = await page.evaluate(async () => {
+      const { errorOf } = await import('./api.js');
+      const { setLang } = await import('./i18n.js');
+      setLang('zh');
+      const e = errorOf(400, { error: { code: 'invalid_file',
+        message: 'row 2, column B: byte 0xB9 is not UTF-8 (nothing was written)' },
+      error_code: 'http_import_not_utf8',
+      error_values: { row: '2', column: 'B', byte: '0xB9', written: 'nothing' } }, 'x');
+      setLang('en');
+      return e.message;
+    });
+    assert.match(whole, /^第 2 行 B 列：字节 0xB9 不是有效的 UTF-8.*（未写入任何内容）$/su, whole);
     await context.close();
   });
 });

@@ -278,6 +278,10 @@ TEST_F(BackupTest, TheNightlyBackupAndRestoreCommandsSpeakTheManagersLanguage) {
     EXPECT_EQ(rc, 0) << out;
     return out;
   };
+  // The language is the process's: back to the locale's choice however the test ends.
+  struct LangBack {
+    ~LangBack() { SetCommandLang(""); }
+  } lang_back;
   SetCommandLang("zh");
   std::string zh = run([&] { return RunNightly(db_path_, settings, false); });
   zh += run([&] { return RunNightlyReport(db_path_, 1, false); });

@@ -11,6 +11,7 @@
 
 #include "commands/command_lang.h"
 #include "fieldbook/phrase_json.h"
+#include "fieldbook/utf8.h"
 #include "import/importer.h"
 #include "store/audit_store.h"
 #include "store/pool_store.h"
@@ -366,6 +367,61 @@ TEST_F(ReclaimReasonTest, AnImportedCustomersPoolReasonIsANestedValueAtARealisti
   EXPECT_EQ(audit->back().action, "release");
   EXPECT_EQ(audit->back().why.code, "pool_imported");
   EXPECT_EQ(AuditJson(audit->back())["reason_code"].as_string(), "pool_imported");
+}
+
+// A file's name is whatever the manager's disk holds: GBK bytes from a Windows zip, or hundreds
+// of characters. The imported customers' pool reason stays a phrase every reader can parse (its
+// JSON well formed), its English within what a device reads and the audit keeps whole.
+TEST_F(ReclaimReasonTest, AnImportedFilesHostileNameKeepsThePoolReasonReadableAndBounded) {
+  for (const char* rep : {"rep-a", "rep-b", "rep-c"}) Profile(rep, {"GD-FS"}, Skill::kJunior);
+  std::string long_name;
+  for (int i = 0; i < 400; ++i) long_name += "客";  // 1,200 bytes
+  int file = 0;
+  for (const std::string& name : {std::string("\xB9\xE3\xD6\xDD.csv"), long_name}) {
+    std::vector<std::vector<std::string>> rows = {{"客户名称", "区域"}};
+    for (int i = 1; i <= 40; ++i) {
+      rows.push_back({fieldbook::testing::CustomerName(100 * file + i), "宝安"});
+    }
+    const std::string path = dir_.File("pool-" + std::to_string(file++) + ".csv");
+    std::ofstream(path, std::ios::binary) << fieldbook::testing::RowsToCsv(rows);
+    ImportOptions options;
+    options.path = path;
+    options.name = name;
+    options.today = "2026-06-01";
+    options.actor = "manager:mgr";
+    auto report = RunImport(*store_, wall_, options);
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_EQ(report->pooled, 40);
+  }
+  auto pooled = pool_->List({}, 1000);
+  ASSERT_TRUE(pooled.ok()) << pooled.status().ToString();
+  ASSERT_EQ(pooled->size(), 80u);
+  for (const PoolEntry& entry : *pooled) {
+    EXPECT_TRUE(IsValidUtf8(entry.reason));
+    const StoredPhrase stored = ReadStoredPhrase(entry.reason);
+    ASSERT_EQ(stored.phrase.code, "pool_imported") << entry.reason;
+    EXPECT_LE(stored.detail.size(), PoolStore::kMaxReasonBytes) << stored.detail;
+    EXPECT_LE(entry.reason.size(), PoolStore::kMaxStoredReasonBytes);
+    const std::string zh = SayStored(Lang::kChinese, entry.reason);
+    EXPECT_EQ(zh.rfind("从 ", 0), 0u) << zh;
+    EXPECT_EQ(zh.find("{\""), std::string::npos) << zh;  // never the raw JSON
+    EXPECT_EQ(zh.find('\xB9'), std::string::npos) << zh;
+    auto audit = pool_->Audit(entry.customer_id, 10);
+    ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+    ASSERT_FALSE(audit->empty());
+    EXPECT_EQ(audit->back().why.code, "pool_imported");
+  }
+
+  // A phrase past the bounds (a caller that did not cut its values) is kept as its English cut to
+  // whole characters: plain text, shown as it is everywhere.
+  AddCustomer("px", "rep-a", "B");
+  const Phrase huge{"pool_imported", {{"file", long_name}, {"reason", "assign_unplaced_none"}}};
+  auto released = pool_->Release("px", "", huge, "manager:mgr");
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_LE(released->reason.size(), PoolStore::kMaxReasonBytes);
+  EXPECT_TRUE(IsValidUtf8(released->reason));
+  EXPECT_EQ(released->reason.rfind("imported from 客客", 0), 0u) << released->reason;
+  EXPECT_EQ(ReadStoredPhrase(released->reason).phrase.code, "");
 }
 
 }  // namespace

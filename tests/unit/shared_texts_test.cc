@@ -154,5 +154,30 @@ TEST(SharedTextsTest, APhraseNestedInAPhraseIsRenderedInTheReadersLanguage) {
   EXPECT_EQ(Say(Lang::kEnglish, none), "from_a_newer_build; no other active rep");
 }
 
+// A list off the network is bounded before it is spelled out: a device's 2,000-byte reason can
+// name ~1,000 codes, each a long text, and the pool screen renders it every frame.
+TEST(SharedTextsTest, ANestedListOffTheNetworkIsSpelledOutToEightItems) {
+  std::string codes;
+  for (int i = 0; i < 1000; ++i) codes += (codes.empty() ? "" : " ") + std::string("need_room");
+  const Phrase hostile{"assign_unplaced", {{"why", "assign_no_rep"}, {"needs", codes}}};
+  for (const Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+    const std::string text = Say(lang, hostile);
+    EXPECT_LT(text.size(), 300u) << text;
+    EXPECT_EQ(text.rfind("…"), text.size() - 3) << text;
+  }
+  EXPECT_EQ(
+      Say(Lang::kChinese, hostile),
+      "没有业务员负责该客户；没有其他业务员同时满足：有余量、有余量、有余量、有余量、有余量、有"
+      "余量、有余量、有余量、…");
+  // Stored and read back (the pool's column, a device's copy): a value not UTF-8 (a file's name
+  // from a GBK disk) is replaced, not left to make the JSON unreadable.
+  const std::string stored =
+      StorePhrase({"pool_imported", {{"file", "\xB9\xE3.csv"}, {"reason", "assign_no_rep"}}});
+  EXPECT_TRUE(IsValidUtf8(stored));
+  EXPECT_EQ(ReadStoredPhrase(stored).phrase.code, "pool_imported") << stored;
+  EXPECT_EQ(SayStored(Lang::kChinese, stored),
+            "从 \xEF\xBF\xBD\xEF\xBF\xBD.csv 导入：没有业务员负责该客户");
+}
+
 }  // namespace
 }  // namespace fieldbook

@@ -1,5 +1,6 @@
-// Utf8ErrorAt / IsValidUtf8 (fieldbook/utf8.h), the one UTF-8 check of the change-set codec and the
-// CSV import: where a text stops being well-formed UTF-8, and a sequence cut by the end of a chunk.
+// Utf8ErrorAt / IsValidUtf8 / Utf8Scrub (fieldbook/utf8.h), the one UTF-8 check of the change-set
+// codec and the CSV import: where a text stops being well-formed UTF-8, and a sequence cut by the
+// end of a chunk.
 #include "fieldbook/utf8.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +50,22 @@ TEST(Utf8, APartialEndIsLeftForTheNextChunk) {
                         true),
             0u);  // an error before the cut still counts
   EXPECT_EQ(Utf8ErrorAt("ab\xE9\x91", false), 2u);
+}
+
+// A text from outside made fit for strict JSON: each byte that is not part of a well-formed
+// sequence becomes U+FFFD, the rest is kept byte for byte.
+TEST(Utf8, ScrubReplacesEachIllFormedByteAndKeepsTheRest) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  EXPECT_EQ(Utf8Scrub(""), "");
+  EXPECT_EQ(Utf8Scrub("鑫达汽修.csv"), "鑫达汽修.csv");
+  // 广州 in GBK: four bytes, none of them UTF-8 here.
+  EXPECT_EQ(Utf8Scrub("\xB9\xE3\xD6\xDD.csv"), fffd + fffd + fffd + fffd + ".csv");
+  EXPECT_EQ(Utf8Scrub("ab\xE9\x91"), "ab" + fffd + fffd);    // 鑫 cut by the end
+  EXPECT_EQ(Utf8Scrub("\xC0\x80x鑫"), fffd + fffd + "x鑫");  // an overlong NUL
+  EXPECT_EQ(Utf8Scrub("\xED\xA0\x80"), fffd + fffd + fffd);  // a surrogate
+  for (const std::string text : {"\xFF\xFE", "ok\xE9\x41\xAB", "\x80\x80\x80鑫"}) {
+    EXPECT_TRUE(IsValidUtf8(Utf8Scrub(text))) << testing::PrintToString(text);
+  }
 }
 
 }  // namespace

@@ -9,7 +9,8 @@
 //                     the I-th (from 0).
 // Nested again, the names grow: "reason.why.rep". FillText (lang_text.h) renders such a value in
 // the reader's language (an inner code this build does not know is shown as the code); a list as
-// "a, b and c" / "a、b、c". The names must stay within kMaxPhraseValueName and their number
+// "a, b and c" / "a、b、c" (at most 8 items, then "…": a list off the network is bounded before it
+// is spelled out). The names must stay within kMaxPhraseValueName and their number
 // within kMaxPhraseValues (phrase_json.h) for a device to keep them all.
 //
 // Thread safety: pure functions; call from any thread.

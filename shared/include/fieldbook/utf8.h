@@ -26,6 +26,11 @@ inline bool IsValidUtf8(std::string_view s) { return Utf8ErrorAt(s) == std::stri
 // shown, not kept (an import's preview cell, a header cell named in an error).
 std::string Utf8Prefix(std::string_view s, size_t max_bytes);
 
+// `s` with each byte that does not start or continue a well-formed sequence replaced by U+FFFD
+// ("\xEF\xBF\xBD"); `s` itself when it is well formed. For a text from outside (a file's name on
+// a GBK disk, an upload's name) that goes into JSON a strict reader must parse back.
+std::string Utf8Scrub(std::string_view s);
+
 }  // namespace fieldbook
 
 #endif  // FIELDBOOK_UTF8_H_
