@@ -1,7 +1,11 @@
 #include "integration/test_server_db.h"
 
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,20 +48,42 @@ SeededDemo SeedDemoOnce(const std::vector<std::string>& args) {
   const std::string stamp =
       std::to_string(fs::file_size(binary, ec)) + "-" +
       std::to_string(fs::last_write_time(binary, ec).time_since_epoch().count());
-  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a of the arguments
-  for (const std::string& a : args) {
-    for (const char c : a + '\0') h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  // Without --today seed-demo dates its data by the wall clock: today's date is in the key then.
+  std::string key;
+  for (const std::string& a : args) key += a + '\0';
+  if (std::find(args.begin(), args.end(), "--today") == args.end()) {
+    key += std::to_string(std::chrono::duration_cast<std::chrono::hours>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count() /
+                          24);
   }
+  uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a of the arguments (and the day)
+  for (const char c : key) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
   const std::string name = "seed-" + stamp + "-" + std::to_string(h);
   const fs::path db = dir / (name + ".db"), out = dir / (name + ".out");
+  fs::create_directories(dir, ec);
+  // One seeding per key across the test processes ctest runs side by side: under the lock the
+  // first makes the pair, the others wait and find it; neither file is written again after, so
+  // a database and its output (the devices' random tokens) always come from the same run.
+  const int lock = ::open((dir / (name + ".lock")).c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0644);
+  EXPECT_GE(lock, 0) << "the seed cache's lock in " << dir;
+  if (lock >= 0) ::flock(lock, LOCK_EX);
+  struct Unlock {
+    int fd;
+    ~Unlock() {
+      if (fd >= 0) ::close(fd);  // releases the lock
+    }
+  } unlock{lock};
   if (!fs::exists(db)) {
-    fs::create_directories(dir, ec);
     for (const auto& old : fs::directory_iterator(dir, ec)) {  // an older build's copies
       if (old.path().filename().string().rfind("seed-" + stamp + "-", 0) != 0) {
         fs::remove(old.path(), ec);
       }
     }
-    const std::string part = (dir / (name + "." + std::to_string(::getpid()))).string();
+    const std::string part = (dir / (name + ".part")).string();
+    for (const char* suffix : {".db", ".db-wal", ".db-shm", ".out"}) {
+      fs::remove(part + suffix, ec);  // a killed run's
+    }
     std::vector<std::string> seed = {"seed-demo", "--db", part + ".db"};
     seed.insert(seed.end(), args.begin(), args.end());
     CommandResult seeded = RunCommand(FIELDBOOK_SERVER_BINARY, seed);

@@ -41,8 +41,9 @@ bool OnPostgres();
 // arguments rather than once per test: ctest runs every test in a process of its own, so a
 // suite's SetUpTestSuite seeds again for each of its tests (seconds under the sanitizers). The
 // first test to ask writes the SQLite file and the command's standard output under the build
-// folder (<server binary's folder>/test-seed-cache: temporary names, then renamed, so tests side
-// by side never read half a copy; the name carries the binary's size and time, so a rebuilt
+// folder (<server binary's folder>/test-seed-cache, under a lock per key: tests side by side seed
+// once and never read half a copy, nor a database and an output of two runs; the name carries
+// the binary's size and time, and the day when the arguments give no --today, so a rebuilt
 // server seeds again and the copies of older builds are removed). Load it with
 // TestServerDb::LoadFrom (a copy; on PostgreSQL `migrate`). Safe from any thread and process.
 struct SeededDemo {
