@@ -117,6 +117,9 @@ Importer::Importer(ServerStore& store, WallClock& wall, const ImportOptions& opt
       ids_(options.id_seed != 0 ? RowIdGenerator(wall, options.id_seed) : RowIdGenerator(wall)),
       fields_(FieldsOf(options.kind)) {
   if (options_.name.empty()) options_.name = options_.path;
+  // The name goes into the report, the audit log and the pool's reasons: a path from a disk of
+  // another system's encoding (GBK) as well-formed UTF-8, which PostgreSQL requires.
+  options_.name = Utf8Scrub(options_.name);
   if (options_.batch_rows == 0) options_.batch_rows = 5000;
   for (size_t f = 0; f < fields_.size(); ++f) all_fields_.push_back(static_cast<int>(f));
 }
@@ -611,7 +614,7 @@ Status Importer::PlaceCustomers() {
       // is rendered once, where the pool keeps it (PoolStore::Release).
       // The name as a value cut to whole characters (a path may be long, or not UTF-8 on a disk
       // of another system's): the pool's reason stays within PoolStore::kMaxReasonBytes.
-      Phrase why{"pool_imported", {{"file", Utf8Prefix(Utf8Scrub(options_.name), 120)}}};
+      Phrase why{"pool_imported", {{"file", Utf8Prefix(options_.name, 120)}}};
       NestPhrase(why.values, "reason", PlacementWhy(placement));
       to_pool_.emplace_back(p.facts.id, std::move(why));
       ++report_.pooled;

@@ -5,6 +5,7 @@
 #include "fieldbook/json_reader.h"
 #include "fieldbook/phrase_json.h"
 #include "fieldbook/sqlite_sql_db.h"
+#include "fieldbook/utf8.h"
 #include "store/pool_store.h"
 #include "store/server_store.h"
 #include "store/store_sql.h"
@@ -50,7 +51,11 @@ Result<int64_t> AuditStore::Record(AuditEntry entry) {
   if (entry.actor.empty()) return Status::InvalidArgument("an audit entry needs an actor");
   if (entry.action.empty()) return Status::InvalidArgument("an audit entry needs an action");
   if (entry.at_ms == 0) entry.at_ms = static_cast<int64_t>(wall_.NowMs());
-  if (entry.reason.size() > kMaxReasonBytes) entry.reason.resize(kMaxReasonBytes);
+  if (entry.reason.size() > kMaxReasonBytes) {
+    // A stored phrase cut inside its JSON would read back as raw text: past the bound the reason
+    // is its English (a plain text's own words) cut to whole characters.
+    entry.reason = Utf8Prefix(ReadStoredPhrase(entry.reason).detail, kMaxReasonBytes - 3);
+  }
   FB_ASSIGN_OR_RETURN(SqlStatement * insert,
                       db_.Prepare("INSERT INTO srv_audit (at_ms, actor, action, customer_id, "
                                   "subject, before_json, after_json, reason) VALUES (?, ?, ?, ?, "

@@ -162,7 +162,8 @@ constexpr LangText kCommon[] = {
     {"scope_created", "customer created", "客户已创建"},
     {"scope_created_by", "created by {rep}", "由 {rep} 创建"},
     {"scope_territory_changed", "territory changed", "片区已变更"},
-    {"audit_assign_move", "rule {rule}: {why:phrase}", "按分配规则改派：{why:phrase}"},
+    {"audit_assign_move", "rule {rule}: {why:phrase}",
+     "按分配规则（{rule:label}）改派：{why:phrase}"},
     // Why the nightly reclaim put a customer back in the pool (server/store/pool_store.cc).
     {"pool_reclaim_idle",
      "no visit or order in the {days} days after {from} (tier {tier}); last one {last}",
@@ -337,6 +338,15 @@ constexpr LangText kLabels[] = {
     {"word.id", "id", "编号"},
     {"word.created_at", "created_at", "添加时间"},
     {"word.deleted", "deleted", "删除标记"},
+    // The assignment plan's rules, as an audited move names them (audit_assign_move {rule:label}).
+    {"assign_rule.no_rep", "no_rep", "无业务员"},
+    {"assign_rule.inactive", "inactive", "业务员不可用"},
+    {"assign_rule.skill", "skill", "技能"},
+    {"assign_rule.region", "region", "区域"},
+    {"assign_rule.closer", "closer", "成交专员"},
+    {"assign_rule.capacity", "capacity", "容量"},
+    {"assign_rule.capacity_a", "capacity_a", "A 级容量"},
+    {"assign_rule.rebalance", "rebalance", "负载均衡"},
     // The tables an import writes, as the hub's refusal of a row names them ({table:word}).
     {"word.customers", "customers", "客户"},
     {"word.contacts", "contacts", "联系人"},

@@ -9,6 +9,8 @@
 #include <filesystem>
 
 #include "fieldbook/dates.h"
+#include "fieldbook/phrase_json.h"
+#include "fieldbook/utf8.h"
 #include "store/backup.h"
 #include "store/grading_store.h"
 #include "support/pool_fixture.h"
@@ -92,7 +94,12 @@ TEST_F(AuditStoreTest, EveryReassignmentTerritoryMoveAndAssignmentMoveIsOneEntry
   EXPECT_EQ(e[0].action, "assign.move");
   EXPECT_EQ(e[0].customer_id, "a-gz");
   EXPECT_EQ(J(e[0].after), R"({"owner":"rep-b","holder":"rep-b"})");
-  EXPECT_EQ(e[0].reason, "rule skill: tier A needs senior+: rep-a is junior");
+  // Kept as a phrase (audit_assign_move {rule, why}): the English as it always read.
+  EXPECT_EQ(ReadStoredPhrase(e[0].reason).phrase.code, "audit_assign_move") << e[0].reason;
+  EXPECT_EQ(SayStored(Lang::kEnglish, e[0].reason),
+            "rule skill: tier A needs senior+: rep-a is junior");
+  EXPECT_EQ(SayStored(Lang::kChinese, e[0].reason).rfind("按分配规则（技能）改派：", 0), 0u)
+      << SayStored(Lang::kChinese, e[0].reason);
 }
 
 TEST_F(AuditStoreTest, EveryPoolActionIsOneEntryAndARefusedClaimNone) {
@@ -235,6 +242,44 @@ TEST_F(AuditStoreTest, ConflictResolutionsRuleChangesProfilesAndCredentialsAreOn
   EXPECT_FALSE(store_->RevokeDevice("rep-d", "tablet", 0, "manager:mgr").ok());
   EXPECT_FALSE(store_->IssueToken("nobody", "x", "manager:mgr").ok());
   EXPECT_EQ(Size(), n);
+}
+
+// A reason past the bound is cut to whole characters, and a stored phrase is never cut inside
+// its JSON (it would read back as raw text): its English is kept instead. A rep who serves many
+// regions with long Chinese names makes such a phrase (the regions once as a value, once in the
+// English).
+TEST_F(AuditStoreTest, AReasonPastTheBoundIsCutToWholeCharactersAndAPhraseToItsEnglish) {
+  std::string regions;
+  for (int i = 0; i < 120; ++i)
+    regions += (i ? ", " : "") + std::string("广东省第") + std::to_string(i) + "片区";
+  const std::string phrase =
+      StorePhrase({"pool_assigned_despite_region",
+                   {{"region", "GD-SZ"}, {"rep", "rep-a"}, {"regions", regions}}});
+  ASSERT_GT(phrase.size(), AuditStore::kMaxReasonBytes);
+  std::string plain;
+  for (int i = 0; i < 700; ++i) plain += "满";  // 2,100 bytes: byte 2,000 is inside a character
+  AuditStore audit(store_->sql(), wall_);
+  const int64_t before = Size();
+  for (const std::string& reason : {phrase, plain}) {
+    AuditEntry e;
+    e.actor = "manager:mgr";
+    e.action = "pool.assign";
+    e.reason = reason;
+    ASSERT_TRUE(audit.Record(e).ok());
+  }
+  const std::vector<AuditEntry> kept = Since(before, 2);
+  ASSERT_EQ(kept.size(), 2u);
+  for (const AuditEntry& e : kept) {
+    EXPECT_LE(e.reason.size(), AuditStore::kMaxReasonBytes);
+    EXPECT_TRUE(IsValidUtf8(e.reason)) << e.reason.size();
+    EXPECT_EQ(e.reason.rfind("…"), e.reason.size() - 3);
+  }
+  EXPECT_EQ(kept[0].reason.rfind("assigned from the pool despite: region mismatch: customer in "
+                                 "GD-SZ, rep-a serves 广东省第0片区, ",
+                                 0),
+            0u)
+      << kept[0].reason;
+  EXPECT_EQ(kept[1].reason.rfind("满满", 0), 0u);
 }
 
 TEST_F(AuditStoreTest, TheListFiltersByCustomerActorActionAndTimeAndPages) {

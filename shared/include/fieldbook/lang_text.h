@@ -14,7 +14,7 @@
 // {n:plural:order:orders} ("1 order" / "2 orders"), {facts:facts} ("1 0 2": "1 order and 2
 // feedback" / "1 个订单和 2 条反馈").
 //
-// Thread safety: immutable static data and pure functions; safe from any thread.
+// Thread safety: static data and pure functions, from any thread; ChooseLang reads the environment.
 #ifndef FIELDBOOK_LANG_TEXT_H_
 #define FIELDBOOK_LANG_TEXT_H_
 
