@@ -619,8 +619,10 @@ Status Importer::PlaceCustomers() {
       to_pool_.emplace_back(p.facts.id, std::move(why));
       ++report_.pooled;
     }
-    if (listed) placement.how = PlacementText(Lang::kEnglish, placement);
-    if (listed) report_.placements.push_back(std::move(placement));
+    if (listed) {
+      placement.how = PlacementText(Lang::kEnglish, placement);
+      report_.placements.push_back(std::move(placement));
+    }
   }
   pending_.clear();
   return Status::Ok();
@@ -632,9 +634,12 @@ Status Importer::Flush() {
     FB_ASSIGN_OR_RETURN(auto txn, store_.BeginWrite());
     std::unordered_set<std::string> refused;
     if (!writes_.empty()) {
-      FB_ASSIGN_OR_RETURN(PushResult result, options_.row_by_row
-                                                 ? store_.Write(writes_)
-                                                 : store_.WriteBulk(writes_, fresh_));
+      // The bulk write joins this transaction (no savepoint of its own): a failure returns here
+      // and `txn` rolls the whole batch back.
+      FB_ASSIGN_OR_RETURN(PushResult result,
+                          options_.row_by_row
+                              ? store_.Write(writes_)
+                              : store_.WriteBulk(writes_, fresh_, /*in_callers_transaction=*/true));
       for (const RowRejection& rej : result.rejections) {
         refused.insert(rej.row_id);
         Issue(0, -1, rej.row_id,

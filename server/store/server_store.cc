@@ -389,17 +389,24 @@ Result<PushResult> ServerStore::Write(const std::vector<RowWrite>& rows, bool mo
 }
 
 Result<PushResult> ServerStore::WriteBulk(const std::vector<RowWrite>& rows,
-                                          const std::vector<bool>& fresh) {
+                                          const std::vector<bool>& fresh,
+                                          bool in_callers_transaction) {
   ApplyObserver observer = MakeScopeObserver();
-  // The hub's write is a savepoint inside this transaction: its feed entries are stored with it.
-  FB_ASSIGN_OR_RETURN(auto txn, sql().Begin());
+  // The hub's write is a savepoint inside this transaction (or the caller's, which rolls back
+  // whole on failure): its feed entries are stored with it.
+  std::unique_ptr<StoreTransaction> txn;
+  if (!in_callers_transaction) {
+    FB_ASSIGN_OR_RETURN(txn, sql().Begin());
+  } else if (!sql().InTransaction()) {
+    return Status::InvalidArgument("WriteBulk: no caller's transaction is open");
+  }
   bulk_feed_ = BulkFeed{};
   bulk_feed_.on = true;
-  auto written = hub_->WriteBulk(rows, fresh, &observer);
+  auto written = hub_->WriteBulk(rows, fresh, &observer, in_callers_transaction);
   Status s = written.status();
   if (s.ok()) s = FlushBulkFeed();
   bulk_feed_ = BulkFeed{};
-  if (s.ok()) s = txn->Commit();
+  if (s.ok() && txn != nullptr) s = txn->Commit();
   if (!s.ok()) {
     txn.reset();
     hub_->ForgetUncommitted();

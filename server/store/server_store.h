@@ -305,8 +305,11 @@ class ServerStore {
   Result<PushResult> Write(const std::vector<RowWrite>& rows, bool move_fact_customers,
                            const std::string& scope_reason);
   // The same through the hub's bulk path (Hub::WriteBulk; an import's batches): `fresh[i]`, row
-  // i is most likely new (not looked for first).
-  Result<PushResult> WriteBulk(const std::vector<RowWrite>& rows, const std::vector<bool>& fresh);
+  // i is most likely new (not looked for first). `in_callers_transaction`: the caller's open
+  // transaction (BeginWrite) makes it atomic and is rolled back whole when this fails, so neither
+  // this nor the hub takes a savepoint (Hub::WriteBulk says why that is faster).
+  Result<PushResult> WriteBulk(const std::vector<RowWrite>& rows, const std::vector<bool>& fresh,
+                               bool in_callers_transaction = false);
 
   // Conflicts left by reassignments (server_conflicts.cc).
   Result<std::vector<Conflict>> ListConflicts(const std::string& owner_rep_filter, bool open_only);

@@ -10,11 +10,18 @@
 namespace fieldbook {
 
 Result<PushResult> Hub::WriteBulk(const std::vector<RowWrite>& rows, const std::vector<bool>& fresh,
-                                  const ApplyObserver* observer) {
+                                  const ApplyObserver* observer, bool in_callers_transaction) {
   if (!fresh.empty() && fresh.size() != rows.size()) {
     return Status::InvalidArgument("WriteBulk: one fresh flag per row");
   }
-  FB_ASSIGN_OR_RETURN(std::unique_ptr<SqlTransaction> txn, sql_->Begin());
+  // Without a savepoint of its own, a failure leaves the caller to roll back (RollBack below
+  // still makes the hub forget what it cached).
+  std::unique_ptr<SqlTransaction> txn;
+  if (!in_callers_transaction) {
+    FB_ASSIGN_OR_RETURN(txn, sql_->Begin());
+  } else if (!sql_->InTransaction()) {
+    return Status::InvalidArgument("WriteBulk: no caller's transaction is open");
+  }
   WritingScope writing(*in_);
   if (dialect() == SqlDialect::kSqlite) FB_RETURN_IF_ERROR(TakeCounters());
   const ChangeSet set = HubChangeSet(rows);
@@ -86,7 +93,7 @@ Result<PushResult> Hub::WriteBulk(const std::vector<RowWrite>& rows, const std::
       result.rejections.begin(), result.rejections.end(),
       [](const RowRejection& a, const RowRejection& b) { return a.row_index < b.row_index; });
   if (s.ok()) s = FinishWrite(duplicate_candidates);
-  if (s.ok()) s = txn->Commit();
+  if (s.ok() && txn != nullptr) s = txn->Commit();
   if (!s.ok()) return fail(s);
   return result;
 }

@@ -292,5 +292,81 @@ TEST(ImportBulkTest, WriteBulkMergesStoredRowsRefusesPerRowAndKeepsDigestsTrue) 
   EXPECT_FALSE(kept.empty());
 }
 
+// The import's batches join the import's own transaction (in_callers_transaction: no savepoint,
+// docs/import.md "statement journals"): refused without an open transaction, stored and numbered
+// as before inside one, and a write that fails half-way leaves nothing once the caller rolls
+// back -- rows, sequence numbers and the hub's cached counters -- so the next write carries on
+// from where the hub was.
+TEST(ImportBulkTest, AWriteInTheCallersTransactionIsRolledBackWholeWithTheCaller) {
+  fieldbook::testing::TempDir dir;
+  FakeWallClock wall;
+  std::unique_ptr<fieldbook::testing::PgScratchSchema> pg;
+  auto store =
+      ServerStore::Open(fieldbook::testing::TestServerStoreLocation(dir.File("hub.db"), pg), wall);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Hub& h = (*store)->hub();
+  ASSERT_TRUE(h.Write("customers", "c0", {{"name", S("老店")}}).ok());
+  const TableInfo& customers = *h.catalog().Find("customers");
+  auto batch = [](int from, int n) {
+    std::vector<RowWrite> rows;
+    for (int i = from; i < from + n; ++i) {
+      rows.push_back(RowWrite{"customers",
+                              "c" + std::to_string(i),
+                              {{"name", S("汽修 " + std::to_string(i))}, {"city", S("广州")}}});
+    }
+    return rows;
+  };
+  const uint64_t before = *h.LatestSeq();
+
+  // No transaction open: refused, nothing written.
+  auto alone = h.WriteBulk(batch(1, 3), {}, nullptr, /*in_callers_transaction=*/true);
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(*h.LatestSeq(), before);
+
+  // A write whose observer fails at the 150th row: the caller rolls back and nothing is left.
+  int seen = 0;
+  const ApplyObserver failing = [&seen](const AppliedRow&) -> Status {
+    return ++seen == 150 ? Status::Io("disk on fire") : Status::Ok();
+  };
+  {
+    auto txn = (*store)->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto failed = h.WriteBulk(batch(1, 300), {}, &failing, /*in_callers_transaction=*/true);
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.status().message(), "disk on fire");
+  }  // rolled back
+  EXPECT_EQ(*h.LatestSeq(), before);
+  auto gone = h.ReadValues(customers, "c1");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+
+  // The same rows in the caller's transaction, committed: stored and numbered in row order, from
+  // where the hub was before the failed write.
+  {
+    auto txn = (*store)->BeginWrite();
+    ASSERT_TRUE(txn.ok());
+    auto written = (*store)->WriteBulk(batch(1, 300), std::vector<bool>(300, true),
+                                       /*in_callers_transaction=*/true);
+    ASSERT_TRUE(written.ok()) << written.status().ToString();
+    EXPECT_EQ(written->rows_accepted, 300u);
+    ASSERT_TRUE((*txn)->Commit().ok());
+  }
+  const uint64_t after = *h.LatestSeq();
+  EXPECT_GE(after, before + 300);
+  auto page = h.Pull(before, 1000);
+  ASSERT_TRUE(page.ok());
+  std::vector<std::string> ids;
+  for (const RowChange& r : page->changes.rows) {
+    if (r.table == "customers") ids.push_back(r.row_id);
+  }
+  ASSERT_EQ(ids.size(), 300u);
+  EXPECT_EQ(ids.front(), "c1");
+  EXPECT_EQ(ids.back(), "c300");
+  // And a write of its own afterwards carries on.
+  ASSERT_TRUE(h.Write("customers", "c301", {{"name", S("新店")}}).ok());
+  EXPECT_GT(*h.LatestSeq(), after);
+}
+
 }  // namespace
 }  // namespace fieldbook::server
