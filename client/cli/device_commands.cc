@@ -181,6 +181,7 @@ int RunStatus(const CliContext& ctx) {
   const char* what = "status";
   FB_OPEN_STORE_OR_RETURN(store, ctx, what);
   if (Status sound = QuickCheckReplica(store->replica().db()); !sound.ok()) {
+    if (sound.code() != StatusCode::kCorrupt) return Fail(ctx, what, sound);  // locked, say
     return Fail(ctx, what, "corrupt", sound, kExitFailure);
   }
   auto st = store->GetStatus();

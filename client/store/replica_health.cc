@@ -60,6 +60,9 @@ Status CheckReplicaFile(const std::string& path) {
 
 Status QuickCheckReplica(Db& db, int64_t max_ms) {
   const QuickCheckResult check = QuickCheck(db, max_ms);
+  // Locked by another program, an I/O error: told in SQLite's words (read in the rep's language,
+  // client/lang/os_reason.cc), never as damage that a `recover` would be advised for.
+  if (!check.error.ok()) return check.error;
   if (check.ok()) return Status::Ok();
   return StoreError(StatusCode::kCorrupt, "err_replica_damaged",
                     {{"path", db.path()}, {"detail", check.Summary()}});

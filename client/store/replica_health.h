@@ -9,7 +9,8 @@
 //    process opens the replica with SQLite: it reads through a plain descriptor, and closing one
 //    drops the process's POSIX locks on the file, SQLite's included (see server/db_check.h).
 //  * QuickCheckReplica: PRAGMA quick_check on an open replica, stopped after `max_ms` (a check cut
-//    short passes). kCorrupt names the damage SQLite found. `sync` runs it before every push and
+//    short passes). kCorrupt names the damage SQLite found; a replica another program holds locked
+//    (or an I/O error) is SQLite's own error, never kCorrupt. `sync` runs it before every push and
 //    `status` reports it; the verification digests (docs/sync.md) catch damage inside row values,
 //    which quick_check cannot see, at the next verification.
 //  * SalvageReplica reads what it can from a damaged file, read-only and without Fieldbook's SQL

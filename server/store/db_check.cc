@@ -65,22 +65,34 @@ Status CheckHeader(const std::string& path, bool* empty) {
   return Status::Ok();
 }
 
+// SQLite could not open or read `path` (`why`, its words): only damage (kCorrupt) is told to
+// restore a backup. A database another process holds locked is sound as far as anyone knows
+// (kUnavailable: try again), and an I/O error or a permission is the system's (kIo).
+Status CannotRead(const std::string& path, const Status& why) {
+  switch (why.code()) {
+    case StatusCode::kUnavailable:
+      return Refused(
+          StatusCode::kUnavailable,
+          path + " is locked by another process (" + why.message() + "); try again when it is free",
+          "http_db_busy", path, why.message());
+    case StatusCode::kCorrupt:
+      return Refused(StatusCode::kCorrupt,
+                     path + " cannot be read: " + why.message() + "." + Restore(path),
+                     "http_db_cannot_open", path, why.message());
+    default:
+      return Refused(StatusCode::kIo, "cannot read " + path + ": " + why.message(),
+                     "http_db_unreadable", path, why.message());
+  }
+}
+
 // The server's own tables: a database without them is someone else's.
 Status CheckSchema(Db& db, const std::string& path) {
   auto tables = db.Prepare(
       "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('fb_meta', "
       "'fb_applied_sets', 'srv_credentials', 'srv_scope', 'customers')");
-  if (!tables.ok()) {
-    return Refused(StatusCode::kCorrupt,
-                   path + " cannot be read: " + tables.status().message() + "." + Restore(path),
-                   "http_db_cannot_open", path, tables.status().message());
-  }
+  if (!tables.ok()) return CannotRead(path, tables.status());
   auto row = (*tables)->Step();
-  if (!row.ok()) {
-    return Refused(StatusCode::kCorrupt,
-                   path + " cannot be read: " + row.status().message() + "." + Restore(path),
-                   "http_db_cannot_open", path, row.status().message());
-  }
+  if (!row.ok()) return CannotRead(path, row.status());
   const int64_t known = *row ? (*tables)->Int(0) : 0;
   (*tables)->Reset();
   if (known != 5) {
@@ -111,17 +123,13 @@ Result<DbCheck> CheckServerFile(const std::string& path, int64_t quick_check_ms)
   options.create = false;
   options.wal = false;  // changes nothing: no journal-mode switch, no migration
   auto opened = Db::Open(path, options);
-  if (!opened.ok()) {
-    return Refused(StatusCode::kCorrupt,
-                   path + " cannot be opened as a database: " + opened.status().message() + "." +
-                       Restore(path),
-                   "http_db_cannot_open", path, opened.status().message());
-  }
+  if (!opened.ok()) return CannotRead(path, opened.status());
   Db& db = **opened;
   FB_RETURN_IF_ERROR(CheckSchema(db, path));
   DbCheck out;
   if (quick_check_ms <= 0) return out;
   const QuickCheckResult check = QuickCheck(db, quick_check_ms);
+  if (!check.error.ok()) return CannotRead(path, check.error);
   if (!check.ok()) {
     return FailedIntegrityCheck(path, check.Summary(), "." + Restore(path), "http_db_damaged");
   }
@@ -163,8 +171,7 @@ Status PrepareNewServerFile(const std::string& path) {
     auto opened = Db::Open(path, options);
     if (!opened.ok()) {
       return InitRefused(path, "refusing to initialise " + path + ": " + opened.status().message(),
-                         Refused(StatusCode::kCorrupt, opened.status().message(),
-                                 "http_db_cannot_open", path, opened.status().message()));
+                         CannotRead(path, opened.status()));
     }
     // An empty SQLite database (no tables yet) may be initialised; anything else must be ours.
     auto any = (*opened)->Prepare("SELECT count(*) FROM sqlite_schema");

@@ -34,14 +34,22 @@ QuickCheckResult QuickCheck(Db& db, int64_t max_ms) {
   QuickCheckResult out;
   Deadline deadline{std::chrono::steady_clock::now() + std::chrono::milliseconds(max_ms)};
   if (max_ms > 0) sqlite3_progress_handler(db.raw(), 4096, &StopAtDeadline, &deadline);
+  // Damage (SQLITE_CORRUPT, SQLITE_NOTADB) is a problem of the file; anything else is not.
+  const auto failed = [&out](const Status& s) {
+    if (s.code() == StatusCode::kCorrupt) {
+      out.problems.push_back(s.message());
+    } else {
+      out.error = s;
+    }
+  };
   auto check = db.Prepare("PRAGMA quick_check(10)");
   if (!check.ok()) {
-    out.problems.push_back(check.status().message());
+    failed(check.status());
   } else {
     while (true) {
       auto row = (*check)->Step();
       if (!row.ok()) {
-        if (!deadline.hit) out.problems.push_back(row.status().message());
+        if (!deadline.hit) failed(row.status());
         break;
       }
       if (!*row) break;

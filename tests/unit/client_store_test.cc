@@ -62,7 +62,15 @@ TEST_F(ClientStoreTest, ALockedFullOrReadOnlyReplicaIsToldInTheRepsLanguage) {
       << locked.status().message();
   EXPECT_EQ(said(locked.status()), "本地数据正被另一个程序使用（已锁定）；请关闭它或稍后再试");
   ASSERT_TRUE((*other)->ExecScript("ROLLBACK").ok());
+  // Held in exclusive locking mode, the replica cannot even be read: the quick check before a
+  // push and `status` tell it locked, not damaged (it said "err_replica_damaged" before).
+  ASSERT_TRUE((*other)->ExecScript("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE").ok());
+  const Status check = QuickCheckReplica(db);
+  EXPECT_EQ(check.code(), StatusCode::kUnavailable) << check.ToString();
+  EXPECT_EQ(said(check), "本地数据正被另一个程序使用（已锁定）；请关闭它或稍后再试");
+  ASSERT_TRUE((*other)->ExecScript("COMMIT").ok());
   other->reset();
+  EXPECT_TRUE(QuickCheckReplica(db).ok());
 
   ASSERT_TRUE(db.ExecScript("PRAGMA max_page_count = 1").ok());  // no page more than it has
   auto full = store_->customers().Add({{"name", "宏图汽配"}, {"notes", std::string(200000, 'x')}});

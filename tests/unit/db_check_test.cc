@@ -9,6 +9,7 @@
 #include <fstream>
 #include <random>
 
+#include "fieldbook/db_integrity.h"
 #include "fieldbook/lang_text.h"
 #include "fieldbook/sqlite_db.h"
 #include "store/server_store.h"
@@ -152,6 +153,46 @@ TEST_F(DbCheckTest, SmashedPagesAndAHeaderBitFlipAreCaught) {
   }
   EXPECT_EQ(caught, cases);
   EXPECT_GT(quick_checked, 0);
+}
+
+// A database another process holds locked is not damaged (the last session's review): the check
+// could read nothing, so it says "locked, try again", never "restore a backup". Before, SQLite's
+// SQLITE_BUSY was counted as damaged pages (quick_check) or as a file that cannot be opened.
+TEST_F(DbCheckTest, ADatabaseLockedByAnotherProcessIsToldLockedNotDamaged) {
+  const std::string path = MakeServerDb("locked.db", 200);
+  auto checker = Db::Open(path);
+  ASSERT_TRUE(checker.ok()) << checker.status().ToString();
+  ASSERT_TRUE(
+      (*checker)->ExecScript("PRAGMA busy_timeout = 0; SELECT count(*) FROM customers").ok());
+  auto holder = Db::Open(path);
+  ASSERT_TRUE(holder.ok()) << holder.status().ToString();
+  ASSERT_TRUE((*holder)->ExecScript("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE").ok());
+
+  const QuickCheckResult quick = QuickCheck(**checker, 60000);
+  EXPECT_TRUE(quick.ok()) << quick.Summary();  // no problem of the file's pages
+  EXPECT_EQ(quick.error.code(), StatusCode::kUnavailable) << quick.error.ToString();
+
+  auto checked = CheckServerFile(path, 60000);  // waits out its busy timeout (5 s), then says so
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.status().code(), StatusCode::kUnavailable) << checked.status().ToString();
+  ASSERT_NE(checked.status().phrase(), nullptr);
+  const Phrase& said = *checked.status().phrase();
+  EXPECT_EQ(said.code, "http_db_busy");
+  ASSERT_FALSE(said.values.empty());
+  EXPECT_EQ(said.values[0], (std::pair<std::string, std::string>{"path", path}));
+  for (Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+    const std::string text = SayRefusal(lang, said);
+    EXPECT_EQ(text.find("restore"), std::string::npos) << text;
+    EXPECT_EQ(text.find("恢复"), std::string::npos) << text;
+    EXPECT_EQ(text.find("damaged pages"), std::string::npos) << text;
+  }
+  EXPECT_NE(SayRefusal(Lang::kChinese, said).find("锁定"), std::string::npos);
+
+  ASSERT_TRUE((*holder)->ExecScript("COMMIT").ok());
+  holder->reset();  // the lock goes with the connection: the same file checks sound
+  auto sound = CheckServerFile(path, 60000);
+  ASSERT_TRUE(sound.ok()) << sound.status().ToString();
+  EXPECT_TRUE(sound->quick_checked);
 }
 
 TEST_F(DbCheckTest, InitCreatesTheDatabase0600) {
