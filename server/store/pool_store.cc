@@ -515,8 +515,10 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
         "the reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes",
         {"http_field_too_long", {{"field", "reason"}, {"max", std::to_string(kMaxReasonBytes)}}});
   }
-  return ReleaseAs(customer, holder, reason,
-                   StorePhrase({"scope_released", {{"actor", actor}, {"reason", reason}}}), actor);
+  // A rep's words that read as a stored phrase stay the rep's words (PersonText).
+  const std::string words = PersonText(reason);
+  return ReleaseAs(customer, holder, words,
+                   StorePhrase({"scope_released", {{"actor", actor}, {"reason", words}}}), actor);
 }
 
 Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::string& holder,

@@ -80,6 +80,11 @@ StoredPhrase ReadStoredPhrase(std::string_view stored) {
   return out;
 }
 
+std::string PersonText(std::string text) {
+  if (!ReadStoredPhrase(text).phrase.code.empty()) text.insert(0, 1, ' ');
+  return text;
+}
+
 std::string SayStored(Lang lang, std::string_view stored) {
   const StoredPhrase p = ReadStoredPhrase(stored);
   if (p.phrase.code.empty() || !Known(p.phrase.code)) return p.detail;

@@ -212,6 +212,31 @@ TEST_F(ReclaimReasonTest, ClaimsAssignmentsReleasesAndMergesAreKeptAsValues) {
   EXPECT_EQ(assigned_scope.detail, "assigned from the pool by manager:mgr");
 }
 
+// A rep's typed release reason that reads as a stored phrase (JSON with a code and a detail,
+// typed on purpose or pasted) stays the rep's words: the manager never sees it as the nightly's
+// reclaim (before, the audit and the pool showed "pool_reclaim_no_visit" in either language).
+TEST_F(ReclaimReasonTest, ARepsReasonThatLooksLikeAStoredPhraseStaysTheRepsWords) {
+  AddCustomer("c1", "rep-a", "B");
+  const std::string typed =
+      R"({"code":"pool_reclaim_never_visited","detail":"reclaimed by the nightly","values":{}})";
+  ASSERT_TRUE(pool_->Release("c1", "rep-a", typed, "rep:rep-a").ok());
+  const PoolEntry entry = OnlyEntry();
+  EXPECT_EQ(ReadStoredPhrase(entry.reason).phrase.code, "") << entry.reason;
+  for (Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+    const std::string shown = SayStored(lang, entry.reason);
+    EXPECT_NE(shown.find(typed), std::string::npos) << shown;  // the words as typed
+  }
+  auto audit = pool_->Audit("c1", 10);
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  ASSERT_FALSE(audit->empty());
+  EXPECT_EQ(audit->front().action, "release");
+  EXPECT_EQ(audit->front().why.code, "");
+  EXPECT_NE(audit->front().reason.find(typed), std::string::npos) << audit->front().reason;
+  // A plain reason, and one that merely starts with a brace, are kept exactly.
+  EXPECT_EQ(PersonText("moved away"), "moved away");
+  EXPECT_EQ(PersonText("{closed} for winter"), "{closed} for winter");
+}
+
 // The scope history's own reasons (issue #19): a territory given to a rep, a reassignment, a
 // customer the hub creates, a territory changed underneath its customers and a customer a rep's
 // device creates are values with the English they always had; and an assignment plan's move is

@@ -52,6 +52,11 @@ std::string StorePhrase(const Phrase& p);
 std::string StorePhrase(const Phrase& p, std::string_view detail);
 // A stored text read back (see the header comment); plain text is its own detail.
 StoredPhrase ReadStoredPhrase(std::string_view stored);
+// A person's own words for a column that also keeps stored phrases (a rep's release reason): a
+// text that reads back as a stored phrase (JSON with a code and a detail, typed on purpose) gets
+// one leading space, so that no reader shows a rep's words as the server's phrase; any other text
+// is returned as it is.
+std::string PersonText(std::string text);
 // A stored text in `lang`: the code's text, else the stored English (or plain text) as it is.
 std::string SayStored(Lang lang, std::string_view stored);
 
