@@ -8,22 +8,11 @@
 #include <utility>
 #include <vector>
 
+#include "fieldbook/text_width.h"
+
 namespace fieldbook::client::cli {
 
 namespace {
-
-// Columns `s` takes in a terminal: two for a character from U+1100 up (CJK and full-width
-// forms), one for others.
-size_t DisplayWidth(std::string_view s) {
-  size_t width = 0;
-  for (size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    const size_t len = b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
-    width += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return width;
-}
 
 // CLI11's detail::format_help with the name padded by display width: the same output for ASCII.
 std::string NameAndDescription(const std::string& name, const std::string& description,

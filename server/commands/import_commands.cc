@@ -2,11 +2,14 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "api/http_json.h"
 #include "commands/command_actor.h"
@@ -14,6 +17,7 @@
 #include "commands/server_commands.h"
 #include "fieldbook/json.h"
 #include "fieldbook/phrase_json.h"
+#include "fieldbook/text_width.h"
 #include "import/import_preview.h"
 #include "import/table_export.h"
 
@@ -47,11 +51,6 @@ constexpr LangText kReportTexts[] = {
      "已从 {file}（{format}）导入{kind}：{rows} 行"},
     {"report_head_dry", "dry run: import {kind} from {file} ({format}): {rows} rows",
      "试运行：从 {file}（{format}）导入{kind}：{rows} 行"},
-    {"report_kind_customers", "customers", "客户"},
-    {"report_kind_contacts", "contacts", "联系人"},
-    {"report_kind_orders", "orders", "订单"},
-    {"report_kind_visits", "visits", "拜访"},
-    {"report_kind_products", "products", "配件"},
     {"report_note", "  note: {note}", "  提示：{note}"},
     {"report_not_imported", "  columns not imported: {columns} (map them with --mapping)",
      "  未导入的列：{columns}（可用 --mapping 映射）"},
@@ -111,11 +110,6 @@ std::string Label(Lang lang, const std::string& prefix, const std::string& value
 
 std::string N(int64_t n) { return std::to_string(n); }
 
-// `text` padded with spaces to `bytes` (printf's %-24s).
-std::string Pad(const std::string& text, size_t bytes) {
-  return text.size() >= bytes ? text : text + std::string(bytes - text.size(), ' ');
-}
-
 }  // namespace
 
 std::string ImportFailureText(const Status& refused, Lang lang) {
@@ -135,7 +129,7 @@ std::string ImportReportText(const ImportReport& r, Lang lang) {
     for (char& c : format) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   }
   line(ReportText(lang, r.dry_run ? "report_head_dry" : "report_head",
-                  {{"kind", Label(lang, "report_kind_", r.kind)},
+                  {{"kind", std::string(CodeLabel(lang, "word", r.kind))},
                    {"file", r.file},
                    {"format", format},
                    {"rows", N(r.rows)}}));
@@ -191,11 +185,19 @@ std::string ImportReportText(const ImportReport& r, Lang lang) {
   if (!r.placements.empty()) {
     line(ReportText(lang, "report_placements"));
     const std::string pool = ReportText(lang, "report_pool");
+    // A table: its columns padded by display width (a Chinese name's character takes two
+    // columns, three bytes), the rows' column to the widest ("row 9" beside "row 10").
+    std::vector<std::string> rows;
+    size_t row_width = 0;
     for (const ImportPlacement& p : r.placements) {
-      const std::string row = ReportText(lang, "report_row", {{"row", N(p.row)}});
-      const std::string rep = p.rep.empty() ? pool : p.rep;
-      line("  " + row + "  " + Pad(p.name, 24) + " -> " + Pad(rep, 16) + " " +
-           PlacementText(lang, p));
+      rows.push_back(ReportText(lang, "report_row", {{"row", N(p.row)}}));
+      row_width = std::max(row_width, DisplayWidth(rows.back()));
+    }
+    for (size_t k = 0; k < r.placements.size(); ++k) {
+      const ImportPlacement& p = r.placements[k];
+      const std::string& rep = p.rep.empty() ? pool : p.rep;
+      line("  " + PadToWidth(rows[k], row_width) + "  " + PadToWidth(p.name, 24) + " -> " +
+           PadToWidth(rep, 16) + " " + PlacementText(lang, p));
     }
   }
   if (r.dry_run) {

@@ -6,6 +6,7 @@
 #include "fieldbook/json_reader.h"
 #include "fieldbook/lang_text.h"
 #include "fieldbook/phrase_json.h"
+#include "fieldbook/text_width.h"
 
 namespace fieldbook::server {
 
@@ -289,13 +290,14 @@ std::string NightlyRunText(const NightlyRunRecord& run, Lang lang) {
   for (const NightlyStepRecord& s : run.steps) {
     const std::string name = Word(lang, "step", s.name);
     const std::string status = Word(lang, "status", s.status);
-    char line[160];
+    // Built whole, never cut (a step of a newer build's, unknown here, is named as stored, at
+    // any length); in English padded to columns as it always read ("  grade    done     ").
     if (lang == Lang::kEnglish) {
-      std::snprintf(line, sizeof line, "  %-8s %-8s ", name.c_str(), status.c_str());
+      out += "  " + PadToWidth(name, 8) + " " + PadToWidth(status, 8) + " ";
     } else {
-      std::snprintf(line, sizeof line, "  %s %s ", name.c_str(), status.c_str());
+      out += "  " + name + " " + status + " ";
     }
-    out += line + NightlyStepLine(lang, s) + "\n";
+    out += NightlyStepLine(lang, s) + "\n";
     if (!s.error.empty()) errors += "  " + name + ": " + ErrorText(lang, s.error) + "\n";
   }
   out += errors.empty() ? "  " + Text(lang, "nightly_errors_none") + "\n"

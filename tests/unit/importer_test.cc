@@ -14,6 +14,7 @@
 #include "commands/import_commands.h"
 #include "fieldbook/json.h"
 #include "fieldbook/lang_text.h"
+#include "fieldbook/text_width.h"
 #include "fieldbook/utf8.h"
 #include "import/importer.h"
 #include "store/assignment_store.h"
@@ -584,6 +585,64 @@ TEST_F(ImporterTest, MergedCellsAndFormulasWithoutValuesRejectTheirRows) {
   EXPECT_NE(report->issues[0].reason.find("merged cells B2:B3"), std::string::npos);
   EXPECT_EQ(report->issues[1].row, 4);
   EXPECT_NE(report->issues[1].reason.find("formula"), std::string::npos);
+}
+
+// The placement table of `fieldbook-server import` lines up in both languages: its columns are
+// padded by display width (they were padded by bytes: a Chinese name of 8 characters is 24 bytes
+// but 16 columns, so its arrow stood 8 columns left of an English name's), the rows' column to the
+// widest row. The report's kind is the shared label of the table (word.customers: 客户).
+TEST(ImportReportTable, ColumnsLineUpForChineseNamesAndReps) {
+  ImportReport r;
+  r.kind = "customers";
+  r.file = "a.csv";
+  r.format = "csv";
+  r.dry_run = true;
+  r.rows = 3;
+  r.created = 3;
+  r.per_rep = {{"张伟", 1}, {"rep-b", 1}};
+  r.pooled = 1;
+  r.placements = {{9, "c9", "鑫达汽修（天河）", "张伟", "column 业务员", {}, {}, {}},
+                  {10, "c10", "Bright Auto", "rep-b", "column 业务员", {}, {}, {}},
+                  {11, "c11", "老王汽修", "", "column 业务员", {}, {}, {}}};
+  for (const Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+    const std::string text = ImportReportText(r, lang);
+    ASSERT_TRUE(IsValidUtf8(text)) << text;
+    const size_t head = text.find(lang == Lang::kEnglish ? "who gets each" : "每个新客户的归属");
+    ASSERT_NE(head, std::string::npos) << text;
+    std::istringstream in(text.substr(text.find('\n', head) + 1));
+    std::vector<size_t> arrows, hows;
+    for (std::string line; std::getline(in, line) && line.starts_with("  ");) {
+      const size_t arrow = line.find(" -> ");
+      const size_t how = line.rfind(" column 业务员");
+      ASSERT_NE(arrow, std::string::npos) << line;
+      ASSERT_NE(how, std::string::npos) << line;
+      arrows.push_back(DisplayWidth(line.substr(0, arrow)));
+      hows.push_back(DisplayWidth(line.substr(0, how)));
+    }
+    ASSERT_EQ(arrows.size(), 3u) << text;
+    // "  第 10 行  " + 24 columns of name; the rep's column 16 wide after " -> ".
+    const size_t row_column = lang == Lang::kEnglish ? 6 : 8;
+    EXPECT_EQ(arrows, std::vector<size_t>(3, 2 + row_column + 2 + 24)) << text;
+    EXPECT_EQ(hows, std::vector<size_t>(3, arrows[0] + 4 + 16)) << text;
+  }
+  EXPECT_TRUE(
+      ImportReportText(r, Lang::kChinese).starts_with("试运行：从 a.csv（CSV）导入客户：3 行\n"));
+  EXPECT_TRUE(ImportReportText(r, Lang::kEnglish)
+                  .starts_with("dry run: import customers from a.csv (csv): 3 rows\n"));
+  const std::map<std::string, std::string> kinds = {{"customers", "客户"},
+                                                    {"contacts", "联系人"},
+                                                    {"orders", "订单"},
+                                                    {"visits", "拜访"},
+                                                    {"products", "配件"}};
+  for (const auto& [kind, zh] : kinds) {
+    r.kind = kind;
+    EXPECT_TRUE(ImportReportText(r, Lang::kChinese)
+                    .starts_with("试运行：从 a.csv（CSV）导入" + zh + "：3 行\n"))
+        << kind;
+    EXPECT_TRUE(ImportReportText(r, Lang::kEnglish)
+                    .starts_with("dry run: import " + kind + " from a.csv (csv): 3 rows\n"))
+        << kind;
+  }
 }
 
 }  // namespace

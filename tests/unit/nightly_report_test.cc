@@ -7,6 +7,8 @@
 #include <regex>
 #include <set>
 
+#include "fieldbook/utf8.h"
+
 namespace fieldbook::server {
 namespace {
 
@@ -147,6 +149,26 @@ TEST(NightlyReport, TextAndStepLinesReadInTheManagersLanguage) {
       EXPECT_NE(both.find(t.zh), std::string::npos) << "no run shows " << code;
     }
   }
+}
+
+// A step's line is built whole (it was printed into 160 bytes: a step this build does not know,
+// named as stored, was cut there, in the middle of a character in Chinese, and the report was not
+// UTF-8). In English the name and status columns are still padded to 8 ("grade    done     ").
+TEST(NightlyReport, AStepsLongNameIsNeverCutInTheMiddleOfACharacter) {
+  NightlyRunRecord run = SampleRun();
+  std::string name;
+  for (int i = 0; i < 60; ++i) name += "清";  // 180 bytes: byte 157 of the line is inside one
+  run.steps = {{name, 0, "done", run.started_ms, run.finished_ms, 1, "{}", ""},
+               {"grade", 1, "done", run.started_ms, run.started_ms + 2000, 1,
+                R"({"customers":2000,"changed":37,"rules_version":3,"day":"2026-11-23"})", ""}};
+  for (const Lang lang : {Lang::kEnglish, Lang::kChinese}) {
+    const std::string text = NightlyRunText(run, lang);
+    EXPECT_TRUE(IsValidUtf8(text)) << text;
+    const std::string done = lang == Lang::kEnglish ? "done" : "完成";
+    EXPECT_NE(text.find("\n  " + name + " " + done + " "), std::string::npos) << text;
+  }
+  EXPECT_NE(NightlyRunText(run, Lang::kEnglish).find("\n  grade    done     2000 customers"),
+            std::string::npos);
 }
 
 }  // namespace
