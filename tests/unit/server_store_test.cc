@@ -481,5 +481,73 @@ TEST_F(ServerStoreTest, APullNeverCarriesAnotherRepsRows) {
   EXPECT_EQ(exported.str().find("B only"), std::string::npos);
 }
 
+// New customers of ONE push with the same phone (written two ways) or the same name and city are
+// flagged as possible duplicates, a pair once; one pushed deleted keeps empty keys and is nobody's
+// duplicate. The flags are written when the push finishes, customer by customer, in the push's
+// one transaction: on PostgreSQL (pg.ServerStoreTest) each customer's keys are written and the
+// others' looked up in ONE statement (a data-modifying WITH, duplicate_detector.cc) whose look-up
+// does not see its own insert, so the second customer must find the first's keys, written by the
+// statement before it. A later push's customer with that phone is a pair with each of the two.
+TEST_F(ServerStoreTest, NewCustomersOfOnePushWithOnePhoneAreFlaggedAsPossibleDuplicates) {
+  auto customer = [&](const char* id, const char* name, const char* city, const char* phone,
+                      bool deleted = false) {
+    RowChange row{"customers", id, {Col("name", S(name)), Col("city", S(city))}};
+    if (phone != nullptr) row.columns.push_back(Col("phone", S(phone)));
+    if (deleted) row.columns.push_back(Col("deleted", I(1)));
+    row.columns.push_back(Col("owner_rep_id", S("rep-a")));
+    return row;
+  };
+  SqlDb& db = store_->sql();
+  auto pairs = [&db] {
+    std::vector<std::string> out;
+    auto list = db.Prepare(
+        "SELECT customer_a, customer_b, reason, status FROM fb_possible_duplicates "
+        "ORDER BY customer_a, customer_b");
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    if (!list.ok()) return out;
+    while (true) {
+      auto row = (*list)->Step();
+      EXPECT_TRUE(row.ok()) << row.status().ToString();
+      if (!row.ok() || !*row) break;
+      out.push_back((*list)->Text(0) + " " + (*list)->Text(1) + ": " + (*list)->Text(2) + " (" +
+                    (*list)->Text(3) + ")");
+    }
+    (*list)->Reset();
+    return out;
+  };
+  const ChangeSet set =
+      Push("s1", {customer("c1", "鑫达汽修", "广州", "+86 138-0013-8000"),
+                  customer("c2", "鑫达汽车维修", "佛山", "13800138000"),
+                  customer("c3", "Bright Auto (Tianhe)", "Guangzhou", nullptr),
+                  customer("c4", "bright auto tianhe", "guangzhou", "020-8888 0000"),
+                  customer("c5", "鑫达汽修", "广州", "0086 13800138000", /*deleted=*/true)});
+  auto pushed = store_->ApplyRepPush(rep_a_, set);
+  ASSERT_TRUE(pushed.ok()) << pushed.status().ToString();
+  EXPECT_EQ(pushed->rows_accepted, 5u);
+  EXPECT_TRUE(pushed->rejections.empty());
+  const std::vector<std::string> want = {"c1 c2: same phone 13800138000 (open)",
+                                         "c3 c4: same name and city (open)"};
+  EXPECT_EQ(pairs(), want);
+  EXPECT_EQ(QueryValue(db,
+                       "SELECT count(*) FROM fb_customer_keys WHERE customer_id = 'c5' AND "
+                       "phone_key IS NULL AND name_city_key IS NULL"),
+            I(1));
+  EXPECT_EQ(QueryValue(db, "SELECT phone_key FROM fb_customer_keys WHERE customer_id = 'c2'"),
+            S("13800138000"));
+  // Sent again: the stored answer, no pair twice.
+  auto again = store_->ApplyRepPush(rep_a_, set);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->rows_accepted, 5u);
+  EXPECT_EQ(pairs(), want);
+
+  ASSERT_TRUE(
+      store_->ApplyRepPush(rep_a_, Push("s2", {customer("c6", "鑫达", "广州", "138 0013 8000")}))
+          .ok());
+  EXPECT_EQ(pairs(),
+            (std::vector<std::string>{
+                "c1 c2: same phone 13800138000 (open)", "c1 c6: same phone 13800138000 (open)",
+                "c2 c6: same phone 13800138000 (open)", "c3 c4: same name and city (open)"}));
+}
+
 }  // namespace
 }  // namespace fieldbook::server
