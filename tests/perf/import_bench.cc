@@ -6,8 +6,18 @@
 // a core a process got), the ratios, the import's peak RSS (memory stays bounded: rows are
 // streamed), and the load.
 //
-//   fieldbook-importbench [--customers N] [--orders N] [--runs N] [--dir DIR] [--server BIN]
-//                         [--also BIN]
+// In the same rounds it measures the floor of such an import (import_floor.h): a `sqlite3` shell
+// storing, with `INSERT ... SELECT` in one transaction into a hub made by `fieldbook-server init`,
+// exactly the rows the import must store for the change stream (rows with `_v` and `_seq`, feed
+// entries, import keys, duplicate keys, digest rows), from the sheets staged into final values by
+// another `sqlite3` process first (timed apart, not part of the floor). No regrade: the floor is a
+// lower bound.
+//
+//   fieldbook-importbench [--customers N] [--orders N] [--runs N] [--import-runs N] [--dir DIR]
+//                         [--server BIN] [--also BIN]
+//
+// `--import-runs N`: run the import itself (and `--also`) in the first N rounds only (default:
+// all); the baseline and the floor run in every round.
 //
 // The sheets are generated into DIR (default: a temporary directory, removed afterwards). BIN:
 // the fieldbook-server to measure (default: the one built beside this benchmark); `--also` names a
@@ -26,6 +36,7 @@
 #include <utility>
 #include <vector>
 
+#include "import_floor.h"
 #include "support/import_sheets.h"
 
 namespace {
@@ -85,7 +96,7 @@ std::string Load() {
 
 int main(int argc, char** argv) {
   using namespace fieldbook::testing;
-  int customers = 100000, orders = 500000, runs = 5;
+  int customers = 100000, orders = 500000, runs = 5, import_runs = -1;
   std::string dir;
   std::string server = FIELDBOOK_SERVER_BINARY, also;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -96,6 +107,8 @@ int main(int argc, char** argv) {
       orders = std::atoi(argv[i + 1]);
     else if (a == "--runs")
       runs = std::atoi(argv[i + 1]);
+    else if (a == "--import-runs")
+      import_runs = std::atoi(argv[i + 1]);
     else if (a == "--dir")
       dir = argv[i + 1];
     else if (a == "--server")
@@ -135,7 +148,16 @@ int main(int argc, char** argv) {
   const std::string sql = dir + "/import.sql";
   std::ofstream(sql) << ".mode csv\n.import " << customers_csv << " customers_raw\n.import "
                      << orders_csv << " orders_raw\n";
+  if (import_runs <= 0 || import_runs > runs) import_runs = runs;
+  const std::string stage_sql = dir + "/floor_stage.sql", store_sql = dir + "/floor_store.sql";
+  const std::string stage_db = dir + "/floor_stage.db";
+  std::ofstream(stage_sql) << FloorStageScript(customers_csv, orders_csv);
+  // The `_v` blobs of the import's rows (all the written columns at one version, the others
+  // never written), as the bench's import stores them before the regrade.
+  std::ofstream(store_sql) << FloorStoreScript(stage_db, kFloorCustomerV, kFloorOrderV,
+                                               kFloorLineV);
   std::vector<double> fb_c, fb_o, fb_total, sq, fb_cpu, sq_cpu, also_total, also_cpu;
+  std::vector<double> fl, fl_cpu, st, st_cpu;
   long max_rss = 0;
   // Both sheets into a fresh database with `binary`: customers, then orders.
   auto import = [&](const std::string& binary, const std::string& db) {
@@ -162,7 +184,39 @@ int main(int argc, char** argv) {
       sq.push_back(s.seconds);
       sq_cpu.push_back(s.cpu_seconds);
     };
+    // The floor: staged (timed apart), then stored into a fresh hub.
+    auto floor = [&] {
+      const std::string hub = dir + "/floor.db";
+      for (const std::string& f : {stage_db, hub, hub + "-wal", hub + "-shm"}) {
+        std::filesystem::remove(f);
+      }
+      Run s = Spawn({"sqlite3", stage_db}, stage_sql);
+      if (s.exit_code != 0) Die("floor: staging failed");
+      if (Spawn({server, "init", "--db", hub}).exit_code != 0) Die("floor: init failed");
+      for (const auto& rep : reps) {
+        if (Spawn({server, "rep", "add", "--db", hub, "--id", rep, "--name", rep}).exit_code != 0) {
+          Die("floor: rep add failed");
+        }
+      }
+      Run f = Spawn({"sqlite3", "-bail", hub}, store_sql);
+      if (f.exit_code != 0) Die("floor: storing failed");
+      st.push_back(s.seconds);
+      st_cpu.push_back(s.cpu_seconds);
+      fl.push_back(f.seconds);
+      fl_cpu.push_back(f.cpu_seconds);
+    };
     if (r % 2 == 0) baseline();
+    floor();
+    if (r >= import_runs) {
+      if (r % 2 == 1) baseline();
+      std::printf(
+          "  run %d: floor %.2f s (CPU %.2f s; staging %.2f s, CPU %.2f s); sqlite3 .import %.2f "
+          "s (CPU %.2f s); load %s\n",
+          r + 1, fl.back(), fl_cpu.back(), st.back(), st_cpu.back(), sq.back(), sq_cpu.back(),
+          Load().c_str());
+      std::fflush(stdout);
+      continue;
+    }
     auto [c, o] = import(server, db);
     if (r % 2 == 1) baseline();
     if (!also.empty()) {
@@ -180,9 +234,11 @@ int main(int argc, char** argv) {
     max_rss = std::max({max_rss, c.max_rss_kb, o.max_rss_kb});
     std::printf(
         "  run %d: import customers %.2f s (CPU %.2f s, RSS %ld MiB), orders %.2f s (CPU %.2f s, "
-        "RSS %ld MiB); sqlite3 .import %.2f s (CPU %.2f s); load %s\n",
+        "RSS %ld MiB); floor %.2f s (CPU %.2f s; staging %.2f s, CPU %.2f s); sqlite3 .import "
+        "%.2f s (CPU %.2f s); load %s\n",
         r + 1, c.seconds, c.cpu_seconds, c.max_rss_kb / 1024, o.seconds, o.cpu_seconds,
-        o.max_rss_kb / 1024, sq.back(), sq_cpu.back(), Load().c_str());
+        o.max_rss_kb / 1024, fl.back(), fl_cpu.back(), st.back(), st_cpu.back(), sq.back(),
+        sq_cpu.back(), Load().c_str());
     std::fflush(stdout);
   }
   const double fmin = *std::min_element(fb_total.begin(), fb_total.end());
@@ -200,6 +256,19 @@ int main(int argc, char** argv) {
       "CPU time: import min %.2f s, median %.2f s; sqlite3 min %.2f s, median %.2f s; "
       "ratio %.2fx (min), %.2fx (median)\n",
       cmin, Median(fb_cpu), scmin, Median(sq_cpu), cmin / scmin, Median(fb_cpu) / Median(sq_cpu));
+  auto min_of = [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); };
+  std::printf(
+      "floor (plain sqlite3 storing the change stream's rows, no regrade): wall min %.2f s, "
+      "median %.2f s (%.2fx / %.2fx sqlite3); CPU min %.2f s, median %.2f s; CPU ratio to sqlite3 "
+      "%.2fx (min), %.2fx (median); import CPU / floor CPU %.1fx (min), %.1fx (median)\n",
+      min_of(fl), Median(fl), min_of(fl) / smin, Median(fl) / Median(sq), min_of(fl_cpu),
+      Median(fl_cpu), min_of(fl_cpu) / scmin, Median(fl_cpu) / Median(sq_cpu),
+      cmin / min_of(fl_cpu), Median(fb_cpu) / Median(fl_cpu));
+  std::printf(
+      "floor staging (sheets to final values in SQL, not part of the floor): wall min %.2f s, "
+      "median %.2f s; CPU min %.2f s, median %.2f s; %d rounds of floor and sqlite3, %d of the "
+      "import\n",
+      min_of(st), Median(st), min_of(st_cpu), Median(st_cpu), runs, import_runs);
   if (!also.empty()) {
     std::printf(
         "--also %s: min %.2f s, median %.2f s; CPU min %.2f s, median %.2f s; CPU ratio to "
