@@ -6,10 +6,9 @@ namespace fieldbook {
 
 namespace {
 
-Status SqliteError(sqlite3* db, int rc, std::string_view what) {
-  std::string msg(what);
-  msg += ": ";
-  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+// SQLite's result code `rc` as a Status with `msg` (SQLite's words): the one classification of
+// every error this file returns.
+Status Classified(int rc, std::string msg) {
   const int primary = rc & 0xff;
   if (primary == SQLITE_CONSTRAINT) return Status::Rejected(std::move(msg));
   if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corrupt(std::move(msg));
@@ -23,6 +22,13 @@ Status SqliteError(sqlite3* db, int rc, std::string_view what) {
     return Status::Rejected(std::move(msg));
   }
   return Status::Io(std::move(msg));
+}
+
+Status SqliteError(sqlite3* db, int rc, std::string_view what) {
+  std::string msg(what);
+  msg += ": ";
+  msg += db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  return Classified(rc, std::move(msg));
 }
 
 }  // namespace
@@ -203,10 +209,9 @@ Status Db::ExecScript(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    const int primary = rc & 0xff;
-    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) return Status::Corrupt(msg);
-    if (primary == SQLITE_CONSTRAINT) return Status::Rejected(msg);
-    return Status::Io(msg);
+    // Classified as a statement's errors are: a locked database is kUnavailable here too (it was
+    // kIo, so `db check` could not tell a locked file from a broken one).
+    return Classified(rc, std::move(msg));
   }
   return Status::Ok();
 }

@@ -312,7 +312,7 @@ TEST(ImportBulkTest, AWriteInTheCallersTransactionIsRolledBackWholeWithTheCaller
     for (int i = from; i < from + n; ++i) {
       rows.push_back(RowWrite{"customers",
                               "c" + std::to_string(i),
-                              {{"name", S("汽修 " + std::to_string(i))}, {"city", S("广州")}}});
+                              {{"name", Value("汽修 " + std::to_string(i))}, {"city", S("广州")}}});
     }
     return rows;
   };

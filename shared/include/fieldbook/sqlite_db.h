@@ -1,6 +1,8 @@
 // Db, Statement, Transaction and ReadSnapshot: a thin RAII layer over one SQLite connection. Every
 // statement is prepared and parameters are bound, never spliced into SQL text; identifiers spliced
-// into generated SQL come only from the schema catalog, never from input.
+// into generated SQL come only from the schema catalog, never from input. SQLite's errors are
+// classified one way everywhere: a constraint kRejected, damage (CORRUPT, NOTADB) kCorrupt, a
+// locked database (BUSY, LOCKED) kUnavailable, a full one kResourceExhausted, the rest kIo.
 //
 // Thread safety: a Db and its Statements belong to one thread (or one strand) at a time.
 // Distinct Db objects on the same file may be used concurrently (SQLite WAL handles it).
