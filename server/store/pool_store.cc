@@ -509,7 +509,7 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
     return Status(StatusCode::kInvalidArgument, "a release needs a reason",
                   {"http_missing_field", {{"field", "reason"}}});
   }
-  if (reason.size() > kMaxReasonBytes) {
+  if (PersonText(reason).size() > kMaxReasonBytes) {  // as stored
     return Status(
         StatusCode::kInvalidArgument,
         "the reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes",

@@ -44,9 +44,9 @@ constexpr LangText kRefusals[] = {
      "无法读取 {path}（系统的原话见日志）"},
     {"http_db_busy",
      "{path} is locked by another process (another fieldbook-server, a backup or an sqlite3 "
-     "shell); nothing read of it was damaged: try again when it is free",
-     "{path} 正被另一个进程锁定（另一个 fieldbook-server、备份或数据库工具）；已读取的部分没有"
-     "损坏：请在它空闲时再试"},
+     "shell); it is not known to be damaged: try again when it is free",
+     "{path} 正被另一个进程锁定（另一个 fieldbook-server、备份或数据库工具）；没有迹象表明它已损坏"
+     "：请在它空闲时再试"},
     {"http_db_missing", "no database at {path} (create it with: fieldbook-server init --db {path})",
      "{path} 处没有数据库（请用 fieldbook-server init --db {path} 创建）"},
     {"http_db_not_regular", "{path} is not a regular file", "{path} 不是普通文件"},

@@ -209,8 +209,10 @@ Status Db::ExecScript(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
-    // Classified as a statement's errors are: a locked database is kUnavailable here too (it was
-    // kIo, so `db check` could not tell a locked file from a broken one).
+    // A locked database is kUnavailable here too (it was kIo, so `db check` could not tell a
+    // locked file from a broken one). A full disk at COMMIT stays kIo: kResourceExhausted is
+    // answered 413 by the server, which a device reads as "this request is too large".
+    if ((rc & 0xff) == SQLITE_FULL) return Status::Io(std::move(msg));
     return Classified(rc, std::move(msg));
   }
   return Status::Ok();

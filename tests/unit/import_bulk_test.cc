@@ -228,17 +228,28 @@ TEST(ImportBulkTest, DevicesReceiveExactlyTheRowsOfTheRowByRowPath) {
   EXPECT_EQ(Diff(server_tables[0], server_tables[1]), "");
 }
 
+// One fresh server store on the run's backend, for the hub's own contract.
+struct OneHub {
+  OneHub() {
+    auto opened = ServerStore::Open(
+        fieldbook::testing::TestServerStoreLocation(dir.File("hub.db"), pg), wall);
+    EXPECT_TRUE(opened.ok()) << opened.status().ToString();
+    if (opened.ok()) store = std::move(*opened);
+  }
+  fieldbook::testing::TempDir dir;
+  FakeWallClock wall;
+  std::unique_ptr<fieldbook::testing::PgScratchSchema> pg;
+  std::unique_ptr<ServerStore> store;
+};
+
 // Hub::WriteBulk alone: a row assumed new that is stored after all is merged (not refused, not
 // duplicated), a refused row is refused alone, a row named twice is applied in order, and the
 // verification digests kept while writing are the ones recomputed from the rows.
 TEST(ImportBulkTest, WriteBulkMergesStoredRowsRefusesPerRowAndKeepsDigestsTrue) {
-  fieldbook::testing::TempDir dir;
-  FakeWallClock wall;
-  std::unique_ptr<fieldbook::testing::PgScratchSchema> pg;
-  auto store =
-      ServerStore::Open(fieldbook::testing::TestServerStoreLocation(dir.File("hub.db"), pg), wall);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Hub& h = (*store)->hub();
+  OneHub one;
+  ASSERT_NE(one.store, nullptr);
+  ServerStore* const store = one.store.get();
+  Hub& h = store->hub();
   ASSERT_TRUE(h.Write("customers", "c1", {{"name", S("旧名")}, {"city", S("广州")}}).ok());
   std::vector<RowWrite> rows = {
       RowWrite{"customers", "c1", {{"name", S("新名")}}},  // stored after all
@@ -298,13 +309,10 @@ TEST(ImportBulkTest, WriteBulkMergesStoredRowsRefusesPerRowAndKeepsDigestsTrue) 
 // back -- rows, sequence numbers and the hub's cached counters -- so the next write carries on
 // from where the hub was.
 TEST(ImportBulkTest, AWriteInTheCallersTransactionIsRolledBackWholeWithTheCaller) {
-  fieldbook::testing::TempDir dir;
-  FakeWallClock wall;
-  std::unique_ptr<fieldbook::testing::PgScratchSchema> pg;
-  auto store =
-      ServerStore::Open(fieldbook::testing::TestServerStoreLocation(dir.File("hub.db"), pg), wall);
-  ASSERT_TRUE(store.ok()) << store.status().ToString();
-  Hub& h = (*store)->hub();
+  OneHub one;
+  ASSERT_NE(one.store, nullptr);
+  ServerStore* const store = one.store.get();
+  Hub& h = store->hub();
   ASSERT_TRUE(h.Write("customers", "c0", {{"name", S("老店")}}).ok());
   const TableInfo& customers = *h.catalog().Find("customers");
   auto batch = [](int from, int n) {
@@ -330,7 +338,7 @@ TEST(ImportBulkTest, AWriteInTheCallersTransactionIsRolledBackWholeWithTheCaller
     return ++seen == 150 ? Status::Io("disk on fire") : Status::Ok();
   };
   {
-    auto txn = (*store)->BeginWrite();
+    auto txn = store->BeginWrite();
     ASSERT_TRUE(txn.ok());
     auto failed = h.WriteBulk(batch(1, 300), {}, &failing, /*in_callers_transaction=*/true);
     ASSERT_FALSE(failed.ok());
@@ -344,10 +352,10 @@ TEST(ImportBulkTest, AWriteInTheCallersTransactionIsRolledBackWholeWithTheCaller
   // The same rows in the caller's transaction, committed: stored and numbered in row order, from
   // where the hub was before the failed write.
   {
-    auto txn = (*store)->BeginWrite();
+    auto txn = store->BeginWrite();
     ASSERT_TRUE(txn.ok());
-    auto written = (*store)->WriteBulk(batch(1, 300), std::vector<bool>(300, true),
-                                       /*in_callers_transaction=*/true);
+    auto written = store->WriteBulk(batch(1, 300), std::vector<bool>(300, true),
+                                    /*in_callers_transaction=*/true);
     ASSERT_TRUE(written.ok()) << written.status().ToString();
     EXPECT_EQ(written->rows_accepted, 300u);
     ASSERT_TRUE((*txn)->Commit().ok());
