@@ -509,14 +509,15 @@ Result<PoolEntry> PoolStore::Release(const std::string& customer, const std::str
     return Status(StatusCode::kInvalidArgument, "a release needs a reason",
                   {"http_missing_field", {{"field", "reason"}}});
   }
-  if (PersonText(reason).size() > kMaxReasonBytes) {  // as stored
+  // A rep's words that read as a stored phrase stay the rep's words (PersonText), bounded as
+  // stored.
+  const std::string words = PersonText(reason);
+  if (words.size() > kMaxReasonBytes) {
     return Status(
         StatusCode::kInvalidArgument,
         "the reason is longer than " + std::to_string(kMaxReasonBytes) + " bytes",
         {"http_field_too_long", {{"field", "reason"}, {"max", std::to_string(kMaxReasonBytes)}}});
   }
-  // A rep's words that read as a stored phrase stay the rep's words (PersonText).
-  const std::string words = PersonText(reason);
   return ReleaseAs(customer, holder, words,
                    StorePhrase({"scope_released", {{"actor", actor}, {"reason", words}}}), actor);
 }
